@@ -1,0 +1,28 @@
+// Shared jest settings for every project. Tests run TypeScript through SWC (no type-check:
+// the `typecheck` target owns that), and workspace libs resolve to their sources, so a test
+// never runs against a stale `dist/`. Code that must run in *another* thread or process
+// (services spawned by the contract suite, pool workers) runs from `dist/`: `npm test` builds first.
+const path = require('node:path');
+
+const libs = path.join(__dirname, 'libs');
+
+module.exports = {
+  testEnvironment: 'node',
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: {
+    '^@concurrency-lab/([a-z-]+)$': `${libs}/$1/src/index.ts`,
+    '^@concurrency-lab/([a-z-]+)/testing$': `${libs}/$1/src/testing/index.ts`,
+  },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 30000,
+};
