@@ -1,0 +1,135 @@
+/**
+ * Micro-benchmark of every CPU workload, run with `node bench/workloads.bench.ts` (Node 24 strips
+ * the types) against the BUILT library: build first (`nx bench workloads` does).
+ *
+ * Absolute ops/s depend on the machine and on whatever else it is doing, so each figure is also
+ * given as a ratio to a baseline measured in the same run: a plain loop summing as many bytes as
+ * the 256x256 test image holds. "x baseline" = time per op / time per baseline op, i.e. how many
+ * baseline loops one op costs; that ratio is what to compare across machines and commits.
+ *
+ * Shared machines drift (CPU boost, neighbours' load), so every case is measured in several
+ * rounds, each paired with a baseline measured right before it, and the median is reported; the
+ * spread column says how much the rounds disagreed.
+ *
+ * CommonJS `require` on purpose: the package has no "type" field, and ESM syntax here would make
+ * Node re-parse the file as ESM and print a MODULE_TYPELESS_PACKAGE_JSON warning on every run.
+ */
+// The package name, not '../src': it resolves to the built dist/, which is what gets measured.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- see above; relative would be src/
+const workloads: typeof import('@concurrency-lab/workloads') = require('@concurrency-lab/workloads');
+
+function runWorkloadsBench(): void {
+  const { applyFilter, countPrimes, decodePng, encodePng, fib, FILTER_NAMES, generateTestImage } =
+    workloads;
+
+  const ROUNDS = 3;
+  const WARMUP_MS = 100;
+  const BASELINE_MS = 100;
+  const CASE_MS = 250;
+  const MIN_OPS = 3;
+  const IMAGE_SIDE = 256;
+
+  // Every result feeds this, so no call can be optimised away as dead code.
+  let sink = 0;
+
+  /** Ops per second of `op` over at least `durationMs` (and at least MIN_OPS calls). */
+  function opsPerSecond(op: () => number, durationMs: number): number {
+    let ops = 0;
+    let elapsed = 0;
+    const start = performance.now();
+    // Reading the clock per op is fine: the fastest op here takes ~0.1 ms, the clock ~50 ns.
+    while (elapsed < durationMs || ops < MIN_OPS) {
+      sink ^= op();
+      ops++;
+      elapsed = performance.now() - start;
+    }
+    return (ops * 1000) / elapsed;
+  }
+
+  const median = (values: number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 === 1
+      ? (sorted[mid] as number)
+      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  };
+
+  const image = generateTestImage(IMAGE_SIDE);
+  const png = encodePng(image);
+  const bytes = new Uint8Array(image.data.length).fill(1);
+
+  const sumBytes = (): number => {
+    let sum = 0;
+    for (let i = 0; i < bytes.length; i++) sum = (sum + (bytes[i] as number)) | 0;
+    return sum;
+  };
+
+  const cases: [label: string, op: () => number][] = [
+    ...FILTER_NAMES.map((filter): [string, () => number] => [
+      `applyFilter ${filter} ${IMAGE_SIDE}x${IMAGE_SIDE}`,
+      () => applyFilter(image, filter).data[0] as number,
+    ]),
+    [`decodePng ${IMAGE_SIDE}x${IMAGE_SIDE} (${png.length} B)`, () => decodePng(png).width],
+    [`encodePng ${IMAGE_SIDE}x${IMAGE_SIDE}`, () => encodePng(image).length],
+    ['countPrimes(1e6)', () => countPrimes(1_000_000)],
+    ['fib(25)', () => fib(25)],
+  ];
+
+  // Warm every path up front, so JIT tiering and any deoptimisation from one case meeting
+  // another's inputs happen before anything is timed.
+  for (const op of [sumBytes, ...cases.map(([, op]) => op)]) opsPerSecond(op, WARMUP_MS);
+
+  const baselineRuns: number[] = [];
+  const results = cases.map(([label]) => ({
+    label,
+    opsPerSec: [] as number[],
+    ratios: [] as number[],
+  }));
+  for (let round = 0; round < ROUNDS; round++) {
+    cases.forEach(([, op], i) => {
+      const baseline = opsPerSecond(sumBytes, BASELINE_MS);
+      const opsPerSec = opsPerSecond(op, CASE_MS);
+      baselineRuns.push(baseline);
+      results[i]?.opsPerSec.push(opsPerSec);
+      results[i]?.ratios.push(baseline / opsPerSec);
+    });
+  }
+
+  const fmt = (value: number, digits: number) =>
+    value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  const spread = (values: number[]) =>
+    `${(((Math.max(...values) - Math.min(...values)) / median(values)) * 100).toFixed(0)}%`;
+  const columns = (...cells: [string, number][]) =>
+    cells.map(([text, width], i) => (i === 0 ? text.padEnd(width) : text.padStart(width))).join('');
+
+  console.log(
+    `workloads bench - node ${process.version} ${process.platform}/${process.arch}, ` +
+      `${ROUNDS} rounds of ${CASE_MS} ms per case, each after a ${BASELINE_MS} ms baseline`,
+  );
+  console.log(
+    `baseline: plain loop summing ${bytes.length} bytes (one ${IMAGE_SIDE}x${IMAGE_SIDE} RGBA ` +
+      `image): median ${fmt(median(baselineRuns), 1)} ops/s, ` +
+      `range ${fmt(Math.min(...baselineRuns), 1)}..${fmt(Math.max(...baselineRuns), 1)}`,
+  );
+  console.log('');
+  console.log(
+    columns(['case', 34], ['ops/s', 12], ['ms/op', 10], ['x baseline', 13], ['spread', 9]),
+  );
+  for (const { label, opsPerSec, ratios } of results) {
+    const ops = median(opsPerSec);
+    console.log(
+      columns(
+        [label, 34],
+        [fmt(ops, 1), 12],
+        [fmt(1000 / ops, 3), 10],
+        [fmt(median(ratios), 1), 13],
+        [spread(ratios), 9],
+      ),
+    );
+  }
+  console.log('\n"x baseline": time per op / time per baseline op (median of paired rounds).');
+  // Printed so the sink is observably used; the value itself means nothing.
+  console.log(`(result sink ${sink >>> 0})`);
+}
+
+runWorkloadsBench();

@@ -1,0 +1,58 @@
+/**
+ * Every error this library throws on purpose. Callers (HTTP handlers, worker pools) branch on
+ * `code`, which is part of the contract; messages are for humans and may change at any time.
+ */
+
+/** Base class, so callers can tell "the workload rejected its input" from a crash. */
+export abstract class WorkloadError extends Error {
+  /** Stable machine-readable identifier, also available on the class itself. */
+  abstract readonly code: string;
+}
+
+/** The bytes are not a PNG we can read, or an {@link RgbaImage} is internally inconsistent. */
+export class InvalidImageError extends WorkloadError {
+  static readonly code = 'ERR_INVALID_IMAGE';
+  override readonly name = 'InvalidImageError';
+  readonly code = InvalidImageError.code;
+}
+
+/** The image header declares a side longer than the caller allows (decompression bomb guard). */
+export class ImageTooLargeError extends WorkloadError {
+  static readonly code = 'ERR_IMAGE_TOO_LARGE';
+  override readonly name = 'ImageTooLargeError';
+  readonly code = ImageTooLargeError.code;
+  readonly width: number;
+  readonly height: number;
+  readonly maxSide: number;
+
+  constructor(size: { width: number; height: number }, maxSide: number, options?: ErrorOptions) {
+    super(`image is ${size.width}x${size.height}, limit is ${maxSide} per side`, options);
+    this.width = size.width;
+    this.height = size.height;
+    this.maxSide = maxSide;
+  }
+}
+
+/**
+ * A numeric argument is out of its domain (negative, fractional, NaN) or a name is unknown.
+ * Raised instead of letting e.g. `fib(-1)` quietly return garbage or `sleep(NaN)` fire at once.
+ */
+export class InvalidArgumentError extends WorkloadError {
+  static readonly code = 'ERR_INVALID_ARGUMENT';
+  override readonly name = 'InvalidArgumentError';
+  readonly code = InvalidArgumentError.code;
+}
+
+/** What a registry entry looks like: a constructible error class carrying its code statically. */
+export interface WorkloadErrorClass {
+  readonly code: string;
+  readonly name: string;
+  readonly prototype: WorkloadError;
+}
+
+/** Every error class above, e.g. to map codes to HTTP statuses exhaustively. */
+export const WORKLOAD_ERRORS: readonly WorkloadErrorClass[] = [
+  InvalidImageError,
+  ImageTooLargeError,
+  InvalidArgumentError,
+];

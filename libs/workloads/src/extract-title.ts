@@ -1,0 +1,64 @@
+import { Parser } from 'htmlparser2';
+import { InvalidArgumentError } from './errors';
+
+// HTML's "ASCII whitespace" (tab, LF, FF, CR, space); document.title strips and collapses
+// exactly these, so a non-breaking space (&nbsp;) in a title survives, unlike with String#trim.
+const ASCII_WHITESPACE_RUN = /[\t\n\f\r ]+/g;
+const EDGE_ASCII_WHITESPACE = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
+
+// <title> inside inline SVG/MathML is that vocabulary's element (e.g. an icon's tooltip), not
+// the document title, which is what browsers' document.title ignores too.
+const FOREIGN_ROOTS = new Set(['svg', 'math']);
+
+/**
+ * The document title, as a browser's `document.title` would report it: the text of the first
+ * HTML <title> element, entities decoded, ASCII whitespace trimmed and collapsed to one space.
+ *
+ * Uses htmlparser2's tokenizer, so a "<title>" inside a comment, a <script> or <style> body, or
+ * an attribute value does not count; tag names are case-insensitive. Parsing stops as soon as
+ * the title closes, so a large page costs only its head.
+ *
+ * @returns the title ('' for an empty <title></title>), or null when the document has none
+ * @throws InvalidArgumentError when html is not a string
+ */
+export function extractTitle(html: string): string | null {
+  if (typeof html !== 'string') {
+    throw new InvalidArgumentError('extractTitle expects a string');
+  }
+
+  let title: string | null = null;
+  let inTitle = false;
+  let foreignDepth = 0;
+
+  const parser = new Parser(
+    {
+      // onopentagname rather than onopentag: the parser then skips building attribute objects.
+      onopentagname(name) {
+        if (FOREIGN_ROOTS.has(name)) foreignDepth++;
+        else if (name === 'title' && foreignDepth === 0 && title === null) {
+          inTitle = true;
+          title = '';
+        }
+      },
+      ontext(text) {
+        if (inTitle) title += text;
+      },
+      onclosetag(name) {
+        if (FOREIGN_ROOTS.has(name)) {
+          foreignDepth = Math.max(0, foreignDepth - 1);
+        } else if (name === 'title' && inTitle) {
+          inTitle = false;
+          // Nothing after the first title matters; stop tokenizing the rest of the document.
+          parser.pause();
+        }
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  // An unclosed <title> runs to end of input, as in browsers; end() flushes that text.
+  parser.end(html);
+
+  if (title === null) return null;
+  // The cast: TS does not see the callbacks' assignments and narrows `title` to null (never here).
+  return (title as string).replace(ASCII_WHITESPACE_RUN, ' ').replace(EDGE_ASCII_WHITESPACE, '');
+}

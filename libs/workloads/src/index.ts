@@ -1,0 +1,25 @@
+/**
+ * @concurrency-lab/workloads: the units of work every concurrency model runs, so the models
+ * differ only in how they schedule them. CPU (fib), memory + CPU (countPrimes), image
+ * processing (PNG decode, filter, encode), parsing (extractTitle) and waiting (sleep).
+ */
+export { applyFilter, FILTER_NAMES, type FilterName } from './apply-filter';
+export { assertImageWithin } from './assert-image-within';
+export { countPrimes } from './count-primes';
+export { decodePng } from './decode-png';
+export { encodePng } from './encode-png';
+export {
+  ImageTooLargeError,
+  InvalidArgumentError,
+  InvalidImageError,
+  WORKLOAD_ERRORS,
+  WorkloadError,
+  type WorkloadErrorClass,
+} from './errors';
+export { extractTitle } from './extract-title';
+export { fib } from './fib';
+export { generateTestImage } from './generate-test-image';
+export { imageChecksum } from './image-checksum';
+export { readPngSize } from './read-png-size';
+export { assertRgbaImage, type RgbaImage } from './rgba-image';
+export { sleep } from './sleep';

@@ -1,0 +1,194 @@
+import { PNG } from 'pngjs';
+import { crc32 } from 'node:zlib';
+import {
+  assertImageWithin,
+  decodePng,
+  encodePng,
+  generateTestImage,
+  ImageTooLargeError,
+  InvalidImageError,
+  readPngSize,
+  type RgbaImage,
+} from '../src/index';
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Signature + a well-formed IHDR chunk (correct CRC) declaring any size: a bomb's header. */
+function pngHeader(width: number, height: number): Buffer {
+  const chunk = Buffer.alloc(4 + 4 + 13 + 4);
+  chunk.writeUInt32BE(13, 0);
+  chunk.write('IHDR', 4, 'latin1');
+  chunk.writeUInt32BE(width, 8);
+  chunk.writeUInt32BE(height, 12);
+  chunk.writeUInt8(8, 16); // bit depth
+  chunk.writeUInt8(6, 17); // colour type RGBA
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 21)), 21);
+  return Buffer.concat([PNG_SIGNATURE, chunk]);
+}
+
+// Alpha varies so the round trip proves it is not flattened.
+const small: RgbaImage = {
+  width: 3,
+  height: 2,
+  data: Uint8Array.from([
+    255, 0, 0, 255, 0, 255, 0, 128, 0, 0, 255, 0, 1, 2, 3, 4, 250, 251, 252, 253, 9, 99, 199, 255,
+  ]),
+};
+
+const invalidImage = expect.objectContaining({ code: 'ERR_INVALID_IMAGE' });
+const tooLarge = expect.objectContaining({ code: 'ERR_IMAGE_TOO_LARGE' });
+
+describe('encodePng and decodePng', () => {
+  it.each([
+    ['a small image with varying alpha', small],
+    ['the generated test image', generateTestImage(48)],
+  ])('round-trip %s byte for byte', (_label, image) => {
+    const decoded = decodePng(encodePng(image));
+    expect(decoded.width).toBe(image.width);
+    expect(decoded.height).toBe(image.height);
+    expect(decoded.data).toEqual(image.data);
+  });
+
+  it('encodes a PNG that starts with the PNG signature', () => {
+    expect(encodePng(small).subarray(0, 8)).toEqual(PNG_SIGNATURE);
+  });
+
+  it('encodes a view into a larger buffer without reading outside the view', () => {
+    const backing = new Uint8Array(small.data.length + 8).fill(7);
+    backing.set(small.data, 4);
+    const view = { ...small, data: backing.subarray(4, 4 + small.data.length) };
+    expect(decodePng(encodePng(view)).data).toEqual(small.data);
+  });
+
+  it('decodes into a plain Uint8Array that owns its whole buffer (safe to transfer)', () => {
+    const decoded = decodePng(encodePng(small));
+    expect(decoded.data.constructor).toBe(Uint8Array);
+    expect(decoded.data.byteOffset).toBe(0);
+    expect(decoded.data.buffer.byteLength).toBe(decoded.data.byteLength);
+  });
+
+  it('decodes an RGB PNG without alpha to RGBA with alpha 255', () => {
+    const png = new PNG({ width: 2, height: 1 });
+    png.data = Buffer.from([10, 20, 30, 255, 40, 50, 60, 255]);
+    const rgb = PNG.sync.write(png, { colorType: 2, inputColorType: 6 });
+    expect(Array.from(decodePng(rgb).data)).toEqual([10, 20, 30, 255, 40, 50, 60, 255]);
+  });
+
+  it('rejects garbage with ERR_INVALID_IMAGE', () => {
+    expect(() => decodePng(Buffer.from('definitely not a png, just some text'))).toThrow(
+      InvalidImageError,
+    );
+    expect(() => decodePng(new Uint8Array(0))).toThrow(invalidImage);
+  });
+
+  it('rejects input that is not bytes at all with ERR_INVALID_IMAGE', () => {
+    expect(() => decodePng('\x89PNG' as unknown as Uint8Array)).toThrow(invalidImage);
+    expect(() => readPngSize(null as unknown as Uint8Array)).toThrow(invalidImage);
+  });
+
+  it('rejects a truncated PNG with ERR_INVALID_IMAGE', () => {
+    const png = encodePng(generateTestImage(32));
+    for (const length of [8, 33, Math.floor(png.length / 2), png.length - 12]) {
+      expect(() => decodePng(png.subarray(0, length))).toThrow(invalidImage);
+    }
+  });
+
+  it('rejects a PNG with a corrupted chunk with ERR_INVALID_IMAGE and keeps the cause', () => {
+    const png = Buffer.from(encodePng(generateTestImage(32)));
+    png[png.length - 30] = (png[png.length - 30] ?? 0) ^ 0xff; // inside the IDAT chunk
+    let thrown: unknown;
+    try {
+      decodePng(png);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toEqual(invalidImage);
+    expect((thrown as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('refuses to encode an image whose data does not match its dimensions', () => {
+    expect(() => encodePng({ width: 4, height: 4, data: new Uint8Array(10) })).toThrow(
+      invalidImage,
+    );
+  });
+});
+
+describe('readPngSize', () => {
+  it('reads the dimensions of an encoded image', () => {
+    const png = encodePng({ width: 40, height: 25, data: new Uint8Array(40 * 25 * 4) });
+    expect(readPngSize(png)).toEqual({ width: 40, height: 25 });
+  });
+
+  it('needs only the first 24 bytes, so it never touches the compressed data', () => {
+    expect(readPngSize(pngHeader(70_000, 3).subarray(0, 24))).toEqual({ width: 70_000, height: 3 });
+  });
+
+  it('works on a view that does not start at offset 0 of its buffer', () => {
+    const header = pngHeader(5, 6);
+    const backing = new Uint8Array(header.length + 3);
+    backing.set(header, 3);
+    expect(readPngSize(backing.subarray(3))).toEqual({ width: 5, height: 6 });
+  });
+
+  it.each([
+    ['garbage', Buffer.from('GIF89a and then some more bytes to pass 24')],
+    ['an empty input', new Uint8Array(0)],
+    ['a signature alone', PNG_SIGNATURE],
+    ['a header cut short', pngHeader(10, 10).subarray(0, 20)],
+  ])('rejects %s with ERR_INVALID_IMAGE', (_label, bytes) => {
+    expect(() => readPngSize(bytes)).toThrow(invalidImage);
+  });
+
+  it('rejects a PNG whose first chunk is not IHDR', () => {
+    const header = pngHeader(10, 10);
+    header.write('IDAT', 12, 'latin1');
+    expect(() => readPngSize(header)).toThrow(invalidImage);
+  });
+
+  it('rejects a zero dimension', () => {
+    expect(() => readPngSize(pngHeader(0, 10))).toThrow(invalidImage);
+  });
+});
+
+describe('assertImageWithin', () => {
+  const png = encodePng(generateTestImage(16));
+
+  it('returns the size when both sides are within the limit, the limit included', () => {
+    expect(assertImageWithin(png, 16)).toEqual({ width: 16, height: 16 });
+    expect(assertImageWithin(png, 1000)).toEqual({ width: 16, height: 16 });
+  });
+
+  it('rejects an image wider or taller than the limit with ERR_IMAGE_TOO_LARGE', () => {
+    expect(() => assertImageWithin(png, 15)).toThrow(ImageTooLargeError);
+    expect(() => assertImageWithin(pngHeader(100, 2000), 1000)).toThrow(tooLarge);
+    expect(() => assertImageWithin(pngHeader(2000, 100), 1000)).toThrow(tooLarge);
+  });
+
+  it('rejects a tiny file declaring a huge image (decompression bomb) before decoding', () => {
+    const bomb = pngHeader(100_000, 100_000);
+    expect(bomb.length).toBeLessThan(64);
+    expect(() => assertImageWithin(bomb, 4096)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_IMAGE_TOO_LARGE',
+        width: 100_000,
+        height: 100_000,
+        maxSide: 4096,
+      }),
+    );
+  });
+
+  it('rejects input that is not a PNG with ERR_INVALID_IMAGE', () => {
+    expect(() => assertImageWithin(Buffer.from('<html></html> padding padding'), 100)).toThrow(
+      invalidImage,
+    );
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])(
+    'rejects the limit %p with ERR_INVALID_ARGUMENT rather than letting everything through',
+    (maxSide) => {
+      expect(() => assertImageWithin(png, maxSide)).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      );
+    },
+  );
+});
