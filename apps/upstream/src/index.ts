@@ -1,0 +1,8 @@
+export {
+  createUpstreamServer,
+  DEFAULT_UPSTREAM_OPTIONS,
+  upstreamOptionsFromEnv,
+  type UpstreamOptions,
+} from './upstream-server';
+export { resolveUpstreamOptions } from './upstream-options';
+export { mulberry32 } from './mulberry32';

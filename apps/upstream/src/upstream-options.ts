@@ -1,0 +1,109 @@
+/** How the upstream site behaves. Every field is validated by {@link resolveUpstreamOptions}. */
+export interface UpstreamOptions {
+  /**
+   * Number of pages served at `/page/1` … `/page/{pages}` (1 to 10000).
+   * @default 50
+   */
+  pages: number;
+  /**
+   * Base delay before every page response, in milliseconds (0 to 60000).
+   * @default 0
+   */
+  latencyMs: number;
+  /**
+   * Extra delay added to `latencyMs`, drawn from the seeded PRNG in [0, jitterMs] (0 to 60000).
+   * @default 0
+   */
+  jitterMs: number;
+  /**
+   * Probability (0 to 1) that a page request fails with a 503, drawn from the seeded PRNG.
+   * @default 0
+   */
+  failureRate: number;
+  /**
+   * Seed of the PRNG behind jitter and failures (an unsigned 32-bit integer).
+   * @default 1
+   */
+  seed: number;
+}
+
+export const DEFAULT_UPSTREAM_OPTIONS: Readonly<UpstreamOptions> = Object.freeze({
+  pages: 50,
+  latencyMs: 0,
+  jitterMs: 0,
+  failureRate: 0,
+  seed: 1,
+});
+
+/** The inclusive ranges each option must fall into; shared by env parsing and programmatic use. */
+const LIMITS = {
+  pages: { min: 1, max: 10_000, integer: true },
+  latencyMs: { min: 0, max: 60_000, integer: true },
+  jitterMs: { min: 0, max: 60_000, integer: true },
+  failureRate: { min: 0, max: 1, integer: false },
+  seed: { min: 0, max: 4_294_967_295, integer: true },
+} as const satisfies Record<keyof UpstreamOptions, { min: number; max: number; integer: boolean }>;
+
+const ENV_NAMES = {
+  pages: 'UPSTREAM_PAGES',
+  latencyMs: 'UPSTREAM_LATENCY_MS',
+  jitterMs: 'UPSTREAM_JITTER_MS',
+  failureRate: 'UPSTREAM_FAILURE_RATE',
+  seed: 'UPSTREAM_SEED',
+} as const satisfies Record<keyof UpstreamOptions, string>;
+
+const KEYS = Object.keys(LIMITS) as (keyof UpstreamOptions)[];
+
+function describe(key: keyof UpstreamOptions): string {
+  const { min, max, integer } = LIMITS[key];
+  return `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
+}
+
+function inRange(key: keyof UpstreamOptions, value: number): boolean {
+  const { min, max, integer } = LIMITS[key];
+  return (
+    Number.isFinite(value) && (!integer || Number.isInteger(value)) && value >= min && value <= max
+  );
+}
+
+/**
+ * Fills in defaults and validates options given in code, so a typo in a test or bench
+ * fails loudly instead of serving, say, `NaN` ms of latency.
+ */
+export function resolveUpstreamOptions(options: Partial<UpstreamOptions> = {}): UpstreamOptions {
+  const resolved: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
+  for (const key of KEYS) {
+    const value = options[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !inRange(key, value)) {
+      throw new Error(`Expected \`${key}\` to be ${describe(key)}, got \`${String(value)}\``);
+    }
+    resolved[key] = value;
+  }
+  return resolved;
+}
+
+// Plain decimal notation only: `Number()` alone would also accept '', ' ', '0x10' and '1e3',
+// which in an env file are far more likely mistakes than intent.
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * Reads `UPSTREAM_PAGES`, `UPSTREAM_LATENCY_MS`, `UPSTREAM_JITTER_MS`, `UPSTREAM_FAILURE_RATE`
+ * and `UPSTREAM_SEED`. A variable that is unset or empty takes its default (compose files
+ * often pass `VAR=` for "not set"); any other invalid value throws, naming the variable,
+ * what was expected and what was received.
+ */
+export function upstreamOptionsFromEnv(env: NodeJS.ProcessEnv): UpstreamOptions {
+  const resolved: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
+  for (const key of KEYS) {
+    const name = ENV_NAMES[key];
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') continue;
+    const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+    if (!inRange(key, value)) {
+      throw new Error(`Expected \`${name}\` to be ${describe(key)}, got \`${raw}\``);
+    }
+    resolved[key] = value;
+  }
+  return resolved;
+}

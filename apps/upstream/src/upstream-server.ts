@@ -1,0 +1,136 @@
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { mulberry32 } from './mulberry32';
+import { parsePageQuery } from './parse-page-query';
+import { renderError, renderIndex, renderPage } from './render-pages';
+import { resolveUpstreamOptions, type UpstreamOptions } from './upstream-options';
+
+export { DEFAULT_UPSTREAM_OPTIONS, upstreamOptionsFromEnv } from './upstream-options';
+export type { UpstreamOptions } from './upstream-options';
+
+const HTML = 'text/html; charset=utf-8';
+const PAGE_PATH = /^\/page\/([1-9]\d{0,4})$/;
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
+  res.writeHead(status, {
+    ...headers,
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function sendError(
+  res: http.ServerResponse,
+  status: number,
+  message: string,
+  headers?: http.OutgoingHttpHeaders,
+): void {
+  send(res, status, HTML, renderError(status, message), headers);
+}
+
+/**
+ * Runs `respond` after `delayMs`, unless the client goes away first: the timer is cleared on
+ * the response's `close`, so an aborted request leaves no orphan timer behind and neither
+ * `server.close()` nor process exit waits on one.
+ */
+function respondAfter(res: http.ServerResponse, delayMs: number, respond: () => void): void {
+  if (delayMs === 0) {
+    respond();
+    return;
+  }
+  const due = performance.now() + delayMs;
+  let timer: NodeJS.Timeout | undefined;
+  const fire = (): void => {
+    // Node timers run off libuv's cached millisecond clock and can fire up to ~1 ms early;
+    // re-arm for the remainder so "at least latencyMs" is a guarantee, not a tendency.
+    const remaining = due - performance.now();
+    if (remaining > 0) {
+      timer = setTimeout(fire, Math.ceil(remaining));
+      return;
+    }
+    timer = undefined;
+    respond();
+  };
+  res.once('close', () => clearTimeout(timer));
+  timer = setTimeout(fire, delayMs);
+}
+
+/**
+ * A small local website for the scraper example, tests and the load lab:
+ * `GET /` (index), `GET /page/:i` (1..pages, with latency, jitter and failures),
+ * `GET /healthz`. Page requests accept `?latency=ms` (0..10000, replaces latency and jitter)
+ * and `?fail=1` (forces a 503).
+ *
+ * Each page request draws exactly two numbers from a PRNG seeded with `seed`, in arrival
+ * order, so the n-th page request has the same fate on every run with the same options.
+ *
+ * @throws when an option is out of range.
+ */
+export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.Server {
+  const config = resolveUpstreamOptions(options);
+  const random = mulberry32(config.seed);
+  const index = Buffer.from(renderIndex(config.pages));
+  // Rendered lazily and kept: rendering on every request would add CPU work to the
+  // upstream that the load lab would then wrongly attribute to the model under test.
+  const pageCache = new Map<number, Buffer>();
+
+  return http.createServer((req, res) => {
+    if (req.method !== 'GET') {
+      sendError(res, 405, `Method ${req.method ?? ''} not allowed`, { allow: 'GET' });
+      return;
+    }
+    // Split by hand rather than `new URL(req.url, base)`: that would read `//page/1` as a host.
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q === -1 ? url : url.slice(0, q);
+    const search = q === -1 ? '' : url.slice(q + 1);
+
+    if (path === '/') {
+      send(res, 200, HTML, index);
+      return;
+    }
+    if (path === '/healthz') {
+      send(res, 200, 'text/plain; charset=utf-8', 'ok');
+      return;
+    }
+    const match = PAGE_PATH.exec(path);
+    const i = match?.[1] === undefined ? Number.NaN : Number(match[1]);
+    if (!(i >= 1 && i <= config.pages)) {
+      sendError(res, 404, `No page at ${path}: pages run from /page/1 to /page/${config.pages}`);
+      return;
+    }
+    const query = parsePageQuery(search);
+    if ('error' in query) {
+      sendError(res, 400, query.error);
+      return;
+    }
+
+    // Always draw both numbers (even when forced to fail or the latency is overridden) so
+    // one request's query never shifts the fate of the requests after it.
+    const failDraw = random();
+    const jitterDraw = random();
+    const failed = query.fail || failDraw < config.failureRate;
+    const delayMs =
+      query.latencyMs ?? config.latencyMs + Math.floor(jitterDraw * (config.jitterMs + 1));
+
+    respondAfter(res, delayMs, () => {
+      if (failed) {
+        sendError(res, 503, `Page ${i} is temporarily unavailable`);
+        return;
+      }
+      let page = pageCache.get(i);
+      if (page === undefined) {
+        page = Buffer.from(renderPage(i, config.pages));
+        pageCache.set(i, page);
+      }
+      send(res, 200, HTML, page);
+    });
+  });
+}

@@ -1,0 +1,50 @@
+import type { ChildProcess } from 'node:child_process';
+import { assertBuilt, killIfRunning, runNode } from './run-dist';
+
+describe('dist/main.js', () => {
+  let child: ChildProcess | undefined;
+
+  afterEach(() => {
+    killIfRunning(child);
+    child = undefined;
+  });
+
+  it.each(['SIGTERM', 'SIGINT'] as const)(
+    'logs the port it listens on, serves pages and exits 0 on %s',
+    async (signal) => {
+      const main = assertBuilt('main.js');
+      const run = runNode([main], { PORT: '0', HOST: '127.0.0.1', UPSTREAM_PAGES: '3' });
+      child = run.child;
+
+      const listening = JSON.parse(await run.firstLine) as Record<string, unknown>;
+      expect(listening).toEqual({
+        level: 'info',
+        msg: 'listening',
+        service: 'upstream',
+        port: expect.any(Number),
+        host: '127.0.0.1',
+      });
+      expect(listening['port']).toBeGreaterThan(0);
+
+      const res = await fetch(`http://127.0.0.1:${String(listening['port'])}/page/1`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<title>Page 1 · Upstream</title>');
+
+      run.child.kill(signal);
+      expect(await run.exited).toMatchObject({ code: 0, signal: null });
+    },
+  );
+
+  it('exits 1 with the reason on stderr when the environment is invalid', async () => {
+    const main = assertBuilt('main.js');
+    const run = runNode([main], { PORT: '0', UPSTREAM_PAGES: 'abc' });
+    child = run.child;
+    const exit = await run.exited;
+    expect(exit.code).toBe(1);
+    expect(JSON.parse(exit.stderr.trim())).toEqual({
+      level: 'error',
+      msg: 'Expected `UPSTREAM_PAGES` to be an integer from 1 to 10000, got `abc`',
+      service: 'upstream',
+    });
+  });
+});

@@ -1,0 +1,201 @@
+import type http from 'node:http';
+import { createUpstreamServer, type UpstreamOptions } from '../src';
+import { close, listen } from './listen';
+
+describe('createUpstreamServer', () => {
+  let server: http.Server | undefined;
+
+  afterEach(async () => {
+    if (server) await close(server);
+    server = undefined;
+  });
+
+  async function start(options: Partial<UpstreamOptions> = {}): Promise<string> {
+    server = createUpstreamServer(options);
+    return listen(server);
+  }
+
+  describe('routes', () => {
+    it('serves every page with its own title and a body of a few kilobytes', async () => {
+      const base = await start({ pages: 5 });
+      for (let i = 1; i <= 5; i++) {
+        const res = await fetch(`${base}/page/${i}`);
+        const body = await res.text();
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(body.startsWith('<!doctype html><html><head>')).toBe(true);
+        expect(body).toContain(`<title>Page ${i} · Upstream</title>`);
+        expect(body).toMatch(/<p>[^<]+<\/p>/);
+        expect(body).toMatch(/<a href="\/page\/\d+"/);
+        expect(body.endsWith('</body></html>')).toBe(true);
+        const bytes = Buffer.byteLength(body);
+        expect(bytes).toBeGreaterThanOrEqual(2048);
+        expect(bytes).toBeLessThanOrEqual(4096);
+      }
+    });
+
+    it('answers 404 for page 0, page N+1 and a page number that is not an integer', async () => {
+      const base = await start({ pages: 5 });
+      for (const i of ['0', '6', '1.5', 'abc', '01', '-1', '', '1/']) {
+        const res = await fetch(`${base}/page/${i}`);
+        await res.text();
+        expect({ i, status: res.status }).toEqual({ i, status: 404 });
+      }
+      const unknown = await fetch(`${base}/nope`);
+      await unknown.text();
+      expect(unknown.status).toBe(404);
+    });
+
+    it('links every page from the index', async () => {
+      const base = await start({ pages: 7 });
+      const res = await fetch(`${base}/`);
+      const body = await res.text();
+      expect(res.status).toBe(200);
+      const links = [...body.matchAll(/href="\/page\/(\d+)"/g)].map((m) => Number(m[1]));
+      expect(links).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    });
+
+    it('answers ok on /healthz', async () => {
+      const base = await start();
+      const res = await fetch(`${base}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toBe('ok');
+    });
+
+    it('answers 405 with Allow: GET to any other method', async () => {
+      const base = await start();
+      for (const method of ['POST', 'PUT', 'DELETE', 'HEAD']) {
+        const res = await fetch(`${base}/page/1`, { method });
+        await res.text();
+        expect(res.status).toBe(405);
+        expect(res.headers.get('allow')).toBe('GET');
+      }
+    });
+
+    it('answers 400 to a query it does not understand', async () => {
+      const base = await start();
+      const bad = [
+        'latency=abc',
+        'latency=-1',
+        'latency=10001',
+        'latency=1.5',
+        'fail=2',
+        'fail=',
+        'x=1',
+        'fail=1&fail=1',
+      ];
+      for (const query of bad) {
+        const res = await fetch(`${base}/page/1?${query}`);
+        await res.text();
+        expect({ query, status: res.status }).toEqual({ query, status: 400 });
+      }
+      const ok = await fetch(`${base}/page/1?latency=0&fail=0`);
+      await ok.text();
+      expect(ok.status).toBe(200);
+    });
+  });
+
+  describe('latency', () => {
+    it('waits at least latencyMs before answering', async () => {
+      const base = await start({ latencyMs: 150 });
+      const started = performance.now();
+      const res = await fetch(`${base}/page/1`);
+      await res.text();
+      expect(res.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    });
+
+    it('lets ?latency= override the configured latency for one request', async () => {
+      const base = await start({ latencyMs: 0 });
+      const started = performance.now();
+      const res = await fetch(`${base}/page/1?latency=120`);
+      await res.text();
+      expect(res.status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(120);
+    });
+
+    it('adds jitter without ever answering before latencyMs', async () => {
+      const base = await start({ latencyMs: 40, jitterMs: 30 });
+      for (let n = 0; n < 3; n++) {
+        const started = performance.now();
+        const res = await fetch(`${base}/page/1`);
+        await res.text();
+        expect(performance.now() - started).toBeGreaterThanOrEqual(40);
+      }
+    });
+  });
+
+  describe('failures', () => {
+    async function outcomes(seed: number): Promise<number[]> {
+      const base = await start({ failureRate: 0.5, seed });
+      const statuses: number[] = [];
+      for (let n = 0; n < 200; n++) {
+        const res = await fetch(`${base}/page/${1 + (n % 50)}`);
+        await res.text();
+        statuses.push(res.status);
+      }
+      if (server) await close(server);
+      return statuses;
+    }
+
+    it('fails about failureRate of requests, identically on two servers with the same seed', async () => {
+      const first = await outcomes(42);
+      const second = await outcomes(42);
+      const failures = first.filter((status) => status === 503).length;
+      expect(new Set(first)).toEqual(new Set([200, 503]));
+      expect(failures).toBeGreaterThanOrEqual(60);
+      expect(failures).toBeLessThanOrEqual(140);
+      expect(second).toEqual(first);
+    });
+
+    it('never fails when failureRate is 0', async () => {
+      const base = await start({ failureRate: 0 });
+      for (let n = 0; n < 100; n++) {
+        const res = await fetch(`${base}/page/1`);
+        await res.text();
+        expect(res.status).toBe(200);
+      }
+    });
+
+    it('fails with a small HTML 503 when ?fail=1 is given', async () => {
+      const base = await start({ failureRate: 0 });
+      const res = await fetch(`${base}/page/3?fail=1`);
+      const body = await res.text();
+      expect(res.status).toBe(503);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(body).toContain('<title>503 · Upstream</title>');
+      expect(Buffer.byteLength(body)).toBeLessThan(1024);
+    });
+  });
+
+  describe('shutdown', () => {
+    it('closes promptly when a client aborts during a 5000 ms latency', async () => {
+      const base = await start({ latencyMs: 5000 });
+      const running = server as http.Server;
+      // The server's own handler is the first 'request' listener, so once this fires the
+      // latency timer is armed.
+      const received = new Promise((resolve) => running.once('request', resolve));
+      const controller = new AbortController();
+      const response = fetch(`${base}/page/1`, { signal: controller.signal });
+      await received;
+      controller.abort();
+      await expect(response).rejects.toThrow(/abort/i);
+
+      const started = performance.now();
+      await close(running);
+      expect(running.listening).toBe(false);
+      // Waiting out the latency would take 5000 ms; anything under that is "prompt".
+      expect(performance.now() - started).toBeLessThan(5000);
+    });
+  });
+
+  it('rejects options out of range, saying what it expected and what it got', () => {
+    expect(() => createUpstreamServer({ pages: 0 })).toThrow(
+      'Expected `pages` to be an integer from 1 to 10000, got `0`',
+    );
+    expect(() => createUpstreamServer({ failureRate: 1.5 })).toThrow(
+      'Expected `failureRate` to be a number from 0 to 1, got `1.5`',
+    );
+    expect(() => createUpstreamServer({ latencyMs: Number.NaN })).toThrow('got `NaN`');
+  });
+});
