@@ -1,0 +1,59 @@
+import {
+  applyFilter,
+  countPrimes,
+  decodePng,
+  encodePng,
+  fib,
+  generateTestImage,
+  imageChecksum,
+  type FilterName,
+} from '@concurrency-lab/workloads';
+
+/**
+ * The CPU work of the contract as plain data, so it can cross a thread or process boundary
+ * (structured clone; `png` bytes can ride a transfer list). The HTTP layer builds tasks; a
+ * `WorkRunner` decides where `runCpuTask` executes.
+ */
+export type CpuTask =
+  | { kind: 'fib'; n: number }
+  | { kind: 'primes'; limit: number }
+  | { kind: 'filter'; filter: FilterName; png: Uint8Array }
+  | { kind: 'filter-generated'; filter: FilterName; size: number };
+
+export interface GeneratedFilterResult {
+  width: number;
+  height: number;
+  checksum: string;
+}
+
+export interface CpuTaskResults {
+  fib: number;
+  primes: number;
+  filter: Uint8Array;
+  'filter-generated': GeneratedFilterResult;
+}
+
+export type CpuTaskResult<T extends CpuTask> = CpuTaskResults[T['kind']];
+
+/** Runs a task where it is called. Pure: the same task gives the same result on any thread. */
+export function runCpuTask<T extends CpuTask>(task: T): CpuTaskResult<T> {
+  const t = task as CpuTask;
+  switch (t.kind) {
+    case 'fib':
+      return fib(t.n) as CpuTaskResult<T>;
+    case 'primes':
+      return countPrimes(t.limit) as CpuTaskResult<T>;
+    case 'filter': {
+      const out = encodePng(applyFilter(decodePng(t.png), t.filter));
+      return new Uint8Array(out.buffer, out.byteOffset, out.byteLength) as CpuTaskResult<T>;
+    }
+    case 'filter-generated': {
+      const out = applyFilter(generateTestImage(t.size), t.filter);
+      return {
+        width: out.width,
+        height: out.height,
+        checksum: imageChecksum(out),
+      } as CpuTaskResult<T>;
+    }
+  }
+}

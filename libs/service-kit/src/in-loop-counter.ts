@@ -1,0 +1,61 @@
+import type { CounterStore, IncrementResult } from './counter-store';
+import { FifoMutex } from './fifo-mutex';
+
+/** Concurrent async tasks an increment request is spread over (one thread, many tasks). */
+const LANES = 8;
+/** Every this many steps a lane yields a whole macrotask turn, so timers and I/O still run. */
+const YIELD_EVERY = 4096;
+
+/**
+ * The async model's counter: one number on one event loop, incremented by `LANES` concurrent
+ * async tasks. Unsafe: `read → await → write` — each `await` lets the other lanes read the same
+ * stale value, so updates are lost *without any threads*. Safe: the same steps under a FIFO mutex.
+ */
+export class InLoopCounter implements CounterStore {
+  #value = 0;
+  readonly #mutex = new FifoMutex();
+
+  async increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
+    const before = this.#value;
+    const per = Math.floor(times / LANES);
+    const lanes = Array.from({ length: LANES }, (_, i) =>
+      this.#lane(i < times % LANES ? per + 1 : per, safe, signal),
+    );
+    await Promise.all(lanes);
+    return { expected: before + times, actual: this.#value };
+  }
+
+  async #lane(steps: number, safe: boolean, signal: AbortSignal): Promise<void> {
+    for (let i = 0; i < steps; i++) {
+      if (i % YIELD_EVERY === YIELD_EVERY - 1) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        signal.throwIfAborted();
+      }
+      if (safe) {
+        await this.#mutex.acquire();
+        try {
+          await this.#step();
+        } finally {
+          this.#mutex.release();
+        }
+      } else {
+        await this.#step();
+      }
+    }
+  }
+
+  /** read → yield → write: the yield is where another task reads the same stale value. */
+  async #step(): Promise<void> {
+    const seen = this.#value;
+    await null;
+    this.#value = seen + 1;
+  }
+
+  async read(): Promise<number> {
+    return this.#value;
+  }
+
+  async reset(): Promise<void> {
+    this.#value = 0;
+  }
+}

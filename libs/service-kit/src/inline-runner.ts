@@ -1,0 +1,71 @@
+import { performance } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+import { runCpuTask, type CpuTask, type CpuTaskResult } from './cpu-task';
+import type { RunOutcome, RunnerStats, WorkRunner } from './work-runner';
+
+/**
+ * Runs CPU work on the calling thread's event loop — the async model, and each cluster worker.
+ * While a task runs, nothing else on this loop does: that is the lesson, not a bug. The task
+ * waits one macrotask turn first (`setImmediate`) so a request whose deadline already passed, or
+ * whose client already left, is cancelled before it burns the CPU; once started it cannot be
+ * interrupted.
+ */
+export class InlineRunner implements WorkRunner {
+  readonly workers = 1;
+  #running = 0;
+  #queued = 0;
+  #completed = 0;
+  #cancelled = 0;
+  #failed = 0;
+  #closed = false;
+
+  async run<T extends CpuTask>(
+    task: T,
+    { signal }: { signal: AbortSignal },
+  ): Promise<RunOutcome<CpuTaskResult<T>>> {
+    if (this.#closed) throw new Error('InlineRunner is closed');
+    const queuedAt = performance.now();
+    this.#queued++;
+    try {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    } finally {
+      this.#queued--;
+    }
+    if (signal.aborted) {
+      this.#cancelled++;
+      throw signal.reason;
+    }
+    const startedAt = performance.now();
+    this.#running++;
+    try {
+      const result = runCpuTask(task);
+      this.#completed++;
+      return {
+        result,
+        queueMs: startedAt - queuedAt,
+        workMs: performance.now() - startedAt,
+        threadId,
+      };
+    } catch (error) {
+      this.#failed++;
+      throw error;
+    } finally {
+      this.#running--;
+    }
+  }
+
+  stats(): RunnerStats {
+    return {
+      queued: this.#queued,
+      running: this.#running,
+      size: 1,
+      completed: this.#completed,
+      cancelled: this.#cancelled,
+      failed: this.#failed,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+}

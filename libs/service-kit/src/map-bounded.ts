@@ -1,0 +1,27 @@
+/**
+ * Maps `items` through `fn` with at most `concurrency` calls in flight, keeping input order.
+ * Stops starting new calls once `signal` aborts. (The queues lib's work queue supersedes this.)
+ */
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+  signal?: AbortSignal,
+): Promise<R[]> {
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(
+      `Expected \`concurrency\` to be an integer from 1 and up, got \`${concurrency}\``,
+    );
+  }
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      signal?.throwIfAborted();
+      const index = next++;
+      results[index] = await fn(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return results;
+}

@@ -1,0 +1,40 @@
+import type { RequestHandler } from 'express';
+import { threadId } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import { boolParam, intParam, parseQuery } from '../params';
+import { getDeadline, underDeadline } from '../request-deadline';
+import type { RouteTable } from '../route-table';
+import type { ServiceContext } from '../service-context';
+import { sendWork } from '../work-response';
+
+export const INCREMENT_PARAMS = { times: intParam(1, 1_000_000), safe: boolParam() };
+
+export function defineCounterRoutes(
+  routes: RouteTable,
+  ctx: ServiceContext,
+  admit: RequestHandler,
+): void {
+  routes.define('post', '/counter/increment', admit, async (req, res) => {
+    const { times, safe } = parseQuery(req.query, INCREMENT_PARAMS);
+    const { signal } = getDeadline(res);
+    const started = performance.now();
+    const result = await underDeadline(res, ctx.counter.increment(times, safe, signal));
+    sendWork(
+      res,
+      ctx,
+      { ...result, times, safe },
+      { queueMs: 0, workMs: performance.now() - started, threadId },
+    );
+  });
+
+  routes.define('get', '/counter', async (req, res) => {
+    parseQuery(req.query, {});
+    res.json({ model: ctx.model, value: await ctx.counter.read() });
+  });
+
+  routes.define('delete', '/counter', async (req, res) => {
+    parseQuery(req.query, {});
+    await ctx.counter.reset();
+    res.json({ model: ctx.model, value: await ctx.counter.read() });
+  });
+}

@@ -1,0 +1,84 @@
+import { assertImageWithin, FILTER_NAMES } from '@concurrency-lab/workloads';
+import express, { type RequestHandler } from 'express';
+import { ProblemError } from '../errors';
+import { enumParam, intParam, parseQuery } from '../params';
+import { getDeadline, underDeadline } from '../request-deadline';
+import type { RouteTable } from '../route-table';
+import { LIMITS, type ServiceContext } from '../service-context';
+import { elapsedMs, sendWork, setServerTiming } from '../work-response';
+
+export const FILTER_UPLOAD_PARAMS = { filter: enumParam(FILTER_NAMES) };
+export const FILTER_GENERATED_PARAMS = {
+  filter: enumParam(FILTER_NAMES),
+  size: intParam(16, 1024),
+};
+
+/** 415 before a byte of the body is read: the check costs nothing, the upload costs bandwidth. */
+const requirePng: RequestHandler = (req, _res, next) => {
+  if (!req.is('image/png')) {
+    next(
+      new ProblemError(
+        'ERR_UNSUPPORTED_MEDIA_TYPE',
+        `Expected a body of type \`image/png\`, got \`${req.headers['content-type'] ?? 'none'}\``,
+      ),
+    );
+    return;
+  }
+  next();
+};
+
+export function defineImageRoutes(
+  routes: RouteTable,
+  ctx: ServiceContext,
+  admit: RequestHandler,
+): void {
+  const validateUpload: RequestHandler = (req, res, next) => {
+    res.locals['params'] = parseQuery(req.query, FILTER_UPLOAD_PARAMS);
+    next();
+  };
+
+  routes.define(
+    'post',
+    '/image/filter',
+    validateUpload,
+    requirePng,
+    admit,
+    express.raw({ type: 'image/png', limit: LIMITS.maxBodyBytes }),
+    async (req, res) => {
+      const { filter } = res.locals['params'] as { filter: (typeof FILTER_NAMES)[number] };
+      const body = req.body as Buffer | undefined;
+      if (!Buffer.isBuffer(body) || body.length === 0) {
+        throw new ProblemError(
+          'ERR_INVALID_IMAGE',
+          'Expected a PNG image in the body, got an empty body',
+        );
+      }
+      // Refuse decompression bombs from the header alone, before decoding a single pixel.
+      assertImageWithin(body, LIMITS.maxImageSide);
+      const png = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+      const { signal } = getDeadline(res);
+      const out = await underDeadline(
+        res,
+        ctx.runner.run({ kind: 'filter', filter, png }, { signal }),
+      );
+      setServerTiming(res, out);
+      res.setHeader('X-Model', ctx.model);
+      res.setHeader('X-Pid', String(process.pid));
+      res.setHeader('X-Thread-Id', String(out.threadId));
+      res.setHeader('X-Duration-Ms', elapsedMs(res).toFixed(3));
+      res
+        .type('image/png')
+        .send(Buffer.from(out.result.buffer, out.result.byteOffset, out.result.byteLength));
+    },
+  );
+
+  routes.define('get', '/image/filter', admit, async (req, res) => {
+    const { filter, size } = parseQuery(req.query, FILTER_GENERATED_PARAMS);
+    const { signal } = getDeadline(res);
+    const out = await underDeadline(
+      res,
+      ctx.runner.run({ kind: 'filter-generated', filter, size }, { signal }),
+    );
+    sendWork(res, ctx, out.result, out);
+  });
+}

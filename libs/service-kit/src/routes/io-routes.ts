@@ -1,0 +1,77 @@
+import { sleep } from '@concurrency-lab/workloads';
+import type { RequestHandler } from 'express';
+import { performance } from 'node:perf_hooks';
+import { threadId } from 'node:worker_threads';
+import { ProblemError } from '../errors';
+import { intParam, parseQuery } from '../params';
+import { getDeadline, underDeadline } from '../request-deadline';
+import type { RouteTable } from '../route-table';
+import { scrapePages } from '../scrape';
+import { LIMITS, type ServiceContext } from '../service-context';
+import { sendWork } from '../work-response';
+
+export const SLEEP_PARAMS = { ms: intParam(0, 10_000) };
+export const SCRAPE_PARAMS = { pages: intParam(1, 50) };
+export const MIXED_PARAMS = { ms: intParam(0, 10_000), n: intParam(0, 40) };
+
+export function defineIoRoutes(
+  routes: RouteTable,
+  ctx: ServiceContext,
+  admit: RequestHandler,
+): void {
+  routes.define('get', '/io/sleep', admit, async (req, res) => {
+    const { ms } = parseQuery(req.query, SLEEP_PARAMS);
+    const { signal } = getDeadline(res);
+    const started = performance.now();
+    await underDeadline(res, sleep(ms, signal));
+    sendWork(
+      res,
+      ctx,
+      { sleptMs: ms },
+      { queueMs: 0, workMs: performance.now() - started, threadId },
+    );
+  });
+
+  routes.define('get', '/io/scrape', admit, async (req, res) => {
+    const { pages } = parseQuery(req.query, SCRAPE_PARAMS);
+    const { signal } = getDeadline(res);
+    const started = performance.now();
+    const results = await underDeadline(
+      res,
+      scrapePages({
+        upstreamUrl: ctx.config.upstreamUrl,
+        pages,
+        concurrency: LIMITS.scrapeConcurrency,
+        pageTimeoutMs: LIMITS.scrapePageTimeoutMs,
+        signal,
+      }),
+    );
+    if (results.every((page) => 'error' in page)) {
+      const first = results[0];
+      throw new ProblemError(
+        'ERR_UPSTREAM',
+        `All ${pages} pages failed from ${ctx.config.upstreamUrl}` +
+          (first && 'error' in first ? ` (first: ${first.error.code}: ${first.error.detail})` : ''),
+      );
+    }
+    sendWork(res, ctx, results, { queueMs: 0, workMs: performance.now() - started, threadId });
+  });
+
+  routes.define('get', '/mixed', admit, async (req, res) => {
+    const { ms, n } = parseQuery(req.query, MIXED_PARAMS);
+    const { signal } = getDeadline(res);
+    const started = performance.now();
+    await underDeadline(res, sleep(ms, signal));
+    const out = await underDeadline(res, ctx.runner.run({ kind: 'fib', n }, { signal }));
+    sendWork(
+      res,
+      ctx,
+      { sleptMs: ms, fib: out.result },
+      {
+        queueMs: out.queueMs,
+        workMs: performance.now() - started - out.queueMs,
+        threadId: out.threadId,
+      },
+    );
+  });
+}

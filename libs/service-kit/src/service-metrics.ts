@@ -1,0 +1,56 @@
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * One prom-client registry per process, named after the contract's metrics table. Every series
+ * carries `model` (a default label). The telemetry lib extends this (pool, lock and queue
+ * metrics, exemplars, cluster aggregation); the names here are the contract's.
+ */
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
+  readonly activeRequests: Gauge;
+  readonly shedTotal: Counter<'reason'>;
+}
+
+/** Latency buckets from 1 ms to 30 s: fib(40) on a blocked loop and 10 s sleeps must fit. */
+const LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
+
+export function createServiceMetrics(model: string): ServiceMetrics {
+  const registry = new Registry();
+  registry.setDefaultLabels({ model });
+  collectDefaultMetrics({ register: registry });
+
+  const requestDuration = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP server requests, by route template.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  });
+  const activeRequests = new Gauge({
+    name: 'http_server_active_requests',
+    help: 'HTTP requests being served now.',
+    registers: [registry],
+  });
+  const shedTotal = new Counter({
+    name: 'lab_shed_total',
+    help: 'Requests refused with 503 because a bound was reached, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  new Gauge({
+    name: 'lab_eventloop_utilization',
+    help: 'Share of time the event loop was busy since the previous scrape (0..1).',
+    registers: [registry],
+    collect() {
+      const now = performance.eventLoopUtilization();
+      this.set(performance.eventLoopUtilization(now, last).utilization);
+      last = now;
+    },
+  });
+  return { registry, requestDuration, activeRequests, shedTotal };
+}

@@ -1,0 +1,172 @@
+import type { Express } from 'express';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig, type ServiceConfig } from './config';
+import type { CounterStore } from './counter-store';
+import { createApp } from './create-app';
+import { createLogger, type Logger } from './logger';
+import type { MetricsProvider, ServiceContext, ServiceState } from './service-context';
+import { createServiceMetrics, type ServiceMetrics } from './service-metrics';
+import type { WorkRunner } from './work-runner';
+
+/** What a model supplies: where work runs and where the counter lives. */
+export interface ModelRuntime {
+  runner: WorkRunner;
+  counter: CounterStore;
+  /** Threads/processes for `/info`. @default runner.workers */
+  workers?: number;
+  metricsProvider?: MetricsProvider;
+  /** Called last during shutdown, after in-flight requests finished. */
+  close?(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  model: string;
+  config: ServiceConfig;
+  runtime: ModelRuntime;
+  logger?: Logger;
+  metrics?: ServiceMetrics;
+}
+
+export type ShutdownOutcome = 'clean' | 'timeout';
+
+export interface Service {
+  readonly app: Express;
+  readonly server: Server;
+  readonly ctx: ServiceContext;
+  /** Listens on `config.port`/`config.host`; readiness turns 200 once bound. */
+  listen(): Promise<AddressInfo>;
+  /**
+   * Graceful stop: readiness 503, stop accepting, let in-flight requests finish, close idle
+   * keep-alive sockets; after `shutdownTimeoutMs` the rest are cut (`'timeout'`). Idempotent.
+   */
+  shutdown(): Promise<ShutdownOutcome>;
+}
+
+/** How often a draining server sweeps keep-alive sockets that went idle after their last answer. */
+const IDLE_SWEEP_MS = 50;
+
+export function createService(options: ServiceOptions): Service {
+  const { model, config, runtime } = options;
+  const logger = options.logger ?? createLogger(model, config.logLevel);
+  const metrics = options.metrics ?? createServiceMetrics(model);
+  const state: ServiceState = { ready: false, draining: false, inFlightWork: 0 };
+  const ctx: ServiceContext = {
+    model,
+    config,
+    runner: runtime.runner,
+    counter: runtime.counter,
+    metrics,
+    metricsProvider:
+      runtime.metricsProvider ??
+      (async () => ({
+        contentType: metrics.registry.contentType,
+        body: await metrics.registry.metrics(),
+      })),
+    logger,
+    state,
+    workers: runtime.workers ?? runtime.runner.workers,
+  };
+  const app = createApp(ctx);
+  const server = createServer({ requestTimeout: config.requestTimeoutMs + 5000 }, app);
+  let shutdownPromise: Promise<ShutdownOutcome> | undefined;
+
+  const listen = () =>
+    new Promise<AddressInfo>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject);
+        state.ready = true;
+        resolve(server.address() as AddressInfo);
+      });
+    });
+
+  const drain = async (): Promise<ShutdownOutcome> => {
+    state.draining = true;
+    const closed = new Promise<void>((resolve) => {
+      if (!server.listening) resolve();
+      else server.close(() => resolve());
+    });
+    server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
+    });
+    const outcome = await Promise.race([closed.then(() => 'clean' as const), timedOut]);
+    clearInterval(sweep);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      logger.warn(
+        { inFlightWork: state.inFlightWork },
+        'shutdown timeout: closing remaining connections',
+      );
+      server.closeAllConnections();
+      await closed;
+    }
+    await runtime.runner.close();
+    await runtime.close?.();
+    return outcome;
+  };
+
+  return {
+    app,
+    server,
+    ctx,
+    listen,
+    shutdown: () => (shutdownPromise ??= drain()),
+  };
+}
+
+export interface RunServiceOptions {
+  model: string;
+  defaultPort: number;
+  env?: NodeJS.ProcessEnv;
+  createRuntime(config: ServiceConfig, logger: Logger): ModelRuntime | Promise<ModelRuntime>;
+}
+
+/**
+ * A model's `main`: read the config, build the runtime, listen, and shut down gracefully on
+ * SIGTERM/SIGINT (exit 0 when every in-flight request finished within `SHUTDOWN_TIMEOUT_MS`,
+ * else 1). Logs one `listening` line with the bound port — tooling that starts a service on
+ * `PORT=0` reads it.
+ */
+export async function runService(options: RunServiceOptions): Promise<Service> {
+  const env = options.env ?? process.env;
+  let config: ServiceConfig;
+  try {
+    config = loadConfig(env, { port: options.defaultPort });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(options.model, config.logLevel);
+  const runtime = await options.createRuntime(config, logger);
+  const service = createService({ model: options.model, config, runtime, logger });
+  const address = await service.listen();
+  logger.info(
+    {
+      port: address.port,
+      host: address.address,
+      workers: service.ctx.workers,
+      url: `http://${address.address}:${address.port}`,
+    },
+    'listening',
+  );
+  const onSignal = (signal: NodeJS.Signals) => {
+    logger.info({ signal, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
+    void service.shutdown().then(
+      (outcome) => {
+        logger.info({ outcome }, 'stopped');
+        process.exit(outcome === 'clean' ? 0 : 1);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return service;
+}

@@ -1,0 +1,141 @@
+/**
+ * The contract's parameter table as data, so the suite can walk every parameter of every route
+ * through the same edge cases: min, max, max+1, below min, float, empty, `1e3`, `0x10`,
+ * a repeated key, an unknown key and a missing value.
+ */
+export interface IntParamCase {
+  kind: 'int';
+  method: 'GET' | 'POST';
+  path: string;
+  param: string;
+  min: number;
+  max: number;
+  /** The other parameters of the route, valid and cheap. */
+  base: Record<string, string>;
+  /** The max takes long (a 10 s sleep, fib(40)): only check it is accepted, not its answer. */
+  slowMax?: boolean;
+}
+
+export interface EnumParamCase {
+  kind: 'enum';
+  method: 'GET' | 'POST';
+  path: string;
+  param: string;
+  values: readonly string[];
+  base: Record<string, string>;
+}
+
+export type ParamCase = IntParamCase | EnumParamCase;
+
+const FILTERS = ['blur', 'sharpen', 'contour', 'emboss', 'grayscale'] as const;
+
+export const PARAM_CASES: readonly ParamCase[] = [
+  {
+    kind: 'int',
+    method: 'GET',
+    path: '/cpu/fib',
+    param: 'n',
+    min: 0,
+    max: 40,
+    base: {},
+    slowMax: true,
+  },
+  {
+    kind: 'int',
+    method: 'GET',
+    path: '/cpu/primes',
+    param: 'limit',
+    min: 2,
+    max: 20_000_000,
+    base: {},
+  },
+  {
+    kind: 'enum',
+    method: 'GET',
+    path: '/image/filter',
+    param: 'filter',
+    values: FILTERS,
+    base: { size: '16' },
+  },
+  {
+    kind: 'int',
+    method: 'GET',
+    path: '/image/filter',
+    param: 'size',
+    min: 16,
+    max: 1024,
+    base: { filter: 'blur' },
+  },
+  {
+    kind: 'int',
+    method: 'GET',
+    path: '/io/sleep',
+    param: 'ms',
+    min: 0,
+    max: 10_000,
+    base: {},
+    slowMax: true,
+  },
+  { kind: 'int', method: 'GET', path: '/io/scrape', param: 'pages', min: 1, max: 50, base: {} },
+  {
+    kind: 'int',
+    method: 'GET',
+    path: '/mixed',
+    param: 'ms',
+    min: 0,
+    max: 10_000,
+    base: { n: '1' },
+    slowMax: true,
+  },
+  {
+    kind: 'int',
+    method: 'GET',
+    path: '/mixed',
+    param: 'n',
+    min: 0,
+    max: 40,
+    base: { ms: '0' },
+    slowMax: true,
+  },
+  {
+    kind: 'int',
+    method: 'POST',
+    path: '/counter/increment',
+    param: 'times',
+    min: 1,
+    max: 1_000_000,
+    base: { safe: 'true' },
+  },
+  {
+    kind: 'enum',
+    method: 'POST',
+    path: '/counter/increment',
+    param: 'safe',
+    values: ['true', 'false'],
+    base: { times: '1' },
+  },
+];
+
+/** Raw query strings that must all be refused for an integer parameter. */
+export function invalidIntValues(c: IntParamCase): Array<[label: string, value: string]> {
+  return [
+    ['max+1', String(c.max + 1)],
+    ['below min', String(c.min - 1)],
+    ['negative', '-1'],
+    ['float', `${c.min}.5`],
+    ['empty', ''],
+    ['exponent', '1e3'],
+    ['hex', '0x10'],
+    ['leading plus', '+1'],
+    ['word', 'ten'],
+  ];
+}
+
+export function queryString(params: Record<string, string | string[]>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
+  }
+  const s = search.toString();
+  return s ? `?${s}` : '';
+}

@@ -1,0 +1,38 @@
+import type { Response } from 'express';
+import { performance } from 'node:perf_hooks';
+import type { ServiceContext } from './service-context';
+
+export interface Timing {
+  queueMs: number;
+  workMs: number;
+  threadId: number;
+}
+
+/** `Server-Timing: queue;dur=…, work;dur=…` — where the time went, visible in any browser. */
+export function setServerTiming(res: Response, timing: Pick<Timing, 'queueMs' | 'workMs'>): void {
+  res.setHeader(
+    'Server-Timing',
+    `queue;dur=${timing.queueMs.toFixed(3)}, work;dur=${timing.workMs.toFixed(3)}`,
+  );
+}
+
+export function elapsedMs(res: Response): number {
+  return performance.now() - (res.locals['startedAt'] as number);
+}
+
+/** The contract's work answer: `{ model, pid, threadId, result, durationMs }`. */
+export function sendWork(
+  res: Response,
+  ctx: ServiceContext,
+  result: unknown,
+  timing: Timing,
+): void {
+  setServerTiming(res, timing);
+  res.json({
+    model: ctx.model,
+    pid: process.pid,
+    threadId: timing.threadId,
+    result,
+    durationMs: Number(elapsedMs(res).toFixed(3)),
+  });
+}

@@ -1,0 +1,40 @@
+import type { CpuTask, CpuTaskResult } from './cpu-task';
+
+/** What a run took, split the way the `Server-Timing` header reports it. */
+export interface RunOutcome<R> {
+  result: R;
+  /** Time waiting for a worker (pool queue, or the event loop's turn). */
+  queueMs: number;
+  /** Time running. */
+  workMs: number;
+  /** The thread that ran it (`worker_threads.threadId`; 0 = main thread). */
+  threadId: number;
+}
+
+export interface RunnerStats {
+  /** Tasks waiting for a worker. */
+  queued: number;
+  /** Tasks running now. */
+  running: number;
+  /** Threads (or 1 for the event loop itself). */
+  size: number;
+  completed: number;
+  cancelled: number;
+  failed: number;
+}
+
+/**
+ * Where CPU work runs: the one seam between the shared HTTP layer and a concurrency model.
+ * `run` must reject with the signal's reason when the signal aborts before the result is in
+ * (the request's deadline or a client that left) and should stop the work if it can.
+ */
+export interface WorkRunner {
+  /** Threads or processes that run work (shown by `/info`). */
+  readonly workers: number;
+  run<T extends CpuTask>(
+    task: T,
+    options: { signal: AbortSignal },
+  ): Promise<RunOutcome<CpuTaskResult<T>>>;
+  stats(): RunnerStats;
+  close(): Promise<void>;
+}

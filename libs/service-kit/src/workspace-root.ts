@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The monorepo root (the folder holding `nx.json`), found from this file's location. */
+export function workspaceRoot(from: string = __dirname): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'nx.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`No nx.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
+
+/** The built entry point of an app (`npm test` builds before it tests). */
+export function appEntry(app: string): string {
+  const entry = join(workspaceRoot(), 'apps', app, 'dist', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: run \`npm run build\` first`);
+  return entry;
+}
