@@ -10,24 +10,23 @@ import type { ServiceContext } from './service-context';
  */
 export function admission(ctx: ServiceContext): RequestHandler {
   return (_req, res, next) => {
-    const { state, metrics, config } = ctx;
+    const { state, config } = ctx;
     if (state.draining) {
-      metrics.shedTotal.inc({ reason: 'shutting_down' });
       res.setHeader('Connection', 'close');
       next(
         new ProblemError('ERR_SHUTTING_DOWN', 'The service is shutting down', {
           retryAfterSeconds: 1,
+          shedReason: 'shutting_down',
         }),
       );
       return;
     }
     if (state.inFlightWork >= config.maxQueue) {
-      metrics.shedTotal.inc({ reason: 'queue_full' });
       next(
         new ProblemError(
           'ERR_OVERLOADED',
           `${state.inFlightWork} work requests are in flight, the bound (MAX_QUEUE) is ${config.maxQueue}`,
-          { retryAfterSeconds: 1 },
+          { retryAfterSeconds: 1, shedReason: 'queue_full' },
         ),
       );
       return;

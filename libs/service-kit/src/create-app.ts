@@ -53,6 +53,6 @@ export function createApp(ctx: ServiceContext): Express {
   defineCounterRoutes(routes, ctx, admit);
   app.use(router);
   app.use(routes.fallback());
-  app.use(problemHandler(ctx.logger));
+  app.use(problemHandler(ctx.logger, ctx.metrics));
   return app;
 }

@@ -35,6 +35,8 @@ export interface ProblemBody {
 export interface ProblemOptions {
   /** Seconds for a `Retry-After` header (503s). */
   retryAfterSeconds?: number;
+  /** For 503s: the `reason` label of `lab_shed_total` this refusal counts under. */
+  shedReason?: string;
   /** Extra headers, e.g. `Allow` on a 405. */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -47,6 +49,7 @@ export class ProblemError extends Error {
   readonly detail: string;
   readonly retryAfterSeconds: number | undefined;
   readonly headers: Record<string, string>;
+  readonly shedReason: string | undefined;
 
   constructor(code: ProblemCode, detail: string, options: ProblemOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause });
@@ -55,6 +58,7 @@ export class ProblemError extends Error {
     this.detail = detail;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.headers = options.headers ?? {};
+    this.shedReason = options.shedReason;
   }
 
   toBody(): ProblemBody {

@@ -14,6 +14,7 @@ const YIELD_EVERY = 4096;
 export class InLoopCounter implements CounterStore {
   #value = 0;
   readonly #mutex = new FifoMutex();
+  #turn: Promise<void> | undefined;
 
   async increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
     const before = this.#value;
@@ -28,7 +29,7 @@ export class InLoopCounter implements CounterStore {
   async #lane(steps: number, safe: boolean, signal: AbortSignal): Promise<void> {
     for (let i = 0; i < steps; i++) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.#macrotaskTurn();
         signal.throwIfAborted();
       }
       if (safe) {
@@ -42,6 +43,22 @@ export class InLoopCounter implements CounterStore {
         await this.#step();
       }
     }
+  }
+
+  /**
+   * One shared promise per turn: every lane that yields in this turn resumes in the same
+   * microtask checkpoint, so the lanes keep interleaving. (Each lane awaiting its own
+   * `setImmediate` would run alone until its next yield — Node drains microtasks after every
+   * immediate callback — and the race would quietly disappear.)
+   */
+  #macrotaskTurn(): Promise<void> {
+    this.#turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.#turn = undefined;
+        resolve();
+      }),
+    );
+    return this.#turn;
   }
 
   /** read → yield → write: the yield is where another task reads the same stale value. */

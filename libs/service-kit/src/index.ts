@@ -1,7 +1,13 @@
 export * from './errors';
 export * from './params';
 export * from './config';
-export * from './cpu-task';
+export {
+  runCpuTask,
+  type CpuTask,
+  type CpuTaskResult,
+  type CpuTaskResults,
+  type GeneratedFilterResult,
+} from '@concurrency-lab/workloads';
 export * from './work-runner';
 export * from './inline-runner';
 export * from './counter-store';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
-import { runCpuTask, type CpuTask, type CpuTaskResult } from './cpu-task';
+import { runCpuTask, type CpuTask, type CpuTaskResult } from '@concurrency-lab/workloads';
 import type { RunOutcome, RunnerStats, WorkRunner } from './work-runner';
 
 /**

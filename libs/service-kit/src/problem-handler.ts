@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { isProblemError, PROBLEM_TYPES, ProblemError, type ProblemCode } from './errors';
 import type { Logger } from './logger';
+import type { ServiceMetrics } from './service-metrics';
 import { ClientGoneError, DeadlineExceededError } from './request-deadline';
 
 /** body-parser / raw-body errors carry a `type`; map the ones a client can cause. */
@@ -32,7 +33,7 @@ function fromBodyParser(error: {
  * kit, the workloads lib or a runner) keep it; client-caused framework errors get their 4xx;
  * anything else is a 500 `ERR_INTERNAL`, logged with its stack — which never reaches the client.
  */
-export function problemHandler(logger: Logger): ErrorRequestHandler {
+export function problemHandler(logger: Logger, metrics: ServiceMetrics): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     if (error instanceof ClientGoneError || res.destroyed) return;
     let problem: ProblemError;
@@ -56,7 +57,8 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
             ? new ProblemError('ERR_INVALID_PARAM', e.message ?? 'bad request')
             : new ProblemError('ERR_INTERNAL', 'An internal error occurred; it has been logged'));
     }
-    if (problem.status >= 500)
+    if (problem.shedReason !== undefined) metrics.shedTotal.inc({ reason: problem.shedReason });
+    if (problem.status >= 500 && problem.status !== 503)
       logger.error({ err: error, route: res.locals['route'], url: req.originalUrl }, problem.code);
     if (res.headersSent) {
       res.destroy();

@@ -122,7 +122,12 @@ export interface RunServiceOptions {
   model: string;
   defaultPort: number;
   env?: NodeJS.ProcessEnv;
-  createRuntime(config: ServiceConfig, logger: Logger): ModelRuntime | Promise<ModelRuntime>;
+  /** Builds the model's runner and counter; `metrics` is the process registry to add to. */
+  createRuntime(
+    config: ServiceConfig,
+    logger: Logger,
+    metrics: ServiceMetrics,
+  ): ModelRuntime | Promise<ModelRuntime>;
 }
 
 /**
@@ -141,8 +146,9 @@ export async function runService(options: RunServiceOptions): Promise<Service> {
     process.exit(2);
   }
   const logger = createLogger(options.model, config.logLevel);
-  const runtime = await options.createRuntime(config, logger);
-  const service = createService({ model: options.model, config, runtime, logger });
+  const metrics = createServiceMetrics(options.model);
+  const runtime = await options.createRuntime(config, logger, metrics);
+  const service = createService({ model: options.model, config, runtime, logger, metrics });
   const address = await service.listen();
   logger.info(
     {

@@ -1,4 +1,4 @@
-import type { CpuTask, CpuTaskResult } from './cpu-task';
+import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
 
 /** What a run took, split the way the `Server-Timing` header reports it. */
 export interface RunOutcome<R> {

@@ -23,3 +23,10 @@ export { imageChecksum } from './image-checksum';
 export { readPngSize } from './read-png-size';
 export { assertRgbaImage, type RgbaImage } from './rgba-image';
 export { sleep } from './sleep';
+export {
+  runCpuTask,
+  type CpuTask,
+  type CpuTaskResult,
+  type CpuTaskResults,
+  type GeneratedFilterResult,
+} from './cpu-task';

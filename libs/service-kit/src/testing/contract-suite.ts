@@ -181,27 +181,37 @@ export function describeContract(target: ContractTarget): void {
     describe('the shared counter', () => {
       it('is exact with safe=true', async () => {
         await fetch(`${base}/counter`, { method: 'DELETE' });
-        const response = await fetch(`${base}/counter/increment?times=100000&safe=true`, {
+        const response = await fetch(`${base}/counter/increment?times=1000000&safe=true`, {
           method: 'POST',
         });
         const { result } = (await response.json()) as {
           result: { expected: number; actual: number };
         };
-        expect(result).toMatchObject({ expected: 100000, actual: 100000 });
-        expect(await (await fetch(`${base}/counter`)).json()).toMatchObject({ value: 100000 });
+        expect(result).toMatchObject({ expected: 1000000, actual: 1000000 });
+        expect(await (await fetch(`${base}/counter`)).json()).toMatchObject({ value: 1000000 });
       });
 
       it('loses updates with safe=false (the race is real)', async () => {
-        await fetch(`${base}/counter`, { method: 'DELETE' });
-        const response = await fetch(`${base}/counter/increment?times=100000&safe=false`, {
-          method: 'POST',
-        });
-        const { result } = (await response.json()) as {
-          result: { expected: number; actual: number };
-        };
-        expect(result.expected).toBe(100000);
-        expect(result.actual).toBeGreaterThan(0);
-        expect(result.actual).toBeLessThan(result.expected);
+        // A race is a matter of timing: on a loaded machine one run can go by without a
+        // collision, so up to three runs of a million increments; one lost update proves it.
+        const runs: Array<{ expected: number; actual: number }> = [];
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await fetch(`${base}/counter`, { method: 'DELETE' });
+          const response = await fetch(`${base}/counter/increment?times=1000000&safe=false`, {
+            method: 'POST',
+          });
+          const { result } = (await response.json()) as {
+            result: { expected: number; actual: number };
+          };
+          runs.push(result);
+          if (result.actual < result.expected) break;
+        }
+        for (const run of runs) {
+          expect(run.expected).toBe(1000000);
+          expect(run.actual).toBeGreaterThan(0);
+          expect(run.actual).toBeLessThanOrEqual(run.expected);
+        }
+        expect(runs.some((run) => run.actual < run.expected)).toBe(true);
       });
 
       it('resets to zero', async () => {
@@ -296,6 +306,17 @@ export function describeContract(target: ContractTarget): void {
           method: 'POST',
           headers: { 'content-type': 'image/png' },
           body: 'definitely not a png',
+        });
+        await expectProblem(response, 400, 'ERR_INVALID_IMAGE');
+      });
+
+      it('400s a PNG with a valid header and corrupt data, wherever it is decoded', async () => {
+        const png = Buffer.from(tinyPng());
+        png.fill(0x55, 40, png.length - 12);
+        const response = await fetch(`${base}/image/filter?filter=blur`, {
+          method: 'POST',
+          headers: { 'content-type': 'image/png' },
+          body: png,
         });
         await expectProblem(response, 400, 'ERR_INVALID_IMAGE');
       });

@@ -1,18 +1,16 @@
-import {
-  applyFilter,
-  countPrimes,
-  decodePng,
-  encodePng,
-  fib,
-  generateTestImage,
-  imageChecksum,
-  type FilterName,
-} from '@concurrency-lab/workloads';
+import { applyFilter, type FilterName } from './apply-filter';
+import { countPrimes } from './count-primes';
+import { decodePng } from './decode-png';
+import { encodePng } from './encode-png';
+import { fib } from './fib';
+import { generateTestImage } from './generate-test-image';
+import { imageChecksum } from './image-checksum';
 
 /**
  * The CPU work of the contract as plain data, so it can cross a thread or process boundary
  * (structured clone; `png` bytes can ride a transfer list). The HTTP layer builds tasks; a
- * `WorkRunner` decides where `runCpuTask` executes.
+ * service's `WorkRunner` decides where `runCpuTask` executes (inline, a pool thread, a process).
+ * It lives here, beside the work, so a pool thread loads nothing but the workloads.
  */
 export type CpuTask =
   | { kind: 'fib'; n: number }
