@@ -1,0 +1,35 @@
+import type { CpuTask } from '@concurrency-lab/workloads';
+
+/**
+ * What crosses the thread boundary, both ways. Kept in one file so the main-thread runner and
+ * the worker entry (`pool-worker.ts`) cannot drift apart.
+ */
+export type PoolRequest =
+  | { op: 'cpu'; task: CpuTask; submittedAt: number }
+  | {
+      op: 'increment';
+      times: number;
+      safe: boolean;
+      /** Int32Array(1) over a SharedArrayBuffer: how many of the `parties` have arrived. */
+      start: SharedArrayBuffer;
+      parties: number;
+      submittedAt: number;
+    };
+
+/**
+ * Errors are answered as values, not thrown: structured clone drops an Error's `code`, and a
+ * client's corrupt PNG (ERR_INVALID_IMAGE, a 400) must not turn into a 500 on the way back.
+ * Only a real crash — process.exit, out of memory — rejects the pool's promise.
+ */
+export type PoolResponse =
+  | { ok: true; result: unknown; threadId: number; startedAt: number; workMs: number }
+  | {
+      ok: false;
+      error: { code: string | undefined; name: string; message: string };
+      threadId: number;
+    };
+
+/** Epoch milliseconds with sub-millisecond precision, comparable across threads. */
+export function epochNow(performanceNow: number, timeOrigin: number): number {
+  return timeOrigin + performanceNow;
+}

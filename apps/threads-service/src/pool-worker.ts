@@ -1,0 +1,71 @@
+/**
+ * The pool thread's entry point (piscina loads this file in every worker thread). It runs the
+ * contract's CPU tasks and the shared-counter increments, and answers errors as values — see
+ * `PoolResponse`.
+ */
+import { runCpuTask } from '@concurrency-lab/workloads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { performance } from 'node:perf_hooks';
+import { threadId, workerData } from 'node:worker_threads';
+import type { PoolRequest, PoolResponse } from './pool-protocol';
+import { awaitStartLine, incrementCell } from './shared-counter';
+
+const counter = (workerData as { counter: SharedArrayBuffer }).counter;
+
+const now = () => performance.timeOrigin + performance.now();
+
+export default function handle(request: PoolRequest): PoolResponse | ReturnType<typeof move> {
+  const startedAt = now();
+  try {
+    if (request.op === 'increment') {
+      awaitStartLine(request.start, request.parties);
+      const retries = incrementCell(counter, request.times, request.safe);
+      return { ok: true, result: { retries }, threadId, startedAt, workMs: now() - startedAt };
+    }
+    const result = runCpuTask(request.task);
+    const response: PoolResponse = {
+      ok: true,
+      result,
+      threadId,
+      startedAt,
+      workMs: now() - startedAt,
+    };
+    if (result instanceof Uint8Array) {
+      // Hand the encoded PNG back without copying. Only a view that owns its whole buffer may
+      // be transferred, or we would detach memory something else still uses.
+      const owned =
+        result.byteOffset === 0 && result.byteLength === result.buffer.byteLength
+          ? result
+          : new Uint8Array(result); // a copy: Buffer#slice would be another view
+      response.result = owned;
+      return movable(response, owned.buffer as ArrayBuffer);
+    }
+    return response;
+  } catch (error) {
+    const e = error as { code?: unknown; name?: string; message?: string };
+    return {
+      ok: false,
+      error: {
+        code: typeof e.code === 'string' ? e.code : undefined,
+        name: e.name ?? 'Error',
+        message: e.message ?? String(error),
+      },
+      threadId,
+    };
+  }
+}
+
+/**
+ * piscina's `move()` transfers one value; to return the whole response with its PNG buffer in
+ * the transfer list we hand `move` an object implementing piscina's Transferable interface.
+ */
+function movable(response: PoolResponse, buffer: ArrayBuffer): ReturnType<typeof move> {
+  return move({
+    get [transferableSymbol]() {
+      return buffer;
+    },
+    get [valueSymbol]() {
+      return response;
+    },
+  } as unknown as ArrayBuffer);
+}

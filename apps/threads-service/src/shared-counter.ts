@@ -1,0 +1,90 @@
+/**
+ * The threads model's shared counter: one Int32 in a SharedArrayBuffer that every pool thread
+ * maps. The main thread only reads and resets it (Atomics, never blocking); the pool threads
+ * increment it.
+ *
+ *   SharedArrayBuffer (4 bytes)
+ *   ┌───────────────┐
+ *   │ value (int32) │  ← Atomics.add (safe) or plain read-then-write (unsafe), from every thread
+ *   └───────────────┘
+ */
+export class SharedCounterCell {
+  readonly buffer: SharedArrayBuffer;
+  readonly #cell: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
+    this.buffer = buffer;
+    this.#cell = new Int32Array(buffer);
+  }
+
+  read(): number {
+    return Atomics.load(this.#cell, 0);
+  }
+
+  reset(): void {
+    Atomics.store(this.#cell, 0, 0);
+  }
+}
+
+/** Where `derive` leaves its scratch value, so the JIT cannot drop the work as dead code. */
+let sink = 0;
+
+/**
+ * The "compute" between reading and writing: a few rounds of an LCG seeded by the value read.
+ * Real updates compute something (a balance after a fee, a total after a parse); without it the
+ * read and the write sit a nanosecond apart and a race is rare enough to look like luck.
+ */
+function derive(seen: number): number {
+  let x = seen;
+  for (let round = 0; round < 32; round++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+  sink ^= x;
+  return seen + 1;
+}
+
+/**
+ * Runs in a pool thread; increments the shared cell `times` times.
+ * - Unsafe: read, derive, write — nothing holds the three together, so two threads overwrite
+ *   each other's increments: the lost update the demo shows.
+ * - Safe: the same read and derive, then `Atomics.compareExchange` writes only if the cell still
+ *   holds what was read, else retries — optimistic, lock-free and exact.
+ * The reads and writes use `Atomics.load`/`Atomics.store` so the JIT cannot fold the loop into
+ * one final store; the *sequence* is exactly as unsynchronized as `cell[0] = f(cell[0])`.
+ */
+export function incrementCell(buffer: SharedArrayBuffer, times: number, safe: boolean): number {
+  const cell = new Int32Array(buffer);
+  let retries = 0;
+  for (let i = 0; i < times; i++) {
+    if (safe) {
+      for (;;) {
+        const seen = Atomics.load(cell, 0);
+        if (Atomics.compareExchange(cell, 0, seen, derive(seen)) === seen) break;
+        retries++;
+      }
+    } else {
+      const seen = Atomics.load(cell, 0);
+      Atomics.store(cell, 0, derive(seen));
+    }
+  }
+  return retries + (sink & 0);
+}
+
+/**
+ * A one-shot start line for `parties` threads, so their increments really overlap (otherwise
+ * one thread may finish its share before the next is even scheduled, and nothing is lost).
+ * It spins instead of `Atomics.wait`: waking a sleeping thread takes longer than a whole share
+ * of increments, so sleepers would start too late to race. Gives up after `timeoutMs`, so a party
+ * that never comes (its thread busy with other work) cannot hang the others.
+ */
+export function awaitStartLine(
+  start: SharedArrayBuffer,
+  parties: number,
+  timeoutMs = 1000,
+): boolean {
+  const arrived = new Int32Array(start);
+  Atomics.add(arrived, 0, 1);
+  const deadline = Date.now() + timeoutMs;
+  while (Atomics.load(arrived, 0) < parties) {
+    if (Date.now() > deadline) return false;
+  }
+  return true;
+}

@@ -1,0 +1,54 @@
+import { PoolCounter } from '../src/pool-counter';
+import { awaitStartLine, incrementCell, SharedCounterCell } from '../src/shared-counter';
+import { createPool, never } from './pool-helpers';
+
+describe('the threads model shared counter', () => {
+  it('is exact with safe=true across two threads (compare-and-swap)', async () => {
+    const { pool, cell } = createPool();
+    try {
+      const counter = new PoolCounter(cell, pool);
+      await expect(counter.increment(1_000_000, true, never())).resolves.toEqual({
+        expected: 1_000_000,
+        actual: 1_000_000,
+      });
+      expect(await counter.read()).toBe(1_000_000);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('loses updates with safe=false across two threads (the negative control)', async () => {
+    const { pool, cell } = createPool();
+    try {
+      const counter = new PoolCounter(cell, pool);
+      // Two threads collide only while both really run at once; a cold pool (threads still
+      // booting, V8 compiling in the background) can let one run pass cleanly. Up to five runs.
+      const lost: number[] = [];
+      for (let attempt = 0; attempt < 5 && !lost.some((n) => n > 0); attempt++) {
+        await counter.reset();
+        const { expected, actual } = await counter.increment(1_000_000, false, never());
+        expect(expected).toBe(1_000_000);
+        expect(actual).toBeGreaterThan(0);
+        expect(actual).toBeLessThanOrEqual(expected);
+        lost.push(expected - actual);
+      }
+      expect(lost.some((n) => n > 0)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('is exact single-threaded even with safe=false (the race needs two threads)', () => {
+    const cell = new SharedCounterCell();
+    incrementCell(cell.buffer, 10_000, false);
+    expect(cell.read()).toBe(10_000);
+    cell.reset();
+    expect(cell.read()).toBe(0);
+  });
+
+  it('gives up waiting at the start line when a party never arrives', () => {
+    const start = new SharedArrayBuffer(4);
+    expect(awaitStartLine(start, 2, 20)).toBe(false);
+    expect(awaitStartLine(start, 2, 20)).toBe(true);
+  });
+});
