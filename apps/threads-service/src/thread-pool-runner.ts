@@ -184,7 +184,7 @@ function isClientError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return (
     typeof code === 'string' &&
-    code in PROBLEM_TYPES &&
+    Object.hasOwn(PROBLEM_TYPES, code) &&
     PROBLEM_TYPES[code as keyof typeof PROBLEM_TYPES].status < 500
   );
 }

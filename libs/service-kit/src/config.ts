@@ -37,7 +37,13 @@ const schema = z.object({
   MAX_QUEUE: int(1, 1_000_000).optional(),
   REQUEST_TIMEOUT_MS: int(1, 3_600_000).optional(),
   SHUTDOWN_TIMEOUT_MS: int(1, 3_600_000).optional(),
-  UPSTREAM_URL: z.url({ protocol: /^https?$/ }).optional(),
+  UPSTREAM_URL: z
+    .url({ protocol: /^https?$/ })
+    // zod runs refinements even after the URL check failed, hence canParse first.
+    .refine((u) => !URL.canParse(u) || (!new URL(u).search && !new URL(u).hash), {
+      error: 'expected an http(s) URL without a query or fragment',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
 

@@ -27,6 +27,7 @@ export class InLoopCounter implements CounterStore {
   }
 
   async #lane(steps: number, safe: boolean, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
     for (let i = 0; i < steps; i++) {
       if (i % YIELD_EVERY === YIELD_EVERY - 1) {
         await this.#macrotaskTurn();

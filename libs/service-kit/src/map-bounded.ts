@@ -15,11 +15,18 @@ export async function mapBounded<T, R>(
   }
   const results = new Array<R>(items.length);
   let next = 0;
+  let failed = false;
   const lane = async (): Promise<void> => {
-    while (next < items.length) {
+    // Once any call failed the whole map has failed: start nothing more (p-map's stopOnError).
+    while (next < items.length && !failed) {
       signal?.throwIfAborted();
       const index = next++;
-      results[index] = await fn(items[index] as T, index);
+      try {
+        results[index] = await fn(items[index] as T, index);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));

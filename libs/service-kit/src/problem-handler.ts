@@ -48,7 +48,9 @@ export function problemHandler(logger: Logger, metrics: ServiceMetrics): ErrorRe
         type?: string;
       };
       const code =
-        typeof e.code === 'string' && e.code in PROBLEM_TYPES ? (e.code as ProblemCode) : undefined;
+        typeof e.code === 'string' && Object.hasOwn(PROBLEM_TYPES, e.code)
+          ? (e.code as ProblemCode)
+          : undefined;
       if (code && code !== 'ERR_INTERNAL') problem = new ProblemError(code, e.message ?? code);
       else
         problem =

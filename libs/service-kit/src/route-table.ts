@@ -31,7 +31,8 @@ export class RouteTable {
   /** The last handler: 405 for a known path, else 404. */
   fallback(): RequestHandler {
     return (req: Request, _res: Response, next: NextFunction) => {
-      const methods = this.#methods.get(req.path);
+      // The router is not strict about a trailing slash, so neither is the 405 lookup.
+      const methods = this.#methods.get(req.path.replace(/\/+$/, '') || '/');
       if (methods) {
         const allow = [...methods].join(', ');
         next(
