@@ -1,17 +1,22 @@
 import type { RequestHandler } from 'express';
+import { performance } from 'node:perf_hooks';
 import { ProblemError } from './errors';
 import type { ServiceContext } from './service-context';
 
 /**
  * The bound on pending work (`MAX_QUEUE`): a work request is admitted only while fewer than
  * `maxQueue` are in flight, else 503 + `Retry-After` — shedding early costs the client one
- * round trip, queueing without bound costs everyone their latency. While draining for shutdown,
- * new work is refused with `ERR_SHUTTING_DOWN`.
+ * round trip, queueing without bound costs everyone their latency.
+ *
+ * While draining, a request that still reaches us is served: in a cluster the primary may hand
+ * over a connection after the worker began to drain, and refusing it would fail a request that
+ * a rolling restart promised not to fail. Only in the second half of the shutdown budget is new
+ * work refused (`ERR_SHUTTING_DOWN`), so that what was admitted can finish before the deadline.
  */
 export function admission(ctx: ServiceContext): RequestHandler {
   return (_req, res, next) => {
     const { state, config } = ctx;
-    if (state.draining) {
+    if (state.draining && performance.now() >= state.refuseNewWorkAt) {
       res.setHeader('Connection', 'close');
       next(
         new ProblemError('ERR_SHUTTING_DOWN', 'The service is shutting down', {

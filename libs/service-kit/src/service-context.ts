@@ -8,8 +8,13 @@ import type { WorkRunner } from './work-runner';
 export interface ServiceState {
   /** False while starting; `/readyz` answers 503 until `listen` completes. */
   ready: boolean;
-  /** True after SIGTERM/SIGINT: `/readyz` 503, new work 503, in-flight work finishes. */
+  /**
+   * True after SIGTERM/SIGINT: `/readyz` 503, every answer closes its connection, in-flight
+   * work finishes. New work is still served in the first half of the shutdown budget.
+   */
   draining: boolean;
+  /** `performance.now()` after which new work is refused with `ERR_SHUTTING_DOWN`. */
+  refuseNewWorkAt: number;
   /** Work requests admitted and not yet answered (bounded by `maxQueue`). */
   inFlightWork: number;
 }

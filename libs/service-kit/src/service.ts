@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
@@ -50,7 +51,12 @@ export function createService(options: ServiceOptions): Service {
   const { model, config, runtime } = options;
   const logger = options.logger ?? createLogger(model, config.logLevel);
   const metrics = options.metrics ?? createServiceMetrics(model);
-  const state: ServiceState = { ready: false, draining: false, inFlightWork: 0 };
+  const state: ServiceState = {
+    ready: false,
+    draining: false,
+    inFlightWork: 0,
+    refuseNewWorkAt: Number.POSITIVE_INFINITY,
+  };
   const ctx: ServiceContext = {
     model,
     config,
@@ -83,6 +89,7 @@ export function createService(options: ServiceOptions): Service {
 
   const drain = async (): Promise<ShutdownOutcome> => {
     state.draining = true;
+    state.refuseNewWorkAt = performance.now() + config.shutdownTimeoutMs / 2;
     const closed = new Promise<void>((resolve) => {
       if (!server.listening) resolve();
       else server.close(() => resolve());
@@ -122,6 +129,12 @@ export interface RunServiceOptions {
   model: string;
   defaultPort: number;
   env?: NodeJS.ProcessEnv;
+  /**
+   * The `msg` of the log line announcing the bound port. Tooling waits for `listening`; a
+   * cluster worker says `worker listening` so only its primary announces the whole model.
+   * @default 'listening'
+   */
+  listeningMessage?: string;
   /** Builds the model's runner and counter; `metrics` is the process registry to add to. */
   createRuntime(
     config: ServiceConfig,
@@ -136,7 +149,12 @@ export interface RunServiceOptions {
  * else 1). Logs one `listening` line with the bound port — tooling that starts a service on
  * `PORT=0` reads it.
  */
-export async function runService(options: RunServiceOptions): Promise<Service> {
+export interface RunningService extends Service {
+  /** The SIGTERM path, callable from elsewhere (a cluster primary's IPC): drain, then exit. */
+  stop(reason: string): void;
+}
+
+export async function runService(options: RunServiceOptions): Promise<RunningService> {
   const env = options.env ?? process.env;
   let config: ServiceConfig;
   try {
@@ -157,10 +175,10 @@ export async function runService(options: RunServiceOptions): Promise<Service> {
       workers: service.ctx.workers,
       url: `http://${address.address}:${address.port}`,
     },
-    'listening',
+    options.listeningMessage ?? 'listening',
   );
-  const onSignal = (signal: NodeJS.Signals) => {
-    logger.info({ signal, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
+  const stop = (reason: string) => {
+    logger.info({ reason, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
     void service.shutdown().then(
       (outcome) => {
         logger.info({ outcome }, 'stopped');
@@ -172,7 +190,7 @@ export async function runService(options: RunServiceOptions): Promise<Service> {
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
-  return service;
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return { ...service, stop };
 }
