@@ -1,0 +1,169 @@
+import { describe, expect, it } from '@jest/globals';
+import { availableParallelism } from 'node:os';
+import { ConfigError, loadConfig, MODEL_PORTS } from '../src/index';
+
+/** Runs `fn`, which must throw a ConfigError, and returns it. */
+function configError(fn: () => unknown): ConfigError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (error) {
+    thrown = error;
+  }
+  if (!(thrown instanceof ConfigError)) {
+    throw new Error(
+      `expected a ConfigError, got ${thrown === undefined ? 'no error' : String(thrown)}`,
+    );
+  }
+  return thrown;
+}
+
+describe('loadConfig defaults', () => {
+  const config = loadConfig({}, { port: 3001 });
+
+  it('takes the port from the model defaults', () => {
+    expect(config.port).toBe(3001);
+    expect(loadConfig({}, { port: MODEL_PORTS.threads }).port).toBe(3002);
+  });
+
+  it('uses every documented default', () => {
+    expect(config).toEqual({
+      port: 3001,
+      host: '127.0.0.1',
+      workers: availableParallelism(),
+      maxQueue: 1000,
+      requestTimeoutMs: 30_000,
+      shutdownTimeoutMs: 10_000,
+      upstreamUrl: 'http://127.0.0.1:3100',
+      logLevel: 'info',
+    });
+  });
+
+  it('has no trailing slash on the default upstream', () => {
+    expect(config.upstreamUrl.endsWith('/')).toBe(false);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(
+      loadConfig(
+        {
+          PORT: '',
+          HOST: '',
+          WORKERS: '',
+          MAX_QUEUE: '',
+          UPSTREAM_URL: '',
+          LOG_LEVEL: '',
+          REQUEST_TIMEOUT_MS: '',
+        },
+        { port: 3003 },
+      ),
+    ).toEqual(loadConfig({}, { port: 3003 }));
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/bin', NODE_ENV: 'production', port: 'x' }, { port: 3001 })).toEqual(
+      config,
+    );
+  });
+
+  it('matches the contract ports per model', () => {
+    expect(MODEL_PORTS).toEqual({ async: 3001, threads: 3002, cluster: 3003, hybrid: 3004 });
+  });
+});
+
+describe('loadConfig parsing', () => {
+  it('parses every variable', () => {
+    expect(
+      loadConfig(
+        {
+          PORT: '8080',
+          HOST: '0.0.0.0',
+          WORKERS: '3',
+          MAX_QUEUE: '5',
+          REQUEST_TIMEOUT_MS: '1500',
+          SHUTDOWN_TIMEOUT_MS: '2500',
+          UPSTREAM_URL: 'https://example.test:9000',
+          LOG_LEVEL: 'debug',
+        },
+        { port: 3001 },
+      ),
+    ).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      workers: 3,
+      maxQueue: 5,
+      requestTimeoutMs: 1500,
+      shutdownTimeoutMs: 2500,
+      upstreamUrl: 'https://example.test:9000',
+      logLevel: 'debug',
+    });
+  });
+
+  it('accepts PORT=0 (any free port) and the top of the range', () => {
+    expect(loadConfig({ PORT: '0' }, { port: 3001 }).port).toBe(0);
+    expect(loadConfig({ PORT: '65535' }, { port: 3001 }).port).toBe(65535);
+  });
+
+  it.each([
+    ['http://127.0.0.1:3100/', 'http://127.0.0.1:3100'],
+    ['http://127.0.0.1:3100///', 'http://127.0.0.1:3100'],
+    ['http://upstream.local/base/', 'http://upstream.local/base'],
+    ['http://upstream.local/base', 'http://upstream.local/base'],
+  ])('strips trailing slashes from UPSTREAM_URL %s', (raw, expected) => {
+    expect(loadConfig({ UPSTREAM_URL: raw }, { port: 1 }).upstreamUrl).toBe(expected);
+  });
+
+  it.each(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)(
+    'accepts LOG_LEVEL=%s',
+    (level) => {
+      expect(loadConfig({ LOG_LEVEL: level }, { port: 1 }).logLevel).toBe(level);
+    },
+  );
+
+  it('accepts the bounds of WORKERS', () => {
+    expect(loadConfig({ WORKERS: '1' }, { port: 1 }).workers).toBe(1);
+    expect(loadConfig({ WORKERS: '256' }, { port: 1 }).workers).toBe(256);
+  });
+});
+
+describe('loadConfig refusals', () => {
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '-1'],
+    ['PORT', '65536'],
+    ['PORT', '80.5'],
+    ['PORT', ' 80'],
+    ['PORT', '1e3'],
+    ['WORKERS', '0'],
+    ['WORKERS', '257'],
+    ['WORKERS', 'many'],
+    ['MAX_QUEUE', '0'],
+    ['REQUEST_TIMEOUT_MS', '0'],
+    ['SHUTDOWN_TIMEOUT_MS', '-5'],
+    ['UPSTREAM_URL', 'not a url'],
+    ['UPSTREAM_URL', 'localhost:3100'],
+    ['UPSTREAM_URL', 'ftp://127.0.0.1/'],
+    ['UPSTREAM_URL', 'http://'],
+    ['LOG_LEVEL', 'verbose'],
+    ['LOG_LEVEL', 'INFO'],
+  ])('refuses %s=%j with ERR_INVALID_CONFIG naming the variable', (name, value) => {
+    const error = configError(() => loadConfig({ [name]: value }, { port: 3001 }));
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ConfigError');
+    expect(error.code).toBe('ERR_INVALID_CONFIG');
+    expect(error.message).toContain(name);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configError(() =>
+      loadConfig({ PORT: 'x', WORKERS: '0', LOG_LEVEL: 'loud' }, { port: 3001 }),
+    );
+    expect(error.code).toBe('ERR_INVALID_CONFIG');
+    for (const name of ['PORT', 'WORKERS', 'LOG_LEVEL']) expect(error.message).toContain(name);
+  });
+
+  it('does not blame the valid variables next to a bad one', () => {
+    const error = configError(() => loadConfig({ PORT: 'x', WORKERS: '4' }, { port: 3001 }));
+    expect(error.message).not.toContain('WORKERS');
+  });
+});

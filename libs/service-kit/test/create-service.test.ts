@@ -1,0 +1,651 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import {
+  createService,
+  InlineRunner,
+  InLoopCounter,
+  requestOnNewConnection,
+  type CpuTask,
+  type CpuTaskResult,
+  type RunOutcome,
+  type RunnerStats,
+  type Service,
+  type WorkRunner,
+} from '../src/index';
+import {
+  closedPort,
+  expectProblem,
+  rawConnection,
+  requestCount,
+  routeLabels,
+  startService,
+  startUpstream,
+  testConfig,
+  until,
+  type Started,
+} from './support/harness';
+
+/** A runner whose work never finishes on its own: it only ends when its signal aborts. */
+class StallingRunner implements WorkRunner {
+  readonly workers = 1;
+  readonly signals: AbortSignal[] = [];
+
+  run<T extends CpuTask>(
+    _task: T,
+    { signal }: { signal: AbortSignal },
+  ): Promise<RunOutcome<CpuTaskResult<T>>> {
+    this.signals.push(signal);
+    return new Promise((_resolve, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    });
+  }
+
+  stats(): RunnerStats {
+    return {
+      queued: 0,
+      running: this.signals.filter((s) => !s.aborted).length,
+      size: 1,
+      completed: 0,
+      cancelled: 0,
+      failed: 0,
+    };
+  }
+
+  async close(): Promise<void> {
+    // nothing to stop
+  }
+}
+
+/** Every route template of the contract. */
+const TEMPLATES = [
+  '/cpu/fib',
+  '/cpu/primes',
+  '/image/filter',
+  '/io/sleep',
+  '/io/scrape',
+  '/mixed',
+  '/counter/increment',
+  '/counter',
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/info',
+];
+
+describe('a listening service', () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let started: Started;
+  let base: string;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    started = await startService({ config: { upstreamUrl: upstream.url } });
+    base = started.base;
+  });
+
+  afterAll(async () => {
+    await started.service.shutdown();
+    await upstream.close();
+  });
+
+  describe('probes', () => {
+    it('is live', async () => {
+      const response = await fetch(`${base}/healthz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
+    });
+
+    it('is ready once listen() resolved', async () => {
+      const response = await fetch(`${base}/readyz`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ready' });
+    });
+
+    it('describes itself in /info', async () => {
+      const response = await fetch(`${base}/info`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        model: 'test',
+        pid: process.pid,
+        workers: 1,
+        node: process.version,
+        limits: {
+          maxQueue: 1000,
+          requestTimeoutMs: 30_000,
+          shutdownTimeoutMs: 10_000,
+          scrapeConcurrency: 8,
+        },
+      });
+    });
+
+    it('sends no X-Powered-By header', async () => {
+      const response = await fetch(`${base}/healthz`);
+      expect(response.headers.has('x-powered-by')).toBe(false);
+    });
+  });
+
+  describe('work routes', () => {
+    it('answers fib with the contract shape and a Server-Timing header', async () => {
+      const response = await fetch(`${base}/cpu/fib?n=10`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('server-timing')).toMatch(/^queue;dur=[\d.]+, work;dur=[\d.]+$/);
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(Object.keys(body).sort()).toEqual([
+        'durationMs',
+        'model',
+        'pid',
+        'result',
+        'threadId',
+      ]);
+      expect(body).toMatchObject({ model: 'test', pid: process.pid, threadId: 0, result: 55 });
+      expect(body['durationMs']).toEqual(expect.any(Number));
+    });
+
+    it('counts primes', async () => {
+      expect(await (await fetch(`${base}/cpu/primes?limit=100`)).json()).toMatchObject({
+        result: 25,
+      });
+    });
+
+    it('filters a generated image', async () => {
+      const body = (await (await fetch(`${base}/image/filter?filter=blur&size=16`)).json()) as {
+        result: unknown;
+      };
+      expect(body.result).toEqual({ width: 16, height: 16, checksum: expect.any(String) });
+    });
+
+    it('sleeps', async () => {
+      expect(await (await fetch(`${base}/io/sleep?ms=1`)).json()).toMatchObject({
+        result: { sleptMs: 1 },
+      });
+    });
+
+    it('sleeps then computes on /mixed', async () => {
+      expect(await (await fetch(`${base}/mixed?ms=1&n=10`)).json()).toMatchObject({
+        result: { sleptMs: 1, fib: 55 },
+      });
+    });
+
+    it('scrapes the upstream', async () => {
+      const body = (await (await fetch(`${base}/io/scrape?pages=3`)).json()) as { result: unknown };
+      expect(body.result).toEqual(
+        [1, 2, 3].map((n) => ({ url: `${upstream.url}/page/${n}`, title: `Page ${n}` })),
+      );
+    });
+
+    it('answers 400 ERR_INVALID_PARAM naming the parameter', async () => {
+      const problem = await expectProblem(
+        await fetch(`${base}/cpu/fib?n=41`),
+        400,
+        'ERR_INVALID_PARAM',
+      );
+      expect(problem.detail).toContain('`n`');
+    });
+
+    it('answers 400 naming an unknown parameter', async () => {
+      const problem = await expectProblem(
+        await fetch(`${base}/cpu/fib?n=1&nn=2`),
+        400,
+        'ERR_INVALID_PARAM',
+      );
+      expect(problem.detail).toContain('`nn`');
+    });
+
+    it('answers 400 for a repeated parameter', async () => {
+      const problem = await expectProblem(
+        await fetch(`${base}/io/sleep?ms=1&ms=1`),
+        400,
+        'ERR_INVALID_PARAM',
+      );
+      expect(problem.detail).toContain('`ms`');
+    });
+  });
+
+  describe('the counter', () => {
+    it('resets, increments exactly with safe=true, and reads back', async () => {
+      expect(await (await fetch(`${base}/counter`, { method: 'DELETE' })).json()).toEqual({
+        model: 'test',
+        value: 0,
+      });
+      const response = await fetch(`${base}/counter/increment?times=1003&safe=true`, {
+        method: 'POST',
+      });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        result: { expected: 1003, actual: 1003, times: 1003, safe: true },
+      });
+      expect(await (await fetch(`${base}/counter`)).json()).toEqual({ model: 'test', value: 1003 });
+    });
+
+    it('negative control: safe=false over HTTP loses updates', async () => {
+      await fetch(`${base}/counter`, { method: 'DELETE' });
+      const response = await fetch(`${base}/counter/increment?times=8000&safe=false`, {
+        method: 'POST',
+      });
+      const { result } = (await response.json()) as {
+        result: { expected: number; actual: number };
+      };
+      expect(result.expected).toBe(8000);
+      expect(result.actual).toBeLessThan(8000);
+    });
+  });
+
+  describe('unknown routes and methods', () => {
+    it('answers 404 ERR_NOT_FOUND as problem+json', async () => {
+      await expectProblem(await fetch(`${base}/no/such/route`), 404, 'ERR_NOT_FOUND');
+    });
+
+    it('is case-sensitive about paths', async () => {
+      await expectProblem(await fetch(`${base}/CPU/FIB?n=1`), 404, 'ERR_NOT_FOUND');
+    });
+
+    it('answers 405 with Allow for a known path and the wrong method', async () => {
+      const response = await fetch(`${base}/cpu/fib?n=1`, { method: 'DELETE' });
+      expect(response.headers.get('allow')).toBe('GET, HEAD');
+      await expectProblem(response, 405, 'ERR_METHOD_NOT_ALLOWED');
+    });
+
+    it('lists every method of a path in Allow', async () => {
+      const response = await fetch(`${base}/counter`, { method: 'POST' });
+      expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'HEAD']);
+      await expectProblem(response, 405, 'ERR_METHOD_NOT_ALLOWED');
+    });
+
+    it('answers 405 with Allow: POST for a GET on the increment route', async () => {
+      const response = await fetch(`${base}/counter/increment?times=1&safe=true`);
+      expect(response.headers.get('allow')).toBe('POST');
+      await expectProblem(response, 405, 'ERR_METHOD_NOT_ALLOWED');
+    });
+  });
+
+  describe('uploads', () => {
+    it('answers 415 for an upload that is not image/png', async () => {
+      const response = await fetch(`${base}/image/filter?filter=blur`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'hello',
+      });
+      await expectProblem(response, 415, 'ERR_UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('answers 413 for a body over 8 MiB', async () => {
+      const response = await fetch(`${base}/image/filter?filter=blur`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: Buffer.alloc(9 * 1024 * 1024, 1),
+      });
+      await expectProblem(response, 413, 'ERR_BODY_TOO_LARGE');
+    });
+
+    it('answers 400 ERR_INVALID_IMAGE for a body that is not a PNG', async () => {
+      const response = await fetch(`${base}/image/filter?filter=blur`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: 'not a png',
+      });
+      await expectProblem(response, 400, 'ERR_INVALID_IMAGE');
+    });
+  });
+
+  describe('random query strings', () => {
+    const WORK_ROUTES: Array<{ method: string; path: string; statuses: number[] }> = [
+      { method: 'GET', path: '/cpu/fib', statuses: [200, 400] },
+      { method: 'GET', path: '/cpu/primes', statuses: [200, 400] },
+      { method: 'GET', path: '/image/filter', statuses: [200, 400] },
+      // No body and no content type: a valid query reaches the media-type check.
+      { method: 'POST', path: '/image/filter', statuses: [400, 415] },
+      { method: 'GET', path: '/io/sleep', statuses: [200, 400] },
+      { method: 'GET', path: '/io/scrape', statuses: [200, 400] },
+      { method: 'GET', path: '/mixed', statuses: [200, 400] },
+      { method: 'POST', path: '/counter/increment', statuses: [200, 400] },
+      { method: 'GET', path: '/counter', statuses: [200, 400] },
+      { method: 'DELETE', path: '/counter', statuses: [200, 400] },
+    ];
+
+    const key = fc.constantFrom(
+      'n',
+      'limit',
+      'filter',
+      'size',
+      'ms',
+      'pages',
+      'times',
+      'safe',
+      'N',
+      'x',
+      '',
+      '__proto__',
+      'constructor',
+    );
+    // Valid values are kept small (fib ≤ 30, sleeps ≤ 30 ms) so a run stays quick.
+    const value = fc.oneof(
+      fc.integer({ min: -3, max: 30 }).map(String),
+      fc.constantFrom(
+        'blur',
+        'grayscale',
+        'true',
+        'false',
+        '1e3',
+        '0x10',
+        '+1',
+        '01',
+        '1.5',
+        '',
+        ' 1',
+        '%',
+        '%zz',
+      ),
+      fc.string({ maxLength: 8 }),
+    );
+    const structured = fc
+      .array(fc.tuple(key, value), { maxLength: 4 })
+      .map((pairs) =>
+        pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'),
+      );
+    const query = fc.oneof(structured, fc.webQueryParameters(), fc.string({ maxLength: 16 }));
+
+    it.each(WORK_ROUTES)(
+      '$method $path answers only $statuses, never a 5xx',
+      async ({ method, path, statuses }) => {
+        await fc.assert(
+          fc.asyncProperty(query, async (q) => {
+            const response = await fetch(`${base}${path}?${q}`, { method });
+            const text = await response.text();
+            expect(statuses).toContain(response.status);
+            if (response.status === 400)
+              expect(JSON.parse(text)).toMatchObject({ code: 'ERR_INVALID_PARAM' });
+          }),
+          { numRuns: 60 },
+        );
+      },
+    );
+  });
+});
+
+describe('metrics', () => {
+  let started: Started;
+  afterEach(async () => {
+    await started.service.shutdown();
+  });
+
+  it('labels requests with the route template, never the raw URL', async () => {
+    started = await startService();
+    const { base } = started;
+    for (const url of [
+      '/cpu/fib?n=3',
+      '/cpu/fib?n=4',
+      '/cpu/fib/?n=5',
+      '/io/sleep?ms=2',
+      '/cpu/fib?n=99',
+    ]) {
+      expect((await fetch(`${base}${url}`)).ok).toBe(url !== '/cpu/fib?n=99');
+    }
+    await fetch(`${base}/no/such/thing-123`);
+    const text = await (await fetch(`${base}/metrics`)).text();
+
+    expect(requestCount(text, { method: 'GET', route: '/cpu/fib', status_code: '200' })).toBe(3);
+    expect(requestCount(text, { method: 'GET', route: '/cpu/fib', status_code: '400' })).toBe(1);
+    expect(requestCount(text, { method: 'GET', route: '/io/sleep', status_code: '200' })).toBe(1);
+    expect(requestCount(text, { method: 'GET', route: 'unmatched', status_code: '404' })).toBe(1);
+    for (const label of routeLabels(text)) expect([...TEMPLATES, 'unmatched']).toContain(label);
+    expect(text).not.toContain('thing-123');
+    expect(text).not.toContain('n=3');
+  });
+
+  it('carries the model label on every request series', async () => {
+    started = await startService();
+    await fetch(`${started.base}/healthz`);
+    const text = await (await fetch(`${started.base}/metrics`)).text();
+    const series = text
+      .split('\n')
+      .filter((line) => line.startsWith('http_server_request_duration_seconds_count{'));
+    expect(series.length).toBeGreaterThan(0);
+    for (const line of series) expect(line).toContain('model="test"');
+  });
+});
+
+describe('readiness and graceful shutdown', () => {
+  const services: Service[] = [];
+  afterEach(async () => {
+    await Promise.all(services.splice(0).map((service) => service.shutdown()));
+  });
+  const track = (s: Started) => {
+    services.push(s.service);
+    return s;
+  };
+
+  it('answers /readyz 503 "starting" until listen() completes, then 200', async () => {
+    const service = createService({
+      model: 'test',
+      config: testConfig(),
+      runtime: { runner: new InlineRunner(), counter: new InLoopCounter() },
+      logger: pino({ level: 'silent' }),
+    });
+    services.push(service);
+    // The app itself, served by a separate server before the service's own server listens.
+    const probe = createServer(service.app);
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    try {
+      const early = await fetch(`http://127.0.0.1:${(probe.address() as AddressInfo).port}/readyz`);
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('1');
+      expect(await early.json()).toEqual({ status: 'starting' });
+    } finally {
+      probe.closeAllConnections();
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+    }
+    const { port } = await service.listen();
+    const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+
+  it('lets in-flight requests finish, turns not-ready, serves late work with Connection: close, refuses new connections, and resolves clean', async () => {
+    const events: string[] = [];
+    const runner = new (class extends InlineRunner {
+      override async close(): Promise<void> {
+        events.push(`runner.close inFlight=${started.service.ctx.state.inFlightWork}`);
+        await super.close();
+      }
+    })();
+    const started = track(
+      await startService({
+        runner,
+        close: async () => {
+          events.push('runtime.close');
+        },
+      }),
+    );
+    const { service, port, base } = started;
+
+    const first = rawConnection(port);
+    const second = rawConnection(port);
+    first.send('/io/sleep?ms=300');
+    second.send('/io/sleep?ms=300');
+    await until(() => service.ctx.state.inFlightWork === 2);
+
+    const outcome = service.shutdown();
+    expect(service.shutdown()).toBe(outcome); // idempotent: one drain, one answer
+    // Pipelined behind the in-flight requests, on connections that are still open.
+    first.send('/readyz');
+    second.send('/io/sleep?ms=1');
+    await expect(requestOnNewConnection(`${base}/healthz`)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
+
+    const [onFirst, onSecond] = await Promise.all([first.responses, second.responses]);
+    expect(onFirst?.map((r) => r.status)).toEqual([200, 503]);
+    expect(JSON.parse(onFirst?.[0]?.body ?? '')).toMatchObject({ result: { sleptMs: 300 } });
+    expect(JSON.parse(onFirst?.[1]?.body ?? '')).toEqual({ status: 'draining' });
+    expect(onFirst?.[1]?.headers['retry-after']).toBe('1');
+
+    // Early in the drain, work that still arrives is served, and its connection closed.
+    expect(onSecond?.map((r) => r.status)).toEqual([200, 200]);
+    expect(onSecond?.[1]?.headers['connection']).toBe('close');
+    expect(JSON.parse(onSecond?.[1]?.body ?? '')).toMatchObject({ result: { sleptMs: 1 } });
+
+    await expect(outcome).resolves.toBe('clean');
+    expect(events).toEqual(['runner.close inFlight=0', 'runtime.close']);
+  });
+
+  it('refuses new work with 503 ERR_SHUTTING_DOWN in the second half of the shutdown budget', async () => {
+    const started = track(await startService({ config: { shutdownTimeoutMs: 2000 } }));
+    const { service, port } = started;
+    const connection = rawConnection(port);
+    connection.send('/io/sleep?ms=1500');
+    await until(() => service.ctx.state.inFlightWork === 1);
+    const outcome = service.shutdown();
+    // Past half the budget (1000 ms), pipelined work on the open connection is refused.
+    service.ctx.state.refuseNewWorkAt = 0;
+    connection.send('/io/sleep?ms=1');
+    const responses = await connection.responses;
+    expect(responses?.map((r) => r.status)).toEqual([200, 503]);
+    expect(responses?.[1]?.headers['retry-after']).toBe('1');
+    expect(JSON.parse(responses?.[1]?.body ?? '')).toMatchObject({
+      status: 503,
+      code: 'ERR_SHUTTING_DOWN',
+    });
+    await expect(outcome).resolves.toBe('clean');
+  });
+
+  it('resolves "timeout" and cuts the connection when in-flight work outlives shutdownTimeoutMs', async () => {
+    const started = track(await startService({ config: { shutdownTimeoutMs: 100 } }));
+    const { service, base } = started;
+    const slow = fetch(`${base}/io/sleep?ms=10000`).then(
+      (response) => response.status,
+      (error: unknown) => error,
+    );
+    await until(() => service.ctx.state.inFlightWork === 1);
+    await expect(service.shutdown()).resolves.toBe('timeout');
+    // fetch failed (a TypeError from undici's realm): the socket was closed, no answer came.
+    expect(await slow).toMatchObject({ name: 'TypeError' });
+    await until(() => service.ctx.state.inFlightWork === 0);
+  });
+
+  it('negative control: the same shutdown resolves "clean" when the work fits in the budget', async () => {
+    const started = track(await startService({ config: { shutdownTimeoutMs: 10_000 } }));
+    const { service, base } = started;
+    const slow = fetch(`${base}/io/sleep?ms=50`).then((response) => response.status);
+    await until(() => service.ctx.state.inFlightWork === 1);
+    await expect(service.shutdown()).resolves.toBe('clean');
+    expect(await slow).toBe(200);
+  });
+
+  it('resolves "clean" when shut down before it ever listened, and closes the runner', async () => {
+    const runner = new InlineRunner();
+    const service = createService({
+      model: 'test',
+      config: testConfig(),
+      runtime: { runner, counter: new InLoopCounter() },
+      logger: pino({ level: 'silent' }),
+    });
+    await expect(service.shutdown()).resolves.toBe('clean');
+    await expect(
+      runner.run({ kind: 'fib', n: 1 }, { signal: new AbortController().signal }),
+    ).rejects.toBeInstanceOf(Error);
+  });
+
+  it('rejects listen() on a port that is taken', async () => {
+    const first = track(await startService());
+    const second = createService({
+      model: 'test',
+      config: testConfig({ port: first.port }),
+      runtime: { runner: new InlineRunner(), counter: new InLoopCounter() },
+      logger: pino({ level: 'silent' }),
+    });
+    services.push(second);
+    await expect(second.listen()).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+});
+
+describe('limits', () => {
+  let started: Started | undefined;
+  afterEach(async () => {
+    await started?.service.shutdown();
+    started = undefined;
+  });
+
+  it('answers 504 ERR_DEADLINE_EXCEEDED past the request deadline and keeps serving', async () => {
+    started = await startService({ config: { requestTimeoutMs: 100 } });
+    await expectProblem(
+      await fetch(`${started.base}/io/sleep?ms=5000`),
+      504,
+      'ERR_DEADLINE_EXCEEDED',
+    );
+    expect((await fetch(`${started.base}/io/sleep?ms=1`)).status).toBe(200);
+    expect(started.service.ctx.state.inFlightWork).toBe(0);
+  });
+
+  it('cancels the work of a request whose deadline passed, through the signal it was given', async () => {
+    const runner = new StallingRunner();
+    started = await startService({ runner, config: { requestTimeoutMs: 100 } });
+    // The client-side timeout only turns a hang (work never cancelled) into a prompt failure.
+    const response = await fetch(`${started.base}/cpu/fib?n=1`, {
+      signal: AbortSignal.timeout(10_000),
+    });
+    await expectProblem(response, 504, 'ERR_DEADLINE_EXCEEDED');
+    expect(runner.signals).toHaveLength(1);
+    expect(runner.signals[0]?.aborted).toBe(true);
+    expect(runner.signals[0]?.reason).toMatchObject({
+      name: 'DeadlineExceededError',
+      code: 'ERR_DEADLINE_EXCEEDED',
+    });
+  });
+
+  it('cancels the work of a request whose client went away', async () => {
+    const runner = new StallingRunner();
+    started = await startService({ runner });
+    const client = new AbortController();
+    const request = fetch(`${started.base}/cpu/fib?n=1`, { signal: client.signal }).catch(
+      (error: unknown) => error,
+    );
+    await until(() => runner.signals.length === 1);
+    client.abort();
+    await request;
+    await until(() => runner.signals[0]?.aborted === true);
+    expect(runner.signals[0]?.reason).toMatchObject({ name: 'ClientGoneError' });
+    await until(() => started?.service.ctx.state.inFlightWork === 0);
+  });
+
+  it('sheds with 503 ERR_OVERLOADED and Retry-After once maxQueue work requests are in flight', async () => {
+    started = await startService({ config: { maxQueue: 1 } });
+    const { service, base } = started;
+    const hold = new AbortController();
+    const held = fetch(`${base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(() => 'aborted');
+    await until(() => service.ctx.state.inFlightWork === 1);
+
+    const shed = await fetch(`${base}/cpu/fib?n=1`);
+    expect(shed.headers.get('retry-after')).toBe('1');
+    await expectProblem(shed, 503, 'ERR_OVERLOADED');
+    // Probes are not work: still answered.
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="queue_full"[^}]*\} 1$/m);
+
+    hold.abort();
+    expect(await held).toBe('aborted');
+    await until(() => service.ctx.state.inFlightWork === 0);
+    expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
+  });
+
+  it('negative control: with room for two, the same second request is admitted', async () => {
+    started = await startService({ config: { maxQueue: 2 } });
+    const { service, base } = started;
+    const hold = new AbortController();
+    const held = fetch(`${base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(() => 'aborted');
+    await until(() => service.ctx.state.inFlightWork === 1);
+    expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
+    hold.abort();
+    await held;
+  });
+
+  it('answers 502 ERR_UPSTREAM when every page fails', async () => {
+    started = await startService({
+      config: { upstreamUrl: `http://127.0.0.1:${await closedPort()}` },
+    });
+    await expectProblem(await fetch(`${started.base}/io/scrape?pages=2`), 502, 'ERR_UPSTREAM');
+  });
+});

@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { InLoopCounter } from '../src/index';
+
+const never = () => new AbortController().signal;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+describe('InLoopCounter with safe=true', () => {
+  // 1..7: fewer steps than lanes; 13, 1001: not divisible by 8; 40_003: lanes pass the yield point.
+  it.each([1, 7, 8, 13, 64, 1001, 40_003])('is exact for times=%d', async (times) => {
+    const counter = new InLoopCounter();
+    await expect(counter.increment(times, true, never())).resolves.toEqual({
+      expected: times,
+      actual: times,
+    });
+    await expect(counter.read()).resolves.toBe(times);
+  });
+
+  it('counts on from the current value across calls', async () => {
+    const counter = new InLoopCounter();
+    await counter.increment(10, true, never());
+    await expect(counter.increment(5, true, never())).resolves.toEqual({
+      expected: 15,
+      actual: 15,
+    });
+  });
+});
+
+describe('InLoopCounter with safe=false (negative control for the lock)', () => {
+  it('loses updates: actual ends below expected', async () => {
+    const counter = new InLoopCounter();
+    const result = await counter.increment(8000, false, never());
+    expect(result.expected).toBe(8000);
+    expect(result.actual).toBeLessThan(result.expected);
+    expect(result.actual).toBeGreaterThan(0);
+    await expect(counter.read()).resolves.toBe(result.actual);
+  });
+
+  it('loses updates for a count that is not a multiple of the lanes too', async () => {
+    const counter = new InLoopCounter();
+    const result = await counter.increment(1003, false, never());
+    expect(result.expected).toBe(1003);
+    expect(result.actual).toBeLessThan(1003);
+  });
+
+  it("keeps losing updates past the lanes' yield points (a count of 100,000)", async () => {
+    const counter = new InLoopCounter();
+    const result = await counter.increment(100_000, false, never());
+    expect(result.expected).toBe(100_000);
+    expect(result.actual).toBeLessThan(100_000);
+  });
+
+  it('cannot lose anything with a single step (nothing to race against)', async () => {
+    const counter = new InLoopCounter();
+    await expect(counter.increment(1, false, never())).resolves.toEqual({ expected: 1, actual: 1 });
+  });
+});
+
+describe('InLoopCounter cancellation', () => {
+  it.each([true, false])(
+    'stops a long increment (safe=%s) when its signal aborts, rejecting with the reason',
+    async (safe) => {
+      const counter = new InLoopCounter();
+      const controller = new AbortController();
+      const reason = new Error('client went away');
+      const pending = counter.increment(1_000_000, safe, controller.signal);
+      await nextTurn();
+      controller.abort(reason);
+      await expect(pending).rejects.toBe(reason);
+
+      // Stopped, not merely abandoned: the value no longer moves.
+      const stoppedAt = await counter.read();
+      expect(stoppedAt).toBeLessThan(1_000_000);
+      for (let i = 0; i < 5; i++) await nextTurn();
+      await expect(counter.read()).resolves.toBe(stoppedAt);
+    },
+  );
+});
+
+describe('InLoopCounter read and reset', () => {
+  it('reads 0 when new', async () => {
+    await expect(new InLoopCounter().read()).resolves.toBe(0);
+  });
+
+  it('resets to 0, and counts from 0 again afterwards', async () => {
+    const counter = new InLoopCounter();
+    await counter.increment(20, true, never());
+    await counter.reset();
+    await expect(counter.read()).resolves.toBe(0);
+    await expect(counter.increment(3, true, never())).resolves.toEqual({ expected: 3, actual: 3 });
+  });
+
+  it('keeps separate instances separate', async () => {
+    const a = new InLoopCounter();
+    const b = new InLoopCounter();
+    await a.increment(4, true, never());
+    await expect(b.read()).resolves.toBe(0);
+  });
+});

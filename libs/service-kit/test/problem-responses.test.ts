@@ -1,0 +1,154 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import {
+  DeadlineExceededError,
+  InlineRunner,
+  ProblemError,
+  type CpuTask,
+  type CpuTaskResult,
+  type RunOutcome,
+  type RunnerStats,
+  type WorkRunner,
+} from '../src/index';
+import { expectProblem, memoryLogger, startService, type Started } from './support/harness';
+
+/** A runner whose `run` throws whatever the current test puts in `failure`. */
+class FailingRunner implements WorkRunner {
+  readonly workers = 1;
+  failure: unknown = new Error('unset');
+  readonly #inline = new InlineRunner();
+
+  async run<T extends CpuTask>(
+    _task: T,
+    _options: { signal: AbortSignal },
+  ): Promise<RunOutcome<CpuTaskResult<T>>> {
+    throw this.failure;
+  }
+
+  stats(): RunnerStats {
+    return this.#inline.stats();
+  }
+
+  async close(): Promise<void> {
+    await this.#inline.close();
+  }
+}
+
+const SECRET = 'secret-internal-detail-7f3a';
+
+describe('errors thrown by the work, as HTTP answers', () => {
+  const runner = new FailingRunner();
+  const { logger, records } = memoryLogger('info');
+  let started: Started;
+  const fib = () => fetch(`${started.base}/cpu/fib?n=1`);
+
+  beforeAll(async () => {
+    started = await startService({ runner, logger });
+  });
+  afterAll(async () => {
+    await started.service.shutdown();
+  });
+  beforeEach(() => {
+    records.length = 0;
+  });
+
+  it('turns a plain Error into 500 ERR_INTERNAL, with neither its message nor its stack in the body', async () => {
+    runner.failure = new Error(SECRET);
+    const response = await fib();
+    const text = await response.clone().text();
+    await expectProblem(response, 500, 'ERR_INTERNAL');
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('logs a 500 with its stack and the route template', async () => {
+    runner.failure = new Error(SECRET);
+    await (await fib()).text();
+    const errors = records.filter((r) => r['level'] === 50);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({
+      msg: 'ERR_INTERNAL',
+      route: '/cpu/fib',
+      err: { stack: expect.stringContaining(SECRET) },
+    });
+  });
+
+  it('keeps a registered code a runner attaches: ERR_WORKER_CRASHED is a 500 of its own', async () => {
+    runner.failure = Object.assign(new Error('worker 3 exited with code 1'), {
+      code: 'ERR_WORKER_CRASHED',
+    });
+    await expectProblem(await fib(), 500, 'ERR_WORKER_CRASHED');
+  });
+
+  it('keeps a registered 4xx code from the workloads lib', async () => {
+    runner.failure = Object.assign(new Error('bad png'), { code: 'ERR_INVALID_IMAGE' });
+    await expectProblem(await fib(), 400, 'ERR_INVALID_IMAGE');
+    expect(records.filter((r) => r['level'] === 50)).toHaveLength(0);
+  });
+
+  it('treats an unregistered code as an internal error', async () => {
+    runner.failure = Object.assign(new Error(SECRET), { code: 'ECONNRESET' });
+    const response = await fib();
+    const text = await response.clone().text();
+    await expectProblem(response, 500, 'ERR_INTERNAL');
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('does not let a runner pass its own message off as ERR_INTERNAL detail', async () => {
+    runner.failure = Object.assign(new Error(SECRET), { code: 'ERR_INTERNAL' });
+    const response = await fib();
+    const text = await response.clone().text();
+    await expectProblem(response, 500, 'ERR_INTERNAL');
+    expect(text).not.toContain(SECRET);
+  });
+
+  it.each([
+    ['a string', SECRET],
+    ['null', null],
+    ['a number', 42],
+    ['a plain object', { message: SECRET }],
+  ])('turns a thrown non-Error (%s) into 500 ERR_INTERNAL', async (_label, thrown) => {
+    runner.failure = thrown;
+    const response = await fib();
+    const text = await response.clone().text();
+    await expectProblem(response, 500, 'ERR_INTERNAL');
+    expect(text).not.toContain(SECRET);
+  });
+
+  it('answers a ProblemError as itself, with its Retry-After and headers', async () => {
+    runner.failure = new ProblemError('ERR_OVERLOADED', 'pool full', {
+      retryAfterSeconds: 7,
+      headers: { 'X-Test-Header': 'yes' },
+    });
+    const response = await fib();
+    expect(response.headers.get('retry-after')).toBe('7');
+    expect(response.headers.get('x-test-header')).toBe('yes');
+    await expectProblem(response, 503, 'ERR_OVERLOADED');
+  });
+
+  it('counts a ProblemError shed reason in lab_shed_total', async () => {
+    runner.failure = new ProblemError('ERR_OVERLOADED', 'pool full', {
+      retryAfterSeconds: 1,
+      shedReason: 'pool_full',
+    });
+    await (await fib()).text();
+    await (await fib()).text();
+    const metrics = await (await fetch(`${started.base}/metrics`)).text();
+    expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="pool_full"[^}]*\} 2$/m);
+  });
+
+  it('turns a DeadlineExceededError into 504 ERR_DEADLINE_EXCEEDED', async () => {
+    runner.failure = new DeadlineExceededError('too slow');
+    await expectProblem(await fib(), 504, 'ERR_DEADLINE_EXCEEDED');
+  });
+
+  it('keeps a client error a 4xx rather than a 500', async () => {
+    runner.failure = Object.assign(new Error('bad input'), { status: 400 });
+    await expectProblem(await fib(), 400, 'ERR_INVALID_PARAM');
+  });
+
+  it('keeps answering after failures', async () => {
+    runner.failure = new Error(SECRET);
+    for (let i = 0; i < 3; i++) expect((await fib()).status).toBe(500);
+    expect((await fetch(`${started.base}/healthz`)).status).toBe(200);
+    expect(started.service.ctx.state.inFlightWork).toBe(0);
+  });
+});

@@ -1,0 +1,231 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { scrapePages } from '../src/index';
+
+interface Upstream {
+  url: string;
+  /** Requests being answered now, the most seen at once, and every path asked for. */
+  stats: { active: number; max: number; paths: string[] };
+  /** Requests held unanswered (with `hold`). */
+  held(): number;
+  /** Answers every held request. */
+  releaseAll(): number;
+  close(): Promise<void>;
+}
+
+interface UpstreamOptions {
+  /** Page numbers that answer 500. */
+  failing?: number[];
+  /** Page numbers that never answer (until the server closes). */
+  hanging?: number[];
+  /** Hold every request until the test calls `releaseAll()`. */
+  hold?: boolean;
+}
+
+/** A real HTTP server on port 0 serving `<title>Page N</title>` at /page/N. */
+async function startUpstream(options: UpstreamOptions = {}): Promise<Upstream> {
+  const stats = { active: 0, max: 0, paths: [] as string[] };
+  let held: Array<() => void> = [];
+  const releaseAll = () => {
+    const release = held;
+    held = [];
+    for (const go of release) go();
+    return release.length;
+  };
+  const answer = (req: IncomingMessage, res: ServerResponse) => {
+    const page = Number(/^\/page\/(\d+)$/.exec(req.url ?? '')?.[1]);
+    res.once('close', () => stats.active--);
+    if (options.failing?.includes(page)) {
+      res.writeHead(500, { 'content-type': 'text/html' }).end('<title>Server error</title>');
+    } else if (Number.isInteger(page)) {
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(`<html><head><title> Page ${page} </title></head></html>`);
+    } else {
+      res.writeHead(404).end();
+    }
+  };
+  const server = createServer((req, res) => {
+    stats.active++;
+    stats.max = Math.max(stats.max, stats.active);
+    stats.paths.push(req.url ?? '');
+    const page = Number(/^\/page\/(\d+)$/.exec(req.url ?? '')?.[1]);
+    if (options.hanging?.includes(page)) {
+      res.once('close', () => stats.active--);
+      return;
+    }
+    if (options.hold) held.push(() => answer(req, res));
+    else answer(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stats,
+    held: () => held.length,
+    releaseAll,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port nothing listens on: bind one, then close it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+const never = () => new AbortController().signal;
+
+/** Yields event-loop turns until `condition` holds (bounded by turns, not by time). */
+async function until(condition: () => boolean, turns = 100_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (condition()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition never held');
+}
+
+describe('scrapePages', () => {
+  let upstream: Upstream | undefined;
+  afterEach(async () => {
+    await upstream?.close();
+    upstream = undefined;
+  });
+
+  it('answers { url, title } per page, in page order, with titles trimmed', async () => {
+    upstream = await startUpstream();
+    const pages = await scrapePages({ upstreamUrl: upstream.url, pages: 5, signal: never() });
+    expect(pages).toEqual(
+      [1, 2, 3, 4, 5].map((n) => ({ url: `${upstream?.url}/page/${n}`, title: `Page ${n}` })),
+    );
+    expect([...upstream.stats.paths].sort()).toEqual([
+      '/page/1',
+      '/page/2',
+      '/page/3',
+      '/page/4',
+      '/page/5',
+    ]);
+  });
+
+  it('reports a failing page as { url, error: { code: ERR_UPSTREAM_STATUS } } and keeps the others', async () => {
+    upstream = await startUpstream({ failing: [2] });
+    const pages = await scrapePages({ upstreamUrl: upstream.url, pages: 3, signal: never() });
+    expect(pages).toEqual([
+      { url: `${upstream.url}/page/1`, title: 'Page 1' },
+      {
+        url: `${upstream.url}/page/2`,
+        error: { code: 'ERR_UPSTREAM_STATUS', detail: expect.any(String) },
+      },
+      { url: `${upstream.url}/page/3`, title: 'Page 3' },
+    ]);
+  });
+
+  it('reports an unreachable upstream per page as ERR_UPSTREAM_UNREACHABLE', async () => {
+    const base = `http://127.0.0.1:${await closedPort()}`;
+    const pages = await scrapePages({ upstreamUrl: base, pages: 2, signal: never() });
+    expect(pages).toEqual([
+      {
+        url: `${base}/page/1`,
+        error: { code: 'ERR_UPSTREAM_UNREACHABLE', detail: expect.any(String) },
+      },
+      {
+        url: `${base}/page/2`,
+        error: { code: 'ERR_UPSTREAM_UNREACHABLE', detail: expect.any(String) },
+      },
+    ]);
+  });
+
+  it('reports a page that does not answer within pageTimeoutMs as ERR_UPSTREAM_TIMEOUT', async () => {
+    upstream = await startUpstream({ hanging: [1] });
+    const pages = await scrapePages({
+      upstreamUrl: upstream.url,
+      pages: 2,
+      pageTimeoutMs: 50,
+      signal: never(),
+    });
+    expect(pages).toEqual([
+      {
+        url: `${upstream.url}/page/1`,
+        error: { code: 'ERR_UPSTREAM_TIMEOUT', detail: expect.any(String) },
+      },
+      { url: `${upstream.url}/page/2`, title: 'Page 2' },
+    ]);
+  });
+
+  it('answers title null for a page without a <title>', async () => {
+    const server = createServer((_req, res) => res.end('<html><body>no title</body></html>'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const pages = await scrapePages({
+        upstreamUrl: `http://127.0.0.1:${port}`,
+        pages: 1,
+        signal: never(),
+      });
+      expect(pages).toEqual([{ url: `http://127.0.0.1:${port}/page/1`, title: null }]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('rejects with the signal reason when the request is cancelled, rather than reporting page errors', async () => {
+    upstream = await startUpstream({ hanging: [1, 2] });
+    const controller = new AbortController();
+    const reason = new Error('client went away');
+    const pending = scrapePages({ upstreamUrl: upstream.url, pages: 2, signal: controller.signal });
+    await until(() => upstream?.stats.paths.length === 2);
+    controller.abort(reason);
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  /**
+   * Drives a scrape against a holding upstream in rounds: wait until `bound` requests (or all
+   * that remain) are held, give the client a moment to send any request beyond the bound, then
+   * answer the held ones. The wait only gives a broken bound the chance to show; a correct bound
+   * passes however slow the machine is. Returns the most requests the server saw at once.
+   */
+  async function maxInFlight(pages: number, bound: number, concurrency?: number): Promise<number> {
+    const holding = await startUpstream({ hold: true });
+    upstream = holding;
+    let finished = false;
+    const pending = scrapePages({
+      upstreamUrl: holding.url,
+      pages,
+      signal: never(),
+      ...(concurrency === undefined ? {} : { concurrency }),
+    }).finally(() => (finished = true));
+    let answered = 0;
+    while (answered < pages) {
+      const target = Math.min(bound, pages - answered);
+      await until(() => holding.held() >= target);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      answered += holding.releaseAll();
+    }
+    const results = await pending;
+    expect(finished).toBe(true);
+    expect(results.every((page) => 'title' in page)).toBe(true);
+    expect(holding.stats.paths).toHaveLength(pages);
+    return holding.stats.max;
+  }
+
+  it('keeps at most `concurrency` requests in flight, and does reach that bound', async () => {
+    expect(await maxInFlight(12, 3, 3)).toBe(3);
+  });
+
+  it('defaults to 8 requests in flight', async () => {
+    expect(await maxInFlight(16, 8)).toBe(8);
+  });
+
+  it('negative control: the same check sees a looser bound exceed 3', async () => {
+    expect(await maxInFlight(12, 3, 6)).toBe(6);
+  });
+});

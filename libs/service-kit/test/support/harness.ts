@@ -1,0 +1,222 @@
+import { expect } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import pino from 'pino';
+import {
+  createService,
+  InlineRunner,
+  InLoopCounter,
+  loadConfig,
+  type CounterStore,
+  type Logger,
+  type Service,
+  type ServiceConfig,
+  type WorkRunner,
+} from '../../src/index';
+
+/** The contract's configuration with a free port and the defaults for everything else. */
+export function testConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    ...loadConfig({}, { port: 0 }),
+    port: 0,
+    host: '127.0.0.1',
+    workers: 1,
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+export interface StartOptions {
+  config?: Partial<ServiceConfig>;
+  runner?: WorkRunner;
+  counter?: CounterStore;
+  logger?: Logger;
+  close?: () => Promise<void>;
+}
+
+export interface Started {
+  service: Service;
+  base: string;
+  port: number;
+}
+
+/** A real service, listening on 127.0.0.1 and a free port. */
+export async function startService(options: StartOptions = {}): Promise<Started> {
+  const service = createService({
+    model: 'test',
+    config: testConfig(options.config),
+    runtime: {
+      runner: options.runner ?? new InlineRunner(),
+      counter: options.counter ?? new InLoopCounter(),
+      ...(options.close ? { close: options.close } : {}),
+    },
+    logger: options.logger ?? pino({ level: 'silent' }),
+  });
+  const address = await service.listen();
+  return { service, base: `http://127.0.0.1:${address.port}`, port: address.port };
+}
+
+/** A logger that keeps every record it writes, parsed. */
+export function memoryLogger(level = 'info'): {
+  logger: Logger;
+  records: Array<Record<string, unknown>>;
+} {
+  const records: Array<Record<string, unknown>> = [];
+  const logger = pino(
+    { level },
+    { write: (line: string) => records.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  return { logger, records };
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+}
+
+/** Asserts a problem+json answer of exactly the contract shape, with no stack trace. */
+export async function expectProblem(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<Problem> {
+  const text = await response.text();
+  expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status });
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(text) as Problem;
+  expect(Object.keys(body).sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);
+  expect(body).toMatchObject({ status, code });
+  expect(text).not.toMatch(/\bat .+:\d+:\d+/);
+  expect(text).not.toContain('stack');
+  return body;
+}
+
+/** Yields event-loop turns until `condition` holds (bounded by turns, not by time). */
+export async function until(condition: () => boolean, turns = 200_000): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (condition()) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error('condition never held');
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Parses back-to-back HTTP/1.1 responses (Content-Length bodies) off one connection. */
+function parseResponses(data: Buffer): RawResponse[] {
+  const responses: RawResponse[] = [];
+  let rest = data;
+  while (rest.length > 0) {
+    const end = rest.indexOf('\r\n\r\n');
+    if (end < 0)
+      throw new Error(`incomplete response head: ${rest.toString('latin1').slice(0, 200)}`);
+    const [statusLine = '', ...lines] = rest.subarray(0, end).toString('latin1').split('\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    const length = Number(headers['content-length']);
+    if (!Number.isInteger(length))
+      throw new Error(`response without Content-Length: ${statusLine}`);
+    const bodyStart = end + 4;
+    responses.push({
+      status: Number(statusLine.split(' ')[1]),
+      headers,
+      body: rest.subarray(bodyStart, bodyStart + length).toString('utf8'),
+    });
+    rest = rest.subarray(bodyStart + length);
+  }
+  return responses;
+}
+
+/**
+ * One raw TCP connection for HTTP/1.1 pipelining: `send` writes a request (it is queued behind
+ * the ones in flight on this connection); `responses` resolves with every response once the
+ * server closes the connection.
+ */
+export function rawConnection(port: number): {
+  send(path: string): void;
+  responses: Promise<RawResponse[]>;
+} {
+  const socket = connect(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const responses = new Promise<RawResponse[]>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.once('close', () => {
+      try {
+        resolve(parseResponses(Buffer.concat(chunks)));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  });
+  return {
+    send: (path) => socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`),
+    responses,
+  };
+}
+
+/** A small real upstream site: /page/N answers `<title>Page N</title>`. */
+export async function startUpstream(): Promise<{
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}> {
+  const server = createServer((req, res) => {
+    const page = /^\/page\/(\d+)$/.exec(req.url ?? '')?.[1];
+    if (page === undefined) res.writeHead(404).end();
+    else res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>Page ${page}</title>`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A port nothing listens on: bind one, then close it. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Every `route` label value in a Prometheus text exposition. */
+export function routeLabels(metricsText: string): Set<string> {
+  return new Set([...metricsText.matchAll(/route="([^"]*)"/g)].map((m) => m[1] ?? ''));
+}
+
+/** The value of `http_server_request_duration_seconds_count` for one label set (0 if absent). */
+export function requestCount(
+  metricsText: string,
+  labels: { method: string; route: string; status_code: string },
+): number {
+  for (const line of metricsText.split('\n')) {
+    if (!line.startsWith('http_server_request_duration_seconds_count{')) continue;
+    if (
+      line.includes(`method="${labels.method}"`) &&
+      line.includes(`route="${labels.route}"`) &&
+      line.includes(`status_code="${labels.status_code}"`)
+    ) {
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+  }
+  return 0;
+}
