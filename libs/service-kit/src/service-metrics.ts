@@ -46,6 +46,8 @@ export function createServiceMetrics(model: string): ServiceMetrics {
     name: 'lab_eventloop_utilization',
     help: 'Share of time the event loop was busy since the previous scrape (0..1).',
     registers: [registry],
+    // Across cluster processes the mean is the meaningful figure; a sum could exceed 1.
+    aggregator: 'average',
     collect() {
       const now = performance.eventLoopUtilization();
       this.set(performance.eventLoopUtilization(now, last).utilization);

@@ -115,16 +115,30 @@ export interface RawResponse {
 
 /**
  * One request on a brand-new TCP connection (no keep-alive pool), for checks about
- * connections themselves — e.g. that a draining server refuses new ones.
+ * connections themselves — e.g. that a draining server refuses new ones. Gives up after
+ * `timeoutMs` (a connection handed to a process that was just killed may never be answered).
  */
-export function requestOnNewConnection(url: string, method = 'GET'): Promise<RawResponse> {
+export function requestOnNewConnection(
+  url: string,
+  method = 'GET',
+  timeoutMs = 10_000,
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent: false, headers: { connection: 'close' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = request(
+      url,
+      {
+        method,
+        agent: false,
+        headers: { connection: 'close' },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });

@@ -1,0 +1,29 @@
+/** The RPC methods between cluster processes, named once. */
+export const RPC = {
+  /** worker → primary */
+  counterGet: 'counter.get',
+  counterSet: 'counter.set',
+  counterAdd: 'counter.add',
+  counterReset: 'counter.reset',
+  counterIncrement: 'counter.increment',
+  metricsAggregate: 'metrics.aggregate',
+  /** primary → worker */
+  counterShare: 'counter.share',
+  metricsCollect: 'metrics.collect',
+} as const;
+
+export interface IncrementParams {
+  times: number;
+  safe: boolean;
+}
+
+/** Messages that are not RPC: a worker says it is listening; the primary asks it to drain. */
+export type ClusterNotice = { kind: 'ready'; port: number } | { kind: 'shutdown' };
+
+/**
+ * A share of increments done with this many round trips at most: unsafe = get then set of
+ * (value + batch), safe = one atomic add of batch. Batching keeps a million increments from
+ * being two million IPC messages, and it does not hide the race — a whole batch is lost when
+ * another process writes between our get and our set.
+ */
+export const MAX_ROUND_TRIPS_PER_SHARE = 1000;

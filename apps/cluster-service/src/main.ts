@@ -1,0 +1,84 @@
+/**
+ * cluster-service: a `node:cluster` primary and WORKERS processes sharing the port, each running
+ * the contract's app with CPU work inline. This file is the primary; `worker.ts` is the worker.
+ */
+import {
+  createLogger,
+  loadConfig,
+  MODEL_PORTS,
+  type ServiceConfig,
+} from '@concurrency-lab/service-kit';
+import { join } from 'node:path';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { ClusterPrimary } from './cluster-primary';
+import { respawnFromEnv } from './primary-config';
+
+let config: ServiceConfig;
+let respawn;
+try {
+  config = loadConfig(process.env, { port: MODEL_PORTS.cluster });
+  respawn = respawnFromEnv(process.env);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(2);
+}
+
+const logger = createLogger('cluster', config.logLevel).child({ role: 'primary' });
+const registry = new Registry();
+registry.setDefaultLabels({ model: 'cluster' });
+collectDefaultMetrics({ register: registry });
+const restarts = new Counter({
+  name: 'lab_worker_restarts_total',
+  help: 'Workers replaced after dying or being terminated, by kind.',
+  labelNames: ['kind'] as const,
+  registers: [registry],
+});
+restarts.inc({ kind: 'process' }, 0);
+
+const primary = new ClusterPrimary({
+  workers: config.workers,
+  entry: process.env['CLUSTER_WORKER_ENTRY'] || join(__dirname, 'worker.js'),
+  logger,
+  registry,
+  restarts,
+  shutdownTimeoutMs: config.shutdownTimeoutMs,
+  requestTimeoutMs: config.requestTimeoutMs,
+  respawn,
+  onFatal: (reason) => {
+    logger.fatal({ reason }, 'cannot serve');
+    process.exit(1);
+  },
+});
+
+primary.start().then(
+  (port) => {
+    logger.info(
+      {
+        port,
+        host: config.host,
+        workers: config.workers,
+        workerPids: primary.workerPids,
+        url: `http://${config.host}:${port}`,
+      },
+      'listening',
+    );
+  },
+  (error: unknown) => {
+    logger.fatal({ err: error }, 'cluster failed to start');
+    process.exit(1);
+  },
+);
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  void primary.shutdown().then((clean) => {
+    logger.info({ clean }, 'stopped');
+    process.exit(clean ? 0 : 1);
+  });
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('SIGHUP', () => void primary.rollingRestart());

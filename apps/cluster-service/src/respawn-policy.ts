@@ -1,0 +1,53 @@
+export interface RespawnOptions {
+  /** First delay before respawning after a crash. @default 100 */
+  baseDelayMs: number;
+  /** The delay doubles per consecutive crash up to this. @default 10000 */
+  maxDelayMs: number;
+  /** Crashes allowed within `windowMs`; one more and the primary stops respawning. @default 10 */
+  budget: number;
+  /** @default 60000 */
+  windowMs: number;
+  /** A worker that lived this long resets the backoff: its crash is news, not a loop. @default 5000 */
+  stableAfterMs: number;
+}
+
+export const DEFAULT_RESPAWN: RespawnOptions = {
+  baseDelayMs: 100,
+  maxDelayMs: 10_000,
+  budget: 10,
+  windowMs: 60_000,
+  stableAfterMs: 5_000,
+};
+
+export type RespawnDecision =
+  { action: 'respawn'; delayMs: number } | { action: 'give-up'; crashes: number };
+
+/**
+ * When to bring a crashed worker back. Exponential backoff stops a worker that dies at boot
+ * from turning into a fork storm; a crash budget per window stops the loop altogether; a worker
+ * that ran for a while before crashing is respawned quickly again. Pure: the caller passes
+ * the clock, so the policy is tested without timers.
+ */
+export class RespawnPolicy {
+  readonly #options: RespawnOptions;
+  #consecutive = 0;
+  #crashTimes: number[] = [];
+
+  constructor(options: Partial<RespawnOptions> = {}) {
+    this.#options = { ...DEFAULT_RESPAWN, ...options };
+  }
+
+  /** @param uptimeMs how long the crashed worker had lived */
+  onCrash(now: number, uptimeMs: number): RespawnDecision {
+    const { baseDelayMs, maxDelayMs, budget, windowMs, stableAfterMs } = this.#options;
+    this.#crashTimes = this.#crashTimes.filter((t) => now - t < windowMs);
+    this.#crashTimes.push(now);
+    if (this.#crashTimes.length > budget)
+      return { action: 'give-up', crashes: this.#crashTimes.length };
+    this.#consecutive = uptimeMs >= stableAfterMs ? 1 : this.#consecutive + 1;
+    return {
+      action: 'respawn',
+      delayMs: Math.min(maxDelayMs, baseDelayMs * 2 ** (this.#consecutive - 1)),
+    };
+  }
+}

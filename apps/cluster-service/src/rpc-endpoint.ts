@@ -1,0 +1,156 @@
+/**
+ * Request/response over a Node IPC channel (a cluster worker's `process`, or the primary's
+ * `Worker` object). Both sides use the same class: `handle` answers calls, `call` makes them.
+ *
+ *   → { kind: 'rpc', id, method, params }
+ *   ← { kind: 'rpc-reply', id, ok: true, value } | { kind: 'rpc-reply', id, ok: false, error }
+ *
+ * Errors travel as `{ code, message }`, so a stable code (ERR_WORKER_CRASHED, ...) survives the
+ * process boundary. Every call has a timeout; a closed channel rejects every pending call.
+ */
+export interface IpcPort {
+  send(message: unknown): boolean;
+  on(event: 'message', listener: (message: unknown) => void): unknown;
+  off(event: 'message', listener: (message: unknown) => void): unknown;
+}
+
+export interface RpcError {
+  code: string;
+  message: string;
+}
+
+type RpcMessage =
+  | { kind: 'rpc'; id: number; method: string; params: unknown }
+  | { kind: 'rpc-reply'; id: number; ok: true; value: unknown }
+  | { kind: 'rpc-reply'; id: number; ok: false; error: RpcError };
+
+export class RpcCallError extends Error {
+  override readonly name = 'RpcCallError';
+  readonly code: string;
+  constructor(error: RpcError) {
+    super(error.message);
+    this.code = error.code;
+  }
+}
+
+export interface CallOptions {
+  /** @default 5000 */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+export class RpcEndpoint {
+  readonly #port: IpcPort;
+  readonly #handlers = new Map<string, (params: never) => unknown>();
+  readonly #pending = new Map<number, Pending>();
+  #nextId = 1;
+  #closed = false;
+  readonly #onMessage = (message: unknown) => this.#receive(message);
+
+  constructor(port: IpcPort) {
+    this.#port = port;
+    port.on('message', this.#onMessage);
+  }
+
+  handle<P, R>(method: string, handler: (params: P) => R | Promise<R>): void {
+    this.#handlers.set(method, handler as (params: never) => unknown);
+  }
+
+  call<R>(method: string, params?: unknown, options: CallOptions = {}): Promise<R> {
+    if (this.#closed) return Promise.reject(channelClosed());
+    const id = this.#nextId++;
+    return new Promise<R>((resolve, reject) => {
+      const { signal } = options;
+      const onAbort = () => settle(() => reject(signal?.reason));
+      const settle = (fn: () => void) => {
+        if (!this.#pending.delete(id)) return;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        fn();
+      };
+      const timer = setTimeout(
+        () =>
+          settle(() =>
+            reject(new RpcCallError({ code: 'ERR_IPC_TIMEOUT', message: `${method} timed out` })),
+          ),
+        options.timeoutMs ?? 5000,
+      );
+      this.#pending.set(id, {
+        resolve: (value) => settle(() => resolve(value as R)),
+        reject: (error) => settle(() => reject(error)),
+        timer,
+      });
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#send({ kind: 'rpc', id, method, params });
+    });
+  }
+
+  /** Rejects every pending call (the other side is gone) and stops listening. */
+  close(): void {
+    this.#closed = true;
+    this.#port.off('message', this.#onMessage);
+    for (const pending of [...this.#pending.values()]) pending.reject(channelClosed());
+  }
+
+  #send(message: RpcMessage): void {
+    try {
+      this.#port.send(message);
+    } catch {
+      // The channel closed under us; pending calls are failed by close() or their timeout.
+    }
+  }
+
+  #receive(raw: unknown): void {
+    const message = raw as Partial<RpcMessage> | null;
+    if (!message || typeof message !== 'object') return;
+    if (message.kind === 'rpc-reply' && typeof message.id === 'number') {
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      if (message.ok) pending.resolve((message as { value: unknown }).value);
+      else pending.reject(new RpcCallError((message as { error: RpcError }).error));
+      return;
+    }
+    if (
+      message.kind === 'rpc' &&
+      typeof message.id === 'number' &&
+      typeof message.method === 'string'
+    ) {
+      void this.#answer(message.id, message.method, (message as { params: unknown }).params);
+    }
+  }
+
+  async #answer(id: number, method: string, params: unknown): Promise<void> {
+    const handler = this.#handlers.get(method);
+    try {
+      if (!handler)
+        throw new RpcCallError({ code: 'ERR_IPC_NO_METHOD', message: `no handler for ${method}` });
+      const value = await handler(params as never);
+      this.#send({ kind: 'rpc-reply', id, ok: true, value });
+    } catch (error) {
+      const e = error as { code?: unknown; message?: string };
+      this.#send({
+        kind: 'rpc-reply',
+        id,
+        ok: false,
+        error: {
+          code: typeof e.code === 'string' ? e.code : 'ERR_INTERNAL',
+          message: e.message ?? String(error),
+        },
+      });
+    }
+  }
+}
+
+function channelClosed(): RpcCallError {
+  return new RpcCallError({
+    code: 'ERR_WORKER_CRASHED',
+    message: 'the IPC channel closed (the other process is gone)',
+  });
+}
