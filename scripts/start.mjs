@@ -1,7 +1,17 @@
 // `npm start` until the lab (the side-by-side comparison) lands: starts the upstream site and
-// every model service that exists on their contract ports, prints where they are, and stops
-// them all on Ctrl-C. Ports: UPSTREAM_PORT (3100), ASYNC_PORT (3001).
+// every model service on their contract ports, prints where they are, and stops them all on
+// Ctrl-C. Ports: UPSTREAM_PORT (3100), ASYNC_PORT (3001), THREADS_PORT (3002), CLUSTER_PORT (3003).
 import { appEntry, spawnService } from '@concurrency-lab/service-kit';
+
+const MODELS = [
+  { app: 'async-service', port: process.env.ASYNC_PORT ?? '3001', what: 'one event loop' },
+  { app: 'threads-service', port: process.env.THREADS_PORT ?? '3002', what: 'worker_threads pool' },
+  {
+    app: 'cluster-service',
+    port: process.env.CLUSTER_PORT ?? '3003',
+    what: 'node:cluster processes',
+  },
+];
 
 const services = [];
 let stopping = false;
@@ -19,21 +29,26 @@ try {
     env: { PORT: process.env.UPSTREAM_PORT ?? '3100' },
   });
   services.push(upstream);
-  const asyncService = await spawnService(appEntry('async-service'), {
-    env: { PORT: process.env.ASYNC_PORT ?? '3001', UPSTREAM_URL: upstream.url },
-  });
-  services.push(asyncService);
+  const started = [];
+  for (const m of MODELS) {
+    const service = await spawnService(appEntry(m.app), {
+      env: { PORT: m.port, UPSTREAM_URL: upstream.url },
+    });
+    services.push(service);
+    started.push({ ...m, url: service.url });
+  }
+  const [first] = started;
   console.log(`
 concurrency-lab is running (Ctrl-C stops everything)
 
-  upstream       ${upstream.url}            (pages for /io/scrape)
-  async-service  ${asyncService.url}/info   (one event loop)
+  upstream         ${upstream.url}   (pages for /io/scrape)
+${started.map((s) => `  ${s.app.padEnd(16)} ${s.url}   (${s.what})`).join('\n')}
 
-Try:
-  curl '${asyncService.url}/cpu/fib?n=30'
-  curl '${asyncService.url}/io/scrape?pages=10'
-  curl -X POST '${asyncService.url}/counter/increment?times=100000&safe=false'
-  curl '${asyncService.url}/metrics'
+Try the same request on each model:
+  curl '${first.url}/cpu/fib?n=30'
+  curl '${first.url}/io/scrape?pages=10'
+  curl -X POST '${first.url}/counter/increment?times=1000000&safe=false'
+  curl '${first.url}/metrics'
 `);
   for (const s of services) {
     void s.exited.then((status) => {
