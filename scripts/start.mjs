@@ -1,4 +1,4 @@
-// `npm start` until the lab (the side-by-side comparison) lands: starts the upstream site and
+// `npm run start:all`: starts the upstream site and
 // every model service on their contract ports, prints where they are, and stops them all on
 // Ctrl-C. Ports: UPSTREAM_PORT (3100), ASYNC_PORT (3001), THREADS_PORT (3002), CLUSTER_PORT (3003).
 import { appEntry, spawnService } from '@concurrency-lab/service-kit';

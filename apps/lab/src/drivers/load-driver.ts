@@ -1,0 +1,60 @@
+/** One stream of requests a driver sends during a scenario (a scenario may run several at once). */
+export interface StreamPlan {
+  name: string;
+  url: string;
+  method: 'GET' | 'POST';
+  connections: number;
+  /** Fixed arrival rate in req/s across all connections; undefined = as fast as possible. */
+  rate: number | undefined;
+  measure: boolean;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+/** What one stream did, measured by the driver (latencies in ms). */
+export interface StreamResult {
+  name: string;
+  measure: boolean;
+  durationSeconds: number;
+  /** Requests sent. */
+  sent: number;
+  /** 2xx answers. */
+  ok: number;
+  /** Non-2xx answers, connection errors and timeouts. */
+  failed: number;
+  /** Requests a fixed arrival rate called for that were never sent (every connection was busy). */
+  dropped: number;
+  /** Failures by HTTP status, or `error`/`timeout`. */
+  failures: Record<string, number>;
+  /** 2xx answers per second. */
+  rps: number;
+  latencyMs: LatencySummary;
+}
+
+export interface DriverRun {
+  streams: StreamPlan[];
+  durationSeconds: number;
+  /** Called about once a second with the measured stream's answers/s in the last second. */
+  onSecond?(rps: number): void;
+}
+
+/**
+ * A load generator. autocannon (npm) is the default, so the lab runs on a bare machine; k6 plugs
+ * in through the same interface. All streams of a run go at once; each is measured on its own.
+ */
+export interface LoadDriver {
+  readonly name: string;
+  run(run: DriverRun): Promise<StreamResult[]>;
+}
+
+export class DriverUnavailableError extends Error {
+  override readonly name = 'DriverUnavailableError';
+  readonly code = 'ERR_DRIVER_UNAVAILABLE';
+}

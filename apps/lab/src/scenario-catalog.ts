@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const streamSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  method: z.enum(['GET', 'POST']),
+  path: z.string().startsWith('/'),
+  connections: z.number().int().min(1).max(10_000),
+  /** Requests per second across all connections; absent = as fast as the connections allow. */
+  rate: z.number().int().min(1).max(1_000_000).optional(),
+  measure: z.boolean(),
+});
+
+const scenarioSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+  title: z.string(),
+  lesson: z.string(),
+  guide: z.strictObject({
+    prefers: z.array(z.enum(['async', 'threads', 'cluster', 'hybrid'])).min(1),
+    text: z.string(),
+  }),
+  streams: z
+    .array(streamSchema)
+    .min(1)
+    .refine((streams) => streams.filter((s) => s.measure).length === 1, {
+      error: 'exactly one stream must have measure: true',
+    }),
+});
+
+export const catalogSchema = z.strictObject({
+  $comment: z.string().optional(),
+  upstream: z.strictObject({
+    pages: z.number().int().min(1),
+    latencyMs: z.number().int().min(0),
+  }),
+  scenarios: z.array(scenarioSchema).min(1),
+});
+
+export type Stream = z.infer<typeof streamSchema>;
+export type Scenario = z.infer<typeof scenarioSchema>;
+export type ScenarioCatalog = z.infer<typeof catalogSchema>;
+
+/** `load-tests/scenarios.json`: the one definition the lab and the k6 scripts share. */
+export function loadScenarioCatalog(root: string): ScenarioCatalog {
+  const file = join(root, 'load-tests', 'scenarios.json');
+  const parsed = catalogSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
+  }
+  const ids = parsed.data.scenarios.map((s) => s.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new Error(`${file}: scenario id \`${duplicate}\` appears twice`);
+  return parsed.data;
+}

@@ -1,0 +1,54 @@
+import { LatencyRecorder } from '../src/drivers/latency-recorder';
+import { metricValues, sum } from '../src/metrics-text';
+
+describe('latency percentiles', () => {
+  it('are nearest-rank over every recorded value', () => {
+    const recorder = new LatencyRecorder();
+    for (let ms = 1; ms <= 2000; ms++) recorder.record(ms); // grows past its first buffer
+    expect(recorder.count).toBe(2000);
+    expect(recorder.summary()).toEqual({
+      p50: 1000,
+      p90: 1800,
+      p95: 1900,
+      p99: 1980,
+      max: 2000,
+      mean: 1000.5,
+    });
+  });
+
+  it('are ordered p50 ≤ p95 ≤ p99 ≤ max for any sample', () => {
+    const recorder = new LatencyRecorder();
+    for (const ms of [5, 1, 9, 3, 3, 7, 100, 2]) recorder.record(ms);
+    const s = recorder.summary();
+    expect(s.p50).toBeLessThanOrEqual(s.p95);
+    expect(s.p95).toBeLessThanOrEqual(s.p99);
+    expect(s.p99).toBeLessThanOrEqual(s.max);
+    expect(s.max).toBe(100);
+  });
+
+  it('are zero when nothing was recorded', () => {
+    expect(new LatencyRecorder().summary()).toEqual({
+      p50: 0,
+      p90: 0,
+      p95: 0,
+      p99: 0,
+      max: 0,
+      mean: 0,
+    });
+  });
+});
+
+describe('reading Prometheus text', () => {
+  it('collects every series of a metric and ignores look-alike names', () => {
+    const text = [
+      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
+      'process_resident_memory_bytes{model="cluster",pid="1"} 100',
+      'process_resident_memory_bytes{model="cluster",pid="2"} 250',
+      'process_resident_memory_bytes_max 999',
+      'process_cpu_seconds_total 1.5',
+    ].join('\n');
+    expect(sum(metricValues(text, 'process_resident_memory_bytes'))).toBe(350);
+    expect(metricValues(text, 'process_cpu_seconds_total')).toEqual([1.5]);
+    expect(metricValues(text, 'missing')).toEqual([]);
+  });
+});
