@@ -120,7 +120,7 @@ export class ClusterPrimary {
 
   #fork(): Member {
     const { logger, registry } = this.#options;
-    const worker = cluster.fork();
+    const worker = cluster.fork({ LAB_CLUSTER_ROLE: 'worker' });
     const rpc = new RpcEndpoint(worker);
     this.#counter.serve(rpc);
     rpc.handle(RPC.metricsAggregate, () =>

@@ -2,6 +2,7 @@
  * cluster-service: a `node:cluster` primary and WORKERS processes sharing the port, each running
  * the contract's app with CPU work inline. This file is the primary; `worker.ts` is the worker.
  */
+import { tracing } from './tracing'; // first: see tracing.ts
 import {
   createLogger,
   loadConfig,
@@ -74,7 +75,10 @@ const stop = (signal: NodeJS.Signals) => {
   if (stopping) return;
   stopping = true;
   logger.info({ signal }, 'shutting down');
-  void primary.shutdown().then((clean) => {
+  void primary.shutdown().then(async (clean) => {
+    await tracing
+      .shutdown()
+      .catch((error: unknown) => logger.warn({ err: error }, 'span flush failed'));
     logger.info({ clean }, 'stopped');
     process.exit(clean ? 0 : 1);
   });

@@ -1,3 +1,5 @@
+import { tracedCall, tracedHandle, type TraceCarrier } from '@concurrency-lab/telemetry';
+
 /**
  * Request/response over a Node IPC channel (a cluster worker's `process`, or the primary's
  * `Worker` object). Both sides use the same class: `handle` answers calls, `call` makes them.
@@ -20,7 +22,7 @@ export interface RpcError {
 }
 
 type RpcMessage =
-  | { kind: 'rpc'; id: number; method: string; params: unknown }
+  | { kind: 'rpc'; id: number; method: string; params: unknown; trace?: TraceCarrier }
   | { kind: 'rpc-reply'; id: number; ok: true; value: unknown }
   | { kind: 'rpc-reply'; id: number; ok: false; error: RpcError };
 
@@ -32,6 +34,18 @@ export class RpcCallError extends Error {
     this.code = error.code;
   }
 }
+
+/**
+ * Methods called thousands of times per request (the counter's get/set/add batches, metrics
+ * collection): their context still travels, but they get no span of their own.
+ */
+export const QUIET_METHODS = new Set([
+  'counter.get',
+  'counter.set',
+  'counter.add',
+  'metrics.collect',
+  'metrics.aggregate',
+]);
 
 export interface CallOptions {
   /** @default 5000 */
@@ -62,7 +76,16 @@ export class RpcEndpoint {
     this.#handlers.set(method, handler as (params: never) => unknown);
   }
 
+  /** Calls `method` on the other side, inside a CLIENT span whose context travels along. */
   call<R>(method: string, params?: unknown, options: CallOptions = {}): Promise<R> {
+    return tracedCall(
+      method,
+      (trace) => this.#call<R>(method, params, options, trace),
+      !QUIET_METHODS.has(method),
+    );
+  }
+
+  #call<R>(method: string, params: unknown, options: CallOptions, trace: TraceCarrier): Promise<R> {
     if (this.#closed) return Promise.reject(channelClosed());
     const id = this.#nextId++;
     return new Promise<R>((resolve, reject) => {
@@ -88,7 +111,7 @@ export class RpcEndpoint {
       });
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#send({ kind: 'rpc', id, method, params });
+      this.#send({ kind: 'rpc', id, method, params, trace });
     });
   }
 
@@ -122,16 +145,28 @@ export class RpcEndpoint {
       typeof message.id === 'number' &&
       typeof message.method === 'string'
     ) {
-      void this.#answer(message.id, message.method, (message as { params: unknown }).params);
+      const { params, trace } = message as { params: unknown; trace?: TraceCarrier };
+      void this.#answer(message.id, message.method, params, trace);
     }
   }
 
-  async #answer(id: number, method: string, params: unknown): Promise<void> {
+  async #answer(
+    id: number,
+    method: string,
+    params: unknown,
+    trace: TraceCarrier | undefined,
+  ): Promise<void> {
     const handler = this.#handlers.get(method);
     try {
       if (!handler)
         throw new RpcCallError({ code: 'ERR_IPC_NO_METHOD', message: `no handler for ${method}` });
-      const value = await handler(params as never);
+      // The caller's trace continues here, in a SERVER span of this process.
+      const value = await tracedHandle(
+        method,
+        trace,
+        () => handler(params as never),
+        !QUIET_METHODS.has(method),
+      );
       this.#send({ kind: 'rpc-reply', id, ok: true, value });
     } catch (error) {
       const e = error as { code?: unknown; message?: string };

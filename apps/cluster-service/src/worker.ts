@@ -2,6 +2,7 @@
  * A cluster worker process: the same app as every model, CPU work inline on this process's
  * event loop, the counter and the model-wide `/metrics` reached through the primary over IPC.
  */
+import { tracing } from './tracing'; // first: see tracing.ts
 import { InlineRunner, MODEL_PORTS, runService } from '@concurrency-lab/service-kit';
 import { RPC, type ClusterNotice } from './counter-protocol';
 import { IpcCounter, serveCounterShare } from './ipc-counter';
@@ -16,6 +17,7 @@ void runService({
   model: 'cluster',
   defaultPort: MODEL_PORTS.cluster,
   listeningMessage: 'worker listening',
+  tracing,
   createRuntime: (config, _logger, metrics) => {
     rpc.handle(RPC.metricsCollect, () => metrics.registry.getMetricsAsJSON());
     return {

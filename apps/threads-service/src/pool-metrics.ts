@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-client';
 import type { ThreadPoolOptions, ThreadPoolRunner } from './thread-pool-runner';
 
 type Hooks = Pick<ThreadPoolOptions, 'onTaskTiming' | 'onThreadReplaced'>;
@@ -14,7 +14,7 @@ const TASK_BUCKETS = [
  * `lab_worker_restarts_total{kind="thread"}`.
  */
 export function registerPoolMetrics(
-  registry: Registry,
+  registry: Registry<RegistryContentType>,
   create: (hooks: Hooks) => ThreadPoolRunner,
 ): ThreadPoolRunner {
   const wait = new Histogram({

@@ -4,7 +4,7 @@ import type { CpuTask } from '@concurrency-lab/workloads';
  * What crosses the thread boundary, both ways. Kept in one file so the main-thread runner and
  * the worker entry (`pool-worker.ts`) cannot drift apart.
  */
-export type PoolRequest =
+export type PoolRequest = (
   | { op: 'cpu'; task: CpuTask; submittedAt: number }
   | {
       op: 'increment';
@@ -14,7 +14,11 @@ export type PoolRequest =
       start: SharedArrayBuffer;
       parties: number;
       submittedAt: number;
-    };
+    }
+) & {
+  /** The caller's W3C trace context (`traceparent`), so the task belongs to the request's trace. */
+  trace?: Record<string, string>;
+};
 
 /**
  * Errors are answered as values, not thrown: structured clone drops an Error's `code`, and a
@@ -22,14 +26,19 @@ export type PoolRequest =
  * Only a real crash — process.exit, out of memory — rejects the pool's promise.
  */
 export type PoolResponse =
-  | { ok: true; result: unknown; threadId: number; startedAt: number; workMs: number }
+  | {
+      ok: true;
+      result: unknown;
+      threadId: number;
+      startedAt: number;
+      workMs: number;
+      /** The trace id the thread received in the envelope (proof the context crossed). */
+      traceId?: string;
+    }
   | {
       ok: false;
       error: { code: string | undefined; name: string; message: string };
       threadId: number;
+      startedAt: number;
+      workMs: number;
     };
-
-/** Epoch milliseconds with sub-millisecond precision, comparable across threads. */
-export function epochNow(performanceNow: number, timeOrigin: number): number {
-  return timeOrigin + performanceNow;
-}

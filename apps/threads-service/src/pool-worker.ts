@@ -14,13 +14,24 @@ const counter = (workerData as { counter: SharedArrayBuffer }).counter;
 
 const now = () => performance.timeOrigin + performance.now();
 
+/** `00-<trace id>-<span id>-<flags>`: parsed by hand, so a thread loads no tracing SDK. */
+const traceIdIn = (request: PoolRequest) => request.trace?.['traceparent']?.split('-')[1];
+
 export default function handle(request: PoolRequest): PoolResponse | ReturnType<typeof move> {
   const startedAt = now();
+  const traceId = traceIdIn(request);
   try {
     if (request.op === 'increment') {
       awaitStartLine(request.start, request.parties);
       const retries = incrementCell(counter, request.times, request.safe);
-      return { ok: true, result: { retries }, threadId, startedAt, workMs: now() - startedAt };
+      return {
+        ok: true,
+        result: { retries },
+        threadId,
+        startedAt,
+        workMs: now() - startedAt,
+        traceId,
+      };
     }
     const result = runCpuTask(request.task);
     const response: PoolResponse = {
@@ -29,6 +40,7 @@ export default function handle(request: PoolRequest): PoolResponse | ReturnType<
       threadId,
       startedAt,
       workMs: now() - startedAt,
+      traceId,
     };
     if (result instanceof Uint8Array) {
       // Hand the encoded PNG back without copying. Only a view that owns its whole buffer may
@@ -51,6 +63,8 @@ export default function handle(request: PoolRequest): PoolResponse | ReturnType<
         message: e.message ?? String(error),
       },
       threadId,
+      startedAt,
+      workMs: now() - startedAt,
     };
   }
 }

@@ -5,7 +5,9 @@ import {
   type RunnerStats,
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
+import { injectContext, recordPoolTask } from '@concurrency-lab/telemetry';
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
+import { context } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import type { ResourceLimits } from 'node:worker_threads';
@@ -93,12 +95,39 @@ export class ThreadPoolRunner implements WorkRunner {
     // which makes its limit depend on how many threads happen to be free.
     if (this.#pool.queueSize >= this.#options.maxQueue) throw this.#queueFull();
     this.#inFlight++;
+    // The caller's context rides in the envelope; the spans are recorded here from the
+    // thread's timings (see recordPoolTask for why threads run no SDK of their own).
+    const parent = context.active();
+    const kind = request.op === 'cpu' ? request.task.kind : 'increment';
     try {
-      const response = await this.#pool.run(request, { signal, transferList: transferList ?? [] });
+      const response = await this.#pool.run(
+        { ...request, trace: injectContext(parent) },
+        { signal, transferList: transferList ?? [] },
+      );
+      const { startedAt, workMs, threadId } = response;
+      recordPoolTask(
+        {
+          submittedAt: request.submittedAt,
+          startedAt,
+          workMs,
+          threadId,
+          kind,
+          ...(response.ok && response.traceId ? { threadTraceId: response.traceId } : {}),
+          ...(response.ok
+            ? {}
+            : {
+                error: {
+                  message: response.error.message,
+                  ...(response.error.code ? { code: response.error.code } : {}),
+                },
+              }),
+        },
+        parent,
+      );
       if (!response.ok) throw fromWorkerError(response.error);
       this.#completed++;
-      const waitMs = Math.max(0, response.startedAt - request.submittedAt);
-      this.#options.onTaskTiming?.(waitMs / 1000, response.workMs / 1000);
+      const waitMs = Math.max(0, startedAt - request.submittedAt);
+      this.#options.onTaskTiming?.(waitMs / 1000, workMs / 1000);
       return response;
     } catch (error) {
       if (signal.aborted) {

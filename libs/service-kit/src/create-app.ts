@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { performance } from 'node:perf_hooks';
+import { activeTraceId } from '@concurrency-lab/telemetry';
 import { admission } from './admission';
 import { problemHandler } from './problem-handler';
 import { requestDeadline } from './request-deadline';
@@ -25,17 +26,21 @@ export function createApp(ctx: ServiceContext): Express {
 
   app.use((_req, res, next) => {
     res.locals['startedAt'] = performance.now();
+    const traceId = activeTraceId();
     ctx.metrics.activeRequests.inc();
     res.once('close', () => {
       ctx.metrics.activeRequests.dec();
-      ctx.metrics.requestDuration.observe(
-        {
+      ctx.metrics.requestDuration.observe({
+        labels: {
           method: _req.method,
           route: (res.locals['route'] as string | undefined) ?? 'unmatched',
           status_code: String(res.statusCode),
         },
-        (performance.now() - (res.locals['startedAt'] as number)) / 1000,
-      );
+        value: (performance.now() - (res.locals['startedAt'] as number)) / 1000,
+        // The trace of this very request, so a slow bucket links to a trace that explains it.
+        // (prom-client types exemplar labels as the metric's own label names; any name is valid.)
+        ...(traceId ? { exemplarLabels: { trace_id: traceId } as never } : {}),
+      });
     });
     // Keep-alive sockets must not pin a draining server open.
     if (ctx.state.draining) res.setHeader('Connection', 'close');

@@ -1,5 +1,12 @@
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  collectDefaultMetrics,
+  type RegistryContentType,
+} from 'prom-client';
 
 /**
  * One prom-client registry per process, named after the contract's metrics table. Every series
@@ -7,7 +14,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
  * metrics, exemplars, cluster aggregation); the names here are the contract's.
  */
 export interface ServiceMetrics {
-  readonly registry: Registry;
+  /** An OpenMetrics registry (exemplars need one); `metricsText` serves either format. */
+  readonly registry: Registry<RegistryContentType>;
   readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly activeRequests: Gauge;
   readonly shedTotal: Counter<'reason'>;
@@ -19,7 +27,10 @@ const LATENCY_BUCKETS = [
 ];
 
 export function createServiceMetrics(model: string): ServiceMetrics {
-  const registry = new Registry();
+  // OpenMetrics from the start: prom-client only lets a metric carry exemplars on such a
+  // registry. Plain Prometheus text is produced per scrape by switching the content type.
+  const registry = new Registry<RegistryContentType>();
+  registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
   registry.setDefaultLabels({ model });
   collectDefaultMetrics({ register: registry });
 
@@ -28,6 +39,7 @@ export function createServiceMetrics(model: string): ServiceMetrics {
     help: 'Duration of HTTP server requests, by route template.',
     labelNames: ['method', 'route', 'status_code'] as const,
     buckets: LATENCY_BUCKETS,
+    enableExemplars: true,
     registers: [registry],
   });
   const activeRequests = new Gauge({
@@ -55,4 +67,30 @@ export function createServiceMetrics(model: string): ServiceMetrics {
     },
   });
   return { registry, requestDuration, activeRequests, shedTotal };
+}
+
+let scrapes: Promise<unknown> = Promise.resolve();
+
+/**
+ * The registry as the scrape asks for it: OpenMetrics (with exemplars: the trace id of a request
+ * in each latency bucket) when `Accept` names `application/openmetrics-text`, else the classic
+ * Prometheus text. Scrapes are serialized because the format is a property of the registry.
+ */
+export function metricsText(
+  registry: Registry<RegistryContentType>,
+  accept: string | undefined,
+): Promise<{ contentType: string; body: string }> {
+  const openMetrics = /application\/openmetrics-text/.test(accept ?? '');
+  const next = scrapes.then(async () => {
+    registry.setContentType(
+      openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,
+    );
+    try {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    } finally {
+      registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
+    }
+  });
+  scrapes = next.catch(() => undefined);
+  return next;
 }

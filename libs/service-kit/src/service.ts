@@ -7,7 +7,7 @@ import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
 import { createLogger, type Logger } from './logger';
 import type { MetricsProvider, ServiceContext, ServiceState } from './service-context';
-import { createServiceMetrics, type ServiceMetrics } from './service-metrics';
+import { createServiceMetrics, metricsText, type ServiceMetrics } from './service-metrics';
 import type { WorkRunner } from './work-runner';
 
 /** What a model supplies: where work runs and where the counter lives. */
@@ -63,12 +63,7 @@ export function createService(options: ServiceOptions): Service {
     runner: runtime.runner,
     counter: runtime.counter,
     metrics,
-    metricsProvider:
-      runtime.metricsProvider ??
-      (async () => ({
-        contentType: metrics.registry.contentType,
-        body: await metrics.registry.metrics(),
-      })),
+    metricsProvider: runtime.metricsProvider ?? ((accept) => metricsText(metrics.registry, accept)),
     logger,
     state,
     workers: runtime.workers ?? runtime.runner.workers,
@@ -135,6 +130,8 @@ export interface RunServiceOptions {
    * @default 'listening'
    */
   listeningMessage?: string;
+  /** Flushed after the drain and before exit, so the last requests' spans survive SIGTERM. */
+  tracing?: { shutdown(): Promise<void> };
   /** Builds the model's runner and counter; `metrics` is the process registry to add to. */
   createRuntime(
     config: ServiceConfig,
@@ -180,7 +177,10 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const stop = (reason: string) => {
     logger.info({ reason, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
     void service.shutdown().then(
-      (outcome) => {
+      async (outcome) => {
+        await options.tracing
+          ?.shutdown()
+          .catch((error: unknown) => logger.warn({ err: error }, 'span flush failed'));
         logger.info({ outcome }, 'stopped');
         process.exit(outcome === 'clean' ? 0 : 1);
       },

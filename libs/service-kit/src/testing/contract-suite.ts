@@ -19,11 +19,30 @@ export interface ContractTarget {
   start(env: Record<string, string>): Promise<ServiceHandle>;
   /** Threads/processes the suite asks for. @default 2 */
   workers?: number;
+  /** Metric families this model exposes beyond the ones every model has (pool metrics, ...). */
+  metrics?: readonly string[];
 }
 
+/** What every model's `/metrics` carries (shared CONTRACT.md), whatever runs the work. */
+export const COMMON_METRICS = [
+  'http_server_request_duration_seconds',
+  'http_server_active_requests',
+  'lab_shed_total',
+  'lab_eventloop_utilization',
+  'process_resident_memory_bytes',
+  'process_cpu_seconds_total',
+  'nodejs_eventloop_lag_p99_seconds',
+  'nodejs_heap_size_used_bytes',
+] as const;
+
 /** A target for an app of this repository, run from its built `dist/main.js`. */
-export function appTarget(app: string, model: string, workers = 2): ContractTarget {
-  return { model, workers, start: (env) => spawnService(appEntry(app), { env }) };
+export function appTarget(
+  app: string,
+  model: string,
+  workers = 2,
+  metrics: readonly string[] = [],
+): ContractTarget {
+  return { model, workers, metrics, start: (env) => spawnService(appEntry(app), { env }) };
 }
 
 interface Problem {
@@ -430,6 +449,46 @@ export function describeContract(target: ContractTarget): void {
           ...text.matchAll(/^lab_shed_total\{(?=[^}]*reason="queue_full")[^}]*\} (\d+)/gm),
         ];
         expect(counted.reduce((sum, m) => sum + Number(m[1]), 0)).toBe(shed.length);
+      } finally {
+        await service.stop();
+      }
+    });
+
+    it('counts exactly the requests it was sent, and exposes every contract metric', async () => {
+      const service = await target.start({ WORKERS: workers });
+      try {
+        const sent = { fib: 17, sleep: 9, notFound: 4 };
+        await Promise.all([
+          ...Array.from({ length: sent.fib }, () =>
+            fetch(`${service.url}/cpu/fib?n=5`).then((r) => r.text()),
+          ),
+          ...Array.from({ length: sent.sleep }, () =>
+            fetch(`${service.url}/io/sleep?ms=2`).then((r) => r.text()),
+          ),
+          ...Array.from({ length: sent.notFound }, () =>
+            fetch(`${service.url}/nope`).then((r) => r.text()),
+          ),
+        ]);
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        const count = (route: string, status: string) =>
+          [...text.matchAll(/^http_server_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)]
+            .filter(
+              (m) =>
+                m[1]?.includes(`route="${route}"`) && m[1]?.includes(`status_code="${status}"`),
+            )
+            .reduce((sum, m) => sum + Number(m[2]), 0);
+        expect(count('/cpu/fib', '200')).toBe(sent.fib);
+        expect(count('/io/sleep', '200')).toBe(sent.sleep);
+        expect(count('unmatched', '404')).toBe(sent.notFound);
+        for (const name of [...COMMON_METRICS, ...(target.metrics ?? [])]) {
+          expect([name, new RegExp(`^# TYPE ${name} `, 'm').test(text)]).toEqual([name, true]);
+        }
+        expect(text).toMatch(
+          new RegExp(
+            `^process_resident_memory_bytes\\{[^}]*model="${target.model}"[^}]*\\} [1-9]`,
+            'm',
+          ),
+        );
       } finally {
         await service.stop();
       }

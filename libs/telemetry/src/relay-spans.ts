@@ -1,0 +1,86 @@
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+} from '@opentelemetry/api';
+
+export const TRACER_NAME = 'concurrency-lab';
+
+/** W3C trace context as plain strings, for a message that crosses a thread or process boundary. */
+export type TraceCarrier = Record<string, string>;
+
+/** The active context, serialized for a task envelope or an IPC message. */
+export function injectContext(ctx: Context = context.active()): TraceCarrier {
+  const carrier: TraceCarrier = {};
+  propagation.inject(ctx, carrier);
+  return carrier;
+}
+
+export function extractContext(carrier: TraceCarrier | undefined): Context {
+  return propagation.extract(context.active(), carrier ?? {});
+}
+
+/** The trace id in a carrier (what a pool thread echoes back to prove the context arrived). */
+export function traceIdOf(carrier: TraceCarrier | undefined): string | undefined {
+  return trace.getSpanContext(extractContext(carrier))?.traceId;
+}
+
+/** The active span's trace id, for exemplars and logs. */
+export function activeTraceId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+export interface RelayedWork {
+  /** Epoch ms when the task was handed to the pool. */
+  submittedAt: number;
+  /** Epoch ms when a thread started it. */
+  startedAt: number;
+  workMs: number;
+  threadId: number;
+  kind: string;
+  error?: { code?: string; message: string };
+  /** The trace id the thread read from the task envelope. */
+  threadTraceId?: string;
+}
+
+/**
+ * Records a pool task as two spans under the caller's context: the wait in the queue and the
+ * run on the worker thread (with its thread id). The thread measures; the main thread records.
+ * Pool threads do not run an SDK of their own: one exporter per process, nothing buffered in a
+ * thread that may be terminated to cancel its task, and no SDK boot cost per thread — at the
+ * price of spans created *inside* a task, which we do not need.
+ */
+export function recordPoolTask(work: RelayedWork, parent: Context = context.active()): void {
+  // Work outside any request (warm-ups, benchmarks) would start traces of its own: skip it.
+  if (!trace.getSpan(parent)?.isRecording()) return;
+  const tracer = trace.getTracer(TRACER_NAME);
+  const wait = tracer.startSpan(
+    'pool.queue_wait',
+    { kind: SpanKind.INTERNAL, startTime: work.submittedAt, attributes: { 'lab.task': work.kind } },
+    parent,
+  );
+  wait.end(Math.max(work.submittedAt, work.startedAt));
+  const run = tracer.startSpan(
+    `pool.run ${work.kind}`,
+    {
+      kind: SpanKind.INTERNAL,
+      startTime: work.startedAt,
+      attributes: {
+        'thread.id': work.threadId,
+        'lab.task': work.kind,
+        ...(work.threadTraceId ? { 'lab.thread_trace_id': work.threadTraceId } : {}),
+      },
+    },
+    parent,
+  );
+  if (work.error) {
+    run.recordException({ name: work.error.code ?? 'Error', message: work.error.message });
+    run.setStatus({ code: SpanStatusCode.ERROR, message: work.error.message });
+  }
+  run.end(work.startedAt + work.workMs);
+}

@@ -1,0 +1,86 @@
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { recordPoolTask, injectContext, traceIdOf, activeTraceId } from '../src/relay-spans';
+import { tracedCall, tracedHandle } from '../src/rpc-tracing';
+import { startTracing } from '../src/start-tracing';
+
+describe('trace context across boundaries (in-memory exporter)', () => {
+  const exporter = new InMemorySpanExporter();
+  const tracing = startTracing({ model: 'test', exporter, instrument: false });
+  afterEach(() => exporter.reset());
+  afterAll(() => tracing.shutdown());
+
+  const inRequest = <T>(fn: () => Promise<T>) =>
+    trace.getTracer('test').startActiveSpan('request', { kind: SpanKind.SERVER }, async (span) => {
+      try {
+        return await fn();
+      } finally {
+        span.end();
+      }
+    });
+
+  it('carries the trace through a serialized message: client span here, server span there', async () => {
+    let carried: Record<string, string> = {};
+    await inRequest(() =>
+      tracedCall('counter.increment', async (carrier) => {
+        carried = carrier;
+        // "the other process": continues from nothing but the carrier
+        return tracedHandle('counter.increment', JSON.parse(JSON.stringify(carrier)), () => 42);
+      }),
+    );
+    const spans = exporter.getFinishedSpans();
+    const request = spans.find((s) => s.name === 'request');
+    const client = spans.find((s) => s.kind === SpanKind.CLIENT);
+    const server = spans.find(
+      (s) => s.kind === SpanKind.SERVER && s.name === 'ipc counter.increment',
+    );
+    expect(traceIdOf(carried)).toBe(request?.spanContext().traceId);
+    expect(client?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
+    expect(server?.parentSpanContext?.spanId).toBe(client?.spanContext().spanId);
+    expect(server?.spanContext().traceId).toBe(request?.spanContext().traceId);
+  });
+
+  it('marks a failed call as an error with the exception recorded, and rethrows', async () => {
+    await expect(
+      inRequest(() =>
+        tracedCall('counter.share', async () => {
+          throw Object.assign(new Error('worker gone'), { code: 'ERR_WORKER_CRASHED' });
+        }),
+      ),
+    ).rejects.toThrow('worker gone');
+    const client = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT);
+    expect(client?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(client?.events.some((e) => e.name === 'exception')).toBe(true);
+  });
+
+  it('records quiet methods without spans but keeps their context', async () => {
+    let seen: string | undefined;
+    await inRequest(() =>
+      tracedCall(
+        'counter.get',
+        (carrier) =>
+          tracedHandle('counter.get', carrier, async () => (seen = activeTraceId()), false),
+        false,
+      ),
+    );
+    expect(exporter.getFinishedSpans().map((s) => s.name)).toEqual(['request']);
+    expect(seen).toBe(exporter.getFinishedSpans()[0]?.spanContext().traceId);
+  });
+
+  it('records a failed pool task as an error span with the thread id', async () => {
+    await inRequest(async () =>
+      recordPoolTask({
+        submittedAt: 1000,
+        startedAt: 1005,
+        workMs: 2,
+        threadId: 7,
+        kind: 'filter',
+        error: { code: 'ERR_INVALID_IMAGE', message: 'bad png' },
+      }),
+    );
+    const run = exporter.getFinishedSpans().find((s) => s.name === 'pool.run filter');
+    expect(run?.attributes['thread.id']).toBe(7);
+    expect(run?.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'bad png' });
+    expect(injectContext()).toEqual({});
+  });
+});
