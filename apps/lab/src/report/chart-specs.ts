@@ -18,6 +18,9 @@ const color = { field: 'model', type: 'nominal', scale: MODEL_COLORS, title: 'mo
 
 /** The report's charts as data + vega-lite specs; rendering to SVG is `render-charts.ts`. */
 export function chartSpecs(report: Report): Chart[] {
+  // Scenarios in the catalog's order and models in the contract's, not alphabetically.
+  const scenarioOrder = report.scenarios.map((s) => s.id);
+  const modelOrder = MODEL_COLORS.domain;
   const summaries = report.scenarios.flatMap((s) =>
     s.results.map((r) => ({ scenario: s.id, model: r.model, ...r.summary })),
   );
@@ -60,7 +63,7 @@ export function chartSpecs(report: Report): Chart[] {
       $schema,
       background,
       data,
-      facet: { field: 'scenario', type: 'nominal', title: null },
+      facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
       columns: 3,
       spec: { width: 220, height: 140, ...rest, facet: undefined },
       resolve: { scale: { y: 'independent' } },
@@ -77,8 +80,8 @@ export function chartSpecs(report: Report): Chart[] {
         height: 220,
         mark: 'bar',
         encoding: {
-          column: { field: 'scenario', type: 'nominal', title: null },
-          x: { field: 'model', type: 'nominal', axis: null },
+          column: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
+          x: { field: 'model', type: 'nominal', axis: null, sort: modelOrder },
           y: { field: 'rps', type: 'quantitative', title: 'req/s' },
           color,
         },
@@ -95,8 +98,8 @@ export function chartSpecs(report: Report): Chart[] {
         height: 220,
         mark: 'bar',
         encoding: {
-          column: { field: 'scenario', type: 'nominal', title: null },
-          x: { field: 'model', type: 'nominal', axis: null },
+          column: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
+          x: { field: 'model', type: 'nominal', axis: null, sort: modelOrder },
           xOffset: { field: 'percentile', type: 'nominal', sort: ['p50', 'p95', 'p99'] },
           y: { field: 'ms', type: 'quantitative', title: 'ms' },
           color,
