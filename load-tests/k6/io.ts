@@ -1,0 +1,14 @@
+/**
+ * Scenario `io`: 400 connections each waiting 50 ms. Waiting costs no CPU, so the answer should
+ * take little more than the 50 ms wait itself.
+ *
+ *   k6 run -e BASE_URL=http://127.0.0.1:3001 -e MODEL=async load-tests/k6/io.ts
+ */
+import { scenarioScript } from './lib/scenario-script.ts';
+
+// open() runs in k6's init context and resolves relative to this file: the one shared definition.
+const script = scenarioScript(open('../scenarios.json'), 'io', { p95Ms: 100, maxFailedRate: 0.01 });
+
+export const options = script.options;
+export const stream = script.stream;
+export const handleSummary = script.handleSummary;

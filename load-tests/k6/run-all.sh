@@ -1,0 +1,32 @@
+#!/bin/sh
+# Every scenario script against every model, one run at a time (the models share the machine,
+# so running them side by side would measure the competition, not the model). The k6 service of
+# docker-compose.yml runs this; it works anywhere k6 is installed:
+#
+#   LAB_TARGETS='async=http://127.0.0.1:3001 threads=http://127.0.0.1:3002' sh load-tests/k6/run-all.sh
+#
+# LAB_TARGETS  space-separated model=url pairs (required)
+# DURATION     per stream (default 30s); SUMMARY_DIR for the JSON summaries (default .)
+# TESTID       tags every metric of this batch (default: the UTC start time), the dashboard's "Run"
+# K6_OUT       k6 output (default experimental-prometheus-rw when K6_PROMETHEUS_RW_SERVER_URL is set)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+testid=${TESTID:-$(date -u +%Y%m%dT%H%M%SZ)}
+out=${K6_OUT:-}
+if [ -z "$out" ] && [ -n "${K6_PROMETHEUS_RW_SERVER_URL:-}" ]; then out=experimental-prometheus-rw; fi
+status=0
+
+for target in ${LAB_TARGETS:?set LAB_TARGETS to model=url pairs}; do
+  model=${target%%=*}
+  url=${target#*=}
+  for script in "$here"/*.ts; do
+    echo "== $(basename "$script" .ts) on $model ($url), run $testid"
+    k6 run --quiet ${out:+--out "$out"} --tag testid="$testid" \
+      -e BASE_URL="$url" -e MODEL="$model" -e DURATION="${DURATION:-30s}" -e SUMMARY_DIR="${SUMMARY_DIR:-.}" \
+      "$script"
+    code=$?
+    # 99 = a threshold failed: a finding about the model, not a broken run — keep going.
+    if [ "$code" -ne 0 ] && [ "$code" -ne 99 ]; then status=$code; fi
+  done
+done
+exit "$status"

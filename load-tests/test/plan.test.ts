@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CatalogError, parseCatalog, type Scenario } from '../k6/lib/catalog.ts';
+import {
+  k6Options,
+  measuredStream,
+  routeOf,
+  runParams,
+  RunParamsError,
+  summaryOutputs,
+} from '../k6/lib/plan.ts';
+
+const root = join(__dirname, '..');
+const raw = JSON.parse(readFileSync(join(root, 'scenarios.json'), 'utf8')) as {
+  scenarios: Record<string, unknown>[];
+};
+const catalog = parseCatalog(raw);
+const params = runParams({
+  BASE_URL: 'http://threads-service:3002',
+  MODEL: 'threads',
+  DURATION: '20s',
+  SUMMARY_DIR: '/reports',
+});
+const thresholds = { p95Ms: 100, maxFailedRate: 0.01 };
+
+/** The first stream of a raw scenario, to break it on purpose. */
+function firstStream(scenario: Record<string, unknown> | undefined): Record<string, unknown> {
+  const stream = (scenario?.['streams'] as Record<string, unknown>[] | undefined)?.[0];
+  if (!stream) throw new Error('scenarios.json has a scenario without streams');
+  return stream;
+}
+
+describe('the k6 scripts read scenarios.json', () => {
+  it('accepts the shared file, every stream intact', () => {
+    expect(catalog.scenarios.map((s) => s.id)).toEqual(raw.scenarios.map((s) => s['id']));
+    const fairness = catalog.scenarios.find((s) => s.id === 'fairness');
+    expect(fairness?.streams).toEqual([
+      {
+        name: 'cpu-background',
+        method: 'GET',
+        path: '/cpu/fib?n=32',
+        connections: 4,
+        measure: false,
+      },
+      {
+        name: 'io-probe',
+        method: 'GET',
+        path: '/io/sleep?ms=10',
+        connections: 4,
+        rate: 100,
+        measure: true,
+      },
+    ]);
+  });
+
+  it('refuses a scenario without exactly one measured stream, naming where and what', () => {
+    const broken = structuredClone(raw);
+    firstStream(broken.scenarios[0])['measure'] = false;
+    expect(() => parseCatalog(broken)).toThrow(CatalogError);
+    expect(() => parseCatalog(broken)).toThrow(
+      'Expected scenarios[0].streams to be exactly one stream with measure: true, got `0`',
+    );
+  });
+
+  it('refuses an unknown method and a duplicate id', () => {
+    const badMethod = structuredClone(raw);
+    firstStream(badMethod.scenarios[1])['method'] = 'PUT';
+    expect(() => parseCatalog(badMethod)).toThrow(
+      'Expected scenarios[1].streams[0].method to be GET or POST, got `"PUT"`',
+    );
+    const duplicate = { scenarios: [raw.scenarios[0], raw.scenarios[0]] };
+    expect(() => parseCatalog(duplicate)).toThrow(
+      'Expected scenario ids to be unique, got `"cpu"`',
+    );
+  });
+});
+
+describe('run parameters (k6 run -e …)', () => {
+  it('reads the target, the model, the duration and the summary folder', () => {
+    expect(params).toEqual({
+      baseUrl: 'http://threads-service:3002',
+      model: 'threads',
+      duration: '20s',
+      summaryDir: '/reports',
+    });
+    expect(runParams({ BASE_URL: 'http://127.0.0.1:3001', MODEL: 'async' })).toMatchObject({
+      duration: '30s',
+      summaryDir: '.',
+    });
+  });
+
+  it.each([
+    [{ MODEL: 'async' }, 'Expected `BASE_URL` to be an http(s) origin without a path, got ``'],
+    [
+      { BASE_URL: 'http://x:1/cpu', MODEL: 'async' },
+      'Expected `BASE_URL` to be an http(s) origin without a path, got `http://x:1/cpu`',
+    ],
+    [
+      { BASE_URL: 'http://x:1', MODEL: 'fibers' },
+      'Expected `MODEL` to be one of async, threads, cluster, hybrid, got `fibers`',
+    ],
+    [
+      { BASE_URL: 'http://x:1', MODEL: 'async', DURATION: 'long' },
+      'Expected `DURATION` to be a k6 duration such as 30s or 2m, got `long`',
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(() => runParams(env)).toThrow(RunParamsError);
+    expect(() => runParams(env)).toThrow(message);
+  });
+});
+
+describe.each(catalog.scenarios)('k6 options for $id', (scenario: Scenario) => {
+  const options = k6Options(scenario, params, thresholds);
+  const measured = measuredStream(scenario);
+
+  it('tags every metric with the model and the scenario', () => {
+    expect(options.tags).toEqual({ model: 'threads', lab_scenario: scenario.id });
+  });
+
+  it('runs each stream with a rate as an open model, its connections as the VU bound', () => {
+    for (const stream of scenario.streams) {
+      const k6Scenario = options.scenarios?.[stream.name];
+      const shared = { exec: 'stream', tags: { measure: String(stream.measure) }, duration: '20s' };
+      expect(k6Scenario).toEqual(
+        stream.rate
+          ? {
+              ...shared,
+              executor: 'constant-arrival-rate',
+              rate: stream.rate,
+              timeUnit: '1s',
+              preAllocatedVUs: stream.connections,
+              maxVUs: stream.connections,
+            }
+          : { ...shared, executor: 'constant-vus', vus: stream.connections },
+      );
+    }
+    expect(Object.keys(options.scenarios ?? {})).toEqual(scenario.streams.map((s) => s.name));
+  });
+
+  it('puts the thresholds on the measured stream', () => {
+    expect(options.thresholds).toEqual({
+      [`http_req_duration{scenario:${measured.name}}`]: ['p(95)<100'],
+      [`http_req_failed{scenario:${measured.name}}`]: ['rate<0.01'],
+    });
+  });
+
+  it('writes the summary JSON to SUMMARY_DIR/<scenario>-<model>.json and a line to stdout', () => {
+    const outputs = summaryOutputs(
+      {
+        metrics: {
+          [`http_req_duration{scenario:${measured.name}}`]: {
+            values: { 'p(95)': 12.34 },
+            thresholds: { 'p(95)<100': { ok: true } },
+          },
+          [`http_req_failed{scenario:${measured.name}}`]: {
+            values: { rate: 0.02 },
+            thresholds: { 'rate<0.01': { ok: false } },
+          },
+        },
+      },
+      scenario,
+      params,
+      thresholds,
+    );
+    expect(Object.keys(outputs)).toEqual([`/reports/${scenario.id}-threads.json`, 'stdout']);
+    expect(outputs['stdout']).toBe(
+      `${scenario.id} on threads: p95 12.3 ms, failed 2.0%, thresholds FAILED\n`,
+    );
+    expect(JSON.parse(outputs[`/reports/${scenario.id}-threads.json`] ?? '')).toMatchObject({
+      scenario: scenario.id,
+      model: 'threads',
+      baseUrl: 'http://threads-service:3002',
+      passed: false,
+    });
+  });
+});
+
+it('names requests by route template so each route stays one series', () => {
+  expect(routeOf('/cpu/fib?n=30')).toBe('/cpu/fib');
+  expect(routeOf('/counter')).toBe('/counter');
+});
+
+it('sets the tags the k6 results dashboard filters on (observability/grafana/dashboards/k6-results.json)', () => {
+  const dashboard = readFileSync(
+    join(root, '..', 'observability', 'grafana', 'dashboards', 'k6-results.json'),
+    'utf8',
+  );
+  const filtered = new Set([...dashboard.matchAll(/\b([a-z_]+)=~?\\"/g)].map((m) => m[1]));
+  const [first] = catalog.scenarios;
+  if (!first) throw new Error('scenarios.json has no scenarios');
+  const options = k6Options(first, params, thresholds);
+  // ours: options.tags and the per-stream `measure`; k6's own: `scenario` (the stream) and the run's `testid` (--tag).
+  const tagged = new Set([...Object.keys(options.tags ?? {}), 'measure', 'scenario', 'testid']);
+  expect([...filtered].filter((label) => !tagged.has(label as string))).toEqual([]);
+  expect([...filtered].sort()).toEqual(['lab_scenario', 'measure', 'model', 'testid']);
+});

@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/**
+ * The feature flags the Docker stack starts Prometheus with (docker-compose.yml repeats them and
+ * a test holds the two together): exemplars link latency buckets to traces, and the
+ * remote-write receiver is where k6 pushes its results.
+ */
+export const PROMETHEUS_FEATURE_FLAGS = [
+  '--enable-feature=exemplar-storage',
+  '--web.enable-remote-write-receiver',
+] as const;
+
+/** `PROMETHEUS_BIN`, else `prometheus` on PATH (Debian's package installs /usr/bin/prometheus). */
+export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const candidates = env['PROMETHEUS_BIN']
+    ? [env['PROMETHEUS_BIN']]
+    : (env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'prometheus'));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export interface PrometheusProcess {
+  readonly url: string;
+  readonly pid: number;
+  /** Resolves once the process is gone (stopped, or crashed). */
+  readonly exited: Promise<void>;
+  output(): string;
+  /** SIGTERM (SIGKILL after 5 s), then removes the temporary config and data. */
+  stop(): Promise<void>;
+}
+
+export interface StartPrometheusOptions {
+  binary: string;
+  /** The prometheus.yml to run (already rewritten to local targets). */
+  configText: string;
+  port: number;
+  /** @default 20000 */
+  readyTimeoutMs?: number;
+}
+
+/**
+ * A real Prometheus on 127.0.0.1:`port`, with its config and TSDB in a fresh temporary folder.
+ * Resolves once `/-/ready` answers 200 (the config is loaded and the TSDB open).
+ */
+export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'concurrency-lab-prometheus-'));
+  const configFile = join(dir, 'prometheus.yml');
+  writeFileSync(configFile, options.configText);
+  const url = `http://127.0.0.1:${options.port}`;
+  const child = spawn(
+    options.binary,
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${options.port}`,
+      ...PROMETHEUS_FEATURE_FLAGS,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let gone = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      gone = true;
+      resolve();
+    });
+    // A missing or non-executable binary emits 'error' (and no 'exit'): count it as gone.
+    child.once('error', (error) => {
+      output += String(error);
+      gone = true;
+      resolve();
+    });
+  });
+  const stop = async () => {
+    if (!gone) child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(killer);
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
+  while (!(await isReady(url))) {
+    if (gone || Date.now() > deadline) {
+      await stop();
+      throw new Error(`prometheus did not become ready at ${url}:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { url, pid: child.pid ?? -1, exited, output: () => output, stop };
+}
+
+async function isReady(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+    await response.arrayBuffer();
+    return response.ok;
+  } catch {
+    return false; // not listening yet
+  }
+}
