@@ -8,5 +8,7 @@ const topLevel = ['observability', 'load-tests']
   .filter((file) => existsSync(file));
 
 module.exports = {
+  // A global option: the projects' own `testTimeout` is ignored in a multi-project run.
+  testTimeout: 30000,
   projects: ['<rootDir>/libs/*/jest.config.js', '<rootDir>/apps/*/jest.config.js', ...topLevel],
 };
