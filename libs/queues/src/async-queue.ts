@@ -1,0 +1,351 @@
+import {
+  InvalidArgumentError,
+  isQueueError,
+  QueueEmptyError,
+  QueueFullError,
+  QueueShutdownError,
+  QueueTimeoutError,
+  TaskDoneOvercalledError,
+} from './errors';
+import { FifoBuffer } from './fifo-buffer';
+import type { ItemBuffer, QueueEntry } from './item-buffer';
+import { LinkedList } from './linked-list';
+import { notifyObserver, type QueueObserver } from './queue-observer';
+import {
+  describeReceived,
+  expectInteger,
+  expectName,
+  integerError,
+  waitOptionsError,
+} from './validate-option';
+import type { WaitOptions } from './wait-options';
+import { Waiter } from './waiter';
+
+export interface QueueOptions {
+  /**
+   * Items the queue holds before `put` waits and `tryPut` throws. Required, so that an unbounded
+   * queue is a choice someone wrote down: pass `Infinity` for Python's `maxsize=0`.
+   * @example { maxSize: 100 }
+   */
+  maxSize: number;
+  /** Names the queue in `stats` and observer events (the `queue` metric label). @default 'queue' */
+  name?: string;
+  /** Instrumentation hook: size and wait times, e.g. `queueMetricsObserver(...)`. */
+  observer?: QueueObserver;
+}
+
+export interface ShutdownOptions {
+  /** Also drop the buffered items (each counts as done for `join`), as Python 3.13. @default false */
+  immediate?: boolean;
+}
+
+/** A read-only snapshot; metrics and logs read this rather than the internals. */
+export interface QueueStats {
+  readonly name: string;
+  readonly size: number;
+  readonly maxSize: number;
+  /** Producers suspended in `put` because the queue is full. */
+  readonly waitingPutters: number;
+  /** Consumers suspended in `get` because the queue is empty. */
+  readonly waitingGetters: number;
+  /** Items put and not yet `taskDone()` (Python's `unfinished_tasks`). */
+  readonly unfinishedTasks: number;
+  readonly isShutdown: boolean;
+  /** Items accepted since creation. */
+  readonly enqueued: number;
+  /** Items taken by consumers since creation. */
+  readonly dequeued: number;
+  /** Items dropped by `shutdown({ immediate: true })`. */
+  readonly discarded: number;
+}
+
+interface PendingPut<T> {
+  readonly value: T;
+  readonly waiter: Waiter<void>;
+}
+
+interface SizeWatch {
+  readonly below: number;
+  readonly waiter: Waiter<void>;
+}
+
+const DONE = Promise.resolve();
+
+/**
+ * Python's `asyncio.Queue` (and `queue.Queue`'s semantics) for one event loop: FIFO, optionally
+ * bounded, with `taskDone`/`join`, 3.13's `shutdown`, timeouts and AbortSignals.
+ *
+ * Unlike asyncio, an item is handed straight to the consumer that has waited longest, and a
+ * freed slot straight to the producer that has waited longest: a waiter that was woken can
+ * never find its item taken by a newcomer, so waiters are served in arrival order. It follows
+ * that consumers wait only while the buffer is empty and producers only while it is full.
+ *
+ * The waiting lines themselves are as long as the number of suspended callers (each holds its
+ * own promise); bound the callers — a work queue's `maxQueue`, a request bound — not the lines.
+ */
+export class AsyncQueue<T> implements AsyncIterable<T> {
+  readonly name: string;
+  readonly maxSize: number;
+  readonly #buffer: ItemBuffer<QueueEntry<T>>;
+  readonly #observer: QueueObserver | undefined;
+  readonly #getters = new LinkedList<Waiter<T>>();
+  readonly #putters = new LinkedList<PendingPut<T>>();
+  readonly #joiners = new LinkedList<Waiter<void>>();
+  readonly #watchers = new LinkedList<SizeWatch>();
+  #unfinished = 0;
+  #isShutdown = false;
+  #enqueued = 0;
+  #dequeued = 0;
+  #discarded = 0;
+
+  constructor(options: QueueOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(
+        `Expected options like \`{ maxSize: 100 }\`, got ${describeReceived(options)}`,
+      );
+    }
+    this.maxSize = expectInteger('maxSize', options.maxSize, 1, Number.MAX_SAFE_INTEGER, true);
+    this.name = expectName(options.name, 'queue');
+    this.#observer = options.observer;
+    this.#buffer = this.createBuffer(options);
+  }
+
+  /** The discipline: FIFO here; `LifoQueue` and `PriorityQueue` override it. */
+  protected createBuffer(_options: QueueOptions): ItemBuffer<QueueEntry<T>> {
+    return new FifoBuffer<QueueEntry<T>>();
+  }
+
+  get size(): number {
+    return this.#buffer.size;
+  }
+
+  get empty(): boolean {
+    return this.#buffer.size === 0;
+  }
+
+  get full(): boolean {
+    return this.#buffer.size >= this.maxSize;
+  }
+
+  get isShutdown(): boolean {
+    return this.#isShutdown;
+  }
+
+  get unfinishedTasks(): number {
+    return this.#unfinished;
+  }
+
+  get stats(): QueueStats {
+    return {
+      name: this.name,
+      size: this.#buffer.size,
+      maxSize: this.maxSize,
+      waitingPutters: this.#putters.size,
+      waitingGetters: this.#getters.size,
+      unfinishedTasks: this.#unfinished,
+      isShutdown: this.#isShutdown,
+      enqueued: this.#enqueued,
+      dequeued: this.#dequeued,
+      discarded: this.#discarded,
+    };
+  }
+
+  /** Puts `item`, waiting while the queue is full. Rejects `ERR_QUEUE_SHUTDOWN` after `shutdown()`. */
+  put(item: T, options: WaitOptions = {}): Promise<void> {
+    const invalid = waitOptionsError(options);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const { timeout = Infinity, signal } = options;
+    if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#offer(item)) return DONE;
+    if (timeout === 0) return Promise.reject(new QueueFullError());
+    const waiter = new Waiter<void>();
+    const node = this.#putters.push({ value: item, waiter });
+    waiter.arm(
+      timeout,
+      signal,
+      () => new QueueFullError(`The queue stayed full for ${timeout} ms`),
+      (reason) => {
+        if (this.#putters.remove(node)) waiter.reject(reason);
+      },
+    );
+    return waiter.promise;
+  }
+
+  /** Python's `put_nowait`: throws `ERR_QUEUE_FULL` instead of waiting. */
+  tryPut(item: T): void {
+    if (this.#isShutdown) throw new QueueShutdownError();
+    if (!this.#offer(item)) throw new QueueFullError();
+  }
+
+  /** Takes the next item, waiting while the queue is empty; once shut down and drained, rejects `ERR_QUEUE_SHUTDOWN`. */
+  get(options: WaitOptions = {}): Promise<T> {
+    const invalid = waitOptionsError(options);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const { timeout = Infinity, signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#buffer.size > 0) return Promise.resolve(this.#take());
+    if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
+    if (timeout === 0) return Promise.reject(new QueueEmptyError());
+    const waiter = new Waiter<T>();
+    const node = this.#getters.push(waiter);
+    waiter.arm(
+      timeout,
+      signal,
+      () => new QueueEmptyError(`The queue stayed empty for ${timeout} ms`),
+      (reason) => {
+        if (this.#getters.remove(node)) waiter.reject(reason);
+      },
+    );
+    return waiter.promise;
+  }
+
+  /** Python's `get_nowait`: throws `ERR_QUEUE_EMPTY` (or `ERR_QUEUE_SHUTDOWN` once drained). */
+  tryGet(): T {
+    if (this.#buffer.size > 0) return this.#take();
+    throw this.#isShutdown ? new QueueShutdownError() : new QueueEmptyError();
+  }
+
+  /** Marks one item taken by `get` as processed; throws `ERR_TASK_DONE_OVERCALLED` past the count of puts. */
+  taskDone(): void {
+    if (this.#unfinished <= 0) throw new TaskDoneOvercalledError();
+    if (--this.#unfinished === 0) for (const joiner of this.#joiners.drain()) joiner.resolve();
+  }
+
+  /** Resolves once every item put so far has had its `taskDone()` (at once if none is pending). */
+  join(options: WaitOptions = {}): Promise<void> {
+    const invalid = waitOptionsError(options);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const { timeout = Infinity, signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#unfinished === 0) return DONE;
+    const waiter = new Waiter<void>();
+    const node = this.#joiners.push(waiter);
+    waiter.arm(
+      timeout,
+      signal,
+      () => new QueueTimeoutError(`join() waited ${timeout} ms`),
+      (reason) => {
+        if (this.#joiners.remove(node)) waiter.reject(reason);
+      },
+    );
+    return waiter.promise;
+  }
+
+  /**
+   * Python 3.13's `shutdown`: later puts reject `ERR_QUEUE_SHUTDOWN`, waiting producers and
+   * consumers are released with it, and gets reject with it once the buffer is drained. With
+   * `immediate`, the buffer is dropped now and its items count as done, so `join` can return.
+   */
+  shutdown(options: ShutdownOptions = {}): void {
+    this.#isShutdown = true;
+    if (options.immediate === true) {
+      const now = performance.now();
+      while (this.#buffer.size > 0) {
+        const entry = this.#buffer.take();
+        this.#discarded++;
+        if (this.#unfinished > 0) this.#unfinished--;
+        notifyObserver(this.#observer, 'onDiscard', {
+          queue: this.name,
+          size: this.#buffer.size,
+          waitMs: now - entry.enqueuedAt,
+        });
+      }
+      if (this.#unfinished === 0) for (const joiner of this.#joiners.drain()) joiner.resolve();
+      this.#releaseWatchers();
+    }
+    // Waiting consumers imply an empty buffer, so every one of them is done for.
+    for (const getter of this.#getters.drain()) getter.reject(new QueueShutdownError());
+    for (const putter of this.#putters.drain()) putter.waiter.reject(new QueueShutdownError());
+  }
+
+  /** Backpressure: resolves once fewer than `limit` items are buffered (p-queue's `onSizeLessThan`). */
+  onSizeBelow(limit: number, options: WaitOptions = {}): Promise<void> {
+    const invalid = waitOptionsError(options) ?? integerError('limit', limit, 1);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const { timeout = Infinity, signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#buffer.size < limit) return DONE;
+    const waiter = new Waiter<void>();
+    const node = this.#watchers.push({ below: limit, waiter });
+    waiter.arm(
+      timeout,
+      signal,
+      () => new QueueTimeoutError(`The queue held ${limit} items or more for ${timeout} ms`),
+      (reason) => {
+        if (this.#watchers.remove(node)) waiter.reject(reason);
+      },
+    );
+    return waiter.promise;
+  }
+
+  /**
+   * Consumes the queue: yields items until it is shut down and drained. Call `taskDone()` per
+   * item if anyone `join`s. Breaking out of the loop takes nothing more.
+   */
+  async *values(options: Pick<WaitOptions, 'signal'> = {}): AsyncGenerator<T, void, undefined> {
+    for (;;) {
+      let item: T;
+      try {
+        item = await this.get(options);
+      } catch (error) {
+        if (isQueueError(error, 'ERR_QUEUE_SHUTDOWN')) return;
+        throw error;
+      }
+      yield item;
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    return this.values();
+  }
+
+  /** Hands `value` to the longest-waiting consumer, else buffers it if there is room. */
+  #offer(value: T): boolean {
+    const getter = this.#getters.shift();
+    if (getter !== undefined) {
+      this.#unfinished++;
+      this.#enqueued++;
+      this.#dequeued++;
+      notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: 0 });
+      notifyObserver(this.#observer, 'onDequeue', { queue: this.name, size: 0, waitMs: 0 });
+      getter.resolve(value);
+      return true;
+    }
+    if (this.#buffer.size >= this.maxSize) return false;
+    this.#store(value);
+    return true;
+  }
+
+  #store(value: T): void {
+    this.#buffer.push({ value, enqueuedAt: performance.now() });
+    this.#unfinished++;
+    this.#enqueued++;
+    notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#buffer.size });
+  }
+
+  #take(): T {
+    const entry = this.#buffer.take();
+    this.#dequeued++;
+    notifyObserver(this.#observer, 'onDequeue', {
+      queue: this.name,
+      size: this.#buffer.size,
+      waitMs: performance.now() - entry.enqueuedAt,
+    });
+    // A slot is free: it goes to the producer that has waited longest, so the size is back.
+    const putter = this.#putters.shift();
+    if (putter === undefined) {
+      this.#releaseWatchers();
+    } else {
+      this.#store(putter.value);
+      putter.waiter.resolve();
+    }
+    return entry.value;
+  }
+
+  #releaseWatchers(): void {
+    if (this.#watchers.size === 0) return;
+    const size = this.#buffer.size;
+    for (const watch of this.#watchers.extract((w) => size < w.below)) watch.waiter.resolve();
+  }
+}

@@ -1,0 +1,63 @@
+import { AsyncQueue, type QueueOptions } from './async-queue';
+import { InvalidArgumentError } from './errors';
+import type { ItemBuffer, QueueEntry } from './item-buffer';
+import { PriorityBuffer } from './priority-buffer';
+import { describeReceived, expectFunction } from './validate-option';
+import type { WaitOptions } from './wait-options';
+
+export interface PriorityQueueOptions<T> extends QueueOptions {
+  /**
+   * Orders items, lowest first (negative: `a` before `b`). Equal items leave in arrival order.
+   * Needed for anything but numbers, strings and bigints, which default to `<`.
+   * @example { maxSize: 100, compare: (a, b) => a.priority - b.priority }
+   */
+  compare?: (a: T, b: T) => number;
+}
+
+function naturalOrder(a: unknown, b: unknown): number {
+  return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
+}
+
+/**
+ * Python's `PriorityQueue`: the lowest item is taken first, and — unlike a bare heap — equal
+ * items keep their arrival order (stable). Everything else is `AsyncQueue`'s.
+ */
+export class PriorityQueue<T> extends AsyncQueue<T> {
+  readonly #natural: boolean;
+
+  constructor(options: PriorityQueueOptions<T>) {
+    super(options);
+    this.#natural = options.compare === undefined;
+  }
+
+  protected override createBuffer(options: PriorityQueueOptions<T>): ItemBuffer<QueueEntry<T>> {
+    if (options.compare !== undefined) expectFunction('compare', options.compare);
+    const compare = options.compare ?? naturalOrder;
+    return new PriorityBuffer<QueueEntry<T>>((a, b) => compare(a.value, b.value));
+  }
+
+  override put(item: T, options?: WaitOptions): Promise<void> {
+    try {
+      this.#expectComparable(item);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return super.put(item, options);
+  }
+
+  override tryPut(item: T): void {
+    this.#expectComparable(item);
+    super.tryPut(item);
+  }
+
+  /** Without `compare`, `<` must mean something: refuse an object before it reaches the heap. */
+  #expectComparable(item: T): void {
+    if (!this.#natural) return;
+    const kind = typeof item;
+    if ((kind === 'number' && !Number.isNaN(item)) || kind === 'string' || kind === 'bigint')
+      return;
+    throw new InvalidArgumentError(
+      `Expected a number, string or bigint item (or a \`compare\` option), got ${describeReceived(item)}`,
+    );
+  }
+}

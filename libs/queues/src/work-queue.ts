@@ -1,0 +1,283 @@
+import {
+  InvalidArgumentError,
+  QueueFullError,
+  QueueShutdownError,
+  QueueTimeoutError,
+} from './errors';
+import { JobTicket, type Job } from './job-ticket';
+import { LinkedList } from './linked-list';
+import { notifyObserver, type QueueObserver } from './queue-observer';
+import {
+  describeReceived,
+  expectInteger,
+  expectName,
+  integerError,
+  waitOptionsError,
+} from './validate-option';
+import type { WaitOptions } from './wait-options';
+import { Waiter } from './waiter';
+
+export interface WorkQueueOptions {
+  /** Jobs that run at once: the N consumers of the buffer. @example 8 */
+  concurrency: number;
+  /**
+   * Jobs that may wait for a free slot; one more and `run` rejects `ERR_QUEUE_FULL` at once.
+   * Running jobs do not count. @default 1000 (the contract's `MAX_QUEUE` default)
+   */
+  maxQueue?: number;
+  /** Names the queue in `stats` and observer events (the `queue` metric label). @default 'work' */
+  name?: string;
+  /** Instrumentation hook: `onEnqueue`/`onDequeue(waitMs)` per job, `onDiscard` when cancelled while queued. */
+  observer?: QueueObserver;
+}
+
+export interface RunOptions {
+  /**
+   * Cancels the job: a queued job is dropped (never started), a running one sees its
+   * `context.signal` abort. Either way the promise rejects with `signal.reason` at once.
+   */
+  signal?: AbortSignal;
+}
+
+export interface WorkQueueStats {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly maxQueue: number;
+  /** Jobs waiting for a slot. */
+  readonly queued: number;
+  /** Jobs holding a slot, including aborted ones that have not returned yet. */
+  readonly running: number;
+  readonly isShutdown: boolean;
+  /** Jobs that returned a value / threw, since creation. */
+  readonly completed: number;
+  readonly failed: number;
+  /** Jobs cancelled by their caller's signal or an immediate shutdown. */
+  readonly cancelled: number;
+  /** `run` calls refused with `ERR_QUEUE_FULL`. */
+  readonly rejected: number;
+}
+
+type AnyTicket = JobTicket<unknown>;
+
+/**
+ * A bounded buffer feeding N consumers, with results, errors and cancellation — the guide's
+ * producer/consumer pool as one object (Python: a `ThreadPoolExecutor`'s `submit`, or an
+ * `asyncio.Queue` drained by N worker tasks).
+ *
+ *   run(job) ──▶ [ pending: ≤ maxQueue ] ──▶ [ running: ≤ concurrency ] ──▶ result / error
+ *                  full? ERR_QUEUE_FULL        signal aborts: queued → dropped, running → aborted
+ *
+ * A job whose caller gave up keeps its slot until it actually returns: the bound on in-flight
+ * work stays true even when a job ignores its signal.
+ */
+export class WorkQueue {
+  readonly name: string;
+  readonly concurrency: number;
+  readonly maxQueue: number;
+  readonly #observer: QueueObserver | undefined;
+  readonly #pending = new LinkedList<AnyTicket>();
+  readonly #running = new LinkedList<AnyTicket>();
+  readonly #idleWaiters = new LinkedList<Waiter<void>>();
+  readonly #sizeWatchers = new LinkedList<{ below: number; waiter: Waiter<void> }>();
+  #isShutdown = false;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #rejected = 0;
+
+  constructor(options: WorkQueueOptions) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(
+        `Expected options like \`{ concurrency: 8, maxQueue: 100 }\`, got ${describeReceived(options)}`,
+      );
+    }
+    this.concurrency = expectInteger('concurrency', options.concurrency, 1);
+    this.maxQueue = expectInteger('maxQueue', options.maxQueue ?? 1000, 0);
+    this.name = expectName(options.name, 'work');
+    this.#observer = options.observer;
+  }
+
+  get isShutdown(): boolean {
+    return this.#isShutdown;
+  }
+
+  get stats(): WorkQueueStats {
+    return {
+      name: this.name,
+      concurrency: this.concurrency,
+      maxQueue: this.maxQueue,
+      queued: this.#pending.size,
+      running: this.#running.size,
+      isShutdown: this.#isShutdown,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      rejected: this.#rejected,
+    };
+  }
+
+  /**
+   * Runs `job` when a slot is free and settles with its result or error. Rejects at once with
+   * `ERR_QUEUE_FULL` when `maxQueue` jobs already wait, `ERR_QUEUE_SHUTDOWN` after `shutdown()`,
+   * or `signal.reason` if the signal aborts before the job returns.
+   */
+  run<R>(job: Job<R>, options: RunOptions = {}): Promise<R> {
+    const invalid =
+      typeof job === 'function'
+        ? waitOptionsError(options)
+        : new InvalidArgumentError(
+            `Expected \`job\` to be a function, got ${describeReceived(job)}`,
+          );
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const { signal } = options;
+    if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const free = this.#running.size < this.concurrency;
+    if (!free && this.#pending.size >= this.maxQueue) {
+      this.#rejected++;
+      return Promise.reject(
+        new QueueFullError(
+          `${this.#pending.size} jobs are queued in '${this.name}', the bound (maxQueue) is ${this.maxQueue}`,
+        ),
+      );
+    }
+    const ticket = new JobTicket(job, signal) as AnyTicket;
+    if (signal !== undefined) {
+      ticket.onCallerAbort = () => this.#cancel(ticket, signal.reason);
+      signal.addEventListener('abort', ticket.onCallerAbort, { once: true });
+    }
+    if (free) {
+      notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#pending.size });
+      notifyObserver(this.#observer, 'onDequeue', {
+        queue: this.name,
+        size: this.#pending.size,
+        waitMs: 0,
+      });
+      this.#start(ticket);
+    } else {
+      ticket.enqueuedAt = performance.now();
+      ticket.node = this.#pending.push(ticket);
+      notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#pending.size });
+    }
+    return ticket.promise as Promise<R>;
+  }
+
+  /** Resolves when nothing is queued or running (at once if so already). */
+  onIdle(): Promise<void> {
+    if (this.#pending.size === 0 && this.#running.size === 0) return Promise.resolve();
+    const waiter = new Waiter<void>();
+    this.#idleWaiters.push(waiter);
+    return waiter.promise;
+  }
+
+  /** Backpressure for producers: resolves once fewer than `limit` jobs are queued. */
+  onSizeBelow(limit: number, options: WaitOptions = {}): Promise<void> {
+    const invalid = waitOptionsError(options) ?? integerError('limit', limit, 1);
+    if (invalid !== undefined) return Promise.reject(invalid);
+    const { timeout = Infinity, signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.#pending.size < limit) return Promise.resolve();
+    const waiter = new Waiter<void>();
+    const node = this.#sizeWatchers.push({ below: limit, waiter });
+    waiter.arm(
+      timeout,
+      signal,
+      () => new QueueTimeoutError(`'${this.name}' held ${limit} jobs or more for ${timeout} ms`),
+      (reason) => {
+        if (this.#sizeWatchers.remove(node)) waiter.reject(reason);
+      },
+    );
+    return waiter.promise;
+  }
+
+  /**
+   * Stops accepting jobs (`run` rejects `ERR_QUEUE_SHUTDOWN`) and resolves when the queue is
+   * idle. Queued jobs still run, unless `immediate`: then queued jobs are dropped and running
+   * ones aborted, and all their callers get `ERR_QUEUE_SHUTDOWN` at once (Python's
+   * `executor.shutdown(cancel_futures=True)`, plus the abort Python cannot do).
+   */
+  shutdown(options: { immediate?: boolean } = {}): Promise<void> {
+    this.#isShutdown = true;
+    if (options.immediate === true) {
+      for (const ticket of [...this.#pending]) this.#cancel(ticket, new QueueShutdownError());
+      for (const ticket of [...this.#running]) this.#cancel(ticket, new QueueShutdownError());
+    }
+    return this.onIdle();
+  }
+
+  #start(ticket: AnyTicket): void {
+    ticket.node = this.#running.push(ticket);
+    let result: unknown;
+    try {
+      result = ticket.job(ticket);
+    } catch (error) {
+      // Settle on a later tick, like a rejected promise would, so a pump never recurses.
+      result = Promise.reject(error);
+    }
+    Promise.resolve(result).then(
+      (value) => this.#finish(ticket, true, value),
+      (error: unknown) => this.#finish(ticket, false, error),
+    );
+  }
+
+  #finish(ticket: AnyTicket, ok: boolean, value: unknown): void {
+    this.#running.remove(ticket.node as NonNullable<AnyTicket['node']>);
+    this.#detachCaller(ticket);
+    if (!ticket.answered) {
+      if (ok) this.#completed++;
+      else this.#failed++;
+      ticket.answer(ok, value);
+    }
+    this.#pump();
+  }
+
+  /** The caller's signal aborted, or an immediate shutdown: answer now, free what can be freed. */
+  #cancel(ticket: AnyTicket, reason: unknown): void {
+    if (ticket.answered) return;
+    this.#detachCaller(ticket);
+    this.#cancelled++;
+    ticket.answer(false, reason);
+    const node = ticket.node as NonNullable<AnyTicket['node']>;
+    if (this.#pending.remove(node)) {
+      notifyObserver(this.#observer, 'onDiscard', {
+        queue: this.name,
+        size: this.#pending.size,
+        waitMs: performance.now() - ticket.enqueuedAt,
+      });
+      this.#settleWatchers();
+    } else {
+      ticket.abortJob(reason); // it runs: the slot frees when the job returns
+    }
+  }
+
+  #detachCaller(ticket: AnyTicket): void {
+    if (ticket.onCallerAbort === undefined) return;
+    ticket.callerSignal?.removeEventListener('abort', ticket.onCallerAbort);
+    ticket.onCallerAbort = undefined;
+  }
+
+  #pump(): void {
+    while (this.#running.size < this.concurrency && this.#pending.size > 0) {
+      const ticket = this.#pending.shift() as AnyTicket;
+      notifyObserver(this.#observer, 'onDequeue', {
+        queue: this.name,
+        size: this.#pending.size,
+        waitMs: performance.now() - ticket.enqueuedAt,
+      });
+      this.#start(ticket);
+    }
+    this.#settleWatchers();
+  }
+
+  #settleWatchers(): void {
+    const queued = this.#pending.size;
+    if (this.#sizeWatchers.size > 0) {
+      for (const watch of this.#sizeWatchers.extract((w) => queued < w.below)) {
+        watch.waiter.resolve();
+      }
+    }
+    if (queued === 0 && this.#running.size === 0) {
+      for (const waiter of this.#idleWaiters.drain()) waiter.resolve();
+    }
+  }
+}

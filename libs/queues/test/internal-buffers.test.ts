@@ -1,0 +1,103 @@
+/** Internal units: the item buffers and the waiter list, against plain-array references. */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { FifoBuffer } from '../src/fifo-buffer';
+import { LifoBuffer } from '../src/lifo-buffer';
+import { LinkedList } from '../src/linked-list';
+import { PriorityBuffer } from '../src/priority-buffer';
+
+/** push(n) or take(), interleaved. */
+const operations = fc.array(fc.option(fc.integer({ min: 0, max: 5 }), { freq: 3 }), {
+  maxLength: 300,
+});
+
+describe('FifoBuffer', () => {
+  it('behaves like an array with push/shift across wrap-arounds and growth', () => {
+    fc.assert(
+      fc.property(operations, (ops) => {
+        const buffer = new FifoBuffer<number>();
+        const reference: number[] = [];
+        for (const op of ops) {
+          if (op === null) {
+            if (reference.length === 0) continue;
+            expect(buffer.take()).toBe(reference.shift());
+          } else {
+            buffer.push(op);
+            reference.push(op);
+          }
+          expect(buffer.size).toBe(reference.length);
+        }
+      }),
+    );
+  });
+});
+
+describe('LifoBuffer', () => {
+  it('behaves like an array with push/pop', () => {
+    fc.assert(
+      fc.property(operations, (ops) => {
+        const buffer = new LifoBuffer<number>();
+        const reference: number[] = [];
+        for (const op of ops) {
+          if (op === null) {
+            if (reference.length === 0) continue;
+            expect(buffer.take()).toBe(reference.pop());
+          } else {
+            buffer.push(op);
+            reference.push(op);
+          }
+        }
+        expect(buffer.size).toBe(reference.length);
+      }),
+    );
+  });
+});
+
+describe('PriorityBuffer', () => {
+  it('takes the lowest, and equal priorities in arrival order (a stable sort)', () => {
+    fc.assert(
+      fc.property(operations, (ops) => {
+        const buffer = new PriorityBuffer<{ p: number; arrival: number }>((a, b) => a.p - b.p);
+        let reference: { p: number; arrival: number }[] = [];
+        let arrival = 0;
+        for (const op of ops) {
+          if (op === null) {
+            if (reference.length === 0) continue;
+            // Array.prototype.sort is stable (ES2019): the reference order by construction.
+            reference = [...reference].sort((a, b) => a.p - b.p);
+            expect(buffer.take()).toBe(reference.shift());
+          } else {
+            const entry = { p: op, arrival: arrival++ };
+            buffer.push(entry);
+            reference.push(entry);
+          }
+        }
+        expect(buffer.size).toBe(reference.length);
+      }),
+    );
+  });
+});
+
+describe('LinkedList', () => {
+  it('removes from the middle in place and ignores a second removal', () => {
+    const list = new LinkedList<string>();
+    const a = list.push('a');
+    const b = list.push('b');
+    list.push('c');
+    expect(list.remove(b)).toBe(true);
+    expect(list.remove(b)).toBe(false);
+    expect([...list]).toEqual(['a', 'c']);
+    expect(list.remove(a)).toBe(true);
+    expect(list.shift()).toBe('c');
+    expect(list.size).toBe(0);
+    expect(list.shift()).toBeUndefined();
+  });
+
+  it('extracts the matching values in order and keeps the rest', () => {
+    const list = new LinkedList<number>();
+    for (let i = 0; i < 6; i++) list.push(i);
+    expect(list.extract((n) => n % 2 === 0)).toEqual([0, 2, 4]);
+    expect(list.drain()).toEqual([1, 3, 5]);
+    expect(list.size).toBe(0);
+  });
+});

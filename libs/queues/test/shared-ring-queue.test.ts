@@ -1,0 +1,238 @@
+/** The shared ring's semantics from the main thread (async API); threads come in other files. */
+import { describe, expect, it } from '@jest/globals';
+import fc from 'fast-check';
+import { SharedRingQueue } from '../src/index';
+import { codeOf, flush, rejectionCode, thrownCode, track } from './support/settlement';
+import { until } from './support/workers';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const text = (message: Uint8Array) => new TextDecoder().decode(message);
+
+describe('SharedRingQueue messages', () => {
+  it('passes byte messages first in, first out, each with its own length', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 16 });
+    for (const word of ['alpha', '', 'gamma-delta-epsi']) await queue.putAsync(bytes(word));
+    expect(queue.size).toBe(3);
+    const got = [await queue.getAsync(), await queue.getAsync(), await queue.getAsync()];
+    expect(got.map(text)).toEqual(['alpha', '', 'gamma-delta-epsi']);
+    expect(queue.empty).toBe(true);
+  });
+
+  it('hands out copies: changing one never changes the ring', async () => {
+    const queue = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
+    const message = Uint8Array.of(1, 2, 3);
+    await queue.putAsync(message);
+    message[0] = 9;
+    const got = await queue.getAsync();
+    expect([...got]).toEqual([1, 2, 3]);
+    expect(got.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  it('refuses a message longer than a slot with ERR_MESSAGE_TOO_LARGE', async () => {
+    const queue = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
+    expect(await rejectionCode(queue.putAsync(new Uint8Array(5)))).toBe('ERR_MESSAGE_TOO_LARGE');
+    expect(queue.size).toBe(0);
+  });
+
+  it('fails at once when full or empty with timeout 0, and after a short timeout', async () => {
+    const queue = new SharedRingQueue({ capacity: 1, slotBytes: 1 });
+    expect(await rejectionCode(queue.getAsync({ timeout: 0 }))).toBe('ERR_QUEUE_EMPTY');
+    expect(await rejectionCode(queue.getAsync({ timeout: 5 }))).toBe('ERR_QUEUE_EMPTY');
+    await queue.putAsync(Uint8Array.of(1));
+    expect(queue.full).toBe(true);
+    expect(await rejectionCode(queue.putAsync(Uint8Array.of(2), { timeout: 0 }))).toBe(
+      'ERR_QUEUE_FULL',
+    );
+    expect(await rejectionCode(queue.putAsync(Uint8Array.of(2), { timeout: 5 }))).toBe(
+      'ERR_QUEUE_FULL',
+    );
+    expect(queue.stats).toMatchObject({ size: 1, waitingPutters: 0, waitingGetters: 0 });
+  });
+
+  it('wakes a waiting getAsync when a message arrives', async () => {
+    const queue = new SharedRingQueue({ capacity: 2, slotBytes: 8 });
+    const got = track(queue.getAsync());
+    await flush();
+    expect(got.status).toBe('pending');
+    expect(queue.stats.waitingGetters).toBe(1);
+    await queue.putAsync(bytes('wake'));
+    await until(() => got.status !== 'pending');
+    expect(text(got.value as Uint8Array)).toBe('wake');
+    expect(queue.size).toBe(0);
+  });
+
+  it('rejects an aborted getAsync with the signal reason and takes nothing afterwards', async () => {
+    const queue = new SharedRingQueue({ capacity: 2, slotBytes: 8 });
+    const controller = new AbortController();
+    const got = track(queue.getAsync({ signal: controller.signal }));
+    await flush();
+    const reason = new Error('gone');
+    controller.abort(reason);
+    await until(() => got.status !== 'pending');
+    expect(got).toEqual({ status: 'rejected', reason });
+    await queue.putAsync(bytes('kept'));
+    expect(queue.size).toBe(1);
+    expect(queue.stats.waitingGetters).toBe(0);
+  });
+});
+
+describe('SharedRingQueue fixed-size records', () => {
+  it('puts as many records as fit and says how many, like write(2)', async () => {
+    const queue = new SharedRingQueue({ capacity: 3, slotBytes: 2 });
+    const records = Uint8Array.of(1, 1, 2, 2, 3, 3, 4, 4, 5, 5);
+    expect(await queue.putManyAsync(records)).toBe(3);
+    const target = new Uint8Array(4);
+    expect(await queue.getManyAsync(target)).toBe(2);
+    expect([...target]).toEqual([1, 1, 2, 2]);
+    expect(await queue.putManyAsync(records.subarray(6))).toBe(2); // wraps past the last slot
+    const rest = new Uint8Array(10);
+    expect(await queue.getManyAsync(rest)).toBe(3);
+    expect([...rest.subarray(0, 6)]).toEqual([3, 3, 4, 4, 5, 5]);
+  });
+
+  it('reports lengths and zero-pads shorter messages in a batch', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 4 });
+    await queue.putManyAsync(Uint8Array.of(9, 9, 9, 9));
+    await queue.putAsync(Uint8Array.of(7));
+    const target = new Uint8Array(8).fill(0xff);
+    const lengths = new Int32Array(2);
+    expect(await queue.getManyAsync(target, { lengths })).toBe(2);
+    expect([...lengths]).toEqual([4, 1]);
+    expect([...target]).toEqual([9, 9, 9, 9, 7, 0, 0, 0]);
+  });
+
+  it('refuses records that are not whole slots, and a target smaller than one slot', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 4 });
+    expect(await rejectionCode(queue.putManyAsync(new Uint8Array(6)))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await rejectionCode(queue.putManyAsync(new Uint8Array(0)))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await rejectionCode(queue.getManyAsync(new Uint8Array(3)))).toBe('ERR_INVALID_ARGUMENT');
+  });
+
+  it('keeps FIFO order through any mix of single and batched puts and gets', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 4 })), { maxLength: 60 }),
+        async (capacity, ops) => {
+          const queue = new SharedRingQueue({ capacity, slotBytes: 2 });
+          const reference: number[] = [];
+          let next = 0;
+          for (const [isPut, count] of ops) {
+            if (isPut) {
+              const records = new Uint8Array(count * 2);
+              for (let i = 0; i < count; i++) records.set([next + i, 255 - next - i], i * 2);
+              const room = capacity - reference.length;
+              const put = room === 0 ? 0 : await queue.putManyAsync(records, { timeout: 0 });
+              expect(put).toBe(Math.min(room, count));
+              for (let i = 0; i < put; i++) reference.push(next + i);
+              next = (next + put) % 128;
+            } else {
+              const target = new Uint8Array(count * 2);
+              if (reference.length === 0) {
+                expect(await rejectionCode(queue.getManyAsync(target, { timeout: 0 }))).toBe(
+                  'ERR_QUEUE_EMPTY',
+                );
+                continue;
+              }
+              const got = await queue.getManyAsync(target, { timeout: 0 });
+              expect(got).toBe(Math.min(count, reference.length));
+              const expected = reference.splice(0, got);
+              for (let i = 0; i < got; i++) {
+                expect([target[i * 2], target[i * 2 + 1]]).toEqual([
+                  expected[i],
+                  255 - (expected[i] as number),
+                ]);
+              }
+            }
+            expect(queue.size).toBe(reference.length);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('SharedRingQueue taskDone, join and shutdown', () => {
+  it('joinAsync resolves when every message put has had taskDone', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    await queue.putManyAsync(Uint8Array.of(1, 2));
+    const joined = track(queue.joinAsync());
+    await queue.getManyAsync(new Uint8Array(2));
+    queue.taskDone();
+    await flush();
+    expect(joined.status).toBe('pending');
+    expect(queue.stats.unfinishedTasks).toBe(1);
+    queue.taskDone();
+    await until(() => joined.status !== 'pending');
+    expect(joined.status).toBe('resolved');
+  });
+
+  it('throws ERR_TASK_DONE_OVERCALLED past the count put, and leaves the count alone', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    expect(thrownCode(() => queue.taskDone())).toBe('ERR_TASK_DONE_OVERCALLED');
+    await queue.putAsync(Uint8Array.of(1));
+    expect(thrownCode(() => queue.taskDone(2))).toBe('ERR_TASK_DONE_OVERCALLED');
+    expect(queue.stats.unfinishedTasks).toBe(1);
+  });
+
+  it('joinAsync rejects ERR_QUEUE_TIMEOUT when the work is not done in time', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    await queue.putAsync(Uint8Array.of(1));
+    expect(await rejectionCode(queue.joinAsync({ timeout: 5 }))).toBe('ERR_QUEUE_TIMEOUT');
+  });
+
+  it('after shutdown refuses puts, drains what is there, then refuses gets', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    await queue.putAsync(Uint8Array.of(1));
+    await queue.shutdownAsync();
+    expect(queue.isShutdown).toBe(true);
+    expect(await rejectionCode(queue.putAsync(Uint8Array.of(2)))).toBe('ERR_QUEUE_SHUTDOWN');
+    expect([...(await queue.getAsync())]).toEqual([1]);
+    expect(await rejectionCode(queue.getAsync())).toBe('ERR_QUEUE_SHUTDOWN');
+  });
+
+  it('wakes a sleeping getAsync with ERR_QUEUE_SHUTDOWN', async () => {
+    const queue = new SharedRingQueue({ capacity: 1, slotBytes: 1 });
+    const got = track(queue.getAsync());
+    await flush();
+    await queue.shutdownAsync();
+    await until(() => got.status !== 'pending');
+    expect(codeOf(got.reason)).toBe('ERR_QUEUE_SHUTDOWN');
+  });
+
+  it('immediate shutdown drops the messages and counts them done, so join returns', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    await queue.putManyAsync(Uint8Array.of(1, 2, 3));
+    const joined = track(queue.joinAsync());
+    await queue.shutdownAsync({ immediate: true });
+    await until(() => joined.status !== 'pending');
+    expect(joined.status).toBe('resolved');
+    expect(queue.stats).toMatchObject({ size: 0, unfinishedTasks: 0, isShutdown: true });
+  });
+});
+
+describe('SharedRingQueue on the main thread', () => {
+  it.each([
+    ['put', (q: SharedRingQueue) => q.put(Uint8Array.of(1))],
+    ['get', (q: SharedRingQueue) => q.get()],
+    ['tryPut', (q: SharedRingQueue) => q.tryPut(Uint8Array.of(1))],
+    ['tryGet', (q: SharedRingQueue) => q.tryGet()],
+    ['putMany', (q: SharedRingQueue) => q.putMany(Uint8Array.of(1))],
+    ['getMany', (q: SharedRingQueue) => q.getMany(new Uint8Array(1))],
+    ['join', (q: SharedRingQueue) => q.join()],
+    ['shutdown', (q: SharedRingQueue) => q.shutdown()],
+  ])('refuses the blocking %s with ERR_BLOCKING_ON_MAIN_THREAD', (_name, call) => {
+    const queue = new SharedRingQueue({ capacity: 1, slotBytes: 1 });
+    expect(thrownCode(() => call(queue))).toBe('ERR_BLOCKING_ON_MAIN_THREAD');
+    expect(queue.stats).toMatchObject({ size: 0, isShutdown: false });
+  });
+
+  it('attaches to the same memory through attach(buffer)', async () => {
+    const queue = new SharedRingQueue({ capacity: 3, slotBytes: 5 });
+    const other = SharedRingQueue.attach(queue.buffer);
+    expect([other.capacity, other.slotBytes]).toEqual([3, 5]);
+    await queue.putAsync(bytes('hello'));
+    expect(text(await other.getAsync())).toBe('hello');
+  });
+});
