@@ -1,0 +1,95 @@
+import type { AsyncLock } from '../common/async-lock';
+import { parseLockOptions, type LockOptions } from '../common/lock-options';
+import type { UnlockToken } from '../common/unlock-token';
+import { OwnerRequiredError } from '../errors';
+import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
+import { QueuedLock } from './queued-lock';
+
+const EXCLUSIVE = 0;
+
+/**
+ * Python's `threading.RLock`: the owner that holds it may take it again (each acquisition is one
+ * token, and the lock is free when every token is unlocked). "The same owner" is a
+ * {@link LockOwner}: `withLock` makes one when there is none, and `acquire`/`tryAcquire` outside
+ * any owner throw `ERR_OWNER_REQUIRED` instead of silently treating every call as a stranger.
+ */
+export class RLock extends QueuedLock implements AsyncLock {
+  #owner: LockOwner | undefined = undefined;
+  #count = 0;
+
+  constructor(options?: LockOptions) {
+    const { name, observer } = parseLockOptions(options, 'RLock');
+    super(name, 'RLock', observer, true);
+  }
+
+  get locked(): boolean {
+    return this.#count > 0;
+  }
+
+  /** How many times the current holder has taken it (0 when free). */
+  get depth(): number {
+    return this.#count;
+  }
+
+  acquire(options?: OwnedAcquireOptions): Promise<UnlockToken> {
+    return this.acquireMode(EXCLUSIVE, options);
+  }
+
+  tryAcquire(): UnlockToken | null {
+    return this.tryAcquireMode(EXCLUSIVE);
+  }
+
+  withLock<T>(fn: () => T | PromiseLike<T>, options?: OwnedAcquireOptions): Promise<Awaited<T>> {
+    return this.withLockMode(EXCLUSIVE, fn, options);
+  }
+
+  protected tryTake(owner: LockOwner | undefined): boolean {
+    if (owner === undefined) {
+      throw new OwnerRequiredError(
+        `${this.name} is reentrant per owner: acquire it inside LockOwner.run() or withLock(), or pass { owner }`,
+      );
+    }
+    if (this.#count > 0) {
+      // Reentry is granted even with waiters queued: making the holder wait on itself would
+      // be a deadlock, not fairness.
+      if (this.#owner !== owner) return false;
+      this.#count++;
+      return true;
+    }
+    if (this.queue.size !== 0) return false;
+    this.take(owner);
+    return true;
+  }
+
+  protected canGrant(): boolean {
+    return this.#count === 0;
+  }
+
+  protected take(owner: LockOwner | undefined): void {
+    this.#owner = owner;
+    this.#count = 1;
+  }
+
+  protected untake(): void {
+    if (this.#count > 0 && --this.#count === 0) this.#owner = undefined;
+  }
+
+  protected override suspendHold(): number {
+    const saved = this.#count;
+    this.#count = 0;
+    this.#owner = undefined;
+    return saved;
+  }
+
+  protected override resumeHold(saved: number): void {
+    this.#count += saved - 1;
+  }
+
+  protected holderCount(): number {
+    return this.#count > 0 ? 1 : 0;
+  }
+
+  protected *holderOwners(): Iterable<LockOwner | undefined> {
+    if (this.#count > 0) yield this.#owner;
+  }
+}

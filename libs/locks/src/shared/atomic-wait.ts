@@ -1,0 +1,74 @@
+/** Atomics.waitAsync (ES2024; Node 16+), typed here because the lib target is ES2023. */
+type WaitAsyncResult =
+  | { async: false; value: 'not-equal' | 'timed-out' }
+  | { async: true; value: Promise<'ok' | 'timed-out'> };
+const atomicsWaitAsync = (
+  Atomics as unknown as {
+    waitAsync(cells: Int32Array, index: number, value: number, timeout?: number): WaitAsyncResult;
+  }
+).waitAsync;
+
+/** How a wait on a shared cell ended. 'changed' also covers spurious wake-ups: callers re-check. */
+export type WaitOutcome = 'changed' | 'timeout' | 'aborted';
+
+/** Milliseconds left until `deadline` (a performance.now() value, or Infinity). */
+export function remainingMs(deadline: number): number {
+  return deadline === Infinity ? Infinity : deadline - performance.now();
+}
+
+export function deadlineAfter(timeout: number): number {
+  return timeout === Infinity ? Infinity : performance.now() + timeout;
+}
+
+/** Blocks the thread while `cells[index] === expected`, until `deadline`. Workers only. */
+export function waitSync(
+  cells: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+): Exclude<WaitOutcome, 'aborted'> {
+  const remaining = remainingMs(deadline);
+  if (remaining <= 0) return 'timeout';
+  const result = Atomics.wait(cells, index, expected, remaining);
+  return result === 'timed-out' ? 'timeout' : 'changed';
+}
+
+/**
+ * Waits without blocking while `cells[index] === expected`, until `deadline` or `signal`.
+ *
+ * Node does not count a pending Atomics.waitAsync as keeping the event loop alive, so a wait
+ * with a deadline also holds a ref'd timer: it ends by its timeout, not by the process exiting
+ * under it. An aborted or timed-out wait leaves V8's waiter registered until its own timeout or
+ * the next notify of the cell; that is why every notify in this library wakes *all* waiters of
+ * a cell (a stale waiter must not swallow a wake-up meant for the live one).
+ */
+export function waitAsync(
+  cells: Int32Array,
+  index: number,
+  expected: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<WaitOutcome> {
+  if (signal?.aborted) return Promise.resolve('aborted');
+  const remaining = remainingMs(deadline);
+  if (remaining <= 0) return Promise.resolve('timeout');
+  const result = atomicsWaitAsync(cells, index, expected, remaining);
+  if (!result.async) return Promise.resolve(result.value === 'timed-out' ? 'timeout' : 'changed');
+  const woken = result.value;
+  if (signal === undefined && remaining === Infinity) return woken.then(() => 'changed');
+  return new Promise<WaitOutcome>((resolve) => {
+    let settled = false;
+    const finish = (outcome: WaitOutcome): void => {
+      if (settled) return;
+      settled = true;
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve(outcome);
+    };
+    const onAbort = (): void => finish('aborted');
+    const timer =
+      remaining === Infinity ? undefined : setTimeout(() => finish('timeout'), remaining);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    void woken.then((value) => finish(value === 'timed-out' ? 'timeout' : 'changed'));
+  });
+}

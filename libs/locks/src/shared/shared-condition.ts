@@ -1,0 +1,275 @@
+import {
+  parseSyncWaitOptions,
+  parseWaitOptions,
+  type AcquireOptions,
+  type SyncAcquireOptions,
+} from '../common/acquire-options';
+import { LockInstrument } from '../common/lock-observer';
+import { parseLockOptions } from '../common/lock-options';
+import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
+import { LockToken, type UnlockToken } from '../common/unlock-token';
+import {
+  describeValue,
+  validateFunction,
+  validateInteger,
+  validateObject,
+} from '../common/validate';
+import { InvalidArgumentError, NotOwnerError } from '../errors';
+import { deadlineAfter } from './atomic-wait';
+import { createSharedBuffer, HEADER_WORDS, SharedClock } from './shared-clock';
+import { checkBufferSize, validateHandle, type SharedHandle } from './shared-handle';
+import {
+  kTicketLock,
+  SharedMutex,
+  type AdoptOptions,
+  type SharedLockOptions,
+  type SharedMutexHandle,
+} from './shared-mutex';
+import { assertMayBlock, THREAD_TAG, threadLabel } from './thread-identity';
+import { SharedTally, TALLY_WORDS } from './shared-tally';
+import { slotCount } from './ticket-slot';
+import { WaiterRing } from './waiter-ring';
+
+/*
+ * SharedCondition buffer (Int32 cells after the 8-byte epoch header):
+ *
+ *   ┌──────────────────────────────────────────┬────────────────────────────────┐
+ *   │ tally (4): waits, contended, timeouts, … │ waiter ring (N slots)          │
+ *   └──────────────────────────────────────────┴────────────────────────────────┘
+ *
+ * The ring is changed only by holders of the condition's SharedMutex (wait registers, notify
+ * grants), which is exactly the rule a condition variable imposes on its callers anyway.
+ */
+const TALLY = HEADER_WORDS;
+const RING = TALLY + TALLY_WORDS;
+
+export interface SharedConditionHandle extends SharedHandle<'SharedCondition'> {
+  readonly mutex: SharedMutexHandle;
+}
+
+export interface SharedConditionOptions extends SharedLockOptions {
+  /** @default a new SharedMutex */
+  readonly mutex?: SharedMutex;
+}
+
+let adopting: { handle: SharedConditionHandle; mutex: SharedMutex } | undefined;
+
+/**
+ * A condition variable across worker threads (Python's `threading.Condition`, TC39
+ * `Atomics.Condition`'s token passing): wait with a held token of `mutex`; the mutex is
+ * released while waiting and held again when the wait returns or throws. `notify(n)` wakes the
+ * n longest-waiting threads (FIFO), exactly n, with no lost or stolen wake-ups.
+ */
+export class SharedCondition implements Inspectable {
+  readonly name: string;
+  readonly kind = 'SharedCondition' as const;
+  readonly mutex: SharedMutex;
+  readonly handle: SharedConditionHandle;
+  readonly #cells: Int32Array;
+  readonly #clock: SharedClock;
+  readonly #ring: WaiterRing;
+  readonly #tally: SharedTally;
+
+  constructor(options?: SharedConditionOptions) {
+    const adopted = adopting;
+    adopting = undefined;
+    const { name, observer, record } = parseLockOptions(
+      adopted === undefined ? options : { observer: options?.observer, name: adopted.handle.name },
+      'SharedCondition',
+    );
+    let buffer: SharedArrayBuffer;
+    let mutex: SharedMutex;
+    if (adopted === undefined) {
+      const given = record['mutex'];
+      if (given !== undefined && !(given instanceof SharedMutex)) {
+        throw new InvalidArgumentError(
+          `Expected \`mutex\` to be a SharedMutex, got ${describeValue(given)}`,
+        );
+      }
+      mutex = given ?? new SharedMutex({ name: `${name}.mutex` });
+      const slots = slotCount(record['maxWaiters']);
+      buffer = createSharedBuffer(RING - HEADER_WORDS + WaiterRing.words(slots));
+      WaiterRing.initialize(new Int32Array(buffer), RING, slots);
+    } else {
+      buffer = adopted.handle.buffer;
+      mutex = adopted.mutex;
+    }
+    this.name = name;
+    this.mutex = mutex;
+    this.handle = Object.freeze({ kind: 'SharedCondition', name, buffer, mutex: mutex.handle });
+    this.#cells = new Int32Array(buffer);
+    this.#clock = new SharedClock(buffer);
+    this.#ring = new WaiterRing(this.#cells, RING, this.#clock);
+    this.#tally = new SharedTally(
+      this.#cells,
+      TALLY,
+      new LockInstrument(name, 'SharedCondition', observer),
+    );
+  }
+
+  static from(handle: SharedConditionHandle, options?: AdoptOptions): SharedCondition {
+    const valid = validateHandle(handle, 'SharedCondition') as SharedConditionHandle;
+    validateObject(options, 'options');
+    const slots = WaiterRing.slotCountOf(new Int32Array(valid.buffer), RING);
+    checkBufferSize(valid, (RING + WaiterRing.words(slots)) * 4);
+    const mutex = SharedMutex.from(valid.mutex);
+    adopting = { handle: valid, mutex };
+    try {
+      return new SharedCondition(options);
+    } finally {
+      adopting = undefined;
+    }
+  }
+
+  acquire(options?: AcquireOptions): Promise<UnlockToken> {
+    return this.mutex.acquire(options);
+  }
+
+  acquireSync(options?: SyncAcquireOptions): UnlockToken {
+    return this.mutex.acquireSync(options);
+  }
+
+  tryAcquire(): UnlockToken | null {
+    return this.mutex.tryAcquire();
+  }
+
+  /** Gives the mutex up until notified (or timed out / aborted), then takes it back. */
+  async wait(token: UnlockToken, options?: AcquireOptions): Promise<void> {
+    const { timeout, signal } = parseWaitOptions(options);
+    await this.#waitAsync(token, deadlineAfter(timeout), signal, timeout);
+  }
+
+  /** Blocking form of {@link wait}. Worker threads only. */
+  waitSync(token: UnlockToken, options?: SyncAcquireOptions): void {
+    const timeout = parseSyncWaitOptions(options);
+    this.#waitSync(token, deadlineAfter(timeout), timeout);
+  }
+
+  /** Waits until `predicate()` is truthy (checked first and after each wake-up). */
+  async waitFor<T>(token: UnlockToken, predicate: () => T, options?: AcquireOptions): Promise<T> {
+    validateFunction(predicate, 'predicate');
+    const { timeout, signal } = parseWaitOptions(options);
+    const deadline = deadlineAfter(timeout);
+    let result = predicate();
+    while (!result) {
+      await this.#waitAsync(token, deadline, signal, timeout);
+      result = predicate();
+    }
+    return result;
+  }
+
+  waitForSync<T>(token: UnlockToken, predicate: () => T, options?: SyncAcquireOptions): T {
+    validateFunction(predicate, 'predicate');
+    const timeout = parseSyncWaitOptions(options);
+    const deadline = deadlineAfter(timeout);
+    let result = predicate();
+    while (!result) {
+      this.#waitSync(token, deadline, timeout);
+      result = predicate();
+    }
+    return result;
+  }
+
+  /** Wakes up to `count` waiting threads, oldest first; returns how many. Hold the mutex. */
+  notify(count = 1): number {
+    validateInteger(count, 'count', 0, Number.MAX_SAFE_INTEGER);
+    const owner = this.mutex[kTicketLock].owner;
+    if (owner !== THREAD_TAG) {
+      throw new NotOwnerError(
+        `${this.name}: notify() from ${threadLabel(THREAD_TAG)}, which does not hold ${this.mutex.name}`,
+      );
+    }
+    let woken = 0;
+    while (woken < count && this.#ring.grantNext()) woken++;
+    return woken;
+  }
+
+  notifyAll(): number {
+    return this.notify(Number.MAX_SAFE_INTEGER);
+  }
+
+  get stats(): LockStats {
+    const waiters = this.#ring.waiters();
+    return Object.freeze({
+      name: this.name,
+      kind: this.kind,
+      holders: 0,
+      waiters: waiters.length,
+      ...this.#tally.counts(),
+      oldestWaiterMs: waiters.reduce((age, w) => Math.max(age, this.#clock.ageMs(w.since)), 0),
+    });
+  }
+
+  inspect(): LockInspection {
+    return {
+      name: this.name,
+      kind: this.kind,
+      holders: [],
+      waiters: this.#ring.waiters().map((waiter) => ({
+        id: threadLabel(waiter.thread),
+        waitedMs: this.#clock.ageMs(waiter.since),
+      })),
+    };
+  }
+
+  /** Registers (under the mutex) and lends the mutex away; returns the ring ticket. */
+  #suspend(token: UnlockToken): { ticket: number; held: LockToken; started: number } {
+    const engine = this.mutex[kTicketLock];
+    if (
+      !(token instanceof LockToken) ||
+      token.issuer !== this.mutex ||
+      !token.locked ||
+      engine.owner !== THREAD_TAG ||
+      engine.serving !== token.ticket
+    ) {
+      throw new NotOwnerError(`${this.name}: wait() needs a held token of ${this.mutex.name}`);
+    }
+    const ticket = this.#ring.register(0);
+    if (ticket === null) throw this.#ring.full(this.name);
+    token.suspend();
+    engine.unlock(token.ticket);
+    return { ticket, held: token, started: this.#tally.start() };
+  }
+
+  async #waitAsync(
+    token: UnlockToken,
+    deadline: number,
+    signal: AbortSignal | undefined,
+    timeout: number,
+  ): Promise<void> {
+    if (signal?.aborted) {
+      this.#tally.aborted(NaN);
+      throw signal.reason;
+    }
+    const { ticket, held, started } = this.#suspend(token);
+    // An expired deadline (waitFor's last round) still abandons the ticket through the CAS.
+    const outcome = await this.#ring.waitAsync(ticket, deadline, signal);
+    held.ticket = (await this.mutex[kTicketLock].lockAsync(Infinity, undefined)) as number;
+    held.resume();
+    this.#finish(outcome, started, timeout, signal);
+  }
+
+  #waitSync(token: UnlockToken, deadline: number, timeout: number): void {
+    assertMayBlock(`${this.name}.waitSync()`);
+    const { ticket, held, started } = this.#suspend(token);
+    const outcome = this.#ring.waitSync(ticket, deadline);
+    held.ticket = this.mutex[kTicketLock].lockSync(Infinity) as number;
+    held.resume();
+    this.#finish(outcome, started, timeout, undefined);
+  }
+
+  #finish(
+    outcome: 'granted' | 'timeout' | 'aborted',
+    started: number,
+    timeout: number,
+    signal: AbortSignal | undefined,
+  ): void {
+    if (outcome === 'granted') {
+      this.#tally.granted(started, true);
+      return;
+    }
+    if (outcome === 'timeout') throw this.#tally.timedOut(timeout, started);
+    this.#tally.aborted(started);
+    throw signal?.reason;
+  }
+}

@@ -1,0 +1,84 @@
+import type { LockInstrument } from '../common/lock-observer';
+import { LockTimeoutError } from '../errors';
+
+/*
+ * Four consecutive Int32 cells every queueing shared primitive keeps, from `base`:
+ *
+ *   ┌──────────────┬───────────┬──────────┬────────┐
+ *   │ acquisitions │ contended │ timeouts │ aborts │   counted by every thread
+ *   └──────────────┴───────────┴──────────┴────────┘
+ *
+ * plus this thread's instrumentation: one place for the bookkeeping of a grant or a give-up.
+ */
+const ACQUISITIONS = 0;
+const CONTENDED = 1;
+const TIMEOUTS = 2;
+const ABORTS = 3;
+
+export const TALLY_WORDS = 4;
+
+export interface TallyCounts {
+  readonly acquisitions: number;
+  readonly contended: number;
+  readonly timeouts: number;
+  readonly aborts: number;
+}
+
+export class SharedTally {
+  readonly #cells: Int32Array;
+  readonly #base: number;
+  readonly #instrument: LockInstrument;
+
+  constructor(cells: Int32Array, base: number, instrument: LockInstrument) {
+    this.#cells = cells;
+    this.#base = base;
+    this.#instrument = instrument;
+  }
+
+  /** When a wait starts: performance.now() if someone observes, else NaN (no clock read). */
+  start(): number {
+    return this.#instrument.active ? performance.now() : NaN;
+  }
+
+  /** Counts a grant; returns the token's `acquiredAt` (undefined when unobserved). */
+  granted(started: number, contended: boolean): number | undefined {
+    Atomics.add(this.#cells, this.#base + ACQUISITIONS, 1);
+    if (contended) Atomics.add(this.#cells, this.#base + CONTENDED, 1);
+    if (!this.#instrument.active) return undefined;
+    const now = performance.now();
+    this.#instrument.acquired(Number.isNaN(started) ? 0 : now - started);
+    return now;
+  }
+
+  timedOut(timeout: number, started: number): LockTimeoutError {
+    Atomics.add(this.#cells, this.#base + TIMEOUTS, 1);
+    if (this.#instrument.active) {
+      this.#instrument.gaveUp(Number.isNaN(started) ? 0 : performance.now() - started, 'timeout');
+    }
+    return new LockTimeoutError(this.#instrument.name, timeout);
+  }
+
+  aborted(started: number): void {
+    Atomics.add(this.#cells, this.#base + ABORTS, 1);
+    if (this.#instrument.active) {
+      this.#instrument.gaveUp(Number.isNaN(started) ? 0 : performance.now() - started, 'abort');
+    }
+  }
+
+  released(acquiredAt: number | undefined): void {
+    if (acquiredAt !== undefined && this.#instrument.active) {
+      this.#instrument.released(performance.now() - acquiredAt);
+    }
+  }
+
+  counts(): TallyCounts {
+    const cells = this.#cells;
+    const base = this.#base;
+    return {
+      acquisitions: Atomics.load(cells, base + ACQUISITIONS),
+      contended: Atomics.load(cells, base + CONTENDED),
+      timeouts: Atomics.load(cells, base + TIMEOUTS),
+      aborts: Atomics.load(cells, base + ABORTS),
+    };
+  }
+}

@@ -1,0 +1,21 @@
+import { isMainThread, threadId } from 'node:worker_threads';
+import { MainThreadWaitError } from '../errors';
+
+/**
+ * This thread as stored in shared cells: threadId + 1, because 0 means "nobody" there.
+ * (The main thread's threadId is 0.)
+ */
+export const THREAD_TAG = threadId + 1;
+
+export function threadLabel(tag: number): string {
+  return tag === 1 ? 'main thread' : `thread ${tag - 1}`;
+}
+
+/** The main thread must never block (it runs the event loop): only workers may Atomics.wait. */
+export function assertMayBlock(what: string): void {
+  if (isMainThread) {
+    throw new MainThreadWaitError(
+      `${what} blocks the thread (Atomics.wait); on the main thread use the async form, which waits with Atomics.waitAsync`,
+    );
+  }
+}

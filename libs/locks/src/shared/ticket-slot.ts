@@ -1,0 +1,43 @@
+import { validateInteger } from '../common/validate';
+
+/*
+ * A ticket's slot holds its state *and* (the low 29 bits of) the ticket number:
+ *
+ *   bit 31  30 ............................. 2   1  0
+ *   ┌──────┬───────────────────────────────────┬───────┐
+ *   │  0   │ ticket & 0x1fffffff               │ state │   state: 0 idle, 1 granted, 2 abandoned,
+ *   └──────┴───────────────────────────────────┴───────┘          3 sleeping (idle, and a waiter sleeps on it)
+ *
+ * Slots are reused round-robin (ticket t uses slot t mod N), so the ticket number in the value
+ * is what keeps the owner of ticket t from mistaking the state of ticket t + N for its own.
+ * Granting and abandoning are one compare-and-swap each on the same value, so when a timeout
+ * races a grant exactly one of them wins: the waiter either holds the lock or has left.
+ */
+export const IDLE = 0;
+export const GRANTED = 1;
+export const ABANDONED = 2;
+/** Idle, with its waiter asleep on the cell: only then does a grant pay for Atomics.notify. */
+export const SLEEPING = 3;
+
+const TICKET_MASK = 0x1fffffff;
+
+export function slotValue(ticket: number, state: number): number {
+  return ((ticket & TICKET_MASK) << 2) | state;
+}
+
+export const DEFAULT_MAX_WAITERS = 256;
+const MAX_WAITERS = 1 << 16;
+
+/**
+ * Slot count for `maxWaiters`: a power of two (so `ticket & (N - 1)` stays the slot across the
+ * Int32 wrap-around of ticket numbers), at least 2.
+ */
+export function slotCount(maxWaiters: unknown): number {
+  const wanted =
+    maxWaiters === undefined
+      ? DEFAULT_MAX_WAITERS
+      : validateInteger(maxWaiters, 'maxWaiters', 1, MAX_WAITERS);
+  let count = 2;
+  while (count < wanted) count *= 2;
+  return count;
+}

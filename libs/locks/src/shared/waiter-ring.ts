@@ -1,0 +1,194 @@
+import { TooManyWaitersError } from '../errors';
+import { waitAsync, waitSync } from './atomic-wait';
+import type { SharedClock } from './shared-clock';
+import { THREAD_TAG } from './thread-identity';
+import { ABANDONED, GRANTED, IDLE, slotValue } from './ticket-slot';
+
+/*
+ * A FIFO of waiting threads in shared memory, for primitives whose state is kept under a lock
+ * (SharedSemaphore and SharedRWLock under an internal guard, SharedCondition under its mutex).
+ * Layout from `base`:
+ *
+ *   +0 head    oldest ticket not yet granted or skipped     ┐ changed only by the
+ *   +1 tail    next ticket to register                      ┘ holder of that lock
+ *   +2 slotCount N (a power of two)     +3 reserved
+ *   +4        slot[N]    ticket state (see ticket-slot.ts)
+ *   +4 + N    thread[N]  THREAD_TAG of the waiter
+ *   +4 + 2N   since[N]   stamp of when it began to wait
+ *   +4 + 3N   mode[N]    what it waits for (RW lock: read or write)
+ *
+ *        head                 tail
+ *         ▼                    ▼
+ *   ... [ t5 ][ t6 ][ t7 ][ t8 ][    ][    ] ...   (slot = ticket mod N)
+ *
+ * Registering and granting happen under the lock; a waiter times out on its own with one CAS
+ * on its slot (idle → abandoned), racing the grant's CAS (idle → granted): exactly one wins.
+ * Abandoned tickets are skipped when they reach the head.
+ */
+const HEAD = 0;
+const TAIL = 1;
+const SLOT_COUNT = 2;
+const SLOTS = 4;
+
+export interface RingWaiter {
+  readonly thread: number;
+  readonly since: number;
+  readonly mode: number;
+}
+
+export class WaiterRing {
+  readonly #cells: Int32Array;
+  readonly #base: number;
+  readonly #slots: number;
+  readonly #mask: number;
+  readonly #clock: SharedClock;
+
+  static words(slotCount: number): number {
+    return SLOTS + 4 * slotCount;
+  }
+
+  static initialize(cells: Int32Array, base: number, slotCount: number): void {
+    cells[base + SLOT_COUNT] = slotCount;
+  }
+
+  static slotCountOf(cells: Int32Array, base: number): number {
+    return cells[base + SLOT_COUNT] ?? 0;
+  }
+
+  constructor(cells: Int32Array, base: number, clock: SharedClock) {
+    this.#cells = cells;
+    this.#base = base;
+    this.#slots = Atomics.load(cells, base + SLOT_COUNT);
+    this.#mask = this.#slots - 1;
+    this.#clock = clock;
+  }
+
+  /** Under the lock: queues this thread; its ticket, or null when all N slots are in use. */
+  register(mode: number): number | null {
+    const cells = this.#cells;
+    const head = this.head() ?? Atomics.load(cells, this.#base + TAIL);
+    const tail = Atomics.load(cells, this.#base + TAIL);
+    if (((tail - head) | 0) >= this.#slots) return null;
+    const index = tail & this.#mask;
+    const at = this.#base + SLOTS;
+    Atomics.store(cells, at + this.#slots + index, THREAD_TAG);
+    Atomics.store(cells, at + 2 * this.#slots + index, this.#clock.stamp());
+    Atomics.store(cells, at + 3 * this.#slots + index, mode);
+    Atomics.store(cells, at + index, slotValue(tail, IDLE));
+    Atomics.store(cells, this.#base + TAIL, (tail + 1) | 0);
+    return tail;
+  }
+
+  /** Under the lock: the oldest live ticket, or null; drops abandoned tickets at the head. */
+  head(): number | null {
+    const cells = this.#cells;
+    const tail = Atomics.load(cells, this.#base + TAIL);
+    let head = Atomics.load(cells, this.#base + HEAD);
+    while (head !== tail && Atomics.load(cells, this.#slot(head)) === slotValue(head, ABANDONED)) {
+      head = (head + 1) | 0;
+    }
+    Atomics.store(cells, this.#base + HEAD, head);
+    return head === tail ? null : head;
+  }
+
+  modeOf(ticket: number): number {
+    return Atomics.load(this.#cells, this.#base + SLOTS + 3 * this.#slots + (ticket & this.#mask));
+  }
+
+  threadOf(ticket: number): number {
+    return Atomics.load(this.#cells, this.#base + SLOTS + this.#slots + (ticket & this.#mask));
+  }
+
+  /** Under the lock: grants `ticket` (the head); false when its waiter abandoned it first. */
+  grant(ticket: number): boolean {
+    const cells = this.#cells;
+    const slot = this.#slot(ticket);
+    const idle = slotValue(ticket, IDLE);
+    const won = Atomics.compareExchange(cells, slot, idle, slotValue(ticket, GRANTED)) === idle;
+    Atomics.store(cells, this.#base + HEAD, (ticket + 1) | 0);
+    if (won) Atomics.notify(cells, slot);
+    return won;
+  }
+
+  /** Under the lock: grants the oldest live waiter; false when nobody waits. */
+  grantNext(): boolean {
+    for (let ticket = this.head(); ticket !== null; ticket = this.head()) {
+      if (this.grant(ticket)) return true;
+    }
+    return false;
+  }
+
+  /** Blocks (workers) until `ticket` is granted, or abandons it at the deadline. */
+  waitSync(ticket: number, deadline: number): 'granted' | 'timeout' {
+    const slot = this.#slot(ticket);
+    const idle = slotValue(ticket, IDLE);
+    // Anything but "idle, tagged with our ticket" means granted: once granted and passed by the
+    // head, the slot may already have been re-registered for ticket + N.
+    while (Atomics.load(this.#cells, slot) === idle) {
+      if (waitSync(this.#cells, slot, idle, deadline) === 'timeout' && this.#abandon(ticket)) {
+        return 'timeout';
+      }
+    }
+    return 'granted';
+  }
+
+  async waitAsync(
+    ticket: number,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<'granted' | 'timeout' | 'aborted'> {
+    const slot = this.#slot(ticket);
+    const idle = slotValue(ticket, IDLE);
+    while (Atomics.load(this.#cells, slot) === idle) {
+      const outcome = await waitAsync(this.#cells, slot, idle, deadline, signal);
+      if (outcome !== 'changed' && this.#abandon(ticket)) return outcome;
+    }
+    return 'granted';
+  }
+
+  /** The error for a full ring (register() returned null). */
+  full(lock: string): TooManyWaitersError {
+    return new TooManyWaitersError(
+      `${lock}: all ${this.#slots} waiter slots are in use (raise maxWaiters)`,
+    );
+  }
+
+  /** Live waiters, oldest first (a racy snapshot, for stats and reports). */
+  waiters(): RingWaiter[] {
+    const cells = this.#cells;
+    const tail = Atomics.load(cells, this.#base + TAIL);
+    const waiting: RingWaiter[] = [];
+    for (
+      let ticket = Atomics.load(cells, this.#base + HEAD);
+      ticket !== tail;
+      ticket = (ticket + 1) | 0
+    ) {
+      if (Atomics.load(cells, this.#slot(ticket)) !== slotValue(ticket, IDLE)) continue;
+      const index = ticket & this.#mask;
+      const at = this.#base + SLOTS;
+      waiting.push({
+        thread: Atomics.load(cells, at + this.#slots + index),
+        since: Atomics.load(cells, at + 2 * this.#slots + index),
+        mode: Atomics.load(cells, at + 3 * this.#slots + index),
+      });
+      if (waiting.length > this.#slots) break;
+    }
+    return waiting;
+  }
+
+  #slot(ticket: number): number {
+    return this.#base + SLOTS + (ticket & this.#mask);
+  }
+
+  #abandon(ticket: number): boolean {
+    const idle = slotValue(ticket, IDLE);
+    return (
+      Atomics.compareExchange(
+        this.#cells,
+        this.#slot(ticket),
+        idle,
+        slotValue(ticket, ABANDONED),
+      ) === idle
+    );
+  }
+}

@@ -1,0 +1,124 @@
+import { setImmediate as turn } from 'node:timers/promises';
+import { Condition, Mutex, RLock } from '../src/index';
+
+describe('Condition', () => {
+  it('hands items from producers to consumers without losing a wake-up', async () => {
+    const cond = new Condition({ name: 'queue' });
+    const queue: number[] = [];
+    const consumed: number[] = [];
+    const consumer = async (): Promise<void> => {
+      for (let i = 0; i < 5; i++) {
+        using token = await cond.acquire();
+        await cond.waitFor(token, () => queue.length > 0);
+        consumed.push(queue.shift() as number);
+      }
+    };
+    const producer = async (): Promise<void> => {
+      for (let i = 0; i < 10; i++) {
+        await turn();
+        using _token = await cond.acquire();
+        queue.push(i);
+        cond.notify();
+      }
+    };
+    await Promise.all([consumer(), consumer(), producer()]);
+    expect(consumed.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('negative control: a notify before anyone waits is lost, which is why waitFor checks first', async () => {
+    const cond = new Condition();
+    let ready = false;
+    {
+      using _token = await cond.acquire();
+      ready = true;
+      expect(cond.notify()).toBe(0); // nobody waits yet: this wake-up goes nowhere
+    }
+    using token = await cond.acquire();
+    await expect(cond.wait(token, { timeout: 10 })).rejects.toMatchObject({
+      code: 'ERR_LOCK_TIMEOUT',
+    });
+    await expect(cond.waitFor(token, () => ready, { timeout: 10 })).resolves.toBe(true);
+  });
+
+  it('notify(n) wakes the n oldest waiters', async () => {
+    const cond = new Condition();
+    const woken: number[] = [];
+    const waiters = [1, 2, 3].map(async (id) => {
+      using token = await cond.acquire();
+      await cond.wait(token);
+      woken.push(id);
+    });
+    await turn();
+    expect(cond.stats.waiters).toBe(3);
+    {
+      using _token = await cond.acquire();
+      expect(cond.notify(2)).toBe(2);
+    }
+    await Promise.all(waiters.slice(0, 2));
+    expect(woken).toEqual([1, 2]);
+    {
+      using _token = await cond.acquire();
+      expect(cond.notifyAll()).toBe(1);
+    }
+    await waiters[2];
+    expect(woken).toEqual([1, 2, 3]);
+  });
+
+  it('holds the lock again when a wait times out, and the token releases it', async () => {
+    const cond = new Condition();
+    const token = await cond.acquire();
+    await expect(cond.wait(token, { timeout: 5 })).rejects.toMatchObject({
+      code: 'ERR_LOCK_TIMEOUT',
+    });
+    expect(cond.lock.locked).toBe(true);
+    expect(token.locked).toBe(true);
+    expect(token.unlock()).toBe(true);
+    expect(cond.lock.locked).toBe(false);
+  });
+
+  it('gives the lock up while waiting', async () => {
+    const cond = new Condition();
+    const token = await cond.acquire();
+    const waiting = cond.wait(token);
+    expect(cond.lock.locked).toBe(false);
+    expect(token.locked).toBe(false);
+    expect(token.unlock()).toBe(false); // lent away: cannot be released twice
+    {
+      using _other = await cond.acquire();
+      cond.notify();
+    }
+    await waiting;
+    expect(token.locked).toBe(true);
+    token.unlock();
+  });
+
+  it('refuses notify() without the lock and wait() without a held token of its lock', async () => {
+    const cond = new Condition();
+    expect(() => cond.notify()).toThrow(expect.objectContaining({ code: 'ERR_NOT_OWNER' }));
+    const foreign = await new Mutex().acquire();
+    await expect(cond.wait(foreign)).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' });
+    const released = await cond.acquire();
+    released.unlock();
+    await expect(cond.wait(released)).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' });
+  });
+
+  it('works over an RLock held at depth 2, restoring the depth after the wait', async () => {
+    const rlock = new RLock();
+    const cond = new Condition({ lock: rlock });
+    let ready = false;
+    const waiter = rlock.withLock(async () => {
+      using token = await cond.acquire();
+      expect(rlock.depth).toBe(2);
+      await cond.waitFor(token, () => ready);
+      return rlock.depth;
+    });
+    await turn();
+    expect(rlock.locked).toBe(false);
+    await rlock.withLock(() => {
+      ready = true;
+      cond.notify();
+    });
+    await expect(waiter).resolves.toBe(2);
+    expect(rlock.locked).toBe(false);
+  });
+});

@@ -1,0 +1,114 @@
+import { setImmediate as turn } from 'node:timers/promises';
+import { DeadlockError, LockOwner, Mutex, RLock } from '../src/index';
+
+describe('deadlock detection (in-loop wait-for graph)', () => {
+  it('refuses the wait that closes an A→B / B→A cycle, naming both locks, instead of hanging', async () => {
+    const a = new Mutex({ name: 'A' });
+    const b = new Mutex({ name: 'B' });
+    const results = await Promise.allSettled([
+      a.withLock(async () => {
+        await turn();
+        return b.withLock(() => 'first done');
+      }),
+      b.withLock(async () => {
+        await turn();
+        return a.withLock(() => 'second done');
+      }),
+    ]);
+    const refused = results.filter((r) => r.status === 'rejected');
+    const finished = results.filter((r) => r.status === 'fulfilled');
+    expect(refused).toHaveLength(1);
+    expect(finished).toHaveLength(1);
+    const error = (refused[0] as PromiseRejectedResult).reason as DeadlockError;
+    expect(error.code).toBe('ERR_DEADLOCK');
+    expect([...error.locks].sort()).toEqual(['A', 'B']);
+    expect(error.cycle).toHaveLength(2);
+    expect(a.locked || b.locked).toBe(false);
+  });
+
+  it('names the owners of the cycle when they are named', async () => {
+    const a = new Mutex({ name: 'A' });
+    const b = new Mutex({ name: 'B' });
+    const t1 = new LockOwner('t1');
+    const t2 = new LockOwner('t2');
+    const heldA = await a.acquire({ owner: t1 });
+    const heldB = await b.acquire({ owner: t2 });
+    const t1WaitsForB = b.acquire({ owner: t1 });
+    await expect(a.acquire({ owner: t2 })).rejects.toMatchObject({
+      code: 'ERR_DEADLOCK',
+      cycle: [
+        { owner: 't2', lock: 'A', heldBy: 't1' },
+        { owner: 't1', lock: 'B', heldBy: 't2' },
+      ],
+    });
+    heldB.unlock();
+    (await t1WaitsForB).unlock();
+    heldA.unlock();
+  });
+
+  it('finds longer cycles (A→B→C→A)', async () => {
+    const [a, b, c] = ['A', 'B', 'C'].map((name) => new Mutex({ name })) as [Mutex, Mutex, Mutex];
+    const [t1, t2, t3] = ['t1', 't2', 't3'].map((name) => new LockOwner(name));
+    const held = [
+      await a.acquire({ owner: t1 }),
+      await b.acquire({ owner: t2 }),
+      await c.acquire({ owner: t3 }),
+    ];
+    const waits = [b.acquire({ owner: t1 }), c.acquire({ owner: t2 })];
+    await expect(a.acquire({ owner: t3 })).rejects.toMatchObject({
+      code: 'ERR_DEADLOCK',
+    });
+    for (const token of held.reverse()) token.unlock();
+    for (const token of await Promise.all(waits)) token.unlock();
+  });
+
+  it('refuses a mutex its owner already holds (self-deadlock), but lets an RLock re-enter', async () => {
+    const mutex = new Mutex({ name: 'M' });
+    const rlock = new RLock({ name: 'R' });
+    await new LockOwner('t').run(async () => {
+      using _held = await mutex.acquire();
+      await expect(mutex.acquire()).rejects.toMatchObject({
+        code: 'ERR_DEADLOCK',
+        cycle: [{ owner: 't', lock: 'M', heldBy: 't' }],
+      });
+      using _outer = await rlock.acquire();
+      using _inner = await rlock.acquire();
+      expect(rlock.depth).toBe(2);
+    });
+  });
+
+  it('does not report a chain without a cycle', async () => {
+    const a = new Mutex({ name: 'A' });
+    const b = new Mutex({ name: 'B' });
+    const order: string[] = [];
+    await Promise.all([
+      a.withLock(async () => {
+        await turn();
+        await b.withLock(() => order.push('t1 has A and B'));
+      }),
+      b.withLock(async () => {
+        await turn();
+        order.push('t2 done with B');
+      }),
+    ]);
+    expect(order).toEqual(['t2 done with B', 't1 has A and B']);
+  });
+
+  it('negative control: with anonymous acquisitions the same cycle is invisible and both waits hang (until their timeouts)', async () => {
+    const a = new Mutex({ name: 'A' });
+    const b = new Mutex({ name: 'B' });
+    const heldA = await a.acquire();
+    const heldB = await b.acquire();
+    const results = await Promise.allSettled([
+      b.acquire({ timeout: 20 }),
+      a.acquire({ timeout: 20 }),
+    ]);
+    expect(
+      results.map((r) =>
+        r.status === 'rejected' ? (r.reason as { code: string }).code : 'granted',
+      ),
+    ).toEqual(['ERR_LOCK_TIMEOUT', 'ERR_LOCK_TIMEOUT']);
+    heldA.unlock();
+    heldB.unlock();
+  });
+});

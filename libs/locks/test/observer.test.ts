@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  Event,
+  Mutex,
+  observeLocks,
+  Semaphore,
+  SharedMutex,
+  type LockObserver,
+  type ObservedLock,
+} from '../src/index';
+
+/** What a telemetry adapter would do with the hook: one histogram per (kind of time, lock). */
+function recorder(): LockObserver & { events: [string, string, number][] } {
+  const events: [string, string, number][] = [];
+  return {
+    events,
+    onAcquire: (lock: ObservedLock, waitMs: number) => events.push(['wait', lock.name, waitMs]),
+    onRelease: (lock: ObservedLock, holdMs: number) => events.push(['hold', lock.name, holdMs]),
+    onGiveUp: (lock: ObservedLock, waitMs: number, reason: string) =>
+      events.push([reason, lock.name, waitMs]),
+  };
+}
+
+describe('instrumentation hook', () => {
+  it('reports wait and hold times of a per-lock observer', async () => {
+    const observer = recorder();
+    const mutex = new Mutex({ name: 'counter', observer });
+    const first = await mutex.acquire();
+    const second = mutex.acquire();
+    await sleep(5);
+    first.unlock();
+    (await second).unlock();
+    const kinds = observer.events.map(([kind, name]) => `${kind}:${name}`);
+    expect(kinds).toEqual(['wait:counter', 'hold:counter', 'wait:counter', 'hold:counter']);
+    const [, secondWait] = observer.events.filter(([kind]) => kind === 'wait');
+    expect(secondWait?.[2]).toBeGreaterThan(0);
+    const [firstHold] = observer.events.filter(([kind]) => kind === 'hold');
+    expect(firstHold?.[2]).toBeGreaterThan(0);
+  });
+
+  it('reports every lock to a global observer until it unobserves', async () => {
+    const observer = recorder();
+    const registration = observeLocks(observer);
+    const semaphore = new Semaphore({ name: 'pool' });
+    (await semaphore.acquire()).unlock();
+    await new Event({ name: 'never' }).wait({ timeout: 1 }).catch(() => undefined);
+    registration.unobserve();
+    (await semaphore.acquire()).unlock();
+    expect(observer.events.map(([kind, name]) => `${kind}:${name}`)).toEqual([
+      'wait:pool',
+      'hold:pool',
+      'timeout:never',
+    ]);
+  });
+
+  it('reports shared locks too, in the acquiring thread', async () => {
+    const observer = recorder();
+    const mutex = new SharedMutex({ name: 'shared', observer });
+    (await mutex.acquire()).unlock();
+    expect(observer.events.map(([kind, name]) => `${kind}:${name}`)).toEqual([
+      'wait:shared',
+      'hold:shared',
+    ]);
+  });
+
+  it('keeps the lock working when an observer throws, and warns', async () => {
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const mutex = new Mutex({
+        observer: {
+          onAcquire: () => {
+            throw new Error('telemetry bug');
+          },
+        },
+      });
+      const token = await mutex.acquire();
+      expect(mutex.locked).toBe(true);
+      token.unlock();
+      expect(mutex.locked).toBe(false);
+      expect(emitWarning).toHaveBeenCalledWith(
+        expect.stringContaining('telemetry bug'),
+        expect.objectContaining({ code: 'LOCKS_OBSERVER_FAILED' }),
+      );
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+});

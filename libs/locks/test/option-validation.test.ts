@@ -1,0 +1,67 @@
+import {
+  Barrier,
+  Condition,
+  LockWatchdog,
+  Mutex,
+  RLock,
+  Semaphore,
+  SharedBarrier,
+  SharedMutex,
+  SharedSemaphore,
+  type SharedMutexHandle,
+} from '../src/index';
+
+const invalid = expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' });
+
+describe('option validation', () => {
+  it.each([
+    ['a negative timeout', { timeout: -1 }],
+    ['NaN', { timeout: Number.NaN }],
+    ['a string', { timeout: '5' }],
+    ['a timeout past the timer limit', { timeout: 2 ** 31 }],
+    ['a signal that is not an AbortSignal', { signal: {} }],
+    ['an owner that is not a LockOwner', { owner: 'me' }],
+  ])('rejects acquire() with %s', async (_label, options) => {
+    await expect(new Mutex().acquire(options as never)).rejects.toEqual(invalid);
+  });
+
+  it('says what was expected and what was received', async () => {
+    await expect(new Mutex().acquire({ timeout: -1 })).rejects.toThrow(
+      'Expected `timeout` to be a number of milliseconds from 0 to 2147483647, or Infinity, got `-1` (number)',
+    );
+  });
+
+  it.each([
+    ['Mutex name', () => new Mutex({ name: '' })],
+    ['Semaphore permits', () => new Semaphore({ permits: -1 })],
+    ['Semaphore permits', () => new Semaphore({ permits: 1.5 })],
+    ['release count', () => new Semaphore().release(0)],
+    ['Barrier parties', () => new Barrier({ parties: 0 })],
+    ['Barrier action', () => new Barrier({ parties: 1, action: 'go' as never })],
+    ['Condition lock', () => new Condition({ lock: {} as never })],
+    ['observer', () => new RLock({ observer: 'log' as never })],
+    ['SharedMutex maxWaiters', () => new SharedMutex({ maxWaiters: 0 })],
+    ['SharedSemaphore bounded', () => new SharedSemaphore({ bounded: 'yes' as never })],
+    ['SharedBarrier parties', () => new SharedBarrier({ parties: 70_000 })],
+    ['watchdog threshold', () => new LockWatchdog({ thresholdMs: -5 })],
+  ])('rejects a bad %s', (_label, build) => {
+    expect(build).toThrow(invalid);
+  });
+
+  it('refuses a handle of another kind, or a foreign or truncated buffer', () => {
+    const mutex = new SharedMutex();
+    expect(() => SharedMutex.from({ ...mutex.handle, kind: 'SharedEvent' } as never)).toThrow(
+      invalid,
+    );
+    expect(() =>
+      SharedMutex.from({
+        ...mutex.handle,
+        buffer: new ArrayBuffer(8),
+      } as unknown as SharedMutexHandle),
+    ).toThrow(invalid);
+    expect(() => SharedMutex.from({ ...mutex.handle, buffer: new SharedArrayBuffer(64) })).toThrow(
+      invalid,
+    );
+    expect(() => SharedMutex.from(null as never)).toThrow(invalid);
+  });
+});

@@ -1,0 +1,89 @@
+import {
+  LockOwner,
+  LockWatchdog,
+  Mutex,
+  SharedEvent,
+  SharedMutex,
+  type StallReport,
+} from '../src/index';
+import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+
+afterEach(terminateAll);
+
+describe('LockWatchdog', () => {
+  it('reports the holder and the waiters of a wait longer than the threshold', async () => {
+    const mutex = new Mutex({ name: 'stuck' });
+    const held = await mutex.acquire({ owner: new LockOwner('holder') });
+    const waiting = mutex.acquire({ owner: new LockOwner('waiter') });
+    const watchdog = new LockWatchdog({ thresholdMs: 20 }).watch(mutex);
+    let reports: StallReport[] = [];
+    await until(() => (reports = watchdog.check()).length > 0, 'a stall report');
+    expect(reports).toMatchObject([
+      { name: 'stuck', kind: 'Mutex', holders: [{ id: 'holder' }], waiters: [{ id: 'waiter' }] },
+    ]);
+    expect(reports[0]?.longestWaitMs).toBeGreaterThanOrEqual(20);
+    held.unlock();
+    (await waiting).unlock();
+    expect(watchdog.check()).toEqual([]);
+  });
+
+  it('negative control: a wait shorter than the threshold is not reported', async () => {
+    const mutex = new Mutex();
+    const held = await mutex.acquire();
+    const waiting = mutex.acquire();
+    expect(new LockWatchdog({ thresholdMs: 60_000 }).watch(mutex).check()).toEqual([]);
+    held.unlock();
+    (await waiting).unlock();
+  });
+
+  it('calls onStall periodically once started, and stops', async () => {
+    const mutex = new Mutex({ name: 'm' });
+    const held = await mutex.acquire();
+    const waiting = mutex.acquire();
+    const stalls: StallReport[] = [];
+    {
+      using _watchdog = new LockWatchdog({
+        thresholdMs: 5,
+        intervalMs: 5,
+        onStall: (report) => stalls.push(report),
+      })
+        .watch(mutex)
+        .start();
+      await until(() => stalls.length >= 2, 'two periodic reports');
+    }
+    const seen = stalls.length;
+    held.unlock();
+    (await waiting).unlock();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stalls.length).toBe(seen); // disposed: no more checks
+  });
+
+  it('sees, from the main thread, a worker holding a shared mutex and another thread waiting', async () => {
+    const mutex = new SharedMutex({ name: 'shared' });
+    const release = new SharedEvent();
+    const holder = startWorker('hold-until-event.js', {
+      mutex: mutex.handle,
+      release: release.handle,
+    });
+    expect(await nextMessage(holder)).toBe('held');
+    const waiter = startWorker('queue-for-mutex.js', {
+      mutex: mutex.handle,
+      log: new SharedArrayBuffer(8),
+      id: 1,
+    });
+    const watchdog = new LockWatchdog({ thresholdMs: 20 }).watch(mutex);
+    let reports: StallReport[] = [];
+    await until(() => (reports = watchdog.check()).length > 0, 'a stall report');
+    expect(reports).toMatchObject([
+      {
+        name: 'shared',
+        kind: 'SharedMutex',
+        holders: [{ id: `thread ${holder.threadId}` }],
+        waiters: [{ id: `thread ${waiter.threadId}` }],
+      },
+    ]);
+    expect(reports[0]?.holders[0]?.heldMs).toBeGreaterThanOrEqual(20);
+    release.set();
+    await nextMessage(waiter);
+  });
+});
