@@ -1,7 +1,7 @@
 import type { Logger } from '@concurrency-lab/service-kit';
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
-import type { Counter, Registry } from 'prom-client';
+import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import { RPC, type ClusterNotice } from './counter-protocol';
 import { aggregateMetrics } from './metrics-relay';
@@ -15,7 +15,7 @@ export interface ClusterPrimaryOptions {
   entry: string;
   logger: Logger;
   /** The primary's own registry (its RSS counts toward the model's). */
-  registry: Registry;
+  registry: Registry<RegistryContentType>;
   /** `lab_worker_restarts_total`, incremented with `kind="process"` per respawn. */
   restarts: Counter<'kind'>;
   shutdownTimeoutMs: number;

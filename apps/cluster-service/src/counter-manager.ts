@@ -1,3 +1,4 @@
+import { Mutex } from '@concurrency-lab/locks';
 import { RPC, type IncrementParams } from './counter-protocol';
 import type { RpcEndpoint } from './rpc-endpoint';
 
@@ -9,6 +10,7 @@ import type { RpcEndpoint } from './rpc-endpoint';
  */
 export class CounterManager {
   #value = 0;
+  readonly #requests = new Mutex({ name: 'counter' });
   readonly #workers: () => RpcEndpoint[];
   readonly #shareTimeoutMs: number;
 
@@ -34,7 +36,18 @@ export class CounterManager {
   }
 
   /** Splits `times` over every live worker, which increment concurrently; answers before/after. */
-  async increment({ times, safe }: IncrementParams): Promise<{ expected: number; actual: number }> {
+  /**
+   * One increment request at a time across the whole cluster: each request's before/after then
+   * describes that request alone (the races it shows are its own processes', not a neighbour's).
+   */
+  increment(params: IncrementParams): Promise<{ expected: number; actual: number }> {
+    return this.#requests.withLock(() => this.#increment(params));
+  }
+
+  async #increment({
+    times,
+    safe,
+  }: IncrementParams): Promise<{ expected: number; actual: number }> {
     const before = this.#value;
     const workers = this.#workers();
     if (workers.length === 0) {

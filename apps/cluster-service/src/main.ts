@@ -4,13 +4,15 @@
  */
 import { tracing } from './tracing'; // first: see tracing.ts
 import {
+  createLockHistograms,
+  observeLockMetrics,
   createLogger,
   loadConfig,
   MODEL_PORTS,
   type ServiceConfig,
 } from '@concurrency-lab/service-kit';
 import { join } from 'node:path';
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
 import { ClusterPrimary } from './cluster-primary';
 import { respawnFromEnv } from './primary-config';
 
@@ -25,7 +27,7 @@ try {
 }
 
 const logger = createLogger('cluster', config.logLevel).child({ role: 'primary' });
-const registry = new Registry();
+const registry = new Registry<RegistryContentType>();
 registry.setDefaultLabels({ model: 'cluster' });
 collectDefaultMetrics({ register: registry });
 const restarts = new Counter({
@@ -35,6 +37,8 @@ const restarts = new Counter({
   registers: [registry],
 });
 restarts.inc({ kind: 'process' }, 0);
+// The primary's own locks (the counter's request lock) count toward the model's lab_lock_*.
+observeLockMetrics(createLockHistograms(registry));
 
 const primary = new ClusterPrimary({
   workers: config.workers,

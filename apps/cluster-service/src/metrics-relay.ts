@@ -1,4 +1,4 @@
-import { AggregatorRegistry, type Registry } from 'prom-client';
+import { AggregatorRegistry, type Registry, type RegistryContentType } from 'prom-client';
 
 type MetricsJson = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 import { RPC } from './counter-protocol';
@@ -14,7 +14,7 @@ export const COLLECT_TIMEOUT_MS = 1000;
  * timeout and its own series, never the scrape itself.
  */
 export async function aggregateMetrics(
-  own: Registry,
+  own: Registry<RegistryContentType>,
   workers: RpcEndpoint[],
   onMissing: (error: unknown) => void,
 ): Promise<{ contentType: string; body: string }> {

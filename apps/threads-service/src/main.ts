@@ -4,6 +4,7 @@
  */
 import { tracing } from './tracing'; // first: see tracing.ts
 import { MODEL_PORTS, runService } from '@concurrency-lab/service-kit';
+import { SharedMutex } from '@concurrency-lab/locks';
 import { join } from 'node:path';
 import { PoolCounter } from './pool-counter';
 import { registerPoolMetrics } from './pool-metrics';
@@ -16,6 +17,8 @@ void runService({
   tracing,
   createRuntime: (config, _logger, metrics) => {
     const cell = new SharedCounterCell();
+    // Pool threads take it with acquireSync (Atomics.wait); the main thread never blocks on it.
+    const counterLock = new SharedMutex({ name: 'counter' });
     const pool = registerPoolMetrics(
       metrics.registry,
       (hooks) =>
@@ -23,10 +26,16 @@ void runService({
           filename: join(__dirname, 'pool-worker.js'),
           workers: config.workers,
           maxQueue: config.maxQueue,
-          workerData: { counter: cell.buffer },
+          workerData: { counter: cell.buffer, counterLock: counterLock.handle },
           ...hooks,
         }),
     );
-    return { runner: pool, counter: new PoolCounter(cell, pool), workers: config.workers };
+    const counter = new PoolCounter(cell, pool, ({ waitMs, holdMs }) => {
+      for (const ms of waitMs)
+        metrics.lockWaitSeconds.observe({ lock: counterLock.name }, ms / 1000);
+      for (const ms of holdMs)
+        metrics.lockHoldSeconds.observe({ lock: counterLock.name }, ms / 1000);
+    });
+    return { runner: pool, counter, workers: config.workers };
   },
 });

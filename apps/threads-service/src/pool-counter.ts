@@ -1,6 +1,6 @@
 import type { CounterStore, IncrementResult } from '@concurrency-lab/service-kit';
 import { performance } from 'node:perf_hooks';
-import { SharedCounterCell } from './shared-counter';
+import { SharedCounterCell, type LockTimes } from './shared-counter';
 import type { ThreadPoolRunner } from './thread-pool-runner';
 
 /**
@@ -11,9 +11,17 @@ export class PoolCounter implements CounterStore {
   readonly #cell: SharedCounterCell;
   readonly #runner: ThreadPoolRunner;
 
-  constructor(cell: SharedCounterCell, runner: ThreadPoolRunner) {
+  readonly #onLockTimes: ((times: LockTimes) => void) | undefined;
+
+  /** @param onLockTimes receives the pool threads' waits for and holds of the counter lock */
+  constructor(
+    cell: SharedCounterCell,
+    runner: ThreadPoolRunner,
+    onLockTimes?: (times: LockTimes) => void,
+  ) {
     this.#cell = cell;
     this.#runner = runner;
+    this.#onLockTimes = onLockTimes;
   }
 
   async increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
@@ -25,7 +33,7 @@ export class PoolCounter implements CounterStore {
       { length: parties },
       (_, i) => Math.floor(times / parties) + (i < times % parties ? 1 : 0),
     );
-    await Promise.all(
+    const responses = await Promise.all(
       shares.map((share) =>
         this.#runner.request(
           { op: 'increment', times: share, safe, start, parties, submittedAt },
@@ -33,6 +41,10 @@ export class PoolCounter implements CounterStore {
         ),
       ),
     );
+    for (const response of responses) {
+      const lockTimes = (response.result as { lockTimes?: LockTimes } | null)?.lockTimes;
+      if (lockTimes) this.#onLockTimes?.(lockTimes);
+    }
     return { expected: before + times, actual: this.#cell.read() };
   }
 

@@ -3,6 +3,7 @@
  * contract's CPU tasks and the shared-counter increments, and answers errors as values — see
  * `PoolResponse`.
  */
+import { SharedMutex, type SharedMutexHandle } from '@concurrency-lab/locks';
 import { runCpuTask } from '@concurrency-lab/workloads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +11,10 @@ import { threadId, workerData } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
 import { awaitStartLine, incrementCell } from './shared-counter';
 
-const counter = (workerData as { counter: SharedArrayBuffer }).counter;
+const data = workerData as { counter: SharedArrayBuffer; counterLock?: SharedMutexHandle };
+const counter = data.counter;
+/** The counter's lock, rebuilt in this thread from the handle the main thread created. */
+const counterLock = data.counterLock ? SharedMutex.from(data.counterLock) : undefined;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -23,10 +27,15 @@ export default function handle(request: PoolRequest): PoolResponse | ReturnType<
   try {
     if (request.op === 'increment') {
       awaitStartLine(request.start, request.parties);
-      const retries = incrementCell(counter, request.times, request.safe);
+      const { retries, lockTimes } = incrementCell(
+        counter,
+        request.times,
+        request.safe,
+        counterLock,
+      );
       return {
         ok: true,
-        result: { retries },
+        result: { retries, lockTimes },
         threadId,
         startedAt,
         workMs: now() - startedAt,

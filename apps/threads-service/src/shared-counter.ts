@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+
 /**
  * The threads model's shared counter: one Int32 in a SharedArrayBuffer that every pool thread
  * maps. The main thread only reads and resets it (Atomics, never blocking); the pool threads
@@ -41,18 +43,57 @@ function derive(seen: number): number {
   return seen + 1;
 }
 
+/** Lock wait and hold times of one share, reported back so the main thread can record them. */
+export interface LockTimes {
+  waitMs: number[];
+  holdMs: number[];
+}
+
+/** Increments under one acquisition of the lock: short enough to stay fair, long enough to be cheap. */
+export const LOCKED_BATCH = 1000;
+
+/** What one share's `acquireSync` needs: the locks lib's SharedMutex (or anything shaped like it). */
+export interface SyncLock {
+  acquireSync(): { unlock(): boolean };
+}
+
 /**
  * Runs in a pool thread; increments the shared cell `times` times.
  * - Unsafe: read, derive, write — nothing holds the three together, so two threads overwrite
  *   each other's increments: the lost update the demo shows.
- * - Safe: the same read and derive, then `Atomics.compareExchange` writes only if the cell still
- *   holds what was read, else retries — optimistic, lock-free and exact.
+ * - Safe with a lock (the service): the same read, derive, write, in batches under the locks
+ *   lib's `SharedMutex` — mutual exclusion across threads, FIFO, its waits reported.
+ * - Safe without a lock: `Atomics.compareExchange` writes only if the cell still holds what was
+ *   read, else retries — optimistic and lock-free.
  * The reads and writes use `Atomics.load`/`Atomics.store` so the JIT cannot fold the loop into
  * one final store; the *sequence* is exactly as unsynchronized as `cell[0] = f(cell[0])`.
  */
-export function incrementCell(buffer: SharedArrayBuffer, times: number, safe: boolean): number {
+export function incrementCell(
+  buffer: SharedArrayBuffer,
+  times: number,
+  safe: boolean,
+  lock?: SyncLock,
+): { retries: number; lockTimes: LockTimes } {
   const cell = new Int32Array(buffer);
+  const lockTimes: LockTimes = { waitMs: [], holdMs: [] };
   let retries = 0;
+  if (safe && lock) {
+    for (let done = 0; done < times; done += LOCKED_BATCH) {
+      const asked = performance.now();
+      const token = lock.acquireSync();
+      const granted = performance.now();
+      try {
+        for (let i = done; i < Math.min(times, done + LOCKED_BATCH); i++) {
+          Atomics.store(cell, 0, derive(Atomics.load(cell, 0)));
+        }
+      } finally {
+        token.unlock();
+      }
+      lockTimes.waitMs.push(granted - asked);
+      lockTimes.holdMs.push(performance.now() - granted);
+    }
+    return { retries, lockTimes };
+  }
   for (let i = 0; i < times; i++) {
     if (safe) {
       for (;;) {
@@ -65,7 +106,7 @@ export function incrementCell(buffer: SharedArrayBuffer, times: number, safe: bo
       Atomics.store(cell, 0, derive(seen));
     }
   }
-  return retries + (sink & 0);
+  return { retries: retries + (sink & 0), lockTimes };
 }
 
 /**

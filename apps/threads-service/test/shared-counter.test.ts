@@ -1,6 +1,8 @@
 import { PoolCounter } from '../src/pool-counter';
 import { awaitStartLine, incrementCell, SharedCounterCell } from '../src/shared-counter';
-import { createPool, never } from './pool-helpers';
+import { SharedMutex } from '@concurrency-lab/locks';
+import { ThreadPoolRunner } from '../src/thread-pool-runner';
+import { createPool, FAULT_WORKER, never } from './pool-helpers';
 
 describe('the threads model shared counter', () => {
   it('is exact with safe=true across two threads (compare-and-swap)', async () => {
@@ -12,6 +14,31 @@ describe('the threads model shared counter', () => {
         actual: 1_000_000,
       });
       expect(await counter.read()).toBe(1_000_000);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("is exact with safe=true under the SharedMutex, and reports the threads' lock waits", async () => {
+    const lock = new SharedMutex({ name: 'counter' });
+    const cell = new SharedCounterCell();
+    const pool = new ThreadPoolRunner({
+      filename: FAULT_WORKER,
+      workers: 2,
+      maxQueue: 16,
+      workerData: { counter: cell.buffer, counterLock: lock.handle },
+    });
+    try {
+      const waits: number[] = [];
+      const counter = new PoolCounter(cell, pool, ({ waitMs }) => waits.push(...waitMs));
+      await expect(counter.increment(1_000_000, true, never())).resolves.toEqual({
+        expected: 1_000_000,
+        actual: 1_000_000,
+      });
+      // 1000 increments per acquisition: 1000 acquisitions over the two threads, all released.
+      expect(waits).toHaveLength(1000);
+      expect(waits.every((ms) => ms >= 0)).toBe(true);
+      expect(lock.locked).toBe(false);
     } finally {
       await pool.close();
     }

@@ -1,5 +1,5 @@
 import type { CounterStore, IncrementResult } from './counter-store';
-import { FifoMutex } from './fifo-mutex';
+import { Mutex } from '@concurrency-lab/locks';
 
 /** Concurrent async tasks an increment request is spread over (one thread, many tasks). */
 const LANES = 8;
@@ -13,7 +13,8 @@ const YIELD_EVERY = 4096;
  */
 export class InLoopCounter implements CounterStore {
   #value = 0;
-  readonly #mutex = new FifoMutex();
+  /** Named for `lab_lock_*{lock="counter"}`; FIFO, so no lane starves. */
+  readonly #mutex = new Mutex({ name: 'counter' });
   #turn: Promise<void> | undefined;
 
   async increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
@@ -34,11 +35,11 @@ export class InLoopCounter implements CounterStore {
         signal.throwIfAborted();
       }
       if (safe) {
-        await this.#mutex.acquire();
+        const token = await this.#mutex.acquire();
         try {
           await this.#step();
         } finally {
-          this.#mutex.release();
+          token.unlock();
         }
       } else {
         await this.#step();

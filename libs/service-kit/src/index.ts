@@ -27,3 +27,4 @@ export { SLEEP_PARAMS, SCRAPE_PARAMS, MIXED_PARAMS } from './routes/io-routes';
 export { INCREMENT_PARAMS } from './routes/counter-routes';
 export * from './spawn-service';
 export * from './workspace-root';
+export * from './lock-metrics';

@@ -1,4 +1,9 @@
 import { extractTitle } from '@concurrency-lab/workloads';
+import { QueueFullError, type WorkQueue } from '@concurrency-lab/queues';
+import { trace } from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
+import { ProblemError } from './errors';
+import { WAIT_EVENT_THRESHOLD_MS } from './lock-metrics';
 import { mapBounded } from './map-bounded';
 
 export type ScrapedPage =
@@ -11,44 +16,77 @@ export interface ScrapeOptions {
   concurrency?: number;
   /** Per-page timeout. @default 5000 */
   pageTimeoutMs?: number;
+  /**
+   * The process-wide fetch queue: every page of every scrape request passes through it, so the
+   * whole process has a bounded number of upstream sockets and a bounded backlog.
+   */
+  queue?: WorkQueue;
   signal: AbortSignal;
 }
 
 /**
- * The guide's web scraper: fetch `pages` pages concurrently (bounded, so one request cannot open
- * unbounded sockets) and extract each `<title>`. A failing page yields a per-page error rather
- * than failing the request; the caller decides what "every page failed" means.
+ * The guide's web scraper: fetch `pages` pages concurrently (bounded per request, and
+ * process-wide through `queue`) and extract each `<title>`. A failing page yields a per-page
+ * error rather than failing the request; the caller decides what "every page failed" means.
+ * A full queue fails the request with 503 `ERR_OVERLOADED` — the backlog is the bound.
  */
 export async function scrapePages(options: ScrapeOptions): Promise<ScrapedPage[]> {
-  const { upstreamUrl, pages, signal } = options;
+  const { upstreamUrl, pages, signal, queue } = options;
   const urls = Array.from({ length: pages }, (_, i) => `${upstreamUrl}/page/${i + 1}`);
+  const fetchPage = async (url: string, pageSignal: AbortSignal): Promise<ScrapedPage> => {
+    try {
+      const response = await fetch(url, {
+        signal: AbortSignal.any([pageSignal, AbortSignal.timeout(options.pageTimeoutMs ?? 5000)]),
+      });
+      const body = await response.text();
+      if (!response.ok) {
+        return {
+          url,
+          error: { code: 'ERR_UPSTREAM_STATUS', detail: `upstream answered ${response.status}` },
+        };
+      }
+      return { url, title: extractTitle(body) };
+    } catch (error) {
+      // The request itself was cancelled: stop, do not report it as an upstream failure.
+      if (signal.aborted) throw signal.reason;
+      const e = error as Error & { cause?: { code?: string } };
+      return {
+        url,
+        error: {
+          code: e.name === 'TimeoutError' ? 'ERR_UPSTREAM_TIMEOUT' : 'ERR_UPSTREAM_UNREACHABLE',
+          detail: e.cause?.code ?? e.message,
+        },
+      };
+    }
+  };
   return mapBounded(
     urls,
     options.concurrency ?? 8,
     async (url): Promise<ScrapedPage> => {
+      if (!queue) return fetchPage(url, signal);
+      const submitted = performance.now();
+      const span = trace.getActiveSpan();
       try {
-        const response = await fetch(url, {
-          signal: AbortSignal.any([signal, AbortSignal.timeout(options.pageTimeoutMs ?? 5000)]),
-        });
-        const body = await response.text();
-        if (!response.ok) {
-          return {
-            url,
-            error: { code: 'ERR_UPSTREAM_STATUS', detail: `upstream answered ${response.status}` },
-          };
-        }
-        return { url, title: extractTitle(body) };
-      } catch (error) {
-        // The request itself was cancelled: stop, do not report it as an upstream failure.
-        if (signal.aborted) throw signal.reason;
-        const e = error as Error & { cause?: { code?: string } };
-        return {
-          url,
-          error: {
-            code: e.name === 'TimeoutError' ? 'ERR_UPSTREAM_TIMEOUT' : 'ERR_UPSTREAM_UNREACHABLE',
-            detail: e.cause?.code ?? e.message,
+        return await queue.run(
+          (job) => {
+            // Measured here, in the caller's terms: a long wait belongs on the request's span.
+            const waitMs = performance.now() - submitted;
+            if (waitMs >= WAIT_EVENT_THRESHOLD_MS) {
+              span?.addEvent('queue.wait', { 'queue.name': queue.name, 'queue.wait_ms': waitMs });
+            }
+            return fetchPage(url, job.signal);
           },
-        };
+          { signal },
+        );
+      } catch (error) {
+        if (error instanceof QueueFullError) {
+          throw new ProblemError(
+            'ERR_OVERLOADED',
+            `The upstream fetch queue is full (${queue.maxQueue} fetches waiting)`,
+            { retryAfterSeconds: 1, shedReason: 'upstream_queue_full' },
+          );
+        }
+        throw error;
       }
     },
     signal,

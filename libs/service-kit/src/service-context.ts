@@ -2,6 +2,7 @@ import type { ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './service-metrics';
+import type { WorkQueue } from '@concurrency-lab/queues';
 import type { WorkRunner } from './work-runner';
 
 /** Lifecycle flags that probes and the admission gate read. */
@@ -36,6 +37,11 @@ export interface ServiceContext {
   state: ServiceState;
   /** What `/info` reports as `workers` (threads or processes). */
   workers: number;
+  /**
+   * Every upstream fetch of `/io/scrape`, process-wide: at most `upstreamConcurrency` sockets
+   * open and `maxQueue` fetches waiting; beyond that a scrape is refused with 503.
+   */
+  fetchQueue: WorkQueue;
 }
 
 /** Contract limits, reported by `/info`. */
@@ -43,5 +49,7 @@ export const LIMITS = {
   maxBodyBytes: 8 * 1024 * 1024,
   maxImageSide: 4096,
   scrapeConcurrency: 8,
+  /** Upstream fetches in flight per process (all scrape requests together). */
+  upstreamConcurrency: 32,
   scrapePageTimeoutMs: 5000,
 } as const;

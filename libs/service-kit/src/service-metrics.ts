@@ -19,7 +19,16 @@ export interface ServiceMetrics {
   readonly requestDuration: Histogram<'method' | 'route' | 'status_code'>;
   readonly activeRequests: Gauge;
   readonly shedTotal: Counter<'reason'>;
+  /** `lab_queue_size{queue}`, `lab_queue_wait_seconds{queue}`: fed by the queues lib's observer. */
+  readonly queueSize: Gauge<'queue'>;
+  readonly queueWaitSeconds: Histogram<'queue'>;
+  /** `lab_lock_wait_seconds{lock}`, `lab_lock_hold_seconds{lock}`: fed by the locks lib's observer. */
+  readonly lockWaitSeconds: Histogram<'lock'>;
+  readonly lockHoldSeconds: Histogram<'lock'>;
 }
+
+/** From a microsecond to seconds: uncontended locks and queues are fast, stuck ones are not. */
+const WAIT_BUCKETS = [1e-6, 1e-5, 1e-4, 0.001, 0.005, 0.025, 0.1, 0.5, 1, 5, 30];
 
 /** Latency buckets from 1 ms to 30 s: fib(40) on a blocked loop and 10 s sleeps must fit. */
 const LATENCY_BUCKETS = [
@@ -66,7 +75,30 @@ export function createServiceMetrics(model: string): ServiceMetrics {
       last = now;
     },
   });
-  return { registry, requestDuration, activeRequests, shedTotal };
+  const queueSize = new Gauge({
+    name: 'lab_queue_size',
+    help: 'Items waiting in a bounded queue, by queue.',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+  });
+  const queueWaitSeconds = new Histogram({
+    name: 'lab_queue_wait_seconds',
+    help: 'Time an item waited in a queue before a consumer took it, by queue.',
+    labelNames: ['queue'] as const,
+    buckets: WAIT_BUCKETS,
+    registers: [registry],
+  });
+  const { lockWaitSeconds, lockHoldSeconds } = createLockHistograms(registry);
+  return {
+    registry,
+    requestDuration,
+    activeRequests,
+    shedTotal,
+    queueSize,
+    queueWaitSeconds,
+    lockWaitSeconds,
+    lockHoldSeconds,
+  };
 }
 
 let scrapes: Promise<unknown> = Promise.resolve();
@@ -93,4 +125,27 @@ export function metricsText(
   });
   scrapes = next.catch(() => undefined);
   return next;
+}
+
+/** `lab_lock_wait_seconds{lock}` and `lab_lock_hold_seconds{lock}` on `registry`. */
+export function createLockHistograms(registry: Registry<RegistryContentType>): {
+  lockWaitSeconds: Histogram<'lock'>;
+  lockHoldSeconds: Histogram<'lock'>;
+} {
+  return {
+    lockWaitSeconds: new Histogram({
+      name: 'lab_lock_wait_seconds',
+      help: 'Time spent waiting to acquire a lock, by lock.',
+      labelNames: ['lock'] as const,
+      buckets: WAIT_BUCKETS,
+      registers: [registry],
+    }),
+    lockHoldSeconds: new Histogram({
+      name: 'lab_lock_hold_seconds',
+      help: 'Time a lock was held, by lock.',
+      labelNames: ['lock'] as const,
+      buckets: WAIT_BUCKETS,
+      registers: [registry],
+    }),
+  };
 }

@@ -6,7 +6,14 @@ import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
 import { createLogger, type Logger } from './logger';
-import type { MetricsProvider, ServiceContext, ServiceState } from './service-context';
+import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
+import { observeLockMetrics } from './lock-metrics';
+import {
+  LIMITS,
+  type MetricsProvider,
+  type ServiceContext,
+  type ServiceState,
+} from './service-context';
 import { createServiceMetrics, metricsText, type ServiceMetrics } from './service-metrics';
 import type { WorkRunner } from './work-runner';
 
@@ -57,6 +64,18 @@ export function createService(options: ServiceOptions): Service {
     inFlightWork: 0,
     refuseNewWorkAt: Number.POSITIVE_INFINITY,
   };
+  const fetchQueue = new WorkQueue({
+    name: 'upstream-fetch',
+    concurrency: LIMITS.upstreamConcurrency,
+    maxQueue: config.maxQueue,
+    observer: queueMetricsObserver({
+      size: metrics.queueSize,
+      waitSeconds: metrics.queueWaitSeconds,
+    }),
+  });
+  const lockObservation = observeLockMetrics(metrics);
+  // Present from the start, so dashboards show an empty queue rather than no data.
+  metrics.queueSize.set({ queue: fetchQueue.name }, 0);
   const ctx: ServiceContext = {
     model,
     config,
@@ -67,6 +86,7 @@ export function createService(options: ServiceOptions): Service {
     logger,
     state,
     workers: runtime.workers ?? runtime.runner.workers,
+    fetchQueue,
   };
   const app = createApp(ctx);
   const server = createServer({ requestTimeout: config.requestTimeoutMs + 5000 }, app);
@@ -106,6 +126,8 @@ export function createService(options: ServiceOptions): Service {
       server.closeAllConnections();
       await closed;
     }
+    await fetchQueue.shutdown({ immediate: true });
+    lockObservation.unobserve();
     await runtime.runner.close();
     await runtime.close?.();
     return outcome;

@@ -42,7 +42,8 @@ export async function driveLoad(baseUrl: string, burst: number): Promise<StatusC
 }
 
 /**
- * A light steady load (CPU and I/O, one request at a time per model) so that rate() and
+ * A light steady load (CPU, I/O, the locked counter and the fetch queue, one request at a time
+ * per model) so that rate() and
  * histogram_quantile() over the last seconds have samples while the dashboards are queried.
  */
 export function startTrickle(baseUrls: readonly string[]): { stop(): Promise<void> } {
@@ -53,6 +54,9 @@ export function startTrickle(baseUrls: readonly string[]): { stop(): Promise<voi
       while (running) {
         await send(`${baseUrl}/cpu/fib?n=15`, 'GET', counts);
         await send(`${baseUrl}/io/sleep?ms=2`, 'GET', counts);
+        // the lock and queue panels need fresh waits too
+        await send(`${baseUrl}/counter/increment?times=500&safe=true`, 'POST', counts);
+        await send(`${baseUrl}/io/scrape?pages=2`, 'GET', counts);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       return undefined;

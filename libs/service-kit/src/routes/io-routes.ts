@@ -42,6 +42,7 @@ export function defineIoRoutes(
         upstreamUrl: ctx.config.upstreamUrl,
         pages,
         concurrency: LIMITS.scrapeConcurrency,
+        queue: ctx.fetchQueue,
         pageTimeoutMs: LIMITS.scrapePageTimeoutMs,
         signal,
       }),

@@ -33,6 +33,10 @@ export const COMMON_METRICS = [
   'process_cpu_seconds_total',
   'nodejs_eventloop_lag_p99_seconds',
   'nodejs_heap_size_used_bytes',
+  'lab_queue_size',
+  'lab_queue_wait_seconds',
+  'lab_lock_wait_seconds',
+  'lab_lock_hold_seconds',
 ] as const;
 
 /** A target for an app of this repository, run from its built `dist/main.js`. */
