@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   }
   let driver: LoadDriver;
   try {
-    driver = options.driver === 'k6' ? new K6Driver() : new AutocannonDriver();
+    driver = options.driver === 'k6' ? new K6Driver(root) : new AutocannonDriver();
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;

@@ -58,11 +58,13 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
     for (const { model, handle } of fleet.models) {
       const streams = plan(scenario, handle.url, options);
       progress.step(`${scenario.id} · ${model} · warm-up`);
-      await driver.run({ streams, durationSeconds: options.warmupSeconds });
+      const what = { scenarioId: scenario.id, model, baseUrl: handle.url };
+      await driver.run({ ...what, streams, durationSeconds: options.warmupSeconds });
       progress.step(`${scenario.id} · ${model}`);
       const sampler = new Sampler(handle.url, handle.pid);
       sampler.start();
       const streamResults = await driver.run({
+        ...what,
         streams,
         durationSeconds: options.durationSeconds,
         onSecond: (rps) => {

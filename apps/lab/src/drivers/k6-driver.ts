@@ -1,4 +1,7 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DriverUnavailableError,
   type DriverRun,
@@ -12,26 +15,106 @@ export function k6Available(): boolean {
   return probe.status === 0;
 }
 
+interface K6Metric {
+  values?: Record<string, number>;
+}
+
+/** What load-tests/k6 scripts write through handleSummary: `<SUMMARY_DIR>/<scenario>-<model>.json`. */
+export interface K6RunSummary {
+  scenario: string;
+  model: string;
+  k6: { metrics?: Record<string, K6Metric> };
+}
+
 /**
- * The seam for `--driver k6`: the k6 scripts of load-tests/ read the same scenarios.json and
- * write JSON summaries through `handleSummary`; this driver will run them with the same
- * parameters and map those summaries onto `StreamResult`. Until those scripts exist it says so
- * instead of pretending.
+ * Maps a k6 summary onto the lab's stream results. The scripts define per-stream sub-metrics
+ * (`http_req_duration{scenario:<stream>}`, `http_req_failed{scenario:<stream>}`) for the measured
+ * stream; `http_req_failed`'s passes/fails are its failed/ok counts. Streams without them (a
+ * background stream) get counts only from what k6 reports for them, which may be none.
+ */
+export function streamResultsFromK6(
+  summary: K6RunSummary,
+  run: Pick<DriverRun, 'streams' | 'durationSeconds'>,
+): StreamResult[] {
+  const metrics = summary.k6.metrics ?? {};
+  return run.streams.map((stream): StreamResult => {
+    const duration = metrics[`http_req_duration{scenario:${stream.name}}`]?.values ?? {};
+    const failedRate = metrics[`http_req_failed{scenario:${stream.name}}`]?.values ?? {};
+    // For a rate metric k6 counts `passes` (value true: the request failed) and `fails`.
+    const failed = Math.round(failedRate['passes'] ?? 0);
+    const ok = Math.round(failedRate['fails'] ?? 0);
+    const dropped = stream.measure
+      ? Math.round(metrics['dropped_iterations']?.values?.['count'] ?? 0)
+      : 0;
+    const round = (v: number | undefined) => Math.round((v ?? 0) * 1000) / 1000;
+    return {
+      name: stream.name,
+      measure: stream.measure,
+      durationSeconds: run.durationSeconds,
+      sent: ok + failed,
+      ok,
+      failed,
+      dropped,
+      failures: (failed > 0 ? { failed } : {}) as Record<string, number>,
+      rps: Math.round((ok / run.durationSeconds) * 100) / 100,
+      latencyMs: {
+        p50: round(duration['med']),
+        p90: round(duration['p(90)']),
+        p95: round(duration['p(95)']),
+        p99: round(duration['p(99)']),
+        max: round(duration['max']),
+        mean: round(duration['avg']),
+      },
+    };
+  });
+}
+
+/**
+ * `--driver k6`: runs `load-tests/k6/<scenario>.ts` against the model with the same duration
+ * (the scripts read the rates and connections from the same scenarios.json) and reads the JSON
+ * summary its `handleSummary` writes. k6 must be on PATH (it is not an npm package).
  */
 export class K6Driver implements LoadDriver {
   readonly name = 'k6';
+  readonly #scriptsDir: string;
 
-  constructor() {
+  constructor(root: string) {
     if (!k6Available()) {
       throw new DriverUnavailableError(
         '`--driver k6` needs the k6 binary on PATH; it was not found (use the default autocannon driver)',
       );
     }
+    this.#scriptsDir = join(root, 'load-tests', 'k6');
   }
 
-  async run(_run: DriverRun): Promise<StreamResult[]> {
-    throw new DriverUnavailableError(
-      'the k6 driver needs the k6 scripts of load-tests/, which are not written yet',
-    );
+  async run(run: DriverRun): Promise<StreamResult[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-k6-'));
+    try {
+      const args = [
+        'run',
+        '--quiet',
+        '-e',
+        `BASE_URL=${run.baseUrl}`,
+        '-e',
+        `MODEL=${run.model}`,
+        '-e',
+        `DURATION=${Math.max(1, Math.round(run.durationSeconds))}s`,
+        '-e',
+        `SUMMARY_DIR=${dir}`,
+        join(this.#scriptsDir, `${run.scenarioId}.ts`),
+      ];
+      const code = await new Promise<number | null>((resolve) =>
+        spawn('k6', args, { stdio: ['ignore', 'ignore', 'inherit'] }).once('exit', resolve),
+      );
+      // 99: a threshold failed — a finding about the model, not a broken run.
+      if (code !== 0 && code !== 99)
+        throw new Error(`k6 exited with ${code} on ${run.scenarioId}/${run.model}`);
+      const summary = JSON.parse(
+        readFileSync(join(dir, `${run.scenarioId}-${run.model}.json`), 'utf8'),
+      ) as K6RunSummary;
+      return streamResultsFromK6(summary, run);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }

@@ -41,6 +41,10 @@ export interface StreamResult {
 export interface DriverRun {
   streams: StreamPlan[];
   durationSeconds: number;
+  /** What is being run, for drivers that run whole scenario scripts (k6). */
+  scenarioId: string;
+  model: string;
+  baseUrl: string;
   /** Called about once a second with the measured stream's answers/s in the last second. */
   onSecond?(rps: number): void;
 }

@@ -1,0 +1,69 @@
+import { K6Driver, k6Available, streamResultsFromK6 } from '../src/drivers/k6-driver';
+import type { StreamPlan } from '../src/drivers/load-driver';
+
+const streams: StreamPlan[] = [
+  {
+    name: 'cpu-background',
+    url: 'http://x/cpu/fib?n=32',
+    method: 'GET',
+    connections: 4,
+    rate: undefined,
+    measure: false,
+  },
+  {
+    name: 'io-probe',
+    url: 'http://x/io/sleep?ms=10',
+    method: 'GET',
+    connections: 4,
+    rate: 100,
+    measure: true,
+  },
+];
+
+describe('the k6 driver', () => {
+  it('maps the summary the k6 scripts write onto stream results (a stand-in summary: no k6 here)', () => {
+    const results = streamResultsFromK6(
+      {
+        scenario: 'fairness',
+        model: 'threads',
+        k6: {
+          metrics: {
+            'http_req_duration{scenario:io-probe}': {
+              values: { avg: 12.5, med: 11, 'p(90)': 15, 'p(95)': 18, 'p(99)': 30, max: 41 },
+            },
+            'http_req_failed{scenario:io-probe}': {
+              values: { rate: 0.01, passes: 10, fails: 990 },
+            },
+            dropped_iterations: { values: { count: 7 } },
+          },
+        },
+      },
+      { streams, durationSeconds: 10 },
+    );
+    expect(results[1]).toEqual({
+      name: 'io-probe',
+      measure: true,
+      durationSeconds: 10,
+      sent: 1000,
+      ok: 990,
+      failed: 10,
+      dropped: 7,
+      failures: { failed: 10 },
+      rps: 99,
+      latencyMs: { p50: 11, p90: 15, p95: 18, p99: 30, max: 41, mean: 12.5 },
+    });
+    expect(results[0]).toMatchObject({
+      name: 'cpu-background',
+      measure: false,
+      sent: 0,
+      dropped: 0,
+    });
+  });
+
+  it('refuses to start without a k6 binary, with a stable code', () => {
+    if (k6Available()) return; // a machine with k6 has nothing to refuse
+    expect(() => new K6Driver('/')).toThrow(
+      expect.objectContaining({ code: 'ERR_DRIVER_UNAVAILABLE' }),
+    );
+  });
+});
