@@ -5,8 +5,9 @@
  * compares with what is committed, so the JSON can never drift from this code.
  */
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { workspaceRoot } from '@concurrency-lab/service-kit';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { concurrencyModelsDashboard } from './concurrency-models';
 import { k6ResultsDashboard } from './k6-results';
 
@@ -17,13 +18,7 @@ export const DASHBOARDS: readonly (() => Dashboard)[] = [
 
 /** observability/grafana/dashboards, from this file in the sources or in dist/. */
 export function dashboardsDir(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'project.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`No project.json above ${from}`);
-    dir = parent;
-  }
-  return join(dir, 'grafana', 'dashboards');
+  return join(workspaceRoot(from), 'observability', 'grafana', 'dashboards');
 }
 
 /**

@@ -11,7 +11,6 @@ export {
 export * from './work-runner';
 export * from './inline-runner';
 export * from './counter-store';
-export * from './fifo-mutex';
 export * from './in-loop-counter';
 export * from './request-deadline';
 export * from './map-bounded';
