@@ -5,6 +5,8 @@
 import { tracing } from './tracing'; // first: see tracing.ts
 import {
   createLockHistograms,
+  createProcessRegistry,
+  createRestartsCounter,
   observeLockMetrics,
   createLogger,
   loadConfig,
@@ -12,7 +14,6 @@ import {
   type ServiceConfig,
 } from '@concurrency-lab/service-kit';
 import { join } from 'node:path';
-import { Counter, Registry, collectDefaultMetrics, type RegistryContentType } from 'prom-client';
 import { ClusterPrimary } from './cluster-primary';
 import { respawnFromEnv } from './primary-config';
 
@@ -27,16 +28,8 @@ try {
 }
 
 const logger = createLogger('cluster', config.logLevel).child({ role: 'primary' });
-const registry = new Registry<RegistryContentType>();
-registry.setDefaultLabels({ model: 'cluster' });
-collectDefaultMetrics({ register: registry });
-const restarts = new Counter({
-  name: 'lab_worker_restarts_total',
-  help: 'Workers replaced after dying or being terminated, by kind.',
-  labelNames: ['kind'] as const,
-  registers: [registry],
-});
-restarts.inc({ kind: 'process' }, 0);
+const registry = createProcessRegistry('cluster');
+const restarts = createRestartsCounter(registry, 'process');
 // The primary's own locks (the counter's request lock) count toward the model's lab_lock_*.
 observeLockMetrics(createLockHistograms(registry));
 

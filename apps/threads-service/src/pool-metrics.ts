@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-client';
+import { createRestartsCounter } from '@concurrency-lab/service-kit';
+import { Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-client';
 import type { ThreadPoolOptions, ThreadPoolRunner } from './thread-pool-runner';
 
 type Hooks = Pick<ThreadPoolOptions, 'onTaskTiming' | 'onThreadReplaced'>;
@@ -29,13 +30,7 @@ export function registerPoolMetrics(
     buckets: TASK_BUCKETS,
     registers: [registry],
   });
-  const restarts = new Counter({
-    name: 'lab_worker_restarts_total',
-    help: 'Workers replaced after dying or being terminated, by kind.',
-    labelNames: ['kind'] as const,
-    registers: [registry],
-  });
-  restarts.inc({ kind: 'thread' }, 0);
+  const restarts = createRestartsCounter(registry, 'thread');
   const runner = create({
     onTaskTiming: (waitSeconds, runSeconds) => {
       wait.observe(waitSeconds);

@@ -36,12 +36,10 @@ const LATENCY_BUCKETS = [
 ];
 
 export function createServiceMetrics(model: string): ServiceMetrics {
+  const registry = createProcessRegistry(model);
   // OpenMetrics from the start: prom-client only lets a metric carry exemplars on such a
   // registry. Plain Prometheus text is produced per scrape by switching the content type.
-  const registry = new Registry<RegistryContentType>();
   registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
-  registry.setDefaultLabels({ model });
-  collectDefaultMetrics({ register: registry });
 
   const requestDuration = new Histogram({
     name: 'http_server_request_duration_seconds',
@@ -148,4 +146,30 @@ export function createLockHistograms(registry: Registry<RegistryContentType>): {
       registers: [registry],
     }),
   };
+}
+
+/** A process's registry: `model` on every series and prom-client's default process metrics. */
+export function createProcessRegistry(model: string): Registry<RegistryContentType> {
+  const registry = new Registry<RegistryContentType>();
+  registry.setDefaultLabels({ model });
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}
+
+/**
+ * `lab_worker_restarts_total{kind}`, present at 0 from the start so a model that never restarted
+ * shows 0 rather than no data.
+ */
+export function createRestartsCounter(
+  registry: Registry<RegistryContentType>,
+  kind: 'thread' | 'process',
+): Counter<'kind'> {
+  const restarts = new Counter({
+    name: 'lab_worker_restarts_total',
+    help: 'Workers replaced after dying or being terminated, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  restarts.inc({ kind }, 0);
+  return restarts;
 }
