@@ -1,5 +1,38 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
 import { extractContext, injectContext, TRACER_NAME, type TraceCarrier } from './relay-spans';
+
+/**
+ * Runs `fn` inside a new `ipc <method>` span under `parent`; a failure is recorded on the span
+ * (exception + ERROR status) before it is rethrown, and the span always ends.
+ */
+async function inIpcSpan<T>(
+  method: string,
+  kind: SpanKind,
+  parent: Context,
+  fn: () => Promise<T> | T,
+): Promise<T> {
+  const span = trace.getTracer(TRACER_NAME).startSpan(
+    `ipc ${method}`,
+    {
+      kind,
+      attributes: {
+        'rpc.system': 'node-ipc',
+        'rpc.method': method,
+        ...(kind === SpanKind.SERVER ? { 'process.pid': process.pid } : {}),
+      },
+    },
+    parent,
+  );
+  try {
+    return await context.with(trace.setSpan(parent, span), async () => fn());
+  } catch (error) {
+    span.recordException(error as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
 
 /**
  * Tracing for request/response over IPC: the caller wraps the call in a CLIENT span and sends
@@ -12,19 +45,7 @@ export async function tracedCall<T>(
   traced = true,
 ): Promise<T> {
   if (!traced) return send(injectContext());
-  const span = trace.getTracer(TRACER_NAME).startSpan(`ipc ${method}`, {
-    kind: SpanKind.CLIENT,
-    attributes: { 'rpc.system': 'node-ipc', 'rpc.method': method },
-  });
-  try {
-    return await context.with(trace.setSpan(context.active(), span), () => send(injectContext()));
-  } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return inIpcSpan(method, SpanKind.CLIENT, context.active(), () => send(injectContext()));
 }
 
 export async function tracedHandle<T>(
@@ -35,21 +56,5 @@ export async function tracedHandle<T>(
 ): Promise<T> {
   const parent = extractContext(carrier);
   if (!traced) return context.with(parent, async () => handle());
-  const span = trace.getTracer(TRACER_NAME).startSpan(
-    `ipc ${method}`,
-    {
-      kind: SpanKind.SERVER,
-      attributes: { 'rpc.system': 'node-ipc', 'rpc.method': method, 'process.pid': process.pid },
-    },
-    parent,
-  );
-  try {
-    return await context.with(trace.setSpan(parent, span), async () => handle());
-  } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-    throw error;
-  } finally {
-    span.end();
-  }
+  return inIpcSpan(method, SpanKind.SERVER, parent, handle);
 }
