@@ -42,91 +42,72 @@ export function chartSpecs(report: Report): Chart[] {
       })),
     ),
   );
-  const timeChart = (field: string, title: string): ChartSpec => ({
+  /** One small line chart per scenario: a sampled figure over the measurement. */
+  const overTime = (field: string, title: string): ChartSpec => ({
     ...base,
     data: { values: series },
-    mark: { type: 'line', point: false },
-    encoding: {
-      x: { field: 't', type: 'quantitative', title: 'seconds into the measurement' },
-      y: { field, type: 'quantitative', title },
-      color,
+    facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
+    columns: 3,
+    spec: {
+      width: 220,
+      height: 140,
+      mark: { type: 'line', point: false },
+      encoding: {
+        x: { field: 't', type: 'quantitative', title: 'seconds into the measurement' },
+        y: { field, type: 'quantitative', title },
+        color,
+      },
     },
-    facet: undefined,
+    resolve: { scale: { y: 'independent' } },
   });
-  const faceted = (inner: ChartSpec): ChartSpec => {
-    const { data, $schema, background, ...rest } = inner as {
-      data: unknown;
-      $schema: string;
-      background: string;
-    };
-    return {
-      $schema,
-      background,
-      data,
-      facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
-      columns: 3,
-      spec: { width: 220, height: 140, ...rest, facet: undefined },
-      resolve: { scale: { y: 'independent' } },
-    };
-  };
+  /** A group of bars per scenario, one per model (plus whatever `encoding` adds). */
+  const barsPerScenario = (values: unknown[], encoding: Record<string, unknown>): ChartSpec => ({
+    ...base,
+    data: { values },
+    width: 110,
+    height: 220,
+    mark: 'bar',
+    encoding: {
+      column: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
+      x: { field: 'model', type: 'nominal', axis: null, sort: modelOrder },
+      color,
+      ...encoding,
+    },
+    resolve: { scale: { y: 'independent' } },
+  });
+  const percentileOrder = ['p50', 'p95', 'p99'];
   return [
     {
       id: 'throughput',
       title: 'Throughput (2xx answers per second)',
-      spec: {
-        ...base,
-        data: { values: summaries },
-        width: 110,
-        height: 220,
-        mark: 'bar',
-        encoding: {
-          column: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
-          x: { field: 'model', type: 'nominal', axis: null, sort: modelOrder },
-          y: { field: 'rps', type: 'quantitative', title: 'req/s' },
-          color,
-        },
-        resolve: { scale: { y: 'independent' } },
-      },
+      spec: barsPerScenario(summaries, {
+        y: { field: 'rps', type: 'quantitative', title: 'req/s' },
+      }),
     },
     {
       id: 'latency',
       title: 'Latency percentiles of the measured requests (ms)',
-      spec: {
-        ...base,
-        data: { values: percentiles },
-        width: 110,
-        height: 220,
-        mark: 'bar',
-        encoding: {
-          column: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
-          x: { field: 'model', type: 'nominal', axis: null, sort: modelOrder },
-          xOffset: { field: 'percentile', type: 'nominal', sort: ['p50', 'p95', 'p99'] },
-          y: { field: 'ms', type: 'quantitative', title: 'ms' },
-          color,
-          opacity: {
-            field: 'percentile',
-            type: 'ordinal',
-            sort: ['p50', 'p95', 'p99'],
-            scale: { domain: ['p50', 'p95', 'p99'], range: [0.45, 0.7, 1] },
-          },
+      spec: barsPerScenario(percentiles, {
+        xOffset: { field: 'percentile', type: 'nominal', sort: percentileOrder },
+        y: { field: 'ms', type: 'quantitative', title: 'ms' },
+        opacity: {
+          field: 'percentile',
+          type: 'ordinal',
+          sort: percentileOrder,
+          scale: { domain: percentileOrder, range: [0.45, 0.7, 1] },
         },
-        resolve: { scale: { y: 'independent' } },
-      },
+      }),
     },
     {
       id: 'rss',
       title: 'Memory: RSS of the whole process tree over time (MiB)',
-      spec: faceted(timeChart('rssMiB', 'MiB')),
+      spec: overTime('rssMiB', 'MiB'),
     },
     {
       id: 'cpu',
       title: 'CPU over time (% of one core)',
-      spec: faceted(timeChart('cpuPercent', '% of a core')),
+      spec: overTime('cpuPercent', '% of a core'),
     },
-    {
-      id: 'lag',
-      title: 'Event-loop delay p99 over time (ms)',
-      spec: faceted(timeChart('lagP99Ms', 'ms')),
-    },
+    { id: 'lag', title: 'Event-loop delay p99 over time (ms)', spec: overTime('lagP99Ms', 'ms') },
   ];
 }
