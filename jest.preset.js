@@ -1,6 +1,8 @@
-// Shared jest settings for every project. Tests run TypeScript through SWC (no type-check:
-// the `typecheck` target owns that), and workspace libs resolve to their sources, so a test
-// never runs against a stale `dist/`. Code that must run in *another* thread or process
+// Shared jest settings for every project. Two layers: `test/` (unit: in-process, fast, what
+// `nx test` runs) and `e2e/` (real child processes, services from `dist/`, browsers,
+// Prometheus: `nx e2e`, configured by jest.e2e.preset.js). Tests run TypeScript through SWC (no
+// type-check: the `typecheck` target owns that), and workspace libs resolve to their sources, so
+// a test never runs against a stale `dist/`. Code that must run in *another* thread or process
 // (services spawned by the contract suite, pool workers) runs from `dist/`: `npm test` builds first.
 const path = require('node:path');
 
