@@ -25,7 +25,33 @@ export default [
             // Shared libs know nothing of a particular model or of the tooling.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:model', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // Tooling (the lab, the launcher, the contract suite) builds on shared libs and itself.
+            {
+              sourceTag: 'scope:tooling',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Tests and benchmarks of any project may use the tooling that starts and checks services
+    // (the launcher, the contract suite); what ships — `src/` — may not. A benchmark runs its
+    // own package's build, so it imports it by name.
+    files: ['**/test/**', '**/e2e/**', '**/bench/**'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: true,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:util'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:util'] },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:lib'] },
+            { sourceTag: '*', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
           ],
         },
       ],
@@ -42,7 +68,7 @@ export default [
   },
   {
     // Jest configs share the root preset by relative path; that is configuration, not a module import.
-    files: ['**/jest.config.js'],
+    files: ['**/jest.config.js', '**/jest.e2e.config.js'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 ];

@@ -23,7 +23,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@concurrency-lab/([a-z-]+)$': `${libs}/$1/src/index.ts`,
-    '^@concurrency-lab/([a-z-]+)/testing$': `${libs}/$1/src/testing/index.ts`,
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,

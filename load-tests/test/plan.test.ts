@@ -97,7 +97,7 @@ describe('run parameters (k6 run -e …)', () => {
     ],
     [
       { BASE_URL: 'http://x:1', MODEL: 'fibers' },
-      'Expected `MODEL` to be one of async, threads, cluster, hybrid, got `fibers`',
+      'Expected `MODEL` to be one of async, threads, cluster, got `fibers`',
     ],
     [
       { BASE_URL: 'http://x:1', MODEL: 'async', DURATION: 'long' },

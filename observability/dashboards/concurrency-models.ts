@@ -153,7 +153,7 @@ export function concurrencyModelsDashboard(): Dashboard {
       timeseries({
         title: 'Pool queue',
         description:
-          'Tasks waiting for a pool thread (threads and hybrid only: the other models have no pool).',
+          'Tasks waiting for a pool worker (models with a pool only: the others run CPU work inline).',
         unit: 'short',
         queries: [{ expr: `sum by (model) (lab_pool_queue_size${M})`, legend: '{{model}}' }],
       }),
@@ -161,7 +161,7 @@ export function concurrencyModelsDashboard(): Dashboard {
     .withPanel(
       timeseries({
         title: 'Pool utilization',
-        description: 'Share of pool threads busy (threads and hybrid only).',
+        description: 'Share of pool workers busy (models with a pool only).',
         unit: 'percentunit',
         min: 0,
         max: 1,
@@ -171,7 +171,8 @@ export function concurrencyModelsDashboard(): Dashboard {
     .withPanel(
       timeseries({
         title: 'Pool task wait and run p95',
-        description: 'Time a task waited for a thread vs. ran on it (threads and hybrid only).',
+        description:
+          'Time a task waited for a pool worker vs. ran on it (models with a pool only).',
         unit: 's',
         queries: [
           {

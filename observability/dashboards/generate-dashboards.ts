@@ -5,7 +5,7 @@
  * compares with what is committed, so the JSON can never drift from this code.
  */
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
-import { workspaceRoot } from '@concurrency-lab/service-kit';
+import { workspaceRoot } from '@concurrency-lab/launcher';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { concurrencyModelsDashboard } from './concurrency-models';

@@ -57,7 +57,7 @@ export function timeseries(spec: PanelSpec): PanelBuilder {
 
 /**
  * A multi-value template variable from `label_values(<selector>, <label>)`. "All" is `.*` rather
- * than a list of today's values, so a model that appears later (hybrid) is included without a
+ * than a list of today's values, so a model added to the registry later is included without a
  * reload.
  */
 export function labelVariable(name: string, label: string, selector: string, title: string) {

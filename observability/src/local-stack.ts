@@ -1,23 +1,15 @@
+import { Fleet, type RunningModel, type ServiceProcess } from '@concurrency-lab/launcher';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-import { localizePrometheusConfig, scrapeJobs } from './prometheus-config';
+import { localizePrometheusConfig } from './prometheus-config';
 import { startPrometheus, type PrometheusProcess } from './prometheus-process';
-import { appEntry, observabilityDir } from './repo-paths';
-import { startService, type ServiceProcess } from './service-process';
-
-/** A model service started from a job of prometheus.yml. */
-export interface ModelService {
-  /** The scrape job and Nx app name, e.g. `threads-service`. */
-  readonly app: string;
-  /** The contract's `model` label, e.g. `threads`. */
-  readonly model: string;
-  readonly service: ServiceProcess;
-}
+import { observabilityDir } from './repo-paths';
 
 export interface LocalStack {
   readonly upstream: ServiceProcess;
-  readonly models: readonly ModelService[];
+  /** Every model of the registry (prometheus.yml has one job per model; a test holds them equal). */
+  readonly models: readonly RunningModel[];
   /** Absent when no Prometheus binary was given. */
   readonly prometheus: PrometheusProcess | undefined;
   /** The prometheus.yml Prometheus runs: the repository's, with local targets. */
@@ -27,69 +19,54 @@ export interface LocalStack {
 }
 
 export interface LocalStackOptions {
-  /** Port per app (`upstream`, `async-service`, …); 0 or absent = any free port. */
-  ports?: Record<string, number>;
+  /** `contract`: the registry's ports, as Docker uses them; `free`: any free port. @default 'free' */
+  ports?: 'free' | 'contract';
+  /** A port per app (`upstream`, `async-service`, …), over `ports`. */
+  portOverrides?: Record<string, number>;
   /** Extra environment for every model service (WORKERS, MAX_QUEUE, …). */
   modelEnv?: Record<string, string>;
   /** Runs Prometheus when given; port 0 or absent = any free port. */
   prometheus?: { binary: string; port?: number };
   /** Overrides prometheus.yml's scrape interval (the integration test scrapes every second). */
   scrapeInterval?: string;
-}
-
-/** The model label of an app: the contract names `<model>-service` after its model. */
-export function modelOf(app: string): string {
-  return app.replace(/-service$/, '');
+  /** A service exited while the stack was up. */
+  onUnexpectedExit?(service: ServiceProcess): void;
 }
 
 /**
- * Starts upstream, every model service that prometheus.yml scrapes, and (optionally) a real
+ * Starts upstream and every model service (the launcher's fleet) and, optionally, a real
  * Prometheus scraping them with the repository's configuration. If anything fails to start,
  * whatever did start is stopped before the error is rethrown — nothing is left running.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const ports = options.ports ?? {};
   const repoConfig = readFileSync(join(observabilityDir(), 'prometheus.yml'), 'utf8');
-  const started: { stop(): Promise<void> }[] = [];
-  const stopAll = async () => {
-    const all = started.splice(0).reverse();
-    await Promise.all(all.map((process) => process.stop()));
+  const fleet = await Fleet.start({
+    ports: options.ports ?? 'free',
+    ...(options.portOverrides ? { portOverrides: options.portOverrides } : {}),
+    ...(options.modelEnv ? { modelEnv: options.modelEnv } : {}),
+    ...(options.onUnexpectedExit ? { onUnexpectedExit: options.onUnexpectedExit } : {}),
+  });
+  let prometheus: PrometheusProcess | undefined;
+  const stop = async () => {
+    await prometheus?.stop();
+    await fleet.stop();
   };
   try {
-    const upstream = await startService('upstream', appEntry('upstream'), {
-      env: { PORT: String(ports['upstream'] ?? 0) },
-    });
-    started.push(upstream);
-
-    const results = await Promise.allSettled(
-      scrapeJobs(repoConfig).map(async (app): Promise<ModelService> => {
-        const service = await startService(app, appEntry(app), {
-          env: { ...options.modelEnv, PORT: String(ports[app] ?? 0), UPSTREAM_URL: upstream.url },
-        });
-        started.push(service);
-        return { app, model: modelOf(app), service };
-      }),
-    );
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    const models = results.map((r) => (r as PromiseFulfilledResult<ModelService>).value);
-
     const prometheusConfig = localizePrometheusConfig(repoConfig, {
-      targets: Object.fromEntries(models.map((m) => [m.app, `127.0.0.1:${m.service.port}`])),
+      targets: Object.fromEntries(fleet.models.map((m) => [m.app, `127.0.0.1:${m.service.port}`])),
       ...(options.scrapeInterval ? { scrapeInterval: options.scrapeInterval } : {}),
     });
-    let prometheus: PrometheusProcess | undefined;
     if (options.prometheus) {
       prometheus = await startPrometheus({
         binary: options.prometheus.binary,
         configText: prometheusConfig,
         port: options.prometheus.port || (await freePort()),
       });
-      started.push(prometheus);
     }
-    return { upstream, models, prometheus, prometheusConfig, stop: stopAll };
+    const upstream = fleet.upstream as ServiceProcess;
+    return { upstream, models: fleet.models, prometheus, prometheusConfig, stop };
   } catch (error) {
-    await stopAll();
+    await stop();
     throw error;
   }
 }

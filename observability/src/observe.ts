@@ -1,32 +1,15 @@
 /**
  * `npm run observe`: the observability stack without Docker. Starts upstream, every model
- * service that prometheus.yml scrapes (on the same ports as in Docker) and — when installed —
- * a real Prometheus with that same prometheus.yml, targets rewritten to localhost. Prints where
+ * service (the launcher's fleet, on the same ports as in Docker) and — when installed — a real
+ * Prometheus with the repository's prometheus.yml, targets rewritten to localhost. Prints where
  * to look; Ctrl-C stops everything.
  *
- * Ports: the ones in prometheus.yml's targets (3001…), UPSTREAM_PORT (3100), PROMETHEUS_PORT
- * (9090); `<MODEL>_PORT` (e.g. ASYNC_PORT) overrides a model's. PROMETHEUS_BIN picks the binary.
+ * Ports: the registry's (3001…, upstream 3100), PROMETHEUS_PORT (9090); `<MODEL>_PORT` (e.g.
+ * ASYNC_PORT) or UPSTREAM_PORT overrides one. PROMETHEUS_BIN picks the binary.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { startLocalStack, modelOf, type LocalStack } from './local-stack';
-import { parsePrometheusConfig } from './prometheus-config';
+import { onInterrupt, portOverridesFromEnv } from '@concurrency-lab/launcher';
+import { startLocalStack, type LocalStack } from './local-stack';
 import { findPrometheus } from './prometheus-process';
-import { observabilityDir } from './repo-paths';
-
-/** Each app's port: `<MODEL>_PORT`, else the port of its Docker target in prometheus.yml. */
-function contractPorts(env: NodeJS.ProcessEnv): Record<string, number> {
-  const config = parsePrometheusConfig(
-    readFileSync(join(observabilityDir(), 'prometheus.yml'), 'utf8'),
-  );
-  const ports: Record<string, number> = { upstream: Number(env['UPSTREAM_PORT'] ?? 3100) };
-  for (const job of config.scrape_configs) {
-    const target = job.static_configs?.[0]?.targets[0] ?? '';
-    const override = env[`${modelOf(job.job_name).toUpperCase()}_PORT`];
-    ports[job.job_name] = Number(override ?? target.split(':')[1] ?? 0);
-  }
-  return ports;
-}
 
 function banner(stack: LocalStack): string {
   const first = stack.models[0]?.service.url ?? '';
@@ -72,33 +55,38 @@ function banner(stack: LocalStack): string {
 
 async function main(): Promise<void> {
   const binary = findPrometheus();
+  let stopping: Promise<void> | undefined;
+  const started: { stack?: LocalStack } = {};
+  const stop = (code: number) => {
+    // stack.stop() never rejects (it waits for exits), so neither does this.
+    stopping ??= (started.stack?.stop() ?? Promise.resolve()).then(() => process.exit(code));
+    return stopping;
+  };
   const stack = await startLocalStack({
-    ports: contractPorts(process.env),
+    ports: 'contract',
+    portOverrides: portOverridesFromEnv(process.env),
     ...(binary
       ? { prometheus: { binary, port: Number(process.env['PROMETHEUS_PORT'] ?? 9090) } }
       : {}),
-  });
-  let stopping = false;
-  const stop = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    await stack.stop();
-    process.exit(code);
-  };
-  process.once('SIGINT', () => void stop(0));
-  process.once('SIGTERM', () => void stop(0));
-  for (const s of [stack.upstream, ...stack.models.map((m) => m.service)]) {
-    void s.exited.then((status) => {
-      if (stopping) return;
-      console.error(`${s.name} exited unexpectedly (${status}):\n${s.output().slice(-2000)}`);
+    onUnexpectedExit: (service) => {
+      console.error(`${service.name} exited unexpectedly:\n${service.output().slice(-2000)}`);
       void stop(1);
-    });
-  }
-  void stack.prometheus?.exited.then(() => {
-    if (stopping) return;
-    console.error(`prometheus exited unexpectedly:\n${stack.prometheus?.output().slice(-2000)}`);
-    void stop(1);
+    },
   });
+  started.stack = stack;
+  onInterrupt(
+    () => stop(0),
+    () => undefined,
+  );
+  const prometheus = stack.prometheus;
+  prometheus?.exited.then(
+    () => {
+      if (stopping) return;
+      console.error(`prometheus exited unexpectedly:\n${prometheus.output().slice(-2000)}`);
+      return stop(1);
+    },
+    () => undefined,
+  );
   console.log(banner(stack));
 }
 

@@ -1,4 +1,5 @@
 import { parse, stringify } from 'yaml';
+import { PrometheusConfigError } from './errors';
 
 /** The part of prometheus.yml this project reads and rewrites. */
 export interface PrometheusConfig {
@@ -15,10 +16,7 @@ export interface ScrapeConfig {
   [key: string]: unknown;
 }
 
-export class PrometheusConfigError extends Error {
-  override readonly name = 'PrometheusConfigError';
-  readonly code = 'ERR_PROMETHEUS_CONFIG';
-}
+export { PrometheusConfigError };
 
 export function parsePrometheusConfig(text: string): PrometheusConfig {
   const config = parse(text) as PrometheusConfig | null;

@@ -1,7 +1,7 @@
-import { workspaceRoot } from '@concurrency-lab/service-kit';
+import { workspaceRoot } from '@concurrency-lab/launcher';
 import { join } from 'node:path';
 
-export { appEntry, workspaceRoot as repoRoot } from '@concurrency-lab/service-kit';
+export { workspaceRoot as repoRoot } from '@concurrency-lab/launcher';
 
 /** `observability/` in the repository: the configuration files the Docker stack mounts. */
 export function observabilityDir(): string {

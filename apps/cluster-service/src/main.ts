@@ -10,9 +10,9 @@ import {
   observeLockMetrics,
   createLogger,
   loadConfig,
-  MODEL_PORTS,
   type ServiceConfig,
 } from '@concurrency-lab/service-kit';
+import { modelInfo } from '@concurrency-lab/models';
 import { join } from 'node:path';
 import { ClusterPrimary } from './cluster-primary';
 import { respawnFromEnv } from './primary-config';
@@ -20,7 +20,7 @@ import { respawnFromEnv } from './primary-config';
 let config: ServiceConfig;
 let respawn;
 try {
-  config = loadConfig(process.env, { port: MODEL_PORTS.cluster });
+  config = loadConfig(process.env, { port: modelInfo('cluster').port });
   respawn = respawnFromEnv(process.env);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);

@@ -1,4 +1,5 @@
 import { tracedCall, tracedHandle, type TraceCarrier } from '@concurrency-lab/telemetry';
+import { IPC_NO_METHOD, IPC_TIMEOUT, RpcCallError, type RpcError } from './errors';
 
 /**
  * Request/response over a Node IPC channel (a cluster worker's `process`, or the primary's
@@ -16,24 +17,12 @@ export interface IpcPort {
   off(event: 'message', listener: (message: unknown) => void): unknown;
 }
 
-export interface RpcError {
-  code: string;
-  message: string;
-}
+export { RpcCallError, type RpcError };
 
 type RpcMessage =
   | { kind: 'rpc'; id: number; method: string; params: unknown; trace?: TraceCarrier }
   | { kind: 'rpc-reply'; id: number; ok: true; value: unknown }
   | { kind: 'rpc-reply'; id: number; ok: false; error: RpcError };
-
-export class RpcCallError extends Error {
-  override readonly name = 'RpcCallError';
-  readonly code: string;
-  constructor(error: RpcError) {
-    super(error.message);
-    this.code = error.code;
-  }
-}
 
 /**
  * Methods called thousands of times per request (the counter's get/set/add batches, metrics
@@ -100,7 +89,7 @@ export class RpcEndpoint {
       const timer = setTimeout(
         () =>
           settle(() =>
-            reject(new RpcCallError({ code: 'ERR_IPC_TIMEOUT', message: `${method} timed out` })),
+            reject(new RpcCallError({ code: IPC_TIMEOUT, message: `${method} timed out` })),
           ),
         options.timeoutMs ?? 5000,
       );
@@ -159,7 +148,7 @@ export class RpcEndpoint {
     const handler = this.#handlers.get(method);
     try {
       if (!handler)
-        throw new RpcCallError({ code: 'ERR_IPC_NO_METHOD', message: `no handler for ${method}` });
+        throw new RpcCallError({ code: IPC_NO_METHOD, message: `no handler for ${method}` });
       // The caller's trace continues here, in a SERVER span of this process.
       const value = await tracedHandle(
         method,

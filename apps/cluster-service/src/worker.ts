@@ -3,7 +3,7 @@
  * event loop, the counter and the model-wide `/metrics` reached through the primary over IPC.
  */
 import { tracing } from './tracing'; // first: see tracing.ts
-import { InlineRunner, MODEL_PORTS, runService } from '@concurrency-lab/service-kit';
+import { InlineRunner, runService } from '@concurrency-lab/service-kit';
 import { RPC, type ClusterNotice } from './counter-protocol';
 import { IpcCounter, serveCounterShare } from './ipc-counter';
 import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
@@ -15,7 +15,6 @@ serveCounterShare(rpc);
 
 void runService({
   model: 'cluster',
-  defaultPort: MODEL_PORTS.cluster,
   listeningMessage: 'worker listening',
   tracing,
   createRuntime: (config, _logger, metrics) => {

@@ -43,13 +43,13 @@ describe('RPC over an IPC channel', () => {
       throw Object.assign(new Error('nope'), { code: 'ERR_WORKER_CRASHED' });
     });
     await expect(a.call('fail')).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
-    await expect(a.call('missing')).rejects.toMatchObject({ code: 'ERR_IPC_NO_METHOD' });
+    await expect(a.call('missing')).rejects.toMatchObject({ code: 'ERR_CLUSTER_IPC_NO_METHOD' });
   });
 
   it('times out a call nobody answers, and honours an abort', async () => {
     b.handle('never', () => new Promise(() => undefined));
     await expect(a.call('never', undefined, { timeoutMs: 30 })).rejects.toMatchObject({
-      code: 'ERR_IPC_TIMEOUT',
+      code: 'ERR_CLUSTER_IPC_TIMEOUT',
     });
     const controller = new AbortController();
     const pending = a.call('never', undefined, { signal: controller.signal, timeoutMs: 10_000 });

@@ -1,9 +1,8 @@
+import { MODEL_NAMES, type ModelName } from '@concurrency-lab/models';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-
-export const MODEL_NAMES = ['async', 'threads', 'cluster'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+import { UsageError } from './errors';
 
 /** What `lab` was asked to do. Every figure in the report is tied to these. */
 export interface LabOptions {
@@ -29,16 +28,14 @@ export interface LabOptions {
   quick: boolean;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-  readonly code = 'ERR_LAB_USAGE';
-}
+export { UsageError };
 
 export const USAGE = `Usage: lab [options]
 
 Runs every model service under the same load and writes a side-by-side report.
 
-  --models a,b        models to compare (async, threads, cluster)        default: all
+  --models a,b        models to compare                                  default: all
+                      (${MODEL_NAMES.join(', ')})
   --scenarios a,b     scenario ids from load-tests/scenarios.json        default: all
   --duration s        measured seconds per model and scenario            default: 10 (--quick: 2)
   --rate n            arrival rate (req/s) of every measured stream      default: per scenario

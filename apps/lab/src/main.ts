@@ -3,22 +3,23 @@
  * lab: one command runs every model under the same load and writes the side-by-side report.
  * `npm start` runs it with its defaults; `lab --help` lists the options.
  */
-import { workspaceRoot } from '@concurrency-lab/service-kit';
+import { Fleet, onInterrupt, workspaceRoot } from '@concurrency-lab/launcher';
 import { join, resolve } from 'node:path';
 import { AutocannonDriver } from './drivers/autocannon-driver';
 import { K6Driver } from './drivers/k6-driver';
 import type { LoadDriver } from './drivers/load-driver';
-import { Fleet } from './fleet';
 import { parseLabOptions, USAGE } from './lab-options';
 import { SUMMARY_HEADER, summaryRows, textTable } from './report/summary-rows';
 import { writeReport } from './report/write-report';
 import { runLab, selectScenarios } from './run-lab';
 import { loadScenarioCatalog } from './scenario-catalog';
+import { up } from './up';
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'up') return up(argv.slice(1));
   let options;
   try {
-    options = parseLabOptions(process.argv.slice(2));
+    options = parseLabOptions(argv);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;
@@ -43,19 +44,38 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  const fleet = new Fleet();
-  // Ctrl-C (or a SIGTERM from a CI runner) stops every service before the lab exits.
-  const interrupt = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\n${signal}: stopping every service…\n`);
-    void fleet.stop().finally(() => process.exit(130));
+  // Ctrl-C (or a SIGTERM from a CI runner) stops every service before the lab exits, also while
+  // they are still starting: the start is aborted and whatever started is stopped.
+  const abort = new AbortController();
+  let starting: Promise<Fleet> | undefined;
+  const stopFleet = async () => {
+    abort.abort();
+    const fleet = await starting?.catch(() => undefined);
+    await fleet?.stop();
   };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
+  onInterrupt(stopFleet, () => process.exit(130));
 
   try {
     // Progress goes to stderr so `--json` keeps stdout machine-readable.
-    const report = await runLab({ options, catalog, driver, fleet, progress: process.stderr });
-    await fleet.stop();
+    const report = await runLab({
+      options,
+      catalog,
+      driver,
+      progress: process.stderr,
+      startFleet: ({ workers, upstreamEnv }) =>
+        (starting = Fleet.start({
+          models: options.models,
+          upstream: { env: upstreamEnv },
+          modelEnv: {
+            WORKERS: String(workers),
+            // The lab measures capacity: its own load must not be shed by the default bound.
+            MAX_QUEUE: '100000',
+            LOG_LEVEL: 'info',
+          },
+          signal: abort.signal,
+        })),
+    });
+    await stopFleet();
     const dir = await writeReport(report, resolve(options.out ?? join(root, 'reports')));
     if (options.json) {
       process.stdout.write(
@@ -82,10 +102,16 @@ async function main(): Promise<number> {
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`lab failed: ${(error as Error).stack ?? error}\n`);
-    await fleet.stop();
+    process.stderr.write(`lab failed: ${(error as Error).stack ?? String(error)}\n`);
+    await stopFleet();
     return 1;
   }
 }
 
-void main().then((code) => process.exit(code));
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`lab failed: ${String(error)}\n`);
+    process.exit(1);
+  },
+);

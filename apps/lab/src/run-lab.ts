@@ -1,6 +1,6 @@
+import type { Fleet } from '@concurrency-lab/launcher';
 import { cpus, totalmem } from 'node:os';
 import type { StreamPlan, LoadDriver } from './drivers/load-driver';
-import { Fleet } from './fleet';
 import type { LabOptions } from './lab-options';
 import { Progress } from './progress';
 import type { ModelResult, Report, ScenarioReport } from './report/report-schema';
@@ -12,7 +12,11 @@ export interface LabRunContext {
   options: LabOptions;
   catalog: ScenarioCatalog;
   driver: LoadDriver;
-  fleet: Fleet;
+  /**
+   * Starts upstream and the models (the caller owns the fleet, so Ctrl-C can stop it at any
+   * point); `upstream` is the catalog's site settings, `workers` the options'.
+   */
+  startFleet(settings: { workers: number; upstreamEnv: Record<string, string> }): Promise<Fleet>;
   progress: NodeJS.WriteStream;
 }
 
@@ -34,7 +38,7 @@ export function selectScenarios(catalog: ScenarioCatalog, ids: string[] | undefi
  * whichever model ran last. Each measurement is preceded by a warm-up that is thrown away.
  */
 export async function runLab(ctx: LabRunContext): Promise<Report> {
-  const { options, catalog, driver, fleet } = ctx;
+  const { options, catalog, driver } = ctx;
   const scenarios = selectScenarios(catalog, options.scenarios);
   const perRun = options.durationSeconds + options.warmupSeconds + 0.5;
   const progress = new Progress(
@@ -45,23 +49,24 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
   progress.step(
     `starting upstream and ${options.models.join(', ')} with WORKERS=${options.workers}`,
   );
-  await fleet.start({
-    models: options.models,
+  const fleet = await ctx.startFleet({
     workers: options.workers,
-    upstreamPages: catalog.upstream.pages,
-    upstreamLatencyMs: catalog.upstream.latencyMs,
+    upstreamEnv: {
+      UPSTREAM_PAGES: String(catalog.upstream.pages),
+      UPSTREAM_LATENCY_MS: String(catalog.upstream.latencyMs),
+    },
   });
 
   const reports: ScenarioReport[] = [];
   for (const scenario of scenarios) {
     const results: ModelResult[] = [];
-    for (const { model, handle } of fleet.models) {
-      const streams = plan(scenario, handle.url, options);
+    for (const { model, service } of fleet.models) {
+      const streams = plan(scenario, service.url, options);
       progress.step(`${scenario.id} · ${model} · warm-up`);
-      const what = { scenarioId: scenario.id, model, baseUrl: handle.url };
+      const what = { scenarioId: scenario.id, model, baseUrl: service.url };
       await driver.run({ ...what, streams, durationSeconds: options.warmupSeconds });
       progress.step(`${scenario.id} · ${model}`);
-      const sampler = new Sampler(handle.url, handle.pid);
+      const sampler = new Sampler(service.url, service.pid);
       sampler.start();
       const streamResults = await driver.run({
         ...what,

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MODEL_NAMES } from '@concurrency-lab/models';
 import { z } from 'zod';
+import { ScenarioCatalogError } from './errors';
 
 const streamSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -17,7 +19,7 @@ const scenarioSchema = z.strictObject({
   title: z.string(),
   lesson: z.string(),
   guide: z.strictObject({
-    prefers: z.array(z.enum(['async', 'threads', 'cluster', 'hybrid'])).min(1),
+    prefers: z.array(z.enum(MODEL_NAMES as [string, ...string[]])).min(1),
     text: z.string(),
   }),
   streams: z
@@ -46,10 +48,12 @@ export function loadScenarioCatalog(root: string): ScenarioCatalog {
   const file = join(root, 'load-tests', 'scenarios.json');
   const parsed = catalogSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
-    throw new Error(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
+    throw new ScenarioCatalogError(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
   }
   const ids = parsed.data.scenarios.map((s) => s.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (duplicate) throw new Error(`${file}: scenario id \`${duplicate}\` appears twice`);
+  if (duplicate) {
+    throw new ScenarioCatalogError(`${file}: scenario id \`${duplicate}\` appears twice`);
+  }
   return parsed.data;
 }

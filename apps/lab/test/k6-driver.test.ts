@@ -63,7 +63,7 @@ describe('the k6 driver', () => {
   it('refuses to start without a k6 binary, with a stable code', () => {
     if (k6Available()) return; // a machine with k6 has nothing to refuse
     expect(() => new K6Driver('/')).toThrow(
-      expect.objectContaining({ code: 'ERR_DRIVER_UNAVAILABLE' }),
+      expect.objectContaining({ code: 'ERR_LAB_DRIVER_UNAVAILABLE' }),
     );
   });
 });

@@ -3,7 +3,7 @@
  * threads (piscina), the shared counter in a SharedArrayBuffer that all pool threads map.
  */
 import { tracing } from './tracing'; // first: see tracing.ts
-import { MODEL_PORTS, runService } from '@concurrency-lab/service-kit';
+import { runService } from '@concurrency-lab/service-kit';
 import { SharedMutex } from '@concurrency-lab/locks';
 import { join } from 'node:path';
 import { PoolCounter } from './pool-counter';
@@ -13,7 +13,6 @@ import { ThreadPoolRunner } from './thread-pool-runner';
 
 void runService({
   model: 'threads',
-  defaultPort: MODEL_PORTS.threads,
   tracing,
   createRuntime: (config, _logger, metrics) => {
     const cell = new SharedCounterCell();

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /** The contract's configuration, read from the environment (see shared CONTRACT.md). */
 export interface ServiceConfig {
-  /** @default the model's port (async 3001, threads 3002, cluster 3003, hybrid 3004); 0 = any free port */
+  /** @default the model's port in the registry (`@concurrency-lab/models`); 0 = any free port */
   port: number;
   /** @default '127.0.0.1' (containers set 0.0.0.0) */
   host: string;
@@ -20,8 +20,6 @@ export interface ServiceConfig {
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
-
-export const MODEL_PORTS = { async: 3001, threads: 3002, cluster: 3003, hybrid: 3004 } as const;
 
 const int = (min: number, max: number) =>
   z

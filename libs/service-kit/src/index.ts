@@ -24,6 +24,4 @@ export { FIB_PARAMS, PRIMES_PARAMS } from './routes/cpu-routes';
 export { FILTER_GENERATED_PARAMS, FILTER_UPLOAD_PARAMS } from './routes/image-routes';
 export { SLEEP_PARAMS, SCRAPE_PARAMS, MIXED_PARAMS } from './routes/io-routes';
 export { INCREMENT_PARAMS } from './routes/counter-routes';
-export * from './spawn-service';
-export * from './workspace-root';
 export * from './lock-metrics';

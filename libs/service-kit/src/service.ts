@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
@@ -143,8 +144,8 @@ export function createService(options: ServiceOptions): Service {
 }
 
 export interface RunServiceOptions {
-  model: string;
-  defaultPort: number;
+  /** The model's registry label; its registry port is the default `PORT`. */
+  model: ModelName;
   env?: NodeJS.ProcessEnv;
   /**
    * The `msg` of the log line announcing the bound port. Tooling waits for `listening`; a
@@ -177,7 +178,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const env = options.env ?? process.env;
   let config: ServiceConfig;
   try {
-    config = loadConfig(env, { port: options.defaultPort });
+    config = loadConfig(env, { port: modelInfo(options.model).port });
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);

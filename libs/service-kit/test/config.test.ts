@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { availableParallelism } from 'node:os';
-import { ConfigError, loadConfig, MODEL_PORTS } from '../src/index';
+import { ConfigError, loadConfig } from '../src/index';
 
 /** Runs `fn`, which must throw a ConfigError, and returns it. */
 function configError(fn: () => unknown): ConfigError {
@@ -23,7 +23,7 @@ describe('loadConfig defaults', () => {
 
   it('takes the port from the model defaults', () => {
     expect(config.port).toBe(3001);
-    expect(loadConfig({}, { port: MODEL_PORTS.threads }).port).toBe(3002);
+    expect(loadConfig({}, { port: 3002 }).port).toBe(3002);
   });
 
   it('uses every documented default', () => {
@@ -64,10 +64,6 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({ PATH: '/bin', NODE_ENV: 'production', port: 'x' }, { port: 3001 })).toEqual(
       config,
     );
-  });
-
-  it('matches the contract ports per model', () => {
-    expect(MODEL_PORTS).toEqual({ async: 3001, threads: 3002, cluster: 3003, hybrid: 3004 });
   });
 });
 

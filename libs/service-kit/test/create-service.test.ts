@@ -3,11 +3,11 @@ import fc from 'fast-check';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { requestOnNewConnection } from '@concurrency-lab/launcher';
 import {
   createService,
   InlineRunner,
   InLoopCounter,
-  requestOnNewConnection,
   type CpuTask,
   type CpuTaskResult,
   type RunOutcome,

@@ -6,7 +6,7 @@
  *   node bench/tracing.bench.mts        (after `npm run build`)
  */
 import autocannon from 'autocannon';
-import { appEntry, spawnService } from '@concurrency-lab/service-kit';
+import { appEntry, launch } from '@concurrency-lab/launcher';
 import { startOtlpReceiver } from '@concurrency-lab/telemetry';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -14,7 +14,7 @@ const routes = ['/cpu/fib?n=1', '/io/sleep?ms=0'];
 const receiver = await startOtlpReceiver();
 
 async function measure(env: Record<string, string>): Promise<number[]> {
-  const service = await spawnService(appEntry('async-service'), { env });
+  const service = await launch(appEntry('async-service'), { env });
   try {
     const out: number[] = [];
     for (const route of routes) {

@@ -23,7 +23,7 @@ import { threadId } from 'node:worker_threads';
 import { traceExportFromEnv, UNTRACED_PATHS } from './tracing-config';
 
 export interface TracingOptions {
-  /** The contract's model label (async, threads, cluster, hybrid). */
+  /** The model's registry label (`@concurrency-lab/models`). */
   model: string;
   /** `primary` for a cluster primary; otherwise the process serves HTTP. @default 'server' */
   role?: string;

@@ -15,7 +15,6 @@
  * Node re-parse the file as ESM and print a MODULE_TYPELESS_PACKAGE_JSON warning on every run.
  */
 // The package name, not '../src': it resolves to the built dist/, which is what gets measured.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- see above; relative would be src/
 const workloads: typeof import('@concurrency-lab/workloads') = require('@concurrency-lab/workloads');
 
 function runWorkloadsBench(): void {

@@ -3,8 +3,15 @@
  * zod (apps/lab/src/scenario-catalog.ts); k6 cannot load zod, so this is a dependency-free
  * check of the fields the scripts use, failing with what was expected and what was found.
  */
+import { CatalogError } from './errors.ts';
 
-export type ModelName = 'async' | 'threads' | 'cluster' | 'hybrid';
+/**
+ * The model labels a run may be pointed at: the model registry's (libs/models), which k6 cannot
+ * import — the scripts ship alone to k6 runners — so the list is written here and a workspace
+ * test (tools/test/model-registry.test.ts) holds it equal to the registry.
+ */
+export const MODELS = ['async', 'threads', 'cluster'] as const;
+export type ModelName = (typeof MODELS)[number];
 
 export interface Stream {
   name: string;
@@ -27,10 +34,7 @@ export interface ScenarioCatalog {
   scenarios: Scenario[];
 }
 
-export class CatalogError extends Error {
-  override readonly name = 'CatalogError';
-  readonly code = 'ERR_SCENARIO_CATALOG';
-}
+export { CatalogError };
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 

@@ -4,9 +4,10 @@
  * modules exist only inside k6). scenario-script.ts wires them to k6.
  */
 import type { Options } from 'k6/options';
-import type { ModelName, Scenario, Stream } from './catalog.ts';
+import { MODELS, type ModelName, type Scenario, type Stream } from './catalog.ts';
+import { RunParamsError } from './errors.ts';
 
-export const MODELS: readonly ModelName[] = ['async', 'threads', 'cluster', 'hybrid'];
+export { MODELS };
 
 /** What a run is pointed at, from `k6 run -e NAME=value`. */
 export interface RunParams {
@@ -28,10 +29,7 @@ export interface ScenarioThresholds {
   maxFailedRate: number;
 }
 
-export class RunParamsError extends Error {
-  override readonly name = 'RunParamsError';
-  readonly code = 'ERR_K6_PARAMS';
-}
+export { RunParamsError };
 
 export function runParams(env: Record<string, string | undefined>): RunParams {
   const baseUrl = env['BASE_URL'] ?? '';

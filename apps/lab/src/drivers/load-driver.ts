@@ -58,7 +58,4 @@ export interface LoadDriver {
   run(run: DriverRun): Promise<StreamResult[]>;
 }
 
-export class DriverUnavailableError extends Error {
-  override readonly name = 'DriverUnavailableError';
-  readonly code = 'ERR_DRIVER_UNAVAILABLE';
-}
+export { DriverUnavailableError } from '../errors';

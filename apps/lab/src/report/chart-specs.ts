@@ -1,3 +1,4 @@
+import { MODEL_NAMES } from '@concurrency-lab/models';
 import type { Report } from './report-schema';
 
 /** A vega-lite specification (kept loose: vega-lite validates it when compiling). */
@@ -9,9 +10,11 @@ export interface Chart {
   spec: ChartSpec;
 }
 
+/** Tableau 10: distinct, and readable on white; one per model in registry order. */
+const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#b279a2'];
 const MODEL_COLORS = {
-  domain: ['async', 'threads', 'cluster'],
-  range: ['#4c78a8', '#f58518', '#54a24b'],
+  domain: [...MODEL_NAMES],
+  range: PALETTE.slice(0, MODEL_NAMES.length),
 };
 const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white' };
 const color = { field: 'model', type: 'nominal', scale: MODEL_COLORS, title: 'model' };

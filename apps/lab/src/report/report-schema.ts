@@ -1,3 +1,4 @@
+import { MODEL_NAMES } from '@concurrency-lab/models';
 import { z } from 'zod';
 
 /**
@@ -36,7 +37,7 @@ const sample = z.strictObject({
   rps: z.number().nonnegative(),
 });
 
-const modelName = z.enum(['async', 'threads', 'cluster']);
+const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);
 
 const summary = z.strictObject({
   rps: z.number().nonnegative(),

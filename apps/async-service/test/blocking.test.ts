@@ -1,0 +1,69 @@
+import { createService, loadConfig, type Service } from '@concurrency-lab/service-kit';
+import pino from 'pino';
+import { asyncRuntime } from '../src/runtime';
+
+/** The async model in-process: the kit with this model's runtime, on a free port. */
+async function start(): Promise<{ service: Service; base: string }> {
+  const service = createService({
+    model: 'async',
+    config: { ...loadConfig({}, { port: 0 }), port: 0, logLevel: 'silent' },
+    runtime: asyncRuntime(),
+    logger: pino({ level: 'silent' }),
+  });
+  const { port } = await service.listen();
+  return { service, base: `http://127.0.0.1:${port}` };
+}
+
+/** Fetches `path` and resolves with the order in which the answer arrived. */
+function answerOrder(base: string, path: string, order: string[]): Promise<void> {
+  return fetch(`${base}${path}`)
+    .then((r) => r.text())
+    .then(() => {
+      order.push(path);
+    });
+}
+
+describe('the async model: one event loop for everything', () => {
+  let service: Service;
+  let base: string;
+
+  beforeAll(async () => ({ service, base } = await start()));
+  afterAll(() => service.shutdown());
+
+  it('makes a request that only waits queue behind CPU work started before it', async () => {
+    const order: string[] = [];
+    const fib = answerOrder(base, '/cpu/fib?n=35', order);
+    // Sent once fib is running: the loop is busy computing, so this 0 ms wait cannot be served
+    // until fib(35) (a few hundred ms) is done, whatever the machine's speed.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all([fib, answerOrder(base, '/io/sleep?ms=0', order)]);
+    expect(order).toEqual(['/cpu/fib?n=35', '/io/sleep?ms=0']);
+  });
+
+  it('negative control: waits alone do not block each other — a later short wait answers first', async () => {
+    const order: string[] = [];
+    const long = answerOrder(base, '/io/sleep?ms=300', order);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.all([long, answerOrder(base, '/io/sleep?ms=0', order)]);
+    expect(order).toEqual(['/io/sleep?ms=0', '/io/sleep?ms=300']);
+  });
+
+  it('loses counter updates without a lock, on one thread, and none with it', async () => {
+    const increment = async (safe: boolean) => {
+      const response = await fetch(`${base}/counter/increment?times=100000&safe=${safe}`, {
+        method: 'POST',
+      });
+      return ((await response.json()) as { result: { expected: number; actual: number } }).result;
+    };
+    await fetch(`${base}/counter`, { method: 'DELETE' });
+    const unsafe = await increment(false);
+    expect(unsafe.actual).toBeLessThan(unsafe.expected);
+    await fetch(`${base}/counter`, { method: 'DELETE' });
+    expect(await increment(true)).toEqual({
+      expected: 100000,
+      actual: 100000,
+      times: 100000,
+      safe: true,
+    });
+  });
+});

@@ -1,0 +1,139 @@
+import {
+  appEntry,
+  requestOnNewConnection,
+  launch,
+  type ServiceProcess,
+} from '@concurrency-lab/launcher';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+interface LogLine {
+  msg: string;
+  workerPid?: number;
+  workerPids?: number[];
+  at?: number;
+  delayMs?: number;
+}
+
+function logLines(output: string): LogLine[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+async function waitForLog(
+  service: ServiceProcess,
+  predicate: (line: LogLine) => boolean,
+  attempts = 250,
+) {
+  for (let i = 0; i < attempts; i++) {
+    const found = logLines(service.output()).find(predicate);
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 40));
+  }
+  throw new Error(`log line never appeared:\n${service.output()}`);
+}
+
+/** Clients that each send one request after another, each on a new connection, until stopped. */
+function continuousLoad(url: string, clients: number) {
+  let running = true;
+  const statuses: number[] = [];
+  const errors: unknown[] = [];
+  const loops = Array.from({ length: clients }, async () => {
+    while (running) {
+      try {
+        statuses.push((await requestOnNewConnection(url)).status);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  });
+  return {
+    statuses,
+    errors,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+describe('cluster-service process lifecycle', () => {
+  it('replaces a worker killed with SIGKILL under load, and /metrics still answers', async () => {
+    const service = await launch(appEntry('cluster-service'), { env: { WORKERS: '2' } });
+    try {
+      const { workerPids = [] } =
+        logLines(service.output()).find((l) => l.msg === 'listening') ?? {};
+      expect(workerPids).toHaveLength(2);
+      const load = continuousLoad(`${service.url}/io/sleep?ms=5`, 4);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      process.kill(workerPids[0] as number, 'SIGKILL');
+      const replacement = await waitForLog(
+        service,
+        (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await load.stop();
+      expect(replacement.workerPid).toEqual(expect.any(Number));
+      expect(load.statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} 1$/m);
+      expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  }, 30_000);
+
+  it('backs off a worker that crashes at boot with growing gaps, then stops once the budget is spent', async () => {
+    const child = spawn(process.execPath, [appEntry('cluster-service')], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        WORKERS: '1',
+        CLUSTER_WORKER_ENTRY: join(__dirname, 'fixtures', 'crash-at-boot.js'),
+        CLUSTER_RESPAWN_BASE_MS: '40',
+        CLUSTER_CRASH_BUDGET: '4',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) =>
+      child.once('exit', (exitCode) => resolve(exitCode)),
+    );
+    const lines = logLines(output);
+    const forks = lines.filter((l) => l.msg === 'forked').map((l) => l.at as number);
+    const delays = lines
+      .filter((l) => l.msg === 'worker crashed; respawning')
+      .map((l) => l.delayMs as number);
+    expect(delays).toEqual([40, 80, 160, 320]);
+    expect(forks).toHaveLength(5); // the first fork + 4 respawns, then no more
+    const gaps = forks.slice(1).map((t, i) => t - (forks[i] as number));
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(delays[i] as number));
+    expect(lines.some((l) => l.msg === 'crash budget spent; not respawning')).toBe(true);
+    expect(code).toBe(1);
+  }, 30_000);
+
+  it('rolls every worker on SIGHUP under continuous load with zero failed requests', async () => {
+    const service = await launch(appEntry('cluster-service'), { env: { WORKERS: '2' } });
+    try {
+      const { workerPids = [] } =
+        logLines(service.output()).find((l) => l.msg === 'listening') ?? {};
+      const load = continuousLoad(`${service.url}/io/sleep?ms=20`, 6);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      service.child.kill('SIGHUP');
+      const done = await waitForLog(service, (l) => l.msg === 'rolling restart complete');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await load.stop();
+      expect(load.errors).toEqual([]);
+      expect(load.statuses.length).toBeGreaterThan(50);
+      expect(load.statuses.every((s) => s === 200)).toBe(true);
+      expect((done as { workers?: number[] }).workers).toHaveLength(2);
+      for (const pid of workerPids)
+        expect((done as { workers?: number[] }).workers).not.toContain(pid);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  }, 60_000);
+});

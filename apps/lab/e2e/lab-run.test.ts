@@ -1,0 +1,182 @@
+import { appEntry, workspaceRoot } from '@concurrency-lab/launcher';
+import Ajv2020 from 'ajv/dist/2020';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Report } from '../src/report/report-schema';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+function runLab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [appEntry('lab'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('lab --quick, end to end', () => {
+  const out = mkdtempSync(join(tmpdir(), 'lab-report-'));
+  let run: { code: number | null; stdout: string; stderr: string };
+  let report: Report;
+  let dir: string;
+
+  beforeAll(async () => {
+    run = await runLab(['--quick', '--json', '--workers', '2', '--out', out]);
+    const summary = JSON.parse(run.stdout) as { report: string };
+    dir = summary.report;
+    report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+  }, 180_000);
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('exits 0, writes the report files and points latest at them', () => {
+    expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
+      code: 0,
+      stderr: '',
+    });
+    for (const file of ['report.json', 'report.md', 'index.html'])
+      expect(existsSync(join(dir, file))).toBe(true);
+    expect(readlinkSync(join(out, 'latest'))).toBe(dir.split('/').pop());
+    expect(readdirSync(out)).toHaveLength(2);
+  });
+
+  it('writes a report.json that validates against the committed JSON Schema', () => {
+    const schema = JSON.parse(
+      readFileSync(join(workspaceRoot(), 'apps', 'lab', 'report.schema.json'), 'utf8'),
+    );
+    const validate = new Ajv2020({
+      strict: false,
+      validateFormats: false,
+      allErrors: true,
+    }).compile(schema);
+    expect(validate(report) ? [] : validate.errors).toEqual([]);
+    // and a broken copy does not, so the check can fail
+    expect(validate({ ...report, scenarios: 'none' })).toBe(false);
+  });
+
+  it('measures every model in every scenario with sane figures', () => {
+    expect(report.options.models).toEqual(['async', 'threads', 'cluster']);
+    expect(report.scenarios.map((s) => s.id)).toEqual([
+      'cpu',
+      'image',
+      'io',
+      'scrape',
+      'mixed',
+      'fairness',
+    ]);
+    for (const scenario of report.scenarios) {
+      expect(scenario.results.map((r) => r.model)).toEqual(['async', 'threads', 'cluster']);
+      for (const { model, summary } of scenario.results) {
+        const where = `${scenario.id}/${model}`;
+        expect([where, summary.rps > 0]).toEqual([where, true]);
+        expect([where, summary.p50Ms <= summary.p95Ms && summary.p95Ms <= summary.p99Ms]).toEqual([
+          where,
+          true,
+        ]);
+        expect([where, summary.rssPeakBytes > 0]).toEqual([where, true]);
+      }
+      const rss = (m: string) =>
+        scenario.results.find((r) => r.model === m)?.summary.rssPeakBytes ?? 0;
+      expect([scenario.id, rss('cluster') > rss('async')]).toEqual([scenario.id, true]);
+    }
+    expect(report.lessons.map((l) => l.id)).toEqual(['cpu-needs-cores', 'cpu-blocks-the-loop']);
+  });
+
+  it('renders index.html in headless Chromium with every chart and no console errors', async () => {
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const problems: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+      page.on('pageerror', (e) => problems.push(e.message));
+      page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()}`));
+      await page.goto(`file://${join(dir, 'index.html')}`);
+      for (const id of ['throughput', 'latency', 'rss', 'cpu', 'lag']) {
+        const marks = await page
+          .locator(`#chart-${id} svg .mark-rect path, #chart-${id} svg .mark-line path`)
+          .count();
+        expect([id, marks > 0]).toEqual([id, true]);
+      }
+      expect(await page.locator('table').count()).toBeGreaterThanOrEqual(2);
+      await page.screenshot({ path: join(dir, 'screenshot.png'), fullPage: true });
+      expect(existsSync(join(dir, 'screenshot.png'))).toBe(true);
+      expect(problems).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
+
+describe('lab and Ctrl-C', () => {
+  it('stops every service it started and exits 130, leaving no orphan process', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lab-sigint-'));
+    const child = spawn(
+      process.execPath,
+      [appEntry('lab'), '--scenarios', 'io', '--duration', '60', '--out', out],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const measuring = new Promise<void>((resolve) =>
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (/io · cluster\n/.test(stderr) || /io · async\n/.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    await measuring;
+    const tree = descendants(child.pid ?? -1);
+    expect(tree.length).toBeGreaterThanOrEqual(4); // upstream, async, threads, cluster primary (+ workers)
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const alive = tree.filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    expect(alive).toEqual([]);
+    rmSync(out, { recursive: true, force: true });
+  }, 60_000);
+});
+
+/** Every process below `root`, from /proc (Linux). */
+function descendants(root: number): number[] {
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length) {
+    const pid = queue.shift() as number;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .split(' ')
+        .filter(Boolean)
+        .map(Number);
+      found.push(...children);
+      queue.push(...children);
+    }
+  }
+  return found;
+}

@@ -1,0 +1,54 @@
+import { Fleet, onInterrupt, portOverridesFromEnv } from '@concurrency-lab/launcher';
+import { MODELS, UPSTREAM } from '@concurrency-lab/models';
+import { parseArgs } from 'node:util';
+
+export const UP_USAGE = `Usage: lab up
+
+Starts upstream and every model service on their contract ports (the README's), prints where
+they are, and stops them all on Ctrl-C. A port is overridden by <MODEL>_PORT (e.g. ASYNC_PORT)
+or UPSTREAM_PORT; WORKERS and the other service variables pass through.`;
+
+/** `npm run start:all`: the whole fleet in the foreground, until Ctrl-C. */
+export async function up(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    process.stdout.write(`${UP_USAGE}\n`);
+    return 0;
+  }
+  const fleet = await Fleet.start({
+    ports: 'contract',
+    portOverrides: portOverridesFromEnv(process.env),
+    onUnexpectedExit: (service, status) => {
+      process.stderr.write(
+        `${service.name} exited unexpectedly (${JSON.stringify(status)}):\n${service.output().slice(-2000)}\n`,
+      );
+      fleet.stop().then(
+        () => process.exit(1),
+        () => process.exit(1),
+      );
+    },
+  });
+  onInterrupt(
+    () => fleet.stop(),
+    () => process.exit(0),
+  );
+  const first = fleet.models[0]?.service.url ?? '';
+  const rows = fleet.models.map(({ app, model, service }) => {
+    const summary = MODELS.find((m) => m.model === model)?.summary ?? '';
+    return `  ${app.padEnd(16)} ${service.url}   (${summary.replace(/`/g, '')})`;
+  });
+  process.stdout.write(`
+concurrency-lab is running (Ctrl-C stops everything)
+
+  ${UPSTREAM.app.padEnd(16)} ${fleet.upstream?.url ?? ''}   (pages for /io/scrape)
+${rows.join('\n')}
+
+Try the same request on each model:
+  curl '${first}/cpu/fib?n=30'
+  curl '${first}/io/scrape?pages=10'
+  curl -X POST '${first}/counter/increment?times=1000000&safe=false'
+  curl '${first}/metrics'
+`);
+  // Runs until a signal (or an unexpected exit) ends the process.
+  return new Promise<number>(() => undefined);
+}

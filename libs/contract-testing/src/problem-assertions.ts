@@ -1,0 +1,38 @@
+import { expect } from '@jest/globals';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+}
+
+/** An `application/problem+json` answer with this status and code, and never a stack trace. */
+export async function expectProblem(
+  response: Response,
+  status: number,
+  code: string,
+): Promise<Problem> {
+  const text = await response.text();
+  expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status });
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  const body = JSON.parse(text) as Problem;
+  expect(body).toMatchObject({ status, code });
+  expect(typeof body.type).toBe('string');
+  expect(typeof body.title).toBe('string');
+  expect(typeof body.detail).toBe('string');
+  expect(text).not.toMatch(/\bat .+:\d+:\d+/); // never a stack trace
+  return body;
+}
+
+/** Accepted = not a 400: answered 2xx, or still working when the client gave up. */
+export async function expectAccepted(url: string, method: string, slow: boolean): Promise<void> {
+  try {
+    const response = await fetch(url, { method, signal: slow ? AbortSignal.timeout(400) : null });
+    const text = await response.text();
+    expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status: 200 });
+  } catch (error) {
+    if (!slow || (error as Error).name !== 'TimeoutError') throw error;
+  }
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from '@jest/globals';
+import { requestOnNewConnection } from '@concurrency-lab/launcher';
+import { COMMON_METRICS, type ContractContext } from '../contract-target';
+import { expectProblem } from '../problem-assertions';
+
+/** The sum of a metric's samples whose labels match `labels` (every label of the model). */
+function sumOf(text: string, name: string, labels: string[] = []): number {
+  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)`, 'gm'))]
+    .filter((m) => labels.every((l) => m[1]?.includes(l)))
+    .reduce((sum, m) => sum + Number(m[2]), 0);
+}
+
+/**
+ * Each test starts its own service with the limits it needs: the deadline (504), the
+ * pending-work bound (503), exact request counting, and a graceful SIGTERM.
+ */
+export function describePressure(ctx: ContractContext): void {
+  const { target, workers } = ctx;
+  describe(`contract under pressure: ${target.model}`, () => {
+    it('answers 504 when a request passes its deadline, and stays healthy', async () => {
+      const service = await target.start({ WORKERS: workers, REQUEST_TIMEOUT_MS: '300' });
+      try {
+        const problem = await expectProblem(
+          await fetch(`${service.url}/io/sleep?ms=5000`),
+          504,
+          'ERR_DEADLINE_EXCEEDED',
+        );
+        expect(problem.detail).toContain('300');
+        expect((await fetch(`${service.url}/io/sleep?ms=1`)).status).toBe(200);
+      } finally {
+        expect(await service.stop()).toEqual({ code: 0, signal: null });
+      }
+    });
+
+    it('answers 503 with Retry-After beyond the pending-work bound, and serves the rest', async () => {
+      // MAX_QUEUE bounds each process's pending work; with round-robin across processes, 2
+      // slow requests per process plus 2 more exceed every process's bound of 1.
+      const service = await target.start({ WORKERS: workers, MAX_QUEUE: '1' });
+      try {
+        const count = 2 * Number(workers) + 2;
+        const answers = await Promise.all(
+          Array.from({ length: count }, () =>
+            requestOnNewConnection(`${service.url}/io/sleep?ms=1000`),
+          ),
+        );
+        const shed = answers.filter((a) => a.status === 503);
+        expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true);
+        expect(shed.length).toBeGreaterThan(0);
+        expect(answers.length - shed.length).toBeGreaterThan(0);
+        for (const a of shed) {
+          expect(a.headers['retry-after']).toBe('1');
+          expect(a.headers['content-type']).toMatch(/^application\/problem\+json/);
+          expect(JSON.parse(a.body)).toMatchObject({ status: 503, code: 'ERR_OVERLOADED' });
+        }
+        expect((await fetch(`${service.url}/io/sleep?ms=1`)).status).toBe(200);
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        expect(sumOf(text, 'lab_shed_total', ['reason="queue_full"'])).toBe(shed.length);
+      } finally {
+        await service.stop();
+      }
+    });
+
+    it('counts exactly the requests it was sent, and exposes every contract metric', async () => {
+      const service = await target.start({ WORKERS: workers });
+      try {
+        const sent = { fib: 17, sleep: 9, notFound: 4 };
+        const get = (path: string) => fetch(`${service.url}${path}`).then((r) => r.text());
+        await Promise.all([
+          ...Array.from({ length: sent.fib }, () => get('/cpu/fib?n=5')),
+          ...Array.from({ length: sent.sleep }, () => get('/io/sleep?ms=2')),
+          ...Array.from({ length: sent.notFound }, () => get('/nope')),
+        ]);
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        const count = (route: string, status: string) =>
+          sumOf(text, 'http_server_request_duration_seconds_count', [
+            `route="${route}"`,
+            `status_code="${status}"`,
+          ]);
+        expect(count('/cpu/fib', '200')).toBe(sent.fib);
+        expect(count('/io/sleep', '200')).toBe(sent.sleep);
+        expect(count('unmatched', '404')).toBe(sent.notFound);
+        for (const name of [...COMMON_METRICS, ...(target.metrics ?? [])]) {
+          expect([name, new RegExp(`^# TYPE ${name} `, 'm').test(text)]).toEqual([name, true]);
+        }
+        expect(text).toMatch(
+          new RegExp(
+            `^process_resident_memory_bytes\\{[^}]*model="${target.model}"[^}]*\\} [1-9]`,
+            'm',
+          ),
+        );
+      } finally {
+        await service.stop();
+      }
+    });
+
+    it('on SIGTERM finishes all 20 in-flight requests, refuses new connections and exits 0', async () => {
+      const service = await target.start({ WORKERS: workers, SHUTDOWN_TIMEOUT_MS: '15000' });
+      const inFlight = Array.from({ length: 20 }, () =>
+        fetch(`${service.url}/io/sleep?ms=2000`).then(async (r) => ({
+          status: r.status,
+          body: await r.text(),
+        })),
+      );
+      // Wait until the service reports the 20 requests in flight (bounded poll, no fixed sleep).
+      for (let i = 0; i < 50; i++) {
+        const { body } = await requestOnNewConnection(`${service.url}/metrics`);
+        if (sumOf(body, 'http_server_active_requests') >= 21) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      service.child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await expect(requestOnNewConnection(`${service.url}/healthz`)).rejects.toMatchObject({
+        code: 'ECONNREFUSED',
+      });
+      const answers = await Promise.all(inFlight);
+      expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+      expect(await service.exited).toEqual({ code: 0, signal: null });
+    }, 30_000);
+  });
+}

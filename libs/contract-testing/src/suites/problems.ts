@@ -1,0 +1,61 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ContractContext } from '../contract-target';
+import { expectProblem } from '../problem-assertions';
+import { pngClaiming, tinyPng } from '../test-images';
+
+function upload(base: string, query: string, contentType: string, body: string | Buffer) {
+  return fetch(`${base}/image/filter?${query}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
+}
+
+/** Unknown routes, wrong methods and bad uploads: problem+json with the contract's codes. */
+export function describeProblems(ctx: ContractContext): void {
+  describe('errors are problem+json with stable codes', () => {
+    it('404s an unknown route', async () => {
+      await expectProblem(await fetch(`${ctx.base()}/nope`), 404, 'ERR_NOT_FOUND');
+    });
+
+    it('405s a known route with the wrong method and says what is allowed', async () => {
+      const response = await fetch(`${ctx.base()}/cpu/fib?n=1`, { method: 'DELETE' });
+      expect(response.headers.get('allow')).toContain('GET');
+      await expectProblem(response, 405, 'ERR_METHOD_NOT_ALLOWED');
+    });
+
+    it('415s an upload that is not image/png', async () => {
+      const response = await upload(ctx.base(), 'filter=blur', 'text/plain', 'hello');
+      await expectProblem(response, 415, 'ERR_UNSUPPORTED_MEDIA_TYPE');
+    });
+
+    it('413s a 9 MiB body', async () => {
+      const body = Buffer.alloc(9 * 1024 * 1024, 1);
+      const response = await upload(ctx.base(), 'filter=blur', 'image/png', body);
+      await expectProblem(response, 413, 'ERR_BODY_TOO_LARGE');
+    });
+
+    it('413s a PNG whose header claims more than 4096×4096, before decoding it', async () => {
+      const response = await upload(ctx.base(), 'filter=blur', 'image/png', pngClaiming(5000));
+      await expectProblem(response, 413, 'ERR_IMAGE_TOO_LARGE');
+    });
+
+    it('400s a body that is not a PNG', async () => {
+      const response = await upload(ctx.base(), 'filter=blur', 'image/png', 'not a png');
+      await expectProblem(response, 400, 'ERR_INVALID_IMAGE');
+    });
+
+    it('400s a PNG with a valid header and corrupt data, wherever it is decoded', async () => {
+      const png = Buffer.from(tinyPng());
+      png.fill(0x55, 40, png.length - 12);
+      const response = await upload(ctx.base(), 'filter=blur', 'image/png', png);
+      await expectProblem(response, 400, 'ERR_INVALID_IMAGE');
+    });
+
+    it('400s an unknown filter on upload before reading the body', async () => {
+      const response = await upload(ctx.base(), 'filter=sepia', 'image/png', tinyPng());
+      const problem = await expectProblem(response, 400, 'ERR_INVALID_PARAM');
+      expect(problem.detail).toContain('`filter`');
+    });
+  });
+}

@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
+import { alive, childPids } from './processes';
+
+const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('launch', () => {
+  it('resolves once the process logs `listening`, on the port it chose, and stops it cleanly', async () => {
+    const service = await launch(fixture('listens'), { name: 'listens' });
+    expect(await (await fetch(service.url)).text()).toBe('ok');
+    expect(service.port).toBeGreaterThan(0);
+    expect(await service.stop()).toEqual({ code: 0, signal: null });
+    expect(alive(service.pid)).toBe(false);
+  });
+
+  it('rejects with what the process printed when it exits before listening', async () => {
+    const error = await rejection(launch(fixture('exits'), { name: 'exits' }));
+    expect(error).toBeInstanceOf(StartFailedError);
+    expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
+    expect((error as StartFailedError).output).toContain('WORKERS');
+    expect(childPids()).toEqual([]);
+  });
+
+  it('kills a process that stays silent past its start timeout', async () => {
+    const error = await rejection(launch(fixture('silent'), { startTimeoutMs: 300 }));
+    expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
+    // The kill is sent before the rejection; wait for the exit to be reaped.
+    for (let i = 0; i < 100 && childPids().length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(childPids()).toEqual([]);
+  });
+
+  it('SIGKILLs a process that ignores SIGTERM once the kill timeout passes', async () => {
+    const service = await launch(fixture('stubborn'));
+    expect(await service.stop('SIGTERM', 200)).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('negative control: a process that honours SIGTERM is never SIGKILLed', async () => {
+    const service = await launch(fixture('listens'));
+    expect(await service.stop('SIGTERM', 200)).toEqual({ code: 0, signal: null });
+  });
+});
+
+describe('Fleet', () => {
+  it('starts upstream, then the models pointed at it, on free ports, and stops them all', async () => {
+    const fleet = await Fleet.start({ models: ['async'], modelEnv: { WORKERS: '1' } });
+    const pids: number[] = [];
+    try {
+      const upstream = fleet.upstream as ServiceProcess;
+      const service = fleet.service('async');
+      pids.push(upstream.pid, service.pid);
+      expect(fleet.models.map((m) => [m.model, m.app])).toEqual([['async', 'async-service']]);
+      // The model scrapes *this* upstream: its URL was handed over in UPSTREAM_URL.
+      const scrape = (await (await fetch(`${service.url}/io/scrape?pages=2`)).json()) as {
+        result: Array<{ url: string }>;
+      };
+      expect(scrape.result.map((p) => p.url)).toEqual([
+        `${upstream.url}/page/1`,
+        `${upstream.url}/page/2`,
+      ]);
+    } finally {
+      await fleet.stop();
+    }
+    expect(pids.map(alive)).toEqual([false, false]);
+    expect(childPids()).toEqual([]);
+  });
+
+  it('stops everything it started when a model fails to start, and rethrows', async () => {
+    const error = await rejection(
+      Fleet.start({
+        models: ['async', 'threads'],
+        envFor: (model): Record<string, string> => (model === 'threads' ? { WORKERS: '0' } : {}),
+      }),
+    );
+    expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
+    expect((error as StartFailedError).message).toContain('threads-service');
+    expect(childPids()).toEqual([]);
+  });
+
+  it('negative control: with a valid WORKERS the same fleet starts', async () => {
+    const fleet = await Fleet.start({ models: ['async', 'threads'], upstream: false });
+    try {
+      expect(fleet.models.map((m) => m.model)).toEqual(['async', 'threads']);
+      expect(childPids()).toHaveLength(2);
+    } finally {
+      await fleet.stop();
+    }
+  });
+
+  it('leaves nothing behind when the tool that started it gets SIGTERM (Ctrl-C does the same)', async () => {
+    const tool = spawn(process.execPath, [fixture('fleet-until-signal')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    tool.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    while (!stdout.includes('fleet up')) await once(tool.stdout, 'data');
+    const { pids } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { pids: number[] };
+    expect(pids.map(alive)).toEqual([true, true]);
+    tool.kill('SIGTERM');
+    const [code] = (await once(tool, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(pids.map(alive)).toEqual([false, false]);
+  });
+});

@@ -1,0 +1,143 @@
+import { MODEL_NAMES, modelInfo, UPSTREAM, type ModelName } from '@concurrency-lab/models';
+import { LaunchArgumentError } from './errors';
+import { launch, type ExitStatus, type ServiceProcess } from './service-process';
+import { appEntry } from './workspace';
+
+export interface FleetOptions {
+  /** Models to start; they start in the registry's order whatever the order given. @default all */
+  models?: readonly ModelName[];
+  /**
+   * Start the upstream site first and point every model's `UPSTREAM_URL` at it; `env` is added
+   * to upstream's environment (`UPSTREAM_PAGES`, `UPSTREAM_LATENCY_MS`, …). @default true
+   */
+  upstream?: boolean | { env?: Record<string, string> };
+  /**
+   * `free`: any free port (PORT=0), so several fleets and test runs never collide; `contract`:
+   * each app's registry port (3001…, upstream 3100), as Docker and the README use them.
+   * @default 'free'
+   */
+  ports?: 'free' | 'contract';
+  /** A port per app (`upstream`, `async-service`, …), over `ports`. */
+  portOverrides?: Readonly<Record<string, number>>;
+  /** Added to every model service's environment (WORKERS, MAX_QUEUE, OTEL_*, …). */
+  modelEnv?: Readonly<Record<string, string>>;
+  /** Added to one model's environment, over `modelEnv`. */
+  envFor?(model: ModelName): Record<string, string>;
+  /** Per service. @default 20000 */
+  startTimeoutMs?: number;
+  /** Aborting it during `start` stops what already started and rejects with its reason (Ctrl-C). */
+  signal?: AbortSignal;
+  /** A service exited while the fleet was up (not during `stop`): the caller decides what next. */
+  onUnexpectedExit?(service: ServiceProcess, status: ExitStatus): void;
+}
+
+export interface RunningModel {
+  readonly model: ModelName;
+  readonly app: string;
+  readonly service: ServiceProcess;
+}
+
+/**
+ * The services of one run, started in one order — upstream, then the models in registry order,
+ * one at a time (a start competes for the same cores; one at a time keeps failures attributable)
+ * — and stopped in the reverse order. If any service fails to
+ * start, everything already started is stopped before the error is rethrown: a failed start
+ * leaves no process behind. `stop` is idempotent and is what Ctrl-C runs.
+ */
+export class Fleet {
+  readonly upstream: ServiceProcess | undefined;
+  readonly models: readonly RunningModel[];
+  readonly #started: readonly ServiceProcess[];
+  #stopping: Promise<void> | undefined;
+
+  private constructor(
+    upstream: ServiceProcess | undefined,
+    models: RunningModel[],
+    started: ServiceProcess[],
+  ) {
+    this.upstream = upstream;
+    this.models = models;
+    this.#started = started;
+  }
+
+  static async start(options: FleetOptions = {}): Promise<Fleet> {
+    const wanted = options.models ?? MODEL_NAMES;
+    const unknown = wanted.filter((m) => !MODEL_NAMES.includes(m));
+    if (unknown.length > 0) {
+      throw new LaunchArgumentError(
+        `Expected models from ${MODEL_NAMES.join(', ')}, got ${unknown.join(', ')}`,
+      );
+    }
+    const started: ServiceProcess[] = [];
+    let fleet: Fleet | undefined;
+    const watch = (service: ServiceProcess) => {
+      started.push(service);
+      options.signal?.throwIfAborted();
+      service.exited.then(
+        (status) => {
+          if (fleet && !fleet.#stopping) options.onUnexpectedExit?.(service, status);
+        },
+        () => undefined,
+      );
+    };
+    const portOf = (app: string, contractPort: number) =>
+      String(options.portOverrides?.[app] ?? (options.ports === 'contract' ? contractPort : 0));
+    try {
+      options.signal?.throwIfAborted();
+      let upstream: ServiceProcess | undefined;
+      if (options.upstream !== false) {
+        const extra = typeof options.upstream === 'object' ? options.upstream.env : undefined;
+        upstream = await launch(appEntry(UPSTREAM.app), {
+          name: UPSTREAM.app,
+          env: { ...extra, PORT: portOf(UPSTREAM.app, UPSTREAM.port) },
+          ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+        });
+        watch(upstream);
+      }
+      const models: RunningModel[] = [];
+      for (const model of MODEL_NAMES.filter((m) => wanted.includes(m))) {
+        const { app, port } = modelInfo(model);
+        const service = await launch(appEntry(app), {
+          name: app,
+          env: {
+            ...options.modelEnv,
+            ...options.envFor?.(model),
+            ...(upstream ? { UPSTREAM_URL: upstream.url } : {}),
+            PORT: portOf(app, port),
+          },
+          ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+        });
+        watch(service);
+        models.push({ model, app, service });
+      }
+      fleet = new Fleet(upstream, models, started);
+      return fleet;
+    } catch (error) {
+      await stopAll(started);
+      throw error;
+    }
+  }
+
+  /** The running service of `model`. */
+  service(model: ModelName): ServiceProcess {
+    const found = this.models.find((m) => m.model === model);
+    if (!found) throw new LaunchArgumentError(`The fleet did not start model \`${model}\``);
+    return found.service;
+  }
+
+  /** SIGTERM to every service (models, then upstream), SIGKILL past the kill timeout. Idempotent. */
+  stop(): Promise<void> {
+    this.#stopping ??= stopAll(this.#started);
+    return this.#stopping;
+  }
+}
+
+/**
+ * The models drain side by side (they share nothing), and upstream goes last: a draining model
+ * may still be fetching pages from it.
+ */
+async function stopAll(services: readonly ServiceProcess[]): Promise<void> {
+  const upstream = services.find((s) => s.name === UPSTREAM.app);
+  await Promise.all(services.filter((s) => s !== upstream).map((s) => s.stop()));
+  await upstream?.stop();
+}

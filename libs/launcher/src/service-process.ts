@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { StartFailedError } from './errors';
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A service of this repository running as a real child process. */
+export interface ServiceProcess {
+  /** For messages: the app name, or what the caller called it. */
+  readonly name: string;
+  readonly url: string;
+  readonly port: number;
+  readonly pid: number;
+  readonly child: ChildProcess;
+  /** Resolves once the process has exited (never rejects). */
+  readonly exited: Promise<ExitStatus>;
+  /** The last {@link OUTPUT_LIMIT} characters it printed (stdout and stderr, interleaved). */
+  output(): string;
+  /**
+   * Sends `signal` (default SIGTERM), SIGKILLs after `killAfterMs`, and resolves with the exit
+   * status. Safe to call twice and after the process has exited.
+   */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<ExitStatus>;
+}
+
+export interface LaunchOptions {
+  /** For messages. @default the entry path */
+  name?: string;
+  /** Added to the parent's environment; `PORT` defaults to `0` (any free port). */
+  env?: Record<string, string>;
+  /** How long to wait for the `listening` log line. @default 20000 */
+  startTimeoutMs?: number;
+  /** Node flags before the entry (`--cpu-prof`, `--inspect`). */
+  nodeArgs?: string[];
+}
+
+/** One kill timeout for every service the repository starts: a drain budget plus a margin. */
+export const KILL_AFTER_MS = 15_000;
+/** Output kept per process: enough for any start failure, bounded for hour-long runs. */
+export const OUTPUT_LIMIT = 64 * 1024;
+const DEFAULT_START_TIMEOUT_MS = 20_000;
+
+/**
+ * Starts `node <entry>` and resolves once it logs its `listening` line
+ * (`{"msg":"listening","port":…}`) — the line a person sees, so readiness means what it says.
+ * Rejects with {@link StartFailedError} (carrying the output) if the process exits or stays
+ * silent instead; a silent process is killed first.
+ */
+export function launch(entry: string, options: LaunchOptions = {}): Promise<ServiceProcess> {
+  const name = options.name ?? entry;
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
+    env: { ...process.env, PORT: '0', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const record = (text: string) => {
+    output += text;
+    if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
+  };
+  const exited = new Promise<ExitStatus>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', killAfterMs = KILL_AFTER_MS) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const status = await exited;
+    clearTimeout(killer);
+    return status;
+  };
+
+  return new Promise<ServiceProcess>((resolve, reject) => {
+    let settled = false;
+    let pending = '';
+    const settle = (outcome: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      outcome();
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      settle(() =>
+        reject(
+          new StartFailedError(
+            `${name} did not log "listening" within ${startTimeoutMs} ms`,
+            output,
+          ),
+        ),
+      );
+    }, startTimeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => record(chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const text = chunk.toString();
+      record(text);
+      if (settled) return;
+      pending += text;
+      let newline: number;
+      while ((newline = pending.indexOf('\n')) >= 0) {
+        const port = listeningPort(pending.slice(0, newline));
+        pending = pending.slice(newline + 1);
+        if (port !== undefined) {
+          settle(() => resolve(handle(port)));
+          return;
+        }
+      }
+    });
+    exited.then(
+      (status) =>
+        settle(() =>
+          reject(
+            new StartFailedError(
+              `${name} exited (${JSON.stringify(status)}) before listening`,
+              output,
+            ),
+          ),
+        ),
+      () => undefined,
+    );
+
+    const handle = (port: number): ServiceProcess => ({
+      name,
+      url: `http://127.0.0.1:${port}`,
+      port,
+      pid: child.pid ?? -1,
+      child,
+      exited,
+      output: () => output,
+      stop,
+    });
+  });
+}
+
+/** The port of a `{"msg":"listening","port":N}` log line, else undefined. */
+export function listeningPort(line: string): number | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return entry.msg === 'listening' && typeof entry.port === 'number' ? entry.port : undefined;
+  } catch {
+    return undefined; // a line that only looks like JSON: not the one we wait for
+  }
+}

@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  appEntry,
+  Fleet,
+  LaunchArgumentError,
+  listeningPort,
+  NotBuiltError,
+  portOverridesFromEnv,
+  workspaceRoot,
+  WorkspaceNotFoundError,
+} from '../src';
+import type { ModelName } from '@concurrency-lab/models';
+
+/** The error `fn` throws (or rejects with), so tests can assert its code. */
+async function thrown(fn: () => unknown): Promise<unknown> {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, got none');
+}
+
+describe('listeningPort', () => {
+  it('reads the port of a service’s `listening` log line', () => {
+    expect(listeningPort('{"level":30,"msg":"listening","port":41234}')).toBe(41234);
+  });
+
+  it.each([
+    ['another message', '{"msg":"worker listening","port":1}'],
+    ['a port that is not a number', '{"msg":"listening","port":"1"}'],
+    ['a line that is not JSON', 'listening on 3001'],
+    ['a line that only starts like JSON', '{"msg":"listening",'],
+  ])('ignores %s', (_what, line) => {
+    expect(listeningPort(line)).toBeUndefined();
+  });
+});
+
+describe('the workspace', () => {
+  it('is the folder holding nx.json', () => {
+    expect(existsSync(join(workspaceRoot(), 'nx.json'))).toBe(true);
+  });
+
+  it('is not found from outside the repository', async () => {
+    expect(await thrown(() => workspaceRoot('/'))).toBeInstanceOf(WorkspaceNotFoundError);
+  });
+
+  it('refuses an app that was never built, saying how to build it', async () => {
+    const error = await thrown(() => appEntry('no-such-app'));
+    expect(error).toMatchObject({ code: NotBuiltError.code });
+    expect((error as Error).message).toContain('npm run build');
+  });
+});
+
+describe('portOverridesFromEnv', () => {
+  it('maps UPSTREAM_PORT and <MODEL>_PORT to their apps', () => {
+    expect(
+      portOverridesFromEnv({ UPSTREAM_PORT: '4100', THREADS_PORT: '4002', PATH: '/bin' }),
+    ).toEqual({
+      upstream: 4100,
+      'threads-service': 4002,
+    });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(portOverridesFromEnv({ ASYNC_PORT: '' })).toEqual({});
+  });
+
+  it.each(['-1', '65536', '3.5', 'x'])('refuses %s, naming the variable', async (value) => {
+    const error = await thrown(() => portOverridesFromEnv({ ASYNC_PORT: value }));
+    expect(error).toMatchObject({ code: LaunchArgumentError.code });
+    expect((error as Error).message).toContain('`ASYNC_PORT`');
+  });
+});
+
+describe('Fleet.start', () => {
+  it('refuses a model the registry does not know before starting anything', async () => {
+    const error = await thrown(() => Fleet.start({ models: ['nope' as ModelName] }));
+    expect(error).toMatchObject({ code: LaunchArgumentError.code });
+  });
+
+  it('refuses an already-aborted start before starting anything', async () => {
+    const reason = new Error('interrupted');
+    expect(await thrown(() => Fleet.start({ signal: AbortSignal.abort(reason) }))).toBe(reason);
+  });
+});

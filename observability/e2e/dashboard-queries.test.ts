@@ -1,0 +1,217 @@
+/**
+ * Every PromQL expression of every committed dashboard, run through a real Prometheus that
+ * scrapes every real model service with the repository's prometheus.yml (targets rewritten
+ * to localhost, 1 s scrapes) after real load. A panel that shows "No data" for a model fails
+ * here — misspelled metric, wrong label, a metric a service stopped exporting.
+ */
+import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
+import { dashboardsDir } from '../dashboards/generate-dashboards';
+import { startLocalStack, type LocalStack } from '../src/local-stack';
+import { findPrometheus } from '../src/prometheus-process';
+import {
+  allValues,
+  panelQueries,
+  parseLabelValues,
+  readDashboards,
+  substitute,
+  type DashboardJson,
+} from '../test/support/dashboard-queries';
+import { startK6StandIn } from './support/k6-stand-in';
+import { driveLoad, startTrickle, type StatusCounts } from './support/load';
+import { eventually, instantQuery, labelValues, modelsWithData } from './support/prometheus-api';
+
+/**
+ * Metrics that, by the contract, only some models have — read from the model registry: pool
+ * metrics belong to models with a pool; worker restarts to models with workers to restart
+ * (async is one process with no workers). Everything else: every model.
+ */
+const ONLY_FOR: { family: RegExp; models: readonly string[] }[] = [
+  { family: /\blab_pool_/, models: MODELS.filter((m) => m.pool).map((m) => m.model) },
+  {
+    family: /\blab_worker_restarts_total\b/,
+    models: MODELS.filter((m) => m.restarts.length > 0).map((m) => m.model),
+  },
+];
+
+/** $__rate_interval here: Grafana gives ≥ 4 scrape intervals; 10 s of 1 s scrapes is plenty. */
+const RATE_INTERVAL = '10s';
+
+/** Where each dashboard's data comes from, for the test names. */
+const SOURCE: Record<string, string> = {
+  'k6-results':
+    'k6 cannot run here (no binary), so a stand-in pushes its remote-write series through the real receiver',
+};
+
+const dashboards = readDashboards(dashboardsDir()).map(({ file, dashboard }) => ({
+  file,
+  dashboard,
+  source: SOURCE[dashboard.uid] ?? 'scraped from the running model services',
+}));
+
+interface Miss {
+  panel: string;
+  refId: string;
+  model: string;
+  expr: string;
+}
+
+describe('dashboards against a real Prometheus scraping the real services', () => {
+  let stack: LocalStack | undefined;
+  let trickle: { stop(): Promise<void> } | undefined;
+  let k6: { stop(): Promise<void> } | undefined;
+  const load = new Map<string, StatusCounts>();
+  let models: string[] = [];
+  let prometheusUrl = '';
+
+  beforeAll(async () => {
+    const binary = findPrometheus();
+    if (!binary) {
+      throw new Error(
+        'prometheus is not on PATH (Debian: `apt-get install prometheus`; .ci/run installs it) and PROMETHEUS_BIN is unset',
+      );
+    }
+    // MAX_QUEUE=4 so that a burst of 24 slow requests is partly shed (lab_shed_total, 503s).
+    stack = await startLocalStack({
+      prometheus: { binary },
+      scrapeInterval: '1s',
+      modelEnv: { WORKERS: '2', MAX_QUEUE: '4' },
+    });
+    prometheusUrl = stack.prometheus?.url ?? '';
+    models = stack.models.map((m) => m.model);
+    await Promise.all(
+      stack.models.map(async (m) => load.set(m.model, await driveLoad(m.service.url, 24))),
+    );
+    trickle = startTrickle(stack.models.map((m) => m.service.url));
+    k6 = await startK6StandIn(prometheusUrl, models, 'integration-test');
+    // Ready when every model's sheds and fresh request rates have been scraped.
+    const scraped = await eventually(async () => {
+      const sheds = modelsWithData(await instantQuery(prometheusUrl, 'lab_shed_total'));
+      const rates = modelsWithData(
+        await instantQuery(
+          prometheusUrl,
+          `rate(http_server_request_duration_seconds_count[${RATE_INTERVAL}]) > 0`,
+        ),
+      );
+      const locks = modelsWithData(
+        await instantQuery(
+          prometheusUrl,
+          `rate(lab_lock_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
+        ),
+      );
+      const queues = modelsWithData(
+        await instantQuery(
+          prometheusUrl,
+          `rate(lab_queue_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
+        ),
+      );
+      return models.every((m) => sheds.has(m) && rates.has(m) && locks.has(m) && queues.has(m));
+    }, 20_000);
+    if (!scraped)
+      throw new Error(
+        `Prometheus did not scrape the load within 20 s:\n${stack.prometheus?.output()}`,
+      );
+  }, 60_000);
+
+  afterAll(async () => {
+    // Each stop is awaited even if an earlier one throws: nothing may outlive the test.
+    const results = await Promise.allSettled([k6?.stop(), trickle?.stop()]);
+    await stack?.stop();
+    for (const r of results) if (r.status === 'rejected') throw r.reason;
+  }, 30_000);
+
+  it('drove every model: 2xx answers, one 400, one 404, and 503 sheds from the burst', () => {
+    expect([...models].sort()).toEqual([...MODEL_NAMES].sort());
+    for (const model of models) {
+      const counts = load.get(model) ?? {};
+      expect({ model, ok: (counts['200'] ?? 0) > 30, shed: (counts['503'] ?? 0) > 0 }).toEqual({
+        model,
+        ok: true,
+        shed: true,
+      });
+      expect({ model, 400: counts['400'], 404: counts['404'] }).toEqual({ model, 400: 1, 404: 1 });
+    }
+  });
+
+  it("scrapes every job of the repository's prometheus.yml, rewritten to localhost", async () => {
+    expect(stack?.prometheusConfig).toMatch(/127\.0\.0\.1:\d+/);
+    expect(stack?.prometheusConfig).not.toMatch(/-service:\d+/);
+    const up = await instantQuery(prometheusUrl, 'up');
+    expect(Object.fromEntries(up.map((s) => [s.metric['job'], s.value[1]]))).toEqual({
+      'async-service': '1',
+      'threads-service': '1',
+      'cluster-service': '1',
+    });
+  });
+
+  it('checks both committed dashboards, each with its queries', () => {
+    expect(dashboards.map((d) => d.file)).toEqual(['concurrency-models.json', 'k6-results.json']);
+    for (const { dashboard } of dashboards)
+      expect(panelQueries(dashboard).length).toBeGreaterThan(5);
+  });
+
+  describe.each(dashboards)('$file ($source)', ({ dashboard }) => {
+    const expectedModels = (expr: string) => {
+      const only = ONLY_FOR.find((o) => o.family.test(expr));
+      return only ? models.filter((m) => only.models.includes(m)) : models;
+    };
+
+    it('every template variable lists every model (model) or at least one value', async () => {
+      const variables = allValues(dashboard);
+      for (const variable of dashboard.templating?.list ?? []) {
+        const { selector, label } = parseLabelValues(variable.query ?? '');
+        const values = await labelValues(
+          prometheusUrl,
+          label,
+          substitute(selector, variables, RATE_INTERVAL),
+        );
+        if (label === 'model')
+          expect({ variable: variable.name, values: values.sort() }).toEqual({
+            variable: variable.name,
+            values: [...models].sort(),
+          });
+        else
+          expect({ variable: variable.name, some: values.length > 0 }).toEqual({
+            variable: variable.name,
+            some: true,
+          });
+      }
+    });
+
+    it('every panel expression returns data for every model (with $variables on All)', async () => {
+      const misses = await collectMisses(dashboard, allValues(dashboard), expectedModels);
+      expect(misses).toEqual([]);
+    });
+
+    it('selecting one model narrows every panel to that model', async () => {
+      for (const model of models) {
+        for (const query of panelQueries(dashboard)) {
+          const expr = substitute(query.expr, { ...allValues(dashboard), model }, RATE_INTERVAL);
+          const others = [...modelsWithData(await instantQuery(prometheusUrl, expr))].filter(
+            (m) => m !== model,
+          );
+          expect({ panel: query.panel, model, others }).toEqual({
+            panel: query.panel,
+            model,
+            others: [],
+          });
+        }
+      }
+    });
+  });
+
+  async function collectMisses(
+    dashboard: DashboardJson,
+    variables: Record<string, string>,
+    expectedModels: (expr: string) => string[],
+  ): Promise<Miss[]> {
+    const misses: Miss[] = [];
+    for (const query of panelQueries(dashboard)) {
+      const expr = substitute(query.expr, variables, RATE_INTERVAL);
+      const have = modelsWithData(await instantQuery(prometheusUrl, expr));
+      for (const model of expectedModels(expr)) {
+        if (!have.has(model)) misses.push({ panel: query.panel, refId: query.refId, model, expr });
+      }
+    }
+    return misses;
+  }
+});
