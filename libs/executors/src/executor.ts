@@ -245,6 +245,11 @@ export abstract class Executor implements AsyncDisposable {
   #submit(request: TaskRequest, options: SubmitOptions): TaskFuture<unknown> {
     if (this.#shutdown) throw new ShutdownError();
     const signal = signalOption(options.signal);
+    if (options.transferList !== undefined && !Array.isArray(options.transferList)) {
+      throw new InvalidArgumentError(
+        `Expected \`transferList\` to be an array, got \`${String(options.transferList)}\` (${typeof options.transferList})`,
+      );
+    }
     const future = new TaskFuture<unknown>(request, options, this.#cancel);
     if (signal?.aborted) {
       future.cancelWith(signal.reason);
@@ -348,6 +353,7 @@ export abstract class Executor implements AsyncDisposable {
 
   #release(future: TaskFuture<unknown>): void {
     future.request = undefined;
+    future.controller = undefined;
     if (future.onAbort) future.signal?.removeEventListener('abort', future.onAbort);
     future.onAbort = undefined;
   }

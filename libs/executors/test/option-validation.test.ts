@@ -32,6 +32,9 @@ describe('option validation', () => {
     expect(() => executor.submit(1, { signal: 'stop' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
     );
+    expect(() => executor.submit(1, { transferList: 'buffer' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
     const map = executor.map([1], { chunksize: 0 });
     await expect(map.next()).rejects.toMatchObject({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' });
     expect(executor.stats.completed + executor.stats.failed).toBe(0);

@@ -148,6 +148,22 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(partial).toEqual([10, 20]);
     });
 
+    it('map left early cancels the tasks it submitted that are not running yet', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const items = ['e0', 'e1', 'e2', 'e3'].map((id) => ({ id, ms: 50, log: log.path }));
+      for await (const id of executor.map<string>(items, { name: 'block', buffersize: 3 })) {
+        expect(id).toBe('e0');
+        break;
+      }
+      await executor.shutdown();
+      // e1 was running when the loop left (it finishes); e2 was queued (cancelled); e3 never sent.
+      expect(log.lines().filter((line) => line.startsWith('start'))).toEqual([
+        'start e0',
+        'start e1',
+      ]);
+      expect(executor.stats.cancelled).toBe(1);
+    });
+
     it('map and asCompleted throw ERR_EXECUTOR_TIMEOUT when results are late', async () => {
       const executor = make();
       const items = [{ id: 'late', ms: 500, log: log.path }];
