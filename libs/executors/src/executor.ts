@@ -1,7 +1,4 @@
-import type { TransferListItem } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { isAbsolute } from 'node:path';
 import {
   CancelledError,
   InvalidArgumentError,
@@ -10,100 +7,19 @@ import {
   WorkerCrashedError,
 } from './errors';
 import { mapInOrder, type MapOptions, type MapSource } from './executor-map';
-import { Future } from './future';
-import { integerOption, nameOption, signalOption } from './option-validation';
+import type { Future } from './future';
+import type {
+  ExecutorOptions,
+  ExecutorStats,
+  ShutdownOptions,
+  SubmitOptions,
+} from './executor-options';
+import { integerOption, moduleFilename, nameOption, signalOption } from './option-validation';
+import { TaskFuture } from './task-future';
 import { rebuildError, type TaskRequest, type TaskResponse } from './task-protocol';
 import type { WorkerPool, WorkerPoolSettings } from './worker-pool';
 
-export interface ExecutorOptions {
-  /**
-   * The module whose exported functions are the tasks: an absolute path or a `file:` URL of
-   * JavaScript (it is loaded in another thread or process, so no closures: see the README).
-   * @example require.resolve('./tasks.js')
-   */
-  filename: string | URL;
-  /** Workers in the pool, all started at once and replaced when one dies. @default os.availableParallelism() */
-  maxWorkers?: number;
-  /**
-   * Tasks that may wait for a worker; `submit` past it throws `ERR_EXECUTOR_QUEUE_FULL`
-   * (`submitWhenReady` waits instead, in a line bounded by the same number).
-   * @default 1024
-   */
-  maxQueue?: number;
-  /** The exported function a task calls when `submit` names none. @default 'default' */
-  name?: string;
-}
-
-export interface SubmitOptions {
-  /** The exported function to call. @default the executor's `name` */
-  name?: string;
-  /**
-   * Buffers to move to the worker instead of copying (they become unusable here). Threads only:
-   * a process pool copies every byte anyway, accepts the list and leaves the buffers attached.
-   */
-  transferList?: readonly TransferListItem[];
-  /**
-   * Aborting cancels the future with `signal.reason`: a pending task never runs, a running one
-   * is interrupted (its worker terminated and replaced).
-   */
-  signal?: AbortSignal;
-}
-
-export interface ShutdownOptions {
-  /** Resolve only once every submitted task is done and the workers are gone. @default true */
-  wait?: boolean;
-  /** Cancel the tasks still waiting for a worker (running ones finish). @default false */
-  cancelFutures?: boolean;
-}
-
-/** A snapshot, undici style: read by metrics and tests, never a handle on internals. */
-export interface ExecutorStats {
-  /** Workers alive. */
-  workers: number;
-  /** Workers with no task. */
-  idle: number;
-  /** Tasks on a worker. */
-  running: number;
-  /** Tasks waiting for a worker. */
-  queued: number;
-  /** Tasks that returned a value. */
-  completed: number;
-  /** Tasks that ended with an error (their own, a crash, or a clone failure). */
-  failed: number;
-  cancelled: number;
-  /** Tasks whose worker died under them (a subset of `failed`). */
-  crashed: number;
-  /** Workers started to replace one that died or was terminated. */
-  replaced: number;
-}
-
 const DEFAULT_MAX_QUEUE = 1024;
-
-/** The future of one submitted task; what `cancel` must undo lives with it. */
-class TaskFuture<T> extends Future<T> {
-  request: TaskRequest | undefined;
-  readonly transferList: readonly TransferListItem[] | undefined;
-  readonly signal: AbortSignal | undefined;
-  readonly #onCancel: (future: TaskFuture<T>, running: boolean) => boolean;
-  controller: AbortController | undefined;
-  onAbort: (() => void) | undefined;
-
-  constructor(
-    request: TaskRequest,
-    options: SubmitOptions,
-    onCancel: (future: TaskFuture<T>, running: boolean) => boolean,
-  ) {
-    super();
-    this.request = request;
-    this.transferList = options.transferList;
-    this.signal = options.signal;
-    this.#onCancel = onCancel;
-  }
-
-  protected override willCancel(running: boolean): boolean {
-    return this.#onCancel(this, running);
-  }
-}
 
 interface SubmitWaiter {
   readonly admit: () => void;
@@ -368,20 +284,4 @@ export abstract class Executor implements AsyncDisposable {
     while (this.#waiters.length > 0 && this.#hasRoom()) this.#waiters.shift()?.admit();
     if (this.#shutdown && this.#running === 0 && this.#queue.size === 0) this.#drained?.();
   }
-}
-
-/** An absolute path from a path or a `file:` URL; the worker cannot resolve a relative one. */
-function moduleFilename(filename: unknown): string {
-  const path =
-    filename instanceof URL && filename.protocol === 'file:'
-      ? fileURLToPath(filename)
-      : typeof filename === 'string' && filename.startsWith('file:')
-        ? fileURLToPath(filename)
-        : filename;
-  if (typeof path !== 'string' || !isAbsolute(path)) {
-    throw new InvalidArgumentError(
-      `Expected \`filename\` to be an absolute path or a file: URL of the task module, got \`${String(filename)}\` (${typeof filename})`,
-    );
-  }
-  return path;
 }

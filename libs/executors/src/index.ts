@@ -1,12 +1,12 @@
 export { asCompleted, type AsCompletedOptions } from './as-completed';
 export * from './errors';
-export {
-  Executor,
-  type ExecutorOptions,
-  type ExecutorStats,
-  type ShutdownOptions,
-  type SubmitOptions,
-} from './executor';
+export { Executor } from './executor';
+export type {
+  ExecutorOptions,
+  ExecutorStats,
+  ShutdownOptions,
+  SubmitOptions,
+} from './executor-options';
 export type { MapOptions } from './executor-map';
 export {
   Future,

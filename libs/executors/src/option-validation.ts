@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from './errors';
 
 /** `0` (number), `'3'` (string): what was received, p-queue style. */
@@ -71,4 +73,20 @@ export function functionArgument(name: string, value: unknown): void {
   if (typeof value !== 'function') {
     throw new InvalidArgumentError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
   }
+}
+
+/** An absolute path from a path or a `file:` URL; the worker cannot resolve a relative one. */
+export function moduleFilename(filename: unknown): string {
+  const path =
+    filename instanceof URL && filename.protocol === 'file:'
+      ? fileURLToPath(filename)
+      : typeof filename === 'string' && filename.startsWith('file:')
+        ? fileURLToPath(filename)
+        : filename;
+  if (typeof path !== 'string' || !isAbsolute(path)) {
+    throw new InvalidArgumentError(
+      `Expected \`filename\` to be an absolute path or a file: URL of the task module, got \`${String(filename)}\` (${typeof filename})`,
+    );
+  }
+  return path;
 }

@@ -1,5 +1,6 @@
 import { ChildProcessPool } from './child-process-pool';
-import { Executor, type ExecutorOptions } from './executor';
+import { Executor } from './executor';
+import type { ExecutorOptions } from './executor-options';
 
 /**
  * Python's `ProcessPoolExecutor`, on child processes (`child_process.fork`). Arguments and

@@ -1,4 +1,5 @@
-import { Executor, type ExecutorOptions } from './executor';
+import { Executor } from './executor';
+import type { ExecutorOptions } from './executor-options';
 import { PiscinaWorkerPool } from './thread-pool';
 
 /**
