@@ -1,0 +1,63 @@
+import type { TransferListItem } from 'node:worker_threads';
+
+export interface ExecutorOptions {
+  /**
+   * The module whose exported functions are the tasks: an absolute path or a `file:` URL of
+   * JavaScript (it is loaded in another thread or process, so no closures: see the README).
+   * @example require.resolve('./tasks.js')
+   */
+  filename: string | URL;
+  /** Workers in the pool, all started at once and replaced when one dies. @default os.availableParallelism() */
+  maxWorkers?: number;
+  /**
+   * Tasks that may wait for a worker; `submit` past it throws `ERR_EXECUTOR_QUEUE_FULL`
+   * (`submitWhenReady` waits instead, in a line bounded by the same number).
+   * @default 1024
+   */
+  maxQueue?: number;
+  /** The exported function a task calls when `submit` names none. @default 'default' */
+  name?: string;
+}
+
+export interface SubmitOptions {
+  /** The exported function to call. @default the executor's `name` */
+  name?: string;
+  /**
+   * Buffers to move to the worker instead of copying (they become unusable here). Threads only:
+   * a process pool copies every byte anyway, accepts the list and leaves the buffers attached.
+   */
+  transferList?: readonly TransferListItem[];
+  /**
+   * Aborting cancels the future with `signal.reason`: a pending task never runs, a running one
+   * is interrupted (its worker terminated and replaced).
+   */
+  signal?: AbortSignal;
+}
+
+export interface ShutdownOptions {
+  /** Resolve only once every submitted task is done and the workers are gone. @default true */
+  wait?: boolean;
+  /** Cancel the tasks still waiting for a worker (running ones finish). @default false */
+  cancelFutures?: boolean;
+}
+
+/** A snapshot, undici style: read by metrics and tests, never a handle on internals. */
+export interface ExecutorStats {
+  /** Workers alive. */
+  workers: number;
+  /** Workers with no task. */
+  idle: number;
+  /** Tasks on a worker. */
+  running: number;
+  /** Tasks waiting for a worker. */
+  queued: number;
+  /** Tasks that returned a value. */
+  completed: number;
+  /** Tasks that ended with an error (their own, a crash, or a clone failure). */
+  failed: number;
+  cancelled: number;
+  /** Tasks whose worker died under them (a subset of `failed`). */
+  crashed: number;
+  /** Workers started to replace one that died or was terminated. */
+  replaced: number;
+}

@@ -1,0 +1,287 @@
+import { availableParallelism } from 'node:os';
+import {
+  CancelledError,
+  InvalidArgumentError,
+  QueueFullError,
+  ShutdownError,
+  WorkerCrashedError,
+} from './errors';
+import { mapInOrder, type MapOptions, type MapSource } from './executor-map';
+import type { Future } from './future';
+import type {
+  ExecutorOptions,
+  ExecutorStats,
+  ShutdownOptions,
+  SubmitOptions,
+} from './executor-options';
+import { integerOption, moduleFilename, nameOption, signalOption } from './option-validation';
+import { TaskFuture } from './task-future';
+import { rebuildError, type TaskRequest, type TaskResponse } from './task-protocol';
+import type { WorkerPool, WorkerPoolSettings } from './worker-pool';
+
+const DEFAULT_MAX_QUEUE = 1024;
+
+interface SubmitWaiter {
+  readonly admit: () => void;
+  readonly refuse: (error: unknown) => void;
+}
+
+/**
+ * Python's `concurrent.futures.Executor` over a `WorkerPool`. The executor owns the queue:
+ * a task goes to the pool only when a worker is free, so PENDING means "in our queue" (cancel
+ * removes it, it never runs) and RUNNING means "handed to a worker".
+ */
+export abstract class Executor implements AsyncDisposable {
+  readonly maxWorkers: number;
+  readonly maxQueue: number;
+  readonly #pool: WorkerPool;
+  readonly #name: string;
+  /** A Set keeps submission order and removes a cancelled task in O(1). */
+  readonly #queue = new Set<TaskFuture<unknown>>();
+  readonly #waiters: SubmitWaiter[] = [];
+  readonly #cancel = (future: TaskFuture<unknown>, running: boolean): boolean =>
+    this.#onCancel(future, running);
+  #running = 0;
+  #shutdown = false;
+  #closed: Promise<void> | undefined;
+  #drained: (() => void) | undefined;
+  #completed = 0;
+  #failed = 0;
+  #cancelled = 0;
+  #crashed = 0;
+  #replaced = 0;
+
+  protected constructor(
+    options: ExecutorOptions,
+    createPool: (settings: WorkerPoolSettings) => WorkerPool,
+  ) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError(
+        `Expected \`options\` to be an object, got ${String(options)}`,
+      );
+    }
+    const filename = moduleFilename(options.filename);
+    this.maxWorkers = integerOption('maxWorkers', options.maxWorkers, 1, availableParallelism());
+    this.maxQueue = integerOption('maxQueue', options.maxQueue, 0, DEFAULT_MAX_QUEUE);
+    this.#name = nameOption('name', options.name, 'default');
+    this.#pool = createPool({
+      filename,
+      workers: this.maxWorkers,
+      onReplaced: () => this.#replaced++,
+    });
+  }
+
+  /**
+   * Schedules `name(argument)` on a worker and returns its future at once. Throws
+   * `ERR_EXECUTOR_SHUTDOWN` after shutdown and `ERR_EXECUTOR_QUEUE_FULL` when the queue is full.
+   */
+  submit<R = unknown>(argument?: unknown, options: SubmitOptions = {}): Future<R> {
+    return this.#submit({ n: this.#taskName(options), a: argument }, options) as Future<R>;
+  }
+
+  /** Like `submit`, but waits for room in the queue instead of refusing (backpressure). */
+  submitWhenReady<R = unknown>(
+    argument?: unknown,
+    options: SubmitOptions = {},
+  ): Promise<Future<R>> {
+    return this.#submitWhenReady({ n: this.#taskName(options), a: argument }, options) as Promise<
+      Future<R>
+    >;
+  }
+
+  /**
+   * Python's `Executor.map`: calls the function on every item and yields the results in input
+   * order. `chunksize` sends several items per task (fewer round trips: see the bench), and
+   * submission follows consumption, so a huge or endless input never floods the queue.
+   */
+  map<R = unknown>(
+    items: Iterable<unknown> | AsyncIterable<unknown>,
+    options: MapOptions = {},
+  ): AsyncGenerator<R, void, undefined> {
+    const source: MapSource = {
+      name: this.#taskName(options),
+      maxWorkers: this.maxWorkers,
+      hasRoom: () => this.#hasRoom(),
+      submit: (request, signal) => this.#submit(request, signal ? { signal } : {}),
+      submitWhenReady: (request, signal) =>
+        this.#submitWhenReady(request, signal ? { signal } : {}),
+    };
+    return mapInOrder<R>(source, items, options);
+  }
+
+  /**
+   * No new tasks from now on. Queued tasks still run unless `cancelFutures`; with `wait` the
+   * promise resolves once all are done and the workers have exited. Calling it again is safe.
+   */
+  shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const { wait = true, cancelFutures = false } = options;
+    if (cancelFutures) for (const future of [...this.#queue]) future.cancel();
+    if (!this.#shutdown) {
+      this.#shutdown = true;
+      for (const waiter of this.#waiters.splice(0)) waiter.refuse(new ShutdownError());
+      const drained =
+        this.#running === 0 && this.#queue.size === 0
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => (this.#drained = resolve));
+      this.#closed = drained.then(() => this.#pool.destroy());
+      // With `wait: false` nobody may ever await it; the rejection (if any) is still observed.
+      this.#closed.catch(() => undefined);
+    }
+    return wait ? (this.#closed as Promise<void>) : Promise.resolve();
+  }
+
+  /** `await using executor = new ThreadPoolExecutor(...)`: shuts down and waits. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown({ wait: true });
+  }
+
+  get stats(): ExecutorStats {
+    const workers = this.#pool.workers;
+    return {
+      workers,
+      idle: Math.max(0, workers - this.#running),
+      running: this.#running,
+      queued: this.#queue.size,
+      completed: this.#completed,
+      failed: this.#failed,
+      cancelled: this.#cancelled,
+      crashed: this.#crashed,
+      replaced: this.#replaced,
+    };
+  }
+
+  #taskName(options: { name?: string }): string {
+    return nameOption('name', options.name, this.#name);
+  }
+
+  #hasRoom(): boolean {
+    return this.#running < this.maxWorkers || this.#queue.size < this.maxQueue;
+  }
+
+  #submit(request: TaskRequest, options: SubmitOptions): TaskFuture<unknown> {
+    if (this.#shutdown) throw new ShutdownError();
+    const signal = signalOption(options.signal);
+    if (options.transferList !== undefined && !Array.isArray(options.transferList)) {
+      throw new InvalidArgumentError(
+        `Expected \`transferList\` to be an array, got \`${String(options.transferList)}\` (${typeof options.transferList})`,
+      );
+    }
+    const future = new TaskFuture<unknown>(request, options, this.#cancel);
+    if (signal?.aborted) {
+      future.cancelWith(signal.reason);
+      return future;
+    }
+    if (!this.#hasRoom()) throw new QueueFullError(this.maxQueue);
+    if (signal) {
+      future.onAbort = () => future.cancelWith(signal.reason);
+      signal.addEventListener('abort', future.onAbort, { once: true });
+    }
+    // Invariant: the queue holds tasks only while every worker is busy.
+    if (this.#running < this.maxWorkers) this.#start(future);
+    else this.#queue.add(future);
+    return future;
+  }
+
+  #submitWhenReady(request: TaskRequest, options: SubmitOptions): Promise<TaskFuture<unknown>> {
+    if (this.#shutdown) return Promise.reject(new ShutdownError());
+    const signal = options.signal;
+    if (this.#hasRoom() || signal?.aborted) {
+      try {
+        return Promise.resolve(this.#submit(request, options));
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    }
+    if (this.#waiters.length >= Math.max(1, this.maxQueue)) {
+      return Promise.reject(new QueueFullError(this.maxQueue));
+    }
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = this.#waiters.indexOf(waiter);
+        if (index !== -1) this.#waiters.splice(index, 1);
+        reject(signal?.reason);
+      };
+      const waiter: SubmitWaiter = {
+        admit: () => {
+          signal?.removeEventListener('abort', onAbort);
+          try {
+            resolve(this.#submit(request, options));
+          } catch (error) {
+            reject(error as Error);
+          }
+        },
+        refuse: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error as Error);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  #start(future: TaskFuture<unknown>): void {
+    if (!future.setRunningOrNotifyCancel()) return;
+    this.#running++;
+    const controller = new AbortController();
+    future.controller = controller;
+    const request = future.request as TaskRequest;
+    future.request = undefined; // the argument may be large: let it go once sent
+    this.#pool
+      .run(request, {
+        signal: controller.signal,
+        ...(future.transferList ? { transferList: future.transferList } : {}),
+      })
+      .then(
+        (response) => this.#settle(future, response, undefined),
+        (error: unknown) => this.#settle(future, undefined, error),
+      );
+  }
+
+  #settle(future: TaskFuture<unknown>, response: TaskResponse | undefined, error: unknown): void {
+    this.#running--;
+    // An interrupted future is CANCELLED already; whatever its worker said last is dropped.
+    if (!future.done()) {
+      if (response?.ok) {
+        this.#completed++;
+        future.setResult(response.v);
+      } else {
+        this.#failed++;
+        if (error instanceof WorkerCrashedError) this.#crashed++;
+        future.setException(response ? rebuildError(response.e, response.v) : error);
+      }
+    }
+    this.#release(future);
+    this.#dispatch();
+  }
+
+  #onCancel(future: TaskFuture<unknown>, running: boolean): boolean {
+    this.#cancelled++;
+    if (running) {
+      future.controller?.abort(new CancelledError('the running task was interrupted'));
+      return true;
+    }
+    this.#queue.delete(future);
+    this.#release(future);
+    this.#dispatch();
+    return true;
+  }
+
+  #release(future: TaskFuture<unknown>): void {
+    future.request = undefined;
+    future.controller = undefined;
+    if (future.onAbort) future.signal?.removeEventListener('abort', future.onAbort);
+    future.onAbort = undefined;
+  }
+
+  /** Fills free workers from the queue, then lets waiting submitters in while there is room. */
+  #dispatch(): void {
+    while (this.#running < this.maxWorkers && this.#queue.size > 0) {
+      const next = this.#queue.values().next().value as TaskFuture<unknown>;
+      this.#queue.delete(next);
+      this.#start(next);
+    }
+    while (this.#waiters.length > 0 && this.#hasRoom()) this.#waiters.shift()?.admit();
+    if (this.#shutdown && this.#running === 0 && this.#queue.size === 0) this.#drained?.();
+  }
+}

@@ -1,0 +1,195 @@
+import { CallbackError, CancelledError, InvalidStateError, TimeoutError } from './errors';
+import { functionArgument, timeoutOption } from './option-validation';
+
+/** Python's states: PENDING → RUNNING → FINISHED, or PENDING → CANCELLED (RUNNING → CANCELLED only when interrupted). */
+export type FutureState = 'PENDING' | 'RUNNING' | 'FINISHED' | 'CANCELLED';
+
+export interface WaitOptions {
+  /**
+   * Give up waiting after this many milliseconds (rejects `ERR_EXECUTOR_TIMEOUT`). The task is
+   * not cancelled, as in Python: wait again, or `cancel()` it.
+   * @default undefined (wait as long as it takes)
+   */
+  timeout?: number;
+}
+
+export interface CancelOptions {
+  /**
+   * Also stop a task that is already running, by terminating its worker (which the pool replaces).
+   * Without it a running task is never interrupted and `cancel()` returns false, as in Python.
+   * @default false
+   */
+  interrupt?: boolean;
+}
+
+export type DoneCallback<T> = (future: Future<T>) => void;
+
+/**
+ * The eventual result of one task — Python's `concurrent.futures.Future`, awaited instead of
+ * blocked on. Kept small: a task costs one of these, and listeners or a promise are only
+ * allocated when somebody waits.
+ *
+ * `setRunningOrNotifyCancel`, `setResult` and `setException` are for executors and tests, as in
+ * Python; everything else is for the caller.
+ */
+export class Future<T = unknown> {
+  #state: FutureState = 'PENDING';
+  // Stored without T: private fields take part in type compatibility, and a Future<string> must
+  // be usable where a Future<unknown> is expected (wait, asCompleted).
+  #value: unknown;
+  /** The task's error, or the cancellation reason. */
+  #error: unknown;
+  #failed = false;
+  #listeners: Array<(future: never) => void> | undefined;
+
+  get state(): FutureState {
+    return this.#state;
+  }
+
+  /** True while the task runs (its worker has it). */
+  running(): boolean {
+    return this.#state === 'RUNNING';
+  }
+
+  cancelled(): boolean {
+    return this.#state === 'CANCELLED';
+  }
+
+  /** Finished with an error of the task's own (or a crash); false while pending, on success, on cancel. */
+  failed(): boolean {
+    return this.#state === 'FINISHED' && this.#failed;
+  }
+
+  /** Finished or cancelled. */
+  done(): boolean {
+    return this.#state === 'FINISHED' || this.#state === 'CANCELLED';
+  }
+
+  /**
+   * Cancels a pending task, which then never runs: true. A running or finished task: false (the
+   * task goes on) — unless `interrupt` is set and it is running. Already cancelled: true.
+   */
+  cancel(options: CancelOptions = {}): boolean {
+    if (this.#state === 'CANCELLED') return true;
+    if (this.#state === 'FINISHED') return false;
+    const running = this.#state === 'RUNNING';
+    if (running && options.interrupt !== true) return false;
+    if (!this.willCancel(running)) return false;
+    this.#finish('CANCELLED', undefined, new CancelledError(), true);
+    return true;
+  }
+
+  /**
+   * Cancels with a given reason (an aborted signal's), interrupting a running task.
+   * @internal for executors.
+   */
+  cancelWith(reason: unknown): boolean {
+    if (this.done()) return this.#state === 'CANCELLED';
+    if (!this.willCancel(this.#state === 'RUNNING')) return false;
+    this.#finish('CANCELLED', undefined, reason, true);
+    return true;
+  }
+
+  /**
+   * Resolves with the task's value; rejects with its error, with the cancellation reason
+   * (`ERR_EXECUTOR_CANCELLED`), or with `ERR_EXECUTOR_TIMEOUT` after `timeout` ms.
+   */
+  async result(options: WaitOptions = {}): Promise<T> {
+    await this.#settled(options, 'result()');
+    if (this.#failed) throw this.#error;
+    return this.#value as T;
+  }
+
+  /**
+   * Resolves with the task's error, or `undefined` when it succeeded. Rejects when the future
+   * was cancelled (with the reason) or after `timeout` ms, as Python's `exception()` raises.
+   */
+  async exception(options: WaitOptions = {}): Promise<unknown> {
+    await this.#settled(options, 'exception()');
+    if (this.#state === 'CANCELLED') throw this.#error;
+    return this.#failed ? this.#error : undefined;
+  }
+
+  /**
+   * Calls `callback(future)` once when the future is done — at once if it already is. A
+   * callback that throws is reported as a process warning (`ERR_EXECUTOR_CALLBACK_FAILED`).
+   */
+  addDoneCallback(callback: DoneCallback<T>): void {
+    functionArgument('callback', callback);
+    if (this.done()) {
+      this.#call(callback);
+      return;
+    }
+    (this.#listeners ??= []).push(callback);
+  }
+
+  /**
+   * PENDING → RUNNING and true; false when the future was cancelled (the task must not run).
+   * Python's `set_running_or_notify_cancel`.
+   */
+  setRunningOrNotifyCancel(): boolean {
+    if (this.#state === 'CANCELLED') return false;
+    if (this.#state !== 'PENDING') {
+      throw new InvalidStateError(`Expected a PENDING future, got ${this.#state}`);
+    }
+    this.#state = 'RUNNING';
+    return true;
+  }
+
+  setResult(value: T): void {
+    this.#finish('FINISHED', value, undefined, false);
+  }
+
+  setException(error: unknown): void {
+    this.#finish('FINISHED', undefined, error, true);
+  }
+
+  /**
+   * Asked before a cancellation takes effect; an executor overrides it to take a pending task
+   * out of its queue (true) or interrupt a running one. A bare future cannot interrupt.
+   */
+  protected willCancel(running: boolean): boolean {
+    return !running;
+  }
+
+  #finish(state: FutureState, value: unknown, error: unknown, failed: boolean): void {
+    if (this.done()) throw new InvalidStateError(`The future is already ${this.#state}`);
+    this.#state = state;
+    this.#value = value;
+    this.#error = error;
+    this.#failed = failed;
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) this.#call(listener as DoneCallback<T>);
+  }
+
+  #call(callback: DoneCallback<T>): void {
+    try {
+      callback(this);
+    } catch (thrown) {
+      // The string form: emitWarning's Error form checks `instanceof Error`, which fails for
+      // errors from another realm (a vm context, jest's sandbox), and would throw here.
+      const { name, code, message } = new CallbackError('a done-callback threw');
+      const detail = thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
+      process.emitWarning(message, { type: name, code, detail });
+    }
+  }
+
+  #settled(options: WaitOptions, what: string): Promise<void> | void {
+    const timeout = timeoutOption('timeout', options.timeout);
+    if (this.done()) return;
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      if (timeout !== undefined) {
+        timer = setTimeout(
+          () => reject(new TimeoutError(`the future's ${what}`, timeout)),
+          timeout,
+        );
+      }
+      (this.#listeners ??= []).push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidArgumentError } from './errors';
+
+/** `0` (number), `'3'` (string): what was received, p-queue style. */
+function describe(value: unknown): string {
+  const shown = typeof value === 'string' ? `'${value}'` : String(value);
+  return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
+}
+
+/** An integer from `min` up; `undefined` gives `fallback`. */
+export function integerOption(name: string, value: unknown, min: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to be an integer from ${min} and up, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A timeout in milliseconds (a finite number from 0 up), or `undefined` for "no timeout". */
+export function timeoutOption(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to be a finite number of milliseconds from 0 up, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** One of a fixed set of strings. */
+export function choiceOption<T extends string>(
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+  fallback: T,
+): T {
+  if (value === undefined) return fallback;
+  if (!choices.includes(value as T)) {
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to be one of ${choices.join(', ')}, got ${describe(value)}`,
+    );
+  }
+  return value as T;
+}
+
+/** A non-empty string. */
+export function nameOption(name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to be a non-empty string, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** An AbortSignal or nothing. */
+export function signalOption(value: unknown): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) {
+    throw new InvalidArgumentError(
+      `Expected \`signal\` to be an AbortSignal, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** A function. */
+export function functionArgument(name: string, value: unknown): void {
+  if (typeof value !== 'function') {
+    throw new InvalidArgumentError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+  }
+}
+
+/** An absolute path from a path or a `file:` URL; the worker cannot resolve a relative one. */
+export function moduleFilename(filename: unknown): string {
+  const path =
+    filename instanceof URL && filename.protocol === 'file:'
+      ? fileURLToPath(filename)
+      : typeof filename === 'string' && filename.startsWith('file:')
+        ? fileURLToPath(filename)
+        : filename;
+  if (typeof path !== 'string' || !isAbsolute(path)) {
+    throw new InvalidArgumentError(
+      `Expected \`filename\` to be an absolute path or a file: URL of the task module, got \`${String(filename)}\` (${typeof filename})`,
+    );
+  }
+  return path;
+}

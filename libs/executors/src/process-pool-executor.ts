@@ -1,0 +1,19 @@
+import { ChildProcessPool } from './child-process-pool';
+import { Executor } from './executor';
+import type { ExecutorOptions } from './executor-options';
+
+/**
+ * Python's `ProcessPoolExecutor`, on child processes (`child_process.fork`). Arguments and
+ * results are serialized with v8's structured clone and copied through the IPC pipe both ways;
+ * `transferList` is accepted (so code moves between executors unchanged) and ignored, and a
+ * SharedArrayBuffer cannot be sent at all (`ERR_EXECUTOR_DATA_CLONE`).
+ *
+ * @example
+ * await using executor = new ProcessPoolExecutor({ filename: require.resolve('./tasks.js') });
+ * for await (const value of executor.map([1, 2, 3], { name: 'double', chunksize: 2 })) ...
+ */
+export class ProcessPoolExecutor extends Executor {
+  constructor(options: ExecutorOptions) {
+    super(options, (settings) => new ChildProcessPool(settings));
+  }
+}

@@ -1,0 +1,19 @@
+import { Executor } from './executor';
+import type { ExecutorOptions } from './executor-options';
+import { PiscinaWorkerPool } from './thread-pool';
+
+/**
+ * Python's `ThreadPoolExecutor`, on worker threads (piscina). Each thread is its own V8
+ * isolate: arguments and results are structured-cloned, or moved with `transferList` /
+ * `transfer()`; a SharedArrayBuffer is shared, not copied.
+ *
+ * @example
+ * await using executor = new ThreadPoolExecutor({ filename: require.resolve('./tasks.js') });
+ * const future = executor.submit(21, { name: 'double' });
+ * console.log(await future.result()); // 42
+ */
+export class ThreadPoolExecutor extends Executor {
+  constructor(options: ExecutorOptions) {
+    super(options, (settings) => new PiscinaWorkerPool(settings));
+  }
+}

@@ -1,0 +1,33 @@
+import type { TransferListItem } from 'node:worker_threads';
+import type { TaskRequest, TaskResponse } from './task-protocol';
+
+/**
+ * The engine under an executor: runs one request on a free worker. The executor never has more
+ * requests in flight than `workers`, so an engine needs no queue of its own beyond the moment a
+ * replacement worker boots.
+ *
+ * `run` resolves with the worker's answer (a task's own error is an answer, not a rejection) and
+ * rejects only when the worker could not answer: `WorkerCrashedError` (it died; the engine
+ * replaces it), `DataCloneError`, or `signal.reason` once the signal aborts (the engine
+ * terminates the worker running it and replaces it).
+ */
+export interface WorkerPool {
+  /** Workers alive now (a replacement counts once it is started). */
+  readonly workers: number;
+  run(request: TaskRequest, options: RunOptions): Promise<TaskResponse>;
+  /** Ends every worker; called once nothing runs. */
+  destroy(): Promise<void>;
+}
+
+export interface RunOptions {
+  readonly signal: AbortSignal;
+  readonly transferList?: readonly TransferListItem[];
+}
+
+export interface WorkerPoolSettings {
+  /** Absolute path of the task module. */
+  readonly filename: string;
+  readonly workers: number;
+  /** Called each time a worker that died or was terminated is replaced. */
+  readonly onReplaced: () => void;
+}

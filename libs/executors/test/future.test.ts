@@ -1,0 +1,114 @@
+import { Future } from '../src/index';
+import { rejection } from './support/executors';
+
+describe('Future', () => {
+  it('cancels while pending, and only then (Python: running and finished futures refuse)', () => {
+    const pending = new Future<number>();
+    expect(pending.cancel()).toBe(true);
+    expect(pending.cancel()).toBe(true); // already cancelled: still true
+    expect([pending.state, pending.cancelled(), pending.done()]).toEqual(['CANCELLED', true, true]);
+
+    const running = new Future<number>();
+    expect(running.setRunningOrNotifyCancel()).toBe(true);
+    expect(running.cancel()).toBe(false);
+    // A bare future has no worker to interrupt: even when asked, it refuses.
+    expect(running.cancel({ interrupt: true })).toBe(false);
+    running.setResult(1);
+    expect(running.cancel()).toBe(false);
+    expect(running.state).toBe('FINISHED');
+  });
+
+  it('tells an executor a cancelled future must not run', () => {
+    const future = new Future();
+    future.cancel();
+    expect(future.setRunningOrNotifyCancel()).toBe(false);
+  });
+
+  it('resolves result() with the value and exception() with undefined', async () => {
+    const future = new Future<string>();
+    const waiting = future.result();
+    future.setResult('ok');
+    expect(await waiting).toBe('ok');
+    expect(await future.exception()).toBeUndefined();
+    expect(future.failed()).toBe(false);
+  });
+
+  it('rejects result() with the error and resolves exception() with it', async () => {
+    const future = new Future();
+    const error = new Error('boom');
+    future.setException(error);
+    expect(await rejection(future.result())).toBe(error);
+    expect(await future.exception()).toBe(error);
+    expect(future.failed()).toBe(true);
+  });
+
+  it('rejects result() and exception() of a cancelled future with ERR_EXECUTOR_CANCELLED', async () => {
+    const future = new Future();
+    future.cancel();
+    expect((await rejection(future.result())).code).toBe('ERR_EXECUTOR_CANCELLED');
+    expect((await rejection(future.exception())).code).toBe('ERR_EXECUTOR_CANCELLED');
+    expect(future.failed()).toBe(false);
+  });
+
+  it('times out a wait with ERR_EXECUTOR_TIMEOUT and leaves the future as it was', async () => {
+    const future = new Future<number>();
+    expect((await rejection(future.result({ timeout: 10 }))).code).toBe('ERR_EXECUTOR_TIMEOUT');
+    expect(future.state).toBe('PENDING');
+    future.setResult(3);
+    expect(await future.result({ timeout: 10 })).toBe(3);
+  });
+
+  it('refuses a second result with ERR_EXECUTOR_INVALID_STATE', () => {
+    const future = new Future();
+    future.setResult(1);
+    expect(() => future.setResult(2)).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_STATE' }),
+    );
+    expect(() => future.setException(new Error('late'))).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_STATE' }),
+    );
+  });
+
+  it('calls each done-callback once, including one added after completion', () => {
+    const future = new Future<number>();
+    const calls: string[] = [];
+    future.addDoneCallback((done) => calls.push(`before ${done.state}`));
+    future.setResult(1);
+    future.addDoneCallback((done) => calls.push(`after ${done.state}`));
+    expect(calls).toEqual(['before FINISHED', 'after FINISHED']);
+  });
+
+  it('reports a throwing done-callback as a warning and still runs the others', () => {
+    // jest hands tests a copy of `process` whose 'warning' listeners never hear the real
+    // emitter, so the call itself is observed (and kept off the test output).
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const future = new Future();
+      let second = false;
+      future.addDoneCallback(() => {
+        throw new Error('callback bug');
+      });
+      future.addDoneCallback(() => (second = true));
+      future.setResult(undefined);
+      expect(second).toBe(true);
+      expect(emitWarning).toHaveBeenCalledTimes(1);
+      expect(emitWarning.mock.calls[0]?.[1]).toMatchObject({
+        type: 'CallbackError',
+        code: 'ERR_EXECUTOR_CALLBACK_FAILED',
+        detail: expect.stringContaining('callback bug'),
+      });
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it('refuses a callback that is not a function and a bad timeout with ERR_EXECUTOR_INVALID_ARGUMENT', async () => {
+    const future = new Future();
+    expect(() => future.addDoneCallback('no' as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
+    expect((await rejection(future.result({ timeout: -1 }))).code).toBe(
+      'ERR_EXECUTOR_INVALID_ARGUMENT',
+    );
+  });
+});

@@ -1,0 +1,42 @@
+import { ThreadPoolExecutor, type ExecutorOptions } from '../src/index';
+import { TASKS } from './support/executors';
+
+// Every case is refused in the constructor, before a thread starts.
+const refused: Array<[string, Partial<ExecutorOptions>]> = [
+  ['a relative filename', { filename: 'tasks.js' }],
+  ['a missing filename', { filename: undefined as never }],
+  ['zero workers', { maxWorkers: 0 }],
+  ['fractional workers', { maxWorkers: 1.5 }],
+  ['a negative queue', { maxQueue: -1 }],
+  ['an empty default name', { name: '' }],
+];
+
+describe('option validation', () => {
+  it.each(refused)('refuses %s with ERR_EXECUTOR_INVALID_ARGUMENT', (_, options) => {
+    expect(
+      () => new ThreadPoolExecutor({ filename: TASKS, ...options } as ExecutorOptions),
+    ).toThrow(expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }));
+  });
+
+  it('says what it expected and what it got', () => {
+    expect(() => new ThreadPoolExecutor({ filename: TASKS, maxWorkers: 0 })).toThrow(
+      'Expected `maxWorkers` to be an integer from 1 and up, got `0` (number)',
+    );
+  });
+
+  it('refuses bad submit and map options without touching a worker', async () => {
+    await using executor = new ThreadPoolExecutor({ filename: TASKS, maxWorkers: 1 });
+    expect(() => executor.submit(1, { name: 42 as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
+    expect(() => executor.submit(1, { signal: 'stop' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
+    expect(() => executor.submit(1, { transferList: 'buffer' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
+    const map = executor.map([1], { chunksize: 0 });
+    await expect(map.next()).rejects.toMatchObject({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' });
+    expect(executor.stats.completed + executor.stats.failed).toBe(0);
+  });
+});

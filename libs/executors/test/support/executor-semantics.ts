@@ -1,0 +1,386 @@
+/**
+ * The semantics of `concurrent.futures`, proven on one executor kind. Thread executors run this
+ * in `test/` (unit layer), process executors in `e2e/` (they fork). Every timing here only
+ * orders events far apart (tens vs hundreds of ms); nothing asserts a duration.
+ */
+import {
+  ALL_COMPLETED,
+  asCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  wait,
+  type Executor,
+  type ExecutorOptions,
+  type Future,
+} from '../../src/index';
+import { createExecutor, rejection, TaskLog, until, type ExecutorKind } from './executors';
+
+export function describeExecutorSemantics(kind: ExecutorKind): void {
+  let executors: Executor[] = [];
+  let log: TaskLog;
+
+  const make = (options: Partial<ExecutorOptions> = {}): Executor => {
+    const executor = createExecutor(kind, options);
+    executors.push(executor);
+    return executor;
+  };
+  /**
+   * An executor whose workers have all booted (each ran a blocking task, so each took one):
+   * tests that order completions must not race a worker's start-up.
+   */
+  const warm = async (options: Partial<ExecutorOptions> = {}): Promise<Executor> => {
+    const executor = make(options);
+    const workers = executor.maxWorkers;
+    const warmups = Array.from({ length: workers }, (_, i) =>
+      executor.submit({ id: `warm${i}`, ms: 30 }, { name: 'block' }).result(),
+    );
+    await Promise.all(warmups);
+    return executor;
+  };
+  const sleep = (executor: Executor, id: string, ms: number) =>
+    executor.submit<string>({ id, ms, log: log.path }, { name: 'sleep' });
+  const block = (executor: Executor, id: string, ms: number) =>
+    executor.submit<string>({ id, ms, log: log.path }, { name: 'block' });
+
+  beforeEach(() => {
+    log = new TaskLog();
+  });
+
+  afterEach(async () => {
+    await Promise.all(executors.map((executor) => executor.shutdown({ cancelFutures: true })));
+    executors = [];
+    log.remove();
+  });
+
+  describe(`${kind} executor: submit and results`, () => {
+    it('runs a task and moves its future PENDING → RUNNING → FINISHED', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const first = block(executor, 'a', 100);
+      const second = executor.submit<number>(21, { name: 'double' });
+      expect([first.state, second.state]).toEqual(['RUNNING', 'PENDING']);
+      expect(await second.result()).toBe(42);
+      expect([first.state, second.state]).toEqual(['FINISHED', 'FINISHED']);
+      expect(await second.exception()).toBeUndefined();
+    });
+
+    it("re-throws a task's error with its name, code, properties and the worker's stack", async () => {
+      const executor = make();
+      const error = await rejection(
+        executor
+          .submit({ name: 'RangeError', message: 'out of range', code: 'E_TASK' }, { name: 'fail' })
+          .result(),
+      );
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error).toMatchObject({ name: 'RangeError', code: 'E_TASK', detail: 'kept' });
+      expect(error.stack).toContain('fixtures/tasks.js');
+      const custom = await rejection(
+        executor
+          .submit({ name: 'ParseError', message: 'bad', code: 'E_PARSE' }, { name: 'fail' })
+          .result(),
+      );
+      expect(custom).toMatchObject({ name: 'ParseError', code: 'E_PARSE' });
+    });
+
+    it('negative control: structured clone alone loses the code', () => {
+      const error = Object.assign(new RangeError('out of range'), { code: 'E_TASK' });
+      expect((structuredClone(error) as { code?: unknown }).code).toBeUndefined();
+    });
+
+    it('rejects a task the module does not export with ERR_EXECUTOR_TASK_NOT_FOUND', async () => {
+      const error = await rejection(make().submit(1, { name: 'nope' }).result());
+      expect(error.code).toBe('ERR_EXECUTOR_TASK_NOT_FOUND');
+    });
+
+    it('rejects an argument or a result that cannot be copied with ERR_EXECUTOR_DATA_CLONE', async () => {
+      const executor = make();
+      const argument = await rejection(executor.submit(() => 1, { name: 'default' }).result());
+      expect(argument.code).toBe('ERR_EXECUTOR_DATA_CLONE');
+      const result = await rejection(executor.submit(null, { name: 'unclonable' }).result());
+      expect(result.code).toBe('ERR_EXECUTOR_DATA_CLONE');
+      expect(await executor.submit(4, { name: 'double' }).result()).toBe(8);
+    });
+  });
+
+  describe(`${kind} executor: map and asCompleted`, () => {
+    // Later items finish first: completion order is the reverse of input order.
+    const durations = [600, 300, 20];
+
+    it('map yields in input order although later items finish first', async () => {
+      const executor = await warm({ maxWorkers: 3 });
+      const items = durations.map((ms, i) => ({ id: `m${i}`, ms, log: log.path }));
+      const results: string[] = [];
+      for await (const id of executor.map<string>(items, { name: 'sleep' })) results.push(id);
+      expect(results).toEqual(['m0', 'm1', 'm2']);
+      // The work really finished in the other order: the log shows it.
+      expect(log.lines().filter((line) => line.startsWith('end'))).toEqual([
+        'end m2',
+        'end m1',
+        'end m0',
+      ]);
+    });
+
+    it('asCompleted yields in completion order (the negative control of map order)', async () => {
+      const executor = await warm({ maxWorkers: 3 });
+      const futures = durations.map((ms, i) => sleep(executor, `c${i}`, ms));
+      const order: string[] = [];
+      for await (const future of asCompleted(futures)) order.push(await future.result());
+      expect(order).toEqual(['c2', 'c1', 'c0']);
+    });
+
+    it('map with chunksize batches items and keeps order; a failing chunk yields what it did', async () => {
+      const executor = make();
+      const out: number[] = [];
+      for await (const n of executor.map<number>([1, 2, 3, 4, 5], { name: 'double', chunksize: 2 }))
+        out.push(n);
+      expect(out).toEqual([2, 4, 6, 8, 10]);
+      const partial: number[] = [];
+      const error = await rejection(
+        (async () => {
+          for await (const n of executor.map<number>([1, 2, 3, 4], {
+            name: 'tenfoldExceptThree',
+            chunksize: 4,
+          })) {
+            partial.push(n);
+          }
+        })(),
+      );
+      expect(error.code).toBe('E_THREE');
+      expect(partial).toEqual([10, 20]);
+    });
+
+    it('map left early cancels the tasks it submitted that are not running yet', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const items = ['e0', 'e1', 'e2', 'e3'].map((id) => ({ id, ms: 50, log: log.path }));
+      for await (const id of executor.map<string>(items, { name: 'block', buffersize: 3 })) {
+        expect(id).toBe('e0');
+        break;
+      }
+      await executor.shutdown();
+      // e1 was running when the loop left (it finishes); e2 was queued (cancelled); e3 never sent.
+      expect(log.lines().filter((line) => line.startsWith('start'))).toEqual([
+        'start e0',
+        'start e1',
+      ]);
+      expect(executor.stats.cancelled).toBe(1);
+    });
+
+    it('map and asCompleted throw ERR_EXECUTOR_TIMEOUT when results are late', async () => {
+      const executor = make();
+      const items = [{ id: 'late', ms: 500, log: log.path }];
+      const mapError = await rejection(
+        (async () => {
+          for await (const _ of executor.map(items, { name: 'sleep', timeout: 30 })) void _;
+        })(),
+      );
+      expect(mapError.code).toBe('ERR_EXECUTOR_TIMEOUT');
+      const slow = sleep(executor, 'slow', 500);
+      const iteration = rejection(
+        (async () => {
+          for await (const _ of asCompleted([slow], { timeout: 30 })) void _;
+        })(),
+      );
+      expect((await iteration).code).toBe('ERR_EXECUTOR_TIMEOUT');
+      expect(await slow.result()).toBe('slow'); // the timeout did not cancel it
+    });
+  });
+
+  describe(`${kind} executor: wait`, () => {
+    it('FIRST_COMPLETED returns as soon as one is done', async () => {
+      const executor = await warm();
+      const fast = sleep(executor, 'fast', 20);
+      const slow = sleep(executor, 'slow', 800);
+      const { done, notDone } = await wait([fast, slow], { returnWhen: FIRST_COMPLETED });
+      expect([...done]).toEqual([fast]);
+      expect([...notDone]).toEqual([slow]);
+    });
+
+    it('FIRST_EXCEPTION returns at the first failure, with the slow one not done', async () => {
+      const executor = await warm();
+      const failing = executor.submit(
+        { name: 'Error', message: 'x', code: 'E_X' },
+        { name: 'fail' },
+      );
+      const slow = sleep(executor, 'slow', 800);
+      const { done, notDone } = await wait([failing, slow], { returnWhen: FIRST_EXCEPTION });
+      expect([...done]).toEqual([failing]);
+      expect([...notDone]).toEqual([slow]);
+    });
+
+    it('negative control: FIRST_EXCEPTION without a failure waits for all, like ALL_COMPLETED', async () => {
+      const executor = await warm();
+      const futures = [sleep(executor, 'a', 20), sleep(executor, 'b', 300)];
+      const exception = await wait(futures, { returnWhen: FIRST_EXCEPTION });
+      expect(exception.done.size).toBe(2);
+      const all = await wait([sleep(executor, 'c', 20), sleep(executor, 'd', 300)], {
+        returnWhen: ALL_COMPLETED,
+      });
+      expect([all.done.size, all.notDone.size]).toEqual([2, 0]);
+    });
+
+    it('returns at the timeout with the rest not done, without an error', async () => {
+      const executor = await warm();
+      const fast = sleep(executor, 'fast', 10);
+      const slow = block(executor, 'slow', 20_000);
+      const { done, notDone } = await wait([fast, slow], { timeout: 500 });
+      expect([...done]).toEqual([fast]);
+      expect([...notDone]).toEqual([slow]);
+      expect(slow.cancel({ interrupt: true })).toBe(true); // not to wait for it at shutdown
+    });
+  });
+
+  describe(`${kind} executor: cancel`, () => {
+    it('a task cancelled while pending never runs; its uncancelled twin does', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const busy = block(executor, 'busy', 200);
+      const cancelled = block(executor, 'cancelled', 10);
+      const twin = block(executor, 'twin', 10);
+      expect(cancelled.cancel()).toBe(true);
+      expect(cancelled.cancelled()).toBe(true);
+      expect((await rejection(cancelled.result())).code).toBe('ERR_EXECUTOR_CANCELLED');
+      expect(await busy.result()).toBe('busy');
+      expect(await twin.result()).toBe('twin');
+      await executor.shutdown();
+      expect(log.has('start twin')).toBe(true);
+      expect(log.has('start cancelled')).toBe(false);
+      expect(executor.stats.cancelled).toBe(1);
+    });
+
+    it('a running task is not cancelled: cancel() is false and it completes', async () => {
+      const executor = make();
+      const running = sleep(executor, 'r', 300);
+      await until(() => log.has('start r'), 'the task to start');
+      expect(running.cancel()).toBe(false);
+      expect(await running.result()).toBe('r');
+      expect(log.has('end r')).toBe(true);
+    });
+
+    it('cancel({ interrupt: true }) stops a running task by replacing its worker', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const stuck = block(executor, 'stuck', 20_000);
+      await until(() => log.has('start stuck'), 'the task to start');
+      expect(stuck.cancel({ interrupt: true })).toBe(true);
+      expect((await rejection(stuck.result())).code).toBe('ERR_EXECUTOR_CANCELLED');
+      expect(await executor.submit(5, { name: 'double' }).result()).toBe(10);
+      await until(() => executor.stats.replaced === 1, 'the worker to be replaced');
+      expect(log.has('end stuck')).toBe(false);
+    });
+
+    it("an aborted signal cancels with the signal's reason, pending or running", async () => {
+      const executor = make({ maxWorkers: 1 });
+      const controller = new AbortController();
+      const reason = new Error('caller gave up');
+      const running = executor.submit(
+        { id: 'run', ms: 20_000, log: log.path },
+        { name: 'block', signal: controller.signal },
+      );
+      const pending = executor.submit(
+        { id: 'wait', ms: 10, log: log.path },
+        { name: 'block', signal: controller.signal },
+      );
+      await until(() => log.has('start run'), 'the task to start');
+      controller.abort(reason);
+      expect(await rejection(running.result())).toBe(reason);
+      expect(await rejection(pending.result())).toBe(reason);
+      expect([running.cancelled(), pending.cancelled()]).toEqual([true, true]);
+      expect(await executor.submit(1, { name: 'double' }).result()).toBe(2);
+      expect(log.has('start wait')).toBe(false);
+    });
+  });
+
+  describe(`${kind} executor: shutdown`, () => {
+    it('without cancelFutures, queued tasks still run; new ones are refused', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const futures = ['a', 'b', 'c'].map((id) => block(executor, id, 50));
+      await executor.shutdown();
+      expect(futures.map((future) => future.state)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
+      expect(log.lines().filter((line) => line.startsWith('end'))).toEqual([
+        'end a',
+        'end b',
+        'end c',
+      ]);
+      expect(() => executor.submit(1)).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_SHUTDOWN' }),
+      );
+      expect(executor.stats.workers).toBe(0);
+    });
+
+    it('with cancelFutures, queued tasks are cancelled and the running one finishes', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const [running, ...queued] = ['a', 'b', 'c'].map((id) => block(executor, id, 100));
+      await until(() => log.has('start a'), 'the first task to start');
+      await executor.shutdown({ cancelFutures: true });
+      expect(await running?.result()).toBe('a');
+      expect(queued.map((future) => future.cancelled())).toEqual([true, true]);
+      expect(log.lines()).toEqual(['start a', 'end a']);
+    });
+
+    it('shutdown({ wait: false }) returns at once; a later shutdown() waits', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const future = block(executor, 'a', 200);
+      await executor.shutdown({ wait: false });
+      expect(future.done()).toBe(false);
+      await executor.shutdown();
+      expect(future.state).toBe('FINISHED');
+    });
+
+    it('await using shuts the executor down at the end of the block', async () => {
+      let future: Future<number>;
+      let escaped: Executor;
+      {
+        await using executor = createExecutor(kind);
+        escaped = executor;
+        future = executor.submit<number>(2, { name: 'double' });
+      }
+      expect(future.state).toBe('FINISHED');
+      expect(escaped.stats.workers).toBe(0);
+    });
+  });
+
+  describe(`${kind} executor: crashes and the bounded queue`, () => {
+    it('a worker that dies fails its task with ERR_EXECUTOR_WORKER_CRASHED and is replaced', async () => {
+      const executor = make({ maxWorkers: 2 });
+      const bystander = sleep(executor, 'bystander', 300);
+      const crash = await rejection(executor.submit(7, { name: 'exit' }).result());
+      expect(crash).toMatchObject({ code: 'ERR_EXECUTOR_WORKER_CRASHED', exitCode: 7 });
+      expect(await bystander.result()).toBe('bystander');
+      const after = await Promise.all(
+        [1, 2, 3, 4].map((n) => executor.submit(n, { name: 'double' }).result()),
+      );
+      expect(after).toEqual([2, 4, 6, 8]);
+      await until(
+        () => executor.stats.replaced === 1 && executor.stats.workers === 2,
+        'a replacement',
+      );
+      expect(executor.stats).toMatchObject({ crashed: 1, failed: 1, completed: 5 });
+    });
+
+    it('refuses a submit past maxQueue with ERR_EXECUTOR_QUEUE_FULL; submitWhenReady waits', async () => {
+      const executor = make({ maxWorkers: 1, maxQueue: 1 });
+      const busy = block(executor, 'busy', 200);
+      const queued = block(executor, 'queued', 10);
+      expect(() => block(executor, 'refused', 10)).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_QUEUE_FULL' }),
+      );
+      expect(executor.stats).toMatchObject({ running: 1, queued: 1 });
+      const admitted = executor.submitWhenReady<string>(
+        { id: 'admitted', ms: 10, log: log.path },
+        { name: 'block' },
+      );
+      expect(busy.done()).toBe(false);
+      const future = await admitted;
+      expect(busy.done()).toBe(true); // room appeared only when the busy task finished
+      expect(await Promise.all([queued.result(), future.result()])).toEqual(['queued', 'admitted']);
+      expect(log.has('start refused')).toBe(false);
+    });
+
+    it('negative control: with one more place in the queue the same submit is accepted', async () => {
+      const executor = make({ maxWorkers: 1, maxQueue: 2 });
+      const futures = ['busy', 'queued', 'accepted'].map((id) => block(executor, id, 10));
+      expect(await Promise.all(futures.map((future) => future.result()))).toEqual([
+        'busy',
+        'queued',
+        'accepted',
+      ]);
+    });
+  });
+}

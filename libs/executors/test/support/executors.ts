@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ProcessPoolExecutor,
+  ThreadPoolExecutor,
+  type Executor,
+  type ExecutorOptions,
+} from '../../src/index';
+
+export type ExecutorKind = 'thread' | 'process';
+
+export const TASKS = join(__dirname, '../fixtures/tasks.js');
+
+export function createExecutor(
+  kind: ExecutorKind,
+  options: Partial<ExecutorOptions> = {},
+): Executor {
+  const settings = { filename: TASKS, maxWorkers: 2, ...options };
+  return kind === 'thread' ? new ThreadPoolExecutor(settings) : new ProcessPoolExecutor(settings);
+}
+
+/** A file the tasks append `start <id>` / `end <id>` lines to. */
+export class TaskLog {
+  readonly #dir = mkdtempSync(join(tmpdir(), 'executors-'));
+  readonly path = join(this.#dir, 'tasks.log');
+
+  lines(): string[] {
+    try {
+      return readFileSync(this.path, 'utf8').split('\n').filter(Boolean);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return []; // nothing ran yet
+      throw error;
+    }
+  }
+
+  has(line: string): boolean {
+    return this.lines().includes(line);
+  }
+
+  remove(): void {
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `condition` every 5 ms; fails the test after `ms` rather than hanging. */
+export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The error a promise rejects with (fails if it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: unknown }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error & { code?: unknown };
+  }
+  throw new Error('expected a rejection');
+}

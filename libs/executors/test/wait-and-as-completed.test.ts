@@ -1,0 +1,107 @@
+// wait() and asCompleted() over bare futures, completed by hand in a chosen order: the
+// orderings are exact here; the executor suites show the same on real workers.
+import {
+  ALL_COMPLETED,
+  asCompleted,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  Future,
+  wait,
+} from '../src/index';
+import { rejection } from './support/executors';
+
+const futures = (n: number) => Array.from({ length: n }, () => new Future<number>());
+
+describe('wait', () => {
+  it('FIRST_COMPLETED settles on the first completion, whichever it is', async () => {
+    const [a, b, c] = futures(3) as [Future<number>, Future<number>, Future<number>];
+    const waiting = wait([a, b, c], { returnWhen: FIRST_COMPLETED });
+    b.setResult(2);
+    const { done, notDone } = await waiting;
+    expect([...done]).toEqual([b]);
+    expect([...notDone]).toEqual([a, c]);
+  });
+
+  it('FIRST_EXCEPTION ignores successes and cancellations until a failure', async () => {
+    const [a, b, c, d] = futures(4) as [
+      Future<number>,
+      Future<number>,
+      Future<number>,
+      Future<number>,
+    ];
+    let settled = false;
+    const waiting = wait([a, b, c, d], { returnWhen: FIRST_EXCEPTION }).then((split) => {
+      settled = true;
+      return split;
+    });
+    a.setResult(1);
+    b.cancel();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false); // negative control: a success and a cancel are not exceptions
+    c.setException(new Error('x'));
+    const { done, notDone } = await waiting;
+    expect([...done]).toEqual([a, b, c]);
+    expect([...notDone]).toEqual([d]);
+  });
+
+  it('ALL_COMPLETED waits for every future; done ones count at once', async () => {
+    const [a, b] = futures(2) as [Future<number>, Future<number>];
+    a.setResult(1);
+    let settled = false;
+    const waiting = wait([a, b], { returnWhen: ALL_COMPLETED }).then((split) => {
+      settled = true;
+      return split;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    b.setResult(2);
+    expect((await waiting).done.size).toBe(2);
+  });
+
+  it('returns at the timeout without an error', async () => {
+    const [a] = futures(1) as [Future<number>];
+    const { done, notDone } = await wait([a], { timeout: 10 });
+    expect([done.size, notDone.size]).toEqual([0, 1]);
+  });
+
+  it('refuses an unknown returnWhen with ERR_EXECUTOR_INVALID_ARGUMENT', () => {
+    expect(() => wait([], { returnWhen: 'SOMETIMES' as never })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
+  });
+});
+
+describe('asCompleted', () => {
+  it('yields done futures first, then the rest in completion order, each once', async () => {
+    const [a, b, c, d] = futures(4) as [
+      Future<number>,
+      Future<number>,
+      Future<number>,
+      Future<number>,
+    ];
+    d.setResult(4);
+    const seen: Future<number>[] = [];
+    const iterating = (async () => {
+      for await (const future of asCompleted([a, b, c, d, a])) seen.push(future);
+    })();
+    c.setResult(3);
+    a.cancel();
+    b.setException(new Error('b'));
+    await iterating;
+    expect(seen).toEqual([d, c, a, b]);
+  });
+
+  it('throws ERR_EXECUTOR_TIMEOUT when futures are left at the deadline', async () => {
+    const [a, b] = futures(2) as [Future<number>, Future<number>];
+    a.setResult(1);
+    const seen: Future<number>[] = [];
+    const error = await rejection(
+      (async () => {
+        for await (const future of asCompleted([a, b], { timeout: 20 })) seen.push(future);
+      })(),
+    );
+    expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+    expect(seen).toEqual([a]);
+    expect(b.done()).toBe(false);
+  });
+});
