@@ -1,5 +1,6 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
+import jsoncParser from 'jsonc-eslint-parser';
 
 export default [
   ...nx.configs['flat/base'],
@@ -70,5 +71,31 @@ export default [
     // Jest configs share the root preset by relative path; that is configuration, not a module import.
     files: ['**/jest.config.js', '**/jest.e2e.config.js'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
+  },
+  {
+    // Each project's manifest declares exactly what its shipped code imports (tests, e2e,
+    // benchmarks and build config may use the root's dev tools), so a package runs from its dist
+    // with its own dependencies and nothing it does not use.
+    files: ['**/package.json'],
+    languageOptions: { parser: jsoncParser },
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          buildTargets: ['build'],
+          checkMissingDependencies: true,
+          checkObsoleteDependencies: true,
+          checkVersionMismatches: false,
+          ignoredFiles: [
+            '{projectRoot}/test/**',
+            '{projectRoot}/e2e/**',
+            '{projectRoot}/bench/**',
+            '{projectRoot}/jest.config.js',
+            '{projectRoot}/jest.e2e.config.js',
+            '{projectRoot}/eslint.config.mjs',
+          ],
+        },
+      ],
+    },
   },
 ];
