@@ -22,6 +22,36 @@ export class ScenarioCatalogError extends Error {
   readonly code = ScenarioCatalogError.code;
 }
 
+/** A `--targets` service does not answer, or answers as another model than it was named. */
+export class TargetUnreachableError extends Error {
+  static readonly code = 'ERR_LAB_TARGET_UNREACHABLE';
+  override readonly name = 'TargetUnreachableError';
+  readonly code = TargetUnreachableError.code;
+  constructor(message = 'A target service does not answer', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** A `--targets` service was not started with a workload (`/work/custom` answers 404). */
+export class TargetWithoutWorkloadError extends Error {
+  static readonly code = 'ERR_LAB_TARGET_NO_WORKLOAD';
+  override readonly name = 'TargetWithoutWorkloadError';
+  readonly code = TargetWithoutWorkloadError.code;
+  constructor(message = 'A target service serves no workload', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
+/** `lab compare` was given a file that is not a lab report (or a sweep that is not a sweep). */
+export class ReportFileError extends Error {
+  static readonly code = 'ERR_LAB_REPORT_FILE';
+  override readonly name = 'ReportFileError';
+  readonly code = ReportFileError.code;
+  constructor(message = 'Not a lab report', options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
 /** `--workload` names no readable file. */
 export class WorkloadNotFoundError extends Error {
   static readonly code = 'ERR_LAB_WORKLOAD_NOT_FOUND';
@@ -111,6 +141,23 @@ export const ERROR_CATALOG = [
     code: ScenarioCatalogError.code,
     className: 'ScenarioCatalogError',
     meaning: '`load-tests/scenarios.json` does not validate, or repeats a scenario id.',
+  },
+  {
+    code: TargetUnreachableError.code,
+    className: 'TargetUnreachableError',
+    meaning:
+      'A `--targets` service does not answer `/info`, or answers as another model than it was named.',
+  },
+  {
+    code: TargetWithoutWorkloadError.code,
+    className: 'TargetWithoutWorkloadError',
+    meaning:
+      '`--workload` with `--targets`: a target was not started with `LAB_WORKLOAD` (`/work/custom` is 404).',
+  },
+  {
+    code: ReportFileError.code,
+    className: 'ReportFileError',
+    meaning: '`lab compare` was given a path that holds no readable lab report.',
   },
   {
     code: WorkloadNotFoundError.code,

@@ -1,22 +1,30 @@
-import type { Fleet } from '@concurrency-lab/launcher';
-import { cpus, totalmem } from 'node:os';
-import type { StreamPlan, LoadDriver } from './drivers/load-driver';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { IntervalWindow } from './drivers/interval-window';
+import type { LoadDriver, StreamPlan } from './drivers/load-driver';
 import type { LabOptions } from './lab-options';
 import { Progress } from './progress';
+import { chooseLines } from './report/choose';
+import { lessonsFor } from './report/lessons';
 import type { ModelResult, Report, ScenarioReport } from './report/report-schema';
-import { lessonsFor, verdictFor } from './report/verdict';
-import { Sampler } from './sampler';
+import { summarize } from './report/summarize';
+import { verdictFor } from './report/verdict';
+import { readRssBytes, Sampler } from './sampler';
 import type { Scenario, ScenarioCatalog } from './scenario-catalog';
+import type { LabTarget } from './targets';
+import type { LabScenario } from './workload/workload-scenarios';
 
 export interface LabRunContext {
   options: LabOptions;
-  catalog: ScenarioCatalog;
+  /** The scenarios to run, in order: the catalog's selection, then the workload's. */
+  scenarios: readonly LabScenario[];
   driver: LoadDriver;
+  /** How the run is set up, for the report: mode, file limit, workload. */
+  run: Omit<Report['run'], 'sharedCores'> & { sharedCores: boolean };
   /**
-   * Starts upstream and the models (the caller owns the fleet, so Ctrl-C can stop it at any
-   * point); `upstream` is the catalog's site settings, `workers` the options'.
+   * Starts (or, with `--targets`, checks) the services; the caller owns what it starts, so
+   * Ctrl-C can stop it at any point.
    */
-  startFleet(settings: { workers: number; upstreamEnv: Record<string, string> }): Promise<Fleet>;
+  startTargets(): Promise<LabTarget[]>;
   progress: NodeJS.WriteStream;
 }
 
@@ -35,70 +43,48 @@ export function selectScenarios(catalog: ScenarioCatalog, ids: string[] | undefi
 /**
  * The run, scenario-major: every model takes the same scenario back to back, so slow drift of
  * a shared machine (thermal, neighbours) falls on all models of a scenario alike instead of on
- * whichever model ran last. Each measurement is preceded by a warm-up that is thrown away.
+ * whichever model ran last. Each measurement is preceded by an idle memory reading and a
+ * warm-up that is thrown away.
  */
 export async function runLab(ctx: LabRunContext): Promise<Report> {
-  const { options, catalog, driver } = ctx;
-  const scenarios = selectScenarios(catalog, options.scenarios);
-  const perRun = options.durationSeconds + options.warmupSeconds + 0.5;
+  const { options, driver } = ctx;
+  const loadAtStart = loadavg();
+  const perRun = options.durationSeconds + options.warmupSeconds + 0.4;
   const progress = new Progress(
     ctx.progress,
-    scenarios.length * options.models.length * perRun + 5,
+    ctx.scenarios.length * options.models.length * perRun + 5,
   );
-
   progress.step(
-    `starting upstream and ${options.models.join(', ')} with WORKERS=${options.workers}`,
+    ctx.run.mode === 'targets'
+      ? `checking ${Object.entries(ctx.run.targets ?? {})
+          .map(([m, url]) => `${m} at ${url}`)
+          .join(', ')}`
+      : `starting upstream and ${options.models.join(', ')} with WORKERS=${options.workers}`,
   );
-  const fleet = await ctx.startFleet({
-    workers: options.workers,
-    upstreamEnv: {
-      UPSTREAM_PAGES: String(catalog.upstream.pages),
-      UPSTREAM_LATENCY_MS: String(catalog.upstream.latencyMs),
-    },
-  });
+  const targets = await ctx.startTargets();
 
   const reports: ScenarioReport[] = [];
-  for (const scenario of scenarios) {
+  for (const planned of ctx.scenarios) {
+    const scenario = planned.resolve ? planned.resolve(reports) : planned;
     const results: ModelResult[] = [];
-    for (const { model, service } of fleet.models) {
-      const streams = plan(scenario, service.url, options);
-      progress.step(`${scenario.id} · ${model} · warm-up`);
-      const what = { scenarioId: scenario.id, model, baseUrl: service.url };
-      await driver.run({ ...what, streams, durationSeconds: options.warmupSeconds });
-      progress.step(`${scenario.id} · ${model}`);
-      const sampler = new Sampler(service.url, service.pid);
-      sampler.start();
-      const streamResults = await driver.run({
-        ...what,
-        streams,
-        durationSeconds: options.durationSeconds,
-        onSecond: (rps) => {
-          sampler.recordRps(rps);
-          progress.tick(rps);
-        },
-      });
-      const samples = sampler.stop();
-      results.push({
-        model,
-        streams: streamResults,
-        samples,
-        summary: summarize(streamResults, samples),
-      });
+    for (const target of targets) {
+      results.push(await measure(ctx, scenario, target, progress));
     }
+    const guide = planned.guideFrom ? planned.guideFrom(results) : scenario.guide;
     reports.push({
       id: scenario.id,
       title: scenario.title,
       lesson: scenario.lesson,
-      guide: scenario.guide,
+      guide,
       results,
-      verdict: verdictFor(scenario.guide, results),
+      verdict: verdictFor(scenario.judge ?? 'throughput', guide, results),
     });
   }
-  progress.done('load done; stopping services');
+  progress.done(ctx.run.mode === 'targets' ? 'load done' : 'load done; stopping services');
 
   const cpuList = cpus();
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     createdAt: new Date().toISOString(),
     machine: {
       cpus: cpuList.length,
@@ -107,20 +93,78 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
       platform: process.platform,
       arch: process.arch,
       node: process.version,
+      loadAverage: { start: round2(loadAtStart), end: round2(loadavg()) },
     },
+    run: ctx.run,
     options: {
       models: options.models,
-      scenarios: scenarios.map((s) => s.id),
+      scenarios: reports.map((s) => s.id),
       durationSeconds: options.durationSeconds,
       warmupSeconds: options.warmupSeconds,
+      sampleIntervalMs: options.sampleIntervalMs,
       rate: options.rate ?? null,
       connections: options.connections ?? null,
-      workers: options.workers,
+      workers: options.workers ?? null,
       driver: driver.name,
       quick: options.quick,
     },
+    choose: chooseLines(reports, {
+      sharedCores: ctx.run.sharedCores,
+      cpus: cpuList.length,
+      loadAverage: loadAtStart[0] ?? 0,
+      workload: ctx.run.workload?.describe ?? null,
+    }),
     scenarios: reports,
     lessons: lessonsFor(reports),
+  };
+}
+
+/** One model in one scenario: idle memory, warm-up (thrown away), then the measurement. */
+async function measure(
+  ctx: LabRunContext,
+  scenario: Scenario,
+  target: LabTarget,
+  progress: Progress,
+): Promise<ModelResult> {
+  const { options, driver } = ctx;
+  const streams = plan(scenario, target.url, options);
+  const what = { scenarioId: scenario.id, model: target.model, baseUrl: target.url };
+  const rssIdleBytes = await readRssBytes(target.url, target.pid);
+  progress.step(`${scenario.id} · ${target.model} · warm-up`);
+  await driver.run({ ...what, streams, durationSeconds: options.warmupSeconds });
+  progress.step(`${scenario.id} · ${target.model}`);
+  const window = new IntervalWindow();
+  const sampler = new Sampler({
+    baseUrl: target.url,
+    pid: target.pid,
+    intervalMs: options.sampleIntervalMs,
+    window,
+    onSample: (s) => progress.tick(s.rps),
+  });
+  sampler.start();
+  const measured = driver.run({
+    ...what,
+    streams,
+    durationSeconds: options.durationSeconds,
+    window,
+  });
+  // The sampler stops whatever the driver did, so no timer outlives a failed run.
+  const [streamResults, samples] = await Promise.all([
+    measured,
+    measured.then(
+      () => sampler.stop(),
+      () => sampler.stop(),
+    ),
+  ]);
+  // One reading after the load, when a saturated loop answers again: a target whose every
+  // scrape timed out still gets its memory figure.
+  const rssAfterBytes = await readRssBytes(target.url, target.pid);
+  return {
+    model: target.model,
+    workers: target.workers,
+    streams: streamResults,
+    samples,
+    summary: summarize(streams, streamResults, samples, { rssIdleBytes, rssAfterBytes }),
   };
 }
 
@@ -135,25 +179,4 @@ function plan(scenario: Scenario, baseUrl: string, options: LabOptions): StreamP
   }));
 }
 
-function summarize(
-  streams: ModelResult['streams'],
-  samples: ModelResult['samples'],
-): ModelResult['summary'] {
-  const measured = streams.find((s) => s.measure) ?? streams[0];
-  const mean = (values: number[]) =>
-    values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
-  // The first sample has no CPU delta yet; leave it out of the CPU mean.
-  const cpuSamples = samples.slice(1).map((s) => s.cpuPercent);
-  return {
-    rps: measured?.rps ?? 0,
-    p50Ms: measured?.latencyMs.p50 ?? 0,
-    p95Ms: measured?.latencyMs.p95 ?? 0,
-    p99Ms: measured?.latencyMs.p99 ?? 0,
-    failed: streams.reduce((n, s) => n + s.failed, 0),
-    dropped: measured?.dropped ?? 0,
-    rssPeakBytes: Math.max(0, ...samples.map((s) => s.rssBytes)),
-    cpuPercentMean: Math.round(mean(cpuSamples) * 10) / 10,
-    lagP99MaxMs: Math.max(0, ...samples.map((s) => s.lagP99Ms)),
-    eluMean: Math.round(mean(samples.map((s) => s.elu)) * 1000) / 1000,
-  };
-}
+const round2 = (values: number[]) => values.map((v) => Math.round(v * 100) / 100);

@@ -1,3 +1,5 @@
+import type { IntervalWindow } from './interval-window';
+
 /** One stream of requests a driver sends during a scenario (a scenario may run several at once). */
 export interface StreamPlan {
   name: string;
@@ -29,7 +31,10 @@ export interface StreamResult {
   ok: number;
   /** Non-2xx answers, connection errors and timeouts. */
   failed: number;
-  /** Requests a fixed arrival rate called for that were never sent (every connection was busy). */
+  /**
+   * Not sent: requests a fixed arrival rate called for while every connection was busy waiting
+   * for an answer (the model was saturated). By design in saturation scenarios; not failures.
+   */
   dropped: number;
   /** Failures by HTTP status, or `error`/`timeout`. */
   failures: Record<string, number>;
@@ -45,8 +50,8 @@ export interface DriverRun {
   scenarioId: string;
   model: string;
   baseUrl: string;
-  /** Called about once a second with the measured stream's answers/s in the last second. */
-  onSecond?(rps: number): void;
+  /** Where the driver records each 2xx latency of the measured stream, as it comes. */
+  window?: IntervalWindow;
 }
 
 /**
