@@ -14,8 +14,7 @@ import {
 } from '@concurrency-lab/service-kit';
 import { modelInfo } from '@concurrency-lab/models';
 import { join } from 'node:path';
-import { ClusterPrimary } from './cluster-primary';
-import { respawnFromEnv } from './primary-config';
+import { ClusterPrimary, respawnFromEnv } from '@concurrency-lab/cluster-runtime';
 
 let config: ServiceConfig;
 let respawn;

@@ -4,9 +4,14 @@
  */
 import { tracing } from './tracing'; // first: see tracing.ts
 import { InlineRunner, runService } from '@concurrency-lab/service-kit';
-import { RPC, type ClusterNotice } from './counter-protocol';
-import { IpcCounter, serveCounterShare } from './ipc-counter';
-import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
+import {
+  IpcCounter,
+  RPC,
+  RpcEndpoint,
+  serveCounterShare,
+  type ClusterNotice,
+  type IpcPort,
+} from '@concurrency-lab/cluster-runtime';
 
 if (!process.send) throw new Error('cluster-service/worker.js runs only as a cluster worker');
 
