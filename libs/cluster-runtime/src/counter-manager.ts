@@ -3,27 +3,36 @@ import { RPC, type IncrementParams } from './counter-protocol';
 import type { RpcEndpoint } from './rpc-endpoint';
 
 /**
- * The cluster's shared counter, held by the primary — like Python's `multiprocessing.Manager`:
- * the value lives in one process and every other process reaches it over IPC. Operations on the
- * primary are atomic (one event loop, no await inside), so `add` is exact; `get` then `set` from
- * two workers interleave and lose updates.
+ * Runs one share of an increment request in one of the model's other processes (which increments
+ * the manager's value over its own channel), resolving once the share is done.
+ */
+export type ShareRunner = (share: IncrementParams, signal?: AbortSignal) => Promise<unknown>;
+
+/**
+ * A shared counter held by one process — Python's `multiprocessing.Manager`: the value lives in
+ * one process (a cluster's primary; procpool's HTTP process) and every other process reaches it
+ * over a channel. Operations on the holder are atomic (one event loop, no await inside), so `add`
+ * is exact; `get` then `set` from two processes interleave and lose updates.
  */
 export class CounterManager {
   #value = 0;
   readonly #requests = new Mutex({ name: 'counter' });
-  readonly #workers: () => RpcEndpoint[];
-  readonly #shareTimeoutMs: number;
+  readonly #parties: () => readonly ShareRunner[];
 
-  constructor(workers: () => RpcEndpoint[], shareTimeoutMs: number) {
-    this.#workers = workers;
-    this.#shareTimeoutMs = shareTimeoutMs;
+  /** @param parties one share runner per process that takes part in an increment request now */
+  constructor(parties: () => readonly ShareRunner[]) {
+    this.#parties = parties;
   }
 
   get value(): number {
     return this.#value;
   }
 
-  /** Registers the counter's methods on one worker's endpoint. */
+  reset(): void {
+    this.#value = 0;
+  }
+
+  /** Registers the counter's methods on one process's endpoint. */
   serve(rpc: RpcEndpoint): void {
     rpc.handle(RPC.counterGet, () => this.#value);
     rpc.handle(RPC.counterSet, ({ value }: { value: number }) => {
@@ -35,36 +44,39 @@ export class CounterManager {
     rpc.handle(RPC.counterIncrement, (params: IncrementParams) => this.increment(params));
   }
 
-  /** Splits `times` over every live worker, which increment concurrently; answers before/after. */
   /**
-   * One increment request at a time across the whole cluster: each request's before/after then
+   * Splits `times` over every party, which increment concurrently; answers before/after. One
+   * increment request at a time across the whole model: each request's before/after then
    * describes that request alone (the races it shows are its own processes', not a neighbour's).
+   * Aborting `signal` gives up waiting for the turn and cancels the shares.
    */
-  increment(params: IncrementParams): Promise<{ expected: number; actual: number }> {
-    return this.#requests.withLock(() => this.#increment(params));
+  increment(
+    params: IncrementParams,
+    signal?: AbortSignal,
+  ): Promise<{ expected: number; actual: number }> {
+    return this.#requests.withLock(
+      () => this.#increment(params, signal),
+      signal ? { signal } : undefined,
+    );
   }
 
-  async #increment({
-    times,
-    safe,
-  }: IncrementParams): Promise<{ expected: number; actual: number }> {
+  async #increment(
+    { times, safe }: IncrementParams,
+    signal: AbortSignal | undefined,
+  ): Promise<{ expected: number; actual: number }> {
     const before = this.#value;
-    const workers = this.#workers();
-    if (workers.length === 0) {
-      throw Object.assign(new Error('no live worker to increment the counter'), {
+    const parties = this.#parties();
+    if (parties.length === 0) {
+      throw Object.assign(new Error('no live process to increment the counter'), {
         code: 'ERR_WORKER_CRASHED',
       });
     }
-    const parties = Math.min(workers.length, times);
+    const count = Math.min(parties.length, times);
     await Promise.all(
-      workers
-        .slice(0, parties)
-        .map((rpc, i) =>
-          rpc.call(
-            RPC.counterShare,
-            { times: Math.floor(times / parties) + (i < times % parties ? 1 : 0), safe },
-            { timeoutMs: this.#shareTimeoutMs },
-          ),
+      parties
+        .slice(0, count)
+        .map((run, i) =>
+          run({ times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe }, signal),
         ),
     );
     return { expected: before + times, actual: this.#value };

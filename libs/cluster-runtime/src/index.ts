@@ -7,3 +7,5 @@ export * from './metrics-relay';
 export * from './primary-config';
 export * from './respawn-policy';
 export * from './rpc-endpoint';
+export * from './cluster-primary-main';
+export * from './cluster-worker-main';

@@ -30,23 +30,29 @@ export class IpcCounter implements CounterStore {
 }
 
 /**
- * This worker's share of an increment request, run when the primary asks. Unsafe: `get`, then
- * `set` to what was read plus a batch — another worker's `set` in between is overwritten (the
- * lost update). Safe: one atomic `add` per batch on the primary.
+ * One share of an increment request, done by this process against the manager's value over
+ * `rpc`. Unsafe: `get`, then `set` to what was read plus a batch — another process's `set` in
+ * between is overwritten (the lost update). Safe: one atomic `add` per batch on the manager.
  */
-export function serveCounterShare(rpc: RpcEndpoint): void {
-  rpc.handle(RPC.counterShare, async ({ times, safe }: IncrementParams) => {
-    const batch = Math.max(1, Math.ceil(times / MAX_ROUND_TRIPS_PER_SHARE));
-    for (let done = 0; done < times;) {
-      const step = Math.min(batch, times - done);
-      if (safe) {
-        await rpc.call(RPC.counterAdd, { delta: step });
-      } else {
-        const seen = await rpc.call<number>(RPC.counterGet);
-        await rpc.call(RPC.counterSet, { value: seen + step });
-      }
-      done += step;
+export async function runCounterShare(
+  rpc: RpcEndpoint,
+  { times, safe }: IncrementParams,
+): Promise<number> {
+  const batch = Math.max(1, Math.ceil(times / MAX_ROUND_TRIPS_PER_SHARE));
+  for (let done = 0; done < times;) {
+    const step = Math.min(batch, times - done);
+    if (safe) {
+      await rpc.call(RPC.counterAdd, { delta: step });
+    } else {
+      const seen = await rpc.call<number>(RPC.counterGet);
+      await rpc.call(RPC.counterSet, { value: seen + step });
     }
-    return times;
-  });
+    done += step;
+  }
+  return times;
+}
+
+/** A cluster worker does its share when the primary asks (`counter.share`). */
+export function serveCounterShare(rpc: RpcEndpoint): void {
+  rpc.handle(RPC.counterShare, (share: IncrementParams) => runCounterShare(rpc, share));
 }
