@@ -48,6 +48,15 @@ export const MODELS = [
     pool: false,
     restarts: ['process'],
   },
+  {
+    model: 'hybrid',
+    app: 'hybrid-service',
+    port: 3004,
+    summary:
+      '`node:cluster` worker processes sharing the port, each with its own `worker_threads` pool',
+    pool: true,
+    restarts: ['process', 'thread'],
+  },
 ] as const satisfies readonly ModelInfo[];
 
 export type ModelName = (typeof MODELS)[number]['model'];
