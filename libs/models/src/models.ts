@@ -57,6 +57,15 @@ export const MODELS = [
     pool: true,
     restarts: ['process', 'thread'],
   },
+  {
+    model: 'procpool',
+    app: 'procpool-service',
+    port: 3005,
+    summary:
+      "one HTTP process; CPU work goes to a pool of child processes (Python's `ProcessPoolExecutor`)",
+    pool: true,
+    restarts: ['process'],
+  },
 ] as const satisfies readonly ModelInfo[];
 
 export type ModelName = (typeof MODELS)[number]['model'];
