@@ -9,6 +9,7 @@ import type {
 import { registerPoolMetrics } from '@concurrency-lab/thread-pool';
 import { join } from 'node:path';
 import { ManagerServer } from './manager-server';
+import { addPoolProcessesToProcessMetrics, PoolProcessUsage } from './pool-process-usage';
 import { ProcessPoolRunner } from './process-pool-runner';
 
 /**
@@ -32,6 +33,8 @@ export async function procpoolRuntime(
   _logger: Logger,
   metrics: ServiceMetrics,
 ): Promise<ModelRuntime> {
+  // `/metrics` answers for the whole model: the pool's processes' CPU and memory too.
+  addPoolProcessesToProcessMetrics(metrics.registry, new PoolProcessUsage());
   const runner = registerPoolMetrics(
     metrics.registry,
     'process',
