@@ -53,9 +53,13 @@ export class ClusterPrimary {
   constructor(options: ClusterPrimaryOptions) {
     this.#options = options;
     this.#policy = new RespawnPolicy(options.respawn);
-    this.#counter = new CounterManager(
-      () => this.#readyMembers().map((m) => m.rpc),
-      options.requestTimeoutMs,
+    // Every ready worker does a share, on its own event loop, over its IPC channel.
+    this.#counter = new CounterManager(() =>
+      this.#readyMembers().map(
+        ({ rpc }) =>
+          (share) =>
+            rpc.call(RPC.counterShare, share, { timeoutMs: options.requestTimeoutMs }),
+      ),
     );
     cluster.setupPrimary({ exec: options.entry });
     cluster.on('exit', (worker, code, signal) =>

@@ -46,7 +46,7 @@ type PoolSuccess = Extract<PoolResponse, { ok: true }>;
 const QUEUE_AT_LIMIT = 'Task queue is at limit';
 
 /**
- * The threads model's `WorkRunner`: piscina does the pooling; this class adds what the contract
+ * The `WorkRunner` of the threads model and of each hybrid process: piscina does the pooling; this class adds what the contract
  * needs on top — bounded queue as a 503, cancellation by the request's signal (queued tasks leave
  * the queue, a running task's thread is terminated and replaced), crashes confined to their own
  * request, coded errors carried across the thread boundary, and zero-copy image buffers.
@@ -209,7 +209,7 @@ export class ThreadPoolRunner implements WorkRunner {
 }
 
 /** A worker-side error with a registered client-error code (e.g. a corrupt PNG → 400). */
-function isClientError(error: unknown): boolean {
+export function isClientError(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   return (
     typeof code === 'string' &&

@@ -1,22 +1,8 @@
-import { EventEmitter } from 'node:events';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { Registry, Counter } from 'prom-client';
 import { aggregateMetrics } from '../src/metrics-relay';
-import { RpcEndpoint, type IpcPort } from '../src/rpc-endpoint';
-
-/** Adapts a real MessagePort to the `send`/`message` shape of an IPC channel. */
-function ipcPort(port: MessagePort): IpcPort {
-  const events = new EventEmitter();
-  port.on('message', (message) => events.emit('message', message));
-  return {
-    send: (message) => {
-      port.postMessage(message);
-      return true;
-    },
-    on: (event, listener) => events.on(event, listener),
-    off: (event, listener) => events.off(event, listener),
-  };
-}
+import { RpcEndpoint } from '../src/rpc-endpoint';
+import { ipcPort } from './support/ipc-port';
 
 describe('RPC over an IPC channel', () => {
   let channel: MessageChannel;

@@ -11,7 +11,8 @@ import { threadId, workerData } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
 import { awaitStartLine, incrementCell } from './shared-counter';
 
-const data = workerData as { counter: SharedArrayBuffer; counterLock?: SharedMutexHandle };
+/** A pool without a counter of its own (hybrid keeps its counter in the cluster primary) has none. */
+const data = (workerData ?? {}) as { counter?: SharedArrayBuffer; counterLock?: SharedMutexHandle };
 const counter = data.counter;
 /** The counter's lock, rebuilt in this thread from the handle the main thread created. */
 const counterLock = data.counterLock ? SharedMutex.from(data.counterLock) : undefined;
@@ -26,6 +27,7 @@ export default function handle(request: PoolRequest): PoolResponse | ReturnType<
   const traceId = traceIdIn(request);
   try {
     if (request.op === 'increment') {
+      if (!counter) throw new Error('this pool was started without a shared counter');
       awaitStartLine(request.start, request.parties);
       const { retries, lockTimes } = incrementCell(
         counter,
