@@ -105,7 +105,7 @@ export class Barrier implements Inspectable {
   }
 
   get stats(): LockStats {
-    return this.#waiters.stats();
+    return this.#waiters.stats;
   }
 
   inspect(): LockInspection {

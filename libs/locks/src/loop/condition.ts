@@ -2,6 +2,7 @@ import { parseWaitOptions, type AcquireOptions } from '../common/acquire-options
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
 import { LockToken, type UnlockToken } from '../common/unlock-token';
+import { wakeUpTo } from '../common/wake-up-to';
 import { describeValue, validateFunction, validateInteger } from '../common/validate';
 import { InvalidArgumentError, LockTimeoutError, NotOwnerError } from '../errors';
 import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
@@ -91,9 +92,7 @@ export class Condition implements Inspectable {
     validateInteger(count, 'count', 0, Number.MAX_SAFE_INTEGER);
     if (!this.lock.locked)
       throw new NotOwnerError(`${this.name}: notify() without holding ${this.lock.name}`);
-    let woken = 0;
-    while (woken < count && this.#waiters.wakeOne()) woken++;
-    return woken;
+    return wakeUpTo(count, () => this.#waiters.wakeOne());
   }
 
   notifyAll(): number {
@@ -101,7 +100,7 @@ export class Condition implements Inspectable {
   }
 
   get stats(): LockStats {
-    return this.#waiters.stats();
+    return this.#waiters.stats;
   }
 
   inspect(): LockInspection {

@@ -52,7 +52,7 @@ export class Event implements Inspectable {
   }
 
   get stats(): LockStats {
-    return this.#waiters.stats();
+    return this.#waiters.stats;
   }
 
   inspect(): LockInspection {

@@ -1,5 +1,5 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import { MainThreadWaitError } from '../errors';
+import { DeadlockError, MainThreadWaitError } from '../errors';
 
 /**
  * This thread as stored in shared cells: threadId + 1, because 0 means "nobody" there.
@@ -18,4 +18,10 @@ export function assertMayBlock(what: string): void {
       `${what} blocks the thread (Atomics.wait); on the main thread use the async form, which waits with Atomics.waitAsync`,
     );
   }
+}
+
+/** The error for a thread about to block on a lock it holds itself: the wait could never end. */
+export function selfDeadlock(lock: string): DeadlockError {
+  const self = threadLabel(THREAD_TAG);
+  return new DeadlockError([{ owner: self, lock, heldBy: self }]);
 }
