@@ -24,6 +24,7 @@ module.exports = {
   moduleNameMapper: {
     '^@concurrency-lab/([a-z-]+)$': `${libs}/$1/src/index.ts`,
     '^@concurrency-lab/([a-z-]+)/testing$': `${libs}/$1/src/testing/index.ts`,
+    '^@concurrency-lab/([a-z-]+)/internal$': `${libs}/$1/src/internal.ts`,
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
