@@ -23,7 +23,7 @@ export {
 } from './errors';
 
 // Shared vocabulary
-export type { AcquireOptions, SyncAcquireOptions } from './common/acquire-options';
+export type { AcquireOptions, SyncAcquireOptions, WaitOptions } from './common/acquire-options';
 export type { AsyncLock } from './common/async-lock';
 export {
   observeLocks,

@@ -14,7 +14,7 @@ export {
   TaskDoneOvercalledError,
   type QueueErrorCode,
 } from './errors';
-export type { WaitOptions } from './wait-options';
+export type { WaitOptions } from '@concurrency-lab/locks';
 export type { QueueEvent, QueueObserver, QueueWaitEvent } from './queue-observer';
 export {
   queueMetricsObserver,

@@ -1,7 +1,7 @@
-import { parseWaitOptions, type AcquireOptions } from '../common/acquire-options';
+import { type AcquireOptions } from '../common/acquire-options';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
-import { validateInteger, validateOptionalFunction, validateTimeout } from '../common/validate';
+import { validate } from '../common/validate';
 import { BarrierBrokenError } from '../errors';
 import { WaitList } from './wait-list';
 
@@ -36,9 +36,9 @@ export class Barrier implements Inspectable {
 
   constructor(options: BarrierOptions) {
     const { name, observer, record } = parseLockOptions(options, 'Barrier');
-    this.parties = validateInteger(record['parties'], 'parties', 1, 2 ** 31 - 1);
-    this.#action = validateOptionalFunction<() => void>(record['action'], 'action');
-    this.#timeout = validateTimeout(record['timeout']);
+    this.parties = validate.integer(record['parties'], 'parties', 1, 2 ** 31 - 1);
+    this.#action = validate.optionalFunction<() => void>(record['action'], 'action');
+    this.#timeout = validate.timeout(record['timeout']);
     this.#waiters = new WaitList(name, 'Barrier', observer, () => this.#break());
   }
 
@@ -63,7 +63,7 @@ export class Barrier implements Inspectable {
   /** Waits for the cycle to fill; resolves with this party's arrival index. */
   wait(options?: AcquireOptions): Promise<number> {
     try {
-      const parsed = parseWaitOptions(options);
+      const parsed = validate.waitOptions(options);
       const timeout = options?.timeout === undefined ? this.#timeout : parsed.timeout;
       const signal = parsed.signal;
       if (this.#broken) throw new BarrierBrokenError(`${this.name} is broken`);

@@ -1,10 +1,10 @@
-import { parseWaitOptions, type AcquireOptions } from '../common/acquire-options';
+import { type AcquireOptions } from '../common/acquire-options';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
 import { LockToken, type UnlockToken } from '../common/unlock-token';
 import { wakeUpTo } from '../common/wake-up-to';
-import { describeValue, validateFunction, validateInteger } from '../common/validate';
-import { InvalidArgumentError, LockTimeoutError, NotOwnerError } from '../errors';
+import { validate } from '../common/validate';
+import { LockTimeoutError, NotOwnerError } from '../errors';
 import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
 import { Mutex } from './mutex';
 import { kResume, kSuspend } from './queued-lock';
@@ -38,9 +38,7 @@ export class Condition implements Inspectable {
     const { name, observer, record } = parseLockOptions(options, 'Condition');
     const lock = record['lock'];
     if (lock !== undefined && !(lock instanceof Mutex) && !(lock instanceof RLock)) {
-      throw new InvalidArgumentError(
-        `Expected \`lock\` to be a Mutex or an RLock, got ${describeValue(lock)}`,
-      );
+      validate.fail('lock', 'a Mutex or an RLock', lock);
     }
     this.lock = lock ?? new Mutex({ name: `${name}.lock` });
     this.#waiters = new WaitList(name, 'Condition', observer);
@@ -64,7 +62,7 @@ export class Condition implements Inspectable {
 
   /** Gives the lock up until notified (or timed out / aborted), then takes it back. */
   async wait(token: UnlockToken, options?: AcquireOptions): Promise<void> {
-    const { timeout, signal } = parseWaitOptions(options);
+    const { timeout, signal } = validate.waitOptions(options);
     await this.#wait(token, timeout, signal, timeout);
   }
 
@@ -74,8 +72,8 @@ export class Condition implements Inspectable {
    * The timeout covers the whole call.
    */
   async waitFor<T>(token: UnlockToken, predicate: () => T, options?: AcquireOptions): Promise<T> {
-    validateFunction(predicate, 'predicate');
-    const { timeout, signal } = parseWaitOptions(options);
+    validate.function(predicate, 'predicate');
+    const { timeout, signal } = validate.waitOptions(options);
     this.#checkToken(token);
     const deadline = performance.now() + timeout;
     let result = predicate();
@@ -89,7 +87,7 @@ export class Condition implements Inspectable {
 
   /** Wakes up to `count` waiters, oldest first; returns how many. The lock must be held. */
   notify(count = 1): number {
-    validateInteger(count, 'count', 0, Number.MAX_SAFE_INTEGER);
+    validate.integer(count, 'count', 0, Number.MAX_SAFE_INTEGER);
     if (!this.lock.locked)
       throw new NotOwnerError(`${this.name}: notify() without holding ${this.lock.name}`);
     return wakeUpTo(count, () => this.#waiters.wakeOne());

@@ -1,4 +1,3 @@
-import { parseWaitOptions } from '../common/acquire-options';
 import type { LockObserver } from '../common/lock-observer';
 import type { HolderInfo, LockKind } from '../common/lock-stats';
 import {
@@ -7,12 +6,12 @@ import {
   type TokenIssuer,
   type UnlockToken,
 } from '../common/unlock-token';
-import { validateFunction } from '../common/validate';
+import { validate } from '../common/validate';
 import { DeadlockError, LockTimeoutError } from '../errors';
 import { LockOwner, validateOwner, type OwnedAcquireOptions } from './lock-owner';
 import { addWait, findCycle, removeWait, type GraphNode } from './wait-for-graph';
 import { WaitRoom } from './wait-room';
-import type { Waiter } from './waiter';
+import type { LockWaiter } from './lock-waiter';
 
 /** Condition.wait lends a held lock away and takes it back through these. */
 export const kSuspend: unique symbol = Symbol('locks.suspend');
@@ -41,7 +40,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
   /** Takes the lock now for `owner` if policy allows (FIFO: only when nobody waits, or reentry). */
   protected abstract tryTake(owner: LockOwner | undefined, mode: number): boolean;
   /** Whether the queue's head may be granted now. */
-  protected abstract canGrant(waiter: Waiter): boolean;
+  protected abstract canGrant(waiter: LockWaiter): boolean;
   /** Records a queued waiter's grant. */
   protected abstract take(owner: LockOwner | undefined, mode: number): void;
   /** Records a release. */
@@ -63,7 +62,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     // Only RLock has recursion levels to put back.
   }
 
-  *blockersOf(waiter: Waiter | undefined): Iterable<LockOwner | undefined> {
+  *blockersOf(waiter: LockWaiter | undefined): Iterable<LockOwner | undefined> {
     if (!this.#inGraph) return;
     yield* this.holderOwners();
     for (let ahead = this.queue.head; ahead !== undefined && ahead !== waiter; ahead = ahead.next) {
@@ -81,7 +80,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
         if (this.tryTake(owner, mode)) return this.grantResolved(owner, mode);
         return this.#enqueue(owner, mode, Infinity, undefined, true);
       }
-      const { timeout, signal } = parseWaitOptions(options);
+      const { timeout, signal } = validate.waitOptions(options);
       const owner = validateOwner(options.owner) ?? LockOwner.current();
       if (signal?.aborted) {
         this.countGiveUp('abort');
@@ -109,7 +108,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     fn: () => T | PromiseLike<T>,
     options: OwnedAcquireOptions | undefined,
   ): Promise<Awaited<T>> {
-    validateFunction(fn, 'fn');
+    validate.function(fn, 'fn');
     const owner = validateOwner(options?.owner) ?? LockOwner.current();
     // Outside any owner, one is made up for the duration of `fn`: locks taken inside are then
     // attributed to it, which is what lets an RLock re-enter and the wait-for graph see a cycle
@@ -200,7 +199,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     return waiter.promise;
   }
 
-  protected override cancelled(waiter: Waiter): void {
+  protected override cancelled(waiter: LockWaiter): void {
     if (waiter.owner !== undefined) removeWait(waiter.owner, waiter);
     // The waiter may have been what held the others back (a queued RWLock writer).
     this.drain();

@@ -1,7 +1,7 @@
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { LockKind } from '../common/lock-stats';
 import type { UnlockToken } from '../common/unlock-token';
-import { validateInteger } from '../common/validate';
+import { validate } from '../common/validate';
 import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
 import { SingleModeLock } from './single-mode-lock';
 
@@ -50,7 +50,7 @@ export class Semaphore extends SingleModeLock {
 
   /** Adds `count` permits (waking as many waiters, oldest first). */
   release(count = 1): void {
-    validateInteger(count, 'count', 1, MAX_PERMITS);
+    validate.integer(count, 'count', 1, MAX_PERMITS);
     this.addPermits(count);
     this.drain();
   }
@@ -94,5 +94,5 @@ export class Semaphore extends SingleModeLock {
 }
 
 export function permitsOption(value: unknown, fallback = 1): number {
-  return value === undefined ? fallback : validateInteger(value, 'permits', 0, MAX_PERMITS);
+  return value === undefined ? fallback : validate.integer(value, 'permits', 0, MAX_PERMITS);
 }

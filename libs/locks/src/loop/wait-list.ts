@@ -2,7 +2,8 @@ import type { LockObserver } from '../common/lock-observer';
 import type { LockKind } from '../common/lock-stats';
 import { BarrierBrokenError, LockTimeoutError } from '../errors';
 import type { LockOwner } from './lock-owner';
-import type { CancelReason, Waiter } from './waiter';
+import type { LockWaiter } from './lock-waiter';
+import type { CancelReason } from './waiter';
 import { WaitRoom } from './wait-room';
 
 /**
@@ -10,13 +11,13 @@ import { WaitRoom } from './wait-room';
  * of waiters that someone else wakes, with timeout/abort cancellation, counters and the hook.
  */
 export class WaitList extends WaitRoom {
-  readonly #onCancel: ((waiter: Waiter, reason: CancelReason) => void) | undefined;
+  readonly #onCancel: ((waiter: LockWaiter, reason: CancelReason) => void) | undefined;
 
   constructor(
     name: string,
     kind: LockKind,
     observer: LockObserver | undefined,
-    onCancel?: (waiter: Waiter, reason: CancelReason) => void,
+    onCancel?: (waiter: LockWaiter, reason: CancelReason) => void,
   ) {
     super(name, kind, observer);
     this.#onCancel = onCancel;
@@ -46,7 +47,7 @@ export class WaitList extends WaitRoom {
     signal: AbortSignal | undefined,
     owner?: LockOwner,
     payload = 0,
-  ): Waiter<T> {
+  ): LockWaiter<T> {
     const waiter = this.addWaiter<T>(owner, 0, timeout, signal);
     waiter.payload = payload;
     return waiter;
@@ -79,7 +80,7 @@ export class WaitList extends WaitRoom {
     return 0;
   }
 
-  protected override cancelled(waiter: Waiter, reason: CancelReason): void {
+  protected override cancelled(waiter: LockWaiter, reason: CancelReason): void {
     this.#onCancel?.(waiter, reason);
   }
 }

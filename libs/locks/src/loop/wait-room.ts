@@ -10,7 +10,8 @@ import { turnNow } from '../common/turn-clock';
 import { LockTimeoutError } from '../errors';
 import type { LockOwner } from './lock-owner';
 import { WaitQueue } from './wait-queue';
-import { Waiter, type CancelReason } from './waiter';
+import { LockWaiter } from './lock-waiter';
+import type { CancelReason } from './waiter';
 
 /**
  * What every in-loop primitive is built on: a FIFO of waiters, each armed with its timeout and
@@ -27,7 +28,7 @@ export abstract class WaitRoom implements Inspectable {
   #contended = 0;
   #timeouts = 0;
   #aborts = 0;
-  readonly #cancel = (waiter: Waiter, reason: CancelReason): void =>
+  readonly #cancel = (waiter: LockWaiter, reason: CancelReason): void =>
     this.#cancelWait(waiter, reason);
 
   protected constructor(name: string, kind: LockKind, observer: LockObserver | undefined) {
@@ -48,7 +49,7 @@ export abstract class WaitRoom implements Inspectable {
   }
 
   /** A waiter left after a timeout or an abort (it is rejected already). */
-  protected cancelled(_waiter: Waiter, _reason: CancelReason): void {
+  protected cancelled(_waiter: LockWaiter, _reason: CancelReason): void {
     // Nothing by default: a lock re-drains, a barrier breaks.
   }
 
@@ -70,9 +71,9 @@ export abstract class WaitRoom implements Inspectable {
     mode: number,
     timeout: number,
     signal: AbortSignal | undefined,
-  ): Waiter<T> {
+  ): LockWaiter<T> {
     const since = this.instrument.active ? performance.now() : turnNow();
-    const waiter = new Waiter<T>(owner, mode, since);
+    const waiter = new LockWaiter<T>(owner, mode, since);
     this.queue.push(waiter);
     if (timeout !== Infinity || signal !== undefined) waiter.arm(timeout, signal, this.#cancel);
     return waiter;
@@ -110,7 +111,7 @@ export abstract class WaitRoom implements Inspectable {
     };
   }
 
-  #cancelWait(waiter: Waiter, reason: CancelReason): void {
+  #cancelWait(waiter: LockWaiter, reason: CancelReason): void {
     if (!waiter.queued) return; // served first: the serve wins the race
     this.queue.remove(waiter);
     this.countGiveUp(reason);

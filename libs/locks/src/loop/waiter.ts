@@ -1,6 +1,4 @@
-import type { LockOwner } from './lock-owner';
-
-/** Why a wait ended without being granted. */
+/** Why a wait ended without being served. */
 export type CancelReason = 'timeout' | 'abort';
 
 /** The timer and abort listener of a waiter that has them (most waiters have neither). */
@@ -12,33 +10,23 @@ interface Cancellation {
 }
 
 /**
- * One pending wait: a queue node and the promise its caller awaits. Settling is exactly-once by
- * construction: the grant path and the cancel path both start by unlinking the node (`queued`),
- * and only the one that found it queued acts.
+ * One suspended caller: the promise it awaits, and the timer and abort listener that may end
+ * the wait early. Serving (`grant`) or failing it disarms both, so a timer never fires for a
+ * waiter that was served (and jest never finds a stray timer). Exactly-once settling is the
+ * owner's rule: it unlinks the waiter from its line first, and only the path that found it
+ * there acts (the locks' WaitRoom, the queues' waiting lines).
  *
- * Kept small on purpose (it is allocated per contended acquire): no double-valued fields
- * besides `since`, and the cancellation parts only when a timeout or signal was given.
+ * Kept small on purpose (one is allocated per contended acquire, per waiting put or get): the
+ * cancellation parts exist only when a timeout or signal was given.
  */
 export class Waiter<T = unknown> {
-  prev: Waiter | undefined = undefined;
-  next: Waiter | undefined = undefined;
-  queued = false;
-  readonly owner: LockOwner | undefined;
-  readonly mode: number;
-  /** performance.now() when the wait began. */
-  readonly since: number;
-  /** Free for the primitive that owns the waiter (a Barrier's arrival index). */
-  payload = 0;
   readonly promise: Promise<T>;
   // Stored loosely typed so that Waiter<T> stays assignable to Waiter (T only flows out).
   #resolve!: (value: unknown) => void;
   #reject!: (reason: unknown) => void;
   #cancellation: Cancellation | undefined = undefined;
 
-  constructor(owner: LockOwner | undefined, mode: number, since: number) {
-    this.owner = owner;
-    this.mode = mode;
-    this.since = since;
+  constructor() {
     this.promise = new Promise<T>((resolve, reject) => {
       this.#resolve = resolve as (value: unknown) => void;
       this.#reject = reject;
@@ -57,12 +45,13 @@ export class Waiter<T = unknown> {
 
   /**
    * Calls `cancel(this, reason)` when the timeout elapses or the signal aborts, whichever is
-   * first; `cancel` decides whether the waiter is still there to cancel.
+   * first; `cancel` decides whether the waiter is still there to cancel. `timeout` must be a
+   * validated one (at most 2^31 - 1 ms, or Infinity for none).
    */
   arm(
     timeout: number,
     signal: AbortSignal | undefined,
-    cancel: (waiter: Waiter<T>, reason: CancelReason) => void,
+    cancel: (waiter: this, reason: CancelReason) => void,
   ): void {
     const onAbort = signal === undefined ? undefined : () => cancel(this, 'abort');
     this.#cancellation = {
@@ -74,7 +63,7 @@ export class Waiter<T = unknown> {
     if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
   }
 
-  grant(value: unknown): void {
+  grant(value: T): void {
     if (this.#cancellation !== undefined) this.#disarm(this.#cancellation);
     this.#resolve(value);
   }

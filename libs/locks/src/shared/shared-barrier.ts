@@ -1,13 +1,8 @@
-import {
-  parseSyncWaitOptions,
-  parseWaitOptions,
-  type AcquireOptions,
-  type SyncAcquireOptions,
-} from '../common/acquire-options';
+import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
 import type { LockObserver } from '../common/lock-observer';
 import type { LockOptions } from '../common/lock-options';
 import type { LockInspection, LockStats } from '../common/lock-stats';
-import { validateInteger, validateOptionalFunction, validateTimeout } from '../common/validate';
+import { validate } from '../common/validate';
 import { BarrierBrokenError, LockTimeoutError } from '../errors';
 import {
   deadlineAfter,
@@ -62,7 +57,7 @@ export interface SharedBarrierAdoptOptions {
 type Outcome = Released | 'timeout' | 'aborted';
 
 function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
-  const parties = validateInteger(options['parties'], 'parties', 1, MAX_PARTIES);
+  const parties = validate.integer(options['parties'], 'parties', 1, MAX_PARTIES);
   const buffer = createSharedBuffer(ARRIVALS - HEADER_WORDS + 2 * Math.min(parties, MAX_TRACKED));
   new Int32Array(buffer)[PARTIES] = parties;
   return buffer;
@@ -85,8 +80,8 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
     super(opened);
     this.parties = Atomics.load(this.cells, PARTIES);
     this.#state = new BarrierState(this.cells, STATE, this.parties);
-    this.#action = validateOptionalFunction<() => void>(opened.options['action'], 'action');
-    this.#timeout = validateTimeout(opened.options['timeout']);
+    this.#action = validate.optionalFunction<() => void>(opened.options['action'], 'action');
+    this.#timeout = validate.timeout(opened.options['timeout']);
   }
 
   static from(handle: SharedBarrierHandle, options?: SharedBarrierAdoptOptions): SharedBarrier {
@@ -112,7 +107,7 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
   }
 
   async wait(options?: AcquireOptions): Promise<number> {
-    const { timeout: given, signal } = parseWaitOptions(options);
+    const { timeout: given, signal } = validate.waitOptions(options);
     const timeout = options?.timeout === undefined ? this.#timeout : given;
     const steps = this.#wait(performance.now(), timeout, signal);
     return driveAsync(steps, this.cells, STATE, deadlineAfter(timeout), signal);
@@ -120,7 +115,7 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
 
   /** Blocking form of {@link wait}. Worker threads only. */
   waitSync(options?: SyncAcquireOptions): number {
-    const given = parseSyncWaitOptions(options);
+    const given = validate.syncWaitOptions(options);
     assertMayBlock(`${this.name}.waitSync()`);
     const timeout = options?.timeout === undefined ? this.#timeout : given;
     const steps = this.#wait(performance.now(), timeout, undefined);

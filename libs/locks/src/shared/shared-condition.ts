@@ -1,14 +1,9 @@
-import {
-  parseSyncWaitOptions,
-  parseWaitOptions,
-  type AcquireOptions,
-  type SyncAcquireOptions,
-} from '../common/acquire-options';
+import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
 import type { LockInspection, LockStats } from '../common/lock-stats';
 import { LockToken, type UnlockToken } from '../common/unlock-token';
 import { wakeUpTo } from '../common/wake-up-to';
-import { describeValue, validateFunction, validateInteger } from '../common/validate';
-import { InvalidArgumentError, NotOwnerError } from '../errors';
+import { validate } from '../common/validate';
+import { NotOwnerError } from '../errors';
 import { deadlineAfter } from './atomic-wait';
 import { createSharedBuffer, HEADER_WORDS } from './shared-clock';
 import type { SharedHandle } from './shared-handle';
@@ -62,9 +57,7 @@ export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedCo
     const opened = openShared('SharedCondition', options, (record, name) => {
       const given = record['mutex'];
       if (given !== undefined && !(given instanceof SharedMutex)) {
-        throw new InvalidArgumentError(
-          `Expected \`mutex\` to be a SharedMutex, got ${describeValue(given)}`,
-        );
+        validate.fail('mutex', 'a SharedMutex', given);
       }
       mutex = given ?? new SharedMutex({ name: `${name}.mutex` });
       const slots = slotCount(record['maxWaiters']);
@@ -102,20 +95,20 @@ export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedCo
 
   /** Gives the mutex up until notified (or timed out / aborted), then takes it back. */
   async wait(token: UnlockToken, options?: AcquireOptions): Promise<void> {
-    const { timeout, signal } = parseWaitOptions(options);
+    const { timeout, signal } = validate.waitOptions(options);
     await this.#waitAsync(token, deadlineAfter(timeout), signal, timeout);
   }
 
   /** Blocking form of {@link wait}. Worker threads only. */
   waitSync(token: UnlockToken, options?: SyncAcquireOptions): void {
-    const timeout = parseSyncWaitOptions(options);
+    const timeout = validate.syncWaitOptions(options);
     this.#waitSync(token, deadlineAfter(timeout), timeout);
   }
 
   /** Waits until `predicate()` is truthy (checked first and after each wake-up). */
   async waitFor<T>(token: UnlockToken, predicate: () => T, options?: AcquireOptions): Promise<T> {
-    validateFunction(predicate, 'predicate');
-    const { timeout, signal } = parseWaitOptions(options);
+    validate.function(predicate, 'predicate');
+    const { timeout, signal } = validate.waitOptions(options);
     const deadline = deadlineAfter(timeout);
     let result = predicate();
     while (!result) {
@@ -126,8 +119,8 @@ export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedCo
   }
 
   waitForSync<T>(token: UnlockToken, predicate: () => T, options?: SyncAcquireOptions): T {
-    validateFunction(predicate, 'predicate');
-    const timeout = parseSyncWaitOptions(options);
+    validate.function(predicate, 'predicate');
+    const timeout = validate.syncWaitOptions(options);
     const deadline = deadlineAfter(timeout);
     let result = predicate();
     while (!result) {
@@ -139,7 +132,7 @@ export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedCo
 
   /** Wakes up to `count` waiting threads, oldest first; returns how many. Hold the mutex. */
   notify(count = 1): number {
-    validateInteger(count, 'count', 0, Number.MAX_SAFE_INTEGER);
+    validate.integer(count, 'count', 0, Number.MAX_SAFE_INTEGER);
     const owner = this.mutex[kTicketLock].owner;
     if (owner !== THREAD_TAG) {
       throw new NotOwnerError(

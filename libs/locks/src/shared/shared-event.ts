@@ -1,9 +1,5 @@
-import {
-  parseSyncWaitOptions,
-  parseWaitOptions,
-  type AcquireOptions,
-  type SyncAcquireOptions,
-} from '../common/acquire-options';
+import { validate } from '../common/validate';
+import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
 import type { LockInspection, LockStats } from '../common/lock-stats';
 import { GuardedWaitQueue } from './guarded-wait-queue';
 import { HEADER_WORDS } from './shared-clock';
@@ -74,7 +70,7 @@ export class SharedEvent extends SharedPrimitive<'SharedEvent'> {
   }
 
   async wait(options?: AcquireOptions): Promise<void> {
-    const { timeout, signal } = parseWaitOptions(options);
+    const { timeout, signal } = validate.waitOptions(options);
     this.#queue.tally.refuseAborted(signal);
     if (this.isSet()) this.#passedAtOnce();
     else await this.#queue.waitTurn(0, this.#isSet, timeout, signal);
@@ -82,7 +78,7 @@ export class SharedEvent extends SharedPrimitive<'SharedEvent'> {
 
   /** Blocking form of {@link wait}. Worker threads only. */
   waitSync(options?: SyncAcquireOptions): void {
-    const timeout = parseSyncWaitOptions(options);
+    const timeout = validate.syncWaitOptions(options);
     assertMayBlock(`${this.name}.waitSync()`);
     if (this.isSet()) this.#passedAtOnce();
     else this.#queue.waitTurnSync(0, this.#isSet, timeout);

@@ -1,9 +1,5 @@
-import {
-  parseSyncWaitOptions,
-  parseWaitOptions,
-  type AcquireOptions,
-  type SyncAcquireOptions,
-} from '../common/acquire-options';
+import { validate } from '../common/validate';
+import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
 import type { AsyncLock } from '../common/async-lock';
 import { runLocked, runLockedSync } from '../common/run-locked';
 import {
@@ -50,7 +46,7 @@ export abstract class SharedLock<K extends SharedKind>
   /** Waits (FIFO) until granted; never blocks the thread. */
   acquire(options?: AcquireOptions): Promise<UnlockToken> {
     try {
-      const { timeout, signal } = parseWaitOptions(options);
+      const { timeout, signal } = validate.waitOptions(options);
       if (signal?.aborted) {
         this.abortedAtOnce();
         throw signal.reason;
@@ -66,7 +62,7 @@ export abstract class SharedLock<K extends SharedKind>
 
   /** Blocks until granted. Worker threads only. */
   acquireSync(options?: SyncAcquireOptions): UnlockToken {
-    const timeout = parseSyncWaitOptions(options);
+    const timeout = validate.syncWaitOptions(options);
     assertMayBlock(`${this.name}.acquireSync()`);
     return this.acquireBlocking(timeout);
   }

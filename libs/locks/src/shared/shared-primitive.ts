@@ -8,7 +8,7 @@ import type {
   LockStats,
   WaiterInfo,
 } from '../common/lock-stats';
-import { validateObject } from '../common/validate';
+import { validate } from '../common/validate';
 import { HEADER_WORDS, SharedClock } from './shared-clock';
 import { checkBufferSize, validateHandle, type SharedHandle } from './shared-handle';
 import type { TallyCounts } from './shared-tally';
@@ -56,7 +56,7 @@ export function openShared<K extends SharedKind>(
     const buffer = create(record, name);
     return { kind, name, observer, options: record, buffer, adopted };
   }
-  const record = validateObject(options, 'options');
+  const record = validate.object(options, 'options');
   const { name, observer } = parseLockOptions(
     { observer: record['observer'], name: adopted.name },
     kind,

@@ -1,9 +1,5 @@
-import {
-  parseSyncWaitOptions,
-  parseWaitOptions,
-  type AcquireOptions,
-  type SyncAcquireOptions,
-} from '../common/acquire-options';
+import { validate } from '../common/validate';
+import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
 import type { HolderInfo, LockInspection, LockStats } from '../common/lock-stats';
 import { SyncLockView } from '../common/lock-view';
 import { runLocked, runLockedSync } from '../common/run-locked';
@@ -124,7 +120,7 @@ export class SharedRWLock extends SharedPrimitive<'SharedRWLock'> implements Tok
 
   #acquire(mode: number, options: AcquireOptions | undefined): Promise<UnlockToken> {
     try {
-      const { timeout, signal } = parseWaitOptions(options);
+      const { timeout, signal } = validate.waitOptions(options);
       this.#queue.tally.refuseAborted(signal);
       return this.#acquireAsync(mode, timeout, signal);
     } catch (error) {
@@ -142,7 +138,7 @@ export class SharedRWLock extends SharedPrimitive<'SharedRWLock'> implements Tok
   }
 
   #acquireSync(mode: number, options: SyncAcquireOptions | undefined): UnlockToken {
-    const timeout = parseSyncWaitOptions(options);
+    const timeout = validate.syncWaitOptions(options);
     assertMayBlock(`${this.name}.${modeName(mode)}.acquireSync()`);
     const take = (): boolean => this.#take(mode);
     const refuse = (): DeadlockError | undefined => this.#selfDeadlock(mode);

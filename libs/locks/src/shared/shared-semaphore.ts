@@ -1,6 +1,6 @@
 import type { LockInspection, LockStats } from '../common/lock-stats';
 import { kReleaseToken, LockToken, type UnlockToken } from '../common/unlock-token';
-import { validateInteger } from '../common/validate';
+import { validate } from '../common/validate';
 import { InvalidArgumentError, OverReleaseError, type LockTimeoutError } from '../errors';
 import { GuardedWaitQueue } from './guarded-wait-queue';
 import { HEADER_WORDS } from './shared-clock';
@@ -46,12 +46,10 @@ function initialize(cells: Int32Array, options: Record<string, unknown>): void {
   const permits =
     options['permits'] === undefined
       ? 1
-      : validateInteger(options['permits'], 'permits', 0, MAX_PERMITS);
+      : validate.integer(options['permits'], 'permits', 0, MAX_PERMITS);
   const bounded = options['bounded'];
   if (bounded !== undefined && typeof bounded !== 'boolean') {
-    throw new InvalidArgumentError(
-      `Expected \`bounded\` to be a boolean, got \`${String(bounded)}\``,
-    );
+    validate.fail('bounded', 'a boolean', bounded);
   }
   if (bounded === true && permits === 0) {
     throw new InvalidArgumentError(
@@ -104,7 +102,7 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
 
   /** Adds `count` permits, oldest waiters first. Never waits, on any thread. */
   release(count = 1): void {
-    validateInteger(count, 'count', 1, MAX_PERMITS);
+    validate.integer(count, 'count', 1, MAX_PERMITS);
     this.#addPending(count);
     this.#queue.section.settle();
   }

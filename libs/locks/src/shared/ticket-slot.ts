@@ -1,4 +1,4 @@
-import { validateInteger } from '../common/validate';
+import { validate } from '../common/validate';
 
 /*
  * A ticket's slot holds its state *and* (the low 29 bits of) the ticket number:
@@ -36,7 +36,7 @@ export function slotCount(maxWaiters: unknown): number {
   const wanted =
     maxWaiters === undefined
       ? DEFAULT_MAX_WAITERS
-      : validateInteger(maxWaiters, 'maxWaiters', 1, MAX_WAITERS);
+      : validate.integer(maxWaiters, 'maxWaiters', 1, MAX_WAITERS);
   let count = 2;
   while (count < wanted) count *= 2;
   return count;
