@@ -9,9 +9,12 @@
 export {
   BarrierBrokenError,
   DeadlockError,
+  ERROR_CATALOG,
   InvalidArgumentError,
+  isLockError,
   LOCK_ERRORS,
   LockError,
+  LockObserverError,
   LockTimeoutError,
   MainThreadWaitError,
   NotOwnerError,
@@ -19,7 +22,9 @@ export {
   OwnerRequiredError,
   TooManyWaitersError,
   type DeadlockEdge,
+  type ErrorCatalogEntry,
   type LockErrorClass,
+  type LockErrorCode,
 } from './errors';
 
 // Shared vocabulary

@@ -123,12 +123,12 @@ describe('RWLock', () => {
     expect(rw.stats.waiters).toBe(0);
   });
 
-  it('reports an upgrade (read held, write wanted) as ERR_DEADLOCK instead of hanging', async () => {
+  it('reports an upgrade (read held, write wanted) as ERR_LOCK_DEADLOCK instead of hanging', async () => {
     const rw = new RWLock({ name: 'config' });
     const owner = new LockOwner('upgrader');
     const read = await rw.read.acquire({ owner });
     await expect(rw.write.acquire({ owner })).rejects.toMatchObject({
-      code: 'ERR_DEADLOCK',
+      code: 'ERR_LOCK_DEADLOCK',
       cycle: [{ owner: 'upgrader', lock: 'config', heldBy: 'upgrader' }],
     });
     read.unlock();

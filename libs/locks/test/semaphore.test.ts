@@ -77,10 +77,10 @@ describe('Semaphore', () => {
 });
 
 describe('BoundedSemaphore', () => {
-  it('refuses a release beyond its bound with ERR_OVER_RELEASE', async () => {
+  it('refuses a release beyond its bound with ERR_LOCK_OVER_RELEASE', async () => {
     const semaphore = new BoundedSemaphore({ permits: 1, name: 'pool' });
     expect(() => semaphore.release()).toThrow(
-      expect.objectContaining({ code: 'ERR_OVER_RELEASE', bound: 1, lock: 'pool' }),
+      expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE', bound: 1, lock: 'pool' }),
     );
     const token = await semaphore.acquire();
     token.unlock();

@@ -44,17 +44,19 @@ describe('SharedSemaphore across threads', () => {
     );
   });
 
-  it('as a bounded semaphore refuses an over-release with ERR_OVER_RELEASE, in every thread that adopts it', async () => {
+  it('as a bounded semaphore refuses an over-release with ERR_LOCK_OVER_RELEASE, in every thread that adopts it', async () => {
     const semaphore = new SharedSemaphore({ permits: 1, bounded: true });
     expect(() => semaphore.release()).toThrow(
-      expect.objectContaining({ code: 'ERR_OVER_RELEASE', bound: 1 }),
+      expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE', bound: 1 }),
     );
     const adopted = SharedSemaphore.from(semaphore.handle);
     expect(adopted.bound).toBe(1);
     const token = adopted.tryAcquire();
     expect(semaphore.tryAcquire()).toBeNull();
     token?.unlock();
-    expect(() => adopted.release()).toThrow(expect.objectContaining({ code: 'ERR_OVER_RELEASE' }));
+    expect(() => adopted.release()).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE' }),
+    );
     expect(semaphore.value).toBe(1);
   });
 });

@@ -175,7 +175,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     throw this.#isShutdown ? new QueueShutdownError() : new QueueEmptyError();
   }
 
-  /** Marks one item taken by `get` as processed; throws `ERR_TASK_DONE_OVERCALLED` past the count of puts. */
+  /** Marks one item taken by `get` as processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count of puts. */
   taskDone(): void {
     if (this.#unfinished <= 0) throw new TaskDoneOvercalledError();
     if (--this.#unfinished === 0) this.#joiners.serveAll(undefined);

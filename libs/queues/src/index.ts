@@ -1,4 +1,5 @@
 export {
+  ERROR_CATALOG,
   isQueueError,
   InvalidArgumentError,
   MainThreadBlockingError,
@@ -12,6 +13,7 @@ export {
   QueueShutdownError,
   QueueTimeoutError,
   TaskDoneOvercalledError,
+  type ErrorCatalogEntry,
   type QueueErrorCode,
 } from './errors';
 export type { WaitOptions } from '@concurrency-lab/locks';

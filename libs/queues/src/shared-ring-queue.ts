@@ -61,7 +61,7 @@ export interface SharedRingStats {
  * `SharedRingQueue.attach(buffer)` there. Two families of methods:
  * - blocking (`put`, `get`, `tryPut`, `tryGet`, `putMany`, `getMany`, `join`, `shutdown`) sleep
  *   in `Atomics.wait`: for worker threads; on the main thread they throw
- *   `ERR_BLOCKING_ON_MAIN_THREAD`;
+ *   `ERR_QUEUE_MAIN_THREAD_BLOCKING`;
  * - `*Async` variants sleep in `Atomics.waitAsync`: usable anywhere, with timeouts and signals.
  * `taskDone`, `stats`, `size`, `empty`, `full` and `isShutdown` never wait.
  */
@@ -238,7 +238,7 @@ export class SharedRingQueue {
     return this.#nonBlocking(() => memory.shutdown(options.immediate === true), NO_WAIT, {});
   }
 
-  /** Marks `count` messages processed; throws `ERR_TASK_DONE_OVERCALLED` past the count put. */
+  /** Marks `count` messages processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count put. */
   taskDone(count = 1): void {
     this.#memory.taskDone(validate.integer(count, 'count', 1));
   }

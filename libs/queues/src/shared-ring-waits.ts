@@ -67,7 +67,7 @@ const SPINS_BEFORE_SLEEP = 200;
  * The blocking driver, for worker threads: lock, attempt, and while BLOCKED spin briefly, then
  * sleep in `Atomics.wait` on the condition's word, and retry. Node allows `Atomics.wait` on
  * the main thread, but it would freeze the event loop (the very callbacks that could unblock
- * it), so there it throws `ERR_BLOCKING_ON_MAIN_THREAD`.
+ * it), so there it throws `ERR_QUEUE_MAIN_THREAD_BLOCKING`.
  */
 export function waitBlocking<R>(
   memory: SharedRingMemory,

@@ -13,11 +13,11 @@ describe('a timeout past the timer limit', () => {
   it('is refused by get and put as an invalid argument, not turned into ~1 ms', async () => {
     const queue = new AsyncQueue<number>({ maxSize: 1 });
     expect(await rejectionCode(queue.get({ timeout: PAST_THE_LIMIT }))).toBe(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_QUEUE_INVALID_ARGUMENT',
     );
     queue.tryPut(1); // full from here on: a put would wait
     expect(await rejectionCode(queue.put(2, { timeout: PAST_THE_LIMIT }))).toBe(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_QUEUE_INVALID_ARGUMENT',
     );
     expect(queue.stats).toMatchObject({ size: 1, waitingGetters: 0, waitingPutters: 0 });
   });
@@ -26,20 +26,22 @@ describe('a timeout past the timer limit', () => {
     const queue = new AsyncQueue<number>({ maxSize: 1 });
     queue.tryPut(1);
     expect(await rejectionCode(queue.join({ timeout: PAST_THE_LIMIT }))).toBe(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_QUEUE_INVALID_ARGUMENT',
     );
     expect(await rejectionCode(queue.onSizeBelow(1, { timeout: PAST_THE_LIMIT }))).toBe(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_QUEUE_INVALID_ARGUMENT',
     );
     const work = new WorkQueue({ concurrency: 1 });
     expect(await rejectionCode(work.onSizeBelow(1, { timeout: PAST_THE_LIMIT }))).toBe(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_QUEUE_INVALID_ARGUMENT',
     );
     const ring = new SharedRingQueue({ capacity: 1, slotBytes: 1 });
     expect(await rejectionCode(ring.getAsync({ timeout: PAST_THE_LIMIT }))).toBe(
-      'ERR_INVALID_ARGUMENT',
+      'ERR_QUEUE_INVALID_ARGUMENT',
     );
-    expect(thrownCode(() => ring.get({ timeout: PAST_THE_LIMIT }))).toBe('ERR_INVALID_ARGUMENT');
+    expect(thrownCode(() => ring.get({ timeout: PAST_THE_LIMIT }))).toBe(
+      'ERR_QUEUE_INVALID_ARGUMENT',
+    );
   });
 
   it('control: a timeout at the limit is a real wait on both sides, not one that ends early', async () => {

@@ -21,7 +21,7 @@ export interface BarrierOptions extends LockOptions {
  * Python's `threading.Barrier`: `parties` waits meet, the last one runs `action`, and all are
  * released together with distinct indexes 0..parties-1 (arrival order). Then it is reusable.
  *
- * Broken state (`ERR_BARRIER_BROKEN` for every waiter and every later wait, until `reset()`):
+ * Broken state (`ERR_LOCK_BARRIER_BROKEN` for every waiter and every later wait, until `reset()`):
  * `abort()`, an action that throws, or a waiter that times out or is aborted — once one party
  * gives up, the cycle can no longer complete, so the others are told instead of hanging. The
  * waiter that gave up gets its own reason (`ERR_LOCK_TIMEOUT` or the signal's reason).
@@ -93,12 +93,12 @@ export class Barrier implements Inspectable {
     }
   }
 
-  /** Breaks the barrier: every waiter, and every wait until `reset()`, gets ERR_BARRIER_BROKEN. */
+  /** Breaks the barrier: every waiter, and every wait until `reset()`, gets ERR_LOCK_BARRIER_BROKEN. */
   abort(): void {
     this.#break();
   }
 
-  /** Back to empty and unbroken; current waiters get ERR_BARRIER_BROKEN. */
+  /** Back to empty and unbroken; current waiters get ERR_LOCK_BARRIER_BROKEN. */
   reset(): void {
     this.#waiters.breakAll(`${this.name} was reset`);
     this.#broken = false;

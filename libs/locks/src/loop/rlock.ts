@@ -7,7 +7,7 @@ import { SingleModeLock } from './single-mode-lock';
  * Python's `threading.RLock`: the owner that holds it may take it again (each acquisition is one
  * token, and the lock is free when every token is unlocked). "The same owner" is a
  * {@link LockOwner}: `withLock` makes one when there is none, and `acquire`/`tryAcquire` outside
- * any owner throw `ERR_OWNER_REQUIRED` instead of silently treating every call as a stranger.
+ * any owner throw `ERR_LOCK_OWNER_REQUIRED` instead of silently treating every call as a stranger.
  */
 export class RLock extends SingleModeLock {
   #owner: LockOwner | undefined = undefined;

@@ -67,7 +67,7 @@ function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
  * Python's `threading.Barrier` across worker threads. Same rules as the in-loop Barrier:
  * distinct indexes per cycle, `action` run by the last arrival (each thread gives its own
  * action when it rebuilds the barrier), and a broken state for abort, timeouts and failing
- * actions — the party that gave up gets its own error, the others `ERR_BARRIER_BROKEN`.
+ * actions — the party that gave up gets its own error, the others `ERR_LOCK_BARRIER_BROKEN`.
  */
 export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
   readonly parties: number;
@@ -122,12 +122,12 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
     return driveSync(steps, this.cells, STATE, deadlineAfter(timeout));
   }
 
-  /** Breaks the barrier: waiting parties and later waits get ERR_BARRIER_BROKEN until reset(). */
+  /** Breaks the barrier: waiting parties and later waits get ERR_LOCK_BARRIER_BROKEN until reset(). */
   abort(): void {
     this.#state.abort();
   }
 
-  /** Back to empty and unbroken; parties still waiting get ERR_BARRIER_BROKEN. */
+  /** Back to empty and unbroken; parties still waiting get ERR_LOCK_BARRIER_BROKEN. */
   reset(): void {
     this.#state.reset();
   }

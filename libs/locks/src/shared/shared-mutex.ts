@@ -48,8 +48,8 @@ function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
  * - FIFO (a ticket lock): threads get it in arrival order; nobody barges in.
  * - `acquire()` never blocks (Atomics.waitAsync): the one for the main thread and async code.
  *   `acquireSync()` blocks with Atomics.wait: workers only (the main thread gets
- *   `ERR_MAIN_THREAD_WAIT`), and a thread that already holds the lock gets `ERR_DEADLOCK`.
- * - The holder's thread is recorded: `release()` from another thread throws `ERR_NOT_OWNER`.
+ *   `ERR_LOCK_MAIN_THREAD_WAIT`), and a thread that already holds the lock gets `ERR_LOCK_DEADLOCK`.
+ * - The holder's thread is recorded: `release()` from another thread throws `ERR_LOCK_NOT_OWNER`.
  * - Ownership is per thread: two async tasks of one thread are told apart only by their tokens.
  */
 export class SharedMutex extends SharedLock<'SharedMutex'> {
@@ -117,7 +117,7 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
     return this.#timedOut(0, NaN);
   }
 
-  /** A thread that holds the lock and blocks for it again gets ERR_DEADLOCK, not a hang. */
+  /** A thread that holds the lock and blocks for it again gets ERR_LOCK_DEADLOCK, not a hang. */
   protected acquireBlocking(timeout: number): UnlockToken {
     if (this.#engine.owner === THREAD_TAG) throw selfDeadlock(this.name);
     const started = this.instrument.active ? performance.now() : NaN;

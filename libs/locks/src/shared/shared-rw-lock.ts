@@ -47,7 +47,7 @@ export type SharedRWLockHandle = SharedHandle<'SharedRWLock'>;
  * phase-fair (readers at the head enter together; a waiting writer holds back later readers;
  * readers queued behind a writer enter together after it).
  *
- * A thread that holds the write lock and blocks for it again gets `ERR_DEADLOCK`. Readers are
+ * A thread that holds the write lock and blocks for it again gets `ERR_LOCK_DEADLOCK`. Readers are
  * counted, not named, so a reader that blocks to upgrade to writing is not detected (it hangs,
  * and the watchdog reports it).
  */
