@@ -1,19 +1,12 @@
 import { SharedSemaphore } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { runAll, terminateAll, until } from './support/workers';
 
 afterEach(terminateAll);
 
 async function mostInside(semaphore: SharedSemaphore | undefined): Promise<number> {
   const cells = new Int32Array(new SharedArrayBuffer(12)); // [inside, most, started]
-  const workers = Array.from({ length: 4 }, () =>
-    startWorker('semaphore-holder.js', {
-      semaphore: semaphore?.handle,
-      cells: cells.buffer,
-      rounds: 100,
-      parties: 4,
-    }),
-  );
-  await Promise.all(workers.map((worker) => nextMessage(worker)));
+  const holder = { semaphore: semaphore?.handle, cells: cells.buffer, rounds: 100, parties: 4 };
+  await runAll('semaphore-holder.js', Array<unknown>(4).fill(holder));
   return Atomics.load(cells, 1);
 }
 

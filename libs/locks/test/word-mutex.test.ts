@@ -1,6 +1,6 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { WordMutex } from '../src/internal';
-import { nextMessage, startWorker, terminateAll } from './support/workers';
+import { runAll, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -9,10 +9,8 @@ const TIMES = 25_000;
 
 async function incrementFromThreads(locked: boolean): Promise<number> {
   const shared = new SharedArrayBuffer(3 * 4);
-  const workers = Array.from({ length: THREADS }, () =>
-    startWorker('word-increment.js', { shared, parties: THREADS, times: TIMES, locked }),
-  );
-  await Promise.all(workers.map((worker) => nextMessage(worker)));
+  const lane = { shared, parties: THREADS, times: TIMES, locked };
+  await runAll('word-increment.js', Array<unknown>(THREADS).fill(lane));
   const cells = new Int32Array(shared);
   expect(cells[0]).toBe(0); // free again
   return cells[2] ?? NaN;

@@ -84,9 +84,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   #discarded = 0;
 
   constructor(options: QueueOptions) {
-    if (typeof options !== 'object' || options === null) {
-      validate.fail('options', 'an object like `{ maxSize: 100 }`', options);
-    }
+    validate.requiredOptions(options, '{ maxSize: 100 }');
     this.maxSize = validate.integerOrInfinity(options.maxSize, 'maxSize', 1);
     this.name = validate.name(options.name, 'queue');
     this.#observer = options.observer;

@@ -69,9 +69,7 @@ export class SharedRingQueue {
   readonly #memory: SharedRingMemory;
 
   constructor(options: SharedRingQueueOptions | { buffer: SharedArrayBuffer }) {
-    if (typeof options !== 'object' || options === null) {
-      validate.fail('options', 'an object like `{ capacity: 1024, slotBytes: 16 }`', options);
-    }
+    validate.requiredOptions(options, '{ capacity: 1024, slotBytes: 16 }');
     if ('buffer' in options) {
       this.#memory = SharedRingMemory.attach(options.buffer);
       return;

@@ -78,9 +78,7 @@ export class WorkQueue {
   #rejected = 0;
 
   constructor(options: WorkQueueOptions) {
-    if (typeof options !== 'object' || options === null) {
-      validate.fail('options', 'an object like `{ concurrency: 8, maxQueue: 100 }`', options);
-    }
+    validate.requiredOptions(options, '{ concurrency: 8, maxQueue: 100 }');
     this.concurrency = validate.integer(options.concurrency, 'concurrency', 1);
     this.maxQueue = validate.integer(options.maxQueue ?? 1000, 'maxQueue', 0);
     this.name = validate.name(options.name, 'work');

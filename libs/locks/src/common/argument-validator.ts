@@ -62,6 +62,14 @@ export class ArgumentValidator {
     return value as Record<string, unknown>;
   }
 
+  /** A constructor's required options: an object, else refused with an `example` of one. */
+  requiredOptions<T>(value: T, example: string): T {
+    if (typeof value !== 'object' || value === null) {
+      this.fail('options', `an object like \`${example}\``, value);
+    }
+    return value;
+  }
+
   /**
    * `undefined` → Infinity (wait forever); otherwise milliseconds from 0 to 2^31 - 1, or
    * Infinity. Longer is refused rather than handed to a timer that would fire after ~1 ms.

@@ -2,8 +2,6 @@ import {
   deadlineAfter,
   driveAsync,
   driveSync,
-  waitAsync,
-  waitSync,
   type SleepSteps,
   type WaitOutcome,
 } from './atomic-wait';
@@ -138,27 +136,18 @@ export class TicketLock {
   lockSync(timeout: number): number | null {
     const deadline = deadlineAfter(timeout);
     const cells = this.#cells;
-    let ticket = this.#takeTicket();
-    if (ticket === null) {
-      const taken = driveSync(this.#windowWait(), cells, this.#base + SERVING, deadline);
-      if (typeof taken !== 'number') return null;
-      ticket = taken;
-    }
-    const slot = this.#slot(ticket);
-    const granted = slotValue(ticket, GRANTED);
-    if (Atomics.load(cells, slot) === granted) return this.#acquired(ticket, false);
+    const ticket =
+      this.#takeTicket() ?? driveSync(this.#windowWait(), cells, this.#base + SERVING, deadline);
+    if (typeof ticket !== 'number') return null;
+    if (this.#isGranted(ticket)) return this.#acquired(ticket, false);
     this.#noteWaiter(ticket);
     for (let spins = 0; spins < SPINS; spins++) {
-      if (Atomics.load(cells, slot) === granted) return this.#acquired(ticket, true);
+      if (this.#isGranted(ticket)) return this.#acquired(ticket, true);
     }
-    const sleeping = slotValue(ticket, SLEEPING);
-    if (!this.#table.move(ticket, IDLE, SLEEPING)) return this.#acquired(ticket, true);
-    while (Atomics.load(cells, slot) !== granted) {
-      if (waitSync(cells, slot, sleeping, deadline) === 'timeout' && this.#abandon(ticket)) {
-        return this.#gaveUp(TIMEOUTS);
-      }
-    }
-    return this.#acquired(ticket, true);
+    if (!this.#markSleeping(ticket)) return this.#acquired(ticket, true);
+    const sleep = this.#table.sleepWhile(ticket, SLEEPING);
+    const turn = driveSync(sleep, cells, this.#slot(ticket), deadline);
+    return turn === 'granted' ? this.#acquired(ticket, true) : this.#gaveUp(TIMEOUTS);
   }
 
   /** Waits without blocking until owned; 'timeout' or 'aborted' when it gave up. */
@@ -168,26 +157,17 @@ export class TicketLock {
   ): Promise<number | 'timeout' | 'aborted'> {
     const deadline = deadlineAfter(timeout);
     const cells = this.#cells;
-    let ticket = this.#takeTicket();
-    if (ticket === null) {
-      const steps = this.#windowWait();
-      const taken = await driveAsync(steps, cells, this.#base + SERVING, deadline, signal);
-      if (typeof taken !== 'number') return taken;
-      ticket = taken;
-    }
-    const slot = this.#slot(ticket);
-    const granted = slotValue(ticket, GRANTED);
-    if (Atomics.load(cells, slot) === granted) return this.#acquired(ticket, false);
+    const ticket =
+      this.#takeTicket() ??
+      (await driveAsync(this.#windowWait(), cells, this.#base + SERVING, deadline, signal));
+    if (typeof ticket !== 'number') return ticket;
+    if (this.#isGranted(ticket)) return this.#acquired(ticket, false);
     this.#noteWaiter(ticket);
-    const sleeping = slotValue(ticket, SLEEPING);
-    if (!this.#table.move(ticket, IDLE, SLEEPING)) return this.#acquired(ticket, true);
-    while (Atomics.load(cells, slot) !== granted) {
-      const outcome = await waitAsync(cells, slot, sleeping, deadline, signal);
-      if (outcome !== 'changed' && this.#abandon(ticket)) {
-        return this.#gaveUp(outcome === 'timeout' ? TIMEOUTS : ABORTS) ?? outcome;
-      }
-    }
-    return this.#acquired(ticket, true);
+    if (!this.#markSleeping(ticket)) return this.#acquired(ticket, true);
+    const sleep = this.#table.sleepWhile(ticket, SLEEPING);
+    const turn = await driveAsync(sleep, cells, this.#slot(ticket), deadline, signal);
+    if (turn === 'granted') return this.#acquired(ticket, true);
+    return this.#gaveUp(turn === 'timeout' ? TIMEOUTS : ABORTS) ?? turn;
   }
 
   /** Hands the lock to the next live ticket. Only the owner of `ticket` may call it. */
@@ -256,6 +236,15 @@ export class TicketLock {
     return this.#table.cell(ticket);
   }
 
+  #isGranted(ticket: number): boolean {
+    return Atomics.load(this.#cells, this.#slot(ticket)) === slotValue(ticket, GRANTED);
+  }
+
+  /** Idle → sleeping, so that the release pays for a notify; false when the grant came first. */
+  #markSleeping(ticket: number): boolean {
+    return this.#table.move(ticket, IDLE, SLEEPING);
+  }
+
   #takeTicket(): number | null {
     const cells = this.#cells;
     for (;;) {
@@ -301,11 +290,6 @@ export class TicketLock {
   /** A resolved ticket leaves no waiter entry behind (its slot's next ticket may not wait). */
   #clearWaiter(ticket: number): void {
     this.#table.write(THREAD_COLUMN, ticket, 0);
-  }
-
-  /** Sleeping → abandoned: true when the ticket was abandoned, false when a grant got there first. */
-  #abandon(ticket: number): boolean {
-    return this.#table.move(ticket, SLEEPING, ABANDONED);
   }
 
   #gaveUp(counter: number): null {

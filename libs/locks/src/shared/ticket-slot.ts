@@ -1,4 +1,5 @@
 import { validate } from '../common/validate';
+import type { SleepSteps, WaitOutcome } from './atomic-wait';
 
 /*
  * A ticket's slot holds its state *and* (the low 29 bits of) the ticket number:
@@ -87,6 +88,21 @@ export class SlotTable {
 
   write(column: number, ticket: number, value: number): void {
     Atomics.store(this.#cells, this.cell(ticket) + column * this.count, value);
+  }
+
+  /**
+   * Sleeps on `ticket`'s state cell while it holds `state`, for both forms (see SleepSteps).
+   * When the deadline or the signal comes first, the ticket is given up (→ abandoned) unless a
+   * grant's CAS won that race, which then counts. Any other value in the cell means granted:
+   * once granted and passed by, the slot may already be armed again for ticket + N.
+   */
+  *sleepWhile(ticket: number, state: number): SleepSteps<'granted' | 'timeout' | 'aborted'> {
+    const value = slotValue(ticket, state);
+    while (Atomics.load(this.#cells, this.cell(ticket)) === value) {
+      const outcome: WaitOutcome = yield value;
+      if (outcome !== 'changed' && this.move(ticket, state, ABANDONED)) return outcome;
+    }
+    return 'granted';
   }
 
   /** Records who waits on `ticket` since when: `since` first, as a set thread marks a complete entry. */

@@ -1,5 +1,5 @@
 import { TooManyWaitersError } from '../errors';
-import { waitAsync, waitSync } from './atomic-wait';
+import { driveAsync, driveSync } from './atomic-wait';
 import type { SharedClock } from './shared-clock';
 import { THREAD_TAG } from './thread-identity';
 import {
@@ -123,30 +123,19 @@ export class WaiterRing {
 
   /** Blocks (workers) until `ticket` is granted, or abandons it at the deadline. */
   waitSync(ticket: number, deadline: number): 'granted' | 'timeout' {
-    const slot = this.#table.cell(ticket);
-    const idle = slotValue(ticket, IDLE);
-    // Anything but "idle, tagged with our ticket" means granted: once granted and passed by the
-    // head, the slot may already have been re-registered for ticket + N.
-    while (Atomics.load(this.#cells, slot) === idle) {
-      if (waitSync(this.#cells, slot, idle, deadline) === 'timeout' && this.#abandon(ticket)) {
-        return 'timeout';
-      }
-    }
-    return 'granted';
+    const sleep = this.#table.sleepWhile(ticket, IDLE);
+    // Without a signal, a wait ends granted or timed out.
+    return driveSync(sleep, this.#cells, this.#table.cell(ticket), deadline) as
+      'granted' | 'timeout';
   }
 
-  async waitAsync(
+  waitAsync(
     ticket: number,
     deadline: number,
     signal: AbortSignal | undefined,
   ): Promise<'granted' | 'timeout' | 'aborted'> {
-    const slot = this.#table.cell(ticket);
-    const idle = slotValue(ticket, IDLE);
-    while (Atomics.load(this.#cells, slot) === idle) {
-      const outcome = await waitAsync(this.#cells, slot, idle, deadline, signal);
-      if (outcome !== 'changed' && this.#abandon(ticket)) return outcome;
-    }
-    return 'granted';
+    const sleep = this.#table.sleepWhile(ticket, IDLE);
+    return driveAsync(sleep, this.#cells, this.#table.cell(ticket), deadline, signal);
   }
 
   /** The error for a full ring (register() returned null). */
@@ -176,9 +165,5 @@ export class WaiterRing {
       if (waiting.length > table.count) break;
     }
     return waiting;
-  }
-
-  #abandon(ticket: number): boolean {
-    return this.#table.move(ticket, IDLE, ABANDONED);
   }
 }
