@@ -10,6 +10,7 @@ export {
   type InvalidArgumentErrorClass,
   type ParsedWait,
 } from './common/argument-validator';
+export { WaitQueue } from './loop/wait-queue';
 export { Waiter, type CancelReason } from './loop/waiter';
 export { deadlineAfter, remainingMs } from './shared/atomic-wait';
 export { spinPause, WordMutex } from './shared/word-mutex';

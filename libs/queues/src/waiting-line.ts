@@ -1,60 +1,70 @@
-import { Waiter, type ParsedWait } from '@concurrency-lab/locks/internal';
-import { LinkedList } from './linked-list';
+import { Waiter, WaitQueue, type ParsedWait } from '@concurrency-lab/locks/internal';
 
-/** A suspended caller and what it brought along (a producer's item, a watcher's limit). */
-export class Waiting<P, R> extends Waiter<R> {
+/** A caller taken out of a line: what it brought, and how to serve it. */
+export interface Caller<P, R> {
   readonly payload: P;
-
-  constructor(payload: P) {
-    super();
-    this.payload = payload;
-  }
+  grant(value: R): void;
 }
 
 /**
- * A line of suspended callers, served oldest first. A caller whose timeout passes or whose
- * signal aborts leaves from the middle in O(1) and is rejected (with `timedOut()`, or
- * `signal.reason`). Whoever unlinks a caller settles it: serving takes it out of the line
- * first, so a timer that fires afterwards finds nothing to cancel.
+ * A line of suspended callers, served oldest first: the locks' waiters in the locks' intrusive
+ * FIFO (no node allocated besides the waiter). A caller whose timeout passes or whose signal
+ * aborts leaves from the middle in O(1) and is rejected (with `timedOut()`, or `signal.reason`).
+ * Whoever unlinks a caller settles it: serving takes it out of the line first, so a timer that
+ * fires afterwards finds nothing to cancel.
+ *
+ * `P` is what a caller brings along (a producer's item, a watcher's limit), `R` what it gets.
  */
 export class WaitingLine<P = undefined, R = void> {
-  readonly #list = new LinkedList<Waiting<P, R>>();
+  readonly #queue = new WaitQueue();
 
   get size(): number {
-    return this.#list.size;
+    return this.#queue.size;
   }
 
   /** Suspends a caller until it is served; `timedOut` builds the error when its timeout passes. */
   wait(payload: P, { timeout, signal }: ParsedWait, timedOut?: () => Error): Promise<R> {
-    const waiting = new Waiting<P, R>(payload);
-    const node = this.#list.push(waiting);
+    const waiter = new Waiter<R>();
+    waiter.payload = payload;
+    this.#queue.push(waiter);
     if (timeout !== Infinity || signal !== undefined) {
-      waiting.arm(timeout, signal, (waiter, reason) => {
-        if (!this.#list.remove(node)) return;
-        waiter.fail(reason === 'timeout' ? timedOut?.() : waiter.abortReason);
+      waiter.arm(timeout, signal, (cancelled, reason) => {
+        if (!cancelled.queued) return; // served first: the serve wins the race
+        this.#queue.remove(cancelled);
+        cancelled.fail(reason === 'timeout' ? timedOut?.() : cancelled.abortReason);
       });
     }
-    return waiting.promise;
+    return waiter.promise;
   }
 
   /** Takes the longest-waiting caller out of the line, for the caller to serve; or undefined. */
-  shift(): Waiting<P, R> | undefined {
-    return this.#list.shift();
+  shift(): Caller<P, R> | undefined {
+    return this.#queue.shift() as Caller<P, R> | undefined;
   }
 
   /** Serves, oldest first, every caller whose payload matches. */
   serveWhere(matches: (payload: P) => boolean, value: R): void {
-    if (this.#list.size === 0) return;
-    for (const waiting of this.#list.extract((w) => matches(w.payload))) waiting.grant(value);
+    for (let waiter = this.#queue.head; waiter !== undefined;) {
+      const next = waiter.next;
+      if (matches(waiter.payload as P)) {
+        this.#queue.remove(waiter);
+        (waiter as Waiter<R>).grant(value);
+      }
+      waiter = next;
+    }
   }
 
   /** Serves every caller, oldest first. */
   serveAll(value: R): void {
-    for (const waiting of this.#list.drain()) waiting.grant(value);
+    for (let caller = this.shift(); caller !== undefined; caller = this.shift()) {
+      caller.grant(value);
+    }
   }
 
   /** Rejects every caller, oldest first, each with its own `reason()`. */
   failAll(reason: () => unknown): void {
-    for (const waiting of this.#list.drain()) waiting.fail(reason());
+    for (let waiter = this.#queue.shift(); waiter !== undefined; waiter = this.#queue.shift()) {
+      waiter.fail(reason());
+    }
   }
 }

@@ -11,7 +11,7 @@ import { DeadlockError, LockTimeoutError } from '../errors';
 import { LockOwner, validateOwner, type OwnedAcquireOptions } from './lock-owner';
 import { addWait, findCycle, removeWait, type GraphNode } from './wait-for-graph';
 import { WaitRoom } from './wait-room';
-import type { LockWaiter } from './lock-waiter';
+import type { Waiter } from './waiter';
 
 /** Condition.wait lends a held lock away and takes it back through these. */
 export const kSuspend: unique symbol = Symbol('locks.suspend');
@@ -40,7 +40,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
   /** Takes the lock now for `owner` if policy allows (FIFO: only when nobody waits, or reentry). */
   protected abstract tryTake(owner: LockOwner | undefined, mode: number): boolean;
   /** Whether the queue's head may be granted now. */
-  protected abstract canGrant(waiter: LockWaiter): boolean;
+  protected abstract canGrant(waiter: Waiter): boolean;
   /** Records a queued waiter's grant. */
   protected abstract take(owner: LockOwner | undefined, mode: number): void;
   /** Records a release. */
@@ -62,7 +62,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     // Only RLock has recursion levels to put back.
   }
 
-  *blockersOf(waiter: LockWaiter | undefined): Iterable<LockOwner | undefined> {
+  *blockersOf(waiter: Waiter | undefined): Iterable<LockOwner | undefined> {
     if (!this.#inGraph) return;
     yield* this.holderOwners();
     for (let ahead = this.queue.head; ahead !== undefined && ahead !== waiter; ahead = ahead.next) {
@@ -199,7 +199,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     return waiter.promise;
   }
 
-  protected override cancelled(waiter: LockWaiter): void {
+  protected override cancelled(waiter: Waiter): void {
     if (waiter.owner !== undefined) removeWait(waiter.owner, waiter);
     // The waiter may have been what held the others back (a queued RWLock writer).
     this.drain();

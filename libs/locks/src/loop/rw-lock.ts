@@ -3,7 +3,7 @@ import type { HolderInfo } from '../common/lock-stats';
 import { LockView } from '../common/lock-view';
 import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
 import { QueuedLock } from './queued-lock';
-import type { LockWaiter } from './lock-waiter';
+import type { Waiter } from './waiter';
 
 const READ = 1;
 const WRITE = 2;
@@ -58,7 +58,7 @@ export class RWLock extends QueuedLock {
     return true;
   }
 
-  protected canGrant(waiter: LockWaiter): boolean {
+  protected canGrant(waiter: Waiter): boolean {
     return !this.#writer && (waiter.mode === READ || this.#readers === 0);
   }
 

@@ -1,6 +1,6 @@
 import type { DeadlockEdge } from '../errors';
 import type { LockOwner } from './lock-owner';
-import type { LockWaiter } from './lock-waiter';
+import type { Waiter } from './waiter';
 
 /**
  * The wait-for graph of the in-loop exclusive locks (Mutex, RLock, RWLock):
@@ -15,18 +15,18 @@ import type { LockWaiter } from './lock-waiter';
 export interface GraphNode {
   readonly name: string;
   /** Owners that must move before `waiter` can (all holders and waiters ahead when undefined). */
-  blockersOf(waiter: LockWaiter | undefined): Iterable<LockOwner | undefined>;
+  blockersOf(waiter: Waiter | undefined): Iterable<LockOwner | undefined>;
 }
 
-const pendingWaits = new WeakMap<LockOwner, Map<LockWaiter, GraphNode>>();
+const pendingWaits = new WeakMap<LockOwner, Map<Waiter, GraphNode>>();
 
-export function addWait(owner: LockOwner, waiter: LockWaiter, node: GraphNode): void {
+export function addWait(owner: LockOwner, waiter: Waiter, node: GraphNode): void {
   let waits = pendingWaits.get(owner);
   if (waits === undefined) pendingWaits.set(owner, (waits = new Map()));
   waits.set(waiter, node);
 }
 
-export function removeWait(owner: LockOwner, waiter: LockWaiter): void {
+export function removeWait(owner: LockOwner, waiter: Waiter): void {
   pendingWaits.get(owner)?.delete(waiter);
 }
 
@@ -39,7 +39,7 @@ export function findCycle(owner: LockOwner, node: GraphNode): DeadlockEdge[] | u
   const visited = new Set<LockOwner>();
   const path: DeadlockEdge[] = [];
 
-  const visit = (waiting: LockOwner, at: GraphNode, waiter: LockWaiter | undefined): boolean => {
+  const visit = (waiting: LockOwner, at: GraphNode, waiter: Waiter | undefined): boolean => {
     for (const blocker of at.blockersOf(waiter)) {
       if (blocker === undefined) continue; // an anonymous holder cannot be waiting on anyone
       path.push({ owner: waiting.name, lock: at.name, heldBy: blocker.name });

@@ -2,8 +2,7 @@ import type { LockObserver } from '../common/lock-observer';
 import type { LockKind } from '../common/lock-stats';
 import { BarrierBrokenError, LockTimeoutError } from '../errors';
 import type { LockOwner } from './lock-owner';
-import type { LockWaiter } from './lock-waiter';
-import type { CancelReason } from './waiter';
+import type { CancelReason, Waiter } from './waiter';
 import { WaitRoom } from './wait-room';
 
 /**
@@ -11,13 +10,13 @@ import { WaitRoom } from './wait-room';
  * of waiters that someone else wakes, with timeout/abort cancellation, counters and the hook.
  */
 export class WaitList extends WaitRoom {
-  readonly #onCancel: ((waiter: LockWaiter, reason: CancelReason) => void) | undefined;
+  readonly #onCancel: ((waiter: Waiter, reason: CancelReason) => void) | undefined;
 
   constructor(
     name: string,
     kind: LockKind,
     observer: LockObserver | undefined,
-    onCancel?: (waiter: LockWaiter, reason: CancelReason) => void,
+    onCancel?: (waiter: Waiter, reason: CancelReason) => void,
   ) {
     super(name, kind, observer);
     this.#onCancel = onCancel;
@@ -47,7 +46,7 @@ export class WaitList extends WaitRoom {
     signal: AbortSignal | undefined,
     owner?: LockOwner,
     payload = 0,
-  ): LockWaiter<T> {
+  ): Waiter<T> {
     const waiter = this.addWaiter<T>(owner, 0, timeout, signal);
     waiter.payload = payload;
     return waiter;
@@ -80,7 +79,7 @@ export class WaitList extends WaitRoom {
     return 0;
   }
 
-  protected override cancelled(waiter: LockWaiter, reason: CancelReason): void {
+  protected override cancelled(waiter: Waiter, reason: CancelReason): void {
     this.#onCancel?.(waiter, reason);
   }
 }

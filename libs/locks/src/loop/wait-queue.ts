@@ -1,4 +1,4 @@
-import type { LockWaiter } from './lock-waiter';
+import type { Waiter } from './waiter';
 
 /**
  * An intrusive doubly linked FIFO of waiters: push and shift at the ends, and O(1) removal from
@@ -7,11 +7,11 @@ import type { LockWaiter } from './lock-waiter';
  *   head ─▶ [w1] ⇄ [w2] ⇄ [w3] ◀─ tail      (w1 waited longest)
  */
 export class WaitQueue {
-  head: LockWaiter | undefined = undefined;
-  tail: LockWaiter | undefined = undefined;
+  head: Waiter | undefined = undefined;
+  tail: Waiter | undefined = undefined;
   size = 0;
 
-  push(waiter: LockWaiter): void {
+  push(waiter: Waiter): void {
     waiter.prev = this.tail;
     waiter.next = undefined;
     if (this.tail === undefined) this.head = waiter;
@@ -21,14 +21,14 @@ export class WaitQueue {
     this.size++;
   }
 
-  shift(): LockWaiter | undefined {
+  shift(): Waiter | undefined {
     const waiter = this.head;
     if (waiter !== undefined) this.remove(waiter);
     return waiter;
   }
 
   /** Unlinks `waiter`; a no-op when it is not queued (already granted or cancelled). */
-  remove(waiter: LockWaiter): void {
+  remove(waiter: Waiter): void {
     if (!waiter.queued) return;
     if (waiter.prev === undefined) this.head = waiter.next;
     else waiter.prev.next = waiter.next;
@@ -39,7 +39,7 @@ export class WaitQueue {
     this.size--;
   }
 
-  *[Symbol.iterator](): IterableIterator<LockWaiter> {
+  *[Symbol.iterator](): IterableIterator<Waiter> {
     for (let waiter = this.head; waiter !== undefined; waiter = waiter.next) yield waiter;
   }
 }

@@ -10,8 +10,7 @@ import { turnNow } from '../common/turn-clock';
 import { LockTimeoutError } from '../errors';
 import type { LockOwner } from './lock-owner';
 import { WaitQueue } from './wait-queue';
-import { LockWaiter } from './lock-waiter';
-import type { CancelReason } from './waiter';
+import { Waiter, type CancelReason } from './waiter';
 
 /**
  * What every in-loop primitive is built on: a FIFO of waiters, each armed with its timeout and
@@ -28,7 +27,7 @@ export abstract class WaitRoom implements Inspectable {
   #contended = 0;
   #timeouts = 0;
   #aborts = 0;
-  readonly #cancel = (waiter: LockWaiter, reason: CancelReason): void =>
+  readonly #cancel = (waiter: Waiter, reason: CancelReason): void =>
     this.#cancelWait(waiter, reason);
 
   protected constructor(name: string, kind: LockKind, observer: LockObserver | undefined) {
@@ -49,7 +48,7 @@ export abstract class WaitRoom implements Inspectable {
   }
 
   /** A waiter left after a timeout or an abort (it is rejected already). */
-  protected cancelled(_waiter: LockWaiter, _reason: CancelReason): void {
+  protected cancelled(_waiter: Waiter, _reason: CancelReason): void {
     // Nothing by default: a lock re-drains, a barrier breaks.
   }
 
@@ -71,9 +70,9 @@ export abstract class WaitRoom implements Inspectable {
     mode: number,
     timeout: number,
     signal: AbortSignal | undefined,
-  ): LockWaiter<T> {
+  ): Waiter<T> {
     const since = this.instrument.active ? performance.now() : turnNow();
-    const waiter = new LockWaiter<T>(owner, mode, since);
+    const waiter = new Waiter<T>(owner, mode, since);
     this.queue.push(waiter);
     if (timeout !== Infinity || signal !== undefined) waiter.arm(timeout, signal, this.#cancel);
     return waiter;
@@ -111,7 +110,7 @@ export abstract class WaitRoom implements Inspectable {
     };
   }
 
-  #cancelWait(waiter: LockWaiter, reason: CancelReason): void {
+  #cancelWait(waiter: Waiter, reason: CancelReason): void {
     if (!waiter.queued) return; // served first: the serve wins the race
     this.queue.remove(waiter);
     this.countGiveUp(reason);

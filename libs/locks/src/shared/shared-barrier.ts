@@ -116,7 +116,7 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
   /** Blocking form of {@link wait}. Worker threads only. */
   waitSync(options?: SyncAcquireOptions): number {
     const given = validate.syncWaitOptions(options);
-    assertMayBlock(`${this.name}.waitSync()`);
+    assertMayBlock(this.name, 'waitSync()');
     const timeout = options?.timeout === undefined ? this.#timeout : given;
     const steps = this.#wait(performance.now(), timeout, undefined);
     return driveSync(steps, this.cells, STATE, deadlineAfter(timeout));

@@ -189,7 +189,7 @@ export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedCo
   }
 
   #waitSync(token: UnlockToken, deadline: number, timeout: number): void {
-    assertMayBlock(`${this.name}.waitSync()`);
+    assertMayBlock(this.name, 'waitSync()');
     const { ticket, held, started } = this.#suspend(token);
     const outcome = this.#ring.waitSync(ticket, deadline);
     held.ticket = this.mutex[kTicketLock].lockSync(Infinity) as number;

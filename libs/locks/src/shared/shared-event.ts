@@ -79,7 +79,7 @@ export class SharedEvent extends SharedPrimitive<'SharedEvent'> {
   /** Blocking form of {@link wait}. Worker threads only. */
   waitSync(options?: SyncAcquireOptions): void {
     const timeout = validate.syncWaitOptions(options);
-    assertMayBlock(`${this.name}.waitSync()`);
+    assertMayBlock(this.name, 'waitSync()');
     if (this.isSet()) this.#passedAtOnce();
     else this.#queue.waitTurnSync(0, this.#isSet, timeout);
   }

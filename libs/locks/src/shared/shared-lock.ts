@@ -63,7 +63,7 @@ export abstract class SharedLock<K extends SharedKind>
   /** Blocks until granted. Worker threads only. */
   acquireSync(options?: SyncAcquireOptions): UnlockToken {
     const timeout = validate.syncWaitOptions(options);
-    assertMayBlock(`${this.name}.acquireSync()`);
+    assertMayBlock(this.name, 'acquireSync()');
     return this.acquireBlocking(timeout);
   }
 

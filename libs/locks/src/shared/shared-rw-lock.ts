@@ -139,7 +139,7 @@ export class SharedRWLock extends SharedPrimitive<'SharedRWLock'> implements Tok
 
   #acquireSync(mode: number, options: SyncAcquireOptions | undefined): UnlockToken {
     const timeout = validate.syncWaitOptions(options);
-    assertMayBlock(`${this.name}.${modeName(mode)}.acquireSync()`);
+    assertMayBlock(this.name, mode === WRITE ? 'write.acquireSync()' : 'read.acquireSync()');
     const take = (): boolean => this.#take(mode);
     const refuse = (): DeadlockError | undefined => this.#selfDeadlock(mode);
     return this.#token(mode, this.#queue.waitTurnSync(mode, take, timeout, refuse));

@@ -11,11 +11,15 @@ export function threadLabel(tag: number): string {
   return tag === 1 ? 'main thread' : `thread ${tag - 1}`;
 }
 
-/** The main thread must never block (it runs the event loop): only workers may Atomics.wait. */
-export function assertMayBlock(what: string): void {
+/**
+ * The main thread must never block (it runs the event loop): only workers may Atomics.wait.
+ * `lock` and `call` name the refused call ("counter", "acquireSync()"); the message is only
+ * built when it is thrown, as this check runs on every blocking acquire.
+ */
+export function assertMayBlock(lock: string, call: string): void {
   if (isMainThread) {
     throw new MainThreadWaitError(
-      `${what} blocks the thread (Atomics.wait); on the main thread use the async form, which waits with Atomics.waitAsync`,
+      `${lock}.${call} blocks the thread (Atomics.wait); on the main thread use the async form, which waits with Atomics.waitAsync`,
     );
   }
 }

@@ -78,6 +78,7 @@ export class TicketLock {
   readonly #cells: Int32Array;
   readonly #base: number;
   readonly #slots: number;
+  readonly #mask: number;
   readonly #table: SlotTable;
   readonly #clock: SharedClock;
 
@@ -102,6 +103,7 @@ export class TicketLock {
     this.#cells = cells;
     this.#base = base;
     this.#slots = Atomics.load(cells, base + SLOT_COUNT);
+    this.#mask = this.#slots - 1;
     this.#table = new SlotTable(cells, base + SLOTS, this.#slots);
     this.#clock = clock;
   }
@@ -232,8 +234,9 @@ export class TicketLock {
     return waiting;
   }
 
+  /** The state cell of `ticket` (SlotTable.cell, computed here: it is on every acquire's path). */
   #slot(ticket: number): number {
-    return this.#table.cell(ticket);
+    return this.#base + SLOTS + (ticket & this.#mask);
   }
 
   #isGranted(ticket: number): boolean {
