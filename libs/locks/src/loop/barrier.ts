@@ -1,4 +1,4 @@
-import { type AcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions } from '../common/acquire-options';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
 import { validate } from '../common/validate';

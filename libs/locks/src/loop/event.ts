@@ -1,5 +1,5 @@
 import { validate } from '../common/validate';
-import { type AcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions } from '../common/acquire-options';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
 import { WaitList } from './wait-list';

@@ -1,16 +1,10 @@
-import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions, SyncAcquireOptions } from '../common/acquire-options';
 import type { LockObserver } from '../common/lock-observer';
 import type { LockOptions } from '../common/lock-options';
 import type { LockInspection, LockStats } from '../common/lock-stats';
 import { validate } from '../common/validate';
 import { BarrierBrokenError, LockTimeoutError } from '../errors';
-import {
-  deadlineAfter,
-  driveAsync,
-  driveSync,
-  type SleepSteps,
-  type WaitOutcome,
-} from './atomic-wait';
+import { deadlineAfter, driveAsync, driveSync, type SleepSteps } from './atomic-wait';
 import { BarrierState, MAX_PARTIES, type Arrival, type Released } from './barrier-state';
 import { createSharedBuffer, HEADER_WORDS } from './shared-clock';
 import type { SharedHandle } from './shared-handle';
@@ -156,7 +150,7 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
   *#wait(started: number, timeout: number, signal: AbortSignal | undefined): SleepSteps<number> {
     let arrival = this.#arrive();
     while (typeof arrival === 'number') {
-      const woke: WaitOutcome = yield arrival;
+      const woke = yield arrival;
       // Gave up before getting in: the cycle never counted on this party, nothing to break.
       if (woke !== 'changed') return this.#finish(woke, -1, started, timeout, signal);
       arrival = this.#arrive();
@@ -175,7 +169,7 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
       }
       const state = this.#state.value;
       if (!BarrierState.filling(state)) continue;
-      const woke: WaitOutcome = yield state;
+      const woke = yield state;
       if (woke !== 'changed') {
         outcome = this.#state.giveUp(woke);
         break;

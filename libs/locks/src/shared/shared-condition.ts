@@ -1,4 +1,4 @@
-import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions, SyncAcquireOptions } from '../common/acquire-options';
 import type { LockInspection, LockStats } from '../common/lock-stats';
 import { LockToken, type UnlockToken } from '../common/unlock-token';
 import { wakeUpTo } from '../common/wake-up-to';

@@ -1,5 +1,5 @@
 import { validate } from '../common/validate';
-import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions, SyncAcquireOptions } from '../common/acquire-options';
 import type { LockInspection, LockStats } from '../common/lock-stats';
 import { GuardedWaitQueue } from './guarded-wait-queue';
 import { HEADER_WORDS } from './shared-clock';
@@ -46,12 +46,8 @@ export class SharedEvent extends SharedPrimitive<'SharedEvent'> {
   }
 
   static from(handle: SharedEventHandle, options?: AdoptOptions): SharedEvent {
-    return GuardedWaitQueue.adopt(
-      'SharedEvent',
-      handle,
-      STATE_WORDS,
-      () => new SharedEvent(options),
-    );
+    const build = (): SharedEvent => new SharedEvent(options);
+    return GuardedWaitQueue.adopt('SharedEvent', handle, STATE_WORDS, build);
   }
 
   isSet(): boolean {

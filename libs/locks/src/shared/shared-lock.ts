@@ -1,5 +1,5 @@
 import { validate } from '../common/validate';
-import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions, SyncAcquireOptions } from '../common/acquire-options';
 import type { AsyncLock } from '../common/async-lock';
 import { runLocked, runLockedSync } from '../common/run-locked';
 import {

@@ -1,5 +1,5 @@
 import { validate } from '../common/validate';
-import { type AcquireOptions, type SyncAcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions, SyncAcquireOptions } from '../common/acquire-options';
 import type { HolderInfo, LockInspection, LockStats } from '../common/lock-stats';
 import { SyncLockView } from '../common/lock-view';
 import { runLocked, runLockedSync } from '../common/run-locked';
@@ -69,12 +69,8 @@ export class SharedRWLock extends SharedPrimitive<'SharedRWLock'> implements Tok
   }
 
   static from(handle: SharedRWLockHandle, options?: AdoptOptions): SharedRWLock {
-    return GuardedWaitQueue.adopt(
-      'SharedRWLock',
-      handle,
-      STATE_WORDS,
-      () => new SharedRWLock(options),
-    );
+    const build = (): SharedRWLock => new SharedRWLock(options);
+    return GuardedWaitQueue.adopt('SharedRWLock', handle, STATE_WORDS, build);
   }
 
   /** Readers inside now (releases not yet applied may still be counted). */

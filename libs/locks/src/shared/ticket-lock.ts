@@ -1,10 +1,4 @@
-import {
-  deadlineAfter,
-  driveAsync,
-  driveSync,
-  type SleepSteps,
-  type WaitOutcome,
-} from './atomic-wait';
+import { deadlineAfter, driveAsync, driveSync, type SleepSteps } from './atomic-wait';
 import type { SharedClock } from './shared-clock';
 import { readTally, type TallyCounts } from './shared-tally';
 import { THREAD_TAG } from './thread-identity';
@@ -272,7 +266,7 @@ export class TicketLock {
     for (;;) {
       Atomics.add(cells, this.#base + WINDOW_WAITERS, 1);
       const serving = Atomics.load(cells, this.#base + SERVING);
-      const outcome: WaitOutcome = this.#windowFull(serving) ? yield serving : 'changed';
+      const outcome = this.#windowFull(serving) ? yield serving : 'changed';
       Atomics.sub(cells, this.#base + WINDOW_WAITERS, 1);
       if (outcome !== 'changed') {
         this.#gaveUp(outcome === 'timeout' ? TIMEOUTS : ABORTS);

@@ -1,5 +1,5 @@
 import { validate } from '../common/validate';
-import type { SleepSteps, WaitOutcome } from './atomic-wait';
+import type { SleepSteps } from './atomic-wait';
 
 /*
  * A ticket's slot holds its state *and* (the low 29 bits of) the ticket number:
@@ -99,7 +99,7 @@ export class SlotTable {
   *sleepWhile(ticket: number, state: number): SleepSteps<'granted' | 'timeout' | 'aborted'> {
     const value = slotValue(ticket, state);
     while (Atomics.load(this.#cells, this.cell(ticket)) === value) {
-      const outcome: WaitOutcome = yield value;
+      const outcome = yield value;
       if (outcome !== 'changed' && this.move(ticket, state, ABANDONED)) return outcome;
     }
     return 'granted';
