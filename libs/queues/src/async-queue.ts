@@ -72,10 +72,16 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   readonly #buffer: ItemBuffer<QueueEntry<T>>;
   readonly #observer: QueueObserver | undefined;
   /** Consumers waiting for an item (only while the buffer is empty). */
-  readonly #getters = new WaitingLine<undefined, T>();
+  readonly #getters = new WaitingLine<undefined, T>(
+    (timeout) => new QueueEmptyError(`The queue stayed empty for ${timeout} ms`),
+  );
   /** Producers waiting for room, each with its item (only while the buffer is full). */
-  readonly #putters = new WaitingLine<T>();
-  readonly #joiners = new WaitingLine();
+  readonly #putters = new WaitingLine<T>(
+    (timeout) => new QueueFullError(`The queue stayed full for ${timeout} ms`),
+  );
+  readonly #joiners = new WaitingLine(
+    (timeout) => new QueueTimeoutError(`join() waited ${timeout} ms`),
+  );
   readonly #watchers = new SizeWatchers((limit) => `The queue held ${limit} items`);
   #unfinished = 0;
   #isShutdown = false;
@@ -139,11 +145,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
     if (this.#offer(item)) return DONE;
     if (wait.timeout === 0) return Promise.reject(new QueueFullError());
-    return this.#putters.wait(
-      item,
-      wait,
-      () => new QueueFullError(`The queue stayed full for ${wait.timeout} ms`),
-    );
+    return this.#putters.wait(item, wait);
   }
 
   /** Python's `put_nowait`: throws `ERR_QUEUE_FULL` instead of waiting. */
@@ -160,11 +162,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (this.#buffer.size > 0) return Promise.resolve(this.#take());
     if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
     if (wait.timeout === 0) return Promise.reject(new QueueEmptyError());
-    return this.#getters.wait(
-      undefined,
-      wait,
-      () => new QueueEmptyError(`The queue stayed empty for ${wait.timeout} ms`),
-    );
+    return this.#getters.wait(undefined, wait);
   }
 
   /** Python's `get_nowait`: throws `ERR_QUEUE_EMPTY` (or `ERR_QUEUE_SHUTDOWN` once drained). */
@@ -185,11 +183,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (wait instanceof Error) return Promise.reject(wait);
     if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
     if (this.#unfinished === 0) return DONE;
-    return this.#joiners.wait(
-      undefined,
-      wait,
-      () => new QueueTimeoutError(`join() waited ${wait.timeout} ms`),
-    );
+    return this.#joiners.wait(undefined, wait);
   }
 
   /**

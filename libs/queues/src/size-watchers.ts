@@ -8,12 +8,13 @@ import { WaitingLine } from './waiting-line';
  * to drop below their limit. The queue reports every drop with `release(size)`.
  */
 export class SizeWatchers {
-  readonly #line = new WaitingLine<number>();
-  /** Names what is counted in a timeout's message: "The queue held 3 items". */
-  readonly #describe: (limit: number) => string;
+  readonly #line: WaitingLine<number>;
 
+  /** `describe(limit)` names what is counted, for a timeout's message: "The queue held 3 items". */
   constructor(describe: (limit: number) => string) {
-    this.#describe = describe;
+    this.#line = new WaitingLine<number>(
+      (timeout, limit) => new QueueTimeoutError(`${describe(limit)} or more for ${timeout} ms`),
+    );
   }
 
   /** Resolves once `size` < `limit`: at once, or after a later `release`. Never throws. */
@@ -27,11 +28,7 @@ export class SizeWatchers {
     }
     if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
     if (size < limit) return Promise.resolve();
-    return this.#line.wait(
-      limit,
-      wait,
-      () => new QueueTimeoutError(`${this.#describe(limit)} or more for ${wait.timeout} ms`),
-    );
+    return this.#line.wait(limit, wait);
   }
 
   /** The size dropped to `size`: releases the watchers whose limit it is now below. */

@@ -1,4 +1,13 @@
-import { Waiter, WaitQueue, type ParsedWait } from '@concurrency-lab/locks/internal';
+import {
+  Waiter,
+  WaitQueue,
+  type CancelReason,
+  type ParsedWait,
+} from '@concurrency-lab/locks/internal';
+
+function unreachable(): Error {
+  return new Error('a wait without a timeout timed out');
+}
 
 /** A caller taken out of a line: what it brought, and how to serve it. */
 export interface Caller<P, R> {
@@ -22,18 +31,28 @@ export class WaitingLine<P = undefined, R = void> {
     return this.#queue.size;
   }
 
-  /** Suspends a caller until it is served; `timedOut` builds the error when its timeout passes. */
-  wait(payload: P, { timeout, signal }: ParsedWait, timedOut?: () => Error): Promise<R> {
+  readonly #timedOut: (timeout: number, payload: P) => Error;
+  readonly #cancel = (waiter: Waiter, reason: CancelReason): void => {
+    if (!waiter.queued) return; // served first: the serve wins the race
+    this.#queue.remove(waiter);
+    waiter.fail(
+      reason === 'timeout'
+        ? this.#timedOut(waiter.timeoutMs, waiter.payload as P)
+        : waiter.abortReason,
+    );
+  };
+
+  /** `timedOut` builds the error for a caller whose timeout passed (never called without one). */
+  constructor(timedOut: (timeout: number, payload: P) => Error = unreachable) {
+    this.#timedOut = timedOut;
+  }
+
+  /** Suspends a caller until it is served (or its timeout passes, or its signal aborts). */
+  wait(payload: P, { timeout, signal }: ParsedWait): Promise<R> {
     const waiter = new Waiter<R>();
     waiter.payload = payload;
     this.#queue.push(waiter);
-    if (timeout !== Infinity || signal !== undefined) {
-      waiter.arm(timeout, signal, (cancelled, reason) => {
-        if (!cancelled.queued) return; // served first: the serve wins the race
-        this.#queue.remove(cancelled);
-        cancelled.fail(reason === 'timeout' ? timedOut?.() : cancelled.abortReason);
-      });
-    }
+    if (timeout !== Infinity || signal !== undefined) waiter.arm(timeout, signal, this.#cancel);
     return waiter.promise;
   }
 

@@ -128,8 +128,10 @@ export class ArgumentValidator {
   /** `{ timeout, signal }` of a wait; `undefined` waits forever. */
   waitOptions(options: unknown): ParsedWait {
     if (options === undefined) return FOREVER;
-    const record = this.object(options);
-    return { timeout: this.timeout(record['timeout']), signal: this.signal(record['signal']) };
+    const { timeout, signal } = this.object(options);
+    // `{}` is common (a default parameter): no object allocated for it on a hot path.
+    if (timeout === undefined && signal === undefined) return FOREVER;
+    return { timeout: this.timeout(timeout), signal: this.signal(signal) };
   }
 
   /**
