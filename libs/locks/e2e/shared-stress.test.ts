@@ -1,5 +1,6 @@
+// A stress run (4 threads x 100,000 contended increments, ~5 s on 2 cores): the e2e layer.
 import { SharedMutex } from '../src/index';
-import { nextMessage, startWorker, terminateAll } from './support/workers';
+import { runAll, terminateAll } from '../test/support/workers';
 
 afterEach(terminateAll);
 
@@ -10,17 +11,8 @@ async function incrementFromThreads(locked: boolean): Promise<number> {
   const mutex = new SharedMutex({ name: 'counter' });
   const counter = new SharedArrayBuffer(4);
   const start = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: THREADS }, () =>
-    startWorker('increment.js', {
-      mutex: mutex.handle,
-      counter,
-      start,
-      parties: THREADS,
-      times: TIMES,
-      locked,
-    }),
-  );
-  await Promise.all(workers.map((worker) => nextMessage(worker)));
+  const lane = { mutex: mutex.handle, counter, start, parties: THREADS, times: TIMES, locked };
+  await runAll('increment.js', Array<unknown>(THREADS).fill(lane));
   if (locked)
     expect(mutex.stats).toMatchObject({ acquisitions: THREADS * TIMES, holders: 0, waiters: 0 });
   return Atomics.load(new Int32Array(counter), 0);
