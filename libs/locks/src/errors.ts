@@ -7,6 +7,9 @@
  * signal-aware API in this repository (WorkRunner, sleep), so the aborter's own error survives.
  */
 
+/** Every code below starts with this: it says the error is this library's (docs/errors.md). */
+export const ERROR_NAMESPACE = 'ERR_LOCK_';
+
 /** One row of a library's error catalog (the workspace generates docs/errors.md from them). */
 export interface ErrorCatalogEntry {
   readonly code: string;

@@ -8,6 +8,10 @@
  * `signal.reason`, as `fetch` and the services' `WorkRunner.run` do, so a request deadline
  * stays the deadline's error all the way up.
  */
+
+/** Every code below starts with this: it says the error is this library's (docs/errors.md). */
+export const ERROR_NAMESPACE = 'ERR_QUEUE_';
+
 export const QUEUE_ERRORS = {
   ERR_QUEUE_FULL: {
     name: 'QueueFullError',
