@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CatalogError, parseCatalog, type Scenario } from '../k6/lib/catalog.ts';
+import { CatalogError, MODELS, parseCatalog, type Scenario } from '../k6/lib/catalog.ts';
 import {
   k6Options,
   measuredStream,
@@ -97,7 +97,7 @@ describe('run parameters (k6 run -e …)', () => {
     ],
     [
       { BASE_URL: 'http://x:1', MODEL: 'fibers' },
-      'Expected `MODEL` to be one of async, threads, cluster, got `fibers`',
+      `Expected \`MODEL\` to be one of ${MODELS.join(', ')}, got \`fibers\``,
     ],
     [
       { BASE_URL: 'http://x:1', MODEL: 'async', DURATION: 'long' },

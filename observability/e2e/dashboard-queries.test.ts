@@ -146,11 +146,9 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     expect(stack?.prometheusConfig).toMatch(/127\.0\.0\.1:\d+/);
     expect(stack?.prometheusConfig).not.toMatch(/-service:\d+/);
     const up = await instantQuery(prometheusUrl, 'up');
-    expect(Object.fromEntries(up.map((s) => [s.metric['job'], s.value[1]]))).toEqual({
-      'async-service': '1',
-      'threads-service': '1',
-      'cluster-service': '1',
-    });
+    expect(Object.fromEntries(up.map((s) => [s.metric['job'], s.value[1]]))).toEqual(
+      Object.fromEntries(MODELS.map((m) => [m.app, '1'])),
+    );
   });
 
   it('run-all.sh started k6 once per scenario and model, its tags on the command line', () => {

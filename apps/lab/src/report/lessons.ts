@@ -1,6 +1,15 @@
-import { MODELS } from '@concurrency-lab/models';
+import { MODELS, type ModelInfo } from '@concurrency-lab/models';
 import type { ModelSummary, Report, ScenarioReport } from './report-schema';
 import { leadersBy } from './verdict';
+
+/** The models that run CPU work somewhere other than the one event loop: a pool, or processes. */
+const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
+  .filter((m) => m.pool || m.restarts.includes('process'))
+  .map((m) => m.model);
+
+/** `a`, `a and b`, `a, b and c`. */
+const inWords = (names: readonly string[]) =>
+  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 /** The models that hand CPU work to a pool, keeping the request loop free (registry: `pool`). */
 const POOLED: readonly string[] = MODELS.filter((m) => m.pool).map((m) => m.model);
@@ -16,18 +25,16 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
   const cpu = byId('cpu');
   const asyncCpu = summaryOf(cpu, 'async');
   if (cpu && asyncCpu) {
-    // Every model but the one event loop can put more than one core on CPU work.
     const ratios = cpu.results
-      .filter((r) => r.model !== 'async')
+      .filter((r) => OFF_THE_LOOP.includes(r.model))
       .map((r) => [r.model, r.summary.rps / Math.max(asyncCpu.rps, 1e-9)] as const);
     lessons.push({
       id: 'cpu-needs-cores',
-      claim:
-        'CPU-bound work: every model with more than one core at work reaches at least 1.6× the throughput of one event loop',
+      claim: `CPU-bound work: ${inWords(OFF_THE_LOOP)} reach at least 1.6× the throughput of one event loop`,
       holds: ratios.length ? ratios.every(([, r]) => r >= 1.6) : null,
       figures:
         ratios.map(([m, r]) => `${m} ${r.toFixed(2)}× async`).join(', ') ||
-        'no model but async in this run',
+        `no ${OFF_THE_LOOP.join('/')} in this run`,
     });
   }
 
