@@ -131,8 +131,6 @@ async function measure(
   const what = { scenarioId: scenario.id, model: target.model, baseUrl: target.url };
   const rssIdleBytes = await readRssBytes(target.url, target.pid);
   progress.step(`${scenario.id} · ${target.model} · warm-up`);
-  await driver.run({ ...what, streams, durationSeconds: options.warmupSeconds });
-  progress.step(`${scenario.id} · ${target.model}`);
   const window = new IntervalWindow();
   const sampler = new Sampler({
     baseUrl: target.url,
@@ -141,12 +139,16 @@ async function measure(
     window,
     onSample: (s) => progress.tick(s.rps),
   });
-  sampler.start();
   const measured = driver.run({
     ...what,
     streams,
+    warmupSeconds: options.warmupSeconds,
     durationSeconds: options.durationSeconds,
     window,
+    onMeasure: () => {
+      progress.step(`${scenario.id} · ${target.model}`);
+      sampler.start();
+    },
   });
   // The sampler stops whatever the driver did, so no timer outlives a failed run.
   const [streamResults, samples] = await Promise.all([
@@ -156,9 +158,9 @@ async function measure(
       () => sampler.stop(),
     ),
   ]);
-  // One reading after the load, when a saturated loop answers again: a target whose every
-  // scrape timed out still gets its memory figure.
-  const rssAfterBytes = await readRssBytes(target.url, target.pid);
+  // A target whose every scrape timed out (a saturated loop) still gets its memory figure:
+  // one reading after the load, when it answers again. A local tree was read every interval.
+  const rssAfterBytes = target.pid === undefined ? await readRssBytes(target.url, undefined) : 0;
   return {
     model: target.model,
     workers: target.workers,

@@ -53,6 +53,8 @@ export class Sampler {
   #lastCpu: { seconds: number; at: number } | undefined;
   #lastTake = 0;
   #scraping: Promise<void> | undefined;
+  /** Ends the scrape in flight when sampling stops: the run does not wait on a busy loop. */
+  readonly #abort = new AbortController();
 
   constructor(options: SamplerOptions) {
     this.#options = options;
@@ -67,15 +69,19 @@ export class Sampler {
     this.#timer = setInterval(() => this.#tick(), this.#options.intervalMs);
   }
 
-  /** Stops sampling; answers the samples in time order once the last scrape is in. */
+  /**
+   * Stops sampling: one last reading from the OS for a local model (no scrape, so stopping costs
+   * no wait on a busy loop), the scrape in flight abandoned; answers the samples in time order.
+   */
   async stop(): Promise<Sample[]> {
     clearInterval(this.#timer);
-    this.#tick();
+    if (this.#options.pid !== undefined) this.#tick(false);
+    this.#abort.abort();
     await this.#scraping;
     return [...this.#samples].sort((a, b) => a.t - b.t);
   }
 
-  #tick(): void {
+  #tick(scrapeToo = true): void {
     const now = performance.now();
     const figures = this.#options.window?.take();
     const elapsed = (now - this.#lastTake) / 1000;
@@ -88,14 +94,14 @@ export class Sampler {
     const usage = this.#options.pid === undefined ? undefined : processTreeUsage(this.#options.pid);
     // Read now, on the lab's clock, whatever the scrape below does.
     const local = usage ? this.#cost(usage, now) : undefined;
-    if (this.#scraping) {
+    if (this.#scraping || !scrapeToo) {
       // The last scrape is still out (a busy loop): the OS figures alone, no queue of scrapes.
       if (local) this.#push({ ...base, ...local, lagP99Ms: null, elu: null });
       return;
     }
     // A target's memory and CPU come only from here: give a busy loop longer to answer.
     const timeoutMs = this.#options.pid === undefined ? 2000 : 1000;
-    this.#scraping = scrape(this.#metricsUrl, timeoutMs)
+    this.#scraping = scrape(this.#metricsUrl, timeoutMs, this.#abort.signal)
       .then((remote) => {
         if (local) {
           this.#push({
@@ -134,9 +140,16 @@ export class Sampler {
 }
 
 /** One `/metrics` read, or undefined if it failed or took longer than `timeoutMs`. */
-async function scrape(url: string, timeoutMs: number): Promise<Scrape | undefined> {
+async function scrape(
+  url: string,
+  timeoutMs: number,
+  stop?: AbortSignal,
+): Promise<Scrape | undefined> {
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const response = await fetch(url, {
+      signal: stop ? AbortSignal.any([stop, timeout]) : timeout,
+    });
     const text = await response.text();
     const lag = metricValues(text, 'nodejs_eventloop_lag_p99_seconds');
     const elu = metricValues(text, 'lab_eventloop_utilization');

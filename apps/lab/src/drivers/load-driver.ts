@@ -45,18 +45,27 @@ export interface StreamResult {
 
 export interface DriverRun {
   streams: StreamPlan[];
+  /**
+   * Seconds of load before the measurement: warms the model up (JIT, pools, connections) and
+   * is left out of every figure.
+   */
+  warmupSeconds: number;
+  /** Seconds measured after the warm-up. */
   durationSeconds: number;
   /** What is being run, for drivers that run whole scenario scripts (k6). */
   scenarioId: string;
   model: string;
   baseUrl: string;
-  /** Where the driver records each 2xx latency of the measured stream, as it comes. */
+  /** Where the driver records each measured 2xx latency of the measured stream, as it comes. */
   window?: IntervalWindow;
+  /** Called once when the measurement starts (the sampler starts then). */
+  onMeasure?(): void;
 }
 
 /**
  * A load generator. autocannon (npm) is the default, so the lab runs on a bare machine; k6 plugs
- * in through the same interface. All streams of a run go at once; each is measured on its own.
+ * in through the same interface. All streams of a run go at once; each is measured on its own,
+ * over the measurement only — the results describe the window after the warm-up.
  */
 export interface LoadDriver {
   readonly name: string;
