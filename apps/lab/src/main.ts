@@ -4,11 +4,13 @@
  * `npm start` runs it with its defaults; `lab --help` lists the options. This file only
  * dispatches: each command is its own module.
  */
+import { compareCommand } from './compare/compare-command';
 import { runCommand } from './run-command';
 import { up } from './up';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   up,
+  compare: compareCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

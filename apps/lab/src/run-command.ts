@@ -10,6 +10,7 @@ import type { Report } from './report/report-schema';
 import { SUMMARY_HEADER, SUMMARY_NOTE, summaryRows, textTable } from './report/summary-rows';
 import { writeReport } from './report/write-report';
 import { runLab, selectScenarios } from './run-lab';
+import { refuse } from './refuse';
 import { loadScenarioCatalog } from './scenario-catalog';
 import { connectTargets, readWorkers, type LabTarget } from './targets';
 import { isLoopback } from './loopback';
@@ -17,21 +18,13 @@ import { probeWorkload, type WorkloadProbe } from './workload/probe-workload';
 import { checkWorkloadRoute } from './workload/check-workload-route';
 import { workloadScenarios, type LabScenario } from './workload/workload-scenarios';
 
-/** Errors the user can fix (usage, a broken workload, an unknown scenario): a message, exit 2. */
-const refuse = (error: unknown) => {
-  const { code, message } = error as { code?: string; message?: string };
-  process.stderr.write(`${code ? `${code}: ` : ''}${message ?? String(error)}\n`);
-  return 2;
-};
-
 /** `lab [options]`: the comparison run. Answers the process's exit code. */
 export async function runCommand(argv: string[]): Promise<number> {
   let options: LabOptions | 'help';
   try {
     options = parseLabOptions(argv);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
+    return refuse(error, USAGE);
   }
   if (options === 'help') {
     process.stdout.write(`${USAGE}\n`);
