@@ -6,11 +6,13 @@
  */
 import { compareCommand } from './compare/compare-command';
 import { runCommand } from './run-command';
+import { sweepCommand } from './sweep/sweep-command';
 import { up } from './up';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   up,
   compare: compareCommand,
+  sweep: sweepCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

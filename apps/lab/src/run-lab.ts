@@ -1,14 +1,13 @@
 import { cpus, loadavg, totalmem } from 'node:os';
-import { IntervalWindow } from './drivers/interval-window';
-import type { LoadDriver, StreamPlan } from './drivers/load-driver';
+import { UsageError } from './errors';
+import type { LoadDriver } from './drivers/load-driver';
 import type { LabOptions } from './lab-options';
 import { Progress } from './progress';
 import { chooseLines } from './report/choose';
 import { lessonsFor } from './report/lessons';
 import type { ModelResult, Report, ScenarioReport } from './report/report-schema';
-import { summarize } from './report/summarize';
 import { verdictFor } from './report/verdict';
-import { readRssBytes, Sampler } from './sampler';
+import { measureScenario } from './measure-scenario';
 import type { Scenario, ScenarioCatalog } from './scenario-catalog';
 import type { LabTarget } from './targets';
 import type { LabScenario } from './workload/workload-scenarios';
@@ -19,7 +18,7 @@ export interface LabRunContext {
   scenarios: readonly LabScenario[];
   driver: LoadDriver;
   /** How the run is set up, for the report: mode, file limit, workload. */
-  run: Omit<Report['run'], 'sharedCores'> & { sharedCores: boolean };
+  run: Report['run'];
   /**
    * Starts (or, with `--targets`, checks) the services; the caller owns what it starts, so
    * Ctrl-C can stop it at any point.
@@ -33,7 +32,7 @@ export function selectScenarios(catalog: ScenarioCatalog, ids: string[] | undefi
   if (!ids) return catalog.scenarios;
   const unknown = ids.filter((id) => !catalog.scenarios.some((s) => s.id === id));
   if (unknown.length) {
-    throw new Error(
+    throw new UsageError(
       `Unknown scenario ${unknown.map((u) => `\`${u}\``).join(', ')}; expected ${catalog.scenarios.map((s) => s.id).join(', ')}`,
     );
   }
@@ -68,7 +67,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
     const scenario = planned.resolve ? planned.resolve(reports) : planned;
     const results: ModelResult[] = [];
     for (const target of targets) {
-      results.push(await measure(ctx, scenario, target, progress));
+      results.push(await measureScenario(ctx, scenario, target, progress));
     }
     const guide = planned.guideFrom ? planned.guideFrom(results) : scenario.guide;
     reports.push({
@@ -117,68 +116,6 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
     scenarios: reports,
     lessons: lessonsFor(reports),
   };
-}
-
-/** One model in one scenario: idle memory, warm-up (thrown away), then the measurement. */
-async function measure(
-  ctx: LabRunContext,
-  scenario: Scenario,
-  target: LabTarget,
-  progress: Progress,
-): Promise<ModelResult> {
-  const { options, driver } = ctx;
-  const streams = plan(scenario, target.url, options);
-  const what = { scenarioId: scenario.id, model: target.model, baseUrl: target.url };
-  const rssIdleBytes = await readRssBytes(target.url, target.pid);
-  progress.step(`${scenario.id} · ${target.model} · warm-up`);
-  const window = new IntervalWindow();
-  const sampler = new Sampler({
-    baseUrl: target.url,
-    pid: target.pid,
-    intervalMs: options.sampleIntervalMs,
-    window,
-    onSample: (s) => progress.tick(s.rps),
-  });
-  const measured = driver.run({
-    ...what,
-    streams,
-    warmupSeconds: options.warmupSeconds,
-    durationSeconds: options.durationSeconds,
-    window,
-    onMeasure: () => {
-      progress.step(`${scenario.id} · ${target.model}`);
-      sampler.start();
-    },
-  });
-  // The sampler stops whatever the driver did, so no timer outlives a failed run.
-  const [streamResults, samples] = await Promise.all([
-    measured,
-    measured.then(
-      () => sampler.stop(),
-      () => sampler.stop(),
-    ),
-  ]);
-  // A target whose every scrape timed out (a saturated loop) still gets its memory figure:
-  // one reading after the load, when it answers again. A local tree was read every interval.
-  const rssAfterBytes = target.pid === undefined ? await readRssBytes(target.url, undefined) : 0;
-  return {
-    model: target.model,
-    workers: target.workers,
-    streams: streamResults,
-    samples,
-    summary: summarize(streams, streamResults, samples, { rssIdleBytes, rssAfterBytes }),
-  };
-}
-
-function plan(scenario: Scenario, baseUrl: string, options: LabOptions): StreamPlan[] {
-  return scenario.streams.map((s) => ({
-    name: s.name,
-    url: baseUrl + s.path,
-    method: s.method,
-    connections: (s.measure ? options.connections : undefined) ?? s.connections,
-    rate: (s.measure ? options.rate : undefined) ?? s.rate,
-    measure: s.measure,
-  }));
 }
 
 const round2 = (values: number[]) => values.map((v) => Math.round(v * 100) / 100);

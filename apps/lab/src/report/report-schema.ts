@@ -52,7 +52,7 @@ const sample = z.strictObject({
 
 const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);
 
-const summary = z.strictObject({
+export const modelSummarySchema = z.strictObject({
   rps: z.number().nonnegative(),
   p50Ms: z.number().nonnegative(),
   p95Ms: z.number().nonnegative(),
@@ -150,7 +150,7 @@ export const reportSchema = z.strictObject({
         z.strictObject({
           model: modelName,
           workers: z.number().int().positive().nullable().describe('WORKERS, from /info.'),
-          summary,
+          summary: modelSummarySchema,
           streams: z.array(streamResult).min(1),
           samples: z.array(sample),
         }),
