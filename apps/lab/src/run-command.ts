@@ -37,12 +37,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   let catalog;
   try {
     catalog = loadScenarioCatalog(root);
-    scenarios = selectScenarios(catalog, options.scenarios);
     // Checked before anything starts: a broken module never costs a service start.
-    if (options.workload) {
-      probe = await probeWorkload(options.workload);
-      scenarios = [...scenarios, ...workloadScenarios(probe)];
-    }
+    if (options.workload) probe = await probeWorkload(options.workload);
+    // `--scenarios` picks from the catalog's and, with a workload, the workload's own.
+    scenarios = selectScenarios(
+      [...catalog.scenarios, ...(probe ? workloadScenarios(probe) : [])],
+      options.scenarios,
+    );
     driver = options.driver === 'k6' ? new K6Driver(root) : new AutocannonDriver();
   } catch (error) {
     return refuse(error);

@@ -8,7 +8,7 @@ import { lessonsFor } from './report/lessons';
 import type { ModelResult, Report, ScenarioReport } from './report/report-schema';
 import { verdictFor } from './report/verdict';
 import { measureScenario } from './measure-scenario';
-import type { Scenario, ScenarioCatalog } from './scenario-catalog';
+import type { Scenario } from './scenario-catalog';
 import type { LabTarget } from './targets';
 import type { LabScenario } from './workload/workload-scenarios';
 
@@ -27,16 +27,19 @@ export interface LabRunContext {
   progress: NodeJS.WriteStream;
 }
 
-/** The scenarios the options select, in catalog order; unknown ids are a usage error upstream. */
-export function selectScenarios(catalog: ScenarioCatalog, ids: string[] | undefined): Scenario[] {
-  if (!ids) return catalog.scenarios;
-  const unknown = ids.filter((id) => !catalog.scenarios.some((s) => s.id === id));
+/** The scenarios the options select, in the given order; an unknown id is a usage error. */
+export function selectScenarios<S extends Scenario>(
+  all: readonly S[],
+  ids: string[] | undefined,
+): S[] {
+  if (!ids) return [...all];
+  const unknown = ids.filter((id) => !all.some((s) => s.id === id));
   if (unknown.length) {
     throw new UsageError(
-      `Unknown scenario ${unknown.map((u) => `\`${u}\``).join(', ')}; expected ${catalog.scenarios.map((s) => s.id).join(', ')}`,
+      `Expected \`--scenarios\` from ${all.map((s) => s.id).join(', ')}; got ${unknown.map((u) => `\`${u}\``).join(', ')}`,
     );
   }
-  return catalog.scenarios.filter((s) => ids.includes(s.id));
+  return all.filter((s) => ids.includes(s.id));
 }
 
 /**

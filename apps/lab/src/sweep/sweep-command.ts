@@ -25,7 +25,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       return 0;
     }
     catalog = loadScenarioCatalog(root);
-    [scenario] = selectScenarios(catalog, [options.scenario]);
+    [scenario] = selectScenarios(catalog.scenarios, [options.scenario]);
   } catch (error) {
     return refuse(error, SWEEP_USAGE);
   }
