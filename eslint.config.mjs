@@ -42,7 +42,7 @@ export default [
   },
   {
     // Jest configs share the root preset by relative path; that is configuration, not a module import.
-    files: ['**/jest.config.js'],
+    files: ['**/jest.config.js', '**/jest.e2e.config.js'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
 ];
