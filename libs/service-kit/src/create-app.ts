@@ -1,6 +1,12 @@
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import { performance } from 'node:perf_hooks';
-import { activeTraceId } from '@concurrency-lab/telemetry';
+import {
+  endServerSpan,
+  runInRequestContext,
+  sampledTraceId,
+  startServerSpan,
+} from '@concurrency-lab/telemetry';
+import type { Span } from '@opentelemetry/api';
 import { admission } from './admission';
 import { problemHandler } from './problem-handler';
 import { DeadlineClock, type RequestDeadline } from './request-deadline';
@@ -29,9 +35,10 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 
 /**
  * The request lifecycle, as the first middleware and one `close` listener (shared, not a
- * closure per request): security headers, start time, trace id, the deadline (see
- * `DeadlineClock`); at the end the deadline is released (or the work aborted, if the client
- * left) and `http_server_request_duration_seconds` recorded with the trace as its exemplar.
+ * closure per request): security headers, start time, the deadline (see `DeadlineClock`), the
+ * server span when tracing is on (the rest of the chain runs in its context); at the end the
+ * deadline is released (or the work aborted, if the client left), the span ended, and
+ * `http_server_request_duration_seconds` recorded with the trace as its exemplar.
  */
 function requestLifecycle(ctx: ServiceContext): RequestHandler {
   const { metrics, state } = ctx;
@@ -41,7 +48,9 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
     clock.finish(locals['deadline'] as RequestDeadline, !this.writableFinished);
     metrics.activeRequests.dec();
     const route = locals['route'] as string | undefined;
-    const traceId = locals['traceId'] as string | undefined;
+    const span = locals['span'] as Span | undefined;
+    const traceId = sampledTraceId(span);
+    if (span) endServerSpan(span, this.req.method, this.statusCode, route);
     metrics.requestDuration.observe({
       labels: {
         method: this.req.method,
@@ -54,17 +63,22 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
       exemplarLabels: traceId ? ({ trace_id: traceId } as never) : undefined,
     });
   }
-  return (_req, res, next) => {
+  return (req, res, next) => {
     for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
     const locals = res.locals;
     locals['startedAt'] = performance.now();
-    locals['traceId'] = activeTraceId();
     locals['deadline'] = clock.start();
     metrics.activeRequests.inc();
     res.on('close', endRequest);
     // Keep-alive sockets must not pin a draining server open.
     if (state.draining) res.setHeader('Connection', 'close');
-    next();
+    const traced = startServerSpan(req);
+    if (!traced) {
+      next();
+      return;
+    }
+    locals['span'] = traced.span;
+    runInRequestContext(traced, next);
   };
 }
 
