@@ -4,7 +4,7 @@
  */
 import { tracing } from './tracing'; // first: see tracing.ts
 import { InlineRunner, MODEL_PORTS, runService } from '@concurrency-lab/service-kit';
-import { RPC, type ClusterNotice } from './counter-protocol';
+import { RPC, type ClusterNotice, type MetricsAggregateParams } from './counter-protocol';
 import { IpcCounter, serveCounterShare } from './ipc-counter';
 import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
 
@@ -24,10 +24,12 @@ void runService({
       runner: new InlineRunner(),
       counter: new IpcCounter(rpc, config.requestTimeoutMs),
       workers: config.workers,
-      metricsProvider: () =>
-        rpc.call<{ contentType: string; body: string }>(RPC.metricsAggregate, undefined, {
-          timeoutMs: 5000,
-        }),
+      metricsProvider: (accept) =>
+        rpc.call<{ contentType: string; body: string }>(
+          RPC.metricsAggregate,
+          { accept } satisfies MetricsAggregateParams,
+          { timeoutMs: 5000 },
+        ),
     };
   },
 }).then((service) => {
