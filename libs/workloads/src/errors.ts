@@ -43,6 +43,24 @@ export class InvalidArgumentError extends WorkloadError {
   readonly code = InvalidArgumentError.code;
 }
 
+/**
+ * The operator's workload module (`LAB_WORKLOAD`) cannot serve: no such file, it fails to load,
+ * it exports no `run`, or its `inputs()` are unusable. Raised at the service's start, which then
+ * refuses to start.
+ */
+export class WorkloadModuleError extends WorkloadError {
+  static readonly code = 'ERR_WORKLOAD_MODULE';
+  override readonly name = 'WorkloadModuleError';
+  readonly code = WorkloadModuleError.code;
+}
+
+/** The workload's `run(input)` threw or rejected: a 500 with this code, never its stack. */
+export class CustomWorkloadError extends WorkloadError {
+  static readonly code = 'ERR_WORKLOAD_FAILED';
+  override readonly name = 'CustomWorkloadError';
+  readonly code = CustomWorkloadError.code;
+}
+
 /** What a registry entry looks like: a constructible error class carrying its code statically. */
 export interface WorkloadErrorClass {
   readonly code: string;
@@ -55,4 +73,6 @@ export const WORKLOAD_ERRORS: readonly WorkloadErrorClass[] = [
   InvalidImageError,
   ImageTooLargeError,
   InvalidArgumentError,
+  WorkloadModuleError,
+  CustomWorkloadError,
 ];
