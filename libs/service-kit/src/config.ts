@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 
 /** The contract's configuration, read from the environment (see shared CONTRACT.md). */
@@ -19,6 +20,11 @@ export interface ServiceConfig {
   upstreamUrl: string;
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * `LAB_WORKLOAD`: an absolute path to the operator's workload module, served on
+   * `GET /work/custom`; unset, the route does not exist. @default undefined
+   */
+  workload: string | undefined;
 }
 
 const int = (min: number, max: number) =>
@@ -43,6 +49,10 @@ const schema = z.object({
     })
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LAB_WORKLOAD: z
+    .string()
+    .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' })
+    .optional(),
 });
 
 export class ConfigError extends Error {
@@ -78,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     upstreamUrl: (c.UPSTREAM_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL ?? 'info',
+    workload: c.LAB_WORKLOAD,
   };
 }

@@ -15,6 +15,7 @@ export const PROBLEM_TYPES = {
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   ERR_INTERNAL: { status: 500, title: 'Internal error' },
   ERR_WORKER_CRASHED: { status: 500, title: 'Worker crashed' },
+  ERR_WORKLOAD_FAILED: { status: 500, title: 'Workload failed' },
   ERR_UPSTREAM: { status: 502, title: 'Upstream failed' },
   ERR_OVERLOADED: { status: 503, title: 'Overloaded' },
   ERR_SHUTTING_DOWN: { status: 503, title: 'Shutting down' },
