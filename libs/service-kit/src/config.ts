@@ -21,6 +21,12 @@ export interface ServiceConfig {
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
+   * Connections the kernel may queue before the service accepts them (listen(2)'s backlog,
+   * capped by net.core.somaxconn): thousands of clients connecting at once must not overflow
+   * it into SYN retries. @default 2048
+   */
+  listenBacklog: number;
+  /**
    * `LAB_WORKLOAD`: an absolute path to the operator's workload module, served on
    * `GET /work/custom`; unset, the route does not exist. @default undefined
    */
@@ -49,6 +55,7 @@ const schema = z.object({
     })
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LISTEN_BACKLOG: int(1, 65535).optional(),
   LAB_WORKLOAD: z
     .string()
     .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' })
@@ -88,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     upstreamUrl: (c.UPSTREAM_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL ?? 'info',
+    listenBacklog: c.LISTEN_BACKLOG ?? 2048,
     workload: c.LAB_WORKLOAD,
   };
 }

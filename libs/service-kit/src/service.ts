@@ -100,7 +100,7 @@ export function createService(options: ServiceOptions): Service {
   const listen = () =>
     new Promise<AddressInfo>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => {
+      server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
         server.off('error', reject);
         state.ready = true;
         resolve(server.address() as AddressInfo);
