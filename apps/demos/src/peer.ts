@@ -38,7 +38,8 @@ export class Peer implements AsyncDisposable {
     const child = fork(entryPath(entry), args, {
       serialization: 'advanced',
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Whatever a child prints goes to our stderr: stdout carries the demo's output (and JSON).
+      stdio: ['ignore', 2, 2, 'ipc'],
     });
     return new Peer(child);
   }
