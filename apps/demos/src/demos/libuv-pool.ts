@@ -27,7 +27,7 @@ async function measure(size: number, reads: number, settleMs: number): Promise<P
   });
   const report = await child.next<PoolChildReport | { failed: string }>();
   if ('failed' in report) throw new WorkerFailedError(`the pool child failed: ${report.failed}`);
-  await child.exited;
+  await child.exitWithin(5000); // it exits on its own; `await using` ends it otherwise
   return report;
 }
 

@@ -74,3 +74,6 @@ main().catch((error: unknown) => {
   process.send?.({ failed: String(error) });
   process.exitCode = 1;
 });
+
+// If the demo dies (Ctrl-C, a crash), its channel closes: leave with it, never as an orphan.
+process.on('disconnect', () => process.exit(1));

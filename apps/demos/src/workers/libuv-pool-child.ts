@@ -86,7 +86,13 @@ async function main(): Promise<PoolChildReport> {
   }
 }
 
+// Once the last message is out, the channel must not keep this process alive (the
+// 'disconnect' listener below would otherwise hold it open).
+const done = () => process.channel?.unref();
 main().then(
-  (report) => process.send?.(report),
-  (error: unknown) => process.send?.({ failed: String(error) }),
+  (report) => process.send?.(report, done),
+  (error: unknown) => process.send?.({ failed: String(error) }, done),
 );
+
+// If the demo dies (Ctrl-C, a crash), its channel closes: leave with it, never as an orphan.
+process.on('disconnect', () => process.exit(1));

@@ -46,3 +46,6 @@ if (role === 'respond') {
     );
   });
 }
+
+// If the demo dies (Ctrl-C, a crash), its channel closes: leave with it, never as an orphan.
+process.on('disconnect', () => process.exit(1));
