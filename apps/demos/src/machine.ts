@@ -9,6 +9,25 @@ export const cores = (): number => availableParallelism();
 export const loadNote = (): string => `load ${fixed(loadavg()[0] ?? 0)} on ${cores()} cores`;
 
 /**
+ * Why a parallel speedup could not show: while its threads ran, this process got `cpuPerWall`
+ * CPU-seconds per second — fewer than the speedup needs, so other jobs had the cores.
+ */
+export const busyCores = (cpuPerWall: number): string =>
+  `its threads got ${fixed(cpuPerWall, 2)} cores' worth of CPU (${loadNote()}): cores busy`;
+
+/** CPU-seconds this process (all its threads) burnt while `fn` ran, per wall-clock second. */
+export async function cpuPerWall<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; cpuPerWall: number; ms: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const value = await fn();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { value, cpuPerWall: (used.user + used.system) / 1000 / ms, ms };
+}
+
+/**
  * The result of a demo whose lesson needs `needed` cores on a machine with fewer: it says so
  * and fails, rather than showing a figure that would mean nothing here.
  */
