@@ -1,9 +1,9 @@
+import { textTable } from '@concurrency-lab/report-kit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { parseCommandArgs } from '../option-schemas';
 import { refuse } from '../refuse';
-import { textTable } from '../report/summary-rows';
 import { COMPARE_HEADER, compareCells, compareHtml, compareMarkdown } from './compare-page';
 import { compareReports } from './compare-reports';
 import { readReport } from './read-report';

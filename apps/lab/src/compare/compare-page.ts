@@ -1,5 +1,4 @@
-import { markdownTable } from '../report/format';
-import { escape } from '../report/html-report';
+import { escapeHtml as escape, markdownTable } from '@concurrency-lab/report-kit';
 import type { Comparison, ComparisonRow } from './compare-reports';
 
 export const COMPARE_HEADER = ['scenario', 'model', 'figure', 'A', 'B', 'B/A', 'noise ±', 'flag'];

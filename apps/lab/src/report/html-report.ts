@@ -1,4 +1,8 @@
-import type { Chart } from './chart-specs';
+import {
+  escapeHtml as escape,
+  htmlTable as table,
+  type RenderedChart,
+} from '@concurrency-lab/report-kit';
 import { mib } from './format';
 import type { Report } from './report-schema';
 import { runLine } from './run-line';
@@ -10,19 +14,8 @@ import {
   summaryRows,
 } from './summary-rows';
 
-export const escape = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
-  );
-
-const table = (header: string[], rows: string[][]) =>
-  `<table><thead><tr>${header.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-
 /** index.html: one self-contained page — inline CSS and SVG, no script, no network. */
-export function htmlReport(report: Report, charts: Array<Chart & { svg: string }>): string {
+export function htmlReport(report: Report, charts: RenderedChart[]): string {
   const { machine } = report;
   const connections = connectionRows(report);
   const verdicts = report.scenarios.map((s) => [

@@ -1,4 +1,5 @@
-import { markdownTable, mib } from './format';
+import { markdownTable } from '@concurrency-lab/report-kit';
+import { mib } from './format';
 import type { Report } from './report-schema';
 import { runLine } from './run-line';
 import {

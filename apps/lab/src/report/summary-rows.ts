@@ -72,10 +72,3 @@ export function connectionRows(report: Report): string[][] {
       ]),
     );
 }
-
-/** A plain-text table for the terminal (no dependency, aligned columns). */
-export function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}

@@ -1,10 +1,10 @@
 import { onInterrupt, workspaceRoot, type Fleet } from '@concurrency-lab/launcher';
+import { renderCharts } from '@concurrency-lab/report-kit';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { AutocannonDriver } from '../drivers/autocannon-driver';
 import { ensureFileLimit } from '../file-limit';
 import { refuse } from '../refuse';
-import { renderCharts } from '../report/render-charts';
 import { selectScenarios } from '../run-lab';
 import { loadScenarioCatalog } from '../scenario-catalog';
 import { runSweep } from './run-sweep';

@@ -1,7 +1,11 @@
 import { MODEL_NAMES } from '@concurrency-lab/models';
-import type { Chart } from '../report/chart-specs';
-import { fixed, markdownTable, mib } from '../report/format';
-import { escape } from '../report/html-report';
+import {
+  escapeHtml as escape,
+  markdownTable,
+  type Chart,
+  type RenderedChart,
+} from '@concurrency-lab/report-kit';
+import { fixed, mib } from '../report/format';
 import type { Sweep } from './sweep-schema';
 
 /** Tableau 10 in registry order, as the lab's report colours its models. */
@@ -117,7 +121,7 @@ export function sweepMarkdown(sweep: Sweep): string {
 }
 
 /** index.html: the line, the charts, the table. */
-export function sweepHtml(sweep: Sweep, charts: Array<Chart & { svg: string }>): string {
+export function sweepHtml(sweep: Sweep, charts: RenderedChart[]): string {
   const rows = sweepRows(sweep)
     .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
     .join('');
