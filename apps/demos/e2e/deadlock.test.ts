@@ -18,7 +18,7 @@ describe('deadlock', () => {
     const run = await runDemo<object, Figures>(deadlock, { timeoutMs: 600, watchdogMs: 100 });
     const f = run.figures;
     expect([...f.anonymous.outcomes].sort()).toEqual(['ERR_LOCK_TIMEOUT', 'done']);
-    expect([...f.owned.outcomes].sort()).toEqual(['ERR_DEADLOCK', 'done']);
+    expect([...f.owned.outcomes].sort()).toEqual(['ERR_LOCK_DEADLOCK', 'done']);
     expect([...f.owned.cycle].sort()).toEqual(['A', 'B']);
     expect(f.ordered.outcomes).toEqual(['done', 'done']);
     // Each lock held by one thread and waited on by the other: the cycle, from the outside.

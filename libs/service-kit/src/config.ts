@@ -1,8 +1,10 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { envEnum, envInt, readEnv } from './env';
+import { ConfigError } from './errors';
 
-/** The contract's configuration, read from the environment (see shared CONTRACT.md). */
+/** The contract's configuration, read from the environment (docs/contract.md). */
 export interface ServiceConfig {
   /** @default the model's port in the registry (`@concurrency-lab/models`); 0 = any free port */
   port: number;
@@ -33,59 +35,34 @@ export interface ServiceConfig {
   workload: string | undefined;
 }
 
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+$/, { error: `expected an integer from ${min} to ${max}` })
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
-const schema = z.object({
-  PORT: int(0, 65535).optional(),
-  HOST: z.string().min(1).optional(),
-  WORKERS: int(1, 256).optional(),
-  MAX_QUEUE: int(1, 1_000_000).optional(),
-  REQUEST_TIMEOUT_MS: int(1, 3_600_000).optional(),
-  SHUTDOWN_TIMEOUT_MS: int(1, 3_600_000).optional(),
+const SERVICE_ENV = {
+  PORT: envInt(0, 65535),
+  HOST: z.string().min(1),
+  WORKERS: envInt(1, 256),
+  MAX_QUEUE: envInt(1, 1_000_000),
+  REQUEST_TIMEOUT_MS: envInt(1, 3_600_000),
+  SHUTDOWN_TIMEOUT_MS: envInt(1, 3_600_000),
   UPSTREAM_URL: z
     .url({ protocol: /^https?$/ })
     // zod runs refinements even after the URL check failed, hence canParse first.
     .refine((u) => !URL.canParse(u) || (!new URL(u).search && !new URL(u).hash), {
       error: 'expected an http(s) URL without a query or fragment',
-    })
-    .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  LISTEN_BACKLOG: int(1, 65535).optional(),
+    }),
+  LOG_LEVEL: envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  LISTEN_BACKLOG: envInt(1, 65535),
   LAB_WORKLOAD: z
     .string()
-    .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' })
-    .optional(),
-});
+    .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' }),
+};
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code = 'ERR_INVALID_CONFIG';
-}
+export { ConfigError };
 
 /**
  * @throws ConfigError naming every bad variable, what it expected and what it got — a service
  * must refuse to start on a typo rather than run with a silent default.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): ServiceConfig {
-  const present = Object.fromEntries(
-    Object.keys(schema.shape)
-      .filter((k) => env[k] !== undefined && env[k] !== '')
-      .map((k) => [k, env[k]]),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
-      const key = String(i.path[0]);
-      return `${key}: ${i.message}, got \`${env[key]}\``;
-    });
-    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
-  }
-  const c = parsed.data;
+  const c = readEnv(env, SERVICE_ENV);
   return {
     port: c.PORT ?? defaults.port,
     host: c.HOST ?? '127.0.0.1',

@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './params';
 export * from './config';
+export * from './env';
 export {
   loadCustomWorkload,
   runCpuTask,

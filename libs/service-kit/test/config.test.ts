@@ -150,11 +150,11 @@ describe('loadConfig refusals', () => {
     ['LOG_LEVEL', 'INFO'],
     ['LISTEN_BACKLOG', '0'],
     ['LAB_WORKLOAD', 'my-work.mjs'],
-  ])('refuses %s=%j with ERR_INVALID_CONFIG naming the variable', (name, value) => {
+  ])('refuses %s=%j with ERR_KIT_INVALID_CONFIG naming the variable', (name, value) => {
     const error = configError(() => loadConfig({ [name]: value }, { port: 3001 }));
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('ConfigError');
-    expect(error.code).toBe('ERR_INVALID_CONFIG');
+    expect(error.code).toBe('ERR_KIT_INVALID_CONFIG');
     expect(error.message).toContain(name);
   });
 
@@ -162,7 +162,7 @@ describe('loadConfig refusals', () => {
     const error = configError(() =>
       loadConfig({ PORT: 'x', WORKERS: '0', LOG_LEVEL: 'loud' }, { port: 3001 }),
     );
-    expect(error.code).toBe('ERR_INVALID_CONFIG');
+    expect(error.code).toBe('ERR_KIT_INVALID_CONFIG');
     for (const name of ['PORT', 'WORKERS', 'LOG_LEVEL']) expect(error.message).toContain(name);
   });
 

@@ -591,7 +591,7 @@ describe('limits', () => {
     expect(runner.signals[0]?.aborted).toBe(true);
     expect(runner.signals[0]?.reason).toMatchObject({
       name: 'DeadlineExceededError',
-      code: 'ERR_DEADLINE_EXCEEDED',
+      code: 'ERR_KIT_DEADLINE',
     });
   });
 

@@ -54,8 +54,8 @@ describe('GET /work/custom, with a workload configured by the operator', () => {
     expect((await get('?i=5')).body.result).toEqual({ digest: { byteLength: 32 } });
   });
 
-  it('turns a throw of run into a 500 ERR_WORKLOAD_FAILED without its stack', async () => {
-    await expectProblem(await fetch(`${started.base}/work/custom?i=3`), 500, 'ERR_WORKLOAD_FAILED');
+  it('turns a throw of run into a 500 ERR_WORK_FAILED without its stack', async () => {
+    await expectProblem(await fetch(`${started.base}/work/custom?i=3`), 500, 'ERR_WORK_FAILED');
   });
 
   it.each(['?i=-1', '?i=x', '?i=1&i=2', '?input=1'])('refuses %s with a 400', async (query) => {

@@ -98,7 +98,7 @@ export function configuredWorkload(env: NodeJS.ProcessEnv = process.env): Promis
 
 /**
  * `run(input)` of the configured workload, awaited.
- * @throws CustomWorkloadError (`ERR_WORKLOAD_FAILED`) when `run` throws or rejects
+ * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`) when `run` throws or rejects
  */
 export async function runCustomWorkload(input: unknown): Promise<unknown> {
   const workload = await configuredWorkload();

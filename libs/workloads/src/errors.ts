@@ -3,6 +3,9 @@
  * `code`, which is part of the contract; messages are for humans and may change at any time.
  */
 
+/** Every code below starts with this (docs/errors.md); the HTTP layer maps them to problems. */
+export const ERROR_NAMESPACE = 'ERR_WORKLOAD_';
+
 /** Base class, so callers can tell "the workload rejected its input" from a crash. */
 export abstract class WorkloadError extends Error {
   /** Stable machine-readable identifier, also available on the class itself. */
@@ -11,14 +14,14 @@ export abstract class WorkloadError extends Error {
 
 /** The bytes are not a PNG we can read, or an {@link RgbaImage} is internally inconsistent. */
 export class InvalidImageError extends WorkloadError {
-  static readonly code = 'ERR_INVALID_IMAGE';
+  static readonly code = 'ERR_WORKLOAD_INVALID_IMAGE';
   override readonly name = 'InvalidImageError';
   readonly code = InvalidImageError.code;
 }
 
 /** The image header declares a side longer than the caller allows (decompression bomb guard). */
 export class ImageTooLargeError extends WorkloadError {
-  static readonly code = 'ERR_IMAGE_TOO_LARGE';
+  static readonly code = 'ERR_WORKLOAD_IMAGE_TOO_LARGE';
   override readonly name = 'ImageTooLargeError';
   readonly code = ImageTooLargeError.code;
   readonly width: number;
@@ -38,7 +41,7 @@ export class ImageTooLargeError extends WorkloadError {
  * Raised instead of letting e.g. `fib(-1)` quietly return garbage or `sleep(NaN)` fire at once.
  */
 export class InvalidArgumentError extends WorkloadError {
-  static readonly code = 'ERR_INVALID_ARGUMENT';
+  static readonly code = 'ERR_WORKLOAD_INVALID_ARGUMENT';
   override readonly name = 'InvalidArgumentError';
   readonly code = InvalidArgumentError.code;
 }
@@ -54,9 +57,9 @@ export class WorkloadModuleError extends WorkloadError {
   readonly code = WorkloadModuleError.code;
 }
 
-/** The workload's `run(input)` threw or rejected: a 500 with this code, never its stack. */
+/** The workload's `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`, no stack). */
 export class CustomWorkloadError extends WorkloadError {
-  static readonly code = 'ERR_WORKLOAD_FAILED';
+  static readonly code = 'ERR_WORKLOAD_RUN_FAILED';
   override readonly name = 'CustomWorkloadError';
   readonly code = CustomWorkloadError.code;
 }
@@ -76,3 +79,35 @@ export const WORKLOAD_ERRORS: readonly WorkloadErrorClass[] = [
   WorkloadModuleError,
   CustomWorkloadError,
 ];
+
+/** Every code above, for docs/errors.md and the workspace's uniqueness test. */
+export const ERROR_CATALOG = [
+  {
+    code: InvalidImageError.code,
+    className: 'InvalidImageError',
+    meaning:
+      'The bytes are not a PNG that can be decoded, or an image is inconsistent (answered 400 ERR_INVALID_IMAGE).',
+  },
+  {
+    code: ImageTooLargeError.code,
+    className: 'ImageTooLargeError',
+    meaning: 'The PNG header declares a side over the limit (answered 413 ERR_IMAGE_TOO_LARGE).',
+  },
+  {
+    code: InvalidArgumentError.code,
+    className: 'InvalidArgumentError',
+    meaning:
+      'A workload argument is out of its domain (negative, fractional, NaN) or a name is unknown.',
+  },
+  {
+    code: WorkloadModuleError.code,
+    className: 'WorkloadModuleError',
+    meaning:
+      'The operator’s `LAB_WORKLOAD` module cannot serve (no such file, fails to load, no `run`, unusable `inputs()`); the service refuses to start.',
+  },
+  {
+    code: CustomWorkloadError.code,
+    className: 'CustomWorkloadError',
+    meaning: 'The workload’s `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`).',
+  },
+] as const;

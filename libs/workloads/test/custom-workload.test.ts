@@ -50,11 +50,11 @@ describe("runCpuTask({ kind: 'custom' })", () => {
     await expect(answer).resolves.toBe(6);
   });
 
-  it('turns a throw of run into ERR_WORKLOAD_FAILED, keeping the cause', async () => {
+  it('turns a throw of run into ERR_WORKLOAD_RUN_FAILED, keeping the cause', async () => {
     const failure = await Promise.resolve(runCpuTask({ kind: 'custom', input: 'boom' })).catch(
       (error: unknown) => error as { code: string; cause: unknown },
     );
-    expect(failure).toMatchObject({ code: 'ERR_WORKLOAD_FAILED' });
+    expect(failure).toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
     expect((failure as { cause: Error }).cause).toBeInstanceOf(TypeError);
   });
 });

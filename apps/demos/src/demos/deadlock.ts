@@ -1,4 +1,11 @@
-import { LockWatchdog, Mutex, SharedMutex, type StallReport } from '@concurrency-lab/locks';
+import {
+  DeadlockError,
+  LockTimeoutError,
+  LockWatchdog,
+  Mutex,
+  SharedMutex,
+  type StallReport,
+} from '@concurrency-lab/locks';
 import { readFileSync } from 'node:fs';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import type { Demo } from '../demo';
@@ -114,7 +121,7 @@ export const deadlock: Demo<DeadlockOptions> = {
   mirrors: 'Deadlocks: two locks taken in opposite orders',
   describe: [
     'Task 1 takes A then B while task 2 takes B then A. Anonymous locks wait until a',
-    'timeout cuts them; owned locks get ERR_DEADLOCK naming the cycle; one lock order',
+    'timeout cuts them; owned locks get ERR_LOCK_DEADLOCK naming the cycle; one lock order',
     'for everyone completes. Between threads, the watchdog names the stuck pair.',
   ],
   defaults: { timeoutMs: 400, watchdogMs: 150 },
@@ -146,9 +153,10 @@ export const deadlock: Demo<DeadlockOptions> = {
       waitersOf('B').includes(holderA);
 
     const checks = {
-      anonymousTimedOut: anon.outcomes.includes('ERR_LOCK_TIMEOUT') && anon.ms >= timeoutMs * 0.9,
+      anonymousTimedOut:
+        anon.outcomes.includes(LockTimeoutError.code) && anon.ms >= timeoutMs * 0.9,
       ownedDetected:
-        own.outcomes.filter((o) => o === 'ERR_DEADLOCK').length === 1 &&
+        own.outcomes.filter((o) => o === DeadlockError.code).length === 1 &&
         own.outcomes.includes('done') &&
         cycle.includes('A') &&
         cycle.includes('B') &&
