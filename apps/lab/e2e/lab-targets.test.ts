@@ -76,6 +76,21 @@ describe('lab --targets against services started by hand', () => {
       expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
   }, 120_000);
 
+  it('refuses --workload on targets their operator started without LAB_WORKLOAD, before any load', async () => {
+    const run = await runLab([
+      '--targets',
+      targets,
+      '--quick',
+      '--workload',
+      join(__dirname, '..', 'workloads', 'hash.mjs'),
+      '--out',
+      out,
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ERR_LAB_TARGET_NO_WORKLOAD: /m);
+    expect(run.stderr).not.toMatch(/\[lab \d+:\d+\] \w+ · /); // no scenario ran
+  }, 60_000);
+
   it('refuses a target that answers as another model, before any load', async () => {
     const asyncUrl = fleet.service('async').url;
     const run = await runLab(['--targets', `threads=${asyncUrl}`, '--quick', '--out', out]);
