@@ -19,8 +19,8 @@ describe('one k6 script per scenario of the shared scenarios.json', () => {
     expect(scripts.filter((script) => !ids.includes(script))).toEqual([]);
   });
 
-  it('reads six scenarios (the check is not vacuous)', () => {
-    expect(ids).toEqual(['cpu', 'image', 'io', 'scrape', 'mixed', 'fairness']);
+  it('reads seven scenarios (the check is not vacuous)', () => {
+    expect(ids).toEqual(['io', 'io-saturation', 'cpu', 'image', 'scrape', 'mixed', 'fairness']);
   });
 
   it.each(scripts)(

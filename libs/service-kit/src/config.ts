@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { envEnum, envInt, readEnv } from './env';
 import { ConfigError } from './errors';
@@ -21,6 +22,17 @@ export interface ServiceConfig {
   upstreamUrl: string;
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Connections the kernel may queue before the service accepts them (listen(2)'s backlog,
+   * capped by net.core.somaxconn): thousands of clients connecting at once must not overflow
+   * it into SYN retries. @default 2048
+   */
+  listenBacklog: number;
+  /**
+   * `LAB_WORKLOAD`: an absolute path to the operator's workload module, served on
+   * `GET /work/custom`; unset, the route does not exist. @default undefined
+   */
+  workload: string | undefined;
 }
 
 const SERVICE_ENV = {
@@ -37,6 +49,10 @@ const SERVICE_ENV = {
       error: 'expected an http(s) URL without a query or fragment',
     }),
   LOG_LEVEL: envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  LISTEN_BACKLOG: envInt(1, 65535),
+  LAB_WORKLOAD: z
+    .string()
+    .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' }),
 };
 
 export { ConfigError };
@@ -56,5 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     upstreamUrl: (c.UPSTREAM_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL ?? 'info',
+    listenBacklog: c.LISTEN_BACKLOG ?? 2048,
+    workload: c.LAB_WORKLOAD,
   };
 }

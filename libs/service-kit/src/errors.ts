@@ -24,6 +24,7 @@ export const PROBLEM_TYPES = {
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   ERR_INTERNAL: { status: 500, title: 'Internal error' },
   ERR_WORKER_CRASHED: { status: 500, title: 'Worker crashed' },
+  ERR_WORK_FAILED: { status: 500, title: 'Work failed' },
   ERR_UPSTREAM: { status: 502, title: 'Upstream failed' },
   ERR_OVERLOADED: { status: 503, title: 'Overloaded' },
   ERR_SHUTTING_DOWN: { status: 503, title: 'Shutting down' },
@@ -40,6 +41,7 @@ export const PROBLEM_FOR_CODE: Readonly<Record<string, ProblemCode>> = {
   ERR_WORKLOAD_INVALID_IMAGE: 'ERR_INVALID_IMAGE',
   ERR_WORKLOAD_IMAGE_TOO_LARGE: 'ERR_IMAGE_TOO_LARGE',
   ERR_WORKLOAD_INVALID_ARGUMENT: 'ERR_INVALID_PARAM',
+  ERR_WORKLOAD_RUN_FAILED: 'ERR_WORK_FAILED',
   ERR_EXECUTOR_WORKER_CRASHED: 'ERR_WORKER_CRASHED',
   ERR_EXECUTOR_QUEUE_FULL: 'ERR_OVERLOADED',
   ERR_KIT_DEADLINE: 'ERR_DEADLINE_EXCEEDED',
@@ -151,6 +153,8 @@ const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
   ERR_INTERNAL: 'An unexpected failure; logged with its stack, which never reaches the client.',
   ERR_WORKER_CRASHED:
     'The thread or process running this request’s work died; only this request fails, the worker is replaced.',
+  ERR_WORK_FAILED:
+    'The operator’s workload (`LAB_WORKLOAD`, `/work/custom`) threw; its stack is logged, never answered.',
   ERR_UPSTREAM: 'Every page of a scrape failed.',
   ERR_OVERLOADED:
     'A bound was reached (pending work, a pool queue, the event loop); `Retry-After` says when to retry.',

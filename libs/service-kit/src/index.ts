@@ -3,10 +3,12 @@ export * from './params';
 export * from './config';
 export * from './env';
 export {
+  loadCustomWorkload,
   runCpuTask,
   type CpuTask,
   type CpuTaskResult,
   type CpuTaskResults,
+  type CustomWorkload,
   type GeneratedFilterResult,
 } from '@concurrency-lab/workloads';
 export * from './work-runner';

@@ -38,7 +38,8 @@ export class InlineRunner implements WorkRunner {
     const startedAt = performance.now();
     this.#running++;
     try {
-      const result = runCpuTask(task);
+      // A custom workload answers a promise (its run may be async); the others a value.
+      const result = await runCpuTask(task);
       this.#completed++;
       return {
         result,

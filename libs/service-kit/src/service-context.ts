@@ -3,6 +3,7 @@ import type { CounterStore } from './counter-store';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './service-metrics';
 import type { WorkQueue } from '@concurrency-lab/queues';
+import type { CustomWorkload } from '@concurrency-lab/workloads';
 import type { WorkRunner } from './work-runner';
 
 /** Lifecycle flags that probes and the admission gate read. */
@@ -42,6 +43,11 @@ export interface ServiceContext {
    * open and `maxQueue` fetches waiting; beyond that a scrape is refused with 503.
    */
   fetchQueue: WorkQueue;
+  /**
+   * The operator's workload (`LAB_WORKLOAD`) and the index of the input the next request without
+   * `i` gets; undefined when none is configured (`/work/custom` is then a 404).
+   */
+  workload: { workload: CustomWorkload; next: number } | undefined;
 }
 
 /** Contract limits, reported by `/info`. */

@@ -36,6 +36,8 @@ describe('loadConfig defaults', () => {
       shutdownTimeoutMs: 10_000,
       upstreamUrl: 'http://127.0.0.1:3100',
       logLevel: 'info',
+      listenBacklog: 2048,
+      workload: undefined,
     });
   });
 
@@ -80,6 +82,8 @@ describe('loadConfig parsing', () => {
           SHUTDOWN_TIMEOUT_MS: '2500',
           UPSTREAM_URL: 'https://example.test:9000',
           LOG_LEVEL: 'debug',
+          LISTEN_BACKLOG: '4096',
+          LAB_WORKLOAD: '/srv/work/my-work.mjs',
         },
         { port: 3001 },
       ),
@@ -92,6 +96,8 @@ describe('loadConfig parsing', () => {
       shutdownTimeoutMs: 2500,
       upstreamUrl: 'https://example.test:9000',
       logLevel: 'debug',
+      listenBacklog: 4096,
+      workload: '/srv/work/my-work.mjs',
     });
   });
 
@@ -142,6 +148,8 @@ describe('loadConfig refusals', () => {
     ['UPSTREAM_URL', 'http://'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'INFO'],
+    ['LISTEN_BACKLOG', '0'],
+    ['LAB_WORKLOAD', 'my-work.mjs'],
   ])('refuses %s=%j with ERR_KIT_INVALID_CONFIG naming the variable', (name, value) => {
     const error = configError(() => loadConfig({ [name]: value }, { port: 3001 }));
     expect(error).toBeInstanceOf(Error);

@@ -46,6 +46,24 @@ export class InvalidArgumentError extends WorkloadError {
   readonly code = InvalidArgumentError.code;
 }
 
+/**
+ * The operator's workload module (`LAB_WORKLOAD`) cannot serve: no such file, it fails to load,
+ * it exports no `run`, or its `inputs()` are unusable. Raised at the service's start, which then
+ * refuses to start.
+ */
+export class WorkloadModuleError extends WorkloadError {
+  static readonly code = 'ERR_WORKLOAD_MODULE';
+  override readonly name = 'WorkloadModuleError';
+  readonly code = WorkloadModuleError.code;
+}
+
+/** The workload's `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`, no stack). */
+export class CustomWorkloadError extends WorkloadError {
+  static readonly code = 'ERR_WORKLOAD_RUN_FAILED';
+  override readonly name = 'CustomWorkloadError';
+  readonly code = CustomWorkloadError.code;
+}
+
 /** What a registry entry looks like: a constructible error class carrying its code statically. */
 export interface WorkloadErrorClass {
   readonly code: string;
@@ -58,6 +76,8 @@ export const WORKLOAD_ERRORS: readonly WorkloadErrorClass[] = [
   InvalidImageError,
   ImageTooLargeError,
   InvalidArgumentError,
+  WorkloadModuleError,
+  CustomWorkloadError,
 ];
 
 /** Every code above, for docs/errors.md and the workspace's uniqueness test. */
@@ -78,5 +98,16 @@ export const ERROR_CATALOG = [
     className: 'InvalidArgumentError',
     meaning:
       'A workload argument is out of its domain (negative, fractional, NaN) or a name is unknown.',
+  },
+  {
+    code: WorkloadModuleError.code,
+    className: 'WorkloadModuleError',
+    meaning:
+      'The operator’s `LAB_WORKLOAD` module cannot serve (no such file, fails to load, no `run`, unusable `inputs()`); the service refuses to start.',
+  },
+  {
+    code: CustomWorkloadError.code,
+    className: 'CustomWorkloadError',
+    meaning: 'The workload’s `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`).',
   },
 ] as const;

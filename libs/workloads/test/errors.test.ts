@@ -1,9 +1,11 @@
 import {
+  CustomWorkloadError,
   ImageTooLargeError,
   InvalidArgumentError,
   InvalidImageError,
   WORKLOAD_ERRORS,
   WorkloadError,
+  WorkloadModuleError,
   type WorkloadErrorClass,
 } from '../src/index';
 
@@ -13,6 +15,8 @@ const EXAMPLES = new Map<WorkloadErrorClass, () => WorkloadError>([
   [InvalidImageError, () => new InvalidImageError('bad bytes')],
   [ImageTooLargeError, () => new ImageTooLargeError({ width: 9, height: 2 }, 4)],
   [InvalidArgumentError, () => new InvalidArgumentError('bad argument')],
+  [WorkloadModuleError, () => new WorkloadModuleError('no run')],
+  [CustomWorkloadError, () => new CustomWorkloadError('run threw')],
 ]);
 
 function example(errorClass: WorkloadErrorClass): WorkloadError {
