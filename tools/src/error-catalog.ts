@@ -1,23 +1,9 @@
+import type { CatalogEntry } from '@concurrency-lab/errors';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CatalogShapeError } from './errors';
 
-/** One code a project throws on purpose, as its `src/errors.ts` lists it in `ERROR_CATALOG`. */
-export interface CatalogEntry {
-  readonly code: string;
-  /** The class that carries it (`ProblemError` for the HTTP problems). */
-  readonly className: string;
-  readonly meaning: string;
-  /** HTTP status, for the contract's problem codes. */
-  readonly status?: number;
-  /** A code the contract fixes (docs/contract.md): exempt from the project's namespace. */
-  readonly contract?: boolean;
-  /**
-   * `value`: the code travels in an answer's body (a per-page scrape error), carried by no class
-   * of its own; `className` then names the type that holds it. @default 'class'
-   */
-  readonly carrier?: 'class' | 'value';
-}
+export type { CatalogEntry };
 
 /** A project's error module: its codes and the prefix they share. */
 export interface ProjectCatalog {
