@@ -49,3 +49,16 @@ export interface Demo<P extends object = object> {
   readonly defaults: Readonly<P>;
   run(options?: Partial<P>): Promise<DemoResult>;
 }
+
+/** What a demo declares: its `run` gets every option, the defaults overridden by the caller's. */
+export interface DemoSpec<P extends object> extends Omit<Demo<P>, 'run'> {
+  run(options: Readonly<P>): Promise<DemoResult>;
+}
+
+/**
+ * A demo from what it declares. Every demo runs with its defaults, overridden by the options
+ * given (a test's smaller sizes): the merge happens here, once, not at the top of each `run`.
+ */
+export function defineDemo<P extends object>(spec: DemoSpec<P>): Demo<P> {
+  return { ...spec, run: (options = {}) => spec.run({ ...spec.defaults, ...options }) };
+}

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { bytes, fixed, times } from '../format';
 import { WorkerFailedError } from '../errors';
 import { recordLoopLag, type LagRecording } from '../measure/loop-lag';
@@ -68,7 +68,7 @@ async function runForm(
   return { form, workMs, lag, pings };
 }
 
-export const blocking: Demo<BlockingOptions> = {
+export const blocking = defineDemo<BlockingOptions>({
   name: 'blocking',
   mirrors: 'Blocking the event loop: sync calls in async code',
   describe: [
@@ -77,8 +77,7 @@ export const blocking: Demo<BlockingOptions> = {
     'sync form stops the loop: timers fire late and pings wait.',
   ],
   defaults: { hashes: 6, iterations: 200_000, jsonItems: 100_000, pingEveryMs: 10 },
-  async run(options = {}) {
-    const o = { ...this.defaults, ...options };
+  async run(o) {
     const dir = mkdtempSync(join(tmpdir(), 'demo-blocking-'));
     const server: Server = createServer((_req, res) => res.end('pong'));
     try {
@@ -163,4 +162,4 @@ export const blocking: Demo<BlockingOptions> = {
       rmSync(dir, { recursive: true, force: true });
     }
   },
-};
+});

@@ -8,7 +8,7 @@ import {
 } from '@concurrency-lab/locks';
 import { readFileSync } from 'node:fs';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { verdictOf } from '../verdict';
 import { entryPath } from '../entry-path';
 import { fixed } from '../format';
@@ -116,7 +116,7 @@ async function crossThread(timeoutMs: number, watchdogMs: number) {
   return { stalls, stacks, outcomes, ms: performance.now() - start };
 }
 
-export const deadlock: Demo<DeadlockOptions> = {
+export const deadlock = defineDemo<DeadlockOptions>({
   name: 'deadlock',
   mirrors: 'Deadlocks: two locks taken in opposite orders',
   describe: [
@@ -125,8 +125,7 @@ export const deadlock: Demo<DeadlockOptions> = {
     'for everyone completes. Between threads, the watchdog names the stuck pair.',
   ],
   defaults: { timeoutMs: 400, watchdogMs: 150 },
-  async run(options = {}) {
-    const { timeoutMs, watchdogMs } = { ...this.defaults, ...options };
+  async run({ timeoutMs, watchdogMs }) {
     const anon = await twoTasks(anonymous(timeoutMs), true);
     const own = await twoTasks(owned, true);
     const ordered = await twoTasks(owned, false);
@@ -199,4 +198,4 @@ export const deadlock: Demo<DeadlockOptions> = {
       verdict: verdictOf(checks, 'the crossed orders deadlocked, detection and ordering worked'),
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { asCompleted, FIRST_COMPLETED, Future, wait } from '@concurrency-lab/executors';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { verdictOf } from '../verdict';
 import { fixed } from '../format';
 
@@ -47,7 +47,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
-export const gather: Demo<GatherOptions> = {
+export const gather = defineDemo<GatherOptions>({
   name: 'gather',
   mirrors: 'asyncio.gather, as_completed, wait, create_task, cancel',
   describe: [
@@ -56,8 +56,7 @@ export const gather: Demo<GatherOptions> = {
     'eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.',
   ],
   defaults: { delaysMs: [60, 20, 40] },
-  async run(options = {}) {
-    const { delaysMs } = { ...this.defaults, ...options };
+  async run({ delaysMs }) {
     const delay = (name: Name) => delaysMs[NAMES.indexOf(name)] as number;
     const fastest = [...NAMES].sort((x, y) => delay(x) - delay(y));
     const three = (fail?: Name, signal?: AbortSignal) =>
@@ -191,4 +190,4 @@ export const gather: Demo<GatherOptions> = {
       verdict: verdictOf(checks, 'each way of waiting gave what its Python counterpart gives'),
     };
   },
-};
+});

@@ -1,6 +1,6 @@
 import { ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@concurrency-lab/executors';
 import { fib } from '@concurrency-lab/workloads';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { entryPath } from '../entry-path';
 import { fixed, times } from '../format';
 import { busyCores, loadNote, needsCores } from '../machine';
@@ -30,7 +30,7 @@ async function runAll(pool: Executor, n: number, tasks: number): Promise<FibResu
   return results;
 }
 
-export const gil: Demo<GilOptions> = {
+export const gil = defineDemo<GilOptions>({
   name: 'gil',
   mirrors: 'Threads vs processes: the GIL and CPU-bound work',
   describe: [
@@ -39,8 +39,7 @@ export const gil: Demo<GilOptions> = {
     'worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
   ],
   defaults: { n: 30, tasks: 8, rounds: 7 },
-  async run(options = {}) {
-    const { n, tasks, rounds } = { ...this.defaults, ...options };
+  async run({ n, tasks, rounds }) {
     const notEnough = needsCores(2);
     if (notEnough) return notEnough;
     const filename = entryPath('cpu-tasks');
@@ -130,4 +129,4 @@ export const gil: Demo<GilOptions> = {
               },
     };
   },
-};
+});

@@ -1,4 +1,4 @@
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { verdictOf } from '../verdict';
 import { Peer } from '../peer';
 import type { LeakSnapshot } from '../workers/leak-child';
@@ -41,7 +41,7 @@ async function child(mode: 'leaky' | 'fixed', rounds: number, graceMs: number) {
   };
 }
 
-export const leak: Demo<LeakOptions> = {
+export const leak = defineDemo<LeakOptions>({
   name: 'leak',
   mirrors: 'Thread leakage: workers and timers nobody closes',
   describe: [
@@ -50,8 +50,7 @@ export const leak: Demo<LeakOptions> = {
     'closed, it returns to its baseline and exits on its own.',
   ],
   defaults: { rounds: 3, graceMs: 1500 },
-  async run(options = {}) {
-    const { rounds, graceMs } = { ...this.defaults, ...options };
+  async run({ rounds, graceMs }) {
     // This process's handles of the kinds the demo opens (its children and their pipes): the
     // demo must end with no more than it started with, whatever else the process runs.
     const own = () =>
@@ -94,4 +93,4 @@ export const leak: Demo<LeakOptions> = {
       verdict: verdictOf(checks, 'the leaks piled up and pinned the child; closing undid them'),
     };
   },
-};
+});

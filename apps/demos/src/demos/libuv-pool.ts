@@ -1,4 +1,4 @@
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { WorkerFailedError } from '../errors';
 import { fixed } from '../format';
 import { Peer } from '../peer';
@@ -31,7 +31,7 @@ async function measure(size: number, reads: number, settleMs: number): Promise<P
   return report;
 }
 
-export const libuvPool: Demo<LibuvPoolOptions> = {
+export const libuvPool = defineDemo<LibuvPoolOptions>({
   name: 'libuv-pool',
   mirrors: "File operations: Node's hidden thread pool",
   describe: [
@@ -40,8 +40,7 @@ export const libuvPool: Demo<LibuvPoolOptions> = {
     'flight and the fifth waits for a thread; with 8 threads all 8 are.',
   ],
   defaults: { reads: 8, poolSizes: [4, 8], settleMs: 200 },
-  async run(options = {}) {
-    const { reads, poolSizes, settleMs } = { ...this.defaults, ...options };
+  async run({ reads, poolSizes, settleMs }) {
     const runs: PoolChildReport[] = [];
     for (const size of poolSizes) runs.push(await measure(size, reads, settleMs));
     const expected = (size: number) => Math.min(size, reads);
@@ -84,4 +83,4 @@ export const libuvPool: Demo<LibuvPoolOptions> = {
           },
     };
   },
-};
+});

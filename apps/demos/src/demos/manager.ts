@@ -1,5 +1,5 @@
 import { runClusterCounter } from '../cluster-counter';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { fixed, int } from '../format';
 
 export interface ManagerOptions {
@@ -9,7 +9,7 @@ export interface ManagerOptions {
   increments: number;
 }
 
-export const manager: Demo<ManagerOptions> = {
+export const manager = defineDemo<ManagerOptions>({
   name: 'manager',
   mirrors: 'multiprocessing.Manager: one process holds the state',
   describe: [
@@ -18,8 +18,7 @@ export const manager: Demo<ManagerOptions> = {
     'atomic "increment" message, handled one at a time by the primary, loses none.',
   ],
   defaults: { workers: 2, increments: 2000 },
-  async run(options = {}) {
-    const { workers, increments } = { ...this.defaults, ...options };
+  async run({ workers, increments }) {
     const getThenSet = await runClusterCounter('get-then-set', workers, increments);
     const atomic = await runClusterCounter('increment', workers, increments);
     const rows = [
@@ -55,4 +54,4 @@ export const manager: Demo<ManagerOptions> = {
           : { holds, why: `the atomic message lost ${int(atomic.lost)} updates` },
     };
   },
-};
+});

@@ -1,5 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { WorkerFailedError } from '../errors';
 import { fixed, int } from '../format';
 import { percentile } from '../measure/stats';
@@ -48,7 +48,7 @@ async function betweenProcesses(pings: number, stream: number): Promise<PipeRepo
   return report;
 }
 
-export const pipe: Demo<PipeOptions> = {
+export const pipe = defineDemo<PipeOptions>({
   name: 'pipe',
   mirrors: 'multiprocessing.Pipe: a two-way channel between two workers',
   describe: [
@@ -57,8 +57,7 @@ export const pipe: Demo<PipeOptions> = {
     'round trips, then a stream checked for loss, duplicates and order.',
   ],
   defaults: { pings: 2000, stream: 20_000 },
-  async run(options = {}) {
-    const { pings, stream } = { ...this.defaults, ...options };
+  async run({ pings, stream }) {
     const runs = [
       { channel: '2 threads, MessageChannel', report: await betweenThreads(pings, stream) },
       { channel: '2 processes, TCP socket', report: await betweenProcesses(pings, stream) },
@@ -104,4 +103,4 @@ export const pipe: Demo<PipeOptions> = {
           : { holds: false, why: `messages lost or reordered on ${broken.join(', ')}` },
     };
   },
-};
+});

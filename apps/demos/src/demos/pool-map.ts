@@ -1,6 +1,6 @@
 import { ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@concurrency-lab/executors';
 import { encodePng, FILTER_NAMES, generateTestImage } from '@concurrency-lab/workloads';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
 import { busyCores, cpuPerWall, loadNote, needsCores } from '../machine';
@@ -32,7 +32,7 @@ async function mapAll<R>(pool: Executor, jobs: readonly unknown[], name: string)
 
 type Way = 'serial' | 'threads' | 'processes';
 
-export const poolMap: Demo<PoolMapOptions> = {
+export const poolMap = defineDemo<PoolMapOptions>({
   name: 'pool-map',
   mirrors: "Pool.map: the guide's image batch on threads and on processes",
   describe: [
@@ -41,8 +41,7 @@ export const poolMap: Demo<PoolMapOptions> = {
     'ProcessPoolExecutor. Both pools beat the loop; processes also pay for the copies.',
   ],
   defaults: { images: 16, size: 256, workers: 2, rounds: 3 },
-  async run(options = {}) {
-    const o = { ...this.defaults, ...options };
+  async run(o) {
     const notEnough = needsCores(2);
     if (notEnough) return notEnough;
     const source = encodePng(generateTestImage(o.size));
@@ -144,4 +143,4 @@ export const poolMap: Demo<PoolMapOptions> = {
               },
     };
   },
-};
+});

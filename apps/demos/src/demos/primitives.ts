@@ -1,7 +1,7 @@
 import { Barrier, Condition, Event, RWLock, Semaphore } from '@concurrency-lab/locks';
 import { createServer, request } from 'node:http';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { verdictOf } from '../verdict';
 
 export interface PrimitivesOptions {
@@ -138,7 +138,7 @@ async function readersWriter() {
   return { mostReaders, readersWhileWriting };
 }
 
-export const primitives: Demo<PrimitivesOptions> = {
+export const primitives = defineDemo<PrimitivesOptions>({
   name: 'primitives',
   mirrors: 'Semaphore, Event, Condition, Barrier, readers-writer lock',
   describe: [
@@ -147,8 +147,7 @@ export const primitives: Demo<PrimitivesOptions> = {
     'work in phases, and readers sharing while a writer waits its turn.',
   ],
   defaults: { pages: 12, permits: 3, items: 20, bufferSize: 2, parties: 3 },
-  async run(options = {}) {
-    const o = { ...this.defaults, ...options };
+  async run(o) {
     const unlimited = await crawl(o.pages);
     const limited = await crawl(o.pages, new Semaphore({ permits: o.permits }));
     const signal = await startSignal(4);
@@ -205,4 +204,4 @@ export const primitives: Demo<PrimitivesOptions> = {
       ),
     };
   },
-};
+});

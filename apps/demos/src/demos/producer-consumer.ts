@@ -1,5 +1,5 @@
 import { SharedRingQueue } from '@concurrency-lab/queues';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { verdictOf } from '../verdict';
 import { int } from '../format';
 import { Peer } from '../peer';
@@ -18,7 +18,7 @@ export interface ProducerConsumerOptions {
   workPerItem: number;
 }
 
-export const producerConsumer: Demo<ProducerConsumerOptions> = {
+export const producerConsumer = defineDemo<ProducerConsumerOptions>({
   name: 'producer-consumer',
   mirrors: 'queue.Queue: producers and consumers across threads',
   describe: [
@@ -33,8 +33,7 @@ export const producerConsumer: Demo<ProducerConsumerOptions> = {
     capacity: 8,
     workPerItem: 2000,
   },
-  async run(options = {}) {
-    const o = { ...this.defaults, ...options };
+  async run(o) {
     const total = o.producers * o.itemsPerProducer;
     const ring = new SharedRingQueue({ capacity: o.capacity, slotBytes: 4 });
     const seen = new SharedArrayBuffer(4 * total);
@@ -130,4 +129,4 @@ export const producerConsumer: Demo<ProducerConsumerOptions> = {
       await Promise.all(peers.map((p) => p.close()));
     }
   },
-};
+});

@@ -1,5 +1,5 @@
 import { Mutex, SharedMutex } from '@concurrency-lab/locks';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { int } from '../format';
 import { Peer, allSay } from '../peer';
 import { runClusterCounter } from '../cluster-counter';
@@ -55,7 +55,7 @@ async function threadCounter(mode: RaceMode, iterations: number): Promise<number
   return Atomics.load(new Int32Array(counter), 0);
 }
 
-export const race: Demo<RaceOptions> = {
+export const race = defineDemo<RaceOptions>({
   name: 'race',
   mirrors: 'Race conditions: the shared counter',
   describe: [
@@ -69,8 +69,7 @@ export const race: Demo<RaceOptions> = {
     threadIncrements: 500_000,
     processIncrements: 2000,
   },
-  async run(options = {}) {
-    const o = { ...this.defaults, ...options };
+  async run(o) {
     const loopExpected = o.loopTasks * o.loopIncrements;
     const threadExpected = 2 * o.threadIncrements;
     const rows: Row[] = [
@@ -149,4 +148,4 @@ export const race: Demo<RaceOptions> = {
           : { holds, why: `updates were lost by ${broken.join(', ')}` },
     };
   },
-};
+});

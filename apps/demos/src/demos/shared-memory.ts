@@ -1,5 +1,5 @@
 import { ProcessPoolExecutor } from '@concurrency-lab/executors';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { verdictOf } from '../verdict';
 import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
@@ -63,7 +63,7 @@ async function sharedToProcess(): Promise<string> {
   }
 }
 
-export const sharedMemory: Demo<SharedMemoryOptions> = {
+export const sharedMemory = defineDemo<SharedMemoryOptions>({
   name: 'shared-memory',
   mirrors: 'multiprocessing.shared_memory: sharing instead of copying',
   describe: [
@@ -72,8 +72,7 @@ export const sharedMemory: Demo<SharedMemoryOptions> = {
     '(SharedArrayBuffer). And why a SharedArrayBuffer cannot reach another process.',
   ],
   defaults: { sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26], reps: 5 },
-  async run(options = {}) {
-    const { sizes, reps } = { ...this.defaults, ...options };
+  async run({ sizes, reps }) {
     const bySize = [];
     let transferDetached = true;
     let sharedVisible = true;
@@ -131,4 +130,4 @@ export const sharedMemory: Demo<SharedMemoryOptions> = {
       ),
     };
   },
-};
+});

@@ -1,7 +1,7 @@
 import { Mutex } from '@concurrency-lab/locks';
 import { PriorityQueue } from '@concurrency-lab/queues';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Demo } from '../demo';
+import { defineDemo } from '../demo';
 import { verdictOf } from '../verdict';
 import { fixed, int } from '../format';
 
@@ -105,7 +105,7 @@ function serveWithPriorities(ticks: number, compare: (a: Job, b: Job) => number)
   };
 }
 
-export const starvation: Demo<StarvationOptions> = {
+export const starvation = defineDemo<StarvationOptions>({
   name: 'starvation',
   mirrors: 'Starvation: a waiter that never gets its turn',
   describe: [
@@ -114,8 +114,7 @@ export const starvation: Demo<StarvationOptions> = {
     'urgent jobs never serves a background one, unless waiting ages it up.',
   ],
   defaults: { greedyRounds: 25, holdMs: 4, ticks: 300, agingTicks: 20 },
-  async run(options = {}) {
-    const o = { ...this.defaults, ...options };
+  async run(o) {
     const barging = await greedyAndPolite(new BargingLock(), o.greedyRounds, o.holdMs);
     const fifo = await greedyAndPolite(new Mutex({ name: 'fifo' }), o.greedyRounds, o.holdMs);
     const plain = serveWithPriorities(o.ticks, (a, b) => a.priority - b.priority);
@@ -176,4 +175,4 @@ export const starvation: Demo<StarvationOptions> = {
       verdict: verdictOf(checks, 'the unfair ones starved their waiter, FIFO and aging did not'),
     };
   },
-};
+});
