@@ -9,6 +9,19 @@ export interface PeerExit {
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * What a demo's worker posts when it caught an error (`{ failed: String(error) }`), in place of
+ * its report: {@link Peer.next} turns it into a WorkerFailedError, so no demo checks for it.
+ */
+export interface FailureMessage {
+  readonly failed: string;
+}
+
+const isFailure = (message: unknown): message is FailureMessage =>
+  typeof message === 'object' &&
+  message !== null &&
+  typeof (message as { failed?: unknown }).failed === 'string';
+
 /** A bound for every wait on a peer, so a demo that goes wrong stops instead of hanging. */
 const DEFAULT_TIMEOUT_MS = 30_000;
 
@@ -85,11 +98,20 @@ export class Peer implements AsyncDisposable {
     else this.#target.send(message as never);
   }
 
-  /** The next message, in order; rejects once the peer failed or exited with none left. */
+  /**
+   * The next message, in order; rejects when it is a {@link FailureMessage}, or once the peer
+   * failed or exited with none left.
+   */
   async next<T>(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.#messages.length > 0) return this.#messages.shift() as T;
+      if (this.#messages.length > 0) {
+        const message = this.#messages.shift();
+        if (isFailure(message)) {
+          throw new WorkerFailedError(`${this.describe()} failed: ${message.failed}`);
+        }
+        return message as T;
+      }
       if (this.#failure) throw this.#failure;
       const left = deadline - Date.now();
       if (left <= 0) {

@@ -1,6 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
 import { defineDemo } from '../demo';
-import { WorkerFailedError } from '../errors';
 import { fixed, int } from '../format';
 import { percentile } from '../measure/stats';
 import { Peer, allSay } from '../peer';
@@ -14,11 +13,6 @@ export interface PipeOptions {
   stream: number;
 }
 
-function reportOf(message: PipeReport | { failed: string }, where: string): PipeReport {
-  if ('failed' in message) throw new WorkerFailedError(`${where} failed: ${message.failed}`);
-  return message;
-}
-
 async function betweenThreads(pings: number, stream: number): Promise<PipeReport> {
   const { port1, port2 } = new MessageChannel();
   const data = (role: PipeThreadData['role'], port: PipeThreadData['port']): PipeThreadData => ({
@@ -30,7 +24,7 @@ async function betweenThreads(pings: number, stream: number): Promise<PipeReport
   await using responder = Peer.thread('pipe-thread', data('respond', port2), [port2]);
   await allSay([responder], 'ready');
   await using initiator = Peer.thread('pipe-thread', data('initiate', port1), [port1]);
-  return reportOf(await initiator.next(), 'the initiating thread');
+  return await initiator.next<PipeReport>(); // awaited: `await using` closes it on return
 }
 
 async function betweenProcesses(pings: number, stream: number): Promise<PipeReport> {
@@ -42,7 +36,7 @@ async function betweenProcesses(pings: number, stream: number): Promise<PipeRepo
     String(pings),
     String(stream),
   ]);
-  const report = reportOf(await initiator.next(), 'the initiating process');
+  const report = await initiator.next<PipeReport>();
   // Both ends hang up and exit on their own once done.
   await Promise.all([initiator.exitWithin(2000), responder.exitWithin(2000)]);
   return report;

@@ -17,7 +17,7 @@ export interface LagRecording {
 /**
  * Records this thread's event-loop delay until the returned `stop()`: Node's histogram
  * (monitorEventLoopDelay) for the percentiles, and a timer every `everyMs` for the picture over
- * time — how late each tick fired.
+ * time — how late each tick fired. `stop()` may be called again: it answers the same figures.
  */
 export function recordLoopLag(everyMs = 10): { stop(): LagRecording } {
   const histogram = monitorEventLoopDelay({ resolution: everyMs });
@@ -30,17 +30,20 @@ export function recordLoopLag(everyMs = 10): { stop(): LagRecording } {
     samples.push({ tMs: Math.round(now - start), lateMs: Math.max(0, now - expected) });
     expected = now + everyMs;
   }, everyMs);
+  let recording: LagRecording | undefined;
   return {
     stop() {
+      if (recording) return recording; // stopped already: the same figures
       clearInterval(timer);
       histogram.disable();
       const ms = (ns: number) => ns / 1e6;
-      return {
+      recording = {
         p50Ms: ms(histogram.percentile(50)),
         p99Ms: ms(histogram.percentile(99)),
         maxMs: ms(histogram.max),
         samples,
       };
+      return recording;
     },
   };
 }
