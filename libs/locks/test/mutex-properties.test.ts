@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Mutex } from '../src/index';
 import { breaks, holds } from './support/properties';
-import { BargingLock, LifoLock, type SimpleLock } from './support/unfair-locks';
+import { BargingLock, LifoLock, type SimpleLock } from '../src/unfair-locks';
 
 const tick = (s: fc.Scheduler, label: string): Promise<string> =>
   s.schedule(Promise.resolve(label));

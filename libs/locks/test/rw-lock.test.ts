@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { setImmediate as turn } from 'node:timers/promises';
 import { LockOwner, RWLock } from '../src/index';
 import { breaks, holds } from './support/properties';
-import { ReaderPreferringRWLock } from './support/unfair-locks';
+import { ReaderPreferringRWLock } from '../src/unfair-locks';
 
 interface RW {
   read(): Promise<{ unlock(): void }>;

@@ -1,4 +1,7 @@
 import { Mutex } from '@concurrency-lab/locks';
+// The negative control: a lock that marks itself free on release and only wakes the next
+// waiter, so the task that just released, asking again in the same turn, barges in ahead of it.
+import { BargingLock, type SimpleLock } from '@concurrency-lab/locks/unfair-locks';
 import { PriorityQueue } from '@concurrency-lab/queues';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineDemo } from '../demo';
@@ -16,42 +19,8 @@ export interface StarvationOptions {
   agingTicks: number;
 }
 
-interface Releasable {
-  unlock(): boolean;
-}
-
-/**
- * The negative control, kept here on purpose: a lock that marks itself free on release and
- * only wakes the next waiter, which must then compete — so whoever asks in between (the task
- * that just released, asking again in the same turn) barges in ahead of it. Many lock
- * implementations behave like this for throughput; the locks lib hands off in FIFO order.
- */
-class BargingLock {
-  #locked = false;
-  readonly #wakeups: Array<() => void> = [];
-
-  async acquire(): Promise<Releasable> {
-    while (this.#locked) await new Promise<void>((resolve) => this.#wakeups.push(resolve));
-    this.#locked = true;
-    let held = true;
-    return {
-      unlock: () => {
-        if (!held) return false;
-        held = false;
-        this.#locked = false;
-        this.#wakeups.shift()?.();
-        return true;
-      },
-    };
-  }
-}
-
 /** A greedy task takes the lock again and again; a second task asks once, just after it. */
-async function greedyAndPolite(
-  lock: { acquire(): Promise<Releasable> },
-  rounds: number,
-  holdMs: number,
-) {
+async function greedyAndPolite(lock: SimpleLock, rounds: number, holdMs: number) {
   let greedyAcquisitions = 0;
   let acquisitionsBeforePolite = -1;
   let politeWaitMs = 0;

@@ -1,6 +1,9 @@
 /**
- * Deliberately unfair locks for negative controls: each keeps mutual exclusion but breaks
- * FIFO, so the fairness tests can show they would catch it.
+ * @concurrency-lab/locks/unfair-locks: deliberately unfair locks, the negative controls of
+ * fairness. Each keeps mutual exclusion but breaks FIFO the way many real locks do for
+ * throughput, so a fairness test can show it would catch the difference and a demo can show
+ * what starvation looks like. One copy for the workspace: this library's fairness tests and the
+ * starvation demo use the same ones. Never for real use.
  */
 export interface SimpleLock {
   acquire(): Promise<{ unlock(): boolean }>;
@@ -36,7 +39,9 @@ export class LifoLock implements SimpleLock {
 
 /**
  * Marks itself free on release and only *wakes* the next waiter, which must then compete:
- * whoever asks in between (typically the releaser, asking again) barges in.
+ * whoever asks in between (typically the releaser, asking again in the same turn) barges in.
+ * Many lock implementations behave like this for throughput; this library's hand off in FIFO
+ * order.
  */
 export class BargingLock implements SimpleLock {
   #locked = false;
