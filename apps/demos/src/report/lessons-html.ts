@@ -1,4 +1,10 @@
-import { escapeHtml, htmlTable, type RenderedChart } from '@concurrency-lab/report-kit';
+import {
+  chartFigure,
+  escapeHtml,
+  htmlPage,
+  htmlTable,
+  type RenderedChart,
+} from '@concurrency-lab/report-kit';
 import { fixed } from '../format';
 import { verdictLine } from '../render';
 import { machineLine } from './lessons-markdown';
@@ -10,10 +16,7 @@ export function lessonsHtml(report: LessonsReport, charts: readonly RenderedChar
   const chartFor = (name: string) =>
     charts
       .filter((c) => c.id === name)
-      .map(
-        (c) =>
-          `<figure id="chart-${c.id}" class="chart"><figcaption>${escapeHtml(c.title)}</figcaption>${c.svg}</figure>`,
-      )
+      .map(chartFigure)
       .join('');
   const lessons = report.lessons.map((l) => {
     const { verdict, table, notes = [] } = l.result;
@@ -34,29 +37,20 @@ ${chartFor(l.name)}
       `${l.result.verdict.holds ? '✔' : '✘'} ${l.result.verdict.why}`,
     ]),
   );
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>concurrency-lab lessons · ${escapeHtml(report.createdAt)}</title>
-<style>
-  body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1000px; color: #222; padding: 0 1rem; }
-  h1 { margin-bottom: .2rem; } .meta { color: #555; } h2 small { font-weight: normal; color: #555; font-size: .7em; }
-  table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
-  th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: left; }
-  figure { margin: 1.5rem 0; overflow-x: auto; } figcaption { font-weight: 600; margin-bottom: .5rem; }
-  .verdict.holds { color: #1b7f3a; } .verdict.fails { color: #b3261e; }
-  section { border-top: 1px solid #eee; margin-top: 2rem; }
-</style>
-</head>
-<body>
-<h1>The guide’s lessons, run and checked</h1>
+  return htmlPage({
+    title: `concurrency-lab lessons · ${report.createdAt}`,
+    maxWidth: 1000,
+    style: [
+      'h1 { margin-bottom: .2rem; } .meta { color: #555; } h2 small { font-weight: normal; color: #555; font-size: .7em; }',
+      'th, td { text-align: left; }',
+      'figure { margin: 1.5rem 0; overflow-x: auto; } figcaption { font-weight: 600; margin-bottom: .5rem; }',
+      '.verdict.holds { color: #1b7f3a; } .verdict.fails { color: #b3261e; }',
+      'section { border-top: 1px solid #eee; margin-top: 2rem; }',
+    ],
+    body: `<h1>The guide’s lessons, run and checked</h1>
 <p class="meta">${escapeHtml(machineLine(report))}</p>
 <p>${held} of ${report.lessons.length} lessons hold on this machine. Each demo measured what it shows; its verdict comes from those figures. Rerun one with <code>npm run demo -- &lt;name&gt;</code>.</p>
 ${summary}
-${lessons.join('\n')}
-</body>
-</html>
-`;
+${lessons.join('\n')}`,
+  });
 }

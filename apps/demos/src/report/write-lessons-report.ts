@@ -1,5 +1,4 @@
-import { renderCharts } from '@concurrency-lab/report-kit';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { folderStamp, renderCharts, writeReportFolder } from '@concurrency-lab/report-kit';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { LessonRecord } from '../run-demo';
@@ -52,17 +51,13 @@ export async function writeLessonsReport(
   createdAt = new Date(),
 ): Promise<string> {
   const report = lessonsReport(lessons, createdAt);
-  const stamp = report.createdAt.replace(/[:.]/g, '-');
-  const dir = join(root, stamp);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'lessons.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, 'lessons.md'), lessonsMarkdown(report));
-  writeFileSync(
-    join(dir, 'lessons.html'),
-    lessonsHtml(report, await renderCharts(lessonCharts(lessons))),
+  return writeReportFolder(
+    join(root, folderStamp(report.createdAt)),
+    {
+      'lessons.json': report,
+      'lessons.md': lessonsMarkdown(report),
+      'lessons.html': lessonsHtml(report, await renderCharts(lessonCharts(lessons))),
+    },
+    { latest: LATEST_LINK },
   );
-  const latest = join(root, LATEST_LINK);
-  rmSync(latest, { force: true, recursive: true });
-  symlinkSync(stamp, latest, 'dir');
-  return dir;
 }

@@ -1,5 +1,4 @@
-import { textTable } from '@concurrency-lab/report-kit';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { folderStamp, textTable, writeReportFolder } from '@concurrency-lab/report-kit';
 import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors';
 import { parseCommandArgs } from '../option-schemas';
@@ -44,8 +43,6 @@ export function parseCompareOptions(argv: string[]): CompareOptions | 'help' {
   return { a, b, out: values['out'] as string | undefined, json: values['json'] === true };
 }
 
-const stamp = (createdAt: string) => createdAt.replace(/[:.]/g, '-');
-
 /** `lab compare A B`: writes the comparison page and prints its table. */
 export async function compareCommand(argv: string[]): Promise<number> {
   let options: CompareOptions | 'help';
@@ -68,13 +65,14 @@ export async function compareCommand(argv: string[]): Promise<number> {
     options.out ??
       join(
         dirname(dirname(comparison.b.file)),
-        `compare-${stamp(comparison.a.createdAt)}-vs-${stamp(comparison.b.createdAt)}`,
+        `compare-${folderStamp(comparison.a.createdAt)}-vs-${folderStamp(comparison.b.createdAt)}`,
       ),
   );
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'compare.json'), `${JSON.stringify(comparison, null, 2)}\n`);
-  writeFileSync(join(out, 'compare.md'), compareMarkdown(comparison));
-  writeFileSync(join(out, 'index.html'), compareHtml(comparison));
+  writeReportFolder(out, {
+    'compare.json': comparison,
+    'compare.md': compareMarkdown(comparison),
+    'index.html': compareHtml(comparison),
+  });
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ out, ...comparison })}\n`);
   } else {

@@ -1,4 +1,4 @@
-import { escapeHtml as escape, markdownTable } from '@concurrency-lab/report-kit';
+import { escapeHtml as escape, htmlPage, markdownTable } from '@concurrency-lab/report-kit';
 import type { Comparison, ComparisonRow } from './compare-reports';
 
 export const COMPARE_HEADER = ['scenario', 'model', 'figure', 'A', 'B', 'B/A', 'noise ±', 'flag'];
@@ -75,30 +75,20 @@ export function compareHtml(c: Comparison): string {
         `<tr${s.a === s.b ? '' : ' class="differs"'}><td>${escape(s.field)}</td><td>${escape(s.a)}</td><td>${escape(s.b)}</td></tr>`,
     )
     .join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>concurrency-lab comparison</title>
-<style>
-  body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
-  table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
-  th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: right; }
-  th:nth-child(-n+3), td:nth-child(-n+3) { text-align: left; }
-  tr.differs td { background: #fff4e5; font-weight: 600; }
-  .note { color: #555; font-size: .9em; max-width: 60rem; }
-</style>
-</head>
-<body>
-<h1>concurrency-lab comparison</h1>
+  return htmlPage({
+    title: 'concurrency-lab comparison',
+    maxWidth: 1100,
+    style: [
+      'th, td { text-align: right; } th:nth-child(-n+3), td:nth-child(-n+3) { text-align: left; }',
+      'tr.differs td { background: #fff4e5; font-weight: 600; }',
+      '.note { color: #555; font-size: .9em; max-width: 60rem; }',
+    ],
+    body: `<h1>concurrency-lab comparison</h1>
 <p>A: ${escape(c.a.createdAt)} <code>${escape(c.a.file)}</code><br>B: ${escape(c.b.createdAt)} <code>${escape(c.b.file)}</code></p>
 <table id="setup"><thead><tr><th>setup</th><th>A</th><th>B</th></tr></thead><tbody>${setup}</tbody></table>
 <h2>${escape(headline(c))}</h2>
 <table id="figures"><thead><tr>${COMPARE_HEADER.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
 <p class="note">${escape(NOISE_NOTE)}</p>
-${c.unmatched.length ? `<p class="note">Not compared: ${escape(c.unmatched.join(', '))}.</p>` : ''}
-</body>
-</html>
-`;
+${c.unmatched.length ? `<p class="note">Not compared: ${escape(c.unmatched.join(', '))}.</p>` : ''}`,
+  });
 }

@@ -1,5 +1,4 @@
-import { renderCharts } from '@concurrency-lab/report-kit';
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { folderStamp, renderCharts, writeReportFolder } from '@concurrency-lab/report-kit';
 import { join } from 'node:path';
 import { chartSpecs } from './chart-specs';
 import { htmlReport } from './html-report';
@@ -12,17 +11,13 @@ import { reportSchema, type Report } from './report-schema';
  */
 export async function writeReport(report: Report, root: string): Promise<string> {
   reportSchema.parse(report);
-  const stamp = report.createdAt.replace(/[:.]/g, '-');
-  const dir = join(root, stamp);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(join(dir, 'report.md'), markdownReport(report));
-  writeFileSync(
-    join(dir, 'index.html'),
-    htmlReport(report, await renderCharts(chartSpecs(report))),
+  return writeReportFolder(
+    join(root, folderStamp(report.createdAt)),
+    {
+      'report.json': report,
+      'report.md': markdownReport(report),
+      'index.html': htmlReport(report, await renderCharts(chartSpecs(report))),
+    },
+    { latest: 'latest' },
   );
-  const latest = join(root, 'latest');
-  rmSync(latest, { force: true, recursive: true });
-  symlinkSync(stamp, latest, 'dir');
-  return dir;
 }

@@ -1,6 +1,5 @@
 import { onInterrupt, workspaceRoot, type Fleet } from '@concurrency-lab/launcher';
-import { renderCharts } from '@concurrency-lab/report-kit';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { folderStamp, renderCharts, writeReportFolder } from '@concurrency-lab/report-kit';
 import { join, resolve } from 'node:path';
 import { AutocannonDriver } from '../drivers/autocannon-driver';
 import { ensureFileLimit } from '../file-limit';
@@ -51,16 +50,13 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         onFleet: (fleet) => (current = fleet),
       }),
     );
-    const dir = join(
-      resolve(options.out ?? join(root, 'reports')),
-      `sweep-${sweep.createdAt.replace(/[:.]/g, '-')}`,
-    );
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(sweep, null, 2)}\n`);
-    writeFileSync(join(dir, 'sweep.md'), sweepMarkdown(sweep));
-    writeFileSync(
-      join(dir, 'index.html'),
-      sweepHtml(sweep, await renderCharts(sweepCharts(sweep))),
+    const dir = writeReportFolder(
+      join(resolve(options.out ?? join(root, 'reports')), `sweep-${folderStamp(sweep.createdAt)}`),
+      {
+        'sweep.json': sweep,
+        'sweep.md': sweepMarkdown(sweep),
+        'index.html': sweepHtml(sweep, await renderCharts(sweepCharts(sweep))),
+      },
     );
     process.stdout.write(
       options.json

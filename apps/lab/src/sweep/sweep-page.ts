@@ -1,6 +1,8 @@
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import {
+  chartFigure,
   escapeHtml as escape,
+  htmlPage,
   markdownTable,
   type Chart,
   type RenderedChart,
@@ -125,28 +127,18 @@ export function sweepHtml(sweep: Sweep, charts: RenderedChart[]): string {
   const rows = sweepRows(sweep)
     .map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`)
     .join('');
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>concurrency-lab pool sizing sweep</title>
-<style>
-  body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; color: #222; padding: 0 1rem; }
-  .meta { color: #555; } #knee { background: #f4f7fb; border-left: 4px solid #4c78a8; padding: .6rem 1rem; }
-  .charts { display: flex; flex-wrap: wrap; gap: 1rem; } figure { margin: 1rem 0; } figcaption { font-weight: 600; }
-  table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
-  th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: right; } th:first-child, td:first-child { text-align: left; }
-</style>
-</head>
-<body>
-<h1>Pool sizing: ${escape(sweep.scenario.title)}</h1>
+  return htmlPage({
+    title: 'concurrency-lab pool sizing sweep',
+    style: [
+      '.meta { color: #555; } #knee { background: #f4f7fb; border-left: 4px solid #4c78a8; padding: .6rem 1rem; }',
+      '.charts { display: flex; flex-wrap: wrap; gap: 1rem; } figure { margin: 1rem 0; } figcaption { font-weight: 600; }',
+      'th, td { text-align: right; } th:first-child, td:first-child { text-align: left; }',
+    ],
+    body: `<h1>Pool sizing: ${escape(sweep.scenario.title)}</h1>
 <p class="meta">${escape(meta(sweep))}</p>
 <section id="knee"><p><strong>${escape(sweep.line)}</strong></p><ul>${sweep.knees.map((k) => `<li>${escape(k.line)}</li>`).join('')}</ul></section>
-<div class="charts">${charts.map((c) => `<figure id="chart-${c.id}"><figcaption>${escape(c.title)}</figcaption>${c.svg}</figure>`).join('')}</div>
+<div class="charts">${charts.map(chartFigure).join('')}</div>
 <table><thead><tr>${SWEEP_HEADER.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
-<p class="meta">The dashed line is the guide's N_CPU + 1. The knee: the smallest WORKERS whose throughput is within 10% of the model's best.</p>
-</body>
-</html>
-`;
+<p class="meta">The dashed line is the guide's N_CPU + 1. The knee: the smallest WORKERS whose throughput is within 10% of the model's best.</p>`,
+  });
 }
