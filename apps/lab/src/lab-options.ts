@@ -3,20 +3,23 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from './errors';
-import { check, listOf, parseCommandArgs, positive, positiveInt } from './option-schemas';
+import {
+  check,
+  listOf,
+  parseCommandArgs,
+  positive,
+  positiveInt,
+  MEASURE_OPTIONS,
+  measureOptionsOf,
+  type MeasureOptions,
+} from './option-schemas';
 
 /** What `lab` was asked to do. Every figure in the report is tied to these. */
-export interface LabOptions {
+export interface LabOptions extends MeasureOptions {
   /** @default every model (with `--targets`: the targets' models) */
   models: ModelName[];
   /** @default every scenario of load-tests/scenarios.json */
   scenarios: string[] | undefined;
-  /** Measured seconds per model × scenario. @default 10 (quick: 1) */
-  durationSeconds: number;
-  /** Left out of the figures, before each measurement. @default 2 (quick: 0.25) */
-  warmupSeconds: number;
-  /** How often the sampler reads each model (ms). @default 1000 (quick: 250) */
-  sampleIntervalMs: number;
   /** Overrides the measured stream's arrival rate (req/s). */
   rate: number | undefined;
   /** Overrides the measured stream's connections. */
@@ -27,19 +30,10 @@ export interface LabOptions {
   targets: Partial<Record<ModelName, string>> | undefined;
   /** Absolute path of a workload module to measure under every model. */
   workload: string | undefined;
-  /** Report folder root. @default <repo>/reports */
-  out: string | undefined;
   driver: 'autocannon' | 'k6';
-  /** Machine-readable summary on stdout instead of the table. */
-  json: boolean;
-  quick: boolean;
 }
 
 export { UsageError };
-
-/** `--quick`: the whole default run (five models, every scenario) in about a minute on 2 cores. */
-export const QUICK = { durationSeconds: 1, warmupSeconds: 0.25, sampleIntervalMs: 250 } as const;
-export const FULL = { durationSeconds: 10, warmupSeconds: 2, sampleIntervalMs: 1000 } as const;
 
 export const USAGE = `Usage: lab [options]
        lab up | compare <reportA> <reportB> | sweep      (lab <command> --help)
@@ -106,19 +100,13 @@ export function parseLabOptions(argv: string[]): LabOptions | 'help' {
     scenarios: { type: 'string' },
     workload: { type: 'string' },
     targets: { type: 'string' },
-    duration: { type: 'string' },
     rate: { type: 'string' },
     connections: { type: 'string' },
     workers: { type: 'string' },
-    out: { type: 'string' },
     driver: { type: 'string' },
-    quick: { type: 'boolean' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
+    ...MEASURE_OPTIONS,
   });
   if (values['help']) return 'help';
-  const quick = values['quick'] === true;
-  const timing = quick ? QUICK : FULL;
   const driver = check(z.enum(['autocannon', 'k6']), values['driver'], 'driver') ?? 'autocannon';
   const targets = check(targetsSchema, values['targets'], 'targets');
   if (targets && (values['models'] !== undefined || values['workers'] !== undefined)) {
@@ -139,10 +127,7 @@ export function parseLabOptions(argv: string[]): LabOptions | 'help' {
   return {
     models,
     scenarios: check(listOf(undefined, 'scenarios'), values['scenarios'], 'scenarios'),
-    durationSeconds:
-      check(positive('duration', 3600), values['duration'], 'duration') ?? timing.durationSeconds,
-    warmupSeconds: timing.warmupSeconds,
-    sampleIntervalMs: timing.sampleIntervalMs,
+    ...measureOptionsOf(values),
     rate: check(positive('rate', 1_000_000), values['rate'], 'rate'),
     connections: check(positiveInt('connections', 10_000), values['connections'], 'connections'),
     workers: targets
@@ -151,9 +136,6 @@ export function parseLabOptions(argv: string[]): LabOptions | 'help' {
         availableParallelism()),
     targets,
     workload: workload === undefined ? undefined : resolve(workload),
-    out: values['out'] as string | undefined,
     driver,
-    json: values['json'] === true,
-    quick,
   };
 }

@@ -9,10 +9,12 @@ import { UsageError } from './errors';
  */
 export type RawValues = Record<string, string | boolean | undefined>;
 
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
 /** `parseArgs`, strict, with its errors as `UsageError`s. */
 export function parseCommandArgs(
   argv: string[],
-  options: NonNullable<ParseArgsConfig['options']>,
+  options: OptionsConfig,
   positionals = false,
 ): { values: RawValues; positionals: string[] } {
   try {
@@ -67,3 +69,69 @@ export const positive = (name: string, max: number) =>
 /** A positive integer up to `max`. */
 export const positiveInt = (name: string, max: number) =>
   positive(name, max).pipe(z.number().int({ error: `Expected \`--${name}\` to be an integer` }));
+
+/** The options of every command that writes a report: where it goes, JSON on stdout, help. */
+export const REPORT_OPTIONS = {
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionsConfig;
+
+/** `--out` and `--json` as given ({@link REPORT_OPTIONS}). */
+export const reportOptionsOf = (values: RawValues): { out: string | undefined; json: boolean } => ({
+  out: values['out'] as string | undefined,
+  json: values['json'] === true,
+});
+
+/** The options of every command that measures: how long, or `--quick`. */
+const TIMING_OPTIONS = {
+  duration: { type: 'string' },
+  quick: { type: 'boolean' },
+} as const satisfies OptionsConfig;
+
+/** `--quick`: the whole default run (five models, every scenario) in about a minute on 2 cores. */
+export const QUICK = { durationSeconds: 1, warmupSeconds: 0.25, sampleIntervalMs: 250 } as const;
+export const FULL = { durationSeconds: 10, warmupSeconds: 2, sampleIntervalMs: 1000 } as const;
+
+/** How long a measuring command measures each run, and how it samples it. */
+export interface Timing {
+  /** Measured seconds per run. @default 10 (quick: 1) */
+  durationSeconds: number;
+  /** Left out of the figures, before each measurement. @default 2 (quick: 0.25) */
+  warmupSeconds: number;
+  /** How often the sampler reads each model (ms). @default 1000 (quick: 250) */
+  sampleIntervalMs: number;
+  quick: boolean;
+}
+
+/** The timing {@link TIMING_OPTIONS} ask for: `--quick`'s or the full one, `--duration` overriding its seconds. */
+function timingOf(values: RawValues): Timing {
+  const quick = values['quick'] === true;
+  const timing = quick ? QUICK : FULL;
+  return {
+    durationSeconds:
+      check(positive('duration', 3600), values['duration'], 'duration') ?? timing.durationSeconds,
+    warmupSeconds: timing.warmupSeconds,
+    sampleIntervalMs: timing.sampleIntervalMs,
+    quick,
+  };
+}
+
+/** The options of a command that measures and writes a report (`lab`, `lab sweep`). */
+export const MEASURE_OPTIONS = {
+  ...TIMING_OPTIONS,
+  ...REPORT_OPTIONS,
+} as const satisfies OptionsConfig;
+
+/** What {@link MEASURE_OPTIONS} were given: the timing, where the report goes, JSON or not. */
+export interface MeasureOptions extends Timing {
+  /** Report folder root. @default <repo>/reports */
+  out: string | undefined;
+  /** A machine-readable summary on stdout instead of the table. */
+  json: boolean;
+}
+
+export const measureOptionsOf = (values: RawValues): MeasureOptions => ({
+  ...timingOf(values),
+  ...reportOptionsOf(values),
+});

@@ -5,10 +5,12 @@ import { AutocannonDriver } from './drivers/autocannon-driver';
 import { K6Driver } from './drivers/k6-driver';
 import type { LoadDriver } from './drivers/load-driver';
 import { ensureFileLimit } from './file-limit';
-import { parseLabOptions, USAGE, type LabOptions } from './lab-options';
+import { commandOptions } from './command-options';
+import { parseLabOptions, USAGE } from './lab-options';
 import type { Report } from './report/report-schema';
 import { textTable } from '@concurrency-lab/report-kit';
 import { SUMMARY_HEADER, SUMMARY_NOTE, summaryRows } from './report/summary-rows';
+import { whereWritten } from './report/where-written';
 import { writeReport } from './report/write-report';
 import { runLab, selectScenarios } from './run-lab';
 import { refuse } from './refuse';
@@ -21,16 +23,8 @@ import { workloadScenarios, type LabScenario } from './workload/workload-scenari
 
 /** `lab [options]`: the comparison run. Answers the process's exit code. */
 export async function runCommand(argv: string[]): Promise<number> {
-  let options: LabOptions | 'help';
-  try {
-    options = parseLabOptions(argv);
-  } catch (error) {
-    return refuse(error, USAGE);
-  }
-  if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const options = commandOptions(argv, parseLabOptions, USAGE);
+  if (typeof options === 'number') return options;
   const root = workspaceRoot();
   let scenarios: LabScenario[];
   let probe: WorkloadProbe | undefined;
@@ -172,8 +166,7 @@ function print(report: Report, dir: string, json: boolean): void {
       (l) => `${l.holds === null ? '—' : l.holds ? '✔' : '✘'} ${l.claim}: ${l.figures}`,
     ),
     '',
-    `report: ${join(dir, 'index.html')}`,
-    `        ${join(dir, 'report.md')}`,
+    ...whereWritten('report', dir, 'report.md'),
     '',
   ];
   process.stdout.write(out.join('\n'));

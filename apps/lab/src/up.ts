@@ -1,6 +1,7 @@
 import { Fleet, onInterrupt, portOverridesFromEnv } from '@concurrency-lab/launcher';
 import { MODELS, UPSTREAM } from '@concurrency-lab/models';
-import { parseArgs } from 'node:util';
+import { commandOptions } from './command-options';
+import { parseCommandArgs } from './option-schemas';
 
 export const UP_USAGE = `Usage: lab up
 
@@ -8,13 +9,16 @@ Starts upstream and every model service on their contract ports (the README's), 
 they are, and stops them all on Ctrl-C. A port is overridden by <MODEL>_PORT (e.g. ASYNC_PORT)
 or UPSTREAM_PORT; WORKERS and the other service variables pass through.`;
 
+/** `lab up` takes no option but `--help`. */
+function parseUpOptions(argv: string[]): object | 'help' {
+  const { values } = parseCommandArgs(argv, { help: { type: 'boolean', short: 'h' } });
+  return values['help'] ? 'help' : {};
+}
+
 /** `npm run start:all`: the whole fleet in the foreground, until Ctrl-C. */
 export async function up(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } } });
-  if (values.help) {
-    process.stdout.write(`${UP_USAGE}\n`);
-    return 0;
-  }
+  const options = commandOptions(argv, parseUpOptions, UP_USAGE);
+  if (typeof options === 'number') return options;
   const fleet = await Fleet.start({
     ports: 'contract',
     portOverrides: portOverridesFromEnv(process.env),

@@ -1,8 +1,10 @@
 import { folderStamp, textTable, writeReportFolder } from '@concurrency-lab/report-kit';
 import { dirname, join, resolve } from 'node:path';
+import { commandOptions } from '../command-options';
 import { UsageError } from '../errors';
-import { parseCommandArgs } from '../option-schemas';
+import { parseCommandArgs, REPORT_OPTIONS, reportOptionsOf } from '../option-schemas';
 import { refuse } from '../refuse';
+import { whereWritten } from '../report/where-written';
 import { COMPARE_HEADER, compareCells, compareHtml, compareMarkdown } from './compare-page';
 import { compareReports } from './compare-reports';
 import { readReport } from './read-report';
@@ -28,11 +30,7 @@ export interface CompareOptions {
 
 /** @throws UsageError naming what is wrong */
 export function parseCompareOptions(argv: string[]): CompareOptions | 'help' {
-  const { values, positionals } = parseCommandArgs(
-    argv,
-    { out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    true,
-  );
+  const { values, positionals } = parseCommandArgs(argv, REPORT_OPTIONS, true);
   if (values['help']) return 'help';
   if (positionals.length !== 2) {
     throw new UsageError(
@@ -40,21 +38,13 @@ export function parseCompareOptions(argv: string[]): CompareOptions | 'help' {
     );
   }
   const [a, b] = positionals as [string, string];
-  return { a, b, out: values['out'] as string | undefined, json: values['json'] === true };
+  return { a, b, ...reportOptionsOf(values) };
 }
 
 /** `lab compare A B`: writes the comparison page and prints its table. */
 export async function compareCommand(argv: string[]): Promise<number> {
-  let options: CompareOptions | 'help';
-  try {
-    options = parseCompareOptions(argv);
-  } catch (error) {
-    return refuse(error, COMPARE_USAGE);
-  }
-  if (options === 'help') {
-    process.stdout.write(`${COMPARE_USAGE}\n`);
-    return 0;
-  }
+  const options = commandOptions(argv, parseCompareOptions, COMPARE_USAGE);
+  if (typeof options === 'number') return options;
   let comparison;
   try {
     comparison = compareReports(readReport(options.a), readReport(options.b));
@@ -82,8 +72,7 @@ export async function compareCommand(argv: string[]): Promise<number> {
         `${differing.length} of ${comparison.rows.length} figures differ beyond the runs’ own noise${differing.length ? ':' : '.'}`,
         ...(differing.length ? ['', textTable(COMPARE_HEADER, differing.map(compareCells))] : []),
         '',
-        `comparison: ${join(out, 'index.html')}`,
-        `            ${join(out, 'compare.md')}`,
+        ...whereWritten('comparison', out, 'compare.md'),
         '',
       ].join('\n'),
     );

@@ -1,28 +1,26 @@
 import { onInterrupt, workspaceRoot, type Fleet } from '@concurrency-lab/launcher';
 import { folderStamp, renderCharts, writeReportFolder } from '@concurrency-lab/report-kit';
 import { join, resolve } from 'node:path';
+import { commandOptions } from '../command-options';
 import { AutocannonDriver } from '../drivers/autocannon-driver';
 import { ensureFileLimit } from '../file-limit';
 import { refuse } from '../refuse';
+import { whereWritten } from '../report/where-written';
 import { selectScenarios } from '../run-lab';
 import { loadScenarioCatalog } from '../scenario-catalog';
 import { runSweep } from './run-sweep';
 import { sweepCharts, sweepHtml, sweepMarkdown } from './sweep-page';
-import { parseSweepOptions, SWEEP_USAGE, type SweepOptions } from './sweep-options';
+import { parseSweepOptions, SWEEP_USAGE } from './sweep-options';
 import { sweepSchema } from './sweep-schema';
 
 /** `lab sweep`: the sizing curve of the pooled models, and where its knee is. */
 export async function sweepCommand(argv: string[]): Promise<number> {
-  let options: SweepOptions | 'help';
+  const options = commandOptions(argv, parseSweepOptions, SWEEP_USAGE);
+  if (typeof options === 'number') return options;
   let scenario;
   const root = workspaceRoot();
   let catalog;
   try {
-    options = parseSweepOptions(argv);
-    if (options === 'help') {
-      process.stdout.write(`${SWEEP_USAGE}\n`);
-      return 0;
-    }
     catalog = loadScenarioCatalog(root);
     [scenario] = selectScenarios(catalog.scenarios, [options.scenario]);
   } catch (error) {
@@ -66,8 +64,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
             sweep.line,
             ...sweep.knees.map((k) => `  ${k.line}`),
             '',
-            `sweep: ${join(dir, 'index.html')}`,
-            `       ${join(dir, 'sweep.md')}`,
+            ...whereWritten('sweep', dir, 'sweep.md'),
             '',
           ].join('\n'),
     );

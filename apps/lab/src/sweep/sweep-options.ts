@@ -1,11 +1,18 @@
 import { MODEL_NAMES, MODELS, type ModelName } from '@concurrency-lab/models';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { FULL, QUICK } from '../lab-options';
-import { check, listOf, parseCommandArgs, positive, positiveInt } from '../option-schemas';
+import {
+  check,
+  listOf,
+  parseCommandArgs,
+  positiveInt,
+  MEASURE_OPTIONS,
+  measureOptionsOf,
+  type MeasureOptions,
+} from '../option-schemas';
 
 /** What `lab sweep` was asked to do. */
-export interface SweepOptions {
+export interface SweepOptions extends MeasureOptions {
   /** One scenario of load-tests/scenarios.json. @default 'cpu' */
   scenario: string;
   /** @default the models with a pool (registry `pool`): their size is what WORKERS sets */
@@ -17,13 +24,6 @@ export interface SweepOptions {
    * masquerade as a knee; the curve is the mean of the passes. @default 1
    */
   repeats: number;
-  /** @default 10 (quick: 1) */
-  durationSeconds: number;
-  warmupSeconds: number;
-  sampleIntervalMs: number;
-  out: string | undefined;
-  json: boolean;
-  quick: boolean;
 }
 
 export const POOLED_MODELS: ModelName[] = MODELS.filter((m) => m.pool).map((m) => m.model);
@@ -53,15 +53,9 @@ export function parseSweepOptions(argv: string[]): SweepOptions | 'help' {
     models: { type: 'string' },
     'max-workers': { type: 'string' },
     repeats: { type: 'string' },
-    duration: { type: 'string' },
-    out: { type: 'string' },
-    quick: { type: 'boolean' },
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
+    ...MEASURE_OPTIONS,
   });
   if (values['help']) return 'help';
-  const quick = values['quick'] === true;
-  const timing = quick ? QUICK : FULL;
   return {
     scenario:
       check(
@@ -78,12 +72,6 @@ export function parseSweepOptions(argv: string[]): SweepOptions | 'help' {
       check(positiveInt('max-workers', 64), values['max-workers'], 'max-workers') ??
       availableParallelism() + 2,
     repeats: check(positiveInt('repeats', 20), values['repeats'], 'repeats') ?? 1,
-    durationSeconds:
-      check(positive('duration', 3600), values['duration'], 'duration') ?? timing.durationSeconds,
-    warmupSeconds: timing.warmupSeconds,
-    sampleIntervalMs: timing.sampleIntervalMs,
-    out: values['out'] as string | undefined,
-    json: values['json'] === true,
-    quick,
+    ...measureOptionsOf(values),
   };
 }
