@@ -72,15 +72,23 @@ describe('the verdict', () => {
 });
 
 describe('the lessons', () => {
-  it('hold when every parallel model reaches 1.6× on cpu and async I/O p99 is ≥ 3× every pooled model’s', () => {
-    const lessons = lessonsFor([
+  /** The cpu and fairness lessons from threads' cpu req/s (async: 100) and async's fairness p99 (threads: 20). */
+  const cpuAndFairness = (threadsRps: number, asyncP99: number) =>
+    lessonsFor([
       scenario('cpu', [
         result('async', 100, 1, 1),
-        result('threads', 170, 1, 1),
+        result('threads', threadsRps, 1, 1),
         result('cluster', 180, 1, 1),
       ]),
-      scenario('fairness', [result('async', 50, 300, 1), result('threads', 100, 20, 1)], 'p99'),
+      scenario(
+        'fairness',
+        [result('async', 50, asyncP99, 1), result('threads', 100, 20, 1)],
+        'p99',
+      ),
     ]);
+
+  it('hold when every parallel model reaches 1.6× on cpu and async I/O p99 is ≥ 3× every pooled model’s', () => {
+    const lessons = cpuAndFairness(170, 300);
     expect(lessons.map((l) => [l.id, l.holds])).toEqual([
       ['cpu-needs-cores', true],
       ['cpu-blocks-the-loop', true],
@@ -105,14 +113,7 @@ describe('the lessons', () => {
   });
 
   it('do not hold when the figures fall short, and the report says so', () => {
-    const lessons = lessonsFor([
-      scenario('cpu', [
-        result('async', 100, 1, 1),
-        result('threads', 120, 1, 1),
-        result('cluster', 180, 1, 1),
-      ]),
-      scenario('fairness', [result('async', 50, 30, 1), result('threads', 100, 20, 1)], 'p99'),
-    ]);
+    const lessons = cpuAndFairness(120, 30);
     expect(lessons.map((l) => l.holds)).toEqual([false, false]);
   });
 
