@@ -1,5 +1,6 @@
 import {
   appEntry,
+  logRecords,
   requestOnNewConnection,
   launch,
   type ServiceProcess,
@@ -15,20 +16,13 @@ interface LogLine {
   delayMs?: number;
 }
 
-function logLines(output: string): LogLine[] {
-  return output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-}
-
 async function waitForLog(
   service: ServiceProcess,
   predicate: (line: LogLine) => boolean,
   attempts = 250,
 ) {
   for (let i = 0; i < attempts; i++) {
-    const found = logLines(service.output()).find(predicate);
+    const found = service.logs<LogLine>().find(predicate);
     if (found) return found;
     await new Promise((resolve) => setTimeout(resolve, 40));
   }
@@ -63,8 +57,7 @@ describe('cluster-service process lifecycle', () => {
   it('replaces a worker killed with SIGKILL under load, and /metrics still answers', async () => {
     const service = await launch(appEntry('cluster-service'), { env: { WORKERS: '2' } });
     try {
-      const { workerPids = [] } =
-        logLines(service.output()).find((l) => l.msg === 'listening') ?? {};
+      const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
       expect(workerPids).toHaveLength(2);
       const load = continuousLoad(`${service.url}/io/sleep?ms=5`, 4);
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -102,7 +95,7 @@ describe('cluster-service process lifecycle', () => {
     const code = await new Promise<number | null>((resolve) =>
       child.once('exit', (exitCode) => resolve(exitCode)),
     );
-    const lines = logLines(output);
+    const lines = logRecords(output) as LogLine[];
     const forks = lines.filter((l) => l.msg === 'forked').map((l) => l.at as number);
     const delays = lines
       .filter((l) => l.msg === 'worker crashed; respawning')
@@ -118,8 +111,7 @@ describe('cluster-service process lifecycle', () => {
   it('rolls every worker on SIGHUP under continuous load with zero failed requests', async () => {
     const service = await launch(appEntry('cluster-service'), { env: { WORKERS: '2' } });
     try {
-      const { workerPids = [] } =
-        logLines(service.output()).find((l) => l.msg === 'listening') ?? {};
+      const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
       const load = continuousLoad(`${service.url}/io/sleep?ms=20`, 6);
       await new Promise((resolve) => setTimeout(resolve, 300));
       service.child.kill('SIGHUP');

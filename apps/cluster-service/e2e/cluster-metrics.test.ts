@@ -9,10 +9,7 @@ describe('cluster-service metrics for the whole model', () => {
     const service = await launch(appEntry('cluster-service'), { env: { WORKERS: '2' } });
     try {
       const listening = service
-        .output()
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map((l) => JSON.parse(l) as { msg: string; workerPids?: number[] })
+        .logs<{ msg: string; workerPids?: number[] }>()
         .find((l) => l.msg === 'listening');
       const pids = [service.pid, ...(listening?.workerPids ?? [])];
       expect(pids).toHaveLength(3);

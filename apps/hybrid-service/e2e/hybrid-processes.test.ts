@@ -11,13 +11,6 @@ interface LogLine {
   workerPids?: number[];
 }
 
-const logLines = (service: ServiceProcess): LogLine[] =>
-  service
-    .output()
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-
 /** The sum of a metric's samples (every label set) in Prometheus text. */
 const sumOf = (text: string, name: string) =>
   [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+]+)$`, 'gm'))].reduce(
@@ -53,15 +46,15 @@ describe('hybrid-service: processes, each with its threads', () => {
   });
 
   it('respawns a worker process killed with SIGKILL; the new one serves CPU work on its threads', async () => {
-    const { workerPids = [] } = logLines(service).find((l) => l.msg === 'listening') ?? {};
+    const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
     expect(workerPids).toHaveLength(2);
     process.kill(workerPids[0] as number, 'SIGKILL');
     let replacement: LogLine | undefined;
     for (let i = 0; i < 250 && !replacement; i++) {
       await new Promise((resolve) => setTimeout(resolve, 40));
-      replacement = logLines(service).find(
-        (l) => l.msg === 'worker listening' && !workerPids.includes(l.pid),
-      );
+      replacement = service
+        .logs<LogLine>()
+        .find((l) => l.msg === 'worker listening' && !workerPids.includes(l.pid));
     }
     expect(replacement).toBeDefined();
     const text = await (await fetch(`${service.url}/metrics`)).text();

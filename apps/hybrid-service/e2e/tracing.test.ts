@@ -36,10 +36,7 @@ describe('hybrid-service traces: HTTP → IPC where needed → thread (real proc
     });
     expect(await increment.json()).toMatchObject({ result: { expected: 1000, actual: 1000 } });
     const listening = service
-      .output()
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { msg: string; workerPids?: number[] })
+      .logs<{ msg: string; workerPids?: number[] }>()
       .find((l) => l.msg === 'listening');
     workerPids = new Set(listening?.workerPids);
     expect(await service.stop()).toEqual({ code: 0, signal: null });

@@ -19,10 +19,22 @@ export interface ServiceProcess {
   /** The last {@link OUTPUT_LIMIT} characters it printed (stdout and stderr, interleaved). */
   output(): string;
   /**
+   * Its JSON log lines so far (pino's records), parsed, oldest first: see {@link logRecords}.
+   * `T` names the fields the caller reads (`{ msg: string; workerPids?: number[] }`); nothing
+   * checks them.
+   */
+  logs<T extends object = LogRecord>(): T[];
+  /**
    * Sends `signal` (default SIGTERM), SIGKILLs after `killAfterMs`, and resolves with the exit
    * status. Safe to call twice and after the process has exited.
    */
   stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<ExitStatus>;
+}
+
+/** A JSON log line of a service (a pino record): its `msg` and whatever fields it logged. */
+export interface LogRecord {
+  readonly msg?: unknown;
+  readonly [field: string]: unknown;
 }
 
 export interface LaunchOptions {
@@ -128,6 +140,7 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
       child,
       exited,
       output: () => output,
+      logs: <T extends object>() => logRecords(output) as T[],
       stop,
     });
   });
@@ -135,11 +148,26 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
 
 /** The port of a `{"msg":"listening","port":N}` log line, else undefined. */
 export function listeningPort(line: string): number | undefined {
+  const record = recordOf(line);
+  return record?.msg === 'listening' && typeof record['port'] === 'number'
+    ? record['port']
+    : undefined;
+}
+
+/**
+ * The JSON log lines in a service's output, parsed, oldest first. Other lines (a stack trace,
+ * a child's plain text) are skipped, and so is a record cut short by the output limit.
+ */
+export function logRecords(output: string): LogRecord[] {
+  return output.split('\n').flatMap<LogRecord>((line) => recordOf(line) ?? []);
+}
+
+/** One line of output as a log record, or undefined when it is none. */
+function recordOf(line: string): LogRecord | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
-    const entry = JSON.parse(line) as { msg?: unknown; port?: unknown };
-    return entry.msg === 'listening' && typeof entry.port === 'number' ? entry.port : undefined;
+    return JSON.parse(line) as LogRecord;
   } catch {
-    return undefined; // a line that only looks like JSON: not the one we wait for
+    return undefined; // a line that only looks like JSON (or was cut short): not a record
   }
 }

@@ -5,6 +5,7 @@ import {
   Fleet,
   LaunchArgumentError,
   listeningPort,
+  logRecords,
   NotBuiltError,
   portOverridesFromEnv,
   workspaceRoot,
@@ -34,6 +35,25 @@ describe('listeningPort', () => {
     ['a line that only starts like JSON', '{"msg":"listening",'],
   ])('ignores %s', (_what, line) => {
     expect(listeningPort(line)).toBeUndefined();
+  });
+});
+
+describe('logRecords', () => {
+  it('parses the JSON log lines of an output, oldest first, skipping every other line', () => {
+    const output = [
+      'ng","port":1}', // the end of a record the output limit cut: not a record
+      '{"level":30,"msg":"listening","port":41234,"workerPids":[7,8]}',
+      'Error: boom',
+      '    at main (main.js:1:1)',
+      '{"level":30,"msg":"worker listening","pid":7}',
+      '{"msg":"cut',
+      '',
+    ].join('\n');
+    expect(logRecords(output)).toEqual([
+      { level: 30, msg: 'listening', port: 41234, workerPids: [7, 8] },
+      { level: 30, msg: 'worker listening', pid: 7 },
+    ]);
+    expect(logRecords('')).toEqual([]);
   });
 });
 
