@@ -1,7 +1,7 @@
 import { UPSTREAM, type ModelInfo } from '@concurrency-lab/models';
 import type { DeployOptions } from './deploy-options';
 import type { IDeployment, IService, IServiceMonitor } from './k8s-models';
-import { labelsOf, selectorOf } from './labels';
+import { labelsOf, selectorOf, type Component } from './labels';
 import { imageRef, workload } from './workload';
 
 /** How long a model drains in-flight requests on SIGTERM (`SHUTDOWN_TIMEOUT_MS`). */
@@ -32,6 +32,37 @@ export function serviceUrl(app: string, port: number): string {
 const terminationGracePeriodSeconds = Math.ceil(SHUTDOWN_TIMEOUT_MS / 1000) + TERMINATION_MARGIN_S;
 
 /**
+ * One of the repository's Node apps (its image from the Dockerfile) as a Deployment and Service:
+ * one `http` port, the model budget, the `node` user, and a grace period covering the drain.
+ */
+function nodeApp(
+  options: DeployOptions,
+  version: string,
+  app: { name: string; component: Component; port: number; env: Record<string, string> },
+  readinessPath: string,
+  pod: Parameters<typeof workload>[1] = {},
+): [IDeployment, IService] {
+  return workload(
+    {
+      name: app.name,
+      namespace: options.namespace,
+      component: app.component,
+      image: appImage(options, app.name, version),
+      ports: [{ name: 'http', port: app.port }],
+      env: { HOST: '0.0.0.0', PORT: String(app.port), ...app.env },
+      resources: modelResources(options),
+      probes: {
+        readiness: { path: readinessPath, port: 'http' },
+        liveness: { path: '/healthz', port: 'http' },
+      },
+      terminationGracePeriodSeconds,
+      runAsUser: NODE_UID,
+    },
+    pod,
+  );
+}
+
+/**
  * A model's Deployment and Service. WORKERS equals the CPU limit, so a difference on the
  * dashboards is the model's, not the budget's (as in docker-compose.yml).
  */
@@ -40,32 +71,20 @@ export function modelService(
   options: DeployOptions,
   version: string,
 ): [IDeployment, IService] {
-  return workload(
-    {
-      name: model.app,
-      namespace: options.namespace,
-      component: 'model',
-      image: appImage(options, model.app, version),
-      ports: [{ name: 'http', port: model.port }],
-      env: {
-        HOST: '0.0.0.0',
-        PORT: String(model.port),
-        WORKERS: String(options.cpus),
-        UPSTREAM_URL: serviceUrl(UPSTREAM.app, UPSTREAM.port),
-        OTEL_EXPORTER_OTLP_ENDPOINT: serviceUrl(OTEL_COLLECTOR.name, OTEL_COLLECTOR.otlpHttpPort),
-        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-        LOG_LEVEL: 'info',
-      },
-      resources: modelResources(options),
-      probes: {
-        readiness: { path: '/readyz', port: 'http' },
-        liveness: { path: '/healthz', port: 'http' },
-      },
-      terminationGracePeriodSeconds,
-      runAsUser: NODE_UID,
-    },
-    // The cluster model forks workers: with a shared process namespace the pod's pause process
-    // is PID 1 and reaps them, and node gets SIGTERM as an ordinary process (compose: init: true).
+  const env = {
+    WORKERS: String(options.cpus),
+    UPSTREAM_URL: serviceUrl(UPSTREAM.app, UPSTREAM.port),
+    OTEL_EXPORTER_OTLP_ENDPOINT: serviceUrl(OTEL_COLLECTOR.name, OTEL_COLLECTOR.otlpHttpPort),
+    SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+    LOG_LEVEL: 'info',
+  };
+  // The cluster model forks workers: with a shared process namespace the pod's pause process
+  // is PID 1 and reaps them, and node gets SIGTERM as an ordinary process (compose: init: true).
+  return nodeApp(
+    options,
+    version,
+    { name: model.app, component: 'model', port: model.port, env },
+    '/readyz',
     { shareProcessNamespace: true },
   );
 }
@@ -75,21 +94,8 @@ export function modelService(
  * ask /healthz; it force-closes connections 10 s after SIGTERM, so the same grace period.
  */
 export function upstreamService(options: DeployOptions, version: string): [IDeployment, IService] {
-  return workload({
-    name: UPSTREAM.app,
-    namespace: options.namespace,
-    component: 'upstream',
-    image: appImage(options, UPSTREAM.app, version),
-    ports: [{ name: 'http', port: UPSTREAM.port }],
-    env: { HOST: '0.0.0.0', PORT: String(UPSTREAM.port) },
-    resources: modelResources(options),
-    probes: {
-      readiness: { path: '/healthz', port: 'http' },
-      liveness: { path: '/healthz', port: 'http' },
-    },
-    terminationGracePeriodSeconds,
-    runAsUser: NODE_UID,
-  });
+  const app = { name: UPSTREAM.app, component: 'upstream' as const, port: UPSTREAM.port, env: {} };
+  return nodeApp(options, version, app, '/healthz');
 }
 
 /**
