@@ -36,7 +36,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     if (options.workload) probe = await probeWorkload(options.workload);
     // `--scenarios` picks from the catalog's and, with a workload, the workload's own.
     scenarios = selectScenarios(
-      [...catalog.scenarios, ...(probe ? workloadScenarios(probe) : [])],
+      [...catalog.scenarios, ...(probe ? workloadScenarios(probe, catalog.scenarios) : [])],
       options.scenarios,
     );
     driver = options.driver === 'k6' ? new K6Driver(root) : new AutocannonDriver();

@@ -8,7 +8,7 @@ const probe = { path: '/w.mjs', describe: 'a JSON transform', inputs: 4, probeMs
 const catalog = loadScenarioCatalog(join(__dirname, '..', '..', '..'));
 
 describe('the workload’s scenarios', () => {
-  const [saturation, rate, fairness] = workloadScenarios(probe);
+  const [saturation, rate, fairness] = workloadScenarios(probe, catalog.scenarios);
 
   it('are saturation (closed loop), a fixed rate and fairness, on /work/custom, judged like the catalog’s', () => {
     expect([saturation, rate, fairness].map((s) => [s?.id, s?.judge ?? 'throughput'])).toEqual([
@@ -23,6 +23,16 @@ describe('the workload’s scenarios', () => {
       ['/work/custom', false],
       ['/io/sleep?ms=10', true],
     ]);
+  });
+
+  it('measure fairness with the catalog’s own probe and guide, and refuse a catalog without it', () => {
+    const fromCatalog = catalog.scenarios.find((s) => s.id === 'fairness');
+    expect(fairness?.streams[1]).toEqual(fromCatalog?.streams.find((s) => s.measure));
+    expect([fairness?.guide, fairness?.judge]).toEqual([fromCatalog?.guide, fromCatalog?.judge]);
+    const withoutFairness = catalog.scenarios.filter((s) => s.id !== 'fairness');
+    expect(() => workloadScenarios(probe, withoutFairness)).toThrow(
+      expect.objectContaining({ code: 'ERR_LAB_SCENARIO_CATALOG' }),
+    );
   });
 
   it('set the fixed rate at half the slowest model’s measured capacity', () => {
@@ -46,7 +56,7 @@ describe('the workload’s scenarios', () => {
   });
 
   it('can be picked with --scenarios beside the catalog’s, and an unknown id is a usage error', () => {
-    const all = [...catalog.scenarios, ...workloadScenarios(probe)];
+    const all = [...catalog.scenarios, ...workloadScenarios(probe, catalog.scenarios)];
     expect(selectScenarios(all, ['workload', 'cpu']).map((s) => s.id)).toEqual(['cpu', 'workload']);
     expect(() => selectScenarios(catalog.scenarios, ['workload'])).toThrow(
       expect.objectContaining({ code: 'ERR_LAB_USAGE' }),

@@ -1,4 +1,5 @@
 import type { ModelResult, ScenarioReport } from '../report/report-schema';
+import { ScenarioCatalogError } from '../errors';
 import type { Scenario } from '../scenario-catalog';
 import type { WorkloadProbe } from './probe-workload';
 
@@ -16,10 +17,6 @@ export interface LabScenario extends Scenario {
 /** The guide's words, the same the catalog's scenarios use. */
 const CPU_BOUND = { prefers: ['cluster'], text: 'CPU-bound \u2192 processes (multiprocessing)' };
 const IO_BOUND = { prefers: ['threads', 'async'], text: 'I/O-bound \u2192 threads or asyncio' };
-const FAIRNESS = {
-  prefers: ['threads', 'cluster'],
-  text: "not in the guide's table: the event-loop-blocking lesson",
-};
 
 /**
  * Which row of the guide's table the workload falls in, from the saturation run: work that keeps
@@ -40,9 +37,12 @@ const SATURATION_CONNECTIONS = 32;
 /**
  * `--workload`'s three scenarios, run after the catalog's: saturation (capacity), a fixed rate at
  * half the slowest model's capacity (latency and memory when nobody is saturated), and fairness
- * (10 ms I/O requests beside it). Judged like the catalog's: throughput, p99, p99.
+ * (the catalog's fairness probe beside it). Judged like the catalog's: throughput, p99, p99.
  */
-export function workloadScenarios(probe: WorkloadProbe): LabScenario[] {
+export function workloadScenarios(
+  probe: WorkloadProbe,
+  catalog: readonly Scenario[],
+): LabScenario[] {
   const name = probe.describe;
   const stream = {
     name: 'workload',
@@ -77,12 +77,20 @@ export function workloadScenarios(probe: WorkloadProbe): LabScenario[] {
       };
     },
   };
+  // The catalog's fairness scenario with the workload in place of its CPU background: the same
+  // measured probe, so both lessons judge the same requests.
+  const catalogFairness = catalog.find((s) => s.id === 'fairness');
+  const ioProbe = catalogFairness?.streams.find((s) => s.measure);
+  if (!catalogFairness || !ioProbe) {
+    throw new ScenarioCatalogError(
+      'Expected load-tests/scenarios.json to hold a `fairness` scenario with a measured stream, got none',
+    );
+  }
   const fairness: LabScenario = {
+    ...catalogFairness,
     id: 'workload-fairness',
-    title: `Fairness: 10 ms I/O requests beside your workload (${name})`,
-    lesson: `Does ${name} block other requests? 10 ms waits at 100 req/s while 4 connections keep the workload running.`,
-    guide: FAIRNESS,
-    judge: 'p99',
+    title: `Fairness: ${ioProbe.path} requests beside your workload (${name})`,
+    lesson: `Does ${name} block other requests? The fairness probe (${ioProbe.path}) runs while 4 connections keep the workload running.`,
     streams: [
       {
         name: 'workload-background',
@@ -91,14 +99,7 @@ export function workloadScenarios(probe: WorkloadProbe): LabScenario[] {
         connections: 4,
         measure: false,
       },
-      {
-        name: 'io-probe',
-        method: 'GET',
-        path: '/io/sleep?ms=10',
-        connections: 4,
-        rate: 100,
-        measure: true,
-      },
+      ioProbe,
     ],
   };
   return [saturation, rate, fairness];
