@@ -3,12 +3,6 @@ import { configuredWorkload, loadCustomWorkload, runCpuTask, WORKLOAD_ENV } from
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 
-const codeOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'resolved',
-    (error: { code?: string }) => error.code,
-  );
-
 describe('a custom workload module', () => {
   it('loads run, inputs and the first line of describe', async () => {
     const workload = await loadCustomWorkload(fixture('sum-workload.cjs'));
@@ -28,11 +22,11 @@ describe('a custom workload module', () => {
     ['a missing file', fixture('missing.mjs')],
     ['a module without run', fixture('no-run-workload.cjs')],
   ])('refuses %s with ERR_WORKLOAD_MODULE', async (_what, path) => {
-    expect(await codeOf(loadCustomWorkload(path))).toBe('ERR_WORKLOAD_MODULE');
+    await expect(loadCustomWorkload(path)).rejects.toMatchObject({ code: 'ERR_WORKLOAD_MODULE' });
   });
 
   it('is refused when LAB_WORKLOAD is not set: nothing loads code but the operator', async () => {
-    expect(await codeOf(configuredWorkload({}))).toBe('ERR_WORKLOAD_MODULE');
+    await expect(configuredWorkload({})).rejects.toMatchObject({ code: 'ERR_WORKLOAD_MODULE' });
   });
 });
 
