@@ -10,11 +10,18 @@ import {
 } from '../src/index';
 import { rejection } from './support/executors';
 
-const futures = (n: number) => Array.from({ length: n }, () => new Future<number>());
+/** A tuple of `N` futures, so each one destructured is defined. */
+type Futures<N extends number, T extends Future<number>[] = []> = T['length'] extends N
+  ? T
+  : Futures<N, [...T, Future<number>]>;
+
+/** `n` fresh futures: `const [a, b] = futures(2)`. */
+const futures = <N extends number>(n: N) =>
+  Array.from({ length: n }, () => new Future<number>()) as Futures<N>;
 
 describe('wait', () => {
   it('FIRST_COMPLETED settles on the first completion, whichever it is', async () => {
-    const [a, b, c] = futures(3) as [Future<number>, Future<number>, Future<number>];
+    const [a, b, c] = futures(3);
     const waiting = wait([a, b, c], { returnWhen: FIRST_COMPLETED });
     b.setResult(2);
     const { done, notDone } = await waiting;
@@ -23,12 +30,7 @@ describe('wait', () => {
   });
 
   it('FIRST_EXCEPTION ignores successes and cancellations until a failure', async () => {
-    const [a, b, c, d] = futures(4) as [
-      Future<number>,
-      Future<number>,
-      Future<number>,
-      Future<number>,
-    ];
+    const [a, b, c, d] = futures(4);
     let settled = false;
     const waiting = wait([a, b, c, d], { returnWhen: FIRST_EXCEPTION }).then((split) => {
       settled = true;
@@ -45,7 +47,7 @@ describe('wait', () => {
   });
 
   it('ALL_COMPLETED waits for every future; done ones count at once', async () => {
-    const [a, b] = futures(2) as [Future<number>, Future<number>];
+    const [a, b] = futures(2);
     a.setResult(1);
     let settled = false;
     const waiting = wait([a, b], { returnWhen: ALL_COMPLETED }).then((split) => {
@@ -59,7 +61,7 @@ describe('wait', () => {
   });
 
   it('returns at the timeout without an error', async () => {
-    const [a] = futures(1) as [Future<number>];
+    const [a] = futures(1);
     const { done, notDone } = await wait([a], { timeout: 10 });
     expect([done.size, notDone.size]).toEqual([0, 1]);
   });
@@ -73,12 +75,7 @@ describe('wait', () => {
 
 describe('asCompleted', () => {
   it('yields done futures first, then the rest in completion order, each once', async () => {
-    const [a, b, c, d] = futures(4) as [
-      Future<number>,
-      Future<number>,
-      Future<number>,
-      Future<number>,
-    ];
+    const [a, b, c, d] = futures(4);
     d.setResult(4);
     const seen: Future<number>[] = [];
     const iterating = (async () => {
@@ -92,7 +89,7 @@ describe('asCompleted', () => {
   });
 
   it('throws ERR_EXECUTOR_TIMEOUT when futures are left at the deadline', async () => {
-    const [a, b] = futures(2) as [Future<number>, Future<number>];
+    const [a, b] = futures(2);
     a.setResult(1);
     const seen: Future<number>[] = [];
     const error = await rejection(
