@@ -30,22 +30,23 @@ describe('the async model: one event loop for everything', () => {
   beforeAll(async () => ({ service, base } = await start()));
   afterAll(() => service.shutdown());
 
-  it('makes a request that only waits queue behind CPU work started before it', async () => {
+  // A first request, then — 20 ms later, once it is running — a 0 ms wait: the order the two
+  // answers arrive in. Behind fib(35) (a few hundred ms of computing, whatever the machine's
+  // speed) the wait cannot be served until fib is done; behind a 300 ms wait it answers first.
+  it.each([
+    ['queues a request that only waits behind CPU work started before it', '/cpu/fib?n=35', true],
+    [
+      'negative control: waits alone do not block each other — a later short wait answers first',
+      '/io/sleep?ms=300',
+      false,
+    ],
+  ])('%s', async (_what, first, waitsBehind) => {
+    const second = '/io/sleep?ms=0';
     const order: string[] = [];
-    const fib = answerOrder(base, '/cpu/fib?n=35', order);
-    // Sent once fib is running: the loop is busy computing, so this 0 ms wait cannot be served
-    // until fib(35) (a few hundred ms) is done, whatever the machine's speed.
+    const running = answerOrder(base, first, order);
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await Promise.all([fib, answerOrder(base, '/io/sleep?ms=0', order)]);
-    expect(order).toEqual(['/cpu/fib?n=35', '/io/sleep?ms=0']);
-  });
-
-  it('negative control: waits alone do not block each other — a later short wait answers first', async () => {
-    const order: string[] = [];
-    const long = answerOrder(base, '/io/sleep?ms=300', order);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    await Promise.all([long, answerOrder(base, '/io/sleep?ms=0', order)]);
-    expect(order).toEqual(['/io/sleep?ms=0', '/io/sleep?ms=300']);
+    await Promise.all([running, answerOrder(base, second, order)]);
+    expect(order).toEqual(waitsBehind ? [first, second] : [second, first]);
   });
 
   it('loses counter updates without a lock, on one thread, and none with it', async () => {
