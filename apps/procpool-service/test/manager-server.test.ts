@@ -29,45 +29,44 @@ function managed(parties: number) {
   return { manager, server };
 }
 
+/** Runs `test` against a listening {@link managed} server, and closes it whatever happens. */
+async function withManaged(
+  parties: number,
+  test: (managed: { manager: CounterManager; server: ManagerServer }) => Promise<void>,
+): Promise<void> {
+  const { manager, server } = managed(parties);
+  await server.listen();
+  try {
+    await test({ manager, server });
+  } finally {
+    await server.close();
+  }
+}
+
 describe('the counter manager served over a Unix socket', () => {
-  it('is exact with atomic adds from two proxies', async () => {
-    const { manager, server } = managed(2);
-    await server.listen();
-    try {
+  it('is exact with atomic adds from two proxies', () =>
+    withManaged(2, async ({ manager }) => {
       await expect(manager.increment({ times: 200_000, safe: true })).resolves.toEqual({
         expected: 200_000,
         actual: 200_000,
       });
-    } finally {
-      await server.close();
-    }
-  });
+    }));
 
-  it('loses updates with get-then-set from two proxies (the negative control)', async () => {
-    const { manager, server } = managed(2);
-    await server.listen();
-    try {
+  it('loses updates with get-then-set from two proxies (the negative control)', () =>
+    withManaged(2, async ({ manager }) => {
       const { expected, actual } = await manager.increment({ times: 200_000, safe: false });
       expect(expected).toBe(200_000);
       expect(actual).toBeGreaterThan(0);
       expect(actual).toBeLessThan(expected);
-    } finally {
-      await server.close();
-    }
-  });
+    }));
 
-  it('serves no method to a connection with the wrong authkey, and cuts it', async () => {
-    const { manager, server } = managed(1);
-    await server.listen();
-    try {
+  it('serves no method to a connection with the wrong authkey, and cuts it', () =>
+    withManaged(1, async ({ manager, server }) => {
       await expect(
         counterShare({ address: server.address, authkey: 'f'.repeat(64), times: 10, safe: true }),
       ).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' }); // the channel closed under it
       expect(manager.value).toBe(0);
-    } finally {
-      await server.close();
-    }
-  });
+    }));
 
   it('cuts a connection that never says hello, and serves one that does', async () => {
     const { manager } = managed(0);
