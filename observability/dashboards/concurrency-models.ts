@@ -1,10 +1,5 @@
-import {
-  DashboardBuilder,
-  DashboardCursorSync,
-  RowBuilder,
-  type Dashboard,
-} from '@grafana/grafana-foundation-sdk/dashboard';
-import { barGauge, labelVariable, quantile, timeseries } from './panel-kit';
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { barGauge, dashboard, labelVariable, quantile, timeseries } from './panel-kit';
 
 export const CONCURRENCY_MODELS_UID = 'concurrency-models';
 
@@ -29,17 +24,13 @@ const latency = (q: number, title: string) =>
  * a glance. Rows follow the question a reader asks: how fast, at what cost, where did it wait.
  */
 export function concurrencyModelsDashboard(): Dashboard {
-  return new DashboardBuilder('Concurrency models side by side')
-    .uid(CONCURRENCY_MODELS_UID)
-    .description(
+  return dashboard({
+    title: 'Concurrency models side by side',
+    uid: CONCURRENCY_MODELS_UID,
+    description:
       'async (one event loop), threads (worker_threads pool) and cluster (processes) serving the same contract, measured by the same metrics.',
-    )
-    .tags(['concurrency-lab'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .refresh('5s')
-    .time({ from: 'now-15m', to: 'now' })
-    .timezone('browser')
+    from: 'now-15m',
+  })
     .withVariable(labelVariable('model', 'model', 'process_resident_memory_bytes', 'Model'))
     .withVariable(labelVariable('route', 'route', `${REQUESTS}_count${M}`, 'Route'))
 

@@ -1,10 +1,5 @@
-import {
-  DashboardBuilder,
-  DashboardCursorSync,
-  RowBuilder,
-  type Dashboard,
-} from '@grafana/grafana-foundation-sdk/dashboard';
-import { labelVariable, timeseries } from './panel-kit';
+import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { dashboard, labelVariable, timeseries } from './panel-kit';
 
 export const K6_RESULTS_UID = 'k6-results';
 
@@ -30,17 +25,14 @@ const duration = (stat: string, title: string) =>
 
 /** The k6 runs (docker compose --profile load) per model, side by side. */
 export function k6ResultsDashboard(): Dashboard {
-  return new DashboardBuilder('k6 results by model')
-    .uid(K6_RESULTS_UID)
-    .description(
+  return dashboard({
+    title: 'k6 results by model',
+    uid: K6_RESULTS_UID,
+    description:
       'What k6 measured from outside: the same scenarios (load-tests/scenarios.json) against every model.',
-    )
-    .tags(['concurrency-lab', 'k6'])
-    .editable()
-    .tooltip(DashboardCursorSync.Crosshair)
-    .refresh('5s')
-    .time({ from: 'now-1h', to: 'now' })
-    .timezone('browser')
+    tags: ['k6'],
+    from: 'now-1h',
+  })
     .withVariable(labelVariable('model', 'model', 'k6_http_reqs_total', 'Model'))
     .withVariable(
       labelVariable('scenario', 'lab_scenario', 'k6_http_reqs_total{model=~"$model"}', 'Scenario'),

@@ -1,4 +1,6 @@
 import {
+  DashboardBuilder,
+  DashboardCursorSync,
   QueryVariableBuilder,
   VariableRefresh,
   VariableSort,
@@ -35,19 +37,68 @@ export interface PanelSpec {
   max?: number;
 }
 
-/** One Prometheus time-series panel; every query names its datasource so no default is assumed. */
-export function timeseries(spec: PanelSpec): PanelBuilder {
-  const panel = new PanelBuilder()
+/** What differs between the repository's dashboards; the rest is the house style. */
+export interface DashboardSpec {
+  title: string;
+  uid: string;
+  description: string;
+  /** Besides `concurrency-lab`. @default none */
+  tags?: string[];
+  /** The start of the default time range, e.g. `now-15m` (it ends now). */
+  from: string;
+}
+
+/**
+ * A dashboard in the house style: tagged `concurrency-lab`, editable, the crosshair shared by
+ * every panel (compare models at one instant), refreshed every 5 s, in the browser's time zone.
+ */
+export function dashboard(spec: DashboardSpec): DashboardBuilder {
+  return new DashboardBuilder(spec.title)
+    .uid(spec.uid)
+    .description(spec.description)
+    .tags(['concurrency-lab', ...(spec.tags ?? [])])
+    .editable()
+    .tooltip(DashboardCursorSync.Crosshair)
+    .refresh('5s')
+    .time({ from: spec.from, to: 'now' })
+    .timezone('browser');
+}
+
+/** The setters every panel kind of the foundation SDK has, each returning the builder. */
+interface PanelBasics<B> {
+  title(title: string): B;
+  description(description: string): B;
+  datasource(ref: typeof PROMETHEUS): B;
+  unit(unit: string): B;
+  span(span: number): B;
+  height(height: number): B;
+  min(min: number): B;
+  max(max: number): B;
+}
+
+/** A panel's title, (i) text, Prometheus datasource, unit, size and optional axis bounds. */
+function described<B extends PanelBasics<B>>(
+  panel: B,
+  spec: Omit<PanelSpec, 'queries'>,
+  size: { span: number; height: number },
+): B {
+  panel
     .title(spec.title)
     .description(spec.description)
     .datasource(PROMETHEUS)
     .unit(spec.unit)
-    .span(spec.span ?? 8)
-    .height(8)
-    .lineWidth(1)
-    .fillOpacity(10);
+    .span(spec.span ?? size.span)
+    .height(size.height);
   if (spec.min !== undefined) panel.min(spec.min);
   if (spec.max !== undefined) panel.max(spec.max);
+  return panel;
+}
+
+/** One Prometheus time-series panel; every query names its datasource so no default is assumed. */
+export function timeseries(spec: PanelSpec): PanelBuilder {
+  const panel = described(new PanelBuilder(), spec, { span: 8, height: 8 })
+    .lineWidth(1)
+    .fillOpacity(10);
   spec.queries.forEach((query, i) => {
     panel.withTarget(
       new DataqueryBuilder()
@@ -68,13 +119,7 @@ export function timeseries(spec: PanelSpec): PanelBuilder {
  * the side-by-side reads at a glance before any time series.
  */
 export function barGauge(spec: Omit<PanelSpec, 'queries'> & { query: QuerySpec }): BarGaugeBuilder {
-  const panel = new BarGaugeBuilder()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(PROMETHEUS)
-    .unit(spec.unit)
-    .span(spec.span ?? 6)
-    .height(7)
+  return described(new BarGaugeBuilder(), spec, { span: 6, height: 7 })
     .orientation(VizOrientation.Horizontal)
     .displayMode(BarGaugeDisplayMode.Gradient)
     .namePlacement(BarGaugeNamePlacement.Left)
@@ -88,9 +133,6 @@ export function barGauge(spec: Omit<PanelSpec, 'queries'> & { query: QuerySpec }
         .legendFormat(spec.query.legend)
         .instant(),
     );
-  if (spec.min !== undefined) panel.min(spec.min);
-  if (spec.max !== undefined) panel.max(spec.max);
-  return panel;
 }
 
 /**
