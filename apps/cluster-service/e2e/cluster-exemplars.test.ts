@@ -1,5 +1,5 @@
-import { startOtlpReceiver, type OtlpReceiver } from '@concurrency-lab/telemetry';
 import { appEntry, launch } from '@concurrency-lab/launcher';
+import { tracedCluster } from './support/traced-cluster';
 
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
 /** A latency bucket of /cpu/fib followed by an exemplar: the trace id is captured. */
@@ -7,16 +7,10 @@ const FIB_BUCKET_EXEMPLAR =
   /^http_server_request_duration_seconds_bucket\{[^}]*route="\/cpu\/fib"[^}]*\} \d+ # \{trace_id="([0-9a-f]{32})"\} [\d.e+-]+ [\d.]+$/gm;
 
 describe('cluster-service exemplars: the model-wide latency histogram links to traces', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.close());
+  const traced = tracedCluster();
 
   it('an OpenMetrics scrape carries a trace id on the buckets of traced requests, from every worker; a classic scrape none', async () => {
-    const service = await launch(appEntry('cluster-service'), {
-      env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
+    const service = await traced.launch();
     try {
       // Enough requests, on fresh connections, that both workers answer some.
       const pids = new Set<number>();
@@ -49,7 +43,7 @@ describe('cluster-service exemplars: the model-wide latency histogram links to t
       // Every exemplar names a trace that was exported: the server span of a /cpu/fib request.
       for (const id of traceIds) {
         expect(
-          receiver.spans.some(
+          traced.receiver.spans.some(
             (s) => s.traceId === id && s.kind === 2 && s.attributes['http.route'] === '/cpu/fib',
           ),
         ).toBe(true);

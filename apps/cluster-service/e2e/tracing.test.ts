@@ -1,32 +1,23 @@
-import {
-  startOtlpReceiver,
-  type OtlpReceiver,
-  type ReceivedSpan,
-} from '@concurrency-lab/telemetry';
-import { appEntry, launch } from '@concurrency-lab/launcher';
+import type { ReceivedSpan } from '@concurrency-lab/telemetry';
+import { tracedCluster } from './support/traced-cluster';
 
 describe('cluster-service tracing across IPC (real processes, real OTLP receiver)', () => {
-  let receiver: OtlpReceiver;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver.close());
+  const traced = tracedCluster();
 
   it('puts the primary counter operations and the workers into the request trace', async () => {
-    const service = await launch(appEntry('cluster-service'), {
-      env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
-    });
+    const service = await traced.launch();
     const response = await fetch(`${service.url}/counter/increment?safe=true&times=1000`, {
       method: 'POST',
     });
     expect(await response.json()).toMatchObject({ result: { expected: 1000, actual: 1000 } });
     expect(await service.stop()).toEqual({ code: 0, signal: null });
 
-    const server = receiver.spans.find(
+    const { spans } = traced.receiver;
+    const server = spans.find(
       (s) => s.kind === 2 && s.attributes['http.route'] === '/counter/increment',
     );
     expect(server).toBeDefined();
-    const inTrace = receiver.spans.filter((s) => s.traceId === server?.traceId);
+    const inTrace = spans.filter((s) => s.traceId === server?.traceId);
     const roles = (span: ReceivedSpan | undefined) => span?.resource['lab.role'];
     const primaryIncrement = inTrace.find(
       (s) => s.kind === 2 && s.name === 'ipc counter.increment',
