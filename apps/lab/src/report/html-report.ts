@@ -8,26 +8,17 @@ import {
 import { mib } from './format';
 import type { Report } from './report-schema';
 import { runLine } from './run-line';
-import {
-  CONNECTIONS_HEADER,
-  connectionRows,
-  SUMMARY_HEADER,
-  SUMMARY_NOTE,
-  summaryRows,
-} from './summary-rows';
+import { reportTables } from './summary-rows';
 
 /** index.html: one self-contained page — inline CSS and SVG, no script, no network. */
 export function htmlReport(report: Report, charts: RenderedChart[]): string {
   const { machine } = report;
-  const connections = connectionRows(report);
-  const verdicts = report.scenarios.map((s) => [
-    s.id,
-    s.verdict.throughput,
-    s.verdict.p99,
-    s.verdict.memory,
-    s.guide.text,
-    s.verdict.agreesWithGuide ? 'yes' : 'no',
-  ]);
+  const tables = reportTables(report)
+    .map(
+      (t) =>
+        `<h2>${escape(t.heading)}</h2>\n${table(t.header, t.rows)}${t.note ? `\n<p class="note">${escape(t.note)}</p>` : ''}`,
+    )
+    .join('\n');
   return htmlPage({
     title: `concurrency-lab report · ${report.createdAt}`,
     style: [
@@ -59,12 +50,7 @@ export function htmlReport(report: Report, charts: RenderedChart[]): string {
         .join('') || '<li>(this run did not include the scenarios the lessons need)</li>'
     }</ul>
 ${charts.map(chartFigure).join('\n')}
-<h2>Summary</h2>
-${table(SUMMARY_HEADER, summaryRows(report))}
-<p class="note">${escape(SUMMARY_NOTE)}</p>
-${connections.length ? `<h2>Holding connections: memory per connection</h2>\n${table(CONNECTIONS_HEADER, connections)}\n<p class="note">Memory per connection = (RSS peak while holding the connections − RSS just before the warm-up) / connections, for the whole process tree; an upper bound, as it includes what the first requests allocate.</p>` : ''}
-<h2>Verdict beside the guide</h2>
-${table(['scenario', 'best throughput', 'best p99', 'least memory', 'guide says', 'agrees'], verdicts)}
+${tables}
 ${report.scenarios.map((s) => `<h3>${escape(s.title)}</h3><p>${escape(s.lesson)}</p><p>${escape(s.verdict.note)}</p>`).join('\n')}`,
   });
 }

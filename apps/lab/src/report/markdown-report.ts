@@ -2,18 +2,11 @@ import { markdownTable } from '@concurrency-lab/report-kit';
 import { mib } from './format';
 import type { Report } from './report-schema';
 import { runLine } from './run-line';
-import {
-  CONNECTIONS_HEADER,
-  connectionRows,
-  SUMMARY_HEADER,
-  SUMMARY_NOTE,
-  summaryRows,
-} from './summary-rows';
+import { reportTables } from './summary-rows';
 
 /** report.md: the machine and options, the summary, each scenario's verdict, the lessons. */
 export function markdownReport(report: Report): string {
   const { machine } = report;
-  const connections = connectionRows(report);
   const parts = [
     `# concurrency-lab report`,
     ``,
@@ -26,36 +19,13 @@ export function markdownReport(report: Report): string {
     `${runLine(report)}.`,
     `Figures are of the measured stream; "vs best" is throughput relative to the scenario's best model.`,
     ``,
-    `## Summary`,
-    ``,
-    markdownTable(SUMMARY_HEADER, summaryRows(report)),
-    ``,
-    SUMMARY_NOTE,
-    ``,
-    ...(connections.length
-      ? [
-          `## Holding connections: memory per connection`,
-          ``,
-          markdownTable(CONNECTIONS_HEADER, connections),
-          ``,
-          `Memory per connection = (RSS peak while holding the connections − RSS just before the warm-up) / connections, for the whole process tree; an upper bound, as it includes what the first requests allocate.`,
-          ``,
-        ]
-      : []),
-    `## Verdict beside the guide`,
-    ``,
-    markdownTable(
-      ['scenario', 'best throughput', 'best p99', 'least memory', 'guide says', 'agrees'],
-      report.scenarios.map((s) => [
-        s.id,
-        s.verdict.throughput,
-        s.verdict.p99,
-        s.verdict.memory,
-        s.guide.text,
-        s.verdict.agreesWithGuide ? 'yes' : '**no**',
-      ]),
-    ),
-    ``,
+    ...reportTables(report, (cell) => `**${cell}**`).flatMap((t) => [
+      `## ${t.heading}`,
+      ``,
+      markdownTable(t.header, t.rows),
+      ``,
+      ...(t.note ? [t.note, ``] : []),
+    ]),
     ...report.scenarios.flatMap((s) => [`### ${s.title}`, ``, s.lesson, ``, s.verdict.note, ``]),
     `## Lessons`,
     ``,

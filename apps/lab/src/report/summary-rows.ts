@@ -72,3 +72,49 @@ export function connectionRows(report: Report): string[][] {
       ]),
     );
 }
+
+/** A table of the report with its heading and the note under it, as report.md and index.html show it. */
+export interface ReportTable {
+  readonly heading: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+  /** A paragraph under the table. @default none */
+  readonly note?: string;
+}
+
+/**
+ * The report's tables, in order: the summary, memory per connection (when a scenario is judged
+ * on it), the verdicts beside the guide. Built once; each format only renders them. `stress`
+ * marks a cell the reader must not miss (a verdict that disagrees with the guide).
+ */
+export function reportTables(
+  report: Report,
+  stress: (cell: string) => string = (cell) => cell,
+): ReportTable[] {
+  const connections = connectionRows(report);
+  return [
+    { heading: 'Summary', header: SUMMARY_HEADER, rows: summaryRows(report), note: SUMMARY_NOTE },
+    ...(connections.length
+      ? [
+          {
+            heading: 'Holding connections: memory per connection',
+            header: CONNECTIONS_HEADER,
+            rows: connections,
+            note: 'Memory per connection = (RSS peak while holding the connections − RSS just before the warm-up) / connections, for the whole process tree; an upper bound, as it includes what the first requests allocate.',
+          },
+        ]
+      : []),
+    {
+      heading: 'Verdict beside the guide',
+      header: ['scenario', 'best throughput', 'best p99', 'least memory', 'guide says', 'agrees'],
+      rows: report.scenarios.map((s) => [
+        s.id,
+        s.verdict.throughput,
+        s.verdict.p99,
+        s.verdict.memory,
+        s.guide.text,
+        s.verdict.agreesWithGuide ? 'yes' : stress('no'),
+      ]),
+    },
+  ];
+}
