@@ -1,0 +1,84 @@
+import { catalog, coded } from '../src';
+import { errorCatalogProblems } from '../src/testing';
+
+class WidgetError extends Error {}
+class WidgetJammedError extends coded('ERR_WIDGET_JAMMED', 'The widget is jammed', WidgetError) {}
+class WidgetTooLargeError extends coded('ERR_WIDGET_TOO_LARGE', 'Too large', WidgetError) {
+  readonly size: number;
+  constructor(size: number) {
+    super(`a widget of ${size} is too large`);
+    this.size = size;
+  }
+}
+
+const sound = {
+  namespace: 'ERR_WIDGET_',
+  catalog: catalog(
+    [WidgetJammedError, 'The widget stopped.'],
+    [WidgetTooLargeError, 'The widget is over its size.'],
+  ),
+  exports: { WidgetJammedError, WidgetTooLargeError },
+  base: WidgetError,
+  classes: [WidgetJammedError, WidgetTooLargeError],
+  examples: { WidgetTooLargeError: () => new WidgetTooLargeError(9) },
+};
+
+/** An error class done by hand, wrong in every way the checks look for. */
+class SloppyError extends Error {
+  static readonly code = 'ERR_WIDGET_SLOPPY';
+  readonly code = 'ERR_SLOPPY';
+  constructor() {
+    super(''); // drops the message and the cause it is given, and keeps the name `Error`
+  }
+}
+
+describe('errorCatalogProblems', () => {
+  it('finds nothing wrong with a sound module', () => {
+    expect(errorCatalogProblems(sound)).toEqual([]);
+  });
+
+  it('negative control: names every problem of a broken one', () => {
+    const problems = errorCatalogProblems({
+      ...sound,
+      catalog: [
+        ...sound.catalog,
+        { code: 'ERR_WIDGET_JAMMED', className: 'WidgetJammedError', meaning: 'again' },
+        { code: 'ERR_GADGET_BROKEN', className: 'GadgetBrokenError', meaning: '' },
+        { code: 'ERR_WIDGET_SLOPPY', className: 'SloppyError', meaning: 'hand-made' },
+      ],
+      exports: { ...sound.exports, SloppyError },
+      examples: { ...sound.examples, GizmoError: () => new Error('x') },
+    });
+    expect(problems).toEqual([
+      'ERR_WIDGET_JAMMED is listed twice',
+      'ERR_GADGET_BROKEN is outside ERR_WIDGET_',
+      'ERR_GADGET_BROKEN has no meaning',
+      'WidgetJammedError names two codes',
+      'an example builds GizmoError, which the catalog does not list',
+      'GadgetBrokenError is not exported',
+      'a SloppyError is not an instance of its class and of WidgetError',
+      'a SloppyError carries ERR_SLOPPY',
+      'a SloppyError is named Error',
+      'a SloppyError has no message',
+      'a SloppyError drops the message or the cause it is given',
+      'SloppyError is missing from the class list',
+    ]);
+  });
+
+  it('negative control: a class list that differs from the catalog, a class code that differs', () => {
+    class Renamed extends coded('ERR_WIDGET_OTHER', 'other', WidgetError) {}
+    expect(
+      errorCatalogProblems({
+        ...sound,
+        catalog: [...sound.catalog, { code: 'ERR_WIDGET_X', className: 'Renamed', meaning: 'x' }],
+        exports: { ...sound.exports, Renamed },
+        classes: [WidgetJammedError, Renamed, Error],
+      }),
+    ).toEqual([
+      'Renamed.code is ERR_WIDGET_OTHER, the catalog says ERR_WIDGET_X',
+      'a Renamed carries ERR_WIDGET_OTHER',
+      'WidgetTooLargeError is missing from the class list',
+      'Error is listed but not catalogued',
+    ]);
+  });
+});
