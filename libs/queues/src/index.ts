@@ -5,7 +5,6 @@ export {
   MainThreadBlockingError,
   MessageTooLargeError,
   QUEUE_ERROR_CLASSES,
-  QUEUE_ERRORS,
   QueueEmptyError,
   QueueError,
   QueueFullError,

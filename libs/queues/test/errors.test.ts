@@ -7,12 +7,11 @@ import {
   ERROR_CATALOG,
   isQueueError,
   QUEUE_ERROR_CLASSES,
-  QUEUE_ERRORS,
   QueueError,
   type QueueErrorCode,
 } from '../src/index';
 
-const CODES = Object.keys(QUEUE_ERRORS) as QueueErrorCode[];
+const CODES = Object.keys(QUEUE_ERROR_CLASSES) as QueueErrorCode[];
 
 describeErrorCatalog('@concurrency-lab/queues', {
   namespace: ERROR_NAMESPACE,
