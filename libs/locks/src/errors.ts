@@ -1,3 +1,5 @@
+import { coded, type CatalogEntry } from '@concurrency-lab/errors';
+
 /**
  * Every error this library throws on purpose, in one registry. Callers branch on `code`, which
  * is part of the contract and namespaced `ERR_LOCK_*` (unique across the workspace); messages
@@ -11,11 +13,7 @@
 export const ERROR_NAMESPACE = 'ERR_LOCK_';
 
 /** One row of a library's error catalog (the workspace generates docs/errors.md from them). */
-export interface ErrorCatalogEntry {
-  readonly code: string;
-  readonly className: string;
-  readonly meaning: string;
-}
+export type ErrorCatalogEntry = CatalogEntry;
 
 /** Every code this library throws (or, for the observer, emits as a warning), its class and meaning. */
 export const ERROR_CATALOG = [
@@ -79,32 +77,18 @@ export type LockErrorCode = (typeof ERROR_CATALOG)[number]['code'];
 const CODES: ReadonlySet<string> = new Set(ERROR_CATALOG.map((entry) => entry.code));
 
 /** Base class, so callers can tell "a lock refused" from any other failure. */
-export abstract class LockError extends Error {
+export class LockError extends Error {
   /** Stable machine-readable identifier, also available on the class itself. */
-  abstract readonly code: LockErrorCode;
-}
-
-/** The base an error class gets from {@link catalogued}: its code, statically and on instances. */
-export interface CataloguedErrorClass<C extends LockErrorCode> {
-  readonly code: C;
-  new (message?: string, options?: ErrorOptions): LockError & { readonly code: C };
+  declare readonly code: LockErrorCode;
 }
 
 /**
- * The class for one catalog entry: `code` on the class and its instances, the entry's class
- * name as `name`, and its meaning as the default message.
+ * The class for one catalog entry, made by `coded()`: `code` on the class and its instances,
+ * the class's name as `name`, and the entry's meaning as the default message.
  */
-function catalogued<C extends LockErrorCode>(code: C): CataloguedErrorClass<C> {
+function catalogued<C extends LockErrorCode>(code: C) {
   const entry = ERROR_CATALOG.find((row) => row.code === code) as ErrorCatalogEntry;
-  return class extends LockError {
-    static readonly code: C = code;
-    override readonly name: string = entry.className;
-    readonly code: C = code;
-
-    constructor(message: string = entry.meaning, options?: ErrorOptions) {
-      super(message, options);
-    }
-  };
+  return coded(code, entry.meaning, LockError);
 }
 
 /** A wait (acquire, Event/Condition/Barrier wait) gave up after its `timeout`. */
