@@ -23,6 +23,12 @@ export interface Figure {
    * req/s when other processes share the cores, since waiting for a core does not count.
    */
   cpuUs: number;
+  /**
+   * The same for the main thread alone (the event loop: the thread whose saturation caps
+   * throughput), µs — what the process's other threads (an exporter, V8's GC helpers) spend is
+   * the difference.
+   */
+  mainCpuUs: number;
   /** Non-2xx answers, errors and timeouts: must be 0 for the figures to mean anything. */
   bad: number;
 }
@@ -30,9 +36,12 @@ export interface Figure {
 const rssMiB = (pid: number) =>
   Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) / 1024;
 
-/** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/**
+ * utime + stime of a process (or, with `tid`, of one of its threads: the main thread's tid is
+ * the pid), in clock ticks (fields 14 and 15 of /proc/<pid>/stat).
+ */
+function cpuTicks(pid: number, tid?: number): number {
+  const stat = readFileSync(tid ? `/proc/${pid}/task/${tid}/stat` : `/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
@@ -42,6 +51,7 @@ const TICK_US = 10_000;
 export async function drive(handle: ServiceProcess, load: Load, seconds: number): Promise<Figure> {
   let peak = rssMiB(handle.pid);
   const ticks = cpuTicks(handle.pid);
+  const mainTicks = cpuTicks(handle.pid, handle.pid);
   const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(handle.pid))), 200);
   try {
     const r = await autocannon({
@@ -55,6 +65,8 @@ export async function drive(handle: ServiceProcess, load: Load, seconds: number)
       p99: r.latency.p99,
       rssMiB: Math.max(peak, rssMiB(handle.pid)),
       cpuUs: ((cpuTicks(handle.pid) - ticks) * TICK_US) / Math.max(1, r.requests.total),
+      mainCpuUs:
+        ((cpuTicks(handle.pid, handle.pid) - mainTicks) * TICK_US) / Math.max(1, r.requests.total),
       bad: r.non2xx + r.errors + r.timeouts,
     };
   } finally {

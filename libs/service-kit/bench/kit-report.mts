@@ -26,6 +26,7 @@ export function printFigures(figures: Figures, servers: Server[], loads: Load[])
           'req/s': column((f) => f.rps, 0),
           'p99 ms': column((f) => f.p99, 0),
           'CPU µs/req': column((f) => f.cpuUs, 1),
+          'main thread µs/req': column((f) => f.mainCpuUs, 1),
           'peak RSS MiB': column((f) => f.rssMiB, 0),
           'non-2xx+errors': fs.reduce((sum, f) => sum + f.bad, 0),
         };
@@ -34,11 +35,13 @@ export function printFigures(figures: Figures, servers: Server[], loads: Load[])
   );
 }
 
-type Measure = 'req/s' | 'CPU per request⁻¹' | 'peak RSS';
+type Measure = 'req/s' | 'CPU per request⁻¹' | 'main-thread CPU per request⁻¹' | 'peak RSS';
 const PICK: Record<Measure, (f: Figure) => number> = {
   'req/s': (f) => f.rps,
   // Inverse, so that like req/s a ratio above 1 favours the first server.
   'CPU per request⁻¹': (f) => 1 / f.cpuUs,
+  // The event loop's share alone: what caps a saturated server's req/s.
+  'main-thread CPU per request⁻¹': (f) => 1 / f.mainCpuUs,
   'peak RSS': (f) => f.rssMiB,
 };
 
@@ -55,6 +58,7 @@ const RATIOS: Ratio[] = [
   ['kit', 'bare', 'sleepRate', 'CPU per request⁻¹'],
   ['kit', 'bare', 'fibRate', 'CPU per request⁻¹'],
   ['traced', 'kit', 'sleepRate', 'CPU per request⁻¹'],
+  ['traced', 'kit', 'sleepRate', 'main-thread CPU per request⁻¹'],
   ['traced', 'kit', 'fibRate', 'CPU per request⁻¹'],
   ['traced', 'otel', 'sleepRate', 'CPU per request⁻¹'],
   ['kit', 'bare', 'rss400', 'peak RSS', '≤ 1.2'],
