@@ -47,7 +47,7 @@ export function parseCompareOptions(argv: string[]): CompareOptions | 'help' {
 const stamp = (createdAt: string) => createdAt.replace(/[:.]/g, '-');
 
 /** `lab compare A B`: writes the comparison page and prints its table. */
-export async function compareCommand(argv: string[]): Promise<number> {
+export function compareCommand(argv: string[]): number {
   let options: CompareOptions | 'help';
   try {
     options = parseCompareOptions(argv);
