@@ -1,11 +1,63 @@
 import nx from '@nx/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import jsoncParser from 'jsonc-eslint-parser';
+import tseslint from 'typescript-eslint';
+
+const TS_FILES = ['**/*.ts', '**/*.mts', '**/*.cts'];
+const JS_FILES = ['**/*.js', '**/*.mjs', '**/*.cjs'];
 
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
+  // Type-aware rules (no-floating-promises, no-misused-promises, the no-unsafe-* family…) for
+  // every TypeScript file: each file is type-checked through the nearest tsconfig.json of its
+  // project, which includes its src, test, e2e and bench files.
+  ...tseslint.configs.recommendedTypeCheckedOnly.map((config) => ({ ...config, files: TS_FILES })),
+  {
+    files: TS_FILES,
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    files: TS_FILES,
+    rules: {
+      // Passing on what someone else threw is not ours to wrap: an AbortSignal's `reason` (typed
+      // `any`; the convention of every signal-aware API here is to reject with it) and a caught
+      // `unknown` re-rejected. A literal non-Error (`reject('x')`) is still reported.
+      '@typescript-eslint/prefer-promise-reject-errors': [
+        'error',
+        { allowThrowingAny: true, allowThrowingUnknown: true },
+      ],
+    },
+  },
+  {
+    // @types/jest (the jest globals most tests use) types the asymmetric matchers
+    // (`expect.objectContaining`, `expect.any`, `expect.stringMatching`…) as `any`, so every `toThrow(expect.objectContaining({ code }))`
+    // and every `toEqual({ port: expect.any(Number) })` would be "unsafe". The matcher is the
+    // assertion; member access, calls and returns of `any` stay checked in tests.
+    files: ['**/test/**', '**/e2e/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+    },
+  },
+  {
+    // Tests and benchmarks pass `async () => value` on purpose: it drives the promise-returning
+    // path of the API under test (`withLock`, `queue.run`, `mapBounded`…) or of a timing loop.
+    files: ['**/test/**', '**/e2e/**', '**/bench/**'],
+    rules: { '@typescript-eslint/require-await': 'off' },
+  },
+  {
+    // CommonJS benchmarks load their package's build as `const x: typeof import('x') =
+    // require('x')` (erasableSyntaxOnly forbids `import x = require()`): the annotation types the
+    // binding, the rule sees only `require`'s `any`.
+    files: ['**/bench/**/*.cts', 'libs/workloads/bench/workloads.bench.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  // JavaScript (jest configs, eslint config, scripts) has no type information to check against.
+  { ...tseslint.configs.disableTypeChecked, files: JS_FILES },
   prettier,
   { ignores: ['**/dist', '**/node_modules', 'reports', '.nx', 'coverage'] },
   {

@@ -104,5 +104,5 @@ export function parseSynthArgs(argv: readonly string[]): Partial<DeployOptions> 
     const numeric = typeof DEFAULT_DEPLOY_OPTIONS[name as keyof DeployOptions] === 'number';
     overrides[name] = numeric && value.trim() !== '' ? Number(value) : value;
   }
-  return overrides as Partial<DeployOptions>;
+  return overrides;
 }

@@ -45,7 +45,8 @@ export function objectProblems(manifest: Manifest): ManifestProblem[] {
     if (!ok) found.push({ object, path, rule });
   };
   const json = manifest as unknown as Json;
-  const name = String(at(json, 'metadata', 'name') ?? '');
+  const rawName = at(json, 'metadata', 'name');
+  const name = typeof rawName === 'string' ? rawName : '';
   if (manifest.kind === 'Service')
     need(DNS1035_LABEL.test(name), '/metadata/name', 'rfc1035-label');
   else if (manifest.kind === 'Namespace' || manifest.kind === 'TestRun')

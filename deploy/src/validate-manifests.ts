@@ -1,7 +1,6 @@
 import { ManifestError, type ManifestProblem } from './errors';
 import { modelClasses, objectName, type Manifest } from './k8s-models';
 import { objectProblems } from './object-checks';
-import type { TestRun } from './test-run';
 import { testRunProblems } from './test-run-schema';
 
 /** What `validate()` of kubernetes-models throws: ajv's ValidationError (no `code`, no name). */
@@ -34,7 +33,7 @@ export async function toJson(manifest: Manifest): Promise<Record<string, unknown
 export async function manifestProblems(manifest: Manifest): Promise<ManifestProblem[]> {
   const object = objectName(manifest);
   if (manifest.kind === 'TestRun')
-    return [...(await testRunProblems(manifest as TestRun)), ...objectProblems(manifest)];
+    return [...(await testRunProblems(manifest)), ...objectProblems(manifest)];
   const Model = (await modelClasses())[manifest.kind];
   if (!Model) return [{ object, path: '/kind', rule: 'unknown-kind' }];
   const found: ManifestProblem[] = [];

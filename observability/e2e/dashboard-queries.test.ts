@@ -271,7 +271,7 @@ function k6ServiceEnv(targets: string, remoteWriteUrl: string): Record<string, s
   }) as { services: Record<string, { environment?: Record<string, string> }> };
   // Compose interpolates `${NAME:-default}`; none of those names is set here.
   const environment = Object.entries(compose.services['k6']?.environment ?? {}).map(
-    ([name, value]) => [name, value.replace(/\$\{\w+:-([^}]*)\}/g, '$1')],
+    ([name, value]): [string, string] => [name, value.replace(/\$\{\w+:-([^}]*)\}/g, '$1')],
   );
   return {
     ...Object.fromEntries(environment),

@@ -30,7 +30,7 @@ export interface LocalStackOptions {
   /** Overrides prometheus.yml's scrape interval (the integration test scrapes every second). */
   scrapeInterval?: string;
   /** A service exited while the stack was up. */
-  onUnexpectedExit?(service: ServiceProcess): void;
+  onUnexpectedExit?: (service: ServiceProcess) => void;
 }
 
 /**

@@ -64,9 +64,9 @@ describe('the model registry and every file that lists models', () => {
 
   it('the lab report schema (committed JSON) names exactly the registry’s models', () => {
     const schema = read('apps/lab/report.schema.json');
-    const enums = [...schema.matchAll(/"enum":\s*\[([^\]]*)\]/g)].map((m) =>
-      JSON.parse(`[${m[1]}]`),
-    ) as string[][];
+    const enums = [...schema.matchAll(/"enum":\s*\[([^\]]*)\]/g)].map(
+      (m) => JSON.parse(`[${m[1]}]`) as string[],
+    );
     const modelEnums = enums.filter((values) => values.includes('async'));
     expect(modelEnums.length).toBeGreaterThan(0);
     for (const values of modelEnums) expect(values).toEqual(MODEL_NAMES);

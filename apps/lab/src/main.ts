@@ -9,7 +9,7 @@ import { runCommand } from './run-command';
 import { sweepCommand } from './sweep/sweep-command';
 import { up } from './up';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   up,
   compare: compareCommand,
   sweep: sweepCommand,
@@ -17,7 +17,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] === undefined ? undefined : COMMANDS[argv[0]];
-  return command ? command(argv.slice(1)) : runCommand(argv);
+  return command ? await command(argv.slice(1)) : runCommand(argv);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,4 +1,4 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { inspect, parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { UsageError } from './errors';
 
@@ -31,7 +31,7 @@ export function check<T>(schema: z.ZodType<T, string>, raw: unknown, name: strin
   const result = schema.safeParse(raw);
   if (!result.success)
     throw new UsageError(
-      `${result.error.issues[0]?.message ?? `bad --${name}`}, got \`${String(raw)}\``,
+      `${result.error.issues[0]?.message ?? `bad --${name}`}, got \`${typeof raw === 'string' ? raw : inspect(raw)}\``,
     );
   return result.data;
 }

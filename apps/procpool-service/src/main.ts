@@ -5,6 +5,14 @@
  */
 import { tracing } from './tracing'; // first: see tracing.ts
 import { runService } from '@concurrency-lab/service-kit';
+import { inspect } from 'node:util';
 import { procpoolRuntime } from './runtime';
 
-void runService({ model: 'procpool', tracing, createRuntime: procpoolRuntime });
+// A bad config exits 2 inside runService; what fails after it (the runtime, the port) rejects:
+// say what, and exit 1, rather than leave it to an unhandled rejection.
+runService({ model: 'procpool', tracing, createRuntime: procpoolRuntime }).catch(
+  (error: unknown) => {
+    process.stderr.write(`procpool-service failed to start: ${inspect(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -24,9 +24,9 @@ export interface ProcessPoolRunnerOptions {
   /** Tasks that may wait for a process; one more is refused with 503 `ERR_OVERLOADED`. */
   maxQueue: number;
   /** Called with each finished task's wait and run time (seconds), for metrics. */
-  onTaskTiming?(waitSeconds: number, runSeconds: number): void;
+  onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
   /** Called when a process died (crash, or killed to cancel its task) and was replaced. */
-  onWorkerReplaced?(): void;
+  onWorkerReplaced?: () => void;
 }
 
 export interface ProcessPoolStats extends RunnerStats {

@@ -63,8 +63,8 @@ export async function procpoolRuntime(
   }
   const counter: CounterStore = {
     increment: (times, safe, signal) => manager.increment({ times, safe }, signal),
-    read: async () => manager.value,
-    reset: async () => manager.reset(),
+    read: () => Promise.resolve(manager.value),
+    reset: () => Promise.resolve(manager.reset()),
   };
   return { runner, counter, workers: config.workers, close: () => server.close() };
 }

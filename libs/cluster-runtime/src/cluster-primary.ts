@@ -157,8 +157,10 @@ export class ClusterPrimary {
       markReady(message.port);
       this.#onReady();
     });
-    void member.exited.then(() =>
-      failReady(new Error(`worker ${worker.process.pid} exited before it was ready`)),
+    // `exited` rejects when the worker emits 'error' (events.once): not ready either way.
+    member.exited.then(
+      () => failReady(new Error(`worker ${worker.process.pid} exited before it was ready`)),
+      (error: Error) => failReady(error),
     );
     this.#members.set(worker.id, member);
     logger.info(

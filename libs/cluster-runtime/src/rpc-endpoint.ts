@@ -62,7 +62,7 @@ export class RpcEndpoint {
   }
 
   handle<P, R>(method: string, handler: (params: P) => R | Promise<R>): void {
-    this.#handlers.set(method, handler as (params: never) => unknown);
+    this.#handlers.set(method, handler);
   }
 
   /** Calls `method` on the other side, inside a CLIENT span whose context travels along. */

@@ -48,7 +48,7 @@ export function coded<const C extends string>(
   code: C,
   defaultMessage: string,
   base: ErrorBase = Error,
-) {
+): CodedErrorClass<C> {
   return class CodedError extends base {
     static readonly code: C = code;
     readonly code: C = code;

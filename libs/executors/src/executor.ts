@@ -175,7 +175,7 @@ export abstract class Executor implements AsyncDisposable {
     const signal = signalOption(options.signal);
     if (options.transferList !== undefined && !Array.isArray(options.transferList)) {
       throw new InvalidArgumentError(
-        `Expected \`transferList\` to be an array, got \`${String(options.transferList)}\` (${typeof options.transferList})`,
+        `Expected \`transferList\` to be an array, got \`${String(options.transferList as unknown)}\` (${typeof options.transferList})`,
       );
     }
     const future = new TaskFuture<unknown>(request, options, this.#cancel);
@@ -201,7 +201,7 @@ export abstract class Executor implements AsyncDisposable {
       try {
         return Promise.resolve(this.#submit(request, options));
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(error);
       }
     }
     if (this.#waiters.length >= Math.max(1, this.maxQueue)) {
@@ -219,12 +219,12 @@ export abstract class Executor implements AsyncDisposable {
           try {
             resolve(this.#submit(request, options));
           } catch (error) {
-            reject(error as Error);
+            reject(error);
           }
         },
         refuse: (error) => {
           signal?.removeEventListener('abort', onAbort);
-          reject(error as Error);
+          reject(error);
         },
       };
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -41,7 +41,7 @@ export class PiscinaWorkerPool implements WorkerPool {
       return await this.#pool.run(request, {
         signal,
         ...(transferList ? { transferList: transferList as TransferListItem[] } : {}),
-      } as Parameters<Piscina['run']>[1]);
+      });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       throw toCodedError(error);

@@ -4,7 +4,7 @@ import { TASKS } from './support/executors';
 // Every case is refused in the constructor, before a thread starts.
 const refused: Array<[string, Partial<ExecutorOptions>]> = [
   ['a relative filename', { filename: 'tasks.js' }],
-  ['a missing filename', { filename: undefined as never }],
+  ['a missing filename', { filename: undefined }],
   ['zero workers', { maxWorkers: 0 }],
   ['fractional workers', { maxWorkers: 1.5 }],
   ['a negative queue', { maxQueue: -1 }],
@@ -14,9 +14,9 @@ const refused: Array<[string, Partial<ExecutorOptions>]> = [
 
 describe('option validation', () => {
   it.each(refused)('refuses %s with ERR_EXECUTOR_INVALID_ARGUMENT', (_, options) => {
-    expect(
-      () => new ThreadPoolExecutor({ filename: TASKS, ...options } as ExecutorOptions),
-    ).toThrow(expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }));
+    expect(() => new ThreadPoolExecutor({ filename: TASKS, ...options })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
   });
 
   it('says what it expected and what it got', () => {

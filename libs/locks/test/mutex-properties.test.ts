@@ -89,9 +89,12 @@ function exactlyOnce(acquire: Acquire): fc.IAsyncPropertyWithHooks<[fc.Scheduler
         expect(token.unlock()).toBe(true);
         expect(token.unlock()).toBe(false);
       };
-      void Promise.all(abortPlan.map(lane));
+      // A failed expect inside a lane rejects it: collected and asserted, not left unhandled.
+      const laneFailures: unknown[] = [];
+      Promise.all(abortPlan.map(lane)).catch((error: unknown) => laneFailures.push(error));
       // Idle = nothing left to schedule; a lane stuck behind a leaked lock stays unsettled.
       await s.waitIdle();
+      expect(laneFailures).toEqual([]);
       expect(overlap).toBe(false);
       expect(granted + aborted).toBe(abortPlan.length);
       expect(mutex.locked).toBe(false);

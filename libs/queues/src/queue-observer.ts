@@ -41,6 +41,7 @@ export function notifyObserver<E>(
   member: 'onEnqueue' | 'onDequeue' | 'onDiscard',
   event: E,
 ): void {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with `this` = observer below
   const handler = observer?.[member] as ((event: E) => void) | undefined;
   if (handler === undefined) return;
   try {

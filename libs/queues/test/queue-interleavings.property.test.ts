@@ -102,7 +102,7 @@ function conservesItems(factory: Factory) {
     const acceptedSet = new Set(accepted);
     if (!received.every((item) => typeof item === 'number')) throw new Violation('invented');
     if (new Set(received).size !== received.length) throw new Violation('duplicated');
-    if (!received.every((item) => acceptedSet.has(item as number))) throw new Violation('foreign');
+    if (!received.every((item) => acceptedSet.has(item))) throw new Violation('foreign');
     if (received.length + queue.discarded !== accepted.length) throw new Violation('lost');
   });
 }

@@ -12,5 +12,11 @@ process.stdout.write(
 );
 process.once('SIGTERM', () => {
   process.stdout.write(`${JSON.stringify({ msg: 'received', ...receiver.counts })}\n`);
-  void receiver.close().then(() => process.exit(0));
+  receiver.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`otlp-sink: close failed: ${String(error)}\n`);
+      process.exit(1);
+    },
+  );
 });

@@ -42,7 +42,7 @@ export function envNumber(min: number, max: number): EnvSchema<number> {
 export function envEnum<const T extends string>(values: readonly [T, ...T[]]): EnvSchema<T> {
   return z.enum(values, {
     error: `expected one of ${values.join(', ')}`,
-  }) as unknown as EnvSchema<T>;
+  });
 }
 
 /**

@@ -66,15 +66,16 @@ export class InLoopCounter implements CounterStore {
   /** read → yield → write: the yield is where another task reads the same stale value. */
   async #step(): Promise<void> {
     const seen = this.#value;
-    await null;
+    await Promise.resolve();
     this.#value = seen + 1;
   }
 
-  async read(): Promise<number> {
-    return this.#value;
+  read(): Promise<number> {
+    return Promise.resolve(this.#value);
   }
 
-  async reset(): Promise<void> {
+  reset(): Promise<void> {
     this.#value = 0;
+    return Promise.resolve();
   }
 }

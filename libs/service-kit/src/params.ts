@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { z } from 'zod';
 import { ProblemError } from './errors';
 
@@ -26,7 +27,7 @@ export function intParam(min: number, max: number): ParamSpec<number> {
 export function enumParam<const T extends string>(values: readonly T[]): ParamSpec<T> {
   return {
     expected: `one of ${values.map((v) => `\`${v}\``).join(', ')}`,
-    schema: z.enum(values as unknown as [T, ...T[]]) as unknown as z.ZodType<T, string>,
+    schema: z.enum(values as unknown as [T, ...T[]]),
   };
 }
 
@@ -45,7 +46,7 @@ export type ParsedParams<S extends ParamSpecs> = {
 function describeReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
   if (Array.isArray(value)) return `${value.length} values`;
-  return `\`${String(value)}\``;
+  return `\`${typeof value === 'string' ? value : inspect(value)}\``;
 }
 
 /**

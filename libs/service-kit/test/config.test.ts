@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../src/index';
 
@@ -12,7 +13,7 @@ function configError(fn: () => unknown): ConfigError {
   }
   if (!(thrown instanceof ConfigError)) {
     throw new Error(
-      `expected a ConfigError, got ${thrown === undefined ? 'no error' : String(thrown)}`,
+      `expected a ConfigError, got ${thrown === undefined ? 'no error' : inspect(thrown)}`,
     );
   }
   return thrown;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { parse } from 'node:querystring';
 import {
@@ -28,7 +29,7 @@ function refusal(fn: () => unknown): ProblemError {
   }
   if (!(thrown instanceof ProblemError)) {
     throw new Error(
-      `expected a ProblemError, got ${thrown === undefined ? 'no error' : String(thrown)}`,
+      `expected a ProblemError, got ${thrown === undefined ? 'no error' : inspect(thrown)}`,
     );
   }
   return thrown;
@@ -187,7 +188,7 @@ describe('the route parameter specs', () => {
     ['MIXED_PARAMS.n', 0, 40, MIXED_PARAMS.n],
     ['INCREMENT_PARAMS.times', 1, 1_000_000, INCREMENT_PARAMS.times],
   ] as const)('%s accepts exactly the contract range [%d, %d]', (_name, min, max, spec) => {
-    const specs = { p: spec as ParamSpec<number> };
+    const specs = { p: spec };
     expect(parseQuery({ p: String(min) }, specs)).toEqual({ p: min });
     expect(parseQuery({ p: String(max) }, specs)).toEqual({ p: max });
     expectRefused(() => parseQuery({ p: String(max + 1) }, specs), 'p');

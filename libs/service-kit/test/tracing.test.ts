@@ -93,7 +93,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
       headers: { 'content-type': 'image/png' },
       body,
       duplex: 'half',
-    } as RequestInit);
+    });
     expect(response.status).toBe(200);
     const [span] = await spans(1);
     expect(span?.name).toBe('POST /image/filter');

@@ -59,7 +59,10 @@ function decodeJsonTraces(body: Buffer): DecodedResourceSpans[] {
       (ss.spans ?? []).map((span) => ({
         traceId: String(span['traceId']),
         spanId: String(span['spanId']),
-        parentSpanId: span['parentSpanId'] ? String(span['parentSpanId']) : undefined,
+        parentSpanId:
+          typeof span['parentSpanId'] === 'string' && span['parentSpanId'] !== ''
+            ? span['parentSpanId']
+            : undefined,
         name: String(span['name']),
         kind: Number(span['kind']),
         attributes: flatten(span['attributes'] as KeyValue[] | undefined),

@@ -31,8 +31,8 @@ export interface Tracing {
 
 const DISABLED: Tracing = {
   enabled: false,
-  shutdown: async () => undefined,
-  forceFlush: async () => undefined,
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
 };
 
 /**

@@ -48,11 +48,12 @@ export class PoolCounter implements CounterStore {
     return { expected: before + times, actual: this.#cell.read() };
   }
 
-  async read(): Promise<number> {
-    return this.#cell.read();
+  read(): Promise<number> {
+    return Promise.resolve(this.#cell.read());
   }
 
-  async reset(): Promise<void> {
+  reset(): Promise<void> {
     this.#cell.reset();
+    return Promise.resolve();
   }
 }

@@ -4,9 +4,9 @@ import { Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-
 /** What a pool reports per task and per replaced worker, wired to the metrics below. */
 export interface PoolMetricHooks {
   /** One finished task's wait for a worker and run on it, in seconds. */
-  onTaskTiming(waitSeconds: number, runSeconds: number): void;
+  onTaskTiming: (waitSeconds: number, runSeconds: number) => void;
   /** A worker died (crash, out of memory, or terminated to cancel its task) and was replaced. */
-  onWorkerReplaced(): void;
+  onWorkerReplaced: () => void;
 }
 
 /** The pool's load now, read at scrape time. */

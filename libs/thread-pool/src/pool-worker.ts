@@ -95,5 +95,5 @@ function movable(response: PoolResponse, buffer: ArrayBuffer): ReturnType<typeof
     get [valueSymbol]() {
       return response;
     },
-  } as unknown as ArrayBuffer);
+  });
 }

@@ -44,7 +44,7 @@ export type CpuTaskResult<T extends CpuTask> = CpuTaskResults[T['kind']];
  * async): callers await the result.
  */
 export function runCpuTask<T extends CpuTask>(task: T): CpuTaskResult<T> {
-  const t = task as CpuTask;
+  const t = task;
   switch (t.kind) {
     case 'fib':
       return fib(t.n) as CpuTaskResult<T>;

@@ -84,7 +84,7 @@ export function parseCatalog(raw: unknown): ScenarioCatalog {
     );
     const measured = streams.filter((stream) => stream.measure).length;
     if (measured !== 1) fail(`${where}.streams`, 'exactly one stream with measure: true', measured);
-    return { id: s['id'], title: String(s['title'] ?? s['id']), streams };
+    return { id: s['id'], title: typeof s['title'] === 'string' ? s['title'] : s['id'], streams };
   });
   const ids = parsed.map((s) => s.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);

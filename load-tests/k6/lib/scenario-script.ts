@@ -19,7 +19,7 @@ export function scenarioScript(catalogJson: string, id: string, thresholds: Scen
   return {
     options: k6Options(scenario, params, thresholds),
     /** One request of the stream this k6 scenario is named after. */
-    stream(): void {
+    stream: (): void => {
       const stream = streams.get(exec.scenario.name);
       if (!stream) throw new Error(`no stream named ${exec.scenario.name} in ${id}`);
       const response = http.request(stream.method, `${params.baseUrl}${stream.path}`, null, {

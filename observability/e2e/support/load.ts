@@ -68,7 +68,7 @@ export function startTrickle(baseUrls: readonly string[]): { stop(): Promise<voi
     stop: async () => {
       running = false;
       const failure = (await Promise.all(loops)).find((e) => e !== undefined);
-      if (failure) throw failure;
+      if (failure !== undefined) throw failure as unknown; // what the first failed loop threw
     },
   };
 }

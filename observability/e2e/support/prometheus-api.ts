@@ -6,7 +6,7 @@ export interface InstantSample {
 }
 
 export async function instantQuery(prometheusUrl: string, expr: string): Promise<InstantSample[]> {
-  const url = `${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`;
+  const url = `${prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`;
   const response = await fetch(url);
   const body = (await response.json()) as {
     status: string;
@@ -28,7 +28,7 @@ export async function labelValues(
   label: string,
   selector: string,
 ): Promise<string[]> {
-  const url = `${prometheusUrl}/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': selector })}`;
+  const url = `${prometheusUrl}/api/v1/label/${label}/values?${new URLSearchParams({ 'match[]': selector }).toString()}`;
   const body = (await (await fetch(url)).json()) as {
     status: string;
     error?: string;

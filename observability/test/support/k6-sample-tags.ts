@@ -101,7 +101,7 @@ export function envRunTags(
     raw.split(',').map((item) => {
       const pair = item.split(':');
       if (pair.length !== 2) throw new K6TagError('K6_TAGS_INVALID_ITEM', item);
-      return pair;
+      return pair as [string, string];
     }),
   );
 }

@@ -44,7 +44,7 @@ async function twoTasks(
     outcomes: settled.map(codeOf),
     ms: performance.now() - start,
     detail: '',
-    errors: settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])),
+    errors: settled.flatMap((r): unknown[] => (r.status === 'rejected' ? [r.reason] : [])),
   };
 }
 

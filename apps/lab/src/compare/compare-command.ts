@@ -42,7 +42,7 @@ export function parseCompareOptions(argv: string[]): CompareOptions | 'help' {
 }
 
 /** `lab compare A B`: writes the comparison page and prints its table. */
-export async function compareCommand(argv: string[]): Promise<number> {
+export function compareCommand(argv: string[]): number {
   const options = commandOptions(argv, parseCompareOptions, COMPARE_USAGE);
   if (typeof options === 'number') return options;
   let comparison;

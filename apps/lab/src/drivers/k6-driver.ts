@@ -55,7 +55,7 @@ export function streamResultsFromK6(
       ok,
       failed,
       dropped,
-      failures: (failed > 0 ? { failed } : {}) as Record<string, number>,
+      failures: failed > 0 ? { failed } : {},
       rps: Math.round((ok / run.durationSeconds) * 100) / 100,
       latencyMs: {
         p50: round(duration['med']),

@@ -45,7 +45,9 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         driver: new AutocannonDriver(),
         progress: process.stderr,
         signal: abort.signal,
-        onFleet: (fleet) => (current = fleet),
+        onFleet: (fleet) => {
+          current = fleet;
+        },
       }),
     );
     const dir = writeReportFolder(

@@ -158,7 +158,7 @@ export async function probeWorkload(
         }
         resolveAnswer(message);
       });
-      worker.once('error', (error) =>
+      worker.once('error', (error: Error) =>
         reject(new WorkloadLoadError(`The workload thread failed: ${error.message}`)),
       );
       worker.once('exit', (code) =>

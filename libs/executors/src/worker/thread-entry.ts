@@ -33,5 +33,5 @@ export default async function handle(
     get [valueSymbol]() {
       return response;
     },
-  } as unknown as ArrayBuffer);
+  });
 }

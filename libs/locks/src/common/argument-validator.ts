@@ -34,7 +34,9 @@ export function describeValue(value: unknown): string {
         : Object.prototype.toString.call(value);
     return `\`${shown}\` (object)`;
   }
-  return `\`${String(value)}\` (${typeof value})`;
+  // What is left is a number, boolean, symbol or undefined: String() shows each as written.
+  const primitive = value as number | boolean | symbol | undefined;
+  return `\`${String(primitive)}\` (${typeof value})`;
 }
 
 export class ArgumentValidator {

@@ -37,7 +37,7 @@ export function parseLockOptions(options: unknown, kind: LockKind): ParsedLockOp
   }
   return {
     name: record['name'] === undefined ? defaultName(kind) : validate.name(record['name'], kind),
-    observer: observer as LockObserver | undefined,
+    observer: observer,
     record,
   };
 }

@@ -72,7 +72,7 @@ export class Barrier implements Inspectable {
         const refusal = this.#waiters.refuse(timeout, signal);
         if (refusal !== undefined) {
           this.#break();
-          throw refusal;
+          throw refusal as unknown; // a timeout error or the signal's reason, whatever it is
         }
         return this.#waiters.add<number>(timeout, signal, undefined, index).promise;
       }

@@ -121,7 +121,7 @@ export class Condition implements Inspectable {
     const refusal = this.#waiters.refuse(timeout, signal);
     // A zero budget left (waitFor's last round) still reports the caller's timeout.
     if (refusal instanceof LockTimeoutError) throw new LockTimeoutError(this.name, reportedTimeout);
-    if (refusal !== undefined) throw refusal;
+    if (refusal !== undefined) throw refusal as unknown; // or the signal's reason, whatever it is
     const waiter = this.#waiters.add<void>(timeout, signal, token.owner as LockOwner | undefined);
     const saved = this.lock[kSuspend](token);
     let failure: { error: unknown } | undefined;

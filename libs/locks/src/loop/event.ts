@@ -45,7 +45,7 @@ export class Event implements Inspectable {
         return Promise.resolve();
       }
       const refusal = this.#waiters.refuse(timeout, signal);
-      if (refusal !== undefined) throw refusal;
+      if (refusal !== undefined) throw refusal as unknown; // a timeout error or the signal's reason
       return this.#waiters.add<void>(timeout, signal).promise;
     } catch (error) {
       return Promise.reject(error);

@@ -28,7 +28,7 @@ export class Semaphore extends SingleModeLock {
   #held = 0;
 
   constructor(options?: SemaphoreOptions) {
-    const kind = (new.target as typeof Semaphore).kindName;
+    const kind = new.target.kindName;
     const { name, observer, record } = parseLockOptions(options, kind);
     super(name, kind, observer, false);
     this.#value = permitsOption(record['permits']);

@@ -22,7 +22,7 @@ const pendingWaits = new WeakMap<LockOwner, Map<Waiter, GraphNode>>();
 
 export function addWait(owner: LockOwner, waiter: Waiter, node: GraphNode): void {
   let waits = pendingWaits.get(owner);
-  if (waits === undefined) pendingWaits.set(owner, (waits = new Map()));
+  if (waits === undefined) pendingWaits.set(owner, (waits = new Map<Waiter, GraphNode>()));
   waits.set(waiter, node);
 }
 

@@ -58,7 +58,7 @@ export class Waiter<T = unknown> {
 
   /** The abort reason, for a waiter cancelled with 'abort'. */
   get abortReason(): unknown {
-    return this.#cancellation?.signal?.reason;
+    return this.#cancellation?.signal?.reason as unknown;
   }
 
   /**

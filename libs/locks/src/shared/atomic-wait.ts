@@ -4,7 +4,13 @@ type WaitAsyncResult =
   | { async: true; value: Promise<'ok' | 'timed-out'> };
 const atomicsWaitAsync = (
   Atomics as unknown as {
-    waitAsync(cells: Int32Array, index: number, value: number, timeout?: number): WaitAsyncResult;
+    // A static function: it reads no `this`, so taking it off Atomics is safe.
+    waitAsync: (
+      cells: Int32Array,
+      index: number,
+      value: number,
+      timeout?: number,
+    ) => WaitAsyncResult;
   }
 ).waitAsync;
 

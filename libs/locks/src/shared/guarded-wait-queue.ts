@@ -33,7 +33,7 @@ export interface QueuePolicy {
   /** Under the guard: applies the releases and grants from the ring's head while policy allows. */
   applyPending(): void;
   /** Records a grant in the primitive's own cells (before observers hear of it). */
-  granting?(): void;
+  granting?: () => void;
 }
 
 /** A wait whose caller could proceed at once, under the guard, without queueing. */

@@ -16,7 +16,7 @@ function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object' || value === null) return value;
   return JSON.parse(
-    JSON.stringify(value, (_key, v: unknown) =>
+    JSON.stringify(value, (_key, v: unknown): unknown =>
       typeof v === 'bigint'
         ? v.toString()
         : ArrayBuffer.isView(v) || v instanceof ArrayBuffer
