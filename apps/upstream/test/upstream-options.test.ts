@@ -7,6 +7,10 @@ describe('upstreamOptionsFromEnv', () => {
       latencyMs: 0,
       jitterMs: 0,
       failureRate: 0,
+      failureStatus: 503,
+      spikeRate: 0,
+      spikeMs: 6000,
+      resetRate: 0,
       seed: 1,
     });
     expect(upstreamOptionsFromEnv({})).toEqual(DEFAULT_UPSTREAM_OPTIONS);
@@ -25,9 +29,23 @@ describe('upstreamOptionsFromEnv', () => {
         UPSTREAM_LATENCY_MS: '25',
         UPSTREAM_JITTER_MS: '10',
         UPSTREAM_FAILURE_RATE: '0.05',
+        UPSTREAM_FAILURE_STATUS: '500',
+        UPSTREAM_SPIKE_RATE: '0.1',
+        UPSTREAM_SPIKE_MS: '2500',
+        UPSTREAM_RESET_RATE: '0.3',
         UPSTREAM_SEED: '4294967295',
       }),
-    ).toEqual({ pages: 200, latencyMs: 25, jitterMs: 10, failureRate: 0.05, seed: 4294967295 });
+    ).toEqual({
+      pages: 200,
+      latencyMs: 25,
+      jitterMs: 10,
+      failureRate: 0.05,
+      failureStatus: 500,
+      spikeRate: 0.1,
+      spikeMs: 2500,
+      resetRate: 0.3,
+      seed: 4294967295,
+    });
   });
 
   it.each([
@@ -56,6 +74,27 @@ describe('upstreamOptionsFromEnv', () => {
       'Expected `UPSTREAM_FAILURE_RATE` to be a number from 0 to 1, got `1.5`',
     ],
     ['UPSTREAM_FAILURE_RATE', 'half', 'got `half`'],
+    [
+      'UPSTREAM_FAILURE_STATUS',
+      '404',
+      'Expected `UPSTREAM_FAILURE_STATUS` to be an integer from 500 to 599, got `404`',
+    ],
+    ['UPSTREAM_FAILURE_STATUS', '503.5', 'got `503.5`'],
+    [
+      'UPSTREAM_SPIKE_RATE',
+      '2',
+      'Expected `UPSTREAM_SPIKE_RATE` to be a number from 0 to 1, got `2`',
+    ],
+    [
+      'UPSTREAM_SPIKE_MS',
+      '60001',
+      'Expected `UPSTREAM_SPIKE_MS` to be an integer from 0 to 60000, got `60001`',
+    ],
+    [
+      'UPSTREAM_RESET_RATE',
+      '-0.1',
+      'Expected `UPSTREAM_RESET_RATE` to be a number from 0 to 1, got `-0.1`',
+    ],
     [
       'UPSTREAM_SEED',
       '-1',
