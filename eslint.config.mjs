@@ -25,7 +25,8 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             // Shared libs know nothing of a particular model or of the tooling.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            { sourceTag: 'scope:model', onlyDependOnLibsWithTags: ['scope:shared'] },
+            // A model builds on shared libs and on the libs models share (a thread pool, a cluster).
+            { sourceTag: 'scope:model', onlyDependOnLibsWithTags: ['scope:shared', 'scope:model'] },
             // Tooling (the lab, the launcher, the contract suite) builds on shared libs and itself.
             {
               sourceTag: 'scope:tooling',
@@ -52,7 +53,18 @@ export default [
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:util'] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:util'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:lib'] },
-            { sourceTag: '*', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'] },
+            {
+              sourceTag: 'scope:shared',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'],
+            },
+            {
+              sourceTag: 'scope:tooling',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling'],
+            },
+            {
+              sourceTag: 'scope:model',
+              onlyDependOnLibsWithTags: ['scope:shared', 'scope:tooling', 'scope:model'],
+            },
           ],
         },
       ],

@@ -4,7 +4,7 @@
 const { globSync } = require('node:fs');
 
 const layers = ['jest.config.js', 'jest.e2e.config.js'];
-const projectDirs = ['libs/*', 'apps/*', 'observability', 'load-tests', 'tools'];
+const projectDirs = ['libs/*', 'apps/*', 'observability', 'load-tests', 'deploy', 'tools'];
 
 module.exports = {
   // A global option: the projects' own `testTimeout` is ignored in a multi-project run.

@@ -23,6 +23,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@concurrency-lab/([a-z-]+)$': `${libs}/$1/src/index.ts`,
+    // A subpath export (`@concurrency-lab/locks/internal`, `…/executors/worker`) is `src/<subpath>.ts`.
+    '^@concurrency-lab/([a-z-]+)/([a-z-]+)$': `${libs}/$1/src/$2.ts`,
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,

@@ -19,9 +19,9 @@ if (npmNode && Number(npmNode[1]) < 24) {
   process.stdout.write(
     [
       '',
-      `note: npm ran on Node v${npmNode[1]}.${npmNode[2]}.${npmNode[3]}; the EBADENGINE warnings above are`,
-      '      about packages that need a newer Node. They are safe to ignore: every npm script',
-      `      of this project runs on its own ${pinned} (node_modules/.bin/node).`,
+      `note: npm ran on Node v${npmNode[1]}.${npmNode[2]}.${npmNode[3]}. Any EBADENGINE warnings above are`,
+      '      about packages that need a newer Node; they are safe to ignore: every npm',
+      `      script of this project runs on its own ${pinned} (node_modules/.bin/node).`,
       '',
     ].join('\n'),
   );

@@ -9,6 +9,11 @@
 # DURATION     per stream (default 30s); SUMMARY_DIR for the JSON summaries (default .)
 # TESTID       tags every metric of this batch (default: the UTC start time), the dashboard's "Run"
 # K6_OUT       k6 output (default experimental-prometheus-rw when K6_PROMETHEUS_RW_SERVER_URL is set)
+#
+# Tags: k6's `--tag` replaces the script's `options.tags` as a whole (run tags: script < K6_TAGS <
+# --tag), and only run tags reach k6_vus and k6_dropped_iterations_total — so `model` and
+# `lab_scenario` go on the command line next to `testid` (load-tests/k6/lib/plan.ts explains).
+# Each script's name is its scenario id (load-tests/test/scenario-scripts.test.ts holds that).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 testid=${TESTID:-$(date -u +%Y%m%dT%H%M%SZ)}
@@ -20,8 +25,10 @@ for target in ${LAB_TARGETS:?set LAB_TARGETS to model=url pairs}; do
   model=${target%%=*}
   url=${target#*=}
   for script in "$here"/*.ts; do
-    echo "== $(basename "$script" .ts) on $model ($url), run $testid"
-    k6 run --quiet ${out:+--out "$out"} --tag testid="$testid" \
+    scenario=$(basename "$script" .ts)
+    echo "== $scenario on $model ($url), run $testid"
+    k6 run --quiet ${out:+--out "$out"} \
+      --tag testid="$testid" --tag model="$model" --tag lab_scenario="$scenario" \
       -e BASE_URL="$url" -e MODEL="$model" -e DURATION="${DURATION:-30s}" -e SUMMARY_DIR="${SUMMARY_DIR:-.}" \
       "$script"
     code=$?

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CatalogError, parseCatalog, type Scenario } from '../k6/lib/catalog.ts';
+import { CatalogError, MODELS, parseCatalog, type Scenario } from '../k6/lib/catalog.ts';
 import {
   k6Options,
   measuredStream,
@@ -97,7 +97,7 @@ describe('run parameters (k6 run -e …)', () => {
     ],
     [
       { BASE_URL: 'http://x:1', MODEL: 'fibers' },
-      'Expected `MODEL` to be one of async, threads, cluster, got `fibers`',
+      `Expected \`MODEL\` to be one of ${MODELS.join(', ')}, got \`fibers\``,
     ],
     [
       { BASE_URL: 'http://x:1', MODEL: 'async', DURATION: 'long' },
@@ -113,14 +113,28 @@ describe.each(catalog.scenarios)('k6 options for $id', (scenario: Scenario) => {
   const options = k6Options(scenario, params, thresholds);
   const measured = measuredStream(scenario);
 
-  it('tags every metric with the model and the scenario', () => {
+  it('tags every metric with the model and the scenario, as run tags and on every stream', () => {
     expect(options.tags).toEqual({ model: 'threads', lab_scenario: scenario.id });
+    // Scenario tags survive a `--tag` on the command line, which replaces options.tags whole.
+    for (const stream of scenario.streams) {
+      expect(options.scenarios?.[stream.name]?.tags).toEqual({
+        model: 'threads',
+        lab_scenario: scenario.id,
+        measure: String(stream.measure),
+      });
+    }
+  });
+
+  it('leaves testid to the launcher: a scenario tag would override its --tag on VU series', () => {
+    const tagged = [options.tags, ...Object.values(options.scenarios ?? {}).map((s) => s.tags)];
+    expect(tagged.filter((tags) => tags !== undefined && 'testid' in tags)).toEqual([]);
   });
 
   it('runs each stream with a rate as an open model, its connections as the VU bound', () => {
     for (const stream of scenario.streams) {
       const k6Scenario = options.scenarios?.[stream.name];
-      const shared = { exec: 'stream', tags: { measure: String(stream.measure) }, duration: '20s' };
+      const tags = { model: 'threads', lab_scenario: scenario.id, measure: String(stream.measure) };
+      const shared = { exec: 'stream', tags, duration: '20s' };
       expect(k6Scenario).toEqual(
         stream.rate
           ? {

@@ -5,6 +5,9 @@
  * here — misspelled metric, wrong label, a metric a service stopped exporting.
  */
 import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parse } from 'yaml';
 import { dashboardsDir } from '../dashboards/generate-dashboards';
 import { startLocalStack, type LocalStack } from '../src/local-stack';
 import { findPrometheus } from '../src/prometheus-process';
@@ -16,7 +19,7 @@ import {
   substitute,
   type DashboardJson,
 } from '../test/support/dashboard-queries';
-import { startK6StandIn } from './support/k6-stand-in';
+import { recordRunAll, startK6StandIn } from './support/k6-stand-in';
 import { driveLoad, startTrickle, type StatusCounts } from './support/load';
 import { eventually, instantQuery, labelValues, modelsWithData } from './support/prometheus-api';
 
@@ -39,7 +42,7 @@ const RATE_INTERVAL = '10s';
 /** Where each dashboard's data comes from, for the test names. */
 const SOURCE: Record<string, string> = {
   'k6-results':
-    'k6 cannot run here (no binary), so a stand-in pushes its remote-write series through the real receiver',
+    'k6 cannot run here (no binary): the real run-all.sh starts a stand-in that pushes, by k6’s tag rules, through the real receiver',
 };
 
 const dashboards = readDashboards(dashboardsDir()).map(({ file, dashboard }) => ({
@@ -62,6 +65,8 @@ describe('dashboards against a real Prometheus scraping the real services', () =
   const load = new Map<string, StatusCounts>();
   let models: string[] = [];
   let prometheusUrl = '';
+  let k6Env: Record<string, string> = {};
+  let k6Invocations: string[][] = [];
 
   beforeAll(async () => {
     const binary = findPrometheus();
@@ -82,7 +87,12 @@ describe('dashboards against a real Prometheus scraping the real services', () =
       stack.models.map(async (m) => load.set(m.model, await driveLoad(m.service.url, 24))),
     );
     trickle = startTrickle(stack.models.map((m) => m.service.url));
-    k6 = await startK6StandIn(prometheusUrl, models, 'integration-test');
+    k6Env = k6ServiceEnv(
+      stack.models.map((m) => `${m.model}=${m.service.url}`).join(' '),
+      `${prometheusUrl}/api/v1/write`,
+    );
+    k6Invocations = await recordRunAll(k6Env);
+    k6 = await startK6StandIn(k6Invocations, k6Env);
     // Ready when every model's sheds and fresh request rates have been scraped.
     const scraped = await eventually(async () => {
       const sheds = modelsWithData(await instantQuery(prometheusUrl, 'lab_shed_total'));
@@ -136,10 +146,46 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     expect(stack?.prometheusConfig).toMatch(/127\.0\.0\.1:\d+/);
     expect(stack?.prometheusConfig).not.toMatch(/-service:\d+/);
     const up = await instantQuery(prometheusUrl, 'up');
-    expect(Object.fromEntries(up.map((s) => [s.metric['job'], s.value[1]]))).toEqual({
-      'async-service': '1',
-      'threads-service': '1',
-      'cluster-service': '1',
+    expect(Object.fromEntries(up.map((s) => [s.metric['job'], s.value[1]]))).toEqual(
+      Object.fromEntries(MODELS.map((m) => [m.app, '1'])),
+    );
+  });
+
+  it('run-all.sh started k6 once per scenario and model, its tags on the command line', () => {
+    const scenarioOf = (argv: string[]) => basename(argv.at(-1) ?? '', '.ts');
+    expect([...new Set(k6Invocations.map(scenarioOf))].sort()).toEqual([
+      'cpu',
+      'fairness',
+      'image',
+      'io',
+      'mixed',
+      'scrape',
+    ]);
+    expect(k6Invocations.length).toBe(6 * models.length);
+    for (const argv of k6Invocations) {
+      const model = argv.find((arg) => arg.startsWith('MODEL='))?.slice('MODEL='.length);
+      const tags = argv.filter((_, i) => argv[i - 1] === '--tag');
+      expect(tags).toEqual([
+        'testid=integration-test',
+        `model=${model}`,
+        `lab_scenario=${scenarioOf(argv)}`,
+      ]);
+    }
+  });
+
+  it('every k6 series carries model, lab_scenario and testid; every VU series measure', async () => {
+    const all = await instantQuery(prometheusUrl, '{__name__=~"k6_.+"}');
+    expect(all.length).toBeGreaterThan(100);
+    const lacking = (label: string, metrics = 'k6_.+') =>
+      instantQuery(prometheusUrl, `{__name__=~"${metrics}", ${label}=""}`).then((samples) => ({
+        label,
+        lacking: samples.map((s) => s.metric['__name__']),
+      }));
+    for (const label of ['model', 'lab_scenario', 'testid'])
+      expect(await lacking(label)).toEqual({ label, lacking: [] });
+    expect(await lacking('measure', 'k6_(http_req.+|checks_rate)')).toEqual({
+      label: 'measure',
+      lacking: [],
     });
   });
 
@@ -215,3 +261,23 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     return misses;
   }
 });
+
+/**
+ * The environment docker-compose.yml gives its k6 service (which runs run-all.sh), with the
+ * targets and the remote-write URL of this local stack.
+ */
+function k6ServiceEnv(targets: string, remoteWriteUrl: string): Record<string, string> {
+  const compose = parse(readFileSync(join(__dirname, '..', '..', 'docker-compose.yml'), 'utf8'), {
+    merge: true,
+  }) as { services: Record<string, { environment?: Record<string, string> }> };
+  // Compose interpolates `${NAME:-default}`; none of those names is set here.
+  const environment = Object.entries(compose.services['k6']?.environment ?? {}).map(
+    ([name, value]) => [name, value.replace(/\$\{\w+:-([^}]*)\}/g, '$1')],
+  );
+  return {
+    ...Object.fromEntries(environment),
+    LAB_TARGETS: targets,
+    K6_PROMETHEUS_RW_SERVER_URL: remoteWriteUrl,
+    TESTID: 'integration-test',
+  };
+}

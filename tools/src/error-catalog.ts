@@ -38,6 +38,7 @@ export function errorModules(root: string): { project: string; file: string }[] 
     ),
     'observability',
     'load-tests',
+    'deploy',
     'tools',
   ];
   return projects.flatMap((project) =>

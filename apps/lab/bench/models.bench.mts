@@ -2,7 +2,7 @@
  * Every model of the registry side by side, one run, figures as ratios against async measured in the
  * same run (shared 2-core machines are noisy; a ratio survives that, an absolute does not):
  *
- * - `/cpu/fib?n=30` throughput of threads and cluster relative to async, WORKERS=2 — on 2 cores
+ * - `/cpu/fib?n=30` throughput of every other model relative to async, WORKERS=2 — on 2 cores
  *   2× is the ceiling;
  * - `/io/sleep?ms=50` at 500 connections: throughput, p99 and RSS (summed over the model's
  *   processes, read from its own /metrics).

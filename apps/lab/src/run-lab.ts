@@ -82,7 +82,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
         model,
         streams: streamResults,
         samples,
-        summary: summarize(streamResults, samples),
+        summary: summarize(streamResults, samples, sampler.rssPeakBytes),
       });
     }
     reports.push({
@@ -138,6 +138,8 @@ function plan(scenario: Scenario, baseUrl: string, options: LabOptions): StreamP
 function summarize(
   streams: ModelResult['streams'],
   samples: ModelResult['samples'],
+  /** The OS's RSS peak over the run, sampled whether or not the model answered /metrics. */
+  rssPeakBytes: number,
 ): ModelResult['summary'] {
   const measured = streams.find((s) => s.measure) ?? streams[0];
   const mean = (values: number[]) =>
@@ -151,7 +153,7 @@ function summarize(
     p99Ms: measured?.latencyMs.p99 ?? 0,
     failed: streams.reduce((n, s) => n + s.failed, 0),
     dropped: measured?.dropped ?? 0,
-    rssPeakBytes: Math.max(0, ...samples.map((s) => s.rssBytes)),
+    rssPeakBytes: Math.max(rssPeakBytes, ...samples.map((s) => s.rssBytes)),
     cpuPercentMean: Math.round(mean(cpuSamples) * 10) / 10,
     lagP99MaxMs: Math.max(0, ...samples.map((s) => s.lagP99Ms)),
     eluMean: Math.round(mean(samples.map((s) => s.elu)) * 1000) / 1000,

@@ -21,7 +21,9 @@ export interface Sample {
 /**
  * Samples a model once a second from its own `/metrics` (the model's view: CPU seconds, event
  * loop) and from the OS (RSS of its process tree). A scrape that does not come back within the
- * second — a blocked event loop does that — is skipped, never queued behind the next one.
+ * second — a blocked event loop does that — is skipped, never queued behind the next one; the
+ * OS's RSS is read every second all the same (`rssPeakBytes`), so a model too busy to answer
+ * does not look like one that uses no memory.
  */
 export class Sampler {
   readonly samples: Sample[] = [];
@@ -32,6 +34,7 @@ export class Sampler {
   #lastCpu: { seconds: number; at: number } | undefined;
   #inFlight = false;
   #rps = 0;
+  #rssPeak = 0;
 
   constructor(baseUrl: string, pid: number) {
     this.#metricsUrl = `${baseUrl}/metrics`;
@@ -49,12 +52,19 @@ export class Sampler {
     this.#rps = rps;
   }
 
+  /** The highest RSS of the process tree read from the OS, answered scrapes or not. */
+  get rssPeakBytes(): number {
+    return this.#rssPeak;
+  }
+
   stop(): Sample[] {
     clearInterval(this.#timer);
     return this.samples;
   }
 
   async #sample(): Promise<void> {
+    const treeRss = processTreeRssBytes(this.#pid);
+    if (treeRss !== undefined) this.#rssPeak = Math.max(this.#rssPeak, treeRss);
     if (this.#inFlight) return;
     this.#inFlight = true;
     try {
@@ -74,9 +84,7 @@ export class Sampler {
       const elu = metricValues(text, 'lab_eventloop_utilization');
       this.samples.push({
         t: Math.round((now - this.#started) / 100) / 10,
-        rssBytes:
-          processTreeRssBytes(this.#pid) ??
-          sum(metricValues(text, 'process_resident_memory_bytes')),
+        rssBytes: treeRss ?? sum(metricValues(text, 'process_resident_memory_bytes')),
         cpuPercent: Math.round(cpuPercent * 10) / 10,
         lagP99Ms: lag.length ? Math.round((sum(lag) / lag.length) * 1e5) / 100 : 0,
         elu: elu.length ? Math.round((sum(elu) / elu.length) * 1000) / 1000 : 0,

@@ -1,4 +1,4 @@
-import { K6Driver, k6Available, streamResultsFromK6 } from '../src/drivers/k6-driver';
+import { K6Driver, k6Available, k6RunArgs, streamResultsFromK6 } from '../src/drivers/k6-driver';
 import type { StreamPlan } from '../src/drivers/load-driver';
 
 const streams: StreamPlan[] = [
@@ -58,6 +58,38 @@ describe('the k6 driver', () => {
       sent: 0,
       dropped: 0,
     });
+  });
+
+  it('passes model, lab_scenario and testid as --tag: a --tag replaces the script’s options.tags whole', () => {
+    const args = k6RunArgs(
+      {
+        scenarioId: 'fairness',
+        model: 'threads',
+        baseUrl: 'http://127.0.0.1:3002',
+        durationSeconds: 9.6,
+      },
+      { scriptsDir: '/repo/load-tests/k6', summaryDir: '/tmp/lab-k6-x' },
+      '20250102T030405Z',
+    );
+    expect(args).toEqual([
+      'run',
+      '--quiet',
+      '--tag',
+      'testid=20250102T030405Z',
+      '--tag',
+      'model=threads',
+      '--tag',
+      'lab_scenario=fairness',
+      '-e',
+      'BASE_URL=http://127.0.0.1:3002',
+      '-e',
+      'MODEL=threads',
+      '-e',
+      'DURATION=10s',
+      '-e',
+      'SUMMARY_DIR=/tmp/lab-k6-x',
+      '/repo/load-tests/k6/fairness.ts',
+    ]);
   });
 
   it('refuses to start without a k6 binary, with a stable code', () => {

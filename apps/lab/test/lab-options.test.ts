@@ -1,3 +1,4 @@
+import { MODEL_NAMES } from '@concurrency-lab/models';
 import { parseLabOptions, UsageError } from '../src/lab-options';
 
 const usage = (argv: string[]) => {
@@ -12,7 +13,7 @@ const usage = (argv: string[]) => {
 describe('lab options', () => {
   it('defaults to every model, every scenario, 10 s runs and the autocannon driver', () => {
     expect(parseLabOptions([])).toMatchObject({
-      models: ['async', 'threads', 'cluster'],
+      models: MODEL_NAMES,
       scenarios: undefined,
       durationSeconds: 10,
       warmupSeconds: 2,

@@ -82,6 +82,23 @@ describe('the lessons', () => {
     ]);
   });
 
+  it('hold cpu-needs-cores to every model that runs CPU work off the loop, hybrid and procpool too', () => {
+    const cpu = (procpool: number) =>
+      lessonsFor([
+        scenario('cpu', [
+          result('async', 100, 1, 1),
+          result('threads', 170, 1, 1),
+          result('cluster', 180, 1, 1),
+          result('hybrid', 175, 1, 1),
+          result('procpool', procpool, 1, 1),
+        ]),
+      ])[0];
+    expect(cpu(165)).toMatchObject({ id: 'cpu-needs-cores', holds: true });
+    expect(cpu(120)).toMatchObject({ holds: false });
+    expect(cpu(120)?.figures).toContain('procpool 1.20× async');
+    expect(cpu(120)?.claim).toContain('threads, cluster, hybrid and procpool');
+  });
+
   it('do not hold when the figures fall short, and the report says so', () => {
     const lessons = lessonsFor([
       scenario('cpu', [

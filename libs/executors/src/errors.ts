@@ -9,6 +9,9 @@
  *   every other signal-aware API in this repository, so the aborter's own error survives.
  */
 
+/** Every code below starts with this: it says the error is this library's (docs/errors.md). */
+export const ERROR_NAMESPACE = 'ERR_EXECUTOR_';
+
 /** Base class, so callers can tell "the executor refused or failed" from a task's own error. */
 export abstract class ExecutorError extends Error {
   /** Stable machine-readable identifier, also available on the class itself. */

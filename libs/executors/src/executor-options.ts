@@ -17,6 +17,12 @@ export interface ExecutorOptions {
   maxQueue?: number;
   /** The exported function a task calls when `submit` names none. @default 'default' */
   name?: string;
+  /**
+   * Called each time a worker that died or was terminated (to interrupt its task) has been
+   * replaced — what `stats.replaced` counts, as an event, for metrics. A hook that throws is
+   * reported as a process warning (`ERR_EXECUTOR_CALLBACK_FAILED`), never into the pool.
+   */
+  onWorkerReplaced?: () => void;
 }
 
 export interface SubmitOptions {

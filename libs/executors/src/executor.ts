@@ -14,7 +14,14 @@ import type {
   ShutdownOptions,
   SubmitOptions,
 } from './executor-options';
-import { integerOption, moduleFilename, nameOption, signalOption } from './option-validation';
+import {
+  functionArgument,
+  integerOption,
+  moduleFilename,
+  nameOption,
+  signalOption,
+} from './option-validation';
+import { reportThrow } from './report-throw';
 import { TaskFuture } from './task-future';
 import { rebuildError, type TaskRequest, type TaskResponse } from './task-protocol';
 import type { WorkerPool, WorkerPoolSettings } from './worker-pool';
@@ -64,10 +71,15 @@ export abstract class Executor implements AsyncDisposable {
     this.maxWorkers = integerOption('maxWorkers', options.maxWorkers, 1, availableParallelism());
     this.maxQueue = integerOption('maxQueue', options.maxQueue, 0, DEFAULT_MAX_QUEUE);
     this.#name = nameOption('name', options.name, 'default');
+    const { onWorkerReplaced } = options;
+    if (onWorkerReplaced !== undefined) functionArgument('onWorkerReplaced', onWorkerReplaced);
     this.#pool = createPool({
       filename,
       workers: this.maxWorkers,
-      onReplaced: () => this.#replaced++,
+      onReplaced: () => {
+        this.#replaced++;
+        if (onWorkerReplaced) reportThrow(onWorkerReplaced, 'an onWorkerReplaced hook threw');
+      },
     });
   }
 

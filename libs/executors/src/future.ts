@@ -1,5 +1,6 @@
-import { CallbackError, CancelledError, InvalidStateError, TimeoutError } from './errors';
+import { CancelledError, InvalidStateError, TimeoutError } from './errors';
 import { functionArgument, timeoutOption } from './option-validation';
+import { reportThrow } from './report-throw';
 
 /** Python's states: PENDING → RUNNING → FINISHED, or PENDING → CANCELLED (RUNNING → CANCELLED only when interrupted). */
 export type FutureState = 'PENDING' | 'RUNNING' | 'FINISHED' | 'CANCELLED';
@@ -164,15 +165,7 @@ export class Future<T = unknown> {
   }
 
   #call(callback: DoneCallback<T>): void {
-    try {
-      callback(this);
-    } catch (thrown) {
-      // The string form: emitWarning's Error form checks `instanceof Error`, which fails for
-      // errors from another realm (a vm context, jest's sandbox), and would throw here.
-      const { name, code, message } = new CallbackError('a done-callback threw');
-      const detail = thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
-      process.emitWarning(message, { type: name, code, detail });
-    }
+    reportThrow(() => callback(this), 'a done-callback threw');
   }
 
   #settled(options: WaitOptions, what: string): Promise<void> | void {

@@ -9,6 +9,7 @@ const refused: Array<[string, Partial<ExecutorOptions>]> = [
   ['fractional workers', { maxWorkers: 1.5 }],
   ['a negative queue', { maxQueue: -1 }],
   ['an empty default name', { name: '' }],
+  ['a hook that is not a function', { onWorkerReplaced: 'log' as never }],
 ];
 
 describe('option validation', () => {

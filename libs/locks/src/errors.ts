@@ -1,22 +1,114 @@
 /**
  * Every error this library throws on purpose, in one registry. Callers branch on `code`, which
- * is part of the contract; messages are for humans and may change at any time.
+ * is part of the contract and namespaced `ERR_LOCK_*` (unique across the workspace); messages
+ * are for humans and may change at any time.
  *
  * An aborted wait is the one exception: it rejects with `signal.reason` itself, like every other
  * signal-aware API in this repository (WorkRunner, sleep), so the aborter's own error survives.
  */
 
+/** Every code below starts with this: it says the error is this library's (docs/errors.md). */
+export const ERROR_NAMESPACE = 'ERR_LOCK_';
+
+/** One row of a library's error catalog (the workspace generates docs/errors.md from them). */
+export interface ErrorCatalogEntry {
+  readonly code: string;
+  readonly className: string;
+  readonly meaning: string;
+}
+
+/** Every code this library throws (or, for the observer, emits as a warning), its class and meaning. */
+export const ERROR_CATALOG = [
+  {
+    code: 'ERR_LOCK_TIMEOUT',
+    className: 'LockTimeoutError',
+    meaning: 'A wait (an acquire, an Event, Condition or Barrier wait) reached its `timeout`.',
+  },
+  {
+    code: 'ERR_LOCK_DEADLOCK',
+    className: 'DeadlockError',
+    meaning:
+      'The wait would never end: it closes a cycle in the wait-for graph, or a thread blocks on a lock it holds.',
+  },
+  {
+    code: 'ERR_LOCK_NOT_OWNER',
+    className: 'NotOwnerError',
+    meaning:
+      'Released or notified by a thread or task that does not hold the lock, or a wait without a held token.',
+  },
+  {
+    code: 'ERR_LOCK_OVER_RELEASE',
+    className: 'OverReleaseError',
+    meaning: 'A bounded semaphore was released more times than it was acquired.',
+  },
+  {
+    code: 'ERR_LOCK_BARRIER_BROKEN',
+    className: 'BarrierBrokenError',
+    meaning: 'The barrier was aborted, reset, or broken by a timeout, an abort or a failed action.',
+  },
+  {
+    code: 'ERR_LOCK_OWNER_REQUIRED',
+    className: 'OwnerRequiredError',
+    meaning: 'An RLock was taken outside any LockOwner, so reentrancy cannot tell who holds it.',
+  },
+  {
+    code: 'ERR_LOCK_MAIN_THREAD_WAIT',
+    className: 'MainThreadWaitError',
+    meaning: 'A blocking (`*Sync`, Atomics.wait) call on the main thread, which must never block.',
+  },
+  {
+    code: 'ERR_LOCK_TOO_MANY_WAITERS',
+    className: 'TooManyWaitersError',
+    meaning: "A shared primitive's fixed waiter table (`maxWaiters`) is full.",
+  },
+  {
+    code: 'ERR_LOCK_INVALID_ARGUMENT',
+    className: 'InvalidArgumentError',
+    meaning: 'An option or argument is out of its domain; the message says what was expected.',
+  },
+  {
+    code: 'ERR_LOCK_OBSERVER_FAILED',
+    className: 'LockObserverError',
+    meaning:
+      'A lock observer threw; emitted as a process warning (never thrown), the lock carried on.',
+  },
+] as const satisfies readonly ErrorCatalogEntry[];
+
+export type LockErrorCode = (typeof ERROR_CATALOG)[number]['code'];
+
+const CODES: ReadonlySet<string> = new Set(ERROR_CATALOG.map((entry) => entry.code));
+
 /** Base class, so callers can tell "a lock refused" from any other failure. */
 export abstract class LockError extends Error {
   /** Stable machine-readable identifier, also available on the class itself. */
-  abstract readonly code: string;
+  abstract readonly code: LockErrorCode;
+}
+
+/** The base an error class gets from {@link catalogued}: its code, statically and on instances. */
+export interface CataloguedErrorClass<C extends LockErrorCode> {
+  readonly code: C;
+  new (message?: string, options?: ErrorOptions): LockError & { readonly code: C };
+}
+
+/**
+ * The class for one catalog entry: `code` on the class and its instances, the entry's class
+ * name as `name`, and its meaning as the default message.
+ */
+function catalogued<C extends LockErrorCode>(code: C): CataloguedErrorClass<C> {
+  const entry = ERROR_CATALOG.find((row) => row.code === code) as ErrorCatalogEntry;
+  return class extends LockError {
+    static readonly code: C = code;
+    override readonly name: string = entry.className;
+    readonly code: C = code;
+
+    constructor(message: string = entry.meaning, options?: ErrorOptions) {
+      super(message, options);
+    }
+  };
 }
 
 /** A wait (acquire, Event/Condition/Barrier wait) gave up after its `timeout`. */
-export class LockTimeoutError extends LockError {
-  static readonly code = 'ERR_LOCK_TIMEOUT';
-  override readonly name = 'LockTimeoutError';
-  readonly code = LockTimeoutError.code;
+export class LockTimeoutError extends catalogued('ERR_LOCK_TIMEOUT') {
   /** Name of the primitive that was waited on. */
   readonly lock: string;
   readonly timeoutMs: number;
@@ -39,10 +131,7 @@ export interface DeadlockEdge {
  * Waiting would never end: the wait-for graph has a cycle through the caller (in-loop locks),
  * or a thread blocks on a shared lock it holds itself. The wait is refused instead of hanging.
  */
-export class DeadlockError extends LockError {
-  static readonly code = 'ERR_DEADLOCK';
-  override readonly name = 'DeadlockError';
-  readonly code = DeadlockError.code;
+export class DeadlockError extends catalogued('ERR_LOCK_DEADLOCK') {
   /** The cycle, starting with the refused wait; the last edge's `heldBy` is the first's `owner`. */
   readonly cycle: readonly DeadlockEdge[];
 
@@ -61,17 +150,10 @@ export class DeadlockError extends LockError {
 }
 
 /** Released or notified by someone who does not hold the lock (another thread, or nobody). */
-export class NotOwnerError extends LockError {
-  static readonly code = 'ERR_NOT_OWNER';
-  override readonly name = 'NotOwnerError';
-  readonly code = NotOwnerError.code;
-}
+export class NotOwnerError extends catalogued('ERR_LOCK_NOT_OWNER') {}
 
 /** A BoundedSemaphore was released more times than it was acquired. */
-export class OverReleaseError extends LockError {
-  static readonly code = 'ERR_OVER_RELEASE';
-  override readonly name = 'OverReleaseError';
-  readonly code = OverReleaseError.code;
+export class OverReleaseError extends catalogued('ERR_LOCK_OVER_RELEASE') {
   readonly lock: string;
   readonly bound: number;
 
@@ -83,43 +165,29 @@ export class OverReleaseError extends LockError {
 }
 
 /** A Barrier was aborted, reset, or broken by a timeout or a failing action. */
-export class BarrierBrokenError extends LockError {
-  static readonly code = 'ERR_BARRIER_BROKEN';
-  override readonly name = 'BarrierBrokenError';
-  readonly code = BarrierBrokenError.code;
-}
+export class BarrierBrokenError extends catalogued('ERR_LOCK_BARRIER_BROKEN') {}
 
 /** An RLock was taken outside any LockOwner: reentrancy needs to know who "the same task" is. */
-export class OwnerRequiredError extends LockError {
-  static readonly code = 'ERR_OWNER_REQUIRED';
-  override readonly name = 'OwnerRequiredError';
-  readonly code = OwnerRequiredError.code;
-}
+export class OwnerRequiredError extends catalogued('ERR_LOCK_OWNER_REQUIRED') {}
 
 /** A blocking (Atomics.wait) call on the main thread, which must never block. */
-export class MainThreadWaitError extends LockError {
-  static readonly code = 'ERR_MAIN_THREAD_WAIT';
-  override readonly name = 'MainThreadWaitError';
-  readonly code = MainThreadWaitError.code;
-}
+export class MainThreadWaitError extends catalogued('ERR_LOCK_MAIN_THREAD_WAIT') {}
 
 /** A shared primitive's fixed waiter table is full (see the `maxWaiters` option). */
-export class TooManyWaitersError extends LockError {
-  static readonly code = 'ERR_TOO_MANY_WAITERS';
-  override readonly name = 'TooManyWaitersError';
-  readonly code = TooManyWaitersError.code;
-}
+export class TooManyWaitersError extends catalogued('ERR_LOCK_TOO_MANY_WAITERS') {}
 
 /** An option or argument is out of its domain; the message says what was expected and got. */
-export class InvalidArgumentError extends LockError {
-  static readonly code = 'ERR_INVALID_ARGUMENT';
-  override readonly name = 'InvalidArgumentError';
-  readonly code = InvalidArgumentError.code;
-}
+export class InvalidArgumentError extends catalogued('ERR_LOCK_INVALID_ARGUMENT') {}
+
+/**
+ * Never thrown: when a lock observer throws, a process warning (`process.on('warning')`) with
+ * this name and code is emitted. Telemetry must not break the lock.
+ */
+export class LockObserverError extends catalogued('ERR_LOCK_OBSERVER_FAILED') {}
 
 /** What a registry entry looks like: a constructible error class carrying its code statically. */
 export interface LockErrorClass {
-  readonly code: string;
+  readonly code: LockErrorCode;
   readonly name: string;
   readonly prototype: LockError;
 }
@@ -135,4 +203,16 @@ export const LOCK_ERRORS: readonly LockErrorClass[] = [
   MainThreadWaitError,
   TooManyWaitersError,
   InvalidArgumentError,
+  LockObserverError,
 ];
+
+/**
+ * True for an error of this library, optionally of one `code`. Decided by `code`, so it also
+ * recognises an error that crossed a thread (structured clone keeps own properties).
+ */
+export function isLockError(error: unknown, code?: LockErrorCode): error is LockError {
+  if (typeof error !== 'object' || error === null) return false;
+  const found = (error as { code?: unknown }).code;
+  if (typeof found !== 'string' || !CODES.has(found)) return false;
+  return code === undefined || found === code;
+}

@@ -9,9 +9,12 @@
 export {
   BarrierBrokenError,
   DeadlockError,
+  ERROR_CATALOG,
   InvalidArgumentError,
+  isLockError,
   LOCK_ERRORS,
   LockError,
+  LockObserverError,
   LockTimeoutError,
   MainThreadWaitError,
   NotOwnerError,
@@ -19,11 +22,13 @@ export {
   OwnerRequiredError,
   TooManyWaitersError,
   type DeadlockEdge,
+  type ErrorCatalogEntry,
   type LockErrorClass,
+  type LockErrorCode,
 } from './errors';
 
 // Shared vocabulary
-export type { AcquireOptions, SyncAcquireOptions } from './common/acquire-options';
+export type { AcquireOptions, SyncAcquireOptions, WaitOptions } from './common/acquire-options';
 export type { AsyncLock } from './common/async-lock';
 export {
   observeLocks,
@@ -69,12 +74,8 @@ export {
 } from './shared/shared-condition';
 export { SharedEvent, type SharedEventHandle } from './shared/shared-event';
 export type { SharedHandle } from './shared/shared-handle';
-export {
-  SharedMutex,
-  type AdoptOptions,
-  type SharedLockOptions,
-  type SharedMutexHandle,
-} from './shared/shared-mutex';
+export { SharedMutex, type SharedLockOptions, type SharedMutexHandle } from './shared/shared-mutex';
+export type { AdoptOptions } from './shared/shared-primitive';
 export { SharedRWLock, type SharedRWLockHandle } from './shared/shared-rw-lock';
 export {
   SharedSemaphore,

@@ -1,5 +1,5 @@
 import type { Inspectable, LockInspection, WaiterInfo } from './common/lock-stats';
-import { validateFunction, validateInteger, validateObject } from './common/validate';
+import { validate } from './common/validate';
 import { InvalidArgumentError } from './errors';
 
 /** One stuck primitive: who holds it and who has waited at least the threshold. */
@@ -42,16 +42,16 @@ export class LockWatchdog implements Disposable {
   #timer: NodeJS.Timeout | undefined = undefined;
 
   constructor(options: WatchdogOptions) {
-    const record = validateObject(options, 'options');
-    this.thresholdMs = validateInteger(record['thresholdMs'], 'thresholdMs', 0, 0x7fffffff);
+    const record = validate.object(options, 'options');
+    this.thresholdMs = validate.integer(record['thresholdMs'], 'thresholdMs', 0, 0x7fffffff);
     this.intervalMs =
       record['intervalMs'] === undefined
         ? Math.max(10, Math.floor(this.thresholdMs / 2))
-        : validateInteger(record['intervalMs'], 'intervalMs', 1, 0x7fffffff);
+        : validate.integer(record['intervalMs'], 'intervalMs', 1, 0x7fffffff);
     this.#onStall =
       record['onStall'] === undefined
         ? undefined
-        : validateFunction<(report: StallReport) => void>(record['onStall'], 'onStall');
+        : validate.function<(report: StallReport) => void>(record['onStall'], 'onStall');
   }
 
   watch(...locks: Inspectable[]): this {

@@ -94,12 +94,12 @@ describe('Condition', () => {
 
   it('refuses notify() without the lock and wait() without a held token of its lock', async () => {
     const cond = new Condition();
-    expect(() => cond.notify()).toThrow(expect.objectContaining({ code: 'ERR_NOT_OWNER' }));
+    expect(() => cond.notify()).toThrow(expect.objectContaining({ code: 'ERR_LOCK_NOT_OWNER' }));
     const foreign = await new Mutex().acquire();
-    await expect(cond.wait(foreign)).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' });
+    await expect(cond.wait(foreign)).rejects.toMatchObject({ code: 'ERR_LOCK_NOT_OWNER' });
     const released = await cond.acquire();
     released.unlock();
-    await expect(cond.wait(released)).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' });
+    await expect(cond.wait(released)).rejects.toMatchObject({ code: 'ERR_LOCK_NOT_OWNER' });
   });
 
   it('works over an RLock held at depth 2, restoring the depth after the wait', async () => {

@@ -20,7 +20,7 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     expect(refused).toHaveLength(1);
     expect(finished).toHaveLength(1);
     const error = (refused[0] as PromiseRejectedResult).reason as DeadlockError;
-    expect(error.code).toBe('ERR_DEADLOCK');
+    expect(error.code).toBe('ERR_LOCK_DEADLOCK');
     expect([...error.locks].sort()).toEqual(['A', 'B']);
     expect(error.cycle).toHaveLength(2);
     expect(a.locked || b.locked).toBe(false);
@@ -35,7 +35,7 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     const heldB = await b.acquire({ owner: t2 });
     const t1WaitsForB = b.acquire({ owner: t1 });
     await expect(a.acquire({ owner: t2 })).rejects.toMatchObject({
-      code: 'ERR_DEADLOCK',
+      code: 'ERR_LOCK_DEADLOCK',
       cycle: [
         { owner: 't2', lock: 'A', heldBy: 't1' },
         { owner: 't1', lock: 'B', heldBy: 't2' },
@@ -56,7 +56,7 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     ];
     const waits = [b.acquire({ owner: t1 }), c.acquire({ owner: t2 })];
     await expect(a.acquire({ owner: t3 })).rejects.toMatchObject({
-      code: 'ERR_DEADLOCK',
+      code: 'ERR_LOCK_DEADLOCK',
     });
     for (const token of held.reverse()) token.unlock();
     for (const token of await Promise.all(waits)) token.unlock();
@@ -68,7 +68,7 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     await new LockOwner('t').run(async () => {
       using _held = await mutex.acquire();
       await expect(mutex.acquire()).rejects.toMatchObject({
-        code: 'ERR_DEADLOCK',
+        code: 'ERR_LOCK_DEADLOCK',
         cycle: [{ owner: 't', lock: 'M', heldBy: 't' }],
       });
       using _outer = await rlock.acquire();

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { Mutex } from '../src/index';
+import { breaks, holds } from './support/properties';
 import { BargingLock, LifoLock, type SimpleLock } from './support/unfair-locks';
 
-// fast-check's scheduler decides the order in which every `s.schedule(...)` point resumes, so
-// each run explores one interleaving of the lanes; 100 runs per property.
-const RUNS = { numRuns: 100 };
 const tick = (s: fc.Scheduler, label: string): Promise<string> =>
   s.schedule(Promise.resolve(label));
 
@@ -104,42 +102,23 @@ function exactlyOnce(acquire: Acquire): fc.IAsyncPropertyWithHooks<[fc.Scheduler
 
 describe('Mutex properties (fast-check scheduler)', () => {
   it('keeps mutual exclusion and loses no update in any interleaving', async () => {
-    await fc.assert(
-      noLostUpdates(() => new Mutex()),
-      RUNS,
-    );
+    await holds(noLostUpdates(() => new Mutex()));
   });
 
   it('negative control: without the lock some interleaving loses updates', async () => {
-    await expect(
-      fc.assert(
-        noLostUpdates(() => undefined),
-        RUNS,
-      ),
-    ).rejects.toThrow();
+    await breaks(noLostUpdates(() => undefined));
   });
 
   it('grants in arrival order (FIFO) in any interleaving', async () => {
-    await fc.assert(
-      fifo(() => new Mutex()),
-      RUNS,
-    );
+    await holds(fifo(() => new Mutex()));
   });
 
   it('negative control: a LIFO lock fails the FIFO property', async () => {
-    await expect(
-      fc.assert(
-        fifo(() => new LifoLock()),
-        RUNS,
-      ),
-    ).rejects.toThrow();
+    await breaks(fifo(() => new LifoLock()));
   });
 
   it('releases exactly once when an abort races the grant', async () => {
-    await fc.assert(
-      exactlyOnce((mutex, signal) => mutex.acquire({ signal })),
-      RUNS,
-    );
+    await holds(exactlyOnce((mutex, signal) => mutex.acquire({ signal })));
   });
 
   it('negative control: racing acquire() against the signal from outside leaks the lock', async () => {
@@ -152,7 +131,7 @@ describe('Mutex properties (fast-check scheduler)', () => {
           signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
         ),
       ]);
-    await expect(fc.assert(exactlyOnce(racing), RUNS)).rejects.toThrow();
+    await breaks(exactlyOnce(racing));
   });
 });
 

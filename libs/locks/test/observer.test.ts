@@ -79,7 +79,7 @@ describe('instrumentation hook', () => {
       expect(mutex.locked).toBe(false);
       expect(emitWarning).toHaveBeenCalledWith(
         expect.stringContaining('telemetry bug'),
-        expect.objectContaining({ code: 'LOCKS_OBSERVER_FAILED' }),
+        expect.objectContaining({ code: 'ERR_LOCK_OBSERVER_FAILED' }),
       );
     } finally {
       emitWarning.mockRestore();

@@ -11,7 +11,7 @@ import {
   type SharedMutexHandle,
 } from '../src/index';
 
-const invalid = expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' });
+const invalid = expect.objectContaining({ code: 'ERR_LOCK_INVALID_ARGUMENT' });
 
 describe('option validation', () => {
   it.each([

@@ -43,11 +43,11 @@ describe('RLock', () => {
     expect(rlock.locked).toBe(false);
   });
 
-  it('refuses acquire() outside any owner with ERR_OWNER_REQUIRED', async () => {
+  it('refuses acquire() outside any owner with ERR_LOCK_OWNER_REQUIRED', async () => {
     const rlock = new RLock();
-    await expect(rlock.acquire()).rejects.toMatchObject({ code: 'ERR_OWNER_REQUIRED' });
+    await expect(rlock.acquire()).rejects.toMatchObject({ code: 'ERR_LOCK_OWNER_REQUIRED' });
     expect(() => rlock.tryAcquire()).toThrow(
-      expect.objectContaining({ code: 'ERR_OWNER_REQUIRED' }),
+      expect.objectContaining({ code: 'ERR_LOCK_OWNER_REQUIRED' }),
     );
   });
 

@@ -62,8 +62,8 @@ describe('SharedBarrier across threads', () => {
     });
     const failure = failureOf(worker);
     barrier.abort();
-    await expect(mainWait).rejects.toMatchObject({ code: 'ERR_BARRIER_BROKEN' });
-    await expect(failure).resolves.toMatchObject({ code: 'ERR_BARRIER_BROKEN' });
+    await expect(mainWait).rejects.toMatchObject({ code: 'ERR_LOCK_BARRIER_BROKEN' });
+    await expect(failure).resolves.toMatchObject({ code: 'ERR_LOCK_BARRIER_BROKEN' });
     expect(barrier.broken).toBe(true);
     barrier.reset();
     expect(barrier.broken).toBe(false);
@@ -73,7 +73,7 @@ describe('SharedBarrier across threads', () => {
     const barrier = new SharedBarrier({ parties: 3 });
     const patient = barrier.wait();
     await expect(barrier.wait({ timeout: 10 })).rejects.toMatchObject({ code: 'ERR_LOCK_TIMEOUT' });
-    await expect(patient).rejects.toMatchObject({ code: 'ERR_BARRIER_BROKEN' });
+    await expect(patient).rejects.toMatchObject({ code: 'ERR_LOCK_BARRIER_BROKEN' });
     expect(barrier.stats).toMatchObject({ timeouts: 1, waiters: 0 });
   });
 });

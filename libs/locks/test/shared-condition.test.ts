@@ -68,12 +68,14 @@ describe('SharedCondition across threads', () => {
     expect(condition.mutex.locked).toBe(true); // held again after the timeout
   });
 
-  it('requires the mutex: notify() and wait() without it throw ERR_NOT_OWNER', async () => {
+  it('requires the mutex: notify() and wait() without it throw ERR_LOCK_NOT_OWNER', async () => {
     const mutex = new SharedMutex();
     const condition = new SharedCondition({ mutex });
     expect(condition.mutex).toBe(mutex);
-    expect(() => condition.notify()).toThrow(expect.objectContaining({ code: 'ERR_NOT_OWNER' }));
+    expect(() => condition.notify()).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCK_NOT_OWNER' }),
+    );
     const other = await new SharedMutex().acquire();
-    await expect(condition.wait(other)).rejects.toMatchObject({ code: 'ERR_NOT_OWNER' });
+    await expect(condition.wait(other)).rejects.toMatchObject({ code: 'ERR_LOCK_NOT_OWNER' });
   });
 });

@@ -38,11 +38,11 @@ describe('SharedMutex across threads', () => {
     expect(await nextMessage(again)).toBe('none');
   });
 
-  it('records the holder thread: release() from a non-owner throws ERR_NOT_OWNER', async () => {
+  it('records the holder thread: release() from a non-owner throws ERR_LOCK_NOT_OWNER', async () => {
     const mutex = new SharedMutex();
     const { release, worker } = await holdInWorker(mutex);
     expect(mutex.holderThreadId).toBe(worker.threadId);
-    expect(() => mutex.release()).toThrow(expect.objectContaining({ code: 'ERR_NOT_OWNER' }));
+    expect(() => mutex.release()).toThrow(expect.objectContaining({ code: 'ERR_LOCK_NOT_OWNER' }));
     expect(mutex.locked).toBe(true);
     release.set();
     expect(await nextMessage(worker)).toBe('released');
@@ -52,26 +52,26 @@ describe('SharedMutex across threads', () => {
       mutex: mutex.handle,
       misuse: 'release-not-held-here',
     });
-    expect(await nextMessage(intruder)).toBe('ERR_NOT_OWNER');
+    expect(await nextMessage(intruder)).toBe('ERR_LOCK_NOT_OWNER');
     expect(mutex.holderThreadId).toBe(threadId);
     mutex.release(); // the owner may release without its token ...
     expect(token?.unlock()).toBe(false); // ... which the token then knows
     expect(mutex.locked).toBe(false);
   });
 
-  it('refuses to block a thread on a mutex it holds itself (ERR_DEADLOCK)', async () => {
+  it('refuses to block a thread on a mutex it holds itself (ERR_LOCK_DEADLOCK)', async () => {
     const mutex = new SharedMutex();
     const worker = startWorker('mutex-misuse.js', { mutex: mutex.handle, misuse: 'acquire-twice' });
-    expect(await nextMessage(worker)).toBe('ERR_DEADLOCK');
+    expect(await nextMessage(worker)).toBe('ERR_LOCK_DEADLOCK');
   });
 
-  it('refuses a blocking acquire on the main thread (ERR_MAIN_THREAD_WAIT)', () => {
+  it('refuses a blocking acquire on the main thread (ERR_LOCK_MAIN_THREAD_WAIT)', () => {
     const mutex = new SharedMutex();
     expect(() => mutex.acquireSync()).toThrow(
-      expect.objectContaining({ code: 'ERR_MAIN_THREAD_WAIT' }),
+      expect.objectContaining({ code: 'ERR_LOCK_MAIN_THREAD_WAIT' }),
     );
     expect(() => mutex.withLockSync(() => 1)).toThrow(
-      expect.objectContaining({ code: 'ERR_MAIN_THREAD_WAIT' }),
+      expect.objectContaining({ code: 'ERR_LOCK_MAIN_THREAD_WAIT' }),
     );
   });
 

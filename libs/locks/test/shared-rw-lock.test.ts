@@ -1,20 +1,18 @@
 import { SharedRWLock } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { runAll, terminateAll, until } from './support/workers';
 
 afterEach(terminateAll);
 
 async function violations(lock: SharedRWLock | undefined): Promise<number> {
   const cells = new Int32Array(new SharedArrayBuffer(16)); // [readers, writers, violations, started]
-  const workers = [true, false, false, true].map((writer) =>
-    startWorker('rw-worker.js', {
-      lock: lock?.handle,
-      cells: cells.buffer,
-      writer,
-      rounds: 60,
-      parties: 4,
-    }),
-  );
-  await Promise.all(workers.map((worker) => nextMessage(worker)));
+  const lanes = [true, false, false, true].map((writer) => ({
+    lock: lock?.handle,
+    cells: cells.buffer,
+    writer,
+    rounds: 60,
+    parties: 4,
+  }));
+  await runAll('rw-worker.js', lanes);
   return Atomics.load(cells, 2);
 }
 

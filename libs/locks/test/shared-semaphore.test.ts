@@ -1,19 +1,12 @@
 import { SharedSemaphore } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { runAll, terminateAll, until } from './support/workers';
 
 afterEach(terminateAll);
 
 async function mostInside(semaphore: SharedSemaphore | undefined): Promise<number> {
   const cells = new Int32Array(new SharedArrayBuffer(12)); // [inside, most, started]
-  const workers = Array.from({ length: 4 }, () =>
-    startWorker('semaphore-holder.js', {
-      semaphore: semaphore?.handle,
-      cells: cells.buffer,
-      rounds: 100,
-      parties: 4,
-    }),
-  );
-  await Promise.all(workers.map((worker) => nextMessage(worker)));
+  const holder = { semaphore: semaphore?.handle, cells: cells.buffer, rounds: 100, parties: 4 };
+  await runAll('semaphore-holder.js', Array<unknown>(4).fill(holder));
   return Atomics.load(cells, 1);
 }
 
@@ -44,17 +37,19 @@ describe('SharedSemaphore across threads', () => {
     );
   });
 
-  it('as a bounded semaphore refuses an over-release with ERR_OVER_RELEASE, in every thread that adopts it', async () => {
+  it('as a bounded semaphore refuses an over-release with ERR_LOCK_OVER_RELEASE, in every thread that adopts it', async () => {
     const semaphore = new SharedSemaphore({ permits: 1, bounded: true });
     expect(() => semaphore.release()).toThrow(
-      expect.objectContaining({ code: 'ERR_OVER_RELEASE', bound: 1 }),
+      expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE', bound: 1 }),
     );
     const adopted = SharedSemaphore.from(semaphore.handle);
     expect(adopted.bound).toBe(1);
     const token = adopted.tryAcquire();
     expect(semaphore.tryAcquire()).toBeNull();
     token?.unlock();
-    expect(() => adopted.release()).toThrow(expect.objectContaining({ code: 'ERR_OVER_RELEASE' }));
+    expect(() => adopted.release()).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE' }),
+    );
     expect(semaphore.value).toBe(1);
   });
 });

@@ -48,6 +48,24 @@ export const MODELS = [
     pool: false,
     restarts: ['process'],
   },
+  {
+    model: 'hybrid',
+    app: 'hybrid-service',
+    port: 3004,
+    summary:
+      '`node:cluster` worker processes sharing the port, each with its own `worker_threads` pool',
+    pool: true,
+    restarts: ['process', 'thread'],
+  },
+  {
+    model: 'procpool',
+    app: 'procpool-service',
+    port: 3005,
+    summary:
+      "one HTTP process; CPU work goes to a pool of child processes (Python's `ProcessPoolExecutor`)",
+    pool: true,
+    restarts: ['process'],
+  },
 ] as const satisfies readonly ModelInfo[];
 
 export type ModelName = (typeof MODELS)[number]['model'];

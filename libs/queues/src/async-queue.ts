@@ -1,5 +1,5 @@
+import type { WaitOptions } from '@concurrency-lab/locks';
 import {
-  InvalidArgumentError,
   isQueueError,
   QueueEmptyError,
   QueueFullError,
@@ -9,17 +9,10 @@ import {
 } from './errors';
 import { FifoBuffer } from './fifo-buffer';
 import type { ItemBuffer, QueueEntry } from './item-buffer';
-import { LinkedList } from './linked-list';
 import { notifyObserver, type QueueObserver } from './queue-observer';
-import {
-  describeReceived,
-  expectInteger,
-  expectName,
-  integerError,
-  waitOptionsError,
-} from './validate-option';
-import type { WaitOptions } from './wait-options';
-import { Waiter } from './waiter';
+import { SizeWatchers } from './size-watchers';
+import { validate } from './validate';
+import { WaitingLine } from './waiting-line';
 
 export interface QueueOptions {
   /**
@@ -59,16 +52,6 @@ export interface QueueStats {
   readonly discarded: number;
 }
 
-interface PendingPut<T> {
-  readonly value: T;
-  readonly waiter: Waiter<void>;
-}
-
-interface SizeWatch {
-  readonly below: number;
-  readonly waiter: Waiter<void>;
-}
-
 const DONE = Promise.resolve();
 
 /**
@@ -88,10 +71,18 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   readonly maxSize: number;
   readonly #buffer: ItemBuffer<QueueEntry<T>>;
   readonly #observer: QueueObserver | undefined;
-  readonly #getters = new LinkedList<Waiter<T>>();
-  readonly #putters = new LinkedList<PendingPut<T>>();
-  readonly #joiners = new LinkedList<Waiter<void>>();
-  readonly #watchers = new LinkedList<SizeWatch>();
+  /** Consumers waiting for an item (only while the buffer is empty). */
+  readonly #getters = new WaitingLine<undefined, T>(
+    (timeout) => new QueueEmptyError(`The queue stayed empty for ${timeout} ms`),
+  );
+  /** Producers waiting for room, each with its item (only while the buffer is full). */
+  readonly #putters = new WaitingLine<T>(
+    (timeout) => new QueueFullError(`The queue stayed full for ${timeout} ms`),
+  );
+  readonly #joiners = new WaitingLine(
+    (timeout) => new QueueTimeoutError(`join() waited ${timeout} ms`),
+  );
+  readonly #watchers = new SizeWatchers((limit) => `The queue held ${limit} items`);
   #unfinished = 0;
   #isShutdown = false;
   #enqueued = 0;
@@ -99,13 +90,9 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   #discarded = 0;
 
   constructor(options: QueueOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(
-        `Expected options like \`{ maxSize: 100 }\`, got ${describeReceived(options)}`,
-      );
-    }
-    this.maxSize = expectInteger('maxSize', options.maxSize, 1, Number.MAX_SAFE_INTEGER, true);
-    this.name = expectName(options.name, 'queue');
+    validate.requiredOptions(options, '{ maxSize: 100 }');
+    this.maxSize = validate.integerOrInfinity(options.maxSize, 'maxSize', 1);
+    this.name = validate.name(options.name, 'queue');
     this.#observer = options.observer;
     this.#buffer = this.createBuffer(options);
   }
@@ -151,25 +138,14 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   }
 
   /** Puts `item`, waiting while the queue is full. Rejects `ERR_QUEUE_SHUTDOWN` after `shutdown()`. */
-  put(item: T, options: WaitOptions = {}): Promise<void> {
-    const invalid = waitOptionsError(options);
-    if (invalid !== undefined) return Promise.reject(invalid);
-    const { timeout = Infinity, signal } = options;
+  put(item: T, options?: WaitOptions): Promise<void> {
+    const wait = validate.waitOptionsOrError(options);
+    if (wait instanceof Error) return Promise.reject(wait);
     if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
-    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
     if (this.#offer(item)) return DONE;
-    if (timeout === 0) return Promise.reject(new QueueFullError());
-    const waiter = new Waiter<void>();
-    const node = this.#putters.push({ value: item, waiter });
-    waiter.arm(
-      timeout,
-      signal,
-      () => new QueueFullError(`The queue stayed full for ${timeout} ms`),
-      (reason) => {
-        if (this.#putters.remove(node)) waiter.reject(reason);
-      },
-    );
-    return waiter.promise;
+    if (wait.timeout === 0) return Promise.reject(new QueueFullError());
+    return this.#putters.wait(item, wait);
   }
 
   /** Python's `put_nowait`: throws `ERR_QUEUE_FULL` instead of waiting. */
@@ -179,25 +155,14 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
   }
 
   /** Takes the next item, waiting while the queue is empty; once shut down and drained, rejects `ERR_QUEUE_SHUTDOWN`. */
-  get(options: WaitOptions = {}): Promise<T> {
-    const invalid = waitOptionsError(options);
-    if (invalid !== undefined) return Promise.reject(invalid);
-    const { timeout = Infinity, signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  get(options?: WaitOptions): Promise<T> {
+    const wait = validate.waitOptionsOrError(options);
+    if (wait instanceof Error) return Promise.reject(wait);
+    if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
     if (this.#buffer.size > 0) return Promise.resolve(this.#take());
     if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
-    if (timeout === 0) return Promise.reject(new QueueEmptyError());
-    const waiter = new Waiter<T>();
-    const node = this.#getters.push(waiter);
-    waiter.arm(
-      timeout,
-      signal,
-      () => new QueueEmptyError(`The queue stayed empty for ${timeout} ms`),
-      (reason) => {
-        if (this.#getters.remove(node)) waiter.reject(reason);
-      },
-    );
-    return waiter.promise;
+    if (wait.timeout === 0) return Promise.reject(new QueueEmptyError());
+    return this.#getters.wait(undefined, wait);
   }
 
   /** Python's `get_nowait`: throws `ERR_QUEUE_EMPTY` (or `ERR_QUEUE_SHUTDOWN` once drained). */
@@ -206,30 +171,19 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     throw this.#isShutdown ? new QueueShutdownError() : new QueueEmptyError();
   }
 
-  /** Marks one item taken by `get` as processed; throws `ERR_TASK_DONE_OVERCALLED` past the count of puts. */
+  /** Marks one item taken by `get` as processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count of puts. */
   taskDone(): void {
     if (this.#unfinished <= 0) throw new TaskDoneOvercalledError();
-    if (--this.#unfinished === 0) for (const joiner of this.#joiners.drain()) joiner.resolve();
+    if (--this.#unfinished === 0) this.#joiners.serveAll(undefined);
   }
 
   /** Resolves once every item put so far has had its `taskDone()` (at once if none is pending). */
-  join(options: WaitOptions = {}): Promise<void> {
-    const invalid = waitOptionsError(options);
-    if (invalid !== undefined) return Promise.reject(invalid);
-    const { timeout = Infinity, signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
+  join(options?: WaitOptions): Promise<void> {
+    const wait = validate.waitOptionsOrError(options);
+    if (wait instanceof Error) return Promise.reject(wait);
+    if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
     if (this.#unfinished === 0) return DONE;
-    const waiter = new Waiter<void>();
-    const node = this.#joiners.push(waiter);
-    waiter.arm(
-      timeout,
-      signal,
-      () => new QueueTimeoutError(`join() waited ${timeout} ms`),
-      (reason) => {
-        if (this.#joiners.remove(node)) waiter.reject(reason);
-      },
-    );
-    return waiter.promise;
+    return this.#joiners.wait(undefined, wait);
   }
 
   /**
@@ -251,32 +205,17 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
           waitMs: now - entry.enqueuedAt,
         });
       }
-      if (this.#unfinished === 0) for (const joiner of this.#joiners.drain()) joiner.resolve();
-      this.#releaseWatchers();
+      if (this.#unfinished === 0) this.#joiners.serveAll(undefined);
+      this.#watchers.release(this.#buffer.size);
     }
     // Waiting consumers imply an empty buffer, so every one of them is done for.
-    for (const getter of this.#getters.drain()) getter.reject(new QueueShutdownError());
-    for (const putter of this.#putters.drain()) putter.waiter.reject(new QueueShutdownError());
+    this.#getters.failAll(() => new QueueShutdownError());
+    this.#putters.failAll(() => new QueueShutdownError());
   }
 
   /** Backpressure: resolves once fewer than `limit` items are buffered (p-queue's `onSizeLessThan`). */
-  onSizeBelow(limit: number, options: WaitOptions = {}): Promise<void> {
-    const invalid = waitOptionsError(options) ?? integerError('limit', limit, 1);
-    if (invalid !== undefined) return Promise.reject(invalid);
-    const { timeout = Infinity, signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#buffer.size < limit) return DONE;
-    const waiter = new Waiter<void>();
-    const node = this.#watchers.push({ below: limit, waiter });
-    waiter.arm(
-      timeout,
-      signal,
-      () => new QueueTimeoutError(`The queue held ${limit} items or more for ${timeout} ms`),
-      (reason) => {
-        if (this.#watchers.remove(node)) waiter.reject(reason);
-      },
-    );
-    return waiter.promise;
+  onSizeBelow(limit: number, options?: WaitOptions): Promise<void> {
+    return this.#watchers.watch(this.#buffer.size, limit, options);
   }
 
   /**
@@ -309,7 +248,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
       this.#dequeued++;
       notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: 0 });
       notifyObserver(this.#observer, 'onDequeue', { queue: this.name, size: 0, waitMs: 0 });
-      getter.resolve(value);
+      getter.grant(value);
       return true;
     }
     if (this.#buffer.size >= this.maxSize) return false;
@@ -335,17 +274,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     // A slot is free: it goes to the producer that has waited longest, so the size is back.
     const putter = this.#putters.shift();
     if (putter === undefined) {
-      this.#releaseWatchers();
+      this.#watchers.release(this.#buffer.size);
     } else {
-      this.#store(putter.value);
-      putter.waiter.resolve();
+      this.#store(putter.payload);
+      putter.grant(undefined);
     }
     return entry.value;
-  }
-
-  #releaseWatchers(): void {
-    if (this.#watchers.size === 0) return;
-    const size = this.#buffer.size;
-    for (const watch of this.#watchers.extract((w) => size < w.below)) watch.waiter.resolve();
   }
 }

@@ -1,4 +1,5 @@
 export {
+  ERROR_CATALOG,
   isQueueError,
   InvalidArgumentError,
   MainThreadBlockingError,
@@ -12,9 +13,10 @@ export {
   QueueShutdownError,
   QueueTimeoutError,
   TaskDoneOvercalledError,
+  type ErrorCatalogEntry,
   type QueueErrorCode,
 } from './errors';
-export type { WaitOptions } from './wait-options';
+export type { WaitOptions } from '@concurrency-lab/locks';
 export type { QueueEvent, QueueObserver, QueueWaitEvent } from './queue-observer';
 export {
   queueMetricsObserver,

@@ -1,9 +1,8 @@
+import type { WaitOptions } from '@concurrency-lab/locks';
 import { AsyncQueue, type QueueOptions } from './async-queue';
-import { InvalidArgumentError } from './errors';
 import type { ItemBuffer, QueueEntry } from './item-buffer';
 import { PriorityBuffer } from './priority-buffer';
-import { describeReceived, expectFunction } from './validate-option';
-import type { WaitOptions } from './wait-options';
+import { validate } from './validate';
 
 export interface PriorityQueueOptions<T> extends QueueOptions {
   /**
@@ -31,7 +30,7 @@ export class PriorityQueue<T> extends AsyncQueue<T> {
   }
 
   protected override createBuffer(options: PriorityQueueOptions<T>): ItemBuffer<QueueEntry<T>> {
-    if (options.compare !== undefined) expectFunction('compare', options.compare);
+    validate.optionalFunction(options.compare, 'compare');
     const compare = options.compare ?? naturalOrder;
     return new PriorityBuffer<QueueEntry<T>>((a, b) => compare(a.value, b.value));
   }
@@ -56,8 +55,6 @@ export class PriorityQueue<T> extends AsyncQueue<T> {
     const kind = typeof item;
     if ((kind === 'number' && !Number.isNaN(item)) || kind === 'string' || kind === 'bigint')
       return;
-    throw new InvalidArgumentError(
-      `Expected a number, string or bigint item (or a \`compare\` option), got ${describeReceived(item)}`,
-    );
+    validate.fail('item', 'a number, string or bigint (or give a `compare` option)', item);
   }
 }

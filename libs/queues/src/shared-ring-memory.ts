@@ -1,4 +1,5 @@
-import { InvalidArgumentError, QueueShutdownError, TaskDoneOvercalledError } from './errors';
+import { WordMutex } from '@concurrency-lab/locks/internal';
+import { QueueShutdownError, TaskDoneOvercalledError } from './errors';
 import {
   ALL_DONE,
   CAPACITY,
@@ -8,6 +9,7 @@ import {
   HEAD,
   HEADER_BYTES,
   HEADER_INTS,
+  LOCK,
   MAGIC,
   MAGIC_CELL,
   NOT_EMPTY,
@@ -20,7 +22,7 @@ import {
   STATE,
   UNFINISHED,
 } from './shared-ring-layout';
-import { describeReceived } from './validate-option';
+import { validate } from './validate';
 
 /** What an operation returns when it cannot proceed yet (the caller then sleeps and retries). */
 export const BLOCKED = Symbol('blocked');
@@ -36,6 +38,8 @@ export type Attempt<R> = () => R | typeof BLOCKED;
 export class SharedRingMemory {
   readonly buffer: SharedArrayBuffer;
   readonly header: Int32Array;
+  /** The ring's one lock, in its header's LOCK cell (see WordMutex). */
+  readonly lock: WordMutex;
   readonly capacity: number;
   readonly slotBytes: number;
   readonly #lengths: Int32Array;
@@ -47,6 +51,7 @@ export class SharedRingMemory {
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
     this.header = new Int32Array(buffer, 0, HEADER_INTS);
+    this.lock = new WordMutex(this.header, LOCK);
     this.capacity = Atomics.load(this.header, CAPACITY);
     this.slotBytes = Atomics.load(this.header, SLOT_BYTES);
     this.#lengths = new Int32Array(buffer, HEADER_BYTES, this.capacity);
@@ -78,9 +83,7 @@ export class SharedRingMemory {
         return new SharedRingMemory(buffer);
       }
     }
-    throw new InvalidArgumentError(
-      `Expected the \`buffer\` of a SharedRingQueue, got ${describeReceived(buffer)}`,
-    );
+    return validate.fail('buffer', 'the buffer of a SharedRingQueue', buffer);
   }
 
   // ── under the lock ───────────────────────────────────────────────────────────────────────

@@ -1,3 +1,5 @@
+import type { WaitOptions } from '@concurrency-lab/locks';
+import { describeValue } from '@concurrency-lab/locks/internal';
 import { InvalidArgumentError, MessageTooLargeError } from './errors';
 import {
   COUNT,
@@ -19,8 +21,7 @@ import {
   waitNonBlocking,
   type Condition,
 } from './shared-ring-waits';
-import { describeReceived, expectInteger, expectSignal, expectTimeout } from './validate-option';
-import type { WaitOptions } from './wait-options';
+import { validate } from './validate';
 
 export interface SharedRingQueueOptions {
   /** Messages the ring holds; then puts wait. @example 1024 */
@@ -60,7 +61,7 @@ export interface SharedRingStats {
  * `SharedRingQueue.attach(buffer)` there. Two families of methods:
  * - blocking (`put`, `get`, `tryPut`, `tryGet`, `putMany`, `getMany`, `join`, `shutdown`) sleep
  *   in `Atomics.wait`: for worker threads; on the main thread they throw
- *   `ERR_BLOCKING_ON_MAIN_THREAD`;
+ *   `ERR_QUEUE_MAIN_THREAD_BLOCKING`;
  * - `*Async` variants sleep in `Atomics.waitAsync`: usable anywhere, with timeouts and signals.
  * `taskDone`, `stats`, `size`, `empty`, `full` and `isShutdown` never wait.
  */
@@ -68,21 +69,16 @@ export class SharedRingQueue {
   readonly #memory: SharedRingMemory;
 
   constructor(options: SharedRingQueueOptions | { buffer: SharedArrayBuffer }) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(
-        `Expected options like \`{ capacity: 1024, slotBytes: 16 }\`, got ${describeReceived(options)}`,
-      );
-    }
+    validate.requiredOptions(options, '{ capacity: 1024, slotBytes: 16 }');
     if ('buffer' in options) {
       this.#memory = SharedRingMemory.attach(options.buffer);
       return;
     }
-    const capacity = expectInteger('capacity', options.capacity, 1, 1 << 24);
-    const slotBytes = expectInteger('slotBytes', options.slotBytes, 1, 1 << 24);
-    if (ringByteLength(capacity, slotBytes) > MAX_RING_BYTES) {
-      throw new InvalidArgumentError(
-        `Expected \`capacity × slotBytes\` to be at most ${MAX_RING_BYTES} bytes, got ${capacity} × ${slotBytes}`,
-      );
+    const capacity = validate.integer(options.capacity, 'capacity', 1, 1 << 24);
+    const slotBytes = validate.integer(options.slotBytes, 'slotBytes', 1, 1 << 24);
+    const bytes = ringByteLength(capacity, slotBytes);
+    if (bytes > MAX_RING_BYTES) {
+      validate.fail('capacity × slotBytes', `at most ${MAX_RING_BYTES} bytes`, bytes);
     }
     this.#memory = SharedRingMemory.create(capacity, slotBytes);
   }
@@ -141,13 +137,18 @@ export class SharedRingQueue {
   put(message: Uint8Array, options: BlockingWaitOptions = {}): void {
     this.#expectMessage(message);
     const memory = this.#memory;
-    waitBlocking(memory, () => memory.put(message), FOR_ROOM, expectTimeout(options.timeout));
+    waitBlocking(memory, () => memory.put(message), FOR_ROOM, validate.timeout(options.timeout));
   }
 
   /** Takes the oldest message (a copy), sleeping while the ring is empty. */
   get(options: BlockingWaitOptions = {}): Uint8Array {
     const memory = this.#memory;
-    return waitBlocking(memory, () => memory.get(), FOR_MESSAGES, expectTimeout(options.timeout));
+    return waitBlocking(
+      memory,
+      () => memory.get(),
+      FOR_MESSAGES,
+      validate.timeout(options.timeout),
+    );
   }
 
   /** Python's `put_nowait`: `ERR_QUEUE_FULL` instead of sleeping. */
@@ -167,7 +168,7 @@ export class SharedRingQueue {
   putMany(records: Uint8Array, options: BlockingWaitOptions = {}): number {
     this.#expectRecords(records);
     const memory = this.#memory;
-    const timeout = expectTimeout(options.timeout);
+    const timeout = validate.timeout(options.timeout);
     return waitBlocking(memory, () => memory.putMany(records), FOR_ROOM, timeout);
   }
 
@@ -176,14 +177,14 @@ export class SharedRingQueue {
     const { lengths } = options;
     this.#expectTarget(target, lengths);
     const memory = this.#memory;
-    const timeout = expectTimeout(options.timeout);
+    const timeout = validate.timeout(options.timeout);
     return waitBlocking(memory, () => memory.getMany(target, lengths), FOR_MESSAGES, timeout);
   }
 
   /** Sleeps until every message put so far has had its `taskDone()` (`ERR_QUEUE_TIMEOUT` after `timeout`). */
   join(options: BlockingWaitOptions = {}): void {
     const memory = this.#memory;
-    waitBlocking(memory, memory.joinProbe(), FOR_ALL_DONE, expectTimeout(options.timeout));
+    waitBlocking(memory, memory.joinProbe(), FOR_ALL_DONE, validate.timeout(options.timeout));
   }
 
   /** See `shutdownAsync`. */
@@ -235,22 +236,19 @@ export class SharedRingQueue {
     return this.#nonBlocking(() => memory.shutdown(options.immediate === true), NO_WAIT, {});
   }
 
-  /** Marks `count` messages processed; throws `ERR_TASK_DONE_OVERCALLED` past the count put. */
+  /** Marks `count` messages processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count put. */
   taskDone(count = 1): void {
-    this.#memory.taskDone(expectInteger('count', count, 1));
+    this.#memory.taskDone(validate.integer(count, 'count', 1));
   }
 
   #nonBlocking<R>(attempt: Attempt<R>, condition: Condition, options: WaitOptions): Promise<R> {
-    const timeout = expectTimeout(options.timeout);
-    const signal = expectSignal(options.signal);
+    const { timeout, signal } = validate.waitOptions(options);
     return waitNonBlocking(this.#memory, attempt, condition, timeout, signal);
   }
 
   #expectMessage(message: Uint8Array): void {
     if (!(message instanceof Uint8Array)) {
-      throw new InvalidArgumentError(
-        `Expected \`message\` to be a Uint8Array, got ${describeReceived(message)}`,
-      );
+      validate.fail('message', 'a Uint8Array', message);
     }
     if (message.length > this.slotBytes) {
       throw new MessageTooLargeError(
@@ -267,7 +265,7 @@ export class SharedRingQueue {
     ) {
       throw new InvalidArgumentError(
         `Expected \`records\` to be a non-empty Uint8Array of whole ${this.slotBytes}-byte records, got ${
-          records instanceof Uint8Array ? `${records.length} bytes` : describeReceived(records)
+          records instanceof Uint8Array ? `${records.length} bytes` : describeValue(records)
         }`,
       );
     }
@@ -277,15 +275,13 @@ export class SharedRingQueue {
     if (!(target instanceof Uint8Array) || target.length < this.slotBytes) {
       throw new InvalidArgumentError(
         `Expected \`target\` to be a Uint8Array of at least ${this.slotBytes} bytes (one slot), got ${
-          target instanceof Uint8Array ? `${target.length} bytes` : describeReceived(target)
+          target instanceof Uint8Array ? `${target.length} bytes` : describeValue(target)
         }`,
       );
     }
     const fits = Math.floor(target.length / this.slotBytes);
     if (lengths !== undefined && (!(lengths instanceof Int32Array) || lengths.length < fits)) {
-      throw new InvalidArgumentError(
-        `Expected \`lengths\` to be an Int32Array of at least ${fits} elements, got ${describeReceived(lengths)}`,
-      );
+      validate.fail('lengths', `an Int32Array of at least ${fits} elements`, lengths);
     }
   }
 }

@@ -5,13 +5,12 @@ import {
   QueueFullError,
   QueueTimeoutError,
 } from './errors';
-import { lockAsync, lockSync, pause, tryLock, unlock } from './shared-mutex';
+import { deadlineAfter, remainingMs, spinPause } from '@concurrency-lab/locks/internal';
 import { BLOCKED, type Attempt, type SharedRingMemory } from './shared-ring-memory';
 import {
   ALL_DONE,
   COUNT,
   GETTERS,
-  LOCK,
   NOT_EMPTY,
   NOT_FULL,
   OPEN,
@@ -68,7 +67,7 @@ const SPINS_BEFORE_SLEEP = 200;
  * The blocking driver, for worker threads: lock, attempt, and while BLOCKED spin briefly, then
  * sleep in `Atomics.wait` on the condition's word, and retry. Node allows `Atomics.wait` on
  * the main thread, but it would freeze the event loop (the very callbacks that could unblock
- * it), so there it throws `ERR_BLOCKING_ON_MAIN_THREAD`.
+ * it), so there it throws `ERR_QUEUE_MAIN_THREAD_BLOCKING`.
  */
 export function waitBlocking<R>(
   memory: SharedRingMemory,
@@ -84,7 +83,7 @@ export function waitBlocking<R>(
     // Read the word before testing the predicate: a wakeup after the test changes it, so the
     // wait below returns at once instead of sleeping through it.
     const seen = Atomics.load(h, condition.word);
-    if (condition.locked) lockSync(h, LOCK);
+    if (condition.locked) memory.lock.lockSync();
     const result = tryOnce(memory, attempt, condition, deadline, spun);
     if (result !== BLOCKED) return result;
     if (!spun) {
@@ -92,7 +91,7 @@ export function waitBlocking<R>(
       spinWhileBlocked(memory, condition);
       continue; // not registered as a sleeper: just try again
     }
-    Atomics.wait(h, condition.word, seen, remaining(deadline));
+    Atomics.wait(h, condition.word, seen, remainingMs(deadline));
     if (condition.sleepers >= 0) Atomics.sub(h, condition.sleepers, 1);
   }
 }
@@ -110,10 +109,10 @@ export async function waitNonBlocking<R>(
   for (;;) {
     signal?.throwIfAborted();
     const seen = Atomics.load(h, condition.word);
-    if (condition.locked && !tryLock(h, LOCK)) await lockAsync(h, LOCK);
+    if (condition.locked && !memory.lock.tryLock()) await memory.lock.lockAsync();
     const result = tryOnce(memory, attempt, condition, deadline, true);
     if (result !== BLOCKED) return result;
-    const wait = Atomics.waitAsync(h, condition.word, seen, remaining(deadline));
+    const wait = Atomics.waitAsync(h, condition.word, seen, remainingMs(deadline));
     if (wait.async) await sleepUnlessAborted(wait.value, h, condition.word, signal);
     if (condition.sleepers >= 0) Atomics.sub(h, condition.sleepers, 1);
   }
@@ -138,7 +137,7 @@ function tryOnce<R>(
     if (willSleep && condition.sleepers >= 0) Atomics.add(memory.header, condition.sleepers, 1);
     return BLOCKED;
   } finally {
-    if (condition.locked) unlock(memory.header, LOCK);
+    if (condition.locked) memory.lock.unlock();
     memory.deliverWakeups();
   }
 }
@@ -147,16 +146,8 @@ function spinWhileBlocked(memory: SharedRingMemory, condition: Condition): void 
   const mayProceed = condition.mayProceed as NonNullable<Condition['mayProceed']>;
   for (let i = 0; i < SPINS_BEFORE_SLEEP; i++) {
     if (mayProceed(memory.header, memory.capacity)) return;
-    pause();
+    spinPause();
   }
-}
-
-function deadlineAfter(timeout: number): number {
-  return timeout === Infinity ? Infinity : performance.now() + timeout;
-}
-
-function remaining(deadline: number): number {
-  return deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now());
 }
 
 /**

@@ -1,21 +1,11 @@
-import {
-  InvalidArgumentError,
-  QueueFullError,
-  QueueShutdownError,
-  QueueTimeoutError,
-} from './errors';
+import type { WaitOptions } from '@concurrency-lab/locks';
+import { QueueFullError, QueueShutdownError } from './errors';
 import { JobTicket, type Job } from './job-ticket';
 import { LinkedList } from './linked-list';
 import { notifyObserver, type QueueObserver } from './queue-observer';
-import {
-  describeReceived,
-  expectInteger,
-  expectName,
-  integerError,
-  waitOptionsError,
-} from './validate-option';
-import type { WaitOptions } from './wait-options';
-import { Waiter } from './waiter';
+import { SizeWatchers } from './size-watchers';
+import { validate } from './validate';
+import { WaitingLine } from './waiting-line';
 
 export interface WorkQueueOptions {
   /** Jobs that run at once: the N consumers of the buffer. @example 8 */
@@ -59,6 +49,8 @@ export interface WorkQueueStats {
 
 type AnyTicket = JobTicket<unknown>;
 
+const FOREVER = { timeout: Infinity, signal: undefined };
+
 /**
  * A bounded buffer feeding N consumers, with results, errors and cancellation — the guide's
  * producer/consumer pool as one object (Python: a `ThreadPoolExecutor`'s `submit`, or an
@@ -77,8 +69,8 @@ export class WorkQueue {
   readonly #observer: QueueObserver | undefined;
   readonly #pending = new LinkedList<AnyTicket>();
   readonly #running = new LinkedList<AnyTicket>();
-  readonly #idleWaiters = new LinkedList<Waiter<void>>();
-  readonly #sizeWatchers = new LinkedList<{ below: number; waiter: Waiter<void> }>();
+  readonly #idleWaiters = new WaitingLine();
+  readonly #sizeWatchers: SizeWatchers;
   #isShutdown = false;
   #completed = 0;
   #failed = 0;
@@ -86,15 +78,12 @@ export class WorkQueue {
   #rejected = 0;
 
   constructor(options: WorkQueueOptions) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(
-        `Expected options like \`{ concurrency: 8, maxQueue: 100 }\`, got ${describeReceived(options)}`,
-      );
-    }
-    this.concurrency = expectInteger('concurrency', options.concurrency, 1);
-    this.maxQueue = expectInteger('maxQueue', options.maxQueue ?? 1000, 0);
-    this.name = expectName(options.name, 'work');
+    validate.requiredOptions(options, '{ concurrency: 8, maxQueue: 100 }');
+    this.concurrency = validate.integer(options.concurrency, 'concurrency', 1);
+    this.maxQueue = validate.integer(options.maxQueue ?? 1000, 'maxQueue', 0);
+    this.name = validate.name(options.name, 'work');
     this.#observer = options.observer;
+    this.#sizeWatchers = new SizeWatchers((limit) => `'${this.name}' held ${limit} jobs`);
   }
 
   get isShutdown(): boolean {
@@ -121,15 +110,13 @@ export class WorkQueue {
    * `ERR_QUEUE_FULL` when `maxQueue` jobs already wait, `ERR_QUEUE_SHUTDOWN` after `shutdown()`,
    * or `signal.reason` if the signal aborts before the job returns.
    */
-  run<R>(job: Job<R>, options: RunOptions = {}): Promise<R> {
-    const invalid =
+  run<R>(job: Job<R>, options?: RunOptions): Promise<R> {
+    const wait =
       typeof job === 'function'
-        ? waitOptionsError(options)
-        : new InvalidArgumentError(
-            `Expected \`job\` to be a function, got ${describeReceived(job)}`,
-          );
-    if (invalid !== undefined) return Promise.reject(invalid);
-    const { signal } = options;
+        ? validate.waitOptionsOrError(options)
+        : validate.error('job', 'a function', job);
+    if (wait instanceof Error) return Promise.reject(wait);
+    const { signal } = wait;
     if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
     if (signal?.aborted) return Promise.reject(signal.reason);
     const free = this.#running.size < this.concurrency;
@@ -165,29 +152,12 @@ export class WorkQueue {
   /** Resolves when nothing is queued or running (at once if so already). */
   onIdle(): Promise<void> {
     if (this.#pending.size === 0 && this.#running.size === 0) return Promise.resolve();
-    const waiter = new Waiter<void>();
-    this.#idleWaiters.push(waiter);
-    return waiter.promise;
+    return this.#idleWaiters.wait(undefined, FOREVER);
   }
 
   /** Backpressure for producers: resolves once fewer than `limit` jobs are queued. */
-  onSizeBelow(limit: number, options: WaitOptions = {}): Promise<void> {
-    const invalid = waitOptionsError(options) ?? integerError('limit', limit, 1);
-    if (invalid !== undefined) return Promise.reject(invalid);
-    const { timeout = Infinity, signal } = options;
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (this.#pending.size < limit) return Promise.resolve();
-    const waiter = new Waiter<void>();
-    const node = this.#sizeWatchers.push({ below: limit, waiter });
-    waiter.arm(
-      timeout,
-      signal,
-      () => new QueueTimeoutError(`'${this.name}' held ${limit} jobs or more for ${timeout} ms`),
-      (reason) => {
-        if (this.#sizeWatchers.remove(node)) waiter.reject(reason);
-      },
-    );
-    return waiter.promise;
+  onSizeBelow(limit: number, options?: WaitOptions): Promise<void> {
+    return this.#sizeWatchers.watch(this.#pending.size, limit, options);
   }
 
   /**
@@ -271,13 +241,7 @@ export class WorkQueue {
 
   #settleWatchers(): void {
     const queued = this.#pending.size;
-    if (this.#sizeWatchers.size > 0) {
-      for (const watch of this.#sizeWatchers.extract((w) => queued < w.below)) {
-        watch.waiter.resolve();
-      }
-    }
-    if (queued === 0 && this.#running.size === 0) {
-      for (const waiter of this.#idleWaiters.drain()) waiter.resolve();
-    }
+    this.#sizeWatchers.release(queued);
+    if (queued === 0 && this.#running.size === 0) this.#idleWaiters.serveAll(undefined);
   }
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import * as locks from '@concurrency-lab/locks';
+import * as queues from '../src/index';
 import {
+  ERROR_CATALOG,
   isQueueError,
   QUEUE_ERROR_CLASSES,
   QUEUE_ERRORS,
@@ -16,7 +19,7 @@ describe('the error registry', () => {
         'ERR_QUEUE_FULL',
         'ERR_QUEUE_EMPTY',
         'ERR_QUEUE_SHUTDOWN',
-        'ERR_TASK_DONE_OVERCALLED',
+        'ERR_QUEUE_TASK_DONE_OVERCALLED',
       ]),
     );
   });
@@ -52,5 +55,35 @@ describe('the error registry', () => {
     expect(isQueueError({ code: 'ERR_SOMETHING_ELSE' })).toBe(false);
     expect(isQueueError(new Error('plain'))).toBe(false);
     expect(isQueueError(null)).toBe(false);
+  });
+
+  it('ERROR_CATALOG lists every code once, namespaced ERR_QUEUE_*, with the class exported under its className', () => {
+    expect(ERROR_CATALOG.map((entry) => entry.code)).toEqual(CODES);
+    for (const { code, className, meaning } of ERROR_CATALOG) {
+      expect(code).toMatch(/^ERR_QUEUE_[A-Z_]+$/);
+      expect(meaning.length).toBeGreaterThan(0);
+      const exported = (queues as Record<string, unknown>)[className];
+      expect(exported).toBe(QUEUE_ERROR_CLASSES[code as QueueErrorCode]);
+      const error = new (exported as new () => QueueError)();
+      expect([error.code, error.name]).toEqual([code, className]);
+      expect((exported as { code?: unknown }).code).toBe(code);
+    }
+  });
+});
+
+describe('codes unique across libraries', () => {
+  it('tells a queue error from a lock error of the same kind, both ways (negative control)', () => {
+    const lockError = new locks.InvalidArgumentError();
+    const queueError = new queues.InvalidArgumentError();
+    expect(isQueueError(queueError)).toBe(true);
+    expect(locks.isLockError(lockError)).toBe(true);
+    expect(isQueueError(lockError)).toBe(false);
+    expect(locks.isLockError(queueError)).toBe(false);
+    expect(queueError.code).not.toBe(lockError.code);
+  });
+
+  it('shares no code with the locks it builds on', () => {
+    const lockCodes = new Set<string>(locks.ERROR_CATALOG.map((entry) => entry.code));
+    expect(ERROR_CATALOG.filter((entry) => lockCodes.has(entry.code))).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { FifoBuffer } from '../src/fifo-buffer';
+import type { ItemBuffer } from '../src/item-buffer';
 import { LifoBuffer } from '../src/lifo-buffer';
 import { LinkedList } from '../src/linked-list';
 import { PriorityBuffer } from '../src/priority-buffer';
@@ -11,68 +12,55 @@ const operations = fc.array(fc.option(fc.integer({ min: 0, max: 5 }), { freq: 3 
   maxLength: 300,
 });
 
-describe('FifoBuffer', () => {
-  it('behaves like an array with push/shift across wrap-arounds and growth', () => {
-    fc.assert(
-      fc.property(operations, (ops) => {
-        const buffer = new FifoBuffer<number>();
-        const reference: number[] = [];
-        for (const op of ops) {
-          if (op === null) {
-            if (reference.length === 0) continue;
-            expect(buffer.take()).toBe(reference.shift());
-          } else {
-            buffer.push(op);
-            reference.push(op);
-          }
-          expect(buffer.size).toBe(reference.length);
-        }
-      }),
-    );
-  });
-});
+interface Entry {
+  readonly p: number;
+  readonly arrival: number;
+}
 
-describe('LifoBuffer', () => {
-  it('behaves like an array with push/pop', () => {
-    fc.assert(
-      fc.property(operations, (ops) => {
-        const buffer = new LifoBuffer<number>();
-        const reference: number[] = [];
-        for (const op of ops) {
-          if (op === null) {
-            if (reference.length === 0) continue;
-            expect(buffer.take()).toBe(reference.pop());
-          } else {
-            buffer.push(op);
-            reference.push(op);
-          }
-        }
-        expect(buffer.size).toBe(reference.length);
-      }),
-    );
-  });
-});
+/** The entry a discipline takes next from a plain array holding what was pushed, in order. */
+type Reference = (pushed: Entry[]) => Entry | undefined;
 
-describe('PriorityBuffer', () => {
-  it('takes the lowest, and equal priorities in arrival order (a stable sort)', () => {
+describe.each<[string, string, () => ItemBuffer<Entry>, Reference]>([
+  [
+    'FifoBuffer',
+    'behaves like an array with push/shift across wrap-arounds and growth',
+    () => new FifoBuffer(),
+    (pushed) => pushed.shift(),
+  ],
+  [
+    'LifoBuffer',
+    'behaves like an array with push/pop',
+    () => new LifoBuffer(),
+    (pushed) => pushed.pop(),
+  ],
+  [
+    'PriorityBuffer',
+    'takes the lowest, and equal priorities in arrival order (a stable sort)',
+    () => new PriorityBuffer((a, b) => a.p - b.p),
+    (pushed) => {
+      // Array.prototype.sort is stable (ES2019): the reference order by construction.
+      pushed.sort((a, b) => a.p - b.p);
+      return pushed.shift();
+    },
+  ],
+])('%s', (_name, behaviour, create, takeFromReference) => {
+  it(behaviour, () => {
     fc.assert(
       fc.property(operations, (ops) => {
-        const buffer = new PriorityBuffer<{ p: number; arrival: number }>((a, b) => a.p - b.p);
-        let reference: { p: number; arrival: number }[] = [];
+        const buffer = create();
+        const reference: Entry[] = [];
         let arrival = 0;
         for (const op of ops) {
           if (op === null) {
             if (reference.length === 0) continue;
-            // Array.prototype.sort is stable (ES2019): the reference order by construction.
-            reference = [...reference].sort((a, b) => a.p - b.p);
-            expect(buffer.take()).toBe(reference.shift());
+            expect(buffer.take()).toBe(takeFromReference(reference));
           } else {
             const entry = { p: op, arrival: arrival++ };
             buffer.push(entry);
             reference.push(entry);
           }
+          expect(buffer.size).toBe(reference.length);
         }
-        expect(buffer.size).toBe(reference.length);
       }),
     );
   });

@@ -207,8 +207,8 @@ describe('other disciplines', () => {
 
   it('PriorityQueue refuses an object it cannot order, before it enters', async () => {
     const queue = new PriorityQueue<unknown>({ maxSize: 10 });
-    expect(thrownCode(() => queue.tryPut({ priority: 1 }))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await rejectionCode(queue.put(Number.NaN))).toBe('ERR_INVALID_ARGUMENT');
+    expect(thrownCode(() => queue.tryPut({ priority: 1 }))).toBe('ERR_QUEUE_INVALID_ARGUMENT');
+    expect(await rejectionCode(queue.put(Number.NaN))).toBe('ERR_QUEUE_INVALID_ARGUMENT');
     expect(queue.size).toBe(0);
   });
 });

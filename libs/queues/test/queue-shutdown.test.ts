@@ -95,12 +95,12 @@ describe('taskDone() and join()', () => {
     expect(joined.status).toBe('resolved');
   });
 
-  it('throws ERR_TASK_DONE_OVERCALLED past the number of items put', () => {
+  it('throws ERR_QUEUE_TASK_DONE_OVERCALLED past the number of items put', () => {
     const queue = new AsyncQueue<number>({ maxSize: 3 });
-    expect(thrownCode(() => queue.taskDone())).toBe('ERR_TASK_DONE_OVERCALLED');
+    expect(thrownCode(() => queue.taskDone())).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
     queue.tryPut(1);
     queue.taskDone();
-    expect(thrownCode(() => queue.taskDone())).toBe('ERR_TASK_DONE_OVERCALLED');
+    expect(thrownCode(() => queue.taskDone())).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
     expect(queue.unfinishedTasks).toBe(0);
   });
 

@@ -28,9 +28,11 @@ describe('SharedRingQueue messages', () => {
     expect(got.buffer).not.toBeInstanceOf(SharedArrayBuffer);
   });
 
-  it('refuses a message longer than a slot with ERR_MESSAGE_TOO_LARGE', async () => {
+  it('refuses a message longer than a slot with ERR_QUEUE_MESSAGE_TOO_LARGE', async () => {
     const queue = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
-    expect(await rejectionCode(queue.putAsync(new Uint8Array(5)))).toBe('ERR_MESSAGE_TOO_LARGE');
+    expect(await rejectionCode(queue.putAsync(new Uint8Array(5)))).toBe(
+      'ERR_QUEUE_MESSAGE_TOO_LARGE',
+    );
     expect(queue.size).toBe(0);
   });
 
@@ -103,9 +105,15 @@ describe('SharedRingQueue fixed-size records', () => {
 
   it('refuses records that are not whole slots, and a target smaller than one slot', async () => {
     const queue = new SharedRingQueue({ capacity: 4, slotBytes: 4 });
-    expect(await rejectionCode(queue.putManyAsync(new Uint8Array(6)))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await rejectionCode(queue.putManyAsync(new Uint8Array(0)))).toBe('ERR_INVALID_ARGUMENT');
-    expect(await rejectionCode(queue.getManyAsync(new Uint8Array(3)))).toBe('ERR_INVALID_ARGUMENT');
+    expect(await rejectionCode(queue.putManyAsync(new Uint8Array(6)))).toBe(
+      'ERR_QUEUE_INVALID_ARGUMENT',
+    );
+    expect(await rejectionCode(queue.putManyAsync(new Uint8Array(0)))).toBe(
+      'ERR_QUEUE_INVALID_ARGUMENT',
+    );
+    expect(await rejectionCode(queue.getManyAsync(new Uint8Array(3)))).toBe(
+      'ERR_QUEUE_INVALID_ARGUMENT',
+    );
   });
 
   it('keeps FIFO order through any mix of single and batched puts and gets', async () => {
@@ -168,11 +176,11 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     expect(joined.status).toBe('resolved');
   });
 
-  it('throws ERR_TASK_DONE_OVERCALLED past the count put, and leaves the count alone', async () => {
+  it('throws ERR_QUEUE_TASK_DONE_OVERCALLED past the count put, and leaves the count alone', async () => {
     const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
-    expect(thrownCode(() => queue.taskDone())).toBe('ERR_TASK_DONE_OVERCALLED');
+    expect(thrownCode(() => queue.taskDone())).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
     await queue.putAsync(Uint8Array.of(1));
-    expect(thrownCode(() => queue.taskDone(2))).toBe('ERR_TASK_DONE_OVERCALLED');
+    expect(thrownCode(() => queue.taskDone(2))).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
     expect(queue.stats.unfinishedTasks).toBe(1);
   });
 
@@ -222,9 +230,9 @@ describe('SharedRingQueue on the main thread', () => {
     ['getMany', (q: SharedRingQueue) => q.getMany(new Uint8Array(1))],
     ['join', (q: SharedRingQueue) => q.join()],
     ['shutdown', (q: SharedRingQueue) => q.shutdown()],
-  ])('refuses the blocking %s with ERR_BLOCKING_ON_MAIN_THREAD', (_name, call) => {
+  ])('refuses the blocking %s with ERR_QUEUE_MAIN_THREAD_BLOCKING', (_name, call) => {
     const queue = new SharedRingQueue({ capacity: 1, slotBytes: 1 });
-    expect(thrownCode(() => call(queue))).toBe('ERR_BLOCKING_ON_MAIN_THREAD');
+    expect(thrownCode(() => call(queue))).toBe('ERR_QUEUE_MAIN_THREAD_BLOCKING');
     expect(queue.stats).toMatchObject({ size: 0, isShutdown: false });
   });
 

@@ -10,7 +10,7 @@ import { CatalogError } from './errors.ts';
  * import — the scripts ship alone to k6 runners — so the list is written here and a workspace
  * test (tools/test/model-registry.test.ts) holds it equal to the registry.
  */
-export const MODELS = ['async', 'threads', 'cluster'] as const;
+export const MODELS = ['async', 'threads', 'cluster', 'hybrid', 'procpool'] as const;
 export type ModelName = (typeof MODELS)[number];
 
 export interface Stream {

@@ -66,9 +66,20 @@ export function measuredStream(scenario: Scenario): Stream {
  * (`dropped_iterations`) — the same bound the lab's autocannon driver applies. A stream
  * without a rate ("as fast as the connections allow") is by definition closed: `constant-vus`.
  *
- * Tags (they become Prometheus labels via remote write; the k6 dashboard filters on them):
- * `model` and `lab_scenario` on every metric, `measure` on each stream's; k6 adds `scenario`
- * (the stream's name) itself.
+ * Tags (they become Prometheus labels via remote write; the k6 dashboard filters on them). k6
+ * keeps two maps (grafana/k6 v1.3.0):
+ * - run tags, `options.tags`: one map per layer, and a layer that sets any tag replaces the
+ *   whole map — script < `K6_TAGS` < `--tag` (`lib/options.go` `Apply`, `internal/cmd/config.go`
+ *   `getConsolidatedConfig`). So `k6 run --tag testid=x` drops `model` and `lab_scenario` from
+ *   here, and the k6-operator always passes `--tag instance_id=… --tag testrun_name=…`. Run tags
+ *   alone reach `vus`/`vus_max` (+ `scenario` on `dropped_iterations`).
+ * - scenario tags, merged over the run tags on everything a VU emits (`internal/js/runner.go`),
+ *   whatever the command line says.
+ * Hence `model`, `lab_scenario` and `measure` on every stream (VU series keep them however k6 is
+ * started), `model`/`lab_scenario` also as run tags for a plain `k6 run`, and every launcher
+ * (run-all.sh, the lab's k6 driver, the k8s TestRuns) passes `--tag model=… --tag
+ * lab_scenario=… --tag testid=…` so that `vus` and `dropped_iterations` carry them too.
+ * `testid` is never a scenario tag: it would override the launcher's on VU series.
  */
 export function k6Options(
   scenario: Scenario,
@@ -76,9 +87,10 @@ export function k6Options(
   thresholds: ScenarioThresholds,
 ): Options {
   const measured = measuredStream(scenario);
+  const runTags = { model: params.model, lab_scenario: scenario.id };
   const scenarios: NonNullable<Options['scenarios']> = {};
   for (const stream of scenario.streams) {
-    const common = { exec: 'stream', tags: { measure: String(stream.measure) } };
+    const common = { exec: 'stream', tags: { ...runTags, measure: String(stream.measure) } };
     scenarios[stream.name] = stream.rate
       ? {
           ...common,
@@ -92,7 +104,7 @@ export function k6Options(
       : { ...common, executor: 'constant-vus', vus: stream.connections, duration: params.duration };
   }
   return {
-    tags: { model: params.model, lab_scenario: scenario.id },
+    tags: runTags,
     scenarios,
     thresholds: {
       [`http_req_duration{scenario:${measured.name}}`]: [`p(95)<${thresholds.p95Ms}`],

@@ -1,57 +1,171 @@
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { promisify } from 'node:util';
+import { parseCatalog, type Scenario } from '@concurrency-lab/load-tests/k6/lib/catalog.ts';
+import { k6Options, routeOf, runParams } from '@concurrency-lab/load-tests/k6/lib/plan.ts';
+import {
+  k6SampleTags,
+  remoteWriteLabels,
+  type K6Emitter,
+  type K6Start,
+} from '../../test/support/k6-sample-tags';
 import { remoteWrite, type Series } from './remote-write';
 
 /**
- * What k6's `experimental-prometheus-rw` output pushes while load-tests/k6/cpu.ts runs against
- * each model. k6 itself cannot run here (no binary on this machine), so these series stand in
- * for it; they travel through Prometheus's real remote-write receiver.
- *
- * Names follow k6's mapping (counter → `_total`, rate → `_rate`, each trend stat → `_<stat>`, in
- * seconds) with K6_PROMETHEUS_RW_TREND_STATS=p(50),p(95),p(99),avg,max as docker-compose.yml
- * sets it. Labels are the tags the load-tests scripts set (load-tests/k6/lib/plan.ts: `model`,
- * `lab_scenario` and `testid` on every metric; `measure` on each stream's) plus k6's own
- * (`scenario` = the stream's name, `method`, `name`, `status`, `expected_response`).
+ * A STAND-IN for k6, which cannot run here (no binary on this machine). It behaves as k6 is
+ * documented and coded to behave on what the dashboards depend on:
+ * - `recordRunAll` runs the real load-tests/k6/run-all.sh with a stand-in `k6` on PATH that only
+ *   records each command line, so the launcher under test is the real one;
+ * - for each recorded `k6 run`, the options are the real `k6Options()` of
+ *   load-tests/k6/lib/plan.ts (what the entry script exports), and every series' labels come
+ *   from k6's tag rules (test/support/k6-sample-tags.ts) applied to those options and that argv;
+ * - series names follow k6's remote-write mapping (counter → `_total`, rate → `_rate`, each
+ *   `K6_PROMETHEUS_RW_TREND_STATS` stat → `_<stat>` in seconds), pushed through Prometheus's real
+ *   remote-write receiver, only for a run whose `--out`/`K6_OUT` is `experimental-prometheus-rw`.
+ * The values are made up; only names and labels are k6's.
  */
-export function k6RunSeries(
-  models: readonly string[],
-  testid: string,
-  tick: number,
-  timestampMs: number,
-): Series[] {
-  const series: Series[] = [];
-  models.forEach((model, m) => {
-    const run = { model, lab_scenario: 'cpu', testid };
-    const stream = { ...run, scenario: 'fib', measure: 'true' };
-    const http = {
-      ...stream,
-      method: 'GET',
-      name: '/cpu/fib',
-      status: '200',
-      expected_response: 'true',
-    };
-    const sample = (name: string, labels: Record<string, string>, value: number) =>
-      series.push({ labels: { __name__: name, ...labels }, samples: [{ timestampMs, value }] });
-    sample('k6_http_reqs_total', http, (tick + 1) * 100 * (m + 1));
-    sample('k6_http_req_failed_rate', http, 0.01 * m);
-    sample('k6_checks_rate', { ...stream, check: 'status is 2xx' }, 1 - 0.01 * m);
-    sample('k6_dropped_iterations_total', { ...run, scenario: 'fib' }, tick * 10 * m);
-    sample('k6_vus', run, 8);
-    const stats = { p50: 0.01, p95: 0.05, p99: 0.08, avg: 0.02, max: 0.2 };
-    for (const [stat, seconds] of Object.entries(stats)) {
-      sample(`k6_http_req_duration_${stat}`, http, seconds * (m + 1));
-    }
+
+const execFileAsync = promisify(execFile);
+const repo = join(__dirname, '..', '..', '..');
+const catalog = parseCatalog(
+  JSON.parse(readFileSync(join(repo, 'load-tests', 'scenarios.json'), 'utf8')),
+);
+
+/** Records its argv, NUL-separated, one file per call, and succeeds like a passing k6 run. */
+const RECORDER = `#!/bin/sh
+n=$(ls "$K6_STAND_IN_LOG" | wc -l)
+printf '%s\\0' "$@" > "$K6_STAND_IN_LOG/$(printf %04d "$n")"
+`;
+
+/** Runs load-tests/k6/run-all.sh with `env`, returning the argv of every `k6` it started. */
+export async function recordRunAll(env: Record<string, string>): Promise<string[][]> {
+  const dir = mkdtempSync(join(tmpdir(), 'k6-stand-in-'));
+  try {
+    const bin = join(dir, 'bin');
+    const log = join(dir, 'log');
+    for (const d of [bin, log]) mkdirSync(d);
+    writeFileSync(join(bin, 'k6'), RECORDER);
+    chmodSync(join(bin, 'k6'), 0o755);
+    await execFileAsync('sh', [join(repo, 'load-tests', 'k6', 'run-all.sh')], {
+      env: { ...env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, K6_STAND_IN_LOG: log },
+    });
+    return readdirSync(log)
+      .sort()
+      .map((file) => readFileSync(join(log, file), 'utf8').split('\0').slice(0, -1));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One `k6 run` as k6 would see it: options from the script, argv, environment. */
+interface K6Run extends K6Start {
+  scenario: Scenario;
+  baseUrl: string;
+  pushes: boolean;
+  trendStats: string[];
+}
+
+/** `-e NAME=VALUE` of `argv` (k6's `__ENV`). */
+function scriptEnv(argv: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  argv.forEach((arg, i) => {
+    const pair = arg === '-e' || arg === '--env' ? argv[i + 1] : undefined;
+    const at = pair?.indexOf('=') ?? -1;
+    if (pair && at > 0) env[pair.slice(0, at)] = pair.slice(at + 1);
   });
+  return env;
+}
+
+/** `p(95)` → `p95`, `p(99.9)` → `p999`: k6's remote-write stat suffixes. */
+const statSuffix = (stat: string) => stat.replace(/^p\((.+)\)$/, 'p$1').replace('.', '');
+
+function k6Run(argv: readonly string[], env: Readonly<Record<string, string>>): K6Run {
+  const script = argv.find((arg) => arg.endsWith('.ts'));
+  if (!script) throw new Error(`no script in \`k6 ${argv.join(' ')}\``);
+  // Every entry script runs the scenario of its own name (load-tests/test/scenario-scripts.test.ts).
+  const id = basename(script, '.ts');
+  const scenario = catalog.scenarios.find((s) => s.id === id);
+  if (!scenario) throw new Error(`scenarios.json has no scenario \`${id}\``);
+  const params = runParams(scriptEnv(argv));
+  // The thresholds decide pass/fail, not tags: any will do for the options' tags.
+  const options = k6Options(scenario, params, { p95Ms: 1000, maxFailedRate: 0.05 });
+  const out = argv.flatMap((arg, i) => (arg === '--out' || arg === '-o' ? [argv[i + 1]] : []));
+  const pushes = [...out, ...(env['K6_OUT'] ?? '').split(',')].includes(
+    'experimental-prometheus-rw',
+  );
+  const trendStats = (env['K6_PROMETHEUS_RW_TREND_STATS'] ?? 'p(99)').split(',').map(statSuffix);
+  return { options, argv, env, scenario, baseUrl: params.baseUrl, pushes, trendStats };
+}
+
+/** Every series one run pushes at `tick` (values differ by run index `r`). */
+export function k6RunSeries(run: K6Run, r: number, tick: number, timestampMs: number): Series[] {
+  const series: Series[] = [];
+  const sample = (metric: string, emitter: K6Emitter, value: number) =>
+    series.push({
+      labels: remoteWriteLabels(metric, k6SampleTags(run, emitter)),
+      samples: [{ timestampMs, value }],
+    });
+  for (const stream of run.scenario.streams) {
+    const url = `${run.baseUrl}${stream.path}`;
+    const http: K6Emitter = {
+      kind: 'vu',
+      scenario: stream.name,
+      system: {
+        proto: 'HTTP/1.1',
+        method: stream.method,
+        url,
+        name: url,
+        status: '200',
+        expected_response: 'true',
+      },
+      request: { name: routeOf(stream.path) }, // scenario-script.ts's params.tags
+    };
+    sample('http_reqs_total', http, (tick + 1) * 100 * (r + 1));
+    sample('http_req_failed_rate', http, 0.01 * (r % 3));
+    for (const [i, stat] of run.trendStats.entries())
+      sample(`http_req_duration_${stat}`, http, 0.01 * (i + 1) * (r + 1));
+    const check: K6Emitter = {
+      kind: 'vu',
+      scenario: stream.name,
+      system: { check: 'status is 2xx' },
+    };
+    sample('checks_rate', check, 1 - 0.01 * (r % 3));
+    if (stream.rate)
+      sample('dropped_iterations_total', { kind: 'executor', scenario: stream.name }, tick * r);
+  }
+  const busy = run.scenario.streams.reduce((sum, s) => sum + s.connections, 0);
+  sample('vus', { kind: 'engine' }, busy);
+  sample('vus_max', { kind: 'engine' }, busy);
   return series;
 }
 
 /**
- * Pushes ten seconds of history at once, then one sample per series every second — as k6 does
- * during a run (its push interval) — until stopped. Any refused push fails `stop()`.
+ * Plays every recorded run at once: ten seconds of history, then one sample per series every
+ * second (as k6 does during a run, at its push interval) to K6_PROMETHEUS_RW_SERVER_URL, until
+ * stopped. Any refused push fails `stop()`.
  */
 export async function startK6StandIn(
-  prometheusUrl: string,
-  models: readonly string[],
-  testid: string,
+  invocations: readonly (readonly string[])[],
+  env: Readonly<Record<string, string>>,
 ): Promise<{ stop(): Promise<void> }> {
+  const target = env['K6_PROMETHEUS_RW_SERVER_URL'] ?? '';
+  const prometheusUrl = target.replace(/\/api\/v1\/write$/, '');
+  if (prometheusUrl === target)
+    throw new Error(
+      `Expected K6_PROMETHEUS_RW_SERVER_URL to end in /api/v1/write, got \`${target}\``,
+    );
+  const runs = invocations.map((argv) => k6Run(argv, env)).filter((run) => run.pushes);
+  const seriesAt = (t: number, ts: number) => runs.flatMap((run, r) => k6RunSeries(run, r, t, ts));
   const start = Date.now();
   let tick = 0;
   let failure: Error | undefined;
@@ -60,15 +174,13 @@ export async function startK6StandIn(
     if (status !== 204) throw new Error(`remote write answered ${status}: ${body}`);
   };
   await push(
-    Array.from({ length: 10 }, () => tick++).flatMap((t) =>
-      k6RunSeries(models, testid, t, start - (9 - t) * 1000),
-    ),
+    Array.from({ length: 10 }, () => tick++).flatMap((t) => seriesAt(t, start - (9 - t) * 1000)),
   );
   let pending = Promise.resolve();
   const timer = setInterval(() => {
     const t = tick++;
     pending = pending
-      .then(() => push(k6RunSeries(models, testid, t, start + (t - 9) * 1000)))
+      .then(() => push(seriesAt(t, start + (t - 9) * 1000)))
       .catch((e: Error) => {
         failure ??= e;
       });

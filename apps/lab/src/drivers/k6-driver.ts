@@ -70,6 +70,47 @@ export function streamResultsFromK6(
 }
 
 /**
+ * The `k6 run` command line for one scenario against one model. `model`, `lab_scenario` and
+ * `testid` go as `--tag`s: a `--tag` replaces the script's `options.tags` as a whole, and only
+ * these run tags reach `k6_vus` and `k6_dropped_iterations_total` when the run is pushed to
+ * Prometheus (`K6_OUT`) — the same tags load-tests/k6/run-all.sh passes (see
+ * load-tests/k6/lib/plan.ts).
+ */
+export function k6RunArgs(
+  run: Pick<DriverRun, 'scenarioId' | 'model' | 'baseUrl' | 'durationSeconds'>,
+  paths: { scriptsDir: string; summaryDir: string },
+  testid: string,
+): string[] {
+  return [
+    'run',
+    '--quiet',
+    '--tag',
+    `testid=${testid}`,
+    '--tag',
+    `model=${run.model}`,
+    '--tag',
+    `lab_scenario=${run.scenarioId}`,
+    '-e',
+    `BASE_URL=${run.baseUrl}`,
+    '-e',
+    `MODEL=${run.model}`,
+    '-e',
+    `DURATION=${Math.max(1, Math.round(run.durationSeconds))}s`,
+    '-e',
+    `SUMMARY_DIR=${paths.summaryDir}`,
+    join(paths.scriptsDir, `${run.scenarioId}.ts`),
+  ];
+}
+
+/** `20250102T030405Z`: the UTC time, the same default testid run-all.sh uses. */
+function utcStamp(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+}
+
+/**
  * `--driver k6`: runs `load-tests/k6/<scenario>.ts` against the model with the same duration
  * (the scripts read the rates and connections from the same scenarios.json) and reads the JSON
  * summary its `handleSummary` writes. k6 must be on PATH (it is not an npm package).
@@ -77,32 +118,26 @@ export function streamResultsFromK6(
 export class K6Driver implements LoadDriver {
   readonly name = 'k6';
   readonly #scriptsDir: string;
+  readonly #testid: string;
 
-  constructor(root: string) {
+  /**
+   * @param testid tags every k6 series of this lab run (the k6 dashboard's "Run").
+   * @default `TESTID` from the environment, else the UTC start time
+   */
+  constructor(root: string, testid = process.env['TESTID'] || utcStamp(new Date())) {
     if (!k6Available()) {
       throw new DriverUnavailableError(
         '`--driver k6` needs the k6 binary on PATH; it was not found (use the default autocannon driver)',
       );
     }
     this.#scriptsDir = join(root, 'load-tests', 'k6');
+    this.#testid = testid;
   }
 
   async run(run: DriverRun): Promise<StreamResult[]> {
     const dir = mkdtempSync(join(tmpdir(), 'lab-k6-'));
     try {
-      const args = [
-        'run',
-        '--quiet',
-        '-e',
-        `BASE_URL=${run.baseUrl}`,
-        '-e',
-        `MODEL=${run.model}`,
-        '-e',
-        `DURATION=${Math.max(1, Math.round(run.durationSeconds))}s`,
-        '-e',
-        `SUMMARY_DIR=${dir}`,
-        join(this.#scriptsDir, `${run.scenarioId}.ts`),
-      ];
+      const args = k6RunArgs(run, { scriptsDir: this.#scriptsDir, summaryDir: dir }, this.#testid);
       const code = await new Promise<number | null>((resolve) =>
         spawn('k6', args, { stdio: ['ignore', 'ignore', 'inherit'] }).once('exit', resolve),
       );

@@ -1,4 +1,14 @@
+import { MODELS, type ModelInfo } from '@concurrency-lab/models';
 import type { ModelResult, Report, ScenarioReport } from './report-schema';
+
+/** The models that run CPU work somewhere other than the one event loop: a pool, or processes. */
+const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
+  .filter((m) => m.pool || m.restarts.includes('process'))
+  .map((m) => m.model);
+
+/** `a`, `a and b`, `a, b and c`. */
+const inWords = (names: readonly string[]) =>
+  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 const best = (results: ModelResult[], score: (r: ModelResult) => number, lowest: boolean) =>
   [...results].sort((a, b) => (lowest ? score(a) - score(b) : score(b) - score(a)))[0]?.model ??
@@ -37,21 +47,18 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
     s?.results.find((r) => r.model === model)?.summary;
   const asyncCpu = summaryOf(cpu, 'async');
   if (cpu && asyncCpu) {
-    const others = ['threads', 'cluster']
-      .map((m) => [m, summaryOf(cpu, m)] as const)
-      .filter(
-        (pair): pair is readonly [string, NonNullable<ReturnType<typeof summaryOf>>] =>
-          pair[1] !== undefined,
-      );
+    const others = OFF_THE_LOOP.map((m) => [m, summaryOf(cpu, m)] as const).filter(
+      (pair): pair is readonly [string, NonNullable<ReturnType<typeof summaryOf>>] =>
+        pair[1] !== undefined,
+    );
     const ratios = others.map(([m, s]) => [m, s.rps / Math.max(asyncCpu.rps, 1e-9)] as const);
     lessons.push({
       id: 'cpu-needs-cores',
-      claim:
-        'CPU-bound work: threads and cluster reach at least 1.6× the throughput of one event loop',
+      claim: `CPU-bound work: ${inWords(OFF_THE_LOOP)} reach at least 1.6× the throughput of one event loop`,
       holds: ratios.length ? ratios.every(([, r]) => r >= 1.6) : null,
       figures:
         ratios.map(([m, r]) => `${m} ${r.toFixed(2)}× async`).join(', ') ||
-        'no threads/cluster in this run',
+        `no ${OFF_THE_LOOP.join('/')} in this run`,
     });
   }
   const fairness = scenarios.find((s) => s.id === 'fairness');

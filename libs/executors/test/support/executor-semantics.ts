@@ -338,7 +338,8 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
 
   describe(`${kind} executor: crashes and the bounded queue`, () => {
     it('a worker that dies fails its task with ERR_EXECUTOR_WORKER_CRASHED and is replaced', async () => {
-      const executor = make({ maxWorkers: 2 });
+      let replacements = 0;
+      const executor = make({ maxWorkers: 2, onWorkerReplaced: () => replacements++ });
       const bystander = sleep(executor, 'bystander', 300);
       const crash = await rejection(executor.submit(7, { name: 'exit' }).result());
       expect(crash).toMatchObject({ code: 'ERR_EXECUTOR_WORKER_CRASHED', exitCode: 7 });
@@ -352,6 +353,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
         'a replacement',
       );
       expect(executor.stats).toMatchObject({ crashed: 1, failed: 1, completed: 5 });
+      expect(replacements).toBe(1); // the hook saw the replacement stats counted
     });
 
     it('refuses a submit past maxQueue with ERR_EXECUTOR_QUEUE_FULL; submitWhenReady waits', async () => {

@@ -1,9 +1,12 @@
-import { validateObject, validateSignal, validateTimeout } from './validate';
-
-/** How long and how interruptibly to wait. Accepted by every acquire and wait. */
-export interface AcquireOptions {
+/**
+ * How long and how interruptibly to wait: the options of every wait in this library, and of
+ * the queues built on it (`@concurrency-lab/queues` re-exports it as its `WaitOptions`).
+ */
+export interface WaitOptions {
   /**
-   * Give up after this many ms, rejecting with `ERR_LOCK_TIMEOUT`. 0 tries once without waiting.
+   * Give up after this many ms (with the library's timeout error: `ERR_LOCK_TIMEOUT` for a
+   * lock; each queue method names its own). 0 tries once without waiting. At most 2^31 - 1
+   * (Node's timer limit), or Infinity: a longer timeout is refused as an invalid argument.
    * @default Infinity
    * @example { timeout: 500 }
    */
@@ -16,29 +19,11 @@ export interface AcquireOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Accepted by every acquire and wait of this library; a timeout rejects with `ERR_LOCK_TIMEOUT`. */
+export type AcquireOptions = WaitOptions;
+
 /** Blocking waits (worker threads only) cannot observe an AbortSignal: only a timeout applies. */
 export interface SyncAcquireOptions {
   /** @default Infinity */
   readonly timeout?: number;
-}
-
-export interface ParsedWait {
-  readonly timeout: number;
-  readonly signal: AbortSignal | undefined;
-}
-
-const FOREVER: ParsedWait = Object.freeze({ timeout: Infinity, signal: undefined });
-
-export function parseWaitOptions(options: unknown): ParsedWait {
-  if (options === undefined) return FOREVER;
-  const record = validateObject(options, 'options');
-  return {
-    timeout: validateTimeout(record['timeout']),
-    signal: validateSignal(record['signal']),
-  };
-}
-
-export function parseSyncWaitOptions(options: unknown): number {
-  if (options === undefined) return Infinity;
-  return validateTimeout(validateObject(options, 'options')['timeout']);
 }

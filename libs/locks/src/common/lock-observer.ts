@@ -1,3 +1,4 @@
+import { LockObserverError } from '../errors';
 import type { LockKind } from './lock-stats';
 
 /** Which lock an observation is about: `name` is the metric label (`lab_lock_wait_seconds{lock}`). */
@@ -48,7 +49,10 @@ export function observeLocks(observer: LockObserver): ObserverRegistration {
 }
 
 function report(error: unknown): void {
-  process.emitWarning(`a lock observer threw: ${String(error)}`, { code: 'LOCKS_OBSERVER_FAILED' });
+  process.emitWarning(`a lock observer threw: ${String(error)}`, {
+    type: 'LockObserverError',
+    code: LockObserverError.code,
+  });
 }
 
 /**

@@ -1,7 +1,6 @@
 import type { LockObserver } from './lock-observer';
 import type { LockKind } from './lock-stats';
-import { describeValue, validateName, validateObject } from './validate';
-import { InvalidArgumentError } from '../errors';
+import { validate } from './validate';
 
 /** Options every primitive takes. */
 export interface LockOptions {
@@ -31,15 +30,13 @@ export interface ParsedLockOptions {
 }
 
 export function parseLockOptions(options: unknown, kind: LockKind): ParsedLockOptions {
-  const record = validateObject(options, 'options');
+  const record = validate.object(options, 'options');
   const observer = record['observer'];
   if (observer !== undefined && (typeof observer !== 'object' || observer === null)) {
-    throw new InvalidArgumentError(
-      `Expected \`observer\` to be an object with onAcquire/onRelease/onGiveUp, got ${describeValue(observer)}`,
-    );
+    validate.fail('observer', 'an object with onAcquire/onRelease/onGiveUp', observer);
   }
   return {
-    name: record['name'] === undefined ? defaultName(kind) : validateName(record['name'], kind),
+    name: record['name'] === undefined ? defaultName(kind) : validate.name(record['name'], kind),
     observer: observer as LockObserver | undefined,
     record,
   };

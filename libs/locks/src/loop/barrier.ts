@@ -1,7 +1,7 @@
-import { parseWaitOptions, type AcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions } from '../common/acquire-options';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
-import { validateInteger, validateOptionalFunction, validateTimeout } from '../common/validate';
+import { validate } from '../common/validate';
 import { BarrierBrokenError } from '../errors';
 import { WaitList } from './wait-list';
 
@@ -21,7 +21,7 @@ export interface BarrierOptions extends LockOptions {
  * Python's `threading.Barrier`: `parties` waits meet, the last one runs `action`, and all are
  * released together with distinct indexes 0..parties-1 (arrival order). Then it is reusable.
  *
- * Broken state (`ERR_BARRIER_BROKEN` for every waiter and every later wait, until `reset()`):
+ * Broken state (`ERR_LOCK_BARRIER_BROKEN` for every waiter and every later wait, until `reset()`):
  * `abort()`, an action that throws, or a waiter that times out or is aborted — once one party
  * gives up, the cycle can no longer complete, so the others are told instead of hanging. The
  * waiter that gave up gets its own reason (`ERR_LOCK_TIMEOUT` or the signal's reason).
@@ -36,9 +36,9 @@ export class Barrier implements Inspectable {
 
   constructor(options: BarrierOptions) {
     const { name, observer, record } = parseLockOptions(options, 'Barrier');
-    this.parties = validateInteger(record['parties'], 'parties', 1, 2 ** 31 - 1);
-    this.#action = validateOptionalFunction<() => void>(record['action'], 'action');
-    this.#timeout = validateTimeout(record['timeout']);
+    this.parties = validate.integer(record['parties'], 'parties', 1, 2 ** 31 - 1);
+    this.#action = validate.optionalFunction<() => void>(record['action'], 'action');
+    this.#timeout = validate.timeout(record['timeout']);
     this.#waiters = new WaitList(name, 'Barrier', observer, () => this.#break());
   }
 
@@ -63,7 +63,7 @@ export class Barrier implements Inspectable {
   /** Waits for the cycle to fill; resolves with this party's arrival index. */
   wait(options?: AcquireOptions): Promise<number> {
     try {
-      const parsed = parseWaitOptions(options);
+      const parsed = validate.waitOptions(options);
       const timeout = options?.timeout === undefined ? this.#timeout : parsed.timeout;
       const signal = parsed.signal;
       if (this.#broken) throw new BarrierBrokenError(`${this.name} is broken`);
@@ -93,19 +93,19 @@ export class Barrier implements Inspectable {
     }
   }
 
-  /** Breaks the barrier: every waiter, and every wait until `reset()`, gets ERR_BARRIER_BROKEN. */
+  /** Breaks the barrier: every waiter, and every wait until `reset()`, gets ERR_LOCK_BARRIER_BROKEN. */
   abort(): void {
     this.#break();
   }
 
-  /** Back to empty and unbroken; current waiters get ERR_BARRIER_BROKEN. */
+  /** Back to empty and unbroken; current waiters get ERR_LOCK_BARRIER_BROKEN. */
   reset(): void {
     this.#waiters.breakAll(`${this.name} was reset`);
     this.#broken = false;
   }
 
   get stats(): LockStats {
-    return this.#waiters.stats();
+    return this.#waiters.stats;
   }
 
   inspect(): LockInspection {

@@ -3,7 +3,7 @@ import { OverReleaseError } from '../errors';
 import { Semaphore, type SemaphoreOptions } from './semaphore';
 
 /**
- * Python's `threading.BoundedSemaphore`: a Semaphore that refuses (`ERR_OVER_RELEASE`) to hold
+ * Python's `threading.BoundedSemaphore`: a Semaphore that refuses (`ERR_LOCK_OVER_RELEASE`) to hold
  * more permits than it started with, which catches a release without a matching acquire.
  */
 export class BoundedSemaphore extends Semaphore {

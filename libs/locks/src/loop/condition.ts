@@ -1,9 +1,10 @@
-import { parseWaitOptions, type AcquireOptions } from '../common/acquire-options';
+import type { AcquireOptions } from '../common/acquire-options';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
 import { LockToken, type UnlockToken } from '../common/unlock-token';
-import { describeValue, validateFunction, validateInteger } from '../common/validate';
-import { InvalidArgumentError, LockTimeoutError, NotOwnerError } from '../errors';
+import { wakeUpTo } from '../common/wake-up-to';
+import { validate } from '../common/validate';
+import { LockTimeoutError, NotOwnerError } from '../errors';
 import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
 import { Mutex } from './mutex';
 import { kResume, kSuspend } from './queued-lock';
@@ -37,9 +38,7 @@ export class Condition implements Inspectable {
     const { name, observer, record } = parseLockOptions(options, 'Condition');
     const lock = record['lock'];
     if (lock !== undefined && !(lock instanceof Mutex) && !(lock instanceof RLock)) {
-      throw new InvalidArgumentError(
-        `Expected \`lock\` to be a Mutex or an RLock, got ${describeValue(lock)}`,
-      );
+      validate.fail('lock', 'a Mutex or an RLock', lock);
     }
     this.lock = lock ?? new Mutex({ name: `${name}.lock` });
     this.#waiters = new WaitList(name, 'Condition', observer);
@@ -63,7 +62,7 @@ export class Condition implements Inspectable {
 
   /** Gives the lock up until notified (or timed out / aborted), then takes it back. */
   async wait(token: UnlockToken, options?: AcquireOptions): Promise<void> {
-    const { timeout, signal } = parseWaitOptions(options);
+    const { timeout, signal } = validate.waitOptions(options);
     await this.#wait(token, timeout, signal, timeout);
   }
 
@@ -73,8 +72,8 @@ export class Condition implements Inspectable {
    * The timeout covers the whole call.
    */
   async waitFor<T>(token: UnlockToken, predicate: () => T, options?: AcquireOptions): Promise<T> {
-    validateFunction(predicate, 'predicate');
-    const { timeout, signal } = parseWaitOptions(options);
+    validate.function(predicate, 'predicate');
+    const { timeout, signal } = validate.waitOptions(options);
     this.#checkToken(token);
     const deadline = performance.now() + timeout;
     let result = predicate();
@@ -88,12 +87,10 @@ export class Condition implements Inspectable {
 
   /** Wakes up to `count` waiters, oldest first; returns how many. The lock must be held. */
   notify(count = 1): number {
-    validateInteger(count, 'count', 0, Number.MAX_SAFE_INTEGER);
+    validate.integer(count, 'count', 0, Number.MAX_SAFE_INTEGER);
     if (!this.lock.locked)
       throw new NotOwnerError(`${this.name}: notify() without holding ${this.lock.name}`);
-    let woken = 0;
-    while (woken < count && this.#waiters.wakeOne()) woken++;
-    return woken;
+    return wakeUpTo(count, () => this.#waiters.wakeOne());
   }
 
   notifyAll(): number {
@@ -101,7 +98,7 @@ export class Condition implements Inspectable {
   }
 
   get stats(): LockStats {
-    return this.#waiters.stats();
+    return this.#waiters.stats;
   }
 
   inspect(): LockInspection {

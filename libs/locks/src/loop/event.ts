@@ -1,4 +1,5 @@
-import { parseWaitOptions, type AcquireOptions } from '../common/acquire-options';
+import { validate } from '../common/validate';
+import type { AcquireOptions } from '../common/acquire-options';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
 import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
 import { WaitList } from './wait-list';
@@ -38,7 +39,7 @@ export class Event implements Inspectable {
   /** Resolves once the flag is set (at once if it is). */
   wait(options?: AcquireOptions): Promise<void> {
     try {
-      const { timeout, signal } = parseWaitOptions(options);
+      const { timeout, signal } = validate.waitOptions(options);
       if (this.#flag && !signal?.aborted) {
         this.#waiters.passedAtOnce();
         return Promise.resolve();
@@ -52,7 +53,7 @@ export class Event implements Inspectable {
   }
 
   get stats(): LockStats {
-    return this.#waiters.stats();
+    return this.#waiters.stats;
   }
 
   inspect(): LockInspection {

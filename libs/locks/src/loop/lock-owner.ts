@@ -1,7 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AcquireOptions } from '../common/acquire-options';
-import { describeValue } from '../common/validate';
-import { InvalidArgumentError } from '../errors';
+import { validate } from '../common/validate';
 
 /*
  * One event loop has no threads to tell apart, so "who holds this lock" needs a name for the
@@ -52,7 +51,5 @@ export interface OwnedAcquireOptions extends AcquireOptions {
 
 export function validateOwner(value: unknown): LockOwner | undefined {
   if (value === undefined || value instanceof LockOwner) return value;
-  throw new InvalidArgumentError(
-    `Expected \`owner\` to be a LockOwner, got ${describeValue(value)}`,
-  );
+  return validate.fail('owner', 'a LockOwner', value);
 }

@@ -1,10 +1,6 @@
-import type { AsyncLock } from '../common/async-lock';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
-import type { UnlockToken } from '../common/unlock-token';
-import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
-import { QueuedLock } from './queued-lock';
-
-const EXCLUSIVE = 0;
+import type { LockOwner } from './lock-owner';
+import { SingleModeLock } from './single-mode-lock';
 
 /**
  * Python's `threading.Lock` / `asyncio.Lock` for one event loop: mutual exclusion across
@@ -18,7 +14,7 @@ const EXCLUSIVE = 0;
  *   const seen = value; await save(seen + 1); value = seen + 1;
  * }
  */
-export class Mutex extends QueuedLock implements AsyncLock {
+export class Mutex extends SingleModeLock {
   #held = false;
   #holder: LockOwner | undefined = undefined;
 
@@ -30,18 +26,6 @@ export class Mutex extends QueuedLock implements AsyncLock {
   /** Whether someone holds it. */
   get locked(): boolean {
     return this.#held;
-  }
-
-  acquire(options?: OwnedAcquireOptions): Promise<UnlockToken> {
-    return this.acquireMode(EXCLUSIVE, options);
-  }
-
-  tryAcquire(): UnlockToken | null {
-    return this.tryAcquireMode(EXCLUSIVE);
-  }
-
-  withLock<T>(fn: () => T | PromiseLike<T>, options?: OwnedAcquireOptions): Promise<Awaited<T>> {
-    return this.withLockMode(EXCLUSIVE, fn, options);
   }
 
   protected tryTake(owner: LockOwner | undefined): boolean {

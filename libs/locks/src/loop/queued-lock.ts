@@ -1,25 +1,17 @@
-import { parseWaitOptions } from '../common/acquire-options';
-import { LockInstrument, type LockObserver } from '../common/lock-observer';
-import type {
-  HolderInfo,
-  Inspectable,
-  LockInspection,
-  LockKind,
-  LockStats,
-} from '../common/lock-stats';
+import type { LockObserver } from '../common/lock-observer';
+import type { HolderInfo, LockKind } from '../common/lock-stats';
 import {
   kReleaseToken,
   LockToken,
   type TokenIssuer,
   type UnlockToken,
 } from '../common/unlock-token';
-import { turnNow } from '../common/turn-clock';
-import { validateFunction } from '../common/validate';
+import { validate } from '../common/validate';
 import { DeadlockError, LockTimeoutError } from '../errors';
 import { LockOwner, validateOwner, type OwnedAcquireOptions } from './lock-owner';
 import { addWait, findCycle, removeWait, type GraphNode } from './wait-for-graph';
-import { WaitQueue } from './wait-queue';
-import { Waiter, type CancelReason } from './waiter';
+import { WaitRoom } from './wait-room';
+import type { Waiter } from './waiter';
 
 /** Condition.wait lends a held lock away and takes it back through these. */
 export const kSuspend: unique symbol = Symbol('locks.suspend');
@@ -31,19 +23,9 @@ export const kResume: unique symbol = Symbol('locks.resume');
  * a newcomer cannot barge in: no starvation), timeouts and aborts that unlink their waiter, the
  * wait-for graph, stats and the instrumentation hook. Subclasses only say who may take it.
  */
-export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable {
-  readonly name: string;
-  readonly kind: LockKind;
-  protected readonly queue = new WaitQueue();
-  protected readonly instrument: LockInstrument;
+export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphNode {
   /** Whether waits on this lock are wait-for graph edges (exclusive locks: yes; semaphores: no). */
   readonly #inGraph: boolean;
-  #acquisitions = 0;
-  #contended = 0;
-  #timeouts = 0;
-  #aborts = 0;
-  readonly #cancel = (waiter: Waiter, reason: CancelReason): void =>
-    this.#cancelWait(waiter, reason);
 
   protected constructor(
     name: string,
@@ -51,9 +33,7 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
     observer: LockObserver | undefined,
     inGraph: boolean,
   ) {
-    this.name = name;
-    this.kind = kind;
-    this.instrument = new LockInstrument(name, kind, observer);
+    super(name, kind, observer);
     this.#inGraph = inGraph;
   }
 
@@ -65,16 +45,11 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
   protected abstract take(owner: LockOwner | undefined, mode: number): void;
   /** Records a release. */
   protected abstract untake(token: LockToken): void;
-  protected abstract holderCount(): number;
   /** Holders as wait-for graph nodes. */
   protected abstract holderOwners(): Iterable<LockOwner | undefined>;
 
-  protected holderInfos(): HolderInfo[] {
+  protected override holderInfos(): HolderInfo[] {
     return [...this.holderOwners()].map((owner) => ({ id: owner?.name ?? 'anonymous' }));
-  }
-
-  protected modeName(_mode: number): string | undefined {
-    return undefined;
   }
 
   /** Condition.wait: gives the lock up entirely; returns what {@link resumeHold} needs back. */
@@ -105,15 +80,15 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
         if (this.tryTake(owner, mode)) return this.grantResolved(owner, mode);
         return this.#enqueue(owner, mode, Infinity, undefined, true);
       }
-      const { timeout, signal } = parseWaitOptions(options);
+      const { timeout, signal } = validate.waitOptions(options);
       const owner = validateOwner(options.owner) ?? LockOwner.current();
       if (signal?.aborted) {
-        this.#aborts++;
+        this.countGiveUp('abort');
         throw signal.reason;
       }
       if (this.tryTake(owner, mode)) return this.grantResolved(owner, mode);
       if (timeout === 0) {
-        this.#timeouts++;
+        this.countGiveUp('timeout');
         this.instrument.gaveUp(0, 'timeout');
         throw new LockTimeoutError(this.name, 0);
       }
@@ -133,7 +108,7 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
     fn: () => T | PromiseLike<T>,
     options: OwnedAcquireOptions | undefined,
   ): Promise<Awaited<T>> {
-    validateFunction(fn, 'fn');
+    validate.function(fn, 'fn');
     const owner = validateOwner(options?.owner) ?? LockOwner.current();
     // Outside any owner, one is made up for the duration of `fn`: locks taken inside are then
     // attributed to it, which is what lets an RLock re-enter and the wait-for graph see a cycle
@@ -176,8 +151,7 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
       this.queue.remove(waiter);
       if (waiter.owner !== undefined) removeWait(waiter.owner, waiter);
       this.take(waiter.owner, waiter.mode);
-      this.#acquisitions++;
-      this.#contended++;
+      this.countServed(true);
       let now: number | undefined;
       if (this.instrument.active) {
         now = performance.now();
@@ -185,38 +159,6 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
       }
       waiter.grant(new LockToken(this, waiter.owner, waiter.mode, now));
     }
-  }
-
-  get stats(): LockStats {
-    const head = this.queue.head;
-    return Object.freeze({
-      name: this.name,
-      kind: this.kind,
-      holders: this.holderCount(),
-      waiters: this.queue.size,
-      acquisitions: this.#acquisitions,
-      contended: this.#contended,
-      timeouts: this.#timeouts,
-      aborts: this.#aborts,
-      oldestWaiterMs: head === undefined ? 0 : performance.now() - head.since,
-    });
-  }
-
-  inspect(): LockInspection {
-    const now = performance.now();
-    return {
-      name: this.name,
-      kind: this.kind,
-      holders: this.holderInfos(),
-      waiters: [...this.queue].map((waiter) => {
-        const mode = this.modeName(waiter.mode);
-        return {
-          id: waiter.owner?.name ?? 'anonymous',
-          waitedMs: now - waiter.since,
-          ...(mode === undefined ? {} : { mode }),
-        };
-      }),
-    };
   }
 
   /**
@@ -229,7 +171,7 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
   }
 
   #grantNow(owner: LockOwner | undefined, mode: number): LockToken {
-    this.#acquisitions++;
+    this.countServed(false);
     let now: number | undefined;
     if (this.instrument.active) {
       now = performance.now();
@@ -252,28 +194,13 @@ export abstract class QueuedLock implements TokenIssuer, GraphNode, Inspectable 
         return Promise.reject(new DeadlockError(cycle));
       }
     }
-    const since = this.instrument.active ? performance.now() : turnNow();
-    const waiter = new Waiter<UnlockToken>(owner, mode, since);
-    this.queue.push(waiter);
+    const waiter = this.addWaiter<UnlockToken>(owner, mode, timeout, signal);
     if (owner !== undefined && this.#inGraph) addWait(owner, waiter, this);
-    if (timeout !== Infinity || signal !== undefined) waiter.arm(timeout, signal, this.#cancel);
     return waiter.promise;
   }
 
-  #cancelWait(waiter: Waiter, reason: CancelReason): void {
-    if (!waiter.queued) return; // granted first: the caller holds the lock and must release it
-    this.queue.remove(waiter);
+  protected override cancelled(waiter: Waiter): void {
     if (waiter.owner !== undefined) removeWait(waiter.owner, waiter);
-    const waited = performance.now() - waiter.since;
-    if (reason === 'timeout') {
-      this.#timeouts++;
-      this.instrument.gaveUp(waited, 'timeout');
-      waiter.fail(new LockTimeoutError(this.name, waiter.timeoutMs));
-    } else {
-      this.#aborts++;
-      this.instrument.gaveUp(waited, 'abort');
-      waiter.fail(waiter.abortReason);
-    }
     // The waiter may have been what held the others back (a queued RWLock writer).
     this.drain();
   }

@@ -1,19 +1,15 @@
-import type { AsyncLock } from '../common/async-lock';
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
-import type { UnlockToken } from '../common/unlock-token';
 import { OwnerRequiredError } from '../errors';
-import type { LockOwner, OwnedAcquireOptions } from './lock-owner';
-import { QueuedLock } from './queued-lock';
-
-const EXCLUSIVE = 0;
+import type { LockOwner } from './lock-owner';
+import { SingleModeLock } from './single-mode-lock';
 
 /**
  * Python's `threading.RLock`: the owner that holds it may take it again (each acquisition is one
  * token, and the lock is free when every token is unlocked). "The same owner" is a
  * {@link LockOwner}: `withLock` makes one when there is none, and `acquire`/`tryAcquire` outside
- * any owner throw `ERR_OWNER_REQUIRED` instead of silently treating every call as a stranger.
+ * any owner throw `ERR_LOCK_OWNER_REQUIRED` instead of silently treating every call as a stranger.
  */
-export class RLock extends QueuedLock implements AsyncLock {
+export class RLock extends SingleModeLock {
   #owner: LockOwner | undefined = undefined;
   #count = 0;
 
@@ -29,18 +25,6 @@ export class RLock extends QueuedLock implements AsyncLock {
   /** How many times the current holder has taken it (0 when free). */
   get depth(): number {
     return this.#count;
-  }
-
-  acquire(options?: OwnedAcquireOptions): Promise<UnlockToken> {
-    return this.acquireMode(EXCLUSIVE, options);
-  }
-
-  tryAcquire(): UnlockToken | null {
-    return this.tryAcquireMode(EXCLUSIVE);
-  }
-
-  withLock<T>(fn: () => T | PromiseLike<T>, options?: OwnedAcquireOptions): Promise<Awaited<T>> {
-    return this.withLockMode(EXCLUSIVE, fn, options);
   }
 
   protected tryTake(owner: LockOwner | undefined): boolean {

@@ -18,7 +18,7 @@ const WRITE = 2;
  * writer all enter together once it is done, so writers cannot starve readers either.
  *
  * Consequence, detected rather than hung: an owner that holds a read lock and asks again
- * while a writer waits, or asks to write (upgrade), gets `ERR_DEADLOCK`.
+ * while a writer waits, or asks to write (upgrade), gets `ERR_LOCK_DEADLOCK`.
  *
  * @example
  * await rw.read.withLock(() => cache.get(key));

@@ -1,6 +1,6 @@
 import type { LockOwner } from './lock-owner';
 
-/** Why a wait ended without being granted. */
+/** Why a wait ended without being served. */
 export type CancelReason = 'timeout' | 'abort';
 
 /** The timer and abort listener of a waiter that has them (most waiters have neither). */
@@ -12,12 +12,18 @@ interface Cancellation {
 }
 
 /**
- * One pending wait: a queue node and the promise its caller awaits. Settling is exactly-once by
- * construction: the grant path and the cancel path both start by unlinking the node (`queued`),
- * and only the one that found it queued acts.
+ * One suspended caller: the promise it awaits, the timer and abort listener that may end the
+ * wait early, and its links in the intrusive FIFO it waits in (see wait-queue.ts). Settling is
+ * exactly-once by construction: the serve path and the cancel path both start by unlinking the
+ * node (`queued`), and only the one that found it queued acts. Serving or failing disarms the
+ * timer and the listener, so a timer never fires for a waiter that was served.
  *
- * Kept small on purpose (it is allocated per contended acquire): no double-valued fields
- * besides `since`, and the cancellation parts only when a timeout or signal was given.
+ * The in-loop locks and the queues (@concurrency-lab/queues) wait with it. `owner` and `mode`
+ * are the locks' (who waits, for what); the queues leave them unset and keep what a caller
+ * brought (a producer's item) in `payload`. One flat class on purpose: one is allocated per
+ * contended acquire and per waiting put or get, and a subclass for the lock-only fields measured
+ * ~15% slower on a contended in-loop Mutex (bench/), so the fields live here. No double-valued
+ * fields besides `since`, and the cancellation parts only when a timeout or signal was given.
  */
 export class Waiter<T = unknown> {
   prev: Waiter | undefined = undefined;
@@ -25,17 +31,17 @@ export class Waiter<T = unknown> {
   queued = false;
   readonly owner: LockOwner | undefined;
   readonly mode: number;
-  /** performance.now() when the wait began. */
+  /** When the wait began (performance.now(), or the turn clock), for stats and reports. */
   readonly since: number;
-  /** Free for the primitive that owns the waiter (a Barrier's arrival index). */
-  payload = 0;
+  /** Free for whoever owns the waiter: a Barrier's arrival index, a waiting producer's item. */
+  payload: unknown = 0;
   readonly promise: Promise<T>;
   // Stored loosely typed so that Waiter<T> stays assignable to Waiter (T only flows out).
   #resolve!: (value: unknown) => void;
   #reject!: (reason: unknown) => void;
   #cancellation: Cancellation | undefined = undefined;
 
-  constructor(owner: LockOwner | undefined, mode: number, since: number) {
+  constructor(owner?: LockOwner, mode = 0, since = 0) {
     this.owner = owner;
     this.mode = mode;
     this.since = since;
@@ -57,7 +63,8 @@ export class Waiter<T = unknown> {
 
   /**
    * Calls `cancel(this, reason)` when the timeout elapses or the signal aborts, whichever is
-   * first; `cancel` decides whether the waiter is still there to cancel.
+   * first; `cancel` decides whether the waiter is still there to cancel. `timeout` must be a
+   * validated one (at most 2^31 - 1 ms, or Infinity for none).
    */
   arm(
     timeout: number,
@@ -74,7 +81,7 @@ export class Waiter<T = unknown> {
     if (onAbort !== undefined) signal?.addEventListener('abort', onAbort, { once: true });
   }
 
-  grant(value: unknown): void {
+  grant(value: T): void {
     if (this.#cancellation !== undefined) this.#disarm(this.#cancellation);
     this.#resolve(value);
   }

@@ -72,3 +72,35 @@ export function waitAsync(
     void woken.then((value) => finish(value === 'timed-out' ? 'timeout' : 'changed'));
   });
 }
+
+/**
+ * A wait written once, for both forms: the generator yields the value `cells[index]` must still
+ * hold for the caller to sleep, and receives how that sleep ended. The two drivers below sleep
+ * blocking (workers) or not (any thread).
+ */
+export type SleepSteps<T> = Generator<number, T, WaitOutcome>;
+
+export function driveSync<T>(
+  steps: SleepSteps<T>,
+  cells: Int32Array,
+  index: number,
+  deadline: number,
+): T {
+  let step = steps.next();
+  while (step.done !== true) step = steps.next(waitSync(cells, index, step.value, deadline));
+  return step.value;
+}
+
+export async function driveAsync<T>(
+  steps: SleepSteps<T>,
+  cells: Int32Array,
+  index: number,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  let step = steps.next();
+  while (step.done !== true) {
+    step = steps.next(await waitAsync(cells, index, step.value, deadline, signal));
+  }
+  return step.value;
+}

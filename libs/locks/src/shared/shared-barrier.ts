@@ -1,23 +1,14 @@
-import {
-  parseSyncWaitOptions,
-  parseWaitOptions,
-  type AcquireOptions,
-  type SyncAcquireOptions,
-} from '../common/acquire-options';
-import { LockInstrument, type LockObserver } from '../common/lock-observer';
-import { parseLockOptions, type LockOptions } from '../common/lock-options';
-import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
-import {
-  validateInteger,
-  validateObject,
-  validateOptionalFunction,
-  validateTimeout,
-} from '../common/validate';
+import type { AcquireOptions, SyncAcquireOptions } from '../common/acquire-options';
+import type { LockObserver } from '../common/lock-observer';
+import type { LockOptions } from '../common/lock-options';
+import type { LockInspection, LockStats } from '../common/lock-stats';
+import { validate } from '../common/validate';
 import { BarrierBrokenError, LockTimeoutError } from '../errors';
-import { deadlineAfter, waitAsync, waitSync } from './atomic-wait';
-import { createSharedBuffer, HEADER_WORDS, SharedClock } from './shared-clock';
-import { checkBufferSize, validateHandle, type SharedHandle } from './shared-handle';
+import { deadlineAfter, driveAsync, driveSync, type SleepSteps } from './atomic-wait';
 import { BarrierState, MAX_PARTIES, type Arrival, type Released } from './barrier-state';
+import { createSharedBuffer, HEADER_WORDS } from './shared-clock';
+import type { SharedHandle } from './shared-handle';
+import { adoptShared, openShared, SharedPrimitive } from './shared-primitive';
 import { assertMayBlock, THREAD_TAG, threadLabel } from './thread-identity';
 
 /*
@@ -57,66 +48,43 @@ export interface SharedBarrierAdoptOptions {
   readonly observer?: LockObserver;
 }
 
-let adopting: SharedBarrierHandle | undefined;
-
 type Outcome = Released | 'timeout' | 'aborted';
+
+function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
+  const parties = validate.integer(options['parties'], 'parties', 1, MAX_PARTIES);
+  const buffer = createSharedBuffer(ARRIVALS - HEADER_WORDS + 2 * Math.min(parties, MAX_TRACKED));
+  new Int32Array(buffer)[PARTIES] = parties;
+  return buffer;
+}
 
 /**
  * Python's `threading.Barrier` across worker threads. Same rules as the in-loop Barrier:
  * distinct indexes per cycle, `action` run by the last arrival (each thread gives its own
  * action when it rebuilds the barrier), and a broken state for abort, timeouts and failing
- * actions — the party that gave up gets its own error, the others `ERR_BARRIER_BROKEN`.
+ * actions — the party that gave up gets its own error, the others `ERR_LOCK_BARRIER_BROKEN`.
  */
-export class SharedBarrier implements Inspectable {
-  readonly name: string;
-  readonly kind = 'SharedBarrier' as const;
-  readonly handle: SharedBarrierHandle;
+export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
   readonly parties: number;
-  readonly #cells: Int32Array;
   readonly #state: BarrierState;
-  readonly #clock: SharedClock;
   readonly #action: (() => void) | undefined;
   readonly #timeout: number;
-  readonly #instrument: LockInstrument;
 
   constructor(options: SharedBarrierOptions) {
-    const adopted = adopting;
-    adopting = undefined;
-    const { name, observer, record } = parseLockOptions(
-      adopted === undefined ? options : { observer: options?.observer, name: adopted.name },
-      'SharedBarrier',
-    );
-    const extra = adopted === undefined ? record : validateObject(options, 'options');
-    let buffer: SharedArrayBuffer;
-    if (adopted === undefined) {
-      const parties = validateInteger(record['parties'], 'parties', 1, MAX_PARTIES);
-      const tracked = Math.min(parties, MAX_TRACKED);
-      buffer = createSharedBuffer(ARRIVALS - HEADER_WORDS + 2 * tracked);
-      new Int32Array(buffer)[PARTIES] = parties;
-    } else {
-      buffer = adopted.buffer;
-    }
-    this.name = name;
-    this.handle = Object.freeze({ kind: 'SharedBarrier', name, buffer });
-    this.#cells = new Int32Array(buffer);
-    this.#clock = new SharedClock(buffer);
-    this.parties = Atomics.load(this.#cells, PARTIES);
-    this.#state = new BarrierState(this.#cells, STATE, this.parties);
-    this.#action = validateOptionalFunction<() => void>(extra['action'], 'action');
-    this.#timeout = validateTimeout(extra['timeout']);
-    this.#instrument = new LockInstrument(name, 'SharedBarrier', observer);
+    const opened = openShared('SharedBarrier', options, createBuffer);
+    super(opened);
+    this.parties = Atomics.load(this.cells, PARTIES);
+    this.#state = new BarrierState(this.cells, STATE, this.parties);
+    this.#action = validate.optionalFunction<() => void>(opened.options['action'], 'action');
+    this.#timeout = validate.timeout(opened.options['timeout']);
   }
 
   static from(handle: SharedBarrierHandle, options?: SharedBarrierAdoptOptions): SharedBarrier {
-    const valid = validateHandle(handle, 'SharedBarrier');
-    const parties = new Int32Array(valid.buffer)[PARTIES] ?? 0;
-    checkBufferSize(valid, (ARRIVALS + 2 * Math.min(parties, MAX_TRACKED)) * 4);
-    adopting = valid;
-    try {
-      return new SharedBarrier((options ?? {}) as SharedBarrierOptions);
-    } finally {
-      adopting = undefined;
-    }
+    return adoptShared(
+      'SharedBarrier',
+      handle,
+      (cells) => ARRIVALS - HEADER_WORDS + 2 * Math.min(cells[PARTIES] ?? 0, MAX_TRACKED),
+      () => new SharedBarrier((options ?? {}) as SharedBarrierOptions),
+    );
   }
 
   get broken(): boolean {
@@ -129,95 +97,37 @@ export class SharedBarrier implements Inspectable {
   }
 
   get cycles(): number {
-    return Atomics.load(this.#cells, CYCLES);
+    return Atomics.load(this.cells, CYCLES);
   }
 
   async wait(options?: AcquireOptions): Promise<number> {
-    const parsed = parseWaitOptions(options);
-    const timeout = options?.timeout === undefined ? this.#timeout : parsed.timeout;
-    const { signal } = parsed;
-    const deadline = deadlineAfter(timeout);
-    const started = performance.now();
-    let arrival = this.#arrive();
-    while (typeof arrival === 'number') {
-      const woke = await waitAsync(this.#cells, STATE, arrival, deadline, signal);
-      // Gave up before getting in: the cycle never counted on this party, nothing to break.
-      if (woke !== 'changed') return this.#finish(woke, -1, started, timeout, signal);
-      arrival = this.#arrive();
-    }
-    if ('broken' in arrival) throw new BarrierBrokenError(`${this.name} is broken`);
-    const { index } = arrival;
-    if (index + 1 === this.parties) {
-      return this.#finish(this.#completeCycle(), index, started, timeout, signal);
-    }
-    let outcome: Outcome;
-    for (;;) {
-      const released = this.#state.released();
-      if (released !== undefined) {
-        outcome = released;
-        break;
-      }
-      const state = this.#state.value;
-      if (!BarrierState.filling(state)) continue;
-      const woke = await waitAsync(this.#cells, STATE, state, deadline, signal);
-      if (woke !== 'changed') {
-        outcome = this.#state.giveUp(woke);
-        break;
-      }
-    }
-    this.#state.leave();
-    return this.#finish(outcome, index, started, timeout, signal);
+    const { timeout: given, signal } = validate.waitOptions(options);
+    const timeout = options?.timeout === undefined ? this.#timeout : given;
+    const steps = this.#wait(performance.now(), timeout, signal);
+    return driveAsync(steps, this.cells, STATE, deadlineAfter(timeout), signal);
   }
 
   /** Blocking form of {@link wait}. Worker threads only. */
   waitSync(options?: SyncAcquireOptions): number {
-    const parsed = parseSyncWaitOptions(options);
-    assertMayBlock(`${this.name}.waitSync()`);
-    const timeout = options?.timeout === undefined ? this.#timeout : parsed;
-    const deadline = deadlineAfter(timeout);
-    const started = performance.now();
-    let arrival = this.#arrive();
-    while (typeof arrival === 'number') {
-      const woke = waitSync(this.#cells, STATE, arrival, deadline);
-      if (woke !== 'changed') return this.#finish(woke, -1, started, timeout, undefined);
-      arrival = this.#arrive();
-    }
-    if ('broken' in arrival) throw new BarrierBrokenError(`${this.name} is broken`);
-    const { index } = arrival;
-    if (index + 1 === this.parties) {
-      return this.#finish(this.#completeCycle(), index, started, timeout, undefined);
-    }
-    let outcome: Outcome;
-    for (;;) {
-      const released = this.#state.released();
-      if (released !== undefined) {
-        outcome = released;
-        break;
-      }
-      const state = this.#state.value;
-      if (!BarrierState.filling(state)) continue;
-      const woke = waitSync(this.#cells, STATE, state, deadline);
-      if (woke !== 'changed') {
-        outcome = this.#state.giveUp(woke);
-        break;
-      }
-    }
-    this.#state.leave();
-    return this.#finish(outcome, index, started, timeout, undefined);
+    const given = validate.syncWaitOptions(options);
+    assertMayBlock(this.name, 'waitSync()');
+    const timeout = options?.timeout === undefined ? this.#timeout : given;
+    const steps = this.#wait(performance.now(), timeout, undefined);
+    return driveSync(steps, this.cells, STATE, deadlineAfter(timeout));
   }
 
-  /** Breaks the barrier: waiting parties and later waits get ERR_BARRIER_BROKEN until reset(). */
+  /** Breaks the barrier: waiting parties and later waits get ERR_LOCK_BARRIER_BROKEN until reset(). */
   abort(): void {
     this.#state.abort();
   }
 
-  /** Back to empty and unbroken; parties still waiting get ERR_BARRIER_BROKEN. */
+  /** Back to empty and unbroken; parties still waiting get ERR_LOCK_BARRIER_BROKEN. */
   reset(): void {
     this.#state.reset();
   }
 
   get stats(): LockStats {
-    const cells = this.#cells;
+    const cells = this.cells;
     const waiting = this.#arrivals();
     return Object.freeze({
       name: this.name,
@@ -236,13 +146,46 @@ export class SharedBarrier implements Inspectable {
     return { name: this.name, kind: this.kind, holders: [], waiters: this.#arrivals() };
   }
 
+  /** The wait, for both forms (see SleepSteps): yields the state value to sleep on. */
+  *#wait(started: number, timeout: number, signal: AbortSignal | undefined): SleepSteps<number> {
+    let arrival = this.#arrive();
+    while (typeof arrival === 'number') {
+      const woke = yield arrival;
+      // Gave up before getting in: the cycle never counted on this party, nothing to break.
+      if (woke !== 'changed') return this.#finish(woke, -1, started, timeout, signal);
+      arrival = this.#arrive();
+    }
+    if ('broken' in arrival) throw new BarrierBrokenError(`${this.name} is broken`);
+    const { index } = arrival;
+    if (index + 1 === this.parties) {
+      return this.#finish(this.#completeCycle(), index, started, timeout, signal);
+    }
+    let outcome: Outcome;
+    for (;;) {
+      const released = this.#state.released();
+      if (released !== undefined) {
+        outcome = released;
+        break;
+      }
+      const state = this.#state.value;
+      if (!BarrierState.filling(state)) continue;
+      const woke = yield state;
+      if (woke !== 'changed') {
+        outcome = this.#state.giveUp(woke);
+        break;
+      }
+    }
+    this.#state.leave();
+    return this.#finish(outcome, index, started, timeout, signal);
+  }
+
   /** Joins the cycle (see BarrierState.arrive) and records who arrived at which index, when. */
   #arrive(): Arrival {
     const arrival = this.#state.arrive();
     if (typeof arrival === 'object' && 'index' in arrival && arrival.index < MAX_TRACKED) {
       const tracked = Math.min(this.parties, MAX_TRACKED);
-      Atomics.store(this.#cells, ARRIVALS + tracked + arrival.index, this.#clock.stamp());
-      Atomics.store(this.#cells, ARRIVALS + arrival.index, THREAD_TAG);
+      Atomics.store(this.cells, ARRIVALS + tracked + arrival.index, this.clock.stamp());
+      Atomics.store(this.cells, ARRIVALS + arrival.index, THREAD_TAG);
     }
     return arrival;
   }
@@ -257,7 +200,7 @@ export class SharedBarrier implements Inspectable {
       throw error;
     }
     const opened = this.#state.open();
-    if (opened) Atomics.add(this.#cells, CYCLES, 1);
+    if (opened) Atomics.add(this.cells, CYCLES, 1);
     this.#state.leave();
     return opened ? 'passed' : 'broken';
   }
@@ -272,14 +215,14 @@ export class SharedBarrier implements Inspectable {
   ): number {
     const waited = performance.now() - started;
     if (outcome === 'passed') {
-      Atomics.add(this.#cells, WAITS, 1);
-      if (this.#instrument.active) this.#instrument.acquired(waited);
+      Atomics.add(this.cells, WAITS, 1);
+      if (this.instrument.active) this.instrument.acquired(waited);
       return index;
     }
     if (outcome === 'broken') throw new BarrierBrokenError(`${this.name} is broken`);
-    Atomics.add(this.#cells, outcome === 'timeout' ? TIMEOUTS : ABORTS, 1);
-    if (this.#instrument.active) {
-      this.#instrument.gaveUp(waited, outcome === 'timeout' ? 'timeout' : 'abort');
+    Atomics.add(this.cells, outcome === 'timeout' ? TIMEOUTS : ABORTS, 1);
+    if (this.instrument.active) {
+      this.instrument.gaveUp(waited, outcome === 'timeout' ? 'timeout' : 'abort');
     }
     throw outcome === 'timeout' ? new LockTimeoutError(this.name, timeout) : signal?.reason;
   }
@@ -287,8 +230,8 @@ export class SharedBarrier implements Inspectable {
   #arrivals(): { id: string; waitedMs: number }[] {
     const tracked = Math.min(this.parties, MAX_TRACKED);
     return Array.from({ length: Math.min(this.waiting, tracked) }, (_, i) => ({
-      id: threadLabel(Atomics.load(this.#cells, ARRIVALS + i)),
-      waitedMs: this.#clock.ageMs(Atomics.load(this.#cells, ARRIVALS + tracked + i)),
+      id: threadLabel(Atomics.load(this.cells, ARRIVALS + i)),
+      waitedMs: this.clock.ageMs(Atomics.load(this.cells, ARRIVALS + tracked + i)),
     }));
   }
 }

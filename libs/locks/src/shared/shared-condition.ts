@@ -1,32 +1,21 @@
-import {
-  parseSyncWaitOptions,
-  parseWaitOptions,
-  type AcquireOptions,
-  type SyncAcquireOptions,
-} from '../common/acquire-options';
-import { LockInstrument } from '../common/lock-observer';
-import { parseLockOptions } from '../common/lock-options';
-import type { Inspectable, LockInspection, LockStats } from '../common/lock-stats';
+import type { AcquireOptions, SyncAcquireOptions } from '../common/acquire-options';
+import type { LockInspection, LockStats } from '../common/lock-stats';
 import { LockToken, type UnlockToken } from '../common/unlock-token';
-import {
-  describeValue,
-  validateFunction,
-  validateInteger,
-  validateObject,
-} from '../common/validate';
-import { InvalidArgumentError, NotOwnerError } from '../errors';
+import { wakeUpTo } from '../common/wake-up-to';
+import { validate } from '../common/validate';
+import { NotOwnerError } from '../errors';
 import { deadlineAfter } from './atomic-wait';
-import { createSharedBuffer, HEADER_WORDS, SharedClock } from './shared-clock';
-import { checkBufferSize, validateHandle, type SharedHandle } from './shared-handle';
+import { createSharedBuffer, HEADER_WORDS } from './shared-clock';
+import type { SharedHandle } from './shared-handle';
 import {
   kTicketLock,
   SharedMutex,
-  type AdoptOptions,
   type SharedLockOptions,
   type SharedMutexHandle,
 } from './shared-mutex';
-import { assertMayBlock, THREAD_TAG, threadLabel } from './thread-identity';
+import { adoptShared, openShared, SharedPrimitive, type AdoptOptions } from './shared-primitive';
 import { SharedTally, TALLY_WORDS } from './shared-tally';
+import { assertMayBlock, THREAD_TAG, threadLabel } from './thread-identity';
 import { slotCount } from './ticket-slot';
 import { WaiterRing } from './waiter-ring';
 
@@ -52,73 +41,44 @@ export interface SharedConditionOptions extends SharedLockOptions {
   readonly mutex?: SharedMutex;
 }
 
-let adopting: { handle: SharedConditionHandle; mutex: SharedMutex } | undefined;
-
 /**
  * A condition variable across worker threads (Python's `threading.Condition`, TC39
  * `Atomics.Condition`'s token passing): wait with a held token of `mutex`; the mutex is
  * released while waiting and held again when the wait returns or throws. `notify(n)` wakes the
  * n longest-waiting threads (FIFO), exactly n, with no lost or stolen wake-ups.
  */
-export class SharedCondition implements Inspectable {
-  readonly name: string;
-  readonly kind = 'SharedCondition' as const;
+export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedConditionHandle> {
   readonly mutex: SharedMutex;
-  readonly handle: SharedConditionHandle;
-  readonly #cells: Int32Array;
-  readonly #clock: SharedClock;
   readonly #ring: WaiterRing;
   readonly #tally: SharedTally;
 
   constructor(options?: SharedConditionOptions) {
-    const adopted = adopting;
-    adopting = undefined;
-    const { name, observer, record } = parseLockOptions(
-      adopted === undefined ? options : { observer: options?.observer, name: adopted.handle.name },
-      'SharedCondition',
-    );
-    let buffer: SharedArrayBuffer;
-    let mutex: SharedMutex;
-    if (adopted === undefined) {
+    let mutex: SharedMutex | undefined;
+    const opened = openShared('SharedCondition', options, (record, name) => {
       const given = record['mutex'];
       if (given !== undefined && !(given instanceof SharedMutex)) {
-        throw new InvalidArgumentError(
-          `Expected \`mutex\` to be a SharedMutex, got ${describeValue(given)}`,
-        );
+        validate.fail('mutex', 'a SharedMutex', given);
       }
       mutex = given ?? new SharedMutex({ name: `${name}.mutex` });
       const slots = slotCount(record['maxWaiters']);
-      buffer = createSharedBuffer(RING - HEADER_WORDS + WaiterRing.words(slots));
+      const buffer = createSharedBuffer(RING - HEADER_WORDS + WaiterRing.words(slots));
       WaiterRing.initialize(new Int32Array(buffer), RING, slots);
-    } else {
-      buffer = adopted.handle.buffer;
-      mutex = adopted.mutex;
-    }
-    this.name = name;
+      return buffer;
+    });
+    mutex ??= SharedMutex.from((opened.adopted as SharedConditionHandle).mutex);
+    super(opened, { mutex: mutex.handle });
     this.mutex = mutex;
-    this.handle = Object.freeze({ kind: 'SharedCondition', name, buffer, mutex: mutex.handle });
-    this.#cells = new Int32Array(buffer);
-    this.#clock = new SharedClock(buffer);
-    this.#ring = new WaiterRing(this.#cells, RING, this.#clock);
-    this.#tally = new SharedTally(
-      this.#cells,
-      TALLY,
-      new LockInstrument(name, 'SharedCondition', observer),
-    );
+    this.#ring = new WaiterRing(this.cells, RING, this.clock);
+    this.#tally = new SharedTally(this.cells, TALLY, this.instrument);
   }
 
   static from(handle: SharedConditionHandle, options?: AdoptOptions): SharedCondition {
-    const valid = validateHandle(handle, 'SharedCondition') as SharedConditionHandle;
-    validateObject(options, 'options');
-    const slots = WaiterRing.slotCountOf(new Int32Array(valid.buffer), RING);
-    checkBufferSize(valid, (RING + WaiterRing.words(slots)) * 4);
-    const mutex = SharedMutex.from(valid.mutex);
-    adopting = { handle: valid, mutex };
-    try {
-      return new SharedCondition(options);
-    } finally {
-      adopting = undefined;
-    }
+    return adoptShared(
+      'SharedCondition',
+      handle,
+      (cells) => RING - HEADER_WORDS + WaiterRing.words(WaiterRing.slotCountOf(cells, RING)),
+      () => new SharedCondition(options),
+    );
   }
 
   acquire(options?: AcquireOptions): Promise<UnlockToken> {
@@ -135,20 +95,20 @@ export class SharedCondition implements Inspectable {
 
   /** Gives the mutex up until notified (or timed out / aborted), then takes it back. */
   async wait(token: UnlockToken, options?: AcquireOptions): Promise<void> {
-    const { timeout, signal } = parseWaitOptions(options);
+    const { timeout, signal } = validate.waitOptions(options);
     await this.#waitAsync(token, deadlineAfter(timeout), signal, timeout);
   }
 
   /** Blocking form of {@link wait}. Worker threads only. */
   waitSync(token: UnlockToken, options?: SyncAcquireOptions): void {
-    const timeout = parseSyncWaitOptions(options);
+    const timeout = validate.syncWaitOptions(options);
     this.#waitSync(token, deadlineAfter(timeout), timeout);
   }
 
   /** Waits until `predicate()` is truthy (checked first and after each wake-up). */
   async waitFor<T>(token: UnlockToken, predicate: () => T, options?: AcquireOptions): Promise<T> {
-    validateFunction(predicate, 'predicate');
-    const { timeout, signal } = parseWaitOptions(options);
+    validate.function(predicate, 'predicate');
+    const { timeout, signal } = validate.waitOptions(options);
     const deadline = deadlineAfter(timeout);
     let result = predicate();
     while (!result) {
@@ -159,8 +119,8 @@ export class SharedCondition implements Inspectable {
   }
 
   waitForSync<T>(token: UnlockToken, predicate: () => T, options?: SyncAcquireOptions): T {
-    validateFunction(predicate, 'predicate');
-    const timeout = parseSyncWaitOptions(options);
+    validate.function(predicate, 'predicate');
+    const timeout = validate.syncWaitOptions(options);
     const deadline = deadlineAfter(timeout);
     let result = predicate();
     while (!result) {
@@ -172,16 +132,14 @@ export class SharedCondition implements Inspectable {
 
   /** Wakes up to `count` waiting threads, oldest first; returns how many. Hold the mutex. */
   notify(count = 1): number {
-    validateInteger(count, 'count', 0, Number.MAX_SAFE_INTEGER);
+    validate.integer(count, 'count', 0, Number.MAX_SAFE_INTEGER);
     const owner = this.mutex[kTicketLock].owner;
     if (owner !== THREAD_TAG) {
       throw new NotOwnerError(
         `${this.name}: notify() from ${threadLabel(THREAD_TAG)}, which does not hold ${this.mutex.name}`,
       );
     }
-    let woken = 0;
-    while (woken < count && this.#ring.grantNext()) woken++;
-    return woken;
+    return wakeUpTo(count, () => this.#ring.grantNext());
   }
 
   notifyAll(): number {
@@ -189,27 +147,11 @@ export class SharedCondition implements Inspectable {
   }
 
   get stats(): LockStats {
-    const waiters = this.#ring.waiters();
-    return Object.freeze({
-      name: this.name,
-      kind: this.kind,
-      holders: 0,
-      waiters: waiters.length,
-      ...this.#tally.counts(),
-      oldestWaiterMs: waiters.reduce((age, w) => Math.max(age, this.#clock.ageMs(w.since)), 0),
-    });
+    return this.snapshot(0, this.#tally.counts(), this.#ring.waiters());
   }
 
   inspect(): LockInspection {
-    return {
-      name: this.name,
-      kind: this.kind,
-      holders: [],
-      waiters: this.#ring.waiters().map((waiter) => ({
-        id: threadLabel(waiter.thread),
-        waitedMs: this.#clock.ageMs(waiter.since),
-      })),
-    };
+    return this.inspection([], this.#ring.waiters());
   }
 
   /** Registers (under the mutex) and lends the mutex away; returns the ring ticket. */
@@ -237,10 +179,7 @@ export class SharedCondition implements Inspectable {
     signal: AbortSignal | undefined,
     timeout: number,
   ): Promise<void> {
-    if (signal?.aborted) {
-      this.#tally.aborted(NaN);
-      throw signal.reason;
-    }
+    this.#tally.refuseAborted(signal);
     const { ticket, held, started } = this.#suspend(token);
     // An expired deadline (waitFor's last round) still abandons the ticket through the CAS.
     const outcome = await this.#ring.waitAsync(ticket, deadline, signal);
@@ -250,7 +189,7 @@ export class SharedCondition implements Inspectable {
   }
 
   #waitSync(token: UnlockToken, deadline: number, timeout: number): void {
-    assertMayBlock(`${this.name}.waitSync()`);
+    assertMayBlock(this.name, 'waitSync()');
     const { ticket, held, started } = this.#suspend(token);
     const outcome = this.#ring.waitSync(ticket, deadline);
     held.ticket = this.mutex[kTicketLock].lockSync(Infinity) as number;
@@ -264,12 +203,7 @@ export class SharedCondition implements Inspectable {
     timeout: number,
     signal: AbortSignal | undefined,
   ): void {
-    if (outcome === 'granted') {
-      this.#tally.granted(started, true);
-      return;
-    }
-    if (outcome === 'timeout') throw this.#tally.timedOut(timeout, started);
-    this.#tally.aborted(started);
-    throw signal?.reason;
+    this.#tally.settle(outcome, timeout, started, signal);
+    this.#tally.granted(started, true);
   }
 }

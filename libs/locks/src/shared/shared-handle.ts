@@ -1,4 +1,5 @@
-import { describeValue } from '../common/validate';
+import { describeValue } from '../common/argument-validator';
+import { validate } from '../common/validate';
 import { InvalidArgumentError } from '../errors';
 
 /**
@@ -24,14 +25,10 @@ export function validateHandle<K extends string>(handle: unknown, kind: K): Shar
     );
   }
   if (!(record.buffer instanceof SharedArrayBuffer)) {
-    throw new InvalidArgumentError(
-      `Expected \`handle.buffer\` to be a SharedArrayBuffer, got ${describeValue(record.buffer)}`,
-    );
+    validate.fail('handle.buffer', 'a SharedArrayBuffer', record.buffer);
   }
   if (typeof record.name !== 'string') {
-    throw new InvalidArgumentError(
-      `Expected \`handle.name\` to be a string, got ${describeValue(record.name)}`,
-    );
+    validate.fail('handle.name', 'a string', record.name);
   }
   return record as SharedHandle<K>;
 }

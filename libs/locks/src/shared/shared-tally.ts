@@ -50,6 +50,28 @@ export class SharedTally {
     return now;
   }
 
+  /** An already-aborted signal refuses the wait before it begins (counted as an abort). */
+  refuseAborted(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) {
+      this.aborted(NaN);
+      throw signal.reason;
+    }
+  }
+
+  /** After a wait: nothing when it was granted; counts and throws when it timed out or aborted. */
+  settle(
+    outcome: 'granted' | 'timeout' | 'aborted',
+    timeout: number,
+    started: number,
+    signal: AbortSignal | undefined,
+  ): void {
+    if (outcome === 'timeout') throw this.timedOut(timeout, started);
+    if (outcome === 'aborted') {
+      this.aborted(started);
+      throw signal?.reason;
+    }
+  }
+
   timedOut(timeout: number, started: number): LockTimeoutError {
     Atomics.add(this.#cells, this.#base + TIMEOUTS, 1);
     if (this.#instrument.active) {
@@ -72,13 +94,16 @@ export class SharedTally {
   }
 
   counts(): TallyCounts {
-    const cells = this.#cells;
-    const base = this.#base;
-    return {
-      acquisitions: Atomics.load(cells, base + ACQUISITIONS),
-      contended: Atomics.load(cells, base + CONTENDED),
-      timeouts: Atomics.load(cells, base + TIMEOUTS),
-      aborts: Atomics.load(cells, base + ABORTS),
-    };
+    return readTally(this.#cells, this.#base);
   }
+}
+
+/** The four counters laid out from `base` (the ticket lock keeps the same block in its cells). */
+export function readTally(cells: Int32Array, base: number): TallyCounts {
+  return {
+    acquisitions: Atomics.load(cells, base + ACQUISITIONS),
+    contended: Atomics.load(cells, base + CONTENDED),
+    timeouts: Atomics.load(cells, base + TIMEOUTS),
+    aborts: Atomics.load(cells, base + ABORTS),
+  };
 }

@@ -1,7 +1,17 @@
-import { deadlineAfter, waitAsync, waitSync } from './atomic-wait';
+import { deadlineAfter, driveAsync, driveSync, type SleepSteps } from './atomic-wait';
 import type { SharedClock } from './shared-clock';
+import { readTally, type TallyCounts } from './shared-tally';
 import { THREAD_TAG } from './thread-identity';
-import { ABANDONED, GRANTED, IDLE, SLEEPING, slotValue } from './ticket-slot';
+import {
+  ABANDONED,
+  GRANTED,
+  IDLE,
+  SINCE_COLUMN,
+  SLEEPING,
+  SlotTable,
+  slotValue,
+  THREAD_COLUMN,
+} from './ticket-slot';
 
 /*
  * A FIFO ticket lock over Int32 cells, the engine of SharedMutex (and the guard inside the
@@ -14,9 +24,7 @@ import { ABANDONED, GRANTED, IDLE, SLEEPING, slotValue } from './ticket-slot';
  *   +4  acquisitions  +5 contended  +6 timeouts  +7 aborts
  *   +8  windowWaiters arrivals waiting for a free slot (all N in use)
  *   +9  slotCount     N, a power of two
- *   +10        slot[N]          ticket state, see ticket-slot.ts
- *   +10 + N    waiterThread[N]  THREAD_TAG of the ticket's waiter
- *   +10 + 2N   waiterSince[N]   stamp of when it began to wait
+ *   +10 slot table    N rows of ticket state, waiter thread and since (SlotTable, ticket-slot.ts)
  *
  * Tickets are served in order: an arrival takes ticket t and owns the lock once slot t says
  * granted. Release grants t + 1 — or skips it when its waiter abandoned it (timeout/abort) —
@@ -65,6 +73,7 @@ export class TicketLock {
   readonly #base: number;
   readonly #slots: number;
   readonly #mask: number;
+  readonly #table: SlotTable;
   readonly #clock: SharedClock;
 
   static words(slotCount: number): number {
@@ -89,6 +98,7 @@ export class TicketLock {
     this.#base = base;
     this.#slots = Atomics.load(cells, base + SLOT_COUNT);
     this.#mask = this.#slots - 1;
+    this.#table = new SlotTable(cells, base + SLOTS, this.#slots);
     this.#clock = clock;
   }
 
@@ -122,31 +132,18 @@ export class TicketLock {
   lockSync(timeout: number): number | null {
     const deadline = deadlineAfter(timeout);
     const cells = this.#cells;
-    let ticket = this.#takeTicket();
-    while (ticket === null) {
-      const serving = this.#enterWindowWait();
-      const outcome = this.#windowFull(serving)
-        ? waitSync(cells, this.#base + SERVING, serving, deadline)
-        : 'changed';
-      Atomics.sub(cells, this.#base + WINDOW_WAITERS, 1);
-      if (outcome === 'timeout') return this.#gaveUp(TIMEOUTS);
-      ticket = this.#takeTicket();
-    }
-    const slot = this.#slot(ticket);
-    const granted = slotValue(ticket, GRANTED);
-    if (Atomics.load(cells, slot) === granted) return this.#acquired(ticket, false);
+    const ticket =
+      this.#takeTicket() ?? driveSync(this.#windowWait(), cells, this.#base + SERVING, deadline);
+    if (typeof ticket !== 'number') return null;
+    if (this.#isGranted(ticket)) return this.#acquired(ticket, false);
     this.#noteWaiter(ticket);
     for (let spins = 0; spins < SPINS; spins++) {
-      if (Atomics.load(cells, slot) === granted) return this.#acquired(ticket, true);
+      if (this.#isGranted(ticket)) return this.#acquired(ticket, true);
     }
-    const sleeping = slotValue(ticket, SLEEPING);
     if (!this.#markSleeping(ticket)) return this.#acquired(ticket, true);
-    while (Atomics.load(cells, slot) !== granted) {
-      if (waitSync(cells, slot, sleeping, deadline) === 'timeout' && this.#abandon(ticket)) {
-        return this.#gaveUp(TIMEOUTS);
-      }
-    }
-    return this.#acquired(ticket, true);
+    const sleep = this.#table.sleepWhile(ticket, SLEEPING);
+    const turn = driveSync(sleep, cells, this.#slot(ticket), deadline);
+    return turn === 'granted' ? this.#acquired(ticket, true) : this.#gaveUp(TIMEOUTS);
   }
 
   /** Waits without blocking until owned; 'timeout' or 'aborted' when it gave up. */
@@ -156,30 +153,17 @@ export class TicketLock {
   ): Promise<number | 'timeout' | 'aborted'> {
     const deadline = deadlineAfter(timeout);
     const cells = this.#cells;
-    let ticket = this.#takeTicket();
-    while (ticket === null) {
-      const serving = this.#enterWindowWait();
-      const outcome = this.#windowFull(serving)
-        ? await waitAsync(cells, this.#base + SERVING, serving, deadline, signal)
-        : 'changed';
-      Atomics.sub(cells, this.#base + WINDOW_WAITERS, 1);
-      if (outcome === 'timeout') return this.#gaveUp(TIMEOUTS) ?? 'timeout';
-      if (outcome === 'aborted') return this.#gaveUp(ABORTS) ?? 'aborted';
-      ticket = this.#takeTicket();
-    }
-    const slot = this.#slot(ticket);
-    const granted = slotValue(ticket, GRANTED);
-    if (Atomics.load(cells, slot) === granted) return this.#acquired(ticket, false);
+    const ticket =
+      this.#takeTicket() ??
+      (await driveAsync(this.#windowWait(), cells, this.#base + SERVING, deadline, signal));
+    if (typeof ticket !== 'number') return ticket;
+    if (this.#isGranted(ticket)) return this.#acquired(ticket, false);
     this.#noteWaiter(ticket);
-    const sleeping = slotValue(ticket, SLEEPING);
     if (!this.#markSleeping(ticket)) return this.#acquired(ticket, true);
-    while (Atomics.load(cells, slot) !== granted) {
-      const outcome = await waitAsync(cells, slot, sleeping, deadline, signal);
-      if (outcome !== 'changed' && this.#abandon(ticket)) {
-        return this.#gaveUp(outcome === 'timeout' ? TIMEOUTS : ABORTS) ?? outcome;
-      }
-    }
-    return this.#acquired(ticket, true);
+    const sleep = this.#table.sleepWhile(ticket, SLEEPING);
+    const turn = await driveAsync(sleep, cells, this.#slot(ticket), deadline, signal);
+    if (turn === 'granted') return this.#acquired(ticket, true);
+    return this.#gaveUp(turn === 'timeout' ? TIMEOUTS : ABORTS) ?? turn;
   }
 
   /** Hands the lock to the next live ticket. Only the owner of `ticket` may call it. */
@@ -207,15 +191,8 @@ export class TicketLock {
     }
   }
 
-  counters(): { acquisitions: number; contended: number; timeouts: number; aborts: number } {
-    const cells = this.#cells;
-    const base = this.#base;
-    return {
-      acquisitions: Atomics.load(cells, base + ACQUISITIONS),
-      contended: Atomics.load(cells, base + CONTENDED),
-      timeouts: Atomics.load(cells, base + TIMEOUTS),
-      aborts: Atomics.load(cells, base + ABORTS),
-    };
+  counters(): TallyCounts {
+    return readTally(this.#cells, this.#base + ACQUISITIONS);
   }
 
   /** Counts a wait refused before it began (aborted signal, zero timeout). */
@@ -231,30 +208,38 @@ export class TicketLock {
   /** Tickets taken and not yet owned or abandoned, oldest first. */
   waiters(): TicketWaiter[] {
     const cells = this.#cells;
-    const base = this.#base;
-    const next = Atomics.load(cells, base + NEXT);
+    const table = this.#table;
+    const next = Atomics.load(cells, this.#base + NEXT);
     const waiting: TicketWaiter[] = [];
     for (
-      let ticket = (Atomics.load(cells, base + SERVING) + 1) | 0;
+      let ticket = (Atomics.load(cells, this.#base + SERVING) + 1) | 0;
       ticket !== next;
       ticket = (ticket + 1) | 0
     ) {
-      const slot = this.#slot(ticket);
-      const state = Atomics.load(cells, slot);
+      const state = Atomics.load(cells, table.cell(ticket));
       if (state === slotValue(ticket, ABANDONED) || state >>> 2 !== slotValue(ticket, IDLE) >>> 2) {
         continue;
       }
-      const index = slot - base - SLOTS;
-      const thread = Atomics.load(cells, base + SLOTS + this.#slots + index);
+      const thread = table.read(THREAD_COLUMN, ticket);
       if (thread === 0) continue; // taken a moment ago, not registered yet
-      waiting.push({ thread, since: Atomics.load(cells, base + SLOTS + 2 * this.#slots + index) });
+      waiting.push({ thread, since: table.read(SINCE_COLUMN, ticket) });
       if (waiting.length > this.#slots) break; // a torn read of next/serving; report what we have
     }
     return waiting;
   }
 
+  /** The state cell of `ticket` (SlotTable.cell, computed here: it is on every acquire's path). */
   #slot(ticket: number): number {
     return this.#base + SLOTS + (ticket & this.#mask);
+  }
+
+  #isGranted(ticket: number): boolean {
+    return Atomics.load(this.#cells, this.#slot(ticket)) === slotValue(ticket, GRANTED);
+  }
+
+  /** Idle → sleeping, so that the release pays for a notify; false when the grant came first. */
+  #markSleeping(ticket: number): boolean {
+    return this.#table.move(ticket, IDLE, SLEEPING);
   }
 
   #takeTicket(): number | null {
@@ -272,52 +257,36 @@ export class TicketLock {
     return ((next - serving) | 0) >= this.#slots;
   }
 
-  /** Announces a window wait (so owners notify `serving`), then reads what to wait on. */
-  #enterWindowWait(): number {
-    Atomics.add(this.#cells, this.#base + WINDOW_WAITERS, 1);
-    return Atomics.load(this.#cells, this.#base + SERVING);
+  /**
+   * All N slots in use (rare): sleeps on `serving` until a ticket can be taken, announcing each
+   * sleep in windowWaiters so that owners notify `serving`. For both forms (see SleepSteps).
+   */
+  *#windowWait(): SleepSteps<number | 'timeout' | 'aborted'> {
+    const cells = this.#cells;
+    for (;;) {
+      Atomics.add(cells, this.#base + WINDOW_WAITERS, 1);
+      const serving = Atomics.load(cells, this.#base + SERVING);
+      const outcome = this.#windowFull(serving) ? yield serving : 'changed';
+      Atomics.sub(cells, this.#base + WINDOW_WAITERS, 1);
+      if (outcome !== 'changed') {
+        this.#gaveUp(outcome === 'timeout' ? TIMEOUTS : ABORTS);
+        return outcome;
+      }
+      const ticket = this.#takeTicket();
+      if (ticket !== null) return ticket;
+    }
   }
 
   /** Records who waits since when; the holder's grant gets a stamp now if it had none. */
   #noteWaiter(ticket: number): void {
-    const index = ticket & this.#mask;
-    const base = this.#base + SLOTS;
     const now = this.#clock.stamp();
-    // `since` first: a non-zero thread cell is what tells a report the entry is complete.
-    Atomics.store(this.#cells, base + 2 * this.#slots + index, now);
-    Atomics.store(this.#cells, base + this.#slots + index, THREAD_TAG);
+    this.#table.noteWaiter(ticket, THREAD_TAG, now);
     Atomics.compareExchange(this.#cells, this.#base + OWNER_SINCE, 0, now);
   }
 
   /** A resolved ticket leaves no waiter entry behind (its slot's next ticket may not wait). */
   #clearWaiter(ticket: number): void {
-    Atomics.store(this.#cells, this.#base + SLOTS + this.#slots + (ticket & this.#mask), 0);
-  }
-
-  /** Idle → sleeping before Atomics.wait; false when the grant came first (nothing to wait for). */
-  #markSleeping(ticket: number): boolean {
-    const idle = slotValue(ticket, IDLE);
-    return (
-      Atomics.compareExchange(
-        this.#cells,
-        this.#slot(ticket),
-        idle,
-        slotValue(ticket, SLEEPING),
-      ) === idle
-    );
-  }
-
-  /** Sleeping → abandoned: true when the ticket was abandoned, false when a grant got there first. */
-  #abandon(ticket: number): boolean {
-    const sleeping = slotValue(ticket, SLEEPING);
-    return (
-      Atomics.compareExchange(
-        this.#cells,
-        this.#slot(ticket),
-        sleeping,
-        slotValue(ticket, ABANDONED),
-      ) === sleeping
-    );
+    this.#table.write(THREAD_COLUMN, ticket, 0);
   }
 
   #gaveUp(counter: number): null {

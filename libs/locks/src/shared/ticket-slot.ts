@@ -1,4 +1,5 @@
-import { validateInteger } from '../common/validate';
+import { validate } from '../common/validate';
+import type { SleepSteps } from './atomic-wait';
 
 /*
  * A ticket's slot holds its state *and* (the low 29 bits of) the ticket number:
@@ -36,8 +37,77 @@ export function slotCount(maxWaiters: unknown): number {
   const wanted =
     maxWaiters === undefined
       ? DEFAULT_MAX_WAITERS
-      : validateInteger(maxWaiters, 'maxWaiters', 1, MAX_WAITERS);
+      : validate.integer(maxWaiters, 'maxWaiters', 1, MAX_WAITERS);
   let count = 2;
   while (count < wanted) count *= 2;
   return count;
+}
+
+/** The columns of a {@link SlotTable} every table has (a table may add more after them). */
+export const THREAD_COLUMN = 1;
+export const SINCE_COLUMN = 2;
+
+/**
+ * N ticket slots in shared cells, column by column from `start` (ticket t uses row t mod N):
+ *
+ *   state[N] │ thread[N] │ since[N] │ ...more columns (the waiter ring's mode[N])
+ *
+ * Shared by the ticket lock and the waiter ring: the state cell is what a waiter sleeps on and
+ * what a grant and a give-up race for with one compare-and-swap each.
+ */
+export class SlotTable {
+  readonly count: number;
+  readonly #cells: Int32Array;
+  readonly #start: number;
+  readonly #mask: number;
+
+  constructor(cells: Int32Array, start: number, count: number) {
+    this.#cells = cells;
+    this.#start = start;
+    this.count = count;
+    this.#mask = count - 1;
+  }
+
+  /** Index of `ticket`'s state cell. */
+  cell(ticket: number): number {
+    return this.#start + (ticket & this.#mask);
+  }
+
+  /** `from` → `to` (states of `ticket`) in one CAS: of two racing moves, exactly one wins. */
+  move(ticket: number, from: number, to: number): boolean {
+    const expected = slotValue(ticket, from);
+    return (
+      Atomics.compareExchange(this.#cells, this.cell(ticket), expected, slotValue(ticket, to)) ===
+      expected
+    );
+  }
+
+  read(column: number, ticket: number): number {
+    return Atomics.load(this.#cells, this.cell(ticket) + column * this.count);
+  }
+
+  write(column: number, ticket: number, value: number): void {
+    Atomics.store(this.#cells, this.cell(ticket) + column * this.count, value);
+  }
+
+  /**
+   * Sleeps on `ticket`'s state cell while it holds `state`, for both forms (see SleepSteps).
+   * When the deadline or the signal comes first, the ticket is given up (→ abandoned) unless a
+   * grant's CAS won that race, which then counts. Any other value in the cell means granted:
+   * once granted and passed by, the slot may already be armed again for ticket + N.
+   */
+  *sleepWhile(ticket: number, state: number): SleepSteps<'granted' | 'timeout' | 'aborted'> {
+    const value = slotValue(ticket, state);
+    while (Atomics.load(this.#cells, this.cell(ticket)) === value) {
+      const outcome = yield value;
+      if (outcome !== 'changed' && this.move(ticket, state, ABANDONED)) return outcome;
+    }
+    return 'granted';
+  }
+
+  /** Records who waits on `ticket` since when: `since` first, as a set thread marks a complete entry. */
+  noteWaiter(ticket: number, thread: number, since: number): void {
+    this.write(SINCE_COLUMN, ticket, since);
+    this.write(THREAD_COLUMN, ticket, thread);
+  }
 }

@@ -1,8 +1,16 @@
 import { TooManyWaitersError } from '../errors';
-import { waitAsync, waitSync } from './atomic-wait';
+import { driveAsync, driveSync } from './atomic-wait';
 import type { SharedClock } from './shared-clock';
 import { THREAD_TAG } from './thread-identity';
-import { ABANDONED, GRANTED, IDLE, slotValue } from './ticket-slot';
+import {
+  ABANDONED,
+  GRANTED,
+  IDLE,
+  SINCE_COLUMN,
+  SlotTable,
+  slotValue,
+  THREAD_COLUMN,
+} from './ticket-slot';
 
 /*
  * A FIFO of waiting threads in shared memory, for primitives whose state is kept under a lock
@@ -12,10 +20,8 @@ import { ABANDONED, GRANTED, IDLE, slotValue } from './ticket-slot';
  *   +0 head    oldest ticket not yet granted or skipped     ┐ changed only by the
  *   +1 tail    next ticket to register                      ┘ holder of that lock
  *   +2 slotCount N (a power of two)     +3 reserved
- *   +4        slot[N]    ticket state (see ticket-slot.ts)
- *   +4 + N    thread[N]  THREAD_TAG of the waiter
- *   +4 + 2N   since[N]   stamp of when it began to wait
- *   +4 + 3N   mode[N]    what it waits for (RW lock: read or write)
+ *   +4 slot table: N rows of ticket state, waiter thread, since (SlotTable, ticket-slot.ts)
+ *      and mode, what it waits for (RW lock: read or write)
  *
  *        head                 tail
  *         ▼                    ▼
@@ -29,6 +35,7 @@ const HEAD = 0;
 const TAIL = 1;
 const SLOT_COUNT = 2;
 const SLOTS = 4;
+const MODE_COLUMN = 3;
 
 export interface RingWaiter {
   readonly thread: number;
@@ -39,8 +46,7 @@ export interface RingWaiter {
 export class WaiterRing {
   readonly #cells: Int32Array;
   readonly #base: number;
-  readonly #slots: number;
-  readonly #mask: number;
+  readonly #table: SlotTable;
   readonly #clock: SharedClock;
 
   static words(slotCount: number): number {
@@ -58,23 +64,20 @@ export class WaiterRing {
   constructor(cells: Int32Array, base: number, clock: SharedClock) {
     this.#cells = cells;
     this.#base = base;
-    this.#slots = Atomics.load(cells, base + SLOT_COUNT);
-    this.#mask = this.#slots - 1;
+    this.#table = new SlotTable(cells, base + SLOTS, Atomics.load(cells, base + SLOT_COUNT));
     this.#clock = clock;
   }
 
   /** Under the lock: queues this thread; its ticket, or null when all N slots are in use. */
   register(mode: number): number | null {
     const cells = this.#cells;
+    const table = this.#table;
     const head = this.head() ?? Atomics.load(cells, this.#base + TAIL);
     const tail = Atomics.load(cells, this.#base + TAIL);
-    if (((tail - head) | 0) >= this.#slots) return null;
-    const index = tail & this.#mask;
-    const at = this.#base + SLOTS;
-    Atomics.store(cells, at + this.#slots + index, THREAD_TAG);
-    Atomics.store(cells, at + 2 * this.#slots + index, this.#clock.stamp());
-    Atomics.store(cells, at + 3 * this.#slots + index, mode);
-    Atomics.store(cells, at + index, slotValue(tail, IDLE));
+    if (((tail - head) | 0) >= table.count) return null;
+    table.noteWaiter(tail, THREAD_TAG, this.#clock.stamp());
+    table.write(MODE_COLUMN, tail, mode);
+    Atomics.store(cells, table.cell(tail), slotValue(tail, IDLE));
     Atomics.store(cells, this.#base + TAIL, (tail + 1) | 0);
     return tail;
   }
@@ -84,7 +87,10 @@ export class WaiterRing {
     const cells = this.#cells;
     const tail = Atomics.load(cells, this.#base + TAIL);
     let head = Atomics.load(cells, this.#base + HEAD);
-    while (head !== tail && Atomics.load(cells, this.#slot(head)) === slotValue(head, ABANDONED)) {
+    while (
+      head !== tail &&
+      Atomics.load(cells, this.#table.cell(head)) === slotValue(head, ABANDONED)
+    ) {
       head = (head + 1) | 0;
     }
     Atomics.store(cells, this.#base + HEAD, head);
@@ -92,21 +98,18 @@ export class WaiterRing {
   }
 
   modeOf(ticket: number): number {
-    return Atomics.load(this.#cells, this.#base + SLOTS + 3 * this.#slots + (ticket & this.#mask));
+    return this.#table.read(MODE_COLUMN, ticket);
   }
 
   threadOf(ticket: number): number {
-    return Atomics.load(this.#cells, this.#base + SLOTS + this.#slots + (ticket & this.#mask));
+    return this.#table.read(THREAD_COLUMN, ticket);
   }
 
   /** Under the lock: grants `ticket` (the head); false when its waiter abandoned it first. */
   grant(ticket: number): boolean {
-    const cells = this.#cells;
-    const slot = this.#slot(ticket);
-    const idle = slotValue(ticket, IDLE);
-    const won = Atomics.compareExchange(cells, slot, idle, slotValue(ticket, GRANTED)) === idle;
-    Atomics.store(cells, this.#base + HEAD, (ticket + 1) | 0);
-    if (won) Atomics.notify(cells, slot);
+    const won = this.#table.move(ticket, IDLE, GRANTED);
+    Atomics.store(this.#cells, this.#base + HEAD, (ticket + 1) | 0);
+    if (won) Atomics.notify(this.#cells, this.#table.cell(ticket));
     return won;
   }
 
@@ -120,42 +123,32 @@ export class WaiterRing {
 
   /** Blocks (workers) until `ticket` is granted, or abandons it at the deadline. */
   waitSync(ticket: number, deadline: number): 'granted' | 'timeout' {
-    const slot = this.#slot(ticket);
-    const idle = slotValue(ticket, IDLE);
-    // Anything but "idle, tagged with our ticket" means granted: once granted and passed by the
-    // head, the slot may already have been re-registered for ticket + N.
-    while (Atomics.load(this.#cells, slot) === idle) {
-      if (waitSync(this.#cells, slot, idle, deadline) === 'timeout' && this.#abandon(ticket)) {
-        return 'timeout';
-      }
-    }
-    return 'granted';
+    const sleep = this.#table.sleepWhile(ticket, IDLE);
+    // Without a signal, a wait ends granted or timed out.
+    return driveSync(sleep, this.#cells, this.#table.cell(ticket), deadline) as
+      'granted' | 'timeout';
   }
 
-  async waitAsync(
+  waitAsync(
     ticket: number,
     deadline: number,
     signal: AbortSignal | undefined,
   ): Promise<'granted' | 'timeout' | 'aborted'> {
-    const slot = this.#slot(ticket);
-    const idle = slotValue(ticket, IDLE);
-    while (Atomics.load(this.#cells, slot) === idle) {
-      const outcome = await waitAsync(this.#cells, slot, idle, deadline, signal);
-      if (outcome !== 'changed' && this.#abandon(ticket)) return outcome;
-    }
-    return 'granted';
+    const sleep = this.#table.sleepWhile(ticket, IDLE);
+    return driveAsync(sleep, this.#cells, this.#table.cell(ticket), deadline, signal);
   }
 
   /** The error for a full ring (register() returned null). */
   full(lock: string): TooManyWaitersError {
     return new TooManyWaitersError(
-      `${lock}: all ${this.#slots} waiter slots are in use (raise maxWaiters)`,
+      `${lock}: all ${this.#table.count} waiter slots are in use (raise maxWaiters)`,
     );
   }
 
   /** Live waiters, oldest first (a racy snapshot, for stats and reports). */
   waiters(): RingWaiter[] {
     const cells = this.#cells;
+    const table = this.#table;
     const tail = Atomics.load(cells, this.#base + TAIL);
     const waiting: RingWaiter[] = [];
     for (
@@ -163,32 +156,14 @@ export class WaiterRing {
       ticket !== tail;
       ticket = (ticket + 1) | 0
     ) {
-      if (Atomics.load(cells, this.#slot(ticket)) !== slotValue(ticket, IDLE)) continue;
-      const index = ticket & this.#mask;
-      const at = this.#base + SLOTS;
+      if (Atomics.load(cells, table.cell(ticket)) !== slotValue(ticket, IDLE)) continue;
       waiting.push({
-        thread: Atomics.load(cells, at + this.#slots + index),
-        since: Atomics.load(cells, at + 2 * this.#slots + index),
-        mode: Atomics.load(cells, at + 3 * this.#slots + index),
+        thread: table.read(THREAD_COLUMN, ticket),
+        since: table.read(SINCE_COLUMN, ticket),
+        mode: table.read(MODE_COLUMN, ticket),
       });
-      if (waiting.length > this.#slots) break;
+      if (waiting.length > table.count) break;
     }
     return waiting;
-  }
-
-  #slot(ticket: number): number {
-    return this.#base + SLOTS + (ticket & this.#mask);
-  }
-
-  #abandon(ticket: number): boolean {
-    const idle = slotValue(ticket, IDLE);
-    return (
-      Atomics.compareExchange(
-        this.#cells,
-        this.#slot(ticket),
-        idle,
-        slotValue(ticket, ABANDONED),
-      ) === idle
-    );
   }
 }

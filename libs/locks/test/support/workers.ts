@@ -53,6 +53,15 @@ export async function nextMessage<T = unknown>(worker: Worker): Promise<T> {
   }
 }
 
+/** Starts one `fixture` worker per `workerData` entry; resolves with each one's first message. */
+export async function runAll<T = unknown>(
+  fixture: string,
+  workerData: readonly unknown[],
+): Promise<T[]> {
+  const workers = workerData.map((data) => startWorker(fixture, data));
+  return Promise.all(workers.map((worker) => nextMessage<T>(worker)));
+}
+
 /** The error a worker failed with (an uncaught throw), once it has. */
 export async function failureOf(worker: Worker): Promise<Error> {
   const inbox = inboxes.get(worker);

@@ -73,7 +73,7 @@ export class QueueModel {
   }
 
   taskDone(): string {
-    if (this.unfinished <= 0) return 'ERR_TASK_DONE_OVERCALLED';
+    if (this.unfinished <= 0) return 'ERR_QUEUE_TASK_DONE_OVERCALLED';
     this.unfinished--;
     if (this.unfinished === 0) this.#releaseJoiners();
     return 'none';

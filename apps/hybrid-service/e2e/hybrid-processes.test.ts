@@ -1,0 +1,75 @@
+import {
+  appEntry,
+  launch,
+  requestOnNewConnection,
+  type ServiceProcess,
+} from '@concurrency-lab/launcher';
+
+interface LogLine {
+  msg: string;
+  pid: number;
+  workerPids?: number[];
+}
+
+const logLines = (service: ServiceProcess): LogLine[] =>
+  service
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+
+/** The sum of a metric's samples (every label set) in Prometheus text. */
+const sumOf = (text: string, name: string) =>
+  [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+]+)$`, 'gm'))].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
+  );
+
+describe('hybrid-service: processes, each with its threads', () => {
+  let service: ServiceProcess;
+  beforeEach(async () => {
+    service = await launch(appEntry('hybrid-service'), {
+      env: { WORKERS: '2', HYBRID_THREADS: '2' },
+    });
+  });
+  afterEach(async () => {
+    expect(await service.stop()).toEqual({ code: 0, signal: null });
+  });
+
+  it("sums every process's pool metrics on /metrics", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => requestOnNewConnection(`${service.url}/cpu/fib?n=18`)),
+    );
+    const pids = new Set(answers.map((a) => (JSON.parse(a.body) as { pid: number }).pid));
+    expect(pids.size).toBe(2); // both worker processes served some
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    // 12 tasks over two processes' pools: the sum, not one process's share.
+    expect(sumOf(text, 'lab_pool_task_run_seconds_count')).toBe(12);
+    const utilization = sumOf(text, 'lab_pool_utilization');
+    expect(utilization).toBeGreaterThanOrEqual(0);
+    expect(utilization).toBeLessThanOrEqual(1);
+    expect(text).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="thread")[^}]*\} 0$/m);
+    expect(text).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} 0$/m);
+  });
+
+  it('respawns a worker process killed with SIGKILL; the new one serves CPU work on its threads', async () => {
+    const { workerPids = [] } = logLines(service).find((l) => l.msg === 'listening') ?? {};
+    expect(workerPids).toHaveLength(2);
+    process.kill(workerPids[0] as number, 'SIGKILL');
+    let replacement: LogLine | undefined;
+    for (let i = 0; i < 250 && !replacement; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      replacement = logLines(service).find(
+        (l) => l.msg === 'worker listening' && !workerPids.includes(l.pid),
+      );
+    }
+    expect(replacement).toBeDefined();
+    const text = await (await fetch(`${service.url}/metrics`)).text();
+    expect(text).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} 1$/m);
+    const served = await Promise.all(
+      Array.from({ length: 6 }, () => requestOnNewConnection(`${service.url}/cpu/fib?n=15`)),
+    );
+    expect(served.map((a) => a.status)).toEqual(Array(6).fill(200));
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+  }, 30_000);
+});

@@ -1,0 +1,89 @@
+import {
+  startOtlpReceiver,
+  type OtlpReceiver,
+  type ReceivedSpan,
+} from '@concurrency-lab/telemetry';
+import { appEntry, launch } from '@concurrency-lab/launcher';
+
+const pidOf = (span: ReceivedSpan | undefined) =>
+  span?.attributes['process.pid'] ?? span?.resource['process.pid'];
+
+/** True when `ancestor` is `span`'s parent, grandparent, … within `trace`. */
+function descends(
+  span: ReceivedSpan | undefined,
+  ancestor: ReceivedSpan | undefined,
+  trace: ReceivedSpan[],
+): boolean {
+  for (let at = span; at?.parentSpanId !== undefined;) {
+    if (at.parentSpanId === ancestor?.spanId) return true;
+    at = trace.find((s) => s.spanId === at?.parentSpanId);
+  }
+  return false;
+}
+
+describe('hybrid-service traces: HTTP → IPC where needed → thread (real processes, real OTLP receiver)', () => {
+  let receiver: OtlpReceiver;
+  let workerPids: Set<number>;
+  beforeAll(async () => {
+    receiver = await startOtlpReceiver();
+    const service = await launch(appEntry('hybrid-service'), {
+      env: { WORKERS: '2', HYBRID_THREADS: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+    });
+    const fib = await fetch(`${service.url}/cpu/fib?n=20`);
+    expect(await fib.json()).toMatchObject({ model: 'hybrid', result: 6765 });
+    const increment = await fetch(`${service.url}/counter/increment?safe=true&times=1000`, {
+      method: 'POST',
+    });
+    expect(await increment.json()).toMatchObject({ result: { expected: 1000, actual: 1000 } });
+    const listening = service
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; workerPids?: number[] })
+      .find((l) => l.msg === 'listening');
+    workerPids = new Set(listening?.workerPids);
+    expect(await service.stop()).toEqual({ code: 0, signal: null });
+  }, 30_000);
+  afterAll(() => receiver.close());
+
+  it('runs CPU work on a thread of the worker process that took the request, in its trace', () => {
+    const server = receiver.spans.find(
+      (s) => s.kind === 2 && s.attributes['http.route'] === '/cpu/fib',
+    );
+    expect(server?.resource['lab.role']).toBe('worker');
+    const inTrace = receiver.spans.filter((s) => s.traceId === server?.traceId);
+    const wait = inTrace.find((s) => s.name === 'pool.queue_wait');
+    const run = inTrace.find((s) => s.name === 'pool.run fib');
+    // Under the HTTP span (the express handler's span between them).
+    expect(descends(wait, server, inTrace)).toBe(true);
+    expect(descends(run, server, inTrace)).toBe(true);
+    expect(run?.attributes['thread.id']).toBeGreaterThan(0);
+    // The thread read the request's trace id from the task envelope.
+    expect(run?.attributes['lab.thread_trace_id']).toBe(server?.traceId);
+    // Recorded by the worker process that served the request: no IPC on this path.
+    expect(run?.resource['service.instance.id']).toBe(server?.resource['service.instance.id']);
+    expect(inTrace.some((s) => s.name.startsWith('ipc '))).toBe(false);
+  });
+
+  it('takes the counter over IPC to the primary, which has every worker process do a share', () => {
+    const server = receiver.spans.find(
+      (s) => s.kind === 2 && s.attributes['http.route'] === '/counter/increment',
+    );
+    const inTrace = receiver.spans.filter((s) => s.traceId === server?.traceId);
+    const primary = inTrace.find((s) => s.kind === 2 && s.name === 'ipc counter.increment');
+    const client = inTrace.find((s) => s.spanId === primary?.parentSpanId);
+    const shares = inTrace.filter((s) => s.kind === 2 && s.name === 'ipc counter.share');
+    expect(server?.resource['lab.role']).toBe('worker');
+    expect(client).toMatchObject({ kind: 3, name: 'ipc counter.increment' });
+    expect(descends(client, server, inTrace)).toBe(true);
+    expect(primary?.resource['lab.role']).toBe('primary');
+    expect(shares).toHaveLength(2);
+    expect(shares.every((s) => descends(s, primary, inTrace))).toBe(true);
+    // Every worker process did its share inside the same trace: two worker pids, and the
+    // primary's third.
+    const sharePids = new Set(shares.map(pidOf));
+    expect(sharePids).toEqual(workerPids);
+    expect(sharePids.size).toBe(2);
+    expect(sharePids.has(pidOf(primary) as number)).toBe(false);
+  });
+});

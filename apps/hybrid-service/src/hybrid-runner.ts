@@ -1,0 +1,32 @@
+import type { Logger, ServiceConfig, ServiceMetrics } from '@concurrency-lab/service-kit';
+import {
+  POOL_WORKER_ENTRY,
+  registerPoolMetrics,
+  ThreadPoolRunner,
+} from '@concurrency-lab/thread-pool';
+import { hybridThreads } from './hybrid-threads';
+
+/**
+ * One hybrid worker process's runner: a pool of `HYBRID_THREADS` threads (piscina), its pool
+ * metrics on this process's registry — the primary sums them over the processes. The pool has no
+ * counter of its own: hybrid's counter is the cluster's, held by the primary.
+ */
+export function hybridRunner(
+  config: ServiceConfig,
+  _logger: Logger,
+  metrics: ServiceMetrics,
+  env: NodeJS.ProcessEnv = process.env,
+): ThreadPoolRunner {
+  return registerPoolMetrics(
+    metrics.registry,
+    'thread',
+    (hooks) =>
+      new ThreadPoolRunner({
+        filename: POOL_WORKER_ENTRY,
+        workers: hybridThreads(env, config.workers),
+        maxQueue: config.maxQueue,
+        onTaskTiming: hooks.onTaskTiming,
+        onThreadReplaced: hooks.onWorkerReplaced,
+      }),
+  );
+}

@@ -1,0 +1,137 @@
+import { startOtlpReceiver, type ReceivedSpan } from '@concurrency-lab/telemetry';
+import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { join } from 'node:path';
+
+interface RunnerStats {
+  running: number;
+  cancelled: number;
+  crashed: number;
+  replaced: number;
+  size: number;
+}
+
+const runnerStats = async (service: ServiceProcess) =>
+  ((await (await fetch(`${service.url}/info`)).json()) as { runner: RunnerStats }).runner;
+
+async function statsWhen(
+  service: ServiceProcess,
+  done: (stats: RunnerStats) => boolean,
+): Promise<RunnerStats> {
+  let stats = await runnerStats(service);
+  for (let i = 0; i < 100 && !done(stats); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stats = await runnerStats(service);
+  }
+  return stats;
+}
+
+const restarts = async (service: ServiceProcess) =>
+  Number(
+    /^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} (\d+)$/m.exec(
+      await (await fetch(`${service.url}/metrics`)).text(),
+    )?.[1],
+  );
+
+describe('procpool-service and its pool processes', () => {
+  it('replaces the child running fib(40) when the client disconnects', async () => {
+    const service = await launch(appEntry('procpool-service'), { env: { WORKERS: '1' } });
+    try {
+      await expect(
+        fetch(`${service.url}/cpu/fib?n=40`, { signal: AbortSignal.timeout(200) }),
+      ).rejects.toThrow();
+      const stats = await statsWhen(
+        service,
+        (s) => s.cancelled === 1 && s.replaced === 1 && s.size === 1,
+      );
+      // Cancelled (not completed), its process killed and replaced, nothing running.
+      expect(stats).toMatchObject({ cancelled: 1, replaced: 1, running: 0, size: 1, crashed: 0 });
+      expect(await restarts(service)).toBe(1);
+      const next = await fetch(`${service.url}/cpu/fib?n=20`);
+      expect(await next.json()).toMatchObject({ result: 6765 });
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('answers 500 ERR_WORKER_CRASHED for the one request whose child died; the others are served', async () => {
+    const service = await launch(appEntry('procpool-service'), {
+      env: {
+        WORKERS: '2',
+        // Test only: the real tasks, where fib(39) kills its process (e2e/fixtures).
+        PROCPOOL_TASKS_MODULE: join(__dirname, 'fixtures', 'fault-tasks.js'),
+      },
+    });
+    try {
+      const [crashed, neighbour] = await Promise.all([
+        fetch(`${service.url}/cpu/fib?n=39`),
+        fetch(`${service.url}/cpu/fib?n=27`),
+      ]);
+      expect(crashed.status).toBe(500);
+      expect(crashed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(await crashed.json()).toMatchObject({ status: 500, code: 'ERR_WORKER_CRASHED' });
+      expect(await neighbour.json()).toMatchObject({ result: 196418 });
+      const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
+      expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
+      expect(await restarts(service)).toBe(1);
+      const after = await Promise.all(
+        [20, 21, 22].map((n) => fetch(`${service.url}/cpu/fib?n=${n}`).then((r) => r.json())),
+      );
+      expect(after.map((a) => (a as { result: number }).result)).toEqual([6765, 10946, 17711]);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('traces CPU work and counter shares as pool tasks under the request (real OTLP receiver)', async () => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const service = await launch(appEntry('procpool-service'), {
+        env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      });
+      expect((await fetch(`${service.url}/cpu/fib?n=20`)).status).toBe(200);
+      const increment = await fetch(`${service.url}/counter/increment?safe=true&times=2000`, {
+        method: 'POST',
+      });
+      expect(await increment.json()).toMatchObject({ result: { expected: 2000, actual: 2000 } });
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+
+      const traceOf = (route: string) => {
+        const server = receiver.spans.find(
+          (s) => s.kind === 2 && s.attributes['http.route'] === route,
+        );
+        return {
+          server,
+          spans: receiver.spans.filter((s) => s.traceId === server?.traceId),
+        };
+      };
+      const fib = traceOf('/cpu/fib');
+      expect(fib.server?.resource['lab.model']).toBe('procpool');
+      const run = fib.spans.find((s) => s.name === 'pool.run fib');
+      expect(fib.spans.map((s) => s.name)).toEqual(
+        expect.arrayContaining(['pool.queue_wait', 'pool.run fib']),
+      );
+      expect(descends(run, fib.server, fib.spans)).toBe(true);
+      expect(run?.attributes['lab.thread_trace_id']).toBe(fib.server?.traceId);
+      // The counter: one share per pool process, each a pool task in the request's trace.
+      const counter = traceOf('/counter/increment');
+      const shares = counter.spans.filter((s) => s.name === 'pool.run increment');
+      expect(shares).toHaveLength(2);
+      expect(shares.every((s) => descends(s, counter.server, counter.spans))).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  }, 30_000);
+});
+
+/** True when `ancestor` is `span`'s parent, grandparent, … within `trace`. */
+function descends(
+  span: ReceivedSpan | undefined,
+  ancestor: ReceivedSpan | undefined,
+  trace: ReceivedSpan[],
+): boolean {
+  for (let at = span; at?.parentSpanId !== undefined;) {
+    if (at.parentSpanId === ancestor?.spanId) return true;
+    at = trace.find((s) => s.spanId === at?.parentSpanId);
+  }
+  return false;
+}

@@ -1,0 +1,86 @@
+/**
+ * The task module every pool process loads (the executor's `filename`): `cpu` runs one of the
+ * contract's CPU tasks, `counterShare` does one share of a counter request against the manager
+ * in the HTTP process. Both answer a `TaskAnswer` (value + timings). This module runs in a child
+ * process only, and loads no tracing SDK and no service kit: just the work and the RPC it needs.
+ */
+import { RpcEndpoint, runCounterShare } from '@concurrency-lab/cluster-runtime/rpc';
+import { runCpuTask, type CpuTask, type CpuTaskResult } from '@concurrency-lab/workloads';
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type {
+  CpuTaskArgument,
+  ShareArgument,
+  TaskAnswer,
+  TaskTraceCarrier,
+} from './pool-task-protocol';
+import { socketPort } from './socket-port';
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** `00-<trace id>-<span id>-<flags>`: parsed by hand, so the process loads no tracing SDK. */
+const traceIdIn = (trace: TaskTraceCarrier | undefined) => trace?.['traceparent']?.split('-')[1];
+
+/** Runs `work` and answers its value with this process's timings; a throw carries them too. */
+async function timed<R>(
+  trace: TaskTraceCarrier | undefined,
+  work: () => R | Promise<R>,
+): Promise<TaskAnswer<R>> {
+  const startedAt = now();
+  const traceId = traceIdIn(trace);
+  try {
+    const value = await work();
+    return {
+      value,
+      pid: process.pid,
+      startedAt,
+      workMs: now() - startedAt,
+      ...(traceId ? { traceId } : {}),
+    };
+  } catch (error) {
+    if (error instanceof Error) {
+      Object.assign(error, { pid: process.pid, startedAt, workMs: now() - startedAt });
+    }
+    throw error;
+  }
+}
+
+/** Nothing: a process that ran it has loaded this module (see `ProcessPoolRunner.warmUp`). */
+export function warmUp(): number {
+  return process.pid;
+}
+
+export function cpu({ task, trace }: CpuTaskArgument): Promise<TaskAnswer<CpuTaskResult<CpuTask>>> {
+  return timed(trace, () => runCpuTask(task));
+}
+
+/**
+ * A proxy's work, as in Python's `multiprocessing.Manager`: connect to the manager, prove who we
+ * are with the authkey, then increment its value over the connection — get then set, or add —
+ * and hang up. The value never lives here; only the round trips do.
+ */
+export function counterShare({
+  address,
+  authkey,
+  times,
+  safe,
+  trace,
+}: ShareArgument): Promise<TaskAnswer<number>> {
+  return timed(trace, async () => {
+    const socket = connect(address);
+    // Once connected, a broken connection shows as 'close', which fails the pending calls.
+    socket.on('error', () => undefined);
+    await once(socket, 'connect');
+    const port = socketPort(socket);
+    const rpc = new RpcEndpoint(port);
+    socket.once('close', () => rpc.close());
+    try {
+      port.send({ kind: 'hello', authkey });
+      return await runCounterShare(rpc, { times, safe });
+    } finally {
+      rpc.close();
+      socket.end();
+    }
+  });
+}

@@ -1,0 +1,70 @@
+import { CounterManager, type ShareRunner } from '@concurrency-lab/cluster-runtime';
+import type {
+  CounterStore,
+  Logger,
+  ModelRuntime,
+  ServiceConfig,
+  ServiceMetrics,
+} from '@concurrency-lab/service-kit';
+import { registerPoolMetrics } from '@concurrency-lab/thread-pool';
+import { join } from 'node:path';
+import { ManagerServer } from './manager-server';
+import { addPoolProcessesToProcessMetrics, PoolProcessUsage } from './pool-process-usage';
+import { ProcessPoolRunner } from './process-pool-runner';
+
+/**
+ * The task module of the pool's processes. `PROCPOOL_TASKS_MODULE` replaces it — for fault
+ * drills only (the e2e tests load one that can kill its own process); unset, it is ours.
+ */
+export function tasksModule(env: NodeJS.ProcessEnv = process.env): string {
+  return env['PROCPOOL_TASKS_MODULE'] || join(__dirname, 'pool-tasks.js');
+}
+
+/**
+ * The procpool model: one HTTP process; every CPU task goes to a `ProcessPoolExecutor` of
+ * `WORKERS` child processes. The counter lives in the HTTP process as a manager (Python's
+ * `multiprocessing.Manager`): an increment request is split over the pool's processes, and each
+ * one's share gets and sets — or adds to — the HTTP process's value over a Unix socket. The
+ * lesson: processes share nothing; a value they all update lives in one of them, every access
+ * is a round trip, and get-then-set round trips from two processes lose updates.
+ */
+export async function procpoolRuntime(
+  config: ServiceConfig,
+  _logger: Logger,
+  metrics: ServiceMetrics,
+): Promise<ModelRuntime> {
+  // `/metrics` answers for the whole model: the pool's processes' CPU and memory too.
+  addPoolProcessesToProcessMetrics(metrics.registry, new PoolProcessUsage());
+  const runner = registerPoolMetrics(
+    metrics.registry,
+    'process',
+    (hooks) =>
+      new ProcessPoolRunner({
+        filename: tasksModule(),
+        workers: config.workers,
+        maxQueue: config.maxQueue,
+        ...hooks,
+      }),
+  );
+  // Each share is a pool task: it runs in one of the pool's processes and calls back.
+  const manager: CounterManager = new CounterManager(() =>
+    Array.from(
+      { length: runner.workers },
+      (): ShareRunner => (share, signal) =>
+        runner.counterShare({ ...share, address: server.address, authkey: server.authkey }, signal),
+    ),
+  );
+  const server: ManagerServer = new ManagerServer(manager);
+  const started = await Promise.allSettled([server.listen(), runner.warmUp()]);
+  const failed = started.find((outcome) => outcome.status === 'rejected');
+  if (failed) {
+    await Promise.allSettled([runner.close(), server.close()]);
+    throw failed.reason;
+  }
+  const counter: CounterStore = {
+    increment: (times, safe, signal) => manager.increment({ times, safe }, signal),
+    read: async () => manager.value,
+    reset: async () => manager.reset(),
+  };
+  return { runner, counter, workers: config.workers, close: () => server.close() };
+}

@@ -1,0 +1,100 @@
+import {
+  CounterManager,
+  RPC,
+  RpcEndpoint,
+  type ShareRunner,
+} from '@concurrency-lab/cluster-runtime';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname } from 'node:path';
+import { ManagerServer } from '../src/manager-server';
+import { counterShare } from '../src/pool-tasks';
+import { socketPort } from '../src/socket-port';
+
+/**
+ * The manager and its proxies in one process: the shares below are the very task the pool's
+ * processes run (`counterShare`), each over its own real Unix socket connection, so their
+ * get/set round trips interleave as two processes' do.
+ */
+function managed(parties: number) {
+  const manager: CounterManager = new CounterManager(() =>
+    Array.from(
+      { length: parties },
+      (): ShareRunner => (share) =>
+        counterShare({ ...share, address: server.address, authkey: server.authkey }),
+    ),
+  );
+  const server: ManagerServer = new ManagerServer(manager);
+  return { manager, server };
+}
+
+describe('the counter manager served over a Unix socket', () => {
+  it('is exact with atomic adds from two proxies', async () => {
+    const { manager, server } = managed(2);
+    await server.listen();
+    try {
+      await expect(manager.increment({ times: 200_000, safe: true })).resolves.toEqual({
+        expected: 200_000,
+        actual: 200_000,
+      });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('loses updates with get-then-set from two proxies (the negative control)', async () => {
+    const { manager, server } = managed(2);
+    await server.listen();
+    try {
+      const { expected, actual } = await manager.increment({ times: 200_000, safe: false });
+      expect(expected).toBe(200_000);
+      expect(actual).toBeGreaterThan(0);
+      expect(actual).toBeLessThan(expected);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('serves no method to a connection with the wrong authkey, and cuts it', async () => {
+    const { manager, server } = managed(1);
+    await server.listen();
+    try {
+      await expect(
+        counterShare({ address: server.address, authkey: 'f'.repeat(64), times: 10, safe: true }),
+      ).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' }); // the channel closed under it
+      expect(manager.value).toBe(0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('cuts a connection that never says hello, and serves one that does', async () => {
+    const { manager } = managed(0);
+    const server = new ManagerServer(manager, { helloTimeoutMs: 50 });
+    await server.listen();
+    try {
+      const silent = connect(server.address);
+      silent.on('error', () => undefined);
+      await once(silent, 'close');
+      const socket = connect(server.address);
+      await once(socket, 'connect');
+      const port = socketPort(socket);
+      const rpc = new RpcEndpoint(port);
+      port.send({ kind: 'hello', authkey: server.authkey });
+      await expect(rpc.call(RPC.counterAdd, { delta: 5 })).resolves.toBe(5);
+      rpc.close();
+      socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('removes its socket and folder when closed', async () => {
+    const { server } = managed(1);
+    await server.listen();
+    expect(existsSync(server.address)).toBe(true);
+    await server.close();
+    expect(existsSync(dirname(server.address))).toBe(false);
+  });
+});

@@ -1,0 +1,89 @@
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { socketPort } from '../src/socket-port';
+
+/** A real Unix socket pair: the server's side of one connection, and the client's. */
+async function socketPair(): Promise<{ server: Socket; client: Socket; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'socket-port-'));
+  const path = join(dir, 's.sock');
+  const listener: Server = createServer();
+  listener.listen(path);
+  await once(listener, 'listening');
+  const client = connect(path);
+  const [server] = (await once(listener, 'connection')) as [Socket];
+  await once(client, 'connect');
+  return {
+    server,
+    client,
+    close: async () => {
+      client.destroy();
+      server.destroy();
+      await new Promise((resolve) => listener.close(resolve));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const received = (port: ReturnType<typeof socketPort>, count: number) =>
+  new Promise<unknown[]>((resolve) => {
+    const messages: unknown[] = [];
+    port.on('message', (message) => {
+      messages.push(message);
+      if (messages.length === count) resolve(messages);
+    });
+  });
+
+describe('a socket as a message port (one JSON message per line)', () => {
+  it('carries messages both ways, in order, however the bytes are split', async () => {
+    const pair = await socketPair();
+    try {
+      const serverPort = socketPort(pair.server);
+      const clientPort = socketPort(pair.client);
+      const atServer = received(serverPort, 3);
+      // One message in two writes, two messages in one write.
+      pair.client.write('{"id":1,"text":"new');
+      pair.client.write('\\nline"}\n{"id":2}\n{"id":3}\n');
+      expect(await atServer).toEqual([{ id: 1, text: 'new\nline' }, { id: 2 }, { id: 3 }]);
+      const atClient = received(clientPort, 1);
+      expect(serverPort.send({ ok: true, value: 42 })).toBe(true);
+      expect(await atClient).toEqual([{ ok: true, value: 42 }]);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('cuts a peer whose line grows past the bound, buffering nothing more', async () => {
+    const pair = await socketPair();
+    try {
+      const port = socketPort(pair.server, 1024);
+      const messages: unknown[] = [];
+      port.on('message', (m) => messages.push(m));
+      const closed = once(pair.server, 'close');
+      pair.client.write(`{"big":"${'x'.repeat(4096)}`);
+      await closed;
+      expect(pair.server.destroyed).toBe(true);
+      expect(messages).toEqual([]);
+      expect(port.send({ late: true })).toBe(false);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it('cuts a peer that sends something other than JSON (negative control: JSON before it arrived)', async () => {
+    const pair = await socketPair();
+    try {
+      const port = socketPort(pair.server);
+      const messages: unknown[] = [];
+      port.on('message', (m) => messages.push(m));
+      const closed = once(pair.server, 'close');
+      pair.client.write('{"fine":true}\nGET / HTTP/1.1\n{"after":true}\n');
+      await closed;
+      expect(messages).toEqual([{ fine: true }]);
+    } finally {
+      await pair.close();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import type {
+  Logger,
+  ModelRuntime,
+  ServiceConfig,
+  ServiceMetrics,
+} from '@concurrency-lab/service-kit';
+import { SharedMutex } from '@concurrency-lab/locks';
+import {
+  PoolCounter,
+  POOL_WORKER_ENTRY,
+  registerPoolMetrics,
+  SharedCounterCell,
+  ThreadPoolRunner,
+} from '@concurrency-lab/thread-pool';
+
+/**
+ * The threads model: every CPU task on a pool of `WORKERS` threads (piscina), the shared counter
+ * one Int32 in a SharedArrayBuffer that every pool thread maps, locked across threads by a
+ * SharedMutex whose waits the threads report back for `lab_lock_*`.
+ */
+export function threadsRuntime(
+  config: ServiceConfig,
+  _logger: Logger,
+  metrics: ServiceMetrics,
+): ModelRuntime {
+  const cell = new SharedCounterCell();
+  // Pool threads take it with acquireSync (Atomics.wait); the main thread never blocks on it.
+  const counterLock = new SharedMutex({ name: 'counter' });
+  const pool = registerPoolMetrics(
+    metrics.registry,
+    'thread',
+    (hooks) =>
+      new ThreadPoolRunner({
+        filename: POOL_WORKER_ENTRY,
+        workers: config.workers,
+        maxQueue: config.maxQueue,
+        workerData: { counter: cell.buffer, counterLock: counterLock.handle },
+        onTaskTiming: hooks.onTaskTiming,
+        onThreadReplaced: hooks.onWorkerReplaced,
+      }),
+  );
+  const counter = new PoolCounter(cell, pool, ({ waitMs, holdMs }) => {
+    for (const ms of waitMs) metrics.lockWaitSeconds.observe({ lock: counterLock.name }, ms / 1000);
+    for (const ms of holdMs) metrics.lockHoldSeconds.observe({ lock: counterLock.name }, ms / 1000);
+  });
+  return { runner: pool, counter, workers: config.workers };
+}

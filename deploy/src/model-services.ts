@@ -1,0 +1,114 @@
+import { UPSTREAM, type ModelInfo } from '@concurrency-lab/models';
+import type { DeployOptions } from './deploy-options';
+import type { IDeployment, IService, IServiceMonitor } from './k8s-models';
+import { labelsOf, selectorOf } from './labels';
+import { imageRef, workload } from './workload';
+
+/** How long a model drains in-flight requests on SIGTERM (`SHUTDOWN_TIMEOUT_MS`). */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** Kubernetes waits this much past the drain before SIGKILL: docker-compose's 15 s in all. */
+export const TERMINATION_MARGIN_S = 5;
+/** The `node` user of the node:24 images (the Dockerfile's USER). */
+const NODE_UID = 1000;
+/** Where the models send traces: the collector's Service, OTLP over HTTP. */
+export const OTEL_COLLECTOR = { name: 'otel-collector', otlpHttpPort: 4318 } as const;
+
+/** The image docker-compose.yml builds for `app` (the repository's Dockerfile). */
+export function appImage(options: DeployOptions, app: string, version: string): string {
+  return imageRef(options.imageRegistry, `concurrency-lab/${app}:${version}`);
+}
+
+/** The same budget for every model: request = limit, so no model bursts past another. */
+export function modelResources(options: DeployOptions) {
+  const budget = { cpu: String(options.cpus), memory: options.memory };
+  return { requests: { ...budget }, limits: { ...budget } };
+}
+
+/** `http://<service>:<port>` inside the namespace. */
+export function serviceUrl(app: string, port: number): string {
+  return `http://${app}:${port}`;
+}
+
+const terminationGracePeriodSeconds = Math.ceil(SHUTDOWN_TIMEOUT_MS / 1000) + TERMINATION_MARGIN_S;
+
+/**
+ * A model's Deployment and Service. WORKERS equals the CPU limit, so a difference on the
+ * dashboards is the model's, not the budget's (as in docker-compose.yml).
+ */
+export function modelService(
+  model: ModelInfo,
+  options: DeployOptions,
+  version: string,
+): [IDeployment, IService] {
+  return workload(
+    {
+      name: model.app,
+      namespace: options.namespace,
+      component: 'model',
+      image: appImage(options, model.app, version),
+      ports: [{ name: 'http', port: model.port }],
+      env: {
+        HOST: '0.0.0.0',
+        PORT: String(model.port),
+        WORKERS: String(options.cpus),
+        UPSTREAM_URL: serviceUrl(UPSTREAM.app, UPSTREAM.port),
+        OTEL_EXPORTER_OTLP_ENDPOINT: serviceUrl(OTEL_COLLECTOR.name, OTEL_COLLECTOR.otlpHttpPort),
+        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
+        LOG_LEVEL: 'info',
+      },
+      resources: modelResources(options),
+      probes: {
+        readiness: { path: '/readyz', port: 'http' },
+        liveness: { path: '/healthz', port: 'http' },
+      },
+      terminationGracePeriodSeconds,
+      runAsUser: NODE_UID,
+    },
+    // The cluster model forks workers: with a shared process namespace the pod's pause process
+    // is PID 1 and reaps them, and node gets SIGTERM as an ordinary process (compose: init: true).
+    { shareProcessNamespace: true },
+  );
+}
+
+/**
+ * The site /io/scrape fetches. It has no /readyz (it is ready once it listens), so both probes
+ * ask /healthz; it force-closes connections 10 s after SIGTERM, so the same grace period.
+ */
+export function upstreamService(options: DeployOptions, version: string): [IDeployment, IService] {
+  return workload({
+    name: UPSTREAM.app,
+    namespace: options.namespace,
+    component: 'upstream',
+    image: appImage(options, UPSTREAM.app, version),
+    ports: [{ name: 'http', port: UPSTREAM.port }],
+    env: { HOST: '0.0.0.0', PORT: String(UPSTREAM.port) },
+    resources: modelResources(options),
+    probes: {
+      readiness: { path: '/healthz', port: 'http' },
+      liveness: { path: '/healthz', port: 'http' },
+    },
+    terminationGracePeriodSeconds,
+    runAsUser: NODE_UID,
+  });
+}
+
+/**
+ * Prometheus Operator scrapes the model's Service like prometheus.yml's job does: /metrics
+ * every 5 s. Every series already carries `model` from the service itself.
+ */
+export function modelServiceMonitor(model: ModelInfo, options: DeployOptions): IServiceMonitor {
+  return {
+    apiVersion: 'monitoring.coreos.com/v1',
+    kind: 'ServiceMonitor',
+    metadata: {
+      name: model.app,
+      namespace: options.namespace,
+      labels: labelsOf(model.app, 'model'),
+    },
+    spec: {
+      selector: { matchLabels: selectorOf(model.app) },
+      namespaceSelector: { matchNames: [options.namespace] },
+      endpoints: [{ port: 'http', path: '/metrics', interval: '5s', scrapeTimeout: '4s' }],
+    },
+  };
+}

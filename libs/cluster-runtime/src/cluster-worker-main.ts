@@ -1,0 +1,84 @@
+import {
+  runService,
+  type Logger,
+  type ModelRuntime,
+  type RunningService,
+  type ServiceConfig,
+  type ServiceMetrics,
+  type WorkRunner,
+} from '@concurrency-lab/service-kit';
+import type { ModelName } from '@concurrency-lab/models';
+import { RPC, type ClusterNotice } from './counter-protocol';
+import { IpcCounter, serveCounterShare } from './ipc-counter';
+import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
+
+export interface ClusterWorkerMainOptions {
+  /** The model's registry label. */
+  model: ModelName;
+  /** Flushed after the drain, before exit. */
+  tracing?: { shutdown(): Promise<void> };
+  /** Where this process runs CPU work (inline for cluster, a thread pool for hybrid). */
+  createRunner(
+    config: ServiceConfig,
+    logger: Logger,
+    metrics: ServiceMetrics,
+  ): WorkRunner | Promise<WorkRunner>;
+}
+
+/** How long a worker waits for the primary's model-wide `/metrics`. */
+const AGGREGATE_TIMEOUT_MS = 5000;
+
+/**
+ * What every cluster worker process runs besides its own runner: the counter is the primary's,
+ * reached over IPC, and `/metrics` is the primary's sum of every process (this process answers
+ * `metrics.collect` with its own registry). The primary asks for shares of increments too.
+ */
+export function clusterWorkerRuntime(
+  rpc: RpcEndpoint,
+  runner: WorkRunner,
+  config: ServiceConfig,
+  metrics: ServiceMetrics,
+): ModelRuntime {
+  serveCounterShare(rpc);
+  rpc.handle(RPC.metricsCollect, () => metrics.registry.getMetricsAsJSON());
+  return {
+    runner,
+    counter: new IpcCounter(rpc, config.requestTimeoutMs),
+    workers: config.workers,
+    metricsProvider: () =>
+      rpc.call<{ contentType: string; body: string }>(RPC.metricsAggregate, undefined, {
+        timeoutMs: AGGREGATE_TIMEOUT_MS,
+      }),
+  };
+}
+
+/**
+ * A cluster model's worker `main`: the contract's app on the port the primary shares, with the
+ * model's runner and the cluster's counter and metrics. Says `ready` to the primary once it
+ * listens; drains when the primary asks (rolling restart, shutdown) or disappears.
+ */
+export async function runClusterWorker(options: ClusterWorkerMainOptions): Promise<RunningService> {
+  if (!process.send) throw new Error(`the ${options.model} worker runs only as a cluster worker`);
+  const rpc = new RpcEndpoint(process as unknown as IpcPort);
+  const service = await runService({
+    model: options.model,
+    listeningMessage: 'worker listening',
+    ...(options.tracing ? { tracing: options.tracing } : {}),
+    createRuntime: async (config, logger, metrics) =>
+      clusterWorkerRuntime(
+        rpc,
+        await options.createRunner(config, logger, metrics),
+        config,
+        metrics,
+      ),
+  });
+  const address = service.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.send({ kind: 'ready', port } satisfies ClusterNotice);
+  process.on('message', (message: ClusterNotice) => {
+    if (message?.kind === 'shutdown') service.stop('primary asked');
+  });
+  // The primary is gone: nobody will route to us or hold the counter; drain and leave.
+  process.once('disconnect', () => service.stop('primary disconnected'));
+  return service;
+}

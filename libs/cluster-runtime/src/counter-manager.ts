@@ -1,0 +1,84 @@
+import { Mutex } from '@concurrency-lab/locks';
+import { RPC, type IncrementParams } from './counter-protocol';
+import type { RpcEndpoint } from './rpc-endpoint';
+
+/**
+ * Runs one share of an increment request in one of the model's other processes (which increments
+ * the manager's value over its own channel), resolving once the share is done.
+ */
+export type ShareRunner = (share: IncrementParams, signal?: AbortSignal) => Promise<unknown>;
+
+/**
+ * A shared counter held by one process — Python's `multiprocessing.Manager`: the value lives in
+ * one process (a cluster's primary; procpool's HTTP process) and every other process reaches it
+ * over a channel. Operations on the holder are atomic (one event loop, no await inside), so `add`
+ * is exact; `get` then `set` from two processes interleave and lose updates.
+ */
+export class CounterManager {
+  #value = 0;
+  readonly #requests = new Mutex({ name: 'counter' });
+  readonly #parties: () => readonly ShareRunner[];
+
+  /** @param parties one share runner per process that takes part in an increment request now */
+  constructor(parties: () => readonly ShareRunner[]) {
+    this.#parties = parties;
+  }
+
+  get value(): number {
+    return this.#value;
+  }
+
+  reset(): void {
+    this.#value = 0;
+  }
+
+  /** Registers the counter's methods on one process's endpoint. */
+  serve(rpc: RpcEndpoint): void {
+    rpc.handle(RPC.counterGet, () => this.#value);
+    rpc.handle(RPC.counterSet, ({ value }: { value: number }) => {
+      this.#value = value;
+      return this.#value;
+    });
+    rpc.handle(RPC.counterAdd, ({ delta }: { delta: number }) => (this.#value += delta));
+    rpc.handle(RPC.counterReset, () => (this.#value = 0));
+    rpc.handle(RPC.counterIncrement, (params: IncrementParams) => this.increment(params));
+  }
+
+  /**
+   * Splits `times` over every party, which increment concurrently; answers before/after. One
+   * increment request at a time across the whole model: each request's before/after then
+   * describes that request alone (the races it shows are its own processes', not a neighbour's).
+   * Aborting `signal` gives up waiting for the turn and cancels the shares.
+   */
+  increment(
+    params: IncrementParams,
+    signal?: AbortSignal,
+  ): Promise<{ expected: number; actual: number }> {
+    return this.#requests.withLock(
+      () => this.#increment(params, signal),
+      signal ? { signal } : undefined,
+    );
+  }
+
+  async #increment(
+    { times, safe }: IncrementParams,
+    signal: AbortSignal | undefined,
+  ): Promise<{ expected: number; actual: number }> {
+    const before = this.#value;
+    const parties = this.#parties();
+    if (parties.length === 0) {
+      throw Object.assign(new Error('no live process to increment the counter'), {
+        code: 'ERR_WORKER_CRASHED',
+      });
+    }
+    const count = Math.min(parties.length, times);
+    await Promise.all(
+      parties
+        .slice(0, count)
+        .map((run, i) =>
+          run({ times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe }, signal),
+        ),
+    );
+    return { expected: before + times, actual: this.#value };
+  }
+}

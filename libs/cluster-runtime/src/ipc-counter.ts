@@ -1,0 +1,58 @@
+import type { CounterStore, IncrementResult } from '@concurrency-lab/service-kit';
+import { MAX_ROUND_TRIPS_PER_SHARE, RPC, type IncrementParams } from './counter-protocol';
+import type { RpcEndpoint } from './rpc-endpoint';
+
+/** A cluster worker's view of the counter the primary holds. */
+export class IpcCounter implements CounterStore {
+  readonly #rpc: RpcEndpoint;
+  readonly #timeoutMs: number;
+
+  constructor(rpc: RpcEndpoint, timeoutMs: number) {
+    this.#rpc = rpc;
+    this.#timeoutMs = timeoutMs;
+  }
+
+  increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
+    return this.#rpc.call<IncrementResult>(
+      RPC.counterIncrement,
+      { times, safe },
+      { signal, timeoutMs: this.#timeoutMs },
+    );
+  }
+
+  read(): Promise<number> {
+    return this.#rpc.call<number>(RPC.counterGet);
+  }
+
+  async reset(): Promise<void> {
+    await this.#rpc.call(RPC.counterReset);
+  }
+}
+
+/**
+ * One share of an increment request, done by this process against the manager's value over
+ * `rpc`. Unsafe: `get`, then `set` to what was read plus a batch — another process's `set` in
+ * between is overwritten (the lost update). Safe: one atomic `add` per batch on the manager.
+ */
+export async function runCounterShare(
+  rpc: RpcEndpoint,
+  { times, safe }: IncrementParams,
+): Promise<number> {
+  const batch = Math.max(1, Math.ceil(times / MAX_ROUND_TRIPS_PER_SHARE));
+  for (let done = 0; done < times;) {
+    const step = Math.min(batch, times - done);
+    if (safe) {
+      await rpc.call(RPC.counterAdd, { delta: step });
+    } else {
+      const seen = await rpc.call<number>(RPC.counterGet);
+      await rpc.call(RPC.counterSet, { value: seen + step });
+    }
+    done += step;
+  }
+  return times;
+}
+
+/** A cluster worker does its share when the primary asks (`counter.share`). */
+export function serveCounterShare(rpc: RpcEndpoint): void {
+  rpc.handle(RPC.counterShare, (share: IncrementParams) => runCounterShare(rpc, share));
+}

@@ -1,0 +1,154 @@
+import {
+  createProcessRegistry,
+  createRestartsCounter,
+  createService,
+  createServiceMetrics,
+  InlineRunner,
+  loadConfig,
+  type Service,
+} from '@concurrency-lab/service-kit';
+import pino from 'pino';
+import { MessageChannel } from 'node:worker_threads';
+import { clusterWorkerRuntime } from '../src/cluster-worker-main';
+import { CounterManager } from '../src/counter-manager';
+import { RPC } from '../src/counter-protocol';
+import { serveCounterShare } from '../src/ipc-counter';
+import { aggregateMetrics } from '../src/metrics-relay';
+import { RpcEndpoint } from '../src/rpc-endpoint';
+import { ipcPort } from './support/ipc-port';
+
+/**
+ * The cluster's protocol in one process: a "primary" endpoint holding a CounterManager and the
+ * metrics aggregation, "worker" endpoints on the other ends of real MessageChannels. Message
+ * passing interleaves the workers' get/set exactly as two processes' IPC does.
+ */
+function connect(parties: number) {
+  const channels = Array.from({ length: parties }, () => new MessageChannel());
+  const primarySide = channels.map((c) => new RpcEndpoint(ipcPort(c.port1)));
+  const workerSide = channels.map((c) => new RpcEndpoint(ipcPort(c.port2)));
+  const manager = new CounterManager(() =>
+    primarySide.map((rpc) => (share) => rpc.call(RPC.counterShare, share)),
+  );
+  for (const rpc of primarySide) manager.serve(rpc);
+  return {
+    manager,
+    primarySide,
+    workerSide,
+    close: () => {
+      [...primarySide, ...workerSide].forEach((rpc) => rpc.close());
+      channels.forEach((c) => c.port1.close());
+    },
+  };
+}
+
+describe('the counter a manager holds for other processes', () => {
+  it('is exact when every party adds atomically (safe)', async () => {
+    const { manager, workerSide, close } = connect(2);
+    try {
+      workerSide.forEach(serveCounterShare);
+      await expect(manager.increment({ times: 100_000, safe: true })).resolves.toEqual({
+        expected: 100_000,
+        actual: 100_000,
+      });
+      expect(manager.value).toBe(100_000);
+    } finally {
+      close();
+    }
+  });
+
+  it('loses updates when two parties get then set (the negative control)', async () => {
+    const { manager, workerSide, close } = connect(2);
+    try {
+      workerSide.forEach(serveCounterShare);
+      const { expected, actual } = await manager.increment({ times: 100_000, safe: false });
+      expect(expected).toBe(100_000);
+      expect(actual).toBeGreaterThan(0);
+      expect(actual).toBeLessThan(expected);
+    } finally {
+      close();
+    }
+  });
+
+  it('fails an increment with ERR_WORKER_CRASHED when no process can take a share', async () => {
+    const manager = new CounterManager(() => []);
+    await expect(manager.increment({ times: 10, safe: true })).rejects.toMatchObject({
+      code: 'ERR_WORKER_CRASHED',
+    });
+  });
+
+  it('waits for its turn no longer than the signal allows', async () => {
+    const { manager, workerSide, close } = connect(1);
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      workerSide[0]?.handle(RPC.counterShare, () => held);
+      const first = manager.increment({ times: 1, safe: true });
+      const controller = new AbortController();
+      const second = manager.increment({ times: 1, safe: true }, controller.signal);
+      const reason = new Error('deadline');
+      controller.abort(reason);
+      await expect(second).rejects.toBe(reason);
+      release();
+      await expect(first).resolves.toEqual({ expected: 1, actual: 0 });
+    } finally {
+      close();
+    }
+  });
+});
+
+describe('a cluster worker runtime, in the kit', () => {
+  let service: Service;
+  let base: string;
+  let link: ReturnType<typeof connect>;
+  const primaryRegistry = createProcessRegistry('cluster');
+  createRestartsCounter(primaryRegistry, 'process').inc({ kind: 'process' }, 2);
+
+  beforeAll(async () => {
+    link = connect(1);
+    const [primary, worker] = [link.primarySide[0], link.workerSide[0]] as [
+      RpcEndpoint,
+      RpcEndpoint,
+    ];
+    primary.handle(RPC.metricsAggregate, () =>
+      aggregateMetrics(primaryRegistry, [primary], (error) => {
+        throw error;
+      }),
+    );
+    const config = { ...loadConfig({}, { port: 0 }), port: 0 };
+    const metrics = createServiceMetrics('cluster');
+    service = createService({
+      model: 'cluster',
+      config,
+      runtime: clusterWorkerRuntime(worker, new InlineRunner(), config, metrics),
+      logger: pino({ level: 'silent' }),
+      metrics,
+    });
+    base = `http://127.0.0.1:${(await service.listen()).port}`;
+  });
+  afterAll(async () => {
+    expect(await service.shutdown()).toBe('clean');
+    link.close();
+  });
+
+  it("increments, reads and resets the primary's counter over the channel", async () => {
+    await fetch(`${base}/counter`, { method: 'DELETE' });
+    const response = await fetch(`${base}/counter/increment?times=3000&safe=true`, {
+      method: 'POST',
+    });
+    expect(((await response.json()) as { result: unknown }).result).toMatchObject({
+      expected: 3000,
+      actual: 3000,
+    });
+    expect(link.manager.value).toBe(3000);
+    expect(await (await fetch(`${base}/counter`)).json()).toMatchObject({ value: 3000 });
+  });
+
+  it("answers /metrics with the primary's sum: its own series and the worker's", async () => {
+    await fetch(`${base}/cpu/fib?n=10`);
+    const text = await (await fetch(`${base}/metrics`)).text();
+    expect(text).toMatch(/^lab_worker_restarts_total\{[^}]*kind="process"[^}]*\} 2$/m);
+    expect(text).toMatch(
+      /^http_server_request_duration_seconds_count\{[^}]*route="\/cpu\/fib"[^}]*\} 1$/m,
+    );
+  });
+});

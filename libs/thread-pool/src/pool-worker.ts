@@ -1,0 +1,96 @@
+/**
+ * The pool thread's entry point (piscina loads this file in every worker thread). It runs the
+ * contract's CPU tasks and the shared-counter increments, and answers errors as values — see
+ * `PoolResponse`.
+ */
+import { SharedMutex, type SharedMutexHandle } from '@concurrency-lab/locks';
+import { runCpuTask } from '@concurrency-lab/workloads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+import { performance } from 'node:perf_hooks';
+import { threadId, workerData } from 'node:worker_threads';
+import type { PoolRequest, PoolResponse } from './pool-protocol';
+import { awaitStartLine, incrementCell } from './shared-counter';
+
+/** A pool without a counter of its own (hybrid keeps its counter in the cluster primary) has none. */
+const data = (workerData ?? {}) as { counter?: SharedArrayBuffer; counterLock?: SharedMutexHandle };
+const counter = data.counter;
+/** The counter's lock, rebuilt in this thread from the handle the main thread created. */
+const counterLock = data.counterLock ? SharedMutex.from(data.counterLock) : undefined;
+
+const now = () => performance.timeOrigin + performance.now();
+
+/** `00-<trace id>-<span id>-<flags>`: parsed by hand, so a thread loads no tracing SDK. */
+const traceIdIn = (request: PoolRequest) => request.trace?.['traceparent']?.split('-')[1];
+
+export default function handle(request: PoolRequest): PoolResponse | ReturnType<typeof move> {
+  const startedAt = now();
+  const traceId = traceIdIn(request);
+  try {
+    if (request.op === 'increment') {
+      if (!counter) throw new Error('this pool was started without a shared counter');
+      awaitStartLine(request.start, request.parties);
+      const { retries, lockTimes } = incrementCell(
+        counter,
+        request.times,
+        request.safe,
+        counterLock,
+      );
+      return {
+        ok: true,
+        result: { retries, lockTimes },
+        threadId,
+        startedAt,
+        workMs: now() - startedAt,
+        traceId,
+      };
+    }
+    const result = runCpuTask(request.task);
+    const response: PoolResponse = {
+      ok: true,
+      result,
+      threadId,
+      startedAt,
+      workMs: now() - startedAt,
+      traceId,
+    };
+    if (result instanceof Uint8Array) {
+      // Hand the encoded PNG back without copying. Only a view that owns its whole buffer may
+      // be transferred, or we would detach memory something else still uses.
+      const owned =
+        result.byteOffset === 0 && result.byteLength === result.buffer.byteLength
+          ? result
+          : new Uint8Array(result); // a copy: Buffer#slice would be another view
+      response.result = owned;
+      return movable(response, owned.buffer as ArrayBuffer);
+    }
+    return response;
+  } catch (error) {
+    const e = error as { code?: unknown; name?: string; message?: string };
+    return {
+      ok: false,
+      error: {
+        code: typeof e.code === 'string' ? e.code : undefined,
+        name: e.name ?? 'Error',
+        message: e.message ?? String(error),
+      },
+      threadId,
+      startedAt,
+      workMs: now() - startedAt,
+    };
+  }
+}
+
+/**
+ * piscina's `move()` transfers one value; to return the whole response with its PNG buffer in
+ * the transfer list we hand `move` an object implementing piscina's Transferable interface.
+ */
+function movable(response: PoolResponse, buffer: ArrayBuffer): ReturnType<typeof move> {
+  return move({
+    get [transferableSymbol]() {
+      return buffer;
+    },
+    get [valueSymbol]() {
+      return response;
+    },
+  } as unknown as ArrayBuffer);
+}

@@ -1,0 +1,226 @@
+import {
+  PROBLEM_TYPES,
+  ProblemError,
+  type RunOutcome,
+  type RunnerStats,
+  type WorkRunner,
+} from '@concurrency-lab/service-kit';
+import { injectContext, recordPoolTask } from '@concurrency-lab/telemetry';
+import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
+import { context } from '@opentelemetry/api';
+import { Piscina } from 'piscina';
+import { performance } from 'node:perf_hooks';
+import type { ResourceLimits } from 'node:worker_threads';
+import type { PoolRequest, PoolResponse } from './pool-protocol';
+
+export interface ThreadPoolOptions {
+  /** The worker entry file (built JS). */
+  filename: string;
+  /** Threads in the pool, kept alive (min = max). */
+  workers: number;
+  /** Tasks that may wait for a thread; one more is refused with 503 `ERR_OVERLOADED`. */
+  maxQueue: number;
+  workerData?: unknown;
+  /**
+   * Per-thread V8 limits: a task that blows them kills only its own thread (and request).
+   * @default { maxOldGenerationSizeMb: 256 }
+   */
+  resourceLimits?: ResourceLimits;
+  /** Called with each finished task's wait and run time (seconds), for metrics. */
+  onTaskTiming?(waitSeconds: number, runSeconds: number): void;
+  /** Called when a thread died (crash, OOM, or terminated to cancel its task) and was replaced. */
+  onThreadReplaced?(): void;
+}
+
+export interface ThreadPoolStats extends RunnerStats {
+  /** Tasks whose thread died under them (→ 500 `ERR_WORKER_CRASHED`). */
+  crashed: number;
+  /** Threads replaced after dying or being terminated. */
+  replaced: number;
+  /** piscina's utilization: share of the pool's capacity used since start (0..1). */
+  utilization: number;
+}
+
+type PoolSuccess = Extract<PoolResponse, { ok: true }>;
+
+const QUEUE_AT_LIMIT = 'Task queue is at limit';
+
+/**
+ * The `WorkRunner` of the threads model and of each hybrid process: piscina does the pooling; this class adds what the contract
+ * needs on top — bounded queue as a 503, cancellation by the request's signal (queued tasks leave
+ * the queue, a running task's thread is terminated and replaced), crashes confined to their own
+ * request, coded errors carried across the thread boundary, and zero-copy image buffers.
+ */
+export class ThreadPoolRunner implements WorkRunner {
+  readonly workers: number;
+  readonly #pool: Piscina<PoolRequest, PoolResponse>;
+  readonly #options: ThreadPoolOptions;
+  #inFlight = 0;
+  #completed = 0;
+  #cancelled = 0;
+  #failed = 0;
+  #crashed = 0;
+  #replaced = 0;
+  #closing = false;
+
+  constructor(options: ThreadPoolOptions) {
+    this.#options = options;
+    this.workers = options.workers;
+    this.#pool = new Piscina<PoolRequest, PoolResponse>({
+      filename: options.filename,
+      minThreads: options.workers,
+      maxThreads: options.workers,
+      maxQueue: options.maxQueue,
+      idleTimeout: 60_000,
+      workerData: options.workerData,
+      resourceLimits: options.resourceLimits ?? { maxOldGenerationSizeMb: 256 },
+    });
+    this.#pool.on('workerDestroy', () => {
+      if (this.#closing) return;
+      this.#replaced++;
+      this.#options.onThreadReplaced?.();
+    });
+    // piscina reports failures it cannot attribute to a task here; without a listener the
+    // 'error' event would throw and take the whole process down.
+    this.#pool.on('error', () => undefined);
+  }
+
+  /** Sends one request to a pool thread; coded errors come back as errors with that code. */
+  async request(
+    request: PoolRequest,
+    signal: AbortSignal,
+    transferList?: ArrayBuffer[],
+  ): Promise<PoolSuccess> {
+    // Our own bound, checked before piscina's: piscina adds its idle capacity to `maxQueue`,
+    // which makes its limit depend on how many threads happen to be free.
+    if (this.#pool.queueSize >= this.#options.maxQueue) throw this.#queueFull();
+    this.#inFlight++;
+    // The caller's context rides in the envelope; the spans are recorded here from the
+    // thread's timings (see recordPoolTask for why threads run no SDK of their own).
+    const parent = context.active();
+    const kind = request.op === 'cpu' ? request.task.kind : 'increment';
+    try {
+      const response = await this.#pool.run(
+        { ...request, trace: injectContext(parent) },
+        { signal, transferList: transferList ?? [] },
+      );
+      const { startedAt, workMs, threadId } = response;
+      recordPoolTask(
+        {
+          submittedAt: request.submittedAt,
+          startedAt,
+          workMs,
+          threadId,
+          kind,
+          ...(response.ok && response.traceId ? { threadTraceId: response.traceId } : {}),
+          ...(response.ok
+            ? {}
+            : {
+                error: {
+                  message: response.error.message,
+                  ...(response.error.code ? { code: response.error.code } : {}),
+                },
+              }),
+        },
+        parent,
+      );
+      if (!response.ok) throw fromWorkerError(response.error);
+      this.#completed++;
+      const waitMs = Math.max(0, startedAt - request.submittedAt);
+      this.#options.onTaskTiming?.(waitMs / 1000, workMs / 1000);
+      return response;
+    } catch (error) {
+      if (signal.aborted) {
+        this.#cancelled++;
+        throw signal.reason;
+      }
+      this.#failed++;
+      if (error instanceof ProblemError || isClientError(error)) throw error;
+      if ((error as Error).message === QUEUE_AT_LIMIT) throw this.#queueFull();
+      this.#crashed++;
+      throw new ProblemError(
+        'ERR_WORKER_CRASHED',
+        `The worker thread running this task failed: ${(error as Error).message}`,
+        { cause: error },
+      );
+    } finally {
+      this.#inFlight--;
+    }
+  }
+
+  #queueFull(): ProblemError {
+    return new ProblemError(
+      'ERR_OVERLOADED',
+      `The thread pool's queue is full (${this.#options.maxQueue} tasks waiting)`,
+      { retryAfterSeconds: 1, shedReason: 'pool_queue_full' },
+    );
+  }
+
+  async run<T extends CpuTask>(
+    task: T,
+    { signal }: { signal: AbortSignal },
+  ): Promise<RunOutcome<CpuTaskResult<T>>> {
+    const submittedAt = performance.timeOrigin + performance.now();
+    let transferList: ArrayBuffer[] | undefined;
+    let sent: CpuTask = task;
+    if (task.kind === 'filter') {
+      // Move the upload to the thread instead of copying it. A Buffer may be a view into a
+      // shared pool slab; transferring that would detach memory other Buffers use, so only a
+      // view that owns its whole ArrayBuffer is moved — anything else is copied once.
+      const png =
+        task.png.byteOffset === 0 && task.png.byteLength === task.png.buffer.byteLength
+          ? task.png
+          : new Uint8Array(task.png); // a copy (Buffer#slice would be another view)
+      sent = { ...task, png };
+      transferList = [png.buffer as ArrayBuffer];
+    }
+    const response = await this.request(
+      { op: 'cpu', task: sent, submittedAt },
+      signal,
+      transferList,
+    );
+    return {
+      result: response.result as CpuTaskResult<T>,
+      queueMs: Math.max(0, response.startedAt - submittedAt),
+      workMs: response.workMs,
+      threadId: response.threadId,
+    };
+  }
+
+  stats(): ThreadPoolStats {
+    const queued = this.#pool.queueSize;
+    return {
+      queued,
+      running: Math.max(0, this.#inFlight - queued),
+      size: this.#pool.threads.length,
+      completed: this.#completed,
+      cancelled: this.#cancelled,
+      failed: this.#failed,
+      crashed: this.#crashed,
+      replaced: this.#replaced,
+      utilization: this.#pool.utilization,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    await this.#pool.close({ force: true });
+  }
+}
+
+/** A worker-side error with a registered client-error code (e.g. a corrupt PNG → 400). */
+export function isClientError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    Object.hasOwn(PROBLEM_TYPES, code) &&
+    PROBLEM_TYPES[code as keyof typeof PROBLEM_TYPES].status < 500
+  );
+}
+
+function fromWorkerError(error: Extract<PoolResponse, { ok: false }>['error']): Error {
+  const rebuilt = new Error(error.message) as Error & { code?: string };
+  rebuilt.name = error.name;
+  if (error.code !== undefined) rebuilt.code = error.code;
+  return rebuilt;
+}
