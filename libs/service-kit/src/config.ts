@@ -19,6 +19,42 @@ export interface ServiceConfig {
   upstreamUrl: string;
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The HTTP server's own limits: what a slow or oversized client may hold. */
+  http: HttpConfig;
+}
+
+export interface HttpConfig {
+  /**
+   * `HTTP_HEADERS_TIMEOUT_MS`: a client has this long to send its headers (Node: 60 s), then
+   * gets 408. Short, so trickling headers (slowloris) hold a socket seconds, not a minute.
+   * @default 10000
+   */
+  headersTimeoutMs: number;
+  /**
+   * `HTTP_REQUEST_TIMEOUT_MS`: a client has this long to send its whole request, body
+   * included (Node: 300 s) — 8 MiB at 2.2 Mbit/s. At least `HTTP_HEADERS_TIMEOUT_MS`.
+   * (Not `REQUEST_TIMEOUT_MS`, the deadline of the work once the request is in.)
+   * @default 30000
+   */
+  requestTimeoutMs: number;
+  /**
+   * `HTTP_KEEP_ALIVE_TIMEOUT_MS`: an idle keep-alive connection is closed after this. Set
+   * explicitly: Node's default changed between releases (5 s, then 65 s).
+   * @default 5000
+   */
+  keepAliveTimeoutMs: number;
+  /**
+   * `HTTP_MAX_HEADER_SIZE`: bytes of request line and headers together; past it Node answers
+   * 431 (Node: 16 KiB, process-wide through `--max-http-header-size`; this is per server).
+   * @default 16384
+   */
+  maxHeaderSize: number;
+  /**
+   * `HTTP_CONNECTIONS_CHECK_INTERVAL_MS`: how often the two timeouts above are enforced (Node:
+   * 30 s — a timeout is then up to that late).
+   * @default 1000
+   */
+  connectionsCheckIntervalMs: number;
 }
 
 const int = (min: number, max: number) =>
@@ -43,6 +79,11 @@ const schema = z.object({
     })
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  HTTP_HEADERS_TIMEOUT_MS: int(1, 3_600_000).optional(),
+  HTTP_REQUEST_TIMEOUT_MS: int(1, 3_600_000).optional(),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(0, 3_600_000).optional(),
+  HTTP_MAX_HEADER_SIZE: int(1024, 1_048_576).optional(),
+  HTTP_CONNECTIONS_CHECK_INTERVAL_MS: int(10, 600_000).optional(),
 });
 
 export class ConfigError extends Error {
@@ -69,6 +110,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
   }
   const c = parsed.data;
+  const http: HttpConfig = {
+    headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS ?? 10_000,
+    requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
+    keepAliveTimeoutMs: c.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5000,
+    maxHeaderSize: c.HTTP_MAX_HEADER_SIZE ?? 16_384,
+    connectionsCheckIntervalMs: c.HTTP_CONNECTIONS_CHECK_INTERVAL_MS ?? 1000,
+  };
+  // Node refuses the pair the other way round (ERR_OUT_OF_RANGE at createServer): say so here.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    throw new ConfigError(
+      `Invalid configuration: HTTP_HEADERS_TIMEOUT_MS: expected at most HTTP_REQUEST_TIMEOUT_MS (${http.requestTimeoutMs}), got \`${http.headersTimeoutMs}\``,
+    );
+  }
   return {
     port: c.PORT ?? defaults.port,
     host: c.HOST ?? '127.0.0.1',
@@ -78,5 +132,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     upstreamUrl: (c.UPSTREAM_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL ?? 'info',
+    http,
   };
 }

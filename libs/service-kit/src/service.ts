@@ -90,7 +90,16 @@ export function createService(options: ServiceOptions): Service {
     fetchQueue,
   };
   const app = createApp(ctx);
-  const server = createServer({ requestTimeout: config.requestTimeoutMs + 5000 }, app);
+  const server = createServer(
+    {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      maxHeaderSize: config.http.maxHeaderSize,
+      connectionsCheckingInterval: config.http.connectionsCheckIntervalMs,
+    },
+    app,
+  );
   let shutdownPromise: Promise<ShutdownOutcome> | undefined;
 
   const listen = () =>

@@ -36,6 +36,13 @@ describe('loadConfig defaults', () => {
       shutdownTimeoutMs: 10_000,
       upstreamUrl: 'http://127.0.0.1:3100',
       logLevel: 'info',
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5000,
+        maxHeaderSize: 16_384,
+        connectionsCheckIntervalMs: 1000,
+      },
     });
   });
 
@@ -80,6 +87,11 @@ describe('loadConfig parsing', () => {
           SHUTDOWN_TIMEOUT_MS: '2500',
           UPSTREAM_URL: 'https://example.test:9000',
           LOG_LEVEL: 'debug',
+          HTTP_HEADERS_TIMEOUT_MS: '3000',
+          HTTP_REQUEST_TIMEOUT_MS: '9000',
+          HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+          HTTP_MAX_HEADER_SIZE: '8192',
+          HTTP_CONNECTIONS_CHECK_INTERVAL_MS: '500',
         },
         { port: 3001 },
       ),
@@ -92,7 +104,26 @@ describe('loadConfig parsing', () => {
       shutdownTimeoutMs: 2500,
       upstreamUrl: 'https://example.test:9000',
       logLevel: 'debug',
+      http: {
+        headersTimeoutMs: 3000,
+        requestTimeoutMs: 9000,
+        keepAliveTimeoutMs: 65_000,
+        maxHeaderSize: 8192,
+        connectionsCheckIntervalMs: 500,
+      },
     });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, as Node would at createServer', () => {
+    const error = configError(() =>
+      loadConfig(
+        { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' },
+        { port: 1 },
+      ),
+    );
+    expect(error.code).toBe('ERR_INVALID_CONFIG');
+    expect(error.message).toContain('HTTP_HEADERS_TIMEOUT_MS');
+    expect(error.message).toContain('got `20000`');
   });
 
   it('accepts PORT=0 (any free port) and the top of the range', () => {
@@ -142,6 +173,9 @@ describe('loadConfig refusals', () => {
     ['UPSTREAM_URL', 'http://'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'INFO'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '0'],
+    ['HTTP_MAX_HEADER_SIZE', '100'],
+    ['HTTP_CONNECTIONS_CHECK_INTERVAL_MS', 'often'],
   ])('refuses %s=%j with ERR_INVALID_CONFIG naming the variable', (name, value) => {
     const error = configError(() => loadConfig({ [name]: value }, { port: 3001 }));
     expect(error).toBeInstanceOf(Error);
