@@ -1,11 +1,12 @@
 import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
+import { KeepAliveDrain } from './keep-alive-drain';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
 import { observeLockMetrics } from './lock-metrics';
@@ -52,9 +53,6 @@ export interface Service {
   shutdown(): Promise<ShutdownOutcome>;
 }
 
-/** How often a draining server sweeps keep-alive sockets that went idle after their last answer. */
-const IDLE_SWEEP_MS = 50;
-
 export function createService(options: ServiceOptions): Service {
   const { model, config, runtime } = options;
   const logger = options.logger ?? createLogger(model, config.logLevel);
@@ -100,6 +98,7 @@ export function createService(options: ServiceOptions): Service {
     },
     app,
   );
+  const keepAlive = new KeepAliveDrain(server);
   let shutdownPromise: Promise<ShutdownOutcome> | undefined;
 
   const listen = () =>
@@ -117,16 +116,17 @@ export function createService(options: ServiceOptions): Service {
     state.refuseNewWorkAt = performance.now() + config.shutdownTimeoutMs / 2;
     const closed = new Promise<void>((resolve) => {
       if (!server.listening) resolve();
-      else server.close(() => resolve());
+      // net's close, not http's: since Node 19 http.Server#close also cuts every idle
+      // keep-alive connection at once, racing requests already on their way (see KeepAliveDrain).
+      else NetServer.prototype.close.call(server, () => resolve());
     });
-    server.closeIdleConnections();
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    keepAlive.start();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
     });
     const outcome = await Promise.race([closed.then(() => 'clean' as const), timedOut]);
-    clearInterval(sweep);
+    keepAlive.stop();
     clearTimeout(timer);
     if (outcome === 'timeout') {
       logger.warn(
