@@ -3,7 +3,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
-import { RPC, type ClusterNotice } from './counter-protocol';
+import { RPC, type ClusterNotice, type MetricsAggregateParams } from './counter-protocol';
 import { aggregateMetrics } from './metrics-relay';
 import { RespawnPolicy, type RespawnOptions } from './respawn-policy';
 import { RpcEndpoint } from './rpc-endpoint';
@@ -127,11 +127,12 @@ export class ClusterPrimary {
     const worker = cluster.fork({ LAB_CLUSTER_ROLE: 'worker' });
     const rpc = new RpcEndpoint(worker);
     this.#counter.serve(rpc);
-    rpc.handle(RPC.metricsAggregate, () =>
+    rpc.handle(RPC.metricsAggregate, (params: MetricsAggregateParams | undefined) =>
       aggregateMetrics(
         registry,
         this.#readyMembers().map((m) => m.rpc),
         (error) => logger.warn({ err: error }, 'a worker missed the metrics scrape'),
+        params?.accept,
       ),
     );
     let markReady!: (port: number) => void;

@@ -8,7 +8,7 @@ import {
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
 import type { ModelName } from '@concurrency-lab/models';
-import { RPC, type ClusterNotice } from './counter-protocol';
+import { RPC, type ClusterNotice, type MetricsAggregateParams } from './counter-protocol';
 import { IpcCounter, serveCounterShare } from './ipc-counter';
 import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
 
@@ -45,10 +45,14 @@ export function clusterWorkerRuntime(
     runner,
     counter: new IpcCounter(rpc, config.requestTimeoutMs),
     workers: config.workers,
-    metricsProvider: () =>
-      rpc.call<{ contentType: string; body: string }>(RPC.metricsAggregate, undefined, {
-        timeoutMs: AGGREGATE_TIMEOUT_MS,
-      }),
+    // The scrape's Accept travels to the primary, which answers in that format (OpenMetrics
+    // keeps the latency histogram's exemplars).
+    metricsProvider: (accept) =>
+      rpc.call<{ contentType: string; body: string }>(
+        RPC.metricsAggregate,
+        { accept } satisfies MetricsAggregateParams,
+        { timeoutMs: AGGREGATE_TIMEOUT_MS },
+      ),
   };
 }
 

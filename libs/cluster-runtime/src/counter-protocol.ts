@@ -17,6 +17,11 @@ export interface IncrementParams {
   safe: boolean;
 }
 
+/** `metrics.aggregate`: the scrape's `Accept` header picks the format (OpenMetrics or not). */
+export interface MetricsAggregateParams {
+  accept: string | undefined;
+}
+
 /** Messages that are not RPC: a worker says it is listening; the primary asks it to drain. */
 export type ClusterNotice = { kind: 'ready'; port: number } | { kind: 'shutdown' };
 

@@ -1,6 +1,4 @@
 import { MessageChannel } from 'node:worker_threads';
-import { Registry, Counter } from 'prom-client';
-import { aggregateMetrics } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
 
@@ -48,31 +46,5 @@ describe('RPC over an IPC channel', () => {
     const pending = a.call('never', undefined, { timeoutMs: 10_000 });
     a.close();
     await expect(pending).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
-  });
-});
-
-describe('model-wide metrics', () => {
-  it('sums every answering worker and leaves out one that does not answer, without failing', async () => {
-    const registry = (value: number) => {
-      const r = new Registry();
-      r.setDefaultLabels({ model: 'cluster' });
-      new Counter({ name: 'demo_total', help: 'demo', registers: [r] }).inc(value);
-      return r;
-    };
-    const channels = [new MessageChannel(), new MessageChannel(), new MessageChannel()];
-    const primarySide = channels.map((c) => new RpcEndpoint(ipcPort(c.port1)));
-    const workerSide = channels.map((c) => new RpcEndpoint(ipcPort(c.port2)));
-    workerSide[0]?.handle('metrics.collect', () => registry(2).getMetricsAsJSON());
-    workerSide[1]?.handle('metrics.collect', () => registry(3).getMetricsAsJSON());
-    workerSide[2]?.handle('metrics.collect', () => new Promise(() => undefined)); // hung worker
-    const missing: unknown[] = [];
-    try {
-      const { body } = await aggregateMetrics(registry(1), primarySide, (e) => missing.push(e));
-      expect(body).toMatch(/^demo_total\{model="cluster"\} 6$/m);
-      expect(missing).toHaveLength(1);
-    } finally {
-      [...primarySide, ...workerSide].forEach((rpc) => rpc.close());
-      channels.forEach((c) => c.port1.close());
-    }
   });
 });

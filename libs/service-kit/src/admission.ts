@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import { ProblemError } from './errors';
 import type { ServiceContext } from './service-context';
@@ -14,8 +14,12 @@ import type { ServiceContext } from './service-context';
  * work refused (`ERR_SHUTTING_DOWN`), so that what was admitted can finish before the deadline.
  */
 export function admission(ctx: ServiceContext): RequestHandler {
+  const { state, config } = ctx;
+  // One listener function for every admitted response, not a closure per request.
+  function release(this: Response): void {
+    state.inFlightWork--;
+  }
   return (_req, res, next) => {
-    const { state, config } = ctx;
     if (state.draining && performance.now() >= state.refuseNewWorkAt) {
       res.setHeader('Connection', 'close');
       next(
@@ -37,9 +41,7 @@ export function admission(ctx: ServiceContext): RequestHandler {
       return;
     }
     state.inFlightWork++;
-    res.once('close', () => {
-      state.inFlightWork--;
-    });
+    res.on('close', release);
     next();
   };
 }

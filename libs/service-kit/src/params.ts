@@ -49,14 +49,36 @@ function describeReceived(value: unknown): string {
 }
 
 /**
+ * One zod object schema per specs object, built on first use. Building a zod schema is costly
+ * (zod 4 compiles a fast path for every new object schema, ~50 µs); parsing with a built one
+ * costs well under a microsecond. Route specs are module constants, so each is built once.
+ */
+const compiled = new WeakMap<ParamSpecs, z.ZodType>();
+
+function schemaOf(specs: ParamSpecs): z.ZodType {
+  let schema = compiled.get(specs);
+  if (!schema) {
+    const shape: Record<string, z.ZodType> = {};
+    for (const [key, spec] of Object.entries(specs)) shape[key] = spec.schema;
+    schema = z.strictObject(shape);
+    compiled.set(specs, schema);
+  }
+  return schema;
+}
+
+/** For routes that take no parameters: one shared (and so once-compiled) specs object. */
+export const NO_PARAMS: ParamSpecs = Object.freeze({});
+
+/**
  * Validates a whole query object: every spec'd parameter is required and given once, and no
  * other parameter is allowed (a typo such as `?nn=5` must not silently run the default).
+ * Pass the same `specs` object every time (a module constant): its schema is built once.
  * @throws ProblemError `ERR_INVALID_PARAM`
  */
 export function parseQuery<S extends ParamSpecs>(query: unknown, specs: S): ParsedParams<S> {
   const raw = (query ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(raw)) {
-    if (!Object.hasOwn(specs, key)) {
+  for (const key in raw) {
+    if (Object.hasOwn(raw, key) && !Object.hasOwn(specs, key)) {
       const known = Object.keys(specs);
       throw new ProblemError(
         'ERR_INVALID_PARAM',
@@ -64,9 +86,7 @@ export function parseQuery<S extends ParamSpecs>(query: unknown, specs: S): Pars
       );
     }
   }
-  const shape: Record<string, z.ZodType> = {};
-  for (const [key, spec] of Object.entries(specs)) shape[key] = spec.schema;
-  const result = z.strictObject(shape).safeParse(raw);
+  const result = schemaOf(specs).safeParse(raw);
   if (result.success) return result.data as ParsedParams<S>;
 
   const issue = result.error.issues[0];

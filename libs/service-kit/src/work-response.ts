@@ -20,7 +20,11 @@ export function elapsedMs(res: Response): number {
   return performance.now() - (res.locals['startedAt'] as number);
 }
 
-/** The contract's work answer: `{ model, pid, threadId, result, durationMs }`. */
+/**
+ * The contract's work answer: `{ model, pid, threadId, result, durationMs }`. Written directly
+ * rather than through `res.json`, whose content-type negotiation, charset rewriting, ETag and
+ * freshness checks do nothing for an answer that never carries an ETag.
+ */
 export function sendWork(
   res: Response,
   ctx: ServiceContext,
@@ -28,11 +32,15 @@ export function sendWork(
   timing: Timing,
 ): void {
   setServerTiming(res, timing);
-  res.json({
+  const body = JSON.stringify({
     model: ctx.model,
     pid: process.pid,
     threadId: timing.threadId,
     result,
     durationMs: Number(elapsedMs(res).toFixed(3)),
   });
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  // node counts the length of what `end` sends; a HEAD answer sends nothing but must say it.
+  if (res.req.method === 'HEAD') res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }

@@ -1,16 +1,27 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OtlpDecodeError } from './errors';
+import {
+  decodeOtlpProtobufTraces,
+  type DecodedResourceSpans,
+  type DecodedSpan,
+  type OtlpAttributeValue,
+} from './otlp-protobuf';
 
-/** One span as OTLP/JSON carries it, flattened with its resource's attributes. */
-export interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  name: string;
-  /** OTLP SpanKind: 1 internal, 2 server, 3 client. */
-  kind: number;
-  attributes: Record<string, string | number | boolean>;
-  resource: Record<string, string | number | boolean>;
+/** One span as OTLP carries it, with its resource's attributes and how it arrived. */
+export interface ReceivedSpan extends DecodedSpan {
+  resource: Record<string, OtlpAttributeValue>;
+  /** `OTEL_EXPORTER_OTLP_PROTOCOL` `http/json` or `http/protobuf`. */
+  protocol: 'http/json' | 'http/protobuf';
+}
+
+/** What arrived so far, whether or not the spans are kept. */
+export interface ReceiverCounts {
+  /** Export requests accepted (200). */
+  requests: number;
+  spans: number;
+  /** Body bytes of the accepted requests. */
+  bytes: number;
 }
 
 type AnyValue = {
@@ -21,8 +32,8 @@ type AnyValue = {
 };
 type KeyValue = { key: string; value: AnyValue };
 
-function flatten(attributes: KeyValue[] | undefined): Record<string, string | number | boolean> {
-  const out: Record<string, string | number | boolean> = {};
+function flatten(attributes: KeyValue[] | undefined): Record<string, OtlpAttributeValue> {
+  const out: Record<string, OtlpAttributeValue> = {};
   for (const { key, value } of attributes ?? []) {
     out[key] =
       value.stringValue ??
@@ -34,60 +45,98 @@ function flatten(attributes: KeyValue[] | undefined): Record<string, string | nu
   return out;
 }
 
+/** OTLP/JSON, decoded into the same shape as the protobuf decoder's. */
+function decodeJsonTraces(body: Buffer): DecodedResourceSpans[] {
+  const payload = JSON.parse(body.toString('utf8')) as {
+    resourceSpans?: Array<{
+      resource?: { attributes?: KeyValue[] };
+      scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }>;
+    }>;
+  };
+  return (payload.resourceSpans ?? []).map((rs) => ({
+    resource: flatten(rs.resource?.attributes),
+    spans: (rs.scopeSpans ?? []).flatMap((ss) =>
+      (ss.spans ?? []).map((span) => ({
+        traceId: String(span['traceId']),
+        spanId: String(span['spanId']),
+        parentSpanId: span['parentSpanId'] ? String(span['parentSpanId']) : undefined,
+        name: String(span['name']),
+        kind: Number(span['kind']),
+        attributes: flatten(span['attributes'] as KeyValue[] | undefined),
+      })),
+    ),
+  }));
+}
+
+const PROTOBUF = /^application\/x-protobuf\b/;
+const JSON_TYPE = /^application\/json\b/;
+
+export interface OtlpReceiverOptions {
+  /**
+   * Keep every decoded span in `spans` (tests read them). Off, the receiver only counts — a
+   * sink for benchmarks, whose memory must not grow with the run.
+   * @default true
+   */
+  keepSpans?: boolean;
+}
+
 export interface OtlpReceiver {
   /** Base URL for OTEL_EXPORTER_OTLP_ENDPOINT (the exporter appends /v1/traces). */
   readonly url: string;
   readonly spans: ReceivedSpan[];
+  readonly counts: Readonly<ReceiverCounts>;
   close(): Promise<void>;
 }
 
 /**
- * A real OTLP/HTTP receiver for tests and local runs: accepts `POST /v1/traces` in OTLP/JSON
- * (what @opentelemetry/exporter-trace-otlp-http sends), decodes every span and keeps it.
- * Not a mock of the exporter — the exporter does its real work over a real socket.
+ * A real OTLP/HTTP receiver for tests, local runs and benchmarks: accepts `POST /v1/traces` in
+ * OTLP/JSON (`application/json`) or OTLP/protobuf (`application/x-protobuf`) — what
+ * `OTEL_EXPORTER_OTLP_PROTOCOL` `http/json` and `http/protobuf` send — decodes every span and
+ * keeps it. Not a mock of the exporter: the exporter does its real work over a real socket.
+ * Anything else is refused: 415 for another content type or path, 400 for a body that does not
+ * decode.
  */
-export function startOtlpReceiver(): Promise<OtlpReceiver> {
+export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
+  const keep = options.keepSpans ?? true;
   const spans: ReceivedSpan[] = [];
+  const counts: ReceiverCounts = { requests: 0, spans: 0, bytes: 0 };
   const server: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      if (
-        req.method !== 'POST' ||
-        req.url !== '/v1/traces' ||
-        !/json/.test(req.headers['content-type'] ?? '')
-      ) {
+      const type = req.headers['content-type'] ?? '';
+      const protocol = PROTOBUF.test(type)
+        ? 'http/protobuf'
+        : JSON_TYPE.test(type)
+          ? 'http/json'
+          : undefined;
+      if (req.method !== 'POST' || req.url !== '/v1/traces' || !protocol) {
         res.writeHead(415).end();
         return;
       }
+      const body = Buffer.concat(chunks);
+      let decoded: DecodedResourceSpans[];
       try {
-        const payload = JSON.parse(body) as {
-          resourceSpans?: Array<{
-            resource?: { attributes?: KeyValue[] };
-            scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }>;
-          }>;
-        };
-        for (const rs of payload.resourceSpans ?? []) {
-          const resource = flatten(rs.resource?.attributes);
-          for (const ss of rs.scopeSpans ?? []) {
-            for (const span of ss.spans ?? []) {
-              spans.push({
-                traceId: String(span['traceId']),
-                spanId: String(span['spanId']),
-                parentSpanId: span['parentSpanId'] ? String(span['parentSpanId']) : undefined,
-                name: String(span['name']),
-                kind: Number(span['kind']),
-                attributes: flatten(span['attributes'] as KeyValue[] | undefined),
-                resource,
-              });
-            }
-          }
-        }
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      } catch {
-        res.writeHead(400).end();
+        decoded =
+          protocol === 'http/protobuf' ? decodeOtlpProtobufTraces(body) : decodeJsonTraces(body);
+      } catch (error) {
+        // A body that does not parse is the client's fault: OTLP/HTTP answers 400 (the
+        // exporter does not retry). Anything else is a bug of ours: 500, and say so.
+        const malformed = error instanceof SyntaxError || error instanceof OtlpDecodeError;
+        if (!malformed) process.stderr.write(`otlp receiver: ${String(error)}\n`);
+        res.writeHead(malformed ? 400 : 500).end();
+        return;
       }
+      counts.requests++;
+      counts.bytes += body.length;
+      for (const { resource, spans: batch } of decoded) {
+        counts.spans += batch.length;
+        if (keep) for (const span of batch) spans.push({ ...span, resource, protocol });
+      }
+      // An empty ExportTraceServiceResponse, in the encoding the request used.
+      if (protocol === 'http/protobuf')
+        res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     });
   });
   return new Promise((resolve) => {
@@ -96,6 +145,7 @@ export function startOtlpReceiver(): Promise<OtlpReceiver> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         spans,
+        counts,
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();

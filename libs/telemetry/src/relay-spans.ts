@@ -5,6 +5,7 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
+  TraceFlags,
   type Context,
 } from '@opentelemetry/api';
 
@@ -29,10 +30,17 @@ export function traceIdOf(carrier: TraceCarrier | undefined): string | undefined
   return trace.getSpanContext(extractContext(carrier))?.traceId;
 }
 
-/** The active span's trace id, for exemplars and logs. */
+/**
+ * The active span's trace id, for exemplars and logs — only when the trace is sampled: an
+ * exemplar must point at a trace that was exported.
+ */
 export function activeTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+  return spanContext &&
+    isSpanContextValid(spanContext) &&
+    spanContext.traceFlags & TraceFlags.SAMPLED
+    ? spanContext.traceId
+    : undefined;
 }
 
 export interface RelayedWork {

@@ -1,63 +1,125 @@
-import { startOtlpReceiver } from '../src/otlp-receiver';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { decodeOtlpProtobufTraces } from '../src/otlp-protobuf';
+import { startOtlpReceiver, type OtlpReceiver } from '../src/otlp-receiver';
 
-describe('the OTLP/JSON receiver', () => {
-  it('decodes spans with their resource and attributes, and refuses what is not OTLP/JSON', async () => {
-    const receiver = await startOtlpReceiver();
-    try {
-      const payload = {
-        resourceSpans: [
-          {
-            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId: 'a'.repeat(32),
-                    spanId: 'b'.repeat(16),
-                    name: 'GET /x',
-                    kind: 2,
-                    attributes: [
-                      { key: 'http.route', value: { stringValue: '/x' } },
-                      { key: 'thread.id', value: { intValue: '3' } },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      };
-      const ok = await fetch(`${receiver.url}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(payload),
-      });
-      expect(ok.status).toBe(200);
+interface Exported {
+  /** ExportResultCode: 0 success. */
+  result: number;
+  traceId: string;
+  parentId: string;
+  childId: string;
+}
+
+/** An attribute of every scalar type OTLP carries, on the child span. */
+const ATTRIBUTES = {
+  'http.route': '/x',
+  'thread.id': 3,
+  'lab.offset': -5,
+  'lab.ratio': 1.5,
+  'lab.ok': true,
+  'lab.text': 'naïve ✓',
+};
+
+/** Two spans exported by the real exporter of `protocol` (see fixtures/export-spans.js). */
+async function exportSpans(url: string, protocol: string): Promise<Exported> {
+  const worker = new Worker(join(__dirname, 'fixtures', 'export-spans.js'), {
+    workerData: { url: `${url}/v1/traces`, protocol, attributes: ATTRIBUTES },
+  });
+  let exported: Exported | undefined;
+  worker.once('message', (message: Exported) => (exported = message));
+  const [code] = (await once(worker, 'exit')) as [number];
+  if (!exported) throw new Error(`the exporting worker exited (${code}) without reporting`);
+  return exported;
+}
+
+describe('the OTLP/HTTP receiver', () => {
+  let receiver: OtlpReceiver;
+  beforeEach(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  afterEach(() => receiver.close());
+
+  it.each(['http/protobuf', 'http/json'])(
+    'decodes what the real %s exporter sends: ids, parent, kind, attributes, resource',
+    async (protocol) => {
+      const exported = await exportSpans(receiver.url, protocol);
+      expect(exported.result).toBe(0);
+      const resource = { 'service.name': 'svc', 'lab.model': 'test' };
       expect(receiver.spans).toEqual([
         {
-          traceId: 'a'.repeat(32),
-          spanId: 'b'.repeat(16),
+          traceId: exported.traceId,
+          spanId: exported.childId,
+          parentSpanId: exported.parentId,
+          name: 'pool.run fib',
+          kind: 1,
+          attributes: ATTRIBUTES,
+          resource,
+          protocol,
+        },
+        {
+          traceId: exported.traceId,
+          spanId: exported.parentId,
           parentSpanId: undefined,
           name: 'GET /x',
           kind: 2,
-          attributes: { 'http.route': '/x', 'thread.id': 3 },
-          resource: { 'service.name': 'svc' },
+          attributes: {},
+          resource,
+          protocol,
         },
       ]);
-      const wrong = await fetch(`${receiver.url}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-protobuf' },
-        body: 'x',
-      });
-      expect(wrong.status).toBe(415);
-      const broken = await fetch(`${receiver.url}/v1/traces`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: '{',
-      });
-      expect(broken.status).toBe(400);
+      expect(receiver.counts).toMatchObject({ requests: 2, spans: 2 });
+    },
+  );
+
+  it('refuses another content type or path (415) and a body that does not decode (400)', async () => {
+    const post = (path: string, type: string, body: string | Uint8Array) =>
+      fetch(`${receiver.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    expect((await post('/v1/traces', 'text/plain', '{}')).status).toBe(415);
+    expect((await post('/v1/metrics', 'application/json', '{}')).status).toBe(415);
+    expect((await post('/v1/traces', 'application/json', '{')).status).toBe(400);
+    // A length prefix pointing past the end of the body.
+    expect(
+      (await post('/v1/traces', 'application/x-protobuf', Uint8Array.of(0x0a, 0x7f))).status,
+    ).toBe(400);
+    expect(receiver.spans).toEqual([]);
+    expect(receiver.counts).toEqual({ requests: 0, spans: 0, bytes: 0 });
+  });
+
+  it('counts without keeping when asked to (a benchmark sink)', async () => {
+    const sink = await startOtlpReceiver({ keepSpans: false });
+    try {
+      expect((await exportSpans(sink.url, 'http/protobuf')).result).toBe(0);
+      expect(sink.counts).toMatchObject({ requests: 2, spans: 2 });
+      expect(sink.counts.bytes).toBeGreaterThan(0);
+      expect(sink.spans).toEqual([]);
     } finally {
-      await receiver.close();
+      await sink.close();
     }
+  });
+});
+
+describe('the OTLP protobuf decoder', () => {
+  it.each([
+    ['a truncated varint', Uint8Array.of(0x0a, 0x80)],
+    ['a length past the end', Uint8Array.of(0x0a, 0x05, 0x00)],
+    ['a deprecated group wire type', Uint8Array.of(0x0b)],
+    [
+      'invalid UTF-8 in a span name',
+      Uint8Array.of(0x0a, 0x07, 0x12, 0x05, 0x12, 0x03, 0x2a, 0x01, 0xff),
+    ],
+  ])('refuses %s with ERR_TELEMETRY_OTLP_DECODE', (_label, body) => {
+    let error: unknown;
+    try {
+      decodeOtlpProtobufTraces(body);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ name: 'OtlpDecodeError', code: 'ERR_TELEMETRY_OTLP_DECODE' });
+  });
+
+  it('reads an empty request as no spans', () => {
+    expect(decodeOtlpProtobufTraces(new Uint8Array())).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { threadId } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import { boolParam, intParam, parseQuery } from '../params';
+import { boolParam, intParam, NO_PARAMS, parseQuery } from '../params';
 import { getDeadline, underDeadline } from '../request-deadline';
 import type { RouteTable } from '../route-table';
 import type { ServiceContext } from '../service-context';
@@ -28,12 +28,12 @@ export function defineCounterRoutes(
   });
 
   routes.define('get', '/counter', async (req, res) => {
-    parseQuery(req.query, {});
+    parseQuery(req.query, NO_PARAMS);
     res.json({ model: ctx.model, value: await ctx.counter.read() });
   });
 
   routes.define('delete', '/counter', async (req, res) => {
-    parseQuery(req.query, {});
+    parseQuery(req.query, NO_PARAMS);
     await ctx.counter.reset();
     res.json({ model: ctx.model, value: await ctx.counter.read() });
   });

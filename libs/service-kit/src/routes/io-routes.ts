@@ -1,10 +1,9 @@
-import { sleep } from '@concurrency-lab/workloads';
 import type { RequestHandler } from 'express';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { ProblemError } from '../errors';
 import { intParam, parseQuery } from '../params';
-import { getDeadline, underDeadline } from '../request-deadline';
+import { getDeadline, sleepUnderDeadline, underDeadline } from '../request-deadline';
 import type { RouteTable } from '../route-table';
 import { scrapePages } from '../scrape';
 import { LIMITS, type ServiceContext } from '../service-context';
@@ -21,9 +20,8 @@ export function defineIoRoutes(
 ): void {
   routes.define('get', '/io/sleep', admit, async (req, res) => {
     const { ms } = parseQuery(req.query, SLEEP_PARAMS);
-    const { signal } = getDeadline(res);
     const started = performance.now();
-    await underDeadline(res, sleep(ms, signal));
+    await sleepUnderDeadline(res, ms);
     sendWork(
       res,
       ctx,
@@ -60,9 +58,9 @@ export function defineIoRoutes(
 
   routes.define('get', '/mixed', admit, async (req, res) => {
     const { ms, n } = parseQuery(req.query, MIXED_PARAMS);
-    const { signal } = getDeadline(res);
     const started = performance.now();
-    await underDeadline(res, sleep(ms, signal));
+    await sleepUnderDeadline(res, ms);
+    const { signal } = getDeadline(res);
     const out = await underDeadline(res, ctx.runner.run({ kind: 'fib', n }, { signal }));
     sendWork(
       res,

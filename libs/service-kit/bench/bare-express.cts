@@ -1,0 +1,61 @@
+/**
+ * The kit benchmark's anchor: bare express 5 serving the kit's two hot route shapes
+ * (`GET /io/sleep?ms=`, `GET /cpu/fib?n=`) with the same JSON answer shape — and nothing else:
+ * no validation, deadline, metrics, headers or error mapping, and the same express settings as
+ * the kit. Everything the kit adds is measured against this.
+ *
+ * CommonJS on purpose: OpenTelemetry's auto-instrumentations patch `require` (the "OTel default
+ * setup" variant preloads them with `--require ./otel-default.cts`), which an ES module import
+ * of express would bypass.
+ *
+ *   node bench/bare-express.cts        (PORT=0 → any free port; logs {"msg":"listening","port":…})
+ */
+const express: typeof import('express') = require('express');
+const { fib }: typeof import('@concurrency-lab/workloads') = require('@concurrency-lab/workloads');
+const {
+  setTimeout: delay,
+}: typeof import('node:timers/promises') = require('node:timers/promises');
+const { performance }: typeof import('node:perf_hooks') = require('node:perf_hooks');
+
+const app = express();
+// The kit's own express settings, so that the difference is the kit's per-request work alone:
+// express's default ETag (a SHA-1 of every body) is not part of that, nor is its one header.
+app.set('etag', false);
+app.disable('x-powered-by');
+
+app.get('/io/sleep', async (req, res) => {
+  const started = performance.now();
+  const ms = Number(req.query['ms']);
+  await delay(ms);
+  res.json({
+    model: 'bare',
+    pid: process.pid,
+    threadId: 0,
+    result: { sleptMs: ms },
+    durationMs: performance.now() - started,
+  });
+});
+
+app.get('/cpu/fib', (req, res) => {
+  const started = performance.now();
+  const result = fib(Number(req.query['n']));
+  res.json({
+    model: 'bare',
+    pid: process.pid,
+    threadId: 0,
+    result,
+    durationMs: performance.now() - started,
+  });
+});
+
+const server = app.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.stdout.write(`${JSON.stringify({ msg: 'listening', port })}\n`);
+});
+
+// Exit through process.exit so `--cpu-prof` writes its profile and the OTel preload flushes.
+process.once('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

@@ -1,0 +1,91 @@
+/** The kit benchmark's tables: figures per server and load, and the issue's ratios. */
+import type { Figure, Load } from './drive.mts';
+import type { Server, ServerName } from './kit-servers.mts';
+
+/** Figures by `${server}/${load}`, one per round. */
+export type Figures = Map<string, Figure[]>;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const spread = (xs: number[], digits: number) =>
+  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+
+export function printFigures(figures: Figures, servers: Server[], loads: Load[]): void {
+  console.table(
+    servers.flatMap((server) =>
+      loads.map((load) => {
+        const fs = figures.get(`${server.name}/${load.key}`) ?? [];
+        const column = (pick: (f: Figure) => number, digits: number) =>
+          spread(fs.map(pick), digits);
+        return {
+          server: server.name,
+          load: `${load.path} ×${load.connections}${load.overallRate ? ` @${load.overallRate}/s` : ''}`,
+          'req/s': column((f) => f.rps, 0),
+          'p99 ms': column((f) => f.p99, 0),
+          'CPU µs/req': column((f) => f.cpuUs, 1),
+          'peak RSS MiB': column((f) => f.rssMiB, 0),
+          'non-2xx+errors': fs.reduce((sum, f) => sum + f.bad, 0),
+        };
+      }),
+    ),
+  );
+}
+
+type Measure = 'req/s' | 'CPU per request⁻¹' | 'peak RSS';
+const PICK: Record<Measure, (f: Figure) => number> = {
+  'req/s': (f) => f.rps,
+  // Inverse, so that like req/s a ratio above 1 favours the first server.
+  'CPU per request⁻¹': (f) => 1 / f.cpuUs,
+  'peak RSS': (f) => f.rssMiB,
+};
+
+/** a / b of one measure on one load, and the issue's target for its median. */
+type Ratio = [a: ServerName, b: ServerName, load: string, measure: Measure, target?: string];
+
+const RATIOS: Ratio[] = [
+  ['kit', 'bare', 'sleep', 'req/s', '≥ 0.9'],
+  ['kit', 'bare', 'fib', 'req/s', '≥ 0.9'],
+  ['traced', 'kit', 'sleep', 'req/s', '≥ 0.8'],
+  ['traced', 'kit', 'fib', 'req/s', '≥ 0.8'],
+  ['traced', 'otel', 'sleep', 'req/s', '≥ 1.5'],
+  ['traced', 'otel', 'fib', 'req/s', '≥ 1.5'],
+  ['kit', 'bare', 'sleepRate', 'CPU per request⁻¹'],
+  ['kit', 'bare', 'fibRate', 'CPU per request⁻¹'],
+  ['traced', 'kit', 'sleepRate', 'CPU per request⁻¹'],
+  ['traced', 'kit', 'fibRate', 'CPU per request⁻¹'],
+  ['traced', 'otel', 'sleepRate', 'CPU per request⁻¹'],
+  ['kit', 'bare', 'rss400', 'peak RSS', '≤ 1.2'],
+  ['traced', 'bare', 'rss400', 'peak RSS'],
+];
+
+function meets(value: number, target: string | undefined): string {
+  if (!target) return '';
+  const bound = Number(target.slice(2));
+  return (target.startsWith('≥') ? value >= bound : value <= bound) ? 'yes' : 'NO';
+}
+
+/** Each ratio per round (servers measured side by side), as median (min–max). */
+export function printRatios(figures: Figures, loads: Load[]): void {
+  const rows = RATIOS.flatMap(([a, b, loadKey, measure, target]) => {
+    const load = loads.find((l) => l.key === loadKey);
+    const xs = figures.get(`${a}/${loadKey}`) ?? [];
+    const ys = figures.get(`${b}/${loadKey}`) ?? [];
+    const values = xs.flatMap((x, i) => {
+      const y = ys[i];
+      return y ? [PICK[measure](x) / PICK[measure](y)] : [];
+    });
+    if (!load || values.length === 0) return [];
+    return [
+      {
+        ratio: `${a} / ${b}, ${measure}, ${load.path} ×${load.connections}${load.overallRate ? ` @${load.overallRate}/s` : ''}`,
+        'median (min–max)': spread(values, 3),
+        target: target ?? '—',
+        met: meets(median(values), target),
+      },
+    ];
+  });
+  console.table(rows);
+}

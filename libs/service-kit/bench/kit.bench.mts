@@ -1,0 +1,110 @@
+/**
+ * What the service kit costs per request, and what tracing costs on top — against bare express 5
+ * serving the same route shapes, and against OpenTelemetry's own default setup, in one run
+ * (servers: see kit-servers.mts):
+ *
+ *   bare    bare express 5, `/io/sleep` and `/cpu/fib` only
+ *   kit     async-service, tracing off
+ *   traced  async-service, 100% sampled, BatchSpanProcessor, OTLP/protobuf to a sink process
+ *   otel    bare express + NodeSDK + auto-instrumentations, same sink
+ *
+ * Every server runs in its own process for the whole run; each round drives them in turn with
+ * autocannon (A B C D, then D C B A — drift on a shared machine favours nobody): `/io/sleep?ms=0`
+ * and `/cpu/fib?n=1` at 50 connections as fast as they answer, the same at a fixed rate (CPU per
+ * request), and 400 connections waiting 50 ms (`/io/sleep?ms=50`) in a freshly started process
+ * while its RSS is sampled. Ratios are taken per round and printed as median (min–max) against
+ * the issue's targets.
+ *
+ *   node bench/kit.bench.mts                              (after `npm run build`)
+ *   BENCH_SECONDS=8 BENCH_ROUNDS=3 BENCH_RATE=2000 node bench/kit.bench.mts
+ *   BENCH_ONLY=kit,bare BENCH_LOADS=sleep BENCH_PROFILE_DIR=/tmp/prof node bench/kit.bench.mts
+ *     (the long-lived servers run under `--cpu-prof`; such a run's figures are not comparable,
+ *      the per-module/per-function CPU summaries printed at the end are the point)
+ */
+import type { ServiceProcess } from '@concurrency-lab/launcher';
+import { drive, type Figure, type Load } from './drive.mts';
+import { printFigures, printRatios, type Figures } from './kit-report.mts';
+import { SERVERS, startSink } from './kit-servers.mts';
+import { printProfileSummary, summarizeProfile } from './profile-summary.mts';
+
+const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
+const rounds = Number(process.env['BENCH_ROUNDS'] ?? 2);
+/** Requests per second of the fixed-rate loads: below what every server sustains. */
+const rate = Number(process.env['BENCH_RATE'] ?? 1500);
+const profileDir = process.env['BENCH_PROFILE_DIR'];
+const onlyServers = process.env['BENCH_ONLY']?.split(',');
+const onlyLoads = process.env['BENCH_LOADS']?.split(',');
+
+const LOADS: Load[] = [
+  { key: 'sleep', path: '/io/sleep?ms=0', connections: 50 },
+  { key: 'fib', path: '/cpu/fib?n=1', connections: 50 },
+  // The same requests at a fixed rate: the CPU each costs, without the feedback loop of a
+  // saturated server (a slower server batches differently, which changes its CPU per request).
+  { key: 'sleepRate', path: '/io/sleep?ms=0', connections: 50, overallRate: rate },
+  { key: 'fibRate', path: '/cpu/fib?n=1', connections: 50, overallRate: rate },
+  // Memory holding many waiting connections, in a process started for it (after a warm-up
+  // second): RSS depends on a process's history, and the runs above grow each heap by its own
+  // allocation rate.
+  { key: 'rss400', path: '/io/sleep?ms=50', connections: 400, fresh: true },
+].filter((l) => !onlyLoads || onlyLoads.includes(l.key));
+const servers = SERVERS.filter((s) => !onlyServers || onlyServers.includes(s.name));
+
+// Whatever the caller's shell exports must not configure a server by accident.
+for (const key of Object.keys(process.env)) if (key.startsWith('OTEL_')) delete process.env[key];
+
+const sink = await startSink();
+const handles = new Map<string, ServiceProcess>();
+const figures: Figures = new Map();
+try {
+  for (const s of servers) handles.set(s.name, await s.launch(sink.url, profileDir));
+  // Warm-up (JIT, connection setup), left out of the figures.
+  for (const s of servers)
+    for (const load of LOADS)
+      if (!load.fresh) await drive(handles.get(s.name) as ServiceProcess, load, 1);
+
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? servers : [...servers].reverse();
+    for (const load of LOADS) {
+      for (const s of order) {
+        let figure: Figure;
+        if (load.fresh) {
+          const fresh = await s.launch(sink.url);
+          try {
+            await drive(fresh, load, 1);
+            figure = await drive(fresh, load, seconds);
+          } finally {
+            await fresh.stop();
+          }
+        } else {
+          figure = await drive(handles.get(s.name) as ServiceProcess, load, seconds);
+        }
+        const key = `${s.name}/${load.key}`;
+        figures.set(key, [...(figures.get(key) ?? []), figure]);
+      }
+    }
+  }
+} finally {
+  for (const handle of handles.values()) await handle.stop();
+  await sink.stop();
+}
+
+console.log(
+  `\nkit benchmark: ${rounds} round(s) × ${seconds} s per server and load, Node ${process.version}` +
+    `${profileDir ? ' — PROFILED RUN, figures not comparable' : ''}`,
+);
+for (const s of servers) console.log(`  ${s.name.padEnd(6)} ${s.describe}`);
+printFigures(figures, servers, LOADS);
+printRatios(figures, LOADS);
+const received = sink
+  .output()
+  .split('\n')
+  .filter((l) => l.includes('"received"'))
+  .map((l) => JSON.parse(l) as { requests: number; spans: number; bytes: number })[0];
+console.log(
+  `sink received ${received?.requests ?? 0} export requests, ${received?.spans ?? 0} spans, ` +
+    `${((received?.bytes ?? 0) / 2 ** 20).toFixed(1)} MiB`,
+);
+if (profileDir) {
+  for (const s of servers)
+    printProfileSummary(s.name, summarizeProfile(`${profileDir}/${s.name}.cpuprofile`));
+}

@@ -1,0 +1,173 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { DeadlineClock, ProblemError } from '../src/index';
+import { startService, until, type Started } from './support/harness';
+
+/** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
+const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('DeadlineClock: one timer for every request in flight', () => {
+  it('aborts a request past its deadline with ERR_DEADLINE_EXCEEDED; check() then throws the 504 problem', async () => {
+    const clock = new DeadlineClock(20);
+    const deadline = clock.start();
+    const { signal } = deadline;
+    expect(signal.aborted).toBe(false);
+    expect(thrown(() => deadline.check())).toBeUndefined();
+    await once(signal, 'abort');
+    expect(signal.reason).toMatchObject({
+      name: 'DeadlineExceededError',
+      code: 'ERR_DEADLINE_EXCEEDED',
+    });
+    const problem = thrown(() => deadline.check());
+    expect(problem).toBeInstanceOf(ProblemError);
+    expect(problem).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', status: 504 });
+    // Expired and untracked: nothing left scheduled.
+    expect(clock.size).toBe(0);
+    expect(clock.armed).toBe(false);
+  });
+
+  it('hands work that asks after the deadline passed a signal that is already aborted', async () => {
+    const clock = new DeadlineClock(10);
+    const deadline = clock.start();
+    await delay(40);
+    expect(clock.size).toBe(0);
+    expect(deadline.signal.aborted).toBe(true);
+    expect(deadline.signal.reason).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
+  });
+
+  it('expires each request at its own deadline, under the one timer', async () => {
+    const clock = new DeadlineClock(60);
+    const first = clock.start();
+    await delay(30);
+    const second = clock.start();
+    await once(first.signal, 'abort');
+    // The second request has ~30 ms left: still alive, still tracked, the timer re-armed for it.
+    expect(second.signal.aborted).toBe(false);
+    expect(clock.size).toBe(1);
+    expect(clock.armed).toBe(true);
+    await once(second.signal, 'abort');
+    expect(performance.now()).toBeGreaterThanOrEqual(second.at);
+    expect(clock.armed).toBe(false);
+  });
+
+  it('aborts the work of a client that left with ERR_CLIENT_GONE', () => {
+    const clock = new DeadlineClock(10_000);
+    const deadline = clock.start();
+    const { signal } = deadline;
+    clock.finish(deadline, true);
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toMatchObject({ name: 'ClientGoneError', code: 'ERR_CLIENT_GONE' });
+    expect(clock.armed).toBe(false);
+  });
+
+  it('negative control: a request that finished in time aborts nothing and leaves no timer', async () => {
+    const clock = new DeadlineClock(20);
+    const deadline = clock.start();
+    const { signal } = deadline;
+    expect(clock.armed).toBe(true);
+    clock.finish(deadline, false);
+    expect(clock.armed).toBe(false);
+    expect(clock.size).toBe(0);
+    await delay(50);
+    expect(signal.aborted).toBe(false);
+  });
+
+  it('sleeps when in time, and stops sleeping (timer cleared) when the deadline passes', async () => {
+    const clock = new DeadlineClock(30);
+    const inTime = clock.start();
+    await expect(inTime.sleep(5)).resolves.toBeUndefined();
+    clock.finish(inTime, false);
+
+    const before = timers();
+    const late = clock.start();
+    const started = performance.now();
+    await expect(late.sleep(10_000)).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    // Both the sleep's timer and the clock's are gone.
+    expect(timers()).toBe(before);
+    expect(clock.armed).toBe(false);
+  });
+
+  it('rejects a race as soon as the request dies, even if the work ignores every signal', async () => {
+    const clock = new DeadlineClock(10_000);
+    const deadline = clock.start();
+    const deaf = new Promise<number>(() => undefined);
+    const raced = deadline.race(deaf);
+    clock.finish(deadline, true);
+    await expect(raced).rejects.toMatchObject({ code: 'ERR_CLIENT_GONE' });
+    // A race that starts after the request died fails at once.
+    await expect(deadline.race(Promise.resolve(1))).rejects.toMatchObject({
+      code: 'ERR_CLIENT_GONE',
+    });
+    // Negative control: work that settles first wins the race.
+    const other = clock.start();
+    await expect(other.race(Promise.resolve(42))).resolves.toBe(42);
+    clock.finish(other, false);
+  });
+});
+
+describe('a service under its deadlines (real server)', () => {
+  let started: Started | undefined;
+  afterEach(async () => {
+    await started?.service.shutdown();
+    started = undefined;
+  });
+
+  it('leaves no timer behind once its answers are sent', async () => {
+    started = await startService();
+    const before = timers();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => fetch(`${started?.base}/io/sleep?ms=${i % 5}`)),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
+    await Promise.all(answers.map((r) => r.text()));
+    await until(() => timers() <= before);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  /** A client waiting on a 10 s sleep, once the service holds its request (its timer is set). */
+  async function sleepingClient(base: string) {
+    const before = timers();
+    const client = new AbortController();
+    const request = fetch(`${base}/io/sleep?ms=10000`, { signal: client.signal }).catch(
+      (error: unknown) => error,
+    );
+    await until(() => timers() >= before + 1);
+    return {
+      before,
+      leave: async () => {
+        client.abort();
+        return request;
+      },
+    };
+  }
+
+  it('stops the sleep of a client that disconnects: its timer is cleared at once', async () => {
+    started = await startService();
+    const { before, leave } = await sleepingClient(started.base);
+    expect(await leave()).toMatchObject({ name: 'AbortError' });
+    await until(() => started?.service.ctx.state.inFlightWork === 0);
+    await until(() => timers() <= before);
+    expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it('negative control: a sleep whose client stays is still waiting, its timer alive', async () => {
+    started = await startService();
+    const { before, leave } = await sleepingClient(started.base);
+    await delay(100);
+    expect(started.service.ctx.state.inFlightWork).toBe(1);
+    expect(timers()).toBeGreaterThanOrEqual(before + 1);
+    await leave();
+    await until(() => started?.service.ctx.state.inFlightWork === 0);
+  });
+});

@@ -1,0 +1,121 @@
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
+import type { IncomingMessage } from 'node:http';
+import { TRACER_NAME } from './relay-spans';
+import { UNTRACED_PATHS } from './tracing-config';
+
+/** Set while tracing runs (see `enableServerSpans`); undefined = no tracing work per request. */
+let active:
+  | {
+      tracer: Tracer;
+      /** The context of an untraced path: nothing under it starts a trace of its own either. */
+      suppressed: Context;
+      /** The request headers the propagators read (`traceparent`, `baggage`, …). */
+      fields: string[];
+    }
+  | undefined;
+
+/**
+ * Called by `startTracing` once the SDK is registered (with `suppressTracing(ROOT_CONTEXT)` from
+ * the SDK's core, which an untraced process does not load), and with `false` by its shutdown.
+ * The tracer is looked up once here rather than per request.
+ */
+export function enableServerSpans(on: boolean, untraced: Context = ROOT_CONTEXT): void {
+  active = on
+    ? {
+        tracer: trace.getTracer(TRACER_NAME),
+        suppressed: untraced,
+        fields: propagation.fields(),
+      }
+    : undefined;
+}
+
+/** A request as tracing sees it: the context to run its handlers in, and its span if any. */
+export interface TracedRequest {
+  readonly context: Context;
+  /** Undefined for the paths that are never traced (scrapes, probes). */
+  readonly span: Span | undefined;
+}
+
+/**
+ * Opens the HTTP server span of an incoming request — what instrumentation-http would, at a
+ * fraction of the cost: a continuation of the caller's trace if its headers carry one (W3C
+ * trace context unless `OTEL_PROPAGATORS` says otherwise), with the stable semantic-convention
+ * attributes a trace view needs (method, path, scheme; route and status at the end) and no
+ * others. Returns undefined while tracing is off: the request path then does no tracing work.
+ */
+export function startServerSpan(req: IncomingMessage): TracedRequest | undefined {
+  if (!active) return undefined;
+  const url = req.url ?? '/';
+  if (UNTRACED_PATHS.test(url)) return { context: active.suppressed, span: undefined };
+  const method = req.method ?? 'GET';
+  const { headers } = req;
+  // Most requests carry no trace context: skip the propagators' parsing for them.
+  const parent = active.fields.some((field) => headers[field] !== undefined)
+    ? propagation.extract(ROOT_CONTEXT, headers)
+    : ROOT_CONTEXT;
+  const query = url.indexOf('?');
+  const span = active.tracer.startSpan(
+    method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': method,
+        'url.path': query < 0 ? url : url.slice(0, query),
+        'url.scheme': 'http',
+      },
+    },
+    parent,
+  );
+  return { context: trace.setSpan(parent, span), span };
+}
+
+/**
+ * Ends the span with the response's status and, when a route matched, its template: the span
+ * is then named `GET /cpu/fib` and carries `http.route` (never the raw URL). A 5xx marks it as
+ * an error (the server-span rule; a 4xx is the client's). Everything is set in one go, at the
+ * end, and only on a span that records.
+ */
+export function endServerSpan(
+  span: Span,
+  method: string,
+  statusCode: number,
+  route: string | undefined,
+): void {
+  if (span.isRecording()) {
+    if (route) {
+      span.updateName(`${method} ${route}`);
+      span.setAttributes({ 'http.route': route, 'http.response.status_code': statusCode });
+    } else {
+      span.setAttribute('http.response.status_code', statusCode);
+    }
+    if (statusCode >= 500) {
+      span.setAttribute('error.type', String(statusCode));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+  }
+  span.end();
+}
+
+/** The span's trace id if the trace is sampled (exported), for exemplars and logs. */
+export function sampledTraceId(span: Span | undefined): string | undefined {
+  const spanContext = span?.spanContext();
+  return spanContext && spanContext.traceFlags & TraceFlags.SAMPLED
+    ? spanContext.traceId
+    : undefined;
+}
+
+/** Runs `fn` in the request's context (`context.with`, typed for a middleware's `next`). */
+export function runInRequestContext(traced: TracedRequest, fn: () => void): void {
+  context.with(traced.context, fn);
+}

@@ -1,0 +1,144 @@
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import type { IncomingMessage } from 'node:http';
+import { activeTraceId } from '../src/relay-spans';
+import {
+  endServerSpan,
+  runInRequestContext,
+  sampledTraceId,
+  startServerSpan,
+} from '../src/server-span';
+import { startTracing, type Tracing } from '../src/start-tracing';
+
+/** What `startServerSpan` reads of a request. */
+const request = (url: string, headers: Record<string, string> = {}) =>
+  ({ method: 'GET', url, headers }) as unknown as IncomingMessage;
+
+const PARENT_TRACE = '0af7651916cd43dd8448eb211c80319c';
+const PARENT_SPAN = 'b7ad6b7169203331';
+
+describe('HTTP server spans (in-memory exporter)', () => {
+  const exporter = new InMemorySpanExporter();
+  let tracing: Tracing;
+  beforeAll(() => {
+    tracing = startTracing({ model: 'test', exporter });
+  });
+  afterEach(() => exporter.reset());
+  afterAll(() => tracing.shutdown());
+
+  it('opens one SERVER span, named after the route template it matched, ended with the status', () => {
+    const traced = startServerSpan(request('/cpu/fib?n=30'));
+    expect(traced?.span).toBeDefined();
+    if (!traced?.span) return;
+    endServerSpan(traced.span, 'GET', 200, '/cpu/fib');
+    const [span, ...others] = exporter.getFinishedSpans();
+    expect(others).toEqual([]);
+    expect(span?.name).toBe('GET /cpu/fib');
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.attributes).toEqual({
+      'http.request.method': 'GET',
+      'url.path': '/cpu/fib',
+      'url.scheme': 'http',
+      'http.route': '/cpu/fib',
+      'http.response.status_code': 200,
+    });
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
+  it('marks a 5xx as an error and leaves a 4xx alone (the client erred, not the server)', () => {
+    for (const status of [504, 404]) {
+      const traced = startServerSpan(request('/io/sleep?ms=1'));
+      if (traced?.span) endServerSpan(traced.span, 'GET', status, '/io/sleep');
+    }
+    const [failed, refused] = exporter.getFinishedSpans();
+    expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(failed?.attributes['error.type']).toBe('504');
+    expect(refused?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(refused?.attributes['error.type']).toBeUndefined();
+  });
+
+  it('names a request that matched no route after its method alone (no unbounded names)', () => {
+    const traced = startServerSpan(request('/no/such/path/12345'));
+    if (traced?.span) endServerSpan(traced.span, 'GET', 404, undefined);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('GET');
+    expect(span?.attributes['http.route']).toBeUndefined();
+    expect(span?.attributes['url.path']).toBe('/no/such/path/12345');
+    expect(span?.attributes['http.response.status_code']).toBe(404);
+  });
+
+  it("continues the caller's W3C trace, and runs the request in the span's context", () => {
+    const traced = startServerSpan(
+      request('/mixed', { traceparent: `00-${PARENT_TRACE}-${PARENT_SPAN}-01` }),
+    );
+    if (!traced?.span) throw new Error('expected a span');
+    let inside: string | undefined;
+    runInRequestContext(traced, () => {
+      inside = activeTraceId();
+    });
+    expect(inside).toBe(PARENT_TRACE);
+    expect(sampledTraceId(traced.span)).toBe(PARENT_TRACE);
+    endServerSpan(traced.span, 'GET', 200, '/mixed');
+    expect(exporter.getFinishedSpans()[0]?.parentSpanContext?.spanId).toBe(PARENT_SPAN);
+  });
+
+  it('gives no trace id for exemplars when the caller did not sample the trace', () => {
+    const traced = startServerSpan(
+      request('/mixed', { traceparent: `00-${PARENT_TRACE}-${PARENT_SPAN}-00` }),
+    );
+    if (!traced?.span) throw new Error('expected a span');
+    expect(traced.span.isRecording()).toBe(false);
+    expect(sampledTraceId(traced.span)).toBeUndefined();
+    runInRequestContext(traced, () => expect(activeTraceId()).toBeUndefined());
+    endServerSpan(traced.span, 'GET', 200, '/mixed');
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+
+  it.each(['/metrics', '/healthz', '/readyz?x=1'])(
+    'never traces %s, nor anything that runs under it',
+    (path) => {
+      const traced = startServerSpan(request(path));
+      expect(traced?.span).toBeUndefined();
+      if (!traced) throw new Error('expected a context');
+      runInRequestContext(traced, () => {
+        const nested = trace.getTracer('test').startSpan('ipc metrics.aggregate');
+        expect(nested.isRecording()).toBe(false);
+        nested.end();
+      });
+      expect(exporter.getFinishedSpans()).toEqual([]);
+    },
+  );
+
+  it('negative control: the same nested span outside an untraced path is recorded', () => {
+    const nested = trace.getTracer('test').startSpan('ipc metrics.aggregate', {}, context.active());
+    expect(nested.isRecording()).toBe(true);
+    nested.end();
+    expect(exporter.getFinishedSpans()).toHaveLength(1);
+  });
+});
+
+describe('HTTP server spans while tracing is off', () => {
+  it('does no tracing work at all', () => {
+    expect(startServerSpan(request('/cpu/fib?n=1'))).toBeUndefined();
+  });
+
+  it('stops after shutdown', async () => {
+    const tracing = startTracing({ model: 'test', exporter: new InMemorySpanExporter() });
+    expect(startServerSpan(request('/cpu/fib?n=1'))).toBeDefined();
+    await tracing.shutdown();
+    expect(startServerSpan(request('/cpu/fib?n=1'))).toBeUndefined();
+  });
+
+  it('honours `instrument: false`: spans of our own, no HTTP server spans', async () => {
+    const tracing = startTracing({
+      model: 'test',
+      exporter: new InMemorySpanExporter(),
+      instrument: false,
+    });
+    try {
+      expect(startServerSpan(request('/cpu/fib?n=1'))).toBeUndefined();
+    } finally {
+      await tracing.shutdown();
+    }
+  });
+});
