@@ -19,8 +19,34 @@ export interface ServiceConfig {
   upstreamUrl: string;
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Event-loop-aware admission: when new work is shed with 503 before any of it is read. */
+  admission: AdmissionConfig;
   /** The HTTP server's own limits: what a slow or oversized client may hold. */
   http: HttpConfig;
+}
+
+export interface AdmissionConfig {
+  /**
+   * `MAX_EVENT_LOOP_DELAY_MS`: shed new work while the loop's delay passes this (0 = off). A
+   * request that waits longer than this behind other work on the loop is better answered
+   * 503 at once: ten of these still fit in a 1 s liveness probe's timeout.
+   * @default 100
+   */
+  maxEventLoopDelayMs: number;
+  /**
+   * `MAX_EVENT_LOOP_UTILIZATION`: shed new work while the loop is busier than this share of
+   * each sample interval (0..1; 0 = off). Off by default: a loop can be busy all the time while
+   * every request waits only milliseconds (many short tasks, a cluster worker at capacity) — the
+   * delay is what a client feels. Set it (e.g. 0.95) to keep headroom for bursts.
+   * @default 0
+   */
+  maxEventLoopUtilization: number;
+  /**
+   * `EVENT_LOOP_SAMPLE_INTERVAL_MS`: how often the loop is sampled — how soon a saturated loop
+   * is noticed and left.
+   * @default 100
+   */
+  sampleIntervalMs: number;
 }
 
 export interface HttpConfig {
@@ -64,6 +90,13 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+/** A share from 0 to 1 in plain decimals (`0.9`, `1`), like the integers: no `.9`, no `9e-1`. */
+const share = () =>
+  z
+    .string()
+    .regex(/^(0(\.[0-9]+)?|1(\.0+)?)$/, { error: 'expected a number from 0 to 1' })
+    .transform(Number);
+
 const schema = z.object({
   PORT: int(0, 65535).optional(),
   HOST: z.string().min(1).optional(),
@@ -79,6 +112,9 @@ const schema = z.object({
     })
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).optional(),
+  MAX_EVENT_LOOP_UTILIZATION: share().optional(),
+  EVENT_LOOP_SAMPLE_INTERVAL_MS: int(10, 10_000).optional(),
   HTTP_HEADERS_TIMEOUT_MS: int(1, 3_600_000).optional(),
   HTTP_REQUEST_TIMEOUT_MS: int(1, 3_600_000).optional(),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(0, 3_600_000).optional(),
@@ -132,6 +168,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     upstreamUrl: (c.UPSTREAM_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL ?? 'info',
+    admission: {
+      maxEventLoopDelayMs: c.MAX_EVENT_LOOP_DELAY_MS ?? 100,
+      maxEventLoopUtilization: c.MAX_EVENT_LOOP_UTILIZATION ?? 0,
+      sampleIntervalMs: c.EVENT_LOOP_SAMPLE_INTERVAL_MS ?? 100,
+    },
     http,
   };
 }

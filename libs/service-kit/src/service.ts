@@ -6,6 +6,7 @@ import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
+import { EventLoopMonitor } from './event-loop-monitor';
 import { KeepAliveDrain } from './keep-alive-drain';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
@@ -75,6 +76,18 @@ export function createService(options: ServiceOptions): Service {
   const lockObservation = observeLockMetrics(metrics);
   // Present from the start, so dashboards show an empty queue rather than no data.
   metrics.queueSize.set({ queue: fetchQueue.name }, 0);
+  const { maxEventLoopDelayMs, maxEventLoopUtilization, sampleIntervalMs } = config.admission;
+  const loop =
+    maxEventLoopDelayMs > 0 || maxEventLoopUtilization > 0
+      ? new EventLoopMonitor({
+          maxDelayMs: maxEventLoopDelayMs,
+          maxUtilization: maxEventLoopUtilization,
+          sampleIntervalMs,
+          ...(runtime.runner.pendingLoopWorkMs
+            ? { pendingWorkMs: () => runtime.runner.pendingLoopWorkMs?.() ?? 0 }
+            : {}),
+        })
+      : undefined;
   const ctx: ServiceContext = {
     model,
     config,
@@ -86,6 +99,7 @@ export function createService(options: ServiceOptions): Service {
     state,
     workers: runtime.workers ?? runtime.runner.workers,
     fetchQueue,
+    loop,
   };
   const app = createApp(ctx);
   const server = createServer(
@@ -136,6 +150,7 @@ export function createService(options: ServiceOptions): Service {
       server.closeAllConnections();
       await closed;
     }
+    loop?.close();
     await fetchQueue.shutdown({ immediate: true });
     lockObservation.unobserve();
     await runtime.runner.close();
