@@ -5,6 +5,7 @@ import type { ContractContext, ContractTarget } from './contract-target';
 import type { FuzzOptions } from './fuzz/run-fuzz';
 import { describeCounter } from './suites/counter';
 import { describeFuzzCases } from './suites/fuzz';
+import { describeLoopAdmission } from './suites/loop-admission';
 import { describeParameters } from './suites/parameters';
 import { describePressure } from './suites/pressure';
 import { describeProblems } from './suites/problems';
@@ -34,13 +35,14 @@ export function describeContract(target: ContractTarget, options: ContractOption
     describeFuzzCases(ctx, options.fuzz);
   });
 
-  describePressure(
-    contextOf(
-      target,
-      () => undefined,
-      () => undefined,
-    ),
+  // These start their own services, with the limits they need.
+  const standalone = contextOf(
+    target,
+    () => undefined,
+    () => undefined,
   );
+  describePressure(standalone);
+  describeLoopAdmission(standalone);
 }
 
 /** The fuzz part alone, on its own upstream and service (one service for every case). */
@@ -67,6 +69,11 @@ function useServices(target: ContractTarget): ContractContext {
       WORKERS: String(target.workers ?? 2),
       UPSTREAM_URL: upstream.url,
       REQUEST_TIMEOUT_MS: '20000',
+      // The parts run slow work back to back (fib(40), a million increments): on a model whose
+      // CPU work blocks the loop, admission would rightly refuse what comes next. It has its
+      // own test under pressure, on a service with the defaults.
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      MAX_EVENT_LOOP_UTILIZATION: '0',
     });
   }, 60_000);
 

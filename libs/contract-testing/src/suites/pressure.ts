@@ -1,14 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
 import { COMMON_METRICS, type ContractContext } from '../contract-target';
+import { sumOf } from '../metric-sum';
 import { expectProblem } from '../problem-assertions';
-
-/** The sum of a metric's samples whose labels match `labels` (every label of the model). */
-function sumOf(text: string, name: string, labels: string[] = []): number {
-  return [...text.matchAll(new RegExp(`^${name}\\{([^}]*)\\} (\\d+)`, 'gm'))]
-    .filter((m) => labels.every((l) => m[1]?.includes(l)))
-    .reduce((sum, m) => sum + Number(m[2]), 0);
-}
 
 /**
  * Each test starts its own service with the limits it needs: the deadline (504), the
