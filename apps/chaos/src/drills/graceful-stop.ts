@@ -1,7 +1,7 @@
 import { checkGracefulStop } from '../budgets';
 import { emptyRow, perModel, type Drill } from '../drill';
 import { sleep } from '../workload';
-import { underLoad } from './under-load';
+import { underLoad, type UnderLoad } from './under-load';
 import { performance } from 'node:perf_hooks';
 
 /** The drain budget the drill gives every model (`SHUTDOWN_TIMEOUT_MS`). */
@@ -29,9 +29,10 @@ export const gracefulStop: Drill = {
       upstream: false,
       modelEnv: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
     });
+    let run: UnderLoad | undefined;
     try {
       const service = fleet.service(model);
-      const run = underLoad(service, { path: PATH, connections: CONNECTIONS });
+      run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(1000);
       const inFlight = run.load.inFlight;
       const signalled = performance.now();
@@ -57,6 +58,7 @@ export const gracefulStop: Drill = {
         row.violations.push(`${stats.refusalsWithoutRetryAfter} 503s without Retry-After`);
       return row;
     } finally {
+      await run?.stop();
       await fleet.stop();
     }
   }),

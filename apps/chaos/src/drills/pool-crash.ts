@@ -3,7 +3,7 @@ import { checkPoolCrash } from '../budgets';
 import { emptyRow, perModel, type Drill } from '../drill';
 import { fetchMetrics, metricSum } from '../probes/metrics-text';
 import { sleep, timeUntil } from '../workload';
-import { underLoad } from './under-load';
+import { underLoad, type UnderLoad } from './under-load';
 
 /**
  * The pool's fault-injection switch (off unless set): a pool worker that is given fib(n) for
@@ -27,9 +27,10 @@ export const poolCrash: Drill = {
       upstream: false,
       modelEnv: { [POOL_CRASH_SWITCH]: String(CRASH_N) },
     });
+    let run: UnderLoad | undefined;
     try {
       const service = fleet.service(model);
-      const run = underLoad(service, { path: PATH, connections: CONNECTIONS });
+      run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(ctx.durations.poolCrashMs);
       const crashAnswers: Array<{ status: number | undefined; code: string | undefined }> = [];
       const recoveries: Array<number | undefined> = [];
@@ -78,6 +79,7 @@ export const poolCrash: Drill = {
       });
       return row;
     } finally {
+      await run?.stop();
       await fleet.stop();
     }
   }),

@@ -3,7 +3,7 @@ import { emptyRow, perModel, type Drill } from '../drill';
 import { childrenOf } from '../probes/process-tree';
 import { answeredBy, httpProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
-import { underLoad } from './under-load';
+import { underLoad, type UnderLoad } from './under-load';
 
 const PATH = '/cpu/fib?n=20';
 const CONNECTIONS = 16;
@@ -16,6 +16,7 @@ export const rollingRestart: Drill = {
   appliesTo: (model) => model.restarts.includes('process'),
   run: perModel('rolling-restart', async (ctx, { model }) => {
     const fleet = await ctx.startFleet([model], { upstream: false });
+    let run: UnderLoad | undefined;
     try {
       const service = fleet.service(model);
       // SIGHUP rolls HTTP workers; where one process serves HTTP (a process pool behind it),
@@ -27,7 +28,7 @@ export const rollingRestart: Drill = {
       }
       const row = emptyRow('rolling-restart', model);
       const original = childrenOf(service.pid) ?? [];
-      const run = underLoad(service, { path: PATH, connections: CONNECTIONS });
+      run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(1000);
       service.child.kill('SIGHUP');
       row.recoveryMs = await timeUntil(
@@ -46,6 +47,7 @@ export const rollingRestart: Drill = {
       row.violations = checkRollingRestart({ failed: row.lost, replacedMs: row.recoveryMs });
       return row;
     } finally {
+      await run?.stop();
       await fleet.stop();
     }
   }),

@@ -11,6 +11,8 @@ export interface UnderLoad {
   httpPids: Set<number>;
   /** Stops the load and the sampler, and fills the row's common columns from them. */
   finish(row: DrillRow, allowed: readonly number[]): Promise<void>;
+  /** Stops the load and the sampler (idempotent): for a drill's `finally`. */
+  stop(): Promise<void>;
 }
 
 /** A closed-loop load on `service` with its memory sampled: the setting of most drills. */
@@ -28,6 +30,10 @@ export function underLoad(
     load,
     sampler,
     httpPids,
+    async stop() {
+      await load.stop();
+      await sampler.stop();
+    },
     async finish(row, allowed) {
       await load.stop();
       await sampler.stop();

@@ -3,7 +3,7 @@ import { emptyRow, perModel, type Drill } from '../drill';
 import { childrenOf } from '../probes/process-tree';
 import { answeredBy, newProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
-import { underLoad } from './under-load';
+import { underLoad, type UnderLoad } from './under-load';
 
 const KILLS = 3;
 /** Cheap work, so many requests are in flight and every process is busy. */
@@ -18,9 +18,10 @@ export const workerKill: Drill = {
   run: perModel('worker-kill', async (ctx, { model }) => {
     const row = emptyRow('worker-kill', model);
     const fleet = await ctx.startFleet([model], { upstream: false });
+    let run: UnderLoad | undefined;
     try {
       const service = fleet.service(model);
-      const run = underLoad(service, { path: PATH, connections: CONNECTIONS });
+      run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       const { load, httpPids } = run;
       await sleep(1000);
       const kills: Array<{ inFlight: number; recoveryMs: number | undefined }> = [];
@@ -67,6 +68,7 @@ export const workerKill: Drill = {
       row.violations.push(...checkKills({ kills, lost: row.lost }));
       return row;
     } finally {
+      await run?.stop();
       await fleet.stop();
     }
   }),

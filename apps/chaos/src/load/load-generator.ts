@@ -1,6 +1,7 @@
-import { Agent, request, type IncomingMessage } from 'node:http';
+import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { answerOf, readAnswer } from './answer';
 import { LoadStats, type Outcome } from './load-stats';
 
 export interface LoadOptions {
@@ -28,9 +29,17 @@ export interface LoadOptions {
   timeoutMs: number;
   /**
    * A new connection per request (`Connection: close`): every request meets the listener —
-   * what a drill about accepting connections (SIGTERM, rolling restarts) needs. @default false
+   * what a drill about accepting connections needs. @default false
    */
   freshConnections?: boolean;
+  /**
+   * Open this many keep-alive connections first (one `GET path` each, all at once) and use them
+   * in turn: the load then arrives over connections that exist, as through a proxy's pool. (Node
+   * accepts one new connection per turn of its event loop — libuv/libuv#3696 — so a burst of
+   * new connections to a busy server waits in the kernel's accept queue, and any probe behind
+   * them.)
+   */
+  warm?: { connections: number; path: string };
 }
 
 interface Pending {
@@ -45,19 +54,25 @@ interface Pending {
  * exactly those requests. Here each request is a promise that ends in an answer or an error.
  */
 export class Load {
-  readonly stats = new LoadStats();
   /** Open loop: arrivals dropped because `maxInFlight` were outstanding. */
   skipped = 0;
   readonly done: Promise<void>;
+  /** Resolves when the load itself starts (after `warm`): the time its figures count from. */
+  readonly started: Promise<void>;
+  #markStarted!: () => void;
   readonly #options: LoadOptions;
   readonly #agent: Agent | undefined;
   readonly #pending = new Set<Pending>();
   /** The process that last answered on each keep-alive connection (cluster: one per socket). */
   readonly #pidOf = new WeakMap<Socket, number>();
   readonly #listeners = new Set<(outcome: Outcome) => void>();
+  #stats = new LoadStats();
+  #rate: number;
   #running = true;
   #stopTimer: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
+  /** Set by the open loop: restarts its arrival count at a phase change. */
+  #phaseStarted: (() => void) | undefined;
 
   constructor(options: LoadOptions) {
     if ((options.connections === undefined) === (options.rate === undefined)) {
@@ -66,26 +81,47 @@ export class Load {
       );
     }
     this.#options = options;
-    const sockets = options.connections ?? options.maxInFlight ?? 1000;
+    this.#rate = options.rate ?? 0;
+    const sockets = Math.max(
+      options.connections ?? options.maxInFlight ?? 1000,
+      options.warm?.connections ?? 0,
+    );
+    // fifo: every connection of the pool is used in turn, so none idles into keepAliveTimeout.
     this.#agent = options.freshConnections
       ? undefined
-      : new Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
-    if (options.durationMs !== undefined) {
-      this.#stopTimer = setTimeout(() => this.#halt(), options.durationMs);
-    }
-    this.done = (
-      options.connections !== undefined
-        ? this.#closedLoop(options.connections)
-        : this.#openLoop(options.rate ?? 0)
-    ).finally(() => {
+      : new Agent({
+          keepAlive: true,
+          maxSockets: sockets,
+          maxFreeSockets: sockets,
+          scheduling: 'fifo',
+        });
+    this.started = new Promise((resolve) => (this.#markStarted = resolve));
+    this.done = this.#run().finally(() => {
       clearTimeout(this.#stopTimer);
       this.#agent?.destroy();
     });
   }
 
+  /** The figures of the current phase. */
+  get stats(): LoadStats {
+    return this.#stats;
+  }
+
   /** Requests sent and not yet ended. */
   get inFlight(): number {
     return this.#pending.size;
+  }
+
+  /**
+   * Open loop: from now on `rate` arrivals per second, counted in fresh stats; returns the
+   * figures of the phase that ends. (Requests still in flight end in the new phase's figures.)
+   */
+  phase(rate: number): LoadStats {
+    const ended = this.#stats;
+    this.#stats = new LoadStats();
+    this.#rate = rate;
+    this.#phaseStarted?.();
+    return ended;
   }
 
   /**
@@ -117,6 +153,17 @@ export class Load {
     this.#wake?.();
   }
 
+  async #run(): Promise<void> {
+    const { warm, durationMs, connections } = this.#options;
+    if (warm) {
+      await Promise.all(Array.from({ length: warm.connections }, () => this.#one(warm.path)));
+      this.#stats = new LoadStats(); // the warm-up is not part of the figures
+    }
+    if (durationMs !== undefined) this.#stopTimer = setTimeout(() => this.#halt(), durationMs);
+    this.#markStarted();
+    await (connections !== undefined ? this.#closedLoop(connections) : this.#openLoop());
+  }
+
   async #closedLoop(connections: number): Promise<void> {
     const user = async () => {
       while (this.#running) {
@@ -128,13 +175,17 @@ export class Load {
     await Promise.all(Array.from({ length: connections }, user));
   }
 
-  async #openLoop(rate: number): Promise<void> {
+  async #openLoop(): Promise<void> {
     const maxInFlight = this.#options.maxInFlight ?? 1000;
-    const started = performance.now();
-    const outstanding = new Set<Promise<Outcome>>();
+    let started = performance.now();
     let launched = 0;
+    this.#phaseStarted = () => {
+      started = performance.now();
+      launched = 0;
+    };
+    const outstanding = new Set<Promise<Outcome>>();
     while (this.#running) {
-      const due = Math.floor(((performance.now() - started) / 1000) * rate);
+      const due = Math.floor(((performance.now() - started) / 1000) * this.#rate);
       for (; launched < due; launched++) {
         if (this.#pending.size >= maxInFlight) {
           this.skipped++;
@@ -153,13 +204,17 @@ export class Load {
     await Promise.all(outstanding);
   }
 
+  #nextPath(): string {
+    const { path } = this.#options;
+    return typeof path === 'function' ? path() : path;
+  }
+
   /** One request; never rejects — its outcome goes to the stats (and is returned). */
-  #one(): Promise<Outcome> {
+  #one(path = this.#nextPath()): Promise<Outcome> {
     const options = this.#options;
-    const path = typeof options.path === 'function' ? options.path() : options.path;
     const entry: Pending = { socket: undefined };
     this.#pending.add(entry);
-    this.stats.sent++;
+    this.#stats.sent++;
     const started = performance.now();
     return new Promise<Outcome>((resolve) => {
       const req = request(`${options.base}${path}`, {
@@ -179,8 +234,9 @@ export class Load {
         readAnswer(res).then(
           (body) => {
             const outcome = answerOf(res, body, performance.now() - started);
-            if (outcome.pid !== undefined && entry.socket)
+            if (outcome.pid !== undefined && entry.socket) {
               this.#pidOf.set(entry.socket, outcome.pid);
+            }
             resolve(outcome);
           },
           (error: NodeJS.ErrnoException) => fail(error.code ?? error.name),
@@ -189,54 +245,9 @@ export class Load {
       req.end();
     }).then((outcome) => {
       this.#pending.delete(entry);
-      this.stats.record(outcome);
+      this.#stats.record(outcome);
       for (const listener of this.#listeners) listener(outcome);
       return outcome;
     });
   }
-}
-
-/** The body as text (answers here are small JSON); rejects when the connection breaks mid-way. */
-function readAnswer(res: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    res.setEncoding('utf8');
-    res.on('data', (chunk: string) => {
-      if (body.length < 64 * 1024) body += chunk;
-    });
-    res.on('end', () => resolve(body));
-    res.on('error', reject);
-    res.on('aborted', () => reject(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
-  });
-}
-
-function answerOf(
-  res: IncomingMessage,
-  body: string,
-  latencyMs: number,
-): Outcome & { kind: 'answer' } {
-  const header = (name: string) => {
-    const value = res.headers[name];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  let pid = Number(header('x-pid'));
-  let code: string | undefined;
-  if (body.startsWith('{')) {
-    try {
-      const json = JSON.parse(body) as { pid?: unknown; code?: unknown };
-      if (!Number.isInteger(pid) && typeof json.pid === 'number') pid = json.pid;
-      if (typeof json.code === 'string') code = json.code;
-    } catch {
-      // not JSON after all (a body cut at 64 KiB): no pid, no code
-    }
-  }
-  return {
-    kind: 'answer',
-    status: res.statusCode ?? 0,
-    latencyMs,
-    retryAfter: header('retry-after'),
-    pid: Number.isInteger(pid) ? pid : undefined,
-    code,
-    body,
-  };
 }
