@@ -3,7 +3,7 @@ import { emptyRow, perModel, type Drill } from '../drill';
 import { Load } from '../load/load-generator';
 import { HealthzProber } from '../probes/healthz-prober';
 import { MemorySampler } from '../probes/memory-sampler';
-import { fetchMetrics, metricSum } from '../probes/metrics-text';
+import { fetchMetrics, shedReasons } from '../probes/metrics-text';
 import { CLIENT_TIMEOUT_MS, CPU_PATH, sleep, timeUntil } from '../workload';
 
 /**
@@ -98,18 +98,4 @@ export const overload: Drill = {
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-}
-
-/** `queue_full 120, event_loop_delay 3400` from `lab_shed_total{reason}`. */
-function shedReasons(metrics: string): string {
-  const reasons = [
-    ...new Set(
-      [...metrics.matchAll(/^lab_shed_total\{[^}]*reason="([^"]+)"/gm)].map((m) => m[1] ?? ''),
-    ),
-  ];
-  const parts = reasons
-    .map((r) => [r, metricSum(metrics, 'lab_shed_total', [`reason="${r}"`])] as const)
-    .filter(([, n]) => n > 0)
-    .map(([r, n]) => `${r} ${n}`);
-  return parts.join(', ') || 'none';
 }

@@ -1,15 +1,11 @@
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
+import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { checkPoolCrash } from '../budgets';
 import { emptyRow, perModel, type Drill } from '../drill';
-import { fetchMetrics, metricSum } from '../probes/metrics-text';
+import { fetchMetrics, metricSum, shedReasons } from '../probes/metrics-text';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';
 
-/**
- * The pool's fault-injection switch (off unless set): a pool worker that is given fib(n) for
- * this n crashes — its thread or process dies under the task — instead of computing it.
- */
-export const POOL_CRASH_SWITCH = 'FAULT_INJECTION_POOL_CRASH_FIB_N';
 /** An n the background load never asks for, so only the drill's own requests crash. */
 const CRASH_N = 31;
 const CRASHES = 3;
@@ -69,6 +65,7 @@ export const poolCrash: Drill = {
       row.notes.push(
         `crash answers: ${crashAnswers.map((a) => `${a.status ?? 'none'} ${a.code ?? ''}`.trim()).join(', ')}`,
         run.load.stats.summary(),
+        `shed by reason: ${shedReasons((await fetchMetrics(service.url)) ?? '')}`,
       );
       row.violations = checkPoolCrash({
         crashes: CRASHES,

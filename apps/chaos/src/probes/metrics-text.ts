@@ -26,3 +26,17 @@ export async function fetchMetrics(base: string, timeoutMs = 2000): Promise<stri
     return undefined; // too slow this time: a gap in the series, not a failure of the drill
   }
 }
+
+/** `queue_full 120, event_loop_delay 3400` from `lab_shed_total{reason}`. */
+export function shedReasons(metrics: string): string {
+  const reasons = [
+    ...new Set(
+      [...metrics.matchAll(/^lab_shed_total\{[^}]*reason="([^"]+)"/gm)].map((m) => m[1] ?? ''),
+    ),
+  ];
+  const parts = reasons
+    .map((r) => [r, metricSum(metrics, 'lab_shed_total', [`reason="${r}"`])] as const)
+    .filter(([, n]) => n > 0)
+    .map(([r, n]) => `${r} ${n}`);
+  return parts.join(', ') || 'none';
+}
