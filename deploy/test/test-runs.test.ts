@@ -43,7 +43,7 @@ function flags(testRun: TestRun | undefined): [string, string][] {
 
 describe('k6-operator TestRuns', () => {
   it('one per scenario and model, named k6-<scenario>-<model>', () => {
-    expect(scenarioIds).toHaveLength(6);
+    expect(scenarioIds).toHaveLength(7);
     expect([...testRuns.keys()].sort()).toEqual(
       scenarioIds.flatMap((id) => MODELS.map((m) => `k6-${id}-${m.model}`)).sort(),
     );

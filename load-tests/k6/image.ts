@@ -7,11 +7,9 @@
 import { scenarioScript } from './lib/scenario-script.ts';
 
 // open() runs in k6's init context and resolves relative to this file: the one shared definition.
-const script = scenarioScript(open('../scenarios.json'), 'image', {
-  p95Ms: 1000,
-  maxFailedRate: 0.05,
-});
-
-export const options = script.options;
-export const stream = script.stream;
-export const handleSummary = script.handleSummary;
+const thresholds = { p95Ms: 1000, maxFailedRate: 0.05 };
+export const { options, stream, handleSummary } = scenarioScript(
+  open('../scenarios.json'),
+  'image',
+  thresholds,
+);

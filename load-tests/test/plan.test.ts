@@ -70,7 +70,7 @@ describe('the k6 scripts read scenarios.json', () => {
     );
     const duplicate = { scenarios: [raw.scenarios[0], raw.scenarios[0]] };
     expect(() => parseCatalog(duplicate)).toThrow(
-      'Expected scenario ids to be unique, got `"cpu"`',
+      `Expected scenario ids to be unique, got \`${JSON.stringify(raw.scenarios[0]?.id)}\``,
     );
   });
 });

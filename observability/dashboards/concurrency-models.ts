@@ -4,7 +4,7 @@ import {
   RowBuilder,
   type Dashboard,
 } from '@grafana/grafana-foundation-sdk/dashboard';
-import { labelVariable, quantile, timeseries } from './panel-kit';
+import { barGauge, labelVariable, quantile, timeseries } from './panel-kit';
 
 export const CONCURRENCY_MODELS_UID = 'concurrency-models';
 
@@ -42,6 +42,57 @@ export function concurrencyModelsDashboard(): Dashboard {
     .timezone('browser')
     .withVariable(labelVariable('model', 'model', 'process_resident_memory_bytes', 'Model'))
     .withVariable(labelVariable('route', 'route', `${REQUESTS}_count${M}`, 'Route'))
+
+    .withRow(new RowBuilder('At a glance: each model over the time range'))
+    .withPanel(
+      barGauge({
+        title: 'Requests per second',
+        description:
+          'Answered requests per second per model, averaged over the whole time range picked above (every status).',
+        unit: 'reqps',
+        min: 0,
+        query: {
+          expr: `sum by (model) (rate(${REQUESTS}_count${R}[$__range]))`,
+          legend: '{{model}}',
+        },
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'Latency p99',
+        description:
+          '99th percentile of request duration per model over the whole time range, from the service histograms.',
+        unit: 's',
+        min: 0,
+        query: { expr: quantile(0.99, REQUESTS, R, ['model'], '$__range'), legend: '{{model}}' },
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'Peak resident memory',
+        description:
+          'Highest RSS per model over the time range (for cluster, hybrid and procpool the sum over their processes).',
+        unit: 'bytes',
+        min: 0,
+        query: {
+          expr: `max_over_time((sum by (model) (process_resident_memory_bytes${M}))[$__range:])`,
+          legend: '{{model}}',
+        },
+      }),
+    )
+    .withPanel(
+      barGauge({
+        title: 'CPU (cores busy)',
+        description:
+          'CPU seconds per second per model, averaged over the time range: 1 = one core fully busy.',
+        unit: 'short',
+        min: 0,
+        query: {
+          expr: `sum by (model) (rate(process_cpu_seconds_total${M}[$__range]))`,
+          legend: '{{model}}',
+        },
+      }),
+    )
 
     .withRow(new RowBuilder('Throughput and latency'))
     .withPanel(

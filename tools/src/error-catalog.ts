@@ -1,18 +1,9 @@
+import type { CatalogEntry } from '@concurrency-lab/errors';
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CatalogShapeError } from './errors';
 
-/** One code a project throws on purpose, as its `src/errors.ts` lists it in `ERROR_CATALOG`. */
-export interface CatalogEntry {
-  readonly code: string;
-  /** The class that carries it (`ProblemError` for the HTTP problems). */
-  readonly className: string;
-  readonly meaning: string;
-  /** HTTP status, for the contract's problem codes. */
-  readonly status?: number;
-  /** A code the contract fixes (docs/contract.md): exempt from the project's namespace. */
-  readonly contract?: boolean;
-}
+export type { CatalogEntry };
 
 /** A project's error module: its codes and the prefix they share. */
 export interface ProjectCatalog {
@@ -107,20 +98,35 @@ export function outOfNamespace(catalogs: readonly ProjectCatalog[]): string[] {
   );
 }
 
+/**
+ * A Markdown table as prettier lays one out (cells padded to the column's width, the rule row of
+ * dashes as wide), so the generated file is already formatted and `format:check` holds it too.
+ */
+export function alignedTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+): string {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, 3, ...rows.map((r) => (r[i] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 /** docs/errors.md: every code of the repository, by project, with its class and meaning. */
 export function renderErrorsDoc(catalogs: readonly ProjectCatalog[]): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const sections = catalogs.map(({ project, file, namespace, entries }) => {
     const withStatus = entries.some((e) => e.status !== undefined);
-    const header = withStatus
-      ? '| code | HTTP | class | meaning |\n| --- | --- | --- | --- |'
-      : '| code | class | meaning |\n| --- | --- | --- |';
-    const rows = entries.map((e) =>
-      withStatus
-        ? `| \`${e.code}\` | ${e.status ?? ''} | \`${e.className}\` | ${cell(e.meaning)} |`
-        : `| \`${e.code}\` | \`${e.className}\` | ${cell(e.meaning)} |`,
-    );
-    return `## \`${project}\`\n\nNamespace \`${namespace}…\`; defined in \`${file}\`.\n\n${header}\n${rows.join('\n')}\n`;
+    const rows = entries.map((e) => {
+      const carrier = `\`${e.className}\`${e.carrier === 'value' ? ' (a value)' : ''}`;
+      return withStatus
+        ? [`\`${e.code}\``, String(e.status ?? ''), carrier, cell(e.meaning)]
+        : [`\`${e.code}\``, carrier, cell(e.meaning)];
+    });
+    const header = withStatus ? ['code', 'HTTP', 'class', 'meaning'] : ['code', 'class', 'meaning'];
+    return `## \`${project}\`\n\nNamespace \`${namespace}…\`; defined in \`${file}\`.\n\n${alignedTable(header, rows)}\n`;
   });
   return [
     '# Error codes',

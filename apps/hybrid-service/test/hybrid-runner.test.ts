@@ -19,10 +19,10 @@ describe('threads per hybrid worker process', () => {
   });
 
   it.each(['0', '257', '1.5', '1e2', '-1', 'two', ' 2'])(
-    'refuses HYBRID_THREADS=%j with ERR_INVALID_CONFIG naming the variable',
+    'refuses HYBRID_THREADS=%j with ERR_KIT_INVALID_CONFIG naming the variable',
     (value) => {
       expect(() => hybridThreads({ HYBRID_THREADS: value }, 2)).toThrow(
-        expect.objectContaining({ code: 'ERR_INVALID_CONFIG' }),
+        expect.objectContaining({ code: 'ERR_KIT_INVALID_CONFIG' }),
       );
     },
   );

@@ -1,42 +1,113 @@
+import { catalog, coded } from '@concurrency-lab/errors';
+
 /** Every error the lab throws on purpose; `code` is the stable part (docs/errors.md). */
 export const ERROR_NAMESPACE = 'ERR_LAB_';
 
 /** A command-line option out of its domain; the message names it and what was received. */
-export class UsageError extends Error {
-  static readonly code = 'ERR_LAB_USAGE';
-  override readonly name = 'UsageError';
-  readonly code = UsageError.code;
-}
+export class UsageError extends coded('ERR_LAB_USAGE', 'Invalid command-line usage') {}
 
 /** The chosen load driver cannot run here (k6 not on PATH). */
-export class DriverUnavailableError extends Error {
-  static readonly code = 'ERR_LAB_DRIVER_UNAVAILABLE';
-  override readonly name = 'DriverUnavailableError';
-  readonly code = DriverUnavailableError.code;
-}
+export class DriverUnavailableError extends coded(
+  'ERR_LAB_DRIVER_UNAVAILABLE',
+  'The load driver cannot run here',
+) {}
 
 /** load-tests/scenarios.json does not validate, or repeats a scenario id. */
-export class ScenarioCatalogError extends Error {
-  static readonly code = 'ERR_LAB_SCENARIO_CATALOG';
-  override readonly name = 'ScenarioCatalogError';
-  readonly code = ScenarioCatalogError.code;
-}
+export class ScenarioCatalogError extends coded(
+  'ERR_LAB_SCENARIO_CATALOG',
+  'load-tests/scenarios.json is invalid',
+) {}
 
-export const ERROR_CATALOG = [
-  {
-    code: UsageError.code,
-    className: 'UsageError',
-    meaning: 'An option of `lab` is unknown or out of its domain; the message names it.',
-  },
-  {
-    code: DriverUnavailableError.code,
-    className: 'DriverUnavailableError',
-    meaning:
-      'The chosen load driver cannot run on this machine (`--driver k6` without k6 on PATH).',
-  },
-  {
-    code: ScenarioCatalogError.code,
-    className: 'ScenarioCatalogError',
-    meaning: '`load-tests/scenarios.json` does not validate, or repeats a scenario id.',
-  },
-] as const;
+/** A `--targets` service does not answer, or answers as another model than it was named. */
+export class TargetUnreachableError extends coded(
+  'ERR_LAB_TARGET_UNREACHABLE',
+  'A target service does not answer',
+) {}
+
+/** A `--targets` service was not started with a workload (`/work/custom` answers 404). */
+export class TargetWithoutWorkloadError extends coded(
+  'ERR_LAB_TARGET_NO_WORKLOAD',
+  'A target service serves no workload',
+) {}
+
+/** `lab compare` was given a file that is not a lab report (or a sweep that is not a sweep). */
+export class ReportFileError extends coded('ERR_LAB_REPORT_FILE', 'Not a lab report') {}
+
+/** `--workload` names no readable file. */
+export class WorkloadNotFoundError extends coded(
+  'ERR_LAB_WORKLOAD_NOT_FOUND',
+  'The workload module does not exist',
+) {}
+
+/** Importing the workload module threw (syntax error, a failing import, a throw at top level). */
+export class WorkloadLoadError extends coded(
+  'ERR_LAB_WORKLOAD_LOAD_FAILED',
+  'The workload module failed to load',
+) {}
+
+/** The workload module exports no function `run`. */
+export class WorkloadNoRunError extends coded(
+  'ERR_LAB_WORKLOAD_NO_RUN',
+  'The workload module exports no function `run`',
+) {}
+
+/** `inputs` is exported but is not a function answering a non-empty array of clonable values. */
+export class WorkloadInputsError extends coded(
+  'ERR_LAB_WORKLOAD_BAD_INPUTS',
+  'The workload’s `inputs` are unusable',
+) {}
+
+/** `run(input)` threw or rejected on the probe call. */
+export class WorkloadThrewError extends coded(
+  'ERR_LAB_WORKLOAD_THREW',
+  'The workload’s `run` threw',
+) {}
+
+/** `run(input)` returned a value structured clone refuses (a function, a symbol, a socket…). */
+export class WorkloadNotClonableError extends coded(
+  'ERR_LAB_WORKLOAD_NOT_CLONABLE',
+  'The workload’s `run` returned a value that cannot be cloned',
+) {}
+
+/** `run(input)` did not return (or settle) within the probe's time limit. */
+export class WorkloadTimeoutError extends coded(
+  'ERR_LAB_WORKLOAD_TIMEOUT',
+  'The workload’s `run` did not return in time',
+) {}
+
+export const ERROR_CATALOG = catalog(
+  [UsageError, 'An option of `lab` is unknown or out of its domain; the message names it.'],
+  [
+    DriverUnavailableError,
+    'The chosen load driver cannot run on this machine (`--driver k6` without k6 on PATH).',
+  ],
+  [
+    ScenarioCatalogError,
+    '`load-tests/scenarios.json` does not validate, or repeats a scenario id.',
+  ],
+  [
+    TargetUnreachableError,
+    'A `--targets` service does not answer `/info`, or answers as another model than it was named.',
+  ],
+  [
+    TargetWithoutWorkloadError,
+    '`--workload` with `--targets`: a target was not started with `LAB_WORKLOAD` (`/work/custom` is 404).',
+  ],
+  [ReportFileError, '`lab compare` was given a path that holds no readable lab report.'],
+  [WorkloadNotFoundError, '`--workload` names no readable file.'],
+  [WorkloadLoadError, 'Importing the workload module threw; the message carries its error.'],
+  [WorkloadNoRunError, 'The workload module exports no function `run(input)`.'],
+  [
+    WorkloadInputsError,
+    'The workload exports `inputs`, but it is not a function answering a non-empty array of structured-clonable values.',
+  ],
+  [
+    WorkloadThrewError,
+    'The probe call of `run(input)` threw or rejected; the message carries its error.',
+  ],
+  [
+    WorkloadNotClonableError,
+    '`run(input)` returned a value structured clone refuses (a function, a symbol, …): it could not leave a thread or process.',
+  ],
+  [WorkloadTimeoutError, '`run(input)` did not return within the probe’s time limit.'],
+);

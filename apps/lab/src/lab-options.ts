@@ -1,25 +1,32 @@
 import { MODEL_NAMES, type ModelName } from '@concurrency-lab/models';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from './errors';
+import { check, listOf, parseCommandArgs, positive, positiveInt } from './option-schemas';
 
 /** What `lab` was asked to do. Every figure in the report is tied to these. */
 export interface LabOptions {
-  /** @default every model */
+  /** @default every model (with `--targets`: the targets' models) */
   models: ModelName[];
   /** @default every scenario of load-tests/scenarios.json */
   scenarios: string[] | undefined;
-  /** Measured seconds per model × scenario. @default 10 (quick: 2) */
+  /** Measured seconds per model × scenario. @default 10 (quick: 1) */
   durationSeconds: number;
-  /** Left out of the figures, before each measurement. @default 2 (quick: 0.5) */
+  /** Left out of the figures, before each measurement. @default 2 (quick: 0.25) */
   warmupSeconds: number;
+  /** How often the sampler reads each model (ms). @default 1000 (quick: 250) */
+  sampleIntervalMs: number;
   /** Overrides the measured stream's arrival rate (req/s). */
   rate: number | undefined;
   /** Overrides the measured stream's connections. */
   connections: number | undefined;
-  /** WORKERS for every model. @default os.availableParallelism() */
-  workers: number;
+  /** WORKERS for every model the lab starts; undefined with `--targets` (it starts nothing). */
+  workers: number | undefined;
+  /** model → base URL of an already-running service: drive these, start nothing. */
+  targets: Partial<Record<ModelName, string>> | undefined;
+  /** Absolute path of a workload module to measure under every model. */
+  workload: string | undefined;
   /** Report folder root. @default <repo>/reports */
   out: string | undefined;
   driver: 'autocannon' | 'k6';
@@ -30,14 +37,23 @@ export interface LabOptions {
 
 export { UsageError };
 
+/** `--quick`: the whole default run (five models, every scenario) in about a minute on 2 cores. */
+export const QUICK = { durationSeconds: 1, warmupSeconds: 0.25, sampleIntervalMs: 250 } as const;
+export const FULL = { durationSeconds: 10, warmupSeconds: 2, sampleIntervalMs: 1000 } as const;
+
 export const USAGE = `Usage: lab [options]
+       lab up | compare <reportA> <reportB> | sweep      (lab <command> --help)
 
 Runs every model service under the same load and writes a side-by-side report.
 
   --models a,b        models to compare                                  default: all
                       (${MODEL_NAMES.join(', ')})
   --scenarios a,b     scenario ids from load-tests/scenarios.json        default: all
-  --duration s        measured seconds per model and scenario            default: 10 (--quick: 2)
+  --workload file     your own work: a module exporting run(input) (and optionally inputs(),
+                      describe); adds its scenarios (saturation, half-capacity rate, fairness)
+  --targets m=url,…   drive services already running (another machine, a cluster):
+                      start nothing, read memory and CPU from their /metrics
+  --duration s        measured seconds per model and scenario            default: 10 (--quick: 1)
   --rate n            arrival rate (req/s) of every measured stream      default: per scenario
   --connections n     connections of every measured stream               default: per scenario
   --workers n         WORKERS for every model                            default: CPU count
@@ -47,87 +63,94 @@ Runs every model service under the same load and writes a side-by-side report.
   --json              print a machine-readable summary instead of the table
   -h, --help          this text`;
 
-const listOf = <T extends string>(values: readonly T[] | undefined, name: string) =>
-  z
-    .string()
-    .transform((raw) =>
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.length > 0, {
-      error: `Expected \`--${name}\` to list at least one value`,
-    })
-    .refine((list) => !values || list.every((v) => (values as readonly string[]).includes(v)), {
-      error: `Expected \`--${name}\` to be a comma-separated list of ${values?.join(', ')}`,
-    });
-
-const positive = (name: string, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+(\.[0-9]+)?$/, { error: `Expected \`--${name}\` to be a positive number` })
-    .transform(Number)
-    .pipe(
-      z
-        .number()
-        .positive({ error: `Expected \`--${name}\` to be positive` })
-        .max(max),
-    );
+/** `async=http://127.0.0.1:3001,threads=http://…`: registry models, each once, http(s) URLs. */
+const targetsSchema = z.string().transform((raw, ctx) => {
+  const targets: Partial<Record<ModelName, string>> = {};
+  for (const pair of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    const at = pair.indexOf('=');
+    const model = pair.slice(0, Math.max(at, 0));
+    const url = pair.slice(at + 1).replace(/\/+$/, '');
+    const problem =
+      at < 1
+        ? `\`${pair}\` is not model=url`
+        : !(MODEL_NAMES as readonly string[]).includes(model)
+          ? `\`${model}\` is not a model (${MODEL_NAMES.join(', ')})`
+          : model in targets
+            ? `\`${model}\` is named twice`
+            : !/^https?:\/\/[^/]+/.test(url) || !URL.canParse(url)
+              ? `\`${url}\` is not an http(s) URL`
+              : undefined;
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `Expected \`--targets\` to be model=url pairs separated by commas (${problem})`,
+      });
+      return z.NEVER;
+    }
+    targets[model as ModelName] = url;
+  }
+  if (Object.keys(targets).length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'Expected `--targets` to name at least one model' });
+    return z.NEVER;
+  }
+  return targets;
+});
 
 /** @throws UsageError naming the option, what was expected and what was received */
 export function parseLabOptions(argv: string[]): LabOptions | 'help' {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        models: { type: 'string' },
-        scenarios: { type: 'string' },
-        duration: { type: 'string' },
-        rate: { type: 'string' },
-        connections: { type: 'string' },
-        workers: { type: 'string' },
-        out: { type: 'string' },
-        driver: { type: 'string' },
-        quick: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandArgs(argv, {
+    models: { type: 'string' },
+    scenarios: { type: 'string' },
+    workload: { type: 'string' },
+    targets: { type: 'string' },
+    duration: { type: 'string' },
+    rate: { type: 'string' },
+    connections: { type: 'string' },
+    workers: { type: 'string' },
+    out: { type: 'string' },
+    driver: { type: 'string' },
+    quick: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values['help']) return 'help';
-  const check = <T>(schema: z.ZodType<T, string>, raw: unknown, name: string): T | undefined => {
-    if (raw === undefined) return undefined;
-    const result = schema.safeParse(raw);
-    if (!result.success)
-      throw new UsageError(
-        `${result.error.issues[0]?.message ?? `bad --${name}`}, got \`${String(raw)}\``,
-      );
-    return result.data;
-  };
   const quick = values['quick'] === true;
+  const timing = quick ? QUICK : FULL;
   const driver = check(z.enum(['autocannon', 'k6']), values['driver'], 'driver') ?? 'autocannon';
+  const targets = check(targetsSchema, values['targets'], 'targets');
+  if (targets && (values['models'] !== undefined || values['workers'] !== undefined)) {
+    throw new UsageError(
+      'Expected `--targets` alone: it names the models, and the lab starts nothing to give `--workers` to; got `--targets` with `--models`/`--workers`',
+    );
+  }
+  const workload = values['workload'] as string | undefined;
+  if (workload !== undefined && driver === 'k6') {
+    throw new UsageError(
+      'Expected `--workload` with the autocannon driver: the k6 scripts cover the catalog’s scenarios only; got `--driver k6`',
+    );
+  }
+  const models = targets
+    ? MODEL_NAMES.filter((m) => m in targets)
+    : ((check(listOf(MODEL_NAMES, 'models'), values['models'], 'models') as
+        ModelName[] | undefined) ?? [...MODEL_NAMES]);
   return {
-    models: (check(listOf(MODEL_NAMES, 'models'), values['models'], 'models') as
-      ModelName[] | undefined) ?? [...MODEL_NAMES],
+    models,
     scenarios: check(listOf(undefined, 'scenarios'), values['scenarios'], 'scenarios'),
     durationSeconds:
-      check(positive('duration', 3600), values['duration'], 'duration') ?? (quick ? 2 : 10),
-    warmupSeconds: quick ? 0.5 : 2,
+      check(positive('duration', 3600), values['duration'], 'duration') ?? timing.durationSeconds,
+    warmupSeconds: timing.warmupSeconds,
+    sampleIntervalMs: timing.sampleIntervalMs,
     rate: check(positive('rate', 1_000_000), values['rate'], 'rate'),
-    connections: check(
-      positive('connections', 10_000).pipe(z.number().int()),
-      values['connections'],
-      'connections',
-    ),
-    workers:
-      check(positive('workers', 256).pipe(z.number().int()), values['workers'], 'workers') ??
-      availableParallelism(),
+    connections: check(positiveInt('connections', 10_000), values['connections'], 'connections'),
+    workers: targets
+      ? undefined
+      : (check(positiveInt('workers', 256), values['workers'], 'workers') ??
+        availableParallelism()),
+    targets,
+    workload: workload === undefined ? undefined : resolve(workload),
     out: values['out'] as string | undefined,
     driver,
     json: values['json'] === true,

@@ -1,99 +1,166 @@
 import { performance } from 'node:perf_hooks';
+import type { IntervalWindow } from './drivers/interval-window';
 import { metricValues, sum } from './metrics-text';
-import { processTreeRssBytes } from './process-tree';
+import { processTreeUsage } from './process-tree';
+import type { Sample } from './report/report-schema';
 
-/** One second of a model under load. */
-export interface Sample {
-  /** Seconds since the measurement started. */
-  t: number;
-  /** RSS of the model's whole process tree (OS), falling back to /metrics. */
+export type { Sample };
+
+export interface SamplerOptions {
+  /** The model's base URL; its `/metrics` gives the event loop's figures (and, remotely, all). */
+  baseUrl: string;
+  /**
+   * The model's root process when the lab started it: RSS and CPU then come from the OS for the
+   * whole process tree. Undefined for a `--targets` service: they come from its `/metrics`.
+   */
+  pid: number | undefined;
+  intervalMs: number;
+  /** The measured stream's answers, taken once per interval. */
+  window?: IntervalWindow;
+  /** Each sample as it is taken (progress display). */
+  onSample?(sample: Sample): void;
+}
+
+interface Scrape {
   rssBytes: number;
-  /** CPU used by the model, in % of one core (200 = two cores busy). */
-  cpuPercent: number;
-  /** Event-loop delay p99 from /metrics (ms); for a cluster the mean over its processes. */
-  lagP99Ms: number;
-  /** Event-loop utilization (0..1) from /metrics. */
-  elu: number;
-  /** The measured stream's answers in that second. */
-  rps: number;
+  cpuSeconds: number;
+  lagP99Ms: number | null;
+  elu: number | null;
+}
+
+/** One reading of a model's memory: the OS's for a local tree, its /metrics' for a target. */
+export async function readRssBytes(baseUrl: string, pid: number | undefined): Promise<number> {
+  const local = pid === undefined ? undefined : processTreeUsage(pid);
+  if (local) return local.rssBytes;
+  return (await scrape(`${baseUrl}/metrics`, 2000))?.rssBytes ?? 0;
 }
 
 /**
- * Samples a model once a second from its own `/metrics` (the model's view: CPU seconds, event
- * loop) and from the OS (RSS of its process tree). A scrape that does not come back within the
- * second — a blocked event loop does that — is skipped, never queued behind the next one; the
- * OS's RSS is read every second all the same (`rssPeakBytes`), so a model too busy to answer
- * does not look like one that uses no memory.
+ * Samples a model every `intervalMs`. Local models: RSS and CPU of the whole process tree from
+ * /proc — read on the lab's clock, needing nothing from the service, so a saturated event loop
+ * leaves no gap — and the event loop's delay and utilization from `/metrics`, which a blocked
+ * loop may not answer in time: that sample then has them as null. `--targets` models: all of it
+ * from `/metrics` (`process_resident_memory_bytes` and `process_cpu_seconds_total`, summed over a
+ * cluster's processes); a scrape that does not come back within the interval leaves a gap. A
+ * scrape is never queued behind the one before.
  */
 export class Sampler {
-  readonly samples: Sample[] = [];
+  readonly #samples: Sample[] = [];
+  readonly #options: SamplerOptions;
   readonly #metricsUrl: string;
-  readonly #pid: number;
   #timer: NodeJS.Timeout | undefined;
   #started = 0;
   #lastCpu: { seconds: number; at: number } | undefined;
-  #inFlight = false;
-  #rps = 0;
-  #rssPeak = 0;
+  #lastTake = 0;
+  #scraping: Promise<void> | undefined;
+  /** Ends the scrape in flight when sampling stops: the run does not wait on a busy loop. */
+  readonly #abort = new AbortController();
 
-  constructor(baseUrl: string, pid: number) {
-    this.#metricsUrl = `${baseUrl}/metrics`;
-    this.#pid = pid;
+  constructor(options: SamplerOptions) {
+    this.#options = options;
+    this.#metricsUrl = `${options.baseUrl}/metrics`;
   }
 
   start(): void {
     this.#started = performance.now();
-    void this.#sample();
-    this.#timer = setInterval(() => void this.#sample(), 1000);
+    this.#lastTake = this.#started;
+    this.#options.window?.take(); // whatever came before the measurement is not in it
+    this.#tick();
+    this.#timer = setInterval(() => this.#tick(), this.#options.intervalMs);
   }
 
-  /** The driver reports the measured stream's answers per second here. */
-  recordRps(rps: number): void {
-    this.#rps = rps;
-  }
-
-  /** The highest RSS of the process tree read from the OS, answered scrapes or not. */
-  get rssPeakBytes(): number {
-    return this.#rssPeak;
-  }
-
-  stop(): Sample[] {
+  /**
+   * Stops sampling: one last reading from the OS for a local model (no scrape, so stopping costs
+   * no wait on a busy loop), the scrape in flight abandoned; answers the samples in time order.
+   */
+  async stop(): Promise<Sample[]> {
     clearInterval(this.#timer);
-    return this.samples;
+    if (this.#options.pid !== undefined) this.#tick(false);
+    this.#abort.abort();
+    await this.#scraping;
+    return [...this.#samples].sort((a, b) => a.t - b.t);
   }
 
-  async #sample(): Promise<void> {
-    const treeRss = processTreeRssBytes(this.#pid);
-    if (treeRss !== undefined) this.#rssPeak = Math.max(this.#rssPeak, treeRss);
-    if (this.#inFlight) return;
-    this.#inFlight = true;
-    try {
-      const text = await (
-        await fetch(this.#metricsUrl, { signal: AbortSignal.timeout(1000) })
-      ).text();
-      const now = performance.now();
-      const cpuSeconds = sum(metricValues(text, 'process_cpu_seconds_total'));
-      const cpuPercent = this.#lastCpu
-        ? Math.max(
-            0,
-            ((cpuSeconds - this.#lastCpu.seconds) / ((now - this.#lastCpu.at) / 1000)) * 100,
-          )
-        : 0;
-      this.#lastCpu = { seconds: cpuSeconds, at: now };
-      const lag = metricValues(text, 'nodejs_eventloop_lag_p99_seconds');
-      const elu = metricValues(text, 'lab_eventloop_utilization');
-      this.samples.push({
-        t: Math.round((now - this.#started) / 100) / 10,
-        rssBytes: treeRss ?? sum(metricValues(text, 'process_resident_memory_bytes')),
-        cpuPercent: Math.round(cpuPercent * 10) / 10,
-        lagP99Ms: lag.length ? Math.round((sum(lag) / lag.length) * 1e5) / 100 : 0,
-        elu: elu.length ? Math.round((sum(elu) / elu.length) * 1000) / 1000 : 0,
-        rps: this.#rps,
-      });
-    } catch {
-      // too slow or refused this second: a gap in the series, not a failure of the run
-    } finally {
-      this.#inFlight = false;
+  #tick(scrapeToo = true): void {
+    const now = performance.now();
+    const figures = this.#options.window?.take();
+    const elapsed = (now - this.#lastTake) / 1000;
+    this.#lastTake = now;
+    const base = {
+      t: Math.round((now - this.#started) / 100) / 10,
+      rps: figures && elapsed > 0 ? Math.round((figures.answers / elapsed) * 10) / 10 : 0,
+      p99Ms: figures?.p99Ms ?? null,
+    };
+    const usage = this.#options.pid === undefined ? undefined : processTreeUsage(this.#options.pid);
+    // Read now, on the lab's clock, whatever the scrape below does.
+    const local = usage ? this.#cost(usage, now) : undefined;
+    if (this.#scraping || !scrapeToo) {
+      // The last scrape is still out (a busy loop): the OS figures alone, no queue of scrapes.
+      if (local) this.#push({ ...base, ...local, lagP99Ms: null, elu: null });
+      return;
     }
+    // A target's memory and CPU come only from here: give a busy loop longer to answer.
+    const timeoutMs = this.#options.pid === undefined ? 2000 : 1000;
+    this.#scraping = scrape(this.#metricsUrl, timeoutMs, this.#abort.signal)
+      .then((remote) => {
+        if (local) {
+          this.#push({
+            ...base,
+            ...local,
+            lagP99Ms: remote?.lagP99Ms ?? null,
+            elu: remote?.elu ?? null,
+          });
+        } else if (remote) {
+          this.#push({
+            ...base,
+            ...this.#cost(remote, performance.now()),
+            lagP99Ms: remote.lagP99Ms,
+            elu: remote.elu,
+          });
+        }
+      })
+      .finally(() => (this.#scraping = undefined));
+  }
+
+  /** RSS and CPU % since the previous reading. */
+  #cost(usage: { rssBytes: number; cpuSeconds: number }, at: number) {
+    const last = this.#lastCpu;
+    this.#lastCpu = { seconds: usage.cpuSeconds, at };
+    const cpuPercent =
+      last && at > last.at
+        ? Math.max(0, ((usage.cpuSeconds - last.seconds) / ((at - last.at) / 1000)) * 100)
+        : 0;
+    return { rssBytes: usage.rssBytes, cpuPercent: Math.round(cpuPercent * 10) / 10 };
+  }
+
+  #push(sample: Sample): void {
+    this.#samples.push(sample);
+    this.#options.onSample?.(sample);
+  }
+}
+
+/** One `/metrics` read, or undefined if it failed or took longer than `timeoutMs`. */
+async function scrape(
+  url: string,
+  timeoutMs: number,
+  stop?: AbortSignal,
+): Promise<Scrape | undefined> {
+  try {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const response = await fetch(url, {
+      signal: stop ? AbortSignal.any([stop, timeout]) : timeout,
+    });
+    const text = await response.text();
+    const lag = metricValues(text, 'nodejs_eventloop_lag_p99_seconds');
+    const elu = metricValues(text, 'lab_eventloop_utilization');
+    return {
+      rssBytes: sum(metricValues(text, 'process_resident_memory_bytes')),
+      cpuSeconds: sum(metricValues(text, 'process_cpu_seconds_total')),
+      // A cluster reports one series per process: the mean is the typical loop's.
+      lagP99Ms: lag.length ? Math.round((sum(lag) / lag.length) * 1e5) / 100 : null,
+      elu: elu.length ? Math.round((sum(elu) / elu.length) * 1000) / 1000 : null,
+    };
+  } catch {
+    return undefined; // too slow or refused: a gap, not a failure of the run
   }
 }

@@ -14,6 +14,12 @@ const streamSchema = z.strictObject({
   measure: z.boolean(),
 });
 
+/**
+ * The figure a scenario is decided on: `throughput` (most 2xx/s), `p99` (lowest latency of the
+ * measured stream — fairness) or `memory-per-connection` (least RSS per held connection — io).
+ */
+export const JUDGES = ['throughput', 'p99', 'memory-per-connection'] as const;
+
 const scenarioSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/),
   title: z.string(),
@@ -22,6 +28,8 @@ const scenarioSchema = z.strictObject({
     prefers: z.array(z.enum(MODEL_NAMES as [string, ...string[]])).min(1),
     text: z.string(),
   }),
+  /** @default 'throughput' */
+  judge: z.enum(JUDGES).optional(),
   streams: z
     .array(streamSchema)
     .min(1)

@@ -13,10 +13,13 @@ const usage = (argv: string[]) => {
 describe('lab options', () => {
   it('defaults to every model, every scenario, 10 s runs and the autocannon driver', () => {
     expect(parseLabOptions([])).toMatchObject({
-      models: MODEL_NAMES,
+      models: [...MODEL_NAMES],
       scenarios: undefined,
       durationSeconds: 10,
       warmupSeconds: 2,
+      sampleIntervalMs: 1000,
+      targets: undefined,
+      workload: undefined,
       driver: 'autocannon',
       json: false,
       quick: false,
@@ -25,8 +28,9 @@ describe('lab options', () => {
 
   it('makes --quick short and lets --duration override it', () => {
     expect(parseLabOptions(['--quick'])).toMatchObject({
-      durationSeconds: 2,
-      warmupSeconds: 0.5,
+      durationSeconds: 1,
+      warmupSeconds: 0.25,
+      sampleIntervalMs: 250,
       quick: true,
     });
     expect(parseLabOptions(['--quick', '--duration', '3'])).toMatchObject({ durationSeconds: 3 });
@@ -57,6 +61,22 @@ describe('lab options', () => {
     });
   });
 
+  it('takes --targets as the models to drive, in registry order, starting nothing', () => {
+    expect(
+      parseLabOptions(['--targets', 'threads=http://10.0.0.2:3002/,async=http://127.0.0.1:3001']),
+    ).toMatchObject({
+      models: ['async', 'threads'],
+      workers: undefined,
+      targets: { async: 'http://127.0.0.1:3001', threads: 'http://10.0.0.2:3002' },
+    });
+  });
+
+  it('resolves --workload to an absolute path', () => {
+    expect(parseLabOptions(['--workload', 'my-work.mjs'])).toMatchObject({
+      workload: expect.stringMatching(/^\/.*\/my-work\.mjs$/),
+    });
+  });
+
   it('answers help', () => {
     expect(parseLabOptions(['--help'])).toBe('help');
   });
@@ -69,6 +89,13 @@ describe('lab options', () => {
     [['--connections', '1.5']],
     [['--driver', 'wrk']],
     [['--bogus']],
+    [['--targets', 'async']],
+    [['--targets', 'fibers=http://127.0.0.1:1']],
+    [['--targets', 'async=ftp://127.0.0.1:1']],
+    [['--targets', 'async=http://a:1,async=http://b:1']],
+    [['--targets', 'async=http://a:1', '--workers', '2']],
+    [['--targets', 'async=http://a:1', '--models', 'async']],
+    [['--workload', 'w.mjs', '--driver', 'k6']],
     [['positional']],
   ])('refuses %j with a usage error', (argv) => {
     expect(usage(argv)).toBeInstanceOf(UsageError);

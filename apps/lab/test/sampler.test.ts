@@ -1,27 +1,90 @@
 import { once } from 'node:events';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { IntervalWindow } from '../src/drivers/interval-window';
 import { Sampler } from '../src/sampler';
 
+const metrics = [
+  '# TYPE process_resident_memory_bytes gauge',
+  'process_resident_memory_bytes{model="cluster",pid="1"} 1000000',
+  'process_resident_memory_bytes{model="cluster",pid="2"} 2000000',
+  'process_cpu_seconds_total{model="cluster"} 12.5',
+  'nodejs_eventloop_lag_p99_seconds{model="cluster",pid="1"} 0.010',
+  'nodejs_eventloop_lag_p99_seconds{model="cluster",pid="2"} 0.030',
+  'lab_eventloop_utilization{model="cluster"} 0.25',
+  '',
+].join('\n');
+
+async function serve(handler: (response: ServerResponse) => void): Promise<Server> {
+  const server = createServer((_request, response) => handler(response));
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 describe('the sampler', () => {
-  it('reads the RSS of the process tree every second even when /metrics never answers', async () => {
-    // A model too busy to answer: every scrape hangs past the sampler's one-second timeout.
+  it('reads the RSS and CPU of a local process tree every interval even when /metrics never answers', async () => {
+    // A model too busy to answer: every scrape hangs past the sampler's timeout.
     const hung: ServerResponse[] = [];
-    const server = createServer((_request, response) => void hung.push(response));
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    const { port } = server.address() as AddressInfo;
-    const sampler = new Sampler(`http://127.0.0.1:${port}`, process.pid);
+    const server = await serve((response) => void hung.push(response));
+    const sampler = new Sampler({ baseUrl: urlOf(server), pid: process.pid, intervalMs: 100 });
     try {
       sampler.start();
-      await new Promise((resolve) => setTimeout(resolve, 1300));
-      expect(sampler.stop()).toEqual([]); // no scrape came back…
-      expect(sampler.rssPeakBytes).toBeGreaterThan(10 * 2 ** 20); // …the OS still answered
+      await sleep(450);
+      const samples = await sampler.stop();
+      expect(samples.length).toBeGreaterThanOrEqual(3);
+      for (const s of samples) {
+        expect(s.rssBytes).toBeGreaterThan(10 * 2 ** 20); // the OS answered…
+        expect([s.lagP99Ms, s.elu]).toEqual([null, null]); // …the model did not
+      }
     } finally {
-      sampler.stop();
       for (const response of hung) response.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await close(server);
+    }
+  });
+
+  it('takes a target’s memory and CPU from /metrics, summed over its processes', async () => {
+    const server = await serve((response) => response.end(metrics));
+    const window = new IntervalWindow();
+    const sampler = new Sampler({
+      baseUrl: urlOf(server),
+      pid: undefined,
+      intervalMs: 100,
+      window,
+    });
+    try {
+      sampler.start();
+      window.record(5);
+      window.record(7);
+      await sleep(250);
+      const samples = await sampler.stop();
+      expect(samples.length).toBeGreaterThanOrEqual(2);
+      expect(samples[0]).toMatchObject({ rssBytes: 3_000_000, lagP99Ms: 20, elu: 0.25 });
+      // The two answers fell in one interval, its p99 the slower one; later intervals had none.
+      expect(samples.filter((s) => s.p99Ms !== null).map((s) => s.p99Ms)).toEqual([7]);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('leaves a target’s interval out when its scrape fails: no figure is made up', async () => {
+    const server = await serve((response) => response.destroy());
+    const sampler = new Sampler({ baseUrl: urlOf(server), pid: undefined, intervalMs: 100 });
+    try {
+      sampler.start();
+      await sleep(250);
+      expect(await sampler.stop()).toEqual([]);
+    } finally {
+      await close(server);
     }
   });
 });

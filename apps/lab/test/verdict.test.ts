@@ -1,37 +1,17 @@
-import type { ModelResult } from '../src/report/report-schema';
-import { lessonsFor, verdictFor } from '../src/report/verdict';
-
-const result = (
-  model: ModelResult['model'],
-  rps: number,
-  p99Ms: number,
-  rssMiB: number,
-): ModelResult => ({
-  model,
-  streams: [],
-  samples: [],
-  summary: {
-    rps,
-    p50Ms: p99Ms / 2,
-    p95Ms: p99Ms * 0.9,
-    p99Ms,
-    failed: 0,
-    dropped: 0,
-    rssPeakBytes: rssMiB * 2 ** 20,
-    cpuPercentMean: 100,
-    lagP99MaxMs: 1,
-    eluMean: 0.5,
-  },
-});
+import { lessonsFor } from '../src/report/lessons';
+import { verdictFor } from '../src/report/verdict';
+import { result, scenario } from './support/results';
 
 describe('the verdict', () => {
   it('names the winner on throughput, on p99 and on memory', () => {
-    const verdict = verdictFor({ prefers: ['cluster'], text: 'CPU-bound → processes' }, [
+    const verdict = verdictFor('throughput', { prefers: ['cluster'], text: 'CPU-bound' }, [
       result('async', 100, 50, 80),
       result('threads', 170, 30, 120),
       result('cluster', 190, 40, 300),
     ]);
     expect(verdict).toMatchObject({
+      judge: 'throughput',
+      leaders: ['cluster'],
       throughput: 'cluster',
       p99: 'threads',
       memory: 'async',
@@ -40,7 +20,7 @@ describe('the verdict', () => {
   });
 
   it('says plainly when the measurement does not agree with the guide', () => {
-    const verdict = verdictFor({ prefers: ['async'], text: 'thousands of connections → asyncio' }, [
+    const verdict = verdictFor('throughput', { prefers: ['async'], text: 'asyncio' }, [
       result('async', 100, 50, 80),
       result('cluster', 180, 40, 300),
     ]);
@@ -49,32 +29,57 @@ describe('the verdict', () => {
   });
 
   it('treats models within 5% of the best throughput as tied', () => {
-    const verdict = verdictFor({ prefers: ['async'], text: 'I/O-bound' }, [
+    const verdict = verdictFor('throughput', { prefers: ['async'], text: 'I/O-bound' }, [
       result('async', 97, 50, 80),
       result('threads', 100, 50, 100),
     ]);
+    expect(verdict.leaders).toEqual(['async', 'threads']);
     expect(verdict.agreesWithGuide).toBe(true);
+  });
+
+  it('judges p99 scenarios on p99, whatever the throughput', () => {
+    const verdict = verdictFor('p99', { prefers: ['threads'], text: 'fairness' }, [
+      result('async', 100, 900, 80),
+      result('threads', 100, 20, 100),
+      result('cluster', 100, 21, 300),
+    ]);
+    expect(verdict.leaders).toEqual(['threads', 'cluster']);
+    expect(verdict.agreesWithGuide).toBe(true);
+  });
+
+  it('judges io on memory per connection, and an overloaded model cannot lead', () => {
+    const kib = (n: number) => n * 1024;
+    const results = [
+      result('async', 1950, 760, 80, { memoryPerConnectionBytes: kib(12), sustained: 0.98 }),
+      result('threads', 1950, 770, 90, { memoryPerConnectionBytes: kib(12.5), sustained: 0.97 }),
+      // the least memory, but it answered only half the rate: not comparable
+      result('cluster', 1000, 2000, 300, { memoryPerConnectionBytes: kib(5), sustained: 0.5 }),
+    ];
+    const verdict = verdictFor(
+      'memory-per-connection',
+      { prefers: ['async'], text: 'thousands of connections' },
+      results,
+    );
+    expect(verdict.leaders).toEqual(['async', 'threads']);
+    expect(verdict.agreesWithGuide).toBe(true);
+    expect(verdict.note).toContain('cluster answered 50%');
+    // The negative control: the same figures with every rate kept make cluster the only leader.
+    const kept = results.map((r) => ({ ...r, summary: { ...r.summary, sustained: 1 } }));
+    expect(
+      verdictFor('memory-per-connection', { prefers: ['async'], text: '' }, kept),
+    ).toMatchObject({ leaders: ['cluster'], agreesWithGuide: false });
   });
 });
 
 describe('the lessons', () => {
-  const scenario = (id: string, results: ModelResult[]) => ({
-    id,
-    title: id,
-    lesson: '',
-    guide: { prefers: ['cluster'], text: '' },
-    results,
-    verdict: verdictFor({ prefers: ['cluster'], text: '' }, results),
-  });
-
-  it('hold when threads and cluster reach 1.6× on cpu and async I/O p99 is ≥ 3× threads in fairness', () => {
+  it('hold when every parallel model reaches 1.6× on cpu and async I/O p99 is ≥ 3× every pooled model’s', () => {
     const lessons = lessonsFor([
       scenario('cpu', [
         result('async', 100, 1, 1),
         result('threads', 170, 1, 1),
         result('cluster', 180, 1, 1),
       ]),
-      scenario('fairness', [result('async', 50, 300, 1), result('threads', 100, 20, 1)]),
+      scenario('fairness', [result('async', 50, 300, 1), result('threads', 100, 20, 1)], 'p99'),
     ]);
     expect(lessons.map((l) => [l.id, l.holds])).toEqual([
       ['cpu-needs-cores', true],
@@ -106,8 +111,23 @@ describe('the lessons', () => {
         result('threads', 120, 1, 1),
         result('cluster', 180, 1, 1),
       ]),
-      scenario('fairness', [result('async', 50, 30, 1), result('threads', 100, 20, 1)]),
+      scenario('fairness', [result('async', 50, 30, 1), result('threads', 100, 20, 1)], 'p99'),
     ]);
     expect(lessons.map((l) => l.holds)).toEqual([false, false]);
+  });
+
+  it('check the io claim on memory per connection, whichever way it falls', () => {
+    const io = (asyncKiB: number) =>
+      scenario(
+        'io',
+        [
+          result('async', 2000, 760, 80, { memoryPerConnectionBytes: asyncKiB * 1024 }),
+          result('cluster', 2000, 760, 300, { memoryPerConnectionBytes: 20 * 1024 }),
+        ],
+        'memory-per-connection',
+        ['async'],
+      );
+    expect(lessonsFor([io(10)])).toMatchObject([{ id: 'waits-are-cheap', holds: true }]);
+    expect(lessonsFor([io(40)])).toMatchObject([{ id: 'waits-are-cheap', holds: false }]);
   });
 });

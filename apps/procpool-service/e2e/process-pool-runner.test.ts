@@ -117,7 +117,7 @@ describe('ProcessPoolRunner: the contract over a ProcessPoolExecutor (real child
       const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
       await expect(
         runner.run({ kind: 'filter', filter: 'blur', png }, { signal: never() }),
-      ).rejects.toMatchObject({ code: 'ERR_INVALID_IMAGE' });
+      ).rejects.toMatchObject({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
       expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0 });
     });
   });

@@ -4,13 +4,13 @@ import {
   WorkerCrashedError,
 } from '@concurrency-lab/executors';
 import {
+  isClientError,
   ProblemError,
   type RunOutcome,
   type RunnerStats,
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
 import { injectContext, recordPoolTask } from '@concurrency-lab/telemetry';
-import { isClientError } from '@concurrency-lab/thread-pool';
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
 import { context } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';

@@ -4,6 +4,7 @@ import {
   createProcessRegistry,
   createRestartsCounter,
   loadConfig,
+  loadCustomWorkload,
   observeLockMetrics,
   type ServiceConfig,
 } from '@concurrency-lab/service-kit';
@@ -61,24 +62,38 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     },
   });
 
-  primary.start().then(
-    (port) => {
-      logger.info(
-        {
-          port,
-          host: config.host,
-          workers: config.workers,
-          workerPids: primary.workerPids,
-          url: `http://${config.host}:${port}`,
+  // A broken workload module would crash every worker as it starts: refuse once, here.
+  const workloadChecked = config.workload
+    ? loadCustomWorkload(config.workload).then(
+        () => undefined,
+        (error: unknown) => {
+          process.stderr.write(
+            `${(error as { code?: string }).code}: ${(error as Error).message}\n`,
+          );
+          process.exit(2);
         },
-        'listening',
-      );
-    },
-    (error: unknown) => {
-      logger.fatal({ err: error }, 'cluster failed to start');
-      process.exit(1);
-    },
-  );
+      )
+    : Promise.resolve();
+  workloadChecked
+    .then(() => primary.start())
+    .then(
+      (port) => {
+        logger.info(
+          {
+            port,
+            host: config.host,
+            workers: config.workers,
+            workerPids: primary.workerPids,
+            url: `http://${config.host}:${port}`,
+          },
+          'listening',
+        );
+      },
+      (error: unknown) => {
+        logger.fatal({ err: error }, 'cluster failed to start');
+        process.exit(1);
+      },
+    );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -1,3 +1,5 @@
+import { catalog, coded } from '@concurrency-lab/errors';
+
 /**
  * Every error this library throws on purpose, in one registry. Callers branch on `code`, which is
  * part of the contract; messages are for humans and may change at any time.
@@ -13,16 +15,14 @@
 export const ERROR_NAMESPACE = 'ERR_EXECUTOR_';
 
 /** Base class, so callers can tell "the executor refused or failed" from a task's own error. */
-export abstract class ExecutorError extends Error {
-  /** Stable machine-readable identifier, also available on the class itself. */
-  abstract readonly code: string;
-}
+export class ExecutorError extends Error {}
 
 /** A wait (`result`, `exception`, `asCompleted`, `map`) gave up after its `timeout`; the work goes on. */
-export class TimeoutError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_TIMEOUT';
-  override readonly name = 'TimeoutError';
-  readonly code = TimeoutError.code;
+export class TimeoutError extends coded(
+  'ERR_EXECUTOR_TIMEOUT',
+  'a wait on the executor timed out',
+  ExecutorError,
+) {
   readonly timeoutMs: number;
 
   constructor(what: string, timeoutMs: number, options?: ErrorOptions) {
@@ -32,32 +32,25 @@ export class TimeoutError extends ExecutorError {
 }
 
 /** The future was cancelled (`cancel()`, `shutdown({ cancelFutures: true })`, an early-closed `map`). */
-export class CancelledError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_CANCELLED';
-  override readonly name = 'CancelledError';
-  readonly code = CancelledError.code;
-
-  constructor(message = 'the future was cancelled', options?: ErrorOptions) {
-    super(message, options);
-  }
-}
+export class CancelledError extends coded(
+  'ERR_EXECUTOR_CANCELLED',
+  'the future was cancelled',
+  ExecutorError,
+) {}
 
 /** `submit` after `shutdown()`, or a `submitWhenReady` still waiting when the executor shut down. */
-export class ShutdownError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_SHUTDOWN';
-  override readonly name = 'ShutdownError';
-  readonly code = ShutdownError.code;
-
-  constructor(message = 'the executor is shut down: no new tasks', options?: ErrorOptions) {
-    super(message, options);
-  }
-}
+export class ShutdownError extends coded(
+  'ERR_EXECUTOR_SHUTDOWN',
+  'the executor is shut down: no new tasks',
+  ExecutorError,
+) {}
 
 /** The bounded queue behind `submit` is full (or so is the line of `submitWhenReady` callers). */
-export class QueueFullError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_QUEUE_FULL';
-  override readonly name = 'QueueFullError';
-  readonly code = QueueFullError.code;
+export class QueueFullError extends coded(
+  'ERR_EXECUTOR_QUEUE_FULL',
+  "the executor's queue is full",
+  ExecutorError,
+) {
   readonly maxQueue: number;
 
   constructor(maxQueue: number, options?: ErrorOptions) {
@@ -67,10 +60,11 @@ export class QueueFullError extends ExecutorError {
 }
 
 /** The thread or process running the task died under it; the pool replaced it. */
-export class WorkerCrashedError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_WORKER_CRASHED';
-  override readonly name = 'WorkerCrashedError';
-  readonly code = WorkerCrashedError.code;
+export class WorkerCrashedError extends coded(
+  'ERR_EXECUTOR_WORKER_CRASHED',
+  'the worker running this task died',
+  ExecutorError,
+) {
   /** The worker's exit code, when it exited (`process.exit(n)` in the task). */
   readonly exitCode: number | undefined;
   /** The signal that killed a child process, e.g. `SIGSEGV`. */
@@ -93,48 +87,48 @@ export class WorkerCrashedError extends ExecutorError {
 }
 
 /** The argument or the result cannot be copied to or from the worker (a function, a socket...). */
-export class DataCloneError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_DATA_CLONE';
-  override readonly name = 'DataCloneError';
-  readonly code = DataCloneError.code;
-}
+export class DataCloneError extends coded(
+  'ERR_EXECUTOR_DATA_CLONE',
+  'the value cannot be copied to or from the worker',
+  ExecutorError,
+) {}
 
 /** The task module has no exported function of the requested name (raised in the worker). */
-export class TaskNotFoundError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_TASK_NOT_FOUND';
-  override readonly name = 'TaskNotFoundError';
-  readonly code = TaskNotFoundError.code;
-}
+export class TaskNotFoundError extends coded(
+  'ERR_EXECUTOR_TASK_NOT_FOUND',
+  'the task module has no such function',
+  ExecutorError,
+) {}
 
 /** `setResult`/`setException` on a future that is already done (Python's InvalidStateError). */
-export class InvalidStateError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_INVALID_STATE';
-  override readonly name = 'InvalidStateError';
-  readonly code = InvalidStateError.code;
-}
+export class InvalidStateError extends coded(
+  'ERR_EXECUTOR_INVALID_STATE',
+  'the future is already done',
+  ExecutorError,
+) {}
 
 /**
  * A done-callback threw. It is reported as a process warning (Python logs it) and the other
  * callbacks still run: one bad callback must not break the future for everyone else.
  */
-export class CallbackError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_CALLBACK_FAILED';
-  override readonly name = 'CallbackError';
-  readonly code = CallbackError.code;
-}
+export class CallbackError extends coded(
+  'ERR_EXECUTOR_CALLBACK_FAILED',
+  'a done-callback threw',
+  ExecutorError,
+) {}
 
 /** An option or argument of the wrong type or range; the message says what was expected. */
-export class InvalidArgumentError extends ExecutorError {
-  static readonly code = 'ERR_EXECUTOR_INVALID_ARGUMENT';
-  override readonly name = 'InvalidArgumentError';
-  readonly code = InvalidArgumentError.code;
-}
+export class InvalidArgumentError extends coded(
+  'ERR_EXECUTOR_INVALID_ARGUMENT',
+  'invalid argument',
+  ExecutorError,
+) {}
 
 /** What a registry entry looks like: a constructible error class carrying its code statically. */
 export interface ExecutorErrorClass {
   readonly code: string;
   readonly name: string;
-  readonly prototype: ExecutorError;
+  readonly prototype: ExecutorError & { readonly code: string };
 }
 
 /** Every error class above. */
@@ -152,56 +146,21 @@ export const EXECUTOR_ERRORS: readonly ExecutorErrorClass[] = [
 ];
 
 /** The registry the workspace reads to check codes are unique and to write `docs/errors.md`. */
-export const ERROR_CATALOG: readonly { code: string; className: string; meaning: string }[] = [
-  {
-    code: TimeoutError.code,
-    className: 'TimeoutError',
-    meaning:
-      'A wait on a future, asCompleted or map passed its timeout; the task is not cancelled.',
-  },
-  {
-    code: CancelledError.code,
-    className: 'CancelledError',
-    meaning: 'The future was cancelled before it ran (or interrupted when asked).',
-  },
-  {
-    code: ShutdownError.code,
-    className: 'ShutdownError',
-    meaning: 'A task was submitted after shutdown().',
-  },
-  {
-    code: QueueFullError.code,
-    className: 'QueueFullError',
-    meaning: "The executor's bounded queue is full; use submitWhenReady to wait for room.",
-  },
-  {
-    code: WorkerCrashedError.code,
-    className: 'WorkerCrashedError',
-    meaning: 'The thread or process running the task died; it was replaced.',
-  },
-  {
-    code: DataCloneError.code,
-    className: 'DataCloneError',
-    meaning: 'The task argument or result cannot be copied to or from a worker.',
-  },
-  {
-    code: TaskNotFoundError.code,
-    className: 'TaskNotFoundError',
-    meaning: 'The task module exports no function of the requested name.',
-  },
-  {
-    code: InvalidStateError.code,
-    className: 'InvalidStateError',
-    meaning: 'A result or exception was set on a future that is already done.',
-  },
-  {
-    code: CallbackError.code,
-    className: 'CallbackError',
-    meaning: 'A done-callback threw; reported as a process warning, other callbacks still run.',
-  },
-  {
-    code: InvalidArgumentError.code,
-    className: 'InvalidArgumentError',
-    meaning: 'An option or argument has the wrong type or range.',
-  },
-];
+export const ERROR_CATALOG = catalog(
+  [
+    TimeoutError,
+    'A wait on a future, asCompleted or map passed its timeout; the task is not cancelled.',
+  ],
+  [CancelledError, 'The future was cancelled before it ran (or interrupted when asked).'],
+  [ShutdownError, 'A task was submitted after shutdown().'],
+  [QueueFullError, "The executor's bounded queue is full; use submitWhenReady to wait for room."],
+  [WorkerCrashedError, 'The thread or process running the task died; it was replaced.'],
+  [DataCloneError, 'The task argument or result cannot be copied to or from a worker.'],
+  [TaskNotFoundError, 'The task module exports no function of the requested name.'],
+  [InvalidStateError, 'A result or exception was set on a future that is already done.'],
+  [
+    CallbackError,
+    'A done-callback threw; reported as a process warning, other callbacks still run.',
+  ],
+  [InvalidArgumentError, 'An option or argument has the wrong type or range.'],
+);

@@ -17,7 +17,7 @@ import {
 
 // One way to build each registered class; the completeness test fails when a class is added
 // to the registry without an entry here.
-const EXAMPLES = new Map<ExecutorErrorClass, () => ExecutorError>([
+const EXAMPLES = new Map<ExecutorErrorClass, () => ExecutorError & { code: string }>([
   [TimeoutError, () => new TimeoutError('result()', 5)],
   [CancelledError, () => new CancelledError()],
   [ShutdownError, () => new ShutdownError()],

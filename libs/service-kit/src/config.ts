@@ -1,7 +1,10 @@
 import { availableParallelism } from 'node:os';
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
+import { envEnum, envInt, envNumber, readEnv } from './env';
+import { ConfigError } from './errors';
 
-/** The contract's configuration, read from the environment (see shared CONTRACT.md). */
+/** The contract's configuration, read from the environment (docs/contract.md). */
 export interface ServiceConfig {
   /** @default the model's port in the registry (`@concurrency-lab/models`); 0 = any free port */
   port: number;
@@ -19,6 +22,17 @@ export interface ServiceConfig {
   upstreamUrl: string;
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Connections the kernel may queue before the service accepts them (listen(2)'s backlog,
+   * capped by net.core.somaxconn): thousands of clients connecting at once must not overflow
+   * it into SYN retries. @default 2048
+   */
+  listenBacklog: number;
+  /**
+   * `LAB_WORKLOAD`: an absolute path to the operator's workload module, served on
+   * `GET /work/custom`; unset, the route does not exist. @default undefined
+   */
+  workload: string | undefined;
   /** Event-loop-aware admission: when new work is shed with 503 before any of it is read. */
   admission: AdmissionConfig;
   /** The HTTP server's own limits: what a slow or oversized client may hold. */
@@ -83,69 +97,42 @@ export interface HttpConfig {
   connectionsCheckIntervalMs: number;
 }
 
-const int = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^[0-9]+$/, { error: `expected an integer from ${min} to ${max}` })
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max));
-
-/** A share from 0 to 1 in plain decimals (`0.9`, `1`), like the integers: no `.9`, no `9e-1`. */
-const share = () =>
-  z
-    .string()
-    .regex(/^(0(\.[0-9]+)?|1(\.0+)?)$/, { error: 'expected a number from 0 to 1' })
-    .transform(Number);
-
-const schema = z.object({
-  PORT: int(0, 65535).optional(),
-  HOST: z.string().min(1).optional(),
-  WORKERS: int(1, 256).optional(),
-  MAX_QUEUE: int(1, 1_000_000).optional(),
-  REQUEST_TIMEOUT_MS: int(1, 3_600_000).optional(),
-  SHUTDOWN_TIMEOUT_MS: int(1, 3_600_000).optional(),
+const SERVICE_ENV = {
+  PORT: envInt(0, 65535),
+  HOST: z.string().min(1),
+  WORKERS: envInt(1, 256),
+  MAX_QUEUE: envInt(1, 1_000_000),
+  REQUEST_TIMEOUT_MS: envInt(1, 3_600_000),
+  SHUTDOWN_TIMEOUT_MS: envInt(1, 3_600_000),
   UPSTREAM_URL: z
     .url({ protocol: /^https?$/ })
     // zod runs refinements even after the URL check failed, hence canParse first.
     .refine((u) => !URL.canParse(u) || (!new URL(u).search && !new URL(u).hash), {
       error: 'expected an http(s) URL without a query or fragment',
-    })
-    .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  MAX_EVENT_LOOP_DELAY_MS: int(0, 60_000).optional(),
-  MAX_EVENT_LOOP_UTILIZATION: share().optional(),
-  EVENT_LOOP_SAMPLE_INTERVAL_MS: int(10, 10_000).optional(),
-  HTTP_HEADERS_TIMEOUT_MS: int(1, 3_600_000).optional(),
-  HTTP_REQUEST_TIMEOUT_MS: int(1, 3_600_000).optional(),
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(0, 3_600_000).optional(),
-  HTTP_MAX_HEADER_SIZE: int(1024, 1_048_576).optional(),
-  HTTP_CONNECTIONS_CHECK_INTERVAL_MS: int(10, 600_000).optional(),
-});
+    }),
+  LOG_LEVEL: envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  LISTEN_BACKLOG: envInt(1, 65535),
+  LAB_WORKLOAD: z
+    .string()
+    .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' }),
+  MAX_EVENT_LOOP_DELAY_MS: envInt(0, 60_000),
+  MAX_EVENT_LOOP_UTILIZATION: envNumber(0, 1),
+  EVENT_LOOP_SAMPLE_INTERVAL_MS: envInt(10, 10_000),
+  HTTP_HEADERS_TIMEOUT_MS: envInt(1, 3_600_000),
+  HTTP_REQUEST_TIMEOUT_MS: envInt(1, 3_600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(0, 3_600_000),
+  HTTP_MAX_HEADER_SIZE: envInt(1024, 1_048_576),
+  HTTP_CONNECTIONS_CHECK_INTERVAL_MS: envInt(10, 600_000),
+};
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  readonly code = 'ERR_INVALID_CONFIG';
-}
+export { ConfigError };
 
 /**
  * @throws ConfigError naming every bad variable, what it expected and what it got — a service
  * must refuse to start on a typo rather than run with a silent default.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): ServiceConfig {
-  const present = Object.fromEntries(
-    Object.keys(schema.shape)
-      .filter((k) => env[k] !== undefined && env[k] !== '')
-      .map((k) => [k, env[k]]),
-  );
-  const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => {
-      const key = String(i.path[0]);
-      return `${key}: ${i.message}, got \`${env[key]}\``;
-    });
-    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
-  }
-  const c = parsed.data;
+  const c = readEnv(env, SERVICE_ENV);
   const http: HttpConfig = {
     headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS ?? 10_000,
     requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
@@ -174,5 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
       sampleIntervalMs: c.EVENT_LOOP_SAMPLE_INTERVAL_MS ?? 100,
     },
     http,
+    listenBacklog: c.LISTEN_BACKLOG ?? 2048,
+    workload: c.LAB_WORKLOAD,
   };
 }

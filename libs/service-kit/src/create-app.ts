@@ -13,6 +13,7 @@ import { DeadlineClock, type RequestDeadline } from './request-deadline';
 import { RouteTable } from './route-table';
 import { defineCounterRoutes } from './routes/counter-routes';
 import { defineCpuRoutes } from './routes/cpu-routes';
+import { defineCustomRoutes } from './routes/custom-routes';
 import { defineImageRoutes } from './routes/image-routes';
 import { defineIoRoutes } from './routes/io-routes';
 import { defineProbeRoutes } from './routes/probe-routes';
@@ -105,6 +106,7 @@ export function createApp(ctx: ServiceContext): Express {
   defineImageRoutes(routes, ctx, admit);
   defineIoRoutes(routes, ctx, admit);
   defineCounterRoutes(routes, ctx, admit);
+  if (ctx.workload) defineCustomRoutes(routes, ctx, admit, ctx.workload);
   app.use(routes.fallback());
   app.use(problemHandler(ctx.logger, ctx.metrics));
   return app;

@@ -1,15 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { ProblemError } from './errors';
+import { ClientGoneError, DeadlineExceededError, ProblemError } from './errors';
 
-/** Why a request's work was cancelled. */
-export class DeadlineExceededError extends Error {
-  override readonly name = 'DeadlineExceededError';
-  readonly code = 'ERR_DEADLINE_EXCEEDED';
-}
-export class ClientGoneError extends Error {
-  override readonly name = 'ClientGoneError';
-  readonly code = 'ERR_CLIENT_GONE';
-}
+export { ClientGoneError, DeadlineExceededError };
 
 /** Per-request cancellation, on `res.locals.deadline`. */
 export interface RequestDeadline {

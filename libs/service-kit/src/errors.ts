@@ -2,7 +2,16 @@
  * Every error a service answers is `application/problem+json` (RFC 9457) with a stable `code`.
  * This file is the one registry of codes → HTTP status; routes throw `ProblemError`s by code and
  * the error middleware renders them. Tests assert codes, never message text.
+ *
+ * Two kinds of code live here: the contract's HTTP problem codes (unprefixed, as docs/contract.md
+ * names them) and the kit's own (`ERR_KIT_*`). Libraries keep their own namespaced codes
+ * (`ERR_WORKLOAD_INVALID_IMAGE`, `ERR_EXECUTOR_WORKER_CRASHED`, …); `problemCodeOf` maps those a
+ * client can cause, or a model can suffer, to the problem the contract answers with — in one place.
+ * A leaf module (no imports), so docs/errors.md's generator reads it without a build.
  */
+
+/** Every code of the kit's own starts with this (docs/errors.md). */
+export const ERROR_NAMESPACE = 'ERR_KIT_';
 
 export const PROBLEM_TYPES = {
   ERR_INVALID_PARAM: { status: 400, title: 'Invalid parameter' },
@@ -15,6 +24,7 @@ export const PROBLEM_TYPES = {
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
   ERR_INTERNAL: { status: 500, title: 'Internal error' },
   ERR_WORKER_CRASHED: { status: 500, title: 'Worker crashed' },
+  ERR_WORK_FAILED: { status: 500, title: 'Work failed' },
   ERR_UPSTREAM: { status: 502, title: 'Upstream failed' },
   ERR_OVERLOADED: { status: 503, title: 'Overloaded' },
   ERR_SHUTTING_DOWN: { status: 503, title: 'Shutting down' },
@@ -22,6 +32,33 @@ export const PROBLEM_TYPES = {
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ProblemCode = keyof typeof PROBLEM_TYPES;
+
+/**
+ * Library codes that reach the HTTP layer (thrown inline, or carried back from a thread or a
+ * process), and the contract's problem each one is answered with.
+ */
+export const PROBLEM_FOR_CODE: Readonly<Record<string, ProblemCode>> = {
+  ERR_WORKLOAD_INVALID_IMAGE: 'ERR_INVALID_IMAGE',
+  ERR_WORKLOAD_IMAGE_TOO_LARGE: 'ERR_IMAGE_TOO_LARGE',
+  ERR_WORKLOAD_INVALID_ARGUMENT: 'ERR_INVALID_PARAM',
+  ERR_WORKLOAD_RUN_FAILED: 'ERR_WORK_FAILED',
+  ERR_EXECUTOR_WORKER_CRASHED: 'ERR_WORKER_CRASHED',
+  ERR_EXECUTOR_QUEUE_FULL: 'ERR_OVERLOADED',
+  ERR_KIT_DEADLINE: 'ERR_DEADLINE_EXCEEDED',
+};
+
+/** The problem a code is answered with: a problem code itself, or a mapped library code. */
+export function problemCodeOf(code: unknown): ProblemCode | undefined {
+  if (typeof code !== 'string') return undefined;
+  if (Object.hasOwn(PROBLEM_TYPES, code)) return code as ProblemCode;
+  return Object.hasOwn(PROBLEM_FOR_CODE, code) ? PROBLEM_FOR_CODE[code] : undefined;
+}
+
+/** True for an error whose code is answered with a 4xx: the client's fault, not the model's. */
+export function isClientError(error: unknown): boolean {
+  const problem = problemCodeOf((error as { code?: unknown } | null)?.code);
+  return problem !== undefined && PROBLEM_TYPES[problem].status < 500;
+}
 
 /** The JSON body of every error response. */
 export interface ProblemBody {
@@ -81,3 +118,96 @@ export function problemBody(code: ProblemCode, detail: string): ProblemBody {
 export function isProblemError(error: unknown): error is ProblemError {
   return error instanceof ProblemError;
 }
+
+/** A configuration variable out of its domain; the message names each one and its value. */
+export class ConfigError extends Error {
+  static readonly code = 'ERR_KIT_INVALID_CONFIG';
+  override readonly name = 'ConfigError';
+  readonly code = ConfigError.code;
+}
+
+/** Why a request's work was cancelled: its deadline passed (answered 504). */
+export class DeadlineExceededError extends Error {
+  static readonly code = 'ERR_KIT_DEADLINE';
+  override readonly name = 'DeadlineExceededError';
+  readonly code = DeadlineExceededError.code;
+}
+
+/** Why a request's work was cancelled: its client disconnected (nothing is answered). */
+export class ClientGoneError extends Error {
+  static readonly code = 'ERR_KIT_CLIENT_GONE';
+  override readonly name = 'ClientGoneError';
+  readonly code = ClientGoneError.code;
+}
+
+const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
+  ERR_INVALID_PARAM:
+    'A query parameter is missing, malformed, out of range, repeated or unknown; the detail names it, what was expected and what was received.',
+  ERR_INVALID_IMAGE: 'The body is not a PNG that can be decoded.',
+  ERR_INVALID_BODY: 'The body could not be read (aborted, or its length does not match).',
+  ERR_NOT_FOUND: 'No route for this path.',
+  ERR_METHOD_NOT_ALLOWED: 'The path exists, the method does not; `Allow` lists the methods.',
+  ERR_BODY_TOO_LARGE: 'The body is over the 8 MiB limit (checked before it is read).',
+  ERR_IMAGE_TOO_LARGE: 'The PNG header declares a side over 4096 pixels (checked before decoding).',
+  ERR_UNSUPPORTED_MEDIA_TYPE: 'The body is not of the content type the route takes.',
+  ERR_INTERNAL: 'An unexpected failure; logged with its stack, which never reaches the client.',
+  ERR_WORKER_CRASHED:
+    'The thread or process running this request’s work died; only this request fails, the worker is replaced.',
+  ERR_WORK_FAILED:
+    'The operator’s workload (`LAB_WORKLOAD`, `/work/custom`) threw; its stack is logged, never answered.',
+  ERR_UPSTREAM: 'Every page of a scrape failed.',
+  ERR_OVERLOADED:
+    'A bound was reached (pending work, a pool queue, the event loop); `Retry-After` says when to retry.',
+  ERR_SHUTTING_DOWN: 'The service is draining for shutdown; `Retry-After` says when to retry.',
+  ERR_DEADLINE_EXCEEDED:
+    'The request passed its deadline; its queued or running work was cancelled.',
+};
+
+/** Every code of this module, for docs/errors.md and the workspace's uniqueness test. */
+export const ERROR_CATALOG = [
+  ...(Object.keys(PROBLEM_TYPES) as ProblemCode[]).map((code) => ({
+    code,
+    className: 'ProblemError',
+    meaning: PROBLEM_MEANINGS[code],
+    status: PROBLEM_TYPES[code].status,
+    contract: true,
+  })),
+  {
+    code: 'ERR_UPSTREAM_STATUS',
+    className: 'ScrapedPage',
+    carrier: 'value',
+    meaning:
+      'In a 200 answer of `/io/scrape`: the upstream answered this page with a non-2xx status.',
+    contract: true,
+  },
+  {
+    code: 'ERR_UPSTREAM_TIMEOUT',
+    className: 'ScrapedPage',
+    carrier: 'value',
+    meaning: 'In a 200 answer of `/io/scrape`: this page did not arrive within its 5 s.',
+    contract: true,
+  },
+  {
+    code: 'ERR_UPSTREAM_UNREACHABLE',
+    className: 'ScrapedPage',
+    carrier: 'value',
+    meaning:
+      'In a 200 answer of `/io/scrape`: the connection for this page failed (refused, reset).',
+    contract: true,
+  },
+  {
+    code: ConfigError.code,
+    className: 'ConfigError',
+    meaning: 'A configuration variable is out of its domain; the process refuses to start.',
+  },
+  {
+    code: DeadlineExceededError.code,
+    className: 'DeadlineExceededError',
+    meaning: 'The abort reason of work whose request passed its deadline (answered 504).',
+  },
+  {
+    code: ClientGoneError.code,
+    className: 'ClientGoneError',
+    meaning: 'The abort reason of work whose client disconnected (nothing is answered).',
+  },
+] as const;

@@ -1,11 +1,14 @@
 export * from './errors';
 export * from './params';
 export * from './config';
+export * from './env';
 export {
+  loadCustomWorkload,
   runCpuTask,
   type CpuTask,
   type CpuTaskResult,
   type CpuTaskResults,
+  type CustomWorkload,
   type GeneratedFilterResult,
 } from '@concurrency-lab/workloads';
 export * from './work-runner';

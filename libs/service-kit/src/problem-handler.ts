@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { isProblemError, PROBLEM_TYPES, ProblemError, type ProblemCode } from './errors';
+import { isProblemError, problemCodeOf, ProblemError } from './errors';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './service-metrics';
 import { ClientGoneError, DeadlineExceededError } from './request-deadline';
@@ -47,10 +47,8 @@ export function problemHandler(logger: Logger, metrics: ServiceMetrics): ErrorRe
         status?: number;
         type?: string;
       };
-      const code =
-        typeof e.code === 'string' && Object.hasOwn(PROBLEM_TYPES, e.code)
-          ? (e.code as ProblemCode)
-          : undefined;
+      // A problem code, or a library's code mapped to one (docs/errors.md).
+      const code = problemCodeOf(e.code);
       if (code && code !== 'ERR_INTERNAL') problem = new ProblemError(code, e.message ?? code);
       else
         problem =

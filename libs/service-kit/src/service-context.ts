@@ -4,6 +4,7 @@ import type { EventLoopMonitor } from './event-loop-monitor';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './service-metrics';
 import type { WorkQueue } from '@concurrency-lab/queues';
+import type { CustomWorkload } from '@concurrency-lab/workloads';
 import type { WorkRunner } from './work-runner';
 
 /** Lifecycle flags that probes and the admission gate read. */
@@ -45,6 +46,11 @@ export interface ServiceContext {
   fetchQueue: WorkQueue;
   /** Event-loop admission (`MAX_EVENT_LOOP_*`); undefined when both checks are off. */
   loop: EventLoopMonitor | undefined;
+  /**
+   * The operator's workload (`LAB_WORKLOAD`) and the index of the input the next request without
+   * `i` gets; undefined when none is configured (`/work/custom` is then a 404).
+   */
+  workload: { workload: CustomWorkload; next: number } | undefined;
 }
 
 /** Contract limits, reported by `/info`. */

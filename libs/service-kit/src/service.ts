@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
+import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
@@ -35,6 +36,8 @@ export interface ServiceOptions {
   model: string;
   config: ServiceConfig;
   runtime: ModelRuntime;
+  /** The operator's workload (`LAB_WORKLOAD`), loaded: served on `GET /work/custom`. */
+  workload?: CustomWorkload;
   logger?: Logger;
   metrics?: ServiceMetrics;
 }
@@ -100,6 +103,7 @@ export function createService(options: ServiceOptions): Service {
     workers: runtime.workers ?? runtime.runner.workers,
     fetchQueue,
     loop,
+    workload: options.workload ? { workload: options.workload, next: 0 } : undefined,
   };
   const app = createApp(ctx);
   const server = createServer(
@@ -118,7 +122,7 @@ export function createService(options: ServiceOptions): Service {
   const listen = () =>
     new Promise<AddressInfo>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(config.port, config.host, () => {
+      server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
         server.off('error', reject);
         state.ready = true;
         resolve(server.address() as AddressInfo);
@@ -207,16 +211,35 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
+  // The operator's workload is loaded and checked before anything else starts: a broken module
+  // stops the service here, like a bad variable, rather than failing every request.
+  let workload: CustomWorkload | undefined;
+  if (config.workload) {
+    try {
+      workload = await loadCustomWorkload(config.workload);
+    } catch (error) {
+      process.stderr.write(`${(error as { code?: string }).code}: ${(error as Error).message}\n`);
+      process.exit(2);
+    }
+  }
   const logger = createLogger(options.model, config.logLevel);
   const metrics = createServiceMetrics(options.model);
   const runtime = await options.createRuntime(config, logger, metrics);
-  const service = createService({ model: options.model, config, runtime, logger, metrics });
+  const service = createService({
+    model: options.model,
+    config,
+    runtime,
+    logger,
+    metrics,
+    ...(workload ? { workload } : {}),
+  });
   const address = await service.listen();
   logger.info(
     {
       port: address.port,
       host: address.address,
       workers: service.ctx.workers,
+      ...(workload ? { workload: workload.path } : {}),
       url: `http://${address.address}:${address.port}`,
     },
     options.listeningMessage ?? 'listening',

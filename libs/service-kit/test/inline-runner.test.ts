@@ -56,7 +56,7 @@ describe('InlineRunner', () => {
   it('counts a task that throws as failed, and rethrows its error', async () => {
     const runner = new InlineRunner();
     await expect(runner.run({ kind: 'fib', n: -1 }, { signal: never() })).rejects.toMatchObject({
-      code: 'ERR_INVALID_ARGUMENT',
+      code: 'ERR_WORKLOAD_INVALID_ARGUMENT',
     });
     expect(runner.stats()).toMatchObject({ failed: 1, completed: 0, running: 0 });
   });

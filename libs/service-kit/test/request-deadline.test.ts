@@ -17,7 +17,7 @@ function thrown(fn: () => unknown): unknown {
 }
 
 describe('DeadlineClock: one timer for every request in flight', () => {
-  it('aborts a request past its deadline with ERR_DEADLINE_EXCEEDED; check() then throws the 504 problem', async () => {
+  it('aborts a request past its deadline with ERR_KIT_DEADLINE; check() then throws the 504 problem', async () => {
     const clock = new DeadlineClock(20);
     const deadline = clock.start();
     const { signal } = deadline;
@@ -26,7 +26,7 @@ describe('DeadlineClock: one timer for every request in flight', () => {
     await once(signal, 'abort');
     expect(signal.reason).toMatchObject({
       name: 'DeadlineExceededError',
-      code: 'ERR_DEADLINE_EXCEEDED',
+      code: 'ERR_KIT_DEADLINE',
     });
     const problem = thrown(() => deadline.check());
     expect(problem).toBeInstanceOf(ProblemError);
@@ -42,7 +42,7 @@ describe('DeadlineClock: one timer for every request in flight', () => {
     await delay(40);
     expect(clock.size).toBe(0);
     expect(deadline.signal.aborted).toBe(true);
-    expect(deadline.signal.reason).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
+    expect(deadline.signal.reason).toMatchObject({ code: 'ERR_KIT_DEADLINE' });
   });
 
   it('expires each request at its own deadline, under the one timer', async () => {
@@ -60,13 +60,13 @@ describe('DeadlineClock: one timer for every request in flight', () => {
     expect(clock.armed).toBe(false);
   });
 
-  it('aborts the work of a client that left with ERR_CLIENT_GONE', () => {
+  it('aborts the work of a client that left with ERR_KIT_CLIENT_GONE', () => {
     const clock = new DeadlineClock(10_000);
     const deadline = clock.start();
     const { signal } = deadline;
     clock.finish(deadline, true);
     expect(signal.aborted).toBe(true);
-    expect(signal.reason).toMatchObject({ name: 'ClientGoneError', code: 'ERR_CLIENT_GONE' });
+    expect(signal.reason).toMatchObject({ name: 'ClientGoneError', code: 'ERR_KIT_CLIENT_GONE' });
     expect(clock.armed).toBe(false);
   });
 
@@ -90,9 +90,8 @@ describe('DeadlineClock: one timer for every request in flight', () => {
 
     const before = timers();
     const late = clock.start();
-    const started = performance.now();
-    await expect(late.sleep(10_000)).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
-    expect(performance.now() - started).toBeLessThan(5_000);
+    // A 10 s sleep that rejects was cancelled: uncancelled, it would resolve.
+    await expect(late.sleep(10_000)).rejects.toMatchObject({ code: 'ERR_KIT_DEADLINE' });
     // Both the sleep's timer and the clock's are gone.
     expect(timers()).toBe(before);
     expect(clock.armed).toBe(false);
@@ -104,10 +103,10 @@ describe('DeadlineClock: one timer for every request in flight', () => {
     const deaf = new Promise<number>(() => undefined);
     const raced = deadline.race(deaf);
     clock.finish(deadline, true);
-    await expect(raced).rejects.toMatchObject({ code: 'ERR_CLIENT_GONE' });
+    await expect(raced).rejects.toMatchObject({ code: 'ERR_KIT_CLIENT_GONE' });
     // A race that starts after the request died fails at once.
     await expect(deadline.race(Promise.resolve(1))).rejects.toMatchObject({
-      code: 'ERR_CLIENT_GONE',
+      code: 'ERR_KIT_CLIENT_GONE',
     });
     // Negative control: work that settles first wins the race.
     const other = clock.start();

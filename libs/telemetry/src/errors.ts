@@ -1,8 +1,10 @@
-/** Every error the telemetry lib throws, with its stable code. */
+/** Every error the telemetry lib throws, with its stable code (docs/errors.md). */
+export const ERROR_NAMESPACE = 'ERR_TELEMETRY_';
 
 export class OtlpDecodeError extends Error {
+  static readonly code = 'ERR_TELEMETRY_OTLP_DECODE';
   override readonly name = 'OtlpDecodeError';
-  readonly code = 'ERR_TELEMETRY_OTLP_DECODE';
+  readonly code = OtlpDecodeError.code;
   constructor(message = 'The OTLP body could not be decoded') {
     super(message);
   }

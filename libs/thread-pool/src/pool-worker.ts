@@ -25,7 +25,10 @@ const now = () => performance.timeOrigin + performance.now();
 /** `00-<trace id>-<span id>-<flags>`: parsed by hand, so a thread loads no tracing SDK. */
 const traceIdIn = (request: PoolRequest) => request.trace?.['traceparent']?.split('-')[1];
 
-export default function handle(request: PoolRequest): PoolResponse | ReturnType<typeof move> {
+/** Async because a custom workload (`LAB_WORKLOAD`) may be: piscina awaits the answer. */
+export default async function handle(
+  request: PoolRequest,
+): Promise<PoolResponse | ReturnType<typeof move>> {
   const startedAt = now();
   const traceId = traceIdIn(request);
   try {
@@ -48,7 +51,7 @@ export default function handle(request: PoolRequest): PoolResponse | ReturnType<
       };
     }
     crashIfSwitched(request.task, crashOn);
-    const result = runCpuTask(request.task);
+    const result = await runCpuTask(request.task);
     const response: PoolResponse = {
       ok: true,
       result,

@@ -7,8 +7,8 @@ import { performance } from 'node:perf_hooks';
  *
  *   SharedArrayBuffer (4 bytes)
  *   ┌───────────────┐
- *   │ value (int32) │  ← Atomics.add (safe) or plain read-then-write (unsafe), from every thread
- *   └───────────────┘
+ *   │ value (int32) │  ← read, derive, write from every thread: unguarded (unsafe), or under
+ *   └───────────────┘    the locks' SharedMutex in batches (safe; see incrementCell)
  */
 export class SharedCounterCell {
   readonly buffer: SharedArrayBuffer;

@@ -1,5 +1,5 @@
 import {
-  PROBLEM_TYPES,
+  isClientError,
   ProblemError,
   type RunOutcome,
   type RunnerStats,
@@ -210,16 +210,6 @@ export class ThreadPoolRunner implements WorkRunner {
     this.#closing = true;
     await this.#pool.close({ force: true });
   }
-}
-
-/** A worker-side error with a registered client-error code (e.g. a corrupt PNG → 400). */
-export function isClientError(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return (
-    typeof code === 'string' &&
-    Object.hasOwn(PROBLEM_TYPES, code) &&
-    PROBLEM_TYPES[code as keyof typeof PROBLEM_TYPES].status < 500
-  );
 }
 
 function fromWorkerError(error: Extract<PoolResponse, { ok: false }>['error']): Error {

@@ -57,7 +57,7 @@ describe('a crashing pool thread', () => {
       const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
       await expect(
         pool.run({ kind: 'filter', filter: 'blur', png }, { signal: never() }),
-      ).rejects.toMatchObject({ code: 'ERR_INVALID_IMAGE' });
+      ).rejects.toMatchObject({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
       expect(pool.stats()).toMatchObject({ crashed: 0 });
     } finally {
       await pool.close();

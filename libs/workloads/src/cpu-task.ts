@@ -1,5 +1,6 @@
 import { applyFilter, type FilterName } from './apply-filter';
 import { countPrimes } from './count-primes';
+import { runCustomWorkload } from './custom-workload';
 import { decodePng } from './decode-png';
 import { encodePng } from './encode-png';
 import { fib } from './fib';
@@ -16,7 +17,9 @@ export type CpuTask =
   | { kind: 'fib'; n: number }
   | { kind: 'primes'; limit: number }
   | { kind: 'filter'; filter: FilterName; png: Uint8Array }
-  | { kind: 'filter-generated'; filter: FilterName; size: number };
+  | { kind: 'filter-generated'; filter: FilterName; size: number }
+  /** The operator's workload (`LAB_WORKLOAD`) on one of its inputs. */
+  | { kind: 'custom'; input: unknown };
 
 export interface GeneratedFilterResult {
   width: number;
@@ -29,11 +32,17 @@ export interface CpuTaskResults {
   primes: number;
   filter: Uint8Array;
   'filter-generated': GeneratedFilterResult;
+  /** What the workload's `run` answered; a promise until awaited (its `run` may be async). */
+  custom: unknown;
 }
 
 export type CpuTaskResult<T extends CpuTask> = CpuTaskResults[T['kind']];
 
-/** Runs a task where it is called. Pure: the same task gives the same result on any thread. */
+/**
+ * Runs a task where it is called. Pure: the same task gives the same result on any thread. A
+ * `custom` task answers a promise (the workload is imported on first use, and its `run` may be
+ * async): callers await the result.
+ */
 export function runCpuTask<T extends CpuTask>(task: T): CpuTaskResult<T> {
   const t = task as CpuTask;
   switch (t.kind) {
@@ -53,5 +62,7 @@ export function runCpuTask<T extends CpuTask>(task: T): CpuTaskResult<T> {
         checksum: imageChecksum(out),
       } as CpuTaskResult<T>;
     }
+    case 'custom':
+      return runCustomWorkload(t.input) as CpuTaskResult<T>;
   }
 }

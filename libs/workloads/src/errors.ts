@@ -1,26 +1,29 @@
+import { catalog, coded } from '@concurrency-lab/errors';
+
 /**
  * Every error this library throws on purpose. Callers (HTTP handlers, worker pools) branch on
  * `code`, which is part of the contract; messages are for humans and may change at any time.
  */
 
+/** Every code below starts with this (docs/errors.md); the HTTP layer maps them to problems. */
+export const ERROR_NAMESPACE = 'ERR_WORKLOAD_';
+
 /** Base class, so callers can tell "the workload rejected its input" from a crash. */
-export abstract class WorkloadError extends Error {
-  /** Stable machine-readable identifier, also available on the class itself. */
-  abstract readonly code: string;
-}
+export class WorkloadError extends Error {}
 
 /** The bytes are not a PNG we can read, or an {@link RgbaImage} is internally inconsistent. */
-export class InvalidImageError extends WorkloadError {
-  static readonly code = 'ERR_INVALID_IMAGE';
-  override readonly name = 'InvalidImageError';
-  readonly code = InvalidImageError.code;
-}
+export class InvalidImageError extends coded(
+  'ERR_WORKLOAD_INVALID_IMAGE',
+  'not a PNG that can be read',
+  WorkloadError,
+) {}
 
 /** The image header declares a side longer than the caller allows (decompression bomb guard). */
-export class ImageTooLargeError extends WorkloadError {
-  static readonly code = 'ERR_IMAGE_TOO_LARGE';
-  override readonly name = 'ImageTooLargeError';
-  readonly code = ImageTooLargeError.code;
+export class ImageTooLargeError extends coded(
+  'ERR_WORKLOAD_IMAGE_TOO_LARGE',
+  'the image is larger than allowed',
+  WorkloadError,
+) {
   readonly width: number;
   readonly height: number;
   readonly maxSide: number;
@@ -37,17 +40,35 @@ export class ImageTooLargeError extends WorkloadError {
  * A numeric argument is out of its domain (negative, fractional, NaN) or a name is unknown.
  * Raised instead of letting e.g. `fib(-1)` quietly return garbage or `sleep(NaN)` fire at once.
  */
-export class InvalidArgumentError extends WorkloadError {
-  static readonly code = 'ERR_INVALID_ARGUMENT';
-  override readonly name = 'InvalidArgumentError';
-  readonly code = InvalidArgumentError.code;
-}
+export class InvalidArgumentError extends coded(
+  'ERR_WORKLOAD_INVALID_ARGUMENT',
+  'invalid argument',
+  WorkloadError,
+) {}
+
+/**
+ * The operator's workload module (`LAB_WORKLOAD`) cannot serve: no such file, it fails to load,
+ * it exports no `run`, or its `inputs()` are unusable. Raised at the service's start, which then
+ * refuses to start.
+ */
+export class WorkloadModuleError extends coded(
+  'ERR_WORKLOAD_MODULE',
+  'the workload module cannot serve',
+  WorkloadError,
+) {}
+
+/** The workload's `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`, no stack). */
+export class CustomWorkloadError extends coded(
+  'ERR_WORKLOAD_RUN_FAILED',
+  'the workload’s run failed',
+  WorkloadError,
+) {}
 
 /** What a registry entry looks like: a constructible error class carrying its code statically. */
 export interface WorkloadErrorClass {
   readonly code: string;
   readonly name: string;
-  readonly prototype: WorkloadError;
+  readonly prototype: WorkloadError & { readonly code: string };
 }
 
 /** Every error class above, e.g. to map codes to HTTP statuses exhaustively. */
@@ -55,4 +76,30 @@ export const WORKLOAD_ERRORS: readonly WorkloadErrorClass[] = [
   InvalidImageError,
   ImageTooLargeError,
   InvalidArgumentError,
+  WorkloadModuleError,
+  CustomWorkloadError,
 ];
+
+/** Every code above, for docs/errors.md and the workspace's uniqueness test. */
+export const ERROR_CATALOG = catalog(
+  [
+    InvalidImageError,
+    'The bytes are not a PNG that can be decoded, or an image is inconsistent (answered 400 ERR_INVALID_IMAGE).',
+  ],
+  [
+    ImageTooLargeError,
+    'The PNG header declares a side over the limit (answered 413 ERR_IMAGE_TOO_LARGE).',
+  ],
+  [
+    InvalidArgumentError,
+    'A workload argument is out of its domain (negative, fractional, NaN) or a name is unknown.',
+  ],
+  [
+    WorkloadModuleError,
+    'The operator’s `LAB_WORKLOAD` module cannot serve (no such file, fails to load, no `run`, unusable `inputs()`); the service refuses to start.',
+  ],
+  [
+    CustomWorkloadError,
+    'The workload’s `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`).',
+  ],
+);

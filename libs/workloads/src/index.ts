@@ -9,11 +9,21 @@ export { countPrimes } from './count-primes';
 export { decodePng } from './decode-png';
 export { encodePng } from './encode-png';
 export {
+  configuredWorkload,
+  loadCustomWorkload,
+  MAX_WORKLOAD_INPUTS,
+  runCustomWorkload,
+  WORKLOAD_ENV,
+  type CustomWorkload,
+} from './custom-workload';
+export {
+  CustomWorkloadError,
   ImageTooLargeError,
   InvalidArgumentError,
   InvalidImageError,
   WORKLOAD_ERRORS,
   WorkloadError,
+  WorkloadModuleError,
   type WorkloadErrorClass,
 } from './errors';
 export { extractTitle } from './extract-title';

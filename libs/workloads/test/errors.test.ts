@@ -1,21 +1,25 @@
 import {
+  CustomWorkloadError,
   ImageTooLargeError,
   InvalidArgumentError,
   InvalidImageError,
   WORKLOAD_ERRORS,
   WorkloadError,
+  WorkloadModuleError,
   type WorkloadErrorClass,
 } from '../src/index';
 
 // One way to build each registered class; the completeness test below fails when a class is
 // added to the registry without an entry here.
-const EXAMPLES = new Map<WorkloadErrorClass, () => WorkloadError>([
+const EXAMPLES = new Map<WorkloadErrorClass, () => WorkloadError & { code: string }>([
   [InvalidImageError, () => new InvalidImageError('bad bytes')],
   [ImageTooLargeError, () => new ImageTooLargeError({ width: 9, height: 2 }, 4)],
   [InvalidArgumentError, () => new InvalidArgumentError('bad argument')],
+  [WorkloadModuleError, () => new WorkloadModuleError('no run')],
+  [CustomWorkloadError, () => new CustomWorkloadError('run threw')],
 ]);
 
-function example(errorClass: WorkloadErrorClass): WorkloadError {
+function example(errorClass: WorkloadErrorClass): WorkloadError & { code: string } {
   const build = EXAMPLES.get(errorClass);
   if (!build) throw new Error(`no example for ${errorClass.name}`);
   return build();

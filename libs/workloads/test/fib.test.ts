@@ -23,7 +23,9 @@ describe('fib', () => {
     'rejects %p with ERR_INVALID_ARGUMENT instead of recursing on garbage',
     (n) => {
       expect(() => fib(n)).toThrow(InvalidArgumentError);
-      expect(() => fib(n)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }));
+      expect(() => fib(n)).toThrow(
+        expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_ARGUMENT' }),
+      );
     },
   );
 });

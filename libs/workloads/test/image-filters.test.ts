@@ -152,17 +152,17 @@ describe('applyFilter', () => {
     });
   });
 
-  it('rejects an image whose data does not match its dimensions with ERR_INVALID_IMAGE', () => {
+  it('rejects an image whose data does not match its dimensions with ERR_WORKLOAD_INVALID_IMAGE', () => {
     const broken = { width: 2, height: 2, data: new Uint8Array(15) };
     expect(() => applyFilter(broken, 'blur')).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_IMAGE' }),
+      expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_IMAGE' }),
     );
   });
 
-  it('rejects pixel data that is not a Uint8Array with ERR_INVALID_IMAGE', () => {
+  it('rejects pixel data that is not a Uint8Array with ERR_WORKLOAD_INVALID_IMAGE', () => {
     const plain = { width: 1, height: 1, data: [1, 2, 3, 4] as unknown as Uint8Array };
     expect(() => applyFilter(plain, 'blur')).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_IMAGE' }),
+      expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_IMAGE' }),
     );
   });
 
@@ -178,7 +178,7 @@ describe('applyFilter', () => {
     'rejects the unknown filter %p with ERR_INVALID_ARGUMENT',
     (name) => {
       expect(() => applyFilter(dot, name as FilterName)).toThrow(
-        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+        expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_ARGUMENT' }),
       );
     },
   );

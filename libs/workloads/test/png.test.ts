@@ -35,8 +35,8 @@ const small: RgbaImage = {
   ]),
 };
 
-const invalidImage = expect.objectContaining({ code: 'ERR_INVALID_IMAGE' });
-const tooLarge = expect.objectContaining({ code: 'ERR_IMAGE_TOO_LARGE' });
+const invalidImage = expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
+const tooLarge = expect.objectContaining({ code: 'ERR_WORKLOAD_IMAGE_TOO_LARGE' });
 
 describe('encodePng and decodePng', () => {
   it.each([
@@ -74,26 +74,26 @@ describe('encodePng and decodePng', () => {
     expect(Array.from(decodePng(rgb).data)).toEqual([10, 20, 30, 255, 40, 50, 60, 255]);
   });
 
-  it('rejects garbage with ERR_INVALID_IMAGE', () => {
+  it('rejects garbage with ERR_WORKLOAD_INVALID_IMAGE', () => {
     expect(() => decodePng(Buffer.from('definitely not a png, just some text'))).toThrow(
       InvalidImageError,
     );
     expect(() => decodePng(new Uint8Array(0))).toThrow(invalidImage);
   });
 
-  it('rejects input that is not bytes at all with ERR_INVALID_IMAGE', () => {
+  it('rejects input that is not bytes at all with ERR_WORKLOAD_INVALID_IMAGE', () => {
     expect(() => decodePng('\x89PNG' as unknown as Uint8Array)).toThrow(invalidImage);
     expect(() => readPngSize(null as unknown as Uint8Array)).toThrow(invalidImage);
   });
 
-  it('rejects a truncated PNG with ERR_INVALID_IMAGE', () => {
+  it('rejects a truncated PNG with ERR_WORKLOAD_INVALID_IMAGE', () => {
     const png = encodePng(generateTestImage(32));
     for (const length of [8, 33, Math.floor(png.length / 2), png.length - 12]) {
       expect(() => decodePng(png.subarray(0, length))).toThrow(invalidImage);
     }
   });
 
-  it('rejects a PNG with a corrupted chunk with ERR_INVALID_IMAGE and keeps the cause', () => {
+  it('rejects a PNG with a corrupted chunk with ERR_WORKLOAD_INVALID_IMAGE and keeps the cause', () => {
     const png = Buffer.from(encodePng(generateTestImage(32)));
     png[png.length - 30] = (png[png.length - 30] ?? 0) ^ 0xff; // inside the IDAT chunk
     let thrown: unknown;
@@ -135,7 +135,7 @@ describe('readPngSize', () => {
     ['an empty input', new Uint8Array(0)],
     ['a signature alone', PNG_SIGNATURE],
     ['a header cut short', pngHeader(10, 10).subarray(0, 20)],
-  ])('rejects %s with ERR_INVALID_IMAGE', (_label, bytes) => {
+  ])('rejects %s with ERR_WORKLOAD_INVALID_IMAGE', (_label, bytes) => {
     expect(() => readPngSize(bytes)).toThrow(invalidImage);
   });
 
@@ -158,7 +158,7 @@ describe('assertImageWithin', () => {
     expect(assertImageWithin(png, 1000)).toEqual({ width: 16, height: 16 });
   });
 
-  it('rejects an image wider or taller than the limit with ERR_IMAGE_TOO_LARGE', () => {
+  it('rejects an image wider or taller than the limit with ERR_WORKLOAD_IMAGE_TOO_LARGE', () => {
     expect(() => assertImageWithin(png, 15)).toThrow(ImageTooLargeError);
     expect(() => assertImageWithin(pngHeader(100, 2000), 1000)).toThrow(tooLarge);
     expect(() => assertImageWithin(pngHeader(2000, 100), 1000)).toThrow(tooLarge);
@@ -169,7 +169,7 @@ describe('assertImageWithin', () => {
     expect(bomb.length).toBeLessThan(64);
     expect(() => assertImageWithin(bomb, 4096)).toThrow(
       expect.objectContaining({
-        code: 'ERR_IMAGE_TOO_LARGE',
+        code: 'ERR_WORKLOAD_IMAGE_TOO_LARGE',
         width: 100_000,
         height: 100_000,
         maxSide: 4096,
@@ -177,7 +177,7 @@ describe('assertImageWithin', () => {
     );
   });
 
-  it('rejects input that is not a PNG with ERR_INVALID_IMAGE', () => {
+  it('rejects input that is not a PNG with ERR_WORKLOAD_INVALID_IMAGE', () => {
     expect(() => assertImageWithin(Buffer.from('<html></html> padding padding'), 100)).toThrow(
       invalidImage,
     );
@@ -187,7 +187,7 @@ describe('assertImageWithin', () => {
     'rejects the limit %p with ERR_INVALID_ARGUMENT rather than letting everything through',
     (maxSide) => {
       expect(() => assertImageWithin(png, maxSide)).toThrow(
-        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+        expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_ARGUMENT' }),
       );
     },
   );

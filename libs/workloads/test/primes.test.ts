@@ -42,7 +42,7 @@ describe('countPrimes', () => {
 
   it.each([-1, 2.5, Number.NaN])('rejects %p with ERR_INVALID_ARGUMENT', (limit) => {
     expect(() => countPrimes(limit)).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_ARGUMENT' }),
     );
   });
 });

@@ -71,7 +71,7 @@ describe('sleep', () => {
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])(
     'rejects the delay %p with ERR_INVALID_ARGUMENT instead of firing immediately',
     async (ms) => {
-      await expect(sleep(ms)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' });
+      await expect(sleep(ms)).rejects.toMatchObject({ code: 'ERR_WORKLOAD_INVALID_ARGUMENT' });
     },
   );
 });

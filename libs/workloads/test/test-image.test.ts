@@ -27,7 +27,7 @@ describe('generateTestImage', () => {
 
   it.each([0, -3, 2.5, Number.NaN])('rejects size %p with ERR_INVALID_ARGUMENT', (size) => {
     expect(() => generateTestImage(size)).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_ARGUMENT' }),
     );
   });
 });

@@ -61,7 +61,7 @@ describe('extractTitle', () => {
 
   it('rejects a non-string with ERR_INVALID_ARGUMENT', () => {
     expect(() => extractTitle(42 as unknown as string)).toThrow(
-      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_ARGUMENT' }),
     );
   });
 });

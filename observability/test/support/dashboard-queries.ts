@@ -69,16 +69,19 @@ export function parseLabelValues(query: string): { selector: string; label: stri
 
 /**
  * Grafana's interpolation, for what these dashboards use: `$var`/`${var}` become the variable's
- * "All" value (the dashboards open on All), `$__rate_interval` the given window. Anything left
+ * "All" value (the dashboards open on All), `$__rate_interval` the given window, `$__range` the
+ * dashboard's time range (10 minutes unless given). Anything left
  * that looks like a variable is an error — a query Prometheus would reject, or worse, accept.
  */
 export function substitute(
   expr: string,
   variables: Record<string, string>,
   rateInterval: string,
+  range = '10m',
 ): string {
   const out = expr
     .replaceAll('$__rate_interval', rateInterval)
+    .replaceAll('$__range', range)
     .replace(
       /\$\{(\w+)\}|\$(\w+)/g,
       (whole, braced: string | undefined, bare: string | undefined) => {

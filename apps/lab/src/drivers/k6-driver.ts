@@ -134,7 +134,14 @@ export class K6Driver implements LoadDriver {
     this.#testid = testid;
   }
 
+  /** The warm-up is a k6 run of its own, its summary thrown away; then the measured run. */
   async run(run: DriverRun): Promise<StreamResult[]> {
+    if (run.warmupSeconds > 0) await this.#once({ ...run, durationSeconds: run.warmupSeconds });
+    run.onMeasure?.();
+    return this.#once(run);
+  }
+
+  async #once(run: DriverRun): Promise<StreamResult[]> {
     const dir = mkdtempSync(join(tmpdir(), 'lab-k6-'));
     try {
       const args = k6RunArgs(run, { scriptsDir: this.#scriptsDir, summaryDir: dir }, this.#testid);

@@ -1,3 +1,5 @@
+import type { IntervalWindow } from './interval-window';
+
 /** One stream of requests a driver sends during a scenario (a scenario may run several at once). */
 export interface StreamPlan {
   name: string;
@@ -29,7 +31,10 @@ export interface StreamResult {
   ok: number;
   /** Non-2xx answers, connection errors and timeouts. */
   failed: number;
-  /** Requests a fixed arrival rate called for that were never sent (every connection was busy). */
+  /**
+   * Not sent: requests a fixed arrival rate called for while every connection was busy waiting
+   * for an answer (the model was saturated). By design in saturation scenarios; not failures.
+   */
   dropped: number;
   /** Failures by HTTP status, or `error`/`timeout`. */
   failures: Record<string, number>;
@@ -40,18 +45,27 @@ export interface StreamResult {
 
 export interface DriverRun {
   streams: StreamPlan[];
+  /**
+   * Seconds of load before the measurement: warms the model up (JIT, pools, connections) and
+   * is left out of every figure.
+   */
+  warmupSeconds: number;
+  /** Seconds measured after the warm-up. */
   durationSeconds: number;
   /** What is being run, for drivers that run whole scenario scripts (k6). */
   scenarioId: string;
   model: string;
   baseUrl: string;
-  /** Called about once a second with the measured stream's answers/s in the last second. */
-  onSecond?(rps: number): void;
+  /** Where the driver records each measured 2xx latency of the measured stream, as it comes. */
+  window?: IntervalWindow;
+  /** Called once when the measurement starts (the sampler starts then). */
+  onMeasure?(): void;
 }
 
 /**
  * A load generator. autocannon (npm) is the default, so the lab runs on a bare machine; k6 plugs
- * in through the same interface. All streams of a run go at once; each is measured on its own.
+ * in through the same interface. All streams of a run go at once; each is measured on its own,
+ * over the measurement only — the results describe the window after the warm-up.
  */
 export interface LoadDriver {
   readonly name: string;

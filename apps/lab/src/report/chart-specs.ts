@@ -1,14 +1,6 @@
 import { MODEL_NAMES } from '@concurrency-lab/models';
+import type { Chart, ChartSpec } from '@concurrency-lab/report-kit';
 import type { Report } from './report-schema';
-
-/** A vega-lite specification (kept loose: vega-lite validates it when compiling). */
-export type ChartSpec = Record<string, unknown>;
-
-export interface Chart {
-  id: string;
-  title: string;
-  spec: ChartSpec;
-}
 
 /** Tableau 10: distinct, and readable on white; one per model in registry order. */
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#b279a2'];
@@ -19,7 +11,7 @@ const MODEL_COLORS = {
 const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white' };
 const color = { field: 'model', type: 'nominal', scale: MODEL_COLORS, title: 'model' };
 
-/** The report's charts as data + vega-lite specs; rendering to SVG is `render-charts.ts`. */
+/** The report's charts as data + vega-lite specs; rendering to SVG is report-kit's `renderCharts`. */
 export function chartSpecs(report: Report): Chart[] {
   // Scenarios in the catalog's order and models in the contract's, not alphabetically.
   const scenarioOrder = report.scenarios.map((s) => s.id);

@@ -1,22 +1,47 @@
-import { markdownTable, mib } from './format';
+import { markdownTable } from '@concurrency-lab/report-kit';
+import { mib } from './format';
 import type { Report } from './report-schema';
-import { SUMMARY_HEADER, summaryRows } from './summary-rows';
+import { runLine } from './run-line';
+import {
+  CONNECTIONS_HEADER,
+  connectionRows,
+  SUMMARY_HEADER,
+  SUMMARY_NOTE,
+  summaryRows,
+} from './summary-rows';
 
 /** report.md: the machine and options, the summary, each scenario's verdict, the lessons. */
 export function markdownReport(report: Report): string {
-  const { machine, options } = report;
+  const { machine } = report;
+  const connections = connectionRows(report);
   const parts = [
     `# concurrency-lab report`,
     ``,
-    `${report.createdAt} · ${machine.cpus} × ${machine.cpuModel} · ${mib(machine.memoryBytes)} MiB · Node ${machine.node} (${machine.platform}/${machine.arch})`,
+    `${report.createdAt} · ${machine.cpus} × ${machine.cpuModel} · ${mib(machine.memoryBytes)} MiB · Node ${machine.node} (${machine.platform}/${machine.arch}) · load average ${machine.loadAverage.start[0]?.toFixed(1)} at the start`,
     ``,
-    `Models ${options.models.join(', ')} with WORKERS=${options.workers}; ${options.durationSeconds} s measured per model and scenario after a ${options.warmupSeconds} s warm-up; driver ${options.driver}${options.quick ? ' (quick run)' : ''}.`,
+    `## What to choose on this machine`,
+    ``,
+    ...report.choose.map((line) => `- ${line}`),
+    ``,
+    `${runLine(report)}.`,
     `Figures are of the measured stream; "vs best" is throughput relative to the scenario's best model.`,
     ``,
     `## Summary`,
     ``,
     markdownTable(SUMMARY_HEADER, summaryRows(report)),
     ``,
+    SUMMARY_NOTE,
+    ``,
+    ...(connections.length
+      ? [
+          `## Holding connections: memory per connection`,
+          ``,
+          markdownTable(CONNECTIONS_HEADER, connections),
+          ``,
+          `Memory per connection = (RSS peak while holding the connections − RSS just before the warm-up) / connections, for the whole process tree; an upper bound, as it includes what the first requests allocate.`,
+          ``,
+        ]
+      : []),
     `## Verdict beside the guide`,
     ``,
     markdownTable(

@@ -1,5 +1,6 @@
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import { z } from 'zod';
+import { JUDGES } from '../scenario-catalog';
 
 /**
  * The shape of report.json — every raw figure of a run. `report.schema.json` beside the app is
@@ -15,45 +16,80 @@ const latency = z.strictObject({
   mean: z.number().nonnegative(),
 });
 
+const NOT_SENT =
+  'Not sent: requests the fixed arrival rate called for while every connection was busy waiting for an answer (the model was saturated). By design in saturation scenarios; not failures.';
+
 const streamResult = z.strictObject({
   name: z.string(),
   measure: z.boolean(),
   durationSeconds: z.number().positive(),
   sent: z.number().int().nonnegative(),
   ok: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  dropped: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative().describe('Non-2xx answers, connection errors, timeouts.'),
+  dropped: z.number().int().nonnegative().describe(NOT_SENT),
   failures: z.record(z.string(), z.number().int().nonnegative()),
   rps: z.number().nonnegative(),
   latencyMs: latency,
 });
 
 const sample = z.strictObject({
-  t: z.number().nonnegative(),
+  t: z.number().nonnegative().describe('Seconds into the measurement.'),
   rssBytes: z.number().nonnegative(),
   cpuPercent: z.number().nonnegative(),
-  lagP99Ms: z.number().nonnegative(),
-  elu: z.number().nonnegative(),
-  rps: z.number().nonnegative(),
+  lagP99Ms: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe('Event-loop delay p99 from /metrics; null when the scrape did not answer in time.'),
+  elu: z.number().nonnegative().nullable(),
+  rps: z.number().nonnegative().describe('2xx answers per second in this interval.'),
+  p99Ms: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe('p99 of the answers in this interval; null when none came.'),
 });
 
 const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);
 
-const summary = z.strictObject({
+export const modelSummarySchema = z.strictObject({
   rps: z.number().nonnegative(),
   p50Ms: z.number().nonnegative(),
   p95Ms: z.number().nonnegative(),
   p99Ms: z.number().nonnegative(),
-  failed: z.number().int().nonnegative(),
-  dropped: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative().describe('Non-2xx answers, connection errors, timeouts.'),
+  dropped: z.number().int().nonnegative().describe(NOT_SENT),
+  sustained: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'Share of the fixed arrival rate answered 2xx (1 = kept up); null without a fixed rate.',
+    ),
+  connections: z.number().int().positive().describe('Connections the scenario held open.'),
+  rssIdleBytes: z.number().nonnegative().describe('RSS just before the warm-up.'),
   rssPeakBytes: z.number().nonnegative(),
+  memoryPerConnectionBytes: z
+    .number()
+    .nonnegative()
+    .describe('(RSS peak − RSS idle) / connections.'),
   cpuPercentMean: z.number().nonnegative(),
   lagP99MaxMs: z.number().nonnegative(),
   eluMean: z.number().nonnegative(),
 });
 
+const verdict = z.strictObject({
+  judge: z.enum(JUDGES).describe('The figure the scenario is decided on.'),
+  leaders: z.array(modelName).min(1).describe('Models within the tie band of the best figure.'),
+  throughput: modelName,
+  p99: modelName,
+  memory: modelName,
+  agreesWithGuide: z.boolean(),
+  note: z.string(),
+});
+
 export const reportSchema = z.strictObject({
-  schemaVersion: z.literal(1),
+  schemaVersion: z.literal(2),
   createdAt: z.iso.datetime(),
   machine: z.strictObject({
     cpus: z.number().int().positive(),
@@ -62,18 +98,48 @@ export const reportSchema = z.strictObject({
     platform: z.string(),
     arch: z.string(),
     node: z.string(),
+    loadAverage: z
+      .strictObject({ start: z.array(z.number()).length(3), end: z.array(z.number()).length(3) })
+      .describe('os.loadavg() (1, 5, 15 min) when the run started and ended.'),
+  }),
+  run: z.strictObject({
+    mode: z
+      .enum(['local', 'targets'])
+      .describe('local: the lab started the services; targets: it drove running ones.'),
+    targets: z.record(z.string(), z.string()).nullable(),
+    sharedCores: z.boolean().describe('The load generator ran on the machine the services ran on.'),
+    fileLimit: z.strictObject({
+      soft: z.number().int().nullable(),
+      hard: z.number().int().nullable(),
+      needed: z.number().int().positive(),
+      raised: z.boolean(),
+      note: z.string(),
+    }),
+    workload: z
+      .strictObject({
+        path: z.string(),
+        describe: z.string(),
+        inputs: z.number().int().positive(),
+        probeMs: z.number().nonnegative(),
+      })
+      .nullable(),
   }),
   options: z.strictObject({
     models: z.array(modelName).min(1),
     scenarios: z.array(z.string()).min(1),
     durationSeconds: z.number().positive(),
     warmupSeconds: z.number().nonnegative(),
+    sampleIntervalMs: z.number().int().positive(),
     rate: z.number().positive().nullable(),
     connections: z.number().int().positive().nullable(),
-    workers: z.number().int().positive(),
+    workers: z.number().int().positive().nullable(),
     driver: z.string(),
     quick: z.boolean(),
   }),
+  choose: z
+    .array(z.string())
+    .max(5)
+    .describe('What to choose on this machine: the first screen, drawn from the verdicts.'),
   scenarios: z.array(
     z.strictObject({
       id: z.string(),
@@ -83,18 +149,13 @@ export const reportSchema = z.strictObject({
       results: z.array(
         z.strictObject({
           model: modelName,
-          summary,
+          workers: z.number().int().positive().nullable().describe('WORKERS, from /info.'),
+          summary: modelSummarySchema,
           streams: z.array(streamResult).min(1),
           samples: z.array(sample),
         }),
       ),
-      verdict: z.strictObject({
-        throughput: modelName,
-        p99: modelName,
-        memory: modelName,
-        agreesWithGuide: z.boolean(),
-        note: z.string(),
-      }),
+      verdict,
     }),
   ),
   lessons: z.array(
@@ -111,3 +172,6 @@ export type Report = z.infer<typeof reportSchema>;
 export type ScenarioReport = Report['scenarios'][number];
 export type ModelResult = ScenarioReport['results'][number];
 export type ModelSummary = ModelResult['summary'];
+export type Sample = ModelResult['samples'][number];
+export type Judge = (typeof JUDGES)[number];
+export type Verdict = ScenarioReport['verdict'];

@@ -10,11 +10,15 @@ export const SUMMARY_HEADER = [
   'p95 ms',
   'p99 ms',
   'failed',
-  'dropped',
+  'not sent (over rate)',
   'RSS peak MiB',
   'CPU %',
   'loop lag p99 ms',
 ];
+
+/** Under every summary table: what the two counts mean (a newcomer reads "dropped" as failures). */
+export const SUMMARY_NOTE =
+  'failed: non-2xx answers, connection errors and timeouts. not sent (over rate): requests the fixed arrival rate called for while every connection was still waiting for an answer — the model was saturated; by design in saturation scenarios, not failures.';
 
 /** One row per scenario × model: the table printed at the end, in report.md and in index.html. */
 export function summaryRows(report: Report): string[][] {
@@ -37,9 +41,34 @@ export function summaryRows(report: Report): string[][] {
   });
 }
 
-/** A plain-text table for the terminal (no dependency, aligned columns). */
-export function textTable(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+export const CONNECTIONS_HEADER = [
+  'scenario',
+  'model',
+  'connections',
+  'rate kept',
+  'RSS idle MiB',
+  'RSS peak MiB',
+  'KiB per connection',
+  'p99 ms',
+];
+
+/**
+ * The scenarios judged on memory per connection (io): what holding the connections cost each
+ * model — (RSS peak − RSS idle before the warm-up) / connections — beside its p99.
+ */
+export function connectionRows(report: Report): string[][] {
+  return report.scenarios
+    .filter((s) => s.verdict.judge === 'memory-per-connection')
+    .flatMap((scenario) =>
+      scenario.results.map((r) => [
+        scenario.id,
+        r.model,
+        String(r.summary.connections),
+        r.summary.sustained === null ? '—' : `${Math.round(r.summary.sustained * 100)}%`,
+        mib(r.summary.rssIdleBytes),
+        mib(r.summary.rssPeakBytes),
+        fixed(r.summary.memoryPerConnectionBytes / 1024),
+        fixed(r.summary.p99Ms),
+      ]),
+    );
 }

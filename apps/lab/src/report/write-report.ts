@@ -1,9 +1,9 @@
+import { renderCharts } from '@concurrency-lab/report-kit';
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chartSpecs } from './chart-specs';
 import { htmlReport } from './html-report';
 import { markdownReport } from './markdown-report';
-import { renderCharts } from './render-charts';
 import { reportSchema, type Report } from './report-schema';
 
 /**

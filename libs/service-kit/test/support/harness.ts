@@ -8,6 +8,7 @@ import {
   InLoopCounter,
   loadConfig,
   type CounterStore,
+  type CustomWorkload,
   type Logger,
   type Service,
   type ServiceConfig,
@@ -31,6 +32,8 @@ export function testConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfi
 
 export interface StartOptions {
   config?: Partial<ServiceConfig>;
+  /** The operator's workload, loaded: served on `/work/custom`. */
+  workload?: CustomWorkload;
   runner?: WorkRunner;
   counter?: CounterStore;
   logger?: Logger;
@@ -54,6 +57,7 @@ export async function startService(options: StartOptions = {}): Promise<Started>
       ...(options.close ? { close: options.close } : {}),
     },
     logger: options.logger ?? pino({ level: 'silent' }),
+    ...(options.workload ? { workload: options.workload } : {}),
   });
   const address = await service.listen();
   return { service, base: `http://127.0.0.1:${address.port}`, port: address.port };

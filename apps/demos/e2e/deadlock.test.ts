@@ -1,0 +1,38 @@
+import { deadlock } from '../src/demos/deadlock';
+import { overlong, runDemo } from '../test/support/run-demo';
+
+interface Figures {
+  anonymous: { outcomes: string[] };
+  owned: { outcomes: string[]; cycle: string[] };
+  ordered: { outcomes: string[] };
+  crossThread: {
+    outcomes: string[];
+    stalls: { lock: string; heldBy: string[]; waitedOnBy: string[] }[];
+    stacks: { thread: number; at: string }[];
+  };
+  checks: Record<string, boolean>;
+}
+
+describe('deadlock', () => {
+  it('hangs anonymous locks until the timeout, names the cycle of owned ones, and the watchdog the threads', async () => {
+    const run = await runDemo<object, Figures>(deadlock, { timeoutMs: 600, watchdogMs: 100 });
+    const f = run.figures;
+    expect([...f.anonymous.outcomes].sort()).toEqual(['ERR_LOCK_TIMEOUT', 'done']);
+    expect([...f.owned.outcomes].sort()).toEqual(['ERR_LOCK_DEADLOCK', 'done']);
+    expect([...f.owned.cycle].sort()).toEqual(['A', 'B']);
+    expect(f.ordered.outcomes).toEqual(['done', 'done']);
+    // Each lock held by one thread and waited on by the other: the cycle, from the outside.
+    const byLock = Object.fromEntries(f.crossThread.stalls.map((s) => [s.lock, s]));
+    expect(Object.keys(byLock).sort()).toEqual(['A', 'B']);
+    expect(byLock['A']?.waitedOnBy).toEqual(byLock['B']?.heldBy);
+    expect(byLock['B']?.waitedOnBy).toEqual(byLock['A']?.heldBy);
+    expect(f.crossThread.outcomes).toContain('ERR_LOCK_TIMEOUT');
+    // process.report caught both threads asleep on the same line: the second acquire.
+    const [first, second] = f.crossThread.stacks;
+    expect(first?.at).toMatch(/^deadlock-thread\.js:\d+$/);
+    expect(second?.at).toBe(first?.at);
+    expect(Object.values(f.checks)).toEqual(Object.values(f.checks).map(() => true));
+    expect(run.result.verdict.holds).toBe(true);
+    expect(overlong(run, 'deadlock')).toEqual([]);
+  });
+});

@@ -1,0 +1,33 @@
+import { gil, PARALLEL_SPEEDUP } from '../src/demos/gil';
+import { cores } from '../src/machine';
+import { overlong, runDemo } from '../test/support/run-demo';
+
+interface Figures {
+  runners: number[];
+  wrongResults: number;
+  threadSpeedup: number;
+  ms: { oneThread: number[]; twoThreads: number[]; twoProcesses: number[] };
+}
+
+describe('gil', () => {
+  it('runs the CPU work on 1 thread, 2 threads and 2 processes, and judges by the speedup', async () => {
+    const run = await runDemo<object, Figures>(gil, { n: 22, tasks: 4, rounds: 3 });
+    if (cores() < 2) {
+      // One core cannot show parallelism: the demo must say so, not fake it.
+      expect(run.result.verdict.holds).toBe(false);
+      expect(run.result.figures).toEqual({ cores: cores(), coresNeeded: 2 });
+      return;
+    }
+    const f = run.figures;
+    // Every task was computed right, and each pool really spread it: 1, 2 and 2 runners.
+    expect(f.wrongResults).toBe(0);
+    expect(f.runners).toEqual([1, 2, 2]);
+    expect([f.ms.oneThread.length, f.ms.twoThreads.length, f.ms.twoProcesses.length]).toEqual([
+      3, 3, 3,
+    ]);
+    // The verdict is the figure compared with its margin — no wall-clock bound here: how fast
+    // the shared machine is today is the benchmark's business.
+    expect(run.result.verdict.holds).toBe(f.threadSpeedup >= PARALLEL_SPEEDUP);
+    expect(overlong(run, 'gil')).toEqual([]);
+  });
+});

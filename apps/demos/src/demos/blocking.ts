@@ -1,0 +1,166 @@
+import { pbkdf2, pbkdf2Sync } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { Demo } from '../demo';
+import { bytes, fixed, times } from '../format';
+import { WorkerFailedError } from '../errors';
+import { recordLoopLag, type LagRecording } from '../measure/loop-lag';
+import { percentile } from '../measure/stats';
+import { Peer, allSay } from '../peer';
+import type { PingerData } from '../workers/pinger';
+
+export interface BlockingOptions {
+  /** Passwords hashed per run. @default 6 */
+  hashes: number;
+  /** PBKDF2-SHA256 iterations per hash: ~60 ms of CPU at 200,000 here. @default 200000 */
+  iterations: number;
+  /** Items of the JSON document read (and, aside, parsed): ~60 bytes each. @default 100000 */
+  jsonItems: number;
+  /** The observer thread's ping period (ms). @default 10 */
+  pingEveryMs: number;
+}
+
+/** How much worse the sync form's loop lag p99 must be than the async form's. */
+export const LAG_RATIO = 3;
+
+const hashAsync = promisify(pbkdf2);
+
+interface FormRun {
+  form: 'sync' | 'async';
+  workMs: number;
+  lag: LagRecording;
+  pings: number[];
+}
+
+async function runForm(
+  form: 'sync' | 'async',
+  o: BlockingOptions,
+  file: string,
+  pinger: Peer,
+): Promise<FormRun> {
+  const recording = recordLoopLag(10);
+  pinger.send('start');
+  await sleep(100); // a calm start, for the picture
+  const start = performance.now();
+  if (form === 'sync') {
+    for (let i = 0; i < o.hashes; i++)
+      pbkdf2Sync(`password ${i}`, 'salt', o.iterations, 32, 'sha256');
+    readFileSync(file);
+  } else {
+    await Promise.all(
+      Array.from({ length: o.hashes }, (_, i) =>
+        hashAsync(`password ${i}`, 'salt', o.iterations, 32, 'sha256'),
+      ),
+    );
+    await readFile(file);
+  }
+  const workMs = performance.now() - start;
+  await sleep(100);
+  pinger.send('stop');
+  const pings = await pinger.next<number[] | { failed: string }>();
+  const lag = recording.stop();
+  if (!Array.isArray(pings)) throw new WorkerFailedError(`the pinger failed: ${pings.failed}`);
+  return { form, workMs, lag, pings };
+}
+
+export const blocking: Demo<BlockingOptions> = {
+  name: 'blocking',
+  mirrors: 'Blocking the event loop: sync calls in async code',
+  describe: [
+    'The same work — hashing passwords (crypto.pbkdf2) and reading a file — in its sync',
+    'form and in its async form, while another thread pings this one over HTTP. The',
+    'sync form stops the loop: timers fire late and pings wait.',
+  ],
+  defaults: { hashes: 6, iterations: 200_000, jsonItems: 100_000, pingEveryMs: 10 },
+  async run(options = {}) {
+    const o = { ...this.defaults, ...options };
+    const dir = mkdtempSync(join(tmpdir(), 'demo-blocking-'));
+    const server: Server = createServer((_req, res) => res.end('pong'));
+    try {
+      const file = join(dir, 'catalog.json');
+      const doc = JSON.stringify(
+        Array.from({ length: o.jsonItems }, (_, i) => ({
+          id: i,
+          name: `item ${i}`,
+          price: i * 1.5,
+        })),
+      );
+      writeFileSync(file, doc);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as { port: number };
+      const data: PingerData = { url: `http://127.0.0.1:${port}/`, intervalMs: o.pingEveryMs };
+      await using pinger = Peer.thread('pinger', data);
+      await allSay([pinger], 'ready');
+      const sync = await runForm('sync', o, file, pinger);
+      const async_ = await runForm('async', o, file, pinger);
+      // JSON.parse has no async form: measured aside, it blocks whichever form reads the file.
+      const text = readFileSync(file, 'utf8');
+      const parseStart = performance.now();
+      JSON.parse(text);
+      const parseMs = performance.now() - parseStart;
+
+      const runs = [sync, async_];
+      const lagRatio = sync.lag.p99Ms / Math.max(async_.lag.p99Ms, 1);
+      const pingP99 = (r: FormRun) => percentile(r.pings, 99);
+      const holds =
+        lagRatio >= LAG_RATIO && sync.lag.p99Ms >= 20 && pingP99(sync) > pingP99(async_);
+      return {
+        figures: {
+          ...o,
+          fileBytes: doc.length,
+          runs: runs.map((r) => ({
+            form: r.form,
+            workMs: r.workMs,
+            lagP50Ms: r.lag.p50Ms,
+            lagP99Ms: r.lag.p99Ms,
+            lagMaxMs: r.lag.maxMs,
+            pings: r.pings.length,
+            pingP50Ms: percentile(r.pings, 50),
+            pingP99Ms: pingP99(r),
+            pingMaxMs: Math.max(...r.pings),
+          })),
+          lagRatio,
+          jsonParseMs: parseMs,
+          lagOverTime: runs.flatMap((r) =>
+            r.lag.samples.map((s) => ({
+              form: r.form,
+              tMs: s.tMs,
+              lateMs: Number(s.lateMs.toFixed(2)),
+            })),
+          ),
+        },
+        table: {
+          header: ['form', 'work ms', 'loop lag p99', 'max', 'pings', 'ping p50', 'ping p99'],
+          align: ['left', 'right', 'right', 'right', 'right', 'right', 'right'],
+          rows: runs.map((r) => [
+            r.form === 'sync' ? 'sync (pbkdf2Sync…)' : 'async (pbkdf2…)',
+            fixed(r.workMs, 0),
+            fixed(r.lag.p99Ms),
+            fixed(r.lag.maxMs),
+            String(r.pings.length),
+            fixed(percentile(r.pings, 50)),
+            fixed(pingP99(r)),
+          ]),
+        },
+        notes: [
+          `${o.hashes} PBKDF2 hashes of ${o.iterations.toLocaleString('en-US')} iterations and a ${bytes(doc.length)} file; lag and ping times in ms. The async form ran the hashes on libuv's thread pool (see libuv-pool), so the loop stayed free.`,
+          `JSON.parse of that file took ${fixed(parseMs, 0)} ms and has no async form: it blocks either way. Parse in a worker thread, or stream it.`,
+        ],
+        verdict: holds
+          ? { holds, why: `the sync form's loop lag p99 was ${times(lagRatio)} the async form's` }
+          : {
+              holds,
+              why: `sync lag p99 ${fixed(sync.lag.p99Ms)} ms vs async ${fixed(async_.lag.p99Ms)} ms (${times(lagRatio)}; needs ${LAG_RATIO}×)`,
+            },
+      };
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

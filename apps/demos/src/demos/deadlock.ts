@@ -1,0 +1,202 @@
+import {
+  DeadlockError,
+  LockTimeoutError,
+  LockWatchdog,
+  Mutex,
+  SharedMutex,
+  type StallReport,
+} from '@concurrency-lab/locks';
+import { readFileSync } from 'node:fs';
+import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
+import type { Demo } from '../demo';
+import { verdictOf } from '../verdict';
+import { entryPath } from '../entry-path';
+import { fixed } from '../format';
+import { Peer, allSay } from '../peer';
+import type { DeadlockThreadData } from '../workers/deadlock-thread';
+
+export interface DeadlockOptions {
+  /** How long an anonymous wait, or a thread's wait, lasts before it gives up. @default 400 */
+  timeoutMs: number;
+  /** The watchdog reports waits at least this long. @default 150 */
+  watchdogMs: number;
+}
+
+interface Outcome {
+  /** `done`, or the error's code. */
+  outcomes: string[];
+  ms: number;
+  detail: string;
+}
+
+const codeOf = (r: PromiseSettledResult<unknown>) =>
+  r.status === 'fulfilled' ? 'done' : ((r.reason as { code?: string }).code ?? 'error');
+
+async function twoTasks(
+  task: (first: Mutex, second: Mutex) => Promise<void>,
+  crossed: boolean,
+): Promise<Outcome & { errors: unknown[] }> {
+  const a = new Mutex({ name: 'A' });
+  const b = new Mutex({ name: 'B' });
+  const start = performance.now();
+  const settled = await Promise.allSettled([task(a, b), crossed ? task(b, a) : task(a, b)]);
+  return {
+    outcomes: settled.map(codeOf),
+    ms: performance.now() - start,
+    detail: '',
+    errors: settled.flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])),
+  };
+}
+
+/** Anonymous acquisitions: no owner to follow, so only the timeout ends the wait. */
+const anonymous = (timeout: number) => async (first: Mutex, second: Mutex) => {
+  using _first = await first.acquire({ timeout });
+  await tick();
+  using _second = await second.acquire({ timeout });
+};
+
+/** withLock gives each task an owner: the wait-for graph sees the cycle at once. */
+const owned = async (first: Mutex, second: Mutex) =>
+  first.withLock(async () => {
+    await tick();
+    await second.withLock(() => undefined);
+  });
+
+/** `deadlock-thread.js:<line>` of the thread entry's second acquire, in the built file. */
+function secondAcquire(): string {
+  const lines = readFileSync(entryPath('deadlock-thread'), 'utf8').split('\n');
+  return `deadlock-thread.js:${lines.findIndex((l) => l.includes('second.acquireSync(')) + 1}`;
+}
+
+/**
+ * Python's faulthandler, in Node: a diagnostic report interrupts every worker thread — even one
+ * asleep in Atomics.wait — for its JavaScript stack. For each of `threads`, the first frame in
+ * the demo's own code: where it is stuck.
+ */
+function threadStacks(threads: number[]): { thread: number; at: string }[] {
+  const report = process.report.getReport() as unknown as {
+    workers: { header: { threadId: number }; javascriptStack: { stack: string[] } }[];
+  };
+  return threads.map((thread) => {
+    const frames = report.workers.find((w) => w.header.threadId === thread)?.javascriptStack.stack;
+    const own = frames?.find((frame) => frame.includes('deadlock-thread'));
+    const where = own ? /(deadlock-thread\.js:\d+)/.exec(own)?.[1] : undefined;
+    return { thread, at: where ?? 'unknown' };
+  });
+}
+
+async function crossThread(timeoutMs: number, watchdogMs: number) {
+  const a = new SharedMutex({ name: 'A' });
+  const b = new SharedMutex({ name: 'B' });
+  const go = new SharedArrayBuffer(4);
+  const data = (first: SharedMutex, second: SharedMutex): DeadlockThreadData => ({
+    first: first.handle,
+    second: second.handle,
+    go,
+    timeoutMs,
+  });
+  await using t1 = Peer.thread('deadlock-thread', data(a, b));
+  await using t2 = Peer.thread('deadlock-thread', data(b, a));
+  using watchdog = new LockWatchdog({ thresholdMs: watchdogMs }).watch(a, b);
+  await allSay([t1, t2], 'holding');
+  const start = performance.now();
+  const flag = new Int32Array(go);
+  Atomics.store(flag, 0, 1);
+  Atomics.notify(flag, 0);
+  // Check until both locks show a waiter past the threshold (or the threads' own timeout is
+  // near): a thread descheduled by a busy machine may start waiting late.
+  const giveUpAt = start + timeoutMs - watchdogMs / 2;
+  let stalls: StallReport[] = [];
+  do {
+    await sleep(watchdogMs / 4);
+    stalls = watchdog.check();
+  } while (stalls.length < 2 && performance.now() < giveUpAt);
+  const stacks = threadStacks([t1.id, t2.id]);
+  const outcomes = [await t1.next<string>(), await t2.next<string>()];
+  return { stalls, stacks, outcomes, ms: performance.now() - start };
+}
+
+export const deadlock: Demo<DeadlockOptions> = {
+  name: 'deadlock',
+  mirrors: 'Deadlocks: two locks taken in opposite orders',
+  describe: [
+    'Task 1 takes A then B while task 2 takes B then A. Anonymous locks wait until a',
+    'timeout cuts them; owned locks get ERR_LOCK_DEADLOCK naming the cycle; one lock order',
+    'for everyone completes. Between threads, the watchdog names the stuck pair.',
+  ],
+  defaults: { timeoutMs: 400, watchdogMs: 150 },
+  async run(options = {}) {
+    const { timeoutMs, watchdogMs } = { ...this.defaults, ...options };
+    const anon = await twoTasks(anonymous(timeoutMs), true);
+    const own = await twoTasks(owned, true);
+    const ordered = await twoTasks(owned, false);
+    const threads = await crossThread(timeoutMs, watchdogMs);
+
+    const cycle =
+      own.errors.map((e) => (e as { locks?: string[] }).locks ?? []).find((l) => l.length > 0) ??
+      [];
+    // The watchdog's view: for each lock, who holds it and who has waited too long.
+    const stalls = threads.stalls.map((s) => ({
+      lock: s.name,
+      heldBy: s.holders.map((h) => h.id),
+      waitedOnBy: s.waiters.map((w) => w.id),
+      longestWaitMs: Math.round(s.longestWaitMs),
+    }));
+    const holderOf = (lock: string) => stalls.find((s) => s.lock === lock)?.heldBy[0];
+    const waitersOf = (lock: string) => stalls.find((s) => s.lock === lock)?.waitedOnBy ?? [];
+    const [holderA, holderB] = [holderOf('A'), holderOf('B')];
+    const threadCycle =
+      holderA !== undefined &&
+      holderB !== undefined &&
+      holderA !== holderB &&
+      waitersOf('A').includes(holderB) &&
+      waitersOf('B').includes(holderA);
+
+    const checks = {
+      anonymousTimedOut:
+        anon.outcomes.includes(LockTimeoutError.code) && anon.ms >= timeoutMs * 0.9,
+      ownedDetected:
+        own.outcomes.filter((o) => o === DeadlockError.code).length === 1 &&
+        own.outcomes.includes('done') &&
+        cycle.includes('A') &&
+        cycle.includes('B') &&
+        own.ms < timeoutMs,
+      orderedCompleted: ordered.outcomes.every((o) => o === 'done'),
+      watchdogNamedCycle: threadCycle,
+      threadsTimedOut: threads.outcomes.includes('ERR_LOCK_TIMEOUT'),
+      reportFoundThreadsInSecondAcquire: threads.stacks.every((s) => s.at === secondAcquire()),
+    };
+    return {
+      figures: {
+        timeoutMs,
+        watchdogMs,
+        anonymous: { outcomes: anon.outcomes, ms: anon.ms },
+        owned: { outcomes: own.outcomes, ms: own.ms, cycle },
+        ordered: { outcomes: ordered.outcomes, ms: ordered.ms },
+        crossThread: { outcomes: threads.outcomes, ms: threads.ms, stalls, stacks: threads.stacks },
+        checks,
+      },
+      table: {
+        header: ['case', 'outcome of the two', 'ms'],
+        align: ['left', 'left', 'right'],
+        rows: [
+          ['anonymous, A→B | B→A', anon.outcomes.join(', '), fixed(anon.ms, 0)],
+          ['owned (withLock), crossed', own.outcomes.join(', '), fixed(own.ms, 1)],
+          ['owned, both A→B', ordered.outcomes.join(', '), fixed(ordered.ms, 1)],
+          ['2 threads, SharedMutex crossed', threads.outcomes.join(', '), fixed(threads.ms, 0)],
+        ],
+      },
+      notes: [
+        `Anonymous: one task waited the whole ${timeoutMs} ms timeout before the other could finish; with no timeout both would wait forever.`,
+        `Owned: the second wait would close the cycle ${cycle.join(' → ')} → ${cycle[0] ?? '?'}, so it was refused at once and the other task finished.`,
+        ...stalls.map(
+          (s) =>
+            `Watchdog (waits over ${watchdogMs} ms): ${s.lock} held by ${s.heldBy.join(', ')}, waited on by ${s.waitedOnBy.join(', ')}.`,
+        ),
+        `process.report (Python's faulthandler) found ${threads.stacks.map((s) => `thread ${s.thread} at ${s.at}`).join(', ')} (the second acquire is ${secondAcquire()}).`,
+        'The fix is a lock order everyone follows (or a timeout and a retry); detection only turns a hang into an error.',
+      ],
+      verdict: verdictOf(checks, 'the crossed orders deadlocked, detection and ordering worked'),
+    };
+  },
+};

@@ -1,0 +1,194 @@
+import { asCompleted, FIRST_COMPLETED, Future, wait } from '@concurrency-lab/executors';
+import type { Demo } from '../demo';
+import { verdictOf } from '../verdict';
+import { fixed } from '../format';
+
+export interface GatherOptions {
+  /** The three jobs' durations (ms): a, b, c. @default [60, 20, 40] */
+  delaysMs: [number, number, number];
+}
+
+const NAMES = ['a', 'b', 'c'] as const;
+type Name = (typeof NAMES)[number];
+
+class JobFailed extends Error {
+  override readonly name = 'JobFailed';
+  readonly code = 'ERR_JOB_FAILED';
+}
+
+/** A job that finishes after `ms` on a timer (or fails), and stops early if `signal` aborts. */
+function job(name: Name, ms: number, fail = false, signal?: AbortSignal): Promise<Name> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => (fail ? reject(new JobFailed(name)) : resolve(name)), ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+}
+
+/** A Future completed by a timer, as an executor's worker would complete it. */
+function timedFuture(name: Name, ms: number): Future<Name> {
+  const future = new Future<Name>();
+  future.setRunningOrNotifyCancel();
+  setTimeout(() => future.setResult(name), ms);
+  return future;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}
+
+const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+export const gather: Demo<GatherOptions> = {
+  name: 'gather',
+  mirrors: 'asyncio.gather, as_completed, wait, create_task, cancel',
+  describe: [
+    "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node:",
+    "Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures;",
+    'eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.',
+  ],
+  defaults: { delaysMs: [60, 20, 40] },
+  async run(options = {}) {
+    const { delaysMs } = { ...this.defaults, ...options };
+    const delay = (name: Name) => delaysMs[NAMES.indexOf(name)] as number;
+    const fastest = [...NAMES].sort((x, y) => delay(x) - delay(y));
+    const three = (fail?: Name, signal?: AbortSignal) =>
+      NAMES.map((n) => job(n, delay(n), n === fail, signal));
+
+    const all = await timed(() => Promise.all(three()));
+    // The slowest fails: gather raises it, after the others — which keep running regardless.
+    const slowest = fastest[2] as Name;
+    let stillRunningAfterReject = 0;
+    const allFailing = await timed(async () => {
+      const jobs = three(fastest[0]);
+      let finished = 0;
+      // They run on after the rejection; awaited below, outside the timing.
+      const rest = Promise.allSettled(jobs.map((j) => j.finally(() => finished++)));
+      const code = await Promise.all(jobs).then(
+        () => 'resolved',
+        (error: unknown) => (error as { code?: string }).code ?? 'error',
+      );
+      stillRunningAfterReject = NAMES.length - finished;
+      return { code, rest };
+    });
+    await allFailing.value.rest;
+    const settled = await timed(() => Promise.allSettled(three(slowest)));
+    const race = await timed(() => Promise.race(three()));
+    const any = await timed(() => Promise.any(three(fastest[0])));
+
+    const futures = NAMES.map((n) => timedFuture(n, delay(n)));
+    const completedOrder: Name[] = [];
+    const asCompletedRun = await timed(async () => {
+      for await (const f of asCompleted(futures)) completedOrder.push(await f.result());
+    });
+    const moreFutures = NAMES.map((n) => timedFuture(n, delay(n)));
+    const firstDone = await timed(() => wait(moreFutures, { returnWhen: FIRST_COMPLETED }));
+    const doneNames = await Promise.all([...firstDone.value.done].map((f) => f.result()));
+    await wait(moreFutures); // let the rest finish: no timer outlives the demo
+
+    // Eager: calling starts the job (create_task). Lazy: a thunk starts only when awaited.
+    let startedEagerly = 0;
+    let startedLazily = 0;
+    const eager = await timed(async () => {
+      const jobs = NAMES.map((n) => {
+        startedEagerly++;
+        return job(n, delay(n));
+      });
+      for (const j of jobs) await j;
+    });
+    const lazy = await timed(async () => {
+      const thunks = NAMES.map((n) => () => {
+        startedLazily++;
+        return job(n, delay(n));
+      });
+      const startedBeforeAwait = startedLazily;
+      for (const t of thunks) await t();
+      return startedBeforeAwait;
+    });
+
+    // Cancellation: the first result wins, the others are aborted and their timers cleared.
+    const timersBefore = timeouts();
+    const controller = new AbortController();
+    const cancellable = three(undefined, controller.signal);
+    const winner = await Promise.race(cancellable);
+    controller.abort(new Error('no longer needed'));
+    const outcomes = await Promise.allSettled(cancellable);
+    const cancelled = outcomes.filter((o) => o.status === 'rejected').length;
+    const timersLeft = timeouts() - timersBefore;
+
+    const checks = {
+      allInInputOrder: all.value.join() === NAMES.join(),
+      allRejectsWithFailure:
+        allFailing.value.code === 'ERR_JOB_FAILED' && stillRunningAfterReject === 2,
+      allSettledKeepsAll:
+        settled.value.filter((s) => s.status === 'fulfilled').length === 2 &&
+        settled.value.filter((s) => s.status === 'rejected').length === 1,
+      raceFirst: race.value === fastest[0],
+      anySkipsFailure: any.value === fastest[1],
+      asCompletedInCompletionOrder: completedOrder.join() === fastest.join(),
+      waitFirstCompleted: doneNames.join() === fastest[0] && firstDone.value.notDone.size === 2,
+      eagerStartsAtOnce: startedEagerly === 3 && lazy.value === 0,
+      abortCancelsTheRest: winner === fastest[0] && cancelled === 2 && timersLeft <= 0,
+    };
+    const ms = (x: { ms: number }) => fixed(x.ms, 0);
+    return {
+      figures: {
+        delaysMs,
+        completionOrder: fastest,
+        all: all.value,
+        settled: settled.value.map((s) => s.status),
+        race: race.value,
+        any: any.value,
+        asCompleted: completedOrder,
+        waitFirstCompleted: { done: doneNames, notDone: firstDone.value.notDone.size },
+        eagerMs: eager.ms,
+        lazyMs: lazy.ms,
+        startedBeforeFirstAwait: { eager: startedEagerly, lazy: lazy.value },
+        cancelled,
+        timersLeft,
+        stillRunningAfterReject,
+        checks,
+      },
+      table: {
+        header: ['Python', 'Node', 'what came back', 'ms'],
+        align: ['left', 'left', 'left', 'right'],
+        rows: [
+          ['gather(a, b, c)', 'Promise.all', all.value.join(', '), ms(all)],
+          ['gather, one fails', 'Promise.all', `rejects ${allFailing.value.code}`, ms(allFailing)],
+          [
+            'gather(return_exc…)',
+            'Promise.allSettled',
+            `${settled.value.filter((s) => s.status === 'rejected').length} rejected, ${settled.value.filter((s) => s.status === 'fulfilled').length} fulfilled`,
+            ms(settled),
+          ],
+          ['wait(FIRST_COMP…)', 'Promise.race', race.value, ms(race)],
+          ['first success', 'Promise.any', `${any.value} (${fastest[0]} failed)`, ms(any)],
+          ['as_completed(fs)', 'asCompleted(fs)', completedOrder.join(', '), ms(asCompletedRun)],
+          [
+            'wait(fs, FIRST_COMP…)',
+            'wait(fs, {returnWhen})',
+            `done ${doneNames.join()}, ${firstDone.value.notDone.size} not`,
+            ms(firstDone),
+          ],
+          ['create_task ×3', 'call, then await', `${startedEagerly} started at once`, ms(eager)],
+          ['await coro ×3', 'await thunk()', `${lazy.value} started before await`, ms(lazy)],
+          ['task.cancel()', 'AbortController', `${winner} won, ${cancelled} aborted`, '—'],
+        ],
+      },
+      notes: [
+        `Jobs a, b, c take ${delaysMs.join(', ')} ms. Calling an async function starts it at once, like create_task; a coroutine, or a thunk, starts only when awaited — so awaiting three in a row took ${fixed(lazy.ms, 0)} ms instead of ${fixed(eager.ms, 0)}.`,
+        `Like gather, Promise.all does not stop the others when one fails (${stillRunningAfterReject} were still running): cancel them with an AbortSignal. After the abort, ${Math.max(0, timersLeft)} of their timers were left.`,
+        'asCompleted and wait take the futures of the executors (ThreadPoolExecutor/ProcessPoolExecutor); here timers complete them, so the order is certain.',
+      ],
+      verdict: verdictOf(checks, 'each way of waiting gave what its Python counterpart gives'),
+    };
+  },
+};

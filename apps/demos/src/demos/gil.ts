@@ -1,0 +1,133 @@
+import { ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@concurrency-lab/executors';
+import { fib } from '@concurrency-lab/workloads';
+import type { Demo } from '../demo';
+import { entryPath } from '../entry-path';
+import { fixed, times } from '../format';
+import { busyCores, loadNote, needsCores } from '../machine';
+import { best, median, since } from '../measure/stats';
+import type { FibResult } from '../workers/cpu-tasks';
+
+export interface GilOptions {
+  /** fib(n) per task: ~10 ms at 30 on a free core of this machine. @default 30 */
+  n: number;
+  /** Tasks per run, spread over the pool. @default 8 */
+  tasks: number;
+  /**
+   * Rounds of one run per pool, in alternating order (1 thread, 2 threads, 2 processes, then
+   * backwards). A speedup is taken within each round and the median counts, so load from
+   * other jobs that comes and goes between rounds cancels out. @default 7
+   */
+  rounds: number;
+}
+
+/** The speedup 2 threads must reach over 1 for the lesson: well clear of 1×, below the ideal 2×. */
+export const PARALLEL_SPEEDUP = 1.5;
+
+async function runAll(pool: Executor, n: number, tasks: number): Promise<FibResult[]> {
+  const results: FibResult[] = [];
+  for await (const r of pool.map<FibResult>(Array<number>(tasks).fill(n), { name: 'fib' }))
+    results.push(r);
+  return results;
+}
+
+export const gil: Demo<GilOptions> = {
+  name: 'gil',
+  mirrors: 'Threads vs processes: the GIL and CPU-bound work',
+  describe: [
+    'CPU work on 1 worker thread, 2 worker threads and 2 processes. Python threads',
+    'share one interpreter lock, so the guide sends CPU work to processes; each Node',
+    'worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
+  ],
+  defaults: { n: 30, tasks: 8, rounds: 7 },
+  async run(options = {}) {
+    const { n, tasks, rounds } = { ...this.defaults, ...options };
+    const notEnough = needsCores(2);
+    if (notEnough) return notEnough;
+    const filename = entryPath('cpu-tasks');
+    await using one = new ThreadPoolExecutor({ filename, maxWorkers: 1 });
+    await using two = new ThreadPoolExecutor({ filename, maxWorkers: 2 });
+    await using procs = new ProcessPoolExecutor({ filename, maxWorkers: 2 });
+    const cases = [
+      { label: '1 worker thread', pool: one },
+      { label: '2 worker threads', pool: two },
+      { label: '2 processes', pool: procs },
+    ];
+    // Warm-up: every worker loads the task module before anything is timed.
+    for (const { pool } of cases) await runAll(pool, 20, 4);
+
+    const expected = fib(n);
+    const wall = cases.map(() => [] as number[]);
+    const cpu = cases.map(() => [] as number[]);
+    const runners = cases.map(() => new Set<string>());
+    let wrong = 0;
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+      for (const i of order) {
+        const { pool } = cases[i] as (typeof cases)[number];
+        const cpuStart = process.cpuUsage();
+        const start = performance.now();
+        const results = await runAll(pool, n, tasks);
+        wall[i]?.push(since(start));
+        const used = process.cpuUsage(cpuStart);
+        cpu[i]?.push((used.user + used.system) / 1000);
+        for (const r of results) {
+          runners[i]?.add(`${r.pid}/${r.threadId}`);
+          if (r.value !== expected) wrong++;
+        }
+      }
+    }
+    const [one1 = [], two2 = [], proc2 = []] = wall;
+    const speedups = (of: number[]) => one1.map((ms, round) => ms / (of[round] ?? NaN));
+    const threadSpeedup = median(speedups(two2));
+    const processSpeedup = median(speedups(proc2));
+    const medianMs = wall.map(median);
+    // CPU seconds this process burnt per wall second in the 2-thread runs: > 1 only if its
+    // threads ran at the same time (a GIL would hold it near 1). Processes burn theirs elsewhere.
+    const twoThreadCpuPerWall =
+      (cpu[1] ?? []).reduce((a, b) => a + b, 0) / (wall[1] ?? []).reduce((a, b) => a + b, 0);
+    const holds = threadSpeedup >= PARALLEL_SPEEDUP && wrong === 0;
+    return {
+      figures: {
+        n,
+        tasks,
+        rounds,
+        ms: { oneThread: one1, twoThreads: two2, twoProcesses: proc2 },
+        speedupsPerRound: { twoThreads: speedups(two2), twoProcesses: speedups(proc2) },
+        threadSpeedup,
+        processSpeedup,
+        twoThreadCpuPerWall,
+        runners: runners.map((r) => r.size),
+        wrongResults: wrong,
+      },
+      table: {
+        header: ['runs on', 'runners', 'median ms', 'fastest', 'slowest', 'vs 1 thread'],
+        align: ['left', 'right', 'right', 'right', 'right', 'right'],
+        rows: cases.map(({ label }, i) => [
+          label,
+          String(runners[i]?.size ?? 0),
+          fixed(medianMs[i] ?? NaN, 0),
+          fixed(best(wall[i] ?? []), 0),
+          fixed(Math.max(...(wall[i] ?? [])), 0),
+          times([1, threadSpeedup, processSpeedup][i] ?? NaN),
+        ]),
+      },
+      notes: [
+        `${tasks} × fib(${n}) per run; "vs 1 thread" is the median over ${rounds} rounds of the speedup within a round (${loadNote()}).`,
+        twoThreadCpuPerWall > 1
+          ? `The 2-thread runs burnt ${fixed(twoThreadCpuPerWall, 2)} CPU-seconds per second: more than one core's worth, so its threads ran at the same time (Python's GIL keeps this near 1).`
+          : `The 2-thread runs burnt ${fixed(twoThreadCpuPerWall, 2)} CPU-seconds per second: not even one core's worth reached this process, so other jobs had the cores.`,
+        'In Node, CPU-bound work goes to threads or processes; a process pays for copying its arguments and results (see pool-map, shared-memory).',
+      ],
+      verdict: holds
+        ? { holds, why: `2 threads ran ${times(threadSpeedup)} faster than 1` }
+        : wrong > 0
+          ? { holds, why: `${wrong} results were wrong` }
+          : twoThreadCpuPerWall < PARALLEL_SPEEDUP
+            ? { holds, why: busyCores(twoThreadCpuPerWall) }
+            : {
+                holds,
+                why: `2 threads were ${times(threadSpeedup)} 1 thread, under ${times(PARALLEL_SPEEDUP)} (${loadNote()})`,
+              },
+    };
+  },
+};

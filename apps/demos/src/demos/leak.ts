@@ -1,0 +1,97 @@
+import type { Demo } from '../demo';
+import { verdictOf } from '../verdict';
+import { Peer } from '../peer';
+import type { LeakSnapshot } from '../workers/leak-child';
+
+export interface LeakOptions {
+  /** Rounds of (timer + worker thread + thread pool) per child. @default 3 */
+  rounds: number;
+  /** How long a child gets to exit on its own once done (ms). @default 1500 */
+  graceMs: number;
+}
+
+const total = (s: LeakSnapshot | undefined) =>
+  Object.values(s?.resources ?? {}).reduce((a, b) => a + b, 0);
+
+const countsOf = (s: LeakSnapshot | undefined) =>
+  Object.entries(s?.resources ?? {})
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, n]) => `${n} ${type}`)
+    .join(', ') || 'nothing open';
+
+async function child(mode: 'leaky' | 'fixed', rounds: number, graceMs: number) {
+  await using peer = Peer.process('leak-child', [mode, String(rounds)]);
+  const snapshots: LeakSnapshot[] = [];
+  for (;;) {
+    const message = await peer.next<LeakSnapshot | 'done'>();
+    if (message === 'done') break;
+    snapshots.push(message);
+  }
+  const exit = await peer.exitWithin(graceMs);
+  const [first, last] = [snapshots[0], snapshots[snapshots.length - 1]];
+  return {
+    mode,
+    snapshots,
+    resourcesBefore: total(first),
+    resourcesAfter: total(last),
+    threadsBefore: first?.threads ?? null,
+    threadsAfter: last?.threads ?? null,
+    exitedOnItsOwn: exit !== undefined,
+    exitCode: exit?.code ?? null,
+  };
+}
+
+export const leak: Demo<LeakOptions> = {
+  name: 'leak',
+  mirrors: 'Thread leakage: workers and timers nobody closes',
+  describe: [
+    'A child process starts a timer, a worker thread and a thread pool per round.',
+    'Never closed, they pile up (active resources, OS threads) and keep it alive;',
+    'closed, it returns to its baseline and exits on its own.',
+  ],
+  defaults: { rounds: 3, graceMs: 1500 },
+  async run(options = {}) {
+    const { rounds, graceMs } = { ...this.defaults, ...options };
+    // This process's handles of the kinds the demo opens (its children and their pipes): the
+    // demo must end with no more than it started with, whatever else the process runs.
+    const own = () =>
+      process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap' || r === 'PipeWrap')
+        .length;
+    const before = own();
+    const leaky = await child('leaky', rounds, graceMs);
+    const fixed = await child('fixed', rounds, graceMs);
+    const after = own();
+    const grew = (c: typeof leaky) =>
+      c.resourcesAfter > c.resourcesBefore ||
+      (c.threadsAfter !== null && c.threadsBefore !== null && c.threadsAfter > c.threadsBefore);
+    const backToBaseline = (c: typeof fixed) =>
+      c.resourcesAfter === c.resourcesBefore &&
+      (c.threadsAfter === null || c.threadsBefore === null || c.threadsAfter <= c.threadsBefore);
+    const checks = {
+      leakyGrew: grew(leaky),
+      leakyStayedAlive: !leaky.exitedOnItsOwn,
+      fixedBackToBaseline: backToBaseline(fixed),
+      fixedExited: fixed.exitedOnItsOwn && fixed.exitCode === 0,
+      demoProcessClean: after <= before,
+    };
+    const row = (label: string, c: typeof leaky) => [
+      label,
+      `${c.resourcesBefore} → ${c.resourcesAfter}`,
+      c.threadsBefore === null ? '—' : `${c.threadsBefore} → ${c.threadsAfter}`,
+      c.exitedOnItsOwn ? `yes (${c.exitCode})` : 'no: killed',
+    ];
+    return {
+      figures: { rounds, graceMs, leaky, fixed, demoProcessResources: { before, after }, checks },
+      table: {
+        header: ['child', 'active resources', 'OS threads', 'exited on its own'],
+        align: ['left', 'right', 'right', 'left'],
+        rows: [row('never closes', leaky), row('closes each', fixed)],
+      },
+      notes: [
+        `After ${rounds} rounds the leaky child had ${countsOf(leaky.snapshots.at(-1))}; the fixed one ${countsOf(fixed.snapshots.at(-1))}.`,
+        'A Worker and a pool do not show in getActiveResourcesInfo(), but their threads do in the OS count, and they keep the process alive all the same. Close them: clearInterval, worker.terminate(), pool.shutdown() — or `using` / `await using`.',
+      ],
+      verdict: verdictOf(checks, 'the leaks piled up and pinned the child; closing undid them'),
+    };
+  },
+};

@@ -1,0 +1,87 @@
+import type { Demo } from '../demo';
+import { WorkerFailedError } from '../errors';
+import { fixed } from '../format';
+import { Peer } from '../peer';
+import type { PoolChildReport } from '../workers/libuv-pool-child';
+
+export interface LibuvPoolOptions {
+  /** Concurrent slow reads. @default 8 */
+  reads: number;
+  /** The pool sizes compared, one child process each. @default [4, 8] */
+  poolSizes: number[];
+  /** How long the pool gets to take the reads before they are counted (ms). @default 200 */
+  settleMs: number;
+}
+
+/** "#1–#4": which reads, by start order, counted from 1. */
+const span = (indexes: readonly number[]) =>
+  indexes.length === 0
+    ? 'none'
+    : indexes.length === 1
+      ? `#${(indexes[0] as number) + 1}`
+      : `#${(indexes[0] as number) + 1}–#${(indexes.at(-1) as number) + 1}`;
+
+async function measure(size: number, reads: number, settleMs: number): Promise<PoolChildReport> {
+  await using child = Peer.process('libuv-pool-child', [String(reads), String(settleMs)], {
+    UV_THREADPOOL_SIZE: String(size),
+  });
+  const report = await child.next<PoolChildReport | { failed: string }>();
+  if ('failed' in report) throw new WorkerFailedError(`the pool child failed: ${report.failed}`);
+  await child.exitWithin(5000); // it exits on its own; `await using` ends it otherwise
+  return report;
+}
+
+export const libuvPool: Demo<LibuvPoolOptions> = {
+  name: 'libuv-pool',
+  mirrors: "File operations: Node's hidden thread pool",
+  describe: [
+    "fs, dns.lookup, crypto and zlib calls run on libuv's pool of UV_THREADPOOL_SIZE",
+    'threads (default 4). Eight slow file reads at once: with 4 threads only 4 are in',
+    'flight and the fifth waits for a thread; with 8 threads all 8 are.',
+  ],
+  defaults: { reads: 8, poolSizes: [4, 8], settleMs: 200 },
+  async run(options = {}) {
+    const { reads, poolSizes, settleMs } = { ...this.defaults, ...options };
+    const runs: PoolChildReport[] = [];
+    for (const size of poolSizes) runs.push(await measure(size, reads, settleMs));
+    const expected = (size: number) => Math.min(size, reads);
+    // The first ones started hold the threads; the later ones (from the fifth, with 4) wait.
+    const firstN = (n: number) => Array.from({ length: n }, (_, i) => i).join();
+    const wrong = runs.filter(
+      (r, i) =>
+        r.inFlightIndexes.join() !== firstN(expected(poolSizes[i] as number)) ||
+        r.completed !== reads,
+    );
+    const holds = wrong.length === 0;
+    return {
+      figures: { reads, poolSizes, settleMs, runs },
+      table: {
+        header: ['UV_THREADPOOL_SIZE', 'reads', 'in flight', 'which', 'queued', 'drain ms'],
+        align: ['right', 'right', 'right', 'left', 'right', 'right'],
+        rows: runs.map((r, i) => [
+          String(poolSizes[i]),
+          String(r.reads),
+          String(r.inFlight),
+          span(r.inFlightIndexes),
+          String(r.reads - r.inFlight),
+          fixed(r.drainMs, 0),
+        ]),
+      },
+      notes: [
+        'Each read is of a named pipe nobody writes to yet (a slow disk or NFS file, in effect): it holds its pool thread until released. "In flight" counts the pipes whose reader was waiting.',
+        'Every async fs call, dns.lookup (so http.get to a host name), crypto.pbkdf2/scrypt and zlib share these threads: a few slow files delay them all. Raise UV_THREADPOOL_SIZE before the first such call (the environment, not later code), or keep slow I/O off the pool.',
+      ],
+      verdict: holds
+        ? {
+            holds,
+            why: `${runs.map((r, i) => `${r.inFlight} of ${reads} ran with ${poolSizes[i]} threads`).join(', ')}`,
+          }
+        : {
+            holds,
+            why: wrong
+              .map((r) => `pool ${r.poolSize}: ${r.inFlight} in flight, ${r.completed} completed`)
+              .join('; '),
+          },
+    };
+  },
+};

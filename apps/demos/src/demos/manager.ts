@@ -1,0 +1,58 @@
+import { runClusterCounter } from '../cluster-counter';
+import type { Demo } from '../demo';
+import { fixed, int } from '../format';
+
+export interface ManagerOptions {
+  /** Cluster workers sharing the counter. @default 2 */
+  workers: number;
+  /** Increments per worker. @default 2000 */
+  increments: number;
+}
+
+export const manager: Demo<ManagerOptions> = {
+  name: 'manager',
+  mirrors: 'multiprocessing.Manager: one process holds the state',
+  describe: [
+    'A cluster primary holds a counter its workers update through messages, as a',
+    "Manager's server process does. Get-then-set (two messages) loses updates; one",
+    'atomic "increment" message, handled one at a time by the primary, loses none.',
+  ],
+  defaults: { workers: 2, increments: 2000 },
+  async run(options = {}) {
+    const { workers, increments } = { ...this.defaults, ...options };
+    const getThenSet = await runClusterCounter('get-then-set', workers, increments);
+    const atomic = await runClusterCounter('increment', workers, increments);
+    const rows = [
+      ['get, then set value + 1', getThenSet],
+      ['increment (one message)', atomic],
+    ] as const;
+    const holds = getThenSet.lost > 0 && atomic.lost === 0;
+    return {
+      figures: { workers, increments, getThenSet: { ...getThenSet }, increment: { ...atomic } },
+      table: {
+        header: ['each worker sends', 'messages', 'expected', 'counted', 'lost', 'ms'],
+        align: ['left', 'right', 'right', 'right', 'right', 'right'],
+        rows: rows.map(([label, r]) => [
+          label,
+          int(r.messages),
+          int(r.expected),
+          int(r.actual),
+          int(r.lost),
+          fixed(r.ms, 0),
+        ]),
+      },
+      notes: [
+        `${workers} cluster workers, ${int(increments)} increments each. The primary is single-threaded: whatever one message does is atomic, and nothing spanning two messages is.`,
+        'Python\'s Manager proxies behave the same: `d["n"] += 1` on a proxy is a get and a set. The fix is the same too: one call that does the whole update (or a lock around both).',
+      ],
+      verdict: holds
+        ? {
+            holds,
+            why: `get-then-set lost ${int(getThenSet.lost)} updates, one atomic message none`,
+          }
+        : getThenSet.lost <= 0
+          ? { holds, why: 'get-then-set lost no update in this run' }
+          : { holds, why: `the atomic message lost ${int(atomic.lost)} updates` },
+    };
+  },
+};

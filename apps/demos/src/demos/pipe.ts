@@ -1,0 +1,107 @@
+import { MessageChannel } from 'node:worker_threads';
+import type { Demo } from '../demo';
+import { WorkerFailedError } from '../errors';
+import { fixed, int } from '../format';
+import { percentile } from '../measure/stats';
+import { Peer, allSay } from '../peer';
+import type { PipeReport } from '../workers/pipe-protocol';
+import type { PipeThreadData } from '../workers/pipe-thread';
+
+export interface PipeOptions {
+  /** Round trips, one at a time. @default 2000 */
+  pings: number;
+  /** Messages streamed back to back. @default 20000 */
+  stream: number;
+}
+
+function reportOf(message: PipeReport | { failed: string }, where: string): PipeReport {
+  if ('failed' in message) throw new WorkerFailedError(`${where} failed: ${message.failed}`);
+  return message;
+}
+
+async function betweenThreads(pings: number, stream: number): Promise<PipeReport> {
+  const { port1, port2 } = new MessageChannel();
+  const data = (role: PipeThreadData['role'], port: PipeThreadData['port']): PipeThreadData => ({
+    role,
+    port,
+    pings,
+    stream,
+  });
+  await using responder = Peer.thread('pipe-thread', data('respond', port2), [port2]);
+  await allSay([responder], 'ready');
+  await using initiator = Peer.thread('pipe-thread', data('initiate', port1), [port1]);
+  return reportOf(await initiator.next(), 'the initiating thread');
+}
+
+async function betweenProcesses(pings: number, stream: number): Promise<PipeReport> {
+  await using responder = Peer.process('pipe-process', ['respond']);
+  const { port } = await responder.next<{ port: number }>();
+  await using initiator = Peer.process('pipe-process', [
+    'initiate',
+    String(port),
+    String(pings),
+    String(stream),
+  ]);
+  const report = reportOf(await initiator.next(), 'the initiating process');
+  // Both ends hang up and exit on their own once done.
+  await Promise.all([initiator.exitWithin(2000), responder.exitWithin(2000)]);
+  return report;
+}
+
+export const pipe: Demo<PipeOptions> = {
+  name: 'pipe',
+  mirrors: 'multiprocessing.Pipe: a two-way channel between two workers',
+  describe: [
+    'Two threads talk over a MessageChannel; two sibling processes over a socket one',
+    'opened and the other connected to (their parent only introduced them). Each does',
+    'round trips, then a stream checked for loss, duplicates and order.',
+  ],
+  defaults: { pings: 2000, stream: 20_000 },
+  async run(options = {}) {
+    const { pings, stream } = { ...this.defaults, ...options };
+    const runs = [
+      { channel: '2 threads, MessageChannel', report: await betweenThreads(pings, stream) },
+      { channel: '2 processes, TCP socket', report: await betweenProcesses(pings, stream) },
+    ];
+    const rate = (r: PipeReport) => (r.received / r.streamMs) * 1000;
+    const intact = (r: PipeReport) =>
+      r.rttUs.length === pings && r.pongsInOrder && r.received === stream && r.inOrder;
+    const broken = runs.filter((r) => !intact(r.report)).map((r) => r.channel);
+    const [threads, processes] = runs.map((r) => r.report) as [PipeReport, PipeReport];
+    return {
+      figures: {
+        pings,
+        stream,
+        runs: runs.map(({ channel, report: r }) => ({
+          channel,
+          rttP50Us: percentile(r.rttUs, 50),
+          rttP99Us: percentile(r.rttUs, 99),
+          messagesPerSecond: rate(r),
+          received: r.received,
+          inOrder: r.inOrder && r.pongsInOrder,
+        })),
+        processRttOverThreadRtt: percentile(processes.rttUs, 50) / percentile(threads.rttUs, 50),
+      },
+      table: {
+        header: ['channel', 'RTT p50 µs', 'p99 µs', 'msgs/s', 'received', 'in order'],
+        align: ['left', 'right', 'right', 'right', 'right', 'left'],
+        rows: runs.map(({ channel, report: r }) => [
+          channel,
+          fixed(percentile(r.rttUs, 50), 0),
+          fixed(percentile(r.rttUs, 99), 0),
+          int(rate(r)),
+          `${int(r.received)}/${int(stream)}`,
+          r.inOrder && r.pongsInOrder ? 'yes' : 'no',
+        ]),
+      },
+      notes: [
+        `${int(pings)} round trips one at a time, then ${int(stream)} messages back to back.`,
+        "Python's Pipe is one object with two ends; in Node a MessageChannel is that between threads (structured clone, in memory), and between processes it is a socket or the IPC channel fork() opens (serialized bytes through the kernel).",
+      ],
+      verdict:
+        broken.length === 0
+          ? { holds: true, why: 'both channels carried every message once, in order, both ways' }
+          : { holds: false, why: `messages lost or reordered on ${broken.join(', ')}` },
+    };
+  },
+};

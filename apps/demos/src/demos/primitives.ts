@@ -1,0 +1,208 @@
+import { Barrier, Condition, Event, RWLock, Semaphore } from '@concurrency-lab/locks';
+import { createServer, request } from 'node:http';
+import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
+import type { Demo } from '../demo';
+import { verdictOf } from '../verdict';
+
+export interface PrimitivesOptions {
+  /** Pages the crawler fetches. @default 12 */
+  pages: number;
+  /** Fetches the Semaphore lets run at once. @default 3 */
+  permits: number;
+  /** Items through the Condition's bounded buffer. @default 20 */
+  items: number;
+  /** Slots of that buffer. @default 2 */
+  bufferSize: number;
+  /** Barrier parties and phases. @default 3 */
+  parties: number;
+}
+
+/** GET without keep-alive: no pooled socket outlives the demo. */
+function get(url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent: false }, (res) => res.resume().once('end', resolve))
+      .once('error', reject)
+      .end();
+  });
+}
+
+/** The rate-limited crawler: the server counts how many requests it has in flight at most. */
+async function crawl(pages: number, semaphore?: Semaphore): Promise<number> {
+  let inFlight = 0;
+  let most = 0;
+  const server = createServer((_req, res) => {
+    most = Math.max(most, ++inFlight);
+    setTimeout(() => {
+      inFlight--;
+      res.end('<title>page</title>');
+    }, 20);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    await Promise.all(
+      Array.from({ length: pages }, (_, i) => {
+        const fetchPage = () => get(`http://127.0.0.1:${port}/page/${i}`);
+        return semaphore ? semaphore.withLock(fetchPage) : fetchPage();
+      }),
+    );
+    return most;
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** Event: workers wait for one start signal; none may start before it. */
+async function startSignal(workers: number) {
+  const start = new Event();
+  let started = 0;
+  const running = Array.from({ length: workers }, async () => {
+    await start.wait();
+    started++;
+  });
+  await sleep(10);
+  const before = started;
+  start.set();
+  await Promise.all(running);
+  return { before, after: started };
+}
+
+/** Condition: a producer and a consumer around a bounded buffer, waiting on "not full"/"not empty". */
+async function boundedBuffer(items: number, size: number) {
+  const cond = new Condition();
+  const buffer: number[] = [];
+  const taken: number[] = [];
+  let largest = 0;
+  const producer = async () => {
+    for (let i = 0; i < items; i++) {
+      using token = await cond.acquire();
+      await cond.waitFor(token, () => buffer.length < size);
+      buffer.push(i);
+      largest = Math.max(largest, buffer.length);
+      cond.notifyAll();
+    }
+  };
+  const consumer = async () => {
+    while (taken.length < items) {
+      {
+        using token = await cond.acquire();
+        await cond.waitFor(token, () => buffer.length > 0);
+        taken.push(buffer.shift() as number);
+        cond.notifyAll();
+      }
+      for (let i = 0; i < 3; i++) await tick(); // slower than the producer: the buffer fills
+    }
+  };
+  await Promise.all([producer(), consumer()]);
+  return { largest, inOrder: taken.every((v, i) => v === i) && taken.length === items };
+}
+
+/** Barrier: parties work in phases; nobody starts phase p + 1 before all finished phase p. */
+async function phases(parties: number) {
+  const barrier = new Barrier({ parties });
+  const log: number[] = [];
+  await Promise.all(
+    Array.from({ length: parties }, async (_, party) => {
+      for (let phase = 0; phase < parties; phase++) {
+        for (let i = 0; i <= party; i++) await tick(); // unequal work per party
+        log.push(phase);
+        await barrier.wait();
+      }
+    }),
+  );
+  return {
+    overlapped: log.some((phase, i) => i > 0 && phase < (log[i - 1] as number)),
+    cycles: barrier.cycles,
+  };
+}
+
+/** RWLock: readers share it, a writer has it alone. */
+async function readersWriter() {
+  const lock = new RWLock();
+  let readers = 0;
+  let mostReaders = 0;
+  let readersWhileWriting = 0;
+  const read = () =>
+    lock.read.withLock(async () => {
+      mostReaders = Math.max(mostReaders, ++readers);
+      await sleep(5);
+      readers--;
+    });
+  const write = () =>
+    lock.write.withLock(async () => {
+      readersWhileWriting = Math.max(readersWhileWriting, readers);
+      await sleep(5);
+      readersWhileWriting = Math.max(readersWhileWriting, readers);
+    });
+  await Promise.all([read(), read(), read(), write(), read(), read()]);
+  return { mostReaders, readersWhileWriting };
+}
+
+export const primitives: Demo<PrimitivesOptions> = {
+  name: 'primitives',
+  mirrors: 'Semaphore, Event, Condition, Barrier, readers-writer lock',
+  describe: [
+    "The guide's other synchronization primitives, each doing its classic job once,",
+    'from the locks lib: a rate-limited crawler, a start signal, a bounded buffer,',
+    'work in phases, and readers sharing while a writer waits its turn.',
+  ],
+  defaults: { pages: 12, permits: 3, items: 20, bufferSize: 2, parties: 3 },
+  async run(options = {}) {
+    const o = { ...this.defaults, ...options };
+    const unlimited = await crawl(o.pages);
+    const limited = await crawl(o.pages, new Semaphore({ permits: o.permits }));
+    const signal = await startSignal(4);
+    const buffer = await boundedBuffer(o.items, o.bufferSize);
+    const barrier = await phases(o.parties);
+    const rw = await readersWriter();
+    const rows = [
+      [
+        'Semaphore',
+        `${o.pages} fetches: ${unlimited} at once without, ${limited} with Semaphore(${o.permits})`,
+        limited === o.permits && unlimited > o.permits,
+      ],
+      [
+        'Event',
+        `4 workers: ${signal.before} started before set(), ${signal.after} after`,
+        signal.before === 0 && signal.after === 4,
+      ],
+      [
+        'Condition',
+        `${o.items} items through ${o.bufferSize} slots: at most ${buffer.largest} held, ${buffer.inOrder ? 'all in order' : 'NOT in order'}`,
+        buffer.largest === o.bufferSize && buffer.inOrder,
+      ],
+      [
+        'Barrier',
+        `${o.parties} parties × ${o.parties} phases: phases ${barrier.overlapped ? 'overlapped' : 'never overlapped'}`,
+        !barrier.overlapped && barrier.cycles === o.parties,
+      ],
+      [
+        'RWLock',
+        `up to ${rw.mostReaders} readers at once; ${rw.readersWhileWriting} while the writer wrote`,
+        rw.mostReaders > 1 && rw.readersWhileWriting === 0,
+      ],
+    ] as const;
+    return {
+      figures: {
+        ...o,
+        semaphore: { mostInFlightWithout: unlimited, mostInFlightWith: limited },
+        event: signal,
+        condition: buffer,
+        barrier,
+        rwLock: rw,
+      },
+      table: {
+        header: ['primitive', 'what it did', 'checked'],
+        align: ['left', 'left', 'left'],
+        rows: rows.map(([name, what, ok]) => [name, what, ok ? 'yes' : 'NO']),
+      },
+      notes: [
+        'These are the in-loop family (async tasks of one event loop); the Shared* family does the same across worker threads (see deadlock, producer-consumer).',
+      ],
+      verdict: verdictOf(
+        Object.fromEntries(rows.map(([name, , ok]) => [name, ok])),
+        'each primitive did its job',
+      ),
+    };
+  },
+};

@@ -1,0 +1,134 @@
+import { ProcessPoolExecutor } from '@concurrency-lab/executors';
+import type { Demo } from '../demo';
+import { verdictOf } from '../verdict';
+import { entryPath } from '../entry-path';
+import { bytes, fixed, times } from '../format';
+import { median } from '../measure/stats';
+import { Peer, allSay } from '../peer';
+import type { BufferMessage } from '../workers/buffer-echo';
+
+export interface SharedMemoryOptions {
+  /** Buffer sizes in bytes. @default 1 KiB, 64 KiB, 1 MiB, 16 MiB, 64 MiB */
+  sizes: number[];
+  /** Round trips per size and way, interleaved; the median counts. @default 5 */
+  reps: number;
+}
+
+type Way = 'copy' | 'transfer' | 'shared';
+const WAYS: readonly Way[] = ['copy', 'transfer', 'shared'];
+
+/** How much slower a copy must be than a transfer and than shared memory at the largest size. */
+export const COPY_PENALTY = 10;
+
+/** One buffer, handed to the thread and back `reps` times per way; ms per round trip. */
+async function measureSize(thread: Peer, size: number, reps: number) {
+  let data = new Uint8Array(size);
+  const copyData = new Uint8Array(size);
+  const shared = new SharedArrayBuffer(size);
+  const ms: Record<Way, number[]> = { copy: [], transfer: [], shared: [] };
+  let transferDetached = true;
+  for (let rep = 0; rep < reps; rep++) {
+    for (const way of rep % 2 === 0 ? WAYS : [...WAYS].reverse()) {
+      const start = performance.now();
+      if (way === 'shared') {
+        thread.send({ way, shared } satisfies BufferMessage);
+        await thread.next();
+      } else if (way === 'transfer') {
+        thread.send({ way, data } satisfies BufferMessage, [data.buffer]);
+        transferDetached &&= data.byteLength === 0; // the sender's view is gone
+        data = (await thread.next<{ data: Uint8Array<ArrayBuffer> }>()).data;
+      } else {
+        thread.send({ way, data: copyData } satisfies BufferMessage);
+        await thread.next();
+      }
+      ms[way].push(performance.now() - start);
+    }
+  }
+  return {
+    medians: { copy: median(ms.copy), transfer: median(ms.transfer), shared: median(ms.shared) },
+    transferDetached,
+    // Every shared round trip's write by the thread is visible here, with no message carrying it.
+    sharedVisible: new Uint8Array(shared)[0] === reps % 256,
+  };
+}
+
+/** What happens when a SharedArrayBuffer is sent to a process pool: the error's code. */
+async function sharedToProcess(): Promise<string> {
+  await using pool = new ProcessPoolExecutor({ filename: entryPath('cpu-tasks'), maxWorkers: 1 });
+  try {
+    await pool.submit(new SharedArrayBuffer(16), { name: 'fib' }).result();
+    return 'accepted';
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'error';
+  }
+}
+
+export const sharedMemory: Demo<SharedMemoryOptions> = {
+  name: 'shared-memory',
+  mirrors: 'multiprocessing.shared_memory: sharing instead of copying',
+  describe: [
+    'A buffer handed to a worker thread and back, from 1 KiB to 64 MiB: copied',
+    '(structured clone), transferred (moved, the sender loses it), or shared',
+    '(SharedArrayBuffer). And why a SharedArrayBuffer cannot reach another process.',
+  ],
+  defaults: { sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26], reps: 5 },
+  async run(options = {}) {
+    const { sizes, reps } = { ...this.defaults, ...options };
+    const bySize = [];
+    let transferDetached = true;
+    let sharedVisible = true;
+    {
+      await using thread = Peer.thread('buffer-echo');
+      await allSay([thread], 'ready');
+      for (const size of sizes) {
+        const result = await measureSize(thread, size, reps);
+        transferDetached &&= result.transferDetached;
+        sharedVisible &&= result.sharedVisible;
+        bySize.push({ bytes: size, ...result.medians });
+      }
+    }
+    const processOutcome = await sharedToProcess();
+    const largest = bySize.at(-1) ?? { bytes: 0, copy: NaN, transfer: NaN, shared: NaN };
+    const copyOverTransfer = largest.copy / largest.transfer;
+    const copyOverShared = largest.copy / largest.shared;
+    const checks = {
+      copyCostsAtLargest: copyOverTransfer >= COPY_PENALTY && copyOverShared >= COPY_PENALTY,
+      transferDetached,
+      sharedVisible,
+      processRefusedShared: processOutcome === 'ERR_EXECUTOR_DATA_CLONE',
+    };
+    return {
+      figures: {
+        sizes,
+        reps,
+        // One row per size and way, for the chart.
+        bySize: bySize.flatMap((row) =>
+          WAYS.map((way) => ({ bytes: row.bytes, way, ms: row[way] })),
+        ),
+        copyOverTransferAtLargest: copyOverTransfer,
+        copyOverSharedAtLargest: copyOverShared,
+        sharedArrayBufferToProcess: processOutcome,
+        checks,
+      },
+      table: {
+        header: ['size', 'copy ms', 'transfer ms', 'shared ms', 'copy ÷ transfer'],
+        align: ['right', 'right', 'right', 'right', 'right'],
+        rows: bySize.map((r) => [
+          bytes(r.bytes),
+          fixed(r.copy, 2),
+          fixed(r.transfer, 2),
+          fixed(r.shared, 2),
+          times(r.copy / r.transfer),
+        ]),
+      },
+      notes: [
+        `Medians of ${reps} round trips per size (to the thread and back). A copy costs by the byte; a transfer detaches the sender's buffer${transferDetached ? ' (it did: byteLength 0)' : ''}; shared memory sends nothing but a handle, and the thread's writes were ${sharedVisible ? '' : 'NOT '}visible here at once.`,
+        `A SharedArrayBuffer sent to a process pool: ${processOutcome}. Processes have separate memory and the IPC channel carries bytes; Node has no cross-process shared memory. Instead: copy (see pipe), or keep the state in one process and ask it (see manager), or share a file.`,
+      ],
+      verdict: verdictOf(
+        checks,
+        `at ${bytes(largest.bytes)} a copy cost ${times(copyOverTransfer)} a transfer`,
+      ),
+    };
+  },
+};

@@ -1,0 +1,179 @@
+import { Mutex } from '@concurrency-lab/locks';
+import { PriorityQueue } from '@concurrency-lab/queues';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Demo } from '../demo';
+import { verdictOf } from '../verdict';
+import { fixed, int } from '../format';
+
+export interface StarvationOptions {
+  /** Times the greedy task takes the lock back to back. @default 25 */
+  greedyRounds: number;
+  /** How long it holds the lock each time (ms). @default 4 */
+  holdMs: number;
+  /** Items served from the priority queue, one per tick. @default 300 */
+  ticks: number;
+  /** With aging, one priority level is worth this many ticks of waiting. @default 20 */
+  agingTicks: number;
+}
+
+interface Releasable {
+  unlock(): boolean;
+}
+
+/**
+ * The negative control, kept here on purpose: a lock that marks itself free on release and
+ * only wakes the next waiter, which must then compete — so whoever asks in between (the task
+ * that just released, asking again in the same turn) barges in ahead of it. Many lock
+ * implementations behave like this for throughput; the locks lib hands off in FIFO order.
+ */
+class BargingLock {
+  #locked = false;
+  readonly #wakeups: Array<() => void> = [];
+
+  async acquire(): Promise<Releasable> {
+    while (this.#locked) await new Promise<void>((resolve) => this.#wakeups.push(resolve));
+    this.#locked = true;
+    let held = true;
+    return {
+      unlock: () => {
+        if (!held) return false;
+        held = false;
+        this.#locked = false;
+        this.#wakeups.shift()?.();
+        return true;
+      },
+    };
+  }
+}
+
+/** A greedy task takes the lock again and again; a second task asks once, just after it. */
+async function greedyAndPolite(
+  lock: { acquire(): Promise<Releasable> },
+  rounds: number,
+  holdMs: number,
+) {
+  let greedyAcquisitions = 0;
+  let acquisitionsBeforePolite = -1;
+  let politeWaitMs = 0;
+  const greedy = async () => {
+    for (let i = 0; i < rounds; i++) {
+      const token = await lock.acquire();
+      greedyAcquisitions++;
+      await sleep(holdMs);
+      token.unlock(); // and straight back to acquire(), in the same turn
+    }
+  };
+  const polite = async () => {
+    await sleep(holdMs / 2); // arrive while the greedy task holds the lock
+    const asked = performance.now();
+    const token = await lock.acquire();
+    politeWaitMs = performance.now() - asked;
+    acquisitionsBeforePolite = greedyAcquisitions;
+    token.unlock();
+  };
+  await Promise.all([greedy(), polite()]);
+  return { acquisitionsBeforePolite, politeWaitMs };
+}
+
+interface Job {
+  name: 'urgent' | 'background';
+  priority: number;
+  enqueuedAt: number;
+}
+
+/**
+ * A stream of urgent jobs (priority 0, one per tick) and one background job (priority 5)
+ * queued at tick 0; one job is served per tick. Returns the background job's age when served
+ * (or its age at the end, if never) and the oldest age any served job reached.
+ */
+function serveWithPriorities(ticks: number, compare: (a: Job, b: Job) => number) {
+  const queue = new PriorityQueue<Job>({ maxSize: 16, name: 'jobs', compare });
+  queue.tryPut({ name: 'background', priority: 5, enqueuedAt: 0 });
+  queue.tryPut({ name: 'urgent', priority: 0, enqueuedAt: 0 });
+  let backgroundServedAt: number | null = null;
+  let oldestServedAge = 0;
+  for (let tick = 1; tick <= ticks; tick++) {
+    queue.tryPut({ name: 'urgent', priority: 0, enqueuedAt: tick });
+    const job = queue.tryGet();
+    oldestServedAge = Math.max(oldestServedAge, tick - job.enqueuedAt);
+    if (job.name === 'background') backgroundServedAt = tick;
+  }
+  return {
+    backgroundServedAt,
+    backgroundAge: backgroundServedAt ?? ticks,
+    oldestServedAge,
+  };
+}
+
+export const starvation: Demo<StarvationOptions> = {
+  name: 'starvation',
+  mirrors: 'Starvation: a waiter that never gets its turn',
+  describe: [
+    'A task that takes a lock again at once starves the others under a barging lock;',
+    'the FIFO lock hands it to the oldest waiter. A priority queue fed a stream of',
+    'urgent jobs never serves a background one, unless waiting ages it up.',
+  ],
+  defaults: { greedyRounds: 25, holdMs: 4, ticks: 300, agingTicks: 20 },
+  async run(options = {}) {
+    const o = { ...this.defaults, ...options };
+    const barging = await greedyAndPolite(new BargingLock(), o.greedyRounds, o.holdMs);
+    const fifo = await greedyAndPolite(new Mutex({ name: 'fifo' }), o.greedyRounds, o.holdMs);
+    const plain = serveWithPriorities(o.ticks, (a, b) => a.priority - b.priority);
+    // Aging as a sort key: priority × agingTicks + arrival. "Now" cancels out of any
+    // comparison of two waiting jobs' aged priorities, so a heap can keep the order.
+    const aged = serveWithPriorities(
+      o.ticks,
+      (a, b) =>
+        a.priority * o.agingTicks + a.enqueuedAt - (b.priority * o.agingTicks + b.enqueuedAt),
+    );
+    const checks = {
+      bargingStarved: barging.acquisitionsBeforePolite === o.greedyRounds,
+      fifoTurn: fifo.acquisitionsBeforePolite === 1,
+      plainStarved: plain.backgroundServedAt === null,
+      agingServed: aged.backgroundServedAt !== null && aged.oldestServedAge <= 5 * o.agingTicks + 1,
+    };
+    return {
+      figures: {
+        ...o,
+        barging,
+        fifo,
+        priorityWithoutAging: plain,
+        priorityWithAging: aged,
+        checks,
+      },
+      table: {
+        header: ['case', 'waiter served after', "oldest waiter's age"],
+        align: ['left', 'left', 'right'],
+        rows: [
+          [
+            'barging lock',
+            `${barging.acquisitionsBeforePolite} greedy turns`,
+            `${fixed(barging.politeWaitMs, 0)} ms`,
+          ],
+          [
+            'FIFO Mutex (locks lib)',
+            `${fifo.acquisitionsBeforePolite} greedy turn`,
+            `${fixed(fifo.politeWaitMs, 0)} ms`,
+          ],
+          [
+            'PriorityQueue, no aging',
+            plain.backgroundServedAt === null
+              ? `never (${int(o.ticks)} ticks)`
+              : `tick ${plain.backgroundServedAt}`,
+            `${int(plain.backgroundAge)} ticks`,
+          ],
+          [
+            'PriorityQueue, with aging',
+            aged.backgroundServedAt === null ? 'never' : `tick ${aged.backgroundServedAt}`,
+            `${int(aged.oldestServedAge)} ticks`,
+          ],
+        ],
+      },
+      notes: [
+        `The greedy task held the lock ${o.holdMs} ms at a time, ${o.greedyRounds} times, asking again as soon as it let go.`,
+        `Aging: a priority level is worth ${o.agingTicks} ticks of waiting, so the priority-5 job overtakes urgent jobs younger than ${5 * o.agingTicks} ticks.`,
+      ],
+      verdict: verdictOf(checks, 'the unfair ones starved their waiter, FIFO and aging did not'),
+    };
+  },
+};

@@ -1,0 +1,45 @@
+import { availableParallelism, loadavg } from 'node:os';
+import type { DemoResult } from './demo';
+import { fixed } from './format';
+
+/** Cores this process may use. */
+export const cores = (): number => availableParallelism();
+
+/** "load 9.8 on 2 cores": said beside a timing verdict that other jobs may have disturbed. */
+export const loadNote = (): string => `load ${fixed(loadavg()[0] ?? 0)} on ${cores()} cores`;
+
+/**
+ * Why a parallel speedup could not show: while its threads ran, this process got `cpuPerWall`
+ * CPU-seconds per second — fewer than the speedup needs, so other jobs had the cores.
+ */
+export const busyCores = (cpuPerWall: number): string =>
+  `its threads got ${fixed(cpuPerWall, 2)} cores' worth of CPU (${loadNote()}): cores busy`;
+
+/** CPU-seconds this process (all its threads) burnt while `fn` ran, per wall-clock second. */
+export async function cpuPerWall<T>(
+  fn: () => Promise<T>,
+): Promise<{ value: T; cpuPerWall: number; ms: number }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const value = await fn();
+  const ms = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { value, cpuPerWall: (used.user + used.system) / 1000 / ms, ms };
+}
+
+/**
+ * The result of a demo whose lesson needs `needed` cores on a machine with fewer: it says so
+ * and fails, rather than showing a figure that would mean nothing here.
+ */
+export function needsCores(needed: number): DemoResult | undefined {
+  const have = cores();
+  if (have >= needed) return undefined;
+  return {
+    figures: { cores: have, coresNeeded: needed },
+    table: { header: ['cores available', 'cores needed'], rows: [[String(have), String(needed)]] },
+    verdict: {
+      holds: false,
+      why: `it needs ${needed} cores and this machine gives ${have}: cannot be shown here`,
+    },
+  };
+}

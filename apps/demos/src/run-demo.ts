@@ -1,0 +1,55 @@
+import type { Demo, DemoResult } from './demo';
+import { renderHeader, renderResult } from './render';
+
+/** One demo's run, as `--json` prints it and the lessons report keeps it. */
+export interface LessonRecord {
+  name: string;
+  mirrors: string;
+  describe: readonly string[];
+  options: object;
+  startedAt: string;
+  durationMs: number;
+  result: DemoResult;
+}
+
+/** What a demo that threw stands for: the lesson was not shown, and why. */
+function failed(error: unknown): DemoResult {
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    figures: { error: typeof code === 'string' ? code : 'ERR_UNKNOWN', message },
+    table: { header: ['error'], rows: [[typeof code === 'string' ? code : 'error']] },
+    notes: [message],
+    verdict: { holds: false, why: `it failed (${typeof code === 'string' ? code : message})` },
+  };
+}
+
+/**
+ * Runs one demo with its defaults and writes its output to `out`: the header before it
+ * starts, the table and the verdict line once done (nothing with `json`: the caller prints the
+ * record). A demo that throws counts as a lesson not shown, never as a crash of the command.
+ */
+export async function runDemo(
+  demo: Demo,
+  out: NodeJS.WritableStream | undefined,
+): Promise<LessonRecord> {
+  out?.write(`${renderHeader(demo)}\n`);
+  const startedAt = new Date().toISOString();
+  const start = performance.now();
+  let result: DemoResult;
+  try {
+    result = await demo.run();
+  } catch (error) {
+    result = failed(error);
+  }
+  out?.write(`${renderResult(demo, result)}\n`);
+  return {
+    name: demo.name,
+    mirrors: demo.mirrors,
+    describe: demo.describe,
+    options: demo.defaults,
+    startedAt,
+    durationMs: Math.round(performance.now() - start),
+    result,
+  };
+}

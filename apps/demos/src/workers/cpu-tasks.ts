@@ -1,0 +1,16 @@
+/**
+ * Tasks of the `gil` demo, run by the executors in worker threads and child processes: pure
+ * CPU work (naive Fibonacci) and who ran it.
+ */
+import { fib as fibonacci } from '@concurrency-lab/workloads';
+import { threadId } from 'node:worker_threads';
+
+export interface FibResult {
+  value: number;
+  threadId: number;
+  pid: number;
+}
+
+export function fib(n: number): FibResult {
+  return { value: fibonacci(n), threadId, pid: process.pid };
+}

@@ -1,0 +1,73 @@
+/**
+ * A thread of the `producer-consumer` demo, around one SharedRingQueue. A producer puts its
+ * range of ids (4-byte messages), counting the puts that found the queue full and had to wait
+ * (the backpressure). A consumer takes ids until the queue is shut down, does a little work per
+ * item, tallies each id in shared memory (so loss and duplicates show) and marks it done.
+ */
+import { SharedRingQueue } from '@concurrency-lab/queues';
+import { parentPort, workerData } from 'node:worker_threads';
+
+export interface RingWorkerData {
+  role: 'producer' | 'consumer';
+  ring: SharedArrayBuffer;
+  /** Int32 per id: how many times it was consumed. */
+  seen: SharedArrayBuffer;
+  /** Producer: its ids are [first, first + count). */
+  first: number;
+  count: number;
+  /** Consumer: busy-work per item, in loop iterations (consumers slower than producers). */
+  workPerItem: number;
+}
+
+export type RingWorkerReport =
+  | { role: 'producer'; put: number; waitedForRoom: number }
+  | {
+      role: 'consumer';
+      consumed: number;
+      endedBy: string;
+    };
+
+const data = workerData as RingWorkerData;
+const ring = SharedRingQueue.attach(data.ring);
+const seen = new Int32Array(data.seen);
+const codeOf = (error: unknown) => (error as { code?: string }).code;
+
+function produce(): RingWorkerReport {
+  let waitedForRoom = 0;
+  const message = new Uint8Array(4);
+  const view = new DataView(message.buffer);
+  for (let id = data.first; id < data.first + data.count; id++) {
+    view.setUint32(0, id, true);
+    try {
+      ring.tryPut(message);
+    } catch (error) {
+      if (codeOf(error) !== 'ERR_QUEUE_FULL') throw error;
+      waitedForRoom++;
+      ring.put(message); // Atomics.wait until a consumer makes room
+    }
+  }
+  return { role: 'producer', put: data.count, waitedForRoom };
+}
+
+function consume(): RingWorkerReport {
+  let consumed = 0;
+  let sink = 0;
+  for (;;) {
+    let message: Uint8Array;
+    try {
+      message = ring.get();
+    } catch (error) {
+      // Shut down and drained: the end of the stream, not a failure.
+      if (codeOf(error) === 'ERR_QUEUE_SHUTDOWN')
+        return { role: 'consumer', consumed, endedBy: 'ERR_QUEUE_SHUTDOWN' };
+      throw error;
+    }
+    const id = new DataView(message.buffer, message.byteOffset).getUint32(0, true);
+    for (let i = 0; i < data.workPerItem; i++) sink = (sink + i * id) | 0;
+    Atomics.add(seen, id, 1);
+    consumed++;
+    ring.taskDone();
+  }
+}
+
+parentPort?.postMessage(data.role === 'producer' ? produce() : consume());

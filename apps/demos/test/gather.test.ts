@@ -1,0 +1,28 @@
+import { gather } from '../src/demos/gather';
+import { overlong, runDemo } from './support/run-demo';
+
+describe('gather', () => {
+  it('gives what each of asyncio’s ways to wait for many gives, and leaves no timer behind', async () => {
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const run = await runDemo<object, Record<string, unknown>>(gather, { delaysMs: [30, 10, 20] });
+    expect(run.figures).toMatchObject({
+      completionOrder: ['b', 'c', 'a'],
+      all: ['a', 'b', 'c'], // input order, not completion order
+      settled: ['rejected', 'fulfilled', 'fulfilled'], // a, the slowest, failed; nothing thrown
+      race: 'b',
+      any: 'c', // b, the first to finish, failed
+      asCompleted: ['b', 'c', 'a'],
+      waitFirstCompleted: { done: ['b'], notDone: 2 },
+      startedBeforeFirstAwait: { eager: 3, lazy: 0 },
+      stillRunningAfterReject: 2,
+      cancelled: 2,
+      timersLeft: 0,
+    });
+    expect(run.result.verdict.holds).toBe(true);
+    expect(overlong(run, 'gather')).toEqual([]);
+    // Jest keeps timers of its own; the demo must not add any.
+    expect(
+      process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length,
+    ).toBeLessThanOrEqual(timersBefore);
+  });
+});

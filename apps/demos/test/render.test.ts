@@ -1,0 +1,56 @@
+import { DEMOS } from '../src/catalog';
+import { wrap } from '../src/format';
+import { COLUMNS, renderHeader, renderResult, verdictLine } from '../src/render';
+
+describe('the verdict line', () => {
+  it('is exactly `<name>: lesson holds` or `<name>: lesson does not hold here: <why>`', () => {
+    expect(verdictLine('race', { holds: true, why: 'anything' })).toBe('race: lesson holds');
+    expect(verdictLine('gil', { holds: false, why: 'only 1 core' })).toBe(
+      'gil: lesson does not hold here: only 1 core',
+    );
+  });
+
+  it('ends the rendered output', () => {
+    const [demo] = DEMOS;
+    if (!demo) throw new Error('no demos');
+    const text = renderResult(demo, {
+      figures: {},
+      table: { header: ['a'], rows: [['1']] },
+      notes: ['a note'],
+      verdict: { holds: true, why: 'it did' },
+    });
+    expect(text.split('\n').at(-1)).toBe(`${demo.name}: lesson holds`);
+  });
+});
+
+describe('every demo', () => {
+  it('has a unique kebab-case name, a part of the guide, and 2–3 lines saying what it shows', () => {
+    const names = DEMOS.map((d) => d.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const demo of DEMOS) {
+      expect([demo.name, /^[a-z]+(-[a-z]+)*$/.test(demo.name)]).toEqual([demo.name, true]);
+      expect([demo.name, demo.mirrors.length > 0]).toEqual([demo.name, true]);
+      expect([demo.name, demo.describe.length >= 2 && demo.describe.length <= 3]).toEqual([
+        demo.name,
+        true,
+      ]);
+    }
+  });
+
+  it('introduces itself within 80 columns', () => {
+    for (const demo of DEMOS) {
+      const long = renderHeader(demo)
+        .split('\n')
+        .filter((line) => line.length > COLUMNS);
+      expect([demo.name, long]).toEqual([demo.name, []]);
+    }
+  });
+});
+
+describe('wrap', () => {
+  it('breaks between words within the width and indents every line', () => {
+    expect(wrap('aaa bbb ccc ddd', 8, '  ')).toEqual(['  aaa', '  bbb', '  ccc', '  ddd']);
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrap('a-very-long-word x', 5)).toEqual(['a-very-long-word', 'x']);
+  });
+});

@@ -1,0 +1,46 @@
+/**
+ * `lab compare` from the command line on two real reports (the unit test's fixtures): the
+ * page, the markdown and the JSON are written, and the terminal lists what differs.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Comparison } from '../src/compare/compare-reports';
+import { runLab } from './support/lab-process';
+
+const fixture = (name: string) => join(__dirname, '..', 'test', 'fixtures', 'reports', name);
+
+describe('lab compare', () => {
+  const out = mkdtempSync(join(tmpdir(), 'lab-compare-'));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes compare.md, index.html and compare.json for two reports', async () => {
+    const run = await runLab([
+      'compare',
+      fixture('workers-1.json'),
+      fixture('workers-2.json'),
+      '--out',
+      out,
+    ]);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    for (const file of ['compare.md', 'index.html', 'compare.json'])
+      expect(existsSync(join(out, file))).toBe(true);
+    const comparison = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as Comparison;
+    const differing = comparison.rows.filter((r) => r.flag === 'differs');
+    expect(run.stdout).toContain(`${differing.length} of ${comparison.rows.length} figures differ`);
+    expect(run.maxChildren).toBe(0);
+  }, 30_000);
+
+  it.each([
+    [['compare', fixture('workers-1.json')], 'ERR_LAB_USAGE'],
+    [['compare', fixture('workers-1.json'), '/nonexistent/report'], 'ERR_LAB_REPORT_FILE'],
+  ])(
+    'refuses %j with exit 2',
+    async (args, code) => {
+      const run = await runLab(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^${code}: `));
+    },
+    30_000,
+  );
+});

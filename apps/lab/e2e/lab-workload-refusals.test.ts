@@ -1,0 +1,27 @@
+/**
+ * A broken `--workload` module is refused before any service starts: the lab exits 2 with the
+ * problem's code and has started no process.
+ */
+import { join } from 'node:path';
+import { runLab } from './support/lab-process';
+
+const fixture = (name: string) => join(__dirname, '..', 'test', 'fixtures', 'workloads', name);
+
+describe('lab --workload with a broken module', () => {
+  it.each([
+    ['no-run.mjs', 'ERR_LAB_WORKLOAD_NO_RUN'],
+    ['throws.mjs', 'ERR_LAB_WORKLOAD_THREW'],
+    ['returns-function.mjs', 'ERR_LAB_WORKLOAD_NOT_CLONABLE'],
+    ['never-returns.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],
+  ])(
+    '%s: exits 2 with %s and starts nothing',
+    async (file, code) => {
+      const run = await runLab(['--quick', '--workload', fixture(file)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^${code}: `, 'm'));
+      expect(run.stderr).not.toContain('[lab ');
+      expect(run.maxChildren).toBe(0);
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,86 @@
+/**
+ * The service side of `--workload`, on every model: started with LAB_WORKLOAD by its operator,
+ * each serves the same work on /work/custom — inline on the loop (async), in a pool thread
+ * (threads, hybrid), in a worker process (cluster, hybrid), in a pool process (procpool) — and
+ * answers the same result; a broken module stops every model's start.
+ */
+import { appEntry, Fleet, launch, StartFailedError } from '@concurrency-lab/launcher';
+import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
+import { join } from 'node:path';
+
+const example = join(__dirname, '..', 'workloads', 'json-transform.mjs');
+const broken = join(__dirname, '..', 'test', 'fixtures', 'workloads', 'no-run.mjs');
+
+interface WorkAnswer {
+  model: string;
+  pid: number;
+  threadId: number;
+  result: unknown;
+}
+
+describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', () => {
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    fleet = await Fleet.start({
+      upstream: false,
+      modelEnv: { WORKERS: '2', LAB_WORKLOAD: example },
+    });
+  }, 120_000);
+
+  afterAll(() => fleet?.stop());
+
+  it('answers the same result under every model, computed where the model computes', async () => {
+    const answers = new Map<string, WorkAnswer>();
+    for (const { model, service } of fleet.models) {
+      const response = await fetch(`${service.url}/work/custom?i=2`);
+      expect({ model, status: response.status }).toEqual({ model, status: 200 });
+      answers.set(model, (await response.json()) as WorkAnswer);
+    }
+    const results = [...answers.values()].map((a) => JSON.stringify(a.result));
+    expect(new Set(results).size).toBe(1);
+    expect(JSON.parse(results[0] ?? 'null')).toMatchObject({ customers: 40 });
+    for (const { model, service } of fleet.models) {
+      const answer = answers.get(model);
+      if (model === 'threads' || model === 'hybrid')
+        expect([model, (answer?.threadId ?? 0) > 0]).toEqual([model, true]); // a pool thread
+      if (model === 'async') expect(answer).toMatchObject({ pid: service.pid, threadId: 0 });
+      if (model === 'cluster' || model === 'hybrid')
+        expect([model, answer?.pid === service.pid]).toEqual([model, false]); // a worker, not the primary
+    }
+    expect([...answers.keys()]).toEqual([...MODEL_NAMES]);
+  });
+
+  it('refuses `i` out of its domain on every model, as the contract refuses any bad parameter', async () => {
+    for (const { model, service } of fleet.models) {
+      const response = await fetch(`${service.url}/work/custom?i=-1`);
+      const body = (await response.json()) as { code: string };
+      expect({ model, status: response.status, code: body.code }).toEqual({
+        model,
+        status: 400,
+        code: 'ERR_INVALID_PARAM',
+      });
+    }
+  });
+});
+
+describe('a broken LAB_WORKLOAD', () => {
+  it.each(MODELS.map((m) => [m.model, m.app] as const))(
+    '%s refuses to start, naming the problem',
+    async (_model, app) => {
+      const failure = await launch(appEntry(app), {
+        name: app,
+        env: { PORT: '0', WORKERS: '1', LAB_WORKLOAD: broken },
+      }).then(
+        async (service) => {
+          await service.stop();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(StartFailedError);
+      expect((failure as StartFailedError).output).toContain('ERR_WORKLOAD_MODULE');
+    },
+    60_000,
+  );
+});

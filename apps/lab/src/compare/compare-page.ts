@@ -1,0 +1,104 @@
+import { escapeHtml as escape, markdownTable } from '@concurrency-lab/report-kit';
+import type { Comparison, ComparisonRow } from './compare-reports';
+
+export const COMPARE_HEADER = ['scenario', 'model', 'figure', 'A', 'B', 'B/A', 'noise ±', 'flag'];
+
+const number = (v: number) =>
+  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+
+const FLAG = { differs: 'differs', 'within noise': '≈', unknown: '?' } as const;
+
+/** One row's cells, as every format shows them. */
+export function compareCells(row: ComparisonRow): string[] {
+  return [
+    row.scenario,
+    row.model,
+    row.label,
+    number(row.a),
+    number(row.b),
+    row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`,
+    row.noise === null ? '—' : `${Math.round(row.noise * 100)}%`,
+    FLAG[row.flag],
+  ];
+}
+
+export const NOISE_NOTE =
+  'noise ±: the two runs’ spread over their sampling intervals (standard deviation / mean, per interval, combined as √(A² + B²)); a figure is flagged "differs" when B/A is further from 1 than that. The band is conservative: a run’s mean moves less than its intervals do. "?" = too few intervals to measure the noise (under 3).';
+
+const headline = (c: Comparison) => {
+  const differ = c.rows.filter((r) => r.flag === 'differs').length;
+  return `${differ} of ${c.rows.length} figures differ beyond the runs’ own noise.`;
+};
+
+/** compare.md */
+export function compareMarkdown(c: Comparison): string {
+  const differing = c.rows.filter((r) => r.flag === 'differs');
+  return [
+    '# concurrency-lab comparison',
+    '',
+    `A: ${c.a.createdAt} (${c.a.file})`,
+    `B: ${c.b.createdAt} (${c.b.file})`,
+    '',
+    markdownTable(
+      ['setup', 'A', 'B'],
+      c.setup.map((s) => [s.field, s.a, s.b === s.a ? s.b : `**${s.b}**`]),
+    ),
+    '',
+    `## ${headline(c)}`,
+    '',
+    ...(differing.length
+      ? [markdownTable(COMPARE_HEADER, differing.map(compareCells)), '']
+      : ['(none)', '']),
+    '## Every figure, scenario × model',
+    '',
+    markdownTable(COMPARE_HEADER, c.rows.map(compareCells)),
+    '',
+    NOISE_NOTE,
+    ...(c.unmatched.length ? ['', `Not compared: ${c.unmatched.join(', ')}.`] : []),
+    '',
+  ].join('\n');
+}
+
+/** index.html: one self-contained page, the differing rows marked. */
+export function compareHtml(c: Comparison): string {
+  const rows = c.rows
+    .map(
+      (r) =>
+        `<tr class="${r.flag === 'differs' ? 'differs' : ''}">${compareCells(r)
+          .map((cell) => `<td>${escape(cell)}</td>`)
+          .join('')}</tr>`,
+    )
+    .join('');
+  const setup = c.setup
+    .map(
+      (s) =>
+        `<tr${s.a === s.b ? '' : ' class="differs"'}><td>${escape(s.field)}</td><td>${escape(s.a)}</td><td>${escape(s.b)}</td></tr>`,
+    )
+    .join('');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>concurrency-lab comparison</title>
+<style>
+  body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; padding: 0 1rem; }
+  table { border-collapse: collapse; margin: 1rem 0; font-variant-numeric: tabular-nums; }
+  th, td { border-bottom: 1px solid #ddd; padding: .25rem .6rem; text-align: right; }
+  th:nth-child(-n+3), td:nth-child(-n+3) { text-align: left; }
+  tr.differs td { background: #fff4e5; font-weight: 600; }
+  .note { color: #555; font-size: .9em; max-width: 60rem; }
+</style>
+</head>
+<body>
+<h1>concurrency-lab comparison</h1>
+<p>A: ${escape(c.a.createdAt)} <code>${escape(c.a.file)}</code><br>B: ${escape(c.b.createdAt)} <code>${escape(c.b.file)}</code></p>
+<table id="setup"><thead><tr><th>setup</th><th>A</th><th>B</th></tr></thead><tbody>${setup}</tbody></table>
+<h2>${escape(headline(c))}</h2>
+<table id="figures"><thead><tr>${COMPARE_HEADER.map((h) => `<th>${escape(h)}</th>`).join('')}</tr></thead><tbody>${rows}</tbody></table>
+<p class="note">${escape(NOISE_NOTE)}</p>
+${c.unmatched.length ? `<p class="note">Not compared: ${escape(c.unmatched.join(', '))}.</p>` : ''}
+</body>
+</html>
+`;
+}

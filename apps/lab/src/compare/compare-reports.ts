@@ -1,0 +1,174 @@
+import type { ComparableReport, ComparableResult } from './read-report';
+
+type Sample = ComparableResult['samples'][number];
+type Summary = ComparableResult['summary'];
+
+/** A figure the comparison shows, where it comes from, and what measures its noise. */
+interface Figure {
+  id: string;
+  label: string;
+  /** Shown in this unit: the summary's value times `scale`. */
+  scale: number;
+  value(summary: Summary): number | undefined;
+  /** The per-interval values whose spread is the run's noise on this figure. */
+  series(samples: Sample[]): number[];
+  /** Only for scenarios judged on this (memory per connection means something in io only). */
+  judge?: string;
+}
+
+/** Intervals that hold a whole interval's worth: not the first (nothing measured yet) nor the last (cut short). */
+const whole = (samples: Sample[]) => samples.slice(1, -1);
+const p99s = (samples: Sample[]) =>
+  whole(samples).flatMap((s) => (s.p99Ms === null || s.p99Ms === undefined ? [] : [s.p99Ms]));
+
+export const FIGURES: readonly Figure[] = [
+  {
+    id: 'rps',
+    label: 'req/s',
+    scale: 1,
+    value: (s) => s.rps,
+    series: (x) => whole(x).map((s) => s.rps),
+  },
+  // The run's latency percentiles have no per-interval series of their own but p99's.
+  { id: 'p50', label: 'p50 ms', scale: 1, value: (s) => s.p50Ms, series: p99s },
+  { id: 'p99', label: 'p99 ms', scale: 1, value: (s) => s.p99Ms, series: p99s },
+  {
+    id: 'rss',
+    label: 'RSS peak MiB',
+    scale: 2 ** -20,
+    value: (s) => s.rssPeakBytes,
+    series: (x) => x.map((s) => s.rssBytes),
+  },
+  {
+    id: 'cpu',
+    label: 'CPU %',
+    scale: 1,
+    value: (s) => s.cpuPercentMean,
+    series: (x) => x.slice(1).map((s) => s.cpuPercent),
+  },
+  {
+    id: 'memoryPerConnection',
+    label: 'KiB per connection',
+    scale: 1 / 1024,
+    value: (s) => s.memoryPerConnectionBytes,
+    series: (x) => x.map((s) => s.rssBytes),
+    judge: 'memory-per-connection',
+  },
+];
+
+/** Fewer intervals than this and a run's spread says nothing: no flag, just the ratio. */
+export const MIN_INTERVALS = 3;
+
+/** Relative spread of a series (sample standard deviation / mean); undefined when unmeasurable. */
+export function relativeSpread(values: number[]): number | undefined {
+  if (values.length < MIN_INTERVALS) return undefined;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (mean <= 0) return undefined;
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
+  return Math.sqrt(variance) / mean;
+}
+
+export interface ComparisonRow {
+  scenario: string;
+  model: string;
+  figure: string;
+  label: string;
+  /** In the figure's display unit. */
+  a: number;
+  b: number;
+  /** b / a; null when a is 0. */
+  ratio: number | null;
+  /** The two runs' per-interval spreads combined, √(cvA² + cvB²); null when not measurable. */
+  noise: number | null;
+  /** `differs` when |ratio − 1| exceeds the noise; `within noise` otherwise; `unknown` without a noise figure. */
+  flag: 'differs' | 'within noise' | 'unknown';
+}
+
+export interface Comparison {
+  a: { file: string; createdAt: string };
+  b: { file: string; createdAt: string };
+  /** What differs in how the two runs were made (machine, options), A beside B. */
+  setup: { field: string; a: string; b: string }[];
+  rows: ComparisonRow[];
+  /** Scenario × model pairs only one report has. */
+  unmatched: string[];
+}
+
+/**
+ * Every figure of every scenario × model the two reports share, side by side with its ratio,
+ * flagged when the difference is larger than the noise the reports measured themselves: the
+ * spread of their per-interval samples, combined. The band is conservative — a run's mean
+ * moves less than its seconds do — so a flag means a difference, not a maybe.
+ */
+export function compareReports(
+  a: { file: string; report: ComparableReport },
+  b: { file: string; report: ComparableReport },
+): Comparison {
+  const rows: ComparisonRow[] = [];
+  const unmatched: string[] = [];
+  const scenariosB = new Map(b.report.scenarios.map((s) => [s.id, s]));
+  for (const scenario of a.report.scenarios) {
+    const other = scenariosB.get(scenario.id);
+    for (const ra of scenario.results) {
+      const rb = other?.results.find((r) => r.model === ra.model);
+      if (!rb) {
+        unmatched.push(`${scenario.id}/${ra.model} (only in A)`);
+        continue;
+      }
+      for (const figure of FIGURES) {
+        if (figure.judge && figure.judge !== scenario.verdict?.judge) continue;
+        const va = figure.value(ra.summary);
+        const vb = figure.value(rb.summary);
+        if (va === undefined || vb === undefined) continue;
+        const ratio = va > 0 ? vb / va : null;
+        const cvA = relativeSpread(figure.series(ra.samples));
+        const cvB = relativeSpread(figure.series(rb.samples));
+        const noise = cvA === undefined || cvB === undefined ? null : Math.hypot(cvA, cvB);
+        rows.push({
+          scenario: scenario.id,
+          model: ra.model,
+          figure: figure.id,
+          label: figure.label,
+          a: va * figure.scale,
+          b: vb * figure.scale,
+          ratio,
+          noise,
+          flag:
+            noise === null || ratio === null
+              ? 'unknown'
+              : Math.abs(ratio - 1) > noise
+                ? 'differs'
+                : 'within noise',
+        });
+      }
+    }
+  }
+  for (const scenario of b.report.scenarios) {
+    const inA = a.report.scenarios.find((s) => s.id === scenario.id);
+    for (const r of scenario.results)
+      if (!inA?.results.some((x) => x.model === r.model))
+        unmatched.push(`${scenario.id}/${r.model} (only in B)`);
+  }
+  return {
+    a: { file: a.file, createdAt: a.report.createdAt },
+    b: { file: b.file, createdAt: b.report.createdAt },
+    setup: setupOf(a.report, b.report),
+    rows,
+    unmatched,
+  };
+}
+
+function setupOf(a: ComparableReport, b: ComparableReport): Comparison['setup'] {
+  const describe = (r: ComparableReport): Record<string, string> => ({
+    machine: `${r.machine.cpus} × ${r.machine.cpuModel}`,
+    node: r.machine.node,
+    mode: r.run?.mode ?? 'local',
+    models: r.options.models.join(', '),
+    WORKERS: r.options.workers === null ? 'per service' : String(r.options.workers),
+    'seconds per run': `${r.options.durationSeconds}${r.options.quick ? ' (quick)' : ''}`,
+    driver: r.options.driver,
+  });
+  const da = describe(a);
+  const db = describe(b);
+  return Object.keys(da).map((field) => ({ field, a: da[field] ?? '', b: db[field] ?? '' }));
+}

@@ -1,0 +1,19 @@
+import type { Report } from './report-schema';
+
+/** How the run was made, in one line: mode, models and WORKERS, durations, driver, workload. */
+export function runLine(report: Report): string {
+  const { options, run } = report;
+  const where =
+    run.mode === 'targets'
+      ? `Targets mode: drove services already running (${Object.entries(run.targets ?? {})
+          .map(([m, url]) => `${m} ${url}`)
+          .join(', ')}), memory and CPU from their /metrics`
+      : `Local mode: the lab started ${options.models.join(', ')} with WORKERS=${options.workers}, memory and CPU of each process tree from /proc`;
+  return [
+    where,
+    `${options.durationSeconds} s measured per model and scenario after a ${options.warmupSeconds} s warm-up, sampled every ${options.sampleIntervalMs} ms`,
+    `driver ${options.driver}${options.quick ? ' (quick run)' : ''}`,
+    ...(run.workload ? [`workload ${run.workload.describe} (${run.workload.path})`] : []),
+    run.fileLimit.note,
+  ].join('; ');
+}

@@ -1,0 +1,43 @@
+import type { StreamPlan, StreamResult } from '../drivers/load-driver';
+import type { ModelSummary, Sample } from './report-schema';
+
+const mean = (values: number[]) =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+
+/**
+ * One model's figures in one scenario, from what the driver measured (the measured stream) and
+ * what the sampler saw (the model's cost). `failed` counts every stream's errors; `dropped` —
+ * "not sent: over the target rate" — only the measured stream's, which is the one with a rate.
+ */
+export function summarize(
+  plans: StreamPlan[],
+  streams: StreamResult[],
+  samples: Sample[],
+  memory: { rssIdleBytes: number; rssAfterBytes: number },
+): ModelSummary {
+  const { rssIdleBytes } = memory;
+  const measured = streams.find((s) => s.measure) ?? streams[0];
+  const plan = plans.find((p) => p.measure) ?? plans[0];
+  const connections = plans.reduce((n, p) => n + p.connections, 0);
+  const rssPeakBytes = Math.max(memory.rssAfterBytes, ...samples.map((s) => s.rssBytes));
+  // The first sample has no CPU delta yet; leave it out of the CPU mean.
+  const cpuSamples = samples.slice(1).map((s) => s.cpuPercent);
+  const lags = samples.flatMap((s) => (s.lagP99Ms === null ? [] : [s.lagP99Ms]));
+  const elus = samples.flatMap((s) => (s.elu === null ? [] : [s.elu]));
+  return {
+    rps: measured?.rps ?? 0,
+    p50Ms: measured?.latencyMs.p50 ?? 0,
+    p95Ms: measured?.latencyMs.p95 ?? 0,
+    p99Ms: measured?.latencyMs.p99 ?? 0,
+    failed: streams.reduce((n, s) => n + s.failed, 0),
+    dropped: measured?.dropped ?? 0,
+    sustained: plan?.rate && measured ? Math.round((measured.rps / plan.rate) * 1000) / 1000 : null,
+    connections,
+    rssIdleBytes,
+    rssPeakBytes,
+    memoryPerConnectionBytes: Math.round(Math.max(0, rssPeakBytes - rssIdleBytes) / connections),
+    cpuPercentMean: Math.round(mean(cpuSamples) * 10) / 10,
+    lagP99MaxMs: Math.max(0, ...lags),
+    eluMean: Math.round(mean(elus) * 1000) / 1000,
+  };
+}

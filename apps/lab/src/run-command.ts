@@ -1,0 +1,180 @@
+import { Fleet, onInterrupt, workspaceRoot } from '@concurrency-lab/launcher';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { AutocannonDriver } from './drivers/autocannon-driver';
+import { K6Driver } from './drivers/k6-driver';
+import type { LoadDriver } from './drivers/load-driver';
+import { ensureFileLimit } from './file-limit';
+import { parseLabOptions, USAGE, type LabOptions } from './lab-options';
+import type { Report } from './report/report-schema';
+import { textTable } from '@concurrency-lab/report-kit';
+import { SUMMARY_HEADER, SUMMARY_NOTE, summaryRows } from './report/summary-rows';
+import { writeReport } from './report/write-report';
+import { runLab, selectScenarios } from './run-lab';
+import { refuse } from './refuse';
+import { loadScenarioCatalog } from './scenario-catalog';
+import { connectTargets, readWorkers, type LabTarget } from './targets';
+import { isLoopback } from './loopback';
+import { probeWorkload, type WorkloadProbe } from './workload/probe-workload';
+import { checkWorkloadRoute } from './workload/check-workload-route';
+import { workloadScenarios, type LabScenario } from './workload/workload-scenarios';
+
+/** `lab [options]`: the comparison run. Answers the process's exit code. */
+export async function runCommand(argv: string[]): Promise<number> {
+  let options: LabOptions | 'help';
+  try {
+    options = parseLabOptions(argv);
+  } catch (error) {
+    return refuse(error, USAGE);
+  }
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const root = workspaceRoot();
+  let scenarios: LabScenario[];
+  let probe: WorkloadProbe | undefined;
+  let driver: LoadDriver;
+  let catalog;
+  try {
+    catalog = loadScenarioCatalog(root);
+    // Checked before anything starts: a broken module never costs a service start.
+    if (options.workload) probe = await probeWorkload(options.workload);
+    // `--scenarios` picks from the catalog's and, with a workload, the workload's own.
+    scenarios = selectScenarios(
+      [...catalog.scenarios, ...(probe ? workloadScenarios(probe) : [])],
+      options.scenarios,
+    );
+    driver = options.driver === 'k6' ? new K6Driver(root) : new AutocannonDriver();
+  } catch (error) {
+    return refuse(error);
+  }
+  const most = Math.max(
+    ...scenarios.map((s) =>
+      s.streams.reduce(
+        (n, x) => n + ((x.measure ? options.connections : undefined) ?? x.connections),
+        0,
+      ),
+    ),
+  );
+  const fileLimit = ensureFileLimit(most);
+
+  // Ctrl-C (or a SIGTERM from a CI runner) stops every service before the lab exits, also while
+  // they are still starting: the start is aborted and whatever started is stopped.
+  const abort = new AbortController();
+  let starting: Promise<Fleet> | undefined;
+  const stopFleet = async () => {
+    abort.abort();
+    const fleet = await starting?.catch(() => undefined);
+    await fleet?.stop();
+  };
+  onInterrupt(stopFleet, () => process.exit(130));
+
+  const startTargets = async (): Promise<LabTarget[]> => {
+    let targets: LabTarget[];
+    if (options.targets) {
+      targets = await connectTargets(options.targets);
+    } else {
+      starting = Fleet.start({
+        models: options.models,
+        upstream: {
+          env: {
+            UPSTREAM_PAGES: String(catalog.upstream.pages),
+            UPSTREAM_LATENCY_MS: String(catalog.upstream.latencyMs),
+          },
+        },
+        modelEnv: {
+          WORKERS: String(options.workers),
+          // The lab measures capacity: its own load must not be shed by the default bound.
+          MAX_QUEUE: '100000',
+          LOG_LEVEL: 'info',
+          ...(probe ? { LAB_WORKLOAD: probe.path } : {}),
+        },
+        signal: abort.signal,
+      });
+      const fleet = await starting;
+      targets = await Promise.all(
+        fleet.models.map(async ({ model, service }) => ({
+          model,
+          url: service.url,
+          pid: service.pid,
+          workers: await readWorkers(service.url).catch(() => null),
+        })),
+      );
+    }
+    if (probe) await checkWorkloadRoute(targets);
+    return targets;
+  };
+
+  try {
+    // Progress goes to stderr so `--json` keeps stdout machine-readable.
+    const report = await runLab({
+      options,
+      scenarios,
+      driver,
+      progress: process.stderr,
+      startTargets,
+      run: {
+        mode: options.targets ? 'targets' : 'local',
+        targets: options.targets ?? null,
+        sharedCores: options.targets
+          ? Object.values(options.targets).every((url) => isLoopback(url))
+          : true,
+        fileLimit,
+        workload: probe
+          ? {
+              path: probe.path,
+              describe: probe.describe,
+              inputs: probe.inputs,
+              probeMs: probe.probeMs,
+            }
+          : null,
+      },
+    });
+    await stopFleet();
+    const dir = await writeReport(report, resolve(options.out ?? join(root, 'reports')));
+    print(report, dir, options.json);
+    return 0;
+  } catch (error) {
+    await stopFleet();
+    if ((error as { code?: string }).code?.startsWith('ERR_LAB_')) return refuse(error);
+    process.stderr.write(`lab failed: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+function print(report: Report, dir: string, json: boolean): void {
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({
+        report: dir,
+        mode: report.run.mode,
+        choose: report.choose,
+        summary: report.scenarios.map((s) => ({
+          scenario: s.id,
+          verdict: s.verdict,
+          results: s.results.map((r) => ({ model: r.model, ...r.summary })),
+        })),
+        lessons: report.lessons,
+      })}\n`,
+    );
+    return;
+  }
+  const out = [
+    '',
+    textTable(SUMMARY_HEADER, summaryRows(report)),
+    SUMMARY_NOTE,
+    '',
+    `What to choose on this machine (${cpus().length} cores):`,
+    ...report.choose.map((line) => `  ${line}`),
+    '',
+    ...report.lessons.map(
+      (l) => `${l.holds === null ? '—' : l.holds ? '✔' : '✘'} ${l.claim}: ${l.figures}`,
+    ),
+    '',
+    `report: ${join(dir, 'index.html')}`,
+    `        ${join(dir, 'report.md')}`,
+    '',
+  ];
+  process.stdout.write(out.join('\n'));
+}

@@ -1,0 +1,71 @@
+import type { Sweep, SweepPoint } from './sweep-schema';
+
+/** Within this share of the best throughput, another worker is not worth its cost. */
+export const KNEE_SHARE = 0.9;
+
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+
+/**
+ * The knee of one model's sizing curve: the smallest pool reaching 90% of its best
+ * throughput, and what the sizes past it add (throughput) and cost (p99, memory).
+ */
+export function kneeOf(model: string, points: SweepPoint[]): Sweep['knees'][number] {
+  const curve = meanCurve(points.filter((p) => p.model === model));
+  const best = curve.reduce((a, b) => (b.summary.rps > a.summary.rps ? b : a));
+  const knee = curve.find((p) => p.summary.rps >= best.summary.rps * KNEE_SHARE) ?? best;
+  const last = curve[curve.length - 1] ?? best;
+  const past =
+    last.workers > knee.workers
+      ? `; at WORKERS=${last.workers}: ${(last.summary.rps / Math.max(knee.summary.rps, 1e-9)).toFixed(2)}× the req/s, p99 ${(last.summary.p99Ms / Math.max(knee.summary.p99Ms, 1e-9)).toFixed(2)}×, RSS ${mib(knee.summary.rssPeakBytes)} → ${mib(last.summary.rssPeakBytes)} MiB`
+      : '';
+  return {
+    model: best.model,
+    knee: knee.workers,
+    best: best.workers,
+    line: `${model}: ${Math.round(knee.summary.rps)} req/s at WORKERS=${knee.workers} is ${Math.round((knee.summary.rps / Math.max(best.summary.rps, 1e-9)) * 100)}% of its best (${Math.round(best.summary.rps)} req/s at WORKERS=${best.workers})${past}.`,
+  };
+}
+
+/** The report's line: where the knee is on this machine, beside the guide's N_CPU + 1. */
+export function kneeLine(knees: Sweep['knees'], cpus: number, scenario: string): string {
+  const byKnee = new Map<number, string[]>();
+  for (const k of knees) byKnee.set(k.knee, [...(byKnee.get(k.knee) ?? []), k.model]);
+  const where = [...byKnee.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([size, models]) => `WORKERS=${size} for ${models.join(', ')}`)
+    .join('; ');
+  const guide = cpus + 1;
+  const verdict = knees.every((k) => k.knee === guide)
+    ? 'as the guide says'
+    : knees.every((k) => k.knee < guide)
+      ? 'below the guide’s advice: extra workers add no throughput here'
+      : knees.every((k) => k.knee > guide)
+        ? 'above the guide’s advice'
+        : 'the models disagree';
+  return `The knee on this machine (${cpus} CPUs, ${scenario}): ${where} — the guide's N_CPU + 1 would be ${guide}; ${verdict}.`;
+}
+
+/** One point per size: the mean of the passes' throughput, p99 and peak RSS. */
+export function meanCurve(points: SweepPoint[]): SweepPoint[] {
+  const bySize = new Map<number, SweepPoint[]>();
+  for (const p of points) bySize.set(p.workers, [...(bySize.get(p.workers) ?? []), p]);
+  const mean = (ps: SweepPoint[], f: (p: SweepPoint) => number) =>
+    ps.reduce((a, p) => a + f(p), 0) / ps.length;
+  return [...bySize.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([, ps]) => {
+      const [first] = ps;
+      if (!first) return [];
+      return [
+        {
+          ...first,
+          summary: {
+            ...first.summary,
+            rps: mean(ps, (p) => p.summary.rps),
+            p99Ms: mean(ps, (p) => p.summary.p99Ms),
+            rssPeakBytes: mean(ps, (p) => p.summary.rssPeakBytes),
+          },
+        },
+      ];
+    });
+}

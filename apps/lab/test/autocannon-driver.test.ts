@@ -1,0 +1,82 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { AutocannonDriver } from '../src/drivers/autocannon-driver';
+import { IntervalWindow } from '../src/drivers/interval-window';
+
+describe('the autocannon driver against a real server', () => {
+  let server: Server;
+  /** When each request reached the server (performance.now(), this process's clock). */
+  let arrivals: number[] = [];
+  let url = '';
+
+  beforeAll(async () => {
+    server = createServer((_req, res) => {
+      arrivals.push(performance.now());
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('measures only the window after the warm-up, on connections the warm-up opened', async () => {
+    arrivals = [];
+    const window = new IntervalWindow();
+    let measuringFrom = Number.POSITIVE_INFINITY;
+    const [stream] = await new AutocannonDriver().run({
+      scenarioId: 'test',
+      model: 'async',
+      baseUrl: url,
+      warmupSeconds: 0.5,
+      durationSeconds: 1,
+      window,
+      onMeasure: () => (measuringFrom = performance.now()),
+      streams: [{ name: 's', url, method: 'GET', connections: 4, rate: 100, measure: true }],
+    });
+    const inWindow = arrivals.filter((t) => t >= measuringFrom).length;
+    // The warm-up sent requests (the negative control) and none of them is in the figures.
+    expect(arrivals.length - inWindow).toBeGreaterThan(10);
+    // What the driver counts as sent is what the server saw in the window, give or take the
+    // requests in the air at either edge (at most one per connection each).
+    expect(Math.abs((stream?.sent ?? 0) - inWindow)).toBeLessThanOrEqual(8);
+    expect(Math.abs((stream?.ok ?? 0) - inWindow)).toBeLessThanOrEqual(8);
+    // The duration is the window it really measured (autocannon ends on its sampling tick,
+    // never before the time asked), and req/s is per second of that.
+    expect(stream?.durationSeconds).toBeGreaterThanOrEqual(0.95);
+    expect(stream?.rps).toBe(
+      Math.round(((stream?.ok ?? 0) / (stream?.durationSeconds ?? 1)) * 100) / 100,
+    );
+    // The measured answers went through the window, and only they.
+    expect(window.take().answers).toBe(stream?.ok);
+  });
+
+  it('counts the requests a fixed rate called for and never sent, apart from failures', async () => {
+    // One connection, each answer held 300 ms: at most ~3 req/s against a rate of 50.
+    const slow = createServer((_req, res) => setTimeout(() => res.end('ok'), 300));
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+    try {
+      const [stream] = await new AutocannonDriver().run({
+        scenarioId: 'test',
+        model: 'async',
+        baseUrl: slowUrl,
+        warmupSeconds: 0,
+        durationSeconds: 1,
+        streams: [
+          { name: 's', url: slowUrl, method: 'GET', connections: 1, rate: 50, measure: true },
+        ],
+      });
+      expect(stream?.failed).toBe(0);
+      expect(stream?.sent).toBeLessThanOrEqual(5);
+      expect(stream?.dropped).toBeGreaterThanOrEqual(40);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  });
+});

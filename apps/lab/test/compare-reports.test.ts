@@ -1,0 +1,116 @@
+/**
+ * `lab compare` on two real reports of this machine, committed as fixtures: the same quick run
+ * (async and threads; cpu and io-saturation; 6 s each, made on a quiet machine) with WORKERS=1 and WORKERS=2. Every
+ * figure is checked against the reports themselves, computed here independently.
+ */
+import { join } from 'node:path';
+import { compareHtml, compareMarkdown } from '../src/compare/compare-page';
+import { compareReports, MIN_INTERVALS } from '../src/compare/compare-reports';
+import { readReport, type ComparableReport } from '../src/compare/read-report';
+
+const fixture = (name: string) => join(__dirname, 'fixtures', 'reports', name);
+const a = readReport(fixture('workers-1.json'));
+const b = readReport(fixture('workers-2.json'));
+const comparison = compareReports(a, b);
+
+const resultOf = (report: ComparableReport, scenario: string, model: string) => {
+  const found = report.scenarios
+    .find((s) => s.id === scenario)
+    ?.results.find((r) => r.model === model);
+  if (!found) throw new Error(`no ${scenario}/${model} in the fixture`);
+  return found;
+};
+
+/** Sample standard deviation over mean, written out again rather than imported. */
+function cv(values: number[]): number | undefined {
+  if (values.length < MIN_INTERVALS) return undefined;
+  const mean = values.reduce((x, y) => x + y, 0) / values.length;
+  const sd = Math.sqrt(values.reduce((x, v) => x + (v - mean) ** 2, 0) / (values.length - 1));
+  return sd / mean;
+}
+
+describe('lab compare on two real reports (WORKERS=1 vs WORKERS=2)', () => {
+  it('says what differs in how they were made', () => {
+    expect(comparison.setup.find((s) => s.field === 'WORKERS')).toEqual({
+      field: 'WORKERS',
+      a: '1',
+      b: '2',
+    });
+    expect(comparison.unmatched).toEqual([]);
+  });
+
+  it('has every figure of every scenario × model, io’s memory per connection only where judged on it', () => {
+    const keys = comparison.rows.map((r) => `${r.scenario}/${r.model}/${r.figure}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const scenario of ['cpu', 'io-saturation'])
+      for (const model of ['async', 'threads'])
+        expect(keys.filter((k) => k.startsWith(`${scenario}/${model}/`))).toEqual(
+          ['rps', 'p50', 'p99', 'rss', 'cpu'].map((f) => `${scenario}/${model}/${f}`),
+        );
+  });
+
+  it.each([
+    ['cpu', 'threads'],
+    ['cpu', 'async'],
+    ['io-saturation', 'async'],
+  ])(
+    '%s/%s: req/s side by side, its ratio, the noise from the per-interval samples and the flag',
+    (scenario, model) => {
+      const ra = resultOf(a.report, scenario, model);
+      const rb = resultOf(b.report, scenario, model);
+      const row = comparison.rows.find(
+        (r) => r.scenario === scenario && r.model === model && r.figure === 'rps',
+      );
+      const inner = (r: typeof ra) => r.samples.slice(1, -1).map((s) => s.rps);
+      const noise = Math.hypot(cv(inner(ra)) ?? NaN, cv(inner(rb)) ?? NaN);
+      const ratio = rb.summary.rps / ra.summary.rps;
+      expect(row).toEqual({
+        scenario,
+        model,
+        figure: 'rps',
+        label: 'req/s',
+        a: ra.summary.rps,
+        b: rb.summary.rps,
+        ratio,
+        noise,
+        flag: Math.abs(ratio - 1) > noise ? 'differs' : 'within noise',
+      });
+    },
+  );
+
+  it('flags the figure the change moved: threads’ cpu req/s with a second worker', () => {
+    const threads = comparison.rows.find(
+      (r) => r.scenario === 'cpu' && r.model === 'threads' && r.figure === 'rps',
+    );
+    expect(threads?.flag).toBe('differs');
+    expect(threads?.ratio).toBeGreaterThan(1.3);
+    // and leaves the one it cannot move alone: async has no workers to add
+    const single = comparison.rows.find(
+      (r) => r.scenario === 'cpu' && r.model === 'async' && r.figure === 'rps',
+    );
+    expect(single?.flag).toBe('within noise');
+  });
+
+  it('shows RSS in MiB and the same rows in the markdown and the page', () => {
+    const rss = comparison.rows.find(
+      (r) => r.scenario === 'cpu' && r.model === 'threads' && r.figure === 'rss',
+    );
+    expect(rss?.a).toBe(resultOf(a.report, 'cpu', 'threads').summary.rssPeakBytes / 2 ** 20);
+    const markdown = compareMarkdown(comparison);
+    const html = compareHtml(comparison);
+    expect(markdown).toContain('| WORKERS | 1 | **2** |');
+    const differing = comparison.rows.filter((r) => r.flag === 'differs').length;
+    expect(markdown).toContain(`## ${differing} of ${comparison.rows.length} figures differ`);
+    const figures = html.slice(html.indexOf('id="figures"'));
+    expect(figures.match(/<tr class="differs">/g)?.length).toBe(differing);
+  });
+
+  it('refuses a file that is not a lab report, with its code', () => {
+    expect(() => readReport(join(__dirname, 'fixtures', 'workloads', 'good.mjs'))).toThrow(
+      expect.objectContaining({ code: 'ERR_LAB_REPORT_FILE' }),
+    );
+    expect(() => readReport(join(__dirname, '..', 'package.json'))).toThrow(
+      expect.objectContaining({ code: 'ERR_LAB_REPORT_FILE' }),
+    );
+  });
+});

@@ -1,0 +1,47 @@
+import type { ModelResult, ScenarioReport } from '../../src/report/report-schema';
+import type { Judge } from '../../src/report/report-schema';
+import { verdictFor } from '../../src/report/verdict';
+
+/** A model's result with the figures a verdict reads; everything else plausible. */
+export function result(
+  model: ModelResult['model'],
+  rps: number,
+  p99Ms: number,
+  rssMiB: number,
+  extra: Partial<ModelResult['summary']> = {},
+): ModelResult {
+  return {
+    model,
+    workers: 2,
+    streams: [],
+    samples: [],
+    summary: {
+      rps,
+      p50Ms: p99Ms / 2,
+      p95Ms: p99Ms * 0.9,
+      p99Ms,
+      failed: 0,
+      dropped: 0,
+      sustained: null,
+      connections: 8,
+      rssIdleBytes: rssMiB * 2 ** 20 * 0.8,
+      rssPeakBytes: rssMiB * 2 ** 20,
+      memoryPerConnectionBytes: (rssMiB * 2 ** 20 * 0.2) / 8,
+      cpuPercentMean: 100,
+      lagP99MaxMs: 1,
+      eluMean: 0.5,
+      ...extra,
+    },
+  };
+}
+
+/** A scenario of a report, its verdict computed the way the lab computes it. */
+export function scenario(
+  id: string,
+  results: ModelResult[],
+  judge: Judge = 'throughput',
+  prefers: string[] = ['cluster'],
+): ScenarioReport {
+  const guide = { prefers, text: `guide for ${id}` };
+  return { id, title: id, lesson: '', guide, results, verdict: verdictFor(judge, guide, results) };
+}

@@ -1,0 +1,68 @@
+/**
+ * The one way every project declares the errors it throws on purpose (undici's and fastify's
+ * habit): a class per code, the code on the class and on each instance, the class's name as the
+ * error's `name`, a default message — and a catalog of every code with what it means, from which
+ * docs/errors.md is generated and a workspace test checks that no two projects share a code.
+ *
+ *   export const ERROR_NAMESPACE = 'ERR_LAB_';
+ *   export class UsageError extends coded('ERR_LAB_USAGE', 'Invalid command-line usage') {}
+ *   export const ERROR_CATALOG = catalog([UsageError, 'An option of `lab` is out of its domain.']);
+ *
+ * Callers branch on `code`, never on the message.
+ */
+
+/** A row of a project's `ERROR_CATALOG` (docs/errors.md). */
+export interface CatalogEntry {
+  readonly code: string;
+  /** The class that carries it (`ProblemError` for the HTTP problems). */
+  readonly className: string;
+  readonly meaning: string;
+  /** HTTP status, for the contract's problem codes. */
+  readonly status?: number;
+  /** A code the contract fixes (docs/contract.md): exempt from the project's namespace. */
+  readonly contract?: boolean;
+  /**
+   * `value`: the code travels in an answer's body, carried by no class of its own; `className`
+   * then names the type that holds it. @default 'class'
+   */
+  readonly carrier?: 'class' | 'value';
+}
+
+/** An error class made by {@link coded}: its code is on the class and on every instance. */
+export interface CodedErrorClass<C extends string = string> {
+  readonly code: C;
+  readonly name: string;
+  new (message?: string, options?: ErrorOptions): Error & { readonly code: C };
+}
+
+/** A constructor of errors a coded class may extend (a library's own base, for `instanceof`). */
+export type ErrorBase = new (message?: string, options?: ErrorOptions) => Error;
+
+/**
+ * The base class of a coded error: `class X extends coded('ERR_LIB_WHAT', 'default message') {}`.
+ * The instance's `name` is the subclass's own name (`X`), so a stack trace and a log line say
+ * which error it is; a subclass may add fields and its own constructor. `base` lets a library
+ * keep one class of its own above all its errors (`error instanceof ExecutorError`).
+ */
+export function coded<const C extends string>(
+  code: C,
+  defaultMessage: string,
+  base: ErrorBase = Error,
+) {
+  return class CodedError extends base {
+    static readonly code: C = code;
+    readonly code: C = code;
+
+    constructor(message: string = defaultMessage, options?: ErrorOptions) {
+      super(message, options);
+      this.name = new.target.name;
+    }
+  };
+}
+
+/** A project's catalog from `[class, meaning]` pairs: each row's code and class come from the class. */
+export function catalog(
+  ...rows: readonly (readonly [{ readonly code: string; readonly name: string }, string])[]
+): readonly CatalogEntry[] {
+  return rows.map(([cls, meaning]) => ({ code: cls.code, className: cls.name, meaning }));
+}

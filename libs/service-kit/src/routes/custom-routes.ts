@@ -1,0 +1,60 @@
+import type { RequestHandler } from 'express';
+import { intParam, NO_PARAMS, parseQuery } from '../params';
+import { getDeadline, underDeadline } from '../request-deadline';
+import type { RouteTable } from '../route-table';
+import type { ServiceContext } from '../service-context';
+import { sendWork } from '../work-response';
+
+/** `?i=` picks an input by index (taken modulo the number of inputs). */
+export const CUSTOM_PARAMS = { i: intParam(0, 1_000_000_000) };
+
+/**
+ * A value as JSON can carry it: what `run` answered may be any structured-clonable value, and
+ * `JSON.stringify` refuses a bigint and spells a typed array out byte by byte.
+ */
+function jsonSafe(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value !== 'object' || value === null) return value;
+  return JSON.parse(
+    JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'bigint'
+        ? v.toString()
+        : ArrayBuffer.isView(v) || v instanceof ArrayBuffer
+          ? { byteLength: v.byteLength }
+          : v instanceof Map
+            ? Object.fromEntries(v)
+            : v instanceof Set
+              ? [...v]
+              : v,
+    ),
+  ) as unknown;
+}
+
+/**
+ * `GET /work/custom[?i=n]`: the operator's workload (`LAB_WORKLOAD`) on one of its inputs, run
+ * wherever this model runs CPU work — the same runner, deadline and admission as every CPU
+ * route. Defined only when a workload is configured: nothing a client sends loads code.
+ */
+export function defineCustomRoutes(
+  routes: RouteTable,
+  ctx: ServiceContext,
+  admit: RequestHandler,
+  configured: NonNullable<ServiceContext['workload']>,
+): void {
+  const { inputs } = configured.workload;
+  routes.define('get', '/work/custom', admit, async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    let index: number;
+    if ('i' in query) {
+      index = parseQuery(query, CUSTOM_PARAMS).i;
+    } else {
+      parseQuery(query, NO_PARAMS); // no other parameter either
+      index = configured.next;
+      configured.next = (index + 1) % inputs.length;
+    }
+    const input = inputs[index % inputs.length];
+    const { signal } = getDeadline(res);
+    const out = await underDeadline(res, ctx.runner.run({ kind: 'custom', input }, { signal }));
+    sendWork(res, ctx, jsonSafe(out.result), out);
+  });
+}

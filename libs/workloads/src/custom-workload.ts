@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CustomWorkloadError, WorkloadModuleError } from './errors';
+
+/** The environment variable naming the workload module, set by the service's operator. */
+export const WORKLOAD_ENV = 'LAB_WORKLOAD';
+
+/** At most this many inputs: every HTTP process holds them and cycles through them. */
+export const MAX_WORKLOAD_INPUTS = 10_000;
+
+/** A user's work, loaded from its module: `run(input)`, the inputs to cycle through, a line. */
+export interface CustomWorkload {
+  /** Absolute path of the module. */
+  readonly path: string;
+  /** The module's `describe`, or its file name. */
+  readonly describe: string;
+  /** `inputs()`, or one `undefined` when the module exports none. */
+  readonly inputs: readonly unknown[];
+  /** The module's `run`: sync or async, answering a structured-clonable value. */
+  run(input: unknown): unknown;
+}
+
+const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+
+/**
+ * Imports a workload module and checks its shape: `run` a function; `inputs`, if exported, a
+ * function answering 1 … 10,000 structured-clonable values (they cross to threads and
+ * processes); `describe`, if exported, a line. Works for ES modules and CommonJS alike.
+ *
+ * @throws WorkloadModuleError (`ERR_WORKLOAD_MODULE`) naming the problem
+ */
+export async function loadCustomWorkload(path: string): Promise<CustomWorkload> {
+  const fail = (problem: string, cause?: unknown): never => {
+    throw new WorkloadModuleError(`${WORKLOAD_ENV}=${path}: ${problem}`, { cause });
+  };
+  if (!isAbsolute(path)) fail('expected an absolute path to a module file');
+  if (!existsSync(path)) fail('no such file');
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    return fail(`the module failed to load: ${(error as Error).message}`, error);
+  }
+  // A CommonJS module's exports arrive as the default export (and as named ones when detectable).
+  const pick = (name: string) =>
+    module[name] ?? (module['default'] as Record<string, unknown> | undefined)?.[name];
+  const run = pick('run');
+  if (typeof run !== 'function')
+    return fail(`expected a function \`run(input)\` among its exports, got \`${kindOf(run)}\``);
+  const inputsOf = pick('inputs');
+  let inputs: unknown = [undefined];
+  if (inputsOf !== undefined) {
+    if (typeof inputsOf !== 'function')
+      return fail(`expected \`inputs\` to be a function, got \`${kindOf(inputsOf)}\``);
+    try {
+      inputs = await (inputsOf as () => unknown)();
+      structuredClone(inputs);
+    } catch (error) {
+      return fail(`\`inputs()\` failed or is not clonable: ${(error as Error).message}`, error);
+    }
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_WORKLOAD_INPUTS)
+      return fail(
+        `expected \`inputs()\` to answer an array of 1 to ${MAX_WORKLOAD_INPUTS} inputs, got \`${kindOf(inputs)}\``,
+      );
+  }
+  const described = pick('describe');
+  const line = typeof described === 'function' ? (described as () => unknown)() : described;
+  return {
+    path,
+    describe:
+      typeof line === 'string'
+        ? (line.split('\n')[0] ?? '').slice(0, 200)
+        : (path.split('/').pop() ?? path),
+    inputs: inputs as unknown[],
+    run: run as (input: unknown) => unknown,
+  };
+}
+
+/** This thread's or process's workload: imported once, on the first custom task. */
+let configured: Promise<CustomWorkload> | undefined;
+
+/**
+ * The workload the service's operator named in `LAB_WORKLOAD`, loaded lazily in whatever thread
+ * or process runs CPU work (a pool thread, a cluster worker, a pool process inherit the
+ * environment), once.
+ */
+export function configuredWorkload(env: NodeJS.ProcessEnv = process.env): Promise<CustomWorkload> {
+  const path = env[WORKLOAD_ENV];
+  if (!path) {
+    return Promise.reject(
+      new WorkloadModuleError(`${WORKLOAD_ENV} is not set: this service runs no workload`),
+    );
+  }
+  configured ??= loadCustomWorkload(path);
+  return configured;
+}
+
+/**
+ * `run(input)` of the configured workload, awaited.
+ * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`) when `run` throws or rejects
+ */
+export async function runCustomWorkload(input: unknown): Promise<unknown> {
+  const workload = await configuredWorkload();
+  try {
+    return await workload.run(input);
+  } catch (error) {
+    const e = error as { name?: string; message?: string };
+    throw new CustomWorkloadError(
+      `the workload's run threw ${e.name ?? 'an error'}: ${e.message ?? String(error)}`,
+      { cause: error },
+    );
+  }
+}

@@ -1,0 +1,60 @@
+import { join } from 'node:path';
+import { configuredWorkload, loadCustomWorkload, runCpuTask, WORKLOAD_ENV } from '../src/index';
+
+const fixture = (name: string) => join(__dirname, 'fixtures', name);
+
+const codeOf = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: { code?: string }) => error.code,
+  );
+
+describe('a custom workload module', () => {
+  it('loads run, inputs and the first line of describe', async () => {
+    const workload = await loadCustomWorkload(fixture('sum-workload.cjs'));
+    expect(workload).toMatchObject({
+      path: fixture('sum-workload.cjs'),
+      describe: 'sums an array',
+      inputs: [
+        [1, 2],
+        [3, 4, 5],
+      ],
+    });
+    await expect(workload.run([3, 4, 5])).resolves.toBe(12);
+  });
+
+  it.each([
+    ['a relative path', 'sum-workload.cjs'],
+    ['a missing file', fixture('missing.mjs')],
+    ['a module without run', fixture('no-run-workload.cjs')],
+  ])('refuses %s with ERR_WORKLOAD_MODULE', async (_what, path) => {
+    expect(await codeOf(loadCustomWorkload(path))).toBe('ERR_WORKLOAD_MODULE');
+  });
+
+  it('is refused when LAB_WORKLOAD is not set: nothing loads code but the operator', async () => {
+    expect(await codeOf(configuredWorkload({}))).toBe('ERR_WORKLOAD_MODULE');
+  });
+});
+
+describe("runCpuTask({ kind: 'custom' })", () => {
+  const saved = process.env[WORKLOAD_ENV];
+  beforeAll(() => (process.env[WORKLOAD_ENV] = fixture('sum-workload.cjs')));
+  afterAll(() => {
+    if (saved === undefined) delete process.env[WORKLOAD_ENV];
+    else process.env[WORKLOAD_ENV] = saved;
+  });
+
+  it('runs the configured workload on the input and answers a promise', async () => {
+    const answer = runCpuTask({ kind: 'custom', input: [1, 2, 3] });
+    expect(answer).toBeInstanceOf(Promise);
+    await expect(answer).resolves.toBe(6);
+  });
+
+  it('turns a throw of run into ERR_WORKLOAD_RUN_FAILED, keeping the cause', async () => {
+    const failure = await Promise.resolve(runCpuTask({ kind: 'custom', input: 'boom' })).catch(
+      (error: unknown) => error as { code: string; cause: unknown },
+    );
+    expect(failure).toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
+    expect((failure as { cause: Error }).cause).toBeInstanceOf(TypeError);
+  });
+});
