@@ -1,3 +1,11 @@
+import {
+  ConfigError,
+  envInt,
+  envNumber,
+  readEnv,
+  type EnvSchema,
+} from '@concurrency-lab/service-kit/env';
+
 /** How the upstream site behaves. Every field is validated by {@link resolveUpstreamOptions}. */
 export interface UpstreamOptions {
   /**
@@ -92,6 +100,14 @@ const ENV_NAMES = {
 
 const KEYS = Object.keys(LIMITS) as (keyof UpstreamOptions)[];
 
+/** Each variable's schema, from the same limits as the options given in code. */
+const UPSTREAM_ENV = Object.fromEntries(
+  KEYS.map((key) => {
+    const { min, max, integer } = LIMITS[key];
+    return [ENV_NAMES[key], integer ? envInt(min, max) : envNumber(min, max)];
+  }),
+) as Record<(typeof ENV_NAMES)[keyof UpstreamOptions], EnvSchema<number>>;
+
 function describe(key: keyof UpstreamOptions): string {
   const { min, max, integer } = LIMITS[key];
   return `${integer ? 'an integer' : 'a number'} from ${min} to ${max}`;
@@ -107,6 +123,7 @@ function inRange(key: keyof UpstreamOptions, value: number): boolean {
 /**
  * Fills in defaults and validates options given in code, so a typo in a test or bench
  * fails loudly instead of serving, say, `NaN` ms of latency.
+ * @throws ConfigError `ERR_KIT_INVALID_CONFIG` naming the option, what it expected and what it got
  */
 export function resolveUpstreamOptions(options: Partial<UpstreamOptions> = {}): UpstreamOptions {
   const resolved: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
@@ -114,35 +131,23 @@ export function resolveUpstreamOptions(options: Partial<UpstreamOptions> = {}): 
     const value = options[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !inRange(key, value)) {
-      throw new Error(`Expected \`${key}\` to be ${describe(key)}, got \`${String(value)}\``);
+      throw new ConfigError(`Expected \`${key}\` to be ${describe(key)}, got \`${String(value)}\``);
     }
     resolved[key] = value;
   }
   return resolved;
 }
 
-// Plain decimal notation only: `Number()` alone would also accept '', ' ', '0x10' and '1e3',
-// which in an env file are far more likely mistakes than intent.
-const DECIMAL = /^\d+(\.\d+)?$/;
-
 /**
  * Reads `UPSTREAM_PAGES`, `UPSTREAM_LATENCY_MS`, `UPSTREAM_JITTER_MS`, `UPSTREAM_FAILURE_RATE`,
  * `UPSTREAM_FAILURE_STATUS`, the fault switches `UPSTREAM_SPIKE_RATE`, `UPSTREAM_SPIKE_MS` and
- * `UPSTREAM_RESET_RATE`, and `UPSTREAM_SEED`. A variable that is unset or empty takes its default (compose files
- * often pass `VAR=` for "not set"); any other invalid value throws, naming the variable,
- * what was expected and what was received.
+ * `UPSTREAM_RESET_RATE`, and `UPSTREAM_SEED` with the repository's env reader: unset or empty
+ * takes the default; anything else must be a plain decimal in range.
+ * @throws ConfigError `ERR_KIT_INVALID_CONFIG` naming every bad variable and the value it had
  */
 export function upstreamOptionsFromEnv(env: NodeJS.ProcessEnv): UpstreamOptions {
+  const values = readEnv(env, UPSTREAM_ENV);
   const resolved: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
-  for (const key of KEYS) {
-    const name = ENV_NAMES[key];
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') continue;
-    const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-    if (!inRange(key, value)) {
-      throw new Error(`Expected \`${name}\` to be ${describe(key)}, got \`${raw}\``);
-    }
-    resolved[key] = value;
-  }
+  for (const key of KEYS) resolved[key] = values[ENV_NAMES[key]] ?? resolved[key];
   return resolved;
 }

@@ -242,8 +242,10 @@ describe('createUpstreamServer', () => {
   });
 
   describe('shutdown', () => {
-    it('closes promptly when a client aborts during a 5000 ms latency', async () => {
-      const base = await start({ latencyMs: 5000 });
+    it('closes without waiting out the latency of a request whose client aborted', async () => {
+      // 60 s of latency, twice jest's 30 s test timeout: were close() to wait for it, the test
+      // would time out — no clock is read here, so a slow machine cannot fail it.
+      const base = await start({ latencyMs: 60_000 });
       const running = server as http.Server;
       // The server's own handler is the first 'request' listener, so once this fires the
       // latency timer is armed.
@@ -252,29 +254,27 @@ describe('createUpstreamServer', () => {
       const response = fetch(`${base}/page/1`, { signal: controller.signal });
       await received;
       controller.abort();
-      await expect(response).rejects.toThrow(/abort/i);
+      await expect(response).rejects.toMatchObject({ name: 'AbortError' });
 
-      const started = performance.now();
       await close(running);
       expect(running.listening).toBe(false);
-      // Waiting out the latency would take 5000 ms; anything under that is "prompt".
-      expect(performance.now() - started).toBeLessThan(5000);
     });
   });
 
-  it('rejects options out of range, saying what it expected and what it got', () => {
-    expect(() => createUpstreamServer({ pages: 0 })).toThrow(
-      'Expected `pages` to be an integer from 1 to 10000, got `0`',
-    );
-    expect(() => createUpstreamServer({ failureRate: 1.5 })).toThrow(
-      'Expected `failureRate` to be a number from 0 to 1, got `1.5`',
-    );
-    expect(() => createUpstreamServer({ latencyMs: Number.NaN })).toThrow('got `NaN`');
-    expect(() => createUpstreamServer({ failureStatus: 499 })).toThrow(
-      'Expected `failureStatus` to be an integer from 500 to 599, got `499`',
-    );
-    expect(() => createUpstreamServer({ resetRate: 2 })).toThrow(
-      'Expected `resetRate` to be a number from 0 to 1, got `2`',
-    );
+  it.each([
+    ['pages', { pages: 0 }],
+    ['failureRate', { failureRate: 1.5 }],
+    ['latencyMs', { latencyMs: Number.NaN }],
+    ['failureStatus', { failureStatus: 499 }],
+    ['resetRate', { resetRate: 2 }],
+  ])('refuses %s out of range with ERR_KIT_INVALID_CONFIG naming it', (name, options) => {
+    let thrown: unknown;
+    try {
+      createUpstreamServer(options);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({ name: 'ConfigError', code: 'ERR_KIT_INVALID_CONFIG' });
+    expect((thrown as Error).message).toContain(`\`${name}\``);
   });
 });
