@@ -50,6 +50,11 @@ export class LoopGate {
     return undefined;
   }
 
+  /** Opens the gate, whatever it saw before (a new baseline: see `EventLoopMonitor.rebase`). */
+  reset(): void {
+    this.#reason = undefined;
+  }
+
   /** Takes one interval's sample and returns the new state. */
   update(sample: LoopSample): LoopShedReason | undefined {
     const entering = this.over(sample);

@@ -67,6 +67,21 @@ export class EventLoopMonitor {
     return undefined;
   }
 
+  /**
+   * Starts measuring afresh: the service calls it once it listens, so the time it spent starting
+   * (loading modules, warming a pool — a respawned cluster worker does it under load) is not
+   * taken for a saturated loop, and its first requests are not refused for it.
+   */
+  rebase(): void {
+    const now = performance.now();
+    this.#histogram.reset();
+    this.#elu = performance.eventLoopUtilization();
+    this.#sampledAt = now;
+    this.#tickAt = now;
+    this.#last = { delayMs: 0, utilization: 0 };
+    this.#gate.reset();
+  }
+
   /** The last interval's figures (for `/info` and tests). */
   get last(): LoopSample {
     return this.#last;

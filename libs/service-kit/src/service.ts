@@ -124,6 +124,7 @@ export function createService(options: ServiceOptions): Service {
       server.once('error', reject);
       server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
         server.off('error', reject);
+        loop?.rebase(); // starting up is not load: admission measures from here
         state.ready = true;
         resolve(server.address() as AddressInfo);
       });

@@ -47,6 +47,24 @@ describe('EventLoopMonitor', () => {
     expect(monitor.last.utilization).toBeLessThan(0.35);
   });
 
+  it('measures afresh after rebase(): a stall before it (starting up) refuses nothing after', async () => {
+    monitor = new EventLoopMonitor({ maxDelayMs: 100, maxUtilization: 0, sampleIntervalMs: 50 });
+    block(400); // loading, warming a pool: the loop does not turn
+    monitor.rebase();
+    expect(monitor.shedReason()).toBeUndefined();
+    await sleep(120); // the overdue timers run, then calm samples
+    expect(monitor.shedReason()).toBeUndefined();
+    expect(monitor.last.delayMs).toBeLessThan(100);
+  });
+
+  it('negative control: without rebase(), the same stall is refused right after, and sampled', async () => {
+    monitor = new EventLoopMonitor({ maxDelayMs: 100, maxUtilization: 0, sampleIntervalMs: 50 });
+    block(400);
+    expect(monitor.shedReason()).toBe('event_loop_delay');
+    await sleep(10);
+    expect(monitor.last.delayMs).toBeGreaterThan(300);
+  });
+
   it('counts work already queued on the loop as delay to come', () => {
     let pending = 0;
     monitor = new EventLoopMonitor({
