@@ -9,7 +9,12 @@ export interface UnderLoad {
   sampler: MemorySampler;
   /** Every pid that answered a request (cluster and hybrid: their HTTP workers). */
   httpPids: Set<number>;
-  /** Stops the load and the sampler, and fills the row's common columns from them. */
+  /**
+   * Stops the load and the sampler, and fills the row's common columns from them. Lost: every
+   * request not answered with a status in `allowed`, except those shed (503 `ERR_OVERLOADED` +
+   * `Retry-After`, counted in the notes) — a service that refuses what it cannot serve, saying
+   * when to retry, has lost nothing; a reset, a refused connection or any other answer has.
+   */
   finish(row: DrillRow, allowed: readonly number[]): Promise<void>;
   /** Stops the load and the sampler (idempotent): for a drill's `finally`. */
   stop(): Promise<void>;
@@ -38,7 +43,10 @@ export function underLoad(
       await load.stop();
       await sampler.stop();
       row.requests += load.stats.sent;
-      row.lost += load.stats.lostExcept(allowed);
+      const { stats } = load;
+      const shed = allowed.includes(503) ? 0 : stats.shed;
+      row.lost += stats.lostExcept(allowed) - shed;
+      if (shed > 0) row.notes.push(`${shed} shed (503 ERR_OVERLOADED + Retry-After), not lost`);
       row.p99Ms = load.stats.acceptedPercentileMs(99);
       row.rssPeakBytes = sampler.peakRssBytes;
     },

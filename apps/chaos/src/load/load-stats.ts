@@ -35,6 +35,12 @@ export class LoadStats {
   readonly #accepted = histogram();
   /** 503 answers without `Retry-After`: every refusal must say when to come back. */
   refusalsWithoutRetryAfter = 0;
+  /**
+   * 503 `ERR_OVERLOADED` with `Retry-After`: refused by a bound (event-loop admission, a queue)
+   * and told when to come back — shed, not lost, when a drill's load outruns what is left of
+   * the service (a killed worker, a pool refilling).
+   */
+  shed = 0;
   sent = 0;
 
   record(outcome: Outcome): void {
@@ -47,6 +53,8 @@ export class LoadStats {
       this.#accepted.record(Math.max(1, Math.round(outcome.latencyMs * 1000)));
     }
     if (outcome.status === 503 && !outcome.retryAfter) this.refusalsWithoutRetryAfter++;
+    if (outcome.status === 503 && outcome.retryAfter && outcome.code === 'ERR_OVERLOADED')
+      this.shed++;
     if (outcome.status >= 500)
       bump(this.serverErrorCodes, outcome.code ?? `HTTP ${outcome.status}`);
   }
