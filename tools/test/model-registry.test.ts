@@ -83,7 +83,11 @@ describe('the model registry and every file that lists models', () => {
   });
 
   it('the tools that start every service depend on every app (Nx builds them first)', () => {
-    for (const project of ['apps/lab/project.json', 'observability/project.json']) {
+    for (const project of [
+      'apps/lab/project.json',
+      'apps/chaos/project.json',
+      'observability/project.json',
+    ]) {
       const { implicitDependencies } = json<{ implicitDependencies?: string[] }>(project);
       expect([project, [...(implicitDependencies ?? [])].sort()]).toEqual([
         project,

@@ -2,11 +2,20 @@ import { createService, loadConfig, type Service } from '@concurrency-lab/servic
 import pino from 'pino';
 import { asyncRuntime } from '../src/runtime';
 
-/** The async model in-process: the kit with this model's runtime, on a free port. */
+/**
+ * The async model in-process: the kit with this model's runtime, on a free port. Event-loop
+ * admission off (`MAX_EVENT_LOOP_DELAY_MS=0`): these tests stall the loop on purpose, back to
+ * back, to show what the model does — with admission on, a request right after a stall may be
+ * refused 503 instead (admission has its own tests, and the contract's on every model).
+ */
 async function start(): Promise<{ service: Service; base: string }> {
   const service = createService({
     model: 'async',
-    config: { ...loadConfig({}, { port: 0 }), port: 0, logLevel: 'silent' },
+    config: {
+      ...loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '0' }, { port: 0 }),
+      port: 0,
+      logLevel: 'silent',
+    },
     runtime: asyncRuntime(),
     logger: pino({ level: 'silent' }),
   });

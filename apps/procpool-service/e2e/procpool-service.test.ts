@@ -1,5 +1,6 @@
 import { startOtlpReceiver, type ReceivedSpan } from '@concurrency-lab/telemetry';
 import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { join } from 'node:path';
 
 interface RunnerStats {
@@ -77,6 +78,41 @@ describe('procpool-service and its pool processes', () => {
         [20, 21, 22].map((n) => fetch(`${service.url}/cpu/fib?n=${n}`).then((r) => r.json())),
       );
       expect(after.map((a) => (a as { result: number }).result)).toEqual([6765, 10946, 17711]);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it(`crashes the process handed fib(31) with the fault-injection switch ${POOL_CRASH_SWITCH}: 500 ERR_WORKER_CRASHED for it alone`, async () => {
+    // The real tasks module, switched on as the chaos drill does; fib(31) otherwise computes.
+    const service = await launch(appEntry('procpool-service'), {
+      env: { WORKERS: '2', [POOL_CRASH_SWITCH]: '31' },
+    });
+    try {
+      const [crashed, neighbour] = await Promise.all([
+        fetch(`${service.url}/cpu/fib?n=31`),
+        fetch(`${service.url}/cpu/fib?n=27`),
+      ]);
+      expect(crashed.status).toBe(500);
+      expect(await crashed.json()).toMatchObject({ status: 500, code: 'ERR_WORKER_CRASHED' });
+      expect(await neighbour.json()).toMatchObject({ result: 196418 });
+      const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
+      expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
+      expect(await (await fetch(`${service.url}/cpu/fib?n=30`)).json()).toMatchObject({
+        result: 832040,
+      });
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
+  it('negative control: without the switch, fib(31) is computed', async () => {
+    const service = await launch(appEntry('procpool-service'), { env: { WORKERS: '1' } });
+    try {
+      const answer = await fetch(`${service.url}/cpu/fib?n=31`);
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ result: 1346269 });
+      expect(await runnerStats(service)).toMatchObject({ crashed: 0, replaced: 0 });
     } finally {
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }

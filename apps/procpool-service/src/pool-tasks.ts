@@ -5,7 +5,13 @@
  * process only, and loads no tracing SDK and no service kit: just the work and the RPC it needs.
  */
 import { RpcEndpoint, runCounterShare } from '@concurrency-lab/cluster-runtime/rpc';
-import { runCpuTask, type CpuTask, type CpuTaskResult } from '@concurrency-lab/workloads';
+import {
+  crashIfSwitched,
+  poolCrashFibN,
+  runCpuTask,
+  type CpuTask,
+  type CpuTaskResult,
+} from '@concurrency-lab/workloads';
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +22,9 @@ import type {
   TaskTraceCarrier,
 } from './pool-task-protocol';
 import { socketPort } from './socket-port';
+
+/** The fault-injection switch (off unless `FAULT_INJECTION_POOL_CRASH_FIB_N` is set). */
+const crashOn = poolCrashFibN(process.env);
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -52,7 +61,10 @@ export function warmUp(): number {
 }
 
 export function cpu({ task, trace }: CpuTaskArgument): Promise<TaskAnswer<CpuTaskResult<CpuTask>>> {
-  return timed(trace, () => runCpuTask(task));
+  return timed(trace, () => {
+    crashIfSwitched(task, crashOn);
+    return runCpuTask(task);
+  });
 }
 
 /**

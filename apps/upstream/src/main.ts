@@ -1,5 +1,7 @@
 // Entry point: only ever run (`node dist/main.js`), never imported — it listens and installs
 // signal handlers on load. Import `createUpstreamServer` from the package index instead.
+import { envInt, readEnv } from '@concurrency-lab/service-kit/env';
+import { z } from 'zod';
 import { createUpstreamServer, upstreamOptionsFromEnv } from './index';
 
 /** Past this, in-flight requests (e.g. a 60 s latency) are cut so shutdown cannot hang. */
@@ -14,17 +16,13 @@ function log(
   stream.write(`${JSON.stringify({ level, msg, service: 'upstream', ...fields })}\n`);
 }
 
-function portFromEnv(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return 3100;
-  const port = /^\d{1,5}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!(port <= 65535))
-    throw new Error(`Expected \`PORT\` to be an integer from 0 to 65535, got \`${raw}\``);
-  return port;
-}
+/** The listening address; `PORT=0` lets the OS pick (the line `listening` then says which). */
+const LISTEN_ENV = { PORT: envInt(0, 65535), HOST: z.string().min(1) };
 
 function main(): void {
-  const host = process.env['HOST']?.trim() || '127.0.0.1';
-  const port = portFromEnv(process.env['PORT']);
+  const listenAt = readEnv(process.env, LISTEN_ENV);
+  const host = listenAt.HOST ?? '127.0.0.1';
+  const port = listenAt.PORT ?? 3100;
   const server = createUpstreamServer(upstreamOptionsFromEnv(process.env));
 
   server.on('error', (error) => {
@@ -55,6 +53,12 @@ function main(): void {
 try {
   main();
 } catch (error) {
-  log(process.stderr, 'error', error instanceof Error ? error.message : String(error));
+  const code = (error as { code?: unknown } | null)?.code;
+  log(
+    process.stderr,
+    'error',
+    error instanceof Error ? error.message : String(error),
+    typeof code === 'string' ? { code } : {},
+  );
   process.exit(1);
 }

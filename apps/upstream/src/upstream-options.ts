@@ -1,3 +1,11 @@
+import {
+  ConfigError,
+  envInt,
+  envNumber,
+  readEnv,
+  type EnvSchema,
+} from '@concurrency-lab/service-kit/env';
+
 /** How the upstream site behaves. Every field is validated by {@link resolveUpstreamOptions}. */
 export interface UpstreamOptions {
   /**
@@ -16,10 +24,36 @@ export interface UpstreamOptions {
    */
   jitterMs: number;
   /**
-   * Probability (0 to 1) that a page request fails with a 503, drawn from the seeded PRNG.
+   * Probability (0 to 1) that a page request fails with `failureStatus`, drawn from the seeded
+   * PRNG.
    * @default 0
    */
   failureRate: number;
+  /**
+   * The status a failed page answers (an integer from 500 to 599): 503 is a busy site, 500 a
+   * broken one, 502/504 a proxy in front of it giving up.
+   * @default 503
+   */
+  failureStatus: number;
+  /**
+   * Fault switch: probability (0 to 1) that a page request gets `spikeMs` of extra latency on
+   * top of `latencyMs` and jitter — the rare slow answer behind a tail latency.
+   * @default 0 (off)
+   */
+  spikeRate: number;
+  /**
+   * The extra latency of a spike, in milliseconds (0 to 60000). The default is past the
+   * scraper's 5 s per-page timeout, so a spike is a timeout for the client, not just a slow page.
+   * @default 6000
+   */
+  spikeMs: number;
+  /**
+   * Fault switch: probability (0 to 1) that a page's connection is reset (TCP RST) after its
+   * headers and half its body were sent — the client sees a 200 whose body fails mid-way, the
+   * hardest reset to handle.
+   * @default 0 (off)
+   */
+  resetRate: number;
   /**
    * Seed of the PRNG behind jitter and failures (an unsigned 32-bit integer).
    * @default 1
@@ -32,6 +66,10 @@ export const DEFAULT_UPSTREAM_OPTIONS: Readonly<UpstreamOptions> = Object.freeze
   latencyMs: 0,
   jitterMs: 0,
   failureRate: 0,
+  failureStatus: 503,
+  spikeRate: 0,
+  spikeMs: 6000,
+  resetRate: 0,
   seed: 1,
 });
 
@@ -41,6 +79,10 @@ const LIMITS = {
   latencyMs: { min: 0, max: 60_000, integer: true },
   jitterMs: { min: 0, max: 60_000, integer: true },
   failureRate: { min: 0, max: 1, integer: false },
+  failureStatus: { min: 500, max: 599, integer: true },
+  spikeRate: { min: 0, max: 1, integer: false },
+  spikeMs: { min: 0, max: 60_000, integer: true },
+  resetRate: { min: 0, max: 1, integer: false },
   seed: { min: 0, max: 4_294_967_295, integer: true },
 } as const satisfies Record<keyof UpstreamOptions, { min: number; max: number; integer: boolean }>;
 
@@ -49,10 +91,22 @@ const ENV_NAMES = {
   latencyMs: 'UPSTREAM_LATENCY_MS',
   jitterMs: 'UPSTREAM_JITTER_MS',
   failureRate: 'UPSTREAM_FAILURE_RATE',
+  failureStatus: 'UPSTREAM_FAILURE_STATUS',
+  spikeRate: 'UPSTREAM_SPIKE_RATE',
+  spikeMs: 'UPSTREAM_SPIKE_MS',
+  resetRate: 'UPSTREAM_RESET_RATE',
   seed: 'UPSTREAM_SEED',
 } as const satisfies Record<keyof UpstreamOptions, string>;
 
 const KEYS = Object.keys(LIMITS) as (keyof UpstreamOptions)[];
+
+/** Each variable's schema, from the same limits as the options given in code. */
+const UPSTREAM_ENV = Object.fromEntries(
+  KEYS.map((key) => {
+    const { min, max, integer } = LIMITS[key];
+    return [ENV_NAMES[key], integer ? envInt(min, max) : envNumber(min, max)];
+  }),
+) as Record<(typeof ENV_NAMES)[keyof UpstreamOptions], EnvSchema<number>>;
 
 function describe(key: keyof UpstreamOptions): string {
   const { min, max, integer } = LIMITS[key];
@@ -69,6 +123,7 @@ function inRange(key: keyof UpstreamOptions, value: number): boolean {
 /**
  * Fills in defaults and validates options given in code, so a typo in a test or bench
  * fails loudly instead of serving, say, `NaN` ms of latency.
+ * @throws ConfigError `ERR_KIT_INVALID_CONFIG` naming the option, what it expected and what it got
  */
 export function resolveUpstreamOptions(options: Partial<UpstreamOptions> = {}): UpstreamOptions {
   const resolved: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
@@ -76,34 +131,23 @@ export function resolveUpstreamOptions(options: Partial<UpstreamOptions> = {}): 
     const value = options[key];
     if (value === undefined) continue;
     if (typeof value !== 'number' || !inRange(key, value)) {
-      throw new Error(`Expected \`${key}\` to be ${describe(key)}, got \`${String(value)}\``);
+      throw new ConfigError(`Expected \`${key}\` to be ${describe(key)}, got \`${String(value)}\``);
     }
     resolved[key] = value;
   }
   return resolved;
 }
 
-// Plain decimal notation only: `Number()` alone would also accept '', ' ', '0x10' and '1e3',
-// which in an env file are far more likely mistakes than intent.
-const DECIMAL = /^\d+(\.\d+)?$/;
-
 /**
- * Reads `UPSTREAM_PAGES`, `UPSTREAM_LATENCY_MS`, `UPSTREAM_JITTER_MS`, `UPSTREAM_FAILURE_RATE`
- * and `UPSTREAM_SEED`. A variable that is unset or empty takes its default (compose files
- * often pass `VAR=` for "not set"); any other invalid value throws, naming the variable,
- * what was expected and what was received.
+ * Reads `UPSTREAM_PAGES`, `UPSTREAM_LATENCY_MS`, `UPSTREAM_JITTER_MS`, `UPSTREAM_FAILURE_RATE`,
+ * `UPSTREAM_FAILURE_STATUS`, the fault switches `UPSTREAM_SPIKE_RATE`, `UPSTREAM_SPIKE_MS` and
+ * `UPSTREAM_RESET_RATE`, and `UPSTREAM_SEED` with the repository's env reader: unset or empty
+ * takes the default; anything else must be a plain decimal in range.
+ * @throws ConfigError `ERR_KIT_INVALID_CONFIG` naming every bad variable and the value it had
  */
 export function upstreamOptionsFromEnv(env: NodeJS.ProcessEnv): UpstreamOptions {
+  const values = readEnv(env, UPSTREAM_ENV);
   const resolved: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
-  for (const key of KEYS) {
-    const name = ENV_NAMES[key];
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') continue;
-    const value = DECIMAL.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-    if (!inRange(key, value)) {
-      throw new Error(`Expected \`${name}\` to be ${describe(key)}, got \`${raw}\``);
-    }
-    resolved[key] = value;
-  }
+  for (const key of KEYS) resolved[key] = values[ENV_NAMES[key]] ?? resolved[key];
   return resolved;
 }

@@ -62,20 +62,39 @@ function respondAfter(res: http.ServerResponse, delayMs: number, respond: () => 
   timer = setTimeout(fire, delayMs);
 }
 
+/** XORed into the seed for the fault stream: any constant that is not 0 does. */
+const FAULT_STREAM = 0x5bd1e995;
+
+/**
+ * The reset fault: a 200 with its full Content-Length, half the body, then a TCP RST. The
+ * client has already accepted the answer when it breaks, so it must handle an error while
+ * reading a body, not only a refused or failed request.
+ */
+function resetMidBody(res: http.ServerResponse, page: Buffer): void {
+  res.writeHead(200, { 'content-type': HTML, 'content-length': page.length });
+  res.write(page.subarray(0, page.length >> 1), () => res.socket?.resetAndDestroy());
+}
+
 /**
  * A small local website for the scraper example, tests and the load lab:
  * `GET /` (index), `GET /page/:i` (1..pages, with latency, jitter and failures),
  * `GET /healthz`. Page requests accept `?latency=ms` (0..10000, replaces latency and jitter)
- * and `?fail=1` (forces a 503).
+ * and `?fail=1` (forces a failure). The fault switches (`spikeRate`, `resetRate`, off by default)
+ * add latency spikes and connection resets on top.
  *
- * Each page request draws exactly two numbers from a PRNG seeded with `seed`, in arrival
- * order, so the n-th page request has the same fate on every run with the same options.
+ * Each page request draws exactly two numbers from a PRNG seeded with `seed` (failure, jitter)
+ * and two from a second stream derived from it (spike, reset), in arrival order, so the n-th
+ * page request has the same fate on every run with the same options — and switching a fault on
+ * does not change which requests fail or how much jitter they get.
  *
  * @throws when an option is out of range.
  */
 export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.Server {
   const config = resolveUpstreamOptions(options);
   const random = mulberry32(config.seed);
+  // A separate stream for the fault switches, so turning one on leaves the failure and jitter
+  // sequence of a seed exactly as it was (a lab comparison keeps its baseline).
+  const faultRandom = mulberry32(config.seed ^ FAULT_STREAM);
   const index = Buffer.from(renderIndex(config.pages));
   // Rendered lazily and kept: rendering on every request would add CPU work to the
   // upstream that the load lab would then wrongly attribute to the model under test.
@@ -116,13 +135,20 @@ export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.S
     // one request's query never shifts the fate of the requests after it.
     const failDraw = random();
     const jitterDraw = random();
+    const spikeDraw = faultRandom();
+    const resetDraw = faultRandom();
     const failed = query.fail || failDraw < config.failureRate;
+    const spiked = spikeDraw < config.spikeRate;
+    const reset = resetDraw < config.resetRate;
     const delayMs =
-      query.latencyMs ?? config.latencyMs + Math.floor(jitterDraw * (config.jitterMs + 1));
+      (spiked ? config.spikeMs : 0) +
+      (query.latencyMs ?? config.latencyMs + Math.floor(jitterDraw * (config.jitterMs + 1)));
 
+    // Said on the answer, so a client (and a test) can tell a spike from a slow machine.
+    if (spiked) res.setHeader('x-upstream-fault', 'spike');
     respondAfter(res, delayMs, () => {
       if (failed) {
-        sendError(res, 503, `Page ${i} is temporarily unavailable`);
+        sendError(res, config.failureStatus, `Page ${i} is temporarily unavailable`);
         return;
       }
       let page = pageCache.get(i);
@@ -130,7 +156,8 @@ export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.S
         page = Buffer.from(renderPage(i, config.pages));
         pageCache.set(i, page);
       }
-      send(res, 200, HTML, page);
+      if (reset) resetMidBody(res, page);
+      else send(res, 200, HTML, page);
     });
   });
 }

@@ -7,15 +7,22 @@ describe('upstreamOptionsFromEnv', () => {
       latencyMs: 0,
       jitterMs: 0,
       failureRate: 0,
+      failureStatus: 503,
+      spikeRate: 0,
+      spikeMs: 6000,
+      resetRate: 0,
       seed: 1,
     });
     expect(upstreamOptionsFromEnv({})).toEqual(DEFAULT_UPSTREAM_OPTIONS);
   });
 
-  it('treats an empty variable as unset', () => {
-    expect(upstreamOptionsFromEnv({ UPSTREAM_PAGES: '', UPSTREAM_SEED: ' ' })).toEqual(
+  it('treats an empty variable as unset, and refuses a blank one like any other non-number', () => {
+    expect(upstreamOptionsFromEnv({ UPSTREAM_PAGES: '', UPSTREAM_SEED: '' })).toEqual(
       DEFAULT_UPSTREAM_OPTIONS,
     );
+    expect(configError(() => upstreamOptionsFromEnv({ UPSTREAM_SEED: ' ' }))).toMatchObject({
+      code: 'ERR_KIT_INVALID_CONFIG',
+    });
   });
 
   it('parses every variable', () => {
@@ -25,43 +32,67 @@ describe('upstreamOptionsFromEnv', () => {
         UPSTREAM_LATENCY_MS: '25',
         UPSTREAM_JITTER_MS: '10',
         UPSTREAM_FAILURE_RATE: '0.05',
+        UPSTREAM_FAILURE_STATUS: '500',
+        UPSTREAM_SPIKE_RATE: '0.1',
+        UPSTREAM_SPIKE_MS: '2500',
+        UPSTREAM_RESET_RATE: '0.3',
         UPSTREAM_SEED: '4294967295',
       }),
-    ).toEqual({ pages: 200, latencyMs: 25, jitterMs: 10, failureRate: 0.05, seed: 4294967295 });
+    ).toEqual({
+      pages: 200,
+      latencyMs: 25,
+      jitterMs: 10,
+      failureRate: 0.05,
+      failureStatus: 500,
+      spikeRate: 0.1,
+      spikeMs: 2500,
+      resetRate: 0.3,
+      seed: 4294967295,
+    });
   });
 
   it.each([
-    [
-      'UPSTREAM_PAGES',
-      'abc',
-      'Expected `UPSTREAM_PAGES` to be an integer from 1 to 10000, got `abc`',
-    ],
-    ['UPSTREAM_PAGES', '0', 'Expected `UPSTREAM_PAGES` to be an integer from 1 to 10000, got `0`'],
-    ['UPSTREAM_PAGES', '10001', 'got `10001`'],
-    ['UPSTREAM_PAGES', '2.5', 'got `2.5`'],
-    ['UPSTREAM_PAGES', '1e3', 'got `1e3`'],
-    [
-      'UPSTREAM_LATENCY_MS',
-      '-5',
-      'Expected `UPSTREAM_LATENCY_MS` to be an integer from 0 to 60000, got `-5`',
-    ],
-    [
-      'UPSTREAM_JITTER_MS',
-      '0x10',
-      'Expected `UPSTREAM_JITTER_MS` to be an integer from 0 to 60000, got `0x10`',
-    ],
-    [
-      'UPSTREAM_FAILURE_RATE',
-      '1.5',
-      'Expected `UPSTREAM_FAILURE_RATE` to be a number from 0 to 1, got `1.5`',
-    ],
-    ['UPSTREAM_FAILURE_RATE', 'half', 'got `half`'],
-    [
-      'UPSTREAM_SEED',
-      '-1',
-      'Expected `UPSTREAM_SEED` to be an integer from 0 to 4294967295, got `-1`',
-    ],
-  ])('rejects %s=%s', (name, value, message) => {
-    expect(() => upstreamOptionsFromEnv({ [name]: value })).toThrow(message);
+    ['UPSTREAM_PAGES', 'abc'],
+    ['UPSTREAM_PAGES', '0'],
+    ['UPSTREAM_PAGES', '10001'],
+    ['UPSTREAM_PAGES', '2.5'],
+    ['UPSTREAM_PAGES', '1e3'],
+    ['UPSTREAM_PAGES', ' 5'],
+    ['UPSTREAM_LATENCY_MS', '-5'],
+    ['UPSTREAM_JITTER_MS', '0x10'],
+    ['UPSTREAM_FAILURE_RATE', '1.5'],
+    ['UPSTREAM_FAILURE_RATE', 'half'],
+    ['UPSTREAM_FAILURE_RATE', '.5'],
+    ['UPSTREAM_FAILURE_STATUS', '404'],
+    ['UPSTREAM_FAILURE_STATUS', '503.5'],
+    ['UPSTREAM_SPIKE_RATE', '2'],
+    ['UPSTREAM_SPIKE_MS', '60001'],
+    ['UPSTREAM_RESET_RATE', '-0.1'],
+    ['UPSTREAM_SEED', '-1'],
+    ['UPSTREAM_SEED', '4294967296'],
+  ])('refuses %s=%j with ERR_KIT_INVALID_CONFIG naming the variable', (name, value) => {
+    const error = configError(() => upstreamOptionsFromEnv({ [name]: value }));
+    expect(error).toMatchObject({ name: 'ConfigError', code: 'ERR_KIT_INVALID_CONFIG' });
+    expect(error.message).toContain(name);
+  });
+
+  it('names every bad variable at once, and not the good ones beside them', () => {
+    const error = configError(() =>
+      upstreamOptionsFromEnv({ UPSTREAM_PAGES: 'x', UPSTREAM_SEED: '-1', UPSTREAM_SPIKE_MS: '5' }),
+    );
+    expect(error.code).toBe('ERR_KIT_INVALID_CONFIG');
+    expect(error.message).toContain('UPSTREAM_PAGES');
+    expect(error.message).toContain('UPSTREAM_SEED');
+    expect(error.message).not.toContain('UPSTREAM_SPIKE_MS');
   });
 });
+
+/** The error `run` throws; fails the test when it throws nothing. */
+function configError(run: () => unknown): Error & { code?: string } {
+  try {
+    run();
+  } catch (error) {
+    return error as Error & { code?: string };
+  }
+  throw new Error('expected a ConfigError, nothing was thrown');
+}

@@ -11,6 +11,11 @@ export interface ContractTarget {
   workers?: number;
   /** Metric families this model exposes beyond the ones every model has (pool metrics, ...). */
   metrics?: readonly string[];
+  /**
+   * CPU work runs on the event loop that serves HTTP (no pool): a burst of it saturates the
+   * loop, and event-loop admission must shed. @default false
+   */
+  cpuOnLoop?: boolean;
 }
 
 /** What every model's `/metrics` carries (docs/contract.md), whatever runs the work. */
@@ -50,6 +55,7 @@ export function modelTarget(model: ModelName, workers = 2): ContractTarget {
       ...(pool ? POOL_METRICS : []),
       ...(restarts.length > 0 ? ['lab_worker_restarts_total'] : []),
     ],
+    cpuOnLoop: !pool,
     start: (env) => launch(appEntry(app), { name: app, env }),
   };
 }

@@ -2,56 +2,105 @@ import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 import { UPSTREAM } from '@concurrency-lab/models';
 import type { ContractContext, ContractTarget } from './contract-target';
+import type { FuzzOptions } from './fuzz/run-fuzz';
 import { describeCounter } from './suites/counter';
+import { describeFuzzCases } from './suites/fuzz';
+import { describeLoopAdmission } from './suites/loop-admission';
 import { describeParameters } from './suites/parameters';
 import { describePressure } from './suites/pressure';
 import { describeProblems } from './suites/problems';
 import { describeProbes } from './suites/probes';
 import { describeWorkRoutes } from './suites/work-routes';
 
+export interface ContractOptions {
+  /** The fuzz part, on the suite's shared service. @default { runs: 1000 } */
+  fuzz?: FuzzOptions;
+}
+
 /**
  * The contract of docs/contract.md as one jest suite, run unchanged against every model. It
  * starts the upstream site and the service under test as real processes on free ports; the parts
- * (work routes, counter, probes, problems, parameters) share that one service, and the pressure
- * tests start their own with the limits they need.
+ * (work routes, counter, probes, problems, parameters, fuzz) share that one service, and the
+ * pressure tests start their own with the limits they need.
  */
-export function describeContract(target: ContractTarget): void {
-  let upstream: ServiceProcess | undefined;
-  let service: ServiceProcess | undefined;
-  const ctx: ContractContext = {
-    target,
-    workers: String(target.workers ?? 2),
-    base: () => started(service).url,
-    upstreamUrl: () => started(upstream).url,
-  };
-
+export function describeContract(target: ContractTarget, options: ContractOptions = {}): void {
   describe(`contract: ${target.model}`, () => {
-    beforeAll(async () => {
-      upstream = await launch(appEntry(UPSTREAM.app), {
-        name: UPSTREAM.app,
-        env: { UPSTREAM_PAGES: '50', UPSTREAM_LATENCY_MS: '2' },
-      });
-      service = await target.start({
-        WORKERS: ctx.workers,
-        UPSTREAM_URL: upstream.url,
-        REQUEST_TIMEOUT_MS: '20000',
-      });
-    }, 60_000);
-
-    afterAll(async () => {
-      const status = await service?.stop();
-      await upstream?.stop();
-      expect(status).toEqual({ code: 0, signal: null });
-    }, 30_000);
-
+    const ctx = useServices(target);
     describeWorkRoutes(ctx);
     describeCounter(ctx);
     describeProbes(ctx);
     describeProblems(ctx);
     describeParameters(ctx);
+    // Last: its counter increments and odd requests must not disturb the parts above.
+    describeFuzzCases(ctx, options.fuzz);
   });
 
-  describePressure(ctx);
+  // These start their own services, with the limits they need.
+  const standalone = contextOf(
+    target,
+    () => undefined,
+    () => undefined,
+  );
+  describePressure(standalone);
+  describeLoopAdmission(standalone);
+}
+
+/** The fuzz part alone, on its own upstream and service (one service for every case). */
+export function describeFuzz(target: ContractTarget, options: FuzzOptions = {}): void {
+  describe(`fuzz: ${target.model}`, () => {
+    describeFuzzCases(useServices(target), options);
+  });
+}
+
+/**
+ * Starts upstream and the service under test in `beforeAll` (after the parts declared their
+ * tests, so they read them through the context's getters) and stops them in `afterAll`,
+ * requiring a clean exit.
+ */
+function useServices(target: ContractTarget): ContractContext {
+  let upstream: ServiceProcess | undefined;
+  let service: ServiceProcess | undefined;
+  beforeAll(async () => {
+    upstream = await launch(appEntry(UPSTREAM.app), {
+      name: UPSTREAM.app,
+      env: { UPSTREAM_PAGES: '50', UPSTREAM_LATENCY_MS: '2' },
+    });
+    service = await target.start({
+      WORKERS: String(target.workers ?? 2),
+      UPSTREAM_URL: upstream.url,
+      REQUEST_TIMEOUT_MS: '20000',
+      // The parts run slow work back to back (fib(40), a million increments): on a model whose
+      // CPU work blocks the loop, admission would rightly refuse what comes next. It has its
+      // own test under pressure, on a service with the defaults.
+      MAX_EVENT_LOOP_DELAY_MS: '0',
+      MAX_EVENT_LOOP_UTILIZATION: '0',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    const status = await service?.stop();
+    await upstream?.stop();
+    expect(status).toEqual({ code: 0, signal: null });
+  }, 30_000);
+
+  return contextOf(
+    target,
+    () => service,
+    () => upstream,
+  );
+}
+
+function contextOf(
+  target: ContractTarget,
+  service: () => ServiceProcess | undefined,
+  upstream: () => ServiceProcess | undefined,
+): ContractContext {
+  return {
+    target,
+    workers: String(target.workers ?? 2),
+    base: () => started(service()).url,
+    upstreamUrl: () => started(upstream()).url,
+  };
 }
 
 function started(service: ServiceProcess | undefined): ServiceProcess {

@@ -4,3 +4,5 @@ export * from './describe-contract';
 export * from './param-cases';
 export * from './problem-assertions';
 export * from './test-images';
+export * from './fuzz/index';
+export { DEFAULT_FUZZ_RUNS } from './suites/fuzz';

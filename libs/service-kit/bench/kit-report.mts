@@ -61,6 +61,11 @@ const RATIOS: Ratio[] = [
   ['traced', 'kit', 'sleepRate', 'main-thread CPU per request⁻¹'],
   ['traced', 'kit', 'fibRate', 'CPU per request⁻¹'],
   ['traced', 'otel', 'sleepRate', 'CPU per request⁻¹'],
+  // What event-loop admission costs (issue 15): the kit with it, against the kit without.
+  ['kit', 'noadm', 'sleep', 'req/s'],
+  ['kit', 'noadm', 'fib', 'req/s'],
+  ['kit', 'noadm', 'sleepRate', 'CPU per request⁻¹'],
+  ['kit', 'noadm', 'fibRate', 'CPU per request⁻¹'],
   ['kit', 'bare', 'rss400', 'peak RSS', '≤ 1.2'],
   ['traced', 'bare', 'rss400', 'peak RSS'],
 ];

@@ -29,7 +29,7 @@ export function start(name: string, entry: string, options: StartOptions = {}) {
 /** The OTLP sink: a receiver process that counts spans (bench/otlp-sink.mts). */
 export const startSink = () => start('sink', here('./otlp-sink.mts'));
 
-export type ServerName = 'bare' | 'kit' | 'traced' | 'otel';
+export type ServerName = 'bare' | 'kit' | 'noadm' | 'traced' | 'otel';
 
 export interface Server {
   name: ServerName;
@@ -47,6 +47,15 @@ export const SERVERS: Server[] = [
     name: 'kit',
     describe: 'async-service, tracing off',
     launch: (_sink, profileDir) => start('kit', appEntry('async-service'), { profileDir }),
+  },
+  {
+    name: 'noadm',
+    describe: 'async-service, tracing off, event-loop admission off (the anchor of its cost)',
+    launch: (_sink, profileDir) =>
+      start('noadm', appEntry('async-service'), {
+        profileDir,
+        env: { MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0' },
+      }),
   },
   {
     name: 'traced',

@@ -1,12 +1,15 @@
-import type { RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import { ProblemError } from './errors';
 import type { ServiceContext } from './service-context';
 
 /**
- * The bound on pending work (`MAX_QUEUE`): a work request is admitted only while fewer than
- * `maxQueue` are in flight, else 503 + `Retry-After` — shedding early costs the client one
- * round trip, queueing without bound costs everyone their latency.
+ * The bounds on new work, checked before a byte of a body is read: the event loop
+ * (`MAX_EVENT_LOOP_DELAY_MS`, `MAX_EVENT_LOOP_UTILIZATION`: a saturated loop makes everything on
+ * it wait, `/healthz` included — see `EventLoopMonitor`) and pending work (`MAX_QUEUE`): a work
+ * request is admitted only while fewer than `maxQueue` are in flight. Else 503 + `Retry-After`
+ * — shedding early costs the client one round trip, queueing without bound costs everyone
+ * their latency. Probes and `/metrics` never pass here: they are never shed.
  *
  * While draining, a request that still reaches us is served: in a cluster the primary may hand
  * over a connection after the worker began to drain, and refusing it would fail a request that
@@ -19,10 +22,27 @@ export function admission(ctx: ServiceContext): RequestHandler {
   function release(this: Response): void {
     state.inFlightWork--;
   }
-  return (_req, res, next) => {
+  const { loop } = ctx;
+  /**
+   * Refuses `req` with `problem`. A body still arriving is not read: the answer says
+   * `Connection: close` and our side of the connection ends after it (FIN) — else Node would
+   * keep the connection open to read and discard the rest of the upload, up to
+   * `HTTP_REQUEST_TIMEOUT_MS` for a client that sends no more.
+   */
+  function refuse(req: Request, res: Response, next: NextFunction, problem: ProblemError): void {
+    if (bodyToCome(req)) {
+      res.setHeader('Connection', 'close');
+      res.once('finish', endConnection);
+    }
+    next(problem);
+  }
+  return (req, res, next) => {
     if (state.draining && performance.now() >= state.refuseNewWorkAt) {
       res.setHeader('Connection', 'close');
-      next(
+      refuse(
+        req,
+        res,
+        next,
         new ProblemError('ERR_SHUTTING_DOWN', 'The service is shutting down', {
           retryAfterSeconds: 1,
           shedReason: 'shutting_down',
@@ -30,8 +50,27 @@ export function admission(ctx: ServiceContext): RequestHandler {
       );
       return;
     }
+    const loopReason = loop?.shedReason();
+    if (loopReason !== undefined) {
+      refuse(
+        req,
+        res,
+        next,
+        new ProblemError(
+          'ERR_OVERLOADED',
+          loopReason === 'event_loop_delay'
+            ? `The event loop is saturated: delay past MAX_EVENT_LOOP_DELAY_MS (${config.admission.maxEventLoopDelayMs} ms)`
+            : `The event loop is saturated: utilization past MAX_EVENT_LOOP_UTILIZATION (${config.admission.maxEventLoopUtilization})`,
+          { retryAfterSeconds: 1, shedReason: loopReason },
+        ),
+      );
+      return;
+    }
     if (state.inFlightWork >= config.maxQueue) {
-      next(
+      refuse(
+        req,
+        res,
+        next,
         new ProblemError(
           'ERR_OVERLOADED',
           `${state.inFlightWork} work requests are in flight, the bound (MAX_QUEUE) is ${config.maxQueue}`,
@@ -44,4 +83,22 @@ export function admission(ctx: ServiceContext): RequestHandler {
     res.on('close', release);
     next();
   };
+}
+
+/** After a refusal's answer: end our side of a connection whose request body was never read. */
+function endConnection(this: Response): void {
+  this.req.socket.end();
+}
+
+/**
+ * A body the client is still sending. Not `!req.complete` alone: the request is handed to the
+ * app when its headers are parsed, before even an empty body's end — every GET would look
+ * unfinished, and closing its keep-alive connection after a refusal would make each refused
+ * client reconnect (measured: the accept queue filled, /healthz waited seconds behind it).
+ * A request has a body when it says `Transfer-Encoding` or a `Content-Length` above 0.
+ */
+function bodyToCome(req: Request): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { envEnum, envInt, readEnv } from './env';
+import { envEnum, envInt, envNumber, readEnv } from './env';
 import { ConfigError } from './errors';
 
 /** The contract's configuration, read from the environment (docs/contract.md). */
@@ -33,6 +33,68 @@ export interface ServiceConfig {
    * `GET /work/custom`; unset, the route does not exist. @default undefined
    */
   workload: string | undefined;
+  /** Event-loop-aware admission: when new work is shed with 503 before any of it is read. */
+  admission: AdmissionConfig;
+  /** The HTTP server's own limits: what a slow or oversized client may hold. */
+  http: HttpConfig;
+}
+
+export interface AdmissionConfig {
+  /**
+   * `MAX_EVENT_LOOP_DELAY_MS`: shed new work while the loop's delay passes this (0 = off). A
+   * request that waits longer than this behind other work on the loop is better answered
+   * 503 at once: ten of these still fit in a 1 s liveness probe's timeout.
+   * @default 100
+   */
+  maxEventLoopDelayMs: number;
+  /**
+   * `MAX_EVENT_LOOP_UTILIZATION`: shed new work while the loop is busier than this share of
+   * each sample interval (0..1; 0 = off). Off by default: a loop can be busy all the time while
+   * every request waits only milliseconds (many short tasks, a cluster worker at capacity) — the
+   * delay is what a client feels. Set it (e.g. 0.95) to keep headroom for bursts.
+   * @default 0
+   */
+  maxEventLoopUtilization: number;
+  /**
+   * `EVENT_LOOP_SAMPLE_INTERVAL_MS`: how often the loop is sampled — how soon a saturated loop
+   * is noticed and left.
+   * @default 100
+   */
+  sampleIntervalMs: number;
+}
+
+export interface HttpConfig {
+  /**
+   * `HTTP_HEADERS_TIMEOUT_MS`: a client has this long to send its headers (Node: 60 s), then
+   * gets 408. Short, so trickling headers (slowloris) hold a socket seconds, not a minute.
+   * @default 10000
+   */
+  headersTimeoutMs: number;
+  /**
+   * `HTTP_REQUEST_TIMEOUT_MS`: a client has this long to send its whole request, body
+   * included (Node: 300 s) — 8 MiB at 2.2 Mbit/s. At least `HTTP_HEADERS_TIMEOUT_MS`.
+   * (Not `REQUEST_TIMEOUT_MS`, the deadline of the work once the request is in.)
+   * @default 30000
+   */
+  requestTimeoutMs: number;
+  /**
+   * `HTTP_KEEP_ALIVE_TIMEOUT_MS`: an idle keep-alive connection is closed after this. Set
+   * explicitly: Node's default changed between releases (5 s, then 65 s).
+   * @default 5000
+   */
+  keepAliveTimeoutMs: number;
+  /**
+   * `HTTP_MAX_HEADER_SIZE`: bytes of request line and headers together; past it Node answers
+   * 431 (Node: 16 KiB, process-wide through `--max-http-header-size`; this is per server).
+   * @default 16384
+   */
+  maxHeaderSize: number;
+  /**
+   * `HTTP_CONNECTIONS_CHECK_INTERVAL_MS`: how often the two timeouts above are enforced (Node:
+   * 30 s — a timeout is then up to that late).
+   * @default 1000
+   */
+  connectionsCheckIntervalMs: number;
 }
 
 const SERVICE_ENV = {
@@ -53,6 +115,14 @@ const SERVICE_ENV = {
   LAB_WORKLOAD: z
     .string()
     .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' }),
+  MAX_EVENT_LOOP_DELAY_MS: envInt(0, 60_000),
+  MAX_EVENT_LOOP_UTILIZATION: envNumber(0, 1),
+  EVENT_LOOP_SAMPLE_INTERVAL_MS: envInt(10, 10_000),
+  HTTP_HEADERS_TIMEOUT_MS: envInt(1, 3_600_000),
+  HTTP_REQUEST_TIMEOUT_MS: envInt(1, 3_600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: envInt(0, 3_600_000),
+  HTTP_MAX_HEADER_SIZE: envInt(1024, 1_048_576),
+  HTTP_CONNECTIONS_CHECK_INTERVAL_MS: envInt(10, 600_000),
 };
 
 export { ConfigError };
@@ -63,6 +133,19 @@ export { ConfigError };
  */
 export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): ServiceConfig {
   const c = readEnv(env, SERVICE_ENV);
+  const http: HttpConfig = {
+    headersTimeoutMs: c.HTTP_HEADERS_TIMEOUT_MS ?? 10_000,
+    requestTimeoutMs: c.HTTP_REQUEST_TIMEOUT_MS ?? 30_000,
+    keepAliveTimeoutMs: c.HTTP_KEEP_ALIVE_TIMEOUT_MS ?? 5000,
+    maxHeaderSize: c.HTTP_MAX_HEADER_SIZE ?? 16_384,
+    connectionsCheckIntervalMs: c.HTTP_CONNECTIONS_CHECK_INTERVAL_MS ?? 1000,
+  };
+  // Node refuses the pair the other way round (ERR_OUT_OF_RANGE at createServer): say so here.
+  if (http.headersTimeoutMs > http.requestTimeoutMs) {
+    throw new ConfigError(
+      `Invalid configuration: HTTP_HEADERS_TIMEOUT_MS: expected at most HTTP_REQUEST_TIMEOUT_MS (${http.requestTimeoutMs}), got \`${http.headersTimeoutMs}\``,
+    );
+  }
   return {
     port: c.PORT ?? defaults.port,
     host: c.HOST ?? '127.0.0.1',
@@ -72,6 +155,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     upstreamUrl: (c.UPSTREAM_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL ?? 'info',
+    admission: {
+      maxEventLoopDelayMs: c.MAX_EVENT_LOOP_DELAY_MS ?? 100,
+      maxEventLoopUtilization: c.MAX_EVENT_LOOP_UTILIZATION ?? 0,
+      sampleIntervalMs: c.EVENT_LOOP_SAMPLE_INTERVAL_MS ?? 100,
+    },
+    http,
     listenBacklog: c.LISTEN_BACKLOG ?? 2048,
     workload: c.LAB_WORKLOAD,
   };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
+/** What `readEnv` throws (`ERR_KIT_INVALID_CONFIG`), for callers that validate more themselves. */
+export { ConfigError };
+
 /**
  * The one way this repository reads configuration from the environment (services, the cluster
  * primary, upstream, the tools). Each variable is a zod schema over its raw string; all are

@@ -23,6 +23,8 @@ export * from './service-metrics';
 export * from './service-context';
 export * from './create-app';
 export * from './service';
+export * from './event-loop-gate';
+export * from './event-loop-monitor';
 export { FIB_PARAMS, PRIMES_PARAMS } from './routes/cpu-routes';
 export { FILTER_GENERATED_PARAMS, FILTER_UPLOAD_PARAMS } from './routes/image-routes';
 export { SLEEP_PARAMS, SCRAPE_PARAMS, MIXED_PARAMS } from './routes/io-routes';

@@ -1,5 +1,6 @@
 import type { ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
+import type { EventLoopMonitor } from './event-loop-monitor';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './service-metrics';
 import type { WorkQueue } from '@concurrency-lab/queues';
@@ -43,6 +44,8 @@ export interface ServiceContext {
    * open and `maxQueue` fetches waiting; beyond that a scrape is refused with 503.
    */
   fetchQueue: WorkQueue;
+  /** Event-loop admission (`MAX_EVENT_LOOP_*`); undefined when both checks are off. */
+  loop: EventLoopMonitor | undefined;
   /**
    * The operator's workload (`LAB_WORKLOAD`) and the index of the input the next request without
    * `i` gets; undefined when none is configured (`/work/custom` is then a 404).

@@ -1,12 +1,14 @@
 import type { Express } from 'express';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
+import { EventLoopMonitor } from './event-loop-monitor';
+import { KeepAliveDrain } from './keep-alive-drain';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
 import { observeLockMetrics } from './lock-metrics';
@@ -55,9 +57,6 @@ export interface Service {
   shutdown(): Promise<ShutdownOutcome>;
 }
 
-/** How often a draining server sweeps keep-alive sockets that went idle after their last answer. */
-const IDLE_SWEEP_MS = 50;
-
 export function createService(options: ServiceOptions): Service {
   const { model, config, runtime } = options;
   const logger = options.logger ?? createLogger(model, config.logLevel);
@@ -80,6 +79,18 @@ export function createService(options: ServiceOptions): Service {
   const lockObservation = observeLockMetrics(metrics);
   // Present from the start, so dashboards show an empty queue rather than no data.
   metrics.queueSize.set({ queue: fetchQueue.name }, 0);
+  const { maxEventLoopDelayMs, maxEventLoopUtilization, sampleIntervalMs } = config.admission;
+  const loop =
+    maxEventLoopDelayMs > 0 || maxEventLoopUtilization > 0
+      ? new EventLoopMonitor({
+          maxDelayMs: maxEventLoopDelayMs,
+          maxUtilization: maxEventLoopUtilization,
+          sampleIntervalMs,
+          ...(runtime.runner.pendingLoopWorkMs
+            ? { pendingWorkMs: () => runtime.runner.pendingLoopWorkMs?.() ?? 0 }
+            : {}),
+        })
+      : undefined;
   const ctx: ServiceContext = {
     model,
     config,
@@ -91,10 +102,21 @@ export function createService(options: ServiceOptions): Service {
     state,
     workers: runtime.workers ?? runtime.runner.workers,
     fetchQueue,
+    loop,
     workload: options.workload ? { workload: options.workload, next: 0 } : undefined,
   };
   const app = createApp(ctx);
-  const server = createServer({ requestTimeout: config.requestTimeoutMs + 5000 }, app);
+  const server = createServer(
+    {
+      headersTimeout: config.http.headersTimeoutMs,
+      requestTimeout: config.http.requestTimeoutMs,
+      keepAliveTimeout: config.http.keepAliveTimeoutMs,
+      maxHeaderSize: config.http.maxHeaderSize,
+      connectionsCheckingInterval: config.http.connectionsCheckIntervalMs,
+    },
+    app,
+  );
+  const keepAlive = new KeepAliveDrain(server);
   let shutdownPromise: Promise<ShutdownOutcome> | undefined;
 
   const listen = () =>
@@ -102,6 +124,7 @@ export function createService(options: ServiceOptions): Service {
       server.once('error', reject);
       server.listen({ port: config.port, host: config.host, backlog: config.listenBacklog }, () => {
         server.off('error', reject);
+        loop?.rebase(); // starting up is not load: admission measures from here
         state.ready = true;
         resolve(server.address() as AddressInfo);
       });
@@ -112,16 +135,17 @@ export function createService(options: ServiceOptions): Service {
     state.refuseNewWorkAt = performance.now() + config.shutdownTimeoutMs / 2;
     const closed = new Promise<void>((resolve) => {
       if (!server.listening) resolve();
-      else server.close(() => resolve());
+      // net's close, not http's: since Node 19 http.Server#close also cuts every idle
+      // keep-alive connection at once, racing requests already on their way (see KeepAliveDrain).
+      else NetServer.prototype.close.call(server, () => resolve());
     });
-    server.closeIdleConnections();
-    const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+    keepAlive.start();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), config.shutdownTimeoutMs);
     });
     const outcome = await Promise.race([closed.then(() => 'clean' as const), timedOut]);
-    clearInterval(sweep);
+    keepAlive.stop();
     clearTimeout(timer);
     if (outcome === 'timeout') {
       logger.warn(
@@ -131,6 +155,7 @@ export function createService(options: ServiceOptions): Service {
       server.closeAllConnections();
       await closed;
     }
+    loop?.close();
     await fetchQueue.shutdown({ immediate: true });
     lockObservation.unobserve();
     await runtime.runner.close();

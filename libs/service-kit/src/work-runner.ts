@@ -36,5 +36,11 @@ export interface WorkRunner {
     options: { signal: AbortSignal },
   ): Promise<RunOutcome<CpuTaskResult<T>>>;
   stats(): RunnerStats;
+  /**
+   * Work already admitted that will run on the caller's own event loop before anything newly
+   * admitted could (ms, estimated) — inline runners only. Event-loop admission counts it as
+   * delay to come: a burst read in one turn of the loop is otherwise admitted whole.
+   */
+  pendingLoopWorkMs?(): number;
   close(): Promise<void>;
 }

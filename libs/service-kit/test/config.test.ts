@@ -37,6 +37,14 @@ describe('loadConfig defaults', () => {
       shutdownTimeoutMs: 10_000,
       upstreamUrl: 'http://127.0.0.1:3100',
       logLevel: 'info',
+      admission: { maxEventLoopDelayMs: 100, maxEventLoopUtilization: 0, sampleIntervalMs: 100 },
+      http: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 5000,
+        maxHeaderSize: 16_384,
+        connectionsCheckIntervalMs: 1000,
+      },
       listenBacklog: 2048,
       workload: undefined,
     });
@@ -83,6 +91,14 @@ describe('loadConfig parsing', () => {
           SHUTDOWN_TIMEOUT_MS: '2500',
           UPSTREAM_URL: 'https://example.test:9000',
           LOG_LEVEL: 'debug',
+          MAX_EVENT_LOOP_DELAY_MS: '250',
+          MAX_EVENT_LOOP_UTILIZATION: '0.9',
+          EVENT_LOOP_SAMPLE_INTERVAL_MS: '50',
+          HTTP_HEADERS_TIMEOUT_MS: '3000',
+          HTTP_REQUEST_TIMEOUT_MS: '9000',
+          HTTP_KEEP_ALIVE_TIMEOUT_MS: '65000',
+          HTTP_MAX_HEADER_SIZE: '8192',
+          HTTP_CONNECTIONS_CHECK_INTERVAL_MS: '500',
           LISTEN_BACKLOG: '4096',
           LAB_WORKLOAD: '/srv/work/my-work.mjs',
         },
@@ -97,9 +113,38 @@ describe('loadConfig parsing', () => {
       shutdownTimeoutMs: 2500,
       upstreamUrl: 'https://example.test:9000',
       logLevel: 'debug',
+      admission: { maxEventLoopDelayMs: 250, maxEventLoopUtilization: 0.9, sampleIntervalMs: 50 },
+      http: {
+        headersTimeoutMs: 3000,
+        requestTimeoutMs: 9000,
+        keepAliveTimeoutMs: 65_000,
+        maxHeaderSize: 8192,
+        connectionsCheckIntervalMs: 500,
+      },
       listenBacklog: 4096,
       workload: '/srv/work/my-work.mjs',
     });
+  });
+
+  it('turns either admission check off with 0, and takes 1 as a utilization', () => {
+    expect(
+      loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0' }, { port: 1 })
+        .admission,
+    ).toMatchObject({ maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 });
+    expect(loadConfig({ MAX_EVENT_LOOP_UTILIZATION: '1.0' }, { port: 1 }).admission).toMatchObject({
+      maxEventLoopUtilization: 1,
+    });
+  });
+
+  it('refuses a headers timeout longer than the request timeout, as Node would at createServer', () => {
+    const error = configError(() =>
+      loadConfig(
+        { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' },
+        { port: 1 },
+      ),
+    );
+    expect(error.code).toBe('ERR_KIT_INVALID_CONFIG');
+    expect(error.message).toContain('HTTP_HEADERS_TIMEOUT_MS');
   });
 
   it('accepts PORT=0 (any free port) and the top of the range', () => {
@@ -149,6 +194,15 @@ describe('loadConfig refusals', () => {
     ['UPSTREAM_URL', 'http://'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'INFO'],
+    ['MAX_EVENT_LOOP_DELAY_MS', '-1'],
+    ['MAX_EVENT_LOOP_DELAY_MS', '100ms'],
+    ['MAX_EVENT_LOOP_UTILIZATION', '1.5'],
+    ['MAX_EVENT_LOOP_UTILIZATION', '.9'],
+    ['MAX_EVENT_LOOP_UTILIZATION', '9e-1'],
+    ['EVENT_LOOP_SAMPLE_INTERVAL_MS', '5'],
+    ['HTTP_HEADERS_TIMEOUT_MS', '0'],
+    ['HTTP_MAX_HEADER_SIZE', '100'],
+    ['HTTP_CONNECTIONS_CHECK_INTERVAL_MS', 'often'],
     ['LISTEN_BACKLOG', '0'],
     ['LAB_WORKLOAD', 'my-work.mjs'],
   ])('refuses %s=%j with ERR_KIT_INVALID_CONFIG naming the variable', (name, value) => {

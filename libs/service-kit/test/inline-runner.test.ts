@@ -61,6 +61,22 @@ describe('InlineRunner', () => {
     expect(runner.stats()).toMatchObject({ failed: 1, completed: 0, running: 0 });
   });
 
+  it('estimates the work queued on its loop from the tasks it ran (a moving average)', async () => {
+    const runner = new InlineRunner();
+    expect(runner.pendingLoopWorkMs()).toBe(0); // nothing queued, nothing known
+    const outcomes = [];
+    for (let i = 0; i < 5; i++)
+      outcomes.push(await runner.run({ kind: 'fib', n: 25 }, { signal: never() }));
+    const queued = [1, 2, 3].map(() => runner.run({ kind: 'fib', n: 25 }, { signal: never() }));
+    const estimate = runner.pendingLoopWorkMs();
+    // Three tasks queued, each worth the average of the ones that ran.
+    const slowest = Math.max(...outcomes.map((o) => o.workMs));
+    expect(estimate).toBeGreaterThan(0);
+    expect(estimate).toBeLessThanOrEqual(3 * slowest);
+    await Promise.all(queued);
+    expect(runner.pendingLoopWorkMs()).toBe(0);
+  });
+
   it('refuses work once closed', async () => {
     const runner = new InlineRunner();
     await runner.close();

@@ -4,7 +4,7 @@
  * `PoolResponse`.
  */
 import { SharedMutex, type SharedMutexHandle } from '@concurrency-lab/locks';
-import { runCpuTask } from '@concurrency-lab/workloads';
+import { crashIfSwitched, poolCrashFibN, runCpuTask } from '@concurrency-lab/workloads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
@@ -16,6 +16,9 @@ const data = (workerData ?? {}) as { counter?: SharedArrayBuffer; counterLock?: 
 const counter = data.counter;
 /** The counter's lock, rebuilt in this thread from the handle the main thread created. */
 const counterLock = data.counterLock ? SharedMutex.from(data.counterLock) : undefined;
+
+/** The fault-injection switch (off unless `FAULT_INJECTION_POOL_CRASH_FIB_N` is set). */
+const crashOn = poolCrashFibN(process.env);
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -47,6 +50,7 @@ export default async function handle(
         traceId,
       };
     }
+    crashIfSwitched(request.task, crashOn);
     const result = await runCpuTask(request.task);
     const response: PoolResponse = {
       ok: true,

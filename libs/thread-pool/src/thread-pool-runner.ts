@@ -74,6 +74,10 @@ export class ThreadPoolRunner implements WorkRunner {
       idleTimeout: 60_000,
       workerData: options.workerData,
       resourceLimits: options.resourceLimits ?? { maxOldGenerationSizeMb: 256 },
+      // The environment as this thread sees it (Node would copy the process's own): the
+      // threads read their switches from it — FAULT_INJECTION_POOL_CRASH_FIB_N — and a test
+      // sets them where it runs.
+      env: { ...process.env },
     });
     this.#pool.on('workerDestroy', () => {
       if (this.#closing) return;

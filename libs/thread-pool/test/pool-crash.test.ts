@@ -1,3 +1,5 @@
+import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
+import { POOL_WORKER_ENTRY } from '../src/index';
 import { createPool, eventually, fault, never } from './pool-helpers';
 
 describe('a crashing pool thread', () => {
@@ -60,5 +62,43 @@ describe('a crashing pool thread', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  describe(`the fault-injection switch ${POOL_CRASH_SWITCH}`, () => {
+    afterEach(() => {
+      delete process.env[POOL_CRASH_SWITCH];
+    });
+
+    it('crashes the real pool thread handed fib(n): only that task fails, coded, and the pool refills', async () => {
+      process.env[POOL_CRASH_SWITCH] = '31'; // threads copy the environment when they start
+      const { pool } = createPool({ filename: POOL_WORKER_ENTRY });
+      try {
+        const neighbour = pool.run({ kind: 'fib', n: 25 }, { signal: never() });
+        await expect(pool.run({ kind: 'fib', n: 31 }, { signal: never() })).rejects.toMatchObject({
+          code: 'ERR_WORKER_CRASHED',
+          status: 500,
+        });
+        await expect(neighbour).resolves.toMatchObject({ result: 75025 });
+        expect(await eventually(() => pool.stats().size === 2)).toBe(true);
+        expect(pool.stats()).toMatchObject({ crashed: 1, replaced: 1 });
+        await expect(pool.run({ kind: 'fib', n: 30 }, { signal: never() })).resolves.toMatchObject({
+          result: 832040,
+        });
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('negative control: off by default, fib(31) is just computed', async () => {
+      const { pool } = createPool({ filename: POOL_WORKER_ENTRY });
+      try {
+        await expect(pool.run({ kind: 'fib', n: 31 }, { signal: never() })).resolves.toMatchObject({
+          result: 1346269,
+        });
+        expect(pool.stats()).toMatchObject({ crashed: 0, replaced: 0 });
+      } finally {
+        await pool.close();
+      }
+    });
   });
 });

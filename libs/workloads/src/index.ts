@@ -40,3 +40,9 @@ export {
   type CpuTaskResults,
   type GeneratedFilterResult,
 } from './cpu-task';
+export {
+  crashIfSwitched,
+  poolCrashFibN,
+  POOL_CRASH_EXIT_CODE,
+  POOL_CRASH_SWITCH,
+} from './pool-crash-switch';

@@ -50,7 +50,13 @@ export async function runSweep(ctx: SweepContext): Promise<Sweep> {
           UPSTREAM_LATENCY_MS: String(ctx.upstream.latencyMs),
         },
       },
-      modelEnv: { WORKERS: String(workers), MAX_QUEUE: '100000', LOG_LEVEL: 'info' },
+      // Capacity, as in `lab run`: neither the pending-work bound nor event-loop admission sheds.
+      modelEnv: {
+        WORKERS: String(workers),
+        MAX_QUEUE: '100000',
+        MAX_EVENT_LOOP_DELAY_MS: '0',
+        LOG_LEVEL: 'info',
+      },
       signal: ctx.signal,
     });
     ctx.onFleet(starting);

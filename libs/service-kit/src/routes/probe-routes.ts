@@ -28,6 +28,7 @@ export function defineProbeRoutes(routes: RouteTable, ctx: ServiceContext): void
         maxQueue: ctx.config.maxQueue,
         requestTimeoutMs: ctx.config.requestTimeoutMs,
         shutdownTimeoutMs: ctx.config.shutdownTimeoutMs,
+        admission: ctx.config.admission,
         ...LIMITS,
       },
       runner: ctx.runner.stats(),

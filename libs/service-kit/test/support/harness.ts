@@ -23,6 +23,9 @@ export function testConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfi
     host: '127.0.0.1',
     workers: 1,
     logLevel: 'silent',
+    // Off: here the test's client shares the service's event loop, and a test that runs CPU
+    // work would see the next request refused. Its own tests turn it on.
+    admission: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0, sampleIntervalMs: 100 },
     ...overrides,
   };
 }

@@ -1,0 +1,52 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, '..', 'dist', 'main.js');
+
+function chaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx nx build chaos\` first`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('chaos --quick', () => {
+  it('drills a model end to end, prints the table and exits 0 when every budget holds', async () => {
+    const run = await chaos([
+      '--quick',
+      '--models',
+      'async',
+      '--drills',
+      'graceful-stop,upstream-faults',
+    ]);
+    expect({ code: run.code, stderr: run.stderr.slice(-2000) }).toMatchObject({ code: 0 });
+    const lines = run.stdout.split('\n');
+    expect(lines[0]).toMatch(
+      /^drill\s+model\s+requests\s+lost\s+p99\s+RSS peak\s+recovery\s+budget$/,
+    );
+    expect(lines[2]).toMatch(
+      /^graceful-stop\s+async\s+[\d,]+\s+0\s+\d+ ms\s+[\d.]+ MiB\s+\d+ ms\s+held$/,
+    );
+    expect(lines[3]).toMatch(
+      /^upstream-faults\s+async\s+[\d,]+\s+0\s+[\d.]+ m?s\s+[\d.]+ MiB\s+—\s+held$/,
+    );
+    expect(run.stdout).toContain('Every budget held (2 drill × model runs).');
+    expect(run.stdout).toMatch(/per-page errors: .*ERR_UPSTREAM_STATUS \d+/);
+    expect(run.stdout).toMatch(/^quick run, \d+ s, WORKERS=2, \d+ cores, load average/m);
+  }, 120_000);
+
+  it('exits 2 on a usage error, naming the option and what it got, and starts nothing', async () => {
+    const run = await chaos(['--drills', 'meltdown']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Expected `--drills` from overload');
+    expect(run.stderr).toContain('got `meltdown`');
+    expect(run.stdout).toBe('');
+  });
+});

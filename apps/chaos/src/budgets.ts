@@ -1,0 +1,224 @@
+/**
+ * What each drill must hold, as named figures with their reasons. A broken budget is a line in
+ * the row's violations and a non-zero exit. The checks are pure functions of a drill's figures
+ * (unit-tested on their own); the drills only measure.
+ */
+
+const MiB = 1024 * 1024;
+
+/** Overload = this many times the capacity measured just before (the issue's 3×). */
+export const OVERLOAD_FACTOR = 3;
+/**
+ * Peak RSS at 3× may be at most this times the peak at 1×: shedding must keep memory flat.
+ * Not 1.0: more connections and more answers in flight cost some buffers; a queue that grows
+ * with the offered load costs far more than half again.
+ */
+export const OVERLOAD_RSS_RATIO_MAX = 1.5;
+/**
+ * An accepted request's p99 under overload. Admitted work should not wait longer than a
+ * refused client would to come back and retry (`Retry-After: 1` plus the retry itself): past
+ * that, a 503 would have served the client better than the queue did.
+ */
+export const OVERLOAD_ACCEPTED_P99_MAX_MS = 2000;
+/**
+ * `/healthz` must answer within this, throughout, on every model: 1 s is Kubernetes' default
+ * probe timeout (`timeoutSeconds: 1`) — slower, and an orchestrator kills a pod that is only busy.
+ */
+export const HEALTHZ_MAX_MS = 1000;
+/**
+ * After a worker process is killed, all workers serve again within this: the cluster primary
+ * respawns after a 100 ms backoff and a Node process starts in a few hundred ms.
+ */
+export const RECOVERY_MAX_MS = 2000;
+/** A rolling restart replaces every worker within this (one at a time, each drained). */
+export const ROLLING_RESTART_MAX_MS = 30_000;
+/**
+ * Soak: RSS and heap may grow at most this fast after warm-up. A leak of one small object per
+ * request shows as megabytes per minute at hundreds of requests per second; allocator noise
+ * after warm-up stays well below.
+ */
+export const SOAK_SLOPE_MAX_BYTES_PER_MIN = 1 * MiB;
+/**
+ * Soak: open descriptors and threads are "flat" when the median of the last quarter is within
+ * these of the first quarter's (after warm-up). Sockets come and go with the load's connections;
+ * a leak grows without bound.
+ */
+export const SOAK_FD_DRIFT_MAX = 8;
+export const SOAK_THREAD_DRIFT_MAX = 2;
+/** The statuses `/io/scrape` may answer while upstream misbehaves (503: a bound, with Retry-After). */
+export const SCRAPE_ALLOWED_STATUSES = [200, 502, 503, 504] as const;
+
+export interface OverloadFigures {
+  rssPeak1xBytes: number;
+  rssPeak3xBytes: number;
+  acceptedP99Ms: number | undefined;
+  healthzMaxMs: number;
+  healthzFailed: number;
+  /** Answers other than 2xx and 503. */
+  unexpected: number;
+  unanswered: number;
+  refusalsWithoutRetryAfter: number;
+}
+
+export function checkOverload(f: OverloadFigures): string[] {
+  const broken: string[] = [];
+  if (f.rssPeak3xBytes > OVERLOAD_RSS_RATIO_MAX * f.rssPeak1xBytes) {
+    broken.push(
+      `RSS peak at ${OVERLOAD_FACTOR}× ${mib(f.rssPeak3xBytes)} > ${OVERLOAD_RSS_RATIO_MAX} × ${mib(f.rssPeak1xBytes)} at 1×`,
+    );
+  }
+  if (f.acceptedP99Ms === undefined) broken.push('no request was accepted');
+  else if (f.acceptedP99Ms > OVERLOAD_ACCEPTED_P99_MAX_MS) {
+    broken.push(`accepted p99 ${ms(f.acceptedP99Ms)} > ${ms(OVERLOAD_ACCEPTED_P99_MAX_MS)}`);
+  }
+  if (f.healthzMaxMs >= HEALTHZ_MAX_MS || f.healthzFailed > 0) {
+    broken.push(
+      `/healthz max ${ms(f.healthzMaxMs)} (${f.healthzFailed} failed), budget < ${ms(HEALTHZ_MAX_MS)}`,
+    );
+  }
+  if (f.unexpected > 0) broken.push(`${f.unexpected} answers neither 2xx nor 503`);
+  if (f.unanswered > 0) broken.push(`${f.unanswered} requests got no answer`);
+  if (f.refusalsWithoutRetryAfter > 0)
+    broken.push(`${f.refusalsWithoutRetryAfter} 503s without Retry-After`);
+  return broken;
+}
+
+export interface KillFigures {
+  kills: ReadonlyArray<{ inFlight: number; recoveryMs: number | undefined }>;
+  lost: number;
+}
+
+export function checkKills(f: KillFigures): string[] {
+  const broken: string[] = [];
+  const inFlight = f.kills.reduce((n, k) => n + k.inFlight, 0);
+  if (f.lost > inFlight)
+    broken.push(`lost ${f.lost} > ${inFlight} in flight on the killed workers`);
+  f.kills.forEach((k, i) => {
+    if (k.recoveryMs === undefined) broken.push(`kill ${i + 1}: never recovered`);
+    else if (k.recoveryMs >= RECOVERY_MAX_MS) {
+      broken.push(`kill ${i + 1}: recovery ${ms(k.recoveryMs)} ≥ ${ms(RECOVERY_MAX_MS)}`);
+    }
+  });
+  return broken;
+}
+
+export interface PoolCrashFigures {
+  crashes: number;
+  /** The problem codes the crashing requests were answered with (5xx only). */
+  crashAnswers: ReadonlyArray<{ status: number | undefined; code: string | undefined }>;
+  /** Other requests that failed meanwhile. */
+  othersLost: number;
+  processSurvived: boolean;
+  recoveryMs: number | undefined;
+}
+
+export function checkPoolCrash(f: PoolCrashFigures): string[] {
+  const broken: string[] = [];
+  if (!f.processSurvived) broken.push('the service process died');
+  const uncoded = f.crashAnswers.filter(
+    (a) => a.status === undefined || a.status < 500 || !a.code || a.code === 'ERR_INTERNAL',
+  );
+  if (uncoded.length > 0) {
+    broken.push(
+      `${uncoded.length} of ${f.crashes} crashing requests not a coded 5xx problem (${uncoded.map((a) => `${a.status ?? 'no answer'} ${a.code ?? ''}`.trim()).join(', ')})`,
+    );
+  }
+  if (f.othersLost > 0) broken.push(`${f.othersLost} other requests failed`);
+  if (f.recoveryMs === undefined) broken.push('the pool never came back to full size');
+  else if (f.recoveryMs >= RECOVERY_MAX_MS)
+    broken.push(`pool recovery ${ms(f.recoveryMs)} ≥ ${ms(RECOVERY_MAX_MS)}`);
+  return broken;
+}
+
+export function checkRollingRestart(f: {
+  failed: number;
+  replacedMs: number | undefined;
+}): string[] {
+  const broken: string[] = [];
+  if (f.failed > 0)
+    broken.push(`${f.failed} requests failed during the rolling restart (budget 0)`);
+  if (f.replacedMs === undefined) broken.push('not every worker was replaced');
+  else if (f.replacedMs > ROLLING_RESTART_MAX_MS) {
+    broken.push(`every worker replaced after ${ms(f.replacedMs)} > ${ms(ROLLING_RESTART_MAX_MS)}`);
+  }
+  return broken;
+}
+
+export interface GracefulStopFigures {
+  /** Requests the service took (connected and sent) and never answered. */
+  lost: number;
+  exitCode: number | null;
+  exitMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export function checkGracefulStop(f: GracefulStopFigures): string[] {
+  const broken: string[] = [];
+  if (f.lost > 0) broken.push(`${f.lost} accepted requests were not answered`);
+  if (f.exitCode !== 0) broken.push(`exit code ${String(f.exitCode)}, expected 0`);
+  if (f.exitMs > f.shutdownTimeoutMs)
+    broken.push(`exit after ${ms(f.exitMs)} > SHUTDOWN_TIMEOUT_MS ${ms(f.shutdownTimeoutMs)}`);
+  return broken;
+}
+
+export interface UpstreamFaultFigures {
+  statuses: ReadonlyMap<number, number>;
+  unanswered: number;
+  refusalsWithoutRetryAfter: number;
+  /** Pages reported as per-page errors inside 200 answers: proof the faults happened. */
+  pageErrors: number;
+}
+
+export function checkUpstreamFaults(f: UpstreamFaultFigures): string[] {
+  const broken: string[] = [];
+  const allowed: readonly number[] = SCRAPE_ALLOWED_STATUSES;
+  const other = [...f.statuses].filter(([s]) => !allowed.includes(s));
+  if (other.length > 0)
+    broken.push(
+      `answers outside ${allowed.join('/')}: ${other.map(([s, n]) => `${s} × ${n}`).join(', ')}`,
+    );
+  if (f.unanswered > 0) broken.push(`${f.unanswered} requests hung or got no answer`);
+  if (f.refusalsWithoutRetryAfter > 0)
+    broken.push(`${f.refusalsWithoutRetryAfter} 503s without Retry-After`);
+  if (f.pageErrors === 0) broken.push('no per-page error seen: the upstream faults did not happen');
+  return broken;
+}
+
+export interface SoakFigures {
+  rssSlopeBytesPerMin: number;
+  heapSlopeBytesPerMin: number | undefined;
+  fdDrift: number;
+  threadDrift: number;
+  lost: number;
+}
+
+export function checkSoak(f: SoakFigures): string[] {
+  const broken: string[] = [];
+  if (f.rssSlopeBytesPerMin > SOAK_SLOPE_MAX_BYTES_PER_MIN) {
+    broken.push(
+      `RSS slope ${mib(f.rssSlopeBytesPerMin)}/min > ${mib(SOAK_SLOPE_MAX_BYTES_PER_MIN)}/min`,
+    );
+  }
+  if (f.heapSlopeBytesPerMin === undefined)
+    broken.push('no heap figures (/metrics did not answer)');
+  else if (f.heapSlopeBytesPerMin > SOAK_SLOPE_MAX_BYTES_PER_MIN) {
+    broken.push(
+      `heap slope ${mib(f.heapSlopeBytesPerMin)}/min > ${mib(SOAK_SLOPE_MAX_BYTES_PER_MIN)}/min`,
+    );
+  }
+  if (Math.abs(f.fdDrift) > SOAK_FD_DRIFT_MAX)
+    broken.push(`open fds drifted by ${f.fdDrift} (budget ±${SOAK_FD_DRIFT_MAX})`);
+  if (Math.abs(f.threadDrift) > SOAK_THREAD_DRIFT_MAX) {
+    broken.push(`threads drifted by ${f.threadDrift} (budget ±${SOAK_THREAD_DRIFT_MAX})`);
+  }
+  if (f.lost > 0) broken.push(`${f.lost} requests failed at half capacity`);
+  return broken;
+}
+
+export function mib(bytes: number): string {
+  return `${(bytes / MiB).toFixed(1)} MiB`;
+}
+
+export function ms(value: number): string {
+  return value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${Math.round(value)} ms`;
+}

@@ -1,0 +1,159 @@
+import type { Fleet, FleetOptions } from '@concurrency-lab/launcher';
+import type { ModelInfo, ModelName } from '@concurrency-lab/models';
+
+export const DRILL_NAMES = [
+  'overload',
+  'worker-kill',
+  'pool-crash',
+  'rolling-restart',
+  'graceful-stop',
+  'upstream-faults',
+  'soak',
+  'fuzz',
+] as const;
+export type DrillName = (typeof DRILL_NAMES)[number];
+
+/** A registry row with its label typed as a model name. */
+export type RegistryModel = ModelInfo & { readonly model: ModelName };
+
+/** One line of the table: one drill against one model. */
+export interface DrillRow {
+  drill: DrillName;
+  model: ModelName;
+  /** Requests the drill sent (fuzz: cases). */
+  requests: number;
+  /** Requests that failed where the drill says none may (its own definition, in the notes). */
+  lost: number;
+  /** p99 of the accepted (2xx) answers, ms. */
+  p99Ms: number | undefined;
+  /** Peak RSS of the model's process tree during the drill. */
+  rssPeakBytes: number | undefined;
+  /** The drill's recovery figure (see {@link Drill.recovery}), ms. */
+  recoveryMs: number | undefined;
+  /** Figures beyond the columns, one short phrase each. */
+  notes: string[];
+  /** Broken budgets; empty when the drill held. */
+  violations: string[];
+}
+
+/** How long each part of the drills runs: the full run and `--quick` (CI) differ only here. */
+export interface Durations {
+  /** Closed-loop measurement of capacity (after a 1 s warm-up). */
+  capacityMs: number;
+  /** Each of the 1× and 3× overload runs. */
+  overloadMs: number;
+  /** Pause between two worker kills (load keeps running). */
+  killIntervalMs: number;
+  /** Load before and after the pool crashes. */
+  poolCrashMs: number;
+  /** Scraping a faulty upstream. */
+  upstreamMs: number;
+  /** The soak, warm-up included, and its warm-up. */
+  soakMs: number;
+  soakWarmupMs: number;
+  /** Run every model's soak at once (each at its share of half the machine) instead of in turn. */
+  soakTogether: boolean;
+}
+
+export const FULL_DURATIONS: Durations = {
+  capacityMs: 5000,
+  overloadMs: 60_000,
+  killIntervalMs: 3000,
+  poolCrashMs: 5000,
+  upstreamMs: 20_000,
+  soakMs: 300_000,
+  soakWarmupMs: 60_000,
+  soakTogether: false,
+};
+
+/** CI: within 5 minutes for every drill on every model (the soak runs all models at once). */
+export const QUICK_DURATIONS: Durations = {
+  capacityMs: 2000,
+  overloadMs: 5000,
+  killIntervalMs: 1500,
+  poolCrashMs: 2000,
+  upstreamMs: 5000,
+  soakMs: 60_000,
+  soakWarmupMs: 15_000,
+  soakTogether: true,
+};
+
+/** What every drill gets from the runner. */
+export interface DrillContext {
+  durations: Durations;
+  /** Fuzz cases per model. */
+  fuzzRuns: number;
+  /** fast-check seed for the fuzz (random when undefined). */
+  seed: number | undefined;
+  /** WORKERS for every model. */
+  workers: number;
+  /** Starts the given models (with the chaos defaults) — stopped by the runner if the drill throws. */
+  startFleet(
+    models: readonly ModelName[],
+    options?: Pick<FleetOptions, 'upstream' | 'modelEnv'>,
+  ): Promise<Fleet>;
+  /**
+   * Requests per second `model` serves on the overload workload: measured once (on the running
+   * service at `base`, or on a fleet of its own) and then cached for the other drills.
+   */
+  capacity(model: ModelName, base?: string): Promise<number>;
+  /** One line of progress on stderr. */
+  progress(line: string): void;
+}
+
+export interface Drill {
+  name: DrillName;
+  /** What it does and what it requires, for `--help`. */
+  summary: string;
+  /** What the recovery column means for this drill. */
+  recovery: string;
+  /** Models of the registry this drill applies to. */
+  appliesTo(model: ModelInfo): boolean;
+  /** Runs against `models` (all applicable): one row each, or none where it turned out not to apply. */
+  run(ctx: DrillContext, models: readonly RegistryModel[]): Promise<DrillRow[]>;
+}
+
+/**
+ * A drill run model by model, each on its own fresh fleet. A drill that throws (a service that
+ * would not start) is a row with that violation; the other models still run.
+ */
+export function perModel(
+  name: DrillName,
+  run: (ctx: DrillContext, model: RegistryModel) => Promise<DrillRow | undefined>,
+): Drill['run'] {
+  return async (ctx, models) => {
+    const rows: DrillRow[] = [];
+    for (const model of models) {
+      try {
+        const row = await run(ctx, model);
+        if (row) rows.push(row);
+      } catch (error) {
+        rows.push(failedRow(name, model.model, error));
+      }
+    }
+    return rows;
+  };
+}
+
+/** The row of a drill that could not run to its end. */
+export function failedRow(drill: DrillName, model: ModelName, error: unknown): DrillRow {
+  const row = emptyRow(drill, model);
+  const message = error instanceof Error ? error.message : String(error);
+  row.violations.push(`the drill failed: ${message.split('\n')[0] ?? message}`);
+  return row;
+}
+
+/** A row with nothing measured yet. */
+export function emptyRow(drill: DrillName, model: ModelName): DrillRow {
+  return {
+    drill,
+    model,
+    requests: 0,
+    lost: 0,
+    p99Ms: undefined,
+    rssPeakBytes: undefined,
+    recoveryMs: undefined,
+    notes: [],
+    violations: [],
+  };
+}

@@ -1,0 +1,105 @@
+import { requestOnNewConnection } from '@concurrency-lab/launcher';
+import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
+import { checkPoolCrash } from '../budgets';
+import { emptyRow, perModel, type Drill } from '../drill';
+import { fetchMetrics, metricSum, shedReasons } from '../probes/metrics-text';
+import { sleep, timeUntil } from '../workload';
+import { underLoad, type UnderLoad } from './under-load';
+
+/** An n the background load never asks for, so only the drill's own requests crash. */
+const CRASH_N = 31;
+const CRASHES = 3;
+const PATH = '/cpu/fib?n=20';
+const CONNECTIONS = 8;
+
+export const poolCrash: Drill = {
+  name: 'pool-crash',
+  summary: `crash a pool worker ${CRASHES}× under load through ${POOL_CRASH_SWITCH}: only its request fails, with a coded 5xx problem; the process lives and the pool is whole again`,
+  recovery: 'slowest of the crashes: until the pool replaced the worker and serves',
+  appliesTo: (model) => model.pool,
+  run: perModel('pool-crash', async (ctx, { model }) => {
+    const row = emptyRow('pool-crash', model);
+    const fleet = await ctx.startFleet([model], {
+      upstream: false,
+      modelEnv: { [POOL_CRASH_SWITCH]: String(CRASH_N) },
+    });
+    let run: UnderLoad | undefined;
+    try {
+      const service = fleet.service(model);
+      run = underLoad(service, { path: PATH, connections: CONNECTIONS });
+      await sleep(ctx.durations.poolCrashMs);
+      const crashAnswers: Array<{ status: number | undefined; code: string | undefined }> = [];
+      const recoveries: Array<number | undefined> = [];
+      for (let i = 0; i < CRASHES; i++) {
+        const restartsBefore = await restarts(service.url);
+        const answer = await requestOnNewConnection(
+          `${service.url}/cpu/fib?n=${CRASH_N}`,
+          'GET',
+          30_000,
+        ).catch(() => undefined);
+        crashAnswers.push({
+          status: answer?.status,
+          code: answer ? codeOf(answer.body) : undefined,
+        });
+        // Whole again: the pool counted the replacement, and a task runs.
+        recoveries.push(
+          await timeUntil(
+            async () =>
+              (await restarts(service.url)) > restartsBefore &&
+              (await fetch(`${service.url}/cpu/fib?n=1`).then(
+                (r) => r.status === 200,
+                () => false,
+              )),
+            10_000,
+          ),
+        );
+        await sleep(500);
+      }
+      await sleep(ctx.durations.poolCrashMs);
+      await run.finish(row, [200]);
+      row.requests += CRASHES;
+      // The HTTP processes (the service, or hybrid's workers) must all still be there.
+      const survived = service.child.exitCode === null && [...run.httpPids].every(alive);
+      const recovered = recoveries.filter((r): r is number => r !== undefined);
+      row.recoveryMs = recovered.length === CRASHES ? Math.max(...recovered) : undefined;
+      row.notes.push(
+        `crash answers: ${crashAnswers.map((a) => `${a.status ?? 'none'} ${a.code ?? ''}`.trim()).join(', ')}`,
+        run.load.stats.summary(),
+        `shed by reason: ${shedReasons((await fetchMetrics(service.url)) ?? '')}`,
+      );
+      row.violations = checkPoolCrash({
+        crashes: CRASHES,
+        crashAnswers,
+        othersLost: row.lost,
+        processSurvived: survived,
+        recoveryMs: row.recoveryMs,
+      });
+      return row;
+    } finally {
+      await run?.stop();
+      await fleet.stop();
+    }
+  }),
+};
+
+async function restarts(base: string): Promise<number> {
+  return metricSum((await fetchMetrics(base)) ?? '', 'lab_worker_restarts_total');
+}
+
+function codeOf(body: string): string | undefined {
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,103 @@
+import { checkSoak, mib } from '../budgets';
+import {
+  emptyRow,
+  type Drill,
+  type DrillContext,
+  type DrillRow,
+  type RegistryModel,
+} from '../drill';
+import { Load } from '../load/load-generator';
+import { MemorySampler } from '../probes/memory-sampler';
+import { floorSlopePerMinute, quarterDrift, slopePerMinute } from '../series';
+import { CLIENT_TIMEOUT_MS, CPU_PATH } from '../workload';
+
+/** The soak's load: half of the measured capacity. */
+const LOAD_SHARE = 0.5;
+/** Heap floors per window this long (several collections at this load). */
+const HEAP_WINDOW_S = 10;
+
+export const soak: Drill = {
+  name: 'soak',
+  summary: `open-loop load at ${LOAD_SHARE * 100} % of capacity on ${CPU_PATH}: after warm-up RSS and heap slope within budget, fds and threads flat (--quick: every model at once, each at its share of half the machine)`,
+  recovery: '—',
+  appliesTo: () => true,
+  async run(ctx, models) {
+    if (!ctx.durations.soakTogether) {
+      const rows: DrillRow[] = [];
+      for (const model of models) rows.push(...(await soakModels(ctx, [model])));
+      return rows;
+    }
+    return soakModels(ctx, models);
+  },
+};
+
+async function soakModels(
+  ctx: DrillContext,
+  models: readonly RegistryModel[],
+): Promise<DrillRow[]> {
+  const rates = new Map<string, number>();
+  for (const { model } of models) {
+    // Together, the models share the machine: each gets its share of half of it.
+    rates.set(model, ((await ctx.capacity(model)) * LOAD_SHARE) / models.length);
+  }
+  const names = models.map((m) => m.model);
+  const fleet = await ctx.startFleet(names, { upstream: false });
+  try {
+    ctx.progress(
+      `soak ${names.join(', ')}: ${Math.round(ctx.durations.soakMs / 1000)} s at ${[...rates].map(([m, r]) => `${m} ${r.toFixed(0)} req/s`).join(', ')}`,
+    );
+    const runs = fleet.models.map(({ model, service }) => ({
+      model,
+      sampler: new MemorySampler({
+        pid: service.pid,
+        base: service.url,
+        intervalMs: 1000,
+        withHeap: true,
+      }),
+      load: new Load({
+        base: service.url,
+        path: CPU_PATH,
+        rate: rates.get(model) ?? 1,
+        durationMs: ctx.durations.soakMs,
+        timeoutMs: CLIENT_TIMEOUT_MS,
+      }),
+    }));
+    const rows: DrillRow[] = [];
+    for (const { model, sampler, load } of runs) {
+      await load.done;
+      const samples = (await sampler.stop()).filter(
+        (s) => s.t >= ctx.durations.soakWarmupMs / 1000,
+      );
+      const heap = samples.flatMap((s) =>
+        s.heapBytes === undefined ? [] : [{ t: s.t, v: s.heapBytes }],
+      );
+      const figures = {
+        rssSlopeBytesPerMin: slopePerMinute(samples.map((s) => ({ t: s.t, v: s.rssBytes }))),
+        heapSlopeBytesPerMin:
+          heap.length >= 2 ? floorSlopePerMinute(heap, HEAP_WINDOW_S) : undefined,
+        fdDrift: quarterDrift(samples.map((s) => s.fds)),
+        threadDrift: quarterDrift(samples.map((s) => s.threads)),
+        lost: load.stats.lostExcept([200]),
+      };
+      const row = emptyRow('soak', model);
+      row.requests = load.stats.sent;
+      row.lost = figures.lost;
+      row.p99Ms = load.stats.acceptedPercentileMs(99);
+      row.rssPeakBytes = sampler.peakRssBytes;
+      row.notes.push(
+        `${(rates.get(model) ?? 0).toFixed(0)} req/s`,
+        `after ${ctx.durations.soakWarmupMs / 1000} s warm-up: RSS ${signed(figures.rssSlopeBytesPerMin)}/min, heap floor ${figures.heapSlopeBytesPerMin === undefined ? '—' : signed(figures.heapSlopeBytesPerMin)}/min, fds ${figures.fdDrift >= 0 ? '+' : ''}${figures.fdDrift}, threads ${figures.threadDrift >= 0 ? '+' : ''}${figures.threadDrift}`,
+        load.stats.summary(),
+      );
+      row.violations = checkSoak(figures);
+      rows.push(row);
+    }
+    return rows;
+  } finally {
+    await fleet.stop();
+  }
+}
+
+function signed(bytes: number): string {
+  return `${bytes >= 0 ? '+' : '−'}${mib(Math.abs(bytes))}`;
+}

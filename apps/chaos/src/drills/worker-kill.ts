@@ -1,0 +1,75 @@
+import { checkKills } from '../budgets';
+import { emptyRow, perModel, type Drill } from '../drill';
+import { childrenOf } from '../probes/process-tree';
+import { answeredBy, newProcesses } from '../probes/who-answers';
+import { sleep, timeUntil } from '../workload';
+import { underLoad, type UnderLoad } from './under-load';
+
+const KILLS = 3;
+/** Cheap work, so many requests are in flight and every process is busy. */
+const PATH = '/cpu/fib?n=20';
+const CONNECTIONS = 32;
+
+export const workerKill: Drill = {
+  name: 'worker-kill',
+  summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: an HTTP worker; procpool: a pool process): lost ≤ in flight on it, all workers serving again within the budget`,
+  recovery: `slowest of the ${KILLS} kills: until a replacement process serves`,
+  appliesTo: (model) => model.restarts.includes('process'),
+  run: perModel('worker-kill', async (ctx, { model }) => {
+    const row = emptyRow('worker-kill', model);
+    const fleet = await ctx.startFleet([model], { upstream: false });
+    let run: UnderLoad | undefined;
+    try {
+      const service = fleet.service(model);
+      run = underLoad(service, { path: PATH, connections: CONNECTIONS });
+      const { load, httpPids } = run;
+      await sleep(1000);
+      const kills: Array<{ inFlight: number; recoveryMs: number | undefined }> = [];
+      for (let k = 0; k < KILLS; k++) {
+        const before = childrenOf(service.pid) ?? [];
+        const victim = before[k % before.length];
+        if (victim === undefined) {
+          row.violations.push(`kill ${k + 1}: ${model} has no child process to kill`);
+          break;
+        }
+        // A killed HTTP worker loses what was in flight on its connections; a killed pool
+        // process, the tasks it ran — bounded here by everything in flight.
+        const servesHttp = httpPids.has(victim);
+        const inFlight = servesHttp ? load.inFlightOn(victim) : load.inFlight;
+        process.kill(victim, 'SIGKILL');
+        const recoveryMs = await timeUntil(async () => {
+          const fresh = newProcesses(service.pid, before);
+          if (fresh.length === 0 || (childrenOf(service.pid) ?? []).length < before.length)
+            return false;
+          // Serving: an HTTP worker answers a request; a pool process runs a task.
+          return servesHttp
+            ? fresh.includes((await answeredBy(service.url, '/info')) ?? -1)
+            : (await answeredBy(service.url, '/cpu/fib?n=1')) !== undefined;
+        }, 10_000);
+        kills.push({ inFlight, recoveryMs });
+        ctx.progress(
+          `worker-kill ${model}: kill ${k + 1} (pid ${victim}, ${inFlight} in flight), recovered in ${recoveryMs === undefined ? '—' : `${Math.round(recoveryMs)} ms`}`,
+        );
+        await sleep(ctx.durations.killIntervalMs);
+      }
+      await run.finish(row, [200]);
+      const recovered = kills.map((k) => k.recoveryMs).filter((m): m is number => m !== undefined);
+      row.recoveryMs =
+        recovered.length === kills.length && kills.length > 0 ? Math.max(...recovered) : undefined;
+      row.notes.push(
+        `in flight at each kill: ${kills.map((k) => k.inFlight).join(', ')}`,
+        load.stats.summary(),
+        ...(load.stats.serverErrorCodes.size > 0
+          ? [
+              `5xx codes: ${[...load.stats.serverErrorCodes].map(([c, n]) => `${c} ${n}`).join(', ')}`,
+            ]
+          : []),
+      );
+      row.violations.push(...checkKills({ kills, lost: row.lost }));
+      return row;
+    } finally {
+      await run?.stop();
+      await fleet.stop();
+    }
+  }),
+};

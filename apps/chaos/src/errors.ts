@@ -1,0 +1,12 @@
+import { catalog, coded } from '@concurrency-lab/errors';
+
+/** Every error the chaos CLI throws on purpose; `code` is the stable part (docs/errors.md). */
+export const ERROR_NAMESPACE = 'ERR_CHAOS_';
+
+/** A command-line option unknown or out of its domain; the message names it and what was received. */
+export class ChaosUsageError extends coded('ERR_CHAOS_USAGE', 'Invalid command-line usage') {}
+
+export const ERROR_CATALOG = catalog([
+  ChaosUsageError,
+  'An option of `chaos` is unknown or out of its domain; the message names it.',
+]);

@@ -1,0 +1,57 @@
+import { performance } from 'node:perf_hooks';
+import { fetchMetrics, metricSum } from './metrics-text';
+import { treeStats } from './process-tree';
+
+export interface MemorySample {
+  /** Seconds since the sampler started. */
+  t: number;
+  rssBytes: number;
+  /** V8 heap used, summed over the model's processes (`nodejs_heap_size_used_bytes`). */
+  heapBytes: number | undefined;
+  fds: number;
+  threads: number;
+}
+
+/**
+ * Samples a model's process tree every `intervalMs` (RSS, threads, fds from /proc) and, when
+ * `withHeap`, its heap from `/metrics`. The peak RSS is kept exactly; the series feeds slopes.
+ */
+export class MemorySampler {
+  readonly samples: MemorySample[] = [];
+  peakRssBytes = 0;
+  readonly #pid: number;
+  readonly #base: string;
+  readonly #withHeap: boolean;
+  readonly #started = performance.now();
+  readonly #timer: NodeJS.Timeout;
+  #sampling: Promise<void> | undefined;
+
+  constructor(options: { pid: number; base: string; intervalMs?: number; withHeap?: boolean }) {
+    this.#pid = options.pid;
+    this.#base = options.base;
+    this.#withHeap = options.withHeap ?? false;
+    this.#timer = setInterval(() => {
+      this.#sampling ??= this.#sample().finally(() => (this.#sampling = undefined));
+    }, options.intervalMs ?? 250);
+  }
+
+  async stop(): Promise<MemorySample[]> {
+    clearInterval(this.#timer);
+    await this.#sampling;
+    return this.samples;
+  }
+
+  async #sample(): Promise<void> {
+    const tree = treeStats(this.#pid);
+    if (!tree) return;
+    this.peakRssBytes = Math.max(this.peakRssBytes, tree.rssBytes);
+    const text = this.#withHeap ? await fetchMetrics(this.#base) : undefined;
+    this.samples.push({
+      t: (performance.now() - this.#started) / 1000,
+      rssBytes: tree.rssBytes,
+      heapBytes: text === undefined ? undefined : metricSum(text, 'nodejs_heap_size_used_bytes'),
+      fds: tree.fds,
+      threads: tree.threads,
+    });
+  }
+}

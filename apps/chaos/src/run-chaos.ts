@@ -1,0 +1,89 @@
+import { Fleet, type FleetOptions } from '@concurrency-lab/launcher';
+import { MODELS, modelInfo, type ModelName } from '@concurrency-lab/models';
+import type { ChaosOptions } from './cli-options';
+import {
+  FULL_DURATIONS,
+  QUICK_DURATIONS,
+  type DrillContext,
+  type DrillRow,
+  failedRow,
+} from './drill';
+import { DRILLS } from './drills/index';
+import { measureCapacity } from './workload';
+
+export interface ChaosRun {
+  options: ChaosOptions;
+  progress(line: string): void;
+  /** Aborted on Ctrl-C: the running fleet is stopped, no new one starts. */
+  signal: AbortSignal;
+}
+
+/** The fleets running now, so an interrupt can stop them. */
+export const runningFleets = new Set<Fleet>();
+
+/**
+ * Every selected drill against every selected model it applies to, one after another (they
+ * share two cores: drills side by side would measure each other), each on fresh services.
+ */
+export async function runChaos(run: ChaosRun): Promise<DrillRow[]> {
+  const { options } = run;
+  const capacities = new Map<ModelName, number>();
+  const durations = options.quick ? QUICK_DURATIONS : FULL_DURATIONS;
+  const ctx: DrillContext = {
+    durations,
+    fuzzRuns: options.fuzzRuns,
+    seed: options.seed,
+    workers: options.workers,
+    progress: run.progress,
+    startFleet: async (models, extra = {}) => {
+      run.signal.throwIfAborted();
+      const fleetOptions: FleetOptions = {
+        models,
+        ...(extra.upstream !== undefined ? { upstream: extra.upstream } : {}),
+        // The services' own defaults (MAX_QUEUE, timeouts, admission) are what is drilled;
+        // only WORKERS is pinned, and the `listening` line needs LOG_LEVEL info.
+        modelEnv: { WORKERS: String(options.workers), LOG_LEVEL: 'info', ...extra.modelEnv },
+        signal: run.signal,
+      };
+      const fleet = await Fleet.start(fleetOptions);
+      runningFleets.add(fleet);
+      const stop = fleet.stop.bind(fleet);
+      // Stopped fleets leave the set, whoever stops them.
+      Object.assign(fleet, { stop: () => stop().finally(() => runningFleets.delete(fleet)) });
+      return fleet;
+    },
+    capacity: async (model, base) => {
+      const known = capacities.get(model);
+      if (known !== undefined) return known;
+      let measured: number;
+      if (base) measured = await measureCapacity(base, durations.capacityMs);
+      else {
+        const fleet = await ctx.startFleet([model], { upstream: false });
+        try {
+          measured = await measureCapacity(fleet.service(model).url, durations.capacityMs);
+        } finally {
+          await fleet.stop();
+        }
+      }
+      capacities.set(model, measured);
+      return measured;
+    },
+  };
+
+  const rows: DrillRow[] = [];
+  for (const name of options.drills) {
+    const drill = DRILLS[name];
+    const models = MODELS.filter(
+      (m) => options.models.includes(m.model) && drill.appliesTo(modelInfo(m.model)),
+    );
+    if (models.length === 0) continue;
+    run.progress(`${name}: ${models.map((m) => m.model).join(', ')}`);
+    try {
+      rows.push(...(await drill.run(ctx, models)));
+    } catch (error) {
+      if (run.signal.aborted) throw error;
+      rows.push(...models.map((m) => failedRow(name, m.model, error)));
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from '@jest/globals';
+import { MODEL_NAMES } from '@concurrency-lab/models';
+import { DEFAULT_WORKERS, FUZZ_RUNS, parseChaosOptions, QUICK_FUZZ_RUNS } from '../src/cli-options';
+import { DRILL_NAMES } from '../src/drill';
+import { ChaosUsageError } from '../src/errors';
+
+describe('parseChaosOptions', () => {
+  it('runs every drill but fuzz on every model by default', () => {
+    expect(parseChaosOptions([])).toEqual({
+      quick: false,
+      drills: DRILL_NAMES.filter((d) => d !== 'fuzz'),
+      models: [...MODEL_NAMES],
+      fuzzRuns: FUZZ_RUNS,
+      seed: undefined,
+      workers: DEFAULT_WORKERS,
+    });
+  });
+
+  it('adds the fuzz drill with --fuzz, 10,000 cases, or 1,000 with --quick', () => {
+    const full = parseChaosOptions(['--fuzz']);
+    expect(full).toMatchObject({ fuzzRuns: 10_000 });
+    expect(full !== 'help' && full.drills).toEqual([...DRILL_NAMES]);
+    expect(parseChaosOptions(['--fuzz', '--quick'])).toMatchObject({
+      quick: true,
+      fuzzRuns: QUICK_FUZZ_RUNS,
+    });
+    expect(parseChaosOptions(['--drills', 'fuzz', '--fuzz-runs', '250'])).toMatchObject({
+      drills: ['fuzz'],
+      fuzzRuns: 250,
+    });
+  });
+
+  it('keeps the drills in running order and drops repeats, whatever order they are given in', () => {
+    expect(parseChaosOptions(['--drills', 'soak, overload,soak'])).toMatchObject({
+      drills: ['overload', 'soak'],
+    });
+    expect(
+      parseChaosOptions(['--models', 'cluster,async', '--seed=-7', '--workers', '4']),
+    ).toMatchObject({
+      models: ['cluster', 'async'],
+      seed: -7,
+      workers: 4,
+    });
+  });
+
+  it('answers help to -h and --help', () => {
+    expect(parseChaosOptions(['-h'])).toBe('help');
+    expect(parseChaosOptions(['--quick', '--help'])).toBe('help');
+  });
+
+  it.each([
+    [['--drills', 'meltdown'], 'Expected `--drills` from overload, worker-kill'],
+    [['--drills', ','], 'Expected `--drills` to list at least one of'],
+    [['--models', 'fibers'], 'got `fibers`'],
+    [['--fuzz-runs', '0'], 'Expected `--fuzz-runs` to be an integer from 1 to 1000000, got `0`'],
+    [['--fuzz-runs', '1e4'], 'got `1e4`'],
+    [['--workers', '65'], 'Expected `--workers` to be an integer from 1 to 64, got `65`'],
+    [['--seed', 'x'], 'got `x`'],
+    [['--fast'], "Unknown option '--fast'"],
+    [['extra'], 'extra'],
+  ])('refuses %j with ERR_CHAOS_USAGE, saying what it expected and got', (argv, message) => {
+    let thrown: unknown;
+    try {
+      parseChaosOptions(argv);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ChaosUsageError);
+    expect(thrown).toMatchObject({ code: 'ERR_CHAOS_USAGE' });
+    expect((thrown as Error).message).toContain(message);
+  });
+});

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { Load } from '../src/load/load-generator';
+
+let server: Server | undefined;
+
+async function serve(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<string> {
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 2000 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(condition()).toBe(true);
+}
+
+afterEach(async () => {
+  const running = server;
+  server = undefined;
+  if (!running) return;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
+});
+
+describe('Load', () => {
+  it('accounts for every request of a closed loop: sent = answered, with status, latency and pid', async () => {
+    let received = 0;
+    const base = await serve((_req, res) => {
+      received++;
+      res.writeHead(received % 5 === 0 ? 503 : 200, {
+        'x-pid': '4242',
+        ...(received % 5 === 0 ? { 'retry-after': '1' } : {}),
+      });
+      res.end('{}');
+    });
+    const load = new Load({ base, path: '/x', connections: 4, timeoutMs: 5000 });
+    await until(() => load.stats.completed >= 200);
+    await load.stop();
+    expect(load.stats.sent).toBe(received);
+    expect(load.stats.completed).toBe(received);
+    expect(load.stats.accepted + load.stats.refused).toBe(received);
+    expect(load.stats.refused).toBe(Math.floor(received / 5));
+    expect(load.stats.refusalsWithoutRetryAfter).toBe(0);
+    expect(load.stats.acceptedPercentileMs(99)).toBeGreaterThan(0);
+    expect(load.inFlight).toBe(0);
+  });
+
+  it('counts a request whose connection closes without an answer as lost (where autocannon retries silently)', async () => {
+    let received = 0;
+    let dropped = 0;
+    const base = await serve((req, res) => {
+      received++;
+      // Every third request: the connection ends (FIN) with the request unanswered, as when
+      // the process holding it is killed.
+      if (received % 3 === 0) {
+        dropped++;
+        req.socket.end();
+        return;
+      }
+      res.end('ok');
+    });
+    const load = new Load({ base, path: '/x', connections: 2, timeoutMs: 5000 });
+    await until(() => load.stats.completed >= 60);
+    await load.stop();
+    expect(load.stats.sent).toBe(received);
+    expect(load.stats.unanswered).toBe(dropped);
+    expect(load.stats.lostExcept([200])).toBe(dropped);
+    expect([...load.stats.errors.keys()]).toEqual(['ECONNRESET']);
+  });
+
+  it('is needed: autocannon counts none of those lost requests (its client reconnects and carries on)', async () => {
+    let received = 0;
+    let dropped = 0;
+    const base = await serve((req, res) => {
+      received++;
+      if (received % 3 === 0) {
+        dropped++;
+        req.socket.end();
+        return;
+      }
+      res.end('ok');
+    });
+    const result = await autocannon({ url: `${base}/x`, connections: 2, duration: 1 });
+    expect(dropped).toBeGreaterThan(10);
+    expect(result.errors + result.timeouts + result.non2xx).toBe(0);
+  });
+
+  it('keeps open-loop arrivals going past a stuck server, capped at maxInFlight, then times them out', async () => {
+    const base = await serve(() => undefined); // never answers
+    const load = new Load({
+      base,
+      path: '/x',
+      rate: 2000,
+      maxInFlight: 5,
+      durationMs: 300,
+      timeoutMs: 200,
+    });
+    await until(() => load.inFlight === 5);
+    await load.done;
+    expect(load.skipped).toBeGreaterThan(0);
+    expect(load.stats.sent).toBeGreaterThanOrEqual(5);
+    expect(load.stats.errors.get('CLIENT_TIMEOUT')).toBe(load.stats.sent);
+  });
+
+  it('attributes requests in flight to the process that answered last on their connection', async () => {
+    let connections = 0;
+    const base = await serve((req, res) => {
+      const socket = req.socket as typeof req.socket & { pid?: string };
+      socket.pid ??= ++connections % 2 ? '111' : '222';
+      if (req.url === '/hold') return; // stays in flight
+      res.writeHead(200, { 'x-pid': socket.pid }).end('{}');
+    });
+    let sent = 0;
+    const load = new Load({
+      base,
+      path: () => (++sent <= 4 ? '/first' : '/hold'),
+      connections: 4,
+      timeoutMs: 5000,
+    });
+    await until(() => load.stats.completed === 4 && load.inFlight === 4);
+    expect(load.inFlightOn(111)).toBe(2);
+    expect(load.inFlightOn(222)).toBe(2);
+    expect(load.inFlightOn(333)).toBe(0);
+    server?.closeAllConnections();
+    await load.stop();
+  });
+
+  it('refuses to be both a closed and an open loop', () => {
+    expect(
+      () =>
+        new Load({ base: 'http://127.0.0.1:1', path: '/', connections: 1, rate: 1, timeoutMs: 1 }),
+    ).toThrow('Expected exactly one of `connections` (closed loop) and `rate` (open loop)');
+  });
+});

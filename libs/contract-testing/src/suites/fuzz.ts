@@ -1,0 +1,28 @@
+import { describe, expect, it } from '@jest/globals';
+import type { ContractContext } from '../contract-target';
+import { runFuzz, type FuzzOptions } from '../fuzz/run-fuzz';
+
+/** Cases per model in `npm test`: enough to reach every route's odd corners, a few seconds. */
+export const DEFAULT_FUZZ_RUNS = 1000;
+
+/**
+ * Generated requests against the shared service (see `fuzz/`): only 2xx, 4xx or a 503 with
+ * `Retry-After`; never a 500, a hang or a stack trace.
+ */
+export function describeFuzzCases(ctx: ContractContext, options: FuzzOptions = {}): void {
+  const runs = options.runs ?? DEFAULT_FUZZ_RUNS;
+  describe('fuzz', () => {
+    it(
+      `answers ${runs} generated requests with 2xx, 4xx or 503 only: no 500, no hang, no stack trace`,
+      async () => {
+        const report = await runFuzz(ctx.base(), { ...options, runs });
+        expect(report.failure).toBeUndefined();
+        expect(report.runs).toBe(runs);
+        // The generator reaches the handlers, not only the validation in front of them.
+        expect(report.statuses['200'] ?? 0).toBeGreaterThan(runs / 10);
+        expect(report.statuses['400'] ?? 0).toBeGreaterThan(runs / 10);
+      },
+      60_000 + runs * 100,
+    );
+  });
+}

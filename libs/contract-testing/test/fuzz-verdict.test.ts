@@ -1,0 +1,62 @@
+import { describe, expect, it } from '@jest/globals';
+import { fuzzViolation, type FuzzRequest, type RawOutcome } from '../src/fuzz/index';
+
+const get: FuzzRequest = { method: 'GET', target: '/cpu/fib', headers: [] };
+const answer = (status: number, headers: Record<string, string> = {}, body = ''): RawOutcome => ({
+  kind: 'answer',
+  status,
+  headers,
+  body,
+});
+const problem = (status: number, fields: Record<string, unknown> = {}) =>
+  answer(
+    status,
+    { 'content-type': 'application/problem+json; charset=utf-8' },
+    JSON.stringify({ type: 't', title: 'T', status, detail: 'd', code: 'ERR_X', ...fields }),
+  );
+
+describe('fuzzViolation', () => {
+  it.each([
+    ['a 200', answer(200)],
+    ['a 204', answer(204)],
+    ['a well-formed 400 problem', problem(400)],
+    ['a 431 from Node', answer(431, { connection: 'close' })],
+    ['a 503 with Retry-After', answer(503, { 'retry-after': '1' })],
+  ])('accepts %s', (_label, outcome) => {
+    expect(fuzzViolation(get, outcome)).toBeUndefined();
+  });
+
+  it.each([
+    ['a 500', problem(500, { code: 'ERR_INTERNAL' }), /^status 500/],
+    ['a 502', answer(502), /^status 502/],
+    ['a 504', problem(504), /^status 504/],
+    ['a 301', answer(301), /^status 301/],
+    ['a 503 without Retry-After', answer(503), /Retry-After/],
+    ['a stack frame', answer(400, {}, 'Error: x\n    at fn (/app/dist/a.js:12:5)'), /stack trace/],
+    ['a node:internal path', answer(400, {}, 'node:internal/errors'), /stack trace/],
+    [
+      'a problem that is not JSON',
+      answer(400, { 'content-type': 'application/problem+json' }, '{'),
+      /not JSON/,
+    ],
+    ['a problem without a code', problem(400, { code: 1 }), /valid code/],
+    ['a problem whose status differs', problem(400, { status: 404 }), /valid status/],
+    ['a hang', { kind: 'timeout', received: '' } as RawOutcome, /deadline/],
+    [
+      'a close without answer',
+      { kind: 'closed', detail: 'end' } as RawOutcome,
+      /without an answer/,
+    ],
+  ])('refuses %s', (_label, outcome, reason) => {
+    expect(fuzzViolation(get, outcome)).toMatch(reason);
+  });
+
+  it("allows CONNECT's close (Node closes it when nothing listens) and a HEAD's empty problem", () => {
+    expect(
+      fuzzViolation({ ...get, method: 'CONNECT' }, { kind: 'closed', detail: 'end' }),
+    ).toBeUndefined();
+    const head = answer(405, { 'content-type': 'application/problem+json' }, '');
+    expect(fuzzViolation({ ...get, method: 'HEAD' }, head)).toBeUndefined();
+    expect(fuzzViolation(get, head)).toMatch(/not JSON/);
+  });
+});

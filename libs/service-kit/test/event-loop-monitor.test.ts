@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventLoopMonitor } from '../src/event-loop-monitor';
+
+/** Keeps this thread busy for `ms`: the event loop cannot turn meanwhile. */
+function block(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spinning is the point
+  }
+}
+
+describe('EventLoopMonitor', () => {
+  let monitor: EventLoopMonitor | undefined;
+  afterEach(() => monitor?.close());
+
+  it('sheds while the loop is blocked, before any sample could say so, and after, until it is calm', async () => {
+    monitor = new EventLoopMonitor({ maxDelayMs: 100, maxUtilization: 0, sampleIntervalMs: 50 });
+    await sleep(120);
+    expect(monitor.shedReason()).toBeUndefined();
+    block(400);
+    // The sampling timer is overdue: what runs right after a stall is refused.
+    expect(monitor.shedReason()).toBe('event_loop_delay');
+    await sleep(10); // the overdue sample runs first, and records the stall
+    expect(monitor.last.delayMs).toBeGreaterThan(300);
+    expect(monitor.shedReason()).toBe('event_loop_delay');
+    // Calm samples open the gate again.
+    for (let i = 0; i < 40 && monitor.shedReason() !== undefined; i++) await sleep(50);
+    expect(monitor.shedReason()).toBeUndefined();
+    expect(monitor.last.delayMs).toBeLessThan(70);
+  });
+
+  it('sheds on utilization while the loop is busy with short tasks, and stops once it is not', async () => {
+    monitor = new EventLoopMonitor({ maxDelayMs: 0, maxUtilization: 0.5, sampleIntervalMs: 50 });
+    let busy = true;
+    const churn = () => {
+      block(2);
+      if (busy) setImmediate(churn);
+    };
+    churn();
+    for (let i = 0; i < 40 && monitor.shedReason() === undefined; i++) await sleep(20);
+    busy = false;
+    expect(monitor.shedReason()).toBe('event_loop_utilization');
+    expect(monitor.last.utilization).toBeGreaterThan(0.5);
+    for (let i = 0; i < 40 && monitor.shedReason() !== undefined; i++) await sleep(50);
+    expect(monitor.shedReason()).toBeUndefined();
+    expect(monitor.last.utilization).toBeLessThan(0.35);
+  });
+
+  it('measures afresh after rebase(): a stall before it (starting up) refuses nothing after', async () => {
+    monitor = new EventLoopMonitor({ maxDelayMs: 100, maxUtilization: 0, sampleIntervalMs: 50 });
+    block(400); // loading, warming a pool: the loop does not turn
+    monitor.rebase();
+    expect(monitor.shedReason()).toBeUndefined();
+    await sleep(120); // the overdue timers run, then calm samples
+    expect(monitor.shedReason()).toBeUndefined();
+    expect(monitor.last.delayMs).toBeLessThan(100);
+  });
+
+  it('negative control: without rebase(), the same stall is refused right after, and sampled', async () => {
+    monitor = new EventLoopMonitor({ maxDelayMs: 100, maxUtilization: 0, sampleIntervalMs: 50 });
+    block(400);
+    expect(monitor.shedReason()).toBe('event_loop_delay');
+    await sleep(10);
+    expect(monitor.last.delayMs).toBeGreaterThan(300);
+  });
+
+  it('counts work already queued on the loop as delay to come', () => {
+    let pending = 0;
+    monitor = new EventLoopMonitor({
+      maxDelayMs: 100,
+      maxUtilization: 0,
+      sampleIntervalMs: 50,
+      pendingWorkMs: () => pending,
+    });
+    expect(monitor.shedReason()).toBeUndefined();
+    pending = 101;
+    expect(monitor.shedReason()).toBe('event_loop_delay');
+    pending = 100;
+    expect(monitor.shedReason()).toBeUndefined();
+  });
+
+  it('negative control: an idle loop is never shed for delay', async () => {
+    // (Utilization is left out here: over 20 ms, jest's own work can fill a loop.)
+    monitor = new EventLoopMonitor({ maxDelayMs: 500, maxUtilization: 0, sampleIntervalMs: 20 });
+    const seen = new Set<string | undefined>();
+    for (let i = 0; i < 10; i++) {
+      await sleep(25);
+      seen.add(monitor.shedReason());
+    }
+    expect(seen).toEqual(new Set([undefined]));
+  });
+});
