@@ -98,7 +98,7 @@ export interface DrillContext {
    */
   capacity(model: ModelName, base?: string): Promise<number>;
   /** One line of progress on stderr. */
-  progress(line: string): void;
+  progress: (line: string) => void;
 }
 
 export interface Drill {

@@ -13,7 +13,7 @@ import { measureCapacity } from './workload';
 
 export interface ChaosRun {
   options: ChaosOptions;
-  progress(line: string): void;
+  progress: (line: string) => void;
   /** Aborted on Ctrl-C: the running fleet is stopped, no new one starts. */
   signal: AbortSignal;
 }

@@ -41,12 +41,8 @@ describe('fuzzViolation', () => {
     ],
     ['a problem without a code', problem(400, { code: 1 }), /valid code/],
     ['a problem whose status differs', problem(400, { status: 404 }), /valid status/],
-    ['a hang', { kind: 'timeout', received: '' } as RawOutcome, /deadline/],
-    [
-      'a close without answer',
-      { kind: 'closed', detail: 'end' } as RawOutcome,
-      /without an answer/,
-    ],
+    ['a hang', { kind: 'timeout', received: '' }, /deadline/],
+    ['a close without answer', { kind: 'closed', detail: 'end' }, /without an answer/],
   ])('refuses %s', (_label, outcome, reason) => {
     expect(fuzzViolation(get, outcome)).toMatch(reason);
   });

@@ -87,7 +87,7 @@ describe('event-loop admission', () => {
     expect(w.head).toContain('retry-after: 1');
     expect(w.head).toContain('content-type: application/problem+json');
     expect(JSON.parse(w.body)).toMatchObject({ status: 503, code: 'ERR_OVERLOADED' });
-    expect(JSON.parse(w.body).detail).toContain('MAX_EVENT_LOOP_DELAY_MS');
+    expect((JSON.parse(w.body) as { detail: string }).detail).toContain('MAX_EVENT_LOOP_DELAY_MS');
     expect(u.status).toBe(503);
     expect(u.head).toContain('connection: close');
     expect(h.status).toBe(200);
