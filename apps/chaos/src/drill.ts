@@ -53,6 +53,14 @@ export interface Durations {
   soakWarmupMs: number;
   /** Run every model's soak at once (each at its share of half the machine) instead of in turn. */
   soakTogether: boolean;
+  /**
+   * Judge the memory slopes against their budget. Off in --quick: 45 s after a 15 s warm-up
+   * cannot tell a leak from a heap still growing to its working size (quick runs measured
+   * 2–37 MiB/min of RSS, the most on cluster's five processes), so a quick run prints the slopes
+   * and judges only what a short run can: failures, descriptors, threads. The full run judges
+   * them over four minutes after a one-minute warm-up.
+   */
+  soakJudgesSlopes: boolean;
 }
 
 export const FULL_DURATIONS: Durations = {
@@ -64,6 +72,7 @@ export const FULL_DURATIONS: Durations = {
   soakMs: 300_000,
   soakWarmupMs: 60_000,
   soakTogether: false,
+  soakJudgesSlopes: true,
 };
 
 /** CI: within 5 minutes for every drill on every model (the soak runs all models at once). */
@@ -76,6 +85,7 @@ export const QUICK_DURATIONS: Durations = {
   soakMs: 60_000,
   soakWarmupMs: 15_000,
   soakTogether: true,
+  soakJudgesSlopes: false,
 };
 
 /** What every drill gets from the runner. */

@@ -185,4 +185,18 @@ describe('checkSoak', () => {
       'no heap figures (/metrics did not answer)',
     ]);
   });
+
+  it('in a quick run judges failures, descriptors and threads, not the slopes', () => {
+    const growing = { ...flat, rssSlopeBytesPerMin: 30 * MiB, heapSlopeBytesPerMin: 10 * MiB };
+    expect(checkSoak(growing, false)).toEqual([]);
+    // the same figures in a full run break the budget
+    expect(checkSoak(growing)).toEqual([
+      'RSS slope 30.0 MiB/min > 1.0 MiB/min',
+      'heap slope 10.0 MiB/min > 1.0 MiB/min',
+    ]);
+    expect(checkSoak({ ...growing, fdDrift: 9, lost: 2 }, false)).toEqual([
+      'open fds drifted by 9 (budget ±8)',
+      '2 requests failed at half capacity',
+    ]);
+  });
 });

@@ -89,7 +89,9 @@ async function soakModels(
         `after ${ctx.durations.soakWarmupMs / 1000} s warm-up: RSS ${signed(figures.rssSlopeBytesPerMin)}/min, heap floor ${figures.heapSlopeBytesPerMin === undefined ? '—' : signed(figures.heapSlopeBytesPerMin)}/min, fds ${figures.fdDrift >= 0 ? '+' : ''}${figures.fdDrift}, threads ${figures.threadDrift >= 0 ? '+' : ''}${figures.threadDrift}`,
         load.stats.summary(),
       );
-      row.violations = checkSoak(figures);
+      if (!ctx.durations.soakJudgesSlopes)
+        row.notes.push('slopes not judged in --quick (too short to tell a leak from warm-up)');
+      row.violations = checkSoak(figures, ctx.durations.soakJudgesSlopes);
       rows.push(row);
     }
     return rows;
