@@ -64,6 +64,20 @@ export function clusterWorkerRuntime(
 export async function runClusterWorker(options: ClusterWorkerMainOptions): Promise<RunningService> {
   if (!process.send) throw new Error(`the ${options.model} worker runs only as a cluster worker`);
   const rpc = new RpcEndpoint(process as unknown as IpcPort);
+  // Listen for the primary before booting: a shutdown asked while this worker still starts (the
+  // primary stopping during a respawn) is kept and honoured once it listens — dropped, the
+  // worker would run on until the primary's kill timeout, and the model exit unclean.
+  let running: RunningService | undefined = undefined;
+  let stopAsked: string | undefined;
+  const stop = (reason: string) => {
+    if (running) running.stop(reason);
+    else stopAsked ??= reason;
+  };
+  process.on('message', (message: ClusterNotice) => {
+    if (message?.kind === 'shutdown') stop('primary asked');
+  });
+  // The primary is gone: nobody will route to us or hold the counter; drain and leave.
+  process.once('disconnect', () => stop('primary disconnected'));
   const service = await runService({
     model: options.model,
     listeningMessage: 'worker listening',
@@ -78,11 +92,8 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
   });
   const address = service.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  process.send({ kind: 'ready', port } satisfies ClusterNotice);
-  process.on('message', (message: ClusterNotice) => {
-    if (message?.kind === 'shutdown') service.stop('primary asked');
-  });
-  // The primary is gone: nobody will route to us or hold the counter; drain and leave.
-  process.once('disconnect', () => service.stop('primary disconnected'));
+  running = service;
+  if (stopAsked !== undefined) service.stop(stopAsked);
+  else process.send({ kind: 'ready', port } satisfies ClusterNotice);
   return service;
 }
