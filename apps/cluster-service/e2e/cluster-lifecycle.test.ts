@@ -5,11 +5,16 @@ import {
   launch,
   type ServiceProcess,
 } from '@concurrency-lab/launcher';
+import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 interface LogLine {
   msg: string;
+  level?: number;
+  pid?: number;
+  kind?: string;
+  err?: { code?: string };
   workerPid?: number;
   workerPids?: number[];
   at?: number;
@@ -139,4 +144,31 @@ describe('cluster-service process lifecycle', () => {
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }
   }, 60_000);
+  it('a worker ended by an uncaught exception logs it at fatal, exits non-zero and is replaced', async () => {
+    const service = await launch(appEntry('cluster-service'), {
+      env: { WORKERS: '2', ...ADMISSION_OFF, LAB_WORKLOAD: faultyWorkload('uncaughtException') },
+    });
+    try {
+      const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
+      expect((await fetch(`${service.url}/work/custom`)).status).toBe(200);
+      const replacement = await waitForLog(
+        service,
+        (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),
+      );
+      const fatal = service.logs<LogLine>().filter((l) => l.level === 60);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]).toMatchObject({
+        kind: 'uncaughtException',
+        err: { code: 'ERR_FIXTURE_UNCAUGHT' },
+      });
+      expect(workerPids).toContain(fatal[0]?.pid);
+      expect(replacement.workerPid).toEqual(expect.any(Number));
+      // the model keeps serving, and counts the restart
+      expect((await fetch(`${service.url}/cpu/fib?n=5`)).status).toBe(200);
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
+      expect(metrics).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} 1$/m);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  }, 30_000);
 });

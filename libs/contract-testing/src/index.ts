@@ -6,3 +6,4 @@ export * from './problem-assertions';
 export * from './test-images';
 export * from './fuzz/index';
 export { DEFAULT_FUZZ_RUNS } from './suites/fuzz';
+export { FAULTY_WORKLOADS, faultyWorkload } from './faulty-workloads';

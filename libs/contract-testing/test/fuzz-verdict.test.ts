@@ -15,6 +15,9 @@ const problem = (status: number, fields: Record<string, unknown> = {}) =>
     JSON.stringify({ type: 't', title: 'T', status, detail: 'd', code: 'ERR_X', ...fields }),
   );
 
+const hang: RawOutcome = { kind: 'timeout', received: '' };
+const closed: RawOutcome = { kind: 'closed', detail: 'end' };
+
 describe('fuzzViolation', () => {
   it.each([
     ['a 200', answer(200)],
@@ -41,8 +44,8 @@ describe('fuzzViolation', () => {
     ],
     ['a problem without a code', problem(400, { code: 1 }), /valid code/],
     ['a problem whose status differs', problem(400, { status: 404 }), /valid status/],
-    ['a hang', { kind: 'timeout', received: '' }, /deadline/],
-    ['a close without answer', { kind: 'closed', detail: 'end' }, /without an answer/],
+    ['a hang', hang, /deadline/],
+    ['a close without answer', closed, /without an answer/],
   ])('refuses %s', (_label, outcome, reason) => {
     expect(fuzzViolation(get, outcome)).toMatch(reason);
   });

@@ -8,6 +8,7 @@ import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
 import { EventLoopMonitor } from './event-loop-monitor';
+import { exitOnFatalErrors } from './fatal-errors';
 import { KeepAliveDrain } from './keep-alive-drain';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
@@ -224,6 +225,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     }
   }
   const logger = createLogger(options.model, config.logLevel);
+  exitOnFatalErrors({ logger, tracing: options.tracing });
   const metrics = createServiceMetrics(options.model);
   const runtime = await options.createRuntime(config, logger, metrics);
   const service = createService({

@@ -1,0 +1,19 @@
+import { join } from 'node:path';
+
+/**
+ * Operator workloads (`LAB_WORKLOAD`) that answer their request and then leave a fatal error
+ * behind in the service process — the way tests raise an uncaught exception or an unhandled
+ * rejection in a real service without a fault switch in the service itself.
+ */
+export const FAULTY_WORKLOADS = {
+  /** A timer it scheduled throws `ERR_FIXTURE_UNCAUGHT` 50 ms after it answered. */
+  uncaughtException: 'throws-later.mjs',
+  /** A promise rejected with `ERR_FIXTURE_REJECTED` 50 ms after it answered, never handled. */
+  unhandledRejection: 'rejects-later.mjs',
+} as const;
+
+/** The absolute path of a faulty workload, for `LAB_WORKLOAD`. */
+export function faultyWorkload(kind: keyof typeof FAULTY_WORKLOADS): string {
+  // src/ in tests, dist/ when built: the fixtures sit beside either, one folder up.
+  return join(__dirname, '..', 'fixtures', FAULTY_WORKLOADS[kind]);
+}

@@ -1,0 +1,50 @@
+import { trace } from '@opentelemetry/api';
+import type { Logger } from './logger';
+
+/** The exit status of a process ended by an uncaught exception or an unhandled rejection. */
+export const FATAL_EXIT_CODE = 1;
+
+export interface FatalErrorOptions {
+  logger: Logger;
+  /** Flushed before the exit, so the spans already ended (the request that failed, its
+   * predecessors still in the batch) reach the backend. */
+  tracing?: { shutdown(): Promise<void> } | undefined;
+  /** How long the flush may take before the process exits anyway. @default 2000 */
+  flushTimeoutMs?: number;
+}
+
+/**
+ * After an uncaught exception or an unhandled rejection the process's state is unknown — Node's
+ * documentation: "it is not safe to resume normal operation" — so the service does what an
+ * operator needs and no more: one `fatal` log line with the error and the trace id of the work
+ * that failed (Node keeps the async context of the callback that threw, so the active span is
+ * that request's), the spans flushed, and a non-zero exit. A cluster primary then replaces the
+ * worker; an orchestrator, the pod. Returns a function that removes the handlers.
+ */
+export function exitOnFatalErrors(options: FatalErrorOptions): () => void {
+  const { logger, tracing, flushTimeoutMs = 2000 } = options;
+  let exiting = false;
+  const fatal = (kind: 'uncaughtException' | 'unhandledRejection', error: unknown) => {
+    const traceId = trace.getActiveSpan()?.spanContext().traceId;
+    logger.fatal({ err: error, kind, ...(traceId ? { traceId } : {}) }, `${kind}: exiting`);
+    if (exiting) return; // a second error while flushing: logged, the exit is already coming
+    exiting = true;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, flushTimeoutMs);
+    });
+    const flushed = tracing ? tracing.shutdown().catch(() => undefined) : Promise.resolve();
+    void Promise.race([flushed, timeout]).then(() => {
+      clearTimeout(timer);
+      process.exit(FATAL_EXIT_CODE);
+    });
+  };
+  const onException = (error: Error) => fatal('uncaughtException', error);
+  const onRejection = (reason: unknown) => fatal('unhandledRejection', reason);
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('uncaughtException', onException);
+    process.off('unhandledRejection', onRejection);
+  };
+}
