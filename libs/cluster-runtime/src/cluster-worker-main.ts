@@ -61,6 +61,9 @@ export function clusterWorkerRuntime(
  * model's runner and the cluster's counter and metrics. Says `ready` to the primary once it
  * listens; drains when the primary asks (rolling restart, shutdown) or disappears.
  */
+/** How long a drained worker stays before it exits (see `lingerBeforeExitMs`). */
+export const WORKER_EXIT_LINGER_MS = 250;
+
 export async function runClusterWorker(options: ClusterWorkerMainOptions): Promise<RunningService> {
   if (!process.send) throw new Error(`the ${options.model} worker runs only as a cluster worker`);
   const rpc = new RpcEndpoint(process as unknown as IpcPort);
@@ -81,6 +84,10 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
   const service = await runService({
     model: options.model,
     listeningMessage: 'worker listening',
+    // Answer the primary's last hand-offs (refused, so it gives them to another worker) before
+    // leaving (the likely cause of a request hanging 10 s in CI on a rolling restart, one new
+    // connection per request).
+    lingerBeforeExitMs: WORKER_EXIT_LINGER_MS,
     ...(options.tracing ? { tracing: options.tracing } : {}),
     createRuntime: async (config, logger, metrics) =>
       clusterWorkerRuntime(

@@ -183,6 +183,14 @@ export interface RunServiceOptions {
    * @default 'listening'
    */
   listeningMessage?: string;
+  /**
+   * How long the process stays after its drain before it exits. A `node:cluster` worker needs a
+   * moment: a connection the primary handed to it just before it learnt the listener closed is
+   * refused back to the primary (and given to another worker) only while this process is alive
+   * to answer — exited, the primary keeps that socket and its client hangs.
+   * @default 0
+   */
+  lingerBeforeExitMs?: number;
   /** Flushed after the drain and before exit, so the last requests' spans survive SIGTERM. */
   tracing?: { shutdown(): Promise<void> };
   /** Builds the model's runner and counter; `metrics` is the process registry to add to. */
@@ -255,6 +263,8 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
           ?.shutdown()
           .catch((error: unknown) => logger.warn({ err: error }, 'span flush failed'));
         logger.info({ outcome }, 'stopped');
+        if (options.lingerBeforeExitMs)
+          await new Promise((resolve) => setTimeout(resolve, options.lingerBeforeExitMs));
         process.exit(outcome === 'clean' ? 0 : 1);
       },
       (error: unknown) => {
