@@ -3,6 +3,9 @@ import { performance } from 'node:perf_hooks';
 import { SharedCounterCell, type LockTimes } from './shared-counter';
 import type { ThreadPoolRunner } from './thread-pool-runner';
 
+/** Never aborts: see `PoolCounter#increment`. */
+const UNCANCELLABLE = new AbortController().signal;
+
 /**
  * The threads model's counter: the increments of one request are split over every pool thread,
  * which all start together (see `awaitStartLine`) and hit the same SharedArrayBuffer cell.
@@ -24,7 +27,15 @@ export class PoolCounter implements CounterStore {
     this.#onLockTimes = onLockTimes;
   }
 
-  async increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
+  /**
+   * The shares run to their end whatever `_signal` says: a share holds the counter's
+   * SharedMutex while it runs, and cancelling it would terminate its thread — inside the lock,
+   * more often than not, which then stays held for ever and every later safe increment waits on
+   * it (CI's fuzz saw exactly that: counter requests hanging after a cancelled one). A share is
+   * short (a few ms for the contract's largest `times`), so the request answers as before and
+   * only the increments it already started still happen.
+   */
+  async increment(times: number, safe: boolean, _signal: AbortSignal): Promise<IncrementResult> {
     const before = this.#cell.read();
     const parties = Math.min(this.#runner.workers, times);
     const start = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
@@ -37,7 +48,7 @@ export class PoolCounter implements CounterStore {
       shares.map((share) =>
         this.#runner.request(
           { op: 'increment', times: share, safe, start, parties, submittedAt },
-          signal,
+          UNCANCELLABLE,
         ),
       ),
     );

@@ -2,7 +2,7 @@ import { PoolCounter } from '../src/pool-counter';
 import { awaitStartLine, incrementCell, SharedCounterCell } from '../src/shared-counter';
 import { SharedMutex } from '@concurrency-lab/locks';
 import { ThreadPoolRunner } from '../src/thread-pool-runner';
-import { createPool, FAULT_WORKER, never } from './pool-helpers';
+import { createPool, eventually, FAULT_WORKER, never } from './pool-helpers';
 
 describe('the threads model shared counter', () => {
   it('is exact with safe=true across two threads (compare-and-swap)', async () => {
@@ -77,5 +77,57 @@ describe('the threads model shared counter', () => {
     const start = new SharedArrayBuffer(4);
     expect(awaitStartLine(start, 2, 20)).toBe(false);
     expect(awaitStartLine(start, 2, 20)).toBe(true);
+  });
+  describe('a request cancelled while its shares hold the SharedMutex', () => {
+    const lockedPool = () => {
+      const lock = new SharedMutex({ name: 'counter' });
+      const cell = new SharedCounterCell();
+      const pool = new ThreadPoolRunner({
+        filename: FAULT_WORKER,
+        workers: 2,
+        maxQueue: 16,
+        workerData: { counter: cell.buffer, counterLock: lock.handle },
+      });
+      return { lock, cell, pool };
+    };
+
+    it('lets its shares finish: the lock is released and the next increment completes', async () => {
+      const { lock, cell, pool } = lockedPool();
+      try {
+        const counter = new PoolCounter(cell, pool);
+        const client = new AbortController();
+        const increment = counter.increment(20_000_000, true, client.signal);
+        expect(await eventually(() => cell.read() > 0)).toBe(true);
+        client.abort(new Error('client gone'));
+        await increment;
+        expect(lock.locked).toBe(false);
+        await expect(counter.increment(1000, true, never())).resolves.toMatchObject({
+          actual: 20_001_000,
+        });
+      } finally {
+        await pool.close();
+      }
+    });
+
+    it('negative control: a share cancelled by terminating its thread leaves the lock held', async () => {
+      const { lock, cell, pool } = lockedPool();
+      try {
+        const client = new AbortController();
+        const start = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+        const share = pool.request(
+          { op: 'increment', times: 20_000_000, safe: true, start, parties: 1, submittedAt: 0 },
+          client.signal,
+        );
+        // abort once the share really runs (its increments show), not while it is queued
+        expect(await eventually(() => cell.read() > 0)).toBe(true);
+        client.abort(new Error('client gone'));
+        await expect(share).rejects.toThrow('client gone');
+        // The thread was terminated between acquireSync() and unlock(): nobody will unlock.
+        expect(lock.locked).toBe(true);
+        expect(cell.read()).toBeLessThan(20_000_000);
+      } finally {
+        await pool.close();
+      }
+    });
   });
 });
