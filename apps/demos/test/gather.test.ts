@@ -16,8 +16,9 @@ describe('gather', () => {
       startedBeforeFirstAwait: { eager: 3, lazy: 0 },
       stillRunningAfterReject: 2,
       cancelled: 2,
-      timersLeft: 0,
     });
+    // As the demo's own verdict: none of its timers left (below 0 when one of jest's ended meanwhile).
+    expect(run.figures['timersLeft']).toBeLessThanOrEqual(0);
     expect(run.result.verdict.holds).toBe(true);
     expect(overlong(run, 'gather')).toEqual([]);
     // Jest keeps timers of its own; the demo must not add any.
