@@ -4,6 +4,19 @@ import { SharedMutex } from '@concurrency-lab/locks';
 import { ThreadPoolRunner } from '../src/thread-pool-runner';
 import { createPool, eventually, FAULT_WORKER, never } from './pool-helpers';
 
+/** A 2-thread pool whose counter increments take the locks lib's SharedMutex, as the service's. */
+function lockedPool() {
+  const lock = new SharedMutex({ name: 'counter' });
+  const cell = new SharedCounterCell();
+  const pool = new ThreadPoolRunner({
+    filename: FAULT_WORKER,
+    workers: 2,
+    maxQueue: 16,
+    workerData: { counter: cell.buffer, counterLock: lock.handle },
+  });
+  return { lock, cell, pool };
+}
+
 describe('the threads model shared counter', () => {
   it('is exact with safe=true across two threads (compare-and-swap)', async () => {
     const { pool, cell } = createPool();
@@ -20,14 +33,7 @@ describe('the threads model shared counter', () => {
   });
 
   it("is exact with safe=true under the SharedMutex, and reports the threads' lock waits", async () => {
-    const lock = new SharedMutex({ name: 'counter' });
-    const cell = new SharedCounterCell();
-    const pool = new ThreadPoolRunner({
-      filename: FAULT_WORKER,
-      workers: 2,
-      maxQueue: 16,
-      workerData: { counter: cell.buffer, counterLock: lock.handle },
-    });
+    const { lock, cell, pool } = lockedPool();
     try {
       const waits: number[] = [];
       const counter = new PoolCounter(cell, pool, ({ waitMs }) => waits.push(...waitMs));
@@ -79,18 +85,6 @@ describe('the threads model shared counter', () => {
     expect(awaitStartLine(start, 2, 20)).toBe(true);
   });
   describe('a request cancelled while its shares hold the SharedMutex', () => {
-    const lockedPool = () => {
-      const lock = new SharedMutex({ name: 'counter' });
-      const cell = new SharedCounterCell();
-      const pool = new ThreadPoolRunner({
-        filename: FAULT_WORKER,
-        workers: 2,
-        maxQueue: 16,
-        workerData: { counter: cell.buffer, counterLock: lock.handle },
-      });
-      return { lock, cell, pool };
-    };
-
     it('lets its shares finish: the lock is released and the next increment completes', async () => {
       const { lock, cell, pool } = lockedPool();
       try {
