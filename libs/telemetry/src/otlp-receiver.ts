@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OtlpDecodeError } from './errors';
 import {
+  countOtlpProtobufSpans,
   decodeOtlpProtobufTraces,
   type DecodedResourceSpans,
   type DecodedSpan,
@@ -118,10 +119,16 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
         return;
       }
       const body = Buffer.concat(chunks);
-      let decoded: DecodedResourceSpans[];
+      let decoded: DecodedResourceSpans[] = [];
+      let spanCount = 0;
       try {
-        decoded =
-          protocol === 'http/protobuf' ? decodeOtlpProtobufTraces(body) : decodeJsonTraces(body);
+        // A sink that keeps nothing counts protobuf spans without decoding them.
+        if (protocol === 'http/protobuf' && !keep) spanCount = countOtlpProtobufSpans(body);
+        else {
+          decoded =
+            protocol === 'http/protobuf' ? decodeOtlpProtobufTraces(body) : decodeJsonTraces(body);
+          for (const entry of decoded) spanCount += entry.spans.length;
+        }
       } catch (error) {
         // A body that does not parse is the client's fault: OTLP/HTTP answers 400 (the
         // exporter does not retry). Anything else is a bug of ours: 500, and say so.
@@ -132,10 +139,10 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
       }
       counts.requests++;
       counts.bytes += body.length;
-      for (const { resource, spans: batch } of decoded) {
-        counts.spans += batch.length;
-        if (keep) for (const span of batch) spans.push({ ...span, resource, protocol });
-      }
+      counts.spans += spanCount;
+      if (keep)
+        for (const { resource, spans: batch } of decoded)
+          for (const span of batch) spans.push({ ...span, resource, protocol });
       // An empty ExportTraceServiceResponse, in the encoding the request used.
       if (protocol === 'http/protobuf')
         res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { decodeOtlpProtobufTraces } from '../src/otlp-protobuf';
+import fc from 'fast-check';
+import { countOtlpProtobufSpans, decodeOtlpProtobufTraces } from '../src/otlp-protobuf';
 import { startOtlpReceiver, type OtlpReceiver } from '../src/otlp-receiver';
 
 interface Exported {
@@ -121,5 +122,60 @@ describe('the OTLP protobuf decoder', () => {
 
   it('reads an empty request as no spans', () => {
     expect(decodeOtlpProtobufTraces(new Uint8Array())).toEqual([]);
+    expect(countOtlpProtobufSpans(new Uint8Array())).toBe(0);
+  });
+
+  /** A length-delimited protobuf field holding `body`. */
+  const field = (n: number, body: Uint8Array): Uint8Array => {
+    const length: number[] = [];
+    for (let rest = body.length; ; rest >>>= 7) {
+      length.push((rest & 0x7f) | (rest > 0x7f ? 0x80 : 0));
+      if (rest <= 0x7f) break;
+    }
+    return Uint8Array.from([(n << 3) | 2, ...length, ...body]);
+  };
+  const concat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+  /** resource_spans 1 → scope_spans 2 → spans 2 (each span a name, field 5), beside a resource 1. */
+  const request = (shape: number[][]) =>
+    concat(
+      shape.map((scopes) =>
+        field(
+          1,
+          concat([
+            field(1, new Uint8Array()),
+            ...scopes.map((n) =>
+              field(
+                2,
+                concat(
+                  Array.from({ length: n }, (_, i) =>
+                    field(2, field(5, Uint8Array.of(97 + (i % 26)))),
+                  ),
+                ),
+              ),
+            ),
+          ]),
+        ),
+      ),
+    );
+
+  it('counts the spans of any request shape without decoding them, as the decoder finds them', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.nat({ max: 40 }), { maxLength: 3 }), { maxLength: 3 }),
+        (shape) => {
+          const body = request(shape);
+          const decoded = decodeOtlpProtobufTraces(body).flatMap((r) => r.spans).length;
+          expect(decoded).toBe(shape.flat().reduce((a, b) => a + b, 0));
+          expect(countOtlpProtobufSpans(body)).toBe(decoded);
+        },
+      ),
+    );
+  });
+
+  it('refuses a truncated body when counting, as when decoding', () => {
+    const body = request([[3, 2]]);
+    expect(() => countOtlpProtobufSpans(body.subarray(0, body.length - 1))).toThrow(
+      expect.objectContaining({ code: 'ERR_TELEMETRY_OTLP_DECODE' }),
+    );
   });
 });
