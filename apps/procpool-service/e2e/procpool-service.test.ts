@@ -1,3 +1,4 @@
+import { expectProblem } from '@concurrency-lab/contract-testing';
 import { startOtlpReceiver, type ReceivedSpan } from '@concurrency-lab/telemetry';
 import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
@@ -67,9 +68,7 @@ describe('procpool-service and its pool processes', () => {
         fetch(`${service.url}/cpu/fib?n=39`),
         fetch(`${service.url}/cpu/fib?n=27`),
       ]);
-      expect(crashed.status).toBe(500);
-      expect(crashed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(await crashed.json()).toMatchObject({ status: 500, code: 'ERR_WORKER_CRASHED' });
+      await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
       expect(await neighbour.json()).toMatchObject({ result: 196418 });
       const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
       expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
@@ -93,8 +92,7 @@ describe('procpool-service and its pool processes', () => {
         fetch(`${service.url}/cpu/fib?n=31`),
         fetch(`${service.url}/cpu/fib?n=27`),
       ]);
-      expect(crashed.status).toBe(500);
-      expect(await crashed.json()).toMatchObject({ status: 500, code: 'ERR_WORKER_CRASHED' });
+      await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
       expect(await neighbour.json()).toMatchObject({ result: 196418 });
       const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
       expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
