@@ -14,6 +14,27 @@ async function serve(
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/**
+ * A server that ends the connection (FIN) of every third request unanswered, as when the
+ * process holding it is killed; it counts what it received and dropped.
+ */
+async function droppingServer(): Promise<{
+  base: string;
+  counts: { received: number; dropped: number };
+}> {
+  const counts = { received: 0, dropped: 0 };
+  const base = await serve((req, res) => {
+    counts.received++;
+    if (counts.received % 3 === 0) {
+      counts.dropped++;
+      req.socket.end();
+      return;
+    }
+    res.end('ok');
+  });
+  return { base, counts };
+}
+
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 2000 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
   expect(condition()).toBe(true);
@@ -51,42 +72,20 @@ describe('Load', () => {
   });
 
   it('counts a request whose connection closes without an answer as lost (where autocannon retries silently)', async () => {
-    let received = 0;
-    let dropped = 0;
-    const base = await serve((req, res) => {
-      received++;
-      // Every third request: the connection ends (FIN) with the request unanswered, as when
-      // the process holding it is killed.
-      if (received % 3 === 0) {
-        dropped++;
-        req.socket.end();
-        return;
-      }
-      res.end('ok');
-    });
+    const { base, counts } = await droppingServer();
     const load = new Load({ base, path: '/x', connections: 2, timeoutMs: 5000 });
     await until(() => load.stats.completed >= 60);
     await load.stop();
-    expect(load.stats.sent).toBe(received);
-    expect(load.stats.unanswered).toBe(dropped);
-    expect(load.stats.lostExcept([200])).toBe(dropped);
+    expect(load.stats.sent).toBe(counts.received);
+    expect(load.stats.unanswered).toBe(counts.dropped);
+    expect(load.stats.lostExcept([200])).toBe(counts.dropped);
     expect([...load.stats.errors.keys()]).toEqual(['ECONNRESET']);
   });
 
   it('is needed: autocannon counts none of those lost requests (its client reconnects and carries on)', async () => {
-    let received = 0;
-    let dropped = 0;
-    const base = await serve((req, res) => {
-      received++;
-      if (received % 3 === 0) {
-        dropped++;
-        req.socket.end();
-        return;
-      }
-      res.end('ok');
-    });
+    const { base, counts } = await droppingServer();
     const result = await autocannon({ url: `${base}/x`, connections: 2, duration: 1 });
-    expect(dropped).toBeGreaterThan(10);
+    expect(counts.dropped).toBeGreaterThan(10);
     expect(result.errors + result.timeouts + result.non2xx).toBe(0);
   });
 

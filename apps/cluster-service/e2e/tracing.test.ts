@@ -1,4 +1,5 @@
 import type { ReceivedSpan } from '@concurrency-lab/telemetry';
+import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { tracedCluster } from './support/traced-cluster';
 
 describe('cluster-service tracing across IPC (real processes, real OTLP receiver)', () => {
@@ -12,12 +13,8 @@ describe('cluster-service tracing across IPC (real processes, real OTLP receiver
     expect(await response.json()).toMatchObject({ result: { expected: 1000, actual: 1000 } });
     expect(await service.stop()).toEqual({ code: 0, signal: null });
 
-    const { spans } = traced.receiver;
-    const server = spans.find(
-      (s) => s.kind === 2 && s.attributes['http.route'] === '/counter/increment',
-    );
+    const { server, spans: inTrace } = requestTrace(traced.receiver.spans, '/counter/increment');
     expect(server).toBeDefined();
-    const inTrace = spans.filter((s) => s.traceId === server?.traceId);
     const roles = (span: ReceivedSpan | undefined) => span?.resource['lab.role'];
     const primaryIncrement = inTrace.find(
       (s) => s.kind === 2 && s.name === 'ipc counter.increment',
@@ -29,6 +26,7 @@ describe('cluster-service tracing across IPC (real processes, real OTLP receiver
     const client = inTrace.find((s) => s.spanId === primaryIncrement?.parentSpanId);
     expect(client).toMatchObject({ kind: 3, name: 'ipc counter.increment' });
     expect(roles(client)).toBe('worker');
+    expect(descends(client, server, inTrace)).toBe(true);
     // Every worker process did its share inside the same trace.
     expect(shares).toHaveLength(2);
     expect(

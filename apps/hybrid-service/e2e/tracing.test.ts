@@ -3,23 +3,11 @@ import {
   type OtlpReceiver,
   type ReceivedSpan,
 } from '@concurrency-lab/telemetry';
+import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { appEntry, launch } from '@concurrency-lab/launcher';
 
 const pidOf = (span: ReceivedSpan | undefined) =>
   span?.attributes['process.pid'] ?? span?.resource['process.pid'];
-
-/** True when `ancestor` is `span`'s parent, grandparent, … within `trace`. */
-function descends(
-  span: ReceivedSpan | undefined,
-  ancestor: ReceivedSpan | undefined,
-  trace: ReceivedSpan[],
-): boolean {
-  for (let at = span; at?.parentSpanId !== undefined;) {
-    if (at.parentSpanId === ancestor?.spanId) return true;
-    at = trace.find((s) => s.spanId === at?.parentSpanId);
-  }
-  return false;
-}
 
 describe('hybrid-service traces: HTTP → IPC where needed → thread (real processes, real OTLP receiver)', () => {
   let receiver: OtlpReceiver;
@@ -44,11 +32,8 @@ describe('hybrid-service traces: HTTP → IPC where needed → thread (real proc
   afterAll(() => receiver.close());
 
   it('runs CPU work on a thread of the worker process that took the request, in its trace', () => {
-    const server = receiver.spans.find(
-      (s) => s.kind === 2 && s.attributes['http.route'] === '/cpu/fib',
-    );
+    const { server, spans: inTrace } = requestTrace(receiver.spans, '/cpu/fib');
     expect(server?.resource['lab.role']).toBe('worker');
-    const inTrace = receiver.spans.filter((s) => s.traceId === server?.traceId);
     const wait = inTrace.find((s) => s.name === 'pool.queue_wait');
     const run = inTrace.find((s) => s.name === 'pool.run fib');
     // Under the HTTP span (the express handler's span between them).
@@ -63,10 +48,7 @@ describe('hybrid-service traces: HTTP → IPC where needed → thread (real proc
   });
 
   it('takes the counter over IPC to the primary, which has every worker process do a share', () => {
-    const server = receiver.spans.find(
-      (s) => s.kind === 2 && s.attributes['http.route'] === '/counter/increment',
-    );
-    const inTrace = receiver.spans.filter((s) => s.traceId === server?.traceId);
+    const { server, spans: inTrace } = requestTrace(receiver.spans, '/counter/increment');
     const primary = inTrace.find((s) => s.kind === 2 && s.name === 'ipc counter.increment');
     const client = inTrace.find((s) => s.spanId === primary?.parentSpanId);
     const shares = inTrace.filter((s) => s.kind === 2 && s.name === 'ipc counter.share');

@@ -1,4 +1,6 @@
-import { startOtlpReceiver, type ReceivedSpan } from '@concurrency-lab/telemetry';
+import { expectProblem } from '@concurrency-lab/contract-testing';
+import { startOtlpReceiver } from '@concurrency-lab/telemetry';
+import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { join } from 'node:path';
@@ -67,9 +69,7 @@ describe('procpool-service and its pool processes', () => {
         fetch(`${service.url}/cpu/fib?n=39`),
         fetch(`${service.url}/cpu/fib?n=27`),
       ]);
-      expect(crashed.status).toBe(500);
-      expect(crashed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      expect(await crashed.json()).toMatchObject({ status: 500, code: 'ERR_WORKER_CRASHED' });
+      await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
       expect(await neighbour.json()).toMatchObject({ result: 196418 });
       const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
       expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
@@ -93,8 +93,7 @@ describe('procpool-service and its pool processes', () => {
         fetch(`${service.url}/cpu/fib?n=31`),
         fetch(`${service.url}/cpu/fib?n=27`),
       ]);
-      expect(crashed.status).toBe(500);
-      expect(await crashed.json()).toMatchObject({ status: 500, code: 'ERR_WORKER_CRASHED' });
+      await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
       expect(await neighbour.json()).toMatchObject({ result: 196418 });
       const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
       expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
@@ -131,16 +130,7 @@ describe('procpool-service and its pool processes', () => {
       expect(await increment.json()).toMatchObject({ result: { expected: 2000, actual: 2000 } });
       expect(await service.stop()).toEqual({ code: 0, signal: null });
 
-      const traceOf = (route: string) => {
-        const server = receiver.spans.find(
-          (s) => s.kind === 2 && s.attributes['http.route'] === route,
-        );
-        return {
-          server,
-          spans: receiver.spans.filter((s) => s.traceId === server?.traceId),
-        };
-      };
-      const fib = traceOf('/cpu/fib');
+      const fib = requestTrace(receiver.spans, '/cpu/fib');
       expect(fib.server?.resource['lab.model']).toBe('procpool');
       const run = fib.spans.find((s) => s.name === 'pool.run fib');
       expect(fib.spans.map((s) => s.name)).toEqual(
@@ -149,7 +139,7 @@ describe('procpool-service and its pool processes', () => {
       expect(descends(run, fib.server, fib.spans)).toBe(true);
       expect(run?.attributes['lab.thread_trace_id']).toBe(fib.server?.traceId);
       // The counter: one share per pool process, each a pool task in the request's trace.
-      const counter = traceOf('/counter/increment');
+      const counter = requestTrace(receiver.spans, '/counter/increment');
       const shares = counter.spans.filter((s) => s.name === 'pool.run increment');
       expect(shares).toHaveLength(2);
       expect(shares.every((s) => descends(s, counter.server, counter.spans))).toBe(true);
@@ -158,16 +148,3 @@ describe('procpool-service and its pool processes', () => {
     }
   }, 30_000);
 });
-
-/** True when `ancestor` is `span`'s parent, grandparent, … within `trace`. */
-function descends(
-  span: ReceivedSpan | undefined,
-  ancestor: ReceivedSpan | undefined,
-  trace: ReceivedSpan[],
-): boolean {
-  for (let at = span; at?.parentSpanId !== undefined;) {
-    if (at.parentSpanId === ancestor?.spanId) return true;
-    at = trace.find((s) => s.spanId === at?.parentSpanId);
-  }
-  return false;
-}

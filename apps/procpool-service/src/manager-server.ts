@@ -42,24 +42,33 @@ export class ManagerServer {
     this.#server.maxConnections = options.maxConnections ?? 256;
   }
 
-  /** Listens; resolves once pool processes can connect. */
+  /**
+   * Listens; resolves once pool processes can connect. From then on the socket's directory is
+   * removed when the process exits, also without `close()` — a fatal error's `process.exit`
+   * would otherwise leave it in tmpdir. (Nothing runs on SIGKILL: that one stays.)
+   */
   async listen(): Promise<void> {
     this.#server.listen(this.address);
     try {
       await once(this.#server, 'listening');
     } catch (error) {
-      rmSync(this.#dir, { recursive: true, force: true });
+      this.#removeDir();
       throw error;
     }
+    process.once('exit', this.#removeDir);
   }
 
   /** Stops listening, cuts every connection, removes the socket's directory. */
   async close(): Promise<void> {
+    process.off('exit', this.#removeDir);
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#sockets) socket.destroy();
     await closed;
-    rmSync(this.#dir, { recursive: true, force: true });
+    this.#removeDir();
   }
+
+  /** Synchronous: it also runs as a process 'exit' listener, where nothing asynchronous does. */
+  readonly #removeDir = (): void => rmSync(this.#dir, { recursive: true, force: true });
 
   #accept(socket: Socket): void {
     this.#sockets.add(socket);

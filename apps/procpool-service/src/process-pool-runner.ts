@@ -1,19 +1,13 @@
+import { ProcessPoolExecutor, QueueFullError } from '@concurrency-lab/executors';
+import type { RunOutcome, WorkRunner } from '@concurrency-lab/service-kit';
 import {
-  ProcessPoolExecutor,
-  QueueFullError,
-  WorkerCrashedError,
-} from '@concurrency-lab/executors';
-import {
-  isClientError,
-  ProblemError,
-  type RunOutcome,
-  type RunnerStats,
-  type WorkRunner,
-} from '@concurrency-lab/service-kit';
-import { injectContext, recordPoolTask } from '@concurrency-lab/telemetry';
+  PoolTask,
+  poolQueueFull,
+  poolTaskProblem,
+  type PoolRunnerStats,
+  type PoolTaskTimes,
+} from '@concurrency-lab/thread-pool';
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
-import { context } from '@opentelemetry/api';
-import { performance } from 'node:perf_hooks';
 import type { ShareArgument, TaskAnswer, TaskTimings } from './pool-task-protocol';
 
 export interface ProcessPoolRunnerOptions {
@@ -29,22 +23,15 @@ export interface ProcessPoolRunnerOptions {
   onWorkerReplaced?: () => void;
 }
 
-export interface ProcessPoolStats extends RunnerStats {
-  /** Tasks whose process died under them (→ 500 `ERR_WORKER_CRASHED`). */
-  crashed: number;
-  /** Processes replaced after dying or being killed. */
-  replaced: number;
-}
-
-const now = () => performance.timeOrigin + performance.now();
-
 /**
  * The procpool model's `WorkRunner`: Python's `ProcessPoolExecutor` (`libs/executors`) does the
  * pooling; this class adds what the contract needs on top — the executor's bounded queue as a
  * 503, cancellation by the request's signal (a queued task never runs; a running one's process
  * is killed and replaced), a crash confined to its own request, coded client errors kept across
  * the process boundary (the executor rebuilds a task's error with its `code`), and the task's
- * spans under the request's. Every task and result is copied through the child's IPC pipe.
+ * spans under the request's — the answers and spans as every pool runner gives them (`PoolTask`,
+ * `poolQueueFull`, `poolTaskProblem` of `@concurrency-lab/thread-pool`, the threads model's pool
+ * too). Every task and result is copied through the child's IPC pipe.
  */
 export class ProcessPoolRunner implements WorkRunner {
   readonly workers: number;
@@ -66,19 +53,13 @@ export class ProcessPoolRunner implements WorkRunner {
     task: T,
     { signal }: { signal: AbortSignal },
   ): Promise<RunOutcome<CpuTaskResult<T>>> {
-    const { answer, submittedAt } = await this.#submit<CpuTaskResult<T>>(
+    const { answer, times } = await this.#submit<CpuTaskResult<T>>(
       'cpu',
       task.kind,
       { task },
       signal,
     );
-    return {
-      result: answer.value,
-      queueMs: Math.max(0, answer.startedAt - submittedAt),
-      workMs: answer.workMs,
-      // The task ran on its process's main thread.
-      threadId: 0,
-    };
+    return { result: answer.value, ...times };
   }
 
   /** One share of a counter request, done by a pool process against the manager. */
@@ -100,7 +81,7 @@ export class ProcessPoolRunner implements WorkRunner {
     );
   }
 
-  stats(): ProcessPoolStats {
+  stats(): PoolRunnerStats {
     const s = this.#executor.stats;
     return {
       queued: s.queued,
@@ -124,73 +105,35 @@ export class ProcessPoolRunner implements WorkRunner {
     kind: string,
     argument: object,
     signal: AbortSignal | undefined,
-  ): Promise<{ answer: TaskAnswer<R>; submittedAt: number }> {
-    const submittedAt = now();
-    // The caller's context rides in the argument; the spans are recorded here from the
-    // process's timings (the pool's processes run no SDK: see recordPoolTask).
-    const parent = context.active();
+  ): Promise<{ answer: TaskAnswer<R>; times: PoolTaskTimes }> {
+    const task = new PoolTask(kind, { onTaskTiming: this.#options.onTaskTiming });
     let answer: TaskAnswer<R>;
     try {
       const future = this.#executor.submit<TaskAnswer<R>>(
-        { ...argument, trace: injectContext(parent) },
+        { ...argument, trace: task.trace },
         { name, ...(signal ? { signal } : {}) },
       );
       answer = await future.result();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
+      // A task that threw in its process carries its timings (see TaskTimings).
       const timings = error as Partial<TaskTimings> & { code?: unknown; message?: string };
       if (timings.startedAt !== undefined) {
-        recordPoolTask(
+        task.failed(
+          { startedAt: timings.startedAt, workMs: timings.workMs ?? 0, threadId: 0 },
           {
-            submittedAt,
-            startedAt: timings.startedAt,
-            workMs: timings.workMs ?? 0,
-            threadId: 0,
-            kind,
-            error: {
-              message: String(timings.message),
-              ...(typeof timings.code === 'string' ? { code: timings.code } : {}),
-            },
+            message: String(timings.message),
+            ...(typeof timings.code === 'string' ? { code: timings.code } : {}),
           },
-          parent,
         );
       }
-      throw this.#problem(error);
+      // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
+      throw error instanceof QueueFullError
+        ? poolQueueFull('process', this.#options.maxQueue)
+        : poolTaskProblem(error, 'process');
     }
-    recordPoolTask(
-      {
-        submittedAt,
-        startedAt: answer.startedAt,
-        workMs: answer.workMs,
-        threadId: 0,
-        kind,
-        ...(answer.traceId ? { threadTraceId: answer.traceId } : {}),
-      },
-      parent,
-    );
-    this.#options.onTaskTiming?.(
-      Math.max(0, answer.startedAt - submittedAt) / 1000,
-      answer.workMs / 1000,
-    );
-    return { answer, submittedAt };
-  }
-
-  /** The contract's answer for a failed task. */
-  #problem(error: unknown): Error {
-    if (error instanceof QueueFullError) {
-      return new ProblemError(
-        'ERR_OVERLOADED',
-        `The process pool's queue is full (${this.#options.maxQueue} tasks waiting)`,
-        { retryAfterSeconds: 1, shedReason: 'pool_queue_full' },
-      );
-    }
-    // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
-    if (error instanceof ProblemError || isClientError(error)) return error as Error;
-    const how = error instanceof WorkerCrashedError ? 'died' : 'failed';
-    return new ProblemError(
-      'ERR_WORKER_CRASHED',
-      `The worker process running this task ${how}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    // The task ran on its process's main thread.
+    const times = task.succeeded({ ...answer, threadId: 0 });
+    return { answer, times };
   }
 }

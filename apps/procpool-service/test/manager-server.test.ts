@@ -69,8 +69,8 @@ describe('the counter manager served over a Unix socket', () => {
     }));
 
   it('cuts a connection that never says hello, and serves one that does', async () => {
-    const { manager } = managed(0);
-    const server = new ManagerServer(manager, { helloTimeoutMs: 50 });
+    // Its own manager: managed() would also make a server (and a directory) never closed.
+    const server = new ManagerServer(new CounterManager(() => []), { helloTimeoutMs: 50 });
     await server.listen();
     try {
       const silent = connect(server.address);

@@ -1,4 +1,5 @@
 import { startOtlpReceiver, type OtlpReceiver } from '@concurrency-lab/telemetry';
+import { requestTrace } from '@concurrency-lab/telemetry/testing';
 import { appEntry, launch } from '@concurrency-lab/launcher';
 
 describe('threads-service exporting over OTLP/HTTP (real process, real receiver)', () => {
@@ -21,11 +22,8 @@ describe('threads-service exporting over OTLP/HTTP (real process, real receiver)
     ).text();
     expect(await service.stop()).toEqual({ code: 0, signal: null });
 
-    const server = receiver.spans.find(
-      (s) => s.kind === 2 && s.attributes['http.route'] === '/cpu/fib',
-    );
+    const { server, spans: trace } = requestTrace(receiver.spans, '/cpu/fib');
     expect(server).toBeDefined();
-    const trace = receiver.spans.filter((s) => s.traceId === server?.traceId);
     const run = trace.find((s) => s.name === 'pool.run fib');
     expect(trace.map((s) => s.name)).toEqual(
       expect.arrayContaining(['pool.queue_wait', 'pool.run fib']),

@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals';
+import { PROBLEM_FIELDS, STACK_TRACE } from './problem-shape';
 
 export interface Problem {
   type: string;
@@ -8,7 +9,11 @@ export interface Problem {
   code: string;
 }
 
-/** An `application/problem+json` answer with this status and code, and never a stack trace. */
+/**
+ * An `application/problem+json` answer with this status and code, of exactly the contract's shape
+ * (docs/contract.md: `{ type, title, status, detail, code }`, nothing more) and never a stack
+ * trace. The one problem check of the repository: the contract suite's and the service kit's.
+ */
 export async function expectProblem(
   response: Response,
   status: number,
@@ -18,11 +23,13 @@ export async function expectProblem(
   expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status });
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   const body = JSON.parse(text) as Problem;
+  expect(Object.keys(body).sort()).toEqual([...PROBLEM_FIELDS].sort());
   expect(body).toMatchObject({ status, code });
   expect(typeof body.type).toBe('string');
   expect(typeof body.title).toBe('string');
   expect(typeof body.detail).toBe('string');
-  expect(text).not.toMatch(/\bat .+:\d+:\d+/); // never a stack trace
+  expect(text).not.toMatch(STACK_TRACE);
+  expect(text).not.toContain('stack');
   return body;
 }
 

@@ -44,6 +44,7 @@ describe('fuzzViolation', () => {
     ],
     ['a problem without a code', problem(400, { code: 1 }), /valid code/],
     ['a problem whose status differs', problem(400, { status: 404 }), /valid status/],
+    ['a problem with a field more', problem(400, { instance: '/x' }), /does not have \(instance\)/],
     ['a hang', hang, /deadline/],
     ['a close without answer', closed, /without an answer/],
   ])('refuses %s', (_label, outcome, reason) => {

@@ -7,8 +7,10 @@
  * names them) and the kit's own (`ERR_KIT_*`). Libraries keep their own namespaced codes
  * (`ERR_WORKLOAD_INVALID_IMAGE`, `ERR_EXECUTOR_WORKER_CRASHED`, …); `problemCodeOf` maps those a
  * client can cause, or a model can suffer, to the problem the contract answers with — in one place.
- * A leaf module (no imports), so docs/errors.md's generator reads it without a build.
+ * Like every error module, it imports nothing but `@concurrency-lab/errors` (docs/errors.md's
+ * generator loads it from its source).
  */
+import { catalog, coded } from '@concurrency-lab/errors';
 
 /** Every code of the kit's own starts with this (docs/errors.md). */
 export const ERROR_NAMESPACE = 'ERR_KIT_';
@@ -120,25 +122,19 @@ export function isProblemError(error: unknown): error is ProblemError {
 }
 
 /** A configuration variable out of its domain; the message names each one and its value. */
-export class ConfigError extends Error {
-  static readonly code = 'ERR_KIT_INVALID_CONFIG';
-  override readonly name = 'ConfigError';
-  readonly code = ConfigError.code;
-}
+export class ConfigError extends coded(
+  'ERR_KIT_INVALID_CONFIG',
+  'A configuration variable is out of its domain',
+) {}
 
 /** Why a request's work was cancelled: its deadline passed (answered 504). */
-export class DeadlineExceededError extends Error {
-  static readonly code = 'ERR_KIT_DEADLINE';
-  override readonly name = 'DeadlineExceededError';
-  readonly code = DeadlineExceededError.code;
-}
+export class DeadlineExceededError extends coded(
+  'ERR_KIT_DEADLINE',
+  "The request's deadline passed",
+) {}
 
 /** Why a request's work was cancelled: its client disconnected (nothing is answered). */
-export class ClientGoneError extends Error {
-  static readonly code = 'ERR_KIT_CLIENT_GONE';
-  override readonly name = 'ClientGoneError';
-  readonly code = ClientGoneError.code;
-}
+export class ClientGoneError extends coded('ERR_KIT_CLIENT_GONE', 'The client disconnected') {}
 
 const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
   ERR_INVALID_PARAM:
@@ -195,19 +191,12 @@ export const ERROR_CATALOG = [
       'In a 200 answer of `/io/scrape`: the connection for this page failed (refused, reset).',
     contract: true,
   },
-  {
-    code: ConfigError.code,
-    className: 'ConfigError',
-    meaning: 'A configuration variable is out of its domain; the process refuses to start.',
-  },
-  {
-    code: DeadlineExceededError.code,
-    className: 'DeadlineExceededError',
-    meaning: 'The abort reason of work whose request passed its deadline (answered 504).',
-  },
-  {
-    code: ClientGoneError.code,
-    className: 'ClientGoneError',
-    meaning: 'The abort reason of work whose client disconnected (nothing is answered).',
-  },
+  ...catalog(
+    [ConfigError, 'A configuration variable is out of its domain; the process refuses to start.'],
+    [
+      DeadlineExceededError,
+      'The abort reason of work whose request passed its deadline (answered 504).',
+    ],
+    [ClientGoneError, 'The abort reason of work whose client disconnected (nothing is answered).'],
+  ),
 ] as const;

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { expectProblem } from '@concurrency-lab/contract-testing';
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
 import {
   createService,
@@ -24,7 +25,6 @@ import {
 } from '../src/index';
 import {
   closedPort,
-  expectProblem,
   rawConnection,
   requestCount,
   routeLabels,

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { loadCustomWorkload, WORKLOAD_ENV, type CustomWorkload } from '@concurrency-lab/workloads';
-import { expectProblem, startService, type Started } from './support/harness';
+import { expectProblem } from '@concurrency-lab/contract-testing';
+import { startService, type Started } from './support/harness';
 
 const FIXTURE = join(__dirname, 'fixtures', 'workload.cjs');
 

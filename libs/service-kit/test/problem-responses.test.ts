@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { expectProblem } from '@concurrency-lab/contract-testing';
 import {
   DeadlineExceededError,
   InlineRunner,
@@ -9,7 +10,7 @@ import {
   type RunnerStats,
   type WorkRunner,
 } from '../src/index';
-import { expectProblem, memoryLogger, startService, type Started } from './support/harness';
+import { memoryLogger, startService, type Started } from './support/harness';
 
 /** A runner whose `run` throws whatever the current test puts in `failure`. */
 class FailingRunner implements WorkRunner {

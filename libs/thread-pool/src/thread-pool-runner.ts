@@ -1,17 +1,10 @@
-import {
-  isClientError,
-  ProblemError,
-  type RunOutcome,
-  type RunnerStats,
-  type WorkRunner,
-} from '@concurrency-lab/service-kit';
-import { injectContext, recordPoolTask } from '@concurrency-lab/telemetry';
+import type { ProblemError, RunOutcome, WorkRunner } from '@concurrency-lab/service-kit';
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
-import { context } from '@opentelemetry/api';
 import { Piscina } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import type { ResourceLimits } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
+import { PoolTask, poolQueueFull, poolTaskProblem, type PoolRunnerStats } from './pool-task';
 
 export interface ThreadPoolOptions {
   /** The worker entry file (built JS). */
@@ -27,16 +20,12 @@ export interface ThreadPoolOptions {
    */
   resourceLimits?: ResourceLimits;
   /** Called with each finished task's wait and run time (seconds), for metrics. */
-  onTaskTiming?(waitSeconds: number, runSeconds: number): void;
+  onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
   /** Called when a thread died (crash, OOM, or terminated to cancel its task) and was replaced. */
   onThreadReplaced?(): void;
 }
 
-export interface ThreadPoolStats extends RunnerStats {
-  /** Tasks whose thread died under them (→ 500 `ERR_WORKER_CRASHED`). */
-  crashed: number;
-  /** Threads replaced after dying or being terminated. */
-  replaced: number;
+export interface ThreadPoolStats extends PoolRunnerStats {
   /** piscina's utilization: share of the pool's capacity used since start (0..1). */
   utilization: number;
 }
@@ -99,39 +88,21 @@ export class ThreadPoolRunner implements WorkRunner {
     // which makes its limit depend on how many threads happen to be free.
     if (this.#pool.queueSize >= this.#options.maxQueue) throw this.#queueFull();
     this.#inFlight++;
-    // The caller's context rides in the envelope; the spans are recorded here from the
-    // thread's timings (see recordPoolTask for why threads run no SDK of their own).
-    const parent = context.active();
-    const kind = request.op === 'cpu' ? request.task.kind : 'increment';
+    const task = new PoolTask(request.op === 'cpu' ? request.task.kind : 'increment', {
+      submittedAt: request.submittedAt,
+      onTaskTiming: this.#options.onTaskTiming,
+    });
     try {
       const response = await this.#pool.run(
-        { ...request, trace: injectContext(parent) },
+        { ...request, trace: task.trace },
         { signal, transferList: transferList ?? [] },
       );
-      const { startedAt, workMs, threadId } = response;
-      recordPoolTask(
-        {
-          submittedAt: request.submittedAt,
-          startedAt,
-          workMs,
-          threadId,
-          kind,
-          ...(response.ok && response.traceId ? { threadTraceId: response.traceId } : {}),
-          ...(response.ok
-            ? {}
-            : {
-                error: {
-                  message: response.error.message,
-                  ...(response.error.code ? { code: response.error.code } : {}),
-                },
-              }),
-        },
-        parent,
-      );
-      if (!response.ok) throw fromWorkerError(response.error);
+      if (!response.ok) {
+        task.failed(response, response.error);
+        throw fromWorkerError(response.error);
+      }
+      task.succeeded(response);
       this.#completed++;
-      const waitMs = Math.max(0, startedAt - request.submittedAt);
-      this.#options.onTaskTiming?.(waitMs / 1000, workMs / 1000);
       return response;
     } catch (error) {
       if (signal.aborted) {
@@ -139,25 +110,17 @@ export class ThreadPoolRunner implements WorkRunner {
         throw signal.reason;
       }
       this.#failed++;
-      if (error instanceof ProblemError || isClientError(error)) throw error;
       if ((error as Error).message === QUEUE_AT_LIMIT) throw this.#queueFull();
-      this.#crashed++;
-      throw new ProblemError(
-        'ERR_WORKER_CRASHED',
-        `The worker thread running this task failed: ${(error as Error).message}`,
-        { cause: error },
-      );
+      const problem = poolTaskProblem(error, 'thread');
+      if (problem !== error) this.#crashed++; // not an error of the task's own: its thread's
+      throw problem;
     } finally {
       this.#inFlight--;
     }
   }
 
   #queueFull(): ProblemError {
-    return new ProblemError(
-      'ERR_OVERLOADED',
-      `The thread pool's queue is full (${this.#options.maxQueue} tasks waiting)`,
-      { retryAfterSeconds: 1, shedReason: 'pool_queue_full' },
-    );
+    return poolQueueFull('thread', this.#options.maxQueue);
   }
 
   async run<T extends CpuTask>(

@@ -1,17 +1,13 @@
+import { PROBLEM_FIELDS, STACK_TRACE } from '../problem-shape';
 import type { FuzzRequest } from './fuzz-request';
 import type { RawOutcome } from './raw-exchange';
-
-/** A stack frame (`at fn (file.js:12:5)`) or a path into Node's or a package's sources. */
-const STACK = /\bat .+:\d+:\d+|node:internal\/|node_modules\//;
-
-const PROBLEM_FIELDS = ['type', 'title', 'status', 'detail', 'code'] as const;
 
 /**
  * The fuzz properties for one case: why its outcome breaks the contract, or undefined when it
  * holds. Allowed: a 2xx, a 4xx, or a 503 with `Retry-After`; never a 500 (or any other 5xx),
- * never a hang, never a stack trace in a body, and every problem+json well-formed. A connection
- * closed without an answer is allowed only for `CONNECT`, which Node's server closes by itself
- * when nothing listens for it (node:http, event 'connect').
+ * never a hang, never a stack trace in a body, and every problem+json of exactly the contract's
+ * fields, each well-formed. A connection closed without an answer is allowed only for `CONNECT`,
+ * which Node's server closes by itself when nothing listens for it (node:http, event 'connect').
  */
 export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string | undefined {
   if (outcome.kind === 'timeout') {
@@ -27,7 +23,7 @@ export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string
     (status >= 200 && status < 300) || (status >= 400 && status < 500) || status === 503;
   if (!allowed) return `status ${status}: ${body.slice(0, 300)}`;
   if (status === 503 && !headers['retry-after']) return '503 without Retry-After';
-  if (STACK.test(body)) return `a stack trace in the body: ${body.slice(0, 300)}`;
+  if (STACK_TRACE.test(body)) return `a stack trace in the body: ${body.slice(0, 300)}`;
   // A HEAD answer has the headers of the GET and no body.
   if (
     request.method !== 'HEAD' &&
@@ -44,6 +40,11 @@ export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string
     );
     if (missing.length > 0)
       return `a problem without a valid ${missing.join(', ')}: ${body.slice(0, 200)}`;
+    const extra = Object.keys(problem).filter(
+      (f) => !(PROBLEM_FIELDS as readonly string[]).includes(f),
+    );
+    if (extra.length > 0)
+      return `a problem with fields the contract does not have (${extra.join(', ')}): ${body.slice(0, 200)}`;
   }
   return undefined;
 }

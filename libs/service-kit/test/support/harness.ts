@@ -1,4 +1,3 @@
-import { expect } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -74,31 +73,6 @@ export function memoryLogger(level = 'info'): {
     { write: (line: string) => records.push(JSON.parse(line) as Record<string, unknown>) },
   );
   return { logger, records };
-}
-
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-}
-
-/** Asserts a problem+json answer of exactly the contract shape, with no stack trace. */
-export async function expectProblem(
-  response: Response,
-  status: number,
-  code: string,
-): Promise<Problem> {
-  const text = await response.text();
-  expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status });
-  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  const body = JSON.parse(text) as Problem;
-  expect(Object.keys(body).sort()).toEqual(['code', 'detail', 'status', 'title', 'type']);
-  expect(body).toMatchObject({ status, code });
-  expect(text).not.toMatch(/\bat .+:\d+:\d+/);
-  expect(text).not.toContain('stack');
-  return body;
 }
 
 /** Yields event-loop turns until `condition` holds (bounded by turns, not by time). */

@@ -1,0 +1,132 @@
+import {
+  isClientError,
+  ProblemError,
+  type RunOutcome,
+  type RunnerStats,
+} from '@concurrency-lab/service-kit';
+import { injectContext, recordPoolTask, type TraceCarrier } from '@concurrency-lab/telemetry';
+import { context, type Context } from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
+
+/*
+ * What every pool-backed `WorkRunner` does around a task, whatever runs it: threads
+ * (`ThreadPoolRunner`: threads, hybrid) or processes (procpool's `ProcessPoolRunner`). Each
+ * runner keeps what its pool does differently (piscina or `ProcessPoolExecutor`, transfer or
+ * copy, how a worker's error comes back); the contract's answers and the task's trace are here.
+ */
+
+/** What runs a pool's tasks (also the `kind` of `lab_worker_restarts_total`). */
+export type PoolWorkerKind = 'thread' | 'process';
+
+/** A pool runner's `stats()`: the kit's, and what its workers went through. */
+export interface PoolRunnerStats extends RunnerStats {
+  /** Tasks whose worker died under them (→ 500 `ERR_WORKER_CRASHED`). */
+  crashed: number;
+  /** Workers replaced after dying, or after being stopped to cancel their task. */
+  replaced: number;
+}
+
+/** How a worker ran a task, measured where it ran. */
+export interface PoolTaskRun {
+  /** Epoch ms when the worker started the task. */
+  readonly startedAt: number;
+  readonly workMs: number;
+  /** The thread that ran it (`worker_threads.threadId`; 0 = a process's main thread). */
+  readonly threadId: number;
+  /** The trace id the worker read from the task (proof that the caller's context crossed). */
+  readonly traceId?: string | undefined;
+}
+
+/** A task's wait and run, as `WorkRunner.run` reports them (`Server-Timing`). */
+export type PoolTaskTimes = Omit<RunOutcome<unknown>, 'result'>;
+
+/**
+ * One task handed to a pool for a request, from its submission to its recorded end. It carries
+ * the caller's trace context to the worker and, once the worker reports how the task ran,
+ * records the task's spans under the caller's — the pool's workers run no SDK of their own
+ * (see `recordPoolTask`) — and, when it succeeded, its wait and run for the pool metrics.
+ */
+export class PoolTask {
+  /** Epoch ms when the task was handed to the pool. */
+  readonly submittedAt: number;
+  readonly #kind: string;
+  readonly #parent: Context = context.active();
+  readonly #onTaskTiming: ((waitSeconds: number, runSeconds: number) => void) | undefined;
+
+  /**
+   * Made in the caller's context (the request's span), when the task is submitted.
+   * @param kind the task's name on its run span (`pool.run fib`, `pool.run increment`)
+   */
+  constructor(
+    kind: string,
+    options: {
+      /** When the caller started handing it over (epoch ms). @default now */
+      submittedAt?: number;
+      /** The pool metrics' hook (see `registerPoolMetrics`). */
+      onTaskTiming?: ((waitSeconds: number, runSeconds: number) => void) | undefined;
+    } = {},
+  ) {
+    this.#kind = kind;
+    this.submittedAt = options.submittedAt ?? performance.timeOrigin + performance.now();
+    this.#onTaskTiming = options.onTaskTiming;
+  }
+
+  /** The caller's W3C trace context, for the task's envelope. */
+  get trace(): TraceCarrier {
+    return injectContext(this.#parent);
+  }
+
+  /** The worker ran it to its end: its spans and metrics; its wait and run for the outcome. */
+  succeeded(run: PoolTaskRun): PoolTaskTimes {
+    this.#record(run);
+    const queueMs = Math.max(0, run.startedAt - this.submittedAt);
+    this.#onTaskTiming?.(queueMs / 1000, run.workMs / 1000);
+    return { queueMs, workMs: run.workMs, threadId: run.threadId };
+  }
+
+  /** The task threw where it ran (the worker still measured it): its spans, marked failed. */
+  failed(run: PoolTaskRun, error: { message: string; code?: string | undefined }): void {
+    this.#record(run, error);
+  }
+
+  #record(run: PoolTaskRun, error?: { message: string; code?: string | undefined }): void {
+    recordPoolTask(
+      {
+        submittedAt: this.submittedAt,
+        startedAt: run.startedAt,
+        workMs: run.workMs,
+        threadId: run.threadId,
+        kind: this.#kind,
+        ...(run.traceId ? { threadTraceId: run.traceId } : {}),
+        ...(error
+          ? { error: { message: error.message, ...(error.code ? { code: error.code } : {}) } }
+          : {}),
+      },
+      this.#parent,
+    );
+  }
+}
+
+/** 503 `ERR_OVERLOADED`: the pool's bounded queue is full; the client may retry in a second. */
+export function poolQueueFull(worker: PoolWorkerKind, maxQueue: number): ProblemError {
+  return new ProblemError(
+    'ERR_OVERLOADED',
+    `The ${worker} pool's queue is full (${maxQueue} tasks waiting)`,
+    { retryAfterSeconds: 1, shedReason: 'pool_queue_full' },
+  );
+}
+
+/**
+ * The contract's answer for a task that failed in the pool (a full queue aside): a coded client
+ * error raised by the task stays itself — a corrupt PNG is a 400 on every model — and anything
+ * else (the worker died, ran out of memory, or threw something uncoded) is 500
+ * `ERR_WORKER_CRASHED` for this request alone.
+ */
+export function poolTaskProblem(error: unknown, worker: PoolWorkerKind): Error {
+  if (error instanceof ProblemError || isClientError(error)) return error as Error;
+  return new ProblemError(
+    'ERR_WORKER_CRASHED',
+    `The worker ${worker} running this task failed: ${(error as Error).message}`,
+    { cause: error },
+  );
+}

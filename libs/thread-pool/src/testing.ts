@@ -1,0 +1,213 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { WorkRunner } from '@concurrency-lab/service-kit';
+import { startTracing } from '@concurrency-lab/telemetry';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PoolRunnerStats, PoolWorkerKind } from './pool-task';
+
+/*
+ * What every pool-backed `WorkRunner` promises, as one jest suite run against each of them —
+ * `ThreadPoolRunner` (this lib's tests) and procpool's `ProcessPoolRunner` (its e2e) — with real
+ * threads and real processes. A test-only subpath (`@concurrency-lab/thread-pool/testing`).
+ */
+
+/** A pool-backed runner as the suite drives it. */
+export interface PoolRunnerUnderTest extends WorkRunner {
+  stats(): PoolRunnerStats;
+}
+
+/** What the suite asks of a runner it starts. */
+export interface PoolRunnerSettings {
+  workers: number;
+  maxQueue: number;
+  onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
+}
+
+/** The fib(n) whose task kills the worker running it, in a target's task module. */
+export const FIB_KILLS_ITS_WORKER = 39;
+
+export interface PoolRunnerTarget {
+  /** What runs the tasks. */
+  readonly worker: PoolWorkerKind;
+  /** The model label its spans carry (`@concurrency-lab/models`). */
+  readonly model: string;
+  /**
+   * A folder the target's task module leaves a mark in: an empty file named after `limit`
+   * when it starts `primes(limit)` and the folder exists (the suite makes and removes it) —
+   * proof that a task reached a worker, or by its absence that it never did.
+   */
+  readonly marks: string;
+  /**
+   * A runner ready to take tasks, over workers that run the real tasks of a task module
+   * (fixture) that also kills its worker on fib({@link FIB_KILLS_ITS_WORKER}) and leaves
+   * `marks`.
+   */
+  start(settings: PoolRunnerSettings): Promise<PoolRunnerUnderTest>;
+}
+
+/** Polls `check` every 20 ms until it holds or `attempts` polls passed; the last result. */
+export async function eventually(check: () => boolean, attempts = 200): Promise<boolean> {
+  for (let i = 0; i < attempts && !check(); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return check();
+}
+
+const never = (): AbortSignal => new AbortController().signal;
+
+/** A PNG signature followed by garbage: the client's fault (400), not the worker's. */
+const CORRUPT_PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+/** The suite: cancellation, crashes, client errors, the queue bound and tracing. */
+export function describePoolRunner(name: string, target: PoolRunnerTarget): void {
+  const workers = target.worker === 'thread' ? 'threads' : 'processes';
+  const withRunner = async (
+    settings: Partial<PoolRunnerSettings>,
+    test: (runner: PoolRunnerUnderTest) => Promise<void>,
+  ): Promise<void> => {
+    const runner = await target.start({ workers: 2, maxQueue: 16, ...settings });
+    try {
+      await test(runner);
+    } finally {
+      await runner.close();
+    }
+  };
+
+  describe(`${name}: a WorkRunner over a pool of ${workers} (real ${workers})`, () => {
+    beforeAll(() => {
+      mkdirSync(target.marks, { recursive: true });
+    });
+    afterAll(() => rmSync(target.marks, { recursive: true, force: true }));
+
+    it(`runs CPU work on one of its ${workers} and reports its wait and run`, async () => {
+      const timings: number[][] = [];
+      await withRunner({ onTaskTiming: (w, r) => timings.push([w, r]) }, async (runner) => {
+        const before = runner.stats().completed;
+        const outcome = await runner.run({ kind: 'fib', n: 20 }, { signal: never() });
+        expect(outcome.result).toBe(6765);
+        expect(outcome.workMs).toBeGreaterThan(0);
+        // A thread has its own id; a process runs the task on its main thread (0).
+        expect(outcome.threadId > 0).toBe(target.worker === 'thread');
+        expect(timings).toEqual([[outcome.queueMs / 1000, outcome.workMs / 1000]]);
+        expect(runner.stats().completed).toBe(before + 1);
+      });
+    });
+
+    it('a queued task whose signal aborts never runs; the running one is untouched', async () => {
+      await withRunner({ workers: 1 }, async (runner) => {
+        const busy = runner.run({ kind: 'fib', n: 36 }, { signal: never() });
+        const controller = new AbortController();
+        const queued = runner.run({ kind: 'primes', limit: 1001 }, { signal: controller.signal });
+        expect(await eventually(() => runner.stats().queued === 1)).toBe(true);
+        const reason = new Error('deadline');
+        controller.abort(reason);
+        await expect(queued).rejects.toBe(reason);
+        expect(runner.stats().queued).toBe(0);
+        await expect(busy).resolves.toMatchObject({ result: 14930352 });
+        // The worker is free again: a later task leaves its mark, the cancelled one never did.
+        await runner.run({ kind: 'primes', limit: 1002 }, { signal: never() });
+        expect(existsSync(join(target.marks, '1002'))).toBe(true);
+        expect(existsSync(join(target.marks, '1001'))).toBe(false);
+        expect(runner.stats()).toMatchObject({ cancelled: 1, replaced: 0 });
+      });
+    });
+
+    it('a running task whose signal aborts has its worker stopped and replaced', async () => {
+      await withRunner({ workers: 1 }, async (runner) => {
+        const controller = new AbortController();
+        const running = runner.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
+        expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+        const reason = new Error('client went away');
+        controller.abort(reason);
+        await expect(running).rejects.toBe(reason);
+        expect(
+          await eventually(() => runner.stats().replaced === 1 && runner.stats().size === 1),
+        ).toBe(true);
+        // The only worker is a fresh one: fib(40) would hold it for seconds otherwise.
+        await expect(
+          runner.run({ kind: 'fib', n: 10 }, { signal: never() }),
+        ).resolves.toMatchObject({ result: 55 });
+        expect(runner.stats()).toMatchObject({ cancelled: 1, replaced: 1, running: 0 });
+      });
+    });
+
+    it('a worker that dies fails only its own task with 500 ERR_WORKER_CRASHED, and is replaced', async () => {
+      await withRunner({}, async (runner) => {
+        const neighbour = runner.run({ kind: 'fib', n: 27 }, { signal: never() });
+        await expect(
+          runner.run({ kind: 'fib', n: FIB_KILLS_ITS_WORKER }, { signal: never() }),
+        ).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED', status: 500 });
+        await expect(neighbour).resolves.toMatchObject({ result: 196418 });
+        expect(
+          await eventually(() => runner.stats().replaced === 1 && runner.stats().size === 2),
+        ).toBe(true);
+        expect(runner.stats()).toMatchObject({ crashed: 1 });
+        await expect(
+          runner.run({ kind: 'fib', n: 20 }, { signal: never() }),
+        ).resolves.toMatchObject({ result: 6765 });
+      });
+    });
+
+    it('keeps the code of a client error raised in the worker: a corrupt PNG stays a 400', async () => {
+      await withRunner({}, async (runner) => {
+        await expect(
+          runner.run({ kind: 'filter', filter: 'blur', png: CORRUPT_PNG }, { signal: never() }),
+        ).rejects.toMatchObject({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
+        expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0 });
+      });
+    });
+
+    it('refuses a task with 503 ERR_OVERLOADED once the queue bound is reached', async () => {
+      await withRunner({ workers: 1, maxQueue: 1 }, async (runner) => {
+        const busy = runner.run({ kind: 'fib', n: 34 }, { signal: never() });
+        expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+        const queued = runner.run({ kind: 'fib', n: 5 }, { signal: never() });
+        await expect(runner.run({ kind: 'fib', n: 5 }, { signal: never() })).rejects.toMatchObject({
+          code: 'ERR_OVERLOADED',
+          status: 503,
+          retryAfterSeconds: 1,
+          shedReason: 'pool_queue_full',
+        });
+        await expect(queued).resolves.toMatchObject({ result: 5 });
+        await expect(busy).resolves.toMatchObject({ result: 5702887 });
+      });
+    });
+
+    describe('a task in the request trace (in-memory exporter)', () => {
+      const exporter = new InMemorySpanExporter();
+      const tracing = startTracing({ model: target.model, exporter, instrument: false });
+      afterEach(() => exporter.reset());
+      afterAll(() => tracing.shutdown());
+
+      it('records the queue wait and the run under the request span, in its trace', async () => {
+        await withRunner({}, async (runner) => {
+          const tracer = trace.getTracer('test');
+          await tracer.startActiveSpan('GET /cpu/fib', { kind: SpanKind.SERVER }, async (span) => {
+            await runner.run({ kind: 'fib', n: 20 }, { signal: never() });
+            span.end();
+          });
+          const spans = exporter.getFinishedSpans();
+          const server = spans.find((s) => s.name === 'GET /cpu/fib');
+          const wait = spans.find((s) => s.name === 'pool.queue_wait');
+          const run = spans.find((s) => s.name === 'pool.run fib');
+          expect(wait?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+          expect(run?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+          expect(run?.spanContext().traceId).toBe(server?.spanContext().traceId);
+          expect((run?.attributes['thread.id'] as number) > 0).toBe(target.worker === 'thread');
+          // The worker read the same trace id from the task it was sent.
+          expect(run?.attributes['lab.thread_trace_id']).toBe(server?.spanContext().traceId);
+          expect(spans.filter((s) => s.name.startsWith('pool.'))).toHaveLength(2);
+        });
+      });
+
+      it('records no pool spans for work outside a trace (warm-ups, benchmarks)', async () => {
+        await withRunner({}, async (runner) => {
+          await runner.run({ kind: 'fib', n: 5 }, { signal: never() });
+          expect(exporter.getFinishedSpans()).toEqual([]);
+        });
+      });
+    });
+  });
+}
