@@ -44,6 +44,9 @@ function release(fd: number, i: number): void {
 
 async function main(): Promise<PoolChildReport> {
   const dir = mkdtempSync(join(tmpdir(), 'demo-libuv-'));
+  // The 'disconnect' exit below skips `finally`: remove the pipes on any exit.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
   try {
     const pipes = Array.from({ length: reads }, (_, i) => join(dir, `slow-${i}`));
     execFileSync('mkfifo', pipes);
@@ -82,7 +85,8 @@ async function main(): Promise<PoolChildReport> {
       drainMs: performance.now() - released,
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    process.off('exit', removeDir);
+    removeDir();
   }
 }
 
