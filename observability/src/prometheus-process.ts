@@ -82,7 +82,15 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       resolve();
     });
   });
+  // A caller that exits without stop() (a crash, process.exit) must not leave an orphan
+  // Prometheus or its TSDB behind: 'exit' handlers run synchronously, so SIGKILL and remove.
+  const onExit = () => {
+    if (!gone) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', onExit);
   const stop = async () => {
+    process.off('exit', onExit);
     if (!gone) child.kill('SIGTERM');
     const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;

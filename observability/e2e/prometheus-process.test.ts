@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from '../src/free-port';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** Waits (bounded) for a process to be gone; true if it went. */
+async function gone(pid: number, ms = 5000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await delay(50)) if (!alive(pid)) return true;
+  return !alive(pid);
+}
+
+/** A real caller that starts a real Prometheus and ends without stop() (fixtures/…). */
+async function callerEnding(how: 'exit' | 'kill'): Promise<{ pid: number; dir: string }> {
+  const child = spawn(
+    process.execPath,
+    [join(__dirname, 'fixtures', 'exit-without-stop.js'), String(await freePort()), how],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  await once(child, 'exit');
+  return JSON.parse(out) as { pid: number; dir: string };
+}
+
+describe('a caller that exits without stop()', () => {
+  it('leaves no Prometheus running and no TSDB folder behind', async () => {
+    const { pid, dir } = await callerEnding('exit');
+    expect(dir).toMatch(/concurrency-lab-prometheus-/);
+    expect(await gone(pid)).toBe(true);
+    expect(existsSync(dir)).toBe(false);
+  }, 30_000);
+
+  it('negative control: killed with SIGKILL (no exit handler runs), it leaves both', async () => {
+    const { pid, dir } = await callerEnding('kill');
+    try {
+      expect(await gone(pid, 500)).toBe(false);
+      expect(existsSync(dir)).toBe(true);
+    } finally {
+      process.kill(pid, 'SIGKILL');
+      await gone(pid);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
