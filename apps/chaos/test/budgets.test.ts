@@ -199,4 +199,18 @@ describe('checkSoak', () => {
       '2 requests failed at half capacity',
     ]);
   });
+
+  it('tolerates sheds up to the given share of requests, never another failure', () => {
+    const shedding = { ...flat, lost: 7, shed: 7, sent: 4232 };
+    expect(checkSoak(shedding, false, 0.01)).toEqual([]);
+    // negative controls: the full run tolerates none; past the share, the rest count
+    expect(checkSoak(shedding)).toEqual(['7 requests failed at half capacity']);
+    expect(checkSoak({ ...shedding, lost: 60, shed: 60 }, false, 0.01)).toEqual([
+      '18 requests failed at half capacity',
+    ]);
+    // a failure that is not a shed (a 500, a reset) is never tolerated
+    expect(checkSoak({ ...shedding, lost: 8 }, false, 0.01)).toEqual([
+      '1 requests failed at half capacity',
+    ]);
+  });
 });
