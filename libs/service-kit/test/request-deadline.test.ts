@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { createHook } from 'node:async_hooks';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineClock, ProblemError } from '../src/index';
@@ -6,6 +7,30 @@ import { startService, until, type Started } from './support/harness';
 
 /** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+/**
+ * The live timers of exactly `ms` in this process, followed through async_hooks from their
+ * creation to their end (cleared or fired). Unlike the count of every active timer, no other
+ * timer - jest's, a keep-alive socket's - can move it, so a test can wait for it to rise or fall.
+ */
+function liveTimersOf(ms: number): { readonly count: number; stop(): void } {
+  const live = new Set<number>();
+  const hook = createHook({
+    init(id, type, _trigger, resource) {
+      if (type === 'Timeout' && (resource as { _idleTimeout?: number })._idleTimeout === ms)
+        live.add(id);
+    },
+    destroy(id) {
+      live.delete(id);
+    },
+  }).enable();
+  return {
+    get count() {
+      return live.size;
+    },
+    stop: () => hook.disable(),
+  };
+}
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -138,14 +163,14 @@ describe('a service under its deadlines (real server)', () => {
 
   /** A client waiting on a 10 s sleep, once the service holds its request (its timer is set). */
   async function sleepingClient(base: string) {
-    const before = timers();
+    const sleeps = liveTimersOf(10_000);
     const client = new AbortController();
     const request = fetch(`${base}/io/sleep?ms=10000`, { signal: client.signal }).catch(
       (error: unknown) => error,
     );
-    await until(() => timers() >= before + 1);
+    await until(() => sleeps.count === 1);
     return {
-      before,
+      sleeps,
       leave: async () => {
         client.abort();
         return request;
@@ -155,20 +180,28 @@ describe('a service under its deadlines (real server)', () => {
 
   it('stops the sleep of a client that disconnects: its timer is cleared at once', async () => {
     started = await startService();
-    const { before, leave } = await sleepingClient(started.base);
-    expect(await leave()).toMatchObject({ name: 'AbortError' });
-    await until(() => started?.service.ctx.state.inFlightWork === 0);
-    await until(() => timers() <= before);
-    expect(timers()).toBeLessThanOrEqual(before);
+    const { sleeps, leave } = await sleepingClient(started.base);
+    try {
+      expect(await leave()).toMatchObject({ name: 'AbortError' });
+      await until(() => started?.service.ctx.state.inFlightWork === 0);
+      await until(() => sleeps.count === 0);
+      expect(sleeps.count).toBe(0);
+    } finally {
+      sleeps.stop();
+    }
   });
 
   it('negative control: a sleep whose client stays is still waiting, its timer alive', async () => {
     started = await startService();
-    const { before, leave } = await sleepingClient(started.base);
-    await delay(100);
-    expect(started.service.ctx.state.inFlightWork).toBe(1);
-    expect(timers()).toBeGreaterThanOrEqual(before + 1);
-    await leave();
-    await until(() => started?.service.ctx.state.inFlightWork === 0);
+    const { sleeps, leave } = await sleepingClient(started.base);
+    try {
+      await delay(100);
+      expect(started.service.ctx.state.inFlightWork).toBe(1);
+      expect(sleeps.count).toBe(1);
+      await leave();
+      await until(() => started?.service.ctx.state.inFlightWork === 0);
+    } finally {
+      sleeps.stop();
+    }
   });
 });
