@@ -1,4 +1,5 @@
 import { DEFAULT_UPSTREAM_OPTIONS, upstreamOptionsFromEnv } from '../src';
+import { configError } from './config-error';
 
 describe('upstreamOptionsFromEnv', () => {
   it('takes the defaults when nothing is set', () => {
@@ -86,13 +87,3 @@ describe('upstreamOptionsFromEnv', () => {
     expect(error.message).not.toContain('UPSTREAM_SPIKE_MS');
   });
 });
-
-/** The error `run` throws; fails the test when it throws nothing. */
-function configError(run: () => unknown): Error & { code?: string } {
-  try {
-    run();
-  } catch (error) {
-    return error as Error & { code?: string };
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}

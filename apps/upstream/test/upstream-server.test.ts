@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { createUpstreamServer, type UpstreamOptions } from '../src';
+import { configError } from './config-error';
 import { close, listen } from './listen';
 
 describe('createUpstreamServer', () => {
@@ -268,13 +269,8 @@ describe('createUpstreamServer', () => {
     ['failureStatus', { failureStatus: 499 }],
     ['resetRate', { resetRate: 2 }],
   ])('refuses %s out of range with ERR_KIT_INVALID_CONFIG naming it', (name, options) => {
-    let thrown: unknown;
-    try {
-      createUpstreamServer(options);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toMatchObject({ name: 'ConfigError', code: 'ERR_KIT_INVALID_CONFIG' });
-    expect((thrown as Error).message).toContain(`\`${name}\``);
+    const error = configError(() => createUpstreamServer(options));
+    expect(error).toMatchObject({ name: 'ConfigError', code: 'ERR_KIT_INVALID_CONFIG' });
+    expect(error.message).toContain(`\`${name}\``);
   });
 });
