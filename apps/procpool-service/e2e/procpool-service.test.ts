@@ -35,6 +35,21 @@ const restarts = async (service: ServiceProcess) =>
     )?.[1],
   );
 
+/**
+ * Sends fib(`n`), whose process dies, beside fib(27) to a pool of two: the dying request alone
+ * gets 500 ERR_WORKER_CRASHED, the neighbour its answer, and the pool replaces that one process.
+ */
+async function expectOneCrashBesideNeighbour(service: ServiceProcess, n: number): Promise<void> {
+  const [crashed, neighbour] = await Promise.all([
+    fetch(`${service.url}/cpu/fib?n=${n}`),
+    fetch(`${service.url}/cpu/fib?n=27`),
+  ]);
+  await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
+  expect(await neighbour.json()).toMatchObject({ result: 196418 });
+  const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
+  expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
+}
+
 describe('procpool-service and its pool processes', () => {
   it('replaces the child running fib(40) when the client disconnects', async () => {
     const service = await launch(appEntry('procpool-service'), { env: { WORKERS: '1' } });
@@ -65,14 +80,7 @@ describe('procpool-service and its pool processes', () => {
       },
     });
     try {
-      const [crashed, neighbour] = await Promise.all([
-        fetch(`${service.url}/cpu/fib?n=39`),
-        fetch(`${service.url}/cpu/fib?n=27`),
-      ]);
-      await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
-      expect(await neighbour.json()).toMatchObject({ result: 196418 });
-      const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
-      expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
+      await expectOneCrashBesideNeighbour(service, 39);
       expect(await restarts(service)).toBe(1);
       const after = await Promise.all(
         [20, 21, 22].map((n) => fetch(`${service.url}/cpu/fib?n=${n}`).then((r) => r.json())),
@@ -89,14 +97,7 @@ describe('procpool-service and its pool processes', () => {
       env: { WORKERS: '2', [POOL_CRASH_SWITCH]: '31' },
     });
     try {
-      const [crashed, neighbour] = await Promise.all([
-        fetch(`${service.url}/cpu/fib?n=31`),
-        fetch(`${service.url}/cpu/fib?n=27`),
-      ]);
-      await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
-      expect(await neighbour.json()).toMatchObject({ result: 196418 });
-      const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
-      expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
+      await expectOneCrashBesideNeighbour(service, 31);
       expect(await (await fetch(`${service.url}/cpu/fib?n=30`)).json()).toMatchObject({
         result: 832040,
       });
