@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import {
   DeadlineExceededError,
@@ -10,7 +10,7 @@ import {
   type RunnerStats,
   type WorkRunner,
 } from '../src/index';
-import { memoryLogger, startService, type Started } from './support/harness';
+import { memoryLogger, serviceFixture, type Started } from './support/harness';
 
 /** A runner whose `run` throws whatever the current test puts in `failure`. */
 class FailingRunner implements WorkRunner {
@@ -39,14 +39,12 @@ const SECRET = 'secret-internal-detail-7f3a';
 describe('errors thrown by the work, as HTTP answers', () => {
   const runner = new FailingRunner();
   const { logger, records } = memoryLogger('info');
+  const services = serviceFixture({ per: 'describe' });
   let started: Started;
   const fib = () => fetch(`${started.base}/cpu/fib?n=1`);
 
   beforeAll(async () => {
-    started = await startService({ runner, logger });
-  });
-  afterAll(async () => {
-    await started.service.shutdown();
+    started = await services.start({ runner, logger });
   });
   beforeEach(() => {
     records.length = 0;
