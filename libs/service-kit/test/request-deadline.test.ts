@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineClock, ProblemError } from '../src/index';
 import { serviceFixture, until } from './support/harness';
+import { thrown } from './support/thrown';
 
 /** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -30,15 +31,6 @@ function liveTimersOf(ms: number): { readonly count: number; stop(): void } {
     },
     stop: () => hook.disable(),
   };
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('DeadlineClock: one timer for every request in flight', () => {
