@@ -31,6 +31,7 @@ import {
   startUpstream,
   testConfig,
   until,
+  type Started,
   type Upstream,
 } from './support/harness';
 
@@ -359,6 +360,24 @@ describe('readiness and graceful shutdown', () => {
   });
 });
 
+/**
+ * One work request (a 10 s sleep) held in flight on `started`, until `release` aborts it; then it
+ * resolves `'aborted'`.
+ */
+async function holdOneRequest(started: Started): Promise<{ release(): Promise<unknown> }> {
+  const hold = new AbortController();
+  const held = fetch(`${started.base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(
+    () => 'aborted',
+  );
+  await until(() => started.service.ctx.state.inFlightWork === 1);
+  return {
+    release: () => {
+      hold.abort();
+      return held;
+    },
+  };
+}
+
 describe('limits', () => {
   const services = serviceFixture();
 
@@ -405,10 +424,9 @@ describe('limits', () => {
   });
 
   it('sheds with 503 ERR_OVERLOADED and Retry-After once maxQueue work requests are in flight', async () => {
-    const { service, base } = await services.start({ config: { maxQueue: 1 } });
-    const hold = new AbortController();
-    const held = fetch(`${base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(() => 'aborted');
-    await until(() => service.ctx.state.inFlightWork === 1);
+    const started = await services.start({ config: { maxQueue: 1 } });
+    const { service, base } = started;
+    const held = await holdOneRequest(started);
 
     const shed = await fetch(`${base}/cpu/fib?n=1`);
     expect(shed.headers.get('retry-after')).toBe('1');
@@ -418,20 +436,16 @@ describe('limits', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="queue_full"[^}]*\} 1$/m);
 
-    hold.abort();
-    expect(await held).toBe('aborted');
+    expect(await held.release()).toBe('aborted');
     await until(() => service.ctx.state.inFlightWork === 0);
     expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
   });
 
   it('negative control: with room for two, the same second request is admitted', async () => {
-    const { service, base } = await services.start({ config: { maxQueue: 2 } });
-    const hold = new AbortController();
-    const held = fetch(`${base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(() => 'aborted');
-    await until(() => service.ctx.state.inFlightWork === 1);
-    expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
-    hold.abort();
-    await held;
+    const started = await services.start({ config: { maxQueue: 2 } });
+    const held = await holdOneRequest(started);
+    expect((await fetch(`${started.base}/cpu/fib?n=1`)).status).toBe(200);
+    await held.release();
   });
 
   it('answers 502 ERR_UPSTREAM when every page fails', async () => {
