@@ -1,23 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { inspect } from 'node:util';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../src/index';
-
-/** Runs `fn`, which must throw a ConfigError, and returns it. */
-function configError(fn: () => unknown): ConfigError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  if (!(thrown instanceof ConfigError)) {
-    throw new Error(
-      `expected a ConfigError, got ${thrown === undefined ? 'no error' : inspect(thrown)}`,
-    );
-  }
-  return thrown;
-}
+import { thrownAs } from './support/thrown';
 
 describe('loadConfig defaults', () => {
   const config = loadConfig({}, { port: 3001 });
@@ -137,7 +121,7 @@ describe('loadConfig parsing', () => {
   });
 
   it('refuses a headers timeout longer than the request timeout, as Node would at createServer', () => {
-    const error = configError(() =>
+    const error = thrownAs(ConfigError, () =>
       loadConfig(
         { HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' },
         { port: 1 },
@@ -206,7 +190,7 @@ describe('loadConfig refusals', () => {
     ['LISTEN_BACKLOG', '0'],
     ['LAB_WORKLOAD', 'my-work.mjs'],
   ])('refuses %s=%j with ERR_KIT_INVALID_CONFIG naming the variable', (name, value) => {
-    const error = configError(() => loadConfig({ [name]: value }, { port: 3001 }));
+    const error = thrownAs(ConfigError, () => loadConfig({ [name]: value }, { port: 3001 }));
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('ConfigError');
     expect(error.code).toBe('ERR_KIT_INVALID_CONFIG');
@@ -214,7 +198,7 @@ describe('loadConfig refusals', () => {
   });
 
   it('names every bad variable at once', () => {
-    const error = configError(() =>
+    const error = thrownAs(ConfigError, () =>
       loadConfig({ PORT: 'x', WORKERS: '0', LOG_LEVEL: 'loud' }, { port: 3001 }),
     );
     expect(error.code).toBe('ERR_KIT_INVALID_CONFIG');
@@ -222,7 +206,9 @@ describe('loadConfig refusals', () => {
   });
 
   it('does not blame the valid variables next to a bad one', () => {
-    const error = configError(() => loadConfig({ PORT: 'x', WORKERS: '4' }, { port: 3001 }));
+    const error = thrownAs(ConfigError, () =>
+      loadConfig({ PORT: 'x', WORKERS: '4' }, { port: 3001 }),
+    );
     expect(error.message).not.toContain('WORKERS');
   });
 });

@@ -5,7 +5,7 @@
  * says about every route's answer, the counter, problem codes, uploads and probes is checked once,
  * by `@concurrency-lab/contract-testing`, against every model's real process (their `e2e`).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,6 @@ import {
   type CpuTaskResult,
   type RunOutcome,
   type RunnerStats,
-  type Service,
   type WorkRunner,
 } from '../src/index';
 import {
@@ -28,11 +27,12 @@ import {
   rawConnection,
   requestCount,
   routeLabels,
-  startService,
+  serviceFixture,
   startUpstream,
   testConfig,
   until,
   type Started,
+  type Upstream,
 } from './support/harness';
 
 /** A runner whose work never finishes on its own: it only ends when its signal aborts. */
@@ -84,18 +84,16 @@ const TEMPLATES = [
 ];
 
 describe('a listening service', () => {
-  let upstream: Awaited<ReturnType<typeof startUpstream>>;
-  let started: Started;
+  const services = serviceFixture({ per: 'describe' });
+  let upstream: Upstream;
   let base: string;
 
   beforeAll(async () => {
     upstream = await startUpstream();
-    started = await startService({ config: { upstreamUrl: upstream.url } });
-    base = started.base;
+    ({ base } = await services.start({ config: { upstreamUrl: upstream.url } }));
   });
 
   afterAll(async () => {
-    await started.service.shutdown();
     await upstream.close();
   });
 
@@ -193,14 +191,10 @@ describe('a listening service', () => {
 });
 
 describe('metrics', () => {
-  let started: Started;
-  afterEach(async () => {
-    await started.service.shutdown();
-  });
+  const services = serviceFixture();
 
   it('labels requests with the route template, never the raw URL', async () => {
-    started = await startService();
-    const { base } = started;
+    const { base } = await services.start();
     for (const url of [
       '/cpu/fib?n=3',
       '/cpu/fib?n=4',
@@ -224,23 +218,17 @@ describe('metrics', () => {
 });
 
 describe('readiness and graceful shutdown', () => {
-  const services: Service[] = [];
-  afterEach(async () => {
-    await Promise.all(services.splice(0).map((service) => service.shutdown()));
-  });
-  const track = (s: Started) => {
-    services.push(s.service);
-    return s;
-  };
+  const services = serviceFixture();
 
   it('answers /readyz 503 "starting" until listen() completes, then 200', async () => {
-    const service = createService({
-      model: 'test',
-      config: testConfig(),
-      runtime: { runner: new InlineRunner(), counter: new InLoopCounter() },
-      logger: pino({ level: 'silent' }),
-    });
-    services.push(service);
+    const service = services.adopt(
+      createService({
+        model: 'test',
+        config: testConfig(),
+        runtime: { runner: new InlineRunner(), counter: new InLoopCounter() },
+        logger: pino({ level: 'silent' }),
+      }),
+    );
     // The app itself, served by a separate server before the service's own server listens.
     const probe = createServer(service.app);
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -266,14 +254,12 @@ describe('readiness and graceful shutdown', () => {
         await super.close();
       }
     })();
-    const started = track(
-      await startService({
-        runner,
-        close: async () => {
-          events.push('runtime.close');
-        },
-      }),
-    );
+    const started = await services.start({
+      runner,
+      close: async () => {
+        events.push('runtime.close');
+      },
+    });
     const { service, port, base } = started;
 
     const first = rawConnection(port);
@@ -307,8 +293,7 @@ describe('readiness and graceful shutdown', () => {
   });
 
   it('refuses new work with 503 ERR_SHUTTING_DOWN in the second half of the shutdown budget', async () => {
-    const started = track(await startService({ config: { shutdownTimeoutMs: 2000 } }));
-    const { service, port } = started;
+    const { service, port } = await services.start({ config: { shutdownTimeoutMs: 2000 } });
     const connection = rawConnection(port);
     connection.send('/io/sleep?ms=1500');
     await until(() => service.ctx.state.inFlightWork === 1);
@@ -327,8 +312,7 @@ describe('readiness and graceful shutdown', () => {
   });
 
   it('resolves "timeout" and cuts the connection when in-flight work outlives shutdownTimeoutMs', async () => {
-    const started = track(await startService({ config: { shutdownTimeoutMs: 100 } }));
-    const { service, base } = started;
+    const { service, base } = await services.start({ config: { shutdownTimeoutMs: 100 } });
     const slow = fetch(`${base}/io/sleep?ms=10000`).then(
       (response) => response.status,
       (error: unknown) => error,
@@ -341,8 +325,7 @@ describe('readiness and graceful shutdown', () => {
   });
 
   it('negative control: the same shutdown resolves "clean" when the work fits in the budget', async () => {
-    const started = track(await startService({ config: { shutdownTimeoutMs: 10_000 } }));
-    const { service, base } = started;
+    const { service, base } = await services.start({ config: { shutdownTimeoutMs: 10_000 } });
     const slow = fetch(`${base}/io/sleep?ms=50`).then((response) => response.status);
     await until(() => service.ctx.state.inFlightWork === 1);
     await expect(service.shutdown()).resolves.toBe('clean');
@@ -364,27 +347,42 @@ describe('readiness and graceful shutdown', () => {
   });
 
   it('rejects listen() on a port that is taken', async () => {
-    const first = track(await startService());
-    const second = createService({
-      model: 'test',
-      config: testConfig({ port: first.port }),
-      runtime: { runner: new InlineRunner(), counter: new InLoopCounter() },
-      logger: pino({ level: 'silent' }),
-    });
-    services.push(second);
+    const first = await services.start();
+    const second = services.adopt(
+      createService({
+        model: 'test',
+        config: testConfig({ port: first.port }),
+        runtime: { runner: new InlineRunner(), counter: new InLoopCounter() },
+        logger: pino({ level: 'silent' }),
+      }),
+    );
     await expect(second.listen()).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 });
 
+/**
+ * One work request (a 10 s sleep) held in flight on `started`, until `release` aborts it; then it
+ * resolves `'aborted'`.
+ */
+async function holdOneRequest(started: Started): Promise<{ release(): Promise<unknown> }> {
+  const hold = new AbortController();
+  const held = fetch(`${started.base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(
+    () => 'aborted',
+  );
+  await until(() => started.service.ctx.state.inFlightWork === 1);
+  return {
+    release: () => {
+      hold.abort();
+      return held;
+    },
+  };
+}
+
 describe('limits', () => {
-  let started: Started | undefined;
-  afterEach(async () => {
-    await started?.service.shutdown();
-    started = undefined;
-  });
+  const services = serviceFixture();
 
   it('answers 504 ERR_DEADLINE_EXCEEDED past the request deadline and keeps serving', async () => {
-    started = await startService({ config: { requestTimeoutMs: 100 } });
+    const started = await services.start({ config: { requestTimeoutMs: 100 } });
     await expectProblem(
       await fetch(`${started.base}/io/sleep?ms=5000`),
       504,
@@ -396,7 +394,7 @@ describe('limits', () => {
 
   it('cancels the work of a request whose deadline passed, through the signal it was given', async () => {
     const runner = new StallingRunner();
-    started = await startService({ runner, config: { requestTimeoutMs: 100 } });
+    const started = await services.start({ runner, config: { requestTimeoutMs: 100 } });
     // The client-side timeout only turns a hang (work never cancelled) into a prompt failure.
     const response = await fetch(`${started.base}/cpu/fib?n=1`, {
       signal: AbortSignal.timeout(10_000),
@@ -412,7 +410,7 @@ describe('limits', () => {
 
   it('cancels the work of a request whose client went away', async () => {
     const runner = new StallingRunner();
-    started = await startService({ runner });
+    const started = await services.start({ runner });
     const client = new AbortController();
     const request = fetch(`${started.base}/cpu/fib?n=1`, { signal: client.signal }).catch(
       (error: unknown) => error,
@@ -422,15 +420,13 @@ describe('limits', () => {
     await request;
     await until(() => runner.signals[0]?.aborted === true);
     expect(runner.signals[0]?.reason).toMatchObject({ name: 'ClientGoneError' });
-    await until(() => started?.service.ctx.state.inFlightWork === 0);
+    await until(() => started.service.ctx.state.inFlightWork === 0);
   });
 
   it('sheds with 503 ERR_OVERLOADED and Retry-After once maxQueue work requests are in flight', async () => {
-    started = await startService({ config: { maxQueue: 1 } });
+    const started = await services.start({ config: { maxQueue: 1 } });
     const { service, base } = started;
-    const hold = new AbortController();
-    const held = fetch(`${base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(() => 'aborted');
-    await until(() => service.ctx.state.inFlightWork === 1);
+    const held = await holdOneRequest(started);
 
     const shed = await fetch(`${base}/cpu/fib?n=1`);
     expect(shed.headers.get('retry-after')).toBe('1');
@@ -440,25 +436,20 @@ describe('limits', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="queue_full"[^}]*\} 1$/m);
 
-    hold.abort();
-    expect(await held).toBe('aborted');
+    expect(await held.release()).toBe('aborted');
     await until(() => service.ctx.state.inFlightWork === 0);
     expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
   });
 
   it('negative control: with room for two, the same second request is admitted', async () => {
-    started = await startService({ config: { maxQueue: 2 } });
-    const { service, base } = started;
-    const hold = new AbortController();
-    const held = fetch(`${base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(() => 'aborted');
-    await until(() => service.ctx.state.inFlightWork === 1);
-    expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
-    hold.abort();
-    await held;
+    const started = await services.start({ config: { maxQueue: 2 } });
+    const held = await holdOneRequest(started);
+    expect((await fetch(`${started.base}/cpu/fib?n=1`)).status).toBe(200);
+    await held.release();
   });
 
   it('answers 502 ERR_UPSTREAM when every page fails', async () => {
-    started = await startService({
+    const started = await services.start({
       config: { upstreamUrl: `http://127.0.0.1:${await closedPort()}` },
     });
     await expectProblem(await fetch(`${started.base}/io/scrape?pages=2`), 502, 'ERR_UPSTREAM');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { loadCustomWorkload, WORKLOAD_ENV, type CustomWorkload } from '@concurrency-lab/workloads';
 import { expectProblem } from '@concurrency-lab/contract-testing';
-import { startService, type Started } from './support/harness';
+import { serviceFixture, type Started } from './support/harness';
 
 const FIXTURE = join(__dirname, 'fixtures', 'workload.cjs');
 
@@ -11,6 +11,7 @@ interface WorkAnswer {
 }
 
 describe('GET /work/custom, with a workload configured by the operator', () => {
+  const services = serviceFixture({ per: 'describe' });
   let started: Started;
   let workload: CustomWorkload;
   const saved = process.env[WORKLOAD_ENV];
@@ -20,11 +21,10 @@ describe('GET /work/custom, with a workload configured by the operator', () => {
     // environment, as a pool thread or process would.
     process.env[WORKLOAD_ENV] = FIXTURE;
     workload = await loadCustomWorkload(FIXTURE);
-    started = await startService({ workload, config: { workload: FIXTURE } });
+    started = await services.start({ workload, config: { workload: FIXTURE } });
   });
 
-  afterAll(async () => {
-    await started.service.shutdown();
+  afterAll(() => {
     if (saved === undefined) delete process.env[WORKLOAD_ENV];
     else process.env[WORKLOAD_ENV] = saved;
   });
@@ -69,17 +69,15 @@ describe('GET /work/custom, with a workload configured by the operator', () => {
 });
 
 describe('GET /work/custom without a workload', () => {
+  const services = serviceFixture();
+
   it('does not exist: 404 ERR_NOT_FOUND, whatever the client sends', async () => {
-    const started = await startService();
-    try {
-      await expectProblem(await fetch(`${started.base}/work/custom`), 404, 'ERR_NOT_FOUND');
-      await expectProblem(
-        await fetch(`${started.base}/work/custom?module=/tmp/evil.mjs`),
-        404,
-        'ERR_NOT_FOUND',
-      );
-    } finally {
-      await started.service.shutdown();
-    }
+    const { base } = await services.start();
+    await expectProblem(await fetch(`${base}/work/custom`), 404, 'ERR_NOT_FOUND');
+    await expectProblem(
+      await fetch(`${base}/work/custom?module=/tmp/evil.mjs`),
+      404,
+      'ERR_NOT_FOUND',
+    );
   });
 });

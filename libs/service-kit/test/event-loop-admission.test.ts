@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startService, type Started } from './support/harness';
+import { serviceFixture } from './support/harness';
 
 /** Keeps this thread — the service's event loop — busy for `ms`. */
 function block(ms: number): void {
@@ -65,15 +65,10 @@ function shed(metrics: string, reason: string): number {
 }
 
 describe('event-loop admission', () => {
-  let started: Started | undefined;
-  afterEach(async () => {
-    await started?.service.shutdown();
-    started = undefined;
-  });
+  const services = serviceFixture();
 
   it('sheds new work with 503 + Retry-After while the loop is saturated, never /healthz or /metrics, and counts why', async () => {
-    started = await startService({ config: { admission: admission(100) } });
-    const { port, base } = started;
+    const { port, base } = await services.start({ config: { admission: admission(100) } });
     const [w, u, h, m] = await sentBeforeStall(port, [
       get('/cpu/fib?n=5'),
       // An upload whose body is still arriving: refused before it is read, its connection closed.
@@ -96,7 +91,7 @@ describe('event-loop admission', () => {
   });
 
   it('admits work again once the loop is calm (the gate opens below 70 % of the limit)', async () => {
-    started = await startService({ config: { admission: admission(100) } });
+    const started = await services.start({ config: { admission: admission(100) } });
     const [refused] = await sentBeforeStall(started.port, [get('/cpu/fib?n=5')]);
     expect(refused?.status).toBe(503);
     let status = 0;
@@ -110,7 +105,7 @@ describe('event-loop admission', () => {
   });
 
   it('negative control: with both checks off (0) the same stall admits the work', async () => {
-    started = await startService({ config: { admission: admission(0, 0) } });
+    const started = await services.start({ config: { admission: admission(0, 0) } });
     expect(started.service.ctx.loop).toBeUndefined();
     const [answer] = await sentBeforeStall(started.port, [get('/cpu/fib?n=5')]);
     expect(answer?.status).toBe(200);

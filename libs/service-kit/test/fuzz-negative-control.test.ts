@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { runFuzz } from '@concurrency-lab/contract-testing';
 import { InlineRunner, type CpuTask, type CpuTaskResult, type RunOutcome } from '../src/index';
-import { startService, startUpstream, type Started } from './support/harness';
+import { serviceFixture, startUpstream, type Started, type Upstream } from './support/harness';
 
 /**
  * The fuzz suite every model's e2e runs (contract-testing's `runFuzz`), pointed at a service
@@ -28,20 +28,19 @@ const SEED = 15;
 const RUNS = 1000;
 
 describe('the fuzz properties (negative control)', () => {
-  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  const services = serviceFixture({ per: 'describe' });
+  let upstream: Upstream;
   let buggy: Started;
   let sound: Started;
 
   beforeAll(async () => {
     upstream = await startUpstream();
     const config = { upstreamUrl: upstream.url, requestTimeoutMs: 20_000 };
-    buggy = await startService({ config, runner: new EmbossBugRunner() });
-    sound = await startService({ config });
+    buggy = await services.start({ config, runner: new EmbossBugRunner() });
+    sound = await services.start({ config });
   });
 
   afterAll(async () => {
-    await buggy.service.shutdown();
-    await sound.service.shutdown();
     await upstream.close();
   });
 

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startService, type Started } from './support/harness';
+import { serviceFixture } from './support/harness';
 
 /**
  * `connections` keep-alive clients, each sending its next request as soon as the last one is
@@ -43,14 +43,10 @@ function busyClients(base: string, connections: number) {
 }
 
 describe('draining keep-alive connections', () => {
-  let started: Started | undefined;
-  afterEach(async () => {
-    await started?.service.shutdown();
-    started = undefined;
-  });
+  const services = serviceFixture();
 
   it('loses no request of busy keep-alive clients: each connection closes after an answer', async () => {
-    started = await startService();
+    const started = await services.start();
     const clients = busyClients(started.base, 16);
     await sleep(300);
     const before = clients.counts.answered;
@@ -61,7 +57,7 @@ describe('draining keep-alive connections', () => {
   });
 
   it('negative control: http.Server#close (Node ≥ 19 cuts every idle connection) loses requests already sent', async () => {
-    started = await startService();
+    const started = await services.start();
     const clients = busyClients(started.base, 16);
     await sleep(300);
     started.service.server.close();

@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { parse } from 'node:querystring';
 import {
@@ -18,26 +17,11 @@ import {
   SLEEP_PARAMS,
   type ParamSpec,
 } from '../src/index';
-
-/** Runs `fn`, which must throw a ProblemError, and returns that error. */
-function refusal(fn: () => unknown): ProblemError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  if (!(thrown instanceof ProblemError)) {
-    throw new Error(
-      `expected a ProblemError, got ${thrown === undefined ? 'no error' : inspect(thrown)}`,
-    );
-  }
-  return thrown;
-}
+import { thrownAs } from './support/thrown';
 
 /** Asserts a 400 ERR_INVALID_PARAM whose detail names `name` in backticks. */
 function expectRefused(fn: () => unknown, name: string): void {
-  const error = refusal(fn);
+  const error = thrownAs(ProblemError, fn);
   expect(error.code).toBe('ERR_INVALID_PARAM');
   expect(error.status).toBe(400);
   expect(error.detail).toContain(`\`${name}\``);
@@ -171,7 +155,7 @@ describe('parseQuery', () => {
   );
 
   it('refuses an empty key as unknown', () => {
-    const error = refusal(() => parseQuery(parse('=1&ms=1&n=1'), specs));
+    const error = thrownAs(ProblemError, () => parseQuery(parse('=1&ms=1&n=1'), specs));
     expect(error.code).toBe('ERR_INVALID_PARAM');
     expect(error.detail).toContain('``');
   });

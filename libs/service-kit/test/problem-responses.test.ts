@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import {
   DeadlineExceededError,
@@ -10,7 +10,7 @@ import {
   type RunnerStats,
   type WorkRunner,
 } from '../src/index';
-import { memoryLogger, startService, type Started } from './support/harness';
+import { memoryLogger, serviceFixture, type Started } from './support/harness';
 
 /** A runner whose `run` throws whatever the current test puts in `failure`. */
 class FailingRunner implements WorkRunner {
@@ -36,17 +36,22 @@ class FailingRunner implements WorkRunner {
 
 const SECRET = 'secret-internal-detail-7f3a';
 
+/** Asserts a 500 ERR_INTERNAL problem whose body does not give SECRET away. */
+async function expectInternalWithoutSecret(response: Response): Promise<void> {
+  const text = await response.clone().text();
+  await expectProblem(response, 500, 'ERR_INTERNAL');
+  expect(text).not.toContain(SECRET);
+}
+
 describe('errors thrown by the work, as HTTP answers', () => {
   const runner = new FailingRunner();
   const { logger, records } = memoryLogger('info');
+  const services = serviceFixture({ per: 'describe' });
   let started: Started;
   const fib = () => fetch(`${started.base}/cpu/fib?n=1`);
 
   beforeAll(async () => {
-    started = await startService({ runner, logger });
-  });
-  afterAll(async () => {
-    await started.service.shutdown();
+    started = await services.start({ runner, logger });
   });
   beforeEach(() => {
     records.length = 0;
@@ -54,10 +59,7 @@ describe('errors thrown by the work, as HTTP answers', () => {
 
   it('turns a plain Error into 500 ERR_INTERNAL, with neither its message nor its stack in the body', async () => {
     runner.failure = new Error(SECRET);
-    const response = await fib();
-    const text = await response.clone().text();
-    await expectProblem(response, 500, 'ERR_INTERNAL');
-    expect(text).not.toContain(SECRET);
+    await expectInternalWithoutSecret(await fib());
   });
 
   it('logs a 500 with its stack and the route template', async () => {
@@ -87,18 +89,12 @@ describe('errors thrown by the work, as HTTP answers', () => {
 
   it('treats an unregistered code as an internal error', async () => {
     runner.failure = Object.assign(new Error(SECRET), { code: 'ECONNRESET' });
-    const response = await fib();
-    const text = await response.clone().text();
-    await expectProblem(response, 500, 'ERR_INTERNAL');
-    expect(text).not.toContain(SECRET);
+    await expectInternalWithoutSecret(await fib());
   });
 
   it('does not let a runner pass its own message off as ERR_INTERNAL detail', async () => {
     runner.failure = Object.assign(new Error(SECRET), { code: 'ERR_INTERNAL' });
-    const response = await fib();
-    const text = await response.clone().text();
-    await expectProblem(response, 500, 'ERR_INTERNAL');
-    expect(text).not.toContain(SECRET);
+    await expectInternalWithoutSecret(await fib());
   });
 
   it.each([
@@ -108,10 +104,7 @@ describe('errors thrown by the work, as HTTP answers', () => {
     ['a plain object', { message: SECRET }],
   ])('turns a thrown non-Error (%s) into 500 ERR_INTERNAL', async (_label, thrown) => {
     runner.failure = thrown;
-    const response = await fib();
-    const text = await response.clone().text();
-    await expectProblem(response, 500, 'ERR_INTERNAL');
-    expect(text).not.toContain(SECRET);
+    await expectInternalWithoutSecret(await fib());
   });
 
   it('answers a ProblemError as itself, with its Retry-After and headers', async () => {

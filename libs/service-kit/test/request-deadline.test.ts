@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createHook } from 'node:async_hooks';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineClock, ProblemError } from '../src/index';
-import { startService, until, type Started } from './support/harness';
+import { serviceFixture, until } from './support/harness';
+import { thrown } from './support/thrown';
 
 /** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -30,15 +31,6 @@ function liveTimersOf(ms: number): { readonly count: number; stop(): void } {
     },
     stop: () => hook.disable(),
   };
-}
-
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
 }
 
 describe('DeadlineClock: one timer for every request in flight', () => {
@@ -143,17 +135,13 @@ describe('DeadlineClock: one timer for every request in flight', () => {
 });
 
 describe('a service under its deadlines (real server)', () => {
-  let started: Started | undefined;
-  afterEach(async () => {
-    await started?.service.shutdown();
-    started = undefined;
-  });
+  const services = serviceFixture();
 
   it('leaves no timer behind once its answers are sent', async () => {
-    started = await startService();
+    const { base } = await services.start();
     const before = timers();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => fetch(`${started?.base}/io/sleep?ms=${i % 5}`)),
+      Array.from({ length: 20 }, (_, i) => fetch(`${base}/io/sleep?ms=${i % 5}`)),
     );
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
     await Promise.all(answers.map((r) => r.text()));
@@ -179,11 +167,11 @@ describe('a service under its deadlines (real server)', () => {
   }
 
   it('stops the sleep of a client that disconnects: its timer is cleared at once', async () => {
-    started = await startService();
+    const started = await services.start();
     const { sleeps, leave } = await sleepingClient(started.base);
     try {
       expect(await leave()).toMatchObject({ name: 'AbortError' });
-      await until(() => started?.service.ctx.state.inFlightWork === 0);
+      await until(() => started.service.ctx.state.inFlightWork === 0);
       await until(() => sleeps.count === 0);
       expect(sleeps.count).toBe(0);
     } finally {
@@ -192,14 +180,14 @@ describe('a service under its deadlines (real server)', () => {
   });
 
   it('negative control: a sleep whose client stays is still waiting, its timer alive', async () => {
-    started = await startService();
+    const started = await services.start();
     const { sleeps, leave } = await sleepingClient(started.base);
     try {
       await delay(100);
       expect(started.service.ctx.state.inFlightWork).toBe(1);
       expect(sleeps.count).toBe(1);
       await leave();
-      await until(() => started?.service.ctx.state.inFlightWork === 0);
+      await until(() => started.service.ctx.state.inFlightWork === 0);
     } finally {
       sleeps.stop();
     }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startService, testConfig, type Started } from './support/harness';
+import { serviceFixture, testConfig } from './support/harness';
 
 const SLOW_SOCKETS = 300;
 
@@ -64,22 +64,21 @@ async function normalRequests(base: string, count: number, timeoutMs: number): P
 }
 
 describe('slowloris', () => {
-  let started: Started | undefined;
   let naive: Server | undefined;
   let attack: Awaited<ReturnType<typeof slowloris>> | undefined;
 
   afterEach(async () => {
     attack?.stop();
     attack = undefined;
-    await started?.service.shutdown();
-    started = undefined;
     naive?.closeAllConnections();
     await new Promise((resolve) => (naive ? naive.close(resolve) : resolve(undefined)));
     naive = undefined;
   });
+  // Declared after the hook above, so the service shuts down once the attack's sockets are gone.
+  const services = serviceFixture();
 
   it(`${SLOW_SOCKETS} sockets trickling headers do not keep normal requests from being served`, async () => {
-    started = await startService();
+    const started = await services.start();
     attack = await slowloris(started.port, SLOW_SOCKETS, 100);
     expect(await normalRequests(started.base, 20, 5000)).toBe(20);
     expect(attack.closed()).toBe(0); // still attacking the whole time
@@ -98,7 +97,7 @@ describe('slowloris', () => {
 
   it('cuts the trickling sockets with 408 once HTTP_HEADERS_TIMEOUT_MS passes', async () => {
     const http = { ...testConfig().http, headersTimeoutMs: 500, connectionsCheckIntervalMs: 100 };
-    started = await startService({ config: { http } });
+    const started = await services.start({ config: { http } });
     attack = await slowloris(started.port, SLOW_SOCKETS, 100);
     for (
       let i = 0;

@@ -4,7 +4,7 @@ import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InlineRunner, type CpuTask, type CpuTaskResult, type RunOutcome } from '../src/index';
-import { startService, until, type Started } from './support/harness';
+import { serviceFixture, until } from './support/harness';
 
 /** The inline runner, noting the trace it runs in: proof that the request's context reached it. */
 class TraceNotingRunner extends InlineRunner {
@@ -22,25 +22,24 @@ class TraceNotingRunner extends InlineRunner {
 describe('a traced service (in-memory exporter, real server)', () => {
   const exporter = new InMemorySpanExporter();
   let tracing: Tracing;
-  let started: Started | undefined;
   let runner: TraceNotingRunner;
   beforeAll(() => {
     tracing = startTracing({ model: 'test', exporter });
   });
-  afterEach(async () => {
-    await started?.service.shutdown();
-    started = undefined;
+  const services = serviceFixture();
+  // After the fixture's shutdown (a block's hooks run in declaration order): no span of this
+  // test's service can end after the reset and land in the next test.
+  afterEach(() => {
     exporter.reset();
   });
   afterAll(() => tracing.shutdown());
 
   async function serve(requestTimeoutMs?: number) {
     runner = new TraceNotingRunner();
-    started = await startService({
+    return services.start({
       runner,
       ...(requestTimeoutMs ? { config: { requestTimeoutMs } } : {}),
     });
-    return started.base;
   }
 
   /** The spans of the answered requests; a span ends when its response closes. */
@@ -50,7 +49,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
   }
 
   it('records one SERVER span per request, named after its route; the work runs in its trace, and its bucket links to it', async () => {
-    const base = await serve();
+    const { base, service } = await serve();
     expect((await fetch(`${base}/cpu/fib?n=5`)).status).toBe(200);
     const [span, ...others] = await spans(1);
     expect(others).toEqual([]);
@@ -64,7 +63,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
     });
     const traceId = span?.spanContext().traceId;
     expect(runner.traceIds).toEqual([traceId]);
-    const { body } = await (started as Started).service.ctx.metricsProvider(
+    const { body } = await service.ctx.metricsProvider(
       'application/openmetrics-text; version=1.0.0',
     );
     expect(body).toMatch(
@@ -76,7 +75,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
   });
 
   it('keeps the trace through the upload body parser, even when the body arrives later', async () => {
-    const base = await serve();
+    const { base } = await serve();
     const png = encodePng(generateTestImage(16));
     // The second half comes 100 ms later, from a socket read outside the request's context;
     // the body parser (raw-body) binds its callback to the request's context.
@@ -101,7 +100,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
   });
 
   it('marks a request that ran out of time as an error span (504)', async () => {
-    const base = await serve(50);
+    const { base } = await serve(50);
     expect((await fetch(`${base}/io/sleep?ms=5000`)).status).toBe(504);
     const [span] = await spans(1);
     expect(span?.status.code).toBe(SpanStatusCode.ERROR);
@@ -109,7 +108,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
   });
 
   it('names a request that matched no route after its method only', async () => {
-    const base = await serve();
+    const { base } = await serve();
     expect((await fetch(`${base}/no/such/route`)).status).toBe(404);
     const [span] = await spans(1);
     expect(span?.name).toBe('GET');
@@ -117,7 +116,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
   });
 
   it('traces neither scrapes nor probes, while a work request beside them is traced', async () => {
-    const base = await serve();
+    const { base } = await serve();
     for (const path of ['/metrics', '/healthz', '/readyz']) {
       expect((await fetch(`${base}${path}`)).status).toBe(200);
     }

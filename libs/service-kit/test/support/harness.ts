@@ -1,3 +1,4 @@
+import { afterAll, afterEach } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -45,8 +46,8 @@ export interface Started {
   port: number;
 }
 
-/** A real service, listening on 127.0.0.1 and a free port. */
-export async function startService(options: StartOptions = {}): Promise<Started> {
+/** A real service on 127.0.0.1 and a free port; tests start one with `serviceFixture`. */
+async function startService(options: StartOptions = {}): Promise<Started> {
   const service = createService({
     model: 'test',
     config: testConfig(options.config),
@@ -60,6 +61,43 @@ export async function startService(options: StartOptions = {}): Promise<Started>
   });
   const address = await service.listen();
   return { service, base: `http://127.0.0.1:${address.port}`, port: address.port };
+}
+
+export interface ServiceFixture {
+  /** Starts a real service on a free port; it is shut down when the fixture's scope ends. */
+  start(options?: StartOptions): Promise<Started>;
+  /** Shuts down, with the others, a service the test built itself (`createService`). */
+  adopt(service: Service): Service;
+}
+
+/**
+ * The services of one `describe` (call it in the describe's body): every service `start`ed or
+ * `adopt`ed is shut down after its test, or, with `{ per: 'describe' }`, after the describe's last
+ * test (services started in `beforeAll`). Its hook is registered where it is called: an after-hook
+ * declared before it runs first (jest runs a block's after-hooks in declaration order).
+ */
+export function serviceFixture({
+  per = 'test',
+}: { per?: 'test' | 'describe' } = {}): ServiceFixture {
+  const running: Service[] = [];
+  const after = per === 'test' ? afterEach : afterAll;
+  after(async () => {
+    // Settled, all of them: a shutdown that rejects still lets every other one finish first.
+    const outcomes = await Promise.allSettled(running.splice(0).map((s) => s.shutdown()));
+    const failed = outcomes.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
+  });
+  return {
+    async start(options) {
+      const started = await startService(options);
+      running.push(started.service);
+      return started;
+    },
+    adopt(service) {
+      running.push(service);
+      return service;
+    },
+  };
 }
 
 /** A logger that keeps every record it writes, parsed. */
@@ -146,12 +184,14 @@ export function rawConnection(port: number): {
   };
 }
 
-/** A small real upstream site: /page/N answers `<title>Page N</title>`. */
-export async function startUpstream(): Promise<{
+export interface Upstream {
   url: string;
   server: Server;
   close(): Promise<void>;
-}> {
+}
+
+/** A small real upstream site: /page/N answers `<title>Page N</title>`. */
+export async function startUpstream(): Promise<Upstream> {
   const server = createServer((req, res) => {
     const page = /^\/page\/(\d+)$/.exec(req.url ?? '')?.[1];
     if (page === undefined) res.writeHead(404).end();
