@@ -27,11 +27,12 @@ const require = createRequire(import.meta.url);
 // The built CommonJS entry (dist/), which is what the services run; types from the sources.
 const telemetry = require('../dist/index.js') as typeof Telemetry;
 
-if (!isMainThread) {
+if (!isMainThread && parentPort) {
   // The receiver thread: counts what arrives, keeps nothing.
+  const port = parentPort;
   const receiver = await telemetry.startOtlpReceiver({ keepSpans: false });
-  parentPort!.postMessage(receiver.url);
-  parentPort!.on('message', () => parentPort!.postMessage(receiver.counts.spans));
+  port.postMessage(receiver.url);
+  port.on('message', () => port.postMessage(receiver.counts.spans));
 } else {
   await main();
 }
@@ -62,9 +63,10 @@ async function main(): Promise<void> {
     });
 
   type Mode = 'off' | 'spans' | 'export';
+  const nothing = () => Promise.resolve();
   /** Starts tracing as `mode` says; returns what stops it (and leaves the globals as found). */
   function startMode(mode: Mode): { flush(): Promise<void>; stop(): Promise<void> } {
-    if (mode === 'off') return { flush: async () => {}, stop: async () => {} };
+    if (mode === 'off') return { flush: nothing, stop: nothing };
     if (mode === 'export') {
       // The SDK's exporter reads process.env itself (see startTracing).
       process.env['OTEL_EXPORTER_OTLP_ENDPOINT'] = receiverUrl;
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
       return { flush: () => tracing.forceFlush(), stop: () => tracing.shutdown() };
     }
     const processor = new BatchSpanProcessor({
-      exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} },
+      exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: nothing },
     });
     const sdk = new NodeSDK({
       spanProcessors: [processor],
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     method: 'GET',
     headers: { host: '127.0.0.1', 'user-agent': 'bench' },
   } as unknown as import('node:http').IncomingMessage;
-  const handler = () => {};
+  const handler = () => undefined;
   /**
    * One full batch (the processor's default 512) at a time, each exported before the next: a hot
    * loop outruns any exporter, and the processor drops what overflows its queue (2,048) — which
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
   }
 
   process.env['OTEL_TRACES_SAMPLER'] = 'always_on';
-  const perSpan = new Map<Mode, number[]>();
+  const perSpan: Record<Mode, number[]> = { off: [], spans: [], export: [] };
   for (let round = 0; round < rounds; round++) {
     const order: Mode[] = round % 2 ? ['export', 'spans', 'off'] : ['off', 'spans', 'export'];
     for (const mode of order) {
@@ -131,19 +133,17 @@ async function main(): Promise<void> {
       await loop(spans, () => tracing.flush());
       const used = process.threadCpuUsage(before);
       await tracing.stop();
-      perSpan.set(mode, [...(perSpan.get(mode) ?? []), (used.user + used.system) / spans]);
+      perSpan[mode].push((used.user + used.system) / spans);
     }
   }
   const exported = await receivedSpans();
   await receiverThread.terminate();
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
   const show = (xs: number[]) =>
     `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
-  const off = perSpan.get('off')!;
-  const spansOnly = perSpan.get('spans')!;
-  const withExport = perSpan.get('export')!;
-  const minus = (a: number[], b: number[]) => a.map((x, i) => x - b[i]!);
+  const { off, spans: spansOnly, export: withExport } = perSpan;
+  const minus = (a: number[], b: number[]) => a.map((x, i) => x - (b[i] ?? NaN));
   console.log(`main-thread CPU per span, µs, ${rounds} rounds of ${spans} spans:`);
   console.log(`  loop alone (tracing off)                   ${show(off)}`);
   console.log(`  span start + end, BatchSpanProcessor      +${show(minus(spansOnly, off))}`);
