@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { thrownAs } from '@concurrency-lab/errors/testing';
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import { DEFAULT_WORKERS, FUZZ_RUNS, parseChaosOptions, QUICK_FUZZ_RUNS } from '../src/cli-options';
 import { DRILL_NAMES } from '../src/drill';
@@ -59,14 +60,8 @@ describe('parseChaosOptions', () => {
     [['--fast'], "Unknown option '--fast'"],
     [['extra'], 'extra'],
   ])('refuses %j with ERR_CHAOS_USAGE, saying what it expected and got', (argv, message) => {
-    let thrown: unknown;
-    try {
-      parseChaosOptions(argv);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ChaosUsageError);
-    expect(thrown).toMatchObject({ code: 'ERR_CHAOS_USAGE' });
-    expect((thrown as Error).message).toContain(message);
+    const error = thrownAs(ChaosUsageError, () => parseChaosOptions(argv));
+    expect(error).toMatchObject({ code: 'ERR_CHAOS_USAGE' });
+    expect(error.message).toContain(message);
   });
 });

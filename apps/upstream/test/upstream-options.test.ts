@@ -1,5 +1,6 @@
 import { DEFAULT_UPSTREAM_OPTIONS, upstreamOptionsFromEnv } from '../src';
-import { configError } from './config-error';
+import { thrownAs } from '@concurrency-lab/errors/testing';
+import { ConfigError } from '@concurrency-lab/service-kit/env';
 
 describe('upstreamOptionsFromEnv', () => {
   it('takes the defaults when nothing is set', () => {
@@ -21,7 +22,9 @@ describe('upstreamOptionsFromEnv', () => {
     expect(upstreamOptionsFromEnv({ UPSTREAM_PAGES: '', UPSTREAM_SEED: '' })).toEqual(
       DEFAULT_UPSTREAM_OPTIONS,
     );
-    expect(configError(() => upstreamOptionsFromEnv({ UPSTREAM_SEED: ' ' }))).toMatchObject({
+    expect(
+      thrownAs(ConfigError, () => upstreamOptionsFromEnv({ UPSTREAM_SEED: ' ' })),
+    ).toMatchObject({
       code: 'ERR_KIT_INVALID_CONFIG',
     });
   });
@@ -72,13 +75,13 @@ describe('upstreamOptionsFromEnv', () => {
     ['UPSTREAM_SEED', '-1'],
     ['UPSTREAM_SEED', '4294967296'],
   ])('refuses %s=%j with ERR_KIT_INVALID_CONFIG naming the variable', (name, value) => {
-    const error = configError(() => upstreamOptionsFromEnv({ [name]: value }));
+    const error = thrownAs(ConfigError, () => upstreamOptionsFromEnv({ [name]: value }));
     expect(error).toMatchObject({ name: 'ConfigError', code: 'ERR_KIT_INVALID_CONFIG' });
     expect(error.message).toContain(name);
   });
 
   it('names every bad variable at once, and not the good ones beside them', () => {
-    const error = configError(() =>
+    const error = thrownAs(ConfigError, () =>
       upstreamOptionsFromEnv({ UPSTREAM_PAGES: 'x', UPSTREAM_SEED: '-1', UPSTREAM_SPIKE_MS: '5' }),
     );
     expect(error.code).toBe('ERR_KIT_INVALID_CONFIG');

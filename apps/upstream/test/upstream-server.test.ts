@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { createUpstreamServer, type UpstreamOptions } from '../src';
-import { configError } from './config-error';
+import { thrownAs } from '@concurrency-lab/errors/testing';
+import { ConfigError } from '@concurrency-lab/service-kit/env';
 import { close, listen } from './listen';
 
 describe('createUpstreamServer', () => {
@@ -267,7 +268,7 @@ describe('createUpstreamServer', () => {
     ['failureStatus', { failureStatus: 499 }],
     ['resetRate', { resetRate: 2 }],
   ])('refuses %s out of range with ERR_KIT_INVALID_CONFIG naming it', (name, options) => {
-    const error = configError(() => createUpstreamServer(options));
+    const error = thrownAs(ConfigError, () => createUpstreamServer(options));
     expect(error).toMatchObject({ name: 'ConfigError', code: 'ERR_KIT_INVALID_CONFIG' });
     expect(error.message).toContain(`\`${name}\``);
   });

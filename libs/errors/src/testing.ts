@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { inspect } from 'node:util';
 import type { CatalogEntry } from './index';
 
 /** A project's error module as {@link describeErrorCatalog} checks it. */
@@ -135,4 +136,28 @@ export function describeErrorCatalog(project: string, module: ErrorModule): void
       expect(errorCatalogProblems(module)).toEqual([]);
     });
   });
+}
+
+/** What `fn` throws, or `undefined` when it returns. */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+/**
+ * What `fn` throws, which must be an instance of `type`: anything else, or nothing, fails the
+ * test with what came instead.
+ */
+export function thrownAs<E>(type: abstract new (...args: never[]) => E, fn: () => unknown): E {
+  const error = thrown(fn);
+  if (!(error instanceof type)) {
+    throw new Error(
+      `expected a ${type.name}, got ${error === undefined ? 'no error' : inspect(error)}`,
+    );
+  }
+  return error;
 }

@@ -1,5 +1,5 @@
 import { catalog, coded } from '../src';
-import { errorCatalogProblems } from '../src/testing';
+import { errorCatalogProblems, thrown, thrownAs } from '../src/testing';
 
 class WidgetError extends Error {}
 class WidgetJammedError extends coded('ERR_WIDGET_JAMMED', 'The widget is jammed', WidgetError) {}
@@ -80,5 +80,27 @@ describe('errorCatalogProblems', () => {
       'WidgetTooLargeError is missing from the class list',
       'Error is listed but not catalogued',
     ]);
+  });
+});
+
+describe('thrown / thrownAs', () => {
+  const jam = () => {
+    throw new WidgetJammedError();
+  };
+
+  it('returns what the function throws, or undefined when it returns', () => {
+    expect(thrown(jam)).toBeInstanceOf(WidgetJammedError);
+    expect(thrown(() => 42)).toBeUndefined();
+  });
+
+  it('thrownAs returns the error typed when it is of the class asked for', () => {
+    expect(thrownAs(WidgetError, jam).message).toBe('The widget is jammed');
+  });
+
+  it('negative control: thrownAs fails on nothing thrown, and on another class, saying what came', () => {
+    expect(() => thrownAs(WidgetError, () => 42)).toThrow('expected a WidgetError, got no error');
+    expect(() => thrownAs(WidgetTooLargeError, jam)).toThrow(
+      /expected a WidgetTooLargeError, got .*ERR_WIDGET_JAMMED/s,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../src/index';
-import { thrownAs } from './support/thrown';
+import { thrownAs } from '@concurrency-lab/errors/testing';
 
 describe('loadConfig defaults', () => {
   const config = loadConfig({}, { port: 3001 });

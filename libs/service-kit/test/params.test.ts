@@ -17,7 +17,7 @@ import {
   SLEEP_PARAMS,
   type ParamSpec,
 } from '../src/index';
-import { thrownAs } from './support/thrown';
+import { thrownAs } from '@concurrency-lab/errors/testing';
 
 /** Asserts a 400 ERR_INVALID_PARAM whose detail names `name` in backticks. */
 function expectRefused(fn: () => unknown, name: string): void {

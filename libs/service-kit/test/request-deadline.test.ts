@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineClock, ProblemError } from '../src/index';
 import { serviceFixture, until } from './support/harness';
-import { thrown } from './support/thrown';
+import { thrown } from '@concurrency-lab/errors/testing';
 
 /** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { thrown } from '@concurrency-lab/errors/testing';
 import fc from 'fast-check';
 import { countOtlpProtobufSpans, decodeOtlpProtobufTraces } from '../src/otlp-protobuf';
 import { startOtlpReceiver, type OtlpReceiver } from '../src/otlp-receiver';
@@ -111,13 +112,10 @@ describe('the OTLP protobuf decoder', () => {
       Uint8Array.of(0x0a, 0x07, 0x12, 0x05, 0x12, 0x03, 0x2a, 0x01, 0xff),
     ],
   ])('refuses %s with ERR_TELEMETRY_OTLP_DECODE', (_label, body) => {
-    let error: unknown;
-    try {
-      decodeOtlpProtobufTraces(body);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toMatchObject({ name: 'OtlpDecodeError', code: 'ERR_TELEMETRY_OTLP_DECODE' });
+    expect(thrown(() => decodeOtlpProtobufTraces(body))).toMatchObject({
+      name: 'OtlpDecodeError',
+      code: 'ERR_TELEMETRY_OTLP_DECODE',
+    });
   });
 
   it('reads an empty request as no spans', () => {

@@ -1,3 +1,4 @@
+import { thrownAs } from '@concurrency-lab/errors/testing';
 import { PNG } from 'pngjs';
 import { crc32 } from 'node:zlib';
 import {
@@ -96,14 +97,9 @@ describe('encodePng and decodePng', () => {
   it('rejects a PNG with a corrupted chunk with ERR_WORKLOAD_INVALID_IMAGE and keeps the cause', () => {
     const png = Buffer.from(encodePng(generateTestImage(32)));
     png[png.length - 30] = (png[png.length - 30] ?? 0) ^ 0xff; // inside the IDAT chunk
-    let thrown: unknown;
-    try {
-      decodePng(png);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toEqual(invalidImage);
-    expect((thrown as Error).cause).toBeInstanceOf(Error);
+    const error = thrownAs(Error, () => decodePng(png));
+    expect(error).toEqual(invalidImage);
+    expect(error.cause).toBeInstanceOf(Error);
   });
 
   it('refuses to encode an image whose data does not match its dimensions', () => {
