@@ -1,7 +1,11 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { performance } from 'node:perf_hooks';
 import { ProblemError } from './errors';
+import type { LoopShedReason } from './event-loop-gate';
 import type { ServiceContext } from './service-context';
+
+/** Why admission refused a request: the `reason` label of `http_requests_shed_total`. */
+type ShedReason = 'shutting_down' | 'queue_full' | LoopShedReason;
 
 /**
  * The bounds on new work, checked before a byte of a body is read: the event loop
@@ -29,25 +33,25 @@ export function admission(ctx: ServiceContext): RequestHandler {
    * keep the connection open to read and discard the rest of the upload, up to
    * `HTTP_REQUEST_TIMEOUT_MS` for a client that sends no more.
    */
-  function refuse(req: Request, res: Response, next: NextFunction, problem: ProblemError): void {
+  function refuse(
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    code: 'ERR_SHUTTING_DOWN' | 'ERR_OVERLOADED',
+    message: string,
+    shedReason: ShedReason,
+  ): void {
     if (bodyToCome(req)) {
       res.setHeader('Connection', 'close');
       res.once('finish', endConnection);
     }
-    next(problem);
+    // Every refusal is a 503 that tells the client when to come back.
+    next(new ProblemError(code, message, { retryAfterSeconds: 1, shedReason }));
   }
   return (req, res, next) => {
     if (state.draining && performance.now() >= state.refuseNewWorkAt) {
       res.setHeader('Connection', 'close');
-      refuse(
-        req,
-        res,
-        next,
-        new ProblemError('ERR_SHUTTING_DOWN', 'The service is shutting down', {
-          retryAfterSeconds: 1,
-          shedReason: 'shutting_down',
-        }),
-      );
+      refuse(req, res, next, 'ERR_SHUTTING_DOWN', 'The service is shutting down', 'shutting_down');
       return;
     }
     const loopReason = loop?.shedReason();
@@ -56,13 +60,11 @@ export function admission(ctx: ServiceContext): RequestHandler {
         req,
         res,
         next,
-        new ProblemError(
-          'ERR_OVERLOADED',
-          loopReason === 'event_loop_delay'
-            ? `The event loop is saturated: delay past MAX_EVENT_LOOP_DELAY_MS (${config.admission.maxEventLoopDelayMs} ms)`
-            : `The event loop is saturated: utilization past MAX_EVENT_LOOP_UTILIZATION (${config.admission.maxEventLoopUtilization})`,
-          { retryAfterSeconds: 1, shedReason: loopReason },
-        ),
+        'ERR_OVERLOADED',
+        loopReason === 'event_loop_delay'
+          ? `The event loop is saturated: delay past MAX_EVENT_LOOP_DELAY_MS (${config.admission.maxEventLoopDelayMs} ms)`
+          : `The event loop is saturated: utilization past MAX_EVENT_LOOP_UTILIZATION (${config.admission.maxEventLoopUtilization})`,
+        loopReason,
       );
       return;
     }
@@ -71,11 +73,9 @@ export function admission(ctx: ServiceContext): RequestHandler {
         req,
         res,
         next,
-        new ProblemError(
-          'ERR_OVERLOADED',
-          `${state.inFlightWork} work requests are in flight, the bound (MAX_QUEUE) is ${config.maxQueue}`,
-          { retryAfterSeconds: 1, shedReason: 'queue_full' },
-        ),
+        'ERR_OVERLOADED',
+        `${state.inFlightWork} work requests are in flight, the bound (MAX_QUEUE) is ${config.maxQueue}`,
+        'queue_full',
       );
       return;
     }
