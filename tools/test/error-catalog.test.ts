@@ -1,3 +1,4 @@
+import { thrown } from '@concurrency-lab/errors/testing';
 import { workspaceRoot } from '@concurrency-lab/launcher';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,12 +97,8 @@ describe('the checks themselves (negative controls)', () => {
   });
 
   it('refuse an error module without a namespace', () => {
-    let error: unknown;
-    try {
-      loadCatalogs(root, () => ({ ERROR_CATALOG: [] }));
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toMatchObject({ code: CatalogShapeError.code });
+    expect(thrown(() => loadCatalogs(root, () => ({ ERROR_CATALOG: [] })))).toMatchObject({
+      code: CatalogShapeError.code,
+    });
   });
 });

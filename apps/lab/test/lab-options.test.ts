@@ -1,14 +1,8 @@
+import { thrown } from '@concurrency-lab/errors/testing';
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import { parseLabOptions, UsageError } from '../src/lab-options';
 
-const usage = (argv: string[]) => {
-  try {
-    parseLabOptions(argv);
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-};
+const usage = (argv: string[]) => thrown(() => parseLabOptions(argv));
 
 describe('lab options', () => {
   it('defaults to every model, every scenario, 10 s runs and the autocannon driver', () => {
