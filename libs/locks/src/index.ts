@@ -74,7 +74,12 @@ export {
 } from './shared/shared-condition';
 export { SharedEvent, type SharedEventHandle } from './shared/shared-event';
 export type { SharedHandle } from './shared/shared-handle';
-export { SharedMutex, type SharedLockOptions, type SharedMutexHandle } from './shared/shared-mutex';
+export {
+  SharedMutex,
+  type DeadThreadRecovery,
+  type SharedLockOptions,
+  type SharedMutexHandle,
+} from './shared/shared-mutex';
 export type { AdoptOptions } from './shared/shared-primitive';
 export { SharedRWLock, type SharedRWLockHandle } from './shared/shared-rw-lock';
 export {

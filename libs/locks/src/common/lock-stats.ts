@@ -33,6 +33,8 @@ export interface LockStats {
   readonly contended: number;
   readonly timeouts: number;
   readonly aborts: number;
+  /** SharedMutex only: holds of dead threads released by `recoverDeadThread`. */
+  readonly recoveries?: number;
   /** Age of the longest wait in progress in ms, 0 when nobody waits. */
   readonly oldestWaiterMs: number;
 }

@@ -2,6 +2,7 @@ import type { LockOptions } from '../common/lock-options';
 import type { LockInspection, LockStats } from '../common/lock-stats';
 import { kReleaseToken, LockToken, type UnlockToken } from '../common/unlock-token';
 import { LockTimeoutError, NotOwnerError } from '../errors';
+import { validate } from '../common/validate';
 import { createSharedBuffer, HEADER_WORDS } from './shared-clock';
 import type { SharedHandle } from './shared-handle';
 import { SharedLock } from './shared-lock';
@@ -31,6 +32,14 @@ export interface SharedLockOptions extends LockOptions {
   readonly maxWaiters?: number;
 }
 
+/** What {@link SharedMutex.recoverDeadThread} found and did. */
+export interface DeadThreadRecovery {
+  /** The dead thread held the lock (or had just been granted it): it was released for it. */
+  readonly wasOwner: boolean;
+  /** Its tickets still waiting in line, now abandoned: releases skip them. */
+  readonly abandonedTickets: number;
+}
+
 /** Internal access for SharedCondition, which lends the mutex away while waiting. */
 export const kTicketLock: unique symbol = Symbol('locks.ticketLock');
 
@@ -51,6 +60,10 @@ function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
  *   `ERR_LOCK_MAIN_THREAD_WAIT`), and a thread that already holds the lock gets `ERR_LOCK_DEADLOCK`.
  * - The holder's thread is recorded: `release()` from another thread throws `ERR_LOCK_NOT_OWNER`.
  * - Ownership is per thread: two async tasks of one thread are told apart only by their tokens.
+ * - Robust (POSIX EOWNERDEAD): a thread that died holding or waiting for it leaves it wedged
+ *   until someone who knows it is dead calls `recoverDeadThread(threadId)`; the next holder then
+ *   sees `ownerDied` (the data it protects may be half-updated) until it unlocks or calls
+ *   `markConsistent()`.
  */
 export class SharedMutex extends SharedLock<'SharedMutex'> {
   readonly #engine: TicketLock;
@@ -78,6 +91,40 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
   get holderThreadId(): number | undefined {
     const owner = this.#engine.owner;
     return owner === 0 ? undefined : owner - 1;
+  }
+
+  /**
+   * Recovery after a thread died (a worker's 'exit' event fired; its `threadId` as seen from
+   * outside): a hold it left is released on its behalf — the next live waiter gets the lock and
+   * sees `ownerDied` — and its tickets still in line are abandoned, so releases skip them.
+   * A thread that had nothing to do with the lock changes nothing. Call it only for a thread
+   * that is really gone: recovering a live holder would let a second thread in.
+   * Costs nothing on acquire/release: it only runs when called. See TicketLock#recoverDeadThread
+   * for why it is race-free against live threads and for the deaths it cannot see.
+   */
+  recoverDeadThread(threadId: number): DeadThreadRecovery {
+    const dead = validate.integer(threadId, 'threadId', 0);
+    if (dead + 1 === THREAD_TAG) {
+      validate.fail('threadId', "another thread's id (this thread is alive)", threadId);
+    }
+    return this.#engine.recoverDeadThread(dead + 1);
+  }
+
+  /**
+   * True for the holder that got the lock from a recovery (its previous holder died inside the
+   * critical section): repair or check the data, then `markConsistent()` — or just release, as
+   * the next holder no longer sees it. False for anyone not holding the lock.
+   */
+  get ownerDied(): boolean {
+    return this.#engine.owner === THREAD_TAG && this.#engine.isHeir(this.#engine.serving);
+  }
+
+  /** The holder says the protected data is consistent again: `ownerDied` turns false. */
+  markConsistent(): void {
+    if (this.#engine.owner !== THREAD_TAG) {
+      throw new NotOwnerError(`${this.name} is not held by ${threadLabel(THREAD_TAG)}`);
+    }
+    this.#engine.clearHeir();
   }
 
   tryAcquire(): UnlockToken | null {
@@ -151,7 +198,8 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
 
   get stats(): LockStats {
     const holders = this.#engine.owner === 0 ? 0 : 1;
-    return this.snapshot(holders, this.#engine.counters(), this.#engine.waiters());
+    const stats = this.snapshot(holders, this.#engine.counters(), this.#engine.waiters());
+    return Object.freeze({ ...stats, recoveries: this.#engine.recoveries });
   }
 
   inspect(): LockInspection {

@@ -24,7 +24,9 @@ import {
  *   +4  acquisitions  +5 contended  +6 timeouts  +7 aborts
  *   +8  windowWaiters arrivals waiting for a free slot (all N in use)
  *   +9  slotCount     N, a power of two
- *   +10 slot table    N rows of ticket state, waiter thread and since (SlotTable, ticket-slot.ts)
+ *   +10 recoveries    dead threads' holds released by recoverDeadThread (a counter)
+ *   +11 heir          the ticket the last recovery handed the lock to  +12 heirSet 1 while valid
+ *   +13 slot table    N rows of ticket state, waiter thread and since (SlotTable, ticket-slot.ts)
  *
  * Tickets are served in order: an arrival takes ticket t and owns the lock once slot t says
  * granted. Release grants t + 1 — or skips it when its waiter abandoned it (timeout/abort) —
@@ -53,7 +55,10 @@ const TIMEOUTS = 6;
 const ABORTS = 7;
 const WINDOW_WAITERS = 8;
 const SLOT_COUNT = 9;
-const SLOTS = 10;
+const RECOVERIES = 10;
+const HEIR = 11;
+const HEIR_SET = 12;
+const SLOTS = 13;
 
 /**
  * Polls of a slot (a few µs) before sleeping on it. A strict FIFO handoff to a thread that went
@@ -168,31 +173,137 @@ export class TicketLock {
 
   /** Hands the lock to the next live ticket. Only the owner of `ticket` may call it. */
   unlock(ticket: number): void {
+    Atomics.store(this.#cells, this.#base + OWNER, 0);
+    for (let next = (ticket + 1) | 0; !this.#grant(next); next = (next + 1) | 0);
+  }
+
+  /**
+   * Grants `ticket`, or skips it (false) when its waiter abandoned it: the slot is then re-armed
+   * for the ticket that will use it next, and the caller goes on to the following ticket.
+   */
+  #grant(ticket: number): boolean {
     const cells = this.#cells;
-    Atomics.store(cells, this.#base + OWNER, 0);
-    for (let next = (ticket + 1) | 0; ; next = (next + 1) | 0) {
-      const slot = this.#slot(next);
-      const granted = slotValue(next, GRANTED);
-      let seen = Atomics.compareExchange(cells, slot, slotValue(next, IDLE), granted);
-      if (seen === slotValue(next, IDLE)) return; // nobody asleep on it: no notify needed
-      if (seen === slotValue(next, SLEEPING)) {
-        seen = Atomics.compareExchange(cells, slot, seen, granted);
-        if (seen === slotValue(next, SLEEPING)) {
-          Atomics.notify(cells, slot);
-          return;
-        }
+    const slot = this.#slot(ticket);
+    const granted = slotValue(ticket, GRANTED);
+    let seen = Atomics.compareExchange(cells, slot, slotValue(ticket, IDLE), granted);
+    if (seen === slotValue(ticket, IDLE)) return true; // nobody asleep on it: no notify needed
+    if (seen === slotValue(ticket, SLEEPING)) {
+      seen = Atomics.compareExchange(cells, slot, seen, granted);
+      if (seen === slotValue(ticket, SLEEPING)) {
+        Atomics.notify(cells, slot);
+        return true;
       }
-      if (seen !== slotValue(next, ABANDONED)) {
-        throw new Error(`ticket lock corrupted: slot of ticket ${next} holds ${seen}`);
-      }
-      // Its waiter left: re-arm the slot for the ticket that will use it next, and go on.
-      this.#clearWaiter(next);
-      Atomics.store(cells, slot, slotValue((next + this.#slots) | 0, IDLE));
     }
+    if (seen !== slotValue(ticket, ABANDONED)) {
+      throw new Error(`ticket lock corrupted: slot of ticket ${ticket} holds ${seen}`);
+    }
+    this.#clearWaiter(ticket);
+    Atomics.store(cells, slot, slotValue((ticket + this.#slots) | 0, IDLE));
+    return false;
   }
 
   counters(): TallyCounts {
     return readTally(this.#cells, this.#base + ACQUISITIONS);
+  }
+
+  /**
+   * Robust-mutex recovery (POSIX's EOWNERDEAD), called by a thread that KNOWS the thread tagged
+   * `tag` is dead (its Worker emitted 'exit'): every ticket it waits with is abandoned, and a
+   * hold it left — or a grant that reached it after it died — is released on its behalf, the
+   * next live ticket becoming the heir (see isHeir). Never on the lock/unlock path.
+   *
+   * Why this is race-free while live threads take tickets, time out and unlock meanwhile:
+   * - The dead thread writes nothing any more, so its cells only change through others: a grant
+   *   (CAS idle/sleeping → granted by the releaser of the ticket before it) or this recovery.
+   * - Its waiting ticket t is abandoned with the very CAS the timeout path uses (idle/sleeping →
+   *   abandoned, exact ticket number in the value): against a racing grant exactly one wins.
+   *   If the grant won, the lock now belongs to t, whose thread will never take it: the
+   *   recovery takes it over with one more CAS (granted(t) → idle(t + N), the re-arm #acquired
+   *   would have done) and releases it; a second recovery of the same thread loses that CAS
+   *   and does nothing. Nobody else can touch a granted slot: only its owner re-arms it.
+   * - A hold (owner cell = tag) is taken over with a CAS owner tag → 0 (again: one winner);
+   *   while the dead thread holds, nobody else is granted, so `serving` is its ticket and only
+   *   this recovery may move it — exactly the release the owner would have done.
+   * - A row's thread column names the dead thread only while its current ticket is one the
+   *   thread waited with (every resolution of a waited ticket clears it; thread ids are never
+   *   reused), and every CAS names the exact ticket, so a torn read of next/serving or a slot
+   *   re-armed meanwhile only makes a CAS fail, never hits another ticket.
+   * - The heir is recorded before each grant attempt, so it is visible to the heir once granted.
+   *
+   * What it cannot see: a thread killed (terminate/OOM) inside the few instructions between
+   * taking a ticket and registering as its waiter, or inside #acquired's stores. Such a ticket
+   * carries no thread, so it is indistinguishable from a live arrival's and is left alone.
+   */
+  recoverDeadThread(tag: number): { wasOwner: boolean; abandonedTickets: number } {
+    const cells = this.#cells;
+    const table = this.#table;
+    let abandonedTickets = 0;
+    let wasOwner = false;
+    // Its waits first, so that releasing its hold cannot grant one of them (it would be taken
+    // over anyway — this order just keeps that path for true races).
+    const next = Atomics.load(cells, this.#base + NEXT);
+    let ticket = (Atomics.load(cells, this.#base + SERVING) + 1) | 0;
+    for (let seen = 0; ticket !== next && seen < this.#slots; ticket = (ticket + 1) | 0, seen++) {
+      if (table.read(THREAD_COLUMN, ticket) !== tag) continue;
+      if (table.move(ticket, IDLE, ABANDONED) || table.move(ticket, SLEEPING, ABANDONED)) {
+        abandonedTickets++;
+      } else if (this.#inheritGrant(ticket)) {
+        wasOwner = true;
+      }
+    }
+    if (Atomics.compareExchange(cells, this.#base + OWNER, tag, 0) === tag) {
+      wasOwner = true;
+      this.#handOver(Atomics.load(cells, this.#base + SERVING));
+    }
+    return { wasOwner, abandonedTickets };
+  }
+
+  /** A grant that reached a dead waiter: completes its acquire (one CAS) and releases it. */
+  #inheritGrant(ticket: number): boolean {
+    const cells = this.#cells;
+    const granted = slotValue(ticket, GRANTED);
+    const rearmed = slotValue((ticket + this.#slots) | 0, IDLE);
+    if (Atomics.compareExchange(cells, this.#slot(ticket), granted, rearmed) !== granted) {
+      return false; // resolved otherwise (abandoned earlier, or another recovery took it)
+    }
+    this.#clearWaiter(ticket);
+    Atomics.store(cells, this.#base + SERVING, ticket);
+    if (Atomics.load(cells, this.#base + WINDOW_WAITERS) !== 0) {
+      Atomics.notify(cells, this.#base + SERVING);
+    }
+    this.#handOver(ticket);
+    return true;
+  }
+
+  /** unlock() for a dead holder of `ticket`, recording each ticket it grants as the heir. */
+  #handOver(ticket: number): void {
+    const cells = this.#cells;
+    Atomics.add(cells, this.#base + RECOVERIES, 1);
+    Atomics.store(cells, this.#base + OWNER, 0);
+    for (let next = (ticket + 1) | 0; ; next = (next + 1) | 0) {
+      Atomics.store(cells, this.#base + HEIR, next);
+      Atomics.store(cells, this.#base + HEIR_SET, 1);
+      if (this.#grant(next)) return;
+    }
+  }
+
+  /** Holds of dead threads released by {@link recoverDeadThread}. */
+  get recoveries(): number {
+    return Atomics.load(this.#cells, this.#base + RECOVERIES);
+  }
+
+  /** Whether `ticket` is the one the last recovery handed the lock to (see recoverDeadThread). */
+  isHeir(ticket: number): boolean {
+    const cells = this.#cells;
+    return (
+      Atomics.load(cells, this.#base + HEIR_SET) === 1 &&
+      Atomics.load(cells, this.#base + HEIR) === ticket
+    );
+  }
+
+  /** The heir declared the data consistent again: `isHeir` is false from now on. */
+  clearHeir(): void {
+    Atomics.store(this.#cells, this.#base + HEIR_SET, 0);
   }
 
   /** Counts a wait refused before it began (aborted signal, zero timeout). */
