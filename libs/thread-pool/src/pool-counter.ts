@@ -34,6 +34,10 @@ export class PoolCounter implements CounterStore {
    * it (CI's fuzz saw exactly that: counter requests hanging after a cancelled one). A share is
    * short (a few ms for the contract's largest `times`), so the request answers as before and
    * only the increments it already started still happen.
+   * A thread that dies anyway (crash, OOM) no longer wedges the lock when the runner's
+   * `onThreadExited` recovers it (`SharedMutex#recoverDeadThread`, as the threads model does);
+   * cancelling stays off all the same: a killed share would leave its batch half-done and the
+   * answer's `actual` short of `expected` for a reason that is not a race.
    */
   async increment(times: number, safe: boolean, _signal: AbortSignal): Promise<IncrementResult> {
     const before = this.#cell.read();

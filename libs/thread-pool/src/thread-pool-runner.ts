@@ -2,7 +2,7 @@ import type { ProblemError, RunOutcome, WorkRunner } from '@concurrency-lab/serv
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
 import { Piscina } from 'piscina';
 import { performance } from 'node:perf_hooks';
-import type { ResourceLimits } from 'node:worker_threads';
+import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
 import { PoolTask, poolQueueFull, poolTaskProblem, type PoolRunnerStats } from './pool-task';
 
@@ -23,6 +23,14 @@ export interface ThreadPoolOptions {
   onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
   /** Called when a thread died (crash, OOM, or terminated to cancel its task) and was replaced. */
   onThreadReplaced?(): void;
+  /**
+   * Called with a pool thread's `threadId` once that thread has stopped for good (its Worker
+   * emitted 'exit'; not while the pool closes): the moment to recover what it may have held in
+   * shared memory, e.g. `SharedMutex#recoverDeadThread(threadId)`. Unlike `onThreadReplaced`,
+   * which piscina fires as soon as it *asks* a thread to terminate (a cancelled task's thread may
+   * still be running then), this one comes only when the thread can run no more.
+   */
+  onThreadExited?(threadId: number): void;
 }
 
 export interface ThreadPoolStats extends PoolRunnerStats {
@@ -51,6 +59,7 @@ export class ThreadPoolRunner implements WorkRunner {
   #crashed = 0;
   #replaced = 0;
   #closing = false;
+  readonly #watched = new WeakSet<Worker>();
 
   constructor(options: ThreadPoolOptions) {
     this.#options = options;
@@ -73,6 +82,7 @@ export class ThreadPoolRunner implements WorkRunner {
       this.#replaced++;
       this.#options.onThreadReplaced?.();
     });
+    if (options.onThreadExited) this.#pool.on('workerCreate', () => this.#watchThreads());
     // piscina reports failures it cannot attribute to a task here; without a listener the
     // 'error' event would throw and take the whole process down.
     this.#pool.on('error', () => undefined);
@@ -116,6 +126,23 @@ export class ThreadPoolRunner implements WorkRunner {
       throw problem;
     } finally {
       this.#inFlight--;
+    }
+  }
+
+  /**
+   * Follows each new pool thread to its real end. piscina's 'workerDestroy' passes no usable id
+   * for a thread that already exited (Worker#threadId is -1 by then) and fires before a
+   * terminated thread has stopped, so the id is taken while the thread lives and reported on
+   * the Worker's own 'exit'.
+   */
+  #watchThreads(): void {
+    for (const worker of this.#pool.threads) {
+      if (this.#watched.has(worker)) continue;
+      this.#watched.add(worker);
+      const { threadId } = worker;
+      worker.once('exit', () => {
+        if (!this.#closing) this.#options.onThreadExited?.(threadId);
+      });
     }
   }
 
