@@ -16,11 +16,13 @@ import {
 /**
  * The threads model: every CPU task on a pool of `WORKERS` threads (piscina), the shared counter
  * one Int32 in a SharedArrayBuffer that every pool thread maps, locked across threads by a
- * SharedMutex whose waits the threads report back for `lab_lock_*`.
+ * SharedMutex whose waits the threads report back for `lab_lock_*`. A pool thread that dies
+ * (crash, OOM, terminated) inside or in line for that lock would wedge every later safe
+ * increment; once its thread has stopped, the lock is recovered for it (robust mutex).
  */
 export function threadsRuntime(
   config: ServiceConfig,
-  _logger: Logger,
+  logger: Logger,
   metrics: ServiceMetrics,
 ): ModelRuntime {
   const cell = new SharedCounterCell();
@@ -37,6 +39,12 @@ export function threadsRuntime(
         workerData: { counter: cell.buffer, counterLock: counterLock.handle },
         onTaskTiming: hooks.onTaskTiming,
         onThreadReplaced: hooks.onWorkerReplaced,
+        onThreadExited: (threadId) => {
+          const recovery = counterLock.recoverDeadThread(threadId);
+          if (recovery.wasOwner || recovery.abandonedTickets > 0) {
+            logger.warn({ threadId, ...recovery }, 'recovered the counter lock from a dead thread');
+          }
+        },
       }),
   );
   const counter = new PoolCounter(cell, pool, ({ waitMs, holdMs }) => {
