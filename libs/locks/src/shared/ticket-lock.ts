@@ -231,8 +231,12 @@ export class TicketLock {
    * - The heir is recorded before each grant attempt, so it is visible to the heir once granted.
    *
    * What it cannot see: a thread killed (terminate/OOM) inside the few instructions between
-   * taking a ticket and registering as its waiter, or inside #acquired's stores. Such a ticket
-   * carries no thread, so it is indistinguishable from a live arrival's and is left alone.
+   * taking a ticket and registering as its waiter, inside #acquired's stores, or inside
+   * unlock() between clearing the owner and its grant. Such a state names no thread, so it is
+   * indistinguishable from a live thread's passing through and is left alone. (process.exit()
+   * and an uncaught throw stop a thread only where its own code calls or throws them, never
+   * there.) The heir is remembered as a ticket number until the next recovery or
+   * markConsistent(): after 2^32 more acquisitions the same number would report ownerDied.
    */
   recoverDeadThread(tag: number): { wasOwner: boolean; abandonedTickets: number } {
     const cells = this.#cells;
