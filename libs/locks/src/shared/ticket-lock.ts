@@ -231,8 +231,8 @@ export class TicketLock {
    * - The heir is recorded before each grant attempt, so it is visible to the heir once granted.
    *
    * What it cannot see: a thread killed (terminate/OOM) inside the few instructions between
-   * taking a ticket and registering as its waiter, inside #acquired's stores, or inside
-   * unlock() between clearing the owner and its grant. Such a state names no thread, so it is
+   * taking a ticket and registering as its waiter (or, uncontended, naming itself owner), or
+   * inside unlock() between clearing the owner and its grant. Such a state names no thread, so it is
    * indistinguishable from a live thread's passing through and is left alone. (process.exit()
    * and an uncaught throw stop a thread only where its own code calls or throws them, never
    * there.) The heir is remembered as a ticket number until the next recovery or
@@ -257,9 +257,39 @@ export class TicketLock {
     }
     if (Atomics.compareExchange(cells, this.#base + OWNER, tag, 0) === tag) {
       wasOwner = true;
-      this.#handOver(Atomics.load(cells, this.#base + SERVING));
+      this.#handOver(this.#heldTicket());
     }
     return { wasOwner, abandonedTickets };
+  }
+
+  /**
+   * The ticket of a dead owner (owner cell = its tag, just cleared by the recovery): `serving`,
+   * unless it died inside #acquired after naming itself owner and before publishing `serving`.
+   * Then its ticket is serving + 1, whose slot is still granted (re-armed here) or already
+   * re-armed for serving + 1 + N; neither can hold while the owner's grant is complete (only
+   * the owner grants serving + 1, and serving + 1 + N is not handed out before serving moves).
+   */
+  #heldTicket(): number {
+    const cells = this.#cells;
+    const serving = Atomics.load(cells, this.#base + SERVING);
+    const ticket = (serving + 1) | 0;
+    const slot = this.#slot(ticket);
+    const rearmed = slotValue((ticket + this.#slots) | 0, IDLE);
+    const granted = slotValue(ticket, GRANTED);
+    const seen = Atomics.compareExchange(cells, slot, granted, rearmed);
+    if (seen !== granted && seen !== rearmed) return serving;
+    this.#publish(ticket);
+    return ticket;
+  }
+
+  /** What #acquired does after the re-arm, for a dead thread's ticket: serving moves to it. */
+  #publish(ticket: number): void {
+    const cells = this.#cells;
+    this.#clearWaiter(ticket);
+    Atomics.store(cells, this.#base + SERVING, ticket);
+    if (Atomics.load(cells, this.#base + WINDOW_WAITERS) !== 0) {
+      Atomics.notify(cells, this.#base + SERVING);
+    }
   }
 
   /** A grant that reached a dead waiter: completes its acquire (one CAS) and releases it. */
@@ -270,11 +300,7 @@ export class TicketLock {
     if (Atomics.compareExchange(cells, this.#slot(ticket), granted, rearmed) !== granted) {
       return false; // resolved otherwise (abandoned earlier, or another recovery took it)
     }
-    this.#clearWaiter(ticket);
-    Atomics.store(cells, this.#base + SERVING, ticket);
-    if (Atomics.load(cells, this.#base + WINDOW_WAITERS) !== 0) {
-      Atomics.notify(cells, this.#base + SERVING);
-    }
+    this.#publish(ticket);
     this.#handOver(ticket);
     return true;
   }
@@ -412,11 +438,13 @@ export class TicketLock {
   #acquired(ticket: number, contended: boolean): number {
     const cells = this.#cells;
     const base = this.#base;
+    // The owner first: a thread killed anywhere past this store is then named as the holder,
+    // and recoverDeadThread can finish the grant for it (see #heldTicket).
+    Atomics.store(cells, base + OWNER, THREAD_TAG);
     // Re-arm the slot for ticket + N before publishing `serving`: the window check lets that
     // ticket be handed out as soon as serving moves past this one.
     Atomics.store(cells, this.#slot(ticket), slotValue((ticket + this.#slots) | 0, IDLE));
     if (contended) this.#clearWaiter(ticket);
-    Atomics.store(cells, base + OWNER, THREAD_TAG);
     // Reading the clock costs a third of an uncontended acquire, so only a contended grant is
     // stamped at once; otherwise the first waiter to arrive stamps it (see #noteWaiter), and
     // reports then say "held for at least this long", which is what a stall report needs.
