@@ -222,8 +222,9 @@ export class TicketLock {
    *   would have done) and releases it; a second recovery of the same thread loses that CAS
    *   and does nothing. Nobody else can touch a granted slot: only its owner re-arms it.
    * - A hold (owner cell = tag) is taken over with a CAS owner tag → 0 (again: one winner);
-   *   while the dead thread holds, nobody else is granted, so `serving` is its ticket and only
-   *   this recovery may move it — exactly the release the owner would have done.
+   *   while the dead thread holds, nobody else is granted, so its ticket is `serving` (or the
+   *   next one, see #heldTicket) and only this recovery may move it — exactly the release the
+   *   owner would have done.
    * - A row's thread column names the dead thread only while its current ticket is one the
    *   thread waited with (every resolution of a waited ticket clears it; thread ids are never
    *   reused), and every CAS names the exact ticket, so a torn read of next/serving or a slot
@@ -232,10 +233,10 @@ export class TicketLock {
    *
    * What it cannot see: a thread killed (terminate/OOM) inside the few instructions between
    * taking a ticket and registering as its waiter (or, uncontended, naming itself owner), or
-   * inside unlock() between clearing the owner and its grant. Such a state names no thread, so it is
-   * indistinguishable from a live thread's passing through and is left alone. (process.exit()
-   * and an uncaught throw stop a thread only where its own code calls or throws them, never
-   * there.) The heir is remembered as a ticket number until the next recovery or
+   * inside unlock() between clearing the owner and its grant. Such a state names no thread,
+   * so it is indistinguishable from a live thread passing through and is left alone.
+   * (process.exit() and an uncaught throw stop a thread only where its own code calls or
+   * throws them, never there.) The heir is remembered as a ticket number until the next recovery or
    * markConsistent(): after 2^32 more acquisitions the same number would report ownerDied.
    */
   recoverDeadThread(tag: number): { wasOwner: boolean; abandonedTickets: number } {
