@@ -306,10 +306,13 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
 
     it('with cancelFutures, queued tasks are cancelled and the running one finishes', async () => {
       const executor = make({ maxWorkers: 1 });
-      const [running, ...queued] = ['a', 'b', 'c'].map((id) => block(executor, id, 100));
+      // The running task outlasts the wait for its start by far: with 100 ms, a loaded CI
+      // machine once saw 'start a' only after a had ended and b had begun (b not cancelled).
+      const running = block(executor, 'a', 1000);
+      const queued = ['b', 'c'].map((id) => block(executor, id, 100));
       await until(() => log.has('start a'), 'the first task to start');
       await executor.shutdown({ cancelFutures: true });
-      expect(await running?.result()).toBe('a');
+      expect(await running.result()).toBe('a');
       expect(queued.map((future) => future.cancelled())).toEqual([true, true]);
       expect(log.lines()).toEqual(['start a', 'end a']);
     });
