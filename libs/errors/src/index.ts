@@ -35,6 +35,18 @@ export interface CodedErrorClass<C extends string = string> {
   new (message?: string, options?: ErrorOptions): Error & { readonly code: C };
 }
 
+/**
+ * An entry of a library's list of its error classes (`LOCK_ERRORS`, `EXECUTOR_ERRORS`, …): a
+ * class whose instances are `Base`s carrying a `Code`, whatever its constructor takes — the
+ * classes with structured fields take those fields, not a message, so the list cannot ask for
+ * {@link CodedErrorClass}'s constructor.
+ */
+export interface ErrorClassOf<Base extends Error = Error, Code extends string = string> {
+  readonly code: Code;
+  readonly name: string;
+  readonly prototype: Base & { readonly code: Code };
+}
+
 /** A constructor of errors a coded class may extend (a library's own base, for `instanceof`). */
 export type ErrorBase = new (message?: string, options?: ErrorOptions) => Error;
 

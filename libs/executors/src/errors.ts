@@ -1,4 +1,4 @@
-import { catalog, coded } from '@concurrency-lab/errors';
+import { catalog, coded, type ErrorClassOf } from '@concurrency-lab/errors';
 
 /**
  * Every error this library throws on purpose, in one registry. Callers branch on `code`, which is
@@ -124,12 +124,8 @@ export class InvalidArgumentError extends coded(
   ExecutorError,
 ) {}
 
-/** What a registry entry looks like: a constructible error class carrying its code statically. */
-export interface ExecutorErrorClass {
-  readonly code: string;
-  readonly name: string;
-  readonly prototype: ExecutorError & { readonly code: string };
-}
+/** What a registry entry looks like: an error class of this library carrying its code statically. */
+export type ExecutorErrorClass = ErrorClassOf<ExecutorError>;
 
 /** Every error class above. */
 export const EXECUTOR_ERRORS: readonly ExecutorErrorClass[] = [

@@ -1,4 +1,4 @@
-import { coded, type CatalogEntry } from '@concurrency-lab/errors';
+import { coded, type CatalogEntry, type ErrorClassOf } from '@concurrency-lab/errors';
 
 /**
  * Every error this library throws on purpose, in one registry. Callers branch on `code`, which
@@ -169,12 +169,8 @@ export class InvalidArgumentError extends catalogued('ERR_LOCK_INVALID_ARGUMENT'
  */
 export class LockObserverError extends catalogued('ERR_LOCK_OBSERVER_FAILED') {}
 
-/** What a registry entry looks like: a constructible error class carrying its code statically. */
-export interface LockErrorClass {
-  readonly code: LockErrorCode;
-  readonly name: string;
-  readonly prototype: LockError;
-}
+/** What a registry entry looks like: an error class of this library carrying its code statically. */
+export type LockErrorClass = ErrorClassOf<LockError, LockErrorCode>;
 
 /** Every error class above, e.g. to map codes to HTTP statuses exhaustively. */
 export const LOCK_ERRORS: readonly LockErrorClass[] = [

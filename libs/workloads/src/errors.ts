@@ -1,4 +1,4 @@
-import { catalog, coded } from '@concurrency-lab/errors';
+import { catalog, coded, type ErrorClassOf } from '@concurrency-lab/errors';
 
 /**
  * Every error this library throws on purpose. Callers (HTTP handlers, worker pools) branch on
@@ -64,12 +64,8 @@ export class CustomWorkloadError extends coded(
   WorkloadError,
 ) {}
 
-/** What a registry entry looks like: a constructible error class carrying its code statically. */
-export interface WorkloadErrorClass {
-  readonly code: string;
-  readonly name: string;
-  readonly prototype: WorkloadError & { readonly code: string };
-}
+/** What a registry entry looks like: an error class of this library carrying its code statically. */
+export type WorkloadErrorClass = ErrorClassOf<WorkloadError>;
 
 /** Every error class above, e.g. to map codes to HTTP statuses exhaustively. */
 export const WORKLOAD_ERRORS: readonly WorkloadErrorClass[] = [
