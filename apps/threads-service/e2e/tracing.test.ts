@@ -1,13 +1,8 @@
-import { startOtlpReceiver, type OtlpReceiver } from '@concurrency-lab/telemetry';
-import { requestTrace } from '@concurrency-lab/telemetry/testing';
+import { otlpReceiverFixture, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { appEntry, launch } from '@concurrency-lab/launcher';
 
 describe('threads-service exporting over OTLP/HTTP (real process, real receiver)', () => {
-  let receiver: OtlpReceiver;
-  beforeEach(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterEach(() => receiver.close());
+  const receiver = otlpReceiverFixture();
 
   it('exports one trace per request: server span → queue wait → run on a pool thread', async () => {
     const service = await launch(appEntry('threads-service'), {

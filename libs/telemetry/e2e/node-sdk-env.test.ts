@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { startOtlpReceiver, type OtlpReceiver } from '../src/otlp-receiver';
+import { otlpReceiverFixture } from '../src/testing';
 
 interface Outcome {
   enabled: boolean;
@@ -27,11 +27,7 @@ async function tracedProcess(env: Record<string, string>): Promise<Outcome> {
 }
 
 describe('tracing configured by the standard OTEL_* variables (NodeSDK, real exporters)', () => {
-  let receiver: OtlpReceiver;
-  beforeEach(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterEach(() => receiver.close());
+  const receiver = otlpReceiverFixture();
 
   it('exports OTLP/protobuf by default once an endpoint is set, with our resource', async () => {
     const outcome = await tracedProcess({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });

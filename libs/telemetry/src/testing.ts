@@ -1,9 +1,10 @@
-import type { ReceivedSpan } from './otlp-receiver';
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
+import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 
 /*
- * Queries over the spans an OTLP receiver got (`startOtlpReceiver().spans`), for the tests that
- * follow one request's trace across threads, processes and IPC. A test-only subpath
- * (`@concurrency-lab/telemetry/testing`): what ships never reads a trace back.
+ * For the tests that follow one request's trace across threads, processes and IPC: a real OTLP
+ * receiver per test or per describe (`otlpReceiverFixture`), and queries over the spans it got.
+ * A test-only subpath (`@concurrency-lab/telemetry/testing`): what ships never reads a trace back.
  */
 
 /** OTLP's `SPAN_KIND_SERVER`. */
@@ -37,4 +38,43 @@ export function descends(
     at = trace.find((s) => s.spanId === at?.parentSpanId);
   }
   return false;
+}
+
+/**
+ * The OTLP receiver of one `describe` (call it in the describe's body): a real receiver started
+ * before each test and closed after it, or, with `{ per: 'describe' }`, once around the
+ * describe's tests. What it returns reads the current receiver's `url`, `spans` and `counts`; the
+ * fixture owns `close`. Its hooks are registered where it is called: a before-hook declared after
+ * it (one that starts a service exporting to `url`) runs once the receiver listens.
+ */
+export function otlpReceiverFixture({ per = 'test' }: { per?: 'test' | 'describe' } = {}): Omit<
+  OtlpReceiver,
+  'close'
+> {
+  let current: OtlpReceiver | undefined;
+  const [before, after] = per === 'test' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    current = await startOtlpReceiver();
+  });
+  after(async () => {
+    const closing = current;
+    current = undefined;
+    await closing?.close();
+  });
+  const receiver = (): OtlpReceiver => {
+    if (!current)
+      throw new Error('otlpReceiverFixture() is read outside the tests of its describe');
+    return current;
+  };
+  return {
+    get url() {
+      return receiver().url;
+    },
+    get spans() {
+      return receiver().spans;
+    },
+    get counts() {
+      return receiver().counts;
+    },
+  };
 }

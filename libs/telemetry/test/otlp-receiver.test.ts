@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import { thrown } from '@concurrency-lab/errors/testing';
 import fc from 'fast-check';
 import { countOtlpProtobufSpans, decodeOtlpProtobufTraces } from '../src/otlp-protobuf';
-import { startOtlpReceiver, type OtlpReceiver } from '../src/otlp-receiver';
+import { startOtlpReceiver } from '../src/otlp-receiver';
+import { otlpReceiverFixture } from '../src/testing';
 
 interface Exported {
   /** ExportResultCode: 0 success. */
@@ -37,11 +38,7 @@ async function exportSpans(url: string, protocol: string): Promise<Exported> {
 }
 
 describe('the OTLP/HTTP receiver', () => {
-  let receiver: OtlpReceiver;
-  beforeEach(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterEach(() => receiver.close());
+  const receiver = otlpReceiverFixture();
 
   it.each(['http/protobuf', 'http/json'])(
     'decodes what the real %s exporter sends: ids, parent, kind, attributes, resource',

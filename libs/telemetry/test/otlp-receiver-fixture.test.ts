@@ -1,0 +1,77 @@
+import { thrown } from '@concurrency-lab/errors/testing';
+import { otlpReceiverFixture } from '../src/testing';
+
+/** Exports one span in OTLP/JSON, as an exporter would; answers the HTTP status. */
+async function exportOneSpan(url: string): Promise<number> {
+  const body = JSON.stringify({
+    resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 't1', spanId: 's1', name: 'x' }] }] }],
+  });
+  const response = await fetch(`${url}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** The code a connection to `url` fails with (`ECONNREFUSED` once nothing listens there). */
+async function connectionFailure(url: string): Promise<unknown> {
+  const error = await fetch(url).then(
+    async (response) => {
+      await response.arrayBuffer();
+      return undefined;
+    },
+    (failure: unknown) => failure,
+  );
+  return (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+}
+
+describe('otlpReceiverFixture()', () => {
+  const seen: string[] = [];
+  afterAll(async () => {
+    // Every receiver the fixtures started is closed once their tests are over.
+    expect(seen).toHaveLength(3);
+    for (const url of new Set(seen)) expect(await connectionFailure(url)).toBe('ECONNREFUSED');
+  });
+
+  describe('per test (the default)', () => {
+    const receiver = otlpReceiverFixture();
+    const readOutside = thrown(() => receiver.url);
+
+    it('starts a real receiver before the test, which keeps what is exported to it', async () => {
+      seen.push(receiver.url);
+      expect(await exportOneSpan(receiver.url)).toBe(200);
+      expect(receiver.spans.map((s) => [s.traceId, s.spanId, s.protocol])).toEqual([
+        ['t1', 's1', 'http/json'],
+      ]);
+      expect(receiver.counts).toMatchObject({ requests: 1, spans: 1 });
+    });
+
+    it('gives the next test a fresh receiver', () => {
+      seen.push(receiver.url);
+      expect(receiver.spans).toEqual([]);
+      expect(receiver.counts).toEqual({ requests: 0, spans: 0, bytes: 0 });
+    });
+
+    it('refuses to be read outside the tests and hooks of its describe', () => {
+      expect(readOutside).toBeInstanceOf(Error);
+    });
+  });
+
+  describe('per describe', () => {
+    const receiver = otlpReceiverFixture({ per: 'describe' });
+    let firstUrl = '';
+
+    it('starts one receiver before the first test', async () => {
+      firstUrl = receiver.url;
+      seen.push(firstUrl);
+      expect(await exportOneSpan(receiver.url)).toBe(200);
+    });
+
+    it('keeps it, with what it got, until the last test is over', () => {
+      expect(receiver.url).toBe(firstUrl);
+      expect(receiver.spans).toHaveLength(1);
+    });
+  });
+});
