@@ -146,8 +146,7 @@ export class TicketLock {
       if (this.#isGranted(ticket)) return this.#acquired(ticket, true);
     }
     if (!this.#markSleeping(ticket)) return this.#acquired(ticket, true);
-    const sleep = this.#table.sleepWhile(ticket, SLEEPING);
-    const turn = driveSync(sleep, cells, this.#slot(ticket), deadline);
+    const turn = this.#table.waitSync(ticket, SLEEPING, deadline);
     return turn === 'granted' ? this.#acquired(ticket, true) : this.#gaveUp(TIMEOUTS);
   }
 
@@ -165,8 +164,7 @@ export class TicketLock {
     if (this.#isGranted(ticket)) return this.#acquired(ticket, false);
     this.#noteWaiter(ticket);
     if (!this.#markSleeping(ticket)) return this.#acquired(ticket, true);
-    const sleep = this.#table.sleepWhile(ticket, SLEEPING);
-    const turn = await driveAsync(sleep, cells, this.#slot(ticket), deadline, signal);
+    const turn = await this.#table.waitAsync(ticket, SLEEPING, deadline, signal);
     if (turn === 'granted') return this.#acquired(ticket, true);
     return this.#gaveUp(turn === 'timeout' ? TIMEOUTS : ABORTS) ?? turn;
   }

@@ -1,5 +1,5 @@
 import { validate } from '../common/validate';
-import type { SleepSteps } from './atomic-wait';
+import { driveAsync, driveSync, type SleepSteps } from './atomic-wait';
 
 /*
  * A ticket's slot holds its state *and* (the low 29 bits of) the ticket number:
@@ -91,12 +91,33 @@ export class SlotTable {
   }
 
   /**
+   * Blocks (workers) on `ticket`'s state cell while it holds `state`, until granted or the
+   * `deadline`; then the ticket is given up (see #sleepWhile).
+   */
+  waitSync(ticket: number, state: number, deadline: number): 'granted' | 'timeout' {
+    const sleep = this.#sleepWhile(ticket, state);
+    // Without a signal, a wait ends granted or timed out.
+    return driveSync(sleep, this.#cells, this.cell(ticket), deadline) as 'granted' | 'timeout';
+  }
+
+  /** {@link waitSync} without blocking, also ended by `signal`. */
+  waitAsync(
+    ticket: number,
+    state: number,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<'granted' | 'timeout' | 'aborted'> {
+    const sleep = this.#sleepWhile(ticket, state);
+    return driveAsync(sleep, this.#cells, this.cell(ticket), deadline, signal);
+  }
+
+  /**
    * Sleeps on `ticket`'s state cell while it holds `state`, for both forms (see SleepSteps).
    * When the deadline or the signal comes first, the ticket is given up (→ abandoned) unless a
    * grant's CAS won that race, which then counts. Any other value in the cell means granted:
    * once granted and passed by, the slot may already be armed again for ticket + N.
    */
-  *sleepWhile(ticket: number, state: number): SleepSteps<'granted' | 'timeout' | 'aborted'> {
+  *#sleepWhile(ticket: number, state: number): SleepSteps<'granted' | 'timeout' | 'aborted'> {
     const value = slotValue(ticket, state);
     while (Atomics.load(this.#cells, this.cell(ticket)) === value) {
       const outcome = yield value;

@@ -1,5 +1,4 @@
 import { TooManyWaitersError } from '../errors';
-import { driveAsync, driveSync } from './atomic-wait';
 import type { SharedClock } from './shared-clock';
 import { THREAD_TAG } from './thread-identity';
 import {
@@ -123,10 +122,7 @@ export class WaiterRing {
 
   /** Blocks (workers) until `ticket` is granted, or abandons it at the deadline. */
   waitSync(ticket: number, deadline: number): 'granted' | 'timeout' {
-    const sleep = this.#table.sleepWhile(ticket, IDLE);
-    // Without a signal, a wait ends granted or timed out.
-    return driveSync(sleep, this.#cells, this.#table.cell(ticket), deadline) as
-      'granted' | 'timeout';
+    return this.#table.waitSync(ticket, IDLE, deadline);
   }
 
   waitAsync(
@@ -134,8 +130,7 @@ export class WaiterRing {
     deadline: number,
     signal: AbortSignal | undefined,
   ): Promise<'granted' | 'timeout' | 'aborted'> {
-    const sleep = this.#table.sleepWhile(ticket, IDLE);
-    return driveAsync(sleep, this.#cells, this.#table.cell(ticket), deadline, signal);
+    return this.#table.waitAsync(ticket, IDLE, deadline, signal);
   }
 
   /** The error for a full ring (register() returned null). */
