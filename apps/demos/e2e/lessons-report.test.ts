@@ -1,6 +1,6 @@
+import { tempFolder } from '@concurrency-lab/launcher/testing';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readlinkSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { LessonRecord } from '../src/run-demo';
@@ -25,8 +25,7 @@ const record = (name: string, holds: boolean, figures: Record<string, unknown>):
 });
 
 describe('the lessons report', () => {
-  const out = mkdtempSync(join(tmpdir(), 'lessons-report-'));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const out = tempFolder('lessons-report-');
 
   it('writes lessons.{json,md,html} under a timestamp, charts inline, and points lessons-latest at it', async () => {
     const records = [

@@ -2,8 +2,8 @@
  * `lab compare` from the command line on two real reports (the unit test's fixtures): the
  * page, the markdown and the JSON are written, and the terminal lists what differs.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Comparison } from '../src/compare/compare-reports';
 import { runLab } from './support/lab-process';
@@ -11,8 +11,7 @@ import { runLab } from './support/lab-process';
 const fixture = (name: string) => join(__dirname, '..', 'test', 'fixtures', 'reports', name);
 
 describe('lab compare', () => {
-  const out = mkdtempSync(join(tmpdir(), 'lab-compare-'));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const out = tempFolder('lab-compare-');
 
   it('writes compare.md, index.html and compare.json for two reports', async () => {
     const run = await runLab([

@@ -1,9 +1,9 @@
 import { appEntry, workspaceRoot } from '@concurrency-lab/launcher';
+import { tempFolder } from '@concurrency-lab/launcher/testing';
 import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
 import Ajv2020 from 'ajv/dist/2020';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Report } from '../src/report/report-schema';
@@ -18,7 +18,7 @@ const MULTI_PROCESS = MODELS.filter((m) =>
 ).map((m) => m.model);
 
 describe('lab --quick, end to end', () => {
-  const out = mkdtempSync(join(tmpdir(), 'lab-report-'));
+  const out = tempFolder('lab-report-');
   let run: Awaited<ReturnType<typeof runLab>>;
   let report: Report;
   let dir: string;
@@ -30,8 +30,6 @@ describe('lab --quick, end to end', () => {
     dir = summary.report;
     report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
   }, 400_000); // every model × seven scenarios, --quick --duration 2, on a shared machine
-
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('exits 0, writes the report files and points latest at them', () => {
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
@@ -149,13 +147,9 @@ describe('lab --quick, end to end', () => {
 });
 
 describe('lab and Ctrl-C', () => {
-  let reportDir: string | undefined;
-  // Removed whether or not the assertions hold.
-  afterEach(() => reportDir && rmSync(reportDir, { recursive: true, force: true }));
+  const out = tempFolder('lab-sigint-');
 
   it('stops every service it started and exits 130, leaving no orphan process', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'lab-sigint-'));
-    reportDir = out;
     const child = spawn(
       process.execPath,
       [appEntry('lab'), '--scenarios', 'io', '--duration', '60', '--out', out],

@@ -2,8 +2,8 @@
  * `lab sweep --scenario cpu`: a real sweep, small (one pooled model, WORKERS 1…2, short runs),
  * drawing its sizing curve; the page renders in headless Chromium.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { sweepSchema } from '../src/sweep/sweep-schema';
@@ -12,8 +12,7 @@ import { runLab } from './support/lab-process';
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 describe('lab sweep --scenario cpu', () => {
-  const out = mkdtempSync(join(tmpdir(), 'lab-sweep-'));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  const out = tempFolder('lab-sweep-');
 
   it('measures every size, finds the knee and draws the curves', async () => {
     const run = await runLab([

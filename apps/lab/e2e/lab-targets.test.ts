@@ -4,14 +4,14 @@
  * from their /metrics.
  */
 import { Fleet } from '@concurrency-lab/launcher';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/report/report-schema';
 import { runLab } from './support/lab-process';
 
 describe('lab --targets against services started by hand', () => {
-  const out = mkdtempSync(join(tmpdir(), 'lab-targets-'));
+  const out = tempFolder('lab-targets-');
   let fleet: Fleet;
   let targets = '';
 
@@ -22,7 +22,6 @@ describe('lab --targets against services started by hand', () => {
 
   afterAll(async () => {
     await fleet?.stop();
-    rmSync(out, { recursive: true, force: true });
   });
 
   it('writes a full report in targets mode, with RSS from /metrics, starting nothing', async () => {

@@ -4,9 +4,9 @@
  * three scenarios for every model, a verdict naming a model from the figures, and the
  * "Your workload" line on the first screen.
  */
+import { tempFolder } from '@concurrency-lab/launcher/testing';
 import { MODEL_NAMES } from '@concurrency-lab/models';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/report/report-schema';
 import { runLab } from './support/lab-process';
@@ -17,7 +17,7 @@ describe.each([
   ['json-transform.mjs', 'JSON transform'],
   ['hash.mjs', 'SHA-256'],
 ])('lab --quick --workload %s', (file, describes) => {
-  const out = mkdtempSync(join(tmpdir(), 'lab-workload-'));
+  const out = tempFolder('lab-workload-');
   let report: Report;
   let stderr = '';
 
@@ -40,8 +40,6 @@ describe.each([
     const { report: dir } = JSON.parse(run.stdout || '{}') as { report?: string };
     report = JSON.parse(readFileSync(join(dir ?? '', 'report.json'), 'utf8')) as Report;
   }, 300_000);
-
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('measures the workload under every model in its three scenarios', () => {
     expect(stderr).toBe('');

@@ -1,3 +1,4 @@
+import { incrementCounter } from '@concurrency-lab/contract-testing';
 import {
   createService,
   createServiceMetrics,
@@ -44,10 +45,7 @@ describe('the threads model wired into the kit', () => {
 
   it("counts exactly under the counter's SharedMutex, whose waits the threads report back", async () => {
     await fetch(`${base}/counter`, { method: 'DELETE' });
-    const response = await fetch(`${base}/counter/increment?times=20000&safe=true`, {
-      method: 'POST',
-    });
-    expect(((await response.json()) as { result: unknown }).result).toMatchObject({
+    expect(await incrementCounter(base, 20_000, true)).toMatchObject({
       expected: 20_000,
       actual: 20_000,
     });

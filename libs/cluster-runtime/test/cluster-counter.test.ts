@@ -1,3 +1,4 @@
+import { incrementCounter } from '@concurrency-lab/contract-testing';
 import {
   createProcessRegistry,
   createRestartsCounter,
@@ -132,10 +133,7 @@ describe('a cluster worker runtime, in the kit', () => {
 
   it("increments, reads and resets the primary's counter over the channel", async () => {
     await fetch(`${base}/counter`, { method: 'DELETE' });
-    const response = await fetch(`${base}/counter/increment?times=3000&safe=true`, {
-      method: 'POST',
-    });
-    expect(((await response.json()) as { result: unknown }).result).toMatchObject({
+    expect(await incrementCounter(base, 3000, true)).toMatchObject({
       expected: 3000,
       actual: 3000,
     });

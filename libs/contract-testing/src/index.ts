@@ -1,5 +1,6 @@
 // Test-only (it needs jest): the contract suite every model's e2e layer runs unchanged.
 export * from './contract-target';
+export * from './counter-increment';
 export * from './describe-contract';
 export * from './param-cases';
 export * from './problem-assertions';

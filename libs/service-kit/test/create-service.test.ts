@@ -12,16 +12,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
-import {
-  createService,
-  InlineRunner,
-  InLoopCounter,
-  type CpuTask,
-  type CpuTaskResult,
-  type RunOutcome,
-  type RunnerStats,
-  type WorkRunner,
-} from '../src/index';
+import { createService, InlineRunner, InLoopCounter } from '../src/index';
 import {
   closedPort,
   rawConnection,
@@ -29,42 +20,19 @@ import {
   routeLabels,
   serviceFixture,
   startUpstream,
+  StubRunner,
   testConfig,
   until,
   type Started,
   type Upstream,
 } from './support/harness';
 
-/** A runner whose work never finishes on its own: it only ends when its signal aborts. */
-class StallingRunner implements WorkRunner {
-  readonly workers = 1;
-  readonly signals: AbortSignal[] = [];
-
-  run<T extends CpuTask>(
-    _task: T,
-    { signal }: { signal: AbortSignal },
-  ): Promise<RunOutcome<CpuTaskResult<T>>> {
-    this.signals.push(signal);
-    return new Promise((_resolve, reject) => {
-      if (signal.aborted) reject(signal.reason);
-      else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    });
-  }
-
-  stats(): RunnerStats {
-    return {
-      queued: 0,
-      running: this.signals.filter((s) => !s.aborted).length,
-      size: 1,
-      completed: 0,
-      cancelled: 0,
-      failed: 0,
-    };
-  }
-
-  async close(): Promise<void> {
-    // nothing to stop
-  }
+/** A run that never finishes on its own: it ends only when its signal aborts, with its reason. */
+function stall(signal: AbortSignal): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 /** Every route template of the contract. */
@@ -393,7 +361,7 @@ describe('limits', () => {
   });
 
   it('cancels the work of a request whose deadline passed, through the signal it was given', async () => {
-    const runner = new StallingRunner();
+    const runner = new StubRunner(stall);
     const started = await services.start({ runner, config: { requestTimeoutMs: 100 } });
     // The client-side timeout only turns a hang (work never cancelled) into a prompt failure.
     const response = await fetch(`${started.base}/cpu/fib?n=1`, {
@@ -409,7 +377,7 @@ describe('limits', () => {
   });
 
   it('cancels the work of a request whose client went away', async () => {
-    const runner = new StallingRunner();
+    const runner = new StubRunner(stall);
     const started = await services.start({ runner });
     const client = new AbortController();
     const request = fetch(`${started.base}/cpu/fib?n=1`, { signal: client.signal }).catch(

@@ -1,38 +1,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { expectProblem } from '@concurrency-lab/contract-testing';
-import {
-  DeadlineExceededError,
-  InlineRunner,
-  ProblemError,
-  type CpuTask,
-  type CpuTaskResult,
-  type RunOutcome,
-  type RunnerStats,
-  type WorkRunner,
-} from '../src/index';
-import { memoryLogger, serviceFixture, type Started } from './support/harness';
-
-/** A runner whose `run` throws whatever the current test puts in `failure`. */
-class FailingRunner implements WorkRunner {
-  readonly workers = 1;
-  failure: unknown = new Error('unset');
-  readonly #inline = new InlineRunner();
-
-  async run<T extends CpuTask>(
-    _task: T,
-    _options: { signal: AbortSignal },
-  ): Promise<RunOutcome<CpuTaskResult<T>>> {
-    throw this.failure;
-  }
-
-  stats(): RunnerStats {
-    return this.#inline.stats();
-  }
-
-  async close(): Promise<void> {
-    await this.#inline.close();
-  }
-}
+import { DeadlineExceededError, ProblemError } from '../src/index';
+import { memoryLogger, serviceFixture, StubRunner, type Started } from './support/harness';
 
 const SECRET = 'secret-internal-detail-7f3a';
 
@@ -44,7 +13,11 @@ async function expectInternalWithoutSecret(response: Response): Promise<void> {
 }
 
 describe('errors thrown by the work, as HTTP answers', () => {
-  const runner = new FailingRunner();
+  /** What the runner throws, set by each test. */
+  let failure: unknown;
+  const runner = new StubRunner(async () => {
+    throw failure;
+  });
   const { logger, records } = memoryLogger('info');
   const services = serviceFixture({ per: 'describe' });
   let started: Started;
@@ -58,12 +31,12 @@ describe('errors thrown by the work, as HTTP answers', () => {
   });
 
   it('turns a plain Error into 500 ERR_INTERNAL, with neither its message nor its stack in the body', async () => {
-    runner.failure = new Error(SECRET);
+    failure = new Error(SECRET);
     await expectInternalWithoutSecret(await fib());
   });
 
   it('logs a 500 with its stack and the route template', async () => {
-    runner.failure = new Error(SECRET);
+    failure = new Error(SECRET);
     await (await fib()).text();
     const errors = records.filter((r) => r['level'] === 50);
     expect(errors).toHaveLength(1);
@@ -75,25 +48,25 @@ describe('errors thrown by the work, as HTTP answers', () => {
   });
 
   it('keeps a registered code a runner attaches: ERR_WORKER_CRASHED is a 500 of its own', async () => {
-    runner.failure = Object.assign(new Error('worker 3 exited with code 1'), {
+    failure = Object.assign(new Error('worker 3 exited with code 1'), {
       code: 'ERR_WORKER_CRASHED',
     });
     await expectProblem(await fib(), 500, 'ERR_WORKER_CRASHED');
   });
 
   it('keeps a registered 4xx code from the workloads lib', async () => {
-    runner.failure = Object.assign(new Error('bad png'), { code: 'ERR_INVALID_IMAGE' });
+    failure = Object.assign(new Error('bad png'), { code: 'ERR_INVALID_IMAGE' });
     await expectProblem(await fib(), 400, 'ERR_INVALID_IMAGE');
     expect(records.filter((r) => r['level'] === 50)).toHaveLength(0);
   });
 
   it('treats an unregistered code as an internal error', async () => {
-    runner.failure = Object.assign(new Error(SECRET), { code: 'ECONNRESET' });
+    failure = Object.assign(new Error(SECRET), { code: 'ECONNRESET' });
     await expectInternalWithoutSecret(await fib());
   });
 
   it('does not let a runner pass its own message off as ERR_INTERNAL detail', async () => {
-    runner.failure = Object.assign(new Error(SECRET), { code: 'ERR_INTERNAL' });
+    failure = Object.assign(new Error(SECRET), { code: 'ERR_INTERNAL' });
     await expectInternalWithoutSecret(await fib());
   });
 
@@ -103,12 +76,12 @@ describe('errors thrown by the work, as HTTP answers', () => {
     ['a number', 42],
     ['a plain object', { message: SECRET }],
   ])('turns a thrown non-Error (%s) into 500 ERR_INTERNAL', async (_label, thrown) => {
-    runner.failure = thrown;
+    failure = thrown;
     await expectInternalWithoutSecret(await fib());
   });
 
   it('answers a ProblemError as itself, with its Retry-After and headers', async () => {
-    runner.failure = new ProblemError('ERR_OVERLOADED', 'pool full', {
+    failure = new ProblemError('ERR_OVERLOADED', 'pool full', {
       retryAfterSeconds: 7,
       headers: { 'X-Test-Header': 'yes' },
     });
@@ -119,7 +92,7 @@ describe('errors thrown by the work, as HTTP answers', () => {
   });
 
   it('counts a ProblemError shed reason in lab_shed_total', async () => {
-    runner.failure = new ProblemError('ERR_OVERLOADED', 'pool full', {
+    failure = new ProblemError('ERR_OVERLOADED', 'pool full', {
       retryAfterSeconds: 1,
       shedReason: 'pool_full',
     });
@@ -130,17 +103,17 @@ describe('errors thrown by the work, as HTTP answers', () => {
   });
 
   it('turns a DeadlineExceededError into 504 ERR_DEADLINE_EXCEEDED', async () => {
-    runner.failure = new DeadlineExceededError('too slow');
+    failure = new DeadlineExceededError('too slow');
     await expectProblem(await fib(), 504, 'ERR_DEADLINE_EXCEEDED');
   });
 
   it('keeps a client error a 4xx rather than a 500', async () => {
-    runner.failure = Object.assign(new Error('bad input'), { status: 400 });
+    failure = Object.assign(new Error('bad input'), { status: 400 });
     await expectProblem(await fib(), 400, 'ERR_INVALID_PARAM');
   });
 
   it('keeps answering after failures', async () => {
-    runner.failure = new Error(SECRET);
+    failure = new Error(SECRET);
     for (let i = 0; i < 3; i++) expect((await fib()).status).toBe(500);
     expect((await fetch(`${started.base}/healthz`)).status).toBe(200);
     expect(started.service.ctx.state.inFlightWork).toBe(0);

@@ -1,24 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ContractContext } from '../contract-target';
-
-interface Increment {
-  expected: number;
-  actual: number;
-}
-
-async function increment(base: string, times: number, safe: boolean): Promise<Increment> {
-  const response = await fetch(`${base}/counter/increment?times=${times}&safe=${safe}`, {
-    method: 'POST',
-  });
-  return ((await response.json()) as { result: Increment }).result;
-}
+import { incrementCounter, type CounterIncrement } from '../counter-increment';
 
 /** The guide's race: `safe=false` loses updates on every model, `safe=true` never does. */
 export function describeCounter(ctx: ContractContext): void {
   describe('the shared counter', () => {
     it('is exact with safe=true', async () => {
       await fetch(`${ctx.base()}/counter`, { method: 'DELETE' });
-      const result = await increment(ctx.base(), 1_000_000, true);
+      const result = await incrementCounter(ctx.base(), 1_000_000, true);
       expect(result).toMatchObject({ expected: 1_000_000, actual: 1_000_000 });
       const read = await fetch(`${ctx.base()}/counter`);
       expect(await read.json()).toMatchObject({ value: 1_000_000 });
@@ -27,10 +16,10 @@ export function describeCounter(ctx: ContractContext): void {
     it('loses updates with safe=false (the race is real)', async () => {
       // A race is a matter of timing: on a loaded machine one run can go by without a
       // collision, so up to three runs of a million increments; one lost update proves it.
-      const runs: Increment[] = [];
+      const runs: CounterIncrement[] = [];
       for (let attempt = 0; attempt < 3; attempt++) {
         await fetch(`${ctx.base()}/counter`, { method: 'DELETE' });
-        const result = await increment(ctx.base(), 1_000_000, false);
+        const result = await incrementCounter(ctx.base(), 1_000_000, false);
         runs.push(result);
         if (result.actual < result.expected) break;
       }

@@ -8,8 +8,12 @@ import {
   InLoopCounter,
   loadConfig,
   type CounterStore,
+  type CpuTask,
+  type CpuTaskResult,
   type CustomWorkload,
   type Logger,
+  type RunOutcome,
+  type RunnerStats,
   type Service,
   type ServiceConfig,
   type WorkRunner,
@@ -28,6 +32,45 @@ export function testConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfi
     admission: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0, sampleIntervalMs: 100 },
     ...overrides,
   };
+}
+
+/**
+ * A stand-in `WorkRunner` for what a real runner cannot be made to do on cue: each run ends as
+ * the test's `run` says (it stalls until its signal aborts, or throws what the test chose), never
+ * with a result. What the service reads of any runner is done here once: one worker, the runs in
+ * flight in `stats()`, nothing to stop on `close()`; and `signals` keeps the signal each run got.
+ */
+export class StubRunner implements WorkRunner {
+  readonly workers = 1;
+  /** The signal of every run, in the order the runs began. */
+  readonly signals: AbortSignal[] = [];
+  readonly #run: (signal: AbortSignal) => Promise<never>;
+  #running = 0;
+
+  constructor(run: (signal: AbortSignal) => Promise<never>) {
+    this.#run = run;
+  }
+
+  async run<T extends CpuTask>(
+    _task: T,
+    { signal }: { signal: AbortSignal },
+  ): Promise<RunOutcome<CpuTaskResult<T>>> {
+    this.signals.push(signal);
+    this.#running++;
+    try {
+      return await this.#run(signal);
+    } finally {
+      this.#running--;
+    }
+  }
+
+  stats(): RunnerStats {
+    return { queued: 0, running: this.#running, size: 1, completed: 0, cancelled: 0, failed: 0 };
+  }
+
+  async close(): Promise<void> {
+    // nothing to stop
+  }
 }
 
 export interface StartOptions {
