@@ -1,3 +1,4 @@
+import { incrementCounter } from '@concurrency-lab/contract-testing';
 import { createService, loadConfig, type Service } from '@concurrency-lab/service-kit';
 import pino from 'pino';
 import { asyncRuntime } from '../src/runtime';
@@ -59,12 +60,7 @@ describe('the async model: one event loop for everything', () => {
   });
 
   it('loses counter updates without a lock, on one thread, and none with it', async () => {
-    const increment = async (safe: boolean) => {
-      const response = await fetch(`${base}/counter/increment?times=100000&safe=${safe}`, {
-        method: 'POST',
-      });
-      return ((await response.json()) as { result: { expected: number; actual: number } }).result;
-    };
+    const increment = (safe: boolean) => incrementCounter(base, 100000, safe);
     await fetch(`${base}/counter`, { method: 'DELETE' });
     const unsafe = await increment(false);
     expect(unsafe.actual).toBeLessThan(unsafe.expected);

@@ -1,19 +1,14 @@
-import {
-  startOtlpReceiver,
-  type OtlpReceiver,
-  type ReceivedSpan,
-} from '@concurrency-lab/telemetry';
-import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
+import type { ReceivedSpan } from '@concurrency-lab/telemetry';
+import { descends, otlpReceiverFixture, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { appEntry, launch } from '@concurrency-lab/launcher';
 
 const pidOf = (span: ReceivedSpan | undefined) =>
   span?.attributes['process.pid'] ?? span?.resource['process.pid'];
 
 describe('hybrid-service traces: HTTP → IPC where needed → thread (real processes, real OTLP receiver)', () => {
-  let receiver: OtlpReceiver;
+  const receiver = otlpReceiverFixture({ per: 'describe' });
   let workerPids: Set<number>;
   beforeAll(async () => {
-    receiver = await startOtlpReceiver();
     const service = await launch(appEntry('hybrid-service'), {
       env: { WORKERS: '2', HYBRID_THREADS: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     });
@@ -29,7 +24,6 @@ describe('hybrid-service traces: HTTP → IPC where needed → thread (real proc
     workerPids = new Set(listening?.workerPids);
     expect(await service.stop()).toEqual({ code: 0, signal: null });
   }, 30_000);
-  afterAll(() => receiver.close());
 
   it('runs CPU work on a thread of the worker process that took the request, in its trace', () => {
     const { server, spans: inTrace } = requestTrace(receiver.spans, '/cpu/fib');

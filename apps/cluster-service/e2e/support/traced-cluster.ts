@@ -1,10 +1,11 @@
 import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
-import { startOtlpReceiver, type OtlpReceiver } from '@concurrency-lab/telemetry';
+import type { OtlpReceiver } from '@concurrency-lab/telemetry';
+import { otlpReceiverFixture } from '@concurrency-lab/telemetry/testing';
 
 /** What {@link tracedCluster} gives the tests of its describe block. */
 export interface TracedCluster {
   /** The real OTLP/HTTP receiver, every span exported so far in `spans`. */
-  readonly receiver: OtlpReceiver;
+  readonly receiver: Omit<OtlpReceiver, 'close'>;
   /** Starts the cluster service (2 workers) exporting its traces to the receiver. */
   launch(): Promise<ServiceProcess>;
 }
@@ -15,22 +16,12 @@ export interface TracedCluster {
  * exporting over a real socket.
  */
 export function tracedCluster(): TracedCluster {
-  let receiver: OtlpReceiver | undefined;
-  beforeAll(async () => {
-    receiver = await startOtlpReceiver();
-  });
-  afterAll(() => receiver?.close());
-  const started = (): OtlpReceiver => {
-    if (!receiver) throw new Error('tracedCluster() is read outside the tests of its describe');
-    return receiver;
-  };
+  const receiver = otlpReceiverFixture({ per: 'describe' });
   return {
-    get receiver() {
-      return started();
-    },
+    receiver,
     launch: () =>
       launch(appEntry('cluster-service'), {
-        env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: started().url },
+        env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
       }),
   };
 }
