@@ -115,7 +115,9 @@ describe('a cluster worker runtime, in the kit', () => {
         throw error;
       }),
     );
-    const config = { ...loadConfig({}, { port: 0 }), port: 0 };
+    // Event-loop admission off, as in service-kit's test harness: a loaded machine can delay
+    // this process's loop past the 100 ms default, and the requests would rightly be shed.
+    const config = { ...loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '0' }, { port: 0 }), port: 0 };
     const metrics = createServiceMetrics('cluster');
     service = createService({
       model: 'cluster',
