@@ -269,16 +269,24 @@ export class TicketLock {
    * the owner grants serving + 1, and serving + 1 + N is not handed out before serving moves).
    */
   #heldTicket(): number {
-    const cells = this.#cells;
-    const serving = Atomics.load(cells, this.#base + SERVING);
+    const serving = Atomics.load(this.#cells, this.#base + SERVING);
     const ticket = (serving + 1) | 0;
-    const slot = this.#slot(ticket);
-    const rearmed = slotValue((ticket + this.#slots) | 0, IDLE);
-    const granted = slotValue(ticket, GRANTED);
-    const seen = Atomics.compareExchange(cells, slot, granted, rearmed);
-    if (seen !== granted && seen !== rearmed) return serving;
+    if (this.#takeOverGrant(ticket) === 'other') return serving;
     this.#publish(ticket);
     return ticket;
+  }
+
+  /**
+   * The re-arm #acquired would have done for a dead thread's `ticket`, as one CAS (granted(t) →
+   * idle(t + N)): 'taken' when this call did it, 'rearmed' when the slot already was (the dead
+   * thread got that far itself), 'other' when the slot is in any other state (nothing done).
+   */
+  #takeOverGrant(ticket: number): 'taken' | 'rearmed' | 'other' {
+    const granted = slotValue(ticket, GRANTED);
+    const rearmed = slotValue((ticket + this.#slots) | 0, IDLE);
+    const seen = Atomics.compareExchange(this.#cells, this.#slot(ticket), granted, rearmed);
+    if (seen === granted) return 'taken';
+    return seen === rearmed ? 'rearmed' : 'other';
   }
 
   /** What #acquired does after the re-arm, for a dead thread's ticket: serving moves to it. */
@@ -293,12 +301,8 @@ export class TicketLock {
 
   /** A grant that reached a dead waiter: completes its acquire (one CAS) and releases it. */
   #inheritGrant(ticket: number): boolean {
-    const cells = this.#cells;
-    const granted = slotValue(ticket, GRANTED);
-    const rearmed = slotValue((ticket + this.#slots) | 0, IDLE);
-    if (Atomics.compareExchange(cells, this.#slot(ticket), granted, rearmed) !== granted) {
-      return false; // resolved otherwise (abandoned earlier, or another recovery took it)
-    }
+    // Resolved otherwise when not granted: abandoned earlier, or another recovery took it.
+    if (this.#takeOverGrant(ticket) !== 'taken') return false;
     this.#publish(ticket);
     this.#handOver(ticket);
     return true;
