@@ -30,6 +30,17 @@ function queueWaiter(mutex: SharedMutex, timeout: number, markConsistent = false
 }
 
 /**
+ * The waiter's report once it got the lock: `ownerDied` as it read it on taking the lock, and
+ * `afterMark` as it read it again — after its own `markConsistent()` if it was started with one.
+ */
+async function expectGranted(
+  waiter: Worker,
+  seen: { ownerDied: boolean; afterMark: boolean },
+): Promise<void> {
+  expect(await nextMessage<WaiterReport>(waiter)).toEqual({ code: 'none', ...seen });
+}
+
+/**
  * Main holds `mutex`; a doomed thread queues first, a live one (waiting up to `liveTimeout` ms)
  * second; the doomed one is then killed inside Atomics.wait, as piscina kills a thread.
  */
@@ -56,11 +67,7 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
       await until(() => mutex.stats.waiters === 1, 'the waiter to queue');
 
       expect(mutex.recoverDeadThread(dead)).toEqual({ wasOwner: true, abandonedTickets: 0 });
-      expect(await nextMessage<WaiterReport>(waiter)).toEqual({
-        code: 'none',
-        ownerDied: true,
-        afterMark: false,
-      });
+      await expectGranted(waiter, { ownerDied: true, afterMark: false });
       await until(() => !mutex.locked, 'the heir to release');
       expect(mutex.stats).toMatchObject({ recoveries: 1, holders: 0, waiters: 0 });
       const token = mutex.tryAcquire(); // the heir released normally: nobody inherits twice
@@ -85,11 +92,7 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
     const waiter = queueWaiter(mutex, 10_000);
     await until(() => mutex.stats.waiters === 1, 'the waiter to queue');
     mutex.recoverDeadThread(dead);
-    expect(await nextMessage<WaiterReport>(waiter)).toEqual({
-      code: 'none',
-      ownerDied: true,
-      afterMark: true,
-    });
+    await expectGranted(waiter, { ownerDied: true, afterMark: true });
   });
 
   it('a holder recovered while nobody waits leaves the lock free; the next taker is the heir', async () => {
@@ -114,11 +117,7 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
     expect(mutex.stats.waiters).toBe(1);
     held?.unlock();
     // Not an heir: the dead thread never held the lock, the data is as the main thread left it.
-    expect(await nextMessage<WaiterReport>(live)).toEqual({
-      code: 'none',
-      ownerDied: false,
-      afterMark: false,
-    });
+    await expectGranted(live, { ownerDied: false, afterMark: false });
     expect(mutex.stats.recoveries).toBe(0);
   });
 
@@ -136,11 +135,7 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
 
     // Counted as a hold (conservatively: it died before it could touch the data).
     expect(mutex.recoverDeadThread(dead)).toEqual({ wasOwner: true, abandonedTickets: 0 });
-    expect(await nextMessage<WaiterReport>(live)).toEqual({
-      code: 'none',
-      ownerDied: true,
-      afterMark: true,
-    });
+    await expectGranted(live, { ownerDied: true, afterMark: true });
     expect(mutex.stats.recoveries).toBe(1);
   });
 
