@@ -1,21 +1,20 @@
 import { DEFAULT_UPSTREAM_OPTIONS, upstreamOptionsFromEnv } from '../src';
 import { thrownAs } from '@concurrency-lab/errors/testing';
 import { ConfigError } from '@concurrency-lab/service-kit/env';
+import { join } from 'node:path';
+import { documentedDefaults } from './documented-defaults';
 
 describe('upstreamOptionsFromEnv', () => {
-  it('takes the defaults when nothing is set', () => {
-    expect(upstreamOptionsFromEnv({})).toEqual({
-      pages: 50,
-      latencyMs: 0,
-      jitterMs: 0,
-      failureRate: 0,
-      failureStatus: 503,
-      spikeRate: 0,
-      spikeMs: 6000,
-      resetRate: 0,
-      seed: 1,
-    });
+  it('takes the defaults when nothing is set: every one documented on UpstreamOptions, as documented', () => {
     expect(upstreamOptionsFromEnv({})).toEqual(DEFAULT_UPSTREAM_OPTIONS);
+    const documented = documentedDefaults(
+      join(__dirname, '..', 'src', 'upstream-options.ts'),
+      'UpstreamOptions',
+    );
+    expect(Object.keys(documented).sort()).toEqual(Object.keys(DEFAULT_UPSTREAM_OPTIONS).sort());
+    for (const [option, value] of Object.entries(DEFAULT_UPSTREAM_OPTIONS)) {
+      expect([option, String(value)]).toEqual([option, documented[option]]);
+    }
   });
 
   it('treats an empty variable as unset, and refuses a blank one like any other non-number', () => {
