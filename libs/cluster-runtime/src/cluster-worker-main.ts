@@ -1,28 +1,21 @@
 import {
   runService,
-  type Logger,
   type ModelRuntime,
   type RunningService,
+  type RunServiceOptions,
+  type RuntimeFactory,
   type ServiceConfig,
   type ServiceMetrics,
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
-import type { ModelName } from '@concurrency-lab/models';
 import { RPC, type ClusterNotice, type MetricsAggregateParams } from './counter-protocol';
 import { IpcCounter, serveCounterShare } from './ipc-counter';
 import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
 
-export interface ClusterWorkerMainOptions {
-  /** The model's registry label. */
-  model: ModelName;
-  /** Flushed after the drain, before exit. */
-  tracing?: { shutdown(): Promise<void> };
+/** A cluster worker runs the kit's service: its model label and tracing are the service's. */
+export interface ClusterWorkerMainOptions extends Pick<RunServiceOptions, 'model' | 'tracing'> {
   /** Where this process runs CPU work (inline for cluster, a thread pool for hybrid). */
-  createRunner(
-    config: ServiceConfig,
-    logger: Logger,
-    metrics: ServiceMetrics,
-  ): WorkRunner | Promise<WorkRunner>;
+  createRunner: RuntimeFactory<WorkRunner>;
 }
 
 /** How long a worker waits for the primary's model-wide `/metrics`. */

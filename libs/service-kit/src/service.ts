@@ -194,12 +194,18 @@ export interface RunServiceOptions {
   /** Flushed after the drain and before exit, so the last requests' spans survive SIGTERM. */
   tracing?: { shutdown(): Promise<void> };
   /** Builds the model's runner and counter; `metrics` is the process registry to add to. */
-  createRuntime(
-    config: ServiceConfig,
-    logger: Logger,
-    metrics: ServiceMetrics,
-  ): ModelRuntime | Promise<ModelRuntime>;
+  createRuntime: RuntimeFactory<ModelRuntime>;
 }
+
+/**
+ * How a model builds a part of itself (its runtime, a cluster worker's runner) once the process
+ * has its config, logger and metrics registry — the order `runService` makes them in.
+ */
+export type RuntimeFactory<T> = (
+  config: ServiceConfig,
+  logger: Logger,
+  metrics: ServiceMetrics,
+) => T | Promise<T>;
 
 /**
  * A model's `main`: read the config, build the runtime, listen, and shut down gracefully on
