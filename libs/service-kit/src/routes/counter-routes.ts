@@ -1,19 +1,13 @@
-import type { RequestHandler } from 'express';
 import { threadId } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { boolParam, intParam, NO_PARAMS, parseQuery } from '../params';
 import { getDeadline, underDeadline } from '../request-deadline';
-import type { RouteTable } from '../route-table';
-import type { ServiceContext } from '../service-context';
 import { sendWork } from '../work-response';
+import type { RouteModule } from './route-module';
 
 export const INCREMENT_PARAMS = { times: intParam(1, 1_000_000), safe: boolParam() };
 
-export function defineCounterRoutes(
-  routes: RouteTable,
-  ctx: ServiceContext,
-  admit: RequestHandler,
-): void {
+export const defineCounterRoutes: RouteModule = (routes, ctx, admit) => {
   routes.define('post', '/counter/increment', admit, async (req, res) => {
     const { times, safe } = parseQuery(req.query, INCREMENT_PARAMS);
     const { signal } = getDeadline(res);
@@ -37,4 +31,4 @@ export function defineCounterRoutes(
     await ctx.counter.reset();
     res.json({ model: ctx.model, value: await ctx.counter.read() });
   });
-}
+};

@@ -1,18 +1,12 @@
-import type { RequestHandler } from 'express';
 import { intParam, parseQuery } from '../params';
 import { underDeadline, getDeadline } from '../request-deadline';
-import type { RouteTable } from '../route-table';
-import type { ServiceContext } from '../service-context';
 import { sendWork } from '../work-response';
+import type { RouteModule } from './route-module';
 
 export const FIB_PARAMS = { n: intParam(0, 40) };
 export const PRIMES_PARAMS = { limit: intParam(2, 20_000_000) };
 
-export function defineCpuRoutes(
-  routes: RouteTable,
-  ctx: ServiceContext,
-  admit: RequestHandler,
-): void {
+export const defineCpuRoutes: RouteModule = (routes, ctx, admit) => {
   routes.define('get', '/cpu/fib', admit, async (req, res) => {
     const { n } = parseQuery(req.query, FIB_PARAMS);
     const { signal } = getDeadline(res);
@@ -26,4 +20,4 @@ export function defineCpuRoutes(
     const out = await underDeadline(res, ctx.runner.run({ kind: 'primes', limit }, { signal }));
     sendWork(res, ctx, out.result, out);
   });
-}
+};

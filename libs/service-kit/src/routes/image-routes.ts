@@ -3,9 +3,9 @@ import express, { type RequestHandler } from 'express';
 import { ProblemError } from '../errors';
 import { enumParam, intParam, parseQuery } from '../params';
 import { getDeadline, underDeadline } from '../request-deadline';
-import type { RouteTable } from '../route-table';
-import { LIMITS, type ServiceContext } from '../service-context';
+import { LIMITS } from '../service-context';
 import { elapsedMs, sendWork, setServerTiming } from '../work-response';
+import type { RouteModule } from './route-module';
 
 export const FILTER_UPLOAD_PARAMS = { filter: enumParam(FILTER_NAMES) };
 export const FILTER_GENERATED_PARAMS = {
@@ -27,11 +27,7 @@ const requirePng: RequestHandler = (req, _res, next) => {
   next();
 };
 
-export function defineImageRoutes(
-  routes: RouteTable,
-  ctx: ServiceContext,
-  admit: RequestHandler,
-): void {
+export const defineImageRoutes: RouteModule = (routes, ctx, admit) => {
   const validateUpload: RequestHandler = (req, res, next) => {
     res.locals['params'] = parseQuery(req.query, FILTER_UPLOAD_PARAMS);
     next();
@@ -81,4 +77,4 @@ export function defineImageRoutes(
     );
     sendWork(res, ctx, out.result, out);
   });
-}
+};

@@ -1,23 +1,18 @@
-import type { RequestHandler } from 'express';
 import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { ProblemError } from '../errors';
 import { intParam, parseQuery } from '../params';
 import { getDeadline, sleepUnderDeadline, underDeadline } from '../request-deadline';
-import type { RouteTable } from '../route-table';
 import { scrapePages } from '../scrape';
-import { LIMITS, type ServiceContext } from '../service-context';
+import { LIMITS } from '../service-context';
 import { sendWork } from '../work-response';
+import type { RouteModule } from './route-module';
 
 export const SLEEP_PARAMS = { ms: intParam(0, 10_000) };
 export const SCRAPE_PARAMS = { pages: intParam(1, 50) };
 export const MIXED_PARAMS = { ms: intParam(0, 10_000), n: intParam(0, 40) };
 
-export function defineIoRoutes(
-  routes: RouteTable,
-  ctx: ServiceContext,
-  admit: RequestHandler,
-): void {
+export const defineIoRoutes: RouteModule = (routes, ctx, admit) => {
   routes.define('get', '/io/sleep', admit, async (req, res) => {
     const { ms } = parseQuery(req.query, SLEEP_PARAMS);
     const started = performance.now();
@@ -73,4 +68,4 @@ export function defineIoRoutes(
       },
     );
   });
-}
+};
