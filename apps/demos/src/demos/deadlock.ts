@@ -116,7 +116,7 @@ async function crossThread(timeoutMs: number, watchdogMs: number) {
   return { stalls, stacks, outcomes, ms: performance.now() - start };
 }
 
-export const deadlock = defineDemo<DeadlockOptions>({
+export const deadlock = defineDemo({
   name: 'deadlock',
   mirrors: 'Deadlocks: two locks taken in opposite orders',
   describe: [
@@ -125,7 +125,7 @@ export const deadlock = defineDemo<DeadlockOptions>({
     'for everyone completes. Between threads, the watchdog names the stuck pair.',
   ],
   defaults: { timeoutMs: 400, watchdogMs: 150 },
-  async run({ timeoutMs, watchdogMs }) {
+  async run({ timeoutMs, watchdogMs }: Readonly<DeadlockOptions>) {
     const anon = await twoTasks(anonymous(timeoutMs), true);
     const own = await twoTasks(owned, true);
     const ordered = await twoTasks(owned, false);

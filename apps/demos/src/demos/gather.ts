@@ -47,7 +47,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
-export const gather = defineDemo<GatherOptions>({
+export const gather = defineDemo({
   name: 'gather',
   mirrors: 'asyncio.gather, as_completed, wait, create_task, cancel',
   describe: [
@@ -56,7 +56,7 @@ export const gather = defineDemo<GatherOptions>({
     'eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.',
   ],
   defaults: { delaysMs: [60, 20, 40] },
-  async run({ delaysMs }) {
+  async run({ delaysMs }: Readonly<GatherOptions>) {
     const delay = (name: Name) => delaysMs[NAMES.indexOf(name)] as number;
     const fastest = [...NAMES].sort((x, y) => delay(x) - delay(y));
     const three = (fail?: Name, signal?: AbortSignal) =>

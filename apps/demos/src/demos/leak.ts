@@ -41,7 +41,7 @@ async function child(mode: 'leaky' | 'fixed', rounds: number, graceMs: number) {
   };
 }
 
-export const leak = defineDemo<LeakOptions>({
+export const leak = defineDemo({
   name: 'leak',
   mirrors: 'Thread leakage: workers and timers nobody closes',
   describe: [
@@ -50,7 +50,7 @@ export const leak = defineDemo<LeakOptions>({
     'closed, it returns to its baseline and exits on its own.',
   ],
   defaults: { rounds: 3, graceMs: 1500 },
-  async run({ rounds, graceMs }) {
+  async run({ rounds, graceMs }: Readonly<LeakOptions>) {
     // This process's handles of the kinds the demo opens (its children and their pipes): the
     // demo must end with no more than it started with, whatever else the process runs.
     const own = () =>

@@ -42,7 +42,7 @@ async function betweenProcesses(pings: number, stream: number): Promise<PipeRepo
   return report;
 }
 
-export const pipe = defineDemo<PipeOptions>({
+export const pipe = defineDemo({
   name: 'pipe',
   mirrors: 'multiprocessing.Pipe: a two-way channel between two workers',
   describe: [
@@ -51,7 +51,7 @@ export const pipe = defineDemo<PipeOptions>({
     'round trips, then a stream checked for loss, duplicates and order.',
   ],
   defaults: { pings: 2000, stream: 20_000 },
-  async run({ pings, stream }) {
+  async run({ pings, stream }: Readonly<PipeOptions>) {
     const runs = [
       { channel: '2 threads, MessageChannel', report: await betweenThreads(pings, stream) },
       { channel: '2 processes, TCP socket', report: await betweenProcesses(pings, stream) },

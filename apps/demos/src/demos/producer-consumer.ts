@@ -18,7 +18,7 @@ export interface ProducerConsumerOptions {
   workPerItem: number;
 }
 
-export const producerConsumer = defineDemo<ProducerConsumerOptions>({
+export const producerConsumer = defineDemo({
   name: 'producer-consumer',
   mirrors: 'queue.Queue: producers and consumers across threads',
   describe: [
@@ -33,7 +33,7 @@ export const producerConsumer = defineDemo<ProducerConsumerOptions>({
     capacity: 8,
     workPerItem: 2000,
   },
-  async run(o) {
+  async run(o: Readonly<ProducerConsumerOptions>) {
     const total = o.producers * o.itemsPerProducer;
     const ring = new SharedRingQueue({ capacity: o.capacity, slotBytes: 4 });
     const seen = new SharedArrayBuffer(4 * total);

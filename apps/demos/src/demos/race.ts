@@ -55,7 +55,7 @@ async function threadCounter(mode: RaceMode, iterations: number): Promise<number
   return Atomics.load(new Int32Array(counter), 0);
 }
 
-export const race = defineDemo<RaceOptions>({
+export const race = defineDemo({
   name: 'race',
   mirrors: 'Race conditions: the shared counter',
   describe: [
@@ -69,7 +69,7 @@ export const race = defineDemo<RaceOptions>({
     threadIncrements: 500_000,
     processIncrements: 2000,
   },
-  async run(o) {
+  async run(o: Readonly<RaceOptions>) {
     const loopExpected = o.loopTasks * o.loopIncrements;
     const threadExpected = 2 * o.threadIncrements;
     const rows: Row[] = [

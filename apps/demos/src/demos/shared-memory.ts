@@ -63,7 +63,7 @@ async function sharedToProcess(): Promise<string> {
   }
 }
 
-export const sharedMemory = defineDemo<SharedMemoryOptions>({
+export const sharedMemory = defineDemo({
   name: 'shared-memory',
   mirrors: 'multiprocessing.shared_memory: sharing instead of copying',
   describe: [
@@ -72,7 +72,7 @@ export const sharedMemory = defineDemo<SharedMemoryOptions>({
     '(SharedArrayBuffer). And why a SharedArrayBuffer cannot reach another process.',
   ],
   defaults: { sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26], reps: 5 },
-  async run({ sizes, reps }) {
+  async run({ sizes, reps }: Readonly<SharedMemoryOptions>) {
     const bySize = [];
     let transferDetached = true;
     let sharedVisible = true;
