@@ -46,8 +46,11 @@ export interface Demo<P extends object = object, F extends Figures = Figures> {
   readonly name: string;
   /** The part of the guide it mirrors. */
   readonly mirrors: string;
-  /** Two or three lines (≤ 78 columns each): what it shows. */
-  readonly describe: readonly string[];
+  /**
+   * What it shows, as one paragraph: where it is printed it is wrapped to fit (the terminal's
+   * 80 columns, under the title), as `notes` are.
+   */
+  readonly describe: string;
   readonly defaults: Readonly<P>;
   run(options?: Partial<P>): Promise<DemoResult<F>>;
 }

@@ -50,11 +50,8 @@ const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Tim
 export const gather = defineDemo({
   name: 'gather',
   mirrors: 'asyncio.gather, as_completed, wait, create_task, cancel',
-  describe: [
-    "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node:",
-    "Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures;",
-    'eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.',
-  ],
+  describe:
+    "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node: Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures; eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.",
   defaults: { delaysMs: [60, 20, 40] },
   async run({ delaysMs }: Readonly<GatherOptions>) {
     const delay = (name: Name) => delaysMs[NAMES.indexOf(name)] as number;

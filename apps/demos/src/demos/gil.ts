@@ -33,11 +33,8 @@ async function runAll(pool: Executor, n: number, tasks: number): Promise<FibResu
 export const gil = defineDemo({
   name: 'gil',
   mirrors: 'Threads vs processes: the GIL and CPU-bound work',
-  describe: [
-    'CPU work on 1 worker thread, 2 worker threads and 2 processes. Python threads',
-    'share one interpreter lock, so the guide sends CPU work to processes; each Node',
-    'worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
-  ],
+  describe:
+    'CPU work on 1 worker thread, 2 worker threads and 2 processes. Python threads share one interpreter lock, so the guide sends CPU work to processes; each Node worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
   defaults: { n: 30, tasks: 8, rounds: 7 },
   run: needingCores(2, async ({ n, tasks, rounds }: Readonly<GilOptions>) => {
     const filename = entryPath('cpu-tasks');

@@ -45,11 +45,8 @@ async function betweenProcesses(pings: number, stream: number): Promise<PipeRepo
 export const pipe = defineDemo({
   name: 'pipe',
   mirrors: 'multiprocessing.Pipe: a two-way channel between two workers',
-  describe: [
-    'Two threads talk over a MessageChannel; two sibling processes over a socket one',
-    'opened and the other connected to (their parent only introduced them). Each does',
-    'round trips, then a stream checked for loss, duplicates and order.',
-  ],
+  describe:
+    'Two threads talk over a MessageChannel; two sibling processes over a socket one opened and the other connected to (their parent only introduced them). Each does round trips, then a stream checked for loss, duplicates and order.',
   defaults: { pings: 2000, stream: 20_000 },
   async run({ pings, stream }: Readonly<PipeOptions>) {
     const runs = [

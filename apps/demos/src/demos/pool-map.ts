@@ -35,11 +35,8 @@ type Way = 'serial' | 'threads' | 'processes';
 export const poolMap = defineDemo({
   name: 'pool-map',
   mirrors: "Pool.map: the guide's image batch on threads and on processes",
-  describe: [
-    'A batch of PNG images, each decoded, filtered and re-encoded, one image per task:',
-    'a serial loop, then executor.map on a ThreadPoolExecutor and on a',
-    'ProcessPoolExecutor. Both pools beat the loop; processes also pay for the copies.',
-  ],
+  describe:
+    'A batch of PNG images, each decoded, filtered and re-encoded, one image per task: a serial loop, then executor.map on a ThreadPoolExecutor and on a ProcessPoolExecutor. Both pools beat the loop; processes also pay for the copies.',
   defaults: { images: 16, size: 256, workers: 2, rounds: 3 },
   run: needingCores(2, async (o: Readonly<PoolMapOptions>) => {
     const source = encodePng(generateTestImage(o.size));

@@ -21,11 +21,8 @@ export interface ProducerConsumerOptions {
 export const producerConsumer = defineDemo({
   name: 'producer-consumer',
   mirrors: 'queue.Queue: producers and consumers across threads',
-  describe: [
-    'Producer threads and consumer threads around one bounded SharedRingQueue. Full,',
-    'it makes producers wait (backpressure); join() returns once every item is marked',
-    'done; shutdown() ends the consumers. Every id is tallied: nothing lost or doubled.',
-  ],
+  describe:
+    'Producer threads and consumer threads around one bounded SharedRingQueue. Full, it makes producers wait (backpressure); join() returns once every item is marked done; shutdown() ends the consumers. Every id is tallied: nothing lost or doubled.',
   defaults: {
     producers: 2,
     consumers: 2,

@@ -58,11 +58,8 @@ async function threadCounter(mode: RaceMode, iterations: number): Promise<number
 export const race = defineDemo({
   name: 'race',
   mirrors: 'Race conditions: the shared counter',
-  describe: [
-    'A counter incremented by read-then-write from concurrent tasks, threads and',
-    'processes loses updates; a lock (or one atomic step) loses none. Each model is',
-    'run both ways and the lost updates are counted.',
-  ],
+  describe:
+    'A counter incremented by read-then-write from concurrent tasks, threads and processes loses updates; a lock (or one atomic step) loses none. Each model is run both ways and the lost updates are counted.',
   defaults: {
     loopTasks: 10,
     loopIncrements: 1000,
