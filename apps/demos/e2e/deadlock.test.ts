@@ -1,21 +1,9 @@
 import { deadlock } from '../src/demos/deadlock';
 import { overlong, runDemo } from '../test/support/run-demo';
 
-interface Figures {
-  anonymous: { outcomes: string[] };
-  owned: { outcomes: string[]; cycle: string[] };
-  ordered: { outcomes: string[] };
-  crossThread: {
-    outcomes: string[];
-    stalls: { lock: string; heldBy: string[]; waitedOnBy: string[] }[];
-    stacks: { thread: number; at: string }[];
-  };
-  checks: Record<string, boolean>;
-}
-
 describe('deadlock', () => {
   it('hangs anonymous locks until the timeout, names the cycle of owned ones, and the watchdog the threads', async () => {
-    const run = await runDemo<object, Figures>(deadlock, { timeoutMs: 600, watchdogMs: 100 });
+    const run = await runDemo(deadlock, { timeoutMs: 600, watchdogMs: 100 });
     const f = run.figures;
     expect([...f.anonymous.outcomes].sort()).toEqual(['ERR_LOCK_TIMEOUT', 'done']);
     expect([...f.owned.outcomes].sort()).toEqual(['ERR_LOCK_DEADLOCK', 'done']);

@@ -1,19 +1,12 @@
 import { gil, PARALLEL_SPEEDUP } from '../src/demos/gil';
-import { overlong, runDemo, tooFewCores } from '../test/support/run-demo';
-
-interface Figures {
-  runners: number[];
-  wrongResults: number;
-  threadSpeedup: number;
-  ms: { oneThread: number[]; twoThreads: number[]; twoProcesses: number[] };
-}
+import { onEnoughCores, overlong, runDemo } from '../test/support/run-demo';
 
 describe('gil', () => {
   it('runs the CPU work on 1 thread, 2 threads and 2 processes, and judges by the speedup', async () => {
-    const run = await runDemo<object, Figures>(gil, { n: 22, tasks: 4, rounds: 3 });
+    const run = await runDemo(gil, { n: 22, tasks: 4, rounds: 3 });
     // One core cannot show parallelism: the demo must say so, not fake it.
-    if (tooFewCores(run, 2)) return;
-    const f = run.figures;
+    const f = onEnoughCores(run, 2);
+    if (f === undefined) return;
     // Every task was computed right, and each pool really spread it: 1, 2 and 2 runners.
     expect(f.wrongResults).toBe(0);
     expect(f.runners).toEqual([1, 2, 2]);

@@ -1,22 +1,10 @@
 import { leak } from '../src/demos/leak';
-import type { LeakSnapshot } from '../src/workers/leak-child';
 import { overlong, runDemo } from '../test/support/run-demo';
-
-interface Child {
-  snapshots: LeakSnapshot[];
-  threadsBefore: number | null;
-  threadsAfter: number | null;
-  exitedOnItsOwn: boolean;
-  exitCode: number | null;
-}
 
 describe('leak', () => {
   it('piles up timers and threads in the leaky child, which stays alive; the fixed one returns to baseline and exits', async () => {
     const before = process.getActiveResourcesInfo().length;
-    const run = await runDemo<object, { leaky: Child; fixed: Child }>(leak, {
-      rounds: 2,
-      graceMs: 1000,
-    });
+    const run = await runDemo(leak, { rounds: 2, graceMs: 1000 });
     const { leaky, fixed } = run.figures;
     // One forgotten interval per round; a worker thread and a pool thread per round.
     expect(leaky.snapshots.map((s) => s.resources['Timeout'] ?? 0)).toEqual([0, 1, 2]);

@@ -12,7 +12,7 @@ const WRITER = join(__dirname, '../dist/report/write-lessons-report.js');
 const record = (name: string, holds: boolean, figures: Record<string, unknown>): LessonRecord => ({
   name,
   mirrors: `the guide on ${name}`,
-  describe: [`${name} line one`, 'line two'],
+  describe: `what ${name} shows`,
   options: {},
   startedAt: '2025-01-01T00:00:00.000Z',
   durationMs: 1200,

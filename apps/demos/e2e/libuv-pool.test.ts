@@ -1,10 +1,9 @@
 import { libuvPool } from '../src/demos/libuv-pool';
-import type { PoolChildReport } from '../src/workers/libuv-pool-child';
 import { overlong, runDemo } from '../test/support/run-demo';
 
 describe('libuv-pool', () => {
   it('lets only UV_THREADPOOL_SIZE slow reads in flight; the later ones wait for a thread', async () => {
-    const run = await runDemo<object, { runs: PoolChildReport[] }>(libuvPool, {
+    const run = await runDemo(libuvPool, {
       reads: 6,
       poolSizes: [2, 6],
       settleMs: 150,

@@ -1,19 +1,9 @@
 import { manager } from '../src/demos/manager';
 import { overlong, runDemo } from '../test/support/run-demo';
 
-interface Counted {
-  expected: number;
-  actual: number;
-  lost: number;
-  messages: number;
-}
-
 describe('manager', () => {
   it('loses updates with get-then-set through the primary, none with one atomic message', async () => {
-    const run = await runDemo<object, { getThenSet: Counted; increment: Counted }>(manager, {
-      workers: 2,
-      increments: 500,
-    });
+    const run = await runDemo(manager, { workers: 2, increments: 500 });
     const { getThenSet, increment } = run.figures;
     expect(getThenSet.expected).toBe(1000);
     expect(getThenSet.messages).toBe(2000); // a get and a set per increment

@@ -1,13 +1,9 @@
 import { pipe } from '../src/demos/pipe';
 import { overlong, runDemo } from '../test/support/run-demo';
 
-interface Figures {
-  runs: { channel: string; received: number; inOrder: boolean; rttP50Us: number }[];
-}
-
 describe('pipe', () => {
   it('carries every message once and in order between two threads and between two processes', async () => {
-    const run = await runDemo<object, Figures>(pipe, { pings: 200, stream: 3000 });
+    const run = await runDemo(pipe, { pings: 200, stream: 3000 });
     expect(run.figures.runs.map((r) => [r.channel, r.received, r.inOrder])).toEqual([
       ['2 threads, MessageChannel', 3000, true],
       ['2 processes, TCP socket', 3000, true],

@@ -1,20 +1,11 @@
 import { poolMap, POOL_SPEEDUP } from '../src/demos/pool-map';
-import { overlong, runDemo, tooFewCores } from '../test/support/run-demo';
-
-interface Figures {
-  sameResults: boolean;
-  threadSpeedup: number;
-  processSpeedup: number;
-  echoUsPerItem: { threads: number; processes: number };
-  bytesPerBatch: { in: number; out: number };
-  ms: { serial: number[]; threads: number[]; processes: number[] };
-}
+import { onEnoughCores, overlong, runDemo } from '../test/support/run-demo';
 
 describe('pool-map', () => {
   it('maps the image batch over threads and processes to the serial loop’s exact output', async () => {
-    const run = await runDemo<object, Figures>(poolMap, { images: 4, size: 64, rounds: 1 });
-    if (tooFewCores(run, 2)) return;
-    const f = run.figures;
+    const run = await runDemo(poolMap, { images: 4, size: 64, rounds: 1 });
+    const f = onEnoughCores(run, 2);
+    if (f === undefined) return;
     expect(f.sameResults).toBe(true);
     expect([f.ms.serial.length, f.ms.threads.length, f.ms.processes.length]).toEqual([1, 1, 1]);
     expect(f.bytesPerBatch.in).toBeGreaterThan(0);

@@ -3,24 +3,13 @@ import { overlong, runDemo } from '../test/support/run-demo';
 
 describe('producer-consumer', () => {
   it('moves every item once through the bounded ring, holding producers back, then joins and shuts down', async () => {
-    const run = await runDemo<object, Record<string, unknown>>(producerConsumer, {
-      itemsPerProducer: 3000,
-      capacity: 4,
-    });
-    const f = run.figures as {
-      total: number;
-      consumedPerConsumer: number[];
-      lost: number;
-      duplicated: number;
-      waitedForRoom: number;
-      consumedAtJoin: number;
-      checks: Record<string, boolean>;
-    };
+    const run = await runDemo(producerConsumer, { itemsPerProducer: 3000, capacity: 4 });
+    const f = run.figures;
     expect(f.total).toBe(6000);
     expect(f.consumedPerConsumer.reduce((a, b) => a + b, 0)).toBe(6000);
     expect([f.lost, f.duplicated, f.consumedAtJoin]).toEqual([0, 0, 6000]);
     expect(f.waitedForRoom).toBeGreaterThan(0);
-    expect(f.checks['consumersEndedByShutdown']).toBe(true);
+    expect(f.checks.consumersEndedByShutdown).toBe(true);
     expect(run.result.verdict.holds).toBe(true);
     expect(overlong(run, 'producer-consumer')).toEqual([]);
   });

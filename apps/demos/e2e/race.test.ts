@@ -1,13 +1,9 @@
 import { race } from '../src/demos/race';
 import { overlong, runDemo } from '../test/support/run-demo';
 
-interface Figures {
-  runs: { model: string; guard: string; expected: number; actual: number; lost: number }[];
-}
-
 describe('race', () => {
   it('loses updates on every model without a guard and none with one', async () => {
-    const run = await runDemo<object, Figures>(race, {
+    const run = await runDemo(race, {
       loopTasks: 5,
       loopIncrements: 100,
       processIncrements: 1000,

@@ -25,8 +25,9 @@ export interface Verdict {
   readonly why: string;
 }
 
-export interface DemoResult {
-  readonly figures: Figures;
+/** What a demo's run gives. `F` is the demo's own figures, as its `run` computes them. */
+export interface DemoResult<F extends Figures = Figures> {
+  readonly figures: F;
   readonly table: Table;
   /** A few lines printed under the table: what the figures mean, what to use instead. */
   readonly notes?: readonly string[];
@@ -37,28 +38,40 @@ export interface DemoResult {
  * One lesson of the guide. `run` starts real threads, processes and sockets as the lesson
  * needs, stops every one of them before it resolves, and checks the lesson against what it
  * measured. `P` are its knobs (sizes, repeat counts): the defaults make a few seconds on two
- * cores; tests pass smaller ones.
+ * cores; tests pass smaller ones. `F` are its figures: a test reads them with the types the demo
+ * computed them with, never a copy of its own.
  */
-export interface Demo<P extends object = object> {
+export interface Demo<P extends object = object, F extends Figures = Figures> {
   /** The command-line name: `npm run demo -- <name>`. */
   readonly name: string;
   /** The part of the guide it mirrors. */
   readonly mirrors: string;
-  /** Two or three lines (≤ 78 columns each): what it shows. */
-  readonly describe: readonly string[];
+  /**
+   * What it shows, as one paragraph: where it is printed it is wrapped to fit (the terminal's
+   * 80 columns, under the title), as `notes` are.
+   */
+  readonly describe: string;
   readonly defaults: Readonly<P>;
-  run(options?: Partial<P>): Promise<DemoResult>;
+  run(options?: Partial<P>): Promise<DemoResult<F>>;
 }
 
-/** What a demo declares: its `run` gets every option, the defaults overridden by the caller's. */
-export interface DemoSpec<P extends object> extends Omit<Demo<P>, 'run'> {
-  run(options: Readonly<P>): Promise<DemoResult>;
+/**
+ * What a demo declares: its `run` gets every option, the defaults overridden by the caller's.
+ * `P` is taken from the options type `run` declares (`run(o: Readonly<GilOptions>)`), `F` from
+ * the figures it returns; `defaults` are checked against `P`, not read for it.
+ */
+export interface DemoSpec<P extends object, F extends Figures> extends Omit<
+  Demo<P, F>,
+  'run' | 'defaults'
+> {
+  readonly defaults: NoInfer<Readonly<P>>;
+  run(options: Readonly<P>): Promise<DemoResult<F>>;
 }
 
 /**
  * A demo from what it declares. Every demo runs with its defaults, overridden by the options
  * given (a test's smaller sizes): the merge happens here, once, not at the top of each `run`.
  */
-export function defineDemo<P extends object>(spec: DemoSpec<P>): Demo<P> {
+export function defineDemo<P extends object, F extends Figures>(spec: DemoSpec<P, F>): Demo<P, F> {
   return { ...spec, run: (options = {}) => spec.run({ ...spec.defaults, ...options }) };
 }

@@ -1,5 +1,5 @@
 import { availableParallelism, loadavg } from 'node:os';
-import type { DemoResult } from './demo';
+import type { DemoResult, Figures } from './demo';
 import { fixed } from './format';
 
 /** Cores this process may use. */
@@ -27,19 +27,31 @@ export async function cpuPerWall<T>(
   return { value, cpuPerWall: (used.user + used.system) / 1000 / ms, ms };
 }
 
+/** The figures of a demo that did not run for want of cores: the cores it had and needed. */
+export type TooFewCores = { readonly cores: number; readonly coresNeeded: number };
+
 /**
- * The result of a demo whose lesson needs `needed` cores on a machine with fewer: it says so
- * and fails, rather than showing a figure that would mean nothing here.
+ * The `run` of a demo whose lesson needs `needed` cores: on a machine with fewer it says so and
+ * fails (its figures are then `TooFewCores`), rather than showing a figure that would mean
+ * nothing here.
  */
-export function needsCores(needed: number): DemoResult | undefined {
-  const have = cores();
-  if (have >= needed) return undefined;
-  return {
-    figures: { cores: have, coresNeeded: needed },
-    table: { header: ['cores available', 'cores needed'], rows: [[String(have), String(needed)]] },
-    verdict: {
-      holds: false,
-      why: `it needs ${needed} cores and this machine gives ${have}: cannot be shown here`,
-    },
+export function needingCores<P extends object, F extends Figures>(
+  needed: number,
+  run: (options: Readonly<P>) => Promise<DemoResult<F>>,
+): (options: Readonly<P>) => Promise<DemoResult<F | TooFewCores>> {
+  return async (options) => {
+    const have = cores();
+    if (have >= needed) return run(options);
+    return {
+      figures: { cores: have, coresNeeded: needed },
+      table: {
+        header: ['cores available', 'cores needed'],
+        rows: [[String(have), String(needed)]],
+      },
+      verdict: {
+        holds: false,
+        why: `it needs ${needed} cores and this machine gives ${have}: cannot be shown here`,
+      },
+    };
   };
 }

@@ -12,8 +12,7 @@ export const verdictLine = (name: string, verdict: Verdict): string =>
 /** What is printed before the demo runs: its name, the guide's section, what it shows. */
 export function renderHeader(demo: Demo): string {
   const title = `${demo.name} — ${demo.mirrors}`;
-  // The lines are one paragraph, re-wrapped so the indent never pushes one past the width.
-  return [...wrap(title, COLUMNS), ...wrap(demo.describe.join(' '), COLUMNS, '  ')].join('\n');
+  return [...wrap(title, COLUMNS), ...wrap(demo.describe, COLUMNS, '  ')].join('\n');
 }
 
 /** What is printed once it has run: the table, the notes, why, and the verdict line. */

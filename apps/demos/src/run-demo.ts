@@ -5,7 +5,7 @@ import { renderHeader, renderResult } from './render';
 export interface LessonRecord {
   name: string;
   mirrors: string;
-  describe: readonly string[];
+  describe: string;
   options: object;
   startedAt: string;
   durationMs: number;

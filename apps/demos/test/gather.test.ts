@@ -4,7 +4,7 @@ import { overlong, runDemo } from './support/run-demo';
 describe('gather', () => {
   it('gives what each of asyncio’s ways to wait for many gives, and leaves no timer behind', async () => {
     const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const run = await runDemo<object, Record<string, unknown>>(gather, { delaysMs: [30, 10, 20] });
+    const run = await runDemo(gather, { delaysMs: [30, 10, 20] });
     expect(run.figures).toMatchObject({
       completionOrder: ['b', 'c', 'a'],
       all: ['a', 'b', 'c'], // input order, not completion order
@@ -18,7 +18,7 @@ describe('gather', () => {
       cancelled: 2,
     });
     // As the demo's own verdict: none of its timers left (below 0 when one of jest's ended meanwhile).
-    expect(run.figures['timersLeft']).toBeLessThanOrEqual(0);
+    expect(run.figures.timersLeft).toBeLessThanOrEqual(0);
     expect(run.result.verdict.holds).toBe(true);
     expect(overlong(run, 'gather')).toEqual([]);
     // Jest keeps timers of its own; the demo must not add any.

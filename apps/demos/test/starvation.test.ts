@@ -1,17 +1,9 @@
 import { starvation } from '../src/demos/starvation';
 import { overlong, runDemo } from './support/run-demo';
 
-interface Figures {
-  greedyRounds: number;
-  barging: { acquisitionsBeforePolite: number };
-  fifo: { acquisitionsBeforePolite: number };
-  priorityWithoutAging: { backgroundServedAt: number | null; backgroundAge: number };
-  priorityWithAging: { backgroundServedAt: number | null; oldestServedAge: number };
-}
-
 describe('starvation', () => {
   it('shows the barging lock and the plain priority queue starving their waiter, FIFO and aging not', async () => {
-    const run = await runDemo<object, Figures>(starvation, {
+    const run = await runDemo(starvation, {
       greedyRounds: 8,
       holdMs: 1,
       ticks: 120,

@@ -66,16 +66,13 @@ async function runForm(
   return { form, workMs, lag: recording.stop(), pings };
 }
 
-export const blocking = defineDemo<BlockingOptions>({
+export const blocking = defineDemo({
   name: 'blocking',
   mirrors: 'Blocking the event loop: sync calls in async code',
-  describe: [
-    'The same work — hashing passwords (crypto.pbkdf2) and reading a file — in its sync',
-    'form and in its async form, while another thread pings this one over HTTP. The',
-    'sync form stops the loop: timers fire late and pings wait.',
-  ],
+  describe:
+    'The same work — hashing passwords (crypto.pbkdf2) and reading a file — in its sync form and in its async form, while another thread pings this one over HTTP. The sync form stops the loop: timers fire late and pings wait.',
   defaults: { hashes: 6, iterations: 200_000, jsonItems: 100_000, pingEveryMs: 10 },
-  async run(o) {
+  async run(o: Readonly<BlockingOptions>) {
     const dir = mkdtempSync(join(tmpdir(), 'demo-blocking-'));
     const server: Server = createServer((_req, res) => res.end('pong'));
     try {

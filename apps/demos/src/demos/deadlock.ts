@@ -116,16 +116,13 @@ async function crossThread(timeoutMs: number, watchdogMs: number) {
   return { stalls, stacks, outcomes, ms: performance.now() - start };
 }
 
-export const deadlock = defineDemo<DeadlockOptions>({
+export const deadlock = defineDemo({
   name: 'deadlock',
   mirrors: 'Deadlocks: two locks taken in opposite orders',
-  describe: [
-    'Task 1 takes A then B while task 2 takes B then A. Anonymous locks wait until a',
-    'timeout cuts them; owned locks get ERR_LOCK_DEADLOCK naming the cycle; one lock order',
-    'for everyone completes. Between threads, the watchdog names the stuck pair.',
-  ],
+  describe:
+    'Task 1 takes A then B while task 2 takes B then A. Anonymous locks wait until a timeout cuts them; owned locks get ERR_LOCK_DEADLOCK naming the cycle; one lock order for everyone completes. Between threads, the watchdog names the stuck pair.',
   defaults: { timeoutMs: 400, watchdogMs: 150 },
-  async run({ timeoutMs, watchdogMs }) {
+  async run({ timeoutMs, watchdogMs }: Readonly<DeadlockOptions>) {
     const anon = await twoTasks(anonymous(timeoutMs), true);
     const own = await twoTasks(owned, true);
     const ordered = await twoTasks(owned, false);

@@ -47,16 +47,13 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
-export const gather = defineDemo<GatherOptions>({
+export const gather = defineDemo({
   name: 'gather',
   mirrors: 'asyncio.gather, as_completed, wait, create_task, cancel',
-  describe: [
-    "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node:",
-    "Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures;",
-    'eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.',
-  ],
+  describe:
+    "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node: Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures; eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.",
   defaults: { delaysMs: [60, 20, 40] },
-  async run({ delaysMs }) {
+  async run({ delaysMs }: Readonly<GatherOptions>) {
     const delay = (name: Name) => delaysMs[NAMES.indexOf(name)] as number;
     const fastest = [...NAMES].sort((x, y) => delay(x) - delay(y));
     const three = (fail?: Name, signal?: AbortSignal) =>

@@ -3,7 +3,7 @@ import { fib } from '@concurrency-lab/workloads';
 import { defineDemo } from '../demo';
 import { entryPath } from '../entry-path';
 import { fixed, times } from '../format';
-import { busyCores, loadNote, needsCores } from '../machine';
+import { busyCores, loadNote, needingCores } from '../machine';
 import { best, median, since } from '../measure/stats';
 import type { FibResult } from '../workers/cpu-tasks';
 
@@ -30,18 +30,13 @@ async function runAll(pool: Executor, n: number, tasks: number): Promise<FibResu
   return results;
 }
 
-export const gil = defineDemo<GilOptions>({
+export const gil = defineDemo({
   name: 'gil',
   mirrors: 'Threads vs processes: the GIL and CPU-bound work',
-  describe: [
-    'CPU work on 1 worker thread, 2 worker threads and 2 processes. Python threads',
-    'share one interpreter lock, so the guide sends CPU work to processes; each Node',
-    'worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
-  ],
+  describe:
+    'CPU work on 1 worker thread, 2 worker threads and 2 processes. Python threads share one interpreter lock, so the guide sends CPU work to processes; each Node worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
   defaults: { n: 30, tasks: 8, rounds: 7 },
-  async run({ n, tasks, rounds }) {
-    const notEnough = needsCores(2);
-    if (notEnough) return notEnough;
+  run: needingCores(2, async ({ n, tasks, rounds }: Readonly<GilOptions>) => {
     const filename = entryPath('cpu-tasks');
     await using one = new ThreadPoolExecutor({ filename, maxWorkers: 1 });
     await using two = new ThreadPoolExecutor({ filename, maxWorkers: 2 });
@@ -128,5 +123,5 @@ export const gil = defineDemo<GilOptions>({
                 why: `2 threads were ${times(threadSpeedup)} 1 thread, under ${times(PARALLEL_SPEEDUP)} (${loadNote()})`,
               },
     };
-  },
+  }),
 });

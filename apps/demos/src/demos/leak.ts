@@ -41,16 +41,13 @@ async function child(mode: 'leaky' | 'fixed', rounds: number, graceMs: number) {
   };
 }
 
-export const leak = defineDemo<LeakOptions>({
+export const leak = defineDemo({
   name: 'leak',
   mirrors: 'Thread leakage: workers and timers nobody closes',
-  describe: [
-    'A child process starts a timer, a worker thread and a thread pool per round.',
-    'Never closed, they pile up (active resources, OS threads) and keep it alive;',
-    'closed, it returns to its baseline and exits on its own.',
-  ],
+  describe:
+    'A child process starts a timer, a worker thread and a thread pool per round. Never closed, they pile up (active resources, OS threads) and keep it alive; closed, it returns to its baseline and exits on its own.',
   defaults: { rounds: 3, graceMs: 1500 },
-  async run({ rounds, graceMs }) {
+  async run({ rounds, graceMs }: Readonly<LeakOptions>) {
     // This process's handles of the kinds the demo opens (its children and their pipes): the
     // demo must end with no more than it started with, whatever else the process runs.
     const own = () =>

@@ -29,16 +29,13 @@ async function measure(size: number, reads: number, settleMs: number): Promise<P
   return report;
 }
 
-export const libuvPool = defineDemo<LibuvPoolOptions>({
+export const libuvPool = defineDemo({
   name: 'libuv-pool',
   mirrors: "File operations: Node's hidden thread pool",
-  describe: [
-    "fs, dns.lookup, crypto and zlib calls run on libuv's pool of UV_THREADPOOL_SIZE",
-    'threads (default 4). Eight slow file reads at once: with 4 threads only 4 are in',
-    'flight and the fifth waits for a thread; with 8 threads all 8 are.',
-  ],
+  describe:
+    "fs, dns.lookup, crypto and zlib calls run on libuv's pool of UV_THREADPOOL_SIZE threads (default 4). Eight slow file reads at once: with 4 threads only 4 are in flight and the fifth waits for a thread; with 8 threads all 8 are.",
   defaults: { reads: 8, poolSizes: [4, 8], settleMs: 200 },
-  async run({ reads, poolSizes, settleMs }) {
+  async run({ reads, poolSizes, settleMs }: Readonly<LibuvPoolOptions>) {
     const runs: PoolChildReport[] = [];
     for (const size of poolSizes) runs.push(await measure(size, reads, settleMs));
     const expected = (size: number) => Math.min(size, reads);

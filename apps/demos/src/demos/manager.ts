@@ -9,16 +9,13 @@ export interface ManagerOptions {
   increments: number;
 }
 
-export const manager = defineDemo<ManagerOptions>({
+export const manager = defineDemo({
   name: 'manager',
   mirrors: 'multiprocessing.Manager: one process holds the state',
-  describe: [
-    'A cluster primary holds a counter its workers update through messages, as a',
-    "Manager's server process does. Get-then-set (two messages) loses updates; one",
-    'atomic "increment" message, handled one at a time by the primary, loses none.',
-  ],
+  describe:
+    'A cluster primary holds a counter its workers update through messages, as a Manager\'s server process does. Get-then-set (two messages) loses updates; one atomic "increment" message, handled one at a time by the primary, loses none.',
   defaults: { workers: 2, increments: 2000 },
-  async run({ workers, increments }) {
+  async run({ workers, increments }: Readonly<ManagerOptions>) {
     const getThenSet = await runClusterCounter('get-then-set', workers, increments);
     const atomic = await runClusterCounter('increment', workers, increments);
     const rows = [

@@ -42,16 +42,13 @@ async function betweenProcesses(pings: number, stream: number): Promise<PipeRepo
   return report;
 }
 
-export const pipe = defineDemo<PipeOptions>({
+export const pipe = defineDemo({
   name: 'pipe',
   mirrors: 'multiprocessing.Pipe: a two-way channel between two workers',
-  describe: [
-    'Two threads talk over a MessageChannel; two sibling processes over a socket one',
-    'opened and the other connected to (their parent only introduced them). Each does',
-    'round trips, then a stream checked for loss, duplicates and order.',
-  ],
+  describe:
+    'Two threads talk over a MessageChannel; two sibling processes over a socket one opened and the other connected to (their parent only introduced them). Each does round trips, then a stream checked for loss, duplicates and order.',
   defaults: { pings: 2000, stream: 20_000 },
-  async run({ pings, stream }) {
+  async run({ pings, stream }: Readonly<PipeOptions>) {
     const runs = [
       { channel: '2 threads, MessageChannel', report: await betweenThreads(pings, stream) },
       { channel: '2 processes, TCP socket', report: await betweenProcesses(pings, stream) },

@@ -3,7 +3,7 @@ import { encodePng, FILTER_NAMES, generateTestImage } from '@concurrency-lab/wor
 import { defineDemo } from '../demo';
 import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
-import { busyCores, cpuPerWall, loadNote, needsCores } from '../machine';
+import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
 import { median } from '../measure/stats';
 import { processImage, type ImageJob, type ImageResult } from '../workers/image-tasks';
 
@@ -32,18 +32,13 @@ async function mapAll<R>(pool: Executor, jobs: readonly unknown[], name: string)
 
 type Way = 'serial' | 'threads' | 'processes';
 
-export const poolMap = defineDemo<PoolMapOptions>({
+export const poolMap = defineDemo({
   name: 'pool-map',
   mirrors: "Pool.map: the guide's image batch on threads and on processes",
-  describe: [
-    'A batch of PNG images, each decoded, filtered and re-encoded, one image per task:',
-    'a serial loop, then executor.map on a ThreadPoolExecutor and on a',
-    'ProcessPoolExecutor. Both pools beat the loop; processes also pay for the copies.',
-  ],
+  describe:
+    'A batch of PNG images, each decoded, filtered and re-encoded, one image per task: a serial loop, then executor.map on a ThreadPoolExecutor and on a ProcessPoolExecutor. Both pools beat the loop; processes also pay for the copies.',
   defaults: { images: 16, size: 256, workers: 2, rounds: 3 },
-  async run(o) {
-    const notEnough = needsCores(2);
-    if (notEnough) return notEnough;
+  run: needingCores(2, async (o: Readonly<PoolMapOptions>) => {
     const source = encodePng(generateTestImage(o.size));
     const jobs: ImageJob[] = Array.from({ length: o.images }, (_, i) => ({
       png: new Uint8Array(source),
@@ -142,5 +137,5 @@ export const poolMap = defineDemo<PoolMapOptions>({
                 why: `threads ${times(threadSpeedup)}, processes ${times(processSpeedup)} the serial loop, under ${times(POOL_SPEEDUP)} (${loadNote()})`,
               },
     };
-  },
+  }),
 });

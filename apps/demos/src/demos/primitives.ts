@@ -138,16 +138,13 @@ async function readersWriter() {
   return { mostReaders, readersWhileWriting };
 }
 
-export const primitives = defineDemo<PrimitivesOptions>({
+export const primitives = defineDemo({
   name: 'primitives',
   mirrors: 'Semaphore, Event, Condition, Barrier, readers-writer lock',
-  describe: [
-    "The guide's other synchronization primitives, each doing its classic job once,",
-    'from the locks lib: a rate-limited crawler, a start signal, a bounded buffer,',
-    'work in phases, and readers sharing while a writer waits its turn.',
-  ],
+  describe:
+    "The guide's other synchronization primitives, each doing its classic job once, from the locks lib: a rate-limited crawler, a start signal, a bounded buffer, work in phases, and readers sharing while a writer waits its turn.",
   defaults: { pages: 12, permits: 3, items: 20, bufferSize: 2, parties: 3 },
-  async run(o) {
+  async run(o: Readonly<PrimitivesOptions>) {
     const unlimited = await crawl(o.pages);
     const limited = await crawl(o.pages, new Semaphore({ permits: o.permits }));
     const signal = await startSignal(4);

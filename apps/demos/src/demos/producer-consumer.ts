@@ -18,14 +18,11 @@ export interface ProducerConsumerOptions {
   workPerItem: number;
 }
 
-export const producerConsumer = defineDemo<ProducerConsumerOptions>({
+export const producerConsumer = defineDemo({
   name: 'producer-consumer',
   mirrors: 'queue.Queue: producers and consumers across threads',
-  describe: [
-    'Producer threads and consumer threads around one bounded SharedRingQueue. Full,',
-    'it makes producers wait (backpressure); join() returns once every item is marked',
-    'done; shutdown() ends the consumers. Every id is tallied: nothing lost or doubled.',
-  ],
+  describe:
+    'Producer threads and consumer threads around one bounded SharedRingQueue. Full, it makes producers wait (backpressure); join() returns once every item is marked done; shutdown() ends the consumers. Every id is tallied: nothing lost or doubled.',
   defaults: {
     producers: 2,
     consumers: 2,
@@ -33,7 +30,7 @@ export const producerConsumer = defineDemo<ProducerConsumerOptions>({
     capacity: 8,
     workPerItem: 2000,
   },
-  async run(o) {
+  async run(o: Readonly<ProducerConsumerOptions>) {
     const total = o.producers * o.itemsPerProducer;
     const ring = new SharedRingQueue({ capacity: o.capacity, slotBytes: 4 });
     const seen = new SharedArrayBuffer(4 * total);

@@ -55,21 +55,18 @@ async function threadCounter(mode: RaceMode, iterations: number): Promise<number
   return Atomics.load(new Int32Array(counter), 0);
 }
 
-export const race = defineDemo<RaceOptions>({
+export const race = defineDemo({
   name: 'race',
   mirrors: 'Race conditions: the shared counter',
-  describe: [
-    'A counter incremented by read-then-write from concurrent tasks, threads and',
-    'processes loses updates; a lock (or one atomic step) loses none. Each model is',
-    'run both ways and the lost updates are counted.',
-  ],
+  describe:
+    'A counter incremented by read-then-write from concurrent tasks, threads and processes loses updates; a lock (or one atomic step) loses none. Each model is run both ways and the lost updates are counted.',
   defaults: {
     loopTasks: 10,
     loopIncrements: 1000,
     threadIncrements: 500_000,
     processIncrements: 2000,
   },
-  async run(o) {
+  async run(o: Readonly<RaceOptions>) {
     const loopExpected = o.loopTasks * o.loopIncrements;
     const threadExpected = 2 * o.threadIncrements;
     const rows: Row[] = [

@@ -63,16 +63,13 @@ async function sharedToProcess(): Promise<string> {
   }
 }
 
-export const sharedMemory = defineDemo<SharedMemoryOptions>({
+export const sharedMemory = defineDemo({
   name: 'shared-memory',
   mirrors: 'multiprocessing.shared_memory: sharing instead of copying',
-  describe: [
-    'A buffer handed to a worker thread and back, from 1 KiB to 64 MiB: copied',
-    '(structured clone), transferred (moved, the sender loses it), or shared',
-    '(SharedArrayBuffer). And why a SharedArrayBuffer cannot reach another process.',
-  ],
+  describe:
+    'A buffer handed to a worker thread and back, from 1 KiB to 64 MiB: copied (structured clone), transferred (moved, the sender loses it), or shared (SharedArrayBuffer). And why a SharedArrayBuffer cannot reach another process.',
   defaults: { sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26], reps: 5 },
-  async run({ sizes, reps }) {
+  async run({ sizes, reps }: Readonly<SharedMemoryOptions>) {
     const bySize = [];
     let transferDetached = true;
     let sharedVisible = true;

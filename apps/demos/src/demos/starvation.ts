@@ -74,16 +74,13 @@ function serveWithPriorities(ticks: number, compare: (a: Job, b: Job) => number)
   };
 }
 
-export const starvation = defineDemo<StarvationOptions>({
+export const starvation = defineDemo({
   name: 'starvation',
   mirrors: 'Starvation: a waiter that never gets its turn',
-  describe: [
-    'A task that takes a lock again at once starves the others under a barging lock;',
-    'the FIFO lock hands it to the oldest waiter. A priority queue fed a stream of',
-    'urgent jobs never serves a background one, unless waiting ages it up.',
-  ],
+  describe:
+    'A task that takes a lock again at once starves the others under a barging lock; the FIFO lock hands it to the oldest waiter. A priority queue fed a stream of urgent jobs never serves a background one, unless waiting ages it up.',
   defaults: { greedyRounds: 25, holdMs: 4, ticks: 300, agingTicks: 20 },
-  async run(o) {
+  async run(o: Readonly<StarvationOptions>) {
     const barging = await greedyAndPolite(new BargingLock(), o.greedyRounds, o.holdMs);
     const fifo = await greedyAndPolite(new Mutex({ name: 'fifo' }), o.greedyRounds, o.holdMs);
     const plain = serveWithPriorities(o.ticks, (a, b) => a.priority - b.priority);

@@ -22,7 +22,7 @@ export function lessonsHtml(report: LessonsReport, charts: readonly RenderedChar
     const { verdict, table, notes = [] } = l.result;
     return `<section id="${escapeHtml(l.name)}">
 <h2>${escapeHtml(l.name)} <small>${escapeHtml(l.mirrors)}</small></h2>
-<p>${escapeHtml(l.describe.join(' '))}</p>
+<p>${escapeHtml(l.describe)}</p>
 ${htmlTable(table.header, table.rows)}
 ${notes.length ? `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 ${chartFor(l.name)}

@@ -30,7 +30,7 @@ export function lessonsMarkdown(report: LessonsReport): string {
     ...report.lessons.flatMap((l) => [
       `## ${l.name}`,
       '',
-      `_${l.mirrors}_ — ${l.describe.join(' ')}`,
+      `_${l.mirrors}_ — ${l.describe}`,
       '',
       markdownTable(l.result.table.header, l.result.table.rows),
       '',

@@ -1,30 +1,30 @@
-import type { Demo, DemoResult } from '../../src/demo';
-import { cores } from '../../src/machine';
+import type { Demo, DemoResult, Figures } from '../../src/demo';
+import { cores, type TooFewCores } from '../../src/machine';
 import { COLUMNS, renderHeader, renderResult, verdictLine } from '../../src/render';
 
-export interface DemoRun<F> {
-  result: DemoResult;
-  /** The figures, typed as the test expects them. */
+export interface DemoRun<F extends Figures = Figures> {
+  result: DemoResult<F>;
+  /** The figures, typed as the demo computed them. */
   figures: F;
   /** Every line the demo prints. */
   lines: string[];
 }
 
 /** Runs a demo in this process with `options` and renders what the command would print. */
-export async function runDemo<P extends object, F>(
-  demo: Demo<P>,
+export async function runDemo<P extends object, F extends Figures>(
+  demo: Demo<P, F>,
   options: Partial<P>,
 ): Promise<DemoRun<F>> {
   const result = await demo.run(options);
   const lines = `${renderHeader(demo)}\n${renderResult(demo, result)}`.split('\n');
-  return { result, figures: result.figures as F, lines };
+  return { result, figures: result.figures, lines };
 }
 
 /**
  * The lines an 80-column terminal would wrap. The verdict line is exempt only when the lesson
  * does not hold (its `why` comes from the figures); a holding demo fits entirely.
  */
-export function overlong(run: DemoRun<unknown>, name: string): string[] {
+export function overlong(run: DemoRun, name: string): string[] {
   const last = verdictLine(name, run.result.verdict);
   expect(run.lines.at(-1)).toBe(last);
   return run.lines.filter(
@@ -34,13 +34,21 @@ export function overlong(run: DemoRun<unknown>, name: string): string[] {
 }
 
 /**
- * Whether this machine has fewer cores than the demo's lesson needs; if so, checks the demo said
- * it cannot be shown here (`needsCores`: it fails, with the cores it has and needs as its only
- * figures) rather than faking a figure, and the test has nothing more to check.
+ * The figures of a demo whose lesson needs `needed` cores, once it ran on enough of them. On a
+ * machine with fewer, checks the demo said it cannot be shown here (`needingCores`: it fails,
+ * with the cores it has and needs as its only figures) rather than faking a figure, and gives
+ * `undefined`: the test has nothing more to check.
  */
-export function tooFewCores(run: DemoRun<unknown>, needed: number): boolean {
-  if (cores() >= needed) return false;
+export function onEnoughCores<F extends Figures>(
+  run: DemoRun<F | TooFewCores>,
+  needed: number,
+): Exclude<F, TooFewCores> | undefined {
+  if (cores() >= needed) {
+    // What makes the figures the lesson's own, not the refusal's.
+    expect(Object.keys(run.figures)).not.toContain('coresNeeded');
+    return run.figures as Exclude<F, TooFewCores>;
+  }
   expect(run.result.verdict.holds).toBe(false);
-  expect(run.result.figures).toEqual({ cores: cores(), coresNeeded: needed });
-  return true;
+  expect(run.figures).toEqual({ cores: cores(), coresNeeded: needed });
+  return undefined;
 }
