@@ -78,3 +78,14 @@ export function catalog(
 ): readonly CatalogEntry[] {
   return rows.map(([cls, meaning]) => ({ code: cls.code, className: cls.name, meaning }));
 }
+
+/**
+ * A library's error classes with what each means, written once: `classes` in the rows' order
+ * (its `EXECUTOR_ERRORS`, `WORKLOAD_ERRORS`, … list, e.g. to map codes to statuses exhaustively)
+ * and `catalog`, its `ERROR_CATALOG`. A library keeping both lists by hand wrote every class twice.
+ */
+export function registry<C extends { readonly code: string; readonly name: string }>(
+  ...rows: readonly (readonly [C, string])[]
+): { readonly classes: readonly C[]; readonly catalog: readonly CatalogEntry[] } {
+  return { classes: rows.map(([errorClass]) => errorClass), catalog: catalog(...rows) };
+}

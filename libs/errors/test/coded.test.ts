@@ -1,4 +1,4 @@
-import { catalog, coded } from '../src';
+import { catalog, coded, registry, type ErrorClassOf } from '../src';
 
 class WidgetJammedError extends coded('ERR_WIDGET_JAMMED', 'The widget is jammed') {}
 
@@ -52,5 +52,15 @@ describe('coded error classes', () => {
       { code: 'ERR_WIDGET_JAMMED', className: 'WidgetJammedError', meaning: 'Jammed.' },
       { code: 'ERR_WIDGET_TOO_LARGE', className: 'WidgetTooLargeError', meaning: 'Too large.' },
     ]);
+  });
+
+  it('make a registry: the classes in the rows’ order, and the same catalog', () => {
+    const rows = [
+      [WidgetTooLargeError, 'Too large.'],
+      [WidgetJammedError, 'Jammed.'],
+    ] as const;
+    const made = registry<ErrorClassOf>(...rows);
+    expect(made.classes).toEqual([WidgetTooLargeError, WidgetJammedError]);
+    expect(made.catalog).toEqual(catalog(...rows));
   });
 });

@@ -1,4 +1,4 @@
-import { catalog, coded, type ErrorClassOf } from '@concurrency-lab/errors';
+import { coded, registry, type ErrorClassOf } from '@concurrency-lab/errors';
 
 /**
  * Every error this library throws on purpose, in one registry. Callers branch on `code`, which is
@@ -127,22 +127,8 @@ export class InvalidArgumentError extends coded(
 /** What a registry entry looks like: an error class of this library carrying its code statically. */
 export type ExecutorErrorClass = ErrorClassOf<ExecutorError>;
 
-/** Every error class above. */
-export const EXECUTOR_ERRORS: readonly ExecutorErrorClass[] = [
-  TimeoutError,
-  CancelledError,
-  ShutdownError,
-  QueueFullError,
-  WorkerCrashedError,
-  DataCloneError,
-  TaskNotFoundError,
-  InvalidStateError,
-  CallbackError,
-  InvalidArgumentError,
-];
-
-/** The registry the workspace reads to check codes are unique and to write `docs/errors.md`. */
-export const ERROR_CATALOG = catalog(
+/** Each class with what it means: the class list and the catalog below are read from here. */
+const REGISTRY = registry<ExecutorErrorClass>(
   [
     TimeoutError,
     'A wait on a future, asCompleted or map passed its timeout; the task is not cancelled.',
@@ -160,3 +146,9 @@ export const ERROR_CATALOG = catalog(
   ],
   [InvalidArgumentError, 'An option or argument has the wrong type or range.'],
 );
+
+/** Every error class above. */
+export const EXECUTOR_ERRORS = REGISTRY.classes;
+
+/** The registry the workspace reads to check codes are unique and to write `docs/errors.md`. */
+export const ERROR_CATALOG = REGISTRY.catalog;

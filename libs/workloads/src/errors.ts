@@ -1,4 +1,4 @@
-import { catalog, coded, type ErrorClassOf } from '@concurrency-lab/errors';
+import { coded, registry, type ErrorClassOf } from '@concurrency-lab/errors';
 
 /**
  * Every error this library throws on purpose. Callers (HTTP handlers, worker pools) branch on
@@ -67,17 +67,8 @@ export class CustomWorkloadError extends coded(
 /** What a registry entry looks like: an error class of this library carrying its code statically. */
 export type WorkloadErrorClass = ErrorClassOf<WorkloadError>;
 
-/** Every error class above, e.g. to map codes to HTTP statuses exhaustively. */
-export const WORKLOAD_ERRORS: readonly WorkloadErrorClass[] = [
-  InvalidImageError,
-  ImageTooLargeError,
-  InvalidArgumentError,
-  WorkloadModuleError,
-  CustomWorkloadError,
-];
-
-/** Every code above, for docs/errors.md and the workspace's uniqueness test. */
-export const ERROR_CATALOG = catalog(
+/** Each class with what it means: the class list and the catalog below are read from here. */
+const REGISTRY = registry<WorkloadErrorClass>(
   [
     InvalidImageError,
     'The bytes are not a PNG that can be decoded, or an image is inconsistent (answered 400 ERR_INVALID_IMAGE).',
@@ -99,3 +90,9 @@ export const ERROR_CATALOG = catalog(
     'The workload’s `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`).',
   ],
 );
+
+/** Every error class above, e.g. to map codes to HTTP statuses exhaustively. */
+export const WORKLOAD_ERRORS = REGISTRY.classes;
+
+/** Every code above, for docs/errors.md and the workspace's uniqueness test. */
+export const ERROR_CATALOG = REGISTRY.catalog;
