@@ -122,8 +122,9 @@ export interface DrillContext {
   progress: (line: string) => void;
 }
 
-export interface Drill {
-  name: DrillName;
+export interface Drill<N extends DrillName = DrillName> {
+  /** The one place a drill's name is written: every row it makes is filed under it. */
+  name: N;
   /** What it does and what it requires, for `--help`. */
   summary: string;
   /** What the recovery column means for this drill. */
@@ -134,25 +135,43 @@ export interface Drill {
   run(ctx: DrillContext, models: readonly RegistryModel[]): Promise<DrillRow[]>;
 }
 
+/** A drill that runs model by model: a {@link Drill} whose `run` is one model's. */
+export interface PerModelDrill<N extends DrillName> extends Omit<Drill<N>, 'run'> {
+  /**
+   * Runs against one model on a fleet of its own, filling `row` — this drill's row for that
+   * model, nothing measured yet — and returns it, or undefined where the drill turned out not
+   * to apply.
+   */
+  runModel: (
+    ctx: DrillContext,
+    model: RegistryModel,
+    row: DrillRow,
+  ) => Promise<DrillRow | undefined>;
+}
+
 /**
- * A drill run model by model, each on its own fresh fleet. A drill that throws (a service that
- * would not start) is a row with that violation; the other models still run.
+ * A drill run model by model, each on its own fresh fleet, its rows filed under its `name`
+ * (said once, so no row can land under another drill's). A model whose run throws (a service
+ * that would not start) is a row with that violation; the other models still run.
  */
-export function perModel(
-  name: DrillName,
-  run: (ctx: DrillContext, model: RegistryModel) => Promise<DrillRow | undefined>,
-): Drill['run'] {
-  return async (ctx, models) => {
-    const rows: DrillRow[] = [];
-    for (const model of models) {
-      try {
-        const row = await run(ctx, model);
-        if (row) rows.push(row);
-      } catch (error) {
-        rows.push(failedRow(name, model.model, error));
+export function perModelDrill<N extends DrillName>({
+  runModel,
+  ...drill
+}: PerModelDrill<N>): Drill<N> {
+  return {
+    ...drill,
+    async run(ctx, models) {
+      const rows: DrillRow[] = [];
+      for (const model of models) {
+        try {
+          const row = await runModel(ctx, model, emptyRow(drill.name, model.model));
+          if (row) rows.push(row);
+        } catch (error) {
+          rows.push(failedRow(drill.name, model.model, error));
+        }
       }
-    }
-    return rows;
+      return rows;
+    },
   };
 }
 

@@ -1,15 +1,14 @@
 import { runFuzz } from '@concurrency-lab/contract-testing/fuzz';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { MemorySampler } from '../probes/memory-sampler';
 
-export const fuzz: Drill = {
+export const fuzz = perModelDrill({
   name: 'fuzz',
   summary:
     "the contract suite's fuzz (contract-testing): generated requests, only 2xx/4xx/503, never a 500, a hang or a stack trace (--fuzz: 10,000 per model)",
   recovery: '—',
   appliesTo: () => true,
-  run: perModel('fuzz', async (ctx, { model }) => {
-    const row = emptyRow('fuzz', model);
+  runModel: async (ctx, { model }, row) => {
     const fleet = await ctx.startFleet([model], {
       upstream: { env: { UPSTREAM_LATENCY_MS: '2' } },
     });
@@ -39,5 +38,5 @@ export const fuzz: Drill = {
     } finally {
       await fleet.stop();
     }
-  }),
-};
+  },
+});

@@ -1,5 +1,5 @@
 import { checkOverload, ms, OVERLOAD_FACTOR } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { Load } from '../load/load-generator';
 import { HealthzProber } from '../probes/healthz-prober';
 import { MemorySampler } from '../probes/memory-sampler';
@@ -19,18 +19,17 @@ import { CLIENT_TIMEOUT_MS, CPU_PATH, sleep, timeUntil } from '../workload';
  */
 const CONNECTIONS = 256;
 
-export const overload: Drill = {
+export const overload = perModelDrill({
   name: 'overload',
   summary: `capacity on ${CPU_PATH}, then open-loop arrivals at 1× and ${OVERLOAD_FACTOR}× it: RSS, accepted p99, refusals (503 + Retry-After) and /healthz throughout`,
   recovery: `after the ${OVERLOAD_FACTOR}× run, time until a request is served again`,
   appliesTo: () => true,
-  run: perModel('overload', async (ctx, { model }) => {
-    const row = emptyRow('overload', model);
+  runModel: async (ctx, { model }, row) => {
     const fleet = await ctx.startFleet([model], { upstream: false });
     try {
       const service = fleet.service(model);
       const capacity = await ctx.capacity(model, service.url);
-      ctx.progress(`overload ${model}: capacity ${capacity.toFixed(0)} req/s`);
+      ctx.progress(`${row.drill} ${model}: capacity ${capacity.toFixed(0)} req/s`);
       // One pool of connections, opened first, carries both phases: 1× then 3× capacity.
       const load = new Load({
         base: service.url,
@@ -93,8 +92,8 @@ export const overload: Drill = {
     } finally {
       await fleet.stop();
     }
-  }),
-};
+  },
+});
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

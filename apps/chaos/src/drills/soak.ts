@@ -44,7 +44,7 @@ async function soakModels(
   const fleet = await ctx.startFleet(names, { upstream: false });
   try {
     ctx.progress(
-      `soak ${names.join(', ')}: ${Math.round(ctx.durations.soakMs / 1000)} s at ${[...rates].map(([m, r]) => `${m} ${r.toFixed(0)} req/s`).join(', ')}`,
+      `${soak.name} ${names.join(', ')}: ${Math.round(ctx.durations.soakMs / 1000)} s at ${[...rates].map(([m, r]) => `${m} ${r.toFixed(0)} req/s`).join(', ')}`,
     );
     const runs = fleet.models.map(({ model, service }) => ({
       model,
@@ -82,7 +82,7 @@ async function soakModels(
         sent: load.stats.sent,
       };
       const tolerated = toleratedSheds(figures, ctx.durations.soakShedShareMax);
-      const row = emptyRow('soak', model);
+      const row = emptyRow(soak.name, model);
       row.requests = load.stats.sent;
       row.lost = figures.lost - tolerated;
       row.p99Ms = load.stats.acceptedPercentileMs(99);

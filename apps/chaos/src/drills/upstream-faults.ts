@@ -1,5 +1,5 @@
 import { checkUpstreamFaults } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { Load } from '../load/load-generator';
 import { MemorySampler } from '../probes/memory-sampler';
 import { CLIENT_TIMEOUT_MS } from '../workload';
@@ -20,14 +20,13 @@ export const UPSTREAM_FAULTS = {
 } as const;
 const CONNECTIONS = 8;
 
-export const upstreamFaults: Drill = {
+export const upstreamFaults = perModelDrill({
   name: 'upstream-faults',
   summary:
     '/io/scrape against an upstream with 5xx at 30 %, resets and latency spikes: per-page errors in a 200, or a 502/504 problem — never a 500 or a hang',
   recovery: '—',
   appliesTo: () => true,
-  run: perModel('upstream-faults', async (ctx, { model }) => {
-    const row = emptyRow('upstream-faults', model);
+  runModel: async (ctx, { model }, row) => {
     const fleet = await ctx.startFleet([model], { upstream: { env: { ...UPSTREAM_FAULTS } } });
     try {
       const service = fleet.service(model);
@@ -70,5 +69,5 @@ export const upstreamFaults: Drill = {
     } finally {
       await fleet.stop();
     }
-  }),
-};
+  },
+});

@@ -1,5 +1,5 @@
 import { checkKills } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { childrenOf } from '../probes/process-tree';
 import { answeredBy, newProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
@@ -10,13 +10,12 @@ const KILLS = 3;
 const PATH = '/cpu/fib?n=20';
 const CONNECTIONS = 32;
 
-export const workerKill: Drill = {
+export const workerKill = perModelDrill({
   name: 'worker-kill',
   summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: an HTTP worker; procpool: a pool process): lost ≤ in flight on it, all workers serving again within the budget`,
   recovery: `slowest of the ${KILLS} kills: until a replacement process serves`,
   appliesTo: (model) => model.restarts.includes('process'),
-  run: perModel('worker-kill', async (ctx, { model }) => {
-    const row = emptyRow('worker-kill', model);
+  runModel: async (ctx, { model }, row) => {
     const fleet = await ctx.startFleet([model], { upstream: false });
     let run: UnderLoad | undefined;
     try {
@@ -48,7 +47,7 @@ export const workerKill: Drill = {
         }, 10_000);
         kills.push({ inFlight, recoveryMs });
         ctx.progress(
-          `worker-kill ${model}: kill ${k + 1} (pid ${victim}, ${inFlight} in flight), recovered in ${recoveryMs === undefined ? '—' : `${Math.round(recoveryMs)} ms`}`,
+          `${row.drill} ${model}: kill ${k + 1} (pid ${victim}, ${inFlight} in flight), recovered in ${recoveryMs === undefined ? '—' : `${Math.round(recoveryMs)} ms`}`,
         );
         await sleep(ctx.durations.killIntervalMs);
       }
@@ -71,5 +70,5 @@ export const workerKill: Drill = {
       await run?.stop();
       await fleet.stop();
     }
-  }),
-};
+  },
+});
