@@ -16,7 +16,7 @@ const LOAD_SHARE = 0.5;
 /** Heap floors per window this long (several collections at this load). */
 const HEAP_WINDOW_S = 10;
 
-export const soak: Drill = {
+export const soak: Drill<'soak'> = {
   name: 'soak',
   summary: `open-loop load at ${LOAD_SHARE * 100} % of capacity on ${CPU_PATH}: after warm-up RSS and heap slope within budget, fds and threads flat (--quick: every model at once, each at its share of half the machine)`,
   recovery: '—',
