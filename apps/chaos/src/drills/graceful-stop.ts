@@ -23,14 +23,13 @@ export const gracefulStop = perModelDrill({
   summary: `SIGTERM under load (keep-alive clients): every accepted request answered, exit 0 within SHUTDOWN_TIMEOUT_MS (${SHUTDOWN_TIMEOUT_MS} ms)`,
   recovery: 'time from SIGTERM to exit',
   appliesTo: () => true,
-  runModel: async (ctx, { model }, row) => {
-    const fleet = await ctx.startFleet([model], {
-      upstream: false,
-      modelEnv: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
-    });
+  fleet: {
+    upstream: false,
+    modelEnv: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+  },
+  runModel: async (ctx, { service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(1000);
       const inFlight = run.load.inFlight;
@@ -58,7 +57,6 @@ export const gracefulStop = perModelDrill({
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
   },
 });

@@ -17,14 +17,13 @@ export const poolCrash = perModelDrill({
   summary: `crash a pool worker ${CRASHES}× under load through ${POOL_CRASH_SWITCH}: only its request fails, with a coded 5xx problem; the process lives and the pool is whole again`,
   recovery: 'slowest of the crashes: until the pool replaced the worker and serves',
   appliesTo: (model) => model.pool,
-  runModel: async (ctx, { model }, row) => {
-    const fleet = await ctx.startFleet([model], {
-      upstream: false,
-      modelEnv: { [POOL_CRASH_SWITCH]: String(CRASH_N) },
-    });
+  fleet: {
+    upstream: false,
+    modelEnv: { [POOL_CRASH_SWITCH]: String(CRASH_N) },
+  },
+  runModel: async (ctx, { service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(ctx.durations.poolCrashMs);
       const crashAnswers: Array<{ status: number | undefined; code: string | undefined }> = [];
@@ -76,7 +75,6 @@ export const poolCrash = perModelDrill({
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
   },
 });

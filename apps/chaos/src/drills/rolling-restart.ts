@@ -14,11 +14,10 @@ export const rollingRestart = perModelDrill({
     'SIGHUP under load: every HTTP worker process replaced one by one, 0 requests failed (models whose HTTP is served by worker processes)',
   recovery: 'until every worker was replaced and a new one serves',
   appliesTo: (model) => model.restarts.includes('process'),
-  runModel: async (ctx, { model }, row) => {
-    const fleet = await ctx.startFleet([model], { upstream: false });
+  fleet: { upstream: false },
+  runModel: async (ctx, { model, service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       // SIGHUP rolls HTTP workers; where one process serves HTTP (a process pool behind it),
       // there is nothing to roll and SIGHUP is not this drill's to send.
       const serving = await httpProcesses(service.url);
@@ -47,7 +46,6 @@ export const rollingRestart = perModelDrill({
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
   },
 });

@@ -15,11 +15,10 @@ export const workerKill = perModelDrill({
   summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: an HTTP worker; procpool: a pool process): lost ≤ in flight on it, all workers serving again within the budget`,
   recovery: `slowest of the ${KILLS} kills: until a replacement process serves`,
   appliesTo: (model) => model.restarts.includes('process'),
-  runModel: async (ctx, { model }, row) => {
-    const fleet = await ctx.startFleet([model], { upstream: false });
+  fleet: { upstream: false },
+  runModel: async (ctx, { model, service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       const { load, httpPids } = run;
       await sleep(1000);
@@ -68,7 +67,6 @@ export const workerKill = perModelDrill({
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
   },
 });
