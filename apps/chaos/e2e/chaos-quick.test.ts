@@ -1,14 +1,11 @@
+import { appEntry } from '@concurrency-lab/launcher';
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-
-const MAIN = join(__dirname, '..', 'dist', 'main.js');
 
 function chaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx nx build chaos\` first`);
+  const main = appEntry('chaos'); // NotBuiltError when dist/main.js is missing
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

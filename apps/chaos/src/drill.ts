@@ -1,4 +1,4 @@
-import type { Fleet, FleetOptions } from '@concurrency-lab/launcher';
+import type { Fleet, FleetOptions, ServiceProcess } from '@concurrency-lab/launcher';
 import type { ModelInfo, ModelName } from '@concurrency-lab/models';
 
 export const DRILL_NAMES = [
@@ -99,6 +99,9 @@ export const QUICK_DURATIONS: Durations = {
   soakShedShareMax: 0.01,
 };
 
+/** What a drill sets of the fleet it starts; the rest are the chaos defaults. */
+export type DrillFleetOptions = Pick<FleetOptions, 'upstream' | 'modelEnv'>;
+
 /** What every drill gets from the runner. */
 export interface DrillContext {
   durations: Durations;
@@ -109,10 +112,7 @@ export interface DrillContext {
   /** WORKERS for every model. */
   workers: number;
   /** Starts the given models (with the chaos defaults) — stopped by the runner if the drill throws. */
-  startFleet(
-    models: readonly ModelName[],
-    options?: Pick<FleetOptions, 'upstream' | 'modelEnv'>,
-  ): Promise<Fleet>;
+  startFleet(models: readonly ModelName[], options?: DrillFleetOptions): Promise<Fleet>;
   /**
    * Requests per second `model` serves on the overload workload: measured once (on the running
    * service at `base`, or on a fleet of its own) and then cached for the other drills.
@@ -122,8 +122,9 @@ export interface DrillContext {
   progress: (line: string) => void;
 }
 
-export interface Drill {
-  name: DrillName;
+export interface Drill<N extends DrillName = DrillName> {
+  /** The one place a drill's name is written: every row it makes is filed under it. */
+  name: N;
   /** What it does and what it requires, for `--help`. */
   summary: string;
   /** What the recovery column means for this drill. */
@@ -134,25 +135,53 @@ export interface Drill {
   run(ctx: DrillContext, models: readonly RegistryModel[]): Promise<DrillRow[]>;
 }
 
+/** A drill that runs model by model: a {@link Drill} whose `run` is one model's. */
+export interface PerModelDrill<N extends DrillName> extends Omit<Drill<N>, 'run'> {
+  /** How each model's fleet starts (the upstream, environment beyond the chaos defaults). */
+  fleet: DrillFleetOptions;
+  /**
+   * Runs against one model's service, on a fleet of its own, filling `row` — this drill's row
+   * for that model, nothing measured yet — and returns it, or undefined where the drill turned
+   * out not to apply.
+   */
+  runModel: (
+    ctx: DrillContext,
+    target: { model: ModelName; service: ServiceProcess },
+    row: DrillRow,
+  ) => Promise<DrillRow | undefined>;
+}
+
 /**
- * A drill run model by model, each on its own fresh fleet. A drill that throws (a service that
- * would not start) is a row with that violation; the other models still run.
+ * A drill run model by model, each on a fresh fleet of that model alone, stopped once its run
+ * ends however it ends; its rows are filed under its `name` (said once, so no row can land
+ * under another drill's). A model whose run throws (a service that would not start) is a row
+ * with that violation; the other models still run.
  */
-export function perModel(
-  name: DrillName,
-  run: (ctx: DrillContext, model: RegistryModel) => Promise<DrillRow | undefined>,
-): Drill['run'] {
-  return async (ctx, models) => {
-    const rows: DrillRow[] = [];
-    for (const model of models) {
-      try {
-        const row = await run(ctx, model);
-        if (row) rows.push(row);
-      } catch (error) {
-        rows.push(failedRow(name, model.model, error));
+export function perModelDrill<N extends DrillName>({
+  runModel,
+  fleet: fleetOptions,
+  ...drill
+}: PerModelDrill<N>): Drill<N> {
+  return {
+    ...drill,
+    async run(ctx, models) {
+      const rows: DrillRow[] = [];
+      for (const { model } of models) {
+        try {
+          const fleet = await ctx.startFleet([model], fleetOptions);
+          try {
+            const service = fleet.service(model);
+            const row = await runModel(ctx, { model, service }, emptyRow(drill.name, model));
+            if (row) rows.push(row);
+          } finally {
+            await fleet.stop();
+          }
+        } catch (error) {
+          rows.push(failedRow(drill.name, model, error));
+        }
       }
-    }
-    return rows;
+      return rows;
+    },
   };
 }
 

@@ -1,3 +1,6 @@
+import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { loadCustomWorkload, MAX_WORKLOAD_INPUTS } from '@concurrency-lab/workloads';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeWorkload } from '../src/workload/probe-workload';
 
@@ -32,5 +35,35 @@ describe('probeWorkload: checked before anything starts', () => {
     ['a run whose promise never settles', 'never-settles.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],
   ])('refuses %s with %s', async (_what, file, code) => {
     await expect(probeWorkload(fixture(file), { timeoutMs: 1500 })).rejects.toMatchObject({ code });
+  });
+});
+
+describe('probeWorkload: the bound on inputs is the services’ own', () => {
+  const folder = tempFolder('lab-probe-');
+  /** A module answering `n` inputs. */
+  const withInputs = (n: number) => {
+    // CommonJS: loadCustomWorkload's import() runs in-process here, where jest requires.
+    const path = join(folder, `inputs-${n}.cjs`);
+    writeFileSync(
+      path,
+      `exports.inputs = () => Array.from({ length: ${n} }, (_, i) => i);\n` +
+        'exports.run = (input) => input;\n',
+    );
+    return path;
+  };
+
+  it('accepts as many inputs as a service loads, and refuses one more where a service would', async () => {
+    const most = withInputs(MAX_WORKLOAD_INPUTS);
+    await expect(probeWorkload(most)).resolves.toMatchObject({ inputs: MAX_WORKLOAD_INPUTS });
+    await expect(loadCustomWorkload(most)).resolves.toMatchObject({
+      inputs: { length: MAX_WORKLOAD_INPUTS },
+    });
+    const tooMany = withInputs(MAX_WORKLOAD_INPUTS + 1);
+    await expect(probeWorkload(tooMany)).rejects.toMatchObject({
+      code: 'ERR_LAB_WORKLOAD_BAD_INPUTS',
+    });
+    await expect(loadCustomWorkload(tooMany)).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_MODULE',
+    });
   });
 });

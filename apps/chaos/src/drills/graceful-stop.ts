@@ -1,5 +1,5 @@
 import { checkGracefulStop } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { sleep } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';
 import { performance } from 'node:perf_hooks';
@@ -18,20 +18,18 @@ const PATH = '/io/sleep?ms=200';
  */
 const CONNECTIONS = 32;
 
-export const gracefulStop: Drill = {
+export const gracefulStop = perModelDrill({
   name: 'graceful-stop',
   summary: `SIGTERM under load (keep-alive clients): every accepted request answered, exit 0 within SHUTDOWN_TIMEOUT_MS (${SHUTDOWN_TIMEOUT_MS} ms)`,
   recovery: 'time from SIGTERM to exit',
   appliesTo: () => true,
-  run: perModel('graceful-stop', async (ctx, { model }) => {
-    const row = emptyRow('graceful-stop', model);
-    const fleet = await ctx.startFleet([model], {
-      upstream: false,
-      modelEnv: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
-    });
+  fleet: {
+    upstream: false,
+    modelEnv: { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
+  },
+  runModel: async (ctx, { service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(1000);
       const inFlight = run.load.inFlight;
@@ -59,7 +57,6 @@ export const gracefulStop: Drill = {
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
-  }),
-};
+  },
+});

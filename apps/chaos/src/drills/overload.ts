@@ -1,5 +1,5 @@
 import { checkOverload, ms, OVERLOAD_FACTOR } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { Load } from '../load/load-generator';
 import { HealthzProber } from '../probes/healthz-prober';
 import { MemorySampler } from '../probes/memory-sampler';
@@ -19,82 +19,75 @@ import { CLIENT_TIMEOUT_MS, CPU_PATH, sleep, timeUntil } from '../workload';
  */
 const CONNECTIONS = 256;
 
-export const overload: Drill = {
+export const overload = perModelDrill({
   name: 'overload',
   summary: `capacity on ${CPU_PATH}, then open-loop arrivals at 1× and ${OVERLOAD_FACTOR}× it: RSS, accepted p99, refusals (503 + Retry-After) and /healthz throughout`,
   recovery: `after the ${OVERLOAD_FACTOR}× run, time until a request is served again`,
   appliesTo: () => true,
-  run: perModel('overload', async (ctx, { model }) => {
-    const row = emptyRow('overload', model);
-    const fleet = await ctx.startFleet([model], { upstream: false });
+  fleet: { upstream: false },
+  runModel: async (ctx, { model, service }, row) => {
+    const capacity = await ctx.capacity(model, service.url);
+    ctx.progress(`${row.drill} ${model}: capacity ${capacity.toFixed(0)} req/s`);
+    // One pool of connections, opened first, carries both phases: 1× then 3× capacity.
+    const load = new Load({
+      base: service.url,
+      path: CPU_PATH,
+      rate: capacity,
+      maxInFlight: CONNECTIONS,
+      warm: { connections: CONNECTIONS, path: '/healthz' },
+      timeoutMs: CLIENT_TIMEOUT_MS,
+    });
     try {
-      const service = fleet.service(model);
-      const capacity = await ctx.capacity(model, service.url);
-      ctx.progress(`overload ${model}: capacity ${capacity.toFixed(0)} req/s`);
-      // One pool of connections, opened first, carries both phases: 1× then 3× capacity.
-      const load = new Load({
-        base: service.url,
-        path: CPU_PATH,
-        rate: capacity,
-        maxInFlight: CONNECTIONS,
-        warm: { connections: CONNECTIONS, path: '/healthz' },
-        timeoutMs: CLIENT_TIMEOUT_MS,
+      await load.started;
+      const phase = async () => {
+        const sampler = new MemorySampler({ pid: service.pid, base: service.url });
+        const prober = new HealthzProber(service.url);
+        const skippedBefore = load.skipped;
+        await sleep(ctx.durations.overloadMs);
+        const healthz = await prober.stop();
+        await sampler.stop();
+        return { healthz, rssPeak: sampler.peakRssBytes, skipped: load.skipped - skippedBefore };
+      };
+      const base = { ...(await phase()), stats: load.phase(capacity * OVERLOAD_FACTOR) };
+      const overPhase = await phase();
+      await load.stop();
+      const over = { ...overPhase, stats: load.stats };
+      row.recoveryMs = await timeUntil(async () => {
+        const answer = await fetch(`${service.url}${CPU_PATH}`).catch(() => undefined);
+        await answer?.arrayBuffer();
+        return answer?.status === 200;
+      }, 30_000);
+      const metrics = (await fetchMetrics(service.url)) ?? '';
+      const { stats } = over;
+      row.requests = base.stats.sent + stats.sent;
+      row.lost = stats.lostExcept([200, 503]) + base.stats.lostExcept([200, 503]);
+      row.p99Ms = stats.acceptedPercentileMs(99);
+      row.rssPeakBytes = over.rssPeak;
+      row.notes.push(
+        `capacity ${capacity.toFixed(0)} req/s`,
+        `${OVERLOAD_FACTOR}×: ${stats.summary()}${over.skipped ? `, ${over.skipped} arrivals skipped (all ${CONNECTIONS} connections busy)` : ''}`,
+        `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mb(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mb(over.rssPeak)}`,
+        `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
+        `shed by reason: ${shedReasons(metrics)}`,
+      );
+      row.violations = checkOverload({
+        rssPeak1xBytes: base.rssPeak,
+        rssPeak3xBytes: over.rssPeak,
+        acceptedP99Ms: row.p99Ms,
+        healthzMaxMs: Math.max(base.healthz.maxMs, over.healthz.maxMs),
+        healthzFailed: base.healthz.failed + over.healthz.failed,
+        unexpected: base.stats.answersExcept([200, 503]) + stats.answersExcept([200, 503]),
+        unanswered: base.stats.unanswered + stats.unanswered,
+        refusalsWithoutRetryAfter:
+          base.stats.refusalsWithoutRetryAfter + stats.refusalsWithoutRetryAfter,
       });
-      try {
-        await load.started;
-        const phase = async () => {
-          const sampler = new MemorySampler({ pid: service.pid, base: service.url });
-          const prober = new HealthzProber(service.url);
-          const skippedBefore = load.skipped;
-          await sleep(ctx.durations.overloadMs);
-          const healthz = await prober.stop();
-          await sampler.stop();
-          return { healthz, rssPeak: sampler.peakRssBytes, skipped: load.skipped - skippedBefore };
-        };
-        const base = { ...(await phase()), stats: load.phase(capacity * OVERLOAD_FACTOR) };
-        const overPhase = await phase();
-        await load.stop();
-        const over = { ...overPhase, stats: load.stats };
-        row.recoveryMs = await timeUntil(async () => {
-          const answer = await fetch(`${service.url}${CPU_PATH}`).catch(() => undefined);
-          await answer?.arrayBuffer();
-          return answer?.status === 200;
-        }, 30_000);
-        const metrics = (await fetchMetrics(service.url)) ?? '';
-        const { stats } = over;
-        row.requests = base.stats.sent + stats.sent;
-        row.lost = stats.lostExcept([200, 503]) + base.stats.lostExcept([200, 503]);
-        row.p99Ms = stats.acceptedPercentileMs(99);
-        row.rssPeakBytes = over.rssPeak;
-        row.notes.push(
-          `capacity ${capacity.toFixed(0)} req/s`,
-          `${OVERLOAD_FACTOR}×: ${stats.summary()}${over.skipped ? `, ${over.skipped} arrivals skipped (all ${CONNECTIONS} connections busy)` : ''}`,
-          `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mb(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mb(over.rssPeak)}`,
-          `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
-          `shed by reason: ${shedReasons(metrics)}`,
-        );
-        row.violations = checkOverload({
-          rssPeak1xBytes: base.rssPeak,
-          rssPeak3xBytes: over.rssPeak,
-          acceptedP99Ms: row.p99Ms,
-          healthzMaxMs: Math.max(base.healthz.maxMs, over.healthz.maxMs),
-          healthzFailed: base.healthz.failed + over.healthz.failed,
-          unexpected: base.stats.answersExcept([200, 503]) + stats.answersExcept([200, 503]),
-          unanswered: base.stats.unanswered + stats.unanswered,
-          refusalsWithoutRetryAfter:
-            base.stats.refusalsWithoutRetryAfter + stats.refusalsWithoutRetryAfter,
-        });
-        if (row.recoveryMs === undefined)
-          row.violations.push('not serving 30 s after the overload');
-        return row;
-      } finally {
-        await load.stop(); // also when a step above threw: no load outlives its drill
-      }
+      if (row.recoveryMs === undefined) row.violations.push('not serving 30 s after the overload');
+      return row;
     } finally {
-      await fleet.stop();
+      await load.stop(); // also when a step above threw: no load outlives its drill
     }
-  }),
-};
+  },
+});
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;

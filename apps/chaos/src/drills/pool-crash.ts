@@ -1,7 +1,7 @@
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { checkPoolCrash } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { fetchMetrics, metricSum, shedReasons } from '../probes/metrics-text';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';
@@ -12,20 +12,18 @@ const CRASHES = 3;
 const PATH = '/cpu/fib?n=20';
 const CONNECTIONS = 8;
 
-export const poolCrash: Drill = {
+export const poolCrash = perModelDrill({
   name: 'pool-crash',
   summary: `crash a pool worker ${CRASHES}× under load through ${POOL_CRASH_SWITCH}: only its request fails, with a coded 5xx problem; the process lives and the pool is whole again`,
   recovery: 'slowest of the crashes: until the pool replaced the worker and serves',
   appliesTo: (model) => model.pool,
-  run: perModel('pool-crash', async (ctx, { model }) => {
-    const row = emptyRow('pool-crash', model);
-    const fleet = await ctx.startFleet([model], {
-      upstream: false,
-      modelEnv: { [POOL_CRASH_SWITCH]: String(CRASH_N) },
-    });
+  fleet: {
+    upstream: false,
+    modelEnv: { [POOL_CRASH_SWITCH]: String(CRASH_N) },
+  },
+  runModel: async (ctx, { service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(ctx.durations.poolCrashMs);
       const crashAnswers: Array<{ status: number | undefined; code: string | undefined }> = [];
@@ -77,10 +75,9 @@ export const poolCrash: Drill = {
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
-  }),
-};
+  },
+});
 
 async function restarts(base: string): Promise<number> {
   return metricSum((await fetchMetrics(base)) ?? '', 'lab_worker_restarts_total');

@@ -1,5 +1,5 @@
 import { checkRollingRestart, ROLLING_RESTART_MAX_MS } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { childrenOf } from '../probes/process-tree';
 import { answeredBy, httpProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
@@ -8,25 +8,23 @@ import { underLoad, type UnderLoad } from './under-load';
 const PATH = '/cpu/fib?n=20';
 const CONNECTIONS = 16;
 
-export const rollingRestart: Drill = {
+export const rollingRestart = perModelDrill({
   name: 'rolling-restart',
   summary:
     'SIGHUP under load: every HTTP worker process replaced one by one, 0 requests failed (models whose HTTP is served by worker processes)',
   recovery: 'until every worker was replaced and a new one serves',
   appliesTo: (model) => model.restarts.includes('process'),
-  run: perModel('rolling-restart', async (ctx, { model }) => {
-    const fleet = await ctx.startFleet([model], { upstream: false });
+  fleet: { upstream: false },
+  runModel: async (ctx, { model, service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       // SIGHUP rolls HTTP workers; where one process serves HTTP (a process pool behind it),
       // there is nothing to roll and SIGHUP is not this drill's to send.
       const serving = await httpProcesses(service.url);
       if ([...serving].every((pid) => pid === service.pid)) {
-        ctx.progress(`rolling-restart ${model}: HTTP served by one process, not applicable`);
+        ctx.progress(`${row.drill} ${model}: HTTP served by one process, not applicable`);
         return undefined;
       }
-      const row = emptyRow('rolling-restart', model);
       const original = childrenOf(service.pid) ?? [];
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(1000);
@@ -48,7 +46,6 @@ export const rollingRestart: Drill = {
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
-  }),
-};
+  },
+});

@@ -16,7 +16,7 @@ const LOAD_SHARE = 0.5;
 /** Heap floors per window this long (several collections at this load). */
 const HEAP_WINDOW_S = 10;
 
-export const soak: Drill = {
+export const soak: Drill<'soak'> = {
   name: 'soak',
   summary: `open-loop load at ${LOAD_SHARE * 100} % of capacity on ${CPU_PATH}: after warm-up RSS and heap slope within budget, fds and threads flat (--quick: every model at once, each at its share of half the machine)`,
   recovery: '—',
@@ -44,7 +44,7 @@ async function soakModels(
   const fleet = await ctx.startFleet(names, { upstream: false });
   try {
     ctx.progress(
-      `soak ${names.join(', ')}: ${Math.round(ctx.durations.soakMs / 1000)} s at ${[...rates].map(([m, r]) => `${m} ${r.toFixed(0)} req/s`).join(', ')}`,
+      `${soak.name} ${names.join(', ')}: ${Math.round(ctx.durations.soakMs / 1000)} s at ${[...rates].map(([m, r]) => `${m} ${r.toFixed(0)} req/s`).join(', ')}`,
     );
     const runs = fleet.models.map(({ model, service }) => ({
       model,
@@ -82,7 +82,7 @@ async function soakModels(
         sent: load.stats.sent,
       };
       const tolerated = toleratedSheds(figures, ctx.durations.soakShedShareMax);
-      const row = emptyRow('soak', model);
+      const row = emptyRow(soak.name, model);
       row.requests = load.stats.sent;
       row.lost = figures.lost - tolerated;
       row.p99Ms = load.stats.acceptedPercentileMs(99);

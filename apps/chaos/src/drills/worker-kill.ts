@@ -1,5 +1,5 @@
 import { checkKills } from '../budgets';
-import { emptyRow, perModel, type Drill } from '../drill';
+import { perModelDrill } from '../drill';
 import { childrenOf } from '../probes/process-tree';
 import { answeredBy, newProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
@@ -10,17 +10,15 @@ const KILLS = 3;
 const PATH = '/cpu/fib?n=20';
 const CONNECTIONS = 32;
 
-export const workerKill: Drill = {
+export const workerKill = perModelDrill({
   name: 'worker-kill',
   summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: an HTTP worker; procpool: a pool process): lost ≤ in flight on it, all workers serving again within the budget`,
   recovery: `slowest of the ${KILLS} kills: until a replacement process serves`,
   appliesTo: (model) => model.restarts.includes('process'),
-  run: perModel('worker-kill', async (ctx, { model }) => {
-    const row = emptyRow('worker-kill', model);
-    const fleet = await ctx.startFleet([model], { upstream: false });
+  fleet: { upstream: false },
+  runModel: async (ctx, { model, service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      const service = fleet.service(model);
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       const { load, httpPids } = run;
       await sleep(1000);
@@ -48,7 +46,7 @@ export const workerKill: Drill = {
         }, 10_000);
         kills.push({ inFlight, recoveryMs });
         ctx.progress(
-          `worker-kill ${model}: kill ${k + 1} (pid ${victim}, ${inFlight} in flight), recovered in ${recoveryMs === undefined ? '—' : `${Math.round(recoveryMs)} ms`}`,
+          `${row.drill} ${model}: kill ${k + 1} (pid ${victim}, ${inFlight} in flight), recovered in ${recoveryMs === undefined ? '—' : `${Math.round(recoveryMs)} ms`}`,
         );
         await sleep(ctx.durations.killIntervalMs);
       }
@@ -69,7 +67,6 @@ export const workerKill: Drill = {
       return row;
     } finally {
       await run?.stop();
-      await fleet.stop();
     }
-  }),
-};
+  },
+});

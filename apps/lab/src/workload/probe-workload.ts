@@ -1,3 +1,4 @@
+import { MAX_WORKLOAD_INPUTS } from '@concurrency-lab/workloads';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -111,9 +112,6 @@ const ERRORS: Record<ProblemCode, new (message: string) => Error> = {
   'not-clonable': WorkloadNotClonableError,
 };
 
-/** At most this many inputs: they are held by every service process and cycled through. */
-export const MAX_WORKLOAD_INPUTS = 10_000;
-
 /**
  * Checks a `--workload` module before anything starts: it exists, loads, exports `run`
  * (and, if it exports them, usable `inputs`), and one call of `run` on the first input returns
@@ -135,6 +133,7 @@ export async function probeWorkload(
   }
   const worker = new Worker(PROBE_SOURCE, {
     eval: true,
+    // The services' own bound (loadCustomWorkload refuses more): what passes here loads there.
     workerData: { url: pathToFileURL(path).href, maxInputs: MAX_WORKLOAD_INPUTS },
     // The module's own console output is not the lab's: keep it off the terminal.
     stdout: true,
