@@ -1,4 +1,4 @@
-import { checkOverload, ms, OVERLOAD_FACTOR } from '../budgets';
+import { checkOverload, mib, ms, OVERLOAD_FACTOR } from '../budgets';
 import { perModelDrill } from '../drill';
 import { Load } from '../load/load-generator';
 import { HealthzProber } from '../probes/healthz-prober';
@@ -66,7 +66,7 @@ export const overload = perModelDrill({
       row.notes.push(
         `capacity ${capacity.toFixed(0)} req/s`,
         `${OVERLOAD_FACTOR}×: ${stats.summary()}${over.skipped ? `, ${over.skipped} arrivals skipped (all ${CONNECTIONS} connections busy)` : ''}`,
-        `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mb(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mb(over.rssPeak)}`,
+        `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mib(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mib(over.rssPeak)}`,
         `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
         `shed by reason: ${shedReasons(metrics)}`,
       );
@@ -88,7 +88,3 @@ export const overload = perModelDrill({
     }
   },
 });
-
-function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-}
