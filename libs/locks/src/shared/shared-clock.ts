@@ -35,8 +35,17 @@ export class SharedClock {
     return Math.min(0x7fffffff, Math.round(nowMs() - this.#epoch));
   }
 
-  /** Ms elapsed since `stamp`. */
-  ageMs(stamp: number): number {
-    return Math.max(0, nowMs() - this.#epoch - stamp);
+  /** Now, in ms since the epoch, unrounded: one reading for all the ages of one report. */
+  now(): number {
+    return nowMs() - this.#epoch;
+  }
+
+  /**
+   * Ms elapsed since `stamp`, as of `now`. A report reads the clock once and passes it to every
+   * age it gives, so that ages from one stamp compare: a holder stamped by its first waiter has
+   * held exactly as long as that waiter waited, not a few µs less for being read first.
+   */
+  ageMs(stamp: number, now = this.now()): number {
+    return Math.max(0, now - stamp);
   }
 }

@@ -205,11 +205,12 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
   inspect(): LockInspection {
     const owner = this.#engine.owner;
     const since = this.#engine.ownerSince;
+    const now = this.clock.now();
     const holder =
       since === 0
         ? { id: threadLabel(owner) }
-        : { id: threadLabel(owner), heldMs: this.clock.ageMs(since) };
-    return this.inspection(owner === 0 ? [] : [holder], this.#engine.waiters());
+        : { id: threadLabel(owner), heldMs: this.clock.ageMs(since, now) };
+    return this.inspection(owner === 0 ? [] : [holder], this.#engine.waiters(), undefined, now);
   }
 
   #granted(ticket: number, started: number): LockToken {

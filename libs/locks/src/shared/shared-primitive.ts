@@ -128,27 +128,33 @@ export abstract class SharedPrimitive<
     counts: TallyCounts,
     waiters: readonly SharedWaiter[],
   ): LockStats {
+    const now = this.clock.now();
     return Object.freeze({
       name: this.name,
       kind: this.kind,
       holders,
       waiters: waiters.length,
       ...counts,
-      oldestWaiterMs: waiters.reduce((age, w) => Math.max(age, this.clock.ageMs(w.since)), 0),
+      oldestWaiterMs: waiters.reduce((age, w) => Math.max(age, this.clock.ageMs(w.since, now)), 0),
     });
   }
 
+  /** `now`: the clock reading the holders' ages were taken at (see `SharedClock.ageMs`). */
   protected inspection(
     holders: HolderInfo[],
     waiters: readonly SharedWaiter[],
     modeName?: (mode: number) => string,
+    now = this.clock.now(),
   ): LockInspection {
     return {
       name: this.name,
       kind: this.kind,
       holders,
       waiters: waiters.map((waiter): WaiterInfo => {
-        const info = { id: threadLabel(waiter.thread), waitedMs: this.clock.ageMs(waiter.since) };
+        const info = {
+          id: threadLabel(waiter.thread),
+          waitedMs: this.clock.ageMs(waiter.since, now),
+        };
         return modeName === undefined ? info : { ...info, mode: modeName(waiter.mode ?? 0) };
       }),
     };
