@@ -1,6 +1,7 @@
 import {
   appEntry,
   launch,
+  metricSum,
   requestOnNewConnection,
   type ServiceProcess,
 } from '@concurrency-lab/launcher';
@@ -10,13 +11,6 @@ interface LogLine {
   pid: number;
   workerPids?: number[];
 }
-
-/** The sum of a metric's samples (every label set) in Prometheus text. */
-const sumOf = (text: string, name: string) =>
-  [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+]+)$`, 'gm'))].reduce(
-    (sum, m) => sum + Number(m[1]),
-    0,
-  );
 
 describe('hybrid-service: processes, each with its threads', () => {
   let service: ServiceProcess;
@@ -39,8 +33,8 @@ describe('hybrid-service: processes, each with its threads', () => {
     expect(pids.size).toBe(2); // both worker processes served some
     const text = await (await fetch(`${service.url}/metrics`)).text();
     // 12 tasks over two processes' pools: the sum, not one process's share.
-    expect(sumOf(text, 'lab_pool_task_run_seconds_count')).toBe(12);
-    const utilization = sumOf(text, 'lab_pool_utilization');
+    expect(metricSum(text, 'lab_pool_task_run_seconds_count')).toBe(12);
+    const utilization = metricSum(text, 'lab_pool_utilization');
     expect(utilization).toBeGreaterThanOrEqual(0);
     expect(utilization).toBeLessThanOrEqual(1);
     expect(text).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="thread")[^}]*\} 0$/m);

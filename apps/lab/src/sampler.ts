@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { IntervalWindow } from './drivers/interval-window';
-import { metricValues, sum } from './metrics-text';
-import { processTreeUsage } from './process-tree';
+import { metricSamples, metricSum, processTreeUsage } from '@concurrency-lab/launcher';
 import type { Sample } from './report/report-schema';
 
 export type { Sample };
@@ -151,11 +150,11 @@ async function scrape(
       signal: stop ? AbortSignal.any([stop, timeout]) : timeout,
     });
     const text = await response.text();
-    const lag = metricValues(text, 'nodejs_eventloop_lag_p99_seconds');
-    const elu = metricValues(text, 'lab_eventloop_utilization');
+    const lag = values(text, 'nodejs_eventloop_lag_p99_seconds');
+    const elu = values(text, 'lab_eventloop_utilization');
     return {
-      rssBytes: sum(metricValues(text, 'process_resident_memory_bytes')),
-      cpuSeconds: sum(metricValues(text, 'process_cpu_seconds_total')),
+      rssBytes: metricSum(text, 'process_resident_memory_bytes'),
+      cpuSeconds: metricSum(text, 'process_cpu_seconds_total'),
       // A cluster reports one series per process: the mean is the typical loop's.
       lagP99Ms: lag.length ? Math.round((sum(lag) / lag.length) * 1e5) / 100 : null,
       elu: elu.length ? Math.round((sum(elu) / elu.length) * 1000) / 1000 : null,
@@ -164,3 +163,6 @@ async function scrape(
     return undefined; // too slow or refused: a gap, not a failure of the run
   }
 }
+
+const values = (text: string, name: string) => metricSamples(text, name).map((s) => s.value);
+const sum = (numbers: number[]) => numbers.reduce((a, b) => a + b, 0);

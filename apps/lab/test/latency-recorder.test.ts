@@ -1,5 +1,4 @@
 import { LatencyRecorder } from '../src/drivers/latency-recorder';
-import { metricValues, sum } from '../src/metrics-text';
 
 describe('latency percentiles', () => {
   it('are nearest-rank over every recorded value', () => {
@@ -35,20 +34,5 @@ describe('latency percentiles', () => {
       max: 0,
       mean: 0,
     });
-  });
-});
-
-describe('reading Prometheus text', () => {
-  it('collects every series of a metric and ignores look-alike names', () => {
-    const text = [
-      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-      'process_resident_memory_bytes{model="cluster",pid="1"} 100',
-      'process_resident_memory_bytes{model="cluster",pid="2"} 250',
-      'process_resident_memory_bytes_max 999',
-      'process_cpu_seconds_total 1.5',
-    ].join('\n');
-    expect(sum(metricValues(text, 'process_resident_memory_bytes'))).toBe(350);
-    expect(metricValues(text, 'process_cpu_seconds_total')).toEqual([1.5]);
-    expect(metricValues(text, 'missing')).toEqual([]);
   });
 });

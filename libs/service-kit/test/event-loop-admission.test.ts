@@ -1,3 +1,4 @@
+import { metricSum } from '@concurrency-lab/launcher';
 import { describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -57,13 +58,6 @@ async function sentBeforeStall(port: number, requests: string[]): Promise<Answer
 
 const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n`;
 
-function shed(metrics: string, reason: string): number {
-  const line = metrics
-    .split('\n')
-    .find((l) => l.startsWith('lab_shed_total{') && l.includes(`reason="${reason}"`));
-  return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-}
-
 describe('event-loop admission', () => {
   const services = serviceFixture();
 
@@ -87,7 +81,8 @@ describe('event-loop admission', () => {
     expect(u.head).toContain('connection: close');
     expect(h.status).toBe(200);
     expect(m.status).toBe(200);
-    expect(shed(await (await fetch(`${base}/metrics`)).text(), 'event_loop_delay')).toBe(2);
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metricSum(metrics, 'lab_shed_total', { reason: 'event_loop_delay' })).toBe(2);
   });
 
   it('admits work again once the loop is calm (the gate opens below 70 % of the limit)', async () => {

@@ -2,7 +2,8 @@ import { requestOnNewConnection } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { checkPoolCrash } from '../budgets';
 import { perModelDrill } from '../drill';
-import { fetchMetrics, metricSum, shedReasons } from '../probes/metrics-text';
+import { metricSum } from '@concurrency-lab/launcher';
+import { fetchMetrics, shedReasons } from '../probes/metrics-text';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';
 

@@ -1,6 +1,6 @@
 import { checkRollingRestart, ROLLING_RESTART_MAX_MS } from '../budgets';
 import { perModelDrill } from '../drill';
-import { childrenOf } from '../probes/process-tree';
+import { childrenOf } from '@concurrency-lab/launcher';
 import { answeredBy, httpProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';

@@ -1,6 +1,6 @@
 import { checkKills } from '../budgets';
 import { perModelDrill } from '../drill';
-import { childrenOf } from '../probes/process-tree';
+import { childrenOf } from '@concurrency-lab/launcher';
 import { answeredBy, newProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { fetchMetrics, metricSum } from './metrics-text';
-import { treeStats } from './process-tree';
+import { metricSum, processTreeUsage } from '@concurrency-lab/launcher';
+import { fetchMetrics } from './metrics-text';
 
 export interface MemorySample {
   /** Seconds since the sampler started. */
@@ -42,7 +42,7 @@ export class MemorySampler {
   }
 
   async #sample(): Promise<void> {
-    const tree = treeStats(this.#pid);
+    const tree = processTreeUsage(this.#pid);
     if (!tree) return;
     this.peakRssBytes = Math.max(this.peakRssBytes, tree.rssBytes);
     const text = this.#withHeap ? await fetchMetrics(this.#base) : undefined;

@@ -1,5 +1,4 @@
-import { requestOnNewConnection } from '@concurrency-lab/launcher';
-import { childrenOf } from './process-tree';
+import { childrenOf, requestOnNewConnection } from '@concurrency-lab/launcher';
 
 /**
  * The pid that answers `path` (200) on a new connection — which cluster worker the primary

@@ -1,7 +1,7 @@
+import { metricSum } from '@concurrency-lab/launcher';
 import { describe, expect, it } from '@jest/globals';
 import { Agent, request } from 'node:http';
 import type { ContractContext } from '../contract-target';
-import { sumOf } from '../metric-sum';
 
 interface Answer {
   status: number;
@@ -73,7 +73,7 @@ export function describeLoopAdmission(ctx: ContractContext): void {
           expect(JSON.parse(a.body)).toMatchObject({ status: 503, code: 'ERR_OVERLOADED' });
         }
         const metrics = await first.get('/metrics');
-        expect(sumOf(metrics.body, 'lab_shed_total', ['reason="event_loop_delay"'])).toBe(
+        expect(metricSum(metrics.body, 'lab_shed_total', { reason: 'event_loop_delay' })).toBe(
           refused.length,
         );
       } finally {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { requestOnNewConnection } from '@concurrency-lab/launcher';
+import { metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
 import { COMMON_METRICS, type ContractContext } from '../contract-target';
-import { sumOf } from '../metric-sum';
 import { expectProblem } from '../problem-assertions';
 
 /**
@@ -59,7 +58,7 @@ export function describePressure(ctx: ContractContext): void {
         }
         expect((await fetch(`${service.url}/io/sleep?ms=1`)).status).toBe(200);
         const text = await (await fetch(`${service.url}/metrics`)).text();
-        expect(sumOf(text, 'lab_shed_total', ['reason="queue_full"'])).toBe(shed.length);
+        expect(metricSum(text, 'lab_shed_total', { reason: 'queue_full' })).toBe(shed.length);
       } finally {
         await service.stop();
       }
@@ -77,10 +76,10 @@ export function describePressure(ctx: ContractContext): void {
         ]);
         const text = await (await fetch(`${service.url}/metrics`)).text();
         const count = (route: string, status: string) =>
-          sumOf(text, 'http_server_request_duration_seconds_count', [
-            `route="${route}"`,
-            `status_code="${status}"`,
-          ]);
+          metricSum(text, 'http_server_request_duration_seconds_count', {
+            route,
+            status_code: status,
+          });
         expect(count('/cpu/fib', '200')).toBe(sent.fib);
         expect(count('/io/sleep', '200')).toBe(sent.sleep);
         expect(count('unmatched', '404')).toBe(sent.notFound);
@@ -113,7 +112,7 @@ export function describePressure(ctx: ContractContext): void {
       // Wait until the service reports the 20 requests in flight (bounded poll, no fixed sleep).
       for (let i = 0; i < 50; i++) {
         const { body } = await requestOnNewConnection(`${service.url}/metrics`);
-        if (sumOf(body, 'http_server_active_requests') >= 21) break;
+        if (metricSum(body, 'http_server_active_requests') >= 21) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       service.child.kill('SIGTERM');

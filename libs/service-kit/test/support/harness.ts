@@ -1,3 +1,4 @@
+import { metricSum } from '@concurrency-lab/launcher';
 import { afterAll, afterEach } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
@@ -272,15 +273,5 @@ export function requestCount(
   metricsText: string,
   labels: { method: string; route: string; status_code: string },
 ): number {
-  for (const line of metricsText.split('\n')) {
-    if (!line.startsWith('http_server_request_duration_seconds_count{')) continue;
-    if (
-      line.includes(`method="${labels.method}"`) &&
-      line.includes(`route="${labels.route}"`) &&
-      line.includes(`status_code="${labels.status_code}"`)
-    ) {
-      return Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-  }
-  return 0;
+  return metricSum(metricsText, 'http_server_request_duration_seconds_count', labels);
 }

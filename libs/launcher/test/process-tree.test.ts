@@ -1,0 +1,30 @@
+import { describe, expect, it } from '@jest/globals';
+import { childrenOf, processTree, processTreeUsage } from '../src/process-tree';
+
+// Above Linux's largest pid_max (2^22): no process has it.
+const NO_SUCH_PID = 2 ** 22 + 1;
+
+describe('processTreeUsage of this process', () => {
+  it('puts this process first and reads what the OS says it uses', () => {
+    expect(processTree(process.pid)?.[0]).toBe(process.pid);
+    const seconds = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+    const before = seconds();
+    const usage = processTreeUsage(process.pid);
+    const after = seconds();
+    // The tree holds this process at least (and whatever the test runner started below it).
+    expect(usage?.processes).toBeGreaterThanOrEqual(1);
+    expect(usage?.rssBytes).toBeGreaterThanOrEqual(process.memoryUsage().rss / 2);
+    // In seconds, as getrusage says: /proc counts whole 10 ms ticks per thread, so it may trail
+    // by a few ticks, never lead (when the tree is this process alone).
+    expect(usage?.cpuSeconds).toBeGreaterThan(before - 0.1);
+    if (usage?.processes === 1) expect(usage.cpuSeconds).toBeLessThanOrEqual(after + 0.01);
+    expect(usage?.threads).toBeGreaterThanOrEqual(1);
+    expect(usage?.fds).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is undefined for a process that does not exist, not an empty tree', () => {
+    expect(childrenOf(NO_SUCH_PID)).toBeUndefined();
+    expect(processTree(NO_SUCH_PID)).toBeUndefined();
+    expect(processTreeUsage(NO_SUCH_PID)).toBeUndefined();
+  });
+});
