@@ -1,18 +1,7 @@
-import { appEntry } from '@concurrency-lab/launcher';
+import { runApp } from '@concurrency-lab/launcher/testing';
 import { describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 
-function chaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const main = appEntry('chaos'); // NotBuiltError when dist/main.js is missing
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const chaos = (args: string[]) => runApp('chaos', args);
 
 describe('chaos --quick', () => {
   it('drills a model end to end, prints the table and exits 0 when every budget holds', async () => {

@@ -2,11 +2,10 @@
  * `lab compare` from the command line on two real reports (the unit test's fixtures): the
  * page, the markdown and the JSON are written, and the terminal lists what differs.
  */
-import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Comparison } from '../src/compare/compare-reports';
-import { runLab } from './support/lab-process';
 
 const fixture = (name: string) => join(__dirname, '..', 'test', 'fixtures', 'reports', name);
 
@@ -14,7 +13,7 @@ describe('lab compare', () => {
   const out = tempFolder('lab-compare-');
 
   it('writes compare.md, index.html and compare.json for two reports', async () => {
-    const run = await runLab([
+    const run = await runApp('lab', [
       'compare',
       fixture('workers-1.json'),
       fixture('workers-2.json'),
@@ -36,7 +35,7 @@ describe('lab compare', () => {
   ])(
     'refuses %j with exit 2',
     async (args, code) => {
-      const run = await runLab(args);
+      const run = await runApp('lab', args);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`^${code}: `));
     },

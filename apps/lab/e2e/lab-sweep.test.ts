@@ -2,12 +2,11 @@
  * `lab sweep --scenario cpu`: a real sweep, small (one pooled model, WORKERS 1…2, short runs),
  * drawing its sizing curve; the page renders in headless Chromium.
  */
-import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { sweepSchema } from '../src/sweep/sweep-schema';
-import { runLab } from './support/lab-process';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -15,7 +14,7 @@ describe('lab sweep --scenario cpu', () => {
   const out = tempFolder('lab-sweep-');
 
   it('measures every size, finds the knee and draws the curves', async () => {
-    const run = await runLab([
+    const run = await runApp('lab', [
       'sweep',
       '--scenario',
       'cpu',

@@ -4,11 +4,10 @@
  * from their /metrics.
  */
 import { Fleet } from '@concurrency-lab/launcher';
-import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/report/report-schema';
-import { runLab } from './support/lab-process';
 
 describe('lab --targets against services started by hand', () => {
   const out = tempFolder('lab-targets-');
@@ -25,7 +24,7 @@ describe('lab --targets against services started by hand', () => {
   });
 
   it('writes a full report in targets mode, with RSS from /metrics, starting nothing', async () => {
-    const run = await runLab([
+    const run = await runApp('lab', [
       '--targets',
       targets,
       '--quick',
@@ -76,7 +75,7 @@ describe('lab --targets against services started by hand', () => {
   }, 120_000);
 
   it('refuses --workload on targets their operator started without LAB_WORKLOAD, before any load', async () => {
-    const run = await runLab([
+    const run = await runApp('lab', [
       '--targets',
       targets,
       '--quick',
@@ -92,7 +91,7 @@ describe('lab --targets against services started by hand', () => {
 
   it('refuses a target that answers as another model, before any load', async () => {
     const asyncUrl = fleet.service('async').url;
-    const run = await runLab(['--targets', `threads=${asyncUrl}`, '--quick', '--out', out]);
+    const run = await runApp('lab', ['--targets', `threads=${asyncUrl}`, '--quick', '--out', out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^ERR_LAB_TARGET_UNREACHABLE/m);
   }, 60_000);

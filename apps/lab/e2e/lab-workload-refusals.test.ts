@@ -1,9 +1,9 @@
+import { runApp } from '@concurrency-lab/launcher/testing';
 /**
  * A broken `--workload` module is refused before any service starts: the lab exits 2 with the
  * problem's code and has started no process.
  */
 import { join } from 'node:path';
-import { runLab } from './support/lab-process';
 
 const fixture = (name: string) => join(__dirname, '..', 'test', 'fixtures', 'workloads', name);
 
@@ -16,7 +16,7 @@ describe('lab --workload with a broken module', () => {
   ])(
     '%s: exits 2 with %s and starts nothing',
     async (file, code) => {
-      const run = await runLab(['--quick', '--workload', fixture(file)]);
+      const run = await runApp('lab', ['--quick', '--workload', fixture(file)]);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`^${code}: `, 'm'));
       expect(run.stderr).not.toContain('[lab ');

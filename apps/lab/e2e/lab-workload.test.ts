@@ -4,12 +4,11 @@
  * three scenarios for every model, a verdict naming a model from the figures, and the
  * "Your workload" line on the first screen.
  */
-import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Report } from '../src/report/report-schema';
-import { runLab } from './support/lab-process';
 
 const example = (name: string) => join(__dirname, '..', 'workloads', name);
 
@@ -22,7 +21,7 @@ describe.each([
   let stderr = '';
 
   beforeAll(async () => {
-    const run = await runLab([
+    const run = await runApp('lab', [
       '--quick',
       '--duration',
       '2', // the quick run's 1 s is too short to be sure of answers on a heavily shared CI
@@ -37,8 +36,10 @@ describe.each([
       out,
     ]);
     stderr = run.code === 0 ? '' : run.stderr;
-    const { report: dir } = JSON.parse(run.stdout || '{}') as { report?: string };
-    report = JSON.parse(readFileSync(join(dir ?? '', 'report.json'), 'utf8')) as Report;
+    // Without a report every test below fails on it: say why the lab wrote none.
+    if (run.code !== 0) throw new Error(`lab exited ${run.code}:\n${run.stderr.slice(-3000)}`);
+    const { report: dir } = JSON.parse(run.stdout) as { report: string };
+    report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
   }, 300_000);
 
   it('measures the workload under every model in its three scenarios', () => {

@@ -1,7 +1,10 @@
 import { afterAll } from '@jest/globals';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processTree } from './process-tree';
+import { appEntry } from './workspace';
 
 // Test-only (it needs jest): `@concurrency-lab/launcher/testing`, for the e2e tests that run the
 // repository's commands as processes.
@@ -15,4 +18,50 @@ export function tempFolder(prefix: string): string {
   const path = mkdtempSync(join(tmpdir(), prefix));
   afterAll(() => rmSync(path, { recursive: true, force: true }));
   return path;
+}
+
+/** How a command run by `runApp` ended, and what it printed. */
+export interface AppExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** Most processes below it at once, sampled every 100 ms while it ran (0: it started none). */
+  maxChildren: number;
+}
+
+/**
+ * Runs an app's built command (`apps/<app>/dist/main.js <args>`, as `npm start` or `npm run
+ * <app>` would) to its end on this Node, and gives what it printed. It resolves once the
+ * process has exited *and* its output is read to the end. Throws NotBuiltError when the app
+ * is not built.
+ */
+export function runApp(
+  app: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<AppExit> {
+  const child = spawn(process.execPath, [appEntry(app), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
+  let stdout = '';
+  let stderr = '';
+  let maxChildren = 0;
+  const watch = setInterval(() => {
+    const below = (processTree(child.pid ?? -1)?.length ?? 1) - 1;
+    maxChildren = Math.max(maxChildren, below);
+  }, 100);
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      clearInterval(watch);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearInterval(watch);
+      resolve({ code, signal, stdout, stderr, maxChildren });
+    });
+  });
 }
