@@ -23,8 +23,10 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
     '^@concurrency-lab/([a-z-]+)$': `${libs}/$1/src/index.ts`,
-    // A subpath export (`@concurrency-lab/locks/internal`, `…/executors/worker`) is `src/<subpath>.ts`.
-    '^@concurrency-lab/([a-z-]+)/([a-z-]+)$': `${libs}/$1/src/$2.ts`,
+    // A subpath export is `src/<subpath>.ts` (`@concurrency-lab/locks/internal`) or a folder's
+    // `src/<subpath>/index.ts` (`@concurrency-lab/contract-testing/fuzz`): jest resolves the
+    // path as it would a relative import.
+    '^@concurrency-lab/([a-z-]+)/([a-z-]+)$': `${libs}/$1/src/$2`,
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 30000,
