@@ -8,6 +8,8 @@ import { onInterrupt } from '@concurrency-lab/launcher';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseChaosOptions, USAGE } from './cli-options';
+import { drillsHelp } from './drill-help';
+import { DRILLS } from './drills/index';
 import { runChaos, runningFleets } from './run-chaos';
 import { renderTable } from './table';
 
@@ -20,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (options === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${USAGE}\n\n${drillsHelp(Object.values(DRILLS))}\n`);
     return 0;
   }
   const abort = new AbortController();

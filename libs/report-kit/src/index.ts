@@ -10,6 +10,7 @@ export {
   htmlTable,
   markdownTable,
   textTable,
+  wrap,
   type Align,
   type TextTableOptions,
 } from './tables';

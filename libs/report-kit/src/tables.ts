@@ -50,3 +50,24 @@ export function htmlTable(header: readonly string[], rows: readonly (readonly st
     .map((r) => `<tr>${cells('td', r)}</tr>`)
     .join('')}</tbody></table>`;
 }
+
+/**
+ * Words wrapped to `width` columns, each line starting with `indent`; a word longer than a line
+ * gets a line of its own. For the prose a command prints (a lesson's description, a drill's
+ * summary), written as one paragraph and wrapped where it is printed.
+ */
+export function wrap(text: string, width = 80, indent = ''): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : `${indent}${word}`;
+    if (next.length > width && line) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else {
+      line = next;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -1,4 +1,4 @@
-import { escapeHtml, htmlTable, markdownTable, textTable } from '../src';
+import { escapeHtml, htmlTable, markdownTable, textTable, wrap } from '../src';
 
 describe('textTable', () => {
   it('pads columns to their widest cell, right-aligning the columns asked for', () => {
@@ -43,5 +43,21 @@ describe('escapeHtml and htmlTable', () => {
     expect(htmlTable(['<h>'], [['a&b']])).toBe(
       '<table><thead><tr><th>&lt;h&gt;</th></tr></thead><tbody><tr><td>a&amp;b</td></tr></tbody></table>',
     );
+  });
+});
+
+describe('wrap', () => {
+  it('fills each line up to the width with whole words, indenting every line', () => {
+    expect(wrap('aaa bbb ccc ddd', 8, '  ')).toEqual(['  aaa', '  bbb', '  ccc', '  ddd']);
+    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    expect(wrap('  one\n paragraph,  its   spaces folded ', 80)).toEqual([
+      'one paragraph, its spaces folded',
+    ]);
+  });
+
+  it('gives a word longer than the width a line of its own, and nothing for no words', () => {
+    expect(wrap('a-very-long-word x', 5)).toEqual(['a-very-long-word', 'x']);
+    expect(wrap('x a-very-long-word', 5)).toEqual(['x', 'a-very-long-word']);
+    expect(wrap(' \n ', 5)).toEqual([]);
   });
 });
