@@ -78,11 +78,11 @@ describe('the demo command', () => {
 
   it('runs with a knob turned, and --json records every knob it ran with', async () => {
     // b, then a, then c: the order asCompleted gives follows the delays given.
-    const run = await demo(['gather', '--delays-ms=40,20,60', '--json']);
+    const run = await demo(['gather', '--delays-ms=120,40,200', '--json']);
     expect(run.code).toBe(0);
     const record = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(record).toMatchObject({
-      options: { delaysMs: [40, 20, 60] },
+      options: { delaysMs: [120, 40, 200] },
       result: { figures: { asCompleted: ['b', 'a', 'c'] }, verdict: { holds: true } },
     });
   });

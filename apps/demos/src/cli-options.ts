@@ -102,7 +102,14 @@ export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): Cl
     return { kind: 'all', json, out };
   }
   const [name, ...rest] = positional;
-  if (name === undefined) throw new UsageError('Expected a demo name, `--list` or `--all`');
+  if (name === undefined) {
+    const [flag] = knobs[0] ?? [];
+    throw new UsageError(
+      flag === undefined
+        ? 'Expected a demo name, `--list` or `--all`'
+        : `Unknown option \`${flag}\` (a knob goes with a demo: \`npm run demo -- <name> ${flag} <value>\`)`,
+    );
+  }
   if (rest.length > 0)
     throw new UsageError(`Expected one demo name, got \`${positional.join(' ')}\``);
   const demo = named(name);

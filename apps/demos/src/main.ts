@@ -2,8 +2,8 @@
 /**
  * demo: the guide's lessons, run and checked. `npm run demo -- --list` lists them,
  * `npm run demo -- <name>` runs one, `npm run demo -- --all` runs every one and writes the
- * lessons report. `--help` gives the usage, `<name> --help` a demo's knobs
- * (`npm run demo -- race --thread-increments 100000`).
+ * lessons report. `--help` gives the usage, `<name> --help` a demo's knobs, which
+ * `--<knob> <value>` turns (`npm run demo -- race --thread-increments 100000`).
  */
 import { workspaceRoot } from '@concurrency-lab/launcher';
 import { join, resolve } from 'node:path';
