@@ -24,7 +24,8 @@ export const gil = defineDemo({
   describe:
     'CPU work on 1 worker thread, 2 worker threads and 2 processes. Python threads share one interpreter lock, so the guide sends CPU work to processes; each Node worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
   knobs: {
-    // fib grows ×1.6 a step: 34 is ~70 ms a task; 40 would be over a second each.
+    // fib grows ×1.6 a step: 34 is ~70 ms a task (the whole demo 13 s here); 40 is over a
+    // second a task.
     n: integer('fib(n) per task: ~10 ms at 30 on a free core.', { default: 30, min: 1, max: 34 }),
     // Each run is a pool's whole batch; 64 tasks × 15 rounds × 3 pools stays in minutes.
     tasks: integer('Tasks per run, spread over the pool.', { default: 8, min: 1, max: 64 }),

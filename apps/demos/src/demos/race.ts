@@ -55,7 +55,7 @@ export const race = defineDemo({
     // 10,000 increments is a few seconds.
     loopTasks: integer('Async tasks of the event-loop case.', { default: 10, min: 1, max: 100 }),
     loopIncrements: integer('Increments per async task.', { default: 1000, min: 1, max: 10_000 }),
-    // The guarded run takes a SharedMutex per increment: 5,000,000 is ten seconds or so.
+    // The guarded run takes a SharedMutex per increment: 5,000,000 took 10 s here.
     threadIncrements: integer('Increments per thread (2 threads).', {
       default: 500_000,
       min: 1,
