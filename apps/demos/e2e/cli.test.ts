@@ -18,12 +18,24 @@ function demo(args: string[]): Promise<{ code: number | null; stdout: string; st
 const lines = (text: string) => text.trimEnd().split('\n');
 
 describe('the demo command', () => {
-  it('--list names every demo, one per line, within 80 columns', async () => {
+  it('--list names every demo, one per line, its knobs under it, within 80 columns', async () => {
     const run = await demo(['--list']);
     expect(run.code).toBe(0);
     const listed = lines(run.stdout).filter((l) => !l.startsWith(' '));
     expect(listed.map((l) => l.split(/\s+/)[0])).toEqual(DEMOS.map((d) => d.name));
+    expect(lines(run.stdout)).toContain(
+      '  --thread-increments 500000 — Increments per thread (2 threads).',
+    );
     expect(lines(run.stdout).filter((l) => l.length > 80)).toEqual([]);
+  });
+
+  it('<name> --help prints its knobs, with defaults and bounds', async () => {
+    const run = await demo(['gather', '--help']);
+    expect(run.code).toBe(0);
+    expect(lines(run.stdout).slice(-2)).toEqual([
+      "  --delays-ms 60,20,40 — The three jobs' durations (ms): a, b, c.",
+      '      A comma list of 3 integers, each from 0 to 5000.',
+    ]);
   });
 
   it('answers an unknown name with a usage error and exit code 2', async () => {
@@ -62,5 +74,31 @@ describe('the demo command', () => {
         verdict: { holds: true, why: expect.any(String) },
       },
     });
+  });
+
+  it('runs with a knob turned, and --json records every knob it ran with', async () => {
+    // b, then a, then c: the order asCompleted gives follows the delays given.
+    const run = await demo(['gather', '--delays-ms=120,40,200', '--json']);
+    expect(run.code).toBe(0);
+    const record = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      options: { delaysMs: [120, 40, 200] },
+      result: { figures: { asCompleted: ['b', 'a', 'c'] }, verdict: { holds: true } },
+    });
+  });
+
+  it('refuses a bad knob with exit code 2 before anything starts', async () => {
+    // race would print its introduction first, then start threads and cluster workers.
+    for (const args of [
+      ['race', '--thread-increments', '0'],
+      ['race', '--workers', '2'],
+    ]) {
+      const run = await demo(args);
+      expect([args, run.code, run.stdout]).toEqual([args, 2, '']);
+      expect(run.stderr.split(':')[0]).toBe('ERR_DEMO_INVALID_KNOB');
+      expect(run.stderr).toContain('--thread-increments');
+    }
+    const all = await demo(['--all', '--thread-increments', '10']);
+    expect([all.code, all.stdout, all.stderr.split(':')[0]]).toEqual([2, '', 'ERR_DEMO_USAGE']);
   });
 });

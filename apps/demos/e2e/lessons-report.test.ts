@@ -9,11 +9,16 @@ import type { LessonRecord } from '../src/run-demo';
 // runs from the build in a real Node process, as `--all` runs it.
 const WRITER = join(__dirname, '../dist/report/write-lessons-report.js');
 
-const record = (name: string, holds: boolean, figures: Record<string, unknown>): LessonRecord => ({
+const record = (
+  name: string,
+  holds: boolean,
+  figures: Record<string, unknown>,
+  options: object = {},
+): LessonRecord => ({
   name,
   mirrors: `the guide on ${name}`,
   describe: `what ${name} shows`,
-  options: {},
+  options,
   startedAt: '2025-01-01T00:00:00.000Z',
   durationMs: 1200,
   result: {
@@ -29,14 +34,19 @@ describe('the lessons report', () => {
 
   it('writes lessons.{json,md,html} under a timestamp, charts inline, and points lessons-latest at it', async () => {
     const records = [
-      record('shared-memory', true, {
-        bySize: [
-          { bytes: 1024, way: 'copy', ms: 0.1 },
-          { bytes: 1024, way: 'transfer', ms: 0.1 },
-          { bytes: 2 ** 20, way: 'copy', ms: 2 },
-          { bytes: 2 ** 20, way: 'transfer', ms: 0.1 },
-        ],
-      }),
+      record(
+        'shared-memory',
+        true,
+        {
+          bySize: [
+            { bytes: 1024, way: 'copy', ms: 0.1 },
+            { bytes: 1024, way: 'transfer', ms: 0.1 },
+            { bytes: 2 ** 20, way: 'copy', ms: 2 },
+            { bytes: 2 ** 20, way: 'transfer', ms: 0.1 },
+          ],
+        },
+        { sizes: [1024, 2 ** 20], reps: 3 },
+      ),
       record('blocking', false, {
         lagOverTime: [
           { form: 'sync', tMs: 10, lateMs: 0 },
@@ -65,10 +75,14 @@ describe('the lessons report', () => {
       ['blocking', false],
       ['gather', true],
     ]);
+    // The figures come with the knobs that produced them, and the command to run them again.
+    expect(json.lessons[0]?.options).toEqual({ sizes: [1024, 2 ** 20], reps: 3 });
+    const again = 'npm run demo -- shared-memory --sizes 1024,1048576 --reps 3';
 
     const md = readFileSync(join(dir, 'lessons.md'), 'utf8');
     expect(md).toContain('2 of 3 lessons hold');
     expect(md).toContain('`blocking: lesson does not hold here: too busy`');
+    expect(md).toContain(`Ran as \`${again}\`.`);
 
     const html = readFileSync(join(dir, 'lessons.html'), 'utf8');
     // Self-contained: no script, nothing fetched; the two charts inline, each in its lesson.
@@ -79,5 +93,6 @@ describe('the lessons report', () => {
     ]);
     expect(html.match(/<svg/g)?.length).toBe(2);
     expect(html).toContain('a &lt;b&gt;'); // cells escaped
+    expect(html).toContain(`Ran as <code>${again}</code>.`);
   });
 });

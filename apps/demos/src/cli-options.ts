@@ -1,56 +1,118 @@
+import type { Demo } from './demo';
 import { UsageError } from './errors';
+import { knobsFromText } from './knobs';
 
-export const USAGE = `usage: npm run demo -- <name> [--json]     run one lesson and check it
-       npm run demo -- --list                list the lessons
+export const USAGE = `usage: npm run demo -- <name> [--<knob> <value> …] [--json]
+                                             run one lesson and check it
+       npm run demo -- <name> --help         its knobs: default, meaning, bounds
+       npm run demo -- --list                the lessons and their knobs
        npm run demo -- --all [--json] [--out <dir>]
-                                             run them all; write the lessons report
-                                             to <dir>/<timestamp>/ (default: reports)
+                                             run them all with their defaults;
+                                             write the lessons report to
+                                             <dir>/<timestamp>/ (default:
+                                             reports)
+Knobs are kebab-case, their value after a space or \`=\` (--thread-increments 1000
+or --thread-increments=1000); a list is comma-separated (--pool-sizes 2,4).
 Exit: 0 the lesson holds, 1 it does not hold here, 2 usage error.`;
 
 export type CliCommand =
   | { kind: 'help' }
+  | { kind: 'demo-help'; name: string }
   | { kind: 'list' }
-  | { kind: 'one'; name: string; json: boolean }
+  /** `options`: every knob's value, the defaults overridden by the flags, checked. */
+  | { kind: 'one'; name: string; json: boolean; options: object }
   | { kind: 'all'; json: boolean; out: string | undefined };
 
-/**
- * Parses the command line (after `--`).
- * @throws UsageError for an unknown option, a missing value, or nothing to do
- */
-export function parseCli(argv: readonly string[], names: readonly string[]): CliCommand {
-  let json = false;
-  let all = false;
-  let list = false;
-  let out: string | undefined;
-  const positional: string[] = [];
+/** What the parser needs of a demo: its name, and its knobs to read the flags with. */
+export type CliDemo = Pick<Demo, 'name' | 'knobs' | 'options'>;
+
+const SWITCHES = new Set(['--json', '--all', '--list', '--help']);
+
+/** The words of the command line: the switches given, `--out`, the knobs' flags, the names. */
+interface Words {
+  switches: Set<string>;
+  out: string | undefined;
+  /** Each `--flag value` or `--flag=value` that is no switch: the named demo's to judge. */
+  knobs: [flag: string, text: string | undefined][];
+  positional: string[];
+}
+
+function words(argv: readonly string[]): Words {
+  const found: Words = { switches: new Set(), out: undefined, knobs: [], positional: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    if (arg === '--help' || arg === '-h') return { kind: 'help' };
-    else if (arg === '--json') json = true;
-    else if (arg === '--all') all = true;
-    else if (arg === '--list') list = true;
-    else if (arg === '--out') {
-      out = argv[++i];
-      if (out === undefined || out.startsWith('--')) {
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    // A value follows its flag unless it is the next flag: `--workers -1` reads -1 (and
+    // refuses it by its bounds), `--workers --json` has no value.
+    const value = () => inline ?? (argv[i + 1]?.startsWith('--') === false ? argv[++i] : undefined);
+    if (arg === '-h' || SWITCHES.has(flag)) {
+      if (inline !== undefined) {
+        throw new UsageError(`Expected no value for \`${flag}\`, got \`${arg}\``);
+      }
+      found.switches.add(arg === '-h' ? '--help' : flag);
+    } else if (flag === '--out') {
+      found.out = value();
+      if (found.out === undefined) {
         throw new UsageError('Expected `--out` to be followed by a directory, got nothing');
       }
-    } else if (arg.startsWith('-')) throw new UsageError(`Unknown option \`${arg}\``);
-    else positional.push(arg);
+    } else if (flag.startsWith('--')) {
+      found.knobs.push([flag, value()]);
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`Unknown option \`${arg}\``);
+    } else {
+      found.positional.push(arg);
+    }
   }
-  if (list) return { kind: 'list' };
-  if (all) {
+  return found;
+}
+
+/**
+ * Parses the command line (after `--`): any other `--flag` is a knob of the demo named, read
+ * and checked against its declaration before anything runs.
+ * @throws UsageError for an unknown option, a missing value, or nothing to do
+ * @throws KnobError (a UsageError) for a knob the demo has not, or a value out of its bounds
+ */
+export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): CliCommand {
+  const { switches, out, knobs, positional } = words(argv);
+  const names = demos.map((d) => d.name);
+  const named = (name: string): CliDemo => {
+    const demo = demos.find((d) => d.name === name);
+    if (demo === undefined) {
+      throw new UsageError(`Expected a demo name (${names.join(', ')}), got \`${name}\``);
+    }
+    return demo;
+  };
+  if (switches.has('--help')) {
+    const [name] = positional;
+    return name === undefined ? { kind: 'help' } : { kind: 'demo-help', name: named(name).name };
+  }
+  if ((switches.has('--list') || switches.has('--all')) && knobs.length > 0) {
+    throw new UsageError(
+      `Expected no knobs with \`--list\` or \`--all\` (each demo has its own: \`npm run demo -- <name> --help\`), got \`${knobs[0]?.[0]}\``,
+    );
+  }
+  if (switches.has('--list')) return { kind: 'list' };
+  const json = switches.has('--json');
+  if (switches.has('--all')) {
     if (positional.length > 0) {
       throw new UsageError(`Expected no demo name with \`--all\`, got \`${positional.join(' ')}\``);
     }
     return { kind: 'all', json, out };
   }
   const [name, ...rest] = positional;
-  if (name === undefined) throw new UsageError('Expected a demo name, `--list` or `--all`');
+  if (name === undefined) {
+    const [flag] = knobs[0] ?? [];
+    throw new UsageError(
+      flag === undefined
+        ? 'Expected a demo name, `--list` or `--all`'
+        : `Unknown option \`${flag}\` (a knob goes with a demo: \`npm run demo -- <name> ${flag} <value>\`)`,
+    );
+  }
   if (rest.length > 0)
     throw new UsageError(`Expected one demo name, got \`${positional.join(' ')}\``);
-  if (!names.includes(name)) {
-    throw new UsageError(`Expected a demo name (${names.join(', ')}), got \`${name}\``);
-  }
+  const demo = named(name);
   if (out !== undefined) throw new UsageError('Expected `--out` only with `--all`');
-  return { kind: 'one', name, json };
+  return { kind: 'one', name, json, options: demo.options(knobsFromText(name, demo.knobs, knobs)) };
 }

@@ -1,3 +1,5 @@
+import { knobValues, type Knobs } from './knobs';
+
 /** A figure a demo measured: JSON, so `--json` and the lessons report carry it as is. */
 export type FigureValue =
   | number
@@ -37,9 +39,9 @@ export interface DemoResult<F extends Figures = Figures> {
 /**
  * One lesson of the guide. `run` starts real threads, processes and sockets as the lesson
  * needs, stops every one of them before it resolves, and checks the lesson against what it
- * measured. `P` are its knobs (sizes, repeat counts): the defaults make a few seconds on two
- * cores; tests pass smaller ones. `F` are its figures: a test reads them with the types the demo
- * computed them with, never a copy of its own.
+ * measured. `P` are its knobs' values (sizes, repeat counts): the defaults make a few seconds on
+ * two cores; tests and the command line turn them. `F` are its figures: a test reads them with
+ * the types the demo computed them with, never a copy of its own.
  */
 export interface Demo<P extends object = object, F extends Figures = Figures> {
   /** The command-line name: `npm run demo -- <name>`. */
@@ -51,27 +53,35 @@ export interface Demo<P extends object = object, F extends Figures = Figures> {
    * 80 columns, under the title), as `notes` are.
    */
   readonly describe: string;
-  readonly defaults: Readonly<P>;
-  run(options?: Partial<P>): Promise<DemoResult<F>>;
+  /** Its knobs, each with its default, meaning and bounds (`src/knobs.ts`). */
+  readonly knobs: Knobs<P>;
+  /**
+   * The values it runs with: the defaults, overridden by `given`, each checked.
+   * @throws KnobError (`ERR_DEMO_INVALID_KNOB`) for an unknown knob or a value out of bounds
+   */
+  options(given?: Partial<P>): P;
+  /** Runs it with `options(given)`: a bad knob rejects (`KnobError`) before anything starts. */
+  run(given?: Partial<P>): Promise<DemoResult<F>>;
 }
 
 /**
- * What a demo declares: its `run` gets every option, the defaults overridden by the caller's.
- * `P` is taken from the options type `run` declares (`run(o: Readonly<GilOptions>)`), `F` from
- * the figures it returns; `defaults` are checked against `P`, not read for it.
+ * What a demo declares: its knobs, from which `P` is inferred (`run` reads `{ workers }` typed
+ * as the knob declares it), and a `run` that gets every value, checked; `F` comes from the
+ * figures `run` returns.
  */
 export interface DemoSpec<P extends object, F extends Figures> extends Omit<
   Demo<P, F>,
-  'run' | 'defaults'
+  'run' | 'options'
 > {
-  readonly defaults: NoInfer<Readonly<P>>;
   run(options: Readonly<P>): Promise<DemoResult<F>>;
 }
 
 /**
- * A demo from what it declares. Every demo runs with its defaults, overridden by the options
- * given (a test's smaller sizes): the merge happens here, once, not at the top of each `run`.
+ * A demo from what it declares. Every demo runs with its defaults, overridden and checked by
+ * the options given (a test's smaller sizes, the command line's): here, once, not at the top of
+ * each `run`.
  */
 export function defineDemo<P extends object, F extends Figures>(spec: DemoSpec<P, F>): Demo<P, F> {
-  return { ...spec, run: (options = {}) => spec.run({ ...spec.defaults, ...options }) };
+  const options = (given?: Partial<P>) => knobValues(spec.name, spec.knobs, given);
+  return { ...spec, options, run: async (given) => spec.run(options(given)) };
 }

@@ -6,6 +6,23 @@ export const ERROR_NAMESPACE = 'ERR_DEMO_';
 /** The command line names no known demo, or an option is unknown or malformed. */
 export class UsageError extends coded('ERR_DEMO_USAGE', 'Invalid demo usage') {}
 
+/**
+ * A demo's knob is unknown to it, or set to a value out of its bounds — from the command line
+ * or from a caller of `run`. A usage error: the command exits 2 before anything starts.
+ */
+export class KnobError extends coded('ERR_DEMO_INVALID_KNOB', 'Invalid demo knob', UsageError) {
+  /** The flag at fault, as the command line spells it (`--thread-increments`). */
+  readonly flag: string;
+  /** Every knob of the demo, as flags: what it would have taken. */
+  readonly knobs: readonly string[];
+
+  constructor(message: string, flag: string, knobs: readonly string[]) {
+    super(message);
+    this.flag = flag;
+    this.knobs = knobs;
+  }
+}
+
 /** A thread or process entry of the demos is missing from `dist/`: build first. */
 export class NotBuiltError extends coded('ERR_DEMO_NOT_BUILT', 'The demos are not built') {}
 
@@ -17,6 +34,10 @@ export class StepTimeoutError extends coded('ERR_DEMO_STEP_TIMEOUT', 'A demo ste
 
 export const ERROR_CATALOG = catalog(
   [UsageError, 'The `demo` command names no known demo, or an option is unknown or malformed.'],
+  [
+    KnobError,
+    "A demo's knob is unknown to it or out of its bounds, from the command line or a caller of `run`.",
+  ],
   [
     NotBuiltError,
     'A thread or process entry of the demos is missing from `apps/demos/dist`: run `npx nx build demos`.',

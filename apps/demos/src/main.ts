@@ -2,35 +2,25 @@
 /**
  * demo: the guide's lessons, run and checked. `npm run demo -- --list` lists them,
  * `npm run demo -- <name>` runs one, `npm run demo -- --all` runs every one and writes the
- * lessons report. `--help` gives the usage.
+ * lessons report. `--help` gives the usage, `<name> --help` a demo's knobs, which
+ * `--<knob> <value>` turns (`npm run demo -- race --thread-increments 100000`).
  */
 import { workspaceRoot } from '@concurrency-lab/launcher';
 import { join, resolve } from 'node:path';
 import { DEMOS, demoNamed } from './catalog';
 import { parseCli, USAGE, type CliCommand } from './cli-options';
 import { UsageError } from './errors';
+import type { Demo } from './demo';
 import { wrap } from './format';
+import { demoHelp, listText } from './help';
 import { COLUMNS } from './render';
 import { writeLessonsReport } from './report/write-lessons-report';
 import { runDemo, type LessonRecord } from './run-demo';
 
-/** One line per demo (more if its title must wrap): name, then the part of the guide. */
-function list(): string {
-  const width = Math.max(...DEMOS.map((d) => d.name.length)) + 2;
-  return DEMOS.flatMap((d) =>
-    wrap(d.mirrors, COLUMNS - width).map(
-      (line, i) => `${i === 0 ? d.name.padEnd(width) : ' '.repeat(width)}${line}`,
-    ),
-  ).join('\n');
-}
-
 async function main(argv: string[]): Promise<number> {
   let command: CliCommand;
   try {
-    command = parseCli(
-      argv,
-      DEMOS.map((d) => d.name),
-    );
+    command = parseCli(argv, DEMOS);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(
@@ -42,12 +32,16 @@ async function main(argv: string[]): Promise<number> {
     case 'help':
       process.stdout.write(`${USAGE}\n`);
       return 0;
+    case 'demo-help':
+      process.stdout.write(`${demoHelp(demoNamed(command.name) as Demo)}\n`);
+      return 0;
     case 'list':
-      process.stdout.write(`${list()}\n`);
+      process.stdout.write(`${listText(DEMOS)}\n`);
       return 0;
     case 'one': {
-      const demo = demoNamed(command.name) as (typeof DEMOS)[number];
-      const record = await runDemo(demo, command.json ? undefined : process.stdout);
+      const demo = demoNamed(command.name) as Demo;
+      const out = command.json ? undefined : process.stdout;
+      const record = await runDemo(demo, out, command.options);
       if (command.json) process.stdout.write(`${JSON.stringify(record, null, 2)}\n`);
       return record.result.verdict.holds ? 0 : 1;
     }

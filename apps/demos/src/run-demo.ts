@@ -6,6 +6,7 @@ export interface LessonRecord {
   name: string;
   mirrors: string;
   describe: string;
+  /** Every knob's value it ran with (defaults and the ones turned): the sizes behind the figures. */
   options: object;
   startedAt: string;
   durationMs: number;
@@ -25,20 +26,24 @@ function failed(error: unknown): DemoResult {
 }
 
 /**
- * Runs one demo with its defaults and writes its output to `out`: the header before it
- * starts, the table and the verdict line once done (nothing with `json`: the caller prints the
- * record). A demo that throws counts as a lesson not shown, never as a crash of the command.
+ * Runs one demo with its defaults, overridden by the knobs `given` (the command line's), and
+ * writes its output to `out`: the header before it starts, the table and the verdict line once
+ * done (nothing with `json`: the caller prints the record). A demo that throws counts as a
+ * lesson not shown, never as a crash of the command.
+ * @throws KnobError before anything starts, for a knob the demo refuses
  */
 export async function runDemo(
   demo: Demo,
   out: NodeJS.WritableStream | undefined,
+  given: object = {},
 ): Promise<LessonRecord> {
+  const options = demo.options(given);
   out?.write(`${renderHeader(demo)}\n`);
   const startedAt = new Date().toISOString();
   const start = performance.now();
   let result: DemoResult;
   try {
-    result = await demo.run();
+    result = await demo.run(options);
   } catch (error) {
     result = failed(error);
   }
@@ -47,7 +52,7 @@ export async function runDemo(
     name: demo.name,
     mirrors: demo.mirrors,
     describe: demo.describe,
-    options: demo.defaults,
+    options,
     startedAt,
     durationMs: Math.round(performance.now() - start),
     result,

@@ -1,46 +1,123 @@
-import { parseCli } from '../src/cli-options';
-import { UsageError } from '../src/errors';
+import { parseCli, USAGE } from '../src/cli-options';
+import { defineDemo, type Figures } from '../src/demo';
+import { KnobError, UsageError } from '../src/errors';
+import { integer, integers, type Knobs } from '../src/knobs';
 
-const NAMES = ['gil', 'race'];
+/** Stand-ins with the knobs' two kinds; parsing never runs them. */
+const stub = <P extends object>(name: string, knobs: Knobs<P>) =>
+  defineDemo<P, Figures>({
+    name,
+    mirrors: name,
+    describe: name,
+    knobs,
+    run: () => Promise.reject(new Error('parsing runs nothing')),
+  });
+const DEMOS = [
+  stub('gil', { n: integer('fib(n).', { default: 30, min: 1, max: 34 }) }),
+  stub('race', {
+    loopTasks: integer('Tasks.', { default: 10, min: 1, max: 100 }),
+    poolSizes: integers('Sizes.', { default: [4, 8], min: 1, max: 64, length: [1, 4] }),
+  }),
+];
 
-function usageCode(argv: string[]): string | undefined {
+/** The usage error `argv` gets: its code, and the flag at fault for a knob's. */
+function refusal(argv: string[]): { code: string; flag?: string } {
   try {
-    parseCli(argv, NAMES);
-    return undefined;
+    parseCli(argv, DEMOS);
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
-    return (error as UsageError).code;
+    const { code } = error as UsageError;
+    return error instanceof KnobError ? { code, flag: error.flag } : { code };
   }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
 }
 
+const RACE_DEFAULTS = { loopTasks: 10, poolSizes: [4, 8] };
+
 describe('parseCli', () => {
-  it('reads one demo, with or without --json', () => {
-    expect(parseCli(['race'], NAMES)).toEqual({ kind: 'one', name: 'race', json: false });
-    expect(parseCli(['gil', '--json'], NAMES)).toEqual({ kind: 'one', name: 'gil', json: true });
+  it('reads one demo, with or without --json, with its knobs at their defaults', () => {
+    expect(parseCli(['race'], DEMOS)).toEqual({
+      kind: 'one',
+      name: 'race',
+      json: false,
+      options: RACE_DEFAULTS,
+    });
+    expect(parseCli(['gil', '--json'], DEMOS)).toEqual({
+      kind: 'one',
+      name: 'gil',
+      json: true,
+      options: { n: 30 },
+    });
   });
 
-  it('reads --list, --help and --all with its options', () => {
-    expect(parseCli(['--list'], NAMES)).toEqual({ kind: 'list' });
-    expect(parseCli(['-h'], NAMES)).toEqual({ kind: 'help' });
-    expect(parseCli(['--all'], NAMES)).toEqual({ kind: 'all', json: false, out: undefined });
-    expect(parseCli(['--all', '--json', '--out', '/tmp/r'], NAMES)).toEqual({
+  it('reads knobs as `--flag value` or `--flag=value`, kebab-case, lists comma-separated, anywhere', () => {
+    for (const argv of [
+      ['race', '--loop-tasks', '100', '--pool-sizes', '2,64'],
+      ['race', '--loop-tasks=100', '--pool-sizes=2,64'],
+      ['--pool-sizes', '2,64', '--json', '--loop-tasks=100', 'race'],
+    ]) {
+      expect(parseCli(argv, DEMOS)).toMatchObject({
+        name: 'race',
+        options: { loopTasks: 100, poolSizes: [2, 64] },
+      });
+    }
+    expect(parseCli(['gil', '--n', '1'], DEMOS)).toMatchObject({ options: { n: 1 } });
+  });
+
+  it('refuses a bad knob, naming its flag: out of bounds, not an integer, no value, twice, unknown', () => {
+    const cases: [string[], string][] = [
+      [['gil', '--n', '0'], '--n'],
+      [['gil', '--n', '35'], '--n'],
+      [['gil', '--n=-1'], '--n'],
+      [['gil', '--n', '3.5'], '--n'],
+      [['gil', '--n='], '--n'],
+      [['gil', '--n'], '--n'],
+      [['gil', '--n', '--json'], '--n'],
+      [['race', '--pool-sizes', '4,'], '--pool-sizes'],
+      [['race', '--pool-sizes', '1,2,3,4,5'], '--pool-sizes'],
+      [['race', '--loop-tasks', '2', '--loop-tasks=3'], '--loop-tasks'],
+      [['race', '--n', '3'], '--n'], // gil's knob, not race's
+      [['race', '--loopTasks', '3'], '--loopTasks'],
+    ];
+    for (const [argv, flag] of cases) {
+      expect([argv, refusal(argv)]).toEqual([argv, { code: 'ERR_DEMO_INVALID_KNOB', flag }]);
+    }
+  });
+
+  it('reads --list, --help, a demo’s --help, and --all with its options', () => {
+    expect(parseCli(['--list'], DEMOS)).toEqual({ kind: 'list' });
+    expect(parseCli(['-h'], DEMOS)).toEqual({ kind: 'help' });
+    expect(parseCli(['race', '--help'], DEMOS)).toEqual({ kind: 'demo-help', name: 'race' });
+    expect(parseCli(['--help', 'gil'], DEMOS)).toEqual({ kind: 'demo-help', name: 'gil' });
+    expect(parseCli(['--all'], DEMOS)).toEqual({ kind: 'all', json: false, out: undefined });
+    expect(parseCli(['--all', '--json', '--out', '/tmp/r'], DEMOS)).toEqual({
       kind: 'all',
       json: true,
       out: '/tmp/r',
     });
+    expect(parseCli(['--all', '--out=/tmp/r'], DEMOS)).toMatchObject({ out: '/tmp/r' });
   });
 
-  it('refuses an unknown name, an unknown option, nothing to do, and stray arguments', () => {
+  it('refuses an unknown name, nothing to do, stray arguments, and knobs with --all or --list', () => {
     for (const argv of [
       ['nope'],
       ['--fast'],
+      ['-x'],
       [],
       ['gil', 'race'],
       ['--all', 'gil'],
       ['--all', '--out'],
       ['gil', '--out', 'x'],
+      ['--json=yes', 'gil'],
+      ['nope', '--help'],
+      ['--all', '--n', '3'],
+      ['--list', '--loop-tasks=3'],
     ]) {
-      expect([argv, usageCode(argv)]).toEqual([argv, 'ERR_DEMO_USAGE']);
+      expect([argv, refusal(argv)]).toEqual([argv, { code: 'ERR_DEMO_USAGE' }]);
     }
+  });
+
+  it('gives a usage that fits 80 columns', () => {
+    expect(USAGE.split('\n').filter((l) => l.length > 80)).toEqual([]);
   });
 });

@@ -5,4 +5,7 @@ describeErrorCatalog('demos', {
   namespace: errors.ERROR_NAMESPACE,
   catalog: errors.ERROR_CATALOG,
   exports: errors,
+  examples: {
+    KnobError: () => new errors.KnobError('Expected `--n` to be …', '--n', ['--n']),
+  },
 });

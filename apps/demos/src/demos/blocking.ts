@@ -7,22 +7,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { bytes, fixed, times } from '../format';
 import { recordLoopLag, type LagRecording } from '../measure/loop-lag';
 import { percentile } from '../measure/stats';
 import { Peer, allSay } from '../peer';
 import type { PingerData } from '../workers/pinger';
-
-export interface BlockingOptions {
-  /** Passwords hashed per run. @default 6 */
-  hashes: number;
-  /** PBKDF2-SHA256 iterations per hash: ~60 ms of CPU at 200,000 here. @default 200000 */
-  iterations: number;
-  /** Items of the JSON document read (and, aside, parsed): ~60 bytes each. @default 100000 */
-  jsonItems: number;
-  /** The observer thread's ping period (ms). @default 10 */
-  pingEveryMs: number;
-}
 
 /** How much worse the sync form's loop lag p99 must be than the async form's. */
 export const LAG_RATIO = 3;
@@ -38,7 +28,7 @@ interface FormRun {
 
 async function runForm(
   form: 'sync' | 'async',
-  o: BlockingOptions,
+  o: { readonly hashes: number; readonly iterations: number },
   file: string,
   pinger: Peer,
 ): Promise<FormRun> {
@@ -71,8 +61,28 @@ export const blocking = defineDemo({
   mirrors: 'Blocking the event loop: sync calls in async code',
   describe:
     'The same work — hashing passwords (crypto.pbkdf2) and reading a file — in its sync form and in its async form, while another thread pings this one over HTTP. The sync form stops the loop: timers fire late and pings wait.',
-  defaults: { hashes: 6, iterations: 200_000, jsonItems: 100_000, pingEveryMs: 10 },
-  async run(o: Readonly<BlockingOptions>) {
+  knobs: {
+    // hashes × iterations is the sync form's stall of the loop: at most 20 × ~300 ms = 6 s.
+    hashes: integer('Passwords hashed per run.', { default: 6, min: 1, max: 20 }),
+    iterations: integer('PBKDF2-SHA256 iterations per hash: ~60 ms of CPU at 200000.', {
+      default: 200_000,
+      min: 1000,
+      max: 1_000_000,
+    }),
+    // ~60 bytes an item, written to a temporary file and read whole: 1,000,000 is ~60 MB.
+    jsonItems: integer('Items of the JSON document read (~60 bytes each).', {
+      default: 100_000,
+      min: 1,
+      max: 1_000_000,
+    }),
+    // Under 1 ms a timer cannot keep its period; over a second it samples nothing.
+    pingEveryMs: integer("The observer thread's ping period (ms).", {
+      default: 10,
+      min: 1,
+      max: 1000,
+    }),
+  },
+  async run(o) {
     const dir = mkdtempSync(join(tmpdir(), 'demo-blocking-'));
     const server: Server = createServer((_req, res) => res.end('pong'));
     try {

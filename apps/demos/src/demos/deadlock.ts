@@ -9,18 +9,12 @@ import {
 import { readFileSync } from 'node:fs';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { verdictOf } from '../verdict';
 import { entryPath } from '../entry-path';
 import { fixed } from '../format';
 import { Peer, allSay } from '../peer';
 import type { DeadlockThreadData } from '../workers/deadlock-thread';
-
-export interface DeadlockOptions {
-  /** How long an anonymous wait, or a thread's wait, lasts before it gives up. @default 400 */
-  timeoutMs: number;
-  /** The watchdog reports waits at least this long. @default 150 */
-  watchdogMs: number;
-}
 
 interface Outcome {
   /** `done`, or the error's code. */
@@ -121,8 +115,21 @@ export const deadlock = defineDemo({
   mirrors: 'Deadlocks: two locks taken in opposite orders',
   describe:
     'Task 1 takes A then B while task 2 takes B then A. Anonymous locks wait until a timeout cuts them; owned locks get ERR_LOCK_DEADLOCK naming the cycle; one lock order for everyone completes. Between threads, the watchdog names the stuck pair.',
-  defaults: { timeoutMs: 400, watchdogMs: 150 },
-  async run({ timeoutMs, watchdogMs }: Readonly<DeadlockOptions>) {
+  knobs: {
+    // The demo waits this long a few times over: 10 s keeps it under a minute.
+    timeoutMs: integer('How long a wait lasts before it gives up (ms).', {
+      default: 400,
+      min: 10,
+      max: 10_000,
+    }),
+    // Below timeoutMs, or the watchdog has nothing to report (then the lesson does not hold).
+    watchdogMs: integer('The watchdog reports waits at least this long (ms).', {
+      default: 150,
+      min: 10,
+      max: 10_000,
+    }),
+  },
+  async run({ timeoutMs, watchdogMs }) {
     const anon = await twoTasks(anonymous(timeoutMs), true);
     const own = await twoTasks(owned, true);
     const ordered = await twoTasks(owned, false);

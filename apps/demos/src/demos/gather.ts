@@ -1,12 +1,8 @@
 import { asCompleted, FIRST_COMPLETED, Future, wait } from '@concurrency-lab/executors';
 import { defineDemo } from '../demo';
+import { integers } from '../knobs';
 import { verdictOf } from '../verdict';
 import { fixed } from '../format';
-
-export interface GatherOptions {
-  /** The three jobs' durations (ms): a, b, c. @default [60, 20, 40] */
-  delaysMs: [number, number, number];
-}
 
 const NAMES = ['a', 'b', 'c'] as const;
 type Name = (typeof NAMES)[number];
@@ -52,8 +48,16 @@ export const gather = defineDemo({
   mirrors: 'asyncio.gather, as_completed, wait, create_task, cancel',
   describe:
     "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node: Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures; eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.",
-  defaults: { delaysMs: [60, 20, 40] },
-  async run({ delaysMs }: Readonly<GatherOptions>) {
+  knobs: {
+    // The three jobs run a dozen times over, one way after another: 5 s each keeps it a minute.
+    delaysMs: integers("The three jobs' durations (ms): a, b, c.", {
+      default: [60, 20, 40],
+      min: 0,
+      max: 5000,
+      length: [3, 3],
+    }),
+  },
+  async run({ delaysMs }) {
     const delay = (name: Name) => delaysMs[NAMES.indexOf(name)] as number;
     const fastest = [...NAMES].sort((x, y) => delay(x) - delay(y));
     const three = (fail?: Name, signal?: AbortSignal) =>

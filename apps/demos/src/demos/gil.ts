@@ -1,24 +1,12 @@
 import { ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@concurrency-lab/executors';
 import { fib } from '@concurrency-lab/workloads';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { entryPath } from '../entry-path';
 import { fixed, times } from '../format';
 import { busyCores, loadNote, needingCores } from '../machine';
 import { best, median, since } from '../measure/stats';
 import type { FibResult } from '../workers/cpu-tasks';
-
-export interface GilOptions {
-  /** fib(n) per task: ~10 ms at 30 on a free core of this machine. @default 30 */
-  n: number;
-  /** Tasks per run, spread over the pool. @default 8 */
-  tasks: number;
-  /**
-   * Rounds of one run per pool, in alternating order (1 thread, 2 threads, 2 processes, then
-   * backwards). A speedup is taken within each round and the median counts, so load from
-   * other jobs that comes and goes between rounds cancels out. @default 7
-   */
-  rounds: number;
-}
 
 /** The speedup 2 threads must reach over 1 for the lesson: well clear of 1×, below the ideal 2×. */
 export const PARALLEL_SPEEDUP = 1.5;
@@ -35,8 +23,21 @@ export const gil = defineDemo({
   mirrors: 'Threads vs processes: the GIL and CPU-bound work',
   describe:
     'CPU work on 1 worker thread, 2 worker threads and 2 processes. Python threads share one interpreter lock, so the guide sends CPU work to processes; each Node worker thread runs its own isolate, so 2 threads run in parallel like 2 processes.',
-  defaults: { n: 30, tasks: 8, rounds: 7 },
-  run: needingCores(2, async ({ n, tasks, rounds }: Readonly<GilOptions>) => {
+  knobs: {
+    // fib grows ×1.6 a step: 34 is ~70 ms a task (the whole demo 13 s here); 40 is over a
+    // second a task.
+    n: integer('fib(n) per task: ~10 ms at 30 on a free core.', { default: 30, min: 1, max: 34 }),
+    // Each run is a pool's whole batch; 64 tasks × 15 rounds × 3 pools stays in minutes.
+    tasks: integer('Tasks per run, spread over the pool.', { default: 8, min: 1, max: 64 }),
+    // Rounds alternate the order (1 thread, 2 threads, 2 processes, then backwards) and the
+    // median speedup of a round counts, so load that comes and goes between rounds cancels out.
+    rounds: integer('Rounds of one run per pool; the median counts.', {
+      default: 7,
+      min: 1,
+      max: 15,
+    }),
+  },
+  run: needingCores(2, async ({ n, tasks, rounds }) => {
     const filename = entryPath('cpu-tasks');
     await using one = new ThreadPoolExecutor({ filename, maxWorkers: 1 });
     await using two = new ThreadPoolExecutor({ filename, maxWorkers: 2 });

@@ -1,14 +1,8 @@
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { verdictOf } from '../verdict';
 import { Peer } from '../peer';
 import type { LeakSnapshot } from '../workers/leak-child';
-
-export interface LeakOptions {
-  /** Rounds of (timer + worker thread + thread pool) per child. @default 3 */
-  rounds: number;
-  /** How long a child gets to exit on its own once done (ms). @default 1500 */
-  graceMs: number;
-}
 
 const total = (s: LeakSnapshot | undefined) =>
   Object.values(s?.resources ?? {}).reduce((a, b) => a + b, 0);
@@ -46,8 +40,21 @@ export const leak = defineDemo({
   mirrors: 'Thread leakage: workers and timers nobody closes',
   describe:
     'A child process starts a timer, a worker thread and a thread pool per round. Never closed, they pile up (active resources, OS threads) and keep it alive; closed, it returns to its baseline and exits on its own.',
-  defaults: { rounds: 3, graceMs: 1500 },
-  async run({ rounds, graceMs }: Readonly<LeakOptions>) {
+  knobs: {
+    // The leaky child keeps every round's worker thread and pool alive: 10 rounds is 20+ threads.
+    rounds: integer('Rounds of (timer + worker thread + thread pool) per child.', {
+      default: 3,
+      min: 1,
+      max: 10,
+    }),
+    // The leaky child never exits on its own: the demo waits this long for it, twice.
+    graceMs: integer('How long a child gets to exit on its own once done (ms).', {
+      default: 1500,
+      min: 100,
+      max: 10_000,
+    }),
+  },
+  async run({ rounds, graceMs }) {
     // This process's handles of the kinds the demo opens (its children and their pipes): the
     // demo must end with no more than it started with, whatever else the process runs.
     const own = () =>

@@ -1,16 +1,8 @@
 import { defineDemo } from '../demo';
+import { integer, integers } from '../knobs';
 import { fixed } from '../format';
 import { Peer } from '../peer';
 import type { PoolChildReport } from '../workers/libuv-pool-child';
-
-export interface LibuvPoolOptions {
-  /** Concurrent slow reads. @default 8 */
-  reads: number;
-  /** The pool sizes compared, one child process each. @default [4, 8] */
-  poolSizes: number[];
-  /** How long the pool gets to take the reads before they are counted (ms). @default 200 */
-  settleMs: number;
-}
 
 /** "#1–#4": which reads, by start order, counted from 1. */
 const span = (indexes: readonly number[]) =>
@@ -34,8 +26,23 @@ export const libuvPool = defineDemo({
   mirrors: "File operations: Node's hidden thread pool",
   describe:
     "fs, dns.lookup, crypto and zlib calls run on libuv's pool of UV_THREADPOOL_SIZE threads (default 4). Eight slow file reads at once: with 4 threads only 4 are in flight and the fifth waits for a thread; with 8 threads all 8 are.",
-  defaults: { reads: 8, poolSizes: [4, 8], settleMs: 200 },
-  async run({ reads, poolSizes, settleMs }: Readonly<LibuvPoolOptions>) {
+  knobs: {
+    // Each read is a named pipe held open until counted: 32 is plenty past any pool size.
+    reads: integer('Concurrent slow reads.', { default: 8, min: 1, max: 32 }),
+    // One child process per size, each starting that many libuv threads: 64 at most.
+    poolSizes: integers('UV_THREADPOOL_SIZE values compared, one child each.', {
+      default: [4, 8],
+      min: 1,
+      max: 64,
+      length: [1, 4],
+    }),
+    settleMs: integer('How long the pool gets to take the reads (ms).', {
+      default: 200,
+      min: 10,
+      max: 5000,
+    }),
+  },
+  async run({ reads, poolSizes, settleMs }) {
     const runs: PoolChildReport[] = [];
     for (const size of poolSizes) runs.push(await measure(size, reads, settleMs));
     const expected = (size: number) => Math.min(size, reads);

@@ -1,21 +1,20 @@
 import { runClusterCounter } from '../cluster-counter';
 import { defineDemo } from '../demo';
 import { fixed, int } from '../format';
-
-export interface ManagerOptions {
-  /** Cluster workers sharing the counter. @default 2 */
-  workers: number;
-  /** Increments per worker. @default 2000 */
-  increments: number;
-}
+import { integer } from '../knobs';
 
 export const manager = defineDemo({
   name: 'manager',
   mirrors: 'multiprocessing.Manager: one process holds the state',
   describe:
     'A cluster primary holds a counter its workers update through messages, as a Manager\'s server process does. Get-then-set (two messages) loses updates; one atomic "increment" message, handled one at a time by the primary, loses none.',
-  defaults: { workers: 2, increments: 2000 },
-  async run({ workers, increments }: Readonly<ManagerOptions>) {
+  knobs: {
+    // Each is a forked process: 8 already crowd 2 cores.
+    workers: integer('Cluster workers sharing the counter.', { default: 2, min: 1, max: 8 }),
+    // A message or two each, ~20 µs: 100,000 is a few seconds per mode.
+    increments: integer('Increments per worker.', { default: 2000, min: 1, max: 100_000 }),
+  },
+  async run({ workers, increments }) {
     const getThenSet = await runClusterCounter('get-then-set', workers, increments);
     const atomic = await runClusterCounter('increment', workers, increments);
     const rows = [

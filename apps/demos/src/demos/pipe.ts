@@ -1,17 +1,11 @@
 import { MessageChannel } from 'node:worker_threads';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { fixed, int } from '../format';
 import { percentile } from '../measure/stats';
 import { Peer, allSay } from '../peer';
 import type { PipeReport } from '../workers/pipe-protocol';
 import type { PipeThreadData } from '../workers/pipe-thread';
-
-export interface PipeOptions {
-  /** Round trips, one at a time. @default 2000 */
-  pings: number;
-  /** Messages streamed back to back. @default 20000 */
-  stream: number;
-}
 
 async function betweenThreads(pings: number, stream: number): Promise<PipeReport> {
   const { port1, port2 } = new MessageChannel();
@@ -47,8 +41,17 @@ export const pipe = defineDemo({
   mirrors: 'multiprocessing.Pipe: a two-way channel between two workers',
   describe:
     'Two threads talk over a MessageChannel; two sibling processes over a socket one opened and the other connected to (their parent only introduced them). Each does round trips, then a stream checked for loss, duplicates and order.',
-  defaults: { pings: 2000, stream: 20_000 },
-  async run({ pings, stream }: Readonly<PipeOptions>) {
+  knobs: {
+    // One at a time, each a round trip between threads and between processes: seconds at most.
+    pings: integer('Round trips, one at a time.', { default: 2000, min: 1, max: 100_000 }),
+    // Streamed back to back both ways: 1,000,000 messages are held in flight at once.
+    stream: integer('Messages streamed back to back.', {
+      default: 20_000,
+      min: 1,
+      max: 1_000_000,
+    }),
+  },
+  async run({ pings, stream }) {
     const runs = [
       { channel: '2 threads, MessageChannel', report: await betweenThreads(pings, stream) },
       { channel: '2 processes, TCP socket', report: await betweenProcesses(pings, stream) },

@@ -1,25 +1,12 @@
 import { ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@concurrency-lab/executors';
 import { encodePng, FILTER_NAMES, generateTestImage } from '@concurrency-lab/workloads';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
 import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
 import { median } from '../measure/stats';
 import { processImage, type ImageJob, type ImageResult } from '../workers/image-tasks';
-
-export interface PoolMapOptions {
-  /** Images in the batch. @default 16 */
-  images: number;
-  /** Side of each (square) image in pixels. @default 256 */
-  size: number;
-  /** Workers per pool. @default 2 */
-  workers: number;
-  /**
-   * Rounds of (serial, threads, processes) in alternating order; the speedup is taken within
-   * each round and the median counts. @default 3
-   */
-  rounds: number;
-}
 
 /** The speedup over the serial loop each pool must reach with 2 workers. */
 export const POOL_SPEEDUP = 1.4;
@@ -37,8 +24,16 @@ export const poolMap = defineDemo({
   mirrors: "Pool.map: the guide's image batch on threads and on processes",
   describe:
     'A batch of PNG images, each decoded, filtered and re-encoded, one image per task: a serial loop, then executor.map on a ThreadPoolExecutor and on a ProcessPoolExecutor. Both pools beat the loop; processes also pay for the copies.',
-  defaults: { images: 16, size: 256, workers: 2, rounds: 3 },
-  run: needingCores(2, async (o: Readonly<PoolMapOptions>) => {
+  knobs: {
+    images: integer('Images in the batch.', { default: 16, min: 1, max: 128 }),
+    // Pixels grow with the square: 1024 is 16× the default's work per image.
+    size: integer('Side of each (square) image in pixels.', { default: 256, min: 16, max: 1024 }),
+    // Threads and processes, each pool this size, on 2 cores.
+    workers: integer('Workers per pool.', { default: 2, min: 1, max: 8 }),
+    // Rounds of (serial, threads, processes) in alternating order; the median speedup counts.
+    rounds: integer('Rounds of (serial, threads, processes).', { default: 3, min: 1, max: 9 }),
+  },
+  run: needingCores(2, async (o) => {
     const source = encodePng(generateTestImage(o.size));
     const jobs: ImageJob[] = Array.from({ length: o.images }, (_, i) => ({
       png: new Uint8Array(source),

@@ -2,20 +2,8 @@ import { Barrier, Condition, Event, RWLock, Semaphore } from '@concurrency-lab/l
 import { createServer, request } from 'node:http';
 import { setImmediate as tick, setTimeout as sleep } from 'node:timers/promises';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { verdictOf } from '../verdict';
-
-export interface PrimitivesOptions {
-  /** Pages the crawler fetches. @default 12 */
-  pages: number;
-  /** Fetches the Semaphore lets run at once. @default 3 */
-  permits: number;
-  /** Items through the Condition's bounded buffer. @default 20 */
-  items: number;
-  /** Slots of that buffer. @default 2 */
-  bufferSize: number;
-  /** Barrier parties and phases. @default 3 */
-  parties: number;
-}
 
 /** GET without keep-alive: no pooled socket outlives the demo. */
 function get(url: string): Promise<void> {
@@ -143,8 +131,19 @@ export const primitives = defineDemo({
   mirrors: 'Semaphore, Event, Condition, Barrier, readers-writer lock',
   describe:
     "The guide's other synchronization primitives, each doing its classic job once, from the locks lib: a rate-limited crawler, a start signal, a bounded buffer, work in phases, and readers sharing while a writer waits its turn.",
-  defaults: { pages: 12, permits: 3, items: 20, bufferSize: 2, parties: 3 },
-  async run(o: Readonly<PrimitivesOptions>) {
+  knobs: {
+    // In-process timers and promises: the caps keep each part to a second or so.
+    pages: integer('Pages the crawler fetches.', { default: 12, min: 1, max: 200 }),
+    permits: integer('Fetches the Semaphore lets run at once.', { default: 3, min: 1, max: 50 }),
+    items: integer("Items through the Condition's bounded buffer.", {
+      default: 20,
+      min: 1,
+      max: 10_000,
+    }),
+    bufferSize: integer('Slots of that buffer.', { default: 2, min: 1, max: 100 }),
+    parties: integer('Barrier parties and phases.', { default: 3, min: 1, max: 16 }),
+  },
+  async run(o) {
     const unlimited = await crawl(o.pages);
     const limited = await crawl(o.pages, new Semaphore({ permits: o.permits }));
     const signal = await startSignal(4);

@@ -1,36 +1,36 @@
 import { SharedRingQueue } from '@concurrency-lab/queues';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { verdictOf } from '../verdict';
 import { int } from '../format';
 import { Peer } from '../peer';
 import type { RingWorkerData, RingWorkerReport } from '../workers/ring-worker';
-
-export interface ProducerConsumerOptions {
-  /** @default 2 */
-  producers: number;
-  /** @default 2 */
-  consumers: number;
-  /** Items per producer. @default 20000 */
-  itemsPerProducer: number;
-  /** Slots of the ring: small, so producers outrun it and must wait. @default 8 */
-  capacity: number;
-  /** Busy-work per consumed item (loop iterations). @default 2000 */
-  workPerItem: number;
-}
 
 export const producerConsumer = defineDemo({
   name: 'producer-consumer',
   mirrors: 'queue.Queue: producers and consumers across threads',
   describe:
     'Producer threads and consumer threads around one bounded SharedRingQueue. Full, it makes producers wait (backpressure); join() returns once every item is marked done; shutdown() ends the consumers. Every id is tallied: nothing lost or doubled.',
-  defaults: {
-    producers: 2,
-    consumers: 2,
-    itemsPerProducer: 20_000,
-    capacity: 8,
-    workPerItem: 2000,
+  knobs: {
+    // Each is a thread: 8 + 8 already crowd 2 cores.
+    producers: integer('Producer threads.', { default: 2, min: 1, max: 8 }),
+    consumers: integer('Consumer threads.', { default: 2, min: 1, max: 8 }),
+    // A 4-byte slot per item is kept to check it arrived once: 500,000 × 8 producers is 16 MB.
+    itemsPerProducer: integer('Items per producer.', {
+      default: 20_000,
+      min: 1,
+      max: 500_000,
+    }),
+    // Small, so producers outrun it and must wait; the ring is one SharedArrayBuffer.
+    capacity: integer('Slots of the ring.', { default: 8, min: 1, max: 1024 }),
+    // Busy loop iterations per item: 50,000 × the default 40,000 items took 11 s here.
+    workPerItem: integer('Busy-work per consumed item (loop iterations).', {
+      default: 2000,
+      min: 0,
+      max: 50_000,
+    }),
   },
-  async run(o: Readonly<ProducerConsumerOptions>) {
+  async run(o) {
     const total = o.producers * o.itemsPerProducer;
     const ring = new SharedRingQueue({ capacity: o.capacity, slotBytes: 4 });
     const seen = new SharedArrayBuffer(4 * total);

@@ -1,20 +1,10 @@
 import { Mutex, SharedMutex } from '@concurrency-lab/locks';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { int } from '../format';
 import { Peer, allSay } from '../peer';
 import { runClusterCounter } from '../cluster-counter';
 import type { RaceMode, RaceThreadData } from '../workers/race-thread';
-
-export interface RaceOptions {
-  /** Async tasks of the event-loop case, each adding `loopIncrements`. @default 10 */
-  loopTasks: number;
-  /** @default 1000 */
-  loopIncrements: number;
-  /** Increments per thread (2 threads). @default 500000 */
-  threadIncrements: number;
-  /** Increments per cluster worker (2 workers), each a message or two. @default 2000 */
-  processIncrements: number;
-}
 
 interface Row {
   model: string;
@@ -60,13 +50,25 @@ export const race = defineDemo({
   mirrors: 'Race conditions: the shared counter',
   describe:
     'A counter incremented by read-then-write from concurrent tasks, threads and processes loses updates; a lock (or one atomic step) loses none. Each model is run both ways and the lost updates are counted.',
-  defaults: {
-    loopTasks: 10,
-    loopIncrements: 1000,
-    threadIncrements: 500_000,
-    processIncrements: 2000,
+  knobs: {
+    // Each increment is a turn of the event loop (twice: unguarded and guarded): 100 tasks ×
+    // 10,000 increments is a few seconds.
+    loopTasks: integer('Async tasks of the event-loop case.', { default: 10, min: 1, max: 100 }),
+    loopIncrements: integer('Increments per async task.', { default: 1000, min: 1, max: 10_000 }),
+    // The guarded run takes a SharedMutex per increment: 5,000,000 took 10 s here.
+    threadIncrements: integer('Increments per thread (2 threads).', {
+      default: 500_000,
+      min: 1,
+      max: 5_000_000,
+    }),
+    // A message or two each, between processes: 100,000 is seconds.
+    processIncrements: integer('Increments per cluster worker (2 workers).', {
+      default: 2000,
+      min: 1,
+      max: 100_000,
+    }),
   },
-  async run(o: Readonly<RaceOptions>) {
+  async run(o) {
     const loopExpected = o.loopTasks * o.loopIncrements;
     const threadExpected = 2 * o.threadIncrements;
     const rows: Row[] = [

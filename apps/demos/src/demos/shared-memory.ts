@@ -1,18 +1,12 @@
 import { ProcessPoolExecutor } from '@concurrency-lab/executors';
 import { defineDemo } from '../demo';
+import { integer, integers } from '../knobs';
 import { verdictOf } from '../verdict';
 import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
 import { median } from '../measure/stats';
 import { Peer, allSay } from '../peer';
 import type { BufferMessage } from '../workers/buffer-echo';
-
-export interface SharedMemoryOptions {
-  /** Buffer sizes in bytes. @default 1 KiB, 64 KiB, 1 MiB, 16 MiB, 64 MiB */
-  sizes: number[];
-  /** Round trips per size and way, interleaved; the median counts. @default 5 */
-  reps: number;
-}
 
 type Way = 'copy' | 'transfer' | 'shared';
 const WAYS: readonly Way[] = ['copy', 'transfer', 'shared'];
@@ -68,8 +62,23 @@ export const sharedMemory = defineDemo({
   mirrors: 'multiprocessing.shared_memory: sharing instead of copying',
   describe:
     'A buffer handed to a worker thread and back, from 1 KiB to 64 MiB: copied (structured clone), transferred (moved, the sender loses it), or shared (SharedArrayBuffer). And why a SharedArrayBuffer cannot reach another process.',
-  defaults: { sizes: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26], reps: 5 },
-  async run({ sizes, reps }: Readonly<SharedMemoryOptions>) {
+  knobs: {
+    // Three buffers of each size live at once (sent, copied, shared), and the copies in flight:
+    // 128 MiB at most (630 MB resident here).
+    sizes: integers('Buffer sizes in bytes (1 KiB to 64 MiB by default).', {
+      default: [2 ** 10, 2 ** 16, 2 ** 20, 2 ** 24, 2 ** 26],
+      min: 1,
+      max: 2 ** 27,
+      length: [1, 8],
+    }),
+    // Each rep copies every size both ways: 50 reps of 128 MiB took 24 s here.
+    reps: integer('Round trips per size and way; the median counts.', {
+      default: 5,
+      min: 1,
+      max: 50,
+    }),
+  },
+  async run({ sizes, reps }) {
     const bySize = [];
     let transferDetached = true;
     let sharedVisible = true;

@@ -5,19 +5,9 @@ import { BargingLock, type SimpleLock } from '@concurrency-lab/locks/unfair-lock
 import { PriorityQueue } from '@concurrency-lab/queues';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineDemo } from '../demo';
+import { integer } from '../knobs';
 import { verdictOf } from '../verdict';
 import { fixed, int } from '../format';
-
-export interface StarvationOptions {
-  /** Times the greedy task takes the lock back to back. @default 25 */
-  greedyRounds: number;
-  /** How long it holds the lock each time (ms). @default 4 */
-  holdMs: number;
-  /** Items served from the priority queue, one per tick. @default 300 */
-  ticks: number;
-  /** With aging, one priority level is worth this many ticks of waiting. @default 20 */
-  agingTicks: number;
-}
 
 /** A greedy task takes the lock again and again; a second task asks once, just after it. */
 async function greedyAndPolite(lock: SimpleLock, rounds: number, holdMs: number) {
@@ -79,8 +69,27 @@ export const starvation = defineDemo({
   mirrors: 'Starvation: a waiter that never gets its turn',
   describe:
     'A task that takes a lock again at once starves the others under a barging lock; the FIFO lock hands it to the oldest waiter. A priority queue fed a stream of urgent jobs never serves a background one, unless waiting ages it up.',
-  defaults: { greedyRounds: 25, holdMs: 4, ticks: 300, agingTicks: 20 },
-  async run(o: Readonly<StarvationOptions>) {
+  knobs: {
+    // Rounds × hold runs twice (barging, FIFO): at most 200 × 50 ms = 10 s each.
+    greedyRounds: integer('Times the greedy task takes the lock back to back.', {
+      default: 25,
+      min: 1,
+      max: 200,
+    }),
+    holdMs: integer('How long it holds the lock each time (ms).', { default: 4, min: 1, max: 50 }),
+    // In-process, one item per tick: cheap, but a heap of this many items.
+    ticks: integer('Items served from the priority queue, one per tick.', {
+      default: 300,
+      min: 1,
+      max: 100_000,
+    }),
+    agingTicks: integer('With aging, one priority level is worth this many ticks.', {
+      default: 20,
+      min: 1,
+      max: 10_000,
+    }),
+  },
+  async run(o) {
     const barging = await greedyAndPolite(new BargingLock(), o.greedyRounds, o.holdMs);
     const fifo = await greedyAndPolite(new Mutex({ name: 'fifo' }), o.greedyRounds, o.holdMs);
     const plain = serveWithPriorities(o.ticks, (a, b) => a.priority - b.priority);

@@ -6,6 +6,7 @@ import {
   type RenderedChart,
 } from '@concurrency-lab/report-kit';
 import { fixed } from '../format';
+import { commandFor } from '../knobs';
 import { verdictLine } from '../render';
 import { machineLine } from './lessons-markdown';
 import type { LessonsReport } from './write-lessons-report';
@@ -23,6 +24,7 @@ export function lessonsHtml(report: LessonsReport, charts: readonly RenderedChar
     return `<section id="${escapeHtml(l.name)}">
 <h2>${escapeHtml(l.name)} <small>${escapeHtml(l.mirrors)}</small></h2>
 <p>${escapeHtml(l.describe)}</p>
+<p>Ran as <code>${escapeHtml(commandFor(l.name, l.options))}</code>.</p>
 ${htmlTable(table.header, table.rows)}
 ${notes.length ? `<ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : ''}
 ${chartFor(l.name)}

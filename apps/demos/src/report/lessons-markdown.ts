@@ -1,5 +1,6 @@
 import { markdownTable } from '@concurrency-lab/report-kit';
 import { bytes, fixed } from '../format';
+import { commandFor } from '../knobs';
 import { verdictLine } from '../render';
 import type { LessonsReport } from './write-lessons-report';
 
@@ -31,6 +32,8 @@ export function lessonsMarkdown(report: LessonsReport): string {
       `## ${l.name}`,
       '',
       `_${l.mirrors}_ — ${l.describe}`,
+      '',
+      `Ran as \`${commandFor(l.name, l.options)}\`.`,
       '',
       markdownTable(l.result.table.header, l.result.table.rows),
       '',
