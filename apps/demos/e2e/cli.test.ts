@@ -1,19 +1,7 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { runApp } from '@concurrency-lab/launcher/testing';
 import { DEMOS } from '../src/catalog';
 
-const MAIN = join(__dirname, '../dist/main.js');
-
-function demo(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const demo = (args: string[]) => runApp('demos', args);
 
 const lines = (text: string) => text.trimEnd().split('\n');
 

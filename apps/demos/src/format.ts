@@ -19,20 +19,3 @@ export function bytes(value: number): string {
   }
   return `${Number.isInteger(n) ? n : n.toFixed(1)} ${units[unit]}`;
 }
-
-/** Words wrapped to `width` columns, each line starting with `indent` (a longer word gets a line of its own). */
-export function wrap(text: string, width = 80, indent = ''): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    const next = line ? `${line} ${word}` : `${indent}${word}`;
-    if (next.length > width && line) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else {
-      line = next;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}

@@ -1,5 +1,5 @@
 import type { Demo } from './demo';
-import { wrap } from './format';
+import { wrap } from '@concurrency-lab/report-kit';
 import { flagOf, knobEntries, shown, type Knob } from './knobs';
 import { COLUMNS, renderHeader } from './render';
 

@@ -11,7 +11,7 @@ import { DEMOS, demoNamed } from './catalog';
 import { parseCli, USAGE, type CliCommand } from './cli-options';
 import { UsageError } from './errors';
 import type { Demo } from './demo';
-import { wrap } from './format';
+import { wrap } from '@concurrency-lab/report-kit';
 import { demoHelp, listText } from './help';
 import { COLUMNS } from './render';
 import { writeLessonsReport } from './report/write-lessons-report';

@@ -1,5 +1,4 @@
 import { DEMOS } from '../src/catalog';
-import { wrap } from '../src/format';
 import { COLUMNS, renderHeader, renderResult, verdictLine } from '../src/render';
 
 describe('the verdict line', () => {
@@ -45,13 +44,5 @@ describe('every demo', () => {
         .filter((line) => line.length > COLUMNS);
       expect([demo.name, long]).toEqual([demo.name, []]);
     }
-  });
-});
-
-describe('wrap', () => {
-  it('breaks between words within the width and indents every line', () => {
-    expect(wrap('aaa bbb ccc ddd', 8, '  ')).toEqual(['  aaa', '  bbb', '  ccc', '  ddd']);
-    expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
-    expect(wrap('a-very-long-word x', 5)).toEqual(['a-very-long-word', 'x']);
   });
 });
