@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CustomWorkloadError, WorkloadModuleError } from './errors';
+import { CustomWorkloadError, WorkloadModuleError, type WorkloadModuleProblem } from './errors';
 
 /** The environment variable naming the workload module, set by the service's operator. */
 export const WORKLOAD_ENV = 'LAB_WORKLOAD';
@@ -31,37 +31,45 @@ const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array'
  * @throws WorkloadModuleError (`ERR_WORKLOAD_MODULE`) naming the problem
  */
 export async function loadCustomWorkload(path: string): Promise<CustomWorkload> {
-  const fail = (problem: string, cause?: unknown): never => {
-    throw new WorkloadModuleError(`${WORKLOAD_ENV}=${path}: ${problem}`, { cause });
+  const fail = (problem: WorkloadModuleProblem, what: string, cause?: unknown): never => {
+    throw new WorkloadModuleError(`${WORKLOAD_ENV}=${path}: ${what}`, { cause, problem });
   };
-  if (!isAbsolute(path)) fail('expected an absolute path to a module file');
-  if (!existsSync(path)) fail('no such file');
+  if (!isAbsolute(path)) fail('path', 'expected an absolute path to a module file');
+  if (!existsSync(path)) fail('not-found', 'no such file');
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    return fail(`the module failed to load: ${(error as Error).message}`, error);
+    return fail('load', `the module failed to load: ${(error as Error).message}`, error);
   }
   // A CommonJS module's exports arrive as the default export (and as named ones when detectable).
   const pick = (name: string) =>
     module[name] ?? (module['default'] as Record<string, unknown> | undefined)?.[name];
   const run = pick('run');
   if (typeof run !== 'function')
-    return fail(`expected a function \`run(input)\` among its exports, got \`${kindOf(run)}\``);
+    return fail(
+      'no-run',
+      `expected a function \`run(input)\` among its exports, got \`${kindOf(run)}\``,
+    );
   const inputsOf = pick('inputs');
   let inputs: unknown = [undefined];
   if (inputsOf !== undefined) {
     if (typeof inputsOf !== 'function')
-      return fail(`expected \`inputs\` to be a function, got \`${kindOf(inputsOf)}\``);
+      return fail('inputs', `expected \`inputs\` to be a function, got \`${kindOf(inputsOf)}\``);
     try {
       inputs = await (inputsOf as () => unknown)();
       structuredClone(inputs);
     } catch (error) {
-      return fail(`\`inputs()\` failed or is not clonable: ${(error as Error).message}`, error);
+      return fail(
+        'inputs',
+        `\`inputs()\` failed or is not clonable: ${(error as Error).message}`,
+        error,
+      );
     }
     if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_WORKLOAD_INPUTS)
       return fail(
-        `expected \`inputs()\` to answer an array of 1 to ${MAX_WORKLOAD_INPUTS} inputs, got \`${kindOf(inputs)}\``,
+        'inputs',
+        `expected \`inputs()\` to answer an array of 1 to ${MAX_WORKLOAD_INPUTS} inputs, got \`${kindOf(inputs)}\`${Array.isArray(inputs) ? ` of length ${inputs.length}` : ''}`,
       );
   }
   const described = pick('describe');
@@ -89,7 +97,9 @@ export function configuredWorkload(env: NodeJS.ProcessEnv = process.env): Promis
   const path = env[WORKLOAD_ENV];
   if (!path) {
     return Promise.reject(
-      new WorkloadModuleError(`${WORKLOAD_ENV} is not set: this service runs no workload`),
+      new WorkloadModuleError(`${WORKLOAD_ENV} is not set: this service runs no workload`, {
+        problem: 'unset',
+      }),
     );
   }
   configured ??= loadCustomWorkload(path);

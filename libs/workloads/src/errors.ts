@@ -55,7 +55,21 @@ export class WorkloadModuleError extends coded(
   'ERR_WORKLOAD_MODULE',
   'the workload module cannot serve',
   WorkloadError,
-) {}
+) {
+  /** Which check it failed, for a caller that answers each differently (the lab's probe). */
+  readonly problem: WorkloadModuleProblem | undefined;
+
+  constructor(message?: string, options?: ErrorOptions & { problem?: WorkloadModuleProblem }) {
+    super(message, options);
+    this.problem = options?.problem;
+  }
+}
+
+/**
+ * The checks of a workload module, in the order they are made: `LAB_WORKLOAD` unset; the path
+ * not absolute, or no such file; the module fails to load; no `run`; `inputs` unusable.
+ */
+export type WorkloadModuleProblem = 'unset' | 'path' | 'not-found' | 'load' | 'no-run' | 'inputs';
 
 /** The workload's `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`, no stack). */
 export class CustomWorkloadError extends coded(

@@ -25,6 +25,7 @@ export {
   WorkloadError,
   WorkloadModuleError,
   type WorkloadErrorClass,
+  type WorkloadModuleProblem,
 } from './errors';
 export { extractTitle } from './extract-title';
 export { fib } from './fib';

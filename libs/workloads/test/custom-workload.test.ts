@@ -18,15 +18,21 @@ describe('a custom workload module', () => {
   });
 
   it.each([
-    ['a relative path', 'sum-workload.cjs'],
-    ['a missing file', fixture('missing.mjs')],
-    ['a module without run', fixture('no-run-workload.cjs')],
-  ])('refuses %s with ERR_WORKLOAD_MODULE', async (_what, path) => {
-    await expect(loadCustomWorkload(path)).rejects.toMatchObject({ code: 'ERR_WORKLOAD_MODULE' });
+    ['a relative path', 'sum-workload.cjs', 'path'],
+    ['a missing file', fixture('missing.mjs'), 'not-found'],
+    ['a module without run', fixture('no-run-workload.cjs'), 'no-run'],
+  ])('refuses %s with ERR_WORKLOAD_MODULE, naming the check (%s)', async (_what, path, problem) => {
+    await expect(loadCustomWorkload(path)).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_MODULE',
+      problem,
+    });
   });
 
   it('is refused when LAB_WORKLOAD is not set: nothing loads code but the operator', async () => {
-    await expect(configuredWorkload({})).rejects.toMatchObject({ code: 'ERR_WORKLOAD_MODULE' });
+    await expect(configuredWorkload({})).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_MODULE',
+      problem: 'unset',
+    });
   });
 });
 
