@@ -1,7 +1,6 @@
-import { MAX_WORKLOAD_INPUTS } from '@concurrency-lab/workloads';
+import { NotBuiltError } from '@concurrency-lab/launcher';
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   WorkloadInputsError,
@@ -30,79 +29,33 @@ export interface ProbeOptions {
   timeoutMs?: number;
 }
 
+/** What `probeWorkload` hands its thread. */
+export interface ProbeData {
+  /** Absolute path of the module. */
+  path: string;
+}
+
 /** What the probe thread answers: a verdict, never a thrown value (structured clone drops codes). */
-type ProbeAnswer =
-  | { ok: true; describe: string | undefined; inputs: number; probeMs: number }
+export type ProbeAnswer =
+  | { ok: true; describe: string; inputs: number; probeMs: number }
   | { ok: false; code: ProblemCode; detail: string };
 
-type ProblemCode = 'load' | 'no-run' | 'inputs' | 'threw' | 'not-clonable';
+/** The problems the thread tells apart, each answered with an error of its own below. */
+export type ProblemCode = 'load' | 'no-run' | 'inputs' | 'threw' | 'not-clonable';
 
 /**
- * The probe runs in its own thread so that a `run` that never returns — a sync endless loop
- * included — can be stopped: the thread is terminated at the time limit. It is plain JavaScript
- * evaluated as the thread's script, so it needs no build output and imports nothing of ours;
- * `import()` takes ES modules and CommonJS alike.
+ * The thread's built script. The probe runs in a thread of its own so that a `run` that never
+ * returns — a sync endless loop included — can be stopped: the thread is terminated at the
+ * time limit. Another thread loads plain JavaScript, so it comes from `dist/` also when the lab
+ * runs from its TypeScript sources (in jest).
  */
-const PROBE_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { performance } = require('node:perf_hooks');
-const describeError = (e) =>
-  e && typeof e === 'object' && 'message' in e ? (e.name || 'Error') + ': ' + e.message : String(e);
-const kindOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
-const fail = (code, detail) => parentPort.postMessage({ ok: false, code, detail });
-(async () => {
-  let mod;
-  try {
-    mod = await import(workerData.url);
-  } catch (e) {
-    return fail('load', describeError(e));
+function probeThread(): string {
+  const file = join(__dirname, '..', '..', 'dist', 'workload', 'probe-thread.js');
+  if (!existsSync(file)) {
+    throw new NotBuiltError(`${file} does not exist: run \`npx nx build lab\` first`);
   }
-  // A CommonJS module's exports arrive as the default export (and as named ones when detectable).
-  const pick = (name) => (mod[name] !== undefined ? mod[name] : mod.default && mod.default[name]);
-  const run = pick('run');
-  if (typeof run !== 'function')
-    return fail('no-run', 'Expected the module to export a function "run(input)", got "' + kindOf(run) +
-      '" (exports: ' + (Object.keys(mod).join(', ') || 'none') + ')');
-  const inputsFn = pick('inputs');
-  let inputs = [undefined];
-  if (inputsFn !== undefined) {
-    if (typeof inputsFn !== 'function')
-      return fail('inputs', 'Expected "inputs" to be a function answering an array, got "' + kindOf(inputsFn) + '"');
-    try {
-      inputs = await inputsFn();
-    } catch (e) {
-      return fail('inputs', '"inputs()" threw: ' + describeError(e));
-    }
-    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > workerData.maxInputs)
-      return fail('inputs', 'Expected "inputs()" to answer an array of 1 to ' + workerData.maxInputs +
-        ' inputs, got "' + kindOf(inputs) + '"' + (Array.isArray(inputs) ? ' of length ' + inputs.length : ''));
-    try {
-      structuredClone(inputs);
-    } catch (e) {
-      return fail('inputs', 'Expected every input to be structured-clonable (inputs cross to threads and processes): ' + describeError(e));
-    }
-  }
-  let describe = pick('describe');
-  if (typeof describe === 'function') describe = describe();
-  describe = typeof describe === 'string' ? describe.split(String.fromCharCode(10))[0].slice(0, 200) : undefined;
-  parentPort.postMessage({ started: true });
-  const startedAt = performance.now();
-  let result;
-  try {
-    result = await run(inputs[0]);
-  } catch (e) {
-    return fail('threw', '"run(inputs()[0])" threw: ' + describeError(e));
-  }
-  const probeMs = performance.now() - startedAt;
-  try {
-    structuredClone(result);
-  } catch (e) {
-    return fail('not-clonable', 'Expected "run" to return a structured-clonable value (results cross threads and processes), got "' +
-      kindOf(result) + '": ' + describeError(e));
-  }
-  parentPort.postMessage({ ok: true, describe, inputs: inputs.length, probeMs });
-})();
-`;
+  return file;
+}
 
 const ERRORS: Record<ProblemCode, new (message: string) => Error> = {
   load: WorkloadLoadError,
@@ -131,10 +84,8 @@ export async function probeWorkload(
       `Expected \`--workload\` to name a module file, got \`${file}\``,
     );
   }
-  const worker = new Worker(PROBE_SOURCE, {
-    eval: true,
-    // The services' own bound (loadCustomWorkload refuses more): what passes here loads there.
-    workerData: { url: pathToFileURL(path).href, maxInputs: MAX_WORKLOAD_INPUTS },
+  const worker = new Worker(probeThread(), {
+    workerData: { path } satisfies ProbeData,
     // The module's own console output is not the lab's: keep it off the terminal.
     stdout: true,
     stderr: true,
@@ -171,10 +122,10 @@ export async function probeWorkload(
         ),
       );
     });
-    if (!answer.ok) throw new ERRORS[answer.code](`${path}: ${answer.detail}`);
+    if (!answer.ok) throw new ERRORS[answer.code](answer.detail);
     return {
       path,
-      describe: answer.describe ?? path.split('/').pop() ?? path,
+      describe: answer.describe,
       inputs: answer.inputs,
       probeMs: Math.round(answer.probeMs * 1000) / 1000,
     };
