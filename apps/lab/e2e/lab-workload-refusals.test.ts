@@ -1,8 +1,8 @@
-import { runApp } from '@concurrency-lab/launcher/testing';
 /**
  * A broken `--workload` module is refused before any service starts: the lab exits 2 with the
  * problem's code and has started no process.
  */
+import { runApp } from '@concurrency-lab/launcher/testing';
 import { join } from 'node:path';
 
 const fixture = (name: string) => join(__dirname, '..', 'test', 'fixtures', 'workloads', name);
