@@ -1,3 +1,5 @@
+import { median } from '@concurrency-lab/report-kit';
+
 /** A point of a time series: `t` in seconds. */
 export interface Point {
   t: number;
@@ -38,12 +40,4 @@ export function quarterDrift(values: readonly number[]): number {
   const q = Math.floor(values.length / 4);
   if (q === 0) return 0;
   return median(values.slice(-q)) - median(values.slice(0, q));
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

@@ -15,6 +15,7 @@
  *    through the IPC pipe and v8's serializer both ways), and bare tinypool as an anchor.
  *    MiB/s counts each payload once per round trip.
  */
+import { median, range } from '@concurrency-lab/report-kit';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
@@ -68,13 +69,6 @@ const runners = {
 
 // ---------------------------------------------------------------------------------------------
 // Measurement helpers.
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
-};
-const spread = (values: number[], digits: number) =>
-  `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}`;
 
 /** µs per task for `count` no-op tasks, `WINDOW` in flight. */
 async function dispatchMicros(run: Run, count: number): Promise<number> {
@@ -149,7 +143,7 @@ console.table(
   DISPATCH_CASES.map(([label]) => ({
     case: label,
     'µs/task (median)': us(label).toFixed(1),
-    'spread (µs)': spread(dispatch.get(label) ?? [], 1),
+    'spread (µs)': range(dispatch.get(label) ?? [], 1),
   })),
 );
 console.table([
@@ -209,9 +203,9 @@ for (const size of SIZES) {
   const mid = (name: string) => median(results.get(name) ?? []);
   rows.push({
     payload: label(size),
-    'threads copy MiB/s': `${mid('threads copy').toFixed(0)} (${spread(results.get('threads copy') ?? [], 0)})`,
-    'threads transfer MiB/s': `${mid('threads transfer').toFixed(0)} (${spread(results.get('threads transfer') ?? [], 0)})`,
-    'processes MiB/s': `${mid('processes').toFixed(0)} (${spread(results.get('processes') ?? [], 0)})`,
+    'threads copy MiB/s': `${mid('threads copy').toFixed(0)} (${range(results.get('threads copy') ?? [], 0)})`,
+    'threads transfer MiB/s': `${mid('threads transfer').toFixed(0)} (${range(results.get('threads transfer') ?? [], 0)})`,
+    'processes MiB/s': `${mid('processes').toFixed(0)} (${range(results.get('processes') ?? [], 0)})`,
     'tinypool MiB/s': `${mid('tinypool (anchor)').toFixed(0)}`,
     'processes ÷ threads copy': (mid('processes') / mid('threads copy')).toFixed(3),
     'processes ÷ threads transfer': (mid('processes') / mid('threads transfer')).toFixed(3),

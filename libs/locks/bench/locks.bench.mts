@@ -13,6 +13,7 @@
  *
  * This file is also the worker entry: the threads run `threadLoop` below.
  */
+import { median, spreadPercent } from '@concurrency-lab/report-kit';
 import { Mutex as AsyncMutex, Semaphore as AsyncMutexSemaphore } from 'async-mutex';
 import { Sema } from 'async-sema';
 import { createRequire } from 'node:module';
@@ -222,17 +223,8 @@ async function threadOpsPerSecond(
 
 // ---------------------------------------------------------------------------------------------
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const fmt = (value: number, digits = 0): string =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const spread = (values: readonly number[]): string =>
-  `${(((Math.max(...values) - Math.min(...values)) / median(values)) * 100).toFixed(0)}%`;
 const row = (...cells: [string, number][]): string =>
   cells.map(([text, width], i) => (i === 0 ? text.padEnd(width) : text.padStart(width))).join('');
 
@@ -270,7 +262,7 @@ async function main(): Promise<void> {
         row(
           [`  ${label}`, 46],
           [fmt(median(values)), 13],
-          [spread(values), 8],
+          [spreadPercent(values), 8],
           [i === 0 ? `${fmt(median(ratios), 2)}x` : '', 19],
         ),
       );
@@ -313,7 +305,7 @@ async function main(): Promise<void> {
       row(
         [label, 46],
         [fmt(median(values)), 13],
-        [spread(values), 8],
+        [spreadPercent(values), 8],
         [`${fmt(median(values) / median(baseline), 3)}x`, 19],
       ),
     );

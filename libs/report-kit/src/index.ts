@@ -20,3 +20,4 @@ export {
   type ReportFile,
   type ReportFolderOptions,
 } from './report-folder';
+export { median, medianAndRange, percentile, range, spreadPercent } from './stats';

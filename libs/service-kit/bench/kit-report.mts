@@ -1,17 +1,10 @@
 /** The kit benchmark's tables: figures per server and load, and the issue's ratios. */
+import { median, medianAndRange } from '@concurrency-lab/report-kit';
 import type { Figure, Load } from './drive.mts';
 import type { Server, ServerName } from './kit-servers.mts';
 
 /** Figures by `${server}/${load}`, one per round. */
 export type Figures = Map<string, Figure[]>;
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-};
-const spread = (xs: number[], digits: number) =>
-  `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
 
 export function printFigures(figures: Figures, servers: Server[], loads: Load[]): void {
   console.table(
@@ -19,7 +12,7 @@ export function printFigures(figures: Figures, servers: Server[], loads: Load[])
       loads.map((load) => {
         const fs = figures.get(`${server.name}/${load.key}`) ?? [];
         const column = (pick: (f: Figure) => number, digits: number) =>
-          spread(fs.map(pick), digits);
+          medianAndRange(fs.map(pick), digits);
         return {
           server: server.name,
           load: `${load.path} ×${load.connections}${load.overallRate ? ` @${load.overallRate}/s` : ''}`,
@@ -90,7 +83,7 @@ export function printRatios(figures: Figures, loads: Load[]): void {
     return [
       {
         ratio: `${a} / ${b}, ${measure}, ${load.path} ×${load.connections}${load.overallRate ? ` @${load.overallRate}/s` : ''}`,
-        'median (min–max)': spread(values, 3),
+        'median (min–max)': medianAndRange(values, 3),
         target: target ?? '—',
         met: meets(median(values), target),
       },

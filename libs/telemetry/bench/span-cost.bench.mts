@@ -17,6 +17,7 @@
  *   node bench/span-cost.bench.mts            (after `npm run build`; `nx bench telemetry` does)
  *   BENCH_SPANS=200000 BENCH_ROUNDS=5 node bench/span-cost.bench.mts
  */
+import { medianAndRange } from '@concurrency-lab/report-kit';
 import { createRequire } from 'node:module';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
@@ -139,9 +140,7 @@ async function main(): Promise<void> {
   const exported = await receivedSpans();
   await receiverThread.terminate();
 
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
-  const show = (xs: number[]) =>
-    `${median(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`;
+  const show = (xs: number[]) => medianAndRange(xs, 2);
   const { off, spans: spansOnly, export: withExport } = perSpan;
   const minus = (a: number[], b: number[]) => a.map((x, i) => x - (b[i] ?? NaN));
   console.log(`main-thread CPU per span, µs, ${rounds} rounds of ${spans} spans:`);

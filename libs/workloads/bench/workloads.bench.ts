@@ -16,6 +16,10 @@
  */
 // The package name, not '../src': it resolves to the built dist/, which is what gets measured.
 const workloads: typeof import('@concurrency-lab/workloads') = require('@concurrency-lab/workloads');
+const {
+  median,
+  spreadPercent,
+}: typeof import('@concurrency-lab/report-kit') = require('@concurrency-lab/report-kit');
 
 function runWorkloadsBench(): void {
   const { applyFilter, countPrimes, decodePng, encodePng, fib, FILTER_NAMES, generateTestImage } =
@@ -44,14 +48,6 @@ function runWorkloadsBench(): void {
     }
     return (ops * 1000) / elapsed;
   }
-
-  const median = (values: number[]): number => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = sorted.length >> 1;
-    return sorted.length % 2 === 1
-      ? (sorted[mid] as number)
-      : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-  };
 
   const image = generateTestImage(IMAGE_SIDE);
   const png = encodePng(image);
@@ -96,8 +92,6 @@ function runWorkloadsBench(): void {
 
   const fmt = (value: number, digits: number) =>
     value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-  const spread = (values: number[]) =>
-    `${(((Math.max(...values) - Math.min(...values)) / median(values)) * 100).toFixed(0)}%`;
   const columns = (...cells: [string, number][]) =>
     cells.map(([text, width], i) => (i === 0 ? text.padEnd(width) : text.padStart(width))).join('');
 
@@ -122,7 +116,7 @@ function runWorkloadsBench(): void {
         [fmt(ops, 1), 12],
         [fmt(1000 / ops, 3), 10],
         [fmt(median(ratios), 1), 13],
-        [spread(ratios), 9],
+        [spreadPercent(ratios), 9],
       ),
     );
   }

@@ -10,7 +10,7 @@ import { defineDemo } from '../demo';
 import { integer } from '../knobs';
 import { bytes, fixed, times } from '../format';
 import { recordLoopLag, type LagRecording } from '../measure/loop-lag';
-import { percentile } from '../measure/stats';
+import { percentile } from '@concurrency-lab/report-kit';
 import { Peer, allSay } from '../peer';
 import type { PingerData } from '../workers/pinger';
 

@@ -5,7 +5,8 @@ import { integer } from '../knobs';
 import { entryPath } from '../entry-path';
 import { fixed, times } from '../format';
 import { busyCores, loadNote, needingCores } from '../machine';
-import { best, median, since } from '../measure/stats';
+import { median } from '@concurrency-lab/report-kit';
+import { best, since } from '../measure/stats';
 import type { FibResult } from '../workers/cpu-tasks';
 
 /** The speedup 2 threads must reach over 1 for the lesson: well clear of 1×, below the ideal 2×. */

@@ -2,7 +2,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { defineDemo } from '../demo';
 import { integer } from '../knobs';
 import { fixed, int } from '../format';
-import { percentile } from '../measure/stats';
+import { percentile } from '@concurrency-lab/report-kit';
 import { Peer, allSay } from '../peer';
 import type { PipeReport } from '../workers/pipe-protocol';
 import type { PipeThreadData } from '../workers/pipe-thread';

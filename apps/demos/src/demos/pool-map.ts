@@ -5,7 +5,7 @@ import { integer } from '../knobs';
 import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
 import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
-import { median } from '../measure/stats';
+import { median } from '@concurrency-lab/report-kit';
 import { processImage, type ImageJob, type ImageResult } from '../workers/image-tasks';
 
 /** The speedup over the serial loop each pool must reach with 2 workers. */

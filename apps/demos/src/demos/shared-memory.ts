@@ -4,7 +4,7 @@ import { integer, integers } from '../knobs';
 import { verdictOf } from '../verdict';
 import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
-import { median } from '../measure/stats';
+import { median } from '@concurrency-lab/report-kit';
 import { Peer, allSay } from '../peer';
 import type { BufferMessage } from '../workers/buffer-echo';
 
