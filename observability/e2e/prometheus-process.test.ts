@@ -1,3 +1,4 @@
+import { isAlive } from '@concurrency-lab/launcher';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';
@@ -5,19 +6,11 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '../src/free-port';
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 /** Waits (bounded) for a process to be gone; true if it went. */
 async function gone(pid: number, ms = 5000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await delay(50)) if (!alive(pid)) return true;
-  return !alive(pid);
+  for (const end = Date.now() + ms; Date.now() < end; await delay(50))
+    if (!isAlive(pid)) return true;
+  return !isAlive(pid);
 }
 
 /** A real caller that starts a real Prometheus and ends without stop() (fixtures/…). */

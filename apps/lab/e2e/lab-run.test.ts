@@ -1,4 +1,4 @@
-import { appEntry, processTree, workspaceRoot } from '@concurrency-lab/launcher';
+import { appEntry, isAlive, processTree, workspaceRoot } from '@concurrency-lab/launcher';
 import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
 import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
 import Ajv2020 from 'ajv/dist/2020';
@@ -184,14 +184,6 @@ describe('lab and Ctrl-C', () => {
     expect(tree.length).toBeGreaterThanOrEqual(1 + MODEL_NAMES.length);
     child.kill('SIGINT');
     expect(await exited).toBe(130);
-    const alive = tree.filter((pid) => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    expect(alive).toEqual([]);
+    expect(tree.filter(isAlive)).toEqual([]);
   }, 60_000);
 });

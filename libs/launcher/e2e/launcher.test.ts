@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
-import { alive, childPids } from './processes';
+import { Fleet, isAlive, launch, StartFailedError, type ServiceProcess } from '../src';
+import { childPids } from './processes';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
 
@@ -21,7 +21,7 @@ describe('launch', () => {
     expect(await (await fetch(service.url)).text()).toBe('ok');
     expect(service.port).toBeGreaterThan(0);
     expect(await service.stop()).toEqual({ code: 0, signal: null });
-    expect(alive(service.pid)).toBe(false);
+    expect(isAlive(service.pid)).toBe(false);
   });
 
   it('rejects with what the process printed when it exits before listening', async () => {
@@ -73,7 +73,7 @@ describe('Fleet', () => {
     } finally {
       await fleet.stop();
     }
-    expect(pids.map(alive)).toEqual([false, false]);
+    expect(pids.map(isAlive)).toEqual([false, false]);
     expect(childPids()).toEqual([]);
   });
 
@@ -107,10 +107,10 @@ describe('Fleet', () => {
     tool.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     while (!stdout.includes('fleet up')) await once(tool.stdout, 'data');
     const { pids } = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { pids: number[] };
-    expect(pids.map(alive)).toEqual([true, true]);
+    expect(pids.map(isAlive)).toEqual([true, true]);
     tool.kill('SIGTERM');
     const [code] = (await once(tool, 'exit')) as [number | null];
     expect(code).toBe(0);
-    expect(pids.map(alive)).toEqual([false, false]);
+    expect(pids.map(isAlive)).toEqual([false, false]);
   });
 });

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { childrenOf, processTree, processTreeUsage } from '../src';
-import { alive } from './processes';
+import { childrenOf, isAlive, processTree, processTreeUsage } from '../src';
 
 describe('processTree and processTreeUsage, on a real tree three deep', () => {
   it('find every process below the root, parents first, and sum what the OS says they use', async () => {
@@ -31,7 +30,7 @@ describe('processTree and processTreeUsage, on a real tree three deep', () => {
       // The subtree below the child is the child and its child only.
       expect(processTreeUsage(child ?? -1)).toMatchObject({ processes: 2, children: [grandchild] });
     } finally {
-      for (const pid of pids) if (pid > 0 && alive(pid)) process.kill(pid, 'SIGKILL');
+      for (const pid of pids) if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
       if (root.exitCode === null && root.signalCode === null) await once(root, 'exit');
     }
     // Gone: nothing to read, which is not the same as an empty tree.

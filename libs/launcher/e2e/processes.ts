@@ -16,14 +16,3 @@ export function childPids(parent = process.pid): number[] {
   }
   return pids;
 }
-
-/** True while `pid` exists (signal 0 checks without sending anything). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
-    throw error;
-  }
-}

@@ -55,6 +55,22 @@ export function processTree(root: number): number[] | undefined {
   return walk(root)?.pids;
 }
 
+/**
+ * True while process `pid` exists: signal 0 checks without sending anything. A process that
+ * exists but is not ours to signal (EPERM) is alive too.
+ */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH') return false;
+    if (code === 'EPERM') return true;
+    throw error;
+  }
+}
+
 /** The tree's usage, summed (see `TreeUsage`); undefined when `root` is gone or no /proc. */
 export function processTreeUsage(root: number): TreeUsage | undefined {
   const tree = walk(root);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { childrenOf, processTree, processTreeUsage } from '../src/process-tree';
+import { childrenOf, isAlive, processTree, processTreeUsage } from '../src/process-tree';
 
 // Above Linux's largest pid_max (2^22): no process has it.
 const NO_SUCH_PID = 2 ** 22 + 1;
@@ -26,5 +26,16 @@ describe('processTreeUsage of this process', () => {
     expect(childrenOf(NO_SUCH_PID)).toBeUndefined();
     expect(processTree(NO_SUCH_PID)).toBeUndefined();
     expect(processTreeUsage(NO_SUCH_PID)).toBeUndefined();
+  });
+});
+
+describe('isAlive', () => {
+  it('is true for a process that exists, ours or not (pid 1 is not ours unless we are root)', () => {
+    expect(isAlive(process.pid)).toBe(true);
+    expect(isAlive(1)).toBe(true);
+  });
+
+  it('is false for a pid no process has', () => {
+    expect(isAlive(NO_SUCH_PID)).toBe(false);
   });
 });

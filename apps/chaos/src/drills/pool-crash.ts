@@ -1,8 +1,7 @@
-import { requestOnNewConnection } from '@concurrency-lab/launcher';
+import { isAlive, metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { checkPoolCrash } from '../budgets';
 import { perModelDrill } from '../drill';
-import { metricSum } from '@concurrency-lab/launcher';
 import { fetchMetrics, shedReasons } from '../probes/metrics-text';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';
@@ -58,7 +57,7 @@ export const poolCrash = perModelDrill({
       await run.finish(row, [200]);
       row.requests += CRASHES;
       // The HTTP processes (the service, or hybrid's workers) must all still be there.
-      const survived = service.child.exitCode === null && [...run.httpPids].every(alive);
+      const survived = service.child.exitCode === null && [...run.httpPids].every(isAlive);
       const recovered = recoveries.filter((r): r is number => r !== undefined);
       row.recoveryMs = recovered.length === CRASHES ? Math.max(...recovered) : undefined;
       row.notes.push(
@@ -90,14 +89,5 @@ function codeOf(body: string): string | undefined {
     return typeof code === 'string' ? code : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
