@@ -39,7 +39,10 @@ export class WorkloadNotFoundError extends coded(
   'The workload module does not exist',
 ) {}
 
-/** Importing the workload module threw (syntax error, a failing import, a throw at top level). */
+/**
+ * Importing the workload module threw (syntax error, a failing import, a throw at top level), or
+ * its `describe()` did.
+ */
 export class WorkloadLoadError extends coded(
   'ERR_LAB_WORKLOAD_LOAD_FAILED',
   'The workload module failed to load',
@@ -95,7 +98,10 @@ export const ERROR_CATALOG = catalog(
   ],
   [ReportFileError, '`lab compare` was given a path that holds no readable lab report.'],
   [WorkloadNotFoundError, '`--workload` names no readable file.'],
-  [WorkloadLoadError, 'Importing the workload module threw; the message carries its error.'],
+  [
+    WorkloadLoadError,
+    'Importing the workload module threw, or its `describe()` did; the message carries what it threw.',
+  ],
   [WorkloadNoRunError, 'The workload module exports no function `run(input)`.'],
   [
     WorkloadInputsError,

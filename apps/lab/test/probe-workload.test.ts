@@ -29,6 +29,7 @@ describe('probeWorkload: checked before anything starts', () => {
     ['a module that throws while loading', 'fails-to-load.mjs', 'ERR_LAB_WORKLOAD_LOAD_FAILED'],
     ['a missing `run` export', 'no-run.mjs', 'ERR_LAB_WORKLOAD_NO_RUN'],
     ['an empty inputs()', 'bad-inputs.mjs', 'ERR_LAB_WORKLOAD_BAD_INPUTS'],
+    ['an inputs() rejecting with no Error', 'inputs-reject.mjs', 'ERR_LAB_WORKLOAD_BAD_INPUTS'],
     ['a run that throws', 'throws.mjs', 'ERR_LAB_WORKLOAD_THREW'],
     ['a run that returns a function', 'returns-function.mjs', 'ERR_LAB_WORKLOAD_NOT_CLONABLE'],
     ['a run that never returns (a sync loop)', 'never-returns.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],

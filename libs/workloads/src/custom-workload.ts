@@ -23,6 +23,10 @@ export interface CustomWorkload {
 
 const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
+/** What a module threw, as words: `SyntaxError: …`, or the value itself when it is no Error. */
+const reason = (thrown: unknown) =>
+  thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `\`${String(thrown)}\``;
+
 /**
  * Imports a workload module and checks its shape: `run` a function; `inputs`, if exported, a
  * function answering 1 … 10,000 structured-clonable values (they cross to threads and
@@ -40,7 +44,7 @@ export async function loadCustomWorkload(path: string): Promise<CustomWorkload> 
   try {
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
-    return fail('load', `the module failed to load: ${(error as Error).message}`, error);
+    return fail('load', `the module failed to load: ${reason(error)}`, error);
   }
   // A CommonJS module's exports arrive as the default export (and as named ones when detectable).
   const pick = (name: string) =>
@@ -49,7 +53,7 @@ export async function loadCustomWorkload(path: string): Promise<CustomWorkload> 
   if (typeof run !== 'function')
     return fail(
       'no-run',
-      `expected a function \`run(input)\` among its exports, got \`${kindOf(run)}\``,
+      `expected a function \`run(input)\` among its exports, got \`${kindOf(run)}\` (exports: ${Object.keys(module).join(', ') || 'none'})`,
     );
   const inputsOf = pick('inputs');
   let inputs: unknown = [undefined];
@@ -58,11 +62,15 @@ export async function loadCustomWorkload(path: string): Promise<CustomWorkload> 
       return fail('inputs', `expected \`inputs\` to be a function, got \`${kindOf(inputsOf)}\``);
     try {
       inputs = await (inputsOf as () => unknown)();
+    } catch (error) {
+      return fail('inputs', `\`inputs()\` threw: ${reason(error)}`, error);
+    }
+    try {
       structuredClone(inputs);
     } catch (error) {
       return fail(
         'inputs',
-        `\`inputs()\` failed or is not clonable: ${(error as Error).message}`,
+        `expected every input to be structured-clonable (inputs cross to threads and processes): ${reason(error)}`,
         error,
       );
     }
@@ -73,7 +81,12 @@ export async function loadCustomWorkload(path: string): Promise<CustomWorkload> 
       );
   }
   const described = pick('describe');
-  const line = typeof described === 'function' ? (described as () => unknown)() : described;
+  let line = described;
+  try {
+    if (typeof described === 'function') line = (described as () => unknown)();
+  } catch (error) {
+    return fail('load', `\`describe()\` threw: ${reason(error)}`, error);
+  }
   return {
     path,
     describe:

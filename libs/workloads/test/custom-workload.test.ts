@@ -21,6 +21,8 @@ describe('a custom workload module', () => {
     ['a relative path', 'sum-workload.cjs', 'path'],
     ['a missing file', fixture('missing.mjs'), 'not-found'],
     ['a module without run', fixture('no-run-workload.cjs'), 'no-run'],
+    ['inputs() rejecting with no Error', fixture('inputs-reject-workload.cjs'), 'inputs'],
+    ['describe() throwing null', fixture('describe-throws-workload.cjs'), 'load'],
   ])('refuses %s with ERR_WORKLOAD_MODULE, naming the check (%s)', async (_what, path, problem) => {
     await expect(loadCustomWorkload(path)).rejects.toMatchObject({
       code: 'ERR_WORKLOAD_MODULE',
