@@ -26,6 +26,7 @@ describe('lab compare', () => {
     const comparison = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as Comparison;
     const differing = comparison.rows.filter((r) => r.flag === 'differs');
     expect(run.stdout).toContain(`${differing.length} of ${comparison.rows.length} figures differ`);
+    expect(run.samples).toBeGreaterThan(0); // it was counted, and started nothing
     expect(run.maxChildren).toBe(0);
   }, 30_000);
 

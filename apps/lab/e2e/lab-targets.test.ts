@@ -40,6 +40,7 @@ describe('lab --targets against services started by hand', () => {
       code: 0,
       stderr: '',
     });
+    expect(run.samples).toBeGreaterThan(0); // it was counted, and started nothing
     expect(run.maxChildren).toBe(0);
     const { report: dir } = JSON.parse(run.stdout) as { report: string };
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;

@@ -20,6 +20,7 @@ describe('lab --workload with a broken module', () => {
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`^${code}: `, 'm'));
       expect(run.stderr).not.toContain('[lab ');
+      expect(run.samples).toBeGreaterThan(0); // it was counted, and started nothing
       expect(run.maxChildren).toBe(0);
     },
     60_000,

@@ -164,5 +164,9 @@ async function scrape(
   }
 }
 
-const values = (text: string, name: string) => metricSamples(text, name).map((s) => s.value);
+/** A metric's finite values, one per series (a process with nothing measured yet reports NaN). */
+const values = (text: string, name: string) =>
+  metricSamples(text, name)
+    .map((s) => s.value)
+    .filter(Number.isFinite);
 const sum = (numbers: number[]) => numbers.reduce((a, b) => a + b, 0);

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { Fleet, isAlive, launch, StartFailedError, type ServiceProcess } from '../src';
-import { childPids } from './processes';
+import { childrenOf, Fleet, isAlive, launch, StartFailedError, type ServiceProcess } from '../src';
+
+/** This process's children still running: what a test must leave behind is none. */
+const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
 
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
 

@@ -24,7 +24,8 @@ export function metricSamples(text: string, name: string): MetricSample[] {
 /**
  * The sum of metric `name` over its series whose labels include every pair of `where`
  * (`{ reason: 'queue_full' }`): a counter over a cluster's processes, or over one label's
- * values. 0 when no series matches.
+ * values. A series whose value is not finite (a `NaN` gauge of a process with nothing measured
+ * yet) is left out rather than turning the sum into `NaN`. 0 when no series matches.
  */
 export function metricSum(
   text: string,
@@ -34,7 +35,9 @@ export function metricSum(
   const wanted = Object.entries(where);
   let total = 0;
   for (const { labels, value } of metricSamples(text, name)) {
-    if (wanted.every(([key, want]) => labels[key] === want)) total += value;
+    if (Number.isFinite(value) && wanted.every(([key, want]) => labels[key] === want)) {
+      total += value;
+    }
   }
   return total;
 }

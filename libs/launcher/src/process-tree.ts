@@ -56,19 +56,21 @@ export function processTree(root: number): number[] | undefined {
 }
 
 /**
- * True while process `pid` exists: signal 0 checks without sending anything. A process that
- * exists but is not ours to signal (EPERM) is alive too.
+ * True while process `pid` runs: signal 0 checks it exists without sending anything (one that
+ * is not ours to signal, EPERM, exists too), and a zombie — exited, not yet reaped by its
+ * parent — is not running, though signal 0 still reaches it.
  */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ESRCH') return false;
-    if (code === 'EPERM') return true;
-    throw error;
+    if (code !== 'EPERM') throw error;
   }
+  const stat = readOrUndefined(`/proc/${pid}/stat`);
+  if (stat === undefined) return true; // no /proc to ask: signal 0 is all there is
+  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
 /** The tree's usage, summed (see `TreeUsage`); undefined when `root` is gone or no /proc. */

@@ -28,6 +28,18 @@ export interface AppExit {
   stderr: string;
   /** Most processes below it at once, sampled every 100 ms while it ran (0: it started none). */
   maxChildren: number;
+  /** How many times the processes below it were counted: `maxChildren` 0 means something if ≥ 1. */
+  samples: number;
+}
+
+export interface RunAppOptions {
+  /** The command's environment. @default process.env */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Killed (SIGKILL) once it runs this long, so a hung command ends the test instead of
+   * outliving it and keeping jest from exiting. @default 600000 (10 minutes)
+   */
+  timeoutMs?: number;
 }
 
 /**
@@ -39,19 +51,28 @@ export interface AppExit {
 export function runApp(
   app: string,
   args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
+  { env = process.env, timeoutMs = 600_000 }: RunAppOptions = {},
 ): Promise<AppExit> {
   const child = spawn(process.execPath, [appEntry(app), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
   });
   let stdout = '';
   let stderr = '';
   let maxChildren = 0;
-  const watch = setInterval(() => {
-    const below = (processTree(child.pid ?? -1)?.length ?? 1) - 1;
-    maxChildren = Math.max(maxChildren, below);
-  }, 100);
+  let samples = 0;
+  const count = () => {
+    const tree = processTree(child.pid ?? -1);
+    if (tree === undefined) return; // it has ended: nothing was counted
+    samples++;
+    maxChildren = Math.max(maxChildren, tree.length - 1);
+  };
+  // Counted once at once, so a command that ends within 100 ms is counted too.
+  setImmediate(count);
+  const watch = setInterval(count, 100);
+  watch.unref();
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   return new Promise((resolve, reject) => {
@@ -61,7 +82,7 @@ export function runApp(
     });
     child.once('close', (code, signal) => {
       clearInterval(watch);
-      resolve({ code, signal, stdout, stderr, maxChildren });
+      resolve({ code, signal, stdout, stderr, maxChildren, samples });
     });
   });
 }

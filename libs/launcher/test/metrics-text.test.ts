@@ -118,5 +118,7 @@ describe('metricSamples / metricSum over prom-client output', () => {
       { labels: { job: 'a' }, value: 2 },
       { labels: {}, value: NaN },
     ]);
+    // A NaN series is a sample, but no part of a sum.
+    expect(metricSum(text, 'up')).toBe(3);
   });
 });
