@@ -229,9 +229,10 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
 
   #arrivals(): { id: string; waitedMs: number }[] {
     const tracked = Math.min(this.parties, MAX_TRACKED);
+    const now = this.clock.now(); // one reading: the parties' waits compare
     return Array.from({ length: Math.min(this.waiting, tracked) }, (_, i) => ({
       id: threadLabel(Atomics.load(this.cells, ARRIVALS + i)),
-      waitedMs: this.clock.ageMs(Atomics.load(this.cells, ARRIVALS + tracked + i)),
+      waitedMs: this.clock.ageMs(Atomics.load(this.cells, ARRIVALS + tracked + i), now),
     }));
   }
 }
