@@ -1,7 +1,8 @@
 /**
- * @concurrency-lab/report-kit: what the repository's reports share — the lab's comparison and
- * the demos' lessons — so each page renders charts and tables the same way, and each report is
- * written as the same kind of folder.
+ * @concurrency-lab/report-kit: what the repository's reports share — the lab's comparison, the
+ * demos' lessons, the chaos table, the benchmarks' figures — so each renders charts, tables and
+ * prose the same way, computes a median the same way, and each report is written as the same
+ * kind of folder.
  */
 export { chartFigure, htmlPage, type HtmlPageOptions } from './html-page';
 export { renderCharts, type Chart, type ChartSpec, type RenderedChart } from './render-charts';
