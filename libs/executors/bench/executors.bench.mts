@@ -15,7 +15,7 @@
  *    through the IPC pipe and v8's serializer both ways), and bare tinypool as an anchor.
  *    MiB/s counts each payload once per round trip.
  */
-import { median, range } from '@concurrency-lab/report-kit';
+import { median, medianAndRange, range } from '@concurrency-lab/report-kit';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
@@ -203,9 +203,9 @@ for (const size of SIZES) {
   const mid = (name: string) => median(results.get(name) ?? []);
   rows.push({
     payload: label(size),
-    'threads copy MiB/s': `${mid('threads copy').toFixed(0)} (${range(results.get('threads copy') ?? [], 0)})`,
-    'threads transfer MiB/s': `${mid('threads transfer').toFixed(0)} (${range(results.get('threads transfer') ?? [], 0)})`,
-    'processes MiB/s': `${mid('processes').toFixed(0)} (${range(results.get('processes') ?? [], 0)})`,
+    'threads copy MiB/s': medianAndRange(results.get('threads copy') ?? [], 0),
+    'threads transfer MiB/s': medianAndRange(results.get('threads transfer') ?? [], 0),
+    'processes MiB/s': medianAndRange(results.get('processes') ?? [], 0),
     'tinypool MiB/s': `${mid('tinypool (anchor)').toFixed(0)}`,
     'processes ÷ threads copy': (mid('processes') / mid('threads copy')).toFixed(3),
     'processes ÷ threads transfer': (mid('processes') / mid('threads transfer')).toFixed(3),
