@@ -19,16 +19,17 @@ describe('processTree and processTreeUsage, on a real tree three deep', () => {
       expect(childrenOf(child ?? -1)).toEqual([grandchild]);
       expect(childrenOf(grandchild ?? -1)).toEqual([]);
 
-      const usage = processTreeUsage(pids[0] ?? -1);
+      const usage = processTreeUsage(pids[0] ?? -1, { fds: true });
       // Three Node processes: each has its main thread and V8's and libuv's helper threads, tens
       // of MiB resident, and stdio and epoll descriptors open.
-      expect(usage).toMatchObject({ processes: 3, children: [child] });
+      expect(usage).toMatchObject({ processes: 3 });
       expect(usage?.threads).toBeGreaterThanOrEqual(3 * 4);
       expect(usage?.rssBytes).toBeGreaterThan(3 * 10 * 2 ** 20);
       expect(usage?.fds).toBeGreaterThanOrEqual(3 * 3);
       expect(usage?.cpuSeconds).toBeGreaterThan(0); // three Node start-ups
       // The subtree below the child is the child and its child only.
-      expect(processTreeUsage(child ?? -1)).toMatchObject({ processes: 2, children: [grandchild] });
+      expect(processTree(child ?? -1)).toEqual([child, grandchild]);
+      expect(processTreeUsage(child ?? -1)).toMatchObject({ processes: 2, fds: undefined });
     } finally {
       for (const pid of pids) if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
       if (root.exitCode === null && root.signalCode === null) await once(root, 'exit');

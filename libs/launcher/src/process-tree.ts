@@ -13,12 +13,19 @@ export interface TreeUsage {
   cpuSeconds: number;
   /** Threads of every process (a worker_threads pool shows here). */
   threads: number;
-  /** Open file descriptors of every process (sockets, pipes, files). */
-  fds: number;
+  /**
+   * Open file descriptors of every process (sockets, pipes, files), when asked for: counting
+   * them lists each process's descriptor table, a cost a sampler that needs no count should
+   * not pay on every tick (a service under load holds hundreds of sockets).
+   */
+  fds: number | undefined;
   /** How many processes the tree has, the root included. */
   processes: number;
-  /** The root's direct children: cluster workers, or pool processes. */
-  children: number[];
+}
+
+export interface TreeUsageOptions {
+  /** Count open file descriptors too (`TreeUsage.fds`). @default false */
+  fds?: boolean;
 }
 
 /**
@@ -52,7 +59,12 @@ export function childrenOf(pid: number): number[] | undefined {
  * `root` is gone or there is no /proc; a descendant that ends while being read is left out.
  */
 export function processTree(root: number): number[] | undefined {
-  return walk(root)?.pids;
+  const children = childrenOf(root);
+  if (children === undefined) return undefined;
+  const pids = [root, ...children];
+  // Breadth first: each process's children are appended behind it and read in their turn.
+  for (let i = 1; i < pids.length; i++) pids.push(...(childrenOf(pids[i] as number) ?? []));
+  return pids;
 }
 
 /**
@@ -68,47 +80,51 @@ export function isAlive(pid: number): boolean {
     if (code === 'ESRCH') return false;
     if (code !== 'EPERM') throw error;
   }
-  const stat = readOrUndefined(`/proc/${pid}/stat`);
-  if (stat === undefined) return true; // no /proc to ask: signal 0 is all there is
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  const fields = statFields(pid);
+  if (fields === undefined) return true; // no /proc to ask: signal 0 is all there is
+  return fields[0] !== 'Z';
 }
 
 /** The tree's usage, summed (see `TreeUsage`); undefined when `root` is gone or no /proc. */
-export function processTreeUsage(root: number): TreeUsage | undefined {
-  const tree = walk(root);
-  if (tree === undefined) return undefined;
-  const { pids, children } = tree;
+export function processTreeUsage(
+  root: number,
+  options: { fds: true },
+): (TreeUsage & { fds: number }) | undefined;
+export function processTreeUsage(root: number, options?: TreeUsageOptions): TreeUsage | undefined;
+export function processTreeUsage(
+  root: number,
+  { fds = false }: TreeUsageOptions = {},
+): TreeUsage | undefined {
+  const pids = processTree(root);
+  if (pids === undefined) return undefined;
   const usage: TreeUsage = {
     rssBytes: 0,
     cpuSeconds: 0,
     threads: 0,
-    fds: 0,
+    fds: fds ? 0 : undefined,
     processes: pids.length,
-    children,
   };
   let ticks = 0;
   for (const pid of pids) {
     const status = readOrUndefined(`/proc/${pid}/status`);
-    const stat = readOrUndefined(`/proc/${pid}/stat`);
-    if (status === undefined || stat === undefined) continue; // it ended: it uses nothing now
+    const fields = statFields(pid);
+    if (status === undefined || fields === undefined) continue; // it ended: it uses nothing now
     usage.rssBytes += Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
     usage.threads += Number(/^Threads:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
-    usage.fds += countOrZero(`/proc/${pid}/fd`);
-    // The fields after the command name, which may itself hold spaces and parentheses.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (usage.fds !== undefined) usage.fds += countOrZero(`/proc/${pid}/fd`);
     ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
   }
   usage.cpuSeconds = ticks / TICKS_PER_SECOND;
   return usage;
 }
 
-function walk(root: number): { pids: number[]; children: number[] } | undefined {
-  const children = childrenOf(root);
-  if (children === undefined) return undefined;
-  const pids = [root, ...children];
-  // Breadth first: each process's children are appended behind it and read in their turn.
-  for (let i = 1; i < pids.length; i++) pids.push(...(childrenOf(pids[i] as number) ?? []));
-  return { pids, children };
+/**
+ * The fields of `/proc/<pid>/stat` after the command name (which may itself hold spaces and
+ * parentheses): the state first, then ppid, …; utime and stime at 11 and 12.
+ */
+function statFields(pid: number): string[] | undefined {
+  const stat = readOrUndefined(`/proc/${pid}/stat`);
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
 }
 
 function readOrUndefined(path: string): string | undefined {

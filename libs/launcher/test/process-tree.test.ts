@@ -9,7 +9,7 @@ describe('processTreeUsage of this process', () => {
     expect(processTree(process.pid)?.[0]).toBe(process.pid);
     const seconds = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
     const before = seconds();
-    const usage = processTreeUsage(process.pid);
+    const usage = processTreeUsage(process.pid, { fds: true });
     const after = seconds();
     // The tree holds this process at least (and whatever the test runner started below it).
     expect(usage?.processes).toBeGreaterThanOrEqual(1);

@@ -42,7 +42,7 @@ export class MemorySampler {
   }
 
   async #sample(): Promise<void> {
-    const tree = processTreeUsage(this.#pid);
+    const tree = processTreeUsage(this.#pid, { fds: true });
     if (!tree) return;
     this.peakRssBytes = Math.max(this.peakRssBytes, tree.rssBytes);
     const text = this.#withHeap ? await fetchMetrics(this.#base) : undefined;
