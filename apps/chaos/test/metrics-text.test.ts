@@ -1,0 +1,21 @@
+import { describe, expect, it } from '@jest/globals';
+import { shedReasons } from '../src/probes/metrics-text';
+
+describe('shedReasons', () => {
+  it("sums each reason over every process's series and leaves out the reasons that shed none", () => {
+    const text = [
+      '# TYPE lab_shed_total counter',
+      'lab_shed_total{reason="queue_full",pid="1"} 2',
+      'lab_shed_total{reason="event_loop_delay",pid="1"} 0',
+      'lab_shed_total{reason="queue_full",pid="2"} 3',
+      'lab_shed_total{reason="event_loop_delay",pid="2"} 4',
+      'lab_shed_total_created{reason="queue_full"} 1700000000',
+    ].join('\n');
+    expect(shedReasons(text)).toBe('queue_full 5, event_loop_delay 4');
+  });
+
+  it('says none when nothing was shed', () => {
+    expect(shedReasons('lab_shed_total{reason="queue_full"} 0\n')).toBe('none');
+    expect(shedReasons('')).toBe('none');
+  });
+});
