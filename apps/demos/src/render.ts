@@ -1,6 +1,5 @@
-import { textTable } from '@concurrency-lab/report-kit';
+import { textTable, wrap } from '@concurrency-lab/report-kit';
 import type { Demo, DemoResult, Verdict } from './demo';
-import { wrap } from '@concurrency-lab/report-kit';
 
 /** The terminal width every line of a demo's output fits. */
 export const COLUMNS = 80;

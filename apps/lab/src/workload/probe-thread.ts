@@ -20,12 +20,6 @@ const kindOf = (v: unknown): string =>
 const answer = (message: ProbeAnswer | { started: true }) => port.postMessage(message);
 const fail = (code: ProblemCode, detail: string) => answer({ ok: false, code, detail });
 
-/** The loader's checks the probe tells apart; the lab has found the file itself already. */
-const LOADER_PROBLEMS: Readonly<Record<string, ProblemCode>> = {
-  'no-run': 'no-run',
-  inputs: 'inputs',
-};
-
 async function probe(): Promise<void> {
   let workload;
   try {
@@ -34,7 +28,10 @@ async function probe(): Promise<void> {
     if (!(error instanceof WorkloadModuleError)) return fail('load', describeError(error));
     // The loader names the module as the services' variable does (`LAB_WORKLOAD=<path>: …`).
     const detail = error.message.replace(`${WORKLOAD_ENV}=`, '');
-    return fail(LOADER_PROBLEMS[error.problem ?? ''] ?? 'load', detail);
+    // The loader's checks the lab answers with codes of their own; the lab has found the file
+    // itself already, so anything else is a module that would not load.
+    const { problem } = error;
+    return fail(problem === 'no-run' || problem === 'inputs' ? problem : 'load', detail);
   }
   answer({ started: true });
   const startedAt = performance.now();
