@@ -29,13 +29,13 @@ export function startWorker(fixture: string, workerData: unknown): Worker {
     inbox.messages.push(message);
     inbox.wake?.();
   });
-  worker.on('error', (error: Error) => {
-    inbox.failure ??= error;
-    inbox.wake?.();
-  });
+  // An uncaught throw counts from 'exit' on: its 'error' can come before a message the worker
+  // posted just before it threw, while Node delivers every such message before 'exit'.
+  let thrown: Error | undefined;
+  worker.on('error', (error: Error) => (thrown ??= error));
   worker.once('exit', (code) => {
     live.delete(worker);
-    inbox.failure ??= new Error(`worker exited with ${code}`);
+    inbox.failure ??= thrown ?? new Error(`worker exited with ${code}`);
     inbox.wake?.();
   });
   return worker;
