@@ -1,4 +1,4 @@
-import { isAlive } from '@concurrency-lab/launcher';
+import { isAlive } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, rmSync } from 'node:fs';

@@ -1,4 +1,5 @@
-import { appEntry, isAlive, processTree, workspaceRoot } from '@concurrency-lab/launcher';
+import { appEntry, workspaceRoot } from '@concurrency-lab/launcher';
+import { isAlive, processTree } from '@concurrency-lab/procfs';
 import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
 import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
 import Ajv2020 from 'ajv/dist/2020';

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { IntervalWindow } from './drivers/interval-window';
-import { metricSamples, metricSum, processTreeUsage } from '@concurrency-lab/launcher';
+import { metricSamples, metricSum } from '@concurrency-lab/launcher';
+import { processTreeUsage } from '@concurrency-lab/procfs';
 import type { Sample } from './report/report-schema';
 
 export type { Sample };

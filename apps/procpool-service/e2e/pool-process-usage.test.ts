@@ -1,29 +1,14 @@
-import { appEntry, launch } from '@concurrency-lab/launcher';
+import { appEntry, launch, metricSum } from '@concurrency-lab/launcher';
+import { processTreeUsage, processUsage } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, readFileSync } from 'node:fs';
 import { PoolProcessUsage } from '../src/pool-process-usage';
 
-/** What the OS says, read here independently of the code under test. */
-const os = {
-  children: (pid: number) =>
-    readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
-        .split(' ')
-        .filter(Boolean)
-        .map(Number),
-    ),
-  rss: (pid: number) =>
-    Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]) * 1024,
-  cpu: (pid: number) => {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  },
-};
-
-const sample = (text: string, name: string) =>
-  Number(new RegExp(`^${name}\\{[^}]*\\} ([0-9.e+]+)$`, 'm').exec(text)?.[1]);
+/** What the OS says a process uses, failing the test when it cannot be read. */
+function fromOs<T>(usage: T | undefined): T {
+  if (usage === undefined) throw new Error('the service process is gone');
+  return usage;
+}
 
 describe("the pool processes' CPU and memory, read from outside", () => {
   it("counts a child's memory while it lives and its CPU once", async () => {
@@ -60,18 +45,18 @@ describe("the pool processes' CPU and memory, read from outside", () => {
   it("makes procpool's process metrics the model's: the HTTP process and its pool, within 10% of the OS", async () => {
     const service = await launch(appEntry('procpool-service'), { env: { WORKERS: '2' } });
     try {
-      const pids = () => [service.pid, ...os.children(service.pid)];
       const scrape = async () => {
         const text = await (await fetch(`${service.url}/metrics`)).text();
-        const all = pids();
+        const tree = fromOs(processTreeUsage(service.pid));
+        const http = fromOs(processUsage(service.pid));
         return {
-          pids: all,
-          rss: sample(text, 'process_resident_memory_bytes'),
-          cpu: sample(text, 'process_cpu_seconds_total'),
-          rssOs: all.reduce((sum, pid) => sum + os.rss(pid), 0),
-          cpuOs: all.reduce((sum, pid) => sum + os.cpu(pid), 0),
-          httpCpuOs: os.cpu(service.pid),
-          httpRssOs: os.rss(service.pid),
+          processes: tree.processes,
+          rss: metricSum(text, 'process_resident_memory_bytes'),
+          cpu: metricSum(text, 'process_cpu_seconds_total'),
+          rssOs: tree.rssBytes,
+          cpuOs: tree.cpuSeconds,
+          httpCpuOs: http.cpuSeconds,
+          httpRssOs: http.rssBytes,
         };
       };
       // CPU as a difference over the burst: prom-client counts its own process from the moment
@@ -81,7 +66,7 @@ describe("the pool processes' CPU and memory, read from outside", () => {
         Array.from({ length: 6 }, () => fetch(`${service.url}/cpu/fib?n=33`).then((r) => r.text())),
       );
       const after = await scrape();
-      expect(after.pids).toHaveLength(3);
+      expect(after.processes).toBe(3); // the HTTP process and its two pool processes
       expect(Math.abs(after.rss - after.rssOs) / after.rssOs).toBeLessThan(0.1);
       const burst = after.cpu - before.cpu;
       const burstOs = after.cpuOs - before.cpuOs;

@@ -1,7 +1,7 @@
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { startOtlpReceiver } from '@concurrency-lab/telemetry';
 import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
-import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { appEntry, launch, metricSum, type ServiceProcess } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { join } from 'node:path';
 
@@ -29,11 +29,9 @@ async function statsWhen(
 }
 
 const restarts = async (service: ServiceProcess) =>
-  Number(
-    /^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} (\d+)$/m.exec(
-      await (await fetch(`${service.url}/metrics`)).text(),
-    )?.[1],
-  );
+  metricSum(await (await fetch(`${service.url}/metrics`)).text(), 'lab_worker_restarts_total', {
+    kind: 'process',
+  });
 
 /**
  * Sends fib(`n`), whose process dies, beside fib(27) to a pool of two: the dying request alone

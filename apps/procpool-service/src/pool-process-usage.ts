@@ -1,8 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { childrenOf, processUsage } from '@concurrency-lab/procfs';
 import type { Counter, Gauge, Registry, RegistryContentType } from 'prom-client';
-
-/** Linux reports CPU time in /proc in USER_HZ ticks, fixed at 100 a second for user space. */
-const TICKS_PER_SECOND = 100;
 
 /**
  * CPU and memory of this process's children — the pool's processes — read from /proc (Linux;
@@ -22,10 +19,7 @@ export class PoolProcessUsage {
   /** The children's resident memory now, in bytes. */
   rssBytes(): number {
     let total = 0;
-    for (const pid of this.#children()) {
-      const match = /^VmRSS:\s+(\d+) kB$/m.exec(readOr(`/proc/${pid}/status`));
-      if (match) total += Number(match[1]) * 1024;
-    }
+    for (const pid of this.#children()) total += processUsage(pid)?.rssBytes ?? 0;
     return total;
   }
 
@@ -37,8 +31,8 @@ export class PoolProcessUsage {
     const now = new Map<number, number>();
     let delta = 0;
     for (const pid of this.#children()) {
-      const seconds = cpuSecondsOf(pid);
-      if (seconds === undefined) continue;
+      const seconds = processUsage(pid)?.cpuSeconds;
+      if (seconds === undefined) continue; // it ended meanwhile
       now.set(pid, seconds);
       delta += Math.max(0, seconds - (this.#lastCpu.get(pid) ?? 0));
     }
@@ -47,36 +41,7 @@ export class PoolProcessUsage {
   }
 
   #children(): number[] {
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${this.#parent}/task`);
-    } catch {
-      return []; // no /proc here
-    }
-    return tasks.flatMap((task) =>
-      readOr(`/proc/${this.#parent}/task/${task}/children`).split(' ').filter(Boolean).map(Number),
-    );
-  }
-}
-
-/** utime + stime of /proc/<pid>/stat, after the command name (which may hold spaces). */
-function cpuSecondsOf(pid: number): number | undefined {
-  const stat = readOr(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of the file; the slice starts at field 3 (state).
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return Number.isFinite(utime) && Number.isFinite(stime) && stat
-    ? (utime + stime) / TICKS_PER_SECOND
-    : undefined;
-}
-
-/** A file's text, or '' when it is gone (a process that exited meanwhile). */
-function readOr(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
+    return childrenOf(this.#parent) ?? []; // no /proc here
   }
 }
 

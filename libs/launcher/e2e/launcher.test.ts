@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { childrenOf, Fleet, isAlive, launch, StartFailedError, type ServiceProcess } from '../src';
+import { childrenOf, isAlive } from '@concurrency-lab/procfs';
+import { Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
 
 /** This process's children still running: what a test must leave behind is none. */
 const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);

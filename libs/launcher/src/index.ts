@@ -5,5 +5,4 @@ export * from './fleet';
 export * from './interrupt';
 export * from './raw-request';
 export * from './port-overrides';
-export * from './process-tree';
 export * from './metrics-text';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processTree } from './process-tree';
+import { processTree } from '@concurrency-lab/procfs';
 import { appEntry } from './workspace';
 
 // Test-only (it needs jest): `@concurrency-lab/launcher/testing`, for the e2e tests that run the

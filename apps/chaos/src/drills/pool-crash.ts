@@ -1,4 +1,5 @@
-import { isAlive, metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
+import { metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
+import { isAlive } from '@concurrency-lab/procfs';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { checkPoolCrash } from '../budgets';
 import { perModelDrill } from '../drill';

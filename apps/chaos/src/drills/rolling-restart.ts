@@ -1,6 +1,6 @@
 import { checkRollingRestart, ROLLING_RESTART_MAX_MS } from '../budgets';
 import { perModelDrill } from '../drill';
-import { childrenOf } from '@concurrency-lab/launcher';
+import { childrenOf } from '@concurrency-lab/procfs';
 import { answeredBy, httpProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';

@@ -1,6 +1,6 @@
 import { checkKills } from '../budgets';
 import { perModelDrill } from '../drill';
-import { childrenOf } from '@concurrency-lab/launcher';
+import { childrenOf } from '@concurrency-lab/procfs';
 import { answeredBy, newProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
 import { underLoad, type UnderLoad } from './under-load';

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { metricSum, processTreeUsage } from '@concurrency-lab/launcher';
+import { metricSum } from '@concurrency-lab/launcher';
+import { processTreeUsage } from '@concurrency-lab/procfs';
 import { fetchMetrics } from './metrics-text';
 
 export interface MemorySample {

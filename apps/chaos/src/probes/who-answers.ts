@@ -1,4 +1,5 @@
-import { childrenOf, requestOnNewConnection } from '@concurrency-lab/launcher';
+import { requestOnNewConnection } from '@concurrency-lab/launcher';
+import { childrenOf } from '@concurrency-lab/procfs';
 
 /**
  * The pid that answers `path` (200) on a new connection — which cluster worker the primary

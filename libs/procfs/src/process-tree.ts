@@ -1,30 +1,36 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * What the OS says a process and all its descendants use, summed over the tree (Linux /proc).
- * A thread pool lives in one process; a cluster or a process pool is a tree: only the tree's
- * sum compares the models fairly. Read from the OS, it needs no answer from the service, so a
- * saturated event loop leaves no gap.
+ * What the OS says one process uses (Linux /proc). Read from the OS, it needs no answer from
+ * the process, so a saturated event loop leaves no gap.
  */
-export interface TreeUsage {
-  /** Resident memory (VmRSS) of every process of the tree. */
+export interface ProcessUsage {
+  /** Resident memory (VmRSS). */
   rssBytes: number;
-  /** User + system CPU time of every process of the tree, its threads included. */
+  /** User + system CPU time, its threads included. */
   cpuSeconds: number;
-  /** Threads of every process (a worker_threads pool shows here). */
+  /** Threads (a worker_threads pool shows here). */
   threads: number;
   /**
-   * Open file descriptors of every process (sockets, pipes, files), when asked for: counting
-   * them lists each process's descriptor table, a cost a sampler that needs no count should
-   * not pay on every tick (a service under load holds hundreds of sockets).
+   * Open file descriptors (sockets, pipes, files), when asked for: counting them lists the
+   * descriptor table, a cost a sampler that needs no count should not pay on every tick (a
+   * service under load holds hundreds of sockets).
    */
   fds: number | undefined;
+}
+
+/**
+ * What a process and all its descendants use: each figure of `ProcessUsage`, summed over the
+ * tree. A thread pool lives in one process; a cluster or a process pool is a tree: only the
+ * tree's sum compares the models fairly.
+ */
+export interface TreeUsage extends ProcessUsage {
   /** How many processes the tree has, the root included. */
   processes: number;
 }
 
 export interface TreeUsageOptions {
-  /** Count open file descriptors too (`TreeUsage.fds`). @default false */
+  /** Count open file descriptors too (`ProcessUsage.fds`). @default false */
   fds?: boolean;
 }
 
@@ -85,6 +91,31 @@ export function isAlive(pid: number): boolean {
   return fields[0] !== 'Z';
 }
 
+/**
+ * What the OS says process `pid` uses (see `ProcessUsage`); undefined when it is gone, or ends
+ * while being read, or there is no /proc.
+ */
+export function processUsage(
+  pid: number,
+  options: { fds: true },
+): (ProcessUsage & { fds: number }) | undefined;
+export function processUsage(pid: number, options?: TreeUsageOptions): ProcessUsage | undefined;
+export function processUsage(
+  pid: number,
+  { fds = false }: TreeUsageOptions = {},
+): ProcessUsage | undefined {
+  const status = readOrUndefined(`/proc/${pid}/status`);
+  const fields = statFields(pid);
+  if (status === undefined || fields === undefined) return undefined;
+  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+  return {
+    rssBytes: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024,
+    cpuSeconds: ticks / TICKS_PER_SECOND,
+    threads: Number(/^Threads:\s+(\d+)$/m.exec(status)?.[1] ?? 0),
+    fds: fds ? countOrZero(`/proc/${pid}/fd`) : undefined,
+  };
+}
+
 /** The tree's usage, summed (see `TreeUsage`); undefined when `root` is gone or no /proc. */
 export function processTreeUsage(
   root: number,
@@ -93,7 +124,7 @@ export function processTreeUsage(
 export function processTreeUsage(root: number, options?: TreeUsageOptions): TreeUsage | undefined;
 export function processTreeUsage(
   root: number,
-  { fds = false }: TreeUsageOptions = {},
+  options: TreeUsageOptions = {},
 ): TreeUsage | undefined {
   const pids = processTree(root);
   if (pids === undefined) return undefined;
@@ -101,20 +132,17 @@ export function processTreeUsage(
     rssBytes: 0,
     cpuSeconds: 0,
     threads: 0,
-    fds: fds ? 0 : undefined,
+    fds: options.fds ? 0 : undefined,
     processes: pids.length,
   };
-  let ticks = 0;
   for (const pid of pids) {
-    const status = readOrUndefined(`/proc/${pid}/status`);
-    const fields = statFields(pid);
-    if (status === undefined || fields === undefined) continue; // it ended: it uses nothing now
-    usage.rssBytes += Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024;
-    usage.threads += Number(/^Threads:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
-    if (usage.fds !== undefined) usage.fds += countOrZero(`/proc/${pid}/fd`);
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+    const one = processUsage(pid, options);
+    if (one === undefined) continue; // it ended: it uses nothing now
+    usage.rssBytes += one.rssBytes;
+    usage.cpuSeconds += one.cpuSeconds;
+    usage.threads += one.threads;
+    if (usage.fds !== undefined) usage.fds += one.fds ?? 0;
   }
-  usage.cpuSeconds = ticks / TICKS_PER_SECOND;
   return usage;
 }
 
