@@ -85,9 +85,12 @@ describe('the lint enforces the promise habits', () => {
   let misused: (string | null)[];
   let handled: (string | null)[];
 
+  // Loading ESLint and building the type-checked program of `tools` is CPU work that takes
+  // several seconds alone and ran past jest's 30 s default once, while npm test's other suites
+  // and a second build shared the two cores: the limit guards against a hang, not a slow linter.
   beforeAll(async () => {
     [floating = [], misused = [], handled = []] = await lintInWorker([FLOATING, MISUSED, HANDLED]);
-  });
+  }, 120_000);
 
   it('reports a floating promise with no-floating-promises', () => {
     expect(floating).toEqual(['@typescript-eslint/no-floating-promises']);
