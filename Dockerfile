@@ -4,6 +4,10 @@
 #     -t concurrency-lab/threads-service:0.1.0 .
 # docker-compose.yml builds each service with its APP and PORT (the model registry's).
 
+# The app to build, install and start; each stage that reads it declares it again (Docker's rule
+# for an ARG set before the first FROM).
+ARG APP=async-service
+
 # 1. Only the package manifests, so the dependency layers below stay cached until one changes
 #    (COPY --from compares content: a source edit leaves this stage's output identical).
 FROM node:24.21.0-slim AS manifests
@@ -14,7 +18,7 @@ RUN find . -type f ! -name package.json ! -name package-lock.json -delete \
 
 # 2. Every dependency, then the sources, then the app and the libs it imports (Nx builds them).
 FROM node:24.21.0-slim AS build
-ARG APP=async-service
+ARG APP
 ENV CI=true NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 WORKDIR /repo
 COPY --from=manifests /src ./
@@ -28,11 +32,16 @@ RUN npx nx run "${APP}:build" --outputStyle=static \
        if [ -d "$lib/dist" ]; then mkdir -p "/out/$lib" && cp -r "$lib/package.json" "$lib/dist" "/out/$lib/"; fi; \
      done
 
-# 3. Production dependencies only (no compilers, no test tools), no install scripts.
+# 3. The app's production dependencies only, no install scripts. `--workspace` installs what the
+#    app and the libs it declares need, not every workspace's (the lab's charts, the tooling).
+#    `--omit=optional` too: the libs' /testing helpers name jest's globals as an optional peer,
+#    which npm keeps under `--omit=dev` alone (a package both dev and optional); the service
+#    itself needs no optional package (piscina's is for `niceIncrement`, which it does not use).
 FROM node:24.21.0-slim AS prod-deps
+ARG APP
 WORKDIR /repo
 COPY --from=manifests /src ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+RUN npm ci --workspace "apps/${APP}" --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund
 
 # 4. The runtime: node_modules, the built app and libs — owned by root, run as `node`.
 #    `main.js` links to the app's entry (Node resolves its imports from the real path).

@@ -46,6 +46,8 @@ export interface LaunchOptions {
   startTimeoutMs?: number;
   /** Node flags before the entry (`--cpu-prof`, `--inspect`). */
   nodeArgs?: string[];
+  /** The process's working directory (an image's is its WORKDIR). @default this process's */
+  cwd?: string;
 }
 
 /** One kill timeout for every service the repository starts: a drain budget plus a margin. */
@@ -65,6 +67,7 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
     env: { ...process.env, PORT: '0', ...options.env },
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,0 +1,151 @@
+/**
+ * Docker cannot run here (no engine), so a service image is never built. What can break an image
+ * without any syntax error is rehearsed on the host instead, for each app docker-compose.yml
+ * builds from the repository's Dockerfile:
+ * - the production install: the `prod-deps` stage's RUN line, read from the Dockerfile and run as
+ *   written, with APP set as the build argument sets it, on what the `manifests` stage leaves
+ *   (every package.json and the lock, nothing else);
+ * - the runtime: the last stage's layout (that node_modules, the app's package.json and dist,
+ *   the libs it imports, `main.js` linked to the entry), started as its CMD does, in a folder
+ *   outside the repository so nothing resolves from the repository's own node_modules.
+ * Not rehearsed, and checked statically in test/docker-compose.test.ts: the base image, COPY,
+ * USER, HEALTHCHECK. npm here is this machine's, not the node:24 image's; both follow the lock.
+ */
+import { launch } from '@concurrency-lab/launcher';
+import { MODELS, UPSTREAM } from '@concurrency-lab/models';
+import { execFile } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from '../src/repo-paths';
+import { parseDockerfile, stages } from '../test/support/dockerfile';
+
+const root = repoRoot();
+const run = promisify(execFile);
+
+/** Folders the manifests stage never sees (.dockerignore) or that hold no manifest of ours. */
+const SKIPPED = new Set(['node_modules', 'dist', '.git', '.nx', 'coverage', 'reports', 'tmp']);
+
+/** What the `manifests` stage leaves of the build context: every package.json and the lock. */
+function copyManifests(from: string, to: string): void {
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    if (entry.isDirectory() && !SKIPPED.has(entry.name)) {
+      copyManifests(join(from, entry.name), join(to, entry.name));
+    } else if (entry.isFile() && /^package(-lock)?\.json$/.test(entry.name)) {
+      cpSync(join(from, entry.name), join(to, entry.name));
+    }
+  }
+}
+
+/** The `prod-deps` stage's RUN line, as the Dockerfile writes it. */
+function prodDepsCommand(): string {
+  const stage = stages(parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'))).find((s) =>
+    /\bAS\s+prod-deps$/i.test(s[0]?.args ?? ''),
+  );
+  const runs = stage?.filter((i) => i.keyword === 'RUN') ?? [];
+  if (runs.length !== 1)
+    throw new Error(`expected one RUN in the prod-deps stage, found ${runs.length}`);
+  return runs[0]?.args ?? '';
+}
+
+/**
+ * Packages a service never loads: the repository's build and test tools (jest's globals and the
+ * Babel it brings are what the libs' /testing helpers import), and what only other workspaces
+ * need (the lab's charts and load generator).
+ */
+const NOT_FOR_A_SERVICE = [
+  'jest',
+  '@jest/globals',
+  '@babel/core',
+  'typescript',
+  '@swc/core',
+  'nx',
+  'eslint',
+  'prettier',
+  'fast-check',
+  'playwright-core',
+  'vega',
+  'vega-lite',
+  'autocannon',
+];
+
+/** Which of {@link NOT_FOR_A_SERVICE} an install under `nodeModules` holds. */
+function notForAServiceIn(nodeModules: string): string[] {
+  return NOT_FOR_A_SERVICE.filter((name) => existsSync(join(nodeModules, name, 'package.json')));
+}
+
+/**
+ * The last stage's layout, in the folder of the install: of the install, only the root
+ * package.json and node_modules stay (what the stage copies from prod-deps); then the app and the
+ * libs its install linked, each its package.json and dist (what it copies from the build).
+ */
+function layOut(image: string, app: string): void {
+  for (const entry of readdirSync(image)) {
+    if (entry !== 'node_modules' && entry !== 'package.json')
+      rmSync(join(image, entry), { recursive: true });
+  }
+  const linked = readdirSync(join(image, 'node_modules', '@concurrency-lab'));
+  const folders = [
+    `apps/${app}`,
+    ...linked.filter((l) => !l.startsWith('app-')).map((l) => `libs/${l}`),
+  ];
+  for (const folder of folders) {
+    for (const part of ['package.json', 'dist']) {
+      if (existsSync(join(root, folder, part)))
+        cpSync(join(root, folder, part), join(image, folder, part), { recursive: true });
+    }
+  }
+  symlinkSync(`apps/${app}/dist/main.js`, join(image, 'main.js'));
+}
+
+const APPS = [UPSTREAM.app, ...MODELS.map((m) => m.app)];
+
+describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docker here)', (app) => {
+  let image: string;
+
+  beforeAll(async () => {
+    image = mkdtempSync(join(tmpdir(), `image-${app}-`));
+    copyManifests(root, image);
+    await run('sh', ['-c', prodDepsCommand()], { cwd: image, env: { ...process.env, APP: app } });
+    layOut(image, app);
+  }, 300_000);
+
+  afterAll(() => {
+    if (image) rmSync(image, { recursive: true, force: true });
+  });
+
+  it('installs no build or test tool and nothing only other workspaces need', () => {
+    expect(notForAServiceIn(join(image, 'node_modules'))).toEqual([]);
+  });
+
+  it('starts from main.js with that install alone, answers and stops cleanly', async () => {
+    const service = await launch(join(image, 'main.js'), {
+      name: app,
+      cwd: image,
+      env: { NODE_ENV: 'production', HOST: '127.0.0.1' },
+    });
+    try {
+      expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+      if (app !== UPSTREAM.app) {
+        // Work on the model's threads or processes: their entries load from the image's dist too.
+        const answer = await fetch(`${service.url}/cpu/fib?n=20`);
+        expect(await answer.json()).toMatchObject({ result: 6765 });
+      }
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+});
+
+it('negative control: the check finds every one of them in the repository’s own install', () => {
+  expect(notForAServiceIn(join(root, 'node_modules'))).toEqual(NOT_FOR_A_SERVICE);
+});
