@@ -97,11 +97,6 @@ export function isAlive(pid: number): boolean {
  */
 export function processUsage(
   pid: number,
-  options: { fds: true },
-): (ProcessUsage & { fds: number }) | undefined;
-export function processUsage(pid: number, options?: TreeUsageOptions): ProcessUsage | undefined;
-export function processUsage(
-  pid: number,
   { fds = false }: TreeUsageOptions = {},
 ): ProcessUsage | undefined {
   const status = readOrUndefined(`/proc/${pid}/status`);

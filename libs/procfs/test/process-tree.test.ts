@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { childrenOf, isAlive, processTree, processTreeUsage } from '../src/process-tree';
+import {
+  childrenOf,
+  isAlive,
+  processTree,
+  processTreeUsage,
+  processUsage,
+} from '../src/process-tree';
 
 // Above Linux's largest pid_max (2^22): no process has it.
 const NO_SUCH_PID = 2 ** 22 + 1;
@@ -26,6 +32,21 @@ describe('processTreeUsage of this process', () => {
     expect(childrenOf(NO_SUCH_PID)).toBeUndefined();
     expect(processTree(NO_SUCH_PID)).toBeUndefined();
     expect(processTreeUsage(NO_SUCH_PID)).toBeUndefined();
+  });
+});
+
+describe('processUsage of one process', () => {
+  it('reads this process alone, its descriptors only when asked', () => {
+    const usage = processUsage(process.pid);
+    expect(usage?.rssBytes).toBeGreaterThanOrEqual(process.memoryUsage().rss / 2);
+    expect(usage?.cpuSeconds).toBeGreaterThan(0);
+    expect(usage?.threads).toBeGreaterThanOrEqual(1);
+    expect(usage?.fds).toBeUndefined();
+    expect(processUsage(process.pid, { fds: true })?.fds).toBeGreaterThanOrEqual(3);
+  });
+
+  it('is undefined for a process that does not exist', () => {
+    expect(processUsage(NO_SUCH_PID)).toBeUndefined();
   });
 });
 
