@@ -102,7 +102,9 @@ export function processUsage(
   const status = readOrUndefined(`/proc/${pid}/status`);
   const fields = statFields(pid);
   if (status === undefined || fields === undefined) return undefined;
-  const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0); // utime, stime
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+  // A line that does not parse is no reading: a NaN would stick in a counter it is added to.
+  if (!Number.isFinite(ticks)) return undefined;
   return {
     rssBytes: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024,
     cpuSeconds: ticks / TICKS_PER_SECOND,
