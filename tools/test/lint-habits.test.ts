@@ -19,7 +19,8 @@ const run = promisify(execFile);
  * that worker did not answer in time (past 30 s once, past 120 s once) where alone it takes 6 s.
  * The cause was not found; what stands out is that on two cores jest runs every suite in one
  * process, so a worker thread there shares whatever earlier suites left in it. A process of its
- * own shares nothing.
+ * own shares nothing; if the cause was elsewhere, the limit below still ends a hang with a
+ * message instead of a stuck suite (it guards, it does not fix).
  */
 const root = join(__dirname, '..', '..');
 const filePath = __filename;
