@@ -3,13 +3,18 @@
  * without any syntax error is rehearsed on the host instead, for each app docker-compose.yml
  * builds from the repository's Dockerfile:
  * - the production install: the `prod-deps` stage's RUN line, read from the Dockerfile and run as
- *   written, with APP set as the build argument sets it, on what the `manifests` stage leaves
- *   (every package.json and the lock, nothing else);
+ *   written on what the `manifests` stage leaves (every package.json and the lock, nothing
+ *   else), with APP in its environment only if the stage declares `ARG APP` (Docker's rule: a
+ *   build argument reaches a stage's RUN only through an ARG of that stage);
  * - the runtime: the last stage's layout (that node_modules, the app's package.json and dist,
  *   the libs it imports, `main.js` linked to the entry), started as its CMD does, in a folder
  *   outside the repository so nothing resolves from the repository's own node_modules.
- * Not rehearsed, and checked statically in test/docker-compose.test.ts: the base image, COPY,
- * USER, HEALTHCHECK. npm here is this machine's, not the node:24 image's; both follow the lock.
+ * Where it differs from `docker build`: the base image, COPY, USER and HEALTHCHECK are not
+ * rehearsed (test/docker-compose.test.ts checks them statically); npm is this machine's, with its
+ * configuration files (here a CA file for the registry) but without the `npm_config_*` variables
+ * npm sets for `npm test`; `dist/` is the one `npm test` built for the whole workspace, not a
+ * clean `nx run <app>:build`; the libs laid out are those the install linked (the app's declared
+ * dependencies), which `@nx/dependency-checks` keeps equal to those the build would compile.
  */
 import { launch } from '@concurrency-lab/launcher';
 import { MODELS, UPSTREAM } from '@concurrency-lab/models';
@@ -46,15 +51,22 @@ function copyManifests(from: string, to: string): void {
   }
 }
 
-/** The `prod-deps` stage's RUN line, as the Dockerfile writes it. */
-function prodDepsCommand(): string {
+/** What the `prod-deps` stage runs for `app`: its one RUN line and the environment it gets. */
+function prodDepsStep(app: string): { command: string; env: NodeJS.ProcessEnv } {
   const stage = stages(parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'))).find((s) =>
     /\bAS\s+prod-deps$/i.test(s[0]?.args ?? ''),
   );
   const runs = stage?.filter((i) => i.keyword === 'RUN') ?? [];
-  if (runs.length !== 1)
+  if (runs.length !== 1) {
     throw new Error(`expected one RUN in the prod-deps stage, found ${runs.length}`);
-  return runs[0]?.args ?? '';
+  }
+  const declaresApp = stage?.some((i) => i.keyword === 'ARG' && /^APP(=|$)/.test(i.args)) ?? false;
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => key !== 'APP' && !key.toLowerCase().startsWith('npm_config_'),
+    ),
+  );
+  return { command: runs[0]?.args ?? '', env: declaresApp ? { ...env, APP: app } : env };
 }
 
 /**
@@ -115,7 +127,9 @@ describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docke
   beforeAll(async () => {
     image = mkdtempSync(join(tmpdir(), `image-${app}-`));
     copyManifests(root, image);
-    await run('sh', ['-c', prodDepsCommand()], { cwd: image, env: { ...process.env, APP: app } });
+    const { command, env } = prodDepsStep(app);
+    // Killed well inside the hook's limit, so a stuck install cannot outlive the suite.
+    await run('sh', ['-c', command], { cwd: image, env, timeout: 240_000, killSignal: 'SIGKILL' });
     layOut(image, app);
   }, 300_000);
 
@@ -134,16 +148,18 @@ describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docke
       env: { NODE_ENV: 'production', HOST: '127.0.0.1' },
     });
     try {
-      expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+      // Bounded, so a stuck answer fails the test and the finally still stops the service.
+      const get = (path: string) =>
+        fetch(`${service.url}${path}`, { signal: AbortSignal.timeout(10_000) });
+      expect((await get('/healthz')).status).toBe(200);
       if (app !== UPSTREAM.app) {
         // Work on the model's threads or processes: their entries load from the image's dist too.
-        const answer = await fetch(`${service.url}/cpu/fib?n=20`);
-        expect(await answer.json()).toMatchObject({ result: 6765 });
+        expect(await (await get('/cpu/fib?n=20')).json()).toMatchObject({ result: 6765 });
       }
     } finally {
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }
-  });
+  }, 60_000);
 });
 
 it('negative control: the check finds every one of them in the repository’s own install', () => {
