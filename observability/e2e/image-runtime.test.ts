@@ -37,18 +37,53 @@ import { parseDockerfile, stages } from '../test/support/dockerfile';
 const root = repoRoot();
 const run = promisify(execFile);
 
-/** Folders the manifests stage never sees (.dockerignore) or that hold no manifest of ours. */
-const SKIPPED = new Set(['node_modules', 'dist', '.git', '.nx', 'coverage', 'reports', 'tmp']);
+/**
+ * The build context's exclusions, from the repository's .dockerignore as Docker reads it: each
+ * pattern is matched against the path from the context root (`**` any number of folders, `*`
+ * and `?` within one name), and a folder that matches takes everything below it along.
+ * Exceptions (`!…`) would change what is left, so a .dockerignore with one is refused here.
+ */
+function dockerignored(): (relativePath: string) => boolean {
+  const patterns = readFileSync(join(root, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  if (patterns.some((p) => p.startsWith('!'))) {
+    throw new Error('.dockerignore has an exception (!…), which this rehearsal does not read');
+  }
+  const regexps = patterns.map((pattern) => {
+    const body = pattern
+      .replace(/^\/+|\/+$/g, '')
+      .split('/')
+      .map((part) =>
+        part === '**'
+          ? '.*'
+          : part
+              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\?/g, '[^/]'),
+      )
+      .join('/')
+      .replace(/\.\*\//g, '(?:.*/)?');
+    return new RegExp(`^${body}(?:/.*)?$`);
+  });
+  return (relativePath) => regexps.some((r) => r.test(relativePath));
+}
 
 /** What the `manifests` stage leaves of the build context: every package.json and the lock. */
-function copyManifests(from: string, to: string): void {
-  for (const entry of readdirSync(from, { withFileTypes: true })) {
-    if (entry.isDirectory() && !SKIPPED.has(entry.name)) {
-      copyManifests(join(from, entry.name), join(to, entry.name));
-    } else if (entry.isFile() && /^package(-lock)?\.json$/.test(entry.name)) {
-      cpSync(join(from, entry.name), join(to, entry.name));
+function copyManifests(to: string): void {
+  const ignored = dockerignored();
+  const walk = (relative: string): void => {
+    for (const entry of readdirSync(join(root, relative), { withFileTypes: true })) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (ignored(path)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && /^package(-lock)?\.json$/.test(entry.name)) {
+        cpSync(join(root, path), join(to, path));
+      }
     }
-  }
+  };
+  walk('');
 }
 
 /** What the `prod-deps` stage runs for `app`: its one RUN line and the environment it gets. */
@@ -126,7 +161,7 @@ describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docke
 
   beforeAll(async () => {
     image = mkdtempSync(join(tmpdir(), `image-${app}-`));
-    copyManifests(root, image);
+    copyManifests(image);
     const { command, env } = prodDepsStep(app);
     // Killed well inside the hook's limit, so a stuck install cannot outlive the suite.
     await run('sh', ['-c', command], { cwd: image, env, timeout: 240_000, killSignal: 'SIGKILL' });
@@ -160,6 +195,29 @@ describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docke
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }
   }, 60_000);
+});
+
+it('reads .dockerignore as Docker does: what it names is left out, folders with what is below them', () => {
+  const ignored = dockerignored();
+  expect(
+    [
+      'node_modules/jest/package.json',
+      'apps/lab/node_modules/x/package.json',
+      'libs/locks/dist/package.json',
+      '.git/HEAD',
+      'reports/ci/jest.json',
+      'observability/otel-collector/Dockerfile',
+      'npm-debug.log',
+    ].filter((path) => !ignored(path)),
+  ).toEqual([]);
+  expect(
+    [
+      'package.json',
+      'package-lock.json',
+      'apps/lab/package.json',
+      'libs/distance/package.json',
+    ].filter(ignored),
+  ).toEqual([]);
 });
 
 it('negative control: the check finds every one of them in the repository’s own install', () => {
