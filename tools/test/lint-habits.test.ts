@@ -58,10 +58,7 @@ async function lintInChild(snippets: readonly string[]): Promise<(string | null)
     require.resolve('eslint'),
     JSON.stringify({ root, filePath, snippets }),
   ];
-  const { stdout } = await run(process.execPath, args, {
-    timeout: LINT_TIMEOUT_MS,
-    maxBuffer: 1024 * 1024,
-  });
+  const { stdout } = await run(process.execPath, args, { timeout: LINT_TIMEOUT_MS });
   // A message without a rule id is a fatal one (the file was not parsed or not type-checked).
   return JSON.parse(stdout) as (string | null)[][];
 }
