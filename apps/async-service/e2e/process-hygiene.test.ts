@@ -10,6 +10,7 @@ import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 import { FATAL_EXIT_CODE } from '@concurrency-lab/service-kit';
 import { startOtlpReceiver, type OtlpReceiver } from '@concurrency-lab/telemetry';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 
 interface FatalLine {
   level: number;
@@ -77,4 +78,36 @@ describe('async-service: a fatal error is logged with its trace, spans flushed, 
     expect(receiver.spans).toEqual([]);
     expect(running.logs<FatalLine>().filter((l) => l.level === FATAL)).toEqual([]);
   });
+});
+
+describe('async-service: SIGTERM with a collector that never answers', () => {
+  it('exits 0 once its span flush gives up (2 s), not after the exporter’s own 10 s', async () => {
+    // Accepts the exporter's connections and never answers them: a collector that hangs.
+    const sockets: Socket[] = [];
+    const collector = createServer((socket) => sockets.push(socket.on('error', () => undefined)));
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    const running = await launch(appEntry('async-service'), {
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+        OTEL_TRACES_SAMPLER: 'always_on',
+      },
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect((await fetch(`${running.url}/io/sleep?ms=1`)).status).toBe(200);
+      }
+      // SIGKILL after 6 s: waiting out the exporter (10 s) shows as a kill, not a slow pass.
+      expect(await running.stop('SIGTERM', 6000)).toEqual({ code: 0, signal: null });
+      const stopping = running.logs<{ msg?: string; spans?: string }>();
+      expect(stopping.find((l) => l.msg === 'the last spans were not exported')?.spans).toBe(
+        'timed out',
+      );
+    } finally {
+      await running.stop('SIGKILL');
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => collector.close(resolve));
+    }
+  }, 30_000);
 });

@@ -3,6 +3,7 @@ import {
   createLogger,
   createProcessRegistry,
   createRestartsCounter,
+  flushSpans,
   loadConfig,
   loadCustomWorkload,
   observeLockMetrics,
@@ -102,9 +103,8 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     logger.info({ signal }, 'shutting down');
     primary.shutdown().then(
       async (clean) => {
-        await options.tracing
-          ?.shutdown()
-          .catch((error: unknown) => logger.warn({ err: error }, 'span flush failed'));
+        const spans = await flushSpans(options.tracing);
+        if (spans !== 'flushed') logger.warn({ spans }, 'the last spans were not exported');
         logger.info({ clean }, 'stopped');
         process.exit(clean ? 0 : 1);
       },

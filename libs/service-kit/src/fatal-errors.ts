@@ -4,12 +4,41 @@ import type { Logger } from './logger';
 /** The exit status of a process ended by an uncaught exception or an unhandled rejection. */
 export const FATAL_EXIT_CODE = 1;
 
+/** How long a process about to exit waits for its ended spans to be exported. */
+export const SPAN_FLUSH_TIMEOUT_MS = 2000;
+
+/**
+ * Flushes the ended spans before an exit, for `timeoutMs` at most: the OTLP exporter retries a
+ * collector that is down or slow with backoff for up to its own 10 s timeout, and a process that
+ * waited on it would outlive its supervisor's patience (a cluster primary SIGKILLs a worker
+ * 2 s past SHUTDOWN_TIMEOUT_MS) — killed, where it should have exited on its own.
+ */
+export async function flushSpans(
+  tracing: { shutdown(): Promise<void> } | undefined,
+  timeoutMs = SPAN_FLUSH_TIMEOUT_MS,
+): Promise<'flushed' | 'failed' | 'timed out'> {
+  if (!tracing) return 'flushed';
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timed out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed out'), timeoutMs);
+  });
+  const flushed = tracing.shutdown().then(
+    () => 'flushed' as const,
+    () => 'failed' as const,
+  );
+  try {
+    return await Promise.race([flushed, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface FatalErrorOptions {
   logger: Logger;
   /** Flushed before the exit, so the spans already ended (the request that failed, its
    * predecessors still in the batch) reach the backend. */
   tracing?: { shutdown(): Promise<void> } | undefined;
-  /** How long the flush may take before the process exits anyway. @default 2000 */
+  /** How long the flush may take before the process exits anyway. @default SPAN_FLUSH_TIMEOUT_MS */
   flushTimeoutMs?: number;
 }
 
@@ -22,22 +51,14 @@ export interface FatalErrorOptions {
  * worker; an orchestrator, the pod. Returns a function that removes the handlers.
  */
 export function exitOnFatalErrors(options: FatalErrorOptions): () => void {
-  const { logger, tracing, flushTimeoutMs = 2000 } = options;
+  const { logger, tracing, flushTimeoutMs = SPAN_FLUSH_TIMEOUT_MS } = options;
   let exiting = false;
   const fatal = (kind: 'uncaughtException' | 'unhandledRejection', error: unknown) => {
     const traceId = trace.getActiveSpan()?.spanContext().traceId;
     logger.fatal({ err: error, kind, ...(traceId ? { traceId } : {}) }, `${kind}: exiting`);
     if (exiting) return; // a second error while flushing: logged, the exit is already coming
     exiting = true;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, flushTimeoutMs);
-    });
-    const flushed = tracing ? tracing.shutdown().catch(() => undefined) : Promise.resolve();
-    void Promise.race([flushed, timeout]).then(() => {
-      clearTimeout(timer);
-      process.exit(FATAL_EXIT_CODE);
-    });
+    void flushSpans(tracing, flushTimeoutMs).then(() => process.exit(FATAL_EXIT_CODE));
   };
   const onException = (error: Error) => fatal('uncaughtException', error);
   const onRejection = (reason: unknown) => fatal('unhandledRejection', reason);

@@ -30,4 +30,10 @@ export { FILTER_GENERATED_PARAMS, FILTER_UPLOAD_PARAMS } from './routes/image-ro
 export { SLEEP_PARAMS, SCRAPE_PARAMS, MIXED_PARAMS } from './routes/io-routes';
 export { INCREMENT_PARAMS } from './routes/counter-routes';
 export * from './lock-metrics';
-export { exitOnFatalErrors, FATAL_EXIT_CODE, type FatalErrorOptions } from './fatal-errors';
+export {
+  exitOnFatalErrors,
+  FATAL_EXIT_CODE,
+  flushSpans,
+  SPAN_FLUSH_TIMEOUT_MS,
+  type FatalErrorOptions,
+} from './fatal-errors';

@@ -8,7 +8,7 @@ import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
 import { EventLoopMonitor } from './event-loop-monitor';
-import { exitOnFatalErrors } from './fatal-errors';
+import { exitOnFatalErrors, flushSpans } from './fatal-errors';
 import { KeepAliveDrain } from './keep-alive-drain';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
@@ -240,6 +240,14 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   }
   const logger = createLogger(options.model, config.logLevel);
   exitOnFatalErrors({ logger, tracing: options.tracing });
+  // A signal that comes while the runtime starts (procpool's pool processes forked and its
+  // socket directory made, a pool's threads warming up) is kept and honoured once the service
+  // is up, by the same drain: left to its default action it would kill the process before any
+  // of that is cleaned up.
+  let stopWhenUp: string | undefined;
+  const whileStarting = (signal: NodeJS.Signals) => (stopWhenUp ??= signal);
+  process.on('SIGTERM', whileStarting);
+  process.on('SIGINT', whileStarting);
   const metrics = createServiceMetrics(options.model);
   const runtime = await options.createRuntime(config, logger, metrics);
   const service = createService({
@@ -265,9 +273,8 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     logger.info({ reason, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
     void service.shutdown().then(
       async (outcome) => {
-        await options.tracing
-          ?.shutdown()
-          .catch((error: unknown) => logger.warn({ err: error }, 'span flush failed'));
+        const spans = await flushSpans(options.tracing);
+        if (spans !== 'flushed') logger.warn({ spans }, 'the last spans were not exported');
         logger.info({ outcome }, 'stopped');
         if (options.lingerBeforeExitMs)
           await new Promise((resolve) => setTimeout(resolve, options.lingerBeforeExitMs));
@@ -279,7 +286,11 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       },
     );
   };
+  // The drain's handlers first: with no listener at all, a signal would get its default action.
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  process.off('SIGTERM', whileStarting);
+  process.off('SIGINT', whileStarting);
+  if (stopWhenUp) stop(stopWhenUp);
   return { ...service, stop };
 }

@@ -124,5 +124,15 @@ export function describePressure(ctx: ContractContext): void {
       expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
       expect(await service.exited).toEqual({ code: 0, signal: null });
     }, 30_000);
+
+    it('on SIGTERM exits 0 after whoever read its output has gone (its stdout broken)', async () => {
+      const service = await target.start({ ...ADMISSION_OFF, WORKERS: workers });
+      // What a parent killed with its process tree leaves: the read ends of the service's
+      // stdout and stderr closed, so its next log line fails with EPIPE.
+      service.child.stdout?.destroy();
+      service.child.stderr?.destroy();
+      // Killed after 10 s if it has not exited: a hang shows as SIGKILL, not as a timeout.
+      expect(await service.stop('SIGTERM', 10_000)).toEqual({ code: 0, signal: null });
+    }, 30_000);
   });
 }
