@@ -58,7 +58,10 @@ export function problemHandler(logger: Logger, metrics: ServiceMetrics): ErrorRe
             : new ProblemError('ERR_INTERNAL', 'An internal error occurred; it has been logged'));
     }
     if (problem.shedReason !== undefined) metrics.shedTotal.inc({ reason: problem.shedReason });
-    if (problem.status >= 500 && problem.status !== 503)
+    // What is broken is logged (500, 502); a refusal (503) or a passed deadline (504) is what
+    // load does, counted by http_requests_total and lab_shed_total — a line with a stack for
+    // each would cost most when the service can least afford it.
+    if (problem.status >= 500 && problem.status !== 503 && problem.status !== 504)
       logger.error({ err: error, route: res.locals['route'], url: req.originalUrl }, problem.code);
     if (res.headersSent) {
       res.destroy();

@@ -107,6 +107,16 @@ describe('errors thrown by the work, as HTTP answers', () => {
     await expectProblem(await fib(), 504, 'ERR_DEADLINE_EXCEEDED');
   });
 
+  it.each([
+    ['a 502', () => Object.assign(new Error('every page failed'), { code: 'ERR_UPSTREAM' }), 1],
+    ['a 503', () => new ProblemError('ERR_OVERLOADED', 'pool full', { retryAfterSeconds: 1 }), 0],
+    ['a 504', () => new DeadlineExceededError('too slow'), 0],
+  ])('logs %s only if it is breakage, not load', async (_label, make, logged) => {
+    failure = make();
+    await (await fib()).text();
+    expect(records.filter((r) => r['level'] === 50)).toHaveLength(logged);
+  });
+
   it('keeps a client error a 4xx rather than a 500', async () => {
     failure = Object.assign(new Error('bad input'), { status: 400 });
     await expectProblem(await fib(), 400, 'ERR_INVALID_PARAM');
