@@ -9,7 +9,9 @@ import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
 import { join } from 'node:path';
 
 const example = join(__dirname, '..', 'workloads', 'json-transform.mjs');
-const broken = join(__dirname, '..', 'test', 'fixtures', 'workloads', 'no-run.mjs');
+const fixtures = join(__dirname, '..', 'test', 'fixtures', 'workloads');
+const broken = join(fixtures, 'no-run.mjs');
+const throws = join(fixtures, 'throws.mjs');
 
 interface WorkAnswer {
   model: string;
@@ -61,6 +63,45 @@ describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', ()
         code: 'ERR_INVALID_PARAM',
       });
     }
+  });
+});
+
+describe('a LAB_WORKLOAD whose run throws', () => {
+  let fleet: Fleet;
+
+  beforeAll(async () => {
+    fleet = await Fleet.start({
+      upstream: false,
+      modelEnv: { WORKERS: '2', LAB_WORKLOAD: throws },
+    });
+  }, 120_000);
+
+  afterAll(() => fleet?.stop());
+
+  // The operator's code failed, not the model: 500 ERR_WORK_FAILED wherever it ran (inline, in a
+  // pool thread, in a pool process), never ERR_WORKER_CRASHED, and no stack in the answer.
+  it('answers 500 ERR_WORK_FAILED on every model, without a stack, and the service lives', async () => {
+    const answers = [];
+    for (const { model, service } of fleet.models) {
+      const response = await fetch(`${service.url}/work/custom`);
+      const body = (await response.json()) as { code: string; detail: string };
+      answers.push({
+        model,
+        status: response.status,
+        code: body.code,
+        stack: /\n\s+at /.test(body.detail),
+        healthz: (await fetch(`${service.url}/healthz`)).status,
+      });
+    }
+    expect(answers).toEqual(
+      MODEL_NAMES.map((model) => ({
+        model,
+        status: 500,
+        code: 'ERR_WORK_FAILED',
+        stack: false,
+        healthz: 200,
+      })),
+    );
   });
 });
 

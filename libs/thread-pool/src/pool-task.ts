@@ -1,6 +1,7 @@
 import {
   isClientError,
   ProblemError,
+  problemCodeOf,
   type RunOutcome,
   type RunnerStats,
 } from '@concurrency-lab/service-kit';
@@ -117,16 +118,23 @@ export function poolQueueFull(worker: PoolWorkerKind, maxQueue: number): Problem
 }
 
 /**
- * The contract's answer for a task that failed in the pool (a full queue aside): a coded client
- * error raised by the task stays itself — a corrupt PNG is a 400 on every model — and anything
- * else (the worker died, ran out of memory, or threw something uncoded) is 500
+ * The contract's answer for a task that failed in the pool (a full queue aside): an error the
+ * task raised itself stays itself — a coded client error (a corrupt PNG is a 400 on every
+ * model) or the operator's workload throwing (500 `ERR_WORK_FAILED`, as on the event loop) —
+ * and anything else (the worker died, ran out of memory, or threw something uncoded) is 500
  * `ERR_WORKER_CRASHED` for this request alone.
  */
 export function poolTaskProblem(error: unknown, worker: PoolWorkerKind): Error {
-  if (error instanceof ProblemError || isClientError(error)) return error as Error;
+  if (error instanceof ProblemError || isClientError(error) || isWorkFailed(error))
+    return error as Error;
   return new ProblemError(
     'ERR_WORKER_CRASHED',
     `The worker ${worker} running this task failed: ${(error as Error).message}`,
     { cause: error },
   );
+}
+
+/** The operator's workload threw (`ERR_WORKLOAD_RUN_FAILED`, answered 500 `ERR_WORK_FAILED`). */
+function isWorkFailed(error: unknown): boolean {
+  return problemCodeOf((error as { code?: unknown } | null)?.code) === 'ERR_WORK_FAILED';
 }
