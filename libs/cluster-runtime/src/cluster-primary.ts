@@ -53,12 +53,16 @@ export class ClusterPrimary {
   constructor(options: ClusterPrimaryOptions) {
     this.#options = options;
     this.#policy = new RespawnPolicy(options.respawn);
-    // Every ready worker does a share, on its own event loop, over its IPC channel.
+    // Every ready worker does a share, on its own event loop, over its IPC channel. A cancelled
+    // share settles once its worker has stopped it, so the counter's turn ends with its work.
     this.#counter = new CounterManager(() =>
       this.#readyMembers().map(
         ({ rpc }) =>
-          (share) =>
-            rpc.call(RPC.counterShare, share, { timeoutMs: options.requestTimeoutMs }),
+          (share, signal) =>
+            rpc.call(RPC.counterShare, share, {
+              timeoutMs: options.requestTimeoutMs,
+              ...(signal ? { signal, awaitCancelled: true } : {}),
+            }),
       ),
     );
     cluster.setupPrimary({ exec: options.entry });

@@ -41,7 +41,9 @@ export class CounterManager {
     });
     rpc.handle(RPC.counterAdd, ({ delta }: { delta: number }) => (this.#value += delta));
     rpc.handle(RPC.counterReset, () => (this.#value = 0));
-    rpc.handle(RPC.counterIncrement, (params: IncrementParams) => this.increment(params));
+    rpc.handle(RPC.counterIncrement, (params: IncrementParams, signal) =>
+      this.increment(params, signal),
+    );
   }
 
   /**
@@ -60,10 +62,16 @@ export class CounterManager {
     );
   }
 
+  /**
+   * The shares of one request. When one fails (its process died) or the request is cancelled,
+   * the others are cancelled too, and the turn ends only once every share has settled — else a
+   * share still running would add to the next request's before/after.
+   */
   async #increment(
     { times, safe }: IncrementParams,
     signal: AbortSignal | undefined,
   ): Promise<{ expected: number; actual: number }> {
+    signal?.throwIfAborted(); // given up on between the turn's grant and now
     const before = this.#value;
     const parties = this.#parties();
     if (parties.length === 0) {
@@ -72,13 +80,28 @@ export class CounterManager {
       });
     }
     const count = Math.min(parties.length, times);
-    await Promise.all(
-      parties
-        .slice(0, count)
-        .map((run, i) =>
-          run({ times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe }, signal),
+    const shares = new AbortController();
+    const cancelShares = () => shares.abort(signal?.reason);
+    signal?.addEventListener('abort', cancelShares, { once: true });
+    let failure: { reason: unknown } | undefined;
+    try {
+      await Promise.allSettled(
+        parties.slice(0, count).map((run, i) =>
+          run(
+            { times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe },
+            shares.signal,
+          ).catch((error: unknown) => {
+            // The first failure is the request's; the others are its consequence.
+            failure ??= { reason: error };
+            shares.abort(error);
+          }),
         ),
-    );
+      );
+    } finally {
+      signal?.removeEventListener('abort', cancelShares);
+    }
+    if (signal?.aborted) throw signal.reason;
+    if (failure) throw failure.reason;
     return { expected: before + times, actual: this.#value };
   }
 }

@@ -23,6 +23,8 @@ export class RpcCallError extends Error {
 export const IPC_TIMEOUT = 'ERR_CLUSTER_IPC_TIMEOUT';
 /** The other side has no handler for the method. */
 export const IPC_NO_METHOD = 'ERR_CLUSTER_IPC_NO_METHOD';
+/** The caller gave up on the call (its signal aborted or its timeout passed): the handler's abort reason. */
+export const IPC_CANCELLED = 'ERR_CLUSTER_IPC_CANCELLED';
 
 export const ERROR_CATALOG = [
   {
@@ -34,5 +36,11 @@ export const ERROR_CATALOG = [
     code: IPC_NO_METHOD,
     className: 'RpcCallError',
     meaning: 'A cluster process was asked for an IPC method it does not serve.',
+  },
+  {
+    code: IPC_CANCELLED,
+    className: 'RpcCallError',
+    meaning:
+      'The caller of an IPC call gave up on it (its deadline or timeout passed): the reason the handler is aborted with.',
   },
 ] as const;

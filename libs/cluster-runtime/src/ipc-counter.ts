@@ -2,14 +2,24 @@ import type { CounterStore, IncrementResult } from '@concurrency-lab/service-kit
 import { MAX_ROUND_TRIPS_PER_SHARE, RPC, type IncrementParams } from './counter-protocol';
 import type { RpcEndpoint } from './rpc-endpoint';
 
+/**
+ * How much longer than the request's deadline an increment call may wait for the primary. The
+ * deadline (the call's signal) is what ends a slow increment, answered 504 and cancelled in the
+ * primary; the call's own timeout is only a net for a primary that stopped answering. Equal to
+ * the deadline, the two timers raced and a third of the late requests of a burst were answered
+ * 500 (`ERR_CLUSTER_IPC_TIMEOUT`) instead of 504.
+ */
+export const INCREMENT_TIMEOUT_MARGIN_MS = 1000;
+
 /** A cluster worker's view of the counter the primary holds. */
 export class IpcCounter implements CounterStore {
   readonly #rpc: RpcEndpoint;
   readonly #timeoutMs: number;
 
-  constructor(rpc: RpcEndpoint, timeoutMs: number) {
+  /** @param requestTimeoutMs the requests' deadline (`REQUEST_TIMEOUT_MS`) */
+  constructor(rpc: RpcEndpoint, requestTimeoutMs: number) {
     this.#rpc = rpc;
-    this.#timeoutMs = timeoutMs;
+    this.#timeoutMs = requestTimeoutMs + INCREMENT_TIMEOUT_MARGIN_MS;
   }
 
   increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
@@ -33,13 +43,16 @@ export class IpcCounter implements CounterStore {
  * One share of an increment request, done by this process against the manager's value over
  * `rpc`. Unsafe: `get`, then `set` to what was read plus a batch — another process's `set` in
  * between is overwritten (the lost update). Safe: one atomic `add` per batch on the manager.
+ * Aborting `signal` stops it before its next batch.
  */
 export async function runCounterShare(
   rpc: RpcEndpoint,
   { times, safe }: IncrementParams,
+  signal?: AbortSignal,
 ): Promise<number> {
   const batch = Math.max(1, Math.ceil(times / MAX_ROUND_TRIPS_PER_SHARE));
   for (let done = 0; done < times;) {
+    signal?.throwIfAborted();
     const step = Math.min(batch, times - done);
     if (safe) {
       await rpc.call(RPC.counterAdd, { delta: step });
@@ -54,5 +67,7 @@ export async function runCounterShare(
 
 /** A cluster worker does its share when the primary asks (`counter.share`). */
 export function serveCounterShare(rpc: RpcEndpoint): void {
-  rpc.handle(RPC.counterShare, (share: IncrementParams) => runCounterShare(rpc, share));
+  rpc.handle(RPC.counterShare, (share: IncrementParams, signal) =>
+    runCounterShare(rpc, share, signal),
+  );
 }

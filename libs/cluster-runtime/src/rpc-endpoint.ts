@@ -1,5 +1,5 @@
 import { tracedCall, tracedHandle, type TraceCarrier } from '@concurrency-lab/telemetry';
-import { IPC_NO_METHOD, IPC_TIMEOUT, RpcCallError, type RpcError } from './errors';
+import { IPC_CANCELLED, IPC_NO_METHOD, IPC_TIMEOUT, RpcCallError, type RpcError } from './errors';
 
 /**
  * Request/response over a Node IPC channel (a cluster worker's `process`, or the primary's
@@ -7,9 +7,16 @@ import { IPC_NO_METHOD, IPC_TIMEOUT, RpcCallError, type RpcError } from './error
  *
  *   → { kind: 'rpc', id, method, params }
  *   ← { kind: 'rpc-reply', id, ok: true, value } | { kind: 'rpc-reply', id, ok: false, error }
+ *   → { kind: 'rpc-cancel', id }
  *
  * Errors travel as `{ code, message }`, so a stable code (ERR_WORKER_CRASHED, ...) survives the
  * process boundary. Every call has a timeout; a closed channel rejects every pending call.
+ *
+ * A call the caller gives up on (its signal aborted, or its timeout passed) is cancelled on the
+ * other side too: the handler's `signal` aborts there, so work nobody waits for any more stops
+ * (a cluster worker's request past its deadline must not leave its increment running in the
+ * primary, nor its place in the primary's queue). A closed channel aborts every handler it was
+ * running: whoever asked is gone.
  */
 export interface IpcPort {
   send(message: unknown): boolean;
@@ -21,6 +28,7 @@ export { RpcCallError, type RpcError };
 
 type RpcMessage =
   | { kind: 'rpc'; id: number; method: string; params: unknown; trace?: TraceCarrier }
+  | { kind: 'rpc-cancel'; id: number }
   | { kind: 'rpc-reply'; id: number; ok: true; value: unknown }
   | { kind: 'rpc-reply'; id: number; ok: false; error: RpcError };
 
@@ -40,7 +48,17 @@ export interface CallOptions {
   /** @default 5000 */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * When `signal` aborts, settle only once the other side has answered the cancellation (its
+   * handler stopped), within `timeoutMs`, instead of at once: for a caller that must know the
+   * work it cancelled is over before it goes on (the counter's lock, released after its shares).
+   * @default false
+   */
+  awaitCancelled?: boolean;
 }
+
+/** What a handler is given besides its params. */
+export type RpcHandler<P, R> = (params: P, signal: AbortSignal) => R | Promise<R>;
 
 interface Pending {
   resolve(value: unknown): void;
@@ -50,8 +68,10 @@ interface Pending {
 
 export class RpcEndpoint {
   readonly #port: IpcPort;
-  readonly #handlers = new Map<string, (params: never) => unknown>();
+  readonly #handlers = new Map<string, RpcHandler<never, unknown>>();
   readonly #pending = new Map<number, Pending>();
+  /** The calls this side is answering, by the caller's id: what a cancellation aborts. */
+  readonly #answering = new Map<number, AbortController>();
   #nextId = 1;
   #closed = false;
   readonly #onMessage = (message: unknown) => this.#receive(message);
@@ -61,7 +81,7 @@ export class RpcEndpoint {
     port.on('message', this.#onMessage);
   }
 
-  handle<P, R>(method: string, handler: (params: P) => R | Promise<R>): void {
+  handle<P, R>(method: string, handler: RpcHandler<P, R>): void {
     this.#handlers.set(method, handler);
   }
 
@@ -79,36 +99,55 @@ export class RpcEndpoint {
     const id = this.#nextId++;
     return new Promise<R>((resolve, reject) => {
       const { signal } = options;
-      const onAbort = () => settle(() => reject(signal?.reason));
+      /** Set once `signal` aborted: whatever the other side answers then, the call failed. */
+      let aborted = false;
+      const cancel = () => this.#send({ kind: 'rpc-cancel', id });
+      const onAbort = () => {
+        cancel();
+        aborted = true;
+        // Settled by the other side's answer (or the timeout) when asked to wait for it.
+        if (!options.awaitCancelled) settle(() => reject(signal?.reason));
+      };
       const settle = (fn: () => void) => {
         if (!this.#pending.delete(id)) return;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
         fn();
       };
-      const timer = setTimeout(
-        () =>
-          settle(() =>
-            reject(new RpcCallError({ code: IPC_TIMEOUT, message: `${method} timed out` })),
+      const timer = setTimeout(() => {
+        cancel();
+        settle(() =>
+          reject(
+            aborted
+              ? signal?.reason
+              : new RpcCallError({ code: IPC_TIMEOUT, message: `${method} timed out` }),
           ),
-        options.timeoutMs ?? 5000,
-      );
+        );
+      }, options.timeoutMs ?? 5000);
       this.#pending.set(id, {
-        resolve: (value) => settle(() => resolve(value as R)),
-        reject: (error) => settle(() => reject(error)),
+        resolve: (value) => settle(() => (aborted ? reject(signal?.reason) : resolve(value as R))),
+        reject: (error) => settle(() => reject(aborted ? signal?.reason : error)),
         timer,
       });
-      if (signal?.aborted) return onAbort();
+      if (signal?.aborted) {
+        // Never sent: nothing to cancel over there.
+        settle(() => reject(signal.reason));
+        return;
+      }
       signal?.addEventListener('abort', onAbort, { once: true });
       this.#send({ kind: 'rpc', id, method, params, trace });
     });
   }
 
-  /** Rejects every pending call (the other side is gone) and stops listening. */
+  /**
+   * Rejects every pending call and aborts every handler still running (the other side is gone)
+   * and stops listening.
+   */
   close(): void {
     this.#closed = true;
     this.#port.off('message', this.#onMessage);
     for (const pending of [...this.#pending.values()]) pending.reject(channelClosed());
+    for (const answering of [...this.#answering.values()]) answering.abort(channelClosed());
   }
 
   #send(message: RpcMessage): void {
@@ -129,6 +168,12 @@ export class RpcEndpoint {
       else pending.reject(new RpcCallError((message as { error: RpcError }).error));
       return;
     }
+    if (message.kind === 'rpc-cancel' && typeof message.id === 'number') {
+      this.#answering
+        .get(message.id)
+        ?.abort(new RpcCallError({ code: IPC_CANCELLED, message: 'the caller gave up' }));
+      return;
+    }
     if (
       message.kind === 'rpc' &&
       typeof message.id === 'number' &&
@@ -146,6 +191,8 @@ export class RpcEndpoint {
     trace: TraceCarrier | undefined,
   ): Promise<void> {
     const handler = this.#handlers.get(method);
+    const controller = new AbortController();
+    this.#answering.set(id, controller);
     try {
       if (!handler)
         throw new RpcCallError({ code: IPC_NO_METHOD, message: `no handler for ${method}` });
@@ -153,7 +200,7 @@ export class RpcEndpoint {
       const value = await tracedHandle(
         method,
         trace,
-        () => handler(params as never),
+        () => handler(params as never, controller.signal),
         !QUIET_METHODS.has(method),
       );
       this.#send({ kind: 'rpc-reply', id, ok: true, value });
@@ -168,6 +215,8 @@ export class RpcEndpoint {
           message: e.message ?? String(error),
         },
       });
+    } finally {
+      this.#answering.delete(id);
     }
   }
 }

@@ -13,7 +13,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { clusterWorkerRuntime } from '../src/cluster-worker-main';
 import { CounterManager } from '../src/counter-manager';
 import { RPC } from '../src/counter-protocol';
-import { serveCounterShare } from '../src/ipc-counter';
+import { IpcCounter, runCounterShare, serveCounterShare } from '../src/ipc-counter';
 import { aggregateMetrics } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
@@ -27,8 +27,12 @@ function connect(parties: number) {
   const channels = Array.from({ length: parties }, () => new MessageChannel());
   const primarySide = channels.map((c) => new RpcEndpoint(ipcPort(c.port1)));
   const workerSide = channels.map((c) => new RpcEndpoint(ipcPort(c.port2)));
+  // As the cluster primary calls its workers: a cancelled share settles once it has stopped.
   const manager = new CounterManager(() =>
-    primarySide.map((rpc) => (share) => rpc.call(RPC.counterShare, share)),
+    primarySide.map(
+      (rpc) => (share, signal) =>
+        rpc.call(RPC.counterShare, share, signal ? { signal, awaitCancelled: true } : {}),
+    ),
   );
   for (const rpc of primarySide) manager.serve(rpc);
   return {
@@ -91,6 +95,66 @@ describe('the counter a manager holds for other processes', () => {
       await expect(second).rejects.toBe(reason);
       release();
       await expect(first).resolves.toEqual({ expected: 1, actual: 0 });
+    } finally {
+      close();
+    }
+  });
+
+  it('cancels the other shares when one fails, and ends the turn only once they stopped', async () => {
+    const { manager, workerSide, close } = connect(2);
+    try {
+      const events: string[] = [];
+      workerSide[0]?.handle(RPC.counterShare, async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // the other share is under way
+        throw Object.assign(new Error('its process died'), { code: 'ERR_WORKER_CRASHED' });
+      });
+      const other = workerSide[1];
+      other?.handle(RPC.counterShare, async (share: { times: number; safe: boolean }, signal) => {
+        try {
+          return await runCounterShare(other, share, signal);
+        } finally {
+          events.push(`share stopped at ${manager.value}`);
+        }
+      });
+      const times = 50_000_000; // a share of 25,000,000 in 1,000 batches: far longer than 20 ms
+      await expect(manager.increment({ times, safe: true })).rejects.toMatchObject({
+        code: 'ERR_WORKER_CRASHED',
+      });
+      events.push(`rejected at ${manager.value}`);
+      const stoppedAt = manager.value;
+      // Stopped early, and before the request's turn ended: the next request counts alone.
+      expect(stoppedAt).toBeLessThan(times / 2);
+      expect(events).toEqual([`share stopped at ${stoppedAt}`, `rejected at ${stoppedAt}`]);
+      serveCounterShare(workerSide[0] as RpcEndpoint); // its process replaced
+      await expect(manager.increment({ times: 10, safe: true })).resolves.toEqual({
+        expected: stoppedAt + 10,
+        actual: stoppedAt + 10,
+      });
+    } finally {
+      close();
+    }
+  });
+
+  it('stops the shares of a request its caller gave up on, over the channel', async () => {
+    const { manager, primarySide, workerSide, close } = connect(2);
+    try {
+      workerSide.forEach(serveCounterShare);
+      primarySide.forEach((rpc) => manager.serve(rpc));
+      const counter = new IpcCounter(workerSide[0] as RpcEndpoint, 10_000);
+      const controller = new AbortController();
+      const times = 50_000_000;
+      const request = counter.increment(times, true, controller.signal);
+      // Abort once the shares are under way (the value moves), as a deadline does.
+      while (manager.value === 0) await new Promise((resolve) => setImmediate(resolve));
+      const reason = new Error('deadline');
+      controller.abort(reason);
+      await expect(request).rejects.toBe(reason);
+      // The next request's turn comes after the cancelled one's shares stopped: its own
+      // before/after, and far from the cancelled request's 50,000,000.
+      const next = await manager.increment({ times: 10, safe: true });
+      expect(next.actual - next.expected).toBe(0);
+      expect(next.actual).toBeLessThan(times / 2);
+      expect(manager.value).toBe(next.actual);
     } finally {
       close();
     }

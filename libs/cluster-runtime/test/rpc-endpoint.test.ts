@@ -41,6 +41,75 @@ describe('RPC over an IPC channel', () => {
     await expect(pending).rejects.toThrow('deadline');
   });
 
+  it('cancels the call on the other side when the caller aborts or times out', async () => {
+    const signals: AbortSignal[] = [];
+    b.handle('wait', (_params: unknown, signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason as Error)),
+      );
+    });
+    const controller = new AbortController();
+    const aborted = a.call('wait', undefined, { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the call reached b
+    controller.abort(new Error('deadline'));
+    await expect(aborted).rejects.toThrow('deadline');
+    await expect(a.call('wait', undefined, { timeoutMs: 30 })).rejects.toMatchObject({
+      code: 'ERR_CLUSTER_IPC_TIMEOUT',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 10)); // the cancellation reached b
+    expect(signals.map((s) => [s.aborted, (s.reason as { code?: string }).code])).toEqual([
+      [true, 'ERR_CLUSTER_IPC_CANCELLED'],
+      [true, 'ERR_CLUSTER_IPC_CANCELLED'],
+    ]);
+  });
+
+  it('with awaitCancelled, settles an aborted call only once the handler has stopped', async () => {
+    const events: string[] = [];
+    b.handle('wait', (_params: unknown, signal: AbortSignal) => {
+      return new Promise((_resolve, reject) =>
+        signal.addEventListener('abort', () =>
+          // The handler takes a while to wind down.
+          setTimeout(() => {
+            events.push('handler stopped');
+            reject(signal.reason as Error);
+          }, 30),
+        ),
+      );
+    });
+    for (const awaitCancelled of [true, false]) {
+      events.length = 0;
+      const controller = new AbortController();
+      const call = a.call('wait', undefined, { signal: controller.signal, awaitCancelled });
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      controller.abort(new Error('deadline'));
+      await expect(call).rejects.toThrow('deadline'); // the caller's reason either way
+      events.push('call settled');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The negative control (false) settles at once, before the handler has stopped.
+      expect([awaitCancelled, events]).toEqual([
+        awaitCancelled,
+        awaitCancelled ? ['handler stopped', 'call settled'] : ['call settled', 'handler stopped'],
+      ]);
+    }
+  });
+
+  it('aborts the handlers it is running when its channel closes', async () => {
+    let seen: AbortSignal | undefined;
+    b.handle('wait', (_params: unknown, signal: AbortSignal) => {
+      seen = signal;
+      return new Promise(() => undefined);
+    });
+    void a.call('wait', undefined, { timeoutMs: 10_000 }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(seen?.aborted).toBe(false);
+    b.close();
+    expect([seen?.aborted, (seen?.reason as { code?: string }).code]).toEqual([
+      true,
+      'ERR_WORKER_CRASHED',
+    ]);
+  });
+
   it('fails pending calls when the channel closes', async () => {
     b.handle('never', () => new Promise(() => undefined));
     const pending = a.call('never', undefined, { timeoutMs: 10_000 });

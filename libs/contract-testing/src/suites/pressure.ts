@@ -36,6 +36,51 @@ export function describePressure(ctx: ContractContext): void {
       }
     });
 
+    it('cancels the increments it answered 504 for: the counter keeps only what was answered 200', async () => {
+      const times = 1_000_000;
+      const service = await target.start({
+        ...ADMISSION_OFF,
+        WORKERS: workers,
+        REQUEST_TIMEOUT_MS: '100',
+        MAX_QUEUE: '64',
+      });
+      try {
+        const statuses = await Promise.all(
+          Array.from({ length: 30 }, () =>
+            fetch(`${service.url}/counter/increment?times=${times}&safe=true`, {
+              method: 'POST',
+            }).then(async (r) => {
+              await r.arrayBuffer();
+              return r.status;
+            }),
+          ),
+        );
+        const ok = statuses.filter((s) => s === 200).length;
+        const late = statuses.filter((s) => s === 504).length;
+        expect(ok + late).toBe(30);
+        // Enough 504s that their work, left to run, would show: the test's premise.
+        expect(late).toBeGreaterThanOrEqual(3);
+        // Read until the value holds still (bounded): work nobody waits for would keep adding.
+        const read = async () =>
+          ((await (await fetch(`${service.url}/counter`)).json()) as { value: number }).value;
+        let value = await read();
+        for (let still = 0, polls = 0; still < 3 && polls < 100; polls++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          const next = await read();
+          still = next === value ? still + 1 : 0;
+          value = next;
+        }
+        // What was answered 200 (safe increments are exact), and some of what the 504s had
+        // done before their cancellation stopped them — not their whole work, which, left to
+        // run, would make it (ok + late) × times. (Less than half: the async model runs all 30
+        // at once on its loop, each a little way; the others run one or two at a time.)
+        expect(value).toBeGreaterThanOrEqual(ok * times);
+        expect(value).toBeLessThanOrEqual(ok * times + (late * times) / 2);
+      } finally {
+        expect(await service.stop()).toEqual({ code: 0, signal: null });
+      }
+    }, 60_000);
+
     it('answers 503 with Retry-After beyond the pending-work bound, and serves the rest', async () => {
       // MAX_QUEUE bounds each process's pending work; with round-robin across processes, 2
       // slow requests per process plus 2 more exceed every process's bound of 1.
