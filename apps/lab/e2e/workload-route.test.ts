@@ -20,21 +20,28 @@ interface WorkAnswer {
   result: unknown;
 }
 
-describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', () => {
-  let fleet: Fleet;
-
+/** Every model, serving `workload` (LAB_WORKLOAD), for the `describe` it is called in. */
+function fleetServing(workload: string): () => Fleet {
+  let fleet: Fleet | undefined;
   beforeAll(async () => {
     fleet = await Fleet.start({
       upstream: false,
-      modelEnv: { WORKERS: '2', LAB_WORKLOAD: example },
+      modelEnv: { WORKERS: '2', LAB_WORKLOAD: workload },
     });
   }, 120_000);
-
   afterAll(() => fleet?.stop());
+  return () => {
+    if (!fleet) throw new Error('the fleet did not start');
+    return fleet;
+  };
+}
+
+describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', () => {
+  const fleet = fleetServing(example);
 
   it('answers the same result under every model, computed where the model computes', async () => {
     const answers = new Map<string, WorkAnswer>();
-    for (const { model, service } of fleet.models) {
+    for (const { model, service } of fleet().models) {
       const response = await fetch(`${service.url}/work/custom?i=2`);
       expect({ model, status: response.status }).toEqual({ model, status: 200 });
       answers.set(model, (await response.json()) as WorkAnswer);
@@ -42,7 +49,7 @@ describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', ()
     const results = [...answers.values()].map((a) => JSON.stringify(a.result));
     expect(new Set(results).size).toBe(1);
     expect(JSON.parse(results[0] ?? 'null')).toMatchObject({ customers: 40 });
-    for (const { model, service } of fleet.models) {
+    for (const { model, service } of fleet().models) {
       const answer = answers.get(model);
       if (model === 'threads' || model === 'hybrid')
         expect([model, (answer?.threadId ?? 0) > 0]).toEqual([model, true]); // a pool thread
@@ -54,7 +61,7 @@ describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', ()
   });
 
   it('refuses `i` out of its domain on every model, as the contract refuses any bad parameter', async () => {
-    for (const { model, service } of fleet.models) {
+    for (const { model, service } of fleet().models) {
       const response = await fetch(`${service.url}/work/custom?i=-1`);
       const body = (await response.json()) as { code: string };
       expect({ model, status: response.status, code: body.code }).toEqual({
@@ -67,22 +74,13 @@ describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', ()
 });
 
 describe('a LAB_WORKLOAD whose run throws', () => {
-  let fleet: Fleet;
-
-  beforeAll(async () => {
-    fleet = await Fleet.start({
-      upstream: false,
-      modelEnv: { WORKERS: '2', LAB_WORKLOAD: throws },
-    });
-  }, 120_000);
-
-  afterAll(() => fleet?.stop());
+  const fleet = fleetServing(throws);
 
   // The operator's code failed, not the model: 500 ERR_WORK_FAILED wherever it ran (inline, in a
   // pool thread, in a pool process), never ERR_WORKER_CRASHED, and no stack in the answer.
   it('answers 500 ERR_WORK_FAILED on every model, without a stack, and the service lives', async () => {
     const answers = [];
-    for (const { model, service } of fleet.models) {
+    for (const { model, service } of fleet().models) {
       const response = await fetch(`${service.url}/work/custom`);
       const body = (await response.json()) as { code: string; detail: string };
       answers.push({
