@@ -1,9 +1,10 @@
-import type { Logger } from '@concurrency-lab/service-kit';
+import { SPAN_FLUSH_TIMEOUT_MS, type Logger } from '@concurrency-lab/service-kit';
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import { RPC, type ClusterNotice, type MetricsAggregateParams } from './counter-protocol';
+import { INCREMENT_TIMEOUT_MARGIN_MS } from './ipc-counter';
 import { aggregateMetrics } from './metrics-relay';
 import { RespawnPolicy, type RespawnOptions } from './respawn-policy';
 import { RpcEndpoint } from './rpc-endpoint';
@@ -60,7 +61,8 @@ export class ClusterPrimary {
         ({ rpc }) =>
           (share, signal) =>
             rpc.call(RPC.counterShare, share, {
-              timeoutMs: options.requestTimeoutMs,
+              // Past the request's deadline, so that a cancellation, not this timer, ends it.
+              timeoutMs: options.requestTimeoutMs + INCREMENT_TIMEOUT_MARGIN_MS,
               ...(signal ? { signal, awaitCancelled: true } : {}),
             }),
       ),
@@ -187,9 +189,11 @@ export class ClusterPrimary {
     } catch {
       // already gone
     }
+    // Its drain (SHUTDOWN_TIMEOUT_MS), its span flush (at most SPAN_FLUSH_TIMEOUT_MS) and a
+    // second for its last hand-offs and exit: only a worker that overran all of them is killed.
     const killer = setTimeout(
       () => member.worker.process.kill('SIGKILL'),
-      this.#options.shutdownTimeoutMs + 2000,
+      this.#options.shutdownTimeoutMs + SPAN_FLUSH_TIMEOUT_MS + 1000,
     );
     const [code] = await member.exited;
     clearTimeout(killer);

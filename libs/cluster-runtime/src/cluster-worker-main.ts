@@ -72,8 +72,12 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
   process.on('message', (message: ClusterNotice) => {
     if (message?.kind === 'shutdown') stop('primary asked');
   });
-  // The primary is gone: nobody will route to us or hold the counter; drain and leave.
-  process.once('disconnect', () => stop('primary disconnected'));
+  // The primary is gone: nobody will route to us or hold the counter; drain and leave. Its calls
+  // fail at once, and nothing more is sent on the closed channel.
+  process.once('disconnect', () => {
+    rpc.close();
+    stop('primary disconnected');
+  });
   const service = await runService({
     model: options.model,
     listeningMessage: 'worker listening',

@@ -19,7 +19,12 @@ import { IPC_CANCELLED, IPC_NO_METHOD, IPC_TIMEOUT, RpcCallError, type RpcError 
  * running: whoever asked is gone.
  */
 export interface IpcPort {
-  send(message: unknown): boolean;
+  /**
+   * `callback` gets the error of a send that failed, as Node's `process.send` and
+   * `Worker#send` take it: without one, a send on a closed channel is an 'error' event, which
+   * nothing would handle.
+   */
+  send(message: unknown, callback?: (error: Error | null) => void): boolean;
   on(event: 'message', listener: (message: unknown) => void): unknown;
   off(event: 'message', listener: (message: unknown) => void): unknown;
 }
@@ -151,10 +156,14 @@ export class RpcEndpoint {
   }
 
   #send(message: RpcMessage): void {
+    // Closed: a reply or a cancellation has nobody to go to.
+    if (this.#closed) return;
     try {
-      this.#port.send(message);
+      // A failed send (the channel closed under us) is not an error of its own: pending calls
+      // are failed by close() or their timeout.
+      this.#port.send(message, () => undefined);
     } catch {
-      // The channel closed under us; pending calls are failed by close() or their timeout.
+      // the same, from a port that throws instead
     }
   }
 

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
@@ -73,7 +75,7 @@ describe('RPC over an IPC channel', () => {
           setTimeout(() => {
             events.push('handler stopped');
             reject(signal.reason as Error);
-          }, 30),
+          }, 100),
         ),
       );
     });
@@ -85,7 +87,7 @@ describe('RPC over an IPC channel', () => {
       controller.abort(new Error('deadline'));
       await expect(call).rejects.toThrow('deadline'); // the caller's reason either way
       events.push('call settled');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await new Promise((resolve) => setTimeout(resolve, 300));
       // The negative control (false) settles at once, before the handler has stopped.
       expect([awaitCancelled, events]).toEqual([
         awaitCancelled,
@@ -115,5 +117,30 @@ describe('RPC over an IPC channel', () => {
     const pending = a.call('never', undefined, { timeoutMs: 10_000 });
     a.close();
     await expect(pending).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+  });
+
+  it('turns a send on a closed channel into no error event (a real child process)', async () => {
+    // Node's ChildProcess#send, like a cluster Worker's: on a closed channel, without a
+    // callback, it emits 'error' on the next tick — an uncaught exception if nobody listens.
+    const child = spawn(
+      process.execPath,
+      ['-e', "process.on('disconnect', () => process.exit(0))"],
+      {
+        stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+      },
+    );
+    const errors: unknown[] = [];
+    child.on('error', (error) => errors.push(error));
+    const exited = once(child, 'exit');
+    const rpc = new RpcEndpoint(child);
+    child.disconnect();
+    // The call, then its cancellation at the timeout: two sends on the closed channel.
+    await expect(rpc.call('anything', undefined, { timeoutMs: 50 })).rejects.toMatchObject({
+      code: 'ERR_CLUSTER_IPC_TIMEOUT',
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(errors).toEqual([]);
+    rpc.close();
+    await exited;
   });
 });

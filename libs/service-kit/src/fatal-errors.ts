@@ -11,7 +11,8 @@ export const SPAN_FLUSH_TIMEOUT_MS = 2000;
  * Flushes the ended spans before an exit, for `timeoutMs` at most: the OTLP exporter retries a
  * collector that is down or slow with backoff for up to its own 10 s timeout, and a process that
  * waited on it would outlive its supervisor's patience (a cluster primary SIGKILLs a worker
- * 2 s past SHUTDOWN_TIMEOUT_MS) — killed, where it should have exited on its own.
+ * still there SHUTDOWN_TIMEOUT_MS + this bound + 1 s after asking it to stop) — killed, where
+ * it should have exited on its own.
  */
 export async function flushSpans(
   tracing: { shutdown(): Promise<void> } | undefined,
