@@ -103,8 +103,7 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     logger.info({ signal }, 'shutting down');
     primary.shutdown().then(
       async (clean) => {
-        const spans = await flushSpans(options.tracing);
-        if (spans !== 'flushed') logger.warn({ spans }, 'the last spans were not exported');
+        await flushSpans(options.tracing, { logger });
         logger.info({ clean }, 'stopped');
         process.exit(clean ? 0 : 1);
       },

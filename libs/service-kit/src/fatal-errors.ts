@@ -8,7 +8,8 @@ export const FATAL_EXIT_CODE = 1;
 export const SPAN_FLUSH_TIMEOUT_MS = 2000;
 
 /**
- * Flushes the ended spans before an exit, for `timeoutMs` at most: the OTLP exporter retries a
+ * Flushes the ended spans before an exit, for `timeoutMs` at most, and tells `logger` (warn)
+ * when they did not all go out: the OTLP exporter retries a
  * collector that is down or slow with backoff for up to its own 10 s timeout, and a process that
  * waited on it would outlive its supervisor's patience (a cluster primary SIGKILLs a worker
  * still there SHUTDOWN_TIMEOUT_MS + this bound + 1 s after asking it to stop) — killed, where
@@ -16,7 +17,10 @@ export const SPAN_FLUSH_TIMEOUT_MS = 2000;
  */
 export async function flushSpans(
   tracing: { shutdown(): Promise<void> } | undefined,
-  timeoutMs = SPAN_FLUSH_TIMEOUT_MS,
+  {
+    logger,
+    timeoutMs = SPAN_FLUSH_TIMEOUT_MS,
+  }: { logger?: Pick<Logger, 'warn'>; timeoutMs?: number } = {},
 ): Promise<'flushed' | 'failed' | 'timed out'> {
   if (!tracing) return 'flushed';
   let timer: NodeJS.Timeout | undefined;
@@ -27,11 +31,10 @@ export async function flushSpans(
     () => 'flushed' as const,
     () => 'failed' as const,
   );
-  try {
-    return await Promise.race([flushed, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const spans = await Promise.race([flushed, timeout]);
+  clearTimeout(timer);
+  if (spans !== 'flushed') logger?.warn({ spans }, 'the last spans were not exported');
+  return spans;
 }
 
 export interface FatalErrorOptions {
@@ -59,7 +62,9 @@ export function exitOnFatalErrors(options: FatalErrorOptions): () => void {
     logger.fatal({ err: error, kind, ...(traceId ? { traceId } : {}) }, `${kind}: exiting`);
     if (exiting) return; // a second error while flushing: logged, the exit is already coming
     exiting = true;
-    void flushSpans(tracing, flushTimeoutMs).then(() => process.exit(FATAL_EXIT_CODE));
+    void flushSpans(tracing, { logger, timeoutMs: flushTimeoutMs }).then(() =>
+      process.exit(FATAL_EXIT_CODE),
+    );
   };
   const onException = (error: Error) => fatal('uncaughtException', error);
   const onRejection = (reason: unknown) => fatal('unhandledRejection', reason);

@@ -273,8 +273,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     logger.info({ reason, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
     void service.shutdown().then(
       async (outcome) => {
-        const spans = await flushSpans(options.tracing);
-        if (spans !== 'flushed') logger.warn({ spans }, 'the last spans were not exported');
+        await flushSpans(options.tracing, { logger });
         logger.info({ outcome }, 'stopped');
         if (options.lingerBeforeExitMs)
           await new Promise((resolve) => setTimeout(resolve, options.lingerBeforeExitMs));
