@@ -80,26 +80,21 @@ export class CounterManager {
       });
     }
     const count = Math.min(parties.length, times);
-    const shares = new AbortController();
-    const cancelShares = () => shares.abort(signal?.reason);
-    signal?.addEventListener('abort', cancelShares, { once: true });
+    // The shares stop when the request is cancelled or one of them fails.
+    const failed = new AbortController();
+    const shares = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
     let failure: { reason: unknown } | undefined;
-    try {
-      await Promise.allSettled(
-        parties.slice(0, count).map((run, i) =>
-          run(
-            { times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe },
-            shares.signal,
-          ).catch((error: unknown) => {
+    await Promise.allSettled(
+      parties.slice(0, count).map((run, i) =>
+        run({ times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe }, shares).catch(
+          (error: unknown) => {
             // The first failure is the request's; the others are its consequence.
             failure ??= { reason: error };
-            shares.abort(error);
-          }),
+            failed.abort(error);
+          },
         ),
-      );
-    } finally {
-      signal?.removeEventListener('abort', cancelShares);
-    }
+      ),
+    );
     if (signal?.aborted) throw signal.reason;
     if (failure) throw failure.reason;
     return { expected: before + times, actual: this.#value };
