@@ -3,8 +3,12 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
-import { RPC, type ClusterNotice, type MetricsAggregateParams } from './counter-protocol';
-import { INCREMENT_TIMEOUT_MARGIN_MS } from './ipc-counter';
+import {
+  INCREMENT_TIMEOUT_MARGIN_MS,
+  RPC,
+  type ClusterNotice,
+  type MetricsAggregateParams,
+} from './counter-protocol';
 import { aggregateMetrics } from './metrics-relay';
 import { RespawnPolicy, type RespawnOptions } from './respawn-policy';
 import { RpcEndpoint } from './rpc-endpoint';

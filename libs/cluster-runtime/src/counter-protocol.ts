@@ -32,3 +32,12 @@ export type ClusterNotice = { kind: 'ready'; port: number } | { kind: 'shutdown'
  * another process writes between our get and our set.
  */
 export const MAX_ROUND_TRIPS_PER_SHARE = 1000;
+
+/**
+ * How much longer than the request's deadline an increment call (worker → primary) or a share
+ * (primary → worker) may wait. The deadline, through the call's signal, is what ends a slow
+ * increment: answered 504 and cancelled on the other side. The call's own timeout is only a net
+ * for a process that stopped answering. Equal to the deadline, the two timers raced, and a
+ * third of the late requests of a burst were answered 500 (`ERR_CLUSTER_IPC_TIMEOUT`), not 504.
+ */
+export const INCREMENT_TIMEOUT_MARGIN_MS = 1000;

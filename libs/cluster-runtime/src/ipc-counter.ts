@@ -1,15 +1,11 @@
 import type { CounterStore, IncrementResult } from '@concurrency-lab/service-kit';
-import { MAX_ROUND_TRIPS_PER_SHARE, RPC, type IncrementParams } from './counter-protocol';
+import {
+  INCREMENT_TIMEOUT_MARGIN_MS,
+  MAX_ROUND_TRIPS_PER_SHARE,
+  RPC,
+  type IncrementParams,
+} from './counter-protocol';
 import type { RpcEndpoint } from './rpc-endpoint';
-
-/**
- * How much longer than the request's deadline an increment call may wait for the primary. The
- * deadline (the call's signal) is what ends a slow increment, answered 504 and cancelled in the
- * primary; the call's own timeout is only a net for a primary that stopped answering. Equal to
- * the deadline, the two timers raced and a third of the late requests of a burst were answered
- * 500 (`ERR_CLUSTER_IPC_TIMEOUT`) instead of 504.
- */
-export const INCREMENT_TIMEOUT_MARGIN_MS = 1000;
 
 /** A cluster worker's view of the counter the primary holds. */
 export class IpcCounter implements CounterStore {
