@@ -83,6 +83,9 @@ export class Sampler {
 
   #tick(scrapeToo = true): void {
     const now = performance.now();
+    // A target's sample comes only from a scrape. While the last one is still out, this interval
+    // runs on into the next tick: taking the window's answers now would drop them unsampled.
+    if (this.#scraping && this.#options.pid === undefined) return;
     const figures = this.#options.window?.take();
     const elapsed = (now - this.#lastTake) / 1000;
     this.#lastTake = now;

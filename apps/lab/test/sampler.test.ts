@@ -76,6 +76,37 @@ describe('the sampler', () => {
     }
   });
 
+  it('keeps an interval’s answers for the next sample while the last scrape is still out', async () => {
+    // The first scrape answers after 300 ms: the ticks at 100 and 200 ms find it still out.
+    let first = true;
+    const server = await serve((response) => {
+      const delay = first ? 300 : 0;
+      first = false;
+      setTimeout(() => response.end(metrics), delay);
+    });
+    const window = new IntervalWindow();
+    const sampler = new Sampler({
+      baseUrl: urlOf(server),
+      pid: undefined,
+      intervalMs: 100,
+      window,
+    });
+    try {
+      sampler.start();
+      window.record(5);
+      window.record(7);
+      await sleep(150); // the tick at 100 ms has passed, with the scrape still out
+      window.record(9);
+      await sleep(550);
+      const samples = await sampler.stop();
+      // All three answers reach a sample, in the first interval sampled after the scrape came
+      // back; none is taken by a skipped tick and dropped.
+      expect(samples.filter((s) => s.p99Ms !== null).map((s) => s.p99Ms)).toEqual([9]);
+    } finally {
+      await close(server);
+    }
+  });
+
   it('leaves a target’s interval out when its scrape fails: no figure is made up', async () => {
     const server = await serve((response) => response.destroy());
     const sampler = new Sampler({ baseUrl: urlOf(server), pid: undefined, intervalMs: 100 });
