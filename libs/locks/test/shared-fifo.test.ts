@@ -1,4 +1,4 @@
-import { SharedMutex } from '../src/index';
+import { SharedEvent, SharedMutex } from '../src/index';
 import { nextMessage, startWorker, terminateAll, until } from './support/workers';
 
 afterEach(terminateAll);
@@ -20,14 +20,21 @@ describe('SharedMutex fairness (FIFO ticket order)', () => {
 
   it('hands over to the queued thread: a releaser asking again at once does not get it back', async () => {
     const mutex = new SharedMutex();
-    const log = new SharedArrayBuffer(4 * 4);
+    const release = new SharedEvent();
     const held = mutex.tryAcquire();
-    const worker = startWorker('queue-for-mutex.js', { mutex: mutex.handle, log, id: 1 });
+    // The worker keeps what it is handed until `release`: if it woke and finished between
+    // our unlock and our tryAcquire (a loaded machine), a free lock would be ours by right.
+    const worker = startWorker('hold-until-event.js', {
+      mutex: mutex.handle,
+      release: release.handle,
+    });
     await until(() => mutex.stats.waiters === 1, 'the worker to queue');
     held?.unlock();
     expect(mutex.tryAcquire()).toBeNull();
-    await nextMessage(worker);
-    expect(new Int32Array(log)[1]).toBe(1);
+    expect(await nextMessage(worker)).toBe('held');
+    release.set();
+    expect(await nextMessage(worker)).toBe('released');
+    expect(mutex.tryAcquire()).not.toBeNull();
   });
 
   it('negative control: a test-and-set lock lets the releaser barge in ahead of the sleeping waiter', async () => {
