@@ -45,6 +45,13 @@ export const SOAK_SLOPE_MAX_BYTES_PER_MIN = 1 * MiB;
  */
 export const SOAK_FD_DRIFT_MAX = 8;
 export const SOAK_THREAD_DRIFT_MAX = 2;
+/**
+ * Soak, where sheds are tolerated (--quick): the longest run of sheds no 200 interrupts. A loop
+ * held up for a moment (the machine's scheduler, a collection) makes admission refuse until its
+ * next calm sample, 100 ms later by default: a few hundred ms. Admission that keeps refusing at
+ * half capacity is not a passing stall.
+ */
+export const SOAK_SHED_EPISODE_MAX_MS = 2000;
 /** The statuses `/io/scrape` may answer while upstream misbehaves (503: a bound, with Retry-After). */
 export const SCRAPE_ALLOWED_STATUSES = [200, 502, 503, 504] as const;
 
@@ -195,6 +202,8 @@ export interface SoakFigures {
   shed?: number;
   /** Requests sent. @default 0 */
   sent?: number;
+  /** The longest episode of sheds (`ShedEpisodes.longestMs`). @default 0 */
+  longestShedMs?: number;
 }
 
 /** How many of a soak's failures are tolerated sheds (`Durations.soakShedShareMax`). */
@@ -227,6 +236,11 @@ export function checkSoak(f: SoakFigures, judgeSlopes = true, shedShareMax = 0):
   }
   const failed = f.lost - toleratedSheds(f, shedShareMax);
   if (failed > 0) broken.push(`${failed} requests failed at half capacity`);
+  if ((f.longestShedMs ?? 0) > SOAK_SHED_EPISODE_MAX_MS) {
+    broken.push(
+      `shed for ${ms(f.longestShedMs ?? 0)} without a 200 between (budget ${ms(SOAK_SHED_EPISODE_MAX_MS)})`,
+    );
+  }
   return broken;
 }
 

@@ -63,11 +63,16 @@ export interface Durations {
   soakJudgesSlopes: boolean;
   /**
    * The share of the soak's requests that may be shed (503 `ERR_OVERLOADED` with `Retry-After`)
-   * without breaking its budget; any other answer but 200 always breaks it. 0 in the full run:
-   * one model alone at half its capacity must never shed. --quick soaks every model at once on
-   * the same cores (here 15 service processes and 5 load generators on 2 cores): a scheduling
-   * stall can hold one event loop past `MAX_EVENT_LOOP_DELAY_MS` for a moment, and admission
-   * then refuses work as it is designed to (a CI run: 7 of 4,232 on cluster).
+   * without breaking its budget; any other answer but 200 always breaks it, and so does an
+   * episode of sheds longer than `SOAK_SHED_EPISODE_MAX_MS`. 0 in the full run: one model alone
+   * at half its capacity must never shed. --quick soaks every model at once on the same cores
+   * (here 15 service processes and 5 load generators on 2 cores): a scheduling stall can hold
+   * an event loop past `MAX_EVENT_LOOP_DELAY_MS` for a moment, and admission then refuses work
+   * as it is designed to, until its next calm sample. It hits the models that compute on their
+   * event loop (async, cluster's workers), which the scheduler preempts more than an idle one.
+   * Fresh-clone CI runs shed 0.2 % (7 of 4,232 on cluster; 10 of 5,934), 1.1 % (41 of 3,875 and
+   * 39 of 3,709 on async) and 1.7 % (112 of 6,481 on cluster): 5 % leaves room for that spread,
+   * and admission gone wrong at half capacity sheds far more, or for longer than one episode.
    */
   soakShedShareMax: number;
 }
@@ -96,7 +101,7 @@ export const QUICK_DURATIONS: Durations = {
   soakWarmupMs: 15_000,
   soakTogether: true,
   soakJudgesSlopes: false,
-  soakShedShareMax: 0.01,
+  soakShedShareMax: 0.05,
 };
 
 /** What a drill sets of the fleet it starts; the rest are the chaos defaults. */

@@ -6,6 +6,7 @@ import {
   checkPoolCrash,
   checkRollingRestart,
   checkSoak,
+  SOAK_SHED_EPISODE_MAX_MS,
   checkUpstreamFaults,
   type OverloadFigures,
 } from '../src/budgets';
@@ -211,6 +212,18 @@ describe('checkSoak', () => {
     // a failure that is not a shed (a 500, a reset) is never tolerated
     expect(checkSoak({ ...shedding, lost: 8 }, false, 0.01)).toEqual([
       '1 requests failed at half capacity',
+    ]);
+  });
+
+  it('tolerates sheds only in episodes as short as a passing stall', () => {
+    const shedding = { ...flat, lost: 39, shed: 39, sent: 3709 };
+    expect(checkSoak({ ...shedding, longestShedMs: 400 }, false, 0.05)).toEqual([]);
+    expect(
+      checkSoak({ ...shedding, longestShedMs: SOAK_SHED_EPISODE_MAX_MS }, false, 0.05),
+    ).toEqual([]);
+    // negative control: the same sheds in one episode past the budget break it
+    expect(checkSoak({ ...shedding, longestShedMs: 2300 }, false, 0.05)).toEqual([
+      'shed for 2300 ms without a 200 between (budget 2000 ms)',
     ]);
   });
 });

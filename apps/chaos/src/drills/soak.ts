@@ -1,4 +1,4 @@
-import { checkSoak, mib, toleratedSheds } from '../budgets';
+import { checkSoak, mib, ms, toleratedSheds } from '../budgets';
 import {
   emptyRow,
   type Drill,
@@ -7,6 +7,7 @@ import {
   type RegistryModel,
 } from '../drill';
 import { Load } from '../load/load-generator';
+import { ShedEpisodes } from '../load/shed-episodes';
 import { MemorySampler } from '../probes/memory-sampler';
 import { floorSlopePerMinute, quarterDrift, slopePerMinute } from '../series';
 import { CLIENT_TIMEOUT_MS, CPU_PATH } from '../workload';
@@ -46,24 +47,26 @@ async function soakModels(
     ctx.progress(
       `${soak.name} ${names.join(', ')}: ${Math.round(ctx.durations.soakMs / 1000)} s at ${[...rates].map(([m, r]) => `${m} ${r.toFixed(0)} req/s`).join(', ')}`,
     );
-    const runs = fleet.models.map(({ model, service }) => ({
-      model,
-      sampler: new MemorySampler({
+    const runs = fleet.models.map(({ model, service }) => {
+      const sampler = new MemorySampler({
         pid: service.pid,
         base: service.url,
         intervalMs: 1000,
         withHeap: true,
-      }),
-      load: new Load({
+      });
+      const load = new Load({
         base: service.url,
         path: CPU_PATH,
         rate: rates.get(model) ?? 1,
         durationMs: ctx.durations.soakMs,
         timeoutMs: CLIENT_TIMEOUT_MS,
-      }),
-    }));
+      });
+      const episodes = new ShedEpisodes();
+      load.onOutcome((outcome) => episodes.record(outcome));
+      return { model, sampler, load, episodes };
+    });
     const rows: DrillRow[] = [];
-    for (const { model, sampler, load } of runs) {
+    for (const { model, sampler, load, episodes } of runs) {
       await load.done;
       const samples = (await sampler.stop()).filter(
         (s) => s.t >= ctx.durations.soakWarmupMs / 1000,
@@ -80,6 +83,7 @@ async function soakModels(
         lost: load.stats.lostExcept([200]),
         shed: load.stats.shed,
         sent: load.stats.sent,
+        longestShedMs: episodes.longestMs,
       };
       const tolerated = toleratedSheds(figures, ctx.durations.soakShedShareMax);
       const row = emptyRow(soak.name, model);
@@ -94,9 +98,13 @@ async function soakModels(
       );
       if (!ctx.durations.soakJudgesSlopes)
         row.notes.push('slopes not judged in --quick (too short to tell a leak from warm-up)');
+      if (figures.shed > 0)
+        row.notes.push(
+          `${figures.shed} shed (503 + Retry-After) in ${episodes.count} episode${episodes.count === 1 ? '' : 's'}, the longest ${ms(episodes.longestMs)}`,
+        );
       if (tolerated > 0)
         row.notes.push(
-          `${tolerated} shed (503 + Retry-After) within --quick's ${ctx.durations.soakShedShareMax * 100} % for every model sharing the cores`,
+          `${tolerated} of them within --quick's ${ctx.durations.soakShedShareMax * 100} % for every model sharing the cores`,
         );
       row.violations = checkSoak(
         figures,

@@ -18,6 +18,19 @@ export type Outcome =
   /** No answer: a connection error (`ECONNRESET`, `ECONNREFUSED`, …) or the client's timeout. */
   | { kind: 'error'; code: string; latencyMs: number };
 
+/**
+ * Shed: a 503 `ERR_OVERLOADED` with `Retry-After` — refused by a bound (event-loop admission, a
+ * queue) and told when to come back.
+ */
+export function isShed(outcome: Outcome): boolean {
+  return (
+    outcome.kind === 'answer' &&
+    outcome.status === 503 &&
+    Boolean(outcome.retryAfter) &&
+    outcome.code === 'ERR_OVERLOADED'
+  );
+}
+
 /** Latencies in microseconds, so sub-millisecond answers keep their resolution. */
 function histogram(): RecordableHistogram {
   return createHistogram({ lowest: 1, highest: 3_600_000_000, figures: 3 });
@@ -53,8 +66,7 @@ export class LoadStats {
       this.#accepted.record(Math.max(1, Math.round(outcome.latencyMs * 1000)));
     }
     if (outcome.status === 503 && !outcome.retryAfter) this.refusalsWithoutRetryAfter++;
-    if (outcome.status === 503 && outcome.retryAfter && outcome.code === 'ERR_OVERLOADED')
-      this.shed++;
+    if (isShed(outcome)) this.shed++;
     if (outcome.status >= 500)
       bump(this.serverErrorCodes, outcome.code ?? `HTTP ${outcome.status}`);
   }
