@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { IntervalWindow } from '../src/drivers/interval-window';
-import { Sampler } from '../src/sampler';
+import { Sampler, type Sample } from '../src/sampler';
 
 const metrics = [
   '# TYPE process_resident_memory_bytes gauge',
@@ -31,15 +31,36 @@ async function close(server: Server): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await sleep(5);
+}
+
+/**
+ * `onSample` for a Sampler, and a promise of its first `n` samples: a test waits for what it
+ * asserts on instead of sleeping for it (a loaded machine stretches the intervals).
+ */
+function firstSamples(n: number): { onSample: (sample: Sample) => void; arrived: Promise<void> } {
+  let seen = 0;
+  let arrive!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  return { onSample: () => void (++seen >= n && arrive()), arrived };
+}
+
 describe('the sampler', () => {
   it('reads the RSS and CPU of a local process tree every interval even when /metrics never answers', async () => {
     // A model too busy to answer: every scrape hangs past the sampler's timeout.
     const hung: ServerResponse[] = [];
     const server = await serve((response) => void hung.push(response));
-    const sampler = new Sampler({ baseUrl: urlOf(server), pid: process.pid, intervalMs: 100 });
+    const three = firstSamples(3);
+    const sampler = new Sampler({
+      baseUrl: urlOf(server),
+      pid: process.pid,
+      intervalMs: 100,
+      onSample: three.onSample,
+    });
     try {
       sampler.start();
-      await sleep(450);
+      await three.arrived;
       const samples = await sampler.stop();
       expect(samples.length).toBeGreaterThanOrEqual(3);
       for (const s of samples) {
@@ -55,17 +76,20 @@ describe('the sampler', () => {
   it('takes a target’s memory and CPU from /metrics, summed over its processes', async () => {
     const server = await serve((response) => response.end(metrics));
     const window = new IntervalWindow();
+    // The scrape at start (no answers yet), the one of the interval with both, one after it.
+    const three = firstSamples(3);
     const sampler = new Sampler({
       baseUrl: urlOf(server),
       pid: undefined,
       intervalMs: 100,
       window,
+      onSample: three.onSample,
     });
     try {
       sampler.start();
       window.record(5);
       window.record(7);
-      await sleep(250);
+      await three.arrived;
       const samples = await sampler.stop();
       expect(samples.length).toBeGreaterThanOrEqual(2);
       expect(samples[0]).toMatchObject({ rssBytes: 3_000_000, lagP99Ms: 20, elu: 0.25 });
@@ -77,31 +101,35 @@ describe('the sampler', () => {
   });
 
   it('keeps an interval’s answers for the next sample while the last scrape is still out', async () => {
-    // The first scrape answers after 300 ms: the ticks at 100 and 200 ms find it still out.
-    let first = true;
+    // The first scrape (at start) is held until the test lets it go.
+    let held: ServerResponse | undefined;
     const server = await serve((response) => {
-      const delay = first ? 300 : 0;
-      first = false;
-      setTimeout(() => response.end(metrics), delay);
+      if (held === undefined) held = response;
+      else response.end(metrics);
     });
     const window = new IntervalWindow();
+    const two = firstSamples(2);
     const sampler = new Sampler({
       baseUrl: urlOf(server),
       pid: undefined,
       intervalMs: 100,
       window,
+      onSample: two.onSample,
     });
     try {
       sampler.start();
       window.record(5);
-      window.record(7);
-      await sleep(150); // the tick at 100 ms has passed, with the scrape still out
       window.record(9);
-      await sleep(550);
+      await until(() => held !== undefined);
+      // The interval's tick at 100 ms is due before this sleep ends: it finds the scrape out.
+      await sleep(150);
+      window.record(7);
+      held?.end(metrics);
+      await two.arrived;
       const samples = await sampler.stop();
-      // All three answers reach a sample, in the first interval sampled after the scrape came
-      // back; none is taken by a skipped tick and dropped.
-      expect(samples.filter((s) => s.p99Ms !== null).map((s) => s.p99Ms)).toEqual([9]);
+      // The held scrape's sample (taken at start) has no answers; all three reach the next one
+      // (p99 9), none taken by the skipped tick and dropped (that would leave 7 alone).
+      expect(samples.map((s) => s.p99Ms)).toEqual([null, 9]);
     } finally {
       await close(server);
     }
