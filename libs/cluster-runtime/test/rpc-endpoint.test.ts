@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
+import { until } from './support/until';
 
 describe('RPC over an IPC channel', () => {
   let channel: MessageChannel;
@@ -53,13 +54,13 @@ describe('RPC over an IPC channel', () => {
     });
     const controller = new AbortController();
     const aborted = a.call('wait', undefined, { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 10)); // the call reached b
+    await until(() => signals.length === 1, 'the call to reach b');
     controller.abort(new Error('deadline'));
     await expect(aborted).rejects.toThrow('deadline');
     await expect(a.call('wait', undefined, { timeoutMs: 30 })).rejects.toMatchObject({
       code: 'ERR_CLUSTER_IPC_TIMEOUT',
     });
-    await new Promise((resolve) => setTimeout(resolve, 10)); // the cancellation reached b
+    await until(() => signals[1]?.aborted === true, 'the cancellation to reach b');
     expect(signals.map((s) => [s.aborted, (s.reason as { code?: string }).code])).toEqual([
       [true, 'ERR_CLUSTER_IPC_CANCELLED'],
       [true, 'ERR_CLUSTER_IPC_CANCELLED'],
@@ -68,7 +69,9 @@ describe('RPC over an IPC channel', () => {
 
   it('with awaitCancelled, settles an aborted call only once the handler has stopped', async () => {
     const events: string[] = [];
+    let reached = 0;
     b.handle('wait', (_params: unknown, signal: AbortSignal) => {
+      reached++;
       return new Promise((_resolve, reject) =>
         signal.addEventListener('abort', () =>
           // The handler takes a while to wind down.
@@ -81,13 +84,14 @@ describe('RPC over an IPC channel', () => {
     });
     for (const awaitCancelled of [true, false]) {
       events.length = 0;
+      const before = reached;
       const controller = new AbortController();
       const call = a.call('wait', undefined, { signal: controller.signal, awaitCancelled });
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(() => reached > before, 'the call to reach b');
       controller.abort(new Error('deadline'));
       await expect(call).rejects.toThrow('deadline'); // the caller's reason either way
       events.push('call settled');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await until(() => events.length === 2, 'the handler to stop');
       // The negative control (false) settles at once, before the handler has stopped.
       expect([awaitCancelled, events]).toEqual([
         awaitCancelled,
@@ -103,7 +107,7 @@ describe('RPC over an IPC channel', () => {
       return new Promise(() => undefined);
     });
     void a.call('wait', undefined, { timeoutMs: 10_000 }).catch(() => undefined);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await until(() => seen !== undefined, 'the call to reach b');
     expect(seen?.aborted).toBe(false);
     b.close();
     expect([seen?.aborted, (seen?.reason as { code?: string }).code]).toEqual([
