@@ -1,5 +1,5 @@
 import { otlpReceiverFixture, requestTrace } from '@concurrency-lab/telemetry/testing';
-import { appEntry, launch } from '@concurrency-lab/launcher';
+import { appEntry, launch, metricSum } from '@concurrency-lab/launcher';
 
 describe('threads-service exporting over OTLP/HTTP (real process, real receiver)', () => {
   const receiver = otlpReceiverFixture();
@@ -48,8 +48,17 @@ describe('threads-service exporting over OTLP/HTTP (real process, real receiver)
     const service = await launch(appEntry('threads-service'), {
       env: { WORKERS: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
     });
+    const active = async () =>
+      metricSum(
+        await (await fetch(`${service.url}/metrics`)).text(),
+        'http_server_active_requests',
+      );
+    const idle = await active(); // the scrape may count itself
     const inFlight = fetch(`${service.url}/io/sleep?ms=800`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // SIGTERM once the service serves it (a fixed pause could signal before the request lands).
+    for (let i = 0; i < 200 && (await active()) <= idle; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     service.child.kill('SIGTERM');
     expect((await inFlight).status).toBe(200);
     expect(await service.exited).toEqual({ code: 0, signal: null });
