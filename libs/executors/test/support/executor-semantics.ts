@@ -25,16 +25,24 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     return executor;
   };
   /**
-   * An executor whose workers have all booted (each ran a blocking task, so each took one):
-   * tests that order completions must not race a worker's start-up.
+   * An executor whose workers have all booted: one task per worker that blocks until all of
+   * them have started, so each worker holds one at the same time. (Tasks that merely block a
+   * while do not prove it: a process pool hands the next waiting task to the first child
+   * ready, and a child done early takes a second warm-up while a third is still forking.)
+   * Tests that order completions must not race a worker's start-up.
    */
   const warm = async (options: Partial<ExecutorOptions> = {}): Promise<Executor> => {
     const executor = make(options);
-    const workers = executor.maxWorkers;
-    const warmups = Array.from({ length: workers }, (_, i) =>
-      executor.submit({ id: `warm${i}`, ms: 30 }, { name: 'block' }).result(),
-    );
-    await Promise.all(warmups);
+    const parties = executor.maxWorkers;
+    const meeting = new TaskLog();
+    try {
+      const warmups = Array.from({ length: parties }, (_, i) =>
+        executor.submit({ id: `warm${i}`, log: meeting.path, parties }, { name: 'meet' }).result(),
+      );
+      await Promise.all(warmups);
+    } finally {
+      meeting.remove();
+    }
     return executor;
   };
   const sleep = (executor: Executor, id: string, ms: number) =>
