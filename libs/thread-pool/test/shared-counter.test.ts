@@ -5,7 +5,7 @@ import { ThreadPoolRunner } from '../src/thread-pool-runner';
 import { createPool, eventually, FAULT_WORKER, never } from './pool-helpers';
 
 /** A 2-thread pool whose counter increments take the locks lib's SharedMutex, as the service's. */
-function lockedPool() {
+function lockedPool(onThreadExited?: (threadId: number) => void) {
   const lock = new SharedMutex({ name: 'counter' });
   const cell = new SharedCounterCell();
   const pool = new ThreadPoolRunner({
@@ -13,6 +13,7 @@ function lockedPool() {
     workers: 2,
     maxQueue: 16,
     workerData: { counter: cell.buffer, counterLock: lock.handle },
+    ...(onThreadExited ? { onThreadExited } : {}),
   });
   return { lock, cell, pool };
 }
@@ -104,14 +105,18 @@ describe('the threads model shared counter', () => {
     });
 
     it('negative control: a share cancelled by terminating its thread leaves the lock held', async () => {
-      const { lock, cell, pool } = lockedPool();
+      let exited = 0;
+      const { lock, cell, pool } = lockedPool(() => exited++);
       try {
         // A share holds the lock for a batch of LOCKED_BATCH increments and lets go between two
         // batches, and a terminate lands when it lands: most of the time inside a batch, the
         // hazard, but now and then in the gap (a CI run: the lock was free). Up to 5 tries, each
         // a new share on a fresh thread, until one is terminated holding the lock.
+        // The lock is read only once the terminated thread has exited: piscina rejects the
+        // share while the thread may still run, and could let go a moment later.
         let attempts = 0;
-        while (attempts < 5 && !lock.locked) {
+        let heldByTheDead = false;
+        while (attempts < 5 && !heldByTheDead) {
           attempts++;
           const client = new AbortController();
           const start = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
@@ -124,9 +129,12 @@ describe('the threads model shared counter', () => {
           expect(await eventually(() => cell.read() > before)).toBe(true);
           client.abort(new Error('client gone'));
           await expect(share).rejects.toThrow('client gone');
+          expect(await eventually(() => exited === attempts)).toBe(true);
           expect(cell.read() - before).toBeLessThan(20_000_000);
+          heldByTheDead = lock.locked;
         }
         // The thread was terminated between acquireSync() and unlock(): nobody will unlock.
+        expect(heldByTheDead).toBe(true);
         expect(lock.locked).toBe(true);
       } finally {
         await pool.close();
