@@ -1,15 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { LoadStats, type Outcome } from '../src/load/load-stats';
-
-const answer = (status: number, code?: string, retryAfter?: string): Outcome => ({
-  kind: 'answer',
-  status,
-  latencyMs: 1,
-  retryAfter,
-  pid: 1,
-  code,
-  body: '',
-});
+import { LoadStats } from '../src/load/load-stats';
+import { answer } from './support/outcomes';
 
 describe('LoadStats: shed apart from lost', () => {
   it('counts a 503 ERR_OVERLOADED with Retry-After as shed, and nothing else', () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Outcome } from '../src/load/load-stats';
+import { answer } from './support/outcomes';
 import { ShedEpisodes } from '../src/load/shed-episodes';
 
-const answer = (status: number, code?: string, retryAfter?: string): Outcome => ({
-  kind: 'answer',
-  status,
-  latencyMs: 1,
-  retryAfter,
-  pid: 1,
-  code,
-  body: '',
-});
 const ok = answer(200);
 const shed = answer(503, 'ERR_OVERLOADED', '1');
 

@@ -31,6 +31,20 @@ async function close(server: Server): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A `--targets` sampler of `server` (100 ms intervals), its window, and its first `n` samples. */
+function targetSampler(server: Server, n: number) {
+  const window = new IntervalWindow();
+  const { onSample, arrived } = firstSamples(n);
+  const sampler = new Sampler({
+    baseUrl: urlOf(server),
+    pid: undefined,
+    intervalMs: 100,
+    window,
+    onSample,
+  });
+  return { sampler, window, arrived };
+}
+
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await sleep(5);
 }
@@ -75,21 +89,13 @@ describe('the sampler', () => {
 
   it('takes a target’s memory and CPU from /metrics, summed over its processes', async () => {
     const server = await serve((response) => response.end(metrics));
-    const window = new IntervalWindow();
     // The scrape at start (no answers yet), the one of the interval with both, one after it.
-    const three = firstSamples(3);
-    const sampler = new Sampler({
-      baseUrl: urlOf(server),
-      pid: undefined,
-      intervalMs: 100,
-      window,
-      onSample: three.onSample,
-    });
+    const { sampler, window, arrived } = targetSampler(server, 3);
     try {
       sampler.start();
       window.record(5);
       window.record(7);
-      await three.arrived;
+      await arrived;
       const samples = await sampler.stop();
       expect(samples.length).toBeGreaterThanOrEqual(2);
       expect(samples[0]).toMatchObject({ rssBytes: 3_000_000, lagP99Ms: 20, elu: 0.25 });
@@ -107,15 +113,7 @@ describe('the sampler', () => {
       if (held === undefined) held = response;
       else response.end(metrics);
     });
-    const window = new IntervalWindow();
-    const two = firstSamples(2);
-    const sampler = new Sampler({
-      baseUrl: urlOf(server),
-      pid: undefined,
-      intervalMs: 100,
-      window,
-      onSample: two.onSample,
-    });
+    const { sampler, window, arrived } = targetSampler(server, 2);
     try {
       sampler.start();
       window.record(5);
@@ -125,7 +123,7 @@ describe('the sampler', () => {
       await sleep(150);
       window.record(7);
       held?.end(metrics);
-      await two.arrived;
+      await arrived;
       const samples = await sampler.stop();
       // The held scrape's sample (taken at start) has no answers; all three reach the next one
       // (p99 9), none taken by the skipped tick and dropped (that would leave 7 alone).
