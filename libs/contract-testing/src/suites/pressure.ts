@@ -161,7 +161,18 @@ export function describePressure(ctx: ContractContext): void {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       service.child.kill('SIGTERM');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // New connections are refused while the 2 s requests still drain. Polled, not after a
+      // fixed pause: cluster's primary closes its listener only once every worker has had
+      // `shutdown` over IPC and closed its server, which a loaded machine can stretch.
+      const refusedBy = performance.now() + 1500;
+      while (performance.now() < refusedBy) {
+        const answered = await requestOnNewConnection(`${service.url}/healthz`).then(
+          () => true,
+          () => false,
+        );
+        if (!answered) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
       await expect(requestOnNewConnection(`${service.url}/healthz`)).rejects.toMatchObject({
         code: 'ECONNREFUSED',
       });
