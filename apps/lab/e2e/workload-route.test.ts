@@ -24,9 +24,11 @@ interface WorkAnswer {
 function fleetServing(workload: string): () => Fleet {
   let fleet: Fleet | undefined;
   beforeAll(async () => {
+    // Admission off: all five models start at once on the same cores, and a loop held up past
+    // MAX_EVENT_LOOP_DELAY_MS would answer 503 where these tests read the route's own answer.
     fleet = await Fleet.start({
       upstream: false,
-      modelEnv: { WORKERS: '2', LAB_WORKLOAD: workload },
+      modelEnv: { WORKERS: '2', LAB_WORKLOAD: workload, MAX_EVENT_LOOP_DELAY_MS: '0' },
     });
   }, 120_000);
   afterAll(() => fleet?.stop());
