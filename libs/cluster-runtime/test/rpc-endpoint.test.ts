@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
-import { until } from './support/until';
+
+/** Resolves once `signal` has aborted (at once if it has). */
+const whenAborted = async (signal: AbortSignal): Promise<void> => {
+  if (!signal.aborted) await once(signal, 'abort');
+};
 
 describe('RPC over an IPC channel', () => {
   let channel: MessageChannel;
@@ -45,22 +49,23 @@ describe('RPC over an IPC channel', () => {
   });
 
   it('cancels the call on the other side when the caller aborts or times out', async () => {
-    const signals: AbortSignal[] = [];
+    const calls = new EventEmitter();
     b.handle('wait', (_params: unknown, signal: AbortSignal) => {
-      signals.push(signal);
+      calls.emit('call', signal);
       return new Promise((_resolve, reject) =>
         signal.addEventListener('abort', () => reject(signal.reason as Error)),
       );
     });
     const controller = new AbortController();
     const aborted = a.call('wait', undefined, { signal: controller.signal });
-    await until(() => signals.length === 1, 'the call to reach b');
+    const [first] = (await once(calls, 'call')) as [AbortSignal];
     controller.abort(new Error('deadline'));
     await expect(aborted).rejects.toThrow('deadline');
-    await expect(a.call('wait', undefined, { timeoutMs: 30 })).rejects.toMatchObject({
-      code: 'ERR_CLUSTER_IPC_TIMEOUT',
-    });
-    await until(() => signals[1]?.aborted === true, 'the cancellation to reach b');
+    const timedOut = a.call('wait', undefined, { timeoutMs: 30 });
+    const [second] = (await once(calls, 'call')) as [AbortSignal];
+    await expect(timedOut).rejects.toMatchObject({ code: 'ERR_CLUSTER_IPC_TIMEOUT' });
+    const signals = [first, second];
+    await Promise.all(signals.map(whenAborted)); // the cancellations reached b
     expect(signals.map((s) => [s.aborted, (s.reason as { code?: string }).code])).toEqual([
       [true, 'ERR_CLUSTER_IPC_CANCELLED'],
       [true, 'ERR_CLUSTER_IPC_CANCELLED'],
@@ -69,14 +74,15 @@ describe('RPC over an IPC channel', () => {
 
   it('with awaitCancelled, settles an aborted call only once the handler has stopped', async () => {
     const events: string[] = [];
-    let reached = 0;
+    const calls = new EventEmitter();
     b.handle('wait', (_params: unknown, signal: AbortSignal) => {
-      reached++;
+      calls.emit('call');
       return new Promise((_resolve, reject) =>
         signal.addEventListener('abort', () =>
           // The handler takes a while to wind down.
           setTimeout(() => {
             events.push('handler stopped');
+            calls.emit('stopped');
             reject(signal.reason as Error);
           }, 100),
         ),
@@ -84,14 +90,14 @@ describe('RPC over an IPC channel', () => {
     });
     for (const awaitCancelled of [true, false]) {
       events.length = 0;
-      const before = reached;
       const controller = new AbortController();
       const call = a.call('wait', undefined, { signal: controller.signal, awaitCancelled });
-      await until(() => reached > before, 'the call to reach b');
+      await once(calls, 'call');
+      const stopped = once(calls, 'stopped');
       controller.abort(new Error('deadline'));
       await expect(call).rejects.toThrow('deadline'); // the caller's reason either way
       events.push('call settled');
-      await until(() => events.length === 2, 'the handler to stop');
+      await stopped;
       // The negative control (false) settles at once, before the handler has stopped.
       expect([awaitCancelled, events]).toEqual([
         awaitCancelled,
@@ -101,16 +107,16 @@ describe('RPC over an IPC channel', () => {
   });
 
   it('aborts the handlers it is running when its channel closes', async () => {
-    let seen: AbortSignal | undefined;
+    const calls = new EventEmitter();
     b.handle('wait', (_params: unknown, signal: AbortSignal) => {
-      seen = signal;
+      calls.emit('call', signal);
       return new Promise(() => undefined);
     });
     void a.call('wait', undefined, { timeoutMs: 10_000 }).catch(() => undefined);
-    await until(() => seen !== undefined, 'the call to reach b');
-    expect(seen?.aborted).toBe(false);
+    const [seen] = (await once(calls, 'call')) as [AbortSignal];
+    expect(seen.aborted).toBe(false);
     b.close();
-    expect([seen?.aborted, (seen?.reason as { code?: string }).code]).toEqual([
+    expect([seen.aborted, (seen.reason as { code?: string }).code]).toEqual([
       true,
       'ERR_WORKER_CRASHED',
     ]);
