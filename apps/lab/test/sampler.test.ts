@@ -45,10 +45,6 @@ function targetSampler(server: Server, n: number) {
   return { sampler, window, arrived };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await sleep(5);
-}
-
 /**
  * `onSample` for a Sampler, and a promise of its first `n` samples: a test waits for what it
  * asserts on instead of sleeping for it (a loaded machine stretches the intervals).
@@ -109,16 +105,19 @@ describe('the sampler', () => {
   it('keeps an interval’s answers for the next sample while the last scrape is still out', async () => {
     // The first scrape (at start) is held until the test lets it go.
     let held: ServerResponse | undefined;
+    let scraping!: () => void;
+    const firstScrape = new Promise<void>((resolve) => (scraping = resolve));
     const server = await serve((response) => {
-      if (held === undefined) held = response;
-      else response.end(metrics);
+      if (held !== undefined) return void response.end(metrics);
+      held = response;
+      scraping();
     });
     const { sampler, window, arrived } = targetSampler(server, 2);
     try {
       sampler.start();
       window.record(5);
       window.record(9);
-      await until(() => held !== undefined);
+      await firstScrape;
       // The interval's tick at 100 ms is due before this sleep ends: it finds the scrape out.
       await sleep(150);
       window.record(7);
