@@ -3,30 +3,12 @@ import { startOtlpReceiver } from '@concurrency-lab/telemetry';
 import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { appEntry, launch, metricSum, type ServiceProcess } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
+import {
+  leaveWhileFibRuns,
+  runnerStatsOf,
+  runnerStatsWhen,
+} from '@concurrency-lab/thread-pool/testing';
 import { join } from 'node:path';
-
-interface RunnerStats {
-  running: number;
-  cancelled: number;
-  crashed: number;
-  replaced: number;
-  size: number;
-}
-
-const runnerStats = async (service: ServiceProcess) =>
-  ((await (await fetch(`${service.url}/info`)).json()) as { runner: RunnerStats }).runner;
-
-async function statsWhen(
-  service: ServiceProcess,
-  done: (stats: RunnerStats) => boolean,
-): Promise<RunnerStats> {
-  let stats = await runnerStats(service);
-  for (let i = 0; i < 100 && !done(stats); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    stats = await runnerStats(service);
-  }
-  return stats;
-}
 
 const restarts = async (service: ServiceProcess) =>
   metricSum(await (await fetch(`${service.url}/metrics`)).text(), 'lab_worker_restarts_total', {
@@ -44,7 +26,7 @@ async function expectOneCrashBesideNeighbour(service: ServiceProcess, n: number)
   ]);
   await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
   expect(await neighbour.json()).toMatchObject({ result: 196418 });
-  const stats = await statsWhen(service, (s) => s.replaced === 1 && s.size === 2);
+  const stats = await runnerStatsWhen(service.url, (s) => s.replaced === 1 && s.size === 2);
   expect(stats).toMatchObject({ crashed: 1, replaced: 1, size: 2 });
 }
 
@@ -55,16 +37,7 @@ describe('procpool-service and its pool processes', () => {
       env: { WORKERS: '1', MAX_EVENT_LOOP_DELAY_MS: '0' },
     });
     try {
-      const client = new AbortController();
-      const left = fetch(`${service.url}/cpu/fib?n=40`, { signal: client.signal });
-      // The client leaves once fib(40) runs in the child (before that it is a queued abort).
-      expect((await statsWhen(service, (s) => s.running === 1)).running).toBe(1);
-      client.abort();
-      await expect(left).rejects.toMatchObject({ name: 'AbortError' });
-      const stats = await statsWhen(
-        service,
-        (s) => s.cancelled === 1 && s.replaced === 1 && s.size === 1,
-      );
+      const stats = await leaveWhileFibRuns(service.url);
       // Cancelled (not completed), its process killed and replaced, nothing running.
       expect(stats).toMatchObject({ cancelled: 1, replaced: 1, running: 0, size: 1, crashed: 0 });
       expect(await restarts(service)).toBe(1);
@@ -116,7 +89,7 @@ describe('procpool-service and its pool processes', () => {
       const answer = await fetch(`${service.url}/cpu/fib?n=31`);
       expect(answer.status).toBe(200);
       expect(await answer.json()).toMatchObject({ result: 1346269 });
-      expect(await runnerStats(service)).toMatchObject({ crashed: 0, replaced: 0 });
+      expect(await runnerStatsOf(service.url)).toMatchObject({ crashed: 0, replaced: 0 });
     } finally {
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }

@@ -57,6 +57,38 @@ export async function eventually(check: () => boolean, attempts = 200): Promise<
 
 const never = (): AbortSignal => new AbortController().signal;
 
+/** A running pool-backed service's runner figures, as its `/info` reports them. */
+export async function runnerStatsOf(url: string): Promise<PoolRunnerStats> {
+  return ((await (await fetch(`${url}/info`)).json()) as { runner: PoolRunnerStats }).runner;
+}
+
+/** `/info`'s runner figures once `done` holds of them (polled every 20 ms, ~5 s at most). */
+export async function runnerStatsWhen(
+  url: string,
+  done: (stats: PoolRunnerStats) => boolean,
+): Promise<PoolRunnerStats> {
+  let stats = await runnerStatsOf(url);
+  for (let i = 0; i < 250 && !done(stats); i++) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stats = await runnerStatsOf(url);
+  }
+  return stats;
+}
+
+/**
+ * A client of a service (one pool worker, admission off) leaves while its fib(40) runs in the
+ * pool: answers the runner's figures once the task is cancelled and its worker replaced. It
+ * leaves only once the task runs — before, it would be a queued abort and no worker replaced.
+ */
+export async function leaveWhileFibRuns(url: string): Promise<PoolRunnerStats> {
+  const client = new AbortController();
+  const left = fetch(`${url}/cpu/fib?n=40`, { signal: client.signal });
+  expect((await runnerStatsWhen(url, (s) => s.running === 1)).running).toBe(1);
+  client.abort();
+  await expect(left).rejects.toMatchObject({ name: 'AbortError' });
+  return runnerStatsWhen(url, (s) => s.cancelled === 1 && s.replaced === 1 && s.size === 1);
+}
+
 /** A PNG signature followed by garbage: the client's fault (400), not the worker's. */
 const CORRUPT_PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 
