@@ -236,9 +236,10 @@ export function checkSoak(f: SoakFigures, judgeSlopes = true, shedShareMax = 0):
   }
   const failed = f.lost - toleratedSheds(f, shedShareMax);
   if (failed > 0) broken.push(`${failed} requests failed at half capacity`);
-  if ((f.longestShedMs ?? 0) > SOAK_SHED_EPISODE_MAX_MS) {
+  const { longestShedMs = 0 } = f;
+  if (longestShedMs > SOAK_SHED_EPISODE_MAX_MS) {
     broken.push(
-      `shed for ${ms(f.longestShedMs ?? 0)} without a 200 between (budget ${ms(SOAK_SHED_EPISODE_MAX_MS)})`,
+      `shed for ${ms(longestShedMs)} without a 200 between (budget ${ms(SOAK_SHED_EPISODE_MAX_MS)})`,
     );
   }
   return broken;
