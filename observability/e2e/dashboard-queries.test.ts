@@ -21,7 +21,8 @@ import {
 } from '../test/support/dashboard-queries';
 import { recordRunAll, startK6StandIn } from './support/k6-stand-in';
 import { driveLoad, startTrickle, type StatusCounts } from './support/load';
-import { eventually, instantQuery, labelValues, modelsWithData } from './support/prometheus-api';
+import { until } from '@concurrency-lab/launcher/testing';
+import { instantQuery, labelValues, modelsWithData } from './support/prometheus-api';
 
 /**
  * Metrics that, by the contract, only some models have — read from the model registry: pool
@@ -96,32 +97,33 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     k6Invocations = await recordRunAll(k6Env);
     k6 = await startK6StandIn(k6Invocations, k6Env);
     // Ready when every model's sheds and fresh request rates have been scraped.
-    const scraped = await eventually(async () => {
-      const sheds = modelsWithData(await instantQuery(prometheusUrl, 'lab_shed_total'));
-      const rates = modelsWithData(
-        await instantQuery(
-          prometheusUrl,
-          `rate(http_server_request_duration_seconds_count[${RATE_INTERVAL}]) > 0`,
-        ),
-      );
-      const locks = modelsWithData(
-        await instantQuery(
-          prometheusUrl,
-          `rate(lab_lock_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
-        ),
-      );
-      const queues = modelsWithData(
-        await instantQuery(
-          prometheusUrl,
-          `rate(lab_queue_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
-        ),
-      );
-      return models.every((m) => sheds.has(m) && rates.has(m) && locks.has(m) && queues.has(m));
-    }, 20_000);
-    if (!scraped)
-      throw new Error(
-        `Prometheus did not scrape the load within 20 s:\n${stack.prometheus?.output()}`,
-      );
+    await until(
+      async () => {
+        const sheds = modelsWithData(await instantQuery(prometheusUrl, 'lab_shed_total'));
+        const rates = modelsWithData(
+          await instantQuery(
+            prometheusUrl,
+            `rate(http_server_request_duration_seconds_count[${RATE_INTERVAL}]) > 0`,
+          ),
+        );
+        const locks = modelsWithData(
+          await instantQuery(
+            prometheusUrl,
+            `rate(lab_lock_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
+          ),
+        );
+        const queues = modelsWithData(
+          await instantQuery(
+            prometheusUrl,
+            `rate(lab_queue_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
+          ),
+        );
+        return models.every((m) => sheds.has(m) && rates.has(m) && locks.has(m) && queues.has(m));
+      },
+      { what: "Prometheus to scrape every model's load", timeoutMs: 20_000, everyMs: 250 },
+    ).catch((error: unknown) => {
+      throw new Error(`${String(error)}; Prometheus said:\n${stack?.prometheus?.output()}`);
+    });
   }, 60_000);
 
   afterAll(async () => {

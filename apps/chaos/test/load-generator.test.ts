@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { until } from '@concurrency-lab/launcher/testing';
 import autocannon from 'autocannon';
 import { Load } from '../src/load/load-generator';
 
@@ -35,11 +36,6 @@ async function droppingServer(): Promise<{
   return { base, counts };
 }
 
-async function until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 2000 && !condition(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(condition()).toBe(true);
-}
-
 afterEach(async () => {
   const running = server;
   server = undefined;
@@ -60,7 +56,7 @@ describe('Load', () => {
       res.end('{}');
     });
     const load = new Load({ base, path: '/x', connections: 4, timeoutMs: 5000 });
-    await until(() => load.stats.completed >= 200);
+    await until(() => load.stats.completed >= 200, { what: '200 answers' });
     await load.stop();
     expect(load.stats.sent).toBe(received);
     expect(load.stats.completed).toBe(received);
@@ -74,7 +70,7 @@ describe('Load', () => {
   it('counts a request whose connection closes without an answer as lost (where autocannon retries silently)', async () => {
     const { base, counts } = await droppingServer();
     const load = new Load({ base, path: '/x', connections: 2, timeoutMs: 5000 });
-    await until(() => load.stats.completed >= 60);
+    await until(() => load.stats.completed >= 60, { what: '60 answers' });
     await load.stop();
     expect(load.stats.sent).toBe(counts.received);
     expect(load.stats.unanswered).toBe(counts.dropped);
@@ -99,7 +95,7 @@ describe('Load', () => {
       durationMs: 300,
       timeoutMs: 200,
     });
-    await until(() => load.inFlight === 5);
+    await until(() => load.inFlight === 5, { what: '5 in flight' });
     await load.done;
     expect(load.skipped).toBeGreaterThan(0);
     expect(load.stats.sent).toBeGreaterThanOrEqual(5);
@@ -121,7 +117,9 @@ describe('Load', () => {
       connections: 4,
       timeoutMs: 5000,
     });
-    await until(() => load.stats.completed === 4 && load.inFlight === 4);
+    await until(() => load.stats.completed === 4 && load.inFlight === 4, {
+      what: '4 answered and 4 in flight',
+    });
     expect(load.inFlightOn(111)).toBe(2);
     expect(load.inFlightOn(222)).toBe(2);
     expect(load.inFlightOn(333)).toBe(0);

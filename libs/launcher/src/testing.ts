@@ -3,11 +3,45 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { processTree } from '@concurrency-lab/procfs';
 import { appEntry } from './workspace';
 
-// Test-only (it needs jest): `@concurrency-lab/launcher/testing`, for the e2e tests that run the
-// repository's commands as processes.
+// Test-only (it needs jest): `@concurrency-lab/launcher/testing`, what the workspace's tests
+// share: the wait every test that polls uses, and for the e2e tests that run the repository's
+// commands as processes, a temp folder and runApp.
+
+/** How `until` waits. */
+export interface UntilOptions {
+  /** What it waits for, as the failure names it: "… waiting for the worker to queue". */
+  readonly what?: string;
+  /** It gives up (rejects) once this long has passed. @default 10000 */
+  readonly timeoutMs?: number;
+  /**
+   * The pause between checks, in ms. 0 checks once every event-loop turn (setImmediate) and
+   * creates no timer: for a condition on the process's own timers, which a polling timer would
+   * be one of. @default 5
+   */
+  readonly everyMs?: number;
+}
+
+/**
+ * Resolves once `condition` holds (sync or async), checking at once and then every `everyMs`;
+ * rejects after `timeoutMs`, naming `what`, so a wait that never ends is a clear failure rather
+ * than a jest timeout. A wait for an event the test cannot subscribe to (a worker thread's state
+ * in shared memory, a count in another object), never a timing assertion.
+ */
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  { what = 'the condition', timeoutMs = 10_000, everyMs = 5 }: UntilOptions = {},
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await condition())) {
+    if (performance.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await (everyMs === 0 ? nextTurn() : sleep(everyMs));
+  }
+}
 
 /**
  * A new empty folder in the OS temp folder, named `<prefix>` and six random characters, for

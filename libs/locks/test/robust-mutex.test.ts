@@ -1,6 +1,7 @@
 import { threadId, type Worker } from 'node:worker_threads';
 import { SharedEvent, SharedMutex } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { nextMessage, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -49,9 +50,9 @@ async function deadWaiterAhead(liveTimeout: number) {
   const held = mutex.tryAcquire();
   const doomed = queueWaiter(mutex, 10_000);
   const dead = doomed.threadId;
-  await until(() => mutex.stats.waiters === 1, 'the doomed thread to queue');
+  await until(() => mutex.stats.waiters === 1, { what: 'the doomed thread to queue' });
   const live = queueWaiter(mutex, liveTimeout);
-  await until(() => mutex.stats.waiters === 2, 'the live thread to queue');
+  await until(() => mutex.stats.waiters === 2, { what: 'the live thread to queue' });
   await doomed.terminate();
   return { mutex, held, dead, live };
 }
@@ -64,11 +65,11 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
       const dead = await dieHolding(mutex, how);
       expect(mutex.holderThreadId).toBe(dead);
       const waiter = queueWaiter(mutex, 10_000, true);
-      await until(() => mutex.stats.waiters === 1, 'the waiter to queue');
+      await until(() => mutex.stats.waiters === 1, { what: 'the waiter to queue' });
 
       expect(mutex.recoverDeadThread(dead)).toEqual({ wasOwner: true, abandonedTickets: 0 });
       await expectGranted(waiter, { ownerDied: true, afterMark: false });
-      await until(() => !mutex.locked, 'the heir to release');
+      await until(() => !mutex.locked, { what: 'the heir to release' });
       expect(mutex.stats).toMatchObject({ recoveries: 1, holders: 0, waiters: 0 });
       const token = mutex.tryAcquire(); // the heir released normally: nobody inherits twice
       expect(token).not.toBeNull();
@@ -90,7 +91,7 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
     const mutex = new SharedMutex();
     const dead = await dieHolding(mutex, 'exit');
     const waiter = queueWaiter(mutex, 10_000);
-    await until(() => mutex.stats.waiters === 1, 'the waiter to queue');
+    await until(() => mutex.stats.waiters === 1, { what: 'the waiter to queue' });
     mutex.recoverDeadThread(dead);
     await expectGranted(waiter, { ownerDied: true, afterMark: true });
   });
@@ -158,7 +159,7 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
     const workers = [];
     for (let id = 1; id <= 2; id++) {
       workers.push(startWorker('queue-for-mutex.js', { mutex: mutex.handle, log, id }));
-      await until(() => mutex.stats.waiters === id, `thread ${id} to queue`);
+      await until(() => mutex.stats.waiters === id, { what: `thread ${id} to queue` });
     }
     const before = mutex.stats;
     expect(mutex.recoverDeadThread(gone)).toEqual({ wasOwner: false, abandonedTickets: 0 });

@@ -1,6 +1,7 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { SharedCondition, SharedMutex } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { nextMessage, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -35,7 +36,7 @@ describe('SharedCondition across threads', () => {
       });
       workers.push(worker);
       await nextMessage(worker); // holds the mutex until its waitSync releases it
-      await until(() => condition.stats.waiters === i, `waiter ${i} to register`);
+      await until(() => condition.stats.waiters === i, { what: `waiter ${i} to register` });
     }
     const inspected = condition.inspect().waiters.map((w) => w.id);
     expect(inspected).toEqual(workers.map((worker) => `thread ${worker.threadId}`));

@@ -1,5 +1,6 @@
 import { SharedEvent, SharedMutex } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { nextMessage, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -11,7 +12,7 @@ describe('SharedMutex fairness (FIFO ticket order)', () => {
     const workers = [];
     for (let id = 1; id <= 4; id++) {
       workers.push(startWorker('queue-for-mutex.js', { mutex: mutex.handle, log, id }));
-      await until(() => mutex.stats.waiters === id, `thread ${id} to queue`);
+      await until(() => mutex.stats.waiters === id, { what: `thread ${id} to queue` });
     }
     held?.unlock();
     await Promise.all(workers.map((worker) => nextMessage(worker)));
@@ -28,7 +29,7 @@ describe('SharedMutex fairness (FIFO ticket order)', () => {
       mutex: mutex.handle,
       release: release.handle,
     });
-    await until(() => mutex.stats.waiters === 1, 'the worker to queue');
+    await until(() => mutex.stats.waiters === 1, { what: 'the worker to queue' });
     held?.unlock();
     expect(mutex.tryAcquire()).toBeNull();
     expect(await nextMessage(worker)).toBe('held');
@@ -43,7 +44,7 @@ describe('SharedMutex fairness (FIFO ticket order)', () => {
       const cells = new Int32Array(new SharedArrayBuffer(8)); // [lock, waiting]
       cells[0] = 1; // main holds it
       const worker = startWorker('tas-waiter.js', { cells: cells.buffer });
-      await until(() => Atomics.load(cells, 1) === 1, 'the worker to wait');
+      await until(() => Atomics.load(cells, 1) === 1, { what: 'the worker to wait' });
       Atomics.store(cells, 0, 0);
       Atomics.notify(cells, 0, 1);
       if (Atomics.compareExchange(cells, 0, 0, 1) === 0) {

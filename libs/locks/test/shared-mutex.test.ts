@@ -1,6 +1,7 @@
 import { threadId } from 'node:worker_threads';
 import { SharedEvent, SharedMutex } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { nextMessage, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -119,7 +120,7 @@ describe('SharedMutex across threads', () => {
     const controller = new AbortController();
     const reason = new Error('give up');
     const aborted = mutex.acquire({ signal: controller.signal });
-    await until(() => mutex.stats.waiters === 1, 'the main thread to queue');
+    await until(() => mutex.stats.waiters === 1, { what: 'the main thread to queue' });
     controller.abort(reason);
     await expect(aborted).rejects.toBe(reason);
     expect(mutex.stats).toMatchObject({ timeouts: 1, aborts: 1, waiters: 0 });
@@ -134,7 +135,7 @@ describe('SharedMutex across threads', () => {
     const mutex = new SharedMutex({ name: 'inspected' });
     const { release, worker } = await holdInWorker(mutex);
     const waiting = mutex.acquire();
-    await until(() => mutex.stats.waiters === 1, 'the main thread to queue');
+    await until(() => mutex.stats.waiters === 1, { what: 'the main thread to queue' });
     const inspection = mutex.inspect();
     expect(inspection.holders.map((h) => h.id)).toEqual([`thread ${worker.threadId}`]);
     expect(inspection.waiters.map((w) => w.id)).toEqual(['main thread']);

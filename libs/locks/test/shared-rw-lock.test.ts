@@ -1,5 +1,6 @@
 import { SharedRWLock } from '../src/index';
-import { runAll, terminateAll, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { runAll, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -32,7 +33,7 @@ describe('SharedRWLock across threads', () => {
     const reader = lock.read.tryAcquire();
     expect(reader).not.toBeNull();
     const writing = lock.write.acquire();
-    await until(() => lock.stats.waiters === 1, 'the writer to queue');
+    await until(() => lock.stats.waiters === 1, { what: 'the writer to queue' });
     expect(lock.inspect().waiters).toMatchObject([{ id: 'main thread', mode: 'write' }]);
     expect(lock.read.tryAcquire()).toBeNull();
     const laterReader = lock.read.acquire();

@@ -1,5 +1,6 @@
 import { SharedSemaphore } from '../src/index';
-import { runAll, terminateAll, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { runAll, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -25,7 +26,7 @@ describe('SharedSemaphore across threads', () => {
   it('lets the main thread wait without blocking and signal by release() (no token needed)', async () => {
     const semaphore = new SharedSemaphore({ permits: 0, name: 'jobs' });
     const waiting = semaphore.acquire();
-    await until(() => semaphore.stats.waiters === 1, 'the main thread to queue');
+    await until(() => semaphore.stats.waiters === 1, { what: 'the main thread to queue' });
     expect(semaphore.inspect().waiters.map((w) => w.id)).toEqual(['main thread']);
     semaphore.release();
     (await waiting).unlock();

@@ -6,7 +6,8 @@ import {
   SharedMutex,
   type StallReport,
 } from '../src/index';
-import { nextMessage, startWorker, terminateAll, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { nextMessage, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -17,7 +18,7 @@ describe('LockWatchdog', () => {
     const waiting = mutex.acquire({ owner: new LockOwner('waiter') });
     const watchdog = new LockWatchdog({ thresholdMs: 20 }).watch(mutex);
     let reports: StallReport[] = [];
-    await until(() => (reports = watchdog.check()).length > 0, 'a stall report');
+    await until(() => (reports = watchdog.check()).length > 0, { what: 'a stall report' });
     expect(reports).toMatchObject([
       { name: 'stuck', kind: 'Mutex', holders: [{ id: 'holder' }], waiters: [{ id: 'waiter' }] },
     ]);
@@ -49,7 +50,7 @@ describe('LockWatchdog', () => {
       })
         .watch(mutex)
         .start();
-      await until(() => stalls.length >= 2, 'two periodic reports');
+      await until(() => stalls.length >= 2, { what: 'two periodic reports' });
     }
     const seen = stalls.length;
     held.unlock();
@@ -73,7 +74,7 @@ describe('LockWatchdog', () => {
     });
     const watchdog = new LockWatchdog({ thresholdMs: 20 }).watch(mutex);
     let reports: StallReport[] = [];
-    await until(() => (reports = watchdog.check()).length > 0, 'a stall report');
+    await until(() => (reports = watchdog.check()).length > 0, { what: 'a stall report' });
     expect(reports).toMatchObject([
       {
         name: 'shared',

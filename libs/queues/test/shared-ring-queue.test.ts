@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { SharedRingQueue } from '../src/index';
 import { codeOf, flush, rejectionCode, thrownCode, track } from './support/settlement';
-import { until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (message: Uint8Array) => new TextDecoder().decode(message);
@@ -58,7 +58,7 @@ describe('SharedRingQueue messages', () => {
     expect(got.status).toBe('pending');
     expect(queue.stats.waitingGetters).toBe(1);
     await queue.putAsync(bytes('wake'));
-    await until(() => got.status !== 'pending');
+    await until(() => got.status !== 'pending', { what: 'the get to settle' });
     expect(text(got.value as Uint8Array)).toBe('wake');
     expect(queue.size).toBe(0);
   });
@@ -70,7 +70,7 @@ describe('SharedRingQueue messages', () => {
     await flush();
     const reason = new Error('gone');
     controller.abort(reason);
-    await until(() => got.status !== 'pending');
+    await until(() => got.status !== 'pending', { what: 'the get to settle' });
     expect(got).toEqual({ status: 'rejected', reason });
     await queue.putAsync(bytes('kept'));
     expect(queue.size).toBe(1);
@@ -172,7 +172,7 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     expect(joined.status).toBe('pending');
     expect(queue.stats.unfinishedTasks).toBe(1);
     queue.taskDone();
-    await until(() => joined.status !== 'pending');
+    await until(() => joined.status !== 'pending', { what: 'join() to settle' });
     expect(joined.status).toBe('resolved');
   });
 
@@ -205,7 +205,7 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     const got = track(queue.getAsync());
     await flush();
     await queue.shutdownAsync();
-    await until(() => got.status !== 'pending');
+    await until(() => got.status !== 'pending', { what: 'the get to settle' });
     expect(codeOf(got.reason)).toBe('ERR_QUEUE_SHUTDOWN');
   });
 
@@ -214,7 +214,7 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     await queue.putManyAsync(Uint8Array.of(1, 2, 3));
     const joined = track(queue.joinAsync());
     await queue.shutdownAsync({ immediate: true });
-    await until(() => joined.status !== 'pending');
+    await until(() => joined.status !== 'pending', { what: 'join() to settle' });
     expect(joined.status).toBe('resolved');
     expect(queue.stats).toMatchObject({ size: 0, unfinishedTasks: 0, isShutdown: true });
   });

@@ -1,7 +1,8 @@
 /** Blocking calls in real worker threads, woken by the main thread's async calls and vice versa. */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { SharedRingQueue } from '../src/index';
-import { MessageLog, startWorker, terminateWorkers, until } from './support/workers';
+import { until } from '@concurrency-lab/launcher/testing';
+import { MessageLog, startWorker, terminateWorkers } from './support/workers';
 
 interface Outcome {
   op: string;
@@ -29,7 +30,7 @@ describe('SharedRingQueue across threads', () => {
     const queue = new SharedRingQueue({ capacity: 1, slotBytes: 8 });
     await queue.putAsync(bytes('first'));
     const log = runInWorker(queue, [{ op: 'put', text: 'second' }]);
-    await until(() => queue.stats.waitingPutters === 1);
+    await until(() => queue.stats.waitingPutters === 1, { what: 'the putter to wait' });
     expect(log.messages).toEqual([]);
     expect(text(await queue.getAsync())).toBe('first');
     expect(await log.first(1)).toEqual([{ op: 'put', ok: true }]);
@@ -39,7 +40,7 @@ describe('SharedRingQueue across threads', () => {
   it('a worker blocked in get (ring empty) wakes with the message the main thread puts', async () => {
     const queue = new SharedRingQueue({ capacity: 2, slotBytes: 8 });
     const log = runInWorker(queue, [{ op: 'get' }]);
-    await until(() => queue.stats.waitingGetters === 1);
+    await until(() => queue.stats.waitingGetters === 1, { what: 'the getter to wait' });
     await queue.putAsync(bytes('hello'));
     expect(await log.first(1)).toEqual([{ op: 'get', ok: true, text: 'hello' }]);
     expect(queue.size).toBe(0);
@@ -84,7 +85,9 @@ describe('SharedRingQueue across threads', () => {
     await full.putAsync(bytes('x'));
     const getters = [runInWorker(empty, [{ op: 'get' }]), runInWorker(empty, [{ op: 'get' }])];
     const putter = runInWorker(full, [{ op: 'put', text: 'y' }]);
-    await until(() => empty.stats.waitingGetters === 2 && full.stats.waitingPutters === 1);
+    await until(() => empty.stats.waitingGetters === 2 && full.stats.waitingPutters === 1, {
+      what: 'two getters and a putter to wait',
+    });
     await empty.shutdownAsync();
     await full.shutdownAsync();
     for (const log of [...getters, putter]) {

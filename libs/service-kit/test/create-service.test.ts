@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
+import { until } from '@concurrency-lab/launcher/testing';
 import { createService, InlineRunner, InLoopCounter } from '../src/index';
 import {
   closedPort,
@@ -22,7 +23,6 @@ import {
   startUpstream,
   StubRunner,
   testConfig,
-  until,
   type Started,
   type Upstream,
 } from './support/harness';
@@ -234,7 +234,7 @@ describe('readiness and graceful shutdown', () => {
     const second = rawConnection(port);
     first.send('/io/sleep?ms=300');
     second.send('/io/sleep?ms=300');
-    await until(() => service.ctx.state.inFlightWork === 2);
+    await until(() => service.ctx.state.inFlightWork === 2, { what: '2 in flight' });
 
     const outcome = service.shutdown();
     expect(service.shutdown()).toBe(outcome); // idempotent: one drain, one answer
@@ -264,7 +264,7 @@ describe('readiness and graceful shutdown', () => {
     const { service, port } = await services.start({ config: { shutdownTimeoutMs: 2000 } });
     const connection = rawConnection(port);
     connection.send('/io/sleep?ms=1500');
-    await until(() => service.ctx.state.inFlightWork === 1);
+    await until(() => service.ctx.state.inFlightWork === 1, { what: '1 in flight' });
     const outcome = service.shutdown();
     // Past half the budget (1000 ms), pipelined work on the open connection is refused.
     service.ctx.state.refuseNewWorkAt = 0;
@@ -285,17 +285,17 @@ describe('readiness and graceful shutdown', () => {
       (response) => response.status,
       (error: unknown) => error,
     );
-    await until(() => service.ctx.state.inFlightWork === 1);
+    await until(() => service.ctx.state.inFlightWork === 1, { what: '1 in flight' });
     await expect(service.shutdown()).resolves.toBe('timeout');
     // fetch failed (a TypeError from undici's realm): the socket was closed, no answer came.
     expect(await slow).toMatchObject({ name: 'TypeError' });
-    await until(() => service.ctx.state.inFlightWork === 0);
+    await until(() => service.ctx.state.inFlightWork === 0, { what: '0 in flight' });
   });
 
   it('negative control: the same shutdown resolves "clean" when the work fits in the budget', async () => {
     const { service, base } = await services.start({ config: { shutdownTimeoutMs: 10_000 } });
     const slow = fetch(`${base}/io/sleep?ms=50`).then((response) => response.status);
-    await until(() => service.ctx.state.inFlightWork === 1);
+    await until(() => service.ctx.state.inFlightWork === 1, { what: '1 in flight' });
     await expect(service.shutdown()).resolves.toBe('clean');
     expect(await slow).toBe(200);
   });
@@ -337,7 +337,7 @@ async function holdOneRequest(started: Started): Promise<{ release(): Promise<un
   const held = fetch(`${started.base}/io/sleep?ms=10000`, { signal: hold.signal }).catch(
     () => 'aborted',
   );
-  await until(() => started.service.ctx.state.inFlightWork === 1);
+  await until(() => started.service.ctx.state.inFlightWork === 1, { what: '1 in flight' });
   return {
     release: () => {
       hold.abort();
@@ -383,12 +383,12 @@ describe('limits', () => {
     const request = fetch(`${started.base}/cpu/fib?n=1`, { signal: client.signal }).catch(
       (error: unknown) => error,
     );
-    await until(() => runner.signals.length === 1);
+    await until(() => runner.signals.length === 1, { what: 'the run to start' });
     client.abort();
     await request;
-    await until(() => runner.signals[0]?.aborted === true);
+    await until(() => runner.signals[0]?.aborted === true, { what: 'the abort' });
     expect(runner.signals[0]?.reason).toMatchObject({ name: 'ClientGoneError' });
-    await until(() => started.service.ctx.state.inFlightWork === 0);
+    await until(() => started.service.ctx.state.inFlightWork === 0, { what: '0 in flight' });
   });
 
   it('sheds with 503 ERR_OVERLOADED and Retry-After once maxQueue work requests are in flight', async () => {
@@ -405,7 +405,7 @@ describe('limits', () => {
     expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="queue_full"[^}]*\} 1$/m);
 
     expect(await held.release()).toBe('aborted');
-    await until(() => service.ctx.state.inFlightWork === 0);
+    await until(() => service.ctx.state.inFlightWork === 0, { what: '0 in flight' });
     expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
   });
 

@@ -3,7 +3,8 @@ import { createHook } from 'node:async_hooks';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineClock, ProblemError } from '../src/index';
-import { serviceFixture, until } from './support/harness';
+import { until } from '@concurrency-lab/launcher/testing';
+import { serviceFixture } from './support/harness';
 import { thrown } from '@concurrency-lab/errors/testing';
 
 /** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
@@ -112,7 +113,7 @@ describe('DeadlineClock: one timer for every request in flight', () => {
     await expect(late.sleep(10_000)).rejects.toMatchObject({ code: 'ERR_KIT_DEADLINE' });
     // Both the sleep's timer and the clock's are gone. (At most `before`: a timer of someone
     // else's - jest's, a keep-alive socket's - may end meanwhile; a leaked 10 s sleep stays.)
-    await until(() => timers() <= before);
+    await until(() => timers() <= before, { what: 'its timers to be cleared', everyMs: 0 });
     expect(timers()).toBeLessThanOrEqual(before);
     expect(clock.armed).toBe(false);
   });
@@ -146,7 +147,7 @@ describe('a service under its deadlines (real server)', () => {
     );
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
     await Promise.all(answers.map((r) => r.text()));
-    await until(() => timers() <= before);
+    await until(() => timers() <= before, { what: 'its timers to be cleared', everyMs: 0 });
     expect(timers()).toBeLessThanOrEqual(before);
   });
 
@@ -157,7 +158,7 @@ describe('a service under its deadlines (real server)', () => {
     const request = fetch(`${base}/io/sleep?ms=10000`, { signal: client.signal }).catch(
       (error: unknown) => error,
     );
-    await until(() => sleeps.count === 1);
+    await until(() => sleeps.count === 1, { what: 'one sleep timer' });
     return {
       sleeps,
       leave: async () => {
@@ -172,8 +173,10 @@ describe('a service under its deadlines (real server)', () => {
     const { sleeps, leave } = await sleepingClient(started.base);
     try {
       expect(await leave()).toMatchObject({ name: 'AbortError' });
-      await until(() => started.service.ctx.state.inFlightWork === 0);
-      await until(() => sleeps.count === 0);
+      await until(() => started.service.ctx.state.inFlightWork === 0, {
+        what: 'nothing in flight',
+      });
+      await until(() => sleeps.count === 0, { what: 'no sleep timer' });
       expect(sleeps.count).toBe(0);
     } finally {
       sleeps.stop();
@@ -188,7 +191,9 @@ describe('a service under its deadlines (real server)', () => {
       expect(started.service.ctx.state.inFlightWork).toBe(1);
       expect(sleeps.count).toBe(1);
       await leave();
-      await until(() => started.service.ctx.state.inFlightWork === 0);
+      await until(() => started.service.ctx.state.inFlightWork === 0, {
+        what: 'nothing in flight',
+      });
     } finally {
       sleeps.stop();
     }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { until } from '@concurrency-lab/launcher/testing';
 import { scrapePages } from '../src/index';
 
 interface Upstream {
@@ -83,15 +84,6 @@ async function closedPort(): Promise<number> {
 }
 
 const never = () => new AbortController().signal;
-
-/** Yields event-loop turns until `condition` holds (bounded by turns, not by time). */
-async function until(condition: () => boolean, turns = 100_000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (condition()) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition never held');
-}
 
 describe('scrapePages', () => {
   let upstream: Upstream | undefined;
@@ -182,7 +174,7 @@ describe('scrapePages', () => {
     const controller = new AbortController();
     const reason = new Error('client went away');
     const pending = scrapePages({ upstreamUrl: upstream.url, pages: 2, signal: controller.signal });
-    await until(() => upstream?.stats.paths.length === 2);
+    await until(() => upstream?.stats.paths.length === 2, { what: 'both pages requested' });
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
   });
@@ -206,7 +198,7 @@ describe('scrapePages', () => {
     let answered = 0;
     while (answered < pages) {
       const target = Math.min(bound, pages - answered);
-      await until(() => holding.held() >= target);
+      await until(() => holding.held() >= target, { what: `${target} pages held` });
       await new Promise((resolve) => setTimeout(resolve, 25));
       answered += holding.releaseAll();
     }

@@ -4,7 +4,8 @@ import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InlineRunner, type CpuTask, type CpuTaskResult, type RunOutcome } from '../src/index';
-import { serviceFixture, until } from './support/harness';
+import { until } from '@concurrency-lab/launcher/testing';
+import { serviceFixture } from './support/harness';
 
 /** The inline runner, noting the trace it runs in: proof that the request's context reached it. */
 class TraceNotingRunner extends InlineRunner {
@@ -44,7 +45,7 @@ describe('a traced service (in-memory exporter, real server)', () => {
 
   /** The spans of the answered requests; a span ends when its response closes. */
   async function spans(count: number): Promise<ReadableSpan[]> {
-    await until(() => exporter.getFinishedSpans().length >= count);
+    await until(() => exporter.getFinishedSpans().length >= count, { what: `${count} spans` });
     return exporter.getFinishedSpans();
   }
 

@@ -48,17 +48,3 @@ export function modelsWithData(samples: InstantSample[]): Set<string> {
       .map((s) => s.metric['model'] as string),
   );
 }
-
-/** Polls `check` until it returns true or `timeoutMs` passes; returns the last verdict. */
-export async function eventually(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 250,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check()) return true;
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}

@@ -13,7 +13,8 @@ import {
   type ExecutorOptions,
   type Future,
 } from '../../src/index';
-import { createExecutor, rejection, TaskLog, until, type ExecutorKind } from './executors';
+import { until } from '@concurrency-lab/launcher/testing';
+import { createExecutor, rejection, TaskLog, type ExecutorKind } from './executors';
 
 export function describeExecutorSemantics(kind: ExecutorKind): void {
   let executors: Executor[] = [];
@@ -256,7 +257,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     it('a running task is not cancelled: cancel() is false and it completes', async () => {
       const executor = make();
       const running = sleep(executor, 'r', 300);
-      await until(() => log.has('start r'), 'the task to start');
+      await until(() => log.has('start r'), { what: 'the task to start' });
       expect(running.cancel()).toBe(false);
       expect(await running.result()).toBe('r');
       expect(log.has('end r')).toBe(true);
@@ -265,11 +266,11 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     it('cancel({ interrupt: true }) stops a running task by replacing its worker', async () => {
       const executor = make({ maxWorkers: 1 });
       const stuck = block(executor, 'stuck', 20_000);
-      await until(() => log.has('start stuck'), 'the task to start');
+      await until(() => log.has('start stuck'), { what: 'the task to start' });
       expect(stuck.cancel({ interrupt: true })).toBe(true);
       expect((await rejection(stuck.result())).code).toBe('ERR_EXECUTOR_CANCELLED');
       expect(await executor.submit(5, { name: 'double' }).result()).toBe(10);
-      await until(() => executor.stats.replaced === 1, 'the worker to be replaced');
+      await until(() => executor.stats.replaced === 1, { what: 'the worker to be replaced' });
       expect(log.has('end stuck')).toBe(false);
     });
 
@@ -285,7 +286,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
         { id: 'wait', ms: 10, log: log.path },
         { name: 'block', signal: controller.signal },
       );
-      await until(() => log.has('start run'), 'the task to start');
+      await until(() => log.has('start run'), { what: 'the task to start' });
       controller.abort(reason);
       expect(await rejection(running.result())).toBe(reason);
       expect(await rejection(pending.result())).toBe(reason);
@@ -318,7 +319,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       // machine once saw 'start a' only after a had ended and b had begun (b not cancelled).
       const running = block(executor, 'a', 1000);
       const queued = ['b', 'c'].map((id) => block(executor, id, 100));
-      await until(() => log.has('start a'), 'the first task to start');
+      await until(() => log.has('start a'), { what: 'the first task to start' });
       await executor.shutdown({ cancelFutures: true });
       expect(await running.result()).toBe('a');
       expect(queued.map((future) => future.cancelled())).toEqual([true, true]);
@@ -359,10 +360,9 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
         [1, 2, 3, 4].map((n) => executor.submit(n, { name: 'double' }).result()),
       );
       expect(after).toEqual([2, 4, 6, 8]);
-      await until(
-        () => executor.stats.replaced === 1 && executor.stats.workers === 2,
-        'a replacement',
-      );
+      await until(() => executor.stats.replaced === 1 && executor.stats.workers === 2, {
+        what: 'a replacement',
+      });
       expect(executor.stats).toMatchObject({ crashed: 1, failed: 1, completed: 5 });
       expect(replacements).toBe(1); // the hook saw the replacement stats counted
     });

@@ -43,15 +43,6 @@ export class TaskLog {
   }
 }
 
-/** Polls `condition` every 5 ms; fails the test after `ms` rather than hanging. */
-export async function until(condition: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 /** The error a promise rejects with (fails if it resolves). */
 export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: unknown }> {
   try {

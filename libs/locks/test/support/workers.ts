@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 
 // Fixtures run in real worker threads, which load plain JavaScript: the BUILT library (dist/).
@@ -76,17 +75,4 @@ export async function failureOf(worker: Worker): Promise<Error> {
 /** Terminates every worker a test started (afterEach), so jest exits on its own. */
 export async function terminateAll(): Promise<void> {
   await Promise.all([...live].map((worker) => worker.terminate()));
-}
-
-/** Polls `condition` until it holds; a generous deadline turns a hang into a clear failure. */
-export async function until(
-  condition: () => boolean,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(1);
-  }
 }

@@ -68,12 +68,3 @@ export class MessageLog<T> {
     return this.messages.slice(0, count);
   }
 }
-
-/** Polls `condition` every few ms until it holds (a wait, never a timing assertion). */
-export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-}

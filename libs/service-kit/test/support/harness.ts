@@ -157,15 +157,6 @@ export function memoryLogger(level = 'info'): {
   return { logger, records };
 }
 
-/** Yields event-loop turns until `condition` holds (bounded by turns, not by time). */
-export async function until(condition: () => boolean, turns = 200_000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (condition()) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  throw new Error('condition never held');
-}
-
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
