@@ -21,6 +21,7 @@ import {
 } from '../test/support/dashboard-queries';
 import { recordRunAll, startK6StandIn } from './support/k6-stand-in';
 import { driveLoad, startTrickle, type StatusCounts } from './support/load';
+import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
 import { instantQuery, labelValues, modelsWithData } from './support/prometheus-api';
 
@@ -82,7 +83,7 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     stack = await startLocalStack({
       prometheus: { binary },
       scrapeInterval: '1s',
-      modelEnv: { WORKERS: '2', MAX_QUEUE: '4', MAX_EVENT_LOOP_DELAY_MS: '0' },
+      modelEnv: { WORKERS: '2', MAX_QUEUE: '4', ...ADMISSION_OFF },
     });
     prometheusUrl = stack.prometheus?.url ?? '';
     models = stack.models.map((m) => m.model);

@@ -7,7 +7,7 @@
  * the batch that was waiting for its 5 s schedule never arrives.
  */
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
-import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 import { FATAL_EXIT_CODE } from '@concurrency-lab/service-kit';
 import { startOtlpReceiver, type OtlpReceiver } from '@concurrency-lab/telemetry';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -42,6 +42,7 @@ describe('async-service: a fatal error is logged with its trace, spans flushed, 
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         // the default schedule: a batch waits up to 5 s, so only a flush delivers it sooner
         OTEL_BSP_SCHEDULE_DELAY: '5000',
+        ...ADMISSION_OFF,
       },
     }));
 
@@ -92,6 +93,7 @@ describe('async-service: SIGTERM with a collector that never answers', () => {
         OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
         OTEL_TRACES_SAMPLER: 'always_on',
+        ...ADMISSION_OFF,
       },
     });
     try {

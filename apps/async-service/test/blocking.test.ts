@@ -1,3 +1,4 @@
+import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { incrementCounter } from '@concurrency-lab/contract-testing';
 import { createService, loadConfig, type Service } from '@concurrency-lab/service-kit';
 import pino from 'pino';
@@ -5,7 +6,7 @@ import { asyncRuntime } from '../src/runtime';
 
 /**
  * The async model in-process: the kit with this model's runtime, on a free port. Event-loop
- * admission off (`MAX_EVENT_LOOP_DELAY_MS=0`): these tests stall the loop on purpose, back to
+ * admission off (`ADMISSION_OFF`): these tests stall the loop on purpose, back to
  * back, to show what the model does — with admission on, a request right after a stall may be
  * refused 503 instead (admission has its own tests, and the contract's on every model).
  */
@@ -13,7 +14,7 @@ async function start(): Promise<{ service: Service; base: string }> {
   const service = createService({
     model: 'async',
     config: {
-      ...loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '0' }, { port: 0 }),
+      ...loadConfig({ ...ADMISSION_OFF }, { port: 0 }),
       port: 0,
       logLevel: 'silent',
     },

@@ -1,4 +1,4 @@
-import { appEntry, launch } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, appEntry, launch } from '@concurrency-lab/launcher';
 import { tracedCluster } from './support/traced-cluster';
 
 const OPENMETRICS = 'application/openmetrics-text; version=1.0.0';
@@ -54,7 +54,9 @@ describe('cluster-service exemplars: the model-wide latency histogram links to t
   }, 30_000);
 
   it('negative control: untraced, the same OpenMetrics scrape has no exemplar', async () => {
-    const service = await launch(appEntry('cluster-service'), { env: { WORKERS: '2' } });
+    const service = await launch(appEntry('cluster-service'), {
+      env: { WORKERS: '2', ...ADMISSION_OFF },
+    });
     try {
       await fetch(`${service.url}/cpu/fib?n=3`);
       const body = await (

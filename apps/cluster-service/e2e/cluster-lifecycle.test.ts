@@ -4,6 +4,7 @@ import {
   requestOnNewConnection,
   launch,
   type ServiceProcess,
+  ADMISSION_OFF,
 } from '@concurrency-lab/launcher';
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { spawn } from 'node:child_process';
@@ -58,13 +59,8 @@ function continuousLoad(url: string, clients: number) {
   };
 }
 
-/**
- * Event-loop admission off: these tests count every answer of a respawn or a rolling restart,
- * and on contended cores (CI runs every suite at once) admission rightly refuses some work with
- * 503 — a mechanism of its own, drilled by the contract's admission part and `npm run chaos`.
- */
-const ADMISSION_OFF = { MAX_EVENT_LOOP_DELAY_MS: '0' };
-
+// Event-loop admission off (ADMISSION_OFF): these tests count every answer of a respawn or a
+// rolling restart.
 describe('cluster-service process lifecycle', () => {
   it('replaces a worker killed with SIGKILL under load, and /metrics still answers', async () => {
     const service = await launch(appEntry('cluster-service'), {

@@ -5,6 +5,7 @@ import {
   metricSum,
   requestOnNewConnection,
   type ServiceProcess,
+  ADMISSION_OFF,
 } from '@concurrency-lab/launcher';
 
 interface LogLine {
@@ -19,7 +20,7 @@ describe('hybrid-service: processes, each with its threads', () => {
     service = await launch(appEntry('hybrid-service'), {
       // Admission off: the tests count every answer (12 tasks, 12 runs), and on contended cores
       // admission rightly refuses some with 503 — drilled by the contract's admission part.
-      env: { WORKERS: '2', HYBRID_THREADS: '2', MAX_EVENT_LOOP_DELAY_MS: '0' },
+      env: { WORKERS: '2', HYBRID_THREADS: '2', ...ADMISSION_OFF },
     });
   });
   afterEach(async () => {

@@ -1,6 +1,6 @@
 import type { ReceivedSpan } from '@concurrency-lab/telemetry';
 import { descends, otlpReceiverFixture, requestTrace } from '@concurrency-lab/telemetry/testing';
-import { appEntry, launch } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, appEntry, launch } from '@concurrency-lab/launcher';
 
 const pidOf = (span: ReceivedSpan | undefined) =>
   span?.attributes['process.pid'] ?? span?.resource['process.pid'];
@@ -10,7 +10,12 @@ describe('hybrid-service traces: HTTP → IPC where needed → thread (real proc
   let workerPids: Set<number>;
   beforeAll(async () => {
     const service = await launch(appEntry('hybrid-service'), {
-      env: { WORKERS: '2', HYBRID_THREADS: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: {
+        WORKERS: '2',
+        HYBRID_THREADS: '1',
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        ...ADMISSION_OFF,
+      },
     });
     const fib = await fetch(`${service.url}/cpu/fib?n=20`);
     expect(await fib.json()).toMatchObject({ model: 'hybrid', result: 6765 });

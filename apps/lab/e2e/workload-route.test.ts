@@ -4,7 +4,13 @@
  * (threads, hybrid), in a worker process (cluster, hybrid), in a pool process (procpool) — and
  * answers the same result; a broken module stops every model's start.
  */
-import { appEntry, Fleet, launch, StartFailedError } from '@concurrency-lab/launcher';
+import {
+  appEntry,
+  Fleet,
+  launch,
+  StartFailedError,
+  ADMISSION_OFF,
+} from '@concurrency-lab/launcher';
 import { MODEL_NAMES, MODELS } from '@concurrency-lab/models';
 import { join } from 'node:path';
 
@@ -28,7 +34,7 @@ function fleetServing(workload: string): () => Fleet {
     // MAX_EVENT_LOOP_DELAY_MS would answer 503 where these tests read the route's own answer.
     fleet = await Fleet.start({
       upstream: false,
-      modelEnv: { WORKERS: '2', LAB_WORKLOAD: workload, MAX_EVENT_LOOP_DELAY_MS: '0' },
+      modelEnv: { WORKERS: '2', LAB_WORKLOAD: workload, ...ADMISSION_OFF },
     });
   }, 120_000);
   afterAll(() => fleet?.stop());

@@ -1,4 +1,4 @@
-import { Fleet, onInterrupt, workspaceRoot } from '@concurrency-lab/launcher';
+import { Fleet, onInterrupt, workspaceRoot, ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AutocannonDriver } from './drivers/autocannon-driver';
@@ -83,7 +83,7 @@ export async function runCommand(argv: string[]): Promise<number> {
           // the pending-work bound, nor event-loop admission (a CPU scenario on async saturates
           // the loop on purpose; shedding is what `npm run chaos` measures).
           MAX_QUEUE: '100000',
-          MAX_EVENT_LOOP_DELAY_MS: '0',
+          ...ADMISSION_OFF,
           LOG_LEVEL: 'info',
           ...(probe ? { LAB_WORKLOAD: probe.path } : {}),
         },

@@ -1,4 +1,4 @@
-import { appEntry, launch, metricSum } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, appEntry, launch, metricSum } from '@concurrency-lab/launcher';
 import { processTreeUsage, processUsage } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -43,7 +43,9 @@ describe("the pool processes' CPU and memory, read from outside", () => {
   });
 
   it("makes procpool's process metrics the model's: the HTTP process and its pool, within 10% of the OS", async () => {
-    const service = await launch(appEntry('procpool-service'), { env: { WORKERS: '2' } });
+    const service = await launch(appEntry('procpool-service'), {
+      env: { WORKERS: '2', ...ADMISSION_OFF },
+    });
     try {
       const scrape = async () => {
         const text = await (await fetch(`${service.url}/metrics`)).text();

@@ -1,7 +1,13 @@
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { startOtlpReceiver } from '@concurrency-lab/telemetry';
 import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
-import { appEntry, launch, metricSum, type ServiceProcess } from '@concurrency-lab/launcher';
+import {
+  ADMISSION_OFF,
+  appEntry,
+  launch,
+  metricSum,
+  type ServiceProcess,
+} from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import {
   leaveWhileFibRuns,
@@ -34,7 +40,7 @@ describe('procpool-service and its pool processes', () => {
   it('replaces the child running fib(40) when the client disconnects', async () => {
     // Admission off: a loaded machine must not get fib(40) refused before it runs.
     const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '1', MAX_EVENT_LOOP_DELAY_MS: '0' },
+      env: { WORKERS: '1', ...ADMISSION_OFF },
     });
     try {
       const stats = await leaveWhileFibRuns(service.url);
@@ -54,6 +60,7 @@ describe('procpool-service and its pool processes', () => {
         WORKERS: '2',
         // Test only: the real tasks, where fib(39) kills its process (e2e/fixtures).
         PROCPOOL_TASKS_MODULE: join(__dirname, 'fixtures', 'fault-tasks.js'),
+        ...ADMISSION_OFF,
       },
     });
     try {
@@ -71,7 +78,7 @@ describe('procpool-service and its pool processes', () => {
   it(`crashes the process handed fib(31) with the fault-injection switch ${POOL_CRASH_SWITCH}: 500 ERR_WORKER_CRASHED for it alone`, async () => {
     // The real tasks module, switched on as the chaos drill does; fib(31) otherwise computes.
     const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '2', [POOL_CRASH_SWITCH]: '31' },
+      env: { WORKERS: '2', [POOL_CRASH_SWITCH]: '31', ...ADMISSION_OFF },
     });
     try {
       await expectOneCrashBesideNeighbour(service, 31);
@@ -84,7 +91,9 @@ describe('procpool-service and its pool processes', () => {
   });
 
   it('negative control: without the switch, fib(31) is computed', async () => {
-    const service = await launch(appEntry('procpool-service'), { env: { WORKERS: '1' } });
+    const service = await launch(appEntry('procpool-service'), {
+      env: { WORKERS: '1', ...ADMISSION_OFF },
+    });
     try {
       const answer = await fetch(`${service.url}/cpu/fib?n=31`);
       expect(answer.status).toBe(200);
@@ -99,7 +108,7 @@ describe('procpool-service and its pool processes', () => {
     const receiver = await startOtlpReceiver();
     try {
       const service = await launch(appEntry('procpool-service'), {
-        env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+        env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...ADMISSION_OFF },
       });
       expect((await fetch(`${service.url}/cpu/fib?n=20`)).status).toBe(200);
       const increment = await fetch(`${service.url}/counter/increment?safe=true&times=2000`, {

@@ -1,4 +1,4 @@
-import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { appEntry, launch, type ServiceProcess, ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { leaveWhileFibRuns } from '@concurrency-lab/thread-pool/testing';
 
 describe('threads-service and a client that leaves', () => {
@@ -6,7 +6,7 @@ describe('threads-service and a client that leaves', () => {
   beforeAll(async () => {
     // Admission off: a loaded machine must not get fib(40) refused before it runs.
     service = await launch(appEntry('threads-service'), {
-      env: { WORKERS: '1', MAX_EVENT_LOOP_DELAY_MS: '0' },
+      env: { WORKERS: '1', ...ADMISSION_OFF },
     });
   });
   afterAll(async () => {

@@ -1,12 +1,12 @@
 import { otlpReceiverFixture, requestTrace } from '@concurrency-lab/telemetry/testing';
-import { appEntry, launch, metricSum } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, appEntry, launch, metricSum } from '@concurrency-lab/launcher';
 
 describe('threads-service exporting over OTLP/HTTP (real process, real receiver)', () => {
   const receiver = otlpReceiverFixture();
 
   it('exports one trace per request: server span → queue wait → run on a pool thread', async () => {
     const service = await launch(appEntry('threads-service'), {
-      env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...ADMISSION_OFF },
     });
     const response = await fetch(`${service.url}/cpu/fib?n=20`);
     expect(response.status).toBe(200);
@@ -46,7 +46,7 @@ describe('threads-service exporting over OTLP/HTTP (real process, real receiver)
 
   it('flushes the spans of requests still in flight at SIGTERM before it exits', async () => {
     const service = await launch(appEntry('threads-service'), {
-      env: { WORKERS: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+      env: { WORKERS: '1', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...ADMISSION_OFF },
     });
     const active = async () =>
       metricSum(

@@ -1,3 +1,4 @@
+import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { incrementCounter } from '@concurrency-lab/contract-testing';
 import {
   createService,
@@ -16,7 +17,7 @@ async function start(): Promise<{ service: Service; base: string }> {
   // default, and admission then rightly sheds the next requests with 503 — what these tests
   // check is the model, and admission has its own tests (and the contract's, on every model).
   const config = {
-    ...loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '0' }, { port: 0 }),
+    ...loadConfig({ ...ADMISSION_OFF }, { port: 0 }),
     port: 0,
     workers: 2,
   };

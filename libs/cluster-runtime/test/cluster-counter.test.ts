@@ -1,3 +1,4 @@
+import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { incrementCounter } from '@concurrency-lab/contract-testing';
 import {
   createProcessRegistry,
@@ -182,7 +183,7 @@ describe('a cluster worker runtime, in the kit', () => {
     );
     // Event-loop admission off, as in service-kit's test harness: a loaded machine can delay
     // this process's loop past the 100 ms default, and the requests would rightly be shed.
-    const config = { ...loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '0' }, { port: 0 }), port: 0 };
+    const config = { ...loadConfig({ ...ADMISSION_OFF }, { port: 0 }), port: 0 };
     const metrics = createServiceMetrics('cluster');
     service = createService({
       model: 'cluster',

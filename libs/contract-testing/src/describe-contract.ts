@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
-import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { appEntry, launch, type ServiceProcess, ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { UPSTREAM } from '@concurrency-lab/models';
 import type { ContractContext, ContractTarget } from './contract-target';
 import type { FuzzOptions } from './fuzz/run-fuzz';
@@ -72,8 +72,7 @@ function useServices(target: ContractTarget): ContractContext {
       // The parts run slow work back to back (fib(40), a million increments): on a model whose
       // CPU work blocks the loop, admission would rightly refuse what comes next. It has its
       // own test under pressure, on a service with the defaults.
-      MAX_EVENT_LOOP_DELAY_MS: '0',
-      MAX_EVENT_LOOP_UTILIZATION: '0',
+      ...ADMISSION_OFF,
     });
   }, 60_000);
 

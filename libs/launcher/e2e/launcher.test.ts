@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { childrenOf, isAlive } from '@concurrency-lab/procfs';
-import { Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
+import { ADMISSION_OFF, Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
 
 /** This process's children still running: what a test must leave behind is none. */
 const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
@@ -58,7 +58,10 @@ describe('launch', () => {
 
 describe('Fleet', () => {
   it('starts upstream, then the models pointed at it, on free ports, and stops them all', async () => {
-    const fleet = await Fleet.start({ models: ['async'], modelEnv: { WORKERS: '1' } });
+    const fleet = await Fleet.start({
+      models: ['async'],
+      modelEnv: { WORKERS: '1', ...ADMISSION_OFF },
+    });
     const pids: number[] = [];
     try {
       const upstream = fleet.upstream as ServiceProcess;

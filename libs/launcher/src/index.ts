@@ -5,4 +5,5 @@ export * from './fleet';
 export * from './interrupt';
 export * from './raw-request';
 export * from './port-overrides';
+export * from './service-env';
 export * from './metrics-text';

@@ -1,3 +1,4 @@
+import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { describe, expect, it } from '@jest/globals';
 import { availableParallelism } from 'node:os';
 import { ConfigError, loadConfig } from '../src/index';
@@ -118,6 +119,14 @@ describe('loadConfig parsing', () => {
     expect(loadConfig({ MAX_EVENT_LOOP_UTILIZATION: '1.0' }, { port: 1 }).admission).toMatchObject({
       maxEventLoopUtilization: 1,
     });
+  });
+
+  it("reads the launcher's ADMISSION_OFF as admission off: both checks 0 (the defaults: 100 and 0)", () => {
+    expect(loadConfig({ ...ADMISSION_OFF }, { port: 1 }).admission).toMatchObject({
+      maxEventLoopDelayMs: 0,
+      maxEventLoopUtilization: 0,
+    });
+    expect(loadConfig({}, { port: 1 }).admission.maxEventLoopDelayMs).toBe(100);
   });
 
   it('refuses a headers timeout longer than the request timeout, as Node would at createServer', () => {

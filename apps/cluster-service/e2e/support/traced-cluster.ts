@@ -1,4 +1,4 @@
-import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 import type { OtlpReceiver } from '@concurrency-lab/telemetry';
 import { otlpReceiverFixture } from '@concurrency-lab/telemetry/testing';
 
@@ -21,7 +21,7 @@ export function tracedCluster(): TracedCluster {
     receiver,
     launch: () =>
       launch(appEntry('cluster-service'), {
-        env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
+        env: { WORKERS: '2', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...ADMISSION_OFF },
       }),
   };
 }

@@ -1,4 +1,4 @@
-import { Fleet } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, Fleet } from '@concurrency-lab/launcher';
 import { cpus, loadavg } from 'node:os';
 import type { LoadDriver } from '../drivers/load-driver';
 import { measureScenario } from '../measure-scenario';
@@ -54,7 +54,7 @@ export async function runSweep(ctx: SweepContext): Promise<Sweep> {
       modelEnv: {
         WORKERS: String(workers),
         MAX_QUEUE: '100000',
-        MAX_EVENT_LOOP_DELAY_MS: '0',
+        ...ADMISSION_OFF,
         LOG_LEVEL: 'info',
       },
       signal: ctx.signal,

@@ -1,14 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
+import { metricSum, requestOnNewConnection, ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { COMMON_METRICS, type ContractContext } from '../contract-target';
 import { expectProblem } from '../problem-assertions';
-
-/**
- * Event-loop admission off: each test here is about another limit, and on a machine whose cores
- * are contended a fresh process's loop delay passes 100 ms now and then — admission then rightly
- * answers 503, which is not what these tests count. Admission has its own part (loop-admission).
- */
-const ADMISSION_OFF = { MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0' };
 
 /**
  * Each test starts its own service with the limits it needs: the deadline (504), the
