@@ -6,6 +6,7 @@ import {
   type ServiceProcess,
   ADMISSION_OFF,
 } from '@concurrency-lab/launcher';
+import { until } from '@concurrency-lab/launcher/testing';
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,17 +23,20 @@ interface LogLine {
   delayMs?: number;
 }
 
+/** The first log line `predicate` accepts, once the service has written it (10 s at most). */
 async function waitForLog(
   service: ServiceProcess,
+  what: string,
   predicate: (line: LogLine) => boolean,
-  attempts = 250,
-) {
-  for (let i = 0; i < attempts; i++) {
-    const found = service.logs<LogLine>().find(predicate);
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 40));
-  }
-  throw new Error(`log line never appeared:\n${service.output()}`);
+): Promise<LogLine> {
+  let found: LogLine | undefined;
+  await until(() => (found = service.logs<LogLine>().find(predicate)) !== undefined, {
+    what,
+    everyMs: 40,
+  }).catch((error: unknown) => {
+    throw new Error(`${String(error)}; it wrote:\n${service.output()}`);
+  });
+  return found as LogLine;
 }
 
 /** Clients that each send one request after another, each on a new connection, until stopped. */
@@ -74,6 +78,7 @@ describe('cluster-service process lifecycle', () => {
       process.kill(workerPids[0] as number, 'SIGKILL');
       const replacement = await waitForLog(
         service,
+        'a replacement worker',
         (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),
       );
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -127,7 +132,11 @@ describe('cluster-service process lifecycle', () => {
       const load = continuousLoad(`${service.url}/io/sleep?ms=20`, 6);
       await new Promise((resolve) => setTimeout(resolve, 300));
       service.child.kill('SIGHUP');
-      const done = await waitForLog(service, (l) => l.msg === 'rolling restart complete');
+      const done = await waitForLog(
+        service,
+        'the restart to complete',
+        (l) => l.msg === 'rolling restart complete',
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       await load.stop();
       expect(load.errors).toEqual([]);
@@ -149,6 +158,7 @@ describe('cluster-service process lifecycle', () => {
       expect((await fetch(`${service.url}/work/custom`)).status).toBe(200);
       const replacement = await waitForLog(
         service,
+        'a replacement worker',
         (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),
       );
       const fatal = service.logs<LogLine>().filter((l) => l.level === 60);

@@ -1,4 +1,5 @@
 import { ADMISSION_OFF } from '@concurrency-lab/launcher';
+import { until } from '@concurrency-lab/launcher/testing';
 import { incrementCounter } from '@concurrency-lab/contract-testing';
 import {
   createProcessRegistry,
@@ -147,7 +148,7 @@ describe('the counter a manager holds for other processes', () => {
       const times = 50_000_000;
       const request = counter.increment(times, true, controller.signal);
       // Abort once the shares are under way (the value moves), as a deadline does.
-      while (manager.value === 0) await new Promise((resolve) => setImmediate(resolve));
+      await until(() => manager.value !== 0, { what: 'the shares to start', everyMs: 0 });
       const reason = new Error('deadline');
       controller.abort(reason);
       await expect(request).rejects.toBe(reason);

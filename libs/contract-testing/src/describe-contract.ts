@@ -71,7 +71,7 @@ function useServices(target: ContractTarget): ContractContext {
       REQUEST_TIMEOUT_MS: '20000',
       // The parts run slow work back to back (fib(40), a million increments): on a model whose
       // CPU work blocks the loop, admission would rightly refuse what comes next. It has its
-      // own test under pressure, on a service with the defaults.
+      // own part (loop-admission), on a service with the defaults.
       ...ADMISSION_OFF,
     });
   }, 60_000);

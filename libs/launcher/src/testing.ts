@@ -8,8 +8,9 @@ import { processTree } from '@concurrency-lab/procfs';
 import { appEntry } from './workspace';
 
 // Test-only (it needs jest): `@concurrency-lab/launcher/testing`, what the workspace's tests
-// share: the wait every test that polls uses, and for the e2e tests that run the repository's
-// commands as processes, a temp folder and runApp.
+// share: the bounded wait their polls use (all but thread-pool's /testing suite, which lives in
+// a model lib's src and so may not import tooling: it keeps its own `eventually`), and for the
+// e2e tests that run the repository's commands as processes, a temp folder and runApp.
 
 /** How `until` waits. */
 export interface UntilOptions {

@@ -3,7 +3,7 @@
  * started (the launcher's `launch`, which waits for the `listening` log line).
  */
 import { fileURLToPath } from 'node:url';
-import { appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -54,7 +54,7 @@ export const SERVERS: Server[] = [
     launch: (_sink, profileDir) =>
       start('noadm', appEntry('async-service'), {
         profileDir,
-        env: { MAX_EVENT_LOOP_DELAY_MS: '0', MAX_EVENT_LOOP_UTILIZATION: '0' },
+        env: { ...ADMISSION_OFF },
       }),
   },
   {

@@ -5,7 +5,7 @@
  *
  *   bare    bare express 5, `/io/sleep` and `/cpu/fib` only
  *   kit     async-service, tracing off
- *   noadm   async-service, tracing off, event-loop admission off (MAX_EVENT_LOOP_DELAY_MS=0)
+ *   noadm   async-service, tracing off, event-loop admission off (the launcher's ADMISSION_OFF)
  *   traced  async-service, 100% sampled, BatchSpanProcessor, OTLP/protobuf to a sink process
  *   otel    bare express + NodeSDK + auto-instrumentations, same sink
  *
