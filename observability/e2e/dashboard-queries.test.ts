@@ -100,31 +100,23 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     // Ready when every model's sheds and fresh request rates have been scraped.
     await until(
       async () => {
-        const sheds = modelsWithData(await instantQuery(prometheusUrl, 'lab_shed_total'));
-        const rates = modelsWithData(
-          await instantQuery(
-            prometheusUrl,
+        const withData = await Promise.all(
+          [
+            'lab_shed_total',
             `rate(http_server_request_duration_seconds_count[${RATE_INTERVAL}]) > 0`,
-          ),
-        );
-        const locks = modelsWithData(
-          await instantQuery(
-            prometheusUrl,
             `rate(lab_lock_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
-          ),
-        );
-        const queues = modelsWithData(
-          await instantQuery(
-            prometheusUrl,
             `rate(lab_queue_wait_seconds_count[${RATE_INTERVAL}]) > 0`,
-          ),
+          ].map(async (query) => modelsWithData(await instantQuery(prometheusUrl, query))),
         );
-        return models.every((m) => sheds.has(m) && rates.has(m) && locks.has(m) && queues.has(m));
+        return models.every((m) => withData.every((seen) => seen.has(m)));
       },
-      { what: "Prometheus to scrape every model's load", timeoutMs: 20_000, everyMs: 250 },
-    ).catch((error: unknown) => {
-      throw new Error(`${String(error)}; Prometheus said:\n${stack?.prometheus?.output()}`);
-    });
+      {
+        what: "Prometheus to scrape every model's load",
+        timeoutMs: 20_000,
+        everyMs: 250,
+        detail: () => `Prometheus said:\n${stack?.prometheus?.output()}`,
+      },
+    );
   }, 60_000);
 
   afterAll(async () => {

@@ -180,7 +180,8 @@ describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docke
     const service = await launch(join(image, 'main.js'), {
       name: app,
       cwd: image,
-      // Admission off: what is tested is the install, not a 503 on a busy machine.
+      // The image's environment (the Dockerfile sets NODE_ENV, HOST, PORT) plus admission off,
+      // which the image leaves on: what is tested is the install, not a 503 on a busy machine.
       env: { NODE_ENV: 'production', HOST: '127.0.0.1', ...ADMISSION_OFF },
     });
     try {

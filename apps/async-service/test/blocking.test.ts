@@ -14,7 +14,7 @@ async function start(): Promise<{ service: Service; base: string }> {
   const service = createService({
     model: 'async',
     config: {
-      ...loadConfig({ ...ADMISSION_OFF }, { port: 0 }),
+      ...loadConfig(ADMISSION_OFF, { port: 0 }),
       port: 0,
       logLevel: 'silent',
     },

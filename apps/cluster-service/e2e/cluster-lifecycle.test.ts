@@ -3,10 +3,9 @@ import {
   logRecords,
   requestOnNewConnection,
   launch,
-  type ServiceProcess,
   ADMISSION_OFF,
 } from '@concurrency-lab/launcher';
-import { until } from '@concurrency-lab/launcher/testing';
+import { untilLog } from '@concurrency-lab/launcher/testing';
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -21,22 +20,6 @@ interface LogLine {
   workerPids?: number[];
   at?: number;
   delayMs?: number;
-}
-
-/** The first log line `predicate` accepts, once the service has written it (10 s at most). */
-async function waitForLog(
-  service: ServiceProcess,
-  what: string,
-  predicate: (line: LogLine) => boolean,
-): Promise<LogLine> {
-  let found: LogLine | undefined;
-  await until(() => (found = service.logs<LogLine>().find(predicate)) !== undefined, {
-    what,
-    everyMs: 40,
-  }).catch((error: unknown) => {
-    throw new Error(`${String(error)}; it wrote:\n${service.output()}`);
-  });
-  return found as LogLine;
 }
 
 /** Clients that each send one request after another, each on a new connection, until stopped. */
@@ -76,7 +59,7 @@ describe('cluster-service process lifecycle', () => {
       const load = continuousLoad(`${service.url}/io/sleep?ms=5`, 4);
       await new Promise((resolve) => setTimeout(resolve, 200));
       process.kill(workerPids[0] as number, 'SIGKILL');
-      const replacement = await waitForLog(
+      const replacement = await untilLog<LogLine>(
         service,
         'a replacement worker',
         (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),
@@ -132,7 +115,7 @@ describe('cluster-service process lifecycle', () => {
       const load = continuousLoad(`${service.url}/io/sleep?ms=20`, 6);
       await new Promise((resolve) => setTimeout(resolve, 300));
       service.child.kill('SIGHUP');
-      const done = await waitForLog(
+      const done = await untilLog<LogLine>(
         service,
         'the restart to complete',
         (l) => l.msg === 'rolling restart complete',
@@ -156,7 +139,7 @@ describe('cluster-service process lifecycle', () => {
     try {
       const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
       expect((await fetch(`${service.url}/work/custom`)).status).toBe(200);
-      const replacement = await waitForLog(
+      const replacement = await untilLog<LogLine>(
         service,
         'a replacement worker',
         (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),

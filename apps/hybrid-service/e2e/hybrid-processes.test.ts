@@ -7,6 +7,7 @@ import {
   type ServiceProcess,
   ADMISSION_OFF,
 } from '@concurrency-lab/launcher';
+import { untilLog } from '@concurrency-lab/launcher/testing';
 
 interface LogLine {
   msg: string;
@@ -49,13 +50,11 @@ describe('hybrid-service: processes, each with its threads', () => {
     const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
     expect(workerPids).toHaveLength(2);
     process.kill(workerPids[0] as number, 'SIGKILL');
-    let replacement: LogLine | undefined;
-    for (let i = 0; i < 250 && !replacement; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 40));
-      replacement = service
-        .logs<LogLine>()
-        .find((l) => l.msg === 'worker listening' && !workerPids.includes(l.pid));
-    }
+    const replacement = await untilLog<LogLine>(
+      service,
+      'a replacement worker',
+      (l) => l.msg === 'worker listening' && !workerPids.includes(l.pid),
+    );
     expect(replacement).toBeDefined();
     const text = await (await fetch(`${service.url}/metrics`)).text();
     expect(metricSum(text, 'lab_worker_restarts_total', { kind: 'process' })).toBe(1);

@@ -1,5 +1,6 @@
 import { otlpReceiverFixture, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { ADMISSION_OFF, appEntry, launch, metricSum } from '@concurrency-lab/launcher';
+import { until } from '@concurrency-lab/launcher/testing';
 
 describe('threads-service exporting over OTLP/HTTP (real process, real receiver)', () => {
   const receiver = otlpReceiverFixture();
@@ -56,9 +57,7 @@ describe('threads-service exporting over OTLP/HTTP (real process, real receiver)
     const idle = await active(); // the scrape may count itself
     const inFlight = fetch(`${service.url}/io/sleep?ms=800`);
     // SIGTERM once the service serves it (a fixed pause could signal before the request lands).
-    for (let i = 0; i < 200 && (await active()) <= idle; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until(async () => (await active()) > idle, { what: 'the request to be in flight' });
     service.child.kill('SIGTERM');
     expect((await inFlight).status).toBe(200);
     expect(await service.exited).toEqual({ code: 0, signal: null });

@@ -17,7 +17,7 @@ async function start(): Promise<{ service: Service; base: string }> {
   // default, and admission then rightly sheds the next requests with 503 — what these tests
   // check is the model, and admission has its own tests (and the contract's, on every model).
   const config = {
-    ...loadConfig({ ...ADMISSION_OFF }, { port: 0 }),
+    ...loadConfig(ADMISSION_OFF, { port: 0 }),
     port: 0,
     workers: 2,
   };

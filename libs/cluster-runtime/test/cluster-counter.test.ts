@@ -108,7 +108,7 @@ describe('the counter a manager holds for other processes', () => {
       const events: string[] = [];
       // Fails once its sibling is under way (the value moves): no timing assumed.
       workerSide[0]?.handle(RPC.counterShare, async () => {
-        while (manager.value === 0) await new Promise((resolve) => setImmediate(resolve));
+        await until(() => manager.value !== 0, { what: 'the sibling share to start', everyMs: 0 });
         throw Object.assign(new Error('its process died'), { code: 'ERR_WORKER_CRASHED' });
       });
       // Adds until it is cancelled: only a cancellation ends it.
@@ -184,7 +184,7 @@ describe('a cluster worker runtime, in the kit', () => {
     );
     // Event-loop admission off, as in service-kit's test harness: a loaded machine can delay
     // this process's loop past the 100 ms default, and the requests would rightly be shed.
-    const config = { ...loadConfig({ ...ADMISSION_OFF }, { port: 0 }), port: 0 };
+    const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
     const metrics = createServiceMetrics('cluster');
     service = createService({
       model: 'cluster',

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { childrenOf, isAlive } from '@concurrency-lab/procfs';
 import { ADMISSION_OFF, Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
+import { until } from '../src/testing';
 
 /** This process's children still running: what a test must leave behind is none. */
 const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
@@ -39,9 +40,7 @@ describe('launch', () => {
     const error = await rejection(launch(fixture('silent'), { startTimeoutMs: 300 }));
     expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
     // The kill is sent before the rejection; wait for the exit to be reaped.
-    for (let i = 0; i < 100 && childPids().length > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => childPids().length === 0, { what: 'the child to be reaped' });
     expect(childPids()).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { processTree } from '@concurrency-lab/procfs';
+import type { ServiceProcess } from './service-process';
 import { appEntry } from './workspace';
 
 // Test-only (it needs jest): `@concurrency-lab/launcher/testing`, what the workspace's tests
@@ -16,6 +17,8 @@ import { appEntry } from './workspace';
 export interface UntilOptions {
   /** What it waits for, as the failure names it: "… waiting for the worker to queue". */
   readonly what?: string;
+  /** More for the failure, read when it gives up: what a service printed, say. */
+  readonly detail?: () => string;
   /** It gives up (rejects) once this long has passed. @default 10000 */
   readonly timeoutMs?: number;
   /**
@@ -34,14 +37,34 @@ export interface UntilOptions {
  */
 export async function until(
   condition: () => boolean | Promise<boolean>,
-  { what = 'the condition', timeoutMs = 10_000, everyMs = 5 }: UntilOptions = {},
+  { what = 'the condition', timeoutMs = 10_000, everyMs = 5, detail }: UntilOptions = {},
 ): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
     if (performance.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${detail ? `; ${detail()}` : ''}`,
+      );
     await (everyMs === 0 ? nextTurn() : sleep(everyMs));
   }
+}
+
+/**
+ * The first of `service`'s log lines that `matches` accepts, once it has written one (polled
+ * every 40 ms, 10 s at most); the failure names `what` and shows what the service printed.
+ */
+export async function untilLog<T extends object>(
+  service: ServiceProcess,
+  what: string,
+  matches: (line: T) => boolean,
+): Promise<T> {
+  let found: T | undefined;
+  await until(() => (found = service.logs<T>().find(matches)) !== undefined, {
+    what,
+    everyMs: 40,
+    detail: () => `it printed:\n${service.output()}`,
+  });
+  return found as T;
 }
 
 /**

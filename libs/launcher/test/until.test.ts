@@ -30,6 +30,16 @@ describe('until', () => {
     expect(checks).toBeGreaterThan(1); // it checked more than once before giving up
   });
 
+  it('adds its detail to the timeout, read only when it gives up', async () => {
+    let reads = 0;
+    const detail = () => `it printed: ${++reads} line`;
+    await until(() => true, { detail });
+    expect(reads).toBe(0);
+    await expect(until(() => false, { what: 'a log line', timeoutMs: 20, detail })).rejects.toThrow(
+      'timed out after 20 ms waiting for a log line; it printed: 1 line',
+    );
+  });
+
   it('waits between checks on no timer with everyMs 0, on one by default', async () => {
     /** The timers there are while `until` waits, with this pause between checks. */
     const timersWhileWaiting = async (everyMs?: number) => {

@@ -54,7 +54,7 @@ export const SERVERS: Server[] = [
     launch: (_sink, profileDir) =>
       start('noadm', appEntry('async-service'), {
         profileDir,
-        env: { ...ADMISSION_OFF },
+        env: ADMISSION_OFF,
       }),
   },
   {

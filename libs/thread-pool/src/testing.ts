@@ -47,9 +47,16 @@ export interface PoolRunnerTarget {
   start(settings: PoolRunnerSettings): Promise<PoolRunnerUnderTest>;
 }
 
-/** Polls `check` every 20 ms until it holds or `attempts` polls passed; the last result. */
-export async function eventually(check: () => boolean, attempts = 200): Promise<boolean> {
-  for (let i = 0; i < attempts && !check(); i++) {
+/**
+ * Polls `check` (sync or async) every 20 ms until it holds or `attempts` polls passed; the last
+ * result. (This suite lives in a model lib's src, which may not import the launcher's `until`.)
+ */
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  attempts = 200,
+): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    if (await check()) return true;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return check();
@@ -67,11 +74,8 @@ export async function runnerStatsWhen(
   url: string,
   done: (stats: PoolRunnerStats) => boolean,
 ): Promise<PoolRunnerStats> {
-  let stats = await runnerStatsOf(url);
-  for (let i = 0; i < 250 && !done(stats); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    stats = await runnerStatsOf(url);
-  }
+  let stats!: PoolRunnerStats;
+  await eventually(async () => done((stats = await runnerStatsOf(url))), 250);
   return stats;
 }
 

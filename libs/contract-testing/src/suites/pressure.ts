@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { metricSum, requestOnNewConnection, ADMISSION_OFF } from '@concurrency-lab/launcher';
+import { until } from '@concurrency-lab/launcher/testing';
 import { COMMON_METRICS, type ContractContext } from '../contract-target';
 import { expectProblem } from '../problem-assertions';
 
@@ -147,25 +148,26 @@ export function describePressure(ctx: ContractContext): void {
           body: await r.text(),
         })),
       );
-      // Wait until the service reports the 20 requests in flight (bounded poll, no fixed sleep).
-      for (let i = 0; i < 50; i++) {
-        const { body } = await requestOnNewConnection(`${service.url}/metrics`);
-        if (metricSum(body, 'http_server_active_requests') >= 21) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      // Wait until the service reports the 20 requests in flight (and the scrape itself).
+      await until(
+        async () => {
+          const { body } = await requestOnNewConnection(`${service.url}/metrics`);
+          return metricSum(body, 'http_server_active_requests') >= 21;
+        },
+        { what: 'the 20 requests to be in flight', everyMs: 50 },
+      );
       service.child.kill('SIGTERM');
       // New connections are refused while the 2 s requests still drain. Polled, not after a
       // fixed pause: cluster's primary closes its listener only once every worker has had
       // `shutdown` over IPC and closed its server, which a loaded machine can stretch.
-      const refusedBy = performance.now() + 1500;
-      while (performance.now() < refusedBy) {
-        const answered = await requestOnNewConnection(`${service.url}/healthz`).then(
-          () => true,
-          () => false,
-        );
-        if (!answered) break;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
+      await until(
+        () =>
+          requestOnNewConnection(`${service.url}/healthz`).then(
+            () => false,
+            () => true,
+          ),
+        { what: 'new connections to be refused', timeoutMs: 1500, everyMs: 25 },
+      );
       await expect(requestOnNewConnection(`${service.url}/healthz`)).rejects.toMatchObject({
         code: 'ECONNREFUSED',
       });
