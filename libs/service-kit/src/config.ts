@@ -127,6 +127,17 @@ const SERVICE_ENV = {
 
 export { ConfigError };
 
+/** A variable the service kit reads (docs/contract.md's configuration table). */
+export type ServiceEnvVariable = keyof typeof SERVICE_ENV;
+
+/**
+ * Every variable `loadConfig` reads, in the order docs/contract.md lists them: the test that
+ * holds that table to the code reads this, so a variable added here and not there fails it.
+ */
+export const SERVICE_ENV_VARIABLES: readonly ServiceEnvVariable[] = Object.freeze(
+  Object.keys(SERVICE_ENV) as ServiceEnvVariable[],
+);
+
 /**
  * @throws ConfigError naming every bad variable, what it expected and what it got — a service
  * must refuse to start on a typo rather than run with a silent default.
