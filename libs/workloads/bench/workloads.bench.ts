@@ -20,6 +20,8 @@ const {
   median,
   spreadPercent,
 }: typeof import('@concurrency-lab/report-kit') = require('@concurrency-lab/report-kit');
+// The anchor of the decode comparison below: pngjs's own reader, which decodePng replaces.
+const { PNG }: typeof import('pngjs') = require('pngjs');
 
 function runWorkloadsBench(): void {
   const { applyFilter, countPrimes, decodePng, encodePng, fib, FILTER_NAMES, generateTestImage } =
@@ -125,4 +127,84 @@ function runWorkloadsBench(): void {
   console.log(`(result sink ${sink >>> 0})`);
 }
 
+/**
+ * decodePng against bare `PNG.sync.read`, the anchor it must keep up with: decodePng runs pngjs's
+ * own parsing, unfiltering and pixel mapping around one bounded inflate (decode-png.ts says why),
+ * so the ratio isolates what that costs. Each round times both on the same bytes, alternating
+ * which goes first; the ratio reported is the median over rounds of time(decodePng) /
+ * time(PNG.sync.read), so above 1.00 means decodePng is slower.
+ */
+function runDecodeComparison(): void {
+  const { decodePng, encodePng, generateTestImage } = workloads;
+  // Many short rounds: a neighbour's load then spoils a few rounds rather than the median.
+  const ROUNDS = 15;
+  let sink = 0;
+
+  /**
+   * CPU milliseconds of this thread per call of `op`, over at least `durationMs` of CPU (and at
+   * least 3 calls). CPU time, not wall time: both decoders run wholly on this thread (zlib's sync
+   * calls included), and time spent descheduled by a neighbour's load does not count.
+   */
+  function cpuMsPerOp(op: () => number, durationMs: number): number {
+    let ops = 0;
+    let used = 0;
+    const start = process.threadCpuUsage();
+    while (used < durationMs || ops < 3) {
+      sink ^= op();
+      ops++;
+      const { user, system } = process.threadCpuUsage(start);
+      used = (user + system) / 1000;
+    }
+    return used / ops;
+  }
+
+  console.log('');
+  console.log(
+    `decodePng vs PNG.sync.read (anchor): CPU ms per decode, median of ${ROUNDS} paired rounds`,
+  );
+  console.log(
+    ['image'.padEnd(26), 'anchor ms', 'decodePng ms', 'ratio', 'spread']
+      .map((cell, i) => (i === 0 ? cell : cell.padStart(13)))
+      .join(''),
+  );
+  for (const side of [256, 1024]) {
+    const png = encodePng(generateTestImage(side));
+    const anchor = () => PNG.sync.read(png).data.length;
+    const candidate = () => decodePng(png).data.length;
+    const caseMs = side >= 1024 ? 150 : 60;
+    cpuMsPerOp(anchor, caseMs); // warm-up
+    cpuMsPerOp(candidate, caseMs);
+    const anchorMs: number[] = [];
+    const candidateMs: number[] = [];
+    const ratios: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      let a: number;
+      let c: number;
+      if (round % 2 === 0) {
+        a = cpuMsPerOp(anchor, caseMs);
+        c = cpuMsPerOp(candidate, caseMs);
+      } else {
+        c = cpuMsPerOp(candidate, caseMs);
+        a = cpuMsPerOp(anchor, caseMs);
+      }
+      anchorMs.push(a);
+      candidateMs.push(c);
+      ratios.push(c / a);
+    }
+    console.log(
+      [
+        `${side}x${side} (${png.length} B)`.padEnd(26),
+        median(anchorMs).toFixed(3),
+        median(candidateMs).toFixed(3),
+        median(ratios).toFixed(2),
+        spreadPercent(ratios),
+      ]
+        .map((cell, i) => (i === 0 ? cell : cell.padStart(13)))
+        .join(''),
+    );
+  }
+  console.log(`(result sink ${sink >>> 0})`);
+}
+
 runWorkloadsBench();
+runDecodeComparison();

@@ -1,0 +1,334 @@
+import { thrownAs } from '@concurrency-lab/errors/testing';
+import fc from 'fast-check';
+import { readFileSync } from 'node:fs';
+import { crc32, deflateSync } from 'node:zlib';
+import { PNG, type ColorType } from 'pngjs';
+import { decodePng, InvalidImageError } from '../src/index';
+
+// Hand-built PNGs: pngjs writes only non-interlaced 8/16-bit grey, grey+alpha, RGB and RGBA, so
+// the interlaced, palette and low-bit-depth inputs, and the malformed ones, are assembled here.
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function chunk(type: string, data: Uint8Array): Buffer {
+  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const framed = Buffer.alloc(4 + typeAndData.length + 4);
+  framed.writeUInt32BE(data.length, 0);
+  typeAndData.copy(framed, 4);
+  framed.writeUInt32BE(crc32(typeAndData), 4 + typeAndData.length);
+  return framed;
+}
+
+interface PngSpec {
+  width: number;
+  height: number;
+  depth: number;
+  colorType: number;
+  interlace: boolean;
+  /** The zlib stream, split over this many IDAT chunks (default 1). */
+  idat: Buffer;
+  idatChunks?: number;
+  /** Chunks between IHDR and the first IDAT (PLTE, tRNS). */
+  before?: Buffer[];
+}
+
+function buildPng({ width, height, depth, colorType, interlace, idat, ...rest }: PngSpec): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.writeUInt8(depth, 8);
+  ihdr.writeUInt8(colorType, 9);
+  ihdr.writeUInt8(interlace ? 1 : 0, 12);
+  const parts = rest.idatChunks ?? 1;
+  const step = Math.ceil(idat.length / parts);
+  const idats = Array.from({ length: parts }, (_, i) =>
+    chunk('IDAT', idat.subarray(i * step, (i + 1) * step)),
+  );
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    chunk('IHDR', ihdr),
+    ...(rest.before ?? []),
+    ...idats,
+    chunk('IEND', new Uint8Array(0)),
+  ]);
+}
+
+const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+// [xStart, yStart, xStep, yStep] of Adam7's seven passes.
+const ADAM7 = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+] as const;
+
+/** The rows of the (inflated) image data: [pixels per row, rows], per pass when interlaced. */
+function scanlines(width: number, height: number, interlace: boolean): [number, number][] {
+  if (!interlace) return [[width, height]];
+  return ADAM7.map(([x0, y0, dx, dy]): [number, number] => [
+    Math.max(0, Math.ceil((width - x0) / dx)),
+    Math.max(0, Math.ceil((height - y0) / dy)),
+  ]).filter(([w, h]) => w > 0 && h > 0);
+}
+
+/** Deterministic bytes for a seed (mulberry32), so fast-check reports a reproducible case. */
+function randomBytes(seed: number, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (t ^ (t >>> 14)) & 0xff;
+  }
+  return out;
+}
+
+/** Random but well-formed inflated image data: each row a filter type (0-4) and its bytes. */
+function randomImageData(
+  spec: { width: number; height: number; depth: number; colorType: number; interlace: boolean },
+  seed: number,
+): Buffer {
+  const channels = CHANNELS[spec.colorType] ?? 0;
+  const rows: Buffer[] = [];
+  let n = 0;
+  for (const [pixels, count] of scanlines(spec.width, spec.height, spec.interlace)) {
+    for (let y = 0; y < count; y++) {
+      const row = randomBytes(seed + n++, 1 + Math.ceil((pixels * channels * spec.depth) / 8));
+      row[0] = (row[0] ?? 0) % 5;
+      rows.push(row);
+    }
+  }
+  return Buffer.concat(rows);
+}
+
+/** What an 8-bit RGBA header declares (the same sum as the source's, written independently). */
+function declaredRgbaSize(width: number, height: number, interlace: boolean): number {
+  return scanlines(width, height, interlace).reduce((sum, [w, h]) => sum + h * (1 + w * 4), 0);
+}
+
+/** Both decoders on the same bytes: same outcome, same pixels. */
+function expectSameAsPngjs(png: Buffer): void {
+  const reference = PNG.sync.read(png);
+  const decoded = decodePng(png);
+  expect(decoded.width).toBe(reference.width);
+  expect(decoded.height).toBe(reference.height);
+  expect(Buffer.from(decoded.data)).toEqual(reference.data);
+}
+
+const invalidImage = expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
+
+describe('decodePng refuses image data whose inflated size differs from the header', () => {
+  it('refuses an interlaced decompression bomb, inflating no more than the header declares', () => {
+    // The probe's bomb, smaller: a 16x16 RGBA interlaced header over 64 MiB of deflated zeros
+    // (~64 KB). PNG.sync.read would inflate all 64 MiB before noticing.
+    const idat = deflateSync(Buffer.alloc(64 << 20));
+    const bomb = buildPng({ width: 16, height: 16, depth: 8, colorType: 6, interlace: true, idat });
+    expect(bomb.length).toBeLessThan(128 * 1024);
+    expect(declaredRgbaSize(16, 16, true)).toBe(1054);
+
+    const error = thrownAs(InvalidImageError, () => decodePng(bomb));
+    expect(error.message).toMatch(
+      /inflates beyond the 1054 bytes its header declares \(16x16 RGBA 8-bit interlaced\)/,
+    );
+    // zlib gave up at the declared size: that is what bounds the memory.
+    expect(error.cause).toEqual(
+      expect.objectContaining({
+        code: 'ERR_BUFFER_TOO_LARGE',
+        message: expect.stringContaining('1054 bytes'),
+      }),
+    );
+  });
+
+  it.each([
+    ['non-interlaced, one byte too many', false, 1040 + 1],
+    ['non-interlaced, a megabyte too many', false, 1 << 20],
+    ['interlaced, one byte too many', true, 1054 + 1],
+  ])('refuses data that inflates longer than declared (%s)', (_label, interlace, length) => {
+    const expected = declaredRgbaSize(16, 16, interlace);
+    const idat = deflateSync(Buffer.alloc(length));
+    const png = buildPng({ width: 16, height: 16, depth: 8, colorType: 6, interlace, idat });
+    expect(() => decodePng(png)).toThrow(
+      new RegExp(`inflates beyond the ${expected} bytes its header declares`),
+    );
+    expect(() => decodePng(png)).toThrow(invalidImage);
+  });
+
+  // The probe's 68-byte file: 256x256 RGBA declared, IDAT = deflate(10 zero bytes).
+  const truncated = (interlace: boolean) =>
+    buildPng({
+      width: 256,
+      height: 256,
+      depth: 8,
+      colorType: 6,
+      interlace,
+      idat: deflateSync(Buffer.alloc(10)),
+    });
+
+  it('shows the defect is real: PNG.sync.read "decodes" the truncated non-interlaced file', () => {
+    // pngjs's lib/sync-inflate.js returns its whole Buffer.allocUnsafe output chunk when the
+    // stream ends early, so the 262 144 "pixels" are mostly stale memory: it decodes whenever
+    // that memory happens to hold valid filter bytes (every time or ~3 times in 4 on Node 24,
+    // depending on the heap). The interlaced variant has no negative control: pngjs inflates
+    // that with zlib.inflateSync, which returns only the 10 bytes, and always throws.
+    const png = truncated(false);
+    expect(png.length).toBe(68);
+    let decoded = 0;
+    for (let i = 0; i < 50; i++) {
+      try {
+        if (PNG.sync.read(png).data.length === 256 * 256 * 4) decoded++;
+      } catch {
+        // the stale bytes held an invalid filter type this time
+      }
+    }
+    expect(decoded).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['non-interlaced', false, 256 * (1 + 1024)],
+    ['interlaced', true, declaredRgbaSize(256, 256, true)],
+  ])('refuses the truncated %s file every time', (_label, interlace, expected) => {
+    const png = truncated(interlace);
+    const messages = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      messages.add(thrownAs(InvalidImageError, () => decodePng(png)).message);
+    }
+    expect([...messages]).toEqual([
+      `PNG image data inflates to 10 bytes, not the ${expected} its header declares ` +
+        `(256x256 RGBA 8-bit${interlace ? ' interlaced' : ''})`,
+    ]);
+  });
+
+  it.each([false, true])('refuses a zlib stream cut short (interlaced: %p)', (interlace) => {
+    const full = deflateSync(
+      randomImageData({ width: 32, height: 32, depth: 8, colorType: 6, interlace }, 1),
+    );
+    const png = buildPng({
+      width: 32,
+      height: 32,
+      depth: 8,
+      colorType: 6,
+      interlace,
+      idat: full.subarray(0, full.length - 40),
+    });
+    const error = thrownAs(InvalidImageError, () => decodePng(png));
+    expect(error.message).toBe('PNG image data is not a complete zlib stream');
+    expect(error.cause).toEqual(expect.objectContaining({ code: 'Z_BUF_ERROR' }));
+  });
+
+  it('refuses an empty IDAT (no zlib stream at all)', () => {
+    const idat = Buffer.alloc(0);
+    const png = buildPng({ width: 4, height: 4, depth: 8, colorType: 6, interlace: false, idat });
+    expect(() => decodePng(png)).toThrow('PNG image data is not a complete zlib stream');
+  });
+
+  it('refuses a zero width, which the PNG spec forbids (pngjs returned an empty image)', () => {
+    const png = buildPng({
+      width: 0,
+      height: 4,
+      depth: 8,
+      colorType: 6,
+      interlace: false,
+      idat: deflateSync(Buffer.alloc(4)),
+    });
+    expect(() => decodePng(png)).toThrow(/invalid PNG dimensions 0x4/);
+  });
+
+  it('refuses a 16-bit palette image rather than return 16-bit samples as RGBA bytes', () => {
+    const png = buildPng({
+      width: 4,
+      height: 4,
+      depth: 16,
+      colorType: 3,
+      interlace: false,
+      idat: deflateSync(Buffer.alloc(4 * (1 + 8))),
+      before: [chunk('PLTE', Buffer.alloc(768))],
+    });
+    expect(PNG.sync.read(png).data).toBeInstanceOf(Uint16Array); // what the old decodePng passed on
+    expect(() => decodePng(png)).toThrow(/unexpected pixel layout/);
+  });
+});
+
+describe('decodePng decodes valid PNGs exactly as PNG.sync.read does', () => {
+  it('pngjs is the 7.0.0 whose internals decode-png.ts assembles, deep requires allowed', () => {
+    const manifest = JSON.parse(readFileSync(require.resolve('pngjs/package.json'), 'utf8')) as {
+      version: string;
+      exports?: unknown;
+    };
+    expect(manifest.version).toBe('7.0.0');
+    expect(manifest.exports).toBeUndefined();
+  });
+
+  it('PNGs written by pngjs: grey, grey+alpha, RGB, RGBA at 8 and 16 bits, any row filter', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom<ColorType>(0, 2, 4, 6),
+        fc.constantFrom<8 | 16>(8, 16),
+        fc.boolean(),
+        fc.constantFrom(-1, 0, 1, 2, 3, 4),
+        fc.integer(),
+        (width, height, colorType, bitDepth, inputHasAlpha, filterType, seed) => {
+          const samples = width * height * (inputHasAlpha ? 4 : 3);
+          const bytes = randomBytes(seed, samples * (bitDepth / 8));
+          const source = new PNG({ width, height });
+          // 16-bit input is read as a Uint16Array over the Buffer's whole ArrayBuffer.
+          source.data = bitDepth === 16 ? Buffer.from(new Uint8Array(bytes).buffer) : bytes;
+          const png = PNG.sync.write(source, { colorType, bitDepth, inputHasAlpha, filterType });
+          expectSameAsPngjs(png);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('hand-built PNGs: every colour type and bit depth, palette, tRNS, interlaced or not', () => {
+    const depthsOf: Record<number, number[]> = {
+      0: [1, 2, 4, 8, 16],
+      2: [8, 16],
+      3: [1, 2, 4, 8],
+      4: [8, 16],
+      6: [8, 16],
+    };
+    const layouts = Object.entries(depthsOf).flatMap(([type, depths]) =>
+      depths.map((depth) => ({ colorType: Number(type), depth })),
+    );
+    fc.assert(
+      fc.property(
+        // 1..20 pixels a side: below 8 some Adam7 passes are empty, above 8 they repeat.
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.constantFrom(...layouts),
+        fc.boolean(),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer(),
+        (width, height, { colorType, depth }, interlace, transparency, idatChunks, seed) => {
+          const spec = { width, height, depth, colorType, interlace };
+          const before: Buffer[] = [];
+          if (colorType === 3) {
+            // A full palette, so every index the random data holds is in it.
+            const entries = 2 ** depth;
+            before.push(chunk('PLTE', randomBytes(seed ^ 0x5a5a, entries * 3)));
+            if (transparency) {
+              before.push(chunk('tRNS', randomBytes(seed ^ 0xa5a5, 1 + ((seed >>> 0) % entries))));
+            }
+          } else if (transparency && (colorType === 0 || colorType === 2)) {
+            // A transparent colour with small samples, so low-depth images actually contain it.
+            const trns = Buffer.alloc(colorType === 0 ? 2 : 6);
+            for (let i = 1; i < trns.length; i += 2) trns[i] = (seed >>> i) & (depth < 8 ? 1 : 3);
+            before.push(chunk('tRNS', trns));
+          }
+          const idat = deflateSync(randomImageData(spec, seed));
+          expectSameAsPngjs(buildPng({ ...spec, idat, idatChunks, before }));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
