@@ -19,11 +19,14 @@ export const PROBLEM_TYPES = {
   ERR_INVALID_PARAM: { status: 400, title: 'Invalid parameter' },
   ERR_INVALID_IMAGE: { status: 400, title: 'Invalid image' },
   ERR_INVALID_BODY: { status: 400, title: 'Invalid request body' },
+  ERR_INVALID_REQUEST: { status: 400, title: 'Invalid request' },
   ERR_NOT_FOUND: { status: 404, title: 'Not found' },
   ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  ERR_REQUEST_TIMEOUT: { status: 408, title: 'Request timeout' },
   ERR_BODY_TOO_LARGE: { status: 413, title: 'Body too large' },
   ERR_IMAGE_TOO_LARGE: { status: 413, title: 'Image too large' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  ERR_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   ERR_INTERNAL: { status: 500, title: 'Internal error' },
   ERR_WORKER_CRASHED: { status: 500, title: 'Worker crashed' },
   ERR_WORK_FAILED: { status: 500, title: 'Work failed' },
@@ -140,12 +143,20 @@ const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
   ERR_INVALID_PARAM:
     'A query parameter is missing, malformed, out of range, repeated or unknown; the detail names it, what was expected and what was received.',
   ERR_INVALID_IMAGE: 'The body is not a PNG that can be decoded.',
-  ERR_INVALID_BODY: 'The body could not be read (aborted, or its length does not match).',
+  ERR_INVALID_BODY:
+    'The body could not be read: cut short, framed against HTTP/1.1, or not valid in its `Content-Encoding`.',
+  ERR_INVALID_REQUEST:
+    'Not valid HTTP/1.1 (a request line or header that does not parse, no `Host`); answered before any route.',
   ERR_NOT_FOUND: 'No route for this path.',
   ERR_METHOD_NOT_ALLOWED: 'The path exists, the method does not; `Allow` lists the methods.',
-  ERR_BODY_TOO_LARGE: 'The body is over the 8 MiB limit (checked before it is read).',
+  ERR_REQUEST_TIMEOUT:
+    'The headers did not arrive within `HTTP_HEADERS_TIMEOUT_MS`, or the request within `HTTP_REQUEST_TIMEOUT_MS`.',
+  ERR_BODY_TOO_LARGE:
+    'The body is over the 8 MiB limit, on the wire or decoded (refused from `Content-Length` before it is read).',
   ERR_IMAGE_TOO_LARGE: 'The PNG header declares a side over 4096 pixels (checked before decoding).',
-  ERR_UNSUPPORTED_MEDIA_TYPE: 'The body is not of the content type the route takes.',
+  ERR_UNSUPPORTED_MEDIA_TYPE:
+    'The body is not of the content type, or in a `Content-Encoding`, the route takes.',
+  ERR_HEADERS_TOO_LARGE: 'The request line and headers are over `HTTP_MAX_HEADER_SIZE` bytes.',
   ERR_INTERNAL: 'An unexpected failure; logged with its stack, which never reaches the client.',
   ERR_WORKER_CRASHED:
     'The thread or process running this request’s work died; only this request fails, the worker is replaced.',

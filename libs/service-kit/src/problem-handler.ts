@@ -1,32 +1,10 @@
 import type { ErrorRequestHandler } from 'express';
 import { isProblemError, problemCodeOf, ProblemError } from './errors';
+import { lingerAfterAnswer } from './lingering-close';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './service-metrics';
+import { bodyStillToCome } from './request-body';
 import { ClientGoneError, DeadlineExceededError } from './request-deadline';
-
-/** body-parser / raw-body errors carry a `type`; map the ones a client can cause. */
-function fromBodyParser(error: {
-  type?: string;
-  status?: number;
-  message?: string;
-}): ProblemError | undefined {
-  switch (error.type) {
-    case 'entity.too.large':
-      return new ProblemError('ERR_BODY_TOO_LARGE', `The body is larger than the limit of 8 MiB`);
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new ProblemError(
-        'ERR_UNSUPPORTED_MEDIA_TYPE',
-        error.message ?? 'unsupported encoding',
-      );
-    case 'request.size.invalid':
-    case 'stream.encoding.set':
-    case 'request.aborted':
-      return new ProblemError('ERR_INVALID_BODY', error.message ?? 'invalid body');
-    default:
-      return undefined;
-  }
-}
 
 /**
  * Turns any error into a problem+json answer. Errors that carry a registered `code` (from this
@@ -41,36 +19,33 @@ export function problemHandler(logger: Logger, metrics: ServiceMetrics): ErrorRe
     else if (error instanceof DeadlineExceededError)
       problem = new ProblemError('ERR_DEADLINE_EXCEEDED', error.message);
     else {
-      const e = (error ?? {}) as {
-        code?: unknown;
-        message?: string;
-        status?: number;
-        type?: string;
-      };
+      const e = (error ?? {}) as { code?: unknown; message?: string; status?: number };
       // A problem code, or a library's code mapped to one (docs/errors.md).
       const code = problemCodeOf(e.code);
       if (code && code !== 'ERR_INTERNAL') problem = new ProblemError(code, e.message ?? code);
       else
         problem =
-          fromBodyParser(e) ??
-          (typeof e.status === 'number' && e.status >= 400 && e.status < 500
+          typeof e.status === 'number' && e.status >= 400 && e.status < 500
             ? new ProblemError('ERR_INVALID_PARAM', e.message ?? 'bad request')
-            : new ProblemError('ERR_INTERNAL', 'An internal error occurred; it has been logged'));
+            : new ProblemError('ERR_INTERNAL', 'An internal error occurred; it has been logged');
     }
     if (problem.shedReason !== undefined) metrics.shedTotal.inc({ reason: problem.shedReason });
     // What is broken is logged (500, 502); a refusal (503) or a passed deadline (504) is what
-    // load does, counted by http_requests_total and lab_shed_total — a line with a stack for
-    // each would cost most when the service can least afford it.
+    // load does, counted by http_server_request_duration_seconds_count{status_code} and
+    // lab_shed_total — a line with a stack for each would cost most when the service can least
+    // afford it.
     if (problem.status >= 500 && problem.status !== 503 && problem.status !== 504)
       logger.error({ err: error, route: res.locals['route'], url: req.originalUrl }, problem.code);
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    // A body the client is still sending (413) would otherwise stall the answer; close after it.
-    if (problem.status === 413 && !req.complete) {
+    // A body the client is still sending is not read: the answer closes the connection, else
+    // Node would read and discard the rest of the body — gigabytes, if the client says so — to
+    // keep the connection for a next request. Closed lingering: see `lingerAfterAnswer`.
+    if (bodyStillToCome(req)) {
       res.setHeader('Connection', 'close');
-      req.resume();
+      lingerAfterAnswer(req.socket);
     }
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
     if (problem.retryAfterSeconds !== undefined)

@@ -1,9 +1,10 @@
 import type { Express } from 'express';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
+import { answerMissingHost, clientErrorHandler, missingHost } from './client-errors';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
@@ -13,6 +14,7 @@ import { KeepAliveDrain } from './keep-alive-drain';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
 import { observeLockMetrics } from './lock-metrics';
+import { deferContinue } from './request-body';
 import {
   LIMITS,
   type MetricsProvider,
@@ -107,6 +109,10 @@ export function createService(options: ServiceOptions): Service {
     workload: options.workload ? { workload: options.workload, next: 0 } : undefined,
   };
   const app = createApp(ctx);
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (missingHost(req)) answerMissingHost(res);
+    else app(req, res);
+  };
   const server = createServer(
     {
       headersTimeout: config.http.headersTimeoutMs,
@@ -114,9 +120,20 @@ export function createService(options: ServiceOptions): Service {
       keepAliveTimeout: config.http.keepAliveTimeoutMs,
       maxHeaderSize: config.http.maxHeaderSize,
       connectionsCheckingInterval: config.http.connectionsCheckIntervalMs,
+      // Answered by `onRequest`, as problem+json (Node's own 400 has an empty body).
+      requireHostHeader: false,
     },
-    app,
+    onRequest,
   );
+  // What Node refuses before the app sees a request: problem+json instead of a bare status line.
+  server.on('clientError', clientErrorHandler(config.http));
+  // `Expect: 100-continue`: Node would send `100 Continue` at once. Held back until the body is
+  // read (`readBody`), so a request refused from its headers (a declared body over the limit, a
+  // bad parameter, admission) gets its final answer instead and its body is never sent.
+  server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    deferContinue(res);
+    server.emit('request', req, res);
+  });
   const keepAlive = new KeepAliveDrain(server);
   let shutdownPromise: Promise<ShutdownOutcome> | undefined;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ContractContext } from '../contract-target';
+import { rawExchange } from '../fuzz/raw-exchange';
 import { expectProblem } from '../problem-assertions';
 import { pngClaiming, tinyPng } from '../test-images';
 
@@ -10,6 +11,23 @@ function upload(base: string, query: string, contentType: string, body: string |
     body,
   });
 }
+
+/**
+ * What comes back for `request` written as is on a new connection, as a fetch `Response`: for
+ * what fetch cannot send (a body announced and never sent, no body at all, not HTTP).
+ */
+async function raw(base: string, request: string): Promise<Response> {
+  const port = Number(new URL(base).port);
+  const outcome = await rawExchange(port, Buffer.from(request, 'latin1'), {
+    deadlineMs: 5000,
+    halfClose: false,
+    head: false,
+  });
+  if (outcome.kind !== 'answer') throw new Error(`no answer: ${JSON.stringify(outcome)}`);
+  return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
+}
+
+const UPLOAD = 'POST /image/filter?filter=blur HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\n';
 
 /** Unknown routes, wrong methods and bad uploads: problem+json with the contract's codes. */
 export function describeProblems(ctx: ContractContext): void {
@@ -33,6 +51,21 @@ export function describeProblems(ctx: ContractContext): void {
       const body = Buffer.alloc(9 * 1024 * 1024, 1);
       const response = await upload(ctx.base(), 'filter=blur', 'image/png', body);
       await expectProblem(response, 413, 'ERR_BODY_TOO_LARGE');
+    });
+
+    it('413s a body declared over 8 MiB on its headers alone, before a byte of it is sent', async () => {
+      const response = await raw(ctx.base(), `${UPLOAD}Content-Length: 9437184\r\n\r\n`);
+      await expectProblem(response, 413, 'ERR_BODY_TOO_LARGE');
+    });
+
+    it('400s an upload with no body at all as an empty image, not as the wrong type', async () => {
+      const response = await raw(ctx.base(), `${UPLOAD}Connection: close\r\n\r\n`);
+      await expectProblem(response, 400, 'ERR_INVALID_IMAGE');
+    });
+
+    it('400s a request that is not HTTP/1.1 with a problem, not a bare status line', async () => {
+      const response = await raw(ctx.base(), 'FOO / HTTP/1.1\r\nHost: t\r\n\r\n');
+      await expectProblem(response, 400, 'ERR_INVALID_REQUEST');
     });
 
     it('413s a PNG whose header claims more than 4096×4096, before decoding it', async () => {

@@ -1,7 +1,8 @@
 import { assertImageWithin, FILTER_NAMES } from '@concurrency-lab/workloads';
-import express, { type RequestHandler } from 'express';
+import type { RequestHandler } from 'express';
 import { ProblemError } from '../errors';
 import { enumParam, intParam, parseQuery } from '../params';
+import { bodyTooLarge, declaredLength, hasBody, readBody } from '../request-body';
 import { getDeadline, underDeadline } from '../request-deadline';
 import { LIMITS } from '../service-context';
 import { elapsedMs, sendWork, setServerTiming } from '../work-response';
@@ -13,8 +14,25 @@ export const FILTER_GENERATED_PARAMS = {
   size: intParam(16, 1024),
 };
 
-/** 415 before a byte of the body is read: the check costs nothing, the upload costs bandwidth. */
-const requirePng: RequestHandler = (req, _res, next) => {
+const EMPTY_BODY = 'Expected a PNG image in the body, got an empty body';
+
+/**
+ * An upload is refused from its headers alone, before admission and before a byte of its body
+ * is read: no body at all (400, as an empty one), a declared `Content-Length` over the limit
+ * (413), not `image/png` (415). The checks cost nothing; the upload costs bandwidth, and an
+ * admitted request holds a `MAX_QUEUE` slot while its body arrives.
+ */
+const checkUploadHeaders: RequestHandler = (req, _res, next) => {
+  if (!hasBody(req)) {
+    next(new ProblemError('ERR_INVALID_IMAGE', EMPTY_BODY));
+    return;
+  }
+  const length = declaredLength(req);
+  if (length !== undefined && length > LIMITS.maxBodyBytes) {
+    next(bodyTooLarge(LIMITS.maxBodyBytes));
+    return;
+  }
+  // `req.is` answers null for a request without a body: checked above, so this is the type.
   if (!req.is('image/png')) {
     next(
       new ProblemError(
@@ -37,18 +55,13 @@ export const defineImageRoutes: RouteModule = (routes, ctx, admit) => {
     'post',
     '/image/filter',
     validateUpload,
-    requirePng,
+    checkUploadHeaders,
     admit,
-    express.raw({ type: 'image/png', limit: LIMITS.maxBodyBytes }),
     async (req, res) => {
       const { filter } = res.locals['params'] as { filter: (typeof FILTER_NAMES)[number] };
-      const body = req.body as Buffer | undefined;
-      if (!Buffer.isBuffer(body) || body.length === 0) {
-        throw new ProblemError(
-          'ERR_INVALID_IMAGE',
-          'Expected a PNG image in the body, got an empty body',
-        );
-      }
+      // Cut off as soon as it passes the limit (a chunked body declares no length).
+      const body = await readBody(req, res, LIMITS.maxBodyBytes);
+      if (body.length === 0) throw new ProblemError('ERR_INVALID_IMAGE', EMPTY_BODY);
       // Refuse decompression bombs from the header alone, before decoding a single pixel.
       assertImageWithin(body, LIMITS.maxImageSide);
       const png = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);

@@ -1,0 +1,133 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { HttpConfig } from './config';
+import { problemBody, type ProblemCode } from './errors';
+import { closeLingering } from './lingering-close';
+
+/**
+ * What Node's HTTP server refuses before the app sees a request — a request it cannot parse, a
+ * request or its headers too slow (408) or too large (431, 413) — answered like every other
+ * error: `application/problem+json` with a stable `code`, `Connection: close`. Node's own
+ * answers (its `socketOnError`, when the server has no `'clientError'` listener) are a bare
+ * status line; the statuses are kept.
+ */
+
+interface ProtocolProblem {
+  status: number;
+  body: string;
+}
+
+/** A problem's status and its problem+json body, serialized: written on the socket as is. */
+function protocolProblem(code: ProblemCode, detail: string): ProtocolProblem {
+  const body = problemBody(code, detail);
+  return { status: body.status, body: JSON.stringify(body) };
+}
+
+/** llhttp's errors about how the body is framed: the body could not be read. */
+const BODY_FRAMING_ERRORS = new Set([
+  'HPE_INVALID_CHUNK_SIZE',
+  'HPE_INVALID_CONTENT_LENGTH',
+  'HPE_UNEXPECTED_CONTENT_LENGTH',
+  'HPE_INVALID_TRANSFER_ENCODING',
+]);
+
+/** The problem for an error of the server's `'clientError'`, or undefined for a socket error. */
+function problemForClientError(
+  error: Error & { code?: string; reason?: string },
+  http: HttpConfig,
+): ProtocolProblem | undefined {
+  const { code } = error;
+  const reason = error.reason ?? error.message;
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return protocolProblem(
+        'ERR_HEADERS_TOO_LARGE',
+        `The request line and headers are over ${http.maxHeaderSize} bytes (HTTP_MAX_HEADER_SIZE)`,
+      );
+    case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
+      return protocolProblem(
+        'ERR_BODY_TOO_LARGE',
+        'The chunk extensions of the body are over the limit of the HTTP parser',
+      );
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return protocolProblem(
+        'ERR_REQUEST_TIMEOUT',
+        `The request did not arrive in time: its headers within ${http.headersTimeoutMs} ms (HTTP_HEADERS_TIMEOUT_MS), all of it within ${http.requestTimeoutMs} ms (HTTP_REQUEST_TIMEOUT_MS)`,
+      );
+    case 'HPE_INVALID_EOF_STATE':
+      return protocolProblem(
+        'ERR_INVALID_REQUEST',
+        'The client ended the connection in the middle of a request',
+      );
+    default:
+      if (code !== undefined && BODY_FRAMING_ERRORS.has(code))
+        return protocolProblem('ERR_INVALID_BODY', `The body is not framed as HTTP/1.1: ${reason}`);
+      if (code?.startsWith('HPE_'))
+        return protocolProblem(
+          'ERR_INVALID_REQUEST',
+          `The request is not valid HTTP/1.1: ${reason}`,
+        );
+      return undefined; // ECONNRESET, EPIPE…: nobody to answer
+  }
+}
+
+/** The response a server writes on a socket: set once a request was handed to the app. */
+type HttpSocket = Duplex & { _httpMessage?: ServerResponse | null };
+
+/**
+ * The server's `'clientError'` listener (node:http): answers the problem and closes without
+ * reading more (`closeLingering`) — only when the socket can still be written and nothing of a
+ * response was written on it yet; else, and
+ * for socket errors (a reset, a broken pipe), it just destroys the socket. When the app already
+ * holds the request (its body timed out or broke mid-way), that response takes the status, so
+ * `http_server_request_duration_seconds` records what the client was answered. (Refusals before
+ * any request exists are not counted: no method, no route, no duration to record.)
+ */
+export function clientErrorHandler(
+  http: HttpConfig,
+): (error: Error & { code?: string }, socket: Duplex) => void {
+  return (error, socket) => {
+    const problem = problemForClientError(error, http);
+    const pending = (socket as HttpSocket)._httpMessage;
+    if (problem === undefined || !socket.writable || pending?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    if (pending) pending.statusCode = problem.status;
+    const length = Buffer.byteLength(problem.body);
+    // One write, head and body: a client sees the whole answer or none of it.
+    const answer =
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${length}\r\n` +
+      'Connection: close\r\n\r\n' +
+      problem.body;
+    try {
+      socket.write(answer);
+      closeLingering(socket);
+    } catch {
+      socket.destroy(); // a listener of the parser's must not throw: the process would end
+    }
+  };
+}
+
+/**
+ * RFC 9112 §3.2: an HTTP/1.1 request without `Host` is answered 400. Node does it itself
+ * (`requireHostHeader`) with an empty body; the server turns that off and answers with this.
+ */
+export function missingHost(req: IncomingMessage): boolean {
+  return req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined;
+}
+
+export function answerMissingHost(res: ServerResponse): void {
+  const { status, body } = protocolProblem(
+    'ERR_INVALID_REQUEST',
+    'An HTTP/1.1 request must have a Host header',
+  );
+  res.writeHead(status, {
+    'Content-Type': 'application/problem+json',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  res.end(body);
+}
