@@ -1,6 +1,9 @@
 /**
  * Maps `items` through `fn` with at most `concurrency` calls in flight, keeping input order.
- * Stops starting new calls once `signal` aborts. (The queues lib's work queue supersedes this.)
+ * Stops starting new calls once `signal` aborts or a call rejects, and rejects at the first
+ * rejection. Calls already in flight then are not waited for, and not cancelled by this: a
+ * caller whose calls hold resources aborts the signal they share when this rejects (as
+ * `scrapePages` does). (The queues lib's work queue supersedes this.)
  */
 export async function mapBounded<T, R>(
   items: readonly T[],

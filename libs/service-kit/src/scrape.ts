@@ -29,9 +29,21 @@ export interface ScrapeOptions {
  * process-wide through `queue`) and extract each `<title>`. A failing page yields a per-page
  * error rather than failing the request; the caller decides what "every page failed" means.
  * A full queue fails the request with 503 `ERR_OVERLOADED` — the backlog is the bound.
+ *
+ * A scrape that fails early (a refused page, or any page throwing) cancels the pages it still
+ * has in flight — queued ones leave the queue, running fetches are aborted — before it rejects:
+ * a request already answered must not keep the shared queue full for nobody, or every refusal
+ * would cause more. `options.signal` (the request's deadline) cancels them the same way.
  */
 export async function scrapePages(options: ScrapeOptions): Promise<ScrapedPage[]> {
-  const { upstreamUrl, pages, signal, queue } = options;
+  const { upstreamUrl, pages, queue } = options;
+  const request = options.signal;
+  request.throwIfAborted();
+  // The scrape's own signal, under the request's: the one thing this adds per request.
+  const scrape = new AbortController();
+  const { signal } = scrape;
+  const onRequestAbort = (): void => scrape.abort(request.reason);
+  request.addEventListener('abort', onRequestAbort, { once: true });
   const urls = Array.from({ length: pages }, (_, i) => `${upstreamUrl}/page/${i + 1}`);
   const fetchPage = async (url: string, pageSignal: AbortSignal): Promise<ScrapedPage> => {
     try {
@@ -47,7 +59,7 @@ export async function scrapePages(options: ScrapeOptions): Promise<ScrapedPage[]
       }
       return { url, title: extractTitle(body) };
     } catch (error) {
-      // The request itself was cancelled: stop, do not report it as an upstream failure.
+      // The request was cancelled, or the scrape failed early: stop, not an upstream failure.
       if (signal.aborted) throw signal.reason;
       const e = error as Error & { cause?: { code?: string } };
       return {
@@ -59,36 +71,44 @@ export async function scrapePages(options: ScrapeOptions): Promise<ScrapedPage[]
       };
     }
   };
-  return mapBounded(
-    urls,
-    options.concurrency ?? 8,
-    async (url): Promise<ScrapedPage> => {
-      if (!queue) return fetchPage(url, signal);
-      const submitted = performance.now();
-      const span = trace.getActiveSpan();
-      try {
-        return await queue.run(
-          (job) => {
-            // Measured here, in the caller's terms: a long wait belongs on the request's span.
-            const waitMs = performance.now() - submitted;
-            if (waitMs >= WAIT_EVENT_THRESHOLD_MS) {
-              span?.addEvent('queue.wait', { 'queue.name': queue.name, 'queue.wait_ms': waitMs });
-            }
-            return fetchPage(url, job.signal);
-          },
-          { signal },
-        );
-      } catch (error) {
-        if (error instanceof QueueFullError) {
-          throw new ProblemError(
-            'ERR_OVERLOADED',
-            `The upstream fetch queue is full (${queue.maxQueue} fetches waiting)`,
-            { retryAfterSeconds: 1, shedReason: 'upstream_queue_full' },
+  try {
+    return await mapBounded(
+      urls,
+      options.concurrency ?? 8,
+      async (url): Promise<ScrapedPage> => {
+        if (!queue) return fetchPage(url, signal);
+        const submitted = performance.now();
+        const span = trace.getActiveSpan();
+        try {
+          return await queue.run(
+            (job) => {
+              // Measured here, in the caller's terms: a long wait belongs on the request's span.
+              const waitMs = performance.now() - submitted;
+              if (waitMs >= WAIT_EVENT_THRESHOLD_MS) {
+                span?.addEvent('queue.wait', { 'queue.name': queue.name, 'queue.wait_ms': waitMs });
+              }
+              return fetchPage(url, job.signal);
+            },
+            { signal },
           );
+        } catch (error) {
+          if (error instanceof QueueFullError) {
+            throw new ProblemError(
+              'ERR_OVERLOADED',
+              `The upstream fetch queue is full (${queue.maxQueue} fetches waiting)`,
+              { retryAfterSeconds: 1, shedReason: 'upstream_queue_full' },
+            );
+          }
+          throw error;
         }
-        throw error;
-      }
-    },
-    signal,
-  );
+      },
+      signal,
+    );
+  } catch (error) {
+    // Take this request's other pages out of the shared queue and off the upstream now.
+    scrape.abort(error);
+    throw error;
+  } finally {
+    request.removeEventListener('abort', onRequestAbort);
+  }
 }

@@ -144,6 +144,27 @@ describe('mapBounded cancellation', () => {
     expect(started).toEqual([0, 1]);
   });
 
+  it('stops starting new calls once a call rejects, and rejects without waiting for calls in flight', async () => {
+    const boom = new Error('boom');
+    const first = deferred();
+    const started: number[] = [];
+    const pending = mapBounded(
+      Array.from({ length: 10 }, (_, i) => i),
+      2,
+      async (index) => {
+        started.push(index);
+        if (index === 1) throw boom;
+        await first.promise;
+        return index;
+      },
+    );
+    // Call 0 is still in flight: the rejection does not wait for it.
+    await expect(pending).rejects.toBe(boom);
+    first.resolve();
+    for (let i = 0; i < 5; i++) await nextTurn();
+    expect(started).toEqual([0, 1]);
+  });
+
   it('starts nothing for an already-aborted signal', async () => {
     const reason = new Error('already gone');
     let calls = 0;

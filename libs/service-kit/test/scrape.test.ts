@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { until } from '@concurrency-lab/launcher/testing';
-import { scrapePages } from '../src/index';
+import { QueueShutdownError, WorkQueue } from '@concurrency-lab/queues';
+import { ProblemError, scrapePages } from '../src/index';
 
 interface Upstream {
   url: string;
@@ -36,7 +37,6 @@ async function startUpstream(options: UpstreamOptions = {}): Promise<Upstream> {
   };
   const answer = (req: IncomingMessage, res: ServerResponse) => {
     const page = Number(/^\/page\/(\d+)$/.exec(req.url ?? '')?.[1]);
-    res.once('close', () => stats.active--);
     if (options.failing?.includes(page)) {
       res.writeHead(500, { 'content-type': 'text/html' }).end('<title>Server error</title>');
     } else if (Number.isInteger(page)) {
@@ -51,11 +51,10 @@ async function startUpstream(options: UpstreamOptions = {}): Promise<Upstream> {
     stats.active++;
     stats.max = Math.max(stats.max, stats.active);
     stats.paths.push(req.url ?? '');
+    // Counted down when the exchange ends either way: answered, or the client aborted it.
+    res.once('close', () => stats.active--);
     const page = Number(/^\/page\/(\d+)$/.exec(req.url ?? '')?.[1]);
-    if (options.hanging?.includes(page)) {
-      res.once('close', () => stats.active--);
-      return;
-    }
+    if (options.hanging?.includes(page)) return;
     if (options.hold) held.push(() => answer(req, res));
     else answer(req, res);
   });
@@ -219,5 +218,108 @@ describe('scrapePages', () => {
 
   it('negative control: the same check sees a looser bound exceed 3', async () => {
     expect(await maxInFlight(12, 3, 6)).toBe(6);
+  });
+});
+
+/**
+ * A scrape that fails early must take its other pages out of the shared fetch queue: a refused
+ * request's fetches would otherwise keep the queue full for nobody, so refusals cause refusals.
+ */
+describe('scrapePages when it fails early', () => {
+  let upstream: Upstream | undefined;
+  afterEach(async () => {
+    await upstream?.close();
+    upstream = undefined;
+  });
+
+  /** The pages the upstream was asked for, as numbers, sorted. */
+  const pagesSeen = (up: Upstream) =>
+    up.stats.paths.map((path) => Number(path.slice('/page/'.length))).sort((a, b) => a - b);
+
+  /** Answers whatever the upstream holds until `queue` is idle; resolves with nothing pending. */
+  const drain = (up: Upstream, queue: WorkQueue) =>
+    until(
+      () => {
+        up.releaseAll();
+        return queue.stats.queued === 0 && queue.stats.running === 0;
+      },
+      { what: 'the fetch queue to go idle', detail: () => JSON.stringify(queue.stats) },
+    );
+
+  it('a refusal (queue full → ERR_OVERLOADED) removes its queued pages and aborts its running fetches', async () => {
+    const holding = await startUpstream({ hold: true });
+    upstream = holding;
+    // Pages 1-2 take the queue's two slots, 3-4 its two places, page 5 is refused.
+    const queue = new WorkQueue({ name: 'upstream-fetch', concurrency: 2, maxQueue: 2 });
+    const error = await scrapePages({
+      upstreamUrl: holding.url,
+      pages: 8,
+      concurrency: 8,
+      queue,
+      pageTimeoutMs: 60_000, // no page timeout ends a leftover fetch during the test
+      signal: never(),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ProblemError);
+    expect((error as ProblemError).code).toBe('ERR_OVERLOADED');
+    // Right when the request is answered: none of its pages waits in the queue any more,
+    // and the two that ran were cancelled along with the two that waited.
+    expect(queue.stats.queued).toBe(0);
+    expect(queue.stats.cancelled).toBe(4);
+    // The running fetches were aborted: the upstream sees their connections close unanswered.
+    await until(() => queue.stats.running === 0 && holding.stats.active === 0, {
+      what: 'the running fetches to be aborted',
+      detail: () => JSON.stringify({ queue: queue.stats, upstream: holding.stats }),
+    });
+    expect(holding.held()).toBeLessThanOrEqual(2);
+    // Anything still held is answered; nothing of this request is left to start.
+    await drain(holding, queue);
+    await expect(queue.onIdle()).resolves.toBeUndefined();
+    // Only the pages already running when it was refused ever reached the upstream.
+    expect(pagesSeen(holding).filter((page) => page > 2)).toEqual([]);
+    expect(queue.stats.completed + queue.stats.failed).toBe(0);
+  });
+
+  it('a page that throws (the queue shut down) aborts the page still running', async () => {
+    // Page 1 is held until the test answers it, page 2 never answers.
+    const holding = await startUpstream({ hold: true, hanging: [2] });
+    upstream = holding;
+    const queue = new WorkQueue({ name: 'upstream-fetch', concurrency: 2, maxQueue: 10 });
+    const pending = scrapePages({
+      upstreamUrl: holding.url,
+      pages: 6,
+      concurrency: 2,
+      queue,
+      pageTimeoutMs: 60_000,
+      signal: never(),
+    }).catch((e: unknown) => e);
+    await until(() => holding.held() === 1 && holding.stats.paths.length === 2, {
+      what: 'page 1 held and page 2 requested',
+    });
+    // Once page 1 is answered, the next page's `run` throws; page 2 is still running then.
+    void queue.shutdown();
+    expect(holding.releaseAll()).toBe(1);
+    const error = await pending;
+    expect(error).toBeInstanceOf(QueueShutdownError);
+    expect(queue.stats).toMatchObject({ completed: 1, cancelled: 1 });
+    await until(() => queue.stats.running === 0 && holding.stats.active === 0, {
+      what: 'page 2 to be aborted',
+      detail: () => JSON.stringify({ queue: queue.stats, upstream: holding.stats }),
+    });
+    expect(pagesSeen(holding)).toEqual([1, 2]);
+  });
+
+  it('negative control: a request the queue has room for fetches every page', async () => {
+    upstream = await startUpstream();
+    const queue = new WorkQueue({ name: 'upstream-fetch', concurrency: 2, maxQueue: 6 });
+    const pages = await scrapePages({
+      upstreamUrl: upstream.url,
+      pages: 8,
+      concurrency: 8,
+      queue,
+      signal: never(),
+    });
+    expect(pages.every((page) => 'title' in page)).toBe(true);
+    expect(pagesSeen(upstream)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(queue.stats).toMatchObject({ queued: 0, running: 0, completed: 8, cancelled: 0 });
   });
 });
