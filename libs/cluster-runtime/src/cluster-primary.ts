@@ -1,6 +1,5 @@
 import { SPAN_FLUSH_TIMEOUT_MS, type Logger } from '@concurrency-lab/service-kit';
 import cluster, { type Worker } from 'node:cluster';
-import { once } from 'node:events';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import {
@@ -10,7 +9,7 @@ import {
   type MetricsAggregateParams,
 } from './counter-protocol';
 import { aggregateMetrics } from './metrics-relay';
-import { RespawnPolicy, type RespawnOptions } from './respawn-policy';
+import { RespawnPolicy, type RespawnDecision, type RespawnOptions } from './respawn-policy';
 import { RpcEndpoint } from './rpc-endpoint';
 
 export interface ClusterPrimaryOptions {
@@ -26,6 +25,11 @@ export interface ClusterPrimaryOptions {
   shutdownTimeoutMs: number;
   requestTimeoutMs: number;
   respawn?: Partial<RespawnOptions>;
+  /**
+   * How long a rolling restart waits for a replacement to listen; past it, the replacement is
+   * stopped and the restart fails. @default 30000
+   */
+  replacementTimeoutMs?: number;
   /** Every worker is gone and the crash budget is spent: the model cannot serve. */
   onFatal(reason: string): void;
 }
@@ -36,8 +40,28 @@ interface Member {
   forkedAt: number;
   state: 'starting' | 'ready' | 'stopping';
   ready: Promise<number>;
+  /** Resolves on 'exit' (only: a failed send's 'error' event is not an exit). */
   exited: Promise<[number | null, NodeJS.Signals | null]>;
+  /** Set once asked to stop: a second ask waits for the same exit. */
+  stopped?: Promise<number | null>;
+  /** A rolling restart's replacement: one that ends before it is ready is not respawned. */
+  replacement?: boolean;
+  /** Its rolling-restart replacement, while that one starts: it takes this one's place. */
+  replacedBy?: Member;
+  /** It crashed while `replacedBy` started: what the policy decided, acted on if that fails. */
+  crash?: Crash;
 }
+
+/** A worker's crash: how it ended, how long it had lived, what the respawn policy decided. */
+interface Crash {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  uptimeMs: number;
+  decision: RespawnDecision;
+}
+
+/** How long a rolling restart waits for a replacement to listen, unless configured. */
+const REPLACEMENT_TIMEOUT_MS = 30_000;
 
 /**
  * The `node:cluster` primary: forks the workers that share the port, keeps them alive (respawn
@@ -50,7 +74,8 @@ export class ClusterPrimary {
   readonly #policy: RespawnPolicy;
   readonly #counter: CounterManager;
   #stopping = false;
-  #restarting = false;
+  /** The rolling restart under way: shutdown waits for it to end. */
+  #rolling: Promise<boolean> | undefined;
   #everReady = false;
   #port = 0;
   #started: { resolve(port: number): void; reject(error: Error): void } | undefined;
@@ -94,37 +119,84 @@ export class ClusterPrimary {
     });
   }
 
-  /** SIGHUP: fork a replacement, wait until it listens, then drain the old worker; one at a time. */
+  /**
+   * SIGHUP: fork a replacement, wait until it listens, then drain the old worker; one at a time.
+   * An old worker that is gone by its turn (it crashed: its respawn, forked from the new build,
+   * takes its place) is skipped. True once every old worker is replaced. False if another
+   * restart is under way, if shutdown starts (nothing more is forked; shutdown stops the rest),
+   * or if a replacement exits or is not ready within `replacementTimeoutMs`: that one is stopped,
+   * not respawned, and the old workers not yet replaced keep serving.
+   */
   async rollingRestart(): Promise<boolean> {
-    if (this.#restarting || this.#stopping) return false;
-    this.#restarting = true;
-    const { logger } = this.#options;
-    logger.info({ workers: this.workerPids }, 'rolling restart started');
+    if (this.#rolling || this.#stopping) return false;
+    const rolling = this.#roll();
+    this.#rolling = rolling;
     try {
-      for (const old of this.#readyMembers()) {
-        const fresh = this.#fork();
-        try {
-          await withTimeout(fresh.ready, 30_000, 'replacement worker did not become ready');
-        } catch (error) {
-          logger.error(
-            { err: error },
-            'rolling restart stopped: the replacement failed; old workers keep serving',
-          );
-          return false;
-        }
-        await this.#stopMember(old);
-      }
-      logger.info({ workers: this.workerPids }, 'rolling restart complete');
-      return true;
+      return await rolling;
     } finally {
-      this.#restarting = false;
+      this.#rolling = undefined;
     }
   }
 
-  /** SIGTERM: no more respawns; every worker drains; true when all exited cleanly. */
+  async #roll(): Promise<boolean> {
+    const { logger } = this.#options;
+    const timeoutMs = this.#options.replacementTimeoutMs ?? REPLACEMENT_TIMEOUT_MS;
+    logger.info({ workers: this.workerPids }, 'rolling restart started');
+    for (const old of this.#readyMembers()) {
+      if (this.#stopping) return this.#rollStopped();
+      if (this.#members.get(old.worker.id) !== old || old.state !== 'ready') {
+        logger.info(
+          { workerPid: old.worker.process.pid },
+          'rolling restart: worker already gone, skipped',
+        );
+        continue;
+      }
+      const fresh = this.#fork(true);
+      old.replacedBy = fresh;
+      try {
+        await withTimeout(fresh.ready, timeoutMs, 'replacement worker did not become ready');
+      } catch (error) {
+        old.replacedBy = undefined;
+        // Shutdown stopped the replacement, and stops the rest.
+        if (this.#stopping) return this.#rollStopped();
+        logger.error(
+          { err: error, workerPid: fresh.worker.process.pid },
+          'rolling restart failed: the replacement did not become ready; the old workers keep serving',
+        );
+        // One that timed out is still there: it must not join the pool when it does say ready.
+        await this.#stopMember(fresh);
+        // The old worker crashed while its replacement started: its place is empty after all.
+        if (old.crash && !this.#stopping) this.#afterCrash(old, old.crash);
+        return false;
+      }
+      old.replacedBy = undefined;
+      if (this.#stopping) return this.#rollStopped();
+      // Nothing is sent to an old worker that crashed meanwhile: its replacement took its place.
+      await this.#stopMember(old);
+    }
+    if (this.#stopping) return this.#rollStopped();
+    logger.info({ workers: this.workerPids }, 'rolling restart complete');
+    return true;
+  }
+
+  #rollStopped(): false {
+    this.#options.logger.info(
+      { workers: this.workerPids },
+      'rolling restart stopped: shutting down',
+    );
+    return false;
+  }
+
+  /**
+   * SIGTERM: no more respawns, nor forks by a rolling restart; every worker drains; true when
+   * all exited cleanly. Resolves once every worker has exited and a rolling restart under way
+   * has ended.
+   */
   async shutdown(): Promise<boolean> {
     this.#stopping = true;
     const codes = await Promise.all([...this.#members.values()].map((m) => this.#stopMember(m)));
+    // It forks nothing once stopping is set, and what it waits on has just been stopped.
+    await this.#rolling?.catch(() => false);
     return codes.every((code) => code === 0);
   }
 
@@ -132,7 +204,7 @@ export class ClusterPrimary {
     return [...this.#members.values()].filter((m) => m.state === 'ready');
   }
 
-  #fork(): Member {
+  #fork(replacement = false): Member {
     const { logger, registry } = this.#options;
     const worker = cluster.fork({ LAB_CLUSTER_ROLE: 'worker' });
     const rpc = new RpcEndpoint(worker);
@@ -158,7 +230,12 @@ export class ClusterPrimary {
       forkedAt: Date.now(),
       state: 'starting',
       ready,
-      exited: once(worker, 'exit') as Promise<[number | null, NodeJS.Signals | null]>,
+      exited: new Promise((resolve) =>
+        worker.once('exit', (code: number | null, signal: NodeJS.Signals | null) =>
+          resolve([code, signal]),
+        ),
+      ),
+      replacement,
     };
     worker.on('message', (message: ClusterNotice) => {
       if (message?.kind !== 'ready' || member.state !== 'starting') return;
@@ -167,11 +244,15 @@ export class ClusterPrimary {
       markReady(message.port);
       this.#onReady();
     });
-    // `exited` rejects when the worker emits 'error' (events.once): not ready either way.
-    member.exited.then(
-      () => failReady(new Error(`worker ${worker.process.pid} exited before it was ready`)),
-      (error: Error) => failReady(error),
+    void member.exited.then(() =>
+      failReady(new Error(`worker ${worker.process.pid} exited before it was ready`)),
     );
+    // A send that failed (its channel closed: the worker is going), reported as an event. Left
+    // unhandled, it would kill the primary and every worker with it. Not ready either way.
+    worker.on('error', (error: Error) => {
+      logger.warn({ err: error, workerPid: worker.process.pid }, 'worker channel error');
+      failReady(error);
+    });
     this.#members.set(worker.id, member);
     logger.info(
       { workerPid: worker.process.pid, workerId: worker.id, at: member.forkedAt },
@@ -186,17 +267,25 @@ export class ClusterPrimary {
     this.#started?.resolve(this.#port);
   }
 
-  async #stopMember(member: Member): Promise<number | null> {
+  /** Asks `member` to drain and resolves with its exit code; once per member. */
+  #stopMember(member: Member): Promise<number | null> {
+    member.stopped ??= this.#stop(member);
+    return member.stopped;
+  }
+
+  async #stop(member: Member): Promise<number | null> {
+    const { worker } = member;
     member.state = 'stopping';
-    try {
-      member.worker.send({ kind: 'shutdown' } satisfies ClusterNotice);
-    } catch {
-      // already gone
-    }
+    // Exited (its 'exit' may still be on the way): nothing to ask, its exit is the answer.
+    if (worker.isDead()) return (await member.exited)[0];
+    // A closed channel (the worker is going) gets nothing; one that closes before the message
+    // goes reports it to the callback, not as an 'error' event.
+    if (worker.isConnected())
+      worker.send({ kind: 'shutdown' } satisfies ClusterNotice, () => undefined);
     // Its drain (SHUTDOWN_TIMEOUT_MS), its span flush (at most SPAN_FLUSH_TIMEOUT_MS) and a
     // second for its last hand-offs and exit: only a worker that overran all of them is killed.
     const killer = setTimeout(
-      () => member.worker.process.kill('SIGKILL'),
+      () => worker.process.kill('SIGKILL'),
       this.#options.shutdownTimeoutMs + SPAN_FLUSH_TIMEOUT_MS + 1000,
     );
     const [code] = await member.exited;
@@ -215,8 +304,40 @@ export class ClusterPrimary {
       logger.info({ workerPid: pid, code, signal }, 'worker stopped');
       return;
     }
+    if (member.replacement && member.state === 'starting') {
+      // A new build that does not start is the rolling restart's failure (it reports it), not a
+      // crash of the pool: the worker it was to replace still serves.
+      logger.warn(
+        { workerPid: pid, code, signal },
+        'replacement worker exited before it was ready',
+      );
+      return;
+    }
     const uptimeMs = Date.now() - member.forkedAt;
-    const decision = this.#policy.onCrash(Date.now(), uptimeMs);
+    const crash = { code, signal, uptimeMs, decision: this.#policy.onCrash(Date.now(), uptimeMs) };
+    if (member.replacedBy) {
+      // Its replacement is starting: it takes this one's place (the rolling restart acts on
+      // this crash if it fails).
+      member.crash = crash;
+      logger.warn(
+        {
+          workerPid: pid,
+          code,
+          signal,
+          uptimeMs,
+          replacementPid: member.replacedBy.worker.process.pid,
+        },
+        'worker crashed; its replacement takes its place',
+      );
+      return;
+    }
+    this.#afterCrash(member, crash);
+  }
+
+  /** Respawns a crashed worker after the policy's delay, or gives up (fatal once none is left). */
+  #afterCrash(member: Member, { code, signal, uptimeMs, decision }: Crash): void {
+    const { logger } = this.#options;
+    const pid = member.worker.process.pid;
     if (decision.action === 'give-up') {
       logger.error(
         { workerPid: pid, code, signal, crashes: decision.crashes },

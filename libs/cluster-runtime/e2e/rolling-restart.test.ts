@@ -1,0 +1,179 @@
+import { until } from '@concurrency-lab/launcher/testing';
+import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
+
+/**
+ * ClusterPrimary's rolling restart with real forked workers, and what can happen to it
+ * meanwhile: a worker dying, a replacement failing, a shutdown. The workers (fixtures/worker.js)
+ * are steered by the test — when a replacement says ready, when a draining worker exits — so
+ * each event lands at the same point of the restart every run; no test waits on the clock.
+ */
+describe('ClusterPrimary rolling restart, with real forked workers', () => {
+  let primary: PrimaryProcess | undefined;
+  const launch = (options: FixtureOptions) => (primary = new PrimaryProcess(options));
+  // Whatever happened in the test, nothing it forked outlives it.
+  afterEach(async () => {
+    await primary?.end();
+    primary = undefined;
+  });
+
+  /** The primary shuts down cleanly and exits 0, and no worker it ever forked is left. */
+  async function shutdownCleanly(p: PrimaryProcess): Promise<void> {
+    await expect(p.shutdown()).resolves.toBe(true);
+    expect(p.alive()).toEqual([]);
+    await expect(p.state()).resolves.toMatchObject({ pids: [] });
+    expect(await p.end()).toEqual({ code: 0, signal: null });
+  }
+
+  /**
+   * One worker, A; a rolling restart forks its replacement, held before it says ready; A is
+   * killed meanwhile. The test then decides how the replacement ends.
+   */
+  async function crashOldWhileReplacementStarts() {
+    const p = launch({ workers: 1, respawn: { baseDelayMs: 0 } });
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode('hold');
+    const restart = p.rollingRestart();
+    await p.workerMode('ok');
+    await p.untilForked(2);
+    const aNew = p.forked[1] as number;
+    process.kill(a, 'SIGKILL');
+    await p.untilExited(a);
+    return { p, a, aNew, restart };
+  }
+
+  it('skips an old worker that crashed before its turn: nothing is sent to it, the primary lives on', async () => {
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0 } });
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    await p.workerMode('hold');
+    const restart = p.rollingRestart();
+    await p.workerMode('ok');
+    await p.untilForked(3);
+    const aNew = p.forked[2] as number;
+    // B dies while A's replacement starts: by B's turn it is gone (and respawned).
+    process.kill(b, 'SIGKILL');
+    await p.untilExited(b);
+    await p.untilForked(4);
+    const bRespawned = p.forked[3] as number;
+    await p.tell(aNew, { kind: 'say-ready' });
+
+    await expect(restart).resolves.toBe(true);
+    const { pids, restarts } = await p.state();
+    expect(pids.sort()).toEqual([aNew, bRespawned].sort());
+    expect(restarts).toBe(1); // B's respawn; no replacement forked for B
+    expect(p.forked).toEqual([a, b, aNew, bRespawned]);
+    expect(p.exits.get(a)).toEqual({ code: 0, signal: null });
+    expect(p.exits.get(b)).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(p.logs).toContainEqual(
+      expect.objectContaining({ msg: 'rolling restart: worker already gone, skipped' }),
+    );
+    await shutdownCleanly(p);
+    expect(p.forked).toHaveLength(4);
+  });
+
+  it('lets the replacement take the place of an old worker that crashed while it started', async () => {
+    const { p, a, aNew, restart } = await crashOldWhileReplacementStarts();
+    await p.tell(aNew, { kind: 'say-ready' });
+
+    await expect(restart).resolves.toBe(true);
+    await expect(p.state()).resolves.toEqual({ pids: [aNew], restarts: 0 });
+    expect(p.forked).toEqual([a, aNew]);
+    expect(p.logs).toContainEqual(
+      expect.objectContaining({ msg: 'worker crashed; its replacement takes its place' }),
+    );
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, aNew]);
+  });
+
+  it('respawns an old worker that crashed while its replacement started, once that replacement fails', async () => {
+    const { p, a, aNew, restart } = await crashOldWhileReplacementStarts();
+    await p.tell(aNew, { kind: 'exit', code: 1 });
+
+    await expect(restart).resolves.toBe(false);
+    await p.untilForked(3);
+    const respawned = p.forked[2] as number;
+    await expect(p.state()).resolves.toEqual({ pids: [respawned], restarts: 1 });
+    expect(p.exits.get(aNew)).toEqual({ code: 1, signal: null });
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, aNew, respawned]);
+  });
+
+  it('stops when shutdown starts: forks nothing more, and shutdown waits for what it forked', async () => {
+    const p = launch({ workers: 2 });
+    await p.call('env', { name: 'FIXTURE_DRAIN', value: 'report' });
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    const restart = p.rollingRestart();
+    // A's replacement is ready and A drains for the restart: now SIGTERM.
+    await until(() => p.draining.includes(a), { what: 'A to drain' });
+    const aNew = p.forked[2] as number;
+    const shutdown = p.shutdown();
+    await p.tell(a, { kind: 'exit', code: 0 });
+    await until(() => p.draining.includes(aNew) && p.draining.includes(b), {
+      what: 'every worker to drain',
+    });
+    await p.tell(aNew, { kind: 'exit', code: 0 });
+    await p.tell(b, { kind: 'exit', code: 0 });
+
+    await expect(shutdown).resolves.toBe(true);
+    // Nothing forked is left when shutdown says it is done, and nothing was forked for B.
+    expect(p.alive()).toEqual([]);
+    expect(p.forked).toEqual([a, b, aNew]);
+    await expect(restart).resolves.toBe(false);
+    expect(p.logs).toContainEqual(
+      expect.objectContaining({ msg: 'rolling restart stopped: shutting down' }),
+    );
+    await expect(p.state()).resolves.toEqual({ pids: [], restarts: 0 });
+    expect(await p.end()).toEqual({ code: 0, signal: null });
+    expect(p.forked).toEqual([a, b, aNew]);
+  });
+
+  it('stops at a replacement that exits before it is ready: not respawned, no crash counted', async () => {
+    const p = launch({ workers: 1, respawn: { baseDelayMs: 0 } });
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode('fail');
+    await expect(p.rollingRestart()).resolves.toBe(false);
+    const failed = p.forked[1] as number;
+    expect(p.exits.get(failed)).toEqual({ code: 1, signal: null });
+    await expect(p.state()).resolves.toEqual({ pids: [a], restarts: 0 });
+    expect(p.logs.filter((l) => l.level === 'error')).toEqual([
+      expect.objectContaining({
+        msg: 'rolling restart failed: the replacement did not become ready; the old workers keep serving',
+        fields: expect.objectContaining({ workerPid: failed }),
+      }),
+    ]);
+    expect(p.logs.map((l) => l.msg)).not.toContain('worker crashed; respawning');
+
+    // The next restart, with a good build, replaces A: one worker, as configured.
+    await p.workerMode('ok');
+    await expect(p.rollingRestart()).resolves.toBe(true);
+    const next = p.forked[2] as number;
+    await expect(p.state()).resolves.toEqual({ pids: [next], restarts: 0 });
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, failed, next]);
+  });
+
+  it('stops a replacement that is not ready in time, so it never joins the pool', async () => {
+    const p = launch({ workers: 1, replacementTimeoutMs: 300 });
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode('hang');
+    await expect(p.rollingRestart()).resolves.toBe(false);
+    const hung = p.forked[1] as number;
+    // Stopped (asked, it left with 0) before rollingRestart answered.
+    expect(p.exits.get(hung)).toEqual({ code: 0, signal: null });
+    await expect(p.state()).resolves.toEqual({ pids: [a], restarts: 0 });
+    expect(p.logs.filter((l) => l.level === 'error')).toEqual([
+      expect.objectContaining({
+        fields: expect.objectContaining({
+          workerPid: hung,
+          err: expect.objectContaining({ message: 'replacement worker did not become ready' }),
+        }),
+      }),
+    ]);
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, hung]);
+  });
+});

@@ -1,0 +1,1 @@
+module.exports = { ...require('../../jest.e2e.preset.js'), displayName: 'cluster-runtime:e2e' };
