@@ -1,5 +1,5 @@
 import { TimeoutError } from './errors';
-import type { Future } from './future';
+import { removeDoneCallback, type Future } from './future';
 import { timeoutOption } from './option-validation';
 
 export interface AsCompletedOptions {
@@ -37,13 +37,14 @@ export async function* asCompleted<T>(
   const ready: Future<T>[] = [];
   let wake: (() => void) | undefined;
   let closed = false;
-  for (const future of pending) {
-    future.addDoneCallback(() => {
-      if (closed) return;
-      ready.push(future);
-      wake?.();
-    });
-  }
+  // One callback for all (it is handed its future), taken back from those still pending when the
+  // iteration ends: a timeout, an error, or the caller leaving early (`break`).
+  const onDone = (future: Future<T>): void => {
+    if (closed) return;
+    ready.push(future);
+    wake?.();
+  };
+  for (const future of pending) future.addDoneCallback(onDone);
   try {
     yield* finished;
     // `ready` is read by index, so a future completing while we are suspended in a `yield`
@@ -59,6 +60,7 @@ export async function* asCompleted<T>(
     }
   } finally {
     closed = true;
+    for (const future of pending) if (!future.done()) removeDoneCallback(future, onDone);
   }
 }
 

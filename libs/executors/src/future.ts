@@ -25,6 +25,29 @@ export interface CancelOptions {
 
 export type DoneCallback<T> = (future: Future<T>) => void;
 
+// Module-internal hooks into a future's private listener list, set by the class's static block
+// (only the class can reach its private fields). `wait()` and `asCompleted()` import them; the
+// package index does not re-export them, so the public Future is unchanged.
+let forgetCallback: (future: Future<never>, callback: DoneCallback<never>) => void;
+let countListeners: (future: Future<never>) => number;
+
+/**
+ * Drops one registration of `callback` from a future that is not done yet (a wait that gave up
+ * or settled otherwise), so nothing of it stays with the future. No-op when it is not there.
+ * @internal for wait() and asCompleted().
+ */
+export function removeDoneCallback<T>(future: Future<T>, callback: DoneCallback<T>): void {
+  forgetCallback(future as Future<never>, callback);
+}
+
+/**
+ * How many done-callbacks and pending `result()`/`exception()` waits the future holds.
+ * @internal for tests only (the leak checks): not exported from the package.
+ */
+export function listenerCountForTests(future: Future<unknown>): number {
+  return countListeners(future as Future<never>);
+}
+
 /**
  * The eventual result of one task — Python's `concurrent.futures.Future`, awaited instead of
  * blocked on. Kept small: a task costs one of these, and listeners or a promise are only
@@ -42,6 +65,11 @@ export class Future<T = unknown> {
   #error: unknown;
   #failed = false;
   #listeners: Array<(future: never) => void> | undefined;
+
+  static {
+    forgetCallback = (future, callback) => future.#forget(callback);
+    countListeners = (future) => future.#listeners?.length ?? 0;
+  }
 
   get state(): FutureState {
     return this.#state;
@@ -164,6 +192,16 @@ export class Future<T = unknown> {
     if (listeners) for (const listener of listeners) this.#call(listener as DoneCallback<T>);
   }
 
+  /** Drops the last registration of `listener` (the list is short: waits remove their own). */
+  #forget(listener: (future: never) => void): void {
+    const listeners = this.#listeners;
+    if (listeners === undefined) return;
+    const index = listeners.lastIndexOf(listener);
+    if (index === -1) return;
+    if (listeners.length === 1) this.#listeners = undefined;
+    else listeners.splice(index, 1);
+  }
+
   #call(callback: DoneCallback<T>): void {
     reportThrow(() => callback(this), 'a done-callback threw');
   }
@@ -172,17 +210,22 @@ export class Future<T = unknown> {
     const timeout = timeoutOption('timeout', options.timeout);
     if (this.done()) return;
     return new Promise<void>((resolve, reject) => {
-      let timer: NodeJS.Timeout | undefined;
-      if (timeout !== undefined) {
-        timer = setTimeout(
-          () => reject(new TimeoutError(`the future's ${what}`, timeout)),
-          timeout,
-        );
+      const listeners = (this.#listeners ??= []);
+      if (timeout === undefined) {
+        listeners.push(() => resolve());
+        return;
       }
-      (this.#listeners ??= []).push(() => {
+      // A wait that gives up takes its listener back: callers poll with short timeouts ("wait
+      // again"), and a slow or hung task must not collect one listener per attempt.
+      const listener = (): void => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      const timer = setTimeout(() => {
+        this.#forget(listener);
+        reject(new TimeoutError(`the future's ${what}`, timeout));
+      }, timeout);
+      listeners.push(listener);
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { Future } from './future';
+import { removeDoneCallback, type Future } from './future';
 import { choiceOption, timeoutOption } from './option-validation';
 
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
@@ -56,10 +56,11 @@ export function wait<T>(
     const settle = (): void => {
       finished = true;
       clearTimeout(timer);
+      // Take our callback back from the futures still pending (after a timeout or a FIRST_*
+      // return): a caller polling `wait` on a long task must not pile them up on it.
+      for (const future of all) if (!future.done()) removeDoneCallback(future, onDone);
       resolve(split());
     };
-    // A done-callback cannot be removed (as in Python), so the ones left after we settle are
-    // no-ops that go with their future.
     const onDone = (future: Future<T>): void => {
       if (finished) return;
       remaining--;

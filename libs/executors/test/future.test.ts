@@ -1,3 +1,4 @@
+import { listenerCountForTests } from '../src/future';
 import { Future } from '../src/index';
 import { rejection } from './support/executors';
 
@@ -110,5 +111,22 @@ describe('Future', () => {
     expect((await rejection(future.result({ timeout: -1 }))).code).toBe(
       'ERR_EXECUTOR_INVALID_ARGUMENT',
     );
+  });
+
+  it('keeps nothing of a result()/exception() wait that timed out: polling a slow task holds no memory', async () => {
+    const future = new Future<number>();
+    future.setRunningOrNotifyCancel();
+    future.addDoneCallback(() => undefined); // the caller's own callback stays
+    for (let i = 0; i < 50; i++) {
+      expect((await rejection(future.result({ timeout: 0 }))).code).toBe('ERR_EXECUTOR_TIMEOUT');
+      expect((await rejection(future.exception({ timeout: 0 }))).code).toBe('ERR_EXECUTOR_TIMEOUT');
+    }
+    expect(listenerCountForTests(future)).toBe(1);
+    // A wait still in progress is kept, and settles.
+    const waiting = future.result({ timeout: 60_000 });
+    expect(listenerCountForTests(future)).toBe(2);
+    future.setResult(7);
+    expect(await waiting).toBe(7);
+    expect(listenerCountForTests(future)).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   Future,
   wait,
 } from '../src/index';
+import { listenerCountForTests } from '../src/future';
 import { rejection } from './support/executors';
 
 /** A tuple of `N` futures, so each one destructured is defined. */
@@ -73,6 +74,22 @@ describe('wait', () => {
   });
 });
 
+describe('wait leaves nothing behind', () => {
+  it('drops its callbacks from the futures still pending once it returns (timeout or FIRST_COMPLETED)', async () => {
+    const [a, b, c] = futures(3);
+    for (let i = 0; i < 20; i++) {
+      const { notDone } = await wait([a, b, c], { timeout: 0 });
+      expect(notDone.size).toBe(3);
+    }
+    expect([a, b, c].map(listenerCountForTests)).toEqual([0, 0, 0]);
+    const waiting = wait([a, b, c], { returnWhen: FIRST_COMPLETED });
+    expect([a, b, c].map(listenerCountForTests)).toEqual([1, 1, 1]);
+    a.setResult(1);
+    expect([...(await waiting).notDone]).toEqual([b, c]);
+    expect([b, c].map(listenerCountForTests)).toEqual([0, 0]);
+  });
+});
+
 describe('asCompleted', () => {
   it('yields done futures first, then the rest in completion order, each once', async () => {
     const [a, b, c, d] = futures(4);
@@ -100,5 +117,24 @@ describe('asCompleted', () => {
     expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
     expect(seen).toEqual([a]);
     expect(b.done()).toBe(false);
+  });
+
+  it('drops its callbacks from the futures left when it times out or the caller stops iterating', async () => {
+    const [a, b, c] = futures(3);
+    for (let i = 0; i < 20; i++) {
+      const error = await rejection(
+        (async () => {
+          for await (const future of asCompleted([a, b], { timeout: 0 })) void future;
+        })(),
+      );
+      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+    }
+    expect([a, b].map(listenerCountForTests)).toEqual([0, 0]);
+    c.setResult(3);
+    for await (const future of asCompleted([c, a, b])) {
+      expect(future).toBe(c);
+      break;
+    }
+    expect([a, b].map(listenerCountForTests)).toEqual([0, 0]);
   });
 });
