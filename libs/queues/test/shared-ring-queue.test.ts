@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { SharedRingQueue } from '../src/index';
 import { codeOf, flush, rejectionCode, thrownCode, track } from './support/settlement';
 import { until } from '@concurrency-lab/launcher/testing';
+import { WordMutex } from '@concurrency-lab/locks/internal';
+import { HEADER_INTS, LOCK } from '../src/shared-ring-layout';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (message: Uint8Array) => new TextDecoder().decode(message);
@@ -74,6 +76,63 @@ describe('SharedRingQueue messages', () => {
     expect(got).toEqual({ status: 'rejected', reason });
     await queue.putAsync(bytes('kept'));
     expect(queue.size).toBe(1);
+    expect(queue.stats.waitingGetters).toBe(0);
+  });
+});
+
+describe('SharedRingQueue abort while waiting for the ring lock', () => {
+  /** The ring's lock as another thread sees it (same header cell, same protocol). */
+  const ringLock = (queue: SharedRingQueue) =>
+    new WordMutex(new Int32Array(queue.buffer, 0, HEADER_INTS), LOCK);
+
+  it.each([
+    ['getAsync', 'waitingGetters', 0],
+    ['putAsync', 'waitingPutters', 1],
+  ] as const)(
+    '%s rejects with the signal reason while the lock is held, and leaves no %s',
+    async (call, sleepers, filled) => {
+      // get: an empty ring; put: a full one. Either way the call would go to sleep after the lock.
+      const queue = new SharedRingQueue({ capacity: 1, slotBytes: 8 });
+      for (let i = 0; i < filled; i++) await queue.putAsync(bytes('full'));
+      const lock = ringLock(queue);
+      expect(lock.tryLock()).toBe(true); // another thread holds the ring's lock
+      const controller = new AbortController();
+      const { signal } = controller;
+      const pending = track<unknown>(
+        call === 'getAsync' ? queue.getAsync({ signal }) : queue.putAsync(bytes('new'), { signal }),
+      );
+      await flush();
+      expect(pending.status).toBe('pending');
+      const reason = new Error('caller gave up');
+      controller.abort(reason);
+      await until(() => pending.status !== 'pending', {
+        what: 'the aborted call to settle with the lock still held',
+        timeoutMs: 2_000,
+      });
+      expect(pending).toEqual({ status: 'rejected', reason });
+      lock.unlock(); // the holder lets go: the abandoned acquisition must hand the lock back
+      await flush();
+      expect(queue.stats[sleepers]).toBe(0);
+      expect(lock.tryLock()).toBe(true);
+      lock.unlock();
+      expect(queue.size).toBe(filled);
+    },
+  );
+
+  it('without an abort, still waits for the lock, then sleeps until a message comes', async () => {
+    const queue = new SharedRingQueue({ capacity: 1, slotBytes: 8 });
+    const lock = ringLock(queue);
+    expect(lock.tryLock()).toBe(true);
+    const got = track(queue.getAsync({ signal: new AbortController().signal }));
+    for (let i = 0; i < 3; i++) await flush();
+    expect(got.status).toBe('pending');
+    expect(queue.stats.waitingGetters).toBe(0); // not yet registered: it is waiting for the lock
+    lock.unlock();
+    await until(() => queue.stats.waitingGetters === 1, { what: 'the get to sleep' });
+    expect(got.status).toBe('pending');
+    await queue.putAsync(bytes('wake'));
+    await until(() => got.status !== 'pending', { what: 'the get to settle' });
+    expect(text(got.value as Uint8Array)).toBe('wake');
     expect(queue.stats.waitingGetters).toBe(0);
   });
 });
