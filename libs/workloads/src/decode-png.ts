@@ -4,6 +4,7 @@ import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { dataToBitMap } from 'pngjs/lib/bitmapper';
 import { process as unfilter } from 'pngjs/lib/filter-parse-sync';
 import formatNormaliser from 'pngjs/lib/format-normaliser';
+import { getImagePasses } from 'pngjs/lib/interlace';
 import Parser, { type PngMetadata } from 'pngjs/lib/parser';
 import SyncReader from 'pngjs/lib/sync-reader';
 import { InvalidImageError } from './errors';
@@ -161,30 +162,18 @@ function describe({ width, height, colorType, depth, interlace }: PngMetadata): 
   return `${width}x${height} ${type} ${depth}-bit${interlace ? ' interlaced' : ''}`;
 }
 
-/** Adam7's passes: where each starts and how far apart its pixels are, in x and y. */
-const ADAM7_PASSES = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
-
 /**
  * The exact length of the inflated image data: per row (per pass row when interlaced) one
  * filter-type byte plus the row's samples packed to whole bytes. `bpp` is pngjs's name for the
- * number of channels. Empty passes (in images narrower or shorter than 8 pixels) have no rows.
+ * number of channels. The Adam7 passes are pngjs's own (`getImagePasses`, which drops the empty
+ * ones of images narrower or shorter than 8 pixels): the size is then exactly what its
+ * filter-parse-sync will read.
  */
 function inflatedSize({ width, height, bpp: channels, depth, interlace }: PngMetadata): number {
   const rowBytes = (pixels: number) => 1 + Math.ceil((pixels * channels * depth) / 8);
   if (!interlace) return height * rowBytes(width);
-  let size = 0;
-  for (const [x0, y0, dx, dy] of ADAM7_PASSES) {
-    const passWidth = Math.max(0, Math.ceil((width - x0) / dx));
-    const passHeight = Math.max(0, Math.ceil((height - y0) / dy));
-    if (passWidth > 0 && passHeight > 0) size += passHeight * rowBytes(passWidth);
-  }
-  return size;
+  return getImagePasses(width, height).reduce(
+    (size, pass) => size + pass.height * rowBytes(pass.width),
+    0,
+  );
 }

@@ -67,6 +67,14 @@ declare module 'pngjs/lib/filter-parse-sync' {
   export function process(inflated: Buffer, metadata: PngMetadata): Buffer;
 }
 
+declare module 'pngjs/lib/interlace' {
+  /** The non-empty Adam7 passes of a width x height image, each as a small image. */
+  export function getImagePasses(
+    width: number,
+    height: number,
+  ): { width: number; height: number; index: number }[];
+}
+
 declare module 'pngjs/lib/bitmapper' {
   import type { PngMetadata } from 'pngjs/lib/parser';
 
