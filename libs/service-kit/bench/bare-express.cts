@@ -1,8 +1,10 @@
 /**
- * The kit benchmark's anchor: bare express 5 serving the kit's two hot route shapes
- * (`GET /io/sleep?ms=`, `GET /cpu/fib?n=`) with the same JSON answer shape — and nothing else:
- * no validation, deadline, metrics, headers or error mapping, and the same express settings as
- * the kit. Everything the kit adds is measured against this.
+ * The kit benchmark's anchor: bare express 5 serving the kit's hot route shapes
+ * (`GET /io/sleep?ms=`, `GET /cpu/fib?n=` with the same JSON answer shape, and
+ * `POST /image/filter?filter=` the way an express user would write it: `express.raw`, then
+ * decode → filter → encode inline, answering the PNG) — and nothing else: no validation,
+ * deadline, metrics, headers or error mapping, and the same express settings as the kit.
+ * Everything the kit adds is measured against this.
  *
  * CommonJS on purpose: OpenTelemetry's auto-instrumentations patch `require` (the "OTel default
  * setup" variant preloads them with `--require ./otel-default.cts`), which an ES module import
@@ -11,7 +13,12 @@
  *   node bench/bare-express.cts        (PORT=0 → any free port; logs {"msg":"listening","port":…})
  */
 const express: typeof import('express') = require('express');
-const { fib }: typeof import('@concurrency-lab/workloads') = require('@concurrency-lab/workloads');
+const {
+  applyFilter,
+  decodePng,
+  encodePng,
+  fib,
+}: typeof import('@concurrency-lab/workloads') = require('@concurrency-lab/workloads');
 const {
   setTimeout: delay,
 }: typeof import('node:timers/promises') = require('node:timers/promises');
@@ -46,6 +53,11 @@ app.get('/cpu/fib', (req, res) => {
     result,
     durationMs: performance.now() - started,
   });
+});
+
+app.post('/image/filter', express.raw({ type: 'image/png', limit: '8mb' }), (req, res) => {
+  const filter = req.query['filter'] as import('@concurrency-lab/workloads').FilterName;
+  res.type('image/png').send(encodePng(applyFilter(decodePng(req.body as Buffer), filter)));
 });
 
 const server = app.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {

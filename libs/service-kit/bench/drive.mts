@@ -6,6 +6,10 @@ import type { ServiceProcess } from '@concurrency-lab/launcher';
 export interface Load {
   key: string;
   path: string;
+  /** A request other than a bodiless GET: its method, headers and body, as autocannon takes them. */
+  method?: 'POST';
+  headers?: Record<string, string>;
+  body?: Buffer;
   connections: number;
   /** Requests per second for all connections together; unset = as fast as the server answers. */
   overallRate?: number;
@@ -58,6 +62,9 @@ export async function drive(handle: ServiceProcess, load: Load, seconds: number)
       url: handle.url + load.path,
       connections: load.connections,
       duration: seconds,
+      ...(load.method ? { method: load.method } : {}),
+      ...(load.headers ? { headers: load.headers } : {}),
+      ...(load.body ? { body: load.body } : {}),
       ...(load.overallRate ? { overallRate: load.overallRate } : {}),
     });
     return {

@@ -6,6 +6,11 @@ import type { Server, ServerName } from './kit-servers.mts';
 /** Figures by `${server}/${load}`, one per round. */
 export type Figures = Map<string, Figure[]>;
 
+/** `/io/sleep?ms=0 ×50 @1500/s`; a request other than a GET names its method. */
+const describeLoad = (load: Load) =>
+  `${load.method ? `${load.method} ` : ''}${load.path} ×${load.connections}` +
+  `${load.overallRate ? ` @${load.overallRate}/s` : ''}`;
+
 export function printFigures(figures: Figures, servers: Server[], loads: Load[]): void {
   console.table(
     servers.flatMap((server) =>
@@ -15,7 +20,7 @@ export function printFigures(figures: Figures, servers: Server[], loads: Load[])
           medianAndRange(fs.map(pick), digits);
         return {
           server: server.name,
-          load: `${load.path} ×${load.connections}${load.overallRate ? ` @${load.overallRate}/s` : ''}`,
+          load: describeLoad(load),
           'req/s': column((f) => f.rps, 0),
           'p99 ms': column((f) => f.p99, 0),
           'CPU µs/req': column((f) => f.cpuUs, 1),
@@ -50,6 +55,10 @@ const RATIOS: Ratio[] = [
   ['traced', 'otel', 'fib', 'req/s', '≥ 1.5'],
   ['kit', 'bare', 'sleepRate', 'CPU per request⁻¹'],
   ['kit', 'bare', 'fibRate', 'CPU per request⁻¹'],
+  // The upload route (headers checked before admission, body read by the kit's readBody)
+  // against express.raw → decode → filter → encode inline.
+  ['kit', 'bare', 'upload', 'req/s'],
+  ['kit', 'bare', 'uploadRate', 'CPU per request⁻¹'],
   ['traced', 'kit', 'sleepRate', 'CPU per request⁻¹'],
   ['traced', 'kit', 'sleepRate', 'main-thread CPU per request⁻¹'],
   ['traced', 'kit', 'fibRate', 'CPU per request⁻¹'],
@@ -82,7 +91,7 @@ export function printRatios(figures: Figures, loads: Load[]): void {
     if (!load || values.length === 0) return [];
     return [
       {
-        ratio: `${a} / ${b}, ${measure}, ${load.path} ×${load.connections}${load.overallRate ? ` @${load.overallRate}/s` : ''}`,
+        ratio: `${a} / ${b}, ${measure}, ${describeLoad(load)}`,
         'median (min–max)': medianAndRange(values, 3),
         target: target ?? '—',
         met: meets(median(values), target),

@@ -3,7 +3,7 @@
  * serving the same route shapes, and against OpenTelemetry's own default setup, in one run
  * (servers: see kit-servers.mts):
  *
- *   bare    bare express 5, `/io/sleep` and `/cpu/fib` only
+ *   bare    bare express 5, `/io/sleep`, `/cpu/fib` and `POST /image/filter` only
  *   kit     async-service, tracing off
  *   noadm   async-service, tracing off, event-loop admission off (the launcher's ADMISSION_OFF)
  *   traced  async-service, 100% sampled, BatchSpanProcessor, OTLP/protobuf to a sink process
@@ -11,7 +11,8 @@
  *
  * Every server runs in its own process for the whole run; each round drives them in turn with
  * autocannon (A B C D, then D C B A — drift on a shared machine favours nobody): `/io/sleep?ms=0`
- * and `/cpu/fib?n=1` at 50 connections as fast as they answer, the same at a fixed rate (CPU per
+ * and `/cpu/fib?n=1` at 50 connections as fast as they answer, a 16×16 PNG `POST`ed to
+ * `/image/filter?filter=grayscale` the same way, the same three at a fixed rate (CPU per
  * request), and 400 connections waiting 50 ms (`/io/sleep?ms=50`) in a freshly started process
  * while its RSS is sampled (after a warm-up under that load: see `rssWarmupSeconds`). Ratios
  * are taken per round and printed as median (min–max) against the issue's targets.
@@ -23,6 +24,7 @@
  *      the per-module/per-function CPU summaries printed at the end are the point)
  */
 import type { ServiceProcess } from '@concurrency-lab/launcher';
+import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
 import { drive, type Figure, type Load } from './drive.mts';
 import { printFigures, printRatios, type Figures } from './kit-report.mts';
 import { SERVERS, startSink } from './kit-servers.mts';
@@ -45,13 +47,26 @@ const onlyLoads = process.env['BENCH_LOADS']?.split(',');
  */
 const rssWarmupSeconds = Number(process.env['BENCH_RSS_WARMUP'] ?? 12);
 
+/**
+ * An upload small enough that what the route does around the image (headers, admission, reading
+ * the body, answering) outweighs decoding, filtering and encoding it.
+ */
+const upload = {
+  path: '/image/filter?filter=grayscale',
+  method: 'POST',
+  headers: { 'content-type': 'image/png' },
+  body: encodePng(generateTestImage(16)),
+} as const satisfies Omit<Load, 'key' | 'connections'>;
+
 const LOADS: Load[] = [
   { key: 'sleep', path: '/io/sleep?ms=0', connections: 50 },
   { key: 'fib', path: '/cpu/fib?n=1', connections: 50 },
+  { key: 'upload', ...upload, connections: 50 },
   // The same requests at a fixed rate: the CPU each costs, without the feedback loop of a
   // saturated server (a slower server batches differently, which changes its CPU per request).
   { key: 'sleepRate', path: '/io/sleep?ms=0', connections: 50, overallRate: rate },
   { key: 'fibRate', path: '/cpu/fib?n=1', connections: 50, overallRate: rate },
+  { key: 'uploadRate', ...upload, connections: 50, overallRate: rate },
   // Memory holding many waiting connections, in a process started for it (after a warm-up
   // under the same load, see RSS_WARMUP_SECONDS): RSS depends on a process's history, and the
   // runs above grow each heap by its own allocation rate.
