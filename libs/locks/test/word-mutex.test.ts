@@ -1,4 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
+import { until } from '@concurrency-lab/launcher/testing';
 import { WordMutex } from '../src/internal';
 import { runAll, terminateAll } from './support/workers';
 
@@ -39,5 +40,62 @@ describe('WordMutex (the one-word futex mutex the queues embed in their shared r
     expect(lock.tryLock()).toBe(false);
     lock.unlock();
     expect(lock.tryLock()).toBe(true);
+  });
+
+  describe('lockAsync(signal)', () => {
+    const fresh = () => new WordMutex(new Int32Array(new SharedArrayBuffer(4)), 0);
+
+    it('rejects with the reason as the signal aborts while the lock is held elsewhere, then hands the lock back', async () => {
+      const lock = fresh();
+      expect(lock.tryLock()).toBe(true);
+      const controller = new AbortController();
+      const waiting = lock.lockAsync(controller.signal);
+      await turn();
+      const reason = new Error('gave up');
+      controller.abort(reason);
+      await expect(waiting).rejects.toBe(reason);
+      lock.unlock();
+      // The abandoned acquisition takes the lock when it is woken and releases it at once.
+      await until(() => lock.tryLock(), {
+        what: 'the abandoned acquisition to hand the lock back',
+      });
+      lock.unlock();
+    });
+
+    it('a live waiter behind an abandoned one still gets the lock', async () => {
+      const lock = fresh();
+      expect(lock.tryLock()).toBe(true);
+      const controller = new AbortController();
+      const abandoned = lock.lockAsync(controller.signal);
+      await turn();
+      let acquired = false;
+      const live = lock.lockAsync().then(() => (acquired = true));
+      await turn();
+      controller.abort(new Error('gave up'));
+      await expect(abandoned).rejects.toThrow('gave up');
+      lock.unlock();
+      await live;
+      expect(acquired).toBe(true);
+      lock.unlock();
+    });
+
+    it('rejects a signal aborted before the call, even with the lock free, and leaves it free', async () => {
+      const lock = fresh();
+      const reason = new Error('already');
+      await expect(lock.lockAsync(AbortSignal.abort(reason))).rejects.toBe(reason);
+      expect(lock.tryLock()).toBe(true);
+    });
+
+    it('negative control: without an abort it waits for the holder like lockAsync()', async () => {
+      const lock = fresh();
+      expect(lock.tryLock()).toBe(true);
+      let acquired = false;
+      const waiting = lock.lockAsync(new AbortController().signal).then(() => (acquired = true));
+      await turn();
+      expect(acquired).toBe(false);
+      lock.unlock();
+      await waiting;
+      expect(acquired).toBe(true);
+    });
   });
 });

@@ -5,12 +5,7 @@ import {
   QueueFullError,
   QueueTimeoutError,
 } from './errors';
-import {
-  deadlineAfter,
-  remainingMs,
-  spinPause,
-  type WordMutex,
-} from '@concurrency-lab/locks/internal';
+import { deadlineAfter, remainingMs, spinPause } from '@concurrency-lab/locks/internal';
 import { BLOCKED, type Attempt, type SharedRingMemory } from './shared-ring-memory';
 import {
   ALL_DONE,
@@ -114,7 +109,9 @@ export async function waitNonBlocking<R>(
   for (;;) {
     signal?.throwIfAborted();
     const seen = Atomics.load(h, condition.word);
-    if (condition.locked && !memory.lock.tryLock()) await lockUnlessAborted(memory.lock, signal);
+    // An abort while the lock is held elsewhere rejects here; without the signal it went unseen,
+    // and the call slept on as a sleeper listening for an 'abort' that had already fired.
+    if (condition.locked && !memory.lock.tryLock()) await memory.lock.lockAsync(signal);
     // From here to sleepUnlessAborted's listener nothing awaits: an abort cannot slip between.
     const result = tryOnce(memory, attempt, condition, deadline, true);
     if (result !== BLOCKED) return result;
@@ -122,33 +119,6 @@ export async function waitNonBlocking<R>(
     if (wait.async) await sleepUnlessAborted(wait.value, h, condition.word, signal);
     if (condition.sleepers >= 0) Atomics.sub(h, condition.sleepers, 1);
   }
-}
-
-/**
- * `lock.lockAsync()`, given up when `signal` aborts: rejects at once with its reason, and the
- * abandoned acquisition hands the lock straight back whenever it gets it. (WordMutex.lockAsync
- * takes no signal, and its waitAsync cannot be cancelled.) Without this, an abort landing while
- * the lock is held elsewhere went unseen: the call then registered as a sleeper and listened
- * for an 'abort' that had already fired, sleeping until a notify that might never come.
- */
-function lockUnlessAborted(lock: WordMutex, signal: AbortSignal | undefined): Promise<void> {
-  const locking = lock.lockAsync();
-  if (signal === undefined) return locking;
-  return new Promise<void>((resolve, reject) => {
-    let abandoned = false;
-    const onAbort = (): void => {
-      abandoned = true;
-      reject(signal.reason);
-    };
-    // Not aborted yet: the caller checked synchronously just before, and 'abort' fires as the
-    // signal turns aborted, so any later abort reaches onAbort.
-    signal.addEventListener('abort', onAbort, { once: true });
-    void locking.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      if (abandoned) lock.unlock();
-      else resolve();
-    });
-  });
 }
 
 /**

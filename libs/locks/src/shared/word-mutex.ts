@@ -45,9 +45,33 @@ export class WordMutex {
   /**
    * Never blocks, not even to spin: sleeps with Atomics.waitAsync, so the event loop keeps
    * running meanwhile (the main thread's way in).
+   *
+   * Given up when `signal` aborts: rejects at once with its reason (a signal already aborted
+   * rejects even when the lock is free). The abandoned acquisition cannot be cancelled — a
+   * pending waitAsync stays registered, and `unlock` wakes one waiter, which may be it — so it
+   * goes on and hands the lock straight back the moment it gets it; no live waiter is starved.
    */
-  async lockAsync(): Promise<void> {
-    if (this.tryLock()) return;
+  lockAsync(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    if (this.tryLock()) return Promise.resolve();
+    const locking = this.#sleepUntilLocked();
+    if (signal === undefined) return locking;
+    return new Promise<void>((resolve, reject) => {
+      let abandoned = false;
+      const onAbort = (): void => {
+        abandoned = true;
+        reject(signal.reason as Error);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      void locking.then(() => {
+        signal.removeEventListener('abort', onAbort);
+        if (abandoned) this.unlock();
+        else resolve();
+      });
+    });
+  }
+
+  async #sleepUntilLocked(): Promise<void> {
     while (Atomics.exchange(this.#cells, this.#index, CONTENDED) !== FREE) {
       await waitAsync(this.#cells, this.#index, CONTENDED, Infinity, undefined);
     }
