@@ -44,11 +44,16 @@ interface Member {
   exited: Promise<[number | null, NodeJS.Signals | null]>;
   /** Set once asked to stop: a second ask waits for the same exit. */
   stopped?: Promise<number | null>;
-  /** A rolling restart's replacement: one that ends before it is ready is not respawned. */
-  replacement?: boolean;
-  /** Its rolling-restart replacement, while that one starts: it takes this one's place. */
-  replacedBy?: Member;
-  /** It crashed while `replacedBy` started: what the policy decided, acted on if that fails. */
+}
+
+/**
+ * The step of a rolling restart under way: `fresh` starting, to take `old`'s place. A fresh one
+ * that ends before it is ready is not respawned; an old one that crashes meanwhile is replaced
+ * by it, and its `crash` acted on only if the fresh one fails.
+ */
+interface RestartStep {
+  old: Member;
+  fresh: Member;
   crash?: Crash;
 }
 
@@ -76,6 +81,7 @@ export class ClusterPrimary {
   #stopping = false;
   /** The rolling restart under way: shutdown waits for it to end. */
   #rolling: Promise<boolean> | undefined;
+  #step: RestartStep | undefined;
   #everReady = false;
   #port = 0;
   #started: { resolve(port: number): void; reject(error: Error): void } | undefined;
@@ -151,12 +157,13 @@ export class ClusterPrimary {
         );
         continue;
       }
-      const fresh = this.#fork(true);
-      old.replacedBy = fresh;
+      const fresh = this.#fork();
+      const step: RestartStep = { old, fresh };
+      this.#step = step;
       try {
         await withTimeout(fresh.ready, timeoutMs, 'replacement worker did not become ready');
       } catch (error) {
-        old.replacedBy = undefined;
+        this.#step = undefined;
         // Shutdown stopped the replacement, and stops the rest.
         if (this.#stopping) return this.#rollStopped();
         logger.error(
@@ -166,10 +173,10 @@ export class ClusterPrimary {
         // One that timed out is still there: it must not join the pool when it does say ready.
         await this.#stopMember(fresh);
         // The old worker crashed while its replacement started: its place is empty after all.
-        if (old.crash && !this.#stopping) this.#afterCrash(old, old.crash);
+        if (step.crash && !this.#stopping) this.#afterCrash(old, step.crash);
         return false;
       }
-      old.replacedBy = undefined;
+      this.#step = undefined;
       if (this.#stopping) return this.#rollStopped();
       // Nothing is sent to an old worker that crashed meanwhile: its replacement took its place.
       await this.#stopMember(old);
@@ -204,7 +211,7 @@ export class ClusterPrimary {
     return [...this.#members.values()].filter((m) => m.state === 'ready');
   }
 
-  #fork(replacement = false): Member {
+  #fork(): Member {
     const { logger, registry } = this.#options;
     const worker = cluster.fork({ LAB_CLUSTER_ROLE: 'worker' });
     const rpc = new RpcEndpoint(worker);
@@ -235,7 +242,6 @@ export class ClusterPrimary {
           resolve([code, signal]),
         ),
       ),
-      replacement,
     };
     worker.on('message', (message: ClusterNotice) => {
       if (message?.kind !== 'ready' || member.state !== 'starting') return;
@@ -304,7 +310,8 @@ export class ClusterPrimary {
       logger.info({ workerPid: pid, code, signal }, 'worker stopped');
       return;
     }
-    if (member.replacement && member.state === 'starting') {
+    const step = this.#step;
+    if (step?.fresh === member && member.state === 'starting') {
       // A new build that does not start is the rolling restart's failure (it reports it), not a
       // crash of the pool: the worker it was to replace still serves.
       logger.warn(
@@ -315,17 +322,17 @@ export class ClusterPrimary {
     }
     const uptimeMs = Date.now() - member.forkedAt;
     const crash = { code, signal, uptimeMs, decision: this.#policy.onCrash(Date.now(), uptimeMs) };
-    if (member.replacedBy) {
+    if (step?.old === member) {
       // Its replacement is starting: it takes this one's place (the rolling restart acts on
       // this crash if it fails).
-      member.crash = crash;
+      step.crash = crash;
       logger.warn(
         {
           workerPid: pid,
           code,
           signal,
           uptimeMs,
-          replacementPid: member.replacedBy.worker.process.pid,
+          replacementPid: step.fresh.worker.process.pid,
         },
         'worker crashed; its replacement takes its place',
       );
