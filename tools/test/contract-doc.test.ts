@@ -19,35 +19,10 @@ import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalogs } from '../src/error-catalog';
+import { codeSpans, tableUnder } from '../src/markdown-table';
 
 const root = workspaceRoot();
 const contract = readFileSync(join(root, 'docs', 'contract.md'), 'utf8');
-
-/** The rows of the first Markdown table under `## <heading>`, as trimmed cells. */
-function tableUnder(markdown: string, heading: string): string[][] {
-  const start = markdown.indexOf(`\n## ${heading}\n`);
-  if (start < 0) throw new Error(`docs/contract.md has no section "## ${heading}"`);
-  const next = markdown.indexOf('\n## ', start + 1);
-  const lines = markdown.slice(start, next < 0 ? undefined : next).split('\n');
-  const first = lines.findIndex((line) => line.startsWith('|'));
-  const rows: string[][] = [];
-  for (const line of lines.slice(first)) {
-    if (!line.startsWith('|')) break;
-    // `\|` is a pipe inside a cell (`thread`\|`process`), not a column.
-    rows.push(
-      line
-        .split(/(?<!\\)\|/)
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
-  }
-  // Drop the header and the |---| rule under it.
-  return rows.slice(2);
-}
-
-/** The `code` spans of a cell, outside any parentheses: `a`, `b` (`x`|`y`) → [a, b]. */
-const codeSpans = (cell: string): string[] =>
-  [...cell.replace(/\([^)]*\)/g, '').matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '');
 
 /** Whether `loadConfig` accepts `env` (a ConfigError naming the variable is a refusal). */
 function accepts(env: Record<string, string>, variable: string): boolean {
@@ -61,7 +36,7 @@ function accepts(env: Record<string, string>, variable: string): boolean {
   }
 }
 
-/** The one leaf of the config that differs between `a` and `b`, as a dotted path. */
+/** The leaves of the config that differ between `a` and `b`, as a dotted path. */
 function changedLeaves(a: unknown, b: unknown, path = ''): string[] {
   if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
@@ -122,11 +97,12 @@ function probeFor(row: (typeof configRows)[number]): string {
 }
 
 /** The variable moves exactly one setting, and unset that setting is the documented default. */
+const unset = loadConfig({}, { port: 4242 });
+
 function defaultHolds(row: (typeof configRows)[number]): boolean {
-  const base = loadConfig({}, { port: 4242 });
-  const moved = changedLeaves(base, loadConfig({ [row.variable]: probeFor(row) }, { port: 4242 }));
+  const moved = changedLeaves(unset, loadConfig({ [row.variable]: probeFor(row) }, { port: 4242 }));
   if (moved.length !== 1) return false;
-  const value = leaf(base, moved[0] ?? '');
+  const value = leaf(unset, moved[0] ?? '');
   const described = DESCRIBED_DEFAULTS[row.byDefault];
   return described ? described(value) : row.byDefault === String(value);
 }
@@ -189,11 +165,10 @@ describe('docs/contract.md: the metrics table', () => {
    * lib this tooling project may not import; they are held to the table by name below, and the
    * contract suite finds them on every running pool model.
    */
-  function registered() {
-    const { registry } = createServiceMetrics('test');
-    createRestartsCounter(registry, 'thread');
-    return registry;
-  }
+  const registry = createServiceMetrics('test').registry;
+  createRestartsCounter(registry, 'thread');
+  const kitOwn = registry.getMetricsAsArray().filter((m) => !/^(process|nodejs)_/.test(m.name));
+  const listedDefaults = codeSpans(defaults?.[2] ?? '');
 
   /** name, type and label names of each metric; prom-client keeps `labelNames` untyped. */
   const described = (metrics: readonly { name: string; type: unknown }[]) =>
@@ -207,39 +182,31 @@ describe('docs/contract.md: the metrics table', () => {
     });
 
   it('gives each metric the kit registers its type and labels', () => {
-    const ours = described(
-      registered()
-        .getMetricsAsArray()
-        .filter((metric) => !/^(process|nodejs)_/.test(metric.name)),
-    );
+    const ours = described(kitOwn);
     expect(ours.length).toBeGreaterThan(8);
     expect(own).toEqual(expect.arrayContaining(ours));
   });
 
   it('names the kit’s metrics and the pools’ and no other', () => {
-    const kit = registered()
-      .getMetricsAsArray()
-      .map((metric) => metric.name)
-      .filter((name) => !/^(process|nodejs)_/.test(name));
+    const kit = kitOwn.map((metric) => metric.name);
     expect(own.map((m) => m.name).sort()).toEqual([...kit, ...POOL_METRICS].sort());
   });
 
   it('negative control: a wrong type in the table would be caught', () => {
-    const ours = described(registered().getMetricsAsArray());
+    const ours = described(registry.getMetricsAsArray());
     const doctored = own.map((m) => ({ ...m, type: m.type === 'gauge' ? 'counter' : m.type }));
     expect(doctored).not.toEqual(expect.arrayContaining(ours.filter((m) => m.type === 'gauge')));
   });
 
   it('names prom-client default metrics the services do register', async () => {
-    const names = new Set((await registered().getMetricsAsJSON()).map((m) => m.name));
-    const listed = codeSpans(defaults?.[2] ?? '');
-    expect(listed.length).toBeGreaterThan(0);
-    expect(listed.filter((name) => !names.has(name))).toEqual([]);
+    const names = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    expect(listedDefaults.length).toBeGreaterThan(0);
+    expect(listedDefaults.filter((name) => !names.has(name))).toEqual([]);
   });
 
   it('is exactly what the contract suite checks on every running model', () => {
     const checked = [...COMMON_METRICS, ...POOL_METRICS, 'lab_worker_restarts_total'];
-    const documented = [...own.map((m) => m.name), ...codeSpans(defaults?.[2] ?? '')];
+    const documented = [...own.map((m) => m.name), ...listedDefaults];
     expect([...new Set(checked)].sort()).toEqual([...new Set(documented)].sort());
   });
 });

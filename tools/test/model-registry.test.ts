@@ -9,6 +9,7 @@ import { MODEL_NAMES, MODELS, UPSTREAM } from '@concurrency-lab/models';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { tableCells } from '../src/markdown-table';
 
 const root = workspaceRoot();
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -20,9 +21,10 @@ const registryRows = MODELS.map((m) => [m.app, m.model, String(m.port)]);
 function modelRows(markdown: string): string[][] {
   return markdown
     .split('\n')
-    .map((line) => line.split('|').map((cell) => cell.trim().replace(/`/g, '')))
-    .filter(([, app, , port]) => /^[a-z]+-service$/.test(app ?? '') && /^\d+$/.test(port ?? ''))
-    .map((cells) => cells.slice(1, 4));
+    .filter((line) => line.startsWith('|'))
+    .map((line) => tableCells(line).map((cell) => cell.replace(/`/g, '')))
+    .filter(([app, , port]) => /^[a-z]+-service$/.test(app ?? '') && /^\d+$/.test(port ?? ''))
+    .map((cells) => cells.slice(0, 3));
 }
 
 describe('the model registry and every file that lists models', () => {

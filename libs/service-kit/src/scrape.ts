@@ -37,13 +37,9 @@ export interface ScrapeOptions {
  */
 export async function scrapePages(options: ScrapeOptions): Promise<ScrapedPage[]> {
   const { upstreamUrl, pages, queue } = options;
-  const request = options.signal;
-  request.throwIfAborted();
-  // The scrape's own signal, under the request's: the one thing this adds per request.
+  // The scrape's own abort, beside the request's: the one thing this adds per request.
   const scrape = new AbortController();
-  const { signal } = scrape;
-  const onRequestAbort = (): void => scrape.abort(request.reason);
-  request.addEventListener('abort', onRequestAbort, { once: true });
+  const signal = AbortSignal.any([options.signal, scrape.signal]);
   const urls = Array.from({ length: pages }, (_, i) => `${upstreamUrl}/page/${i + 1}`);
   const fetchPage = async (url: string, pageSignal: AbortSignal): Promise<ScrapedPage> => {
     try {
@@ -108,7 +104,5 @@ export async function scrapePages(options: ScrapeOptions): Promise<ScrapedPage[]
     // Take this request's other pages out of the shared queue and off the upstream now.
     scrape.abort(error);
     throw error;
-  } finally {
-    request.removeEventListener('abort', onRequestAbort);
   }
 }

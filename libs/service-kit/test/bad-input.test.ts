@@ -286,7 +286,7 @@ describe('an upload refused before admission', () => {
     const { base, port } = await services.start({ runner, config: { maxQueue: 1 } });
     const holder = new AbortController();
     const held = fetch(`${base}/cpu/fib?n=1`, { signal: holder.signal }).catch(() => undefined);
-    while (runner.signals.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await until(() => runner.signals.length > 0, { what: 'the held request to reach the runner' });
     try {
       const tooLarge = await send(port, `${UPLOAD}Content-Length: ${LIMIT + 1}\r\n\r\n`);
       await expectProblem(tooLarge.response, 413, 'ERR_BODY_TOO_LARGE');

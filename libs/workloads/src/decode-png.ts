@@ -8,6 +8,7 @@ import { getImagePasses } from 'pngjs/lib/interlace';
 import Parser, { type PngMetadata } from 'pngjs/lib/parser';
 import SyncReader from 'pngjs/lib/sync-reader';
 import { InvalidImageError } from './errors';
+import { readPngSize } from './read-png-size';
 import type { RgbaImage } from './rgba-image';
 
 /**
@@ -29,6 +30,8 @@ export function decodePng(png: Uint8Array): RgbaImage {
   if (!isUint8Array(png)) {
     throw new InvalidImageError('PNG input must be a Uint8Array');
   }
+  // Signature, IHDR first, sides 1 to 2^31 - 1: the checks every PNG reader here shares.
+  readPngSize(png);
   // A view, not a copy: pngjs wants a Buffer, and Buffer.from(arrayBuffer, ...) shares memory.
   const { metadata, compressed } = readChunks(
     Buffer.from(png.buffer, png.byteOffset, png.byteLength),
@@ -114,9 +117,6 @@ const MAX_INFLATE_CHUNK = 2 ** 30;
  */
 function inflateExactly(compressed: Buffer, metadata: PngMetadata): Buffer {
   const { width, height } = metadata;
-  if (width === 0 || height === 0) {
-    throw new InvalidImageError(`invalid PNG dimensions ${width}x${height}`);
-  }
   const expected = inflatedSize(metadata);
   // Only reachable without assertImageWithin; zlib takes no larger limit, Buffer holds no more.
   if (expected > bufferConstants.MAX_LENGTH || width * height * 4 > bufferConstants.MAX_LENGTH) {

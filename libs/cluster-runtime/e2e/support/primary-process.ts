@@ -1,3 +1,4 @@
+import type { ExitStatus } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
 import { isAlive } from '@concurrency-lab/procfs';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -17,10 +18,8 @@ export interface LogLine {
   fields: Record<string, unknown>;
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+/** How a process ended: the launcher's own shape. */
+export type Exit = ExitStatus;
 
 type Event =
   | { event: 'forked'; pid: number }
@@ -87,10 +86,6 @@ export class PrimaryProcess {
         resolve(this.#exit);
       }),
     );
-  }
-
-  get pid(): number {
-    return this.#child.pid ?? -1;
   }
 
   /** Runs `cmd` in the primary process (see fixtures/primary.js); rejects if it dies first. */
