@@ -104,20 +104,23 @@ describe('the threads model shared counter', () => {
       }
     });
 
-    it('negative control: a share cancelled by terminating its thread leaves the lock held', async () => {
+    it('negative control: a share cancelled by terminating its thread leaves the lock unobtainable', async () => {
       let exited = 0;
       const { lock, cell, pool } = lockedPool(() => exited++);
       try {
-        // A share holds the lock for a batch of LOCKED_BATCH increments and lets go between two
-        // batches, and a terminate lands when it lands: most of the time inside a batch, the
-        // hazard, but now and then in the gap (a CI run: the lock was free). Up to 5 tries, each
-        // a new share on a fresh thread, until one is terminated holding the lock.
-        // The lock is read only once the terminated thread has exited: piscina rejects the
-        // share while the thread may still run, and could let go a moment later.
-        let attempts = 0;
-        let heldByTheDead = false;
-        while (attempts < 5 && !heldByTheDead) {
-          attempts++;
+        // A terminate lands where the thread's next interrupt check is: most often inside a
+        // batch of LOCKED_BATCH increments, the lock held and its owner recorded; now and then
+        // inside acquire or unlock, after the ticket moved and before the owner cell did (the
+        // window TicketLock#recoverDeadThread documents it cannot see) — `locked` then reads
+        // false, yet nobody can take the lock again; and now and then in the gap between two
+        // batches, the lock truly free (of 300 terminations here: 266, 6 and 28). So the
+        // hazard is read as what a next caller meets, `tryAcquire()` failing, and a free lock
+        // is handed back for another try: up to 5 shares, each on a fresh thread.
+        // A share is never run against a wedged lock: it would block for ever, and close()
+        // waits for a running task (the CI failure this replaced: 30 s in close, then the
+        // share's rejection, with no handler yet, surfaced in another suite).
+        const outcomes: { increments: number; owner: boolean; obtainable: boolean }[] = [];
+        while (outcomes.length < 5 && !outcomes.some((o) => !o.obtainable)) {
           const client = new AbortController();
           const start = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
           const before = cell.read();
@@ -125,17 +128,30 @@ describe('the threads model shared counter', () => {
             { op: 'increment', times: 20_000_000, safe: true, start, parties: 1, submittedAt: 0 },
             client.signal,
           );
+          const settled = share.then(
+            () => 'finished',
+            (error: Error) => error.message,
+          );
           // abort once the share really runs (its increments show), not while it is queued
           expect(await eventually(() => cell.read() > before)).toBe(true);
           client.abort(new Error('client gone'));
-          await expect(share).rejects.toThrow('client gone');
-          expect(await eventually(() => exited === attempts)).toBe(true);
-          expect(cell.read() - before).toBeLessThan(20_000_000);
-          heldByTheDead = lock.locked;
+          expect(await settled).toBe('client gone');
+          // Read the lock only once the thread has exited: piscina rejects the share while the
+          // thread may still run, and could let go a moment later.
+          expect(await eventually(() => exited === outcomes.length + 1)).toBe(true);
+          const token = lock.tryAcquire();
+          token?.unlock();
+          outcomes.push({
+            increments: cell.read() - before,
+            owner: lock.locked,
+            obtainable: token !== null,
+          });
         }
-        // The thread was terminated between acquireSync() and unlock(): nobody will unlock.
-        expect(heldByTheDead).toBe(true);
-        expect(lock.locked).toBe(true);
+        // The thread was terminated between taking its ticket and handing the next one on.
+        const wedged = outcomes.at(-1);
+        expect(wedged).toMatchObject({ obtainable: false });
+        expect(wedged?.increments).toBeLessThan(20_000_000);
+        expect(lock.tryAcquire()).toBeNull();
       } finally {
         await pool.close();
       }
