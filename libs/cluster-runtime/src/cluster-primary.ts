@@ -1,4 +1,8 @@
-import { SPAN_FLUSH_TIMEOUT_MS, type Logger } from '@concurrency-lab/service-kit';
+import {
+  RUNNER_CLOSE_TIMEOUT_MS,
+  SPAN_FLUSH_TIMEOUT_MS,
+  type Logger,
+} from '@concurrency-lab/service-kit';
 import cluster, { type Worker } from 'node:cluster';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
@@ -288,11 +292,12 @@ export class ClusterPrimary {
     // goes reports it to the callback, not as an 'error' event.
     if (worker.isConnected())
       worker.send({ kind: 'shutdown' } satisfies ClusterNotice, () => undefined);
-    // Its drain (SHUTDOWN_TIMEOUT_MS), its span flush (at most SPAN_FLUSH_TIMEOUT_MS) and a
-    // second for its last hand-offs and exit: only a worker that overran all of them is killed.
+    // Its drain (SHUTDOWN_TIMEOUT_MS), its runner's close (RUNNER_CLOSE_TIMEOUT_MS), its span
+    // flush (SPAN_FLUSH_TIMEOUT_MS) and a second for its last hand-offs and exit: only a worker
+    // that overran all of them is killed.
     const killer = setTimeout(
       () => worker.process.kill('SIGKILL'),
-      this.#options.shutdownTimeoutMs + SPAN_FLUSH_TIMEOUT_MS + 1000,
+      this.#options.shutdownTimeoutMs + RUNNER_CLOSE_TIMEOUT_MS + SPAN_FLUSH_TIMEOUT_MS + 1000,
     );
     const [code] = await member.exited;
     clearTimeout(killer);

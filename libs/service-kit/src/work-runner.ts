@@ -24,6 +24,14 @@ export interface RunnerStats {
 }
 
 /**
+ * How long a runner's `close()` lets work still running go on before it stops it, where it can
+ * (a thread pool terminates the threads). The service closes its runner after its drain, so no
+ * request waits for that work any more: what is left is a counter share nobody awaits (well under
+ * a second) or a task that will never end. The cluster primary counts it in a worker's exit.
+ */
+export const RUNNER_CLOSE_TIMEOUT_MS = 1000;
+
+/**
  * Where CPU work runs: the one seam between the shared HTTP layer and a concurrency model.
  * `run` must reject with the signal's reason when the signal aborts before the result is in
  * (the request's deadline or a client that left) and should stop the work if it can.
@@ -42,5 +50,6 @@ export interface WorkRunner {
    * delay to come: a burst read in one turn of the loop is otherwise admitted whole.
    */
   pendingLoopWorkMs?(): number;
+  /** Takes no more work; resolves once its workers are gone (see RUNNER_CLOSE_TIMEOUT_MS). */
   close(): Promise<void>;
 }

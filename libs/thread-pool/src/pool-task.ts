@@ -117,6 +117,13 @@ export function poolQueueFull(worker: PoolWorkerKind, maxQueue: number): Problem
   );
 }
 
+/** 503 `ERR_SHUTTING_DOWN`: the pool closed under a running task (its close timeout passed). */
+export function poolClosing(worker: PoolWorkerKind): ProblemError {
+  return new ProblemError('ERR_SHUTTING_DOWN', `The ${worker} pool closed while this task ran`, {
+    retryAfterSeconds: 1,
+  });
+}
+
 /**
  * The contract's answer for a task that failed in the pool (a full queue aside): an error the
  * task raised itself stays itself — a coded client error (a corrupt PNG is a 400 on every

@@ -1,10 +1,21 @@
-import type { ProblemError, RunOutcome, WorkRunner } from '@concurrency-lab/service-kit';
+import {
+  RUNNER_CLOSE_TIMEOUT_MS,
+  type ProblemError,
+  type RunOutcome,
+  type WorkRunner,
+} from '@concurrency-lab/service-kit';
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
 import { Piscina } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
-import { PoolTask, poolQueueFull, poolTaskProblem, type PoolRunnerStats } from './pool-task';
+import {
+  PoolTask,
+  poolClosing,
+  poolQueueFull,
+  poolTaskProblem,
+  type PoolRunnerStats,
+} from './pool-task';
 
 export interface ThreadPoolOptions {
   /** The worker entry file (built JS). */
@@ -31,6 +42,14 @@ export interface ThreadPoolOptions {
    * still be running then), this one comes only when the thread can run no more.
    */
   onThreadExited?(threadId: number): void;
+  /**
+   * How long `close()` lets tasks already on a thread run on before it terminates their
+   * threads; they then reject with 503 `ERR_SHUTTING_DOWN`. A task that never ends — a share
+   * blocked on a lock a terminated thread left wedged — would otherwise hold close() for
+   * piscina's own default, 30 s.
+   * @default RUNNER_CLOSE_TIMEOUT_MS
+   */
+  closeTimeoutMs?: number;
 }
 
 export interface ThreadPoolStats extends PoolRunnerStats {
@@ -70,6 +89,7 @@ export class ThreadPoolRunner implements WorkRunner {
       maxThreads: options.workers,
       maxQueue: options.maxQueue,
       idleTimeout: 60_000,
+      closeTimeout: options.closeTimeoutMs ?? RUNNER_CLOSE_TIMEOUT_MS,
       workerData: options.workerData,
       resourceLimits: options.resourceLimits ?? { maxOldGenerationSizeMb: 256 },
       // The environment as this thread sees it (Node would copy the process's own): the
@@ -122,7 +142,10 @@ export class ThreadPoolRunner implements WorkRunner {
       this.#failed++;
       if ((error as Error).message === QUEUE_AT_LIMIT) throw this.#queueFull();
       const problem = poolTaskProblem(error, 'thread');
-      if (problem !== error) this.#crashed++; // not an error of the task's own: its thread's
+      if (problem === error) throw problem; // the task's own error
+      // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
+      if (this.#closing) throw poolClosing('thread');
+      this.#crashed++;
       throw problem;
     } finally {
       this.#inFlight--;
@@ -196,6 +219,7 @@ export class ThreadPoolRunner implements WorkRunner {
     };
   }
 
+  /** Queued tasks are dropped; running ones get `closeTimeoutMs` to finish. */
   async close(): Promise<void> {
     this.#closing = true;
     await this.#pool.close({ force: true });
