@@ -11,6 +11,7 @@ import { admission } from './admission';
 import { problemHandler } from './problem-handler';
 import { DeadlineClock, type RequestDeadline } from './request-deadline';
 import { RouteTable } from './route-table';
+import { refusingUnmetExpectation } from './unmet-expectation';
 import { defineCounterRoutes } from './routes/counter-routes';
 import { defineCpuRoutes } from './routes/cpu-routes';
 import { defineCustomRoutes } from './routes/custom-routes';
@@ -37,7 +38,8 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 /**
  * The request lifecycle, as the first middleware and one `close` listener (shared, not a
  * closure per request): security headers, start time, the deadline (see `DeadlineClock`), the
- * server span when tracing is on (the rest of the chain runs in its context); at the end the
+ * server span when tracing is on (the rest of the chain runs in its context), and a request whose
+ * `Expect` no service meets sent on to its 417 (see unmet-expectation.ts); at the end the
  * deadline is released (or the work aborted, if the client left), the span ended, and
  * `http_server_request_duration_seconds` recorded with the trace as its exemplar.
  */
@@ -73,13 +75,14 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
     res.on('close', endRequest);
     // Keep-alive sockets must not pin a draining server open.
     if (state.draining) res.setHeader('Connection', 'close');
+    const proceed = refusingUnmetExpectation(req, next);
     const traced = startServerSpan(req);
     if (!traced) {
-      next();
+      proceed();
       return;
     }
     locals['span'] = traced.span;
-    runInRequestContext(traced, next);
+    runInRequestContext(traced, proceed);
   };
 }
 

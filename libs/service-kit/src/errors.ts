@@ -26,6 +26,7 @@ export const PROBLEM_TYPES = {
   ERR_BODY_TOO_LARGE: { status: 413, title: 'Body too large' },
   ERR_IMAGE_TOO_LARGE: { status: 413, title: 'Image too large' },
   ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type' },
+  ERR_EXPECTATION_FAILED: { status: 417, title: 'Expectation failed' },
   ERR_HEADERS_TOO_LARGE: { status: 431, title: 'Request headers too large' },
   ERR_INTERNAL: { status: 500, title: 'Internal error' },
   ERR_WORKER_CRASHED: { status: 500, title: 'Worker crashed' },
@@ -156,6 +157,8 @@ const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
   ERR_IMAGE_TOO_LARGE: 'The PNG header declares a side over 4096 pixels (checked before decoding).',
   ERR_UNSUPPORTED_MEDIA_TYPE:
     'The body is not of the content type, or in a `Content-Encoding`, the route takes.',
+  ERR_EXPECTATION_FAILED:
+    'The request’s `Expect` asks for something other than `100-continue`, the only expectation a service meets.',
   ERR_HEADERS_TOO_LARGE: 'The request line and headers are over `HTTP_MAX_HEADER_SIZE` bytes.',
   ERR_INTERNAL: 'An unexpected failure; logged with its stack, which never reaches the client.',
   ERR_WORKER_CRASHED:

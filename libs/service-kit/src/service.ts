@@ -15,6 +15,7 @@ import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
 import { observeLockMetrics } from './lock-metrics';
 import { deferContinue } from './request-body';
+import { markUnmetExpectation } from './unmet-expectation';
 import {
   LIMITS,
   type MetricsProvider,
@@ -132,6 +133,11 @@ export function createService(options: ServiceOptions): Service {
   // bad parameter, admission) gets its final answer instead and its body is never sent.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
     deferContinue(res);
+    server.emit('request', req, res);
+  });
+  // Any other `Expect:`: Node would answer a bare 417; the app answers it as a problem.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    markUnmetExpectation(req);
     server.emit('request', req, res);
   });
   const keepAlive = new KeepAliveDrain(server);

@@ -438,3 +438,48 @@ describe('requests Node refuses before the app sees them', () => {
     expect(await count408()).toBe(1);
   });
 });
+
+describe('an Expect the service cannot meet (anything but 100-continue)', () => {
+  const services = serviceFixture({ per: 'describe' });
+  let started: Started;
+  beforeAll(async () => {
+    started = await services.start();
+  });
+  const count417 = async () =>
+    requestCount(await (await fetch(`${started.base}/metrics`)).text(), {
+      method: 'GET',
+      route: 'unmatched',
+      status_code: '417',
+    });
+
+  it('417 ERR_EXPECTATION_FAILED as problem+json, and counted (Node alone: a bare status line)', async () => {
+    const before = await count417();
+    const answer = await send(
+      started.port,
+      'GET /healthz HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n',
+    );
+    const body = await expectProblem(answer.response, 417, 'ERR_EXPECTATION_FAILED');
+    expect(body.detail).toContain('200-ok');
+    await until(async () => (await count417()) > before, { what: 'the 417 in the metrics' });
+    expect((await count417()) - before).toBe(1);
+    await expectHealthy(started.base);
+  });
+
+  it('an upload: refused from its headers, its body never read, the connection closed', async () => {
+    const answer = await send(
+      started.port,
+      `${UPLOAD}Expect: 200-ok\r\nContent-Length: 1000000\r\n\r\n`,
+    );
+    await expectProblem(answer.response, 417, 'ERR_EXPECTATION_FAILED');
+    expect(answer.headers['connection']).toBe('close');
+    await expectHealthy(started.base);
+  });
+
+  it('negative control: Expect: 100-continue, in any case, is met and the request served', async () => {
+    const answer = await send(
+      started.port,
+      'GET /healthz HTTP/1.1\r\nHost: t\r\nExpect: 100-Continue\r\nConnection: close\r\n\r\n',
+    );
+    expect(answer.response.status).toBe(200);
+  });
+});

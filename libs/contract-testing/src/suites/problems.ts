@@ -68,6 +68,14 @@ export function describeProblems(ctx: ContractContext): void {
       await expectProblem(response, 400, 'ERR_INVALID_REQUEST');
     });
 
+    it('417s an Expect other than 100-continue with a problem, not a bare status line', async () => {
+      const response = await raw(
+        ctx.base(),
+        'GET /healthz HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n',
+      );
+      await expectProblem(response, 417, 'ERR_EXPECTATION_FAILED');
+    });
+
     it('413s a PNG whose header claims more than 4096×4096, before decoding it', async () => {
       const response = await upload(ctx.base(), 'filter=blur', 'image/png', pngClaiming(5000));
       await expectProblem(response, 413, 'ERR_IMAGE_TOO_LARGE');
