@@ -1,8 +1,10 @@
 /**
  * The kit benchmark's anchor: bare express 5 serving the kit's hot route shapes
- * (`GET /io/sleep?ms=`, `GET /cpu/fib?n=` with the same JSON answer shape, and
+ * (`GET /io/sleep?ms=`, `GET /cpu/fib?n=` with the same JSON answer shape,
  * `POST /image/filter?filter=` the way an express user would write it: `express.raw`, then
- * decode → filter → encode inline, answering the PNG) — and nothing else: no validation,
+ * decode → filter → encode inline, answering the PNG, and `GET /io/scrape?pages=`: every page of
+ * `UPSTREAM_URL` fetched at once with `Promise.all`, each `<title>` extracted, the same JSON
+ * answer shape) — and nothing else: no validation, bounds, per-page timeout or error answers,
  * deadline, metrics, headers or error mapping, and the same express settings as the kit.
  * Everything the kit adds is measured against this.
  *
@@ -17,6 +19,7 @@ const {
   applyFilter,
   decodePng,
   encodePng,
+  extractTitle,
   fib,
 }: typeof import('@concurrency-lab/workloads') = require('@concurrency-lab/workloads');
 const {
@@ -58,6 +61,27 @@ app.get('/cpu/fib', (req, res) => {
 app.post('/image/filter', express.raw({ type: 'image/png', limit: '8mb' }), (req, res) => {
   const filter = req.query['filter'] as import('@concurrency-lab/workloads').FilterName;
   res.type('image/png').send(encodePng(applyFilter(decodePng(req.body as Buffer), filter)));
+});
+
+const upstreamUrl = process.env['UPSTREAM_URL'] ?? 'http://127.0.0.1:3100';
+
+app.get('/io/scrape', async (req, res) => {
+  const started = performance.now();
+  const pages = Number(req.query['pages']);
+  const result = await Promise.all(
+    Array.from({ length: pages }, async (_, i) => {
+      const url = `${upstreamUrl}/page/${i + 1}`;
+      const body = await (await fetch(url)).text();
+      return { url, title: extractTitle(body) };
+    }),
+  );
+  res.json({
+    model: 'bare',
+    pid: process.pid,
+    threadId: 0,
+    result,
+    durationMs: performance.now() - started,
+  });
 });
 
 const server = app.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {

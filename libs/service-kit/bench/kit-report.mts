@@ -59,6 +59,11 @@ const RATIOS: Ratio[] = [
   // against express.raw → decode → filter → encode inline.
   ['kit', 'bare', 'upload', 'req/s'],
   ['kit', 'bare', 'uploadRate', 'CPU per request⁻¹'],
+  // The scrape route (admission, the process-wide fetch queue, per-page timeouts and aborts)
+  // against Promise.all over fetch; the upstream process shares the cores with both.
+  ['kit', 'bare', 'scrape', 'req/s'],
+  ['kit', 'bare', 'scrapeRate', 'CPU per request⁻¹'],
+  ['traced', 'kit', 'scrape', 'req/s'],
   ['traced', 'kit', 'sleepRate', 'CPU per request⁻¹'],
   ['traced', 'kit', 'sleepRate', 'main-thread CPU per request⁻¹'],
   ['traced', 'kit', 'fibRate', 'CPU per request⁻¹'],

@@ -29,41 +29,53 @@ export function start(name: string, entry: string, options: StartOptions = {}) {
 /** The OTLP sink: a receiver process that counts spans (bench/otlp-sink.mts). */
 export const startSink = () => start('sink', here('./otlp-sink.mts'));
 
+/** The upstream site `/io/scrape` fetches from (apps/upstream, its defaults: no latency). */
+export const startUpstream = () => start('upstream', appEntry('upstream'));
+
+/** What every server is pointed at: the OTLP sink and the upstream site. */
+export interface Peers {
+  sink: string;
+  upstream: string;
+}
+
 export type ServerName = 'bare' | 'kit' | 'noadm' | 'traced' | 'otel';
 
 export interface Server {
   name: ServerName;
   describe: string;
-  launch(sinkUrl: string, profileDir?: string): Promise<ServiceProcess>;
+  launch(peers: Peers, profileDir?: string): Promise<ServiceProcess>;
 }
 
 export const SERVERS: Server[] = [
   {
     name: 'bare',
     describe: 'bare express 5, same route shapes (bench/bare-express.cts)',
-    launch: (_sink, profileDir) => start('bare', here('./bare-express.cts'), { profileDir }),
+    launch: ({ upstream }, profileDir) =>
+      start('bare', here('./bare-express.cts'), { profileDir, env: { UPSTREAM_URL: upstream } }),
   },
   {
     name: 'kit',
     describe: 'async-service, tracing off',
-    launch: (_sink, profileDir) => start('kit', appEntry('async-service'), { profileDir }),
+    launch: ({ upstream }, profileDir) =>
+      start('kit', appEntry('async-service'), { profileDir, env: { UPSTREAM_URL: upstream } }),
   },
   {
     name: 'noadm',
     describe: 'async-service, tracing off, event-loop admission off (the anchor of its cost)',
-    launch: (_sink, profileDir) =>
+    launch: ({ upstream }, profileDir) =>
       start('noadm', appEntry('async-service'), {
         profileDir,
-        env: ADMISSION_OFF,
+        env: { ...ADMISSION_OFF, UPSTREAM_URL: upstream },
       }),
   },
   {
     name: 'traced',
     describe: 'async-service, 100% sampled, BatchSpanProcessor, OTLP/protobuf to the sink process',
-    launch: (sink, profileDir) =>
+    launch: ({ sink, upstream }, profileDir) =>
       start('traced', appEntry('async-service'), {
         profileDir,
         env: {
+          UPSTREAM_URL: upstream,
           OTEL_EXPORTER_OTLP_ENDPOINT: sink,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
           OTEL_TRACES_SAMPLER: 'always_on',
@@ -73,11 +85,12 @@ export const SERVERS: Server[] = [
   {
     name: 'otel',
     describe: 'bare express + NodeSDK + auto-instrumentations (bench/otel-default.cts), same sink',
-    launch: (sink, profileDir) =>
+    launch: ({ sink, upstream }, profileDir) =>
       start('otel', here('./bare-express.cts'), {
         profileDir,
         args: ['--require', here('./otel-default.cts')],
         env: {
+          UPSTREAM_URL: upstream,
           OTEL_EXPORTER_OTLP_ENDPOINT: sink,
           OTEL_TRACES_SAMPLER: 'always_on',
           OTEL_SERVICE_NAME: 'bench-otel-default',

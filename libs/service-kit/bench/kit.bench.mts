@@ -3,7 +3,7 @@
  * serving the same route shapes, and against OpenTelemetry's own default setup, in one run
  * (servers: see kit-servers.mts):
  *
- *   bare    bare express 5, `/io/sleep`, `/cpu/fib` and `POST /image/filter` only
+ *   bare    bare express 5, `/io/sleep`, `/cpu/fib`, `POST /image/filter` and `/io/scrape` only
  *   kit     async-service, tracing off
  *   noadm   async-service, tracing off, event-loop admission off (the launcher's ADMISSION_OFF)
  *   traced  async-service, 100% sampled, BatchSpanProcessor, OTLP/protobuf to a sink process
@@ -12,8 +12,9 @@
  * Every server runs in its own process for the whole run; each round drives them in turn with
  * autocannon (A B C D, then D C B A — drift on a shared machine favours nobody): `/io/sleep?ms=0`
  * and `/cpu/fib?n=1` at 50 connections as fast as they answer, a 16×16 PNG `POST`ed to
- * `/image/filter?filter=grayscale` the same way, the same three at a fixed rate (CPU per
- * request), and 400 connections waiting 50 ms (`/io/sleep?ms=50`) in a freshly started process
+ * `/image/filter?filter=grayscale` the same way, `/io/scrape?pages=5` against the upstream app
+ * (started once, shared by every server), the same four at a fixed rate (CPU per request), and
+ * 400 connections waiting 50 ms (`/io/sleep?ms=50`) in a freshly started process
  * while its RSS is sampled (after a warm-up under that load: see `rssWarmupSeconds`). Ratios
  * are taken per round and printed as median (min–max) against the issue's targets.
  *
@@ -27,7 +28,7 @@ import type { ServiceProcess } from '@concurrency-lab/launcher';
 import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
 import { drive, type Figure, type Load } from './drive.mts';
 import { printFigures, printRatios, type Figures } from './kit-report.mts';
-import { SERVERS, startSink } from './kit-servers.mts';
+import { SERVERS, startSink, startUpstream, type Peers } from './kit-servers.mts';
 import { printProfileSummary, summarizeProfile } from './profile-summary.mts';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
@@ -62,11 +63,15 @@ const LOADS: Load[] = [
   { key: 'sleep', path: '/io/sleep?ms=0', connections: 50 },
   { key: 'fib', path: '/cpu/fib?n=1', connections: 50 },
   { key: 'upload', ...upload, connections: 50 },
+  // Five pages of the upstream site per request: fewer than the kit's per-request bound (8), so
+  // both fetch them all at once; the kit's process-wide bound (32 fetches) does hold it back.
+  { key: 'scrape', path: '/io/scrape?pages=5', connections: 50 },
   // The same requests at a fixed rate: the CPU each costs, without the feedback loop of a
   // saturated server (a slower server batches differently, which changes its CPU per request).
   { key: 'sleepRate', path: '/io/sleep?ms=0', connections: 50, overallRate: rate },
   { key: 'fibRate', path: '/cpu/fib?n=1', connections: 50, overallRate: rate },
   { key: 'uploadRate', ...upload, connections: 50, overallRate: rate },
+  { key: 'scrapeRate', path: '/io/scrape?pages=5', connections: 50, overallRate: rate / 5 },
   // Memory holding many waiting connections, in a process started for it (after a warm-up
   // under the same load, see RSS_WARMUP_SECONDS): RSS depends on a process's history, and the
   // runs above grow each heap by its own allocation rate.
@@ -78,10 +83,12 @@ const servers = SERVERS.filter((s) => !onlyServers || onlyServers.includes(s.nam
 for (const key of Object.keys(process.env)) if (key.startsWith('OTEL_')) delete process.env[key];
 
 const sink = await startSink();
+const upstream = await startUpstream();
+const peers: Peers = { sink: sink.url, upstream: upstream.url };
 const handles = new Map<string, ServiceProcess>();
 const figures: Figures = new Map();
 try {
-  for (const s of servers) handles.set(s.name, await s.launch(sink.url, profileDir));
+  for (const s of servers) handles.set(s.name, await s.launch(peers, profileDir));
   // Warm-up (JIT, connection setup), left out of the figures.
   for (const s of servers)
     for (const load of LOADS)
@@ -93,7 +100,7 @@ try {
       for (const s of order) {
         let figure: Figure;
         if (load.fresh) {
-          const fresh = await s.launch(sink.url);
+          const fresh = await s.launch(peers);
           try {
             await drive(fresh, load, rssWarmupSeconds);
             figure = await drive(fresh, load, seconds);
@@ -111,6 +118,7 @@ try {
 } finally {
   for (const handle of handles.values()) await handle.stop();
   await sink.stop();
+  await upstream.stop();
 }
 
 console.log(
