@@ -151,6 +151,22 @@ describe('scrapePages', () => {
     ]);
   });
 
+  it('leaves no page timer behind once its pages are in (pageTimeoutMs of a minute)', async () => {
+    upstream = await startUpstream();
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const pending = scrapePages({
+      upstreamUrl: upstream.url,
+      pages: 5,
+      pageTimeoutMs: 60_000,
+      signal: never(),
+    });
+    // the control: while the pages are on their way, each has its timer
+    expect(timers()).toBeGreaterThanOrEqual(before + 5);
+    expect(await pending).toHaveLength(5);
+    expect(timers()).toBe(before);
+  });
+
   it('answers title null for a page without a <title>', async () => {
     const server = createServer((_req, res) => res.end('<html><body>no title</body></html>'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
