@@ -83,11 +83,12 @@ const servers = SERVERS.filter((s) => !onlyServers || onlyServers.includes(s.nam
 for (const key of Object.keys(process.env)) if (key.startsWith('OTEL_')) delete process.env[key];
 
 const sink = await startSink();
-const upstream = await startUpstream();
-const peers: Peers = { sink: sink.url, upstream: upstream.url };
+let upstream: ServiceProcess | undefined;
 const handles = new Map<string, ServiceProcess>();
 const figures: Figures = new Map();
 try {
+  upstream = await startUpstream();
+  const peers: Peers = { sink: sink.url, upstream: upstream.url };
   for (const s of servers) handles.set(s.name, await s.launch(peers, profileDir));
   // Warm-up (JIT, connection setup), left out of the figures.
   for (const s of servers)
@@ -116,9 +117,9 @@ try {
     }
   }
 } finally {
-  for (const handle of handles.values()) await handle.stop();
-  await sink.stop();
-  await upstream.stop();
+  // Every process that started is stopped, even when another's stop fails.
+  const started = [...handles.values(), sink, ...(upstream ? [upstream] : [])];
+  await Promise.allSettled(started.map((p) => p.stop()));
 }
 
 console.log(

@@ -12,7 +12,8 @@ export const SPAN_FLUSH_TIMEOUT_MS = 2000;
  * when they did not all go out: the OTLP exporter retries a
  * collector that is down or slow with backoff for up to its own 10 s timeout, and a process that
  * waited on it would outlive its supervisor's patience (a cluster primary SIGKILLs a worker
- * still there SHUTDOWN_TIMEOUT_MS + this bound + 1 s after asking it to stop) — killed, where
+ * still there SHUTDOWN_TIMEOUT_MS + RUNNER_CLOSE_TIMEOUT_MS + this bound + 1 s after asking it
+ * to stop) — killed, where
  * it should have exited on its own.
  */
 export async function flushSpans(

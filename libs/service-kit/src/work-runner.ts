@@ -24,8 +24,8 @@ export interface RunnerStats {
 }
 
 /**
- * How long a runner's `close()` lets work still running go on before it stops it, where it can
- * (a thread pool terminates the threads). The service closes its runner after its drain, so no
+ * At most how long a runner's `close()` lets work still running go on before it stops it, where
+ * it can (a thread pool terminates the threads; a process pool waits for it). The service closes its runner after its drain, so no
  * request waits for that work any more: what is left is a counter share nobody awaits (well under
  * a second) or a task that will never end. The cluster primary counts it in a worker's exit.
  */
@@ -50,6 +50,9 @@ export interface WorkRunner {
    * delay to come: a burst read in one turn of the loop is otherwise admitted whole.
    */
   pendingLoopWorkMs?(): number;
-  /** Takes no more work; resolves once its workers are gone (see RUNNER_CLOSE_TIMEOUT_MS). */
+  /**
+   * Takes no more work; resolves once its workers are gone. Running work is given at most
+   * RUNNER_CLOSE_TIMEOUT_MS where the runner can stop it (threads), else waited for (processes).
+   */
   close(): Promise<void>;
 }

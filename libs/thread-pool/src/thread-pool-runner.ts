@@ -43,10 +43,13 @@ export interface ThreadPoolOptions {
    */
   onThreadExited?(threadId: number): void;
   /**
-   * How long `close()` lets tasks already on a thread run on before it terminates their
+   * At most how long `close()` lets tasks already on a thread run on before it terminates their
    * threads; they then reject with 503 `ERR_SHUTTING_DOWN`. A task that never ends — a share
    * blocked on a lock a terminated thread left wedged — would otherwise hold close() for
-   * piscina's own default, 30 s.
+   * piscina's own default, 30 s. At most: piscina 5.3.2's close stops waiting when the first of
+   * several busy threads is done (it counts that thread once per listener it registered, threads
+   * + 1) and terminates the others then — harmless after the service's drain, when nobody waits
+   * for them.
    * @default RUNNER_CLOSE_TIMEOUT_MS
    */
   closeTimeoutMs?: number;
@@ -219,7 +222,7 @@ export class ThreadPoolRunner implements WorkRunner {
     };
   }
 
-  /** Queued tasks are dropped; running ones get `closeTimeoutMs` to finish. */
+  /** Queued tasks are dropped; running ones get at most `closeTimeoutMs` to finish. */
   async close(): Promise<void> {
     this.#closing = true;
     await this.#pool.close({ force: true });

@@ -119,6 +119,7 @@ describe('the threads model shared counter', () => {
         // A share is never run against a wedged lock: it would block for ever, and close()
         // waits for a running task (the CI failure this replaced: 30 s in close, then the
         // share's rejection, with no handler yet, surfaced in another suite).
+        // (`owner`, never asserted: which of the two wedges it was, in a failure's message)
         const outcomes: { increments: number; owner: boolean; obtainable: boolean }[] = [];
         while (outcomes.length < 5 && !outcomes.some((o) => !o.obtainable)) {
           const client = new AbortController();
