@@ -33,22 +33,8 @@ const app = express();
 app.set('etag', false);
 app.disable('x-powered-by');
 
-app.get('/io/sleep', async (req, res) => {
-  const started = performance.now();
-  const ms = Number(req.query['ms']);
-  await delay(ms);
-  res.json({
-    model: 'bare',
-    pid: process.pid,
-    threadId: 0,
-    result: { sleptMs: ms },
-    durationMs: performance.now() - started,
-  });
-});
-
-app.get('/cpu/fib', (req, res) => {
-  const started = performance.now();
-  const result = fib(Number(req.query['n']));
+/** The kit's answer shape for work, as an express user would write it once. */
+function answerWork(res: import('express').Response, result: unknown, started: number): void {
   res.json({
     model: 'bare',
     pid: process.pid,
@@ -56,6 +42,18 @@ app.get('/cpu/fib', (req, res) => {
     result,
     durationMs: performance.now() - started,
   });
+}
+
+app.get('/io/sleep', async (req, res) => {
+  const started = performance.now();
+  const ms = Number(req.query['ms']);
+  await delay(ms);
+  answerWork(res, { sleptMs: ms }, started);
+});
+
+app.get('/cpu/fib', (req, res) => {
+  const started = performance.now();
+  answerWork(res, fib(Number(req.query['n'])), started);
 });
 
 app.post('/image/filter', express.raw({ type: 'image/png', limit: '8mb' }), (req, res) => {
@@ -75,13 +73,7 @@ app.get('/io/scrape', async (req, res) => {
       return { url, title: extractTitle(body) };
     }),
   );
-  res.json({
-    model: 'bare',
-    pid: process.pid,
-    threadId: 0,
-    result,
-    durationMs: performance.now() - started,
-  });
+  answerWork(res, result, started);
 });
 
 const server = app.listen(Number(process.env['PORT'] ?? 0), '127.0.0.1', () => {
