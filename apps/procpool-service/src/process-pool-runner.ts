@@ -1,7 +1,12 @@
 import { ProcessPoolExecutor, QueueFullError } from '@concurrency-lab/executors';
-import type { RunOutcome, WorkRunner } from '@concurrency-lab/service-kit';
+import {
+  RUNNER_CLOSE_TIMEOUT_MS,
+  type RunOutcome,
+  type WorkRunner,
+} from '@concurrency-lab/service-kit';
 import {
   PoolTask,
+  poolClosing,
   poolQueueFull,
   poolTaskProblem,
   type PoolRunnerStats,
@@ -21,6 +26,12 @@ export interface ProcessPoolRunnerOptions {
   onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
   /** Called when a process died (crash, or killed to cancel its task) and was replaced. */
   onWorkerReplaced?: () => void;
+  /**
+   * At most how long `close()` lets running tasks go on before it kills the processes (their
+   * tasks reject with 503 `ERR_SHUTTING_DOWN`).
+   * @default RUNNER_CLOSE_TIMEOUT_MS
+   */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -37,6 +48,7 @@ export class ProcessPoolRunner implements WorkRunner {
   readonly workers: number;
   readonly #executor: ProcessPoolExecutor;
   readonly #options: ProcessPoolRunnerOptions;
+  #closing = false;
 
   constructor(options: ProcessPoolRunnerOptions) {
     this.#options = options;
@@ -95,9 +107,22 @@ export class ProcessPoolRunner implements WorkRunner {
     };
   }
 
-  /** Queued tasks are dropped; the processes exit once nothing runs. */
-  close(): Promise<void> {
-    return this.#executor.shutdown({ wait: true, cancelFutures: true });
+  /**
+   * Queued tasks are dropped; running ones get at most `closeTimeoutMs` to finish, then the
+   * executor kills the processes (`killWorkers`: a child stuck in a task cannot be asked).
+   */
+  async close(): Promise<void> {
+    this.#closing = true;
+    const closed = this.#executor.shutdown({ wait: true, cancelFutures: true });
+    const limit = setTimeout(() => {
+      // The same promise as `closed`, awaited below.
+      this.#executor.killWorkers().catch(() => undefined);
+    }, this.#options.closeTimeoutMs ?? RUNNER_CLOSE_TIMEOUT_MS);
+    try {
+      await closed;
+    } finally {
+      clearTimeout(limit);
+    }
   }
 
   async #submit<R>(
@@ -127,10 +152,13 @@ export class ProcessPoolRunner implements WorkRunner {
           },
         );
       }
+      if (error instanceof QueueFullError) throw poolQueueFull('process', this.#options.maxQueue);
       // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
-      throw error instanceof QueueFullError
-        ? poolQueueFull('process', this.#options.maxQueue)
-        : poolTaskProblem(error, 'process');
+      const problem = poolTaskProblem(error, 'process');
+      if (problem === error) throw problem; // the task's own error
+      // Cancelled from the queue, or its process killed, by close().
+      if (this.#closing) throw poolClosing('process');
+      throw problem;
     }
     // The task ran on its process's main thread.
     const times = task.succeeded({ ...answer, threadId: 0 });

@@ -1,8 +1,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { DataCloneError, WorkerCrashedError } from './errors';
+import { DataCloneError, WorkerCrashedError, WorkersTerminatedError } from './errors';
 import type { TaskRequest, TaskResponse } from './task-protocol';
 import { PROCESS_ENTRY } from './worker-entries';
-import type { RunOptions, WorkerPool, WorkerPoolSettings } from './worker-pool';
+import type { RunOptions, TerminateSignal, WorkerPool, WorkerPoolSettings } from './worker-pool';
 
 /** How long a child may take to exit after its IPC channel closes before it is killed. */
 const EXIT_GRACE_MS = 2_000;
@@ -75,6 +75,23 @@ export class ChildProcessPool implements WorkerPool {
     });
   }
 
+  terminate(signal: TerminateSignal): void {
+    this.#closing = true;
+    for (const job of this.#waiting.splice(0)) this.#fail(job, new WorkersTerminatedError());
+    for (const worker of this.#all) {
+      const job = worker.job;
+      if (job) {
+        // Settled now, not at its exit: a child that handles SIGTERM may never exit, and the
+        // executor destroys the pool (disconnect, then SIGKILL after a grace) only once
+        // nothing runs.
+        worker.doomed = true;
+        worker.job = undefined;
+        this.#fail(job, new WorkersTerminatedError());
+      }
+      worker.child.kill(signal);
+    }
+  }
+
   async destroy(): Promise<void> {
     this.#closing = true;
     const exits = [...this.#all].map((worker) => exited(worker.child));
@@ -131,13 +148,17 @@ export class ChildProcessPool implements WorkerPool {
       worker.child.send(job.request);
     } catch (error) {
       // v8.serialize refused the argument, synchronously; the child never saw it.
-      job.signal.removeEventListener('abort', job.onAbort);
-      job.reject(new DataCloneError((error as Error).message, { cause: error }));
+      this.#fail(job, new DataCloneError((error as Error).message, { cause: error }));
       this.#free(worker);
       return;
     }
     worker.job = job;
     job.worker = worker;
+  }
+
+  #fail(job: Job, error: unknown): void {
+    job.signal.removeEventListener('abort', job.onAbort);
+    job.reject(error);
   }
 
   #abort(job: Job): void {
@@ -163,8 +184,8 @@ export class ChildProcessPool implements WorkerPool {
     const job = worker.job;
     worker.job = undefined;
     if (job) {
-      job.signal.removeEventListener('abort', job.onAbort);
-      job.reject(
+      this.#fail(
+        job,
         job.signal.aborted
           ? job.signal.reason
           : new WorkerCrashedError({ kind: 'process', exitCode: code, signal }),
@@ -175,8 +196,7 @@ export class ChildProcessPool implements WorkerPool {
       // It died before it could listen: forking again at once could loop forever. Fail what
       // waits for a worker instead; the next run() forks again.
       for (const waiting of this.#waiting.splice(0)) {
-        waiting.signal.removeEventListener('abort', waiting.onAbort);
-        waiting.reject(new WorkerCrashedError({ kind: 'process', exitCode: code, signal }));
+        this.#fail(waiting, new WorkerCrashedError({ kind: 'process', exitCode: code, signal }));
       }
       return;
     }

@@ -86,6 +86,16 @@ export class WorkerCrashedError extends coded(
   }
 }
 
+/**
+ * `terminateWorkers()` or `killWorkers()` ended the worker running this task (Python's
+ * `BrokenProcessPool` after `terminate_workers()`): the task may have done part of its work.
+ */
+export class WorkersTerminatedError extends coded(
+  'ERR_EXECUTOR_TERMINATED',
+  'the executor ended its workers while this task ran',
+  ExecutorError,
+) {}
+
 /** The argument or the result cannot be copied to or from the worker (a function, a socket...). */
 export class DataCloneError extends coded(
   'ERR_EXECUTOR_DATA_CLONE',
@@ -137,6 +147,10 @@ const REGISTRY = registry<ExecutorErrorClass>(
   [ShutdownError, 'A task was submitted after shutdown().'],
   [QueueFullError, "The executor's bounded queue is full; use submitWhenReady to wait for room."],
   [WorkerCrashedError, 'The thread or process running the task died; it was replaced.'],
+  [
+    WorkersTerminatedError,
+    'terminateWorkers() or killWorkers() ended the worker running the task; none is replaced.',
+  ],
   [DataCloneError, 'The task argument or result cannot be copied to or from a worker.'],
   [TaskNotFoundError, 'The task module exports no function of the requested name.'],
   [InvalidStateError, 'A result or exception was set on a future that is already done.'],

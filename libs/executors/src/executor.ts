@@ -24,7 +24,7 @@ import {
 import { reportThrow } from './report-throw';
 import { TaskFuture } from './task-future';
 import { rebuildError, type TaskRequest, type TaskResponse } from './task-protocol';
-import type { WorkerPool, WorkerPoolSettings } from './worker-pool';
+import type { TerminateSignal, WorkerPool, WorkerPoolSettings } from './worker-pool';
 
 const DEFAULT_MAX_QUEUE = 1024;
 
@@ -142,6 +142,22 @@ export abstract class Executor implements AsyncDisposable {
     return wait ? (this.#closed as Promise<void>) : Promise.resolve();
   }
 
+  /**
+   * Python 3.14's `terminate_workers()`: shuts down with `cancelFutures`, then ends every worker
+   * at once — `SIGTERM` to a child process, `worker.terminate()` to a thread — and replaces
+   * none. Running futures fail with `ERR_EXECUTOR_TERMINATED` at once, whether or not their
+   * worker heeds the signal. Resolves when the workers are gone (need not be awaited: Python
+   * returns at once).
+   */
+  terminateWorkers(): Promise<void> {
+    return this.#forceShutdown('SIGTERM');
+  }
+
+  /** Python 3.14's `kill_workers()`: `terminateWorkers()` with `SIGKILL`, which no child can handle. */
+  killWorkers(): Promise<void> {
+    return this.#forceShutdown('SIGKILL');
+  }
+
   /** `await using executor = new ThreadPoolExecutor(...)`: shuts down and waits. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown({ wait: true });
@@ -160,6 +176,13 @@ export abstract class Executor implements AsyncDisposable {
       crashed: this.#crashed,
       replaced: this.#replaced,
     };
+  }
+
+  #forceShutdown(signal: TerminateSignal): Promise<void> {
+    const closed = this.shutdown({ wait: true, cancelFutures: true });
+    // The running tasks reject now; once they have settled, the shutdown destroys the pool.
+    this.#pool.terminate(signal);
+    return closed;
   }
 
   #taskName(options: { name?: string }): string {

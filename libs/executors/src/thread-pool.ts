@@ -1,6 +1,6 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { DataCloneError, WorkerCrashedError } from './errors';
+import { DataCloneError, WorkerCrashedError, WorkersTerminatedError } from './errors';
 import { DATA_CLONE_TAG, type TaskRequest, type TaskResponse } from './task-protocol';
 import { THREAD_ENTRY } from './worker-entries';
 import type { RunOptions, WorkerPool, WorkerPoolSettings } from './worker-pool';
@@ -14,6 +14,8 @@ import type { RunOptions, WorkerPool, WorkerPoolSettings } from './worker-pool';
 export class PiscinaWorkerPool implements WorkerPool {
   readonly #pool: Piscina<TaskRequest, TaskResponse>;
   #closing = false;
+  #terminated = false;
+  #destroyed: Promise<void> | undefined;
 
   constructor(settings: WorkerPoolSettings) {
     this.#pool = new Piscina({
@@ -44,13 +46,25 @@ export class PiscinaWorkerPool implements WorkerPool {
       });
     } catch (error) {
       if (signal.aborted) throw signal.reason;
+      // piscina fails a task whose thread destroy() terminates with a plain "Terminating
+      // worker thread".
+      if (this.#terminated) throw new WorkersTerminatedError(undefined, { cause: error });
       throw toCodedError(error);
     }
   }
 
-  async destroy(): Promise<void> {
+  /** A thread has one way to end, whichever signal a process would get. */
+  terminate(): void {
+    this.#terminated = true;
+    // Observed here; the executor awaits the same promise once nothing runs.
+    this.destroy().catch(() => undefined);
+  }
+
+  destroy(): Promise<void> {
     this.#closing = true;
-    await this.#pool.destroy();
+    // piscina's destroy() terminates every thread and fails their tasks at once.
+    this.#destroyed ??= this.#pool.destroy();
+    return this.#destroyed;
   }
 }
 

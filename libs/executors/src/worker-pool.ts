@@ -15,9 +15,18 @@ export interface WorkerPool {
   /** Workers alive now (a replacement counts once it is started). */
   readonly workers: number;
   run(request: TaskRequest, options: RunOptions): Promise<TaskResponse>;
+  /**
+   * Ends every worker now and replaces none: a child gets `signal`, a thread is terminated (it
+   * has one way to end). Every task on a worker or waiting for one rejects at once with
+   * `WorkersTerminatedError`, whether or not its worker heeds the signal. `destroy()` follows.
+   */
+  terminate(signal: TerminateSignal): void;
   /** Ends every worker; called once nothing runs. */
   destroy(): Promise<void>;
 }
+
+/** How `terminateWorkers()` and `killWorkers()` end a child process. */
+export type TerminateSignal = 'SIGTERM' | 'SIGKILL';
 
 export interface RunOptions {
   readonly signal: AbortSignal;

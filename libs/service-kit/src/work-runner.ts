@@ -24,10 +24,11 @@ export interface RunnerStats {
 }
 
 /**
- * At most how long a runner's `close()` lets work still running go on before it stops it, where
- * it can (a thread pool terminates the threads; a process pool waits for it). The service closes its runner after its drain, so no
- * request waits for that work any more: what is left is a counter share nobody awaits (well under
- * a second) or a task that will never end. The cluster primary counts it in a worker's exit.
+ * At most how long a runner's `close()` lets work still running go on before it stops it (a
+ * thread pool terminates its threads, a process pool kills its processes). The service closes
+ * its runner after its drain, so no request waits for that work any more: what is left is a
+ * counter share nobody awaits (well under a second) or a task that will never end. The cluster
+ * primary counts it in a worker's exit.
  */
 export const RUNNER_CLOSE_TIMEOUT_MS = 1000;
 
@@ -52,7 +53,7 @@ export interface WorkRunner {
   pendingLoopWorkMs?(): number;
   /**
    * Takes no more work; resolves once its workers are gone. Running work is given at most
-   * RUNNER_CLOSE_TIMEOUT_MS where the runner can stop it (threads), else waited for (processes).
+   * RUNNER_CLOSE_TIMEOUT_MS, then stopped (threads terminated, processes killed).
    */
   close(): Promise<void>;
 }

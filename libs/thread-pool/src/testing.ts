@@ -23,6 +23,8 @@ export interface PoolRunnerSettings {
   workers: number;
   maxQueue: number;
   onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
+  /** At most how long `close()` lets running work go on (default RUNNER_CLOSE_TIMEOUT_MS). */
+  closeTimeoutMs?: number;
 }
 
 /** The fib(n) whose task kills the worker running it, in a target's task module. */
@@ -209,6 +211,34 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
         await expect(queued).resolves.toMatchObject({ result: 5 });
         await expect(busy).resolves.toMatchObject({ result: 5702887 });
       });
+    });
+
+    it('close() lets a running task finish within closeTimeoutMs (the control)', async () => {
+      const runner = await target.start({ workers: 1, maxQueue: 16, closeTimeoutMs: 30_000 });
+      const running = runner.run({ kind: 'fib', n: 36 }, { signal: never() });
+      expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+      await runner.close();
+      await expect(running).resolves.toMatchObject({ result: 14930352 });
+    });
+
+    it(`close() stops a task that outlives closeTimeoutMs: 503 ERR_SHUTTING_DOWN, no worker left`, async () => {
+      // fib(44) runs for seconds, standing for any task that will not end in time (a share
+      // blocked on a lock a terminated thread left wedged): without the bound, close() waited
+      // for it — piscina's 30 s on threads, forever on processes — and it answered.
+      const runner = await target.start({ workers: 1, maxQueue: 16, closeTimeoutMs: 100 });
+      const running = runner.run({ kind: 'fib', n: 44 }, { signal: never() });
+      const outcome = running.then(
+        () => 'finished',
+        (error: unknown) => error,
+      );
+      expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+      await runner.close();
+      expect(await outcome).toMatchObject({
+        code: 'ERR_SHUTTING_DOWN',
+        status: 503,
+        retryAfterSeconds: 1,
+      });
+      expect(runner.stats()).toMatchObject({ running: 0, crashed: 0, replaced: 0, size: 0 });
     });
 
     describe('a task in the request trace (in-memory exporter)', () => {

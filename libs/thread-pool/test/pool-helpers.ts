@@ -24,7 +24,7 @@ export function createPool(options: Partial<ThreadPoolOptions> = {}) {
 }
 
 /** A fault request for the fixture worker (not part of the real protocol). */
-export function fault(kind: 'throw' | 'oom' | 'die-holding-lock' | 'hang' | 'nap'): PoolRequest {
+export function fault(kind: 'throw' | 'oom' | 'die-holding-lock'): PoolRequest {
   return { op: 'fault', fault: kind, submittedAt: Date.now() } as unknown as PoolRequest;
 }
 

@@ -335,6 +335,43 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(future.state).toBe('FINISHED');
     });
 
+    // The control of these two is the cancelFutures test above: the same running task, and a
+    // shutdown without them lets it finish.
+    it('terminateWorkers ends the running task at once (ERR_EXECUTOR_TERMINATED) and replaces no worker', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const running = block(executor, 'a', 20_000);
+      const queued = block(executor, 'b', 10);
+      await until(() => log.has('start a'), { what: 'the first task to start' });
+      await executor.terminateWorkers();
+      expect((await rejection(running.result())).code).toBe('ERR_EXECUTOR_TERMINATED');
+      expect(queued.cancelled()).toBe(true);
+      expect(log.lines()).toEqual(['start a']);
+      expect(executor.stats).toMatchObject({
+        workers: 0,
+        running: 0,
+        failed: 1,
+        crashed: 0,
+        replaced: 0,
+      });
+      expect(() => executor.submit(1)).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_SHUTDOWN' }),
+      );
+    });
+
+    it('killWorkers does the same; shutdown and terminateWorkers after it are safe', async () => {
+      const executor = make({ maxWorkers: 2 });
+      const running = ['a', 'b'].map((id) => block(executor, id, 20_000));
+      await until(() => log.has('start a') && log.has('start b'), { what: 'both tasks to start' });
+      await executor.killWorkers();
+      for (const future of running) {
+        expect((await rejection(future.result())).code).toBe('ERR_EXECUTOR_TERMINATED');
+      }
+      await executor.shutdown();
+      await executor.terminateWorkers();
+      expect(executor.stats).toMatchObject({ workers: 0, failed: 2, replaced: 0 });
+      expect(log.has('end a') || log.has('end b')).toBe(false);
+    });
+
     it('await using shuts the executor down at the end of the block', async () => {
       let future: Future<number>;
       let escaped: Executor;
