@@ -14,6 +14,9 @@
  *    threads copying, threads transferring both ways, processes (always copied; the bytes go
  *    through the IPC pipe and v8's serializer both ways), and bare tinypool as an anchor.
  *    MiB/s counts each payload once per round trip.
+ * 3. Recycling children (`maxTasksPerChild`): µs per no-op task when every child is retired
+ *    after 1 or 16 tasks, against children that live as long as the pool, with bare tinypool's
+ *    `isolateWorkers` (a fresh child per task, what maxTasksPerChild 1 is) as the anchor.
  */
 import { median, medianAndRange, range } from '@concurrency-lab/report-kit';
 import { createRequire } from 'node:module';
@@ -115,10 +118,37 @@ async function roundTripMiBps(run: Run, size: number, reps: number, transfer: bo
   return (size * reps) / MiB / seconds;
 }
 
+type Cases = Array<[string, () => Promise<number>]>;
+
+/**
+ * µs per task of each case, each case after the others, round after round (a first round not
+ * counted when `warmUp`), printed as medians with their spread; answers the median of a case.
+ */
+async function microsTable(
+  title: string,
+  cases: Cases,
+  { warmUp, digits }: { warmUp: boolean; digits: number },
+): Promise<(name: string) => number> {
+  const results = new Map<string, number[]>(cases.map(([name]) => [name, []]));
+  if (warmUp) for (const [, measure] of cases) await measure();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [name, measure] of cases) results.get(name)?.push(await measure());
+  }
+  console.log(`\n${title}, ${WORKERS} workers, ${WINDOW} in flight, ${ROUNDS} rounds`);
+  console.table(
+    cases.map(([name]) => ({
+      case: name,
+      'µs/task (median)': median(results.get(name) ?? []).toFixed(digits),
+      'spread (µs)': range(results.get(name) ?? [], digits),
+    })),
+  );
+  return (name) => median(results.get(name) ?? []);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 1. Dispatch cost.
 
-const DISPATCH_CASES: Array<[string, () => Promise<number>]> = [
+const DISPATCH_CASES: Cases = [
   ['piscina (anchor)', () => dispatchMicros(runners.piscina('noop'), 4000)],
   ['ThreadPoolExecutor.submit', () => dispatchMicros(runners.threads('noop'), 4000)],
   ['tinypool child_process (anchor)', () => dispatchMicros(runners.tinypool('noop'), 1500)],
@@ -129,23 +159,10 @@ const DISPATCH_CASES: Array<[string, () => Promise<number>]> = [
   ['ProcessPoolExecutor.map chunksize 16', () => mapMicros(processes, 1500, 16)],
 ];
 
-const dispatch = new Map<string, number[]>(DISPATCH_CASES.map(([label]) => [label, []]));
-for (const [, measure] of DISPATCH_CASES) await measure(); // warm-up round, not counted
-for (let round = 0; round < ROUNDS; round++) {
-  for (const [label, measure] of DISPATCH_CASES) dispatch.get(label)?.push(await measure());
-}
-
-const us = (label: string) => median(dispatch.get(label) ?? []);
-console.log(
-  `\nDispatch cost: no-op tasks, ${WORKERS} workers, ${WINDOW} in flight, ${ROUNDS} rounds`,
-);
-console.table(
-  DISPATCH_CASES.map(([label]) => ({
-    case: label,
-    'µs/task (median)': us(label).toFixed(1),
-    'spread (µs)': range(dispatch.get(label) ?? [], 1),
-  })),
-);
+const us = await microsTable('Dispatch cost: no-op tasks', DISPATCH_CASES, {
+  warmUp: true,
+  digits: 1,
+});
 console.table([
   {
     ratio: 'ThreadPoolExecutor ÷ piscina (our overhead)',
@@ -217,7 +234,59 @@ console.log(
 );
 console.table(rows);
 
+// ---------------------------------------------------------------------------------------------
+// 3. Recycling children: the fork and module load that maxTasksPerChild adds per N tasks.
+
+const recycled = (maxTasksPerChild: number) =>
+  new ProcessPoolExecutor({ filename: TASKS, maxWorkers: WORKERS, maxTasksPerChild });
+const perTask = recycled(1);
+const per16 = recycled(16);
+const isolated = new Tinypool({
+  filename: TASKS,
+  runtime: 'child_process',
+  minThreads: WORKERS,
+  maxThreads: WORKERS,
+  serialization: 'advanced',
+  isolateWorkers: true,
+});
+const RECYCLE_CASES: Cases = [
+  ['children for the pool’s life', () => dispatchMicros(runners.processes('noop'), 800)],
+  [
+    'maxTasksPerChild 16',
+    () => dispatchMicros((p) => per16.submit(p, { name: 'noop' }).result(), 800),
+  ],
+  [
+    'maxTasksPerChild 1',
+    () => dispatchMicros((p) => perTask.submit(p, { name: 'noop' }).result(), 60),
+  ],
+  [
+    'tinypool isolateWorkers (anchor)',
+    () => dispatchMicros((p) => isolated.run(p, { name: 'noop' }), 60),
+  ],
+];
+const recycleUs = await microsTable('Recycling children: no-op tasks', RECYCLE_CASES, {
+  warmUp: false,
+  digits: 0,
+});
+console.table([
+  {
+    ratio: 'maxTasksPerChild 1 ÷ tinypool isolateWorkers (vs. the anchor)',
+    value: (
+      recycleUs('maxTasksPerChild 1') / recycleUs('tinypool isolateWorkers (anchor)')
+    ).toFixed(2),
+  },
+  {
+    ratio: 'maxTasksPerChild 16 ÷ children for the pool’s life',
+    value: (recycleUs('maxTasksPerChild 16') / recycleUs('children for the pool’s life')).toFixed(
+      2,
+    ),
+  },
+]);
+
 await Promise.all([
+  perTask.shutdown(),
+  per16.shutdown(),
+  isolated.destroy(),
   threads.shutdown(),
   processes.shutdown(),
   piscina.destroy(),

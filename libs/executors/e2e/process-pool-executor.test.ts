@@ -51,3 +51,79 @@ describe('process executor: terminateWorkers sends SIGTERM, killWorkers SIGKILL'
     expect(executor.stats.workers).toBe(0);
   });
 });
+
+describe('process executor: maxTasksPerChild', () => {
+  /** The pids that ran `tasks` tasks one after the other on a pool of one child. */
+  const pidsOver = async (tasks: number, maxTasksPerChild?: number) => {
+    await using executor = createExecutor('process', {
+      maxWorkers: 1,
+      ...(maxTasksPerChild === undefined ? {} : { maxTasksPerChild }),
+    });
+    const pids: number[] = [];
+    for (let i = 0; i < tasks; i++) {
+      pids.push((await executor.submit<{ pid: number }>(null, { name: 'whoami' }).result()).pid);
+    }
+    return { pids, stats: executor.stats };
+  };
+
+  it('a child answers that many tasks, then a fresh one takes over; none counts as replaced', async () => {
+    const { pids, stats } = await pidsOver(5, 2);
+    const [a, b, c] = [...new Set(pids)];
+    expect(pids).toEqual([a, a, b, b, c]);
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect(stats).toMatchObject({ retired: 2, replaced: 0, crashed: 0, completed: 5 });
+  });
+
+  it('negative control: unset, one child answers them all', async () => {
+    const { pids, stats } = await pidsOver(5);
+    expect(new Set(pids).size).toBe(1);
+    expect(stats).toMatchObject({ retired: 0, replaced: 0 });
+  });
+
+  it("a task's error counts as an answer; the next task runs on a fresh child", async () => {
+    await using executor = createExecutor('process', { maxWorkers: 1, maxTasksPerChild: 1 });
+    const before = await executor.submit<{ pid: number }>(null, { name: 'whoami' }).result();
+    const failure = await rejection(
+      executor.submit({ name: 'Error', message: 'no', code: 'E_NO' }, { name: 'fail' }).result(),
+    );
+    expect(failure.code).toBe('E_NO');
+    const after = await executor.submit<{ pid: number }>(null, { name: 'whoami' }).result();
+    expect(after.pid).not.toBe(before.pid);
+    expect(executor.stats).toMatchObject({ retired: 3, failed: 1 });
+  });
+
+  it('tasks queued while the only child is retired wait for its replacement', async () => {
+    await using executor = createExecutor('process', { maxWorkers: 1, maxTasksPerChild: 1 });
+    const futures = Array.from({ length: 4 }, (_, i) =>
+      executor.submit<number>(i, { name: 'double' }),
+    );
+    expect(await Promise.all(futures.map((future) => future.result()))).toEqual([0, 2, 4, 6]);
+    expect(executor.stats).toMatchObject({ retired: 4, workers: 1 });
+  });
+
+  it('a retired child that does not exit when its channel closes is killed after the grace', async () => {
+    await using executor = createExecutor('process', { maxWorkers: 1, maxTasksPerChild: 1 });
+    const { pid } = await executor.submit<{ pid: number }>(null, { name: 'clingy' }).result();
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false; // gone and reaped
+        throw error;
+      }
+    };
+    expect(alive()).toBe(true);
+    // Before the shutdown: it would otherwise live as long as the pool.
+    await until(() => !alive(), { what: 'the retired child to be killed' });
+    expect(executor.stats).toMatchObject({ retired: 1, workers: 1 });
+  });
+
+  it('refuses a maxTasksPerChild that is not an integer from 1, before forking', () => {
+    for (const maxTasksPerChild of [0, 1.5, '2' as never]) {
+      expect(() => createExecutor('process', { maxTasksPerChild })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+      );
+    }
+  });
+});

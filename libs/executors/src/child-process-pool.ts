@@ -2,7 +2,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { DataCloneError, WorkerCrashedError, WorkersTerminatedError } from './errors';
 import type { TaskRequest, TaskResponse } from './task-protocol';
 import { PROCESS_ENTRY } from './worker-entries';
-import type { RunOptions, TerminateSignal, WorkerPool, WorkerPoolSettings } from './worker-pool';
+import type {
+  ChildProcessPoolSettings,
+  RunOptions,
+  TerminateSignal,
+  WorkerPool,
+} from './worker-pool';
 
 /** How long a child may take to exit after its IPC channel closes before it is killed. */
 const EXIT_GRACE_MS = 2_000;
@@ -20,8 +25,10 @@ interface ChildWorker {
   readonly child: ChildProcess;
   /** The child said it listens (its first message). */
   ready: boolean;
-  /** Being killed to interrupt its task: it takes no more work, a late answer is dropped. */
+  /** Being killed (to interrupt its task) or retired: it takes no more work, a late answer is dropped. */
   doomed: boolean;
+  /** Tasks it answered (a value or an error), against `maxTasksPerChild`. */
+  answered: number;
   job?: Job;
 }
 
@@ -43,13 +50,15 @@ interface ChildWorker {
  *            waiting (at most `workers` jobs: the executor caps what is in flight)
  */
 export class ChildProcessPool implements WorkerPool {
-  readonly #settings: WorkerPoolSettings;
+  readonly #settings: ChildProcessPoolSettings;
   readonly #all = new Set<ChildWorker>();
+  /** Retired after `maxTasksPerChild` tasks, not exited yet: no longer in `#all`. */
+  readonly #retiring = new Set<ChildWorker>();
   readonly #idle: ChildWorker[] = [];
   readonly #waiting: Job[] = [];
   #closing = false;
 
-  constructor(settings: WorkerPoolSettings) {
+  constructor(settings: ChildProcessPoolSettings) {
     this.#settings = settings;
     this.#topUp();
   }
@@ -90,15 +99,16 @@ export class ChildProcessPool implements WorkerPool {
       }
       worker.child.kill(signal);
     }
+    for (const { child } of this.#retiring) child.kill(signal);
   }
 
   async destroy(): Promise<void> {
     this.#closing = true;
-    const exits = [...this.#all].map((worker) => exited(worker.child));
+    const exits = [...this.#all, ...this.#retiring].map((worker) => exited(worker.child));
     for (const { child } of this.#all) if (child.connected) child.disconnect();
     // A child stuck in synchronous code never sees the disconnect: kill it after a grace.
     const killer = setTimeout(() => {
-      for (const { child } of this.#all) child.kill('SIGKILL');
+      for (const { child } of [...this.#all, ...this.#retiring]) child.kill('SIGKILL');
     }, EXIT_GRACE_MS);
     await Promise.all(exits);
     clearTimeout(killer);
@@ -111,7 +121,7 @@ export class ChildProcessPool implements WorkerPool {
 
   #spawn(): ChildWorker {
     const child = fork(PROCESS_ENTRY, [this.#settings.filename], { serialization: 'advanced' });
-    const worker: ChildWorker = { child, ready: false, doomed: false };
+    const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0 };
     this.#all.add(worker);
     child.on('message', (message: TaskResponse) => this.#onMessage(worker, message));
     child.on('exit', (code, signal) => this.#onExit(worker, code, signal));
@@ -132,9 +142,33 @@ export class ChildProcessPool implements WorkerPool {
         job.signal.removeEventListener('abort', job.onAbort);
         job.resolve(message);
       }
+      if (++worker.answered >= this.#settings.maxTasksPerChild && !this.#closing) {
+        this.#retire(worker);
+        return;
+      }
     }
     worker.ready = true;
     this.#free(worker);
+  }
+
+  /**
+   * Python's max_tasks_per_child: the child has answered its last task. Its replacement forks
+   * now and takes what waits once it listens; the child is asked to exit (its entry exits when
+   * the channel closes) and killed if it is still there after the grace.
+   */
+  #retire(worker: ChildWorker): void {
+    worker.doomed = true; // anything it still says is dropped
+    this.#all.delete(worker);
+    this.#retiring.add(worker);
+    const { child } = worker;
+    const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(killer);
+      this.#retiring.delete(worker);
+    });
+    if (child.connected) child.disconnect();
+    this.#spawn();
+    this.#settings.onRetired();
   }
 
   #free(worker: ChildWorker): void {

@@ -25,6 +25,15 @@ export interface ExecutorOptions {
   onWorkerReplaced?: () => void;
 }
 
+export interface ProcessPoolExecutorOptions extends ExecutorOptions {
+  /**
+   * Tasks a child process answers before it exits and a fresh one takes its place (Python
+   * 3.11's `max_tasks_per_child`): bounds what leaky task code can accumulate.
+   * @default unlimited
+   */
+  maxTasksPerChild?: number;
+}
+
 export interface SubmitOptions {
   /** The exported function to call. @default the executor's `name` */
   name?: string;
@@ -66,4 +75,6 @@ export interface ExecutorStats {
   crashed: number;
   /** Workers started to replace one that died or was terminated. */
   replaced: number;
+  /** Children retired after `maxTasksPerChild` tasks (and replaced); 0 on threads. */
+  retired: number;
 }

@@ -57,6 +57,7 @@ export abstract class Executor implements AsyncDisposable {
   #cancelled = 0;
   #crashed = 0;
   #replaced = 0;
+  #retired = 0;
 
   protected constructor(
     options: ExecutorOptions,
@@ -80,6 +81,7 @@ export abstract class Executor implements AsyncDisposable {
         this.#replaced++;
         if (onWorkerReplaced) reportThrow(onWorkerReplaced, 'an onWorkerReplaced hook threw');
       },
+      onRetired: () => this.#retired++,
     });
   }
 
@@ -175,6 +177,7 @@ export abstract class Executor implements AsyncDisposable {
       cancelled: this.#cancelled,
       crashed: this.#crashed,
       replaced: this.#replaced,
+      retired: this.#retired,
     };
   }
 

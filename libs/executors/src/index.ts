@@ -4,6 +4,7 @@ export { Executor } from './executor';
 export type {
   ExecutorOptions,
   ExecutorStats,
+  ProcessPoolExecutorOptions,
   ShutdownOptions,
   SubmitOptions,
 } from './executor-options';

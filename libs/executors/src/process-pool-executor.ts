@@ -1,6 +1,7 @@
 import { ChildProcessPool } from './child-process-pool';
 import { Executor } from './executor';
-import type { ExecutorOptions } from './executor-options';
+import type { ProcessPoolExecutorOptions } from './executor-options';
+import { integerOption } from './option-validation';
 
 /**
  * Python's `ProcessPoolExecutor`, on child processes (`child_process.fork`). Arguments and
@@ -13,7 +14,14 @@ import type { ExecutorOptions } from './executor-options';
  * for await (const value of executor.map([1, 2, 3], { name: 'double', chunksize: 2 })) ...
  */
 export class ProcessPoolExecutor extends Executor {
-  constructor(options: ExecutorOptions) {
-    super(options, (settings) => new ChildProcessPool(settings));
+  constructor(options: ProcessPoolExecutorOptions) {
+    // Checked before the base class forks the children.
+    const maxTasksPerChild = integerOption(
+      'maxTasksPerChild',
+      (options as Partial<ProcessPoolExecutorOptions> | null)?.maxTasksPerChild,
+      1,
+      Number.POSITIVE_INFINITY,
+    );
+    super(options, (settings) => new ChildProcessPool({ ...settings, maxTasksPerChild }));
   }
 }

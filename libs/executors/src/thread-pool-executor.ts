@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from './errors';
 import { Executor } from './executor';
 import type { ExecutorOptions } from './executor-options';
 import { PiscinaWorkerPool } from './thread-pool';
@@ -14,6 +15,13 @@ import { PiscinaWorkerPool } from './thread-pool';
  */
 export class ThreadPoolExecutor extends Executor {
   constructor(options: ExecutorOptions) {
+    // Python's ThreadPoolExecutor has no max_tasks_per_child either: say so rather than ignore
+    // it, so nobody believes a leak is bounded when it is not.
+    if ((options as { maxTasksPerChild?: unknown } | null)?.maxTasksPerChild !== undefined) {
+      throw new InvalidArgumentError(
+        '`maxTasksPerChild` is a ProcessPoolExecutor option: a ThreadPoolExecutor does not retire its threads',
+      );
+    }
     super(options, (settings) => new PiscinaWorkerPool(settings));
   }
 }

@@ -39,4 +39,12 @@ export interface WorkerPoolSettings {
   readonly workers: number;
   /** Called each time a worker that died or was terminated is replaced. */
   readonly onReplaced: () => void;
+  /** Called each time a worker was retired after its last task (its replacement is starting). */
+  readonly onRetired: () => void;
+}
+
+/** A process pool's settings: children may be retired after a number of tasks. */
+export interface ChildProcessPoolSettings extends WorkerPoolSettings {
+  /** Tasks a child answers before it is retired and a fresh one forked (Infinity: never). */
+  readonly maxTasksPerChild: number;
 }

@@ -10,6 +10,7 @@ const refused: Array<[string, Partial<ExecutorOptions>]> = [
   ['a negative queue', { maxQueue: -1 }],
   ['an empty default name', { name: '' }],
   ['a hook that is not a function', { onWorkerReplaced: 'log' as never }],
+  ['maxTasksPerChild (a process pool option)', { maxTasksPerChild: 2 } as never],
 ];
 
 describe('option validation', () => {

@@ -5,7 +5,7 @@ import {
   ProcessPoolExecutor,
   ThreadPoolExecutor,
   type Executor,
-  type ExecutorOptions,
+  type ProcessPoolExecutorOptions,
 } from '../../src/index';
 
 export type ExecutorKind = 'thread' | 'process';
@@ -14,7 +14,7 @@ export const TASKS = join(__dirname, '../fixtures/tasks.js');
 
 export function createExecutor(
   kind: ExecutorKind,
-  options: Partial<ExecutorOptions> = {},
+  options: Partial<ProcessPoolExecutorOptions> = {},
 ): Executor {
   const settings = { filename: TASKS, maxWorkers: 2, ...options };
   return kind === 'thread' ? new ThreadPoolExecutor(settings) : new ProcessPoolExecutor(settings);
