@@ -11,6 +11,7 @@ import { poolMap } from './demos/pool-map';
 import { primitives } from './demos/primitives';
 import { producerConsumer } from './demos/producer-consumer';
 import { race } from './demos/race';
+import { recycle } from './demos/recycle';
 import { sharedMemory } from './demos/shared-memory';
 import { starvation } from './demos/starvation';
 
@@ -30,6 +31,7 @@ export const DEMOS: readonly Demo[] = [
   gather,
   primitives,
   poolMap,
+  recycle,
 ];
 
 export const demoNamed = (name: string): Demo | undefined => DEMOS.find((d) => d.name === name);
