@@ -3,7 +3,6 @@ import { overlong, runDemo } from './support/run-demo';
 
 describe('gather', () => {
   it('gives what each of asyncio’s ways to wait for many gives, and leaves no timer behind', async () => {
-    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const run = await runDemo(gather, { delaysMs: [30, 10, 20] });
     expect(run.figures).toMatchObject({
       completionOrder: ['b', 'c', 'a'],
@@ -17,13 +16,10 @@ describe('gather', () => {
       stillRunningAfterReject: 2,
       cancelled: 2,
     });
-    // As the demo's own verdict: none of its timers left (below 0 when one of jest's ended meanwhile).
-    expect(run.figures.timersLeft).toBeLessThanOrEqual(0);
+    // As the demo's own verdict: none of the aborted jobs' timers left. The jobs count them: a
+    // count of the process's timers also saw one that something else in this jest worker armed.
+    expect(run.figures.timersLeft).toBe(0);
     expect(run.result.verdict.holds).toBe(true);
     expect(overlong(run, 'gather')).toEqual([]);
-    // Jest keeps timers of its own; the demo must not add any.
-    expect(
-      process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length,
-    ).toBeLessThanOrEqual(timersBefore);
   });
 });

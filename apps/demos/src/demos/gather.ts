@@ -12,14 +12,27 @@ class JobFailed extends Error {
   readonly code = 'ERR_JOB_FAILED';
 }
 
+/** The jobs' timers still armed: counted by the jobs themselves, not read off the process. */
+let armed = 0;
+
 /** A job that finishes after `ms` on a timer (or fails), and stops early if `signal` aborts. */
 function job(name: Name, ms: number, fail = false, signal?: AbortSignal): Promise<Name> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (fail ? reject(new JobFailed(name)) : resolve(name)), ms);
+    let running = true;
+    armed++;
+    const timer = setTimeout(() => {
+      running = false;
+      armed--;
+      if (fail) reject(new JobFailed(name));
+      else resolve(name);
+    }, ms);
     signal?.addEventListener(
       'abort',
       () => {
+        if (!running) return; // finished before the abort: nothing to stop
+        running = false;
         clearTimeout(timer);
+        armed--;
         reject(signal.reason);
       },
       { once: true },
@@ -40,8 +53,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
   const value = await fn();
   return { value, ms: performance.now() - start };
 }
-
-const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 
 export const gather = defineDemo({
   name: 'gather',
@@ -115,14 +126,15 @@ export const gather = defineDemo({
     });
 
     // Cancellation: the first result wins, the others are aborted and their timers cleared.
-    const timersBefore = timeouts();
+    // (Counted by the jobs: the process's own count also sees whatever else runs in it.)
+    const timersBefore = armed;
     const controller = new AbortController();
     const cancellable = three(undefined, controller.signal);
     const winner = await Promise.race(cancellable);
     controller.abort(new Error('no longer needed'));
     const outcomes = await Promise.allSettled(cancellable);
     const cancelled = outcomes.filter((o) => o.status === 'rejected').length;
-    const timersLeft = timeouts() - timersBefore;
+    const timersLeft = armed - timersBefore;
 
     const checks = {
       allInInputOrder: all.value.join() === NAMES.join(),
@@ -136,7 +148,7 @@ export const gather = defineDemo({
       asCompletedInCompletionOrder: completedOrder.join() === fastest.join(),
       waitFirstCompleted: doneNames.join() === fastest[0] && firstDone.value.notDone.size === 2,
       eagerStartsAtOnce: startedEagerly === 3 && lazy.value === 0,
-      abortCancelsTheRest: winner === fastest[0] && cancelled === 2 && timersLeft <= 0,
+      abortCancelsTheRest: winner === fastest[0] && cancelled === 2 && timersLeft === 0,
     };
     const ms = (x: { ms: number }) => fixed(x.ms, 0);
     return {
@@ -185,7 +197,7 @@ export const gather = defineDemo({
       },
       notes: [
         `Jobs a, b, c take ${delaysMs.join(', ')} ms. Calling an async function starts it at once, like create_task; a coroutine, or a thunk, starts only when awaited — so awaiting three in a row took ${fixed(lazy.ms, 0)} ms instead of ${fixed(eager.ms, 0)}.`,
-        `Like gather, Promise.all does not stop the others when one fails (${stillRunningAfterReject} were still running): cancel them with an AbortSignal. After the abort, ${Math.max(0, timersLeft)} of their timers were left.`,
+        `Like gather, Promise.all does not stop the others when one fails (${stillRunningAfterReject} were still running): cancel them with an AbortSignal. After the abort, ${timersLeft} of their timers were left.`,
         'asCompleted and wait take the futures of the executors (ThreadPoolExecutor/ProcessPoolExecutor); here timers complete them, so the order is certain.',
       ],
       verdict: verdictOf(checks, 'each way of waiting gave what its Python counterpart gives'),
