@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { DataCloneError, WorkerCrashedError, WorkersTerminatedError } from './errors';
-import type { TaskRequest, TaskResponse } from './task-protocol';
+import type { SetupMessage, TaskRequest, TaskResponse } from './task-protocol';
 import { PROCESS_ENTRY } from './worker-entries';
 import type {
   ChildProcessPoolSettings,
@@ -122,6 +122,8 @@ export class ChildProcessPool implements WorkerPool {
   #spawn(): ChildWorker {
     const child = fork(PROCESS_ENTRY, [this.#settings.filename], { serialization: 'advanced' });
     const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0 };
+    // Ahead of every task on the channel (checked serializable when the executor was made).
+    if (this.#settings.setup) child.send({ s: this.#settings.setup } satisfies SetupMessage);
     this.#all.add(worker);
     child.on('message', (message: TaskResponse) => this.#onMessage(worker, message));
     child.on('exit', (code, signal) => this.#onExit(worker, code, signal));

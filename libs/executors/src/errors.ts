@@ -96,6 +96,16 @@ export class WorkersTerminatedError extends coded(
   ExecutorError,
 ) {}
 
+/**
+ * A worker's initializer threw (Python's `BrokenThreadPool` / `BrokenProcessPool`): the
+ * executor takes no more tasks; `cause` is the initializer's error, rebuilt.
+ */
+export class BrokenExecutorError extends coded(
+  'ERR_EXECUTOR_BROKEN',
+  'an initializer failed: the executor is not usable any more',
+  ExecutorError,
+) {}
+
 /** The argument or the result cannot be copied to or from the worker (a function, a socket...). */
 export class DataCloneError extends coded(
   'ERR_EXECUTOR_DATA_CLONE',
@@ -147,6 +157,10 @@ const REGISTRY = registry<ExecutorErrorClass>(
   [ShutdownError, 'A task was submitted after shutdown().'],
   [QueueFullError, "The executor's bounded queue is full; use submitWhenReady to wait for room."],
   [WorkerCrashedError, 'The thread or process running the task died; it was replaced.'],
+  [
+    BrokenExecutorError,
+    "A worker's initializer threw: that task, the queued ones and every later submit fail.",
+  ],
   [
     WorkersTerminatedError,
     'terminateWorkers() or killWorkers() ended the worker running the task; none is replaced.',

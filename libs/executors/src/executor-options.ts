@@ -23,6 +23,15 @@ export interface ExecutorOptions {
    * reported as a process warning (`ERR_EXECUTOR_CALLBACK_FAILED`), never into the pool.
    */
   onWorkerReplaced?: () => void;
+  /**
+   * An exported function of the task module that each worker calls once, with `initargs`,
+   * before its first task (Python's `initializer`): to open a connection, warm a cache. If it
+   * throws in any worker, the executor is broken (`ERR_EXECUTOR_BROKEN`, the error as `cause`):
+   * that task, the queued ones and every later `submit` fail, and the workers are ended.
+   */
+  initializer?: string;
+  /** The initializer's one argument (copied to each worker, so it must be serializable). */
+  initargs?: unknown;
 }
 
 export interface ProcessPoolExecutorOptions extends ExecutorOptions {

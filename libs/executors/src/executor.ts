@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { serialize } from 'node:v8';
 import {
+  BrokenExecutorError,
   CancelledError,
   InvalidArgumentError,
   QueueFullError,
@@ -23,7 +25,12 @@ import {
 } from './option-validation';
 import { reportThrow } from './report-throw';
 import { TaskFuture } from './task-future';
-import { rebuildError, type TaskRequest, type TaskResponse } from './task-protocol';
+import {
+  rebuildError,
+  type TaskRequest,
+  type TaskResponse,
+  type WorkerSetup,
+} from './task-protocol';
 import type { TerminateSignal, WorkerPool, WorkerPoolSettings } from './worker-pool';
 
 const DEFAULT_MAX_QUEUE = 1024;
@@ -58,6 +65,8 @@ export abstract class Executor implements AsyncDisposable {
   #crashed = 0;
   #replaced = 0;
   #retired = 0;
+  /** The initializer's error, once one worker's threw: the executor is broken. */
+  #brokenBy: Error | undefined;
 
   protected constructor(
     options: ExecutorOptions,
@@ -74,8 +83,10 @@ export abstract class Executor implements AsyncDisposable {
     this.#name = nameOption('name', options.name, 'default');
     const { onWorkerReplaced } = options;
     if (onWorkerReplaced !== undefined) functionArgument('onWorkerReplaced', onWorkerReplaced);
+    const setup = setupOption(options);
     this.#pool = createPool({
       filename,
+      ...(setup ? { setup } : {}),
       workers: this.maxWorkers,
       onReplaced: () => {
         this.#replaced++;
@@ -197,6 +208,7 @@ export abstract class Executor implements AsyncDisposable {
   }
 
   #submit(request: TaskRequest, options: SubmitOptions): TaskFuture<unknown> {
+    if (this.#brokenBy) throw this.#brokenError();
     if (this.#shutdown) throw new ShutdownError();
     const signal = signalOption(options.signal);
     if (options.transferList !== undefined && !Array.isArray(options.transferList)) {
@@ -221,6 +233,7 @@ export abstract class Executor implements AsyncDisposable {
   }
 
   #submitWhenReady(request: TaskRequest, options: SubmitOptions): Promise<TaskFuture<unknown>> {
+    if (this.#brokenBy) return Promise.reject(this.#brokenError());
     if (this.#shutdown) return Promise.reject(new ShutdownError());
     const signal = options.signal;
     if (this.#hasRoom() || signal?.aborted) {
@@ -278,6 +291,8 @@ export abstract class Executor implements AsyncDisposable {
 
   #settle(future: TaskFuture<unknown>, response: TaskResponse | undefined, error: unknown): void {
     this.#running--;
+    const initializerFailed = response?.ok === false && response.i === true;
+    if (initializerFailed) this.#break(rebuildError(response.e));
     // An interrupted future is CANCELLED already; whatever its worker said last is dropped.
     if (!future.done()) {
       if (response?.ok) {
@@ -286,11 +301,42 @@ export abstract class Executor implements AsyncDisposable {
       } else {
         this.#failed++;
         if (error instanceof WorkerCrashedError) this.#crashed++;
-        future.setException(response ? rebuildError(response.e, response.v) : error);
+        future.setException(
+          initializerFailed
+            ? this.#brokenError()
+            : response
+              ? rebuildError(response.e, response.v)
+              : error,
+        );
       }
     }
     this.#release(future);
     this.#dispatch();
+  }
+
+  /**
+   * Python's broken pool: an initializer failed, so every queued task fails with it, submits
+   * are refused from now on, and the executor shuts down (tasks already running elsewhere end
+   * as they end).
+   */
+  #break(cause: Error): void {
+    if (this.#brokenBy) return;
+    this.#brokenBy = cause;
+    for (const queued of [...this.#queue]) {
+      this.#queue.delete(queued);
+      this.#failed++;
+      this.#release(queued);
+      queued.setException(this.#brokenError());
+    }
+    for (const waiter of this.#waiters.splice(0)) waiter.refuse(this.#brokenError());
+    this.shutdown({ wait: false }).catch(() => undefined);
+  }
+
+  #brokenError(): BrokenExecutorError {
+    return new BrokenExecutorError(
+      `an initializer failed (${String(this.#brokenBy?.message)}): the executor is not usable any more`,
+      { cause: this.#brokenBy },
+    );
   }
 
   #onCancel(future: TaskFuture<unknown>, running: boolean): boolean {
@@ -322,4 +368,25 @@ export abstract class Executor implements AsyncDisposable {
     while (this.#waiters.length > 0 && this.#hasRoom()) this.#waiters.shift()?.admit();
     if (this.#shutdown && this.#running === 0 && this.#queue.size === 0) this.#drained?.();
   }
+}
+
+/** `initializer` and `initargs`, checked: a name, and an argument that can be copied to a worker. */
+function setupOption(options: ExecutorOptions): WorkerSetup | undefined {
+  const { initializer, initargs } = options;
+  if (initializer === undefined) {
+    if (initargs !== undefined) {
+      throw new InvalidArgumentError('Expected `initializer` with `initargs`, got no initializer');
+    }
+    return undefined;
+  }
+  const name = nameOption('initializer', initializer, '');
+  try {
+    serialize(initargs);
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `Expected \`initargs\` to be copyable to a worker: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  return initargs === undefined ? { initializer: name } : { initializer: name, initargs };
 }

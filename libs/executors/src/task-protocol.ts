@@ -28,8 +28,28 @@ export interface SerializedError {
 
 export type TaskResponse =
   | { readonly ok: true; readonly v: unknown }
-  /** For a chunk, `v` holds the results of the items before the failing one. */
-  | { readonly ok: false; readonly e: SerializedError; readonly v?: readonly unknown[] };
+  /**
+   * For a chunk, `v` holds the results of the items before the failing one. `i`: the worker's
+   * initializer failed (`e` is its error) and the task never ran.
+   */
+  | {
+      readonly ok: false;
+      readonly e: SerializedError;
+      readonly v?: readonly unknown[];
+      readonly i?: true;
+    };
+
+/** What every worker runs once before its first task (Python's `initializer`, `initargs`). */
+export interface WorkerSetup {
+  /** The exported function's name. */
+  readonly initializer: string;
+  readonly initargs?: unknown;
+}
+
+/** The first message a child process gets when its executor has an initializer. */
+export interface SetupMessage {
+  readonly s: WorkerSetup;
+}
 
 /** Starts the message of the error a thread dies with when its result could not be cloned. */
 export const DATA_CLONE_TAG = '[executors:data-clone]';

@@ -24,7 +24,7 @@ export class PiscinaWorkerPool implements WorkerPool {
       maxThreads: settings.workers,
       // Threads are never idle-reaped below minThreads; this only bounds a surplus.
       idleTimeout: 60_000,
-      workerData: { filename: settings.filename },
+      workerData: { filename: settings.filename, setup: settings.setup },
     });
     this.#pool.on('workerDestroy', () => {
       if (!this.#closing) settings.onReplaced();

@@ -1,5 +1,5 @@
 import type { TransferListItem } from 'node:worker_threads';
-import type { TaskRequest, TaskResponse } from './task-protocol';
+import type { TaskRequest, TaskResponse, WorkerSetup } from './task-protocol';
 
 /**
  * The engine under an executor: runs one request on a free worker. The executor never has more
@@ -39,6 +39,8 @@ export interface WorkerPoolSettings {
   readonly workers: number;
   /** Called each time a worker that died or was terminated is replaced. */
   readonly onReplaced: () => void;
+  /** What each worker runs before its first task, when the executor has an initializer. */
+  readonly setup?: WorkerSetup;
   /** Called each time a worker was retired after its last task (its replacement is starting). */
   readonly onRetired: () => void;
 }

@@ -11,6 +11,9 @@ const refused: Array<[string, Partial<ExecutorOptions>]> = [
   ['an empty default name', { name: '' }],
   ['a hook that is not a function', { onWorkerReplaced: 'log' as never }],
   ['maxTasksPerChild (a process pool option)', { maxTasksPerChild: 2 } as never],
+  ['an initializer that is not a name', { initializer: 42 as never }],
+  ['initargs that cannot be copied', { initializer: 'setup', initargs: () => 1 }],
+  ['initargs without an initializer', { initargs: 1 }],
 ];
 
 describe('option validation', () => {

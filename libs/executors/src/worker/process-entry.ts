@@ -3,8 +3,13 @@
  * says it is ready, then answers each request in turn. Exits when the parent disconnects.
  */
 import { DataCloneError } from '../errors';
-import { serializeError, type TaskRequest, type TaskResponse } from '../task-protocol';
-import { runTask } from './run-task';
+import {
+  serializeError,
+  type SetupMessage,
+  type TaskRequest,
+  type TaskResponse,
+} from '../task-protocol';
+import { initializeWorker, runTask } from './run-task';
 
 const filename = process.argv[2] ?? '';
 
@@ -28,8 +33,13 @@ function send(response: TaskResponse): void {
   }
 }
 
-process.on('message', (request: TaskRequest) => {
-  runTask(filename, request).then(
+process.on('message', (message: TaskRequest | SetupMessage) => {
+  // With an initializer, the parent sends it first, before any task.
+  if ('s' in message) {
+    initializeWorker(filename, message.s);
+    return;
+  }
+  runTask(filename, message).then(
     ({ response }) => send(response),
     (error: unknown) => send({ ok: false, e: serializeError(error) }),
   );

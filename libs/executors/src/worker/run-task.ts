@@ -6,7 +6,12 @@ import type { TransferListItem } from 'node:worker_threads';
  */
 import { pathToFileURL } from 'node:url';
 import { TaskNotFoundError } from '../errors';
-import { serializeError, type TaskRequest, type TaskResponse } from '../task-protocol';
+import {
+  serializeError,
+  type TaskRequest,
+  type TaskResponse,
+  type WorkerSetup,
+} from '../task-protocol';
 import { unwrapTransfer } from '../transfer';
 
 type TaskFunction = (argument: unknown) => unknown;
@@ -42,6 +47,22 @@ async function resolve(filename: string, name: string): Promise<TaskFunction> {
   return found as TaskFunction;
 }
 
+/** The initializer's run in this worker, started as soon as the worker knows it. */
+let initialized: Promise<unknown> | undefined;
+
+/**
+ * Starts the initializer at once, as Python does at a worker's start. Its failure is observed
+ * here and reported with the first task (a worker has no other way to say it): that task and
+ * every later one answer with it, and the executor is then broken.
+ */
+export function initializeWorker(filename: string, setup: WorkerSetup | undefined): void {
+  if (!setup) return;
+  initialized = resolve(filename, setup.initializer).then((initializer) =>
+    initializer(setup.initargs),
+  );
+  initialized.catch(() => undefined);
+}
+
 export interface TaskOutcome {
   readonly response: TaskResponse;
   /** Buffers the task asked to move back (`transfer()`); meaningful only on a thread. */
@@ -51,6 +72,13 @@ export interface TaskOutcome {
 export async function runTask(filename: string, request: TaskRequest): Promise<TaskOutcome> {
   const transferList: TransferListItem[] = [];
   const results: unknown[] = [];
+  if (initialized) {
+    try {
+      await initialized;
+    } catch (error) {
+      return { response: { ok: false, e: serializeError(error), i: true }, transferList };
+    }
+  }
   try {
     const task = await resolve(filename, request.n);
     if (request.c === undefined) {

@@ -4,10 +4,16 @@
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { workerData } from 'node:worker_threads';
-import { DATA_CLONE_TAG, type TaskRequest, type TaskResponse } from '../task-protocol';
-import { runTask } from './run-task';
+import {
+  DATA_CLONE_TAG,
+  type TaskRequest,
+  type TaskResponse,
+  type WorkerSetup,
+} from '../task-protocol';
+import { initializeWorker, runTask } from './run-task';
 
-const { filename } = workerData as { filename: string };
+const { filename, setup } = workerData as { filename: string; setup?: WorkerSetup };
+initializeWorker(filename, setup);
 
 // piscina posts our answer itself and, when the result cannot be cloned, throws the
 // DataCloneError on the next tick: the thread dies, and the parent receives a clone of that

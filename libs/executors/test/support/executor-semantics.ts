@@ -385,6 +385,48 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     });
   });
 
+  describe(`${kind} executor: initializer`, () => {
+    type Seen = { setups: number; setupWith: unknown };
+    const seen = (executor: Executor) =>
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          executor.submit<Seen>(null, { name: 'setupSeen' }).result(),
+        ),
+      );
+
+    it('each worker runs it once, with initargs, before its first task', async () => {
+      const executor = await warm({ initializer: 'setup', initargs: { db: 'lab' } });
+      expect(await seen(executor)).toEqual(
+        Array.from({ length: 6 }, () => ({ setups: 1, setupWith: { db: 'lab' } })),
+      );
+    });
+
+    it('negative control: without one, nothing is set up', async () => {
+      expect(await seen(make())).toEqual(
+        Array.from({ length: 6 }, () => ({ setups: 0, setupWith: undefined })),
+      );
+    });
+
+    it('one that throws breaks the executor: its task, the queued ones and later submits fail', async () => {
+      const executor = make({
+        maxWorkers: 1,
+        initializer: 'failingSetup',
+        initargs: { code: 'E_SETUP' },
+      });
+      const futures = [1, 2, 3].map((n) => executor.submit(n, { name: 'double' }));
+      for (const future of futures) {
+        const error = await rejection(future.result());
+        expect(error.code).toBe('ERR_EXECUTOR_BROKEN');
+        expect((error.cause as { code?: unknown }).code).toBe('E_SETUP');
+      }
+      expect(() => executor.submit(1, { name: 'double' })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }),
+      );
+      await executor.shutdown();
+      expect(executor.stats).toMatchObject({ workers: 0, failed: 3, completed: 0 });
+    });
+  });
+
   describe(`${kind} executor: crashes and the bounded queue`, () => {
     it('a worker that dies fails its task with ERR_EXECUTOR_WORKER_CRASHED and is replaced', async () => {
       let replacements = 0;
