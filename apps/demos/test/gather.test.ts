@@ -16,8 +16,8 @@ describe('gather', () => {
       stillRunningAfterReject: 2,
       cancelled: 2,
     });
-    // As the demo's own verdict: none of the aborted jobs' timers left. The jobs count them: a
-    // count of the process's timers also saw one that something else in this jest worker armed.
+    // As the demo's own verdict: none of the aborted jobs' timers fired after the abort. (A count
+    // of the process's timers also saw one that something else in this jest worker armed.)
     expect(run.figures.timersLeft).toBe(0);
     expect(run.result.verdict.holds).toBe(true);
     expect(overlong(run, 'gather')).toEqual([]);

@@ -1,5 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { DataCloneError, WorkerCrashedError, WorkersTerminatedError } from './errors';
+import { serialize } from 'node:v8';
+import {
+  DataCloneError,
+  InvalidArgumentError,
+  WorkerCrashedError,
+  WorkersTerminatedError,
+} from './errors';
 import type { SetupMessage, TaskRequest, TaskResponse } from './task-protocol';
 import { PROCESS_ENTRY } from './worker-entries';
 import type {
@@ -59,6 +65,16 @@ export class ChildProcessPool implements WorkerPool {
   #closing = false;
 
   constructor(settings: ChildProcessPoolSettings) {
+    if (settings.setup) {
+      try {
+        serialize(settings.setup.initargs); // what the IPC channel will do to it
+      } catch (error) {
+        throw new InvalidArgumentError(
+          `Expected \`initargs\` to be copyable to a child process: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }
     this.#settings = settings;
     this.#topUp();
   }
@@ -73,6 +89,11 @@ export class ChildProcessPool implements WorkerPool {
     return new Promise((resolve, reject) => {
       if (signal.aborted) {
         reject(signal.reason);
+        return;
+      }
+      if (this.#closing) {
+        // Nothing would ever run it: no worker is forked or freed once the pool is closing.
+        reject(new WorkersTerminatedError());
         return;
       }
       const job: Job = { request, signal, resolve, reject, onAbort: () => this.#abort(job) };
@@ -122,8 +143,6 @@ export class ChildProcessPool implements WorkerPool {
   #spawn(): ChildWorker {
     const child = fork(PROCESS_ENTRY, [this.#settings.filename], { serialization: 'advanced' });
     const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0 };
-    // Ahead of every task on the channel (checked serializable when the executor was made).
-    if (this.#settings.setup) child.send({ s: this.#settings.setup } satisfies SetupMessage);
     this.#all.add(worker);
     child.on('message', (message: TaskResponse) => this.#onMessage(worker, message));
     child.on('exit', (code, signal) => this.#onExit(worker, code, signal));
@@ -132,6 +151,11 @@ export class ChildProcessPool implements WorkerPool {
     child.on('error', () => {
       if (child.pid === undefined) this.#onExit(worker, null, null);
     });
+    // Ahead of every task on the channel (checked serializable in the constructor). A fork that
+    // failed at once (EMFILE) has no channel: its 'error' above ends it.
+    if (this.#settings.setup && child.connected) {
+      child.send({ s: this.#settings.setup } satisfies SetupMessage);
+    }
     return worker;
   }
 

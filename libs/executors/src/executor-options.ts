@@ -26,11 +26,12 @@ export interface ExecutorOptions {
   /**
    * An exported function of the task module that each worker calls once, with `initargs`,
    * before its first task (Python's `initializer`): to open a connection, warm a cache. If it
-   * throws in any worker, the executor is broken (`ERR_EXECUTOR_BROKEN`, the error as `cause`):
-   * that task, the queued ones and every later `submit` fail, and the workers are ended.
+   * throws in a worker, the executor is broken once that worker is given a task
+   * (`ERR_EXECUTOR_BROKEN`, the error as `cause`): that task, the queued ones and every later
+   * `submit` fail, and the workers end once the tasks running elsewhere have.
    */
   initializer?: string;
-  /** The initializer's one argument (copied to each worker, so it must be serializable). */
+  /** The initializer's one argument (copied to each worker; a thread shares a SharedArrayBuffer). */
   initargs?: unknown;
 }
 

@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import { serialize } from 'node:v8';
 import {
   BrokenExecutorError,
   CancelledError,
@@ -140,10 +139,15 @@ export abstract class Executor implements AsyncDisposable {
    */
   shutdown(options: ShutdownOptions = {}): Promise<void> {
     const { wait = true, cancelFutures = false } = options;
-    if (cancelFutures) for (const future of [...this.#queue]) future.cancel();
-    if (!this.#shutdown) {
+    const first = !this.#shutdown;
+    if (first) {
       this.#shutdown = true;
+      // Refused before any cancel below frees room: a waiter admitted then would queue a task
+      // that no cancel reaches, and that a terminated pool could never run.
       for (const waiter of this.#waiters.splice(0)) waiter.refuse(new ShutdownError());
+    }
+    if (cancelFutures) for (const future of [...this.#queue]) future.cancel();
+    if (first) {
       const drained =
         this.#running === 0 && this.#queue.size === 0
           ? Promise.resolve()
@@ -322,14 +326,18 @@ export abstract class Executor implements AsyncDisposable {
   #break(cause: Error): void {
     if (this.#brokenBy) return;
     this.#brokenBy = cause;
-    for (const queued of [...this.#queue]) {
-      this.#queue.delete(queued);
-      this.#failed++;
-      this.#release(queued);
-      queued.setException(this.#brokenError());
-    }
+    // The state first, the futures last: their done-callbacks run inside setException and may
+    // cancel or submit, which must meet a broken, shut-down executor with an empty queue.
+    const queued = [...this.#queue];
+    this.#queue.clear();
     for (const waiter of this.#waiters.splice(0)) waiter.refuse(this.#brokenError());
     this.shutdown({ wait: false }).catch(() => undefined);
+    for (const future of queued) {
+      this.#release(future);
+      if (future.done()) continue; // cancelled by an earlier one's callback
+      this.#failed++;
+      future.setException(this.#brokenError());
+    }
   }
 
   #brokenError(): BrokenExecutorError {
@@ -381,7 +389,8 @@ function setupOption(options: ExecutorOptions): WorkerSetup | undefined {
   }
   const name = nameOption('initializer', initializer, '');
   try {
-    serialize(initargs);
+    // What a thread gets (a SharedArrayBuffer is shared); a process pool checks for its pipe.
+    structuredClone(initargs);
   } catch (error) {
     throw new InvalidArgumentError(
       `Expected \`initargs\` to be copyable to a worker: ${(error as Error).message}`,

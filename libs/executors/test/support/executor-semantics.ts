@@ -358,6 +358,23 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       );
     });
 
+    it('terminateWorkers refuses a submitWhenReady still waiting; it never runs', async () => {
+      const executor = make({ maxWorkers: 1, maxQueue: 1 });
+      const running = block(executor, 'a', 20_000);
+      const queued = block(executor, 'b', 10);
+      const waiting = rejection(
+        executor.submitWhenReady({ id: 'c', ms: 10, log: log.path }, { name: 'block' }),
+      );
+      await until(() => log.has('start a'), { what: 'the first task to start' });
+      // Before, the cancel of b let c in behind the snapshot of the queue: on processes it then
+      // waited forever for a worker, and so did terminateWorkers.
+      await executor.terminateWorkers();
+      expect((await waiting).code).toBe('ERR_EXECUTOR_SHUTDOWN');
+      expect((await rejection(running.result())).code).toBe('ERR_EXECUTOR_TERMINATED');
+      expect(queued.cancelled()).toBe(true);
+      expect(log.lines()).toEqual(['start a']);
+    });
+
     it('killWorkers does the same; shutdown and terminateWorkers after it are safe', async () => {
       const executor = make({ maxWorkers: 2 });
       const running = ['a', 'b'].map((id) => block(executor, id, 20_000));
@@ -395,7 +412,8 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       );
 
     it('each worker runs it once, with initargs, before its first task', async () => {
-      const executor = await warm({ initializer: 'setup', initargs: { db: 'lab' } });
+      // Fresh workers: their first tasks are these, and the initializer takes 5 ms (async).
+      const executor = make({ initializer: 'setup', initargs: { db: 'lab' } });
       expect(await seen(executor)).toEqual(
         Array.from({ length: 6 }, () => ({ setups: 1, setupWith: { db: 'lab' } })),
       );
@@ -405,6 +423,43 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(await seen(make())).toEqual(
         Array.from({ length: 6 }, () => ({ setups: 0, setupWith: undefined })),
       );
+    });
+
+    it(`initargs may hold a SharedArrayBuffer ${kind === 'thread' ? '(shared with each thread)' : 'only on threads'}`, async () => {
+      const options = { initializer: 'setup', initargs: { shared: new SharedArrayBuffer(8) } };
+      if (kind === 'process') {
+        expect(() => make(options)).toThrow(
+          expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+        );
+        return;
+      }
+      const { setups, setupWith } = await make(options)
+        .submit<Seen>(null, { name: 'setupSeen' })
+        .result();
+      expect(setups).toBe(1);
+      // (jest's realm has its own SharedArrayBuffer constructor: the tag says what it is.)
+      expect(Object.prototype.toString.call((setupWith as { shared: unknown }).shared)).toBe(
+        '[object SharedArrayBuffer]',
+      );
+    });
+
+    it('a done-callback that cancels a queued task while the executor breaks is safe', async () => {
+      const executor = make({ maxWorkers: 1, initializer: 'failingSetup', initargs: {} });
+      const controller = new AbortController();
+      const stop = new Error('stop the batch');
+      const first = executor.submit(1, { name: 'double' });
+      const [second, third] = [2, 3].map((n) =>
+        executor.submit(n, { name: 'double', signal: controller.signal }),
+      ) as [Future, Future];
+      // Fails while the executor breaks, with the third still queued: its abort cancels it.
+      second.addDoneCallback((future) => {
+        if (future.failed()) controller.abort(stop);
+      });
+      expect((await rejection(first.result())).code).toBe('ERR_EXECUTOR_BROKEN');
+      expect((await rejection(second.result())).code).toBe('ERR_EXECUTOR_BROKEN');
+      expect(await rejection(third.result())).toBe(stop);
+      await executor.shutdown();
+      expect(executor.stats).toMatchObject({ failed: 2, cancelled: 1, workers: 0 });
     });
 
     it('one that throws breaks the executor: its task, the queued ones and later submits fail', async () => {
