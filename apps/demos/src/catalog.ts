@@ -3,6 +3,7 @@ import { blocking } from './demos/blocking';
 import { deadlock } from './demos/deadlock';
 import { gather } from './demos/gather';
 import { gil } from './demos/gil';
+import { hybrid } from './demos/hybrid';
 import { leak } from './demos/leak';
 import { libuvPool } from './demos/libuv-pool';
 import { manager } from './demos/manager';
@@ -32,6 +33,7 @@ export const DEMOS: readonly Demo[] = [
   primitives,
   poolMap,
   recycle,
+  hybrid,
 ];
 
 export const demoNamed = (name: string): Demo | undefined => DEMOS.find((d) => d.name === name);

@@ -1,0 +1,281 @@
+import { ProcessPoolExecutor, ThreadPoolExecutor, type Executor } from '@concurrency-lab/executors';
+import { median } from '@concurrency-lab/report-kit';
+import { fib } from '@concurrency-lab/workloads';
+import { Agent, get } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { defineDemo } from '../demo';
+import { entryPath } from '../entry-path';
+import { StepTimeoutError, WorkerFailedError } from '../errors';
+import { fixed, times } from '../format';
+import { integer } from '../knobs';
+import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
+import { recordLoopLag, type LagRecording } from '../measure/loop-lag';
+import { Peer } from '../peer';
+import { fib as fibHere, type FibResult } from '../workers/cpu-tasks';
+import type { SlowServerData, SlowServerReady } from '../workers/slow-server';
+
+/** How much longer one download after another must take than all at once (sequential ÷ async). */
+export const IO_OVERLAP = 2;
+/** How much faster a pool of 2 must make the async pipeline on 2 cores (async ÷ async + pool). */
+export const POOL_GAIN = 1.25;
+/** How much worse the loop's lag p99 must be with the CPU work on it than with it in a pool. */
+export const LAG_RATIO = 3;
+
+/**
+ * The four ways, in the order of the guide's argument: the waits one after another; the waits
+ * overlapped by the event loop, which then does the CPU work itself; and the hybrid — the loop
+ * overlaps the waits and hands each job's CPU work to a pool (`run_in_executor`), of threads,
+ * then of processes.
+ */
+export const WAYS = ['sequential', 'async', 'threads', 'processes'] as const;
+export type Way = (typeof WAYS)[number];
+const POOLS = ['threads', 'processes'] as const;
+
+/** The loop-lag sampling period (ms). */
+const LAG_PERIOD_MS = 10;
+
+/** A bound on each download: a server that stops answering fails the demo, never hangs it. */
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+
+/** GETs `url` through `agent` (keep-alive, as an aiohttp session would): the parsed JSON body. */
+function download(agent: Agent, url: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent, timeout: DOWNLOAD_TIMEOUT_MS }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new WorkerFailedError(`the slow server answered GET ${url} with ${res.statusCode}`));
+        return;
+      }
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.once('end', () => {
+        try {
+          resolve(JSON.parse(text));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      res.once('error', reject);
+    });
+    req.once('error', reject);
+    req.once('timeout', () =>
+      req.destroy(new StepTimeoutError(`GET ${url}: no answer within ${DOWNLOAD_TIMEOUT_MS} ms`)),
+    );
+  });
+}
+
+/** What each download says to compute. */
+interface WorkOrder {
+  n: number;
+}
+
+interface WayRun {
+  ms: number;
+  /** CPU-seconds this process (all its threads) burnt per wall second. */
+  cpuPerWall: number;
+  lag: LagRecording;
+  /** The most downloads the server held at once. */
+  peak: number;
+  results: FibResult[];
+}
+
+export const hybrid = defineDemo({
+  name: 'hybrid',
+  mirrors: 'The hybrid approach: asyncio with a process pool (run_in_executor)',
+  describe:
+    'Jobs that each download from a slow server, then compute: one by one; all at once, computing on the event loop (asyncio alone); all at once, computing in a thread pool or a process pool (run_in_executor). The loop overlaps the waits; the pool spreads the CPU work and leaves the loop free.',
+  knobs: {
+    // The sequential way waits jobs × latency: 64 × 100 ms is over 6 s a round.
+    jobs: integer('Jobs in the batch.', { default: 16, min: 1, max: 64 }),
+    // fib grows ×1.6 a step: ~16 ms at 32 on a free core, ~110 ms at 36.
+    n: integer('fib(n) each work order names.', { default: 32, min: 1, max: 36 }),
+    // The server's wait before each answer: the I/O the loop overlaps.
+    latencyMs: integer("The server's wait before each answer (ms).", {
+      default: 100,
+      min: 0,
+      max: 2000,
+    }),
+    // Each pool this size; the gain asked for is what 2 workers give on 2 cores.
+    workers: integer('Workers per pool.', { default: 2, min: 1, max: 8 }),
+    // Rounds of the four ways in alternating order; the median ratio within a round counts.
+    rounds: integer('Rounds of the four ways.', { default: 3, min: 1, max: 9 }),
+  },
+  run: needingCores(2, async (o) => {
+    const serverData: SlowServerData = {
+      body: JSON.stringify({ n: o.n } satisfies WorkOrder),
+      latencyMs: o.latencyMs,
+    };
+    await using server = Peer.thread('slow-server', serverData);
+    const { port } = await server.next<SlowServerReady>();
+    const agent = new Agent({ keepAlive: true });
+    const filename = entryPath('cpu-tasks');
+    await using threads = new ThreadPoolExecutor({ filename, maxWorkers: o.workers });
+    await using processes = new ProcessPoolExecutor({ filename, maxWorkers: o.workers });
+    const pools: Record<(typeof POOLS)[number], Executor> = { threads, processes };
+    try {
+      const urls = Array.from({ length: o.jobs }, (_, i) => `http://127.0.0.1:${port}/job/${i}`);
+      const order = async (url: string) => ((await download(agent, url)) as WorkOrder).n;
+      const inPool = async (pool: Executor, url: string) =>
+        pool.submit<FibResult>(await order(url), { name: 'fib' }).result();
+      const pipeline: Record<Way, () => Promise<FibResult[]>> = {
+        sequential: async () => {
+          const results: FibResult[] = [];
+          for (const url of urls) results.push(fibHere(await order(url)));
+          return results;
+        },
+        async: () => Promise.all(urls.map(async (url) => fibHere(await order(url)))),
+        threads: () => Promise.all(urls.map((url) => inPool(threads, url))),
+        processes: () => Promise.all(urls.map((url) => inPool(processes, url))),
+      };
+      const runWay = async (way: Way): Promise<WayRun> => {
+        const recording = recordLoopLag(LAG_PERIOD_MS);
+        try {
+          const run = await cpuPerWall(pipeline[way]);
+          // The last stall is recorded when the sampling timer fires after it: let it, once.
+          await sleep(2 * LAG_PERIOD_MS);
+          const lag = recording.stop();
+          server.send('peak');
+          const peak = await server.next<number>();
+          return { ms: run.ms, cpuPerWall: run.cpuPerWall, lag, peak, results: run.value };
+        } finally {
+          recording.stop(); // a failed run leaves no timer behind
+        }
+      };
+
+      // Warm-up, untimed: the keep-alive sockets exist and every worker has loaded the task
+      // module and answered, so the first timed round pays for none of it.
+      await runWay('async');
+      for (const pool of Object.values(pools))
+        await Promise.all(
+          Array.from({ length: o.workers * 2 }, () => pool.submit(20, { name: 'fib' }).result()),
+        );
+
+      const runs: Record<Way, WayRun[]> = { sequential: [], async: [], threads: [], processes: [] };
+      for (let round = 0; round < o.rounds; round++)
+        for (const way of round % 2 === 0 ? WAYS : [...WAYS].reverse())
+          runs[way].push(await runWay(way));
+      return judge(o, runs);
+    } finally {
+      agent.destroy();
+    }
+  }),
+});
+
+/** Median within-round ratio of `a`'s time to `b`'s. */
+const ratio = (runs: Record<Way, WayRun[]>, a: Way, b: Way): number =>
+  median(runs[a].map((r, round) => r.ms / (runs[b][round]?.ms ?? NaN)));
+
+function judge(
+  o: { jobs: number; n: number; latencyMs: number; workers: number; rounds: number },
+  runs: Record<Way, WayRun[]>,
+) {
+  const expected = fib(o.n);
+  const perWay = <T>(f: (way: Way) => T) =>
+    Object.fromEntries(WAYS.map((w) => [w, f(w)])) as Record<Way, T>;
+  const wrong = perWay(
+    (w) => runs[w].flatMap((r) => r.results).filter((r) => r.value !== expected).length,
+  );
+  // Who did the CPU work: this thread alone, or the pool's workers.
+  const runners = perWay(
+    (w) => new Set(runs[w].flatMap((r) => r.results.map((x) => `${x.pid}/${x.threadId}`))).size,
+  );
+  const here = `${process.pid}/0`;
+  const onLoop = perWay((w) =>
+    runs[w].every((r) => r.results.every((x) => `${x.pid}/${x.threadId}` === here)),
+  );
+  const peak = perWay((w) => Math.max(...runs[w].map((r) => r.peak)));
+  const lagP99 = perWay((w) => median(runs[w].map((r) => r.lag.p99Ms)));
+  const lagMax = perWay((w) => Math.max(...runs[w].map((r) => r.lag.maxMs)));
+  const overlap = ratio(runs, 'sequential', 'async');
+  const gain = {
+    threads: ratio(runs, 'async', 'threads'),
+    processes: ratio(runs, 'async', 'processes'),
+  };
+  // 1 ms floor: a free loop's p99 is about the sampling period, and a ratio to less means nothing.
+  const lagRatio = Math.min(...POOLS.map((p) => lagP99.async / Math.max(lagP99[p], 1)));
+  const cpuPerWallThreads = median(runs.threads.map((r) => r.cpuPerWall));
+  const slowerPool = gain.threads <= gain.processes ? 'threads' : 'processes';
+
+  const verdict = (): { holds: boolean; why: string } => {
+    const badWays = WAYS.filter((w) => wrong[w] > 0);
+    if (badWays.length > 0)
+      return { holds: false, why: `wrong results from ${badWays.join(', ')}` };
+    if (!onLoop.sequential || !onLoop.async || POOLS.some((p) => onLoop[p]))
+      return { holds: false, why: 'the CPU work did not run where each way puts it' };
+    if (peak.sequential !== 1 || peak.async < 2)
+      return {
+        holds: false,
+        why: `the server held ${peak.sequential} download(s) at once one after another, ${peak.async} all at once`,
+      };
+    if (lagRatio < LAG_RATIO)
+      return {
+        holds: false,
+        why: `loop lag p99 ${fixed(lagP99.async)} ms with the CPU work on it, up to ${fixed(Math.max(lagP99.threads, lagP99.processes))} ms with a pool (${times(lagRatio)}; needs ${LAG_RATIO}×)`,
+      };
+    if (overlap < IO_OVERLAP)
+      return {
+        holds: false,
+        why: `overlapping the downloads was only ${times(overlap)} faster (needs ${IO_OVERLAP}×; ${loadNote()})`,
+      };
+    if (gain[slowerPool] < POOL_GAIN)
+      return {
+        holds: false,
+        why:
+          slowerPool === 'threads' && cpuPerWallThreads < POOL_GAIN
+            ? busyCores(cpuPerWallThreads)
+            : `the ${slowerPool} pool was ${times(gain[slowerPool])} the async way, under ${times(POOL_GAIN)} (${loadNote()})`,
+      };
+    return {
+      holds: true,
+      why: `overlapping the waits ran ${times(overlap)} faster, a pool ${times(gain[slowerPool])} more, and the loop stayed free`,
+    };
+  };
+
+  const label: Record<Way, string> = {
+    sequential: 'one by one',
+    async: 'async, CPU on loop',
+    threads: `async + ${o.workers} threads`,
+    processes: `async + ${o.workers} processes`,
+  };
+  const vsSequential: Record<Way, number> = {
+    sequential: 1,
+    async: overlap,
+    threads: overlap * gain.threads,
+    processes: overlap * gain.processes,
+  };
+  return {
+    figures: {
+      ...o,
+      ms: perWay((w) => runs[w].map((r) => r.ms)),
+      lagP99Ms: lagP99,
+      lagMaxMs: lagMax,
+      peakDownloads: peak,
+      runners,
+      onLoop,
+      wrongResults: wrong,
+      overlap,
+      threadGain: gain.threads,
+      processGain: gain.processes,
+      lagRatio,
+      cpuPerWallThreads,
+    },
+    table: {
+      header: ['way', 'median ms', 'speedup', 'in flight', 'runners', 'lag p99'],
+      align: ['left', 'right', 'right', 'right', 'right', 'right'] as const,
+      rows: WAYS.map((way) => [
+        label[way],
+        fixed(median(runs[way].map((r) => r.ms)), 0),
+        times(vsSequential[way]),
+        String(peak[way]),
+        onLoop[way] ? 'the loop' : String(runners[way]),
+        `${fixed(lagP99[way])} ms`,
+      ]),
+    },
+    notes: [
+      `${o.jobs} jobs, each a ${o.latencyMs} ms download from a server in another thread, then fib(${o.n}), standing for the parsing or scoring of what arrived. Speedup over one by one: the median ratio within ${o.rounds} round(s) (${loadNote()}). In flight: the most downloads the server held at once. Lag: the event loop's, p99 of the ms between ticks of a ${LAG_PERIOD_MS} ms timer.`,
+      'The loop alone overlaps the waits but runs the CPU work one job at a time, and while it does, nothing else it serves gets a turn; a pool runs the work on the other cores and the loop only waits. In Python the pool must be processes (the GIL); in Node threads do it as well.',
+    ],
+    verdict: verdict(),
+  };
+}
