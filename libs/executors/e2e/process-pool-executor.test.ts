@@ -1,5 +1,6 @@
 import { describeBoundary } from '../test/support/boundary-semantics';
 import { until } from '@concurrency-lab/launcher/testing';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createExecutor, rejection, TaskLog } from '../test/support/executors';
 import { describeExecutorSemantics } from '../test/support/executor-semantics';
 
@@ -117,6 +118,34 @@ describe('process executor: maxTasksPerChild', () => {
     // Before the shutdown: it would otherwise live as long as the pool.
     await until(() => !alive(), { what: 'the retired child to be killed' });
     expect(executor.stats).toMatchObject({ retired: 1, workers: 1 });
+  });
+
+  describe("forks, counted on Node's child_process diagnostics channel", () => {
+    let forks = 0;
+    const count = () => forks++;
+    beforeEach(() => {
+      forks = 0;
+      subscribe('child_process', count);
+    });
+    afterEach(() => unsubscribe('child_process', count));
+
+    it('running: a retired child is replaced at once, before any task asks (the pool stays warm)', async () => {
+      await using executor = createExecutor('process', { maxWorkers: 1, maxTasksPerChild: 1 });
+      expect(await executor.submit<number>(1, { name: 'double' }).result()).toBe(2);
+      // Forked in the retirement itself, which comes before the result reaches us.
+      expect(forks).toBe(2);
+      expect(executor.stats).toMatchObject({ retired: 1, workers: 1 });
+    });
+
+    it('shutting down: each queued task gets a fresh child, and none is forked after the last', async () => {
+      const executor = createExecutor('process', { maxWorkers: 1, maxTasksPerChild: 1 });
+      const futures = [1, 2, 3].map((n) => executor.submit<number>(n, { name: 'double' }));
+      await executor.shutdown();
+      expect(await Promise.all(futures.map((future) => future.result()))).toEqual([2, 4, 6]);
+      // One child per task; a replacement for the last one's would make it 4.
+      expect(forks).toBe(3);
+      expect(executor.stats).toMatchObject({ retired: 3, completed: 3, workers: 0 });
+    });
   });
 
   it('refuses a maxTasksPerChild that is not an integer from 1, before forking', () => {

@@ -36,6 +36,8 @@ interface ChildWorker {
   /** Tasks it answered (a value or an error), against `maxTasksPerChild`. */
   answered: number;
   job?: Job;
+  /** Set once it was asked to exit (retired, or the pool destroyed): resolves at its exit. */
+  dismissal?: Promise<void>;
 }
 
 /**
@@ -62,6 +64,8 @@ export class ChildProcessPool implements WorkerPool {
   readonly #retiring = new Set<ChildWorker>();
   readonly #idle: ChildWorker[] = [];
   readonly #waiting: Job[] = [];
+  /** The executor is shutting down: no task comes beyond those it has queued. */
+  #draining = false;
   #closing = false;
 
   constructor(settings: ChildProcessPoolSettings) {
@@ -123,16 +127,14 @@ export class ChildProcessPool implements WorkerPool {
     for (const { child } of this.#retiring) child.kill(signal);
   }
 
+  drain(): void {
+    this.#draining = true;
+  }
+
   async destroy(): Promise<void> {
     this.#closing = true;
-    const exits = [...this.#all, ...this.#retiring].map((worker) => exited(worker.child));
-    for (const { child } of this.#all) if (child.connected) child.disconnect();
-    // A child stuck in synchronous code never sees the disconnect: kill it after a grace.
-    const killer = setTimeout(() => {
-      for (const { child } of [...this.#all, ...this.#retiring]) child.kill('SIGKILL');
-    }, EXIT_GRACE_MS);
-    await Promise.all(exits);
-    clearTimeout(killer);
+    // Retiring children were dismissed already: this waits for them as well.
+    await Promise.all([...this.#all, ...this.#retiring].map((worker) => this.#dismiss(worker)));
   }
 
   /** Forks children up to the pool's size (at start, and after workers died before being ready). */
@@ -160,7 +162,9 @@ export class ChildProcessPool implements WorkerPool {
   }
 
   #onMessage(worker: ChildWorker, message: TaskResponse): void {
-    if (worker.doomed) return;
+    // Doomed, or gone: IPC messages can be read after 'exit', and a child that exited was failed
+    // and replaced there — freeing it now would hand tasks to a dead process.
+    if (worker.doomed || !this.#all.has(worker)) return;
     if (worker.ready) {
       const job = worker.job;
       worker.job = undefined;
@@ -178,23 +182,42 @@ export class ChildProcessPool implements WorkerPool {
   }
 
   /**
-   * Python's max_tasks_per_child: the child has answered its last task. Its replacement forks
-   * now and takes what waits once it listens; the child is asked to exit (its entry exits when
-   * the channel closes) and killed if it is still there after the grace.
+   * Python's max_tasks_per_child: the child has answered its last task and is dismissed. Its
+   * replacement forks now, so a task finds it warm — unless the executor is shutting down: then
+   * the next queued task (if any) forks it in `run()`, and after the last one nothing is
+   * forked only to be destroyed.
    */
   #retire(worker: ChildWorker): void {
     worker.doomed = true; // anything it still says is dropped
     this.#all.delete(worker);
     this.#retiring.add(worker);
-    const { child } = worker;
-    const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
-    child.once('exit', () => {
-      clearTimeout(killer);
-      this.#retiring.delete(worker);
-    });
-    if (child.connected) child.disconnect();
-    this.#spawn();
+    worker.child.once('exit', () => this.#retiring.delete(worker));
+    void this.#dismiss(worker); // never rejects; destroy() awaits it if the pool closes first
+    if (!this.#draining) this.#spawn();
     this.#settings.onRetired();
+  }
+
+  /**
+   * Asks a child to exit — its entry exits when the IPC channel closes — and kills it if it is
+   * still there after the grace (one stuck in synchronous code never sees the close). Once per
+   * child: a retiring child met again by `destroy()` is awaited, not dismissed twice.
+   */
+  #dismiss(worker: ChildWorker): Promise<void> {
+    worker.dismissal ??= new Promise<void>((resolve) => {
+      const { child } = worker;
+      // No pid: the fork failed (EMFILE, EAGAIN) and no 'exit' will ever come.
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+        resolve();
+        return;
+      }
+      const killer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(killer);
+        resolve();
+      });
+      if (child.connected) child.disconnect();
+    });
+    return worker.dismissal;
   }
 
   #free(worker: ChildWorker): void {
@@ -263,9 +286,4 @@ export class ChildProcessPool implements WorkerPool {
     this.#spawn();
     this.#settings.onReplaced();
   }
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
 }

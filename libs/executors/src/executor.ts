@@ -145,6 +145,7 @@ export abstract class Executor implements AsyncDisposable {
       // Refused before any cancel below frees room: a waiter admitted then would queue a task
       // that no cancel reaches, and that a terminated pool could never run.
       for (const waiter of this.#waiters.splice(0)) waiter.refuse(new ShutdownError());
+      this.#pool.drain();
     }
     if (cancelFutures) for (const future of [...this.#queue]) future.cancel();
     if (first) {

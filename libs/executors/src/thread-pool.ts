@@ -60,6 +60,10 @@ export class PiscinaWorkerPool implements WorkerPool {
     this.destroy().catch(() => undefined);
   }
 
+  drain(): void {
+    // Threads are never retired (no `maxTasksPerChild`): nothing is started that a drain saves.
+  }
+
   destroy(): Promise<void> {
     this.#closing = true;
     // piscina's destroy() terminates every thread and fails their tasks at once.

@@ -21,6 +21,11 @@ export interface WorkerPool {
    * `WorkersTerminatedError`, whether or not its worker heeds the signal. `destroy()` follows.
    */
   terminate(signal: TerminateSignal): void;
+  /**
+   * The executor is shutting down: no task comes beyond those it has queued. A worker retired
+   * from now on is replaced only when a task needs one, so none is started only to be destroyed.
+   */
+  drain(): void;
   /** Ends every worker; called once nothing runs. */
   destroy(): Promise<void>;
 }
@@ -41,7 +46,10 @@ export interface WorkerPoolSettings {
   readonly onReplaced: () => void;
   /** What each worker runs before its first task, when the executor has an initializer. */
   readonly setup?: WorkerSetup;
-  /** Called each time a worker was retired after its last task (its replacement is starting). */
+  /**
+   * Called each time a worker was retired after its last task (its replacement is starting, or
+   * starts when a task needs it once the pool drains).
+   */
   readonly onRetired: () => void;
 }
 
