@@ -13,7 +13,8 @@ describe('gather', () => {
       asCompleted: ['b', 'c', 'a'],
       waitFirstCompleted: { done: ['b'], notDone: 2 },
       startedBeforeFirstAwait: { eager: 3, lazy: 0 },
-      stillRunningAfterReject: 2,
+      stillRunningAfterReject: 2, // gather, one fails: the control of the group below
+      taskGroup: { code: 'ERR_JOB_FAILED', aborted: 2 }, // the first failure aborted the two others
       cancelled: 2,
     });
     // As the demo's own verdict: none of the aborted jobs' timers fired after the abort. (A count

@@ -24,6 +24,8 @@ const CONSTRUCTS = [
   'ThreadPoolExecutor',
   'ProcessPoolExecutor',
   'as_completed',
+  'asyncio.TaskGroup',
+  'InterpreterPoolExecutor',
   'faulthandler',
   'tracemalloc',
 ];

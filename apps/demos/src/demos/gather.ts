@@ -56,9 +56,9 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 
 export const gather = defineDemo({
   name: 'gather',
-  mirrors: 'asyncio.gather, as_completed, wait, create_task, cancel',
+  mirrors: 'asyncio.gather, TaskGroup, as_completed, wait, create_task, cancel',
   describe:
-    "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node: Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures; eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal.",
+    "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node: Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures; eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal, as TaskGroup does when one fails.",
   knobs: {
     // The three jobs run a dozen times over, one way after another: 5 s each keeps it a minute.
     delaysMs: integers("The three jobs' durations (ms): a, b, c.", {
@@ -125,9 +125,31 @@ export const gather = defineDemo({
       return startedBeforeAwait;
     });
 
-    // Cancellation: the first result wins, the others are aborted and their timers cleared —
-    // which shows as none of them firing once their time has passed.
+    // asyncio.TaskGroup (3.11): the first failure cancels the rest and the group raises. Node
+    // has none: Promise.all over jobs sharing one AbortController that the first failure aborts
+    // — against "gather, one fails" above, where the other two ran on.
     const firedBefore = firedAfterAbort;
+    const taskGroup = await timed(async () => {
+      const group = new AbortController();
+      let aborted = 0;
+      const jobs = three(fastest[0], group.signal).map((j) =>
+        j.catch((error: unknown) => {
+          if (group.signal.aborted)
+            aborted++; // cancelled by the group
+          else group.abort(error); // the first failure: cancel the rest
+          throw error;
+        }),
+      );
+      const code = await Promise.all(jobs).then(
+        () => 'resolved',
+        (error: unknown) => (error as { code?: string }).code ?? 'error',
+      );
+      await Promise.allSettled(jobs); // the aborted ones rejected in the abort: no wait
+      return { code, aborted };
+    });
+
+    // Cancellation: the first result wins, the others are aborted and their timers cleared —
+    // which shows as none of them firing once their time has passed (the group's as well).
     const controller = new AbortController();
     const cancellable = three(undefined, controller.signal);
     const winner = await Promise.race(cancellable);
@@ -149,6 +171,10 @@ export const gather = defineDemo({
       asCompletedInCompletionOrder: completedOrder.join() === fastest.join(),
       waitFirstCompleted: doneNames.join() === fastest[0] && firstDone.value.notDone.size === 2,
       eagerStartsAtOnce: startedEagerly === 3 && lazy.value === 0,
+      taskGroupCancelsTheRest:
+        taskGroup.value.code === 'ERR_JOB_FAILED' &&
+        taskGroup.value.aborted === 2 &&
+        timersLeft === 0,
       abortCancelsTheRest: winner === fastest[0] && cancelled === 2 && timersLeft === 0,
     };
     const ms = (x: { ms: number }) => fixed(x.ms, 0);
@@ -168,6 +194,7 @@ export const gather = defineDemo({
         cancelled,
         timersLeft,
         stillRunningAfterReject,
+        taskGroup: taskGroup.value,
         checks,
       },
       table: {
@@ -176,6 +203,12 @@ export const gather = defineDemo({
         rows: [
           ['gather(a, b, c)', 'Promise.all', all.value.join(', '), ms(all)],
           ['gather, one fails', 'Promise.all', `rejects ${allFailing.value.code}`, ms(allFailing)],
+          [
+            'TaskGroup, one fails',
+            'all + one abort',
+            `${taskGroup.value.code}, ${taskGroup.value.aborted} aborted`,
+            ms(taskGroup),
+          ],
           [
             'gather(return_exc…)',
             'Promise.allSettled',
@@ -198,7 +231,7 @@ export const gather = defineDemo({
       },
       notes: [
         `Jobs a, b, c take ${delaysMs.join(', ')} ms. Calling an async function starts it at once, like create_task; a coroutine, or a thunk, starts only when awaited — so awaiting three in a row took ${fixed(lazy.ms, 0)} ms instead of ${fixed(eager.ms, 0)}.`,
-        `Like gather, Promise.all does not stop the others when one fails (${stillRunningAfterReject} were still running): cancel them with an AbortSignal. After the abort, ${timersLeft} of their timers still fired.`,
+        `Like gather, Promise.all does not stop the others when one fails (${stillRunningAfterReject} were still running). TaskGroup does; in Node, give the jobs one AbortSignal and abort it on the first failure (${taskGroup.value.aborted} aborted; the first error comes back, not an ExceptionGroup). After the aborts, ${timersLeft} of their timers still fired.`,
         'asCompleted and wait take the futures of the executors (ThreadPoolExecutor/ProcessPoolExecutor); here timers complete them, so the order is certain.',
       ],
       verdict: verdictOf(checks, 'each way of waiting gave what its Python counterpart gives'),
