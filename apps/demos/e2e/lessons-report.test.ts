@@ -55,6 +55,12 @@ describe('the lessons report', () => {
         ],
       }),
       record('gather', true, {}),
+      record('hybrid', true, {
+        lagOverTime: [
+          { way: 'async', tMs: 120, lateMs: 90 },
+          { way: 'threads', tMs: 20, lateMs: 0.4 },
+        ],
+      }),
     ];
     const script = `require(${JSON.stringify(WRITER)})
       .writeLessonsReport(${JSON.stringify(records)}, ${JSON.stringify(out)}, new Date('2025-02-03T04:05:06.789Z'))
@@ -74,24 +80,26 @@ describe('the lessons report', () => {
       ['shared-memory', true],
       ['blocking', false],
       ['gather', true],
+      ['hybrid', true],
     ]);
     // The figures come with the knobs that produced them, and the command to run them again.
     expect(json.lessons[0]?.options).toEqual({ sizes: [1024, 2 ** 20], reps: 3 });
     const again = 'npm run demo -- shared-memory --sizes 1024,1048576 --reps 3';
 
     const md = readFileSync(join(dir, 'lessons.md'), 'utf8');
-    expect(md).toContain('2 of 3 lessons hold');
+    expect(md).toContain('3 of 4 lessons hold');
     expect(md).toContain('`blocking: lesson does not hold here: too busy`');
     expect(md).toContain(`Ran as \`${again}\`.`);
 
     const html = readFileSync(join(dir, 'lessons.html'), 'utf8');
-    // Self-contained: no script, nothing fetched; the two charts inline, each in its lesson.
+    // Self-contained: no script, nothing fetched; the three charts inline, each in its lesson.
     expect(html).not.toMatch(/<script|<link|src="http/);
-    expect(html.match(/<figure id="chart-(shared-memory|blocking)"/g)).toEqual([
+    expect(html.match(/<figure id="chart-[a-z-]+"/g)).toEqual([
       '<figure id="chart-shared-memory"',
       '<figure id="chart-blocking"',
+      '<figure id="chart-hybrid"',
     ]);
-    expect(html.match(/<svg/g)?.length).toBe(2);
+    expect(html.match(/<svg/g)?.length).toBe(3);
     expect(html).toContain('a &lt;b&gt;'); // cells escaped
     expect(html).toContain(`Ran as <code>${again}</code>.`);
   });

@@ -264,6 +264,14 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
       ms: perWay((w) => runs[w].map((r) => r.ms)),
       lagP99Ms: lagP99,
       lagMaxMs: lagMax,
+      // The last round's timer ticks, for the lessons report's chart of the loop's stalls.
+      lagOverTime: WAYS.flatMap((way) =>
+        (runs[way].at(-1)?.lag.samples ?? []).map((sample) => ({
+          way,
+          tMs: sample.tMs,
+          lateMs: Number(sample.lateMs.toFixed(2)),
+        })),
+      ),
       peakDownloads: peak,
       runners,
       onLoop,
@@ -288,7 +296,7 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
     },
     notes: [
       `${o.jobs} jobs, each a ${o.latencyMs} ms download from a server in another thread, then fib(${o.n}), standing for the parsing or scoring of what arrived. Speedup over one by one: the median ratio within ${o.rounds} round(s) (${loadNote()}). In flight: the most downloads the server held at once. Lag: the event loop's, p99 of the ms between ticks of a ${LAG_PERIOD_MS} ms timer.`,
-      'The loop alone overlaps the waits but runs the CPU work one job at a time, and while it does, nothing else it serves gets a turn; a pool runs the work on the other cores and the loop only waits. In Python the pool must be processes (the GIL); in Node threads do it as well.',
+      "The loop alone overlaps the waits but runs the CPU work one job at a time, and while it does, nothing else it serves gets a turn; a pool runs the work on the other cores and the loop only waits. In Python's default build the pool must be processes or, since 3.14, subinterpreters (the GIL); in Node threads do it as well.",
     ],
     verdict: verdict(),
   };
