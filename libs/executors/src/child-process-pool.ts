@@ -31,7 +31,7 @@ interface ChildWorker {
   readonly child: ChildProcess;
   /** The child said it listens (its first message). */
   ready: boolean;
-  /** Being killed (to interrupt its task) or retired: it takes no more work, a late answer is dropped. */
+  /** Killed (to interrupt its task), retired, or exited: it takes no more work; what it says is dropped. */
   doomed: boolean;
   /** Tasks it answered (a value or an error), against `maxTasksPerChild`. */
   answered: number;
@@ -162,9 +162,7 @@ export class ChildProcessPool implements WorkerPool {
   }
 
   #onMessage(worker: ChildWorker, message: TaskResponse): void {
-    // Doomed, or gone: IPC messages can be read after 'exit', and a child that exited was failed
-    // and replaced there — freeing it now would hand tasks to a dead process.
-    if (worker.doomed || !this.#all.has(worker)) return;
+    if (worker.doomed) return;
     if (worker.ready) {
       const job = worker.job;
       worker.job = undefined;
@@ -191,8 +189,8 @@ export class ChildProcessPool implements WorkerPool {
     worker.doomed = true; // anything it still says is dropped
     this.#all.delete(worker);
     this.#retiring.add(worker);
-    worker.child.once('exit', () => this.#retiring.delete(worker));
-    void this.#dismiss(worker); // never rejects; destroy() awaits it if the pool closes first
+    // Never rejects; destroy() awaits the same dismissal if the pool closes first.
+    void this.#dismiss(worker).then(() => this.#retiring.delete(worker));
     if (!this.#draining) this.#spawn();
     this.#settings.onRetired();
   }
@@ -262,6 +260,9 @@ export class ChildProcessPool implements WorkerPool {
 
   #onExit(worker: ChildWorker, code: number | null, signal: NodeJS.Signals | null): void {
     if (!this.#all.delete(worker)) return;
+    // IPC messages can still be read after 'exit': one freeing this child would hand tasks to a
+    // dead process, so what it says from now on is dropped, as a killed or retired child's is.
+    worker.doomed = true;
     const index = this.#idle.indexOf(worker);
     if (index !== -1) this.#idle.splice(index, 1);
     const job = worker.job;
