@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { defineDemo } from '../demo';
 import { integer } from '../knobs';
 import { bytes, fixed, times } from '../format';
-import { recordLoopLag, type LagRecording } from '../measure/loop-lag';
+import { lagPoints, recordLoopLag, type LagRecording } from '../measure/loop-lag';
 import { percentile } from '@concurrency-lab/report-kit';
 import { Peer, allSay } from '../peer';
 import type { PingerData } from '../workers/pinger';
@@ -130,13 +130,7 @@ export const blocking = defineDemo({
           })),
           lagRatio,
           jsonParseMs: parseMs,
-          lagOverTime: runs.flatMap((r) =>
-            r.lag.samples.map((s) => ({
-              form: r.form,
-              tMs: s.tMs,
-              lateMs: Number(s.lateMs.toFixed(2)),
-            })),
-          ),
+          lagOverTime: runs.flatMap((r) => lagPoints(r.lag).map((p) => ({ form: r.form, ...p }))),
         },
         table: {
           header: ['form', 'work ms', 'loop lag p99', 'max', 'pings', 'ping p50', 'ping p99'],

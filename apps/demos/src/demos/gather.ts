@@ -1,4 +1,5 @@
 import { asCompleted, FIRST_COMPLETED, Future, wait } from '@concurrency-lab/executors';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineDemo } from '../demo';
 import { integers } from '../knobs';
 import { verdictOf } from '../verdict';
@@ -131,12 +132,10 @@ export const gather = defineDemo({
     const firedBefore = firedAfterAbort;
     const taskGroup = await timed(async () => {
       const group = new AbortController();
-      let aborted = 0;
+      // The first failure aborts the group (a later abort() is a no-op), which rejects the rest.
       const jobs = three(fastest[0], group.signal).map((j) =>
         j.catch((error: unknown) => {
-          if (group.signal.aborted)
-            aborted++; // cancelled by the group
-          else group.abort(error); // the first failure: cancel the rest
+          group.abort(error);
           throw error;
         }),
       );
@@ -144,8 +143,9 @@ export const gather = defineDemo({
         () => 'resolved',
         (error: unknown) => (error as { code?: string }).code ?? 'error',
       );
-      await Promise.allSettled(jobs); // the aborted ones rejected in the abort: no wait
-      return { code, aborted };
+      // Settled at once: the aborted ones rejected in the abort. All but the failure were aborted.
+      const outcomes = await Promise.allSettled(jobs);
+      return { code, aborted: outcomes.filter((o) => o.status === 'rejected').length - 1 };
     });
 
     // Cancellation: the first result wins, the others are aborted and their timers cleared —
@@ -155,7 +155,7 @@ export const gather = defineDemo({
     const winner = await Promise.race(cancellable);
     controller.abort(new Error('no longer needed'));
     const outcomes = await Promise.allSettled(cancellable);
-    await new Promise((resolve) => setTimeout(resolve, Math.max(...delaysMs) + 20));
+    await sleep(Math.max(...delaysMs) + 20);
     const cancelled = outcomes.filter((o) => o.status === 'rejected').length;
     const timersLeft = firedAfterAbort - firedBefore;
 

@@ -7,7 +7,8 @@ import { fixed, times } from '../format';
 import { busyCores, loadNote, needingCores } from '../machine';
 import { median } from '@concurrency-lab/report-kit';
 import { best, since } from '../measure/stats';
-import type { FibResult } from '../workers/cpu-tasks';
+import { warmUp } from '../fib-pool-warm-up';
+import { runnerOf, type FibResult } from '../workers/cpu-tasks';
 
 /** The speedup 2 threads must reach over 1 for the lesson: well clear of 1×, below the ideal 2×. */
 export const PARALLEL_SPEEDUP = 1.5;
@@ -17,15 +18,6 @@ async function runAll(pool: Executor, n: number, tasks: number): Promise<FibResu
   for await (const r of pool.map<FibResult>(Array<number>(tasks).fill(n), { name: 'fib' }))
     results.push(r);
   return results;
-}
-
-/** Runs small batches until every worker of `pool` has answered one (at most 10 s of them). */
-async function warmUp(pool: Executor): Promise<void> {
-  const seen = new Set<string>();
-  const deadline = performance.now() + 10_000;
-  do {
-    for (const r of await runAll(pool, 20, 4)) seen.add(`${r.pid}/${r.threadId}`);
-  } while (seen.size < pool.maxWorkers && performance.now() < deadline);
 }
 
 export const gil = defineDemo({
@@ -78,7 +70,7 @@ export const gil = defineDemo({
         const used = process.cpuUsage(cpuStart);
         cpu[i]?.push((used.user + used.system) / 1000);
         for (const r of results) {
-          runners[i]?.add(`${r.pid}/${r.threadId}`);
+          runners[i]?.add(runnerOf(r));
           if (r.value !== expected) wrong++;
         }
       }

@@ -10,9 +10,10 @@ import { StepTimeoutError, WorkerFailedError } from '../errors';
 import { fixed, times } from '../format';
 import { integer } from '../knobs';
 import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
-import { recordLoopLag, type LagRecording } from '../measure/loop-lag';
+import { lagPoints, recordLoopLag, type LagRecording } from '../measure/loop-lag';
 import { Peer } from '../peer';
-import { fib as fibHere, type FibResult } from '../workers/cpu-tasks';
+import { warmUp } from '../fib-pool-warm-up';
+import { fib as fibHere, runnerOf, type FibResult } from '../workers/cpu-tasks';
 import type { SlowServerData, SlowServerReady } from '../workers/slow-server';
 
 /** How much longer one download after another must take than all at once (sequential ÷ async). */
@@ -133,33 +134,22 @@ export const hybrid = defineDemo({
       const runWay = async (way: Way): Promise<WayRun> => {
         const recording = recordLoopLag(LAG_PERIOD_MS);
         try {
-          const run = await cpuPerWall(pipeline[way]);
+          const { ms, cpuMs, value: results } = await cpuPerWall(pipeline[way]);
           // The last stall is recorded when the sampling timer fires after it: let it, once.
           await sleep(2 * LAG_PERIOD_MS);
           const lag = recording.stop();
           server.send('peak');
           const peak = await server.next<number>();
-          const cpuMs = run.cpuPerWall * run.ms;
-          return { ms: run.ms, cpuMs, lag, peak, results: run.value };
+          return { ms, cpuMs, lag, peak, results };
         } finally {
           recording.stop(); // a failed run leaves no timer behind
         }
       };
 
-      // Warm-up, untimed: the keep-alive sockets exist, and every worker of each pool has loaded
-      // the task module and answered (small batches until each has, at most 10 s of them), so
-      // the first timed round pays for none of it.
+      // Warm-up, untimed: the keep-alive sockets exist, and every worker of each pool has
+      // loaded the task module and answered, so the first timed round pays for none of it.
       await runWay('async');
-      for (const pool of Object.values(pools)) {
-        const seen = new Set<string>();
-        const deadline = performance.now() + 10_000;
-        do {
-          const batch = Array.from({ length: o.workers * 2 }, () =>
-            pool.submit<FibResult>(20, { name: 'fib' }).result(),
-          );
-          for (const r of await Promise.all(batch)) seen.add(`${r.pid}/${r.threadId}`);
-        } while (seen.size < o.workers && performance.now() < deadline);
-      }
+      for (const pool of Object.values(pools)) await warmUp(pool);
 
       const runs: Record<Way, WayRun[]> = { sequential: [], async: [], threads: [], processes: [] };
       for (let round = 0; round < o.rounds; round++)
@@ -194,13 +184,9 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
     (w) => runs[w].flatMap((r) => r.results).filter((r) => r.value !== expected).length,
   );
   // Who did the CPU work: this thread alone, or the pool's workers.
-  const runners = perWay(
-    (w) => new Set(runs[w].flatMap((r) => r.results.map((x) => `${x.pid}/${x.threadId}`))).size,
-  );
-  const here = `${process.pid}/${threadId}`;
-  const onLoop = perWay((w) =>
-    runs[w].every((r) => r.results.every((x) => `${x.pid}/${x.threadId}` === here)),
-  );
+  const runners = perWay((w) => new Set(runs[w].flatMap((r) => r.results.map(runnerOf))).size);
+  const here = runnerOf({ pid: process.pid, threadId });
+  const onLoop = perWay((w) => runs[w].every((r) => r.results.every((x) => runnerOf(x) === here)));
   const peak = perWay((w) => Math.max(...runs[w].map((r) => r.peak)));
   const lagP99 = perWay((w) => median(runs[w].map((r) => r.lag.p99Ms)));
   const lagMax = perWay((w) => Math.max(...runs[w].map((r) => r.lag.maxMs)));
@@ -265,13 +251,10 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
       lagP99Ms: lagP99,
       lagMaxMs: lagMax,
       // The last round's timer ticks, for the lessons report's chart of the loop's stalls.
-      lagOverTime: WAYS.flatMap((way) =>
-        (runs[way].at(-1)?.lag.samples ?? []).map((sample) => ({
-          way,
-          tMs: sample.tMs,
-          lateMs: Number(sample.lateMs.toFixed(2)),
-        })),
-      ),
+      lagOverTime: WAYS.flatMap((way) => {
+        const last = runs[way].at(-1);
+        return last ? lagPoints(last.lag).map((p) => ({ way, ...p })) : [];
+      }),
       peakDownloads: peak,
       runners,
       onLoop,

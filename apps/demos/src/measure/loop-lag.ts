@@ -14,6 +14,10 @@ export interface LagRecording {
   samples: LagSample[];
 }
 
+/** A recording's ticks as chart rows: when, and how late to the hundredth of a ms. */
+export const lagPoints = (lag: LagRecording): { tMs: number; lateMs: number }[] =>
+  lag.samples.map((s) => ({ tMs: s.tMs, lateMs: Number(s.lateMs.toFixed(2)) }));
+
 /**
  * Records this thread's event-loop delay until the returned `stop()`: Node's histogram
  * (monitorEventLoopDelay) for the percentiles, and a timer every `everyMs` for the picture over

@@ -11,6 +11,9 @@ export interface FibResult {
   pid: number;
 }
 
+/** Who ran a task — `pid/threadId` — to count a pool's runners or tell the main thread's work. */
+export const runnerOf = (r: { pid: number; threadId: number }): string => `${r.pid}/${r.threadId}`;
+
 export function fib(n: number): FibResult {
   return { value: fibonacci(n), threadId, pid: process.pid };
 }
