@@ -1,8 +1,7 @@
 import { fib } from '@concurrency-lab/workloads';
 import { threadId } from 'node:worker_threads';
 import { hybrid, judge, type HybridOptions, type Way, type WayRun } from '../src/demos/hybrid';
-import { renderHeader, renderResult } from '../src/render';
-import { overlong } from './support/run-demo';
+import { overlong, rendered } from './support/run-demo';
 
 // The e2e test runs the demo with real threads and processes but sizes too small for the
 // lesson to hold; here the verdict's every branch meets runs made up to take it.
@@ -66,8 +65,7 @@ describe('hybrid: the verdict', () => {
     });
     // Each speedup is its own within-round ratio to one by one, not a product of two.
     expect(result.table.rows.map((row) => row[2])).toEqual(['1.00×', '3.33×', '5.56×', '5.26×']);
-    const lines = `${renderHeader(hybrid)}\n${renderResult(hybrid, result)}`.split('\n');
-    expect(overlong({ result, figures: result.figures, lines }, 'hybrid')).toEqual([]);
+    expect(overlong(rendered(hybrid, result), 'hybrid')).toEqual([]);
   });
 
   it.each<[string, Partial<{ [W in Way]: Partial<Shape> }>, RegExp]>([

@@ -15,7 +15,11 @@ export async function runDemo<P extends object, F extends Figures>(
   demo: Demo<P, F>,
   options: Partial<P>,
 ): Promise<DemoRun<F>> {
-  const result = await demo.run(options);
+  return rendered(demo, await demo.run(options));
+}
+
+/** What the command would print for `result`: a verdict's unit test renders made-up runs. */
+export function rendered<F extends Figures>(demo: Demo, result: DemoResult<F>): DemoRun<F> {
   const lines = `${renderHeader(demo)}\n${renderResult(demo, result)}`.split('\n');
   return { result, figures: result.figures, lines };
 }
