@@ -4,9 +4,9 @@ import { defineDemo } from '../demo';
 import { integer } from '../knobs';
 import { entryPath } from '../entry-path';
 import { fixed, times } from '../format';
-import { busyCores, loadNote, needingCores } from '../machine';
+import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
 import { median } from '@concurrency-lab/report-kit';
-import { best, since } from '../measure/stats';
+import { best, medianRatio, ratiosPerRound } from '../measure/stats';
 import { warmUp } from '../fib-pool-warm-up';
 import { runnerOf, type FibResult } from '../workers/cpu-tasks';
 
@@ -63,12 +63,9 @@ export const gil = defineDemo({
       const order = round % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
       for (const i of order) {
         const { pool } = cases[i] as (typeof cases)[number];
-        const cpuStart = process.cpuUsage();
-        const start = performance.now();
-        const results = await runAll(pool, n, tasks);
-        wall[i]?.push(since(start));
-        const used = process.cpuUsage(cpuStart);
-        cpu[i]?.push((used.user + used.system) / 1000);
+        const { value: results, ms, cpuMs } = await cpuPerWall(() => runAll(pool, n, tasks));
+        wall[i]?.push(ms);
+        cpu[i]?.push(cpuMs);
         for (const r of results) {
           runners[i]?.add(runnerOf(r));
           if (r.value !== expected) wrong++;
@@ -76,9 +73,9 @@ export const gil = defineDemo({
       }
     }
     const [one1 = [], two2 = [], proc2 = []] = wall;
-    const speedups = (of: number[]) => one1.map((ms, round) => ms / (of[round] ?? NaN));
-    const threadSpeedup = median(speedups(two2));
-    const processSpeedup = median(speedups(proc2));
+    const speedups = (of: number[]) => ratiosPerRound(one1, of);
+    const threadSpeedup = medianRatio(one1, two2);
+    const processSpeedup = medianRatio(one1, proc2);
     const medianMs = wall.map(median);
     // CPU seconds this process burnt per wall second in the 2-thread runs: > 1 only if its
     // threads ran at the same time (a GIL would hold it near 1). Processes burn theirs elsewhere.

@@ -11,6 +11,7 @@ import { fixed, times } from '../format';
 import { integer } from '../knobs';
 import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
 import { lagPoints, recordLoopLag, type LagRecording } from '../measure/loop-lag';
+import { medianRatio, recordOf } from '../measure/stats';
 import { Peer } from '../peer';
 import { warmUp } from '../fib-pool-warm-up';
 import { fib as fibHere, runnerOf, type FibResult } from '../workers/cpu-tasks';
@@ -171,15 +172,13 @@ export interface HybridOptions {
   rounds: number;
 }
 
-/** Median within-round ratio of `a`'s time to `b`'s. */
-const ratio = (runs: Record<Way, WayRun[]>, a: Way, b: Way): number =>
-  median(runs[a].map((r, round) => r.ms / (runs[b][round]?.ms ?? NaN)));
-
 /** The figures, table and verdict of the runs: exported for its unit test, which tries each branch. */
 export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
   const expected = fib(o.n);
-  const perWay = <T>(f: (way: Way) => T) =>
-    Object.fromEntries(WAYS.map((w) => [w, f(w)])) as Record<Way, T>;
+  const perWay = <T>(f: (way: Way) => T) => recordOf(WAYS, f);
+  const msOf = perWay((w) => runs[w].map((r) => r.ms));
+  /** The median within-round ratio of `a`'s time to `b`'s. */
+  const ratio = (a: Way, b: Way): number => medianRatio(msOf[a], msOf[b]);
   const wrong = perWay(
     (w) => runs[w].flatMap((r) => r.results).filter((r) => r.value !== expected).length,
   );
@@ -190,10 +189,10 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
   const peak = perWay((w) => Math.max(...runs[w].map((r) => r.peak)));
   const lagP99 = perWay((w) => median(runs[w].map((r) => r.lag.p99Ms)));
   const lagMax = perWay((w) => Math.max(...runs[w].map((r) => r.lag.maxMs)));
-  const overlap = ratio(runs, 'sequential', 'async');
+  const overlap = ratio('sequential', 'async');
   const gain = {
-    threads: ratio(runs, 'async', 'threads'),
-    processes: ratio(runs, 'async', 'processes'),
+    threads: ratio('async', 'threads'),
+    processes: ratio('async', 'processes'),
   };
   // 1 ms floor: a free loop's p99 is about the sampling period, and a ratio to less means nothing.
   const lagRatio = Math.min(...POOLS.map((p) => lagP99.async / Math.max(lagP99[p], 1)));
@@ -247,7 +246,7 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
   return {
     figures: {
       ...o,
-      ms: perWay((w) => runs[w].map((r) => r.ms)),
+      ms: msOf,
       lagP99Ms: lagP99,
       lagMaxMs: lagMax,
       // The last round's timer ticks, for the lessons report's chart of the loop's stalls.
@@ -270,8 +269,8 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
       align: ['left', 'right', 'right', 'right', 'right', 'right'] as const,
       rows: WAYS.map((way) => [
         label[way],
-        fixed(median(runs[way].map((r) => r.ms)), 0),
-        times(way === 'sequential' ? 1 : ratio(runs, 'sequential', way)),
+        fixed(median(msOf[way]), 0),
+        times(way === 'sequential' ? 1 : ratio('sequential', way)),
         String(peak[way]),
         onLoop[way] ? 'the loop' : String(runners[way]),
         `${fixed(lagP99[way])} ms`,

@@ -6,6 +6,7 @@ import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
 import { integer } from '../knobs';
 import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
+import { medianRatio, recordOf, timed } from '../measure/stats';
 import { processImage, type ImageJob, type ImageResult } from '../workers/image-tasks';
 
 /**
@@ -92,11 +93,8 @@ export const poolMap = defineDemo({
         runs[way].push({ ms, cpuMs, results: value });
       }
     }
-    const echo = async (pool: Executor) => {
-      const start = performance.now();
-      await mapAll(pool, jobs, 'echo');
-      return ((performance.now() - start) / jobs.length) * 1000;
-    };
+    const echo = async (pool: Executor) =>
+      ((await timed(() => mapAll(pool, jobs, 'echo'))).ms / jobs.length) * 1000;
     return judge(o, runs, {
       inBytes: jobs.reduce((sum, j) => sum + j.png.byteLength, 0),
       echoUsPerItem: { threads: await echo(threads), processes: await echo(processes) },
@@ -106,10 +104,9 @@ export const poolMap = defineDemo({
 
 /** The figures, table and verdict of the runs: exported for its unit test, which tries each branch. */
 export function judge(o: PoolMapOptions, runs: Record<Way, WayRun[]>, trip: Trip) {
-  const perWay = <T>(f: (way: Way) => T) =>
-    Object.fromEntries(WAYS.map((w) => [w, f(w)])) as Record<Way, T>;
-  const speedup = (way: Way) =>
-    median(runs.serial.map((serial, r) => serial.ms / (runs[way][r]?.ms ?? NaN)));
+  const perWay = <T>(f: (way: Way) => T) => recordOf(WAYS, f);
+  const msOf = perWay((w) => runs[w].map((r) => r.ms));
+  const speedup = (way: Way) => medianRatio(msOf.serial, msOf[way]);
   const threadSpeedup = speedup('threads');
   const processSpeedup = speedup('processes');
   // Every round of every way must give the serial loop's first images, in order; a way with
@@ -134,7 +131,7 @@ export function judge(o: PoolMapOptions, runs: Record<Way, WayRun[]>, trip: Trip
       return { holds: false, why: "the serial loop's rounds did not give the same images" };
     if (!sameResults)
       return { holds: false, why: "the pools did not produce the serial loop's images" };
-    // Math.min keeps a NaN (a round without its pool's time), which then fails the comparison.
+    // A speedup is NaN when a round lacks its pool's time; Math.min keeps it, and it fails.
     if (Math.min(threadSpeedup, processSpeedup) >= POOL_SPEEDUP)
       return {
         holds: true,
@@ -152,7 +149,7 @@ export function judge(o: PoolMapOptions, runs: Record<Way, WayRun[]>, trip: Trip
 
   const row = (label: string, way: Way, speed: string, tripUs: string, output: string) => [
     label,
-    fixed(median(runs[way].map((r) => r.ms)), 0),
+    fixed(median(msOf[way]), 0),
     speed,
     tripUs,
     output,
@@ -160,7 +157,7 @@ export function judge(o: PoolMapOptions, runs: Record<Way, WayRun[]>, trip: Trip
   return {
     figures: {
       ...o,
-      ms: perWay((w) => runs[w].map((r) => r.ms)),
+      ms: msOf,
       threadSpeedup,
       processSpeedup,
       echoUsPerItem: trip.echoUsPerItem,
