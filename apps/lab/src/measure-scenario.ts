@@ -29,7 +29,7 @@ export async function measureScenario(
   progress: Progress,
 ): Promise<ModelResult> {
   const { options, driver } = ctx;
-  const streams = plan(scenario, target.url, options);
+  const streams = planStreams(scenario, target.url, options);
   const what = { scenarioId: scenario.id, model: target.model, baseUrl: target.url };
   const rssIdleBytes = await readRssBytes(target.url, target.pid);
   progress.step(`${scenario.id} · ${target.model} · warm-up`);
@@ -72,17 +72,31 @@ export async function measureScenario(
   };
 }
 
-function plan(
-  scenario: Scenario,
+/**
+ * The streams a scenario sends, with the CLI's overrides on the measured one. A stream with a
+ * rate holds at most `rate` connections: its arrivals take the longest-idle connection (pacer.ts),
+ * so with more connections than arrivals a second some would sit idle past autocannon's 30 s
+ * request timeout (its timer runs from a connection's last send) and count as timeouts, and they
+ * would hold nothing — the report divides memory by the connections really held. The catalog's
+ * streams ask for a rate of at least their connections (a test holds it); `--rate` below a
+ * scenario's connections, or `workload-rate` on a slow workload, does not. k6 runs the catalog's
+ * plan only (`--rate`/`--connections` are refused with it).
+ */
+export function planStreams(
+  scenario: Pick<Scenario, 'streams'>,
   baseUrl: string,
-  options: MeasureContext['options'],
+  options: Pick<MeasureContext['options'], 'rate' | 'connections'>,
 ): StreamPlan[] {
-  return scenario.streams.map((s) => ({
-    name: s.name,
-    url: baseUrl + s.path,
-    method: s.method,
-    connections: (s.measure ? options.connections : undefined) ?? s.connections,
-    rate: (s.measure ? options.rate : undefined) ?? s.rate,
-    measure: s.measure,
-  }));
+  return scenario.streams.map((s) => {
+    const connections = (s.measure ? options.connections : undefined) ?? s.connections;
+    const rate = (s.measure ? options.rate : undefined) ?? s.rate;
+    return {
+      name: s.name,
+      url: baseUrl + s.path,
+      method: s.method,
+      connections: rate === undefined ? connections : Math.min(connections, rate),
+      rate,
+      measure: s.measure,
+    };
+  });
 }

@@ -1,6 +1,7 @@
 import autocannon from 'autocannon';
 import { performance } from 'node:perf_hooks';
 import { LatencyRecorder } from './latency-recorder';
+import { Pacer, type PacedClient } from './pacer';
 import type { DriverRun, LoadDriver, StreamPlan, StreamResult } from './load-driver';
 
 /**
@@ -11,13 +12,13 @@ import type { DriverRun, LoadDriver, StreamPlan, StreamResult } from './load-dri
  * counts: requests written (each connection's `request` event, via `setupClient`), answers
  * (with their exact latencies), errors and timeouts, by the time they happen.
  *
- * A stream with a `rate` uses autocannon's `overallRate`: a fixed number of requests per second
- * across its connections — open-model-like as long as connections are free; when every
- * connection is busy the request is not sent, and we count it as `dropped` — "not sent: over
- * the target rate" in the report — rather than letting the arrival rate silently sag (a closed
- * loop would hide the overload). autocannon holds at most `rate` connections (it lowers
- * `connections` to the rate), so a scenario that must hold N connections asks for a rate of at
- * least N.
+ * A stream with a `rate` is paced by a `Pacer`: the k-th request goes at k / rate seconds on a
+ * connection that is free, as k6's constant-arrival-rate sends them (autocannon's own
+ * `overallRate` would send each second's requests in a burst at its start; see pacer.ts). An
+ * arrival due while every connection is busy waiting for an answer is not sent, and we count it
+ * as `dropped` — "not sent: over the target rate" in the report — rather than letting the rate
+ * silently sag (a closed loop would hide the overload). A stream holds at most `rate`
+ * connections (planStreams), so each connection is used about once a second or more.
  */
 export class AutocannonDriver implements LoadDriver {
   readonly name = 'autocannon';
@@ -53,6 +54,12 @@ export class AutocannonDriver implements LoadDriver {
     };
     let ok = 0;
     let sent = 0;
+    let dropped = 0;
+    const pacer = stream.rate
+      ? new Pacer(stream.rate, () => {
+          if (performance.now() >= measureFrom) dropped++;
+        })
+      : undefined;
     let instance: autocannon.Instance | undefined;
     const finished = new Promise<void>((resolve, reject) => {
       // The callback form returns the instance, whose 'response' events carry each latency.
@@ -67,12 +74,14 @@ export class AutocannonDriver implements LoadDriver {
           // overrun is small, and the figures use the window it really measured.
           sampleInt: 100,
           timeout: 30,
-          ...(stream.rate ? { overallRate: stream.rate } : {}),
-          // Each connection says when it writes a request (autocannon's typings omit the event).
-          setupClient: (client) =>
+          // Each connection says when it writes a request (autocannon's typings omit the event),
+          // and waits for the pacer's arrivals when the stream has a rate.
+          setupClient: (client) => {
             (client as unknown as NodeJS.EventEmitter).on('request', () => {
               if (performance.now() >= measureFrom) sent++;
-            }),
+            });
+            pacer?.adopt(client as unknown as PacedClient);
+          },
         },
         (error) => (error ? reject(error) : resolve()),
       );
@@ -93,9 +102,13 @@ export class AutocannonDriver implements LoadDriver {
     instance?.on('reqError', (error: Error) =>
       fail(error.message === 'request timed out' ? 'timeout' : 'error'),
     );
-    await finished;
+    pacer?.start();
+    try {
+      await finished;
+    } finally {
+      pacer?.stop();
+    }
     const seconds = Math.max(1, Math.round(performance.now() - measureFrom)) / 1000;
-    const expected = stream.rate ? Math.floor(stream.rate * seconds) : 0;
     return {
       name: stream.name,
       measure: stream.measure,
@@ -103,7 +116,7 @@ export class AutocannonDriver implements LoadDriver {
       sent,
       ok,
       failed: Object.values(failures).reduce((a, b) => a + b, 0),
-      dropped: Math.max(0, expected - sent),
+      dropped,
       failures,
       rps: Math.round((ok / seconds) * 100) / 100,
       latencyMs: recorder.summary(),

@@ -1,0 +1,51 @@
+import { planStreams } from '../src/measure-scenario';
+import { join } from 'node:path';
+import { loadScenarioCatalog, type Scenario } from '../src/scenario-catalog';
+
+// The catalog's own io and fairness: a stream with a rate, and one without beside one with.
+const catalog = loadScenarioCatalog(join(__dirname, '..', '..', '..'));
+const scenario = (id: string): Scenario => {
+  const found = catalog.scenarios.find((s) => s.id === id);
+  if (!found) throw new Error(`load-tests/scenarios.json has no ${id}`);
+  return found;
+};
+const io = scenario('io');
+const fairness = scenario('fairness');
+const held = (scenario: Parameters<typeof planStreams>[0], rate?: number, connections?: number) =>
+  planStreams(scenario, 'http://127.0.0.1:1', { rate, connections }).map((s) => [
+    s.connections,
+    s.rate,
+  ]);
+
+describe('the streams a scenario plans', () => {
+  it('are the catalog’s when nothing is overridden', () => {
+    expect(held(io)).toEqual([[2000, 2000]]);
+    expect(held(fairness)).toEqual([
+      [4, undefined],
+      [4, 100],
+    ]);
+  });
+
+  it('hold no more connections than the rate: more would sit idle into the request timeout', () => {
+    // `--rate 500` on io holds 500 sockets: the report divides memory by 500, not 2000.
+    expect(held(io, 500)).toEqual([[500, 500]]);
+    // `--connections 3000` at the catalog's 2000 req/s still holds 2000.
+    expect(held(io, undefined, 3000)).toEqual([[2000, 2000]]);
+    expect(held(io, 3000, 2500)).toEqual([[2500, 3000]]);
+  });
+
+  it('override only the measured stream; a stream without a rate keeps its connections', () => {
+    expect(held(fairness, 2, 64)).toEqual([
+      [4, undefined],
+      [2, 2],
+    ]);
+  });
+
+  it('carry the base URL and the method', () => {
+    expect(planStreams(io, 'http://127.0.0.1:3001', {})[0]).toMatchObject({
+      url: 'http://127.0.0.1:3001/io/sleep?ms=750',
+      method: 'GET',
+      measure: true,
+    });
+  });
+});
