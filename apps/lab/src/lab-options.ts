@@ -7,7 +7,6 @@ import {
   check,
   listOf,
   parseCommandArgs,
-  positive,
   positiveInt,
   MEASURE_OPTIONS,
   measureOptionsOf,
@@ -120,6 +119,15 @@ export function parseLabOptions(argv: string[]): LabOptions | 'help' {
       'Expected `--workload` with the autocannon driver: the k6 scripts cover the catalog’s scenarios only; got `--driver k6`',
     );
   }
+  // The k6 scripts read their rates and connections from scenarios.json and take none on the
+  // command line; the report would divide by an override k6 never ran.
+  for (const option of ['rate', 'connections'] as const) {
+    if (values[option] !== undefined && driver === 'k6') {
+      throw new UsageError(
+        `Expected \`--${option}\` with the autocannon driver: the k6 scripts run the catalog’s rates and connections; got \`--driver k6\``,
+      );
+    }
+  }
   const models = targets
     ? MODEL_NAMES.filter((m) => m in targets)
     : ((check(listOf(MODEL_NAMES, 'models'), values['models'], 'models') as
@@ -128,7 +136,9 @@ export function parseLabOptions(argv: string[]): LabOptions | 'help' {
     models,
     scenarios: check(listOf(undefined, 'scenarios'), values['scenarios'], 'scenarios'),
     ...measureOptionsOf(values),
-    rate: check(positive('rate', 1_000_000), values['rate'], 'rate'),
+    // Whole requests per second, as the catalog's: autocannon spreads an integer rate over its
+    // connections (a fractional one would be rounded up per connection).
+    rate: check(positiveInt('rate', 1_000_000), values['rate'], 'rate'),
     connections: check(positiveInt('connections', 10_000), values['connections'], 'connections'),
     workers: targets
       ? undefined

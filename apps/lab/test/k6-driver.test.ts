@@ -60,6 +60,20 @@ describe('the k6 driver', () => {
     });
   });
 
+  it('divides by the whole seconds k6 ran: DURATION is rounded, so 9.6 s ran 10 and 0.25 s ran 1', () => {
+    const summary = {
+      scenario: 'cpu',
+      model: 'async',
+      k6: {
+        metrics: { 'http_req_failed{scenario:io-probe}': { values: { passes: 0, fails: 1000 } } },
+      },
+    };
+    const rpsOf = (durationSeconds: number) =>
+      streamResultsFromK6(summary, { streams, durationSeconds })[1];
+    expect(rpsOf(9.6)).toMatchObject({ durationSeconds: 10, rps: 100 });
+    expect(rpsOf(0.25)).toMatchObject({ durationSeconds: 1, rps: 1000 });
+  });
+
   it('passes model, lab_scenario and testid as --tag: a --tag replaces the script’s options.tags whole', () => {
     const args = k6RunArgs(
       {

@@ -90,6 +90,9 @@ describe('lab options', () => {
     [['--targets', 'async=http://a:1', '--workers', '2']],
     [['--targets', 'async=http://a:1', '--models', 'async']],
     [['--workload', 'w.mjs', '--driver', 'k6']],
+    [['--rate', '100', '--driver', 'k6']],
+    [['--connections', '4', '--driver', 'k6']],
+    [['--rate', '2.5']],
     [['positional']],
   ])('refuses %j with a usage error', (argv) => {
     expect(usage(argv)).toBeInstanceOf(UsageError);

@@ -19,6 +19,13 @@ interface K6Metric {
   values?: Record<string, number>;
 }
 
+/**
+ * The whole seconds k6 runs for a requested duration: the scripts take `DURATION` as `<n>s`, so
+ * a run of 9.6 s lasts 10 and one of 0.25 s lasts 1. Rates divide by this, what k6 really ran.
+ */
+export const k6Seconds = (durationSeconds: number): number =>
+  Math.max(1, Math.round(durationSeconds));
+
 /** What load-tests/k6 scripts write through handleSummary: `<SUMMARY_DIR>/<scenario>-<model>.json`. */
 export interface K6RunSummary {
   scenario: string;
@@ -37,6 +44,7 @@ export function streamResultsFromK6(
   run: Pick<DriverRun, 'streams' | 'durationSeconds'>,
 ): StreamResult[] {
   const metrics = summary.k6.metrics ?? {};
+  const seconds = k6Seconds(run.durationSeconds);
   return run.streams.map((stream): StreamResult => {
     const duration = metrics[`http_req_duration{scenario:${stream.name}}`]?.values ?? {};
     const failedRate = metrics[`http_req_failed{scenario:${stream.name}}`]?.values ?? {};
@@ -50,13 +58,13 @@ export function streamResultsFromK6(
     return {
       name: stream.name,
       measure: stream.measure,
-      durationSeconds: run.durationSeconds,
+      durationSeconds: seconds,
       sent: ok + failed,
       ok,
       failed,
       dropped,
       failures: failed > 0 ? { failed } : {},
-      rps: Math.round((ok / run.durationSeconds) * 100) / 100,
+      rps: Math.round((ok / seconds) * 100) / 100,
       latencyMs: {
         p50: round(duration['med']),
         p90: round(duration['p(90)']),
@@ -95,7 +103,7 @@ export function k6RunArgs(
     '-e',
     `MODEL=${run.model}`,
     '-e',
-    `DURATION=${Math.max(1, Math.round(run.durationSeconds))}s`,
+    `DURATION=${k6Seconds(run.durationSeconds)}s`,
     '-e',
     `SUMMARY_DIR=${paths.summaryDir}`,
     join(paths.scriptsDir, `${run.scenarioId}.ts`),
