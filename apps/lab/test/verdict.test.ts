@@ -71,6 +71,31 @@ describe('the verdict', () => {
   });
 });
 
+describe('a model that answered nothing', () => {
+  // A model whose every answer was a 503 (a --targets service that sheds) has no latency: its
+  // summary reads p99 0 and must not make it the best on p99 or memory.
+  const figures = (silentRps: number) => [
+    result('async', 0, 0, 10, { memoryPerConnectionBytes: 100, sustained: null }),
+    result('threads', 50, 20, 120, { memoryPerConnectionBytes: 4096, sustained: null }),
+    result('cluster', silentRps, 25, 300, { memoryPerConnectionBytes: 8192, sustained: null }),
+  ];
+
+  it('leads on neither p99 nor memory, and is not the best p99', () => {
+    const fairness = verdictFor('p99', { prefers: ['threads'], text: '' }, figures(40));
+    expect(fairness).toMatchObject({ leaders: ['threads'], p99: 'threads', memory: 'threads' });
+    const io = verdictFor('memory-per-connection', { prefers: ['threads'], text: '' }, figures(40));
+    expect(io.leaders).toEqual(['threads']);
+  });
+
+  it('still names a leader when no model answered', () => {
+    const none = figures(0).map((r) => ({ ...r, summary: { ...r.summary, rps: 0 } }));
+    expect(verdictFor('p99', { prefers: ['async'], text: '' }, none)).toMatchObject({
+      leaders: ['async'],
+      p99: 'async',
+    });
+  });
+});
+
 describe('the lessons', () => {
   /** The cpu and fairness lessons from threads' cpu req/s (async: 100) and async's fairness p99 (threads: 20). */
   const cpuAndFairness = (threadsRps: number, asyncP99: number) =>

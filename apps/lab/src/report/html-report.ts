@@ -11,6 +11,20 @@ import { runLine } from './run-line';
 import { reportTables } from './summary-rows';
 
 /** index.html: one self-contained page — inline CSS and SVG, no script, no network. */
+/**
+ * One lesson as a list item: green when it holds, red when it does not, grey when the run could
+ * not check it (`holds: null`, e.g. `--models async` alone) — not red for a lesson never tried.
+ */
+export function lessonItem(l: Report['lessons'][number]): string {
+  const [kind, mark] =
+    l.holds === null
+      ? ['unchecked', '—']
+      : l.holds
+        ? ['holds', '✔ holds']
+        : ['fails', '✘ does not hold'];
+  return `<li class="lesson ${kind}">${mark}: ${escape(l.claim)}. ${escape(l.figures)}.</li>`;
+}
+
 export function htmlReport(report: Report, charts: RenderedChart[]): string {
   const { machine } = report;
   const tables = reportTables(report)
@@ -25,7 +39,7 @@ export function htmlReport(report: Report, charts: RenderedChart[]): string {
       'h1 { margin-bottom: .2rem; } .meta { color: #555; }',
       'th, td { text-align: right; } th:nth-child(-n+2), td:nth-child(-n+2) { text-align: left; }',
       'figure { margin: 2rem 0; overflow-x: auto; } figcaption { font-weight: 600; margin-bottom: .5rem; }',
-      '.lesson.holds { color: #1b7f3a; } .lesson.fails { color: #b3261e; }',
+      '.lesson.holds { color: #1b7f3a; } .lesson.fails { color: #b3261e; } .lesson.unchecked { color: #5f6368; }',
       '#choose { background: #f4f7fb; border-left: 4px solid #4c78a8; padding: .6rem 1rem; margin: 1rem 0; }',
       '#choose h2 { margin: 0 0 .4rem; font-size: 1.15rem; } #choose ul { margin: 0; padding-left: 1.2rem; }',
       '#choose li.caveat { list-style: none; margin-left: -1.2rem; color: #555; font-size: .92em; }',
@@ -42,12 +56,8 @@ export function htmlReport(report: Report, charts: RenderedChart[]): string {
       .join('')}</ul></section>
 <h2>Lessons</h2>
 <ul>${
-      report.lessons
-        .map(
-          (l) =>
-            `<li class="lesson ${l.holds ? 'holds' : 'fails'}">${l.holds === null ? '—' : l.holds ? '✔ holds' : '✘ does not hold'}: ${escape(l.claim)}. ${escape(l.figures)}.</li>`,
-        )
-        .join('') || '<li>(this run did not include the scenarios the lessons need)</li>'
+      report.lessons.map(lessonItem).join('') ||
+      '<li>(this run did not include the scenarios the lessons need)</li>'
     }</ul>
 ${charts.map(chartFigure).join('\n')}
 ${tables}

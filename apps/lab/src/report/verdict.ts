@@ -15,14 +15,25 @@ const best = (results: ModelResult[], score: (r: ModelResult) => number, lowest:
   [...results].sort((a, b) => (lowest ? score(a) - score(b) : score(b) - score(a)))[0]?.model ??
   'async';
 
+/**
+ * The models that answered at least once: one with no 2xx answer has no latency (its p99 reads
+ * 0) and held its connections for nothing, so it leads on neither p99 nor memory. All of them
+ * when none answered, so a verdict still names someone.
+ */
+const answering = (results: ModelResult[]) => {
+  const answered = results.filter((r) => r.summary.rps > 0);
+  return answered.length ? answered : results;
+};
+
 /** The models within the tie band of the best figure the scenario is judged on. */
 export function leadersBy(judge: Judge, results: ModelResult[]): ModelResult['model'][] {
-  const kept = results.filter((r) => (r.summary.sustained ?? 1) >= SUSTAINED);
-  const pool = judge === 'throughput' || kept.length === 0 ? results : kept;
   if (judge === 'throughput') {
-    const top = Math.max(...pool.map((r) => r.summary.rps));
-    return pool.filter((r) => r.summary.rps >= top * (1 - TIE.throughput)).map((r) => r.model);
+    const top = Math.max(...results.map((r) => r.summary.rps));
+    return results.filter((r) => r.summary.rps >= top * (1 - TIE.throughput)).map((r) => r.model);
   }
+  const comparable = answering(results);
+  const kept = comparable.filter((r) => (r.summary.sustained ?? 1) >= SUSTAINED);
+  const pool = kept.length === 0 ? comparable : kept;
   const figure = (r: ModelResult) =>
     judge === 'p99' ? r.summary.p99Ms : r.summary.memoryPerConnectionBytes;
   const low = Math.min(...pool.map(figure));
@@ -79,8 +90,8 @@ export function verdictFor(
     judge,
     leaders,
     throughput: best(results, (r) => r.summary.rps, false),
-    p99: best(results, (r) => r.summary.p99Ms, true),
-    memory: best(results, (r) => r.summary.rssPeakBytes, true),
+    p99: best(answering(results), (r) => r.summary.p99Ms, true),
+    memory: best(answering(results), (r) => r.summary.rssPeakBytes, true),
     agreesWithGuide,
     note,
   };
