@@ -15,7 +15,7 @@ import {
 
 /**
  * The threads model: every CPU task on a pool of `WORKERS` threads (piscina), the shared counter
- * one Int32 in a SharedArrayBuffer that every pool thread maps, locked across threads by a
+ * one Int64 in a SharedArrayBuffer that every pool thread maps, locked across threads by a
  * SharedMutex whose waits the threads report back for `lab_lock_*`. A pool thread that dies
  * (crash, OOM, terminated) inside or in line for that lock would wedge every later safe
  * increment; once its thread has stopped, the lock is recovered for it (robust mutex).

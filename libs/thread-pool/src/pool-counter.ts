@@ -1,3 +1,4 @@
+import { Mutex } from '@concurrency-lab/locks';
 import type { CounterStore, IncrementResult } from '@concurrency-lab/service-kit';
 import { performance } from 'node:perf_hooks';
 import { SharedCounterCell, type LockTimes } from './shared-counter';
@@ -13,6 +14,8 @@ const UNCANCELLABLE = new AbortController().signal;
 export class PoolCounter implements CounterStore {
   readonly #cell: SharedCounterCell;
   readonly #runner: ThreadPoolRunner;
+  /** One increment request at a time, as the Manager-held counter of the other models. */
+  readonly #turns = new Mutex({ name: 'counter-requests' });
 
   readonly #onLockTimes: ((times: LockTimes) => void) | undefined;
 
@@ -39,7 +42,14 @@ export class PoolCounter implements CounterStore {
    * cancelling stays off all the same: a killed share would leave its batch half-done and the
    * answer's `actual` short of `expected` for a reason that is not a race.
    */
-  async increment(times: number, safe: boolean, _signal: AbortSignal): Promise<IncrementResult> {
+  increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
+    // A request waits for its turn (and gives it up when its client leaves): each request's
+    // before/after then describes its own threads' increments, not a neighbour's, and its
+    // shares find the pool as the room check left it.
+    return this.#turns.withLock(() => this.#increment(times, safe), { signal });
+  }
+
+  async #increment(times: number, safe: boolean): Promise<IncrementResult> {
     const before = this.#cell.read();
     const parties = Math.min(this.#runner.workers, times);
     const start = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
@@ -48,6 +58,10 @@ export class PoolCounter implements CounterStore {
       { length: parties },
       (_, i) => Math.floor(times / parties) + (i < times % parties ? 1 : 0),
     );
+    // All shares or none: a share once queued cannot be taken back, so a request refused
+    // half-way (503, Retry-After) would still add the increments it had queued — and its
+    // client's retry would add them again.
+    this.#runner.assertRoomFor(parties);
     const responses = await Promise.all(
       shares.map((share) =>
         this.#runner.request(

@@ -1,30 +1,35 @@
 import { performance } from 'node:perf_hooks';
 
 /**
- * The threads model's shared counter: one Int32 in a SharedArrayBuffer that every pool thread
+ * The threads model's shared counter: one Int64 in a SharedArrayBuffer that every pool thread
  * maps. The main thread only reads and resets it (Atomics, never blocking); the pool threads
- * increment it.
+ * increment it. 64 bits, not 32: the other models hold their counter in a JS number, exact to
+ * 2^53, and an Int32 would wrap to a negative value after 2,147 requests of the contract's
+ * largest `times` — a safe increment that looks like lost updates. Atomics work on a
+ * BigInt64Array as on an Int32Array (load, store, compareExchange), at about the same speed
+ * here.
  *
- *   SharedArrayBuffer (4 bytes)
+ *   SharedArrayBuffer (8 bytes)
  *   ┌───────────────┐
- *   │ value (int32) │  ← read, derive, write from every thread: unguarded (unsafe), or under
+ *   │ value (int64) │  ← read, derive, write from every thread: unguarded (unsafe), or under
  *   └───────────────┘    the locks' SharedMutex in batches (safe; see incrementCell)
  */
 export class SharedCounterCell {
   readonly buffer: SharedArrayBuffer;
-  readonly #cell: Int32Array;
+  readonly #cell: BigInt64Array;
 
-  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT)) {
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT)) {
     this.buffer = buffer;
-    this.#cell = new Int32Array(buffer);
+    this.#cell = new BigInt64Array(buffer);
   }
 
+  /** Exact while the value is a safe integer (2^53: 9 × 10^9 requests of a million). */
   read(): number {
-    return Atomics.load(this.#cell, 0);
+    return Number(Atomics.load(this.#cell, 0));
   }
 
   reset(): void {
-    Atomics.store(this.#cell, 0, 0);
+    Atomics.store(this.#cell, 0, 0n);
   }
 }
 
@@ -36,11 +41,11 @@ let sink = 0;
  * Real updates compute something (a balance after a fee, a total after a parse); without it the
  * read and the write sit a nanosecond apart and a race is rare enough to look like luck.
  */
-function derive(seen: number): number {
-  let x = seen;
+function derive(seen: bigint): bigint {
+  let x = Number(BigInt.asIntN(32, seen));
   for (let round = 0; round < 32; round++) x = (Math.imul(x, 1103515245) + 12345) | 0;
   sink ^= x;
-  return seen + 1;
+  return seen + 1n;
 }
 
 /** Lock wait and hold times of one share, reported back so the main thread can record them. */
@@ -74,7 +79,7 @@ export function incrementCell(
   safe: boolean,
   lock?: SyncLock,
 ): { retries: number; lockTimes: LockTimes } {
-  const cell = new Int32Array(buffer);
+  const cell = new BigInt64Array(buffer);
   const lockTimes: LockTimes = { waitMs: [], holdMs: [] };
   let retries = 0;
   if (safe && lock) {

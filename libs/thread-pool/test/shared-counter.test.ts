@@ -80,6 +80,58 @@ describe('the threads model shared counter', () => {
     expect(cell.read()).toBe(0);
   });
 
+  it('counts past 2^31 as the other models do (an Int32 cell wrapped to a negative value)', () => {
+    const cell = new SharedCounterCell();
+    Atomics.store(new BigInt64Array(cell.buffer), 0, 2n ** 31n - 2n);
+    incrementCell(cell.buffer, 10, true);
+    incrementCell(cell.buffer, 10, false);
+    expect(cell.read()).toBe(2 ** 31 + 18);
+  });
+
+  it('refuses a request the pool cannot take whole, before any share is queued', async () => {
+    // Both threads busy and one task queued, of two allowed: room for one share of two.
+    const { pool, cell } = createPool({ maxQueue: 2 });
+    try {
+      const counter = new PoolCounter(cell, pool);
+      const busy = [35, 35, 35].map((n) => pool.run({ kind: 'fib', n }, { signal: never() }));
+      expect(await eventually(() => pool.stats().queued === 1)).toBe(true);
+      await expect(counter.increment(1000, true, never())).rejects.toMatchObject({
+        code: 'ERR_OVERLOADED',
+        retryAfterSeconds: 1,
+      });
+      await Promise.all(busy);
+      // A share queued before the refusal would run now (after its 1 s at the start line) and
+      // add its 500: the refused request must have left the counter as it was.
+      expect(await eventually(() => pool.stats().running === 0)).toBe(true);
+      expect(cell.read()).toBe(0);
+      // The pool is free again: the same request goes through whole.
+      await expect(counter.increment(1000, true, never())).resolves.toEqual({
+        expected: 1000,
+        actual: 1000,
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('runs one request at a time: concurrent requests each see their own before and after', async () => {
+    const { pool, cell } = createPool();
+    try {
+      const counter = new PoolCounter(cell, pool);
+      const answers = await Promise.all(
+        [300_000, 200_000, 100_000].map((times) => counter.increment(times, true, never())),
+      );
+      // In turn: each one's `expected` is the last one's `actual` plus its own times.
+      expect(answers).toEqual([
+        { expected: 300_000, actual: 300_000 },
+        { expected: 500_000, actual: 500_000 },
+        { expected: 600_000, actual: 600_000 },
+      ]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('gives up waiting at the start line when a party never arrives', () => {
     const start = new SharedArrayBuffer(4);
     expect(awaitStartLine(start, 2, 20)).toBe(false);
