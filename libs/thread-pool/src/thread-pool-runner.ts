@@ -121,6 +121,8 @@ export class ThreadPoolRunner implements WorkRunner {
     // which makes its limit depend on how many threads happen to be free.
     if (this.#pool.queueSize >= this.#options.maxQueue) throw this.#queueFull();
     this.#inFlight++;
+    // The thread answered, with an error: it lives on, so the failure is the task's, not a crash.
+    let answered = false;
     const task = new PoolTask(request.op === 'cpu' ? request.task.kind : 'increment', {
       submittedAt: request.submittedAt,
       onTaskTiming: this.#options.onTaskTiming,
@@ -132,6 +134,7 @@ export class ThreadPoolRunner implements WorkRunner {
       );
       if (!response.ok) {
         task.failed(response, response.error);
+        answered = true;
         throw fromWorkerError(response.error);
       }
       task.succeeded(response);
@@ -145,7 +148,9 @@ export class ThreadPoolRunner implements WorkRunner {
       this.#failed++;
       if ((error as Error).message === QUEUE_AT_LIMIT) throw this.#queueFull();
       const problem = poolTaskProblem(error, 'thread');
-      if (problem === error) throw problem; // the task's own error
+      // The task's own error: coded (kept), or uncoded and answered by a thread that lives on
+      // (500 ERR_WORKER_CRASHED for this request, as procpool answers it, but no crash counted).
+      if (problem === error || answered) throw problem;
       // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
       if (this.#closing) throw poolClosing('thread');
       this.#crashed++;

@@ -1,5 +1,6 @@
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { POOL_WORKER_ENTRY } from '../src/index';
+import type { PoolRequest } from '../src/pool-protocol';
 import { createPool, eventually, fault, never } from './pool-helpers';
 
 describe('a crashing pool thread', () => {
@@ -15,12 +16,37 @@ describe('a crashing pool thread', () => {
     }
   });
 
+  it('whose task answers an uncoded error fails it with ERR_WORKER_CRASHED, counted as failed, not crashed', async () => {
+    // No shared counter: the real worker answers an increment with a plain Error (its thread is
+    // fine), as it answers any uncoded bug in a task.
+    const { pool } = createPool({ workerData: {} });
+    try {
+      const increment: PoolRequest = {
+        op: 'increment',
+        times: 1,
+        safe: true,
+        start: new SharedArrayBuffer(4),
+        parties: 1,
+        submittedAt: 0,
+      };
+      await expect(pool.request(increment, never())).rejects.toMatchObject({
+        code: 'ERR_WORKER_CRASHED',
+        message: expect.stringContaining('without a shared counter'),
+      });
+      expect(pool.stats()).toMatchObject({ failed: 1, crashed: 0, replaced: 0, size: 2 });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('that runs out of memory under resourceLimits fails only its task, and the pool refills', async () => {
     const { pool } = createPool({ resourceLimits: { maxOldGenerationSizeMb: 24 } });
     try {
       await expect(pool.request(fault('oom'), never())).rejects.toMatchObject({
         code: 'ERR_WORKER_CRASHED',
       });
+      // A thread that died under its task is a crash (the control for the case above).
+      expect(pool.stats()).toMatchObject({ failed: 1, crashed: 1 });
       expect(await eventually(() => pool.stats().size === 2)).toBe(true);
       await expect(
         pool.run({ kind: 'primes', limit: 100 }, { signal: never() }),
