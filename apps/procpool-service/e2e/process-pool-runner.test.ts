@@ -1,4 +1,4 @@
-import { describePoolRunner } from '@concurrency-lab/thread-pool/testing';
+import { describePoolRunner, eventually } from '@concurrency-lab/thread-pool/testing';
 import {
   applyFilter,
   decodePng,
@@ -6,6 +6,7 @@ import {
   generateTestImage,
   imageChecksum,
 } from '@concurrency-lab/workloads';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessPoolRunner, type ProcessPoolRunnerOptions } from '../src/process-pool-runner';
@@ -31,6 +32,25 @@ describePoolRunner('ProcessPoolRunner', {
 });
 
 describe('ProcessPoolRunner: what only a process pool does', () => {
+  it('has every process load the task module as it starts, a replacement too', async () => {
+    const loaded = join(tmpdir(), `procpool-loaded-${process.pid}`);
+    mkdirSync(loaded, { recursive: true });
+    const pids = () => readdirSync(loaded).length;
+    const runner = new ProcessPoolRunner({ filename: FAULT_TASKS, workers: 2, maxQueue: 4 });
+    try {
+      // No task yet: only a load at each process's start can have left these.
+      expect(await eventually(() => pids() === 2)).toBe(true);
+      // fib(39) kills its process; the replacement loads the module before any task of its own.
+      await expect(
+        runner.run({ kind: 'fib', n: 39 }, { signal: new AbortController().signal }),
+      ).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+      expect(await eventually(() => pids() === 3)).toBe(true);
+    } finally {
+      await runner.close();
+      rmSync(loaded, { recursive: true, force: true });
+    }
+  });
+
   it('copies a PNG to the process and back: the result is right, the upload left intact', async () => {
     const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
     try {

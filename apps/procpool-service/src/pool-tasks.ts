@@ -55,7 +55,10 @@ async function timed<R>(
   }
 }
 
-/** Nothing: a process that ran it has loaded this module (see `ProcessPoolRunner.warmUp`). */
+/**
+ * Nothing: the executor's initializer, run as each process starts so that it loads this module
+ * then, and the warm-up task (see `ProcessPoolRunner.warmUp`). Answers the process's pid.
+ */
 export function warmUp(): number {
   return process.pid;
 }

@@ -57,6 +57,10 @@ export class ProcessPoolRunner implements WorkRunner {
       filename: options.filename,
       maxWorkers: options.workers,
       maxQueue: options.maxQueue,
+      // Every process loads the task module as it starts, a replacement too, not on its first
+      // request (which would pay for the load, and a counter share would start late enough
+      // to race nobody): the executor runs the initializer at each worker's start.
+      initializer: 'warmUp',
       ...(options.onWorkerReplaced ? { onWorkerReplaced: options.onWorkerReplaced } : {}),
     });
   }
@@ -81,9 +85,11 @@ export class ProcessPoolRunner implements WorkRunner {
   }
 
   /**
-   * Has every process load the task module now rather than on its first request, which would
-   * then pay for it (and a counter share would start late enough to race nobody). One task per
-   * process: all are idle, so each takes one. Resolves with their pids.
+   * Resolves once the pool answers: one task per process, each run after its process's
+   * initializer has loaded the task module — so the service listens with its processes ready.
+   * The tasks need not land one per process (a quick one may take two while a sibling is still
+   * starting): the module is loaded by the initializer, in every process. Resolves with the
+   * pids that answered.
    */
   async warmUp(): Promise<number[]> {
     return Promise.all(
