@@ -37,14 +37,35 @@ describe('hybrid-service: processes, each with its threads', () => {
     const text = await (await fetch(`${service.url}/metrics`)).text();
     // 12 tasks over two processes' pools: the sum, not one process's share.
     expect(metricSum(text, 'lab_pool_task_run_seconds_count')).toBe(12);
-    const utilization = metricSum(text, 'lab_pool_utilization');
-    expect(utilization).toBeGreaterThanOrEqual(0);
-    expect(utilization).toBeLessThanOrEqual(1);
     // Both kinds are counted (the series exist), and nothing has restarted in any process yet.
     const kinds = metricSamples(text, 'lab_worker_restarts_total').map((s) => s.labels['kind']);
     expect(kinds).toEqual(expect.arrayContaining(['thread', 'process']));
     expect(metricSum(text, 'lab_worker_restarts_total')).toBe(0);
   });
+
+  it("averages the processes' pool utilization: every thread busy reads 1, not one per process", async () => {
+    await service.stop();
+    // One thread per process: two long fibs, one per process (the primary deals connections
+    // round-robin), keep every thread of the model busy at once.
+    service = await launch(appEntry('hybrid-service'), {
+      env: { WORKERS: '2', HYBRID_THREADS: '1', ...ADMISSION_OFF },
+    });
+    const busy = Promise.all(
+      Array.from({ length: 4 }, () => requestOnNewConnection(`${service.url}/cpu/fib?n=36`)),
+    );
+    const seen: number[] = [];
+    const scrape = async () =>
+      metricSum(await (await fetch(`${service.url}/metrics`)).text(), 'lab_pool_utilization');
+    for (let i = 0; i < 100 && !seen.includes(1); i++) {
+      seen.push(await scrape());
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await busy;
+    // Both pools full at once read 1 (summed, they would read 2), and never more.
+    expect(seen).toContain(1);
+    expect(Math.max(...seen)).toBeLessThanOrEqual(1);
+    expect(await scrape()).toBe(0); // idle again
+  }, 60_000);
 
   it('respawns a worker process killed with SIGKILL; the new one serves CPU work on its threads', async () => {
     const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
