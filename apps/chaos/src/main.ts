@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { parseChaosOptions, USAGE } from './cli-options';
 import { drillsHelp } from './drill-help';
 import { DRILLS } from './drills/index';
-import { runChaos, runningFleets } from './run-chaos';
+import { runChaos, stopEveryFleet } from './run-chaos';
 import { renderTable } from './table';
 
 async function main(argv: string[]): Promise<number> {
@@ -26,11 +26,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const abort = new AbortController();
+  // Also the fleet starting now: exiting before its start ends would leave its services up.
   onInterrupt(
-    async () => {
-      abort.abort();
-      await Promise.all([...runningFleets].map((f) => f.stop()));
-    },
+    () => stopEveryFleet(abort),
     () => process.exit(130),
   );
   const started = performance.now();

@@ -20,6 +20,23 @@ export interface ChaosRun {
 
 /** The fleets running now, so an interrupt can stop them. */
 export const runningFleets = new Set<Fleet>();
+/**
+ * The fleet starts under way: an interrupt waits for them, since a fleet still starting is not
+ * in {@link runningFleets} yet and exiting then would leave its services running. Each ends
+ * either with its fleet in `runningFleets` or, once it sees the abort, with what it launched
+ * stopped (see `FleetOptions.signal`).
+ */
+export const startingFleets = new Set<Promise<unknown>>();
+
+/**
+ * What Ctrl-C or SIGTERM runs before the process exits: no new fleet starts, the starts under
+ * way end (stopping what they launched), and every running fleet stops.
+ */
+export async function stopEveryFleet(abort: AbortController): Promise<void> {
+  abort.abort();
+  await Promise.allSettled([...startingFleets]);
+  await Promise.all([...runningFleets].map((f) => f.stop()));
+}
 
 /**
  * Every selected drill against every selected model it applies to, one after another (they
@@ -40,17 +57,27 @@ export async function runChaos(run: ChaosRun): Promise<DrillRow[]> {
       const fleetOptions: FleetOptions = {
         models,
         ...(extra.upstream !== undefined ? { upstream: extra.upstream } : {}),
-        // The services' own defaults (MAX_QUEUE, timeouts, admission) are what is drilled;
-        // only WORKERS is pinned, and the `listening` line needs LOG_LEVEL info.
+        // The services' own defaults (MAX_QUEUE, timeouts, admission) are what is drilled,
+        // but for what a drill sets (overload's MAX_QUEUE, pool-crash's fault switch); only
+        // WORKERS is pinned, and the `listening` line needs LOG_LEVEL info.
         modelEnv: { WORKERS: String(options.workers), LOG_LEVEL: 'info', ...extra.modelEnv },
         signal: run.signal,
       };
-      const fleet = await Fleet.start(fleetOptions);
-      runningFleets.add(fleet);
-      const stop = fleet.stop.bind(fleet);
-      // Stopped fleets leave the set, whoever stops them.
-      Object.assign(fleet, { stop: () => stop().finally(() => runningFleets.delete(fleet)) });
-      return fleet;
+      // Tracked until its fleet is in runningFleets: an interrupt waits for this whole step.
+      const starting = (async () => {
+        const fleet = await Fleet.start(fleetOptions);
+        runningFleets.add(fleet);
+        const stop = fleet.stop.bind(fleet);
+        // Stopped fleets leave the set, whoever stops them.
+        Object.assign(fleet, { stop: () => stop().finally(() => runningFleets.delete(fleet)) });
+        return fleet;
+      })();
+      startingFleets.add(starting);
+      try {
+        return await starting;
+      } finally {
+        startingFleets.delete(starting);
+      }
     },
     capacity: async (model, base) => {
       const known = capacities.get(model);

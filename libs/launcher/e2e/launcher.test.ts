@@ -53,6 +53,19 @@ describe('launch', () => {
     const service = await launch(fixture('listens'));
     expect(await service.stop('SIGTERM', 200)).toEqual({ code: 0, signal: null });
   });
+
+  it('stops a starting process when its signal aborts, and rejects with the reason once it is gone', async () => {
+    const abort = new AbortController();
+    const reason = new Error('interrupted');
+    // A start timeout well past the test's: only the abort can end this start in time.
+    const starting = rejection(
+      launch(fixture('silent'), { signal: abort.signal, startTimeoutMs: 60_000 }),
+    );
+    await until(() => childPids().length === 1, { what: 'the process to be spawned' });
+    abort.abort(reason);
+    expect(await starting).toBe(reason);
+    expect(childPids()).toEqual([]);
+  });
 });
 
 describe('Fleet', () => {
@@ -103,6 +116,28 @@ describe('Fleet', () => {
       await fleet.stop();
     }
   });
+
+  it('stops the service starting now when its signal aborts, at once, and rejects with the reason', async () => {
+    const abort = new AbortController();
+    const reason = new Error('interrupted');
+    const starting = rejection(
+      Fleet.start({
+        models: ['async'],
+        upstream: false,
+        // The service is held a minute before it can listen, past this start timeout: before,
+        // the abort was seen only once this launch ended — here with StartFailedError after 15 s.
+        modelEnv: { NODE_OPTIONS: `--require ${fixture('slow-start')}` },
+        startTimeoutMs: 15_000,
+        signal: abort.signal,
+      }),
+    );
+    await until(() => childPids().length === 1, { what: 'the service to be spawned' });
+    const [pid] = childPids() as [number];
+    abort.abort(reason);
+    expect(await starting).toBe(reason);
+    expect(isAlive(pid)).toBe(false);
+    expect(childPids()).toEqual([]);
+  }, 30_000);
 
   it('leaves nothing behind when the tool that started it gets SIGTERM (Ctrl-C does the same)', async () => {
     const tool = spawn(process.execPath, [fixture('fleet-until-signal')], {

@@ -25,7 +25,10 @@ export interface FleetOptions {
   envFor?(model: ModelName): Record<string, string>;
   /** Per service. @default 20000 */
   startTimeoutMs?: number;
-  /** Aborting it during `start` stops what already started and rejects with its reason (Ctrl-C). */
+  /**
+   * Aborting it during `start` stops the service starting now and what already started, and
+   * then rejects with its reason (Ctrl-C): what awaits the start has nothing left to stop.
+   */
   signal?: AbortSignal;
   /** A service exited while the fleet was up (not during `stop`): the caller decides what next. */
   onUnexpectedExit?(service: ServiceProcess, status: ExitStatus): void;
@@ -91,6 +94,8 @@ export class Fleet {
           name: UPSTREAM.app,
           env: { ...extra, PORT: portOf(UPSTREAM.app, UPSTREAM.port) },
           ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+          // The abort stops the launch in progress too, not after it (up to startTimeoutMs).
+          ...(options.signal ? { signal: options.signal } : {}),
         });
         watch(upstream);
       }
@@ -106,6 +111,7 @@ export class Fleet {
             PORT: portOf(app, port),
           },
           ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
         watch(service);
         models.push({ model, app, service });

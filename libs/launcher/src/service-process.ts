@@ -48,6 +48,13 @@ export interface LaunchOptions {
   nodeArgs?: string[];
   /** The process's working directory (an image's is its WORKDIR). @default this process's */
   cwd?: string;
+  /**
+   * Aborting it before the process listens stops the process (SIGTERM, SIGKILL past
+   * {@link KILL_AFTER_MS}) and rejects with the signal's reason once it has exited: Ctrl-C
+   * during a start ends that start now, not when the service is up (up to `startTimeoutMs`
+   * later), and leaves nothing running. Already aborted: nothing is spawned.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -64,12 +71,15 @@ const DEFAULT_START_TIMEOUT_MS = 20_000;
 /**
  * Starts `node <entry>` and resolves once it logs its `listening` line
  * (`{"msg":"listening","port":…}`) — the line a person sees, so readiness means what it says.
- * Rejects with {@link StartFailedError} (carrying the output) if the process exits or stays
- * silent instead; a silent process is killed first.
+ * Rejects with {@link StartFailedError} (carrying the output) if the process cannot be spawned,
+ * exits or stays silent instead; a silent process is killed first. Rejects with the abort reason
+ * when `signal` aborts first (see {@link LaunchOptions.signal}).
  */
 export function launch(entry: string, options: LaunchOptions = {}): Promise<ServiceProcess> {
   const name = options.name ?? entry;
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  const { signal: abortSignal } = options;
+  if (abortSignal?.aborted) return Promise.reject(abortSignal.reason as Error);
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
     env: { ...process.env, PORT: '0', ...options.env },
     cwd: options.cwd,
@@ -80,8 +90,21 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
     output += text;
     if (output.length > OUTPUT_LIMIT) output = output.slice(-OUTPUT_LIMIT);
   };
+  let spawnError: Error | undefined;
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
+    // A process that could not be spawned (a missing cwd: ENOENT; EAGAIN, EMFILE) emits 'error'
+    // and never 'exit': without this listener the 'error' would kill the launcher, and
+    // `exited` would never resolve. It never ran: no code, no signal.
+    child.on('error', (error) => {
+      if (child.pid !== undefined) {
+        // A running child's 'error' is a failed kill (it may already be gone): not an exit.
+        record(`launcher: ${error.message}\n`);
+        return;
+      }
+      spawnError = error;
+      resolve({ code: null, signal: null });
+    });
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', killAfterMs = KILL_AFTER_MS) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -98,6 +121,7 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      abortSignal?.removeEventListener('abort', onAbort);
       outcome();
     };
     const timer = setTimeout(() => {
@@ -111,6 +135,13 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
         ),
       );
     }, startTimeoutMs);
+    // Settled at once, so a `listening` line from here on no longer resolves the start; it
+    // rejects once the process is gone, so a caller that awaits it leaves nothing behind.
+    const onAbort = () =>
+      settle(() => {
+        void stop().then(() => reject(abortSignal?.reason as Error));
+      });
+    abortSignal?.addEventListener('abort', onAbort, { once: true });
     child.stderr?.on('data', (chunk: Buffer) => record(chunk.toString()));
     child.stdout?.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -131,10 +162,16 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
       (status) =>
         settle(() =>
           reject(
-            new StartFailedError(
-              `${name} exited (${JSON.stringify(status)}) before listening`,
-              output,
-            ),
+            spawnError
+              ? new StartFailedError(
+                  `${name} could not be started: ${spawnError.message}`,
+                  output,
+                  { cause: spawnError },
+                )
+              : new StartFailedError(
+                  `${name} exited (${JSON.stringify(status)}) before listening`,
+                  output,
+                ),
           ),
         ),
       () => undefined,

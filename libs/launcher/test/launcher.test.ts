@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import {
   appEntry,
   Fleet,
+  launch,
   LaunchArgumentError,
   listeningPort,
   logRecords,
   NotBuiltError,
   portOverridesFromEnv,
+  StartFailedError,
   workspaceRoot,
   WorkspaceNotFoundError,
 } from '../src';
@@ -103,5 +105,29 @@ describe('Fleet.start', () => {
   it('refuses an already-aborted start before starting anything', async () => {
     const reason = new Error('interrupted');
     expect(await thrown(() => Fleet.start({ signal: AbortSignal.abort(reason) }))).toBe(reason);
+  });
+});
+
+describe('launch', () => {
+  it('rejects with StartFailedError when the process cannot be spawned (a missing cwd), instead of dying of the unhandled error', async () => {
+    // Spawning fails before the entry is looked at: any path does.
+    const error = await thrown(() =>
+      launch(__filename, {
+        name: 'nowhere',
+        cwd: '/nonexistent/launcher-test',
+        startTimeoutMs: 5000,
+      }),
+    );
+    expect(error).toBeInstanceOf(StartFailedError);
+    expect(error).toMatchObject({ code: StartFailedError.code, cause: { code: 'ENOENT' } });
+    expect((error as Error).message).toMatch(/^nowhere could not be started: spawn .* ENOENT/);
+  });
+
+  it('spawns nothing when its signal is already aborted', async () => {
+    const reason = new Error('interrupted');
+    const error = await thrown(() =>
+      launch('/nonexistent/entry.js', { signal: AbortSignal.abort(reason) }),
+    );
+    expect(error).toBe(reason);
   });
 });
