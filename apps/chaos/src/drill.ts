@@ -142,8 +142,12 @@ export interface Drill<N extends DrillName = DrillName> {
 
 /** A drill that runs model by model: a {@link Drill} whose `run` is one model's. */
 export interface PerModelDrill<N extends DrillName> extends Omit<Drill<N>, 'run'> {
-  /** How each model's fleet starts (the upstream, environment beyond the chaos defaults). */
-  fleet: DrillFleetOptions;
+  /**
+   * How each model's fleet starts (the upstream, environment beyond the chaos defaults); a
+   * function where that depends on the run or the model — overload's MAX_QUEUE is split over
+   * `ctx.workers`.
+   */
+  fleet: DrillFleetOptions | ((ctx: DrillContext, model: ModelName) => DrillFleetOptions);
   /**
    * Runs against one model's service, on a fleet of its own, filling `row` — this drill's row
    * for that model, nothing measured yet — and returns it, or undefined where the drill turned
@@ -173,7 +177,10 @@ export function perModelDrill<N extends DrillName>({
       const rows: DrillRow[] = [];
       for (const { model } of models) {
         try {
-          const fleet = await ctx.startFleet([model], fleetOptions);
+          const fleet = await ctx.startFleet(
+            [model],
+            typeof fleetOptions === 'function' ? fleetOptions(ctx, model) : fleetOptions,
+          );
           try {
             const service = fleet.service(model);
             const row = await runModel(ctx, { model, service }, emptyRow(drill.name, model));

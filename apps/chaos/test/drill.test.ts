@@ -116,4 +116,24 @@ describe('perModelDrill', () => {
       ['worker-kill', 'cluster', ['the drill failed: did not start']],
     ]);
   });
+
+  it('starts each fleet with what a fleet function makes of the context and the model', async () => {
+    const { ctx, events } = recordingContext();
+    const drill = perModelDrill({
+      ...spec,
+      name: 'overload',
+      fleet: (context, model) => ({
+        upstream: false,
+        modelEnv: { MAX_QUEUE: `${model}/${context.workers}` },
+      }),
+      runModel: async (_ctx, _target, row) => row,
+    });
+    await drill.run({ ...ctx, workers: 3 }, three.slice(0, 2));
+    expect(events).toEqual([
+      'start async {"upstream":false,"modelEnv":{"MAX_QUEUE":"async/3"}}',
+      'stop async',
+      'start threads {"upstream":false,"modelEnv":{"MAX_QUEUE":"threads/3"}}',
+      'stop threads',
+    ]);
+  });
 });

@@ -17,14 +17,38 @@ import { CLIENT_TIMEOUT_MS, CPU_PATH, sleep, timeUntil } from '../workload';
  * 256 carries 3× capacity at a few hundred ms per answer; the service's own bounds (MAX_QUEUE,
  * admission) are what is drilled.
  */
-const CONNECTIONS = 256;
+export const CONNECTIONS = 256;
+
+/**
+ * The pending work the service may hold in this drill, all its processes together: a quarter
+ * of the connections. The default MAX_QUEUE (1000) is past the 256 connections, so at 3× it was
+ * never reached: where CPU runs off the event loop (threads, hybrid, procpool) admission has
+ * nothing to shed either, the service refused nothing, and the load generator dropped the
+ * excess itself — a model with no bound at all held the budget. Under this bound a service that
+ * keeps it answers the excess 503 at once and leaves connections free; one that holds more than
+ * its bound busies them all, and the skipped arrivals break the budget (checkOverload).
+ */
+export const OVERLOAD_BOUND = CONNECTIONS / 4;
+
+/**
+ * MAX_QUEUE for the drill's fleet: {@link OVERLOAD_BOUND} split over WORKERS, since cluster and
+ * hybrid bound each of their WORKERS HTTP processes on its own (docs/design.md); the
+ * one-process models get a smaller bound than they need, still above the 16 requests the
+ * capacity measurement keeps in flight (WORKERS 2: 32).
+ */
+export function overloadMaxQueue(workers: number): number {
+  return Math.max(1, Math.floor(OVERLOAD_BOUND / workers));
+}
 
 export const overload = perModelDrill({
   name: 'overload',
-  summary: `capacity on ${CPU_PATH}, then open-loop arrivals at 1× and ${OVERLOAD_FACTOR}× it: RSS, accepted p99, refusals (503 + Retry-After) and /healthz throughout`,
+  summary: `capacity on ${CPU_PATH}, then open-loop arrivals at 1× and ${OVERLOAD_FACTOR}× it over ${CONNECTIONS} connections, MAX_QUEUE holding a quarter of them: RSS, accepted p99, refusals at ${OVERLOAD_FACTOR}× (503 + Retry-After, required), arrivals skipped with every connection busy, and /healthz throughout`,
   recovery: `after the ${OVERLOAD_FACTOR}× run, time until a request is served again`,
   appliesTo: () => true,
-  fleet: { upstream: false },
+  fleet: (ctx) => ({
+    upstream: false,
+    modelEnv: { MAX_QUEUE: String(overloadMaxQueue(ctx.workers)) },
+  }),
   runModel: async (ctx, { model, service }, row) => {
     const capacity = await ctx.capacity(model, service.url);
     ctx.progress(`${row.drill} ${model}: capacity ${capacity.toFixed(0)} req/s`);
@@ -44,9 +68,11 @@ export const overload = perModelDrill({
         const prober = new HealthzProber(service.url);
         const skippedBefore = load.skipped;
         await sleep(ctx.durations.overloadMs);
+        // Read before the next phase starts: its arrivals are skipped into the same counter.
+        const skipped = load.skipped - skippedBefore;
         const healthz = await prober.stop();
         await sampler.stop();
-        return { healthz, rssPeak: sampler.peakRssBytes, skipped: load.skipped - skippedBefore };
+        return { healthz, rssPeak: sampler.peakRssBytes, skipped };
       };
       const base = { ...(await phase()), stats: load.phase(capacity * OVERLOAD_FACTOR) };
       const overPhase = await phase();
@@ -63,9 +89,10 @@ export const overload = perModelDrill({
       row.lost = stats.lostExcept([200, 503]) + base.stats.lostExcept([200, 503]);
       row.p99Ms = stats.acceptedPercentileMs(99);
       row.rssPeakBytes = over.rssPeak;
+      const skipped = base.skipped + over.skipped;
       row.notes.push(
-        `capacity ${capacity.toFixed(0)} req/s`,
-        `${OVERLOAD_FACTOR}×: ${stats.summary()}${over.skipped ? `, ${over.skipped} arrivals skipped (all ${CONNECTIONS} connections busy)` : ''}`,
+        `capacity ${capacity.toFixed(0)} req/s, MAX_QUEUE ${overloadMaxQueue(ctx.workers)} per process`,
+        `${OVERLOAD_FACTOR}×: ${stats.summary()} (${stats.shed} shed)${skipped ? `, ${skipped} arrivals skipped (all ${CONNECTIONS} connections busy; 1×: ${base.skipped})` : ''}`,
         `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mib(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mib(over.rssPeak)}`,
         `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
         `shed by reason: ${shedReasons(metrics)}`,
@@ -80,6 +107,9 @@ export const overload = perModelDrill({
         unanswered: base.stats.unanswered + stats.unanswered,
         refusalsWithoutRetryAfter:
           base.stats.refusalsWithoutRetryAfter + stats.refusalsWithoutRetryAfter,
+        arrivals: base.stats.sent + stats.sent + skipped,
+        skipped,
+        shed3x: stats.shed,
       });
       if (row.recoveryMs === undefined) row.violations.push('not serving 30 s after the overload');
       return row;

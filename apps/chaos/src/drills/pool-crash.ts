@@ -1,7 +1,7 @@
 import { metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
 import { isAlive } from '@concurrency-lab/procfs';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
-import { checkPoolCrash } from '../budgets';
+import { checkPoolCrash, POOL_CRASH_ANSWER } from '../budgets';
 import { perModelDrill } from '../drill';
 import { fetchMetrics, shedReasons } from '../probes/metrics-text';
 import { sleep, timeUntil } from '../workload';
@@ -15,7 +15,7 @@ const CONNECTIONS = 8;
 
 export const poolCrash = perModelDrill({
   name: 'pool-crash',
-  summary: `crash a pool worker ${CRASHES}× under load through ${POOL_CRASH_SWITCH}: only its request fails, with a coded 5xx problem; the process lives and the pool is whole again`,
+  summary: `crash a pool worker ${CRASHES}× under load through ${POOL_CRASH_SWITCH}: only its request fails, with ${POOL_CRASH_ANSWER.status} ${POOL_CRASH_ANSWER.code}; the process lives and the pool is whole again`,
   recovery: 'slowest of the crashes: until the pool replaced the worker and serves',
   appliesTo: (model) => model.pool,
   fleet: {

@@ -1,4 +1,4 @@
-import { checkKills } from '../budgets';
+import { checkKills, killAllowance } from '../budgets';
 import { perModelDrill } from '../drill';
 import { childrenOf } from '@concurrency-lab/procfs';
 import { answeredBy, newProcesses } from '../probes/who-answers';
@@ -12,7 +12,7 @@ const CONNECTIONS = 32;
 
 export const workerKill = perModelDrill({
   name: 'worker-kill',
-  summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: an HTTP worker; procpool: a pool process): lost ≤ in flight on it, all workers serving again within the budget`,
+  summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: an HTTP worker; procpool: a pool process): lost ≤ in flight on it (a pool process: its one task), all workers serving again within the budget`,
   recovery: `slowest of the ${KILLS} kills: until a replacement process serves`,
   appliesTo: (model) => model.restarts.includes('process'),
   fleet: { upstream: false },
@@ -31,9 +31,16 @@ export const workerKill = perModelDrill({
           break;
         }
         // A killed HTTP worker loses what was in flight on its connections; a killed pool
-        // process, the tasks it ran — bounded here by everything in flight.
-        const servesHttp = httpPids.has(victim);
-        const inFlight = servesHttp ? load.inFlightOn(victim) : load.inFlight;
+        // process, the one task it ran (killAllowance). The children are a pool when the
+        // service answers requests itself (procpool), HTTP workers when they do (cluster,
+        // hybrid) — asked of the service, not of the victim: a respawned worker may not have
+        // answered the load yet, and is no pool process for that.
+        const servesHttp = !httpPids.has(service.pid);
+        const inFlight = killAllowance(
+          servesHttp
+            ? { servesHttp, inFlightOnIt: load.inFlightOn(victim) }
+            : { servesHttp, inFlight: load.inFlight },
+        );
         process.kill(victim, 'SIGKILL');
         const recoveryMs = await timeUntil(async () => {
           const fresh = newProcesses(service.pid, before);
@@ -46,7 +53,7 @@ export const workerKill = perModelDrill({
         }, 10_000);
         kills.push({ inFlight, recoveryMs });
         ctx.progress(
-          `${row.drill} ${model}: kill ${k + 1} (pid ${victim}, ${inFlight} in flight), recovered in ${recoveryMs === undefined ? '—' : `${Math.round(recoveryMs)} ms`}`,
+          `${row.drill} ${model}: kill ${k + 1} (pid ${victim}, may lose ${inFlight}), recovered in ${recoveryMs === undefined ? '—' : `${Math.round(recoveryMs)} ms`}`,
         );
         await sleep(ctx.durations.killIntervalMs);
       }
@@ -55,7 +62,7 @@ export const workerKill = perModelDrill({
       row.recoveryMs =
         recovered.length === kills.length && kills.length > 0 ? Math.max(...recovered) : undefined;
       row.notes.push(
-        `in flight at each kill: ${kills.map((k) => k.inFlight).join(', ')}`,
+        `may lose at each kill: ${kills.map((k) => k.inFlight).join(', ')}`,
         load.stats.summary(),
         ...(load.stats.serverErrorCodes.size > 0
           ? [
