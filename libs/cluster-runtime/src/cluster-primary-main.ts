@@ -63,6 +63,7 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     },
   });
 
+  let stopping = false;
   // A broken workload module would crash every worker as it starts: refuse once, here.
   const workloadChecked = config.workload
     ? loadCustomWorkload(config.workload).then(
@@ -91,12 +92,14 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
         );
       },
       (error: unknown) => {
+        // A SIGTERM came first: start() refused, or gave up, because shutdown began; the
+        // stop handler below ends the process (0 when clean).
+        if (stopping) return;
         logger.fatal({ err: error }, 'cluster failed to start');
         process.exit(1);
       },
     );
 
-  let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;

@@ -121,8 +121,16 @@ export class ClusterPrimary {
     return [...this.#members.values()].map((m) => m.worker.process.pid ?? -1);
   }
 
-  /** Forks every worker; resolves with the shared port once all are listening. */
+  /**
+   * Forks every worker; resolves with the shared port once all are listening. Rejects, forking
+   * nothing, once shutdown has begun (a SIGTERM while the primary still loaded its workload):
+   * shutdown stopped the members it had, and would not stop these. Rejects as well when shutdown
+   * begins, or a worker is given up on (crash budget spent), before all were ready once: all of
+   * them can then never be ready, and a start that never settles leaves the model serving with
+   * the rest, its `listening` line never logged.
+   */
   start(): Promise<number> {
+    if (this.#stopping) return Promise.reject(new Error('shutting down: no worker is forked'));
     return new Promise<number>((resolve, reject) => {
       this.#started = { resolve, reject };
       for (let i = 0; i < this.#options.workers; i++) this.#fork();
@@ -205,6 +213,8 @@ export class ClusterPrimary {
    */
   async shutdown(): Promise<boolean> {
     this.#stopping = true;
+    if (!this.#everReady)
+      this.#started?.reject(new Error('shut down before every worker was ready'));
     const codes = await Promise.all([...this.#members.values()].map((m) => this.#stopMember(m)));
     // It forks nothing once stopping is set, and what it waits on has just been stopped.
     await this.#rolling?.catch(() => false);
@@ -358,6 +368,14 @@ export class ClusterPrimary {
       if (this.#members.size === 0) {
         this.#started?.reject(new Error('every worker crashed and the crash budget is spent'));
         this.#options.onFatal('crash budget spent with no worker left');
+      } else if (!this.#everReady) {
+        // Others live, but `workers` can never be ready now (this one is not replaced): the
+        // start fails rather than wait for ever.
+        this.#started?.reject(
+          new Error(
+            `the crash budget is spent before all ${this.#options.workers} workers were ready`,
+          ),
+        );
       }
       return;
     }

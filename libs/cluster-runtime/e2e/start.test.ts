@@ -1,0 +1,102 @@
+import { until } from '@concurrency-lab/launcher/testing';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
+
+/** How a start ended: 'resolved', or its error's message (handled at once: it may reject early). */
+function outcomeOf(start: Promise<number>): Promise<string> {
+  return start.then(
+    () => 'resolved',
+    (error: Error) => error.message,
+  );
+}
+
+/** `promise`'s outcome, or 'pending' if it has not settled within `ms`: a start that hangs. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * ClusterPrimary.start with real forked workers: it settles however the start goes — all ready,
+ * a worker given up on, a shutdown first — and forks nothing once shutdown has begun.
+ */
+describe('ClusterPrimary start, with real forked workers', () => {
+  let primary: PrimaryProcess | undefined;
+  const launch = (options: FixtureOptions) => (primary = new PrimaryProcess(options));
+  afterEach(async () => {
+    await primary?.end();
+    primary = undefined;
+  });
+
+  it('fails the start when the crash budget gives up on a worker before all are ready, though another serves', async () => {
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 1 } });
+    await p.workerMode('hold');
+    const start = outcomeOf(p.start());
+    await p.untilForked(2);
+    const [a, b] = p.forked as [number, number];
+    await p.tell(a, { kind: 'say-ready' });
+    // B dies before it is ready, and so does its respawn: the budget (one crash) is spent.
+    await p.workerMode('fail');
+    process.kill(b, 'SIGKILL');
+    await p.untilForked(3);
+
+    // Before, start() waited for two ready workers for ever while A served.
+    const outcome = await within(start, 5000);
+    expect(outcome).toContain('the crash budget is spent before all 2 workers were ready');
+    expect(p.alive()).toEqual([a]);
+    expect(p.logs).toContainEqual(
+      expect.objectContaining({ msg: 'crash budget spent; not respawning' }),
+    );
+  });
+
+  it('refuses to start once shutdown has begun, and forks nothing', async () => {
+    const p = launch({ workers: 2 });
+    await expect(p.shutdown()).resolves.toBe(true);
+    // Before, it forked both workers after the shutdown that had no member to stop.
+    await expect(p.start()).rejects.toThrow('shutting down: no worker is forked');
+    expect(p.forked).toEqual([]);
+  });
+
+  it('fails a start still waiting for its workers when shutdown begins', async () => {
+    const p = launch({ workers: 1 });
+    await p.workerMode('hold');
+    const start = outcomeOf(p.start());
+    await p.untilForked(1);
+    await expect(p.shutdown()).resolves.toBe(true);
+    const outcome = await within(start, 5000);
+    expect(outcome).toContain('shut down before every worker was ready');
+    expect(p.alive()).toEqual([]);
+  });
+});
+
+describe('runClusterPrimary', () => {
+  it('on SIGTERM while its workers start, shuts down cleanly: the failed start is not a fatal error', async () => {
+    const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // The worker never says ready: SIGTERM always comes while the start waits.
+      env: { ...process.env, FIXTURE_WORKER: 'hold', WORKERS: '1', PORT: '0', LOG_LEVEL: 'info' },
+    });
+    let stdout = '';
+    main.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    main.stderr.resume();
+    const exited = once(main, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      await until(() => stdout.includes('"msg":"forked"'), {
+        what: 'the worker to be forked',
+        detail: () => stdout,
+      });
+      main.kill('SIGTERM');
+      const [code] = await exited;
+      expect({ code, stdout }).toMatchObject({ code: 0 });
+      expect(stdout).not.toContain('cluster failed to start');
+      expect(stdout).toContain('"msg":"stopped"');
+    } finally {
+      main.kill('SIGKILL');
+    }
+  });
+});
