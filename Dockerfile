@@ -9,11 +9,14 @@
 ARG APP=async-service
 
 # 1. Only the package manifests, so the dependency layers below stay cached until one changes
-#    (COPY --from compares content: a source edit leaves this stage's output identical).
+#    (COPY --from compares content: a source edit leaves this stage's output identical), and
+#    what the root's lifecycle scripts run: the build stage's `npm ci` runs `postinstall` (`node
+#    tools/postinstall.cjs`), which fails with "Cannot find module" if the file is gone
+#    (observability/test/manifests-stage.test.ts holds the two together).
 FROM node:24.21.0-slim AS manifests
 WORKDIR /src
 COPY . .
-RUN find . -type f ! -name package.json ! -name package-lock.json -delete \
+RUN find . -type f ! -name package.json ! -name package-lock.json ! -path ./tools/postinstall.cjs -delete \
   && find . -type d -empty -delete
 
 # 2. Every dependency, then the sources, then the app and the libs it imports (Nx builds them).

@@ -9,7 +9,7 @@ const { join } = require('node:path');
 const agent = process.env.npm_config_user_agent ?? '';
 const npmNode = /\bnode\/v(\d+)\.(\d+)\.(\d+)/.exec(agent);
 if (npmNode && Number(npmNode[1]) < 24) {
-  let pinned = 'the pinned Node 24';
+  let pinned = 'pinned Node 24';
   try {
     const bin = join(__dirname, '..', 'node_modules', '.bin', 'node');
     pinned = `Node ${execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()}`;

@@ -3,9 +3,13 @@
  * without any syntax error is rehearsed on the host instead, for each app docker-compose.yml
  * builds from the repository's Dockerfile:
  * - the production install: the `prod-deps` stage's RUN line, read from the Dockerfile and run as
- *   written on what the `manifests` stage leaves (every package.json and the lock, nothing
- *   else), with APP in its environment only if the stage declares `ARG APP` (Docker's rule: a
- *   build argument reaches a stage's RUN only through an ARG of that stage);
+ *   written on what the `manifests` stage leaves (its `find` line applied to the build context:
+ *   every package.json, the lock, and what the root's lifecycle scripts run), with APP in its
+ *   environment only if the stage declares `ARG APP` (Docker's rule: a build argument reaches a
+ *   stage's RUN only through an ARG of that stage);
+ * - the build stage's `npm ci`, which runs lifecycle scripts: each script it would run (the
+ *   root's `postinstall`), run by npm in that same tree — not the install itself (~40 s for the
+ *   whole workspace), so a script that needs an installed dependency would fail here first;
  * - the runtime: the last stage's layout (that node_modules, the app's package.json and dist,
  *   the libs it imports, `main.js` linked to the entry), started as its CMD does, in a folder
  *   outside the repository so nothing resolves from the repository's own node_modules.
@@ -33,62 +37,35 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../src/repo-paths';
 import { parseDockerfile, stages } from '../test/support/dockerfile';
+import { manifestsStageFiles, npmCiScripts } from '../test/support/manifests-stage';
 
 const root = repoRoot();
 const run = promisify(execFile);
+const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
 
 /**
- * The build context's exclusions, from the repository's .dockerignore as Docker reads it: each
- * pattern is matched against the path from the context root (`**` any number of folders, `*`
- * and `?` within one name), and a folder that matches takes everything below it along.
- * Exceptions (`!…`) would change what is left, so a .dockerignore with one is refused here.
+ * What the `manifests` stage of `text` leaves of the build context, read from its own `find`
+ * line (every package.json, the lock, and what the root's lifecycle scripts run), copied under
+ * `to`; the paths copied.
  */
-function dockerignored(): (relativePath: string) => boolean {
-  const patterns = readFileSync(join(root, '.dockerignore'), 'utf8')
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
-  if (patterns.some((p) => p.startsWith('!'))) {
-    throw new Error('.dockerignore has an exception (!…), which this rehearsal does not read');
-  }
-  const regexps = patterns.map((pattern) => {
-    const body = pattern
-      .replace(/^\/+|\/+$/g, '')
-      .split('/')
-      .map((part) =>
-        part === '**'
-          ? '.*'
-          : part
-              .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-              .replace(/\*/g, '[^/]*')
-              .replace(/\?/g, '[^/]'),
-      )
-      .join('/')
-      .replace(/\.\*\//g, '(?:.*/)?');
-    return new RegExp(`^${body}(?:/.*)?$`);
-  });
-  return (relativePath) => regexps.some((r) => r.test(relativePath));
+function copyManifests(to: string, text = dockerfile): string[] {
+  const files = manifestsStageFiles(root, text);
+  for (const path of files) cpSync(join(root, path), join(to, path));
+  return files;
 }
 
-/** What the `manifests` stage leaves of the build context: every package.json and the lock. */
-function copyManifests(to: string): void {
-  const ignored = dockerignored();
-  const walk = (relative: string): void => {
-    for (const entry of readdirSync(join(root, relative), { withFileTypes: true })) {
-      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      if (ignored(path)) continue;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && /^package(-lock)?\.json$/.test(entry.name)) {
-        cpSync(join(root, path), join(to, path));
-      }
-    }
-  };
-  walk('');
+/** The environment a RUN gets here: this process's, less APP and npm's `npm_config_*`. */
+function runEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) => key !== 'APP' && !key.toLowerCase().startsWith('npm_config_'),
+    ),
+  );
 }
 
 /** What the `prod-deps` stage runs for `app`: its one RUN line and the environment it gets. */
 function prodDepsStep(app: string): { command: string; env: NodeJS.ProcessEnv } {
-  const stage = stages(parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'))).find((s) =>
+  const stage = stages(parseDockerfile(dockerfile)).find((s) =>
     /\bAS\s+prod-deps$/i.test(s[0]?.args ?? ''),
   );
   const runs = stage?.filter((i) => i.keyword === 'RUN') ?? [];
@@ -96,11 +73,7 @@ function prodDepsStep(app: string): { command: string; env: NodeJS.ProcessEnv } 
     throw new Error(`expected one RUN in the prod-deps stage, found ${runs.length}`);
   }
   const declaresApp = stage?.some((i) => i.keyword === 'ARG' && /^APP(=|$)/.test(i.args)) ?? false;
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => key !== 'APP' && !key.toLowerCase().startsWith('npm_config_'),
-    ),
-  );
+  const env = runEnv();
   return { command: runs[0]?.args ?? '', env: declaresApp ? { ...env, APP: app } : env };
 }
 
@@ -154,6 +127,66 @@ function layOut(image: string, app: string): void {
   symlinkSync(`apps/${app}/dist/main.js`, join(image, 'main.js'));
 }
 
+/**
+ * Runs, in a tree laid out by {@link copyManifests}, every lifecycle script the build stage's
+ * `npm ci` runs there, each as npm runs it (`sh -c` in the package's folder, its environment);
+ * one line per script that failed. `--ignore-scripts` on `npm run` runs the named script alone,
+ * without its pre-/post- scripts (npm's docs, `ignore-scripts`): each event is its own entry.
+ */
+async function failingInstallScripts(tree: string, files: readonly string[]): Promise<string[]> {
+  const failures: string[] = [];
+  for (const { folder, event } of npmCiScripts(tree, files)) {
+    const args = ['run', event, '--ignore-scripts', ...(folder ? ['--workspace', folder] : [])];
+    try {
+      await run('npm', args, { cwd: tree, env: runEnv(), timeout: 60_000, killSignal: 'SIGKILL' });
+    } catch (error) {
+      const { stderr = '', message } = error as { stderr?: string; message: string };
+      failures.push(
+        `${folder || '.'} ${event}: ${
+          stderr
+            .trim()
+            .split('\n')
+            .find((l) => /Error/.test(l)) ?? message
+        }`,
+      );
+    }
+  }
+  return failures;
+}
+
+describe("the build stage's `npm ci`: its lifecycle scripts, on what the manifests stage leaves", () => {
+  const trees: string[] = [];
+  const tree = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manifests-stage-'));
+    trees.push(dir);
+    return dir;
+  };
+
+  afterAll(() => {
+    for (const dir of trees) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs the root’s postinstall, and every other such script, to success', async () => {
+    const dir = tree();
+    const files = copyManifests(dir);
+    expect(npmCiScripts(dir, files).map((s) => `${s.folder || '.'} ${s.event}`)).toContain(
+      '. postinstall',
+    );
+    expect(await failingInstallScripts(dir, files)).toEqual([]);
+  }, 120_000);
+
+  it('negative control: the stage as it was (manifests only) fails as `docker build` did', async () => {
+    const before = dockerfile.replace(/\s*!\s+-path\s+\.\/tools\/postinstall\.cjs/, '');
+    expect(before).not.toBe(dockerfile);
+    const dir = tree();
+    expect(await failingInstallScripts(dir, copyManifests(dir, before))).toEqual([
+      expect.stringMatching(
+        /^\. postinstall: Error: Cannot find module '.*\/tools\/postinstall\.cjs'$/,
+      ),
+    ]);
+  }, 120_000);
+});
+
 const APPS = [UPSTREAM.app, ...MODELS.map((m) => m.app)];
 
 describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docker here)', (app) => {
@@ -197,29 +230,6 @@ describe.each(APPS)('%s, as its image would hold and run it (rehearsed: no Docke
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }
   }, 60_000);
-});
-
-it('reads .dockerignore as Docker does: what it names is left out, folders with what is below them', () => {
-  const ignored = dockerignored();
-  expect(
-    [
-      'node_modules/jest/package.json',
-      'apps/lab/node_modules/x/package.json',
-      'libs/locks/dist/package.json',
-      '.git/HEAD',
-      'reports/ci/jest.json',
-      'observability/otel-collector/Dockerfile',
-      'npm-debug.log',
-    ].filter((path) => !ignored(path)),
-  ).toEqual([]);
-  expect(
-    [
-      'package.json',
-      'package-lock.json',
-      'apps/lab/package.json',
-      'libs/distance/package.json',
-    ].filter(ignored),
-  ).toEqual([]);
 });
 
 it('negative control: the check finds every one of them in the repository’s own install', () => {
