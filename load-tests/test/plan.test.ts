@@ -203,8 +203,23 @@ it('sets the tags the k6 results dashboard filters on (observability/grafana/das
   const [first] = catalog.scenarios;
   if (!first) throw new Error('scenarios.json has no scenarios');
   const options = k6Options(first, params, thresholds);
-  // ours: options.tags and the per-stream `measure`; k6's own: `scenario` (the stream) and the run's `testid` (--tag).
-  const tagged = new Set([...Object.keys(options.tags ?? {}), 'measure', 'scenario', 'testid']);
+  // ours: options.tags and the per-stream `measure`; k6's own: `scenario` (the stream), the run's
+  // `testid` (--tag) and `expected_response`, a default system tag of every HTTP sample (the
+  // scripts leave `systemTags` at k6's default, which includes it).
+  expect(options.systemTags).toBeUndefined();
+  const tagged = new Set([
+    ...Object.keys(options.tags ?? {}),
+    'measure',
+    'scenario',
+    'testid',
+    'expected_response',
+  ]);
   expect([...filtered].filter((label) => !tagged.has(label as string))).toEqual([]);
-  expect([...filtered].sort()).toEqual(['lab_scenario', 'measure', 'model', 'testid']);
+  expect([...filtered].sort()).toEqual([
+    'expected_response',
+    'lab_scenario',
+    'measure',
+    'model',
+    'testid',
+  ]);
 });

@@ -19,11 +19,21 @@ import {
   substitute,
   type DashboardJson,
 } from '../test/support/dashboard-queries';
-import { recordRunAll, startK6StandIn } from './support/k6-stand-in';
+import {
+  recordRunAll,
+  STAND_IN_ANSWERS,
+  STAND_IN_FAILED_SHARE,
+  startK6StandIn,
+} from './support/k6-stand-in';
 import { driveLoad, startTrickle, type StatusCounts } from './support/load';
 import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
-import { instantQuery, labelValues, modelsWithData } from './support/prometheus-api';
+import {
+  instantQuery,
+  labelValues,
+  modelsWithData,
+  type InstantSample,
+} from './support/prometheus-api';
 
 /**
  * Metrics that, by the contract, only some models have — read from the model registry: pool
@@ -185,6 +195,62 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     });
   });
 
+  describe('k6-results.json shows what k6 measured, though k6 writes one series per answer status', () => {
+    const k6Results = dashboards.find((d) => d.dashboard.uid === 'k6-results')?.dashboard;
+    /** The value each model gets from the panel whose title starts with `title`. */
+    const panelValues = async (title: string) => {
+      if (!k6Results) throw new Error('no k6-results dashboard');
+      const queries = panelQueries(k6Results).filter((q) => q.panel.startsWith(title));
+      expect(queries.map((q) => q.panel)).toHaveLength(1);
+      const expr = substitute(queries[0]?.expr ?? '', allValues(k6Results), RATE_INTERVAL);
+      return byModel(await instantQuery(prometheusUrl, expr));
+    };
+    const everyModel = (value: unknown) => Object.fromEntries(models.map((m) => [m, value]));
+
+    it('the stand-in wrote k6’s split: per status its own counter and an all-or-nothing failed rate', async () => {
+      const rates = await instantQuery(
+        prometheusUrl,
+        'max by (status, expected_response, error_code) (k6_http_req_failed_rate)',
+      );
+      const byStatus = (r: InstantSample) => Number(r.metric['status']);
+      expect(
+        rates.sort((a, b) => byStatus(a) - byStatus(b)).map((r) => [r.metric, Number(r.value[1])]),
+      ).toEqual([
+        [{ status: '200', expected_response: 'true' }, 0],
+        [{ status: '503', expected_response: 'false', error_code: '1503' }, 1],
+        [{ status: '504', expected_response: 'false', error_code: '1504' }, 1],
+      ]);
+      expect(STAND_IN_FAILED_SHARE).toBeCloseTo(0.02, 10);
+    });
+
+    it('Failed requests: each model’s share of failed requests (2 %), from the counter', async () => {
+      expect(await panelValues('Failed requests')).toEqual(
+        everyModel(expect.closeTo(STAND_IN_FAILED_SHARE, 6)),
+      );
+    });
+
+    it('negative control: the rate by series, as the panel read it before, shows 100 % for every model', async () => {
+      const before = `max by (model) (k6_http_req_failed_rate{measure="true"})`;
+      expect(byModel(await instantQuery(prometheusUrl, before))).toEqual(everyModel(1));
+    });
+
+    it.each(['p50', 'p95', 'p99'])(
+      'Duration %s: the successful requests’ (the 200s), not the deadlines’',
+      async (stat) => {
+        const of200s = byModel(
+          await instantQuery(
+            prometheusUrl,
+            `max by (model) (k6_http_req_duration_${stat}{measure="true", status="200"})`,
+          ),
+        );
+        const deadline = STAND_IN_ANSWERS.find((a) => a.status === 504)?.durationS(0, 0);
+        expect(Object.values(of200s).every((v) => v < (deadline ?? 0))).toBe(true);
+        expect(await panelValues(`Duration ${stat}`)).toEqual(of200s);
+        expect(Object.keys(of200s).sort()).toEqual([...models].sort());
+      },
+    );
+  });
+
   it('checks both committed dashboards, each with its queries', () => {
     expect(dashboards.map((d) => d.file)).toEqual(['concurrency-models.json', 'k6-results.json']);
     for (const { dashboard } of dashboards)
@@ -257,6 +323,15 @@ describe('dashboards against a real Prometheus scraping the real services', () =
     return misses;
   }
 });
+
+/** model → the sample's value, for samples that carry a model. */
+function byModel(samples: InstantSample[]): Record<string, number> {
+  return Object.fromEntries(
+    samples
+      .filter((s) => s.metric['model'] !== undefined)
+      .map((s) => [s.metric['model'] as string, Number(s.value[1])]),
+  );
+}
 
 /**
  * The environment docker-compose.yml gives its k6 service (which runs run-all.sh), with the

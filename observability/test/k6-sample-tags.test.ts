@@ -14,6 +14,7 @@ import {
   k6RunTags,
   k6SampleTags,
   K6TagError,
+  k6HttpSample,
   remoteWriteLabels,
   type K6Emitter,
   type K6Start,
@@ -111,6 +112,62 @@ describe('which maps a sample carries, by what emits it', () => {
       name: '/cpu/fib',
       status: '200',
     });
+  });
+});
+
+describe('an HTTP request’s system tags (k6 v1.0.0 lib/netext/httpext/transport.go)', () => {
+  const request = { method: 'GET', url: 'http://h:3001/cpu/fib?n=30' };
+
+  it('url and name: the URL, or both the script’s `name` tag when it sets one (l.87–101)', () => {
+    expect(k6HttpSample({ ...request, status: 200 }).system).toMatchObject({
+      name: request.url,
+      url: request.url,
+    });
+    expect(
+      k6HttpSample({ ...request, status: 200, tags: { name: '/cpu/fib' } }).system,
+    ).toMatchObject({ name: '/cpu/fib', url: '/cpu/fib' });
+  });
+
+  it.each([
+    [200, {}, 'true', 0],
+    [302, {}, 'true', 0],
+    [404, { error_code: '1404' }, 'false', 1],
+    [503, { error_code: '1503' }, 'false', 1],
+  ] as const)(
+    'status %i: the status, error_code from 400 up, expected_response 200–399 and http_req_failed (l.111–159)',
+    (status, errorCode, expected, failed) => {
+      const sample = k6HttpSample({ ...request, status });
+      expect(sample).toEqual({
+        system: {
+          name: request.url,
+          url: request.url,
+          method: 'GET',
+          status: String(status),
+          ...errorCode,
+          proto: 'HTTP/1.1',
+          expected_response: expected,
+        },
+        request: {},
+        failed,
+      });
+    },
+  );
+
+  it('each answer a series of its own: a 200 and a 503 of one request differ in their labels', () => {
+    const start: K6Start = { options, argv: ['run', 'x.ts'] };
+    const labels = (status: number) => {
+      const { system, request: tags } = k6HttpSample({ ...request, status, tags: { name: '/x' } });
+      return remoteWriteLabels(
+        'http_req_failed_rate',
+        k6SampleTags(start, { kind: 'vu', scenario: 'fib', system, request: tags }),
+      );
+    };
+    expect(labels(200)).not.toEqual(labels(503));
+    expect([labels(200)['status'], labels(503)['status']]).toEqual(['200', '503']);
+  });
+
+  it('refuses a request without an answer, which k6 tags by its error instead', () => {
+    expect(() => k6HttpSample({ ...request, status: 0 })).toThrow(RangeError);
   });
 });
 

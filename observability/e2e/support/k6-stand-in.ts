@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 import { parseCatalog, type Scenario } from '@concurrency-lab/load-tests/k6/lib/catalog.ts';
 import { k6Options, routeOf, runParams } from '@concurrency-lab/load-tests/k6/lib/plan.ts';
 import {
+  k6HttpSample,
   k6SampleTags,
   remoteWriteLabels,
   type K6Emitter,
@@ -31,8 +32,11 @@ import { remoteWrite, type Series } from './remote-write';
  *   from k6's tag rules (test/support/k6-sample-tags.ts) applied to those options and that argv;
  * - series names follow k6's remote-write mapping (counter → `_total`, rate → `_rate`, each
  *   `K6_PROMETHEUS_RW_TREND_STATS` stat → `_<stat>` in seconds), pushed through Prometheus's real
- *   remote-write receiver, only for a run whose `--out`/`K6_OUT` is `experimental-prometheus-rw`.
- * The values are made up; only names and labels are k6's.
+ *   remote-write receiver, only for a run whose `--out`/`K6_OUT` is `experimental-prometheus-rw`;
+ * - requests are split by answer as k6 splits them (k6HttpSample): one series per status, each
+ *   with its own counter, its own `http_req_failed` rate (0 on the 200s, 1 on the 503s and 504s)
+ *   and its own trend stats — {@link STAND_IN_ANSWERS}.
+ * The values are made up; only names, labels and that split are k6's.
  */
 
 const execFileAsync = promisify(execFile);
@@ -107,6 +111,26 @@ function k6Run(argv: readonly string[], env: Readonly<Record<string, string>>): 
   return { options, argv, env, scenario, baseUrl: params.baseUrl, pushes, trendStats };
 }
 
+/**
+ * The answers every stream of every run gets, per tick of 100 requests: mostly 200s, some 503s
+ * (sheds, answered at once) and 504s (deadlines, answered late). Per status, the trend stats in
+ * seconds: a 200's grow with the stat's index `i` and the run's index `r`; a failure's are fixed.
+ */
+export const STAND_IN_ANSWERS: readonly {
+  status: number;
+  perTick: number;
+  durationS: (stat: number, run: number) => number;
+}[] = [
+  { status: 200, perTick: 98, durationS: (i: number, r: number) => 0.01 * (i + 1) * (r + 1) },
+  { status: 503, perTick: 1, durationS: () => 0.0005 },
+  { status: 504, perTick: 1, durationS: () => 10 },
+];
+
+/** The share of failed requests (not 200–399) every model's runs have: 2 %. */
+export const STAND_IN_FAILED_SHARE =
+  STAND_IN_ANSWERS.filter((a) => a.status >= 400).reduce((n, a) => n + a.perTick, 0) /
+  STAND_IN_ANSWERS.reduce((n, a) => n + a.perTick, 0);
+
 /** Every series one run pushes at `tick` (values differ by run index `r`). */
 export function k6RunSeries(run: K6Run, r: number, tick: number, timestampMs: number): Series[] {
   const series: Series[] = [];
@@ -116,24 +140,20 @@ export function k6RunSeries(run: K6Run, r: number, tick: number, timestampMs: nu
       samples: [{ timestampMs, value }],
     });
   for (const stream of run.scenario.streams) {
-    const url = `${run.baseUrl}${stream.path}`;
-    const http: K6Emitter = {
-      kind: 'vu',
-      scenario: stream.name,
-      system: {
-        proto: 'HTTP/1.1',
+    for (const answer of STAND_IN_ANSWERS) {
+      const { system, request, failed } = k6HttpSample({
         method: stream.method,
-        url,
-        name: url,
-        status: '200',
-        expected_response: 'true',
-      },
-      request: { name: routeOf(stream.path) }, // scenario-script.ts's params.tags
-    };
-    sample('http_reqs_total', http, (tick + 1) * 100 * (r + 1));
-    sample('http_req_failed_rate', http, 0.01 * (r % 3));
-    for (const [i, stat] of run.trendStats.entries())
-      sample(`http_req_duration_${stat}`, http, 0.01 * (i + 1) * (r + 1));
+        url: `${run.baseUrl}${stream.path}`,
+        status: answer.status,
+        tags: { name: routeOf(stream.path) }, // scenario-script.ts's params.tags
+      });
+      const http: K6Emitter = { kind: 'vu', scenario: stream.name, system, request };
+      // Cumulative, as k6's CounterSink; perTick × (r + 1) a tick, so runs differ in volume.
+      sample('http_reqs_total', http, (tick + 1) * answer.perTick * (r + 1));
+      sample('http_req_failed_rate', http, failed);
+      for (const [i, stat] of run.trendStats.entries())
+        sample(`http_req_duration_${stat}`, http, answer.durationS(i, r));
+    }
     const check: K6Emitter = {
       kind: 'vu',
       scenario: stream.name,

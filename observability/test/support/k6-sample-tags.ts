@@ -158,3 +158,52 @@ export function remoteWriteLabels(
   for (const [name, value] of Object.entries(tags)) if (name && value) labels[name] = value;
   return labels;
 }
+
+/** One HTTP request a VU made and the answer it got, for {@link k6HttpSample}. */
+export interface K6HttpRequest {
+  method: string;
+  /** The URL requested (already clean: no user info, no secrets). */
+  url: string;
+  /** The answer's status; requests without an answer (status 0, a network error) are not modelled. */
+  status: number;
+  proto?: string;
+  /** The script's `params.tags`. */
+  tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The system tags k6 v1.0.0 (commit 41b4984b) puts on an answered request's samples —
+ * http_reqs, http_req_duration, http_req_failed… — with the default system tags and response
+ * callback, and the value of its `http_req_failed` sample. All in `lib/netext/httpext/transport.go`
+ * `measureAndEmitMetrics`:
+ * - `name` and `url` (l.87–101): both the URL; but when the script set a `name` tag, `url` takes
+ *   that name too ("to prevent high-cardinality values in the indexed tags");
+ * - `method` (l.103); `status`, and from 400 up `error_code` = 1000 + status (l.111–114);
+ *   `proto` (l.116);
+ * - `expected_response` (l.141): the default callback expects 200–399
+ *   (`js/modules/k6/http/response_callback.go` l.13); `http_req_failed` is 1 for any other
+ *   status, 0 otherwise, with the same tags (l.131–159).
+ * So every status is a series of its own, and a Rate's remote-write value (the share of its
+ * non-zero samples since the run began, `remotewrite.go` l.340–344) is 0 on a 200 series and 1
+ * on a 503 one: the share of failures is only in the counters.
+ */
+export function k6HttpSample(request: K6HttpRequest): {
+  system: Record<string, string>;
+  request: Record<string, string>;
+  failed: 0 | 1;
+} {
+  if (request.status < 100)
+    throw new RangeError(`Expected an answered request (status ≥ 100), got ${request.status}`);
+  const tags = { ...request.tags };
+  const expected = request.status >= 200 && request.status <= 399;
+  const system: Record<string, string> = {
+    name: tags['name'] ?? request.url,
+    url: tags['name'] ?? request.url,
+    method: request.method,
+    status: String(request.status),
+    ...(request.status >= 400 ? { error_code: String(1000 + request.status) } : {}),
+    proto: request.proto ?? 'HTTP/1.1',
+    expected_response: String(expected),
+  };
+  return { system, request: tags, failed: expected ? 0 : 1 };
+}
