@@ -13,11 +13,66 @@ export const K6_IMAGE = 'grafana/k6:1.0.0';
 export const K6_SCRIPTS = 'k6-scripts';
 /** Where the runners mount it; the scripts' relative paths hold below it. */
 export const K6_SCRIPTS_MOUNT = '/scripts';
-/** How k6 pushes, as docker-compose.yml's k6 service sets it (a test holds them equal). */
+/**
+ * How k6 pushes, as docker-compose.yml's k6 service sets it (a test holds them equal). Stale
+ * markers on: k6 then marks every series it wrote as stale when the run ends, instead of
+ * leaving its last values in Prometheus for the 5-minute lookback (k6 v1.0.0 defaults it to
+ * false: internal/output/prometheusrw/remotewrite/config.go, `StaleMarkers`).
+ */
 export const K6_REMOTE_WRITE_ENV = {
   K6_PROMETHEUS_RW_TREND_STATS: 'p(50),p(95),p(99),avg,max',
   K6_PROMETHEUS_RW_PUSH_INTERVAL: '5s',
+  K6_PROMETHEUS_RW_STALE_MARKERS: 'true',
 } as const;
+
+/**
+ * Memory a k6 VU costs its runner: the k6 maintainers' estimate for small scripts, "usually it is
+ * expected to be around 2.7-3MB /VU for such small scripts" (na--, grafana/k6#1543), the upper
+ * end. An estimate, not a measurement of our scripts: k6's "Running large tests" guide says it
+ * depends on the script and must be measured (docs/deploy.md says how).
+ */
+export const RUNNER_MIB_PER_VU = 3;
+/** What a runner holds whatever its VUs: the k6 binary, the compiled script, the remote-write buffers. */
+export const RUNNER_BASE_MIB = 256;
+/** The runner memory every TestRun had before it was sized (a 1Gi limit): none gets less. */
+export const RUNNER_MIN_MIB = 1024;
+/** Runner memory is rounded up to a multiple of this. */
+export const RUNNER_MIB_STEP = 64;
+
+/**
+ * The VUs k6 may hold for one stream, as load-tests/k6/lib/plan.ts `k6Options` configures it: a
+ * rate stream's `constant-arrival-rate` has preAllocatedVUs = maxVUs = connections (all of them
+ * initialised before the first request), a closed stream's `constant-vus` has vus = connections.
+ * A deploy test holds this equal to what `k6Options` returns.
+ */
+export function streamVus(stream: ScenarioSource['streams'][number]): number {
+  return stream.connections;
+}
+
+/**
+ * The most VUs one runner pod of `parallelism` holds: k6 scales each stream's VUs to a runner's
+ * execution segment on its own, and with equal segments the first runner gets the remainder of
+ * every stream (k6 lib/execution_segment.go `ScaleInt64`), so each stream's share is rounded up
+ * before they are added (fairness, 4 + 4 VUs over 3 runners: 2 + 2 on the first).
+ */
+export function runnerVus(scenario: ScenarioSource, parallelism: number): number {
+  return scenario.streams.reduce((sum, s) => sum + Math.ceil(streamVus(s) / parallelism), 0);
+}
+
+/**
+ * A runner's memory in MiB, request = limit: the base plus the per-VU estimate for every VU it
+ * holds (k6 initialises them all at start, so too little is an OOM kill before the first request),
+ * rounded up to RUNNER_MIB_STEP, never below RUNNER_MIN_MIB.
+ */
+export function runnerMemoryMib(vus: number): number {
+  const needed = RUNNER_BASE_MIB + RUNNER_MIB_PER_VU * vus;
+  return Math.max(RUNNER_MIN_MIB, Math.ceil(needed / RUNNER_MIB_STEP) * RUNNER_MIB_STEP);
+}
+
+/** 1024 → `1Gi`, 3264 → `3264Mi`: a Kubernetes quantity. */
+export function mibQuantity(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
+}
 
 /**
  * A ConfigMap key for a file path: keys may not hold `/` (`[-._a-zA-Z0-9]+`), so a ConfigMap is
@@ -98,6 +153,7 @@ export function k6TestRun(
     ...K6_REMOTE_WRITE_ENV,
   };
   const name = testRunName(scenario, model);
+  const memory = mibQuantity(runnerMemoryMib(runnerVus(scenario, options.parallelism)));
   const labels = labelsOf(name, 'load');
   return {
     apiVersion: 'k6.io/v1alpha1',
@@ -111,9 +167,10 @@ export function k6TestRun(
       runner: {
         image: K6_IMAGE,
         env: Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
+        // request = limit, cpu as well: the Guaranteed QoS class, the last evicted under memory pressure.
         resources: {
-          requests: { cpu: '1', memory: '512Mi' },
-          limits: { cpu: '1', memory: '1Gi' },
+          requests: { cpu: '1', memory },
+          limits: { cpu: '1', memory },
         },
         volumes: [
           {

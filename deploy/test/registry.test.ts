@@ -168,5 +168,7 @@ describe('the manifests and docker-compose.yml run the same images and settings'
     );
     expect(dockerfile).toMatch(new RegExp(`^FROM ${COLLECTOR_IMAGE.replace(/[.]/g, '\\.')}$`, 'm'));
     expect(compose.services['k6']?.environment).toMatchObject(K6_REMOTE_WRITE_ENV);
+    // Stale markers at the end of each run, in both (k6 v1.0.0 defaults them off).
+    expect(K6_REMOTE_WRITE_ENV).toMatchObject({ K6_PROMETHEUS_RW_STALE_MARKERS: 'true' });
   });
 });

@@ -3,10 +3,20 @@
  * very scripts the lab runs (the ConfigMap holds the files byte for byte, and the mounted tree
  * resolves every import and the `open('../scenarios.json')`), tagged on the command line.
  */
+import { parseCatalog } from '@concurrency-lab/load-tests/k6/lib/catalog.ts';
+import { k6Options, runParams } from '@concurrency-lab/load-tests/k6/lib/plan.ts';
 import { MODELS } from '@concurrency-lab/models';
 import { posix } from 'node:path';
 import { deployOptions } from '../src/deploy-options';
-import { checkParallelism, configMapKey, K6_SCRIPTS, K6_SCRIPTS_MOUNT } from '../src/k6-test-runs';
+import {
+  checkParallelism,
+  configMapKey,
+  K6_SCRIPTS,
+  K6_SCRIPTS_MOUNT,
+  RUNNER_MIB_PER_VU,
+  runnerVus,
+  streamVus,
+} from '../src/k6-test-runs';
 import type { IConfigMap } from '../src/k8s-models';
 import { synthesize } from '../src/manifests';
 import { outputDir, readSources } from '../src/sources';
@@ -77,6 +87,23 @@ describe('k6-operator TestRuns', () => {
     },
   );
 
+  it('every runner ends its run with stale markers, generated and committed (k6 defaults to none)', () => {
+    // Without K6_PROMETHEUS_RW_STALE_MARKERS=true k6's remote-write output leaves a finished run's
+    // series in Prometheus for its 5-minute lookback (k6 v1.0.0 remotewrite/config.go and `Stop`
+    // in remotewrite.go); docker-compose.yml's k6 sets it too (registry.test.ts holds them equal).
+    const staleMarkers = (runs: Iterable<TestRun>) =>
+      [...runs].map((run) => [
+        run.metadata.name,
+        run.spec.runner.env.find((e) => e.name === 'K6_PROMETHEUS_RW_STALE_MARKERS')?.value,
+      ]);
+    const committed = byKind<TestRun>(committedObjects(outputDir()), 'TestRun');
+    expect(committed.size).toBe(testRuns.size);
+    for (const runs of [testRuns.values(), committed.values()]) {
+      const all = staleMarkers(runs);
+      expect(all).toEqual(all.map(([name]) => [name, 'true']));
+    }
+  });
+
   it('the scripts ConfigMap holds exactly the lab’s files, byte for byte (generated and committed)', () => {
     const expected = Object.fromEntries(
       Object.entries(labFiles).map(([path, text]) => [configMapKey(path), text]),
@@ -138,5 +165,110 @@ describe('parallelism (configurable at synth time)', () => {
     const runs = [...byKind<TestRun>(objects, 'TestRun').values()];
     expect(runs.map((r) => r.spec.parallelism)).toEqual(runs.map(() => 4));
     expect(runs.every((r) => r.spec.arguments.includes('--tag testid=run-7'))).toBe(true);
+  });
+});
+
+/** `1Gi` / `3264Mi` → MiB (the only forms the generator writes). */
+function mib(quantity: string | number | undefined): number {
+  const match = /^(\d+)(Mi|Gi)$/.exec(String(quantity));
+  if (!match) throw new Error(`Expected a quantity in Mi or Gi, got \`${String(quantity)}\``);
+  return Number(match[1]) * (match[2] === 'Gi' ? 1024 : 1);
+}
+
+/** A runner's memory request and limit in MiB. */
+function runnerMemory(testRun: TestRun | undefined): { request: number; limit: number } {
+  const resources = testRun?.spec.runner.resources;
+  return {
+    request: mib(resources?.requests?.['memory']),
+    limit: mib(resources?.limits?.['memory']),
+  };
+}
+
+describe('runner memory, sized from the VUs each runner pod holds', () => {
+  const scenarios = readSources().scenarios;
+  const scenario = (id: string) => {
+    const found = scenarios.find((s) => s.id === id);
+    if (!found) throw new Error(`scenarios.json has no ${id} scenario`);
+    return found;
+  };
+  const model = MODELS[0].model;
+
+  it('counts the VUs load-tests/k6/lib/plan.ts gives k6, a closed stream’s as well', () => {
+    // Every stream's VU bound, as the k6 scripts configure it: maxVUs of a rate stream (=
+    // preAllocatedVUs, all initialised at start), vus of a closed one (fairness' cpu-background).
+    const catalog = parseCatalog(JSON.parse(labFiles['scenarios.json'] ?? '{}'));
+    const params = runParams({ BASE_URL: 'http://async-service:3001', MODEL: model });
+    const fromPlan = catalog.scenarios.map((s) => {
+      const k6 = k6Options(s, params, { p95Ms: 1, maxFailedRate: 0.1 }).scenarios ?? {};
+      return [
+        s.id,
+        Object.entries(k6).map(([name, exec]) => {
+          const bound = 'maxVUs' in exec ? exec.maxVUs : 'vus' in exec ? exec.vus : undefined;
+          return [name, bound];
+        }),
+      ];
+    });
+    expect(fromPlan).toContainEqual([
+      'fairness',
+      [
+        ['cpu-background', 4],
+        ['io-probe', 4],
+      ],
+    ]);
+    expect(scenarios.map((s) => [s.id, s.streams.map((t) => [t.name, streamVus(t)])])).toEqual(
+      fromPlan,
+    );
+  });
+
+  it('io (2,000 VUs) at parallelism 2: ~1,000 VUs a runner get ≥ 3 Gi, request = limit', () => {
+    expect(runnerVus(scenario('io'), 2)).toBe(1000);
+    const memory = runnerMemory(testRuns.get(`k6-io-${model}`));
+    expect(memory.request).toBe(memory.limit);
+    expect(memory.limit).toBeGreaterThanOrEqual(3 * 1024);
+    // The maintainers' per-VU figure for every VU, nothing less.
+    expect(memory.limit).toBeGreaterThanOrEqual(1000 * RUNNER_MIB_PER_VU);
+  });
+
+  it('a small scenario (cpu, 8 VUs) keeps the floor: 1Gi, request = limit', () => {
+    expect(runnerVus(scenario('cpu'), 2)).toBe(4);
+    expect(runnerMemory(testRuns.get(`k6-cpu-${model}`))).toEqual({ request: 1024, limit: 1024 });
+  });
+
+  it('every runner: request = limit, at least 1Gi, cpu 1 = 1 (Guaranteed), generated and committed', () => {
+    const committed = byKind<TestRun>(committedObjects(outputDir()), 'TestRun');
+    for (const runs of [testRuns, committed]) {
+      for (const run of runs.values()) {
+        const { request, limit } = runnerMemory(run);
+        expect([run.metadata.name, request]).toEqual([run.metadata.name, limit]);
+        expect(limit).toBeGreaterThanOrEqual(1024);
+        const { requests, limits } = run.spec.runner.resources;
+        expect([run.metadata.name, requests?.['cpu']]).toEqual([
+          run.metadata.name,
+          limits?.['cpu'],
+        ]);
+      }
+    }
+    expect(runnerMemory(committed.get(`k6-io-${model}`)).limit).toBeGreaterThanOrEqual(3 * 1024);
+  });
+
+  it('counts each stream’s share rounded up: k6 gives the first runner every stream’s remainder', () => {
+    // fairness, 4 + 4 VUs over 3 runners: 2 + 2 on the first (not ceil(8 / 3) = 3).
+    expect(runnerVus(scenario('fairness'), 3)).toBe(4);
+    expect(runnerVus(scenario('fairness'), 4)).toBe(2);
+  });
+
+  it('grows with the VUs a runner holds and shrinks with parallelism', async () => {
+    const ioAt = async (parallelism: number) => {
+      const { objects } = await synthesized({ parallelism });
+      return runnerMemory(byKind<TestRun>(objects, 'TestRun').get(`k6-io-${model}`)).limit;
+    };
+    const [one, two, four] = [await ioAt(1), await ioAt(2), await ioAt(4)];
+    expect(one).toBeGreaterThan(two);
+    expect(two).toBeGreaterThan(four);
+    expect(one).toBeGreaterThanOrEqual(2000 * RUNNER_MIB_PER_VU);
+    // More VUs per runner, more memory: io-saturation (400) < io (2,000), both at parallelism 2.
+    const atTwo = (id: string) => runnerMemory(testRuns.get(`k6-${id}-${model}`)).limit;
+    expect(runnerVus(scenario('io-saturation'), 2)).toBeLessThan(runnerVus(scenario('io'), 2));
+    expect(atTwo('io-saturation')).toBeLessThan(atTwo('io'));
   });
 });

@@ -242,6 +242,10 @@ describe('docker-compose.yml (Docker cannot run here: validated statically)', ()
     expect(k6?.environment?.['K6_PROMETHEUS_RW_SERVER_URL']).toBe(
       'http://prometheus:9090/api/v1/write',
     );
+    // A stale marker for each series when a run ends, or the run's last values linger on the k6
+    // dashboard for Prometheus's 5-minute lookback: k6 v1.0.0 defaults it to false
+    // (internal/output/prometheusrw/remotewrite/config.go) and reads it with strconv.ParseBool.
+    expect(k6?.environment?.['K6_PROMETHEUS_RW_STALE_MARKERS']).toBe('true');
     expect(k6?.environment?.['LAB_TARGETS']?.split(' ')).toEqual(
       MODEL_SERVICES.map(
         (name) =>
