@@ -12,6 +12,7 @@ import {
   type OverloadFigures,
 } from '../src/budgets';
 import { CONNECTIONS, OVERLOAD_BOUND, overloadMaxQueue } from '../src/drills/overload';
+import { CAPACITY_CONNECTIONS } from '../src/workload';
 
 const MiB = 1024 * 1024;
 
@@ -72,11 +73,19 @@ describe('checkOverload', () => {
 
   it('sets the services a bound, all processes together, a quarter of the connections', () => {
     expect(OVERLOAD_BOUND).toBe(CONNECTIONS / 4);
-    expect(overloadMaxQueue(2)).toBe(32);
-    // cluster and hybrid: WORKERS processes, each with this bound, stay within it.
+    expect(overloadMaxQueue('cluster', 2)).toBe(32);
     for (const workers of [1, 2, 3, 8, 64]) {
-      expect(overloadMaxQueue(workers) * workers).toBeLessThanOrEqual(OVERLOAD_BOUND);
-      expect(overloadMaxQueue(workers)).toBeGreaterThanOrEqual(1);
+      // cluster and hybrid: WORKERS processes, each with this bound, stay within it.
+      for (const model of ['cluster', 'hybrid'] as const) {
+        expect(overloadMaxQueue(model, workers) * workers).toBeLessThanOrEqual(OVERLOAD_BOUND);
+        expect(overloadMaxQueue(model, workers)).toBeGreaterThanOrEqual(1);
+      }
+      // One process holds the whole bound, whatever WORKERS: never below what the capacity
+      // measurement keeps in flight, or the capacity (and soak's load) would be a fraction.
+      for (const model of ['async', 'threads', 'procpool'] as const) {
+        expect(overloadMaxQueue(model, workers)).toBe(OVERLOAD_BOUND);
+        expect(overloadMaxQueue(model, workers)).toBeGreaterThanOrEqual(CAPACITY_CONNECTIONS);
+      }
     }
   });
 });

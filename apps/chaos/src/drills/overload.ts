@@ -1,3 +1,4 @@
+import type { ModelName } from '@concurrency-lab/models';
 import { checkOverload, mib, ms, OVERLOAD_FACTOR } from '../budgets';
 import { perModelDrill } from '../drill';
 import { Load } from '../load/load-generator';
@@ -31,13 +32,21 @@ export const CONNECTIONS = 256;
 export const OVERLOAD_BOUND = CONNECTIONS / 4;
 
 /**
- * MAX_QUEUE for the drill's fleet: {@link OVERLOAD_BOUND} split over WORKERS, since cluster and
- * hybrid bound each of their WORKERS HTTP processes on its own (docs/design.md); the
- * one-process models get a smaller bound than they need, still above the 16 requests the
- * capacity measurement keeps in flight (WORKERS 2: 32).
+ * The models whose HTTP runs in WORKERS processes (the cluster's), each holding MAX_QUEUE of its
+ * own (docs/design.md); the others hold one MAX_QUEUE for the whole service.
  */
-export function overloadMaxQueue(workers: number): number {
-  return Math.max(1, Math.floor(OVERLOAD_BOUND / workers));
+const BOUND_PER_PROCESS: ReadonlySet<ModelName> = new Set(['cluster', 'hybrid']);
+
+/**
+ * MAX_QUEUE for the drill's fleet: {@link OVERLOAD_BOUND} for the whole service — split over
+ * WORKERS where each HTTP process bounds itself, whole where one process holds it. Not split
+ * for a one-process model: at `--workers 16` a bound of 4 would idle 12 of its 16 threads and
+ * make the capacity the drill measures (and soak reuses) a quarter of the truth.
+ */
+export function overloadMaxQueue(model: ModelName, workers: number): number {
+  return BOUND_PER_PROCESS.has(model)
+    ? Math.max(1, Math.floor(OVERLOAD_BOUND / workers))
+    : OVERLOAD_BOUND;
 }
 
 export const overload = perModelDrill({
@@ -45,9 +54,9 @@ export const overload = perModelDrill({
   summary: `capacity on ${CPU_PATH}, then open-loop arrivals at 1× and ${OVERLOAD_FACTOR}× it over ${CONNECTIONS} connections, MAX_QUEUE holding a quarter of them: RSS, accepted p99, refusals at ${OVERLOAD_FACTOR}× (503 + Retry-After, required), arrivals skipped with every connection busy, and /healthz throughout`,
   recovery: `after the ${OVERLOAD_FACTOR}× run, time until a request is served again`,
   appliesTo: () => true,
-  fleet: (ctx) => ({
+  fleet: (ctx, model) => ({
     upstream: false,
-    modelEnv: { MAX_QUEUE: String(overloadMaxQueue(ctx.workers)) },
+    modelEnv: { MAX_QUEUE: String(overloadMaxQueue(model, ctx.workers)) },
   }),
   runModel: async (ctx, { model, service }, row) => {
     const capacity = await ctx.capacity(model, service.url);
@@ -91,7 +100,7 @@ export const overload = perModelDrill({
       row.rssPeakBytes = over.rssPeak;
       const skipped = base.skipped + over.skipped;
       row.notes.push(
-        `capacity ${capacity.toFixed(0)} req/s, MAX_QUEUE ${overloadMaxQueue(ctx.workers)} per process`,
+        `capacity ${capacity.toFixed(0)} req/s, MAX_QUEUE ${overloadMaxQueue(model, ctx.workers)}${BOUND_PER_PROCESS.has(model) ? ' per process' : ''}`,
         `${OVERLOAD_FACTOR}×: ${stats.summary()} (${stats.shed} shed)${skipped ? `, ${skipped} arrivals skipped (all ${CONNECTIONS} connections busy; 1×: ${base.skipped})` : ''}`,
         `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mib(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mib(over.rssPeak)}`,
         `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
