@@ -1,7 +1,12 @@
 import { Mutex } from '@concurrency-lab/locks';
 import type { CounterStore, IncrementResult } from '@concurrency-lab/service-kit';
 import { performance } from 'node:perf_hooks';
-import { SharedCounterCell, type LockTimes } from './shared-counter';
+import {
+  abandonStartLine,
+  SharedCounterCell,
+  START_LINE_BYTES,
+  type LockTimes,
+} from './shared-counter';
 import type { ThreadPoolRunner } from './thread-pool-runner';
 
 /** Never aborts: see `PoolCounter#increment`. */
@@ -52,7 +57,7 @@ export class PoolCounter implements CounterStore {
   async #increment(times: number, safe: boolean): Promise<IncrementResult> {
     const before = this.#cell.read();
     const parties = Math.min(this.#runner.workers, times);
-    const start = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+    const start = new SharedArrayBuffer(START_LINE_BYTES);
     const submittedAt = performance.timeOrigin + performance.now();
     const shares = Array.from(
       { length: parties },
@@ -62,16 +67,27 @@ export class PoolCounter implements CounterStore {
     // half-way (503, Retry-After) would still add the increments it had queued — and its
     // client's retry would add them again.
     this.#runner.assertRoomFor(parties);
-    const responses = await Promise.all(
+    // A share refused after others were queued (the room check counts a thread still starting
+    // as free) abandons the request: the queued shares then add nothing. And the turn is held
+    // until every share has ended, so none adds to the next request's before/after.
+    const settled = await Promise.allSettled(
       shares.map((share) =>
-        this.#runner.request(
-          { op: 'increment', times: share, safe, start, parties, submittedAt },
-          UNCANCELLABLE,
-        ),
+        this.#runner
+          .request(
+            { op: 'increment', times: share, safe, start, parties, submittedAt },
+            UNCANCELLABLE,
+          )
+          .catch((error: unknown) => {
+            abandonStartLine(start);
+            throw error;
+          }),
       ),
     );
-    for (const response of responses) {
-      const lockTimes = (response.result as { lockTimes?: LockTimes } | null)?.lockTimes;
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const outcome of settled) {
+      if (outcome.status !== 'fulfilled') continue;
+      const lockTimes = (outcome.value.result as { lockTimes?: LockTimes } | null)?.lockTimes;
       if (lockTimes) this.#onLockTimes?.(lockTimes);
     }
     return { expected: before + times, actual: this.#cell.read() };

@@ -9,7 +9,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
-import { awaitStartLine, incrementCell } from './shared-counter';
+import { awaitStartLine, incrementCell, startLineAbandoned } from './shared-counter';
 
 /** A pool without a counter of its own (hybrid keeps its counter in the cluster primary) has none. */
 const data = (workerData ?? {}) as { counter?: SharedArrayBuffer; counterLock?: SharedMutexHandle };
@@ -35,6 +35,17 @@ export default async function handle(
     if (request.op === 'increment') {
       if (!counter) throw new Error('this pool was started without a shared counter');
       awaitStartLine(request.start, request.parties);
+      // The request gave up on its shares (one was refused): this one adds nothing.
+      if (startLineAbandoned(request.start)) {
+        return {
+          ok: true,
+          result: { retries: 0, lockTimes: { waitMs: [], holdMs: [] } },
+          threadId,
+          startedAt,
+          workMs: now() - startedAt,
+          traceId,
+        };
+      }
       const { retries, lockTimes } = incrementCell(
         counter,
         request.times,

@@ -115,11 +115,28 @@ export function incrementCell(
 }
 
 /**
+ * A start line's cells: [0] the parties arrived, [1] 1 once the request gave up on its shares
+ * (one was refused, or failed) — a share that has not started its increments then adds none.
+ */
+export const START_LINE_BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
+
+/** Tells the request's shares still at (or not yet at) the start line to add nothing. */
+export function abandonStartLine(start: SharedArrayBuffer): void {
+  Atomics.store(new Int32Array(start), 1, 1);
+}
+
+export function startLineAbandoned(start: SharedArrayBuffer): boolean {
+  const cells = new Int32Array(start);
+  return cells.length > 1 && Atomics.load(cells, 1) === 1;
+}
+
+/**
  * A one-shot start line for `parties` threads, so their increments really overlap (otherwise
  * one thread may finish its share before the next is even scheduled, and nothing is lost).
  * It spins instead of `Atomics.wait`: waking a sleeping thread takes longer than a whole share
  * of increments, so sleepers would start too late to race. Gives up after `timeoutMs`, so a party
- * that never comes (its thread busy with other work) cannot hang the others.
+ * that never comes (its thread busy with other work) cannot hang the others, and at once when
+ * the request is abandoned (see {@link abandonStartLine}).
  */
 export function awaitStartLine(
   start: SharedArrayBuffer,
@@ -130,7 +147,7 @@ export function awaitStartLine(
   Atomics.add(arrived, 0, 1);
   const deadline = Date.now() + timeoutMs;
   while (Atomics.load(arrived, 0) < parties) {
-    if (Date.now() > deadline) return false;
+    if (startLineAbandoned(start) || Date.now() > deadline) return false;
   }
   return true;
 }

@@ -1,5 +1,11 @@
 import { PoolCounter } from '../src/pool-counter';
-import { awaitStartLine, incrementCell, SharedCounterCell } from '../src/shared-counter';
+import {
+  abandonStartLine,
+  awaitStartLine,
+  incrementCell,
+  SharedCounterCell,
+  START_LINE_BYTES,
+} from '../src/shared-counter';
 import { SharedMutex } from '@concurrency-lab/locks';
 import { ThreadPoolRunner } from '../src/thread-pool-runner';
 import { createPool, eventually, FAULT_WORKER, never } from './pool-helpers';
@@ -109,6 +115,29 @@ describe('the threads model shared counter', () => {
         expected: 1000,
         actual: 1000,
       });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('adds nothing for a share whose request was abandoned at the start line', async () => {
+    const { pool, cell } = createPool();
+    try {
+      const share = (start: SharedArrayBuffer) =>
+        pool.request(
+          { op: 'increment', times: 1000, safe: true, start, parties: 2, submittedAt: 0 },
+          never(),
+        );
+      // One share of two: its partner never comes (refused), and the request gives up on it.
+      const abandoned = new SharedArrayBuffer(START_LINE_BYTES);
+      const waiting = share(abandoned);
+      expect(await eventually(() => Atomics.load(new Int32Array(abandoned), 0) === 1)).toBe(true);
+      abandonStartLine(abandoned);
+      await waiting;
+      expect(cell.read()).toBe(0);
+      // The control: not abandoned, a lone share gives up waiting after 1 s and adds its 1000.
+      await share(new SharedArrayBuffer(START_LINE_BYTES));
+      expect(cell.read()).toBe(1000);
     } finally {
       await pool.close();
     }
