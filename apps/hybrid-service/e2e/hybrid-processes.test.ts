@@ -53,10 +53,17 @@ describe('hybrid-service: processes, each with its threads', () => {
     const busy = Promise.all(
       Array.from({ length: 4 }, () => requestOnNewConnection(`${service.url}/cpu/fib?n=36`)),
     );
+    let finished = false;
+    const done = () => {
+      finished = true;
+    };
+    void busy.then(done, done);
+    // Scraped the whole time the fibs run, not only until the first 1: a summed gauge reads 1
+    // too while one process's thread is busy, and 2 once both are.
     const seen: number[] = [];
     const scrape = async () =>
       metricSum(await (await fetch(`${service.url}/metrics`)).text(), 'lab_pool_utilization');
-    for (let i = 0; i < 100 && !seen.includes(1); i++) {
+    while (!finished) {
       seen.push(await scrape());
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
