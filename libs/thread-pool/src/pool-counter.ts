@@ -65,11 +65,9 @@ export class PoolCounter implements CounterStore {
     );
     // All shares or none: a share once queued cannot be taken back, so a request refused
     // half-way (503, Retry-After) would still add the increments it had queued — and its
-    // client's retry would add them again.
-    this.#runner.assertRoomFor(parties);
-    // A share refused after others were queued (the room check counts a thread still starting
-    // as free) abandons the request: the queued shares then add nothing. And the turn is held
-    // until every share has ended, so none adds to the next request's before/after.
+    // client's retry would add them again. A share refused (or failed) abandons the request's
+    // start line, and the shares that have not begun add nothing. The turn is held until every
+    // share has ended, so none adds to the next request's before/after.
     const settled = await Promise.allSettled(
       shares.map((share) =>
         this.#runner

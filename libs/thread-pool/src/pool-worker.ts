@@ -36,22 +36,8 @@ export default async function handle(
       if (!counter) throw new Error('this pool was started without a shared counter');
       awaitStartLine(request.start, request.parties);
       // The request gave up on its shares (one was refused): this one adds nothing.
-      if (startLineAbandoned(request.start)) {
-        return {
-          ok: true,
-          result: { retries: 0, lockTimes: { waitMs: [], holdMs: [] } },
-          threadId,
-          startedAt,
-          workMs: now() - startedAt,
-          traceId,
-        };
-      }
-      const { retries, lockTimes } = incrementCell(
-        counter,
-        request.times,
-        request.safe,
-        counterLock,
-      );
+      const times = startLineAbandoned(request.start) ? 0 : request.times;
+      const { retries, lockTimes } = incrementCell(counter, times, request.safe, counterLock);
       return {
         ok: true,
         result: { retries, lockTimes },

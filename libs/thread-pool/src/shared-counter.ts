@@ -126,8 +126,7 @@ export function abandonStartLine(start: SharedArrayBuffer): void {
 }
 
 export function startLineAbandoned(start: SharedArrayBuffer): boolean {
-  const cells = new Int32Array(start);
-  return cells.length > 1 && Atomics.load(cells, 1) === 1;
+  return Atomics.load(new Int32Array(start), 1) === 1;
 }
 
 /**

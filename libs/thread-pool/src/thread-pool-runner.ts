@@ -177,18 +177,6 @@ export class ThreadPoolRunner implements WorkRunner {
     }
   }
 
-  /**
-   * Refuses, as one request meeting a full queue would (503 `ERR_OVERLOADED`, shed reason
-   * `pool_queue_full`), unless `n` more tasks fit now: the idle threads take some at once and
-   * the queue bound the rest. For a caller whose request is several tasks that must all run
-   * (the counter's shares): checked before the first is submitted, nothing is half-accepted.
-   */
-  assertRoomFor(n: number): void {
-    const { queued, running, size } = this.stats();
-    const idle = Math.max(0, size - running);
-    if (queued + Math.max(0, n - idle) > this.#options.maxQueue) throw this.#queueFull();
-  }
-
   #queueFull(): ProblemError {
     return poolQueueFull('thread', this.#options.maxQueue);
   }

@@ -1,6 +1,7 @@
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { POOL_WORKER_ENTRY } from '../src/index';
 import type { PoolRequest } from '../src/pool-protocol';
+import { START_LINE_BYTES } from '../src/shared-counter';
 import { createPool, eventually, fault, never } from './pool-helpers';
 
 describe('a crashing pool thread', () => {
@@ -25,7 +26,7 @@ describe('a crashing pool thread', () => {
         op: 'increment',
         times: 1,
         safe: true,
-        start: new SharedArrayBuffer(4),
+        start: new SharedArrayBuffer(START_LINE_BYTES),
         parties: 1,
         submittedAt: 0,
       };

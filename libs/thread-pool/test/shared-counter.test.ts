@@ -94,7 +94,7 @@ describe('the threads model shared counter', () => {
     expect(cell.read()).toBe(2 ** 31 + 18);
   });
 
-  it('refuses a request the pool cannot take whole, before any share is queued', async () => {
+  it('refuses a request the pool cannot take whole, and leaves no increment of it behind', async () => {
     // Both threads busy and one task queued, of two allowed: room for one share of two.
     const { pool, cell } = createPool({ maxQueue: 2 });
     try {
@@ -162,7 +162,7 @@ describe('the threads model shared counter', () => {
   });
 
   it('gives up waiting at the start line when a party never arrives', () => {
-    const start = new SharedArrayBuffer(4);
+    const start = new SharedArrayBuffer(START_LINE_BYTES);
     expect(awaitStartLine(start, 2, 20)).toBe(false);
     expect(awaitStartLine(start, 2, 20)).toBe(true);
   });
@@ -204,7 +204,7 @@ describe('the threads model shared counter', () => {
         const outcomes: { increments: number; owner: boolean; obtainable: boolean }[] = [];
         while (outcomes.length < 5 && !outcomes.some((o) => !o.obtainable)) {
           const client = new AbortController();
-          const start = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+          const start = new SharedArrayBuffer(START_LINE_BYTES);
           const before = cell.read();
           const share = pool.request(
             { op: 'increment', times: 20_000_000, safe: true, start, parties: 1, submittedAt: 0 },
