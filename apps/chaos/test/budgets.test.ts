@@ -13,6 +13,7 @@ import {
 } from '../src/budgets';
 import { CONNECTIONS, OVERLOAD_BOUND, overloadMaxQueue } from '../src/drills/overload';
 import { CAPACITY_CONNECTIONS } from '../src/workload';
+import { MODELS } from '@concurrency-lab/models';
 
 const MiB = 1024 * 1024;
 
@@ -75,16 +76,17 @@ describe('checkOverload', () => {
     expect(OVERLOAD_BOUND).toBe(CONNECTIONS / 4);
     expect(overloadMaxQueue('cluster', 2)).toBe(32);
     for (const workers of [1, 2, 3, 8, 64]) {
-      // cluster and hybrid: WORKERS processes, each with this bound, stay within it.
-      for (const model of ['cluster', 'hybrid'] as const) {
-        expect(overloadMaxQueue(model, workers) * workers).toBeLessThanOrEqual(OVERLOAD_BOUND);
-        expect(overloadMaxQueue(model, workers)).toBeGreaterThanOrEqual(1);
-      }
-      // One process holds the whole bound, whatever WORKERS: never below what the capacity
-      // measurement keeps in flight, or the capacity (and soak's load) would be a fraction.
-      for (const model of ['async', 'threads', 'procpool'] as const) {
-        expect(overloadMaxQueue(model, workers)).toBe(OVERLOAD_BOUND);
-        expect(overloadMaxQueue(model, workers)).toBeGreaterThanOrEqual(CAPACITY_CONNECTIONS);
+      for (const { model, http } of MODELS) {
+        if (http === 'worker processes') {
+          // cluster and hybrid: WORKERS processes, each with this bound, stay within it.
+          expect(overloadMaxQueue(model, workers) * workers).toBeLessThanOrEqual(OVERLOAD_BOUND);
+          expect(overloadMaxQueue(model, workers)).toBeGreaterThanOrEqual(1);
+        } else {
+          // One process holds the whole bound, whatever WORKERS: never below what the capacity
+          // measurement keeps in flight, or the capacity (and soak's load) would be a fraction.
+          expect(overloadMaxQueue(model, workers)).toBe(OVERLOAD_BOUND);
+          expect(overloadMaxQueue(model, workers)).toBeGreaterThanOrEqual(CAPACITY_CONNECTIONS);
+        }
       }
     }
   });

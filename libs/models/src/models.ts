@@ -20,6 +20,12 @@ export interface ModelInfo {
   readonly pool: boolean;
   /** What a worker restart replaces (`lab_worker_restarts_total{kind}`); empty when nothing. */
   readonly restarts: readonly ('thread' | 'process')[];
+  /**
+   * Where HTTP is served: in one process, or in WORKERS cluster worker processes — each of which
+   * holds its own per-process bounds (MAX_QUEUE, admission), so a bound for the whole service
+   * is split over them.
+   */
+  readonly http: 'one process' | 'worker processes';
 }
 
 export const MODELS = [
@@ -30,6 +36,7 @@ export const MODELS = [
     summary: 'one process, one event loop; CPU work runs inline and blocks the loop',
     pool: false,
     restarts: [],
+    http: 'one process',
   },
   {
     model: 'threads',
@@ -38,6 +45,7 @@ export const MODELS = [
     summary: 'one process; CPU work goes to a `worker_threads` pool (piscina)',
     pool: true,
     restarts: ['thread'],
+    http: 'one process',
   },
   {
     model: 'cluster',
@@ -47,6 +55,7 @@ export const MODELS = [
       '`node:cluster` primary + N worker processes sharing the port; CPU work inline in each',
     pool: false,
     restarts: ['process'],
+    http: 'worker processes',
   },
   {
     model: 'hybrid',
@@ -56,6 +65,7 @@ export const MODELS = [
       '`node:cluster` worker processes sharing the port, each with its own `worker_threads` pool',
     pool: true,
     restarts: ['process', 'thread'],
+    http: 'worker processes',
   },
   {
     model: 'procpool',
@@ -65,6 +75,7 @@ export const MODELS = [
       "one HTTP process; CPU work goes to a pool of child processes (Python's `ProcessPoolExecutor`)",
     pool: true,
     restarts: ['process'],
+    http: 'one process',
   },
 ] as const satisfies readonly ModelInfo[];
 

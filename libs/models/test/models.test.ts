@@ -19,6 +19,19 @@ describe('the model registry', () => {
     for (const name of MODEL_NAMES) expect(modelInfo(name).model).toBe(name);
   });
 
+  it('serves HTTP in worker processes exactly where the model is a node:cluster', () => {
+    for (const m of MODELS) {
+      expect([m.model, m.http]).toEqual([
+        m.model,
+        m.summary.includes('`node:cluster`') ? 'worker processes' : 'one process',
+      ]);
+    }
+    expect(MODELS.filter((m) => m.http === 'worker processes').map((m) => m.model)).toEqual([
+      'cluster',
+      'hybrid',
+    ]);
+  });
+
   it('tells a model label from anything else', () => {
     expect(MODEL_NAMES.every(isModelName)).toBe(true);
     expect(isModelName('upstream')).toBe(false);

@@ -1,4 +1,4 @@
-import type { ModelName } from '@concurrency-lab/models';
+import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { checkOverload, mib, ms, OVERLOAD_FACTOR } from '../budgets';
 import { perModelDrill } from '../drill';
 import { Load } from '../load/load-generator';
@@ -32,19 +32,14 @@ export const CONNECTIONS = 256;
 export const OVERLOAD_BOUND = CONNECTIONS / 4;
 
 /**
- * The models whose HTTP runs in WORKERS processes (the cluster's), each holding MAX_QUEUE of its
- * own (docs/design.md); the others hold one MAX_QUEUE for the whole service.
- */
-const BOUND_PER_PROCESS: ReadonlySet<ModelName> = new Set(['cluster', 'hybrid']);
-
-/**
  * MAX_QUEUE for the drill's fleet: {@link OVERLOAD_BOUND} for the whole service — split over
- * WORKERS where each HTTP process bounds itself, whole where one process holds it. Not split
- * for a one-process model: at `--workers 16` a bound of 4 would idle 12 of its 16 threads and
- * make the capacity the drill measures (and soak reuses) a quarter of the truth.
+ * WORKERS where each HTTP process bounds itself (the registry's `http`), whole where one
+ * process holds it. Not split for a one-process model: at `--workers 16` a bound of 4 would
+ * idle 12 of its 16 threads and make the capacity the drill measures (and soak reuses) a
+ * quarter of the truth.
  */
 export function overloadMaxQueue(model: ModelName, workers: number): number {
-  return BOUND_PER_PROCESS.has(model)
+  return modelInfo(model).http === 'worker processes'
     ? Math.max(1, Math.floor(OVERLOAD_BOUND / workers))
     : OVERLOAD_BOUND;
 }
@@ -100,7 +95,7 @@ export const overload = perModelDrill({
       row.rssPeakBytes = over.rssPeak;
       const skipped = base.skipped + over.skipped;
       row.notes.push(
-        `capacity ${capacity.toFixed(0)} req/s, MAX_QUEUE ${overloadMaxQueue(model, ctx.workers)}${BOUND_PER_PROCESS.has(model) ? ' per process' : ''}`,
+        `capacity ${capacity.toFixed(0)} req/s, MAX_QUEUE ${overloadMaxQueue(model, ctx.workers)}${modelInfo(model).http === 'worker processes' ? ' per process' : ''}`,
         `${OVERLOAD_FACTOR}×: ${stats.summary()} (${stats.shed} shed)${skipped ? `, ${skipped} arrivals skipped (all ${CONNECTIONS} connections busy; 1×: ${base.skipped})` : ''}`,
         `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mib(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mib(over.rssPeak)}`,
         `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
