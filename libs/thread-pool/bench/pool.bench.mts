@@ -2,11 +2,14 @@
  * What the pool costs and what it buys, in-process (no HTTP), one run, as ratios:
  * - dispatch overhead: fib(5) through the pool vs inline (cost of a hop to a thread and back);
  * - image transfer: a 256×256 sharpen through the pool vs inline (moved buffers, no copies);
+ * - our overhead: both of those through ThreadPoolRunner vs through bare piscina (the anchor:
+ *   the same 2 threads, a hand-written worker, no protocol) in the same run;
  * - parallel speedup: fib(30) × 40 tasks on a 2-thread pool vs on a 1-thread pool.
  *
  *   node bench/pool.bench.mts          (after `npm run build`)
  */
 import { encodePng, generateTestImage, runCpuTask, type CpuTask } from '@concurrency-lab/workloads';
+import { Piscina } from 'piscina';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 
@@ -46,11 +49,21 @@ async function opsPerSecond(
 const png = encodePng(generateTestImage(256));
 const filterTask = (): CpuTask => ({ kind: 'filter', filter: 'sharpen', png: new Uint8Array(png) });
 
+/** The anchor: bare piscina on the same thread count, tasks moved in as the runner moves them. */
+const bare = new Piscina({
+  filename: join(import.meta.dirname, 'bare-worker.mjs'),
+  minThreads: 2,
+  maxThreads: 2,
+});
+const bareRun = (task: CpuTask) =>
+  bare.run(task, task.kind === 'filter' ? { transferList: [task.png.buffer as ArrayBuffer] } : {});
+
 const two = pool(2);
 const one = pool(1);
 try {
   await opsPerSecond(() => two.run({ kind: 'fib', n: 20 }, { signal }), 200, 4); // warm-up
   await opsPerSecond(() => one.run({ kind: 'fib', n: 20 }, { signal }), 100, 2);
+  await opsPerSecond(() => bareRun({ kind: 'fib', n: 20 }), 200, 4);
   const inlineFib = await opsPerSecond(async () => runCpuTask({ kind: 'fib', n: 5 }), 20_000, 1);
   const pooledFib = await opsPerSecond(
     () => two.run({ kind: 'fib', n: 5 }, { signal }),
@@ -59,6 +72,48 @@ try {
   );
   const inlineImg = await opsPerSecond(async () => runCpuTask(filterTask()), 100, 1);
   const pooledImg = await opsPerSecond(() => two.run(filterTask(), { signal }), 200, 4);
+  // Runner and anchor in interleaved pairs, the order flipped each round, so load that comes and
+  // goes on a shared machine falls on both; the median pair counts.
+  const pairs = async (
+    ours: () => Promise<unknown>,
+    anchor: () => Promise<unknown>,
+    tasks: number,
+    concurrency: number,
+  ) => {
+    const ratios: number[] = [];
+    const anchorRates: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const order = round % 2 === 0 ? [ours, anchor] : [anchor, ours];
+      const [first, second] = [
+        await opsPerSecond(order[0]!, tasks, concurrency),
+        await opsPerSecond(order[1]!, tasks, concurrency),
+      ];
+      const [o, a] = round % 2 === 0 ? [first, second] : [second, first];
+      ratios.push(o / a);
+      anchorRates.push(a);
+    }
+    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    return {
+      anchor: median(anchorRates),
+      ratio: median(ratios),
+      low: Math.min(...ratios),
+      high: Math.max(...ratios),
+    };
+  };
+  const fibPairs = await pairs(
+    () => two.run({ kind: 'fib', n: 5 }, { signal }),
+    () => bareRun({ kind: 'fib', n: 5 }),
+    20_000,
+    16,
+  );
+  const imgPairs = await pairs(
+    () => two.run(filterTask(), { signal }),
+    () => bareRun(filterTask()),
+    200,
+    4,
+  );
+  const span = (p: { ratio: number; low: number; high: number }) =>
+    `${p.ratio.toFixed(2)}× (${p.low.toFixed(2)}–${p.high.toFixed(2)})`;
   const oneThread = await opsPerSecond(() => one.run({ kind: 'fib', n: 30 }, { signal }), 40, 4);
   const twoThreads = await opsPerSecond(() => two.run({ kind: 'fib', n: 30 }, { signal }), 40, 4);
   console.log(`thread pool, Node ${process.version}`);
@@ -75,6 +130,18 @@ try {
       'ops/s': Math.round(pooledImg),
       ratio: `${(pooledImg / inlineImg).toFixed(2)}×`,
     },
+    {
+      case: 'fib(5) via bare piscina, 2 threads (anchor)',
+      'ops/s': Math.round(fibPairs.anchor),
+      ratio: '1.00×',
+    },
+    { case: 'fib(5): our pool ÷ anchor, median of 5 pairs', 'ops/s': '', ratio: span(fibPairs) },
+    {
+      case: 'sharpen 256² via bare piscina (anchor)',
+      'ops/s': Math.round(imgPairs.anchor),
+      ratio: '1.00×',
+    },
+    { case: 'sharpen 256²: our pool ÷ anchor, median of 5', 'ops/s': '', ratio: span(imgPairs) },
     { case: 'fib(30) on 1-thread pool (baseline)', 'ops/s': oneThread.toFixed(1), ratio: '1.00×' },
     {
       case: 'fib(30) on 2-thread pool',
@@ -83,5 +150,5 @@ try {
     },
   ]);
 } finally {
-  await Promise.all([one.close(), two.close()]);
+  await Promise.all([one.close(), two.close(), bare.close()]);
 }
