@@ -83,16 +83,16 @@ try {
     const ratios: number[] = [];
     const anchorRates: number[] = [];
     for (let round = 0; round < 5; round++) {
-      const order = round % 2 === 0 ? [ours, anchor] : [anchor, ours];
-      const [first, second] = [
-        await opsPerSecond(order[0]!, tasks, concurrency),
-        await opsPerSecond(order[1]!, tasks, concurrency),
-      ];
-      const [o, a] = round % 2 === 0 ? [first, second] : [second, first];
+      // Flipped each round: what runs second meets the load the first left behind.
+      const flipped = round % 2 === 1;
+      const first = await opsPerSecond(flipped ? anchor : ours, tasks, concurrency);
+      const second = await opsPerSecond(flipped ? ours : anchor, tasks, concurrency);
+      const [o, a] = flipped ? [second, first] : [first, second];
       ratios.push(o / a);
       anchorRates.push(a);
     }
-    const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    const median = (xs: number[]) =>
+      [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
     return {
       anchor: median(anchorRates),
       ratio: median(ratios),
