@@ -29,6 +29,8 @@ export type WaitQueue = WaitQueueClass;
 
 export const deadlineAfter = atomicWait.deadlineAfter;
 export const remainingMs = atomicWait.remainingMs;
+export const waitAsync = atomicWait.waitAsync;
+export type { WaitOutcome } from './shared/atomic-wait';
 
 export const WordMutex = wordMutex.WordMutex;
 export type WordMutex = wordMutex.WordMutex;

@@ -106,7 +106,23 @@ async function crossThread(mode: Mode, count: number): Promise<number> {
   const isPost = mode.startsWith('post');
   const producer = start('producer', isPost ? channel.port1 : undefined);
   const consumer = start('consumer', isPost ? channel.port2 : undefined);
-  const next = (w: Worker) => new Promise<unknown>((resolve) => w.once('message', resolve));
+  // A worker that throws or exits mid-run must fail the run, not hang it waiting for a message
+  // that never comes (a crashed producer strands the consumer too): every wait races `failed`.
+  let over = false;
+  const failed = new Promise<never>((_, reject) => {
+    for (const [role, w] of [
+      ['producer', producer],
+      ['consumer', consumer],
+    ] as const) {
+      w.once('error', reject);
+      w.once('exit', (code) => {
+        if (!over) reject(new Error(`${mode}: the ${role} exited (${code}) mid-run`));
+      });
+    }
+  });
+  failed.catch(() => undefined); // it may settle when no wait races it: only a race reports it
+  const next = (w: Worker) =>
+    Promise.race([new Promise<unknown>((resolve) => w.once('message', resolve)), failed]);
   try {
     await Promise.all([next(producer), next(consumer)]); // both 'ready'
     const finished = next(consumer);
@@ -119,6 +135,7 @@ async function crossThread(mode: Mode, count: number): Promise<number> {
     if (checksum !== expected) throw new Error(`${mode}: checksum ${checksum} ≠ ${expected}`);
     return (count / elapsed) * 1000;
   } finally {
+    over = true;
     await Promise.all([producer.terminate(), consumer.terminate()]);
   }
 }

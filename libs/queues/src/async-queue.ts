@@ -143,7 +143,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (wait instanceof Error) return Promise.reject(wait);
     if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
     if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
-    if (this.#offer(item)) return DONE;
+    try {
+      if (this.#offer(item)) return DONE;
+    } catch (error) {
+      return Promise.reject(error); // a PriorityQueue's `compare` threw (nothing changed)
+    }
     if (wait.timeout === 0) return Promise.reject(new QueueFullError());
     return this.#putters.wait(item, wait);
   }
@@ -159,7 +163,13 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     const wait = validate.waitOptionsOrError(options);
     if (wait instanceof Error) return Promise.reject(wait);
     if (wait.signal?.aborted) return Promise.reject(wait.signal.reason);
-    if (this.#buffer.size > 0) return Promise.resolve(this.#take());
+    if (this.#buffer.size > 0) {
+      try {
+        return Promise.resolve(this.#take());
+      } catch (error) {
+        return Promise.reject(error); // a PriorityQueue's `compare` threw (nothing changed)
+      }
+    }
     if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
     if (wait.timeout === 0) return Promise.reject(new QueueEmptyError());
     return this.#getters.wait(undefined, wait);
@@ -195,14 +205,15 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.#isShutdown = true;
     if (options.immediate === true) {
       const now = performance.now();
-      while (this.#buffer.size > 0) {
-        const entry = this.#buffer.take();
-        this.#discarded++;
-        if (this.#unfinished > 0) this.#unfinished--;
+      // takeAll, not take: dropping compares nothing, so a throwing `compare` cannot stop it.
+      const dropped = this.#buffer.takeAll();
+      this.#discarded += dropped.length;
+      this.#unfinished = Math.max(0, this.#unfinished - dropped.length);
+      for (let i = 0; i < dropped.length; i++) {
         notifyObserver(this.#observer, 'onDiscard', {
           queue: this.name,
-          size: this.#buffer.size,
-          waitMs: now - entry.enqueuedAt,
+          size: dropped.length - 1 - i,
+          waitMs: now - (dropped[i] as QueueEntry<T>).enqueuedAt,
         });
       }
       if (this.#unfinished === 0) this.#joiners.serveAll(undefined);
@@ -253,32 +264,55 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     }
     if (this.#buffer.size >= this.maxSize) return false;
     this.#store(value);
+    notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#buffer.size });
     return true;
   }
 
+  /**
+   * Buffers `value` and counts it; the caller tells the observer once the hand-off is over. The
+   * push comes first: when a PriorityQueue's `compare` throws in it, nothing has changed.
+   */
   #store(value: T): void {
     this.#buffer.push({ value, enqueuedAt: performance.now() });
     this.#unfinished++;
     this.#enqueued++;
-    notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#buffer.size });
   }
 
+  /** Throws, having changed nothing, only if a PriorityQueue's `compare` throws in the take. */
   #take(): T {
     const entry = this.#buffer.take();
     this.#dequeued++;
-    notifyObserver(this.#observer, 'onDequeue', {
-      queue: this.name,
-      size: this.#buffer.size,
-      waitMs: performance.now() - entry.enqueuedAt,
-    });
-    // A slot is free: it goes to the producer that has waited longest, so the size is back.
-    const putter = this.#putters.shift();
-    if (putter === undefined) {
-      this.#watchers.release(this.#buffer.size);
-    } else {
-      this.#store(putter.payload);
-      putter.grant(undefined);
+    const size = this.#buffer.size;
+    const waitMs = performance.now() - entry.enqueuedAt;
+    const admitted = this.#admitPutter();
+    // Observers hear of the take only now (QueueObserver: "after the queue's state is
+    // consistent again"). Told between the take and the waiting producer's move into the freed
+    // slot, a re-entrant observer could `tryPut` into that slot and overfill the queue.
+    notifyObserver(this.#observer, 'onDequeue', { queue: this.name, size, waitMs });
+    if (admitted) {
+      notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#buffer.size });
     }
     return entry.value;
+  }
+
+  /**
+   * A slot is free: it goes to the producer that has waited longest, so the size is back.
+   * A producer whose item a PriorityQueue's `compare` throws on is rejected with that error,
+   * and the slot goes to the next in line: no item is lost and no producer is left waiting
+   * while there is room. Returns whether an item moved in.
+   */
+  #admitPutter(): boolean {
+    for (let putter = this.#putters.shift(); putter !== undefined; putter = this.#putters.shift()) {
+      try {
+        this.#store(putter.payload);
+      } catch (error) {
+        putter.fail(error);
+        continue;
+      }
+      putter.grant(undefined);
+      return true;
+    }
+    this.#watchers.release(this.#buffer.size);
+    return false;
   }
 }

@@ -29,6 +29,12 @@ export class FifoBuffer<E> implements ItemBuffer<E> {
     return entry;
   }
 
+  takeAll(): E[] {
+    const entries: E[] = [];
+    while (this.#size > 0) entries.push(this.take());
+    return entries;
+  }
+
   #grow(): void {
     const old = this.#slots;
     const slots = new Array<E | undefined>(old.length * 2);

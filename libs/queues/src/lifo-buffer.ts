@@ -15,4 +15,8 @@ export class LifoBuffer<E> implements ItemBuffer<E> {
   take(): E {
     return this.#stack.pop() as E;
   }
+
+  takeAll(): E[] {
+    return this.#stack.splice(0);
+  }
 }

@@ -24,50 +24,69 @@ export class PriorityBuffer<E> implements ItemBuffer<E> {
     return this.#heap.length;
   }
 
+  /*
+   * push and take compare first and move entries after, so a `compare` that throws leaves the
+   * heap exactly as it was: the error reaches the call that triggered it, and no entry is lost
+   * or left out of heap order. Both follow the "hole" form of the sifts: the path is found by
+   * comparisons alone, then the entries along it shift by one.
+   */
+
   push(entry: E): void {
     const heap = this.#heap;
-    heap.push({ entry, seq: this.#arrivals++ });
-    let i = heap.length - 1;
+    const ranked = { entry, seq: this.#arrivals };
+    let i = heap.length;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.#before(heap[i] as Ranked<E>, heap[parent] as Ranked<E>)) break;
-      this.#swap(i, parent);
+      if (!this.#before(ranked, heap[parent] as Ranked<E>)) break;
       i = parent;
     }
+    // No comparison from here on.
+    this.#arrivals++;
+    for (let hole = heap.length; hole > i;) {
+      const parent = (hole - 1) >> 1;
+      heap[hole] = heap[parent] as Ranked<E>;
+      hole = parent;
+    }
+    heap[i] = ranked;
   }
 
   take(): E {
     const heap = this.#heap;
     const top = heap[0] as Ranked<E>;
-    const last = heap.pop() as Ranked<E>;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let least = i;
-        if (left < heap.length && this.#before(heap[left] as Ranked<E>, heap[least] as Ranked<E>))
-          least = left;
-        if (right < heap.length && this.#before(heap[right] as Ranked<E>, heap[least] as Ranked<E>))
-          least = right;
-        if (least === i) break;
-        this.#swap(i, least);
-        i = least;
+    const last = heap[heap.length - 1] as Ranked<E>;
+    const size = heap.length - 1; // `last` sinks from the root through the first `size` slots
+    const path: number[] = [];
+    for (let i = 0; ;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      if (left >= size) break;
+      const least =
+        right < size && this.#before(heap[right] as Ranked<E>, heap[left] as Ranked<E>)
+          ? right
+          : left;
+      if (!this.#before(heap[least] as Ranked<E>, last)) break;
+      path.push(least);
+      i = least;
+    }
+    // No comparison from here on.
+    heap.pop();
+    if (size > 0) {
+      let hole = 0;
+      for (const child of path) {
+        heap[hole] = heap[child] as Ranked<E>;
+        hole = child;
       }
+      heap[hole] = last;
     }
     return top.entry;
+  }
+
+  takeAll(): E[] {
+    return this.#heap.splice(0).map((ranked) => ranked.entry);
   }
 
   #before(a: Ranked<E>, b: Ranked<E>): boolean {
     const order = this.#compare(a.entry, b.entry);
     return order < 0 || (order === 0 && a.seq < b.seq);
-  }
-
-  #swap(i: number, j: number): void {
-    const heap = this.#heap;
-    const t = heap[i] as Ranked<E>;
-    heap[i] = heap[j] as Ranked<E>;
-    heap[j] = t;
   }
 }

@@ -23,6 +23,8 @@ function naturalOrder(a: unknown, b: unknown): number {
  */
 export class PriorityQueue<T> extends AsyncQueue<T> {
   readonly #natural: boolean;
+  /** Without `compare`: the kind of the queued items, once one was put. */
+  #kind = '';
 
   constructor(options: PriorityQueueOptions<T>) {
     super(options);
@@ -49,12 +51,22 @@ export class PriorityQueue<T> extends AsyncQueue<T> {
     super.tryPut(item);
   }
 
-  /** Without `compare`, `<` must mean something: refuse an object before it reaches the heap. */
+  /**
+   * Without `compare`, `<` must mean something: refuse an object before it reaches the heap,
+   * and an item of another kind than those queued — `<` between a number and a string
+   * converts one of them (or answers false both ways), so 3, 'a', 1, 2 came out as 1, 3, 'a', 2
+   * (Python raises TypeError). Numbers and bigints compare exactly, so they are one kind.
+   */
   #expectComparable(item: T): void {
     if (!this.#natural) return;
     const kind = typeof item;
-    if ((kind === 'number' && !Number.isNaN(item)) || kind === 'string' || kind === 'bigint')
-      return;
-    validate.fail('item', 'a number, string or bigint (or give a `compare` option)', item);
+    if (!((kind === 'number' && !Number.isNaN(item)) || kind === 'string' || kind === 'bigint'))
+      validate.fail('item', 'a number, string or bigint (or give a `compare` option)', item);
+    const ordered = kind === 'string' ? 'string' : 'number or bigint';
+    // While items are queued, every one of them passed this check against #kind (a waiting
+    // producer's item too: producers wait only while the queue is full, never empty).
+    if (this.size > 0 && ordered !== this.#kind)
+      validate.fail('item', `a ${this.#kind} like the items already queued`, item);
+    this.#kind = ordered;
   }
 }

@@ -20,7 +20,7 @@ import {
   SHUT_DOWN,
   SLOT_BYTES,
   STATE,
-  UNFINISHED,
+  UNFINISHED_BYTE,
 } from './shared-ring-layout';
 import { validate } from './validate';
 
@@ -38,6 +38,8 @@ export type Attempt<R> = () => R | typeof BLOCKED;
 export class SharedRingMemory {
   readonly buffer: SharedArrayBuffer;
   readonly header: Int32Array;
+  /** UNFINISHED: put minus taskDone(), an int64 so that it never wraps (see the layout). */
+  readonly unfinished: BigInt64Array;
   /** The ring's one lock, in its header's LOCK cell (see WordMutex). */
   readonly lock: WordMutex;
   readonly capacity: number;
@@ -51,6 +53,7 @@ export class SharedRingMemory {
   private constructor(buffer: SharedArrayBuffer) {
     this.buffer = buffer;
     this.header = new Int32Array(buffer, 0, HEADER_INTS);
+    this.unfinished = new BigInt64Array(buffer, UNFINISHED_BYTE, 1);
     this.lock = new WordMutex(this.header, LOCK);
     this.capacity = Atomics.load(this.header, CAPACITY);
     this.slotBytes = Atomics.load(this.header, SLOT_BYTES);
@@ -155,14 +158,15 @@ export class SharedRingMemory {
     const h = this.header;
     Atomics.store(h, STATE, SHUT_DOWN);
     if (immediate) {
-      const dropped = Atomics.exchange(h, COUNT, 0);
+      const dropped = BigInt(Atomics.exchange(h, COUNT, 0));
       Atomics.store(h, HEAD, 0);
       // taskDone() runs without the lock: take the dropped messages off with a CAS loop too.
+      const u = this.unfinished;
       for (;;) {
-        const unfinished = Atomics.load(h, UNFINISHED);
-        const left = Math.max(0, unfinished - dropped);
-        if (Atomics.compareExchange(h, UNFINISHED, unfinished, left) !== unfinished) continue;
-        if (unfinished > 0 && left === 0) Atomics.add(h, ALL_DONE, 1);
+        const unfinished = Atomics.load(u, 0);
+        const left = unfinished > dropped ? unfinished - dropped : 0n;
+        if (Atomics.compareExchange(u, 0, unfinished, left) !== unfinished) continue;
+        if (unfinished > 0n && left === 0n) Atomics.add(h, ALL_DONE, 1);
         break;
       }
     }
@@ -175,13 +179,15 @@ export class SharedRingMemory {
 
   taskDone(count: number): void {
     const h = this.header;
+    const u = this.unfinished;
+    const n = BigInt(count);
     for (;;) {
-      const unfinished = Atomics.load(h, UNFINISHED);
-      if (unfinished < count) throw new TaskDoneOvercalledError();
-      if (Atomics.compareExchange(h, UNFINISHED, unfinished, unfinished - count) !== unfinished) {
+      const unfinished = Atomics.load(u, 0);
+      if (unfinished < n) throw new TaskDoneOvercalledError();
+      if (Atomics.compareExchange(u, 0, unfinished, unfinished - n) !== unfinished) {
         continue; // another thread moved it: read again
       }
-      if (unfinished === count) {
+      if (unfinished === n) {
         Atomics.add(h, ALL_DONE, 1);
         Atomics.notify(h, ALL_DONE);
       }
@@ -197,7 +203,7 @@ export class SharedRingMemory {
     const h = this.header;
     const began = Atomics.load(h, ALL_DONE);
     return () => {
-      if (Atomics.load(h, UNFINISHED) === 0 || Atomics.load(h, ALL_DONE) !== began) return;
+      if (Atomics.load(this.unfinished, 0) === 0n || Atomics.load(h, ALL_DONE) !== began) return;
       return BLOCKED;
     };
   }
@@ -226,7 +232,7 @@ export class SharedRingMemory {
   #added(count: number, n: number): void {
     const h = this.header;
     Atomics.store(h, COUNT, count + n);
-    Atomics.add(h, UNFINISHED, n);
+    Atomics.add(this.unfinished, 0, BigInt(n));
     if (count === 0 && Atomics.load(h, GETTERS) > 0) {
       Atomics.add(h, NOT_EMPTY, 1);
       this.#wakeGetters = true;

@@ -9,7 +9,6 @@ import {
   PUTTERS,
   ringByteLength,
   STATE,
-  UNFINISHED,
 } from './shared-ring-layout';
 import { SharedRingMemory, type Attempt } from './shared-ring-memory';
 import {
@@ -124,7 +123,7 @@ export class SharedRingQueue {
       size: Atomics.load(h, COUNT),
       capacity: this.capacity,
       slotBytes: this.slotBytes,
-      unfinishedTasks: Atomics.load(h, UNFINISHED),
+      unfinishedTasks: Number(Atomics.load(this.#memory.unfinished, 0)),
       waitingGetters: Atomics.load(h, GETTERS),
       waitingPutters: Atomics.load(h, PUTTERS),
       isShutdown: Atomics.load(h, STATE) !== OPEN,

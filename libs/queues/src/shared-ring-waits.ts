@@ -5,7 +5,7 @@ import {
   QueueFullError,
   QueueTimeoutError,
 } from './errors';
-import { deadlineAfter, remainingMs, spinPause } from '@concurrency-lab/locks/internal';
+import { deadlineAfter, remainingMs, spinPause, waitAsync } from '@concurrency-lab/locks/internal';
 import { BLOCKED, type Attempt, type SharedRingMemory } from './shared-ring-memory';
 import {
   ALL_DONE,
@@ -115,8 +115,15 @@ export async function waitNonBlocking<R>(
     // From here to sleepUnlessAborted's listener nothing awaits: an abort cannot slip between.
     const result = tryOnce(memory, attempt, condition, deadline, true);
     if (result !== BLOCKED) return result;
-    const wait = Atomics.waitAsync(h, condition.word, seen, remainingMs(deadline));
-    if (wait.async) await sleepUnlessAborted(wait.value, h, condition.word, signal);
+    // locks' waitAsync, not Atomics.waitAsync: Node does not count a pending Atomics.waitAsync
+    // as keeping the event loop alive, so a lone getAsync exited the process (or worker) under
+    // it; waitAsync holds a ref'd timer for as long as it sleeps.
+    await sleepUnlessAborted(
+      waitAsync(h, condition.word, seen, deadline, undefined),
+      h,
+      condition.word,
+      signal,
+    );
     if (condition.sleepers >= 0) Atomics.sub(h, condition.sleepers, 1);
   }
 }
@@ -159,7 +166,7 @@ function spinWhileBlocked(memory: SharedRingMemory, condition: Condition): void 
  * ours settles, the others re-check their predicate and sleep again.
  */
 async function sleepUnlessAborted(
-  sleeping: Promise<string>,
+  sleeping: Promise<unknown>,
   header: Int32Array,
   word: number,
   signal: AbortSignal | undefined,

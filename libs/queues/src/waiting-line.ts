@@ -13,6 +13,7 @@ function unreachable(): Error {
 export interface Caller<P, R> {
   readonly payload: P;
   grant(value: R): void;
+  fail(reason: unknown): void;
 }
 
 /**

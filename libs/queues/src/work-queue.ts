@@ -229,12 +229,16 @@ export class WorkQueue {
   #pump(): void {
     while (this.#running.size < this.concurrency && this.#pending.size > 0) {
       const ticket = this.#pending.shift() as AnyTicket;
+      const waitMs = performance.now() - ticket.enqueuedAt;
+      this.#start(ticket);
+      // Told only once the job counts as running (QueueObserver: "after the queue's state is
+      // consistent again"): told before, a re-entrant observer's `run()` found the slot still
+      // free and started a job beyond `concurrency`.
       notifyObserver(this.#observer, 'onDequeue', {
         queue: this.name,
         size: this.#pending.size,
-        waitMs: performance.now() - ticket.enqueuedAt,
+        waitMs,
       });
-      this.#start(ticket);
     }
     this.#settleWatchers();
   }

@@ -73,6 +73,61 @@ describe('the instrumentation hook', () => {
     ]);
   });
 
+  it('tells an AsyncQueue observer of a take only after the waiting producer has moved in', async () => {
+    // A re-entrant observer must find the queue as it is after the event: told mid-way, its
+    // tryPut took the slot freed for the waiting producer and the queue held 3 of maxSize 2.
+    const seen: string[] = [];
+    const observer: QueueObserver = {
+      onDequeue: () => {
+        seen.push(`full=${String(queue.full)} waitingPutters=${queue.stats.waitingPutters}`);
+        try {
+          queue.tryPut(99);
+        } catch (error) {
+          seen.push((error as { code: string }).code);
+        }
+      },
+    };
+    // Called only once the queue exists: the observer's calls come from the queue.
+    const queue = new AsyncQueue<number>({ maxSize: 2, observer });
+    queue.tryPut(1);
+    queue.tryPut(2);
+    const waiting = queue.put(3);
+    expect(queue.tryGet()).toBe(1);
+    await waiting;
+    expect(seen).toEqual(['full=true waitingPutters=0', 'ERR_QUEUE_FULL']);
+    expect(queue.size).toBe(2);
+  });
+
+  it('tells a WorkQueue observer of a dequeue only once the job runs: concurrency holds', async () => {
+    let running = 0;
+    let most = 0;
+    const job = () => {
+      most = Math.max(most, ++running);
+      return new Promise<void>((resolve) =>
+        setTimeout(() => {
+          running--;
+          resolve();
+        }, 5),
+      );
+    };
+    let armed = false;
+    const observer: QueueObserver = {
+      onDequeue: () => {
+        if (!armed) return;
+        armed = false;
+        void queue.run(job); // re-entrant: must queue, not start a second job
+      },
+    };
+    const queue = new WorkQueue({ concurrency: 1, maxQueue: 5, observer });
+    const first = queue.run(job);
+    const second = queue.run(job); // queued: its dequeue comes when the first finishes
+    armed = true;
+    await Promise.all([first, second]);
+    await queue.onIdle();
+    expect(armed).toBe(false);
+    expect(most).toBe(1);
+  });
+
   it('carries on when an observer throws, and reports it once as a process warning with a stable code', () => {
     // jest's sandboxed `process` does not see warnings: watch a real process run the built lib.
     const script = `

@@ -212,3 +212,94 @@ describe('other disciplines', () => {
     expect(queue.size).toBe(0);
   });
 });
+
+describe('PriorityQueue without compare refuses items of another kind than those queued', () => {
+  it('refuses a string among numbers (and a number among strings), as Python raises TypeError', async () => {
+    const queue = new PriorityQueue<number | string>({ maxSize: 10 });
+    queue.tryPut(3);
+    expect(thrownCode(() => queue.tryPut('a'))).toBe('ERR_QUEUE_INVALID_ARGUMENT');
+    expect(await rejectionCode(queue.put('a'))).toBe('ERR_QUEUE_INVALID_ARGUMENT');
+    queue.tryPut(1);
+    queue.tryPut(2);
+    expect([queue.tryGet(), queue.tryGet(), queue.tryGet()]).toEqual([1, 2, 3]);
+    // Empty again: any one kind may start over.
+    queue.tryPut('b');
+    expect(thrownCode(() => queue.tryPut(1))).toBe('ERR_QUEUE_INVALID_ARGUMENT');
+    queue.tryPut('a');
+    expect([queue.tryGet(), queue.tryGet()]).toEqual(['a', 'b']);
+  });
+
+  it('orders numbers and bigints together: `<` compares them exactly', () => {
+    const queue = new PriorityQueue<number | bigint>({ maxSize: 10 });
+    for (const n of [2, 1n, 9, 3n]) queue.tryPut(n);
+    expect([queue.tryGet(), queue.tryGet(), queue.tryGet(), queue.tryGet()]).toEqual([
+      1n,
+      2,
+      3n,
+      9,
+    ]);
+  });
+});
+
+describe('PriorityQueue with a compare that throws', () => {
+  // A user bug (here: a null item), but the queue must stay whole: the error reaches the call
+  // that ran the comparison, no item is lost, nobody is left waiting, the counts stay right.
+  type Job = { p: number; id: string } | null;
+  const byP = (a: Job, b: Job) => (a as { p: number }).p - (b as { p: number }).p;
+
+  it('a get that frees a slot hands its item over and rejects the producer whose item cannot go in', async () => {
+    const queue = new PriorityQueue<Job>({ maxSize: 2, compare: byP });
+    queue.tryPut({ p: 1, id: 'A' });
+    queue.tryPut({ p: 2, id: 'B' });
+    const producer = track(queue.put(null)); // full: waits with its item
+    const next = track(queue.put({ p: 0, id: 'C' })); // waits behind it
+    let got: Promise<Job> | undefined;
+    expect(() => (got = queue.get())).not.toThrow(); // promise-returning methods never throw
+    expect(await got).toEqual({ p: 1, id: 'A' });
+    await flush();
+    expect(producer.status).toBe('rejected');
+    expect(producer.reason).toBeInstanceOf(TypeError);
+    expect(next.status).toBe('resolved'); // the slot went to the next producer in line
+    expect(queue.stats).toMatchObject({
+      size: 2,
+      waitingPutters: 0,
+      unfinishedTasks: 3, // A (taken, not done), B, C
+      enqueued: 3,
+      dequeued: 1,
+    });
+    expect([queue.tryGet(), queue.tryGet()]).toEqual([
+      { p: 0, id: 'C' },
+      { p: 2, id: 'B' },
+    ]);
+  });
+
+  it('a put whose item cannot be ordered rejects, and the heap is left as it was', async () => {
+    const queue = new PriorityQueue<Job>({ maxSize: 10, compare: byP });
+    for (const p of [5, 3, 8, 1]) queue.tryPut({ p, id: String(p) });
+    expect(await rejectionCode(queue.put(null))).toBe('TypeError');
+    expect(() => queue.tryPut(null)).toThrow(TypeError);
+    expect(queue.stats).toMatchObject({ size: 4, unfinishedTasks: 4, enqueued: 4 });
+    const order: number[] = [];
+    while (!queue.empty) order.push((queue.tryGet() as { p: number }).p);
+    expect(order).toEqual([1, 3, 5, 8]);
+  });
+
+  it('a get whose comparison throws rejects and takes nothing; shutdown still drops everything', async () => {
+    let broken = false;
+    const compare = (a: number, b: number) => {
+      if (broken) throw new TypeError('compare is broken');
+      return a - b;
+    };
+    const queue = new PriorityQueue<number>({ maxSize: 10, compare });
+    for (const n of [4, 2, 6, 1, 3]) queue.tryPut(n);
+    broken = true;
+    expect(await rejectionCode(queue.get())).toBe('TypeError');
+    expect(() => queue.tryGet()).toThrow(TypeError);
+    expect(queue.stats).toMatchObject({ size: 5, dequeued: 0 });
+    broken = false;
+    expect([queue.tryGet(), queue.tryGet()]).toEqual([1, 2]); // the heap is still in order
+    broken = true;
+    queue.shutdown({ immediate: true }); // drops without comparing
+    expect(queue.stats).toMatchObject({ size: 0, discarded: 3, unfinishedTasks: 2 });
+  });
+});

@@ -5,7 +5,7 @@ import { SharedRingQueue } from '../src/index';
 import { codeOf, flush, rejectionCode, thrownCode, track } from './support/settlement';
 import { until } from '@concurrency-lab/launcher/testing';
 import { WordMutex } from '@concurrency-lab/locks/internal';
-import { HEADER_INTS, LOCK } from '../src/shared-ring-layout';
+import { HEADER_INTS, LOCK, UNFINISHED_BYTE } from '../src/shared-ring-layout';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (message: Uint8Array) => new TextDecoder().decode(message);
@@ -241,6 +241,27 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     await queue.putAsync(Uint8Array.of(1));
     expect(thrownCode(() => queue.taskDone(2))).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
     expect(queue.stats.unfinishedTasks).toBe(1);
+  });
+
+  it('counts past 2^31 puts without taskDone: taskDone and join still work', async () => {
+    // A plain channel never calls taskDone, so the count only grows; an int32 wrapped negative
+    // after 2^31 puts. Pre-set it to the edge instead of putting 2^31 messages.
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    const edge = 2 ** 31 - 1;
+    Atomics.store(new BigInt64Array(queue.buffer, UNFINISHED_BYTE, 1), 0, BigInt(edge));
+    expect(queue.stats.unfinishedTasks).toBe(edge); // the pre-set reached the real counter
+    await queue.putManyAsync(Uint8Array.of(1, 2));
+    expect(queue.stats.unfinishedTasks).toBe(edge + 2);
+    queue.taskDone();
+    expect(queue.stats.unfinishedTasks).toBe(edge + 1);
+    const joined = track(queue.joinAsync());
+    queue.taskDone(edge);
+    await flush();
+    expect(joined.status).toBe('pending');
+    queue.taskDone();
+    await until(() => joined.status !== 'pending', { what: 'join() to settle' });
+    expect(joined.status).toBe('resolved');
+    expect(thrownCode(() => queue.taskDone())).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
   });
 
   it('joinAsync rejects ERR_QUEUE_TIMEOUT when the work is not done in time', async () => {

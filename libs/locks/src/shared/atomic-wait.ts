@@ -39,12 +39,22 @@ export function waitSync(
   return result === 'timed-out' ? 'timeout' : 'changed';
 }
 
+/** The longest delay a Node timer takes (a longer one fires after 1 ms instead). */
+const LONGEST_TIMER_MS = 0x7fffffff;
+
+function keepAlive(): void {
+  // The interval exists only to be ref'd: see waitAsync.
+}
+
 /**
  * Waits without blocking while `cells[index] === expected`, until `deadline` or `signal`.
  *
- * Node does not count a pending Atomics.waitAsync as keeping the event loop alive, so a wait
- * with a deadline also holds a ref'd timer: it ends by its timeout, not by the process exiting
- * under it. An aborted or timed-out wait leaves V8's waiter registered until its own timeout or
+ * Node does not count a pending Atomics.waitAsync as keeping the event loop alive: with nothing
+ * else pending, the process (or worker) exits under the wait — a main-thread await dies as an
+ * "unsettled top-level await", a worker quits silently. So every wait that goes async holds a
+ * ref'd timer until it settles: the timeout itself when there is a deadline, else an interval
+ * that does nothing. Both are cleared when the wait ends, however it ends, so nothing outlives
+ * it. An aborted or timed-out wait leaves V8's waiter registered until its own timeout or
  * the next notify of the cell; that is why every notify in this library wakes *all* waiters of
  * a cell (a stale waiter must not swallow a wake-up meant for the live one).
  */
@@ -61,19 +71,20 @@ export function waitAsync(
   const result = atomicsWaitAsync(cells, index, expected, remaining);
   if (!result.async) return Promise.resolve(result.value === 'timed-out' ? 'timeout' : 'changed');
   const woken = result.value;
-  if (signal === undefined && remaining === Infinity) return woken.then(() => 'changed');
   return new Promise<WaitOutcome>((resolve) => {
     let settled = false;
     const finish = (outcome: WaitOutcome): void => {
       if (settled) return;
       settled = true;
-      if (timer !== undefined) clearTimeout(timer);
+      clearTimeout(timer); // clears an interval too
       signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
     const onAbort = (): void => finish('aborted');
     const timer =
-      remaining === Infinity ? undefined : setTimeout(() => finish('timeout'), remaining);
+      remaining === Infinity
+        ? setInterval(keepAlive, LONGEST_TIMER_MS)
+        : setTimeout(() => finish('timeout'), remaining);
     signal?.addEventListener('abort', onAbort, { once: true });
     void woken.then((value) => finish(value === 'timed-out' ? 'timeout' : 'changed'));
   });
