@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import { Condition, Mutex, RLock } from '../src/index';
+import { Condition, LockOwner, Mutex, RLock } from '../src/index';
 
 describe('Condition', () => {
   it('hands items from producers to consumers without losing a wake-up', async () => {
@@ -119,6 +119,55 @@ describe('Condition', () => {
       cond.notify();
     });
     await expect(waiter).resolves.toBe(2);
+    expect(rlock.locked).toBe(false);
+  });
+
+  // A wait on the inner token of an RLock held at depth 2 lends both levels away; the outer
+  // token still reads as locked, but its owner no longer holds anything.
+  it('refuses an RLock token of an owner whose levels a wait lent away (ERR_LOCK_NOT_OWNER)', async () => {
+    const rlock = new RLock();
+    const cond = new Condition({ lock: rlock });
+    const [a, b] = [new LockOwner('a'), new LockOwner('b')];
+    const outer = await rlock.acquire({ owner: a });
+    const inner = await rlock.acquire({ owner: a });
+    const waiting = cond.wait(inner);
+    const held = await rlock.acquire({ owner: b, timeout: 10_000 });
+    expect(() => outer.unlock()).toThrow(
+      expect.objectContaining({
+        code: 'ERR_LOCK_NOT_OWNER',
+        message: expect.stringContaining('held by b'),
+      }),
+    );
+    expect(rlock.stats.holders).toBe(1);
+    expect(rlock.inspect().holders).toEqual([{ id: 'b' }]);
+    // b's hold is intact: c must wait for it.
+    await expect(rlock.acquire({ owner: new LockOwner('c'), timeout: 20 })).rejects.toMatchObject({
+      code: 'ERR_LOCK_TIMEOUT',
+    });
+    cond.notify();
+    held.unlock();
+    await waiting;
+    // The wait gave a's two levels back, and the refused outer token still releases its own.
+    expect(rlock.depth).toBe(2);
+    expect(outer.locked).toBe(true);
+    expect(inner.unlock()).toBe(true);
+    expect(outer.unlock()).toBe(true);
+    expect(rlock.locked).toBe(false);
+  });
+
+  it('refuses it while nobody holds the RLock too, so it still counts once the wait is back', async () => {
+    const rlock = new RLock();
+    const cond = new Condition({ lock: rlock });
+    const a = new LockOwner('a');
+    const outer = await rlock.acquire({ owner: a });
+    const inner = await rlock.acquire({ owner: a });
+    const waiting = cond.wait(inner);
+    expect(rlock.locked).toBe(false);
+    expect(() => outer.unlock()).toThrow(expect.objectContaining({ code: 'ERR_LOCK_NOT_OWNER' }));
+    await a.run(() => rlock.withLock(() => cond.notify()));
+    await waiting;
+    inner.unlock();
+    expect(outer.unlock()).toBe(true);
     expect(rlock.locked).toBe(false);
   });
 });

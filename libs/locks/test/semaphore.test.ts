@@ -87,6 +87,22 @@ describe('BoundedSemaphore', () => {
     expect(semaphore.bound).toBe(1);
   });
 
+  it('ends the hold of a token whose permit a stray release() already gave back', async () => {
+    const semaphore = new BoundedSemaphore({ permits: 1, name: 'pool' });
+    const token = await semaphore.acquire();
+    semaphore.release(); // unmatched: the permit the token holds is free again
+    expect(() => token.unlock()).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE', bound: 1 }),
+    );
+    expect(token.locked).toBe(false);
+    expect(token.unlock()).toBe(false);
+    expect(semaphore.stats).toMatchObject({ holders: 0, waiters: 0 });
+    expect(semaphore.inspect().holders).toEqual([]);
+    expect(semaphore.value).toBe(1);
+    (await semaphore.acquire()).unlock();
+    expect(semaphore.value).toBe(1);
+  });
+
   it('negative control: a plain Semaphore accepts the same extra release and grows', () => {
     const semaphore = new Semaphore({ permits: 1 });
     semaphore.release();

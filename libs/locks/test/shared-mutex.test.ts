@@ -143,3 +143,69 @@ describe('SharedMutex across threads', () => {
     (await waiting).unlock();
   });
 });
+
+describe('SharedMutex with every ticket slot taken (window wait)', () => {
+  // N slots (maxWaiters rounded up to a power of two, at least 2): the holder's ticket and
+  // N - 1 waiters' fill them, and the next arrival waits for a free slot. Here tickets ahead of
+  // it time out, and the release skips them.
+  const outcome = (wait: Promise<{ unlock(): boolean }>): Promise<string> =>
+    wait.then(
+      (token) => (token.unlock(), 'granted'),
+      (error: { code?: string }) => error.code ?? 'an error without a code',
+    );
+
+  it('wakes a window waiter when the release skips the abandoned tickets ahead of it', async () => {
+    const mutex = new SharedMutex({ name: 'window', maxWaiters: 4 });
+    const held = mutex.tryAcquire();
+    const doomed = [1, 2, 3].map(() => outcome(mutex.acquire({ timeout: 20 })));
+    const patient = outcome(mutex.acquire({ timeout: 10_000 })); // the 5th ticket: no slot left
+    expect(mutex.stats.waiters).toBe(3); // the window waiter has no ticket, so is not listed
+    expect(await Promise.all(doomed)).toEqual([
+      'ERR_LOCK_TIMEOUT',
+      'ERR_LOCK_TIMEOUT',
+      'ERR_LOCK_TIMEOUT',
+    ]);
+    held?.unlock();
+    expect(await patient).toBe('granted');
+    expect(mutex.locked).toBe(false);
+  });
+
+  it('lets an arrival after that release take the free lock (async and blocking)', async () => {
+    const mutex = new SharedMutex({ name: 'window', maxWaiters: 1 });
+    const held = mutex.tryAcquire();
+    expect(await outcome(mutex.acquire({ timeout: 20 }))).toBe('ERR_LOCK_TIMEOUT');
+    held?.unlock(); // skips the abandoned ticket, grants one nobody has taken yet
+    expect(mutex.locked).toBe(false);
+    expect(await outcome(mutex.acquire({ timeout: 10_000 }))).toBe('granted');
+    // Again, for a blocking acquire (in a worker), which would otherwise wait on a free lock.
+    const again = mutex.tryAcquire();
+    expect(await outcome(mutex.acquire({ timeout: 20 }))).toBe('ERR_LOCK_TIMEOUT');
+    again?.unlock();
+    const worker = startWorker('mutex-misuse.js', {
+      mutex: mutex.handle,
+      misuse: 'acquire-with-timeout',
+      timeout: 10_000,
+    });
+    expect(await nextMessage(worker)).toBe('none');
+  });
+
+  it('keeps the waiters behind a skipped ticket in order, window waiter last', async () => {
+    const mutex = new SharedMutex({ name: 'window', maxWaiters: 4 });
+    const held = mutex.tryAcquire();
+    const order: string[] = [];
+    const waitFor = (name: string, timeout: number): Promise<string> =>
+      outcome(
+        mutex.acquire({ timeout }).then((token) => {
+          order.push(name);
+          return token;
+        }),
+      );
+    const doomed = waitFor('doomed', 20);
+    const waits = [waitFor('a', 10_000), waitFor('b', 10_000)];
+    const late = waitFor('late', 10_000); // window wait: four tickets are out
+    expect(await doomed).toBe('ERR_LOCK_TIMEOUT');
+    held?.unlock();
+    expect(await Promise.all([...waits, late])).toEqual(['granted', 'granted', 'granted']);
+    expect(order).toEqual(['a', 'b', 'late']);
+  });
+});

@@ -1,6 +1,6 @@
 import { SharedRWLock } from '../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
-import { runAll, terminateAll } from './support/workers';
+import { nextMessage, runAll, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -42,6 +42,48 @@ describe('SharedRWLock across threads', () => {
     expect(lock.writerThreadId).toBe(0);
     writer.unlock();
     (await laterReader).unlock();
+    expect(lock.stats).toMatchObject({ holders: 0, waiters: 0 });
+  });
+
+  // A writer that gives up abandons its ticket with one CAS on its own slot; the readers queued
+  // behind it may join the reader still inside only if someone reruns the policy then.
+  it('unblocks the readers behind a writer that times out (async)', async () => {
+    const lock = new SharedRWLock();
+    const reader = lock.read.tryAcquire();
+    const writer = lock.write.acquire({ timeout: 20 });
+    const laterReader = lock.read.acquire({ timeout: 10_000 });
+    await expect(writer).rejects.toMatchObject({ code: 'ERR_LOCK_TIMEOUT' });
+    (await laterReader).unlock(); // while the first reader is still inside
+    expect(lock.readers).toBe(1);
+    reader?.unlock();
+    expect(lock.stats).toMatchObject({ holders: 0, waiters: 0, timeouts: 1 });
+  });
+
+  it('unblocks the readers behind a writer that is aborted', async () => {
+    const lock = new SharedRWLock();
+    const reader = lock.read.tryAcquire();
+    const controller = new AbortController();
+    const writer = lock.write.acquire({ signal: controller.signal });
+    const laterReader = lock.read.acquire({ timeout: 10_000 });
+    await until(() => lock.stats.waiters === 2, { what: 'the writer and the reader to queue' });
+    controller.abort(new Error('never mind'));
+    await expect(writer).rejects.toThrow('never mind');
+    (await laterReader).unlock();
+    reader?.unlock();
+    expect(lock.stats).toMatchObject({ holders: 0, waiters: 0, aborts: 1 });
+  });
+
+  it('unblocks the readers behind a blocking writer (in a worker) that times out', async () => {
+    const lock = new SharedRWLock();
+    const reader = lock.read.tryAcquire();
+    const worker = startWorker('rw-write-timeout.js', { lock: lock.handle, timeout: 1000 });
+    await until(() => lock.stats.waiters === 1, { what: 'the worker to queue for writing' });
+    const laterReader = lock.read.acquire({ timeout: 10_000 });
+    // Behind the writer: its timeout must not have ended yet, or this test would prove nothing.
+    await until(() => lock.stats.waiters === 2, { what: 'the reader to queue behind it' });
+    expect(await nextMessage(worker)).toBe('ERR_LOCK_TIMEOUT');
+    (await laterReader).unlock();
+    reader?.unlock();
     expect(lock.stats).toMatchObject({ holders: 0, waiters: 0 });
   });
 });

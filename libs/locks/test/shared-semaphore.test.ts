@@ -1,6 +1,6 @@
 import { SharedSemaphore } from '../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
-import { runAll, terminateAll } from './support/workers';
+import { nextMessage, runAll, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
 
@@ -51,6 +51,58 @@ describe('SharedSemaphore across threads', () => {
     expect(() => adopted.release()).toThrow(
       expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE' }),
     );
+    expect(semaphore.value).toBe(1);
+  });
+
+  it('as a bounded semaphore takes back the matched releases of several threads at once', async () => {
+    // Every unlock matches a take: a refusal would throw in the worker and fail the run.
+    const semaphore = new SharedSemaphore({ permits: 2, bounded: true });
+    expect(await mostInside(semaphore)).toBe(2);
+    expect(semaphore.value).toBe(2);
+  });
+
+  /** A holder taking and giving back the one permit, racing a releaser that has none to give. */
+  async function mostSeen(semaphore: SharedSemaphore): Promise<number> {
+    const cells = new SharedArrayBuffer(4);
+    const race = { semaphore: semaphore.handle, cells, rounds: 300_000 };
+    const seen = await runAll<number>('bounded-race.js', [
+      { ...race, role: 'holder' },
+      { ...race, role: 'releaser' },
+    ]);
+    return Math.max(...seen, semaphore.value);
+  }
+
+  // Applying pending permits empties `pending` before raising `value`: a bound checked on the
+  // two cells let an extra release() in between (value 2 with bound 1, every run of this test).
+  it('as a bounded semaphore never holds more than its bound while releases race', async () => {
+    expect(await mostSeen(new SharedSemaphore({ permits: 1, bounded: true }))).toBe(1);
+  });
+
+  it('negative control: unbounded, the same race lets the value grow past 1', async () => {
+    expect(await mostSeen(new SharedSemaphore({ permits: 1 }))).toBeGreaterThan(1);
+  });
+
+  it('ends the hold of a token whose permit a stray release() already gave back', async () => {
+    const semaphore = new SharedSemaphore({ permits: 1, bounded: true, name: 'pool' });
+    const token = semaphore.tryAcquire();
+    semaphore.release(); // unmatched: the permit the token holds is free again
+    expect(() => token?.unlock()).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCK_OVER_RELEASE', bound: 1, lock: 'pool' }),
+    );
+    expect(token?.locked).toBe(false);
+    expect(token?.unlock()).toBe(false);
+    expect(semaphore.stats).toMatchObject({ holders: 0, waiters: 0 });
+    expect(semaphore.inspect().holders).toEqual([]);
+    expect(semaphore.value).toBe(1);
+    // Another thread sees the same: one permit, nobody holding it.
+    const worker = startWorker('semaphore-holder.js', {
+      semaphore: semaphore.handle,
+      cells: new SharedArrayBuffer(12),
+      rounds: 3,
+      parties: 1,
+    });
+    expect(await nextMessage(worker)).toBe('done');
+    expect(semaphore.stats.holders).toBe(0);
     expect(semaphore.value).toBe(1);
   });
 });

@@ -5,6 +5,7 @@ import {
   SharedEvent,
   SharedMutex,
   type StallReport,
+  type WatchdogOptions,
 } from '../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
 import { nextMessage, startWorker, terminateAll } from './support/workers';
@@ -37,13 +38,19 @@ describe('LockWatchdog', () => {
     (await waiting).unlock();
   });
 
-  it('calls onStall periodically once started, and stops', async () => {
+  /**
+   * Starts a watchdog (from `create`) on a stalled mutex, disposes of it after two reports, and
+   * counts the reports that come while the stall goes on for ten more intervals.
+   */
+  async function reportsAfterDispose(
+    create: (options: WatchdogOptions) => LockWatchdog,
+  ): Promise<number> {
     const mutex = new Mutex({ name: 'm' });
     const held = await mutex.acquire();
     const waiting = mutex.acquire();
     const stalls: StallReport[] = [];
     {
-      using _watchdog = new LockWatchdog({
+      using _watchdog = create({
         thresholdMs: 5,
         intervalMs: 5,
         onStall: (report) => stalls.push(report),
@@ -53,10 +60,34 @@ describe('LockWatchdog', () => {
       await until(() => stalls.length >= 2, { what: 'two periodic reports' });
     }
     const seen = stalls.length;
+    // Holder and waiter stay: a watchdog still running would report the stall again.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = stalls.length - seen;
     held.unlock();
     (await waiting).unlock();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(stalls.length).toBe(seen); // disposed: no more checks
+    return after;
+  }
+
+  it('calls onStall periodically once started, and stops', async () => {
+    expect(await reportsAfterDispose((options) => new LockWatchdog(options))).toBe(0);
+  });
+
+  it('negative control: a watchdog whose dispose does nothing goes on reporting', async () => {
+    class NeverStops extends LockWatchdog {
+      override stop(): void {
+        // Broken on purpose; finish() is the real stop, for after the test.
+      }
+      finish(): void {
+        super.stop();
+      }
+    }
+    let watchdog: NeverStops | undefined;
+    try {
+      const reports = await reportsAfterDispose((options) => (watchdog = new NeverStops(options)));
+      expect(reports).toBeGreaterThan(0);
+    } finally {
+      watchdog?.finish();
+    }
   });
 
   it('sees, from the main thread, a worker holding a shared mutex and another thread waiting', async () => {

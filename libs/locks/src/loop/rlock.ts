@@ -1,5 +1,6 @@
 import { parseLockOptions, type LockOptions } from '../common/lock-options';
-import { OwnerRequiredError } from '../errors';
+import type { LockToken } from '../common/unlock-token';
+import { NotOwnerError, OwnerRequiredError } from '../errors';
 import type { LockOwner } from './lock-owner';
 import { SingleModeLock } from './single-mode-lock';
 
@@ -54,8 +55,23 @@ export class RLock extends SingleModeLock {
     this.#count = 1;
   }
 
-  protected untake(): void {
-    if (this.#count > 0 && --this.#count === 0) this.#owner = undefined;
+  protected untake(token: LockToken): void {
+    if (this.#count === 0 || token.owner !== this.#owner) {
+      // A token of an owner that does not hold the lock now: an outer token while a
+      // Condition.wait on an inner one has lent every level away (the outer one still reads as
+      // locked), maybe to another owner. Its unlock would release someone else's hold. Refused,
+      // and the token stays locked: once the wait takes the lock back, it is valid again.
+      token.resume();
+      const holder = this.#count === 0 ? 'not held' : `held by ${this.#ownerName()}`;
+      throw new NotOwnerError(
+        `${this.name} is ${holder}: a token of ${(token.owner as LockOwner).name} cannot release it`,
+      );
+    }
+    if (--this.#count === 0) this.#owner = undefined;
+  }
+
+  #ownerName(): string {
+    return this.#owner?.name ?? 'anonymous';
   }
 
   protected override suspendHold(): number {

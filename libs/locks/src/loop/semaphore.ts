@@ -78,8 +78,11 @@ export class Semaphore extends SingleModeLock {
   }
 
   protected untake(): void {
-    this.addPermits(1);
+    // The hold ends first: BoundedSemaphore's addPermits may refuse the permit (an unmatched
+    // release() filled it while this token held one), and the token already reads as unlocked,
+    // so a holder still counted then could never be released again.
     this.#held--;
+    this.addPermits(1);
   }
 
   protected holderCount(): number {

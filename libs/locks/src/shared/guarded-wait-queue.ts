@@ -110,6 +110,12 @@ export class GuardedWaitQueue {
    * proceed now; otherwise it queues in `mode` (a zero timeout refuses instead) until granted.
    * Counts the grant and returns the token's `acquiredAt`; throws the tally's timeout or the
    * signal's reason when the wait gives up.
+   *
+   * A wait that gives up abandons its ticket with one CAS on its own slot, which no release
+   * sees: if it was what held back the waiters behind it (a writer queued ahead of readers that
+   * could join the readers inside), nothing would grant them until the next release. So it
+   * passes through the guard once more on its way out; entering and leaving apply the policy,
+   * which now skips the abandoned ticket.
    */
   async waitTurn(
     mode: number,
@@ -122,6 +128,7 @@ export class GuardedWaitQueue {
     const ticket = this.#enqueue(await this.section.enter(), mode, take, timeout, started);
     if (ticket !== TAKEN) {
       const outcome = await this.ring.waitAsync(ticket, deadline, signal);
+      if (outcome !== 'granted') this.section.leave(await this.section.enter());
       this.tally.settle(outcome, timeout, started, signal);
     }
     return this.#granted(started, ticket !== TAKEN);
@@ -141,7 +148,9 @@ export class GuardedWaitQueue {
     const deadline = deadlineAfter(timeout);
     const ticket = this.#enqueue(this.section.enterSync(), mode, take, timeout, started, refuse);
     if (ticket !== TAKEN) {
-      this.tally.settle(this.ring.waitSync(ticket, deadline), timeout, started, undefined);
+      const outcome = this.ring.waitSync(ticket, deadline);
+      if (outcome !== 'granted') this.section.leave(this.section.enterSync());
+      this.tally.settle(outcome, timeout, started, undefined);
     }
     return this.#granted(started, ticket !== TAKEN);
   }

@@ -12,21 +12,29 @@ import type { AdoptOptions } from './shared-primitive';
 /*
  * SharedSemaphore buffer (Int32 cells after the 8-byte epoch header):
  *
- *   ┌───────┬──────┬─────────┬───────┬────────────────────────────────────────────────┐
- *   │ value │ held │ pending │ bound │ tally, guard, waiter ring (guarded-wait-queue) │
- *   └───────┴──────┴─────────┴───────┴────────────────────────────────────────────────┘
+ *   ┌───────┬──────┬─────────┬───────┬──────┬────────────────────────────────────────────────┐
+ *   │ value │ held │ pending │ bound │ free │ tally, guard, waiter ring (guarded-wait-queue) │
+ *   └───────┴──────┴─────────┴───────┴──────┴────────────────────────────────────────────────┘
  *
  * - value: free permits. Taken lock-free (CAS) while positive; it is only ever raised when no
  *   live waiter is queued (pending permits go to waiters first), so value > 0 implies an empty
  *   queue and the lock-free take never overtakes a waiter: FIFO holds.
  * - pending: released permits not yet handed out (see guarded-section.ts).
  * - bound: 0, or the most permits it may hold (bounded semaphore).
+ * - free: bounded only, value + pending as the bound check sees it, in one cell. The two cells
+ *   cannot be read as one sum: applying pending permits empties `pending` before raising
+ *   `value`, and a check between the two would let a release past the bound. So a release
+ *   raises `free` with a CAS against the bound *before* recording its permits, and a take or a
+ *   grant lowers it only *after* the permit is gone. `free` is therefore never below the real
+ *   value + pending (the bound holds), and above it only by permits on their way out, each held
+ *   by the thread taking it, so a release that matches a held permit is never refused.
  */
 const VALUE = HEADER_WORDS;
 const HELD = VALUE + 1;
 const PENDING = VALUE + 2;
 const BOUND = VALUE + 3;
-const STATE_WORDS = 4;
+const FREE = VALUE + 4;
+const STATE_WORDS = 5;
 const MAX_PERMITS = 2 ** 31 - 1;
 
 export type SharedSemaphoreHandle = SharedHandle<'SharedSemaphore'>;
@@ -58,6 +66,7 @@ function initialize(cells: Int32Array, options: Record<string, unknown>): void {
   }
   cells[VALUE] = permits;
   cells[BOUND] = bounded === true ? permits : 0;
+  cells[FREE] = permits;
 }
 
 /**
@@ -68,9 +77,12 @@ function initialize(cells: Int32Array, options: Record<string, unknown>): void {
 export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
   readonly #queue: GuardedWaitQueue;
   readonly #takeFree = (): boolean => this.#tryTakeFree();
+  /** The bound, fixed at creation (0: unbounded, and `free` is not kept). */
+  readonly #bound: number;
 
   constructor(options?: SharedSemaphoreOptions) {
     super(GuardedWaitQueue.open('SharedSemaphore', options, STATE_WORDS, initialize));
+    this.#bound = Atomics.load(this.cells, BOUND);
     this.#queue = new GuardedWaitQueue(this.cells, STATE_WORDS, this.clock, this.instrument, {
       hasPending: () => Atomics.load(this.cells, PENDING) !== 0,
       applyPending: () => this.#applyPending(),
@@ -108,8 +120,12 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
   }
 
   [kReleaseToken](token: LockToken): void {
-    this.#addPending(1);
+    // The hold ends first, whatever the bound says: the token already reads as unlocked, and a
+    // refused release (an unmatched release() filled the semaphore while this token held its
+    // permit) must not leave a holder counted that nobody can release any more. The permit
+    // itself is not added back: the semaphore already holds all it may.
     Atomics.sub(this.cells, HELD, 1);
+    this.#addPending(1);
     this.#queue.tally.released(token.acquiredAt);
     this.#queue.section.settle();
   }
@@ -153,36 +169,41 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
   #tryTakeFree(): boolean {
     const cells = this.cells;
     for (let value = Atomics.load(cells, VALUE); value > 0; value = Atomics.load(cells, VALUE)) {
-      if (Atomics.compareExchange(cells, VALUE, value, value - 1) === value) return true;
+      if (Atomics.compareExchange(cells, VALUE, value, value - 1) === value) {
+        if (this.#bound !== 0) Atomics.sub(cells, FREE, 1); // after the take: see `free`
+        return true;
+      }
     }
     return false;
   }
 
   /**
-   * Records released permits. A bounded semaphore checks value + pending + count against its
-   * bound with a CAS loop, so a refused release never inflates `pending` even for a moment
-   * (which could make a concurrent, legitimate release look like an over-release).
+   * Records released permits. A bounded semaphore first checks them against its bound and
+   * counts them in `free` with one CAS (see the layout), so a refused release changes nothing,
+   * not even for a moment (which could make a concurrent, legitimate release look like an
+   * over-release).
    */
   #addPending(count: number): void {
     const cells = this.cells;
-    const bound = Atomics.load(cells, BOUND);
-    if (bound === 0) {
-      Atomics.add(cells, PENDING, count);
-      return;
-    }
-    for (;;) {
-      const pending = Atomics.load(cells, PENDING);
-      if (Atomics.load(cells, VALUE) + pending + count > bound) {
-        throw new OverReleaseError(this.name, bound);
+    const bound = this.#bound;
+    if (bound !== 0) {
+      for (let free = Atomics.load(cells, FREE); ;) {
+        if (free + count > bound) throw new OverReleaseError(this.name, bound);
+        const seen = Atomics.compareExchange(cells, FREE, free, free + count);
+        if (seen === free) break;
+        free = seen;
       }
-      if (Atomics.compareExchange(cells, PENDING, pending, pending + count) === pending) return;
     }
+    Atomics.add(cells, PENDING, count);
   }
 
   /** Under the guard: released permits go to waiters, oldest first; the rest become free. */
   #applyPending(): void {
     let permits = Atomics.exchange(this.cells, PENDING, 0);
-    while (permits > 0 && this.#queue.ring.grantNext()) permits--;
+    while (permits > 0 && this.#queue.ring.grantNext()) {
+      permits--;
+      if (this.#bound !== 0) Atomics.sub(this.cells, FREE, 1); // after the grant: see `free`
+    }
     if (permits > 0) Atomics.add(this.cells, VALUE, permits);
   }
 

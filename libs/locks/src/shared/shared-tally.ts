@@ -98,12 +98,18 @@ export class SharedTally {
   }
 }
 
-/** The four counters laid out from `base` (the ticket lock keeps the same block in its cells). */
+/**
+ * The four counters laid out from `base` (the ticket lock keeps the same block in its cells).
+ * Read as unsigned: an Int32 cell passes 2^31 after ~5 minutes of uncontended SharedMutex at
+ * full speed and would then read negative in stats and the metrics fed from them. Unsigned,
+ * they count to 2^32 - 1 and then wrap to 0, which metrics take as a counter reset. (BigInt64
+ * cells would not wrap, but would cost every acquire a BigInt add.)
+ */
 export function readTally(cells: Int32Array, base: number): TallyCounts {
   return {
-    acquisitions: Atomics.load(cells, base + ACQUISITIONS),
-    contended: Atomics.load(cells, base + CONTENDED),
-    timeouts: Atomics.load(cells, base + TIMEOUTS),
-    aborts: Atomics.load(cells, base + ABORTS),
+    acquisitions: Atomics.load(cells, base + ACQUISITIONS) >>> 0,
+    contended: Atomics.load(cells, base + CONTENDED) >>> 0,
+    timeouts: Atomics.load(cells, base + TIMEOUTS) >>> 0,
+    aborts: Atomics.load(cells, base + ABORTS) >>> 0,
   };
 }

@@ -18,7 +18,8 @@ import {
  * other shared primitives). Layout from `base`:
  *
  *   +0  next          next ticket to hand out (arrivals: compare-and-swap)
- *   +1  serving       ticket of the current (or last) owner (written by the owner)
+ *   +1  serving       ticket of the current owner, else the last one resolved: owned and passed
+ *                     on, or abandoned and skipped (written by the owner, or the release skipping)
  *   +2  owner         THREAD_TAG of the holder, 0 when free
  *   +3  ownerSince    stamp of the grant when it was contended or became so, 0 = not measured
  *   +4  acquisitions  +5 contended  +6 timeouts  +7 aborts
@@ -43,7 +44,9 @@ import {
  *   (gone: its waiter timed out or was aborted; the release that reaches it skips it)
  *
  * A ticket is only handed out while fewer than N are outstanding (next - serving < N): slot t
- * is then already re-armed (idle, tagged t) by whoever resolved ticket t - N.
+ * is then already re-armed (idle, tagged t) by whoever resolved ticket t - N. An abandoned
+ * ticket stays outstanding until a release skips it; the skip moves `serving` onto it, so a
+ * free lock always leaves room for the next arrival.
  */
 const NEXT = 0;
 const SERVING = 1;
@@ -172,12 +175,15 @@ export class TicketLock {
   /** Hands the lock to the next live ticket. Only the owner of `ticket` may call it. */
   unlock(ticket: number): void {
     Atomics.store(this.#cells, this.#base + OWNER, 0);
-    for (let next = (ticket + 1) | 0; !this.#grant(next); next = (next + 1) | 0);
+    let next = (ticket + 1) | 0;
+    while (!this.#grant(next)) next = (next + 1) | 0;
+    if (next !== ((ticket + 1) | 0)) this.#servingMoved();
   }
 
   /**
    * Grants `ticket`, or skips it (false) when its waiter abandoned it: the slot is then re-armed
-   * for the ticket that will use it next, and the caller goes on to the following ticket.
+   * for the ticket that will use it next, `serving` moves onto the skipped ticket, and the caller
+   * goes on to the following ticket (then calls #servingMoved).
    */
   #grant(ticket: number): boolean {
     const cells = this.#cells;
@@ -197,7 +203,26 @@ export class TicketLock {
     }
     this.#clearWaiter(ticket);
     Atomics.store(cells, slot, slotValue((ticket + this.#slots) | 0, IDLE));
+    // Resolved like a ticket that was owned and passed on: `serving` moves onto it (after the
+    // re-arm, as in #acquired), so the window counts only tickets still unresolved. Left behind,
+    // skipped tickets would fill the window for good when the grant lands on a ticket nobody has
+    // taken yet: the lock free, and no owner to move `serving` and wake the window waiters. The
+    // store comes before the next grant, after which the new owner publishes its own ticket.
+    Atomics.store(cells, this.#base + SERVING, ticket);
     return false;
+  }
+
+  /**
+   * After a release skipped tickets (see #grant): wakes the window waiters, once, for the moved
+   * `serving`. They announce themselves in windowWaiters before reading `serving`, and the
+   * release reads windowWaiters after moving it, so a waiter that read the old value is counted
+   * here, and its Atomics.wait on that value returns at once or is notified.
+   */
+  #servingMoved(): void {
+    const cells = this.#cells;
+    if (Atomics.load(cells, this.#base + WINDOW_WAITERS) !== 0) {
+      Atomics.notify(cells, this.#base + SERVING);
+    }
   }
 
   counters(): TallyCounts {
@@ -264,7 +289,8 @@ export class TicketLock {
   /**
    * The ticket of a dead owner (owner cell = its tag, just cleared by the recovery): `serving`,
    * unless it died inside #acquired after naming itself owner and before publishing `serving`.
-   * Then its ticket is serving + 1, whose slot is still granted (re-armed here) or already
+   * Then its ticket is serving + 1 (the release that granted it moved `serving` onto any
+   * ticket it skipped before granting), whose slot is still granted (re-armed here) or already
    * re-armed for serving + 1 + N; neither can hold while the owner's grant is complete (only
    * the owner grants serving + 1, and serving + 1 + N is not handed out before serving moves).
    */
@@ -316,13 +342,16 @@ export class TicketLock {
     for (let next = (ticket + 1) | 0; ; next = (next + 1) | 0) {
       Atomics.store(cells, this.#base + HEIR, next);
       Atomics.store(cells, this.#base + HEIR_SET, 1);
-      if (this.#grant(next)) return;
+      if (this.#grant(next)) {
+        if (next !== ((ticket + 1) | 0)) this.#servingMoved();
+        return;
+      }
     }
   }
 
   /** Holds of dead threads released by {@link recoverDeadThread}. */
   get recoveries(): number {
-    return Atomics.load(this.#cells, this.#base + RECOVERIES);
+    return Atomics.load(this.#cells, this.#base + RECOVERIES) >>> 0; // unsigned: see readTally
   }
 
   /** Whether `ticket` is the one the last recovery handed the lock to (see recoverDeadThread). */
