@@ -4,7 +4,7 @@ import { ProblemError } from './errors';
 import type { LoopShedReason } from './event-loop-gate';
 import type { ServiceContext } from './service-context';
 
-/** Why admission refused a request: the `reason` label of `http_requests_shed_total`. */
+/** Why admission refused a request: the `reason` label of `lab_shed_total`. */
 type ShedReason = 'shutting_down' | 'queue_full' | LoopShedReason;
 
 /**

@@ -71,6 +71,12 @@ function problemForClientError(
   }
 }
 
+/**
+ * Responses the app held when `clientErrorHandler` answered their request on the socket itself:
+ * answered (the status is the problem's), though the response object never finished.
+ */
+export const answeredByClientError = new WeakSet<ServerResponse>();
+
 /** The response a server writes on a socket: set once a request was handed to the app. */
 type HttpSocket = Duplex & { _httpMessage?: ServerResponse | null };
 
@@ -93,7 +99,10 @@ export function clientErrorHandler(
       socket.destroy();
       return;
     }
-    if (pending) pending.statusCode = problem.status;
+    if (pending) {
+      pending.statusCode = problem.status;
+      answeredByClientError.add(pending);
+    }
     const length = Buffer.byteLength(problem.body);
     // One write, head and body: a client sees the whole answer or none of it.
     const answer =

@@ -1,4 +1,5 @@
 import express, { type Express, type RequestHandler, type Response } from 'express';
+import { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import {
   endServerSpan,
@@ -8,9 +9,12 @@ import {
 } from '@concurrency-lab/telemetry';
 import type { Span } from '@opentelemetry/api';
 import { admission } from './admission';
+import { answeredByClientError } from './client-errors';
+import { lingerAfterAnswer } from './lingering-close';
 import { problemHandler } from './problem-handler';
 import { DeadlineClock, type RequestDeadline } from './request-deadline';
 import { RouteTable } from './route-table';
+import { bodyStillToCome } from './request-body';
 import { refusingUnmetExpectation } from './unmet-expectation';
 import { defineCounterRoutes } from './routes/counter-routes';
 import { defineCpuRoutes } from './routes/cpu-routes';
@@ -41,8 +45,17 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
  * server span when tracing is on (the rest of the chain runs in its context), and a request whose
  * `Expect` no service meets sent on to its 417 (see unmet-expectation.ts); at the end the
  * deadline is released (or the work aborted, if the client left), the span ended, and
- * `http_server_request_duration_seconds` recorded with the trace as its exemplar.
+ * `http_server_request_duration_seconds` recorded with the trace as its exemplar — with the
+ * status {@link CLIENT_CLOSED} for a request whose client left before its answer was complete.
  */
+/**
+ * The `status_code` recorded for a request whose client closed the connection before the whole
+ * answer was sent (nginx's 499, "client closed request"). Not what the response object says:
+ * an answer never written still carries Node's default, 200, and was counted as a success —
+ * exactly when clients give up under load. The server span gets no response status then.
+ */
+export const CLIENT_CLOSED = 499;
+
 function requestLifecycle(ctx: ServiceContext): RequestHandler {
   const { metrics, state } = ctx;
   const clock = new DeadlineClock(ctx.config.requestTimeoutMs);
@@ -53,12 +66,14 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
     const route = locals['route'] as string | undefined;
     const span = locals['span'] as Span | undefined;
     const traceId = sampledTraceId(span);
-    if (span) endServerSpan(span, this.req.method, this.statusCode, route);
+    const answered = this.writableFinished || answeredByClientError.has(this);
+    const status = answered ? this.statusCode : CLIENT_CLOSED;
+    if (span) endServerSpan(span, this.req.method, status, route);
     metrics.requestDuration.observe({
       labels: {
         method: this.req.method,
         route: route ?? 'unmatched',
-        status_code: String(this.statusCode),
+        status_code: String(status),
       },
       value: (performance.now() - (locals['startedAt'] as number)) / 1000,
       // The trace of this very request, so a slow bucket links to a trace that explains it.
@@ -73,7 +88,9 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
     locals['deadline'] = clock.start();
     metrics.activeRequests.inc();
     res.on('close', endRequest);
-    // Keep-alive sockets must not pin a draining server open.
+    // Keep-alive sockets must not pin a draining server open. Only requests that arrive while
+    // draining: an answer already in flight keeps its connection for the requests its client
+    // has pipelined behind it (see KeepAliveDrain), which a close would lose.
     if (state.draining) res.setHeader('Connection', 'close');
     const proceed = refusingUnmetExpectation(req, next);
     const traced = startServerSpan(req);
@@ -99,6 +116,7 @@ export function createApp(ctx: ServiceContext): Express {
   // and with or without a trailing slash.
   app.set('case sensitive routing', true);
   app.set('strict routing', false);
+  closingWhenDue(app);
   app.use(requestLifecycle(ctx));
 
   // Routes go on the app's own router: a nested router would cost a second dispatch per request.
@@ -113,4 +131,33 @@ export function createApp(ctx: ServiceContext): Express {
   app.use(routes.fallback());
   app.use(problemHandler(ctx.logger, ctx.metrics));
   return app;
+}
+
+/** Node's own `writeHead`, which the app's override below calls on, with its `this`. */
+const nodeWriteHead = Reflect.get(ServerResponse.prototype, 'writeHead') as (
+  this: ServerResponse,
+  ...args: unknown[]
+) => ServerResponse;
+
+/**
+ * A request whose body is still arriving when its answer's head is written — a body sent to a
+ * route that reads none, or a refusal before the body was read — ends its connection with the
+ * answer, lingering (`lingerAfterAnswer`). Kept alive, Node would read and discard the rest of
+ * the body, however large, for a next request on that connection, and a request timeout could
+ * then answer a second time on it. Decided as the head is written, not when the request
+ * arrives: a route that reads its body has read it by then. On the app's response prototype
+ * (express's `app.response`), so Node's own implicit head (`res.end()` without `writeHead`)
+ * passes here too; per answer it costs one check.
+ */
+function closingWhenDue(app: Express): void {
+  (app.response as unknown as ServerResponse).writeHead = function writeHead(
+    this: ServerResponse,
+    ...args: unknown[]
+  ): ServerResponse {
+    if (bodyStillToCome(this.req)) {
+      this.shouldKeepAlive = false;
+      lingerAfterAnswer(this.req.socket);
+    }
+    return nodeWriteHead.apply(this, args);
+  };
 }

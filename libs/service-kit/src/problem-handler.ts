@@ -1,9 +1,7 @@
 import type { ErrorRequestHandler } from 'express';
 import { isProblemError, problemCodeOf, ProblemError } from './errors';
-import { lingerAfterAnswer } from './lingering-close';
 import type { Logger } from './logger';
 import type { ServiceMetrics } from './service-metrics';
-import { bodyStillToCome } from './request-body';
 import { ClientGoneError, DeadlineExceededError } from './request-deadline';
 
 /**
@@ -40,13 +38,8 @@ export function problemHandler(logger: Logger, metrics: ServiceMetrics): ErrorRe
       res.destroy();
       return;
     }
-    // A body the client is still sending is not read: the answer closes the connection, else
-    // Node would read and discard the rest of the body — gigabytes, if the client says so — to
-    // keep the connection for a next request. Closed lingering: see `lingerAfterAnswer`.
-    if (bodyStillToCome(req)) {
-      res.setHeader('Connection', 'close');
-      lingerAfterAnswer(req.socket);
-    }
+    // A body the client is still sending is not read: the answer's head closes the connection
+    // (see `closingWhenDue` in create-app.ts).
     for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
     if (problem.retryAfterSeconds !== undefined)
       res.setHeader('Retry-After', String(problem.retryAfterSeconds));

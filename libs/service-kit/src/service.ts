@@ -1,6 +1,6 @@
 import type { Express } from 'express';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Server as NetServer, type AddressInfo } from 'node:net';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
@@ -11,6 +11,7 @@ import { createApp } from './create-app';
 import { EventLoopMonitor } from './event-loop-monitor';
 import { exitOnFatalErrors, flushSpans } from './fatal-errors';
 import { KeepAliveDrain } from './keep-alive-drain';
+import { closeLingering } from './lingering-close';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
 import { observeLockMetrics } from './lock-metrics';
@@ -128,6 +129,19 @@ export function createService(options: ServiceOptions): Service {
   );
   // What Node refuses before the app sees a request: problem+json instead of a bare status line.
   server.on('clientError', clientErrorHandler(config.http));
+  // `CONNECT`: without a listener Node destroys the socket unanswered. The app answers it like
+  // any method a route does not have (405 with `Allow`, or 404), then the connection closes.
+  server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket);
+    // What follows a CONNECT's head is tunnel data, never a request: not read, closed lingering.
+    res.once('finish', () => {
+      res.detachSocket(socket);
+      closeLingering(socket);
+    });
+    onRequest(req, res);
+  });
   // `Expect: 100-continue`: Node would send `100 Continue` at once. Held back until the body is
   // read (`readBody`), so a request refused from its headers (a declared body over the limit, a
   // bad parameter, admission) gets its final answer instead and its body is never sent.

@@ -1,0 +1,145 @@
+import { expectProblem } from '@concurrency-lab/contract-testing';
+import { until } from '@concurrency-lab/launcher/testing';
+import { describe, expect, it } from '@jest/globals';
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { requestCount, serviceFixture, testConfig } from './support/harness';
+
+/** What came back on one raw connection, and whether the server closed it. */
+interface Talk {
+  raw: string;
+  /** The status lines received, in order (interim answers included). */
+  statuses: number[];
+  /** The head of the first answer, lower-cased names. */
+  headers: Record<string, string>;
+  closedByServer: boolean;
+}
+
+/**
+ * Writes `bytes` on a new connection and waits up to `waitMs` for the server to close it; a
+ * connection still open then is closed here (`closedByServer: false`), so a server that keeps it
+ * fails the test's assertion instead of jest's timeout.
+ */
+function talk(port: number, bytes: string, waitMs = 4000): Promise<Talk> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let closedByServer = true;
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined); // a reset after the answer: the close still comes
+    const giveUp = setTimeout(() => {
+      closedByServer = false;
+      socket.destroy();
+    }, waitMs);
+    socket.once('close', () => {
+      clearTimeout(giveUp);
+      const raw = Buffer.concat(chunks).toString('latin1');
+      const statuses = [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+      const head = raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n').slice(1);
+      const headers = Object.fromEntries(
+        head.map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+        }),
+      );
+      resolve({ raw, statuses, headers, closedByServer });
+    });
+    socket.once('connect', () => socket.write(bytes, 'latin1'));
+  });
+}
+
+const metricsOf = async (base: string) => (await fetch(`${base}/metrics`)).text();
+
+describe('a client that leaves before its answer', () => {
+  const services = serviceFixture();
+
+  it('is recorded as 499, not as the 200 it never got; an answered request as 200 (control)', async () => {
+    const { port, base } = await services.start();
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write('GET /io/sleep?ms=2000 HTTP/1.1\r\nHost: t\r\n\r\n');
+    await sleep(150);
+    socket.destroy();
+    const sleepRoute = { method: 'GET', route: '/io/sleep' };
+    await until(
+      async () => requestCount(await metricsOf(base), { ...sleepRoute, status_code: '499' }) === 1,
+      { what: 'the abandoned request to be recorded as 499' },
+    );
+    expect(requestCount(await metricsOf(base), { ...sleepRoute, status_code: '200' })).toBe(0);
+    // Negative control: a request that is answered is recorded with its status.
+    const answered = await fetch(`${base}/io/sleep?ms=1`);
+    await answered.text();
+    expect(answered.status).toBe(200);
+    expect(requestCount(await metricsOf(base), { ...sleepRoute, status_code: '200' })).toBe(1);
+  });
+});
+
+describe('a body sent to a route that reads none', () => {
+  const services = serviceFixture();
+  const increment = 'POST /counter/increment?times=1&safe=true HTTP/1.1\r\nHost: t\r\n';
+
+  it('is not read: the answer closes the connection (Node would read and discard 200 MiB)', async () => {
+    const { port, base } = await services.start();
+    const result = await talk(
+      port,
+      `${increment}Content-Length: ${200 * 1024 * 1024}\r\n\r\n${'x'.repeat(64 * 1024)}`,
+    );
+    expect(result.statuses).toEqual([200]);
+    expect(result.headers['connection']).toBe('close');
+    expect(result.closedByServer).toBe(true);
+    // The request itself was served.
+    const counter = (await (await fetch(`${base}/counter`)).json()) as { value: number };
+    expect(counter.value).toBe(1);
+  });
+
+  it('gets one answer, not a 408 after it when the body never comes', async () => {
+    const { port } = await services.start({
+      config: { http: { ...testConfig().http, headersTimeoutMs: 1000, requestTimeoutMs: 1500 } },
+    });
+    const result = await talk(
+      port,
+      'GET /healthz HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n',
+    );
+    expect(result.statuses).toEqual([200]);
+    expect(result.closedByServer).toBe(true);
+  });
+
+  it('negative control: a request without a body keeps its connection', async () => {
+    const { port } = await services.start();
+    const result = await talk(port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n', 500);
+    expect(result.statuses).toEqual([200]);
+    expect(result.headers['connection']).toBe('keep-alive');
+    expect(result.closedByServer).toBe(false);
+  });
+});
+
+describe('CONNECT', () => {
+  const services = serviceFixture();
+
+  it('is answered as a method the route does not have (405 with Allow), then closed', async () => {
+    const { port } = await services.start();
+    const result = await talk(port, 'CONNECT /cpu/fib HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect(result.statuses).toEqual([405]);
+    expect(result.headers['allow']).toBe('GET, HEAD');
+    expect(result.closedByServer).toBe(true);
+    const body = result.raw.slice(result.raw.indexOf('\r\n\r\n') + 4);
+    await expectProblem(
+      new Response(body, {
+        status: 405,
+        headers: { 'content-type': result.headers['content-type'] ?? '' },
+      }),
+      405,
+      'ERR_METHOD_NOT_ALLOWED',
+    );
+  });
+
+  it('on a path with no route: 404', async () => {
+    const { port } = await services.start();
+    const result = await talk(
+      port,
+      'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n',
+    );
+    expect(result.statuses).toEqual([404]);
+    expect(result.closedByServer).toBe(true);
+  });
+});
