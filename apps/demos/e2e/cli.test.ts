@@ -1,4 +1,8 @@
-import { runApp } from '@concurrency-lab/launcher/testing';
+import { appEntry } from '@concurrency-lab/launcher';
+import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEMOS } from '../src/catalog';
 
 const demo = (args: string[]) => runApp('demos', args);
@@ -6,6 +10,8 @@ const demo = (args: string[]) => runApp('demos', args);
 const lines = (text: string) => text.trimEnd().split('\n');
 
 describe('the demo command', () => {
+  const tmp = tempFolder('demos-cli-');
+
   it('--list names every demo, one per line, its knobs under it, within 80 columns', async () => {
     const run = await demo(['--list']);
     expect(run.code).toBe(0);
@@ -22,7 +28,7 @@ describe('the demo command', () => {
     expect(run.code).toBe(0);
     expect(lines(run.stdout).slice(-2)).toEqual([
       "  --delays-ms 60,20,40 — The three jobs' durations (ms): a, b, c.",
-      '      A comma list of 3 integers, each from 0 to 5000.',
+      '      A comma list of 3 distinct integers, each from 1 to 5000.',
     ]);
   });
 
@@ -88,5 +94,47 @@ describe('the demo command', () => {
     }
     const all = await demo(['--all', '--thread-increments', '10']);
     expect([all.code, all.stdout, all.stderr.split(':')[0]]).toEqual([2, '', 'ERR_DEMO_USAGE']);
+  });
+
+  it('--list --json gives every demo with its knobs, as JSON', async () => {
+    const run = await demo(['--list', '--json']);
+    expect(run.code).toBe(0);
+    const list = JSON.parse(run.stdout) as { name: string; knobs: { flag: string }[] }[];
+    expect(list.map((d) => d.name)).toEqual(DEMOS.map((d) => d.name));
+    expect(list.find((d) => d.name === 'race')?.knobs[0]).toEqual({
+      flag: '--loop-tasks',
+      default: 10,
+      doc: 'Async tasks of the event-loop case.',
+      expected: 'an integer from 2 to 100',
+    });
+  });
+
+  it('refuses an --out it could not write the report to, in one line, before running anything', async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, '');
+    for (const out of [file, join(file, 'below')]) {
+      // Bounded: the command this replaces ran every demo first, then crashed.
+      const run = await runApp('demos', ['--all', '--out', out], { timeoutMs: 60_000 });
+      expect([out, run.code, run.stdout]).toEqual([out, 2, '']);
+      // One message (wrapped to 80 columns like every other), and no stack.
+      expect(run.stderr.replace(/\s+/g, ' ')).toMatch(
+        /^ERR_DEMO_USAGE: Expected `--out` to be a folder, got `[^`]+`: /,
+      );
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+    }
+  });
+
+  it('ends quietly, by SIGPIPE, when its reader leaves (`demos gather | head -1`)', async () => {
+    const app = spawn(process.execPath, [appEntry('demos'), 'gather'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    app.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    // The reader takes the first lines (the introduction), then closes its end.
+    app.stdout.once('data', () => app.stdout.destroy());
+    const ended = await new Promise((resolve) =>
+      app.once('close', (code, signal) => resolve({ code, signal })),
+    );
+    expect([ended, stderr]).toEqual([{ code: null, signal: 'SIGPIPE' }, '']);
   });
 });

@@ -5,7 +5,7 @@ import { knobsFromText } from './knobs';
 export const USAGE = `usage: npm run demo -- <name> [--<knob> <value> …] [--json]
                                              run one lesson and check it
        npm run demo -- <name> --help         its knobs: default, meaning, bounds
-       npm run demo -- --list                the lessons and their knobs
+       npm run demo -- --list [--json]       the lessons and their knobs
        npm run demo -- --all [--json] [--out <dir>]
                                              run them all with their defaults;
                                              write the lessons report to
@@ -13,12 +13,13 @@ export const USAGE = `usage: npm run demo -- <name> [--<knob> <value> …] [--js
                                              reports)
 Knobs are kebab-case, their value after a space or \`=\` (--thread-increments 1000
 or --thread-increments=1000); a list is comma-separated (--pool-sizes 2,4).
-Exit: 0 the lesson holds, 1 it does not hold here, 2 usage error.`;
+Exit: 0 the lesson holds, 1 it does not hold here, 2 usage error, 3 an error
+stopped the command (a report it could not write).`;
 
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'demo-help'; name: string }
-  | { kind: 'list' }
+  | { kind: 'list'; json: boolean }
   /** `options`: every knob's value, the defaults overridden by the flags, checked. */
   | { kind: 'one'; name: string; json: boolean; options: object }
   | { kind: 'all'; json: boolean; out: string | undefined };
@@ -28,7 +29,10 @@ export type CliDemo = Pick<Demo, 'name' | 'knobs' | 'options'>;
 
 const SWITCHES = new Set(['--json', '--all', '--list', '--help']);
 
-/** The words of the command line: the switches given, `--out`, the knobs' flags, the names. */
+/**
+ * The words of the command line: the switches given, `--out`, the knobs' flags, the names. An
+ * option given twice is refused, as a knob given twice is (`-h` and `--help` are one).
+ */
 interface Words {
   switches: Set<string>;
   out: string | undefined;
@@ -51,11 +55,16 @@ function words(argv: readonly string[]): Words {
       if (inline !== undefined) {
         throw new UsageError(`Expected no value for \`${flag}\`, got \`${arg}\``);
       }
-      found.switches.add(arg === '-h' ? '--help' : flag);
+      const name = arg === '-h' ? '--help' : flag;
+      if (found.switches.has(name)) throw new UsageError(`Expected \`${name}\` once, got it twice`);
+      found.switches.add(name);
     } else if (flag === '--out') {
+      if (found.out !== undefined) throw new UsageError('Expected `--out` once, got it twice');
       found.out = value();
-      if (found.out === undefined) {
-        throw new UsageError('Expected `--out` to be followed by a directory, got nothing');
+      if (found.out === undefined || found.out === '') {
+        throw new UsageError(
+          `Expected \`--out\` to be followed by a directory, got ${found.out === '' ? '`--out=`' : 'nothing'}`,
+        );
       }
     } else if (flag.startsWith('--')) {
       found.knobs.push([flag, value()]);
@@ -84,17 +93,30 @@ export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): Cl
     }
     return demo;
   };
+  // Help wins over the rest of the line, as in most commands: `race --help --loop-tasks abc`
+  // prints race's knobs (the bounds the bad value breaks) rather than an error about it.
   if (switches.has('--help')) {
     const [name] = positional;
     return name === undefined ? { kind: 'help' } : { kind: 'demo-help', name: named(name).name };
+  }
+  if (switches.has('--list') && switches.has('--all')) {
+    throw new UsageError('Expected one of `--list` and `--all`, got both');
   }
   if ((switches.has('--list') || switches.has('--all')) && knobs.length > 0) {
     throw new UsageError(
       `Expected no knobs with \`--list\` or \`--all\` (each demo has its own: \`npm run demo -- <name> --help\`), got \`${knobs[0]?.[0]}\``,
     );
   }
-  if (switches.has('--list')) return { kind: 'list' };
   const json = switches.has('--json');
+  if (switches.has('--list')) {
+    if (positional.length > 0) {
+      throw new UsageError(
+        `Expected no demo name with \`--list\`, got \`${positional.join(' ')}\``,
+      );
+    }
+    if (out !== undefined) throw new UsageError('Expected `--out` only with `--all`');
+    return { kind: 'list', json };
+  }
   if (switches.has('--all')) {
     if (positional.length > 0) {
       throw new UsageError(`Expected no demo name with \`--all\`, got \`${positional.join(' ')}\``);

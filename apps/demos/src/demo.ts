@@ -1,4 +1,4 @@
-import { knobValues, type Knobs } from './knobs';
+import { checkRules, knobValues, type KnobRule, type Knobs } from './knobs';
 
 /** A figure a demo measured: JSON, so `--json` and the lessons report carry it as is. */
 export type FigureValue =
@@ -55,9 +55,13 @@ export interface Demo<P extends object = object, F extends Figures = Figures> {
   readonly describe: string;
   /** Its knobs, each with its default, meaning and bounds (`src/knobs.ts`). */
   readonly knobs: Knobs<P>;
+  /** What its knobs must meet together (`KnobRule`), as `<name> --help` prints it. */
+  readonly rules: readonly string[];
   /**
-   * The values it runs with: the defaults, overridden by `given`, each checked.
-   * @throws KnobError (`ERR_DEMO_INVALID_KNOB`) for an unknown knob or a value out of bounds
+   * The values it runs with: the defaults, overridden by `given`, each checked, then checked
+   * together against its rules.
+   * @throws KnobError (`ERR_DEMO_INVALID_KNOB`) for an unknown knob, a value out of bounds, or
+   *   values that break a rule
    */
   options(given?: Partial<P>): P;
   /** Runs it with `options(given)`: a bad knob rejects (`KnobError`) before anything starts. */
@@ -71,8 +75,10 @@ export interface Demo<P extends object = object, F extends Figures = Figures> {
  */
 export interface DemoSpec<P extends object, F extends Figures> extends Omit<
   Demo<P, F>,
-  'run' | 'options'
+  'run' | 'options' | 'rules'
 > {
+  /** Conditions on several knobs at once, where each alone is within its bounds. */
+  readonly rules?: readonly KnobRule<P>[];
   run(options: Readonly<P>): Promise<DemoResult<F>>;
 }
 
@@ -82,6 +88,16 @@ export interface DemoSpec<P extends object, F extends Figures> extends Omit<
  * each `run`.
  */
 export function defineDemo<P extends object, F extends Figures>(spec: DemoSpec<P, F>): Demo<P, F> {
-  const options = (given?: Partial<P>) => knobValues(spec.name, spec.knobs, given);
-  return { ...spec, options, run: async (given) => spec.run(options(given)) };
+  const { rules = [], ...rest } = spec;
+  const options = (given?: Partial<P>) => {
+    const values = knobValues(spec.name, spec.knobs, given);
+    checkRules(spec.name, spec.knobs, rules, values);
+    return values;
+  };
+  return {
+    ...rest,
+    rules: rules.map((rule) => rule.doc),
+    options,
+    run: async (given) => spec.run(options(given)),
+  };
 }

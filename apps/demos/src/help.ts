@@ -34,6 +34,22 @@ export function listText(demos: readonly Demo[]): string {
     .join('\n');
 }
 
+/** `--list --json`: each demo's name, part of the guide and knobs, for a program to read. */
+export function listJson(demos: readonly Demo[]) {
+  return demos.map((d) => ({
+    name: d.name,
+    mirrors: d.mirrors,
+    describe: d.describe,
+    knobs: knobEntries(d.knobs).map(([key, knob]) => ({
+      flag: flagOf(key),
+      default: knob.default,
+      doc: knob.doc,
+      expected: knob.expected,
+    })),
+    rules: d.rules,
+  }));
+}
+
 /** `<name> --help`: what the demo shows, how to run it, and each knob's default, meaning, bounds. */
 export function demoHelp(demo: Demo): string {
   const knobs = knobEntries(demo.knobs);
@@ -46,5 +62,6 @@ export function demoHelp(demo: Demo): string {
       ...knobLines(key, knob),
       ...wrap(sentence(knob.expected), COLUMNS, HANGING),
     ]),
+    ...demo.rules.flatMap((rule) => ['', ...wrap(`Together: ${rule}.`, COLUMNS)]),
   ].join('\n');
 }

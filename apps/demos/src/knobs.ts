@@ -49,17 +49,22 @@ export function integer(doc: string, bounds: IntegerRange): Knob<number> {
 export interface IntegerListRange extends Omit<IntegerRange, 'default'> {
   readonly default: readonly number[];
   readonly length: readonly [number, number];
+  /** No value twice: a lesson that orders by the values needs them apart. @default false */
+  readonly distinct?: boolean;
 }
 
 /** On the command line a comma list, without spaces: `--pool-sizes 2,4,8`. */
 export function integers(doc: string, bounds: IntegerListRange): Knob<readonly number[]> {
   const [fewest, most] = bounds.length;
-  const schema = z.array(range(bounds)).min(fewest).max(most);
+  const list = z.array(range(bounds)).min(fewest).max(most);
+  const schema =
+    bounds.distinct === true ? list.refine((xs) => new Set(xs).size === xs.length) : list;
   const count = fewest === most ? `${fewest}` : `${fewest} to ${most}`;
+  const kind = bounds.distinct === true ? 'distinct integers' : 'integers';
   return {
     default: bounds.default,
     doc,
-    expected: `a comma list of ${count} integers, each from ${bounds.min} to ${bounds.max}`,
+    expected: `a comma list of ${count} ${kind}, each from ${bounds.min} to ${bounds.max}`,
     schema,
     text: z
       .string()
@@ -119,6 +124,36 @@ export function knobValues<P>(demo: string, knobs: Knobs<P>, given: Partial<P> =
     values[key] = parsed.data;
   }
   return values as P;
+}
+
+/**
+ * A condition on knobs together, beyond each one's bounds: a combination with which the lesson
+ * cannot show (`recycle` with no fewer tasks per child than tasks retires no child) is refused
+ * as a bad knob is, before anything starts.
+ */
+export interface KnobRule<P> {
+  /** The knobs it is about; the first is the one the error names (the one to turn). */
+  readonly knobs: readonly [keyof P & string, ...(keyof P & string)[]];
+  /** The condition and why, as `<name> --help` and the error say it. */
+  readonly doc: string;
+  holds(options: Readonly<P>): boolean;
+}
+
+/**
+ * Checks `values` (every knob's, checked one by one) against `rules`.
+ * @throws KnobError (`ERR_DEMO_INVALID_KNOB`) naming the first knob of the first rule broken:
+ *   "Expected `--reads` above the smallest of `--pool-sizes` …, got `--reads 4`, `--pool-sizes 4,8`"
+ */
+export function checkRules<P>(
+  demo: string,
+  knobs: Knobs<P>,
+  rules: readonly KnobRule<P>[],
+  values: P,
+): void {
+  const broken = rules.find((rule) => !rule.holds(values));
+  if (broken === undefined) return;
+  const got = broken.knobs.map((key) => `\`${flagOf(key)} ${shown(values[key])}\``).join(', ');
+  throw refused(demo, knobs, flagOf(broken.knobs[0]), `Expected ${broken.doc}, got ${got}`);
 }
 
 /**

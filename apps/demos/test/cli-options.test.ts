@@ -85,7 +85,8 @@ describe('parseCli', () => {
   });
 
   it('reads --list, --help, a demo’s --help, and --all with its options', () => {
-    expect(parseCli(['--list'], DEMOS)).toEqual({ kind: 'list' });
+    expect(parseCli(['--list'], DEMOS)).toEqual({ kind: 'list', json: false });
+    expect(parseCli(['--list', '--json'], DEMOS)).toEqual({ kind: 'list', json: true });
     expect(parseCli(['-h'], DEMOS)).toEqual({ kind: 'help' });
     expect(parseCli(['race', '--help'], DEMOS)).toEqual({ kind: 'demo-help', name: 'race' });
     expect(parseCli(['--help', 'gil'], DEMOS)).toEqual({ kind: 'demo-help', name: 'gil' });
@@ -96,6 +97,14 @@ describe('parseCli', () => {
       out: '/tmp/r',
     });
     expect(parseCli(['--all', '--out=/tmp/r'], DEMOS)).toMatchObject({ out: '/tmp/r' });
+  });
+
+  it('lets --help win over the rest of the line, as most commands do, but not over a bad name', () => {
+    expect(parseCli(['race', '--help', '--loop-tasks', 'abc'], DEMOS)).toEqual({
+      kind: 'demo-help',
+      name: 'race',
+    });
+    expect(refusal(['nope', '--help', '--loop-tasks', 'abc'])).toEqual({ code: 'ERR_DEMO_USAGE' });
   });
 
   it('refuses an unknown name, nothing to do, stray arguments, and knobs with --all or --list', () => {
@@ -112,6 +121,15 @@ describe('parseCli', () => {
       ['nope', '--help'],
       ['--all', '--n', '3'],
       ['--list', '--loop-tasks=3'],
+      // Each option once, as each knob; --out with a folder; --list alone.
+      ['--all', '--out='],
+      ['--all', '--out', 'a', '--out', 'b'],
+      ['--all', '--out=a', '--out=a'],
+      ['gil', '--json', '--json'],
+      ['--list', '--list'],
+      ['--list', '--all'],
+      ['--list', 'gil'],
+      ['--list', '--out', 'x'],
     ]) {
       expect([argv, refusal(argv)]).toEqual([argv, { code: 'ERR_DEMO_USAGE' }]);
     }

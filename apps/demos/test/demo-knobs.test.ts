@@ -1,6 +1,27 @@
 import { DEMOS } from '../src/catalog';
+import type { Demo } from '../src/demo';
+import { gather } from '../src/demos/gather';
+import { gil } from '../src/demos/gil';
+import { libuvPool } from '../src/demos/libuv-pool';
+import { manager } from '../src/demos/manager';
+import { poolMap } from '../src/demos/pool-map';
+import { race } from '../src/demos/race';
+import { recycle } from '../src/demos/recycle';
 import { starvation } from '../src/demos/starvation';
+import { KnobError } from '../src/errors';
+import { demoHelp } from '../src/help';
 import { flagOf, knobEntries } from '../src/knobs';
+
+/** The flag `demo.options(given)` refuses, or `undefined` when it takes them. */
+function refusedFlag(demo: Demo, given: object): string | undefined {
+  try {
+    demo.options(given);
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(KnobError);
+    return (error as KnobError).flag;
+  }
+}
 
 describe("every demo's knobs", () => {
   it('have defaults within their own bounds: each demo runs as declared', () => {
@@ -22,6 +43,50 @@ describe("every demo's knobs", () => {
         expect(['--json', '--all', '--list', '--help', '--out']).not.toContain(flagOf(key));
       }
     }
+  });
+
+  it('refuse, before anything starts, the values with which the lesson could never show', () => {
+    const cases: [Demo, object, string | undefined][] = [
+      // One round: barging and FIFO both serve the waiter after it.
+      [starvation, { greedyRounds: 1 }, '--greedy-rounds'],
+      [starvation, { greedyRounds: 2 }, undefined],
+      // Alone: nothing to race, no second worker to lose an update to, nothing to parallelize.
+      [manager, { workers: 1 }, '--workers'],
+      [manager, { workers: 2 }, undefined],
+      [race, { loopTasks: 1 }, '--loop-tasks'],
+      [race, { loopTasks: 2 }, undefined],
+      [gil, { tasks: 1 }, '--tasks'],
+      [gil, { tasks: 2 }, undefined],
+      [poolMap, { workers: 1 }, '--workers'],
+      [poolMap, { images: 1 }, '--images'],
+      [poolMap, { workers: 2, images: 2 }, undefined],
+      // No child retired: the recycled pool is the long-lived one (tasks default to 40).
+      [recycle, { maxTasksPerChild: 40 }, '--max-tasks-per-child'],
+      [recycle, { tasks: 4, maxTasksPerChild: 100 }, '--max-tasks-per-child'],
+      [recycle, { maxTasksPerChild: 39 }, undefined],
+      // No read waits for a thread: not more reads than the smallest pool (sizes 4 and 8).
+      [libuvPool, { reads: 4 }, '--reads'],
+      [libuvPool, { reads: 6, poolSizes: [8, 6] }, '--reads'],
+      [libuvPool, { reads: 5 }, undefined],
+      [libuvPool, { reads: 3, poolSizes: [8, 2] }, undefined],
+      // setTimeout(…, 0) waits 1 ms; two jobs of one length have no order.
+      [gather, { delaysMs: [1, 0, 2] }, '--delays-ms'],
+      [gather, { delaysMs: [5, 5, 6] }, '--delays-ms'],
+      [gather, { delaysMs: [1, 2, 3] }, undefined],
+    ];
+    const row = ([demo, given]: (typeof cases)[number], flag: string | undefined) =>
+      `${demo.name} ${JSON.stringify(given)}: ${flag ?? 'taken'}`;
+    expect(cases.map((c) => row(c, refusedFlag(c[0], c[1])))).toEqual(
+      cases.map((c) => row(c, c[2])),
+    );
+  });
+
+  it('say what they must meet together in the demo’s --help, as the error does', () => {
+    const help = demoHelp(recycle).replace(/\s+/g, ' ');
+    expect(help).toContain('Together: `--max-tasks-per-child` below `--tasks`');
+    expect(() => recycle.options({ tasks: 10, maxTasksPerChild: 10 })).toThrow(
+      'Expected `--max-tasks-per-child` below `--tasks`: else no child is retired, and the recycled pool is the long-lived one, got `--max-tasks-per-child 10`, `--tasks 10`',
+    );
   });
 
   it('type `run` from their declaration: a misspelt knob or figure does not compile', () => {

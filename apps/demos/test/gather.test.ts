@@ -12,7 +12,8 @@ describe('gather', () => {
       any: 'c', // b, the first to finish, failed
       asCompleted: ['b', 'c', 'a'],
       waitFirstCompleted: { done: ['b'], notDone: 2 },
-      startedBeforeFirstAwait: { eager: 3, lazy: 0 },
+      // Counted by each job as it starts: eager ones all run at once, a lazy one only when awaited.
+      startedWhenFirstFinished: { eager: 3, lazy: 1 },
       stillRunningAfterReject: 2, // gather, one fails: the control of the group below
       taskGroup: { code: 'ERR_JOB_FAILED', aborted: 2 }, // the first failure aborted the two others
       cancelled: 2,
@@ -22,5 +23,20 @@ describe('gather', () => {
     expect(run.figures.timersLeft).toBe(0);
     expect(run.result.verdict.holds).toBe(true);
     expect(overlong(run, 'gather')).toEqual([]);
+  });
+});
+
+describe('gather’s delays', () => {
+  it('are refused when a lesson’s order could not show: a 0 (Node waits 1 ms) or a tie', async () => {
+    for (const delaysMs of [
+      [1, 0, 2],
+      [30, 10, 30],
+    ]) {
+      await expect(gather.run({ delaysMs })).rejects.toMatchObject({
+        code: 'ERR_DEMO_INVALID_KNOB',
+        flag: '--delays-ms',
+      });
+    }
+    expect(gather.options({ delaysMs: [1, 3, 2] }).delaysMs).toEqual([1, 3, 2]);
   });
 });

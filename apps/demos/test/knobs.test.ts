@@ -72,6 +72,24 @@ describe('knobs', () => {
     }
   });
 
+  it('take a list of distinct integers only where declared so, as value and as text', () => {
+    const knobs = {
+      delays: integers('Delays.', {
+        default: [1, 2],
+        min: 1,
+        max: 9,
+        length: [2, 2],
+        distinct: true,
+      }),
+    };
+    expect(knobValues('t', knobs, { delays: [2, 1] }).delays).toEqual([2, 1]);
+    expect(() => knobValues('t', knobs, { delays: [2, 2] })).toThrow(KnobError);
+    expect(() => knobsFromText('t', knobs, [['--delays', '3,3']])).toThrow(
+      'Expected `--delays` to be a comma list of 2 distinct integers, each from 1 to 9, got `3,3`',
+    );
+    expect(knobValues('test', KNOBS, { poolSizes: [4, 4] }).poolSizes).toEqual([4, 4]);
+  });
+
   it('refuse a name the demo has no knob for, naming it and every knob', () => {
     const misspelt = { wrokers: 2 } as Partial<{ workers: number }>;
     expect(refusal(() => knobValues('test', KNOBS, misspelt)).flag).toBe('--wrokers');

@@ -1,13 +1,13 @@
 import { pbkdf2, pbkdf2Sync } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { defineDemo } from '../demo';
 import { integer } from '../knobs';
+import { removeTempDir, tempDir } from '../temp-dir';
 import { bytes, fixed, times } from '../format';
 import { lagPoints, recordLoopLag, type LagRecording } from '../measure/loop-lag';
 import { percentile } from '@concurrency-lab/report-kit';
@@ -83,7 +83,7 @@ export const blocking = defineDemo({
     }),
   },
   async run(o) {
-    const dir = mkdtempSync(join(tmpdir(), 'demo-blocking-'));
+    const dir = tempDir('demo-blocking-'); // removed on Ctrl-C too
     const server: Server = createServer((_req, res) => res.end('pong'));
     try {
       const file = join(dir, 'catalog.json');
@@ -158,7 +158,7 @@ export const blocking = defineDemo({
       };
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   },
 });

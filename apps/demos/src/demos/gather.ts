@@ -41,6 +41,26 @@ function job(name: Name, ms: number, fail = false, signal?: AbortSignal): Promis
   });
 }
 
+/** How many of a set of jobs have started, and how many had when the first of them finished. */
+interface Starts {
+  started: number;
+  atFirstFinish: number | undefined;
+}
+
+/**
+ * `job`, counted in `starts` from inside: the count goes up when its body begins to run, not
+ * when it is asked for. Eager jobs have all started by the time the first finishes; lazy ones,
+ * each started only when awaited, have not.
+ */
+async function counted(name: Name, ms: number, starts: Starts): Promise<Name> {
+  starts.started++;
+  try {
+    return await job(name, ms);
+  } finally {
+    starts.atFirstFinish ??= starts.started;
+  }
+}
+
 /** A Future completed by a timer, as an executor's worker would complete it. */
 function timedFuture(name: Name, ms: number): Future<Name> {
   const future = new Future<Name>();
@@ -62,11 +82,14 @@ export const gather = defineDemo({
     "Three jobs (a, b, c) through each of asyncio's ways to wait for many, in Node: Promise.all/allSettled/race/any, the executors' asCompleted and wait on futures; eager start (create_task) vs lazy; and cancelling the rest with an AbortSignal, as TaskGroup does when one fails.",
   knobs: {
     // The three jobs run a dozen times over, one way after another: 5 s each keeps it a minute.
+    // From 1: Node runs setTimeout(…, 0) after 1 ms, so a 0 would tie with a 1. Distinct: the
+    // lesson checks which finishes first, and a tie has no first.
     delaysMs: integers("The three jobs' durations (ms): a, b, c.", {
       default: [60, 20, 40],
-      min: 0,
+      min: 1,
       max: 5000,
       length: [3, 3],
+      distinct: true,
     }),
   },
   async run({ delaysMs }) {
@@ -106,25 +129,23 @@ export const gather = defineDemo({
     const doneNames = await Promise.all([...firstDone.value.done].map((f) => f.result()));
     await wait(moreFutures); // let the rest finish: no timer outlives the demo
 
-    // Eager: calling starts the job (create_task). Lazy: a thunk starts only when awaited.
-    let startedEagerly = 0;
-    let startedLazily = 0;
+    // Eager: calling starts the job (create_task). Lazy: a thunk starts only when awaited. Each
+    // job counts itself as it starts: when the first one finishes, eager ones have all started
+    // (they run side by side, max(delays) in all), lazy ones only that one (sum(delays)).
+    const eagerStarts: Starts = { started: 0, atFirstFinish: undefined };
+    const lazyStarts: Starts = { started: 0, atFirstFinish: undefined };
     const eager = await timed(async () => {
-      const jobs = NAMES.map((n) => {
-        startedEagerly++;
-        return job(n, delay(n));
-      });
+      const jobs = NAMES.map((n) => counted(n, delay(n), eagerStarts));
       for (const j of jobs) await j;
     });
     const lazy = await timed(async () => {
-      const thunks = NAMES.map((n) => () => {
-        startedLazily++;
-        return job(n, delay(n));
-      });
-      const startedBeforeAwait = startedLazily;
+      const thunks = NAMES.map((n) => () => counted(n, delay(n), lazyStarts));
       for (const t of thunks) await t();
-      return startedBeforeAwait;
     });
+    const startedWhenFirstFinished = {
+      eager: eagerStarts.atFirstFinish ?? 0,
+      lazy: lazyStarts.atFirstFinish ?? 0,
+    };
 
     // asyncio.TaskGroup (3.11): the first failure cancels the rest and the group raises. Node
     // has none: Promise.all over jobs sharing one AbortController that the first failure aborts
@@ -170,7 +191,8 @@ export const gather = defineDemo({
       anySkipsFailure: any.value === fastest[1],
       asCompletedInCompletionOrder: completedOrder.join() === fastest.join(),
       waitFirstCompleted: doneNames.join() === fastest[0] && firstDone.value.notDone.size === 2,
-      eagerStartsAtOnce: startedEagerly === 3 && lazy.value === 0,
+      eagerStartsAtOnce:
+        startedWhenFirstFinished.eager === NAMES.length && startedWhenFirstFinished.lazy === 1,
       taskGroupCancelsTheRest:
         taskGroup.value.code === 'ERR_JOB_FAILED' &&
         taskGroup.value.aborted === 2 &&
@@ -190,7 +212,7 @@ export const gather = defineDemo({
         waitFirstCompleted: { done: doneNames, notDone: firstDone.value.notDone.size },
         eagerMs: eager.ms,
         lazyMs: lazy.ms,
-        startedBeforeFirstAwait: { eager: startedEagerly, lazy: lazy.value },
+        startedWhenFirstFinished,
         cancelled,
         timersLeft,
         stillRunningAfterReject,
@@ -224,13 +246,23 @@ export const gather = defineDemo({
             `done ${doneNames.join()}, ${firstDone.value.notDone.size} not`,
             ms(firstDone),
           ],
-          ['create_task ×3', 'call, then await', `${startedEagerly} started at once`, ms(eager)],
-          ['await coro ×3', 'await thunk()', `${lazy.value} started before await`, ms(lazy)],
+          [
+            'create_task ×3',
+            'call, then await',
+            `${startedWhenFirstFinished.eager} started by 1st done`,
+            ms(eager),
+          ],
+          [
+            'await coro ×3',
+            'await thunk()',
+            `${startedWhenFirstFinished.lazy} started by 1st done`,
+            ms(lazy),
+          ],
           ['task.cancel()', 'AbortController', `${winner} won, ${cancelled} aborted`, '—'],
         ],
       },
       notes: [
-        `Jobs a, b, c take ${delaysMs.join(', ')} ms. Calling an async function starts it at once, like create_task; a coroutine, or a thunk, starts only when awaited — so awaiting three in a row took ${fixed(lazy.ms, 0)} ms instead of ${fixed(eager.ms, 0)}.`,
+        `Jobs a, b, c take ${delaysMs.join(', ')} ms. Calling an async function starts it at once, like create_task; a coroutine, or a thunk, starts only when awaited: when the first job finished, ${startedWhenFirstFinished.eager} eager ones had started and ${startedWhenFirstFinished.lazy} lazy one — so awaiting three in a row took ${fixed(lazy.ms, 0)} ms instead of ${fixed(eager.ms, 0)}.`,
         `Like gather, Promise.all does not stop the others when one fails (${stillRunningAfterReject} were still running). TaskGroup does; in Node, give the jobs one AbortSignal and abort it on the first failure (${taskGroup.value.aborted} aborted; the first error comes back, not an ExceptionGroup). After the aborts, ${timersLeft} of their timers still fired.`,
         'asCompleted and wait take the futures of the executors (ThreadPoolExecutor/ProcessPoolExecutor); here timers complete them, so the order is certain.',
       ],

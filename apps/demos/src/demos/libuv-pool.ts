@@ -42,6 +42,13 @@ export const libuvPool = defineDemo({
       max: 5000,
     }),
   },
+  rules: [
+    {
+      knobs: ['reads', 'poolSizes'],
+      doc: '`--reads` above the smallest of `--pool-sizes`: else every read gets a thread and none waits',
+      holds: ({ reads, poolSizes }) => reads > Math.min(...poolSizes),
+    },
+  ],
   async run({ reads, poolSizes, settleMs }) {
     const runs: PoolChildReport[] = [];
     for (const size of poolSizes) runs.push(await measure(size, reads, settleMs));

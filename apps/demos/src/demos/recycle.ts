@@ -58,6 +58,13 @@ export const recycle = defineDemo({
       max: 100,
     }),
   },
+  rules: [
+    {
+      knobs: ['maxTasksPerChild', 'tasks'],
+      doc: '`--max-tasks-per-child` below `--tasks`: else no child is retired, and the recycled pool is the long-lived one',
+      holds: ({ maxTasksPerChild, tasks }) => maxTasksPerChild < tasks,
+    },
+  ],
   async run({ tasks, leakKib, maxTasksPerChild }) {
     const leak = leakKib * 1024;
     const longLived = await runOn(tasks, leakKib, undefined);

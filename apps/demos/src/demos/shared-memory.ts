@@ -93,7 +93,13 @@ export const sharedMemory = defineDemo({
       }
     }
     const processOutcome = await sharedToProcess();
-    const largest = bySize.at(-1) ?? { bytes: 0, copy: NaN, transfer: NaN, shared: NaN };
+    // The largest size, wherever the list puts it: where a copy's cost by the byte shows most.
+    const largest = bySize.reduce((a, b) => (b.bytes > a.bytes ? b : a), {
+      bytes: 0,
+      copy: NaN,
+      transfer: NaN,
+      shared: NaN,
+    });
     const copyOverTransfer = largest.copy / largest.transfer;
     const copyOverShared = largest.copy / largest.shared;
     const checks = {
@@ -110,6 +116,7 @@ export const sharedMemory = defineDemo({
         bySize: bySize.flatMap((row) =>
           WAYS.map((way) => ({ bytes: row.bytes, way, ms: row[way] })),
         ),
+        largestBytes: largest.bytes,
         copyOverTransferAtLargest: copyOverTransfer,
         copyOverSharedAtLargest: copyOverShared,
         sharedArrayBufferToProcess: processOutcome,

@@ -70,10 +70,11 @@ export const starvation = defineDemo({
   describe:
     'A task that takes a lock again at once starves the others under a barging lock; the FIFO lock hands it to the oldest waiter. A priority queue fed a stream of urgent jobs never serves a background one, unless waiting ages it up.',
   knobs: {
-    // Rounds × hold runs twice (barging, FIFO): at most 200 × 50 ms = 10 s each.
+    // Rounds × hold runs twice (barging, FIFO): at most 200 × 50 ms = 10 s each. From 2: with
+    // one round there is no "back" to barge in with, and both locks serve the waiter after it.
     greedyRounds: integer('Times the greedy task takes the lock back to back.', {
       default: 25,
-      min: 1,
+      min: 2,
       max: 200,
     }),
     holdMs: integer('How long it holds the lock each time (ms).', { default: 4, min: 1, max: 50 }),

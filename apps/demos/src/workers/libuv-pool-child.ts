@@ -6,11 +6,11 @@
  * got a thread; the rest are queued behind them), releases them all and checks every read ends.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { removeTempDir, removeTempDirs, tempDir } from '../temp-dir';
 
 export type PoolChildReport = {
   poolSize: string | null;
@@ -43,10 +43,8 @@ function release(fd: number, i: number): void {
 }
 
 async function main(): Promise<PoolChildReport> {
-  const dir = mkdtempSync(join(tmpdir(), 'demo-libuv-'));
-  // The 'disconnect' exit below skips `finally`: remove the pipes on any exit.
-  const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', removeDir);
+  // Removed on any exit, Ctrl-C and SIGTERM too (`tempDir`), and by the 'disconnect' below.
+  const dir = tempDir('demo-libuv-');
   try {
     const pipes = Array.from({ length: reads }, (_, i) => join(dir, `slow-${i}`));
     execFileSync('mkfifo', pipes);
@@ -85,8 +83,7 @@ async function main(): Promise<PoolChildReport> {
       drainMs: performance.now() - released,
     };
   } finally {
-    process.off('exit', removeDir);
-    removeDir();
+    removeTempDir(dir);
   }
 }
 
@@ -98,5 +95,10 @@ main().then(
   (error: unknown) => process.send?.({ failed: String(error) }, done),
 );
 
-// If the demo dies (Ctrl-C, a crash), its channel closes: leave with it, never as an orphan.
-process.on('disconnect', () => process.exit(1));
+// If the demo dies (Ctrl-C, a crash, a SIGKILL), its channel closes: leave with it, never as an
+// orphan. Not by process.exit: it waits for the pool's threads, and those blocked opening a pipe
+// nobody will write wait forever. A SIGKILL ends them with the process; the pipes go first.
+process.on('disconnect', () => {
+  removeTempDirs();
+  process.kill(process.pid, 'SIGKILL');
+});
