@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   Event,
@@ -84,5 +85,45 @@ describe('instrumentation hook', () => {
     } finally {
       emitWarning.mockRestore();
     }
+  });
+
+  it('reports a queued grant in the acquirer’s async context, not the releaser’s', async () => {
+    // Whose request waited: what an observer reads from AsyncLocalStorage (a trace's active span).
+    const request = new AsyncLocalStorage<string>();
+    const seen: Array<[string | undefined, number]> = [];
+    for (const lock of [new Mutex({ name: 'm' }), new Semaphore({ permits: 1, name: 's' })]) {
+      seen.length = 0;
+      const registration = observeLocks({
+        onAcquire: (_lock, waitMs) => seen.push([request.getStore(), waitMs]),
+      });
+      try {
+        const first = await request.run('first', () => lock.acquire());
+        const second = request.run('second', () => lock.acquire());
+        await sleep(5);
+        request.run('releaser', () => first.unlock());
+        (await second).unlock();
+      } finally {
+        registration.unobserve();
+      }
+      expect(seen.map(([store]) => store)).toEqual(['first', 'second']);
+      // Negative control: the waiter's grant really was made by the release (it waited).
+      expect(seen[1]?.[1]).toBeGreaterThan(1);
+    }
+  });
+
+  it('an Event’s waiter is reported in its own context when another task sets it', async () => {
+    const request = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    const event = new Event({ name: 'e' });
+    const registration = observeLocks({ onAcquire: () => seen.push(request.getStore()) });
+    try {
+      const waiting = request.run('waiter', () => event.wait());
+      await sleep(1);
+      request.run('setter', () => event.set());
+      await waiting;
+    } finally {
+      registration.unobserve();
+    }
+    expect(seen).toEqual(['waiter']);
   });
 });

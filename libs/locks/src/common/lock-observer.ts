@@ -20,7 +20,11 @@ export interface ObservedLock {
  * });
  */
 export interface LockObserver {
-  /** Granted after waiting `waitMs` (0 when it was free). For Event/Condition/Barrier: a wait ended. */
+  /**
+   * Granted after waiting `waitMs` (0 when it was free). For Event/Condition/Barrier: a wait
+   * ended. Called in the acquirer's async context (its AsyncLocalStorage stores, so its active
+   * trace span), also for a grant that another task's release makes.
+   */
   onAcquire?(lock: ObservedLock, waitMs: number): void;
   /** Released after holding `holdMs` (only for grants made while an observer was registered). */
   onRelease?(lock: ObservedLock, holdMs: number): void;
@@ -77,6 +81,15 @@ export class LockInstrument implements ObservedLock {
 
   acquired(waitMs: number): void {
     this.#each((observer) => observer.onAcquire?.(this, waitMs));
+  }
+
+  /**
+   * A queued waiter's grant, reported in the waiter's own async context when it has one (see
+   * `Waiter.inContext`): the grant runs in the releaser's.
+   */
+  acquiredBy(waiter: { inContext: (<R>(fn: () => R) => R) | undefined }, waitMs: number): void {
+    if (waiter.inContext === undefined) this.acquired(waitMs);
+    else waiter.inContext(() => this.acquired(waitMs));
   }
 
   released(holdMs: number): void {

@@ -155,7 +155,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
       let now: number | undefined;
       if (this.instrument.active) {
         now = performance.now();
-        this.instrument.acquired(now - waiter.since);
+        this.instrument.acquiredBy(waiter, now - waiter.since);
       }
       waiter.grant(new LockToken(this, waiter.owner, waiter.mode, now));
     }

@@ -57,7 +57,8 @@ export class WaitList extends WaitRoom {
     const waiter = this.queue.shift();
     if (waiter === undefined) return false;
     this.countServed(true);
-    if (this.instrument.active) this.instrument.acquired(performance.now() - waiter.since);
+    if (this.instrument.active)
+      this.instrument.acquiredBy(waiter, performance.now() - waiter.since);
     waiter.grant(withPayload ? waiter.payload : undefined);
     return true;
   }

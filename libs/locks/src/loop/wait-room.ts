@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { LockInstrument, type LockObserver } from '../common/lock-observer';
 import type {
   HolderInfo,
@@ -71,8 +72,10 @@ export abstract class WaitRoom implements Inspectable {
     timeout: number,
     signal: AbortSignal | undefined,
   ): Waiter<T> {
-    const since = this.instrument.active ? performance.now() : turnNow();
+    const observed = this.instrument.active;
+    const since = observed ? performance.now() : turnNow();
     const waiter = new Waiter<T>(owner, mode, since);
+    if (observed) waiter.inContext = AsyncLocalStorage.snapshot();
     this.queue.push(waiter);
     if (timeout !== Infinity || signal !== undefined) waiter.arm(timeout, signal, this.#cancel);
     return waiter;

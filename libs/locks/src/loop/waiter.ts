@@ -35,6 +35,12 @@ export class Waiter<T = unknown> {
   readonly since: number;
   /** Free for whoever owns the waiter: a Barrier's arrival index, a waiting producer's item. */
   payload: unknown = 0;
+  /**
+   * Runs a function in the async context of the call that began the wait (AsyncLocalStorage's
+   * snapshot), set only while the lock is observed: a grant is made by whoever releases, in
+   * their context, and an observer's `onAcquire` must see the acquirer's (its trace span).
+   */
+  inContext: (<R>(fn: () => R) => R) | undefined = undefined;
   readonly promise: Promise<T>;
   // Stored loosely typed so that Waiter<T> stays assignable to Waiter (T only flows out).
   #resolve!: (value: unknown) => void;
