@@ -146,7 +146,10 @@ export class ProcessPoolRunner implements WorkRunner {
       );
       answer = await future.result();
     } catch (error) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal?.aborted) {
+        task.ended('cancelled');
+        throw signal.reason;
+      }
       // A task that threw in its process carries its timings (see TaskTimings).
       const timings = error as Partial<TaskTimings> & { code?: unknown; message?: string };
       if (timings.startedAt !== undefined) {
@@ -162,7 +165,8 @@ export class ProcessPoolRunner implements WorkRunner {
       // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
       const problem = poolTaskProblem(error, 'process');
       if (problem === error) throw problem; // the task's own error
-      // Cancelled from the queue, or its process killed, by close().
+      // Its process died under it, or close() cancelled it or killed its process.
+      if (timings.startedAt === undefined) task.ended('crashed', problem);
       if (this.#closing) throw poolClosing('process');
       throw problem;
     }

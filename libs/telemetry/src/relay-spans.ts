@@ -92,3 +92,48 @@ export function recordPoolTask(work: RelayedWork, parent: Context = context.acti
   }
   run.end(work.startedAt + work.workMs);
 }
+
+/** A pool task that ended without its worker's report of how it ran. */
+export interface UnfinishedWork {
+  /** Epoch ms when the task was handed to the pool. */
+  submittedAt: number;
+  /** Epoch ms when the caller gave up on it, or learnt that its worker died. */
+  endedAt: number;
+  kind: string;
+  /** Cancelled by the request's signal (deadline, client gone), or its worker died. */
+  outcome: 'cancelled' | 'crashed';
+  error?: { code?: string; message: string };
+}
+
+/**
+ * Records a pool task its worker never reported on — cancelled by the request (the deadline, a
+ * client that left) or lost with its worker — as one span, `pool.task <kind>`, from submission
+ * to the end: where its wait ended and its run began is unknown (a cancelled task's thread is
+ * terminated, a crashed one is gone). A crash marks the span as an error; a cancellation says
+ * so (`lab.cancelled`), the request's own span carries its status. Without it, the traces of
+ * exactly these requests (504s, `ERR_WORKER_CRASHED`) showed no pool work at all.
+ */
+export function recordUnfinishedPoolTask(
+  work: UnfinishedWork,
+  parent: Context = context.active(),
+): void {
+  if (!trace.getSpan(parent)?.isRecording()) return;
+  const span = trace.getTracer(TRACER_NAME).startSpan(
+    `pool.task ${work.kind}`,
+    {
+      kind: SpanKind.INTERNAL,
+      startTime: work.submittedAt,
+      attributes: {
+        'lab.task': work.kind,
+        ...(work.outcome === 'cancelled' ? { 'lab.cancelled': true } : {}),
+      },
+    },
+    parent,
+  );
+  if (work.outcome === 'crashed') {
+    const message = work.error?.message ?? 'the worker died';
+    span.recordException({ name: work.error?.code ?? 'Error', message });
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+  }
+  span.end(Math.max(work.submittedAt, work.endedAt));
+}

@@ -5,7 +5,12 @@ import {
   type RunOutcome,
   type RunnerStats,
 } from '@concurrency-lab/service-kit';
-import { injectContext, recordPoolTask, type TraceCarrier } from '@concurrency-lab/telemetry';
+import {
+  injectContext,
+  recordPoolTask,
+  recordUnfinishedPoolTask,
+  type TraceCarrier,
+} from '@concurrency-lab/telemetry';
 import { context, type Context } from '@opentelemetry/api';
 import { performance } from 'node:perf_hooks';
 
@@ -88,6 +93,28 @@ export class PoolTask {
   /** The task threw where it ran (the worker still measured it): its spans, marked failed. */
   failed(run: PoolTaskRun, error: { message: string; code?: string | undefined }): void {
     this.#record(run, error);
+  }
+
+  /**
+   * The task ended without its worker's report: cancelled by the request's signal, or its
+   * worker died under it (or was stopped by a close). One span from submission to now.
+   */
+  ended(
+    outcome: 'cancelled' | 'crashed',
+    error?: { message: string; code?: string | undefined },
+  ): void {
+    recordUnfinishedPoolTask(
+      {
+        submittedAt: this.submittedAt,
+        endedAt: performance.timeOrigin + performance.now(),
+        kind: this.#kind,
+        outcome,
+        ...(error
+          ? { error: { message: error.message, ...(error.code ? { code: error.code } : {}) } }
+          : {}),
+      },
+      this.#parent,
+    );
   }
 
   #record(run: PoolTaskRun, error?: { message: string; code?: string | undefined }): void {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WorkRunner } from '@concurrency-lab/service-kit';
 import { startTracing } from '@concurrency-lab/telemetry';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -265,6 +265,46 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
           // The worker read the same trace id from the task it was sent.
           expect(run?.attributes['lab.thread_trace_id']).toBe(server?.spanContext().traceId);
           expect(spans.filter((s) => s.name.startsWith('pool.'))).toHaveLength(2);
+        });
+      });
+
+      /** Runs `work` under a server span; the spans that span's trace exported. */
+      const traced = async (work: () => Promise<unknown>) => {
+        await trace
+          .getTracer('test')
+          .startActiveSpan('GET /cpu/fib', { kind: SpanKind.SERVER }, async (span) => {
+            await work().catch(() => undefined);
+            span.end();
+          });
+        const spans = exporter.getFinishedSpans();
+        const server = spans.find((s) => s.name === 'GET /cpu/fib');
+        return { server, pool: spans.filter((s) => s.name.startsWith('pool.')) };
+      };
+
+      it('records a task its request cancelled mid-run as one pool.task span, marked cancelled', async () => {
+        await withRunner({ workers: 1 }, async (runner) => {
+          const controller = new AbortController();
+          const { server, pool } = await traced(async () => {
+            const running = runner.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
+            expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+            controller.abort(new Error('deadline'));
+            await running;
+          });
+          expect(pool.map((s) => s.name)).toEqual(['pool.task fib']);
+          expect(pool[0]?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
+          expect(pool[0]?.attributes['lab.cancelled']).toBe(true);
+          expect(pool[0]?.status.code).toBe(SpanStatusCode.UNSET);
+        });
+      });
+
+      it('records a task whose worker died as one pool.task span, marked as an error', async () => {
+        await withRunner({}, async (runner) => {
+          const { pool } = await traced(() =>
+            runner.run({ kind: 'fib', n: FIB_KILLS_ITS_WORKER }, { signal: never() }),
+          );
+          expect(pool.map((s) => s.name)).toEqual(['pool.task fib']);
+          expect(pool[0]?.status.code).toBe(SpanStatusCode.ERROR);
+          expect(pool[0]?.events.map((e) => e.name)).toEqual(['exception']);
         });
       });
 

@@ -143,6 +143,7 @@ export class ThreadPoolRunner implements WorkRunner {
     } catch (error) {
       if (signal.aborted) {
         this.#cancelled++;
+        if (!answered) task.ended('cancelled');
         throw signal.reason;
       }
       this.#failed++;
@@ -152,6 +153,7 @@ export class ThreadPoolRunner implements WorkRunner {
       // (500 ERR_WORKER_CRASHED for this request, as procpool answers it, but no crash counted).
       if (problem === error || answered) throw problem;
       // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
+      task.ended('crashed', problem);
       if (this.#closing) throw poolClosing('thread');
       this.#crashed++;
       throw problem;
