@@ -68,7 +68,7 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
     const traceId = sampledTraceId(span);
     const answered = this.writableFinished || answeredByClientError.has(this);
     const status = answered ? this.statusCode : CLIENT_CLOSED;
-    if (span) endServerSpan(span, this.req.method, status, route);
+    if (span) endServerSpan(span, this.req.method, answered ? status : undefined, route);
     metrics.requestDuration.observe({
       labels: {
         method: this.req.method,

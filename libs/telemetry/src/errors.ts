@@ -9,8 +9,23 @@ export class OtlpDecodeError extends coded(
   'The OTLP body could not be decoded',
 ) {}
 
+/**
+ * The OTEL_* variables name an exporter OpenTelemetry does not know (it reads the names as
+ * given: `OTLP` is not `otlp`): tracing stays off, with this as a process warning.
+ */
+export class TracingConfigError extends coded(
+  'ERR_TELEMETRY_CONFIG',
+  'The tracing configuration is not one OpenTelemetry reads',
+) {}
+
 /** Every code above, for docs/errors.md and the workspace's uniqueness test. */
-export const ERROR_CATALOG = catalog([
-  OtlpDecodeError,
-  'An OTLP/HTTP protobuf body sent to the test receiver is truncated or malformed.',
-]);
+export const ERROR_CATALOG = catalog(
+  [
+    OtlpDecodeError,
+    'An OTLP/HTTP protobuf body sent to the test receiver is truncated or malformed.',
+  ],
+  [
+    TracingConfigError,
+    'OTEL_TRACES_EXPORTER names an exporter OpenTelemetry does not know (names are case-sensitive); tracing stays off and the process warns.',
+  ],
+);

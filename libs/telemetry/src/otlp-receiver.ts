@@ -31,45 +31,73 @@ type AnyValue = {
   boolValue?: boolean;
   doubleValue?: number;
 };
-type KeyValue = { key: string; value: AnyValue };
 
-function flatten(attributes: KeyValue[] | undefined): Record<string, OtlpAttributeValue> {
+/** Refuses what OTLP/JSON does not allow where the decoder reads: a 400, never a crash. */
+function check(ok: boolean, what: string): void {
+  if (!ok) throw new OtlpDecodeError(`not OTLP/JSON: ${what}`);
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An optional list: absent is empty (proto3 JSON omits empty fields), anything else refused. */
+function listAt(owner: Record<string, unknown>, field: string): unknown[] {
+  const value = owner[field];
+  if (value === undefined) return [];
+  check(Array.isArray(value), `${field} is not a list`);
+  return value as unknown[];
+}
+
+function flatten(attributes: unknown[]): Record<string, OtlpAttributeValue> {
   const out: Record<string, OtlpAttributeValue> = {};
-  for (const { key, value } of attributes ?? []) {
+  for (const entry of attributes) {
+    check(isObject(entry) && typeof entry['key'] === 'string', 'an attribute without a key');
+    const { key, value } = entry as { key: string; value?: unknown };
+    const any = (isObject(value) ? value : {}) as AnyValue;
     out[key] =
-      value.stringValue ??
-      (value.intValue !== undefined ? Number(value.intValue) : undefined) ??
-      value.boolValue ??
-      value.doubleValue ??
+      any.stringValue ??
+      (any.intValue !== undefined ? Number(any.intValue) : undefined) ??
+      any.boolValue ??
+      any.doubleValue ??
       '';
   }
   return out;
 }
 
+/** A span's id: a string (OTLP/JSON writes ids in hex), never a missing one read as "undefined". */
+function idAt(span: Record<string, unknown>, field: 'traceId' | 'spanId'): string {
+  const id = span[field];
+  check(typeof id === 'string' && id !== '', `a span without a ${field}`);
+  return id as string;
+}
+
 /** OTLP/JSON, decoded into the same shape as the protobuf decoder's. */
 function decodeJsonTraces(body: Buffer): DecodedResourceSpans[] {
-  const payload = JSON.parse(body.toString('utf8')) as {
-    resourceSpans?: Array<{
-      resource?: { attributes?: KeyValue[] };
-      scopeSpans?: Array<{ spans?: Array<Record<string, unknown>> }>;
-    }>;
-  };
-  return (payload.resourceSpans ?? []).map((rs) => ({
-    resource: flatten(rs.resource?.attributes),
-    spans: (rs.scopeSpans ?? []).flatMap((ss) =>
-      (ss.spans ?? []).map((span) => ({
-        traceId: String(span['traceId']),
-        spanId: String(span['spanId']),
-        parentSpanId:
-          typeof span['parentSpanId'] === 'string' && span['parentSpanId'] !== ''
-            ? span['parentSpanId']
-            : undefined,
-        name: String(span['name']),
-        kind: Number(span['kind']),
-        attributes: flatten(span['attributes'] as KeyValue[] | undefined),
-      })),
-    ),
-  }));
+  const payload: unknown = JSON.parse(body.toString('utf8'));
+  check(isObject(payload), 'the body is not an object');
+  return listAt(payload as Record<string, unknown>, 'resourceSpans').map((rs) => {
+    check(isObject(rs), 'a resourceSpans entry is not an object');
+    const resource = (rs as Record<string, unknown>)['resource'];
+    return {
+      resource: flatten(isObject(resource) ? listAt(resource, 'attributes') : []),
+      spans: listAt(rs as Record<string, unknown>, 'scopeSpans').flatMap((ss) => {
+        check(isObject(ss), 'a scopeSpans entry is not an object');
+        return listAt(ss as Record<string, unknown>, 'spans').map((span) => {
+          check(isObject(span), 'a span is not an object');
+          const fields = span as Record<string, unknown>;
+          const parent = fields['parentSpanId'];
+          return {
+            traceId: idAt(fields, 'traceId'),
+            spanId: idAt(fields, 'spanId'),
+            parentSpanId: typeof parent === 'string' && parent !== '' ? parent : undefined,
+            name: String(fields['name']),
+            kind: Number(fields['kind']),
+            attributes: flatten(listAt(fields, 'attributes')),
+          };
+        });
+      }),
+    };
+  });
 }
 
 const PROTOBUF = /^application\/x-protobuf\b/;

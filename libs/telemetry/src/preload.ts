@@ -6,4 +6,9 @@
 import { startTracing } from './start-tracing';
 
 const tracing = startTracing({ model: process.env['LAB_MODEL'] ?? 'unknown' });
-process.once('beforeExit', () => void tracing.shutdown());
+// The export may fail (no collector listening): a warning, never a crash of the host program.
+process.once('beforeExit', () => {
+  tracing.shutdown().catch((error: unknown) => {
+    process.emitWarning(`spans were not exported: ${String(error)}`);
+  });
+});

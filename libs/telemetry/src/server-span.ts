@@ -83,25 +83,30 @@ export function startServerSpan(req: IncomingMessage): TracedRequest | undefined
 /**
  * Ends the span with the response's status and, when a route matched, its template: the span
  * is then named `GET /cpu/fib` and carries `http.route` (never the raw URL). A 5xx marks it as
- * an error (the server-span rule; a 4xx is the client's). Everything is set in one go, at the
- * end, and only on a span that records.
+ * an error (the server-span rule; a 4xx is the client's). `statusCode` undefined: the client
+ * left before the whole answer was sent, so no response status is recorded (semconv's
+ * `http.response.status_code` is what was sent) and `lab.client_closed` says why. Everything
+ * is set in one go, at the end, and only on a span that records.
  */
 export function endServerSpan(
   span: Span,
   method: string,
-  statusCode: number,
+  statusCode: number | undefined,
   route: string | undefined,
 ): void {
   if (span.isRecording()) {
     if (route) {
       span.updateName(`${method} ${route}`);
-      span.setAttributes({ 'http.route': route, 'http.response.status_code': statusCode });
+      span.setAttribute('http.route', route);
+    }
+    if (statusCode === undefined) {
+      span.setAttribute('lab.client_closed', true);
     } else {
       span.setAttribute('http.response.status_code', statusCode);
-    }
-    if (statusCode >= 500) {
-      span.setAttribute('error.type', String(statusCode));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      if (statusCode >= 500) {
+        span.setAttribute('error.type', String(statusCode));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
     }
   }
   span.end();

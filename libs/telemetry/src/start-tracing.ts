@@ -1,4 +1,5 @@
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
+import { TracingConfigError } from './errors';
 import { traceExportFromEnv } from './tracing-config';
 
 export interface TracingOptions {
@@ -45,9 +46,20 @@ const DISABLED: Tracing = {
  */
 export function startTracing(options: TracingOptions): Tracing {
   const env = options.env ?? process.env;
-  if (!options.exporter && traceExportFromEnv(env) === 'off') return DISABLED;
+  if (!options.exporter && exportFrom(env) === 'off') return DISABLED;
   // Loaded here, not at the top: the SDK (its exporters, sdk-metrics, sdk-logs, …) is tens of
   // modules an untraced process should not hold in memory.
   const { startNodeSdk } = require('./node-sdk') as typeof import('./node-sdk');
   return startNodeSdk(options);
+}
+
+/** `traceExportFromEnv`, with a configuration the SDK cannot read as a warning: tracing off. */
+function exportFrom(env: NodeJS.ProcessEnv): ReturnType<typeof traceExportFromEnv> {
+  try {
+    return traceExportFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof TracingConfigError)) throw error;
+    process.emitWarning(error.message, { code: error.code });
+    return 'off';
+  }
 }

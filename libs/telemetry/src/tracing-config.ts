@@ -1,20 +1,52 @@
+import { TracingConfigError } from './errors';
+
 /** Where spans go, decided from the standard OTEL_* variables. */
-export type TraceExport = 'off' | 'otlp' | 'console';
+export type TraceExport = 'off' | 'otlp' | 'zipkin' | 'console';
+
+/** The exporters `NodeSDK` builds from OTEL_TRACES_EXPORTER (sdk-node 3.x `utils`). */
+const SDK_EXPORTERS: readonly string[] = ['otlp', 'zipkin', 'console'];
 
 /**
  * Tracing is off by default on a developer's machine: spans cost CPU, and nobody is listening.
  * It turns on when an OTLP endpoint is configured (what docker-compose does), or explicitly with
- * OTEL_TRACES_EXPORTER=otlp|console; OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none wins.
+ * OTEL_TRACES_EXPORTER=otlp|zipkin|console; OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none
+ * wins.
+ *
+ * The variables are read exactly as the SDK reads them (core's `getBooleanFromEnv`: trimmed,
+ * any case; `getStringListFromEnv`: comma-separated, trimmed, case kept; sdk-node's rules for
+ * `none`), so that this decision and the SDK's never part: read differently, `OTLP` loaded the
+ * whole SDK here while the SDK, which knows only `otlp`, registered no provider and exported
+ * nothing. A name the SDK does not know throws `TracingConfigError` (`startTracing` warns and
+ * stays off).
  */
 export function traceExportFromEnv(env: NodeJS.ProcessEnv): TraceExport {
-  if (env['OTEL_SDK_DISABLED']?.toLowerCase() === 'true') return 'off';
-  const exporter = env['OTEL_TRACES_EXPORTER']?.split(',')[0]?.trim().toLowerCase();
-  if (exporter === 'none') return 'off';
-  if (exporter === 'console') return 'console';
-  if (exporter === 'otlp') return 'otlp';
-  if (env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'])
-    return 'otlp';
-  return 'off';
+  if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return 'off';
+  const listed = [
+    ...new Set(
+      (env['OTEL_TRACES_EXPORTER'] ?? '')
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name !== '' && name !== 'null'),
+    ),
+  ];
+  if (listed[0] === 'none') return 'off';
+  if (listed.length === 0) {
+    const endpoint =
+      env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim() ||
+      env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim();
+    return endpoint ? 'otlp' : 'off';
+  }
+  // The SDK's rule: `none` among other names means its default exporter, otlp.
+  if (listed.includes('none')) return 'otlp';
+  const unknown = listed.filter((name) => !SDK_EXPORTERS.includes(name));
+  if (unknown.length > 0) {
+    throw new TracingConfigError(
+      `OTEL_TRACES_EXPORTER=${env['OTEL_TRACES_EXPORTER']}: ${unknown.join(', ')} is not an ` +
+        `exporter OpenTelemetry knows (${SDK_EXPORTERS.join(', ')} or none; names are ` +
+        'case-sensitive); tracing is off',
+    );
+  }
+  return listed[0] as TraceExport;
 }
 
 /** Requests that are never traced: scrapes and probes would drown the traces that matter. */

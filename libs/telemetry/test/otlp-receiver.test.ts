@@ -78,6 +78,21 @@ describe('the OTLP/HTTP receiver', () => {
     expect((await post('/v1/traces', 'text/plain', '{}')).status).toBe(415);
     expect((await post('/v1/metrics', 'application/json', '{}')).status).toBe(415);
     expect((await post('/v1/traces', 'application/json', '{')).status).toBe(400);
+    // Well-formed JSON that is not OTLP: the client's fault too (400), not a receiver bug (500).
+    const span = { traceId: 'ab', spanId: 'cd', name: 's' };
+    for (const notOtlp of [
+      null,
+      [],
+      { resourceSpans: 'x' },
+      { resourceSpans: [null] },
+      { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, traceId: undefined }] }] }] },
+      { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, attributes: [{ value: {} }] }] }] }] },
+    ]) {
+      expect({
+        notOtlp,
+        status: (await post('/v1/traces', 'application/json', JSON.stringify(notOtlp))).status,
+      }).toEqual({ notOtlp, status: 400 });
+    }
     // A length prefix pointing past the end of the body.
     expect(
       (await post('/v1/traces', 'application/x-protobuf', Uint8Array.of(0x0a, 0x7f))).status,

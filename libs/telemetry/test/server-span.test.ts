@@ -57,6 +57,16 @@ describe('HTTP server spans (in-memory exporter)', () => {
     expect(refused?.attributes['error.type']).toBeUndefined();
   });
 
+  it('records no response status for a request whose client left before its answer', () => {
+    const traced = startServerSpan(request('/io/sleep?ms=2000'));
+    if (traced?.span) endServerSpan(traced.span, 'GET', undefined, '/io/sleep');
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('GET /io/sleep');
+    expect(span?.attributes['http.response.status_code']).toBeUndefined();
+    expect(span?.attributes['lab.client_closed']).toBe(true);
+    expect(span?.status.code).toBe(SpanStatusCode.UNSET);
+  });
+
   it('names a request that matched no route after its method alone (no unbounded names)', () => {
     const traced = startServerSpan(request('/no/such/path/12345'));
     if (traced?.span) endServerSpan(traced.span, 'GET', 404, undefined);
@@ -120,6 +130,25 @@ describe('HTTP server spans (in-memory exporter)', () => {
 describe('HTTP server spans while tracing is off', () => {
   it('does no tracing work at all', () => {
     expect(startServerSpan(request('/cpu/fib?n=1'))).toBeUndefined();
+  });
+
+  it('stays off, with a process warning, when OTEL_TRACES_EXPORTER names no exporter the SDK knows', () => {
+    const warnings: Array<[string, unknown]> = [];
+    const spy = jest
+      .spyOn(process, 'emitWarning')
+      .mockImplementation((message: string | Error, options?: unknown) => {
+        warnings.push([String(message), options]);
+      });
+    try {
+      const tracing = startTracing({ model: 'test', env: { OTEL_TRACES_EXPORTER: 'OTLP' } });
+      expect(tracing.enabled).toBe(false);
+      expect(startServerSpan(request('/cpu/fib?n=1'))).toBeUndefined();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(warnings).toEqual([
+      [expect.stringContaining('OTEL_TRACES_EXPORTER=OTLP'), { code: 'ERR_TELEMETRY_CONFIG' }],
+    ]);
   });
 
   it('stops after shutdown', async () => {

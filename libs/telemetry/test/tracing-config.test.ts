@@ -9,9 +9,27 @@ describe('whether and where spans are exported', () => {
     [{ OTEL_TRACES_EXPORTER: 'otlp' }, 'otlp'],
     [{ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, 'off'],
     [{ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' }, 'off'],
+    // As the SDK reads them: OTEL_SDK_DISABLED trimmed and in any case…
+    [{ OTEL_SDK_DISABLED: ' TRUE ', OTEL_TRACES_EXPORTER: 'otlp' }, 'off'],
+    [{ OTEL_SDK_DISABLED: 'yes', OTEL_TRACES_EXPORTER: 'otlp' }, 'otlp'],
+    // …the exporter list trimmed, `null` and empty names dropped, zipkin known…
+    [{ OTEL_TRACES_EXPORTER: ' , zipkin' }, 'zipkin'],
+    [{ OTEL_TRACES_EXPORTER: 'null, console' }, 'console'],
+    // …and `none` among others meaning the SDK's default, otlp.
+    [{ OTEL_TRACES_EXPORTER: 'console,none' }, 'otlp'],
+    [{ OTEL_TRACES_EXPORTER: '  ', OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }, 'off'],
   ])('%j → %s', (env, expected) => {
     expect(traceExportFromEnv(env)).toBe(expected);
   });
+
+  it.each(['OTLP', 'jaeger', 'otlp,Console'])(
+    'refuses %s, a name the SDK does not know (it reads them case-sensitively)',
+    (exporter) => {
+      expect(() => traceExportFromEnv({ OTEL_TRACES_EXPORTER: exporter })).toThrow(
+        expect.objectContaining({ code: 'ERR_TELEMETRY_CONFIG' }) as Error,
+      );
+    },
+  );
 
   it('never traces scrapes and probes, and traces everything else', () => {
     for (const path of ['/metrics', '/healthz', '/readyz', '/metrics?x=1'])
