@@ -5,7 +5,9 @@ import { timeoutOption } from './option-validation';
 export interface AsCompletedOptions {
   /**
    * Throw `ERR_EXECUTOR_TIMEOUT` from the iterator when this many milliseconds have passed since
-   * the call and futures are still not done (they go on; Python's `as_completed`).
+   * the call to `asCompleted` and futures are still not done (they go on). Measured from the
+   * call, as Python documents it and as `map` measures its own (CPython's `as_completed` is a
+   * generator and in fact starts its clock at the first `next()`; here the call is the start).
    * @default undefined (no limit)
    */
   timeout?: number;
@@ -21,15 +23,25 @@ export interface AsCompletedOptions {
  *   console.log(await future.result());
  * }
  */
-export async function* asCompleted<T>(
+export function asCompleted<T>(
   futures: Iterable<Future<T>>,
   options: AsCompletedOptions = {},
 ): AsyncGenerator<Future<T>, void, undefined> {
+  // At the call, not at the first next(): the option is checked, the clock starts and the
+  // futures are read now.
   const timeout = timeoutOption('timeout', options.timeout);
   const deadline = timeout === undefined ? undefined : performance.now() + timeout;
+  return iterate([...new Set(futures)], deadline, timeout);
+}
+
+async function* iterate<T>(
+  futures: readonly Future<T>[],
+  deadline: number | undefined,
+  timeout: number | undefined,
+): AsyncGenerator<Future<T>, void, undefined> {
   const pending = new Set<Future<T>>();
   const finished: Future<T>[] = [];
-  for (const future of new Set(futures)) {
+  for (const future of futures) {
     if (future.done()) finished.push(future);
     else pending.add(future);
   }

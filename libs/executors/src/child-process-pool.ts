@@ -1,12 +1,20 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { serialize } from 'node:v8';
 import {
+  BrokenExecutorError,
   DataCloneError,
   InvalidArgumentError,
   WorkerCrashedError,
   WorkersTerminatedError,
 } from './errors';
-import type { SetupMessage, TaskRequest, TaskResponse } from './task-protocol';
+import {
+  rebuildError,
+  WORKER_MESSAGE,
+  workerMessage,
+  type SetupMessage,
+  type TaskRequest,
+  type TaskResponse,
+} from './task-protocol';
 import { PROCESS_ENTRY } from './worker-entries';
 import type {
   ChildProcessPoolSettings,
@@ -29,7 +37,7 @@ interface Job {
 
 interface ChildWorker {
   readonly child: ChildProcess;
-  /** The child said it listens (its first message). */
+  /** The child said it is up: it listens, and its initializer (if any) has finished. */
   ready: boolean;
   /** Killed (to interrupt its task), retired, or exited: it takes no more work; what it says is dropped. */
   doomed: boolean;
@@ -56,6 +64,11 @@ interface ChildWorker {
  *              │ no (a replacement is booting)            'exit' mid-task ─▶ reject (crash or
  *              ▼                                            abort reason), fork a replacement
  *            waiting (at most `workers` jobs: the executor caps what is in flight)
+ *
+ * A child is ready once it says `up`, after its initializer. One that says `init-failed`, or
+ * exits before it is up, breaks the pool (Python's `BrokenProcessPool`): nothing is forked any
+ * more, every job waiting for a child fails with `BrokenExecutorError`, and `onBroken` tells
+ * the executor. Forking again instead would loop for as long as the initializer kills children.
  */
 export class ChildProcessPool implements WorkerPool {
   readonly #settings: ChildProcessPoolSettings;
@@ -67,6 +80,8 @@ export class ChildProcessPool implements WorkerPool {
   /** The executor is shutting down: no task comes beyond those it has queued. */
   #draining = false;
   #closing = false;
+  /** Why the pool is broken (a child's initializer failed, or a child died before it was up). */
+  #brokenBy: Error | undefined;
 
   constructor(settings: ChildProcessPoolSettings) {
     if (settings.setup) {
@@ -93,6 +108,10 @@ export class ChildProcessPool implements WorkerPool {
     return new Promise((resolve, reject) => {
       if (signal.aborted) {
         reject(signal.reason);
+        return;
+      }
+      if (this.#brokenBy) {
+        reject(new BrokenExecutorError(undefined, { cause: this.#brokenBy }));
         return;
       }
       if (this.#closing) {
@@ -137,16 +156,21 @@ export class ChildProcessPool implements WorkerPool {
     await Promise.all([...this.#all, ...this.#retiring].map((worker) => this.#dismiss(worker)));
   }
 
-  /** Forks children up to the pool's size (at start, and after workers died before being ready). */
+  /** Forks children up to the pool's size (at start, and when a drained pool needs one). */
   #topUp(): void {
-    while (!this.#closing && this.#all.size < this.#settings.workers) this.#spawn();
+    while (!this.#closing && !this.#brokenBy && this.#all.size < this.#settings.workers) {
+      this.#spawn();
+    }
   }
 
   #spawn(): ChildWorker {
-    const child = fork(PROCESS_ENTRY, [this.#settings.filename], { serialization: 'advanced' });
+    const { filename, setup } = this.#settings;
+    const child = fork(PROCESS_ENTRY, setup ? [filename, 'setup'] : [filename], {
+      serialization: 'advanced',
+    });
     const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0 };
     this.#all.add(worker);
-    child.on('message', (message: TaskResponse) => this.#onMessage(worker, message));
+    child.on('message', (message: unknown) => this.#onMessage(worker, message));
     child.on('exit', (code, signal) => this.#onExit(worker, code, signal));
     // Spawn or IPC failures; 'exit' follows when the child ran, so only a child that never
     // started needs handling here.
@@ -161,22 +185,47 @@ export class ChildProcessPool implements WorkerPool {
     return worker;
   }
 
-  #onMessage(worker: ChildWorker, message: TaskResponse): void {
-    if (worker.doomed) return;
-    if (worker.ready) {
-      const job = worker.job;
-      worker.job = undefined;
-      if (job) {
-        job.signal.removeEventListener('abort', job.onAbort);
-        job.resolve(message);
+  /**
+   * Only the entry's own messages count: what a task sends itself (`process.send`) lacks the
+   * protocol's key and is dropped, never taken for the answer.
+   */
+  #onMessage(worker: ChildWorker, raw: unknown): void {
+    const message = workerMessage(raw);
+    if (worker.doomed || !message) return;
+    const kind = message[WORKER_MESSAGE];
+    if (!worker.ready) {
+      if (kind === 'up') {
+        worker.ready = true;
+        this.#free(worker);
+      } else if (kind === 'init-failed' && 'e' in message) {
+        this.#break(rebuildError(message.e));
       }
-      if (++worker.answered >= this.#settings.maxTasksPerChild && !this.#closing) {
-        this.#retire(worker);
-        return;
-      }
+      return;
     }
-    worker.ready = true;
+    const job = worker.job;
+    if (kind !== 'answer' || !('r' in message) || !job) return;
+    worker.job = undefined;
+    job.signal.removeEventListener('abort', job.onAbort);
+    job.resolve(message.r);
+    if (++worker.answered >= this.#settings.maxTasksPerChild && !this.#closing) {
+      this.#retire(worker);
+      return;
+    }
     this.#free(worker);
+  }
+
+  /**
+   * Python's `BrokenProcessPool`: a child could not come up. Nothing is forked from now on;
+   * what waits for a child fails, and the executor is told (it fails its queue and shuts down;
+   * tasks running on other children end as they end).
+   */
+  #break(cause: Error): void {
+    if (this.#brokenBy || this.#closing) return;
+    this.#brokenBy = cause;
+    for (const job of this.#waiting.splice(0)) {
+      this.#fail(job, new BrokenExecutorError(undefined, { cause }));
+    }
+    this.#settings.onBroken(cause);
   }
 
   /**
@@ -260,6 +309,7 @@ export class ChildProcessPool implements WorkerPool {
 
   #onExit(worker: ChildWorker, code: number | null, signal: NodeJS.Signals | null): void {
     if (!this.#all.delete(worker)) return;
+    const killed = worker.doomed; // by an abort: not a death of its own
     // IPC messages can still be read after 'exit': one freeing this child would hand tasks to a
     // dead process, so what it says from now on is dropped, as a killed or retired child's is.
     worker.doomed = true;
@@ -275,13 +325,14 @@ export class ChildProcessPool implements WorkerPool {
           : new WorkerCrashedError({ kind: 'process', exitCode: code, signal }),
       );
     }
-    if (this.#closing) return;
-    if (!worker.ready) {
-      // It died before it could listen: forking again at once could loop forever. Fail what
-      // waits for a worker instead; the next run() forks again.
-      for (const waiting of this.#waiting.splice(0)) {
-        this.#fail(waiting, new WorkerCrashedError({ kind: 'process', exitCode: code, signal }));
-      }
+    if (this.#closing || this.#brokenBy) return;
+    // It died starting: before it was up (in its initializer, or it never started), or on its
+    // own before its first task (a timer its initializer left). Forking again would loop for
+    // as long as that goes on.
+    if (!worker.ready || (!killed && !job && worker.answered === 0)) {
+      this.#break(
+        new WorkerCrashedError({ kind: 'process', exitCode: code, signal, starting: true }),
+      );
       return;
     }
     this.#spawn();

@@ -59,7 +59,11 @@ export class QueueFullError extends coded(
   }
 }
 
-/** The thread or process running the task died under it; the pool replaced it. */
+/**
+ * The thread or process running the task died under it; the pool replaced it. Also the `cause`
+ * of a `BrokenExecutorError` when a worker died starting, before any task (in its initializer):
+ * that one is not replaced.
+ */
 export class WorkerCrashedError extends coded(
   'ERR_EXECUTOR_WORKER_CRASHED',
   'the worker running this task died',
@@ -71,7 +75,13 @@ export class WorkerCrashedError extends coded(
   readonly signal: string | undefined;
 
   constructor(
-    detail: { exitCode?: number | null; signal?: string | null; kind: string },
+    detail: {
+      exitCode?: number | null;
+      signal?: string | null;
+      kind: string;
+      /** It died starting (in its initializer, or from what that left running), before any task. */
+      starting?: boolean;
+    },
     options?: ErrorOptions,
   ) {
     const how =
@@ -80,7 +90,12 @@ export class WorkerCrashedError extends coded(
         : detail.exitCode != null
           ? `exited with code ${detail.exitCode}`
           : 'failed';
-    super(`the worker ${detail.kind} running this task ${how}`, options);
+    super(
+      detail.starting === true
+        ? `the worker ${detail.kind} ${how} before it ran any task`
+        : `the worker ${detail.kind} running this task ${how}`,
+      options,
+    );
     this.exitCode = detail.exitCode ?? undefined;
     this.signal = detail.signal ?? undefined;
   }
@@ -97,12 +112,14 @@ export class WorkersTerminatedError extends coded(
 ) {}
 
 /**
- * A worker's initializer threw (Python's `BrokenThreadPool` / `BrokenProcessPool`): the
- * executor takes no more tasks; `cause` is the initializer's error, rebuilt.
+ * A worker could not come up (Python's `BrokenThreadPool` / `BrokenProcessPool`): its
+ * initializer threw or rejected — `cause` is that error, rebuilt — or the worker died before it
+ * was up, in its initializer — `cause` is a `WorkerCrashedError` with the exit code. The
+ * executor takes no more tasks.
  */
 export class BrokenExecutorError extends coded(
   'ERR_EXECUTOR_BROKEN',
-  'an initializer failed: the executor is not usable any more',
+  'a worker failed to start: the executor is not usable any more',
   ExecutorError,
 ) {}
 
@@ -156,10 +173,13 @@ const REGISTRY = registry<ExecutorErrorClass>(
   [CancelledError, 'The future was cancelled before it ran (or interrupted when asked).'],
   [ShutdownError, 'A task was submitted after shutdown().'],
   [QueueFullError, "The executor's bounded queue is full; use submitWhenReady to wait for room."],
-  [WorkerCrashedError, 'The thread or process running the task died; it was replaced.'],
+  [
+    WorkerCrashedError,
+    'The thread or process running the task died; it was replaced (a worker that dies before it is up breaks the executor instead).',
+  ],
   [
     BrokenExecutorError,
-    "A worker's initializer threw: that task, the queued ones and every later submit fail.",
+    "A worker's initializer threw, or a worker died before it was up: every pending task and every later submit fail.",
   ],
   [
     WorkersTerminatedError,

@@ -7,7 +7,10 @@ export interface ExecutorOptions {
    * @example require.resolve('./tasks.js')
    */
   filename: string | URL;
-  /** Workers in the pool, all started at once and replaced when one dies. @default os.availableParallelism() */
+  /**
+   * Workers in the pool, all started at once; one that dies after it was up is replaced.
+   * @default os.availableParallelism()
+   */
   maxWorkers?: number;
   /**
    * Tasks that may wait for a worker; `submit` past it throws `ERR_EXECUTOR_QUEUE_FULL`
@@ -18,17 +21,22 @@ export interface ExecutorOptions {
   /** The exported function a task calls when `submit` names none. @default 'default' */
   name?: string;
   /**
-   * Called each time a worker that died or was terminated (to interrupt its task) has been
-   * replaced — what `stats.replaced` counts, as an event, for metrics. A hook that throws is
-   * reported as a process warning (`ERR_EXECUTOR_CALLBACK_FAILED`), never into the pool.
+   * Called each time a worker that was up and died, or was terminated (to interrupt its task),
+   * has been replaced — what `stats.replaced` counts, as an event, for metrics. Never for a
+   * worker that died starting (see `initializer`): that breaks the executor, nothing replaces
+   * it. A hook that throws is reported as a process warning (`ERR_EXECUTOR_CALLBACK_FAILED`),
+   * never into the pool.
    */
   onWorkerReplaced?: () => void;
   /**
-   * An exported function of the task module that each worker calls once, with `initargs`,
-   * before its first task (Python's `initializer`): to open a connection, warm a cache. If it
-   * throws in a worker, the executor is broken once that worker is given a task
-   * (`ERR_EXECUTOR_BROKEN`, the error as `cause`): that task, the queued ones and every later
-   * `submit` fail, and the workers end once the tasks running elsewhere have.
+   * An exported function of the task module that each worker calls once, with `initargs`, as it
+   * starts and before its first task (Python's `initializer`): to open a connection, warm a
+   * cache. A worker is up once it has finished. If it throws or rejects, or its worker dies
+   * before it is up (`process.exit` in it; a child that dies on its own before its first task
+   * counts too), the executor is broken at once (`ERR_EXECUTOR_BROKEN`; `cause` is the error, or
+   * a `WorkerCrashedError` with the exit code): every task not on a live worker, the queued ones
+   * and every later `submit` fail, no worker is started again, and the workers end once the
+   * tasks running elsewhere have (`shutdown()` resolves).
    */
   initializer?: string;
   /** The initializer's one argument (copied to each worker; a thread shares a SharedArrayBuffer). */
@@ -83,7 +91,10 @@ export interface ExecutorStats {
   cancelled: number;
   /** Tasks whose worker died under them (a subset of `failed`). */
   crashed: number;
-  /** Workers started to replace one that died or was terminated. */
+  /**
+   * Workers started to replace one that was up and died or was terminated (to interrupt its
+   * task). A worker that died starting is not counted: it breaks the executor.
+   */
   replaced: number;
   /** Children retired after `maxTasksPerChild` tasks (and replaced); 0 on threads. */
   retired: number;

@@ -92,6 +92,7 @@ export abstract class Executor implements AsyncDisposable {
         if (onWorkerReplaced) reportThrow(onWorkerReplaced, 'an onWorkerReplaced hook threw');
       },
       onRetired: () => this.#retired++,
+      onBroken: (cause) => this.#break(cause),
     });
   }
 
@@ -298,6 +299,9 @@ export abstract class Executor implements AsyncDisposable {
     this.#running--;
     const initializerFailed = response?.ok === false && response.i === true;
     if (initializerFailed) this.#break(rebuildError(response.e));
+    // The pool broke (it told us through onBroken already); the cause is the pool's.
+    const broken = error instanceof BrokenExecutorError;
+    if (broken) this.#break(error.cause instanceof Error ? error.cause : error);
     // An interrupted future is CANCELLED already; whatever its worker said last is dropped.
     if (!future.done()) {
       if (response?.ok) {
@@ -307,7 +311,7 @@ export abstract class Executor implements AsyncDisposable {
         this.#failed++;
         if (error instanceof WorkerCrashedError) this.#crashed++;
         future.setException(
-          initializerFailed
+          initializerFailed || broken
             ? this.#brokenError()
             : response
               ? rebuildError(response.e, response.v)
@@ -320,9 +324,10 @@ export abstract class Executor implements AsyncDisposable {
   }
 
   /**
-   * Python's broken pool: an initializer failed, so every queued task fails with it, submits
-   * are refused from now on, and the executor shuts down (tasks already running elsewhere end
-   * as they end).
+   * Python's broken pool: a worker could not come up (its initializer failed, or it died in
+   * it), so every queued task fails with it, submits are refused from now on, and the executor
+   * shuts down. Tasks the pool still held for a worker fail too (it rejects them); those already
+   * running on other workers end as they end.
    */
   #break(cause: Error): void {
     if (this.#brokenBy) return;
@@ -343,7 +348,7 @@ export abstract class Executor implements AsyncDisposable {
 
   #brokenError(): BrokenExecutorError {
     return new BrokenExecutorError(
-      `an initializer failed (${String(this.#brokenBy?.message)}): the executor is not usable any more`,
+      `a worker failed to start (${String(this.#brokenBy?.message)}): the executor is not usable any more`,
       { cause: this.#brokenBy },
     );
   }

@@ -7,6 +7,7 @@
  * and turns a custom `name` into plain `Error`. The worker flattens the error; `rebuildError`
  * makes a real Error of it again.
  */
+import { EXECUTOR_ERRORS, type ExecutorErrorClass } from './errors';
 
 /** One call of an exported function: with one argument (`a`), or once per item of a chunk (`c`). */
 export interface TaskRequest {
@@ -29,8 +30,9 @@ export interface SerializedError {
 export type TaskResponse =
   | { readonly ok: true; readonly v: unknown }
   /**
-   * For a chunk, `v` holds the results of the items before the failing one. `i`: the worker's
-   * initializer failed (`e` is its error) and the task never ran.
+   * For a chunk, `v` holds the results of the items before the failing one. `i`: the task never
+   * ran — the worker's initializer failed (`e` is its error), or the pool had broken before the
+   * task started (a thread refuses it).
    */
   | {
       readonly ok: false;
@@ -49,6 +51,37 @@ export interface WorkerSetup {
 /** The first message a child process gets when its executor has an initializer. */
 export interface SetupMessage {
   readonly s: WorkerSetup;
+}
+
+/**
+ * The key of every message a worker sends its pool outside piscina's own protocol: a child's
+ * answers, and the "up" / "initializer failed" notes of threads and children. Anything else a
+ * task sends (`process.send(...)`, `parentPort.postMessage(...)`) lacks it and is ignored.
+ */
+export const WORKER_MESSAGE = '@concurrency-lab/executors';
+
+/**
+ * What a worker tells its pool besides answers: `up` once it can take tasks (its initializer, if
+ * any, has finished), or `init-failed` with the error its initializer threw or rejected with.
+ * A worker that exits before either never came up: the pool is broken.
+ */
+export type WorkerStatus =
+  | { readonly [WORKER_MESSAGE]: 'up' }
+  | { readonly [WORKER_MESSAGE]: 'init-failed'; readonly e: SerializedError };
+
+/** A child process's answer to its task, in the same envelope (a task's own messages lack it). */
+export interface ChildAnswer {
+  readonly [WORKER_MESSAGE]: 'answer';
+  readonly r: TaskResponse;
+}
+
+/** What the pool reads from a worker: one of the messages above, or undefined for anything else. */
+export function workerMessage(message: unknown): WorkerStatus | ChildAnswer | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const kind = (message as Record<string, unknown>)[WORKER_MESSAGE];
+  return kind === 'up' || kind === 'init-failed' || kind === 'answer'
+    ? (message as WorkerStatus | ChildAnswer)
+    : undefined;
 }
 
 /** Starts the message of the error a thread dies with when its result could not be cloned. */
@@ -89,14 +122,27 @@ const BUILT_IN: Readonly<Record<string, ErrorConstructor>> = {
   URIError,
 };
 
+/** This library's own classes by code: an error it raised in a worker comes back as its class. */
+const OWN_BY_CODE: ReadonlyMap<string, ExecutorErrorClass> = new Map(
+  EXECUTOR_ERRORS.map((errorClass) => [errorClass.code, errorClass]),
+);
+
 /**
- * The task's error, as the caller sees it: a built-in name gets its own class (so `instanceof
- * TypeError` holds), any other keeps its `name`; `code`, other properties and the worker's stack
- * come along.
+ * The task's error, as the caller sees it: one of this library's codes gets that class (so
+ * `instanceof TaskNotFoundError`, `instanceof ExecutorError` hold on either pool), a built-in
+ * name its own class (`instanceof TypeError`), any other keeps its `name`; `code`, other
+ * properties and the worker's stack come along.
  */
 export function rebuildError(serialized: SerializedError, partial?: readonly unknown[]): Error {
+  const own = typeof serialized.code === 'string' ? OWN_BY_CODE.get(serialized.code) : undefined;
   const ErrorClass = Object.hasOwn(BUILT_IN, serialized.name) ? BUILT_IN[serialized.name] : Error;
-  const error = new (ErrorClass ?? Error)(serialized.message) as Error & Record<string, unknown>;
+  // An own class is given its prototype without running its constructor (some take fields,
+  // not a message): the fields arrive with the other properties below.
+  const error = (
+    own
+      ? Reflect.construct(Error, [serialized.message], own as unknown as new () => Error)
+      : new (ErrorClass ?? Error)(serialized.message)
+  ) as Error & Record<string, unknown>;
   if (error.name !== serialized.name) {
     Object.defineProperty(error, 'name', {
       value: serialized.name,

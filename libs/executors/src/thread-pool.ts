@@ -1,34 +1,83 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { DataCloneError, WorkerCrashedError, WorkersTerminatedError } from './errors';
-import { DATA_CLONE_TAG, type TaskRequest, type TaskResponse } from './task-protocol';
+import {
+  BrokenExecutorError,
+  DataCloneError,
+  WorkerCrashedError,
+  WorkersTerminatedError,
+} from './errors';
+import {
+  DATA_CLONE_TAG,
+  rebuildError,
+  WORKER_MESSAGE,
+  workerMessage,
+  type TaskRequest,
+  type TaskResponse,
+} from './task-protocol';
 import { THREAD_ENTRY } from './worker-entries';
 import type { RunOptions, WorkerPool, WorkerPoolSettings } from './worker-pool';
 
+/** What we know of one of piscina's threads. */
+interface ThreadState {
+  /** It said `up`: its initializer (if any) finished. */
+  up: boolean;
+  /** piscina terminated it (an aborted task, the pool's end): not a death of its own. */
+  terminated: boolean;
+}
+
 /**
- * Worker threads on piscina. piscina already does what an engine must: a thread that exits or
- * throws outside a task fails that task and is replaced (up to `minThreads`, which we set to
- * the pool size); an aborted signal terminates the thread running the task and replaces it.
- * What we add: its errors are plain `Error`s with English messages, so they get codes here.
+ * Worker threads on piscina. piscina runs the tasks, fails the task of a thread that exits or
+ * throws, terminates the thread running an aborted task, and starts a replacement for a thread
+ * it had marked ready (we set `minThreads` to the pool size).
+ *
+ * What piscina does not do, and we add:
+ * - its errors are plain `Error`s with English messages: they get codes here;
+ * - a thread that dies before it is up (in the executor's initializer) is not replaced for
+ *   good: piscina marks threads started with the pool ready at once, replaces them, and a
+ *   replacement that dies before its ready message sets its permanent
+ *   `workerFailsDuringBootstrap` — from then on nothing is replaced and queued tasks wait
+ *   forever. So each thread says `up` (after its initializer) on its port; one that exits
+ *   before that, and was not terminated by piscina, breaks the pool (Python's
+ *   `BrokenThreadPool`): `onBroken`, and a flag in shared memory tells every thread to refuse
+ *   the tasks it has not started (`i`: the executor answers them `BrokenExecutorError`), so
+ *   what waits in piscina's queue fails as soon as a thread takes it, and tasks already running
+ *   finish. Once no thread is left to take them (piscina replaces none after a failed start),
+ *   the pool is destroyed, which fails them. (piscina's `close({ force: true })` would fail its
+ *   queue too, but its flush count can end the pool while two threads still run tasks.)
+ *   `onReplaced` counts only threads that were up (piscina replaces those), never one that
+ *   died starting.
  */
 export class PiscinaWorkerPool implements WorkerPool {
   readonly #pool: Piscina<TaskRequest, TaskResponse>;
+  readonly #settings: WorkerPoolSettings;
+  /** Every thread seen alive, by its threadId (a Worker's own id reads -1 once it has exited). */
+  readonly #threads = new Map<number, ThreadState>();
   #closing = false;
   #terminated = false;
+  #brokenBy: Error | undefined;
+  /** Shared with every thread: set to 1 when the pool breaks (see the class comment). */
+  readonly #broken = new Int32Array(new SharedArrayBuffer(4));
   #destroyed: Promise<void> | undefined;
 
   constructor(settings: WorkerPoolSettings) {
+    this.#settings = settings;
     this.#pool = new Piscina({
       filename: THREAD_ENTRY,
       minThreads: settings.workers,
       maxThreads: settings.workers,
       // Threads are never idle-reaped below minThreads; this only bounds a surplus.
       idleTimeout: 60_000,
-      workerData: { filename: settings.filename, setup: settings.setup },
+      workerData: { filename: settings.filename, setup: settings.setup, broken: this.#broken },
     });
-    this.#pool.on('workerDestroy', () => {
-      if (!this.#closing) settings.onReplaced();
+    this.#track();
+    this.#pool.on('workerDestroy', (thread: { id: number }) => {
+      // Still running (id known): piscina is terminating it, to abort a task or at the end.
+      const state = this.#threads.get(thread.id);
+      if (state) state.terminated = true;
+      // piscina starts the replacement right after this event: meet it.
+      queueMicrotask(() => this.#track());
     });
+    this.#pool.on('workerCreate', () => this.#track());
     // Failures piscina cannot pin on a task (a thread dying between tasks) arrive here; without
     // a listener the 'error' event would throw and take the whole process down.
     this.#pool.on('error', () => undefined);
@@ -49,6 +98,8 @@ export class PiscinaWorkerPool implements WorkerPool {
       // piscina fails a task whose thread destroy() terminates with a plain "Terminating
       // worker thread".
       if (this.#terminated) throw new WorkersTerminatedError(undefined, { cause: error });
+      // The thread died starting, or piscina's queue was failed when the pool broke.
+      if (this.#brokenBy) throw new BrokenExecutorError(undefined, { cause: this.#brokenBy });
       throw toCodedError(error);
     }
   }
@@ -69,6 +120,46 @@ export class PiscinaWorkerPool implements WorkerPool {
     // piscina's destroy() terminates every thread and fails their tasks at once.
     this.#destroyed ??= this.#pool.destroy();
     return this.#destroyed;
+  }
+
+  /** Listens to the threads not seen yet: their `up` note and their exit. */
+  #track(): void {
+    for (const thread of this.#pool.threads) {
+      const id = thread.threadId;
+      if (id === -1 || this.#threads.has(id)) continue;
+      const state: ThreadState = { up: false, terminated: false };
+      this.#threads.set(id, state);
+      thread.on('message', (raw: unknown) => {
+        const message = workerMessage(raw);
+        if (message?.[WORKER_MESSAGE] === 'up') state.up = true;
+        else if (message && 'e' in message) this.#break(rebuildError(message.e));
+      });
+      // Node delivers what the thread posted before this event: `up` is known by now.
+      thread.once('exit', (code: number) => this.#onExit(id, state, code));
+    }
+  }
+
+  #onExit(id: number, state: ThreadState, code: number): void {
+    this.#threads.delete(id);
+    if (this.#closing) return;
+    if (this.#brokenBy) {
+      // Nobody is left to take (and refuse) what waits in piscina's queue: destroying fails it.
+      if (this.#pool.threads.length === 0) this.destroy().catch(() => undefined);
+      return;
+    }
+    if (state.up || state.terminated) {
+      this.#settings.onReplaced();
+      return;
+    }
+    this.#break(new WorkerCrashedError({ kind: 'thread', exitCode: code, starting: true }));
+  }
+
+  #break(cause: Error): void {
+    if (this.#brokenBy || this.#closing) return;
+    this.#brokenBy = cause;
+    Atomics.store(this.#broken, 0, 1);
+    this.#settings.onBroken(cause);
+    if (this.#pool.threads.length === 0) this.destroy().catch(() => undefined);
   }
 }
 

@@ -8,8 +8,9 @@ import type { TaskRequest, TaskResponse, WorkerSetup } from './task-protocol';
  *
  * `run` resolves with the worker's answer (a task's own error is an answer, not a rejection) and
  * rejects only when the worker could not answer: `WorkerCrashedError` (it died; the engine
- * replaces it), `DataCloneError`, or `signal.reason` once the signal aborts (the engine
- * terminates the worker running it and replaces it).
+ * replaces it), `DataCloneError`, `BrokenExecutorError` (the pool is broken, see `onBroken`),
+ * or `signal.reason` once the signal aborts (the engine terminates the worker running it and
+ * replaces it).
  */
 export interface WorkerPool {
   /** Workers alive now (a replacement counts once it is started). */
@@ -42,8 +43,17 @@ export interface WorkerPoolSettings {
   /** Absolute path of the task module. */
   readonly filename: string;
   readonly workers: number;
-  /** Called each time a worker that died or was terminated is replaced. */
+  /**
+   * Called each time a worker that was up (see `onBroken`) died or was terminated and a
+   * replacement is started.
+   */
   readonly onReplaced: () => void;
+  /**
+   * Called once when the pool breaks: a worker's initializer failed (`cause` is its error), or a
+   * worker died before it was up (`cause` is a `WorkerCrashedError`). The pool then starts no
+   * worker, and every request not on a live worker rejects with `BrokenExecutorError`.
+   */
+  readonly onBroken: (cause: Error) => void;
   /** What each worker runs before its first task, when the executor has an initializer. */
   readonly setup?: WorkerSetup;
   /**

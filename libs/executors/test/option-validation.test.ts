@@ -40,8 +40,13 @@ describe('option validation', () => {
     expect(() => executor.submit(1, { transferList: 'buffer' as never })).toThrow(
       expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
     );
-    const map = executor.map([1], { chunksize: 0 });
-    await expect(map.next()).rejects.toMatchObject({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' });
+    // At the call, as Python's map checks its arguments: not at the first next().
+    expect(() => executor.map([1], { chunksize: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
+    expect(() => executor.map([1], { timeout: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
     expect(executor.stats.completed + executor.stats.failed).toBe(0);
   });
 });

@@ -119,6 +119,32 @@ describe('asCompleted', () => {
     expect(b.done()).toBe(false);
   });
 
+  it('measures its timeout from the call, not from the first next()', async () => {
+    const [a] = futures(1);
+    const iterator = asCompleted([a], { timeout: 50 });
+    await new Promise((resolve) => setTimeout(resolve, 100)); // past the deadline
+    // The deadline has passed: it throws at once. From the first next(), it would wait 50 ms
+    // more, and the 25 ms timer below would win.
+    const first = iterator.next().then(
+      () => 'yielded',
+      (error: { code?: unknown }) => `threw ${String(error.code)}`,
+    );
+    const late = new Promise<string>((resolve) => setTimeout(resolve, 25, 'waiting'));
+    expect(await Promise.race([first, late])).toBe('threw ERR_EXECUTOR_TIMEOUT');
+    expect(() => asCompleted([a], { timeout: -1 })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
+  });
+
+  it('negative control: a future done before the deadline is yielded, however late the first next()', async () => {
+    const [a] = futures(1);
+    const iterator = asCompleted([a], { timeout: 50 });
+    a.setResult(1);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await iterator.next()).toEqual({ value: a, done: false });
+    expect(await iterator.next()).toEqual({ value: undefined, done: true });
+  });
+
   it('drops its callbacks from the futures left when it times out or the caller stops iterating', async () => {
     const [a, b, c] = futures(3);
     for (let i = 0; i < 20; i++) {

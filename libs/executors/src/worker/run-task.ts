@@ -51,16 +51,21 @@ async function resolve(filename: string, name: string): Promise<TaskFunction> {
 let initialized: Promise<unknown> | undefined;
 
 /**
- * Starts the initializer at once, as Python does at a worker's start. Its failure is observed
- * here and reported with the first task (a worker has no other way to say it): that task and
- * every later one answer with it, and the executor is then broken.
+ * Starts the initializer at once, as Python does at a worker's start, and settles when it has
+ * (at once without one). The entry tells its pool the outcome: `up`, or `init-failed` with the
+ * error, which breaks the executor. Every task answers with that error too (`i`), in case one
+ * was handed to this worker before the pool heard.
  */
-export function initializeWorker(filename: string, setup: WorkerSetup | undefined): void {
-  if (!setup) return;
+export function initializeWorker(
+  filename: string,
+  setup: WorkerSetup | undefined,
+): Promise<unknown> {
+  if (!setup) return Promise.resolve();
   initialized = resolve(filename, setup.initializer).then((initializer) =>
     initializer(setup.initargs),
   );
-  initialized.catch(() => undefined);
+  // The same promise, not one derived from it: the caller's reaction runs before a task's.
+  return initialized;
 }
 
 export interface TaskOutcome {

@@ -3,17 +3,35 @@
  * and moves the buffers a task handed to `transfer()` back instead of copying them.
  */
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { BrokenExecutorError } from '../errors';
 import {
   DATA_CLONE_TAG,
+  serializeError,
+  WORKER_MESSAGE,
   type TaskRequest,
   type TaskResponse,
   type WorkerSetup,
+  type WorkerStatus,
 } from '../task-protocol';
 import { initializeWorker, runTask } from './run-task';
 
-const { filename, setup } = workerData as { filename: string; setup?: WorkerSetup };
-initializeWorker(filename, setup);
+const { filename, setup, broken } = workerData as {
+  filename: string;
+  setup?: WorkerSetup;
+  /** Set by the pool when it breaks: a task not started yet is refused, not run. */
+  broken: Int32Array;
+};
+
+// Tells the pool this thread is up (its initializer done) or that the initializer failed: a
+// thread that exits before either broke the pool. Registered before any task can wait for the
+// initializer, so `up` is posted before a task runs. (piscina blocks an idle thread in
+// Atomics.wait: an initializer still awaiting I/O or a timer goes on once a task arrives.)
+const tell = (status: WorkerStatus): void => parentPort?.postMessage(status);
+initializeWorker(filename, setup).then(
+  () => tell({ [WORKER_MESSAGE]: 'up' }),
+  (error: unknown) => tell({ [WORKER_MESSAGE]: 'init-failed', e: serializeError(error) }),
+);
 
 // piscina posts our answer itself and, when the result cannot be cloned, throws the
 // DataCloneError on the next tick: the thread dies, and the parent receives a clone of that
@@ -28,6 +46,10 @@ process.on('uncaughtException', (error: unknown) => {
 export default async function handle(
   request: TaskRequest,
 ): Promise<TaskResponse | ReturnType<typeof move>> {
+  if (Atomics.load(broken, 0) !== 0) {
+    const e = serializeError(new BrokenExecutorError());
+    return { ok: false, e, i: true } satisfies TaskResponse;
+  }
   const { response, transferList } = await runTask(filename, request);
   if (transferList.length === 0) return response;
   // piscina's move() takes one Transferable; this object hands it the whole response with

@@ -1,4 +1,5 @@
-import { createExecutor, type ExecutorKind } from './executors';
+import { DataCloneError, ExecutorError, TaskNotFoundError, type Future } from '../../src/index';
+import { createExecutor, rejection, type ExecutorKind } from './executors';
 
 /**
  * What crosses the boundary to a worker and back, on one executor kind: the same three tasks,
@@ -30,6 +31,44 @@ export function describeBoundary(kind: ExecutorKind): void {
       const bytes = new Uint8Array(4096);
       expect(await executor.submit<number>(bytes, { name: 'byteLength' }).result()).toBe(4096);
       expect(bytes.byteLength).toBe(4096);
+    });
+
+    it("the library's own errors raised across the boundary come back as its classes", async () => {
+      await using executor = createExecutor(kind);
+      const notFound = await rejection(executor.submit(1, { name: 'nope' }).result());
+      expect(notFound).toBeInstanceOf(TaskNotFoundError);
+      expect(notFound).toBeInstanceOf(ExecutorError);
+      expect(notFound).toMatchObject({
+        name: 'TaskNotFoundError',
+        code: 'ERR_EXECUTOR_TASK_NOT_FOUND',
+      });
+      // A result that cannot be copied back: a function.
+      const clone = await rejection(executor.submit(null, { name: 'unclonable' }).result());
+      expect(clone).toBeInstanceOf(DataCloneError);
+      expect(clone).toBeInstanceOf(ExecutorError);
+      expect(clone).toMatchObject({ code: 'ERR_EXECUTOR_DATA_CLONE' });
+    });
+
+    it("negative control: a task's own error is not the library's", async () => {
+      await using executor = createExecutor(kind);
+      const error = await rejection(
+        executor
+          .submit({ name: 'Error', message: 'mine', code: 'E_MINE' }, { name: 'fail' })
+          .result(),
+      );
+      expect(error).not.toBeInstanceOf(ExecutorError);
+      expect(error).toMatchObject({ code: 'E_MINE', message: 'mine' });
+    });
+
+    it("a task's own messages on its worker's channel are ignored, never taken for its answer", async () => {
+      await using executor = createExecutor(kind, { maxWorkers: 1 });
+      const futures: Future<unknown>[] = [
+        executor.submit(1, { name: 'chatty' }),
+        executor.submit(21, { name: 'double' }),
+        executor.submit(2, { name: 'chatty' }),
+      ];
+      expect(await Promise.all(futures.map((future) => future.result()))).toEqual([100, 42, 200]);
+      expect(executor.stats).toMatchObject({ completed: 3, failed: 0, running: 0, idle: 1 });
     });
 
     it('returns a buffer whole and as the same type (structured clone, not JSON)', async () => {

@@ -6,6 +6,7 @@
 import {
   ALL_COMPLETED,
   asCompleted,
+  BrokenExecutorError,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
   wait,
@@ -173,23 +174,95 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(executor.stats.cancelled).toBe(1);
     });
 
-    it('map and asCompleted throw ERR_EXECUTOR_TIMEOUT when results are late', async () => {
-      const executor = make();
-      const items = [{ id: 'late', ms: 500, log: log.path }];
-      const mapError = await rejection(
-        (async () => {
-          for await (const _ of executor.map(items, { name: 'sleep', timeout: 30 })) void _;
-        })(),
+    /**
+     * What the first next() of an iterator made `pause` ms ago does within `window` ms: with the
+     * clock started at the call, the deadline has passed and it throws at once; started at the
+     * first next(), it would still be waiting when the window closes.
+     */
+    const firstNextAfter = async (
+      iterator: AsyncIterator<unknown>,
+      pause: number,
+      window: number,
+    ): Promise<string> => {
+      await new Promise((resolve) => setTimeout(resolve, pause));
+      const next = iterator.next().then(
+        () => 'yielded',
+        (error: { code?: unknown }) => `threw ${String(error.code)}`,
       );
-      expect(mapError.code).toBe('ERR_EXECUTOR_TIMEOUT');
-      const slow = sleep(executor, 'slow', 500);
-      const iteration = rejection(
-        (async () => {
-          for await (const _ of asCompleted([slow], { timeout: 30 })) void _;
-        })(),
-      );
-      expect((await iteration).code).toBe('ERR_EXECUTOR_TIMEOUT');
+      const waiting = new Promise<string>((resolve) => setTimeout(resolve, window, 'waiting'));
+      const outcome = await Promise.race([next, waiting]);
+      await next; // settled either way before the test ends
+      return outcome;
+    };
+
+    it('map and asCompleted time out from their call, not from the first next()', async () => {
+      const executor = await warm();
+      // The tasks take 1 s; the timeout is 200 ms; the iteration starts 400 ms after the call,
+      // and its first next() is given 150 ms. Measured from the first next(), the deadline
+      // would be 200 ms away: it would still be waiting.
+      const items = [{ id: 'late', ms: 1000, log: log.path }];
+      const mapping = executor.map(items, { name: 'sleep', timeout: 200 });
+      expect(await firstNextAfter(mapping, 400, 150)).toBe('threw ERR_EXECUTOR_TIMEOUT');
+      const slow = sleep(executor, 'slow', 1000);
+      const completing = asCompleted([slow], { timeout: 200 });
+      expect(await firstNextAfter(completing, 400, 150)).toBe('threw ERR_EXECUTOR_TIMEOUT');
       expect(await slow.result()).toBe('slow'); // the timeout did not cancel it
+    });
+
+    it('negative control: with a timeout longer than the pause, the first next() waits', async () => {
+      const executor = await warm();
+      const items = [{ id: 'late', ms: 1000, log: log.path }];
+      const mapping = executor.map(items, { name: 'sleep', timeout: 5_000 });
+      expect(await firstNextAfter(mapping, 400, 150)).toBe('waiting');
+    });
+
+    it('map checks its options and submits its first tasks at the call, before any next()', async () => {
+      const executor = make({ maxWorkers: 1 });
+      expect(() => executor.map([1], { chunksize: 0 })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+      );
+      const items = ['a', 'b'].map((id) => ({ id, ms: 10, log: log.path }));
+      const mapping = executor.map<string>(items, { name: 'sleep' });
+      await until(() => log.has('end b'), { what: 'the tasks to run without a next()' });
+      const results: string[] = [];
+      for await (const id of mapping) results.push(id);
+      expect(results).toEqual(['a', 'b']);
+    });
+
+    it('a map timeout cancels its tasks still queued, the one it waited for included', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const busy = block(executor, 'busy', 500);
+      const items = ['m0', 'm1', 'm2'].map((id) => ({ id, ms: 10, log: log.path }));
+      const error = await rejection(
+        (async () => {
+          const options = { name: 'block', timeout: 50, buffersize: 3 };
+          for await (const _ of executor.map(items, options)) void _;
+        })(),
+      );
+      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+      expect(await busy.result()).toBe('busy');
+      await executor.shutdown();
+      // m0 was the head (awaited when the timeout struck): left queued, it would run after busy.
+      expect(log.lines().filter((line) => line.startsWith('start'))).toEqual(['start busy']);
+      expect(executor.stats).toMatchObject({ cancelled: 3, completed: 1 });
+    });
+
+    it('negative control: a head already running when map times out is not cancelled; it finishes', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const items = [
+        { id: 'm0', ms: 500, log: log.path },
+        { id: 'm1', ms: 10, log: log.path },
+      ];
+      const error = await rejection(
+        (async () => {
+          const options = { name: 'block', timeout: 50, buffersize: 2 };
+          for await (const _ of executor.map(items, options)) void _;
+        })(),
+      );
+      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+      await executor.shutdown();
+      expect(log.lines()).toEqual(['start m0', 'end m0']);
+      expect(executor.stats).toMatchObject({ cancelled: 1, completed: 1 });
     });
   });
 
@@ -460,6 +533,82 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(await rejection(third.result())).toBe(stop);
       await executor.shutdown();
       expect(executor.stats).toMatchObject({ failed: 2, cancelled: 1, workers: 0 });
+    });
+
+    it('one that kills its worker breaks the executor: every pending future fails, shutdown resolves', async () => {
+      let replacements = 0;
+      const executor = make({
+        maxWorkers: 2,
+        initializer: 'exitSetup',
+        initargs: 3,
+        onWorkerReplaced: () => replacements++,
+      });
+      const futures = [1, 2, 3, 4].map((n) => executor.submit(n, { name: 'double' }));
+      for (const future of futures) {
+        const error = await rejection(future.result());
+        expect(error).toBeInstanceOf(BrokenExecutorError);
+        expect(error.cause).toMatchObject({ code: 'ERR_EXECUTOR_WORKER_CRASHED', exitCode: 3 });
+      }
+      await executor.shutdown({ cancelFutures: true });
+      expect(() => executor.submit(1, { name: 'double' })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }),
+      );
+      // A worker that never came up is not "replaced", whatever the engine started after it.
+      expect(executor.stats).toMatchObject({ workers: 0, running: 0, failed: 4, replaced: 0 });
+      expect(replacements).toBe(0);
+    });
+
+    it('idle, it breaks as soon as a worker dies in it, and starts no more workers', async () => {
+      const executor = make({ maxWorkers: 1, initializer: 'exitSetup', initargs: 3 });
+      // The pool ends its workers once broken (before, processes were forked again forever).
+      await until(() => executor.stats.workers === 0, { what: 'the workers to be gone' });
+      expect(() => executor.submit(1, { name: 'double' })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }),
+      );
+      await executor.shutdown();
+      expect(executor.stats).toMatchObject({ workers: 0, replaced: 0, failed: 0 });
+    });
+
+    it('when a replacement dies in it, the tasks running on other workers finish; the rest fail', async () => {
+      const flag = `${log.path}.flag`;
+      const executor = await warm({
+        maxWorkers: 3,
+        initializer: 'exitSetupIfFlagged',
+        initargs: flag,
+      });
+      const running = [sleep(executor, 'a', 800), sleep(executor, 'b', 800)];
+      await until(() => log.has('start a') && log.has('start b'), { what: 'a and b to start' });
+      // Its worker dies mid-task (replaced, as any crash); the replacement dies in its initializer.
+      const crash = await rejection(executor.submit(flag, { name: 'flagAndExit' }).result());
+      expect(crash).toMatchObject({ code: 'ERR_EXECUTOR_WORKER_CRASHED', exitCode: 9 });
+      await until(
+        () => {
+          try {
+            executor.submit(1, { name: 'double' }).cancel();
+            return false;
+          } catch (error) {
+            return (error as { code?: unknown }).code === 'ERR_EXECUTOR_BROKEN';
+          }
+        },
+        { what: 'the executor to break' },
+      );
+      expect(await Promise.all(running.map((future) => future.result()))).toEqual(['a', 'b']);
+      await executor.shutdown();
+      expect(executor.stats).toMatchObject({ workers: 0, replaced: 1, crashed: 1 });
+    });
+
+    it('negative control: a worker that dies in its first task, after its initializer, is replaced', async () => {
+      let replacements = 0;
+      const executor = make({
+        maxWorkers: 1,
+        initializer: 'setup',
+        onWorkerReplaced: () => replacements++,
+      });
+      const crash = await rejection(executor.submit(7, { name: 'exit' }).result());
+      expect(crash).toMatchObject({ code: 'ERR_EXECUTOR_WORKER_CRASHED', exitCode: 7 });
+      expect(await executor.submit(2, { name: 'double' }).result()).toBe(4);
+      await until(() => executor.stats.replaced === 1, { what: 'a replacement' });
+      expect(replacements).toBe(1);
     });
 
     it('one that throws breaks the executor: its task, the queued ones and later submits fail', async () => {
