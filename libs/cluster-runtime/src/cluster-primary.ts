@@ -43,6 +43,8 @@ interface Member {
   rpc: RpcEndpoint;
   forkedAt: number;
   state: 'starting' | 'ready' | 'stopping';
+  /** It said it is leaving (drained): it takes no more counter shares. */
+  leaving?: boolean;
   ready: Promise<number>;
   /** Resolves on 'exit' (only: a failed send's 'error' event is not an exit). */
   exited: Promise<[number | null, NodeJS.Signals | null]>;
@@ -93,10 +95,10 @@ export class ClusterPrimary {
   constructor(options: ClusterPrimaryOptions) {
     this.#options = options;
     this.#policy = new RespawnPolicy(options.respawn);
-    // Every ready worker does a share, on its own event loop, over its IPC channel. A cancelled
+    // Every live worker does a share, on its own event loop, over its IPC channel. A cancelled
     // share settles once its worker has stopped it, so the counter's turn ends with its work.
     this.#counter = new CounterManager(() =>
-      this.#readyMembers().map(
+      this.#sharingMembers().map(
         ({ rpc }) =>
           (share, signal) =>
             rpc.call(RPC.counterShare, share, {
@@ -225,6 +227,19 @@ export class ClusterPrimary {
     return [...this.#members.values()].filter((m) => m.state === 'ready');
   }
 
+  /**
+   * The workers that take counter shares: the ready ones, and those draining until they say
+   * they are leaving. Ready ones alone, a shutdown (every member stopping at once) left a
+   * counter request still in flight — or waiting its turn — with nobody to do it: 500
+   * `ERR_WORKER_CRASHED` on a clean stop.
+   */
+  #sharingMembers(): Member[] {
+    return [...this.#members.values()].filter(
+      (m) =>
+        (m.state === 'ready' || m.state === 'stopping') && !m.leaving && m.worker.isConnected(),
+    );
+  }
+
   #fork(): Member {
     const { logger, registry } = this.#options;
     const worker = cluster.fork({ LAB_CLUSTER_ROLE: 'worker' });
@@ -258,6 +273,7 @@ export class ClusterPrimary {
       ),
     };
     worker.on('message', (message: ClusterNotice) => {
+      if (message?.kind === 'leaving') member.leaving = true;
       if (message?.kind !== 'ready' || member.state !== 'starting') return;
       member.state = 'ready';
       this.#port = message.port;

@@ -32,10 +32,18 @@ export function clusterWorkerRuntime(
   config: ServiceConfig,
   metrics: ServiceMetrics,
 ): ModelRuntime {
-  serveCounterShare(rpc);
+  const shares = serveCounterShare(rpc);
   rpc.handle(RPC.metricsCollect, () => metrics.registry.getMetricsAsJSON());
   return {
     runner,
+    // Drained (no HTTP request of this worker is left): the primary may still be running a
+    // counter request of another worker's, with a share here. Say so, so that it sends no
+    // more, and leave only once the shares already here are done — cut, the request they
+    // belong to would fail 500 on a clean shutdown.
+    close: async () => {
+      if (process.connected) process.send?.({ kind: 'leaving' } satisfies ClusterNotice);
+      await shares.idle();
+    },
     counter: new IpcCounter(rpc, config.requestTimeoutMs),
     workers: config.workers,
     // The scrape's Accept travels to the primary, which answers in that format (OpenMetrics

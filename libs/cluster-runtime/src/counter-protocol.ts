@@ -22,8 +22,13 @@ export interface MetricsAggregateParams {
   accept: string | undefined;
 }
 
-/** Messages that are not RPC: a worker says it is listening; the primary asks it to drain. */
-export type ClusterNotice = { kind: 'ready'; port: number } | { kind: 'shutdown' };
+/**
+ * Messages that are not RPC: a worker says it is listening; the primary asks it to drain; a
+ * drained worker says it is leaving (send it no more counter shares: it exits once the ones it
+ * has are done).
+ */
+export type ClusterNotice =
+  { kind: 'ready'; port: number } | { kind: 'shutdown' } | { kind: 'leaving' };
 
 /**
  * A share of increments done with this many round trips at most: unsafe = get then set of

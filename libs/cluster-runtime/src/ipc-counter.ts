@@ -61,9 +61,29 @@ export async function runCounterShare(
   return times;
 }
 
+/** The shares a worker is running, so that it leaves only once they are done. */
+export interface ShareTracker {
+  /** Resolves once no share is running (at once if none is). */
+  idle(): Promise<void>;
+}
+
 /** A cluster worker does its share when the primary asks (`counter.share`). */
-export function serveCounterShare(rpc: RpcEndpoint): void {
-  rpc.handle(RPC.counterShare, (share: IncrementParams, signal) =>
-    runCounterShare(rpc, share, signal),
-  );
+export function serveCounterShare(rpc: RpcEndpoint): ShareTracker {
+  let running = 0;
+  let waiting: Array<() => void> = [];
+  rpc.handle(RPC.counterShare, async (share: IncrementParams, signal) => {
+    running++;
+    try {
+      return await runCounterShare(rpc, share, signal);
+    } finally {
+      if (--running === 0) {
+        for (const wake of waiting) wake();
+        waiting = [];
+      }
+    }
+  });
+  return {
+    idle: () =>
+      running === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve)),
+  };
 }

@@ -176,6 +176,31 @@ export function describePressure(ctx: ContractContext): void {
       expect(await service.exited).toEqual({ code: 0, signal: null });
     }, 30_000);
 
+    it('on SIGTERM answers the counter increments in flight, and the one waiting its turn, with 200', async () => {
+      const service = await target.start({ ...ADMISSION_OFF, WORKERS: workers });
+      // Two requests, so that one waits for the counter's turn while the other runs: on cluster
+      // and hybrid every share goes through processes that are all draining by then.
+      const increments = [1, 2].map(() =>
+        fetch(`${service.url}/counter/increment?times=1000000&safe=false`, {
+          method: 'POST',
+        }).then(async (r) => ({ status: r.status, body: await r.text() })),
+      );
+      await until(
+        async () => {
+          const { body } = await requestOnNewConnection(`${service.url}/metrics`);
+          return metricSum(body, 'http_server_active_requests') >= 3;
+        },
+        { what: 'the 2 increments to be in flight', everyMs: 10 },
+      );
+      service.child.kill('SIGTERM');
+      const answers = await Promise.all(increments);
+      expect(answers.map((a) => [a.status, a.status === 200 ? '' : a.body])).toEqual([
+        [200, ''],
+        [200, ''],
+      ]);
+      expect(await service.exited).toEqual({ code: 0, signal: null });
+    }, 30_000);
+
     it('on SIGTERM exits 0 after whoever read its output has gone (its stdout broken)', async () => {
       const service = await target.start({ ...ADMISSION_OFF, WORKERS: workers });
       // What a parent killed with its process tree leaves: the read ends of the service's
