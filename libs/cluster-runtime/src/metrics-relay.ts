@@ -1,4 +1,5 @@
 import { AggregatorRegistry, Registry, type RegistryContentType } from 'prom-client';
+import { wantsOpenMetrics } from '@concurrency-lab/service-kit';
 import { RPC } from './counter-protocol';
 import type { RpcEndpoint } from './rpc-endpoint';
 
@@ -34,8 +35,6 @@ const aggregate = AggregatorRegistry.aggregate.bind(AggregatorRegistry) as (
 /** A worker that has not answered by then is left out of this scrape (logged, never fatal). */
 export const COLLECT_TIMEOUT_MS = 1000;
 
-const OPENMETRICS = /application\/openmetrics-text/;
-
 /**
  * `/metrics` for the whole model: the worker that got the scrape asks the primary, which asks
  * every worker for its registry as JSON (in parallel, each with a timeout), adds its own, and
@@ -62,7 +61,7 @@ export async function aggregateMetrics(
     if (reply.status === 'fulfilled') collected.push(reply.value);
     else onMissing(reply.reason);
   }
-  const openMetrics = OPENMETRICS.test(accept ?? '');
+  const openMetrics = wantsOpenMetrics(accept);
   const aggregated = aggregate(
     collected,
     openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,

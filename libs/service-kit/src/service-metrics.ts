@@ -102,6 +102,29 @@ export function createServiceMetrics(model: string): ServiceMetrics {
 let scrapes: Promise<unknown> = Promise.resolve();
 
 /**
+ * Whether a scrape's `Accept` prefers OpenMetrics to the classic text format: it names
+ * `application/openmetrics-text` with a q-value above 0 and at least that of the best range
+ * that would take the classic format (`text/plain`, `text/*`, `*` + `/*`). What Prometheus sends
+ * (OpenMetrics at q=0.5 or 0.4, text/plain at 0.3 and below) picks OpenMetrics; `;q=0` refuses it,
+ * as HTTP says (RFC 9110 §12.4.2), where a plain substring match took it.
+ */
+export function wantsOpenMetrics(accept: string | undefined): boolean {
+  if (accept === undefined) return false;
+  let openMetrics = 0;
+  let text = 0;
+  for (const range of accept.split(',')) {
+    const [type = '', ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    const q = params.find((param) => param.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    if (!(weight >= 0 && weight <= 1)) continue; // a malformed q: the range is ignored
+    if (type === 'application/openmetrics-text') openMetrics = Math.max(openMetrics, weight);
+    else if (type === 'text/plain' || type === 'text/*' || type === '*/*')
+      text = Math.max(text, weight);
+  }
+  return openMetrics > 0 && openMetrics >= text;
+}
+
+/**
  * The registry as the scrape asks for it: OpenMetrics (with exemplars: the trace id of a request
  * in each latency bucket) when `Accept` names `application/openmetrics-text`, else the classic
  * Prometheus text. Scrapes are serialized because the format is a property of the registry.
@@ -110,7 +133,7 @@ export function metricsText(
   registry: Registry<RegistryContentType>,
   accept: string | undefined,
 ): Promise<{ contentType: string; body: string }> {
-  const openMetrics = /application\/openmetrics-text/.test(accept ?? '');
+  const openMetrics = wantsOpenMetrics(accept);
   const next = scrapes.then(async () => {
     registry.setContentType(
       openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,
