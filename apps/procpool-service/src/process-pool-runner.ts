@@ -154,7 +154,12 @@ export class ProcessPoolRunner implements WorkRunner {
       const timings = error as Partial<TaskTimings> & { code?: unknown; message?: string };
       if (timings.startedAt !== undefined) {
         task.failed(
-          { startedAt: timings.startedAt, workMs: timings.workMs ?? 0, threadId: 0 },
+          {
+            startedAt: timings.startedAt,
+            workMs: timings.workMs ?? 0,
+            threadId: 0,
+            ...(timings.pid !== undefined ? { pid: timings.pid } : {}),
+          },
           {
             message: String(timings.message),
             ...(typeof timings.code === 'string' ? { code: timings.code } : {}),

@@ -54,6 +54,8 @@ export interface RelayedWork {
   error?: { code?: string; message: string };
   /** The trace id the thread read from the task envelope. */
   threadTraceId?: string;
+  /** The process that ran it, when a pool's child did (`process.pid` on the run span). */
+  pid?: number;
 }
 
 /**
@@ -82,6 +84,7 @@ export function recordPoolTask(work: RelayedWork, parent: Context = context.acti
         'thread.id': work.threadId,
         'lab.task': work.kind,
         ...(work.threadTraceId ? { 'lab.thread_trace_id': work.threadTraceId } : {}),
+        ...(work.pid !== undefined ? { 'process.pid': work.pid } : {}),
       },
     },
     parent,

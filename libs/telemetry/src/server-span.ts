@@ -47,6 +47,20 @@ export interface TracedRequest {
   readonly span: Span | undefined;
 }
 
+/** The methods semconv names (HTTP semantic conventions, `http.request.method`). */
+const KNOWN_METHODS = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+  'QUERY',
+]);
+
 /**
  * Opens the HTTP server span of an incoming request — what instrumentation-http would, at a
  * fraction of the cost: a continuation of the caller's trace if its headers carry one (W3C
@@ -58,7 +72,12 @@ export function startServerSpan(req: IncomingMessage): TracedRequest | undefined
   if (!active) return undefined;
   const url = req.url ?? '/';
   if (UNTRACED_PATHS.test(url)) return { context: active.suppressed, span: undefined };
-  const method = req.method ?? 'GET';
+  const raw = req.method ?? 'GET';
+  // Semconv: a method outside the known set is `_OTHER` (its own name in
+  // `http.request.method_original`) and the span is named `HTTP`: a client's made-up methods
+  // must not become span names or attribute values without bound.
+  const known = KNOWN_METHODS.has(raw);
+  const method = known ? raw : '_OTHER';
   const { headers } = req;
   // Most requests carry no trace context: skip the propagators' parsing for them.
   const parent = active.fields.some((field) => headers[field] !== undefined)
@@ -66,11 +85,12 @@ export function startServerSpan(req: IncomingMessage): TracedRequest | undefined
     : ROOT_CONTEXT;
   const query = url.indexOf('?');
   const span = active.tracer.startSpan(
-    method,
+    known ? method : 'HTTP',
     {
       kind: SpanKind.SERVER,
       attributes: {
         'http.request.method': method,
+        ...(known ? {} : { 'http.request.method_original': raw }),
         'url.path': query < 0 ? url : url.slice(0, query),
         'url.scheme': 'http',
       },

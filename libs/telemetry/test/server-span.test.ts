@@ -67,6 +67,16 @@ describe('HTTP server spans (in-memory exporter)', () => {
     expect(span?.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it('names a method outside the known set _OTHER, and its span HTTP (semconv)', () => {
+    const odd = { method: 'PROPFIND', url: '/cpu/fib', headers: {} } as unknown as IncomingMessage;
+    const traced = startServerSpan(odd);
+    if (traced?.span) endServerSpan(traced.span, 'PROPFIND', 405, undefined);
+    const [span] = exporter.getFinishedSpans();
+    expect(span?.name).toBe('HTTP');
+    expect(span?.attributes['http.request.method']).toBe('_OTHER');
+    expect(span?.attributes['http.request.method_original']).toBe('PROPFIND');
+  });
+
   it('names a request that matched no route after its method alone (no unbounded names)', () => {
     const traced = startServerSpan(request('/no/such/path/12345'));
     if (traced?.span) endServerSpan(traced.span, 'GET', 404, undefined);

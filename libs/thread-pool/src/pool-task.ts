@@ -41,6 +41,8 @@ export interface PoolTaskRun {
   readonly threadId: number;
   /** The trace id the worker read from the task (proof that the caller's context crossed). */
   readonly traceId?: string | undefined;
+  /** The process that ran it, when that is not this one (a process pool's child). */
+  readonly pid?: number | undefined;
 }
 
 /** A task's wait and run, as `WorkRunner.run` reports them (`Server-Timing`). */
@@ -126,6 +128,7 @@ export class PoolTask {
         threadId: run.threadId,
         kind: this.#kind,
         ...(run.traceId ? { threadTraceId: run.traceId } : {}),
+        ...(run.pid !== undefined ? { pid: run.pid } : {}),
         ...(error
           ? { error: { message: error.message, ...(error.code ? { code: error.code } : {}) } }
           : {}),

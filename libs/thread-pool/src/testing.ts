@@ -262,6 +262,11 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
           expect(run?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
           expect(run?.spanContext().traceId).toBe(server?.spanContext().traceId);
           expect((run?.attributes['thread.id'] as number) > 0).toBe(target.worker === 'thread');
+          // A process pool's run names its child; a thread runs in this process.
+          const pid = run?.attributes['process.pid'];
+          if (target.worker === 'process')
+            expect([typeof pid, pid === process.pid]).toEqual(['number', false]);
+          else expect(pid).toBeUndefined();
           // The worker read the same trace id from the task it was sent.
           expect(run?.attributes['lab.thread_trace_id']).toBe(server?.spanContext().traceId);
           expect(spans.filter((s) => s.name.startsWith('pool.'))).toHaveLength(2);
