@@ -8,10 +8,14 @@ const answer = (status: number, headers: Record<string, string> = {}, body = '')
   headers,
   body,
 });
-const problem = (status: number, fields: Record<string, unknown> = {}) =>
+const problem = (
+  status: number,
+  fields: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) =>
   answer(
     status,
-    { 'content-type': 'application/problem+json; charset=utf-8' },
+    { 'content-type': 'application/problem+json; charset=utf-8', ...headers },
     JSON.stringify({ type: 't', title: 'T', status, detail: 'd', code: 'ERR_X', ...fields }),
   );
 
@@ -23,8 +27,8 @@ describe('fuzzViolation', () => {
     ['a 200', answer(200)],
     ['a 204', answer(204)],
     ['a well-formed 400 problem', problem(400)],
-    ['a 431 from Node', answer(431, { connection: 'close' })],
-    ['a 503 with Retry-After', answer(503, { 'retry-after': '1' })],
+    ['a 431 problem', problem(431)],
+    ['a 503 problem with Retry-After', problem(503, {}, { 'retry-after': '1' })],
   ])('accepts %s', (_label, outcome) => {
     expect(fuzzViolation(get, outcome)).toBeUndefined();
   });
@@ -34,7 +38,27 @@ describe('fuzzViolation', () => {
     ['a 502', answer(502), /^status 502/],
     ['a 504', problem(504), /^status 504/],
     ['a 301', answer(301), /^status 301/],
-    ['a 503 without Retry-After', answer(503), /Retry-After/],
+    ['a 503 without Retry-After', problem(503), /Retry-After/],
+    [
+      'a 503 whose Retry-After is not seconds',
+      problem(503, {}, { 'retry-after': 'banana' }),
+      /Retry-After/,
+    ],
+    [
+      'a bare 400 (what Node answers itself)',
+      answer(400, { connection: 'close' }),
+      /not problem\+json/,
+    ],
+    [
+      'a 404 page',
+      answer(404, { 'content-type': 'text/html' }, '<h1>no</h1>'),
+      /not problem\+json/,
+    ],
+    [
+      'a 400 in plain JSON',
+      answer(400, { 'content-type': 'application/json' }, '{"error":"bad"}'),
+      /not problem\+json/,
+    ],
     ['a stack frame', answer(400, {}, 'Error: x\n    at fn (/app/dist/a.js:12:5)'), /stack trace/],
     ['a node:internal path', answer(400, {}, 'node:internal/errors'), /stack trace/],
     [
@@ -51,12 +75,14 @@ describe('fuzzViolation', () => {
     expect(fuzzViolation(get, outcome)).toMatch(reason);
   });
 
-  it("allows CONNECT's close (Node closes it when nothing listens) and a HEAD's empty problem", () => {
-    expect(
-      fuzzViolation({ ...get, method: 'CONNECT' }, { kind: 'closed', detail: 'end' }),
-    ).toBeUndefined();
+  it("refuses CONNECT's close (the services answer it) and allows a HEAD's empty problem", () => {
+    expect(fuzzViolation({ ...get, method: 'CONNECT' }, { kind: 'closed', detail: 'end' })).toMatch(
+      /without an answer/,
+    );
     const head = answer(405, { 'content-type': 'application/problem+json' }, '');
     expect(fuzzViolation({ ...get, method: 'HEAD' }, head)).toBeUndefined();
     expect(fuzzViolation(get, head)).toMatch(/not JSON/);
+    // A HEAD error still says what its GET would be: problem+json.
+    expect(fuzzViolation({ ...get, method: 'HEAD' }, answer(405))).toMatch(/not problem\+json/);
   });
 });
