@@ -7,11 +7,14 @@
 import { tracing } from './tracing'; // first: see tracing.ts
 import { runClusterPrimary } from '@concurrency-lab/cluster-runtime';
 import { join } from 'node:path';
+import { modelInfo } from '@concurrency-lab/models';
+import { loadConfig } from '@concurrency-lab/service-kit';
 import { hybridThreads } from './hybrid-threads';
 
 try {
-  // Checked here too, so a bad value stops the model before it forks anything.
-  hybridThreads(process.env, 1);
+  // Checked here too, with the WORKERS the primary will fork, so that a bad value (or product)
+  // stops the model before it forks anything.
+  hybridThreads(process.env, loadConfig(process.env, { port: modelInfo('hybrid').port }).workers);
 } catch (error) {
   process.stderr.write(`${(error as Error).message}\n`);
   process.exit(2);

@@ -15,7 +15,23 @@ describe('threads per hybrid worker process', () => {
 
   it('takes HYBRID_THREADS when it is an integer from 1 to 256', () => {
     expect(hybridThreads({ HYBRID_THREADS: '3' }, 2)).toBe(3);
-    expect(hybridThreads({ HYBRID_THREADS: '256' }, 2)).toBe(256);
+    expect(hybridThreads({ HYBRID_THREADS: '256' }, 1)).toBe(256);
+    expect(hybridThreads({ HYBRID_THREADS: '128' }, 2)).toBe(128);
+  });
+
+  it('refuses a product with WORKERS above 256 pool threads, naming both variables', () => {
+    for (const [threads, processes] of [
+      ['256', 2],
+      ['129', 2],
+      ['2', 256],
+    ] as const) {
+      expect(() => hybridThreads({ HYBRID_THREADS: threads }, processes)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_KIT_INVALID_CONFIG',
+          message: expect.stringMatching(/HYBRID_THREADS=\d+ × WORKERS=\d+/) as string,
+        }),
+      );
+    }
   });
 
   it.each(['0', '257', '1.5', '1e2', '-1', 'two', ' 2'])(
