@@ -32,6 +32,8 @@ export function decodePng(png: Uint8Array): RgbaImage {
   }
   // Signature, IHDR first, sides 1 to 2^31 - 1: the checks every PNG reader here shares.
   readPngSize(png);
+  // What pngjs would take from later chunks, before it reads any (see checkChunks).
+  checkChunks(png);
   // A view, not a copy: pngjs wants a Buffer, and Buffer.from(arrayBuffer, ...) shares memory.
   const { metadata, compressed } = readChunks(
     Buffer.from(png.buffer, png.byteOffset, png.byteLength),
@@ -73,6 +75,37 @@ export function decodePng(png: Uint8Array): RgbaImage {
  * 1.05-1.1x. The price is depending on pngjs's internals, typed in pngjs-internals.d.ts; a test
  * pins the version they were read from.
  */
+
+/** A palette holds at most 256 entries of 3 bytes (PNG spec, 11.2.3). */
+const MAX_PLTE_BYTES = 256 * 3;
+/** Chunk types as their four bytes read big-endian. */
+const IHDR = 0x49484452;
+const PLTE = 0x504c5445;
+const IEND = 0x49454e44;
+
+/**
+ * Walks the chunk headers (lengths and types only, nothing inflated or copied) and refuses what
+ * pngjs would otherwise act on before any check of ours:
+ * - a second IHDR: pngjs takes every IHDR and reports the last, so a file whose first IHDR (the
+ *   one `readPngSize` and `assertImageWithin` read) says 16×16 decoded to 10000×10000 from a
+ *   379 KiB upload, 1.2 GiB of memory (an 8000×8000 one through a live service);
+ * - a PLTE over 256 entries: pngjs makes an array per entry, however many, so an 8 MiB PLTE
+ *   cost a pool thread about 240 MiB of heap (its limit is 256).
+ * A chunk cut short is left to pngjs, which refuses it as truncated.
+ */
+function checkChunks(png: Uint8Array): void {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let headers = 0;
+  for (let at = 8; at + 8 <= png.length;) {
+    const length = view.getUint32(at);
+    const type = view.getUint32(at + 4);
+    if (type === IHDR && ++headers > 1) throw new InvalidImageError('PNG has a second IHDR chunk');
+    if (type === PLTE && length > MAX_PLTE_BYTES)
+      throw new InvalidImageError(`PNG palette of ${length} bytes (at most ${MAX_PLTE_BYTES})`);
+    if (type === IEND) return;
+    at += 12 + length;
+  }
+}
 
 /** The header and the concatenated IDAT data, exactly as lib/parser-sync.js collects them. */
 function readChunks(input: Buffer): { metadata: PngMetadata; compressed: Buffer } {

@@ -122,6 +122,59 @@ function expectSameAsPngjs(png: Buffer): void {
 
 const invalidImage = expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
 
+describe('decodePng refuses what would get past the size the first IHDR declares', () => {
+  const ihdr = (side: number) => {
+    const data = Buffer.alloc(13);
+    data.writeUInt32BE(side, 0);
+    data.writeUInt32BE(side, 4);
+    data.writeUInt8(8, 8); // depth
+    data.writeUInt8(0, 9); // grey
+    return chunk('IHDR', data);
+  };
+  /** A grey `side`×`side` image of zeros, each row with filter byte 0. */
+  const greyIdat = (side: number) => chunk('IDAT', deflateSync(Buffer.alloc((side + 1) * side)));
+  const end = chunk('IEND', new Uint8Array(0));
+
+  it('refuses a second IHDR, before the IDAT or after it (pngjs decoded the last one)', () => {
+    const before = Buffer.concat([PNG_SIGNATURE, ihdr(2), ihdr(300), greyIdat(300), end]);
+    const after = Buffer.concat([PNG_SIGNATURE, ihdr(1), greyIdat(300), ihdr(300), end]);
+    for (const png of [before, after]) {
+      expect(thrownAs(InvalidImageError, () => decodePng(png)).message).toMatch(/second IHDR/);
+    }
+  });
+
+  it('refuses a palette of more than 256 entries before pngjs builds it', () => {
+    const plte = chunk('PLTE', Buffer.alloc(257 * 3));
+    const png = buildPng({
+      width: 1,
+      height: 1,
+      depth: 8,
+      colorType: 3,
+      interlace: false,
+      idat: deflateSync(Buffer.from([0, 0])),
+      before: [plte],
+    });
+    expect(thrownAs(InvalidImageError, () => decodePng(png)).message).toMatch(/palette of 771/);
+  });
+
+  it('negative control: one IHDR and a full 256-entry palette decode', () => {
+    expect(decodePng(Buffer.concat([PNG_SIGNATURE, ihdr(3), greyIdat(3), end]))).toMatchObject({
+      width: 3,
+      height: 3,
+    });
+    const png = buildPng({
+      width: 1,
+      height: 1,
+      depth: 8,
+      colorType: 3,
+      interlace: false,
+      idat: deflateSync(Buffer.from([0, 255])),
+      before: [chunk('PLTE', Buffer.alloc(256 * 3, 7))],
+    });
+    expect(Array.from(decodePng(png).data)).toEqual([7, 7, 7, 255]);
+  });
+});
+
 describe('decodePng refuses image data whose inflated size differs from the header', () => {
   it('refuses an interlaced decompression bomb, inflating no more than the header declares', () => {
     // The probe's bomb, smaller: a 16x16 RGBA interlaced header over 64 MiB of deflated zeros
