@@ -23,9 +23,44 @@ export interface CustomWorkload {
 
 const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
+/** `String(value)`, or its tag for a value that cannot become a string (`Object.create(null)`). */
+function asString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 /** What a module threw, as words: `SyntaxError: …`, or the value itself when it is no Error. */
 const reason = (thrown: unknown) =>
-  thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `\`${String(thrown)}\``;
+  thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `\`${asString(thrown)}\``;
+
+/**
+ * How long a workload module may take to load (its top-level code, its `inputs()`). A module
+ * that never finishes — a top-level await or an `inputs()` that never settles — left the service
+ * with nothing to run: its start returned nowhere and the process exited 0, without a word.
+ */
+export const WORKLOAD_LOAD_TIMEOUT_MS = 10_000;
+
+/** `step`, or `onTimeout`'s error once `timeoutMs` has passed (the timer keeps the loop alive). */
+async function inTime<T>(step: Promise<T>, timeoutMs: number, onTimeout: () => never): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      try {
+        onTimeout();
+      } catch (error) {
+        reject(error);
+      }
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([step, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Imports a workload module and checks its shape: `run` a function; `inputs`, if exported, a
@@ -34,16 +69,23 @@ const reason = (thrown: unknown) =>
  *
  * @throws WorkloadModuleError (`ERR_WORKLOAD_MODULE`) naming the problem
  */
-export async function loadCustomWorkload(path: string): Promise<CustomWorkload> {
+export async function loadCustomWorkload(
+  path: string,
+  { timeoutMs = WORKLOAD_LOAD_TIMEOUT_MS }: { timeoutMs?: number } = {},
+): Promise<CustomWorkload> {
   const fail = (problem: WorkloadModuleProblem, what: string, cause?: unknown): never => {
     throw new WorkloadModuleError(`${WORKLOAD_ENV}=${path}: ${what}`, { cause, problem });
   };
   if (!isAbsolute(path)) fail('path', 'expected an absolute path to a module file');
   if (!existsSync(path)) fail('not-found', 'no such file');
+  const seconds = timeoutMs / 1000;
   let module: Record<string, unknown>;
   try {
-    module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    module = (await inTime(import(pathToFileURL(path).href), timeoutMs, () =>
+      fail('load', `the module did not finish loading within ${seconds} s`),
+    )) as Record<string, unknown>;
   } catch (error) {
+    if (error instanceof WorkloadModuleError) throw error;
     return fail('load', `the module failed to load: ${reason(error)}`, error);
   }
   // A CommonJS module's exports arrive as the default export (and as named ones when detectable).
@@ -61,10 +103,19 @@ export async function loadCustomWorkload(path: string): Promise<CustomWorkload> 
     if (typeof inputsOf !== 'function')
       return fail('inputs', `expected \`inputs\` to be a function, got \`${kindOf(inputsOf)}\``);
     try {
-      inputs = await (inputsOf as () => unknown)();
+      inputs = await inTime(Promise.resolve().then(inputsOf as () => unknown), timeoutMs, () =>
+        fail('inputs', `\`inputs()\` did not settle within ${seconds} s`),
+      );
     } catch (error) {
+      if (error instanceof WorkloadModuleError) throw error;
       return fail('inputs', `\`inputs()\` threw: ${reason(error)}`, error);
     }
+    // Counted before cloned: a clone of millions of inputs took seconds only to be refused.
+    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_WORKLOAD_INPUTS)
+      return fail(
+        'inputs',
+        `expected \`inputs()\` to answer an array of 1 to ${MAX_WORKLOAD_INPUTS} inputs, got \`${kindOf(inputs)}\`${Array.isArray(inputs) ? ` of length ${inputs.length}` : ''}`,
+      );
     try {
       structuredClone(inputs);
     } catch (error) {
@@ -74,11 +125,6 @@ export async function loadCustomWorkload(path: string): Promise<CustomWorkload> 
         error,
       );
     }
-    if (!Array.isArray(inputs) || inputs.length === 0 || inputs.length > MAX_WORKLOAD_INPUTS)
-      return fail(
-        'inputs',
-        `expected \`inputs()\` to answer an array of 1 to ${MAX_WORKLOAD_INPUTS} inputs, got \`${kindOf(inputs)}\`${Array.isArray(inputs) ? ` of length ${inputs.length}` : ''}`,
-      );
   }
   const described = pick('describe');
   let line = described;
@@ -128,10 +174,8 @@ export async function runCustomWorkload(input: unknown): Promise<unknown> {
   try {
     return await workload.run(input);
   } catch (error) {
-    const e = error as { name?: string; message?: string };
-    throw new CustomWorkloadError(
-      `the workload's run threw ${e.name ?? 'an error'}: ${e.message ?? String(error)}`,
-      { cause: error },
-    );
+    // Any value: `throw null` or an object with no prototype must not turn into an uncoded
+    // TypeError here (answered 500 ERR_INTERNAL instead of ERR_WORK_FAILED).
+    throw new CustomWorkloadError(`the workload's run threw ${reason(error)}`, { cause: error });
   }
 }

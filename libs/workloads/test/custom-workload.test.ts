@@ -30,6 +30,16 @@ describe('a custom workload module', () => {
     });
   });
 
+  it('gives up on an inputs() that never settles (ERR_WORKLOAD_MODULE), instead of waiting forever', async () => {
+    await expect(
+      loadCustomWorkload(fixture('inputs-never-workload.cjs'), { timeoutMs: 50 }),
+    ).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_MODULE',
+      problem: 'inputs',
+      message: expect.stringMatching(/did not settle within 0.05 s/) as string,
+    });
+  });
+
   it('is refused when LAB_WORKLOAD is not set: nothing loads code but the operator', async () => {
     await expect(configuredWorkload({})).rejects.toMatchObject({
       code: 'ERR_WORKLOAD_MODULE',
@@ -59,4 +69,14 @@ describe("runCpuTask({ kind: 'custom' })", () => {
     expect(failure).toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
     expect((failure as { cause: Error }).cause).toBeInstanceOf(TypeError);
   });
+
+  it.each(['null', 'undefined', 'bare'])(
+    'turns a throw of %s (no Error) into ERR_WORKLOAD_RUN_FAILED too',
+    async (input) => {
+      const failure = await Promise.resolve(runCpuTask({ kind: 'custom', input })).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
+    },
+  );
 });
