@@ -184,6 +184,37 @@ describe('scrapePages', () => {
     }
   });
 
+  it('reads a page no further than MAX_PAGE_BYTES: one that never ends still gives its title', async () => {
+    let sent = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.write('<html><head><title>Endless</title></head><body>');
+      // 64 KiB more every time the socket drains, until the client goes.
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const more = () => {
+        while (!res.destroyed && res.write(chunk)) sent += chunk.length;
+      };
+      res.on('drain', more);
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const pages = await scrapePages({
+        upstreamUrl: `http://127.0.0.1:${port}`,
+        pages: 1,
+        pageTimeoutMs: 60_000, // the old read ended only by this timeout
+        signal: never(),
+      });
+      expect(pages).toEqual([{ url: `http://127.0.0.1:${port}/page/1`, title: 'Endless' }]);
+      // What the server got out before the client stopped reading: socket buffers, not the page.
+      expect(sent).toBeLessThan(16 * 1024 * 1024);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
   it('rejects with the signal reason when the request is cancelled, rather than reporting page errors', async () => {
     upstream = await startUpstream({ hanging: [1, 2] });
     const controller = new AbortController();
