@@ -16,6 +16,14 @@ export interface ContractTarget {
    * loop, and event-loop admission must shed. @default false
    */
   cpuOnLoop?: boolean;
+  /**
+   * Where the model runs CPU work, checked from each answer's `pid` and `threadId`: on the
+   * event loop of the process that answered, on a pool thread of it, or in another process.
+   * Unset: not checked.
+   */
+  cpuRunsOn?: 'loop' | 'thread' | 'process';
+  /** HTTP is served by several worker processes (cluster, hybrid): answers come from any. */
+  httpInWorkers?: boolean;
 }
 
 /** What every model's `/metrics` carries (docs/contract.md), whatever runs the work. */
@@ -47,7 +55,7 @@ export const POOL_METRICS = [
  * export beyond the common ones follow from its registry row (a pool, workers that restart).
  */
 export function modelTarget(model: ModelName, workers = 2): ContractTarget {
-  const { app, pool, restarts } = modelInfo(model);
+  const { app, pool, restarts, http } = modelInfo(model);
   return {
     model,
     workers,
@@ -56,6 +64,13 @@ export function modelTarget(model: ModelName, workers = 2): ContractTarget {
       ...(restarts.length > 0 ? ['lab_worker_restarts_total'] : []),
     ],
     cpuOnLoop: !pool,
+    // A pool restarts what it runs tasks in: threads (threads, hybrid) or processes (procpool).
+    cpuRunsOn: !pool
+      ? 'loop'
+      : (restarts as readonly string[]).includes('thread')
+        ? 'thread'
+        : 'process',
+    httpInWorkers: http === 'worker processes',
     start: (env) => launch(appEntry(app), { name: app, env }),
   };
 }

@@ -6,6 +6,8 @@ export interface Timing {
   queueMs: number;
   workMs: number;
   threadId: number;
+  /** The process that ran the work, when not this one (a process pool's child). */
+  pid?: number | undefined;
 }
 
 /** `Server-Timing: queue;dur=…, work;dur=…` — where the time went, visible in any browser. */
@@ -21,7 +23,8 @@ export function elapsedMs(res: Response): number {
 }
 
 /**
- * The contract's work answer: `{ model, pid, threadId, result, durationMs }`. Written directly
+ * The contract's work answer: `{ model, pid, threadId, result, durationMs }`, `pid` and
+ * `threadId` saying where the work ran (a pool child's pid on procpool). Written directly
  * rather than through `res.json`, whose content-type negotiation, charset rewriting, ETag and
  * freshness checks do nothing for an answer that never carries an ETag.
  */
@@ -34,7 +37,7 @@ export function sendWork(
   setServerTiming(res, timing);
   const body = JSON.stringify({
     model: ctx.model,
-    pid: process.pid,
+    pid: timing.pid ?? process.pid,
     threadId: timing.threadId,
     result,
     durationMs: Number(elapsedMs(res).toFixed(3)),

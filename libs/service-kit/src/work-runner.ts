@@ -9,6 +9,8 @@ export interface RunOutcome<R> {
   workMs: number;
   /** The thread that ran it (`worker_threads.threadId`; 0 = main thread). */
   threadId: number;
+  /** The process that ran it, when not this one (a process pool's child). */
+  pid?: number;
 }
 
 export interface RunnerStats {

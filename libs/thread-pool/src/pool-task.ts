@@ -89,7 +89,12 @@ export class PoolTask {
     this.#record(run);
     const queueMs = Math.max(0, run.startedAt - this.submittedAt);
     this.#onTaskTiming?.(queueMs / 1000, run.workMs / 1000);
-    return { queueMs, workMs: run.workMs, threadId: run.threadId };
+    return {
+      queueMs,
+      workMs: run.workMs,
+      threadId: run.threadId,
+      ...(run.pid !== undefined ? { pid: run.pid } : {}),
+    };
   }
 
   /** The task threw where it ran (the worker still measured it): its spans, marked failed. */

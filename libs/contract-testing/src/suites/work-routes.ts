@@ -24,6 +24,24 @@ export function describeWorkRoutes(ctx: ContractContext): void {
       expect(body['durationMs']).toEqual(expect.any(Number));
     });
 
+    it('runs CPU work where the model says: on the loop, a pool thread, or another process', async () => {
+      const where = ctx.target.cpuRunsOn;
+      if (where === undefined) return;
+      const info = (await (await fetch(`${ctx.base()}/info`)).json()) as { pid: number };
+      // Several answers: on cluster and hybrid, requests spread over worker processes.
+      for (let i = 0; i < 4; i++) {
+        const { pid, threadId } = (await (await fetch(`${ctx.base()}/cpu/fib?n=20`)).json()) as {
+          pid: number;
+          threadId: number;
+        };
+        // Where HTTP is served by several workers, /info may come from another one: a pid
+        // that differs says nothing there.
+        const sameProcess = pid === info.pid || ctx.target.httpInWorkers === true;
+        const seen = threadId > 0 ? 'thread' : sameProcess ? 'loop' : 'process';
+        expect({ pid, threadId, seen }).toEqual({ pid, threadId, seen: where });
+      }
+    });
+
     it('counts the primes below one million', async () => {
       const response = await fetch(`${ctx.base()}/cpu/primes?limit=1000000`);
       expect(await response.json()).toMatchObject({ model, result: 78498 });
