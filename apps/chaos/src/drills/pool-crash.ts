@@ -1,5 +1,6 @@
 import { metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
-import { isAlive } from '@concurrency-lab/procfs';
+import { modelInfo } from '@concurrency-lab/models';
+import { childrenOf, isAlive } from '@concurrency-lab/procfs';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { checkPoolCrash, POOL_CRASH_ANSWER } from '../budgets';
 import { perModelDrill } from '../drill';
@@ -22,8 +23,15 @@ export const poolCrash = perModelDrill({
     upstream: false,
     modelEnv: { [POOL_CRASH_SWITCH]: String(CRASH_N) },
   },
-  runModel: async (ctx, { service }, row) => {
+  runModel: async (ctx, { model, service }, row) => {
     let run: UnderLoad | undefined;
+    // The HTTP processes, which must all outlive the crashes: the service itself, or its
+    // cluster workers (hybrid) — from the registry and the process tree, not from who answered
+    // the load (a work answer names the process that ran the work, a pool child on procpool).
+    const httpPids =
+      modelInfo(model).http === 'worker processes'
+        ? (childrenOf(service.pid) ?? [])
+        : [service.pid];
     try {
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(ctx.durations.poolCrashMs);
@@ -57,8 +65,7 @@ export const poolCrash = perModelDrill({
       await sleep(ctx.durations.poolCrashMs);
       await run.finish(row, [200]);
       row.requests += CRASHES;
-      // The HTTP processes (the service, or hybrid's workers) must all still be there.
-      const survived = service.child.exitCode === null && [...run.httpPids].every(isAlive);
+      const survived = service.child.exitCode === null && httpPids.every(isAlive);
       const recovered = recoveries.filter((r): r is number => r !== undefined);
       row.recoveryMs = recovered.length === CRASHES ? Math.max(...recovered) : undefined;
       row.notes.push(

@@ -7,8 +7,6 @@ import { CLIENT_TIMEOUT_MS } from '../workload';
 export interface UnderLoad {
   load: Load;
   sampler: MemorySampler;
-  /** Every pid that answered a request (cluster and hybrid: their HTTP workers). */
-  httpPids: Set<number>;
   /**
    * Stops the load and the sampler, and fills the row's common columns from them. Lost: every
    * request not answered with a status in `allowed`, except those shed (503 `ERR_OVERLOADED` +
@@ -27,14 +25,9 @@ export function underLoad(
 ): UnderLoad {
   const load = new Load({ base: service.url, timeoutMs: CLIENT_TIMEOUT_MS, ...options });
   const sampler = new MemorySampler({ pid: service.pid, base: service.url });
-  const httpPids = new Set<number>();
-  load.onOutcome((o) => {
-    if (o.kind === 'answer' && o.pid !== undefined) httpPids.add(o.pid);
-  });
   return {
     load,
     sampler,
-    httpPids,
     async stop() {
       await load.stop();
       await sampler.stop();

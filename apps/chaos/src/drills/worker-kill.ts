@@ -1,3 +1,4 @@
+import { modelInfo } from '@concurrency-lab/models';
 import { checkKills, killAllowance } from '../budgets';
 import { perModelDrill } from '../drill';
 import { childrenOf } from '@concurrency-lab/procfs';
@@ -20,7 +21,11 @@ export const workerKill = perModelDrill({
     let run: UnderLoad | undefined;
     try {
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
-      const { load, httpPids } = run;
+      const { load } = run;
+      // Who the children are, from the registry: HTTP workers (cluster, hybrid) or a pool
+      // (procpool). Not from who answered the load: a work answer names the process that ran
+      // the work, a pool child on procpool.
+      const servesHttp = modelInfo(model).http === 'worker processes';
       await sleep(1000);
       const kills: Array<{ inFlight: number; recoveryMs: number | undefined }> = [];
       for (let k = 0; k < KILLS; k++) {
@@ -31,11 +36,7 @@ export const workerKill = perModelDrill({
           break;
         }
         // A killed HTTP worker loses what was in flight on its connections; a killed pool
-        // process, the one task it ran (killAllowance). The children are a pool when the
-        // service answers requests itself (procpool), HTTP workers when they do (cluster,
-        // hybrid) — asked of the service, not of the victim: a respawned worker may not have
-        // answered the load yet, and is no pool process for that.
-        const servesHttp = !httpPids.has(service.pid);
+        // process, the one task it ran (killAllowance).
         const inFlight = killAllowance(
           servesHttp
             ? { servesHttp, inFlightOnIt: load.inFlightOn(victim) }
