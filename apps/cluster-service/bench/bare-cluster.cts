@@ -15,7 +15,11 @@ const cluster: typeof import('node:cluster').default = require('node:cluster');
 const path: typeof import('node:path') = require('node:path');
 
 const workers = Number(process.env['WORKERS'] ?? 2);
-const entry = process.env['BARE_WORKER_ENTRY'] ?? path.join(__dirname, 'bare-worker.cts');
+// The kit benchmark's anchor (bare express 5, the kit's route shapes and nothing else): one bare
+// express in the tree, measured against by both benchmarks.
+const entry =
+  process.env['BARE_WORKER_ENTRY'] ??
+  path.join(__dirname, '..', '..', '..', 'libs', 'service-kit', 'bench', 'bare-express.cts');
 
 cluster.setupPrimary({ exec: entry, silent: true });
 let listening = 0;

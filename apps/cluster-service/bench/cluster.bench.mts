@@ -2,7 +2,8 @@
  * What the cluster model costs over bare node:cluster, one run, as ratios to the anchor measured
  * in the same run (shared 2-core machines are noisy; a ratio survives that, an absolute does not):
  *
- * - anchor: bare node:cluster forking bare express 5 workers (bench/bare-cluster.cts);
+ * - anchor: bare node:cluster forking bare express 5 workers (bench/bare-cluster.cts, its
+ *   workers the kit bench's anchor, libs/service-kit/bench/bare-express.cts);
  * - node:cluster forking async-service: the kit's per-request cost, no cluster runtime;
  * - cluster-service: the kit and our ClusterPrimary (restarts, metrics gathered over IPC, the
  *   counter held in the primary).
