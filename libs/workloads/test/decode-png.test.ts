@@ -134,6 +134,17 @@ describe('decodePng refuses what would get past the size the first IHDR declares
   /** A grey `side`×`side` image of zeros, each row with filter byte 0. */
   const greyIdat = (side: number) => chunk('IDAT', deflateSync(Buffer.alloc((side + 1) * side)));
   const end = chunk('IEND', new Uint8Array(0));
+  /** A 1×1 palette image whose one pixel is entry `index` of a palette of `plte` bytes (each 7). */
+  const onePixelOf = (plte: number, index: number) =>
+    buildPng({
+      width: 1,
+      height: 1,
+      depth: 8,
+      colorType: 3,
+      interlace: false,
+      idat: deflateSync(Buffer.from([0, index])),
+      before: [chunk('PLTE', Buffer.alloc(plte, 7))],
+    });
 
   it('refuses a second IHDR, before the IDAT or after it (pngjs decoded the last one)', () => {
     const before = Buffer.concat([PNG_SIGNATURE, ihdr(2), ihdr(300), greyIdat(300), end]);
@@ -144,16 +155,7 @@ describe('decodePng refuses what would get past the size the first IHDR declares
   });
 
   it('refuses a palette of more than 256 entries before pngjs builds it', () => {
-    const plte = chunk('PLTE', Buffer.alloc(257 * 3));
-    const png = buildPng({
-      width: 1,
-      height: 1,
-      depth: 8,
-      colorType: 3,
-      interlace: false,
-      idat: deflateSync(Buffer.from([0, 0])),
-      before: [plte],
-    });
+    const png = onePixelOf(257 * 3, 0);
     expect(thrownAs(InvalidImageError, () => decodePng(png)).message).toMatch(/palette of 771/);
   });
 
@@ -162,16 +164,7 @@ describe('decodePng refuses what would get past the size the first IHDR declares
       width: 3,
       height: 3,
     });
-    const png = buildPng({
-      width: 1,
-      height: 1,
-      depth: 8,
-      colorType: 3,
-      interlace: false,
-      idat: deflateSync(Buffer.from([0, 255])),
-      before: [chunk('PLTE', Buffer.alloc(256 * 3, 7))],
-    });
-    expect(Array.from(decodePng(png).data)).toEqual([7, 7, 7, 255]);
+    expect(Array.from(decodePng(onePixelOf(256 * 3, 255)).data)).toEqual([7, 7, 7, 255]);
   });
 });
 
