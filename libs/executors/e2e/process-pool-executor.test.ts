@@ -1,6 +1,8 @@
 import { describeBoundary } from '../test/support/boundary-semantics';
 import { until } from '@concurrency-lab/launcher/testing';
+import type { ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { EARLY_DEATHS_TO_BREAK } from '../src/child-process-pool';
 import { createExecutor, rejection, TaskLog } from '../test/support/executors';
 import { describeExecutorSemantics } from '../test/support/executor-semantics';
 
@@ -154,5 +156,45 @@ describe('process executor: maxTasksPerChild', () => {
         expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
       );
     }
+  });
+});
+
+describe('process executor: a child that dies idle, before its first task', () => {
+  const children: ChildProcess[] = [];
+  const seen = (message: unknown) => children.push((message as { process: ChildProcess }).process);
+  beforeEach(() => {
+    children.length = 0;
+    subscribe('child_process', seen);
+  });
+  afterEach(() => unsubscribe('child_process', seen));
+
+  it('once (an operator’s or the OOM killer’s SIGKILL) is replaced: the pool is not broken', async () => {
+    await using executor = createExecutor('process', { maxWorkers: 1 });
+    await until(() => children.length === 1 && children[0]?.pid !== undefined, {
+      what: 'the child to start',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // up, and idle
+    children[0]?.kill('SIGKILL');
+    await until(() => children.length === 2, { what: 'a replacement' });
+    expect(await executor.submit<number>(2, { name: 'double' }).result()).toBe(4);
+    expect(executor.stats).toMatchObject({ replaced: 1 });
+  });
+
+  it(`${EARLY_DEATHS_TO_BREAK} times in a row (a timer its initializer left) breaks the pool: no fork loop`, async () => {
+    const executor = createExecutor('process', {
+      maxWorkers: 1,
+      initializer: 'crashLaterSetup',
+      initargs: 100,
+    });
+    await until(() => children.length === EARLY_DEATHS_TO_BREAK, {
+      what: `${EARLY_DEATHS_TO_BREAK} children`,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(children).toHaveLength(EARLY_DEATHS_TO_BREAK);
+    // A broken executor refuses at submit, as Python's raises BrokenProcessPool there.
+    expect(() => executor.submit<number>(2, { name: 'double' })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }) as Error,
+    );
+    await executor.shutdown();
   });
 });

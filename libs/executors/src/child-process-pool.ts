@@ -35,6 +35,9 @@ interface Job {
   worker?: ChildWorker;
 }
 
+/** Ready children in a row that die idle before the pool is broken (see #onExit). */
+export const EARLY_DEATHS_TO_BREAK = 3;
+
 interface ChildWorker {
   readonly child: ChildProcess;
   /** The child said it is up: it listens, and its initializer (if any) has finished. */
@@ -82,6 +85,8 @@ export class ChildProcessPool implements WorkerPool {
   #closing = false;
   /** Why the pool is broken (a child's initializer failed, or a child died before it was up). */
   #brokenBy: Error | undefined;
+  /** Ready children in a row that died on their own before their first task (see #onExit). */
+  #earlyDeaths = 0;
 
   constructor(settings: ChildProcessPoolSettings) {
     if (settings.setup) {
@@ -207,6 +212,7 @@ export class ChildProcessPool implements WorkerPool {
     worker.job = undefined;
     job.signal.removeEventListener('abort', job.onAbort);
     job.resolve(message.r);
+    this.#earlyDeaths = 0; // a child that answers: the pool's children can live
     if (++worker.answered >= this.#settings.maxTasksPerChild && !this.#closing) {
       this.#retire(worker);
       return;
@@ -327,9 +333,13 @@ export class ChildProcessPool implements WorkerPool {
     }
     if (this.#closing || this.#brokenBy) return;
     // It died starting: before it was up (in its initializer, or it never started), or on its
-    // own before its first task (a timer its initializer left). Forking again would loop for
-    // as long as that goes on.
-    if (!worker.ready || (!killed && !job && worker.answered === 0)) {
+    // own before its first task, again and again (a timer its initializer left). Forking again
+    // would loop for as long as that goes on. One ready child dying idle is not that: an
+    // operator's or the OOM killer's SIGKILL of a fresh replacement would break the pool for
+    // good (the worker-kill drill kills fresh children too); it takes EARLY_DEATHS_TO_BREAK in
+    // a row, with no child answering a task in between.
+    const diedIdle = !killed && !job && worker.answered === 0;
+    if (!worker.ready || (diedIdle && ++this.#earlyDeaths >= EARLY_DEATHS_TO_BREAK)) {
       this.#break(
         new WorkerCrashedError({ kind: 'process', exitCode: code, signal, starting: true }),
       );

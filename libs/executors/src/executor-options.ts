@@ -32,8 +32,8 @@ export interface ExecutorOptions {
    * An exported function of the task module that each worker calls once, with `initargs`, as it
    * starts and before its first task (Python's `initializer`): to open a connection, warm a
    * cache. A worker is up once it has finished. If it throws or rejects, or its worker dies
-   * before it is up (`process.exit` in it; a child that dies on its own before its first task
-   * counts too), the executor is broken at once (`ERR_EXECUTOR_BROKEN`; `cause` is the error, or
+   * before it is up (`process.exit` in it; on processes also `EARLY_DEATHS_TO_BREAK` children in
+   * a row dying on their own before their first task: a timer it left), the executor is broken (`ERR_EXECUTOR_BROKEN`; `cause` is the error, or
    * a `WorkerCrashedError` with the exit code): every task not on a live worker, the queued ones
    * and every later `submit` fail, no worker is started again, and the workers end once the
    * tasks running elsewhere have (`shutdown()` resolves).
