@@ -128,6 +128,29 @@ export function missingHost(req: IncomingMessage): boolean {
   return req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined;
 }
 
+/**
+ * What express hands back (its `done`) when it could not even look a route up: a request target
+ * with no path — only a `CONNECT` can carry one (`CONNECT ?n=0`, authority-form targets), the
+ * parser refuses it for every other method. express's own answer is an HTML page; this is the
+ * contract's 404 problem. Nothing of the app ran for it (no middleware runs without a path).
+ */
+export function answerUnroutable(req: IncomingMessage, res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const { status, body } = protocolProblem(
+    'ERR_NOT_FOUND',
+    `No route for ${req.method ?? 'a request'} to a target without a path`,
+  );
+  res.writeHead(status, {
+    'Content-Type': 'application/problem+json',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  res.end(body);
+}
+
 export function answerMissingHost(res: ServerResponse): void {
   const { status, body } = protocolProblem(
     'ERR_INVALID_REQUEST',

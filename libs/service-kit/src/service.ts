@@ -1,10 +1,15 @@
-import type { Express } from 'express';
+import type { Express, Request, Response } from 'express';
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
-import { answerMissingHost, clientErrorHandler, missingHost } from './client-errors';
+import {
+  answerMissingHost,
+  answerUnroutable,
+  clientErrorHandler,
+  missingHost,
+} from './client-errors';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
@@ -113,7 +118,10 @@ export function createService(options: ServiceOptions): Service {
   const app = createApp(ctx);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (missingHost(req)) answerMissingHost(res);
-    else app(req, res);
+    // With a `done` of ours: express's own (finalhandler) answers what no route could even be
+    // looked up for with an HTML page. express types the three-argument call on its own
+    // request and response, which these become inside it.
+    else app(req as Request, res as Response, () => answerUnroutable(req, res));
   };
   const server = createServer(
     {

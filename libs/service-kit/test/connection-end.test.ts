@@ -133,6 +133,15 @@ describe('CONNECT', () => {
     );
   });
 
+  it('to a target without a path (only CONNECT can send one): 404 problem, not express’s HTML', async () => {
+    const { port } = await services.start();
+    const result = await talk(port, 'CONNECT ?n=0 HTTP/1.1\r\nHost: t\r\n\r\n');
+    expect(result.statuses).toEqual([404]);
+    expect(result.headers['content-type']).toBe('application/problem+json');
+    expect(result.raw).toContain('"code":"ERR_NOT_FOUND"');
+    expect(result.closedByServer).toBe(true);
+  });
+
   it('on a path with no route: 404', async () => {
     const { port } = await services.start();
     const result = await talk(
