@@ -18,6 +18,7 @@
  *   node bench/cluster.bench.mts     (after `npm run build`; BENCH_SECONDS, BENCH_ROUNDS, WORKERS)
  */
 import autocannon from 'autocannon';
+import { median } from '@concurrency-lab/report-kit';
 import { ADMISSION_OFF, appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
 import { fileURLToPath } from 'node:url';
 
@@ -75,8 +76,6 @@ async function load(url: string, connections: number, duration: number): Promise
   const r = await autocannon({ url, connections, duration, timeout: 30 });
   return { rps: r.requests.average, p99: r.latency.p99, failed: r.errors + r.timeouts + r.non2xx };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 const started: ServiceProcess[] = [];
 try {

@@ -9,6 +9,7 @@
  *   node bench/pool.bench.mts          (after `npm run build`)
  */
 import { encodePng, generateTestImage, runCpuTask, type CpuTask } from '@concurrency-lab/workloads';
+import { median, medianAndRange } from '@concurrency-lab/report-kit';
 import { Piscina } from 'piscina';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -91,14 +92,7 @@ try {
       ratios.push(o / a);
       anchorRates.push(a);
     }
-    const median = (xs: number[]) =>
-      [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? NaN;
-    return {
-      anchor: median(anchorRates),
-      ratio: median(ratios),
-      low: Math.min(...ratios),
-      high: Math.max(...ratios),
-    };
+    return { anchor: median(anchorRates), ratios };
   };
   const fibPairs = await pairs(
     () => two.run({ kind: 'fib', n: 5 }, { signal }),
@@ -112,8 +106,6 @@ try {
     200,
     4,
   );
-  const span = (p: { ratio: number; low: number; high: number }) =>
-    `${p.ratio.toFixed(2)}× (${p.low.toFixed(2)}–${p.high.toFixed(2)})`;
   const oneThread = await opsPerSecond(() => one.run({ kind: 'fib', n: 30 }, { signal }), 40, 4);
   const twoThreads = await opsPerSecond(() => two.run({ kind: 'fib', n: 30 }, { signal }), 40, 4);
   console.log(`thread pool, Node ${process.version}`);
@@ -135,13 +127,21 @@ try {
       'ops/s': Math.round(fibPairs.anchor),
       ratio: '1.00×',
     },
-    { case: 'fib(5): our pool ÷ anchor, median of 5 pairs', 'ops/s': '', ratio: span(fibPairs) },
+    {
+      case: 'fib(5): our pool ÷ anchor, median of 5 pairs',
+      'ops/s': '',
+      ratio: `${medianAndRange(fibPairs.ratios, 2)}×`,
+    },
     {
       case: 'sharpen 256² via bare piscina (anchor)',
       'ops/s': Math.round(imgPairs.anchor),
       ratio: '1.00×',
     },
-    { case: 'sharpen 256²: our pool ÷ anchor, median of 5', 'ops/s': '', ratio: span(imgPairs) },
+    {
+      case: 'sharpen 256²: our pool ÷ anchor, median of 5',
+      'ops/s': '',
+      ratio: `${medianAndRange(imgPairs.ratios, 2)}×`,
+    },
     { case: 'fib(30) on 1-thread pool (baseline)', 'ops/s': oneThread.toFixed(1), ratio: '1.00×' },
     {
       case: 'fib(30) on 2-thread pool',
