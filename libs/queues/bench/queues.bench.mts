@@ -115,8 +115,11 @@ async function crossThread(mode: Mode, count: number): Promise<number> {
       ['consumer', consumer],
     ] as const) {
       w.once('error', reject);
+      // A producer that has put everything ends by itself (exit 0) while the consumer still
+      // drains: only a failing producer, or a consumer gone before its answer, breaks the run.
       w.once('exit', (code) => {
-        if (!over) reject(new Error(`${mode}: the ${role} exited (${code}) mid-run`));
+        if (!over && (code !== 0 || role === 'consumer'))
+          reject(new Error(`${mode}: the ${role} exited (${code}) mid-run`));
       });
     }
   });
