@@ -139,10 +139,16 @@ export function answerUnroutable(req: IncomingMessage, res: ServerResponse): voi
     res.destroy();
     return;
   }
-  const { status, body } = protocolProblem(
+  answerProblem(
+    res,
     'ERR_NOT_FOUND',
     `No route for ${req.method ?? 'a request'} to a target without a path`,
   );
+}
+
+/** A problem written on `res` without the app, and the connection closed after it. */
+function answerProblem(res: ServerResponse, code: ProblemCode, detail: string): void {
+  const { status, body } = protocolProblem(code, detail);
   res.writeHead(status, {
     'Content-Type': 'application/problem+json',
     'Content-Length': Buffer.byteLength(body),
@@ -152,14 +158,5 @@ export function answerUnroutable(req: IncomingMessage, res: ServerResponse): voi
 }
 
 export function answerMissingHost(res: ServerResponse): void {
-  const { status, body } = protocolProblem(
-    'ERR_INVALID_REQUEST',
-    'An HTTP/1.1 request must have a Host header',
-  );
-  res.writeHead(status, {
-    'Content-Type': 'application/problem+json',
-    'Content-Length': Buffer.byteLength(body),
-    Connection: 'close',
-  });
-  res.end(body);
+  answerProblem(res, 'ERR_INVALID_REQUEST', 'An HTTP/1.1 request must have a Host header');
 }
