@@ -42,8 +42,22 @@ export function waitSync(
 /** The longest delay a Node timer takes (a longer one fires after 1 ms instead). */
 const LONGEST_TIMER_MS = 0x7fffffff;
 
-function keepAlive(): void {
-  // The interval exists only to be ref'd: see waitAsync.
+/**
+ * One ref'd interval for every wait of this thread without a deadline, held while any is
+ * pending (a count, not a timer per wait: a busy ring or lock waits often).
+ */
+let openWaits = 0;
+let keepAliveTimer: NodeJS.Timeout | undefined;
+
+function holdLoop(): void {
+  if (openWaits++ === 0) keepAliveTimer = setInterval(() => undefined, LONGEST_TIMER_MS);
+}
+
+function releaseLoop(): void {
+  if (--openWaits === 0) {
+    clearInterval(keepAliveTimer);
+    keepAliveTimer = undefined;
+  }
 }
 
 /**
@@ -51,12 +65,12 @@ function keepAlive(): void {
  *
  * Node does not count a pending Atomics.waitAsync as keeping the event loop alive: with nothing
  * else pending, the process (or worker) exits under the wait — a main-thread await dies as an
- * "unsettled top-level await", a worker quits silently. So every wait that goes async holds a
- * ref'd timer until it settles: the timeout itself when there is a deadline, else an interval
- * that does nothing. Both are cleared when the wait ends, however it ends, so nothing outlives
- * it. An aborted or timed-out wait leaves V8's waiter registered until its own timeout or
- * the next notify of the cell; that is why every notify in this library wakes *all* waiters of
- * a cell (a stale waiter must not swallow a wake-up meant for the live one).
+ * "unsettled top-level await", a worker quits silently. So every wait that goes async keeps the
+ * loop alive until it settles: by its timeout when there is a deadline, else by the thread's
+ * one keep-alive interval (`holdLoop`). Both end when the wait ends, however it ends, so nothing
+ * outlives it. An aborted or timed-out wait leaves V8's waiter registered until its own timeout
+ * or the next notify of the cell; that is why every notify in this library wakes *all* waiters
+ * of a cell (a stale waiter must not swallow a wake-up meant for the live one).
  */
 export function waitAsync(
   cells: Int32Array,
@@ -71,20 +85,31 @@ export function waitAsync(
   const result = atomicsWaitAsync(cells, index, expected, remaining);
   if (!result.async) return Promise.resolve(result.value === 'timed-out' ? 'timeout' : 'changed');
   const woken = result.value;
+  const forever = remaining === Infinity;
+  if (forever && signal === undefined) {
+    // The common case, with no promise or listener of ours: only the loop held.
+    holdLoop();
+    return woken.then(
+      () => (releaseLoop(), 'changed'),
+      (error: unknown) => {
+        releaseLoop();
+        throw error;
+      },
+    );
+  }
+  if (forever) holdLoop();
   return new Promise<WaitOutcome>((resolve) => {
     let settled = false;
     const finish = (outcome: WaitOutcome): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer); // clears an interval too
+      if (forever) releaseLoop();
+      else clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       resolve(outcome);
     };
     const onAbort = (): void => finish('aborted');
-    const timer =
-      remaining === Infinity
-        ? setInterval(keepAlive, LONGEST_TIMER_MS)
-        : setTimeout(() => finish('timeout'), remaining);
+    const timer = forever ? undefined : setTimeout(() => finish('timeout'), remaining);
     signal?.addEventListener('abort', onAbort, { once: true });
     void woken.then((value) => finish(value === 'timed-out' ? 'timeout' : 'changed'));
   });
