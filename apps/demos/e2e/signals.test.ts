@@ -1,36 +1,16 @@
 import { appEntry } from '@concurrency-lab/launcher';
 import { tempFolder, until } from '@concurrency-lab/launcher/testing';
+import { childrenOf as childrenIn, isAlive } from '@concurrency-lab/procfs';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 
-/** The direct children of `pid`, from /proc (each thread lists the ones it forked). */
-function childrenOf(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-      readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
-        .split(' ')
-        .filter(Boolean)
-        .map(Number),
-    );
-  } catch {
-    return [];
-  }
-}
-
-/** Whether `pid` still runs: gone, or a zombie nobody reaped (an orphan's fate here), is not. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
+const childrenOf = (pid: number): number[] => childrenIn(pid) ?? [];
 
 const started: number[] = [];
 afterAll(() => {
   // A test that failed leaves nothing running behind it.
-  for (const pid of started.filter(running)) process.kill(pid, 'SIGKILL');
+  // pid > 0: a missing pid reads -1 here, and signalling -1 reaches every process we may signal.
+  for (const pid of started.filter((pid) => pid > 0 && isAlive(pid))) process.kill(pid, 'SIGKILL');
 });
 
 /**
@@ -66,10 +46,10 @@ describe('the demo command, ended from outside', () => {
     await madeFolder(tmp, 'demo-libuv-');
     const [child = -1] = childrenOf(app.pid ?? -1);
     started.push(child);
-    expect(running(child)).toBe(true);
+    expect(child > 0 && isAlive(child)).toBe(true);
     app.kill('SIGKILL');
     await ended;
-    await until(() => !running(child), { what: 'the orphaned child to end', timeoutMs: 5000 });
+    await until(() => !isAlive(child), { what: 'the orphaned child to end', timeoutMs: 5000 });
     expect(readdirSync(tmp)).toEqual([]);
   });
 
@@ -81,7 +61,7 @@ describe('the demo command, ended from outside', () => {
     started.push(child);
     process.kill(-(app.pid ?? -1), 'SIGINT'); // the whole group, as a terminal's Ctrl-C
     expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
-    await until(() => !running(child), { what: 'the child to end', timeoutMs: 5000 });
+    await until(() => !isAlive(child), { what: 'the child to end', timeoutMs: 5000 });
     expect(readdirSync(tmp)).toEqual([]);
   });
 

@@ -27,8 +27,7 @@ function listen(on: boolean): void {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  removeAll();
-  listen(false);
+  removeTempDirs();
   process.kill(process.pid, signal); // no handler left: the default, which ends the process
 }
 
