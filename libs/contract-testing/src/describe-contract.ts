@@ -5,6 +5,7 @@ import type { ContractContext, ContractTarget } from './contract-target';
 import type { FuzzOptions } from './fuzz/run-fuzz';
 import { describeCounter } from './suites/counter';
 import { describeFuzzCases } from './suites/fuzz';
+import { describeLimits } from './suites/limits';
 import { describeLoopAdmission } from './suites/loop-admission';
 import { describeParameters } from './suites/parameters';
 import { describePressure } from './suites/pressure';
@@ -42,6 +43,7 @@ export function describeContract(target: ContractTarget, options: ContractOption
     () => undefined,
   );
   describePressure(standalone);
+  describeLimits(standalone);
   describeLoopAdmission(standalone);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ContractContext } from '../contract-target';
-import { rawExchange } from '../fuzz/raw-exchange';
 import { expectProblem } from '../problem-assertions';
+import { rawAnswer as raw } from '../raw-answer';
 import { pngClaiming, tinyPng } from '../test-images';
 
 function upload(base: string, query: string, contentType: string, body: string | Buffer) {
@@ -10,21 +10,6 @@ function upload(base: string, query: string, contentType: string, body: string |
     headers: { 'content-type': contentType },
     body,
   });
-}
-
-/**
- * What comes back for `request` written as is on a new connection, as a fetch `Response`: for
- * what fetch cannot send (a body announced and never sent, no body at all, not HTTP).
- */
-async function raw(base: string, request: string): Promise<Response> {
-  const port = Number(new URL(base).port);
-  const outcome = await rawExchange(port, Buffer.from(request, 'latin1'), {
-    deadlineMs: 5000,
-    halfClose: false,
-    head: false,
-  });
-  if (outcome.kind !== 'answer') throw new Error(`no answer: ${JSON.stringify(outcome)}`);
-  return new Response(outcome.body, { status: outcome.status, headers: outcome.headers });
 }
 
 const UPLOAD = 'POST /image/filter?filter=blur HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\n';
@@ -74,6 +59,33 @@ export function describeProblems(ctx: ContractContext): void {
         'GET /healthz HTTP/1.1\r\nHost: t\r\nExpect: 200-ok\r\nConnection: close\r\n\r\n',
       );
       await expectProblem(response, 417, 'ERR_EXPECTATION_FAILED');
+    });
+
+    it('431s request headers over HTTP_MAX_HEADER_SIZE (16 KiB by default), with a problem', async () => {
+      const big = 'a'.repeat(20 * 1024);
+      const response = await raw(
+        ctx.base(),
+        `GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: ${big}\r\nConnection: close\r\n\r\n`,
+      );
+      await expectProblem(response, 431, 'ERR_HEADERS_TOO_LARGE');
+    });
+
+    it('400s a chunked body whose framing is broken, with a problem', async () => {
+      const response = await raw(
+        ctx.base(),
+        `${UPLOAD}Transfer-Encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n`,
+      );
+      await expectProblem(response, 400, 'ERR_INVALID_BODY');
+    });
+
+    it('400s a body that is not the gzip its Content-Encoding says', async () => {
+      const response = await fetch(`${ctx.base()}/image/filter?filter=blur`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png', 'content-encoding': 'gzip' },
+        body: tinyPng(),
+      });
+      const problem = await expectProblem(response, 400, 'ERR_INVALID_BODY');
+      expect(problem.detail).toContain('gzip');
     });
 
     it('413s a PNG whose header claims more than 4096×4096, before decoding it', async () => {
