@@ -37,8 +37,8 @@ export const COLLECT_TIMEOUT_MS = 1000;
 
 /**
  * `/metrics` for the whole model: the worker that got the scrape asks the primary, which asks
- * every worker for its registry as JSON (in parallel, each with a timeout), adds its own, and
- * sums them with prom-client's AggregatorRegistry. A slow or dead worker costs the scrape one
+ * every worker for its registry as JSON (in parallel, each with a timeout), adds its own (but for
+ * its event-loop lag, see `isLoopLag`), and sums them with prom-client's AggregatorRegistry. A slow or dead worker costs the scrape one
  * timeout and its own series, never the scrape itself.
  *
  * The format follows the scrape's `Accept`, as a single process's `/metrics` does: OpenMetrics
@@ -56,7 +56,8 @@ export async function aggregateMetrics(
       rpc.call<MetricsJson>(RPC.metricsCollect, undefined, { timeoutMs: COLLECT_TIMEOUT_MS }),
     ),
   );
-  const collected: MetricsJson[] = [(await own.getMetricsAsJSON()) as unknown as MetricsJson];
+  const ownMetrics = (await own.getMetricsAsJSON()) as unknown as MetricsJson;
+  const collected: MetricsJson[] = [ownMetrics.filter((m) => !isLoopLag(m.name))];
   for (const reply of replies) {
     if (reply.status === 'fulfilled') collected.push(reply.value);
     else onMissing(reply.reason);
@@ -68,6 +69,16 @@ export async function aggregateMetrics(
   );
   if (openMetrics) await asOpenMetrics(aggregated, freshestExemplars(collected));
   return { contentType: aggregated.contentType, body: await aggregated.metrics() };
+}
+
+/**
+ * The event-loop lag series (`nodejs_eventloop_lag_*`), which prom-client averages across
+ * processes. The primary serves no request, so its idle loop's lag, averaged in, would report a
+ * saturated cluster's workers as a third less late than they are (with 2 workers): the model's
+ * lag is its serving loops'. Its CPU, memory and heap still count: they are the model's cost.
+ */
+function isLoopLag(name: string): boolean {
+  return name.startsWith('nodejs_eventloop_lag_');
 }
 
 /** One series: the sample's name and its labels, in a stable order. */

@@ -3,6 +3,7 @@ import { MessageChannel } from 'node:worker_threads';
 import {
   AggregatorRegistry,
   Counter,
+  Gauge,
   Histogram,
   Registry,
   type RegistryContentType,
@@ -150,6 +151,34 @@ describe('model-wide metrics', () => {
       const { body } = await aggregateMetrics(registry(1), primarySide, (e) => missing.push(e));
       expect(body).toMatch(/^demo_total\{model="cluster"\} 6$/m);
       expect(missing).toHaveLength(1);
+    } finally {
+      [...primarySide, ...workerSide].forEach((rpc) => rpc.close());
+      channels.forEach((c) => c.port1.close());
+    }
+  });
+  it("averages event-loop lag over the workers' loops only: the primary serves no request", async () => {
+    // Each process as prom-client's default metrics build it: lag averaged across processes.
+    const registry = (lag: number, cpu: number) => {
+      const r = new Registry();
+      r.setDefaultLabels({ model: 'cluster' });
+      for (const name of ['nodejs_eventloop_lag_p99_seconds', 'demo_loop_share']) {
+        new Gauge({ name, help: name, aggregator: 'average', registers: [r] }).set(lag);
+      }
+      new Counter({ name: 'demo_cpu_seconds_total', help: 'cpu', registers: [r] }).inc(cpu);
+      return r;
+    };
+    const channels = [new MessageChannel(), new MessageChannel()];
+    const primarySide = channels.map((c) => new RpcEndpoint(ipcPort(c.port1)));
+    const workerSide = channels.map((c) => new RpcEndpoint(ipcPort(c.port2)));
+    workerSide[0]?.handle('metrics.collect', () => registry(0.2, 5).getMetricsAsJSON());
+    workerSide[1]?.handle('metrics.collect', () => registry(0.3, 6).getMetricsAsJSON());
+    try {
+      const { body } = await aggregateMetrics(registry(0.01, 1), primarySide, () => undefined);
+      expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds\{model="cluster"\} 0\.25$/m);
+      // Negative control: another averaged gauge still counts the primary ((0.01 + 0.2 + 0.3) / 3),
+      // and its CPU is still added.
+      expect(body).toMatch(/^demo_loop_share\{model="cluster"\} 0\.17$/m);
+      expect(body).toMatch(/^demo_cpu_seconds_total\{model="cluster"\} 12$/m);
     } finally {
       [...primarySide, ...workerSide].forEach((rpc) => rpc.close());
       channels.forEach((c) => c.port1.close());
