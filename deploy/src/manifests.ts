@@ -57,11 +57,14 @@ export async function synthesize(
   const version = (app: string) => sources.appVersions[app] ?? '';
   const files: ManifestFile[] = [
     { path: '00-namespace.yaml', manifests: [namespace(options)] },
-    { path: '10-upstream.yaml', manifests: upstreamService(options, version(UPSTREAM.app)) },
+    {
+      path: '10-upstream.yaml',
+      manifests: upstreamService(options, version(UPSTREAM.app), sources.environments.upstream),
+    },
     ...MODELS.map((model) => ({
       path: `20-${model.app}.yaml`,
       manifests: [
-        ...modelService(model, options, version(model.app)),
+        ...modelService(model, options, version(model.app), sources.environments.models),
         modelServiceMonitor(model, options),
       ],
     })),

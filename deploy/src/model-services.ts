@@ -70,9 +70,12 @@ export function modelService(
   model: ModelInfo,
   options: DeployOptions,
   version: string,
+  measuredEnv: Record<string, string>,
 ): [IDeployment, IService] {
   const env = {
     WORKERS: String(options.cpus),
+    // As the lab runs them (scenarios.json's `serviceEnv`): the TestRuns' load is not shed.
+    ...measuredEnv,
     UPSTREAM_URL: serviceUrl(UPSTREAM.app, UPSTREAM.port),
     OTEL_EXPORTER_OTLP_ENDPOINT: serviceUrl(OTEL_COLLECTOR.name, OTEL_COLLECTOR.otlpHttpPort),
     SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
@@ -93,8 +96,12 @@ export function modelService(
  * The site /io/scrape fetches. It has no /readyz (it is ready once it listens), so both probes
  * ask /healthz; it force-closes connections 10 s after SIGTERM, so the same grace period.
  */
-export function upstreamService(options: DeployOptions, version: string): [IDeployment, IService] {
-  const app = { name: UPSTREAM.app, component: 'upstream' as const, port: UPSTREAM.port, env: {} };
+export function upstreamService(
+  options: DeployOptions,
+  version: string,
+  env: Record<string, string>,
+): [IDeployment, IService] {
+  const app = { name: UPSTREAM.app, component: 'upstream' as const, port: UPSTREAM.port, env };
   return nodeApp(options, version, app, '/healthz');
 }
 

@@ -9,9 +9,18 @@ export interface ScenarioSource {
   streams: { name: string; connections: number }[];
 }
 
+/** How scenarios.json says the upstream site and the models run where scenarios are measured. */
+export interface RunEnvironments {
+  /** The upstream site's `UPSTREAM_PAGES` and `UPSTREAM_LATENCY_MS` (its `upstream`). */
+  upstream: Record<string, string>;
+  /** Every model's `serviceEnv` (its `$comment` left out), as the lab's fleet runs them. */
+  models: Record<string, string>;
+}
+
 /** The repository files the manifests are made from, read once at synth time. */
 export interface DeploySources {
   scenarios: ScenarioSource[];
+  environments: RunEnvironments;
   /**
    * What a k6 run of the lab reads, by path relative to load-tests/: every script under k6/
    * (entry scripts and k6/lib/) and scenarios.json — the same bytes the lab and run-all.sh use.
@@ -67,6 +76,34 @@ export function parseScenarios(json: string): ScenarioSource[] {
   });
 }
 
+/** scenarios.json's `upstream` and `serviceEnv`, checked as far as they are used. */
+export function parseRunEnvironments(json: string): RunEnvironments {
+  const raw = JSON.parse(json) as { upstream?: unknown; serviceEnv?: unknown };
+  const upstream = (raw.upstream ?? {}) as Record<string, unknown>;
+  if (!Number.isInteger(upstream['pages']) || !Number.isInteger(upstream['latencyMs']))
+    throw new DeploySourceError(
+      `Expected scenarios.json's \`upstream\` to have integer \`pages\` and \`latencyMs\`, got \`${JSON.stringify(raw.upstream)}\``,
+    );
+  const env = raw.serviceEnv;
+  if (
+    typeof env !== 'object' ||
+    env === null ||
+    !Object.values(env).every((value) => typeof value === 'string')
+  )
+    throw new DeploySourceError(
+      `Expected scenarios.json's \`serviceEnv\` to map variable names to strings, got \`${JSON.stringify(env)}\``,
+    );
+  return {
+    upstream: {
+      UPSTREAM_PAGES: String(upstream['pages']),
+      UPSTREAM_LATENCY_MS: String(upstream['latencyMs']),
+    },
+    models: Object.fromEntries(
+      Object.entries(env as Record<string, string>).filter(([name]) => name !== '$comment'),
+    ),
+  };
+}
+
 export function readSources(root = repoRoot()): DeploySources {
   const loadTests = join(root, 'load-tests');
   const k6Files: Record<string, string> = {};
@@ -88,6 +125,7 @@ export function readSources(root = repoRoot()): DeploySources {
   }
   return {
     scenarios: parseScenarios(k6Files['scenarios.json'] ?? ''),
+    environments: parseRunEnvironments(k6Files['scenarios.json'] ?? ''),
     k6Files,
     collectorConfig: readFileSync(
       join(root, 'observability', 'otel-collector', 'config.yaml'),

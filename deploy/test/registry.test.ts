@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 import { K6_IMAGE, K6_REMOTE_WRITE_ENV } from '../src/k6-test-runs';
 import type { IDeployment, IService, IServiceMonitor } from '../src/k8s-models';
 import { SHUTDOWN_TIMEOUT_MS, TERMINATION_MARGIN_S } from '../src/model-services';
+import { readSources } from '../src/sources';
 import { COLLECTOR_IMAGE, JAEGER_IMAGE } from '../src/tracing-services';
 import { byKind, root, synthesized } from './support/synthesized';
 
@@ -157,6 +158,25 @@ describe('the manifests and docker-compose.yml run the same images and settings'
         compose.services[app]?.image,
       ]);
     }
+  });
+
+  it('each model and the upstream: the settings the lab measures with, as compose sets them', () => {
+    const { environments } = readSources(root);
+    // The premise: scenarios.json lifts the pending-work bound and sets the site's latency.
+    expect(environments.models).toMatchObject({ MAX_QUEUE: expect.any(String) });
+    expect(environments.upstream).toMatchObject({ UPSTREAM_LATENCY_MS: expect.any(String) });
+    for (const { app } of MODELS) {
+      expect([app, envOf(deployments.get(app))]).toEqual([
+        app,
+        expect.objectContaining(environments.models),
+      ]);
+      expect([app, compose.services[app]?.environment]).toEqual([
+        app,
+        expect.objectContaining(environments.models),
+      ]);
+    }
+    expect(envOf(deployments.get(UPSTREAM.app))).toMatchObject(environments.upstream);
+    expect(compose.services[UPSTREAM.app]?.environment).toMatchObject(environments.upstream);
   });
 
   it('k6, Jaeger and the collector’s base image; k6 pushes with compose’s settings', () => {

@@ -162,6 +162,24 @@ describe('docker-compose.yml (Docker cannot run here: validated statically)', ()
     }
   });
 
+  it('runs the models and the upstream site as the lab measures them (scenarios.json)', () => {
+    const catalog = JSON.parse(
+      readFileSync(join(root, 'load-tests', 'scenarios.json'), 'utf8'),
+    ) as { upstream: { pages: number; latencyMs: number }; serviceEnv: Record<string, string> };
+    const measured = Object.fromEntries(
+      Object.entries(catalog.serviceEnv).filter(([name]) => name !== '$comment'),
+    );
+    // The premise: the catalog does set the bounds the lab lifts.
+    expect(Object.keys(measured)).toEqual(expect.arrayContaining(['MAX_QUEUE']));
+    for (const name of MODEL_SERVICES) {
+      expect({ name, ...compose.services[name]?.environment }).toMatchObject({ name, ...measured });
+    }
+    expect(compose.services['upstream']?.environment).toMatchObject({
+      UPSTREAM_PAGES: String(catalog.upstream.pages),
+      UPSTREAM_LATENCY_MS: String(catalog.upstream.latencyMs),
+    });
+  });
+
   it("scrapes each model's PORT with the repository's prometheus.yml, with exemplars and the remote-write receiver", () => {
     const prometheus = compose.services['prometheus'];
     expect(prometheus?.volumes).toContain(

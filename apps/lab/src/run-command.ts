@@ -1,4 +1,4 @@
-import { Fleet, onInterrupt, workspaceRoot, ADMISSION_OFF } from '@concurrency-lab/launcher';
+import { Fleet, onInterrupt, workspaceRoot } from '@concurrency-lab/launcher';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AutocannonDriver } from './drivers/autocannon-driver';
@@ -14,7 +14,7 @@ import { whereWritten } from './report/where-written';
 import { writeReport } from './report/write-report';
 import { runLab, selectScenarios } from './run-lab';
 import { refuse } from './refuse';
-import { loadScenarioCatalog } from './scenario-catalog';
+import { loadScenarioCatalog, measuredServiceEnv, upstreamEnv } from './scenario-catalog';
 import { connectTargets, readWorkers, type LabTarget } from './targets';
 import { isLoopback } from './loopback';
 import { probeWorkload, type WorkloadProbe } from './workload/probe-workload';
@@ -71,19 +71,12 @@ export async function runCommand(argv: string[]): Promise<number> {
     } else {
       starting = Fleet.start({
         models: options.models,
-        upstream: {
-          env: {
-            UPSTREAM_PAGES: String(catalog.upstream.pages),
-            UPSTREAM_LATENCY_MS: String(catalog.upstream.latencyMs),
-          },
-        },
+        upstream: { env: upstreamEnv(catalog) },
         modelEnv: {
           WORKERS: String(options.workers),
-          // The lab measures capacity: its own load must not be shed by the default bounds —
-          // the pending-work bound, nor event-loop admission (a CPU scenario on async saturates
-          // the loop on purpose; shedding is what `npm run chaos` measures).
-          MAX_QUEUE: '100000',
-          ...ADMISSION_OFF,
+          // Capacity: neither the pending-work bound nor event-loop admission sheds (see
+          // scenarios.json's `serviceEnv`; shedding is what `npm run chaos` measures).
+          ...measuredServiceEnv(catalog),
           LOG_LEVEL: 'info',
           ...(probe ? { LAB_WORKLOAD: probe.path } : {}),
         },

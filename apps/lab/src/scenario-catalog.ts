@@ -44,6 +44,8 @@ export const catalogSchema = z.strictObject({
     pages: z.number().int().min(1),
     latencyMs: z.number().int().min(0),
   }),
+  /** Environment every model runs with where the scenarios are measured (and `$comment`). */
+  serviceEnv: z.record(z.string().regex(/^(\$comment|[A-Z][A-Z0-9_]*)$/), z.string()),
   scenarios: z.array(scenarioSchema).min(1),
 });
 
@@ -64,4 +66,25 @@ export function loadScenarioCatalog(root: string): ScenarioCatalog {
     throw new ScenarioCatalogError(`${file}: scenario id \`${duplicate}\` appears twice`);
   }
   return parsed.data;
+}
+
+/** The upstream site's environment for a measurement: its pages and their latency. */
+export function upstreamEnv(catalog: Pick<ScenarioCatalog, 'upstream'>): Record<string, string> {
+  return {
+    UPSTREAM_PAGES: String(catalog.upstream.pages),
+    UPSTREAM_LATENCY_MS: String(catalog.upstream.latencyMs),
+  };
+}
+
+/**
+ * What every model runs with where the scenarios are measured (`serviceEnv`, its `$comment`
+ * left out): the lab measures capacity, so neither the pending-work bound nor event-loop
+ * admission sheds its load. docker-compose.yml and the Kubernetes manifests use the same.
+ */
+export function measuredServiceEnv(
+  catalog: Pick<ScenarioCatalog, 'serviceEnv'>,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(catalog.serviceEnv).filter(([name]) => name !== '$comment'),
+  );
 }

@@ -1,9 +1,14 @@
-import { ADMISSION_OFF, Fleet } from '@concurrency-lab/launcher';
+import { Fleet } from '@concurrency-lab/launcher';
 import { cpus, loadavg } from 'node:os';
 import type { LoadDriver } from '../drivers/load-driver';
 import { measureScenario } from '../measure-scenario';
 import { Progress } from '../progress';
-import type { Scenario, ScenarioCatalog } from '../scenario-catalog';
+import {
+  measuredServiceEnv,
+  upstreamEnv,
+  type Scenario,
+  type ScenarioCatalog,
+} from '../scenario-catalog';
 import { readWorkers } from '../targets';
 import { kneeLine, kneeOf } from './knee';
 import type { SweepOptions } from './sweep-options';
@@ -12,7 +17,8 @@ import type { Sweep, SweepPoint } from './sweep-schema';
 export interface SweepContext {
   options: SweepOptions;
   scenario: Scenario;
-  upstream: ScenarioCatalog['upstream'];
+  /** How the upstream site and the models run (scenarios.json's `upstream`, `serviceEnv`). */
+  catalog: Pick<ScenarioCatalog, 'upstream' | 'serviceEnv'>;
   driver: LoadDriver;
   progress: NodeJS.WriteStream;
   /** Ctrl-C: aborts a start and stops what runs. */
@@ -44,17 +50,11 @@ export async function runSweep(ctx: SweepContext): Promise<Sweep> {
     progress.step(`WORKERS=${workers}: starting ${options.models.join(', ')}`);
     const starting = Fleet.start({
       models: options.models,
-      upstream: {
-        env: {
-          UPSTREAM_PAGES: String(ctx.upstream.pages),
-          UPSTREAM_LATENCY_MS: String(ctx.upstream.latencyMs),
-        },
-      },
+      upstream: { env: upstreamEnv(ctx.catalog) },
       // Capacity, as in `lab run`: neither the pending-work bound nor event-loop admission sheds.
       modelEnv: {
         WORKERS: String(workers),
-        MAX_QUEUE: '100000',
-        ...ADMISSION_OFF,
+        ...measuredServiceEnv(ctx.catalog),
         LOG_LEVEL: 'info',
       },
       signal: ctx.signal,

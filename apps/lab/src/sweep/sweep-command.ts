@@ -41,7 +41,7 @@ export async function sweepCommand(argv: string[]): Promise<number> {
       await runSweep({
         options,
         scenario,
-        upstream: catalog.upstream,
+        catalog,
         driver: new AutocannonDriver(),
         progress: process.stderr,
         signal: abort.signal,
