@@ -13,19 +13,24 @@
 # Tags: k6's `--tag` replaces the script's `options.tags` as a whole (run tags: script < K6_TAGS <
 # --tag), and only run tags reach k6_vus and k6_dropped_iterations_total — so `model` and
 # `lab_scenario` go on the command line next to `testid` (load-tests/k6/lib/plan.ts explains).
-# Each script's name is its scenario id (load-tests/test/scenario-scripts.test.ts holds that).
+# Each script's name is its scenario id (load-tests/test/scenario-scripts.test.ts holds that, and
+# that this runs them in the catalog's order).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 testid=${TESTID:-$(date -u +%Y%m%dT%H%M%SZ)}
 out=${K6_OUT:-}
 if [ -z "$out" ] && [ -n "${K6_PROMETHEUS_RW_SERVER_URL:-}" ]; then out=experimental-prometheus-rw; fi
 status=0
+# The scenario ids in scenarios.json's order, not the scripts' name order: `io` runs first so
+# its memory figures are taken on freshly started services. (sed: the k6 image has no JSON tool;
+# only scenarios carry an "id" key, one per line as the file is formatted.)
+scenarios=$(sed -n 's/^ *"id": *"\([^"]*\)".*/\1/p' "$here/../scenarios.json")
 
 for target in ${LAB_TARGETS:?set LAB_TARGETS to model=url pairs}; do
   model=${target%%=*}
   url=${target#*=}
-  for script in "$here"/*.ts; do
-    scenario=$(basename "$script" .ts)
+  for scenario in $scenarios; do
+    script="$here/$scenario.ts"
     echo "== $scenario on $model ($url), run $testid"
     k6 run --quiet ${out:+--out "$out"} \
       --tag testid="$testid" --tag model="$model" --tag lab_scenario="$scenario" \
