@@ -1,7 +1,13 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { childrenOf, isAlive, processTree, processTreeUsage } from '../src';
+
+/** Uses 0.4 s of CPU time (not wall time: a busy machine does not shorten it), then exits. */
+const BURN = 'while (process.cpuUsage().user + process.cpuUsage().system < 400_000);';
+/** What /proc says BURN used at least: its 10 ms ticks may trail getrusage by a few. */
+const BURNT = 0.35;
 
 describe('processTree and processTreeUsage, on a real tree three deep', () => {
   it('find every process below the root, parents first, and sum what the OS says they use', async () => {
@@ -39,3 +45,78 @@ describe('processTree and processTreeUsage, on a real tree three deep', () => {
     expect(processTreeUsage(pids[0] ?? -1)).toBeUndefined();
   });
 });
+
+describe('processTreeUsage as processes end', () => {
+  it('keeps the CPU of descendants that ended once waited for: the total never falls', async () => {
+    // root → middle → burner: the burner uses 0.4 s and ends, the middle process waits for it
+    // and ends, the root waits for the middle process and says `reaped`.
+    const root = spawn(process.execPath, [join(__dirname, 'fixtures', 'burn-tree.js')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const readings: { cpuSeconds: number; processes: number }[] = [];
+    const read = () => {
+      const usage = processTreeUsage(root.pid ?? -1);
+      if (usage) readings.push({ cpuSeconds: usage.cpuSeconds, processes: usage.processes });
+    };
+    try {
+      let reaped = false;
+      root.stdout.once('data', () => (reaped = true));
+      while (!reaped) {
+        read();
+        await sleep(20);
+      }
+      for (let i = 0; i < 3; i++) {
+        read();
+        await sleep(20);
+      }
+    } finally {
+      await killed(root);
+    }
+    const cpu = readings.map((r) => r.cpuSeconds);
+    const falls = cpu.flatMap((c, i) => (i > 0 && c < (cpu[i - 1] ?? 0) ? [[cpu[i - 1], c]] : []));
+    expect(falls).toEqual([]);
+    // It was read while all three ran, and at the end the root alone runs, the burner's 0.4 s
+    // still in the total (in the middle process's cutime, then in the root's).
+    expect(Math.max(...readings.map((r) => r.processes))).toBe(3);
+    expect(readings.at(-1)?.processes).toBe(1);
+    expect(readings.at(-1)?.cpuSeconds).toBeGreaterThanOrEqual(BURNT);
+  });
+
+  it('leaves out a zombie (exited, not waited for) as a process but keeps its CPU', async () => {
+    // sh starts the burner, then becomes `sleep`, which never waits: the burner ends a zombie.
+    const root = spawn('sh', ['-c', '"$0" -e "$1" & exec sleep 60', process.execPath, BURN], {
+      stdio: 'ignore',
+    });
+    try {
+      const zombie = await eventually(() => {
+        const [child] = childrenOf(root.pid ?? -1) ?? [];
+        return child !== undefined && !isAlive(child) ? child : undefined;
+      });
+      // Still the kernel's child (childrenOf lists what the kernel lists), but not running.
+      expect(childrenOf(root.pid ?? -1)).toEqual([zombie]);
+      expect(processTree(root.pid ?? -1)).toEqual([root.pid]);
+      const usage = processTreeUsage(root.pid ?? -1);
+      // `sleep` alone runs: one process, one thread; the zombie's 0.4 s is not lost.
+      expect(usage).toMatchObject({ processes: 1, threads: 1 });
+      expect(usage?.cpuSeconds).toBeGreaterThanOrEqual(BURNT);
+    } finally {
+      await killed(root);
+    }
+  });
+});
+
+async function killed(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
+
+/** `probe`'s first defined answer, asked every 20 ms for up to 10 s. */
+async function eventually<T>(probe: () => T | undefined): Promise<T> {
+  for (let waited = 0; waited < 10_000; waited += 20) {
+    const found = probe();
+    if (found !== undefined) return found;
+    await sleep(20);
+  }
+  throw new Error('Expected the probe to answer within 10 s');
+}

@@ -1,4 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import {
+  isRunningState,
+  readOrUndefined,
+  readStat,
+  ticksToSeconds,
+  type ProcStat,
+} from './proc-stat';
 
 /**
  * What the OS says one process uses (Linux /proc). Read from the OS, it needs no answer from
@@ -21,11 +28,22 @@ export interface ProcessUsage {
 
 /**
  * What a process and all its descendants use: each figure of `ProcessUsage`, summed over the
- * tree. A thread pool lives in one process; a cluster or a process pool is a tree: only the
- * tree's sum compares the models fairly.
+ * tree's running processes. A thread pool lives in one process; a cluster or a process pool is a
+ * tree: only the tree's sum compares the models fairly.
  */
 export interface TreeUsage extends ProcessUsage {
-  /** How many processes the tree has, the root included. */
+  /**
+   * User + system CPU time of the whole tree, ended processes included, so that it only rises as
+   * processes come and go (a sampler takes deltas of it): each running process's own time, plus
+   * a zombie's (exited, not yet waited for), plus each process's cutime + cstime — the time of
+   * the descendants it has waited for. A descendant's time thus moves, once its parent has waited
+   * for it, from its own figure to its parent's, and is counted once either way. It includes
+   * descendants the root waited for before the first reading, and loses what an orphan takes
+   * away: a process that ends before its children leaves them to init (or a subreaper), outside
+   * the tree, with their time.
+   */
+  cpuSeconds: number;
+  /** How many processes the tree runs, the root included; a zombie is none. */
   processes: number;
 }
 
@@ -35,15 +53,16 @@ export interface TreeUsageOptions {
 }
 
 /**
- * Linux's USER_HZ, the unit of utime/stime in /proc/<pid>/stat: 100 on every architecture Linux
- * runs (the kernel converts to it whatever its internal HZ), so it is not looked up.
+ * How many times `processTreeUsage` reads the tree again when a process is reaped while it reads
+ * it: a reaped process's time may then be in neither its own figure nor its parent's. Reaping
+ * is rare next to a reading's fraction of a millisecond, so a second reading nearly always holds.
  */
-const TICKS_PER_SECOND = 100;
+const READ_ATTEMPTS = 3;
 
 /**
  * The direct children of `pid`, from every one of its threads' `children` lists (a child is
- * listed under the thread that forked it). Undefined when the process is gone or there is no
- * /proc.
+ * listed under the thread that forked it), zombies included: the kernel lists a child until its
+ * parent has waited for it. Undefined when the process is gone or there is no /proc.
  */
 export function childrenOf(pid: number): number[] | undefined {
   let tasks: string[];
@@ -61,24 +80,25 @@ export function childrenOf(pid: number): number[] | undefined {
 }
 
 /**
- * `root` and every process below it, root first, parents before their children. Undefined when
- * `root` is gone or there is no /proc; a descendant that ends while being read is left out.
+ * `root` and every running process below it, root first, parents before their children.
+ * Undefined when `root` is gone or a zombie, or there is no /proc; a zombie below it (exited, not
+ * yet waited for) is left out, as is a descendant that ends while being read.
  */
 export function processTree(root: number): number[] | undefined {
-  const children = childrenOf(root);
-  if (children === undefined) return undefined;
-  const pids = [root, ...children];
-  // Breadth first: each process's children are appended behind it and read in their turn.
-  for (let i = 1; i < pids.length; i++) pids.push(...(childrenOf(pids[i] as number) ?? []));
-  return pids;
+  return walk(root)
+    ?.filter(({ stat }) => stat !== undefined && isRunningState(stat.state))
+    .map(({ pid }) => pid);
 }
 
 /**
  * True while process `pid` runs: signal 0 checks it exists without sending anything (one that
  * is not ours to signal, EPERM, exists too), and a zombie — exited, not yet reaped by its
- * parent — is not running, though signal 0 still reaches it.
+ * parent — is not running, though signal 0 still reaches it. False for a pid no process can have
+ * (zero, negative, not an integer: `child.pid ?? -1`): signal 0 to 0 or -1 would reach a whole
+ * process group, or every process we may signal, and say true.
  */
 export function isAlive(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
   } catch (error) {
@@ -86,34 +106,29 @@ export function isAlive(pid: number): boolean {
     if (code === 'ESRCH') return false;
     if (code !== 'EPERM') throw error;
   }
-  const fields = statFields(pid);
-  if (fields === undefined) return true; // no /proc to ask: signal 0 is all there is
-  return fields[0] !== 'Z';
+  const stat = readStat(pid);
+  if (stat === undefined) return true; // no /proc to ask: signal 0 is all there is
+  return isRunningState(stat.state);
 }
 
 /**
- * What the OS says process `pid` uses (see `ProcessUsage`); undefined when it is gone, or ends
- * while being read, or there is no /proc.
+ * What the OS says process `pid` uses (see `ProcessUsage`; its CPU is its own, not its reaped
+ * children's); undefined when it is gone, or ends while being read, or there is no /proc.
  */
 export function processUsage(
   pid: number,
   { fds = false }: TreeUsageOptions = {},
 ): ProcessUsage | undefined {
-  const status = readOrUndefined(`/proc/${pid}/status`);
-  const fields = statFields(pid);
-  if (status === undefined || fields === undefined) return undefined;
-  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
-  // A line that does not parse is no reading: a NaN would stick in a counter it is added to.
-  if (!Number.isFinite(ticks)) return undefined;
-  return {
-    rssBytes: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024,
-    cpuSeconds: ticks / TICKS_PER_SECOND,
-    threads: Number(/^Threads:\s+(\d+)$/m.exec(status)?.[1] ?? 0),
-    fds: fds ? countOrZero(`/proc/${pid}/fd`) : undefined,
-  };
+  const stat = readStat(pid);
+  if (stat === undefined) return undefined;
+  const memory = memoryOf(pid, fds);
+  return memory && { cpuSeconds: ticksToSeconds(stat.ownCpuTicks), ...memory };
 }
 
-/** The tree's usage, summed (see `TreeUsage`); undefined when `root` is gone or no /proc. */
+/**
+ * The tree's usage, summed (see `TreeUsage`); undefined when `root` is gone or a zombie, or
+ * there is no /proc.
+ */
 export function processTreeUsage(
   root: number,
   options: { fds: true },
@@ -121,43 +136,92 @@ export function processTreeUsage(
 export function processTreeUsage(root: number, options?: TreeUsageOptions): TreeUsage | undefined;
 export function processTreeUsage(
   root: number,
-  options: TreeUsageOptions = {},
+  { fds = false }: TreeUsageOptions = {},
 ): TreeUsage | undefined {
-  const pids = processTree(root);
-  if (pids === undefined) return undefined;
+  for (let attempt = 1; ; attempt++) {
+    const found = walk(root);
+    if (found === undefined) return undefined;
+    const { usage, consistent } = sumUsage(found, fds);
+    if (consistent || attempt === READ_ATTEMPTS) return usage;
+  }
+}
+
+/** A process the walk reached: its children, listed before its stat was read. */
+interface Found {
+  readonly pid: number;
+  readonly children: readonly number[] | undefined;
+  /** Undefined when it ended before its stat was read. */
+  readonly stat: ProcStat | undefined;
+}
+
+/**
+ * Every process below `root`, zombies included, breadth first, parents before their children;
+ * undefined when `root` is gone or a zombie, or there is no /proc. Each process's children are
+ * listed before its stat is read, so a child reaped in between is both listed (then found gone
+ * or dead) and in its parent's reaped time, never in neither.
+ */
+function walk(root: number): Found[] | undefined {
+  const first = visit(root);
+  if (first.children === undefined || first.stat === undefined) return undefined;
+  if (!isRunningState(first.stat.state)) return undefined;
+  const found = [first];
+  // Each process's children are appended behind it and visited in their turn.
+  for (let i = 0; i < found.length; i++) {
+    for (const child of found[i]?.children ?? []) found.push(visit(child));
+  }
+  return found;
+}
+
+function visit(pid: number): Found {
+  const children = childrenOf(pid);
+  return { pid, children, stat: readStat(pid) };
+}
+
+/**
+ * The walk's processes summed. Not `consistent` when one was reaped while being read (gone, or
+ * dead: being reaped): its time may be in neither its own stat nor its parent's, read before.
+ */
+function sumUsage(
+  found: readonly Found[],
+  fds: boolean,
+): { usage: TreeUsage; consistent: boolean } {
   const usage: TreeUsage = {
     rssBytes: 0,
     cpuSeconds: 0,
     threads: 0,
-    fds: options.fds ? 0 : undefined,
-    processes: pids.length,
+    fds: fds ? 0 : undefined,
+    processes: 0,
   };
-  for (const pid of pids) {
-    const one = processUsage(pid, options);
-    if (one === undefined) continue; // it ended: it uses nothing now
-    usage.rssBytes += one.rssBytes;
-    usage.cpuSeconds += one.cpuSeconds;
-    usage.threads += one.threads;
-    if (usage.fds !== undefined) usage.fds += one.fds ?? 0;
+  let consistent = true;
+  let cpuTicks = 0; // whole ticks, converted once (see ticksToSeconds)
+  for (const { pid, stat } of found) {
+    if (stat === undefined || stat.state === 'X') {
+      consistent = false;
+      continue;
+    }
+    cpuTicks += stat.ownCpuTicks + stat.reapedCpuTicks;
+    if (stat.state === 'Z') continue; // its time counts until reaped; it runs and holds nothing
+    // Ended since its stat was read: its time is counted, its memory is no more.
+    const memory = memoryOf(pid, fds);
+    if (memory === undefined) continue;
+    usage.processes += 1;
+    usage.rssBytes += memory.rssBytes;
+    usage.threads += memory.threads;
+    if (usage.fds !== undefined) usage.fds += memory.fds ?? 0;
   }
-  return usage;
+  usage.cpuSeconds = ticksToSeconds(cpuTicks);
+  return { usage, consistent };
 }
 
-/**
- * The fields of `/proc/<pid>/stat` after the command name (which may itself hold spaces and
- * parentheses): the state first, then ppid, …; utime and stime at 11 and 12.
- */
-function statFields(pid: number): string[] | undefined {
-  const stat = readOrUndefined(`/proc/${pid}/stat`);
-  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-function readOrUndefined(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined; // the process or thread ended meanwhile
-  }
+/** Process `pid`'s memory, threads and (when asked) descriptors; undefined when it is gone. */
+function memoryOf(pid: number, fds: boolean): Omit<ProcessUsage, 'cpuSeconds'> | undefined {
+  const status = readOrUndefined(`/proc/${pid}/status`);
+  if (status === undefined) return undefined;
+  return {
+    rssBytes: Number(/^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1] ?? 0) * 1024,
+    threads: Number(/^Threads:\s+(\d+)$/m.exec(status)?.[1] ?? 0),
+    fds: fds ? countOrZero(`/proc/${pid}/fd`) : undefined,
+  };
 }
 
 function countOrZero(dir: string): number {

@@ -59,4 +59,12 @@ describe('isAlive', () => {
   it('is false for a pid no process has', () => {
     expect(isAlive(NO_SUCH_PID)).toBe(false);
   });
+
+  it('is false for a pid no process can have, where signal 0 would reach a whole group', () => {
+    // kill(0, 0) reaches our process group and kill(-1, 0) every process we may signal: both
+    // succeed, yet name no process.
+    for (const pid of [0, -1, -process.pid, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect([pid, isAlive(pid)]).toEqual([pid, false]);
+    }
+  });
 });
