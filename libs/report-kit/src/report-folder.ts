@@ -1,5 +1,5 @@
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { lstatSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /** An ISO time as a folder name, sortable and valid on every filesystem: `2025-02-03T04-05-06-789Z`. */
 export const folderStamp = (iso: string): string => iso.replace(/[:.]/g, '-');
@@ -9,16 +9,19 @@ export type ReportFile = string | object;
 
 export interface ReportFolderOptions {
   /**
-   * A link beside the folder, pointing at it by its relative name (`reports/latest` →
-   * `2025-…`), replaced if it exists: a page or a person finds the newest report without its
-   * timestamp.
+   * A symbolic link beside the folder, pointing at it by its relative name (`reports/latest` →
+   * `2025-…`): a page or a person finds the newest report without its timestamp. A link of that
+   * name is replaced. Anything else of that name — a folder, a file, the report's own folder —
+   * is someone's data, not the link: it is left as it is and `writeReportFolder` throws an
+   * error whose `code` is `EEXIST`, once the report's files are written.
    */
   readonly latest?: string;
 }
 
 /**
  * Writes one report's files into `dir` (created with its parents): every report of the
- * repository is a folder of a JSON record, its markdown and its page. Returns `dir`.
+ * repository is a folder of a JSON record, its markdown and its page. Returns `dir`. The files
+ * are written before `latest` is looked at, so a name `latest` cannot take never costs a report.
  */
 export function writeReportFolder(
   dir: string,
@@ -32,10 +35,28 @@ export function writeReportFolder(
       typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`,
     );
   }
-  if (options.latest !== undefined) {
-    const latest = join(dirname(dir), options.latest);
-    rmSync(latest, { force: true, recursive: true });
-    symlinkSync(basename(dir), latest, 'dir');
-  }
+  if (options.latest !== undefined) pointLink(join(dirname(dir), options.latest), dir);
   return dir;
+}
+
+/** Makes `link` a symbolic link to `dir`, replacing a link only (see `ReportFolderOptions.latest`). */
+function pointLink(link: string, dir: string): void {
+  const existing = lstatSync(link, { throwIfNoEntry: false });
+  if (existing?.isSymbolicLink()) {
+    unlinkSync(link);
+  } else if (existing !== undefined) {
+    const what =
+      resolve(link) === resolve(dir)
+        ? 'the report’s own folder'
+        : existing.isDirectory()
+          ? 'a folder'
+          : 'a file';
+    throw Object.assign(
+      new Error(
+        `Expected ${link} to be the link to the newest report, found ${what}: left as it is; the report is written in ${dir}`,
+      ),
+      { code: 'EEXIST', path: link },
+    );
+  }
+  symlinkSync(basename(dir), link, 'dir');
 }
