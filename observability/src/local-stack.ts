@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   scrapeInterval?: string;
   /** A service exited while the stack was up. */
   onUnexpectedExit?: (service: ServiceProcess) => void;
+  /** Aborts the start (Ctrl-C): what started is stopped, and the start rejects. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...(options.portOverrides ? { portOverrides: options.portOverrides } : {}),
     ...(options.modelEnv ? { modelEnv: options.modelEnv } : {}),
     ...(options.onUnexpectedExit ? { onUnexpectedExit: options.onUnexpectedExit } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   let prometheus: PrometheusProcess | undefined;
   const stop = async () => {
@@ -52,6 +55,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await fleet.stop();
   };
   try {
+    // Aborted while the fleet came up: stop it rather than start Prometheus beside it.
+    options.signal?.throwIfAborted();
     const prometheusConfig = localizePrometheusConfig(repoConfig, {
       targets: Object.fromEntries(fleet.models.map((m) => [m.app, `127.0.0.1:${m.service.port}`])),
       ...(options.scrapeInterval ? { scrapeInterval: options.scrapeInterval } : {}),

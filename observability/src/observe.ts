@@ -7,7 +7,7 @@
  * Ports: the registry's (3001…, upstream 3100), PROMETHEUS_PORT (9090); `<MODEL>_PORT` (e.g.
  * ASYNC_PORT) or UPSTREAM_PORT overrides one. PROMETHEUS_BIN picks the binary.
  */
-import { onInterrupt, portOverridesFromEnv } from '@concurrency-lab/launcher';
+import { portOverridesFromEnv, startInterruptibly } from '@concurrency-lab/launcher';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { findPrometheus } from './prometheus-process';
 
@@ -55,35 +55,36 @@ function banner(stack: LocalStack): string {
 
 async function main(): Promise<void> {
   const binary = findPrometheus();
-  let stopping: Promise<void> | undefined;
-  const started: { stack?: LocalStack } = {};
-  const stop = (code: number) => {
-    // stack.stop() never rejects (it waits for exits), so neither does this.
-    stopping ??= (started.stack?.stop() ?? Promise.resolve()).then(() => process.exit(code));
-    return stopping;
-  };
-  const stack = await startLocalStack({
-    ports: 'contract',
-    portOverrides: portOverridesFromEnv(process.env),
-    ...(binary
-      ? { prometheus: { binary, port: Number(process.env['PROMETHEUS_PORT'] ?? 9090) } }
-      : {}),
-    onUnexpectedExit: (service) => {
-      console.error(`${service.name} exited unexpectedly:\n${service.output().slice(-2000)}`);
-      void stop(1);
-    },
-  });
-  started.stack = stack;
-  onInterrupt(
-    () => stop(0),
-    () => undefined,
+  const portOverrides = portOverridesFromEnv(process.env);
+  // Ctrl-C (or SIGTERM) is handled from before the first service spawns: during the start it
+  // aborts the start, which stops what already started; after it, it stops the stack.
+  const run = startInterruptibly(
+    (signal) =>
+      startLocalStack({
+        signal,
+        ports: 'contract',
+        portOverrides,
+        ...(binary
+          ? { prometheus: { binary, port: Number(process.env['PROMETHEUS_PORT'] ?? 9090) } }
+          : {}),
+        onUnexpectedExit: (service) => {
+          console.error(`${service.name} exited unexpectedly:\n${service.output().slice(-2000)}`);
+          void stopAndExit(1);
+        },
+      }),
+    () => process.exit(0),
   );
+  // run.stop() never rejects (the stack's stop waits for exits), so neither does this.
+  const stopAndExit = (code: number) => run.stop().then(() => process.exit(code));
+  const stack = await run.started;
+  // Stopped before it was up (a signal): the signal's handler ends the process.
+  if (!stack) return;
   const prometheus = stack.prometheus;
   prometheus?.exited.then(
     () => {
-      if (stopping) return;
+      if (run.stopping) return;
       console.error(`prometheus exited unexpectedly:\n${prometheus.output().slice(-2000)}`);
-      return stop(1);
+      return stopAndExit(1);
     },
     () => undefined,
   );

@@ -1,4 +1,4 @@
-import { Fleet, onInterrupt, portOverridesFromEnv } from '@concurrency-lab/launcher';
+import { Fleet, portOverridesFromEnv, startInterruptibly } from '@concurrency-lab/launcher';
 import { MODELS, UPSTREAM } from '@concurrency-lab/models';
 import { commandOptions } from './command-options';
 import { parseCommandArgs } from './option-schemas';
@@ -19,23 +19,30 @@ function parseUpOptions(argv: string[]): object | 'help' {
 export async function up(argv: string[]): Promise<number> {
   const options = commandOptions(argv, parseUpOptions, UP_USAGE);
   if (typeof options === 'number') return options;
-  const fleet = await Fleet.start({
-    ports: 'contract',
-    portOverrides: portOverridesFromEnv(process.env),
-    onUnexpectedExit: (service, status) => {
-      process.stderr.write(
-        `${service.name} exited unexpectedly (${JSON.stringify(status)}):\n${service.output().slice(-2000)}\n`,
-      );
-      fleet.stop().then(
-        () => process.exit(1),
-        () => process.exit(1),
-      );
-    },
-  });
-  onInterrupt(
-    () => fleet.stop(),
+  const portOverrides = portOverridesFromEnv(process.env);
+  // Ctrl-C (or SIGTERM) is handled from before the first service spawns: during the start it
+  // aborts the start, which stops what already started; after it, it stops the fleet.
+  const run = startInterruptibly(
+    (signal) =>
+      Fleet.start({
+        ports: 'contract',
+        portOverrides,
+        signal,
+        onUnexpectedExit: (service, status) => {
+          process.stderr.write(
+            `${service.name} exited unexpectedly (${JSON.stringify(status)}):\n${service.output().slice(-2000)}\n`,
+          );
+          run.stop().then(
+            () => process.exit(1),
+            () => process.exit(1),
+          );
+        },
+      }),
     () => process.exit(0),
   );
+  const fleet = await run.started;
+  // Stopped before it was up (a signal): the signal's handler ends the process.
+  if (!fleet) return new Promise<number>(() => undefined);
   const first = fleet.models[0]?.service.url ?? '';
   const rows = fleet.models.map(({ app, model, service }) => {
     const summary = MODELS.find((m) => m.model === model)?.summary ?? '';

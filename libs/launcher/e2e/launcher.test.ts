@@ -1,14 +1,49 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { childrenOf, isAlive } from '@concurrency-lab/procfs';
 import { ADMISSION_OFF, Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
-import { until } from '../src/testing';
+import { tempFolder, until } from '../src/testing';
 
 /** This process's children still running: what a test must leave behind is none. */
 const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
 
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
+
+/** The command line of process `pid` ('' once it is gone). */
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** The state letter of process `pid` in /proc (`R`, `S`, `Z`…), '' once it is gone. */
+function state(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Blocks this process (its event loop too) until `condition` holds, 10 s at most. */
+function blockUntil(condition: () => boolean, what: string): void {
+  const deadline = performance.now() + 10_000;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+  }
+}
+
+/** SIGKILLs what a failed test left running, so that failure is the only one it causes. */
+function killAll(pids: readonly number[]): void {
+  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+}
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -19,7 +54,47 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
+/**
+ * What a failed start carries of a process (`last-words`) that prints its last line and exits
+ * while this process handles the events of a poll that also holds the SIGCHLD of another child
+ * (`exits`): libuv handles signals after the poll's other events, and that SIGCHLD's wait reaps
+ * every child that has exited — `last-words` too, before the poll that would read its line.
+ */
+async function lastWordsAfterAnExit(go: string): Promise<string> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  const [[socket]] = (await Promise.all([
+    once(server, 'connection'),
+    once(client, 'connect'), // so that `write` below writes at once
+  ])) as [[Socket], unknown];
+  try {
+    const before = new Set(childrenOf(process.pid));
+    const newPids = () => (childrenOf(process.pid) ?? []).filter((pid) => !before.has(pid));
+    const first = rejection(launch(fixture('exits'), { name: 'first' }));
+    const [firstPid = -1] = newPids();
+    const last = rejection(launch(fixture('last-words'), { name: 'last', env: { GO_FILE: go } }));
+    const [lastPid = -1] = newPids().filter((pid) => pid !== firstPid);
+    // Handled in the poll that holds first's SIGCHLD, before it.
+    socket.once('data', () => {
+      writeFileSync(go, '');
+      blockUntil(() => state(lastPid) === 'Z', 'last to exit');
+    });
+    client.write('x');
+    blockUntil(() => state(firstPid) === 'Z', 'first to exit');
+    await first;
+    const error = await last;
+    return error instanceof StartFailedError ? error.output : String(error);
+  } finally {
+    client.destroy();
+    server.close();
+  }
+}
+
 describe('launch', () => {
+  const folder = tempFolder('launcher-e2e-');
+
   it('resolves once the process logs `listening`, on the port it chose, and stops it cleanly', async () => {
     const service = await launch(fixture('listens'), { name: 'listens' });
     expect(await (await fetch(service.url)).text()).toBe('ok');
@@ -36,11 +111,23 @@ describe('launch', () => {
     expect(childPids()).toEqual([]);
   });
 
-  it('kills a process that stays silent past its start timeout', async () => {
-    const error = await rejection(launch(fixture('silent'), { startTimeoutMs: 300 }));
+  it('keeps the last line a process printed before it exited, even when its exit is seen first', async () => {
+    // Before, a round lost the line 7 times in 10 here: 5 rounds, so a regression shows.
+    const outputs: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      outputs.push(await lastWordsAfterAnExit(join(folder, `go-${round}`)));
+    }
+    expect(outputs).toEqual(Array(5).fill('FATAL: the real reason\n'));
+    expect(childPids()).toEqual([]);
+  });
+
+  it('kills a process that stays silent past its start timeout, and rejects once it is gone', async () => {
+    const starting = rejection(launch(fixture('silent'), { startTimeoutMs: 300 }));
+    const [pid] = childPids() as [number]; // spawned in the call
+    const error = await starting;
     expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
-    // The kill is sent before the rejection; wait for the exit to be reaped.
-    await until(() => childPids().length === 0, { what: 'the child to be reaped' });
+    // Gone and reaped, not merely sent a SIGKILL: no /proc entry, not even a zombie's.
+    expect(existsSync(`/proc/${pid}`)).toBe(false);
     expect(childPids()).toEqual([]);
   });
 
@@ -139,6 +226,34 @@ describe('Fleet', () => {
     expect(childPids()).toEqual([]);
   }, 30_000);
 
+  it('fails the start when a service already up exits while a later one starts, and stops the rest', async () => {
+    const starting = rejection(
+      Fleet.start({
+        models: ['async'],
+        // async-service is held a minute, past this start timeout: only upstream's exit can
+        // end this start in time. Before, the exit was not seen at all: the fleet would have
+        // started (without the hold) with a dead upstream.
+        modelEnv: { NODE_OPTIONS: `--require ${fixture('slow-start')}` },
+        startTimeoutMs: 15_000,
+      }),
+    );
+    await until(() => childPids().length === 2, { what: 'upstream up and async-service spawned' });
+    const pids = childPids();
+    const upstream = pids.find((pid) => commandLine(pid).includes('upstream'));
+    expect(upstream).toBeDefined();
+    process.kill(upstream ?? -1, 'SIGKILL');
+    const error = await starting;
+    const left = pids.filter(isAlive);
+    killAll(pids);
+    expect(error).toBeInstanceOf(StartFailedError);
+    expect((error as Error).message).toMatch(
+      /^upstream exited \(\{"code":null,"signal":"SIGKILL"\}\) while the fleet was starting/,
+    );
+    expect((error as StartFailedError).output).toContain('listening'); // upstream's own output
+    expect(left).toEqual([]);
+    expect(childPids()).toEqual([]);
+  }, 30_000);
+
   it('leaves nothing behind when the tool that started it gets SIGTERM (Ctrl-C does the same)', async () => {
     const tool = spawn(process.execPath, [fixture('fleet-until-signal')], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -153,4 +268,26 @@ describe('Fleet', () => {
     expect(code).toBe(0);
     expect(pids.map(isAlive)).toEqual([false, false]);
   });
+
+  it('leaves nothing behind when the tool gets SIGTERM while the fleet is still starting', async () => {
+    // async-service is held a minute before it can listen: the signal comes during the start.
+    const tool = spawn(process.execPath, [fixture('fleet-until-signal'), 'held'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    tool.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exit = once(tool, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const pidsOfTool = () => (childrenOf(tool.pid ?? -1) ?? []).filter(isAlive);
+    await until(() => pidsOfTool().length === 2, {
+      what: 'upstream up and async-service spawned',
+      timeoutMs: 20_000,
+    });
+    const pids = pidsOfTool();
+    tool.kill('SIGTERM');
+    const [code, signal] = await exit;
+    const left = pids.filter(isAlive);
+    killAll(pids);
+    expect({ code, signal, stdout }).toEqual({ code: 0, signal: null, stdout: '' });
+    expect(left).toEqual([]);
+  }, 30_000);
 });

@@ -9,16 +9,27 @@ export const ERROR_NAMESPACE = 'ERR_LAUNCH_';
 /** An app has no `dist/main.js`: nothing was built. */
 export class NotBuiltError extends coded('ERR_LAUNCH_NOT_BUILT', 'The app is not built') {}
 
-/** A service exited, or stayed silent past its start timeout, before it said `listening`. */
+/**
+ * A service exited, or stayed silent past its start timeout, before it said `listening`; or one
+ * already up exited while the rest of its fleet was starting.
+ */
 export class StartFailedError extends coded(
   'ERR_LAUNCH_START_FAILED',
   'A service failed to start',
 ) {
-  /** Everything the process printed, for the message and for tests. */
+  /** Everything the process printed, for the message and for tests ('' when none was given). */
   readonly output: string;
 
-  constructor(message: string, output: string, options?: ErrorOptions) {
-    super(`${message}\n${output.slice(-4000)}`, options);
+  /**
+   * Built as every coded error is (`()`, `(message, { cause })`); `output`, what the process
+   * printed, is added to the message (its last 4000 characters) and kept whole.
+   */
+  constructor(message?: string, options?: ErrorOptions & { output?: string }) {
+    const output = options?.output ?? '';
+    super(
+      message === undefined || output === '' ? message : `${message}\n${output.slice(-4000)}`,
+      options,
+    );
     this.output = output;
   }
 }
@@ -40,7 +51,7 @@ export const ERROR_CATALOG = catalog(
   [NotBuiltError, 'An app has no built entry (`apps/<app>/dist/main.js`); run `npm run build`.'],
   [
     StartFailedError,
-    'A service exited or stayed silent past its start timeout before logging `listening`; the message carries its output.',
+    'A service exited or stayed silent past its start timeout before logging `listening`, or a service already up exited while the rest of its fleet started; the message carries its output.',
   ],
   [
     WorkspaceNotFoundError,

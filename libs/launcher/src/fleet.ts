@@ -1,5 +1,5 @@
 import { MODEL_NAMES, modelInfo, UPSTREAM, type ModelName } from '@concurrency-lab/models';
-import { LaunchArgumentError } from './errors';
+import { LaunchArgumentError, StartFailedError } from './errors';
 import { launch, type ExitStatus, type ServiceProcess } from './service-process';
 import { appEntry } from './workspace';
 
@@ -43,9 +43,10 @@ export interface RunningModel {
 /**
  * The services of one run, started in one order — upstream, then the models in registry order,
  * one at a time (a start competes for the same cores; one at a time keeps failures attributable)
- * — and stopped in the reverse order. If any service fails to
- * start, everything already started is stopped before the error is rethrown: a failed start
- * leaves no process behind. `stop` is idempotent and is what Ctrl-C runs.
+ * — and stopped in the reverse order. If any service fails to start, or one already started
+ * exits before the last is up, everything already started is stopped before the error is
+ * rethrown: a failed start leaves no process behind, and a fleet that starts has every service
+ * running. `stop` is idempotent and is what Ctrl-C runs.
  */
 export class Fleet {
   readonly upstream: ServiceProcess | undefined;
@@ -73,20 +74,34 @@ export class Fleet {
     }
     const started: ServiceProcess[] = [];
     let fleet: Fleet | undefined;
+    // A service that exits while later ones start fails the start: it aborts the launch in
+    // progress (which may take up to startTimeoutMs) with that service's StartFailedError, and
+    // the check after each launch sees it too. Once the fleet exists, onUnexpectedExit says it.
+    const died = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, died.signal]) : died.signal;
     const watch = (service: ServiceProcess) => {
       started.push(service);
-      options.signal?.throwIfAborted();
       service.exited.then(
         (status) => {
-          if (fleet && !fleet.#stopping) options.onUnexpectedExit?.(service, status);
+          if (!fleet) {
+            died.abort(
+              new StartFailedError(
+                `${service.name} exited (${JSON.stringify(status)}) while the fleet was starting`,
+                { output: service.output() },
+              ),
+            );
+          } else if (!fleet.#stopping) {
+            options.onUnexpectedExit?.(service, status);
+          }
         },
         () => undefined,
       );
+      signal.throwIfAborted();
     };
     const portOf = (app: string, contractPort: number) =>
       String(options.portOverrides?.[app] ?? (options.ports === 'contract' ? contractPort : 0));
     try {
-      options.signal?.throwIfAborted();
+      signal.throwIfAborted();
       let upstream: ServiceProcess | undefined;
       if (options.upstream !== false) {
         const extra = typeof options.upstream === 'object' ? options.upstream.env : undefined;
@@ -95,7 +110,7 @@ export class Fleet {
           env: { ...extra, PORT: portOf(UPSTREAM.app, UPSTREAM.port) },
           ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
           // The abort stops the launch in progress too, not after it (up to startTimeoutMs).
-          ...(options.signal ? { signal: options.signal } : {}),
+          signal,
         });
         watch(upstream);
       }
@@ -111,11 +126,13 @@ export class Fleet {
             PORT: portOf(app, port),
           },
           ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
-          ...(options.signal ? { signal: options.signal } : {}),
+          signal,
         });
         watch(service);
         models.push({ model, app, service });
       }
+      // Checked and built in one turn: an exit seen later is onUnexpectedExit's.
+      signal.throwIfAborted();
       fleet = new Fleet(upstream, models, started);
       return fleet;
     } catch (error) {

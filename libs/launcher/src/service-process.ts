@@ -14,7 +14,10 @@ export interface ServiceProcess {
   readonly port: number;
   readonly pid: number;
   readonly child: ChildProcess;
-  /** Resolves once the process has exited (never rejects). */
+  /**
+   * Resolves once the process has exited and what it printed is read to the end, so `output()`
+   * then holds its last words (never rejects). See {@link OUTPUT_GRACE_MS}.
+   */
   readonly exited: Promise<ExitStatus>;
   /** The last {@link OUTPUT_LIMIT} characters it printed (stdout and stderr, interleaved). */
   output(): string;
@@ -67,6 +70,12 @@ export const KILL_AFTER_MS = 17_000;
 /** Output kept per process: enough for any start failure, bounded for hour-long runs. */
 export const OUTPUT_LIMIT = 64 * 1024;
 const DEFAULT_START_TIMEOUT_MS = 20_000;
+/**
+ * How long past its exit a process's output may still be read before the exit counts anyway:
+ * its stdout and stderr end once every process holding them has closed them, and a process it
+ * started may hold them (a cluster worker outliving a SIGKILLed primary) as long as it lives.
+ */
+export const OUTPUT_GRACE_MS = 2000;
 
 /**
  * Starts `node <entry>` and resolves once it logs its `listening` line
@@ -92,7 +101,20 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
   };
   let spawnError: Error | undefined;
   const exited = new Promise<ExitStatus>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
+    // 'close', not 'exit': on 'exit' the last of what a dying process printed may still be
+    // unread in its pipe (libuv handles a SIGCHLD after the other events of a poll, and it reaps
+    // every child that has exited, also one whose last line is only in the next poll), and a
+    // StartFailedError then lacks the line that says why. 'close' comes once the process has
+    // exited and its stdout and stderr have ended.
+    let grace: NodeJS.Timeout | undefined;
+    child.once('close', (code, signal) => {
+      clearTimeout(grace);
+      resolve({ code, signal });
+    });
+    child.once('exit', (code, signal) => {
+      grace = setTimeout(() => resolve({ code, signal }), OUTPUT_GRACE_MS);
+      grace.unref();
+    });
     // A process that could not be spawned (a missing cwd: ENOENT; EAGAIN, EMFILE) emits 'error'
     // and never 'exit': without this listener the 'error' would kill the launcher, and
     // `exited` would never resolve. It never ran: no code, no signal.
@@ -124,17 +146,21 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
       abortSignal?.removeEventListener('abort', onAbort);
       outcome();
     };
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      settle(() =>
-        reject(
-          new StartFailedError(
-            `${name} did not log "listening" within ${startTimeoutMs} ms`,
-            output,
-          ),
-        ),
-      );
-    }, startTimeoutMs);
+    // Rejected once the process is gone, as an abort is: a caller that awaits the start (a
+    // fleet stopping what it started) is left with nothing running.
+    const timer = setTimeout(
+      () =>
+        settle(() => {
+          void stop('SIGKILL').then(() =>
+            reject(
+              new StartFailedError(`${name} did not log "listening" within ${startTimeoutMs} ms`, {
+                output,
+              }),
+            ),
+          );
+        }),
+      startTimeoutMs,
+    );
     // Settled at once, so a `listening` line from here on no longer resolves the start; it
     // rejects once the process is gone, so a caller that awaits it leaves nothing behind.
     const onAbort = () =>
@@ -163,14 +189,15 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
         settle(() =>
           reject(
             spawnError
-              ? new StartFailedError(
-                  `${name} could not be started: ${spawnError.message}`,
+              ? new StartFailedError(`${name} could not be started: ${spawnError.message}`, {
                   output,
-                  { cause: spawnError },
-                )
+                  cause: spawnError,
+                })
               : new StartFailedError(
                   `${name} exited (${JSON.stringify(status)}) before listening`,
-                  output,
+                  {
+                    output,
+                  },
                 ),
           ),
         ),
