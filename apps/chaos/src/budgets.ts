@@ -146,17 +146,26 @@ export function killAllowance(victim: KillVictim): number {
 }
 
 export interface KillFigures {
-  /** `inFlight`: what that kill may lose ({@link killAllowance}). */
-  kills: ReadonlyArray<{ inFlight: number; recoveryMs: number | undefined }>;
-  lost: number;
+  /**
+   * Each kill: `inFlight`, what it may lose ({@link killAllowance}); `lost`, what failed from
+   * that kill until the next one (the last: until the load ended).
+   */
+  kills: ReadonlyArray<{ inFlight: number; lost: number; recoveryMs: number | undefined }>;
+  /** What failed before the first kill, when nothing had been killed. */
+  lostBeforeFirstKill: number;
 }
 
+/**
+ * Each kill is held to its own allowance: summed over the kills, the allowance of one that
+ * carried many requests and lost few would cover another that carried none and lost many.
+ */
 export function checkKills(f: KillFigures): string[] {
   const broken: string[] = [];
-  const inFlight = f.kills.reduce((n, k) => n + k.inFlight, 0);
-  if (f.lost > inFlight)
-    broken.push(`lost ${f.lost} > ${inFlight} in flight on the killed workers`);
+  if (f.lostBeforeFirstKill > 0)
+    broken.push(`lost ${f.lostBeforeFirstKill} before the first kill (budget 0)`);
   f.kills.forEach((k, i) => {
+    if (k.lost > k.inFlight)
+      broken.push(`kill ${i + 1}: lost ${k.lost} > ${k.inFlight} in flight on the killed process`);
     if (k.recoveryMs === undefined) broken.push(`kill ${i + 1}: never recovered`);
     else if (k.recoveryMs >= RECOVERY_MAX_MS) {
       broken.push(`kill ${i + 1}: recovery ${ms(k.recoveryMs)} ≥ ${ms(RECOVERY_MAX_MS)}`);
@@ -220,10 +229,21 @@ export interface GracefulStopFigures {
   exitCode: number | null;
   exitMs: number;
   shutdownTimeoutMs: number;
+  /** Requests in flight when SIGTERM was sent: what the drain must answer. */
+  inFlightAtSignal: number;
+  /** 200s before SIGTERM: the service was serving the load it is stopped under. */
+  answeredBeforeSignal: number;
 }
 
+/**
+ * A stop under load is graceful only if there was load: a service that refuses every
+ * connection loses nothing it accepted and exits at once, and must not pass.
+ */
 export function checkGracefulStop(f: GracefulStopFigures): string[] {
   const broken: string[] = [];
+  if (f.inFlightAtSignal === 0) broken.push('no request in flight at SIGTERM: nothing to drain');
+  if (f.answeredBeforeSignal === 0)
+    broken.push('no 200 before SIGTERM: the service served nothing');
   if (f.lost > 0) broken.push(`${f.lost} accepted requests were not answered`);
   if (f.exitCode !== 0) broken.push(`exit code ${String(f.exitCode)}, expected 0`);
   if (f.exitMs > f.shutdownTimeoutMs)

@@ -93,14 +93,32 @@ describe('checkOverload', () => {
 });
 
 describe('checkKills', () => {
-  it('allows losing what was in flight on the killed workers, and no more', () => {
+  it('allows each kill what was in flight on the process it killed, and no more', () => {
+    const first = { inFlight: 5, lost: 5, recoveryMs: 300 };
+    const second = { inFlight: 4, lost: 3, recoveryMs: 1999 };
+    expect(checkKills({ kills: [first, second], lostBeforeFirstKill: 0 })).toEqual([]);
+    expect(checkKills({ kills: [first, { ...second, lost: 5 }], lostBeforeFirstKill: 0 })).toEqual([
+      'kill 2: lost 5 > 4 in flight on the killed process',
+    ]);
+  });
+
+  it("does not let one kill's allowance cover another's losses", () => {
+    // A real run: the second kill hit a replacement with no connections (may lose 0) and lost
+    // 32 requests; the third lost none of its 32. 47 lost of 47 allowed in all — broken still.
     const kills = [
-      { inFlight: 5, recoveryMs: 300 },
-      { inFlight: 4, recoveryMs: 1999 },
+      { inFlight: 15, lost: 15, recoveryMs: 300 },
+      { inFlight: 0, lost: 32, recoveryMs: 300 },
+      { inFlight: 32, lost: 0, recoveryMs: 300 },
     ];
-    expect(checkKills({ kills, lost: 9 })).toEqual([]);
-    expect(checkKills({ kills, lost: 10 })).toEqual([
-      'lost 10 > 9 in flight on the killed workers',
+    expect(checkKills({ kills, lostBeforeFirstKill: 0 })).toEqual([
+      'kill 2: lost 32 > 0 in flight on the killed process',
+    ]);
+  });
+
+  it('allows nothing lost before the first kill', () => {
+    const kills = [{ inFlight: 9, lost: 0, recoveryMs: 300 }];
+    expect(checkKills({ kills, lostBeforeFirstKill: 2 })).toEqual([
+      'lost 2 before the first kill (budget 0)',
     ]);
   });
 
@@ -109,23 +127,28 @@ describe('checkKills', () => {
     // procpool under the drill's 32 connections: ~30 in flight, of which the process ran one.
     expect(killAllowance({ servesHttp: false, inFlight: 30 })).toBe(1);
     expect(killAllowance({ servesHttp: false, inFlight: 0 })).toBe(0);
-    // Three pool-process kills that lost 4 requests: more than their tasks.
-    const kills = [30, 31, 29].map((inFlight) => ({
+    // Three pool-process kills, one of which lost 2 requests: more than its task.
+    const kills = [30, 31, 29].map((inFlight, i) => ({
       inFlight: killAllowance({ servesHttp: false, inFlight }),
+      lost: i === 1 ? 2 : 1,
       recoveryMs: 300,
     }));
-    expect(checkKills({ kills, lost: 3 })).toEqual([]);
-    expect(checkKills({ kills, lost: 4 })).toEqual(['lost 4 > 3 in flight on the killed workers']);
+    expect(
+      checkKills({ kills: kills.map((k) => ({ ...k, lost: 1 })), lostBeforeFirstKill: 0 }),
+    ).toEqual([]);
+    expect(checkKills({ kills, lostBeforeFirstKill: 0 })).toEqual([
+      'kill 2: lost 2 > 1 in flight on the killed process',
+    ]);
   });
 
   it('breaks on a recovery of 2 s or more, or none', () => {
     expect(
       checkKills({
         kills: [
-          { inFlight: 1, recoveryMs: 2000 },
-          { inFlight: 1, recoveryMs: undefined },
+          { inFlight: 1, lost: 0, recoveryMs: 2000 },
+          { inFlight: 1, lost: 0, recoveryMs: undefined },
         ],
-        lost: 0,
+        lostBeforeFirstKill: 0,
       }),
     ).toEqual(['kill 1: recovery 2000 ms ≥ 2000 ms', 'kill 2: never recovered']);
   });
@@ -189,13 +212,45 @@ describe('checkRollingRestart and checkGracefulStop', () => {
       '1 requests failed during the rolling restart (budget 0)',
       'not every worker was replaced',
     ]);
-    const stop = { lost: 0, exitCode: 0, exitMs: 900, shutdownTimeoutMs: 10_000 };
+    const stop = {
+      lost: 0,
+      exitCode: 0,
+      exitMs: 900,
+      shutdownTimeoutMs: 10_000,
+      inFlightAtSignal: 32,
+      answeredBeforeSignal: 150,
+    };
     expect(checkGracefulStop(stop)).toEqual([]);
     expect(checkGracefulStop({ ...stop, lost: 2, exitCode: 1, exitMs: 10_001 })).toEqual([
       '2 accepted requests were not answered',
       'exit code 1, expected 0',
       'exit after 10.0 s > SHUTDOWN_TIMEOUT_MS 10.0 s',
     ]);
+  });
+
+  it('graceful stop: breaks where there was nothing to drain, or nothing served before SIGTERM', () => {
+    // A service that refuses every connection loses nothing it accepted and exits 0 at once.
+    const refusing = {
+      lost: 0,
+      exitCode: 0,
+      exitMs: 5,
+      shutdownTimeoutMs: 10_000,
+      inFlightAtSignal: 0,
+      answeredBeforeSignal: 0,
+    };
+    expect(checkGracefulStop(refusing)).toEqual([
+      'no request in flight at SIGTERM: nothing to drain',
+      'no 200 before SIGTERM: the service served nothing',
+    ]);
+    expect(checkGracefulStop({ ...refusing, inFlightAtSignal: 1 })).toEqual([
+      'no 200 before SIGTERM: the service served nothing',
+    ]);
+    expect(checkGracefulStop({ ...refusing, answeredBeforeSignal: 1 })).toEqual([
+      'no request in flight at SIGTERM: nothing to drain',
+    ]);
+    expect(
+      checkGracefulStop({ ...refusing, inFlightAtSignal: 1, answeredBeforeSignal: 1 }),
+    ).toEqual([]);
   });
 });
 

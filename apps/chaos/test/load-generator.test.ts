@@ -127,6 +127,27 @@ describe('Load', () => {
     await load.stop();
   });
 
+  it('counts in flight on answered connections only the requests sent where an answer came before', async () => {
+    const answered = new WeakSet<object>();
+    const base = await serve((req, res) => {
+      // Each connection: its first request answered, then held; none at all on /never.
+      if (req.url === '/never' || answered.has(req.socket)) return;
+      answered.add(req.socket);
+      res.writeHead(200).end('{}');
+    });
+    const held = new Load({ base, path: '/x', connections: 4, timeoutMs: 5000 });
+    await until(() => held.stats.completed === 4 && held.inFlight === 4, {
+      what: '4 answered and 4 in flight',
+    });
+    expect(held.inFlightOnAnsweredConnections).toBe(4);
+    // Negative control: in flight, but on connections nothing has answered yet.
+    const never = new Load({ base, path: '/never', connections: 3, timeoutMs: 5000 });
+    await until(() => never.inFlight === 3, { what: '3 in flight' });
+    expect(never.inFlightOnAnsweredConnections).toBe(0);
+    server?.closeAllConnections();
+    await Promise.all([held.stop(), never.stop()]);
+  });
+
   it('refuses to be both a closed and an open loop', () => {
     expect(
       () =>

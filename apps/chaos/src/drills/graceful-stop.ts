@@ -20,7 +20,7 @@ const CONNECTIONS = 32;
 
 export const gracefulStop = perModelDrill({
   name: 'graceful-stop',
-  summary: `SIGTERM under load (keep-alive clients): every accepted request answered, exit 0 within SHUTDOWN_TIMEOUT_MS (${SHUTDOWN_TIMEOUT_MS} ms)`,
+  summary: `SIGTERM under load (keep-alive clients): requests in flight at SIGTERM and 200s before it, every accepted request answered, exit 0 within SHUTDOWN_TIMEOUT_MS (${SHUTDOWN_TIMEOUT_MS} ms)`,
   recovery: 'time from SIGTERM to exit',
   appliesTo: () => true,
   fleet: {
@@ -32,7 +32,11 @@ export const gracefulStop = perModelDrill({
     try {
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(1000);
-      const inFlight = run.load.inFlight;
+      // Under load, or there is nothing to drain: a service that serves nothing (refuses every
+      // connection) has nothing in flight and no 200, and would otherwise pass. In flight: on
+      // connections it has answered — not connects under way, which may be being refused.
+      const inFlight = run.load.inFlightOnAnsweredConnections;
+      const answered = run.load.stats.count(200);
       const signalled = performance.now();
       service.child.kill('SIGTERM');
       const status = await service.exited;
@@ -45,12 +49,15 @@ export const gracefulStop = perModelDrill({
         `${inFlight} in flight at SIGTERM`,
         `exit ${JSON.stringify(status)}`,
         stats.summary(),
+        `${answered} answered 200 before SIGTERM`,
       );
       row.violations = checkGracefulStop({
         lost: row.lost,
         exitCode: status.code,
         exitMs: row.recoveryMs,
         shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+        inFlightAtSignal: inFlight,
+        answeredBeforeSignal: answered,
       });
       if (stats.refusalsWithoutRetryAfter > 0)
         row.violations.push(`${stats.refusalsWithoutRetryAfter} 503s without Retry-After`);

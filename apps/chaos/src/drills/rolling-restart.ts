@@ -7,25 +7,37 @@ import { underLoad, type UnderLoad } from './under-load';
 
 const PATH = '/cpu/fib?n=20';
 const CONNECTIONS = 16;
+/** `/info` requests on new connections before SIGHUP, to see which workers serve. */
+const PROBES = 12;
 
 export const rollingRestart = perModelDrill({
   name: 'rolling-restart',
   summary:
     'SIGHUP under load: every HTTP worker process replaced one by one, 0 requests failed (models whose HTTP is served by worker processes)',
   recovery: 'until every worker was replaced and a new one serves',
-  appliesTo: (model) => model.restarts.includes('process'),
+  // From the registry, not from who answers: a probe that fails must break the drill, not
+  // make it look inapplicable. Where one process serves HTTP (procpool: a process pool behind
+  // it), there is nothing to roll and SIGHUP is not this drill's to send.
+  appliesTo: (model) => model.restarts.includes('process') && model.http === 'worker processes',
   fleet: { upstream: false },
-  runModel: async (ctx, { model, service }, row) => {
+  runModel: async (_ctx, { service }, row) => {
     let run: UnderLoad | undefined;
     try {
-      // SIGHUP rolls HTTP workers; where one process serves HTTP (a process pool behind it),
-      // there is nothing to roll and SIGHUP is not this drill's to send.
-      const serving = await httpProcesses(service.url);
-      if ([...serving].every((pid) => pid === service.pid)) {
-        ctx.progress(`${row.drill} ${model}: HTTP served by one process, not applicable`);
-        return undefined;
-      }
+      // The HTTP workers SIGHUP rolls answer before it: a service that does not serve, or
+      // serves from a process that is not its worker, has nothing this drill could roll.
+      const serving = await httpProcesses(service.url, PROBES);
       const original = childrenOf(service.pid) ?? [];
+      if (serving.size === 0) {
+        row.violations.push(`no /info probe answered (${PROBES} tries): no HTTP worker to roll`);
+        return row;
+      }
+      const strangers = [...serving].filter((pid) => !original.includes(pid));
+      if (strangers.length > 0) {
+        row.violations.push(
+          `/info answered by pid ${strangers.join(', ')}, not a worker process of the service`,
+        );
+        return row;
+      }
       run = underLoad(service, { path: PATH, connections: CONNECTIONS });
       await sleep(1000);
       service.child.kill('SIGHUP');

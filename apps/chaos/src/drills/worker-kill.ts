@@ -4,6 +4,7 @@ import { perModelDrill } from '../drill';
 import { childrenOf } from '@concurrency-lab/procfs';
 import { answeredBy, newProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
+import type { Load } from '../load/load-generator';
 import { underLoad, type UnderLoad } from './under-load';
 
 const KILLS = 3;
@@ -13,7 +14,7 @@ const CONNECTIONS = 32;
 
 export const workerKill = perModelDrill({
   name: 'worker-kill',
-  summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: an HTTP worker; procpool: a pool process): lost ≤ in flight on it (a pool process: its one task), all workers serving again within the budget`,
+  summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: the HTTP worker carrying the most requests; procpool: a pool process): each kill loses ≤ what was in flight on it (a pool process: its one task), all workers serving again within the budget`,
   recovery: `slowest of the ${KILLS} kills: until a replacement process serves`,
   appliesTo: (model) => model.restarts.includes('process'),
   fleet: { upstream: false },
@@ -27,10 +28,16 @@ export const workerKill = perModelDrill({
       // the work, a pool child on procpool.
       const servesHttp = modelInfo(model).http === 'worker processes';
       await sleep(1000);
+      // What failed so far, counted as `finish` counts the row's lost: each kill is judged on
+      // what failed from it to the next kill, against what it alone may lose.
+      const lostSoFar = () => load.stats.lostExcept([200]) - load.stats.shed;
+      const lostAtKill: number[] = [];
       const kills: Array<{ inFlight: number; recoveryMs: number | undefined }> = [];
       for (let k = 0; k < KILLS; k++) {
         const before = childrenOf(service.pid) ?? [];
-        const victim = before[k % before.length];
+        // An HTTP worker: the one carrying the most requests now. A pool process: in turn — a
+        // task goes to whichever is free, so the load cannot tell which one carries it.
+        const victim = servesHttp ? busiestWorker(before, load) : before[k % before.length];
         if (victim === undefined) {
           row.violations.push(`kill ${k + 1}: ${model} has no child process to kill`);
           break;
@@ -42,6 +49,7 @@ export const workerKill = perModelDrill({
             ? { servesHttp, inFlightOnIt: load.inFlightOn(victim) }
             : { servesHttp, inFlight: load.inFlight },
         );
+        lostAtKill.push(lostSoFar());
         process.kill(victim, 'SIGKILL');
         const recoveryMs = await timeUntil(async () => {
           const fresh = newProcesses(service.pid, before);
@@ -59,11 +67,16 @@ export const workerKill = perModelDrill({
         await sleep(ctx.durations.killIntervalMs);
       }
       await run.finish(row, [200]);
+      const judged = kills.map((kill, i) => ({
+        ...kill,
+        lost: (lostAtKill[i + 1] ?? row.lost) - (lostAtKill[i] ?? 0),
+      }));
       const recovered = kills.map((k) => k.recoveryMs).filter((m): m is number => m !== undefined);
       row.recoveryMs =
         recovered.length === kills.length && kills.length > 0 ? Math.max(...recovered) : undefined;
       row.notes.push(
         `may lose at each kill: ${kills.map((k) => k.inFlight).join(', ')}`,
+        `lost at each kill: ${judged.map((k) => k.lost).join(', ')}`,
         load.stats.summary(),
         ...(load.stats.serverErrorCodes.size > 0
           ? [
@@ -71,10 +84,30 @@ export const workerKill = perModelDrill({
             ]
           : []),
       );
-      row.violations.push(...checkKills({ kills, lost: row.lost }));
+      row.violations.push(
+        ...checkKills({ kills: judged, lostBeforeFirstKill: lostAtKill[0] ?? row.lost }),
+      );
       return row;
     } finally {
       await run?.stop();
     }
   },
 });
+
+/**
+ * The HTTP worker carrying the most requests in flight now ({@link Load.inFlightOn}): the one a
+ * kill exercises. Not the next in fork order: after a kill, the keep-alive connections move to
+ * the survivors, and the replacement just forked (the next in fork order with two workers)
+ * carries none — killing it lost nothing and proved nothing.
+ */
+export function busiestWorker(
+  workers: readonly number[],
+  load: Pick<Load, 'inFlightOn'>,
+): number | undefined {
+  let busiest: { pid: number; inFlight: number } | undefined;
+  for (const pid of workers) {
+    const inFlight = load.inFlightOn(pid);
+    if (busiest === undefined || inFlight > busiest.inFlight) busiest = { pid, inFlight };
+  }
+  return busiest?.pid;
+}

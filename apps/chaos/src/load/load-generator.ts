@@ -65,6 +65,8 @@ export class Load {
   readonly #pending = new Set<Pending>();
   /** The process that last answered on each keep-alive connection (cluster: one per socket). */
   readonly #pidOf = new WeakMap<Socket, number>();
+  /** Keep-alive connections on which an answer has arrived: connected, and served. */
+  readonly #answered = new WeakSet<Socket>();
   readonly #listeners = new Set<(outcome: Outcome) => void>();
   #stats = new LoadStats();
   #rate: number;
@@ -122,6 +124,17 @@ export class Load {
     this.#rate = rate;
     this.#phaseStarted?.();
     return ended;
+  }
+
+  /**
+   * Requests outstanding on connections the service has answered on before: requests it has
+   * surely accepted. Unlike {@link inFlight}, not those still connecting — a connection being
+   * refused is in flight until its refusal arrives.
+   */
+  get inFlightOnAnsweredConnections(): number {
+    let n = 0;
+    for (const { socket } of this.#pending) if (socket && this.#answered.has(socket)) n++;
+    return n;
   }
 
   /**
@@ -231,6 +244,7 @@ export class Load {
       req.on('socket', (socket) => (entry.socket = socket));
       req.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.name));
       req.on('response', (res) => {
+        if (entry.socket) this.#answered.add(entry.socket);
         readAnswer(res).then(
           (body) => {
             const outcome = answerOf(res, body, performance.now() - started);

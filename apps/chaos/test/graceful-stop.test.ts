@@ -1,0 +1,77 @@
+import { describe, expect, it } from '@jest/globals';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
+import { gracefulStop } from '../src/drills/graceful-stop';
+import {
+  closedUrl,
+  listen,
+  registryRow,
+  standInContext,
+  standInService,
+} from './support/stand-in-service';
+
+/**
+ * A service that drains as the contract says: on SIGTERM its listener closes (new connections
+ * are refused), every request in flight is answered with `Connection: close`, and it exits 0
+ * once its last connection has closed. The listener is a net server handing sockets to the HTTP
+ * server, so closing it leaves the keep-alive connections to the drain.
+ */
+async function drainingService() {
+  const sockets = new Set<Socket>();
+  let draining = false;
+  const http = createHttpServer((req, res) => {
+    setTimeout(() => {
+      if (draining) res.setHeader('connection', 'close');
+      res.setHeader('x-pid', String(process.pid));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    }, 200);
+  });
+  const listener = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => {
+      sockets.delete(socket);
+      if (draining && sockets.size === 0) standIn.exit();
+    });
+    http.emit('connection', socket);
+  });
+  const standIn = standInService(await listen(listener), (signal) => {
+    if (signal !== 'SIGTERM') return;
+    draining = true;
+    listener.close();
+    if (sockets.size === 0) standIn.exit();
+  });
+  return standIn;
+}
+
+describe('graceful-stop', () => {
+  it('breaks where nothing was in flight at SIGTERM and nothing answered 200 before it', async () => {
+    // Nothing listens: every request is refused, before SIGTERM and after.
+    const standIn = standInService(await closedUrl(), (_signal, s) =>
+      setTimeout(() => s.exit(), 100),
+    );
+    const rows = await gracefulStop.run(standInContext(standIn.service).ctx, [
+      registryRow('async'),
+    ]);
+    expect(standIn.signals).toEqual(['SIGTERM']);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.notes[0]).toBe('0 in flight at SIGTERM');
+    expect(rows[0]?.notes[2]).toMatch(/^ECONNREFUSED: \d+$/);
+    expect(rows[0]?.violations).toEqual([
+      'no request in flight at SIGTERM: nothing to drain',
+      'no 200 before SIGTERM: the service served nothing',
+    ]);
+  }, 10_000);
+
+  it('holds for a service that answers, then drains what is in flight and exits 0', async () => {
+    const standIn = await drainingService();
+    const [row] = await gracefulStop.run(standInContext(standIn.service).ctx, [
+      registryRow('async'),
+    ]);
+    expect(standIn.signals).toEqual(['SIGTERM']);
+    const inFlight = Number(/^(\d+) in flight at SIGTERM$/.exec(row?.notes[0] ?? '')?.[1]);
+    expect(inFlight).toBeGreaterThan(0);
+    expect(row?.notes[1]).toBe('exit {"code":0,"signal":null}');
+    expect(row?.lost).toBe(0);
+    expect(row?.violations).toEqual([]);
+  }, 10_000);
+});

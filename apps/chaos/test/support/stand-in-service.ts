@@ -1,0 +1,88 @@
+import type { ExitStatus, Fleet, ServiceProcess } from '@concurrency-lab/launcher';
+import { modelInfo, type ModelName } from '@concurrency-lab/models';
+import { createServer, type Server } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { DrillContext, RegistryModel } from '../../src/drill';
+import { QUICK_DURATIONS } from '../../src/drill';
+
+/** The registry row of `model`, as the runner hands it to a drill. */
+export const registryRow = (model: ModelName): RegistryModel => ({ ...modelInfo(model), model });
+
+/**
+ * What a drill may do to a stand-in service's process: its signals are recorded, and `onSignal`
+ * plays the service's part (exit, drain). `pid` is the test process: its memory is what the
+ * sampler reads, and it has no child processes of a model.
+ */
+export interface StandIn {
+  service: ServiceProcess;
+  signals: NodeJS.Signals[];
+  /** Resolves the service's `exited`. */
+  exit(status?: ExitStatus): void;
+}
+
+export function standInService(
+  url: string,
+  onSignal: (signal: NodeJS.Signals, standIn: StandIn) => void = () => undefined,
+): StandIn {
+  let exit!: (status: ExitStatus) => void;
+  const exited = new Promise<ExitStatus>((resolve) => (exit = resolve));
+  const signals: NodeJS.Signals[] = [];
+  const standIn: StandIn = {
+    service: undefined as unknown as ServiceProcess,
+    signals,
+    exit: (status = { code: 0, signal: null }) => exit(status),
+  };
+  standIn.service = {
+    name: 'stand-in',
+    url,
+    port: Number(new URL(url).port),
+    pid: process.pid,
+    child: {
+      kill: (signal: NodeJS.Signals = 'SIGTERM') => {
+        signals.push(signal);
+        onSignal(signal, standIn);
+        return true;
+      },
+    },
+    exited,
+  } as unknown as ServiceProcess;
+  return standIn;
+}
+
+/** A context whose every fleet is `service` (starting services is the e2e's part). */
+export function standInContext(service: ServiceProcess): {
+  ctx: DrillContext;
+  progress: string[];
+} {
+  const progress: string[] = [];
+  const fleet = {
+    service: () => service,
+    stop: () => Promise.resolve(),
+  } as unknown as Fleet;
+  const ctx = {
+    durations: QUICK_DURATIONS,
+    workers: 2,
+    progress: (line: string) => progress.push(line),
+    startFleet: () => Promise.resolve(fleet),
+  } as unknown as DrillContext;
+  return { ctx, progress };
+}
+
+/** A URL nothing listens at: a port just bound and released. */
+export async function closedUrl(): Promise<string> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Listens on a free port of 127.0.0.1; resolves with its base URL. */
+export async function listen(server: Server | import('node:net').Server): Promise<string> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
