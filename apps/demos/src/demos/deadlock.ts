@@ -80,6 +80,10 @@ function threadStacks(threads: number[]): { thread: number; at: string }[] {
 }
 
 async function crossThread(timeoutMs: number, watchdogMs: number) {
+  // The watchdog names the cycle only while both waits overlap past its threshold, and a thread
+  // a busy machine deschedules starts its wait late: with the bare timeout, one ~175 ms late
+  // (400 − 150 − a poll) left the watchdog one stall to see. Two thresholds more absorb that.
+  const threadTimeoutMs = timeoutMs + 2 * watchdogMs;
   const a = new SharedMutex({ name: 'A' });
   const b = new SharedMutex({ name: 'B' });
   const go = new SharedArrayBuffer(4);
@@ -87,7 +91,7 @@ async function crossThread(timeoutMs: number, watchdogMs: number) {
     first: first.handle,
     second: second.handle,
     go,
-    timeoutMs,
+    timeoutMs: threadTimeoutMs,
   });
   await using t1 = Peer.thread('deadlock-thread', data(a, b));
   await using t2 = Peer.thread('deadlock-thread', data(b, a));
@@ -99,7 +103,7 @@ async function crossThread(timeoutMs: number, watchdogMs: number) {
   Atomics.notify(flag, 0);
   // Check until both locks show a waiter past the threshold (or the threads' own timeout is
   // near): a thread descheduled by a busy machine may start waiting late.
-  const giveUpAt = start + timeoutMs - watchdogMs / 2;
+  const giveUpAt = start + threadTimeoutMs - watchdogMs / 2;
   let stalls: StallReport[] = [];
   do {
     await sleep(watchdogMs / 4);
