@@ -1,4 +1,6 @@
+import { logRecords } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
+import { isAlive } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -97,6 +99,56 @@ describe('runClusterPrimary', () => {
       expect(stdout).toContain('"msg":"stopped"');
     } finally {
       main.kill('SIGKILL');
+    }
+  });
+
+  it('logs an error nothing handled in the primary at fatal and exits 1; its workers leave', async () => {
+    const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // SIGUSR2 makes this primary throw from a callback of its own (fixtures/primary-main.js).
+      env: {
+        ...process.env,
+        FIXTURE_PRIMARY_FAULT: '1',
+        WORKERS: '2',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    main.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    main.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(main, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    let workerPids: number[] = [];
+    try {
+      await until(() => stdout.includes('"msg":"listening"'), {
+        what: 'the primary to listen',
+        detail: () => stdout,
+      });
+      const records = () =>
+        logRecords(stdout) as { msg?: string; level?: number; [k: string]: unknown }[];
+      workerPids = (records().find((l) => l.msg === 'listening')?.['workerPids'] as number[]) ?? [];
+      expect(workerPids).toHaveLength(2);
+      main.kill('SIGUSR2');
+      const [code] = await exited;
+      expect(code).toBe(1);
+      // Before, a raw stack on stderr and no log line: nothing said the model had died, nor why.
+      expect(records().filter((l) => l.level === 60)).toEqual([
+        expect.objectContaining({
+          msg: 'uncaughtException: exiting',
+          kind: 'uncaughtException',
+          role: 'primary',
+          err: expect.objectContaining({ code: 'ERR_FIXTURE_PRIMARY' }),
+        }),
+      ]);
+      expect(stderr).not.toContain('a fault in the primary');
+      // Their channel closed, the workers drain and leave.
+      await until(() => workerPids.every((pid) => !isAlive(pid)), {
+        what: 'the workers to leave',
+      });
+    } finally {
+      main.kill('SIGKILL');
+      for (const pid of workerPids.filter(isAlive)) process.kill(pid, 'SIGKILL');
     }
   });
 });

@@ -3,14 +3,14 @@ import {
   createLogger,
   createProcessRegistry,
   createRestartsCounter,
+  exitOnFatalErrors,
   flushSpans,
   loadConfig,
-  loadCustomWorkload,
   observeLockMetrics,
   type ServiceConfig,
 } from '@concurrency-lab/service-kit';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
-import { ClusterPrimary } from './cluster-primary';
+import { ClusterPrimary, WorkerRefusedConfigError } from './cluster-primary';
 import { respawnFromEnv } from './primary-config';
 import type { RespawnOptions } from './respawn-policy';
 
@@ -29,6 +29,13 @@ export interface ClusterPrimaryMainOptions {
  * fork `WORKERS` processes that share the port, log `listening` once all listen, and answer
  * SIGTERM/SIGINT (drain every worker; exit 0 when all exited cleanly) and SIGHUP (rolling
  * restart). The primary holds what is one per model: the counter and the metrics aggregation.
+ *
+ * The primary never loads the operator's `LAB_WORKLOAD` module: its top-level code (a timer it
+ * leaves behind, say) would run here, where an error takes every worker down with it. The
+ * workers load and check it; one that refuses it before the model was ready (exit 2, its
+ * `ERR_WORKLOAD_MODULE` line on the shared stderr) stops the start: the workers are stopped and
+ * the primary exits 2. An error nothing handled in the primary is logged at `fatal` and ends it
+ * (exit 1), as in every service; its workers, their channel closed, drain and leave.
  */
 export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPrimary {
   const env = options.env ?? process.env;
@@ -43,6 +50,7 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
   }
 
   const logger = createLogger(options.model, config.logLevel).child({ role: 'primary' });
+  exitOnFatalErrors({ logger, tracing: options.tracing });
   const registry = createProcessRegistry(options.model);
   const restarts = createRestartsCounter(registry, 'process');
   // The primary's own locks (the counter's request lock) count toward the model's lab_lock_*.
@@ -64,41 +72,32 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
   });
 
   let stopping = false;
-  // A broken workload module would crash every worker as it starts: refuse once, here.
-  const workloadChecked = config.workload
-    ? loadCustomWorkload(config.workload).then(
-        () => undefined,
-        (error: unknown) => {
-          process.stderr.write(
-            `${(error as { code?: string }).code}: ${(error as Error).message}\n`,
-          );
-          process.exit(2);
+  primary.start().then(
+    (port) => {
+      logger.info(
+        {
+          port,
+          host: config.host,
+          workers: config.workers,
+          workerPids: primary.workerPids,
+          url: `http://${config.host}:${port}`,
         },
-      )
-    : Promise.resolve();
-  workloadChecked
-    .then(() => primary.start())
-    .then(
-      (port) => {
-        logger.info(
-          {
-            port,
-            host: config.host,
-            workers: config.workers,
-            workerPids: primary.workerPids,
-            url: `http://${config.host}:${port}`,
-          },
-          'listening',
-        );
-      },
-      (error: unknown) => {
-        // A SIGTERM came first: start() refused, or gave up, because shutdown began; the
-        // stop handler below ends the process (0 when clean).
-        if (stopping) return;
-        logger.fatal({ err: error }, 'cluster failed to start');
-        process.exit(1);
-      },
-    );
+        'listening',
+      );
+    },
+    (error: unknown) => {
+      // A SIGTERM came first: start() refused, or gave up, because shutdown began; the
+      // stop handler below ends the process (0 when clean).
+      if (stopping) return;
+      stopping = true;
+      logger.fatal({ err: error }, 'cluster failed to start');
+      // The workers still there are stopped before the primary goes (a signal meanwhile changes
+      // nothing); a refused configuration exits with the workers' own code (2), else 1.
+      const code = error instanceof WorkerRefusedConfigError ? error.exitCode : 1;
+      const exit = () => process.exit(code);
+      primary.shutdown().then(exit, exit);
+    },
+  );
 
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;

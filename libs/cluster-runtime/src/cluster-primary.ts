@@ -12,7 +12,7 @@ import {
   type ClusterNotice,
   type MetricsAggregateParams,
 } from './counter-protocol';
-import { aggregateMetrics } from './metrics-relay';
+import { MetricsRelay } from './metrics-relay';
 import { RespawnPolicy, type RespawnDecision, type RespawnOptions } from './respawn-policy';
 import { RpcEndpoint } from './rpc-endpoint';
 
@@ -38,6 +38,30 @@ export interface ClusterPrimaryOptions {
   onFatal(reason: string): void;
 }
 
+/**
+ * `start()` failed because a worker refused its configuration (it exited with the kit's
+ * configuration exit code before it was ready: a bad variable, an unusable `LAB_WORKLOAD`
+ * module, named on its stderr). Every worker would: the model does not start, and nothing is
+ * respawned.
+ */
+export class WorkerRefusedConfigError extends Error {
+  override readonly name = 'WorkerRefusedConfigError';
+  /** The worker's exit code, for the primary to exit with. */
+  readonly exitCode: number;
+  constructor(pid: number | undefined, exitCode: number) {
+    super(
+      `worker ${pid} refused its configuration (exit ${exitCode}) before it was ready: see its error on stderr`,
+    );
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * How a service process says it refused its configuration (`runService`: a bad variable, an
+ * unusable `LAB_WORKLOAD` module), as opposed to a crash (1) or a signal.
+ */
+export const CONFIG_REFUSED_EXIT_CODE = 2;
+
 interface Member {
   worker: Worker;
   rpc: RpcEndpoint;
@@ -53,12 +77,13 @@ interface Member {
 }
 
 /**
- * The step of a rolling restart under way: `fresh` starting, to take `old`'s place. A fresh one
- * that ends before it is ready is not respawned; an old one that crashes meanwhile is replaced
- * by it, and its `crash` acted on only if the fresh one fails.
+ * The step of a rolling restart under way: `fresh` starting, to take `old`'s place (or an empty
+ * slot's). A fresh one that ends before it is ready is not respawned; an old one that crashes
+ * meanwhile is replaced by it, and its `crash` acted on only if the fresh one fails.
  */
 interface RestartStep {
-  old: Member;
+  /** None when the restart fills a slot left empty (a worker the crash budget gave up on). */
+  old?: Member;
   fresh: Member;
   crash?: Crash;
 }
@@ -84,7 +109,12 @@ export class ClusterPrimary {
   readonly #members = new Map<number, Member>();
   readonly #policy: RespawnPolicy;
   readonly #counter: CounterManager;
+  readonly #metrics: MetricsRelay;
   #stopping = false;
+  /** Crashed workers waiting out their backoff: forked soon, so their slots are not empty. */
+  #pendingRespawns = 0;
+  /** Set while slots are empty because the crash budget gave up: refills them once it recovers. */
+  #refillTimer: NodeJS.Timeout | undefined;
   /** The rolling restart under way: shutdown waits for it to end. */
   #rolling: Promise<boolean> | undefined;
   #step: RestartStep | undefined;
@@ -107,6 +137,9 @@ export class ClusterPrimary {
               ...(signal ? { signal, awaitCancelled: true } : {}),
             }),
       ),
+    );
+    this.#metrics = new MetricsRelay(options.registry, (error) =>
+      options.logger.warn({ err: error }, 'a worker missed the metrics scrape'),
     );
     cluster.setupPrimary({ exec: options.entry });
     cluster.on('exit', (worker, code, signal) =>
@@ -142,10 +175,12 @@ export class ClusterPrimary {
   /**
    * SIGHUP: fork a replacement, wait until it listens, then drain the old worker; one at a time.
    * An old worker that is gone by its turn (it crashed: its respawn, forked from the new build,
-   * takes its place) is skipped. True once every old worker is replaced. False if another
-   * restart is under way, if shutdown starts (nothing more is forked; shutdown stops the rest),
-   * or if a replacement exits or is not ready within `replacementTimeoutMs`: that one is stopped,
-   * not respawned, and the old workers not yet replaced keep serving.
+   * takes its place) is skipped. Then it forks a worker for every slot left empty (a worker the
+   * crash budget gave up on), one at a time too: the model is back to `workers`. True once every
+   * old worker is replaced and no slot is empty. False if another restart is under way, if
+   * shutdown starts (nothing more is forked; shutdown stops the rest), or if a new worker exits
+   * or is not ready within `replacementTimeoutMs`: that one is stopped, not respawned, and the
+   * old workers not yet replaced keep serving.
    */
   async rollingRestart(): Promise<boolean> {
     if (this.#rolling || this.#stopping) return false;
@@ -160,7 +195,6 @@ export class ClusterPrimary {
 
   async #roll(): Promise<boolean> {
     const { logger } = this.#options;
-    const timeoutMs = this.#options.replacementTimeoutMs ?? REPLACEMENT_TIMEOUT_MS;
     logger.info({ workers: this.workerPids }, 'rolling restart started');
     for (const old of this.#readyMembers()) {
       if (this.#stopping) return this.#rollStopped();
@@ -171,33 +205,50 @@ export class ClusterPrimary {
         );
         continue;
       }
-      const fresh = this.#fork();
-      const step: RestartStep = { old, fresh };
-      this.#step = step;
-      try {
-        await withTimeout(fresh.ready, timeoutMs, 'replacement worker did not become ready');
-      } catch (error) {
-        this.#step = undefined;
-        // Shutdown stopped the replacement, and stops the rest.
-        if (this.#stopping) return this.#rollStopped();
-        logger.error(
-          { err: error, workerPid: fresh.worker.process.pid },
-          'rolling restart failed: the replacement did not become ready; the old workers keep serving',
-        );
-        // One that timed out is still there: it must not join the pool when it does say ready.
-        await this.#stopMember(fresh);
-        // The old worker crashed while its replacement started: its place is empty after all.
-        if (step.crash && !this.#stopping) this.#afterCrash(old, step.crash);
-        return false;
-      }
-      this.#step = undefined;
-      if (this.#stopping) return this.#rollStopped();
+      if (!(await this.#bringUp(old))) return this.#stopping ? this.#rollStopped() : false;
       // Nothing is sent to an old worker that crashed meanwhile: its replacement took its place.
       await this.#stopMember(old);
+    }
+    // The slots left empty: a restart is the operator asking for `workers` from the new build.
+    while (this.#missing() > 0) {
+      if (this.#stopping) return this.#rollStopped();
+      this.#options.restarts.inc({ kind: 'process' });
+      if (!(await this.#bringUp(undefined))) return this.#stopping ? this.#rollStopped() : false;
     }
     if (this.#stopping) return this.#rollStopped();
     logger.info({ workers: this.workerPids }, 'rolling restart complete');
     return true;
+  }
+
+  /**
+   * Forks a worker for the rolling restart — to take `old`'s place, or an empty slot's — and
+   * waits until it listens. False if it does not within `replacementTimeoutMs` (it is stopped,
+   * and an `old` that crashed meanwhile is acted on as a crash after all) or shutdown begins.
+   */
+  async #bringUp(old: Member | undefined): Promise<boolean> {
+    const { logger } = this.#options;
+    const timeoutMs = this.#options.replacementTimeoutMs ?? REPLACEMENT_TIMEOUT_MS;
+    const fresh = this.#fork();
+    const step: RestartStep = { fresh, ...(old ? { old } : {}) };
+    this.#step = step;
+    try {
+      await withTimeout(fresh.ready, timeoutMs, 'replacement worker did not become ready');
+    } catch (error) {
+      this.#step = undefined;
+      // Shutdown stopped the replacement, and stops the rest.
+      if (this.#stopping) return false;
+      logger.error(
+        { err: error, workerPid: fresh.worker.process.pid },
+        'rolling restart failed: the replacement did not become ready; the old workers keep serving',
+      );
+      // One that timed out is still there: it must not join the pool when it does say ready.
+      await this.#stopMember(fresh);
+      // The old worker crashed while its replacement started: its place is empty after all.
+      if (old && step.crash && !this.#stopping) this.#afterCrash(old, step.crash);
+      return false;
+    }
+    this.#step = undefined;
+    return !this.#stopping;
   }
 
   #rollStopped(): false {
@@ -215,6 +266,7 @@ export class ClusterPrimary {
    */
   async shutdown(): Promise<boolean> {
     this.#stopping = true;
+    clearTimeout(this.#refillTimer);
     if (!this.#everReady)
       this.#started?.reject(new Error('shut down before every worker was ready'));
     const codes = await Promise.all([...this.#members.values()].map((m) => this.#stopMember(m)));
@@ -241,15 +293,18 @@ export class ClusterPrimary {
   }
 
   #fork(): Member {
-    const { logger, registry } = this.#options;
+    const { logger } = this.#options;
     const worker = cluster.fork({ LAB_CLUSTER_ROLE: 'worker' });
     const rpc = new RpcEndpoint(worker);
     this.#counter.serve(rpc);
+    this.#metrics.add(worker.id);
+    // Asked: the ready workers and the draining ones (still counting, until they exit and are
+    // retired). A starting one has counted nothing yet.
     rpc.handle(RPC.metricsAggregate, (params: MetricsAggregateParams | undefined) =>
-      aggregateMetrics(
-        registry,
-        this.#readyMembers().map((m) => m.rpc),
-        (error) => logger.warn({ err: error }, 'a worker missed the metrics scrape'),
+      this.#metrics.collect(
+        [...this.#members.values()]
+          .filter((m) => m.state !== 'starting' && m.worker.isConnected())
+          .map((m) => ({ id: m.worker.id, rpc: m.rpc })),
         params?.accept,
       ),
     );
@@ -335,10 +390,19 @@ export class ClusterPrimary {
     if (!member) return;
     this.#members.delete(worker.id);
     member.rpc.close();
+    // Gone for good, whatever the reason: what it counted stays in the model's /metrics.
+    this.#metrics.retire(worker.id);
     const { logger } = this.#options;
     const pid = worker.process.pid;
     if (member.state === 'stopping' || this.#stopping) {
       logger.info({ workerPid: pid, code, signal }, 'worker stopped');
+      return;
+    }
+    if (member.state === 'starting' && !this.#everReady && code === CONFIG_REFUSED_EXIT_CODE) {
+      // The configuration every worker is given (LAB_WORKLOAD is loaded by the workers only):
+      // respawned, it would be refused again, for ever. The start fails; the caller stops.
+      logger.error({ workerPid: pid, code }, 'worker refused its configuration; not respawning');
+      this.#started?.reject(new WorkerRefusedConfigError(pid, code));
       return;
     }
     const step = this.#step;
@@ -381,7 +445,8 @@ export class ClusterPrimary {
         { workerPid: pid, code, signal, crashes: decision.crashes },
         'crash budget spent; not respawning',
       );
-      if (this.#members.size === 0) {
+      if (this.#members.size === 0 && this.#pendingRespawns === 0) {
+        clearTimeout(this.#refillTimer);
         this.#started?.reject(new Error('every worker crashed and the crash budget is spent'));
         this.#options.onFatal('crash budget spent with no worker left');
       } else if (!this.#everReady) {
@@ -392,6 +457,9 @@ export class ClusterPrimary {
             `the crash budget is spent before all ${this.#options.workers} workers were ready`,
           ),
         );
+      } else {
+        // Others serve: the empty slot is filled once the budget has recovered.
+        this.#scheduleRefill();
       }
       return;
     }
@@ -399,11 +467,60 @@ export class ClusterPrimary {
       { workerPid: pid, code, signal, uptimeMs, delayMs: decision.delayMs },
       'worker crashed; respawning',
     );
+    this.#pendingRespawns++;
     setTimeout(() => {
+      this.#pendingRespawns--;
       if (this.#stopping) return;
       this.#options.restarts.inc({ kind: 'process' });
       this.#fork();
     }, decision.delayMs);
+  }
+
+  /**
+   * The slots that nothing fills: `workers` less the members that serve or start (not those
+   * draining) and the respawns waiting out their backoff.
+   */
+  #missing(): number {
+    const filled = [...this.#members.values()].filter((m) => m.state !== 'stopping').length;
+    return Math.max(0, this.#options.workers - filled - this.#pendingRespawns);
+  }
+
+  /**
+   * After the crash budget gave up on a worker: come back when the policy says it has recovered
+   * (enough crashes have left its window) and fork the slots still empty. Never with a budget of
+   * 0 (no respawn, ever). One timer, moved later by each further give-up.
+   */
+  #scheduleRefill(): void {
+    if (this.#stopping) return;
+    const now = Date.now();
+    const at = this.#policy.recoveredAt(now);
+    if (!Number.isFinite(at)) return;
+    clearTimeout(this.#refillTimer);
+    this.#options.logger.info(
+      { missing: this.#missing(), inMs: at - now },
+      'empty worker slots are refilled once the crash budget recovers',
+    );
+    this.#refillTimer = setTimeout(() => this.#refill(), at - now);
+  }
+
+  #refill(): void {
+    this.#refillTimer = undefined;
+    if (this.#stopping) return;
+    // A give-up since (that moved the timer) or a rolling restart under way (which fills the
+    // empty slots itself; after it, look again).
+    if (this.#policy.recoveredAt(Date.now()) > Date.now()) return this.#scheduleRefill();
+    if (this.#rolling) {
+      const again = () => this.#refill();
+      void this.#rolling.then(again, again);
+      return;
+    }
+    const missing = this.#missing();
+    if (missing === 0) return;
+    this.#options.logger.info({ missing }, 'crash budget recovered; respawning');
+    for (let i = 0; i < missing; i++) {
+      this.#options.restarts.inc({ kind: 'process' });
+      this.#fork();
+    }
   }
 }
 

@@ -57,14 +57,28 @@ export function clusterWorkerRuntime(
   };
 }
 
-/**
- * A cluster model's worker `main`: the contract's app on the port the primary shares, with the
- * model's runner and the cluster's counter and metrics. Says `ready` to the primary once it
- * listens; drains when the primary asks (rolling restart, shutdown) or disappears.
- */
 /** How long a drained worker stays before it exits (see `lingerBeforeExitMs`). */
 export const WORKER_EXIT_LINGER_MS = 250;
 
+/**
+ * What a cluster worker leaves to its primary. Sent to the process group (Ctrl-C in a terminal,
+ * `kill -- -<pgid>`, a supervisor stopping the group), they reach every worker as well as the
+ * primary, which asks each worker to drain: a worker that acted on them too drained twice, was
+ * killed mid-drain by a second Ctrl-C (the kit's handler is a `once`: the next one gets the
+ * default action), and died on a SIGHUP meant for a rolling restart.
+ */
+export const PRIMARY_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Does nothing: a listener that keeps a signal's default action (death) away. */
+const ignoreSignal = () => undefined;
+
+/**
+ * A cluster model's worker `main`: the contract's app on the port the primary shares, with the
+ * model's runner and the cluster's counter and metrics. Says `ready` to the primary once it
+ * listens; drains when the primary asks (rolling restart, shutdown) or disappears (a primary
+ * SIGKILLed closes the channel), and only then: SIGINT, SIGTERM and SIGHUP are the primary's
+ * (`PRIMARY_SIGNALS`), and ignored here.
+ */
 export async function runClusterWorker(options: ClusterWorkerMainOptions): Promise<RunningService> {
   if (!process.send) throw new Error(`the ${options.model} worker runs only as a cluster worker`);
   const rpc = new RpcEndpoint(process as unknown as IpcPort);
@@ -86,6 +100,7 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
     rpc.close();
     stop('primary disconnected');
   });
+  for (const signal of PRIMARY_SIGNALS) process.on(signal, ignoreSignal);
   const service = await runService({
     model: options.model,
     listeningMessage: 'worker listening',
@@ -94,6 +109,7 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
     // connection per request).
     lingerBeforeExitMs: WORKER_EXIT_LINGER_MS,
     ...(options.tracing ? { tracing: options.tracing } : {}),
+    handleSignals: false,
     createRuntime: async (config, logger, metrics) =>
       clusterWorkerRuntime(
         rpc,

@@ -23,6 +23,8 @@ interface MetricJson {
   name: string;
   type: string;
   values: Sample[];
+  /** How prom-client sums it across processes (`sum` unless the metric says otherwise). */
+  aggregator?: string;
 }
 type MetricsJson = MetricJson[];
 
@@ -32,43 +34,146 @@ const aggregate = AggregatorRegistry.aggregate.bind(AggregatorRegistry) as (
   contentType: RegistryContentType,
 ) => Registry<RegistryContentType>;
 
-/** A worker that has not answered by then is left out of this scrape (logged, never fatal). */
+/** A worker that has not answered by then counts with its last answer (logged, never fatal). */
 export const COLLECT_TIMEOUT_MS = 1000;
+
+/** A worker process as the relay asks it: the primary's id for it, and its channel. */
+export interface MetricsSource {
+  id: number;
+  rpc: RpcEndpoint;
+}
+
+/** A worker's last answer, and which scrape asked for it (a later one's answer wins). */
+interface Snapshot {
+  scrape: number;
+  metrics: MetricsJson;
+}
 
 /**
  * `/metrics` for the whole model: the worker that got the scrape asks the primary, which asks
  * every worker for its registry as JSON (in parallel, each with a timeout), adds its own (but for
- * its event-loop lag, see `isLoopLag`), and sums them with prom-client's AggregatorRegistry. A slow or dead worker costs the scrape one
- * timeout and its own series, never the scrape itself.
+ * its event-loop lag, see `isLoopLag`), and sums them with prom-client's AggregatorRegistry.
+ *
+ * Counters and histograms must never go backwards (Prometheus reads a drop as a counter reset,
+ * and `rate()` shows a spike that never was), though the processes behind them come and go. So
+ * the relay keeps, per worker, the last registry it contributed, and:
+ *
+ * - a worker that misses a scrape (its timeout: a worker busy with CPU work) counts with its last
+ *   answer's counters and histograms. Not its gauges: a stale gauge may be anything by now (a
+ *   blocked worker's event-loop lag is exactly what its last answer under-reports), so they are
+ *   left out for that scrape, as they were before;
+ * - a worker that leaves for good (`retire`: a crash, a rolling restart, a drain) has its last
+ *   answer's counters and histograms folded into one `retired` registry, added to every later
+ *   scrape. It is summed series by series, so it grows with the number of series, not with the
+ *   number of workers that ever ran. What a worker counted after its last scrape is lost: the
+ *   sum stays a true lower bound, and monotonic.
+ *
+ * A slow or dead worker costs the scrape one timeout, never the scrape itself.
  *
  * The format follows the scrape's `Accept`, as a single process's `/metrics` does: OpenMetrics
  * when `application/openmetrics-text` is asked for — with, on every histogram bucket, the
- * freshest exemplar (trace id) any process recorded for it — else the classic Prometheus text.
+ * freshest exemplar (trace id) any live process recorded for it — else the classic Prometheus text.
  */
-export async function aggregateMetrics(
-  own: Registry<RegistryContentType>,
-  workers: RpcEndpoint[],
-  onMissing: (error: unknown) => void,
-  accept?: string,
-): Promise<{ contentType: string; body: string }> {
-  const replies = await Promise.allSettled(
-    workers.map((rpc) =>
-      rpc.call<MetricsJson>(RPC.metricsCollect, undefined, { timeoutMs: COLLECT_TIMEOUT_MS }),
-    ),
-  );
-  const ownMetrics = (await own.getMetricsAsJSON()) as unknown as MetricsJson;
-  const collected: MetricsJson[] = [ownMetrics.filter((m) => !isLoopLag(m.name))];
-  for (const reply of replies) {
-    if (reply.status === 'fulfilled') collected.push(reply.value);
-    else onMissing(reply.reason);
+export class MetricsRelay {
+  readonly #own: Registry<RegistryContentType>;
+  readonly #onMissing: (error: unknown) => void;
+  /** Every worker added and not yet retired, with its last answer once it gave one. */
+  readonly #workers = new Map<number, Snapshot | undefined>();
+  /** The counters and histograms of every retired worker, summed. */
+  #retired: MetricsJson = [];
+  #scrapes = 0;
+
+  /**
+   * @param own the primary's registry
+   * @param onMissing told of each worker that did not answer a scrape
+   */
+  constructor(own: Registry<RegistryContentType>, onMissing: (error: unknown) => void) {
+    this.#own = own;
+    this.#onMissing = onMissing;
   }
-  const openMetrics = wantsOpenMetrics(accept);
-  const aggregated = aggregate(
-    collected,
-    openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,
+
+  /** A worker joins the model: its answers count from now on, until it is retired. */
+  add(id: number): void {
+    if (!this.#workers.has(id)) this.#workers.set(id, undefined);
+  }
+
+  /**
+   * The worker has left for good: its last answer's counters and histograms are kept in the
+   * retired sum; its gauges go with it. An answer of its that arrives later is dropped.
+   */
+  retire(id: number): void {
+    const last = this.#workers.get(id);
+    this.#workers.delete(id);
+    if (!last) return;
+    const monotonic = last.metrics.filter(isMonotonic);
+    if (monotonic.length === 0) return;
+    // Synchronous, so no scrape sees the worker gone and its sum not yet grown.
+    const folded = aggregate([this.#retired, monotonic], Registry.PROMETHEUS_CONTENT_TYPE);
+    this.#retired = structuredClone(
+      folded
+        .getMetricsAsArray()
+        .map((metric) => (metric as unknown as { get(): MetricJson }).get()),
+    );
+  }
+
+  /**
+   * One scrape: asks `ask` (the workers able to answer now; each added beforehand), and sums the
+   * primary's registry, every worker's freshest answer and the retired sum.
+   */
+  async collect(
+    ask: MetricsSource[],
+    accept?: string,
+  ): Promise<{ contentType: string; body: string }> {
+    const scrape = ++this.#scrapes;
+    const [replies, ownMetrics] = await Promise.all([
+      Promise.allSettled(
+        ask.map(({ rpc }) =>
+          rpc.call<MetricsJson>(RPC.metricsCollect, undefined, { timeoutMs: COLLECT_TIMEOUT_MS }),
+        ),
+      ),
+      this.#own.getMetricsAsJSON() as unknown as Promise<MetricsJson>,
+    ]);
+    const answered = new Set<number>();
+    replies.forEach((reply, i) => {
+      const id = ask[i]?.id;
+      if (id === undefined) return;
+      if (reply.status === 'rejected') return this.#onMissing(reply.reason);
+      answered.add(id);
+      this.#remember(id, { scrape, metrics: reply.value });
+    });
+    const collected: MetricsJson[] = [ownMetrics.filter((m) => !isLoopLag(m.name))];
+    for (const [id, last] of this.#workers) {
+      if (!last) continue;
+      collected.push(answered.has(id) ? last.metrics : last.metrics.filter(isMonotonic));
+    }
+    const exemplars = freshestExemplars(collected);
+    if (this.#retired.length > 0) collected.push(this.#retired);
+    const openMetrics = wantsOpenMetrics(accept);
+    const aggregated = aggregate(
+      collected,
+      openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,
+    );
+    if (openMetrics) await asOpenMetrics(aggregated, exemplars);
+    return { contentType: aggregated.contentType, body: await aggregated.metrics() };
+  }
+
+  /** Keeps `answer` as the worker's last, unless it was retired or a later scrape's answered. */
+  #remember(id: number, answer: Snapshot): void {
+    if (!this.#workers.has(id)) return;
+    const last = this.#workers.get(id);
+    if (!last || last.scrape < answer.scrape) this.#workers.set(id, answer);
+  }
+}
+
+/**
+ * A series that only grows while its process lives — a counter, a histogram's buckets, sum and
+ * count — and that prom-client sums across processes: what must survive its process.
+ */
+function isMonotonic(metric: MetricJson): boolean {
+  return (
+    (metric.type === 'counter' || metric.type === 'histogram') &&
+    (metric.aggregator ?? 'sum') === 'sum'
   );
-  if (openMetrics) await asOpenMetrics(aggregated, freshestExemplars(collected));
-  return { contentType: aggregated.contentType, body: await aggregated.metrics() };
 }
 
 /**

@@ -50,4 +50,18 @@ export class RespawnPolicy {
       delayMs: Math.min(maxDelayMs, baseDelayMs * 2 ** (this.#consecutive - 1)),
     };
   }
+
+  /**
+   * When the budget is back after a give-up: the first moment from `now` at which fewer than
+   * `budget` crashes lie within the window — a worker forked then may crash once and still be
+   * respawned. `now` if that is already so; `Infinity` with a budget of 0 (never respawn).
+   */
+  recoveredAt(now: number): number {
+    const { budget, windowMs } = this.#options;
+    const recent = this.#crashTimes.filter((t) => now - t < windowMs);
+    if (recent.length < budget) return now;
+    // The oldest `recent.length - budget + 1` must leave the window; the last of them leaves at:
+    const leaves = recent[recent.length - budget];
+    return leaves === undefined ? Number.POSITIVE_INFINITY : leaves + windowMs;
+  }
 }

@@ -16,7 +16,7 @@ import { clusterWorkerRuntime } from '../src/cluster-worker-main';
 import { CounterManager } from '../src/counter-manager';
 import { RPC } from '../src/counter-protocol';
 import { IpcCounter, serveCounterShare } from '../src/ipc-counter';
-import { aggregateMetrics } from '../src/metrics-relay';
+import { MetricsRelay } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
 
@@ -177,11 +177,11 @@ describe('a cluster worker runtime, in the kit', () => {
       RpcEndpoint,
       RpcEndpoint,
     ];
-    primary.handle(RPC.metricsAggregate, () =>
-      aggregateMetrics(primaryRegistry, [primary], (error) => {
-        throw error;
-      }),
-    );
+    const relay = new MetricsRelay(primaryRegistry, (error) => {
+      throw error;
+    });
+    relay.add(1);
+    primary.handle(RPC.metricsAggregate, () => relay.collect([{ id: 1, rpc: primary }]));
     // Event-loop admission off, as in service-kit's test harness: a loaded machine can delay
     // this process's loop past the 100 ms default, and the requests would rightly be shed.
     const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };

@@ -8,7 +8,7 @@ import {
   Registry,
   type RegistryContentType,
 } from 'prom-client';
-import { aggregateMetrics } from '../src/metrics-relay';
+import { MetricsRelay } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
 
@@ -36,6 +36,19 @@ function processRegistry() {
 }
 
 const TRACE = (c: string) => c.repeat(32);
+
+/** One scrape by a relay that has just met `workers` (ids 1, 2, …): no memory of earlier ones. */
+function aggregateMetrics(
+  own: Registry<RegistryContentType>,
+  workers: RpcEndpoint[],
+  onMissing: (error: unknown) => void,
+  accept?: string,
+) {
+  const relay = new MetricsRelay(own, onMissing);
+  const sources = workers.map((rpc, i) => ({ id: i + 1, rpc }));
+  sources.forEach(({ id }) => relay.add(id));
+  return relay.collect(sources, accept);
+}
 const OPENMETRICS_ACCEPT = 'application/openmetrics-text; version=1.0.0';
 
 describe('model-wide metrics with exemplars', () => {
@@ -183,5 +196,202 @@ describe('model-wide metrics', () => {
       [...primarySide, ...workerSide].forEach((rpc) => rpc.close());
       channels.forEach((c) => c.port1.close());
     }
+  });
+});
+
+describe('model-wide metrics while workers come and go', () => {
+  const closers: (() => void)[] = [];
+  afterEach(() => closers.splice(0).forEach((close) => close()));
+
+  /** A process's registry: a counter, a gauge and a histogram, as a worker's has. */
+  function processMetrics(requests: number, inFlight: number, observations: number) {
+    const registry = new Registry();
+    registry.setDefaultLabels({ model: 'cluster' });
+    const counter = new Counter({ name: 'demo_total', help: 'demo', registers: [registry] });
+    counter.inc(requests);
+    new Gauge({ name: 'demo_in_flight', help: 'demo', registers: [registry] }).set(inFlight);
+    const latency = new Histogram({
+      name: 'demo_seconds',
+      help: 'demo',
+      buckets: [0.01],
+      registers: [registry],
+    });
+    for (let i = 0; i < observations; i++) latency.observe(0.002);
+    return { registry, counter };
+  }
+
+  /**
+   * The primary's side of a worker answering `metrics.collect` from `registry` — or holding its
+   * answers while `hold` is set, until `release` — and `ping` (answered after any reply sent
+   * before it: the channel keeps order).
+   */
+  function worker(registry: Registry) {
+    const channel = new MessageChannel();
+    const primarySide = new RpcEndpoint(ipcPort(channel.port1));
+    const workerSide = new RpcEndpoint(ipcPort(channel.port2));
+    const held: (() => void)[] = [];
+    const control = { hold: false, release: () => held.splice(0).forEach((go) => go()) };
+    workerSide.handle('metrics.collect', async () => {
+      // Read when asked: an answer held back is what the worker had counted then.
+      const answer = await registry.getMetricsAsJSON();
+      if (control.hold) await new Promise<void>((resolve) => held.push(resolve));
+      return answer;
+    });
+    workerSide.handle('ping', () => 'pong');
+    closers.push(() => {
+      control.release();
+      primarySide.close();
+      workerSide.close();
+      channel.port1.close();
+    });
+    return { rpc: primarySide, control };
+  }
+
+  const value = (body: string, series: string) => {
+    const line = body
+      .split('\n')
+      .find((l) => l.startsWith(`${series}{`) || l.startsWith(`${series} `));
+    return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  const noMissing = (error: unknown) => {
+    throw error;
+  };
+
+  it("keeps a retired worker's counters and histograms in every later scrape, not its gauges", async () => {
+    const own = processMetrics(1, 0, 0);
+    const a = processMetrics(2, 5, 1);
+    const b = processMetrics(3, 7, 2);
+    const [wa, wb] = [worker(a.registry), worker(b.registry)];
+    const relay = new MetricsRelay(own.registry, noMissing);
+    relay.add(1);
+    relay.add(2);
+    const before = (
+      await relay.collect([
+        { id: 1, rpc: wa.rpc },
+        { id: 2, rpc: wb.rpc },
+      ])
+    ).body;
+    expect(value(before, 'demo_total')).toBe(6);
+    expect(value(before, 'demo_in_flight')).toBe(12);
+    expect(value(before, 'demo_seconds_count')).toBe(3);
+
+    relay.retire(2); // b exits (a crash, a rolling restart)
+    const after = (await relay.collect([{ id: 1, rpc: wa.rpc }])).body;
+    // Before, b's share vanished: demo_total 6 → 3, demo_seconds_count 3 → 1 (a counter reset).
+    expect(value(after, 'demo_total')).toBe(6);
+    expect(value(after, 'demo_seconds_count')).toBe(3);
+    expect(after).toMatch(/^demo_seconds_bucket\{le="0\.01",model="cluster"\} 3$/m);
+    expect(value(after, 'demo_in_flight')).toBe(5); // its gauges went with it
+
+    a.counter.inc(4);
+    expect(value((await relay.collect([{ id: 1, rpc: wa.rpc }])).body, 'demo_total')).toBe(10);
+    relay.retire(1); // what a counted after its last answer is not known: 10 is what stays
+    a.counter.inc(100);
+    expect(value((await relay.collect([])).body, 'demo_total')).toBe(10);
+  });
+
+  it('counts a worker that misses a scrape with its last counters and histograms, without its gauges', async () => {
+    const own = processMetrics(1, 0, 0);
+    const a = processMetrics(2, 5, 1);
+    const b = processMetrics(3, 7, 2);
+    const [wa, wb] = [worker(a.registry), worker(b.registry)];
+    const missing: unknown[] = [];
+    const relay = new MetricsRelay(own.registry, (error) => missing.push(error));
+    const sources = [
+      { id: 1, rpc: wa.rpc },
+      { id: 2, rpc: wb.rpc },
+    ];
+    sources.forEach(({ id }) => relay.add(id));
+    await relay.collect(sources);
+    wb.control.hold = true; // b is busy past the collect timeout
+    const body = (await relay.collect(sources)).body;
+    expect(missing).toHaveLength(1);
+    expect(value(body, 'demo_total')).toBe(6);
+    expect(value(body, 'demo_seconds_count')).toBe(3);
+    expect(value(body, 'demo_in_flight')).toBe(5);
+  });
+
+  it('never counts a worker twice when its answer arrives after it was retired', async () => {
+    const own = processMetrics(1, 0, 0);
+    const a = processMetrics(2, 0, 0);
+    const b = processMetrics(3, 0, 0);
+    const [wa, wb] = [worker(a.registry), worker(b.registry)];
+    const relay = new MetricsRelay(own.registry, noMissing);
+    const sources = [
+      { id: 1, rpc: wa.rpc },
+      { id: 2, rpc: wb.rpc },
+    ];
+    sources.forEach(({ id }) => relay.add(id));
+    expect(value((await relay.collect(sources)).body, 'demo_total')).toBe(6);
+    a.counter.inc(10);
+    wb.control.hold = true;
+    const scrape = relay.collect(sources);
+    await wa.rpc.call('ping'); // a's answer (12) has reached the primary…
+    relay.retire(1); // …and then a exits: its last contribution (2) is what stays
+    wb.control.release();
+    expect(value((await scrape).body, 'demo_total')).toBe(6);
+    wb.control.hold = false;
+    expect(value((await relay.collect([{ id: 2, rpc: wb.rpc }])).body, 'demo_total')).toBe(6);
+  });
+
+  it('answers no scrape with less than a later scrape already got from a worker', async () => {
+    const own = processMetrics(0, 0, 0);
+    const a = processMetrics(2, 0, 0);
+    const wa = worker(a.registry);
+    const relay = new MetricsRelay(own.registry, noMissing);
+    relay.add(1);
+    wa.control.hold = true;
+    const first = relay.collect([{ id: 1, rpc: wa.rpc }]); // a reads 2 and holds its answer
+    await wa.rpc.call('ping');
+    wa.control.hold = false;
+    a.counter.inc(3);
+    expect(value((await relay.collect([{ id: 1, rpc: wa.rpc }])).body, 'demo_total')).toBe(5);
+    wa.control.release();
+    expect(value((await first).body, 'demo_total')).toBe(5);
+  });
+
+  it('keeps the retired sum as large as its series, however many workers retired', async () => {
+    const own = processMetrics(0, 0, 0);
+    const relay = new MetricsRelay(own.registry, noMissing);
+    let lines = 0;
+    for (let id = 1; id <= 50; id++) {
+      const w = worker(processMetrics(1, 1, 1).registry);
+      relay.add(id);
+      await relay.collect([{ id, rpc: w.rpc }]);
+      relay.retire(id);
+      const body = (await relay.collect([])).body;
+      expect(value(body, 'demo_total')).toBe(id);
+      expect(value(body, 'demo_seconds_count')).toBe(id);
+      if (id === 1) lines = body.split('\n').length;
+      expect(body.split('\n')).toHaveLength(lines);
+    }
+  });
+
+  it('keeps the freshest exemplar of the workers still there, with a retired sum beside them', async () => {
+    const primary = processRegistry();
+    const a = processRegistry();
+    const b = processRegistry();
+    a.observe(0.002, TRACE('a'));
+    const relay = new MetricsRelay(primary.registry, noMissing);
+    const wa = worker(a.registry as Registry);
+    const wb = worker(b.registry as Registry);
+    relay.add(1);
+    relay.add(2);
+    await relay.collect([
+      { id: 1, rpc: wa.rpc },
+      { id: 2, rpc: wb.rpc },
+    ]);
+    relay.retire(1);
+    await delay(20);
+    b.observe(0.003, TRACE('b'));
+    const { body } = await relay.collect([{ id: 2, rpc: wb.rpc }], OPENMETRICS_ACCEPT);
+    const line = body
+      .split('\n')
+      .find(
+        (l) =>
+          l.startsWith('http_server_request_duration_seconds_bucket{') && l.includes('le="0.005"'),
+      );
+    expect(line).toMatch(/ 2 # \{trace_id="b{32}"\} 0\.003 \d+(\.\d+)?$/);
+    expect(body.endsWith('# EOF\n')).toBe(true);
   });
 });

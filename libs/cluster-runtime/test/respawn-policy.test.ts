@@ -33,4 +33,23 @@ describe('the respawn policy', () => {
     policy.onCrash(1, 0);
     expect(policy.onCrash(2, 60_000)).toEqual({ action: 'respawn', delayMs: 100 });
   });
+
+  it('says when a spent budget is back: once fewer than `budget` crashes lie within the window', () => {
+    const policy = new RespawnPolicy({ budget: 2, windowMs: 1000 });
+    expect(policy.recoveredAt(0)).toBe(0);
+    policy.onCrash(0, 0);
+    policy.onCrash(100, 0);
+    expect(policy.onCrash(200, 0).action).toBe('give-up');
+    // Three crashes in the window: two must leave it, the second at 100 + 1000.
+    expect(policy.recoveredAt(300)).toBe(1100);
+    expect(policy.recoveredAt(1100)).toBe(1100);
+    // From then, a crash is respawned again.
+    expect(policy.onCrash(1100, 0).action).toBe('respawn');
+  });
+
+  it('never says the budget is back when it is 0 (no respawn, ever)', () => {
+    const policy = new RespawnPolicy({ budget: 0, windowMs: 1000 });
+    expect(policy.onCrash(0, 0).action).toBe('give-up');
+    expect(policy.recoveredAt(10_000)).toBe(Number.POSITIVE_INFINITY);
+  });
 });

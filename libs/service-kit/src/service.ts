@@ -238,6 +238,12 @@ export interface RunServiceOptions {
   lingerBeforeExitMs?: number;
   /** Flushed after the drain and before exit, so the last requests' spans survive SIGTERM. */
   tracing?: { shutdown(): Promise<void> };
+  /**
+   * Whether SIGTERM and SIGINT drain this process. A cluster worker says false: those signals
+   * are its primary's, which asks it to drain (`stop`), and it ignores them itself.
+   * @default true
+   */
+  handleSignals?: boolean;
   /** Builds the model's runner and counter; `metrics` is the process registry to add to. */
   createRuntime: RuntimeFactory<ModelRuntime>;
 }
@@ -291,8 +297,11 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   // of that is cleaned up.
   let stopWhenUp: string | undefined;
   const whileStarting = (signal: NodeJS.Signals) => (stopWhenUp ??= signal);
-  process.on('SIGTERM', whileStarting);
-  process.on('SIGINT', whileStarting);
+  const handleSignals = options.handleSignals ?? true;
+  if (handleSignals) {
+    process.on('SIGTERM', whileStarting);
+    process.on('SIGINT', whileStarting);
+  }
   const metrics = createServiceMetrics(options.model);
   const runtime = await options.createRuntime(config, logger, metrics);
   const service = createService({
@@ -330,11 +339,13 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       },
     );
   };
-  // The drain's handlers first: with no listener at all, a signal would get its default action.
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  process.off('SIGTERM', whileStarting);
-  process.off('SIGINT', whileStarting);
-  if (stopWhenUp) stop(stopWhenUp);
+  if (handleSignals) {
+    // The drain's handlers first: with no listener at all, a signal would get its default action.
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    process.off('SIGTERM', whileStarting);
+    process.off('SIGINT', whileStarting);
+    if (stopWhenUp) stop(stopWhenUp);
+  }
   return { ...service, stop };
 }

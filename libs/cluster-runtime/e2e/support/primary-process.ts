@@ -41,6 +41,8 @@ export class PrimaryProcess {
   readonly exits = new Map<number, Exit>();
   readonly draining: number[] = [];
   readonly logs: LogLine[] = [];
+  /** The reasons of every `onFatal` it reported. */
+  readonly fatal: string[] = [];
   /** How the primary process itself ended. */
   readonly exited: Promise<Exit>;
   readonly #child: ChildProcess;
@@ -68,6 +70,7 @@ export class PrimaryProcess {
       if (message.event === 'exit')
         this.exits.set(message.pid, { code: message.code, signal: message.signal });
       if (message.event === 'draining') this.draining.push(message.pid);
+      if (message.event === 'fatal') this.fatal.push(message.reason);
       if (message.event === 'log') {
         const { level, msg, fields } = message;
         this.logs.push({ level, msg, fields });
@@ -126,6 +129,9 @@ export class PrimaryProcess {
   }
   untilExited(pid: number): Promise<void> {
     return until(() => this.exits.has(pid), { what: `worker ${pid} to exit` });
+  }
+  untilLogged(msg: string): Promise<void> {
+    return until(() => this.logs.some((l) => l.msg === msg), { what: `the log line "${msg}"` });
   }
 
   /**

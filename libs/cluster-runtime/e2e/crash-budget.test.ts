@@ -1,0 +1,107 @@
+import { until } from '@concurrency-lab/launcher/testing';
+import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
+
+/**
+ * What ClusterPrimary does once the crash budget has given up on a worker, with real forked
+ * workers (fixtures/worker.js): the empty slot is filled again — when the budget has recovered,
+ * or by the next rolling restart — and only a model with no worker left is fatal.
+ */
+describe('ClusterPrimary after the crash budget gave up, with real forked workers', () => {
+  let primary: PrimaryProcess | undefined;
+  const launch = (options: FixtureOptions) => (primary = new PrimaryProcess(options));
+  afterEach(async () => {
+    await primary?.end();
+    primary = undefined;
+  });
+
+  async function shutdownCleanly(p: PrimaryProcess): Promise<void> {
+    await expect(p.shutdown()).resolves.toBe(true);
+    expect(p.alive()).toEqual([]);
+    expect(await p.end()).toEqual({ code: 0, signal: null });
+  }
+
+  it('refills the slot once the budget has recovered (its window passed)', async () => {
+    // Two crashes within 4 s spend a budget of one; the first leaves the window 4 s after it.
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 1, windowMs: 4000 } });
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    process.kill(a, 'SIGKILL');
+    await p.untilForked(3);
+    const respawned = p.forked[2] as number;
+    await until(async () => (await p.state()).pids.length === 2, { what: 'the respawn' });
+    process.kill(respawned, 'SIGKILL');
+    await p.untilLogged('crash budget spent; not respawning');
+    await expect(p.state()).resolves.toEqual({ pids: [b], restarts: 1 });
+
+    // Before, the slot stayed empty for good: one worker served where two were configured.
+    await until(() => p.forked.length >= 4, {
+      what: 'the empty slot to be refilled',
+      timeoutMs: 20_000,
+    });
+    const refilled = p.forked[3] as number;
+    await until(() => p.logs.some((l) => l.msg === 'crash budget recovered; respawning'));
+    const { pids, restarts } = await p.state();
+    expect(pids.sort()).toEqual([b, refilled].sort());
+    expect(restarts).toBe(2);
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, b, respawned, refilled]);
+  }, 30_000);
+
+  it('forks the missing workers on a rolling restart, and only then says it is complete', async () => {
+    // A budget of 0: never respawned, never refilled by itself.
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 0 } });
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    process.kill(a, 'SIGKILL');
+    await p.untilLogged('crash budget spent; not respawning');
+    expect(p.fatal).toEqual([]);
+
+    // Before, it rolled the one live worker and said complete, one worker short.
+    await expect(p.rollingRestart()).resolves.toBe(true);
+    const { pids } = await p.state();
+    expect(pids).toHaveLength(2);
+    expect(pids).not.toContain(a);
+    expect(pids).not.toContain(b);
+    expect(p.exits.get(b)).toEqual({ code: 0, signal: null });
+    await shutdownCleanly(p);
+  });
+
+  it('fails a rolling restart whose worker for an empty slot does not start: not respawned', async () => {
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 0 } });
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    process.kill(a, 'SIGKILL');
+    await p.untilLogged('crash budget spent; not respawning');
+    await p.workerMode('hold');
+    const restart = p.rollingRestart();
+    await p.untilForked(3);
+    const bNew = p.forked[2] as number;
+    await p.tell(bNew, { kind: 'say-ready' });
+    await p.untilExited(b);
+    await p.untilForked(4);
+    const filler = p.forked[3] as number;
+    await p.tell(filler, { kind: 'exit', code: 1 });
+
+    await expect(restart).resolves.toBe(false);
+    await expect(p.state()).resolves.toEqual({ pids: [bNew], restarts: 1 });
+    expect(p.logs.map((l) => l.msg)).not.toContain('worker crashed; respawning');
+    expect(p.fatal).toEqual([]);
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, b, bNew, filler]);
+  });
+
+  it('is still fatal when every worker dies at boot and the budget is spent', async () => {
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 2 } });
+    await p.workerMode('fail');
+    const start = p.start().then(
+      () => 'resolved',
+      (error: Error) => error.message,
+    );
+    await until(() => p.fatal.length > 0, { what: 'the fatal report' });
+    expect(p.fatal).toEqual(['crash budget spent with no worker left']);
+    expect(await start).not.toBe('resolved');
+    // Two workers, then the budget's two respawns: nothing refilled afterwards.
+    expect(p.forked).toHaveLength(4);
+    await expect(p.state()).resolves.toEqual({ pids: [], restarts: 2 });
+  });
+});
