@@ -78,6 +78,18 @@ export class WorkloadTimeoutError extends coded(
   'The workload’s `run` did not return in time',
 ) {}
 
+/** A service the lab started (a model or upstream) exited while the run was measuring. */
+export class ServiceDiedError extends coded(
+  'ERR_LAB_SERVICE_DIED',
+  'A service the lab started exited during the run',
+) {}
+
+/** `--out` names a place the report cannot be written to (a file, no permission, …). */
+export class OutFolderError extends coded(
+  'ERR_LAB_OUT_UNUSABLE',
+  'The report cannot be written where `--out` says',
+) {}
+
 export const ERROR_CATALOG = catalog(
   [UsageError, 'An option of `lab` is unknown or out of its domain; the message names it.'],
   [
@@ -116,4 +128,12 @@ export const ERROR_CATALOG = catalog(
     '`run(input)` returned a value structured clone refuses (a function, a symbol, …): it could not leave a thread or process.',
   ],
   [WorkloadTimeoutError, '`run(input)` did not return within the probe’s time limit.'],
+  [
+    ServiceDiedError,
+    'A service the lab started exited during the run: the run stops and writes nothing; the message names the service, its model and its exit.',
+  ],
+  [
+    OutFolderError,
+    '`--out` cannot hold a report (a file, no write permission): refused before anything starts; a write that fails at the end says where.',
+  ],
 );

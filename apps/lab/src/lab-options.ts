@@ -46,7 +46,7 @@ Runs every model service under the same load and writes a side-by-side report.
                       describe); adds its scenarios (saturation, half-capacity rate, fairness)
   --targets m=url,…   drive services already running (another machine, a cluster):
                       start nothing, read memory and CPU from their /metrics
-  --duration s        measured seconds per model and scenario            default: 10 (--quick: 1)
+  --duration s        measured seconds per model and scenario (≥ 1)      default: 10 (--quick: 1)
   --rate n            arrival rate (req/s) of every measured stream      default: per scenario
   --connections n     connections of every measured stream               default: per scenario
   --workers n         WORKERS for every model                            default: CPU count

@@ -21,6 +21,32 @@ export interface MeasureContext {
   };
 }
 
+/** Past a scenario's longest wait, how long the warm-up runs on before the measurement starts. */
+export const WARMUP_MARGIN_SECONDS = 0.25;
+
+/**
+ * The longest a scenario's requests are asked to wait (seconds): the largest `ms=` of its
+ * streams' paths (`/io/sleep?ms=750`, `/mixed?ms=20`); 0 when none asks for one.
+ */
+export function longestWaitSeconds(scenario: Pick<Scenario, 'streams'>): number {
+  const waits = scenario.streams.map((s) => {
+    const ms = Number(new URL(s.path, 'http://x').searchParams.get('ms'));
+    return Number.isFinite(ms) && ms > 0 ? ms : 0;
+  });
+  return Math.max(0, ...waits) / 1000;
+}
+
+/**
+ * The warm-up a scenario gets: the timing's (`--quick` 0.25 s, else 2 s), or — when the scenario's
+ * requests wait longer than that — its longest wait plus {@link WARMUP_MARGIN_SECONDS}. A warm-up
+ * shorter than the wait would end before the first answer came back: the measurement would open
+ * on silence (io under `--quick`: no answer in its first half second, every model "overloaded").
+ */
+export function warmupFor(scenario: Pick<Scenario, 'streams'>, warmupSeconds: number): number {
+  const wait = longestWaitSeconds(scenario);
+  return wait > 0 ? Math.max(warmupSeconds, wait + WARMUP_MARGIN_SECONDS) : warmupSeconds;
+}
+
 /** One model in one scenario: idle memory, warm-up (thrown away), then the measurement. */
 export async function measureScenario(
   ctx: MeasureContext,
@@ -44,7 +70,7 @@ export async function measureScenario(
   const measured = driver.run({
     ...what,
     streams,
-    warmupSeconds: options.warmupSeconds,
+    warmupSeconds: warmupFor(scenario, options.warmupSeconds),
     durationSeconds: options.durationSeconds,
     window,
     onMeasure: () => {

@@ -13,7 +13,10 @@ import { SUMMARY_HEADER, SUMMARY_NOTE, summaryRows } from './report/summary-rows
 import { whereWritten } from './report/where-written';
 import { writeReport } from './report/write-report';
 import { runLab, selectScenarios } from './run-lab';
-import { refuse } from './refuse';
+import { fail, isPlainError, refuse } from './refuse';
+import { ServiceDiedError } from './errors';
+import { notWritten, prepareOutFolder } from './out-folder';
+import { ServiceWatch } from './service-watch';
 import { loadScenarioCatalog, measuredServiceEnv, upstreamEnv } from './scenario-catalog';
 import { connectTargets, readWorkers, type LabTarget } from './targets';
 import { isLoopback } from './loopback';
@@ -30,7 +33,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   let probe: WorkloadProbe | undefined;
   let driver: LoadDriver;
   let catalog;
+  let outRoot: string;
   try {
+    // A `--out` that cannot take the report is refused now, not after the whole run.
+    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
     catalog = loadScenarioCatalog(root);
     // Checked before anything starts: a broken module never costs a service start.
     if (options.workload) probe = await probeWorkload(options.workload);
@@ -57,10 +63,12 @@ export async function runCommand(argv: string[]): Promise<number> {
   // they are still starting: the start is aborted and whatever started is stopped.
   const abort = new AbortController();
   let starting: Promise<Fleet> | undefined;
+  let fleet: Fleet | undefined;
+  // A service that exits while the run measures ends the run (see ServiceWatch).
+  const watch = new ServiceWatch();
   const stopFleet = async () => {
     abort.abort();
-    const fleet = await starting?.catch(() => undefined);
-    await fleet?.stop();
+    await (await starting?.catch(() => undefined))?.stop();
   };
   onInterrupt(stopFleet, () => process.exit(130));
 
@@ -81,10 +89,12 @@ export async function runCommand(argv: string[]): Promise<number> {
           ...(probe ? { LAB_WORKLOAD: probe.path } : {}),
         },
         signal: abort.signal,
+        onUnexpectedExit: watch.onUnexpectedExit,
       });
-      const fleet = await starting;
+      const started = await starting;
+      fleet = started;
       targets = await Promise.all(
-        fleet.models.map(async ({ model, service }) => ({
+        started.models.map(async ({ model, service }) => ({
           model,
           url: service.url,
           pid: service.pid,
@@ -98,7 +108,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 
   try {
     // Progress goes to stderr so `--json` keeps stdout machine-readable.
-    const report = await runLab({
+    const running = runLab({
       options,
       scenarios,
       driver,
@@ -121,13 +131,21 @@ export async function runCommand(argv: string[]): Promise<number> {
           : null,
       },
     });
+    const report = await Promise.race([running, watch.died]);
+    watch.check(fleet);
     await stopFleet();
-    const dir = await writeReport(report, resolve(options.out ?? join(root, 'reports')));
+    let dir: string;
+    try {
+      dir = await writeReport(report, outRoot);
+    } catch (error) {
+      return fail(notWritten('report', outRoot, error));
+    }
     print(report, dir, options.json);
     return 0;
   } catch (error) {
     await stopFleet();
-    if ((error as { code?: string }).code?.startsWith('ERR_LAB_')) return refuse(error);
+    if (error instanceof ServiceDiedError) return fail(error);
+    if (isPlainError(error)) return refuse(error);
     process.stderr.write(`lab failed: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }

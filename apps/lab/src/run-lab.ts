@@ -27,16 +27,20 @@ export interface LabRunContext {
   progress: NodeJS.WriteStream;
 }
 
-/** The scenarios the options select, in the given order; an unknown id is a usage error. */
+/**
+ * The scenarios the options select, in the given order; an unknown id is a usage error naming
+ * the option the user gave (`--scenarios` for `lab`, `--scenario` for `lab sweep`).
+ */
 export function selectScenarios<S extends Scenario>(
   all: readonly S[],
   ids: string[] | undefined,
+  option = 'scenarios',
 ): S[] {
   if (!ids) return [...all];
   const unknown = ids.filter((id) => !all.some((s) => s.id === id));
   if (unknown.length) {
     throw new UsageError(
-      `Expected \`--scenarios\` from ${all.map((s) => s.id).join(', ')}; got ${unknown.map((u) => `\`${u}\``).join(', ')}`,
+      `Expected \`--${option}\` from ${all.map((s) => s.id).join(', ')}; got ${unknown.map((u) => `\`${u}\``).join(', ')}`,
     );
   }
   return all.filter((s) => ids.includes(s.id));

@@ -65,6 +65,9 @@ export class Sampler {
     this.#started = performance.now();
     this.#lastTake = this.#started;
     this.#options.window?.take(); // whatever came before the measurement is not in it
+    // The first reading is a baseline: its CPU has no earlier one, and its scrape's lag and ELU
+    // ("since the previous scrape") cover the warm-up and the idle time before it —
+    // summarize() leaves this sample out of all three.
     this.#tick();
     this.#timer = setInterval(() => this.#tick(), this.#options.intervalMs);
   }

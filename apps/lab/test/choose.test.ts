@@ -48,4 +48,23 @@ describe('what to choose: the first screen', () => {
       'CPU-bound work: cluster — cpu 60.0 req/s vs 35.0 req/s (async); image 11.0 req/s (async lead).',
     ]);
   });
+
+  it('never takes a model with no answers as evidence', () => {
+    // threads-service died during cpu: 0 req/s is not the figure to beat.
+    const dead = [
+      scenario('cpu', [
+        result('async', 35, 1, 1),
+        result('threads', 0, 0, 1),
+        result('cluster', 60, 1, 1),
+      ]),
+    ];
+    expect(chooseLines(dead, { ...context, sharedCores: false })).toEqual([
+      'CPU-bound work: cluster — cpu 60.0 req/s vs 35.0 req/s (async).',
+    ]);
+    // No model answered: nobody to choose, and it says so.
+    const silent = [scenario('cpu', [result('async', 0, 0, 1), result('cluster', 0, 0, 1)])];
+    expect(chooseLines(silent, { ...context, sharedCores: false })).toEqual([
+      'CPU-bound work: no model to choose — cpu: no leader (see its verdict).',
+    ]);
+  });
 });

@@ -1,6 +1,7 @@
 import { thrown } from '@concurrency-lab/errors/testing';
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import { parseLabOptions, UsageError } from '../src/lab-options';
+import { selectScenarios } from '../src/run-lab';
 
 const usage = (argv: string[]) => thrown(() => parseLabOptions(argv));
 
@@ -97,5 +98,31 @@ describe('lab options', () => {
   ])('refuses %j with a usage error', (argv) => {
     expect(usage(argv)).toBeInstanceOf(UsageError);
     expect(usage(argv)).toMatchObject({ code: 'ERR_LAB_USAGE' });
+  });
+});
+
+describe('lab options, each value once and a window long enough', () => {
+  it('refuses a model named twice', () => {
+    expect(usage(['--models', 'async,threads,async'])).toMatchObject({
+      code: 'ERR_LAB_USAGE',
+      message:
+        'Expected `--models` to name each value once; `async` is named twice, got `async,threads,async`',
+    });
+  });
+
+  it('refuses a measurement shorter than its documented minimum of 1 s', () => {
+    expect(usage(['--duration', '0.0001'])).toMatchObject({
+      code: 'ERR_LAB_USAGE',
+      message: 'Expected `--duration` to be at least 1 (seconds), got `0.0001`',
+    });
+    expect(parseLabOptions(['--duration', '1'])).toMatchObject({ durationSeconds: 1 });
+  });
+
+  it('names the option the user gave when a scenario is unknown', () => {
+    const all = [{ id: 'cpu' }, { id: 'io' }] as never[];
+    expect(thrown(() => selectScenarios(all, ['nope'], 'scenario'))).toMatchObject({
+      code: 'ERR_LAB_USAGE',
+      message: 'Expected `--scenario` from cpu, io; got `nope`',
+    });
   });
 });

@@ -1,4 +1,12 @@
-import { planStreams } from '../src/measure-scenario';
+import type { LoadDriver } from '../src/drivers/load-driver';
+import {
+  longestWaitSeconds,
+  measureScenario,
+  planStreams,
+  WARMUP_MARGIN_SECONDS,
+} from '../src/measure-scenario';
+import { FULL, QUICK } from '../src/option-schemas';
+import { Progress } from '../src/progress';
 import { join } from 'node:path';
 import { loadScenarioCatalog, type Scenario } from '../src/scenario-catalog';
 
@@ -47,5 +55,49 @@ describe('the streams a scenario plans', () => {
       method: 'GET',
       measure: true,
     });
+  });
+});
+
+describe('the warm-up before a measurement', () => {
+  /** The warm-up `measureScenario` asks the driver for, on a stand-in driver that sends nothing. */
+  const warmupOf = async (s: Scenario, warmupSeconds: number) => {
+    const asked: number[] = [];
+    const driver: LoadDriver = {
+      name: 'stand-in',
+      run: (run) => {
+        asked.push(run.warmupSeconds);
+        return Promise.resolve(
+          run.streams.map((p) => ({
+            name: p.name,
+            measure: p.measure,
+            durationSeconds: run.durationSeconds,
+            sent: 0,
+            ok: 0,
+            failed: 0,
+            dropped: 0,
+            failures: {},
+            rps: 0,
+            latencyMs: { p50: 0, p90: 0, p95: 0, p99: 0, max: 0, mean: 0 },
+          })),
+        );
+      },
+    };
+    const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+    await measureScenario(
+      { driver, options: { warmupSeconds, durationSeconds: 1, sampleIntervalMs: 250 } },
+      s,
+      { model: 'async', url: 'http://127.0.0.1:1', pid: process.pid, workers: null },
+      new Progress(quiet, 1),
+    );
+    return asked[0];
+  };
+
+  it('lasts at least the scenario’s longest wait plus a margin, so answers flow when it ends', async () => {
+    // --quick's 0.25 s is shorter than io's 750 ms waits: the measurement would open on silence.
+    expect(await warmupOf(io, QUICK.warmupSeconds)).toBe(0.75 + WARMUP_MARGIN_SECONDS);
+    expect(await warmupOf(scenario('cpu'), QUICK.warmupSeconds)).toBe(QUICK.warmupSeconds);
+    expect(await warmupOf(io, FULL.warmupSeconds)).toBe(FULL.warmupSeconds);
+    expect(longestWaitSeconds(scenario('mixed'))).toBe(0.02);
+    expect(longestWaitSeconds(scenario('cpu'))).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { kneeLine, kneeOf, meanCurve } from '../src/sweep/knee';
+import { SWEEP_HEADER, sweepRows } from '../src/sweep/sweep-page';
 import { parseSweepOptions, POOLED_MODELS } from '../src/sweep/sweep-options';
-import type { SweepPoint } from '../src/sweep/sweep-schema';
+import type { Sweep, SweepPoint } from '../src/sweep/sweep-schema';
 import { result } from './support/results';
 
 const point = (
@@ -75,9 +76,65 @@ describe('the knee', () => {
       { model: 'threads' as const, knee: 2, best: 2, line: '' },
       { model: 'procpool' as const, knee: 2, best: 3, line: '' },
     ];
-    expect(kneeLine(knees, 2, 'cpu')).toBe(
+    expect(kneeLine(knees, 2, 'cpu', 4)).toBe(
       "The knee on this machine (2 CPUs, cpu): WORKERS=2 for threads, procpool — the guide's N_CPU + 1 would be 3; below the guide’s advice: extra workers add no throughput here.",
     );
-    expect(kneeLine(knees, 1, 'cpu')).toMatch(/would be 2; as the guide says\.$/);
+    expect(kneeLine(knees, 1, 'cpu', 3)).toMatch(/would be 2; as the guide says\.$/);
+  });
+});
+
+describe('the sweep table', () => {
+  const sweep = (points: SweepPoint[]): Sweep => ({
+    kind: 'sweep',
+    schemaVersion: 1,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    machine: {
+      cpus: 2,
+      cpuModel: 'test',
+      node: 'v24',
+      loadAverage: { start: [0, 0, 0], end: [0, 0, 0] },
+    },
+    scenario: { id: 'cpu', title: 'cpu' },
+    options: {
+      models: ['threads'],
+      sizes: [1, 2],
+      repeats: 1,
+      durationSeconds: 1,
+      warmupSeconds: 0.25,
+      quick: true,
+    },
+    points,
+    knees: [],
+    line: '',
+  });
+
+  it('puts every figure under its own heading, the pass included', () => {
+    const rows = sweepRows(sweep([point('threads', 2, 123.4), point('threads', 1, 61.5)]));
+    for (const row of rows) expect(row).toHaveLength(SWEEP_HEADER.length);
+    const cell = (row: string[] | undefined, heading: string) =>
+      row?.[SWEEP_HEADER.indexOf(heading)];
+    // sorted by size: WORKERS=1 first; its 61.5 req/s under "req/s", its pass under "pass"
+    expect(['model', 'WORKERS', 'pass', 'req/s'].map((h) => cell(rows[0], h))).toEqual([
+      'threads',
+      '1',
+      '1',
+      '61.5',
+    ]);
+    expect(cell(rows[1], 'req/s')).toBe('123.4');
+    expect(cell(rows[1], 'p99 ms')).toBe('200.0');
+  });
+});
+
+describe('the knee line when the sweep stops short of the guide', () => {
+  it('says the sizes did not reach N_CPU + 1 instead of judging the guide', () => {
+    const knees = [{ model: 'threads' as const, knee: 1, best: 1, line: '' }];
+    // 2 CPUs: the guide's 3; --max-workers 1 ran WORKERS=1 only.
+    const line = kneeLine(knees, 2, 'cpu', 1);
+    expect(line).not.toContain('extra workers add no throughput');
+    expect(line).toBe(
+      "The knee on this machine (2 CPUs, cpu): WORKERS=1 for threads — the guide's N_CPU + 1 would be 3; the sizes run stop at WORKERS=1, short of it: run `--max-workers 3` or more to test it.",
+    );
+    // the sizes reach the guide: the verdict as before
+    expect(kneeLine(knees, 2, 'cpu', 4)).toMatch(/below the guide’s advice/);
   });
 });

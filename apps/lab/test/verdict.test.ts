@@ -87,12 +87,39 @@ describe('a model that answered nothing', () => {
     expect(io.leaders).toEqual(['threads']);
   });
 
-  it('still names a leader when no model answered', () => {
+  it('names no leader when no model answered, on any judge', () => {
     const none = figures(0).map((r) => ({ ...r, summary: { ...r.summary, rps: 0 } }));
-    expect(verdictFor('p99', { prefers: ['async'], text: '' }, none)).toMatchObject({
-      leaders: ['async'],
-      p99: 'async',
-    });
+    for (const judge of ['p99', 'throughput', 'memory-per-connection'] as const) {
+      const verdict = verdictFor(judge, { prefers: ['async'], text: 'g' }, none);
+      expect([judge, verdict.leaders, verdict.agreesWithGuide]).toEqual([judge, [], false]);
+      expect(verdict.note).toContain('No model answered');
+    }
+  });
+});
+
+describe('a fixed rate no model kept up with', () => {
+  const kib = (n: number) => n * 1024;
+  // --quick's first half second of io: every model below 90% of the rate.
+  const results = [
+    result('async', 1000, 760, 80, { memoryPerConnectionBytes: kib(12), sustained: 0.5 }),
+    result('threads', 1100, 770, 90, { memoryPerConnectionBytes: kib(14), sustained: 0.55 }),
+  ];
+
+  it('names no leader on memory or latency, and says why without naming one', () => {
+    for (const judge of ['memory-per-connection', 'p99'] as const) {
+      const verdict = verdictFor(judge, { prefers: ['async'], text: 'g' }, results);
+      expect([judge, verdict.leaders, verdict.agreesWithGuide]).toEqual([judge, [], false]);
+      expect(verdict.note).not.toMatch(/lead on|hold a connection for the least/);
+      expect(verdict.note).toContain('async answered 50%, threads answered 55%');
+    }
+    // The negative control: one model keeping up leads.
+    const one = [
+      results[0],
+      { ...results[1], summary: { ...results[1]?.summary, sustained: 0.95 } },
+    ];
+    expect(
+      verdictFor('memory-per-connection', { prefers: ['async'], text: 'g' }, one as never).leaders,
+    ).toEqual(['threads']);
   });
 });
 
@@ -155,5 +182,80 @@ describe('the lessons', () => {
       );
     expect(lessonsFor([io(10)])).toMatchObject([{ id: 'waits-are-cheap', holds: true }]);
     expect(lessonsFor([io(40)])).toMatchObject([{ id: 'waits-are-cheap', holds: false }]);
+  });
+});
+
+describe('the lessons, from the models that ran and answered', () => {
+  it('claim the cpu lesson for the off-the-loop models of this run only', () => {
+    const [lesson] = lessonsFor([
+      scenario('cpu', [result('async', 100, 1, 1), result('threads', 170, 1, 1)]),
+    ]);
+    expect(lesson).toMatchObject({
+      id: 'cpu-needs-cores',
+      claim: 'CPU-bound work: threads reaches at least 1.6× the throughput of one event loop',
+      holds: true,
+    });
+    const [both] = lessonsFor([
+      scenario('cpu', [
+        result('async', 100, 1, 1),
+        result('threads', 170, 1, 1),
+        result('procpool', 170, 1, 1),
+      ]),
+    ]);
+    expect(both?.claim).toBe(
+      'CPU-bound work: threads and procpool reach at least 1.6× the throughput of one event loop',
+    );
+  });
+
+  it('never take a model with no answers as evidence', () => {
+    // threads-service killed mid-run: no answers, p99 0 — once "✔ … threads 0.0 ms (153924000000.0×)".
+    const fairness = (threads: number, hybrid?: number) =>
+      lessonsFor([
+        scenario(
+          'fairness',
+          [
+            result('async', 50, 300, 1),
+            result('threads', threads, threads ? 20 : 0, 1),
+            ...(hybrid === undefined ? [] : [result('hybrid', hybrid, 25, 1)]),
+          ],
+          'p99',
+        ),
+      ])[0];
+    expect(fairness(0)).toMatchObject({ id: 'cpu-blocks-the-loop', holds: null });
+    expect(fairness(0)?.figures).not.toMatch(/threads 0\.0 ms/);
+    expect(fairness(0)?.figures).toContain('threads answered nothing');
+    expect(fairness(0, 100)).toMatchObject({ holds: true });
+    expect(fairness(0, 100)?.figures).toContain('hybrid 25.0 ms (12.0×)');
+    expect(fairness(100)).toMatchObject({ holds: true }); // the control: alive, it counts
+    // async silent on cpu: no baseline, no ratio of 1e9.
+    const [cpu] = lessonsFor([
+      scenario('cpu', [result('async', 0, 0, 1), result('threads', 170, 1, 1)]),
+    ]);
+    expect(cpu).toMatchObject({ id: 'cpu-needs-cores', holds: null });
+    expect(cpu?.figures).toContain('async answered nothing');
+    // …and an off-the-loop model silent on cpu is left out, not a 0.00× failure.
+    const [dead] = lessonsFor([
+      scenario('cpu', [
+        result('async', 100, 1, 1),
+        result('threads', 0, 0, 1),
+        result('cluster', 180, 1, 1),
+      ]),
+    ]);
+    expect(dead).toMatchObject({ holds: true });
+    expect(dead?.claim).toContain('cluster reaches');
+    expect(dead?.figures).toBe('cluster 1.80× async; threads answered nothing');
+    // async silent on io: the memory lesson cannot be judged.
+    const [io] = lessonsFor([
+      scenario(
+        'io',
+        [
+          result('async', 0, 0, 80, { memoryPerConnectionBytes: 1024 }),
+          result('threads', 2000, 760, 90, { memoryPerConnectionBytes: 20 * 1024 }),
+        ],
+        'memory-per-connection',
+        ['async'],
+      ),
+    ]);
+    expect(io).toMatchObject({ id: 'waits-are-cheap', holds: null });
   });
 });

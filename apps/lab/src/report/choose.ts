@@ -1,4 +1,5 @@
 import type { Judge, ModelResult, Report, ScenarioReport } from './report-schema';
+import { answeredOnly } from './verdict';
 
 /** The questions a reader brings, each answered by the verdicts of some scenarios. */
 const QUESTIONS: readonly { label: string; ids: readonly string[] }[] = [
@@ -22,16 +23,24 @@ const show = (judge: Judge, value: number) =>
       ? `p99 ${value.toFixed(value < 10 ? 1 : 0)} ms`
       : `${(value / 1024).toFixed(1)} KiB/connection`;
 
-/** `cpu 40.0 req/s vs 34.5 (async)`: the chosen model's figure beside the worst model's. */
+/**
+ * `cpu 40.0 req/s vs 34.5 (async)`: the chosen model's figure beside the worst model's — among
+ * the models that answered: one with no answers (a service that died) is no figure to beat.
+ */
 function evidence(scenario: ScenarioReport, model: string): string {
   const { judge, leaders } = scenario.verdict;
-  const chosen = scenario.results.find((r) => r.model === model);
-  const worst = [...scenario.results].sort((a, b) =>
+  if (!leaders.length) return `${scenario.id}: no leader (see its verdict)`;
+  const answered = answeredOnly(scenario.results);
+  const chosen = answered.find((r) => r.model === model);
+  const worst = [...answered].sort((a, b) =>
     judge === 'throughput'
       ? figureOf(judge, a) - figureOf(judge, b)
       : figureOf(judge, b) - figureOf(judge, a),
   )[0];
-  if (!chosen || !worst) return scenario.id;
+  if (!chosen || !worst)
+    return scenario.results.some((r) => r.model === model)
+      ? `${scenario.id}: ${model} answered nothing (${leaders.join(' ≈ ')} lead)`
+      : scenario.id;
   const lead = leaders.includes(chosen.model) ? '' : ` (${leaders.join(' ≈ ')} lead)`;
   const against =
     worst.model === chosen.model
@@ -57,6 +66,13 @@ export function chooseLines(
     const votes = new Map<string, number>();
     for (const s of answered)
       for (const m of s.verdict.leaders) votes.set(m, (votes.get(m) ?? 0) + 1);
+    if (!votes.size) {
+      // No scenario of the question had a leader (no answers, or nobody kept up with its rate).
+      lines.push(
+        `${question.label}: no model to choose — ${answered.map((s) => evidence(s, '')).join('; ')}.`,
+      );
+      continue;
+    }
     const most = Math.max(...votes.values());
     const first = answered[0]?.verdict.leaders ?? [];
     const choice =

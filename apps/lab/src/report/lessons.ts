@@ -1,6 +1,6 @@
 import { MODELS, type ModelInfo } from '@concurrency-lab/models';
-import type { ModelSummary, Report, ScenarioReport } from './report-schema';
-import { leadersBy } from './verdict';
+import type { ModelResult, ModelSummary, Report, ScenarioReport } from './report-schema';
+import { answeredOnly, leadersBy } from './verdict';
 
 /** The models that run CPU work somewhere other than the one event loop: a pool, or processes. */
 const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
@@ -14,62 +14,100 @@ const inWords = (names: readonly string[]) =>
 /** The models that hand CPU work to a pool, keeping the request loop free (registry: `pool`). */
 const POOLED: readonly string[] = MODELS.filter((m) => m.pool).map((m) => m.model);
 
-const summaryOf = (s: ScenarioReport | undefined, model: string): ModelSummary | undefined =>
-  s?.results.find((r) => r.model === model)?.summary;
+/** A model's summary in a scenario, if it ran there and answered at least once. */
+const answeredIn = (s: ScenarioReport | undefined, model: string): ModelSummary | undefined =>
+  answeredOnly(s?.results.filter((r) => r.model === model) ?? [])[0]?.summary;
 
-/** The lessons the lab exists to show, checked against this run's figures, all models included. */
+/** `threads answered nothing` for the models left out of a lesson's figures ('' when none). */
+const silentOf = (results: readonly ModelResult[]) => {
+  const silent = results.filter((r) => r.summary.rps <= 0).map((r) => r.model);
+  return silent.length ? `${inWords(silent)} answered nothing` : '';
+};
+
+/** A lesson's figures: its parts that say something, `; ` between them. */
+const figuresOf = (...parts: string[]) => parts.filter(Boolean).join('; ');
+
+/**
+ * The lessons the lab exists to show, checked against this run's figures: each claim names the
+ * models that ran, and a model with no answers (a service that died, one that refused every
+ * request) is never evidence — it is left out and named; without a baseline the lesson holds
+ * neither way (`null`).
+ */
 export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
   const lessons: Report['lessons'] = [];
   const byId = (id: string) => scenarios.find((s) => s.id === id);
 
   const cpu = byId('cpu');
-  const asyncCpu = summaryOf(cpu, 'async');
-  if (cpu && asyncCpu) {
-    const ratios = cpu.results
-      .filter((r) => OFF_THE_LOOP.includes(r.model))
-      .map((r) => [r.model, r.summary.rps / Math.max(asyncCpu.rps, 1e-9)] as const);
+  const offTheLoop = (cpu?.results ?? []).filter((r) => OFF_THE_LOOP.includes(r.model));
+  if (cpu && cpu.results.some((r) => r.model === 'async') && offTheLoop.length) {
+    const asyncCpu = answeredIn(cpu, 'async');
+    const counted = asyncCpu ? answeredOnly(offTheLoop) : [];
+    const ratios = counted.map(
+      (r) => [r.model, r.summary.rps / Math.max(asyncCpu?.rps ?? 0, 1e-9)] as const,
+    );
+    const named = (counted.length ? counted : offTheLoop).map((r) => r.model);
     lessons.push({
       id: 'cpu-needs-cores',
-      claim: `CPU-bound work: ${inWords(OFF_THE_LOOP)} reach at least 1.6× the throughput of one event loop`,
+      claim: `CPU-bound work: ${inWords(named)} ${named.length > 1 ? 'reach' : 'reaches'} at least 1.6× the throughput of one event loop`,
       holds: ratios.length ? ratios.every(([, r]) => r >= 1.6) : null,
-      figures:
-        ratios.map(([m, r]) => `${m} ${r.toFixed(2)}× async`).join(', ') ||
-        `no ${OFF_THE_LOOP.join('/')} in this run`,
+      figures: asyncCpu
+        ? figuresOf(
+            ratios.map(([m, r]) => `${m} ${r.toFixed(2)}× async`).join(', '),
+            silentOf(offTheLoop),
+          )
+        : 'async answered nothing: no baseline',
     });
   }
 
   const fairness = byId('fairness');
-  const asyncProbe = summaryOf(fairness, 'async');
-  const pooled = (fairness?.results ?? []).filter((r) => POOLED.includes(r.model));
-  if (fairness && asyncProbe && pooled.length) {
+  const pooledRan = (fairness?.results ?? []).filter((r) => POOLED.includes(r.model));
+  if (fairness && fairness.results.some((r) => r.model === 'async') && pooledRan.length) {
+    const asyncProbe = answeredIn(fairness, 'async');
+    const pooled = asyncProbe ? answeredOnly(pooledRan) : [];
     const ratios = pooled.map(
-      (r) => [r.model, asyncProbe.p99Ms / Math.max(r.summary.p99Ms, 1e-9), r.summary] as const,
+      (r) =>
+        [r.model, (asyncProbe?.p99Ms ?? 0) / Math.max(r.summary.p99Ms, 1e-9), r.summary] as const,
     );
     lessons.push({
       id: 'cpu-blocks-the-loop',
       claim:
         "While CPU work runs, one event loop's I/O requests wait: async's I/O p99 is several (≥ 3) times that of every model with a pool",
-      holds: ratios.every(([, ratio]) => ratio >= 3),
-      figures: `I/O p99: async ${asyncProbe.p99Ms.toFixed(1)} ms; ${ratios
-        .map(([m, ratio, s]) => `${m} ${s.p99Ms.toFixed(1)} ms (${ratio.toFixed(1)}×)`)
-        .join(', ')}`,
+      holds: ratios.length ? ratios.every(([, ratio]) => ratio >= 3) : null,
+      figures: asyncProbe
+        ? figuresOf(
+            `I/O p99: async ${asyncProbe.p99Ms.toFixed(1)} ms`,
+            ratios
+              .map(([m, ratio, s]) => `${m} ${s.p99Ms.toFixed(1)} ms (${ratio.toFixed(1)}×)`)
+              .join(', '),
+            silentOf(pooledRan),
+          )
+        : 'async answered nothing: no baseline',
     });
   }
 
   const io = byId('io');
-  if (io && summaryOf(io, 'async') && io.results.length > 1) {
+  if (io && io.results.some((r) => r.model === 'async') && io.results.length > 1) {
+    const answered = answeredOnly(io.results);
     const leaders = leadersBy('memory-per-connection', io.results);
     lessons.push({
       id: 'waits-are-cheap',
       claim:
         'Holding thousands of waiting connections: one event loop needs no more memory per connection than threads or processes (within 10% and half a KiB: RSS moves in pages)',
-      holds: leaders.includes('async'),
-      figures: io.results
-        .map(
-          (r) =>
-            `${r.model} ${(r.summary.memoryPerConnectionBytes / 1024).toFixed(1)} KiB/connection, p99 ${Math.round(r.summary.p99Ms)} ms`,
-        )
-        .join(', '),
+      // No answers from async, or no other model to compare with, or no model that kept up
+      // with the rate (no leader): the claim cannot be checked.
+      holds:
+        answeredIn(io, 'async') && answered.length > 1 && leaders.length
+          ? leaders.includes('async')
+          : null,
+      figures: figuresOf(
+        answered
+          .map(
+            (r) =>
+              `${r.model} ${(r.summary.memoryPerConnectionBytes / 1024).toFixed(1)} KiB/connection, p99 ${Math.round(r.summary.p99Ms)} ms`,
+          )
+          .join(', '),
+        silentOf(io.results),
+      ),
     });
   }
   return lessons;

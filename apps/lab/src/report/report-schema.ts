@@ -73,14 +73,29 @@ export const modelSummarySchema = z.strictObject({
     .number()
     .nonnegative()
     .describe('(RSS peak − RSS idle) / connections.'),
-  cpuPercentMean: z.number().nonnegative(),
-  lagP99MaxMs: z.number().nonnegative(),
-  eluMean: z.number().nonnegative(),
+  cpuPercentMean: z
+    .number()
+    .nonnegative()
+    .describe('Mean of the samples but the first (taken as the measurement starts).'),
+  lagP99MaxMs: z
+    .number()
+    .nonnegative()
+    .describe(
+      'Largest event-loop delay p99 of the samples but the first (whose scrape covers the time before the measurement).',
+    ),
+  eluMean: z
+    .number()
+    .nonnegative()
+    .describe('Mean event-loop utilization of the samples but the first, as for the lag.'),
 });
 
 const verdict = z.strictObject({
   judge: z.enum(JUDGES).describe('The figure the scenario is decided on.'),
-  leaders: z.array(modelName).min(1).describe('Models within the tie band of the best figure.'),
+  leaders: z
+    .array(modelName)
+    .describe(
+      'Models within the tie band of the best figure, among those that answered; empty when none answered or (p99, memory) when every one fell below the fixed rate.',
+    ),
   throughput: modelName,
   p99: modelName,
   memory: modelName,
@@ -128,7 +143,12 @@ export const reportSchema = z.strictObject({
     models: z.array(modelName).min(1),
     scenarios: z.array(z.string()).min(1),
     durationSeconds: z.number().positive(),
-    warmupSeconds: z.number().nonnegative(),
+    warmupSeconds: z
+      .number()
+      .nonnegative()
+      .describe(
+        "The warm-up before each measurement; a scenario whose requests wait longer (a path's `ms=`) warms up for that wait + 0.25 s.",
+      ),
     sampleIntervalMs: z.number().int().positive(),
     rate: z.number().positive().nullable(),
     connections: z.number().int().positive().nullable(),

@@ -1,3 +1,4 @@
+import { WARMUP_MARGIN_SECONDS } from '../measure-scenario';
 import type { Report } from './report-schema';
 
 /** How the run was made, in one line: mode, models and WORKERS, durations, driver, workload. */
@@ -11,7 +12,7 @@ export function runLine(report: Report): string {
       : `Local mode: the lab started ${options.models.join(', ')} with WORKERS=${options.workers}, memory and CPU of each process tree from /proc`;
   return [
     where,
-    `${options.durationSeconds} s measured per model and scenario after a ${options.warmupSeconds} s warm-up, sampled every ${options.sampleIntervalMs} ms`,
+    `${options.durationSeconds} s measured per model and scenario after a ${options.warmupSeconds} s warm-up (a scenario whose requests wait longer: its longest wait + ${WARMUP_MARGIN_SECONDS} s), sampled every ${options.sampleIntervalMs} ms`,
     `driver ${options.driver}${options.quick ? ' (quick run)' : ''}`,
     ...(run.workload ? [`workload ${run.workload.describe} (${run.workload.path})`] : []),
     run.fileLimit.note,

@@ -20,10 +20,14 @@ export function summarize(
   const plan = plans.find((p) => p.measure) ?? plans[0];
   const connections = plans.reduce((n, p) => n + p.connections, 0);
   const rssPeakBytes = Math.max(memory.rssAfterBytes, ...samples.map((s) => s.rssBytes));
-  // The first sample has no CPU delta yet; leave it out of the CPU mean.
-  const cpuSamples = samples.slice(1).map((s) => s.cpuPercent);
-  const lags = samples.flatMap((s) => (s.lagP99Ms === null ? [] : [s.lagP99Ms]));
-  const elus = samples.flatMap((s) => (s.elu === null ? [] : [s.elu]));
+  // One rule for the three figures read "since the previous reading": the first sample, taken as
+  // the measurement starts, is left out. Its CPU has no earlier reading; its event-loop lag and
+  // ELU cover the time since the previous scrape — the warm-up, and the idle time while other
+  // models ran — not the measurement.
+  const measuring = samples.slice(1);
+  const cpuSamples = measuring.map((s) => s.cpuPercent);
+  const lags = measuring.flatMap((s) => (s.lagP99Ms === null ? [] : [s.lagP99Ms]));
+  const elus = measuring.flatMap((s) => (s.elu === null ? [] : [s.elu]));
   return {
     rps: measured?.rps ?? 0,
     p50Ms: measured?.latencyMs.p50 ?? 0,

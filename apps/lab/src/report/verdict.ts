@@ -17,23 +17,34 @@ const best = (results: ModelResult[], score: (r: ModelResult) => number, lowest:
 
 /**
  * The models that answered at least once: one with no 2xx answer has no latency (its p99 reads
- * 0) and held its connections for nothing, so it leads on neither p99 nor memory. All of them
- * when none answered, so a verdict still names someone.
+ * 0) and held its connections for nothing, so it leads on nothing — a service that died mid-run
+ * included. All of them when none answered, for the `best` figures alone (they name a model).
  */
 const answering = (results: ModelResult[]) => {
-  const answered = results.filter((r) => r.summary.rps > 0);
+  const answered = answeredOnly(results);
   return answered.length ? answered : results;
 };
 
-/** The models within the tie band of the best figure the scenario is judged on. */
+/** The models with at least one 2xx answer: the only ones a verdict, a lesson or `choose` weighs. */
+export const answeredOnly = (results: ModelResult[]): ModelResult[] =>
+  results.filter((r) => r.summary.rps > 0);
+
+/** Below {@link SUSTAINED} of a fixed rate: overloaded, its latency and memory not comparable. */
+const overloaded = (r: ModelResult) =>
+  r.summary.sustained !== null && r.summary.sustained < SUSTAINED;
+
+/**
+ * The models within the tie band of the best figure the scenario is judged on, among those that
+ * answered. None when no model answered; on p99 and memory, none when every model that answered
+ * fell below the fixed rate (overloaded: nothing comparable to lead on).
+ */
 export function leadersBy(judge: Judge, results: ModelResult[]): ModelResult['model'][] {
+  const answered = answeredOnly(results);
   if (judge === 'throughput') {
-    const top = Math.max(...results.map((r) => r.summary.rps));
-    return results.filter((r) => r.summary.rps >= top * (1 - TIE.throughput)).map((r) => r.model);
+    const top = Math.max(0, ...answered.map((r) => r.summary.rps));
+    return answered.filter((r) => r.summary.rps >= top * (1 - TIE.throughput)).map((r) => r.model);
   }
-  const comparable = answering(results);
-  const kept = comparable.filter((r) => (r.summary.sustained ?? 1) >= SUSTAINED);
-  const pool = kept.length === 0 ? comparable : kept;
+  const pool = answered.filter((r) => !overloaded(r));
   const figure = (r: ModelResult) =>
     judge === 'p99' ? r.summary.p99Ms : r.summary.memoryPerConnectionBytes;
   const low = Math.min(...pool.map(figure));
@@ -74,18 +85,27 @@ export function verdictFor(
 ): Verdict {
   const leaders = leadersBy(judge, results);
   const agreesWithGuide = leaders.some((m) => guide.prefers.includes(m));
-  const overloaded = results
-    .filter((r) => r.summary.sustained !== null && r.summary.sustained < SUSTAINED)
+  const below = answeredOnly(results)
+    .filter(overloaded)
     .map((r) => `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`);
-  const note = [
-    `${agreesWithGuide ? 'Agrees' : 'Does not agree'} with the guide (${guide.text}):`,
-    `${leaders.join(' ≈ ')} ${WHAT[judge]} (${figures(judge, results)}).`,
-    ...(overloaded.length
-      ? [
-          `Below the fixed rate: ${overloaded.join(', ')} — overloaded, so not a leader on latency or memory.`,
-        ]
-      : []),
-  ].join(' ');
+  const silent = results.filter((r) => r.summary.rps <= 0).map((r) => r.model);
+  const noLeader = !answeredOnly(results).length
+    ? `No model answered (${figures(judge, results)}): no leader, nothing to weigh against the guide (${guide.text}).`
+    : `No leader: every model that answered fell below the fixed rate (${below.join(', ')}) — overloaded, so no latency or memory figure here is comparable; nothing to weigh against the guide (${guide.text}).`;
+  const note = leaders.length
+    ? [
+        `${agreesWithGuide ? 'Agrees' : 'Does not agree'} with the guide (${guide.text}):`,
+        `${leaders.join(' ≈ ')} ${WHAT[judge]} (${figures(judge, results)}).`,
+        ...(below.length
+          ? [
+              `Below the fixed rate: ${below.join(', ')} — overloaded, so not a leader on latency or memory.`,
+            ]
+          : []),
+        ...(silent.length
+          ? [`No answers from ${silent.join(', ')}: left out of the verdict.`]
+          : []),
+      ].join(' ')
+    : noLeader;
   return {
     judge,
     leaders,

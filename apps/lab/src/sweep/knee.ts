@@ -26,8 +26,17 @@ export function kneeOf(model: string, points: SweepPoint[]): Sweep['knees'][numb
   };
 }
 
-/** The report's line: where the knee is on this machine, beside the guide's N_CPU + 1. */
-export function kneeLine(knees: Sweep['knees'], cpus: number, scenario: string): string {
+/**
+ * The report's line: where the knee is on this machine, beside the guide's N_CPU + 1. A sweep
+ * whose sizes stop below N_CPU + 1 (`--max-workers`) cannot say whether more workers would add
+ * throughput: the line says so instead of judging the guide.
+ */
+export function kneeLine(
+  knees: Sweep['knees'],
+  cpus: number,
+  scenario: string,
+  largest: number,
+): string {
   const byKnee = new Map<number, string[]>();
   for (const k of knees) byKnee.set(k.knee, [...(byKnee.get(k.knee) ?? []), k.model]);
   const where = [...byKnee.entries()]
@@ -35,13 +44,16 @@ export function kneeLine(knees: Sweep['knees'], cpus: number, scenario: string):
     .map(([size, models]) => `WORKERS=${size} for ${models.join(', ')}`)
     .join('; ');
   const guide = cpus + 1;
-  const verdict = knees.every((k) => k.knee === guide)
-    ? 'as the guide says'
-    : knees.every((k) => k.knee < guide)
-      ? 'below the guide’s advice: extra workers add no throughput here'
-      : knees.every((k) => k.knee > guide)
-        ? 'above the guide’s advice'
-        : 'the models disagree';
+  const verdict =
+    largest < guide
+      ? `the sizes run stop at WORKERS=${largest}, short of it: run \`--max-workers ${guide}\` or more to test it`
+      : knees.every((k) => k.knee === guide)
+        ? 'as the guide says'
+        : knees.every((k) => k.knee < guide)
+          ? 'below the guide’s advice: extra workers add no throughput here'
+          : knees.every((k) => k.knee > guide)
+            ? 'above the guide’s advice'
+            : 'the models disagree';
   return `The knee on this machine (${cpus} CPUs, ${scenario}): ${where} — the guide's N_CPU + 1 would be ${guide}; ${verdict}.`;
 }
 

@@ -9,6 +9,7 @@ import {
   type Scenario,
   type ScenarioCatalog,
 } from '../scenario-catalog';
+import { ServiceWatch } from '../service-watch';
 import { readWorkers } from '../targets';
 import { kneeLine, kneeOf } from './knee';
 import type { SweepOptions } from './sweep-options';
@@ -48,6 +49,8 @@ export async function runSweep(ctx: SweepContext): Promise<Sweep> {
   ).flat();
   for (const { workers, repeat } of passes) {
     progress.step(`WORKERS=${workers}: starting ${options.models.join(', ')}`);
+    // A service that exits while this size is measured ends the sweep (see ServiceWatch).
+    const watch = new ServiceWatch();
     const starting = Fleet.start({
       models: options.models,
       upstream: { env: upstreamEnv(ctx.catalog) },
@@ -58,12 +61,13 @@ export async function runSweep(ctx: SweepContext): Promise<Sweep> {
         LOG_LEVEL: 'info',
       },
       signal: ctx.signal,
+      onUnexpectedExit: watch.onUnexpectedExit,
     });
     ctx.onFleet(starting);
     const fleet = await starting;
     try {
       for (const { model, service } of fleet.models) {
-        const result = await measureScenario(
+        const measuring = measureScenario(
           { driver: ctx.driver, options },
           { ...scenario, id: `${scenario.id} · WORKERS=${workers}` },
           {
@@ -74,6 +78,8 @@ export async function runSweep(ctx: SweepContext): Promise<Sweep> {
           },
           progress,
         );
+        const result = await Promise.race([measuring, watch.died]);
+        watch.check(fleet);
         points.push({ model, workers, repeat, summary: result.summary });
       }
     } finally {
@@ -104,7 +110,7 @@ export async function runSweep(ctx: SweepContext): Promise<Sweep> {
     },
     points,
     knees,
-    line: kneeLine(knees, cpuList.length, scenario.id),
+    line: kneeLine(knees, cpuList.length, scenario.id, options.maxWorkers),
   };
 }
 

@@ -4,7 +4,9 @@ import { join, resolve } from 'node:path';
 import { commandOptions } from '../command-options';
 import { AutocannonDriver } from '../drivers/autocannon-driver';
 import { ensureFileLimit } from '../file-limit';
-import { refuse } from '../refuse';
+import { ServiceDiedError } from '../errors';
+import { notWritten, prepareOutFolder } from '../out-folder';
+import { fail, isPlainError, refuse } from '../refuse';
 import { whereWritten } from '../report/where-written';
 import { selectScenarios } from '../run-lab';
 import { loadScenarioCatalog } from '../scenario-catalog';
@@ -20,9 +22,12 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let scenario;
   const root = workspaceRoot();
   let catalog;
+  let outRoot: string;
   try {
+    // A `--out` that cannot take the sweep is refused now, not after every size has run.
+    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
     catalog = loadScenarioCatalog(root);
-    [scenario] = selectScenarios(catalog.scenarios, [options.scenario]);
+    [scenario] = selectScenarios(catalog.scenarios, [options.scenario], 'scenario');
   } catch (error) {
     return refuse(error, SWEEP_USAGE);
   }
@@ -50,14 +55,16 @@ export async function sweepCommand(argv: string[]): Promise<number> {
         },
       }),
     );
-    const dir = writeReportFolder(
-      join(resolve(options.out ?? join(root, 'reports')), `sweep-${folderStamp(sweep.createdAt)}`),
-      {
+    let dir: string;
+    try {
+      dir = writeReportFolder(join(outRoot, `sweep-${folderStamp(sweep.createdAt)}`), {
         'sweep.json': sweep,
         'sweep.md': sweepMarkdown(sweep),
         'index.html': sweepHtml(sweep, await renderCharts(sweepCharts(sweep))),
-      },
-    );
+      });
+    } catch (error) {
+      return fail(notWritten('sweep', outRoot, error));
+    }
     process.stdout.write(
       options.json
         ? `${JSON.stringify({ sweep: dir, line: sweep.line, knees: sweep.knees })}\n`
@@ -73,6 +80,8 @@ export async function sweepCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     await stop();
+    if (error instanceof ServiceDiedError) return fail(error);
+    if (isPlainError(error)) return refuse(error);
     process.stderr.write(`lab sweep failed: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
   }

@@ -40,8 +40,8 @@ tested. Each size starts the services afresh.
   --max-workers n     sizes 1 … n                                         default: CPU count + 2
   --repeats n         passes over the sizes, alternately up and down;      default: 1
                       the curve is their mean (drift cannot fake a knee)
-  --duration s        measured seconds per size and model                 default: 10 (--quick: 1)
-  --out dir           where reports/sweep-<timestamp>/ goes                default: ./reports
+  --duration s        measured seconds per size and model (≥ 1)           default: 10 (--quick: 1)
+  --out dir           where reports/sweep-<timestamp>/ goes               default: ./reports
   --quick             short durations and warm-ups
   --json              print a machine-readable summary
   -h, --help          this text`;

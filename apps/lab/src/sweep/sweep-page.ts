@@ -74,9 +74,11 @@ export function sweepCharts(sweep: Sweep): Chart[] {
   ];
 }
 
+/** One heading per cell of {@link sweepRows}: `pass` is which pass over the sizes (1 = the first). */
 export const SWEEP_HEADER = [
   'model',
   'WORKERS',
+  'pass',
   'req/s',
   'p50 ms',
   'p99 ms',

@@ -1,0 +1,113 @@
+/**
+ * What ends a run early, said plainly: a `--out` that cannot take the report (refused before
+ * anything starts), a service refusing its configuration (refused, its own words, no stack), a
+ * model service that dies mid-run (the run fails naming it; no report of a dead service), and a
+ * `lab sweep` option named as the user gave it.
+ */
+import { appEntry } from '@concurrency-lab/launcher';
+import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
+import { isAlive, processTree } from '@concurrency-lab/procfs';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A stack trace's frame line: never part of a plain refusal. */
+const STACK = /^\s+at /m;
+
+describe('lab --out naming a file', () => {
+  const out = tempFolder('lab-out-');
+  const file = join(out, 'not-a-folder');
+  writeFileSync(file, 'x');
+
+  it.each([
+    [['--quick', '--models', 'async', '--scenarios', 'cpu']],
+    [['sweep', '--quick', '--models', 'threads', '--max-workers', '1']],
+  ])(
+    '%j: refused before anything starts, exit 2, no stack',
+    async (args) => {
+      const run = await runApp('lab', [...args, '--out', file]);
+      expect({ code: run.code, stderr: run.stderr }).toEqual({
+        code: 2,
+        stderr: `ERR_LAB_OUT_UNUSABLE: Expected \`--out\` to name a folder a report can be written to; ${file}: it is a file (EEXIST) — nothing was started\n`,
+      });
+      expect(run.samples).toBeGreaterThan(0); // it was counted, and started nothing
+      expect(run.maxChildren).toBe(0);
+      expect(readFileSync(file, 'utf8')).toBe('x');
+    },
+    60_000,
+  );
+});
+
+describe('lab sweep --scenario nope', () => {
+  it('names the option given, `--scenario`', async () => {
+    const run = await runApp('lab', ['sweep', '--scenario', 'nope']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ERR_LAB_USAGE: Expected `--scenario` from io, .*; got `nope`$/m);
+    expect(run.stderr).not.toContain('`--scenarios`');
+  }, 60_000);
+});
+
+describe('a service refusing its configuration', () => {
+  const out = tempFolder('lab-config-');
+
+  it('is a plain refusal with what the service said, exit 2, no stack', async () => {
+    const run = await runApp(
+      'lab',
+      ['--quick', '--models', 'async', '--scenarios', 'cpu', '--out', out],
+      { env: { ...process.env, EVENT_LOOP_SAMPLE_INTERVAL_MS: 'abc' } },
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ERR_LAUNCH_START_FAILED: \S+ exited \(.*\) before listening/m);
+    expect(run.stderr).toContain('EVENT_LOOP_SAMPLE_INTERVAL_MS');
+    expect(run.stderr).not.toContain('lab failed');
+    expect(run.stderr).not.toMatch(STACK);
+    expect(readdirSync(out)).toEqual([]);
+  }, 60_000);
+});
+
+describe('a model service that dies mid-run', () => {
+  const out = tempFolder('lab-death-');
+
+  it('fails the run naming the model and its exit, writes no report, leaves nothing running', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        appEntry('lab'),
+        ...['--models', 'async,threads', '--scenarios', 'cpu', '--quick', '--duration', '3'],
+        ...['--out', out],
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    const measuringThreads = new Promise<void>((resolve) =>
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (/cpu · threads\n/.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('close', (code) => resolve(code)),
+    );
+    await measuringThreads;
+    const tree = processTree(child.pid ?? -1)?.slice(1) ?? []; // below the lab
+    const cmdline = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const threads = tree.filter((pid) => cmdline(pid).includes('threads-service'));
+    expect(threads.length).toBeGreaterThanOrEqual(1);
+    const [root] = threads; // threads-service is one process (its pool is threads)
+    process.kill(root ?? -1, 'SIGKILL');
+    const code = await exited;
+    expect({ code, died: /^ERR_LAB_SERVICE_DIED: .*$/m.exec(stderr)?.[0] }).toEqual({
+      code: 1,
+      died: `ERR_LAB_SERVICE_DIED: threads-service (model threads), pid ${root}, exited during the run (signal SIGKILL): the run is stopped and nothing is written — figures of a dead service would still rank it.`,
+    });
+    expect(stderr).not.toMatch(STACK);
+    expect(readdirSync(out)).toEqual([]);
+    expect(tree.filter(isAlive)).toEqual([]);
+  }, 120_000);
+});

@@ -1,0 +1,72 @@
+import type { StreamPlan, StreamResult } from '../src/drivers/load-driver';
+import type { Sample } from '../src/report/report-schema';
+import { summarize } from '../src/report/summarize';
+
+const plan: StreamPlan = {
+  name: 'fib',
+  url: 'http://127.0.0.1:1/cpu/fib?n=30',
+  method: 'GET',
+  connections: 8,
+  rate: undefined,
+  measure: true,
+};
+const stream: StreamResult = {
+  name: 'fib',
+  measure: true,
+  durationSeconds: 4,
+  sent: 400,
+  ok: 400,
+  failed: 0,
+  dropped: 0,
+  failures: {},
+  rps: 100,
+  latencyMs: { p50: 10, p90: 20, p95: 25, p99: 30, max: 40, mean: 12 },
+};
+
+/** Samples as the sampler takes them: sample 0 at the measurement's start, then one per interval. */
+const samples = (rows: [cpuPercent: number, lagP99Ms: number | null, elu: number | null][]) =>
+  rows.map(([cpuPercent, lagP99Ms, elu], i): Sample => ({
+    t: i,
+    rps: 100,
+    p99Ms: 30,
+    rssBytes: 100 * 2 ** 20,
+    cpuPercent,
+    lagP99Ms,
+    elu,
+  }));
+
+describe('a model’s summary', () => {
+  it('leaves the sample taken as the measurement starts out of CPU, event-loop lag and ELU alike', () => {
+    // Sample 0's lag and ELU cover the time since the previous scrape: the warm-up and the idle
+    // time while other models ran (its CPU has no earlier reading at all).
+    const summary = summarize(
+      [plan],
+      [stream],
+      samples([
+        [0, 97.45, 0.507],
+        [180, 40.67, 1],
+        [190, 31.2, 1],
+        [170, null, null],
+        [200, 35, 1],
+      ]),
+      { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 },
+    );
+    expect(summary).toMatchObject({ cpuPercentMean: 185, lagP99MaxMs: 40.67, eluMean: 1 });
+  });
+
+  it('has no lag or ELU figure (0) when only the first sample had one', () => {
+    const summary = summarize(
+      [plan],
+      [stream],
+      samples([
+        [0, 97.45, 0.507],
+        [150, null, null],
+      ]),
+      {
+        rssIdleBytes: 50 * 2 ** 20,
+        rssAfterBytes: 0,
+      },
+    );
+    expect(summary).toMatchObject({ cpuPercentMean: 150, lagP99MaxMs: 0, eluMean: 0 });
+  });
+});
