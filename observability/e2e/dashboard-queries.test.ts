@@ -10,7 +10,8 @@ import { basename, join } from 'node:path';
 import { parse } from 'yaml';
 import { dashboardsDir } from '../dashboards/generate-dashboards';
 import { startLocalStack, type LocalStack } from '../src/local-stack';
-import { findPrometheus } from '../src/prometheus-process';
+import { PROMETHEUS_TOOL } from '../src/prometheus-process';
+import { machineToolOrSkip } from '@concurrency-lab/launcher/testing';
 import {
   allValues,
   panelQueries,
@@ -70,7 +71,11 @@ interface Miss {
   expr: string;
 }
 
-describe('dashboards against a real Prometheus scraping the real services', () => {
+/** The real Prometheus, or why this file is skipped (a machine without it: see machineToolOrSkip). */
+const PROMETHEUS = machineToolOrSkip(PROMETHEUS_TOOL);
+const describeWithPrometheus = 'path' in PROMETHEUS ? describe : describe.skip;
+
+describeWithPrometheus('dashboards against a real Prometheus scraping the real services', () => {
   let stack: LocalStack | undefined;
   let trickle: { stop(): Promise<void> } | undefined;
   let k6: { stop(): Promise<void> } | undefined;
@@ -81,12 +86,8 @@ describe('dashboards against a real Prometheus scraping the real services', () =
   let k6Invocations: string[][] = [];
 
   beforeAll(async () => {
-    const binary = findPrometheus();
-    if (!binary) {
-      throw new Error(
-        'prometheus is not on PATH (Debian: `apt-get install prometheus`; .ci/run installs it) and PROMETHEUS_BIN is unset',
-      );
-    }
+    if (!('path' in PROMETHEUS)) return;
+    const binary = PROMETHEUS.path;
     // MAX_QUEUE=4 so that a burst of 24 slow requests is partly shed (lab_shed_total, 503s).
     // Event-loop admission off: on busy cores it refused async's one bad request with 503 before
     // its 400 — the answers counted below are the queue bound's and the routes' own.

@@ -4,16 +4,19 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { localizePrometheusConfig } from '../src/prometheus-config';
-import { findPrometheus } from '../src/prometheus-process';
+import { machineToolOrSkip } from '@concurrency-lab/launcher/testing';
+import { PROMETHEUS_TOOL } from '../src/prometheus-process';
 import { observabilityDir } from '../src/repo-paths';
 
 const repoConfig = readFileSync(join(observabilityDir(), 'prometheus.yml'), 'utf8');
 
 /** `promtool check config` (Debian ships it with prometheus), on a file holding `text`. */
+const PROMETHEUS = machineToolOrSkip(PROMETHEUS_TOOL);
+const describeWithPromtool = 'path' in PROMETHEUS ? describe : describe.skip;
+
 function promtoolCheck(text: string): { status: number | null; output: string } {
-  const prometheus = findPrometheus();
-  if (!prometheus)
-    throw new Error('prometheus/promtool are not installed (Debian: apt-get install prometheus)');
+  if (!('path' in PROMETHEUS)) throw new Error(PROMETHEUS.skip);
+  const prometheus = PROMETHEUS.path;
   const dir = mkdtempSync(join(tmpdir(), 'promtool-'));
   try {
     writeFileSync(join(dir, 'prometheus.yml'), text);
@@ -30,7 +33,7 @@ function promtoolCheck(text: string): { status: number | null; output: string } 
   }
 }
 
-describe('prometheus.yml through the real promtool', () => {
+describeWithPromtool('prometheus.yml through the real promtool', () => {
   it('passes promtool check config as committed', () => {
     expect(promtoolCheck(repoConfig)).toEqual({
       status: 0,

@@ -1,7 +1,8 @@
+import { findMachineTool, type MachineTool } from '@concurrency-lab/launcher';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 
 /**
  * The feature flags the Docker stack starts Prometheus with (docker-compose.yml repeats them and
@@ -15,18 +16,16 @@ export const PROMETHEUS_FEATURE_FLAGS = [
 
 /** `PROMETHEUS_BIN`, else `prometheus` on PATH (Debian's package installs /usr/bin/prometheus). */
 export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const candidates = env['PROMETHEUS_BIN']
-    ? [env['PROMETHEUS_BIN']]
-    : (env['PATH'] ?? '').split(delimiter).map((dir) => join(dir, 'prometheus'));
-  return candidates.find((file) => {
-    try {
-      accessSync(file, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return findMachineTool(PROMETHEUS_TOOL, env);
 }
+
+/** Prometheus as the tests that need it name it (a Debian package: npm carries none). */
+export const PROMETHEUS_TOOL = {
+  name: 'prometheus',
+  envVar: 'PROMETHEUS_BIN',
+  install: 'Debian: `apt-get install prometheus`, which brings promtool too',
+  usedFor: 'the dashboards and prometheus.yml against a real Prometheus',
+} as const satisfies MachineTool;
 
 export interface PrometheusProcess {
   readonly url: string;

@@ -7,3 +7,4 @@ export * from './raw-request';
 export * from './port-overrides';
 export * from './service-env';
 export * from './metrics-text';
+export { findMachineTool, type MachineTool } from './machine-tool';

@@ -144,3 +144,5 @@ export function runApp(
     });
   });
 }
+
+export { findMachineTool, machineToolOrSkip, type MachineTool } from './machine-tool';

@@ -1,0 +1,49 @@
+import { jest } from '@jest/globals';
+import { dirname } from 'node:path';
+import { findMachineTool, machineToolOrSkip } from '../src/machine-tool';
+
+const node = {
+  name: 'node',
+  envVar: 'NODE_BIN',
+  install: 'it came with jest',
+  usedFor: 'this test',
+};
+const absent = { ...node, name: 'no-such-tool-here' };
+
+describe('a program of the machine that an end-to-end test needs', () => {
+  it('is found through its variable first, else on PATH, else not at all', () => {
+    expect(findMachineTool(node, { NODE_BIN: process.execPath, PATH: '' })).toBe(process.execPath);
+    expect(findMachineTool(node, { PATH: dirname(process.execPath) })).toBe(process.execPath);
+    // A variable that points at nothing runnable is not worked around through PATH.
+    expect(
+      findMachineTool(node, { NODE_BIN: '/nonexistent/node', PATH: dirname(process.execPath) }),
+    ).toBeUndefined();
+    expect(findMachineTool(absent, { PATH: dirname(process.execPath) })).toBeUndefined();
+  });
+
+  it('missing, fails in CI, naming how to install it: CI never skips', () => {
+    expect(() => machineToolOrSkip(absent, { CI: 'true', PATH: '' })).toThrow(
+      /no-such-tool-here is not installed \(it came with jest\) and NODE_BIN is unset: the tests of this test need it \(CI runs them all\)/,
+    );
+  });
+
+  it('missing elsewhere, is a skip said once on stderr; found, its path', () => {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(machineToolOrSkip(absent, { PATH: '' })).toEqual({
+        skip: expect.stringContaining('no-such-tool-here is not installed'),
+      });
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(String(write.mock.calls[0]?.[0])).toMatch(/^skipping: no-such-tool-here/);
+      expect(machineToolOrSkip(node, { NODE_BIN: process.execPath })).toEqual({
+        path: process.execPath,
+      });
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(machineToolOrSkip(node, { NODE_BIN: '/nonexistent/node' })).toEqual({
+        skip: 'NODE_BIN=/nonexistent/node is not a program that runs: the tests of this test need it',
+      });
+    } finally {
+      write.mockRestore();
+    }
+  });
+});
