@@ -23,7 +23,7 @@ const CONNECTIONS = 8;
 export const upstreamFaults = perModelDrill({
   name: 'upstream-faults',
   summary:
-    '/io/scrape against an upstream with 5xx at 30 %, resets and latency spikes: per-page errors in a 200, or a 502/504 problem — never a 500 or a hang',
+    '/io/scrape against an upstream with 5xx at 30 %, resets and latency spikes: per-page errors in a 200, a 502/504 problem, or 503 with Retry-After — never a 500 or a hang',
   recovery: '—',
   appliesTo: () => true,
   fleet: { upstream: { env: { ...UPSTREAM_FAULTS } } },
