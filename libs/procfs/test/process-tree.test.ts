@@ -16,14 +16,13 @@ describe('processTreeUsage of this process', () => {
     const seconds = () => (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
     const before = seconds();
     const usage = processTreeUsage(process.pid, { fds: true });
-    const after = seconds();
     // The tree holds this process at least (and whatever the test runner started below it).
     expect(usage?.processes).toBeGreaterThanOrEqual(1);
     expect(usage?.rssBytes).toBeGreaterThanOrEqual(process.memoryUsage().rss / 2);
     // In seconds, as getrusage says: /proc counts whole 10 ms ticks per thread, so it may trail
-    // by a few ticks, never lead (when the tree is this process alone).
+    // by a few ticks. No upper bound from getrusage: the tree's figure also holds the children
+    // this process has reaped (a jest worker has reaped many), which its own usage leaves out.
     expect(usage?.cpuSeconds).toBeGreaterThan(before - 0.1);
-    if (usage?.processes === 1) expect(usage.cpuSeconds).toBeLessThanOrEqual(after + 0.01);
     expect(usage?.threads).toBeGreaterThanOrEqual(1);
     expect(usage?.fds).toBeGreaterThanOrEqual(3);
   });
