@@ -9,7 +9,7 @@ import {
 } from './shared-counter';
 import type { ThreadPoolRunner } from './thread-pool-runner';
 
-/** Never aborts: see `PoolCounter#increment`. */
+/** Never aborts: a share's thread is never terminated (see `PoolCounter#increment`). */
 const UNCANCELLABLE = new AbortController().signal;
 
 /**
@@ -36,25 +36,29 @@ export class PoolCounter implements CounterStore {
   }
 
   /**
-   * The shares run to their end whatever `_signal` says: a share holds the counter's
-   * SharedMutex while it runs, and cancelling it would terminate its thread — inside the lock,
-   * more often than not, which then stays held for ever and every later safe increment waits on
-   * it (CI's fuzz saw exactly that: counter requests hanging after a cancelled one). A share is
-   * short (a few ms for the contract's largest `times`), so the request answers as before and
-   * only the increments it already started still happen.
+   * No share's thread is terminated to cancel it: a share holds the counter's SharedMutex while
+   * it runs, and terminating its thread — inside the lock, more often than not — left the lock
+   * held for ever and every later safe increment waiting on it (CI's fuzz saw exactly that:
+   * counter requests hanging after a cancelled one). So the shares go to the pool
+   * uncancellable, and `signal` cancels them at the start line instead: once it aborts (the
+   * request's deadline, its client gone) the request abandons its start line, and a share that
+   * has not begun its increments — still queued, or spinning at the line — adds none; one
+   * already counting finishes its batch (a few ms for the contract's largest `times`). The
+   * request then rejects with the signal's reason, once every share has ended.
    * A thread that dies anyway (crash, OOM) no longer wedges the lock when the runner's
    * `onThreadExited` recovers it (`SharedMutex#recoverDeadThread`, as the threads model does);
-   * cancelling stays off all the same: a killed share would leave its batch half-done and the
+   * terminating stays off all the same: a killed share would leave its batch half-done and the
    * answer's `actual` short of `expected` for a reason that is not a race.
    */
   increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
     // A request waits for its turn (and gives it up when its client leaves): each request's
     // before/after then describes its own threads' increments, not a neighbour's, and its
     // shares find the pool as the room check left it.
-    return this.#turns.withLock(() => this.#increment(times, safe), { signal });
+    return this.#turns.withLock(() => this.#increment(times, safe, signal), { signal });
   }
 
-  async #increment(times: number, safe: boolean): Promise<IncrementResult> {
+  async #increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {
+    signal.throwIfAborted();
     const before = this.#cell.read();
     const parties = Math.min(this.#runner.workers, times);
     const start = new SharedArrayBuffer(START_LINE_BYTES);
@@ -66,21 +70,30 @@ export class PoolCounter implements CounterStore {
     // All shares or none: a share once queued cannot be taken back, so a request refused
     // half-way (503, Retry-After) would still add the increments it had queued — and its
     // client's retry would add them again. A share refused (or failed) abandons the request's
-    // start line, and the shares that have not begun add nothing. The turn is held until every
-    // share has ended, so none adds to the next request's before/after.
-    const settled = await Promise.allSettled(
-      shares.map((share) =>
-        this.#runner
-          .request(
-            { op: 'increment', times: share, safe, start, parties, submittedAt },
-            UNCANCELLABLE,
-          )
-          .catch((error: unknown) => {
-            abandonStartLine(start);
-            throw error;
-          }),
-      ),
-    );
+    // start line, and the shares that have not begun add nothing; so does the request's signal.
+    // The turn is held until every share has ended, so none adds to the next request's
+    // before/after.
+    const abandon = () => abandonStartLine(start);
+    signal.addEventListener('abort', abandon, { once: true });
+    let settled: PromiseSettledResult<Awaited<ReturnType<ThreadPoolRunner['request']>>>[];
+    try {
+      settled = await Promise.allSettled(
+        shares.map((share) =>
+          this.#runner
+            .request(
+              { op: 'increment', times: share, safe, start, parties, submittedAt },
+              UNCANCELLABLE,
+            )
+            .catch((error: unknown) => {
+              abandon();
+              throw error;
+            }),
+        ),
+      );
+    } finally {
+      signal.removeEventListener('abort', abandon);
+    }
+    signal.throwIfAborted();
     const failed = settled.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
     for (const outcome of settled) {

@@ -3,8 +3,11 @@ import { Gauge, Histogram, type Registry, type RegistryContentType } from 'prom-
 
 /** What a pool reports per task and per replaced worker, wired to the metrics below. */
 export interface PoolMetricHooks {
-  /** One finished task's wait for a worker and run on it, in seconds. */
-  onTaskTiming: (waitSeconds: number, runSeconds: number) => void;
+  /**
+   * One task's wait for a worker and run on it, in seconds, however it ended; a task that never
+   * reached a worker (cancelled in the queue) has a wait and no run.
+   */
+  onTaskTiming: (waitSeconds: number, runSeconds?: number) => void;
   /** A worker died (crash, out of memory, or terminated to cancel its task) and was replaced. */
   onWorkerReplaced: () => void;
 }
@@ -48,7 +51,7 @@ export function registerPoolMetrics<P extends PoolLoad>(
   const pool = create({
     onTaskTiming: (waitSeconds, runSeconds) => {
       wait.observe(waitSeconds);
-      run.observe(runSeconds);
+      if (runSeconds !== undefined) run.observe(runSeconds);
     },
     onWorkerReplaced: () => restarts.inc({ kind }),
   });

@@ -52,7 +52,9 @@ export type PoolTaskTimes = Omit<RunOutcome<unknown>, 'result'>;
  * One task handed to a pool for a request, from its submission to its recorded end. It carries
  * the caller's trace context to the worker and, once the worker reports how the task ran,
  * records the task's spans under the caller's — the pool's workers run no SDK of their own
- * (see `recordPoolTask`) — and, when it succeeded, its wait and run for the pool metrics.
+ * (see `recordPoolTask`) — and its wait and run for the pool metrics, however it ended: the
+ * tasks that never came back (cancelled, lost with their worker) waited longest, and a wait
+ * histogram without them shows short waits exactly when the queue is long.
  */
 export class PoolTask {
   /** Epoch ms when the task was handed to the pool. */
@@ -60,6 +62,7 @@ export class PoolTask {
   readonly #kind: string;
   readonly #parent: Context = context.active();
   readonly #onTaskTiming: ((waitSeconds: number, runSeconds: number) => void) | undefined;
+  readonly #onTaskWait: ((waitSeconds: number) => void) | undefined;
 
   /**
    * Made in the caller's context (the request's span), when the task is submitted.
@@ -70,13 +73,16 @@ export class PoolTask {
     options: {
       /** When the caller started handing it over (epoch ms). @default now */
       submittedAt?: number;
-      /** The pool metrics' hook (see `registerPoolMetrics`). */
+      /** The pool metrics' hook (see `registerPoolMetrics`): a task's wait and run, seconds. */
       onTaskTiming?: ((waitSeconds: number, runSeconds: number) => void) | undefined;
+      /** The wait of a task that never reached a worker (it has no run), seconds. */
+      onTaskWait?: ((waitSeconds: number) => void) | undefined;
     } = {},
   ) {
     this.#kind = kind;
     this.submittedAt = options.submittedAt ?? performance.timeOrigin + performance.now();
     this.#onTaskTiming = options.onTaskTiming;
+    this.#onTaskWait = options.onTaskWait;
   }
 
   /** The caller's W3C trace context, for the task's envelope. */
@@ -87,8 +93,7 @@ export class PoolTask {
   /** The worker ran it to its end: its spans and metrics; its wait and run for the outcome. */
   succeeded(run: PoolTaskRun): PoolTaskTimes {
     this.#record(run);
-    const queueMs = Math.max(0, run.startedAt - this.submittedAt);
-    this.#onTaskTiming?.(queueMs / 1000, run.workMs / 1000);
+    const queueMs = this.#timed(run);
     return {
       queueMs,
       workMs: run.workMs,
@@ -97,23 +102,40 @@ export class PoolTask {
     };
   }
 
-  /** The task threw where it ran (the worker still measured it): its spans, marked failed. */
+  /**
+   * The task threw where it ran (the worker still measured it): its spans, marked failed, and
+   * its metrics.
+   */
   failed(run: PoolTaskRun, error: { message: string; code?: string | undefined }): void {
     this.#record(run, error);
+    this.#timed(run);
   }
 
   /**
    * The task ended without its worker's report: cancelled by the request's signal, or its
-   * worker died under it (or was stopped by a close). One span from submission to now.
+   * worker died under it (or was stopped by a close). One span from submission to now. Its
+   * metrics: when the runner knows the task reached a worker (`reachedWorkerAt`, epoch ms), its
+   * wait until then and its run from then to now; otherwise its wait until now and no run (it
+   * waited its whole life, or the runner cannot tell: then `onTaskWait`).
    */
   ended(
     outcome: 'cancelled' | 'crashed',
     error?: { message: string; code?: string | undefined },
+    reachedWorkerAt?: number,
   ): void {
+    const endedAt = performance.timeOrigin + performance.now();
+    if (reachedWorkerAt === undefined) {
+      this.#onTaskWait?.(Math.max(0, endedAt - this.submittedAt) / 1000);
+    } else {
+      this.#onTaskTiming?.(
+        Math.max(0, reachedWorkerAt - this.submittedAt) / 1000,
+        Math.max(0, endedAt - reachedWorkerAt) / 1000,
+      );
+    }
     recordUnfinishedPoolTask(
       {
         submittedAt: this.submittedAt,
-        endedAt: performance.timeOrigin + performance.now(),
+        endedAt,
         kind: this.#kind,
         outcome,
         ...(error
@@ -122,6 +144,13 @@ export class PoolTask {
       },
       this.#parent,
     );
+  }
+
+  /** Hands the run's wait and run to the metrics; its wait (ms) for the outcome. */
+  #timed(run: PoolTaskRun): number {
+    const queueMs = Math.max(0, run.startedAt - this.submittedAt);
+    this.#onTaskTiming?.(queueMs / 1000, run.workMs / 1000);
+    return queueMs;
   }
 
   #record(run: PoolTaskRun, error?: { message: string; code?: string | undefined }): void {

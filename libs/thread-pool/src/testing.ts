@@ -22,7 +22,8 @@ export interface PoolRunnerUnderTest extends WorkRunner {
 export interface PoolRunnerSettings {
   workers: number;
   maxQueue: number;
-  onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
+  /** Each task's wait and run (no run for a task that never reached a worker). */
+  onTaskTiming?: (waitSeconds: number, runSeconds?: number) => void;
   /** At most how long `close()` lets running work go on (default RUNNER_CLOSE_TIMEOUT_MS). */
   closeTimeoutMs?: number;
 }
@@ -120,7 +121,7 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
     afterAll(() => rmSync(target.marks, { recursive: true, force: true }));
 
     it(`runs CPU work on one of its ${workers} and reports its wait and run`, async () => {
-      const timings: number[][] = [];
+      const timings: (number | undefined)[][] = [];
       await withRunner({ onTaskTiming: (w, r) => timings.push([w, r]) }, async (runner) => {
         const before = runner.stats().completed;
         const outcome = await runner.run({ kind: 'fib', n: 20 }, { signal: never() });

@@ -5,7 +5,7 @@ import {
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
-import { Piscina } from 'piscina';
+import { Piscina, queueOptionsSymbol } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
@@ -30,8 +30,13 @@ export interface ThreadPoolOptions {
    * @default { maxOldGenerationSizeMb: 256 }
    */
   resourceLimits?: ResourceLimits;
-  /** Called with each finished task's wait and run time (seconds), for metrics. */
-  onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
+  /**
+   * Called with each task's wait for a thread and run on it (seconds), for metrics: a task that
+   * succeeded or failed where it ran (the thread measured both), and one cancelled or lost on its
+   * thread (waited until piscina handed it over, ran until it ended). A task that never reached
+   * a thread (cancelled in the queue, dropped by close()) has a wait and no run (`undefined`).
+   */
+  onTaskTiming?: (waitSeconds: number, runSeconds?: number) => void;
   /** Called when a thread died (crash, OOM, or terminated to cancel its task) and was replaced. */
   onThreadReplaced?(): void;
   /**
@@ -65,6 +70,28 @@ type PoolSuccess = Extract<PoolResponse, { ok: true }>;
 const QUEUE_AT_LIMIT = 'Task queue is at limit';
 
 /**
+ * How long past `closeTimeoutMs` close() waits for piscina's close before it stops the threads
+ * itself: piscina's close never settles once a thread it waits for was terminated under it (a
+ * task cancelled after close() began), and its own timeout timer does not hold the process.
+ */
+const CLOSE_MARGIN_MS = 250;
+
+/**
+ * One task's mark, which piscina's load balancer sees (`queueOptionsSymbol`, a symbol key:
+ * never cloned to the thread): when piscina handed the task to a thread. piscina's `queueSize`
+ * cannot say — it subtracts the threads still starting (a replacement), so a task waiting for
+ * one reads as running — hence the runner counts its queue itself.
+ */
+interface HandOver {
+  /** Epoch ms when piscina gave the task to a thread; undefined while it waits. */
+  at: number | undefined;
+  /** The task's promise settled: a balancer call after that must not count it. */
+  settled: boolean;
+}
+
+const now = () => performance.timeOrigin + performance.now();
+
+/**
  * The `WorkRunner` of the threads model and of each hybrid process: piscina does the pooling; this class adds what the contract
  * needs on top — bounded queue as a 503, cancellation by the request's signal (queued tasks leave
  * the queue, a running task's thread is terminated and replaced), crashes confined to their own
@@ -80,6 +107,8 @@ export class ThreadPoolRunner implements WorkRunner {
   #failed = 0;
   #crashed = 0;
   #replaced = 0;
+  /** Tasks submitted and not yet handed to a thread (see `HandOver`). */
+  #queued = 0;
   #closing = false;
   readonly #watched = new WeakSet<Worker>();
 
@@ -99,6 +128,13 @@ export class ThreadPoolRunner implements WorkRunner {
       // threads read their switches from it — FAULT_INJECTION_POOL_CRASH_FIB_N — and a test
       // sets them where it runs.
       env: { ...process.env },
+      // piscina's own choice for one task per thread (its LeastBusyBalancer: the first idle
+      // thread), and the moment a task leaves the queue.
+      loadBalancer: (task, threads) => {
+        const idle = threads.find((thread) => thread.currentUsage === 0) ?? null;
+        if (idle) this.#handedOver(task[queueOptionsSymbol]);
+        return idle;
+      },
     });
     this.#pool.on('workerDestroy', () => {
       if (this.#closing) return;
@@ -117,21 +153,31 @@ export class ThreadPoolRunner implements WorkRunner {
     signal: AbortSignal,
     transferList?: ArrayBuffer[],
   ): Promise<PoolSuccess> {
-    // Our own bound, checked before piscina's: piscina adds its idle capacity to `maxQueue`,
-    // which makes its limit depend on how many threads happen to be free.
-    if (this.#pool.queueSize >= this.#options.maxQueue) throw this.#queueFull();
+    // Our own bound, checked before piscina's: piscina adds its idle capacity (and the threads
+    // still starting) to `maxQueue`, which makes its limit depend on how many threads happen to
+    // be free.
+    if (this.#queued >= this.#options.maxQueue) throw this.#queueFull();
     this.#inFlight++;
+    this.#queued++;
+    const handOver: HandOver = { at: undefined, settled: false };
     // The thread answered, with an error: it lives on, so the failure is the task's, not a crash.
     let answered = false;
+    const onTaskTiming = this.#options.onTaskTiming;
     const task = new PoolTask(request.op === 'cpu' ? request.task.kind : 'increment', {
       submittedAt: request.submittedAt,
-      onTaskTiming: this.#options.onTaskTiming,
+      onTaskTiming,
+      onTaskWait: onTaskTiming && ((waitSeconds) => onTaskTiming(waitSeconds)),
     });
     try {
-      const response = await this.#pool.run(
-        { ...request, trace: task.trace },
-        { signal, transferList: transferList ?? [] },
-      );
+      const sent: PoolRequest & { [queueOptionsSymbol]: HandOver } = {
+        ...request,
+        trace: task.trace,
+        [queueOptionsSymbol]: handOver,
+      };
+      const response = await this.#pool.run(sent, {
+        signal,
+        transferList: transferList ?? [],
+      });
       if (!response.ok) {
         task.failed(response, response.error);
         answered = true;
@@ -143,7 +189,7 @@ export class ThreadPoolRunner implements WorkRunner {
     } catch (error) {
       if (signal.aborted) {
         this.#cancelled++;
-        if (!answered) task.ended('cancelled');
+        if (!answered) task.ended('cancelled', undefined, handOver.at);
         throw signal.reason;
       }
       this.#failed++;
@@ -153,13 +199,23 @@ export class ThreadPoolRunner implements WorkRunner {
       // (500 ERR_WORKER_CRASHED for this request, as procpool answers it, but no crash counted).
       if (problem === error || answered) throw problem;
       // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
-      task.ended('crashed', problem);
+      task.ended('crashed', problem, handOver.at);
       if (this.#closing) throw poolClosing('thread');
       this.#crashed++;
       throw problem;
     } finally {
       this.#inFlight--;
+      if (handOver.at === undefined) this.#queued--;
+      handOver.settled = true;
     }
+  }
+
+  /** piscina gives a task to a thread: it leaves the queue. */
+  #handedOver(mark: object | null): void {
+    const handOver = mark as HandOver | null;
+    if (!handOver || handOver.at !== undefined || handOver.settled) return;
+    handOver.at = now();
+    this.#queued--;
   }
 
   /**
@@ -187,7 +243,7 @@ export class ThreadPoolRunner implements WorkRunner {
     task: T,
     { signal }: { signal: AbortSignal },
   ): Promise<RunOutcome<CpuTaskResult<T>>> {
-    const submittedAt = performance.timeOrigin + performance.now();
+    const submittedAt = now();
     let transferList: ArrayBuffer[] | undefined;
     let sent: CpuTask = task;
     if (task.kind === 'filter') {
@@ -215,7 +271,7 @@ export class ThreadPoolRunner implements WorkRunner {
   }
 
   stats(): ThreadPoolStats {
-    const queued = this.#pool.queueSize;
+    const queued = this.#queued;
     return {
       queued,
       running: Math.max(0, this.#inFlight - queued),
@@ -229,10 +285,28 @@ export class ThreadPoolRunner implements WorkRunner {
     };
   }
 
-  /** Queued tasks are dropped; running ones get at most `closeTimeoutMs` to finish. */
+  /**
+   * Queued tasks are dropped; running ones get at most `closeTimeoutMs` to finish. Always
+   * settles: piscina's close waits for each thread it counted to report its task done, and a
+   * thread terminated under it — a task whose signal aborted after close() began, as a drain's
+   * cut connections do — never reports, while piscina's timeout timer is unref'd: the process
+   * then simply ran out of work and exited 0 with close() pending. A timer of our own, ref'd,
+   * keeps the process here (piscina's timeout then fires and ends its close) and, past a margin,
+   * stops what is left itself.
+   */
   async close(): Promise<void> {
     this.#closing = true;
-    await this.#pool.close({ force: true });
+    const limitMs = (this.#options.closeTimeoutMs ?? RUNNER_CLOSE_TIMEOUT_MS) + CLOSE_MARGIN_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<'overdue'>((resolve) => {
+      timer = setTimeout(() => resolve('overdue'), limitMs);
+    });
+    try {
+      const closed = this.#pool.close({ force: true }).then(() => 'closed' as const);
+      if ((await Promise.race([closed, overdue])) === 'overdue') await this.#pool.destroy();
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

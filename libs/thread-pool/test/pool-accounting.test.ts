@@ -1,0 +1,69 @@
+import { createPool, never } from './pool-helpers';
+import { eventually } from '../src/testing';
+
+const CORRUPT_PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+describe("a thread pool's queue while a replacement thread starts", () => {
+  it('counts the waiting task as queued, not running, and keeps the queue bound', async () => {
+    const { pool } = createPool({ workers: 1, maxQueue: 1 });
+    try {
+      const controller = new AbortController();
+      const running = pool.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
+      expect(await eventually(() => pool.stats().running === 1)).toBe(true);
+      const reason = new Error('client went away');
+      controller.abort(reason); // its thread is terminated; piscina starts a replacement at once
+      await expect(running).rejects.toBe(reason);
+      // No turn of the event loop has passed: the replacement cannot have said it is ready.
+      // piscina's queueSize subtracts the capacity of threads still starting, so the task
+      // waiting for it read as running (queued 0) and the bound let one more in.
+      const waiting = pool.run({ kind: 'fib', n: 5 }, { signal: never() });
+      expect(pool.stats()).toMatchObject({ queued: 1, running: 0 });
+      await expect(pool.run({ kind: 'fib', n: 6 }, { signal: never() })).rejects.toMatchObject({
+        code: 'ERR_OVERLOADED',
+        status: 503,
+      });
+      await expect(waiting).resolves.toMatchObject({ result: 5 });
+      expect(pool.stats()).toMatchObject({ queued: 0, running: 0, cancelled: 1, replaced: 1 });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("a thread pool's task timings (lab_pool_task_wait_seconds, _run_seconds)", () => {
+  it('include the tasks that failed, were cancelled in the queue or on a thread: wait always, run once on a thread', async () => {
+    const timings: [number, number | undefined][] = [];
+    const { pool } = createPool({
+      workers: 1,
+      onTaskTiming: (wait, run) => timings.push([wait, run]),
+    });
+    try {
+      // Failed where it ran (a corrupt PNG): the thread measured its wait and run.
+      await expect(
+        pool.run({ kind: 'filter', filter: 'blur', png: CORRUPT_PNG }, { signal: never() }),
+      ).rejects.toMatchObject({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
+      expect(timings).toEqual([[expect.any(Number), expect.any(Number)]]);
+
+      const onThread = new AbortController();
+      const inQueue = new AbortController();
+      const running = pool.run({ kind: 'fib', n: 40 }, { signal: onThread.signal });
+      const queued = pool.run({ kind: 'fib', n: 5 }, { signal: inQueue.signal });
+      expect(await eventually(() => pool.stats().queued === 1)).toBe(true);
+      // Cancelled in the queue (a deadline passed there): its whole life was a wait, no run.
+      inQueue.abort(new Error('deadline'));
+      await expect(queued).rejects.toThrow('deadline');
+      expect(timings[1]).toEqual([expect.any(Number), undefined]);
+      // Cancelled on its thread: its wait until a thread took it, and its run until then.
+      onThread.abort(new Error('deadline'));
+      await expect(running).rejects.toThrow('deadline');
+      expect(timings[2]).toEqual([expect.any(Number), expect.any(Number)]);
+      expect(timings).toHaveLength(3);
+      for (const [wait, run] of timings) {
+        expect(wait).toBeGreaterThanOrEqual(0);
+        if (run !== undefined) expect(run).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { PoolCounter } from '../src/pool-counter';
+import { createPool, eventually, never } from './pool-helpers';
+
+describe('PoolCounter and a request that is cancelled', () => {
+  it('adds nothing for the shares still queued when its signal aborts, and terminates no thread for it', async () => {
+    const { pool, cell } = createPool({ workers: 2 });
+    const counter = new PoolCounter(cell, pool);
+    try {
+      // Both threads busy: the request's two shares wait in the queue.
+      const blockers = [new AbortController(), new AbortController()];
+      const busy = blockers.map((c) =>
+        pool.run({ kind: 'fib', n: 40 }, { signal: c.signal }).catch(() => 'cancelled'),
+      );
+      expect(await eventually(() => pool.stats().running === 2)).toBe(true);
+      const request = new AbortController();
+      const increment = counter.increment(1000, true, request.signal);
+      expect(await eventually(() => pool.stats().queued === 2)).toBe(true);
+      const reason = new Error('deadline');
+      request.abort(reason); // answered 504: its work is cancelled
+      for (const c of blockers) c.abort();
+      await Promise.all(busy);
+      // It settles once its shares have ended (they ran, and added nothing).
+      await expect(increment).rejects.toBe(reason);
+      expect(cell.read()).toBe(0);
+      // Only the two blockers' threads were replaced, and the next request counts exactly.
+      expect(pool.stats()).toMatchObject({ replaced: 2, crashed: 0 });
+      expect(await counter.increment(1000, true, never())).toEqual({
+        expected: 1000,
+        actual: 1000,
+      });
+    } finally {
+      await pool.close();
+    }
+  });
+});
