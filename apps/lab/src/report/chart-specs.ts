@@ -29,11 +29,15 @@ export function chartSpecs(report: Report): Chart[] {
   );
   const series = report.scenarios.flatMap((s) =>
     s.results.flatMap((r) =>
-      r.samples.map((x) => ({
+      r.samples.map((x, i) => ({
         scenario: s.id,
         model: r.model,
         ...x,
         rssMiB: x.rssBytes / 2 ** 20,
+        // As in the summary (summarize.ts): the first sample's CPU, lag and ELU cover the time
+        // before the measurement (the warm-up, other models' runs), so they are no point of it.
+        // Its RSS is a reading of the moment and stays.
+        ...(i === 0 ? { cpuPercent: null, lagP99Ms: null, elu: null } : {}),
       })),
     ),
   );
