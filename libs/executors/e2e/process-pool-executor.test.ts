@@ -1,8 +1,11 @@
 import { describeBoundary } from '../test/support/boundary-semantics';
 import { until } from '@concurrency-lab/launcher/testing';
-import type { ChildProcess } from 'node:child_process';
+import { isAlive } from '@concurrency-lab/procfs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { EARLY_DEATHS_TO_BREAK } from '../src/child-process-pool';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { BOOT_DEATHS_TO_BREAK, EARLY_DEATHS_TO_BREAK } from '../src/child-process-pool';
 import { createExecutor, rejection, TaskLog } from '../test/support/executors';
 import { describeExecutorSemantics } from '../test/support/executor-semantics';
 
@@ -159,6 +162,36 @@ describe('process executor: maxTasksPerChild', () => {
   });
 });
 
+describe('process executor: execArgv', () => {
+  const heapLimit = async (execArgv?: string[]) => {
+    await using executor = createExecutor('process', {
+      maxWorkers: 1,
+      ...(execArgv ? { execArgv } : {}),
+    });
+    return executor
+      .submit<{ execArgv: string[]; limit: number }>(null, { name: 'heapLimit' })
+      .result();
+  };
+
+  it("gives each child those Node options: --max-old-space-size caps a child's heap", async () => {
+    const capped = await heapLimit(['--max-old-space-size=64']);
+    expect(capped.execArgv).toEqual(['--max-old-space-size=64']);
+    // The control: unset, the child has the parent's options and V8's default heap, far above
+    // (the limit counts the young generation too: not 64 MiB exactly).
+    const unset = await heapLimit();
+    expect(unset.execArgv).toEqual(process.execArgv);
+    expect(unset.limit).toBeGreaterThan(capped.limit);
+  });
+
+  it('refuses an execArgv that is not an array of strings, before forking', () => {
+    for (const execArgv of ['--max-old-space-size=64', [64]] as never[]) {
+      expect(() => createExecutor('process', { execArgv })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+      );
+    }
+  });
+});
+
 describe('process executor: a child that dies idle, before its first task', () => {
   const children: ChildProcess[] = [];
   const seen = (message: unknown) => children.push((message as { process: ChildProcess }).process);
@@ -197,4 +230,143 @@ describe('process executor: a child that dies idle, before its first task', () =
     );
     await executor.shutdown();
   });
+});
+
+describe('process executor: a replacement that dies before it is up, once the pool has started', () => {
+  const children: ChildProcess[] = [];
+  const seen = (message: unknown) => children.push((message as { process: ChildProcess }).process);
+  let log: TaskLog;
+  beforeEach(() => {
+    children.length = 0;
+    log = new TaskLog();
+    subscribe('child_process', seen);
+  });
+  afterEach(() => {
+    unsubscribe('child_process', seen);
+    log.remove();
+  });
+
+  /** Two children, both up: each has taken one of two tasks that wait for each other. */
+  const started = async (options: { initializer: string; initargs: unknown }) => {
+    const executor = createExecutor('process', { maxWorkers: 2, ...options });
+    await Promise.all(
+      ['a', 'b'].map((id) =>
+        executor.submit({ id, log: log.path, parties: 2 }, { name: 'meet' }).result(),
+      ),
+    );
+    return executor;
+  };
+
+  it('killed in its boot (SIGKILL) is forked again: the pool is not broken, its sibling lives', async () => {
+    // 400 ms of initializer: a replacement is killed well before it is up.
+    const executor = await started({ initializer: 'pauseSetup', initargs: 400 });
+    try {
+      const [first, sibling] = children;
+      first?.kill('SIGKILL');
+      await until(() => children[2]?.pid !== undefined, { what: 'a replacement' });
+      children[2]?.kill('SIGKILL');
+      // Before, the pool broke here (Python's BrokenProcessPool) and ended the sibling too.
+      await until(() => children.length === 4, { what: 'the replacement forked again' });
+      expect(await executor.submit<number>(2, { name: 'double' }).result()).toBe(4);
+      expect(isAlive(sibling?.pid ?? -1)).toBe(true);
+      expect(executor.stats).toMatchObject({ workers: 2, replaced: 1 });
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it(`${BOOT_DEATHS_TO_BREAK} in a row break the pool: forked again only that often, no loop`, async () => {
+    const flag = `${log.path}.flag`;
+    const executor = await started({ initializer: 'exitSetupIfFlagged', initargs: flag });
+    // Its child dies mid-task; every replacement from now on dies in its initializer.
+    expect(await rejection(executor.submit(flag, { name: 'flagAndExit' }).result())).toMatchObject({
+      code: 'ERR_EXECUTOR_WORKER_CRASHED',
+      exitCode: 9,
+    });
+    await until(() => executor.stats.workers === 0, { what: 'the pool to break and end' });
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    // The first two, the crashed one's replacement, and its forks again before the break.
+    expect(children).toHaveLength(2 + 1 + (BOOT_DEATHS_TO_BREAK - 1));
+    expect(() => executor.submit(1, { name: 'double' })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }) as Error,
+    );
+    await executor.shutdown();
+  });
+
+  it('a task waiting for the booting replacement is queued, not running', async () => {
+    await using executor = createExecutor('process', { maxWorkers: 1 });
+    expect(await executor.submit<number>(1, { name: 'double' }).result()).toBe(2);
+    await rejection(executor.submit(7, { name: 'exit' }).result());
+    // The replacement was forked as the crash was seen: it cannot be up in this same turn.
+    const future = executor.submit<number>(2, { name: 'double' });
+    expect(executor.stats).toMatchObject({ workers: 1, running: 0, queued: 1, idle: 1 });
+    expect(await future.result()).toBe(4);
+    expect(executor.stats).toMatchObject({ running: 0, queued: 0 });
+  });
+});
+
+describe("process executor: signals to the parent's process group, and the parent's end", () => {
+  const GROUP_PARENT = join(__dirname, '..', 'test', 'fixtures', 'group-parent.js');
+  let log: TaskLog;
+  beforeEach(() => (log = new TaskLog()));
+  afterEach(() => log.remove());
+
+  /** The fixture as the leader of its own process group; resolves once both tasks run. */
+  const startParent = async (mode: 'drain' | 'wait') => {
+    const parent = spawn(process.execPath, [GROUP_PARENT, log.path, mode], {
+      detached: true,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const exited = once(parent, 'exit');
+    const events: Record<string, unknown>[] = [];
+    let buffered = '';
+    parent.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) events.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    await until(() => events.some((event) => event['started']), {
+      what: 'both tasks to start',
+    });
+    const children = events.find((event) => event['started'])?.['children'] as number[];
+    return { parent, exited, events, children };
+  };
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'a group %s (a Ctrl-C, a supervisor stopping the service) leaves the children be: the parent drains, their tasks finish',
+    async (signal) => {
+      const { parent, exited, events } = await startParent('drain');
+      try {
+        process.kill(-(parent.pid ?? 0), signal);
+        expect(await exited).toEqual([0, null]);
+        // Before, the children died of the signal: both tasks crashed, and two were forked.
+        expect(events.at(-1)).toMatchObject({
+          signal,
+          outcomes: ['a', 'b'],
+          stats: { completed: 2, crashed: 0, replaced: 0 },
+        });
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    },
+  );
+
+  it.each(['SIGUSR2', 'SIGKILL'] as const)(
+    'the children still end with their parent (%s to it alone: its own exit, or killed)',
+    async (signal) => {
+      const { parent, exited, children } = await startParent('wait');
+      try {
+        expect(children).toHaveLength(2);
+        expect(children.every(isAlive)).toBe(true);
+        parent.kill(signal);
+        await exited;
+        // Mid-task (an async one): the channel's close ends each child, signals or not.
+        await until(() => !children.some(isAlive), { what: 'the children to end' });
+      } finally {
+        parent.kill('SIGKILL');
+        for (const pid of children.filter(isAlive)) process.kill(pid, 'SIGKILL');
+      }
+    },
+  );
 });

@@ -38,6 +38,16 @@ interface Job {
 /** Ready children in a row that die idle before the pool is broken (see #onExit). */
 export const EARLY_DEATHS_TO_BREAK = 3;
 
+/**
+ * Once the pool has started, replacements in a row that die before they are up (an operator's
+ * or the OOM killer's SIGKILL mid-boot, a fork that fails) before the pool is broken; each of
+ * the ones before is forked again after a pause (see #onExit).
+ */
+export const BOOT_DEATHS_TO_BREAK = 3;
+
+/** The pause before forking again a replacement that died before it was up; it doubles in a row. */
+export const BOOT_RETRY_DELAY_MS = 100;
+
 interface ChildWorker {
   readonly child: ChildProcess;
   /** The child said it is up: it listens, and its initializer (if any) has finished. */
@@ -69,9 +79,13 @@ interface ChildWorker {
  *            waiting (at most `workers` jobs: the executor caps what is in flight)
  *
  * A child is ready once it says `up`, after its initializer. One that says `init-failed`, or
- * exits before it is up, breaks the pool (Python's `BrokenProcessPool`): nothing is forked any
+ * exits before it is up while the pool is starting (before each of its first `workers` children
+ * could have said `up`), breaks the pool (Python's `BrokenProcessPool`): nothing is forked any
  * more, every job waiting for a child fails with `BrokenExecutorError`, and `onBroken` tells
  * the executor. Forking again instead would loop for as long as the initializer kills children.
+ * Later, a replacement that dies before it is up is forked again after a pause that doubles
+ * (BOOT_RETRY_DELAY_MS), and only BOOT_DEATHS_TO_BREAK in a row break the pool: one SIGKILL of
+ * a booting replacement must not end a pool whose other children are healthy.
  */
 export class ChildProcessPool implements WorkerPool {
   readonly #settings: ChildProcessPoolSettings;
@@ -87,6 +101,12 @@ export class ChildProcessPool implements WorkerPool {
   #brokenBy: Error | undefined;
   /** Ready children in a row that died on their own before their first task (see #onExit). */
   #earlyDeaths = 0;
+  /** `up`s heard: the pool has started once there are `workers` of them (see #onExit). */
+  #ups = 0;
+  /** Children in a row that died before they were up, once the pool had started. */
+  #bootDeaths = 0;
+  /** Forks put off after a child died booting (see #onExit): each stands for a child to come. */
+  readonly #refork = new Set<NodeJS.Timeout>();
 
   constructor(settings: ChildProcessPoolSettings) {
     if (settings.setup) {
@@ -105,6 +125,10 @@ export class ChildProcessPool implements WorkerPool {
 
   get workers(): number {
     return this.#all.size;
+  }
+
+  get waiting(): number {
+    return this.#waiting.length;
   }
 
   run(request: TaskRequest, { signal }: RunOptions): Promise<TaskResponse> {
@@ -135,6 +159,7 @@ export class ChildProcessPool implements WorkerPool {
 
   terminate(signal: TerminateSignal): void {
     this.#closing = true;
+    this.#cancelReforks();
     for (const job of this.#waiting.splice(0)) this.#fail(job, new WorkersTerminatedError());
     for (const worker of this.#all) {
       const job = worker.job;
@@ -157,21 +182,35 @@ export class ChildProcessPool implements WorkerPool {
 
   async destroy(): Promise<void> {
     this.#closing = true;
+    this.#cancelReforks();
     // Retiring children were dismissed already: this waits for them as well.
     await Promise.all([...this.#all, ...this.#retiring].map((worker) => this.#dismiss(worker)));
   }
 
-  /** Forks children up to the pool's size (at start, and when a drained pool needs one). */
+  /**
+   * Forks children up to the pool's size (at start, when a drained pool needs one, and when a
+   * put-off fork is due); a fork put off still counts, so a task does not cut its pause short.
+   */
   #topUp(): void {
-    while (!this.#closing && !this.#brokenBy && this.#all.size < this.#settings.workers) {
+    while (
+      !this.#closing &&
+      !this.#brokenBy &&
+      this.#all.size + this.#refork.size < this.#settings.workers
+    ) {
       this.#spawn();
     }
   }
 
+  #cancelReforks(): void {
+    for (const timer of this.#refork) clearTimeout(timer);
+    this.#refork.clear();
+  }
+
   #spawn(): ChildWorker {
-    const { filename, setup } = this.#settings;
+    const { filename, setup, execArgv } = this.#settings;
     const child = fork(PROCESS_ENTRY, setup ? [filename, 'setup'] : [filename], {
       serialization: 'advanced',
+      ...(execArgv ? { execArgv: [...execArgv] } : {}),
     });
     const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0 };
     this.#all.add(worker);
@@ -201,6 +240,8 @@ export class ChildProcessPool implements WorkerPool {
     if (!worker.ready) {
       if (kind === 'up') {
         worker.ready = true;
+        this.#ups++;
+        this.#bootDeaths = 0; // a child came up: the next one's boot is worth trying again
         this.#free(worker);
       } else if (kind === 'init-failed' && 'e' in message) {
         this.#break(rebuildError(message.e));
@@ -228,6 +269,7 @@ export class ChildProcessPool implements WorkerPool {
   #break(cause: Error): void {
     if (this.#brokenBy || this.#closing) return;
     this.#brokenBy = cause;
+    this.#cancelReforks();
     for (const job of this.#waiting.splice(0)) {
       this.#fail(job, new BrokenExecutorError(undefined, { cause }));
     }
@@ -332,14 +374,37 @@ export class ChildProcessPool implements WorkerPool {
       );
     }
     if (this.#closing || this.#brokenBy) return;
-    // It died starting: before it was up (in its initializer, or it never started), or on its
-    // own before its first task, again and again (a timer its initializer left). Forking again
-    // would loop for as long as that goes on. One ready child dying idle is not that: an
-    // operator's or the OOM killer's SIGKILL of a fresh replacement would break the pool for
-    // good (the worker-kill drill kills fresh children too); it takes EARLY_DEATHS_TO_BREAK in
-    // a row, with no child answering a task in between.
+    if (!worker.ready) {
+      // It died before it was up: in its initializer, or it never started. While the pool is
+      // starting that is the initializer's doing (or the machine's) and forking again would loop
+      // for as long as it goes on: the pool breaks. Once every first child could have come up,
+      // a replacement's boot is a short window an operator's or the OOM killer's SIGKILL can
+      // hit (the worker-kill drill kills fresh children): it is forked again after a pause, and
+      // only BOOT_DEATHS_TO_BREAK in a row, with no child coming up between, break the pool.
+      const starting = this.#ups < this.#settings.workers;
+      if (starting || ++this.#bootDeaths >= BOOT_DEATHS_TO_BREAK) {
+        this.#break(
+          new WorkerCrashedError({ kind: 'process', exitCode: code, signal, starting: true }),
+        );
+        return;
+      }
+      // Not counted as replaced again: the child it stands for was, when it was first forked.
+      const timer = setTimeout(
+        () => {
+          this.#refork.delete(timer);
+          this.#topUp();
+        },
+        BOOT_RETRY_DELAY_MS * 2 ** (this.#bootDeaths - 1),
+      );
+      this.#refork.add(timer);
+      return;
+    }
+    // A ready child that died on its own before its first task, again and again (a timer its
+    // initializer left): forking again would loop as long as that goes on. One ready child
+    // dying idle is not that (an operator's or the OOM killer's SIGKILL): it takes
+    // EARLY_DEATHS_TO_BREAK in a row, with no child answering a task in between.
     const diedIdle = !killed && !job && worker.answered === 0;
-    if (!worker.ready || (diedIdle && ++this.#earlyDeaths >= EARLY_DEATHS_TO_BREAK)) {
+    if (diedIdle && ++this.#earlyDeaths >= EARLY_DEATHS_TO_BREAK) {
       this.#break(
         new WorkerCrashedError({ kind: 'process', exitCode: code, signal, starting: true }),
       );

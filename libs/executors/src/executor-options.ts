@@ -32,15 +32,24 @@ export interface ExecutorOptions {
    * An exported function of the task module that each worker calls once, with `initargs`, as it
    * starts and before its first task (Python's `initializer`): to open a connection, warm a
    * cache. A worker is up once it has finished. If it throws or rejects, or its worker dies
-   * before it is up (`process.exit` in it; on processes also `EARLY_DEATHS_TO_BREAK` children in
-   * a row dying on their own before their first task: a timer it left), the executor is broken (`ERR_EXECUTOR_BROKEN`; `cause` is the error, or
-   * a `WorkerCrashedError` with the exit code): every task not on a live worker, the queued ones
-   * and every later `submit` fail, no worker is started again, and the workers end once the
-   * tasks running elsewhere have (`shutdown()` resolves).
+   * before it is up (`process.exit` in it; on processes, once every first child could have come
+   * up, it takes `BOOT_DEATHS_TO_BREAK` replacements in a row dying before they are up — each
+   * of the others is forked again after a pause — and also `EARLY_DEATHS_TO_BREAK` children in
+   * a row dying on their own before their first task: a timer it left), the executor is broken
+   * (`ERR_EXECUTOR_BROKEN`; `cause` is the error, or a `WorkerCrashedError` with the exit code):
+   * every task not on a live worker, the queued ones and every later `submit` fail, no worker is
+   * started again, and the workers end once the tasks running elsewhere have (`shutdown()`
+   * resolves; `onBroken` is called).
    */
   initializer?: string;
   /** The initializer's one argument (copied to each worker; a thread shares a SharedArrayBuffer). */
   initargs?: unknown;
+  /**
+   * Called once, with the cause, when the executor breaks (see `initializer`): what a service
+   * needs to stop looking healthy — it will run no task again. A hook that throws is reported
+   * as a process warning (`ERR_EXECUTOR_CALLBACK_FAILED`).
+   */
+  onBroken?: (cause: Error) => void;
 }
 
 export interface ProcessPoolExecutorOptions extends ExecutorOptions {
@@ -50,6 +59,15 @@ export interface ProcessPoolExecutorOptions extends ExecutorOptions {
    * @default unlimited
    */
   maxTasksPerChild?: number;
+  /**
+   * Node's command-line options for each child process (`child_process.fork`'s `execArgv`), in
+   * place of the parent's: `['--max-old-space-size=256']` caps a child's heap, so a task that
+   * allocates without end dies (a crash: its future fails with `ERR_EXECUTOR_WORKER_CRASHED`,
+   * the child is replaced) instead of growing the machine's memory away. A thread's equivalent
+   * is piscina's `resourceLimits`.
+   * @default process.execArgv
+   */
+  execArgv?: readonly string[];
 }
 
 export interface SubmitOptions {
@@ -82,7 +100,10 @@ export interface ExecutorStats {
   idle: number;
   /** Tasks on a worker. */
   running: number;
-  /** Tasks waiting for a worker. */
+  /**
+   * Tasks waiting for a worker: in the executor's queue, or handed to the pool and held there
+   * while the worker that will take them boots (a replacement).
+   */
   queued: number;
   /** Tasks that returned a value. */
   completed: number;

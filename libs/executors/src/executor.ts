@@ -66,6 +66,7 @@ export abstract class Executor implements AsyncDisposable {
   #retired = 0;
   /** The initializer's error, once one worker's threw: the executor is broken. */
   #brokenBy: Error | undefined;
+  readonly #onBroken: ((cause: Error) => void) | undefined;
 
   protected constructor(
     options: ExecutorOptions,
@@ -80,8 +81,10 @@ export abstract class Executor implements AsyncDisposable {
     this.maxWorkers = integerOption('maxWorkers', options.maxWorkers, 1, availableParallelism());
     this.maxQueue = integerOption('maxQueue', options.maxQueue, 0, DEFAULT_MAX_QUEUE);
     this.#name = nameOption('name', options.name, 'default');
-    const { onWorkerReplaced } = options;
+    const { onWorkerReplaced, onBroken } = options;
     if (onWorkerReplaced !== undefined) functionArgument('onWorkerReplaced', onWorkerReplaced);
+    if (onBroken !== undefined) functionArgument('onBroken', onBroken);
+    this.#onBroken = onBroken;
     const setup = setupOption(options);
     this.#pool = createPool({
       filename,
@@ -163,10 +166,12 @@ export abstract class Executor implements AsyncDisposable {
 
   /**
    * Python 3.14's `terminate_workers()`: shuts down with `cancelFutures`, then ends every worker
-   * at once — `SIGTERM` to a child process, `worker.terminate()` to a thread — and replaces
-   * none. Running futures fail with `ERR_EXECUTOR_TERMINATED` at once, whether or not their
-   * worker heeds the signal. Resolves when the workers are gone (need not be awaited: Python
-   * returns at once).
+   * — `SIGTERM` to a child process, `worker.terminate()` to a thread — and replaces none.
+   * Running futures fail with `ERR_EXECUTOR_TERMINATED` at once, whether or not their worker
+   * heeds the signal. A child's entry ignores SIGTERM (a signal to its whole process group is
+   * its parent's to act on): only a task that listens for it sees it, and the child ends when
+   * its channel closes, or by SIGKILL after a 2 s grace if stuck in synchronous code. Resolves
+   * when the workers are gone (need not be awaited: Python returns at once).
    */
   terminateWorkers(): Promise<void> {
     return this.#forceShutdown('SIGTERM');
@@ -184,11 +189,14 @@ export abstract class Executor implements AsyncDisposable {
 
   get stats(): ExecutorStats {
     const workers = this.#pool.workers;
+    // Handed to the pool but held there for a worker that is booting: waiting, not running.
+    const waiting = Math.min(this.#pool.waiting, this.#running);
+    const running = this.#running - waiting;
     return {
       workers,
-      idle: Math.max(0, workers - this.#running),
-      running: this.#running,
-      queued: this.#queue.size,
+      idle: Math.max(0, workers - running),
+      running,
+      queued: this.#queue.size + waiting,
       completed: this.#completed,
       failed: this.#failed,
       cancelled: this.#cancelled,
@@ -344,6 +352,8 @@ export abstract class Executor implements AsyncDisposable {
       this.#failed++;
       future.setException(this.#brokenError());
     }
+    const onBroken = this.#onBroken;
+    if (onBroken) reportThrow(() => onBroken(cause), 'an onBroken hook threw');
   }
 
   #brokenError(): BrokenExecutorError {

@@ -57,6 +57,17 @@ export function nameOption(name: string, value: unknown, fallback: string): stri
   return value;
 }
 
+/** An array of strings (copied: a later change by the caller does not reach us), or nothing. */
+export function stringsOption(name: string, value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to be an array of strings, got ${describe(value)}`,
+    );
+  }
+  return [...value];
+}
+
 /** An AbortSignal or nothing. */
 export function signalOption(value: unknown): AbortSignal | undefined {
   if (value === undefined) return undefined;

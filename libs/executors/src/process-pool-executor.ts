@@ -1,7 +1,7 @@
 import { ChildProcessPool } from './child-process-pool';
 import { Executor } from './executor';
 import type { ProcessPoolExecutorOptions } from './executor-options';
-import { integerOption } from './option-validation';
+import { integerOption, stringsOption } from './option-validation';
 
 /**
  * Python's `ProcessPoolExecutor`, on child processes (`child_process.fork`). Arguments and
@@ -22,6 +22,14 @@ export class ProcessPoolExecutor extends Executor {
       1,
       Number.POSITIVE_INFINITY,
     );
-    super(options, (settings) => new ChildProcessPool({ ...settings, maxTasksPerChild }));
+    const execArgv = stringsOption(
+      'execArgv',
+      (options as Partial<ProcessPoolExecutorOptions> | null)?.execArgv,
+    );
+    super(
+      options,
+      (settings) =>
+        new ChildProcessPool({ ...settings, maxTasksPerChild, ...(execArgv ? { execArgv } : {}) }),
+    );
   }
 }

@@ -87,6 +87,10 @@ export class PiscinaWorkerPool implements WorkerPool {
     return this.#pool.threads.length;
   }
 
+  get waiting(): number {
+    return this.#pool.queueSize;
+  }
+
   async run(request: TaskRequest, { signal, transferList }: RunOptions): Promise<TaskResponse> {
     try {
       return await this.#pool.run(request, {

@@ -15,6 +15,11 @@ import type { TaskRequest, TaskResponse, WorkerSetup } from './task-protocol';
 export interface WorkerPool {
   /** Workers alive now (a replacement counts once it is started). */
   readonly workers: number;
+  /**
+   * Requests `run` holds for a worker that is not up yet (a replacement booting): handed over by
+   * the executor, on no worker yet. The executor reports them as queued, not running.
+   */
+  readonly waiting: number;
   run(request: TaskRequest, options: RunOptions): Promise<TaskResponse>;
   /**
    * Ends every worker now and replaces none: a child gets `signal`, a thread is terminated (it
@@ -50,7 +55,8 @@ export interface WorkerPoolSettings {
   readonly onReplaced: () => void;
   /**
    * Called once when the pool breaks: a worker's initializer failed (`cause` is its error), or a
-   * worker died before it was up (`cause` is a `WorkerCrashedError`). The pool then starts no
+   * worker died before it was up (`cause` is a `WorkerCrashedError`; on processes, once the pool
+   * has started, only several replacements in a row do). The pool then starts no
    * worker, and every request not on a live worker rejects with `BrokenExecutorError`.
    */
   readonly onBroken: (cause: Error) => void;
@@ -67,4 +73,6 @@ export interface WorkerPoolSettings {
 export interface ChildProcessPoolSettings extends WorkerPoolSettings {
   /** Tasks a child answers before it is retired and a fresh one forked (Infinity: never). */
   readonly maxTasksPerChild: number;
+  /** Node's options for each child (`fork`'s `execArgv`); unset, the parent's `process.execArgv`. */
+  readonly execArgv?: readonly string[];
 }

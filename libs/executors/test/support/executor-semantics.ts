@@ -657,7 +657,8 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(() => block(executor, 'refused', 10)).toThrow(
         expect.objectContaining({ code: 'ERR_EXECUTOR_QUEUE_FULL' }),
       );
-      expect(executor.stats).toMatchObject({ running: 1, queued: 1 });
+      // Both are in (the first may wait in the pool for its worker to boot: queued, not running).
+      expect(executor.stats.running + executor.stats.queued).toBe(2);
       const admitted = executor.submitWhenReady<string>(
         { id: 'admitted', ms: 10, log: log.path },
         { name: 'block' },
