@@ -9,6 +9,8 @@ import {
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CounterManager } from '@concurrency-lab/cluster-runtime';
+import { ManagerServer } from '../src/manager-server';
 import { ProcessPoolRunner, type ProcessPoolRunnerOptions } from '../src/process-pool-runner';
 
 /** The real tasks, plus what the pool-runner suite asks of a task module (see the fixture). */
@@ -48,6 +50,25 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
     } finally {
       await runner.close();
       rmSync(loaded, { recursive: true, force: true });
+    }
+  });
+
+  it("answers a share the counter's manager refuses at its bound 503 ERR_OVERLOADED, not a crash", async () => {
+    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const server = new ManagerServer(new CounterManager(() => []), { maxConnections: 0 });
+    await server.listen();
+    try {
+      await expect(
+        runner.counterShare({
+          address: server.address,
+          authkey: server.authkey,
+          times: 5,
+          safe: true,
+        }),
+      ).rejects.toMatchObject({ code: 'ERR_OVERLOADED', status: 503, retryAfterSeconds: 1 });
+      expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0 });
+    } finally {
+      await Promise.all([runner.close(), server.close()]);
     }
   });
 

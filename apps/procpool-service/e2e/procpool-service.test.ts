@@ -1,6 +1,7 @@
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { startOtlpReceiver } from '@concurrency-lab/telemetry';
 import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
+import { until } from '@concurrency-lab/launcher/testing';
 import {
   ADMISSION_OFF,
   appEntry,
@@ -14,7 +15,20 @@ import {
   runnerStatsOf,
   runnerStatsWhen,
 } from '@concurrency-lab/thread-pool/testing';
+import { processTree } from '@concurrency-lab/procfs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { POOL_PROCESS_MAX_OLD_SPACE_MB } from '../src/process-pool-runner';
+
+/** Test only: the real tasks, plus the faults of e2e/fixtures (fib(39) crashes, fib(38) OOMs…). */
+const FAULT_TASKS = join(__dirname, 'fixtures', 'fault-tasks.js');
+
+/** The pool's processes of a service: its descendants, the service itself left out. */
+const poolProcesses = (service: { pid: number }) =>
+  (processTree(service.pid) ?? []).filter((pid) => pid !== service.pid);
 
 const restarts = async (service: ServiceProcess) =>
   metricSum(await (await fetch(`${service.url}/metrics`)).text(), 'lab_worker_restarts_total', {
@@ -59,7 +73,7 @@ describe('procpool-service and its pool processes', () => {
       env: {
         WORKERS: '2',
         // Test only: the real tasks, where fib(39) kills its process (e2e/fixtures).
-        PROCPOOL_TASKS_MODULE: join(__dirname, 'fixtures', 'fault-tasks.js'),
+        PROCPOOL_TASKS_MODULE: FAULT_TASKS,
         ...ADMISSION_OFF,
       },
     });
@@ -103,6 +117,85 @@ describe('procpool-service and its pool processes', () => {
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }
   });
+
+  it(`caps each pool process's heap (${POOL_PROCESS_MAX_OLD_SPACE_MB} MB old space, a pool thread's): a task that allocates without end answers 500, its process is replaced`, async () => {
+    const service = await launch(appEntry('procpool-service'), {
+      env: { WORKERS: '2', PROCPOOL_TASKS_MODULE: FAULT_TASKS, ...ADMISSION_OFF },
+    });
+    try {
+      const flag = `--max-old-space-size=${POOL_PROCESS_MAX_OLD_SPACE_MB}`;
+      const children = poolProcesses(service);
+      expect(children).toHaveLength(2);
+      for (const pid of children) {
+        expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(flag);
+      }
+      // fib(38) of the fault module allocates until its heap is full: V8 aborts the process.
+      await expectOneCrashBesideNeighbour(service, 38);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  }, 30_000);
+
+  it('stops when its pool breaks: requests in flight finish, then a fatal line and exit 1', async () => {
+    const service = await launch(appEntry('procpool-service'), {
+      env: { WORKERS: '2', PROCPOOL_TASKS_MODULE: FAULT_TASKS, ...ADMISSION_OFF },
+    });
+    // From now on a pool process's initializer exits: every replacement dies before it is up.
+    const broken = join(tmpdir(), `procpool-broken-${service.pid}`);
+    mkdirSync(broken, { recursive: true });
+    try {
+      // In flight hundreds of ms before the pool breaks (three boots and two pauses away).
+      const inFlight = fetch(`${service.url}/io/sleep?ms=1500`);
+      const crashed = await fetch(`${service.url}/cpu/fib?n=39`);
+      await expectProblem(crashed, 500, 'ERR_WORKER_CRASHED');
+      let status: unknown;
+      void service.exited.then((exit) => (status = exit));
+      // Before, it broke the pool and went on: /readyz 200, every CPU request 500, for ever.
+      await until(() => status !== undefined, { what: 'the service to stop', timeoutMs: 20_000 });
+      expect(status).toEqual({ code: 1, signal: null });
+      expect((await inFlight).status).toBe(200);
+      expect(
+        service.logs<{ level: number; msg: string }>().find((line) => line.level === 60)?.msg,
+      ).toMatch(/process pool is broken/);
+    } finally {
+      await service.stop();
+      rmSync(broken, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'a %s to its whole process group (a Ctrl-C, or a stop of every process) drains: the CPU request in flight answers 200',
+    async (signal) => {
+      const service = spawn(process.execPath, [appEntry('procpool-service')], {
+        env: { ...process.env, PORT: '0', WORKERS: '2', ...ADMISSION_OFF },
+        detached: true, // its own group, as a shell gives a foreground job
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const exited = once(service, 'exit');
+      let stdout = '';
+      service.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      try {
+        await until(() => /"msg":"listening"/.test(stdout), { what: 'the service to listen' });
+        const { port } = JSON.parse(
+          stdout.split('\n').find((line) => line.includes('"msg":"listening"')) ?? '{}',
+        ) as { port: number };
+        const url = `http://127.0.0.1:${port}`;
+        const answer = fetch(`${url}/cpu/fib?n=37`);
+        await until(async () => (await runnerStatsOf(url)).running === 1, {
+          what: 'fib(37) to run on a pool process',
+        });
+        process.kill(-(service.pid ?? 0), signal);
+        // Before, the signal killed the pool process under it: 500 ERR_WORKER_CRASHED.
+        const response = await answer;
+        expect(response.status).toBe(200);
+        expect(await response.json()).toMatchObject({ result: 24157817 });
+        expect(await exited).toEqual([0, null]);
+      } finally {
+        service.kill('SIGKILL');
+      }
+    },
+    30_000,
+  );
 
   it('traces CPU work and counter shares as pool tasks under the request (real OTLP receiver)', async () => {
     const receiver = await startOtlpReceiver();

@@ -4,13 +4,52 @@
  * held by the HTTP process as a manager the pool's processes reach over a socket (runtime.ts).
  */
 import { tracing } from './tracing'; // first: see tracing.ts
-import { runService } from '@concurrency-lab/service-kit';
+import {
+  FATAL_EXIT_CODE,
+  flushSpans,
+  runService,
+  type RunningService,
+} from '@concurrency-lab/service-kit';
 import { inspect } from 'node:util';
 import { procpoolRuntime } from './runtime';
 
+let service: RunningService | undefined;
+let brokenBy: Error | undefined;
+
+/**
+ * The pool broke (its processes cannot come up: Python's `BrokenProcessPool`), so this service
+ * can do no CPU work again and must not look healthy: it drains as on SIGTERM (`/readyz` 503,
+ * requests in flight finish, new work on the pool is refused with 503), says why in one `fatal`
+ * line, and exits 1 for its supervisor to restart it with a fresh pool.
+ */
+function stopBroken(running: RunningService, cause: Error): void {
+  const { logger, state } = running.ctx;
+  if (state.draining) return; // already stopping: that drain ends the process
+  logger.fatal({ err: cause }, 'the process pool is broken: draining, then exiting');
+  void running.shutdown().then(
+    () => flushSpans(tracing, { logger }).then(() => process.exit(FATAL_EXIT_CODE)),
+    () => process.exit(FATAL_EXIT_CODE),
+  );
+}
+
 // A bad config exits 2 inside runService; what fails after it (the runtime, the port) rejects:
-// say what, and exit 1, rather than leave it to an unhandled rejection.
-runService({ model: 'procpool', tracing, createRuntime: procpoolRuntime }).catch(
+// say what, and exit 1, rather than leave it to an unhandled rejection. A pool that breaks while
+// warming up fails the start the same way.
+runService({
+  model: 'procpool',
+  tracing,
+  createRuntime: (config, logger, metrics) =>
+    procpoolRuntime(config, logger, metrics, {
+      onPoolBroken: (cause) => {
+        brokenBy ??= cause;
+        if (service) stopBroken(service, cause);
+      },
+    }),
+}).then(
+  (running) => {
+    service = running;
+    if (brokenBy) stopBroken(running, brokenBy); // broke between the warm-up and the listen
+  },
   (error: unknown) => {
     process.stderr.write(`procpool-service failed to start: ${inspect(error)}\n`);
     process.exit(1);

@@ -5,14 +5,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MANAGER_BUSY } from './pool-task-protocol';
 import { socketPort } from './socket-port';
 
 export interface ManagerServerOptions {
-  /** Connections open at once; one more is refused. @default 256 */
+  /**
+   * Authenticated connections open at once (a pool process's share holds one while it runs: at
+   * most WORKERS); a hello past it is answered `busy` and the connection cut. @default 256
+   */
   maxConnections?: number;
-  /** A connection that has not sent the authkey by then is cut. @default 2000 */
+  /**
+   * Connections that have not sent the authkey yet, at once. One more cuts the oldest of them
+   * (answered `busy` first): a pool process says hello as soon as it is connected, so it is
+   * never the oldest for long, and idle connections cannot hold the manager's slots. @default 16
+   */
+  maxPendingHellos?: number;
+  /** A connection that has not sent the authkey by then is cut. @default 500 */
   helloTimeoutMs?: number;
 }
+
+/** The line a refused connection gets before the manager hangs up (see MANAGER_BUSY). */
+const BUSY_LINE = `${JSON.stringify(MANAGER_BUSY)}\n`;
 
 /**
  * The counter's manager, served to the pool's processes — what Python's
@@ -31,15 +44,24 @@ export class ManagerServer {
   readonly #dir: string;
   readonly #manager: CounterManager;
   readonly #helloTimeoutMs: number;
+  readonly #maxConnections: number;
+  readonly #maxPendingHellos: number;
   readonly #sockets = new Set<Socket>();
+  /** Connections waiting for their hello, oldest first, each with how to cut it. */
+  readonly #pendingHellos = new Map<Socket, () => void>();
+  #authenticated = 0;
 
   constructor(manager: CounterManager, options: ManagerServerOptions = {}) {
     this.#manager = manager;
-    this.#helloTimeoutMs = options.helloTimeoutMs ?? 2000;
+    this.#helloTimeoutMs = options.helloTimeoutMs ?? 500;
+    this.#maxConnections = options.maxConnections ?? 256;
+    this.#maxPendingHellos = Math.max(1, options.maxPendingHellos ?? 16);
     this.#dir = mkdtempSync(join(tmpdir(), 'lab-procpool-'));
     this.address = join(this.#dir, 'manager.sock');
+    // No `server.maxConnections`: Node drops a connection past it without a word, which a share
+    // took for a crash (500), and unauthenticated connections held the slots of ours. The bounds
+    // are the two above, each refusal answered `busy`.
     this.#server = createServer((socket) => this.#accept(socket));
-    this.#server.maxConnections = options.maxConnections ?? 256;
   }
 
   /**
@@ -73,25 +95,61 @@ export class ManagerServer {
   #accept(socket: Socket): void {
     this.#sockets.add(socket);
     socket.on('error', () => undefined); // a peer that vanished: 'close' follows
+    socket.once('close', () => this.#sockets.delete(socket));
+    if (this.#pendingHellos.size >= this.#maxPendingHellos) {
+      // The oldest has had the longest to say hello: it goes, the newcomer gets its chance.
+      const [oldest] = this.#pendingHellos.values();
+      oldest?.();
+    }
     const port = socketPort(socket);
     let rpc: RpcEndpoint | undefined;
-    const refuse = setTimeout(() => socket.destroy(), this.#helloTimeoutMs);
-    const hello = (message: unknown) => {
-      port.off('message', hello);
+    let counted = false;
+    const settle = () => {
+      this.#pendingHellos.delete(socket);
       clearTimeout(refuse);
+      port.off('message', hello);
+    };
+    // Checked once the loop has also read what arrived by then: a loop that stalled past the
+    // timeout must not cut a connection whose hello is waiting in the socket.
+    const refuse = setTimeout(
+      () => setImmediate(() => this.#pendingHellos.has(socket) && socket.destroy()),
+      this.#helloTimeoutMs,
+    );
+    const hello = (message: unknown) => {
+      settle();
       if (!this.#authentic(message)) {
         socket.destroy();
         return;
       }
+      if (this.#authenticated >= this.#maxConnections) {
+        this.#refuse(socket);
+        return;
+      }
+      this.#authenticated++;
+      counted = true;
       rpc = new RpcEndpoint(port);
       this.#manager.serve(rpc);
     };
+    this.#pendingHellos.set(socket, () => {
+      settle();
+      this.#refuse(socket);
+    });
     port.on('message', hello);
     socket.once('close', () => {
-      clearTimeout(refuse);
+      settle();
+      if (counted) this.#authenticated--;
       rpc?.close();
-      this.#sockets.delete(socket);
     });
+  }
+
+  /**
+   * Says `busy` and hangs up: the peer reads a refusal (503 to its request), not a crash. One
+   * that never closes its end is cut after the hello timeout.
+   */
+  #refuse(socket: Socket): void {
+    socket.end(BUSY_LINE);
+    const cut = setTimeout(() => socket.destroy(), this.#helloTimeoutMs);
+    socket.once('close', () => clearTimeout(cut));
   }
 
   #authentic(message: unknown): boolean {

@@ -45,3 +45,16 @@ export interface TaskTimings {
   startedAt: number;
   workMs: number;
 }
+
+/**
+ * The manager's one line to a connection it will not serve because a bound is reached (too many
+ * connections authenticated, or this one waited for its hello while newer ones came): sent
+ * before it hangs up, so a share tells a refusal from a crash.
+ */
+export const MANAGER_BUSY = { kind: 'busy' } as const;
+
+/**
+ * The code a share fails with when the manager refused its connection: the contract's 503 for a
+ * bound, which `ProcessPoolRunner` answers with `Retry-After` (a crash would be 500).
+ */
+export const MANAGER_BUSY_CODE = 'ERR_OVERLOADED';

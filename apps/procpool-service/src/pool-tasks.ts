@@ -15,11 +15,13 @@ import {
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type {
-  CpuTaskArgument,
-  ShareArgument,
-  TaskAnswer,
-  TaskTraceCarrier,
+import {
+  MANAGER_BUSY,
+  MANAGER_BUSY_CODE,
+  type CpuTaskArgument,
+  type ShareArgument,
+  type TaskAnswer,
+  type TaskTraceCarrier,
 } from './pool-task-protocol';
 import { socketPort } from './socket-port';
 
@@ -90,9 +92,24 @@ export function counterShare({
     const port = socketPort(socket);
     const rpc = new RpcEndpoint(port);
     socket.once('close', () => rpc.close());
+    // A manager at one of its bounds says so before it hangs up: that is a 503, not a crash.
+    let refused = false;
+    port.on('message', (message: unknown) => {
+      if ((message as { kind?: unknown } | null)?.kind !== MANAGER_BUSY.kind) return;
+      refused = true;
+      rpc.close();
+    });
     try {
       port.send({ kind: 'hello', authkey });
       return await runCounterShare(rpc, { times, safe });
+    } catch (error) {
+      if (!refused) throw error;
+      throw Object.assign(
+        new Error('the counter manager refused the connection: too many connections', {
+          cause: error,
+        }),
+        { code: MANAGER_BUSY_CODE },
+      );
     } finally {
       rpc.close();
       socket.end();

@@ -1,5 +1,10 @@
-import { ProcessPoolExecutor, QueueFullError } from '@concurrency-lab/executors';
 import {
+  BrokenExecutorError,
+  ProcessPoolExecutor,
+  QueueFullError,
+} from '@concurrency-lab/executors';
+import {
+  ProblemError,
   RUNNER_CLOSE_TIMEOUT_MS,
   type RunOutcome,
   type WorkRunner,
@@ -13,7 +18,20 @@ import {
   type PoolTaskTimes,
 } from '@concurrency-lab/thread-pool';
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
-import type { ShareArgument, TaskAnswer, TaskTimings } from './pool-task-protocol';
+import {
+  MANAGER_BUSY_CODE,
+  type ShareArgument,
+  type TaskAnswer,
+  type TaskTimings,
+} from './pool-task-protocol';
+
+/**
+ * Each pool process's V8 old space, in MB: what a pool thread gets (thread-pool's
+ * `resourceLimits`), so a task that allocates without end dies at this size — its request a 500
+ * `ERR_WORKER_CRASHED`, its process replaced — instead of growing until the machine swaps or
+ * the OOM killer picks a victim (unbounded, one grew to 2 GB in 1.2 s).
+ */
+export const POOL_PROCESS_MAX_OLD_SPACE_MB = 256;
 
 export interface ProcessPoolRunnerOptions {
   /** The task module the pool's processes load (built JS exporting `cpu` and `counterShare`). */
@@ -26,6 +44,12 @@ export interface ProcessPoolRunnerOptions {
   onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
   /** Called when a process died (crash, or killed to cancel its task) and was replaced. */
   onWorkerReplaced?: () => void;
+  /**
+   * Called once if the pool breaks: its processes cannot come up (the executor's
+   * `BrokenProcessPool`), so it will run no task again. From then on every task is refused
+   * with 503 `ERR_SHUTTING_DOWN`: the service is to stop (see main.ts).
+   */
+  onBroken?: (cause: Error) => void;
   /**
    * At most how long `close()` lets running tasks go on before it kills the processes (their
    * tasks reject with 503 `ERR_SHUTTING_DOWN`).
@@ -61,7 +85,10 @@ export class ProcessPoolRunner implements WorkRunner {
       // request (which would pay for the load, and a counter share would start late enough
       // to race nobody): the executor runs the initializer at each worker's start.
       initializer: 'warmUp',
+      // The parent's options (what fork would pass), then the heap cap: the last one wins.
+      execArgv: [...process.execArgv, `--max-old-space-size=${POOL_PROCESS_MAX_OLD_SPACE_MB}`],
       ...(options.onWorkerReplaced ? { onWorkerReplaced: options.onWorkerReplaced } : {}),
+      ...(options.onBroken ? { onBroken: options.onBroken } : {}),
     });
   }
 
@@ -167,6 +194,10 @@ export class ProcessPoolRunner implements WorkRunner {
         );
       }
       if (error instanceof QueueFullError) throw poolQueueFull('process', this.#options.maxQueue);
+      // No process will come up again: the service stops (onBroken); until then, a 503.
+      if (error instanceof BrokenExecutorError) throw poolBroken(error);
+      // The counter's manager refused the share's connection at one of its bounds.
+      if (timings.code === MANAGER_BUSY_CODE) throw managerBusy(error);
       // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
       const problem = poolTaskProblem(error, 'process');
       if (problem === error) throw problem; // the task's own error
@@ -179,4 +210,22 @@ export class ProcessPoolRunner implements WorkRunner {
     const times = task.succeeded({ ...answer, threadId: 0 });
     return { answer, times };
   }
+}
+
+/** 503 `ERR_SHUTTING_DOWN`: the pool is broken, and the service stops to be restarted. */
+function poolBroken(error: BrokenExecutorError): ProblemError {
+  return new ProblemError(
+    'ERR_SHUTTING_DOWN',
+    `The process pool is broken (${String((error.cause as Error | undefined)?.message)}): the service is stopping`,
+    { retryAfterSeconds: 1, cause: error },
+  );
+}
+
+/** 503 `ERR_OVERLOADED`: the counter's manager is at a connection bound (see ManagerServer). */
+function managerBusy(error: unknown): ProblemError {
+  return new ProblemError(
+    'ERR_OVERLOADED',
+    "The counter's manager refused a pool process's connection: too many connections",
+    { retryAfterSeconds: 1, shedReason: 'manager_busy', cause: error },
+  );
 }

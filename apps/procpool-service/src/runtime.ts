@@ -32,6 +32,7 @@ export async function procpoolRuntime(
   config: ServiceConfig,
   _logger: Logger,
   metrics: ServiceMetrics,
+  { onPoolBroken }: { onPoolBroken?: (cause: Error) => void } = {},
 ): Promise<ModelRuntime> {
   // `/metrics` answers for the whole model: the pool's processes' CPU and memory too.
   addPoolProcessesToProcessMetrics(metrics.registry, new PoolProcessUsage());
@@ -43,6 +44,7 @@ export async function procpoolRuntime(
         filename: tasksModule(),
         workers: config.workers,
         maxQueue: config.maxQueue,
+        ...(onPoolBroken ? { onBroken: onPoolBroken } : {}),
         ...hooks,
       }),
   );

@@ -6,7 +6,7 @@ import {
 } from '@concurrency-lab/cluster-runtime';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { ManagerServer } from '../src/manager-server';
 import { counterShare } from '../src/pool-tasks';
@@ -84,6 +84,62 @@ describe('the counter manager served over a Unix socket', () => {
       await expect(rpc.call(RPC.counterAdd, { delta: 5 })).resolves.toBe(5);
       rpc.close();
       socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('serves its processes while 300 connections sit idle without a hello', () =>
+    withManaged(1, async ({ manager, server }) => {
+      const idle = Array.from({ length: 300 }, () => {
+        const socket = connect(server.address);
+        socket.on('error', () => undefined);
+        return socket;
+      });
+      try {
+        await Promise.all(idle.map((socket) => once(socket, 'connect')));
+        // Before, they held 256 slots shared with the processes': the share was dropped unheard
+        // and failed as a crash ("the IPC channel closed").
+        await expect(
+          counterShare({ address: server.address, authkey: server.authkey, times: 10, safe: true }),
+        ).resolves.toMatchObject({ value: 10 });
+        expect(manager.value).toBe(10);
+      } finally {
+        for (const socket of idle) socket.destroy();
+      }
+    }));
+
+  it('past maxPendingHellos, cuts the oldest connection still without a hello, saying busy', async () => {
+    const server = new ManagerServer(new CounterManager(() => []), { maxPendingHellos: 2 });
+    await server.listen();
+    const heard = (socket: Socket) => {
+      let text = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      return () => text;
+    };
+    try {
+      const [oldest, second] = [connect(server.address), connect(server.address)];
+      const said = heard(oldest);
+      await Promise.all([once(oldest, 'connect'), once(second, 'connect')]);
+      // Accepted over there in the order they came (the listen backlog is a queue).
+      const newest = connect(server.address);
+      await once(oldest, 'close');
+      expect(said()).toBe('{"kind":"busy"}\n');
+      // The newer ones are still open.
+      expect(second.destroyed || newest.destroyed).toBe(false);
+      for (const socket of [second, newest]) socket.destroy();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a share past maxConnections as a 503 bound (ERR_OVERLOADED), not a crash', async () => {
+    const server = new ManagerServer(new CounterManager(() => []), { maxConnections: 0 });
+    await server.listen();
+    try {
+      await expect(
+        counterShare({ address: server.address, authkey: server.authkey, times: 1, safe: true }),
+      ).rejects.toMatchObject({ code: 'ERR_OVERLOADED' });
     } finally {
       await server.close();
     }
