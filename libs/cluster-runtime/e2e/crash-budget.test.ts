@@ -1,5 +1,5 @@
 import { until } from '@concurrency-lab/launcher/testing';
-import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
+import { launchPerTest, outcomeOf, shutdownCleanly } from './support/primary-tests';
 
 /**
  * What ClusterPrimary does once the crash budget has given up on a worker, with real forked
@@ -7,17 +7,16 @@ import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
  * or by the next rolling restart — and only a model with no worker left is fatal.
  */
 describe('ClusterPrimary after the crash budget gave up, with real forked workers', () => {
-  let primary: PrimaryProcess | undefined;
-  const launch = (options: FixtureOptions) => (primary = new PrimaryProcess(options));
-  afterEach(async () => {
-    await primary?.end();
-    primary = undefined;
-  });
+  const launch = launchPerTest();
 
-  async function shutdownCleanly(p: PrimaryProcess): Promise<void> {
-    await expect(p.shutdown()).resolves.toBe(true);
-    expect(p.alive()).toEqual([]);
-    expect(await p.end()).toEqual({ code: 0, signal: null });
+  /** Two workers and a budget of 0: A is killed and never respawned, nor refilled by itself. */
+  async function budgetSpentOnA() {
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 0 } });
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    process.kill(a, 'SIGKILL');
+    await p.untilLogged('crash budget spent; not respawning');
+    return { p, a, b };
   }
 
   it('refills the slot once the budget has recovered (its window passed)', async () => {
@@ -48,12 +47,7 @@ describe('ClusterPrimary after the crash budget gave up, with real forked worker
   }, 30_000);
 
   it('forks the missing workers on a rolling restart, and only then says it is complete', async () => {
-    // A budget of 0: never respawned, never refilled by itself.
-    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 0 } });
-    await p.start();
-    const [a, b] = p.forked as [number, number];
-    process.kill(a, 'SIGKILL');
-    await p.untilLogged('crash budget spent; not respawning');
+    const { p, a, b } = await budgetSpentOnA();
     expect(p.fatal).toEqual([]);
 
     // Before, it rolled the one live worker and said complete, one worker short.
@@ -67,11 +61,7 @@ describe('ClusterPrimary after the crash budget gave up, with real forked worker
   });
 
   it('fails a rolling restart whose worker for an empty slot does not start: not respawned', async () => {
-    const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 0 } });
-    await p.start();
-    const [a, b] = p.forked as [number, number];
-    process.kill(a, 'SIGKILL');
-    await p.untilLogged('crash budget spent; not respawning');
+    const { p, a, b } = await budgetSpentOnA();
     await p.workerMode('hold');
     const restart = p.rollingRestart();
     await p.untilForked(3);
@@ -93,10 +83,7 @@ describe('ClusterPrimary after the crash budget gave up, with real forked worker
   it('is still fatal when every worker dies at boot and the budget is spent', async () => {
     const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 2 } });
     await p.workerMode('fail');
-    const start = p.start().then(
-      () => 'resolved',
-      (error: Error) => error.message,
-    );
+    const start = outcomeOf(p.start());
     await until(() => p.fatal.length > 0, { what: 'the fatal report' });
     expect(p.fatal).toEqual(['crash budget spent with no worker left']);
     expect(await start).not.toBe('resolved');

@@ -1,5 +1,5 @@
 import { until } from '@concurrency-lab/launcher/testing';
-import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
+import { launchPerTest, shutdownCleanly } from './support/primary-tests';
 
 /**
  * ClusterPrimary's rolling restart with real forked workers, and what can happen to it
@@ -8,21 +8,7 @@ import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
  * each event lands at the same point of the restart every run; no test waits on the clock.
  */
 describe('ClusterPrimary rolling restart, with real forked workers', () => {
-  let primary: PrimaryProcess | undefined;
-  const launch = (options: FixtureOptions) => (primary = new PrimaryProcess(options));
-  // Whatever happened in the test, nothing it forked outlives it.
-  afterEach(async () => {
-    await primary?.end();
-    primary = undefined;
-  });
-
-  /** The primary shuts down cleanly and exits 0, and no worker it ever forked is left. */
-  async function shutdownCleanly(p: PrimaryProcess): Promise<void> {
-    await expect(p.shutdown()).resolves.toBe(true);
-    expect(p.alive()).toEqual([]);
-    await expect(p.state()).resolves.toMatchObject({ pids: [] });
-    expect(await p.end()).toEqual({ code: 0, signal: null });
-  }
+  const launch = launchPerTest();
 
   /**
    * One worker, A; a rolling restart forks its replacement, held before it says ready; A is

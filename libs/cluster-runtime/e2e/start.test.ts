@@ -4,15 +4,7 @@ import { isAlive } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { PrimaryProcess, type FixtureOptions } from './support/primary-process';
-
-/** How a start ended: 'resolved', or its error's message (handled at once: it may reject early). */
-function outcomeOf(start: Promise<number>): Promise<string> {
-  return start.then(
-    () => 'resolved',
-    (error: Error) => error.message,
-  );
-}
+import { launchPerTest, outcomeOf } from './support/primary-tests';
 
 /** `promise`'s outcome, or 'pending' if it has not settled within `ms`: a start that hangs. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
@@ -28,12 +20,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | 'pending'> {
  * a worker given up on, a shutdown first — and forks nothing once shutdown has begun.
  */
 describe('ClusterPrimary start, with real forked workers', () => {
-  let primary: PrimaryProcess | undefined;
-  const launch = (options: FixtureOptions) => (primary = new PrimaryProcess(options));
-  afterEach(async () => {
-    await primary?.end();
-    primary = undefined;
-  });
+  const launch = launchPerTest();
 
   it('fails the start when the crash budget gives up on a worker before all are ready, though another serves', async () => {
     const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 1 } });
