@@ -1,6 +1,12 @@
 // Entry point: only ever run (`node dist/main.js`), never imported — it listens and installs
 // signal handlers on load. Import `createUpstreamServer` from the package index instead.
-import { envInt, readEnv } from '@concurrency-lab/service-kit/env';
+import {
+  envInt,
+  LIFELINE_ENV,
+  LIFELINE_LOST_MESSAGE,
+  readEnv,
+  watchLifeline,
+} from '@concurrency-lab/service-kit/env';
 import { z } from 'zod';
 import { createUpstreamServer, upstreamOptionsFromEnv } from './index';
 
@@ -16,8 +22,11 @@ function log(
   stream.write(`${JSON.stringify({ level, msg, service: 'upstream', ...fields })}\n`);
 }
 
-/** The listening address; `PORT=0` lets the OS pick (the line `listening` then says which). */
-const LISTEN_ENV = { PORT: envInt(0, 65535), HOST: z.string().min(1) };
+/**
+ * The listening address; `PORT=0` lets the OS pick (the line `listening` then says which). And
+ * `LAB_LIFELINE`, as the services read it: the launcher sets it.
+ */
+const LISTEN_ENV = { PORT: envInt(0, 65535), HOST: z.string().min(1), ...LIFELINE_ENV };
 
 function main(): void {
   const listenAt = readEnv(process.env, LISTEN_ENV);
@@ -37,17 +46,25 @@ function main(): void {
   });
 
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (why: { signal: NodeJS.Signals } | { reason: 'lifeline' }): void => {
     if (stopping) return;
     stopping = true;
-    log(process.stdout, 'info', 'stopping', { signal });
+    log(process.stdout, 'info', 'stopping', why);
     server.close(() => process.exit(0));
     // Keep-alive sockets would otherwise hold close() open until they time out.
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS).unref();
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const onSignal = (signal: NodeJS.Signals) => stop({ signal });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  // The launcher is gone: nobody will send the SIGTERM. It most likely read this output too: a
+  // line written now fails (EPIPE), which must not end the process before its drain does.
+  watchLifeline(listenAt.LAB_LIFELINE, () => {
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+    log(process.stdout, 'warn', LIFELINE_LOST_MESSAGE, { lifeline: listenAt.LAB_LIFELINE });
+    stop({ reason: 'lifeline' });
+  });
 }
 
 try {

@@ -5,8 +5,11 @@ import {
   createRestartsCounter,
   exitOnFatalErrors,
   flushSpans,
+  LIFELINE_LOST_MESSAGE,
+  LIFELINE_REASON,
   loadConfig,
   observeLockMetrics,
+  watchLifeline,
   type ServiceConfig,
 } from '@concurrency-lab/service-kit';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
@@ -27,8 +30,8 @@ export interface ClusterPrimaryMainOptions {
 /**
  * A cluster model's primary `main`: read the contract's configuration and the respawn tuning,
  * fork `WORKERS` processes that share the port, log `listening` once all listen, and answer
- * SIGTERM/SIGINT (drain every worker; exit 0 when all exited cleanly) and SIGHUP (rolling
- * restart). The primary holds what is one per model: the counter and the metrics aggregation.
+ * SIGTERM/SIGINT and the end of its lifeline (`LAB_LIFELINE`: the launcher is gone) — drain
+ * every worker; exit 0 when all exited cleanly — and SIGHUP (rolling restart). The primary holds what is one per model: the counter and the metrics aggregation.
  *
  * The primary never loads the operator's `LAB_WORKLOAD` module: its top-level code (a timer it
  * leaves behind, say) would run here, where an error takes every worker down with it. The
@@ -72,6 +75,30 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
   });
 
   let stopping = false;
+  const stop = (why: { signal: NodeJS.Signals } | { reason: typeof LIFELINE_REASON }) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(why, 'shutting down');
+    primary.shutdown().then(
+      async (clean) => {
+        await flushSpans(options.tracing, { logger });
+        logger.info({ clean }, 'stopped');
+        process.exit(clean ? 0 : 1);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // The launcher is gone (LAB_LIFELINE): drain every worker, as on SIGTERM. Armed before the
+  // first fork, so the workers' environment no longer has the variable: the lifeline is this
+  // process's alone.
+  watchLifeline(config.lifeline, () => {
+    logger.warn({ lifeline: config.lifeline }, LIFELINE_LOST_MESSAGE);
+    stop({ reason: LIFELINE_REASON });
+  });
+
   primary.start().then(
     (port) => {
       logger.info(
@@ -87,7 +114,7 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     },
     (error: unknown) => {
       // A SIGTERM came first: start() refused, or gave up, because shutdown began; the
-      // stop handler below ends the process (0 when clean).
+      // stop handler above ends the process (0 when clean).
       if (stopping) return;
       stopping = true;
       logger.fatal({ err: error }, 'cluster failed to start');
@@ -99,24 +126,9 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     },
   );
 
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    primary.shutdown().then(
-      async (clean) => {
-        await flushSpans(options.tracing, { logger });
-        logger.info({ clean }, 'stopped');
-        process.exit(clean ? 0 : 1);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  const onSignal = (signal: NodeJS.Signals) => stop({ signal });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   process.on('SIGHUP', () => {
     primary.rollingRestart().catch((error: unknown) => {
       logger.error({ err: error }, 'rolling restart failed');

@@ -58,7 +58,25 @@ export interface LaunchOptions {
    * later), and leaves nothing running. Already aborted: nothing is spawned.
    */
   signal?: AbortSignal;
+  /**
+   * Give the process a lifeline (see {@link LIFELINE_VARIABLE}): it drains and exits once this
+   * process is gone, however it went (SIGKILL, a crash, the OOM killer). False: stdin `ignore`
+   * and no variable, so it outlives this process — what a test of that needs. `env` may still
+   * set the variable (a test of a bad value). @default true
+   */
+  lifeline?: boolean;
 }
+
+/**
+ * The variable that arms a service's lifeline, and the value the launcher gives it: `stdin`,
+ * the process's stdin is a pipe this process holds open and never writes; it ends when this
+ * process is gone, because the kernel closes this end, and the service then stops itself by
+ * its SIGTERM path (`watchLifeline` in the service kit, which reads the variable:
+ * docs/contract.md). Written here as well as there because the launcher may not import the kit
+ * (the kit's tests import the launcher); a test of the kit's holds the two equal.
+ */
+export const LIFELINE_VARIABLE = 'LAB_LIFELINE';
+export const LIFELINE_STDIN = 'stdin';
 
 /**
  * One kill timeout for every service the repository starts: the longest orderly exit plus a
@@ -89,11 +107,25 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const { signal: abortSignal } = options;
   if (abortSignal?.aborted) return Promise.reject(abortSignal.reason as Error);
+  const lifeline = options.lifeline ?? true;
+  // Never passed on from this process's own environment: set by the launcher, or not at all (a
+  // service without the pipe reading the variable would stop at once, its stdin at its end).
+  const { [LIFELINE_VARIABLE]: _inherited, ...inherited } = process.env;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), entry], {
-    env: { ...process.env, PORT: '0', ...options.env },
+    env: {
+      ...inherited,
+      PORT: '0',
+      ...(lifeline ? { [LIFELINE_VARIABLE]: LIFELINE_STDIN } : {}),
+      ...options.env,
+    },
     cwd: options.cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [lifeline ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
+  // The lifeline's end here: held open as long as this process lives, never written nor ended.
+  // libuv opens it close-on-exec, so no other process this one starts holds it; and Node
+  // destroys it once the child has exited. Not reading, it keeps nothing alive; the listener
+  // only keeps an error on it (none is expected: nothing is written) from being uncaught.
+  child.stdin?.on('error', () => undefined);
   let output = '';
   const record = (text: string) => {
     output += text;

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { z } from 'zod';
-import { envEnum, envInt, envNumber, readEnv } from './env';
+import { envEnum, envInt, envNumber, LIFELINE_ENV, readEnv } from './env';
+import type { LifelineKind } from './lifeline';
 import { ConfigError } from './errors';
 
 /** The contract's configuration, read from the environment (docs/contract.md). */
@@ -33,6 +34,12 @@ export interface ServiceConfig {
    * `GET /work/custom`; unset, the route does not exist. @default undefined
    */
   workload: string | undefined;
+  /**
+   * `LAB_LIFELINE`: `stdin` (what the launcher sets) makes the process that handles the signals
+   * (a single-process service, a cluster primary) drain and exit, as on SIGTERM, once its stdin
+   * ends — the process that started it is gone (`watchLifeline`). @default undefined
+   */
+  lifeline: LifelineKind | undefined;
   /** Event-loop-aware admission: when new work is shed with 503 before any of it is read. */
   admission: AdmissionConfig;
   /** The HTTP server's own limits: what a slow or oversized client may hold. */
@@ -115,6 +122,7 @@ const SERVICE_ENV = {
   LAB_WORKLOAD: z
     .string()
     .refine((p) => isAbsolute(p), { error: 'expected an absolute path to a module file' }),
+  ...LIFELINE_ENV,
   MAX_EVENT_LOOP_DELAY_MS: envInt(0, 60_000),
   MAX_EVENT_LOOP_UTILIZATION: envNumber(0, 1),
   EVENT_LOOP_SAMPLE_INTERVAL_MS: envInt(10, 10_000),
@@ -174,5 +182,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     http,
     listenBacklog: c.LISTEN_BACKLOG ?? 2048,
     workload: c.LAB_WORKLOAD,
+    lifeline: c.LAB_LIFELINE,
   };
 }

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { LIFELINE_KINDS, LIFELINE_VARIABLE, type LifelineKind } from './lifeline';
+
+export * from './lifeline';
 
 /** What `readEnv` throws (`ERR_KIT_INVALID_CONFIG`), for callers that validate more themselves. */
 export { ConfigError };
@@ -9,7 +12,8 @@ export { ConfigError };
  * primary, upstream, the tools). Each variable is a zod schema over its raw string; all are
  * checked at once, and the error names every bad variable, what it expected and what it got —
  * a process must refuse to start on a typo rather than run with a silent default. Light on
- * purpose (zod only): `@concurrency-lab/service-kit/env` loads nothing else.
+ * purpose (zod only): `@concurrency-lab/service-kit/env` loads nothing else — but the lifeline
+ * (`./lifeline`, Node only), which every process the launcher starts arms, upstream's main too.
  */
 export type EnvSchema<T> = z.ZodType<T, string>;
 export type EnvShape = Record<string, EnvSchema<unknown>>;
@@ -69,3 +73,11 @@ export function readEnv<S extends EnvShape>(env: NodeJS.ProcessEnv, shape: S): E
   }
   return parsed.data as EnvValues<S>;
 }
+
+/**
+ * `LAB_LIFELINE`, the one schema of it: spread into the shape a process reads (the kit's config,
+ * upstream's main), then give its value to `watchLifeline`.
+ */
+export const LIFELINE_ENV: { [LIFELINE_VARIABLE]: EnvSchema<LifelineKind> } = {
+  [LIFELINE_VARIABLE]: envEnum(LIFELINE_KINDS),
+};

@@ -16,6 +16,7 @@ import { createApp } from './create-app';
 import { EventLoopMonitor } from './event-loop-monitor';
 import { exitOnFatalErrors, flushSpans } from './fatal-errors';
 import { KeepAliveDrain } from './keep-alive-drain';
+import { LIFELINE_LOST_MESSAGE, watchLifeline } from './lifeline';
 import { closeLingering } from './lingering-close';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
@@ -218,6 +219,9 @@ export function createService(options: ServiceOptions): Service {
   };
 }
 
+/** The `reason` of the `shutting down` line when the lifeline ended (see `watchLifeline`). */
+export const LIFELINE_REASON = 'lifeline';
+
 export interface RunServiceOptions {
   /** The model's registry label; its registry port is the default `PORT`. */
   model: ModelName;
@@ -239,8 +243,9 @@ export interface RunServiceOptions {
   /** Flushed after the drain and before exit, so the last requests' spans survive SIGTERM. */
   tracing?: { shutdown(): Promise<void> };
   /**
-   * Whether SIGTERM and SIGINT drain this process. A cluster worker says false: those signals
-   * are its primary's, which asks it to drain (`stop`), and it ignores them itself.
+   * Whether SIGTERM and SIGINT drain this process, and the end of its lifeline (`LAB_LIFELINE`:
+   * the process that started it is gone). A cluster worker says false: those are its primary's,
+   * which asks it to drain (`stop`), and it ignores them itself.
    * @default true
    */
   handleSignals?: boolean;
@@ -260,9 +265,10 @@ export type RuntimeFactory<T> = (
 
 /**
  * A model's `main`: read the config, build the runtime, listen, and shut down gracefully on
- * SIGTERM/SIGINT (exit 0 when every in-flight request finished within `SHUTDOWN_TIMEOUT_MS`,
- * else 1). Logs one `listening` line with the bound port — tooling that starts a service on
- * `PORT=0` reads it.
+ * SIGTERM/SIGINT, or when its lifeline ends (`LAB_LIFELINE`: the launcher that started it is
+ * gone; one `warn` line says so first) — exit 0 when every in-flight request finished within
+ * `SHUTDOWN_TIMEOUT_MS`, else 1. Logs one `listening` line with the bound port — tooling that
+ * starts a service on `PORT=0` reads it.
  */
 export interface RunningService extends Service {
   /** The SIGTERM path, callable from elsewhere (a cluster primary's IPC): drain, then exit. */
@@ -298,9 +304,20 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   let stopWhenUp: string | undefined;
   const whileStarting = (signal: NodeJS.Signals) => (stopWhenUp ??= signal);
   const handleSignals = options.handleSignals ?? true;
+  // The lifeline's end (the launcher is gone: nobody will send the SIGTERM) takes the same path
+  // as the signal: kept while starting, the drain once up. Armed before the runtime starts, so
+  // the variable is gone from the environment before a pool process or thread is started.
+  let stopping: string | undefined;
+  let lifelineLost = (): void => {
+    stopWhenUp ??= LIFELINE_REASON;
+  };
   if (handleSignals) {
     process.on('SIGTERM', whileStarting);
     process.on('SIGINT', whileStarting);
+    watchLifeline(config.lifeline, () => {
+      logger.warn({ lifeline: config.lifeline }, LIFELINE_LOST_MESSAGE);
+      lifelineLost();
+    });
   }
   const metrics = createServiceMetrics(options.model);
   const runtime = await options.createRuntime(config, logger, metrics);
@@ -324,6 +341,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     options.listeningMessage ?? 'listening',
   );
   const stop = (reason: string) => {
+    stopping ??= reason;
     logger.info({ reason, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
     void service.shutdown().then(
       async (outcome) => {
@@ -345,6 +363,9 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     process.once('SIGINT', stop);
     process.off('SIGTERM', whileStarting);
     process.off('SIGINT', whileStarting);
+    lifelineLost = () => {
+      if (stopping === undefined) stop(LIFELINE_REASON);
+    };
     if (stopWhenUp) stop(stopWhenUp);
   }
   return { ...service, stop };

@@ -32,6 +32,7 @@ describe('loadConfig defaults', () => {
       },
       listenBacklog: 2048,
       workload: undefined,
+      lifeline: undefined,
     });
   });
 
@@ -86,6 +87,7 @@ describe('loadConfig parsing', () => {
           HTTP_CONNECTIONS_CHECK_INTERVAL_MS: '500',
           LISTEN_BACKLOG: '4096',
           LAB_WORKLOAD: '/srv/work/my-work.mjs',
+          LAB_LIFELINE: 'stdin',
         },
         { port: 3001 },
       ),
@@ -108,6 +110,7 @@ describe('loadConfig parsing', () => {
       },
       listenBacklog: 4096,
       workload: '/srv/work/my-work.mjs',
+      lifeline: 'stdin',
     });
   });
 
