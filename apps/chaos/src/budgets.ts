@@ -224,7 +224,10 @@ export function checkRollingRestart(f: {
 }
 
 export interface GracefulStopFigures {
-  /** Requests the service took (connected and sent) and never answered. */
+  /**
+   * Requests never answered: the service took them (connected and sent) and dropped them, or
+   * refused their connection before SIGTERM, while it should have been serving.
+   */
   lost: number;
   exitCode: number | null;
   exitMs: number;
@@ -244,7 +247,10 @@ export function checkGracefulStop(f: GracefulStopFigures): string[] {
   if (f.inFlightAtSignal === 0) broken.push('no request in flight at SIGTERM: nothing to drain');
   if (f.answeredBeforeSignal === 0)
     broken.push('no 200 before SIGTERM: the service served nothing');
-  if (f.lost > 0) broken.push(`${f.lost} accepted requests were not answered`);
+  if (f.lost > 0)
+    broken.push(
+      `${f.lost} requests were not answered (refused before SIGTERM, or accepted and dropped)`,
+    );
   if (f.exitCode !== 0) broken.push(`exit code ${String(f.exitCode)}, expected 0`);
   if (f.exitMs > f.shutdownTimeoutMs)
     broken.push(`exit after ${ms(f.exitMs)} > SHUTDOWN_TIMEOUT_MS ${ms(f.shutdownTimeoutMs)}`);

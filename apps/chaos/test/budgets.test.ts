@@ -222,7 +222,7 @@ describe('checkRollingRestart and checkGracefulStop', () => {
     };
     expect(checkGracefulStop(stop)).toEqual([]);
     expect(checkGracefulStop({ ...stop, lost: 2, exitCode: 1, exitMs: 10_001 })).toEqual([
-      '2 accepted requests were not answered',
+      '2 requests were not answered (refused before SIGTERM, or accepted and dropped)',
       'exit code 1, expected 0',
       'exit after 10.0 s > SHUTDOWN_TIMEOUT_MS 10.0 s',
     ]);

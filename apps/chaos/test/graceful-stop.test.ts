@@ -56,9 +56,14 @@ describe('graceful-stop', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]?.notes[0]).toBe('0 in flight at SIGTERM');
     expect(rows[0]?.notes[2]).toMatch(/^ECONNREFUSED: \d+$/);
+    // Its refusals before SIGTERM are lost requests (only those after it are the drain's own).
+    const refused = Number(/^ECONNREFUSED: (\d+)$/.exec(rows[0]?.notes[2] ?? '')?.[1]);
+    expect(rows[0]?.lost).toBeGreaterThan(0);
+    expect(rows[0]?.lost).toBeLessThanOrEqual(refused);
     expect(rows[0]?.violations).toEqual([
       'no request in flight at SIGTERM: nothing to drain',
       'no 200 before SIGTERM: the service served nothing',
+      `${rows[0]?.lost} requests were not answered (refused before SIGTERM, or accepted and dropped)`,
     ]);
   }, 10_000);
 

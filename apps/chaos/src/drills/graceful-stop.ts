@@ -37,14 +37,17 @@ export const gracefulStop = perModelDrill({
       // connections it has answered — not connects under way, which may be being refused.
       const inFlight = run.load.inFlightOnAnsweredConnections;
       const answered = run.load.stats.count(200);
+      // Refusals so far are failures of a service that should be up: only later ones are not.
+      const refusedBefore = run.load.stats.errors.get('ECONNREFUSED') ?? 0;
       const signalled = performance.now();
       service.child.kill('SIGTERM');
       const status = await service.exited;
       row.recoveryMs = performance.now() - signalled;
       await run.finish(row, [200, 503]);
       const { stats } = run.load;
-      // A refused connection was never accepted: the listener had closed, as it should.
-      row.lost -= stats.errors.get('ECONNREFUSED') ?? 0;
+      // A connection refused after SIGTERM was never accepted: the listener had closed, as it
+      // should. One refused before it is lost like any other failure.
+      row.lost -= (stats.errors.get('ECONNREFUSED') ?? 0) - refusedBefore;
       row.notes.push(
         `${inFlight} in flight at SIGTERM`,
         `exit ${JSON.stringify(status)}`,
