@@ -27,7 +27,8 @@ import {
 
 /**
  * Each pool process's V8 old space, in MB: what a pool thread gets (thread-pool's
- * `resourceLimits`), so a task that allocates without end dies at this size — its request a 500
+ * `resourceLimits`), so a task whose JavaScript heap grows without end dies at this size (not
+ * Buffers and ArrayBuffers: they live outside the heap, for a thread as for a process) — its request a 500
  * `ERR_WORKER_CRASHED`, its process replaced — instead of growing until the machine swaps or
  * the OOM killer picks a victim (unbounded, one grew to 2 GB in 1.2 s).
  */

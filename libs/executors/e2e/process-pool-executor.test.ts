@@ -4,6 +4,8 @@ import { isAlive } from '@concurrency-lab/procfs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BOOT_DEATHS_TO_BREAK, EARLY_DEATHS_TO_BREAK } from '../src/child-process-pool';
 import { createExecutor, rejection, TaskLog } from '../test/support/executors';
@@ -293,6 +295,32 @@ describe('process executor: a replacement that dies before it is up, once the po
     await executor.shutdown();
   });
 
+  it('a first child dying in its initializer breaks the pool though recycled children came up meanwhile', async () => {
+    // maxTasksPerChild 1: while the second first child boots (4 s), the first one answers,
+    // retires and is replaced, again and again. Those replacements coming up do not make the pool
+    // started: it is starting until each of its first children has come up.
+    const dir = mkdtempSync(join(tmpdir(), 'lab-executors-'));
+    const executor = createExecutor('process', {
+      maxWorkers: 2,
+      maxTasksPerChild: 1,
+      initializer: 'secondExitsLateSetup',
+      initargs: { dir, ms: 4000 },
+    });
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect(await executor.submit<number>(i, { name: 'double' }).result()).toBe(2 * i);
+      }
+      expect(executor.stats.completed).toBe(3); // replacements came up before the death
+      await until(() => executor.stats.workers === 0, { what: 'the pool to break and end' });
+      expect(() => executor.submit(1, { name: 'double' })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }) as Error,
+      );
+    } finally {
+      await executor.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a task waiting for the booting replacement is queued, not running', async () => {
     await using executor = createExecutor('process', { maxWorkers: 1 });
     expect(await executor.submit<number>(1, { name: 'double' }).result()).toBe(2);
@@ -312,8 +340,8 @@ describe("process executor: signals to the parent's process group, and the paren
   afterEach(() => log.remove());
 
   /** The fixture as the leader of its own process group; resolves once both tasks run. */
-  const startParent = async (mode: 'drain' | 'wait') => {
-    const parent = spawn(process.execPath, [GROUP_PARENT, log.path, mode], {
+  const startParent = async (mode: 'drain' | 'wait', task: string[] = []) => {
+    const parent = spawn(process.execPath, [GROUP_PARENT, log.path, mode, ...task], {
       detached: true,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -369,4 +397,34 @@ describe("process executor: signals to the parent's process group, and the paren
       }
     },
   );
+
+  // A child stuck in synchronous code reads neither its channel's close nor (it ignores them)
+  // SIGINT and SIGTERM: what ends it when its parent is gone?
+  const STUCK = ['block', '60000'];
+
+  it('a parent that exits without shutting its pool down SIGKILLs children stuck in synchronous code', async () => {
+    const { parent, exited, children } = await startParent('wait', STUCK);
+    try {
+      expect(children.every(isAlive)).toBe(true);
+      parent.kill('SIGUSR2'); // process.exit(0), the pool never shut down
+      expect(await exited).toEqual([0, null]);
+      await until(() => !children.some(isAlive), { what: 'the stuck children to end' });
+    } finally {
+      parent.kill('SIGKILL');
+      for (const pid of children.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('negative control: a parent killed outright runs no exit hook, and its stuck children run on', async () => {
+    const { parent, exited, children } = await startParent('wait', STUCK);
+    try {
+      parent.kill('SIGKILL');
+      await exited;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // The same check as above, which would pass here if the children ended with the parent.
+      expect(children.filter(isAlive)).toEqual(children);
+    } finally {
+      for (const pid of children.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  });
 });

@@ -56,6 +56,8 @@ interface ChildWorker {
   doomed: boolean;
   /** Tasks it answered (a value or an error), against `maxTasksPerChild`. */
   answered: number;
+  /** One of the pool's first `workers` forks: the pool is starting until each has come up. */
+  first: boolean;
   job?: Job;
   /** Set once it was asked to exit (retired, or the pool destroyed): resolves at its exit. */
   dismissal?: Promise<void>;
@@ -101,8 +103,14 @@ export class ChildProcessPool implements WorkerPool {
   #brokenBy: Error | undefined;
   /** Ready children in a row that died on their own before their first task (see #onExit). */
   #earlyDeaths = 0;
-  /** `up`s heard: the pool has started once there are `workers` of them (see #onExit). */
-  #ups = 0;
+  /**
+   * First children (`ChildWorker.first`) that came up: the pool has started once all
+   * `workers` have (see #onExit). Not every `up`: a replacement for a child retired after
+   * `maxTasksPerChild` could come up while a first child still boots.
+   */
+  #firstUps = 0;
+  /** Children forked so far: the first `workers` are the pool's first children. */
+  #forks = 0;
   /** Children in a row that died before they were up, once the pool had started. */
   #bootDeaths = 0;
   /** Forks put off after a child died booting (see #onExit): each stands for a child to come. */
@@ -120,8 +128,22 @@ export class ChildProcessPool implements WorkerPool {
       }
     }
     this.#settings = settings;
+    process.on('exit', this.#killOnExit);
     this.#topUp();
   }
+
+  /**
+   * This process is exiting with children alive (a fatal error, or no shutdown): SIGKILL them.
+   * They ignore SIGINT and SIGTERM (see worker/process-entry.ts) and end when their channel
+   * closes, but one stuck in synchronous code never reads that, and would run on alone, for as
+   * long as its task does. (A parent killed outright runs no handler: such a child ends when its
+   * task does.)
+   */
+  readonly #killOnExit = (): void => {
+    for (const { child } of [...this.#all, ...this.#retiring]) {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  };
 
   get workers(): number {
     return this.#all.size;
@@ -185,6 +207,7 @@ export class ChildProcessPool implements WorkerPool {
     this.#cancelReforks();
     // Retiring children were dismissed already: this waits for them as well.
     await Promise.all([...this.#all, ...this.#retiring].map((worker) => this.#dismiss(worker)));
+    process.off('exit', this.#killOnExit);
   }
 
   /**
@@ -212,7 +235,8 @@ export class ChildProcessPool implements WorkerPool {
       serialization: 'advanced',
       ...(execArgv ? { execArgv: [...execArgv] } : {}),
     });
-    const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0 };
+    const first = this.#forks++ < this.#settings.workers;
+    const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0, first };
     this.#all.add(worker);
     child.on('message', (message: unknown) => this.#onMessage(worker, message));
     child.on('exit', (code, signal) => this.#onExit(worker, code, signal));
@@ -240,7 +264,7 @@ export class ChildProcessPool implements WorkerPool {
     if (!worker.ready) {
       if (kind === 'up') {
         worker.ready = true;
-        this.#ups++;
+        if (worker.first) this.#firstUps++;
         this.#bootDeaths = 0; // a child came up: the next one's boot is worth trying again
         this.#free(worker);
       } else if (kind === 'init-failed' && 'e' in message) {
@@ -381,7 +405,7 @@ export class ChildProcessPool implements WorkerPool {
       // a replacement's boot is a short window an operator's or the OOM killer's SIGKILL can
       // hit (the worker-kill drill kills fresh children): it is forked again after a pause, and
       // only BOOT_DEATHS_TO_BREAK in a row, with no child coming up between, break the pool.
-      const starting = this.#ups < this.#settings.workers;
+      const starting = this.#firstUps < this.#settings.workers;
       if (starting || ++this.#bootDeaths >= BOOT_DEATHS_TO_BREAK) {
         this.#break(
           new WorkerCrashedError({ kind: 'process', exitCode: code, signal, starting: true }),

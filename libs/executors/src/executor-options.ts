@@ -61,10 +61,11 @@ export interface ProcessPoolExecutorOptions extends ExecutorOptions {
   maxTasksPerChild?: number;
   /**
    * Node's command-line options for each child process (`child_process.fork`'s `execArgv`), in
-   * place of the parent's: `['--max-old-space-size=256']` caps a child's heap, so a task that
-   * allocates without end dies (a crash: its future fails with `ERR_EXECUTOR_WORKER_CRASHED`,
-   * the child is replaced) instead of growing the machine's memory away. A thread's equivalent
-   * is piscina's `resourceLimits`.
+   * place of the parent's: `['--max-old-space-size=256']` caps a child's JavaScript heap, so a
+   * task whose heap grows without end dies (a crash: its future fails with
+   * `ERR_EXECUTOR_WORKER_CRASHED`, the child is replaced) instead of growing the machine's
+   * memory away. A thread's equivalent is piscina's `resourceLimits`. Neither bounds Buffers and
+   * ArrayBuffers, which live outside the heap.
    * @default process.execArgv
    */
   execArgv?: readonly string[];
@@ -101,8 +102,9 @@ export interface ExecutorStats {
   /** Tasks on a worker. */
   running: number;
   /**
-   * Tasks waiting for a worker: in the executor's queue, or handed to the pool and held there
-   * while the worker that will take them boots (a replacement).
+   * Tasks waiting for a worker: in the executor's queue, or, on a process pool, handed to the
+   * pool and held there while the child that will take them boots (a replacement). A thread
+   * pool counts a task piscina holds for a booting thread as running.
    */
   queued: number;
   /** Tasks that returned a value. */
