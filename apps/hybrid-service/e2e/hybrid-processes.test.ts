@@ -92,4 +92,26 @@ describe('hybrid-service: processes, each with its threads', () => {
     expect(served.map((a) => a.status)).toEqual(Array(6).fill(200));
     expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
   }, 30_000);
+
+  it("keeps every drained process's pool and request counts across a rolling restart, never scraped", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () => requestOnNewConnection(`${service.url}/cpu/fib?n=18`)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    expect(new Set(answers.map((a) => (JSON.parse(a.body) as { pid: number }).pid)).size).toBe(2);
+    // No scrape yet: what each process counted reaches the primary as it drains, or never.
+    service.child.kill('SIGHUP');
+    await untilLog<LogLine>(
+      service,
+      'the rolling restart',
+      (l) => l.msg === 'rolling restart complete',
+    );
+    const text = (await requestOnNewConnection(`${service.url}/metrics`)).body;
+    // Before: 0 for each, every process that counted them gone.
+    expect(
+      metricSum(text, 'http_server_request_duration_seconds_count', { route: '/cpu/fib' }),
+    ).toBe(12);
+    expect(metricSum(text, 'lab_pool_task_run_seconds_count')).toBe(12);
+    expect(metricSum(text, 'lab_pool_task_wait_seconds_count')).toBe(12);
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ import {
   type ClusterNotice,
   type MetricsAggregateParams,
 } from './counter-protocol';
-import { MetricsRelay } from './metrics-relay';
+import { MetricsRelay, type MetricsJson } from './metrics-relay';
 import { RespawnPolicy, type RespawnDecision, type RespawnOptions } from './respawn-policy';
 import { RpcEndpoint } from './rpc-endpoint';
 
@@ -308,6 +308,15 @@ export class ClusterPrimary {
         params?.accept,
       ),
     );
+    // Its last word, drained and about to exit: what it counted since its last scrape stays in
+    // the model's /metrics. Its exit then retires nothing more.
+    rpc.handle(RPC.metricsFinal, (final: MetricsJson) => {
+      if (!this.#metrics.retireFinal(worker.id, final))
+        logger.warn(
+          { workerPid: worker.process.pid },
+          'final metrics not taken: the worker counts with its last scrape',
+        );
+    });
     let markReady!: (port: number) => void;
     let failReady!: (error: Error) => void;
     const ready = new Promise<number>((resolve, reject) => {
@@ -375,7 +384,8 @@ export class ClusterPrimary {
       worker.send({ kind: 'shutdown' } satisfies ClusterNotice, () => undefined);
     // Its drain (SHUTDOWN_TIMEOUT_MS), its runner's close (RUNNER_CLOSE_TIMEOUT_MS), its span
     // flush (SPAN_FLUSH_TIMEOUT_MS) and a second for its last hand-offs and exit: only a worker
-    // that overran all of them is killed.
+    // that overran all of them is killed. (That second holds its final metrics as well: see
+    // FINAL_METRICS_TIMEOUT_MS.)
     const killer = setTimeout(
       () => worker.process.kill('SIGKILL'),
       this.#options.shutdownTimeoutMs + RUNNER_CLOSE_TIMEOUT_MS + SPAN_FLUSH_TIMEOUT_MS + 1000,
@@ -390,7 +400,8 @@ export class ClusterPrimary {
     if (!member) return;
     this.#members.delete(worker.id);
     member.rpc.close();
-    // Gone for good, whatever the reason: what it counted stays in the model's /metrics.
+    // Gone for good, whatever the reason: what it counted stays in the model's /metrics (up to
+    // its last scrape, unless it handed over its final metrics: then this is a no-op).
     this.#metrics.retire(worker.id);
     const { logger } = this.#options;
     const pid = worker.process.pid;

@@ -1,5 +1,6 @@
 import {
   runService,
+  type Logger,
   type ModelRuntime,
   type RunningService,
   type RunServiceOptions,
@@ -8,7 +9,12 @@ import {
   type ServiceMetrics,
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
-import { RPC, type ClusterNotice, type MetricsAggregateParams } from './counter-protocol';
+import {
+  FINAL_METRICS_TIMEOUT_MS,
+  RPC,
+  type ClusterNotice,
+  type MetricsAggregateParams,
+} from './counter-protocol';
 import { IpcCounter, serveCounterShare } from './ipc-counter';
 import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
 
@@ -25,12 +31,14 @@ const AGGREGATE_TIMEOUT_MS = 5000;
  * What every cluster worker process runs besides its own runner: the counter is the primary's,
  * reached over IPC, and `/metrics` is the primary's sum of every process (this process answers
  * `metrics.collect` with its own registry). The primary asks for shares of increments too.
+ * Drained, it hands its final registry to the primary before it exits (`metrics.final`).
  */
 export function clusterWorkerRuntime(
   rpc: RpcEndpoint,
   runner: WorkRunner,
   config: ServiceConfig,
   metrics: ServiceMetrics,
+  logger?: Logger,
 ): ModelRuntime {
   const shares = serveCounterShare(rpc);
   rpc.handle(RPC.metricsCollect, () => metrics.registry.getMetricsAsJSON());
@@ -43,6 +51,21 @@ export function clusterWorkerRuntime(
     close: async () => {
       if (process.connected) process.send?.({ kind: 'leaving' } satisfies ClusterNotice);
       await shares.idle();
+      // Nothing is in flight any more and the runner is closed: these counts are final. Handed
+      // over, and acknowledged, before the exit, so the primary never sees the exit first; what
+      // this worker counted since its last scrape is not lost. A closed channel (the primary is
+      // gone) fails at once.
+      try {
+        await rpc.call(RPC.metricsFinal, await metrics.registry.getMetricsAsJSON(), {
+          timeoutMs: FINAL_METRICS_TIMEOUT_MS,
+        });
+      } catch (error) {
+        if (process.connected)
+          logger?.warn(
+            { err: error },
+            'final metrics not handed over: the primary keeps the last scrape',
+          );
+      }
     },
     counter: new IpcCounter(rpc, config.requestTimeoutMs),
     workers: config.workers,
@@ -116,6 +139,7 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
         await options.createRunner(config, logger, metrics),
         config,
         metrics,
+        logger,
       ),
   });
   const address = service.server.address();

@@ -7,6 +7,8 @@ export const RPC = {
   counterReset: 'counter.reset',
   counterIncrement: 'counter.increment',
   metricsAggregate: 'metrics.aggregate',
+  /** A drained worker's registry, its last word before it exits (`MetricsRelay.retireFinal`). */
+  metricsFinal: 'metrics.final',
   /** primary → worker */
   counterShare: 'counter.share',
   metricsCollect: 'metrics.collect',
@@ -46,3 +48,12 @@ export const MAX_ROUND_TRIPS_PER_SHARE = 1000;
  * third of the late requests of a burst were answered 500 (`ERR_CLUSTER_IPC_TIMEOUT`), not 504.
  */
 export const INCREMENT_TIMEOUT_MARGIN_MS = 1000;
+
+/**
+ * How long a drained worker waits for the primary to take its final metrics (`metrics.final`)
+ * before it exits anyway, so a stuck primary never holds its exit: the primary then counts it
+ * with its last scrape. Short enough that it and the worker's linger (WORKER_EXIT_LINGER_MS)
+ * fit in the second the primary grants a drained worker for its exit before it kills it — a
+ * budget the launcher's KILL_AFTER_MS is built on. The primary's answer is one synchronous sum.
+ */
+export const FINAL_METRICS_TIMEOUT_MS = 500;

@@ -26,7 +26,8 @@ interface MetricJson {
   /** How prom-client sums it across processes (`sum` unless the metric says otherwise). */
   aggregator?: string;
 }
-type MetricsJson = MetricJson[];
+/** A registry as `getMetricsAsJSON` gives it: what `metrics.collect` and `metrics.final` carry. */
+export type MetricsJson = MetricJson[];
 
 /** prom-client's `aggregate` takes the output format too, which its typings leave out. */
 const aggregate = AggregatorRegistry.aggregate.bind(AggregatorRegistry) as (
@@ -62,11 +63,15 @@ interface Snapshot {
  *   answer's counters and histograms. Not its gauges: a stale gauge may be anything by now (a
  *   blocked worker's event-loop lag is exactly what its last answer under-reports), so they are
  *   left out for that scrape, as they were before;
- * - a worker that leaves for good (`retire`: a crash, a rolling restart, a drain) has its last
- *   answer's counters and histograms folded into one `retired` registry, added to every later
- *   scrape. It is summed series by series, so it grows with the number of series, not with the
- *   number of workers that ever ran. What a worker counted after its last scrape is lost: the
- *   sum stays a true lower bound, and monotonic.
+ * - a worker that leaves for good has its counters and histograms folded into one `retired`
+ *   registry, added to every later scrape. It is summed series by series, so it grows with the
+ *   number of series, not with the number of workers that ever ran. A worker that drains (a
+ *   rolling restart, a shutdown) hands over its final registry once nothing of its is in flight
+ *   (`retireFinal`, before it exits): what it counted after its last scrape stays too, and one
+ *   never scraped at all counts in full. One that leaves without a word (`retire` on its exit:
+ *   SIGKILL, the OOM killer, an uncaught error, a handover that timed out) counts with its last
+ *   answer: what it counted after that is lost, and the sum stays a true lower bound, and
+ *   monotonic.
  *
  * A slow or dead worker costs the scrape one timeout, never the scrape itself.
  *
@@ -99,15 +104,43 @@ export class MetricsRelay {
 
   /**
    * The worker has left for good: its last answer's counters and histograms are kept in the
-   * retired sum; its gauges go with it. An answer of its that arrives later is dropped.
+   * retired sum; its gauges go with it. An answer of its that arrives later is dropped. A no-op
+   * for a worker already retired (by `retireFinal`, or before).
    */
   retire(id: number): void {
     const last = this.#workers.get(id);
     this.#workers.delete(id);
-    if (!last) return;
-    const monotonic = last.metrics.filter(isMonotonic);
+    if (last) this.#fold(last.metrics);
+  }
+
+  /**
+   * The worker's final registry, sent once it has drained and before it exits: its counters and
+   * histograms go to the retired sum in place of its last answer (a registry only grows, so the
+   * final one holds all the last answer did), and the worker is retired — its later answers are
+   * dropped, and its `retire` on exit is a no-op. False, and nothing changes, for a worker not
+   * added or already retired (a handover that arrives after its exit: its last answer is what
+   * stayed) and for a payload that is not a registry's JSON (then its exit falls back to its last
+   * answer).
+   */
+  retireFinal(id: number, final: MetricsJson): boolean {
+    if (!this.#workers.has(id) || !Array.isArray(final)) return false;
+    try {
+      this.#fold(final);
+    } catch {
+      return false;
+    }
+    this.#workers.delete(id);
+    return true;
+  }
+
+  /**
+   * Adds the counters and histograms of `metrics` to the retired sum; throws, the sum unchanged,
+   * if they cannot be summed. Synchronous, so no scrape sees a worker gone and the sum not yet
+   * grown.
+   */
+  #fold(metrics: MetricsJson): void {
+    const monotonic = metrics.filter(isMonotonic);
     if (monotonic.length === 0) return;
-    // Synchronous, so no scrape sees the worker gone and its sum not yet grown.
     const folded = aggregate([this.#retired, monotonic], Registry.PROMETHEUS_CONTENT_TYPE);
     this.#retired = structuredClone(
       folded

@@ -39,7 +39,8 @@ type RpcMessage =
 
 /**
  * Methods called thousands of times per request (the counter's get/set/add batches, metrics
- * collection): their context still travels, but they get no span of their own.
+ * collection), and a worker's final metrics (no request's: a trace of its own per exit would be
+ * noise): their context still travels, but they get no span of their own.
  */
 export const QUIET_METHODS = new Set([
   'counter.get',
@@ -47,6 +48,7 @@ export const QUIET_METHODS = new Set([
   'counter.add',
   'metrics.collect',
   'metrics.aggregate',
+  'metrics.final',
 ]);
 
 export interface CallOptions {

@@ -1,4 +1,4 @@
-import { ADMISSION_OFF } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, metricSum } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
 import { incrementCounter } from '@concurrency-lab/contract-testing';
 import {
@@ -16,7 +16,7 @@ import { clusterWorkerRuntime } from '../src/cluster-worker-main';
 import { CounterManager } from '../src/counter-manager';
 import { RPC } from '../src/counter-protocol';
 import { IpcCounter, serveCounterShare } from '../src/ipc-counter';
-import { MetricsRelay } from '../src/metrics-relay';
+import { MetricsRelay, type MetricsJson } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
 
@@ -217,5 +217,63 @@ describe('a cluster worker runtime, in the kit', () => {
     expect(text).toMatch(
       /^http_server_request_duration_seconds_count\{[^}]*route="\/cpu\/fib"[^}]*\} 1$/m,
     );
+  });
+});
+
+describe('a drained cluster worker runtime, and its final metrics', () => {
+  let link: ReturnType<typeof connect> | undefined;
+  afterEach(() => link?.close());
+
+  /**
+   * A worker's service over a channel to a "primary" whose relay has met it (id 1) and never
+   * scraped it: `final` is how that primary answers its final metrics — it takes them, as
+   * ClusterPrimary does, or never answers (stuck).
+   */
+  async function workerService(final: 'taken' | 'stuck') {
+    link = connect(1);
+    const [primary, worker] = [link.primarySide[0], link.workerSide[0]] as [
+      RpcEndpoint,
+      RpcEndpoint,
+    ];
+    const relay = new MetricsRelay(createProcessRegistry('cluster'), (error) => {
+      throw error;
+    });
+    relay.add(1);
+    primary.handle(RPC.metricsFinal, (metrics: MetricsJson) =>
+      final === 'taken' ? relay.retireFinal(1, metrics) : new Promise(() => undefined),
+    );
+    const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
+    const metrics = createServiceMetrics('cluster');
+    const service = createService({
+      model: 'cluster',
+      config,
+      runtime: clusterWorkerRuntime(worker, new InlineRunner(), config, metrics),
+      logger: pino({ level: 'silent' }),
+      metrics,
+    });
+    const base = `http://127.0.0.1:${(await service.listen()).port}`;
+    for (let i = 0; i < 3; i++) await fetch(`${base}/cpu/fib?n=5`);
+    /** The model's fib count, as the primary would serve it now (no live worker to ask). */
+    const fibCount = async () =>
+      metricSum((await relay.collect([])).body, 'http_server_request_duration_seconds_count', {
+        route: '/cpu/fib',
+      });
+    return { service, relay, fibCount };
+  }
+
+  it('hands them over once drained, so a worker never scraped counts in full', async () => {
+    const { service, relay, fibCount } = await workerService('taken');
+    expect(await service.shutdown()).toBe('clean');
+    relay.retire(1); // its exit, after: nothing more
+    expect(await fibCount()).toBe(3);
+  });
+
+  it('negative control: a primary that never takes them costs the handover, not the exit', async () => {
+    const { service, relay, fibCount } = await workerService('stuck');
+    // The worker gives up after FINAL_METRICS_TIMEOUT_MS and leaves cleanly all the same…
+    expect(await service.shutdown()).toBe('clean');
+    relay.retire(1);
+    // …and the primary falls back to its last scrape: none, so what it served is lost.
+    expect(await fibCount()).toBe(0);
   });
 });

@@ -8,7 +8,7 @@ import {
   Registry,
   type RegistryContentType,
 } from 'prom-client';
-import { MetricsRelay } from '../src/metrics-relay';
+import { MetricsRelay, type MetricsJson } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
 
@@ -217,7 +217,7 @@ describe('model-wide metrics while workers come and go', () => {
       registers: [registry],
     });
     for (let i = 0; i < observations; i++) latency.observe(0.002);
-    return { registry, counter };
+    return { registry, counter, latency };
   }
 
   /**
@@ -256,21 +256,34 @@ describe('model-wide metrics while workers come and go', () => {
   const noMissing = (error: unknown) => {
     throw error;
   };
+  /** What a drained worker sends as its last word: its registry now. */
+  const finalOf = async (registry: Registry) =>
+    (await registry.getMetricsAsJSON()) as unknown as MetricsJson;
+
+  /**
+   * A relay that has met two workers, a (id 1) and b (id 2), whose registries are built from
+   * `a` and `b` (see `processMetrics`); the primary's own counts one request.
+   */
+  function relayOfTwo(
+    a: Parameters<typeof processMetrics>,
+    b: Parameters<typeof processMetrics>,
+    onMissing: (error: unknown) => void = noMissing,
+  ) {
+    const own = processMetrics(1, 0, 0);
+    const [pa, pb] = [processMetrics(...a), processMetrics(...b)];
+    const [wa, wb] = [worker(pa.registry), worker(pb.registry)];
+    const relay = new MetricsRelay(own.registry, onMissing);
+    const sources = [
+      { id: 1, rpc: wa.rpc },
+      { id: 2, rpc: wb.rpc },
+    ];
+    sources.forEach(({ id }) => relay.add(id));
+    return { a: pa, b: pb, wa, wb, relay, sources };
+  }
 
   it("keeps a retired worker's counters and histograms in every later scrape, not its gauges", async () => {
-    const own = processMetrics(1, 0, 0);
-    const a = processMetrics(2, 5, 1);
-    const b = processMetrics(3, 7, 2);
-    const [wa, wb] = [worker(a.registry), worker(b.registry)];
-    const relay = new MetricsRelay(own.registry, noMissing);
-    relay.add(1);
-    relay.add(2);
-    const before = (
-      await relay.collect([
-        { id: 1, rpc: wa.rpc },
-        { id: 2, rpc: wb.rpc },
-      ])
-    ).body;
+    const { a, wa, relay, sources } = relayOfTwo([2, 5, 1], [3, 7, 2]);
+    const before = (await relay.collect(sources)).body;
     expect(value(before, 'demo_total')).toBe(6);
     expect(value(before, 'demo_in_flight')).toBe(12);
     expect(value(before, 'demo_seconds_count')).toBe(3);
@@ -291,17 +304,8 @@ describe('model-wide metrics while workers come and go', () => {
   });
 
   it('counts a worker that misses a scrape with its last counters and histograms, without its gauges', async () => {
-    const own = processMetrics(1, 0, 0);
-    const a = processMetrics(2, 5, 1);
-    const b = processMetrics(3, 7, 2);
-    const [wa, wb] = [worker(a.registry), worker(b.registry)];
     const missing: unknown[] = [];
-    const relay = new MetricsRelay(own.registry, (error) => missing.push(error));
-    const sources = [
-      { id: 1, rpc: wa.rpc },
-      { id: 2, rpc: wb.rpc },
-    ];
-    sources.forEach(({ id }) => relay.add(id));
+    const { wb, relay, sources } = relayOfTwo([2, 5, 1], [3, 7, 2], (error) => missing.push(error));
     await relay.collect(sources);
     wb.control.hold = true; // b is busy past the collect timeout
     const body = (await relay.collect(sources)).body;
@@ -312,16 +316,7 @@ describe('model-wide metrics while workers come and go', () => {
   });
 
   it('never counts a worker twice when its answer arrives after it was retired', async () => {
-    const own = processMetrics(1, 0, 0);
-    const a = processMetrics(2, 0, 0);
-    const b = processMetrics(3, 0, 0);
-    const [wa, wb] = [worker(a.registry), worker(b.registry)];
-    const relay = new MetricsRelay(own.registry, noMissing);
-    const sources = [
-      { id: 1, rpc: wa.rpc },
-      { id: 2, rpc: wb.rpc },
-    ];
-    sources.forEach(({ id }) => relay.add(id));
+    const { a, wa, wb, relay, sources } = relayOfTwo([2, 0, 0], [3, 0, 0]);
     expect(value((await relay.collect(sources)).body, 'demo_total')).toBe(6);
     a.counter.inc(10);
     wb.control.hold = true;
@@ -365,6 +360,74 @@ describe('model-wide metrics while workers come and go', () => {
       if (id === 1) lines = body.split('\n').length;
       expect(body.split('\n')).toHaveLength(lines);
     }
+  });
+
+  it("takes a drained worker's final registry in place of its last answer: what it counted since stays", async () => {
+    const { a, wb, relay, sources } = relayOfTwo([2, 5, 1], [3, 7, 2]);
+    expect(value((await relay.collect(sources)).body, 'demo_total')).toBe(6);
+    // a serves more after that scrape, then drains and hands over its final registry.
+    a.counter.inc(4);
+    a.latency.observe(0.002);
+    expect(relay.retireFinal(1, await finalOf(a.registry))).toBe(true);
+    const after = (await relay.collect([{ id: 2, rpc: wb.rpc }])).body;
+    // Retired with its last answer, 6 and 3: a's later 4 and 1 were lost.
+    expect(value(after, 'demo_total')).toBe(1 + 6 + 3);
+    expect(value(after, 'demo_seconds_count')).toBe(2 + 2);
+    expect(after).toMatch(/^demo_seconds_bucket\{le="0\.01",model="cluster"\} 4$/m);
+    expect(value(after, 'demo_in_flight')).toBe(7); // its gauges went with it
+
+    // Its exit, after: a no-op, not a second count of its last answer.
+    relay.retire(1);
+    // An answer of its to a scrape (it still lingers a moment) is dropped.
+    a.counter.inc(100);
+    const later = (await relay.collect(sources)).body;
+    expect(value(later, 'demo_total')).toBe(10);
+    expect(value(later, 'demo_seconds_count')).toBe(4);
+  });
+
+  it('counts a worker never scraped in full from its final registry', async () => {
+    const own = processMetrics(0, 0, 0);
+    const a = processMetrics(7, 1, 3);
+    const relay = new MetricsRelay(own.registry, noMissing);
+    relay.add(1);
+    // Retired on its exit without one, it counted nothing at all: 0.
+    expect(relay.retireFinal(1, await finalOf(a.registry))).toBe(true);
+    const body = (await relay.collect([])).body;
+    expect(value(body, 'demo_total')).toBe(7);
+    expect(value(body, 'demo_seconds_count')).toBe(3);
+    expect(value(body, 'demo_in_flight')).toBe(0);
+  });
+
+  it('counts a worker once when its final registry comes while a scrape waits for its answer', async () => {
+    const { a, wa, wb, relay, sources } = relayOfTwo([2, 0, 0], [3, 0, 0]);
+    wb.control.hold = true;
+    const scrape = relay.collect(sources);
+    await wa.rpc.call('ping'); // a's answer (2) has reached the primary…
+    a.counter.inc(5);
+    // …and then its final one (7), before the scrape sums.
+    expect(relay.retireFinal(1, await finalOf(a.registry))).toBe(true);
+    wb.control.release();
+    expect(value((await scrape).body, 'demo_total')).toBe(1 + 7 + 3);
+  });
+
+  it('ignores a final registry for a worker not added or already retired, or that is not one', async () => {
+    const { a, b, wb, relay, sources } = relayOfTwo([2, 0, 1], [3, 0, 1]);
+    await relay.collect(sources);
+    relay.retire(1); // a exited (SIGKILL) before its final registry arrived: 2 is what stays
+    a.counter.inc(10);
+    const late = await finalOf(a.registry);
+    expect(relay.retireFinal(1, late)).toBe(false);
+    expect(relay.retireFinal(99, late)).toBe(false); // never added
+    // Not a registry's JSON: refused, and b still counts, live, then with its last answer.
+    expect(relay.retireFinal(2, 'not metrics' as never)).toBe(false);
+    expect(relay.retireFinal(2, [{ name: 'demo_total', type: 'counter' }] as never)).toBe(false);
+    b.counter.inc(1);
+    const body = (await relay.collect([{ id: 2, rpc: wb.rpc }])).body;
+    expect(value(body, 'demo_total')).toBe(1 + 2 + 4);
+    expect(value(body, 'demo_seconds_count')).toBe(2);
+    b.counter.inc(100);
+    relay.retire(2);
+    expect(value((await relay.collect([])).body, 'demo_total')).toBe(7);
   });
 
   it('keeps the freshest exemplar of the workers still there, with a retired sum beside them', async () => {
