@@ -1,6 +1,7 @@
 // Entry point: only ever run (`node dist/main.js`), never imported — it listens and installs
 // signal handlers on load. Import `createUpstreamServer` from the package index instead.
 import {
+  claimLifeline,
   envInt,
   LIFELINE_ENV,
   LIFELINE_LOST_MESSAGE,
@@ -30,6 +31,7 @@ const LISTEN_ENV = { PORT: envInt(0, 65535), HOST: z.string().min(1), ...LIFELIN
 
 function main(): void {
   const listenAt = readEnv(process.env, LISTEN_ENV);
+  claimLifeline(listenAt.LAB_LIFELINE);
   const host = listenAt.HOST ?? '127.0.0.1';
   const port = listenAt.PORT ?? 3100;
   const server = createUpstreamServer(upstreamOptionsFromEnv(process.env));

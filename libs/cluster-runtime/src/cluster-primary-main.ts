@@ -5,6 +5,7 @@ import {
   createRestartsCounter,
   exitOnFatalErrors,
   flushSpans,
+  claimLifeline,
   LIFELINE_LOST_MESSAGE,
   LIFELINE_REASON,
   loadConfig,
@@ -46,6 +47,7 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
   let respawn: Partial<RespawnOptions>;
   try {
     config = loadConfig(env, { port: modelInfo(options.model).port });
+    claimLifeline(config.lifeline);
     respawn = respawnFromEnv(env);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);

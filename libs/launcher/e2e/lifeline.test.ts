@@ -198,4 +198,27 @@ describe('the lifeline', () => {
       `${LIFELINE_VARIABLE}: expected one of stdin, got \`ipc\``,
     );
   });
+  it.each([
+    ['async-service', 2],
+    ['cluster-service', 2],
+    ['upstream', 1],
+  ])(
+    '%s refuses the variable when its stdin is no pipe (/dev/null: it would stop at once, exit 0) (exit %i)',
+    async (app, code) => {
+      // lifeline: false spawns with stdin 'ignore', /dev/null; the variable set by hand.
+      const error = await launch(appEntry(app), {
+        name: app,
+        lifeline: false,
+        env: { [LIFELINE_VARIABLE]: 'stdin' },
+      }).then(
+        () => undefined,
+        (failed: unknown) => failed,
+      );
+      expect(error).toBeInstanceOf(StartFailedError);
+      expect((error as StartFailedError).message).toContain(`"code":${code}`);
+      expect((error as StartFailedError).output).toContain(
+        `${LIFELINE_VARIABLE}: stdin is a terminal or a device, not a pipe`,
+      );
+    },
+  );
 });

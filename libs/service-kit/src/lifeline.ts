@@ -11,9 +11,13 @@
  * variable is removed from this process's environment once armed, so nothing this process starts
  * (cluster workers, pool processes, a tool) inherits it. Those do inherit the descriptor (fd 0),
  * which changes nothing: the end-of-file comes when the launcher's end closes, whoever else holds
- * the service's end. Nothing here imports more than Node: `@concurrency-lab/service-kit/env`
- * exports it, for upstream's main, which loads nothing else of the kit.
+ * the service's end. Nothing here imports more than Node and the kit's errors:
+ * `@concurrency-lab/service-kit/env` exports it, for upstream's main, which loads nothing else of
+ * the kit.
  */
+
+import { fstatSync } from 'node:fs';
+import { ConfigError } from './errors';
 
 /** The variable that arms the lifeline (docs/contract.md's configuration table). */
 export const LIFELINE_VARIABLE = 'LAB_LIFELINE';
@@ -25,6 +29,34 @@ export type LifelineKind = (typeof LIFELINE_KINDS)[number];
 /** The `msg` of the line a process logs when its lifeline ends, before it drains. */
 export const LIFELINE_LOST_MESSAGE =
   'lifeline lost: the process that started this one is gone; shutting down';
+
+/**
+ * Takes the lifeline `kind` names (undefined: none, nothing to do) for this process, before
+ * anything else runs: checks that stdin can be one — a pipe or a socket, whose other end the
+ * process that started this one holds — and removes the variable from `process.env`, so nothing
+ * this process loads or starts (an operator's workload module, cluster workers, pool processes)
+ * inherits it. A terminal, /dev/null or a file as stdin would end at once or on a keystroke
+ * (the variable exported by hand, `docker run -e` without `-i`, systemd, nohup), and the service
+ * would stop with exit 0, which no restart policy undoes: that is a configuration error.
+ * @throws ConfigError (`ERR_KIT_INVALID_CONFIG`) naming the variable
+ */
+export function claimLifeline(kind: LifelineKind | undefined, fd = 0): void {
+  if (kind === undefined) return;
+  let what: string;
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isFIFO() || stat.isSocket()) {
+      delete process.env[LIFELINE_VARIABLE];
+      return;
+    }
+    what = stat.isCharacterDevice() ? 'a terminal or a device' : 'a file';
+  } catch {
+    what = 'closed';
+  }
+  throw new ConfigError(
+    `Invalid configuration: ${LIFELINE_VARIABLE}: stdin is ${what}, not a pipe: set it only where the process that starts this one holds stdin's other end (the launcher does)`,
+  );
+}
 
 /** What a lifeline is read from: `process.stdin` (a pipe, a socket, a TTY or a file). */
 export type LifelineInput = NodeJS.ReadableStream & { unref?(): unknown };

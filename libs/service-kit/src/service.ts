@@ -16,7 +16,7 @@ import { createApp } from './create-app';
 import { EventLoopMonitor } from './event-loop-monitor';
 import { exitOnFatalErrors, flushSpans } from './fatal-errors';
 import { KeepAliveDrain } from './keep-alive-drain';
-import { LIFELINE_LOST_MESSAGE, watchLifeline } from './lifeline';
+import { claimLifeline, LIFELINE_LOST_MESSAGE, watchLifeline } from './lifeline';
 import { closeLingering } from './lingering-close';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
@@ -280,6 +280,8 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   let config: ServiceConfig;
   try {
     config = loadConfig(env, { port: modelInfo(options.model).port });
+    // Before the workload module runs, so it inherits no lifeline; a cluster worker has none.
+    if (options.handleSignals ?? true) claimLifeline(config.lifeline);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
@@ -305,8 +307,8 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const whileStarting = (signal: NodeJS.Signals) => (stopWhenUp ??= signal);
   const handleSignals = options.handleSignals ?? true;
   // The lifeline's end (the launcher is gone: nobody will send the SIGTERM) takes the same path
-  // as the signal: kept while starting, the drain once up. Armed before the runtime starts, so
-  // the variable is gone from the environment before a pool process or thread is started.
+  // as the signal: kept while starting, the drain once up. Claimed with the configuration above,
+  // so the variable was gone from the environment before anything else ran.
   let stopping: string | undefined;
   let lifelineLost = (): void => {
     stopWhenUp ??= LIFELINE_REASON;

@@ -1,7 +1,11 @@
 import { LIFELINE_STDIN, LIFELINE_VARIABLE as LAUNCHER_VARIABLE } from '@concurrency-lab/launcher';
+import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
+  claimLifeline,
   ConfigError,
   LIFELINE_KINDS,
   LIFELINE_VARIABLE,
@@ -79,6 +83,37 @@ describe('watchLifeline', () => {
     expect(stdin.unrefs).toBe(0);
     expect(stdin.listenerCount('end')).toBe(0);
     expect(process.env[LIFELINE_VARIABLE]).toBe('stdin');
+  });
+});
+
+describe('claimLifeline', () => {
+  const saved = process.env[LIFELINE_VARIABLE];
+  afterEach(() => {
+    if (saved === undefined) delete process.env[LIFELINE_VARIABLE];
+    else process.env[LIFELINE_VARIABLE] = saved;
+  });
+
+  it('refuses a stdin that is no pipe, naming the variable, and leaves the variable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lab-lifeline-'));
+    const file = openSync(join(dir, 'stdin'), 'w');
+    const devNull = openSync('/dev/null', 'r');
+    try {
+      process.env[LIFELINE_VARIABLE] = 'stdin';
+      expect(() => claimLifeline('stdin', file)).toThrow(
+        new ConfigError(
+          "Invalid configuration: LAB_LIFELINE: stdin is a file, not a pipe: set it only where the process that starts this one holds stdin's other end (the launcher does)",
+        ),
+      );
+      expect(() => claimLifeline('stdin', devNull)).toThrow(/stdin is a terminal or a device/);
+      expect(() => claimLifeline('stdin', 1_000_000)).toThrow(/stdin is closed/);
+      expect(process.env[LIFELINE_VARIABLE]).toBe('stdin');
+      // Unset: nothing to check, whatever stdin is.
+      expect(() => claimLifeline(undefined, devNull)).not.toThrow();
+    } finally {
+      closeSync(file);
+      closeSync(devNull);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
