@@ -8,6 +8,7 @@ import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import {
   INCREMENT_TIMEOUT_MARGIN_MS,
+  FINAL_METRICS_TIMEOUT_MS,
   RPC,
   type ClusterNotice,
   type MetricsAggregateParams,
@@ -383,12 +384,16 @@ export class ClusterPrimary {
     if (worker.isConnected())
       worker.send({ kind: 'shutdown' } satisfies ClusterNotice, () => undefined);
     // Its drain (SHUTDOWN_TIMEOUT_MS), its runner's close (RUNNER_CLOSE_TIMEOUT_MS), its span
-    // flush (SPAN_FLUSH_TIMEOUT_MS) and a second for its last hand-offs and exit: only a worker
-    // that overran all of them is killed. (That second holds its final metrics as well: see
-    // FINAL_METRICS_TIMEOUT_MS.)
+    // flush (SPAN_FLUSH_TIMEOUT_MS), its final metrics' handover (FINAL_METRICS_TIMEOUT_MS) and a
+    // second for its last hand-offs (a pool's close past its limit, the linger) and exit: only a
+    // worker that overran all of them is killed.
     const killer = setTimeout(
       () => worker.process.kill('SIGKILL'),
-      this.#options.shutdownTimeoutMs + RUNNER_CLOSE_TIMEOUT_MS + SPAN_FLUSH_TIMEOUT_MS + 1000,
+      this.#options.shutdownTimeoutMs +
+        RUNNER_CLOSE_TIMEOUT_MS +
+        SPAN_FLUSH_TIMEOUT_MS +
+        FINAL_METRICS_TIMEOUT_MS +
+        1000,
     );
     const [code] = await member.exited;
     clearTimeout(killer);

@@ -52,8 +52,8 @@ export const INCREMENT_TIMEOUT_MARGIN_MS = 1000;
 /**
  * How long a drained worker waits for the primary to take its final metrics (`metrics.final`)
  * before it exits anyway, so a stuck primary never holds its exit: the primary then counts it
- * with its last scrape. Short enough that it and the worker's linger (WORKER_EXIT_LINGER_MS)
- * fit in the second the primary grants a drained worker for its exit before it kills it — a
- * budget the launcher's KILL_AFTER_MS is built on. The primary's answer is one synchronous sum.
+ * with its last scrape. The primary's kill timer for a drained worker adds it to the worker's
+ * other budgets, and so does the launcher's KILL_AFTER_MS. The primary's answer is one
+ * synchronous sum.
  */
 export const FINAL_METRICS_TIMEOUT_MS = 500;

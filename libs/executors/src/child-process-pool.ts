@@ -89,6 +89,21 @@ interface ChildWorker {
  * (BOOT_RETRY_DELAY_MS), and only BOOT_DEATHS_TO_BREAK in a row break the pool: one SIGKILL of
  * a booting replacement must not end a pool whose other children are healthy.
  */
+/** Pools not destroyed yet: their children are SIGKILLed if this process exits first. */
+const livePools = new Set<ChildProcessPool>();
+
+/**
+ * This process is exiting with children alive (a fatal error, or a pool never shut down):
+ * SIGKILL them. They ignore SIGINT and SIGTERM (see worker/process-entry.ts) and end when their
+ * channel closes, but one stuck in synchronous code never reads that, and would run on alone for
+ * as long as its task does. (A parent killed outright runs no handler: such a child ends when its
+ * task does.) One `exit` listener for all pools, there while any is: a listener per pool warned
+ * past ten pools.
+ */
+function killLivePoolsChildren(): void {
+  for (const pool of livePools) pool.killChildren();
+}
+
 export class ChildProcessPool implements WorkerPool {
   readonly #settings: ChildProcessPoolSettings;
   readonly #all = new Set<ChildWorker>();
@@ -128,22 +143,17 @@ export class ChildProcessPool implements WorkerPool {
       }
     }
     this.#settings = settings;
-    process.on('exit', this.#killOnExit);
+    livePools.add(this);
+    if (livePools.size === 1) process.on('exit', killLivePoolsChildren);
     this.#topUp();
   }
 
-  /**
-   * This process is exiting with children alive (a fatal error, or no shutdown): SIGKILL them.
-   * They ignore SIGINT and SIGTERM (see worker/process-entry.ts) and end when their channel
-   * closes, but one stuck in synchronous code never reads that, and would run on alone, for as
-   * long as its task does. (A parent killed outright runs no handler: such a child ends when its
-   * task does.)
-   */
-  readonly #killOnExit = (): void => {
+  /** SIGKILLs every child still alive (see killLivePoolsChildren). */
+  killChildren(): void {
     for (const { child } of [...this.#all, ...this.#retiring]) {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
-  };
+  }
 
   get workers(): number {
     return this.#all.size;
@@ -207,7 +217,8 @@ export class ChildProcessPool implements WorkerPool {
     this.#cancelReforks();
     // Retiring children were dismissed already: this waits for them as well.
     await Promise.all([...this.#all, ...this.#retiring].map((worker) => this.#dismiss(worker)));
-    process.off('exit', this.#killOnExit);
+    livePools.delete(this);
+    if (livePools.size === 0) process.off('exit', killLivePoolsChildren);
   }
 
   /**

@@ -81,10 +81,11 @@ export const LIFELINE_STDIN = 'stdin';
 /**
  * One kill timeout for every service the repository starts: the longest orderly exit plus a
  * margin. That is a cluster primary's: the default SHUTDOWN_TIMEOUT_MS (10 s), then its budget for
- * a worker past it (runner close 1 s, span flush 2 s, exit 1 s: service-kit's
- * RUNNER_CLOSE_TIMEOUT_MS and SPAN_FLUSH_TIMEOUT_MS), then its own span flush (2 s): 16 s.
+ * a worker past it (runner close 1 s, span flush 2 s, final metrics 0.5 s, exit 1 s: service-kit's
+ * RUNNER_CLOSE_TIMEOUT_MS and SPAN_FLUSH_TIMEOUT_MS, cluster-runtime's FINAL_METRICS_TIMEOUT_MS),
+ * then its own span flush (2 s): 16.5 s.
  */
-export const KILL_AFTER_MS = 17_000;
+export const KILL_AFTER_MS = 18_000;
 /** Output kept per process: enough for any start failure, bounded for hour-long runs. */
 export const OUTPUT_LIMIT = 64 * 1024;
 const DEFAULT_START_TIMEOUT_MS = 20_000;
