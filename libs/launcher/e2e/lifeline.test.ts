@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from '@concurrency-lab/procfs';
@@ -169,6 +170,30 @@ describe('the lifeline', () => {
       'shutting down',
     );
   }, 90_000);
+
+  it("an operator's workload module loads with the variable gone: what it starts inherits no lifeline", async () => {
+    // Its top-level code notes the environment it runs in; PORT shows the note is of that one.
+    const dir = mkdtempSync(join(tmpdir(), 'lab-lifeline-'));
+    const seen = join(dir, 'seen.json');
+    const workload = join(dir, 'workload.mjs');
+    writeFileSync(
+      workload,
+      `import { writeFileSync } from 'node:fs';
+writeFileSync(${JSON.stringify(seen)}, JSON.stringify({ lifeline: process.env.LAB_LIFELINE ?? null, port: process.env.PORT ?? null }));
+export function run() { return {}; }
+`,
+    );
+    try {
+      const service = await launch(appEntry('async-service'), {
+        name: 'async-service',
+        env: { LAB_WORKLOAD: workload },
+      });
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+      expect(JSON.parse(readFileSync(seen, 'utf8'))).toEqual({ lifeline: null, port: '0' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('leaves a normal stop as it was: SIGTERM, the drain, exit 0, no lifeline line', async () => {
     const service = await launch(appEntry('async-service'), { name: 'async-service' });
