@@ -205,45 +205,35 @@ export function run() { return {}; }
     expect(service.output()).not.toContain('lifeline');
   });
 
-  it.each([
-    ['async-service', 2],
-    ['cluster-service', 2],
-    ['upstream', 1], // upstream's own code for a bad variable
-  ])('%s refuses a bad value at start, naming the variable (exit %i)', async (app, code) => {
-    const error = await launch(appEntry(app), {
-      name: app,
-      env: { [LIFELINE_VARIABLE]: 'ipc' },
-    }).then(
-      () => undefined,
-      (failed: unknown) => failed,
-    );
-    expect(error).toBeInstanceOf(StartFailedError);
-    expect((error as StartFailedError).message).toContain(`"code":${code}`);
-    expect((error as StartFailedError).output).toContain(
-      `${LIFELINE_VARIABLE}: expected one of stdin, got \`ipc\``,
-    );
-  });
-  it.each([
-    ['async-service', 2],
-    ['cluster-service', 2],
-    ['upstream', 1],
-  ])(
-    '%s refuses the variable when its stdin is no pipe (/dev/null: it would stop at once, exit 0) (exit %i)',
-    async (app, code) => {
-      // lifeline: false spawns with stdin 'ignore', /dev/null; the variable set by hand.
-      const error = await launch(appEntry(app), {
-        name: app,
-        lifeline: false,
-        env: { [LIFELINE_VARIABLE]: 'stdin' },
-      }).then(
+  /**
+   * What each app must refuse at start, naming the variable: a bad value, and `stdin` where
+   * stdin is no pipe (`lifeline: false` spawns with stdin 'ignore', /dev/null: it would stop at
+   * once, with exit 0). Upstream exits 1, its own code for a bad variable.
+   */
+  const refusals = [
+    ['a bad value', { [LIFELINE_VARIABLE]: 'ipc' }, 'expected one of stdin, got `ipc`'],
+    [
+      'stdin when stdin is no pipe',
+      { [LIFELINE_VARIABLE]: 'stdin' },
+      'stdin is a terminal or a device, not a pipe',
+    ],
+  ] as const;
+  it.each(
+    (['async-service', 'cluster-service', 'upstream'] as const).flatMap((app) =>
+      refusals.map(
+        ([what, env, says]) => [app, what, app === 'upstream' ? 1 : 2, env, says] as const,
+      ),
+    ),
+  )(
+    '%s refuses %s at start, naming the variable (exit %i)',
+    async (app, _what, code, env, says) => {
+      const error = await launch(appEntry(app), { name: app, lifeline: false, env }).then(
         () => undefined,
         (failed: unknown) => failed,
       );
       expect(error).toBeInstanceOf(StartFailedError);
       expect((error as StartFailedError).message).toContain(`"code":${code}`);
-      expect((error as StartFailedError).output).toContain(
-        `${LIFELINE_VARIABLE}: stdin is a terminal or a device, not a pipe`,
-      );
+      expect((error as StartFailedError).output).toContain(`${LIFELINE_VARIABLE}: ${says}`);
     },
   );
 });
