@@ -4,12 +4,7 @@
  * held by the HTTP process as a manager the pool's processes reach over a socket (runtime.ts).
  */
 import { tracing } from './tracing'; // first: see tracing.ts
-import {
-  FATAL_EXIT_CODE,
-  flushSpans,
-  runService,
-  type RunningService,
-} from '@concurrency-lab/service-kit';
+import { FATAL_EXIT_CODE, runService, type RunningService } from '@concurrency-lab/service-kit';
 import { inspect } from 'node:util';
 import { procpoolRuntime } from './runtime';
 
@@ -18,18 +13,14 @@ let brokenBy: Error | undefined;
 
 /**
  * The pool broke (its processes cannot come up: Python's `BrokenProcessPool`), so this service
- * can do no CPU work again and must not look healthy: it drains as on SIGTERM (`/readyz` 503,
- * requests in flight finish, new work on the pool is refused with 503), says why in one `fatal`
- * line, and exits 1 for its supervisor to restart it with a fresh pool.
+ * can do no CPU work again and must not look healthy: it says why in one `fatal` line and takes
+ * the SIGTERM path (`/readyz` 503, requests in flight finish, new work on the pool is refused
+ * with 503, spans flushed), then exits 1 for its supervisor to restart it with a fresh pool.
  */
 function stopBroken(running: RunningService, cause: Error): void {
-  const { logger, state } = running.ctx;
-  if (state.draining) return; // already stopping: that drain ends the process
-  logger.fatal({ err: cause }, 'the process pool is broken: draining, then exiting');
-  void running.shutdown().then(
-    () => flushSpans(tracing, { logger }).then(() => process.exit(FATAL_EXIT_CODE)),
-    () => process.exit(FATAL_EXIT_CODE),
-  );
+  if (running.ctx.state.draining) return; // already stopping: that drain ends the process
+  running.ctx.logger.fatal({ err: cause }, 'the process pool is broken: draining, then exiting');
+  running.stop('pool_broken', { exitCode: FATAL_EXIT_CODE });
 }
 
 // A bad config exits 2 inside runService; what fails after it (the runtime, the port) rejects:

@@ -5,6 +5,7 @@ import {
   envInt,
   LIFELINE_ENV,
   LIFELINE_LOST_MESSAGE,
+  LIFELINE_REASON,
   readEnv,
   watchLifeline,
 } from '@concurrency-lab/service-kit/env';
@@ -48,7 +49,7 @@ function main(): void {
   });
 
   let stopping = false;
-  const stop = (why: { signal: NodeJS.Signals } | { reason: 'lifeline' }): void => {
+  const stop = (why: { signal: NodeJS.Signals } | { reason: typeof LIFELINE_REASON }): void => {
     if (stopping) return;
     stopping = true;
     log(process.stdout, 'info', 'stopping', why);
@@ -65,7 +66,7 @@ function main(): void {
   watchLifeline(listenAt.LAB_LIFELINE, () => {
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
     log(process.stdout, 'warn', LIFELINE_LOST_MESSAGE, { lifeline: listenAt.LAB_LIFELINE });
-    stop({ reason: 'lifeline' });
+    stop({ reason: LIFELINE_REASON });
   });
 }
 

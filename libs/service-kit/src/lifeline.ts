@@ -30,6 +30,9 @@ export type LifelineKind = (typeof LIFELINE_KINDS)[number];
 export const LIFELINE_LOST_MESSAGE =
   'lifeline lost: the process that started this one is gone; shutting down';
 
+/** The `reason` a process gives for its stop when its lifeline ended. */
+export const LIFELINE_REASON = 'lifeline';
+
 /**
  * Takes the lifeline `kind` names (undefined: none, nothing to do) for this process, before
  * anything else runs: checks that stdin can be one — a pipe or a socket, whose other end the

@@ -16,7 +16,7 @@ import { createApp } from './create-app';
 import { EventLoopMonitor } from './event-loop-monitor';
 import { exitOnFatalErrors, flushSpans } from './fatal-errors';
 import { KeepAliveDrain } from './keep-alive-drain';
-import { claimLifeline, LIFELINE_LOST_MESSAGE, watchLifeline } from './lifeline';
+import { claimLifeline, LIFELINE_LOST_MESSAGE, LIFELINE_REASON, watchLifeline } from './lifeline';
 import { closeLingering } from './lingering-close';
 import { createLogger, type Logger } from './logger';
 import { queueMetricsObserver, WorkQueue } from '@concurrency-lab/queues';
@@ -219,9 +219,6 @@ export function createService(options: ServiceOptions): Service {
   };
 }
 
-/** The `reason` of the `shutting down` line when the lifeline ended (see `watchLifeline`). */
-export const LIFELINE_REASON = 'lifeline';
-
 export interface RunServiceOptions {
   /** The model's registry label; its registry port is the default `PORT`. */
   model: ModelName;
@@ -271,8 +268,12 @@ export type RuntimeFactory<T> = (
  * starts a service on `PORT=0` reads it.
  */
 export interface RunningService extends Service {
-  /** The SIGTERM path, callable from elsewhere (a cluster primary's IPC): drain, then exit. */
-  stop(reason: string): void;
+  /**
+   * The SIGTERM path, callable from elsewhere (a cluster primary's IPC, a pool that broke):
+   * drain, flush the spans, then exit — `exitCode` (default 0) when the drain was clean, else 1.
+   * Only the first call counts.
+   */
+  stop(reason: string, options?: { exitCode?: number }): void;
 }
 
 export async function runService(options: RunServiceOptions): Promise<RunningService> {
@@ -303,22 +304,21 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   // socket directory made, a pool's threads warming up) is kept and honoured once the service
   // is up, by the same drain: left to its default action it would kill the process before any
   // of that is cleaned up.
+  // The lifeline's end (the launcher is gone: nobody will send the SIGTERM) takes the same
+  // path: kept while starting, the drain once up. (Claimed with the configuration above, so the
+  // variable was gone from the environment before anything else ran.)
   let stopWhenUp: string | undefined;
-  const whileStarting = (signal: NodeJS.Signals) => (stopWhenUp ??= signal);
-  const handleSignals = options.handleSignals ?? true;
-  // The lifeline's end (the launcher is gone: nobody will send the SIGTERM) takes the same path
-  // as the signal: kept while starting, the drain once up. Claimed with the configuration above,
-  // so the variable was gone from the environment before anything else ran.
-  let stopping: string | undefined;
-  let lifelineLost = (): void => {
-    stopWhenUp ??= LIFELINE_REASON;
+  let requestStop = (reason: string): void => {
+    stopWhenUp ??= reason;
   };
+  const whileStarting = (signal: NodeJS.Signals) => requestStop(signal);
+  const handleSignals = options.handleSignals ?? true;
   if (handleSignals) {
     process.on('SIGTERM', whileStarting);
     process.on('SIGINT', whileStarting);
     watchLifeline(config.lifeline, () => {
       logger.warn({ lifeline: config.lifeline }, LIFELINE_LOST_MESSAGE);
-      lifelineLost();
+      requestStop(LIFELINE_REASON);
     });
   }
   const metrics = createServiceMetrics(options.model);
@@ -342,8 +342,10 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     },
     options.listeningMessage ?? 'listening',
   );
-  const stop = (reason: string) => {
-    stopping ??= reason;
+  let stopping = false;
+  const stop = (reason: string, { exitCode = 0 }: { exitCode?: number } = {}) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ reason, inFlightWork: service.ctx.state.inFlightWork }, 'shutting down');
     void service.shutdown().then(
       async (outcome) => {
@@ -351,7 +353,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
         logger.info({ outcome }, 'stopped');
         if (options.lingerBeforeExitMs)
           await new Promise((resolve) => setTimeout(resolve, options.lingerBeforeExitMs));
-        process.exit(outcome === 'clean' ? 0 : 1);
+        process.exit(outcome === 'clean' ? exitCode : 1);
       },
       (error: unknown) => {
         logger.error({ err: error }, 'shutdown failed');
@@ -361,13 +363,13 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   };
   if (handleSignals) {
     // The drain's handlers first: with no listener at all, a signal would get its default action.
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    // (A signal's listener also gets the signal's number: not an argument of stop.)
+    const onSignal = (signal: NodeJS.Signals) => stop(signal);
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
     process.off('SIGTERM', whileStarting);
     process.off('SIGINT', whileStarting);
-    lifelineLost = () => {
-      if (stopping === undefined) stop(LIFELINE_REASON);
-    };
+    requestStop = (reason) => stop(reason);
     if (stopWhenUp) stop(stopWhenUp);
   }
   return { ...service, stop };
