@@ -27,10 +27,10 @@ import {
 
 /**
  * Each pool process's V8 old space, in MB: what a pool thread gets (thread-pool's
- * `resourceLimits`), so a task whose JavaScript heap grows without end dies at this size (not
- * Buffers and ArrayBuffers: they live outside the heap, for a thread as for a process) — its request a 500
- * `ERR_WORKER_CRASHED`, its process replaced — instead of growing until the machine swaps or
- * the OOM killer picks a victim (unbounded, one grew to 2 GB in 1.2 s).
+ * `resourceLimits`), so a task whose JavaScript heap grows without end dies at this size — its
+ * request a 500 `ERR_WORKER_CRASHED`, its process replaced — instead of growing until the
+ * machine swaps or the OOM killer picks a victim (unbounded, one grew to 2 GB in 1.2 s).
+ * Buffers and ArrayBuffers live outside the heap: neither this nor a thread's limit bounds them.
  */
 export const POOL_PROCESS_MAX_OLD_SPACE_MB = 256;
 

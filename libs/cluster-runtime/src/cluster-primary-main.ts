@@ -32,7 +32,8 @@ export interface ClusterPrimaryMainOptions {
  * A cluster model's primary `main`: read the contract's configuration and the respawn tuning,
  * fork `WORKERS` processes that share the port, log `listening` once all listen, and answer
  * SIGTERM/SIGINT and the end of its lifeline (`LAB_LIFELINE`: the launcher is gone) — drain
- * every worker; exit 0 when all exited cleanly — and SIGHUP (rolling restart). The primary holds what is one per model: the counter and the metrics aggregation.
+ * every worker; exit 0 when all exited cleanly — and SIGHUP (rolling restart). The primary
+ * holds what is one per model: the counter and the metrics aggregation.
  *
  * The primary never loads the operator's `LAB_WORKLOAD` module: its top-level code (a timer it
  * leaves behind, say) would run here, where an error takes every worker down with it. The

@@ -63,6 +63,21 @@ interface ChildWorker {
   dismissal?: Promise<void>;
 }
 
+/** Pools not destroyed yet: their children are SIGKILLed if this process exits first. */
+const livePools = new Set<ChildProcessPool>();
+
+/**
+ * This process is exiting with children alive (a fatal error, or a pool never shut down):
+ * SIGKILL them. They ignore SIGINT and SIGTERM (see worker/process-entry.ts) and end when their
+ * channel closes, but one stuck in synchronous code never reads that, and would run on alone for
+ * as long as its task does. (A parent killed outright runs no handler: such a child ends when its
+ * task does.) One `exit` listener for all pools, there while any is: a listener per pool warned
+ * past ten pools.
+ */
+function killLivePoolsChildren(): void {
+  for (const pool of livePools) pool.killChildren();
+}
+
 /**
  * Child processes, one task at a time each, over Node's IPC channel with `serialization:
  * 'advanced'` (v8's structured clone: typed arrays, Map, Set, Date, BigInt survive; functions
@@ -89,21 +104,6 @@ interface ChildWorker {
  * (BOOT_RETRY_DELAY_MS), and only BOOT_DEATHS_TO_BREAK in a row break the pool: one SIGKILL of
  * a booting replacement must not end a pool whose other children are healthy.
  */
-/** Pools not destroyed yet: their children are SIGKILLed if this process exits first. */
-const livePools = new Set<ChildProcessPool>();
-
-/**
- * This process is exiting with children alive (a fatal error, or a pool never shut down):
- * SIGKILL them. They ignore SIGINT and SIGTERM (see worker/process-entry.ts) and end when their
- * channel closes, but one stuck in synchronous code never reads that, and would run on alone for
- * as long as its task does. (A parent killed outright runs no handler: such a child ends when its
- * task does.) One `exit` listener for all pools, there while any is: a listener per pool warned
- * past ten pools.
- */
-function killLivePoolsChildren(): void {
-  for (const pool of livePools) pool.killChildren();
-}
-
 export class ChildProcessPool implements WorkerPool {
   readonly #settings: ChildProcessPoolSettings;
   readonly #all = new Set<ChildWorker>();
