@@ -11,6 +11,21 @@ import { BOOT_DEATHS_TO_BREAK, EARLY_DEATHS_TO_BREAK } from '../src/child-proces
 import { createExecutor, rejection, TaskLog } from '../test/support/executors';
 import { describeExecutorSemantics } from '../test/support/executor-semantics';
 
+/**
+ * The child processes forked during each test of the calling `describe`, as Node's
+ * `child_process` diagnostics channel announces them (in fork order).
+ */
+function forkedInEachTest(): ChildProcess[] {
+  const children: ChildProcess[] = [];
+  const seen = (message: unknown) => children.push((message as { process: ChildProcess }).process);
+  beforeEach(() => {
+    children.length = 0;
+    subscribe('child_process', seen);
+  });
+  afterEach(() => unsubscribe('child_process', seen));
+  return children;
+}
+
 describeExecutorSemantics('process');
 
 describeBoundary('process');
@@ -128,19 +143,13 @@ describe('process executor: maxTasksPerChild', () => {
   });
 
   describe("forks, counted on Node's child_process diagnostics channel", () => {
-    let forks = 0;
-    const count = () => forks++;
-    beforeEach(() => {
-      forks = 0;
-      subscribe('child_process', count);
-    });
-    afterEach(() => unsubscribe('child_process', count));
+    const forked = forkedInEachTest();
 
     it('running: a retired child is replaced at once, before any task asks (the pool stays warm)', async () => {
       await using executor = createExecutor('process', { maxWorkers: 1, maxTasksPerChild: 1 });
       expect(await executor.submit<number>(1, { name: 'double' }).result()).toBe(2);
       // Forked in the retirement itself, which comes before the result reaches us.
-      expect(forks).toBe(2);
+      expect(forked).toHaveLength(2);
       expect(executor.stats).toMatchObject({ retired: 1, workers: 1 });
     });
 
@@ -150,7 +159,7 @@ describe('process executor: maxTasksPerChild', () => {
       await executor.shutdown();
       expect(await Promise.all(futures.map((future) => future.result()))).toEqual([2, 4, 6]);
       // One child per task; a replacement for the last one's would make it 4.
-      expect(forks).toBe(3);
+      expect(forked).toHaveLength(3);
       expect(executor.stats).toMatchObject({ retired: 3, completed: 3, workers: 0 });
     });
   });
@@ -195,13 +204,7 @@ describe('process executor: execArgv', () => {
 });
 
 describe('process executor: a child that dies idle, before its first task', () => {
-  const children: ChildProcess[] = [];
-  const seen = (message: unknown) => children.push((message as { process: ChildProcess }).process);
-  beforeEach(() => {
-    children.length = 0;
-    subscribe('child_process', seen);
-  });
-  afterEach(() => unsubscribe('child_process', seen));
+  const children = forkedInEachTest();
 
   it('once (an operator’s or the OOM killer’s SIGKILL) is replaced: the pool is not broken', async () => {
     await using executor = createExecutor('process', { maxWorkers: 1 });
@@ -235,18 +238,10 @@ describe('process executor: a child that dies idle, before its first task', () =
 });
 
 describe('process executor: a replacement that dies before it is up, once the pool has started', () => {
-  const children: ChildProcess[] = [];
-  const seen = (message: unknown) => children.push((message as { process: ChildProcess }).process);
+  const children = forkedInEachTest();
   let log: TaskLog;
-  beforeEach(() => {
-    children.length = 0;
-    log = new TaskLog();
-    subscribe('child_process', seen);
-  });
-  afterEach(() => {
-    unsubscribe('child_process', seen);
-    log.remove();
-  });
+  beforeEach(() => (log = new TaskLog()));
+  afterEach(() => log.remove());
 
   /** Two children, both up: each has taken one of two tasks that wait for each other. */
   const started = async (options: { initializer: string; initargs: unknown }) => {

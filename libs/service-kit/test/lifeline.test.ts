@@ -21,13 +21,14 @@ function input() {
   return stream;
 }
 
-describe('watchLifeline', () => {
-  const saved = process.env[LIFELINE_VARIABLE];
-  afterEach(() => {
-    if (saved === undefined) delete process.env[LIFELINE_VARIABLE];
-    else process.env[LIFELINE_VARIABLE] = saved;
-  });
+// Both take the variable out of the environment: each test leaves it as it found it.
+const saved = process.env[LIFELINE_VARIABLE];
+afterEach(() => {
+  if (saved === undefined) delete process.env[LIFELINE_VARIABLE];
+  else process.env[LIFELINE_VARIABLE] = saved;
+});
 
+describe('watchLifeline', () => {
   it('calls back once when its input ends, having read and dropped what came before', async () => {
     const stdin = input();
     let lost = 0;
@@ -87,12 +88,6 @@ describe('watchLifeline', () => {
 });
 
 describe('claimLifeline', () => {
-  const saved = process.env[LIFELINE_VARIABLE];
-  afterEach(() => {
-    if (saved === undefined) delete process.env[LIFELINE_VARIABLE];
-    else process.env[LIFELINE_VARIABLE] = saved;
-  });
-
   it('refuses a stdin that is no pipe, naming the variable, and leaves the variable', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lab-lifeline-'));
     const file = openSync(join(dir, 'stdin'), 'w');
