@@ -312,7 +312,7 @@ describe('checkSoak', () => {
     ).toEqual([
       'RSS slope 1.5 MiB/min > 1.0 MiB/min',
       'heap slope 2.0 MiB/min > 1.0 MiB/min',
-      'open fds drifted by -9 (budget ±8)',
+      "open fds beyond the load's connections drifted by -9 (budget ±8)",
       'threads drifted by 3 (budget ±2)',
       '1 requests failed at half capacity',
     ]);
@@ -330,7 +330,7 @@ describe('checkSoak', () => {
       'heap slope 10.0 MiB/min > 1.0 MiB/min',
     ]);
     expect(checkSoak({ ...growing, fdDrift: 9, lost: 2 }, false)).toEqual([
-      'open fds drifted by 9 (budget ±8)',
+      "open fds beyond the load's connections drifted by 9 (budget ±8)",
       '2 requests failed at half capacity',
     ]);
   });

@@ -129,8 +129,10 @@ describe('Load', () => {
 
   it('counts in flight on answered connections only the requests sent where an answer came before', async () => {
     const answered = new WeakSet<object>();
+    let neverReceived = 0;
     const base = await serve((req, res) => {
       // Each connection: its first request answered, then held; none at all on /never.
+      if (req.url === '/never') neverReceived++;
       if (req.url === '/never' || answered.has(req.socket)) return;
       answered.add(req.socket);
       res.writeHead(200).end('{}');
@@ -142,10 +144,58 @@ describe('Load', () => {
     expect(held.inFlightOnAnsweredConnections).toBe(4);
     // Negative control: in flight, but on connections nothing has answered yet.
     const never = new Load({ base, path: '/never', connections: 3, timeoutMs: 5000 });
-    await until(() => never.inFlight === 3, { what: '3 in flight' });
+    // (received, so that the connections exist when they are closed below)
+    await until(() => never.inFlight === 3 && neverReceived === 3, { what: '3 in flight' });
     expect(never.inFlightOnAnsweredConnections).toBe(0);
+    // Halt both first: a closed loop sends again after an error, and that one would be held.
+    const stopped = Promise.all([held.stop(), never.stop()]);
     server?.closeAllConnections();
-    await Promise.all([held.stop(), never.stop()]);
+    await stopped;
+  });
+
+  it('counts its open connections as the server does: an open loop keeps those a stall made it open', async () => {
+    let held: ServerResponse[] | undefined;
+    const base = await serve((_req, res) => {
+      if (held) held.push(res);
+      else res.end('ok');
+    });
+    const serverConnections = () =>
+      new Promise<number>((resolve, reject) =>
+        server?.getConnections((error, n) => (error ? reject(error) : resolve(n))),
+      );
+    const load = new Load({ base, path: '/x', rate: 200, timeoutMs: 5000 });
+    await until(() => load.stats.completed >= 40, { what: '40 answers' });
+    const before = load.openConnections;
+    expect(before).toBe(await serverConnections());
+    // A stall of 150 ms: some 30 arrivals outstanding, each on a connection of its own.
+    held = [];
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stalled = held;
+    held = undefined;
+    for (const res of stalled) res.end('ok');
+    const completed = load.stats.completed;
+    await until(() => load.stats.completed >= completed + 60, { what: '60 answers more' });
+    // Control: the stall left the pool larger, and the server holds a socket for each.
+    expect(load.openConnections).toBeGreaterThanOrEqual(before + 15);
+    expect(load.openConnections).toBe(await serverConnections());
+    await load.stop();
+    expect(load.openConnections).toBe(0);
+  });
+
+  it('counts a fresh connection per request while its request is outstanding', async () => {
+    const base = await serve(() => undefined); // never answers
+    const load = new Load({
+      base,
+      path: '/x',
+      connections: 3,
+      freshConnections: true,
+      timeoutMs: 5000,
+    });
+    await until(() => load.inFlight === 3 && load.openConnections === 3, {
+      what: '3 connections open',
+    });
+    server?.closeAllConnections();
+    await load.stop();
   });
 
   it('refuses to be both a closed and an open loop', () => {

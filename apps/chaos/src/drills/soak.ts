@@ -48,18 +48,19 @@ async function soakModels(
       `${soak.name} ${names.join(', ')}: ${Math.round(ctx.durations.soakMs / 1000)} s at ${[...rates].map(([m, r]) => `${m} ${r.toFixed(0)} req/s`).join(', ')}`,
     );
     const runs = fleet.models.map(({ model, service }) => {
-      const sampler = new MemorySampler({
-        pid: service.pid,
-        base: service.url,
-        intervalMs: 1000,
-        withHeap: true,
-      });
       const load = new Load({
         base: service.url,
         path: CPU_PATH,
         rate: rates.get(model) ?? 1,
         durationMs: ctx.durations.soakMs,
         timeoutMs: CLIENT_TIMEOUT_MS,
+      });
+      const sampler = new MemorySampler({
+        pid: service.pid,
+        base: service.url,
+        intervalMs: 1000,
+        withHeap: true,
+        connections: () => load.openConnections,
       });
       const episodes = new ShedEpisodes();
       load.onOutcome((outcome) => episodes.record(outcome));
@@ -78,7 +79,10 @@ async function soakModels(
         rssSlopeBytesPerMin: slopePerMinute(samples.map((s) => ({ t: s.t, v: s.rssBytes }))),
         heapSlopeBytesPerMin:
           heap.length >= 2 ? floorSlopePerMinute(heap, HEAP_WINDOW_S) : undefined,
-        fdDrift: quarterDrift(samples.map((s) => s.fds)),
+        // The load's connections are descriptors of the service too, and an open loop keeps
+        // the extra ones a stall made it open: a leak is what grows beyond them.
+        fdDrift: quarterDrift(samples.map((s) => s.fds - (s.connections ?? 0))),
+        connectionDrift: quarterDrift(samples.map((s) => s.connections ?? 0)),
         threadDrift: quarterDrift(samples.map((s) => s.threads)),
         lost: load.stats.lostExcept([200]),
         shed: load.stats.shed,
@@ -93,7 +97,7 @@ async function soakModels(
       row.rssPeakBytes = sampler.peakRssBytes;
       row.notes.push(
         `${(rates.get(model) ?? 0).toFixed(0)} req/s`,
-        `after ${ctx.durations.soakWarmupMs / 1000} s warm-up: RSS ${signed(figures.rssSlopeBytesPerMin)}/min, heap floor ${figures.heapSlopeBytesPerMin === undefined ? '—' : signed(figures.heapSlopeBytesPerMin)}/min, fds ${figures.fdDrift >= 0 ? '+' : ''}${figures.fdDrift}, threads ${figures.threadDrift >= 0 ? '+' : ''}${figures.threadDrift}`,
+        `after ${ctx.durations.soakWarmupMs / 1000} s warm-up: RSS ${signed(figures.rssSlopeBytesPerMin)}/min, heap floor ${figures.heapSlopeBytesPerMin === undefined ? '—' : signed(figures.heapSlopeBytesPerMin)}/min, fds ${count(figures.fdDrift)} beyond the load's connections (those ${count(figures.connectionDrift)}), threads ${count(figures.threadDrift)}`,
         load.stats.summary(),
       );
       if (!ctx.durations.soakJudgesSlopes)
@@ -117,6 +121,10 @@ async function soakModels(
   } finally {
     await fleet.stop();
   }
+}
+
+function count(drift: number): string {
+  return `${drift >= 0 ? '+' : ''}${drift}`;
 }
 
 function signed(bytes: number): string {

@@ -127,6 +127,26 @@ export class Load {
   }
 
   /**
+   * Connections the load holds open to the service, busy or idle in its keep-alive pool: each is
+   * a descriptor on the service's side. An open loop opens one more whenever more requests are
+   * outstanding than it has connections (a stall of the service), and keeps it — the pool is
+   * used in turn, so none idles out — so the service's descriptors follow the load's peaks.
+   */
+  get openConnections(): number {
+    let n = 0;
+    if (!this.#agent) {
+      for (const { socket } of this.#pending) if (socket && !socket.destroyed) n++;
+      return n;
+    }
+    for (const pool of [this.#agent.sockets, this.#agent.freeSockets]) {
+      for (const sockets of Object.values(pool)) {
+        for (const socket of sockets ?? []) if (!socket.destroyed) n++;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Requests outstanding on connections the service has answered on before: requests it has
    * surely accepted. Unlike {@link inFlight}, not those still connecting — a connection being
    * refused is in flight until its refusal arrives.

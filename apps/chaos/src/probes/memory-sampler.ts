@@ -10,6 +10,8 @@ export interface MemorySample {
   /** V8 heap used, summed over the model's processes (`nodejs_heap_size_used_bytes`). */
   heapBytes: number | undefined;
   fds: number;
+  /** The load's open connections at the same moment (when the sampler was given them). */
+  connections: number | undefined;
   threads: number;
 }
 
@@ -23,14 +25,26 @@ export class MemorySampler {
   readonly #pid: number;
   readonly #base: string;
   readonly #withHeap: boolean;
+  readonly #connections: (() => number) | undefined;
   readonly #started = performance.now();
   readonly #timer: NodeJS.Timeout;
   #sampling: Promise<void> | undefined;
 
-  constructor(options: { pid: number; base: string; intervalMs?: number; withHeap?: boolean }) {
+  constructor(options: {
+    pid: number;
+    base: string;
+    intervalMs?: number;
+    withHeap?: boolean;
+    /**
+     * The load's open connections (`Load.openConnections`), read in the same turn as the fds:
+     * each is a descriptor of the service that is the load's, not the service's own.
+     */
+    connections?: () => number;
+  }) {
     this.#pid = options.pid;
     this.#base = options.base;
     this.#withHeap = options.withHeap ?? false;
+    this.#connections = options.connections;
     this.#timer = setInterval(() => {
       this.#sampling ??= this.#sample().finally(() => (this.#sampling = undefined));
     }, options.intervalMs ?? 250);
@@ -45,6 +59,7 @@ export class MemorySampler {
   async #sample(): Promise<void> {
     const tree = processTreeUsage(this.#pid, { fds: true });
     if (!tree) return;
+    const connections = this.#connections?.();
     this.peakRssBytes = Math.max(this.peakRssBytes, tree.rssBytes);
     const text = this.#withHeap ? await fetchMetrics(this.#base) : undefined;
     this.samples.push({
@@ -52,6 +67,7 @@ export class MemorySampler {
       rssBytes: tree.rssBytes,
       heapBytes: text === undefined ? undefined : metricSum(text, 'nodejs_heap_size_used_bytes'),
       fds: tree.fds,
+      connections,
       threads: tree.threads,
     });
   }
