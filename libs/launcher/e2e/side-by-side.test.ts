@@ -39,8 +39,9 @@ describe('sideBySide', () => {
     const [anchor, slow, failing] = rows;
     expect(anchor?.['req/s ÷ anchor']).toBe('1.00×');
     expect(anchor?.failed).toBe(0);
-    // 4 connections waiting 20 ms each: at most 200 answers a second, far below the anchor's.
-    expect(slow?.['req/s']).toBeLessThanOrEqual(200);
+    // 4 connections waiting 20 ms each: at most 200 answers a second (a margin for how
+    // autocannon buckets its seconds), far below the anchor's.
+    expect(slow?.['req/s']).toBeLessThan(250);
     expect(slow?.failed).toBe(0);
     expect(Number.parseFloat(slow?.['req/s ÷ anchor'] ?? '')).toBeLessThan(0.5);
     // Every answer of the failing server counts (2 rounds of 1 s), none of the others'.
