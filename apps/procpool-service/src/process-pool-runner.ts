@@ -2,6 +2,7 @@ import {
   BrokenExecutorError,
   ProcessPoolExecutor,
   QueueFullError,
+  type Future,
 } from '@concurrency-lab/executors';
 import {
   ProblemError,
@@ -41,8 +42,11 @@ export interface ProcessPoolRunnerOptions {
   workers: number;
   /** Tasks that may wait for a process; one more is refused with 503 `ERR_OVERLOADED`. */
   maxQueue: number;
-  /** Called with each finished task's wait and run time (seconds), for metrics. */
-  onTaskTiming?: (waitSeconds: number, runSeconds: number) => void;
+  /**
+   * Called with each task's wait and run time (seconds), for metrics — also a task cancelled or
+   * lost with its process; one that never reached a process has a wait and no run.
+   */
+  onTaskTiming?: (waitSeconds: number, runSeconds?: number) => void;
   /** Called when a process died (crash, or killed to cancel its task) and was replaced. */
   onWorkerReplaced?: () => void;
   /**
@@ -165,17 +169,24 @@ export class ProcessPoolRunner implements WorkRunner {
     argument: object,
     signal: AbortSignal | undefined,
   ): Promise<{ answer: TaskAnswer<R>; times: PoolTaskTimes }> {
-    const task = new PoolTask(kind, { onTaskTiming: this.#options.onTaskTiming });
+    const { onTaskTiming } = this.#options;
+    const task = new PoolTask(kind, {
+      onTaskTiming,
+      // A task cancelled or lost before it reached a process waited its whole life: counted too.
+      onTaskWait: onTaskTiming && ((waitSeconds) => onTaskTiming(waitSeconds)),
+    });
     let answer: TaskAnswer<R>;
+    let future: Future<TaskAnswer<R>> | undefined;
     try {
-      const future = this.#executor.submit<TaskAnswer<R>>(
+      future = this.#executor.submit<TaskAnswer<R>>(
         { ...argument, trace: task.trace },
         { name, ...(signal ? { signal } : {}) },
       );
       answer = await future.result();
     } catch (error) {
       if (signal?.aborted) {
-        task.ended('cancelled');
+        // Its wait until a process took it (the future's start), and its run from then.
+        task.ended('cancelled', undefined, future?.startedAt);
         throw signal.reason;
       }
       // A task that threw in its process carries its timings (see TaskTimings).
@@ -203,7 +214,7 @@ export class ProcessPoolRunner implements WorkRunner {
       const problem = poolTaskProblem(error, 'process');
       if (problem === error) throw problem; // the task's own error
       // Its process died under it, or close() cancelled it or killed its process.
-      if (timings.startedAt === undefined) task.ended('crashed', problem);
+      if (timings.startedAt === undefined) task.ended('crashed', problem, future?.startedAt);
       if (this.#closing) throw poolClosing('process');
       throw problem;
     }

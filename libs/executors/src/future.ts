@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CancelledError, InvalidStateError, TimeoutError } from './errors';
 import { functionArgument, timeoutOption } from './option-validation';
 import { reportThrow } from './report-throw';
@@ -65,6 +66,7 @@ export class Future<T = unknown> {
   #error: unknown;
   #failed = false;
   #listeners: Array<(future: never) => void> | undefined;
+  #startedAt: number | undefined;
 
   static {
     forgetCallback = (future, callback) => future.#forget(callback);
@@ -73,6 +75,15 @@ export class Future<T = unknown> {
 
   get state(): FutureState {
     return this.#state;
+  }
+
+  /**
+   * Epoch ms when the task started running (its worker took it: `setRunningOrNotifyCancel`);
+   * undefined while it waits, and for a task that never ran. Not in Python's Future: a caller
+   * that measures the wait of a task cancelled or lost mid-run needs to know where it ended.
+   */
+  get startedAt(): number | undefined {
+    return this.#startedAt;
   }
 
   /** True while the task runs (its worker has it). */
@@ -162,6 +173,7 @@ export class Future<T = unknown> {
       throw new InvalidStateError(`Expected a PENDING future, got ${this.#state}`);
     }
     this.#state = 'RUNNING';
+    this.#startedAt = performance.timeOrigin + performance.now();
     return true;
   }
 

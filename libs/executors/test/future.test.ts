@@ -25,6 +25,22 @@ describe('Future', () => {
     expect(future.setRunningOrNotifyCancel()).toBe(false);
   });
 
+  it('knows when its task started running (epoch ms), and has no start while pending or cancelled first', () => {
+    const future = new Future<number>();
+    expect(future.startedAt).toBeUndefined();
+    const before = performance.timeOrigin + performance.now();
+    future.setRunningOrNotifyCancel();
+    const after = performance.timeOrigin + performance.now();
+    expect(future.startedAt).toBeGreaterThanOrEqual(before);
+    expect(future.startedAt).toBeLessThanOrEqual(after);
+    future.setResult(1);
+    expect(future.startedAt).toBeGreaterThanOrEqual(before); // kept once finished
+    const cancelled = new Future<number>();
+    cancelled.cancel();
+    expect(cancelled.setRunningOrNotifyCancel()).toBe(false);
+    expect(cancelled.startedAt).toBeUndefined();
+  });
+
   it('resolves result() with the value and exception() with undefined', async () => {
     const future = new Future<string>();
     const waiting = future.result();
