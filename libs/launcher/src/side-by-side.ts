@@ -116,7 +116,7 @@ async function drive(url: string, connections: number, duration: number): Promis
  */
 export async function sideBySide(options: SideBySideOptions): Promise<SideBySideRow[]> {
   const { servers, loads } = options;
-  const { rounds = settings().rounds, seconds = settings().seconds } = options;
+  const { rounds, seconds } = { ...settings(), ...options };
   const started: ServiceProcess[] = [];
   try {
     for (const server of servers) started.push(await server.start());

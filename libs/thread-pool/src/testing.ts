@@ -102,13 +102,21 @@ const CORRUPT_PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x
 /** The suite: cancellation, crashes, client errors, the queue bound and tracing. */
 export function describePoolRunner(name: string, target: PoolRunnerTarget): void {
   const workers = target.worker === 'thread' ? 'threads' : 'processes';
+  /** Each task's wait and run as the pool metrics' hook received them (seconds), in order. */
+  type TaskTiming = [wait: number, run: number | undefined];
   const withRunner = async (
     settings: Partial<PoolRunnerSettings>,
-    test: (runner: PoolRunnerUnderTest) => Promise<void>,
+    test: (runner: PoolRunnerUnderTest, timings: TaskTiming[]) => Promise<void>,
   ): Promise<void> => {
-    const runner = await target.start({ workers: 2, maxQueue: 16, ...settings });
+    const timings: TaskTiming[] = [];
+    const runner = await target.start({
+      workers: 2,
+      maxQueue: 16,
+      onTaskTiming: (wait, run) => timings.push([wait, run]),
+      ...settings,
+    });
     try {
-      await test(runner);
+      await test(runner, timings);
     } finally {
       await runner.close();
     }
@@ -121,8 +129,7 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
     afterAll(() => rmSync(target.marks, { recursive: true, force: true }));
 
     it(`runs CPU work on one of its ${workers} and reports its wait and run`, async () => {
-      const timings: (number | undefined)[][] = [];
-      await withRunner({ onTaskTiming: (w, r) => timings.push([w, r]) }, async (runner) => {
+      await withRunner({}, async (runner, timings) => {
         const before = runner.stats().completed;
         const outcome = await runner.run({ kind: 'fib', n: 20 }, { signal: never() });
         expect(outcome.result).toBe(6765);
@@ -135,65 +142,56 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
     });
 
     it('a queued task whose signal aborts never runs; the running one is untouched', async () => {
-      const timings: (number | undefined)[][] = [];
-      await withRunner(
-        { workers: 1, onTaskTiming: (w, r) => timings.push([w, r]) },
-        async (runner) => {
-          const busy = runner.run({ kind: 'fib', n: 36 }, { signal: never() });
-          const controller = new AbortController();
-          const queued = runner.run({ kind: 'primes', limit: 1001 }, { signal: controller.signal });
-          expect(await eventually(() => runner.stats().queued === 1)).toBe(true);
-          const reason = new Error('deadline');
-          controller.abort(reason);
-          await expect(queued).rejects.toBe(reason);
-          expect(runner.stats().queued).toBe(0);
-          await expect(busy).resolves.toMatchObject({ result: 14930352 });
-          // The worker is free again: a later task leaves its mark, the cancelled one never did.
-          await runner.run({ kind: 'primes', limit: 1002 }, { signal: never() });
-          expect(existsSync(join(target.marks, '1002'))).toBe(true);
-          expect(existsSync(join(target.marks, '1001'))).toBe(false);
-          expect(runner.stats()).toMatchObject({ cancelled: 1, replaced: 0 });
-          // Its wait counts (it waited its whole life: a wait histogram without it reads short
-          // exactly when the queue is long), with no run; the two tasks that ran have both.
-          expect(timings.map(([w, r]) => [w !== undefined && w >= 0, r !== undefined])).toEqual([
-            [true, false],
-            [true, true],
-            [true, true],
-          ]);
-          expect(timings[0]?.[0]).toBeGreaterThan(0);
-        },
-      );
+      await withRunner({ workers: 1 }, async (runner, timings) => {
+        const busy = runner.run({ kind: 'fib', n: 36 }, { signal: never() });
+        const controller = new AbortController();
+        const queued = runner.run({ kind: 'primes', limit: 1001 }, { signal: controller.signal });
+        expect(await eventually(() => runner.stats().queued === 1)).toBe(true);
+        const reason = new Error('deadline');
+        controller.abort(reason);
+        await expect(queued).rejects.toBe(reason);
+        expect(runner.stats().queued).toBe(0);
+        await expect(busy).resolves.toMatchObject({ result: 14930352 });
+        // The worker is free again: a later task leaves its mark, the cancelled one never did.
+        await runner.run({ kind: 'primes', limit: 1002 }, { signal: never() });
+        expect(existsSync(join(target.marks, '1002'))).toBe(true);
+        expect(existsSync(join(target.marks, '1001'))).toBe(false);
+        expect(runner.stats()).toMatchObject({ cancelled: 1, replaced: 0 });
+        // Its wait counts (it waited its whole life: a wait histogram without it reads short
+        // exactly when the queue is long), with no run; the two tasks that ran have both.
+        expect(timings.map(([w, r]) => [w >= 0, r !== undefined])).toEqual([
+          [true, false],
+          [true, true],
+          [true, true],
+        ]);
+        expect(timings[0]?.[0]).toBeGreaterThan(0);
+      });
     });
 
     it('a running task whose signal aborts has its worker stopped and replaced', async () => {
-      const timings: (number | undefined)[][] = [];
-      await withRunner(
-        { workers: 1, onTaskTiming: (w, r) => timings.push([w, r]) },
-        async (runner) => {
-          const controller = new AbortController();
-          const running = runner.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
-          expect(await eventually(() => runner.stats().running === 1)).toBe(true);
-          const reason = new Error('client went away');
-          controller.abort(reason);
-          await expect(running).rejects.toBe(reason);
-          expect(
-            await eventually(() => runner.stats().replaced === 1 && runner.stats().size === 1),
-          ).toBe(true);
-          // The only worker is a fresh one: fib(40) would hold it for seconds otherwise.
-          await expect(
-            runner.run({ kind: 'fib', n: 10 }, { signal: never() }),
-          ).resolves.toMatchObject({ result: 55 });
-          expect(runner.stats()).toMatchObject({ cancelled: 1, replaced: 1, running: 0 });
-          // The cancelled task counts with its wait and its run until the abort, as the next.
-          expect(timings).toHaveLength(2);
-          expect(timings.every(([, r]) => r !== undefined && r > 0)).toBe(true);
-        },
-      );
+      await withRunner({ workers: 1 }, async (runner, timings) => {
+        const controller = new AbortController();
+        const running = runner.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
+        expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+        const reason = new Error('client went away');
+        controller.abort(reason);
+        await expect(running).rejects.toBe(reason);
+        expect(
+          await eventually(() => runner.stats().replaced === 1 && runner.stats().size === 1),
+        ).toBe(true);
+        // The only worker is a fresh one: fib(40) would hold it for seconds otherwise.
+        await expect(
+          runner.run({ kind: 'fib', n: 10 }, { signal: never() }),
+        ).resolves.toMatchObject({ result: 55 });
+        expect(runner.stats()).toMatchObject({ cancelled: 1, replaced: 1, running: 0 });
+        // The cancelled task counts with its wait and its run until the abort, as the next.
+        expect(timings).toHaveLength(2);
+        expect(timings.every(([, r]) => r !== undefined && r > 0)).toBe(true);
+      });
     });
 
     it('a worker that dies fails only its own task with 500 ERR_WORKER_CRASHED, and is replaced', async () => {
-      const timings: (number | undefined)[][] = [];
-      await withRunner({ onTaskTiming: (w, r) => timings.push([w, r]) }, async (runner) => {
+      await withRunner({}, async (runner, timings) => {
         const neighbour = runner.run({ kind: 'fib', n: 27 }, { signal: never() });
         await expect(
           runner.run({ kind: 'fib', n: FIB_KILLS_ITS_WORKER }, { signal: never() }),
