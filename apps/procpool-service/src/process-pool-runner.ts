@@ -11,10 +11,12 @@ import {
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
 import {
+  CANCEL_GRACE_MS,
   PoolTask,
   poolClosing,
   poolQueueFull,
   poolTaskProblem,
+  withCancelGrace,
   type PoolRunnerStats,
   type PoolTaskTimes,
 } from '@concurrency-lab/thread-pool';
@@ -61,13 +63,21 @@ export interface ProcessPoolRunnerOptions {
    * @default RUNNER_CLOSE_TIMEOUT_MS
    */
   closeTimeoutMs?: number;
+  /**
+   * How long a CPU task already on a process may run on after its request's signal aborted
+   * before its process is killed (see `withCancelGrace`): the request is answered at once either
+   * way. 0 kills at once. A counter share has no grace: it is killed at once, as before (a share
+   * left running would add to the counter after its request's turn ended).
+   * @default CANCEL_GRACE_MS
+   */
+  cancelGraceMs?: number;
 }
 
 /**
  * The procpool model's `WorkRunner`: Python's `ProcessPoolExecutor` (`libs/executors`) does the
  * pooling; this class adds what the contract needs on top — the executor's bounded queue as a
  * 503, cancellation by the request's signal (a queued task never runs; a running one's process
- * is killed and replaced), a crash confined to its own request, coded client errors kept across
+ * is killed and replaced, unless the task ends within its grace), a crash confined to its own request, coded client errors kept across
  * the process boundary (the executor rebuilds a task's error with its `code`), and the task's
  * spans under the request's — the answers and spans as every pool runner gives them (`PoolTask`,
  * `poolQueueFull`, `poolTaskProblem` of `@concurrency-lab/thread-pool`, the threads model's pool
@@ -106,13 +116,14 @@ export class ProcessPoolRunner implements WorkRunner {
       task.kind,
       { task },
       signal,
+      this.#options.cancelGraceMs ?? CANCEL_GRACE_MS,
     );
     return { result: answer.value, ...times };
   }
 
   /** One share of a counter request, done by a pool process against the manager. */
   async counterShare(share: Omit<ShareArgument, 'trace'>, signal?: AbortSignal): Promise<number> {
-    const { answer } = await this.#submit<number>('counterShare', 'increment', share, signal);
+    const { answer } = await this.#submit<number>('counterShare', 'increment', share, signal, 0);
     return answer.value;
   }
 
@@ -163,11 +174,12 @@ export class ProcessPoolRunner implements WorkRunner {
     }
   }
 
-  async #submit<R>(
+  #submit<R>(
     name: 'cpu' | 'counterShare',
     kind: string,
     argument: object,
     signal: AbortSignal | undefined,
+    graceMs: number,
   ): Promise<{ answer: TaskAnswer<R>; times: PoolTaskTimes }> {
     const { onTaskTiming } = this.#options;
     const task = new PoolTask(kind, {
@@ -175,52 +187,71 @@ export class ProcessPoolRunner implements WorkRunner {
       // A task cancelled or lost before it reached a process waited its whole life: counted too.
       onTaskWait: onTaskTiming && ((waitSeconds) => onTaskTiming(waitSeconds)),
     });
-    let answer: TaskAnswer<R>;
     let future: Future<TaskAnswer<R>> | undefined;
-    try {
-      future = this.#executor.submit<TaskAnswer<R>>(
-        { ...argument, trace: task.trace },
-        { name, ...(signal ? { signal } : {}) },
-      );
-      answer = await future.result();
-    } catch (error) {
-      if (signal?.aborted) {
-        // Its wait until a process took it (the future's start), and its run from then.
-        task.ended('cancelled', undefined, future?.startedAt);
-        throw signal.reason;
-      }
-      // A task that threw in its process carries its timings (see TaskTimings).
-      const timings = error as Partial<TaskTimings> & { code?: unknown; message?: string };
-      if (timings.startedAt !== undefined) {
-        task.failed(
-          {
-            startedAt: timings.startedAt,
-            workMs: timings.workMs ?? 0,
-            threadId: 0,
-            ...(timings.pid !== undefined ? { pid: timings.pid } : {}),
-          },
-          {
-            message: String(timings.message),
-            ...(typeof timings.code === 'string' ? { code: timings.code } : {}),
-          },
+    // Runs to the task's real end (see withCancelGrace): what it records is the process's use.
+    const settle = async (poolSignal: AbortSignal | undefined) => {
+      let answer: TaskAnswer<R>;
+      try {
+        future = this.#executor.submit<TaskAnswer<R>>(
+          { ...argument, trace: task.trace },
+          { name, ...(poolSignal ? { signal: poolSignal } : {}) },
         );
+        answer = await future.result();
+      } catch (error) {
+        throw this.#failure(error, task, future, signal);
       }
-      if (error instanceof QueueFullError) throw poolQueueFull('process', this.#options.maxQueue);
-      // No process will come up again: the service stops (onBroken); until then, a 503.
-      if (error instanceof BrokenExecutorError) throw poolBroken(error);
-      // The counter's manager refused the share's connection at one of its bounds.
-      if (timings.code === MANAGER_BUSY_CODE) throw managerBusy(error);
-      // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
-      const problem = poolTaskProblem(error, 'process');
-      if (problem === error) throw problem; // the task's own error
-      // Its process died under it, or close() cancelled it or killed its process.
-      if (timings.startedAt === undefined) task.ended('crashed', problem, future?.startedAt);
-      if (this.#closing) throw poolClosing('process');
-      throw problem;
+      // The task ran on its process's main thread.
+      const times = task.succeeded({ ...answer, threadId: 0 });
+      return { answer, times };
+    };
+    if (!signal) return settle(undefined);
+    return withCancelGrace(
+      signal,
+      { graceMs, running: () => future?.startedAt !== undefined },
+      settle,
+    );
+  }
+
+  /** Records how a task that did not succeed ended, and the error its request gets. */
+  #failure(
+    error: unknown,
+    task: PoolTask,
+    future: Future<unknown> | undefined,
+    signal: AbortSignal | undefined,
+  ): unknown {
+    if (signal?.aborted) {
+      // Its wait until a process took it (the future's start), and its run from then.
+      task.ended('cancelled', undefined, future?.startedAt);
+      return signal.reason;
     }
-    // The task ran on its process's main thread.
-    const times = task.succeeded({ ...answer, threadId: 0 });
-    return { answer, times };
+    // A task that threw in its process carries its timings (see TaskTimings).
+    const timings = error as Partial<TaskTimings> & { code?: unknown; message?: string };
+    if (timings.startedAt !== undefined) {
+      task.failed(
+        {
+          startedAt: timings.startedAt,
+          workMs: timings.workMs ?? 0,
+          threadId: 0,
+          ...(timings.pid !== undefined ? { pid: timings.pid } : {}),
+        },
+        {
+          message: String(timings.message),
+          ...(typeof timings.code === 'string' ? { code: timings.code } : {}),
+        },
+      );
+    }
+    if (error instanceof QueueFullError) return poolQueueFull('process', this.#options.maxQueue);
+    // No process will come up again: the service stops (onBroken); until then, a 503.
+    if (error instanceof BrokenExecutorError) return poolBroken(error);
+    // The counter's manager refused the share's connection at one of its bounds.
+    if (timings.code === MANAGER_BUSY_CODE) return managerBusy(error);
+    // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
+    const problem = poolTaskProblem(error, 'process');
+    if (problem === error) return problem; // the task's own error
+    // Its process died under it, or close() cancelled it or killed its process.
+    if (timings.startedAt === undefined) task.ended('crashed', problem, future?.startedAt);
+    if (this.#closing) return poolClosing('process');
+    return problem;
   }
 }
 

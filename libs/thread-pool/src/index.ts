@@ -2,6 +2,7 @@ import { join } from 'node:path';
 
 export * from './thread-pool-runner';
 export * from './pool-task';
+export * from './cancel-grace';
 export * from './pool-protocol';
 export * from './pool-metrics';
 export * from './shared-counter';

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WorkRunner } from '@concurrency-lab/service-kit';
+import type { CpuTask } from '@concurrency-lab/workloads';
 import { startTracing } from '@concurrency-lab/telemetry';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
@@ -26,6 +27,8 @@ export interface PoolRunnerSettings {
   onTaskTiming?: (waitSeconds: number, runSeconds?: number) => void;
   /** At most how long `close()` lets running work go on (default RUNNER_CLOSE_TIMEOUT_MS). */
   closeTimeoutMs?: number;
+  /** How long a cancelled task on a worker may run on (default CANCEL_GRACE_MS). */
+  cancelGraceMs?: number;
 }
 
 /** The fib(n) whose task kills the worker running it, in a target's task module. */
@@ -122,6 +125,23 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
     }
   };
 
+  /**
+   * Runs `task`, aborts its signal once `when` holds of the runner's figures, and checks that
+   * the run was answered with the abort's reason at once (whatever its worker still does).
+   */
+  const cancelWhen = async (
+    runner: PoolRunnerUnderTest,
+    task: CpuTask,
+    when: (stats: PoolRunnerStats) => boolean,
+    reason = new Error('client went away'),
+  ): Promise<void> => {
+    const controller = new AbortController();
+    const cancelled = runner.run(task, { signal: controller.signal });
+    expect(await eventually(() => when(runner.stats()))).toBe(true);
+    controller.abort(reason);
+    await expect(cancelled).rejects.toBe(reason);
+  };
+
   describe(`${name}: a WorkRunner over a pool of ${workers} (real ${workers})`, () => {
     beforeAll(() => {
       mkdirSync(target.marks, { recursive: true });
@@ -144,12 +164,7 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
     it('a queued task whose signal aborts never runs; the running one is untouched', async () => {
       await withRunner({ workers: 1 }, async (runner, timings) => {
         const busy = runner.run({ kind: 'fib', n: 36 }, { signal: never() });
-        const controller = new AbortController();
-        const queued = runner.run({ kind: 'primes', limit: 1001 }, { signal: controller.signal });
-        expect(await eventually(() => runner.stats().queued === 1)).toBe(true);
-        const reason = new Error('deadline');
-        controller.abort(reason);
-        await expect(queued).rejects.toBe(reason);
+        await cancelWhen(runner, { kind: 'primes', limit: 1001 }, (s) => s.queued === 1);
         expect(runner.stats().queued).toBe(0);
         await expect(busy).resolves.toMatchObject({ result: 14930352 });
         // The worker is free again: a later task leaves its mark, the cancelled one never did.
@@ -168,14 +183,11 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
       });
     });
 
-    it('a running task whose signal aborts has its worker stopped and replaced', async () => {
+    it('a running task whose signal aborts has its worker stopped and replaced once its grace has passed', async () => {
       await withRunner({ workers: 1 }, async (runner, timings) => {
-        const controller = new AbortController();
-        const running = runner.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
-        expect(await eventually(() => runner.stats().running === 1)).toBe(true);
-        const reason = new Error('client went away');
-        controller.abort(reason);
-        await expect(running).rejects.toBe(reason);
+        await cancelWhen(runner, { kind: 'fib', n: 40 }, (s) => s.running === 1);
+        // Answered at once; the worker is stopped only when the grace (100 ms) is over.
+        expect(runner.stats()).toMatchObject({ running: 1, replaced: 0 });
         expect(
           await eventually(() => runner.stats().replaced === 1 && runner.stats().size === 1),
         ).toBe(true);
@@ -189,6 +201,43 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
         expect(timings.every(([, r]) => r !== undefined && r > 0)).toBe(true);
       });
     });
+
+    // fib(36) runs for ~0.2 s: cancelled as it starts, it outlives a grace of 0 and ends within
+    // one of 5 s. The request is answered at once either way; the worker is kept in the second.
+    it.each([
+      { graceMs: 5_000, kept: 'kept', outcome: { completed: 1, cancelled: 0, replaced: 0 } },
+      { graceMs: 0, kept: 'replaced', outcome: { completed: 0, cancelled: 1, replaced: 1 } },
+    ])(
+      'a running task cancelled with a grace of $graceMs ms: answered at once, its worker $kept',
+      async ({ graceMs, outcome }) => {
+        await withRunner({ workers: 1, cancelGraceMs: graceMs }, async (runner, timings) => {
+          // Counts since now (a process pool's warm-up tasks count as completed).
+          const before = runner.stats();
+          const since = () => {
+            const now = runner.stats();
+            return {
+              completed: now.completed - before.completed,
+              cancelled: now.cancelled - before.cancelled,
+              replaced: now.replaced - before.replaced,
+            };
+          };
+          await cancelWhen(runner, { kind: 'fib', n: 36 }, (s) => s.running === 1);
+          expect(
+            await eventually(
+              () =>
+                runner.stats().running === 0 &&
+                runner.stats().size === 1 &&
+                since().replaced === outcome.replaced,
+            ),
+          ).toBe(true);
+          expect(since()).toEqual(outcome);
+          expect(runner.stats()).toMatchObject({ crashed: 0, failed: 0 });
+          // Either way its wait and its run count, the run until its worker was free again.
+          expect(timings).toHaveLength(1);
+          expect(timings[0]?.[1]).toBeGreaterThan(0);
+        });
+      },
+    );
 
     it('a worker that dies fails only its own task with 500 ERR_WORKER_CRASHED, and is replaced', async () => {
       await withRunner({}, async (runner, timings) => {
@@ -314,7 +363,9 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
             const running = runner.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
             expect(await eventually(() => runner.stats().running === 1)).toBe(true);
             controller.abort(new Error('deadline'));
-            await running;
+            await running.catch(() => undefined);
+            // The span ends with the task, once its grace is over and its worker stopped.
+            expect(await eventually(() => runner.stats().replaced === 1)).toBe(true);
           });
           expect(pool.map((s) => s.name)).toEqual(['pool.task fib']);
           expect(pool[0]?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);

@@ -8,6 +8,7 @@ import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
 import { Piscina, queueOptionsSymbol } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
+import { CANCEL_GRACE_MS, withCancelGrace } from './cancel-grace';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
 import {
   PoolTask,
@@ -58,6 +59,13 @@ export interface ThreadPoolOptions {
    * @default RUNNER_CLOSE_TIMEOUT_MS
    */
   closeTimeoutMs?: number;
+  /**
+   * How long a task already on a thread may run on after its request's signal aborted before
+   * its thread is terminated (see `withCancelGrace`): the request is answered at once either
+   * way. 0 terminates at once.
+   * @default CANCEL_GRACE_MS
+   */
+  cancelGraceMs?: number;
 }
 
 export interface ThreadPoolStats extends PoolRunnerStats {
@@ -92,10 +100,11 @@ interface HandOver {
 const now = () => performance.timeOrigin + performance.now();
 
 /**
- * The `WorkRunner` of the threads model and of each hybrid process: piscina does the pooling; this class adds what the contract
- * needs on top — bounded queue as a 503, cancellation by the request's signal (queued tasks leave
- * the queue, a running task's thread is terminated and replaced), crashes confined to their own
- * request, coded errors carried across the thread boundary, and zero-copy image buffers.
+ * The `WorkRunner` of the threads model and of each hybrid process: piscina does the pooling;
+ * this class adds what the contract needs on top — bounded queue as a 503, cancellation by the
+ * request's signal (queued tasks leave the queue, a running task's thread is terminated and
+ * replaced unless the task ends within its grace, `cancelGraceMs`), crashes confined to their
+ * own request, coded errors carried across the thread boundary, and zero-copy image buffers.
  */
 export class ThreadPoolRunner implements WorkRunner {
   readonly workers: number;
@@ -168,46 +177,55 @@ export class ThreadPoolRunner implements WorkRunner {
       onTaskTiming,
       onTaskWait: onTaskTiming && ((waitSeconds) => onTaskTiming(waitSeconds)),
     });
-    try {
-      const sent: PoolRequest & { [queueOptionsSymbol]: HandOver } = {
-        ...request,
-        trace: task.trace,
-        [queueOptionsSymbol]: handOver,
-      };
-      const response = await this.#pool.run(sent, {
-        signal,
-        transferList: transferList ?? [],
-      });
-      if (!response.ok) {
-        task.failed(response, response.error);
-        answered = true;
-        throw fromWorkerError(response.error);
+    const sent: PoolRequest & { [queueOptionsSymbol]: HandOver } = {
+      ...request,
+      trace: task.trace,
+      [queueOptionsSymbol]: handOver,
+    };
+    const grace = {
+      graceMs: this.#options.cancelGraceMs ?? CANCEL_GRACE_MS,
+      running: () => handOver.at !== undefined,
+    };
+    // The request is answered as soon as its signal aborts; what follows runs to the task's real
+    // end, so the figures below count a thread busy until it is free again, and a task that
+    // ended within its grace as what it was: completed (or failed), its thread kept.
+    return withCancelGrace(signal, grace, async (poolSignal) => {
+      try {
+        const response = await this.#pool.run(sent, {
+          signal: poolSignal,
+          transferList: transferList ?? [],
+        });
+        if (!response.ok) {
+          task.failed(response, response.error);
+          answered = true;
+          throw fromWorkerError(response.error);
+        }
+        task.succeeded(response);
+        this.#completed++;
+        return response;
+      } catch (error) {
+        if (signal.aborted) {
+          this.#cancelled++;
+          if (!answered) task.ended('cancelled', undefined, handOver.at);
+          throw signal.reason;
+        }
+        this.#failed++;
+        if ((error as Error).message === QUEUE_AT_LIMIT) throw this.#queueFull();
+        const problem = poolTaskProblem(error, 'thread');
+        // The task's own error: coded (kept), or uncoded and answered by a thread that lives on
+        // (500 ERR_WORKER_CRASHED for this request, as procpool answers it, but no crash counted).
+        if (problem === error || answered) throw problem;
+        // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
+        task.ended('crashed', problem, handOver.at);
+        if (this.#closing) throw poolClosing('thread');
+        this.#crashed++;
+        throw problem;
+      } finally {
+        this.#inFlight--;
+        if (handOver.at === undefined) this.#queued--;
+        handOver.settled = true;
       }
-      task.succeeded(response);
-      this.#completed++;
-      return response;
-    } catch (error) {
-      if (signal.aborted) {
-        this.#cancelled++;
-        if (!answered) task.ended('cancelled', undefined, handOver.at);
-        throw signal.reason;
-      }
-      this.#failed++;
-      if ((error as Error).message === QUEUE_AT_LIMIT) throw this.#queueFull();
-      const problem = poolTaskProblem(error, 'thread');
-      // The task's own error: coded (kept), or uncoded and answered by a thread that lives on
-      // (500 ERR_WORKER_CRASHED for this request, as procpool answers it, but no crash counted).
-      if (problem === error || answered) throw problem;
-      // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
-      task.ended('crashed', problem, handOver.at);
-      if (this.#closing) throw poolClosing('thread');
-      this.#crashed++;
-      throw problem;
-    } finally {
-      this.#inFlight--;
-      if (handOver.at === undefined) this.#queued--;
-      handOver.settled = true;
-    }
+    });
   }
 
   /** piscina gives a task to a thread: it leaves the queue. */

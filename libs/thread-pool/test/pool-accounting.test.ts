@@ -5,7 +5,8 @@ const CORRUPT_PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x
 
 describe("a thread pool's queue while a replacement thread starts", () => {
   it('counts the waiting task as queued, not running, and keeps the queue bound', async () => {
-    const { pool } = createPool({ workers: 1, maxQueue: 1 });
+    // No grace: the cancelled task's thread is terminated at the abort, as this test needs.
+    const { pool } = createPool({ workers: 1, maxQueue: 1, cancelGraceMs: 0 });
     try {
       const controller = new AbortController();
       const running = pool.run({ kind: 'fib', n: 40 }, { signal: controller.signal });
@@ -53,9 +54,11 @@ describe("a thread pool's task timings (lab_pool_task_wait_seconds, _run_seconds
       inQueue.abort(new Error('deadline'));
       await expect(queued).rejects.toThrow('deadline');
       expect(timings[1]).toEqual([expect.any(Number), undefined]);
-      // Cancelled on its thread: its wait until a thread took it, and its run until then.
+      // Cancelled on its thread: its wait until a thread took it, and its run until its thread
+      // was stopped (answered at once, counted when its grace is over).
       onThread.abort(new Error('deadline'));
       await expect(running).rejects.toThrow('deadline');
+      expect(await eventually(() => timings.length === 3)).toBe(true);
       expect(timings[2]).toEqual([expect.any(Number), expect.any(Number)]);
       expect(timings).toHaveLength(3);
       for (const [wait, run] of timings) {

@@ -1,0 +1,95 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withCancelGrace } from '../src/cancel-grace';
+
+/** A task the test ends by hand; `signal` is what the pool was given. */
+function handTask() {
+  let end!: (value: string) => void;
+  let fail!: (error: unknown) => void;
+  let signal!: AbortSignal;
+  const start = (poolSignal: AbortSignal) => {
+    signal = poolSignal;
+    return new Promise<string>((resolve, reject) => {
+      end = resolve;
+      fail = reject;
+      // As a pool does: an abort of its signal, before or after, ends the task with its reason.
+      if (poolSignal.aborted) reject(poolSignal.reason as Error);
+      poolSignal.addEventListener('abort', () => reject(poolSignal.reason as Error), {
+        once: true,
+      });
+    });
+  };
+  return {
+    start,
+    end: (value: string) => end(value),
+    fail: (error: unknown) => fail(error),
+    get signal() {
+      return signal;
+    },
+  };
+}
+
+/**
+ * A hand-ended task under a grace of `graceMs`, on a worker or not (`running`): its request's
+ * answer, and the request's abort (which `cancel` fires with `reason`).
+ */
+function underGrace(graceMs: number, running: boolean) {
+  const request = new AbortController();
+  const task = handTask();
+  const answer = withCancelGrace(request.signal, { graceMs, running: () => running }, task.start);
+  const reason = new Error('client went away');
+  return { task, answer, request, reason, cancel: () => request.abort(reason) };
+}
+
+describe('withCancelGrace', () => {
+  it('answers with the task while its signal holds', async () => {
+    const done = underGrace(50, true);
+    done.task.end('done');
+    await expect(done.answer).resolves.toBe('done');
+    const failing = underGrace(50, true);
+    const error = new Error('the task threw');
+    failing.task.fail(error);
+    await expect(failing.answer).rejects.toBe(error);
+  });
+
+  it('stops a task still waiting at once: nothing is lost by dropping it', async () => {
+    const { task, answer, reason, cancel } = underGrace(5_000, false);
+    cancel();
+    expect(task.signal.aborted).toBe(true);
+    expect(task.signal.reason).toBe(reason);
+    await expect(answer).rejects.toBe(reason);
+  });
+
+  it('answers a running task at once, and stops it only once its grace has passed', async () => {
+    const { task, answer, reason, cancel } = underGrace(100, true);
+    cancel();
+    await expect(answer).rejects.toBe(reason);
+    await sleep(20);
+    expect(task.signal.aborted).toBe(false);
+    await sleep(160);
+    expect(task.signal.aborted).toBe(true);
+    expect(task.signal.reason).toBe(reason);
+  });
+
+  it('leaves a running task that ends within its grace alone (its worker is kept)', async () => {
+    const { task, answer, reason, cancel } = underGrace(40, true);
+    cancel();
+    await expect(answer).rejects.toBe(reason);
+    task.end('done anyway');
+    await sleep(80);
+    expect(task.signal.aborted).toBe(false);
+  });
+
+  it('hands the pool the request signal itself with no grace (0), or one already aborted', async () => {
+    const { task, answer, request, reason, cancel } = underGrace(0, true);
+    expect(task.signal).toBe(request.signal);
+    cancel();
+    await expect(answer).rejects.toBe(reason);
+
+    const late = handTask();
+    const gone = AbortSignal.abort(new Error('gone before'));
+    await expect(
+      withCancelGrace(gone, { graceMs: 5_000, running: () => true }, late.start),
+    ).rejects.toThrow('gone before');
+    expect(late.signal).toBe(gone);
+  });
+});
