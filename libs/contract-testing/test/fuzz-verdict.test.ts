@@ -75,6 +75,32 @@ describe('fuzzViolation', () => {
     expect(fuzzViolation(get, outcome)).toMatch(reason);
   });
 
+  it('allows a 304 only to a GET or HEAD sent If-None-Match: * (the services send no validators)', () => {
+    const ifNoneExists = (method: string, value = '*'): FuzzRequest => ({
+      ...get,
+      method,
+      headers: [['if-none-match', value]],
+    });
+    expect(fuzzViolation(ifNoneExists('GET'), answer(304))).toBeUndefined();
+    expect(fuzzViolation(ifNoneExists('HEAD', ' * '), answer(304))).toBeUndefined();
+    expect(fuzzViolation(ifNoneExists('GET'), answer(200))).toBeUndefined();
+    expect(fuzzViolation(get, answer(304))).toMatch(/^status 304/);
+    expect(fuzzViolation(ifNoneExists('POST'), answer(304))).toMatch(/^status 304/);
+    expect(fuzzViolation(ifNoneExists('GET', 'W/"a"'), answer(304))).toMatch(/^status 304/);
+    expect(
+      fuzzViolation(
+        {
+          ...get,
+          headers: [
+            ['If-None-Match', '*'],
+            ['If-None-Match', '"a"'],
+          ],
+        },
+        answer(304),
+      ),
+    ).toMatch(/^status 304/);
+  });
+
   it("refuses CONNECT's close (the services answer it) and allows a HEAD's empty problem", () => {
     expect(fuzzViolation({ ...get, method: 'CONNECT' }, { kind: 'closed', detail: 'end' })).toMatch(
       /without an answer/,

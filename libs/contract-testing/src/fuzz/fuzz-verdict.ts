@@ -9,7 +9,9 @@ import type { RawOutcome } from './raw-exchange';
  * included: the services answer it), never a stack trace in a body, and every error answered as
  * problem+json (the contract: "Every error is application/problem+json … also what the HTTP
  * server refuses") of exactly the contract's fields, each well-formed. A HEAD answer has the
- * GET's headers and no body: its content type is checked, not its body.
+ * GET's headers and no body: its content type is checked, not its body. A 304 (no body) is
+ * allowed only where HTTP asks for it: a GET or HEAD sent `If-None-Match: *` (see
+ * `asksIfNoneExists`).
  */
 export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string | undefined {
   if (outcome.kind === 'timeout') {
@@ -20,7 +22,10 @@ export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string
   }
   const { status, headers, body } = outcome;
   const allowed =
-    (status >= 200 && status < 300) || (status >= 400 && status < 500) || status === 503;
+    (status >= 200 && status < 300) ||
+    (status >= 400 && status < 500) ||
+    status === 503 ||
+    (status === 304 && asksIfNoneExists(request));
   if (!allowed) return `status ${status}: ${body.slice(0, 300)}`;
   if (status === 503 && !/^\d+$/.test(headers['retry-after'] ?? ''))
     return `503 without a Retry-After in seconds (${String(headers['retry-after'])})`;
@@ -30,4 +35,19 @@ export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string
     return `a ${status} that is not problem+json (${String(headers['content-type'])}): ${body.slice(0, 300)}`;
   if (request.method !== 'HEAD' && problem) return problemBodyViolation(body, status);
   return undefined;
+}
+
+/**
+ * A GET or HEAD whose `If-None-Match` is `*`: "only if no representation exists". The resource
+ * exists, so RFC 9110 §13.1.2 has the server answer 304 (express does, for what it sends with
+ * `res.send`). The services send no `ETag` or `Last-Modified`, so no other precondition can
+ * hold: an entity tag, or a date in `If-Modified-Since`, matches nothing and gets the full answer.
+ * Repeated headers are joined as Node joins them (`a, b`), which is no longer `*`.
+ */
+function asksIfNoneExists(request: FuzzRequest): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  const values = request.headers
+    .filter(([name]) => name.toLowerCase() === 'if-none-match')
+    .map(([, value]) => value.trim());
+  return values.join(', ') === '*';
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { get } from 'node:http';
 import type { ContractContext } from '../contract-target';
 
 /** Liveness, readiness, `/info`, `/metrics` and the headers every answer carries. */
@@ -38,6 +39,27 @@ export function describeProbes(ctx: ContractContext): void {
       ]) {
         expect(text).toContain(`${name}{`);
       }
+    });
+
+    it('answers a GET sent If-None-Match: * 304 (the resource exists); an entity tag matches nothing', async () => {
+      // RFC 9110 §13.1.2. The services send no ETag, so a tag a client made up gets the answer.
+      // node:http, not fetch: fetch adds `Cache-Control: no-cache` to a conditional request (the
+      // Fetch standard's cache mode), which asks for the full answer.
+      const ifNoneMatch = (value: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          get(
+            `${ctx.base()}/healthz`,
+            { agent: false, headers: { 'if-none-match': value } },
+            (response) => {
+              let body = '';
+              response.setEncoding('utf8');
+              response.on('data', (chunk: string) => (body += chunk));
+              response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+            },
+          ).on('error', reject);
+        });
+      expect(await ifNoneMatch('*')).toEqual({ status: 304, body: '' });
+      expect((await ifNoneMatch('W/"made-up"')).status).toBe(200);
     });
 
     it('sends security headers and no x-powered-by', async () => {
