@@ -25,6 +25,23 @@ export interface CancelGraceOptions {
   graceMs: number;
   /** Whether the task is on a worker now (read when `signal` aborts). */
   running: () => boolean;
+  /**
+   * Called as a running task's grace starts: a way to ask the task itself to stop (procpool cuts
+   * a counter share's connection to its manager), so that it ends well within the grace.
+   */
+  onGrace?: () => void;
+  /**
+   * Whether the request is answered as soon as `signal` aborts (the default), or only once the
+   * task has really ended — for a task whose end its caller must wait for (a counter share: the
+   * request's turn ends when no share can add any more).
+   * @default true
+   */
+  answerAtOnce?: boolean;
+  /**
+   * Ends a grace at once when it aborts (or at its start if aborted already): the pool is
+   * closing, and nobody waits for the task any more — a grace would only hold the close up.
+   */
+  cutShort?: AbortSignal;
 }
 
 /**
@@ -34,11 +51,12 @@ export interface CancelGraceOptions {
  * answer: it rejects with `signal.reason` as soon as `signal` aborts, without waiting for the
  * task; `start`'s own promise settles when the task really ends, so whatever `start` does then
  * (counts, spans, metrics) describes the worker's real use. With `graceMs` 0 the signal goes to
- * the pool unchanged.
+ * the pool unchanged. `onGrace` and `answerAtOnce: false` serve a task that can be asked to stop
+ * and must be waited for (see CancelGraceOptions).
  */
 export function withCancelGrace<T>(
   signal: AbortSignal,
-  { graceMs, running }: CancelGraceOptions,
+  { graceMs, running, onGrace, answerAtOnce = true, cutShort }: CancelGraceOptions,
   start: (poolSignal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   if (graceMs <= 0 || signal.aborted) return start(signal);
@@ -46,14 +64,18 @@ export function withCancelGrace<T>(
   let grace: NodeJS.Timeout | undefined;
   const stop = () => pool.abort(signal.reason);
   const onAbort = () => {
-    if (running()) grace = setTimeout(stop, graceMs);
-    else stop();
+    if (!running() || cutShort?.aborted) return stop();
+    grace = setTimeout(stop, graceMs);
+    cutShort?.addEventListener('abort', stop, { once: true });
+    onGrace?.();
   };
   signal.addEventListener('abort', onAbort, { once: true });
   const task = start(pool.signal).finally(() => {
     signal.removeEventListener('abort', onAbort);
+    cutShort?.removeEventListener('abort', stop);
     clearTimeout(grace);
   });
+  if (!answerAtOnce) return task;
   return new Promise<T>((resolve, reject) => {
     const answer = () => reject(signal.reason);
     signal.addEventListener('abort', answer, { once: true });

@@ -202,14 +202,15 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
       });
     });
 
-    // fib(36) runs for ~0.2 s: cancelled as it starts, it outlives a grace of 0 and ends within
-    // one of 5 s. The request is answered at once either way; the worker is kept in the second.
+    // Cancelled as it starts, fib(36) (~0.2 s) ends within a grace of 5 s, fib(40) (seconds)
+    // outlives one of 0. The request is answered at once either way; the worker is kept in the
+    // first.
     it.each([
-      { graceMs: 5_000, kept: 'kept', outcome: { completed: 1, cancelled: 0, replaced: 0 } },
-      { graceMs: 0, kept: 'replaced', outcome: { completed: 0, cancelled: 1, replaced: 1 } },
+      { graceMs: 5_000, n: 36, kept: 'kept', outcome: { completed: 1, cancelled: 0, replaced: 0 } },
+      { graceMs: 0, n: 40, kept: 'replaced', outcome: { completed: 0, cancelled: 1, replaced: 1 } },
     ])(
       'a running task cancelled with a grace of $graceMs ms: answered at once, its worker $kept',
-      async ({ graceMs, outcome }) => {
+      async ({ graceMs, n, outcome }) => {
         await withRunner({ workers: 1, cancelGraceMs: graceMs }, async (runner, timings) => {
           // Counts since now (a process pool's warm-up tasks count as completed).
           const before = runner.stats();
@@ -221,7 +222,7 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
               replaced: now.replaced - before.replaced,
             };
           };
-          await cancelWhen(runner, { kind: 'fib', n: 36 }, (s) => s.running === 1);
+          await cancelWhen(runner, { kind: 'fib', n }, (s) => s.running === 1);
           expect(
             await eventually(
               () =>
@@ -289,6 +290,24 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
       expect(await eventually(() => runner.stats().running === 1)).toBe(true);
       await runner.close();
       await expect(running).resolves.toMatchObject({ result: 14930352 });
+    });
+
+    it("close() ends a cancelled task's grace at once: nobody waits for it any more", async () => {
+      // Without that, close() would let fib(40) (a second or two) finish within its 30 s.
+      const runner = await target.start({
+        workers: 1,
+        maxQueue: 16,
+        closeTimeoutMs: 30_000,
+        cancelGraceMs: 60_000,
+      });
+      const before = runner.stats();
+      await cancelWhen(runner, { kind: 'fib', n: 40 }, (s) => s.running === 1);
+      expect(runner.stats().running).toBe(1); // in its grace
+      await runner.close();
+      const after = runner.stats();
+      expect([after.completed - before.completed, after.cancelled - before.cancelled]).toEqual([
+        0, 1,
+      ]);
     });
 
     it(`close() stops a task that outlives closeTimeoutMs: 503 ERR_SHUTTING_DOWN, no worker left`, async () => {

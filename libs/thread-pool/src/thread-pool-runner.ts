@@ -119,6 +119,8 @@ export class ThreadPoolRunner implements WorkRunner {
   /** Tasks submitted and not yet handed to a thread (see `HandOver`). */
   #queued = 0;
   #closing = false;
+  /** Aborted as close() begins: tasks in their cancel grace are stopped then, not waited for. */
+  readonly #closed = new AbortController();
   readonly #watched = new WeakSet<Worker>();
 
   constructor(options: ThreadPoolOptions) {
@@ -185,6 +187,7 @@ export class ThreadPoolRunner implements WorkRunner {
     const grace = {
       graceMs: this.#options.cancelGraceMs ?? CANCEL_GRACE_MS,
       running: () => handOver.at !== undefined,
+      cutShort: this.#closed.signal,
     };
     // The request is answered as soon as its signal aborts; what follows runs to the task's real
     // end, so the figures below count a thread busy until it is free again, and a task that
@@ -314,6 +317,9 @@ export class ThreadPoolRunner implements WorkRunner {
    */
   async close(): Promise<void> {
     this.#closing = true;
+    // Before piscina's close counts the busy threads: a thread terminated after it did is one
+    // its close waits for in vain (see above).
+    this.#closed.abort();
     const limitMs = (this.#options.closeTimeoutMs ?? RUNNER_CLOSE_TIMEOUT_MS) + CLOSE_MARGIN_MS;
     let timer: NodeJS.Timeout | undefined;
     const overdue = new Promise<'overdue'>((resolve) => {

@@ -79,6 +79,66 @@ describe('withCancelGrace', () => {
     expect(task.signal.aborted).toBe(false);
   });
 
+  it('asks a running task to stop as its grace starts (onGrace), never a waiting one', () => {
+    const asked: string[] = [];
+    for (const running of [true, false]) {
+      const request = new AbortController();
+      const task = handTask();
+      void withCancelGrace(
+        request.signal,
+        { graceMs: 5_000, running: () => running, onGrace: () => asked.push(String(running)) },
+        task.start,
+      ).catch(() => undefined);
+      request.abort(new Error('deadline'));
+      task.end('ended');
+    }
+    expect(asked).toEqual(['true']);
+  });
+
+  it('with answerAtOnce false, answers only once the task has really ended', async () => {
+    const request = new AbortController();
+    const task = handTask();
+    let settled = false;
+    const answer = withCancelGrace(
+      request.signal,
+      { graceMs: 5_000, running: () => true, answerAtOnce: false },
+      task.start,
+    ).finally(() => (settled = true));
+    request.abort(new Error('deadline'));
+    await sleep(20);
+    expect(settled).toBe(false);
+    const stopped = new Error('its connection was cut');
+    task.fail(stopped);
+    await expect(answer).rejects.toBe(stopped);
+    expect(task.signal.aborted).toBe(false); // ended by itself: never stopped
+  });
+
+  it('ends a grace at once when cutShort aborts (the pool is closing), or skips it if it had', async () => {
+    const closing = new AbortController();
+    const request = new AbortController();
+    const task = handTask();
+    const answer = withCancelGrace(
+      request.signal,
+      { graceMs: 5_000, running: () => true, cutShort: closing.signal },
+      task.start,
+    );
+    request.abort(new Error('deadline'));
+    await expect(answer).rejects.toThrow('deadline');
+    expect(task.signal.aborted).toBe(false);
+    closing.abort();
+    expect(task.signal.aborted).toBe(true);
+
+    const late = handTask();
+    const gone = new AbortController();
+    void withCancelGrace(
+      gone.signal,
+      { graceMs: 5_000, running: () => true, cutShort: closing.signal },
+      late.start,
+    ).catch(() => undefined);
+    gone.abort(new Error('deadline'));
+    expect(late.signal.aborted).toBe(true);
+  });
+
   it('hands the pool the request signal itself with no grace (0), or one already aborted', async () => {
     const { task, answer, request, reason, cancel } = underGrace(0, true);
     expect(task.signal).toBe(request.signal);
