@@ -72,6 +72,53 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
     }
   });
 
+  it('stops a running counter share at the manager when its request is cancelled: its process is kept (control: killed without)', async () => {
+    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const manager = new CounterManager(() => []);
+    const server = new ManagerServer(manager);
+    await server.listen();
+    try {
+      for (const stopAtManager of [true, false]) {
+        const before = runner.stats();
+        const from = manager.value;
+        const token = `share-${String(stopAtManager)}`;
+        const controller = new AbortController();
+        // A thousand round trips to the manager in this process: cancelled in the turn of the
+        // event loop that served its first add (checked after every I/O phase), mid-way.
+        const share = runner.counterShare(
+          { address: server.address, authkey: server.authkey, times: 1_000_000, safe: true, token },
+          controller.signal,
+          stopAtManager ? () => server.cut(token) : undefined,
+        );
+        for (let turns = 0; manager.value === from; turns++) {
+          if (turns > 1_000_000) throw new Error('no add of the share reached the manager');
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        const reason = new Error('deadline');
+        controller.abort(reason);
+        await expect(share).rejects.toBe(reason);
+        expect(manager.value - from).toBeLessThan(1_000_000);
+        if (stopAtManager) {
+          // Settled once the share had ended: nothing of it lands later; its process serves on.
+          const at = manager.value;
+          await expect(
+            runner.run({ kind: 'fib', n: 10 }, { signal: new AbortController().signal }),
+          ).resolves.toMatchObject({ result: 55 });
+          expect(manager.value).toBe(at);
+          expect(runner.stats().replaced - before.replaced).toBe(0);
+          expect(runner.stats().cancelled - before.cancelled).toBe(1);
+          expect(runner.stats().failed - before.failed).toBe(0);
+        } else {
+          expect(await eventually(() => runner.stats().replaced - before.replaced === 1)).toBe(
+            true,
+          );
+        }
+      }
+    } finally {
+      await Promise.all([runner.close(), server.close()]);
+    }
+  });
+
   it('copies a PNG to the process and back: the result is right, the upload left intact', async () => {
     const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
     try {

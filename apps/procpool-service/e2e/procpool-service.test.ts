@@ -68,6 +68,37 @@ describe('procpool-service and its pool processes', () => {
     }
   });
 
+  it('stops the shares of a counter request cancelled mid-way at the manager: no pool process is killed', async () => {
+    // A 25 ms deadline against shares of 2,000 round trips each (get then set): the deadline
+    // passes while they run. Before the shares were stopped at the manager, each cost a process.
+    const service = await launch(appEntry('procpool-service'), {
+      env: { WORKERS: '2', REQUEST_TIMEOUT_MS: '25', ...ADMISSION_OFF },
+    });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const answer = await fetch(`${service.url}/counter/increment?times=1000000&safe=false`, {
+          method: 'POST',
+        });
+        await answer.arrayBuffer();
+        statuses.push(answer.status);
+      }
+      expect(statuses.filter((status) => status === 504).length).toBeGreaterThanOrEqual(5);
+      const stats = await runnerStatsWhen(service.url, (s) => s.running === 0);
+      expect(stats.cancelled).toBeGreaterThanOrEqual(10);
+      expect(stats).toMatchObject({ replaced: 0, crashed: 0, failed: 0, size: 2 });
+      expect(await restarts(service)).toBe(0);
+      // Every share had ended when its request was answered: the counter holds still.
+      const value = async () =>
+        ((await (await fetch(`${service.url}/counter`)).json()) as { value: number }).value;
+      const settled = await value();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await value()).toBe(settled);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
   it('answers 500 ERR_WORKER_CRASHED for the one request whose child died; the others are served', async () => {
     const service = await launch(appEntry('procpool-service'), {
       env: {

@@ -24,6 +24,9 @@ export interface ManagerServerOptions {
   helloTimeoutMs?: number;
 }
 
+/** How many stopped shares' names the manager remembers (see `ManagerServer#cut`). */
+export const MAX_CUT_TOKENS = 1024;
+
 /** The line a refused connection gets before the manager hangs up (see MANAGER_BUSY). */
 const BUSY_LINE = `${JSON.stringify(MANAGER_BUSY)}\n`;
 
@@ -49,6 +52,15 @@ export class ManagerServer {
   readonly #sockets = new Set<Socket>();
   /** Connections waiting for their hello, oldest first, each with how to cut it. */
   readonly #pendingHellos = new Map<Socket, () => void>();
+  /** Each running share's connection, by the token its hello named. */
+  readonly #shares = new Map<string, Socket>();
+  /**
+   * The names of the last `MAX_CUT_TOKENS` shares stopped by `cut`, oldest first: a hello naming
+   * one is refused. Kept past the share's task, not forgotten when it ends: a share killed once
+   * its stop grace ran out may have a hello (and an add) still unread in the socket, which the
+   * loop reads after the task has already settled. Names are random: an old one never comes back.
+   */
+  readonly #cut = new Set<string>();
   #authenticated = 0;
 
   constructor(manager: CounterManager, options: ManagerServerOptions = {}) {
@@ -89,6 +101,21 @@ export class ManagerServer {
     this.#removeDir();
   }
 
+  /**
+   * Stops the share named `token` where it stands: its connection is cut — whatever it sent and
+   * the manager has not read yet is dropped, so nothing more of it lands — and a hello it has not
+   * sent yet will be refused. Its pool process sees the connection close, its task fails, and
+   * the process lives on (killing it would cost a replacement).
+   */
+  cut(token: string): void {
+    this.#cut.add(token);
+    if (this.#cut.size > MAX_CUT_TOKENS) {
+      const [oldest] = this.#cut;
+      if (oldest !== undefined) this.#cut.delete(oldest);
+    }
+    this.#shares.get(token)?.destroy();
+  }
+
   /** Synchronous: it also runs as a process 'exit' listener, where nothing asynchronous does. */
   readonly #removeDir = (): void => rmSync(this.#dir, { recursive: true, force: true });
 
@@ -121,12 +148,25 @@ export class ManagerServer {
         socket.destroy();
         return;
       }
+      const token = shareToken(message);
+      // Cut before it connected (its request was cancelled), or a name already in use: a
+      // second connection under one name would make the first one uncuttable.
+      if (token !== undefined && (this.#cut.has(token) || this.#shares.has(token))) {
+        socket.destroy();
+        return;
+      }
       if (this.#authenticated >= this.#maxConnections) {
         this.#refuse(socket);
         return;
       }
       this.#authenticated++;
       counted = true;
+      if (token !== undefined) {
+        this.#shares.set(token, socket);
+        socket.once('close', () => {
+          if (this.#shares.get(token) === socket) this.#shares.delete(token);
+        });
+      }
       rpc = new RpcEndpoint(port);
       this.#manager.serve(rpc);
     };
@@ -159,4 +199,10 @@ export class ManagerServer {
     const expected = Buffer.from(this.authkey);
     return sent.length === expected.length && timingSafeEqual(sent, expected);
   }
+}
+
+/** The share's name in its hello (`ShareArgument.token`), if it gave a usable one. */
+function shareToken(message: unknown): string | undefined {
+  const { token } = (message ?? {}) as { token?: unknown };
+  return typeof token === 'string' && token.length > 0 && token.length <= 64 ? token : undefined;
 }

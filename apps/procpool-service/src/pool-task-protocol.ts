@@ -22,6 +22,11 @@ export interface ShareArgument {
   authkey: string;
   times: number;
   safe: boolean;
+  /**
+   * Names the share to the manager (in its hello), so that cancelling its request can stop it
+   * there (`ManagerServer#cut`) instead of killing its process.
+   */
+  token?: string;
   trace?: TaskTraceCarrier;
 }
 

@@ -82,6 +82,7 @@ export function counterShare({
   authkey,
   times,
   safe,
+  token,
   trace,
 }: ShareArgument): Promise<TaskAnswer<number>> {
   return timed(trace, async () => {
@@ -100,7 +101,7 @@ export function counterShare({
       rpc.close();
     });
     try {
-      port.send({ kind: 'hello', authkey });
+      port.send({ kind: 'hello', authkey, ...(token !== undefined ? { token } : {}) });
       return await runCounterShare(rpc, { times, safe });
     } catch (error) {
       if (!refused) throw error;

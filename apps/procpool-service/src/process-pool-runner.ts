@@ -17,6 +17,7 @@ import {
   poolQueueFull,
   poolTaskProblem,
   withCancelGrace,
+  type CancelGraceOptions,
   type PoolRunnerStats,
   type PoolTaskTimes,
 } from '@concurrency-lab/thread-pool';
@@ -66,12 +67,18 @@ export interface ProcessPoolRunnerOptions {
   /**
    * How long a CPU task already on a process may run on after its request's signal aborted
    * before its process is killed (see `withCancelGrace`): the request is answered at once either
-   * way. 0 kills at once. A counter share has no grace: it is killed at once, as before (a share
-   * left running would add to the counter after its request's turn ended).
+   * way. 0 kills at once. (A counter share is stopped another way: see `counterShare`.)
    * @default CANCEL_GRACE_MS
    */
   cancelGraceMs?: number;
 }
+
+/**
+ * How long a running counter share asked to stop (`counterShare`'s `stop`) may take to end before
+ * its process is killed: it ends within a round trip once its connection is cut, so this only
+ * bounds a process that stopped answering.
+ */
+export const SHARE_STOP_GRACE_MS = 1000;
 
 /**
  * The procpool model's `WorkRunner`: Python's `ProcessPoolExecutor` (`libs/executors`) does the
@@ -88,6 +95,10 @@ export class ProcessPoolRunner implements WorkRunner {
   readonly #executor: ProcessPoolExecutor;
   readonly #options: ProcessPoolRunnerOptions;
   #closing = false;
+  /** Aborted as close() begins: tasks in their cancel grace are stopped then, not waited for. */
+  readonly #closed = new AbortController();
+  /** Tasks the executor counts as failed that ended in error once their request gave up on them. */
+  #thrownAfterCancel = 0;
 
   constructor(options: ProcessPoolRunnerOptions) {
     this.#options = options;
@@ -116,14 +127,30 @@ export class ProcessPoolRunner implements WorkRunner {
       task.kind,
       { task },
       signal,
-      this.#options.cancelGraceMs ?? CANCEL_GRACE_MS,
+      { graceMs: this.#options.cancelGraceMs ?? CANCEL_GRACE_MS },
     );
     return { result: answer.value, ...times };
   }
 
-  /** One share of a counter request, done by a pool process against the manager. */
-  async counterShare(share: Omit<ShareArgument, 'trace'>, signal?: AbortSignal): Promise<number> {
-    const { answer } = await this.#submit<number>('counterShare', 'increment', share, signal, 0);
+  /**
+   * One share of a counter request, done by a pool process against the manager. Cancelled by
+   * `signal`: still queued, it never runs; running, it is asked to `stop` (the manager cuts its
+   * connection, so it adds nothing more) and the promise settles once it has really ended — the
+   * request's turn must not end while a share can still add — its process kept. Without `stop`,
+   * or if the share has not ended `SHARE_STOP_GRACE_MS` later, its process is killed.
+   */
+  async counterShare(
+    share: Omit<ShareArgument, 'trace'>,
+    signal?: AbortSignal,
+    stop?: () => void,
+  ): Promise<number> {
+    const { answer } = await this.#submit<number>(
+      'counterShare',
+      'increment',
+      share,
+      signal,
+      stop ? { graceMs: SHARE_STOP_GRACE_MS, onGrace: stop, answerAtOnce: false } : { graceMs: 0 },
+    );
     return answer.value;
   }
 
@@ -149,8 +176,8 @@ export class ProcessPoolRunner implements WorkRunner {
       running: s.running,
       size: s.workers,
       completed: s.completed,
-      cancelled: s.cancelled,
-      failed: s.failed,
+      cancelled: s.cancelled + this.#thrownAfterCancel,
+      failed: s.failed - this.#thrownAfterCancel,
       crashed: s.crashed,
       replaced: s.replaced,
     };
@@ -162,6 +189,7 @@ export class ProcessPoolRunner implements WorkRunner {
    */
   async close(): Promise<void> {
     this.#closing = true;
+    this.#closed.abort();
     const closed = this.#executor.shutdown({ wait: true, cancelFutures: true });
     const limit = setTimeout(() => {
       // The same promise as `closed`, awaited below.
@@ -179,7 +207,7 @@ export class ProcessPoolRunner implements WorkRunner {
     kind: string,
     argument: object,
     signal: AbortSignal | undefined,
-    graceMs: number,
+    cancel: Omit<CancelGraceOptions, 'running'>,
   ): Promise<{ answer: TaskAnswer<R>; times: PoolTaskTimes }> {
     const { onTaskTiming } = this.#options;
     const task = new PoolTask(kind, {
@@ -207,7 +235,9 @@ export class ProcessPoolRunner implements WorkRunner {
     if (!signal) return settle(undefined);
     return withCancelGrace(
       signal,
-      { graceMs, running: () => future?.startedAt !== undefined },
+      // On a process once the executor handed it over — also to a replacement still booting,
+      // which then gets the grace too: harmless, as no process is killed for it either way.
+      { ...cancel, running: () => future?.startedAt !== undefined, cutShort: this.#closed.signal },
       settle,
     );
   }
@@ -220,6 +250,11 @@ export class ProcessPoolRunner implements WorkRunner {
     signal: AbortSignal | undefined,
   ): unknown {
     if (signal?.aborted) {
+      // A task that threw in its process after its request gave up — a counter share whose
+      // connection was cut — is one more cancelled task, not a failed one, as on threads. The
+      // executor counted it failed: it settled with an error of its own, not the cancel's
+      // reason (a process that died in its grace stays counted as crashed too).
+      if (future !== undefined && error !== signal.reason) this.#thrownAfterCancel++;
       // Its wait until a process took it (the future's start), and its run from then.
       task.ended('cancelled', undefined, future?.startedAt);
       return signal.reason;

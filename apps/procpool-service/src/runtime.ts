@@ -7,6 +7,7 @@ import type {
   ServiceMetrics,
 } from '@concurrency-lab/service-kit';
 import { registerPoolMetrics } from '@concurrency-lab/thread-pool';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ManagerServer } from './manager-server';
 import { addPoolProcessesToProcessMetrics, PoolProcessUsage } from './pool-process-usage';
@@ -48,13 +49,17 @@ export async function procpoolRuntime(
         ...hooks,
       }),
   );
-  // Each share is a pool task: it runs in one of the pool's processes and calls back.
+  // Each share is a pool task: it runs in one of the pool's processes and calls back, named by a
+  // token so that a cancelled request's shares are stopped at the manager, not killed.
   const manager: CounterManager = new CounterManager(() =>
-    Array.from(
-      { length: runner.workers },
-      (): ShareRunner => (share, signal) =>
-        runner.counterShare({ ...share, address: server.address, authkey: server.authkey }, signal),
-    ),
+    Array.from({ length: runner.workers }, (): ShareRunner => (share, signal) => {
+      const token = randomUUID();
+      return runner.counterShare(
+        { ...share, address: server.address, authkey: server.authkey, token },
+        signal,
+        () => server.cut(token),
+      );
+    }),
   );
   const server: ManagerServer = new ManagerServer(manager);
   const started = await Promise.allSettled([server.listen(), runner.warmUp()]);

@@ -5,10 +5,11 @@ import {
   type ShareRunner,
 } from '@concurrency-lab/cluster-runtime';
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { ManagerServer } from '../src/manager-server';
+import { ManagerServer, MAX_CUT_TOKENS } from '../src/manager-server';
 import { counterShare } from '../src/pool-tasks';
 import { socketPort } from '../src/socket-port';
 
@@ -40,6 +41,18 @@ async function withManaged(
     await test({ manager, server });
   } finally {
     await server.close();
+  }
+}
+
+/**
+ * Resolves in the turn of the event loop that served the manager's first add: checked after every
+ * I/O phase (setImmediate), so a cut made then stops a share after its first batches, however
+ * slow the machine — a share's thousand round trips take ~30 ms here.
+ */
+async function firstAdd(manager: CounterManager): Promise<void> {
+  for (let turns = 0; manager.value === 0; turns++) {
+    if (turns > 1_000_000) throw new Error('no add reached the manager');
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }
 
@@ -144,6 +157,67 @@ describe('the counter manager served over a Unix socket', () => {
       await server.close();
     }
   });
+
+  it('cut(token) stops a running share where it stands: nothing more of it lands, its late hello is refused', () =>
+    withManaged(1, async ({ manager, server }) => {
+      const share = (token: string, times: number) =>
+        counterShare({
+          address: server.address,
+          authkey: server.authkey,
+          times,
+          safe: true,
+          token,
+        });
+      // 1,000,000 in batches of 1,000: a thousand round trips, long enough to be cut mid-way.
+      const running = share('a', 1_000_000);
+      await firstAdd(manager);
+      server.cut('a');
+      await expect(running).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' }); // its channel closed
+      const at = manager.value;
+      expect(at).toBeLessThan(1_000_000);
+      await sleep(50);
+      expect(manager.value).toBe(at); // nothing it had sent landed later
+      // A share of the same name that connects after the cut is refused (its task may have
+      // ended long before the manager reads its hello); only the last MAX_CUT_TOKENS are kept.
+      await expect(share('a', 10)).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+      expect(manager.value).toBe(at);
+      for (let i = 0; i < MAX_CUT_TOKENS; i++) server.cut(`later-${i}`);
+      await expect(share('a', 10)).resolves.toMatchObject({ value: 10 });
+      expect(manager.value).toBe(at + 10);
+    }));
+
+  it('refuses a second connection under the name of a running share, which stays cuttable', () =>
+    withManaged(1, async ({ manager, server }) => {
+      const share = (times: number) =>
+        counterShare({
+          address: server.address,
+          authkey: server.authkey,
+          times,
+          safe: true,
+          token: 'a',
+        });
+      const running = share(1_000_000);
+      await firstAdd(manager);
+      await expect(share(10)).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+      server.cut('a');
+      await expect(running).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+      expect(manager.value).toBeLessThan(1_000_000);
+    }));
+
+  it('negative control: cutting another share leaves a running one to finish', () =>
+    withManaged(1, async ({ manager, server }) => {
+      const running = counterShare({
+        address: server.address,
+        authkey: server.authkey,
+        times: 1_000_000,
+        safe: true,
+        token: 'a',
+      });
+      await firstAdd(manager);
+      server.cut('b');
+      await expect(running).resolves.toMatchObject({ value: 1_000_000 });
+      expect(manager.value).toBe(1_000_000);
+    }));
 
   it('removes its socket and folder when closed', async () => {
     const { server } = managed(1);
