@@ -1,4 +1,4 @@
-import { describePoolRunner, eventually } from '@concurrency-lab/thread-pool/testing';
+import { countsSince, describePoolRunner, eventually } from '@concurrency-lab/thread-pool/testing';
 import {
   applyFilter,
   decodePng,
@@ -79,7 +79,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
     await server.listen();
     try {
       for (const stopAtManager of [true, false]) {
-        const before = runner.stats();
+        const since = countsSince(runner);
         const from = manager.value;
         const token = `share-${String(stopAtManager)}`;
         const controller = new AbortController();
@@ -105,13 +105,9 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
             runner.run({ kind: 'fib', n: 10 }, { signal: new AbortController().signal }),
           ).resolves.toMatchObject({ result: 55 });
           expect(manager.value).toBe(at);
-          expect(runner.stats().replaced - before.replaced).toBe(0);
-          expect(runner.stats().cancelled - before.cancelled).toBe(1);
-          expect(runner.stats().failed - before.failed).toBe(0);
+          expect(since()).toMatchObject({ replaced: 0, cancelled: 1, failed: 0 });
         } else {
-          expect(await eventually(() => runner.stats().replaced - before.replaced === 1)).toBe(
-            true,
-          );
+          expect(await eventually(() => since().replaced === 1)).toBe(true);
         }
       }
     } finally {

@@ -84,18 +84,21 @@ export const SHARE_STOP_GRACE_MS = 1000;
  * The procpool model's `WorkRunner`: Python's `ProcessPoolExecutor` (`libs/executors`) does the
  * pooling; this class adds what the contract needs on top — the executor's bounded queue as a
  * 503, cancellation by the request's signal (a queued task never runs; a running one's process
- * is killed and replaced, unless the task ends within its grace), a crash confined to its own request, coded client errors kept across
- * the process boundary (the executor rebuilds a task's error with its `code`), and the task's
- * spans under the request's — the answers and spans as every pool runner gives them (`PoolTask`,
- * `poolQueueFull`, `poolTaskProblem` of `@concurrency-lab/thread-pool`, the threads model's pool
- * too). Every task and result is copied through the child's IPC pipe.
+ * is killed and replaced, unless the task ends within its grace), a crash confined to its own
+ * request, coded client errors kept across the process boundary (the executor rebuilds a task's
+ * error with its `code`), and the task's spans under the request's — the answers and spans as
+ * every pool runner gives them (`PoolTask`, `poolQueueFull`, `poolTaskProblem` of
+ * `@concurrency-lab/thread-pool`, the threads model's pool too). Every task and result is copied
+ * through the child's IPC pipe.
  */
 export class ProcessPoolRunner implements WorkRunner {
   readonly workers: number;
   readonly #executor: ProcessPoolExecutor;
   readonly #options: ProcessPoolRunnerOptions;
-  #closing = false;
-  /** Aborted as close() begins: tasks in their cancel grace are stopped then, not waited for. */
+  /**
+   * Aborted as close() begins (the runner's one closing flag): tasks in their cancel grace are
+   * stopped then, not waited for.
+   */
   readonly #closed = new AbortController();
   /** Tasks the executor counts as failed that ended in error once their request gave up on them. */
   #thrownAfterCancel = 0;
@@ -188,7 +191,6 @@ export class ProcessPoolRunner implements WorkRunner {
    * executor kills the processes (`killWorkers`: a child stuck in a task cannot be asked).
    */
   async close(): Promise<void> {
-    this.#closing = true;
     this.#closed.abort();
     const closed = this.#executor.shutdown({ wait: true, cancelFutures: true });
     const limit = setTimeout(() => {
@@ -285,7 +287,7 @@ export class ProcessPoolRunner implements WorkRunner {
     if (problem === error) return problem; // the task's own error
     // Its process died under it, or close() cancelled it or killed its process.
     if (timings.startedAt === undefined) task.ended('crashed', problem, future?.startedAt);
-    if (this.#closing) return poolClosing('process');
+    if (this.#closed.signal.aborted) return poolClosing('process');
     return problem;
   }
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { rawExchange } from '../src/fuzz/index';
+import { rawAnswer } from '../src/raw-answer';
 
 /** A TCP server that answers every connection with `reply` (raw bytes), then acts per `then`. */
 async function rawServer(
@@ -60,6 +61,12 @@ describe('rawExchange', () => {
       status: 400,
       body: 'bye',
     });
+  });
+
+  it('rawAnswer gives a 304 as a Response with no body (a Response refuses even an empty one)', async () => {
+    running = await rawServer('HTTP/1.1 304 Not Modified\r\nConnection: close\r\n\r\n', 'close');
+    const response = await rawAnswer(`http://127.0.0.1:${running.port}`, GET);
+    expect([response.status, await response.text()]).toEqual([304, '']);
   });
 
   it('reports a close without an answer', async () => {

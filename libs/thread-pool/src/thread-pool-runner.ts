@@ -118,8 +118,10 @@ export class ThreadPoolRunner implements WorkRunner {
   #replaced = 0;
   /** Tasks submitted and not yet handed to a thread (see `HandOver`). */
   #queued = 0;
-  #closing = false;
-  /** Aborted as close() begins: tasks in their cancel grace are stopped then, not waited for. */
+  /**
+   * Aborted as close() begins (the runner's one closing flag): tasks in their cancel grace are
+   * stopped then, not waited for.
+   */
   readonly #closed = new AbortController();
   readonly #watched = new WeakSet<Worker>();
 
@@ -148,7 +150,7 @@ export class ThreadPoolRunner implements WorkRunner {
       },
     });
     this.#pool.on('workerDestroy', () => {
-      if (this.#closing) return;
+      if (this.#closed.signal.aborted) return;
       this.#replaced++;
       this.#options.onThreadReplaced?.();
     });
@@ -220,7 +222,7 @@ export class ThreadPoolRunner implements WorkRunner {
         if (problem === error || answered) throw problem;
         // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
         task.ended('crashed', problem, handOver.at);
-        if (this.#closing) throw poolClosing('thread');
+        if (this.#closed.signal.aborted) throw poolClosing('thread');
         this.#crashed++;
         throw problem;
       } finally {
@@ -251,7 +253,7 @@ export class ThreadPoolRunner implements WorkRunner {
       this.#watched.add(worker);
       const { threadId } = worker;
       worker.once('exit', () => {
-        if (!this.#closing) this.#options.onThreadExited?.(threadId);
+        if (!this.#closed.signal.aborted) this.#options.onThreadExited?.(threadId);
       });
     }
   }
@@ -316,7 +318,6 @@ export class ThreadPoolRunner implements WorkRunner {
    * stops what is left itself.
    */
   async close(): Promise<void> {
-    this.#closing = true;
     // Before piscina's close counts the busy threads: a thread terminated after it did is one
     // its close waits for in vain (see above).
     this.#closed.abort();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { get } from 'node:http';
 import type { ContractContext } from '../contract-target';
+import { rawAnswer } from '../raw-answer';
 
 /** Liveness, readiness, `/info`, `/metrics` and the headers every answer carries. */
 export function describeProbes(ctx: ContractContext): void {
@@ -43,21 +43,15 @@ export function describeProbes(ctx: ContractContext): void {
 
     it('answers a GET sent If-None-Match: * 304 (the resource exists); an entity tag matches nothing', async () => {
       // RFC 9110 §13.1.2. The services send no ETag, so a tag a client made up gets the answer.
-      // node:http, not fetch: fetch adds `Cache-Control: no-cache` to a conditional request (the
-      // Fetch standard's cache mode), which asks for the full answer.
-      const ifNoneMatch = (value: string) =>
-        new Promise<{ status: number; body: string }>((resolve, reject) => {
-          get(
-            `${ctx.base()}/healthz`,
-            { agent: false, headers: { 'if-none-match': value } },
-            (response) => {
-              let body = '';
-              response.setEncoding('utf8');
-              response.on('data', (chunk: string) => (body += chunk));
-              response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-            },
-          ).on('error', reject);
-        });
+      // Written raw, not with fetch: fetch adds `Cache-Control: no-cache` to a conditional
+      // request (the Fetch standard's cache mode), which asks for the full answer.
+      const ifNoneMatch = async (value: string) => {
+        const response = await rawAnswer(
+          ctx.base(),
+          `GET /healthz HTTP/1.1\r\nHost: t\r\nIf-None-Match: ${value}\r\nConnection: close\r\n\r\n`,
+        );
+        return { status: response.status, body: await response.text() };
+      };
       expect(await ifNoneMatch('*')).toEqual({ status: 304, body: '' });
       expect((await ifNoneMatch('W/"made-up"')).status).toBe(200);
     });
