@@ -124,6 +124,16 @@ export class ThreadPoolRunner implements WorkRunner {
    */
   readonly #closed = new AbortController();
   readonly #watched = new WeakSet<Worker>();
+  /**
+   * The `threadId`s of the threads piscina has said are ready ('workerCreate' comes with a
+   * thread's ready message). When a thread becomes ready or free, piscina offers its queued
+   * tasks to every thread, those still starting too: a task handed to a replacement still
+   * loading its module waited for it — 60 ms, or however long a slow boot takes — while a ready
+   * thread could sit idle, counted as running all the while, and cancelling it terminated the
+   * starting thread. Left out of the choice, the task stays in the queue until a thread is
+   * ready for it.
+   */
+  readonly #ready = new Set<number>();
 
   constructor(options: ThreadPoolOptions) {
     this.#options = options;
@@ -142,13 +152,18 @@ export class ThreadPoolRunner implements WorkRunner {
       // sets them where it runs.
       env: { ...process.env },
       // piscina's own choice for one task per thread (its LeastBusyBalancer: the first idle
-      // thread), and the moment a task leaves the queue.
+      // thread), among the threads that are ready, and the moment a task leaves the queue.
       loadBalancer: (task, threads) => {
-        const idle = threads.find((thread) => thread.currentUsage === 0) ?? null;
+        const idle =
+          threads.find((thread) => thread.currentUsage === 0 && this.#ready.has(thread.id)) ?? null;
         if (idle) this.#handedOver(task[queueOptionsSymbol]);
         return idle;
       },
     });
+    // piscina counts the pool's first threads as ready from the start, and says so only a
+    // microtask later: a task submitted before that goes to one of them, as piscina would send it.
+    for (const worker of this.#pool.threads) this.#ready.add(worker.threadId);
+    this.#pool.on('workerCreate', (thread: { id: number }) => this.#readied(thread.id));
     this.#pool.on('workerDestroy', () => {
       if (this.#closed.signal.aborted) return;
       this.#replaced++;
@@ -231,6 +246,13 @@ export class ThreadPoolRunner implements WorkRunner {
         handOver.settled = true;
       }
     });
+  }
+
+  /** A thread is ready; the ids of threads no longer in the pool are let go (never reused). */
+  #readied(threadId: number): void {
+    const live = new Set(this.#pool.threads.map((worker) => worker.threadId));
+    for (const id of this.#ready) if (!live.has(id)) this.#ready.delete(id);
+    this.#ready.add(threadId);
   }
 
   /** piscina gives a task to a thread: it leaves the queue. */

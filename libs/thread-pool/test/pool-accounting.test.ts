@@ -29,6 +29,42 @@ describe("a thread pool's queue while a replacement thread starts", () => {
       await pool.close();
     }
   });
+
+  it('hands a queued task to a ready thread, never to one still starting (it would wait for the boot, counted as running)', async () => {
+    // Threads 1 and 2 start the pool; of the two replacements below, the first to load its
+    // module takes 2 s longer. boots[0]: threads that began loading; boots[1]: done loading.
+    const boots = new Int32Array(new SharedArrayBuffer(8));
+    const slowBoot = { boots: boots.buffer, nth: 3, ms: 2000 };
+    const { pool } = createPool({ workers: 2, maxQueue: 4, cancelGraceMs: 0 }, { slowBoot });
+    try {
+      const first = new AbortController();
+      const second = new AbortController();
+      const running = [first, second].map((c) =>
+        pool.run({ kind: 'fib', n: 40 }, { signal: c.signal }),
+      );
+      // The pool's first threads count as ready from the start (piscina's rule): wait until
+      // they really are, so that only the replacements below are starting.
+      expect(await eventually(() => Atomics.load(boots, 1) === 2)).toBe(true);
+      const fib = (n: number) => pool.run({ kind: 'fib', n }, { signal: never() });
+      const queued = [fib(5), fib(6)] as const;
+      expect(pool.stats()).toMatchObject({ queued: 2, running: 2 });
+      // Both threads are terminated: two replacements start, one of them slowly.
+      first.abort(new Error('gone'));
+      second.abort(new Error('gone'));
+      await Promise.all(running.map((r) => expect(r).rejects.toThrow('gone')));
+      // The fast replacement is ready first and takes the first task; the second waits for it
+      // too. piscina's own balancer handed it to the slow one, still loading, where it waited
+      // 2 s while the fast thread, done with the first, sat idle.
+      const [a, b] = await Promise.all(queued);
+      expect([a.result, b.result]).toEqual([5, 8]);
+      expect(b.threadId).toBe(a.threadId);
+      expect(Atomics.load(boots, 0)).toBe(4); // both replacements began loading …
+      expect(Atomics.load(boots, 1)).toBe(3); // … and the slow one is still at it
+      expect(pool.stats()).toMatchObject({ queued: 0, running: 0, completed: 2, replaced: 2 });
+    } finally {
+      await pool.close();
+    }
+  });
 });
 
 describe("a thread pool's task timings (lab_pool_task_wait_seconds, _run_seconds)", () => {

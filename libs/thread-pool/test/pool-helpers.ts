@@ -11,13 +11,14 @@ export const FAULT_WORKER = join(__dirname, 'fixtures', 'fault-worker.js');
 /** Where the fixture worker's primes tasks leave their marks (see fixtures/fault-worker.js). */
 export const MARKS = join(tmpdir(), `thread-pool-marks-${process.pid}`);
 
-export function createPool(options: Partial<ThreadPoolOptions> = {}) {
+/** `extraWorkerData` joins what the fixture worker reads (e.g. `slowBoot`). */
+export function createPool(options: Partial<ThreadPoolOptions> = {}, extraWorkerData = {}) {
   const cell = new SharedCounterCell();
   const pool = new ThreadPoolRunner({
     filename: FAULT_WORKER,
     workers: 2,
     maxQueue: 16,
-    workerData: { counter: cell.buffer, marks: MARKS },
+    workerData: { counter: cell.buffer, marks: MARKS, ...extraWorkerData },
     ...options,
   });
   return { pool, cell };
