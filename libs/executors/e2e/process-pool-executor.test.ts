@@ -44,6 +44,47 @@ describe('process executor: workers are processes', () => {
   });
 });
 
+describe('a script that never shuts its pool down', () => {
+  const FORGETFUL_PARENT = join(__dirname, '..', 'test', 'fixtures', 'forgetful-parent.js');
+
+  // The thread executor is the control: its idle threads never held the process.
+  it.each(['thread', 'process'])(
+    'ends on its own once its %s pool has finished the work, and leaves no worker behind',
+    async (kind) => {
+      const log = new TaskLog();
+      try {
+        const parent = spawn(process.execPath, [FORGETFUL_PARENT, kind, log.path], {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let out = '';
+        parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        // A parent held open forever fails the test here, and is not left running.
+        const guard = setTimeout(() => parent.kill('SIGKILL'), 15_000);
+        const [code, signal] = (await once(parent, 'exit')) as [number | null, string | null];
+        clearTimeout(guard);
+        expect({ code, signal }).toEqual({ code: 0, signal: null });
+        // The task submitted and never awaited ran to its end first: work holds the process.
+        const results = out
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown);
+        expect(results).toHaveLength(2);
+        expect(results).toContain('slow');
+        expect(log.lines()).toEqual(['start slow', 'end slow']);
+        const ranOn = results.find((r) => typeof r === 'object') as { pid: number };
+        if (kind === 'process') {
+          expect(ranOn.pid).not.toBe(parent.pid);
+          await until(() => !isAlive(ranOn.pid), { what: 'the pool child to be gone' });
+        } else {
+          expect(ranOn.pid).toBe(parent.pid);
+        }
+      } finally {
+        log.remove();
+      }
+    },
+  );
+});
+
 describe('process executor: terminateWorkers sends SIGTERM, killWorkers SIGKILL', () => {
   let log: TaskLog;
   beforeEach(() => (log = new TaskLog()));

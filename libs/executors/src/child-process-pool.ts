@@ -63,6 +63,17 @@ interface ChildWorker {
   dismissal?: Promise<void>;
 }
 
+/** Makes a child and its IPC channel keep this process's event loop alive, or not. */
+function hold(child: ChildProcess, held: boolean): void {
+  if (held) {
+    child.ref();
+    child.channel?.ref();
+  } else {
+    child.unref();
+    child.channel?.unref();
+  }
+}
+
 /** Pools not destroyed yet: their children are SIGKILLed if this process exits first. */
 const livePools = new Set<ChildProcessPool>();
 
@@ -126,6 +137,8 @@ export class ChildProcessPool implements WorkerPool {
   #firstUps = 0;
   /** Children forked so far: the first `workers` are the pool's first children. */
   #forks = 0;
+  /** Whether the children hold the event loop now (see #holdLoop). */
+  #holding = false;
   /** Children in a row that died before they were up, once the pool had started. */
   #bootDeaths = 0;
   /** Forks put off after a child died booting (see #onExit): each stands for a child to come. */
@@ -186,6 +199,7 @@ export class ChildProcessPool implements WorkerPool {
       const worker = this.#idle.pop();
       if (worker) this.#assign(worker, job);
       else this.#waiting.push(job);
+      this.#holdLoop();
     });
   }
 
@@ -235,6 +249,21 @@ export class ChildProcessPool implements WorkerPool {
     }
   }
 
+  /**
+   * The children keep this process's event loop alive only while a task runs on one or waits
+   * for one, as a ThreadPoolExecutor's threads do: a script that never shuts its pool down
+   * still ends once its work is done (Python joins the pool at exit), where idle children held
+   * it forever. The `exit` hook then SIGKILLs them (killLivePoolsChildren). Called wherever a
+   * task starts, ends or waits; a new child takes the pool's state as it is forked.
+   */
+  #holdLoop(): void {
+    let busy = this.#waiting.length > 0;
+    for (const worker of this.#all) busy ||= worker.job !== undefined;
+    if (busy === this.#holding) return; // as it was: no call into the handles per task
+    this.#holding = busy;
+    for (const { child } of this.#all) hold(child, busy);
+  }
+
   #cancelReforks(): void {
     for (const timer of this.#refork) clearTimeout(timer);
     this.#refork.clear();
@@ -261,6 +290,7 @@ export class ChildProcessPool implements WorkerPool {
     if (this.#settings.setup && child.connected) {
       child.send({ s: this.#settings.setup } satisfies SetupMessage);
     }
+    hold(child, this.#holding);
     return worker;
   }
 
@@ -269,6 +299,11 @@ export class ChildProcessPool implements WorkerPool {
    * protocol's key and is dropped, never taken for the answer.
    */
   #onMessage(worker: ChildWorker, raw: unknown): void {
+    this.#answered(worker, raw);
+    this.#holdLoop();
+  }
+
+  #answered(worker: ChildWorker, raw: unknown): void {
     const message = workerMessage(raw);
     if (worker.doomed || !message) return;
     const kind = message[WORKER_MESSAGE];
@@ -375,6 +410,11 @@ export class ChildProcessPool implements WorkerPool {
   }
 
   #abort(job: Job): void {
+    this.#aborted(job);
+    this.#holdLoop();
+  }
+
+  #aborted(job: Job): void {
     const worker = job.worker;
     if (worker) {
       // No cooperative way to stop JavaScript in another process: end it. The job settles now;
@@ -391,6 +431,11 @@ export class ChildProcessPool implements WorkerPool {
   }
 
   #onExit(worker: ChildWorker, code: number | null, signal: NodeJS.Signals | null): void {
+    this.#exited(worker, code, signal);
+    this.#holdLoop();
+  }
+
+  #exited(worker: ChildWorker, code: number | null, signal: NodeJS.Signals | null): void {
     if (!this.#all.delete(worker)) return;
     const killed = worker.doomed; // by an abort: not a death of its own
     // IPC messages can still be read after 'exit': one freeing this child would hand tasks to a
