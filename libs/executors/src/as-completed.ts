@@ -8,6 +8,7 @@ export interface AsCompletedOptions {
    * the call to `asCompleted` and futures are still not done (they go on). Measured from the
    * call, as Python documents it and as `map` measures its own (CPython's `as_completed` is a
    * generator and in fact starts its clock at the first `next()`; here the call is the start).
+   * At most 2^31 - 1 (a timer's limit); `Infinity` is no limit, as `undefined` is.
    * @default undefined (no limit)
    */
   timeout?: number;

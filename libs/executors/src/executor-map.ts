@@ -17,6 +17,7 @@ export interface MapOptions {
    * Throw `ERR_EXECUTOR_TIMEOUT` from the iterator if the next result is not ready this many
    * milliseconds after `map` was called (measured from the call, as Python's: not from the
    * first `next()`). The tasks still waiting for a worker are then cancelled; running ones go on.
+   * At most 2^31 - 1 (a timer's limit); `Infinity` is no limit, as `undefined` is.
    * @default undefined (no limit)
    */
   timeout?: number;
@@ -36,7 +37,12 @@ export interface MapSource {
   readonly maxWorkers: number;
   hasRoom(): boolean;
   submit(request: TaskRequest, signal?: AbortSignal): Future<unknown>;
-  submitWhenReady(request: TaskRequest, signal?: AbortSignal): Promise<Future<unknown>>;
+  /** `giveUp` withdraws the wait for room (map's deadline); `signal` is the task's. */
+  submitWhenReady(
+    request: TaskRequest,
+    signal?: AbortSignal,
+    giveUp?: AbortSignal,
+  ): Promise<Future<unknown>>;
 }
 
 /**
@@ -67,6 +73,7 @@ export function mapInOrder<R>(
     source,
     request: (chunk) => (chunksize === 1 ? { n: name, a: chunk[0] } : { n: name, c: chunk }),
     chunks: chunked(items, chunksize),
+    syncInput: !isAsync(items),
     window: [],
     started: false,
     exhausted: false,
@@ -76,7 +83,7 @@ export function mapInOrder<R>(
     deadline,
     signal,
   };
-  if (!isAsync(items)) {
+  if (state.syncInput) {
     try {
       // Never waits: submits only while there is room (a full queue waits for the first next()).
       while (!state.exhausted && state.window.length < buffersize && source.hasRoom()) {
@@ -109,6 +116,10 @@ interface MapState {
   readonly window: Future<unknown>[];
   /** The iteration began (its first next() runs the body at once). */
   started: boolean;
+  /** The input is a sync iterable (read without awaiting). */
+  readonly syncInput: boolean;
+  /** A read of the async input not settled yet (see `close`). */
+  reading?: Promise<IteratorResult<unknown[]>> | undefined;
   exhausted: boolean;
   readonly chunksize: number;
   readonly buffersize: number;
@@ -126,7 +137,14 @@ async function* iterate<R>(state: MapState): AsyncGenerator<R, void, undefined> 
       while (!state.exhausted && window.length < buffersize) {
         // With results to yield, never block on a full queue: the head finishing makes room.
         if (window.length > 0 && !source.hasRoom()) break;
-        const next = await state.chunks.next();
+        // A sync input answers at once; an async one may take any time, against the deadline.
+        const next = state.syncInput
+          ? (state.chunks as Iterator<unknown[]>).next()
+          : await untilDeadline(state, () => {
+              state.reading = (state.chunks as AsyncIterator<unknown[]>).next();
+              return state.reading;
+            });
+        state.reading = undefined;
         if (next.done === true) {
           state.exhausted = true;
           break;
@@ -135,7 +153,9 @@ async function* iterate<R>(state: MapState): AsyncGenerator<R, void, undefined> 
         window.push(
           source.hasRoom()
             ? source.submit(request, signal)
-            : await source.submitWhenReady(request, signal),
+            : await untilDeadline(state, (giveUp) =>
+                source.submitWhenReady(request, signal, giveUp),
+              ),
         );
       }
       const head = window[0];
@@ -146,7 +166,11 @@ async function* iterate<R>(state: MapState): AsyncGenerator<R, void, undefined> 
       try {
         value = await head.result(remaining === undefined ? {} : { timeout: remaining });
       } catch (error) {
-        if (error instanceof TimeoutError) throw new TimeoutError('map()', timeout ?? 0);
+        // The wait gave up (the head is not done); a task's own ERR_EXECUTOR_TIMEOUT (a future
+        // it waited on inside the worker) is its error, thrown below like any other.
+        if (error instanceof TimeoutError && !head.done()) {
+          throw new TimeoutError('map()', timeout ?? 0);
+        }
         window.shift();
         const partial = (error as { [kPartialResults]?: unknown[] })[kPartialResults];
         if (partial) yield* partial as R[];
@@ -162,11 +186,62 @@ async function* iterate<R>(state: MapState): AsyncGenerator<R, void, undefined> 
   }
 }
 
-/** Cancels what is still in the window (running tasks go on) and closes the items' iterator. */
+/**
+ * Cancels what is still in the window (running tasks go on) and closes the items' iterator.
+ * With a read still pending (the map gave up on it: deadline, abort), the iterator is closed
+ * once that read settles, and not awaited: an async generator queues return() behind its
+ * pending next(), which an input that never yields never ends.
+ */
 function close(state: MapState): Promise<unknown> | undefined {
   for (const future of state.window.splice(0)) future.cancel();
   state.exhausted = true;
+  const { reading } = state;
+  if (reading) {
+    const closeLater = () => state.chunks.return?.();
+    reading.then(closeLater, closeLater).catch(() => undefined);
+    return undefined;
+  }
   return state.chunks.return?.() as Promise<unknown> | undefined;
+}
+
+/**
+ * Awaits what `start` begins against the map's deadline and signal (only reads of an async
+ * input and waits for queue room need this: a result wait has its own timeout): it rejects
+ * with `ERR_EXECUTOR_TIMEOUT` at the deadline, or with the signal's reason, as the head's
+ * result wait does. `giveUp` is aborted then, so what `start` began can withdraw; what it
+ * settles with afterwards is dropped.
+ */
+async function untilDeadline<T>(
+  state: MapState,
+  start: (giveUp: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const { deadline, timeout, signal } = state;
+  if (deadline === undefined && signal === undefined) return start(new AbortController().signal);
+  signal?.throwIfAborted();
+  const remaining = deadline === undefined ? undefined : deadline - performance.now();
+  if (remaining !== undefined && remaining <= 0) throw new TimeoutError('map()', timeout ?? 0);
+  const giveUp = new AbortController();
+  const onAbort = () => giveUp.abort(signal?.reason);
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    remaining === undefined
+      ? undefined
+      : setTimeout(() => giveUp.abort(new TimeoutError('map()', timeout ?? 0)), remaining);
+  try {
+    const begun = start(giveUp.signal);
+    begun.catch(() => undefined); // the loser of the race below: its rejection is not news
+    return await Promise.race([
+      begun,
+      new Promise<never>((_, reject) => {
+        giveUp.signal.addEventListener('abort', () => reject(giveUp.signal.reason as Error), {
+          once: true,
+        });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 function isAsync(

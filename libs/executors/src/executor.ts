@@ -112,9 +112,13 @@ export abstract class Executor implements AsyncDisposable {
     argument?: unknown,
     options: SubmitOptions = {},
   ): Promise<Future<R>> {
-    return this.#submitWhenReady({ n: this.#taskName(options), a: argument }, options) as Promise<
-      Future<R>
-    >;
+    let name: string;
+    try {
+      name = this.#taskName(options);
+    } catch (error) {
+      return Promise.reject(error); // a promise-returning method rejects, never throws
+    }
+    return this.#submitWhenReady({ n: name, a: argument }, options) as Promise<Future<R>>;
   }
 
   /**
@@ -131,8 +135,8 @@ export abstract class Executor implements AsyncDisposable {
       maxWorkers: this.maxWorkers,
       hasRoom: () => this.#hasRoom(),
       submit: (request, signal) => this.#submit(request, signal ? { signal } : {}),
-      submitWhenReady: (request, signal) =>
-        this.#submitWhenReady(request, signal ? { signal } : {}),
+      submitWhenReady: (request, signal, giveUp) =>
+        this.#submitWhenReady(request, signal ? { signal } : {}, giveUp),
     };
     return mapInOrder<R>(source, items, options);
   }
@@ -221,15 +225,21 @@ export abstract class Executor implements AsyncDisposable {
     return this.#running < this.maxWorkers || this.#queue.size < this.maxQueue;
   }
 
-  #submit(request: TaskRequest, options: SubmitOptions): TaskFuture<unknown> {
-    if (this.#brokenBy) throw this.#brokenError();
-    if (this.#shutdown) throw new ShutdownError();
+  /** The submit options' signal, once they are checked: the same refusal however full the queue. */
+  #checkedSignal(options: SubmitOptions): AbortSignal | undefined {
     const signal = signalOption(options.signal);
     if (options.transferList !== undefined && !Array.isArray(options.transferList)) {
       throw new InvalidArgumentError(
         `Expected \`transferList\` to be an array, got \`${String(options.transferList as unknown)}\` (${typeof options.transferList})`,
       );
     }
+    return signal;
+  }
+
+  #submit(request: TaskRequest, options: SubmitOptions): TaskFuture<unknown> {
+    if (this.#brokenBy) throw this.#brokenError();
+    if (this.#shutdown) throw new ShutdownError();
+    const signal = this.#checkedSignal(options);
     const future = new TaskFuture<unknown>(request, options, this.#cancel);
     if (signal?.aborted) {
       future.cancelWith(signal.reason);
@@ -246,29 +256,43 @@ export abstract class Executor implements AsyncDisposable {
     return future;
   }
 
-  #submitWhenReady(request: TaskRequest, options: SubmitOptions): Promise<TaskFuture<unknown>> {
+  /**
+   * `giveUp` (map's deadline) withdraws the wait, rejecting with its reason, without being the
+   * task's signal: a task submitted in time is not cancelled by it.
+   */
+  #submitWhenReady(
+    request: TaskRequest,
+    options: SubmitOptions,
+    giveUp?: AbortSignal,
+  ): Promise<TaskFuture<unknown>> {
     if (this.#brokenBy) return Promise.reject(this.#brokenError());
     if (this.#shutdown) return Promise.reject(new ShutdownError());
-    const signal = options.signal;
-    if (this.#hasRoom() || signal?.aborted) {
-      try {
+    let signal: AbortSignal | undefined;
+    try {
+      signal = this.#checkedSignal(options);
+      if (this.#hasRoom() || signal?.aborted)
         return Promise.resolve(this.#submit(request, options));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    } catch (error) {
+      return Promise.reject(error);
     }
+    if (giveUp?.aborted) return Promise.reject(giveUp.reason);
     if (this.#waiters.length >= Math.max(1, this.maxQueue)) {
       return Promise.reject(new QueueFullError(this.maxQueue));
     }
+    const watched = [signal, giveUp].filter((s) => s !== undefined);
     return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
+      const unwatch = (): void => {
+        for (const s of watched) s.removeEventListener('abort', onAbort);
+      };
+      const onAbort = (event: Event): void => {
+        unwatch();
         const index = this.#waiters.indexOf(waiter);
         if (index !== -1) this.#waiters.splice(index, 1);
-        reject(signal?.reason);
+        reject((event.target as AbortSignal).reason);
       };
       const waiter: SubmitWaiter = {
         admit: () => {
-          signal?.removeEventListener('abort', onAbort);
+          unwatch();
           try {
             resolve(this.#submit(request, options));
           } catch (error) {
@@ -276,11 +300,11 @@ export abstract class Executor implements AsyncDisposable {
           }
         },
         refuse: (error) => {
-          signal?.removeEventListener('abort', onAbort);
+          unwatch();
           reject(error);
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      for (const s of watched) s.addEventListener('abort', onAbort, { once: true });
       this.#waiters.push(waiter);
     });
   }
@@ -310,6 +334,10 @@ export abstract class Executor implements AsyncDisposable {
     // The pool broke (it told us through onBroken already); the cause is the pool's.
     const broken = error instanceof BrokenExecutorError;
     if (broken) this.#break(error.cause instanceof Error ? error.cause : error);
+    // The freed worker takes the next queued task before this future's done-callbacks run: a
+    // task they submit queues behind it (FIFO, as Python's work queue), instead of taking the
+    // free worker and keeping older tasks waiting for as long as callbacks resubmit.
+    this.#fillWorkers();
     // An interrupted future is CANCELLED already; whatever its worker said last is dropped.
     if (!future.done()) {
       if (response?.ok) {
@@ -382,13 +410,18 @@ export abstract class Executor implements AsyncDisposable {
     future.onAbort = undefined;
   }
 
-  /** Fills free workers from the queue, then lets waiting submitters in while there is room. */
-  #dispatch(): void {
+  /** Starts queued tasks, oldest first, while a worker is free. */
+  #fillWorkers(): void {
     while (this.#running < this.maxWorkers && this.#queue.size > 0) {
       const next = this.#queue.values().next().value as TaskFuture<unknown>;
       this.#queue.delete(next);
       this.#start(next);
     }
+  }
+
+  /** Fills free workers from the queue, then lets waiting submitters in while there is room. */
+  #dispatch(): void {
+    this.#fillWorkers();
     while (this.#waiters.length > 0 && this.#hasRoom()) this.#waiters.shift()?.admit();
     if (this.#shutdown && this.#running === 0 && this.#queue.size === 0) this.#drained?.();
   }

@@ -9,7 +9,8 @@ export type FutureState = 'PENDING' | 'RUNNING' | 'FINISHED' | 'CANCELLED';
 export interface WaitOptions {
   /**
    * Give up waiting after this many milliseconds (rejects `ERR_EXECUTOR_TIMEOUT`). The task is
-   * not cancelled, as in Python: wait again, or `cancel()` it.
+   * not cancelled, as in Python: wait again, or `cancel()` it. At most 2^31 - 1 (a timer's
+   * limit); `Infinity` waits as long as it takes, as `undefined` does.
    * @default undefined (wait as long as it takes)
    */
   timeout?: number;

@@ -19,12 +19,22 @@ export function integerOption(name: string, value: unknown, min: number, fallbac
   return value;
 }
 
-/** A timeout in milliseconds (a finite number from 0 up), or `undefined` for "no timeout". */
+/**
+ * The longest timeout a timer can wait (2^31 - 1 ms, about 24.8 days): Node fires a longer one
+ * after 1 ms (a TimeoutOverflowWarning), so `result({ timeout: Number.MAX_SAFE_INTEGER })`
+ * timed out at once. The locks lib has the same bound.
+ */
+export const MAX_TIMEOUT_MS = 0x7fffffff;
+
+/**
+ * A timeout in milliseconds, 0 to MAX_TIMEOUT_MS; `undefined` or `Infinity` for "no timeout"
+ * (Python's `timeout=None`).
+ */
 export function timeoutOption(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+  if (value === undefined || value === Infinity) return undefined;
+  if (typeof value !== 'number' || !(value >= 0 && value <= MAX_TIMEOUT_MS)) {
     throw new InvalidArgumentError(
-      `Expected \`${name}\` to be a finite number of milliseconds from 0 up, got ${describe(value)}`,
+      `Expected \`${name}\` to be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, or Infinity, got ${describe(value)}`,
     );
   }
   return value;

@@ -10,6 +10,7 @@ const RETURN_WHEN: readonly ReturnWhen[] = [FIRST_COMPLETED, FIRST_EXCEPTION, AL
 export interface WaitForOptions {
   /**
    * Return after this many milliseconds with whatever is done by then (no error, as Python).
+   * At most 2^31 - 1 (a timer's limit); `Infinity` is no limit, as `undefined` is.
    * @default undefined (no limit)
    */
   timeout?: number;

@@ -51,6 +51,9 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     executor.submit<string>({ id, ms, log: log.path }, { name: 'sleep' });
   const block = (executor: Executor, id: string, ms: number) =>
     executor.submit<string>({ id, ms, log: log.path }, { name: 'block' });
+  /** The log's `start <id>` lines (the tasks that began, in order), and its `end <id>` ones. */
+  const started = () => log.lines().filter((line) => line.startsWith('start'));
+  const ended = () => log.lines().filter((line) => line.startsWith('end'));
 
   beforeEach(() => {
     log = new TaskLog();
@@ -111,6 +114,22 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     });
   });
 
+  describe(`${kind} executor: the queue's order`, () => {
+    it('a task submitted from a done-callback queues behind the tasks already waiting (FIFO)', async () => {
+      const executor = await warm({ maxWorkers: 1 });
+      const first = block(executor, 'a', 50);
+      const second = block(executor, 'b', 10);
+      const third = new Promise<string>((resolve, reject) => {
+        // Runs as `a` settles, while `b` waits in the queue for a's worker.
+        first.addDoneCallback(() => {
+          block(executor, 'c', 10).result().then(resolve, reject);
+        });
+      });
+      expect(await Promise.all([first.result(), second.result(), third])).toEqual(['a', 'b', 'c']);
+      expect(started()).toEqual(['start a', 'start b', 'start c']);
+    });
+  });
+
   describe(`${kind} executor: map and asCompleted`, () => {
     // Later items finish first: completion order is the reverse of input order.
     const durations = [600, 300, 20];
@@ -122,11 +141,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       for await (const id of executor.map<string>(items, { name: 'sleep' })) results.push(id);
       expect(results).toEqual(['m0', 'm1', 'm2']);
       // The work really finished in the other order: the log shows it.
-      expect(log.lines().filter((line) => line.startsWith('end'))).toEqual([
-        'end m2',
-        'end m1',
-        'end m0',
-      ]);
+      expect(ended()).toEqual(['end m2', 'end m1', 'end m0']);
     });
 
     it('asCompleted yields in completion order (the negative control of map order)', async () => {
@@ -167,10 +182,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       }
       await executor.shutdown();
       // e1 was running when the loop left (it finishes); e2 was queued (cancelled); e3 never sent.
-      expect(log.lines().filter((line) => line.startsWith('start'))).toEqual([
-        'start e0',
-        'start e1',
-      ]);
+      expect(started()).toEqual(['start e0', 'start e1']);
       expect(executor.stats.cancelled).toBe(1);
     });
 
@@ -243,7 +255,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(await busy.result()).toBe('busy');
       await executor.shutdown();
       // m0 was the head (awaited when the timeout struck): left queued, it would run after busy.
-      expect(log.lines().filter((line) => line.startsWith('start'))).toEqual(['start busy']);
+      expect(started()).toEqual(['start busy']);
       expect(executor.stats).toMatchObject({ cancelled: 3, completed: 1 });
     });
 
@@ -263,6 +275,89 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       await executor.shutdown();
       expect(log.lines()).toEqual(['start m0', 'end m0']);
       expect(executor.stats).toMatchObject({ cancelled: 1, completed: 1 });
+    });
+  });
+
+  describe(`${kind} executor: map's deadline and signal beyond the results`, () => {
+    /** An async input that yields nothing until `open()` (or never). */
+    const gated = () => {
+      let open = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const state = { reached: false, passed: false, open };
+      async function* items(): AsyncGenerator<number> {
+        state.reached = true;
+        await gate;
+        state.passed = true;
+        yield 21;
+      }
+      return { state, items: items() };
+    };
+    const drain = async (mapping: AsyncIterable<unknown>): Promise<unknown[]> => {
+      const out: unknown[] = [];
+      for await (const value of mapping) out.push(value);
+      return out;
+    };
+
+    it('a map timeout covers an async input slow to yield its next item', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const input = gated();
+      const error = await rejection(
+        drain(executor.map(input.items, { name: 'double', timeout: 50 })),
+      );
+      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+      expect(error.message).toContain('map()');
+      expect(input.state).toMatchObject({ reached: true, passed: false }); // still waiting there
+      input.state.open();
+    });
+
+    it("aborting a map's signal ends a read of an input that never yields", async () => {
+      const executor = make({ maxWorkers: 1 });
+      const input = gated();
+      const controller = new AbortController();
+      const mapping = drain(
+        executor.map(input.items, { name: 'double', signal: controller.signal }),
+      );
+      await until(() => input.state.reached, { what: 'the map to read its input' });
+      const reason = new Error('the caller left');
+      controller.abort(reason);
+      expect(await rejection(mapping)).toBe(reason);
+      expect(input.state.passed).toBe(false);
+    });
+
+    it('negative control: the same gated input, opened, is mapped', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const input = gated();
+      const mapping = drain(executor.map(input.items, { name: 'double', timeout: 5_000 }));
+      await until(() => input.state.reached, { what: 'the map to read its input' });
+      input.state.open();
+      expect(await mapping).toEqual([42]);
+    });
+
+    it('a map timeout covers its wait for queue room, and the task it waited to submit never runs', async () => {
+      const executor = make({ maxWorkers: 1, maxQueue: 0 });
+      const busy = block(executor, 'busy', 500);
+      const items = [{ id: 'm0', ms: 10, log: log.path }];
+      const error = await rejection(drain(executor.map(items, { name: 'block', timeout: 50 })));
+      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+      expect(busy.state).toBe('RUNNING'); // the timeout did not wait for room
+      expect(await busy.result()).toBe('busy');
+      await executor.shutdown();
+      // The wait for room was withdrawn: m0 was never submitted once busy's worker was free.
+      expect(started()).toEqual(['start busy']);
+      expect(executor.stats).toMatchObject({ completed: 1, cancelled: 0 });
+    });
+
+    it("a task's own ERR_EXECUTOR_TIMEOUT is its error, not a map timeout", async () => {
+      const executor = make({ maxWorkers: 1 });
+      const items = [
+        { name: 'Error', message: 'an inner wait timed out', code: 'ERR_EXECUTOR_TIMEOUT' },
+      ];
+      const error = await rejection(drain(executor.map(items, { name: 'fail' })));
+      expect(error).toMatchObject({
+        code: 'ERR_EXECUTOR_TIMEOUT',
+        message: 'an inner wait timed out',
+        detail: 'kept',
+      });
     });
   });
 
@@ -375,11 +470,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       const futures = ['a', 'b', 'c'].map((id) => block(executor, id, 50));
       await executor.shutdown();
       expect(futures.map((future) => future.state)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
-      expect(log.lines().filter((line) => line.startsWith('end'))).toEqual([
-        'end a',
-        'end b',
-        'end c',
-      ]);
+      expect(ended()).toEqual(['end a', 'end b', 'end c']);
       expect(() => executor.submit(1)).toThrow(
         expect.objectContaining({ code: 'ERR_EXECUTOR_SHUTDOWN' }),
       );
