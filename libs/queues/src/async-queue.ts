@@ -11,7 +11,7 @@ import { FifoBuffer } from './fifo-buffer';
 import type { ItemBuffer, QueueEntry } from './item-buffer';
 import { notifyObserver, type QueueObserver } from './queue-observer';
 import { SizeWatchers } from './size-watchers';
-import { validate } from './validate';
+import { observerOption, shutdownImmediate, validate } from './validate';
 import { WaitingLine } from './waiting-line';
 
 export interface QueueOptions {
@@ -93,7 +93,7 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     validate.requiredOptions(options, '{ maxSize: 100 }');
     this.maxSize = validate.integerOrInfinity(options.maxSize, 'maxSize', 1);
     this.name = validate.name(options.name, 'queue');
-    this.#observer = options.observer;
+    this.#observer = observerOption(options.observer);
     this.#buffer = this.createBuffer(options);
   }
 
@@ -200,10 +200,12 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
    * Python 3.13's `shutdown`: later puts reject `ERR_QUEUE_SHUTDOWN`, waiting producers and
    * consumers are released with it, and gets reject with it once the buffer is drained. With
    * `immediate`, the buffer is dropped now and its items count as done, so `join` can return.
+   * Bad options throw `ERR_QUEUE_INVALID_ARGUMENT` and leave the queue open.
    */
-  shutdown(options: ShutdownOptions = {}): void {
+  shutdown(options?: ShutdownOptions): void {
+    const immediate = shutdownImmediate(options);
     this.#isShutdown = true;
-    if (options.immediate === true) {
+    if (immediate) {
       const now = performance.now();
       // takeAll, not take: dropping compares nothing, so a throwing `compare` cannot stop it.
       const dropped = this.#buffer.takeAll();

@@ -1,4 +1,5 @@
 import type { QueueObserver } from './queue-observer';
+import { validate } from './validate';
 
 /** The part of a prom-client `Gauge` the observer uses (prom-client's type fits as is). */
 export interface GaugeLike {
@@ -31,7 +32,14 @@ export interface QueueMetrics {
  * cancelled them, not as a wait).
  */
 export function queueMetricsObserver(metrics: QueueMetrics): QueueObserver {
-  const extra = metrics.labels ?? {};
+  validate.requiredOptions(metrics, '{ size: gauge, waitSeconds: histogram }');
+  if (typeof (metrics.size as Partial<GaugeLike> | null)?.set !== 'function') {
+    validate.fail('size', 'a Gauge (an object with set())', metrics.size);
+  }
+  if (typeof (metrics.waitSeconds as Partial<HistogramLike> | null)?.observe !== 'function') {
+    validate.fail('waitSeconds', 'a Histogram (an object with observe())', metrics.waitSeconds);
+  }
+  const extra = validate.object(metrics.labels, 'labels') as Record<string, string>;
   const labelsByQueue = new Map<string, Record<string, string>>();
   const labelsOf = (queue: string): Record<string, string> => {
     let labels = labelsByQueue.get(queue);

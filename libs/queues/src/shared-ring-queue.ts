@@ -20,7 +20,7 @@ import {
   waitNonBlocking,
   type Condition,
 } from './shared-ring-waits';
-import { validate } from './validate';
+import { shutdownImmediate, validate } from './validate';
 
 export interface SharedRingQueueOptions {
   /** Messages the ring holds; then puts wait. @example 1024 */
@@ -133,21 +133,18 @@ export class SharedRingQueue {
   // ── blocking: worker threads ──────────────────────────────────────────────────────────────
 
   /** Copies `message` (at most `slotBytes`) in, sleeping while the ring is full. */
-  put(message: Uint8Array, options: BlockingWaitOptions = {}): void {
+  put(message: Uint8Array, options?: BlockingWaitOptions): void {
     this.#expectMessage(message);
     const memory = this.#memory;
-    waitBlocking(memory, () => memory.put(message), FOR_ROOM, validate.timeout(options.timeout));
+    const timeout = validate.syncWaitOptions(options);
+    waitBlocking(memory, () => memory.put(message), FOR_ROOM, timeout);
   }
 
   /** Takes the oldest message (a copy), sleeping while the ring is empty. */
-  get(options: BlockingWaitOptions = {}): Uint8Array {
+  get(options?: BlockingWaitOptions): Uint8Array {
     const memory = this.#memory;
-    return waitBlocking(
-      memory,
-      () => memory.get(),
-      FOR_MESSAGES,
-      validate.timeout(options.timeout),
-    );
+    const timeout = validate.syncWaitOptions(options);
+    return waitBlocking(memory, () => memory.get(), FOR_MESSAGES, timeout);
   }
 
   /** Python's `put_nowait`: `ERR_QUEUE_FULL` instead of sleeping. */
@@ -164,32 +161,34 @@ export class SharedRingQueue {
    * Puts fixed-size records (`records.length` a multiple of `slotBytes`), like write(2): sleeps
    * until at least one fits, puts as many as fit, returns how many. Loop for the rest.
    */
-  putMany(records: Uint8Array, options: BlockingWaitOptions = {}): number {
+  putMany(records: Uint8Array, options?: BlockingWaitOptions): number {
     this.#expectRecords(records);
     const memory = this.#memory;
-    const timeout = validate.timeout(options.timeout);
+    const timeout = validate.syncWaitOptions(options);
     return waitBlocking(memory, () => memory.putMany(records), FOR_ROOM, timeout);
   }
 
   /** Takes up to `target.length / slotBytes` messages into `target`, like read(2): sleeps until one is there. */
-  getMany(target: Uint8Array, options: BlockingWaitOptions & GetManyOptions = {}): number {
-    const { lengths } = options;
-    this.#expectTarget(target, lengths);
+  getMany(target: Uint8Array, options?: BlockingWaitOptions & GetManyOptions): number {
+    const record = validate.object(options);
+    const lengths = this.#expectTarget(target, record['lengths']);
     const memory = this.#memory;
-    const timeout = validate.timeout(options.timeout);
+    const timeout = validate.timeout(record['timeout']);
     return waitBlocking(memory, () => memory.getMany(target, lengths), FOR_MESSAGES, timeout);
   }
 
   /** Sleeps until every message put so far has had its `taskDone()` (`ERR_QUEUE_TIMEOUT` after `timeout`). */
-  join(options: BlockingWaitOptions = {}): void {
+  join(options?: BlockingWaitOptions): void {
     const memory = this.#memory;
-    waitBlocking(memory, memory.joinProbe(), FOR_ALL_DONE, validate.timeout(options.timeout));
+    const timeout = validate.syncWaitOptions(options);
+    waitBlocking(memory, memory.joinProbe(), FOR_ALL_DONE, timeout);
   }
 
   /** See `shutdownAsync`. */
-  shutdown(options: { immediate?: boolean } = {}): void {
+  shutdown(options?: { immediate?: boolean }): void {
     const memory = this.#memory;
-    waitBlocking(memory, () => memory.shutdown(options.immediate === true), NO_WAIT, Infinity);
+    const immediate = shutdownImmediate(options);
+    waitBlocking(memory, () => memory.shutdown(immediate), NO_WAIT, Infinity);
   }
 
   // ── async: any thread, the main thread included; bad arguments reject, never throw ─────
@@ -211,12 +210,8 @@ export class SharedRingQueue {
     return this.#nonBlocking(() => memory.putMany(records), FOR_ROOM, options);
   }
 
-  async getManyAsync(
-    target: Uint8Array,
-    options: WaitOptions & GetManyOptions = {},
-  ): Promise<number> {
-    const { lengths } = options;
-    this.#expectTarget(target, lengths);
+  async getManyAsync(target: Uint8Array, options?: WaitOptions & GetManyOptions): Promise<number> {
+    const lengths = this.#expectTarget(target, validate.object(options)['lengths']);
     const memory = this.#memory;
     return this.#nonBlocking(() => memory.getMany(target, lengths), FOR_MESSAGES, options);
   }
@@ -230,9 +225,10 @@ export class SharedRingQueue {
    * fail with it once the ring is drained. `immediate` drops what is buffered and counts it
    * as done, so `join` returns.
    */
-  async shutdownAsync(options: { immediate?: boolean } = {}): Promise<void> {
+  async shutdownAsync(options?: { immediate?: boolean }): Promise<void> {
     const memory = this.#memory;
-    return this.#nonBlocking(() => memory.shutdown(options.immediate === true), NO_WAIT, {});
+    const immediate = shutdownImmediate(options);
+    return this.#nonBlocking(() => memory.shutdown(immediate), NO_WAIT, {});
   }
 
   /** Marks `count` messages processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count put. */
@@ -240,7 +236,11 @@ export class SharedRingQueue {
     this.#memory.taskDone(validate.integer(count, 'count', 1));
   }
 
-  #nonBlocking<R>(attempt: Attempt<R>, condition: Condition, options: WaitOptions): Promise<R> {
+  #nonBlocking<R>(
+    attempt: Attempt<R>,
+    condition: Condition,
+    options: WaitOptions | undefined,
+  ): Promise<R> {
     const { timeout, signal } = validate.waitOptions(options);
     return waitNonBlocking(this.#memory, attempt, condition, timeout, signal);
   }
@@ -270,7 +270,8 @@ export class SharedRingQueue {
     }
   }
 
-  #expectTarget(target: Uint8Array, lengths?: Int32Array): void {
+  /** Checks `target` and the `lengths` option, and returns the latter. */
+  #expectTarget(target: Uint8Array, lengths: unknown): Int32Array | undefined {
     if (!(target instanceof Uint8Array) || target.length < this.slotBytes) {
       throw new InvalidArgumentError(
         `Expected \`target\` to be a Uint8Array of at least ${this.slotBytes} bytes (one slot), got ${
@@ -282,5 +283,6 @@ export class SharedRingQueue {
     if (lengths !== undefined && (!(lengths instanceof Int32Array) || lengths.length < fits)) {
       validate.fail('lengths', `an Int32Array of at least ${fits} elements`, lengths);
     }
+    return lengths;
   }
 }

@@ -4,7 +4,7 @@ import { JobTicket, type Job } from './job-ticket';
 import { LinkedList } from './linked-list';
 import { notifyObserver, type QueueObserver } from './queue-observer';
 import { SizeWatchers } from './size-watchers';
-import { validate } from './validate';
+import { observerOption, shutdownImmediate, validate } from './validate';
 import { WaitingLine } from './waiting-line';
 
 export interface WorkQueueOptions {
@@ -82,7 +82,7 @@ export class WorkQueue {
     this.concurrency = validate.integer(options.concurrency, 'concurrency', 1);
     this.maxQueue = validate.integer(options.maxQueue ?? 1000, 'maxQueue', 0);
     this.name = validate.name(options.name, 'work');
-    this.#observer = options.observer;
+    this.#observer = observerOption(options.observer);
     this.#sizeWatchers = new SizeWatchers((limit) => `'${this.name}' held ${limit} jobs`);
   }
 
@@ -164,11 +164,18 @@ export class WorkQueue {
    * Stops accepting jobs (`run` rejects `ERR_QUEUE_SHUTDOWN`) and resolves when the queue is
    * idle. Queued jobs still run, unless `immediate`: then queued jobs are dropped and running
    * ones aborted, and all their callers get `ERR_QUEUE_SHUTDOWN` at once (Python's
-   * `executor.shutdown(cancel_futures=True)`, plus the abort Python cannot do).
+   * `executor.shutdown(cancel_futures=True)`, plus the abort Python cannot do). Bad options
+   * reject `ERR_QUEUE_INVALID_ARGUMENT` (never throw) and leave the queue open.
    */
-  shutdown(options: { immediate?: boolean } = {}): Promise<void> {
+  shutdown(options?: { immediate?: boolean }): Promise<void> {
+    let immediate: boolean;
+    try {
+      immediate = shutdownImmediate(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     this.#isShutdown = true;
-    if (options.immediate === true) {
+    if (immediate) {
       for (const ticket of [...this.#pending]) this.#cancel(ticket, new QueueShutdownError());
       for (const ticket of [...this.#running]) this.#cancel(ticket, new QueueShutdownError());
     }

@@ -1,12 +1,63 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   AsyncQueue,
+  InvalidArgumentError,
+  LifoQueue,
   PriorityQueue,
+  queueMetricsObserver,
   SharedRingQueue,
   WorkQueue,
   type QueueOptions,
 } from '../src/index';
 import { rejectionCode, thrownCode } from './support/settlement';
+
+/** What `fn` throws; fails the test if it returns. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw, it returned');
+}
+
+/** An ERR_QUEUE_INVALID_ARGUMENT with exactly `message` (which names the option). */
+function expectInvalid(error: unknown, message: string): void {
+  expect(error).toBeInstanceOf(InvalidArgumentError);
+  expect(error).toMatchObject({ code: 'ERR_QUEUE_INVALID_ARGUMENT', message });
+}
+
+/** Calls a promise-returning method: it must return a promise (never throw) that rejects so. */
+async function expectRejectsInvalid(call: () => Promise<unknown>, message: string): Promise<void> {
+  let promise: Promise<unknown> | undefined;
+  expect(() => {
+    promise = call();
+  }).not.toThrow();
+  expectInvalid(
+    await (promise as Promise<unknown>).then(
+      () => 'resolved',
+      (e: unknown) => e,
+    ),
+    message,
+  );
+}
+
+const NOT_AN_OBJECT = 'Expected `options` to be an object, got `null`';
+const NOT_A_BOOLEAN = 'Expected `immediate` to be a boolean, got `"yes"` (string)';
+const BAD_SHUTDOWN_OPTIONS: [string, unknown, string][] = [
+  ['null options', null, NOT_AN_OBJECT],
+  [
+    'options that are not an object',
+    true,
+    'Expected `options` to be an object, got `true` (boolean)',
+  ],
+  ['a string immediate', { immediate: 'yes' }, NOT_A_BOOLEAN],
+  [
+    'a numeric immediate',
+    { immediate: 1 },
+    'Expected `immediate` to be a boolean, got `1` (number)',
+  ],
+];
 
 describe('option validation', () => {
   it.each([
@@ -80,6 +131,128 @@ describe('option validation', () => {
   ])('SharedRingQueue refuses %s', (_case, options) => {
     expect(thrownCode(() => new SharedRingQueue(options as never))).toBe(
       'ERR_QUEUE_INVALID_ARGUMENT',
+    );
+  });
+});
+
+describe('method options (every public method validates its options argument)', () => {
+  it.each([
+    ['AsyncQueue', () => new AsyncQueue<number>({ maxSize: 2 })],
+    ['LifoQueue', () => new LifoQueue<number>({ maxSize: 2 })],
+    ['PriorityQueue', () => new PriorityQueue<number>({ maxSize: 2 })],
+  ])('%s.shutdown throws on bad options and stays open', (_name, make) => {
+    for (const [, options, message] of BAD_SHUTDOWN_OPTIONS) {
+      const queue = make();
+      queue.tryPut(1);
+      expectInvalid(
+        thrown(() => queue.shutdown(options as never)),
+        message,
+      );
+      expect(queue.stats).toMatchObject({ isShutdown: false, size: 1, discarded: 0 });
+    }
+  });
+
+  it.each(BAD_SHUTDOWN_OPTIONS)(
+    'WorkQueue.shutdown rejects %s (never throws) and stays open',
+    async (_case, options, message) => {
+      const work = new WorkQueue({ concurrency: 1 });
+      await expectRejectsInvalid(() => work.shutdown(options as never), message);
+      expect(work.isShutdown).toBe(false);
+      expect(await work.run(() => 'still running')).toBe('still running');
+    },
+  );
+
+  it.each(BAD_SHUTDOWN_OPTIONS)(
+    'SharedRingQueue.shutdownAsync rejects %s and shutdown throws it, the ring stays open',
+    async (_case, options, message) => {
+      const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
+      await ring.putAsync(Uint8Array.of(1));
+      await expectRejectsInvalid(() => ring.shutdownAsync(options as never), message);
+      // The blocking one checks its arguments before refusing the main thread.
+      expectInvalid(
+        thrown(() => ring.shutdown(options as never)),
+        message,
+      );
+      expect(ring.stats).toMatchObject({ isShutdown: false, size: 1 });
+    },
+  );
+
+  it('SharedRingQueue async methods reject null options (never throw)', async () => {
+    const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
+    await expectRejectsInvalid(
+      () => ring.getManyAsync(new Uint8Array(4), null as never),
+      NOT_AN_OBJECT,
+    );
+    await expectRejectsInvalid(() => ring.putAsync(Uint8Array.of(1), null as never), NOT_AN_OBJECT);
+    await expectRejectsInvalid(
+      () => ring.putManyAsync(new Uint8Array(4), null as never),
+      NOT_AN_OBJECT,
+    );
+    await expectRejectsInvalid(() => ring.getAsync(null as never), NOT_AN_OBJECT);
+    await expectRejectsInvalid(() => ring.joinAsync(null as never), NOT_AN_OBJECT);
+    await expectRejectsInvalid(
+      () => ring.getManyAsync(new Uint8Array(8), { lengths: [0, 0] as never }),
+      'Expected `lengths` to be an Int32Array of at least 2 elements, got `Array` (object)',
+    );
+    expect(ring.stats).toMatchObject({ size: 0, isShutdown: false });
+  });
+
+  it.each([
+    ['put', (q: SharedRingQueue, o: never) => q.put(Uint8Array.of(1), o)],
+    ['get', (q: SharedRingQueue, o: never) => q.get(o)],
+    ['putMany', (q: SharedRingQueue, o: never) => q.putMany(new Uint8Array(4), o)],
+    ['getMany', (q: SharedRingQueue, o: never) => q.getMany(new Uint8Array(4), o)],
+    ['join', (q: SharedRingQueue, o: never) => q.join(o)],
+    ['shutdown', (q: SharedRingQueue, o: never) => q.shutdown(o)],
+  ])('SharedRingQueue.%s throws on null options before anything else', (_name, call) => {
+    const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
+    expectInvalid(
+      thrown(() => call(ring, null as never)),
+      NOT_AN_OBJECT,
+    );
+    expect(ring.stats).toMatchObject({ size: 0, isShutdown: false });
+  });
+
+  it('SharedRingQueue.getMany checks its lengths option', () => {
+    const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
+    expectInvalid(
+      thrown(() => ring.getMany(new Uint8Array(8), { lengths: new Int32Array(1) })),
+      'Expected `lengths` to be an Int32Array of at least 2 elements, got `Int32Array` (object)',
+    );
+  });
+
+  it.each([
+    ['AsyncQueue', (observer: never) => new AsyncQueue({ maxSize: 1, observer })],
+    ['WorkQueue', (observer: never) => new WorkQueue({ concurrency: 1, observer })],
+  ])('%s refuses an observer that is not an object', (_name, make) => {
+    for (const observer of [null, 'metrics', () => undefined]) {
+      expectInvalid(
+        thrown(() => make(observer as never)),
+        expect.stringMatching(
+          /^Expected `observer` to be an object with onEnqueue\/onDequeue\/onDiscard, got /,
+        ) as never,
+      );
+    }
+  });
+
+  it('queueMetricsObserver refuses what is not a gauge, a histogram or labels', () => {
+    const size = { set: () => undefined };
+    const waitSeconds = { observe: () => undefined };
+    expectInvalid(
+      thrown(() => queueMetricsObserver(null as never)),
+      'Expected `options` to be an object like `{ size: gauge, waitSeconds: histogram }`, got `null`',
+    );
+    expectInvalid(
+      thrown(() => queueMetricsObserver({ size: {}, waitSeconds } as never)),
+      'Expected `size` to be a Gauge (an object with set()), got `Object` (object)',
+    );
+    expectInvalid(
+      thrown(() => queueMetricsObserver({ size, waitSeconds: undefined } as never)),
+      'Expected `waitSeconds` to be a Histogram (an object with observe()), got `undefined` (undefined)',
+    );
+    expectInvalid(
+      thrown(() => queueMetricsObserver({ size, waitSeconds, labels: null } as never)),
+      'Expected `labels` to be an object, got `null`',
     );
   });
 });
