@@ -91,6 +91,28 @@ describe('Barrier', () => {
     expect(barrier.broken).toBe(false);
   });
 
+  it('refuses an aborted signal before arriving, even as the last party, and breaks', async () => {
+    const reason = new Error('caller gave up');
+    let actions = 0;
+    const barrier = new Barrier({ parties: 2, action: () => actions++ });
+    const first = barrier.wait();
+    // The last party: it used to complete the cycle and run the action.
+    await expect(barrier.wait({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(first).rejects.toMatchObject({ code: 'ERR_LOCK_BARRIER_BROKEN' });
+    expect([barrier.broken, barrier.cycles, actions]).toEqual([true, 0, 0]);
+    expect(barrier.stats).toMatchObject({ aborts: 1, waiters: 0 });
+    // Control: a last party whose signal has not aborted (or with a zero timeout: it does not
+    // wait) completes the cycle.
+    barrier.reset();
+    const again = barrier.wait();
+    await expect(barrier.wait({ signal: new AbortController().signal })).resolves.toBe(1);
+    await expect(again).resolves.toBe(0);
+    const third = barrier.wait();
+    await expect(barrier.wait({ timeout: 0 })).resolves.toBe(1);
+    await expect(third).resolves.toBe(0);
+    expect([barrier.broken, barrier.cycles, actions]).toEqual([false, 2, 2]);
+  });
+
   it('uses the constructor timeout as the default for each wait', async () => {
     const barrier = new Barrier({ parties: 2, timeout: 5 });
     await expect(barrier.wait()).rejects.toMatchObject({ code: 'ERR_LOCK_TIMEOUT', timeoutMs: 5 });

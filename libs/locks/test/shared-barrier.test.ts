@@ -1,4 +1,5 @@
 import { SharedBarrier } from '../src/index';
+import { until } from '@concurrency-lab/launcher/testing';
 import { failureOf, nextMessage, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
@@ -75,5 +76,48 @@ describe('SharedBarrier across threads', () => {
     await expect(barrier.wait({ timeout: 10 })).rejects.toMatchObject({ code: 'ERR_LOCK_TIMEOUT' });
     await expect(patient).rejects.toMatchObject({ code: 'ERR_LOCK_BARRIER_BROKEN' });
     expect(barrier.stats).toMatchObject({ timeouts: 1, waiters: 0 });
+  });
+
+  it('refuses an aborted signal before arriving, even as the last party, and breaks', async () => {
+    const reason = new Error('caller gave up');
+    let actions = 0;
+    const barrier = new SharedBarrier({ parties: 2, action: () => actions++ });
+    /** A worker thread as the first party (waitSync): one cycle, then it reports. */
+    const firstParty = async () => {
+      const worker = startWorker('barrier-phases.js', {
+        barrier: barrier.handle,
+        arrived: new SharedArrayBuffer(4),
+        cycles: 1,
+        parties: 2,
+      });
+      await until(() => barrier.waiting === 1, { what: 'the worker to arrive' });
+      return worker;
+    };
+    const first = await firstParty();
+    // The main thread, last: it used to complete the cycle, run the action and release the worker.
+    await expect(barrier.wait({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(failureOf(first)).resolves.toMatchObject({ code: 'ERR_LOCK_BARRIER_BROKEN' });
+    expect([barrier.broken, barrier.cycles, actions]).toEqual([true, 0, 0]);
+    expect(barrier.stats).toMatchObject({ aborts: 1, waiters: 0 });
+    // Control: a last party whose signal has not aborted completes the cycle.
+    barrier.reset();
+    const again = await firstParty();
+    await expect(barrier.wait({ signal: new AbortController().signal })).resolves.toBe(1);
+    expect(await nextMessage(again)).toMatchObject({ indexes: [0] }); // released, index 0
+    expect([barrier.broken, barrier.cycles, actions]).toEqual([false, 1, 1]);
+  });
+
+  it('refuses an aborted first party too, breaking the cycle it would have joined', async () => {
+    const reason = new Error('caller gave up');
+    const barrier = new SharedBarrier({ parties: 2 });
+    await expect(barrier.wait({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect({ broken: barrier.broken, waiting: barrier.waiting }).toEqual({
+      broken: true,
+      waiting: 0,
+    });
+    await expect(barrier.wait({ signal: AbortSignal.abort(reason) })).rejects.toMatchObject({
+      code: 'ERR_LOCK_BARRIER_BROKEN',
+    });
+    expect(barrier.stats).toMatchObject({ aborts: 1 });
   });
 });

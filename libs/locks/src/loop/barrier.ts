@@ -24,7 +24,9 @@ export interface BarrierOptions extends LockOptions {
  * Broken state (`ERR_LOCK_BARRIER_BROKEN` for every waiter and every later wait, until `reset()`):
  * `abort()`, an action that throws, or a waiter that times out or is aborted — once one party
  * gives up, the cycle can no longer complete, so the others are told instead of hanging. The
- * waiter that gave up gets its own reason (`ERR_LOCK_TIMEOUT` or the signal's reason).
+ * waiter that gave up gets its own reason (`ERR_LOCK_TIMEOUT` or the signal's reason). A wait
+ * whose signal is already aborted gives up before arriving, whichever party it would be: even
+ * the last one does not complete the cycle (nor run `action`), and it breaks the barrier.
  */
 export class Barrier implements Inspectable {
   readonly parties: number;
@@ -68,14 +70,18 @@ export class Barrier implements Inspectable {
       const signal = parsed.signal;
       if (this.#broken) throw new BarrierBrokenError(`${this.name} is broken`);
       const index = this.#waiters.size;
-      if (index + 1 < this.parties) {
+      const last = index + 1 === this.parties;
+      // An aborted signal refuses every party, the last one too: it would otherwise complete
+      // the cycle and run the action for a caller that already gave up. A zero timeout refuses
+      // only a party that would have to wait.
+      if (!last || signal?.aborted) {
         const refusal = this.#waiters.refuse(timeout, signal);
         if (refusal !== undefined) {
           this.#break();
           throw refusal as unknown; // a timeout error or the signal's reason, whatever it is
         }
-        return this.#waiters.add<number>(timeout, signal, undefined, index).promise;
       }
+      if (!last) return this.#waiters.add<number>(timeout, signal, undefined, index).promise;
       try {
         this.#action?.();
       } catch (error) {

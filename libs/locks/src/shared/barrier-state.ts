@@ -105,6 +105,21 @@ export class BarrierState {
     return result;
   }
 
+  /**
+   * A party that gives up before arriving (its signal was aborted already) breaks a cycle still
+   * filling, as a party inside giving up would; a cycle draining or resetting never counted on
+   * it. True when the barrier was broken already.
+   */
+  refuse(): boolean {
+    let broken = false;
+    this.#update((state) => {
+      const phase = phaseOf(state);
+      broken = phase === BROKEN;
+      return phase === FILLING ? stateOf(BROKEN, countOf(state)) : state;
+    });
+    return broken;
+  }
+
   /** count - 1; the last one out of a draining or resetting cycle opens the next one. */
   leave(): void {
     this.#update((state) => {

@@ -61,7 +61,8 @@ function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
  * Python's `threading.Barrier` across worker threads. Same rules as the in-loop Barrier:
  * distinct indexes per cycle, `action` run by the last arrival (each thread gives its own
  * action when it rebuilds the barrier), and a broken state for abort, timeouts and failing
- * actions — the party that gave up gets its own error, the others `ERR_LOCK_BARRIER_BROKEN`.
+ * actions — the party that gave up gets its own error, the others `ERR_LOCK_BARRIER_BROKEN`;
+ * a wait whose signal is already aborted gives up before arriving, even as the last party.
  */
 export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
   readonly parties: number;
@@ -148,6 +149,12 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
 
   /** The wait, for both forms (see SleepSteps): yields the state value to sleep on. */
   *#wait(started: number, timeout: number, signal: AbortSignal | undefined): SleepSteps<number> {
+    // Before arriving: the last party would complete the cycle and run the action for a caller
+    // that already gave up. Any party with an aborted signal breaks the cycle being filled.
+    if (signal?.aborted) {
+      if (this.#state.refuse()) throw new BarrierBrokenError(`${this.name} is broken`);
+      return this.#finish('aborted', -1, started, timeout, signal);
+    }
     let arrival = this.#arrive();
     while (typeof arrival === 'number') {
       const woke = yield arrival;
