@@ -26,6 +26,11 @@ export function slotValue(ticket: number, state: number): number {
   return ((ticket & TICKET_MASK) << 2) | state;
 }
 
+/** The state bits of a slot's value, whichever ticket it is tagged with. */
+export function slotState(value: number): number {
+  return value & 3;
+}
+
 export const DEFAULT_MAX_WAITERS = 256;
 const MAX_WAITERS = 1 << 16;
 
