@@ -141,6 +141,28 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
     expect(p.forked).toEqual([a, failed, next]);
   });
 
+  it('gives a replacement stopped before it was ready no counter share while it drains', async () => {
+    const p = launch({ workers: 1, replacementTimeoutMs: 300 });
+    await p.start();
+    const [a] = p.forked as [number];
+    // The next worker never says ready, and once asked to stop it stays until told to exit:
+    // a new build stuck loading, which the primary stops and then waits for (up to its kill
+    // timer, seconds).
+    await p.workerMode('hang');
+    await p.drainMode('report');
+    const restart = p.rollingRestart(); // it ends once the stuck one has exited
+    await p.untilForked(2);
+    const hung = p.forked[1] as number;
+    await until(() => p.draining.includes(hung), { what: 'the stuck replacement to drain' });
+    // The counter is split over the workers that take shares: `a` alone. Given a share, the
+    // stuck one never answered, and every increment failed until its kill timer.
+    await expect(p.increment(a)).resolves.toEqual({ pid: a, ok: true });
+    await p.tell(hung, { kind: 'exit', code: 0 });
+    await expect(restart).resolves.toBe(false);
+    expect(p.exits.get(hung)).toEqual({ code: 0, signal: null }); // told, not killed
+    await shutdownCleanly(p);
+  });
+
   it('stops a replacement that is not ready in time, so it never joins the pool', async () => {
     const p = launch({ workers: 1, replacementTimeoutMs: 300 });
     await p.start();

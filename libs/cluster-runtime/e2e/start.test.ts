@@ -89,6 +89,35 @@ describe('runClusterPrimary', () => {
     }
   });
 
+  it('on SIGTERM while it is still forking its workers, drains and exits 0 (the signal killed it before)', async () => {
+    const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        FIXTURE_SLOW_FORKS: '1000',
+        WORKERS: '2',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+    });
+    let stdout = '';
+    main.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    main.stderr.resume();
+    const exited = once(main, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    try {
+      await until(() => stdout.includes('"msg":"first fork done"'), {
+        what: 'the first fork',
+        detail: () => stdout,
+      });
+      main.kill('SIGTERM'); // the primary is busy between its two forks for a second
+      const [code, signal] = await exited;
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(stdout).toContain('"msg":"stopped"');
+    } finally {
+      main.kill('SIGKILL');
+    }
+  });
+
   it('logs an error nothing handled in the primary at fatal and exits 1; its workers leave', async () => {
     const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
       stdio: ['ignore', 'pipe', 'pipe'],

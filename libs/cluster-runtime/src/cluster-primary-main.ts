@@ -102,6 +102,18 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     stop({ reason: LIFELINE_REASON });
   });
 
+  // Before the first fork, as the lifeline: a signal while the workers are forked is then a
+  // drain (start() refuses or gives up once shutdown began), where Node's default action killed
+  // the primary and left each worker forked so far to die of an EPIPE.
+  const onSignal = (signal: NodeJS.Signals) => stop({ signal });
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGHUP', () => {
+    primary.rollingRestart().catch((error: unknown) => {
+      logger.error({ err: error }, 'rolling restart failed');
+    });
+  });
+
   primary.start().then(
     (port) => {
       logger.info(
@@ -129,13 +141,5 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     },
   );
 
-  const onSignal = (signal: NodeJS.Signals) => stop({ signal });
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGHUP', () => {
-    primary.rollingRestart().catch((error: unknown) => {
-      logger.error({ err: error }, 'rolling restart failed');
-    });
-  });
   return primary;
 }

@@ -70,6 +70,11 @@ interface Member {
   state: 'starting' | 'ready' | 'stopping';
   /** It said it is leaving (drained): it takes no more counter shares. */
   leaving?: boolean;
+  /**
+   * It said it was ready once. One stopped while still starting (a replacement that timed out,
+   * a shutdown during start) serves nothing and counted nothing: no counter share, no scrape.
+   */
+  wasReady?: boolean;
   ready: Promise<number>;
   /** Resolves on 'exit' (only: a failed send's 'error' event is not an exit). */
   exited: Promise<[number | null, NodeJS.Signals | null]>;
@@ -284,12 +289,13 @@ export class ClusterPrimary {
    * The workers that take counter shares: the ready ones, and those draining until they say
    * they are leaving. Ready ones alone, a shutdown (every member stopping at once) left a
    * counter request still in flight — or waiting its turn — with nobody to do it: 500
-   * `ERR_WORKER_CRASHED` on a clean stop.
+   * `ERR_WORKER_CRASHED` on a clean stop. Never one stopped before it was ever ready: a
+   * replacement that timed out, still loading, took a share of every increment (held by the
+   * model's one counter lock) until its kill timer, ~14 s, and each failed 500.
    */
   #sharingMembers(): Member[] {
     return [...this.#members.values()].filter(
-      (m) =>
-        (m.state === 'ready' || m.state === 'stopping') && !m.leaving && m.worker.isConnected(),
+      (m) => m.wasReady === true && !m.leaving && m.worker.isConnected(),
     );
   }
 
@@ -300,11 +306,11 @@ export class ClusterPrimary {
     this.#counter.serve(rpc);
     this.#metrics.add(worker.id);
     // Asked: the ready workers and the draining ones (still counting, until they exit and are
-    // retired). A starting one has counted nothing yet.
+    // retired). One never ready — starting, or stopped while starting — has counted nothing.
     rpc.handle(RPC.metricsAggregate, (params: MetricsAggregateParams | undefined) =>
       this.#metrics.collect(
         [...this.#members.values()]
-          .filter((m) => m.state !== 'starting' && m.worker.isConnected())
+          .filter((m) => m.wasReady === true && m.worker.isConnected())
           .map((m) => ({ id: m.worker.id, rpc: m.rpc })),
         params?.accept,
       ),
@@ -341,6 +347,7 @@ export class ClusterPrimary {
       if (message?.kind === 'leaving') member.leaving = true;
       if (message?.kind !== 'ready' || member.state !== 'starting') return;
       member.state = 'ready';
+      member.wasReady = true;
       this.#port = message.port;
       markReady(message.port);
       this.#onReady();

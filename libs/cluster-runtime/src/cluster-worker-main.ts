@@ -66,6 +66,9 @@ export function clusterWorkerRuntime(
             'final metrics not handed over: the primary keeps the last scrape',
           );
       }
+      // A share the primary sent before it read 'leaving' is here by now: its answer above came
+      // after it, on the same ordered channel. Exiting under it would fail its request 500.
+      await shares.idle();
     },
     counter: new IpcCounter(rpc, config.requestTimeoutMs),
     workers: config.workers,

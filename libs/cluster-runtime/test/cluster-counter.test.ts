@@ -14,7 +14,7 @@ import pino from 'pino';
 import { MessageChannel } from 'node:worker_threads';
 import { clusterWorkerRuntime } from '../src/cluster-worker-main';
 import { CounterManager } from '../src/counter-manager';
-import { RPC } from '../src/counter-protocol';
+import { RPC, type IncrementParams } from '../src/counter-protocol';
 import { IpcCounter, serveCounterShare } from '../src/ipc-counter';
 import { MetricsRelay, type MetricsJson } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
@@ -229,7 +229,7 @@ describe('a drained cluster worker runtime, and its final metrics', () => {
    * scraped it: `final` is how that primary answers its final metrics — it takes them, as
    * ClusterPrimary does, or never answers (stuck).
    */
-  async function workerService(final: 'taken' | 'stuck') {
+  async function workerService(final: 'taken' | 'stuck', onFinal?: () => void) {
     link = connect(1);
     const [primary, worker] = [link.primarySide[0], link.workerSide[0]] as [
       RpcEndpoint,
@@ -239,9 +239,10 @@ describe('a drained cluster worker runtime, and its final metrics', () => {
       throw error;
     });
     relay.add(1);
-    primary.handle(RPC.metricsFinal, (metrics: MetricsJson) =>
-      final === 'taken' ? relay.retireFinal(1, metrics) : new Promise(() => undefined),
-    );
+    primary.handle(RPC.metricsFinal, (metrics: MetricsJson) => {
+      onFinal?.();
+      return final === 'taken' ? relay.retireFinal(1, metrics) : new Promise(() => undefined);
+    });
     const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
     const metrics = createServiceMetrics('cluster');
     const service = createService({
@@ -266,6 +267,22 @@ describe('a drained cluster worker runtime, and its final metrics', () => {
     expect(await service.shutdown()).toBe('clean');
     relay.retire(1); // its exit, after: nothing more
     expect(await fibCount()).toBe(3);
+  });
+
+  it("waits for a share the primary sent before it read the worker's 'leaving'", async () => {
+    // The race: the primary starts a counter turn with a share here just as the worker says it
+    // is leaving. Its answer to the final metrics comes after that share (one ordered channel),
+    // so the share is here by then; the worker must not exit under it (its request: a 500).
+    let share: Promise<unknown> | undefined;
+    const { service } = await workerService('taken', () => {
+      const primary = link?.primarySide[0] as RpcEndpoint;
+      const times = 20_000; // many batches of counter.add: far from done when the answer lands
+      share = primary.call(RPC.counterShare, { times, safe: true } satisfies IncrementParams);
+    });
+    expect(await service.shutdown()).toBe('clean');
+    // Every add of the share was applied before the worker could exit (it exits after close).
+    expect(link?.manager.value).toBe(20_000);
+    await expect(share).resolves.toBeDefined();
   });
 
   it('negative control: a primary that never takes them costs the handover, not the exit', async () => {

@@ -25,6 +25,7 @@ type Event =
   | { event: 'forked'; pid: number }
   | { event: 'exit'; pid: number; code: number | null; signal: NodeJS.Signals | null }
   | { event: 'draining'; pid: number }
+  | { event: 'increment'; pid: number; ok: boolean; error?: string }
   | ({ event: 'log' } & LogLine)
   | { event: 'fatal'; reason: string };
 type Reply = { id: number; value?: unknown; error?: string };
@@ -40,6 +41,8 @@ export class PrimaryProcess {
   readonly forked: number[] = [];
   readonly exits = new Map<number, Exit>();
   readonly draining: number[] = [];
+  /** The answers to the counter increments workers were told to ask for (`increment`). */
+  readonly increments: { pid: number; ok: boolean; error?: string }[] = [];
   readonly logs: LogLine[] = [];
   /** The reasons of every `onFatal` it reported. */
   readonly fatal: string[] = [];
@@ -70,6 +73,10 @@ export class PrimaryProcess {
       if (message.event === 'exit')
         this.exits.set(message.pid, { code: message.code, signal: message.signal });
       if (message.event === 'draining') this.draining.push(message.pid);
+      if (message.event === 'increment') {
+        const { pid, ok, error } = message;
+        this.increments.push(error === undefined ? { pid, ok } : { pid, ok, error });
+      }
       if (message.event === 'fatal') this.fatal.push(message.reason);
       if (message.event === 'log') {
         const { level, msg, fields } = message;
@@ -116,6 +123,17 @@ export class PrimaryProcess {
   /** The workers forked from now on boot this way (fixtures/worker.js). */
   workerMode(mode: 'ok' | 'fail' | 'hang' | 'hold'): Promise<void> {
     return this.call('env', { name: 'FIXTURE_WORKER', value: mode });
+  }
+  /** The workers forked from now on drain this way: `report` waits to be told to exit. */
+  drainMode(mode: 'report' | 'exit'): Promise<void> {
+    return this.call('env', { name: 'FIXTURE_DRAIN', value: mode === 'report' ? 'report' : '' });
+  }
+  /** Has the worker `pid` ask the primary for a counter increment; resolves with the answer. */
+  async increment(pid: number): Promise<{ pid: number; ok: boolean; error?: string }> {
+    const before = this.increments.length;
+    await this.tell(pid, { kind: 'increment' });
+    await until(() => this.increments.length > before, { what: `worker ${pid}'s increment` });
+    return this.increments[before] as { pid: number; ok: boolean; error?: string };
   }
   tell(pid: number, message: { kind: string; code?: number }): Promise<void> {
     return this.call('tell', { pid, message });
