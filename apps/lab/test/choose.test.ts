@@ -1,4 +1,5 @@
 import { chooseLines } from '../src/report/choose';
+import type { ModelResult } from '../src/report/report-schema';
 import { result, scenario } from './support/results';
 
 const context = { sharedCores: true, cpus: 2, loadAverage: 3.2, workload: null };
@@ -44,9 +45,63 @@ describe('what to choose: the first screen', () => {
       scenario('cpu', [result('async', 35, 1, 1), result('cluster', 60, 1, 1)]),
       scenario('image', [result('async', 19, 1, 1), result('cluster', 11, 1, 1)]),
     ];
+    // One lead each: cluster's better cpu figure (the question's first scenario) decides, and the
+    // line says async ties with it.
     expect(chooseLines(split, { ...context, sharedCores: false })).toEqual([
-      'CPU-bound work: cluster — cpu 60.0 req/s vs 35.0 req/s (async); image 11.0 req/s (async lead).',
+      'CPU-bound work: cluster (≈ async) — cpu 60.0 req/s vs 35.0 req/s (async); image 11.0 req/s (async lead).',
     ]);
+  });
+
+  it('breaks a tie in leads by the figures, never by the order of --models', () => {
+    // A run's cpu and image: hybrid and procpool within 5% in both, so two leads each; procpool's
+    // figures are the higher in both. Once the first-listed model won: hybrid by default.
+    const run = (models: ModelResult['model'][]) => {
+      const figures: Record<string, [cpu: number, image: number]> = {
+        async: [162, 91.4],
+        hybrid: [293, 158],
+        procpool: [295, 163],
+      };
+      const of = (i: 0 | 1) => models.map((m) => result(m, figures[m]?.[i] ?? 0, 1, 1));
+      return chooseLines([scenario('cpu', of(0)), scenario('image', of(1))], {
+        ...context,
+        sharedCores: false,
+      });
+    };
+    const line =
+      'CPU-bound work: procpool (≈ hybrid) — cpu 295 req/s vs 162 req/s (async); image 163 req/s vs 91.4 req/s (async).';
+    expect(run(['async', 'hybrid', 'procpool'])).toEqual([line]);
+    expect(run(['procpool', 'hybrid', 'async'])).toEqual([line]);
+    expect(run(['hybrid', 'async', 'procpool'])).toEqual([line]);
+  });
+
+  it('breaks a tie only on figures that are comparable: an overloaded model’s memory is not', () => {
+    const kib = (n: number) => n * 1024;
+    // io: async answered half the rate — the least memory, for the requests it did not hold —
+    // so threads leads there; async leads io-saturation. One lead each.
+    const waiting = (models: ModelResult['model'][]) =>
+      chooseLines(
+        [
+          scenario(
+            'io',
+            models.map((m) =>
+              m === 'async'
+                ? result(m, 1000, 700, 80, { memoryPerConnectionBytes: kib(5), sustained: 0.5 })
+                : result(m, 2000, 760, 90, { memoryPerConnectionBytes: kib(12), sustained: 1 }),
+            ),
+            'memory-per-connection',
+            ['async'],
+          ),
+          scenario(
+            'io-saturation',
+            models.map((m) => result(m, m === 'async' ? 1000 : 600, 10, 1)),
+          ),
+        ],
+        { ...context, sharedCores: false },
+      );
+    const line =
+      'Many waiting connections: threads (≈ async) — io 12.0 KiB/connection; io-saturation 600 req/s (async lead).';
+    expect(waiting(['async', 'threads'])).toEqual([line]);
+    expect(waiting(['threads', 'async'])).toEqual([line]);
   });
 
   it('never takes a model with no answers as evidence', () => {

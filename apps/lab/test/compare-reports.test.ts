@@ -114,3 +114,75 @@ describe('lab compare on two real reports (WORKERS=1 vs WORKERS=2)', () => {
     );
   });
 });
+
+describe('lab compare on memory per connection', () => {
+  // A real io run's cluster (2,000 connections; RSS of its six samples, its idle RSS): run B is
+  // the same with every RSS reading 5 MiB higher, so its peak is, and its spread is unchanged.
+  const MiB = 2 ** 20;
+  const rss = [356941824, 372060160, 378560512, 380297216, 386445312, 393527296];
+  const report = (extra: number, rssIdleBytes: number | undefined): ComparableReport => {
+    const rssPeakBytes = Math.max(...rss) + extra;
+    return {
+      createdAt: '2025-01-01T00:00:00Z',
+      machine: { cpus: 2, cpuModel: 'x', node: '24' },
+      options: {
+        models: ['cluster'],
+        durationSeconds: 5,
+        workers: 2,
+        driver: 'pacer',
+        quick: false,
+      },
+      scenarios: [
+        {
+          id: 'io',
+          title: 'io',
+          verdict: { judge: 'memory-per-connection' },
+          results: [
+            {
+              model: 'cluster',
+              summary: {
+                rps: 1931,
+                p50Ms: 751,
+                p99Ms: 769,
+                rssPeakBytes,
+                cpuPercentMean: 58,
+                rssIdleBytes,
+                memoryPerConnectionBytes: (rssPeakBytes - 298680320) / 2000,
+              },
+              samples: rss.map((r, t) => ({ t, rssBytes: r + extra, cpuPercent: 58, rps: 1931 })),
+            },
+          ],
+        },
+      ],
+    };
+  };
+  const rowOf = (c: ReturnType<typeof compareReports>, figure: string) =>
+    c.rows.find((r) => r.figure === figure);
+
+  it('measures its noise against (RSS peak − RSS idle), the part of RSS it counts', () => {
+    const c = compareReports(
+      { file: 'A', report: report(0, 298680320) },
+      { file: 'B', report: report(5 * MiB, 298680320) },
+    );
+    const mean = rss.reduce((x, y) => x + y, 0) / rss.length;
+    const sd = Math.sqrt(rss.reduce((x, v) => x + (v - mean) ** 2, 0) / (rss.length - 1));
+    const peak = Math.max(...rss);
+    const noise = Math.hypot(sd / (peak - 298680320), sd / (peak + 5 * MiB - 298680320));
+    const perConnection = rowOf(c, 'memoryPerConnection');
+    expect(perConnection?.noise).toBeCloseTo(noise, 12);
+    expect(perConnection?.noise).toBeCloseTo(0.18, 2); // once 0.047: the spread over all of RSS
+    // 5.5% more per connection, inside that noise — as the same 5 MiB is inside RSS's.
+    expect(perConnection?.ratio).toBeCloseTo(1.055, 3);
+    expect([perConnection?.flag, rowOf(c, 'rss')?.flag]).toEqual(['within noise', 'within noise']);
+    // The control: RSS's own noise is still its spread over its mean.
+    expect(rowOf(c, 'rss')?.noise).toBeCloseTo(Math.hypot(sd / mean, sd / (mean + 5 * MiB)), 12);
+  });
+
+  it('has no noise figure for it from a report without RSS idle', () => {
+    const c = compareReports(
+      { file: 'A', report: report(0, undefined) },
+      { file: 'B', report: report(5 * MiB, 298680320) },
+    );
+    expect(rowOf(c, 'memoryPerConnection')).toMatchObject({ noise: null, flag: 'unknown' });
+  });
+});

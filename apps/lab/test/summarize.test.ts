@@ -1,6 +1,8 @@
 import type { StreamPlan, StreamResult } from '../src/drivers/load-driver';
-import type { Sample } from '../src/report/report-schema';
+import type { Report, Sample } from '../src/report/report-schema';
 import { summarize } from '../src/report/summarize';
+import { summaryRows } from '../src/report/summary-rows';
+import { result, scenario } from './support/results';
 
 const plan: StreamPlan = {
   name: 'fib',
@@ -54,7 +56,7 @@ describe('a model’s summary', () => {
     expect(summary).toMatchObject({ cpuPercentMean: 185, lagP99MaxMs: 40.67, eluMean: 1 });
   });
 
-  it('has no lag or ELU figure (0) when only the first sample had one', () => {
+  it('has no lag or ELU figure (null, not 0) when only the first sample had one', () => {
     const summary = summarize(
       [plan],
       [stream],
@@ -67,6 +69,31 @@ describe('a model’s summary', () => {
         rssAfterBytes: 0,
       },
     );
-    expect(summary).toMatchObject({ cpuPercentMean: 150, lagP99MaxMs: 0, eluMean: 0 });
+    expect(summary).toMatchObject({ cpuPercentMean: 150, lagP99MaxMs: null, eluMean: null });
+  });
+
+  it('has no lag or ELU figure when every scrape went unanswered, and the table shows —', () => {
+    // async's loop busy with the work the whole time: each /metrics scrape timed out. A lag p99
+    // of 0.0 and an ELU of 0 would say the loop sat idle — and call the work I/O-bound.
+    const blocked = summarize(
+      [plan],
+      [stream],
+      samples([
+        [0, null, null],
+        [99.8, null, null],
+        [99.8, null, null],
+      ]),
+      { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 },
+    );
+    expect(blocked).toMatchObject({ cpuPercentMean: 99.8, lagP99MaxMs: null, eluMean: null });
+    const report = { scenarios: [scenario('cpu', [result('async', 100, 30, 100, blocked)])] };
+    const [row] = summaryRows(report as unknown as Report);
+    expect(row?.at(-1)).toBe('—');
+    // The control: a lag read is shown.
+    const read = { ...blocked, lagP99MaxMs: 12.34 };
+    const [readRow] = summaryRows({
+      scenarios: [scenario('cpu', [result('async', 100, 30, 100, read)])],
+    } as unknown as Report);
+    expect(readRow?.at(-1)).toBe('12.3');
   });
 });

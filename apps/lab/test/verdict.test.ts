@@ -1,4 +1,6 @@
 import { lessonsFor } from '../src/report/lessons';
+import type { Judge, ModelResult, Report } from '../src/report/report-schema';
+import { reportTables } from '../src/report/summary-rows';
 import { verdictFor } from '../src/report/verdict';
 import { result, scenario } from './support/results';
 
@@ -91,7 +93,7 @@ describe('a model that answered nothing', () => {
     const none = figures(0).map((r) => ({ ...r, summary: { ...r.summary, rps: 0 } }));
     for (const judge of ['p99', 'throughput', 'memory-per-connection'] as const) {
       const verdict = verdictFor(judge, { prefers: ['async'], text: 'g' }, none);
-      expect([judge, verdict.leaders, verdict.agreesWithGuide]).toEqual([judge, [], false]);
+      expect([judge, verdict.leaders, verdict.agreesWithGuide]).toEqual([judge, [], null]);
       expect(verdict.note).toContain('No model answered');
     }
   });
@@ -108,7 +110,7 @@ describe('a fixed rate no model kept up with', () => {
   it('names no leader on memory or latency, and says why without naming one', () => {
     for (const judge of ['memory-per-connection', 'p99'] as const) {
       const verdict = verdictFor(judge, { prefers: ['async'], text: 'g' }, results);
-      expect([judge, verdict.leaders, verdict.agreesWithGuide]).toEqual([judge, [], false]);
+      expect([judge, verdict.leaders, verdict.agreesWithGuide]).toEqual([judge, [], null]);
       expect(verdict.note).not.toMatch(/lead on|hold a connection for the least/);
       expect(verdict.note).toContain('async answered 50%, threads answered 55%');
     }
@@ -120,6 +122,76 @@ describe('a fixed rate no model kept up with', () => {
     expect(
       verdictFor('memory-per-connection', { prefers: ['async'], text: 'g' }, one as never).leaders,
     ).toEqual(['threads']);
+  });
+});
+
+describe('the best figures beside the guide', () => {
+  const guide = { prefers: ['threads'], text: 'guide text' };
+  /** The "Verdict beside the guide" row of a report of one scenario. */
+  const row = (id: string, judge: Judge, results: ModelResult[]) =>
+    reportTables(
+      {
+        scenarios: [
+          { id, title: id, lesson: '', guide, results, verdict: verdictFor(judge, guide, results) },
+        ],
+      } as unknown as Report,
+      (cell) => `**${cell}**`,
+    ).find((t) => t.heading === 'Verdict beside the guide')?.rows[0];
+
+  it('name the best p99 and the least memory among the models that kept up with the rate', () => {
+    // A fixed rate async answered half of: it sent less, so its p99 and RSS are the lowest.
+    const results = (asyncSustained: number) => [
+      result('async', 50, 5, 60, { sustained: asyncSustained }),
+      result('threads', 100, 40, 110, { sustained: 1 }),
+      result('procpool', 100, 42, 100, { sustained: 1 }),
+    ];
+    expect(verdictFor('p99', guide, results(0.5))).toMatchObject({
+      leaders: ['threads', 'procpool'],
+      p99: 'threads',
+      memory: 'procpool',
+    });
+    expect(row('workload-rate', 'p99', results(0.5))).toEqual([
+      'workload-rate',
+      'threads',
+      'threads',
+      'procpool',
+      'guide text',
+      'yes',
+    ]);
+    // The control: async keeping up is the best on both.
+    expect(verdictFor('p99', guide, results(0.95))).toMatchObject({
+      p99: 'async',
+      memory: 'async',
+    });
+  });
+
+  it('name no model and no agreement without a leader, in the verdict and the table', () => {
+    const silent = [result('async', 0, 0, 60), result('threads', 0, 0, 110)];
+    expect(verdictFor('throughput', guide, silent)).toMatchObject({
+      leaders: [],
+      throughput: null,
+      p99: null,
+      memory: null,
+      agreesWithGuide: null,
+    });
+    expect(row('cpu', 'throughput', silent)).toEqual(['cpu', '—', '—', '—', 'guide text', '—']);
+    // Every model overloaded on a p99 scenario: no leader either.
+    const overloaded = [
+      result('async', 40, 5, 60, { sustained: 0.4 }),
+      result('procpool', 60, 9, 100, { sustained: 0.6 }),
+    ];
+    expect(row('workload-rate', 'p99', overloaded)).toEqual([
+      'workload-rate',
+      '—',
+      '—',
+      '—',
+      'guide text',
+      '—',
+    ]);
+    // The control: a leader the guide does not prefer is a stressed no.
+    expect(
+      row('cpu', 'throughput', [result('async', 90, 5, 60), result('cluster', 40, 5, 90)]),
+    ).toEqual(['cpu', 'async', 'async', 'async', 'guide text', '**no**']);
   });
 });
 
@@ -182,6 +254,41 @@ describe('the lessons', () => {
       );
     expect(lessonsFor([io(10)])).toMatchObject([{ id: 'waits-are-cheap', holds: true }]);
     expect(lessonsFor([io(40)])).toMatchObject([{ id: 'waits-are-cheap', holds: false }]);
+  });
+
+  it('cannot check the io claim when async, or every other model, fell below the rate', () => {
+    const io = (
+      async: [kib: number, sustained: number],
+      threads: [kib: number, sustained: number],
+    ) =>
+      lessonsFor([
+        scenario(
+          'io',
+          [
+            result('async', 2000, 760, 80, {
+              memoryPerConnectionBytes: async[0] * 1024,
+              sustained: async[1],
+            }),
+            result('threads', 2000, 760, 90, {
+              memoryPerConnectionBytes: threads[0] * 1024,
+              sustained: threads[1],
+            }),
+          ],
+          'memory-per-connection',
+          ['async'],
+        ),
+      ])[0];
+    // async at 89% of the rate with the least memory: it held fewer requests — not evidence.
+    const asyncBelow = io([30, 0.89], [45, 0.95]);
+    expect(asyncBelow).toMatchObject({ id: 'waits-are-cheap', holds: null });
+    expect(asyncBelow?.figures).toContain(
+      'below the fixed rate, not comparable: async answered 89%',
+    );
+    // Only async kept up, with twice threads' memory: nothing comparable to weigh it against.
+    expect(io([60, 0.95], [30, 0.5])).toMatchObject({ holds: null });
+    // The controls: both kept up — it holds, and it fails on twice the memory.
+    expect(io([30, 0.95], [45, 0.95])).toMatchObject({ holds: true });
+    expect(io([60, 0.95], [30, 0.95])).toMatchObject({ holds: false });
   });
 });
 

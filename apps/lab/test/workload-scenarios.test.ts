@@ -46,6 +46,15 @@ describe('the workload’s scenarios', () => {
     expect(resolved?.title).toContain('45 req/s');
   });
 
+  it('set that rate from the models that answered: one with no answers is no capacity', () => {
+    const measured = scenario('workload', [
+      result('async', 0, 0, 1),
+      result('threads', 500, 10, 1),
+      result('cluster', 91, 10, 1),
+    ]);
+    expect(rate?.resolve?.([measured]).streams[0]?.rate).toBe(45);
+  });
+
   it('take the guide’s row from how busy the one event loop was at saturation', () => {
     expect(workloadGuide([result('async', 100, 1, 1, { eluMean: 0.95 })]).text).toMatch(
       /^CPU-bound/,
@@ -53,6 +62,24 @@ describe('the workload’s scenarios', () => {
     expect(workloadGuide([result('async', 100, 1, 1, { eluMean: 0.2 })]).text).toMatch(
       /^I\/O-bound/,
     );
+  });
+
+  it('take it from CPU when async’s loop went unread or async answered nothing', () => {
+    // Every /metrics scrape timed out on a loop blocked by the work: no ELU, a core in use.
+    const blocked = result('async', 9.5, 3400, 1, { eluMean: null, cpuPercentMean: 99.8 });
+    const threads = result('threads', 40, 800, 1, { eluMean: 0.05, cpuPercentMean: 190 });
+    expect(workloadGuide([blocked, threads]).text).toMatch(/^CPU-bound/);
+    // async-service answered nothing (its loop idle: it died): the models that answered decide.
+    const dead = result('async', 0, 0, 1, { eluMean: 0.05, cpuPercentMean: 2 });
+    expect(workloadGuide([dead, threads]).text).toMatch(/^CPU-bound/);
+    // The control: light CPU everywhere is I/O-bound, read either way.
+    const idle = { cpuPercentMean: 20 };
+    expect(workloadGuide([{ ...blocked, summary: { ...blocked.summary, ...idle } }]).text).toMatch(
+      /^I\/O-bound/,
+    );
+    expect(
+      workloadGuide([dead, result('threads', 40, 8, 1, { eluMean: 0.05, ...idle })]).text,
+    ).toMatch(/^I\/O-bound/);
   });
 
   it('can be picked with --scenarios beside the catalog’s, and an unknown id is a usage error', () => {

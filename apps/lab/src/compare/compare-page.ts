@@ -23,7 +23,7 @@ export function compareCells(row: ComparisonRow): string[] {
 }
 
 export const NOISE_NOTE =
-  'noise ±: the two runs’ spread over their sampling intervals (standard deviation / mean, per interval, combined as √(A² + B²)); a figure is flagged "differs" when B/A is further from 1 than that. The band is conservative: a run’s mean moves less than its intervals do. "?" = too few intervals to measure the noise (under 3).';
+  'noise ±: the two runs’ spread over their sampling intervals (standard deviation / mean, per interval; for memory per connection, RSS’s standard deviation / (RSS peak − RSS idle), the part of RSS it counts; combined as √(A² + B²)); a figure is flagged "differs" when B/A is further from 1 than that. The band is conservative: a run’s mean moves less than its intervals do. "?" = too few intervals to measure the noise (under 3), or a report without RSS idle.';
 
 const headline = (c: Comparison) => {
   const differ = c.rows.filter((r) => r.flag === 'differs').length;

@@ -12,6 +12,12 @@ interface Figure {
   value(summary: Summary): number | undefined;
   /** The per-interval values whose spread is the run's noise on this figure. */
   series(samples: Sample[]): number[];
+  /**
+   * What that spread is relative to, when the figure is not the series' mean: memory per
+   * connection is a difference of RSS readings, so an RSS wobble of 1% of the total can be
+   * several % of it. @default the series' mean
+   */
+  spreadOf?(summary: Summary): number | undefined;
   /** Only for scenarios judged on this (memory per connection means something in io only). */
   judge?: string;
 }
@@ -51,7 +57,10 @@ export const FIGURES: readonly Figure[] = [
     label: 'KiB per connection',
     scale: 1 / 1024,
     value: (s) => s.memoryPerConnectionBytes,
+    // (RSS peak − RSS idle) / connections: RSS's spread moves the peak, and so this figure, by
+    // that spread over (peak − idle) — not over the whole RSS, which hid ~4× of the noise.
     series: (x) => x.map((s) => s.rssBytes),
+    spreadOf: (s) => (s.rssIdleBytes === undefined ? undefined : s.rssPeakBytes - s.rssIdleBytes),
     judge: 'memory-per-connection',
   },
 ];
@@ -59,13 +68,17 @@ export const FIGURES: readonly Figure[] = [
 /** Fewer intervals than this and a run's spread says nothing: no flag, just the ratio. */
 export const MIN_INTERVALS = 3;
 
-/** Relative spread of a series (sample standard deviation / mean); undefined when unmeasurable. */
-export function relativeSpread(values: number[]): number | undefined {
+/**
+ * Relative spread of a series: sample standard deviation / `of` (the series' mean unless given);
+ * undefined when unmeasurable (too few values, or nothing positive to be relative to).
+ */
+export function relativeSpread(values: number[], of?: number): number | undefined {
   if (values.length < MIN_INTERVALS) return undefined;
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  if (mean <= 0) return undefined;
+  const base = of ?? mean;
+  if (!(base > 0)) return undefined;
   const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
-  return Math.sqrt(variance) / mean;
+  return Math.sqrt(variance) / base;
 }
 
 export interface ComparisonRow {
@@ -78,7 +91,11 @@ export interface ComparisonRow {
   b: number;
   /** b / a; null when a is 0. */
   ratio: number | null;
-  /** The two runs' per-interval spreads combined, √(cvA² + cvB²); null when not measurable. */
+  /**
+   * The two runs' per-interval spreads, each relative to the figure (standard deviation / mean;
+   * for memory per connection / (RSS peak − RSS idle)), combined √(a² + b²); null when not
+   * measurable.
+   */
   noise: number | null;
   /** `differs` when |ratio − 1| exceeds the noise; `within noise` otherwise; `unknown` without a noise figure. */
   flag: 'differs' | 'within noise' | 'unknown';
@@ -121,8 +138,15 @@ export function compareReports(
         const vb = figure.value(rb.summary);
         if (va === undefined || vb === undefined) continue;
         const ratio = va > 0 ? vb / va : null;
-        const cvA = relativeSpread(figure.series(ra.samples));
-        const cvB = relativeSpread(figure.series(rb.samples));
+        const spread = (r: ComparableResult) => {
+          const values = figure.series(r.samples);
+          if (!figure.spreadOf) return relativeSpread(values);
+          // No base to be relative to (a report from before RSS idle was kept): no noise figure.
+          const of = figure.spreadOf(r.summary);
+          return of === undefined ? undefined : relativeSpread(values, of);
+        };
+        const cvA = spread(ra);
+        const cvB = spread(rb);
         const noise = cvA === undefined || cvB === undefined ? null : Math.hypot(cvA, cvB);
         rows.push({
           scenario: scenario.id,

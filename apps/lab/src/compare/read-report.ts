@@ -23,6 +23,7 @@ const summary = z.looseObject({
   rssPeakBytes: z.number(),
   cpuPercentMean: z.number(),
   memoryPerConnectionBytes: z.number().optional(),
+  rssIdleBytes: z.number().optional(),
 });
 
 const comparableReport = z.looseObject({

@@ -1,5 +1,6 @@
-import type { Judge, ModelResult, Report, ScenarioReport } from './report-schema';
-import { answeredOnly } from './verdict';
+import { MODEL_NAMES } from '@concurrency-lab/models';
+import type { Judge, Report, ScenarioReport } from './report-schema';
+import { answeredOnly, comparableOn, judgedFigure } from './verdict';
 
 /** The questions a reader brings, each answered by the verdicts of some scenarios. */
 const QUESTIONS: readonly { label: string; ids: readonly string[] }[] = [
@@ -9,12 +10,8 @@ const QUESTIONS: readonly { label: string; ids: readonly string[] }[] = [
   { label: 'Your workload', ids: ['workload', 'workload-rate', 'workload-fairness'] },
 ];
 
-const figureOf = (judge: Judge, r: ModelResult) =>
-  judge === 'throughput'
-    ? r.summary.rps
-    : judge === 'p99'
-      ? r.summary.p99Ms
-      : r.summary.memoryPerConnectionBytes;
+/** A model's place in the registry: what settles equal figures, whatever `--models` said. */
+const registryIndex = (model: string): number => (MODEL_NAMES as readonly string[]).indexOf(model);
 
 const show = (judge: Judge, value: number) =>
   judge === 'throughput'
@@ -28,14 +25,18 @@ const show = (judge: Judge, value: number) =>
  * the models that answered: one with no answers (a service that died) is no figure to beat.
  */
 function evidence(scenario: ScenarioReport, model: string): string {
-  const { judge, leaders } = scenario.verdict;
-  if (!leaders.length) return `${scenario.id}: no leader (see its verdict)`;
+  const { judge } = scenario.verdict;
+  if (!scenario.verdict.leaders.length) return `${scenario.id}: no leader (see its verdict)`;
+  // Best first, as the choice is made: the verdict lists them in the run's order.
+  const leaders = byFigures(scenario.verdict.leaders, [scenario]);
   const answered = answeredOnly(scenario.results);
   const chosen = answered.find((r) => r.model === model);
-  const worst = [...answered].sort((a, b) =>
-    judge === 'throughput'
-      ? figureOf(judge, a) - figureOf(judge, b)
-      : figureOf(judge, b) - figureOf(judge, a),
+  const worst = [...answered].sort(
+    (a, b) =>
+      (judge === 'throughput'
+        ? judgedFigure(judge, a) - judgedFigure(judge, b)
+        : judgedFigure(judge, b) - judgedFigure(judge, a)) ||
+      registryIndex(a.model) - registryIndex(b.model),
   )[0];
   if (!chosen || !worst)
     return scenario.results.some((r) => r.model === model)
@@ -45,15 +46,41 @@ function evidence(scenario: ScenarioReport, model: string): string {
   const against =
     worst.model === chosen.model
       ? ''
-      : ` vs ${show(judge, figureOf(judge, worst))} (${worst.model})`;
-  return `${scenario.id} ${show(judge, figureOf(judge, chosen))}${against}${lead}`;
+      : ` vs ${show(judge, judgedFigure(judge, worst))} (${worst.model})`;
+  return `${scenario.id} ${show(judge, judgedFigure(judge, chosen))}${against}${lead}`;
+}
+
+/**
+ * The models tied on votes, best first by the figures — never by the order the run listed them
+ * in (`--models`): the best figure in the question's first scenario, then the next one's where
+ * equal. A model without a comparable figure there (no answers; on p99 or memory, overloaded)
+ * comes after those with one; the registry's order settles figures equal everywhere.
+ */
+function byFigures(models: readonly string[], scenarios: readonly ScenarioReport[]): string[] {
+  const figureIn = (s: ScenarioReport, model: string): number | undefined => {
+    const r = comparableOn(s.verdict.judge, s.results).find((x) => x.model === model);
+    return r && judgedFigure(s.verdict.judge, r);
+  };
+  const order = (a: string, b: string): number => {
+    for (const s of scenarios) {
+      const fa = figureIn(s, a);
+      const fb = figureIn(s, b);
+      if (fa === fb) continue;
+      if (fa === undefined) return 1;
+      if (fb === undefined) return -1;
+      return s.verdict.judge === 'throughput' ? fb - fa : fa - fb;
+    }
+    return registryIndex(a) - registryIndex(b);
+  };
+  return [...models].sort(order);
 }
 
 /**
  * The report's first screen: what to choose on this machine, at most five lines, each drawn
  * from the verdicts of the scenarios that answer one question — the model that leads in most
- * of them (the first scenario's leader on a tie), with the figures that say so. The last line
- * is the caveat when the load generator shared the cores with the services.
+ * of them, with the figures that say so. On a tie in leads the figures decide (`byFigures`) and
+ * the line names the others tied with it: `procpool (≈ hybrid)`. The last line is the caveat
+ * when the load generator shared the cores with the services.
  */
 export function chooseLines(
   scenarios: ScenarioReport[],
@@ -61,7 +88,8 @@ export function chooseLines(
 ): Report['choose'] {
   const lines: string[] = [];
   for (const question of QUESTIONS) {
-    const answered = scenarios.filter((s) => question.ids.includes(s.id));
+    // In the question's order, whatever order the run took them in: the first one breaks ties.
+    const answered = question.ids.flatMap((id) => scenarios.filter((s) => s.id === id));
     if (!answered.length) continue;
     const votes = new Map<string, number>();
     for (const s of answered)
@@ -74,16 +102,14 @@ export function chooseLines(
       continue;
     }
     const most = Math.max(...votes.values());
-    const first = answered[0]?.verdict.leaders ?? [];
-    const choice =
-      first.find((m) => votes.get(m) === most) ??
-      [...votes.entries()].find(([, n]) => n === most)?.[0] ??
-      '';
+    const tied = [...votes.keys()].filter((m) => votes.get(m) === most);
+    const [choice = '', ...others] = byFigures(tied, answered);
+    const named = others.length ? `${choice} (≈ ${others.join(' ≈ ')})` : choice;
     const label =
       question.ids[0] === 'workload' && context.workload
         ? `${question.label} (${context.workload})`
         : question.label;
-    lines.push(`${label}: ${choice} — ${answered.map((s) => evidence(s, choice)).join('; ')}.`);
+    lines.push(`${label}: ${named} — ${answered.map((s) => evidence(s, choice)).join('; ')}.`);
   }
   if (context.sharedCores) {
     lines.push(

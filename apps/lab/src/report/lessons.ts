@@ -1,6 +1,6 @@
 import { MODELS, type ModelInfo } from '@concurrency-lab/models';
 import type { ModelResult, ModelSummary, Report, ScenarioReport } from './report-schema';
-import { answeredOnly, leadersBy } from './verdict';
+import { answeredOnly, keptUp, leadersBy, overloaded } from './verdict';
 
 /** The models that run CPU work somewhere other than the one event loop: a pool, or processes. */
 const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
@@ -88,17 +88,20 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
   const io = byId('io');
   if (io && io.results.some((r) => r.model === 'async') && io.results.length > 1) {
     const answered = answeredOnly(io.results);
-    const leaders = leadersBy('memory-per-connection', io.results);
+    // Memory is weighed only among the models that kept up with the rate (verdict.ts): an
+    // overloaded one held fewer requests for its connections. So async overloaded, or no other
+    // model that kept up, leaves nothing comparable to check the claim on, either way.
+    const comparable = keptUp(io.results);
+    const checkable =
+      comparable.some((r) => r.model === 'async') && comparable.some((r) => r.model !== 'async');
+    const below = answered
+      .filter(overloaded)
+      .map((r) => `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`);
     lessons.push({
       id: 'waits-are-cheap',
       claim:
         'Holding thousands of waiting connections: one event loop needs no more memory per connection than threads or processes (within 10% and half a KiB: RSS moves in pages)',
-      // No answers from async, or no other model to compare with, or no model that kept up
-      // with the rate (no leader): the claim cannot be checked.
-      holds:
-        answeredIn(io, 'async') && answered.length > 1 && leaders.length
-          ? leaders.includes('async')
-          : null,
+      holds: checkable ? leadersBy('memory-per-connection', io.results).includes('async') : null,
       figures: figuresOf(
         answered
           .map(
@@ -106,6 +109,7 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
               `${r.model} ${(r.summary.memoryPerConnectionBytes / 1024).toFixed(1)} KiB/connection, p99 ${Math.round(r.summary.p99Ms)} ms`,
           )
           .join(', '),
+        below.length ? `below the fixed rate, not comparable: ${inWords(below)}` : '',
         silentOf(io.results),
       ),
     });

@@ -80,13 +80,17 @@ export const modelSummarySchema = z.strictObject({
   lagP99MaxMs: z
     .number()
     .nonnegative()
+    .nullable()
     .describe(
-      'Largest event-loop delay p99 of the samples but the first (whose scrape covers the time before the measurement).',
+      'Largest event-loop delay p99 of the samples but the first (whose scrape covers the time before the measurement); null when none of them has one (every /metrics scrape went unanswered, as from a loop blocked by CPU work).',
     ),
   eluMean: z
     .number()
     .nonnegative()
-    .describe('Mean event-loop utilization of the samples but the first, as for the lag.'),
+    .nullable()
+    .describe(
+      'Mean event-loop utilization of the samples but the first, as for the lag; null as for the lag.',
+    ),
 });
 
 const verdict = z.strictObject({
@@ -96,10 +100,21 @@ const verdict = z.strictObject({
     .describe(
       'Models within the tie band of the best figure, among those that answered; empty when none answered or (p99, memory) when every one fell below the fixed rate.',
     ),
-  throughput: modelName,
-  p99: modelName,
-  memory: modelName,
-  agreesWithGuide: z.boolean(),
+  throughput: modelName
+    .nullable()
+    .describe('The most req/s among the models that answered; null without a leader.'),
+  p99: modelName
+    .nullable()
+    .describe(
+      'The lowest p99 among the models that kept up with the fixed rate (all that answered without one); null without a leader or when none kept up.',
+    ),
+  memory: modelName
+    .nullable()
+    .describe('The lowest RSS peak among the same models as p99; null as for p99.'),
+  agreesWithGuide: z
+    .boolean()
+    .nullable()
+    .describe('A leader is one the guide prefers; null without a leader: nothing to weigh.'),
   note: z.string(),
 });
 

@@ -41,7 +41,9 @@ export function summarize(
     rssPeakBytes,
     memoryPerConnectionBytes: Math.round(Math.max(0, rssPeakBytes - rssIdleBytes) / connections),
     cpuPercentMean: Math.round(mean(cpuSamples) * 10) / 10,
-    lagP99MaxMs: Math.max(0, ...lags),
-    eluMean: Math.round(mean(elus) * 1000) / 1000,
+    // No sample with a lag or ELU (every scrape unanswered: a loop blocked by CPU work) is no
+    // reading, not a zero: a 0 would say the loop was idle when it was too busy to answer.
+    lagP99MaxMs: lags.length ? Math.max(...lags) : null,
+    eluMean: elus.length ? Math.round(mean(elus) * 1000) / 1000 : null,
   };
 }

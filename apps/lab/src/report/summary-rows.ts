@@ -1,4 +1,4 @@
-import { fixed, mib } from './format';
+import { fixed, fixedOrDash, mib } from './format';
 import type { Report } from './report-schema';
 
 export const SUMMARY_HEADER = [
@@ -36,7 +36,8 @@ export function summaryRows(report: Report): string[][] {
       String(r.summary.dropped),
       mib(r.summary.rssPeakBytes),
       fixed(r.summary.cpuPercentMean, 0),
-      fixed(r.summary.lagP99MaxMs),
+      // null: no /metrics scrape answered during the measurement — no lag read, not none.
+      fixedOrDash(r.summary.lagP99MaxMs),
     ]);
   });
 }
@@ -107,13 +108,14 @@ export function reportTables(
     {
       heading: 'Verdict beside the guide',
       header: ['scenario', 'best throughput', 'best p99', 'least memory', 'guide says', 'agrees'],
+      // `—`: no leader, so no best model to name and nothing to weigh against the guide.
       rows: report.scenarios.map((s) => [
         s.id,
-        s.verdict.throughput,
-        s.verdict.p99,
-        s.verdict.memory,
+        s.verdict.throughput ?? '—',
+        s.verdict.p99 ?? '—',
+        s.verdict.memory ?? '—',
         s.guide.text,
-        s.verdict.agreesWithGuide ? 'yes' : stress('no'),
+        s.verdict.agreesWithGuide === null ? '—' : s.verdict.agreesWithGuide ? 'yes' : stress('no'),
       ]),
     },
   ];

@@ -11,27 +11,45 @@ const SUSTAINED = 0.9;
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
 const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 
-const best = (results: ModelResult[], score: (r: ModelResult) => number, lowest: boolean) =>
+/** The model with the best figure among `results`; null when there is none to pick from. */
+const best = (
+  results: ModelResult[],
+  score: (r: ModelResult) => number,
+  lowest: boolean,
+): ModelResult['model'] | null =>
   [...results].sort((a, b) => (lowest ? score(a) - score(b) : score(b) - score(a)))[0]?.model ??
-  'async';
-
-/**
- * The models that answered at least once: one with no 2xx answer has no latency (its p99 reads
- * 0) and held its connections for nothing, so it leads on nothing — a service that died mid-run
- * included. All of them when none answered, for the `best` figures alone (they name a model).
- */
-const answering = (results: ModelResult[]) => {
-  const answered = answeredOnly(results);
-  return answered.length ? answered : results;
-};
+  null;
 
 /** The models with at least one 2xx answer: the only ones a verdict, a lesson or `choose` weighs. */
 export const answeredOnly = (results: ModelResult[]): ModelResult[] =>
   results.filter((r) => r.summary.rps > 0);
 
 /** Below {@link SUSTAINED} of a fixed rate: overloaded, its latency and memory not comparable. */
-const overloaded = (r: ModelResult) =>
+export const overloaded = (r: ModelResult): boolean =>
   r.summary.sustained !== null && r.summary.sustained < SUSTAINED;
+
+/**
+ * The models whose latency and memory are comparable: they answered, and kept up with the fixed
+ * rate if there was one. An overloaded model sent only what it could — a short queue, a low p99,
+ * little memory — so its figures would win for the wrong reason.
+ */
+export const keptUp = (results: ModelResult[]): ModelResult[] =>
+  answeredOnly(results).filter((r) => !overloaded(r));
+
+/**
+ * The models a scenario's figure is weighed among: on throughput every model that answered (what
+ * it answered is the figure, overloaded or not); on p99 and memory those that kept up.
+ */
+export const comparableOn = (judge: Judge, results: ModelResult[]): ModelResult[] =>
+  judge === 'throughput' ? answeredOnly(results) : keptUp(results);
+
+/** The figure a scenario is judged on, for one model. */
+export const judgedFigure = (judge: Judge, r: ModelResult): number =>
+  judge === 'throughput'
+    ? r.summary.rps
+    : judge === 'p99'
+      ? r.summary.p99Ms
+      : r.summary.memoryPerConnectionBytes;
 
 /**
  * The models within the tie band of the best figure the scenario is judged on, among those that
@@ -39,17 +57,16 @@ const overloaded = (r: ModelResult) =>
  * fell below the fixed rate (overloaded: nothing comparable to lead on).
  */
 export function leadersBy(judge: Judge, results: ModelResult[]): ModelResult['model'][] {
-  const answered = answeredOnly(results);
+  const pool = comparableOn(judge, results);
   if (judge === 'throughput') {
-    const top = Math.max(0, ...answered.map((r) => r.summary.rps));
-    return answered.filter((r) => r.summary.rps >= top * (1 - TIE.throughput)).map((r) => r.model);
+    const top = Math.max(0, ...pool.map((r) => r.summary.rps));
+    return pool.filter((r) => r.summary.rps >= top * (1 - TIE.throughput)).map((r) => r.model);
   }
-  const pool = answered.filter((r) => !overloaded(r));
-  const figure = (r: ModelResult) =>
-    judge === 'p99' ? r.summary.p99Ms : r.summary.memoryPerConnectionBytes;
-  const low = Math.min(...pool.map(figure));
+  const low = Math.min(...pool.map((r) => judgedFigure(judge, r)));
   const slack = judge === 'p99' ? 0 : 512;
-  return pool.filter((r) => figure(r) <= low * (1 + TIE[judge]) + slack).map((r) => r.model);
+  return pool
+    .filter((r) => judgedFigure(judge, r) <= low * (1 + TIE[judge]) + slack)
+    .map((r) => r.model);
 }
 
 /** The figures behind a verdict, every model's, in the run's model order. */
@@ -74,9 +91,11 @@ const WHAT: Record<Judge, string> = {
 
 /**
  * Per scenario: who leads on the figure the scenario is judged on (throughput, p99, memory per
- * connection), who wins on throughput, p99 and memory, and whether a leader is one the Python
- * guide's table would pick. The data decides; the note says so plainly, including when the
- * guide is not borne out and when a model could not keep up with a fixed rate.
+ * connection), who wins on throughput (among the models that answered), on p99 and on memory
+ * (among those that kept up with the rate), and whether a leader is one the Python guide's table
+ * would pick. The data decides; the note says so plainly, including when the guide is not borne
+ * out and when a model could not keep up with a fixed rate. Without a leader, no winner and no
+ * agreement either way (null).
  */
 export function verdictFor(
   judge: Judge,
@@ -106,12 +125,26 @@ export function verdictFor(
           : []),
       ].join(' ')
     : noLeader;
+  // No leader (no answers, or nobody kept up with the rate): no best figure to name either, and
+  // nothing to weigh against the guide — a "no" would read as the guide refuted.
+  if (!leaders.length)
+    return {
+      judge,
+      leaders,
+      throughput: null,
+      p99: null,
+      memory: null,
+      agreesWithGuide: null,
+      note,
+    };
+  // Best p99 and least memory among the models that kept up, as leadersBy weighs them: an
+  // overloaded model's low p99 or small RSS is what it did not send.
   return {
     judge,
     leaders,
-    throughput: best(results, (r) => r.summary.rps, false),
-    p99: best(answering(results), (r) => r.summary.p99Ms, true),
-    memory: best(answering(results), (r) => r.summary.rssPeakBytes, true),
+    throughput: best(answeredOnly(results), (r) => r.summary.rps, false),
+    p99: best(keptUp(results), (r) => r.summary.p99Ms, true),
+    memory: best(keptUp(results), (r) => r.summary.rssPeakBytes, true),
     agreesWithGuide,
     note,
   };

@@ -1,4 +1,5 @@
 import type { ModelResult, ScenarioReport } from '../report/report-schema';
+import { answeredOnly } from '../report/verdict';
 import { ScenarioCatalogError } from '../errors';
 import type { Scenario } from '../scenario-catalog';
 import type { WorkloadProbe } from './probe-workload';
@@ -21,13 +22,18 @@ const IO_BOUND = { prefers: ['threads', 'async'], text: 'I/O-bound \u2192 thread
 /**
  * Which row of the guide's table the workload falls in, from the saturation run: work that keeps
  * one event loop busy (async's event-loop utilization ≥ 0.7) is CPU-bound; work that leaves it
- * mostly waiting is I/O-bound. Without async in the run, the busiest model's CPU decides.
+ * mostly waiting is I/O-bound. Without async's utilization — async not in the run, no answers
+ * from it, or no /metrics scrape answered (a loop too busy to answer is the CPU-bound case) —
+ * the busiest model's CPU decides, among the models that answered (all when none did).
  */
 export function workloadGuide(results: ModelResult[]): Scenario['guide'] {
-  const loop = results.find((r) => r.model === 'async');
-  const cpuBound = loop
-    ? loop.summary.eluMean >= 0.7
-    : Math.max(0, ...results.map((r) => r.summary.cpuPercentMean)) >= 70;
+  const answered = answeredOnly(results);
+  const elu = answered.find((r) => r.model === 'async')?.summary.eluMean ?? null;
+  const busiest = Math.max(
+    0,
+    ...(answered.length ? answered : results).map((r) => r.summary.cpuPercentMean),
+  );
+  const cpuBound = elu === null ? busiest >= 70 : elu >= 0.7;
   return cpuBound ? CPU_BOUND : IO_BOUND;
 }
 
@@ -36,8 +42,9 @@ const SATURATION_CONNECTIONS = 32;
 
 /**
  * `--workload`'s three scenarios, run after the catalog's: saturation (capacity), a fixed rate at
- * half the slowest model's capacity (latency and memory when nobody is saturated), and fairness
- * (the catalog's fairness probe beside it). Judged like the catalog's: throughput, p99, p99.
+ * half the slowest answering model's capacity (latency and memory when nobody is saturated), and
+ * fairness (the catalog's fairness probe beside it). Judged like the catalog's: throughput, p99,
+ * p99.
  */
 export function workloadScenarios(
   probe: WorkloadProbe,
@@ -66,12 +73,14 @@ export function workloadScenarios(
     guideFrom: undefined,
     resolve(done) {
       const measured = done.find((s) => s.id === 'workload');
-      const slowest = Math.min(...(measured?.results ?? []).map((r) => r.summary.rps));
+      // Over the models that answered: one with none is no capacity (a service that died) and
+      // would set the rate to 1 req/s for every model.
+      const slowest = Math.min(...answeredOnly(measured?.results ?? []).map((r) => r.summary.rps));
       const perSecond = Math.max(1, Math.floor((Number.isFinite(slowest) ? slowest : 2) / 2));
       return {
         ...rate,
         title: `Your workload at a fixed ${perSecond} req/s: ${name}`,
-        lesson: `${name} at half the slowest model's capacity (${perSecond} req/s): latency and memory when no model is saturated.`,
+        lesson: `${name} at half the slowest answering model's capacity (${perSecond} req/s): latency and memory when no model is saturated.`,
         guide: measured?.guide ?? CPU_BOUND,
         streams: [{ ...stream, rate: perSecond }],
       };
