@@ -63,86 +63,60 @@ describe('ClusterPrimary start, with real forked workers', () => {
   });
 });
 
-describe('runClusterPrimary', () => {
-  it('on SIGTERM while its workers start, shuts down cleanly: the failed start is not a fatal error', async () => {
-    const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // The worker never says ready: SIGTERM always comes while the start waits.
-      env: { ...process.env, FIXTURE_WORKER: 'hold', WORKERS: '1', PORT: '0', LOG_LEVEL: 'info' },
-    });
-    let stdout = '';
-    main.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    main.stderr.resume();
-    const exited = once(main, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    try {
-      await until(() => stdout.includes('"msg":"forked"'), {
-        what: 'the worker to be forked',
-        detail: () => stdout,
-      });
-      main.kill('SIGTERM');
-      const [code] = await exited;
-      expect({ code, stdout }).toMatchObject({ code: 0 });
-      expect(stdout).not.toContain('cluster failed to start');
-      expect(stdout).toContain('"msg":"stopped"');
-    } finally {
-      main.kill('SIGKILL');
-    }
+/**
+ * fixtures/primary-main.js (the real `runClusterPrimary`) in a process of its own with `env`:
+ * what it printed so far, its exit, and a wait for a line on its stdout.
+ */
+function runPrimaryMain(env: Record<string, string>) {
+  const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
   });
+  const output = { stdout: '', stderr: '' };
+  main.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+  main.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+  const exited = once(main, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  const printed = (text: string, what: string) =>
+    until(() => output.stdout.includes(text), { what, detail: () => output.stdout });
+  return { main, output, exited, printed };
+}
 
-  it('on SIGTERM while it is still forking its workers, drains and exits 0 (the signal killed it before)', async () => {
-    const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        FIXTURE_SLOW_FORKS: '1000',
-        WORKERS: '2',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-      },
-    });
-    let stdout = '';
-    main.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    main.stderr.resume();
-    const exited = once(main, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+describe('runClusterPrimary', () => {
+  // A SIGTERM at two moments of the start: while the worker says nothing (the start waits; its
+  // failure is not a fatal error), and between two forks (the signal killed the primary before,
+  // its handlers set only after the forks). Either way: the same drain as later, exit 0.
+  it.each([
+    ['while its workers start', { FIXTURE_WORKER: 'hold', WORKERS: '1' }, '"msg":"forked"'],
+    [
+      'while it is still forking its workers',
+      { FIXTURE_SLOW_FORKS: '1000', WORKERS: '2' },
+      '"msg":"first fork done"',
+    ],
+  ])('on SIGTERM %s, shuts down cleanly and exits 0', async (_, env, moment) => {
+    const { main, output, exited, printed } = runPrimaryMain(env);
     try {
-      await until(() => stdout.includes('"msg":"first fork done"'), {
-        what: 'the first fork',
-        detail: () => stdout,
-      });
-      main.kill('SIGTERM'); // the primary is busy between its two forks for a second
+      await printed(moment, 'the moment to signal');
+      main.kill('SIGTERM');
       const [code, signal] = await exited;
       expect({ code, signal }).toEqual({ code: 0, signal: null });
-      expect(stdout).toContain('"msg":"stopped"');
+      expect(output.stdout).not.toContain('cluster failed to start');
+      expect(output.stdout).toContain('"msg":"stopped"');
     } finally {
       main.kill('SIGKILL');
     }
   });
 
   it('logs an error nothing handled in the primary at fatal and exits 1; its workers leave', async () => {
-    const main = spawn(process.execPath, [join(__dirname, 'fixtures', 'primary-main.js')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // SIGUSR2 makes this primary throw from a callback of its own (fixtures/primary-main.js).
-      env: {
-        ...process.env,
-        FIXTURE_PRIMARY_FAULT: '1',
-        WORKERS: '2',
-        PORT: '0',
-        LOG_LEVEL: 'info',
-      },
+    // SIGUSR2 makes this primary throw from a callback of its own (fixtures/primary-main.js).
+    const { main, output, exited, printed } = runPrimaryMain({
+      FIXTURE_PRIMARY_FAULT: '1',
+      WORKERS: '2',
     });
-    let stdout = '';
-    let stderr = '';
-    main.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    main.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = once(main, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     let workerPids: number[] = [];
     try {
-      await until(() => stdout.includes('"msg":"listening"'), {
-        what: 'the primary to listen',
-        detail: () => stdout,
-      });
+      await printed('"msg":"listening"', 'the primary to listen');
       const records = () =>
-        logRecords(stdout) as { msg?: string; level?: number; [k: string]: unknown }[];
+        logRecords(output.stdout) as { msg?: string; level?: number; [k: string]: unknown }[];
       workerPids = (records().find((l) => l.msg === 'listening')?.['workerPids'] as number[]) ?? [];
       expect(workerPids).toHaveLength(2);
       main.kill('SIGUSR2');
@@ -157,7 +131,7 @@ describe('runClusterPrimary', () => {
           err: expect.objectContaining({ code: 'ERR_FIXTURE_PRIMARY' }),
         }),
       ]);
-      expect(stderr).not.toContain('a fault in the primary');
+      expect(output.stderr).not.toContain('a fault in the primary');
       // Their channel closed, the workers drain and leave.
       await until(() => workerPids.every((pid) => !isAlive(pid)), {
         what: 'the workers to leave',

@@ -241,24 +241,6 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(results).toEqual(['a', 'b']);
     });
 
-    it('a map timeout cancels its tasks still queued, the one it waited for included', async () => {
-      const executor = make({ maxWorkers: 1 });
-      const busy = block(executor, 'busy', 500);
-      const items = ['m0', 'm1', 'm2'].map((id) => ({ id, ms: 10, log: log.path }));
-      const error = await rejection(
-        (async () => {
-          const options = { name: 'block', timeout: 50, buffersize: 3 };
-          for await (const _ of executor.map(items, options)) void _;
-        })(),
-      );
-      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
-      expect(await busy.result()).toBe('busy');
-      await executor.shutdown();
-      // m0 was the head (awaited when the timeout struck): left queued, it would run after busy.
-      expect(started()).toEqual(['start busy']);
-      expect(executor.stats).toMatchObject({ cancelled: 3, completed: 1 });
-    });
-
     it('negative control: a head already running when map times out is not cancelled; it finishes', async () => {
       const executor = make({ maxWorkers: 1 });
       const items = [
@@ -333,19 +315,29 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(await mapping).toEqual([42]);
     });
 
-    it('a map timeout covers its wait for queue room, and the task it waited to submit never runs', async () => {
-      const executor = make({ maxWorkers: 1, maxQueue: 0 });
-      const busy = block(executor, 'busy', 500);
-      const items = [{ id: 'm0', ms: 10, log: log.path }];
-      const error = await rejection(drain(executor.map(items, { name: 'block', timeout: 50 })));
-      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
-      expect(busy.state).toBe('RUNNING'); // the timeout did not wait for room
-      expect(await busy.result()).toBe('busy');
-      await executor.shutdown();
-      // The wait for room was withdrawn: m0 was never submitted once busy's worker was free.
-      expect(started()).toEqual(['start busy']);
-      expect(executor.stats).toMatchObject({ completed: 1, cancelled: 0 });
-    });
+    // The worker is busy for 500 ms; the map's timeout is 50 ms. Its tasks either wait in the
+    // queue — cancelled at the timeout, the head it awaited included (left queued, it would run
+    // after busy) — or, with no queue, wait for room: that wait is withdrawn, and the task never
+    // submitted once busy's worker is free. Either way none of them runs.
+    it.each([
+      ['queued: cancelled', {}, ['m0', 'm1', 'm2'], { buffersize: 3 }, 3],
+      ['waiting for queue room: withdrawn', { maxQueue: 0 }, ['m0'], {}, 0],
+    ])(
+      'a map timeout while the worker is busy runs none of its tasks (%s)',
+      async (_, executorOptions, ids, mapOptions, cancelled) => {
+        const executor = make({ maxWorkers: 1, ...executorOptions });
+        const busy = block(executor, 'busy', 500);
+        const items = ids.map((id) => ({ id, ms: 10, log: log.path }));
+        const options = { name: 'block', timeout: 50, ...mapOptions };
+        const error = await rejection(drain(executor.map(items, options)));
+        expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+        expect(busy.state).toBe('RUNNING'); // the timeout waited for neither busy nor room
+        expect(await busy.result()).toBe('busy');
+        await executor.shutdown();
+        expect(started()).toEqual(['start busy']);
+        expect(executor.stats).toMatchObject({ completed: 1, cancelled });
+      },
+    );
 
     it("a task's own ERR_EXECUTOR_TIMEOUT is its error, not a map timeout", async () => {
       const executor = make({ maxWorkers: 1 });
