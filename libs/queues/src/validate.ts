@@ -23,8 +23,6 @@ export function shutdownImmediate(options: unknown): boolean {
 
 /** A constructor's `observer` option: undefined or an object (the locks' rule for theirs). */
 export function observerOption(observer: unknown): QueueObserver | undefined {
-  if (observer !== undefined && (typeof observer !== 'object' || observer === null)) {
-    validate.fail('observer', 'an object with onEnqueue/onDequeue/onDiscard', observer);
-  }
-  return observer;
+  const expected = 'an object with onEnqueue/onDequeue/onDiscard';
+  return validate.optionalObject(observer, 'observer', expected);
 }

@@ -21,4 +21,4 @@ export {
   type ReportFile,
   type ReportFolderOptions,
 } from './report-folder';
-export { median, medianAndRange, percentile, range, spreadPercent } from './stats';
+export { median, medianAndRange, NO_FIGURE, percentile, range, spreadPercent } from './stats';

@@ -11,7 +11,7 @@
  */
 
 /** What a printed figure is when it cannot be computed: a dash, as the tables print a missing one. */
-const NO_FIGURE = '—';
+export const NO_FIGURE = '—';
 
 /** The middle of the values once sorted, the mean of the two middle ones for an even count; NaN for none or any NaN. */
 export function median(values: readonly number[]): number {

@@ -1,5 +1,7 @@
+import { NO_FIGURE } from '@concurrency-lab/report-kit';
+
 export const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 export const fixed = (value: number, digits = 1): string => value.toFixed(digits);
-/** A figure that may be missing (null: not measured), as `—` then. */
+/** A figure that may be missing (null: not measured), as report-kit's NO_FIGURE then. */
 export const fixedOrDash = (value: number | null, digits = 1): string =>
-  value === null ? '—' : fixed(value, digits);
+  value === null ? NO_FIGURE : fixed(value, digits);

@@ -1,3 +1,4 @@
+import { NO_FIGURE } from '@concurrency-lab/report-kit';
 import { fixed, fixedOrDash, mib } from './format';
 import type { Report } from './report-schema';
 
@@ -65,7 +66,7 @@ export function connectionRows(report: Report): string[][] {
         scenario.id,
         r.model,
         String(r.summary.connections),
-        r.summary.sustained === null ? '—' : `${Math.round(r.summary.sustained * 100)}%`,
+        r.summary.sustained === null ? NO_FIGURE : `${Math.round(r.summary.sustained * 100)}%`,
         mib(r.summary.rssIdleBytes),
         mib(r.summary.rssPeakBytes),
         fixed(r.summary.memoryPerConnectionBytes / 1024),
@@ -111,11 +112,15 @@ export function reportTables(
       // `—`: no leader, so no best model to name and nothing to weigh against the guide.
       rows: report.scenarios.map((s) => [
         s.id,
-        s.verdict.throughput ?? '—',
-        s.verdict.p99 ?? '—',
-        s.verdict.memory ?? '—',
+        s.verdict.throughput ?? NO_FIGURE,
+        s.verdict.p99 ?? NO_FIGURE,
+        s.verdict.memory ?? NO_FIGURE,
         s.guide.text,
-        s.verdict.agreesWithGuide === null ? '—' : s.verdict.agreesWithGuide ? 'yes' : stress('no'),
+        s.verdict.agreesWithGuide === null
+          ? NO_FIGURE
+          : s.verdict.agreesWithGuide
+            ? 'yes'
+            : stress('no'),
       ]),
     },
   ];

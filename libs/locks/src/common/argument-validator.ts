@@ -64,6 +64,14 @@ export class ArgumentValidator {
     return value as Record<string, unknown>;
   }
 
+  /** An optional object-valued option (an observer): `undefined`, or an object as `expected`. */
+  optionalObject(value: unknown, what: string, expected: string): object | undefined {
+    if (value !== undefined && (typeof value !== 'object' || value === null)) {
+      this.fail(what, expected, value);
+    }
+    return value;
+  }
+
   /** A constructor's required options: an object, else refused with an `example` of one. */
   requiredOptions<T>(value: T, example: string): T {
     if (typeof value !== 'object' || value === null) {

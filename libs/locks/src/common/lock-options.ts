@@ -31,10 +31,11 @@ export interface ParsedLockOptions {
 
 export function parseLockOptions(options: unknown, kind: LockKind): ParsedLockOptions {
   const record = validate.object(options, 'options');
-  const observer = record['observer'];
-  if (observer !== undefined && (typeof observer !== 'object' || observer === null)) {
-    validate.fail('observer', 'an object with onAcquire/onRelease/onGiveUp', observer);
-  }
+  const observer = validate.optionalObject(
+    record['observer'],
+    'observer',
+    'an object with onAcquire/onRelease/onGiveUp',
+  );
   return {
     name: record['name'] === undefined ? defaultName(kind) : validate.name(record['name'], kind),
     observer: observer,
