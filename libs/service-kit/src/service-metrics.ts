@@ -138,9 +138,14 @@ export function metricsText(
     registry.setContentType(
       openMetrics ? Registry.OPENMETRICS_CONTENT_TYPE : Registry.PROMETHEUS_CONTENT_TYPE,
     );
+    // prom-client (15.1) renames each counter in place for an OpenMetrics scrape (`lab_shed_total`
+    // becomes `lab_shed`, the family name) and never renames it back, so every later classic
+    // scrape would lose `_total`. The names are put back after each scrape.
+    const names = registry.getMetricsAsArray().map((metric) => [metric, metric.name] as const);
     try {
       return { contentType: registry.contentType, body: await registry.metrics() };
     } finally {
+      for (const [metric, name] of names) metric.name = name;
       registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { wantsOpenMetrics } from '../src/index';
+import { createServiceMetrics, metricsText, wantsOpenMetrics } from '../src/index';
 
 describe('which format a scrape gets (Accept, with q-values)', () => {
   it.each([
@@ -23,5 +23,27 @@ describe('which format a scrape gets (Accept, with q-values)', () => {
     ['application/openmetrics-text;q=abc', false],
   ])('%j → OpenMetrics: %s', (accept, expected) => {
     expect(wantsOpenMetrics(accept)).toBe(expected);
+  });
+});
+
+describe('one registry scraped in both formats', () => {
+  // prom-client renames counters in place for an OpenMetrics scrape; a later classic scrape of
+  // the same registry must still name them `…_total`, as the contract's table does.
+  it('keeps `_total` on counters in a classic scrape that follows an OpenMetrics one', async () => {
+    const { registry, shedTotal } = createServiceMetrics('unit');
+    shedTotal.inc({ reason: 'queue' });
+    const before = await metricsText(registry, 'text/plain');
+    const open = await metricsText(registry, 'application/openmetrics-text');
+    const after = await metricsText(registry, 'text/plain');
+    const shedLine = /^lab_shed_total\{[^}]*reason="queue"[^}]*\} 1$/m;
+    expect(before.body).toMatch(shedLine);
+    expect(open.contentType).toMatch(/^application\/openmetrics-text/);
+    expect(open.body).toMatch(/^# TYPE lab_shed counter$/m);
+    expect(open.body).toMatch(shedLine);
+    expect(after.contentType).toMatch(/^text\/plain/);
+    // The same families under the same names (their values move: process CPU, memory).
+    const types = (body: string) => body.split('\n').filter((line) => line.startsWith('# TYPE'));
+    expect(types(after.body)).toEqual(types(before.body));
+    expect(after.body).toMatch(/^# TYPE lab_shed_total counter$/m);
   });
 });
