@@ -33,8 +33,9 @@ export class RouteTable {
   /** The last handler: 405 for a known path, else 404. */
   fallback(): RequestHandler {
     return (req: Request, _res: Response, next: NextFunction) => {
-      // The router is not strict about a trailing slash, so neither is the 405 lookup.
-      const methods = this.#methods.get(req.path.replace(/\/+$/, '') || '/');
+      // The router is not strict about one trailing slash, so neither is the 405 lookup; two or
+      // more match no route, and are a 404 here too.
+      const methods = this.#methods.get(req.path.replace(/\/$/, '') || '/');
       if (methods) {
         const allow = [...methods].join(', ');
         next(

@@ -77,6 +77,15 @@ describe('a listening service', () => {
       await expectProblem(response, 405, 'ERR_METHOD_NOT_ALLOWED');
     });
 
+    it('takes one trailing slash as the router does, and more as no route at all', async () => {
+      expect((await fetch(`${base}/healthz/`)).status).toBe(200);
+      const post = await fetch(`${base}/healthz/`, { method: 'POST' });
+      expect(post.headers.get('allow')).toBe('GET, HEAD');
+      await expectProblem(post, 405, 'ERR_METHOD_NOT_ALLOWED');
+      await expectProblem(await fetch(`${base}/healthz//`), 404, 'ERR_NOT_FOUND');
+      await expectProblem(await fetch(`${base}/cpu/fib//?n=1`), 404, 'ERR_NOT_FOUND');
+    });
+
     it('answers 405 with Allow: POST for a GET on the increment route', async () => {
       const response = await fetch(`${base}/counter/increment?times=1&safe=true`);
       expect(response.headers.get('allow')).toBe('POST');

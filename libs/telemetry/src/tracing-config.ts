@@ -49,5 +49,8 @@ export function traceExportFromEnv(env: NodeJS.ProcessEnv): TraceExport {
   return listed[0] as TraceExport;
 }
 
-/** Requests that are never traced: scrapes and probes would drown the traces that matter. */
-export const UNTRACED_PATHS = /^\/(metrics|healthz|readyz)(\?|$)/;
+/**
+ * Requests that are never traced: scrapes and probes would drown the traces that matter. One
+ * trailing slash too, as the router (not strict) answers `/metrics/` as `/metrics`.
+ */
+export const UNTRACED_PATHS = /^\/(metrics|healthz|readyz)\/?(\?|$)/;

@@ -32,9 +32,16 @@ describe('whether and where spans are exported', () => {
   );
 
   it('never traces scrapes and probes, and traces everything else', () => {
-    for (const path of ['/metrics', '/healthz', '/readyz', '/metrics?x=1'])
+    for (const path of [
+      '/metrics',
+      '/healthz',
+      '/readyz',
+      '/metrics?x=1',
+      '/readyz/',
+      '/metrics/?x',
+    ])
       expect(UNTRACED_PATHS.test(path)).toBe(true);
-    for (const path of ['/cpu/fib?n=1', '/metricsx', '/info', '/'])
+    for (const path of ['/cpu/fib?n=1', '/metricsx', '/info', '/', '/healthz//', '/metrics/x'])
       expect(UNTRACED_PATHS.test(path)).toBe(false);
   });
 });
