@@ -1,8 +1,9 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { HttpConfig } from './config';
 import { problemBody, type ProblemCode } from './errors';
-import { closeLingering } from './lingering-close';
+import { closeLingering, lingerAfterAnswer } from './lingering-close';
 
 /**
  * What Node's HTTP server refuses before the app sees a request — a request it cannot parse, a
@@ -85,7 +86,8 @@ type HttpSocket = Duplex & { _httpMessage?: ServerResponse | null };
  * reading more (`closeLingering`) — only when the socket can still be written and nothing of a
  * response was written on it yet; else, and
  * for socket errors (a reset, a broken pipe), it just destroys the socket. When the app already
- * holds the request (its body timed out or broke mid-way), that response takes the status, so
+ * holds the request and the error is its own (its body timed out or broke mid-way), that
+ * response takes the status, so
  * `http_server_request_duration_seconds` records what the client was answered. (Refusals before
  * any request exists are not counted: no method, no route, no duration to record.)
  */
@@ -95,6 +97,10 @@ export function clientErrorHandler(
   return (error, socket) => {
     const problem = problemForClientError(error, http);
     const pending = (socket as HttpSocket)._httpMessage;
+    if (problem !== undefined && pending?.req.complete) {
+      laterRequestFailed(pending, socket as Socket);
+      return;
+    }
     if (problem === undefined || !socket.writable || pending?.headersSent) {
       socket.destroy();
       return;
@@ -118,6 +124,22 @@ export function clientErrorHandler(
       socket.destroy(); // a listener of the parser's must not throw: the process would end
     }
   };
+}
+
+/**
+ * The error is a later request's, pipelined behind one the app holds whole and is still
+ * answering (garbage after it, or a second request whose headers never finished): that answer is
+ * not the error's to take. It goes out as the app writes it, with `Connection: close`, and the
+ * connection closes after it, lingering, without reading on. The later request gets no answer:
+ * a client retries the requests a closed connection left unanswered (RFC 9112 §9.3.2).
+ */
+function laterRequestFailed(pending: ServerResponse, socket: Socket): void {
+  socket.pause();
+  if (!pending.headersSent) {
+    // Node ends the connection after the answer (`destroySoon`), lingering here.
+    pending.shouldKeepAlive = false;
+    lingerAfterAnswer(socket);
+  } else pending.once('finish', () => closeLingering(socket));
 }
 
 /**

@@ -152,3 +152,36 @@ describe('CONNECT', () => {
     expect(result.closedByServer).toBe(true);
   });
 });
+
+describe('a bad request pipelined behind a good one', () => {
+  const services = serviceFixture();
+  const sleeps = 'GET /io/sleep?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n';
+  const sleepRoute = { method: 'GET', route: '/io/sleep' };
+
+  // The good request is whole when the error comes; the error is the later one's.
+  it.each([
+    ['garbage', `${sleeps}GARBAGE\r\n\r\n`],
+    ['a request whose headers never finish', `${sleeps}GET /heal`],
+  ])('(%s) leaves the good one its own answer, then closes', async (_, bytes) => {
+    const { port, base } = await services.start({
+      config: { http: { ...testConfig().http, headersTimeoutMs: 500, requestTimeoutMs: 1000 } },
+    });
+    const result = await talk(port, bytes, 6000);
+    expect(result.statuses).toEqual([200]);
+    expect(result.headers['connection']).toBe('close');
+    expect(result.closedByServer).toBe(true);
+    const metrics = await metricsOf(base);
+    expect(requestCount(metrics, { ...sleepRoute, status_code: '200' })).toBe(1);
+    expect(
+      ['400', '408'].map((status_code) => requestCount(metrics, { ...sleepRoute, status_code })),
+    ).toEqual([0, 0]);
+  });
+
+  it('negative control: the same garbage on its own is answered 400 problem, then closed', async () => {
+    const { port } = await services.start();
+    const result = await talk(port, 'GARBAGE\r\n\r\n');
+    expect(result.statuses).toEqual([400]);
+    expect(result.raw).toContain('"code":"ERR_INVALID_REQUEST"');
+    expect(result.closedByServer).toBe(true);
+  });
+});
