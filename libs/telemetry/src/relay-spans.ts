@@ -7,7 +7,9 @@ import {
   trace,
   TraceFlags,
   type Context,
+  type SpanContext,
 } from '@opentelemetry/api';
+import { performance } from 'node:perf_hooks';
 
 export const TRACER_NAME = 'concurrency-lab';
 
@@ -36,11 +38,34 @@ export function traceIdOf(carrier: TraceCarrier | undefined): string | undefined
  */
 export function activeTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();
-  return spanContext &&
-    isSpanContextValid(spanContext) &&
-    spanContext.traceFlags & TraceFlags.SAMPLED
-    ? spanContext.traceId
-    : undefined;
+  return spanContext && isSampled(spanContext) ? spanContext.traceId : undefined;
+}
+
+function isSampled(spanContext: SpanContext): boolean {
+  return isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
+}
+
+/**
+ * Whether pool spans belong under `parent`: when it is a sampled trace. Not whether its span is
+ * still open (`isRecording()` is "not ended" in the SDK): a request answered at once, a 504 or a
+ * client that left, ends its span while its task runs on through the cancel grace, and the
+ * task's span is recorded after; a child under an ended parent is still exported with its trace.
+ */
+function tracesUnder(parent: Context): boolean {
+  const spanContext = trace.getSpanContext(parent);
+  return spanContext !== undefined && isSampled(spanContext);
+}
+
+/**
+ * An epoch-ms time a thread or process measured (`performance.timeOrigin + performance.now()`
+ * there) as this thread's performance time, which the SDK puts on the same clock as the
+ * request's span (anchored on `Date.now()` when it started). Handed over as epoch ms, the SDK
+ * would take it as is, and the pool spans would sit off their parent by the gap between the
+ * monotonic clock and the wall clock (a millisecond or more, growing as the wall clock is slewed).
+ * Never later than now: the SDK reads a performance time past now as epoch ms.
+ */
+function spanTime(epochMs: number): number {
+  return Math.min(epochMs - performance.timeOrigin, performance.now());
 }
 
 export interface RelayedWork {
@@ -67,19 +92,23 @@ export interface RelayedWork {
  */
 export function recordPoolTask(work: RelayedWork, parent: Context = context.active()): void {
   // Work outside any request (warm-ups, benchmarks) would start traces of its own: skip it.
-  if (!trace.getSpan(parent)?.isRecording()) return;
+  if (!tracesUnder(parent)) return;
   const tracer = trace.getTracer(TRACER_NAME);
   const wait = tracer.startSpan(
     'pool.queue_wait',
-    { kind: SpanKind.INTERNAL, startTime: work.submittedAt, attributes: { 'lab.task': work.kind } },
+    {
+      kind: SpanKind.INTERNAL,
+      startTime: spanTime(work.submittedAt),
+      attributes: { 'lab.task': work.kind },
+    },
     parent,
   );
-  wait.end(Math.max(work.submittedAt, work.startedAt));
+  wait.end(spanTime(Math.max(work.submittedAt, work.startedAt)));
   const run = tracer.startSpan(
     `pool.run ${work.kind}`,
     {
       kind: SpanKind.INTERNAL,
-      startTime: work.startedAt,
+      startTime: spanTime(work.startedAt),
       attributes: {
         'thread.id': work.threadId,
         'lab.task': work.kind,
@@ -93,7 +122,7 @@ export function recordPoolTask(work: RelayedWork, parent: Context = context.acti
     run.recordException({ name: work.error.code ?? 'Error', message: work.error.message });
     run.setStatus({ code: SpanStatusCode.ERROR, message: work.error.message });
   }
-  run.end(work.startedAt + work.workMs);
+  run.end(spanTime(work.startedAt + work.workMs));
 }
 
 /** A pool task that ended without its worker's report of how it ran. */
@@ -120,12 +149,12 @@ export function recordUnfinishedPoolTask(
   work: UnfinishedWork,
   parent: Context = context.active(),
 ): void {
-  if (!trace.getSpan(parent)?.isRecording()) return;
+  if (!tracesUnder(parent)) return;
   const span = trace.getTracer(TRACER_NAME).startSpan(
     `pool.task ${work.kind}`,
     {
       kind: SpanKind.INTERNAL,
-      startTime: work.submittedAt,
+      startTime: spanTime(work.submittedAt),
       attributes: {
         'lab.task': work.kind,
         ...(work.outcome === 'cancelled' ? { 'lab.cancelled': true } : {}),
@@ -138,5 +167,5 @@ export function recordUnfinishedPoolTask(
     span.recordException({ name: work.error?.code ?? 'Error', message });
     span.setStatus({ code: SpanStatusCode.ERROR, message });
   }
-  span.end(Math.max(work.submittedAt, work.endedAt));
+  span.end(spanTime(Math.max(work.submittedAt, work.endedAt)));
 }

@@ -1,6 +1,13 @@
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import { recordPoolTask, injectContext, traceIdOf, activeTraceId } from '../src/relay-spans';
+import { performance } from 'node:perf_hooks';
+import {
+  recordPoolTask,
+  recordUnfinishedPoolTask,
+  injectContext,
+  traceIdOf,
+  activeTraceId,
+} from '../src/relay-spans';
 import { tracedCall, tracedHandle } from '../src/rpc-tracing';
 import { startTracing } from '../src/start-tracing';
 
@@ -82,5 +89,74 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     expect(run?.attributes['thread.id']).toBe(7);
     expect(run?.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'bad png' });
     expect(injectContext()).toEqual({});
+  });
+
+  /** Epoch ms as a pool thread or process stamps them (its monotonic clock). */
+  const threadNow = () => performance.timeOrigin + performance.now();
+  const ms = (t: [number, number]) => t[0] * 1000 + t[1] / 1e6;
+
+  it.each([
+    ['a sampled request, answered before its task ended (a 504, a client that left)', 1, 2],
+    ['a request whose trace is not sampled (the control)', 0, 0],
+  ])('records the pool spans of %s', (_, traceFlags, recorded) => {
+    const request = trace.getTracer('test').startSpan('request', { kind: SpanKind.SERVER });
+    const { traceId, spanId } = request.spanContext();
+    request.end();
+    const parent = trace.setSpanContext(context.active(), { traceId, spanId, traceFlags });
+    const submittedAt = threadNow();
+    recordUnfinishedPoolTask(
+      { submittedAt, endedAt: threadNow(), kind: 'fib', outcome: 'cancelled' },
+      parent,
+    );
+    recordPoolTask(
+      { submittedAt, startedAt: threadNow(), workMs: 1, threadId: 1, kind: 'fib' },
+      parent,
+    );
+    const pool = exporter.getFinishedSpans().filter((s) => s.name.startsWith('pool.'));
+    expect(pool.filter((s) => s.name !== 'pool.queue_wait')).toHaveLength(recorded);
+    for (const span of pool) expect(span.parentSpanContext?.spanId).toBe(spanId);
+  });
+
+  it('puts pool spans on the clock of their request span, even when the wall clock was slewed', async () => {
+    const realNow = Date.now;
+    // The wall clock 40 ms behind the monotonic one, as NTP leaves it after some uptime: the
+    // request's span is anchored on Date.now(), the threads stamp monotonic epoch ms.
+    Date.now = () => realNow() - 40;
+    try {
+      await inRequest(async () => {
+        const submittedAt = threadNow();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const startedAt = threadNow();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        recordPoolTask({
+          submittedAt,
+          startedAt,
+          workMs: threadNow() - startedAt,
+          threadId: 1,
+          kind: 'fib',
+        });
+        recordUnfinishedPoolTask({
+          submittedAt,
+          endedAt: threadNow(),
+          kind: 'fib',
+          outcome: 'cancelled',
+        });
+      });
+    } finally {
+      Date.now = realNow;
+    }
+    const spans = exporter.getFinishedSpans();
+    const request = spans.find((s) => s.name === 'request');
+    const pool = spans.filter((s) => s.name.startsWith('pool.'));
+    expect(pool.map((s) => s.name).sort()).toEqual([
+      'pool.queue_wait',
+      'pool.run fib',
+      'pool.task fib',
+    ]);
+    // Within 1 ms: each span anchors on Date.now(), whole milliseconds.
+    for (const span of pool) {
+      expect(ms(span.startTime)).toBeGreaterThanOrEqual(ms(request?.startTime ?? [0, 0]) - 1);
+      expect(ms(span.endTime)).toBeLessThanOrEqual(ms(request?.endTime ?? [0, 0]) + 1);
+    }
   });
 });

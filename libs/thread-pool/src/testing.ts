@@ -373,14 +373,19 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
         });
       });
 
-      /** Runs `work` under a server span; the spans that span's trace exported. */
-      const traced = async (work: () => Promise<unknown>) => {
+      /**
+       * Runs `work` under a server span, ended when `work` settles as a service ends it when it
+       * answers, then waits for `settled` (a task that runs on past its answer); the spans that
+       * span's trace exported.
+       */
+      const traced = async (work: () => Promise<unknown>, settled?: () => Promise<void>) => {
         await trace
           .getTracer('test')
           .startActiveSpan('GET /cpu/fib', { kind: SpanKind.SERVER }, async (span) => {
             await work().catch(() => undefined);
             span.end();
           });
+        await settled?.();
         const spans = exporter.getFinishedSpans();
         const server = spans.find((s) => s.name === 'GET /cpu/fib');
         return { server, pool: spans.filter((s) => s.name.startsWith('pool.')) };
@@ -388,15 +393,28 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
 
       it('records a task its request cancelled mid-run as one pool.task span, marked cancelled', async () => {
         await withRunner({ workers: 1 }, async (runner) => {
-          const { server, pool } = await traced(async () => {
-            await cancelWhen(runner, { kind: 'fib', n: 40 }, (s) => s.running === 1);
-            // The span ends with the task, once its grace is over and its worker stopped.
-            expect(await eventually(() => runner.stats().replaced === 1)).toBe(true);
-          });
+          const { server, pool } = await traced(
+            // Answered at once, as the service answers a 504 or a client that left.
+            () => cancelWhen(runner, { kind: 'fib', n: 40 }, (s) => s.running === 1),
+            // The task's span ends with the task, once its grace is over and its worker stopped.
+            async () => expect(await eventually(() => runner.stats().replaced === 1)).toBe(true),
+          );
           expect(pool.map((s) => s.name)).toEqual(['pool.task fib']);
           expect(pool[0]?.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
           expect(pool[0]?.attributes['lab.cancelled']).toBe(true);
           expect(pool[0]?.status.code).toBe(SpanStatusCode.UNSET);
+        });
+      });
+
+      it('records a task that ends within its grace, after its request was answered, as its wait and run', async () => {
+        await withRunner({ workers: 1, cancelGraceMs: 5_000 }, async (runner) => {
+          const { server, pool } = await traced(
+            () => cancelWhen(runner, { kind: 'fib', n: 36 }, (s) => s.running === 1),
+            async () => expect(await eventually(() => runner.stats().completed === 1)).toBe(true),
+          );
+          expect(pool.map((s) => s.name).sort()).toEqual(['pool.queue_wait', 'pool.run fib']);
+          for (const span of pool)
+            expect(span.parentSpanContext?.spanId).toBe(server?.spanContext().spanId);
         });
       });
 
