@@ -7,7 +7,12 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOOT_DEATHS_TO_BREAK, EARLY_DEATHS_TO_BREAK } from '../src/child-process-pool';
+import {
+  BOOT_DEATHS_TO_BREAK,
+  EARLY_DEATH_WINDOW_MS,
+  EARLY_DEATHS_TO_BREAK,
+} from '../src/child-process-pool';
+import { WORKER_MESSAGE, workerMessage } from '../src/task-protocol';
 import { createExecutor, rejection, TaskLog } from '../test/support/executors';
 import { describeExecutorSemantics } from '../test/support/executor-semantics';
 
@@ -257,6 +262,84 @@ describe('process executor: a child that dies idle, before its first task', () =
     await until(() => children.length === 2, { what: 'a replacement' });
     expect(await executor.submit<number>(2, { name: 'double' }).result()).toBe(4);
     expect(executor.stats).toMatchObject({ replaced: 1 });
+  });
+
+  it(`${EARLY_DEATHS_TO_BREAK} SIGKILLs in a row, each as its child says it is up (an operator, the OOM killer), are replaced: not a death of its own`, async () => {
+    // Killed as its `up` reaches us, idle, never given a task: inside the early-death window,
+    // the hardest case. Killed later, minutes apart even, each broke the pool too, before.
+    const killAsUp = (message: unknown) => {
+      const child = (message as { process: ChildProcess }).process;
+      if (children.length > EARLY_DEATHS_TO_BREAK) return; // the last replacement lives
+      child.on('message', (raw: unknown) => {
+        if (workerMessage(raw)?.[WORKER_MESSAGE] === 'up') child.kill('SIGKILL');
+      });
+    };
+    subscribe('child_process', killAsUp); // before the executor forks its first child
+    await using executor = createExecutor('process', { maxWorkers: 1 });
+    try {
+      await until(() => children.length === EARLY_DEATHS_TO_BREAK + 1, {
+        what: `a replacement for each of ${EARLY_DEATHS_TO_BREAK} children killed`,
+      });
+    } finally {
+      unsubscribe('child_process', killAsUp);
+    }
+    expect(children.slice(0, -1).map((child) => child.signalCode)).toEqual(
+      Array.from({ length: EARLY_DEATHS_TO_BREAK }, () => 'SIGKILL'),
+    );
+    expect(await executor.submit<number>(2, { name: 'double' }).result()).toBe(4);
+    expect(executor.stats).toMatchObject({ replaced: EARLY_DEATHS_TO_BREAK });
+  });
+
+  it(`children that die on their own past the early-death window are replaced, ${EARLY_DEATHS_TO_BREAK} in a row and more: each came up and could serve`, async () => {
+    // The control of the test below: the same initializer's timer, fired past the window (with
+    // room for a loaded machine to read the child's `up` late) instead of within it.
+    const executor = createExecutor('process', {
+      maxWorkers: 1,
+      initializer: 'crashLaterSetup',
+      initargs: 2 * EARLY_DEATH_WINDOW_MS,
+    });
+    try {
+      // The one after the third death: a broken pool forks nothing more.
+      await until(() => children.length > EARLY_DEATHS_TO_BREAK, {
+        what: `a replacement for each of ${EARLY_DEATHS_TO_BREAK} children dead`,
+        timeoutMs: 20_000,
+      });
+      expect(children.slice(0, EARLY_DEATHS_TO_BREAK).map((child) => child.exitCode)).toEqual(
+        Array.from({ length: EARLY_DEATHS_TO_BREAK }, () => 6),
+      );
+      expect(executor.stats.replaced).toBeGreaterThanOrEqual(EARLY_DEATHS_TO_BREAK);
+    } finally {
+      await executor.shutdown();
+    }
+  });
+
+  it('a child that lived past the window between early deaths ends the row: counted afresh after it', async () => {
+    // Early, late, then EARLY_DEATHS_TO_BREAK - 1 early: counted across the late one, the last
+    // would break the pool. The one after lives.
+    const early = 100;
+    const ms = [
+      early,
+      2 * EARLY_DEATH_WINDOW_MS,
+      ...Array<number>(EARLY_DEATHS_TO_BREAK - 1).fill(early),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'lab-executors-'));
+    const executor = createExecutor('process', {
+      maxWorkers: 1,
+      initializer: 'crashInTurnSetup',
+      initargs: { dir, ms },
+    });
+    try {
+      await until(() => children.length === ms.length + 1, {
+        what: `a replacement for each of ${ms.length} children dead`,
+        timeoutMs: 20_000,
+      });
+      expect(children.slice(0, ms.length).map((child) => child.exitCode)).toEqual(ms.map(() => 6));
+      expect(await executor.submit<number>(2, { name: 'double' }).result()).toBe(4);
+      expect(executor.stats).toMatchObject({ replaced: ms.length });
+    } finally {
+      await executor.shutdown();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it(`${EARLY_DEATHS_TO_BREAK} times in a row (a timer its initializer left) breaks the pool: no fork loop`, async () => {

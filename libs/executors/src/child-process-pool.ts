@@ -35,8 +35,18 @@ interface Job {
   worker?: ChildWorker;
 }
 
-/** Ready children in a row that die idle before the pool is broken (see #onExit). */
+/** Ready children in a row that die early, of their own, before the pool is broken (#onExit). */
 export const EARLY_DEATHS_TO_BREAK = 3;
+
+/**
+ * How soon after it said it was up a child that dies idle, on its own, died early (see #onExit).
+ * What the rule is for ends a child within its first turns after its initializer: a timer of a
+ * few ms to a few hundred (the tests' is 100 ms), an error thrown from a callback it scheduled;
+ * 1 s holds that with room for a loaded machine to read the child's `up` and `exit` late. A child
+ * that lived longer came up and could serve: its death is no sign that children cannot come up,
+ * and forking again after one costs at most one boot per second per child, not a loop.
+ */
+export const EARLY_DEATH_WINDOW_MS = 1_000;
 
 /**
  * Once the pool has started, replacements in a row that die before they are up (an operator's
@@ -52,6 +62,8 @@ interface ChildWorker {
   readonly child: ChildProcess;
   /** The child said it is up: it listens, and its initializer (if any) has finished. */
   ready: boolean;
+  /** When it said so (`performance.now()`): how long it lived up, at its exit (see #onExit). */
+  upAt: number;
   /** Killed (to interrupt its task), retired, or exited: it takes no more work; what it says is dropped. */
   doomed: boolean;
   /** Tasks it answered (a value or an error), against `maxTasksPerChild`. */
@@ -127,7 +139,7 @@ export class ChildProcessPool implements WorkerPool {
   #closing = false;
   /** Why the pool is broken (a child's initializer failed, or a child died before it was up). */
   #brokenBy: Error | undefined;
-  /** Ready children in a row that died on their own before their first task (see #onExit). */
+  /** Ready children in a row that died on their own, idle, soon after they came up (#onExit). */
   #earlyDeaths = 0;
   /**
    * First children (`ChildWorker.first`) that came up: the pool has started once all
@@ -276,7 +288,7 @@ export class ChildProcessPool implements WorkerPool {
       ...(execArgv ? { execArgv: [...execArgv] } : {}),
     });
     const first = this.#forks++ < this.#settings.workers;
-    const worker: ChildWorker = { child, ready: false, doomed: false, answered: 0, first };
+    const worker: ChildWorker = { child, ready: false, upAt: 0, doomed: false, answered: 0, first };
     this.#all.add(worker);
     child.on('message', (message: unknown) => this.#onMessage(worker, message));
     child.on('exit', (code, signal) => this.#onExit(worker, code, signal));
@@ -310,6 +322,7 @@ export class ChildProcessPool implements WorkerPool {
     if (!worker.ready) {
       if (kind === 'up') {
         worker.ready = true;
+        worker.upAt = performance.now();
         if (worker.first) this.#firstUps++;
         this.#bootDeaths = 0; // a child came up: the next one's boot is worth trying again
         this.#free(worker);
@@ -479,12 +492,18 @@ export class ChildProcessPool implements WorkerPool {
       this.#refork.add(timer);
       return;
     }
-    // A ready child that died on its own before its first task, again and again (a timer its
-    // initializer left): forking again would loop as long as that goes on. One ready child
-    // dying idle is not that (an operator's or the OOM killer's SIGKILL): it takes
-    // EARLY_DEATHS_TO_BREAK in a row, with no child answering a task in between.
-    const diedIdle = !killed && !job && worker.answered === 0;
-    if (diedIdle && ++this.#earlyDeaths >= EARLY_DEATHS_TO_BREAK) {
+    // A ready child that died on its own, idle, right after it came up, again and again (a timer
+    // its initializer left, a crash at boot): forking again would loop as fast as children boot.
+    // It takes EARLY_DEATHS_TO_BREAK such deaths in a row, with no child answering a task or
+    // living past EARLY_DEATH_WINDOW_MS in between. A SIGKILL is never the child's own doing
+    // (the pool's own kills are `killed`): an operator or the OOM killer ended a child that
+    // came up, which proves nothing about its replacements; and a child that lived past the
+    // window came up and could serve. Counting either broke a healthy pool after three kills
+    // of idle children, minutes apart.
+    const livedUp = performance.now() - worker.upAt >= EARLY_DEATH_WINDOW_MS;
+    if (livedUp) this.#earlyDeaths = 0;
+    const diedEarly = !killed && !job && worker.answered === 0 && !livedUp && signal !== 'SIGKILL';
+    if (diedEarly && ++this.#earlyDeaths >= EARLY_DEATHS_TO_BREAK) {
       this.#break(
         new WorkerCrashedError({ kind: 'process', exitCode: code, signal, starting: true }),
       );

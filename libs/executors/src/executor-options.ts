@@ -35,7 +35,8 @@ export interface ExecutorOptions {
    * before it is up (`process.exit` in it; on processes, once every first child could have come
    * up, it takes `BOOT_DEATHS_TO_BREAK` replacements in a row dying before they are up — each
    * of the others is forked again after a pause — and also `EARLY_DEATHS_TO_BREAK` children in
-   * a row dying on their own before their first task: a timer it left), the executor is broken
+   * a row dying on their own, idle, within `EARLY_DEATH_WINDOW_MS` of coming up: a timer it
+   * left; never a SIGKILL), the executor is broken
    * (`ERR_EXECUTOR_BROKEN`; `cause` is the error, or a `WorkerCrashedError` with the exit code):
    * every task not on a live worker, the queued ones and every later `submit` fail, no worker is
    * started again, and the workers end once the tasks running elsewhere have (`shutdown()`
