@@ -53,6 +53,19 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
     }
   });
 
+  it('counts only the tasks it was given as completed: the warm-up, one task per process, is not one', async () => {
+    const runner = await startRunner({ filename: FAULT_TASKS, workers: 2, maxQueue: 4 });
+    try {
+      // Before, a fresh runner said it had completed `workers` tasks.
+      expect(runner.stats()).toMatchObject({ completed: 0, failed: 0, size: 2 });
+      // The control: a task given is counted.
+      await runner.run({ kind: 'fib', n: 10 }, { signal: new AbortController().signal });
+      expect(runner.stats()).toMatchObject({ completed: 1 });
+    } finally {
+      await runner.close();
+    }
+  });
+
   it("answers a share the counter's manager refuses at its bound 503 ERR_OVERLOADED, not a crash", async () => {
     const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
     const server = new ManagerServer(new CounterManager(() => []), { maxConnections: 0 });

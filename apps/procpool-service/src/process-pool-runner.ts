@@ -102,6 +102,8 @@ export class ProcessPoolRunner implements WorkRunner {
   readonly #closed = new AbortController();
   /** Tasks the executor counts as failed that ended in error once their request gave up on them. */
   #thrownAfterCancel = 0;
+  /** Warm-up tasks answered (see warmUp): the executor counts them completed; no request did. */
+  #warmUps = 0;
 
   constructor(options: ProcessPoolRunnerOptions) {
     this.#options = options;
@@ -162,13 +164,16 @@ export class ProcessPoolRunner implements WorkRunner {
    * initializer has loaded the task module — so the service listens with its processes ready.
    * The tasks need not land one per process (a quick one may take two while a sibling is still
    * starting): the module is loaded by the initializer, in every process. Resolves with the
-   * pids that answered.
+   * pids that answered. They are no work of the service's: not in `stats().completed` (they
+   * never reach `onTaskTiming` either: only `#submit` reports timings).
    */
   async warmUp(): Promise<number[]> {
     return Promise.all(
-      Array.from({ length: this.workers }, () =>
-        this.#executor.submit<number>(undefined, { name: 'warmUp' }).result(),
-      ),
+      Array.from({ length: this.workers }, async () => {
+        const pid = await this.#executor.submit<number>(undefined, { name: 'warmUp' }).result();
+        this.#warmUps++;
+        return pid;
+      }),
     );
   }
 
@@ -178,7 +183,7 @@ export class ProcessPoolRunner implements WorkRunner {
       queued: s.queued,
       running: s.running,
       size: s.workers,
-      completed: s.completed,
+      completed: s.completed - this.#warmUps,
       cancelled: s.cancelled + this.#thrownAfterCancel,
       failed: s.failed - this.#thrownAfterCancel,
       crashed: s.crashed,

@@ -101,8 +101,8 @@ export async function leaveWhileFibRuns(url: string): Promise<PoolRunnerStats> {
 
 /**
  * The runner's counts from now on: a function that answers how many tasks completed, were
- * cancelled or failed, and how many workers were replaced since it was made (a process pool's
- * warm-up tasks, say, count as completed before any test task).
+ * cancelled or failed, and how many workers were replaced since it was made, whatever the
+ * runner did before it (tasks of earlier tests on a shared runner, say).
  */
 export function countsSince(runner: { stats(): PoolRunnerStats }): () => {
   completed: number;
