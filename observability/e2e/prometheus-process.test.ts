@@ -5,6 +5,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '../src/free-port';
+import { findPrometheus, startPrometheus } from '../src/prometheus-process';
 
 /** Waits (bounded) for a process to be gone; true if it went. */
 async function gone(pid: number, ms = 5000): Promise<boolean> {
@@ -46,4 +47,27 @@ describe('a caller that exits without stop()', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 30_000);
+});
+
+describe('a port another Prometheus already serves', () => {
+  const start = async (port: number) =>
+    startPrometheus({
+      binary: findPrometheus() ?? 'prometheus',
+      port,
+      configText: 'global:\n  scrape_interval: 15s\n',
+    });
+
+  it('is not taken for ours being ready: ours fails to bind, and the start says so', async () => {
+    const port = await freePort();
+    // The control: on a free port, the same start is ready.
+    const occupant = await start(port);
+    try {
+      await expect(start(port)).rejects.toThrow(
+        /did not become ready[\s\S]*address already in use/,
+      );
+      expect(isAlive(occupant.pid)).toBe(true);
+    } finally {
+      await occupant.stop();
+    }
+  }, 60_000);
 });

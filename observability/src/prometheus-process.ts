@@ -48,7 +48,8 @@ export interface StartPrometheusOptions {
 
 /**
  * A real Prometheus on 127.0.0.1:`port`, with its config and TSDB in a fresh temporary folder.
- * Resolves once `/-/ready` answers 200 (the config is loaded and the TSDB open).
+ * Resolves once `/-/ready` answers 200 (the config is loaded and the TSDB open) from this very
+ * Prometheus; rejects when it exits first (a port already taken) or is not ready in time.
  */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'concurrency-lab-prometheus-'));
@@ -98,7 +99,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 20_000);
-  while (!(await isReady(url))) {
+  while (gone || !(await isReady(url, configFile))) {
     if (gone || Date.now() > deadline) {
       await stop();
       throw new Error(`prometheus did not become ready at ${url}:\n${output}`);
@@ -108,11 +109,19 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   return { url, pid: child.pid ?? -1, exited, output: () => output, stop };
 }
 
-async function isReady(url: string): Promise<boolean> {
+/**
+ * Whether the Prometheus answering at `url` is ready and is the one started here: another one
+ * already on the port (the Docker stack's, an earlier `observe`) answers `/-/ready` too, while
+ * ours fails to bind and exits. Its flags name the config file it runs.
+ */
+async function isReady(url: string, configFile: string): Promise<boolean> {
   try {
-    const response = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
-    await response.arrayBuffer();
-    return response.ok;
+    const ready = await fetch(`${url}/-/ready`, { signal: AbortSignal.timeout(1000) });
+    await ready.arrayBuffer();
+    if (!ready.ok) return false;
+    const flags = await fetch(`${url}/api/v1/status/flags`, { signal: AbortSignal.timeout(1000) });
+    const body = (await flags.json()) as { data?: Record<string, string> };
+    return body.data?.['config.file'] === configFile;
   } catch {
     return false; // not listening yet
   }
