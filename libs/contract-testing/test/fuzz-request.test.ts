@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { encodeRequest, fuzzRequest, halfCloses, type FuzzRequest } from '../src/fuzz/index';
+import {
+  contractRefusal,
+  encodeRequest,
+  fuzzRequest,
+  halfCloses,
+  type FuzzRequest,
+} from '../src/fuzz/index';
 
 const text = (request: FuzzRequest) => encodeRequest(request).toString('latin1');
 const bytes = new Uint8Array(Buffer.from('abcdefgh'));
@@ -82,5 +88,23 @@ describe('fuzzRequest', () => {
     expect(sample.some((r) => r.target.length > 16_384)).toBe(true);
     const framings = new Set(sample.flatMap((r) => (r.body ? [r.body.framing] : [])));
     expect(framings.size).toBe(6);
+  });
+
+  it('tags the cases the contract refuses, of every kind, and leaves the rest untagged', () => {
+    const sample = fc.sample(fuzzRequest(), { numRuns: 3000, seed: 2 });
+    const tagged = sample.filter((r) => r.refusal);
+    // Enough of each side: the verdict holds many cases to a refusal, and many reach the work.
+    expect(tagged.length).toBeGreaterThan(sample.length / 4);
+    expect(sample.length - tagged.length).toBeGreaterThan(sample.length / 4);
+    expect(new Set(tagged.map((r) => r.refusal?.answers[0]?.code))).toEqual(
+      new Set([
+        'ERR_INVALID_PARAM',
+        'ERR_NOT_FOUND',
+        'ERR_METHOD_NOT_ALLOWED',
+        'ERR_INVALID_REQUEST',
+        'ERR_EXPECTATION_FAILED',
+      ]),
+    );
+    for (const r of sample) expect(r.refusal).toEqual(contractRefusal(r));
   });
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { PARAM_CASES } from '../param-cases';
 import { pngClaiming, tinyPng } from '../test-images';
+import { CONTRACT_ENDPOINTS as ENDPOINTS, contractRefusal } from './contract-refusal';
 import type { BodyFraming, FuzzRequest } from './fuzz-request';
 
 /** Every route of the contract (docs/contract.md), work routes and probes. */
@@ -135,20 +136,6 @@ function validQuery(method: string, path: string): fc.Arbitrary<Array<[string, s
     .tuple(...used.map((n) => CHEAP_VALID[n] as fc.Arbitrary<string>))
     .map((values) => used.map((n, i): [string, string] => [n, values[i] as string]));
 }
-
-/** Every endpoint of the contract with its method. */
-const ENDPOINTS: ReadonlyArray<[method: string, path: string]> = [
-  ...new Map(
-    PARAM_CASES.map((c) => [`${c.method} ${c.path}`, [c.method, c.path] as [string, string]]),
-  ).values(),
-  ['POST', '/image/filter'],
-  ['GET', '/counter'],
-  ['DELETE', '/counter'],
-  ['GET', '/healthz'],
-  ['GET', '/readyz'],
-  ['GET', '/metrics'],
-  ['GET', '/info'],
-];
 
 const path = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(...FUZZ_ROUTES) },
@@ -371,7 +358,14 @@ const anything: fc.Arbitrary<FuzzRequest> = fc
     };
   });
 
-/** One generated request: half near-valid, half anything. */
+/**
+ * One generated request: half near-valid, half anything. Each case the contract must refuse
+ * carries that refusal (`contractRefusal`), for the verdict to hold it to the right 4xx: many
+ * cases are built to be refused, and a service that accepted them all must not pass.
+ */
 export function fuzzRequest(): fc.Arbitrary<FuzzRequest> {
-  return fc.oneof(nearValid, anything);
+  return fc.oneof(nearValid, anything).map((request) => {
+    const refusal = contractRefusal(request);
+    return refusal ? { ...request, refusal } : request;
+  });
 }

@@ -27,6 +27,27 @@ export interface FuzzRequest {
   /** Extra headers, in order, duplicates allowed; values are latin1 too. */
   headers: Array<[name: string, value: string]>;
   body?: { bytes: Uint8Array; framing: BodyFraming; chunkSize: number };
+  /**
+   * Set by the generator on a case the contract must refuse (see `contractRefusal`): then only
+   * one of its answers will do, not any 2xx or 4xx.
+   */
+  refusal?: ExpectedRefusal;
+}
+
+/** One answer the contract gives (docs/contract.md, Errors): its status and problem `code`. */
+export interface ContractAnswer {
+  status: number;
+  code: string;
+}
+
+/**
+ * A case the contract refuses, so no 2xx will do: the answers that are right for it (the first
+ * is for what the case breaks; the others are refusals HTTP may legitimately give first, for a
+ * body cut short or not framed as it says) and why, for the failure message.
+ */
+export interface ExpectedRefusal {
+  why: string;
+  answers: ContractAnswer[];
 }
 
 /** The framings after which the client half-closes the connection. */

@@ -1,5 +1,5 @@
 import { problemBodyViolation, STACK_TRACE } from '../problem-shape';
-import type { FuzzRequest } from './fuzz-request';
+import type { ExpectedRefusal, FuzzRequest } from './fuzz-request';
 import type { RawOutcome } from './raw-exchange';
 
 /**
@@ -11,7 +11,8 @@ import type { RawOutcome } from './raw-exchange';
  * server refuses") of exactly the contract's fields, each well-formed. A HEAD answer has the
  * GET's headers and no body: its content type is checked, not its body. A 304 (no body) is
  * allowed only where HTTP asks for it: a GET or HEAD sent `If-None-Match: *` (see
- * `asksIfNoneExists`).
+ * `asksIfNoneExists`). A case the generator tagged as one the contract refuses
+ * (`request.refusal`) must get one of that refusal's answers (see `refusalViolation`).
  */
 export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string | undefined {
   if (outcome.kind === 'timeout') {
@@ -33,8 +34,35 @@ export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string
   const problem = headers['content-type']?.startsWith('application/problem+json') === true;
   if (status >= 400 && !problem)
     return `a ${status} that is not problem+json (${String(headers['content-type'])}): ${body.slice(0, 300)}`;
-  if (request.method !== 'HEAD' && problem) return problemBodyViolation(body, status);
-  return undefined;
+  if (request.method !== 'HEAD' && problem) {
+    const malformed = problemBodyViolation(body, status);
+    if (malformed !== undefined) return malformed;
+  }
+  return request.refusal && refusalViolation(request.refusal, request.method, status, body);
+}
+
+/**
+ * Why an answer (already checked to be allowed and well-formed) is not the refusal the contract
+ * gives this case. A 503 (shed: admission comes before a route reads its query) and a 431 (the
+ * head limit is the service's `HTTP_MAX_HEADER_SIZE`, which the fuzz does not know) are right
+ * for any case. A HEAD answer has no body, so only its status is checked.
+ */
+function refusalViolation(
+  refusal: ExpectedRefusal,
+  method: string,
+  status: number,
+  body: string,
+): string | undefined {
+  if (status === 503 || status === 431) return undefined;
+  const expected = refusal.answers.map((a) => `${a.status} ${a.code}`).join(' or ');
+  const wrong = (got: string) =>
+    `the contract refuses this case (${refusal.why}) with ${expected}, got ${got}`;
+  const sameStatus = refusal.answers.filter((a) => a.status === status);
+  if (sameStatus.length === 0) return wrong(`${status}: ${body.slice(0, 200)}`);
+  if (method === 'HEAD') return undefined;
+  // A problem+json body, parsed and shaped by `problemBodyViolation` already.
+  const code = (JSON.parse(body) as { code: string }).code;
+  return sameStatus.some((a) => a.code === code) ? undefined : wrong(`${status} ${code}`);
 }
 
 /**

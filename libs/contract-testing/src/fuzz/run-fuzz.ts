@@ -23,6 +23,11 @@ export interface FuzzReport {
   seed: number;
   /** Answers by status (`closed` for CONNECT's close), over every case run, shrinking included. */
   statuses: Record<string, number>;
+  /**
+   * Cases the contract must refuse (tagged with their refusal), over every case run: the part
+   * of the fuzz where an answer that accepts is wrong, not only a 500 or a hang.
+   */
+  refusals: number;
   /** The smallest failing case and why it fails; absent when every case held. */
   failure?: { request: FuzzRequest; described: string; reason: string };
 }
@@ -39,6 +44,7 @@ export async function runFuzz(baseUrl: string, options: FuzzOptions = {}): Promi
   const port = Number(new URL(baseUrl).port);
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const statuses: Record<string, number> = {};
+  let refusals = 0;
   // Why each failing case failed, by its bytes: fast-check hands back the smallest one.
   const reasons = new Map<string, string>();
   const keyOf = (request: FuzzRequest) => encodeRequest(request).toString('latin1');
@@ -52,6 +58,7 @@ export async function runFuzz(baseUrl: string, options: FuzzOptions = {}): Promi
     const outcome = await send(request);
     const key = outcome.kind === 'answer' ? String(outcome.status) : outcome.kind;
     statuses[key] = (statuses[key] ?? 0) + 1;
+    if (request.refusal) refusals += 1;
     const reason = fuzzViolation(request, outcome);
     if (reason !== undefined) reasons.set(keyOf(request), reason);
     return reason === undefined;
@@ -60,7 +67,7 @@ export async function runFuzz(baseUrl: string, options: FuzzOptions = {}): Promi
     numRuns: options.runs ?? DEFAULT_RUNS,
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
   });
-  const report: FuzzReport = { runs: details.numRuns, seed: details.seed, statuses };
+  const report: FuzzReport = { runs: details.numRuns, seed: details.seed, statuses, refusals };
   const request = details.counterexample?.[0];
   if (details.failed && request) {
     report.failure = {

@@ -7,7 +7,8 @@ export const DEFAULT_FUZZ_RUNS = 1000;
 
 /**
  * Generated requests against the shared service (see `fuzz/`): only 2xx, 4xx or a 503 with
- * `Retry-After`; never a 500, a hang or a stack trace.
+ * `Retry-After`; never a 500, a hang or a stack trace; and the contract's refusal to each case
+ * it must refuse (a bad parameter 400, no route 404, a method the route lacks 405, ...).
  */
 export function describeFuzzCases(ctx: ContractContext, options: FuzzOptions = {}): void {
   const runs = options.runs ?? DEFAULT_FUZZ_RUNS;
@@ -16,7 +17,7 @@ export function describeFuzzCases(ctx: ContractContext, options: FuzzOptions = {
   const seed = replay !== undefined && replay !== '' ? Number(replay) : options.seed;
   describe('fuzz', () => {
     it(
-      `answers ${runs} generated requests with 2xx, 4xx or 503 only: no 500, no hang, no stack trace, every error problem+json`,
+      `answers ${runs} generated requests with 2xx, 4xx or 503 only: no 500, no hang, no stack trace, every error problem+json, each case the contract refuses with its refusal`,
       async () => {
         const report = await runFuzz(ctx.base(), {
           ...options,
@@ -32,6 +33,8 @@ export function describeFuzzCases(ctx: ContractContext, options: FuzzOptions = {
         // The generator reaches the handlers, not only the validation in front of them.
         expect(report.statuses['200'] ?? 0).toBeGreaterThan(runs / 10);
         expect(report.statuses['400'] ?? 0).toBeGreaterThan(runs / 10);
+        // And holds many of them to the refusal the contract gives, not to any 4xx.
+        expect(report.refusals).toBeGreaterThan(runs / 4);
       },
       60_000 + runs * 100,
     );

@@ -1,0 +1,287 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  contractRefusal,
+  fuzzViolation,
+  runFuzz,
+  type FuzzRequest,
+  type RawOutcome,
+} from '../src/fuzz/index';
+
+const request = (
+  method: string,
+  target: string,
+  headers: Array<[string, string]> = [],
+  framing?: NonNullable<FuzzRequest['body']>['framing'],
+): FuzzRequest => ({
+  method,
+  target,
+  headers,
+  ...(framing ? { body: { bytes: new Uint8Array(8), framing, chunkSize: 4 } } : {}),
+});
+
+/** As the generator hands it out: tagged with its refusal when the contract has one. */
+const tagged = (r: FuzzRequest): FuzzRequest => {
+  const refusal = contractRefusal(r);
+  return refusal ? { ...r, refusal } : r;
+};
+
+const problem = (
+  status: number,
+  code: string,
+  headers: Record<string, string> = {},
+): RawOutcome => ({
+  kind: 'answer',
+  status,
+  headers: { 'content-type': 'application/problem+json; charset=utf-8', ...headers },
+  body: JSON.stringify({ type: 't', title: 'T', status, detail: 'd', code }),
+});
+const ok: RawOutcome = {
+  kind: 'answer',
+  status: 200,
+  headers: { 'content-type': 'application/json' },
+  body: '{"result":0}',
+};
+const headAnswer = (status: number): RawOutcome => ({
+  kind: 'answer',
+  status,
+  headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  body: '',
+});
+
+describe('contractRefusal', () => {
+  // What docs/contract.md requires, each case answered so by the real services (async-service).
+  it.each([
+    ['an int out of range', request('GET', '/cpu/fib?n=-1'), 400, 'ERR_INVALID_PARAM'],
+    [
+      'an int past 2^53',
+      request('GET', '/cpu/fib?n=99999999999999999999999'),
+      400,
+      'ERR_INVALID_PARAM',
+    ],
+    ['a malformed escape', request('GET', '/cpu/primes?limit=%zz'), 400, 'ERR_INVALID_PARAM'],
+    ['a missing parameter', request('GET', '/mixed?ms=1'), 400, 'ERR_INVALID_PARAM'],
+    ['a repeated parameter', request('GET', '/io/sleep?ms=1&ms=1'), 400, 'ERR_INVALID_PARAM'],
+    ['a key decoding to a repeat', request('GET', '/cpu/fib?n=1&%6E=1'), 400, 'ERR_INVALID_PARAM'],
+    [
+      'an unknown key on a work route',
+      request('GET', '/cpu/fib?n=1&x=1'),
+      400,
+      'ERR_INVALID_PARAM',
+    ],
+    [
+      '`__proto__` as a key',
+      request('POST', '/counter/increment?times=1&safe=true&__proto__=1'),
+      400,
+      'ERR_INVALID_PARAM',
+    ],
+    ['an empty key', request('GET', '/cpu/fib?=1&n=5'), 400, 'ERR_INVALID_PARAM'],
+    ['a key on /counter', request('DELETE', '/counter?x=1'), 400, 'ERR_INVALID_PARAM'],
+    [
+      'size on the upload',
+      request('POST', '/image/filter?filter=blur&size=16'),
+      400,
+      'ERR_INVALID_PARAM',
+    ],
+    [
+      'an enum in the wrong case',
+      request('HEAD', '/image/filter?filter=BLUR&size=16'),
+      400,
+      'ERR_INVALID_PARAM',
+    ],
+    ['a path of no route', request('GET', '/cpu/fib.json?n=1'), 404, 'ERR_NOT_FOUND'],
+    ['a path in the wrong case', request('GET', '/CPU/FIB'), 404, 'ERR_NOT_FOUND'],
+    ['two trailing slashes', request('GET', '/cpu/fib//?n=1'), 404, 'ERR_NOT_FOUND'],
+    ['`*`', request('OPTIONS', '*'), 404, 'ERR_NOT_FOUND'],
+    ['a method a route lacks', request('PUT', '/cpu/fib?n=1'), 405, 'ERR_METHOD_NOT_ALLOWED'],
+    ['HEAD on a POST route', request('HEAD', '/counter/increment'), 405, 'ERR_METHOD_NOT_ALLOWED'],
+    ['POST on a probe', request('POST', '/healthz?x=1'), 405, 'ERR_METHOD_NOT_ALLOWED'],
+    ['a non-ASCII byte in the path', request('GET', '/cpu/fib/\xff'), 400, 'ERR_INVALID_REQUEST'],
+    ['a target of no form', request('GET', '?n=1'), 400, 'ERR_INVALID_REQUEST'],
+    [
+      'a control in a header value',
+      request('GET', '/cpu/fib?n=1', [['X-A', '\x01']]),
+      400,
+      'ERR_INVALID_REQUEST',
+    ],
+    [
+      'Expect other than 100-continue',
+      request('GET', '/healthz', [['Expect', 'bogus']]),
+      417,
+      'ERR_EXPECTATION_FAILED',
+    ],
+  ] as const)('tags %s', (_label, r, status, code) => {
+    expect(contractRefusal(r)?.answers[0]).toEqual({ status, code });
+  });
+
+  // Accepted by the contract and the services, or not the contract's to say.
+  it.each([
+    ['a valid query', request('GET', '/cpu/fib?n=25')],
+    ['one trailing slash (the route itself)', request('GET', '/cpu/fib/?n=25')],
+    ['a key that decodes to the parameter', request('GET', '/cpu/fib?%6E=25')],
+    [
+      'spaces after the target (the parser takes them as the separator)',
+      request('GET', '/cpu/fib?n=5  '),
+    ],
+    ['an unknown key on a probe (probes read no query)', request('GET', '/healthz?bogus=1')],
+    ['`__proto__` on /metrics', request('GET', '/metrics?__proto__=1')],
+    ['HEAD on a GET route', request('HEAD', '/info')],
+    [
+      'If-None-Match: * (a 304 may answer it)',
+      request('GET', '/counter', [['If-None-Match', '*']]),
+    ],
+    [
+      'Expect: 100-continue among others',
+      request('GET', '/healthz', [
+        ['Expect', 'bogus'],
+        ['Expect', '100-continue'],
+      ]),
+    ],
+    ['a fragment in the query (Express drops it)', request('GET', '/cpu/fib?n=5#x')],
+    ['a dot segment (normalised away by RFC 3986)', request('GET', '/cpu/fib/.?n=5')],
+    ['absolute form', request('GET', 'http://evil.example/cpu/fib?n=5')],
+    ['CONNECT (Node answers it apart)', request('CONNECT', '/cpu/fib')],
+    ['a method Node does not know', request('get', '/nope')],
+    ['a framing header of its own', request('GET', '/nope', [['Content-Length', 'x']])],
+    ['/work/custom (only with LAB_WORKLOAD)', request('GET', '/work/custom?i=x')],
+    ['a valid upload query, whatever its body', request('POST', '/image/filter?filter=blur')],
+  ])('leaves untagged %s', (_label, r) => {
+    expect(contractRefusal(r)).toBeUndefined();
+  });
+
+  it('lets a body cut short or misframed be refused as such first', () => {
+    for (const framing of ['truncated-length', 'bad-chunk-size'] as const) {
+      expect(contractRefusal(request('GET', '/cpu/fib?n=-1', [], framing))?.answers).toEqual([
+        { status: 400, code: 'ERR_INVALID_PARAM' },
+        { status: 400, code: 'ERR_INVALID_BODY' },
+        { status: 400, code: 'ERR_INVALID_REQUEST' },
+      ]);
+    }
+    expect(contractRefusal(request('GET', '/cpu/fib?n=-1', [], 'length'))?.answers).toHaveLength(1);
+  });
+});
+
+describe('fuzzViolation of a case the contract refuses', () => {
+  // [case, what the real services answer it (async-service, seen on the wire)]
+  const cases: Array<[string, FuzzRequest, RawOutcome]> = [
+    ['n=-1', request('GET', '/cpu/fib?n=-1'), problem(400, 'ERR_INVALID_PARAM')],
+    [
+      'a huge n',
+      request('GET', '/cpu/fib?n=99999999999999999999999'),
+      problem(400, 'ERR_INVALID_PARAM'),
+    ],
+    ['n=%zz', request('GET', '/cpu/fib?n=%zz'), problem(400, 'ERR_INVALID_PARAM')],
+    ['an unknown route', request('GET', '/cpu/fib/x'), problem(404, 'ERR_NOT_FOUND')],
+    [
+      'a method the route lacks',
+      request('DELETE', '/cpu/fib?n=1'),
+      problem(405, 'ERR_METHOD_NOT_ALLOWED'),
+    ],
+    ['HEAD on a POST route', request('HEAD', '/counter/increment'), headAnswer(405)],
+    [
+      'a misframed body',
+      request('GET', '/cpu/fib?n=-1', [], 'bad-chunk-size'),
+      problem(400, 'ERR_INVALID_BODY'),
+    ],
+    [
+      'an unmet Expect',
+      request('GET', '/cpu/fib?n=1', [['Expect', 'bogus']]),
+      problem(417, 'ERR_EXPECTATION_FAILED'),
+    ],
+  ];
+
+  it.each(cases)('refuses the accept-anything answer (200) to %s', (_label, r) => {
+    expect(fuzzViolation(tagged(r), ok)).toMatch(/^the contract refuses this case .* got 200/);
+  });
+
+  it.each(cases)("accepts the real services' answer to %s", (_label, r, real) => {
+    expect(fuzzViolation(tagged(r), real)).toBeUndefined();
+  });
+
+  it('refuses another 4xx, or the right status with another code', () => {
+    const r = tagged(request('GET', '/cpu/fib?n=-1'));
+    expect(fuzzViolation(r, problem(404, 'ERR_NOT_FOUND'))).toMatch(
+      /with 400 ERR_INVALID_PARAM, got 404/,
+    );
+    expect(fuzzViolation(r, problem(400, 'ERR_INVALID_BODY'))).toMatch(/got 400 ERR_INVALID_BODY$/);
+    expect(
+      fuzzViolation(tagged(request('PUT', '/cpu/fib')), problem(404, 'ERR_NOT_FOUND')),
+    ).toMatch(/with 405 ERR_METHOD_NOT_ALLOWED, got 404/);
+  });
+
+  it("accepts a shed (503 + Retry-After) and a 431 for any case: neither is the route's", () => {
+    const r = tagged(request('GET', '/cpu/fib?n=-1'));
+    const shed = problem(503, 'ERR_OVERLOADED', { 'retry-after': '1' });
+    expect(fuzzViolation(r, shed)).toBeUndefined();
+    expect(fuzzViolation(r, problem(431, 'ERR_HEADERS_TOO_LARGE'))).toBeUndefined();
+  });
+
+  it('still accepts any 2xx or 4xx for an untagged case', () => {
+    const r = tagged(request('GET', '/healthz?bogus=1'));
+    expect(r.refusal).toBeUndefined();
+    expect(fuzzViolation(r, ok)).toBeUndefined();
+    expect(fuzzViolation(r, problem(404, 'ERR_NOT_FOUND'))).toBeUndefined();
+  });
+});
+
+/**
+ * The review's stand-in as a real server: no routing and no validation, every request that
+ * Node's parser lets through answered 200 {"result":0}; what the parser refuses gets a
+ * problem+json 400 (431 past the head limit), an unmet Expect 417 — so that nothing but its
+ * accepting is wrong with it.
+ */
+function acceptAnything(): Server {
+  const problemBody = (status: number, code: string) =>
+    JSON.stringify({ type: 'about:blank', title: 'Bad', status, detail: 'refused', code });
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"result":0}'),
+    );
+    req.on('error', () => res.destroy());
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const body = problemBody(
+      status,
+      status === 431 ? 'ERR_HEADERS_TOO_LARGE' : 'ERR_INVALID_REQUEST',
+    );
+    if (!socket.writable) return void socket.destroy();
+    socket.end(
+      `HTTP/1.1 ${status} Bad\r\ncontent-type: application/problem+json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  server.on('checkExpectation', (_req, res) =>
+    res
+      .writeHead(417, { 'content-type': 'application/problem+json' })
+      .end(problemBody(417, 'ERR_EXPECTATION_FAILED')),
+  );
+  server.on('connect', (_req, socket) =>
+    socket.end('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'),
+  );
+  return server;
+}
+
+describe('runFuzz against a service that accepts anything (negative control)', () => {
+  const server = acceptAnything();
+  let base = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('fails it on a case the contract refuses, answered 200', async () => {
+    const report = await runFuzz(base, { runs: 200, seed: 7 });
+    expect(report.failure?.reason).toMatch(
+      /^the contract refuses this case \(.+\) with .*, got 200/,
+    );
+    expect(report.failure?.request.refusal).toBeDefined();
+    expect(report.refusals).toBeGreaterThan(0);
+  }, 60_000);
+});
