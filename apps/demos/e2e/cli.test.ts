@@ -124,6 +124,16 @@ describe('the demo command', () => {
     }
   });
 
+  it('refuses an --out nothing can be made in, though root may access(W_OK) it (/proc)', async () => {
+    // The command this replaces ran every demo, then hung in the report writer's mkdir of
+    // /proc/lessons/<time>: killed at 20 s, within the test's own 30, so it cannot outlive it.
+    const run = await runApp('demos', ['--all', '--out', '/proc/lessons'], { timeoutMs: 20_000 });
+    expect([run.code, run.stdout]).toEqual([2, '']);
+    expect(run.stderr.replace(/\s+/g, ' ')).toMatch(
+      /^ERR_DEMO_USAGE: Expected `--out` to be a folder this user can write in, got `\/proc\/lessons` /,
+    );
+  });
+
   it('ends quietly, by SIGPIPE, when its reader leaves (`demos gather | head -1`)', async () => {
     const app = spawn(process.execPath, [appEntry('demos'), 'gather'], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -33,10 +33,13 @@ export class WorkerFailedError extends coded('ERR_DEMO_WORKER_FAILED', 'A demo w
 export class StepTimeoutError extends coded('ERR_DEMO_STEP_TIMEOUT', 'A demo step timed out') {}
 
 export const ERROR_CATALOG = catalog(
-  [UsageError, 'The `demo` command names no known demo, or an option is unknown or malformed.'],
+  [
+    UsageError,
+    "The `demo` command names no known demo, an option is unknown or malformed, or `--all`'s `--out` is not a folder it can create in.",
+  ],
   [
     KnobError,
-    "A demo's knob is unknown to it or out of its bounds, from the command line or a caller of `run`.",
+    "A demo's knob is unknown to it or out of its bounds, or its knobs together break one of the demo's rules (the lesson could not show), from the command line or a caller of `run`.",
   ],
   [
     NotBuiltError,

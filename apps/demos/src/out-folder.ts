@@ -1,12 +1,12 @@
-import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { mkdtempSync, rmdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors';
 
 /**
  * Checks, before `--all` runs anything, that the lessons report can be written under `root`:
- * it is a folder this process may write in, or it does not exist yet and the nearest folder
- * above it that does is one (the report's writer creates the rest). `given` is `--out` as typed,
- * for the message.
+ * it is a folder this process can create a folder in, or it does not exist yet and the nearest
+ * folder above it that does is one (the report's writer creates the rest). `given` is `--out`
+ * as typed, for the message.
  * @throws UsageError (`ERR_DEMO_USAGE`) naming the path at fault: a file, or not writable
  */
 export function checkOutFolder(root: string, given: string): void {
@@ -29,11 +29,14 @@ export function checkOutFolder(root: string, given: string): void {
           : `Expected \`--out\` to be a folder, got \`${given}\`: \`${path}\` is a file`,
       );
     }
+    // A folder really made (and removed) there, not access(W_OK): that passes for root on /proc
+    // and /sys, where the writer's recursive mkdir then fails (/sys) or never returns (/proc).
     try {
-      accessSync(path, constants.W_OK | constants.X_OK);
-    } catch {
+      rmdirSync(mkdtempSync(join(path, '.lessons-probe-')));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
       throw new UsageError(
-        `Expected \`--out\` to be a folder this user can write in, got \`${given}\` (\`${path}\` is not writable)`,
+        `Expected \`--out\` to be a folder this user can write in, got \`${given}\` (\`${path}\` is not writable: ${code})`,
       );
     }
     return;

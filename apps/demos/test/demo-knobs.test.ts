@@ -2,9 +2,12 @@ import { DEMOS } from '../src/catalog';
 import type { Demo } from '../src/demo';
 import { gather } from '../src/demos/gather';
 import { gil } from '../src/demos/gil';
+import { hybrid } from '../src/demos/hybrid';
 import { libuvPool } from '../src/demos/libuv-pool';
 import { manager } from '../src/demos/manager';
 import { poolMap } from '../src/demos/pool-map';
+import { primitives } from '../src/demos/primitives';
+import { producerConsumer } from '../src/demos/producer-consumer';
 import { race } from '../src/demos/race';
 import { recycle } from '../src/demos/recycle';
 import { starvation } from '../src/demos/starvation';
@@ -69,6 +72,28 @@ describe("every demo's knobs", () => {
       [libuvPool, { reads: 6, poolSizes: [8, 6] }, '--reads'],
       [libuvPool, { reads: 5 }, undefined],
       [libuvPool, { reads: 3, poolSizes: [8, 2] }, undefined],
+      // Aged, the priority-5 job is served at tick 5 × aging ticks + 1 (20 by default).
+      [starvation, { ticks: 100 }, '--ticks'],
+      [starvation, { ticks: 101 }, undefined],
+      [starvation, { ticks: 10, agingTicks: 2 }, '--ticks'],
+      [starvation, { ticks: 11, agingTicks: 2 }, undefined],
+      // No more fetches than permits: the crawler without the semaphore is as limited (3).
+      [primitives, { pages: 3 }, '--pages'],
+      [primitives, { pages: 4 }, undefined],
+      // The consumer takes the first item at once: the buffer (2) fills with the next two.
+      [primitives, { items: 2 }, '--items'],
+      [primitives, { items: 3 }, undefined],
+      [primitives, { parties: 1 }, '--parties'],
+      [primitives, { parties: 2 }, undefined],
+      // Every item fits in the ring (8 slots, 2 producers): no producer waits.
+      [producerConsumer, { itemsPerProducer: 4 }, '--items-per-producer'],
+      [producerConsumer, { itemsPerProducer: 5 }, undefined],
+      [producerConsumer, { producers: 1, itemsPerProducer: 8 }, '--items-per-producer'],
+      // 2 jobs: one by one is under 2× all at once; 1 worker computes one job at a time.
+      [hybrid, { jobs: 2 }, '--jobs'],
+      [hybrid, { jobs: 3 }, undefined],
+      [hybrid, { workers: 1 }, '--workers'],
+      [hybrid, { workers: 2 }, undefined],
       // setTimeout(…, 0) waits 1 ms; two jobs of one length have no order.
       [gather, { delaysMs: [1, 0, 2] }, '--delays-ms'],
       [gather, { delaysMs: [5, 5, 6] }, '--delays-ms'],

@@ -141,8 +141,21 @@ export const primitives = defineDemo({
       max: 10_000,
     }),
     bufferSize: integer('Slots of that buffer.', { default: 2, min: 1, max: 100 }),
-    parties: integer('Barrier parties and phases.', { default: 3, min: 1, max: 16 }),
+    // From 2: one party alone has no one to wait for, and no phase to overlap.
+    parties: integer('Barrier parties and phases.', { default: 3, min: 2, max: 16 }),
   },
+  rules: [
+    {
+      knobs: ['pages', 'permits'],
+      doc: '`--pages` above `--permits`: else the crawler without the Semaphore has no more fetches at once than with it',
+      holds: ({ pages, permits }) => pages > permits,
+    },
+    {
+      knobs: ['items', 'bufferSize'],
+      doc: '`--items` above `--buffer-size`: the consumer takes the first item at once, and the buffer fills with the ones after it',
+      holds: ({ items, bufferSize }) => items > bufferSize,
+    },
+  ],
   async run(o) {
     const unlimited = await crawl(o.pages);
     const limited = await crawl(o.pages, new Semaphore({ permits: o.permits }));

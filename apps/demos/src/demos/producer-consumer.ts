@@ -30,6 +30,13 @@ export const producerConsumer = defineDemo({
       max: 50_000,
     }),
   },
+  rules: [
+    {
+      knobs: ['itemsPerProducer', 'producers', 'capacity'],
+      doc: '`--items-per-producer` × `--producers` above `--capacity`: else every item fits in the ring and no producer is ever held back',
+      holds: ({ itemsPerProducer, producers, capacity }) => itemsPerProducer * producers > capacity,
+    },
+  ],
   async run(o) {
     const total = o.producers * o.itemsPerProducer;
     const ring = new SharedRingQueue({ capacity: o.capacity, slotBytes: 4 });

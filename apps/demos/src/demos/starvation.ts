@@ -34,20 +34,35 @@ async function greedyAndPolite(lock: SimpleLock, rounds: number, holdMs: number)
   return { acquisitionsBeforePolite, politeWaitMs };
 }
 
-interface Job {
+/** The background job's priority: with aging, it is served once it has waited this many levels. */
+const BACKGROUND_PRIORITY = 5;
+
+export interface Job {
   name: 'urgent' | 'background';
   priority: number;
   enqueuedAt: number;
 }
+
+/** Plain priorities: the lower number first, arrival order among equals (the queue is stable). */
+export const byPriority = (a: Job, b: Job): number => a.priority - b.priority;
+
+/**
+ * Aging as a sort key: priority × agingTicks + arrival. "Now" cancels out of any comparison of
+ * two waiting jobs' aged priorities, so a heap can keep the order.
+ */
+export const byAgedPriority =
+  (agingTicks: number) =>
+  (a: Job, b: Job): number =>
+    a.priority * agingTicks + a.enqueuedAt - (b.priority * agingTicks + b.enqueuedAt);
 
 /**
  * A stream of urgent jobs (priority 0, one per tick) and one background job (priority 5)
  * queued at tick 0; one job is served per tick. Returns the background job's age when served
  * (or its age at the end, if never) and the oldest age any served job reached.
  */
-function serveWithPriorities(ticks: number, compare: (a: Job, b: Job) => number) {
+export function serveWithPriorities(ticks: number, compare: (a: Job, b: Job) => number) {
   const queue = new PriorityQueue<Job>({ maxSize: 16, name: 'jobs', compare });
-  queue.tryPut({ name: 'background', priority: 5, enqueuedAt: 0 });
+  queue.tryPut({ name: 'background', priority: BACKGROUND_PRIORITY, enqueuedAt: 0 });
   queue.tryPut({ name: 'urgent', priority: 0, enqueuedAt: 0 });
   let backgroundServedAt: number | null = null;
   let oldestServedAge = 0;
@@ -90,22 +105,27 @@ export const starvation = defineDemo({
       max: 10_000,
     }),
   },
+  rules: [
+    {
+      knobs: ['ticks', 'agingTicks'],
+      // Aged, the background job sorts as if it arrived at tick 5 × aging ticks: it is served
+      // after every urgent job that arrived before, at the tick after that (the unit test pins it).
+      doc: `\`--ticks\` above ${BACKGROUND_PRIORITY} × \`--aging-ticks\`: else even with aging the priority-${BACKGROUND_PRIORITY} job has not waited long enough to be served`,
+      holds: ({ ticks, agingTicks }) => ticks > BACKGROUND_PRIORITY * agingTicks,
+    },
+  ],
   async run(o) {
     const barging = await greedyAndPolite(new BargingLock(), o.greedyRounds, o.holdMs);
     const fifo = await greedyAndPolite(new Mutex({ name: 'fifo' }), o.greedyRounds, o.holdMs);
-    const plain = serveWithPriorities(o.ticks, (a, b) => a.priority - b.priority);
-    // Aging as a sort key: priority × agingTicks + arrival. "Now" cancels out of any
-    // comparison of two waiting jobs' aged priorities, so a heap can keep the order.
-    const aged = serveWithPriorities(
-      o.ticks,
-      (a, b) =>
-        a.priority * o.agingTicks + a.enqueuedAt - (b.priority * o.agingTicks + b.enqueuedAt),
-    );
+    const plain = serveWithPriorities(o.ticks, byPriority);
+    const aged = serveWithPriorities(o.ticks, byAgedPriority(o.agingTicks));
     const checks = {
       bargingStarved: barging.acquisitionsBeforePolite === o.greedyRounds,
       fifoTurn: fifo.acquisitionsBeforePolite === 1,
       plainStarved: plain.backgroundServedAt === null,
-      agingServed: aged.backgroundServedAt !== null && aged.oldestServedAge <= 5 * o.agingTicks + 1,
+      agingServed:
+        aged.backgroundServedAt !== null &&
+        aged.oldestServedAge <= BACKGROUND_PRIORITY * o.agingTicks + 1,
     };
     return {
       figures: {
@@ -130,25 +150,30 @@ export const starvation = defineDemo({
             `${fifo.acquisitionsBeforePolite} greedy turn`,
             `${fixed(fifo.politeWaitMs, 0)} ms`,
           ],
-          [
-            'PriorityQueue, no aging',
-            plain.backgroundServedAt === null
-              ? `never (${int(o.ticks)} ticks)`
-              : `tick ${plain.backgroundServedAt}`,
-            `${int(plain.backgroundAge)} ticks`,
-          ],
-          [
-            'PriorityQueue, with aging',
-            aged.backgroundServedAt === null ? 'never' : `tick ${aged.backgroundServedAt}`,
-            `${int(aged.oldestServedAge)} ticks`,
-          ],
+          priorityRow('PriorityQueue, no aging', plain, o.ticks),
+          priorityRow('PriorityQueue, with aging', aged, o.ticks),
         ],
       },
       notes: [
         `The greedy task held the lock ${o.holdMs} ms at a time, ${o.greedyRounds} times, asking again as soon as it let go.`,
-        `Aging: a priority level is worth ${o.agingTicks} ticks of waiting, so the priority-5 job overtakes urgent jobs younger than ${5 * o.agingTicks} ticks.`,
+        `Aging: a priority level is worth ${o.agingTicks} ticks of waiting, so the priority-${BACKGROUND_PRIORITY} job overtakes urgent jobs younger than ${BACKGROUND_PRIORITY * o.agingTicks} ticks.`,
       ],
       verdict: verdictOf(checks, 'the unfair ones starved their waiter, FIFO and aging did not'),
     };
   },
 });
+
+/**
+ * A priority queue's row of the table: when the background job was served, and the oldest
+ * waiter's age — that job's own while it was never served, since every job served was younger.
+ */
+export function priorityRow(
+  label: string,
+  served: ReturnType<typeof serveWithPriorities>,
+  ticks: number,
+): string[] {
+  const { backgroundServedAt: at } = served;
+  return at === null
+    ? [label, `never (${int(ticks)} ticks)`, `${int(served.backgroundAge)} ticks`]
+    : [label, `tick ${at}`, `${int(served.oldestServedAge)} ticks`];
+}

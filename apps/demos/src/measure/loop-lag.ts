@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { percentile } from '@concurrency-lab/report-kit';
 
 export interface LagSample {
   /** ms since the recording started. */
@@ -7,6 +7,7 @@ export interface LagSample {
   lateMs: number;
 }
 
+/** How late the loop ran its timers: percentiles of the samples' `lateMs`, never the period. */
 export interface LagRecording {
   p50Ms: number;
   p99Ms: number;
@@ -19,13 +20,13 @@ export const lagPoints = (lag: LagRecording): { tMs: number; lateMs: number }[] 
   lag.samples.map((s) => ({ tMs: s.tMs, lateMs: Number(s.lateMs.toFixed(2)) }));
 
 /**
- * Records this thread's event-loop delay until the returned `stop()`: Node's histogram
- * (monitorEventLoopDelay) for the percentiles, and a timer every `everyMs` for the picture over
- * time — how late each tick fired. `stop()` may be called again: it answers the same figures.
+ * Records how late this thread's event loop ran a timer due every `everyMs`, until the returned
+ * `stop()`: each tick's lateness (the picture over time) and their percentiles (the table), from
+ * the same samples. Not Node's monitorEventLoopDelay: its histogram holds the time between ticks,
+ * so a free loop reads the whole period (~10 ms) where these read ~0. An empty recording (stopped
+ * before any tick was due) reads 0. `stop()` may be called again: it answers the same figures.
  */
 export function recordLoopLag(everyMs = 10): { stop(): LagRecording } {
-  const histogram = monitorEventLoopDelay({ resolution: everyMs });
-  histogram.enable();
   const start = performance.now();
   const samples: LagSample[] = [];
   let expected = start + everyMs;
@@ -39,14 +40,9 @@ export function recordLoopLag(everyMs = 10): { stop(): LagRecording } {
     stop() {
       if (recording) return recording; // stopped already: the same figures
       clearInterval(timer);
-      histogram.disable();
-      const ms = (ns: number) => ns / 1e6;
-      recording = {
-        p50Ms: ms(histogram.percentile(50)),
-        p99Ms: ms(histogram.percentile(99)),
-        maxMs: ms(histogram.max),
-        samples,
-      };
+      const late = samples.map((s) => s.lateMs);
+      const at = (p: number) => (late.length === 0 ? 0 : percentile(late, p));
+      recording = { p50Ms: at(50), p99Ms: at(99), maxMs: Math.max(0, ...late), samples };
       return recording;
     },
   };
