@@ -35,4 +35,14 @@ describe('chaos --quick', () => {
     expect(run.stderr).toContain('got `meltdown`');
     expect(run.stdout).toBe('');
   });
+
+  it('exits 2 when no selected drill applies to the selected models, naming whom each applies to', async () => {
+    // Before: it ran nothing, printed "Every budget held (0 drill × model runs)" and exited 0.
+    const run = await chaos(['--drills', 'rolling-restart,pool-crash', '--models', 'async']);
+    expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(run.stderr).toContain(
+      'Expected `--drills` to include a drill that applies to `--models` async, got only ' +
+        'pool-crash (applies to threads, hybrid, procpool), rolling-restart (applies to cluster, hybrid)',
+    );
+  });
 });

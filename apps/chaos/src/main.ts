@@ -10,13 +10,15 @@ import { performance } from 'node:perf_hooks';
 import { parseChaosOptions, USAGE } from './cli-options';
 import { drillsHelp } from './drill-help';
 import { DRILLS } from './drills/index';
-import { runChaos, stopEveryFleet } from './run-chaos';
+import { planDrills, runChaos, stopEveryFleet } from './run-chaos';
 import { renderTable } from './table';
 
 async function main(argv: string[]): Promise<number> {
   let options;
   try {
     options = parseChaosOptions(argv);
+    // Before anything starts: a selection of drills none of which applies is a usage error.
+    if (options !== 'help') planDrills(options);
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     return 2;

@@ -5,10 +5,13 @@ import {
   FULL_DURATIONS,
   QUICK_DURATIONS,
   type DrillContext,
+  type DrillName,
   type DrillRow,
+  type RegistryModel,
   failedRow,
 } from './drill';
 import { DRILLS } from './drills/index';
+import { ChaosUsageError } from './errors';
 import { measureCapacity } from './workload';
 
 export interface ChaosRun {
@@ -36,6 +39,38 @@ export async function stopEveryFleet(abort: AbortController): Promise<void> {
   abort.abort();
   await Promise.allSettled([...startingFleets]);
   await Promise.all([...runningFleets].map((f) => f.stop()));
+}
+
+/** One selected drill and the selected models it applies to (at least one). */
+export interface PlannedDrill {
+  name: DrillName;
+  models: RegistryModel[];
+}
+
+/**
+ * Each selected drill with the selected models it applies to, in the order they run; a drill
+ * that applies to none of them is left out. @throws ChaosUsageError when that leaves nothing:
+ * a run of no drill at all would print an empty table and "every budget held".
+ */
+export function planDrills(options: Pick<ChaosOptions, 'drills' | 'models'>): PlannedDrill[] {
+  const planned: PlannedDrill[] = [];
+  for (const name of options.drills) {
+    const drill = DRILLS[name];
+    const models = MODELS.filter(
+      (m) => options.models.includes(m.model) && drill.appliesTo(modelInfo(m.model)),
+    );
+    if (models.length > 0) planned.push({ name, models });
+  }
+  if (planned.length === 0) {
+    const drills = options.drills.map((name) => {
+      const models = MODELS.filter((m) => DRILLS[name].appliesTo(m)).map((m) => m.model);
+      return `${name} (applies to ${models.join(', ')})`;
+    });
+    throw new ChaosUsageError(
+      `Expected \`--drills\` to include a drill that applies to \`--models\` ${options.models.join(', ')}, got only ${drills.join(', ')}`,
+    );
+  }
+  return planned;
 }
 
 /**
@@ -98,12 +133,8 @@ export async function runChaos(run: ChaosRun): Promise<DrillRow[]> {
   };
 
   const rows: DrillRow[] = [];
-  for (const name of options.drills) {
+  for (const { name, models } of planDrills(options)) {
     const drill = DRILLS[name];
-    const models = MODELS.filter(
-      (m) => options.models.includes(m.model) && drill.appliesTo(modelInfo(m.model)),
-    );
-    if (models.length === 0) continue;
     run.progress(`${name}: ${models.map((m) => m.model).join(', ')}`);
     try {
       rows.push(...(await drill.run(ctx, models)));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   checkGracefulStop,
+  checkServedLoad,
   checkKills,
   checkOverload,
   checkPoolCrash,
@@ -9,13 +10,18 @@ import {
   SOAK_SHED_EPISODE_MAX_MS,
   checkUpstreamFaults,
   killAllowance,
+  type GracefulStopFigures,
   type OverloadFigures,
+  type ServedLoad,
 } from '../src/budgets';
 import { CONNECTIONS, OVERLOAD_BOUND, overloadMaxQueue } from '../src/drills/overload';
 import { CAPACITY_CONNECTIONS } from '../src/workload';
 import { MODELS } from '@concurrency-lab/models';
 
 const MiB = 1024 * 1024;
+/** A drill's load that the service served, shedding none; and one it shed all of. */
+const SERVED: ServedLoad = { sent: 1200, served: 1200, shed: 0 };
+const SHED_ALL: ServedLoad = { sent: 1200, served: 0, shed: 1200 };
 
 describe('checkOverload', () => {
   const holding: OverloadFigures = {
@@ -92,14 +98,34 @@ describe('checkOverload', () => {
   });
 });
 
+describe('checkServedLoad', () => {
+  it('holds for a load served, up to a tenth of it shed', () => {
+    expect(checkServedLoad(SERVED)).toEqual([]);
+    expect(checkServedLoad({ sent: 1000, served: 900, shed: 100 })).toEqual([]);
+  });
+
+  it('breaks where nothing was served, or more than a tenth was shed', () => {
+    // Refused some other way (every request lost): the drill's own losses say so as well.
+    expect(checkServedLoad({ sent: 1000, served: 0, shed: 0 })).toEqual([
+      'no 200: the service served nothing',
+    ]);
+    // A few served, the rest shed: not lost by the drills' count, and no longer unjudged.
+    expect(checkServedLoad({ sent: 1000, served: 899, shed: 101 })).toEqual([
+      '101 of 1000 requests shed (503 ERR_OVERLOADED + Retry-After; budget 10 %)',
+    ]);
+  });
+});
+
 describe('checkKills', () => {
   it('allows each kill what was in flight on the process it killed, and no more', () => {
     const first = { inFlight: 5, lost: 5, recoveryMs: 300 };
     const second = { inFlight: 4, lost: 3, recoveryMs: 1999 };
-    expect(checkKills({ kills: [first, second], lostBeforeFirstKill: 0 })).toEqual([]);
-    expect(checkKills({ kills: [first, { ...second, lost: 5 }], lostBeforeFirstKill: 0 })).toEqual([
-      'kill 2: lost 5 > 4 in flight on the killed process',
-    ]);
+    expect(checkKills({ kills: [first, second], lostBeforeFirstKill: 0, load: SERVED })).toEqual(
+      [],
+    );
+    expect(
+      checkKills({ kills: [first, { ...second, lost: 5 }], lostBeforeFirstKill: 0, load: SERVED }),
+    ).toEqual(['kill 2: lost 5 > 4 in flight on the killed process']);
   });
 
   it("does not let one kill's allowance cover another's losses", () => {
@@ -110,14 +136,14 @@ describe('checkKills', () => {
       { inFlight: 0, lost: 32, recoveryMs: 300 },
       { inFlight: 32, lost: 0, recoveryMs: 300 },
     ];
-    expect(checkKills({ kills, lostBeforeFirstKill: 0 })).toEqual([
+    expect(checkKills({ kills, lostBeforeFirstKill: 0, load: SERVED })).toEqual([
       'kill 2: lost 32 > 0 in flight on the killed process',
     ]);
   });
 
   it('allows nothing lost before the first kill', () => {
     const kills = [{ inFlight: 9, lost: 0, recoveryMs: 300 }];
-    expect(checkKills({ kills, lostBeforeFirstKill: 2 })).toEqual([
+    expect(checkKills({ kills, lostBeforeFirstKill: 2, load: SERVED })).toEqual([
       'lost 2 before the first kill (budget 0)',
     ]);
   });
@@ -134,9 +160,13 @@ describe('checkKills', () => {
       recoveryMs: 300,
     }));
     expect(
-      checkKills({ kills: kills.map((k) => ({ ...k, lost: 1 })), lostBeforeFirstKill: 0 }),
+      checkKills({
+        kills: kills.map((k) => ({ ...k, lost: 1 })),
+        lostBeforeFirstKill: 0,
+        load: SERVED,
+      }),
     ).toEqual([]);
-    expect(checkKills({ kills, lostBeforeFirstKill: 0 })).toEqual([
+    expect(checkKills({ kills, lostBeforeFirstKill: 0, load: SERVED })).toEqual([
       'kill 2: lost 2 > 1 in flight on the killed process',
     ]);
   });
@@ -149,8 +179,17 @@ describe('checkKills', () => {
           { inFlight: 1, lost: 0, recoveryMs: undefined },
         ],
         lostBeforeFirstKill: 0,
+        load: SERVED,
       }),
     ).toEqual(['kill 1: recovery 2000 ms ≥ 2000 ms', 'kill 2: never recovered']);
+  });
+
+  it('breaks where the service served nothing: shedding every request, it lost nothing to a kill', () => {
+    const kills = [{ inFlight: 16, lost: 0, recoveryMs: 300 }];
+    expect(checkKills({ kills, lostBeforeFirstKill: 0, load: SHED_ALL })).toEqual([
+      'no 200: the service served nothing',
+      '1200 of 1200 requests shed (503 ERR_OVERLOADED + Retry-After; budget 10 %)',
+    ]);
   });
 });
 
@@ -164,6 +203,7 @@ describe('checkPoolCrash', () => {
         othersLost: 0,
         processSurvived: true,
         recoveryMs: 40,
+        load: SERVED,
       }),
     ).toEqual([]);
   });
@@ -179,6 +219,7 @@ describe('checkPoolCrash', () => {
       othersLost: 2,
       processSurvived: false,
       recoveryMs: undefined,
+      load: SERVED,
     });
     expect(broken).toEqual([
       'the service process died',
@@ -200,25 +241,37 @@ describe('checkPoolCrash', () => {
         othersLost: 0,
         processSurvived: true,
         recoveryMs: 40,
+        load: SERVED,
       }),
     ).toEqual([`1 of 2 crashing requests not 500 ERR_WORKER_CRASHED (${shown})`]);
+  });
+
+  it('breaks where the background load was never served (every request shed)', () => {
+    const crashed = { crashes: 1, crashAnswers, othersLost: 0, processSurvived: true };
+    expect(checkPoolCrash({ ...crashed, recoveryMs: 40, load: SHED_ALL })).toEqual([
+      'no 200: the service served nothing',
+      '1200 of 1200 requests shed (503 ERR_OVERLOADED + Retry-After; budget 10 %)',
+    ]);
   });
 });
 
 describe('checkRollingRestart and checkGracefulStop', () => {
   it('allow no failure at all', () => {
-    expect(checkRollingRestart({ failed: 0, replacedMs: 4000 })).toEqual([]);
-    expect(checkRollingRestart({ failed: 1, replacedMs: undefined })).toEqual([
+    expect(checkRollingRestart({ failed: 0, replacedMs: 4000, load: SERVED })).toEqual([]);
+    expect(checkRollingRestart({ failed: 1, replacedMs: undefined, load: SERVED })).toEqual([
       '1 requests failed during the rolling restart (budget 0)',
       'not every worker was replaced',
     ]);
-    const stop = {
+    const stop: GracefulStopFigures = {
       lost: 0,
+      refusedSentBefore: 0,
       exitCode: 0,
       exitMs: 900,
+      exitWaitMs: 18_000,
       shutdownTimeoutMs: 10_000,
       inFlightAtSignal: 32,
       answeredBeforeSignal: 150,
+      leftRunning: [],
     };
     expect(checkGracefulStop(stop)).toEqual([]);
     expect(checkGracefulStop({ ...stop, lost: 2, exitCode: 1, exitMs: 10_001 })).toEqual([
@@ -228,15 +281,52 @@ describe('checkRollingRestart and checkGracefulStop', () => {
     ]);
   });
 
+  it('rolling restart: breaks where the service served nothing (every request shed)', () => {
+    expect(checkRollingRestart({ failed: 0, replacedMs: 4000, load: SHED_ALL })).toEqual([
+      'no 200: the service served nothing',
+      '1200 of 1200 requests shed (503 ERR_OVERLOADED + Retry-After; budget 10 %)',
+    ]);
+  });
+
+  it('graceful stop: breaks on 503s to requests sent before SIGTERM, an exit that never came, processes left running', () => {
+    const stop: GracefulStopFigures = {
+      lost: 0,
+      refusedSentBefore: 0,
+      exitCode: 0,
+      exitMs: 900,
+      exitWaitMs: 18_000,
+      shutdownTimeoutMs: 10_000,
+      inFlightAtSignal: 32,
+      answeredBeforeSignal: 150,
+      leftRunning: [],
+    };
+    expect(checkGracefulStop({ ...stop, refusedSentBefore: 32 })).toEqual([
+      '32 requests sent before SIGTERM answered 503: the drain must finish them (only requests arriving while it drains may be refused)',
+    ]);
+    // Never exited: SIGKILLed, so its exit code (null) is the drill's kill, not its own.
+    expect(checkGracefulStop({ ...stop, exitCode: null, exitMs: undefined })).toEqual([
+      'did not exit within 18.0 s of SIGTERM (SHUTDOWN_TIMEOUT_MS 10.0 s): SIGKILLed',
+    ]);
+    expect(checkGracefulStop({ ...stop, leftRunning: [4242] })).toEqual([
+      '1 process of its tree still running after it exited (pid 4242): SIGKILLed',
+    ]);
+    expect(checkGracefulStop({ ...stop, leftRunning: [4242, 4243] })).toEqual([
+      '2 processes of its tree still running after it exited (pid 4242, 4243): SIGKILLed',
+    ]);
+  });
+
   it('graceful stop: breaks where there was nothing to drain, or nothing served before SIGTERM', () => {
     // A service that refuses every connection loses nothing it accepted and exits 0 at once.
-    const refusing = {
+    const refusing: GracefulStopFigures = {
       lost: 0,
+      refusedSentBefore: 0,
       exitCode: 0,
       exitMs: 5,
+      exitWaitMs: 18_000,
       shutdownTimeoutMs: 10_000,
       inFlightAtSignal: 0,
       answeredBeforeSignal: 0,
+      leftRunning: [],
     };
     expect(checkGracefulStop(refusing)).toEqual([
       'no request in flight at SIGTERM: nothing to drain',
@@ -359,5 +449,14 @@ describe('checkSoak', () => {
     expect(checkSoak({ ...shedding, longestShedMs: 2300 }, false, 0.05)).toEqual([
       'shed for 2300 ms without a 200 between (budget 2000 ms)',
     ]);
+  });
+
+  it('breaks on arrivals skipped with the cap of outstanding requests reached', () => {
+    // A service stalled at half capacity: 1,000 outstanding, all answered 200 in the end, and
+    // 1,400 more arrivals never sent — failures nowhere else in the figures.
+    expect(checkSoak({ ...flat, sent: 1000, skipped: 1400 })).toEqual([
+      "1400 of 2400 arrivals skipped with the load generator's cap of outstanding requests reached (budget 0): the service fell that far behind at half capacity",
+    ]);
+    expect(checkSoak({ ...flat, sent: 2400, skipped: 0 })).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { gracefulStop } from '../src/drills/graceful-stop';
 import {
@@ -14,17 +14,22 @@ import {
  * A service that drains as the contract says: on SIGTERM its listener closes (new connections
  * are refused), every request in flight is answered with `Connection: close`, and it exits 0
  * once its last connection has closed. The listener is a net server handing sockets to the HTTP
- * server, so closing it leaves the keep-alive connections to the drain.
+ * server, so closing it leaves the keep-alive connections to the drain. `refuseInFlight`: it
+ * abandons the work in flight instead, answering it at once 503 `ERR_SHUTTING_DOWN` (with
+ * `Retry-After`) — what the contract allows only for requests that arrive while it drains.
  */
-async function drainingService() {
+async function drainingService({ refuseInFlight = false } = {}) {
   const sockets = new Set<Socket>();
+  const pending = new Map<NodeJS.Timeout, ServerResponse>();
   let draining = false;
   const http = createHttpServer((req, res) => {
-    setTimeout(() => {
+    const work = setTimeout(() => {
+      pending.delete(work);
       if (draining) res.setHeader('connection', 'close');
       res.setHeader('x-pid', String(process.pid));
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     }, 200);
+    pending.set(work, res);
   });
   const listener = createNetServer((socket) => {
     sockets.add(socket);
@@ -38,6 +43,19 @@ async function drainingService() {
     if (signal !== 'SIGTERM') return;
     draining = true;
     listener.close();
+    if (refuseInFlight) {
+      for (const [work, res] of pending) {
+        clearTimeout(work);
+        res
+          .writeHead(503, {
+            'content-type': 'application/problem+json',
+            'retry-after': '1',
+            connection: 'close',
+          })
+          .end(JSON.stringify({ status: 503, code: 'ERR_SHUTTING_DOWN' }));
+      }
+      pending.clear();
+    }
     if (sockets.size === 0) standIn.exit();
   });
   return standIn;
@@ -78,5 +96,21 @@ describe('graceful-stop', () => {
     expect(row?.notes[1]).toBe('exit {"code":0,"signal":null}');
     expect(row?.lost).toBe(0);
     expect(row?.violations).toEqual([]);
+  }, 10_000);
+
+  it('breaks where the requests in flight at SIGTERM are refused 503 instead of finished', async () => {
+    const standIn = await drainingService({ refuseInFlight: true });
+    const [row] = await gracefulStop.run(standInContext(standIn.service).ctx, [
+      registryRow('async'),
+    ]);
+    const inFlight = Number(/^(\d+) in flight at SIGTERM$/.exec(row?.notes[0] ?? '')?.[1]);
+    expect(inFlight).toBeGreaterThan(0);
+    // Every request sent before SIGTERM and still pending got the 503: at least those in flight.
+    const refused = Number(/^sent before SIGTERM: .*\b503: (\d+)/.exec(row?.notes[4] ?? '')?.[1]);
+    expect(refused).toBeGreaterThanOrEqual(inFlight);
+    expect(row?.lost).toBe(refused);
+    expect(row?.violations).toEqual([
+      `${refused} requests sent before SIGTERM answered 503: the drain must finish them (only requests arriving while it drains may be refused)`,
+    ]);
   }, 10_000);
 });

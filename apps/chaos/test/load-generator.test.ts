@@ -102,6 +102,34 @@ describe('Load', () => {
     expect(load.stats.errors.get('CLIENT_TIMEOUT')).toBe(load.stats.sent);
   });
 
+  it('times a request out from its send, also while its answer trickles in a byte at a time', async () => {
+    // A stuck stream: the head at once, then a byte of body every 30 ms for 0.6 s — each byte
+    // well within the 200 ms timeout, the whole answer far past it.
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      let bytes = 0;
+      const drip = setInterval(() => {
+        if (++bytes < 20) res.write(' ');
+        else res.end('{}');
+      }, 30);
+      res.on('close', () => clearInterval(drip));
+    });
+    const load = new Load({ base, path: '/x', connections: 1, durationMs: 50, timeoutMs: 200 });
+    await load.done;
+    expect(load.stats.sent).toBe(1);
+    expect(load.stats.summary()).toBe('CLIENT_TIMEOUT: 1');
+    // Negative control: a timeout past the whole answer lets it arrive.
+    const patient = new Load({
+      base,
+      path: '/x',
+      connections: 1,
+      durationMs: 50,
+      timeoutMs: 10_000,
+    });
+    await patient.done;
+    expect(patient.stats.summary()).toBe('200: 1');
+  });
+
   it('attributes requests in flight to the process that answered last on their connection', async () => {
     let connections = 0;
     const base = await serve((req, res) => {

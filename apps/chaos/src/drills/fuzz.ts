@@ -5,7 +5,7 @@ import { MemorySampler } from '../probes/memory-sampler';
 export const fuzz = perModelDrill({
   name: 'fuzz',
   summary:
-    "the contract suite's fuzz (contract-testing): generated requests, only 2xx/4xx/503, never a 500, a hang or a stack trace (--fuzz: 10,000 per model)",
+    "the contract suite's fuzz (contract-testing): generated requests, only 2xx/4xx/503, the contract's own refusal (400/404/405/417 and its code) for each case it must refuse, never a 500, a hang or a stack trace (--fuzz: 10,000 per model)",
   recovery: '—',
   appliesTo: () => true,
   fleet: { upstream: { env: { UPSTREAM_LATENCY_MS: '2' } } },

@@ -2,11 +2,11 @@ import { metricSum, requestOnNewConnection } from '@concurrency-lab/launcher';
 import { modelInfo } from '@concurrency-lab/models';
 import { childrenOf, isAlive } from '@concurrency-lab/procfs';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
-import { checkPoolCrash, POOL_CRASH_ANSWER } from '../budgets';
+import { checkPoolCrash, POOL_CRASH_ANSWER, UNDER_LOAD_SHED_SHARE_MAX } from '../budgets';
 import { perModelDrill } from '../drill';
 import { fetchMetrics, shedReasons } from '../probes/metrics-text';
 import { sleep, timeUntil } from '../workload';
-import { underLoad, type UnderLoad } from './under-load';
+import { servedLoad, underLoad, type UnderLoad } from './under-load';
 
 /** An n the background load never asks for, so only the drill's own requests crash. */
 const CRASH_N = 31;
@@ -16,7 +16,7 @@ const CONNECTIONS = 8;
 
 export const poolCrash = perModelDrill({
   name: 'pool-crash',
-  summary: `crash a pool worker ${CRASHES}× under load through ${POOL_CRASH_SWITCH}: only its request fails, with ${POOL_CRASH_ANSWER.status} ${POOL_CRASH_ANSWER.code}; the process lives and the pool is whole again`,
+  summary: `crash a pool worker ${CRASHES}× under load through ${POOL_CRASH_SWITCH}: only its request fails, with ${POOL_CRASH_ANSWER.status} ${POOL_CRASH_ANSWER.code}; the process lives and the pool is whole again; the background load served, ≤ ${UNDER_LOAD_SHED_SHARE_MAX * 100} % of it shed`,
   recovery: 'slowest of the crashes: until the pool replaced the worker and serves',
   appliesTo: (model) => model.pool,
   fleet: {
@@ -79,6 +79,7 @@ export const poolCrash = perModelDrill({
         othersLost: row.lost,
         processSurvived: survived,
         recoveryMs: row.recoveryMs,
+        load: servedLoad(run.load.stats),
       });
       return row;
     } finally {

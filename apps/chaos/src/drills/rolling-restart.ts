@@ -1,9 +1,9 @@
-import { checkRollingRestart, ROLLING_RESTART_MAX_MS } from '../budgets';
+import { checkRollingRestart, ROLLING_RESTART_MAX_MS, UNDER_LOAD_SHED_SHARE_MAX } from '../budgets';
 import { perModelDrill } from '../drill';
 import { childrenOf } from '@concurrency-lab/procfs';
 import { answeredBy, httpProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
-import { underLoad, type UnderLoad } from './under-load';
+import { servedLoad, underLoad, type UnderLoad } from './under-load';
 
 const PATH = '/cpu/fib?n=20';
 const CONNECTIONS = 16;
@@ -12,8 +12,7 @@ const PROBES = 12;
 
 export const rollingRestart = perModelDrill({
   name: 'rolling-restart',
-  summary:
-    'SIGHUP under load: every HTTP worker process replaced one by one, 0 requests failed (models whose HTTP is served by worker processes)',
+  summary: `SIGHUP under load: every HTTP worker process replaced one by one, 0 requests failed, ≤ ${UNDER_LOAD_SHED_SHARE_MAX * 100} % shed (models whose HTTP is served by worker processes)`,
   recovery: 'until every worker was replaced and a new one serves',
   // From the registry, not from who answers: a probe that fails must break the drill, not
   // make it look inapplicable. Where one process serves HTTP (procpool: a process pool behind
@@ -54,7 +53,11 @@ export const rollingRestart = perModelDrill({
       await sleep(1000);
       await run.finish(row, [200]);
       row.notes.push(`${original.length} workers rolled`, run.load.stats.summary());
-      row.violations = checkRollingRestart({ failed: row.lost, replacedMs: row.recoveryMs });
+      row.violations = checkRollingRestart({
+        failed: row.lost,
+        replacedMs: row.recoveryMs,
+        load: servedLoad(run.load.stats),
+      });
       return row;
     } finally {
       await run?.stop();

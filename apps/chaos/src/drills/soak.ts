@@ -6,7 +6,7 @@ import {
   type DrillRow,
   type RegistryModel,
 } from '../drill';
-import { Load } from '../load/load-generator';
+import { DEFAULT_MAX_IN_FLIGHT, Load } from '../load/load-generator';
 import { ShedEpisodes } from '../load/shed-episodes';
 import { MemorySampler } from '../probes/memory-sampler';
 import { floorSlopePerMinute, quarterDrift, slopePerMinute } from '../series';
@@ -19,7 +19,7 @@ const HEAP_WINDOW_S = 10;
 
 export const soak: Drill<'soak'> = {
   name: 'soak',
-  summary: `open-loop load at ${LOAD_SHARE * 100} % of capacity on ${CPU_PATH}: after warm-up RSS and heap slope within budget, fds and threads flat (--quick: every model at once, each at its share of half the machine)`,
+  summary: `open-loop load at ${LOAD_SHARE * 100} % of capacity on ${CPU_PATH}: after warm-up RSS and heap slope within budget, fds and threads flat, no arrival skipped for want of an answer (--quick: every model at once, each at its share of half the machine)`,
   recovery: '—',
   appliesTo: () => true,
   async run(ctx, models) {
@@ -88,6 +88,7 @@ async function soakModels(
         shed: load.stats.shed,
         sent: load.stats.sent,
         longestShedMs: episodes.longestMs,
+        skipped: load.skipped,
       };
       const tolerated = toleratedSheds(figures, ctx.durations.soakShedShareMax);
       const row = emptyRow(soak.name, model);
@@ -100,6 +101,10 @@ async function soakModels(
         `after ${ctx.durations.soakWarmupMs / 1000} s warm-up: RSS ${signed(figures.rssSlopeBytesPerMin)}/min, heap floor ${figures.heapSlopeBytesPerMin === undefined ? '—' : signed(figures.heapSlopeBytesPerMin)}/min, fds ${count(figures.fdDrift)} beyond the load's connections (those ${count(figures.connectionDrift)}), threads ${count(figures.threadDrift)}`,
         load.stats.summary(),
       );
+      if (figures.skipped > 0)
+        row.notes.push(
+          `${figures.skipped} arrivals skipped, never sent (${DEFAULT_MAX_IN_FLIGHT} requests outstanding)`,
+        );
       if (!ctx.durations.soakJudgesSlopes)
         row.notes.push('slopes not judged in --quick (too short to tell a leak from warm-up)');
       if (figures.shed > 0)

@@ -1,6 +1,8 @@
 import type { ServiceProcess } from '@concurrency-lab/launcher';
+import type { ServedLoad } from '../budgets';
 import type { DrillRow } from '../drill';
 import { Load } from '../load/load-generator';
+import type { LoadStats } from '../load/load-stats';
 import { MemorySampler } from '../probes/memory-sampler';
 import { CLIENT_TIMEOUT_MS } from '../workload';
 
@@ -44,4 +46,9 @@ export function underLoad(
       row.rssPeakBytes = sampler.peakRssBytes;
     },
   };
+}
+
+/** What a load got of the service, for `checkServedLoad`. */
+export function servedLoad(stats: LoadStats): ServedLoad {
+  return { sent: stats.sent, served: stats.count(200), shed: stats.shed };
 }

@@ -1,11 +1,11 @@
 import { modelInfo } from '@concurrency-lab/models';
-import { checkKills, killAllowance } from '../budgets';
+import { checkKills, killAllowance, UNDER_LOAD_SHED_SHARE_MAX } from '../budgets';
 import { perModelDrill } from '../drill';
 import { childrenOf } from '@concurrency-lab/procfs';
 import { answeredBy, newProcesses } from '../probes/who-answers';
 import { sleep, timeUntil } from '../workload';
 import type { Load } from '../load/load-generator';
-import { underLoad, type UnderLoad } from './under-load';
+import { servedLoad, underLoad, type UnderLoad } from './under-load';
 
 const KILLS = 3;
 /** Cheap work, so many requests are in flight and every process is busy. */
@@ -14,7 +14,7 @@ const CONNECTIONS = 32;
 
 export const workerKill = perModelDrill({
   name: 'worker-kill',
-  summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: the HTTP worker carrying the most requests; procpool: a pool process): each kill loses ≤ what was in flight on it (a pool process: its one task), all workers serving again within the budget`,
+  summary: `SIGKILL a worker process ${KILLS}× under load (cluster, hybrid: the HTTP worker carrying the most requests; procpool: a pool process): each kill loses ≤ what was in flight on it (a pool process: its one task), all workers serving again within the budget; the load served, ≤ ${UNDER_LOAD_SHED_SHARE_MAX * 100} % of it shed`,
   recovery: `slowest of the ${KILLS} kills: until a replacement process serves`,
   appliesTo: (model) => model.restarts.includes('process'),
   fleet: { upstream: false },
@@ -85,7 +85,11 @@ export const workerKill = perModelDrill({
           : []),
       );
       row.violations.push(
-        ...checkKills({ kills: judged, lostBeforeFirstKill: lostAtKill[0] ?? row.lost }),
+        ...checkKills({
+          kills: judged,
+          lostBeforeFirstKill: lostAtKill[0] ?? row.lost,
+          load: servedLoad(load.stats),
+        }),
       );
       return row;
     } finally {

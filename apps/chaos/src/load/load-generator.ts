@@ -21,11 +21,18 @@ export interface LoadOptions {
    * (an overload must not slow the arrivals down). Exclusive with `connections`.
    */
   rate?: number;
-  /** Open loop: arrivals beyond this many outstanding are skipped (counted). @default 1000 */
+  /**
+   * Open loop: arrivals beyond this many outstanding are skipped (counted in `skipped`).
+   * @default DEFAULT_MAX_IN_FLIGHT
+   */
   maxInFlight?: number;
   /** Stops by itself after this long; otherwise runs until `stop()`. */
   durationMs?: number;
-  /** A request without an answer after this long counts as lost (`CLIENT_TIMEOUT`). */
+  /**
+   * A request without its whole answer this long after it was sent counts as lost
+   * (`CLIENT_TIMEOUT`), and its connection is destroyed: a deadline, not an idle timeout — an
+   * answer trickling a byte at a time is as stuck as a silent one.
+   */
   timeoutMs: number;
   /**
    * A new connection per request (`Connection: close`): every request meets the listener —
@@ -42,9 +49,18 @@ export interface LoadOptions {
   warm?: { connections: number; path: string };
 }
 
+/** Open loop: outstanding requests past which arrivals are skipped, unless set. */
+export const DEFAULT_MAX_IN_FLIGHT = 1000;
+
 interface Pending {
   socket: Socket | undefined;
 }
+
+/**
+ * Takes each outcome as it happens, with `sentAt`: when its request was sent
+ * (`performance.now()`), so a drill can tell requests sent before an event from those after.
+ */
+export type OutcomeListener = (outcome: Outcome, sentAt: number) => void;
 
 /**
  * An HTTP load generator that accounts for every request. Not autocannon: when a server closes a
@@ -67,7 +83,7 @@ export class Load {
   readonly #pidOf = new WeakMap<Socket, number>();
   /** Keep-alive connections on which an answer has arrived: connected, and served. */
   readonly #answered = new WeakSet<Socket>();
-  readonly #listeners = new Set<(outcome: Outcome) => void>();
+  readonly #listeners = new Set<OutcomeListener>();
   #stats = new LoadStats();
   #rate: number;
   #running = true;
@@ -85,7 +101,7 @@ export class Load {
     this.#options = options;
     this.#rate = options.rate ?? 0;
     const sockets = Math.max(
-      options.connections ?? options.maxInFlight ?? 1000,
+      options.connections ?? options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
       options.warm?.connections ?? 0,
     );
     // fifo: every connection of the pool is used in turn, so none idles into keepAliveTimeout.
@@ -171,7 +187,7 @@ export class Load {
   }
 
   /** Called with every outcome as it happens (a drill's own bookkeeping). */
-  onOutcome(listener: (outcome: Outcome) => void): void {
+  onOutcome(listener: OutcomeListener): void {
     this.#listeners.add(listener);
   }
 
@@ -209,7 +225,7 @@ export class Load {
   }
 
   async #openLoop(): Promise<void> {
-    const maxInFlight = this.#options.maxInFlight ?? 1000;
+    const maxInFlight = this.#options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     let started = performance.now();
     let launched = 0;
     this.#phaseStarted = () => {
@@ -249,6 +265,7 @@ export class Load {
     this.#pending.add(entry);
     this.#stats.sent++;
     const started = performance.now();
+    let deadline: NodeJS.Timeout | undefined;
     return new Promise<Outcome>((resolve) => {
       const req = request(`${options.base}${path}`, {
         method: options.method ?? 'GET',
@@ -257,10 +274,12 @@ export class Load {
       });
       const fail = (code: string) =>
         resolve({ kind: 'error', code, latencyMs: performance.now() - started });
-      req.setTimeout(options.timeoutMs, () => {
+      // From the send, however the answer comes: `req.setTimeout` is an idle timeout, reset by
+      // every byte, so an answer trickling in outlived it by any length.
+      deadline = setTimeout(() => {
         fail('CLIENT_TIMEOUT');
         req.destroy();
-      });
+      }, options.timeoutMs);
       req.on('socket', (socket) => (entry.socket = socket));
       req.on('error', (error: NodeJS.ErrnoException) => fail(error.code ?? error.name));
       req.on('response', (res) => {
@@ -278,9 +297,10 @@ export class Load {
       });
       req.end();
     }).then((outcome) => {
+      clearTimeout(deadline);
       this.#pending.delete(entry);
       this.#stats.record(outcome);
-      for (const listener of this.#listeners) listener(outcome);
+      for (const listener of this.#listeners) listener(outcome, started);
       return outcome;
     });
   }

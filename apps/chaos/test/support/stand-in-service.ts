@@ -11,8 +11,10 @@ export const registryRow = (model: ModelName): RegistryModel => ({ ...modelInfo(
 
 /**
  * What a drill may do to a stand-in service's process: its signals are recorded, and `onSignal`
- * plays the service's part (exit, drain). `pid` is the test process: its memory is what the
- * sampler reads, and it has no child processes of a model.
+ * plays the service's part (exit, drain). Its `pid` is -1, no process (what the launcher says of
+ * a process that is not there): a drill finds no process tree to sample, to watch exit or to
+ * kill what is left of — not the test process's, which graceful-stop would SIGKILL as a process
+ * that outlived the service.
  */
 export interface StandIn {
   service: ServiceProcess;
@@ -37,7 +39,7 @@ export function standInService(
     name: 'stand-in',
     url,
     port: Number(new URL(url).port),
-    pid: process.pid,
+    pid: -1,
     child: {
       kill: (signal: NodeJS.Signals = 'SIGTERM') => {
         signals.push(signal);
@@ -50,21 +52,30 @@ export function standInService(
   return standIn;
 }
 
-/** A context whose every fleet is `service` (starting services is the e2e's part). */
-export function standInContext(service: ServiceProcess): {
+/**
+ * A context whose every fleet is `service`, for each model it is started with (starting services
+ * is the e2e's part); `overrides` replace what it sets (durations, capacity).
+ */
+export function standInContext(
+  service: ServiceProcess,
+  overrides: Partial<DrillContext> = {},
+): {
   ctx: DrillContext;
   progress: string[];
 } {
   const progress: string[] = [];
-  const fleet = {
-    service: () => service,
-    stop: () => Promise.resolve(),
-  } as unknown as Fleet;
+  const fleet = (models: readonly ModelName[]) =>
+    ({
+      service: () => service,
+      models: models.map((model) => ({ model, service })),
+      stop: () => Promise.resolve(),
+    }) as unknown as Fleet;
   const ctx = {
     durations: QUICK_DURATIONS,
     workers: 2,
     progress: (line: string) => progress.push(line),
-    startFleet: () => Promise.resolve(fleet),
+    startFleet: (models: readonly ModelName[]) => Promise.resolve(fleet(models)),
+    ...overrides,
   } as unknown as DrillContext;
   return { ctx, progress };
 }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:http';
+import { QUICK_DURATIONS } from '../src/drill';
+import { soak } from '../src/drills/soak';
+import { listen, registryRow, standInContext, standInService } from './support/stand-in-service';
+
+/**
+ * A service answering every work request 200 after `delayMs` (its /metrics at once). Soaked at
+ * 2,000 arrivals/s (half of a capacity of 4,000) for 0.6 s: 1,200 arrivals, of which 800 ms of
+ * delay keeps every one sent outstanding — past the load generator's 1,000, the rest skipped.
+ */
+async function soakOf(delayMs: number) {
+  const server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      res.end('nodejs_heap_size_used_bytes{model="async"} 1000000\n');
+      return;
+    }
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    }, delayMs);
+  });
+  try {
+    const standIn = standInService(await listen(server));
+    const { ctx } = standInContext(standIn.service, {
+      durations: { ...QUICK_DURATIONS, soakMs: 600, soakWarmupMs: 0 },
+      capacity: () => Promise.resolve(4000),
+    });
+    const [row] = await soak.run(ctx, [registryRow('async')]);
+    return row;
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+const SKIPPED = /^(\d+) of (\d+) arrivals skipped with the load generator's cap/;
+
+describe('soak', () => {
+  it('reports the arrivals skipped with 1,000 outstanding and breaks on them', async () => {
+    const row = await soakOf(800);
+    expect(row?.requests).toBe(1000);
+    const [, skipped, arrivals] = (row?.violations ?? [])
+      .map((v) => SKIPPED.exec(v))
+      .find(Boolean) ?? [undefined, '0', '0'];
+    expect(Number(skipped)).toBeGreaterThan(0);
+    expect(Number(arrivals)).toBe(1000 + Number(skipped));
+    expect(row?.notes).toContain(
+      `${skipped} arrivals skipped, never sent (1000 requests outstanding)`,
+    );
+    // Every request it sent was answered 200: the skipped arrivals are its only failure.
+    expect(row?.lost).toBe(0);
+  }, 10_000);
+
+  it('negative control: a service that keeps up skips nothing', async () => {
+    const row = await soakOf(0);
+    expect(row?.requests).toBeGreaterThan(1000);
+    expect(row?.violations.filter((v) => SKIPPED.test(v))).toEqual([]);
+    expect(row?.notes.filter((n) => n.includes('skipped'))).toEqual([]);
+  }, 10_000);
+});
