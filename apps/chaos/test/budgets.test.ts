@@ -256,23 +256,25 @@ describe('checkPoolCrash', () => {
 });
 
 describe('checkRollingRestart and checkGracefulStop', () => {
+  /** A clean drain: 32 in flight at SIGTERM, exit 0 in 0.9 s, nothing left running. */
+  const stop: GracefulStopFigures = {
+    lost: 0,
+    refusedSentBefore: 0,
+    exitCode: 0,
+    exitMs: 900,
+    exitWaitMs: 18_000,
+    shutdownTimeoutMs: 10_000,
+    inFlightAtSignal: 32,
+    answeredBeforeSignal: 150,
+    leftRunning: [],
+  };
+
   it('allow no failure at all', () => {
     expect(checkRollingRestart({ failed: 0, replacedMs: 4000, load: SERVED })).toEqual([]);
     expect(checkRollingRestart({ failed: 1, replacedMs: undefined, load: SERVED })).toEqual([
       '1 requests failed during the rolling restart (budget 0)',
       'not every worker was replaced',
     ]);
-    const stop: GracefulStopFigures = {
-      lost: 0,
-      refusedSentBefore: 0,
-      exitCode: 0,
-      exitMs: 900,
-      exitWaitMs: 18_000,
-      shutdownTimeoutMs: 10_000,
-      inFlightAtSignal: 32,
-      answeredBeforeSignal: 150,
-      leftRunning: [],
-    };
     expect(checkGracefulStop(stop)).toEqual([]);
     expect(checkGracefulStop({ ...stop, lost: 2, exitCode: 1, exitMs: 10_001 })).toEqual([
       '2 requests were not answered (refused before SIGTERM, or accepted and dropped)',
@@ -289,17 +291,6 @@ describe('checkRollingRestart and checkGracefulStop', () => {
   });
 
   it('graceful stop: breaks on 503s to requests sent before SIGTERM, an exit that never came, processes left running', () => {
-    const stop: GracefulStopFigures = {
-      lost: 0,
-      refusedSentBefore: 0,
-      exitCode: 0,
-      exitMs: 900,
-      exitWaitMs: 18_000,
-      shutdownTimeoutMs: 10_000,
-      inFlightAtSignal: 32,
-      answeredBeforeSignal: 150,
-      leftRunning: [],
-    };
     expect(checkGracefulStop({ ...stop, refusedSentBefore: 32 })).toEqual([
       '32 requests sent before SIGTERM answered 503: the drain must finish them (only requests arriving while it drains may be refused)',
     ]);
@@ -318,15 +309,10 @@ describe('checkRollingRestart and checkGracefulStop', () => {
   it('graceful stop: breaks where there was nothing to drain, or nothing served before SIGTERM', () => {
     // A service that refuses every connection loses nothing it accepted and exits 0 at once.
     const refusing: GracefulStopFigures = {
-      lost: 0,
-      refusedSentBefore: 0,
-      exitCode: 0,
+      ...stop,
       exitMs: 5,
-      exitWaitMs: 18_000,
-      shutdownTimeoutMs: 10_000,
       inFlightAtSignal: 0,
       answeredBeforeSignal: 0,
-      leftRunning: [],
     };
     expect(checkGracefulStop(refusing)).toEqual([
       'no request in flight at SIGTERM: nothing to drain',
