@@ -41,7 +41,8 @@ export function activeTraceId(): string | undefined {
   return spanContext && isSampled(spanContext) ? spanContext.traceId : undefined;
 }
 
-function isSampled(spanContext: SpanContext): boolean {
+/** Whether a span context belongs to a sampled (exported) trace. */
+export function isSampled(spanContext: SpanContext): boolean {
   return isSpanContextValid(spanContext) && (spanContext.traceFlags & TraceFlags.SAMPLED) !== 0;
 }
 

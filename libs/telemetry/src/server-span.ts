@@ -5,13 +5,12 @@ import {
   SpanKind,
   SpanStatusCode,
   trace,
-  TraceFlags,
   type Context,
   type Span,
   type Tracer,
 } from '@opentelemetry/api';
 import type { IncomingMessage } from 'node:http';
-import { TRACER_NAME } from './relay-spans';
+import { isSampled, TRACER_NAME } from './relay-spans';
 import { UNTRACED_PATHS } from './tracing-config';
 
 /** Set while tracing runs (see `enableServerSpans`); undefined = no tracing work per request. */
@@ -135,9 +134,7 @@ export function endServerSpan(
 /** The span's trace id if the trace is sampled (exported), for exemplars and logs. */
 export function sampledTraceId(span: Span | undefined): string | undefined {
   const spanContext = span?.spanContext();
-  return spanContext && spanContext.traceFlags & TraceFlags.SAMPLED
-    ? spanContext.traceId
-    : undefined;
+  return spanContext && isSampled(spanContext) ? spanContext.traceId : undefined;
 }
 
 /** Runs `fn` in the request's context (`context.with`, typed for a middleware's `next`). */
