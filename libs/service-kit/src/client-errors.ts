@@ -97,7 +97,8 @@ export function clientErrorHandler(
   return (error, socket) => {
     const problem = problemForClientError(error, http);
     const pending = (socket as HttpSocket)._httpMessage;
-    if (problem !== undefined && pending?.req.complete) {
+    // (An answer already under way cannot say `Connection: close`: destroyed, as below.)
+    if (problem !== undefined && pending?.req.complete && !pending.headersSent) {
       laterRequestFailed(pending, socket as Socket);
       return;
     }
@@ -135,11 +136,9 @@ export function clientErrorHandler(
  */
 function laterRequestFailed(pending: ServerResponse, socket: Socket): void {
   socket.pause();
-  if (!pending.headersSent) {
-    // Node ends the connection after the answer (`destroySoon`), lingering here.
-    pending.shouldKeepAlive = false;
-    lingerAfterAnswer(socket);
-  } else pending.once('finish', () => closeLingering(socket));
+  // Node ends the connection after the answer (`destroySoon`), lingering here.
+  pending.shouldKeepAlive = false;
+  lingerAfterAnswer(socket);
 }
 
 /**
