@@ -22,9 +22,15 @@ out=${K6_OUT:-}
 if [ -z "$out" ] && [ -n "${K6_PROMETHEUS_RW_SERVER_URL:-}" ]; then out=experimental-prometheus-rw; fi
 status=0
 # The scenario ids in scenarios.json's order, not the scripts' name order: `io` runs first so
-# its memory figures are taken on freshly started services. (sed: the k6 image has no JSON tool;
-# only scenarios carry an "id" key, one per line as the file is formatted.)
-scenarios=$(sed -n 's/^ *"id": *"\([^"]*\)".*/\1/p' "$here/../scenarios.json")
+# its memory figures are taken on freshly started services. (tr + sed: the k6 image has no JSON
+# tool; only scenarios carry an "id" key, and splitting at `{` and `,` puts each on a line of its
+# own however the file is formatted.) No ids is a broken catalog, not an empty batch.
+catalog="$here/../scenarios.json"
+scenarios=$(tr '{,' '\n\n' < "$catalog" | sed -n 's/^[[:space:]]*"id":[[:space:]]*"\([^"]*\)".*/\1/p')
+if [ -z "$scenarios" ]; then
+  echo "run-all.sh: no scenario ids in $catalog" >&2
+  exit 2
+fi
 
 for target in ${LAB_TARGETS:?set LAB_TARGETS to model=url pairs}; do
   model=${target%%=*}

@@ -187,6 +187,60 @@ describe.each(catalog.scenarios)('k6 options for $id', (scenario: Scenario) => {
       passed: false,
     });
   });
+
+  type SummaryMetrics = NonNullable<Parameters<typeof summaryOutputs>[0]['metrics']>;
+  it.each<[string, SummaryMetrics]>([
+    ['no metrics at all (`k6 run --no-thresholds` reports none)', {}],
+    [
+      'one of the two thresholds',
+      {
+        [`http_req_duration{scenario:${measured.name}}`]: {
+          values: { 'p(95)': 12.34 },
+          thresholds: { 'p(95)<100': { ok: true } },
+        },
+        [`http_req_failed{scenario:${measured.name}}`]: { values: { rate: 0 } },
+      },
+    ],
+    [
+      'a threshold other than the one the options set',
+      {
+        [`http_req_duration{scenario:${measured.name}}`]: {
+          thresholds: { 'p(95)<100': { ok: true } },
+        },
+        [`http_req_failed{scenario:${measured.name}}`]: {
+          thresholds: { 'rate<0.5': { ok: true } },
+        },
+      },
+    ],
+  ])('does not call a run passed when its summary lacks a threshold: %s', (_, metrics) => {
+    const outputs = summaryOutputs({ metrics }, scenario, params, thresholds);
+    expect(outputs['stdout']).toMatch(/thresholds not judged\n$/);
+    expect(JSON.parse(outputs[`/reports/${scenario.id}-threads.json`] ?? '')).toMatchObject({
+      passed: false,
+    });
+  });
+
+  it('calls a run passed when both of its thresholds held (the control)', () => {
+    const outputs = summaryOutputs(
+      {
+        metrics: {
+          [`http_req_duration{scenario:${measured.name}}`]: {
+            thresholds: { 'p(95)<100': { ok: true } },
+          },
+          [`http_req_failed{scenario:${measured.name}}`]: {
+            thresholds: { 'rate<0.01': { ok: true } },
+          },
+        },
+      },
+      scenario,
+      params,
+      thresholds,
+    );
+    expect(outputs['stdout']).toMatch(/thresholds passed\n$/);
+    expect(JSON.parse(outputs[`/reports/${scenario.id}-threads.json`] ?? '')).toMatchObject({
+      passed: true,
+    });
+  });
 });
 
 it('names requests by route template so each route stays one series', () => {

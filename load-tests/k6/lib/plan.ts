@@ -86,7 +86,6 @@ export function k6Options(
   params: RunParams,
   thresholds: ScenarioThresholds,
 ): Options {
-  const measured = measuredStream(scenario);
   const runTags = { model: params.model, lab_scenario: scenario.id };
   const scenarios: NonNullable<Options['scenarios']> = {};
   for (const stream of scenario.streams) {
@@ -106,13 +105,22 @@ export function k6Options(
   return {
     tags: runTags,
     scenarios,
-    thresholds: {
-      [`http_req_duration{scenario:${measured.name}}`]: [`p(95)<${thresholds.p95Ms}`],
-      [`http_req_failed{scenario:${measured.name}}`]: [`rate<${thresholds.maxFailedRate}`],
-    },
+    thresholds: measuredThresholds(scenario, thresholds),
     summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'],
     // Only statuses are checked: bodies (PNGs, page lists) would cost memory for nothing.
     discardResponseBodies: true,
+  };
+}
+
+/** The thresholds on the measured stream: sub-metric → expressions, as k6's options take them. */
+function measuredThresholds(
+  scenario: Scenario,
+  thresholds: ScenarioThresholds,
+): Record<string, string[]> {
+  const measured = measuredStream(scenario);
+  return {
+    [`http_req_duration{scenario:${measured.name}}`]: [`p(95)<${thresholds.p95Ms}`],
+    [`http_req_failed{scenario:${measured.name}}`]: [`rate<${thresholds.maxFailedRate}`],
   };
 }
 
@@ -140,13 +148,18 @@ export function summaryOutputs(
   const metrics = data.metrics ?? {};
   const duration = metrics[`http_req_duration{scenario:${measured.name}}`];
   const failed = metrics[`http_req_failed{scenario:${measured.name}}`];
-  const passed = [duration, failed].every((m) =>
-    Object.values(m?.thresholds ?? {}).every((t) => t.ok),
+  // Each threshold k6Options set, as the summary reports it. One that is absent was never
+  // judged (`k6 run --no-thresholds`, a summary without the sub-metric): that run has not passed.
+  const verdicts = Object.entries(measuredThresholds(scenario, thresholds)).flatMap(
+    ([metric, expressions]) => expressions.map((e) => metrics[metric]?.thresholds?.[e]?.ok),
   );
+  const judged = verdicts.every((ok) => ok !== undefined);
+  const passed = judged && verdicts.every((ok) => ok);
+  const verdict = passed ? 'passed' : judged ? 'FAILED' : 'not judged';
   const p95 = duration?.values?.['p(95)'];
   const line =
     `${scenario.id} on ${params.model}: p95 ${p95 === undefined ? 'n/a' : `${p95.toFixed(1)} ms`}, ` +
-    `failed ${((failed?.values?.['rate'] ?? 0) * 100).toFixed(1)}%, thresholds ${passed ? 'passed' : 'FAILED'}\n`;
+    `failed ${((failed?.values?.['rate'] ?? 0) * 100).toFixed(1)}%, thresholds ${verdict}\n`;
   const file = `${params.summaryDir.replace(/\/$/, '')}/${scenario.id}-${params.model}.json`;
   const report = {
     scenario: scenario.id,

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -51,8 +52,15 @@ n=$(ls "$K6_STAND_IN_LOG" | wc -l)
 printf '%s\\0' "$@" > "$K6_STAND_IN_LOG/$(printf %04d "$n")"
 `;
 
-/** Runs load-tests/k6/run-all.sh with `env`, returning the argv of every `k6` it started. */
-export async function recordRunAll(env: Record<string, string>): Promise<string[][]> {
+/**
+ * Runs load-tests/k6/run-all.sh with `env`, returning the argv of every `k6` it started. With
+ * `catalog`, a copy of the script runs beside that text as its scenarios.json; a run that fails
+ * rejects with execFile's error (`code`, `stderr`).
+ */
+export async function recordRunAll(
+  env: Record<string, string>,
+  catalog?: string,
+): Promise<string[][]> {
   const dir = mkdtempSync(join(tmpdir(), 'k6-stand-in-'));
   try {
     const bin = join(dir, 'bin');
@@ -60,7 +68,15 @@ export async function recordRunAll(env: Record<string, string>): Promise<string[
     for (const d of [bin, log]) mkdirSync(d);
     writeFileSync(join(bin, 'k6'), RECORDER);
     chmodSync(join(bin, 'k6'), 0o755);
-    await execFileAsync('sh', [join(repo, 'load-tests', 'k6', 'run-all.sh')], {
+    let script = join(repo, 'load-tests', 'k6', 'run-all.sh');
+    if (catalog !== undefined) {
+      const copy = join(dir, 'k6', 'run-all.sh');
+      mkdirSync(join(dir, 'k6'));
+      copyFileSync(script, copy);
+      writeFileSync(join(dir, 'scenarios.json'), catalog);
+      script = copy;
+    }
+    await execFileAsync('sh', [script], {
       env: { ...env, PATH: `${bin}:${process.env['PATH'] ?? ''}`, K6_STAND_IN_LOG: log },
     });
     return readdirSync(log)
