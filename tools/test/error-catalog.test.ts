@@ -1,12 +1,13 @@
 import { thrown } from '@concurrency-lab/errors/testing';
 import { workspaceRoot } from '@concurrency-lab/launcher';
-import { readFileSync } from 'node:fs';
+import { globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   duplicateCodes,
   errorModules,
   loadCatalogs,
   outOfNamespace,
+  uncataloguedCodes,
   type ProjectCatalog,
 } from '../src/error-catalog';
 import { CatalogShapeError } from '../src/errors';
@@ -49,6 +50,20 @@ describe('every error code of the repository', () => {
           expect([className, exported.code]).toEqual([className, code]);
       }
     }
+  });
+
+  it('is never set by hand outside the catalogs (a class of its own, a fallback code)', () => {
+    const files = globSync(
+      [
+        '{apps,libs}/*/src/**/*.{ts,mts}',
+        '{observability,deploy,tools}/src/**/*.ts',
+        'load-tests/k6/**/*.ts',
+      ],
+      { cwd: root },
+    );
+    expect(files.length).toBeGreaterThan(200);
+    const sources = files.map((file) => [file, readFileSync(join(root, file), 'utf8')] as const);
+    expect(uncataloguedCodes(catalogs, sources)).toEqual([]);
   });
 
   it('is listed in the committed docs/errors.md (regenerate: npx nx run tools:generate-errors-doc)', () => {
@@ -94,6 +109,19 @@ describe('the checks themselves (negative controls)', () => {
     expect(
       outOfNamespace([catalog('libs/queues', 'ERR_QUEUE_', ['ERR_INVALID_ARGUMENT'])]),
     ).toEqual(['libs/queues: ERR_INVALID_ARGUMENT (expected ERR_QUEUE_…)']);
+  });
+
+  it('find a code set by hand that no catalog lists, and pass one a catalog lists', () => {
+    const catalogs = [catalog('apps/demos', 'ERR_DEMO_', ['ERR_DEMO_USAGE'])];
+    const sources = [
+      ['a.ts', "class JobFailed extends Error { readonly code = 'ERR_JOB_FAILED'; }"],
+      ['b.ts', "errorLine(error.code ?? 'ERR_STDOUT', message)"],
+      ['c.ts', "readonly code = 'ERR_DEMO_USAGE'; x ?? 'ERR_DEMO_USAGE'"],
+    ] as const;
+    expect(uncataloguedCodes(catalogs, sources)).toEqual([
+      'a.ts: ERR_JOB_FAILED',
+      'b.ts: ERR_STDOUT',
+    ]);
   });
 
   it('refuse an error module without a namespace', () => {

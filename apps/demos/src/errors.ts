@@ -32,6 +32,12 @@ export class WorkerFailedError extends coded('ERR_DEMO_WORKER_FAILED', 'A demo w
 /** A step of a demo did not finish within its bound (a demo never hangs). */
 export class StepTimeoutError extends coded('ERR_DEMO_STEP_TIMEOUT', 'A demo step timed out') {}
 
+/** A job of the `gather` demo that fails on purpose: what gather and wait must report. */
+export class JobFailedError extends coded('ERR_DEMO_JOB_FAILED', 'A demo job failed') {}
+
+/** The demos' standard output failed with an error that carries no code of its own. */
+export class OutputError extends coded('ERR_DEMO_OUTPUT', 'Cannot write the demo output') {}
+
 export const ERROR_CATALOG = catalog(
   [
     UsageError,
@@ -52,5 +58,13 @@ export const ERROR_CATALOG = catalog(
   [
     StepTimeoutError,
     'A step of a demo did not finish within its bound; the demo stops instead of hanging.',
+  ],
+  [
+    JobFailedError,
+    'A job of the `gather` demo failed on purpose: the lesson is how gather, wait and a task group report it.',
+  ],
+  [
+    OutputError,
+    "The demos' standard output failed with an error that has no code of its own (a closed pipe ends the command as `SIGPIPE` does).",
   ],
 );

@@ -9,7 +9,7 @@ import { workspaceRoot } from '@concurrency-lab/launcher';
 import { join, resolve } from 'node:path';
 import { DEMOS, demoNamed } from './catalog';
 import { parseCli, USAGE, type CliCommand } from './cli-options';
-import { UsageError } from './errors';
+import { OutputError, UsageError } from './errors';
 import type { Demo } from './demo';
 import { wrap } from '@concurrency-lab/report-kit';
 import { demoHelp, listJson, listText } from './help';
@@ -42,7 +42,7 @@ function endByBrokenPipe(): never {
 
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') endByBrokenPipe();
-  process.stderr.write(errorLine(error.code ?? 'ERR_STDOUT', error.message));
+  process.stderr.write(errorLine(error.code ?? OutputError.code, error.message));
   process.exit(EXIT.error);
 });
 

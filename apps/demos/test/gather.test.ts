@@ -15,7 +15,7 @@ describe('gather', () => {
       // Counted by each job as it starts: eager ones all run at once, a lazy one only when awaited.
       startedWhenFirstFinished: { eager: 3, lazy: 1 },
       stillRunningAfterReject: 2, // gather, one fails: the control of the group below
-      taskGroup: { code: 'ERR_JOB_FAILED', aborted: 2 }, // the first failure aborted the two others
+      taskGroup: { code: 'ERR_DEMO_JOB_FAILED', aborted: 2 }, // the first failure aborted the two others
       cancelled: 2,
     });
     // As the demo's own verdict: none of the aborted jobs' timers fired after the abort. (A count

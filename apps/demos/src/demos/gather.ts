@@ -1,6 +1,7 @@
 import { asCompleted, FIRST_COMPLETED, Future, wait } from '@concurrency-lab/executors';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { defineDemo } from '../demo';
+import { JobFailedError } from '../errors';
 import { integers } from '../knobs';
 import { verdictOf } from '../verdict';
 import { fixed } from '../format';
@@ -8,10 +9,8 @@ import { fixed } from '../format';
 const NAMES = ['a', 'b', 'c'] as const;
 type Name = (typeof NAMES)[number];
 
-class JobFailed extends Error {
-  override readonly name = 'JobFailed';
-  readonly code = 'ERR_JOB_FAILED';
-}
+/** An error as the table shows it: the job's failure by its class, as Python names exceptions. */
+const shown = (code: string): string => (code === JobFailedError.code ? JobFailedError.name : code);
 
 /**
  * Timers of aborted jobs that still fired: what an abort that forgot its clearTimeout leaves
@@ -26,7 +25,7 @@ function job(name: Name, ms: number, fail = false, signal?: AbortSignal): Promis
     let aborted = false;
     const timer = setTimeout(() => {
       if (aborted) firedAfterAbort++;
-      else if (fail) reject(new JobFailed(name));
+      else if (fail) reject(new JobFailedError(name));
       else resolve(name);
     }, ms);
     signal?.addEventListener(
@@ -183,7 +182,7 @@ export const gather = defineDemo({
     const checks = {
       allInInputOrder: all.value.join() === NAMES.join(),
       allRejectsWithFailure:
-        allFailing.value.code === 'ERR_JOB_FAILED' && stillRunningAfterReject === 2,
+        allFailing.value.code === JobFailedError.code && stillRunningAfterReject === 2,
       allSettledKeepsAll:
         settled.value.filter((s) => s.status === 'fulfilled').length === 2 &&
         settled.value.filter((s) => s.status === 'rejected').length === 1,
@@ -194,7 +193,7 @@ export const gather = defineDemo({
       eagerStartsAtOnce:
         startedWhenFirstFinished.eager === NAMES.length && startedWhenFirstFinished.lazy === 1,
       taskGroupCancelsTheRest:
-        taskGroup.value.code === 'ERR_JOB_FAILED' &&
+        taskGroup.value.code === JobFailedError.code &&
         taskGroup.value.aborted === 2 &&
         timersLeft === 0,
       abortCancelsTheRest: winner === fastest[0] && cancelled === 2 && timersLeft === 0,
@@ -224,11 +223,16 @@ export const gather = defineDemo({
         align: ['left', 'left', 'left', 'right'],
         rows: [
           ['gather(a, b, c)', 'Promise.all', all.value.join(', '), ms(all)],
-          ['gather, one fails', 'Promise.all', `rejects ${allFailing.value.code}`, ms(allFailing)],
+          [
+            'gather, one fails',
+            'Promise.all',
+            `rejects ${shown(allFailing.value.code)}`,
+            ms(allFailing),
+          ],
           [
             'TaskGroup, one fails',
             'all + one abort',
-            `${taskGroup.value.code}, ${taskGroup.value.aborted} aborted`,
+            `${shown(taskGroup.value.code)}, ${taskGroup.value.aborted} aborted`,
             ms(taskGroup),
           ],
           [
