@@ -6,3 +6,4 @@ export {
 } from './upstream-server';
 export { resolveUpstreamOptions } from './upstream-options';
 export { mulberry32 } from './mulberry32';
+export { drainable } from './drain';

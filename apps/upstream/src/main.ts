@@ -10,6 +10,7 @@ import {
   watchLifeline,
 } from '@concurrency-lab/service-kit/env';
 import { z } from 'zod';
+import { drainable } from './drain';
 import { createUpstreamServer, upstreamOptionsFromEnv } from './index';
 
 /** Past this, in-flight requests (e.g. a 60 s latency) are cut so shutdown cannot hang. */
@@ -36,6 +37,7 @@ function main(): void {
   const host = listenAt.HOST ?? '127.0.0.1';
   const port = listenAt.PORT ?? 3100;
   const server = createUpstreamServer(upstreamOptionsFromEnv(process.env));
+  const drain = drainable(server);
 
   server.on('error', (error) => {
     log(process.stderr, 'error', error.message);
@@ -55,7 +57,7 @@ function main(): void {
     log(process.stdout, 'info', 'stopping', why);
     server.close(() => process.exit(0));
     // Keep-alive sockets would otherwise hold close() open until they time out.
-    server.closeIdleConnections();
+    drain();
     setTimeout(() => server.closeAllConnections(), FORCE_CLOSE_AFTER_MS).unref();
   };
   const onSignal = (signal: NodeJS.Signals) => stop({ signal });

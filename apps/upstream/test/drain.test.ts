@@ -1,0 +1,48 @@
+import http from 'node:http';
+import { createUpstreamServer, drainable } from '../src';
+import { close, listen } from './listen';
+
+/** One keep-alive GET; resolves its `Connection` header and the client socket's 'close'. */
+function keepAliveGet(
+  url: string,
+  agent: http.Agent,
+): Promise<{ connection: string | undefined; socketClosed: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { agent }, (res) => {
+      const socket = res.socket;
+      const socketClosed = new Promise<void>((done) => socket.once('close', () => done()));
+      res.resume();
+      res.once('end', () => resolve({ connection: res.headers.connection, socketClosed }));
+    });
+    req.once('error', reject);
+  });
+}
+
+describe('drainable', () => {
+  let server: http.Server;
+  let drain: () => void;
+  let base: string;
+  const agent = new http.Agent({ keepAlive: true });
+
+  beforeEach(async () => {
+    server = createUpstreamServer({ latencyMs: 20, jitterMs: 0 });
+    drain = drainable(server);
+    base = await listen(server);
+  });
+  afterEach(async () => {
+    await close(server);
+  });
+  afterAll(() => agent.destroy());
+
+  it('answers a request in flight at the drain with Connection: close, ending its connection', async () => {
+    server.once('request', () => drain());
+    const { connection, socketClosed } = await keepAliveGet(`${base}/page/1`, agent);
+    expect(connection).toBe('close');
+    await socketClosed;
+  });
+
+  it('keeps the connection of an answer given before the drain (the control)', async () => {
+    const { connection } = await keepAliveGet(`${base}/page/1`, agent);
+    expect(connection).toBe('keep-alive');
+  });
+});
