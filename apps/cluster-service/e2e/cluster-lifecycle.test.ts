@@ -8,6 +8,7 @@ import {
 import { untilLog } from '@concurrency-lab/launcher/testing';
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 interface LogLine {
@@ -104,6 +105,33 @@ describe('cluster-service process lifecycle', () => {
     gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(delays[i] as number));
     expect(lines.some((l) => l.msg === 'crash budget spent; not respawning')).toBe(true);
     expect(code).toBe(1);
+  }, 30_000);
+
+  it('stops the start at once when its port is taken: exit 2, nothing respawned', async () => {
+    // Every worker would fail to bind again: the crash budget's back-off would only delay the
+    // answer (20 s before a launcher heard why).
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const child = spawn(process.execPath, [appEntry('cluster-service')], {
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '2' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) =>
+        child.once('exit', (exitCode) => resolve(exitCode)),
+      );
+      expect({ code, output }).toMatchObject({ code: 2 });
+      expect(output).toContain('worker cannot listen (EADDRINUSE)');
+      const lines = logRecords(output) as LogLine[];
+      expect(lines.filter((l) => l.msg === 'forked').length).toBeGreaterThan(0);
+      expect(lines.map((l) => l.msg)).not.toContain('worker crashed; respawning');
+    } finally {
+      holder.close();
+    }
   }, 30_000);
 
   it('rolls every worker on SIGHUP under continuous load with zero failed requests', async () => {

@@ -7,6 +7,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import {
+  CONFIG_REFUSED_EXIT_CODE,
   INCREMENT_TIMEOUT_MARGIN_MS,
   FINAL_METRICS_TIMEOUT_MS,
   RPC,
@@ -56,12 +57,6 @@ export class WorkerRefusedConfigError extends Error {
     this.exitCode = exitCode;
   }
 }
-
-/**
- * How a service process says it refused its configuration (`runService`: a bad variable, an
- * unusable `LAB_WORKLOAD` module), as opposed to a crash (1) or a signal.
- */
-export const CONFIG_REFUSED_EXIT_CODE = 2;
 
 interface Member {
   worker: Worker;

@@ -10,6 +10,7 @@ import {
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
 import {
+  CONFIG_REFUSED_EXIT_CODE,
   FINAL_METRICS_TIMEOUT_MS,
   RPC,
   type ClusterNotice,
@@ -95,6 +96,25 @@ export const WORKER_EXIT_LINGER_MS = 250;
  */
 export const PRIMARY_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
+/** Listen errors every worker of the model would meet again: the address, not the worker. */
+const ADDRESS_REFUSALS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
+
+/**
+ * `started`, or — when the shared port cannot be bound (taken, privileged, not this host's) —
+ * the configuration exit: respawned, every worker would fail the same way, so the primary must
+ * stop rather than spend its crash budget on it (20 s of back-off before a launcher heard why).
+ */
+async function listenOrRefuse(started: Promise<RunningService>): Promise<RunningService> {
+  try {
+    return await started;
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    if (typeof code !== 'string' || !ADDRESS_REFUSALS.has(code)) throw error;
+    process.stderr.write(`worker cannot listen (${code}): ${(error as Error).message}\n`);
+    process.exit(CONFIG_REFUSED_EXIT_CODE);
+  }
+}
+
 /** Does nothing: a listener that keeps a signal's default action (death) away. */
 const ignoreSignal = () => undefined;
 
@@ -127,24 +147,26 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
     stop('primary disconnected');
   });
   for (const signal of PRIMARY_SIGNALS) process.on(signal, ignoreSignal);
-  const service = await runService({
-    model: options.model,
-    listeningMessage: 'worker listening',
-    // Answer the primary's last hand-offs (refused, so it gives them to another worker) before
-    // leaving (the likely cause of a request hanging 10 s in CI on a rolling restart, one new
-    // connection per request).
-    lingerBeforeExitMs: WORKER_EXIT_LINGER_MS,
-    ...(options.tracing ? { tracing: options.tracing } : {}),
-    handleSignals: false,
-    createRuntime: async (config, logger, metrics) =>
-      clusterWorkerRuntime(
-        rpc,
-        await options.createRunner(config, logger, metrics),
-        config,
-        metrics,
-        logger,
-      ),
-  });
+  const service = await listenOrRefuse(
+    runService({
+      model: options.model,
+      listeningMessage: 'worker listening',
+      // Answer the primary's last hand-offs (refused, so it gives them to another worker) before
+      // leaving (the likely cause of a request hanging 10 s in CI on a rolling restart, one new
+      // connection per request).
+      lingerBeforeExitMs: WORKER_EXIT_LINGER_MS,
+      ...(options.tracing ? { tracing: options.tracing } : {}),
+      handleSignals: false,
+      createRuntime: async (config, logger, metrics) =>
+        clusterWorkerRuntime(
+          rpc,
+          await options.createRunner(config, logger, metrics),
+          config,
+          metrics,
+          logger,
+        ),
+    }),
+  );
   const address = service.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   running = service;

@@ -57,3 +57,10 @@ export const INCREMENT_TIMEOUT_MARGIN_MS = 1000;
  * synchronous sum.
  */
 export const FINAL_METRICS_TIMEOUT_MS = 500;
+
+/**
+ * How a service process says it refused its configuration (`runService`: a bad variable, an
+ * unusable `LAB_WORKLOAD` module; a worker: a port it cannot bind), as opposed to a crash (1) or
+ * a signal. The primary does not respawn a worker that exits with it before any was ready.
+ */
+export const CONFIG_REFUSED_EXIT_CODE = 2;
