@@ -45,6 +45,15 @@ function killAll(pids: readonly number[]): void {
   for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
 }
 
+/** `count` distinct ports free a moment ago: held open together, then closed. */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer().listen(0, '127.0.0.1'));
+  await Promise.all(servers.map((server) => once(server, 'listening')));
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((done) => server.close(done))));
+  return ports;
+}
+
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
     () => {
@@ -119,6 +128,18 @@ describe('launch', () => {
     }
     expect(outputs).toEqual(Array(5).fill('FATAL: the real reason\n'));
     expect(childPids()).toEqual([]);
+  });
+
+  it('keeps a character split across pipe reads whole, in the logs and a failed start', async () => {
+    // Decoded chunk by chunk, each cut character was two U+FFFD (seen in both streams).
+    const euros = '€'.repeat(30_000);
+    const service = await launch(fixture('euros'), { name: 'euros' });
+    const note = service.logs<{ msg: string; text?: string }>().find((r) => r.msg === 'euros');
+    await service.stop();
+    expect(note?.text === euros).toBe(true); // not toBe(euros): a diff of 30,000 characters
+    expect(service.output()).not.toContain('\uFFFD');
+    const error = await rejection(launch(fixture('euros'), { env: { EUROS_TO: 'stderr' } }));
+    expect((error as StartFailedError).output === `${euros}\n`).toBe(true);
   });
 
   it('kills a process that stays silent past its start timeout, and rejects once it is gone', async () => {
@@ -199,6 +220,26 @@ describe('Fleet', () => {
     try {
       expect(fleet.models.map((m) => m.model)).toEqual(['async', 'threads']);
       expect(childPids()).toHaveLength(2);
+    } finally {
+      await fleet.stop();
+    }
+  });
+
+  // The control of the unit tests that refuse two apps given one port: distinct ports start,
+  // and so does a port shared with an app the fleet does not start (cluster-service here).
+  it('negative control: models given distinct ports start on them', async () => {
+    const [asyncPort = 0, threadsPort = 0] = await freePorts(2);
+    const fleet = await Fleet.start({
+      models: ['async', 'threads'],
+      upstream: false,
+      portOverrides: {
+        'async-service': asyncPort,
+        'threads-service': threadsPort,
+        'cluster-service': asyncPort,
+      },
+    });
+    try {
+      expect(fleet.models.map((m) => m.service.port)).toEqual([asyncPort, threadsPort]);
     } finally {
       await fleet.stop();
     }

@@ -17,7 +17,10 @@ export interface FleetOptions {
    * @default 'free'
    */
   ports?: 'free' | 'contract';
-  /** A port per app (`upstream`, `async-service`, …), over `ports`. */
+  /**
+   * A port per app (`upstream`, `async-service`, …), over `ports`. Two apps of the fleet on one
+   * port (but 0) are refused before anything starts (LaunchArgumentError).
+   */
   portOverrides?: Readonly<Record<string, number>>;
   /** Added to every model service's environment (WORKERS, MAX_QUEUE, OTEL_*, …). */
   modelEnv?: Readonly<Record<string, string>>;
@@ -72,6 +75,14 @@ export class Fleet {
         `Expected models from ${MODEL_NAMES.join(', ')}, got ${unknown.join(', ')}`,
       );
     }
+    const portOf = (app: string, contractPort: number) =>
+      options.portOverrides?.[app] ?? (options.ports === 'contract' ? contractPort : 0);
+    refuseSharedPorts(
+      [
+        ...(options.upstream === false ? [] : [UPSTREAM]),
+        ...MODEL_NAMES.filter((m) => wanted.includes(m)).map(modelInfo),
+      ].map(({ app, port }) => ({ app, port: portOf(app, port) })),
+    );
     const started: ServiceProcess[] = [];
     let fleet: Fleet | undefined;
     // A service that exits while later ones start fails the start: it aborts the launch in
@@ -98,8 +109,6 @@ export class Fleet {
       );
       signal.throwIfAborted();
     };
-    const portOf = (app: string, contractPort: number) =>
-      String(options.portOverrides?.[app] ?? (options.ports === 'contract' ? contractPort : 0));
     try {
       signal.throwIfAborted();
       let upstream: ServiceProcess | undefined;
@@ -107,7 +116,7 @@ export class Fleet {
         const extra = typeof options.upstream === 'object' ? options.upstream.env : undefined;
         upstream = await launch(appEntry(UPSTREAM.app), {
           name: UPSTREAM.app,
-          env: { ...extra, PORT: portOf(UPSTREAM.app, UPSTREAM.port) },
+          env: { ...extra, PORT: String(portOf(UPSTREAM.app, UPSTREAM.port)) },
           ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
           // The abort stops the launch in progress too, not after it (up to startTimeoutMs).
           signal,
@@ -123,7 +132,7 @@ export class Fleet {
             ...options.modelEnv,
             ...options.envFor?.(model),
             ...(upstream ? { UPSTREAM_URL: upstream.url } : {}),
-            PORT: portOf(app, port),
+            PORT: String(portOf(app, port)),
           },
           ...(options.startTimeoutMs ? { startTimeoutMs: options.startTimeoutMs } : {}),
           signal,
@@ -152,6 +161,22 @@ export class Fleet {
   stop(): Promise<void> {
     this.#stopping ??= stopAll(this.#started);
     return this.#stopping;
+  }
+}
+
+/**
+ * Refuses two apps given one port (`ASYNC_PORT=CLUSTER_PORT=…`) before anything starts, naming
+ * both: else the second fails only once the first is up, or (a cluster whose workers retried the
+ * port) at its start timeout. Port 0 asks the OS for a free port: never shared.
+ */
+function refuseSharedPorts(apps: readonly { app: string; port: number }[]): void {
+  const byPort = new Map<number, string>();
+  for (const { app, port } of apps) {
+    const other = byPort.get(port);
+    if (port !== 0 && other !== undefined) {
+      throw new LaunchArgumentError(`\`${other}\` and \`${app}\` were both given port ${port}`);
+    }
+    byPort.set(port, app);
   }
 }
 

@@ -1,5 +1,5 @@
 import { MODELS, UPSTREAM } from '@concurrency-lab/models';
-import { LaunchArgumentError } from './errors';
+import { integerFromEnv } from './integer-from-env';
 
 /**
  * Ports a person asked for by environment, keyed by app: `UPSTREAM_PORT`, and `<MODEL>_PORT`
@@ -8,14 +8,8 @@ import { LaunchArgumentError } from './errors';
 export function portOverridesFromEnv(env: NodeJS.ProcessEnv): Record<string, number> {
   const overrides: Record<string, number> = {};
   const read = (variable: string, app: string) => {
-    const raw = env[variable];
-    if (raw === undefined || raw === '') return;
-    if (!/^[0-9]+$/.test(raw) || Number(raw) > 65535) {
-      throw new LaunchArgumentError(
-        `Expected \`${variable}\` to be an integer from 0 to 65535, got \`${raw}\``,
-      );
-    }
-    overrides[app] = Number(raw);
+    const port = integerFromEnv(env, variable, 0, 65535);
+    if (port !== undefined) overrides[app] = port;
   };
   read('UPSTREAM_PORT', UPSTREAM.app);
   for (const { model, app } of MODELS) read(`${model.toUpperCase()}_PORT`, app);

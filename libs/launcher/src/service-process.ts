@@ -201,9 +201,12 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
         void stop().then(() => reject(abortSignal?.reason as Error));
       });
     abortSignal?.addEventListener('abort', onAbort, { once: true });
-    child.stderr?.on('data', (chunk: Buffer) => record(chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
+    // Decoded as streams, not chunk by chunk: a pipe cuts a multi-byte character anywhere, and
+    // its halves decoded apart would be two U+FFFD in the output, the logs and the error.
+    child.stderr?.setEncoding('utf8');
+    child.stdout?.setEncoding('utf8');
+    child.stderr?.on('data', (text: string) => record(text));
+    child.stdout?.on('data', (text: string) => {
       record(text);
       if (settled) return;
       pending += text;

@@ -1,6 +1,7 @@
 import { median } from '@concurrency-lab/report-kit';
 import autocannon from 'autocannon';
 import { join } from 'node:path';
+import { integerFromEnv } from './integer-from-env';
 import { ADMISSION_OFF } from './service-env';
 import { launch, type ServiceProcess } from './service-process';
 import { appEntry, workspaceRoot } from './workspace';
@@ -22,7 +23,12 @@ export const ANCHORS = {
 
 /**
  * A run's settings, from the environment: `BENCH_SECONDS` per server per round (default 5),
- * `BENCH_ROUNDS` (default 3), `WORKERS` of every server (default 2: the machine's two cores).
+ * `BENCH_ROUNDS` (default 3), `WORKERS` of every server (default 2: the machine's two cores;
+ * the servers check it). Whole seconds: autocannon samples once a second and stops only at a
+ * sample, so a fraction would run to the next second anyway. The caps refuse a typo's extra
+ * zeros rather than run for days.
+ * @throws LaunchArgumentError naming a variable that is not an integer in its range (`abc` or
+ * `0` would run no round and print NaN rows)
  */
 export function settings(env: NodeJS.ProcessEnv = process.env): {
   seconds: number;
@@ -30,8 +36,8 @@ export function settings(env: NodeJS.ProcessEnv = process.env): {
   workers: string;
 } {
   return {
-    seconds: Number(env['BENCH_SECONDS'] ?? 5),
-    rounds: Number(env['BENCH_ROUNDS'] ?? 3),
+    seconds: integerFromEnv(env, 'BENCH_SECONDS', 1, 3600) ?? 5,
+    rounds: integerFromEnv(env, 'BENCH_ROUNDS', 1, 100) ?? 3,
     workers: env['WORKERS'] ?? '2',
   };
 }

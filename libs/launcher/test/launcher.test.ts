@@ -102,6 +102,33 @@ describe('Fleet.start', () => {
     expect(error).toMatchObject({ code: LaunchArgumentError.code });
   });
 
+  // The fleet would start the first and then fail the second (EADDRINUSE), or, a cluster, wait
+  // out its start timeout. The control, distinct ports starting on them, is in the e2e tests.
+  it.each<[string, Parameters<typeof Fleet.start>[0], string, string, number]>([
+    [
+      'two models given one port',
+      {
+        models: ['async', 'cluster'],
+        upstream: false,
+        portOverrides: { 'async-service': 4001, 'cluster-service': 4001 },
+      },
+      'async-service',
+      'cluster-service',
+      4001,
+    ],
+    [
+      'a model given the contract port of upstream',
+      { models: ['async'], ports: 'contract', portOverrides: { 'async-service': 3100 } },
+      'upstream',
+      'async-service',
+      3100,
+    ],
+  ])('refuses %s before starting anything, naming both', async (_what, options, a, b, port) => {
+    const error = await thrown(() => Fleet.start({ ...options, startTimeoutMs: 3000 }));
+    expect(error).toMatchObject({ code: LaunchArgumentError.code });
+    expect((error as Error).message).toBe(`\`${a}\` and \`${b}\` were both given port ${port}`);
+  });
+
   it('refuses an already-aborted start before starting anything', async () => {
     const reason = new Error('interrupted');
     expect(await thrown(() => Fleet.start({ signal: AbortSignal.abort(reason) }))).toBe(reason);

@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childrenOf, isAlive, processTree, processTreeUsage } from '../src';
+import { readStat } from '../src/proc-stat';
 
 /** Uses 0.4 s of CPU time (not wall time: a busy machine does not shorten it), then exits. */
 const BURN = 'while (process.cpuUsage().user + process.cpuUsage().system < 400_000);';
@@ -101,6 +103,28 @@ describe('processTreeUsage as processes end', () => {
       expect(usage?.cpuSeconds).toBeGreaterThanOrEqual(BURNT);
     } finally {
       await killed(root);
+    }
+  });
+});
+
+describe('a process whose name holds `)` and spaces', () => {
+  it('runs, and is in the tree: its stat is read past the last `)` of the name', async () => {
+    // A process names itself (comm, field 2 of its stat, in parentheses): this name reads, up to
+    // its first `)`, as a name followed by a zombie's state.
+    const name = 'a) Z 1 (b';
+    const script = `require('fs').writeFileSync('/proc/self/comm', ${JSON.stringify(name)});
+      console.log('named'); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await once(child.stdout, 'data');
+      const pid = child.pid ?? -1;
+      expect(readFileSync(`/proc/${pid}/comm`, 'utf8')).toBe(`${name}\n`); // the name took
+      expect(readStat(pid)?.state).toMatch(/^[RS]$/); // running or sleeping, not `Z`
+      expect(isAlive(pid)).toBe(true);
+      expect(processTree(process.pid)).toContain(pid);
+      expect(processTreeUsage(pid)).toMatchObject({ processes: 1 });
+    } finally {
+      await killed(child);
     }
   });
 });
