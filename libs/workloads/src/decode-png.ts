@@ -33,10 +33,11 @@ export function decodePng(png: Uint8Array): RgbaImage {
   // Signature, IHDR first, sides 1 to 2^31 - 1: the checks every PNG reader here shares.
   readPngSize(png);
   // What pngjs would take from later chunks, before it reads any (see checkChunks).
-  checkChunks(png);
+  const { idatBytes } = checkChunks(png);
   // A view, not a copy: pngjs wants a Buffer, and Buffer.from(arrayBuffer, ...) shares memory.
   const { metadata, compressed } = readChunks(
     Buffer.from(png.buffer, png.byteOffset, png.byteLength),
+    idatBytes,
   );
   const inflated = inflateExactly(compressed, metadata);
 
@@ -81,6 +82,7 @@ const MAX_PLTE_BYTES = 256 * 3;
 /** Chunk types as their four bytes read big-endian. */
 const IHDR = 0x49484452;
 const PLTE = 0x504c5445;
+const IDAT = 0x49444154;
 const IEND = 0x49454e44;
 
 /**
@@ -89,29 +91,52 @@ const IEND = 0x49454e44;
  * - a second IHDR: pngjs takes every IHDR and reports the last, so a file whose first IHDR (the
  *   one `readPngSize` and `assertImageWithin` read) says 16×16 decoded to 10000×10000 from a
  *   379 KiB upload, 1.2 GiB of memory (an 8000×8000 one through a live service);
- * - a PLTE over 256 entries: pngjs makes an array per entry, however many, so an 8 MiB PLTE
- *   cost a pool thread about 240 MiB of heap (its limit is 256).
+ * - a PLTE over 256 entries, or a second PLTE (the spec allows one, 11.2.3): pngjs makes an
+ *   array per entry and appends every PLTE's entries to the same palette, so an 8 MiB PLTE, or
+ *   10,700 PLTEs of 256 entries in an 8 MiB upload, cost a pool thread 240-320 MiB of heap (its
+ *   limit is 256) for a 1×1 image.
  * A chunk cut short is left to pngjs, which refuses it as truncated.
+ *
+ * @returns how many bytes of image data the IDAT chunks (those before IEND, whole) hold, so
+ *   readChunks can collect them into one buffer of that size
  */
-function checkChunks(png: Uint8Array): void {
+function checkChunks(png: Uint8Array): { idatBytes: number } {
   const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
   let headers = 0;
+  let palettes = 0;
+  let idatBytes = 0;
   for (let at = 8; at + 8 <= png.length;) {
     const length = view.getUint32(at);
     const type = view.getUint32(at + 4);
     if (type === IHDR && ++headers > 1) throw new InvalidImageError('PNG has a second IHDR chunk');
     if (type === PLTE && length > MAX_PLTE_BYTES)
       throw new InvalidImageError(`PNG palette of ${length} bytes (at most ${MAX_PLTE_BYTES})`);
-    if (type === IEND) return;
+    if (type === PLTE && ++palettes > 1) throw new InvalidImageError('PNG has a second PLTE chunk');
+    // Only whole chunks: the sum then never exceeds the input, whatever a length field says.
+    if (type === IDAT && at + 12 + length <= png.length) idatBytes += length;
+    if (type === IEND) break;
     at += 12 + length;
   }
+  return { idatBytes };
 }
 
-/** The header and the concatenated IDAT data, exactly as lib/parser-sync.js collects them. */
-function readChunks(input: Buffer): { metadata: PngMetadata; compressed: Buffer } {
+/**
+ * The header and the concatenated IDAT data, as lib/parser-sync.js collects them, except that
+ * the data is copied into one buffer of `idatBytes` (checkChunks's sum) as it arrives:
+ * parser-sync.js keeps a Buffer per IDAT chunk until the end, and a valid 400×400 PNG split into
+ * 640,501 one-byte IDATs (or 699,034 empty ones) in an 8 MiB upload held 215-258 MiB of heap.
+ * Chunks still cost pngjs some work each (about 0.3 s for 700,000 in an 8 MiB upload, as long as
+ * decoding a valid 8 MiB image takes, 11-58 MiB of heap): no worse than a valid upload of that
+ * size, so their number has no cap (the spec sets none; some encoders write an IDAT per row).
+ */
+function readChunks(
+  input: Buffer,
+  idatBytes: number,
+): { metadata: PngMetadata; compressed: Buffer } {
   let metadata: PngMetadata | undefined;
   let parseError: Error | undefined;
-  const idat: Buffer[] = [];
+  const compressed = Buffer.alloc(idatBytes);
+  let collected = 0;
   // The Parser reports IHDR first or fails, so the callbacks after it always have metadata.
   const header = (): PngMetadata => {
     if (metadata === undefined) throw new Error('PNG chunk before IHDR');
@@ -128,14 +153,16 @@ function readChunks(input: Buffer): { metadata: PngMetadata; compressed: Buffer 
         gamma: () => undefined, // decodePng does not report gamma
         palette: (palette) => (header().palette = palette),
         transColor: (color) => (header().transColor = color),
-        inflateData: (data) => idat.push(data),
+        // Buffer#copy stops at the end of `compressed`: an IDAT cut short, which checkChunks did
+        // not count, cannot overrun it, and pngjs then refuses the file as truncated.
+        inflateData: (data) => (collected += data.copy(compressed, collected)),
         simpleTransparency: () => (header().alpha = true),
       },
     );
     parser.start();
     reader.process();
     if (parseError !== undefined) throw parseError;
-    return { metadata: header(), compressed: Buffer.concat(idat) };
+    return { metadata: header(), compressed: compressed.subarray(0, collected) };
   } catch (error) {
     throw new InvalidImageError('not a valid PNG', { cause: error });
   }

@@ -71,7 +71,10 @@ export class WorkloadModuleError extends coded(
  */
 export type WorkloadModuleProblem = 'unset' | 'path' | 'not-found' | 'load' | 'no-run' | 'inputs';
 
-/** The workload's `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`, no stack). */
+/**
+ * The workload's `run(input)` threw or rejected, or answered a value that cannot cross to the
+ * HTTP process or be JSON (answered 500 `ERR_WORK_FAILED`, no stack).
+ */
 export class CustomWorkloadError extends coded(
   'ERR_WORKLOAD_RUN_FAILED',
   'the workload’s run failed',
@@ -101,7 +104,7 @@ const REGISTRY = registry<WorkloadErrorClass>(
   ],
   [
     CustomWorkloadError,
-    'The workload’s `run(input)` threw or rejected (answered 500 `ERR_WORK_FAILED`).',
+    'The workload’s `run(input)` threw or rejected, or answered a value that cannot cross to the HTTP process or be JSON (answered 500 `ERR_WORK_FAILED`).',
   ],
 );
 

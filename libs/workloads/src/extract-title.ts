@@ -11,14 +11,26 @@ const EDGE_ASCII_WHITESPACE = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
 const FOREIGN_ROOTS = new Set(['svg', 'math']);
 
 /**
+ * How deep elements may nest before extractTitle gives up (answers null). htmlparser2 keeps its
+ * open elements in an array it unshifts on every open and searches on every close, so each tag
+ * costs time in the depth: a 256 KiB page of nested tags (the scraper's per-page cap) blocked
+ * the event loop 0.6-1.3 s. 512 is Chromium's cap on DOM tree depth (deeper elements are
+ * attached as siblings), far beyond real pages, and keeps the worst page near a flat one: 511
+ * open elements, then stray close tags to 256 KiB, take 60-75 ms, a flat page 35-90 ms.
+ */
+export const MAX_TITLE_NESTING = 512;
+
+/**
  * The document title, as a browser's `document.title` would report it: the text of the first
  * HTML <title> element, entities decoded, ASCII whitespace trimmed and collapsed to one space.
  *
  * Uses htmlparser2's tokenizer, so a "<title>" inside a comment, a <script> or <style> body, or
  * an attribute value does not count; tag names are case-insensitive. Parsing stops as soon as
- * the title closes, so a large page costs only its head.
+ * the title closes, so a large page costs only its head; it also stops, with no title, once
+ * more than {@link MAX_TITLE_NESTING} elements are open (unlike a browser, which would go on).
  *
  * @returns the title ('' for an empty <title></title>), or null when the document has none
+ *   before nesting deeper than {@link MAX_TITLE_NESTING}
  * @throws InvalidArgumentError when html is not a string
  */
 export function extractTitle(html: string): string | null {
@@ -29,11 +41,20 @@ export function extractTitle(html: string): string | null {
   let title: string | null = null;
   let inTitle = false;
   let foreignDepth = 0;
+  // Open elements as htmlparser2 counts them: every element it pushes (open) it also pops
+  // (onclosetag, implied closes included), and a void element is reported open, then closed.
+  let depth = 0;
 
   const parser = new Parser(
     {
       // onopentagname rather than onopentag: the parser then skips building attribute objects.
       onopentagname(name) {
+        if (++depth > MAX_TITLE_NESTING) {
+          // No title so far (a closed one has paused the parser already; an open one holds text,
+          // no tags), and the rest would cost time in the depth: stop here.
+          parser.pause();
+          return;
+        }
         if (FOREIGN_ROOTS.has(name)) foreignDepth++;
         else if (name === 'title' && foreignDepth === 0 && title === null) {
           inTitle = true;
@@ -44,6 +65,7 @@ export function extractTitle(html: string): string | null {
         if (inTitle) title += text;
       },
       onclosetag(name) {
+        depth--;
         if (FOREIGN_ROOTS.has(name)) {
           foreignDepth = Math.max(0, foreignDepth - 1);
         } else if (name === 'title' && inTitle) {

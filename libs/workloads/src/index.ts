@@ -9,7 +9,9 @@ export { countPrimes } from './count-primes';
 export { decodePng } from './decode-png';
 export { encodePng } from './encode-png';
 export {
+  checkCustomResult,
   configuredWorkload,
+  customResultReplacer,
   loadCustomWorkload,
   MAX_WORKLOAD_INPUTS,
   runCustomWorkload,
@@ -27,7 +29,7 @@ export {
   type WorkloadErrorClass,
   type WorkloadModuleProblem,
 } from './errors';
-export { extractTitle } from './extract-title';
+export { extractTitle, MAX_TITLE_NESTING } from './extract-title';
 export { fib } from './fib';
 export { generateTestImage } from './generate-test-image';
 export { imageChecksum } from './image-checksum';

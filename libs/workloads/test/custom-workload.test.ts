@@ -1,5 +1,13 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { configuredWorkload, loadCustomWorkload, runCpuTask, WORKLOAD_ENV } from '../src/index';
+import {
+  checkCustomResult,
+  configuredWorkload,
+  loadCustomWorkload,
+  runCpuTask,
+  WORKLOAD_ENV,
+} from '../src/index';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
 
@@ -15,6 +23,25 @@ describe('a custom workload module', () => {
       ],
     });
     await expect(workload.run([3, 4, 5])).resolves.toBe(12);
+  });
+
+  it.each([
+    ['LF', 'first\nsecond'],
+    ['CR (a line break to Markdown and to a browser)', 'first\r# second'],
+    ['CRLF', 'first\r\nsecond'],
+    ['U+2028', 'first\u2028second'],
+  ])('keeps describe to its first line, whatever ends it: %s', async (_, describe) => {
+    const dir = mkdtempSync(join(tmpdir(), 'describe-'));
+    try {
+      const file = join(dir, 'w.cjs');
+      writeFileSync(
+        file,
+        `module.exports = { run: () => 1, describe: ${JSON.stringify(describe)} };`,
+      );
+      await expect(loadCustomWorkload(file)).resolves.toMatchObject({ describe: 'first' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
@@ -79,4 +106,67 @@ describe("runCpuTask({ kind: 'custom' })", () => {
       expect(failure).toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
     },
   );
+
+  it('refuses an answer no service can send (a function): ERR_WORKLOAD_RUN_FAILED', async () => {
+    const failure = await Promise.resolve(
+      runCpuTask({ kind: 'custom', input: 'a function' }),
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'ERR_WORKLOAD_RUN_FAILED',
+      message: expect.stringContaining('cannot cross to a thread or process') as string,
+    });
+  });
+
+  it('answers null for a run that answers nothing, so the answer keeps its `result`', async () => {
+    await expect(runCpuTask({ kind: 'custom', input: 'nothing' })).resolves.toBeNull();
+  });
+});
+
+describe('checkCustomResult', () => {
+  const circular: Record<string, unknown> = {};
+  circular['self'] = circular;
+  const circularInMap = new Map<string, unknown>();
+  circularInMap.set('self', { map: circularInMap });
+  class NoJson {
+    toJSON(): undefined {
+      return undefined;
+    }
+  }
+
+  it.each([
+    ['a function', () => 1, /cannot cross/],
+    ['a symbol', Symbol('s'), /cannot cross/],
+    ['an object holding a function', { f: () => 1 }, /cannot cross/],
+    ['a promise', Promise.resolve(1), /cannot cross/],
+    ['a WeakMap', new WeakMap(), /cannot cross/],
+    // A thread would take it; a pool process (v8.serialize) would not.
+    ['a SharedArrayBuffer', new SharedArrayBuffer(8), /cannot cross/],
+    ['a circular object', circular, /JSON cannot carry/],
+    ['a cycle through a Map', circularInMap, /JSON cannot carry/],
+    ['an object whose toJSON answers nothing', new NoJson(), /no JSON value/],
+  ])('refuses %s with ERR_WORKLOAD_RUN_FAILED', (_what, value, why) => {
+    expect(() => checkCustomResult(value)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WORKLOAD_RUN_FAILED',
+        message: expect.stringMatching(why) as string,
+      }),
+    );
+  });
+
+  it.each([
+    ['a number', 42],
+    ['a string', 'x'],
+    ['null', null],
+    ['a bigint', 10n],
+    ['a plain object', { a: [1, { b: 'c' }], d: null }],
+    ['a Map and a Set', { m: new Map([[1, 2]]), s: new Set([3]) }],
+    ['a typed array', new Float64Array(4)],
+    ['a Date', new Date(0)],
+  ])('negative control: passes %s through as it is', (_what, value) => {
+    expect(checkCustomResult(value)).toBe(value);
+  });
+
+  it('answers null for undefined (the service answers `result: null`)', () => {
+    expect(checkCustomResult(undefined)).toBeNull();
+  });
 });

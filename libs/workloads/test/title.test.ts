@@ -1,4 +1,4 @@
-import { extractTitle } from '../src/index';
+import { extractTitle, MAX_TITLE_NESTING } from '../src/index';
 
 describe('extractTitle', () => {
   it.each([
@@ -57,6 +57,36 @@ describe('extractTitle', () => {
       '<!-- <title>Old</title> --><script>document.write("<title>JS</title>")</script>' +
       '<svg><title>Icon</title></svg><title>Real</title>';
     expect(extractTitle(html)).toBe('Real');
+  });
+
+  describe(`stops past ${MAX_TITLE_NESTING} open elements (a tag costs time in the depth)`, () => {
+    const nested = (depth: number) => '<b>'.repeat(depth);
+
+    it('answers null for a title below the cap: parsing stopped (a browser would go on)', () => {
+      // The title would be element MAX_TITLE_NESTING + 1.
+      expect(extractTitle(nested(MAX_TITLE_NESTING) + '<title>Deep</title>')).toBeNull();
+    });
+
+    it('finds a title that is the last element within the cap, or before deeper nesting', () => {
+      expect(extractTitle(nested(MAX_TITLE_NESTING - 1) + '<title>At the cap</title>')).toBe(
+        'At the cap',
+      );
+      expect(extractTitle('<title>First</title>' + nested(100_000))).toBe('First');
+    });
+
+    it('negative control: closed, void and implicitly closed elements do not add up', () => {
+      const flat = [
+        '<div><span>x</span></div>',
+        '<br><img src=a><input>',
+        '<p>para',
+        '<li>item',
+        '</p>', // a stray close: htmlparser2 opens and closes an empty <p>
+        '<svg><path/></svg>',
+      ]
+        .join('')
+        .repeat(MAX_TITLE_NESTING * 4);
+      expect(extractTitle(flat + '<title>Late</title>')).toBe('Late');
+    });
   });
 
   it('rejects a non-string with ERR_INVALID_ARGUMENT', () => {

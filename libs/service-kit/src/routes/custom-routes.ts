@@ -1,3 +1,4 @@
+import { customResultReplacer } from '@concurrency-lab/workloads';
 import type { RequestHandler } from 'express';
 import { intParam, NO_PARAMS, parseQuery } from '../params';
 import { getDeadline, underDeadline } from '../request-deadline';
@@ -9,25 +10,14 @@ import { sendWork } from '../work-response';
 export const CUSTOM_PARAMS = { i: intParam(0, 1_000_000_000) };
 
 /**
- * A value as JSON can carry it: what `run` answered may be any structured-clonable value, and
- * `JSON.stringify` refuses a bigint and spells a typed array out byte by byte.
+ * A value as JSON can carry it, by the rules the workload's run was checked against where it ran
+ * (`checkCustomResult`): a bigint as a string, a typed array as its length, a Map or Set spelled
+ * out.
  */
 function jsonSafe(value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value !== 'object' || value === null) return value;
-  return JSON.parse(
-    JSON.stringify(value, (_key, v: unknown): unknown =>
-      typeof v === 'bigint'
-        ? v.toString()
-        : ArrayBuffer.isView(v) || v instanceof ArrayBuffer
-          ? { byteLength: v.byteLength }
-          : v instanceof Map
-            ? Object.fromEntries(v)
-            : v instanceof Set
-              ? [...v]
-              : v,
-    ),
-  ) as unknown;
+  return JSON.parse(JSON.stringify(value, customResultReplacer)) as unknown;
 }
 
 /**
