@@ -10,6 +10,7 @@ export {
   escapeHtml,
   htmlTable,
   markdownTable,
+  markdownText,
   textTable,
   wrap,
   type Align,

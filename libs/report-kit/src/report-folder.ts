@@ -1,5 +1,7 @@
-import { lstatSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { lstatSync, mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { threadId } from 'node:worker_threads';
 
 /** An ISO time as a folder name, sortable and valid on every filesystem: `2025-02-03T04-05-06-789Z`. */
 export const folderStamp = (iso: string): string => iso.replace(/[:.]/g, '-');
@@ -39,12 +41,15 @@ export function writeReportFolder(
   return dir;
 }
 
-/** Makes `link` a symbolic link to `dir`, replacing a link only (see `ReportFolderOptions.latest`). */
+/**
+ * Makes `link` a symbolic link to `dir`, replacing a link only (see `ReportFolderOptions.latest`).
+ * The new link is made under a name of its own and renamed over the old one, which is atomic:
+ * unlinking, then linking, let two runs finishing together fail the second with EEXIST (its
+ * report written, the run told it was not) and left a moment with no `latest` at all.
+ */
 function pointLink(link: string, dir: string): void {
   const existing = lstatSync(link, { throwIfNoEntry: false });
-  if (existing?.isSymbolicLink()) {
-    unlinkSync(link);
-  } else if (existing !== undefined) {
+  if (existing !== undefined && !existing.isSymbolicLink()) {
     const what =
       resolve(link) === resolve(dir)
         ? 'the report’s own folder'
@@ -58,5 +63,13 @@ function pointLink(link: string, dir: string): void {
       { code: 'EEXIST', path: link },
     );
   }
-  symlinkSync(basename(dir), link, 'dir');
+  const fresh = `${link}.${process.pid}-${threadId}-${randomBytes(4).toString('hex')}`;
+  symlinkSync(basename(dir), fresh, 'dir');
+  try {
+    renameSync(fresh, link);
+  } catch (error) {
+    // A folder made under that name since the check (rename refuses to replace one).
+    unlinkSync(fresh);
+    throw error;
+  }
 }

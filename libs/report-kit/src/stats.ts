@@ -55,13 +55,15 @@ export function medianAndRange(values: readonly number[], digits: number): strin
 
 /**
  * `12%`: how far repeated rounds disagree, (highest − lowest) / median; `—` for none, any NaN,
- * or a zero median, which no spread is a share of.
+ * a zero median, which no spread is a share of, or an infinite round.
  */
 export function spreadPercent(values: readonly number[]): string {
   const sorted = sortedOrUndefined(values);
   const m = median(values);
   if (sorted === undefined || m === 0) return NO_FIGURE;
-  return `${((((sorted.at(-1) as number) - (sorted[0] as number)) / m) * 100).toFixed(0)}%`;
+  const spread = (((sorted.at(-1) as number) - (sorted[0] as number)) / m) * 100;
+  // An infinite round (a ratio to an anchor that measured 0) leaves no share to print: NaN%.
+  return Number.isFinite(spread) ? `${spread.toFixed(0)}%` : NO_FIGURE;
 }
 
 /**

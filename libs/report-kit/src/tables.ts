@@ -20,13 +20,32 @@ export function textTable(
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** A GitHub-flavoured markdown table; `|` inside a cell is escaped. */
+/** Every way CommonMark (and a browser showing it) ends a line. */
+const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+
+/**
+ * Text from outside (a workload's description, a CPU's name, a target's URL) as one line of
+ * Markdown that cannot change the page around it: line breaks folded to spaces (a `\r` starts a
+ * new block just as `\n` does), and a backslash, a backtick and `<` (raw HTML, autolinks) escaped
+ * with a backslash. Emphasis and the like are left, so the file still reads well as plain text.
+ */
+export const markdownText = (text: string): string =>
+  text.replace(LINE_BREAK, ' ').replace(/[\\`<]/g, '\\$&');
+
+/**
+ * A GitHub-flavoured markdown table. A cell stays one cell: a line break in it is folded to a
+ * space, and a backslash and `|` are escaped, so `a\|b` shows as written (a `\` left alone would
+ * escape itself and free the pipe). `<` is written `&lt;`: a cell may hold outside text (a CPU's
+ * name read from a report file), and no cell of ours means raw HTML. Emphasis and code spans
+ * are left to the callers, which use them.
+ */
 export function markdownTable(
   header: readonly string[],
   rows: readonly (readonly string[])[],
 ): string {
-  const line = (cells: readonly string[]) =>
-    `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
+  const cell = (c: string) =>
+    c.replace(LINE_BREAK, ' ').replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;');
+  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 

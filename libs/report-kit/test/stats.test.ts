@@ -131,6 +131,7 @@ describe('how a benchmark prints repeated rounds', () => {
     expect(none.map((values) => spreadPercent(values))).toEqual(['—', '—']);
     expect(spreadPercent([0, 1, 0])).toBe('—'); // was Infinity%
     expect(spreadPercent([0, 0, 0])).toBe('—'); // was NaN%
+    expect(spreadPercent([1, Infinity])).toBe('—'); // was NaN%: a ratio to an anchor that measured 0
     expect(range([5], 1)).toBe('5.0–5.0');
   });
 });

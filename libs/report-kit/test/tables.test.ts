@@ -1,4 +1,4 @@
-import { escapeHtml, htmlTable, markdownTable, textTable, wrap } from '../src';
+import { escapeHtml, htmlTable, markdownTable, markdownText, textTable, wrap } from '../src';
 
 describe('textTable', () => {
   it('pads columns to their widest cell, right-aligning the columns asked for', () => {
@@ -30,6 +30,18 @@ describe('markdownTable', () => {
       '| a | b |\n| --- | --- |\n| 1 | x\\|y |',
     );
   });
+
+  it('writes no raw HTML from a cell, leaving emphasis and code spans to the caller', () => {
+    expect(markdownTable(['cpu'], [['<img src=x onerror=alert(1)> **new** `x`']])).toBe(
+      '| cpu |\n| --- |\n| &lt;img src=x onerror=alert(1)> **new** `x` |',
+    );
+  });
+
+  it('keeps a cell one cell: line breaks folded, a backslash before a pipe escaped too', () => {
+    expect(markdownTable(['machine'], [['2 × EPYC\r\n# two\rlines\u2028x'], ['a\\|b']])).toBe(
+      '| machine |\n| --- |\n| 2 × EPYC # two lines x |\n| a\\\\\\|b |',
+    );
+  });
 });
 
 describe('escapeHtml and htmlTable', () => {
@@ -59,5 +71,19 @@ describe('wrap', () => {
     expect(wrap('a-very-long-word x', 5)).toEqual(['a-very-long-word', 'x']);
     expect(wrap('x a-very-long-word', 5)).toEqual(['x', 'a-very-long-word']);
     expect(wrap(' \n ', 5)).toEqual([]);
+  });
+});
+
+describe('markdownText', () => {
+  it('makes outside text one line that cannot open HTML or a code span', () => {
+    expect(markdownText('my job\r# INJECTED\r\n<img src=x onerror=alert(1)> `x` a\\b')).toBe(
+      'my job # INJECTED \\<img src=x onerror=alert(1)> \\`x\\` a\\\\b',
+    );
+  });
+
+  it('leaves plain text as it is (the control)', () => {
+    expect(markdownText('fib(30) on 8 inputs: 1.5× the anchor, *fast*')).toBe(
+      'fib(30) on 8 inputs: 1.5× the anchor, *fast*',
+    );
   });
 });
