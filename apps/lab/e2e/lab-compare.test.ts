@@ -3,7 +3,7 @@
  * page, the markdown and the JSON are written, and the terminal lists what differs.
  */
 import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Comparison } from '../src/compare/compare-reports';
 
@@ -42,4 +42,23 @@ describe('lab compare', () => {
     },
     30_000,
   );
+
+  it('refuses an --out it cannot write to, coded with exit 2, before writing anything', async () => {
+    const file = join(out, 'a-file');
+    writeFileSync(file, 'data');
+    const dangling = join(out, 'dangling');
+    symlinkSync(join(out, 'nowhere', 'deeper'), dangling);
+    for (const bad of [file, '/dev/null/x', dangling]) {
+      const run = await runApp('lab', [
+        'compare',
+        fixture('workers-1.json'),
+        fixture('workers-2.json'),
+        '--out',
+        bad,
+      ]);
+      expect({ bad, code: run.code }).toEqual({ bad, code: 2 });
+      expect(run.stderr).toMatch(/^ERR_LAB_OUT_UNUSABLE: .*nothing was started\n$/);
+    }
+    expect(readFileSync(file, 'utf8')).toBe('data');
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { appEntry } from '@concurrency-lab/launcher';
 import { runApp, tempFolder } from '@concurrency-lab/launcher/testing';
 import { isAlive, processTree } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** A stack trace's frame line: never part of a plain refusal. */
@@ -33,6 +33,38 @@ describe('lab --out naming a file', () => {
       expect(run.samples).toBeGreaterThan(0); // it was counted, and started nothing
       expect(run.maxChildren).toBe(0);
       expect(readFileSync(file, 'utf8')).toBe('x');
+    },
+    60_000,
+  );
+});
+
+describe('lab --out where the file system cannot make it', () => {
+  // Node 24's recursive mkdir retried /proc/nope forever: the lab hung before it started.
+  it.each(['/proc/nope', '/proc/self/nope/x'])(
+    '%s: refused, exit 2, no hang',
+    async (dir) => {
+      const run = await runApp(
+        'lab',
+        ['--quick', '--models', 'async', '--scenarios', 'cpu', '--out', dir],
+        { timeoutMs: 30_000 },
+      );
+      expect({ code: run.code, maxChildren: run.maxChildren }).toEqual({ code: 2, maxChildren: 0 });
+      expect(run.stderr).toMatch(/^ERR_LAB_OUT_UNUSABLE: .*ENOENT.* — nothing was started\n$/);
+    },
+    60_000,
+  );
+});
+
+describe('a run refused for its options', () => {
+  const root = tempFolder('lab-refused-');
+
+  it.each([[['--scenarios', 'nope']], [['sweep', '--scenario', 'nope']]])(
+    '%j leaves no --out folder behind',
+    async (args) => {
+      const out = join(root, 'never', 'made');
+      const run = await runApp('lab', [...args, '--out', out]);
+      expect(run.stderr).toMatch(/^ERR_LAB_USAGE: /);
+      expect(existsSync(join(root, 'never'))).toBe(false);
     },
     60_000,
   );

@@ -12,6 +12,7 @@ describe('lab --workload with a broken module', () => {
     ['no-run.mjs', 'ERR_LAB_WORKLOAD_NO_RUN'],
     ['throws.mjs', 'ERR_LAB_WORKLOAD_THREW'],
     ['returns-function.mjs', 'ERR_LAB_WORKLOAD_NOT_CLONABLE'],
+    ['returns-circular.mjs', 'ERR_LAB_WORKLOAD_NOT_CLONABLE'],
     ['never-returns.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],
   ])(
     '%s: exits 2 with %s and starts nothing',

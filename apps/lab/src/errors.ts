@@ -66,10 +66,13 @@ export class WorkloadThrewError extends coded(
   'The workload’s `run` threw',
 ) {}
 
-/** `run(input)` returned a value structured clone refuses (a function, a symbol, a socket…). */
+/**
+ * `run(input)` returned a value the services could not answer with: one that cannot cross to a
+ * thread or process (a function, a symbol, a socket…) or be JSON (a circular object…).
+ */
 export class WorkloadNotClonableError extends coded(
   'ERR_LAB_WORKLOAD_NOT_CLONABLE',
-  'The workload’s `run` returned a value that cannot be cloned',
+  'The workload’s `run` returned a value that cannot cross threads or be JSON',
 ) {}
 
 /** `run(input)` did not return (or settle) within the probe's time limit. */
@@ -125,7 +128,7 @@ export const ERROR_CATALOG = catalog(
   ],
   [
     WorkloadNotClonableError,
-    '`run(input)` returned a value structured clone refuses (a function, a symbol, …): it could not leave a thread or process.',
+    '`run(input)` returned a value the services refuse, as `checkCustomResult` does: one that cannot leave a thread or process (a function, a symbol, …) or be JSON (a circular object, …).',
   ],
   [WorkloadTimeoutError, '`run(input)` did not return within the probe’s time limit.'],
   [

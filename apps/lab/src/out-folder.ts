@@ -1,4 +1,5 @@
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { OutFolderError } from './errors';
 
 /** What an fs error says, in words: `a part of it is a file (ENOTDIR)`. */
@@ -21,7 +22,7 @@ function why(error: unknown): string {
  */
 export function prepareOutFolder(dir: string): string {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolder(resolve(dir));
     accessSync(dir, constants.W_OK);
   } catch (error) {
     throw new OutFolderError(
@@ -29,6 +30,26 @@ export function prepareOutFolder(dir: string): string {
     );
   }
   return dir;
+}
+
+/**
+ * `mkdir -p`, each missing part tried once from the deepest one that exists. Not
+ * `mkdirSync(…, { recursive: true })`: on Node 24 it retries forever where mkdir says ENOENT
+ * but the parent says EEXIST (`/proc/nope`), which hung the lab before it started.
+ */
+function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  // statSync follows links: a dangling link is "missing", and mkdir then says EEXIST on it.
+  while (statSync(at, { throwIfNoEntry: false }) === undefined && dirname(at) !== at) {
+    missing.unshift(at);
+    at = dirname(at);
+  }
+  for (const part of missing) mkdirSync(part);
+  // What was there already must be a folder: a file of that name is someone's data.
+  if (!missing.length && !statSync(dir).isDirectory()) {
+    throw Object.assign(new Error(`${dir} exists and is not a folder`), { code: 'EEXIST' });
+  }
 }
 
 /**

@@ -35,8 +35,6 @@ export async function runCommand(argv: string[]): Promise<number> {
   let catalog;
   let outRoot: string;
   try {
-    // A `--out` that cannot take the report is refused now, not after the whole run.
-    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
     catalog = loadScenarioCatalog(root);
     // Checked before anything starts: a broken module never costs a service start.
     if (options.workload) probe = await probeWorkload(options.workload);
@@ -46,6 +44,9 @@ export async function runCommand(argv: string[]): Promise<number> {
       options.scenarios,
     );
     driver = options.driver === 'k6' ? new K6Driver(root) : new AutocannonDriver();
+    // A `--out` that cannot take the report is refused now, not after the whole run; made last,
+    // so a run refused for its other options leaves no empty folder behind.
+    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
   } catch (error) {
     return refuse(error);
   }

@@ -1,4 +1,5 @@
 import type { ModelName } from '@concurrency-lab/models';
+import { z } from 'zod';
 import { TargetUnreachableError } from './errors';
 
 /** A model service the lab drives: one it started, or one named by `--targets`. */
@@ -12,10 +13,12 @@ export interface LabTarget {
   workers: number | null;
 }
 
-interface Info {
-  model?: unknown;
-  workers?: unknown;
-}
+/**
+ * The part of `/info` (docs/contract.md) the lab reads: an object naming its model. `workers` is
+ * read leniently (`workersIn`), since a service may leave it out.
+ */
+const infoSchema = z.looseObject({ model: z.string(), workers: z.unknown().optional() });
+type Info = z.infer<typeof infoSchema>;
 
 /** `/info` of a service, or a coded error saying why not. */
 async function info(model: string, url: string): Promise<Info> {
@@ -33,7 +36,22 @@ async function info(model: string, url: string): Promise<Info> {
       `Expected ${model} at ${url} to answer /info with 200, got ${response.status}`,
     );
   }
-  return (await response.json()) as Info;
+  // A URL at some other web server (an nginx page, `null`) is not a lab service: said so, coded,
+  // instead of a SyntaxError or TypeError stack from reading it as one.
+  const notInfo = (got: string, cause?: unknown) =>
+    new TargetUnreachableError(
+      `Expected ${model} at ${url} to answer /info with a lab service's JSON ({ model, workers, … }), got ${got}`,
+      { cause },
+    );
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch (error) {
+    throw notInfo(`a body that is not JSON (${(error as Error).message})`, error);
+  }
+  const parsed = infoSchema.safeParse(body);
+  if (!parsed.success) throw notInfo(`${JSON.stringify(body)?.slice(0, 80)}`);
+  return parsed.data;
 }
 
 /**

@@ -54,6 +54,8 @@ describe('the autocannon driver against a real server', () => {
     );
     // The measured answers went through the window, and only they.
     expect(window.take().answers).toBe(stream?.ok);
+    // The control of the stalled model below: a server that answers leaves nothing unanswered.
+    expect(stream?.failures).toEqual({});
   });
 
   /** The most arrivals the server saw in any 100 ms of the last `seconds` before `end`. */
@@ -114,6 +116,8 @@ describe('the autocannon driver against a real server', () => {
           { name: 's', url: slowUrl, method: 'GET', connections: 1, rate: 50, measure: true },
         ],
       });
+      // The request in the air at the end is merely in flight (younger than the answers), not
+      // unanswered: the control of the stalled model below.
       expect(stream?.failed).toBe(0);
       expect(stream?.sent).toBeLessThanOrEqual(5);
       expect(stream?.dropped).toBeGreaterThanOrEqual(40);
@@ -121,5 +125,56 @@ describe('the autocannon driver against a real server', () => {
       slow.closeAllConnections();
       await new Promise<void>((resolve) => slow.close(() => resolve()));
     }
+  });
+});
+
+describe('the autocannon driver against a model that stops answering mid-window', () => {
+  let server: Server;
+  let url = '';
+  let measuringFrom = Number.POSITIVE_INFINITY;
+  let answeredInWindow = 0;
+  /** When each request the server holds (never answers) reached it. */
+  const held: number[] = [];
+
+  beforeAll(async () => {
+    // Answers the first 20 requests of the window, then freezes: every later one waits forever.
+    server = createServer((_req, res) => {
+      const now = performance.now();
+      if (now < measuringFrom || answeredInWindow++ < 20) res.end('ok');
+      else held.push(now);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it('counts the requests left waiting as failed, and their wait in the latency', async () => {
+    const warmupSeconds = 0.3;
+    const durationSeconds = 1.2;
+    const before = performance.now();
+    const [stream] = await new AutocannonDriver().run({
+      scenarioId: 'test',
+      model: 'async',
+      baseUrl: url,
+      warmupSeconds,
+      durationSeconds,
+      onMeasure: () => (measuringFrom = performance.now()),
+      streams: [{ name: 's', url, method: 'GET', connections: 4, rate: 50, measure: true }],
+    });
+    // Each connection ends the run waiting on one request the server holds (timeout is 30 s).
+    expect(held).toHaveLength(4);
+    expect(stream?.failures).toEqual({ unanswered: 4 });
+    expect(stream?.failed).toBe(4);
+    // The run ends no earlier than `before` + warm-up + duration (autocannon's own timer), so a
+    // request held since `held[0]` waited at least that long: a lower bound the latency shows.
+    // 5 ms: timers fire on the event loop's millisecond clock, performance.now() is finer.
+    const stall = before + (warmupSeconds + durationSeconds) * 1000 - (held[0] ?? 0);
+    expect(stall).toBeGreaterThan(100);
+    expect(stream?.latencyMs.max).toBeGreaterThanOrEqual(stall - 5);
+    expect(stream?.latencyMs.p99).toBeGreaterThanOrEqual(stall - 5);
   });
 });

@@ -1,5 +1,9 @@
 import { tempFolder } from '@concurrency-lab/launcher/testing';
-import { loadCustomWorkload, MAX_WORKLOAD_INPUTS } from '@concurrency-lab/workloads';
+import {
+  checkCustomResult,
+  loadCustomWorkload,
+  MAX_WORKLOAD_INPUTS,
+} from '@concurrency-lab/workloads';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { probeWorkload } from '../src/workload/probe-workload';
@@ -32,6 +36,11 @@ describe('probeWorkload: checked before anything starts', () => {
     ['an inputs() rejecting with no Error', 'inputs-reject.mjs', 'ERR_LAB_WORKLOAD_BAD_INPUTS'],
     ['a run that throws', 'throws.mjs', 'ERR_LAB_WORKLOAD_THREW'],
     ['a run that returns a function', 'returns-function.mjs', 'ERR_LAB_WORKLOAD_NOT_CLONABLE'],
+    [
+      'a run that returns a circular object',
+      'returns-circular.mjs',
+      'ERR_LAB_WORKLOAD_NOT_CLONABLE',
+    ],
     ['a run that never returns (a sync loop)', 'never-returns.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],
     ['a run whose promise never settles', 'never-settles.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],
   ])('refuses %s with %s', async (_what, file, code) => {
@@ -66,5 +75,38 @@ describe('probeWorkload: the bound on inputs is the services’ own', () => {
     await expect(loadCustomWorkload(tooMany)).rejects.toMatchObject({
       code: 'ERR_WORKLOAD_MODULE',
     });
+  });
+});
+
+describe('probeWorkload: the check of an answer is the services’ own', () => {
+  const folder = tempFolder('lab-probe-answer-');
+  /** A CommonJS module whose run answers what `body` returns (jest requires it in-process). */
+  const answering = (name: string, body: string) => {
+    const path = join(folder, `${name}.cjs`);
+    writeFileSync(path, `exports.run = () => { ${body} };\n`);
+    return path;
+  };
+  /** What a service makes of the module's answer: its loader, then checkCustomResult. */
+  const serviceAnswer = async (path: string) => {
+    const workload = await loadCustomWorkload(path);
+    return checkCustomResult(await workload.run(workload.inputs[0]));
+  };
+
+  it.each([
+    ['a circular object (clonable, but no JSON)', 'const o = {}; o.self = o; return o;'],
+    ['a function', 'return () => 1;'],
+  ])('refuses %s, as a service refuses every request with it', async (_what, body) => {
+    const path = answering(_what.split(' ')[1] ?? 'x', body);
+    await expect(serviceAnswer(path)).rejects.toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
+    await expect(probeWorkload(path)).rejects.toMatchObject({
+      code: 'ERR_LAB_WORKLOAD_NOT_CLONABLE',
+      message: expect.stringContaining('can cross threads and processes and be JSON'),
+    });
+  });
+
+  it('accepts what a service answers with (the control)', async () => {
+    const path = answering('plain', 'return { sum: 3n, seen: new Set([1]) };');
+    await expect(serviceAnswer(path)).resolves.toBeDefined();
+    await expect(probeWorkload(path)).resolves.toMatchObject({ inputs: 1 });
   });
 });

@@ -138,3 +138,31 @@ describe('the knee line when the sweep stops short of the guide', () => {
     expect(kneeLine(knees, 2, 'cpu', 4)).toMatch(/below the guide’s advice/);
   });
 });
+
+describe('a model that answered nothing', () => {
+  const silent = [1, 2, 3, 4].map((w) => point('hybrid', w, 0));
+  const answering = [
+    point('threads', 1, 100),
+    point('threads', 2, 190),
+    point('threads', 3, 195),
+    point('threads', 4, 196),
+  ];
+
+  it('has no knee, and is left out of the verdict', () => {
+    const none = kneeOf('hybrid', silent);
+    expect(none).toMatchObject({ model: 'hybrid', knee: null, best: null });
+    expect(none.line).toBe('hybrid: answered nothing at any size run, so it has no knee.');
+    const threads = kneeOf('threads', answering);
+    // The control: a curve that answered has its knee, and the verdict reads it alone.
+    expect(threads).toMatchObject({ knee: 2, best: 4 });
+    expect(kneeLine([threads, none], 1, 'cpu', 4)).toBe(
+      "The knee on this machine (1 CPUs, cpu): WORKERS=2 for threads; none for hybrid (no answers) — the guide's N_CPU + 1 would be 2; as the guide says.",
+    );
+  });
+
+  it('makes no verdict when no model answered', () => {
+    const line = kneeLine([kneeOf('hybrid', silent)], 2, 'cpu', 4);
+    expect(line).toMatch(/none for hybrid \(no answers\)/);
+    expect(line).not.toMatch(/WORKERS=1|as the guide says|below|above|disagree/);
+  });
+});

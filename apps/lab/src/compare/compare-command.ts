@@ -3,7 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { commandOptions } from '../command-options';
 import { UsageError } from '../errors';
 import { parseCommandArgs, REPORT_OPTIONS, reportOptionsOf } from '../option-schemas';
-import { refuse } from '../refuse';
+import { notWritten, prepareOutFolder } from '../out-folder';
+import { fail, refuse } from '../refuse';
 import { whereWritten } from '../report/where-written';
 import { COMPARE_HEADER, compareCells, compareHtml, compareMarkdown } from './compare-page';
 import { compareReports } from './compare-reports';
@@ -46,23 +47,31 @@ export function compareCommand(argv: string[]): number {
   const options = commandOptions(argv, parseCompareOptions, COMPARE_USAGE);
   if (typeof options === 'number') return options;
   let comparison;
+  let out: string;
   try {
     comparison = compareReports(readReport(options.a), readReport(options.b));
+    // A `--out` that is a file (or under one) is refused, coded, instead of a raw EEXIST.
+    out = prepareOutFolder(
+      resolve(
+        options.out ??
+          join(
+            dirname(dirname(comparison.b.file)),
+            `compare-${folderStamp(comparison.a.createdAt)}-vs-${folderStamp(comparison.b.createdAt)}`,
+          ),
+      ),
+    );
   } catch (error) {
     return refuse(error);
   }
-  const out = resolve(
-    options.out ??
-      join(
-        dirname(dirname(comparison.b.file)),
-        `compare-${folderStamp(comparison.a.createdAt)}-vs-${folderStamp(comparison.b.createdAt)}`,
-      ),
-  );
-  writeReportFolder(out, {
-    'compare.json': comparison,
-    'compare.md': compareMarkdown(comparison),
-    'index.html': compareHtml(comparison),
-  });
+  try {
+    writeReportFolder(out, {
+      'compare.json': comparison,
+      'compare.md': compareMarkdown(comparison),
+      'index.html': compareHtml(comparison),
+    });
+  } catch (error) {
+    return fail(notWritten('comparison', out, error));
+  }
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ out, ...comparison })}\n`);
   } else {

@@ -1,10 +1,22 @@
-import { escapeHtml as escape, htmlPage, markdownTable } from '@concurrency-lab/report-kit';
+import {
+  escapeHtml as escape,
+  htmlPage,
+  markdownTable,
+  markdownText,
+  NO_FIGURE,
+} from '@concurrency-lab/report-kit';
 import type { Comparison, ComparisonRow } from './compare-reports';
 
 export const COMPARE_HEADER = ['scenario', 'model', 'figure', 'A', 'B', 'B/A', 'noise ±', 'flag'];
 
-const number = (v: number) =>
-  Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2);
+const number = (v: number | null) =>
+  v === null
+    ? NO_FIGURE
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toFixed(2);
 
 const FLAG = { differs: 'differs', 'within noise': '≈', unknown: '?' } as const;
 
@@ -16,8 +28,8 @@ export function compareCells(row: ComparisonRow): string[] {
     row.label,
     number(row.a),
     number(row.b),
-    row.ratio === null ? '—' : `${row.ratio.toFixed(2)}×`,
-    row.noise === null ? '—' : `${Math.round(row.noise * 100)}%`,
+    row.ratio === null ? NO_FIGURE : `${row.ratio.toFixed(2)}×`,
+    row.noise === null ? NO_FIGURE : `${Math.round(row.noise * 100)}%`,
     FLAG[row.flag],
   ];
 }
@@ -36,8 +48,9 @@ export function compareMarkdown(c: Comparison): string {
   return [
     '# concurrency-lab comparison',
     '',
-    `A: ${c.a.createdAt} (${c.a.file})`,
-    `B: ${c.b.createdAt} (${c.b.file})`,
+    // Read from the files (and their paths) the user named: outside text, one line each.
+    `A: ${markdownText(`${c.a.createdAt} (${c.a.file})`)}`,
+    `B: ${markdownText(`${c.b.createdAt} (${c.b.file})`)}`,
     '',
     markdownTable(
       ['setup', 'A', 'B'],
@@ -54,7 +67,7 @@ export function compareMarkdown(c: Comparison): string {
     markdownTable(COMPARE_HEADER, c.rows.map(compareCells)),
     '',
     NOISE_NOTE,
-    ...(c.unmatched.length ? ['', `Not compared: ${c.unmatched.join(', ')}.`] : []),
+    ...(c.unmatched.length ? ['', `Not compared: ${markdownText(c.unmatched.join(', '))}.`] : []),
     '',
   ].join('\n');
 }

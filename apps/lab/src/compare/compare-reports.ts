@@ -1,3 +1,4 @@
+import { hasAnswers } from '../report/verdict';
 import type { ComparableReport, ComparableResult } from './read-report';
 
 type Sample = ComparableResult['samples'][number];
@@ -9,7 +10,8 @@ interface Figure {
   label: string;
   /** Shown in this unit: the summary's value times `scale`. */
   scale: number;
-  value(summary: Summary): number | undefined;
+  /** undefined: the report does not hold the figure (no row); null: the run measured none. */
+  value(summary: Summary): number | null | undefined;
   /** The per-interval values whose spread is the run's noise on this figure. */
   series(samples: Sample[]): number[];
   /**
@@ -35,9 +37,22 @@ export const FIGURES: readonly Figure[] = [
     value: (s) => s.rps,
     series: (x) => whole(x).map((s) => s.rps),
   },
-  // The run's latency percentiles have no per-interval series of their own but p99's.
-  { id: 'p50', label: 'p50 ms', scale: 1, value: (s) => s.p50Ms, series: p99s },
-  { id: 'p99', label: 'p99 ms', scale: 1, value: (s) => s.p99Ms, series: p99s },
+  // The run's latency percentiles have no per-interval series of their own but p99's. A model
+  // that answered nothing has none: its 0 is "no answer came" (hasAnswers), not a fast one.
+  {
+    id: 'p50',
+    label: 'p50 ms',
+    scale: 1,
+    value: (s) => (hasAnswers(s) ? s.p50Ms : null),
+    series: p99s,
+  },
+  {
+    id: 'p99',
+    label: 'p99 ms',
+    scale: 1,
+    value: (s) => (hasAnswers(s) ? s.p99Ms : null),
+    series: p99s,
+  },
   {
     id: 'rss',
     label: 'RSS peak MiB',
@@ -86,10 +101,10 @@ export interface ComparisonRow {
   model: string;
   figure: string;
   label: string;
-  /** In the figure's display unit. */
-  a: number;
-  b: number;
-  /** b / a; null when a is 0. */
+  /** In the figure's display unit; null when that run measured none (no answers: no latency). */
+  a: number | null;
+  b: number | null;
+  /** b / a; null when a is 0 or either is null. */
   ratio: number | null;
   /**
    * The two runs' per-interval spreads, each relative to the figure (standard deviation / mean;
@@ -137,7 +152,7 @@ export function compareReports(
         const va = figure.value(ra.summary);
         const vb = figure.value(rb.summary);
         if (va === undefined || vb === undefined) continue;
-        const ratio = va > 0 ? vb / va : null;
+        const ratio = va !== null && vb !== null && va > 0 ? vb / va : null;
         const spread = (r: ComparableResult) => {
           const values = figure.series(r.samples);
           if (!figure.spreadOf) return relativeSpread(values);
@@ -153,8 +168,8 @@ export function compareReports(
           model: ra.model,
           figure: figure.id,
           label: figure.label,
-          a: va * figure.scale,
-          b: vb * figure.scale,
+          a: va === null ? null : va * figure.scale,
+          b: vb === null ? null : vb * figure.scale,
           ratio,
           noise,
           flag:

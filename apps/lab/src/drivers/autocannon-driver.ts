@@ -54,6 +54,8 @@ export class AutocannonDriver implements LoadDriver {
     };
     let ok = 0;
     let sent = 0;
+    /** The longest any answer of the window took (2xx or not). */
+    let slowest = 0;
     let dropped = 0;
     const pacer = stream.rate
       ? new Pacer(stream.rate, () => {
@@ -77,8 +79,28 @@ export class AutocannonDriver implements LoadDriver {
           // Each connection says when it writes a request (autocannon's typings omit the event),
           // and waits for the pacer's arrivals when the stream has a rate.
           setupClient: (client) => {
-            (client as unknown as NodeJS.EventEmitter).on('request', () => {
-              if (performance.now() >= measureFrom) sent++;
+            const events = client as unknown as NodeJS.EventEmitter;
+            // When this connection's request in the air was written (undefined: none). The lab
+            // never pipelines, so a connection has at most one; a reconnect's request replaces it.
+            let waitingSince: number | undefined;
+            events.on('request', () => {
+              waitingSince = performance.now();
+              if (waitingSince >= measureFrom) sent++;
+            });
+            events.on('response', () => (waitingSince = undefined));
+            events.on('connError', () => (waitingSince = undefined)); // counted as `error`
+            // autocannon destroys every client when the run ends ('done'), dropping what is still
+            // in the air: with `timeout` longer than the run, a model that froze would show no
+            // failure and a calm p99. A request of the window still waiting then, and already
+            // for longer than any answer of the window took, is a stall, not one merely in
+            // flight at the edge: a failure (`unanswered`), its wait so far a lower bound of its
+            // latency, so p99 and max show the stall.
+            events.once('done', () => {
+              if (waitingSince === undefined || waitingSince < measureFrom) return;
+              const waited = performance.now() - waitingSince;
+              if (waited <= slowest) return;
+              fail('unanswered');
+              recorder.record(waited);
             });
             pacer?.adopt(client as unknown as PacedClient);
           },
@@ -90,6 +112,7 @@ export class AutocannonDriver implements LoadDriver {
       'response',
       (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
         if (performance.now() < measureFrom) return; // the warm-up's
+        slowest = Math.max(slowest, responseTime);
         if (statusCode >= 200 && statusCode < 300) {
           ok++;
           recorder.record(responseTime);

@@ -1,25 +1,39 @@
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import type { Chart, ChartSpec } from '@concurrency-lab/report-kit';
 import type { Report } from './report-schema';
+import { hasAnswers } from './verdict';
 
 /** Tableau 10: distinct, and readable on white; one per model in registry order. */
 const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#b279a2'];
-const MODEL_COLORS = {
-  domain: [...MODEL_NAMES],
-  range: PALETTE.slice(0, MODEL_NAMES.length),
-};
+
+/**
+ * The colour encoding of a chart of `models`: each in its registry colour, whatever else ran, and
+ * only those in the legend — a run of `async` alone lists one model, not the registry's five.
+ * The lab's report and the sweep's page both colour their models with it.
+ */
+export const modelColor = (models: readonly string[]) => ({
+  field: 'model',
+  type: 'nominal',
+  title: 'model',
+  scale: {
+    domain: MODEL_NAMES.filter((m) => models.includes(m)),
+    range: MODEL_NAMES.flatMap((m, i) => (models.includes(m) ? [PALETTE[i] ?? '#888'] : [])),
+  },
+});
+
 const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white' };
-const color = { field: 'model', type: 'nominal', scale: MODEL_COLORS, title: 'model' };
 
 /** The report's charts as data + vega-lite specs; rendering to SVG is report-kit's `renderCharts`. */
 export function chartSpecs(report: Report): Chart[] {
   // Scenarios in the catalog's order and models in the contract's, not alphabetically.
   const scenarioOrder = report.scenarios.map((s) => s.id);
-  const modelOrder = MODEL_COLORS.domain;
+  const color = modelColor(report.options.models);
+  const modelOrder = color.scale.domain;
   const summaries = report.scenarios.flatMap((s) =>
     s.results.map((r) => ({ scenario: s.id, model: r.model, ...r.summary })),
   );
-  const percentiles = summaries.flatMap((r) =>
+  // A model that answered nothing has no latency (its 0s are "none came"): no bars, not flat ones.
+  const percentiles = summaries.filter(hasAnswers).flatMap((r) =>
     (['p50Ms', 'p95Ms', 'p99Ms'] as const).map((p) => ({
       scenario: r.scenario,
       model: r.model,
@@ -41,10 +55,14 @@ export function chartSpecs(report: Report): Chart[] {
       })),
     ),
   );
-  /** One small line chart per scenario: a sampled figure over the measurement. */
-  const overTime = (field: string, title: string): ChartSpec => ({
+  /**
+   * One small line chart per scenario: a sampled figure over the measurement. A scenario with no
+   * reading of the figure at all (every /metrics scrape unanswered: a loop blocked by CPU work)
+   * gets no panel — an axis over nothing reads "from NaN to NaN" — and `unread` names it.
+   */
+  const overTime = (field: 'rssMiB' | 'cpuPercent' | 'lagP99Ms', title: string): ChartSpec => ({
     ...base,
-    data: { values: series },
+    data: { values: series.filter((x) => read(field).includes(x.scenario)) },
     facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
     columns: 3,
     spec: {
@@ -59,6 +77,13 @@ export function chartSpecs(report: Report): Chart[] {
     },
     resolve: { scale: { y: 'independent' } },
   });
+  const read = (field: 'rssMiB' | 'cpuPercent' | 'lagP99Ms') =>
+    scenarioOrder.filter((id) => series.some((x) => x.scenario === id && x[field] !== null));
+  /** `title`, and the scenarios with no reading of `field`, if any: their panels are left out. */
+  const unread = (field: 'rssMiB' | 'cpuPercent' | 'lagP99Ms', title: string) => {
+    const none = scenarioOrder.filter((id) => !read(field).includes(id));
+    return none.length ? `${title} — no reading in ${none.join(', ')}` : title;
+  };
   /** A group of bars per scenario, one per model (plus whatever `encoding` adds). */
   const barsPerScenario = (values: unknown[], encoding: Record<string, unknown>): ChartSpec => ({
     ...base,
@@ -99,14 +124,18 @@ export function chartSpecs(report: Report): Chart[] {
     },
     {
       id: 'rss',
-      title: 'Memory: RSS of the whole process tree over time (MiB)',
+      title: unread('rssMiB', 'Memory: RSS of the whole process tree over time (MiB)'),
       spec: overTime('rssMiB', 'MiB'),
     },
     {
       id: 'cpu',
-      title: 'CPU over time (% of one core)',
+      title: unread('cpuPercent', 'CPU over time (% of one core)'),
       spec: overTime('cpuPercent', '% of a core'),
     },
-    { id: 'lag', title: 'Event-loop delay p99 over time (ms)', spec: overTime('lagP99Ms', 'ms') },
+    {
+      id: 'lag',
+      title: unread('lagP99Ms', 'Event-loop delay p99 over time (ms)'),
+      spec: overTime('lagP99Ms', 'ms'),
+    },
   ];
 }

@@ -16,6 +16,9 @@ const latency = z.strictObject({
   mean: z.number().nonnegative(),
 });
 
+const FAILED =
+  'Non-2xx answers, connection errors, timeouts, and requests still unanswered when the window ended after waiting longer than any answer took (`unanswered`).';
+
 const NOT_SENT =
   'Not sent: requests the fixed arrival rate called for while every connection was busy waiting for an answer (the model was saturated). By design in saturation scenarios; not failures.';
 
@@ -25,7 +28,7 @@ const streamResult = z.strictObject({
   durationSeconds: z.number().positive(),
   sent: z.number().int().nonnegative(),
   ok: z.number().int().nonnegative(),
-  failed: z.number().int().nonnegative().describe('Non-2xx answers, connection errors, timeouts.'),
+  failed: z.number().int().nonnegative().describe(FAILED),
   dropped: z.number().int().nonnegative().describe(NOT_SENT),
   failures: z.record(z.string(), z.number().int().nonnegative()),
   rps: z.number().nonnegative(),
@@ -57,7 +60,7 @@ export const modelSummarySchema = z.strictObject({
   p50Ms: z.number().nonnegative(),
   p95Ms: z.number().nonnegative(),
   p99Ms: z.number().nonnegative(),
-  failed: z.number().int().nonnegative().describe('Non-2xx answers, connection errors, timeouts.'),
+  failed: z.number().int().nonnegative().describe(FAILED),
   dropped: z.number().int().nonnegative().describe(NOT_SENT),
   sustained: z
     .number()

@@ -1,5 +1,5 @@
 import { NO_FIGURE } from '@concurrency-lab/report-kit';
-import { fixed, fixedOrDash, mib } from './format';
+import { fixed, fixedOrDash, latencyOrDash, mib } from './format';
 import type { Report } from './report-schema';
 
 export const SUMMARY_HEADER = [
@@ -19,7 +19,7 @@ export const SUMMARY_HEADER = [
 
 /** Under every summary table: what the two counts mean (a newcomer reads "dropped" as failures). */
 export const SUMMARY_NOTE =
-  'failed: non-2xx answers, connection errors and timeouts. not sent (over rate): requests the fixed arrival rate called for while every connection was still waiting for an answer — the model was saturated; by design in saturation scenarios, not failures.';
+  'failed: non-2xx answers, connection errors, timeouts, and requests left unanswered at the end (a stall). not sent (over rate): requests the fixed arrival rate called for while every connection was still waiting for an answer — the model was saturated; by design in saturation scenarios, not failures.';
 
 /** One row per scenario × model: the table printed at the end, in report.md and in index.html. */
 export function summaryRows(report: Report): string[][] {
@@ -30,9 +30,10 @@ export function summaryRows(report: Report): string[][] {
       r.model,
       fixed(r.summary.rps),
       `${(r.summary.rps / top).toFixed(2)}×`,
-      fixed(r.summary.p50Ms),
-      fixed(r.summary.p95Ms),
-      fixed(r.summary.p99Ms),
+      // No answer, no latency: a dash, as the verdict leaves the model out (hasAnswers).
+      latencyOrDash(r.summary, r.summary.p50Ms),
+      latencyOrDash(r.summary, r.summary.p95Ms),
+      latencyOrDash(r.summary, r.summary.p99Ms),
       String(r.summary.failed),
       String(r.summary.dropped),
       mib(r.summary.rssPeakBytes),
@@ -70,7 +71,7 @@ export function connectionRows(report: Report): string[][] {
         mib(r.summary.rssIdleBytes),
         mib(r.summary.rssPeakBytes),
         fixed(r.summary.memoryPerConnectionBytes / 1024),
-        fixed(r.summary.p99Ms),
+        latencyOrDash(r.summary, r.summary.p99Ms),
       ]),
     );
 }

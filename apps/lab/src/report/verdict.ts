@@ -1,3 +1,4 @@
+import { NO_FIGURE } from '@concurrency-lab/report-kit';
 import type { Judge, ModelResult, ScenarioReport, Verdict } from './report-schema';
 
 /**
@@ -20,9 +21,16 @@ const best = (
   [...results].sort((a, b) => (lowest ? score(a) - score(b) : score(b) - score(a)))[0]?.model ??
   null;
 
+/**
+ * Whether a model answered at all (a 2xx at least): the one test of it. Without an answer its
+ * latency percentiles are the recorder's 0 for "none came", no figure — every view shows a dash
+ * for them and leaves them out, as the verdicts leave the model out.
+ */
+export const hasAnswers = (summary: { readonly rps: number }): boolean => summary.rps > 0;
+
 /** The models with at least one 2xx answer: the only ones a verdict, a lesson or `choose` weighs. */
 export const answeredOnly = (results: ModelResult[]): ModelResult[] =>
-  results.filter((r) => r.summary.rps > 0);
+  results.filter((r) => hasAnswers(r.summary));
 
 /** Below {@link SUSTAINED} of a fixed rate: overloaded, its latency and memory not comparable. */
 export const overloaded = (r: ModelResult): boolean =>
@@ -75,7 +83,9 @@ function figures(judge: Judge, results: ModelResult[]): string {
     const top = Math.max(...results.map((r) => r.summary.rps), 1e-9);
     return results.map((r) => `${r.model} ${(r.summary.rps / top).toFixed(2)}×`).join(', ');
   }
-  const p99 = results.map((r) => `${r.model} ${ms(r.summary.p99Ms)}`).join(', ');
+  const p99 = results
+    .map((r) => `${r.model} ${hasAnswers(r.summary) ? ms(r.summary.p99Ms) : NO_FIGURE}`)
+    .join(', ');
   if (judge === 'p99') return p99;
   const memory = results
     .map((r) => `${r.model} ${kib(r.summary.memoryPerConnectionBytes)}`)
@@ -107,7 +117,7 @@ export function verdictFor(
   const below = answeredOnly(results)
     .filter(overloaded)
     .map((r) => `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`);
-  const silent = results.filter((r) => r.summary.rps <= 0).map((r) => r.model);
+  const silent = results.filter((r) => !hasAnswers(r.summary)).map((r) => r.model);
   const noLeader = !answeredOnly(results).length
     ? `No model answered (${figures(judge, results)}): no leader, nothing to weigh against the guide (${guide.text}).`
     : `No leader: every model that answered fell below the fixed rate (${below.join(', ')}) — overloaded, so no latency or memory figure here is comparable; nothing to weigh against the guide (${guide.text}).`;

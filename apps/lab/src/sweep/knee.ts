@@ -12,6 +12,17 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 export function kneeOf(model: string, points: SweepPoint[]): Sweep['knees'][number] {
   const curve = meanCurve(points.filter((p) => p.model === model));
   const best = curve.reduce((a, b) => (b.summary.rps > a.summary.rps ? b : a));
+  // A model that answered nothing has no curve to read a knee from: 90% of 0 req/s is "reached"
+  // at WORKERS=1, which would be evidence made of nothing (README: a model with no answers is
+  // never evidence).
+  if (best.summary.rps <= 0) {
+    return {
+      model: best.model,
+      knee: null,
+      best: null,
+      line: `${model}: answered nothing at any size run, so it has no knee.`,
+    };
+  }
   const knee = curve.find((p) => p.summary.rps >= best.summary.rps * KNEE_SHARE) ?? best;
   const last = curve[curve.length - 1] ?? best;
   const past =
@@ -37,21 +48,27 @@ export function kneeLine(
   scenario: string,
   largest: number,
 ): string {
+  // Only models that answered have a knee; the others are named, and left out of the verdict.
+  const found = knees.flatMap((k) => (k.knee === null ? [] : [{ ...k, knee: k.knee }]));
+  const silent = knees.filter((k) => k.knee === null).map((k) => k.model);
   const byKnee = new Map<number, string[]>();
-  for (const k of knees) byKnee.set(k.knee, [...(byKnee.get(k.knee) ?? []), k.model]);
-  const where = [...byKnee.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([size, models]) => `WORKERS=${size} for ${models.join(', ')}`)
-    .join('; ');
+  for (const k of found) byKnee.set(k.knee, [...(byKnee.get(k.knee) ?? []), k.model]);
+  const where = [
+    ...[...byKnee.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([size, models]) => `WORKERS=${size} for ${models.join(', ')}`),
+    ...(silent.length ? [`none for ${silent.join(', ')} (no answers)`] : []),
+  ].join('; ');
   const guide = cpus + 1;
-  const verdict =
-    largest < guide
+  const verdict = !found.length
+    ? 'no model answered, so nothing here judges it'
+    : largest < guide
       ? `the sizes run stop at WORKERS=${largest}, short of it: run \`--max-workers ${guide}\` or more to test it`
-      : knees.every((k) => k.knee === guide)
+      : found.every((k) => k.knee === guide)
         ? 'as the guide says'
-        : knees.every((k) => k.knee < guide)
+        : found.every((k) => k.knee < guide)
           ? 'below the guide’s advice: extra workers add no throughput here'
-          : knees.every((k) => k.knee > guide)
+          : found.every((k) => k.knee > guide)
             ? 'above the guide’s advice'
             : 'the models disagree';
   return `The knee on this machine (${cpus} CPUs, ${scenario}): ${where} — the guide's N_CPU + 1 would be ${guide}; ${verdict}.`;

@@ -24,10 +24,11 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   let catalog;
   let outRoot: string;
   try {
-    // A `--out` that cannot take the sweep is refused now, not after every size has run.
-    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
     catalog = loadScenarioCatalog(root);
     [scenario] = selectScenarios(catalog.scenarios, [options.scenario], 'scenario');
+    // A `--out` that cannot take the sweep is refused now, not after every size has run; made
+    // last, so a sweep refused for its other options leaves no empty folder behind.
+    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
   } catch (error) {
     return refuse(error, SWEEP_USAGE);
   }

@@ -4,24 +4,14 @@ import {
   escapeHtml as escape,
   htmlPage,
   markdownTable,
+  markdownText,
   type Chart,
   type RenderedChart,
 } from '@concurrency-lab/report-kit';
-import { fixed, mib } from '../report/format';
+import { modelColor } from '../report/chart-specs';
+import { fixed, latencyOrDash, mib } from '../report/format';
+import { hasAnswers } from '../report/verdict';
 import type { Sweep } from './sweep-schema';
-
-/** Tableau 10 in registry order, as the lab's report colours its models. */
-const PALETTE = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#b279a2'];
-/** The swept models only, each in its registry colour. */
-const colorOf = (models: readonly string[]) => ({
-  field: 'model',
-  type: 'nominal',
-  title: 'model',
-  scale: {
-    domain: MODEL_NAMES.filter((m) => models.includes(m)),
-    range: MODEL_NAMES.flatMap((m, i) => (models.includes(m) ? [PALETTE[i] ?? '#888'] : [])),
-  },
-});
 
 /** The sizing curves: one line per model over WORKERS, for throughput, p99 and RSS. */
 export function sweepCharts(sweep: Sweep): Chart[] {
@@ -29,11 +19,12 @@ export function sweepCharts(sweep: Sweep): Chart[] {
     model: p.model,
     workers: p.workers,
     rps: p.summary.rps,
-    p99Ms: p.summary.p99Ms,
+    // No answer at this size: no point on the p99 curve (vega-lite's mean skips a null), not 0.
+    p99Ms: hasAnswers(p.summary) ? p.summary.p99Ms : null,
     rssMiB: p.summary.rssPeakBytes / 2 ** 20,
   }));
   const guide = sweep.machine.cpus + 1;
-  const color = colorOf(sweep.options.models);
+  const color = modelColor(sweep.options.models);
   const line = (field: string, title: string) => ({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     background: 'white',
@@ -96,8 +87,8 @@ export function sweepRows(sweep: Sweep): string[][] {
       String(p.workers),
       String(p.repeat + 1),
       fixed(p.summary.rps),
-      fixed(p.summary.p50Ms),
-      fixed(p.summary.p99Ms),
+      latencyOrDash(p.summary, p.summary.p50Ms),
+      latencyOrDash(p.summary, p.summary.p99Ms),
       mib(p.summary.rssPeakBytes),
       fixed(p.summary.cpuPercentMean, 0),
     ]);
@@ -111,7 +102,8 @@ export function sweepMarkdown(sweep: Sweep): string {
   return [
     '# concurrency-lab pool sizing sweep',
     '',
-    meta(sweep),
+    // The CPU's name is outside text; the rest of the line is ours and holds nothing to escape.
+    markdownText(meta(sweep)),
     '',
     `**${sweep.line}**`,
     '',
@@ -119,7 +111,7 @@ export function sweepMarkdown(sweep: Sweep): string {
     '',
     markdownTable(SWEEP_HEADER, sweepRows(sweep)),
     '',
-    `The knee: the smallest WORKERS whose throughput is within 10% of the model's best. ${sweep.scenario.title}.`,
+    `The knee: the smallest WORKERS whose throughput is within 10% of the model's best. ${markdownText(sweep.scenario.title)}.`,
     '',
   ].join('\n');
 }

@@ -43,8 +43,16 @@ export const sweepSchema = z.strictObject({
         .number()
         .int()
         .positive()
-        .describe('The smallest WORKERS reaching 90% of the best throughput.'),
-      best: z.number().int().positive().describe('The WORKERS of the best throughput.'),
+        .nullable()
+        .describe(
+          'The smallest WORKERS reaching 90% of the best throughput; null when the model answered nothing at any size.',
+        ),
+      best: z
+        .number()
+        .int()
+        .positive()
+        .nullable()
+        .describe('The WORKERS of the best throughput; null when the model answered nothing.'),
       line: z.string(),
     }),
   ),

@@ -4,7 +4,12 @@
  * refuse at its start, then calls `run` on the first input once, timed. It answers with a
  * message and never throws: structured clone would drop an error's code on the way back.
  */
-import { loadCustomWorkload, WORKLOAD_ENV, WorkloadModuleError } from '@concurrency-lab/workloads';
+import {
+  checkCustomResult,
+  loadCustomWorkload,
+  WORKLOAD_ENV,
+  WorkloadModuleError,
+} from '@concurrency-lab/workloads';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ProbeAnswer, ProbeData, ProblemCode } from './probe-workload';
@@ -15,8 +20,6 @@ const { path } = workerData as ProbeData;
 
 const describeError = (e: unknown): string =>
   e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-const kindOf = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 const answer = (message: ProbeAnswer | { started: true }) => port.postMessage(message);
 const fail = (code: ProblemCode, detail: string) => answer({ ok: false, code, detail });
 
@@ -42,12 +45,14 @@ async function probe(): Promise<void> {
     return fail('threw', `${path}: \`run(inputs()[0])\` threw: ${describeError(error)}`);
   }
   const probeMs = performance.now() - startedAt;
+  // The services' own check of an answer (it must cross to a thread or process, and be JSON):
+  // structured clone alone passed a circular object, which then failed every request.
   try {
-    structuredClone(result);
+    checkCustomResult(result);
   } catch (error) {
     return fail(
       'not-clonable',
-      `${path}: expected \`run\` to return a structured-clonable value (results cross threads and processes), got \`${kindOf(result)}\`: ${describeError(error)}`,
+      `${path}: expected \`run\` to return a value that can cross threads and processes and be JSON, but ${describeError(error)}`,
     );
   }
   answer({ ok: true, describe: workload.describe, inputs: workload.inputs.length, probeMs });

@@ -68,7 +68,8 @@ const ERRORS: Record<ProblemCode, new (message: string) => Error> = {
 /**
  * Checks a `--workload` module before anything starts: it exists, loads, exports `run`
  * (and, if it exports them, usable `inputs`), and one call of `run` on the first input returns
- * a structured-clonable value within `timeoutMs`. Runs the module in a thread of its own,
+ * within `timeoutMs` a value the services can answer with (`checkCustomResult`: it crosses to a
+ * thread or process, and is JSON). Runs the module in a thread of its own,
  * terminated afterwards whatever happened.
  *
  * @throws WorkloadNotFoundError, WorkloadLoadError, WorkloadNoRunError, WorkloadInputsError,
