@@ -63,6 +63,20 @@ describe('tracing configured by the standard OTEL_* variables (NodeSDK, real exp
     },
   );
 
+  it.each(['http/protobuf', 'http/json'])(
+    'exports %s gzipped with OTEL_EXPORTER_OTLP_COMPRESSION=gzip',
+    async (protocol) => {
+      const outcome = await tracedProcess({
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+      });
+      expect(receiver.spans.map((s) => [s.traceId, s.protocol])).toEqual([
+        [outcome.traceId, protocol],
+      ]);
+    },
+  );
+
   it('takes OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES over our defaults', async () => {
     await tracedProcess({
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,

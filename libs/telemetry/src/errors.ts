@@ -9,6 +9,12 @@ export class OtlpDecodeError extends coded(
   'The OTLP body could not be decoded',
 ) {}
 
+/** `startOtlpReceiver` was given an option out of its domain (a `maxBodyBytes` below 1). */
+export class OtlpReceiverOptionError extends coded(
+  'ERR_TELEMETRY_RECEIVER_OPTION',
+  'An option of the OTLP receiver is out of its domain',
+) {}
+
 /**
  * The OTEL_* variables name an exporter OpenTelemetry does not know (it reads the names as
  * given: `OTLP` is not `otlp`): tracing stays off, with this as a process warning.
@@ -23,6 +29,10 @@ export const ERROR_CATALOG = catalog(
   [
     OtlpDecodeError,
     'An OTLP/HTTP protobuf body sent to the test receiver is truncated or malformed.',
+  ],
+  [
+    OtlpReceiverOptionError,
+    'startOtlpReceiver was given a maxBodyBytes that is not a positive integer.',
   ],
   [
     TracingConfigError,

@@ -8,7 +8,48 @@
 
 import { OtlpDecodeError } from './errors';
 
-export type OtlpAttributeValue = string | number | boolean;
+/**
+ * A scalar attribute value. An `int_value` is a number when a double holds it exactly, else a
+ * bigint: an int64 past 2^53 (another language's SDK may send one) keeps every digit.
+ */
+export type OtlpAttributeValue = string | number | boolean | bigint;
+
+/** An int64 as a number when that loses nothing, else as a bigint. */
+export function int64Value(value: bigint): number | bigint {
+  const number = Number(value);
+  return BigInt(number) === value ? number : value;
+}
+
+/**
+ * Sets one attribute. `__proto__` is a legal attribute key; assigned, it would set the record's
+ * prototype instead of a property, and the attribute would be lost.
+ */
+export function setAttribute(
+  into: Record<string, OtlpAttributeValue>,
+  key: string,
+  value: OtlpAttributeValue,
+): void {
+  if (key === '__proto__')
+    Object.defineProperty(into, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  else into[key] = value;
+}
+
+/**
+ * Span and trace ids, as byte lengths: a trace id is 16 bytes and a span id 8 (trace.proto); a
+ * parent span id is 8, or empty for a root span. A span without its ids is not one any backend
+ * can place, so it is refused, in both encodings alike.
+ */
+export function checkSpanIds(traceId: number, spanId: number, parentSpanId: number): void {
+  if (traceId !== 16) throw new OtlpDecodeError(`A span's trace id is ${traceId} bytes, not 16`);
+  if (spanId !== 8) throw new OtlpDecodeError(`A span's span id is ${spanId} bytes, not 8`);
+  if (parentSpanId !== 0 && parentSpanId !== 8)
+    throw new OtlpDecodeError(`A span's parent span id is ${parentSpanId} bytes, not 8 or none`);
+}
 
 /** One span, as both OTLP encodings carry it (ids in hex). */
 export interface DecodedSpan {
@@ -27,7 +68,14 @@ export interface DecodedResourceSpans {
 }
 
 /** Protobuf wire types. */
-const Wire = { Varint: 0, Fixed64: 1, Bytes: 2, Fixed32: 5 } as const;
+const Wire = { Varint: 0, Fixed64: 1, Bytes: 2, StartGroup: 3, EndGroup: 4, Fixed32: 5 } as const;
+
+/**
+ * How deep unknown groups may nest before the body is refused: a group is skipped tag by tag,
+ * and a body of nothing but start-group tags must not hold the decoder (protobuf's own parsers
+ * bound message nesting the same way).
+ */
+const MAX_GROUP_DEPTH = 64;
 
 /** A cursor over one protobuf message (a sub-view of the request body). */
 class Reader {
@@ -83,7 +131,8 @@ class Reader {
     return start;
   }
 
-  skip(wire: number): void {
+  /** Moves past the value of a field the decoder does not read, whatever its wire type. */
+  skip(field: number, wire: number): void {
     switch (wire) {
       case Wire.Varint:
         this.varint();
@@ -97,8 +146,32 @@ class Reader {
       case Wire.Fixed32:
         this.#advance(4);
         return;
+      case Wire.StartGroup:
+        this.#skipGroup(field);
+        return;
       default:
         throw new OtlpDecodeError(`Unsupported wire type ${wire}`);
+    }
+  }
+
+  /**
+   * A group (the deprecated wire types 3 and 4) is still legal protobuf for an unknown field, and
+   * parsers skip it (protobufjs, the exporter's own library, does): past every field up to the
+   * end-group tag of the same field number, nested groups included.
+   */
+  #skipGroup(field: number): void {
+    const open = [field];
+    while (open.length > 0) {
+      if (this.done) throw new OtlpDecodeError(`Group ${open.at(-1)} is not closed`);
+      const tag = this.tag();
+      if (tag.wire === Wire.EndGroup) {
+        if (tag.field !== open.pop())
+          throw new OtlpDecodeError(`End of group ${tag.field} inside another group`);
+      } else if (tag.wire === Wire.StartGroup) {
+        if (open.length >= MAX_GROUP_DEPTH)
+          throw new OtlpDecodeError(`Groups nested deeper than ${MAX_GROUP_DEPTH}`);
+        open.push(tag.field);
+      } else this.skip(tag.field, tag.wire);
     }
   }
 }
@@ -124,9 +197,9 @@ function anyValue(buf: Uint8Array): OtlpAttributeValue {
     const { field, wire } = r.tag();
     if (field === 1 && wire === Wire.Bytes) value = utf8.decode(r.bytes());
     else if (field === 2 && wire === Wire.Varint) value = r.varint() !== 0n;
-    else if (field === 3 && wire === Wire.Varint) value = Number(BigInt.asIntN(64, r.varint()));
+    else if (field === 3 && wire === Wire.Varint) value = int64Value(BigInt.asIntN(64, r.varint()));
     else if (field === 4 && wire === Wire.Fixed64) value = r.double();
-    else r.skip(wire);
+    else r.skip(field, wire);
   }
   return value;
 }
@@ -140,14 +213,16 @@ function keyValue(buf: Uint8Array, into: Record<string, OtlpAttributeValue>): vo
     const { field, wire } = r.tag();
     if (field === 1 && wire === Wire.Bytes) key = utf8.decode(r.bytes());
     else if (field === 2 && wire === Wire.Bytes) value = anyValue(r.bytes());
-    else r.skip(wire);
+    else r.skip(field, wire);
   }
-  into[key] = value;
+  setAttribute(into, key, value);
 }
 
 /** `Span`: trace_id 1, span_id 2, parent_span_id 4, name 5, kind 6, attributes 9. */
 function span(buf: Uint8Array): DecodedSpan {
   const r = new Reader(buf);
+  const none: Uint8Array = new Uint8Array();
+  const ids = { trace: none, span: none, parent: none };
   const out: DecodedSpan = {
     traceId: '',
     spanId: '',
@@ -158,17 +233,33 @@ function span(buf: Uint8Array): DecodedSpan {
   };
   while (!r.done) {
     const { field, wire } = r.tag();
-    if (field === 1 && wire === Wire.Bytes) out.traceId = hex(r.bytes());
-    else if (field === 2 && wire === Wire.Bytes) out.spanId = hex(r.bytes());
-    else if (field === 4 && wire === Wire.Bytes) {
-      const parent = r.bytes();
-      out.parentSpanId = parent.length ? hex(parent) : undefined;
-    } else if (field === 5 && wire === Wire.Bytes) out.name = utf8.decode(r.bytes());
-    else if (field === 6 && wire === Wire.Varint) out.kind = Number(r.varint());
+    if (field === 1 && wire === Wire.Bytes) ids.trace = r.bytes();
+    else if (field === 2 && wire === Wire.Bytes) ids.span = r.bytes();
+    else if (field === 4 && wire === Wire.Bytes) ids.parent = r.bytes();
+    else if (field === 5 && wire === Wire.Bytes) out.name = utf8.decode(r.bytes());
+    // An enum is an int32: a longer varint keeps its low 32 bits, as protobuf's parsers read it.
+    else if (field === 6 && wire === Wire.Varint) out.kind = Number(BigInt.asIntN(32, r.varint()));
     else if (field === 9 && wire === Wire.Bytes) keyValue(r.bytes(), out.attributes);
-    else r.skip(wire);
+    else r.skip(field, wire);
   }
+  checkSpanIds(ids.trace.length, ids.span.length, ids.parent.length);
+  out.traceId = hex(ids.trace);
+  out.spanId = hex(ids.span);
+  out.parentSpanId = ids.parent.length ? hex(ids.parent) : undefined;
   return out;
+}
+
+/** Checks a span's ids without decoding the rest of it (the counting sink's check). */
+function spanIds(buf: Uint8Array): void {
+  const r = new Reader(buf);
+  const lengths = [0, 0, 0, 0, 0];
+  while (!r.done) {
+    const { field, wire } = r.tag();
+    if ((field === 1 || field === 2 || field === 4) && wire === Wire.Bytes)
+      lengths[field] = r.bytes().length;
+    else r.skip(field, wire);
+  }
+  checkSpanIds(lengths[1] as number, lengths[2] as number, lengths[4] as number);
 }
 
 /** Calls `fn` with every length-delimited `field` of the message in `buf`. */
@@ -177,7 +268,7 @@ function eachMessage(buf: Uint8Array, field: number, fn: (message: Uint8Array) =
   while (!r.done) {
     const tag = r.tag();
     if (tag.field === field && tag.wire === Wire.Bytes) fn(r.bytes());
-    else r.skip(tag.wire);
+    else r.skip(tag.field, tag.wire);
   }
 }
 
@@ -197,7 +288,7 @@ export function decodeOtlpProtobufTraces(body: Uint8Array): DecodedResourceSpans
         eachMessage(r.bytes(), 1, (kv) => keyValue(kv, entry.resource));
       else if (field === 2 && wire === Wire.Bytes)
         eachMessage(r.bytes(), 2, (s) => entry.spans.push(span(s)));
-      else r.skip(wire);
+      else r.skip(field, wire);
     }
     out.push(entry);
   });
@@ -208,13 +299,19 @@ export function decodeOtlpProtobufTraces(body: Uint8Array): DecodedResourceSpans
  * Counts the spans of an `ExportTraceServiceRequest` without decoding them: a benchmark's sink
  * needs the number alone, and on a shared machine the CPU it spends decoding is taken from the
  * service it measures (a full decode costs about 10 µs a span here; skipping by length, a
- * fraction of one).
+ * fraction of one). Each span's ids are still checked, so that the sink refuses what the
+ * decoder refuses.
  * @throws OtlpDecodeError on a truncated or malformed body, as the decoder does
  */
 export function countOtlpProtobufSpans(body: Uint8Array): number {
   let count = 0;
   eachMessage(body, 1, (resourceSpans) =>
-    eachMessage(resourceSpans, 2, (scopeSpans) => eachMessage(scopeSpans, 2, () => count++)),
+    eachMessage(resourceSpans, 2, (scopeSpans) =>
+      eachMessage(scopeSpans, 2, (s) => {
+        spanIds(s);
+        count++;
+      }),
+    ),
   );
   return count;
 }

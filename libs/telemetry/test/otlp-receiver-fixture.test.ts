@@ -1,11 +1,13 @@
 import { thrown } from '@concurrency-lab/errors/testing';
 import { otlpReceiverFixture } from '../src/testing';
 
+const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const SPAN_ID = 'b7ad6b7169203331';
+
 /** Exports one span in OTLP/JSON, as an exporter would; answers the HTTP status. */
 async function exportOneSpan(url: string): Promise<number> {
-  const body = JSON.stringify({
-    resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: 't1', spanId: 's1', name: 'x' }] }] }],
-  });
+  const span = { traceId: TRACE_ID, spanId: SPAN_ID, name: 'x' };
+  const body = JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] });
   const response = await fetch(`${url}/v1/traces`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -43,7 +45,7 @@ describe('otlpReceiverFixture()', () => {
       seen.push(receiver.url);
       expect(await exportOneSpan(receiver.url)).toBe(200);
       expect(receiver.spans.map((s) => [s.traceId, s.spanId, s.protocol])).toEqual([
-        ['t1', 's1', 'http/json'],
+        [TRACE_ID, SPAN_ID, 'http/json'],
       ]);
       expect(receiver.counts).toMatchObject({ requests: 1, spans: 1 });
     });

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
+import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
 import { thrown } from '@concurrency-lab/errors/testing';
 import fc from 'fast-check';
 import { countOtlpProtobufSpans, decodeOtlpProtobufTraces } from '../src/otlp-protobuf';
@@ -26,9 +28,9 @@ const ATTRIBUTES = {
 };
 
 /** Two spans exported by the real exporter of `protocol` (see fixtures/export-spans.js). */
-async function exportSpans(url: string, protocol: string): Promise<Exported> {
+async function exportSpans(url: string, protocol: string, compression = 'none'): Promise<Exported> {
   const worker = new Worker(join(__dirname, 'fixtures', 'export-spans.js'), {
-    workerData: { url: `${url}/v1/traces`, protocol, attributes: ATTRIBUTES },
+    workerData: { url: `${url}/v1/traces`, protocol, compression, attributes: ATTRIBUTES },
   });
   let exported: Exported | undefined;
   worker.once('message', (message: Exported) => (exported = message));
@@ -37,68 +39,315 @@ async function exportSpans(url: string, protocol: string): Promise<Exported> {
   return exported;
 }
 
+/** A protobuf varint. */
+const varint = (value: bigint | number): number[] => {
+  const out: number[] = [];
+  for (let rest = BigInt.asUintN(64, BigInt(value)); ; rest >>= 7n) {
+    out.push(Number(rest & 0x7fn) | (rest > 0x7fn ? 0x80 : 0));
+    if (rest <= 0x7fn) return out;
+  }
+};
+/** A length-delimited protobuf field holding `body`. */
+const field = (n: number, body: Uint8Array | number[]): Uint8Array =>
+  Uint8Array.from([(n << 3) | 2, ...varint(body.length), ...body]);
+/** A varint protobuf field. */
+const varintField = (n: number, value: bigint | number): Uint8Array =>
+  Uint8Array.from([n << 3, ...varint(value)]);
+const concat = (parts: (Uint8Array | number[])[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+const TRACE_ID = '5b8efff798038103d269b633813fc60c';
+const SPAN_ID = 'eee19b7ec3c1b174';
+const bytesOf = (hex: string) => Uint8Array.from(Buffer.from(hex, 'hex'));
+/** A protobuf span: its ids (trace_id 1, span_id 2) and name 5, then `extra` fields. */
+const protobufSpan = (extra: Uint8Array[] = [], name = 's') =>
+  concat([field(1, bytesOf(TRACE_ID)), field(2, bytesOf(SPAN_ID)), field(5, utf8(name)), ...extra]);
+/** An ExportTraceServiceRequest of `spans`: resource_spans 1 → scope_spans 2 → spans 2. */
+const protobufExport = (...spans: Uint8Array[]) =>
+  field(1, field(2, concat(spans.map((s) => field(2, s)))));
+/** An OTLP/JSON export of `spans`. */
+const jsonExport = (...spans: unknown[]) =>
+  JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
+
+/** A failure's `Status` (OTLP/HTTP's 4xx body): its `message`, protobuf field 2, or JSON's. */
+async function statusOf(response: Response) {
+  const type = response.headers.get('content-type');
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  let message: unknown;
+  if (type === 'application/json')
+    message = (JSON.parse(Buffer.from(bytes).toString()) as { message?: unknown }).message;
+  else if (bytes.length > 0) {
+    let at = 1;
+    let length = 0;
+    for (let shift = 0; at < bytes.length; shift += 7) {
+      const byte = bytes[at++] as number;
+      length |= (byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    expect({ tag: bytes[0], rest: bytes.length - at }).toEqual({ tag: 0x12, rest: length });
+    message = Buffer.from(bytes.subarray(at)).toString();
+  }
+  return { status: response.status, type, message };
+}
+
+/**
+ * Sends the request line, `headers` and `chunk` of a body, and never the rest: what the
+ * receiver answers must come while the request is still open.
+ */
+function answerMidBody(
+  url: string,
+  headers: OutgoingHttpHeaders,
+  chunk: Uint8Array,
+  { method = 'POST', path = '/v1/traces' } = {},
+): Promise<{ status: number | undefined; headers: IncomingHttpHeaders }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { method, headers });
+    req.on('response', (res) => {
+      res.resume().on('end', () => {
+        resolve({ status: res.statusCode, headers: res.headers });
+        req.destroy();
+      });
+    });
+    req.on('error', reject);
+    req.write(chunk);
+  });
+}
+
 describe('the OTLP/HTTP receiver', () => {
   const receiver = otlpReceiverFixture();
 
-  it.each(['http/protobuf', 'http/json'])(
-    'decodes what the real %s exporter sends: ids, parent, kind, attributes, resource',
-    async (protocol) => {
-      const exported = await exportSpans(receiver.url, protocol);
+  it.each([
+    ['http/protobuf', 'none'],
+    ['http/json', 'none'],
+    ['http/protobuf', 'gzip'],
+    ['http/json', 'gzip'],
+  ])(
+    'decodes what the real %s exporter sends (compression %s): ids, parent, kind, attributes',
+    async (protocol, compression) => {
+      const exported = await exportSpans(receiver.url, protocol, compression);
       expect(exported.result).toBe(0);
       const resource = { 'service.name': 'svc', 'lab.model': 'test' };
-      expect(receiver.spans).toEqual([
-        {
-          traceId: exported.traceId,
-          spanId: exported.childId,
-          parentSpanId: exported.parentId,
-          name: 'pool.run fib',
-          kind: 1,
-          attributes: ATTRIBUTES,
-          resource,
-          protocol,
-        },
-        {
-          traceId: exported.traceId,
-          spanId: exported.parentId,
-          parentSpanId: undefined,
-          name: 'GET /x',
-          kind: 2,
-          attributes: {},
-          resource,
-          protocol,
-        },
-      ]);
+      // The exporter sends each span in its own request, both at once: they may land in either
+      // order (gunzipping makes the race visible).
+      const bySpanId = (a: { spanId: string }, b: { spanId: string }) =>
+        a.spanId < b.spanId ? -1 : 1;
+      expect([...receiver.spans].sort(bySpanId)).toEqual(
+        [
+          {
+            traceId: exported.traceId,
+            spanId: exported.childId,
+            parentSpanId: exported.parentId,
+            name: 'pool.run fib',
+            kind: 1,
+            attributes: ATTRIBUTES,
+            resource,
+            protocol,
+          },
+          {
+            traceId: exported.traceId,
+            spanId: exported.parentId,
+            parentSpanId: undefined,
+            name: 'GET /x',
+            kind: 2,
+            attributes: {},
+            resource,
+            protocol,
+          },
+        ].sort(bySpanId),
+      );
       expect(receiver.counts).toMatchObject({ requests: 2, spans: 2 });
     },
   );
 
-  it('refuses another content type or path (415) and a body that does not decode (400)', async () => {
-    const post = (path: string, type: string, body: string | Uint8Array) =>
-      fetch(`${receiver.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
-    expect((await post('/v1/traces', 'text/plain', '{}')).status).toBe(415);
-    expect((await post('/v1/metrics', 'application/json', '{}')).status).toBe(415);
-    expect((await post('/v1/traces', 'application/json', '{')).status).toBe(400);
+  const post = (body: string | Uint8Array, headers: Record<string, string>, path = '/v1/traces') =>
+    fetch(`${receiver.url}${path}`, { method: 'POST', headers, body });
+  const PROTOBUF = { 'content-type': 'application/x-protobuf' };
+  const JSON_TYPE = { 'content-type': 'application/json' };
+
+  it('answers as a collector: 404 path, 405 method (Allow), 415 type or encoding, with a Status', async () => {
+    const span = jsonExport({ traceId: TRACE_ID, spanId: SPAN_ID });
+    expect(await statusOf(await post(span, JSON_TYPE, '/v1/metrics'))).toEqual({
+      status: 404,
+      type: 'application/json',
+      message: expect.stringContaining('/v1/metrics'),
+    });
+    const get = await fetch(`${receiver.url}/v1/traces`, { headers: PROTOBUF });
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await statusOf(get)).toEqual({
+      status: 405,
+      type: 'application/x-protobuf',
+      message: expect.stringContaining('GET'),
+    });
+    expect(await statusOf(await post(span, { 'content-type': 'text/plain' }))).toEqual({
+      status: 415,
+      type: 'application/x-protobuf',
+      message: expect.stringContaining('text/plain'),
+    });
+    expect(await statusOf(await post(span, { ...JSON_TYPE, 'content-encoding': 'br' }))).toEqual({
+      status: 415,
+      type: 'application/json',
+      message: expect.stringContaining('br'),
+    });
+    expect(receiver.counts).toEqual({ requests: 0, spans: 0, bytes: 0 });
+    // Control: the same span, where it belongs.
+    expect((await post(span, JSON_TYPE)).status).toBe(200);
+  });
+
+  it('reads a media type case-insensitively, parameters aside', async () => {
+    const span = { traceId: TRACE_ID, spanId: SPAN_ID };
+    const type = { 'content-type': 'Application/JSON; charset=utf-8' };
+    expect((await post(jsonExport(span), type)).status).toBe(200);
+    const protobuf = { 'content-type': 'APPLICATION/X-PROTOBUF' };
+    expect((await post(protobufExport(protobufSpan()), protobuf)).status).toBe(200);
+    expect(receiver.spans.map((s) => s.protocol)).toEqual(['http/json', 'http/protobuf']);
+  });
+
+  it.each<[string, { path?: string; method?: string; type?: string }, number]>([
+    ['another path', { path: '/v1/logs' }, 404],
+    ['another method', { method: 'PUT' }, 405],
+    ['another content type', { type: 'text/plain' }, 415],
+  ])(
+    'refuses %s before reading the body, and closes the connection',
+    async (_label, { path, method, type }, status) => {
+      // A body announced as 1 GiB, of which 1 KiB is sent: the answer cannot wait for the rest.
+      const headers = {
+        'content-type': type ?? 'application/x-protobuf',
+        'content-length': 2 ** 30,
+      };
+      const answer = await answerMidBody(receiver.url, headers, new Uint8Array(1024), {
+        method,
+        path,
+      });
+      expect({ status: answer.status, connection: answer.headers.connection }).toEqual({
+        status,
+        connection: 'close',
+      });
+    },
+  );
+
+  it('refuses a body that does not decode (400), with a Status saying why', async () => {
+    expect(await statusOf(await post('{', JSON_TYPE))).toEqual({
+      status: 400,
+      type: 'application/json',
+      message: expect.stringMatching(/^SyntaxError/),
+    });
     // Well-formed JSON that is not OTLP: the client's fault too (400), not a receiver bug (500).
-    const span = { traceId: 'ab', spanId: 'cd', name: 's' };
+    const span = { traceId: TRACE_ID, spanId: SPAN_ID, name: 's' };
     for (const notOtlp of [
       null,
       [],
       { resourceSpans: 'x' },
       { resourceSpans: [null] },
-      { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, traceId: undefined }] }] }] },
       { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, attributes: [{ value: {} }] }] }] }] },
     ]) {
-      expect({
+      expect({ notOtlp, status: (await post(JSON.stringify(notOtlp), JSON_TYPE)).status }).toEqual({
         notOtlp,
-        status: (await post('/v1/traces', 'application/json', JSON.stringify(notOtlp))).status,
-      }).toEqual({ notOtlp, status: 400 });
+        status: 400,
+      });
     }
     // A length prefix pointing past the end of the body.
-    expect(
-      (await post('/v1/traces', 'application/x-protobuf', Uint8Array.of(0x0a, 0x7f))).status,
-    ).toBe(400);
+    expect(await statusOf(await post(Uint8Array.of(0x0a, 0x7f), PROTOBUF))).toEqual({
+      status: 400,
+      type: 'application/x-protobuf',
+      message: expect.stringMatching(/^ERR_TELEMETRY_OTLP_DECODE: /),
+    });
     expect(receiver.spans).toEqual([]);
     expect(receiver.counts).toEqual({ requests: 0, spans: 0, bytes: 0 });
+    // Control: the span that was refused with a broken attribute is accepted without it.
+    expect((await post(jsonExport(span), JSON_TYPE)).status).toBe(200);
+  });
+
+  it('refuses a gzip body that does not inflate (400); a sound one is accepted', async () => {
+    const gzip = { ...PROTOBUF, 'content-encoding': 'gzip' };
+    const body = gzipSync(protobufExport(protobufSpan()));
+    const corrupt = Uint8Array.from(body);
+    corrupt[corrupt.length - 5] = (corrupt.at(-5) as number) ^ 0xff; // the trailer's CRC-32
+    expect(await statusOf(await post(corrupt, gzip))).toEqual({
+      status: 400,
+      type: 'application/x-protobuf',
+      message: expect.stringContaining('gzip'),
+    });
+    expect((await post(body.subarray(0, 10), gzip)).status).toBe(400);
+    expect((await post(protobufExport(protobufSpan()), gzip)).status).toBe(400);
+    expect(receiver.spans).toEqual([]);
+    expect((await post(body, { ...PROTOBUF, 'content-encoding': 'GZip' })).status).toBe(200);
+    expect(receiver.spans).toHaveLength(1);
+  });
+
+  /** OTLP/JSON bodies that break a rule the spec or proto3's JSON mapping sets. */
+  const okSpan = { traceId: TRACE_ID, spanId: SPAN_ID, name: 's' };
+  const withAttribute = (value: unknown) => ({ ...okSpan, attributes: [{ key: 'k', value }] });
+  it.each([
+    ['no ids', { name: 's' }],
+    ['no span id', { traceId: TRACE_ID }],
+    ['a short trace id', { ...okSpan, traceId: TRACE_ID.slice(2) }],
+    ['a long span id', { ...okSpan, spanId: `${SPAN_ID}00` }],
+    ['a parent span id of the wrong length', { ...okSpan, parentSpanId: '01' }],
+    ['non-hex ids', { ...okSpan, traceId: 'z'.repeat(32) }],
+    ['ids that are not strings', { ...okSpan, spanId: 1 }],
+    ['a kind by its enum name (the spec: MUST NOT)', { ...okSpan, kind: 'SPAN_KIND_SERVER' }],
+    ['a kind that is not an int32', { ...okSpan, kind: 2 ** 40 }],
+    ['a name that is not a string', { ...okSpan, name: 7 }],
+    ['an intValue that is not an integer', withAttribute({ intValue: 'abc' })],
+    ['an intValue with a fraction', withAttribute({ intValue: 1.5 })],
+    ['an intValue past int64', withAttribute({ intValue: '9223372036854775808' })],
+    ['a doubleValue that is not a number', withAttribute({ doubleValue: 'x' })],
+    ['a boolValue that is not a boolean', withAttribute({ boolValue: 'true' })],
+  ])('refuses an OTLP/JSON span with %s (400)', async (_label, bad) => {
+    const response = await post(jsonExport(bad), JSON_TYPE);
+    expect(await statusOf(response)).toEqual({
+      status: 400,
+      type: 'application/json',
+      message: expect.stringMatching(/^ERR_TELEMETRY_OTLP_DECODE: not OTLP\/JSON: /),
+    });
+    expect(receiver.spans).toEqual([]);
+  });
+
+  it('refuses an OTLP/JSON body that is not UTF-8 (400), as protobuf does', async () => {
+    const text = jsonExport({ ...okSpan, name: 'a\u00ff' });
+    const body = Buffer.from(text, 'latin1'); // ÿ as one byte 0xff: not UTF-8
+    expect((await post(body, JSON_TYPE)).status).toBe(400);
+    expect((await post(Buffer.from(text), JSON_TYPE)).status).toBe(200); // control: UTF-8
+    expect(receiver.spans.map((s) => s.name)).toEqual(['a\u00ff']);
+  });
+
+  it('reads OTLP/JSON as protobuf: defaults left out, hex in any case, int64 whole, any key', async () => {
+    const body = jsonExport(
+      { traceId: TRACE_ID.toUpperCase(), spanId: SPAN_ID.toUpperCase(), parentSpanId: '' },
+      {
+        ...okSpan,
+        parentSpanId: SPAN_ID,
+        kind: 3,
+        attributes: [
+          { key: 'big', value: { intValue: '9007199254740993' } },
+          { key: 'neg', value: { intValue: '-5' } },
+          { key: 'num', value: { intValue: 7 } },
+          { key: 'nan', value: { doubleValue: 'NaN' } },
+          { key: 'double', value: { doubleValue: '1.5' } },
+          { key: '__proto__', value: { stringValue: 'kept' } },
+        ],
+      },
+    );
+    expect((await post(body, JSON_TYPE)).status).toBe(200);
+    const [bare, full] = receiver.spans;
+    expect(bare).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, parentSpanId: undefined });
+    expect(bare).toMatchObject({ name: '', kind: 0, attributes: {} });
+    expect(full?.parentSpanId).toBe(SPAN_ID);
+    expect(Object.entries(full?.attributes ?? {})).toEqual([
+      ['big', 9007199254740993n],
+      ['neg', -5],
+      ['num', 7],
+      ['nan', NaN],
+      ['double', 1.5],
+      ['__proto__', 'kept'],
+    ]);
+    expect(Object.getPrototypeOf(full?.attributes)).toBe(Object.prototype);
+  });
+
+  it('keeps an attribute named __proto__ in protobuf too', async () => {
+    const kv = field(9, concat([field(1, utf8('__proto__')), field(2, field(1, utf8('kept')))]));
+    expect((await post(protobufExport(protobufSpan([kv])), PROTOBUF)).status).toBe(200);
+    expect(Object.entries(receiver.spans[0]?.attributes ?? {})).toEqual([['__proto__', 'kept']]);
   });
 
   it('counts without keeping when asked to (a benchmark sink)', async () => {
@@ -112,17 +361,86 @@ describe('the OTLP/HTTP receiver', () => {
       await sink.close();
     }
   });
+
+  describe('with maxBodyBytes', () => {
+    const LIMIT = 1024;
+    /** A protobuf export of exactly `size` bytes: one span, padded with an unknown field 15. */
+    const exportOf = (size: number) => {
+      const base = protobufExport(protobufSpan());
+      const rest = size - base.length - 1; // the tag's byte
+      return concat([base, field(15, new Uint8Array(rest - varint(rest).length))]);
+    };
+    let small: Awaited<ReturnType<typeof startOtlpReceiver>>;
+    beforeEach(async () => {
+      small = await startOtlpReceiver({ maxBodyBytes: LIMIT });
+    });
+    afterEach(() => small.close());
+    const postSmall = (body: Uint8Array, headers: Record<string, string> = PROTOBUF) =>
+      fetch(`${small.url}/v1/traces`, { method: 'POST', headers, body });
+
+    it('accepts a body at the limit, refuses one a byte past it (413) with a Status', async () => {
+      expect(exportOf(LIMIT)).toHaveLength(LIMIT);
+      expect((await postSmall(exportOf(LIMIT))).status).toBe(200);
+      expect(await statusOf(await postSmall(exportOf(LIMIT + 1)))).toEqual({
+        status: 413,
+        type: 'application/x-protobuf',
+        message: expect.stringContaining(`${LIMIT} bytes`),
+      });
+      expect(small.counts).toEqual({ requests: 1, spans: 1, bytes: LIMIT });
+    });
+
+    it('answers 413 once the limit is passed, without reading to the end of the body', async () => {
+      // Chunked, 4 KiB sent and the request never ended: the 413 cannot wait for an end.
+      const headers = { ...PROTOBUF, 'transfer-encoding': 'chunked' };
+      const answer = await answerMidBody(small.url, headers, new Uint8Array(4 * LIMIT));
+      expect({ status: answer.status, connection: answer.headers.connection }).toEqual({
+        status: 413,
+        connection: 'close',
+      });
+    });
+
+    it('counts the limit after decompression: a small gzip of a large body gets 413', async () => {
+      const gzip = { ...PROTOBUF, 'content-encoding': 'gzip' };
+      const bomb = gzipSync(exportOf(256 * LIMIT));
+      expect(bomb.length).toBeLessThan(LIMIT);
+      expect((await postSmall(bomb, gzip)).status).toBe(413);
+      // Control: a gzipped body that inflates to the limit is accepted.
+      expect((await postSmall(gzipSync(exportOf(LIMIT)), gzip)).status).toBe(200);
+    });
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])(
+    'refuses maxBodyBytes %p with ERR_TELEMETRY_RECEIVER_OPTION',
+    (maxBodyBytes) => {
+      expect(thrown(() => startOtlpReceiver({ maxBodyBytes }))).toMatchObject({
+        code: 'ERR_TELEMETRY_RECEIVER_OPTION',
+      });
+    },
+  );
 });
 
 describe('the OTLP protobuf decoder', () => {
   it.each([
     ['a truncated varint', Uint8Array.of(0x0a, 0x80)],
     ['a length past the end', Uint8Array.of(0x0a, 0x05, 0x00)],
-    ['a deprecated group wire type', Uint8Array.of(0x0b)],
+    ['a group that is never closed', Uint8Array.of(0x0b)],
+    ['an end-group tag without its group', Uint8Array.of(0x0c)],
+    ['a group closed by another field number', Uint8Array.of(0x0b, 0x14)],
     [
-      'invalid UTF-8 in a span name',
-      Uint8Array.of(0x0a, 0x07, 0x12, 0x05, 0x12, 0x03, 0x2a, 0x01, 0xff),
+      'groups nested past the depth limit',
+      Uint8Array.from([...Array(65).fill(0x0b), ...Array(65).fill(0x0c)]),
     ],
+    ['a span without ids', protobufExport(field(5, utf8('s')))],
+    [
+      'a span with a 3-byte trace id',
+      protobufExport(concat([field(1, [1, 2, 3]), field(2, bytesOf(SPAN_ID))])),
+    ],
+    [
+      'a span with a 16-byte span id',
+      protobufExport(concat([field(1, bytesOf(TRACE_ID)), field(2, bytesOf(TRACE_ID))])),
+    ],
+    ['a span with a 4-byte parent span id', protobufExport(protobufSpan([field(4, [1, 2, 3, 4])]))],
+    ['invalid UTF-8 in a span name', protobufExport(protobufSpan([field(5, [0xff])]))],
   ])('refuses %s with ERR_TELEMETRY_OTLP_DECODE', (_label, body) => {
     expect(thrown(() => decodeOtlpProtobufTraces(body))).toMatchObject({
       name: 'OtlpDecodeError',
@@ -135,17 +453,53 @@ describe('the OTLP protobuf decoder', () => {
     expect(countOtlpProtobufSpans(new Uint8Array())).toBe(0);
   });
 
-  /** A length-delimited protobuf field holding `body`. */
-  const field = (n: number, body: Uint8Array): Uint8Array => {
-    const length: number[] = [];
-    for (let rest = body.length; ; rest >>>= 7) {
-      length.push((rest & 0x7f) | (rest > 0x7f ? 0x80 : 0));
-      if (rest <= 0x7f) break;
-    }
-    return Uint8Array.from([(n << 3) | 2, ...length, ...body]);
-  };
-  const concat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
-  /** resource_spans 1 → scope_spans 2 → spans 2 (each span a name, field 5), beside a resource 1. */
+  it('skips an unknown field in group form, nested groups too, as protobufjs does', () => {
+    // field 95 as a group holding a varint 1 and a group 96 holding a string, then kind 2
+    const group = Uint8Array.from([
+      ...varint((95 << 3) | 3),
+      ...varintField(1, 1),
+      ...varint((96 << 3) | 3),
+      ...field(2, utf8('zz')),
+      ...varint((96 << 3) | 4),
+      ...varint((95 << 3) | 4),
+    ]);
+    const body = protobufExport(protobufSpan([group, varintField(6, 2)]));
+    expect(decodeOtlpProtobufTraces(body)[0]?.spans).toEqual([
+      expect.objectContaining({ name: 's', kind: 2, traceId: TRACE_ID, spanId: SPAN_ID }),
+    ]);
+    expect(countOtlpProtobufSpans(concat([body, body]))).toBe(2);
+  });
+
+  it('reads an int64 past 2^53 whole (a bigint), and one a double holds as a number', () => {
+    const attribute = (key: string, value: bigint) =>
+      field(9, concat([field(1, utf8(key)), field(2, varintField(3, value))]));
+    const body = protobufExport(
+      protobufSpan([
+        attribute('big', 2n ** 53n + 1n),
+        attribute('pow', 2n ** 60n),
+        attribute('min', -(2n ** 63n)),
+      ]),
+    );
+    expect(decodeOtlpProtobufTraces(body)[0]?.spans[0]?.attributes).toEqual({
+      big: 2n ** 53n + 1n,
+      pow: 2 ** 60,
+      min: -(2 ** 63),
+    });
+  });
+
+  it('reads a kind as the int32 it is, whatever the width of its varint', () => {
+    const body = protobufExport(protobufSpan([varintField(6, 2n ** 64n - 1n)]));
+    expect(decodeOtlpProtobufTraces(body)[0]?.spans[0]?.kind).toBe(-1);
+  });
+
+  it('refuses a span without ids when counting, as when decoding', () => {
+    const body = protobufExport(field(5, utf8('s')));
+    expect(thrown(() => countOtlpProtobufSpans(body))).toMatchObject({
+      code: 'ERR_TELEMETRY_OTLP_DECODE',
+    });
+  });
+
+  /** resource_spans 1 → scope_spans 2 → spans 2 (each with ids and a name), and a resource 1. */
   const request = (shape: number[][]) =>
     concat(
       shape.map((scopes) =>
@@ -158,7 +512,7 @@ describe('the OTLP protobuf decoder', () => {
                 2,
                 concat(
                   Array.from({ length: n }, (_, i) =>
-                    field(2, field(5, Uint8Array.of(97 + (i % 26)))),
+                    field(2, protobufSpan([], String.fromCharCode(97 + (i % 26)))),
                   ),
                 ),
               ),
