@@ -29,7 +29,7 @@ export interface StreamResult {
   sent: number;
   /** 2xx answers. */
   ok: number;
-  /** Non-2xx answers, connection errors, timeouts, and requests left unanswered (a stall). */
+  /** Non-2xx answers, connection errors and timeouts. */
   failed: number;
   /**
    * Not sent: requests a fixed arrival rate called for while every connection was busy waiting

@@ -19,7 +19,7 @@ export const SUMMARY_HEADER = [
 
 /** Under every summary table: what the two counts mean (a newcomer reads "dropped" as failures). */
 export const SUMMARY_NOTE =
-  'failed: non-2xx answers, connection errors, timeouts, and requests left unanswered at the end (a stall). not sent (over rate): requests the fixed arrival rate called for while every connection was still waiting for an answer — the model was saturated; by design in saturation scenarios, not failures.';
+  'failed: non-2xx answers, connection errors and timeouts. not sent (over rate): requests the fixed arrival rate called for while every connection was still waiting for an answer — the model was saturated; by design in saturation scenarios, not failures.';
 
 /** One row per scenario × model: the table printed at the end, in report.md and in index.html. */
 export function summaryRows(report: Report): string[][] {
