@@ -21,6 +21,10 @@ export const modelColor = (models: readonly string[]) => ({
   },
 });
 
+/** The figures sampled over a measurement, one line chart each. */
+const SAMPLED_FIELDS = ['rssMiB', 'cpuPercent', 'lagP99Ms'] as const;
+type SampledField = (typeof SAMPLED_FIELDS)[number];
+
 const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white' };
 
 /** The report's charts as data + vega-lite specs; rendering to SVG is report-kit's `renderCharts`. */
@@ -55,14 +59,22 @@ export function chartSpecs(report: Report): Chart[] {
       })),
     ),
   );
+  /** Per sampled figure, the scenarios with at least one reading of it (one pass over the series). */
+  const readIn: Record<SampledField, Set<string>> = {
+    rssMiB: new Set(),
+    cpuPercent: new Set(),
+    lagP99Ms: new Set(),
+  };
+  for (const x of series)
+    for (const field of SAMPLED_FIELDS) if (x[field] !== null) readIn[field].add(x.scenario);
   /**
    * One small line chart per scenario: a sampled figure over the measurement. A scenario with no
    * reading of the figure at all (every /metrics scrape unanswered: a loop blocked by CPU work)
    * gets no panel — an axis over nothing reads "from NaN to NaN" — and `unread` names it.
    */
-  const overTime = (field: 'rssMiB' | 'cpuPercent' | 'lagP99Ms', title: string): ChartSpec => ({
+  const overTime = (field: SampledField, title: string): ChartSpec => ({
     ...base,
-    data: { values: series.filter((x) => read(field).includes(x.scenario)) },
+    data: { values: series.filter((x) => readIn[field].has(x.scenario)) },
     facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
     columns: 3,
     spec: {
@@ -77,11 +89,9 @@ export function chartSpecs(report: Report): Chart[] {
     },
     resolve: { scale: { y: 'independent' } },
   });
-  const read = (field: 'rssMiB' | 'cpuPercent' | 'lagP99Ms') =>
-    scenarioOrder.filter((id) => series.some((x) => x.scenario === id && x[field] !== null));
   /** `title`, and the scenarios with no reading of `field`, if any: their panels are left out. */
-  const unread = (field: 'rssMiB' | 'cpuPercent' | 'lagP99Ms', title: string) => {
-    const none = scenarioOrder.filter((id) => !read(field).includes(id));
+  const unread = (field: SampledField, title: string) => {
+    const none = scenarioOrder.filter((id) => !readIn[field].has(id));
     return none.length ? `${title} — no reading in ${none.join(', ')}` : title;
   };
   /** A group of bars per scenario, one per model (plus whatever `encoding` adds). */

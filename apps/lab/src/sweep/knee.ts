@@ -1,4 +1,5 @@
 import type { Sweep, SweepPoint } from './sweep-schema';
+import { hasAnswers } from '../report/verdict';
 
 /** Within this share of the best throughput, another worker is not worth its cost. */
 export const KNEE_SHARE = 0.9;
@@ -15,7 +16,7 @@ export function kneeOf(model: string, points: SweepPoint[]): Sweep['knees'][numb
   // A model that answered nothing has no curve to read a knee from: 90% of 0 req/s is "reached"
   // at WORKERS=1, which would be evidence made of nothing (README: a model with no answers is
   // never evidence).
-  if (best.summary.rps <= 0) {
+  if (!hasAnswers(best.summary)) {
     return {
       model: best.model,
       knee: null,
