@@ -135,6 +135,27 @@ describe('procpool-service and its pool processes', () => {
     }
   });
 
+  it('answers a workload’s answer that cannot cross back, or be JSON, 500 ERR_WORK_FAILED, its process kept', async () => {
+    const service = await launch(appEntry('procpool-service'), {
+      env: {
+        WORKERS: '1',
+        LAB_WORKLOAD: join(__dirname, '../../../libs/thread-pool/fixtures/unsendable-workload.mjs'),
+        ...ADMISSION_OFF,
+      },
+    });
+    try {
+      await expectProblem(await fetch(`${service.url}/work/custom?i=0`), 500, 'ERR_WORK_FAILED');
+      await expectProblem(await fetch(`${service.url}/work/custom?i=1`), 500, 'ERR_WORK_FAILED');
+      // The control: what can cross and be JSON is answered.
+      expect(await (await fetch(`${service.url}/work/custom?i=2`)).json()).toMatchObject({
+        result: 7,
+      });
+      expect(await runnerStatsOf(service.url)).toMatchObject({ crashed: 0, replaced: 0 });
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
+  });
+
   it('negative control: without the switch, fib(31) is computed', async () => {
     const service = await launch(appEntry('procpool-service'), {
       env: { WORKERS: '1', ...ADMISSION_OFF },

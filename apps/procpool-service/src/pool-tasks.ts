@@ -6,6 +6,7 @@
  */
 import { RpcEndpoint, runCounterShare } from '@concurrency-lab/cluster-runtime/rpc';
 import {
+  checkCrossable,
   crashIfSwitched,
   poolCrashFibN,
   runCpuTask,
@@ -66,9 +67,13 @@ export function warmUp(): number {
 }
 
 export function cpu({ task, trace }: CpuTaskArgument): Promise<TaskAnswer<CpuTaskResult<CpuTask>>> {
-  return timed(trace, () => {
+  return timed(trace, async () => {
     crashIfSwitched(task, crashOn);
-    return runCpuTask(task);
+    const result = await runCpuTask(task);
+    // What the operator's `run` answered must survive the way back to the service: refused
+    // here, it is the workload's failure (500 ERR_WORK_FAILED), not a crashed process.
+    if (task.kind === 'custom') checkCrossable(result);
+    return result;
   });
 }
 

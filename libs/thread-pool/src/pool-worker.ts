@@ -4,7 +4,12 @@
  * `PoolResponse`.
  */
 import { SharedMutex, type SharedMutexHandle } from '@concurrency-lab/locks';
-import { crashIfSwitched, poolCrashFibN, runCpuTask } from '@concurrency-lab/workloads';
+import {
+  checkCrossable,
+  crashIfSwitched,
+  poolCrashFibN,
+  runCpuTask,
+} from '@concurrency-lab/workloads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import { threadId, workerData } from 'node:worker_threads';
@@ -49,6 +54,9 @@ export default async function handle(
     }
     crashIfSwitched(request.task, crashOn);
     const result = await runCpuTask(request.task);
+    // What the operator's `run` answered must survive the way back, or piscina's post of it
+    // kills this thread: refused here, it is the workload's failure (500 ERR_WORK_FAILED).
+    if (request.task.kind === 'custom') checkCrossable(result);
     const response: PoolResponse = {
       ok: true,
       result,

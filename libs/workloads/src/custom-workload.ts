@@ -20,7 +20,7 @@ export interface CustomWorkload {
   readonly inputs: readonly unknown[];
   /**
    * The module's `run`: sync or async, answering a structured-clonable value that JSON can
-   * carry (see {@link checkCustomResult}); `runCustomWorkload` checks it.
+   * carry (see {@link checkCustomResult}): checked where it crosses and where it becomes JSON.
    */
   run(input: unknown): unknown;
 }
@@ -183,48 +183,68 @@ export function customResultReplacer(_key: string, value: unknown): unknown {
   return value;
 }
 
+/** The types of value every model can answer as they are (a symbol is not one of them). */
+const PRIMITIVES: ReadonlySet<string> = new Set(['number', 'string', 'boolean', 'bigint']);
+
+/** A refusal of what `run` answered, naming the value's kind and why. */
+const refused = (value: unknown, why: string, cause?: unknown): CustomWorkloadError =>
+  new CustomWorkloadError(`the workload's run answered \`${kindOf(value)}\`, ${why}`, { cause });
+
 /**
- * What a service answers for a value `run` answered: the value itself, `null` for `undefined`
- * (a `run` answering nothing: the answer's `result` is then `null`, not missing).
- *
- * The value must cross to the HTTP process (structured clone from a pool thread, v8.serialize
- * from a pool process) and then be JSON. Unchecked, a function answered 200 with no `result` on
- * async, killed the pool thread on threads (500 ERR_WORKER_CRASHED, the thread replaced) and a
- * circular object answered 500 ERR_INTERNAL: checked here, where it runs, every model answers
- * 500 ERR_WORK_FAILED. v8.serialize is the stricter of the two copies (it refuses a
- * SharedArrayBuffer, which a thread would take) and, unlike structuredClone, builds no copy.
- * The price, per answer: for 100,000 numbers about 19 ms (3 serializing, 16 in JSON), beside
- * the 32 ms the service's own JSON step takes; a number costs microseconds.
- *
- * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`) naming why the value cannot be answered
+ * Checks that what `run` answered can cross from a pool thread or process to the HTTP process,
+ * where it crosses: a pool's worker calls this before handing the value back. Unchecked, a
+ * function killed the pool thread on threads (500 ERR_WORKER_CRASHED, the thread replaced) and
+ * was a crash on procpool too. v8.serialize is the stricter of the two copies (it refuses a
+ * SharedArrayBuffer, which a thread would take) and, unlike structuredClone, builds no copy. A
+ * value answered on the event loop (async, cluster) crosses nothing and is not checked.
+ * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`: 500 ERR_WORK_FAILED on every model)
  */
-export function checkCustomResult(value: unknown): unknown {
-  if (value === undefined) return null;
-  const refuse = (why: string, cause?: unknown): never => {
-    throw new CustomWorkloadError(`the workload's run answered \`${kindOf(value)}\`, ${why}`, {
-      cause,
-    });
-  };
+export function checkCrossable(value: unknown): void {
+  // The common answer, a primitive, always crosses: serializing one only to learn that cost ten
+  // times the service's own JSON step for a number.
+  if (value === undefined || value === null || PRIMITIVES.has(typeof value)) return;
   try {
     serialize(value);
   } catch (error) {
-    refuse(`which cannot cross to a thread or process: ${reason(error)}`, error);
+    throw refused(value, `which cannot cross to a thread or process: ${reason(error)}`, error);
   }
+}
+
+/**
+ * The answer's `result` as JSON text, by the rules of {@link customResultReplacer} — the one
+ * JSON step of a service's answer to `/work/custom`, on every model. A circular object used to be
+ * a 500 ERR_INTERNAL (a fault of the service's own) and a function a 200 without `result`.
+ * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`) when JSON cannot carry the value
+ */
+export function customResultJson(value: unknown): string {
   let json: string | undefined;
   try {
     json = JSON.stringify(value, customResultReplacer);
   } catch (error) {
-    refuse(`which JSON cannot carry: ${reason(error)}`, error);
+    throw refused(value, `which JSON cannot carry: ${reason(error)}`, error);
   }
-  // A class instance whose toJSON answers nothing, say: the answer would lack its `result`.
-  if (json === undefined) refuse('which is no JSON value');
-  return value;
+  // A function, or a class instance whose toJSON answers nothing: the answer would lack `result`.
+  if (json === undefined) throw refused(value, 'which is no JSON value');
+  return json;
 }
 
 /**
- * `run(input)` of the configured workload, awaited, and checked by {@link checkCustomResult}.
- * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`) when `run` throws or rejects, or
- *   answers a value that cannot be answered
+ * Everything the services refuse of what `run` answered ({@link checkCrossable}, then
+ * {@link customResultJson}), in one call: the lab's probe runs it before anything starts.
+ * Answers the value as the services answer it (`null` for `undefined`).
+ * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`) naming why the value cannot be answered
+ */
+export function checkCustomResult(value: unknown): unknown {
+  checkCrossable(value);
+  customResultJson(value ?? null);
+  return value ?? null;
+}
+
+/**
+ * `run(input)` of the configured workload, awaited; `null` when it answers nothing (the answer's
+ * `result` is then `null`, not missing). What it answered is checked where it crosses
+ * ({@link checkCrossable}) and where it becomes JSON ({@link customResultJson}).
+ * @throws CustomWorkloadError (`ERR_WORKLOAD_RUN_FAILED`) when `run` throws or rejects
  */
 export async function runCustomWorkload(input: unknown): Promise<unknown> {
   const workload = await configuredWorkload();
@@ -236,5 +256,5 @@ export async function runCustomWorkload(input: unknown): Promise<unknown> {
     // TypeError here (answered 500 ERR_INTERNAL instead of ERR_WORK_FAILED).
     throw new CustomWorkloadError(`the workload's run threw ${reason(error)}`, { cause: error });
   }
-  return checkCustomResult(value);
+  return value ?? null;
 }

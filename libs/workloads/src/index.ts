@@ -9,7 +9,9 @@ export { countPrimes } from './count-primes';
 export { decodePng } from './decode-png';
 export { encodePng } from './encode-png';
 export {
+  checkCrossable,
   checkCustomResult,
+  customResultJson,
   configuredWorkload,
   customResultReplacer,
   loadCustomWorkload,

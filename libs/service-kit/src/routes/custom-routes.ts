@@ -1,4 +1,4 @@
-import { customResultReplacer } from '@concurrency-lab/workloads';
+import { customResultJson } from '@concurrency-lab/workloads';
 import type { RequestHandler } from 'express';
 import { intParam, NO_PARAMS, parseQuery } from '../params';
 import { getDeadline, underDeadline } from '../request-deadline';
@@ -10,14 +10,15 @@ import { sendWork } from '../work-response';
 export const CUSTOM_PARAMS = { i: intParam(0, 1_000_000_000) };
 
 /**
- * A value as JSON can carry it, by the rules the workload's run was checked against where it ran
- * (`checkCustomResult`): a bigint as a string, a typed array as its length, a Map or Set spelled
- * out.
+ * A value as JSON can carry it, by the workloads' rules (`customResultJson`: a bigint as a
+ * string, a typed array as its length, a Map or Set spelled out). What JSON cannot carry (a
+ * function, a circular object) is the workload's failure: thrown, it is answered 500
+ * ERR_WORK_FAILED, as on every model.
  */
 function jsonSafe(value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value !== 'object' || value === null) return value;
-  return JSON.parse(JSON.stringify(value, customResultReplacer)) as unknown;
+  const type = typeof value;
+  if (value === null || type === 'number' || type === 'string' || type === 'boolean') return value;
+  return JSON.parse(customResultJson(value)) as unknown;
 }
 
 /**
