@@ -1,4 +1,4 @@
-import { expectProblem } from '@concurrency-lab/contract-testing';
+import { expectProblem, faultyWorkload } from '@concurrency-lab/contract-testing';
 import { startOtlpReceiver } from '@concurrency-lab/telemetry';
 import { descends, requestTrace } from '@concurrency-lab/telemetry/testing';
 import { until } from '@concurrency-lab/launcher/testing';
@@ -139,7 +139,7 @@ describe('procpool-service and its pool processes', () => {
     const service = await launch(appEntry('procpool-service'), {
       env: {
         WORKERS: '1',
-        LAB_WORKLOAD: join(__dirname, '../../../libs/thread-pool/fixtures/unsendable-workload.mjs'),
+        LAB_WORKLOAD: faultyWorkload('unanswerable'),
         ...ADMISSION_OFF,
       },
     });

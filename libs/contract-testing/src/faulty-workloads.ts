@@ -1,15 +1,19 @@
 import { join } from 'node:path';
 
 /**
- * Operator workloads (`LAB_WORKLOAD`) that answer their request and then leave a fatal error
- * behind in the service process — the way tests raise an uncaught exception or an unhandled
- * rejection in a real service without a fault switch in the service itself.
+ * Operator workloads (`LAB_WORKLOAD`) that misbehave as no service can prevent: the way tests
+ * raise a fault in a real service without a fault switch in the service itself.
  */
 export const FAULTY_WORKLOADS = {
   /** A timer it scheduled throws `ERR_FIXTURE_UNCAUGHT` 50 ms after it answered. */
   uncaughtException: 'throws-later.mjs',
   /** A promise rejected with `ERR_FIXTURE_REJECTED` 50 ms after it answered, never handled. */
   unhandledRejection: 'rejects-later.mjs',
+  /**
+   * Its inputs `function`, `circular`, `7` (`?i=0..2`): a function (cannot cross back from a
+   * pool), a circular object (JSON cannot carry it), and 7, which every model answers.
+   */
+  unanswerable: 'unanswerable.cjs',
 } as const;
 
 /** The absolute path of a faulty workload, for `LAB_WORKLOAD`. */

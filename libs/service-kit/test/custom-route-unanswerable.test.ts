@@ -1,13 +1,12 @@
-import { join } from 'node:path';
 import { loadCustomWorkload, WORKLOAD_ENV } from '@concurrency-lab/workloads';
-import { expectProblem } from '@concurrency-lab/contract-testing';
+import { expectProblem, faultyWorkload } from '@concurrency-lab/contract-testing';
 import { serviceFixture } from './support/harness';
 
 // A file of its own: a process loads the operator's workload once (custom-route.test.ts has
 // another).
 describe('GET /work/custom, with a workload whose answer JSON cannot carry', () => {
   const services = serviceFixture({ per: 'describe' });
-  const fixture = join(__dirname, 'fixtures', 'unanswerable-workload.cjs');
+  const fixture = faultyWorkload('unanswerable');
   const saved = process.env[WORKLOAD_ENV];
   let base: string;
 

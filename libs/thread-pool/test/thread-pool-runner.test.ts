@@ -1,5 +1,5 @@
 import { WORKLOAD_ENV } from '@concurrency-lab/workloads';
-import { join } from 'node:path';
+import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { describePoolRunner } from '../src/testing';
 import { createPool, MARKS, never } from './pool-helpers';
 
@@ -16,7 +16,7 @@ describe('ThreadPoolRunner and an operator workload', () => {
   const saved = process.env[WORKLOAD_ENV];
   // Threads read LAB_WORKLOAD from the environment they start with (this test file's).
   beforeAll(() => {
-    process.env[WORKLOAD_ENV] = join(__dirname, '..', 'fixtures', 'unsendable-workload.mjs');
+    process.env[WORKLOAD_ENV] = faultyWorkload('unanswerable');
   });
   afterAll(() => {
     if (saved === undefined) delete process.env[WORKLOAD_ENV];
