@@ -26,9 +26,14 @@ interface Tracked {
  * socket's buffer, unread because the loop was busy, or just on its way: that request is lost
  * and its client sees a reset on a connection that was working (measured: all 8 connections of
  * a cluster worker at once, on a rolling restart under load). Here a connection is closed only
- * once it has been idle for {@link IDLE_GRACE_MS}, and the check runs from `setImmediate` —
- * after the poll phase has read and parsed whatever had arrived. Pipelined requests already on
- * a connection are still answered.
+ * once it has been idle for {@link IDLE_GRACE_MS} and stays idle over two more turns of the
+ * loop. The grace alone is not enough: time spent by a busy loop counts towards it, and a
+ * request that reached the socket while the loop ran its callbacks is read only by the next
+ * poll phase. The check runs from `setImmediate`, after a poll phase, and the cut two check
+ * phases later, so two poll phases have read the socket in between: the first reads what
+ * arrived while the loop was busy, the second what a client sharing this loop (a test's, a
+ * proxy's) sent once it read the answer. Pipelined requests already on a connection are still
+ * answered.
  */
 export class KeepAliveDrain {
   readonly #connections = new Map<Socket, Tracked>();
@@ -72,8 +77,20 @@ export class KeepAliveDrain {
 
   #closeIdle(): void {
     const now = performance.now();
+    const idle: [Socket, number][] = [];
     for (const [socket, { open, idleSince }] of this.#connections) {
-      if (open === 0 && now - idleSince >= IDLE_GRACE_MS) socket.destroy();
+      if (open === 0 && now - idleSince >= IDLE_GRACE_MS) idle.push([socket, idleSince]);
     }
+    if (idle.length === 0) return;
+    // An immediate queued from the check phase runs in the next loop turn's: two turns, two
+    // poll phases, before the cut. A request read meanwhile moves `open` or `idleSince`.
+    setImmediate(() =>
+      setImmediate(() => {
+        for (const [socket, idleSince] of idle) {
+          const tracked = this.#connections.get(socket);
+          if (tracked?.open === 0 && tracked.idleSince === idleSince) socket.destroy();
+        }
+      }),
+    );
   }
 }

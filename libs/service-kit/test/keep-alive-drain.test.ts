@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { Agent, request } from 'node:http';
+import { once } from 'node:events';
+import { Agent, createServer, request, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { IDLE_GRACE_MS, KeepAliveDrain } from '../src/keep-alive-drain';
 import { serviceFixture } from './support/harness';
 
 /**
@@ -64,5 +69,77 @@ describe('draining keep-alive connections', () => {
     await clients.stop();
     expect(clients.counts.failed.length).toBeGreaterThan(0);
     expect(new Set(clients.counts.failed)).toEqual(new Set(['ECONNRESET']));
+  });
+});
+
+/**
+ * A bare server with a KeepAliveDrain: `/a` is answered `a` and `/b` `b`, keep-alive. Once the
+ * answer to `/a` is out, `onAnswered` runs in the same callback (the loop busy as long as it
+ * takes).
+ */
+async function drainServer(onAnswered: (drain: KeepAliveDrain) => void) {
+  const server: Server = createServer((req, res) => {
+    if (req.url === '/a') res.once('close', () => onAnswered(drain));
+    res.end(req.url === '/a' ? 'a' : 'b');
+  });
+  // No keep-alive timeout: Node's own would close an idle connection after 5 s, drain or not.
+  server.keepAliveTimeout = 0;
+  const drain = new KeepAliveDrain(server);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      drain.stop();
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+describe('KeepAliveDrain', () => {
+  it('answers a request that arrived while the loop was busy past the grace: no cut', async () => {
+    // The client on its own thread raises `flag` once its next request is in the kernel; the
+    // loop stays busy until then and past the grace, so the sweep's first look finds the
+    // connection idle for longer than the grace with that request unread in its socket.
+    const flag = new SharedArrayBuffer(4);
+    const signal = new Int32Array(flag);
+    let sentWhileBusy = false;
+    const served = await drainServer((drain) => {
+      const answeredAt = performance.now();
+      drain.start();
+      const busy = () =>
+        Atomics.load(signal, 0) === 0 || performance.now() - answeredAt < 2 * IDLE_GRACE_MS;
+      while (busy() && performance.now() - answeredAt < 10_000) Atomics.wait(signal, 0, 0, 5);
+      sentWhileBusy = Atomics.load(signal, 0) === 1;
+    });
+    const client = new Worker(require.resolve('./fixtures/keep-alive-client.cjs'), {
+      workerData: { port: served.port, flag },
+    });
+    try {
+      const [outcome] = (await once(client, 'message')) as [string];
+      expect(sentWhileBusy).toBe(true);
+      expect(outcome).toBe('answered');
+    } finally {
+      await client.terminate();
+      await served.close();
+    }
+  });
+
+  it('negative control: a connection that stays idle is cut once the drain starts', async () => {
+    const served = await drainServer((drain) => drain.start());
+    const socket = connect(served.port, '127.0.0.1');
+    socket.setEncoding('latin1');
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.write('GET /a HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    try {
+      await once(socket, 'close');
+      expect(received).toMatch(/\r\n\r\na$/);
+    } finally {
+      socket.destroy();
+      await served.close();
+    }
   });
 });
