@@ -95,7 +95,8 @@ export function parseSynthArgs(argv: readonly string[]): Partial<DeployOptions> 
   for (const arg of argv) {
     const match = /^--([a-zA-Z]+)=(.*)$/.exec(arg);
     const name = match?.[1] ?? '';
-    if (!match || !(name in DEFAULT_DEPLOY_OPTIONS)) {
+    // Own keys only: `in` also finds Object.prototype's (`--constructor=1`, `--toString=x`).
+    if (!match || !Object.hasOwn(DEFAULT_DEPLOY_OPTIONS, name)) {
       throw new DeployOptionError(
         `Expected --<option>=<value> with an option among ${Object.keys(DEFAULT_DEPLOY_OPTIONS).join(', ')}, got \`${arg}\``,
       );

@@ -26,8 +26,9 @@ describe('synth options', () => {
     );
   });
 
-  it('refuses an unknown option or a bare word', () => {
-    for (const argv of [['--paralelism=2'], ['parallelism=2']])
+  it("refuses an unknown option, a bare word, or a name of Object.prototype's", () => {
+    const inherited = [['--constructor=1'], ['--toString=x'], ['--hasOwnProperty=2']];
+    for (const argv of [['--paralelism=2'], ['parallelism=2'], ...inherited])
       expect(() => parseSynthArgs(argv)).toThrow(
         expect.objectContaining({ code: 'ERR_DEPLOY_OPTION' }),
       );
