@@ -54,8 +54,11 @@ export function startTrickle(baseUrls: readonly string[]): { stop(): Promise<voi
       while (running) {
         await send(`${baseUrl}/cpu/fib?n=15`, 'GET', counts);
         await send(`${baseUrl}/io/sleep?ms=2`, 'GET', counts);
-        // the lock and queue panels need fresh waits too
-        await send(`${baseUrl}/counter/increment?times=500&safe=true`, 'POST', counts);
+        // The lock and queue panels need fresh waits and holds too. Few increments: in the
+        // process models the counter's lock is held while every increment makes a round trip
+        // to the process that holds the value (500 of them: 0.2-0.5 s a hold with three CPU
+        // hogs here), and a hold still running at query time is a release the window lacks.
+        await send(`${baseUrl}/counter/increment?times=40&safe=true`, 'POST', counts);
         await send(`${baseUrl}/io/scrape?pages=2`, 'GET', counts);
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
