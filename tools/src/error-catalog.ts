@@ -89,26 +89,6 @@ export function duplicateCodes(catalogs: readonly ProjectCatalog[]): Map<string,
   return new Map([...seen].filter(([, where]) => where.length > 1));
 }
 
-/**
- * A code set by hand — `readonly code = 'ERR_…'` on a class, or `?? 'ERR_…'` as a fallback —
- * bypasses `coded()` and so the catalog: neither listed in docs/errors.md nor held to a
- * namespace. Each such code in `sources` (`[file, text]`) that no catalog lists, as `file: code`.
- */
-export function uncataloguedCodes(
-  catalogs: readonly ProjectCatalog[],
-  sources: Iterable<readonly [file: string, text: string]>,
-): string[] {
-  const known = new Set(catalogs.flatMap((c) => c.entries.map((e) => e.code)));
-  const found: string[] = [];
-  for (const [file, text] of sources) {
-    for (const m of text.matchAll(/\bcode\s*=\s*'(ERR_[A-Z0-9_]+)'|\?\?\s*'(ERR_[A-Z0-9_]+)'/g)) {
-      const code = (m[1] ?? m[2]) as string;
-      if (!known.has(code)) found.push(`${file}: ${code}`);
-    }
-  }
-  return found;
-}
-
 /** Codes outside their project's namespace (contract codes excepted). */
 export function outOfNamespace(catalogs: readonly ProjectCatalog[]): string[] {
   return catalogs.flatMap(({ project, namespace, entries }) =>

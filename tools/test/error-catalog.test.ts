@@ -7,11 +7,11 @@ import {
   errorModules,
   loadCatalogs,
   outOfNamespace,
-  uncataloguedCodes,
   type ProjectCatalog,
 } from '../src/error-catalog';
 import { CatalogShapeError } from '../src/errors';
 import { errorsDoc } from '../src/generate-errors-doc';
+import { FIXTURE_CODE_PREFIX, NODE_CODES, uncataloguedCodes } from './support/hand-set-codes';
 
 const root = workspaceRoot();
 const catalogs = loadCatalogs(root, (file) => require(file));
@@ -52,18 +52,37 @@ describe('every error code of the repository', () => {
     }
   });
 
-  it('is never set by hand outside the catalogs (a class of its own, a fallback code)', () => {
+  it('is never written by hand outside the catalogs (a class, a fallback, any value)', () => {
     const files = globSync(
       [
         '{apps,libs}/*/src/**/*.{ts,mts}',
         '{observability,deploy,tools}/src/**/*.ts',
         'load-tests/k6/**/*.ts',
+        // What real services and processes load to fail on purpose (workloads, e2e fixtures):
+        // its own codes must be fixtures' (`ERR_FIXTURE_…`). Unit tests and their `test/fixtures`
+        // are not scanned: they make codes up (`ERR_WIDGET_JAMMED`) to exercise the checks.
+        '{apps,libs}/*/e2e/fixtures/**/*.{ts,mts,cts,js,mjs,cjs}',
+        'observability/e2e/fixtures/**/*.{ts,mts,cts,js,mjs,cjs}',
+        'libs/contract-testing/fixtures/**/*.{ts,mts,cts,js,mjs,cjs}',
+        'apps/lab/workloads/*.mjs',
       ],
-      { cwd: root },
+      { cwd: root, exclude: (file) => file.includes('node_modules') },
     );
-    expect(files.length).toBeGreaterThan(200);
+    expect(files.length).toBeGreaterThan(250);
     const sources = files.map((file) => [file, readFileSync(join(root, file), 'utf8')] as const);
     expect(uncataloguedCodes(catalogs, sources)).toEqual([]);
+  });
+
+  it('allows only Node codes the sources compare against (a stale one would hide ours)', () => {
+    const files = globSync('{apps,libs}/*/src/**/*.{ts,mts}', { cwd: root });
+    const mentioned = new Set(
+      files.flatMap((file) =>
+        [...readFileSync(join(root, file), 'utf8').matchAll(/'(ERR_[A-Z0-9_]+)'/g)].map(
+          (m) => m[1],
+        ),
+      ),
+    );
+    expect([...NODE_CODES].filter((code) => !mentioned.has(code))).toEqual([]);
   });
 
   it('is listed in the committed docs/errors.md (regenerate: npx nx run tools:generate-errors-doc)', () => {
@@ -119,9 +138,56 @@ describe('the checks themselves (negative controls)', () => {
       ['c.ts', "readonly code = 'ERR_DEMO_USAGE'; x ?? 'ERR_DEMO_USAGE'"],
     ] as const;
     expect(uncataloguedCodes(catalogs, sources)).toEqual([
-      'a.ts: ERR_JOB_FAILED',
-      'b.ts: ERR_STDOUT',
+      'a.ts:1: ERR_JOB_FAILED',
+      'b.ts:1: ERR_STDOUT',
     ]);
+  });
+
+  describe('find a code set as a value in any form but not a catalogued, Node, fixture one', () => {
+    const catalogs = [catalog('apps/demos', 'ERR_DEMO_', ['ERR_DEMO_USAGE'])];
+    const found = (text: string) => uncataloguedCodes(catalogs, [['x.ts', text]]);
+
+    it.each([
+      ['a ternary’s else branch', "const c = typeof code === 'string' ? code : 'ERR_UNKNOWN';"],
+      ['a ternary’s then branch', "const c = timedOut ? 'ERR_UNKNOWN' : code;"],
+      ['an object literal', "return { code: 'ERR_UNKNOWN', message };"],
+      ['a quoted key', 'return { \'code\': "ERR_UNKNOWN" };'],
+      ['a template literal', 'return { code: `ERR_UNKNOWN` };'],
+      ['a comparison', "if (error.code === 'ERR_UNKNOWN') retry();"],
+      ['a case', "switch (code) { case 'ERR_UNKNOWN': break; }"],
+      ['an argument', "throw new ProblemError('ERR_UNKNOWN');"],
+      ['a literal type', "type Failure = { code: 'ERR_UNKNOWN' };"],
+    ])('%s', (_, text) => {
+      expect(found(text)).toEqual(['x.ts:1: ERR_UNKNOWN']);
+      // The same form with a catalogued code, a Node code, a fixture's code: nothing to report.
+      for (const code of ['ERR_DEMO_USAGE', [...NODE_CODES][0], `${FIXTURE_CODE_PREFIX}THROWN`]) {
+        expect([code, found(text.replace('ERR_UNKNOWN', code as string))]).toEqual([code, []]);
+      }
+    });
+
+    it('on the line it is written', () => {
+      expect(
+        found("const a = 1;\n\nconst c = ok\n  ? 'ERR_DEMO_USAGE'\n  : 'ERR_UNKNOWN';"),
+      ).toEqual(['x.ts:5: ERR_UNKNOWN']);
+    });
+
+    it('but not in a comment, a regular expression, or a namespace prefix', () => {
+      const text = [
+        "// falls back to 'ERR_UNKNOWN'",
+        "/** Throws `ERR_UNKNOWN` ('ERR_UNKNOWN'). */",
+        "const re = /'ERR_UNKNOWN'/;",
+        "if (code.startsWith('ERR_DEMO_')) return;",
+      ].join('\n');
+      expect(found(text)).toEqual([]);
+    });
+
+    it('nor Node’s own codes the sources compare against', () => {
+      expect(found("if (e.code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge();")).toEqual([]);
+      // Node's look is no pass: only the listed codes are Node's.
+      expect(found("if (e.code === 'ERR_HTTP_MADE_UP') throw x;")).toEqual([
+        'x.ts:1: ERR_HTTP_MADE_UP',
+      ]);
+    });
   });
 
   it('refuse an error module without a namespace', () => {

@@ -1,4 +1,4 @@
-import { catalog, coded } from '@concurrency-lab/errors';
+import { catalog, coded, type CatalogEntry } from '@concurrency-lab/errors';
 
 /** Every error the demos throw on purpose; `code` is the stable part (docs/errors.md). */
 export const ERROR_NAMESPACE = 'ERR_DEMO_';
@@ -38,33 +38,49 @@ export class JobFailedError extends coded('ERR_DEMO_JOB_FAILED', 'A demo job fai
 /** The demos' standard output failed with an error that carries no code of its own. */
 export class OutputError extends coded('ERR_DEMO_OUTPUT', 'Cannot write the demo output') {}
 
-export const ERROR_CATALOG = catalog(
-  [
-    UsageError,
-    "The `demo` command names no known demo, an option is unknown or malformed, or `--all`'s `--out` is not a folder it can create in.",
-  ],
-  [
-    KnobError,
-    "A demo's knob is unknown to it or out of its bounds, or its knobs together break one of the demo's rules (the lesson could not show), from the command line or a caller of `run`.",
-  ],
-  [
-    NotBuiltError,
-    'A thread or process entry of the demos is missing from `apps/demos/dist`: run `npx nx build demos`.',
-  ],
-  [
-    WorkerFailedError,
-    "A demo's worker thread or child process failed, or exited before it reported.",
-  ],
-  [
-    StepTimeoutError,
-    'A step of a demo did not finish within its bound; the demo stops instead of hanging.',
-  ],
-  [
-    JobFailedError,
-    'A job of the `gather` demo failed on purpose: the lesson is how gather, wait and a task group report it.',
-  ],
-  [
-    OutputError,
-    "The demos' standard output failed with an error that has no code of its own (a closed pipe ends the command as `SIGPIPE` does).",
-  ],
-);
+/**
+ * What a failed demo's figures say (`figures.error`) when it threw something without a string
+ * `code` of its own (a bare `Error`, a string, `undefined`): a value, carried by no class, so a
+ * reader of `--json` or the lessons report still finds a catalogued code there.
+ */
+export const DEMO_UNKNOWN_FAILURE = 'ERR_DEMO_UNKNOWN';
+
+export const ERROR_CATALOG: readonly CatalogEntry[] = [
+  ...catalog(
+    [
+      UsageError,
+      "The `demo` command names no known demo, an option is unknown or malformed, or `--all`'s `--out` is not a folder it can create in.",
+    ],
+    [
+      KnobError,
+      "A demo's knob is unknown to it or out of its bounds, or its knobs together break one of the demo's rules (the lesson could not show), from the command line or a caller of `run`.",
+    ],
+    [
+      NotBuiltError,
+      'A thread or process entry of the demos is missing from `apps/demos/dist`: run `npx nx build demos`.',
+    ],
+    [
+      WorkerFailedError,
+      "A demo's worker thread or child process failed, or exited before it reported.",
+    ],
+    [
+      StepTimeoutError,
+      'A step of a demo did not finish within its bound; the demo stops instead of hanging.',
+    ],
+    [
+      JobFailedError,
+      'A job of the `gather` demo failed on purpose: the lesson is how gather, wait and a task group report it.',
+    ],
+    [
+      OutputError,
+      "The demos' standard output failed with an error that has no code of its own (a closed pipe ends the command as `SIGPIPE` does).",
+    ],
+  ),
+  {
+    code: DEMO_UNKNOWN_FAILURE,
+    className: 'DemoResult',
+    carrier: 'value',
+    meaning:
+      "A failed demo's `figures.error` when it threw no string `code`; `figures.message` says why.",
+  },
+];

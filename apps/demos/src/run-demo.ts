@@ -1,4 +1,5 @@
 import type { Demo, DemoResult } from './demo';
+import { DEMO_UNKNOWN_FAILURE } from './errors';
 import { renderHeader, renderResult } from './render';
 
 /** One demo's run, as `--json` prints it and the lessons report keeps it. */
@@ -15,13 +16,16 @@ export interface LessonRecord {
 
 /** What a demo that threw stands for: the lesson was not shown, and why. */
 function failed(error: unknown): DemoResult {
-  const code = (error as { code?: unknown }).code;
+  // `?.`: a demo may throw `undefined` or `null`, which have no properties to read.
+  const own = (error as { code?: unknown } | null | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
+  // Its own code when it has a string one; else a catalogued code, never one made up here.
+  const code = typeof own === 'string' ? own : undefined;
   return {
-    figures: { error: typeof code === 'string' ? code : 'ERR_UNKNOWN', message },
-    table: { header: ['error'], rows: [[typeof code === 'string' ? code : 'error']] },
+    figures: { error: code ?? DEMO_UNKNOWN_FAILURE, message },
+    table: { header: ['error'], rows: [[code ?? 'error']] },
     notes: [message],
-    verdict: { holds: false, why: `it failed (${typeof code === 'string' ? code : message})` },
+    verdict: { holds: false, why: `it failed (${code ?? message})` },
   };
 }
 

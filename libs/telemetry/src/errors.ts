@@ -3,7 +3,7 @@ import { catalog, coded } from '@concurrency-lab/errors';
 /** Every error the telemetry lib throws, with its stable code (docs/errors.md). */
 export const ERROR_NAMESPACE = 'ERR_TELEMETRY_';
 
-/** An OTLP/HTTP protobuf body sent to the test receiver is truncated or malformed. */
+/** An OTLP/HTTP body (protobuf or JSON) sent to the test receiver is truncated or malformed. */
 export class OtlpDecodeError extends coded(
   'ERR_TELEMETRY_OTLP_DECODE',
   'The OTLP body could not be decoded',
@@ -28,7 +28,7 @@ export class TracingConfigError extends coded(
 export const ERROR_CATALOG = catalog(
   [
     OtlpDecodeError,
-    'An OTLP/HTTP protobuf body sent to the test receiver is truncated or malformed.',
+    'An OTLP/HTTP body sent to the test receiver, protobuf or JSON, is truncated or malformed (answered 400).',
   ],
   [
     OtlpReceiverOptionError,
