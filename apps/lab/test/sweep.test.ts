@@ -160,6 +160,15 @@ describe('a model that answered nothing', () => {
     );
   });
 
+  it('says the largest size answered nothing, instead of ratios of nothing', () => {
+    const line = kneeOf('threads', [...answering.slice(0, 3), point('threads', 4, 0)]).line;
+    expect(line).toBe(
+      'threads: 190 req/s at WORKERS=2 is 97% of its best (195 req/s at WORKERS=3); at WORKERS=4 it answered nothing.',
+    );
+    // The control: an answering largest size gets its ratios.
+    expect(kneeOf('threads', answering).line).toMatch(/at WORKERS=4: 1\.03× the req\/s/);
+  });
+
   it('makes no verdict when no model answered', () => {
     const line = kneeLine([kneeOf('hybrid', silent)], 2, 'cpu', 4);
     expect(line).toMatch(/none for hybrid \(no answers\)/);

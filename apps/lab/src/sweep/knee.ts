@@ -26,10 +26,13 @@ export function kneeOf(model: string, points: SweepPoint[]): Sweep['knees'][numb
   }
   const knee = curve.find((p) => p.summary.rps >= best.summary.rps * KNEE_SHARE) ?? best;
   const last = curve[curve.length - 1] ?? best;
-  const past =
-    last.workers > knee.workers
-      ? `; at WORKERS=${last.workers}: ${(last.summary.rps / Math.max(knee.summary.rps, 1e-9)).toFixed(2)}× the req/s, p99 ${(last.summary.p99Ms / Math.max(knee.summary.p99Ms, 1e-9)).toFixed(2)}×, RSS ${mib(knee.summary.rssPeakBytes)} → ${mib(last.summary.rssPeakBytes)} MiB`
-      : '';
+  // The largest size may have answered nothing (a pool too big for the machine's memory): its
+  // ratios would read 0.00× the req/s and a p99 of requests that never ended, as if measured.
+  const past = !(last.workers > knee.workers)
+    ? ''
+    : !hasAnswers(last.summary)
+      ? `; at WORKERS=${last.workers} it answered nothing`
+      : `; at WORKERS=${last.workers}: ${(last.summary.rps / Math.max(knee.summary.rps, 1e-9)).toFixed(2)}× the req/s, p99 ${(last.summary.p99Ms / Math.max(knee.summary.p99Ms, 1e-9)).toFixed(2)}×, RSS ${mib(knee.summary.rssPeakBytes)} → ${mib(last.summary.rssPeakBytes)} MiB`;
   return {
     model: best.model,
     knee: knee.workers,
