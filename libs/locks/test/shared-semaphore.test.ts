@@ -63,7 +63,7 @@ describe('SharedSemaphore across threads', () => {
 
   /** A holder taking and giving back the one permit, racing a releaser that has none to give. */
   async function mostSeen(semaphore: SharedSemaphore): Promise<number> {
-    const cells = new SharedArrayBuffer(4);
+    const cells = new SharedArrayBuffer(8);
     const race = { semaphore: semaphore.handle, cells, rounds: 300_000 };
     const seen = await runAll<number>('bounded-race.js', [
       { ...race, role: 'holder' },
