@@ -89,3 +89,5 @@ export function registry<C extends { readonly code: string; readonly name: strin
 ): { readonly classes: readonly C[]; readonly catalog: readonly CatalogEntry[] } {
   return { classes: rows.map(([errorClass]) => errorClass), catalog: catalog(...rows) };
 }
+
+export * from './serialized-error';

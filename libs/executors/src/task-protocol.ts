@@ -2,12 +2,21 @@
  * What crosses the boundary between the executor and a worker, both ways. Short keys: every
  * task pays for these bytes, and a process pool serializes them on each send.
  *
- * Errors travel as values: structured clone (threads, and `serialization: 'advanced'` for
- * processes) keeps an Error's message and stack but drops `code` and every other own property,
- * and turns a custom `name` into plain `Error`. The worker flattens the error; `rebuildError`
- * makes a real Error of it again.
+ * Errors travel as values (`SerializedError`): structured clone (threads, and `serialization:
+ * 'advanced'` for processes) keeps an Error's message, stack and cause, but drops `code` and
+ * every other own property, turns a subclass, an AggregateError or a custom `name` into plain
+ * Error, and loses an AggregateError's `errors` (see @concurrency-lab/errors). The worker
+ * flattens the error; `rebuildError` makes a real Error of it again, as this library's own
+ * class when it has one.
  */
+import {
+  rebuildError as rebuildSerializedError,
+  serializeError,
+  type SerializedError,
+} from '@concurrency-lab/errors';
 import { EXECUTOR_ERRORS, type ExecutorErrorClass } from './errors';
+
+export { serializeError, type SerializedError };
 
 /** One call of an exported function: with one argument (`a`), or once per item of a chunk (`c`). */
 export interface TaskRequest {
@@ -16,15 +25,6 @@ export interface TaskRequest {
   readonly a?: unknown;
   /** A chunk of arguments (`map` with `chunksize` > 1): the answer is the array of results. */
   readonly c?: readonly unknown[];
-}
-
-export interface SerializedError {
-  readonly name: string;
-  readonly message: string;
-  readonly stack?: string;
-  readonly code?: string | number;
-  /** Other own primitive properties (errno, syscall, path, ...). */
-  readonly props?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
 export type TaskResponse =
@@ -90,38 +90,6 @@ export const DATA_CLONE_TAG = '[executors:data-clone]';
 /** Where the results that a failed chunk did produce ride on its rebuilt error. */
 export const kPartialResults = Symbol('executors.partialResults');
 
-export function serializeError(thrown: unknown): SerializedError {
-  if (!(thrown instanceof Error)) {
-    return { name: 'Error', message: `non-Error thrown: ${String(thrown)}` };
-  }
-  const { name, message, stack } = thrown;
-  const code = (thrown as { code?: unknown }).code;
-  let props: Record<string, string | number | boolean | null> | undefined;
-  for (const [key, value] of Object.entries(thrown)) {
-    if (key === 'code' || key === 'name' || key === 'message' || key === 'stack') continue;
-    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
-      (props ??= {})[key] = value as string | number | boolean | null;
-    }
-  }
-  return {
-    name: String(name),
-    message: String(message),
-    ...(stack !== undefined ? { stack } : {}),
-    ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
-    ...(props ? { props } : {}),
-  };
-}
-
-const BUILT_IN: Readonly<Record<string, ErrorConstructor>> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
 /** This library's own classes by code: an error it raised in a worker comes back as its class. */
 const OWN_BY_CODE: ReadonlyMap<string, ExecutorErrorClass> = new Map(
   EXECUTOR_ERRORS.map((errorClass) => [errorClass.code, errorClass]),
@@ -131,28 +99,14 @@ const OWN_BY_CODE: ReadonlyMap<string, ExecutorErrorClass> = new Map(
  * The task's error, as the caller sees it: one of this library's codes gets that class (so
  * `instanceof TaskNotFoundError`, `instanceof ExecutorError` hold on either pool), a built-in
  * name its own class (`instanceof TypeError`), any other keeps its `name`; `code`, other
- * properties and the worker's stack come along.
+ * properties, the worker's stack and the `cause` (rebuilt the same way) come along.
  */
 export function rebuildError(serialized: SerializedError, partial?: readonly unknown[]): Error {
-  const own = typeof serialized.code === 'string' ? OWN_BY_CODE.get(serialized.code) : undefined;
-  const ErrorClass = Object.hasOwn(BUILT_IN, serialized.name) ? BUILT_IN[serialized.name] : Error;
-  // An own class is given its prototype without running its constructor (some take fields,
-  // not a message): the fields arrive with the other properties below.
-  const error = (
-    own
-      ? Reflect.construct(Error, [serialized.message], own as unknown as new () => Error)
-      : new (ErrorClass ?? Error)(serialized.message)
-  ) as Error & Record<string, unknown>;
-  if (error.name !== serialized.name) {
-    Object.defineProperty(error, 'name', {
-      value: serialized.name,
-      configurable: true,
-      writable: true,
-    });
-  }
-  if (serialized.stack !== undefined) error.stack = serialized.stack;
-  if (serialized.props) Object.assign(error, serialized.props);
-  if (serialized.code !== undefined) error['code'] = serialized.code;
+  const error = rebuildSerializedError(serialized, ownClass);
   if (partial) Object.defineProperty(error, kPartialResults, { value: partial });
   return error;
+}
+
+function ownClass(serialized: SerializedError): ExecutorErrorClass | undefined {
+  return typeof serialized.code === 'string' ? OWN_BY_CODE.get(serialized.code) : undefined;
 }

@@ -1,3 +1,4 @@
+import type { SerializedError } from '@concurrency-lab/errors';
 import type { CpuTask } from '@concurrency-lab/workloads';
 
 /**
@@ -21,8 +22,9 @@ export type PoolRequest = (
 };
 
 /**
- * Errors are answered as values, not thrown: structured clone drops an Error's `code`, and a
- * client's corrupt PNG (ERR_INVALID_IMAGE, a 400) must not turn into a 500 on the way back.
+ * Errors are answered as values, not thrown: structured clone drops an Error's `code` (and its
+ * class, and an AggregateError's `errors`: see @concurrency-lab/errors), and a client's corrupt
+ * PNG (ERR_INVALID_IMAGE, a 400) must not turn into a 500 on the way back.
  * Only a real crash — process.exit, out of memory — rejects the pool's promise.
  */
 export type PoolResponse =
@@ -37,7 +39,7 @@ export type PoolResponse =
     }
   | {
       ok: false;
-      error: { code: string | undefined; name: string; message: string };
+      error: SerializedError;
       threadId: number;
       startedAt: number;
       workMs: number;

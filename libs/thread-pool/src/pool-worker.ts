@@ -3,6 +3,7 @@
  * contract's CPU tasks and the shared-counter increments, and answers errors as values — see
  * `PoolResponse`.
  */
+import { serializeError } from '@concurrency-lab/errors';
 import { SharedMutex, type SharedMutexHandle } from '@concurrency-lab/locks';
 import {
   checkCrossable,
@@ -77,14 +78,9 @@ export default async function handle(
     }
     return response;
   } catch (error) {
-    const e = error as { code?: unknown; name?: string; message?: string };
     return {
       ok: false,
-      error: {
-        code: typeof e.code === 'string' ? e.code : undefined,
-        name: e.name ?? 'Error',
-        message: e.message ?? String(error),
-      },
+      error: serializeError(error),
       threadId,
       startedAt,
       workMs: now() - startedAt,

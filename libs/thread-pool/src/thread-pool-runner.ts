@@ -1,3 +1,4 @@
+import { rebuildError } from '@concurrency-lab/errors';
 import {
   RUNNER_CLOSE_TIMEOUT_MS,
   type ProblemError,
@@ -216,9 +217,14 @@ export class ThreadPoolRunner implements WorkRunner {
           transferList: transferList ?? [],
         });
         if (!response.ok) {
-          task.failed(response, response.error);
+          const failure = rebuildError(response.error);
+          const { code } = response.error;
+          task.failed(response, {
+            message: failure.message,
+            code: typeof code === 'string' ? code : undefined,
+          });
           answered = true;
-          throw fromWorkerError(response.error);
+          throw failure;
         }
         task.succeeded(response);
         this.#completed++;
@@ -355,11 +361,4 @@ export class ThreadPoolRunner implements WorkRunner {
       clearTimeout(timer);
     }
   }
-}
-
-function fromWorkerError(error: Extract<PoolResponse, { ok: false }>['error']): Error {
-  const rebuilt = new Error(error.message) as Error & { code?: string };
-  rebuilt.name = error.name;
-  if (error.code !== undefined) rebuilt.code = error.code;
-  return rebuilt;
 }

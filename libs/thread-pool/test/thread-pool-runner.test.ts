@@ -1,4 +1,5 @@
 import { WORKLOAD_ENV } from '@concurrency-lab/workloads';
+import { join } from 'node:path';
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { describePoolRunner } from '../src/testing';
 import { createPool, MARKS, never } from './pool-helpers';
@@ -40,5 +41,57 @@ describe('ThreadPoolRunner and an operator workload', () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe('ThreadPoolRunner and a task whose error has a cause', () => {
+  const saved = process.env[WORKLOAD_ENV];
+  // Threads read LAB_WORKLOAD from the environment they start with (this test file's).
+  beforeAll(() => {
+    process.env[WORKLOAD_ENV] = join(__dirname, 'fixtures', 'caused-workload.cjs');
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env[WORKLOAD_ENV];
+    else process.env[WORKLOAD_ENV] = saved;
+  });
+
+  /** The workload's own error: the cause of the ERR_WORKLOAD_RUN_FAILED its run ends with. */
+  async function thrownBy(input: string): Promise<Error & { cause?: unknown; code?: unknown }> {
+    const { pool } = createPool({ workers: 1, maxQueue: 16 });
+    try {
+      const failed = await pool.run({ kind: 'custom', input }, { signal: never() }).then(
+        () => undefined,
+        (error: Error & { cause?: Error }) => error,
+      );
+      expect(failed).toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
+      // The control: the thread answered its error and lives on.
+      await expect(
+        pool.run({ kind: 'custom', input: 7 }, { signal: never() }),
+      ).resolves.toMatchObject({ result: 7 });
+      return failed?.cause as Error;
+    } finally {
+      await pool.close();
+    }
+  }
+
+  it('keeps the chain of causes, coded and non-enumerable, as `{ cause }` makes it', async () => {
+    const thrown = await thrownBy('chain');
+    expect(thrown).toMatchObject({ message: 'outer', cause: { message: 'inner', code: 'ERR_X' } });
+    expect(thrown.cause).toBeInstanceOf(Error);
+    expect(Object.getOwnPropertyDescriptor(thrown, 'cause')).toMatchObject({ enumerable: false });
+  });
+
+  it('cuts an error that is its own cause', async () => {
+    const thrown = await thrownBy('cycle');
+    expect(thrown).toMatchObject({ message: 'its own cause' });
+    expect(thrown.cause).toBeUndefined();
+  });
+
+  it('brings an AggregateError back as one, with its errors', async () => {
+    const thrown = await thrownBy('aggregate');
+    expect(thrown).toBeInstanceOf(AggregateError);
+    const { errors } = thrown as AggregateError;
+    expect(errors).toEqual([expect.any(RangeError), 7]);
+    expect(errors[0]).toMatchObject({ message: 'a', code: 'ERR_A' });
   });
 });

@@ -60,6 +60,29 @@ export function describeBoundary(kind: ExecutorKind): void {
       expect(error).toMatchObject({ code: 'E_MINE', message: 'mine' });
     });
 
+    it("a task's error comes back with its cause, coded and non-enumerable", async () => {
+      await using executor = createExecutor(kind, { maxWorkers: 1 });
+      const error = await rejection(executor.submit('chain', { name: 'caused' }).result());
+      expect(error).toMatchObject({ message: 'outer', cause: { message: 'inner', code: 'ERR_X' } });
+      expect(error.cause).toBeInstanceOf(Error);
+      expect(Object.getOwnPropertyDescriptor(error, 'cause')).toMatchObject({ enumerable: false });
+      // An error that is its own cause crosses too, its cycle cut, and the worker stays usable.
+      const cyclic = await rejection(executor.submit('cycle', { name: 'caused' }).result());
+      expect(cyclic).toMatchObject({ message: 'its own cause' });
+      expect(cyclic.cause).toBeUndefined();
+      expect(await executor.submit<number>(21, { name: 'double' }).result()).toBe(42);
+    });
+
+    it('an AggregateError comes back as one, with its errors', async () => {
+      await using executor = createExecutor(kind, { maxWorkers: 1 });
+      const error = await rejection(executor.submit(null, { name: 'aggregate' }).result());
+      expect(error).toBeInstanceOf(AggregateError);
+      const { errors } = error as AggregateError;
+      expect(errors).toEqual([expect.any(RangeError), 7]);
+      expect(errors[0]).toMatchObject({ message: 'a', code: 'ERR_A' });
+      expect(Object.getOwnPropertyDescriptor(error, 'errors')).toMatchObject({ enumerable: false });
+    });
+
     it("a task's own messages on its worker's channel are ignored, never taken for its answer", async () => {
       await using executor = createExecutor(kind, { maxWorkers: 1 });
       const futures: Future<unknown>[] = [

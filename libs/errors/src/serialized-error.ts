@@ -1,0 +1,215 @@
+/**
+ * An error as plain data, to cross a thread or process boundary and become a real error again
+ * on the other side (the executors' pools, the services' thread pool).
+ *
+ * Structured clone — a worker thread's messages, and a child's IPC with `serialization:
+ * 'advanced'` (v8.serialize) — keeps an Error's message, stack and `cause` (Node 24), and the
+ * class of the built-in TypeError, RangeError, SyntaxError, ReferenceError, EvalError and
+ * URIError. It drops `code` and every other own property, turns any other class (a subclass,
+ * an AggregateError) into plain Error, a custom `name` into 'Error', and loses an
+ * AggregateError's `errors`. A worker therefore sends {@link serializeError}'s value, and the
+ * caller's side makes an error of it with {@link rebuildError}.
+ */
+import { inspect, types } from 'node:util';
+
+/** A value that crosses as it is (structured clone copies it exactly). */
+export type CrossingPrimitive = string | number | boolean | bigint | null | undefined;
+
+/**
+ * A `cause`, or an item of an AggregateError's `errors`: an error, or any other value — as
+ * itself when it is a primitive, else as its string form.
+ */
+export type SerializedReason =
+  { readonly error: SerializedError } | { readonly value: CrossingPrimitive };
+
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string | number;
+  /** Other own primitive properties (errno, syscall, path, ...). */
+  readonly props?: Readonly<Record<string, string | number | boolean | null>>;
+  readonly cause?: SerializedReason;
+  /** An AggregateError's `errors`, cut short past {@link MAX_NESTED_ERRORS}. */
+  readonly errors?: readonly SerializedReason[];
+}
+
+/** How deep a chain of causes (and errors of an AggregateError) is followed; deeper is cut. */
+export const MAX_CAUSE_DEPTH = 4;
+
+/**
+ * How many causes and `errors` items below the thrown error travel in all: a wide AggregateError
+ * is cut short, so a failure's answer stays small.
+ */
+export const MAX_NESTED_ERRORS = 32;
+
+/** A class `rebuildError` gives an error instead of the one its name says (a library's own). */
+export type ErrorClassLookup = (
+  serialized: SerializedError,
+) => { readonly prototype: Error } | undefined;
+
+/** The errors structured clone would not keep whole: their data, never a throw. */
+export function serializeError(thrown: unknown): SerializedError {
+  return serializeAt(thrown, { seen: new Set(), left: MAX_NESTED_ERRORS }, 0);
+}
+
+/** What one serialization has walked: the errors seen (a cycle ends there), how many may follow. */
+interface Walk {
+  readonly seen: Set<object>;
+  left: number;
+}
+
+function serializeAt(thrown: unknown, walk: Walk, depth: number): SerializedError {
+  if (!isError(thrown)) {
+    return { name: 'Error', message: `non-Error thrown: ${describeValue(thrown)}` };
+  }
+  walk.seen.add(thrown);
+  try {
+    const { name, message, stack } = thrown;
+    const code = (thrown as { code?: unknown }).code;
+    let props: Record<string, string | number | boolean | null> | undefined;
+    for (const [key, value] of Object.entries(thrown)) {
+      if (SPECIAL_KEYS.has(key)) continue;
+      if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+        (props ??= {})[key] = value as string | number | boolean | null;
+      }
+    }
+    const cause = Object.hasOwn(thrown, 'cause')
+      ? serializeReason(thrown.cause, walk, depth + 1)
+      : undefined;
+    const errors =
+      thrown instanceof AggregateError && Array.isArray(thrown.errors)
+        ? serializeErrors(thrown.errors as unknown[], walk, depth + 1)
+        : undefined;
+    return {
+      name: String(name),
+      message: String(message),
+      ...(typeof stack === 'string' ? { stack } : {}),
+      ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      ...(props ? { props } : {}),
+      ...(cause ? { cause } : {}),
+      ...(errors ? { errors } : {}),
+    };
+  } catch {
+    // A getter that throws, a name whose toString throws: what is left is its string form.
+    return { name: 'Error', message: `unreadable error: ${describeValue(thrown)}` };
+  }
+}
+
+const SPECIAL_KEYS = new Set(['code', 'name', 'message', 'stack', 'cause', 'errors']);
+
+function serializeErrors(errors: readonly unknown[], walk: Walk, depth: number) {
+  const serialized: SerializedReason[] = [];
+  for (const item of errors) {
+    const reason = serializeReason(item, walk, depth);
+    if (reason) serialized.push(reason);
+    if (walk.left <= 0) break;
+  }
+  return serialized;
+}
+
+/** Undefined past the depth or the count, and for an error already on its way (a cycle). */
+function serializeReason(value: unknown, walk: Walk, depth: number): SerializedReason | undefined {
+  if (depth > MAX_CAUSE_DEPTH || walk.left <= 0) return undefined;
+  if (!isError(value)) {
+    walk.left--;
+    return { value: isPrimitive(value) ? value : describeValue(value) };
+  }
+  if (walk.seen.has(value)) return undefined;
+  walk.left--;
+  return { error: serializeAt(value, walk, depth) };
+}
+
+/** Realm-proof: an error made in a vm context or jest's sandbox fails `instanceof Error`. */
+function isError(value: unknown): value is Error {
+  return value instanceof Error || types.isNativeError(value);
+}
+
+function isPrimitive(value: unknown): value is CrossingPrimitive {
+  return (
+    value === null ||
+    (typeof value !== 'object' && typeof value !== 'function' && typeof value !== 'symbol')
+  );
+}
+
+/**
+ * A value as words, for a message or a log line; never throws. `String(value)` would, for
+ * `Object.create(null)` or an object whose `toString` throws.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return inspect(value, {
+      depth: 2,
+      maxArrayLength: 10,
+      maxStringLength: 200,
+      breakLength: Infinity,
+    });
+  } catch {
+    // A custom inspect, or a proxy, that throws.
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return '[unprintable value]';
+    }
+  }
+}
+
+const BUILT_IN: Readonly<Record<string, ErrorConstructor>> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/**
+ * The error a {@link SerializedError} describes: the class `own` gives it, or the built-in its
+ * name says (`instanceof TypeError`, an AggregateError with its `errors`), or an Error keeping
+ * the name; with its `code`, other properties, the stack of where it was thrown, and its
+ * `cause` rebuilt the same way, non-enumerable as `new Error(message, { cause })` makes it.
+ */
+export function rebuildError(serialized: SerializedError, own?: ErrorClassLookup): Error {
+  const OwnClass = own?.(serialized);
+  const { name, message } = serialized;
+  // An own class is given its prototype without running its constructor (some take fields,
+  // not a message): the fields arrive with the other properties below.
+  const error = (
+    OwnClass
+      ? Reflect.construct(Error, [message], OwnClass as unknown as new () => Error)
+      : name === 'AggregateError'
+        ? new AggregateError([], message)
+        : new (Object.hasOwn(BUILT_IN, name) ? (BUILT_IN[name] ?? Error) : Error)(message)
+  ) as Error & Record<string, unknown>;
+  if (error.name !== name) {
+    Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true });
+  }
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  if (serialized.props) Object.assign(error, serialized.props);
+  if (serialized.code !== undefined) error['code'] = serialized.code;
+  if (serialized.cause) hide(error, 'cause', rebuildReason(serialized.cause, own));
+  if (serialized.errors) {
+    hide(
+      error,
+      'errors',
+      serialized.errors.map((reason) => rebuildReason(reason, own)),
+    );
+  }
+  return error;
+}
+
+function rebuildReason(reason: SerializedReason, own: ErrorClassLookup | undefined): unknown {
+  return 'error' in reason ? rebuildError(reason.error, own) : reason.value;
+}
+
+/** As the language installs `cause` and `errors`: own, writable, configurable, not enumerable. */
+function hide(error: Error, key: string, value: unknown): void {
+  Object.defineProperty(error, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: false,
+  });
+}
