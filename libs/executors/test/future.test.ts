@@ -119,6 +119,24 @@ describe('Future', () => {
     }
   });
 
+  it('still runs the other done-callbacks when the warning itself cannot be emitted', () => {
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => {
+      throw new Error('no warnings here');
+    });
+    try {
+      const future = new Future();
+      let second = false;
+      future.addDoneCallback(() => {
+        throw new Error('callback bug');
+      });
+      future.addDoneCallback(() => (second = true));
+      future.setResult(undefined);
+      expect([second, emitWarning.mock.calls.length]).toEqual([true, 1]);
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
   it('refuses a callback that is not a function and a bad timeout with ERR_EXECUTOR_INVALID_ARGUMENT', async () => {
     const future = new Future();
     expect(() => future.addDoneCallback('no' as never)).toThrow(
