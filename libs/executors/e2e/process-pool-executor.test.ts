@@ -38,14 +38,23 @@ describeBoundary('process');
 describe('process executor: workers are processes', () => {
   it('runs tasks in other processes, one pid per worker', async () => {
     await using executor = createExecutor('process', { maxWorkers: 2 });
-    const pids = new Set<number>();
-    const futures = Array.from({ length: 8 }, () =>
-      executor.submit<{ pid: number }>(null, { name: 'whoami' }),
-    );
-    for (const future of futures) pids.add((await future.result()).pid);
-    expect(pids.has(process.pid)).toBe(false);
-    expect(pids.size).toBeGreaterThanOrEqual(1);
-    expect(pids.size).toBeLessThanOrEqual(2);
+    const meeting = new TaskLog();
+    try {
+      // Each task blocks until both have started, so both children are up and busy at once
+      // (one child alone fails here: its task gives up waiting for the other's, after 10 s).
+      const ran = await Promise.all(
+        ['a', 'b'].map((id) =>
+          executor
+            .submit<{ pid: number }>({ id, log: meeting.path, parties: 2 }, { name: 'meetWhoami' })
+            .result(),
+        ),
+      );
+      const pids = new Set(ran.map(({ pid }) => pid));
+      expect(pids.size).toBe(2);
+      expect(pids.has(process.pid)).toBe(false);
+    } finally {
+      meeting.remove();
+    }
   });
 });
 
