@@ -90,4 +90,25 @@ export function registry<C extends { readonly code: string; readonly name: strin
   return { classes: rows.map(([errorClass]) => errorClass), catalog: catalog(...rows) };
 }
 
+/**
+ * The test behind a library's `isLockError(error, code?)`-style guard: true for an Error whose
+ * `code` is one of `codes` (and is `code`, when given). An Error by its `Object.prototype.toString`
+ * tag, not `instanceof`, so it holds for an error of another realm of this thread (a `vm`
+ * context, jest's sandbox) and for a worker's uncaught error as the Worker's `'error'` event hands
+ * it over (Node rebuilds it on Error.prototype with its own properties, `code` included; it is no
+ * native error, so `Error.isError` and `util.types.isNativeError` refuse it). A plain object
+ * carrying such a code is not an Error: false.
+ *
+ * Not an error posted to another thread (`postMessage`, `structuredClone`): the clone keeps
+ * `message`, `stack`, `cause` and only a built-in class, and drops own properties, `code`
+ * included, so this is false for it. To tell a code across threads, send {@link serializeError}'s
+ * value (or `{ code, message }`) and compare `code`.
+ */
+export function hasCodeOf(error: unknown, codes: ReadonlySet<string>, code?: string): boolean {
+  if (Object.prototype.toString.call(error) !== '[object Error]') return false;
+  const found = (error as { code?: unknown }).code;
+  if (typeof found !== 'string' || !codes.has(found)) return false;
+  return code === undefined || found === code;
+}
+
 export * from './serialized-error';

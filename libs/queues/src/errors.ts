@@ -1,4 +1,4 @@
-import { catalog, coded } from '@concurrency-lab/errors';
+import { catalog, coded, hasCodeOf } from '@concurrency-lab/errors';
 
 export type { CatalogEntry as ErrorCatalogEntry } from '@concurrency-lab/errors';
 
@@ -137,29 +137,10 @@ export const ERROR_CATALOG = catalog(
 const CODES: ReadonlySet<string> = new Set(CLASSES.map((errorClass) => errorClass.code));
 
 /**
- * True for an error of this lib, optionally of one `code`: an Error (by its
- * `Object.prototype.toString` tag, not `instanceof`) whose `code` is one of this lib's. That
- * recognises an error thrown in this thread or in another realm of it (a `vm` context, jest's
- * sandbox), where `instanceof` fails, and a worker's uncaught error as the Worker's `'error'`
- * event hands it over (Node rebuilds it with its own properties, `code` included).
- *
- * Not an error that crossed a thread by `postMessage` or `structuredClone`: the clone keeps
- * `message`, `stack`, `cause` and only a built-in `name` (a subclass arrives as a plain `Error`)
- * and drops own properties, `code` included, so this is false for it. To tell a code across
- * threads, post `{ code, message }` yourself and compare `code`. A plain object with a queue
- * code is not an Error: false.
+ * True for an error of this library, optionally of one `code`: an Error of any realm whose
+ * `code` is one of this library's (`hasCodeOf` in @concurrency-lab/errors says exactly what is
+ * recognised). Not an error posted to another thread: structured clone drops `code`.
  */
 export function isQueueError(error: unknown, code?: QueueErrorCode): error is QueueError {
-  if (!isAnError(error)) return false;
-  const found = (error as { code?: unknown }).code;
-  if (typeof found !== 'string' || !CODES.has(found)) return false;
-  return code === undefined || found === code;
-}
-
-/**
- * An Error of any realm, or what Node's worker `'error'` event rebuilds from one (an object on
- * Error.prototype tagged 'Error', which `Error.isError` refuses). A plain object is not one.
- */
-function isAnError(value: unknown): value is Error {
-  return Object.prototype.toString.call(value) === '[object Error]';
+  return hasCodeOf(error, CODES, code);
 }
