@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import vm from 'node:vm';
+import { describe, expect, it } from '@jest/globals';
 import * as locks from '@concurrency-lab/locks';
 import * as queues from '../src/index';
 import { describeErrorCatalog } from '@concurrency-lab/errors/testing';
@@ -11,7 +10,6 @@ import {
   QueueError,
   type QueueErrorCode,
 } from '../src/index';
-import { nextMessage, startWorker, terminateWorkers } from './support/workers';
 
 const CODES = Object.keys(QUEUE_ERROR_CLASSES) as QueueErrorCode[];
 
@@ -57,54 +55,12 @@ describe('the error registry', () => {
   });
 });
 
-/** Error.isError is in Node 24 but not in the workspace's ES2023 TypeScript lib. */
-const isError = (value: unknown): boolean =>
-  (Error as ErrorConstructor & { isError(value: unknown): boolean }).isError(value);
-
-describe('isQueueError: what counts as an error of this lib', () => {
-  afterEach(terminateWorkers);
-
+describe('isQueueError (hasCodeOf of @concurrency-lab/errors, tested there across realms and threads)', () => {
   it('refuses a plain object carrying a queue code: it is not an Error', () => {
     expect(isQueueError({ code: 'ERR_QUEUE_FULL', message: 'x' })).toBe(false);
     expect(isQueueError({ code: 'ERR_QUEUE_FULL' }, 'ERR_QUEUE_FULL')).toBe(false);
     // What a `{ code, message }` posted to another thread arrives as.
     expect(isQueueError(structuredClone({ code: 'ERR_QUEUE_FULL', message: 'x' }))).toBe(false);
-  });
-
-  it('recognises an Error of another realm (vm) by its code, where instanceof fails', () => {
-    const foreign: unknown = vm.runInNewContext(
-      'const e = new Error("x"); e.code = "ERR_QUEUE_FULL"; e',
-    );
-    expect(foreign instanceof Error).toBe(false);
-    expect(isQueueError(foreign)).toBe(true);
-    expect(isQueueError(foreign, 'ERR_QUEUE_FULL')).toBe(true);
-    expect(isQueueError(foreign, 'ERR_QUEUE_EMPTY')).toBe(false);
-  });
-
-  // Pins what the doc comment says: if Node ever kept own properties in a clone, this fails and
-  // the docs (and perhaps the guard's callers) must change.
-  it('refuses a queue error posted from a worker thread: the clone drops its code', async () => {
-    const worker = startWorker('error-crossing.cjs', { via: 'postMessage' });
-    const { error, codeHere } = await nextMessage<{ error: unknown; codeHere: string }>(worker);
-    expect(codeHere).toBe('ERR_QUEUE_FULL');
-    expect(isError(error)).toBe(true);
-    // message survives, the subclass's name does not (only built-in names are kept).
-    expect(error).toMatchObject({ name: 'Error', message: 'The queue is full' });
-    expect((error as { code?: unknown }).code).toBeUndefined();
-    expect(isQueueError(error)).toBe(false);
-  });
-
-  it("recognises a worker's uncaught queue error: the 'error' event keeps its code", async () => {
-    const worker = startWorker('error-crossing.cjs', { via: 'throw' });
-    const error = await nextMessage(worker).then(
-      () => undefined,
-      (thrown: unknown) => thrown,
-    );
-    // Node rebuilds it as an object on Error.prototype tagged 'Error', not a real Error: the
-    // guard goes by that tag, since `Error.isError` (or jest's realm, for instanceof) refuses it.
-    expect(isError(error)).toBe(false);
-    expect(Object.prototype.toString.call(error)).toBe('[object Error]');
-    expect(isQueueError(error, 'ERR_QUEUE_FULL')).toBe(true);
   });
 });
 
