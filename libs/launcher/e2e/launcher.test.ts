@@ -212,6 +212,10 @@ describe('Fleet', () => {
     );
     expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
     expect((error as StartFailedError).message).toContain('threads-service');
+    // What the service said, its code first (README: a bad value names the variable and code).
+    expect((error as StartFailedError).output).toContain(
+      'ERR_KIT_INVALID_CONFIG: Invalid configuration: WORKERS:',
+    );
     expect(childPids()).toEqual([]);
   });
 

@@ -284,7 +284,10 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     // Before the workload module runs, so it inherits no lifeline; a cluster worker has none.
     if (options.handleSignals ?? true) claimLifeline(config.lifeline);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    // `ERR_KIT_INVALID_CONFIG: Invalid configuration: WORKERS: …`, the code first, as the
+    // workload's refusal below and the README say.
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    process.stderr.write(`${typeof code === 'string' ? `${code}: ` : ''}${String(message)}\n`);
     process.exit(2);
   }
   // The operator's workload is loaded and checked before anything else starts: a broken module
