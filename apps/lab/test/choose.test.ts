@@ -104,6 +104,68 @@ describe('what to choose: the first screen', () => {
     expect(waiting(['threads', 'async'])).toEqual([line]);
   });
 
+  it('breaks a tie against a model that was not comparable in one of the question’s scenarios', () => {
+    // mixed: async leads on throughput; fairness: async answered 29% of the fixed rate (its p99
+    // is of what it did not send), threads leads. One lead each: async was chosen on mixed.
+    const beside = (asyncSustained: number) =>
+      chooseLines(
+        [
+          scenario('mixed', [result('async', 1234, 50, 1), result('threads', 1000, 40, 1)]),
+          scenario(
+            'fairness',
+            [
+              result('async', 100, 430, 1, { sustained: asyncSustained }),
+              result('threads', 100, 15, 1, { sustained: 1 }),
+            ],
+            'p99',
+          ),
+        ],
+        { ...context, sharedCores: false },
+      );
+    expect(beside(0.29)).toEqual([
+      'CPU work beside I/O: threads (≈ async) — mixed 1000 req/s (async lead); fairness p99 15 ms.',
+    ]);
+    // The control: async kept up in fairness, so both are comparable everywhere and the first
+    // scenario's figures decide, as before.
+    expect(beside(1)).toEqual([
+      'CPU work beside I/O: async (≈ threads) — mixed 1234 req/s vs 1000 req/s (threads); fairness p99 430 ms (threads lead).',
+    ]);
+  });
+
+  it('never shows a figure that is not comparable, as the one to beat or as evidence', () => {
+    // async leads io-saturation and scrape (two votes of three) but answered half of io's fixed
+    // rate: its memory per connection there is of what it did not hold. cluster kept up in io
+    // but answered half of fairness's rate, beside a mixed run that it leads.
+    const lines = chooseLines(
+      [
+        scenario(
+          'io',
+          [
+            result('async', 1000, 700, 80, { memoryPerConnectionBytes: 5 * 1024, sustained: 0.5 }),
+            result('threads', 2000, 760, 90, { memoryPerConnectionBytes: 12 * 1024, sustained: 1 }),
+          ],
+          'memory-per-connection',
+        ),
+        scenario('io-saturation', [result('async', 1000, 10, 1), result('threads', 600, 10, 1)]),
+        scenario('scrape', [result('async', 800, 10, 1), result('threads', 500, 10, 1)]),
+        scenario('mixed', [result('async', 900, 50, 1), result('cluster', 1000, 40, 1)]),
+        scenario(
+          'fairness',
+          [
+            result('async', 100, 20, 1, { sustained: 1 }),
+            result('cluster', 100, 430, 1, { sustained: 0.5 }),
+          ],
+          'p99',
+        ),
+      ],
+      { ...context, sharedCores: false },
+    );
+    expect(lines).toEqual([
+      'Many waiting connections: async — io: async below the fixed rate, not comparable (threads lead); io-saturation 1000 req/s vs 600 req/s (threads); scrape 800 req/s vs 500 req/s (threads).',
+      'CPU work beside I/O: async (≈ cluster) — mixed 900 req/s (cluster lead); fairness p99 20 ms.',
+    ]);
+  });
+
   it('never takes a model with no answers as evidence', () => {
     // threads-service died during cpu: 0 req/s is not the figure to beat.
     const dead = [

@@ -22,7 +22,8 @@ const show = (judge: Judge, value: number) =>
 
 /**
  * `cpu 40.0 req/s vs 34.5 (async)`: the chosen model's figure beside the worst model's — among
- * the models that answered: one with no answers (a service that died) is no figure to beat.
+ * the models whose figure is comparable: one with no answers (a service that died), or on p99
+ * and memory one below the fixed rate, is no figure to beat, and no evidence when chosen.
  */
 function evidence(scenario: ScenarioReport, model: string): string {
   const { judge } = scenario.verdict;
@@ -31,7 +32,8 @@ function evidence(scenario: ScenarioReport, model: string): string {
   const leaders = byFigures(scenario.verdict.leaders, [scenario]);
   const answered = answeredOnly(scenario.results);
   const chosen = answered.find((r) => r.model === model);
-  const worst = [...answered].sort(
+  // The figure to beat is a comparable one too: an overloaded model's p99 or memory is not.
+  const worst = [...comparableOn(judge, scenario.results)].sort(
     (a, b) =>
       (judge === 'throughput'
         ? judgedFigure(judge, a) - judgedFigure(judge, b)
@@ -43,6 +45,9 @@ function evidence(scenario: ScenarioReport, model: string): string {
       ? `${scenario.id}: ${model} answered nothing (${leaders.join(' ≈ ')} lead)`
       : scenario.id;
   const lead = leaders.includes(chosen.model) ? '' : ` (${leaders.join(' ≈ ')} lead)`;
+  // Answered, but below the fixed rate: its p99 or memory is what it did not send, no evidence.
+  if (!comparableOn(judge, answered).includes(chosen))
+    return `${scenario.id}: ${model} below the fixed rate, not comparable${lead}`;
   const against =
     worst.model === chosen.model
       ? ''
@@ -52,16 +57,23 @@ function evidence(scenario: ScenarioReport, model: string): string {
 
 /**
  * The models tied on votes, best first by the figures — never by the order the run listed them
- * in (`--models`): the best figure in the question's first scenario, then the next one's where
- * equal. A model without a comparable figure there (no answers; on p99 or memory, overloaded)
- * comes after those with one; the registry's order settles figures equal everywhere.
+ * in (`--models`). First, a model with a comparable figure in more of the question's scenarios:
+ * one without (no answers; on p99 or memory, overloaded) bought its lead elsewhere with the load
+ * it dropped (a run once chose async for CPU work beside I/O on its mixed throughput, though it
+ * answered 29% of fairness's fixed rate). Then the best figure in the question's first scenario,
+ * the next one's where equal; the registry's order settles figures equal everywhere.
  */
 function byFigures(models: readonly string[], scenarios: readonly ScenarioReport[]): string[] {
   const figureIn = (s: ScenarioReport, model: string): number | undefined => {
     const r = comparableOn(s.verdict.judge, s.results).find((x) => x.model === model);
     return r && judgedFigure(s.verdict.judge, r);
   };
+  const missing = new Map(
+    models.map((m) => [m, scenarios.filter((s) => figureIn(s, m) === undefined).length]),
+  );
   const order = (a: string, b: string): number => {
+    const byMissing = (missing.get(a) ?? 0) - (missing.get(b) ?? 0);
+    if (byMissing !== 0) return byMissing;
     for (const s of scenarios) {
       const fa = figureIn(s, a);
       const fb = figureIn(s, b);
