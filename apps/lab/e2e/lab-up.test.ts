@@ -10,7 +10,9 @@ import { childrenOf, isAlive } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { PORT_TAKEN } from '../src/up';
 
 describe('lab up, signalled while it starts', () => {
   const folder = tempFolder('lab-up-');
@@ -63,6 +65,47 @@ describe('lab up, signalled while it starts', () => {
       // What a failed run left: the lab, and services it orphaned.
       lab.kill('SIGKILL');
       for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  }, 60_000);
+});
+
+describe('lab up, a port taken', () => {
+  /** `lab up` with async-service given `port` (every other service any free port). */
+  const up = async (port: number) => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      WORKERS: '1',
+      UPSTREAM_PORT: '0',
+      ...Object.fromEntries(MODELS.map(({ model }) => [`${model.toUpperCase()}_PORT`, '0'])),
+      ASYNC_PORT: String(port),
+    };
+    const lab = spawn(process.execPath, [appEntry('lab'), 'up'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    lab.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exit = once(lab, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    return { lab, exit, stderr: () => stderr };
+  };
+
+  it('says which service could not listen and how to move it, exit 1, never its own stack', async () => {
+    const holder = createServer();
+    holder.listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const { port } = holder.address() as { port: number };
+    const { lab, exit, stderr } = await up(port);
+    try {
+      const [code] = await exit;
+      expect(code).toBe(1);
+      expect(stderr()).toMatch(/^ERR_LAUNCH_START_FAILED: .*async-service/);
+      expect(stderr()).toContain('EADDRINUSE');
+      expect(stderr()).toContain(PORT_TAKEN);
+      // The lab's own frames (`at … (…/apps/lab/dist/…)`) are not printed.
+      expect(stderr()).not.toMatch(/^\s+at .*apps\/lab\/dist/m);
+    } finally {
+      lab.kill('SIGKILL');
+      holder.close();
     }
   }, 60_000);
 });

@@ -2,12 +2,16 @@ import { Fleet, portOverridesFromEnv, startInterruptibly } from '@concurrency-la
 import { MODELS, UPSTREAM } from '@concurrency-lab/models';
 import { commandOptions } from './command-options';
 import { parseCommandArgs } from './option-schemas';
+import { fail, isPlainError } from './refuse';
 
 export const UP_USAGE = `Usage: lab up
 
 Starts upstream and every model service on their contract ports (the README's), prints where
 they are, and stops them all on Ctrl-C. A port is overridden by <MODEL>_PORT (e.g. ASYNC_PORT)
 or UPSTREAM_PORT; WORKERS and the other service variables pass through.`;
+
+/** The hint after a start that failed on a port in use. */
+export const PORT_TAKEN = `A port is taken: stop what holds it, or move the service with <MODEL>_PORT (e.g. ASYNC_PORT=3011, or 0 for any free port) or UPSTREAM_PORT.\n`;
 
 /** `lab up` takes no option but `--help`. */
 function parseUpOptions(argv: string[]): object | 'help' {
@@ -40,7 +44,17 @@ export async function up(argv: string[]): Promise<number> {
       }),
     () => process.exit(0),
   );
-  const fleet = await run.started;
+  let fleet: Awaited<typeof run.started>;
+  try {
+    fleet = await run.started;
+  } catch (error) {
+    // A service that would not start (its port taken, a bad variable): said plainly, with what
+    // it printed, and how to move it when a port was the reason — never the lab's stack.
+    if (!isPlainError(error)) throw error;
+    fail(error);
+    if (/EADDRINUSE/.test((error as Error).message)) process.stderr.write(PORT_TAKEN);
+    return 1;
+  }
   // Stopped before it was up (a signal): the signal's handler ends the process.
   if (!fleet) return new Promise<number>(() => undefined);
   const first = fleet.models[0]?.service.url ?? '';
