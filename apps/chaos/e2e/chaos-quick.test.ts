@@ -31,7 +31,7 @@ describe('chaos --quick', () => {
   it('exits 2 on a usage error, naming the option and what it got, and starts nothing', async () => {
     const run = await chaos(['--drills', 'meltdown']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Expected `--drills` from overload');
+    expect(run.stderr).toMatch(/^ERR_CHAOS_USAGE: Expected `--drills` from overload/);
     expect(run.stderr).toContain('got `meltdown`');
     expect(run.stdout).toBe('');
   });
@@ -41,7 +41,7 @@ describe('chaos --quick', () => {
     const run = await chaos(['--drills', 'rolling-restart,pool-crash', '--models', 'async']);
     expect({ code: run.code, stdout: run.stdout }).toEqual({ code: 2, stdout: '' });
     expect(run.stderr).toContain(
-      'Expected `--drills` to include a drill that applies to `--models` async, got only ' +
+      'ERR_CHAOS_USAGE: Expected `--drills` to include a drill that applies to `--models` async, got only ' +
         'pool-crash (applies to threads, hybrid, procpool), rolling-restart (applies to cluster, hybrid)',
     );
   });

@@ -20,7 +20,10 @@ async function main(argv: string[]): Promise<number> {
     // Before anything starts: a selection of drills none of which applies is a usage error.
     if (options !== 'help') planDrills(options);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    // `ERR_CHAOS_USAGE: …`, the code first, as lab and demo say theirs.
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    const text = `${typeof code === 'string' ? `${code}: ` : ''}${String(message)}`;
+    process.stderr.write(`${text}\n\n${USAGE}\n`);
     return 2;
   }
   if (options === 'help') {
