@@ -9,7 +9,7 @@
  */
 import { portOverridesFromEnv, startInterruptibly } from '@concurrency-lab/launcher';
 import { startLocalStack, type LocalStack } from './local-stack';
-import { findPrometheus } from './prometheus-process';
+import { findPrometheus, noPrometheusLines } from './prometheus-process';
 
 function banner(stack: LocalStack): string {
   const first = stack.models[0]?.service.url ?? '';
@@ -34,11 +34,7 @@ function banner(stack: LocalStack): string {
       '  max by (model) (nodejs_eventloop_lag_p99_seconds)',
     );
   } else {
-    lines.push(
-      '',
-      'Prometheus is not installed, so only the services run. Install it (Debian:',
-      '`sudo apt-get install prometheus`) or set PROMETHEUS_BIN, then run this again.',
-    );
+    lines.push('', ...noPrometheusLines());
   }
   lines.push(
     '',

@@ -19,6 +19,23 @@ export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string | u
   return findMachineTool(PROMETHEUS_TOOL, env);
 }
 
+/**
+ * What `npm run observe` says when no Prometheus runs, so only the services do: a
+ * `PROMETHEUS_BIN` that points at nothing that runs is named (it was read as "not installed").
+ */
+export function noPrometheusLines(env: NodeJS.ProcessEnv = process.env): string[] {
+  const pointed = env[PROMETHEUS_TOOL.envVar];
+  return pointed
+    ? [
+        `PROMETHEUS_BIN=${pointed} is not a program that runs, so only the services run. Point it`,
+        'at the prometheus binary (or unset it to use the one on PATH), then run this again.',
+      ]
+    : [
+        'Prometheus is not installed, so only the services run. Install it (Debian:',
+        '`sudo apt-get install prometheus`) or set PROMETHEUS_BIN, then run this again.',
+      ];
+}
+
 /** Prometheus as the tests that need it name it (a Debian package: npm carries none). */
 export const PROMETHEUS_TOOL = {
   name: 'prometheus',
