@@ -26,6 +26,13 @@ describe('lab compare', () => {
     const comparison = JSON.parse(readFileSync(join(out, 'compare.json'), 'utf8')) as Comparison;
     const differing = comparison.rows.filter((r) => r.flag === 'differs');
     expect(run.stdout).toContain(`${differing.length} of ${comparison.rows.length} figures differ`);
+    // What differs of the setup comes first, what does not is left to compare.md.
+    const setup = comparison.setup.filter((s) => s.a !== s.b);
+    expect(setup.map((s) => s.field)).toContain('WORKERS');
+    expect(run.stdout).toMatch(/^The runs were set up differently:\n/);
+    // The table's rows (after its header and rule, up to the blank line): the differing fields.
+    const rows = (run.stdout.split('\n\n')[0] ?? '').split('\n').slice(3);
+    expect(rows.map((row) => row.split(/\s{2,}/))).toEqual(setup.map((s) => [s.field, s.a, s.b]));
     expect(run.samples).toBeGreaterThan(0); // it was counted, and started nothing
     expect(run.maxChildren).toBe(0);
   }, 30_000);

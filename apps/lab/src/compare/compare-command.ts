@@ -76,8 +76,21 @@ export function compareCommand(argv: string[]): number {
     process.stdout.write(`${JSON.stringify({ out, ...comparison })}\n`);
   } else {
     const differing = comparison.rows.filter((r) => r.flag === 'differs');
+    // What the runs were asked to do differently (WORKERS 2 vs 1) explains figures first: the
+    // page and compare.md show the whole setup, the terminal what differs of it.
+    const setup = comparison.setup.filter((s) => s.a !== s.b);
     process.stdout.write(
       [
+        ...(setup.length
+          ? [
+              'The runs were set up differently:',
+              textTable(
+                ['setup', 'A', 'B'],
+                setup.map((s) => [s.field, s.a, s.b]),
+              ),
+              '',
+            ]
+          : []),
         `${differing.length} of ${comparison.rows.length} figures differ beyond the runs’ own noise${differing.length ? ':' : '.'}`,
         ...(differing.length ? ['', textTable(COMPARE_HEADER, differing.map(compareCells))] : []),
         '',
