@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { compareHtml, compareMarkdown } from '../src/compare/compare-page';
-import { compareReports, MIN_INTERVALS } from '../src/compare/compare-reports';
+import { compareReports, MIN_DIFFERENCE, MIN_INTERVALS } from '../src/compare/compare-reports';
 import { readReport, type ComparableReport } from '../src/compare/read-report';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', 'reports', name);
@@ -73,10 +73,21 @@ describe('lab compare on two real reports (WORKERS=1 vs WORKERS=2)', () => {
         b: rb.summary.rps,
         ratio,
         noise,
-        flag: Math.abs(ratio - 1) > noise ? 'differs' : 'within noise',
+        flag: Math.abs(ratio - 1) > Math.max(noise, MIN_DIFFERENCE) ? 'differs' : 'within noise',
       });
     },
   );
+
+  it('never flags a difference the page shows as 1.00×: a fixed rate’s req/s has no spread', () => {
+    // io-saturation runs at a fixed rate: every interval answers the rate, so the noise is ~0
+    // and 5907 against 5902 req/s was flagged as differing.
+    const row = comparison.rows.find(
+      (r) => r.scenario === 'io-saturation' && r.model === 'threads' && r.figure === 'rps',
+    );
+    expect(row?.noise).toBeLessThan(0.001);
+    expect(Math.abs((row?.ratio ?? 0) - 1)).toBeLessThan(MIN_DIFFERENCE);
+    expect(row?.flag).toBe('within noise');
+  });
 
   it('flags the figure the change moved: threads’ cpu req/s with a second worker', () => {
     const threads = comparison.rows.find(

@@ -84,6 +84,13 @@ export const FIGURES: readonly Figure[] = [
 export const MIN_INTERVALS = 3;
 
 /**
+ * A difference smaller than this never `differs`, whatever the noise: the page shows the ratio
+ * to two decimals, and a fixed-rate scenario's req/s (every interval at the rate, so a spread
+ * of ~0) flagged 5907 against 5902 req/s — "1.00×, differs".
+ */
+export const MIN_DIFFERENCE = 0.005;
+
+/**
  * Relative spread of a series: sample standard deviation / `of` (the series' mean unless given);
  * undefined when unmeasurable (too few values, or nothing positive to be relative to).
  */
@@ -112,7 +119,10 @@ export interface ComparisonRow {
    * measurable.
    */
   noise: number | null;
-  /** `differs` when |ratio − 1| exceeds the noise; `within noise` otherwise; `unknown` without a noise figure. */
+  /**
+   * `differs` when |ratio − 1| exceeds the noise (and {@link MIN_DIFFERENCE}); `within noise`
+   * otherwise; `unknown` without a noise figure.
+   */
   flag: 'differs' | 'within noise' | 'unknown';
 }
 
@@ -175,7 +185,7 @@ export function compareReports(
           flag:
             noise === null || ratio === null
               ? 'unknown'
-              : Math.abs(ratio - 1) > noise
+              : Math.abs(ratio - 1) > Math.max(noise, MIN_DIFFERENCE)
                 ? 'differs'
                 : 'within noise',
         });
