@@ -1,13 +1,17 @@
+import { workerStopBoundMs } from '@concurrency-lab/cluster-runtime';
 import { ADMISSION_OFF, appEntry, logRecords, metricSum } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
 import { isAlive } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { connect } from 'node:net';
 
 interface LogLine {
   msg: string;
   pid?: number;
   role?: string;
+  reason?: string;
+  outcome?: string;
   clean?: boolean;
   url?: string;
   workerPids?: number[];
@@ -15,15 +19,16 @@ interface LogLine {
 }
 
 /**
- * cluster-service in a process group of its own (as a terminal or a supervisor starts it), so
- * that a signal can go to the whole group — Ctrl-C, `kill -- -<pgid>` — and reach the primary
- * and every worker at once.
+ * cluster-service (or hybrid-service, the other model on `@concurrency-lab/cluster-runtime`) in
+ * a process group of its own (as a terminal or a supervisor starts it), so that a signal can go
+ * to the whole group — Ctrl-C, `kill -- -<pgid>` — and reach the primary and every worker at
+ * once.
  */
-async function startGroup() {
-  const child = spawn(process.execPath, [appEntry('cluster-service')], {
+async function startGroup(app = 'cluster-service', env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [appEntry(app)], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '0', WORKERS: '2', LOG_LEVEL: 'info', ...ADMISSION_OFF },
+    env: { ...process.env, PORT: '0', WORKERS: '2', LOG_LEVEL: 'info', ...ADMISSION_OFF, ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -53,6 +58,22 @@ async function startGroup() {
   };
   const listening = await group.waitFor('the model to listen', (l) => l.msg === 'listening');
   return { ...group, url: listening.url as string, workerPids: listening.workerPids ?? [] };
+}
+
+/** How a new TCP connection to `port` on localhost ends: `connected`, or its error's code. */
+function connectOutcome(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.setTimeout(5000, () => {
+      socket.destroy();
+      resolve('timeout');
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+  });
 }
 
 describe('cluster-service and signals sent to its whole process group', () => {
@@ -124,17 +145,62 @@ describe('cluster-service and signals sent to its whole process group', () => {
     }
   }, 30_000);
 
-  it('leaves no worker behind when the primary is SIGKILLed', async () => {
-    const model = await startGroup();
-    try {
-      process.kill(model.pid, 'SIGKILL');
-      await model.exited;
-      await until(() => model.workerPids.every((pid) => !isAlive(pid)), {
-        what: 'the workers to leave once their primary is gone',
-        detail: model.output,
-      });
-    } finally {
-      model.kill();
-    }
-  }, 30_000);
+  // Its workers' channel closes: they drain (the requests in flight here are answered) and
+  // exit, within their stop's bound. Before, Node's own worker code exited them at once on the
+  // disconnect: every request in flight got an empty reply, and no worker logged its drain.
+  const SHUTDOWN_TIMEOUT_MS = 5000;
+  it.each(['cluster-service', 'hybrid-service'])(
+    '%s: when the primary is SIGKILLed, its workers answer what is in flight, then leave',
+    async (app) => {
+      const model = await startGroup(app, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
+      try {
+        expect(model.workerPids).toHaveLength(2);
+        const requests = Array.from({ length: 2 }, () =>
+          fetch(`${model.url}/io/sleep?ms=1500`).then(
+            (res) => res.status,
+            () => 0,
+          ),
+        );
+        // Both sleeps in the workers, and the scrape that sees them.
+        await until(
+          async () =>
+            metricSum(
+              await (await fetch(`${model.url}/metrics`)).text(),
+              'http_server_active_requests',
+            ) >= 3,
+          { what: 'the two requests to be in flight', everyMs: 20 },
+        );
+        process.kill(model.pid, 'SIGKILL');
+        await model.exited;
+        // The port was the primary's (round-robin: the workers hold no listening socket), so
+        // a new connection is refused at once: no worker lingers serving it. A raw connection,
+        // not fetch: fetch may reuse the scrape's keep-alive socket to a worker.
+        const { port } = new URL(model.url);
+        expect(await connectOutcome(Number(port))).toBe('ECONNREFUSED');
+        expect(await Promise.all(requests)).toEqual([200, 200]);
+        // Gone within their bound (a generous margin for a loaded machine): nobody is left to
+        // kill them, so they must not linger.
+        await until(() => model.workerPids.every((pid) => !isAlive(pid)), {
+          what: 'the workers to leave once their primary is gone',
+          timeoutMs: workerStopBoundMs(SHUTDOWN_TIMEOUT_MS) + 5000,
+          detail: model.output,
+        });
+        // Each drained, and cleanly: `stopped` with `clean` is the kit's exit 0.
+        for (const pid of model.workerPids) {
+          const mine = model.logs().filter((l) => l.pid === pid);
+          expect(mine.filter((l) => l.msg === 'shutting down')).toEqual([
+            expect.objectContaining({ reason: 'primary disconnected' }),
+          ]);
+          expect(mine.filter((l) => l.msg === 'stopped')).toEqual([
+            expect.objectContaining({ outcome: 'clean' }),
+          ]);
+        }
+      } finally {
+        model.kill();
+        // The group kill misses nothing of it, but a worker that outlived the test is a leak.
+        for (const pid of model.workerPids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+      }
+    },
+    30_000,
+  );
 });

@@ -4,6 +4,7 @@ import { isAlive } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { workerStopBoundMs } from '../src/counter-protocol';
 import { launchPerTest, outcomeOf } from './support/primary-tests';
 
 /** `promise`'s outcome, or 'pending' if it has not settled within `ms`: a start that hangs. */
@@ -106,10 +107,12 @@ describe('runClusterPrimary', () => {
     }
   });
 
-  it('logs an error nothing handled in the primary at fatal and exits 1; its workers leave', async () => {
+  it('logs an unhandled error of the primary at fatal, exits 1; workers drain, leave', async () => {
     // SIGUSR2 makes this primary throw from a callback of its own (fixtures/primary-main.js).
+    // Its workers are the lib's real ones (runClusterWorker).
     const { main, output, exited, printed } = runPrimaryMain({
       FIXTURE_PRIMARY_FAULT: '1',
+      FIXTURE_WORKER_ENTRY: 'real-worker.js',
       WORKERS: '2',
     });
     let workerPids: number[] = [];
@@ -136,9 +139,56 @@ describe('runClusterPrimary', () => {
       await until(() => workerPids.every((pid) => !isAlive(pid)), {
         what: 'the workers to leave',
       });
+      // …drained, cleanly (exit 0), not exited on the spot: before, Node's own worker code
+      // exited them at once on the disconnect, cutting what they had in flight.
+      for (const pid of workerPids) {
+        const mine = records().filter((l) => l['pid'] === pid);
+        expect(mine.filter((l) => l.msg === 'shutting down')).toEqual([
+          expect.objectContaining({ reason: 'primary disconnected' }),
+        ]);
+        expect(mine.filter((l) => l.msg === 'stopped')).toEqual([
+          expect.objectContaining({ outcome: 'clean' }),
+        ]);
+      }
     } finally {
       main.kill('SIGKILL');
       for (const pid of workerPids.filter(isAlive)) process.kill(pid, 'SIGKILL');
     }
   });
+
+  it('has an orphaned worker whose drain hangs end itself past its stop bound', async () => {
+    // Nobody is left to SIGKILL it: its own bound is all that ends it (exit 1, said at error).
+    const shutdownTimeoutMs = 500;
+    const { main, output, exited, printed } = runPrimaryMain({
+      FIXTURE_WORKER_ENTRY: 'real-worker.js',
+      FIXTURE_RUNNER_CLOSE: 'hang',
+      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+      WORKERS: '1',
+    });
+    let workerPids: number[] = [];
+    try {
+      await printed('"msg":"listening"', 'the primary to listen');
+      const records = () =>
+        logRecords(output.stdout) as { msg?: string; level?: number; [k: string]: unknown }[];
+      workerPids = (records().find((l) => l.msg === 'listening')?.['workerPids'] as number[]) ?? [];
+      expect(workerPids).toHaveLength(1);
+      main.kill('SIGKILL');
+      await exited;
+      // A generous margin over the bound for a loaded machine; without the bound, never.
+      await until(() => workerPids.every((pid) => !isAlive(pid)), {
+        what: 'the orphaned worker to end itself',
+        timeoutMs: workerStopBoundMs(shutdownTimeoutMs) + 10_000,
+        detail: () => output.stdout,
+      });
+      expect(records().filter((l) => l.level === 50)).toEqual([
+        expect.objectContaining({
+          pid: workerPids[0],
+          msg: 'primary gone and the drain overran its bound: exiting',
+        }),
+      ]);
+    } finally {
+      main.kill('SIGKILL');
+      for (const pid of workerPids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  }, 30_000);
 });

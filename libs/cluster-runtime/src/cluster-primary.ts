@@ -1,16 +1,12 @@
-import {
-  RUNNER_CLOSE_TIMEOUT_MS,
-  SPAN_FLUSH_TIMEOUT_MS,
-  type Logger,
-} from '@concurrency-lab/service-kit';
+import { type Logger } from '@concurrency-lab/service-kit';
 import cluster, { type Worker } from 'node:cluster';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import {
   CONFIG_REFUSED_EXIT_CODE,
   INCREMENT_TIMEOUT_MARGIN_MS,
-  FINAL_METRICS_TIMEOUT_MS,
   RPC,
+  workerStopBoundMs,
   type ClusterNotice,
   type MetricsAggregateParams,
 } from './counter-protocol';
@@ -385,17 +381,10 @@ export class ClusterPrimary {
     // goes reports it to the callback, not as an 'error' event.
     if (worker.isConnected())
       worker.send({ kind: 'shutdown' } satisfies ClusterNotice, () => undefined);
-    // Its drain (SHUTDOWN_TIMEOUT_MS), its runner's close (RUNNER_CLOSE_TIMEOUT_MS), its span
-    // flush (SPAN_FLUSH_TIMEOUT_MS), its final metrics' handover (FINAL_METRICS_TIMEOUT_MS) and a
-    // second for its last hand-offs (a pool's close past its limit, the linger) and exit: only a
-    // worker that overran all of them is killed.
+    // Only a worker that overran every budget of its stop (workerStopBoundMs) is killed.
     const killer = setTimeout(
       () => worker.process.kill('SIGKILL'),
-      this.#options.shutdownTimeoutMs +
-        RUNNER_CLOSE_TIMEOUT_MS +
-        SPAN_FLUSH_TIMEOUT_MS +
-        FINAL_METRICS_TIMEOUT_MS +
-        1000,
+      workerStopBoundMs(this.#options.shutdownTimeoutMs),
     );
     const [code] = await member.exited;
     clearTimeout(killer);

@@ -9,10 +9,12 @@ import {
   type ServiceMetrics,
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
+import cluster from 'node:cluster';
 import {
   CONFIG_REFUSED_EXIT_CODE,
   FINAL_METRICS_TIMEOUT_MS,
   RPC,
+  workerStopBoundMs,
   type ClusterNotice,
   type MetricsAggregateParams,
 } from './counter-protocol';
@@ -122,8 +124,9 @@ const ignoreSignal = () => undefined;
  * A cluster model's worker `main`: the contract's app on the port the primary shares, with the
  * model's runner and the cluster's counter and metrics. Says `ready` to the primary once it
  * listens; drains when the primary asks (rolling restart, shutdown) or disappears (a primary
- * SIGKILLed closes the channel), and only then: SIGINT, SIGTERM and SIGHUP are the primary's
- * (`PRIMARY_SIGNALS`), and ignored here.
+ * SIGKILLed or ended by a fatal error closes the channel: the requests in flight here are
+ * answered, then it exits, within `workerStopBoundMs`), and only then: SIGINT, SIGTERM and
+ * SIGHUP are the primary's (`PRIMARY_SIGNALS`), and ignored here.
  */
 export async function runClusterWorker(options: ClusterWorkerMainOptions): Promise<RunningService> {
   if (!process.send) throw new Error(`the ${options.model} worker runs only as a cluster worker`);
@@ -140,11 +143,33 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
   process.on('message', (message: ClusterNotice) => {
     if (message?.kind === 'shutdown') stop('primary asked');
   });
+  // Orphaned, nobody will SIGKILL this worker if its drain hangs: it ends itself past the bound
+  // its primary would have given it. Armed once both the primary is gone and the configuration
+  // (SHUTDOWN_TIMEOUT_MS) is known, whichever comes last; unref'd, it never holds the exit.
+  let primaryGone = false;
+  let settings: { config: ServiceConfig; logger: Logger } | undefined;
+  const armOrphanBound = () => {
+    if (!primaryGone || !settings) return;
+    const { config, logger } = settings;
+    const boundMs = workerStopBoundMs(config.shutdownTimeoutMs);
+    setTimeout(() => {
+      logger.error({ boundMs }, 'primary gone and the drain overran its bound: exiting');
+      process.exit(1);
+    }, boundMs).unref();
+  };
   // The primary is gone: nobody will route to us or hold the counter; drain and leave. Its calls
   // fail at once, and nothing more is sent on the closed channel.
-  process.once('disconnect', () => {
+  // Prepended, and marking the disconnect as expected: Node's own worker code
+  // (lib/internal/cluster/child.js, `_setupWorker`) listens first and calls process.exit(0) on
+  // a disconnect unless `cluster.worker.exitedAfterDisconnect` is true. Left to it, a primary's
+  // death cut every request in flight here (empty replies) and this handler never ran. The flag
+  // is read nowhere else in a worker process (the primary's copy is its own).
+  process.prependOnceListener('disconnect', () => {
+    if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
+    primaryGone = true;
     rpc.close();
     stop('primary disconnected');
+    armOrphanBound();
   });
   for (const signal of PRIMARY_SIGNALS) process.on(signal, ignoreSignal);
   const service = await listenOrRefuse(
@@ -157,14 +182,17 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
       lingerBeforeExitMs: WORKER_EXIT_LINGER_MS,
       ...(options.tracing ? { tracing: options.tracing } : {}),
       handleSignals: false,
-      createRuntime: async (config, logger, metrics) =>
-        clusterWorkerRuntime(
+      createRuntime: async (config, logger, metrics) => {
+        settings = { config, logger };
+        armOrphanBound();
+        return clusterWorkerRuntime(
           rpc,
           await options.createRunner(config, logger, metrics),
           config,
           metrics,
           logger,
-        ),
+        );
+      },
     }),
   );
   const address = service.server.address();

@@ -1,3 +1,5 @@
+import { RUNNER_CLOSE_TIMEOUT_MS, SPAN_FLUSH_TIMEOUT_MS } from '@concurrency-lab/service-kit';
+
 /** The RPC methods between cluster processes, named once. */
 export const RPC = {
   /** worker → primary */
@@ -57,6 +59,24 @@ export const INCREMENT_TIMEOUT_MARGIN_MS = 1000;
  * synchronous sum.
  */
 export const FINAL_METRICS_TIMEOUT_MS = 500;
+
+/**
+ * The longest a worker asked to stop (or orphaned: its primary gone) may take before it is
+ * ended: its drain (`shutdownTimeoutMs`), its runner's close (RUNNER_CLOSE_TIMEOUT_MS), its span
+ * flush (SPAN_FLUSH_TIMEOUT_MS), its final metrics' handover (FINAL_METRICS_TIMEOUT_MS) and a
+ * second for its last hand-offs (a pool's close past its limit, the linger) and exit. The
+ * primary SIGKILLs a worker past it; a worker whose primary died exits 1 past it on its own,
+ * since nobody is left to kill it.
+ */
+export function workerStopBoundMs(shutdownTimeoutMs: number): number {
+  return (
+    shutdownTimeoutMs +
+    RUNNER_CLOSE_TIMEOUT_MS +
+    SPAN_FLUSH_TIMEOUT_MS +
+    FINAL_METRICS_TIMEOUT_MS +
+    1000
+  );
+}
 
 /**
  * How a service process says it refused its configuration (`runService`: a bad variable, an
