@@ -6,7 +6,10 @@ import {
   generateTestImage,
   imageChecksum,
 } from '@concurrency-lab/workloads';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CounterManager } from '@concurrency-lab/cluster-runtime';
@@ -82,6 +85,68 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
       expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0 });
     } finally {
       await Promise.all([runner.close(), server.close()]);
+    }
+  });
+
+  it("answers a share whose connect finds the manager's listen queue full 503 ERR_OVERLOADED, and one that finds nothing listening 500 ERR_INTERNAL: neither is a crash", async () => {
+    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const dir = mkdtempSync(join(tmpdir(), 'procpool-backlog-'));
+    const address = join(dir, 'manager.sock');
+    // A listener that never accepts: its process blocks for good once listening, so the kernel's
+    // queue of its socket (backlog 0) fills and stays full — what a connection flood does to
+    // the manager's while its loop is behind — and a connect to it fails EAGAIN.
+    const listener = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('node:net').createServer().listen({ path: process.argv[1], backlog: 0 }, () => {
+           process.stdout.write('up', () =>
+             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
+         });`,
+        address,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const held: Socket[] = [];
+    const share = () => runner.counterShare({ address, authkey: 'unused', times: 5, safe: true });
+    try {
+      await once(listener.stdout, 'data');
+      // Fill the queue from here until the kernel refuses one: then the share's connect is
+      // refused too (nothing ever accepts), its tries again included.
+      for (let full = false; !full;) {
+        if (held.length > 1000) throw new Error('the listen queue never filled');
+        const socket = connect(address);
+        held.push(socket);
+        const outcome = await new Promise<string | undefined>((resolve) => {
+          socket.once('connect', () => resolve('connected'));
+          // Kept: one connected now may see its peer killed later.
+          socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+        });
+        if (outcome === 'EAGAIN') full = true;
+        else expect(outcome).toBe('connected');
+      }
+      await expect(share()).rejects.toMatchObject({
+        code: 'ERR_OVERLOADED',
+        status: 503,
+        retryAfterSeconds: 1,
+        shedReason: 'manager_busy',
+      });
+      // Its process killed, the socket's file stays with nobody listening: ECONNREFUSED.
+      listener.kill('SIGKILL');
+      await once(listener, 'exit');
+      await expect(share()).rejects.toMatchObject({ code: 'ERR_INTERNAL', status: 500 });
+      // The socket's directory gone: ENOENT.
+      rmSync(dir, { recursive: true, force: true });
+      await expect(share()).rejects.toMatchObject({ code: 'ERR_INTERNAL', status: 500 });
+      expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0, failed: 3 });
+    } finally {
+      for (const socket of held) socket.destroy();
+      if (listener.exitCode === null && listener.signalCode === null) {
+        listener.kill('SIGKILL');
+        await once(listener, 'exit');
+      }
+      rmSync(dir, { recursive: true, force: true });
+      await runner.close();
     }
   });
 

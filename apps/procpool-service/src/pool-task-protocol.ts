@@ -63,3 +63,12 @@ export const MANAGER_BUSY = { kind: 'busy' } as const;
  * bound, which `ProcessPoolRunner` answers with `Retry-After` (a crash would be 500).
  */
 export const MANAGER_BUSY_CODE = 'ERR_OVERLOADED';
+
+/**
+ * The code a share fails with when nothing listens at the manager's address (ENOENT,
+ * ECONNREFUSED): the manager is gone while the pool still runs shares — no bound, and no crash
+ * of the pool process either, but the service's own fault: the contract's `ERR_INTERNAL`, which
+ * `ProcessPoolRunner` answers 500 (a catalogued code, as MANAGER_BUSY_CODE is, never one of
+ * its own that no catalog lists).
+ */
+export const MANAGER_UNREACHABLE_CODE = 'ERR_INTERNAL';

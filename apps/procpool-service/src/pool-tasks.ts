@@ -14,11 +14,13 @@ import {
   type CpuTaskResult,
 } from '@concurrency-lab/workloads';
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   MANAGER_BUSY,
   MANAGER_BUSY_CODE,
+  MANAGER_UNREACHABLE_CODE,
   type CpuTaskArgument,
   type ShareArgument,
   type TaskAnswer,
@@ -91,10 +93,7 @@ export function counterShare({
   trace,
 }: ShareArgument): Promise<TaskAnswer<number>> {
   return timed(trace, async () => {
-    const socket = connect(address);
-    // Once connected, a broken connection shows as 'close', which fails the pending calls.
-    socket.on('error', () => undefined);
-    await once(socket, 'connect');
+    const socket = await connectToManager(address);
     const port = socketPort(socket);
     const rpc = new RpcEndpoint(port);
     socket.once('close', () => rpc.close());
@@ -110,15 +109,64 @@ export function counterShare({
       return await runCounterShare(rpc, { times, safe });
     } catch (error) {
       if (!refused) throw error;
-      throw Object.assign(
-        new Error('the counter manager refused the connection: too many connections', {
-          cause: error,
-        }),
-        { code: MANAGER_BUSY_CODE },
-      );
+      throw managerBusy('the counter manager refused the connection: too many connections', error);
     } finally {
       rpc.close();
       socket.end();
     }
   });
+}
+
+/**
+ * How long a share waits before each new try when the manager's listen queue is full (connect
+ * fails EAGAIN: a Unix socket's backlog does not make a connect wait, it refuses it). A full
+ * queue is a moment of the manager's loop being behind on accepting — a burst, or another local
+ * process flooding the socket — so a try or two a few ms later usually gets in; past them the
+ * share is refused as at the manager's other bounds, not waited for without end.
+ */
+export const CONNECT_RETRY_DELAYS_MS: readonly number[] = [5, 20];
+
+/**
+ * Connects to the manager's socket. A connect that fails is no crash of this process, so it
+ * never surfaces as one (500 `ERR_WORKER_CRASHED`):
+ * - EAGAIN, the listen queue is full: a bound of the manager's, tried again (see
+ *   `CONNECT_RETRY_DELAYS_MS`), then the manager's `busy` refusal — 503 + `Retry-After`;
+ * - ENOENT or ECONNREFUSED, nothing listens at the address: the manager is gone (its socket or
+ *   directory removed under it — the service closes it only after its pool, so draining never
+ *   gets here). No retry can help, so no 503 invites one: the service's own fault, a 500
+ *   `ERR_INTERNAL` (see `MANAGER_UNREACHABLE_CODE`);
+ * - anything else stays what it is.
+ */
+async function connectToManager(address: string): Promise<Socket> {
+  for (let attempt = 0; ; attempt++) {
+    const socket = connect(address);
+    try {
+      await once(socket, 'connect'); // rejects with the connect's error
+      // From here a broken connection shows as 'close', which fails the pending calls.
+      socket.on('error', () => undefined);
+      return socket;
+    } catch (error) {
+      socket.destroy();
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        const delay = CONNECT_RETRY_DELAYS_MS[attempt];
+        if (delay !== undefined) {
+          await sleep(delay);
+          continue;
+        }
+        throw managerBusy("the counter manager's listen queue is full", error);
+      }
+      if (code === 'ENOENT' || code === 'ECONNREFUSED') {
+        throw Object.assign(new Error('the counter manager is not listening', { cause: error }), {
+          code: MANAGER_UNREACHABLE_CODE,
+        });
+      }
+      throw error;
+    }
+  }
+}
+
+/** The refusal at one of the manager's bounds, coded for `ProcessPoolRunner` (a 503). */
+function managerBusy(message: string, cause: unknown): Error {
+  return Object.assign(new Error(message, { cause }), { code: MANAGER_BUSY_CODE });
 }

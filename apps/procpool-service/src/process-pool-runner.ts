@@ -24,6 +24,7 @@ import {
 import type { CpuTask, CpuTaskResult } from '@concurrency-lab/workloads';
 import {
   MANAGER_BUSY_CODE,
+  MANAGER_UNREACHABLE_CODE,
   type ShareArgument,
   type TaskAnswer,
   type TaskTimings,
@@ -287,6 +288,8 @@ export class ProcessPoolRunner implements WorkRunner {
     if (error instanceof BrokenExecutorError) return poolBroken(error);
     // The counter's manager refused the share's connection at one of its bounds.
     if (timings.code === MANAGER_BUSY_CODE) return managerBusy(error);
+    // Nothing listens at the manager's address: the service's fault, not the process's crash.
+    if (timings.code === MANAGER_UNREACHABLE_CODE) return managerUnreachable(error);
     // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
     const problem = poolTaskProblem(error, 'process');
     if (problem === error) return problem; // the task's own error
@@ -312,5 +315,14 @@ function managerBusy(error: unknown): ProblemError {
     'ERR_OVERLOADED',
     "The counter's manager refused a pool process's connection: too many connections",
     { retryAfterSeconds: 1, shedReason: 'manager_busy', cause: error },
+  );
+}
+
+/** 500 `ERR_INTERNAL`: the counter's manager is gone (see `MANAGER_UNREACHABLE_CODE`). */
+function managerUnreachable(error: unknown): ProblemError {
+  return new ProblemError(
+    'ERR_INTERNAL',
+    "A pool process found no counter manager listening: the service's fault",
+    { cause: error },
   );
 }
