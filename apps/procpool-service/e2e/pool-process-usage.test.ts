@@ -1,6 +1,7 @@
 import { ADMISSION_OFF, appEntry, launch, metricSum } from '@concurrency-lab/launcher';
-import { processTreeUsage, processUsage } from '@concurrency-lab/procfs';
-import { spawn } from 'node:child_process';
+import { childrenOf, processTreeUsage, processUsage } from '@concurrency-lab/procfs';
+import { eventually } from '@concurrency-lab/thread-pool/testing';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { PoolProcessUsage } from '../src/pool-process-usage';
 
@@ -8,6 +9,26 @@ import { PoolProcessUsage } from '../src/pool-process-usage';
 function fromOs<T>(usage: T | undefined): T {
   if (usage === undefined) throw new Error('the service process is gone');
   return usage;
+}
+
+/**
+ * A child that burns `ms` of CPU (not of wall time: the machine may be shared), then writes to
+ * its stdout and idles until killed. Resolves once it has burnt it.
+ */
+async function burner(ms: number): Promise<ChildProcess & { pid: number }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const start = process.cpuUsage();
+       while ((process.cpuUsage(start).user + process.cpuUsage(start).system) < ${ms * 1000});
+       process.stdout.write('burnt');
+       setTimeout(() => {}, 30000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  await once(child.stdout, 'data');
+  return child as ChildProcess & { pid: number };
 }
 
 describe("the pool processes' CPU and memory, read from outside", () => {
@@ -39,7 +60,78 @@ describe("the pool processes' CPU and memory, read from outside", () => {
       await once(child, 'exit');
     }
     expect(usage.rssBytes()).toBe(0);
-    expect(usage.cpuSecondsSinceLastRead()).toBe(0);
+    // Its last moments (it idled) count once it is reaped, as its parent's time: little.
+    expect(usage.cpuSecondsSinceLastRead()).toBeLessThan(0.1);
+  });
+
+  it("counts the CPU of children that ended between two reads — reaped, it is their parent's — once", async () => {
+    const usage = new PoolProcessUsage();
+    usage.cpuSecondsSinceLastRead();
+    let counted = 0;
+    let burntOs = 0;
+    // Two children live and die between reads (their CPU was lost: only the living were summed),
+    // one is read mid-life too (the read must not count its time again once it has ended).
+    for (const readMidLife of [false, true, false]) {
+      const child = await burner(300);
+      if (readMidLife) counted += usage.cpuSecondsSinceLastRead();
+      burntOs += fromOs(processUsage(child.pid)).cpuSeconds; // it idles from here on
+      child.kill('SIGKILL');
+      await once(child, 'exit'); // Node has reaped it: its time is now in our cutime
+      const delta = usage.cpuSecondsSinceLastRead();
+      expect(delta).toBeGreaterThanOrEqual(0);
+      counted += delta;
+    }
+    expect(burntOs).toBeGreaterThanOrEqual(0.9);
+    // Each /proc figure is whole ticks: a tick or two either way.
+    expect(counted).toBeGreaterThanOrEqual(burntOs - 0.05);
+    expect(counted).toBeLessThan(burntOs + 0.1);
+  });
+
+  it("keeps a pool process's CPU in process_cpu_seconds_total when it is killed to cancel its task and replaced between two scrapes", async () => {
+    const service = await launch(appEntry('procpool-service'), {
+      env: { WORKERS: '1', ...ADMISSION_OFF },
+    });
+    try {
+      const scrape = async () =>
+        metricSum(
+          await (await fetch(`${service.url}/metrics`)).text(),
+          'process_cpu_seconds_total',
+        );
+      const [pool] = fromOs(childrenOf(service.pid));
+      if (pool === undefined) throw new Error('no pool process');
+      const cpuOf = (pid: number) => fromOs(processUsage(pid)).cpuSeconds;
+      const before = await scrape();
+      // Read after the scrape, each OS figure is at least what the scrape counted of it.
+      const httpBefore = cpuOf(service.pid);
+      const poolBefore = cpuOf(pool);
+      const controller = new AbortController();
+      const request = fetch(`${service.url}/cpu/fib?n=40`, { signal: controller.signal }).then(
+        (r) => r.arrayBuffer(),
+        () => undefined,
+      );
+      // Until the pool process has burnt 0.3 s of CPU on it (CPU, not wall time; fib(40) takes
+      // about 1 s of it).
+      expect(await eventually(() => cpuOf(pool) - poolBefore >= 0.3, 1000)).toBe(true);
+      const burnt = cpuOf(pool) - poolBefore; // it burns on in its cancel grace: at least this
+      controller.abort();
+      await request;
+      // Killed at the end of its grace, reaped, and replaced by a process that is up.
+      let replacement: number | undefined;
+      expect(
+        await eventually(() => {
+          [replacement] = childrenOf(service.pid) ?? [];
+          return replacement !== undefined && replacement !== pool;
+        }, 1000), // 20 s: the grace, the kill and a fork on a loaded machine
+      ).toBe(true);
+      // Read before the scrape: at most what the scrape counts of them.
+      const replacementCpu = cpuOf(replacement as number);
+      const httpDelta = cpuOf(service.pid) - httpBefore;
+      const after = await scrape();
+      // The old reading summed the living only: what the killed process burnt was lost.
+      expect(after - before).toBeGreaterThanOrEqual(httpDelta + burnt + replacementCpu - 0.05);
+    } finally {
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    }
   });
 
   it("makes procpool's process metrics the model's: the HTTP process and its pool, within 10% of the OS", async () => {

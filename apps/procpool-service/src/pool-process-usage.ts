@@ -1,5 +1,8 @@
-import { childrenOf, processUsage } from '@concurrency-lab/procfs';
+import { childrenOf, processTreeUsage, processUsage } from '@concurrency-lab/procfs';
 import type { Counter, Gauge, Registry, RegistryContentType } from 'prom-client';
+
+/** /proc's times are whole ticks of 1/100 s (USER_HZ, see `@concurrency-lab/procfs`). */
+const TICKS_PER_SECOND = 100;
 
 /**
  * CPU and memory of this process's children — the pool's processes — read from /proc (Linux;
@@ -9,8 +12,8 @@ import type { Counter, Gauge, Registry, RegistryContentType } from 'prom-client'
  */
 export class PoolProcessUsage {
   readonly #parent: number;
-  /** pid → its CPU seconds at the previous read, so the delta never counts twice. */
-  #lastCpu = new Map<number, number>();
+  /** The pool's CPU ticks at the highest read so far: what the counter has been given. */
+  #cpuTicksCounted = 0;
 
   constructor(parent: number = process.pid) {
     this.#parent = parent;
@@ -24,20 +27,36 @@ export class PoolProcessUsage {
   }
 
   /**
-   * CPU seconds the children used since the previous call. A child seen for the first time
-   * counts whole; one that exited since counts up to its last read (a counter must not fall).
+   * CPU seconds the children used since the previous call — those that ended since included: a
+   * pool process killed to cancel its task, or crashed, took the CPU it used since the last read
+   * with it when only the living were summed (a fib(40) aborted after 0.9 s: 0.24 s of its 0.57 s
+   * counted). So the pool's CPU is the parent's process tree's, less the parent's own: each
+   * child's own time while it lives (a zombie too), then, once Node has reaped it, the parent's
+   * cutime + cstime, where the kernel moves it — counted once either way (see
+   * `processTreeUsage`). What the parent had reaped before the first call counts in that call.
    */
   cpuSecondsSinceLastRead(): number {
-    const now = new Map<number, number>();
-    let delta = 0;
-    for (const pid of this.#children()) {
-      const seconds = processUsage(pid)?.cpuSeconds;
-      if (seconds === undefined) continue; // it ended meanwhile
-      now.set(pid, seconds);
-      delta += Math.max(0, seconds - (this.#lastCpu.get(pid) ?? 0));
-    }
-    this.#lastCpu = now;
-    return delta;
+    const ticks = this.#cpuTicks();
+    if (ticks === undefined) return 0; // no /proc here
+    // A counter must not fall, nor count a tick twice: only what passes the highest read counts.
+    // A read can come out low — the parent's own time, read after the tree, grew in between; a
+    // child reaped in the middle of a read — never high: the shortfall is counted once a later
+    // read passes the mark.
+    const delta = Math.max(0, ticks - this.#cpuTicksCounted);
+    this.#cpuTicksCounted += delta;
+    return delta / TICKS_PER_SECOND;
+  }
+
+  /** The children's CPU, ended ones included, in whole ticks (see cpuSecondsSinceLastRead). */
+  #cpuTicks(): number | undefined {
+    const tree = processTreeUsage(this.#parent);
+    // Read after the tree: the parent's own time only grows, so the difference can only be low.
+    const own = processUsage(this.#parent);
+    if (tree === undefined || own === undefined) return undefined;
+    // Both are whole ticks divided once: rounded back, they subtract exactly.
+    return (
+      Math.round(tree.cpuSeconds * TICKS_PER_SECOND) - Math.round(own.cpuSeconds * TICKS_PER_SECOND)
+    );
   }
 
   #children(): number[] {
