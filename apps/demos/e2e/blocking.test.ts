@@ -1,4 +1,4 @@
-import { blocking, LAG_RATIO, MIN_SYNC_LAG_MS } from '../src/demos/blocking';
+import { blocking, LAG_RATIO, MIN_PINGS, MIN_SYNC_LAG_MS } from '../src/demos/blocking';
 import { overlong, runDemo } from '../test/support/run-demo';
 
 describe('blocking', () => {
@@ -18,8 +18,19 @@ describe('blocking', () => {
     expect(run.result.verdict.holds).toBe(
       run.figures.lagRatio >= LAG_RATIO &&
         sync.lagP99Ms >= MIN_SYNC_LAG_MS &&
-        sync.pingP99Ms > async_.pingP99Ms,
+        sync.pingP99Ms > async_.pingP99Ms &&
+        Math.min(sync.pings, async_.pings) >= MIN_PINGS &&
+        sync.pingMaxMs >= MIN_SYNC_LAG_MS,
     );
     expect(overlong(run, 'blocking')).toEqual([]);
+  });
+
+  it('does not hold when no ping is caught in the stall: one a second, sent in the calm start', async () => {
+    // Each form lasts ~250 ms (100 ms calm either side): its only ping is sent before the work.
+    const oneHash = { hashes: 1, iterations: 50_000, jsonItems: 1000, pingEveryMs: 1000 };
+    const run = await runDemo(blocking, oneHash);
+    expect(run.figures.runs.map((r) => r.pings)).toEqual([1, 1]);
+    expect(run.result.verdict.holds).toBe(false);
+    expect(run.result.verdict.why).toContain('1 sync and 1 async pings (needs 2 each)');
   });
 });

@@ -26,9 +26,12 @@ describe('the demo command', () => {
   it('<name> --help prints its knobs, with defaults and bounds', async () => {
     const run = await demo(['gather', '--help']);
     expect(run.code).toBe(0);
-    expect(lines(run.stdout).slice(-2)).toEqual([
+    expect(lines(run.stdout).slice(-5)).toEqual([
       "  --delays-ms 60,20,40 — The three jobs' durations (ms): a, b, c.",
       '      A comma list of 3 distinct integers, each from 1 to 5000.',
+      '',
+      'Together: a, the first of `--delays-ms`, the slowest: else input order and',
+      'completion order agree where a lesson tells them apart.',
     ]);
   });
 
@@ -71,13 +74,13 @@ describe('the demo command', () => {
   });
 
   it('runs with a knob turned, and --json records every knob it ran with', async () => {
-    // b, then a, then c: the order asCompleted gives follows the delays given.
-    const run = await demo(['gather', '--delays-ms=120,40,200', '--json']);
+    // c, then b, then a: the order asCompleted gives follows the delays given.
+    const run = await demo(['gather', '--delays-ms=200,120,40', '--json']);
     expect(run.code).toBe(0);
     const record = JSON.parse(run.stdout) as Record<string, unknown>;
     expect(record).toMatchObject({
-      options: { delaysMs: [120, 40, 200] },
-      result: { figures: { asCompleted: ['b', 'a', 'c'] }, verdict: { holds: true } },
+      options: { delaysMs: [200, 120, 40] },
+      result: { figures: { asCompleted: ['c', 'b', 'a'] }, verdict: { holds: true } },
     });
   });
 

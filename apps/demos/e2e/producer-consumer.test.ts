@@ -8,6 +8,10 @@ describe('producer-consumer', () => {
     expect(f.total).toBe(6000);
     expect(f.consumedPerConsumer.reduce((a, b) => a + b, 0)).toBe(6000);
     expect([f.lost, f.duplicated, f.consumedAtJoin]).toEqual([0, 0, 6000]);
+    // The last item was held until join() was called: join had to wait for it, and did.
+    expect(f.consumedBeforeJoin).toBeLessThan(6000);
+    expect(f.joinReturnedWhileHeld).toBe(false);
+    expect(f.checks.joinWaitedForHeldItem).toBe(true);
     expect(f.waitedForRoom).toBeGreaterThan(0);
     expect(f.checks.consumersEndedByShutdown).toBe(true);
     expect(run.result.verdict.holds).toBe(true);

@@ -72,6 +72,11 @@ describe("every demo's knobs", () => {
       [libuvPool, { reads: 6, poolSizes: [8, 6] }, '--reads'],
       [libuvPool, { reads: 5 }, undefined],
       [libuvPool, { reads: 3, poolSizes: [8, 2] }, undefined],
+      // No pool takes every read: more reads than the largest pool, or all pools one size.
+      [libuvPool, { reads: 9 }, '--reads'],
+      [libuvPool, { reads: 4, poolSizes: [4, 4] }, '--reads'],
+      [libuvPool, { reads: 5, poolSizes: [4, 4] }, '--reads'],
+      [libuvPool, { reads: 8 }, undefined],
       // Aged, the priority-5 job is served at tick 5 × aging ticks + 1 (20 by default).
       [starvation, { ticks: 100 }, '--ticks'],
       [starvation, { ticks: 101 }, undefined],
@@ -94,10 +99,13 @@ describe("every demo's knobs", () => {
       [hybrid, { jobs: 3 }, undefined],
       [hybrid, { workers: 1 }, '--workers'],
       [hybrid, { workers: 2 }, undefined],
-      // setTimeout(…, 0) waits 1 ms; two jobs of one length have no order.
+      // setTimeout(…, 0) waits 1 ms; two jobs of one length have no order; a, first in input
+      // order, must finish last, or input order and completion order could agree.
       [gather, { delaysMs: [1, 0, 2] }, '--delays-ms'],
       [gather, { delaysMs: [5, 5, 6] }, '--delays-ms'],
-      [gather, { delaysMs: [1, 2, 3] }, undefined],
+      [gather, { delaysMs: [1, 2, 3] }, '--delays-ms'],
+      [gather, { delaysMs: [2, 1, 3] }, '--delays-ms'],
+      [gather, { delaysMs: [3, 1, 2] }, undefined],
     ];
     const row = ([demo, given]: (typeof cases)[number], flag: string | undefined) =>
       `${demo.name} ${JSON.stringify(given)}: ${flag ?? 'taken'}`;

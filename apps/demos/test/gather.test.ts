@@ -27,16 +27,22 @@ describe('gather', () => {
 });
 
 describe('gather’s delays', () => {
-  it('are refused when a lesson’s order could not show: a 0 (Node waits 1 ms) or a tie', async () => {
+  it('are refused when a lesson’s order could not show: a 0 (Node waits 1 ms), a tie, or a not the slowest', async () => {
     for (const delaysMs of [
       [1, 0, 2],
       [30, 10, 30],
+      // a first or second to finish: an order-blind Promise.all or asCompleted (a first), race,
+      // wait or any (a second, after b or c that fails) would give what the lesson expects.
+      [10, 20, 30],
+      [20, 10, 30],
+      [20, 30, 10],
     ]) {
       await expect(gather.run({ delaysMs })).rejects.toMatchObject({
         code: 'ERR_DEMO_INVALID_KNOB',
         flag: '--delays-ms',
       });
     }
-    expect(gather.options({ delaysMs: [1, 3, 2] }).delaysMs).toEqual([1, 3, 2]);
+    expect(gather.options({ delaysMs: [3, 1, 2] }).delaysMs).toEqual([3, 1, 2]);
+    expect(gather.options({ delaysMs: [3, 2, 1] }).delaysMs).toEqual([3, 2, 1]);
   });
 });

@@ -126,7 +126,8 @@ export const deadlock = defineDemo({
       min: 10,
       max: 10_000,
     }),
-    // Below timeoutMs, or the watchdog has nothing to report (then the lesson does not hold).
+    // Any value, even above timeoutMs: the threads' own waits last timeoutMs + 2 × this, so they
+    // are still stuck past the threshold when the watchdog looks.
     watchdogMs: integer('The watchdog reports waits at least this long (ms).', {
       default: 150,
       min: 10,

@@ -91,6 +91,15 @@ export const gather = defineDemo({
       distinct: true,
     }),
   },
+  rules: [
+    {
+      knobs: ['delaysMs'],
+      // Were a first, or second (any's answer: the fastest fails), an order-blind broken
+      // Promise.all, race, any, asCompleted or wait would give the expected job anyway.
+      doc: 'a, the first of `--delays-ms`, the slowest: else input order and completion order agree where a lesson tells them apart',
+      holds: ({ delaysMs }) => delaysMs[0] === Math.max(...delaysMs),
+    },
+  ],
   async run({ delaysMs }) {
     const delay = (name: Name) => delaysMs[NAMES.indexOf(name)] as number;
     const fastest = [...NAMES].sort((x, y) => delay(x) - delay(y));
@@ -98,8 +107,8 @@ export const gather = defineDemo({
       NAMES.map((n) => job(n, delay(n), n === fail, signal));
 
     const all = await timed(() => Promise.all(three()));
-    // The slowest fails: gather raises it, after the others — which keep running regardless.
-    const slowest = fastest[2] as Name;
+    // The fastest fails: gather raises it at once, before the others finish — which keep
+    // running regardless.
     let stillRunningAfterReject = 0;
     const allFailing = await timed(async () => {
       const jobs = three(fastest[0]);
@@ -114,6 +123,8 @@ export const gather = defineDemo({
       return { code, rest };
     });
     await allFailing.value.rest;
+    // The slowest fails: allSettled waits for it, and reports the two results and the failure.
+    const slowest = fastest[2] as Name;
     const settled = await timed(() => Promise.allSettled(three(slowest)));
     const race = await timed(() => Promise.race(three()));
     const any = await timed(() => Promise.any(three(fastest[0])));

@@ -48,6 +48,12 @@ export const libuvPool = defineDemo({
       doc: '`--reads` above the smallest of `--pool-sizes`: else every read gets a thread and none waits',
       holds: ({ reads, poolSizes }) => reads > Math.min(...poolSizes),
     },
+    {
+      knobs: ['reads', 'poolSizes'],
+      // The lesson's second half: a bigger pool takes all the reads (4, then 8, by default).
+      doc: '`--reads` at most the largest of `--pool-sizes`: else no pool lets every read run at once',
+      holds: ({ reads, poolSizes }) => reads <= Math.max(...poolSizes),
+    },
   ],
   async run({ reads, poolSizes, settleMs }) {
     const runs: PoolChildReport[] = [];

@@ -41,7 +41,21 @@ export const producerConsumer = defineDemo({
     const total = o.producers * o.itemsPerProducer;
     const ring = new SharedRingQueue({ capacity: o.capacity, slotBytes: 4 });
     const seen = new SharedArrayBuffer(4 * total);
-    const base = { ring: ring.buffer, seen, workPerItem: o.workPerItem, first: 0, count: 0 };
+    const gate = new Int32Array(new SharedArrayBuffer(8));
+    const openGate = () => {
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+    };
+    const tallied = () => new Int32Array(seen).reduce((sum, n) => sum + n, 0);
+    const base = {
+      ring: ring.buffer,
+      seen,
+      workPerItem: o.workPerItem,
+      first: 0,
+      count: 0,
+      total,
+      gate: gate.buffer,
+    };
     const peers: Peer[] = [];
     try {
       for (let c = 0; c < o.consumers; c++) {
@@ -61,11 +75,20 @@ export const producerConsumer = defineDemo({
       const consumers = peers.slice(0, o.consumers);
       const start = performance.now();
       const produced = await Promise.all(producers.map((p) => p.next<RingWorkerReport>()));
-      // Every item put; join() waits until each one has been marked done by a consumer.
-      await ring.joinAsync();
+      // Every item put; the consumer holding the last one waits at the gate, so it is unfinished.
+      const consumedBeforeJoin = tallied();
+      let joinReturned = false;
+      const joined = ring.joinAsync().then(() => {
+        joinReturned = true;
+      });
+      // A turn of the loop: a join() that does not wait for unfinished items has returned by now.
+      await new Promise((resolve) => setImmediate(resolve));
+      const joinReturnedWhileHeld = joinReturned;
+      openGate();
+      await joined;
       const joinedMs = performance.now() - start;
       // Consumers tally an id before marking it done: at join, every id has been consumed.
-      const consumedAtJoin = new Int32Array(seen).reduce((sum, n) => sum + n, 0);
+      const consumedAtJoin = tallied();
       await ring.shutdownAsync();
       const consumed = await Promise.all(consumers.map((c) => c.next<RingWorkerReport>()));
       const exits = await Promise.all(peers.map((p) => p.exited));
@@ -90,6 +113,7 @@ export const producerConsumer = defineDemo({
         nothingLost: lost === 0,
         nothingDuplicated: duplicated === 0,
         backpressure: waitedForRoom > 0,
+        joinWaitedForHeldItem: consumedBeforeJoin < total && !joinReturnedWhileHeld,
         joinedWithAllDone: consumedAtJoin === total,
         consumersEndedByShutdown: endedByShutdown && cleanExits,
       };
@@ -101,6 +125,8 @@ export const producerConsumer = defineDemo({
           lost,
           duplicated,
           waitedForRoom,
+          consumedBeforeJoin,
+          joinReturnedWhileHeld,
           consumedAtJoin,
           joinedMs,
           checks,
@@ -116,6 +142,7 @@ export const producerConsumer = defineDemo({
             ],
             ['lost / duplicated', `${lost} / ${duplicated}`],
             [`puts that found the ${o.capacity} slots full`, int(waitedForRoom)],
+            ['consumed when join() was called (last item held)', int(consumedBeforeJoin)],
             ['consumed when join() returned', int(consumedAtJoin)],
             ['consumers ended by shutdown()', endedByShutdown ? 'all' : 'not all'],
           ],
@@ -130,6 +157,7 @@ export const producerConsumer = defineDemo({
         ),
       };
     } finally {
+      openGate(); // never leave a consumer at the gate
       await Promise.all(peers.map((p) => p.close()));
     }
   },

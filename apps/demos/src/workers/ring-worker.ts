@@ -3,6 +3,8 @@
  * range of ids (4-byte messages), counting the puts that found the queue full and had to wait
  * (the backpressure). A consumer takes ids until the queue is shut down, does a little work per
  * item, tallies each id in shared memory (so loss and duplicates show) and marks it done.
+ * The consumer that takes the last item holds it at a gate until the main thread has called
+ * join(): so join() has an item to wait for, and the demo can show that it did wait.
  */
 import { SharedRingQueue } from '@concurrency-lab/queues';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -17,6 +19,10 @@ export interface RingWorkerData {
   count: number;
   /** Consumer: busy-work per item, in loop iterations (consumers slower than producers). */
   workPerItem: number;
+  /** Items put by all producers: the consumer that takes the last one waits at the gate. */
+  total: number;
+  /** Int32 [open, taken]: the main thread opens the gate; consumers count the items taken. */
+  gate: SharedArrayBuffer;
 }
 
 export type RingWorkerReport =
@@ -30,6 +36,9 @@ export type RingWorkerReport =
 const data = workerData as RingWorkerData;
 const ring = SharedRingQueue.attach(data.ring);
 const seen = new Int32Array(data.seen);
+const gate = new Int32Array(data.gate);
+const OPEN = 0;
+const TAKEN = 1;
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
 function produce(): RingWorkerReport {
@@ -63,6 +72,9 @@ function consume(): RingWorkerReport {
       throw error;
     }
     const id = new DataView(message.buffer, message.byteOffset).getUint32(0, true);
+    // The last item is neither tallied nor marked done before join() is called: without the
+    // gate, consumers finish it before the main thread even hears that the producers are done.
+    if (Atomics.add(gate, TAKEN, 1) + 1 === data.total) Atomics.wait(gate, OPEN, 0);
     for (let i = 0; i < data.workPerItem; i++) sink = (sink + i * id) | 0;
     Atomics.add(seen, id, 1);
     consumed++;
