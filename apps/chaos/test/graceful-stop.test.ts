@@ -108,6 +108,8 @@ describe('graceful-stop', () => {
     // Every request sent before SIGTERM and still pending got the 503: at least those in flight.
     const refused = Number(/^sent before SIGTERM: .*\b503: (\d+)/.exec(row?.notes[4] ?? '')?.[1]);
     expect(refused).toBeGreaterThanOrEqual(inFlight);
+    // And which refusal it was: the drain's, by its code.
+    expect(row?.notes[4]).toMatch(new RegExp(`\\(ERR_SHUTTING_DOWN ${refused}\\)$`));
     expect(row?.lost).toBe(refused);
     expect(row?.violations).toEqual([
       `${refused} requests sent before SIGTERM answered 503: the drain must finish them (only requests arriving while it drains may be refused)`,
