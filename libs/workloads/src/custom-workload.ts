@@ -1,3 +1,4 @@
+import { describeValue } from '@concurrency-lab/errors';
 import { existsSync } from 'node:fs';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,18 +28,9 @@ export interface CustomWorkload {
 
 const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-/** `String(value)`, or its tag for a value that cannot become a string (`Object.create(null)`). */
-function asString(value: unknown): string {
-  try {
-    return String(value);
-  } catch {
-    return Object.prototype.toString.call(value);
-  }
-}
-
 /** What a module threw, as words: `SyntaxError: …`, or the value itself when it is no Error. */
 const reason = (thrown: unknown) =>
-  thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `\`${asString(thrown)}\``;
+  thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `\`${describeValue(thrown)}\``;
 
 /**
  * How long a workload module may take to load (its top-level code, its `inputs()`). A module

@@ -99,13 +99,21 @@ describe("runCpuTask({ kind: 'custom' })", () => {
     expect((failure as { cause: Error }).cause).toBeInstanceOf(TypeError);
   });
 
-  it.each(['null', 'undefined', 'bare'])(
-    'turns a throw of %s (no Error) into ERR_WORKLOAD_RUN_FAILED too',
-    async (input) => {
+  it.each([
+    ['null', '`null`'],
+    ['undefined', '`undefined`'],
+    // No string form (String() throws for it): described as util.inspect shows it.
+    ['bare', '`[Object: null prototype] {}`'],
+  ])(
+    'turns a throw of %s (no Error) into ERR_WORKLOAD_RUN_FAILED too, naming it',
+    async (input, named) => {
       const failure = await Promise.resolve(runCpuTask({ kind: 'custom', input })).catch(
         (error: unknown) => error,
       );
-      expect(failure).toMatchObject({ code: 'ERR_WORKLOAD_RUN_FAILED' });
+      expect(failure).toMatchObject({
+        code: 'ERR_WORKLOAD_RUN_FAILED',
+        message: `the workload's run threw ${named}`,
+      });
     },
   );
 
