@@ -220,8 +220,8 @@ describe('procpool-service and its pool processes', () => {
     }
   }, 30_000);
 
-  it.each(['SIGINT', 'SIGTERM'] as const)(
-    'a %s to its whole process group (a Ctrl-C, or a stop of every process) drains: the CPU request in flight answers 200',
+  it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
+    'a %s to its whole process group (a Ctrl-C, a stop of every process, its terminal closing) drains: the CPU request in flight answers 200',
     async (signal) => {
       const service = spawn(process.execPath, [appEntry('procpool-service')], {
         env: { ...process.env, PORT: '0', WORKERS: '2', ...ADMISSION_OFF },

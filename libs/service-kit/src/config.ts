@@ -17,7 +17,7 @@ export interface ServiceConfig {
   maxQueue: number;
   /** Per-request deadline; past it the request answers 504 and its work is cancelled. @default 30000 */
   requestTimeoutMs: number;
-  /** Graceful-shutdown budget after SIGTERM/SIGINT. @default 10000 */
+  /** Graceful-shutdown budget after SIGTERM/SIGINT (and SIGHUP: `DRAIN_SIGNALS`). @default 10000 */
   shutdownTimeoutMs: number;
   /** Where `/io/scrape` fetches pages. @default 'http://127.0.0.1:3100' */
   upstreamUrl: string;

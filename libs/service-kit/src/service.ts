@@ -240,7 +240,7 @@ export interface RunServiceOptions {
   /** Flushed after the drain and before exit, so the last requests' spans survive SIGTERM. */
   tracing?: { shutdown(): Promise<void> };
   /**
-   * Whether SIGTERM and SIGINT drain this process, and the end of its lifeline (`LAB_LIFELINE`:
+   * Whether SIGTERM, SIGINT and SIGHUP drain this process, and the end of its lifeline (`LAB_LIFELINE`:
    * the process that started it is gone). A cluster worker says false: those are its primary's,
    * which asks it to drain (`stop`), and it ignores them itself.
    * @default true
@@ -261,8 +261,20 @@ export type RuntimeFactory<T> = (
 ) => T | Promise<T>;
 
 /**
+ * The signals a single-process service drains on: SIGTERM (a supervisor's stop), SIGINT (Ctrl-C)
+ * and SIGHUP (its terminal closed: to the whole foreground group, the pool's processes too).
+ * Left to SIGHUP's default action, procpool died with its requests in flight and its socket
+ * directory left in the temp folder. A cluster primary keeps SIGHUP for its rolling restart.
+ */
+export const DRAIN_SIGNALS = [
+  'SIGTERM',
+  'SIGINT',
+  'SIGHUP',
+] as const satisfies readonly NodeJS.Signals[];
+
+/**
  * A model's `main`: read the config, build the runtime, listen, and shut down gracefully on
- * SIGTERM/SIGINT, or when its lifeline ends (`LAB_LIFELINE`: the launcher that started it is
+ * SIGTERM, SIGINT or SIGHUP, or when its lifeline ends (`LAB_LIFELINE`: the launcher that started it is
  * gone; one `warn` line says so first) — exit 0 when every in-flight request finished within
  * `SHUTDOWN_TIMEOUT_MS`, else 1. Logs one `listening` line with the bound port — tooling that
  * starts a service on `PORT=0` reads it.
@@ -317,8 +329,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
   const whileStarting = (signal: NodeJS.Signals) => requestStop(signal);
   const handleSignals = options.handleSignals ?? true;
   if (handleSignals) {
-    process.on('SIGTERM', whileStarting);
-    process.on('SIGINT', whileStarting);
+    for (const signal of DRAIN_SIGNALS) process.on(signal, whileStarting);
     watchLifeline(config.lifeline, () => {
       logger.warn({ lifeline: config.lifeline }, LIFELINE_LOST_MESSAGE);
       requestStop(LIFELINE_REASON);
@@ -368,10 +379,10 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     // The drain's handlers first: with no listener at all, a signal would get its default action.
     // (A signal's listener also gets the signal's number: not an argument of stop.)
     const onSignal = (signal: NodeJS.Signals) => stop(signal);
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
-    process.off('SIGTERM', whileStarting);
-    process.off('SIGINT', whileStarting);
+    for (const signal of DRAIN_SIGNALS) {
+      process.once(signal, onSignal);
+      process.off(signal, whileStarting);
+    }
     requestStop = (reason) => stop(reason);
     if (stopWhenUp) stop(stopWhenUp);
   }

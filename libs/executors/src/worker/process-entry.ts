@@ -4,7 +4,7 @@
  * initializer the parent sends first has finished (`init-failed` if it threw) — then answers
  * each request in turn. Every message it sends carries `WORKER_MESSAGE`, so whatever a task
  * sends itself (`process.send(...)`) is told apart and ignored. Exits when the parent
- * disconnects — its only way out besides SIGKILL: SIGINT and SIGTERM are ignored (below).
+ * disconnects — its only way out besides SIGKILL: SIGINT, SIGTERM and SIGHUP are ignored (below).
  */
 import { DataCloneError } from '../errors';
 import {
@@ -75,8 +75,8 @@ process.on('message', (message: TaskRequest | SetupMessage) => {
 });
 process.on('disconnect', () => process.exit(0));
 // A child shares its parent's process group and session, so a terminal's Ctrl-C (SIGINT to the
-// foreground group), `kill -- -<pgid>`, or a supervisor signalling every process of a service
-// reaches it too. Those signals are the parent's to act on: it drains, lets this child finish
+// foreground group), its closing (SIGHUP, to the same group), `kill -- -<pgid>`, or a supervisor
+// signalling every process of a service reaches it too. Those signals are the parent's to act on: it drains, lets this child finish
 // its task, then closes the channel, which ends us (and so does the parent's death, SIGKILL
 // included: the kernel closes its end of the pipe). Left to their default action they killed
 // the task mid-drain, and the pool forked a replacement for it. A task may still listen to them
@@ -84,4 +84,5 @@ process.on('disconnect', () => process.exit(0));
 const ignore = (): void => undefined;
 process.on('SIGINT', ignore);
 process.on('SIGTERM', ignore);
+process.on('SIGHUP', ignore);
 if (!withSetup) start(undefined);
