@@ -60,6 +60,26 @@ async function startGroup(app = 'cluster-service', env: Record<string, string> =
   return { ...group, url: listening.url as string, workerPids: listening.workerPids ?? [] };
 }
 
+/**
+ * `count` requests that sleep 1.5 s in the workers, once the model's scrape sees them in flight
+ * (they and the scrape itself); each resolves to its status, 0 when cut.
+ */
+async function sleepsInFlight(url: string, count: number): Promise<Promise<number>[]> {
+  const requests = Array.from({ length: count }, () =>
+    fetch(`${url}/io/sleep?ms=1500`).then(
+      (res) => res.status,
+      () => 0,
+    ),
+  );
+  await until(
+    async () =>
+      metricSum(await (await fetch(`${url}/metrics`)).text(), 'http_server_active_requests') >
+      count,
+    { what: `the ${count} requests to be in flight`, everyMs: 20 },
+  );
+  return requests;
+}
+
 /** How a new TCP connection to `port` on localhost ends: `connected`, or its error's code. */
 function connectOutcome(port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -81,21 +101,7 @@ describe('cluster-service and signals sent to its whole process group', () => {
     const model = await startGroup();
     try {
       expect(model.workerPids).toHaveLength(2);
-      const requests = Array.from({ length: 4 }, () =>
-        fetch(`${model.url}/io/sleep?ms=1500`).then(
-          (res) => res.status,
-          () => 0,
-        ),
-      );
-      // Four sleeps in the workers, and the scrape that sees them.
-      await until(
-        async () =>
-          metricSum(
-            await (await fetch(`${model.url}/metrics`)).text(),
-            'http_server_active_requests',
-          ) >= 5,
-        { what: 'the four requests to be in flight', everyMs: 20 },
-      );
+      const requests = await sleepsInFlight(model.url, 4);
       model.signal('SIGINT');
       // The primary asked every worker to drain: now the second Ctrl-C.
       await until(
@@ -155,21 +161,7 @@ describe('cluster-service and signals sent to its whole process group', () => {
       const model = await startGroup(app, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
       try {
         expect(model.workerPids).toHaveLength(2);
-        const requests = Array.from({ length: 2 }, () =>
-          fetch(`${model.url}/io/sleep?ms=1500`).then(
-            (res) => res.status,
-            () => 0,
-          ),
-        );
-        // Both sleeps in the workers, and the scrape that sees them.
-        await until(
-          async () =>
-            metricSum(
-              await (await fetch(`${model.url}/metrics`)).text(),
-              'http_server_active_requests',
-            ) >= 3,
-          { what: 'the two requests to be in flight', everyMs: 20 },
-        );
+        const requests = await sleepsInFlight(model.url, 2);
         process.kill(model.pid, 'SIGKILL');
         await model.exited;
         // The port was the primary's (round-robin: the workers hold no listening socket), so

@@ -82,6 +82,27 @@ function runPrimaryMain(env: Record<string, string>) {
   return { main, output, exited, printed };
 }
 
+type LogRecord = { msg?: string; level?: number; [k: string]: unknown };
+
+/**
+ * `runPrimaryMain` with the lib's real workers, once it listens: its log records so far, and
+ * the pids of the `count` workers its `listening` line names.
+ */
+async function listeningWithRealWorkers(env: Record<string, string>, count: number) {
+  const run = runPrimaryMain({ FIXTURE_WORKER_ENTRY: 'real-worker.js', ...env });
+  const records = () => logRecords(run.output.stdout) as LogRecord[];
+  try {
+    await run.printed('"msg":"listening"', 'the primary to listen');
+    const workerPids = (records().find((l) => l.msg === 'listening')?.['workerPids'] ??
+      []) as number[];
+    expect(workerPids).toHaveLength(count);
+    return { ...run, records, workerPids };
+  } catch (error) {
+    run.main.kill('SIGKILL'); // its workers, orphaned, drain and leave
+    throw error;
+  }
+}
+
 describe('runClusterPrimary', () => {
   // A SIGTERM at two moments of the start: while the worker says nothing (the start waits; its
   // failure is not a fatal error), and between two forks (the signal killed the primary before,
@@ -110,18 +131,11 @@ describe('runClusterPrimary', () => {
   it('logs an unhandled error of the primary at fatal, exits 1; workers drain, leave', async () => {
     // SIGUSR2 makes this primary throw from a callback of its own (fixtures/primary-main.js).
     // Its workers are the lib's real ones (runClusterWorker).
-    const { main, output, exited, printed } = runPrimaryMain({
-      FIXTURE_PRIMARY_FAULT: '1',
-      FIXTURE_WORKER_ENTRY: 'real-worker.js',
-      WORKERS: '2',
-    });
-    let workerPids: number[] = [];
+    const { main, output, exited, records, workerPids } = await listeningWithRealWorkers(
+      { FIXTURE_PRIMARY_FAULT: '1', WORKERS: '2' },
+      2,
+    );
     try {
-      await printed('"msg":"listening"', 'the primary to listen');
-      const records = () =>
-        logRecords(output.stdout) as { msg?: string; level?: number; [k: string]: unknown }[];
-      workerPids = (records().find((l) => l.msg === 'listening')?.['workerPids'] as number[]) ?? [];
-      expect(workerPids).toHaveLength(2);
       main.kill('SIGUSR2');
       const [code] = await exited;
       expect(code).toBe(1);
@@ -159,19 +173,15 @@ describe('runClusterPrimary', () => {
   it('has an orphaned worker whose drain hangs end itself past its stop bound', async () => {
     // Nobody is left to SIGKILL it: its own bound is all that ends it (exit 1, said at error).
     const shutdownTimeoutMs = 500;
-    const { main, output, exited, printed } = runPrimaryMain({
-      FIXTURE_WORKER_ENTRY: 'real-worker.js',
-      FIXTURE_RUNNER_CLOSE: 'hang',
-      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
-      WORKERS: '1',
-    });
-    let workerPids: number[] = [];
+    const { main, output, exited, records, workerPids } = await listeningWithRealWorkers(
+      {
+        FIXTURE_RUNNER_CLOSE: 'hang',
+        SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+        WORKERS: '1',
+      },
+      1,
+    );
     try {
-      await printed('"msg":"listening"', 'the primary to listen');
-      const records = () =>
-        logRecords(output.stdout) as { msg?: string; level?: number; [k: string]: unknown }[];
-      workerPids = (records().find((l) => l.msg === 'listening')?.['workerPids'] as number[]) ?? [];
-      expect(workerPids).toHaveLength(1);
       main.kill('SIGKILL');
       await exited;
       // A generous margin over the bound for a loaded machine; without the bound, never.
