@@ -1,3 +1,4 @@
+import { describeValue } from '@concurrency-lab/errors';
 import type { Demo, DemoResult } from './demo';
 import { DEMO_UNKNOWN_FAILURE } from './errors';
 import { renderHeader, renderResult } from './render';
@@ -18,7 +19,8 @@ export interface LessonRecord {
 function failed(error: unknown): DemoResult {
   // `?.`: a demo may throw `undefined` or `null`, which have no properties to read.
   const own = (error as { code?: unknown } | null | undefined)?.code;
-  const message = error instanceof Error ? error.message : String(error);
+  // describeValue, not String(): that throws for Object.create(null) or a throwing toString.
+  const message = error instanceof Error ? error.message : describeValue(error);
   // Its own code when it has a string one; else a catalogued code, never one made up here.
   const code = typeof own === 'string' ? own : undefined;
   return {

@@ -30,6 +30,17 @@ describe('a demo that throws', () => {
     ['a string', 'boom', 'boom'],
     ['undefined', undefined, 'undefined'],
     ['null', null, 'null'],
+    // No string form: String() throws for these, and the command crashed.
+    ['an object with no prototype', Object.create(null), '[Object: null prototype] {}'],
+    [
+      'an object whose toString throws',
+      {
+        toString() {
+          throw new Error('no words');
+        },
+      },
+      '{ toString: [Function: toString] }',
+    ],
   ])('throwing %s fails with the catalogued code', async (_, thrown, message) => {
     const { result } = await runDemo(throwing(thrown), undefined);
     expect(result.figures).toEqual({ error: DEMO_UNKNOWN_FAILURE, message });
