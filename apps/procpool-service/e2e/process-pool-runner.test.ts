@@ -93,13 +93,14 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
     const dir = mkdtempSync(join(tmpdir(), 'procpool-backlog-'));
     const address = join(dir, 'manager.sock');
     // A listener that never accepts: its process blocks for good once listening, so the kernel's
-    // queue of its socket (backlog 0) fills and stays full — what a connection flood does to
-    // the manager's while its loop is behind — and a connect to it fails EAGAIN.
+    // queue of its socket (backlog 1: Node reads 0 as unset, 511) fills after a few connects and
+    // stays full — what a connection flood does to the manager's while its loop is behind — and
+    // a connect to it fails EAGAIN.
     const listener = spawn(
       process.execPath,
       [
         '-e',
-        `require('node:net').createServer().listen({ path: process.argv[1], backlog: 0 }, () => {
+        `require('node:net').createServer().listen({ path: process.argv[1], backlog: 1 }, () => {
            process.stdout.write('up', () =>
              Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0));
          });`,
@@ -114,7 +115,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
       // Fill the queue from here until the kernel refuses one: then the share's connect is
       // refused too (nothing ever accepts), its tries again included.
       for (let full = false; !full;) {
-        if (held.length > 1000) throw new Error('the listen queue never filled');
+        if (held.length > 16) throw new Error('the listen queue never filled');
         const socket = connect(address);
         held.push(socket);
         const outcome = await new Promise<string | undefined>((resolve) => {
