@@ -97,7 +97,8 @@ export function registry<C extends { readonly code: string; readonly name: strin
  * context, jest's sandbox) and for a worker's uncaught error as the Worker's `'error'` event hands
  * it over (Node rebuilds it on Error.prototype with its own properties, `code` included; it is no
  * native error, so `Error.isError` and `util.types.isNativeError` refuse it). A plain object
- * carrying such a code is not an Error: false.
+ * carrying such a code is not an Error: false (unless it claims the tag itself, with a
+ * `Symbol.toStringTag` of 'Error': the tag is what is tested).
  *
  * Not an error posted to another thread (`postMessage`, `structuredClone`): the clone keeps
  * `message`, `stack`, `cause` and only a built-in class, and drops own properties, `code`

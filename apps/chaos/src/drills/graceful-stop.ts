@@ -96,7 +96,7 @@ export const gracefulStop = perModelDrill({
         `${answered} answered 200 before SIGTERM`,
         // Which refusal a 503 was (the drain's ERR_SHUTTING_DOWN, or a bound's ERR_OVERLOADED,
         // shed before it): a loaded machine's run once broke this budget, and said neither.
-        `sent before SIGTERM: ${sentBefore.summary()}${codesOf(sentBefore.serverErrorCodes)}`,
+        `sent before SIGTERM: ${sentBefore.summary()}${sentBefore.serverErrorCodes.size ? ` (${sentBefore.serverErrorSummary()})` : ''}`,
         `${tree.length} process${tree.length === 1 ? '' : 'es'} in its tree at SIGTERM`,
       );
       row.violations.push(...checkGracefulStop(figures));
@@ -139,10 +139,4 @@ function killIfRunning(pid: number): void {
 async function stillRunning(pids: readonly number[]): Promise<number[]> {
   await timeUntil(() => !pids.some(isAlive), TREE_EXIT_GRACE_MS);
   return pids.filter(isAlive);
-}
-
-/** ` (ERR_SHUTTING_DOWN 3, ERR_OVERLOADED 2)`: the codes of the 5xx answers, if any. */
-function codesOf(codes: ReadonlyMap<string, number>): string {
-  const parts = [...codes].map(([code, n]) => `${code} ${n}`);
-  return parts.length ? ` (${parts.join(', ')})` : '';
 }

@@ -79,9 +79,7 @@ export const workerKill = perModelDrill({
         `lost at each kill: ${judged.map((k) => k.lost).join(', ')}`,
         load.stats.summary(),
         ...(load.stats.serverErrorCodes.size > 0
-          ? [
-              `5xx codes: ${[...load.stats.serverErrorCodes].map(([c, n]) => `${c} ${n}`).join(', ')}`,
-            ]
+          ? [`5xx codes: ${load.stats.serverErrorSummary()}`]
           : []),
       );
       row.violations.push(

@@ -112,6 +112,11 @@ export class LoadStats {
   }
 
   /** `200: 1234, 503: 56, ECONNRESET: 2` — for a row's notes. */
+  /** `ERR_SHUTTING_DOWN 3, ERR_OVERLOADED 2`: the 5xx answers by code; '' when none. */
+  serverErrorSummary(): string {
+    return [...this.serverErrorCodes].map(([code, n]) => `${code} ${n}`).join(', ');
+  }
+
   summary(): string {
     const parts = [...this.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
     for (const [code, n] of [...this.errors].sort()) parts.push(`${code}: ${n}`);
