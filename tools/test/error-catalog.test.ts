@@ -65,6 +65,9 @@ describe('every error code of the repository', () => {
         'observability/e2e/fixtures/**/*.{ts,mts,cts,js,mjs,cjs}',
         'libs/contract-testing/fixtures/**/*.{ts,mts,cts,js,mjs,cjs}',
         'apps/lab/workloads/*.mjs',
+        // Unit fixtures that real pool threads and processes load as their task module.
+        'libs/executors/test/fixtures/tasks.js',
+        'libs/thread-pool/test/fixtures/*-workload.cjs',
       ],
       { cwd: root, exclude: (file) => file.includes('node_modules') },
     );

@@ -48,12 +48,13 @@ describe('thread executor: a callback that throws a value with no string form', 
 
   /**
    * `promise`, or a clear failure if it has not settled long after the pool's work is over: a
-   * callback's throw that escapes leaves futures and shutdown() pending for good.
+   * callback's throw that escapes leaves futures and shutdown() pending for good. Generous (12 s,
+   * twice within jest's 30 s): thread start-up on a loaded 2-core machine is no hang.
    */
   async function within<T>(promise: Promise<T>, what: string): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const stuck = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${what} never settled`)), 5000);
+      timer = setTimeout(() => reject(new Error(`${what} never settled`)), 12_000);
     });
     try {
       return await Promise.race([promise, stuck]);

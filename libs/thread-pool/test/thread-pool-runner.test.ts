@@ -76,7 +76,10 @@ describe('ThreadPoolRunner and a task whose error has a cause', () => {
 
   it('keeps the chain of causes, coded and non-enumerable, as `{ cause }` makes it', async () => {
     const thrown = await thrownBy('chain');
-    expect(thrown).toMatchObject({ message: 'outer', cause: { message: 'inner', code: 'ERR_X' } });
+    expect(thrown).toMatchObject({
+      message: 'outer',
+      cause: { message: 'inner', code: 'ERR_FIXTURE_INNER' },
+    });
     expect(thrown.cause).toBeInstanceOf(Error);
     expect(Object.getOwnPropertyDescriptor(thrown, 'cause')).toMatchObject({ enumerable: false });
   });
@@ -92,6 +95,6 @@ describe('ThreadPoolRunner and a task whose error has a cause', () => {
     expect(thrown).toBeInstanceOf(AggregateError);
     const { errors } = thrown as AggregateError;
     expect(errors).toEqual([expect.any(RangeError), 7]);
-    expect(errors[0]).toMatchObject({ message: 'a', code: 'ERR_A' });
+    expect(errors[0]).toMatchObject({ message: 'a', code: 'ERR_FIXTURE_A' });
   });
 });

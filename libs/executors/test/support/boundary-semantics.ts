@@ -63,7 +63,10 @@ export function describeBoundary(kind: ExecutorKind): void {
     it("a task's error comes back with its cause, coded and non-enumerable", async () => {
       await using executor = createExecutor(kind, { maxWorkers: 1 });
       const error = await rejection(executor.submit('chain', { name: 'caused' }).result());
-      expect(error).toMatchObject({ message: 'outer', cause: { message: 'inner', code: 'ERR_X' } });
+      expect(error).toMatchObject({
+        message: 'outer',
+        cause: { message: 'inner', code: 'ERR_FIXTURE_INNER' },
+      });
       expect(error.cause).toBeInstanceOf(Error);
       expect(Object.getOwnPropertyDescriptor(error, 'cause')).toMatchObject({ enumerable: false });
       // An error that is its own cause crosses too, its cycle cut, and the worker stays usable.
@@ -79,7 +82,7 @@ export function describeBoundary(kind: ExecutorKind): void {
       expect(error).toBeInstanceOf(AggregateError);
       const { errors } = error as AggregateError;
       expect(errors).toEqual([expect.any(RangeError), 7]);
-      expect(errors[0]).toMatchObject({ message: 'a', code: 'ERR_A' });
+      expect(errors[0]).toMatchObject({ message: 'a', code: 'ERR_FIXTURE_A' });
       expect(Object.getOwnPropertyDescriptor(error, 'errors')).toMatchObject({ enumerable: false });
     });
 
