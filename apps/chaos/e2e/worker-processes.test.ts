@@ -10,8 +10,16 @@ describe('chaos --quick on cluster (WORKERS=2): the drills that kill and roll wo
       '--drills',
       'worker-kill,rolling-restart',
     ]);
-    expect({ code: run.code, stdout: run.stdout, stderr: run.stderr.slice(-2000) }).toMatchObject({
+    // On a failure the diff shows which budget broke and why (code alone said nothing, once).
+    const broken = /^Broken budgets[\s\S]*/m.exec(run.stdout)?.[0];
+    expect({
+      code: run.code,
+      broken,
+      stderr: run.code === 0 ? '' : run.stderr.slice(-2000),
+    }).toEqual({
       code: 0,
+      broken: undefined,
+      stderr: '',
     });
     expect(run.stdout).toMatch(/^worker-kill\s+cluster\s.*\sheld$/m);
     expect(run.stdout).toMatch(/^rolling-restart\s+cluster\s.*\sheld$/m);
