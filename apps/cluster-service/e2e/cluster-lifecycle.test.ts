@@ -1,15 +1,9 @@
-import {
-  appEntry,
-  logRecords,
-  requestOnNewConnection,
-  launch,
-  ADMISSION_OFF,
-} from '@concurrency-lab/launcher';
+import { appEntry, requestOnNewConnection, launch, ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { untilLog } from '@concurrency-lab/launcher/testing';
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
-import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { spawnModel } from './support/spawned-model';
 
 interface LogLine {
   msg: string;
@@ -78,23 +72,14 @@ describe('cluster-service process lifecycle', () => {
   }, 30_000);
 
   it('backs off a worker that crashes at boot with growing gaps, then stops once the budget is spent', async () => {
-    const child = spawn(process.execPath, [appEntry('cluster-service')], {
-      env: {
-        ...process.env,
-        PORT: '0',
-        WORKERS: '1',
-        CLUSTER_WORKER_ENTRY: join(__dirname, 'fixtures', 'crash-at-boot.js'),
-        CLUSTER_RESPAWN_BASE_MS: '40',
-        CLUSTER_CRASH_BUDGET: '4',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { exited, logs } = spawnModel({
+      WORKERS: '1',
+      CLUSTER_WORKER_ENTRY: join(__dirname, 'fixtures', 'crash-at-boot.js'),
+      CLUSTER_RESPAWN_BASE_MS: '40',
+      CLUSTER_CRASH_BUDGET: '4',
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) =>
-      child.once('exit', (exitCode) => resolve(exitCode)),
-    );
-    const lines = logRecords(output) as LogLine[];
+    const [code] = await exited;
+    const lines = logs<LogLine>();
     const forks = lines.filter((l) => l.msg === 'forked').map((l) => l.at as number);
     const delays = lines
       .filter((l) => l.msg === 'worker crashed; respawning')
@@ -114,19 +99,15 @@ describe('cluster-service process lifecycle', () => {
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const { port } = holder.address() as AddressInfo;
     try {
-      const child = spawn(process.execPath, [appEntry('cluster-service')], {
-        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WORKERS: '2' },
-        stdio: ['ignore', 'pipe', 'pipe'],
+      const { exited, output, logs } = spawnModel({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        WORKERS: '2',
       });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) =>
-        child.once('exit', (exitCode) => resolve(exitCode)),
-      );
-      expect({ code, output }).toMatchObject({ code: 2 });
-      expect(output).toContain('worker cannot listen (EADDRINUSE)');
-      const lines = logRecords(output) as LogLine[];
+      const [code] = await exited;
+      expect({ code, output: output() }).toMatchObject({ code: 2 });
+      expect(output()).toContain('worker cannot listen (EADDRINUSE)');
+      const lines = logs<LogLine>();
       expect(lines.filter((l) => l.msg === 'forked').length).toBeGreaterThan(0);
       expect(lines.map((l) => l.msg)).not.toContain('worker crashed; respawning');
     } finally {
@@ -160,32 +141,50 @@ describe('cluster-service process lifecycle', () => {
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }
   }, 60_000);
-  it('a worker ended by an uncaught exception logs it at fatal, exits non-zero and is replaced', async () => {
-    const service = await launch(appEntry('cluster-service'), {
-      env: { WORKERS: '2', ...ADMISSION_OFF, LAB_WORKLOAD: faultyWorkload('uncaughtException') },
-    });
-    try {
-      const { workerPids = [] } = service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
-      expect((await fetch(`${service.url}/work/custom`)).status).toBe(200);
-      const replacement = await untilLog<LogLine>(
-        service,
-        'a replacement worker',
-        (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),
-      );
-      const fatal = service.logs<LogLine>().filter((l) => l.level === 60);
-      expect(fatal).toHaveLength(1);
-      expect(fatal[0]).toMatchObject({
-        kind: 'uncaughtException',
-        err: { code: 'ERR_FIXTURE_UNCAUGHT' },
+  // The second is the negative control of a worker's channel errors (a primary gone is no
+  // crash): an 'error' event on its process that is not the channel's stays as fatal as before.
+  it.each([
+    {
+      fault: 'a timer that throws',
+      workload: faultyWorkload('uncaughtException'),
+      code: 'ERR_FIXTURE_UNCAUGHT',
+    },
+    {
+      fault: "an 'error' event on its process, not its channel's",
+      workload: join(__dirname, 'fixtures', 'emits-process-error.js'),
+      code: 'ERR_FIXTURE_PROCESS_ERROR',
+    },
+  ])(
+    "a worker's uncaught exception ($fault): one fatal line, a non-zero exit, a replacement",
+    async ({ workload, code }) => {
+      const service = await launch(appEntry('cluster-service'), {
+        env: { WORKERS: '2', ...ADMISSION_OFF, LAB_WORKLOAD: workload },
       });
-      expect(workerPids).toContain(fatal[0]?.pid);
-      expect(replacement.workerPid).toEqual(expect.any(Number));
-      // the model keeps serving, and counts the restart
-      expect((await fetch(`${service.url}/cpu/fib?n=5`)).status).toBe(200);
-      const metrics = await (await fetch(`${service.url}/metrics`)).text();
-      expect(metrics).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} 1$/m);
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
-  }, 30_000);
+      try {
+        const { workerPids = [] } =
+          service.logs<LogLine>().find((l) => l.msg === 'listening') ?? {};
+        expect((await fetch(`${service.url}/work/custom`)).status).toBe(200);
+        const replacement = await untilLog<LogLine>(
+          service,
+          'a replacement worker',
+          (l) => l.msg === 'forked' && !workerPids.includes(l.workerPid ?? -1),
+        );
+        const fatal = service.logs<LogLine>().filter((l) => l.level === 60);
+        expect(fatal).toHaveLength(1);
+        expect(fatal[0]).toMatchObject({
+          kind: 'uncaughtException',
+          err: { code },
+        });
+        expect(workerPids).toContain(fatal[0]?.pid);
+        expect(replacement.workerPid).toEqual(expect.any(Number));
+        // the model keeps serving, and counts the restart
+        expect((await fetch(`${service.url}/cpu/fib?n=5`)).status).toBe(200);
+        const metrics = await (await fetch(`${service.url}/metrics`)).text();
+        expect(metrics).toMatch(/^lab_worker_restarts_total\{(?=[^}]*kind="process")[^}]*\} 1$/m);
+      } finally {
+        expect(await service.stop()).toEqual({ code: 0, signal: null });
+      }
+    },
+    30_000,
+  );
 });

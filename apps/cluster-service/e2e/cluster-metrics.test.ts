@@ -50,6 +50,18 @@ describe('cluster-service metrics for the whole model', () => {
         cpu: metricSum(text, 'process_cpu_user_seconds_total'),
       };
     };
+    /** Once the primary logs `msg`: still the 40 requests, and no fewer CPU seconds than before. */
+    const nothingWentBackwardsAfter = async (
+      msg: string,
+      previous: Awaited<ReturnType<typeof scrape>>,
+    ) => {
+      await untilLog<{ msg: string }>(service, msg, (l) => l.msg === msg);
+      const now = await scrape();
+      expect(now.requests).toBe(40);
+      expect(now.inBuckets).toBe(40);
+      expect(now.cpu).toBeGreaterThanOrEqual(previous.cpu);
+      return now;
+    };
     try {
       const { workerPids = [] } =
         service.logs<{ msg: string; workerPids?: number[] }>().find((l) => l.msg === 'listening') ??
@@ -62,28 +74,11 @@ describe('cluster-service metrics for the whole model', () => {
       expect(before.requests).toBe(40);
 
       process.kill(workerPids[0] as number, 'SIGKILL');
-      await untilLog<{ msg: string }>(
-        service,
-        'the respawn',
-        (l) => l.msg === 'worker crashed; respawning',
-      );
-      const afterKill = await scrape();
       // Before, the killed worker's share vanished: about 40 → 20, read as a counter reset.
-      expect(afterKill.requests).toBe(40);
-      expect(afterKill.inBuckets).toBe(40);
-      expect(afterKill.cpu).toBeGreaterThanOrEqual(before.cpu);
-
+      const afterKill = await nothingWentBackwardsAfter('worker crashed; respawning', before);
       service.child.kill('SIGHUP');
-      await untilLog<{ msg: string }>(
-        service,
-        'the rolling restart',
-        (l) => l.msg === 'rolling restart complete',
-      );
-      const afterRestart = await scrape();
       // Before: 0, every worker that had served them gone.
-      expect(afterRestart.requests).toBe(40);
-      expect(afterRestart.inBuckets).toBe(40);
-      expect(afterRestart.cpu).toBeGreaterThanOrEqual(afterKill.cpu);
+      await nothingWentBackwardsAfter('rolling restart complete', afterKill);
     } finally {
       expect(await service.stop()).toEqual({ code: 0, signal: null });
     }

@@ -1,14 +1,17 @@
-import { workerStopBoundMs } from '@concurrency-lab/cluster-runtime';
-import { ADMISSION_OFF, appEntry, logRecords, metricSum } from '@concurrency-lab/launcher';
+import { PRIMARY_GONE_BEFORE_LISTENING, workerStopBoundMs } from '@concurrency-lab/cluster-runtime';
+import { ADMISSION_OFF, metricSum } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
 import { isAlive } from '@concurrency-lab/procfs';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import { spawnModel } from './support/spawned-model';
 
 interface LogLine {
   msg: string;
+  level?: number;
   pid?: number;
+  code?: number;
+  channelError?: string;
   role?: string;
   reason?: string;
   outcome?: string;
@@ -22,29 +25,24 @@ interface LogLine {
  * cluster-service (or hybrid-service, the other model on `@concurrency-lab/cluster-runtime`) in
  * a process group of its own (as a terminal or a supervisor starts it), so that a signal can go
  * to the whole group — Ctrl-C, `kill -- -<pgid>` — and reach the primary and every worker at
- * once.
+ * once. Not yet listening: see `startGroup`.
  */
-async function startGroup(app = 'cluster-service', env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [appEntry(app)], {
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: '0', WORKERS: '2', LOG_LEVEL: 'info', ...ADMISSION_OFF, ...env },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const pid = child.pid as number;
-  const logs = () => logRecords(output) as unknown as LogLine[];
-  const group = {
+function spawnGroup(app: string, env: Record<string, string>) {
+  const spawned = spawnModel(
+    { WORKERS: '2', LOG_LEVEL: 'info', ...ADMISSION_OFF, ...env },
+    { app, detached: true },
+  );
+  const { pid, exited, output } = spawned;
+  const logs = () => spawned.logs<LogLine>();
+  return {
     pid,
     exited,
     logs,
-    output: () => output,
+    output,
     /** Sends `signal` to every process of the group. */
     signal: (signal: NodeJS.Signals) => process.kill(-pid, signal),
     waitFor: async (what: string, matches: (line: LogLine) => boolean) => {
-      await until(() => logs().some(matches), { what, everyMs: 40, detail: () => output });
+      await until(() => logs().some(matches), { what, everyMs: 40, detail: output });
       return logs().find(matches) as LogLine;
     },
     /** Nothing of the group outlives the test. */
@@ -56,6 +54,11 @@ async function startGroup(app = 'cluster-service', env: Record<string, string> =
       }
     },
   };
+}
+
+/** `spawnGroup`, once the model listens. */
+async function startGroup(app = 'cluster-service', env: Record<string, string> = {}) {
+  const group = spawnGroup(app, env);
   const listening = await group.waitFor('the model to listen', (l) => l.msg === 'listening');
   return { ...group, url: listening.url as string, workerPids: listening.workerPids ?? [] };
 }
@@ -191,6 +194,54 @@ describe('cluster-service and signals sent to its whole process group', () => {
         model.kill();
         // The group kill misses nothing of it, but a worker that outlived the test is a leak.
         for (const pid of model.workerPids.filter(isAlive)) process.kill(pid, 'SIGKILL');
+      }
+    },
+    30_000,
+  );
+
+  // A worker still booting (here: loading its workload) when its primary dies asks the dead
+  // primary for its listening socket. Node's own cluster code sends that without a callback, so
+  // the failed write (EPIPE) was an uncaughtException: the worker logged a fatal error and
+  // exited 1, as if it had crashed. It is the disconnect, seen first; having never listened,
+  // the worker has nothing to drain, and leaves (exit 0), saying so once. A boot that awaits
+  // reads the disconnect itself first: that worker dropped out without a word.
+  it.each([
+    { app: 'cluster-service', boot: 'blocks', channelError: 'EPIPE' },
+    { app: 'hybrid-service', boot: 'blocks', channelError: 'EPIPE' },
+    { app: 'cluster-service', boot: 'awaits', channelError: undefined },
+  ])(
+    '$app: a worker whose boot $boot past its SIGKILLed primary leaves cleanly, saying so',
+    async ({ app, boot, channelError }) => {
+      const fixture =
+        boot === 'blocks' ? 'boots-past-its-primary.js' : 'loads-past-its-primary.mjs';
+      const model = spawnGroup(app, {
+        WORKERS: '1',
+        LAB_WORKLOAD: join(__dirname, 'fixtures', fixture),
+      });
+      let worker = 0;
+      try {
+        ({ pid: worker = 0 } = await model.waitFor(
+          'the worker to boot',
+          (l) => l.msg === 'fixture: worker booting',
+        ));
+        process.kill(model.pid, 'SIGKILL');
+        await model.exited;
+        // The fixture reports the exit code: nobody else can read an orphan's.
+        const exit = await model.waitFor(
+          'the worker to exit',
+          (l) => l.msg === 'fixture: worker exit',
+        );
+        expect({ pid: exit.pid, code: exit.code }).toEqual({ pid: worker, code: 0 });
+        const mine = model.logs().filter((l) => l.pid === worker);
+        expect(mine.filter((l) => (l.level ?? 0) >= 50)).toEqual([]);
+        // Once, as the disconnect (with the failed send's code when that came first).
+        const leaving = mine.filter((l) => l.msg === PRIMARY_GONE_BEFORE_LISTENING);
+        expect(leaving.map((l) => ({ reason: l.reason, channelError: l.channelError }))).toEqual([
+          { reason: 'primary disconnected', channelError },
+        ]);
+      } finally {
+        model.kill();
+        if (worker && isAlive(worker)) process.kill(worker, 'SIGKILL');
       }
     },
     30_000,

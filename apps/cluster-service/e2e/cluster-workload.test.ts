@@ -1,10 +1,9 @@
-import { ADMISSION_OFF, appEntry, logRecords } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { tempFolder, until } from '@concurrency-lab/launcher/testing';
 import { isAlive } from '@concurrency-lab/procfs';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnModel } from './support/spawned-model';
 
 interface LogLine {
   msg: string;
@@ -35,28 +34,19 @@ describe('cluster-service with an operator workload', () => {
     );
     // Not `launch`: on a loaded machine a worker may meet the timer before it listens, and the
     // model may never log `listening`; what matters is which process runs the module.
-    const child = spawn(process.execPath, [appEntry('cluster-service')], {
-      env: {
-        ...process.env,
-        PORT: '0',
-        WORKERS: '2',
-        LAB_WORKLOAD: workload,
-        WORKLOAD_MARKS: marks,
-        ...ADMISSION_OFF,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const spawned = spawnModel({
+      WORKERS: '2',
+      LAB_WORKLOAD: workload,
+      WORKLOAD_MARKS: marks,
+      ...ADMISSION_OFF,
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    const primaryPid = child.pid as number;
-    const logs = () => logRecords(output) as unknown as LogLine[];
+    const { child, pid: primaryPid, exited, output } = spawned;
+    const logs = () => spawned.logs<LogLine>();
     try {
       // The timer goes off in a worker: that worker ends (fatal, exit 1) and is replaced…
       await until(() => logs().some((l) => l.msg === 'worker crashed; respawning'), {
         what: 'a worker to crash',
-        detail: () => output,
+        detail: output,
       });
       const loadedBy = readFileSync(marks, 'utf8').trim().split('\n').map(Number);
       // Before, the primary loaded it first, to check it, and its timer killed the primary.
@@ -67,7 +57,7 @@ describe('cluster-service with an operator workload', () => {
       const fatal = logs().filter((l) => l.level === 60);
       expect(fatal.length).toBeGreaterThan(0);
       expect(fatal.every((l) => l.pid !== primaryPid && l.kind === 'uncaughtException')).toBe(true);
-      expect(output).not.toMatch(/^Error: left-behind callback/m);
+      expect(output()).not.toMatch(/^Error: left-behind callback/m);
       child.kill('SIGTERM');
       // Workers may be dying by the timer as it drains: how clean is up to them; the primary
       // itself exits, not killed.
@@ -81,20 +71,13 @@ describe('cluster-service with an operator workload', () => {
   it('stops the start when the workers refuse the module (ERR_WORKLOAD_MODULE): exit 2, nothing respawned', async () => {
     const workload = join(folder, 'no-run.cjs');
     writeFileSync(workload, 'module.exports = { inputs: () => [1] };\n');
-    const child = spawn(process.execPath, [appEntry('cluster-service')], {
-      env: { ...process.env, PORT: '0', WORKERS: '2', LAB_WORKLOAD: workload },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const { child, exited, output, logs } = spawnModel({ WORKERS: '2', LAB_WORKLOAD: workload });
     try {
       const [code] = await exited;
       // Every worker refused it (and said why, on the shared stderr); the primary stopped.
-      expect({ code, output }).toMatchObject({ code: 2 });
-      expect(output).toContain('ERR_WORKLOAD_MODULE');
-      const lines = logRecords(output) as unknown as LogLine[];
+      expect({ code, output: output() }).toMatchObject({ code: 2 });
+      expect(output()).toContain('ERR_WORKLOAD_MODULE');
+      const lines = logs<LogLine>();
       expect(lines.filter((l) => l.msg === 'forked')).toHaveLength(2);
       expect(lines.map((l) => l.msg)).not.toContain('worker crashed; respawning');
       expect(lines).toContainEqual(

@@ -1,4 +1,5 @@
 import {
+  createLogger,
   runService,
   type Logger,
   type ModelRuntime,
@@ -121,12 +122,34 @@ async function listenOrRefuse(started: Promise<RunningService>): Promise<Running
 const ignoreSignal = () => undefined;
 
 /**
+ * What a send fails with when the primary at the other end of the channel is gone: EPIPE or
+ * ECONNRESET when the write meets the closed socket before this process has read its end,
+ * ERR_IPC_CHANNEL_CLOSED once it has. Nothing else emits these on `process`.
+ */
+const CHANNEL_GONE: ReadonlySet<unknown> = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ERR_IPC_CHANNEL_CLOSED',
+]);
+
+/**
+ * Where Node's cluster code says this worker is: `listening` once its server has the socket the
+ * primary shares (lib/internal/cluster/child.js). Not in Node's types: undocumented, but kept
+ * there since the cluster module has a worker state.
+ */
+const workerState = () => (cluster.worker as { state?: string } | null | undefined)?.state;
+
+/** The line of a worker whose primary went before it listened (it leaves at once). */
+export const PRIMARY_GONE_BEFORE_LISTENING = 'primary gone before this worker listened: leaving';
+
+/**
  * A cluster model's worker `main`: the contract's app on the port the primary shares, with the
  * model's runner and the cluster's counter and metrics. Says `ready` to the primary once it
  * listens; drains when the primary asks (rolling restart, shutdown) or disappears (a primary
  * SIGKILLed or ended by a fatal error closes the channel: the requests in flight here are
- * answered, then it exits, within `workerStopBoundMs`), and only then: SIGINT, SIGTERM and
- * SIGHUP are the primary's (`PRIMARY_SIGNALS`), and ignored here.
+ * answered, then it exits, within `workerStopBoundMs`; a worker still booting, which never
+ * listened, exits 0 at once with one `warn`, `PRIMARY_GONE_BEFORE_LISTENING`), and only then:
+ * SIGINT, SIGTERM and SIGHUP are the primary's (`PRIMARY_SIGNALS`), and ignored here.
  */
 export async function runClusterWorker(options: ClusterWorkerMainOptions): Promise<RunningService> {
   if (!process.send) throw new Error(`the ${options.model} worker runs only as a cluster worker`);
@@ -158,18 +181,48 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
     }, boundMs).unref();
   };
   // The primary is gone: nobody will route to us or hold the counter; drain and leave. Its calls
-  // fail at once, and nothing more is sent on the closed channel.
+  // fail at once, and nothing more is sent on the closed channel. Seen once, by whichever comes
+  // first: the disconnect, or a send that failed on the dead channel.
+  const leaveOrphaned = (channelError?: unknown) => {
+    if (primaryGone) return;
+    primaryGone = true;
+    rpc.close();
+    // Not listening yet, and never will: Node's cluster asks the primary for the listening
+    // socket (`queryServer`) and waits for its answer, which a dead primary never sends. No
+    // connection can have reached this worker, so there is nothing to drain; waiting would
+    // leave it hanging (until the orphan bound's exit 1) or dropping out without a word. Node
+    // says `listening` once the server has its socket, before the kit returns: that worker's
+    // stop is kept and honoured then, below.
+    if (!running && workerState() !== 'listening') {
+      // Before the configuration is read (a workload still loading) there is no logger yet: the
+      // kit's, at the level of this line.
+      const logger = settings?.logger ?? createLogger(options.model, 'warn');
+      const fields = { reason: 'primary disconnected', ...(channelError ? { channelError } : {}) };
+      logger.warn(fields, PRIMARY_GONE_BEFORE_LISTENING);
+      process.exit(0);
+    }
+    stop('primary disconnected');
+    armOrphanBound();
+  };
   // Prepended, and marking the disconnect as expected: Node's own worker code
   // (lib/internal/cluster/child.js, `_setupWorker`) listens first and calls process.exit(0) on
   // a disconnect unless `cluster.worker.exitedAfterDisconnect` is true. Left to it, a primary's
   // death cut every request in flight here (empty replies) and this handler never ran. The flag
-  // is read nowhere else in a worker process (the primary's copy is its own).
+  // is read nowhere else in a worker process (the primary's copy is its own). Set even when a
+  // failed send saw the primary's death first: the drain is under way.
   process.prependOnceListener('disconnect', () => {
     if (cluster.worker) cluster.worker.exitedAfterDisconnect = true;
-    primaryGone = true;
-    rpc.close();
-    stop('primary disconnected');
-    armOrphanBound();
+    leaveOrphaned();
+  });
+  // Node's own cluster messages (the boot's `queryServer` and `listening`, a handed connection's
+  // ack) are sent without a callback: failed, they are an 'error' event on `process`, which
+  // Node's worker code hands on to `cluster.worker` (lib/internal/cluster/worker.js) — thrown
+  // there when nothing listens. A primary that died while this worker booted made it a fatal
+  // uncaughtException (a `fatal` line, exit 1) where it should leave. A channel error is the
+  // disconnect seen first; any other error is thrown from here as it was before.
+  cluster.worker?.on('error', (error: Error & { code?: unknown }) => {
+    if (!CHANNEL_GONE.has(error?.code)) throw error;
+    leaveOrphaned(error.code);
   });
   for (const signal of PRIMARY_SIGNALS) process.on(signal, ignoreSignal);
   const service = await listenOrRefuse(
