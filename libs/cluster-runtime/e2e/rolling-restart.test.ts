@@ -1,4 +1,5 @@
 import { until } from '@concurrency-lab/launcher/testing';
+import type { Exit, PrimaryProcess } from './support/primary-process';
 import { launchPerTest, shutdownCleanly } from './support/primary-tests';
 
 /**
@@ -26,6 +27,21 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
     process.kill(a, 'SIGKILL');
     await p.untilExited(a);
     return { p, a, aNew, restart };
+  }
+
+  /**
+   * One worker, A; a rolling restart whose replacement never becomes ready (`mode`) fails, the
+   * replacement having exited with `exit`, and A alone serves on, no crash counted.
+   */
+  async function failReplacement(p: PrimaryProcess, mode: 'fail' | 'hang', exit: Exit) {
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode(mode);
+    await expect(p.rollingRestart()).resolves.toBe(false);
+    const replacement = p.forked[1] as number;
+    expect(p.exits.get(replacement)).toEqual(exit);
+    await expect(p.state()).resolves.toEqual({ pids: [a], restarts: 0 });
+    return { a, replacement };
   }
 
   it('skips an old worker that crashed before its turn: nothing is sent to it, the primary lives on', async () => {
@@ -117,13 +133,7 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
 
   it('stops at a replacement that exits before it is ready: not respawned, no crash counted', async () => {
     const p = launch({ workers: 1, respawn: { baseDelayMs: 0 } });
-    await p.start();
-    const [a] = p.forked as [number];
-    await p.workerMode('fail');
-    await expect(p.rollingRestart()).resolves.toBe(false);
-    const failed = p.forked[1] as number;
-    expect(p.exits.get(failed)).toEqual({ code: 1, signal: null });
-    await expect(p.state()).resolves.toEqual({ pids: [a], restarts: 0 });
+    const { a, replacement: failed } = await failReplacement(p, 'fail', { code: 1, signal: null });
     expect(p.logs.filter((l) => l.level === 'error')).toEqual([
       expect.objectContaining({
         msg: 'rolling restart failed: the replacement did not become ready; the old workers keep serving',
@@ -165,14 +175,8 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
 
   it('stops a replacement that is not ready in time, so it never joins the pool', async () => {
     const p = launch({ workers: 1, replacementTimeoutMs: 300 });
-    await p.start();
-    const [a] = p.forked as [number];
-    await p.workerMode('hang');
-    await expect(p.rollingRestart()).resolves.toBe(false);
-    const hung = p.forked[1] as number;
     // Stopped (asked, it left with 0) before rollingRestart answered.
-    expect(p.exits.get(hung)).toEqual({ code: 0, signal: null });
-    await expect(p.state()).resolves.toEqual({ pids: [a], restarts: 0 });
+    const { a, replacement: hung } = await failReplacement(p, 'hang', { code: 0, signal: null });
     expect(p.logs.filter((l) => l.level === 'error')).toEqual([
       expect.objectContaining({
         fields: expect.objectContaining({
