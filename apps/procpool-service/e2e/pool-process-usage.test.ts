@@ -1,9 +1,10 @@
-import { ADMISSION_OFF, appEntry, launch, metricSum } from '@concurrency-lab/launcher';
+import { ADMISSION_OFF, metricSum } from '@concurrency-lab/launcher';
 import { childrenOf, processTreeUsage, processUsage } from '@concurrency-lab/procfs';
 import { eventually } from '@concurrency-lab/thread-pool/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { PoolProcessUsage } from '../src/pool-process-usage';
+import { withProcpool } from './support/procpool';
 
 /** What the OS says a process uses, failing the test when it cannot be read. */
 function fromOs<T>(usage: T | undefined): T {
@@ -36,20 +37,8 @@ describe("the pool processes' CPU and memory, read from outside", () => {
     const usage = new PoolProcessUsage();
     expect(usage.rssBytes()).toBe(0); // negative control: no child yet
     usage.cpuSecondsSinceLastRead();
-    // Burns 400 ms of CPU (not of wall time: the machine may be shared), then says so and idles.
-    const child = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const start = process.cpuUsage();
-         while ((process.cpuUsage(start).user + process.cpuUsage(start).system) < 400e3);
-         process.stdout.write('burnt');
-         setTimeout(() => {}, 30000);`,
-      ],
-      { stdio: ['ignore', 'pipe', 'ignore'] },
-    );
+    const child = await burner(400);
     try {
-      await once(child.stdout, 'data');
       expect(usage.rssBytes()).toBeGreaterThan(10 * 2 ** 20);
       const burnt = usage.cpuSecondsSinceLastRead();
       expect(burnt).toBeGreaterThanOrEqual(0.3);
@@ -88,10 +77,7 @@ describe("the pool processes' CPU and memory, read from outside", () => {
   });
 
   it("keeps a pool process's CPU in process_cpu_seconds_total when it is killed to cancel its task and replaced between two scrapes", async () => {
-    const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '1', ...ADMISSION_OFF },
-    });
-    try {
+    await withProcpool({ WORKERS: '1', ...ADMISSION_OFF }, async (service) => {
       const scrape = async () =>
         metricSum(
           await (await fetch(`${service.url}/metrics`)).text(),
@@ -129,16 +115,11 @@ describe("the pool processes' CPU and memory, read from outside", () => {
       const after = await scrape();
       // The old reading summed the living only: what the killed process burnt was lost.
       expect(after - before).toBeGreaterThanOrEqual(httpDelta + burnt + replacementCpu - 0.05);
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    });
   });
 
   it("makes procpool's process metrics the model's: the HTTP process and its pool, within 10% of the OS", async () => {
-    const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '2', ...ADMISSION_OFF },
-    });
-    try {
+    await withProcpool({ WORKERS: '2', ...ADMISSION_OFF }, async (service) => {
       const scrape = async () => {
         const text = await (await fetch(`${service.url}/metrics`)).text();
         const tree = fromOs(processTreeUsage(service.pid));
@@ -182,8 +163,6 @@ describe("the pool processes' CPU and memory, read from outside", () => {
       // …and not the HTTP process's alone: the fibs ran in the children.
       expect(burst).toBeGreaterThan((after.httpCpuOs - before.httpCpuOs) * 2);
       expect(after.rss).toBeGreaterThan(after.httpRssOs * 1.5);
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    });
   });
 });

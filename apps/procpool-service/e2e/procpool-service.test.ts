@@ -22,6 +22,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POOL_PROCESS_MAX_OLD_SPACE_MB } from '../src/process-pool-runner';
+import { withProcpool } from './support/procpool';
 
 /** Test only: the real tasks, plus the faults of e2e/fixtures (fib(39) crashes, fib(38) OOMs…). */
 const FAULT_TASKS = join(__dirname, 'fixtures', 'fault-tasks.js');
@@ -53,114 +54,92 @@ async function expectOneCrashBesideNeighbour(service: ServiceProcess, n: number)
 describe('procpool-service and its pool processes', () => {
   it('replaces the child running fib(40) when the client disconnects', async () => {
     // Admission off: a loaded machine must not get fib(40) refused before it runs.
-    const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '1', ...ADMISSION_OFF },
-    });
-    try {
+    await withProcpool({ WORKERS: '1', ...ADMISSION_OFF }, async (service) => {
       const stats = await leaveWhileFibRuns(service.url);
       // Cancelled (not completed), its process killed and replaced, nothing running.
       expect(stats).toMatchObject({ cancelled: 1, replaced: 1, running: 0, size: 1, crashed: 0 });
       expect(await restarts(service)).toBe(1);
       const next = await fetch(`${service.url}/cpu/fib?n=20`);
       expect(await next.json()).toMatchObject({ result: 6765 });
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    });
   });
 
   it('stops the shares of a counter request cancelled mid-way at the manager: no pool process is killed', async () => {
     // A 25 ms deadline against shares of 2,000 round trips each (get then set): the deadline
     // passes while they run. Before the shares were stopped at the manager, each cost a process.
-    const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '2', REQUEST_TIMEOUT_MS: '25', ...ADMISSION_OFF },
-    });
-    try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 10; i++) {
-        const answer = await fetch(`${service.url}/counter/increment?times=1000000&safe=false`, {
-          method: 'POST',
-        });
-        await answer.arrayBuffer();
-        statuses.push(answer.status);
-      }
-      expect(statuses.filter((status) => status === 504).length).toBeGreaterThanOrEqual(5);
-      const stats = await runnerStatsWhen(service.url, (s) => s.running === 0);
-      expect(stats.cancelled).toBeGreaterThanOrEqual(10);
-      expect(stats).toMatchObject({ replaced: 0, crashed: 0, failed: 0, size: 2 });
-      expect(await restarts(service)).toBe(0);
-      // Every share had ended when its request was answered: the counter holds still.
-      const value = async () =>
-        ((await (await fetch(`${service.url}/counter`)).json()) as { value: number }).value;
-      const settled = await value();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(await value()).toBe(settled);
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    await withProcpool(
+      { WORKERS: '2', REQUEST_TIMEOUT_MS: '25', ...ADMISSION_OFF },
+      async (service) => {
+        const statuses: number[] = [];
+        for (let i = 0; i < 10; i++) {
+          const answer = await fetch(`${service.url}/counter/increment?times=1000000&safe=false`, {
+            method: 'POST',
+          });
+          await answer.arrayBuffer();
+          statuses.push(answer.status);
+        }
+        expect(statuses.filter((status) => status === 504).length).toBeGreaterThanOrEqual(5);
+        const stats = await runnerStatsWhen(service.url, (s) => s.running === 0);
+        expect(stats.cancelled).toBeGreaterThanOrEqual(10);
+        expect(stats).toMatchObject({ replaced: 0, crashed: 0, failed: 0, size: 2 });
+        expect(await restarts(service)).toBe(0);
+        // Every share had ended when its request was answered: the counter holds still.
+        const value = async () =>
+          ((await (await fetch(`${service.url}/counter`)).json()) as { value: number }).value;
+        const settled = await value();
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(await value()).toBe(settled);
+      },
+    );
   });
 
   it('answers 500 ERR_WORKER_CRASHED for the one request whose child died; the others are served', async () => {
-    const service = await launch(appEntry('procpool-service'), {
-      env: {
-        WORKERS: '2',
-        // Test only: the real tasks, where fib(39) kills its process (e2e/fixtures).
-        PROCPOOL_TASKS_MODULE: FAULT_TASKS,
-        ...ADMISSION_OFF,
-      },
-    });
-    try {
+    const env = {
+      WORKERS: '2',
+      // Test only: the real tasks, where fib(39) kills its process (e2e/fixtures).
+      PROCPOOL_TASKS_MODULE: FAULT_TASKS,
+      ...ADMISSION_OFF,
+    };
+    await withProcpool(env, async (service) => {
       await expectOneCrashBesideNeighbour(service, 39);
       expect(await restarts(service)).toBe(1);
       const after = await Promise.all(
         [20, 21, 22].map((n) => fetch(`${service.url}/cpu/fib?n=${n}`).then((r) => r.json())),
       );
       expect(after.map((a) => (a as { result: number }).result)).toEqual([6765, 10946, 17711]);
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    });
   });
 
   it(`crashes the process handed fib(31) with the fault-injection switch ${POOL_CRASH_SWITCH}: 500 ERR_WORKER_CRASHED for it alone`, async () => {
     // The real tasks module, switched on as the chaos drill does; fib(31) otherwise computes.
-    const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '2', [POOL_CRASH_SWITCH]: '31', ...ADMISSION_OFF },
-    });
-    try {
-      await expectOneCrashBesideNeighbour(service, 31);
-      expect(await (await fetch(`${service.url}/cpu/fib?n=30`)).json()).toMatchObject({
-        result: 832040,
-      });
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    await withProcpool(
+      { WORKERS: '2', [POOL_CRASH_SWITCH]: '31', ...ADMISSION_OFF },
+      async (service) => {
+        await expectOneCrashBesideNeighbour(service, 31);
+        expect(await (await fetch(`${service.url}/cpu/fib?n=30`)).json()).toMatchObject({
+          result: 832040,
+        });
+      },
+    );
   });
 
   it('answers a workload’s answer that cannot cross back, or be JSON, 500 ERR_WORK_FAILED, its process kept', async () => {
-    const service = await launch(appEntry('procpool-service'), {
-      env: {
-        WORKERS: '1',
-        LAB_WORKLOAD: faultyWorkload('unanswerable'),
-        ...ADMISSION_OFF,
+    await withProcpool(
+      { WORKERS: '1', LAB_WORKLOAD: faultyWorkload('unanswerable'), ...ADMISSION_OFF },
+      async (service) => {
+        await expectProblem(await fetch(`${service.url}/work/custom?i=0`), 500, 'ERR_WORK_FAILED');
+        await expectProblem(await fetch(`${service.url}/work/custom?i=1`), 500, 'ERR_WORK_FAILED');
+        // The control: what can cross and be JSON is answered.
+        expect(await (await fetch(`${service.url}/work/custom?i=2`)).json()).toMatchObject({
+          result: 7,
+        });
+        expect(await runnerStatsOf(service.url)).toMatchObject({ crashed: 0, replaced: 0 });
       },
-    });
-    try {
-      await expectProblem(await fetch(`${service.url}/work/custom?i=0`), 500, 'ERR_WORK_FAILED');
-      await expectProblem(await fetch(`${service.url}/work/custom?i=1`), 500, 'ERR_WORK_FAILED');
-      // The control: what can cross and be JSON is answered.
-      expect(await (await fetch(`${service.url}/work/custom?i=2`)).json()).toMatchObject({
-        result: 7,
-      });
-      expect(await runnerStatsOf(service.url)).toMatchObject({ crashed: 0, replaced: 0 });
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    );
   });
 
   it('negative control: without the switch, fib(31) is computed', async () => {
-    const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '1', ...ADMISSION_OFF },
-    });
-    try {
+    await withProcpool({ WORKERS: '1', ...ADMISSION_OFF }, async (service) => {
       const answer = await fetch(`${service.url}/cpu/fib?n=31`);
       expect(answer.status).toBe(200);
       expect(await answer.json()).toMatchObject({ result: 1346269 });
@@ -170,27 +149,23 @@ describe('procpool-service and its pool processes', () => {
         crashed: 0,
         replaced: 0,
       });
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    });
   });
 
   it(`caps each pool process's heap (${POOL_PROCESS_MAX_OLD_SPACE_MB} MB old space, a pool thread's): a task that allocates without end answers 500, its process is replaced`, async () => {
-    const service = await launch(appEntry('procpool-service'), {
-      env: { WORKERS: '2', PROCPOOL_TASKS_MODULE: FAULT_TASKS, ...ADMISSION_OFF },
-    });
-    try {
-      const flag = `--max-old-space-size=${POOL_PROCESS_MAX_OLD_SPACE_MB}`;
-      const children = poolProcesses(service);
-      expect(children).toHaveLength(2);
-      for (const pid of children) {
-        expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(flag);
-      }
-      // fib(38) of the fault module allocates until its heap is full: V8 aborts the process.
-      await expectOneCrashBesideNeighbour(service, 38);
-    } finally {
-      expect(await service.stop()).toEqual({ code: 0, signal: null });
-    }
+    await withProcpool(
+      { WORKERS: '2', PROCPOOL_TASKS_MODULE: FAULT_TASKS, ...ADMISSION_OFF },
+      async (service) => {
+        const flag = `--max-old-space-size=${POOL_PROCESS_MAX_OLD_SPACE_MB}`;
+        const children = poolProcesses(service);
+        expect(children).toHaveLength(2);
+        for (const pid of children) {
+          expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(flag);
+        }
+        // fib(38) of the fault module allocates until its heap is full: V8 aborts the process.
+        await expectOneCrashBesideNeighbour(service, 38);
+      },
+    );
   }, 30_000);
 
   it('stops when its pool breaks: requests in flight finish, then a fatal line and exit 1', async () => {
