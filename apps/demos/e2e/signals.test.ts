@@ -36,16 +36,23 @@ const madeFolder = (tmp: string, prefix: string) =>
     what: `a ${prefix}* folder`,
   });
 
+/**
+ * libuv-pool with 3 s for the reads to settle, once it has forked its child: the command is then
+ * ended while the child's pool threads are blocked opening pipes nobody writes.
+ */
+async function libuvPoolWithChild(tmp: string) {
+  const { app, ended } = demo(['libuv-pool', '--settle-ms', '3000'], tmp);
+  await madeFolder(tmp, 'demo-libuv-');
+  const [child = -1] = childrenOf(app.pid ?? -1);
+  started.push(child);
+  return { app, ended, child };
+}
+
 describe('the demo command, ended from outside', () => {
   const folders = [1, 2, 3].map(() => tempFolder('demos-signals-'));
   it('libuv-pool: its child ends when the command is killed outright, pipes and all', async () => {
     const tmp = folders[0] as string;
-    // 3 s for the reads to settle: the command is killed while the child's pool threads are
-    // blocked opening pipes nobody writes.
-    const { app, ended } = demo(['libuv-pool', '--settle-ms', '3000'], tmp);
-    await madeFolder(tmp, 'demo-libuv-');
-    const [child = -1] = childrenOf(app.pid ?? -1);
-    started.push(child);
+    const { app, ended, child } = await libuvPoolWithChild(tmp);
     expect(child > 0 && isAlive(child)).toBe(true);
     app.kill('SIGKILL');
     await ended;
@@ -55,10 +62,7 @@ describe('the demo command, ended from outside', () => {
 
   it('libuv-pool: Ctrl-C ends the command and its child, and removes the pipes', async () => {
     const tmp = folders[1] as string;
-    const { app, ended } = demo(['libuv-pool', '--settle-ms', '3000'], tmp);
-    await madeFolder(tmp, 'demo-libuv-');
-    const [child = -1] = childrenOf(app.pid ?? -1);
-    started.push(child);
+    const { app, ended, child } = await libuvPoolWithChild(tmp);
     process.kill(-(app.pid ?? -1), 'SIGINT'); // the whole group, as a terminal's Ctrl-C
     expect(await ended).toEqual({ code: null, signal: 'SIGINT' });
     await until(() => !isAlive(child), { what: 'the child to end', timeoutMs: 5000 });

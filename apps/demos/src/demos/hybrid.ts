@@ -13,6 +13,7 @@ import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
 import { lagPoints, recordLoopLag, type LagRecording } from '../measure/loop-lag';
 import { medianRatio, recordOf } from '../measure/stats';
 import { Peer } from '../peer';
+import { workersPerPool } from '../pool-knobs';
 import { warmUp } from '../fib-pool-warm-up';
 import { fib as fibHere, runnerOf, type FibResult } from '../workers/cpu-tasks';
 import type { SlowServerData, SlowServerReady } from '../workers/slow-server';
@@ -102,9 +103,8 @@ export const hybrid = defineDemo({
       min: 0,
       max: 2000,
     }),
-    // Each pool this size; the gain asked for is what 2 workers give on 2 cores. From 2: one
-    // worker computes the jobs one at a time, as the loop does, never POOL_GAIN (1.25×) faster.
-    workers: integer('Workers per pool.', { default: 2, min: 2, max: 8 }),
+    // Each pool this size; the gain asked for (POOL_GAIN) is what 2 workers give on 2 cores.
+    workers: workersPerPool,
     // Rounds of the four ways in alternating order; the median ratio within a round counts.
     rounds: integer('Rounds of the four ways.', { default: 3, min: 1, max: 9 }),
   },

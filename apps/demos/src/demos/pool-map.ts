@@ -6,6 +6,7 @@ import { entryPath } from '../entry-path';
 import { bytes, fixed, times } from '../format';
 import { integer } from '../knobs';
 import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
+import { workersPerPool } from '../pool-knobs';
 import { medianRatio, recordOf, timed } from '../measure/stats';
 import { processImage, type ImageJob, type ImageResult } from '../workers/image-tasks';
 
@@ -63,9 +64,8 @@ export const poolMap = defineDemo({
     images: integer('Images in the batch.', { default: 16, min: 2, max: 128 }),
     // Pixels grow with the square: 1024 is 16× the default's work per image.
     size: integer('Side of each (square) image in pixels.', { default: 256, min: 16, max: 1024 }),
-    // Threads and processes, each pool this size, on 2 cores. From 2: a pool of one runs the
-    // batch one image at a time, as the serial loop does, and the lesson is that pools beat it.
-    workers: integer('Workers per pool.', { default: 2, min: 2, max: 8 }),
+    // Threads and processes, each pool this size, on 2 cores.
+    workers: workersPerPool,
     // Rounds of (serial, threads, processes) in alternating order; the median speedup counts.
     // A round of the defaults is ~0.3 s here.
     rounds: integer('Rounds of (serial, threads, processes).', { default: 5, min: 1, max: 9 }),
