@@ -1,9 +1,9 @@
 import autocannon from 'autocannon';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { AutocannonDriver } from '../src/drivers/autocannon-driver';
 import { IntervalWindow } from '../src/drivers/interval-window';
+import { close, listen } from './support/local-server';
 
 describe('the autocannon driver against a real server', () => {
   let server: Server;
@@ -16,14 +16,10 @@ describe('the autocannon driver against a real server', () => {
       arrivals.push(performance.now());
       res.end('ok');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = `${await listen(server)}/`;
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => close(server));
 
   it('measures only the window after the warm-up, on connections the warm-up opened', async () => {
     arrivals = [];
@@ -103,8 +99,7 @@ describe('the autocannon driver against a real server', () => {
   it('counts the requests a fixed rate called for and never sent, apart from failures', async () => {
     // One connection, each answer held 300 ms: at most ~3 req/s against a rate of 50.
     const slow = createServer((_req, res) => setTimeout(() => res.end('ok'), 300));
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/`;
+    const slowUrl = `${await listen(slow)}/`;
     try {
       const [stream] = await new AutocannonDriver().run({
         scenarioId: 'test',
@@ -122,8 +117,7 @@ describe('the autocannon driver against a real server', () => {
       expect(stream?.sent).toBeLessThanOrEqual(5);
       expect(stream?.dropped).toBeGreaterThanOrEqual(40);
     } finally {
-      slow.closeAllConnections();
-      await new Promise<void>((resolve) => slow.close(() => resolve()));
+      await close(slow);
     }
   });
 });
@@ -143,14 +137,10 @@ describe('the autocannon driver against a model that stops answering mid-window'
       if (now < measuringFrom || answeredInWindow++ < 20) res.end('ok');
       else held.push(now);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    url = `${await listen(server)}/`;
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => close(server));
 
   it('counts the wait of the requests left waiting in the latency, not as failures', async () => {
     const warmupSeconds = 0.3;

@@ -3,7 +3,6 @@
  * compared report's file — reaches report.md, sweep.md and compare.md as one line of escaped
  * Markdown: no heading, raw HTML or code span of its own. index.html escapes it as HTML already.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareMarkdown } from '../src/compare/compare-page';
 import { compareReports } from '../src/compare/compare-reports';
@@ -15,20 +14,16 @@ import { loadScenarioCatalog } from '../src/scenario-catalog';
 import { sweepMarkdown } from '../src/sweep/sweep-page';
 import type { Sweep } from '../src/sweep/sweep-schema';
 import { workloadScenarios } from '../src/workload/workload-scenarios';
+import { fixtureReport } from './support/results';
 
 const HTML = '</script><img src=x onerror=alert(1)>';
 /** What a workload module may say of itself (the loader keeps its first line) and be named. */
 const DESCRIBE = `my \`job\` ${HTML}`;
 const PATH = '/tmp/w\r# INJECTED PATH/`x`.mjs';
 
-const fixture = (): Report =>
-  JSON.parse(
-    readFileSync(join(__dirname, 'fixtures', 'reports', 'workers-1.json'), 'utf8'),
-  ) as Report;
-
 /** The fixture run again in targets mode with a hostile workload, URL and CPU name. */
 function hostileReport(): Report {
-  const report = fixture();
+  const report = fixtureReport();
   const catalog = loadScenarioCatalog(join(__dirname, '..', '..', '..'));
   const probe = { path: PATH, describe: DESCRIBE, inputs: 1, probeMs: 1 };
   const [saturation] = workloadScenarios(probe, catalog.scenarios);
@@ -85,7 +80,7 @@ describe('report.md', () => {
   });
 
   it('leaves the report’s own Markdown as it was (the control)', () => {
-    const plain = markdownReport(fixture());
+    const plain = markdownReport(fixtureReport());
     expect(unsafe(plain)).toEqual([]);
     expect(plain).toMatch(/^## Summary$/m);
     expect(plain).toMatch(/^### CPU-bound/m);
@@ -121,10 +116,10 @@ describe('sweep.md and compare.md', () => {
     expect(unsafe(sweepMd)).toEqual([]);
     expect(sweepMd).toContain('2 × EPYC # INJECTED CPU \\</script>\\<img src=x');
 
-    const a = fixture();
+    const a = fixtureReport();
     const comparison = compareReports(
       { file: `reports/a\n## INJECTED FILE ${HTML}/report.json`, report: a },
-      { file: 'reports/b/report.json', report: fixture() },
+      { file: 'reports/b/report.json', report: fixtureReport() },
     );
     const compareMd = compareMarkdown(comparison);
     expect(unsafe(compareMd)).toEqual([]);

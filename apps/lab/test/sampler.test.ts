@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { IntervalWindow } from '../src/drivers/interval-window';
 import { Sampler, type Sample } from '../src/sampler';
+import { close, listen, urlOf } from './support/local-server';
 
 const metrics = [
   '# TYPE process_resident_memory_bytes gauge',
@@ -17,16 +16,8 @@ const metrics = [
 
 async function serve(handler: (response: ServerResponse) => void): Promise<Server> {
   const server = createServer((_request, response) => handler(response));
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
+  await listen(server);
   return server;
-}
-
-const urlOf = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-
-async function close(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

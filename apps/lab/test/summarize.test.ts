@@ -37,54 +37,40 @@ const samples = (rows: [cpuPercent: number, lagP99Ms: number | null, elu: number
     elu,
   }));
 
+/** The summary of the one fib stream measured over `rows` of samples (50 MiB idle). */
+const summaryOver = (rows: Parameters<typeof samples>[0]) =>
+  summarize([plan], [stream], samples(rows), { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 });
+
 describe('a model’s summary', () => {
   it('leaves the sample taken as the measurement starts out of CPU, event-loop lag and ELU alike', () => {
     // Sample 0's lag and ELU cover the time since the previous scrape: the warm-up and the idle
     // time while other models ran (its CPU has no earlier reading at all).
-    const summary = summarize(
-      [plan],
-      [stream],
-      samples([
-        [0, 97.45, 0.507],
-        [180, 40.67, 1],
-        [190, 31.2, 1],
-        [170, null, null],
-        [200, 35, 1],
-      ]),
-      { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 },
-    );
+    const summary = summaryOver([
+      [0, 97.45, 0.507],
+      [180, 40.67, 1],
+      [190, 31.2, 1],
+      [170, null, null],
+      [200, 35, 1],
+    ]);
     expect(summary).toMatchObject({ cpuPercentMean: 185, lagP99MaxMs: 40.67, eluMean: 1 });
   });
 
   it('has no lag or ELU figure (null, not 0) when only the first sample had one', () => {
-    const summary = summarize(
-      [plan],
-      [stream],
-      samples([
-        [0, 97.45, 0.507],
-        [150, null, null],
-      ]),
-      {
-        rssIdleBytes: 50 * 2 ** 20,
-        rssAfterBytes: 0,
-      },
-    );
+    const summary = summaryOver([
+      [0, 97.45, 0.507],
+      [150, null, null],
+    ]);
     expect(summary).toMatchObject({ cpuPercentMean: 150, lagP99MaxMs: null, eluMean: null });
   });
 
   it('has no lag or ELU figure when every scrape went unanswered, and the table shows —', () => {
     // async's loop busy with the work the whole time: each /metrics scrape timed out. A lag p99
     // of 0.0 and an ELU of 0 would say the loop sat idle — and call the work I/O-bound.
-    const blocked = summarize(
-      [plan],
-      [stream],
-      samples([
-        [0, null, null],
-        [99.8, null, null],
-        [99.8, null, null],
-      ]),
-      { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 },
-    );
+    const blocked = summaryOver([
+      [0, null, null],
+      [99.8, null, null],
+      [99.8, null, null],
+    ]);
     expect(blocked).toMatchObject({ cpuPercentMean: 99.8, lagP99MaxMs: null, eluMean: null });
     const report = { scenarios: [scenario('cpu', [result('async', 100, 30, 100, blocked)])] };
     const [row] = summaryRows(report as unknown as Report);

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { connectTargets } from '../src/targets';
+import { close, listen } from './support/local-server';
 
 describe('connectTargets against a real server', () => {
   let server: Server;
@@ -13,14 +13,10 @@ describe('connectTargets against a real server', () => {
       res.setHeader('content-type', answer[0]);
       res.end(answer[1]);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = await listen(server);
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => close(server));
 
   it.each([
     ['an HTML page', 'text/html', '<html>welcome to nginx</html>'],

@@ -3,8 +3,6 @@
  * has no latency: its recorder's percentiles are 0 for "no answer came". The verdict leaves it
  * out (`answeredOnly`); every view of its latency shows no figure either, not the fastest one.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { compareMarkdown } from '../src/compare/compare-page';
 import { compareReports } from '../src/compare/compare-reports';
 import { chartSpecs } from '../src/report/chart-specs';
@@ -18,16 +16,11 @@ import {
 import { verdictFor } from '../src/report/verdict';
 import { SWEEP_HEADER, sweepCharts, sweepRows } from '../src/sweep/sweep-page';
 import type { Sweep } from '../src/sweep/sweep-schema';
-import { result } from './support/results';
-
-const fixture = (): Report =>
-  JSON.parse(
-    readFileSync(join(__dirname, 'fixtures', 'reports', 'workers-1.json'), 'utf8'),
-  ) as Report;
+import { fixtureReport, result } from './support/results';
 
 /** The fixture (a real run: async and threads on cpu and io-saturation), async dead on cpu. */
 function withDeadAsync(): Report {
-  const report = fixture();
+  const report = fixtureReport();
   const cpu = report.scenarios.find((s) => s.id === 'cpu');
   const dead = cpu?.results.find((r) => r.model === 'async');
   if (!dead) throw new Error('the fixture has no cpu/async');
@@ -59,7 +52,7 @@ describe('a model that answered nothing', () => {
   });
 
   it('has no p99 in the memory-per-connection table', () => {
-    const io = fixture();
+    const io = fixtureReport();
     const scenario = io.scenarios.find((s) => s.id === 'io-saturation');
     if (!scenario) throw new Error('the fixture has no io-saturation');
     scenario.verdict.judge = 'memory-per-connection';
@@ -92,7 +85,7 @@ describe('a model that answered nothing', () => {
   });
 
   it('compares as no figure, not 0, and flags nothing it cannot measure', () => {
-    const alive = fixture();
+    const alive = fixtureReport();
     const comparison = compareReports(
       { file: 'a/report.json', report: report },
       { file: 'b/report.json', report: alive },

@@ -36,12 +36,23 @@ const figuresOf = (...parts: string[]) => parts.filter(Boolean).join('; ');
 export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
   const lessons: Report['lessons'] = [];
   const byId = (id: string) => scenarios.find((s) => s.id === id);
+  /**
+   * A lesson weighing `group` against one event loop in scenario `id`: the group's results there
+   * (`ran`), async's summary (`baseline`: undefined when it answered nothing) and the group's
+   * results that count against it (`counted`: none without a baseline). Undefined where async or
+   * none of the group ran: no lesson.
+   */
+  const againstAsync = (id: string, group: readonly string[]) => {
+    const scenario = byId(id);
+    const ran = (scenario?.results ?? []).filter((r) => group.includes(r.model));
+    if (!scenario?.results.some((r) => r.model === 'async') || !ran.length) return undefined;
+    const baseline = answeredIn(scenario, 'async');
+    return { ran, baseline, counted: baseline ? answeredOnly(ran) : [] };
+  };
 
-  const cpu = byId('cpu');
-  const offTheLoop = (cpu?.results ?? []).filter((r) => OFF_THE_LOOP.includes(r.model));
-  if (cpu && cpu.results.some((r) => r.model === 'async') && offTheLoop.length) {
-    const asyncCpu = answeredIn(cpu, 'async');
-    const counted = asyncCpu ? answeredOnly(offTheLoop) : [];
+  const cpu = againstAsync('cpu', OFF_THE_LOOP);
+  if (cpu) {
+    const { ran: offTheLoop, baseline: asyncCpu, counted } = cpu;
     const ratios = counted.map(
       (r) => [r.model, r.summary.rps / Math.max(asyncCpu?.rps ?? 0, 1e-9)] as const,
     );
@@ -59,11 +70,9 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
     });
   }
 
-  const fairness = byId('fairness');
-  const pooledRan = (fairness?.results ?? []).filter((r) => POOLED.includes(r.model));
-  if (fairness && fairness.results.some((r) => r.model === 'async') && pooledRan.length) {
-    const asyncProbe = answeredIn(fairness, 'async');
-    const pooled = asyncProbe ? answeredOnly(pooledRan) : [];
+  const fairness = againstAsync('fairness', POOLED);
+  if (fairness) {
+    const { ran: pooledRan, baseline: asyncProbe, counted: pooled } = fairness;
     const ratios = pooled.map(
       (r) =>
         [r.model, (asyncProbe?.p99Ms ?? 0) / Math.max(r.summary.p99Ms, 1e-9), r.summary] as const,

@@ -1,6 +1,14 @@
-import type { ModelResult, ScenarioReport } from '../../src/report/report-schema';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelResult, Report, ScenarioReport } from '../../src/report/report-schema';
 import type { Judge } from '../../src/report/report-schema';
 import { verdictFor } from '../../src/report/verdict';
+
+/** A real run's report (async and threads on cpu and io-saturation), read afresh to change. */
+export const fixtureReport = (): Report =>
+  JSON.parse(
+    readFileSync(join(__dirname, '..', 'fixtures', 'reports', 'workers-1.json'), 'utf8'),
+  ) as Report;
 
 /** A model's result with the figures a verdict reads; everything else plausible. */
 export function result(
