@@ -18,25 +18,25 @@ async function holdInWorker(
   return { release, worker };
 }
 
+/** What `acquireSync({ timeout })` on `mutex` in a worker ends with: 'none' (granted) or a code. */
+async function acquireInWorker(mutex: SharedMutex, timeout: number): Promise<unknown> {
+  const worker = startWorker('mutex-misuse.js', {
+    mutex: mutex.handle,
+    misuse: 'acquire-with-timeout',
+    timeout,
+  });
+  return nextMessage(worker);
+}
+
 describe('SharedMutex across threads', () => {
   it('is one lock on both sides of a handle: a worker times out while main holds it', async () => {
     const mutex = new SharedMutex({ name: 'shared' });
     const token = mutex.tryAcquire();
     expect(token).not.toBeNull();
-    const worker = startWorker('mutex-misuse.js', {
-      mutex: mutex.handle,
-      misuse: 'acquire-with-timeout',
-      timeout: 20,
-    });
-    expect(await nextMessage(worker)).toBe('ERR_LOCK_TIMEOUT');
+    expect(await acquireInWorker(mutex, 20)).toBe('ERR_LOCK_TIMEOUT');
     expect(mutex.stats).toMatchObject({ timeouts: 1, holders: 1, waiters: 0 });
     token?.unlock();
-    const again = startWorker('mutex-misuse.js', {
-      mutex: mutex.handle,
-      misuse: 'acquire-with-timeout',
-      timeout: 10_000,
-    });
-    expect(await nextMessage(again)).toBe('none');
+    expect(await acquireInWorker(mutex, 10_000)).toBe('none');
   });
 
   it('records the holder thread: release() from a non-owner throws ERR_LOCK_NOT_OWNER', async () => {
@@ -181,12 +181,7 @@ describe('SharedMutex with every ticket slot taken (window wait)', () => {
     const again = mutex.tryAcquire();
     expect(await outcome(mutex.acquire({ timeout: 20 }))).toBe('ERR_LOCK_TIMEOUT');
     again?.unlock();
-    const worker = startWorker('mutex-misuse.js', {
-      mutex: mutex.handle,
-      misuse: 'acquire-with-timeout',
-      timeout: 10_000,
-    });
-    expect(await nextMessage(worker)).toBe('none');
+    expect(await acquireInWorker(mutex, 10_000)).toBe('none');
   });
 
   it('keeps the waiters behind a skipped ticket in order, window waiter last', async () => {

@@ -45,12 +45,18 @@ describe('WordMutex (the one-word futex mutex the queues embed in their shared r
   describe('lockAsync(signal)', () => {
     const fresh = () => new WordMutex(new Int32Array(new SharedArrayBuffer(4)), 0);
 
-    it('rejects with the reason as the signal aborts while the lock is held elsewhere, then hands the lock back', async () => {
+    /** A lock held here, and a lockAsync(signal) queued for it, with its signal's controller. */
+    async function heldWithAbortableWaiter() {
       const lock = fresh();
       expect(lock.tryLock()).toBe(true);
       const controller = new AbortController();
       const waiting = lock.lockAsync(controller.signal);
       await turn();
+      return { lock, controller, waiting };
+    }
+
+    it('rejects with the reason as the signal aborts while the lock is held elsewhere, then hands the lock back', async () => {
+      const { lock, controller, waiting } = await heldWithAbortableWaiter();
       const reason = new Error('gave up');
       controller.abort(reason);
       await expect(waiting).rejects.toBe(reason);
@@ -63,11 +69,7 @@ describe('WordMutex (the one-word futex mutex the queues embed in their shared r
     });
 
     it('a live waiter behind an abandoned one still gets the lock', async () => {
-      const lock = fresh();
-      expect(lock.tryLock()).toBe(true);
-      const controller = new AbortController();
-      const abandoned = lock.lockAsync(controller.signal);
-      await turn();
+      const { lock, controller, waiting: abandoned } = await heldWithAbortableWaiter();
       let acquired = false;
       const live = lock.lockAsync().then(() => (acquired = true));
       await turn();

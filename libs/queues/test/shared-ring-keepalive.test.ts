@@ -23,17 +23,23 @@ function exited(worker: Worker): Promise<number> {
   return new Promise((resolve) => worker.once('exit', resolve));
 }
 
+/**
+ * A 2-slot ring and a worker (ring-async-worker.js) making `count` `role`Async calls on it,
+ * returned once the worker waits in one; its messages and its exit are recorded from the start.
+ */
+async function workerWaitingOn(role: 'get' | 'put', count: number) {
+  const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
+  const worker = startWorker('ring-async-worker.js', { buffer: ring.buffer, role, count });
+  const log = new MessageLog<unknown>(worker);
+  const exit = exited(worker);
+  const waiting = () => (role === 'get' ? ring.stats.waitingGetters : ring.stats.waitingPutters);
+  await until(() => waiting() === 1, { what: `the ${role} worker to wait` });
+  return { ring, worker, log, exit };
+}
+
 describe('SharedRingQueue async waits keep their thread alive', () => {
   it('a worker awaiting getAsync() with no timeout gets the message put 300 ms later', async () => {
-    const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
-    const worker = startWorker('ring-async-worker.js', {
-      buffer: ring.buffer,
-      role: 'get',
-      count: 1,
-    });
-    const log = new MessageLog<unknown>(worker);
-    const exit = exited(worker);
-    await until(() => ring.stats.waitingGetters === 1, { what: 'the worker to wait' });
+    const { ring, log, exit } = await workerWaitingOn('get', 1);
     await sleep(300);
     await ring.putAsync(Uint8Array.of(42));
     // Awaiting the exit, not the messages: before the fix the worker had already quit.
@@ -43,15 +49,7 @@ describe('SharedRingQueue async waits keep their thread alive', () => {
   });
 
   it('a putAsync producer worker facing a full ring delivers every message', async () => {
-    const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
-    const worker = startWorker('ring-async-worker.js', {
-      buffer: ring.buffer,
-      role: 'put',
-      count: 10,
-    });
-    const log = new MessageLog<unknown>(worker);
-    const exit = exited(worker);
-    await until(() => ring.stats.waitingPutters === 1, { what: 'the producer to wait' });
+    const { ring, log, exit } = await workerWaitingOn('put', 10);
     await sleep(300);
     const got: number[] = [];
     for (let i = 0; i < 10; i++) got.push(...(await ring.getAsync({ timeout: 5000 })));
@@ -84,13 +82,7 @@ describe('SharedRingQueue async waits keep their thread alive', () => {
   });
 
   it('a worker terminated while it waits breaks nothing for the other threads', async () => {
-    const ring = new SharedRingQueue({ capacity: 2, slotBytes: 4 });
-    const worker = startWorker('ring-async-worker.js', {
-      buffer: ring.buffer,
-      role: 'get',
-      count: 1,
-    });
-    await until(() => ring.stats.waitingGetters === 1, { what: 'the worker to wait' });
+    const { ring, worker } = await workerWaitingOn('get', 1);
     await worker.terminate();
     await ring.putAsync(Uint8Array.of(1));
     await ring.putAsync(Uint8Array.of(2));
