@@ -42,24 +42,25 @@ describe('rawExchange', () => {
     });
   });
 
-  it('skips 100 Continue and decodes a chunked body', async () => {
-    running = await rawServer(
+  it.each([
+    [
+      'skips 100 Continue and decodes a chunked body',
       'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 400 Bad\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n',
       'hold',
-    );
+      'abcde',
+    ],
+    [
+      'reads to the close when the answer has no length',
+      'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\nbye',
+      'close',
+      'bye',
+    ],
+  ] as const)('%s', async (_title, reply, then, body) => {
+    running = await rawServer(reply, then);
     expect(await rawExchange(running.port, GET, options)).toMatchObject({
       kind: 'answer',
       status: 400,
-      body: 'abcde',
-    });
-  });
-
-  it('reads to the close when the answer has no length', async () => {
-    running = await rawServer('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\nbye', 'close');
-    expect(await rawExchange(running.port, GET, options)).toMatchObject({
-      kind: 'answer',
-      status: 400,
-      body: 'bye',
+      body,
     });
   });
 

@@ -90,6 +90,19 @@ async function expectHealthy(base: string): Promise<void> {
   expect(response.status).toBe(200);
 }
 
+/** Sends `bytes`: a `status` `code` problem+json, the connection closed, the service healthy. */
+async function expectRefusedAndClosed(
+  started: Started,
+  bytes: string | Buffer,
+  status: number,
+  code: string,
+): Promise<void> {
+  const answer = await send(started.port, bytes);
+  await expectProblem(answer.response, status, code);
+  expect(answer.headers['connection']).toBe('close');
+  await expectHealthy(started.base);
+}
+
 const UPLOAD = 'POST /image/filter?filter=blur HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\n';
 const LIMIT = LIMITS.maxBodyBytes;
 
@@ -120,10 +133,12 @@ describe('an upload over the body limit', () => {
     'declared in Content-Length (%s): 413 problem+json on its headers alone, and the connection closed',
     async (_label, length) => {
       // Only the headers: the answer comes without a byte of the body, and the server closes.
-      const answer = await send(started.port, `${UPLOAD}Content-Length: ${length}\r\n\r\n`);
-      await expectProblem(answer.response, 413, 'ERR_BODY_TOO_LARGE');
-      expect(answer.headers['connection']).toBe('close');
-      await expectHealthy(started.base);
+      await expectRefusedAndClosed(
+        started,
+        `${UPLOAD}Content-Length: ${length}\r\n\r\n`,
+        413,
+        'ERR_BODY_TOO_LARGE',
+      );
     },
   );
 
@@ -139,16 +154,15 @@ describe('an upload over the body limit', () => {
 
   it('chunked: 413 as soon as the body passes the limit, before the client ends it', async () => {
     // limit + 1 bytes and no last chunk: the answer cannot wait for the body's end.
-    const answer = await send(
-      started.port,
+    await expectRefusedAndClosed(
+      started,
       Buffer.concat([
         Buffer.from(`${UPLOAD}Transfer-Encoding: chunked\r\n\r\n`),
         chunks(LIMIT + 1),
       ]),
+      413,
+      'ERR_BODY_TOO_LARGE',
     );
-    await expectProblem(answer.response, 413, 'ERR_BODY_TOO_LARGE');
-    expect(answer.headers['connection']).toBe('close');
-    await expectHealthy(started.base);
   });
 
   it('compressed: the limit holds for the decoded body (a gzip bomb is refused)', async () => {
@@ -416,10 +430,7 @@ describe('requests Node refuses before the app sees them', () => {
   ] as const)(
     '%s: %d %s problem+json, and the connection closed',
     async (_label, status, code, bytes) => {
-      const answer = await send(started.port, bytes);
-      await expectProblem(answer.response, status, code);
-      expect(answer.headers['connection']).toBe('close');
-      await expectHealthy(started.base);
+      await expectRefusedAndClosed(started, bytes, status, code);
     },
   );
 
@@ -466,13 +477,12 @@ describe('an Expect the service cannot meet (anything but 100-continue)', () => 
   });
 
   it('an upload: refused from its headers, its body never read, the connection closed', async () => {
-    const answer = await send(
-      started.port,
+    await expectRefusedAndClosed(
+      started,
       `${UPLOAD}Expect: 200-ok\r\nContent-Length: 1000000\r\n\r\n`,
+      417,
+      'ERR_EXPECTATION_FAILED',
     );
-    await expectProblem(answer.response, 417, 'ERR_EXPECTATION_FAILED');
-    expect(answer.headers['connection']).toBe('close');
-    await expectHealthy(started.base);
   });
 
   it('negative control: Expect: 100-continue, in any case, is met and the request served', async () => {

@@ -281,6 +281,13 @@ describe('scrapePages when it fails early', () => {
   const pagesSeen = (up: Upstream) =>
     up.stats.paths.map((path) => Number(path.slice('/page/'.length))).sort((a, b) => a - b);
 
+  /** Scrapes `up` with its fetches in `queue`, uncancelled by the caller. */
+  const scrapeThrough = (
+    up: Upstream,
+    queue: WorkQueue,
+    options: { pages: number; concurrency: number; pageTimeoutMs?: number },
+  ) => scrapePages({ upstreamUrl: up.url, queue, signal: never(), ...options });
+
   /** Answers whatever the upstream holds until `queue` is idle; resolves with nothing pending. */
   const drain = (up: Upstream, queue: WorkQueue) =>
     until(
@@ -296,13 +303,10 @@ describe('scrapePages when it fails early', () => {
     upstream = holding;
     // Pages 1-2 take the queue's two slots, 3-4 its two places, page 5 is refused.
     const queue = new WorkQueue({ name: 'upstream-fetch', concurrency: 2, maxQueue: 2 });
-    const error = await scrapePages({
-      upstreamUrl: holding.url,
+    const error = await scrapeThrough(holding, queue, {
       pages: 8,
       concurrency: 8,
-      queue,
       pageTimeoutMs: 60_000, // no page timeout ends a leftover fetch during the test
-      signal: never(),
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProblemError);
     expect((error as ProblemError).code).toBe('ERR_OVERLOADED');
@@ -329,13 +333,10 @@ describe('scrapePages when it fails early', () => {
     const holding = await startUpstream({ hold: true, hanging: [2] });
     upstream = holding;
     const queue = new WorkQueue({ name: 'upstream-fetch', concurrency: 2, maxQueue: 10 });
-    const pending = scrapePages({
-      upstreamUrl: holding.url,
+    const pending = scrapeThrough(holding, queue, {
       pages: 6,
       concurrency: 2,
-      queue,
       pageTimeoutMs: 60_000,
-      signal: never(),
     }).catch((e: unknown) => e);
     await until(() => holding.held() === 1 && holding.stats.paths.length === 2, {
       what: 'page 1 held and page 2 requested',
@@ -356,13 +357,7 @@ describe('scrapePages when it fails early', () => {
   it('negative control: a request the queue has room for fetches every page', async () => {
     upstream = await startUpstream();
     const queue = new WorkQueue({ name: 'upstream-fetch', concurrency: 2, maxQueue: 6 });
-    const pages = await scrapePages({
-      upstreamUrl: upstream.url,
-      pages: 8,
-      concurrency: 8,
-      queue,
-      signal: never(),
-    });
+    const pages = await scrapeThrough(upstream, queue, { pages: 8, concurrency: 8 });
     expect(pages.every((page) => 'title' in page)).toBe(true);
     expect(pagesSeen(upstream)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(queue.stats).toMatchObject({ queued: 0, running: 0, completed: 8, cancelled: 0 });

@@ -50,26 +50,19 @@ describe('tracing configured by the standard OTEL_* variables (NodeSDK, real exp
     expect(receiver.spans[0]?.resource['process.pid']).toEqual(expect.any(Number));
   });
 
-  it.each(['http/protobuf', 'http/json'])(
-    'exports with OTEL_EXPORTER_OTLP_PROTOCOL=%s',
-    async (protocol) => {
+  const gzip = { OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip' };
+  it.each([
+    ['http/protobuf', 'no compression set', {}],
+    ['http/json', 'no compression set', {}],
+    ['http/protobuf', 'OTEL_EXPORTER_OTLP_COMPRESSION=gzip', gzip],
+    ['http/json', 'OTEL_EXPORTER_OTLP_COMPRESSION=gzip', gzip],
+  ])(
+    'exports with OTEL_EXPORTER_OTLP_PROTOCOL=%s and %s',
+    async (protocol, _label, compression) => {
       const outcome = await tracedProcess({
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
         OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-      });
-      expect(receiver.spans.map((s) => [s.traceId, s.protocol])).toEqual([
-        [outcome.traceId, protocol],
-      ]);
-    },
-  );
-
-  it.each(['http/protobuf', 'http/json'])(
-    'exports %s gzipped with OTEL_EXPORTER_OTLP_COMPRESSION=gzip',
-    async (protocol) => {
-      const outcome = await tracedProcess({
-        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-        OTEL_EXPORTER_OTLP_COMPRESSION: 'gzip',
+        ...compression,
       });
       expect(receiver.spans.map((s) => [s.traceId, s.protocol])).toEqual([
         [outcome.traceId, protocol],

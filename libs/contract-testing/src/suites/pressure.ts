@@ -5,6 +5,21 @@ import { COMMON_METRICS, type ContractContext } from '../contract-target';
 import { expectProblem } from '../problem-assertions';
 
 /**
+ * Waits until the service at `url` reports at least `count` requests in flight, the scrape that
+ * reads the count among them.
+ */
+function untilActiveRequests(
+  url: string,
+  count: number,
+  options: { what: string; everyMs: number },
+): Promise<void> {
+  return until(async () => {
+    const { body } = await requestOnNewConnection(`${url}/metrics`);
+    return metricSum(body, 'http_server_active_requests') >= count;
+  }, options);
+}
+
+/**
  * Each test starts its own service with the limits it needs: the deadline (504), the
  * pending-work bound (503), exact request counting, and a graceful SIGTERM.
  */
@@ -149,13 +164,10 @@ export function describePressure(ctx: ContractContext): void {
         })),
       );
       // Wait until the service reports the 20 requests in flight (and the scrape itself).
-      await until(
-        async () => {
-          const { body } = await requestOnNewConnection(`${service.url}/metrics`);
-          return metricSum(body, 'http_server_active_requests') >= 21;
-        },
-        { what: 'the 20 requests to be in flight', everyMs: 50 },
-      );
+      await untilActiveRequests(service.url, 21, {
+        what: 'the 20 requests to be in flight',
+        everyMs: 50,
+      });
       service.child.kill('SIGTERM');
       // New connections are refused while the 2 s requests still drain. Polled, not after a
       // fixed pause: cluster's primary closes its listener only once every worker has had
@@ -185,13 +197,10 @@ export function describePressure(ctx: ContractContext): void {
           method: 'POST',
         }).then(async (r) => ({ status: r.status, body: await r.text() })),
       );
-      await until(
-        async () => {
-          const { body } = await requestOnNewConnection(`${service.url}/metrics`);
-          return metricSum(body, 'http_server_active_requests') >= 3;
-        },
-        { what: 'the 2 increments to be in flight', everyMs: 10 },
-      );
+      await untilActiveRequests(service.url, 3, {
+        what: 'the 2 increments to be in flight',
+        everyMs: 10,
+      });
       service.child.kill('SIGTERM');
       const answers = await Promise.all(increments);
       expect(answers.map((a) => [a.status, a.status === 200 ? '' : a.body])).toEqual([
