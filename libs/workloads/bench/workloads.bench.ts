@@ -23,6 +23,48 @@ const {
 // The anchor of the decode comparison below: pngjs's own reader, which decodePng replaces.
 const { PNG }: typeof import('pngjs') = require('pngjs');
 
+/** Fewest calls a measurement makes, however long each takes. */
+const MIN_OPS = 3;
+
+// Every result feeds this, so no call can be optimised away as dead code.
+let sink = 0;
+
+/** A clock started when this is called: each call of what it answers reads the ms since. */
+type StartClock = () => () => number;
+
+/** Wall time. */
+const wallClock: StartClock = () => {
+  const start = performance.now();
+  return () => performance.now() - start;
+};
+
+/** CPU time of this thread (user + system): time descheduled by a neighbour's load is left out. */
+const threadCpuClock: StartClock = () => {
+  const start = process.threadCpuUsage();
+  return () => {
+    const { user, system } = process.threadCpuUsage(start);
+    return (user + system) / 1000;
+  };
+};
+
+/** Calls `op` until `clock` has run `durationMs` and MIN_OPS calls are made: how many, how long. */
+function timeCalls(
+  op: () => number,
+  durationMs: number,
+  clock: StartClock,
+): { ops: number; ms: number } {
+  let ops = 0;
+  let ms = 0;
+  const elapsed = clock();
+  // Reading the clock per op is fine: the fastest op here takes ~0.1 ms, the wall clock ~50 ns.
+  while (ms < durationMs || ops < MIN_OPS) {
+    sink ^= op();
+    ops++;
+    ms = elapsed();
+  }
+  return { ops, ms };
+}
+
 function runWorkloadsBench(): void {
   const { applyFilter, countPrimes, decodePng, encodePng, fib, FILTER_NAMES, generateTestImage } =
     workloads;
@@ -31,24 +73,12 @@ function runWorkloadsBench(): void {
   const WARMUP_MS = 100;
   const BASELINE_MS = 100;
   const CASE_MS = 250;
-  const MIN_OPS = 3;
   const IMAGE_SIDE = 256;
-
-  // Every result feeds this, so no call can be optimised away as dead code.
-  let sink = 0;
 
   /** Ops per second of `op` over at least `durationMs` (and at least MIN_OPS calls). */
   function opsPerSecond(op: () => number, durationMs: number): number {
-    let ops = 0;
-    let elapsed = 0;
-    const start = performance.now();
-    // Reading the clock per op is fine: the fastest op here takes ~0.1 ms, the clock ~50 ns.
-    while (elapsed < durationMs || ops < MIN_OPS) {
-      sink ^= op();
-      ops++;
-      elapsed = performance.now() - start;
-    }
-    return (ops * 1000) / elapsed;
+    const { ops, ms } = timeCalls(op, durationMs, wallClock);
+    return (ops * 1000) / ms;
   }
 
   const image = generateTestImage(IMAGE_SIDE);
@@ -138,24 +168,15 @@ function runDecodeComparison(): void {
   const { decodePng, encodePng, generateTestImage } = workloads;
   // Many short rounds: a neighbour's load then spoils a few rounds rather than the median.
   const ROUNDS = 15;
-  let sink = 0;
 
   /**
    * CPU milliseconds of this thread per call of `op`, over at least `durationMs` of CPU (and at
-   * least 3 calls). CPU time, not wall time: both decoders run wholly on this thread (zlib's sync
-   * calls included), and time spent descheduled by a neighbour's load does not count.
+   * least MIN_OPS calls). CPU time, not wall time: both decoders run wholly on this thread (zlib's
+   * sync calls included), and time spent descheduled by a neighbour's load does not count.
    */
   function cpuMsPerOp(op: () => number, durationMs: number): number {
-    let ops = 0;
-    let used = 0;
-    const start = process.threadCpuUsage();
-    while (used < durationMs || ops < 3) {
-      sink ^= op();
-      ops++;
-      const { user, system } = process.threadCpuUsage(start);
-      used = (user + system) / 1000;
-    }
-    return used / ops;
+    const { ops, ms } = timeCalls(op, durationMs, threadCpuClock);
+    return ms / ops;
   }
 
   console.log('');
