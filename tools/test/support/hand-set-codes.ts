@@ -8,9 +8,9 @@ import type { ProjectCatalog } from '../../src/error-catalog';
 
 /**
  * Node's own codes that the workspace's sources compare against (`error.code === '…'`,
- * `case '…':`): Node sets them, on errors of its `http` server, `zlib` and module loader, so
- * no catalog of ours lists them. Explicit, not a pattern like `ERR_HTTP_*`: a code of ours that
- * happened to look like Node's must still be catalogued. Add one only for a code Node documents
+ * `case '…':`): Node sets them, on errors of its `http` server, `zlib`, module loader and IPC
+ * channel, so no catalog of ours lists them. Explicit, not a pattern like `ERR_HTTP_*`: a code of
+ * ours that happened to look like Node's must still be catalogued. Add one only for a code Node documents
  * (https://nodejs.org/api/errors.html#nodejs-error-codes).
  */
 export const NODE_CODES: ReadonlySet<string> = new Set([
@@ -18,6 +18,8 @@ export const NODE_CODES: ReadonlySet<string> = new Set([
   'ERR_BUFFER_TOO_LARGE',
   // `server.requestTimeout` passed: what `http` hands `clientError`.
   'ERR_HTTP_REQUEST_TIMEOUT',
+  // A send on a child process's IPC channel that is closed: a cluster worker's dead primary.
+  'ERR_IPC_CHANNEL_CLOSED',
   // `require()` of an ES module with top-level await (a worker's task module).
   'ERR_REQUIRE_ASYNC_MODULE',
 ]);
