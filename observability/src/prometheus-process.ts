@@ -1,4 +1,4 @@
-import { findMachineTool, type MachineTool } from '@concurrency-lab/launcher';
+import { findMachineTool, whyMissing, type MachineTool } from '@concurrency-lab/launcher';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,13 +21,13 @@ export function findPrometheus(env: NodeJS.ProcessEnv = process.env): string | u
 
 /**
  * What `npm run observe` says when no Prometheus runs, so only the services do: a
- * `PROMETHEUS_BIN` that points at nothing that runs is named (it was read as "not installed").
+ * `PROMETHEUS_BIN` that points at nothing that runs is named (it was read as "not installed"),
+ * in the words a skipped e2e test uses (the launcher's `whyMissing`).
  */
 export function noPrometheusLines(env: NodeJS.ProcessEnv = process.env): string[] {
-  const pointed = env[PROMETHEUS_TOOL.envVar];
-  return pointed
+  return env[PROMETHEUS_TOOL.envVar]
     ? [
-        `PROMETHEUS_BIN=${pointed} is not a program that runs, so only the services run. Point it`,
+        `${whyMissing(PROMETHEUS_TOOL, env)}, so only the services run. Point it`,
         'at the prometheus binary (or unset it to use the one on PATH), then run this again.',
       ]
     : [

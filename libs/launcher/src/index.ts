@@ -7,4 +7,4 @@ export * from './raw-request';
 export * from './port-overrides';
 export * from './service-env';
 export * from './metrics-text';
-export { findMachineTool, type MachineTool } from './machine-tool';
+export { findMachineTool, whyMissing, type MachineTool } from './machine-tool';

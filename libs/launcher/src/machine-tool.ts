@@ -36,6 +36,21 @@ export function findMachineTool(
 }
 
 /**
+ * Why the tool was not found (`findMachineTool` gave undefined): its variable, when set, points
+ * at nothing that runs (named, as it is not worked around through PATH); else it is not
+ * installed, and how to install it. What a skipped test says, and `npm run observe` too.
+ */
+export function whyMissing(
+  tool: Pick<MachineTool, 'name' | 'envVar' | 'install'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const pointed = env[tool.envVar];
+  return pointed
+    ? `${tool.envVar}=${pointed} is not a program that runs`
+    : `${tool.name} is not installed (${tool.install}) and ${tool.envVar} is unset`;
+}
+
+/**
  * The tool's path for a test file that needs it. Missing, it is a failure in CI (`CI` set:
  * .ci/run installs it, so CI never skips what it should run) and elsewhere a skip, announced
  * once on stderr with how to install it: `npm test` on a machine with nothing but Node and npm
@@ -48,11 +63,7 @@ export function machineToolOrSkip(
 ): { path: string } | { skip: string } {
   const path = findMachineTool(tool, env);
   if (path) return { path };
-  const pointed = env[tool.envVar];
-  const where = pointed
-    ? `${tool.envVar}=${pointed} is not a program that runs`
-    : `${tool.name} is not installed (${tool.install}) and ${tool.envVar} is unset`;
-  const why = `${where}: the tests of ${tool.usedFor} need it`;
+  const why = `${whyMissing(tool, env)}: the tests of ${tool.usedFor} need it`;
   if (env['CI']) throw new Error(`${why} (CI runs them all)`);
   process.stderr.write(`skipping: ${why}\n`);
   return { skip: why };

@@ -145,4 +145,4 @@ export function runApp(
   });
 }
 
-export { findMachineTool, machineToolOrSkip, type MachineTool } from './machine-tool';
+export { findMachineTool, machineToolOrSkip, whyMissing, type MachineTool } from './machine-tool';

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { dirname } from 'node:path';
-import { findMachineTool, machineToolOrSkip } from '../src/machine-tool';
+import { findMachineTool, machineToolOrSkip, whyMissing } from '../src/machine-tool';
 
 const node = {
   name: 'node',
@@ -19,6 +19,15 @@ describe('a program of the machine that an end-to-end test needs', () => {
       findMachineTool(node, { NODE_BIN: '/nonexistent/node', PATH: dirname(process.execPath) }),
     ).toBeUndefined();
     expect(findMachineTool(absent, { PATH: dirname(process.execPath) })).toBeUndefined();
+  });
+
+  it('says why it is missing: the variable that points at nothing that runs, else how to install', () => {
+    expect(whyMissing(node, { NODE_BIN: '/nonexistent/node', PATH: '' })).toBe(
+      'NODE_BIN=/nonexistent/node is not a program that runs',
+    );
+    expect(whyMissing(absent, { PATH: '' })).toBe(
+      'no-such-tool-here is not installed (it came with jest) and NODE_BIN is unset',
+    );
   });
 
   it('missing, fails in CI, naming how to install it: CI never skips', () => {
