@@ -8,9 +8,10 @@
  */
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
 import { ADMISSION_OFF, appEntry, launch, type ServiceProcess } from '@concurrency-lab/launcher';
+import { listen } from '@concurrency-lab/launcher/testing';
 import { FATAL_EXIT_CODE } from '@concurrency-lab/service-kit';
 import { startOtlpReceiver, type OtlpReceiver } from '@concurrency-lab/telemetry';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 
 interface FatalLine {
   level: number;
@@ -86,11 +87,10 @@ describe('async-service: SIGTERM with a collector that never answers', () => {
     // Accepts the exporter's connections and never answers them: a collector that hangs.
     const sockets: Socket[] = [];
     const collector = createServer((socket) => sockets.push(socket.on('error', () => undefined)));
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const { port } = collector.address() as AddressInfo;
+    const collectorUrl = await listen(collector);
     const running = await launch(appEntry('async-service'), {
       env: {
-        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+        OTEL_EXPORTER_OTLP_ENDPOINT: collectorUrl,
         OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
         OTEL_TRACES_SAMPLER: 'always_on',
         ...ADMISSION_OFF,

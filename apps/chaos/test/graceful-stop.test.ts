@@ -2,13 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { createServer as createHttpServer, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { gracefulStop } from '../src/drills/graceful-stop';
-import {
-  closedUrl,
-  listen,
-  registryRow,
-  standInContext,
-  standInService,
-} from './support/stand-in-service';
+import { closedUrl, listen } from '@concurrency-lab/launcher/testing';
+import { registryRow, standInContext, standInService } from './support/stand-in-service';
 
 /**
  * A service that drains as the contract says: on SIGTERM its listener closes (new connections

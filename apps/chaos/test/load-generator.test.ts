@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { until } from '@concurrency-lab/launcher/testing';
+import { close, listen, until } from '@concurrency-lab/launcher/testing';
 import autocannon from 'autocannon';
 import { Load } from '../src/load/load-generator';
 
@@ -11,8 +10,7 @@ async function serve(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<string> {
   server = createServer(handler);
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return listen(server);
 }
 
 /**
@@ -39,9 +37,7 @@ async function droppingServer(): Promise<{
 afterEach(async () => {
   const running = server;
   server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
+  if (running) await close(running);
 });
 
 describe('Load', () => {

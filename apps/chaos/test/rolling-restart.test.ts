@@ -2,13 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { MODELS } from '@concurrency-lab/models';
 import { createServer } from 'node:http';
 import { rollingRestart } from '../src/drills/rolling-restart';
-import {
-  closedUrl,
-  listen,
-  registryRow,
-  standInContext,
-  standInService,
-} from './support/stand-in-service';
+import { close, closedUrl, listen } from '@concurrency-lab/launcher/testing';
+import { registryRow, standInContext, standInService } from './support/stand-in-service';
 
 describe('rolling-restart', () => {
   it('applies to the models whose HTTP is served by worker processes, as the registry says', () => {
@@ -47,8 +42,7 @@ describe('rolling-restart', () => {
       ]);
       expect(standIn.signals).toEqual([]);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await close(server);
     }
   }, 20_000);
 });

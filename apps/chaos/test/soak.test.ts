@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import { QUICK_DURATIONS } from '../src/drill';
 import { soak } from '../src/drills/soak';
-import { listen, registryRow, standInContext, standInService } from './support/stand-in-service';
+import { close, listen } from '@concurrency-lab/launcher/testing';
+import { registryRow, standInContext, standInService } from './support/stand-in-service';
 
 /**
  * A service answering every work request 200 after `delayMs` (its /metrics at once). Soaked at
@@ -28,8 +29,7 @@ async function soakOf(delayMs: number) {
     const [row] = await soak.run(ctx, [registryRow('async')]);
     return row;
   } finally {
-    server.closeAllConnections();
-    server.close();
+    await close(server);
   }
 }
 

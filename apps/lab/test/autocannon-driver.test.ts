@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { AutocannonDriver } from '../src/drivers/autocannon-driver';
 import { IntervalWindow } from '../src/drivers/interval-window';
-import { close, listen } from './support/local-server';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 
 describe('the autocannon driver against a real server', () => {
   let server: Server;

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { IntervalWindow } from '../src/drivers/interval-window';
 import { Sampler, type Sample } from '../src/sampler';
-import { close, listen, urlOf } from './support/local-server';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 
 const metrics = [
   '# TYPE process_resident_memory_bytes gauge',
@@ -14,20 +14,22 @@ const metrics = [
   '',
 ].join('\n');
 
-async function serve(handler: (response: ServerResponse) => void): Promise<Server> {
+/** A /metrics target on loopback answering every request with `handler`, and its base URL. */
+async function serve(
+  handler: (response: ServerResponse) => void,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((_request, response) => handler(response));
-  await listen(server);
-  return server;
+  return { server, url: await listen(server) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A `--targets` sampler of `server` (100 ms intervals), its window, and its first `n` samples. */
-function targetSampler(server: Server, n: number) {
+/** A `--targets` sampler of `url` (100 ms intervals), its window, and its first `n` samples. */
+function targetSampler(url: string, n: number) {
   const window = new IntervalWindow();
   const { onSample, arrived } = firstSamples(n);
   const sampler = new Sampler({
-    baseUrl: urlOf(server),
+    baseUrl: url,
     pid: undefined,
     intervalMs: 100,
     window,
@@ -51,10 +53,10 @@ describe('the sampler', () => {
   it('reads the RSS and CPU of a local process tree every interval even when /metrics never answers', async () => {
     // A model too busy to answer: every scrape hangs past the sampler's timeout.
     const hung: ServerResponse[] = [];
-    const server = await serve((response) => void hung.push(response));
+    const { server, url } = await serve((response) => void hung.push(response));
     const three = firstSamples(3);
     const sampler = new Sampler({
-      baseUrl: urlOf(server),
+      baseUrl: url,
       pid: process.pid,
       intervalMs: 100,
       onSample: three.onSample,
@@ -75,9 +77,9 @@ describe('the sampler', () => {
   });
 
   it('takes a target’s memory and CPU from /metrics, summed over its processes', async () => {
-    const server = await serve((response) => response.end(metrics));
+    const { server, url } = await serve((response) => response.end(metrics));
     // The scrape at start (no answers yet), the one of the interval with both, one after it.
-    const { sampler, window, arrived } = targetSampler(server, 3);
+    const { sampler, window, arrived } = targetSampler(url, 3);
     try {
       sampler.start();
       window.record(5);
@@ -98,12 +100,12 @@ describe('the sampler', () => {
     let held: ServerResponse | undefined;
     let scraping!: () => void;
     const firstScrape = new Promise<void>((resolve) => (scraping = resolve));
-    const server = await serve((response) => {
+    const { server, url } = await serve((response) => {
       if (held !== undefined) return void response.end(metrics);
       held = response;
       scraping();
     });
-    const { sampler, window, arrived } = targetSampler(server, 2);
+    const { sampler, window, arrived } = targetSampler(url, 2);
     try {
       sampler.start();
       window.record(5);
@@ -124,8 +126,8 @@ describe('the sampler', () => {
   });
 
   it('leaves a target’s interval out when its scrape fails: no figure is made up', async () => {
-    const server = await serve((response) => response.destroy());
-    const sampler = new Sampler({ baseUrl: urlOf(server), pid: undefined, intervalMs: 100 });
+    const { server, url } = await serve((response) => response.destroy());
+    const sampler = new Sampler({ baseUrl: url, pid: undefined, intervalMs: 100 });
     try {
       sampler.start();
       await sleep(250);

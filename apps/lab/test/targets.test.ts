@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { connectTargets } from '../src/targets';
-import { close, listen } from './support/local-server';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 
 describe('connectTargets against a real server', () => {
   let server: Server;

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createUpstreamServer, drainable } from '../src';
-import { close, listen } from './listen';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 
 /** One keep-alive GET; resolves its `Connection` header and the client socket's 'close'. */
 function keepAliveGet(

@@ -2,7 +2,7 @@ import type http from 'node:http';
 import { createUpstreamServer, type UpstreamOptions } from '../src';
 import { thrownAs } from '@concurrency-lab/errors/testing';
 import { ConfigError } from '@concurrency-lab/service-kit/env';
-import { close, listen } from './listen';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 
 describe('createUpstreamServer', () => {
   let server: http.Server | undefined;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 import {
   contractRefusal,
   fuzzViolation,
@@ -268,13 +268,9 @@ describe('runFuzz against a service that accepts anything (negative control)', (
   const server = acceptAnything();
   let base = '';
   beforeAll(async () => {
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = await listen(server);
   });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  afterAll(() => close(server));
 
   it('fails it on a case the contract refuses, answered 200', async () => {
     const report = await runFuzz(base, { runs: 200, seed: 7 });

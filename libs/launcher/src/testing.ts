@@ -11,7 +11,8 @@ import { appEntry } from './workspace';
 // Test-only (it needs jest): `@concurrency-lab/launcher/testing`, what the workspace's tests
 // share: the bounded wait their polls use (all but thread-pool's /testing suite, which lives in
 // a model lib's src and so may not import tooling: it keeps its own `eventually`), and for the
-// e2e tests that run the repository's commands as processes, a temp folder and runApp.
+// e2e tests that run the repository's commands as processes, a temp folder and runApp; and a
+// test's own server on loopback (listen, close) or a URL where nothing listens (closedUrl).
 
 /** How `until` waits. */
 export interface UntilOptions {
@@ -146,3 +147,4 @@ export function runApp(
 }
 
 export { findMachineTool, machineToolOrSkip, whyMissing, type MachineTool } from './machine-tool';
+export { close, closedUrl, listen } from './loopback';

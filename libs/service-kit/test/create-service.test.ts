@@ -8,15 +8,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
-import { until } from '@concurrency-lab/launcher/testing';
+import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testing';
 import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
 import { createService, InlineRunner, InLoopCounter } from '../src/index';
 import {
-  closedPort,
   rawConnection,
   requestCount,
   routeLabels,
@@ -222,15 +220,14 @@ describe('readiness and graceful shutdown', () => {
     );
     // The app itself, served by a separate server before the service's own server listens.
     const probe = createServer(service.app);
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const probeUrl = await listen(probe);
     try {
-      const early = await fetch(`http://127.0.0.1:${(probe.address() as AddressInfo).port}/readyz`);
+      const early = await fetch(`${probeUrl}/readyz`);
       expect(early.status).toBe(503);
       expect(early.headers.get('retry-after')).toBe('1');
       expect(await early.json()).toEqual({ status: 'starting' });
     } finally {
-      probe.closeAllConnections();
-      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      await close(probe);
     }
     const { port } = await service.listen();
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -441,7 +438,7 @@ describe('limits', () => {
 
   it('answers 502 ERR_UPSTREAM when every page fails', async () => {
     const started = await services.start({
-      config: { upstreamUrl: `http://127.0.0.1:${await closedPort()}` },
+      config: { upstreamUrl: await closedUrl() },
     });
     await expectProblem(await fetch(`${started.base}/io/scrape?pages=2`), 502, 'ERR_UPSTREAM');
   });

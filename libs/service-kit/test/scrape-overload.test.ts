@@ -6,9 +6,8 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expectProblem } from '@concurrency-lab/contract-testing';
-import { until } from '@concurrency-lab/launcher/testing';
+import { close, listen, until } from '@concurrency-lab/launcher/testing';
 import { LIMITS } from '../src/index';
 import { serviceFixture } from './support/harness';
 
@@ -35,10 +34,8 @@ async function startHoldingUpstream(): Promise<HoldingUpstream> {
     if (holding) held.push(res);
     else answer(res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listen(server),
     stats,
     release({ open = false } = {}) {
       if (open) holding = false;
@@ -46,11 +43,7 @@ async function startHoldingUpstream(): Promise<HoldingUpstream> {
       held = [];
       for (const res of now) if (!res.destroyed) answer(res);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => close(server),
   };
 }
 

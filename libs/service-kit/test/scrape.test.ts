@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { until } from '@concurrency-lab/launcher/testing';
+import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testing';
 import { QueueShutdownError, WorkQueue } from '@concurrency-lab/queues';
 import { ProblemError, scrapePages } from '../src/index';
 
@@ -58,28 +57,13 @@ async function startUpstream(options: UpstreamOptions = {}): Promise<Upstream> {
     if (options.hold) held.push(() => answer(req, res));
     else answer(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: await listen(server),
     stats,
     held: () => held.length,
     releaseAll,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => close(server),
   };
-}
-
-/** A port nothing listens on: bind one, then close it. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const never = () => new AbortController().signal;
@@ -92,18 +76,16 @@ async function scrapeOnePage(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<Awaited<ReturnType<typeof scrapePages>>> {
   const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const upstreamUrl = await listen(server);
   try {
     return await scrapePages({
-      upstreamUrl: `http://127.0.0.1:${port}`,
+      upstreamUrl,
       pages: 1,
       pageTimeoutMs: 60_000,
       signal: never(),
     });
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await close(server);
   }
 }
 
@@ -143,7 +125,7 @@ describe('scrapePages', () => {
   });
 
   it('reports an unreachable upstream per page as ERR_UPSTREAM_UNREACHABLE', async () => {
-    const base = `http://127.0.0.1:${await closedPort()}`;
+    const base = await closedUrl();
     const pages = await scrapePages({ upstreamUrl: base, pages: 2, signal: never() });
     expect(pages).toEqual([
       {

@@ -1,8 +1,5 @@
 import type { ExitStatus, Fleet, ServiceProcess } from '@concurrency-lab/launcher';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
-import { createServer, type Server } from 'node:http';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import type { DrillContext, RegistryModel } from '../../src/drill';
 import { QUICK_DURATIONS } from '../../src/drill';
 
@@ -78,22 +75,4 @@ export function standInContext(
     ...overrides,
   } as unknown as DrillContext;
   return { ctx, progress };
-}
-
-/** A URL nothing listens at: a port just bound and released. */
-export async function closedUrl(): Promise<string> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return `http://127.0.0.1:${port}`;
-}
-
-/** Listens on a free port of 127.0.0.1; resolves with its base URL. */
-export async function listen(server: Server | import('node:net').Server): Promise<string> {
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }

@@ -1,23 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADMISSION_OFF, type ServiceProcess } from '@concurrency-lab/launcher';
-import { createServer } from 'node:net';
+import { closedUrl } from '@concurrency-lab/launcher/testing';
 import type { ContractContext } from '../contract-target';
 import { expectProblem } from '../problem-assertions';
 import { rawAnswer } from '../raw-answer';
-
-/** A port nothing listens on: one the kernel just gave out, closed again. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error()),
-      );
-    });
-  });
-}
 
 /**
  * The connection limits and the upstream's failure, on a service of its own with small limits:
@@ -41,7 +27,7 @@ export function describeLimits(ctx: ContractContext): void {
         HTTP_HEADERS_TIMEOUT_MS: '300',
         HTTP_REQUEST_TIMEOUT_MS: '600',
         HTTP_CONNECTIONS_CHECK_INTERVAL_MS: '50',
-        UPSTREAM_URL: `http://127.0.0.1:${await closedPort()}`,
+        UPSTREAM_URL: await closedUrl(),
       });
     }, 60_000);
 

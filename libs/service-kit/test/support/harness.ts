@@ -1,7 +1,8 @@
 import { metricSum } from '@concurrency-lab/launcher';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 import { afterAll, afterEach } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import pino from 'pino';
 import {
   createService,
@@ -232,26 +233,7 @@ export async function startUpstream(): Promise<Upstream> {
     if (page === undefined) res.writeHead(404).end();
     else res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>Page ${page}</title>`);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-/** A port nothing listens on: bind one, then close it. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return { url: await listen(server), server, close: () => close(server) };
 }
 
 /** Every `route` label value in a Prometheus text exposition. */

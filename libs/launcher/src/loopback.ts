@@ -1,0 +1,47 @@
+import { once } from 'node:events';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
+
+// Test-only, exported by `@concurrency-lab/launcher/testing`: a test's own server on loopback
+// (a stand-in service, an upstream, a /metrics target) and a URL where nothing answers.
+
+/**
+ * Starts `server` (HTTP, or a net server that hands its sockets to one) on a free port of
+ * 127.0.0.1; resolves its base URL (`http://127.0.0.1:54321`, no trailing slash), or rejects
+ * with the error of a listen that failed.
+ */
+export async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Stops `server` and waits until it has: the connections it holds are cut, the keep-alive ones
+ * fetch leaves idle and any request left unanswered, so a test's teardown never waits for them
+ * to time out. A server that is not listening (never started, or closed already) is no error.
+ */
+export async function close(server: HttpServer): Promise<void> {
+  if (!server.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve, reject) =>
+    server.close((error) => (error ? reject(error) : resolve())),
+  );
+}
+
+/**
+ * A base URL nothing listens at (`http://127.0.0.1:<port>`): a port the kernel just gave out,
+ * released again, so a connection to it is refused.
+ */
+export async function closedUrl(): Promise<string> {
+  const server = createServer();
+  const url = await listen(server);
+  server.close();
+  await once(server, 'close');
+  return url;
+}
