@@ -28,6 +28,23 @@ export interface ErrorModule {
    * meaning the default message). @default false
    */
   readonly meaningIsDefaultMessage?: boolean;
+  /**
+   * The project's `isLockError(error, code?)`-style guard (a {@link hasCodeOf} of its codes),
+   * when it has one: it must accept each of its errors, by its code, and refuse what only looks
+   * like one. @default none
+   */
+  readonly guard?: ErrorGuard;
+}
+
+/** A project's guard as {@link guardProblems} checks it. */
+export interface ErrorGuard {
+  /** The guard (`isLockError`); a method, so that one taking only the project's codes fits. */
+  is(this: void, error: unknown, code?: string): boolean;
+  /**
+   * Codes it must refuse on a real Error though they look like its own: another library's code
+   * for the same kind of error (`ERR_QUEUE_INVALID_ARGUMENT` for locks), an old unprefixed one.
+   */
+  readonly foreignCodes: readonly string[];
 }
 
 type CodedInstance = Error & { readonly code?: unknown };
@@ -126,15 +143,80 @@ function classProblems(
 }
 
 /**
+ * What is wrong with a module's guard, one sentence a problem (empty when nothing is, or when it
+ * has no guard): it must accept each class's error, with and without its code, and an Error
+ * carrying its first code; and refuse that Error asked for another of its codes, a plain object
+ * carrying its code (also as posted to another thread), an Error carrying a foreign code, a plain
+ * Error and null. Realms and threads are {@link hasCodeOf}'s own tests.
+ */
+export function guardProblems(module: ErrorModule): string[] {
+  const { guard, examples = {} } = module;
+  if (!guard) return [];
+  const { is } = guard;
+  const name = guardName(guard);
+  const problems: string[] = [];
+  const classRows = module.catalog.filter((entry) => (entry.carrier ?? 'class') === 'class');
+  for (const { className, code } of classRows) {
+    const errorClass = (module.exports as Record<string, unknown>)[className];
+    if (typeof errorClass !== 'function') continue; // errorCatalogProblems says so
+    const build = examples[className];
+    const error = build ? build() : new (errorClass as new () => Error)();
+    if (!is(error)) problems.push(`${name} refuses a ${className}`);
+    if (!is(error, code)) problems.push(`${name} refuses a ${className} asked for ${code}`);
+  }
+
+  const [own, other] = classRows.map((entry) => entry.code);
+  if (own === undefined) return problems;
+  // Real Errors, so that only the code can refuse them.
+  const withCode = (code: string) => Object.assign(new Error('x'), { code });
+  if (!is(withCode(own))) problems.push(`${name} refuses an Error carrying ${own}`);
+  if (!is(withCode(own), own)) {
+    problems.push(`${name} refuses an Error carrying ${own} asked for it`);
+  }
+  if (other !== undefined && is(withCode(own), other)) {
+    problems.push(`${name} takes an Error carrying ${own} for ${other}`);
+  }
+  const refused: [string, unknown, string?][] = [
+    [`a plain object carrying ${own}`, { code: own, message: 'x' }],
+    [`a plain object carrying ${own} asked for it`, { code: own }, own],
+    // What a `{ code, message }` posted to another thread arrives as.
+    [`a clone of a plain object carrying ${own}`, structuredClone({ code: own, message: 'x' })],
+    ...guard.foreignCodes.map((code): [string, unknown] => [
+      `an Error carrying ${code}`,
+      withCode(code),
+    ]),
+    ['a plain Error', new Error('plain')],
+    ['null', null],
+  ];
+  for (const [what, value, code] of refused) {
+    if (is(value, code)) problems.push(`${name} accepts ${what}`);
+  }
+  return problems;
+}
+
+/** What the problems and the test title call a guard: its function's name. */
+function guardName(guard: ErrorGuard): string {
+  return guard.is.name || 'the guard';
+}
+
+/**
  * The checks every project's error catalog owes docs/errors.md and its callers
- * ({@link errorCatalogProblems}), as a jest test: a project's own errors test calls this and
- * adds only what is its own (structured fields, an `isXError` guard).
+ * ({@link errorCatalogProblems}), and its guard owes its callers ({@link guardProblems}), as jest
+ * tests: a project's own errors test calls this and adds only what is its own (structured
+ * fields, what another library's real errors look like to its guard).
  */
 export function describeErrorCatalog(project: string, module: ErrorModule): void {
   describe(`${project}: ERROR_CATALOG`, () => {
     it('lists unique namespaced codes, each class exported with its code, name, message and cause', () => {
       expect(errorCatalogProblems(module)).toEqual([]);
     });
+
+    const { guard } = module;
+    if (guard) {
+      it(`${guardName(guard)} accepts its own errors by their code, refuses look-alikes`, () => {
+        expect(guardProblems(module)).toEqual([]);
+      });
+    }
   });
 }
 

@@ -1,5 +1,5 @@
-import { catalog, coded } from '../src';
-import { errorCatalogProblems, thrown, thrownAs } from '../src/testing';
+import { catalog, coded, hasCodeOf } from '../src';
+import { errorCatalogProblems, guardProblems, thrown, thrownAs } from '../src/testing';
 
 class WidgetError extends Error {}
 class WidgetJammedError extends coded('ERR_WIDGET_JAMMED', 'The widget is jammed', WidgetError) {}
@@ -79,6 +79,43 @@ describe('errorCatalogProblems', () => {
       'a Renamed carries ERR_WIDGET_OTHER',
       'WidgetTooLargeError is missing from the class list',
       'Error is listed but not catalogued',
+    ]);
+  });
+});
+
+describe('guardProblems', () => {
+  const CODES: ReadonlySet<string> = new Set(sound.catalog.map((entry) => entry.code));
+  const isWidgetError = (error: unknown, code?: string) => hasCodeOf(error, CODES, code);
+  const foreignCodes = ['ERR_GADGET_JAMMED', 'ERR_JAMMED'];
+
+  it('finds nothing wrong with a hasCodeOf guard of the catalog, nor without a guard', () => {
+    expect(guardProblems({ ...sound, guard: { is: isWidgetError, foreignCodes } })).toEqual([]);
+    expect(guardProblems(sound)).toEqual([]);
+  });
+
+  it('negative control: names every look-alike a sloppy guard accepts', () => {
+    // Takes any Error, whatever its code, and any object when no code is asked for.
+    const isAnyCoded = (error: unknown, code?: string) =>
+      error instanceof Error || (code === undefined && typeof error === 'object' && !!error);
+    expect(guardProblems({ ...sound, guard: { is: isAnyCoded, foreignCodes } })).toEqual([
+      'isAnyCoded takes an Error carrying ERR_WIDGET_JAMMED for ERR_WIDGET_TOO_LARGE',
+      'isAnyCoded accepts a plain object carrying ERR_WIDGET_JAMMED',
+      'isAnyCoded accepts a clone of a plain object carrying ERR_WIDGET_JAMMED',
+      'isAnyCoded accepts an Error carrying ERR_GADGET_JAMMED',
+      'isAnyCoded accepts an Error carrying ERR_JAMMED',
+      'isAnyCoded accepts a plain Error',
+    ]);
+  });
+
+  it('negative control: names each of its own errors a too strict guard refuses', () => {
+    const isNothing = (_error: unknown, _code?: string) => false;
+    expect(guardProblems({ ...sound, guard: { is: isNothing, foreignCodes } })).toEqual([
+      'isNothing refuses a WidgetJammedError',
+      'isNothing refuses a WidgetJammedError asked for ERR_WIDGET_JAMMED',
+      'isNothing refuses a WidgetTooLargeError',
+      'isNothing refuses a WidgetTooLargeError asked for ERR_WIDGET_TOO_LARGE',
+      'isNothing refuses an Error carrying ERR_WIDGET_JAMMED',
+      'isNothing refuses an Error carrying ERR_WIDGET_JAMMED asked for it',
     ]);
   });
 });
