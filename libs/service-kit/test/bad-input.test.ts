@@ -14,6 +14,7 @@ import {
   StubRunner,
   testConfig,
   type Started,
+  type StartOptions,
 } from './support/harness';
 
 const execFileAsync = promisify(execFile);
@@ -119,12 +120,22 @@ function chunked(body: Buffer): Buffer {
 /** `total` bytes as chunks of at most 1 MiB, without the last (zero) chunk. */
 const chunks = (total: number): Buffer => chunked(Buffer.alloc(total, 0x41));
 
-describe('an upload over the body limit', () => {
+/**
+ * One service for the whole describe (call it in the describe's body): started in its
+ * `beforeAll`, shut down after its last test. The object is filled in when the service has
+ * started, so read it inside tests and hooks, not while jest collects them.
+ */
+function startedPerDescribe(options?: StartOptions): Started {
   const services = serviceFixture({ per: 'describe' });
-  let started: Started;
+  const started = {} as Started;
   beforeAll(async () => {
-    started = await services.start();
+    Object.assign(started, await services.start(options));
   });
+  return started;
+}
+
+describe('an upload over the body limit', () => {
+  const started = startedPerDescribe();
 
   it.each([
     ['just over the limit', String(LIMIT + 1)],
@@ -342,11 +353,7 @@ describe('readBody, when the client goes mid-body', () => {
 });
 
 describe('an upload without a body', () => {
-  const services = serviceFixture({ per: 'describe' });
-  let started: Started;
-  beforeAll(async () => {
-    started = await services.start();
-  });
+  const started = startedPerDescribe();
 
   it.each([
     ['neither Content-Length nor Transfer-Encoding', ''],
@@ -360,19 +367,15 @@ describe('an upload without a body', () => {
 });
 
 describe('requests Node refuses before the app sees them', () => {
-  const services = serviceFixture({ per: 'describe' });
-  let started: Started;
-  beforeAll(async () => {
-    started = await services.start({
-      config: {
-        http: {
-          ...testConfig().http,
-          headersTimeoutMs: 300,
-          requestTimeoutMs: 600,
-          connectionsCheckIntervalMs: 50,
-        },
+  const started = startedPerDescribe({
+    config: {
+      http: {
+        ...testConfig().http,
+        headersTimeoutMs: 300,
+        requestTimeoutMs: 600,
+        connectionsCheckIntervalMs: 50,
       },
-    });
+    },
   });
 
   it.each([
@@ -451,11 +454,7 @@ describe('requests Node refuses before the app sees them', () => {
 });
 
 describe('an Expect the service cannot meet (anything but 100-continue)', () => {
-  const services = serviceFixture({ per: 'describe' });
-  let started: Started;
-  beforeAll(async () => {
-    started = await services.start();
-  });
+  const started = startedPerDescribe();
   const count417 = async () =>
     requestCount(await (await fetch(`${started.base}/metrics`)).text(), {
       method: 'GET',
