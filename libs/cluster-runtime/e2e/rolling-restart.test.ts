@@ -12,21 +12,23 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
   const launch = launchPerTest();
 
   /**
-   * One worker, A; a rolling restart forks its replacement, held before it says ready; A is
-   * killed meanwhile. The test then decides how the replacement ends.
+   * `workers` workers, A first; a rolling restart forks A's replacement, held before it says
+   * ready; the old worker at index `victim` (0: A itself) is killed meanwhile. The test then
+   * decides how the replacement ends.
    */
-  async function crashOldWhileReplacementStarts() {
-    const p = launch({ workers: 1, respawn: { baseDelayMs: 0 } });
+  async function crashOldWhileReplacementStarts(workers: number, victim: number) {
+    const p = launch({ workers, respawn: { baseDelayMs: 0 } });
     await p.start();
-    const [a] = p.forked as [number];
+    const a = p.forked[0] as number;
+    const killed = p.forked[victim] as number;
     await p.workerMode('hold');
     const restart = p.rollingRestart();
     await p.workerMode('ok');
-    await p.untilForked(2);
-    const aNew = p.forked[1] as number;
-    process.kill(a, 'SIGKILL');
-    await p.untilExited(a);
-    return { p, a, aNew, restart };
+    await p.untilForked(workers + 1);
+    const aNew = p.forked[workers] as number;
+    process.kill(killed, 'SIGKILL');
+    await p.untilExited(killed);
+    return { p, a, killed, aNew, restart };
   }
 
   /**
@@ -45,17 +47,8 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
   }
 
   it('skips an old worker that crashed before its turn: nothing is sent to it, the primary lives on', async () => {
-    const p = launch({ workers: 2, respawn: { baseDelayMs: 0 } });
-    await p.start();
-    const [a, b] = p.forked as [number, number];
-    await p.workerMode('hold');
-    const restart = p.rollingRestart();
-    await p.workerMode('ok');
-    await p.untilForked(3);
-    const aNew = p.forked[2] as number;
     // B dies while A's replacement starts: by B's turn it is gone (and respawned).
-    process.kill(b, 'SIGKILL');
-    await p.untilExited(b);
+    const { p, a, killed: b, aNew, restart } = await crashOldWhileReplacementStarts(2, 1);
     await p.untilForked(4);
     const bRespawned = p.forked[3] as number;
     await p.tell(aNew, { kind: 'say-ready' });
@@ -75,7 +68,7 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
   });
 
   it('lets the replacement take the place of an old worker that crashed while it started', async () => {
-    const { p, a, aNew, restart } = await crashOldWhileReplacementStarts();
+    const { p, a, aNew, restart } = await crashOldWhileReplacementStarts(1, 0);
     await p.tell(aNew, { kind: 'say-ready' });
 
     await expect(restart).resolves.toBe(true);
@@ -89,7 +82,7 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
   });
 
   it('respawns an old worker that crashed while its replacement started, once that replacement fails', async () => {
-    const { p, a, aNew, restart } = await crashOldWhileReplacementStarts();
+    const { p, a, aNew, restart } = await crashOldWhileReplacementStarts(1, 0);
     await p.tell(aNew, { kind: 'exit', code: 1 });
 
     await expect(restart).resolves.toBe(false);
