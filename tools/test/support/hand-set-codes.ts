@@ -10,8 +10,8 @@ import type { ProjectCatalog } from '../../src/error-catalog';
  * Node's own codes that the workspace's sources compare against (`error.code === '…'`,
  * `case '…':`): Node sets them, on errors of its `http` server, `zlib`, module loader and IPC
  * channel, so no catalog of ours lists them. Explicit, not a pattern like `ERR_HTTP_*`: a code of
- * ours that happened to look like Node's must still be catalogued. Add one only for a code Node documents
- * (https://nodejs.org/api/errors.html#nodejs-error-codes).
+ * ours that happened to look like Node's must still be catalogued. Add one only for a code Node
+ * documents (https://nodejs.org/api/errors.html#nodejs-error-codes).
  */
 export const NODE_CODES: ReadonlySet<string> = new Set([
   // zlib's `maxOutputLength` passed: a compressed body or a PNG's data inflates too far.
