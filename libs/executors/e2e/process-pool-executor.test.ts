@@ -543,16 +543,43 @@ describe("process executor: signals to the parent's process group, and the paren
     }
   });
 
-  it('negative control: a parent killed outright runs no exit hook, and its stuck children run on', async () => {
+  // No exit hook runs then: each child's watchdog thread (worker/orphan-watchdog.ts) sees its
+  // parent gone and SIGKILLs its own process. Before it, these children ran on for their 60 s.
+  it('a parent killed outright (SIGKILL, the OOM killer): its stuck children end too', async () => {
     const { parent, exited, children } = await startParent('wait', STUCK);
     try {
+      expect(children).toHaveLength(2);
+      expect(children.every(isAlive)).toBe(true);
       parent.kill('SIGKILL');
       await exited;
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      // The same check as above, which would pass here if the children ended with the parent.
-      expect(children.filter(isAlive)).toEqual(children);
+      // The watchdog polls every 250 ms: 5 s is room for a loaded machine, far short of 60 s.
+      await until(() => !children.some(isAlive), {
+        what: 'the stuck children to end',
+        timeoutMs: 5_000,
+      });
     } finally {
       for (const pid of children.filter(isAlive)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('negative control, the OS alone: a bare child stuck in sync code runs on', async () => {
+    const BARE_PARENT = join(__dirname, '..', 'test', 'fixtures', 'bare-fork-parent.js');
+    const parent = spawn(process.execPath, [BARE_PARENT], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = once(parent, 'exit');
+    let out = '';
+    parent.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    let child = 0;
+    try {
+      await until(() => out.includes('\n'), { what: 'the bare child to block' });
+      child = (JSON.parse(out) as { child: number }).child;
+      parent.kill('SIGKILL');
+      await exited;
+      // Six polls of a watchdog, had it one: this child stays (killed in the finally).
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(isAlive(child)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+      if (child && isAlive(child)) process.kill(child, 'SIGKILL');
     }
   });
 });

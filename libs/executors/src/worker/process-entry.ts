@@ -4,7 +4,9 @@
  * initializer the parent sends first has finished (`init-failed` if it threw) — then answers
  * each request in turn. Every message it sends carries `WORKER_MESSAGE`, so whatever a task
  * sends itself (`process.send(...)`) is told apart and ignored. Exits when the parent
- * disconnects — its only way out besides SIGKILL: SIGINT, SIGTERM and SIGHUP are ignored (below).
+ * disconnects — its only way out besides SIGKILL: SIGINT, SIGTERM and SIGHUP are ignored (below);
+ * a parent that dies while this child is stuck in synchronous code is seen by a watchdog thread
+ * instead, which SIGKILLs the child (orphan-watchdog.ts).
  */
 import { DataCloneError } from '../errors';
 import {
@@ -16,6 +18,7 @@ import {
   type TaskResponse,
   type WorkerStatus,
 } from '../task-protocol';
+import { watchParent } from './orphan-watchdog';
 import { initializeWorker, runTask } from './run-task';
 
 const filename = process.argv[2] ?? '';
@@ -76,13 +79,16 @@ process.on('message', (message: TaskRequest | SetupMessage) => {
 process.on('disconnect', () => process.exit(0));
 // A child shares its parent's process group and session, so a terminal's Ctrl-C (SIGINT to the
 // foreground group), its closing (SIGHUP, to the same group), `kill -- -<pgid>`, or a supervisor
-// signalling every process of a service reaches it too. Those signals are the parent's to act on: it drains, lets this child finish
-// its task, then closes the channel, which ends us (and so does the parent's death, SIGKILL
-// included: the kernel closes its end of the pipe). Left to their default action they killed
-// the task mid-drain, and the pool forked a replacement for it. A task may still listen to them
-// itself (a listener here does not stop another from seeing the signal).
+// signalling every process of a service reaches it too. Those signals are the parent's to act
+// on: it drains, lets this child finish its task, then closes the channel, which ends us (and so
+// does the parent's death, SIGKILL included: the kernel closes its end of the pipe; if this
+// child is stuck in synchronous code then, the watchdog ends it). Left to their default action
+// they killed the task mid-drain, and the pool forked a replacement for it. A task may still
+// listen to them itself (a listener here does not stop another from seeing the signal).
 const ignore = (): void => undefined;
 process.on('SIGINT', ignore);
 process.on('SIGTERM', ignore);
 process.on('SIGHUP', ignore);
+// Before any task can block this thread: a parent killed outright then still ends us.
+watchParent();
 if (!withSetup) start(undefined);
