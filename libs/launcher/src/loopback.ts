@@ -11,13 +11,10 @@ import type { AddressInfo, Server } from 'node:net';
  * with the error of a listen that failed.
  */
 export async function listen(server: Server): Promise<string> {
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  server.listen(0, '127.0.0.1');
+  // Rejects on 'error'; removes its listeners either way, so none is left to swallow the
+  // server's later errors (a listen that throws at once rejects before this is added).
+  await once(server, 'listening');
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 

@@ -46,6 +46,7 @@ describe('listen', () => {
     await listen(server);
     try {
       await expect(listen(server)).rejects.toMatchObject({ code: 'ERR_SERVER_ALREADY_LISTEN' });
+      expect(server.listenerCount('error')).toBe(0); // nor after a failed listen
     } finally {
       await close(server);
     }
