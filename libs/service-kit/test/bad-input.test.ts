@@ -1,6 +1,6 @@
 import { expectProblem, tinyPng } from '@concurrency-lab/contract-testing';
 import { until } from '@concurrency-lab/launcher/testing';
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
@@ -11,10 +11,10 @@ import { readBody } from '../src/request-body';
 import {
   requestCount,
   serviceFixture,
+  startedPerDescribe,
   StubRunner,
   testConfig,
   type Started,
-  type StartOptions,
 } from './support/harness';
 
 const execFileAsync = promisify(execFile);
@@ -119,20 +119,6 @@ function chunked(body: Buffer): Buffer {
 
 /** `total` bytes as chunks of at most 1 MiB, without the last (zero) chunk. */
 const chunks = (total: number): Buffer => chunked(Buffer.alloc(total, 0x41));
-
-/**
- * One service for the whole describe (call it in the describe's body): started in its
- * `beforeAll`, shut down after its last test. The object is filled in when the service has
- * started, so read it inside tests and hooks, not while jest collects them.
- */
-function startedPerDescribe(options?: StartOptions): Started {
-  const services = serviceFixture({ per: 'describe' });
-  const started = {} as Started;
-  beforeAll(async () => {
-    Object.assign(started, await services.start(options));
-  });
-  return started;
-}
 
 describe('an upload over the body limit', () => {
   const started = startedPerDescribe();

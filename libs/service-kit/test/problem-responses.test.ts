@@ -1,7 +1,7 @@
-import { beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { DeadlineExceededError, ProblemError } from '../src/index';
-import { memoryLogger, serviceFixture, StubRunner, type Started } from './support/harness';
+import { memoryLogger, startedPerDescribe, StubRunner } from './support/harness';
 
 const SECRET = 'secret-internal-detail-7f3a';
 
@@ -19,13 +19,9 @@ describe('errors thrown by the work, as HTTP answers', () => {
     throw failure;
   });
   const { logger, records } = memoryLogger('info');
-  const services = serviceFixture({ per: 'describe' });
-  let started: Started;
+  const started = startedPerDescribe({ runner, logger });
   const fib = () => fetch(`${started.base}/cpu/fib?n=1`);
 
-  beforeAll(async () => {
-    started = await services.start({ runner, logger });
-  });
   beforeEach(() => {
     records.length = 0;
   });

@@ -1,6 +1,6 @@
 import { metricSum } from '@concurrency-lab/launcher';
 import { close, listen } from '@concurrency-lab/launcher/testing';
-import { afterAll, afterEach } from '@jest/globals';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import pino from 'pino';
@@ -143,6 +143,20 @@ export function serviceFixture({
       return service;
     },
   };
+}
+
+/**
+ * One service for the whole describe (call it in the describe's body): started in its
+ * `beforeAll`, shut down after its last test. The object is filled in when the service has
+ * started, so read it inside tests and hooks, not while jest collects them.
+ */
+export function startedPerDescribe(options?: StartOptions): Started {
+  const services = serviceFixture({ per: 'describe' });
+  const started = {} as Started;
+  beforeAll(async () => {
+    Object.assign(started, await services.start(options));
+  });
+  return started;
 }
 
 /** A logger that keeps every record it writes, parsed. */
