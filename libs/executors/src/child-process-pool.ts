@@ -94,7 +94,7 @@ const livePools = new Set<ChildProcessPool>();
  * SIGKILL them. They ignore SIGINT, SIGTERM and SIGHUP (see worker/process-entry.ts) and end
  * when their channel closes, but one stuck in synchronous code never reads that, and would run on
  * alone for as long as its task does. (A parent killed outright runs no handler: such a child is
- * ended by its own watchdog thread, worker/orphan-watchdog.ts.) One `exit` listener for all
+ * ended by its own watchdog thread, procfs's `watchParent`.) One `exit` listener for all
  * pools, there while any is: a listener per pool warned past ten pools.
  */
 function killLivePoolsChildren(): void {

@@ -80,6 +80,24 @@ export function childrenOf(pid: number): number[] | undefined {
 }
 
 /**
+ * The names of process `pid`'s threads (each task's `comm`: a worker thread's `name`, cut to 15
+ * bytes by the kernel; `MainThread`, `V8Worker`, … for Node's own), in /proc's order. Undefined
+ * when the process is gone or there is no /proc; a thread that ends while being read is left out.
+ */
+export function threadNames(pid: number): string[] | undefined {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+  return tasks.flatMap((task) => {
+    const name = readOrUndefined(`/proc/${pid}/task/${task}/comm`);
+    return name === undefined ? [] : [name.trimEnd()];
+  });
+}
+
+/**
  * `root` and every running process below it, root first, parents before their children.
  * Undefined when `root` is gone or a zombie, or there is no /proc; a zombie below it (exited, not
  * yet waited for) is left out, as is a descendant that ends while being read.

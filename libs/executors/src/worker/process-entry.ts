@@ -6,8 +6,9 @@
  * sends itself (`process.send(...)`) is told apart and ignored. Exits when the parent
  * disconnects — its only way out besides SIGKILL: SIGINT, SIGTERM and SIGHUP are ignored (below);
  * a parent that dies while this child is stuck in synchronous code is seen by a watchdog thread
- * instead, which SIGKILLs the child (orphan-watchdog.ts).
+ * instead, which SIGKILLs the child (`watchParent`, @concurrency-lab/procfs).
  */
+import { watchParent } from '@concurrency-lab/procfs';
 import { DataCloneError } from '../errors';
 import {
   serializeError,
@@ -18,7 +19,6 @@ import {
   type TaskResponse,
   type WorkerStatus,
 } from '../task-protocol';
-import { watchParent } from './orphan-watchdog';
 import { initializeWorker, runTask } from './run-task';
 
 const filename = process.argv[2] ?? '';
@@ -89,6 +89,7 @@ const ignore = (): void => undefined;
 process.on('SIGINT', ignore);
 process.on('SIGTERM', ignore);
 process.on('SIGHUP', ignore);
-// Before any task can block this thread: a parent killed outright then still ends us.
+// Before any task can block this thread: a parent killed outright then still ends us, at once
+// (no grace: an idle child leaves by its 'disconnect' handler before a poll sees the parent go).
 watchParent();
 if (!withSetup) start(undefined);

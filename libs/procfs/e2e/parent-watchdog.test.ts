@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isAlive, threadNames, WATCHDOG_THREAD_NAME } from '../src';
+
+/**
+ * A parent (fixtures/orphan-parent.js) whose one child is stuck in synchronous code, with the
+ * watchdog (`grace`: its grace in ms) or without (`none`). Resolves once the child is blocked.
+ */
+async function startParent(grace: number | 'none') {
+  const parent = spawn(
+    process.execPath,
+    [join(__dirname, 'fixtures', 'orphan-parent.js'), `${grace}`],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const exited = once(parent, 'exit');
+  let out = '';
+  parent.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  for (let waited = 0; !out.includes('\n'); waited += 20) {
+    if (waited > 10_000) throw new Error(`the child did not block: ${out}`);
+    await sleep(20);
+  }
+  const { child } = JSON.parse(out) as { child: number };
+  return {
+    child,
+    /** SIGKILLs the parent (no exit hook runs) and resolves once it is gone. */
+    killParent: async () => {
+      parent.kill('SIGKILL');
+      await exited;
+    },
+    /** Nothing outlives the test. */
+    cleanUp: () => {
+      parent.kill('SIGKILL');
+      if (isAlive(child)) process.kill(child, 'SIGKILL');
+    },
+  };
+}
+
+/** Resolves once `pid` is gone; rejects after `timeoutMs`. */
+async function gone(pid: number, timeoutMs: number): Promise<void> {
+  for (let waited = 0; isAlive(pid); waited += 20) {
+    if (waited > timeoutMs) throw new Error(`process ${pid} still runs after ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+describe('watchParent: a process stuck in synchronous code when its parent is killed outright', () => {
+  it('ends once the parent is gone (no grace)', async () => {
+    const run = await startParent(0);
+    try {
+      expect(threadNames(run.child)).toContain(WATCHDOG_THREAD_NAME);
+      await run.killParent();
+      // A poll every 250 ms: 5 s is room for a loaded machine, far short of the child's 60 s.
+      await gone(run.child, 5_000);
+    } finally {
+      run.cleanUp();
+    }
+  });
+
+  it('lives out its grace first, then ends', async () => {
+    const run = await startParent(2_000);
+    try {
+      await run.killParent();
+      // The grace starts when a poll sees the parent gone, never before its death: 1 s in, the
+      // child must still run (the watchdog of the test above would have ended it by then).
+      await sleep(1_000);
+      expect(isAlive(run.child)).toBe(true);
+      await gone(run.child, 6_000);
+    } finally {
+      run.cleanUp();
+    }
+  });
+
+  it('negative control, the OS alone: without the watchdog the child runs on', async () => {
+    const run = await startParent('none');
+    try {
+      expect(threadNames(run.child)).not.toContain(WATCHDOG_THREAD_NAME);
+      await run.killParent();
+      // Six polls of a watchdog, had it one: this child stays (killed in the finally).
+      await sleep(1_500);
+      expect(isAlive(run.child)).toBe(true);
+    } finally {
+      run.cleanUp();
+    }
+  });
+});

@@ -1,0 +1,40 @@
+import { once } from 'node:events';
+import { PARENT_POLL_MS, threadNames, watchParent, WATCHDOG_THREAD_NAME } from '../src';
+
+describe('watchParent', () => {
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
+    'refuses a grace of %s ms',
+    (graceMs) => {
+      expect(() => watchParent({ graceMs })).toThrow(RangeError);
+    },
+  );
+
+  // The parent of this test's process (jest's, or a shell's) outlives it: the thread must run on
+  // and kill nothing.
+  it('starts one thread, named for the OS, that runs on beside a live parent', async () => {
+    const named = () => threadNames(process.pid)?.filter((n) => n === WATCHDOG_THREAD_NAME);
+    expect(named()).toEqual([]);
+    const watchdog = watchParent({ graceMs: 0 });
+    if (!watchdog) throw new Error('no watchdog started');
+    await once(watchdog, 'online');
+    expect(named()).toEqual([WATCHDOG_THREAD_NAME]);
+    await new Promise((resolve) => setTimeout(resolve, 2 * PARENT_POLL_MS + 50));
+    // Still running: terminated here, its exit code is 1 (ended on its own, 0).
+    const [[code]] = (await Promise.all([once(watchdog, 'exit'), watchdog.terminate()])) as [
+      [number],
+      number,
+    ];
+    expect(code).toBe(1);
+    expect(named()).toEqual([]);
+  });
+});
+
+describe('threadNames', () => {
+  it("lists a live process's threads by name, Node's main thread among them", () => {
+    expect(threadNames(process.pid)).toContain('MainThread');
+  });
+
+  it('is undefined for a process that does not exist', () => {
+    expect(threadNames(2 ** 31 - 1)).toBeUndefined();
+  });
+});
