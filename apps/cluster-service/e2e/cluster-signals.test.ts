@@ -1,7 +1,11 @@
-import { PRIMARY_GONE_BEFORE_LISTENING, workerStopBoundMs } from '@concurrency-lab/cluster-runtime';
+import {
+  PRIMARY_GONE_BEFORE_LISTENING,
+  WATCHDOG_MARGIN_MS,
+  workerStopBoundMs,
+} from '@concurrency-lab/cluster-runtime';
 import { ADMISSION_OFF, metricSum } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
-import { isAlive } from '@concurrency-lab/procfs';
+import { isAlive, threadNames, WATCHDOG_THREAD_NAME } from '@concurrency-lab/procfs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { spawnModel } from './support/spawned-model';
@@ -164,6 +168,10 @@ describe('cluster-service and signals sent to its whole process group', () => {
       const model = await startGroup(app, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
       try {
         expect(model.workerPids).toHaveLength(2);
+        // No watchdog thread: their tasks free the main thread (hybrid: run on threads;
+        // cluster: the contract's workloads are bounded), so the drain's own bound holds.
+        for (const pid of model.workerPids)
+          expect(threadNames(pid)).not.toContain(WATCHDOG_THREAD_NAME);
         const requests = await sleepsInFlight(model.url, 2);
         process.kill(model.pid, 'SIGKILL');
         await model.exited;
@@ -198,6 +206,42 @@ describe('cluster-service and signals sent to its whole process group', () => {
     },
     30_000,
   );
+
+  // Its orphan bound is a timer on the worker's main thread, which an endless task of the
+  // operator's workload never frees: before, such a worker ran on after its primary's SIGKILL
+  // for as long as the task did (here 60 s; for ever for a task that never ends). Its watchdog
+  // thread now SIGKILLs it once the bound (and a margin for a free thread's own exit) is past.
+  it('cluster-service: a worker stuck in an endless task of LAB_WORKLOAD ends past its bound when the primary is SIGKILLed', async () => {
+    const shutdownTimeoutMs = 500;
+    const model = await startGroup('cluster-service', {
+      WORKERS: '1',
+      SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs),
+      LAB_WORKLOAD: join(__dirname, 'fixtures', 'endless-task.js'),
+    });
+    const [worker = 0] = model.workerPids;
+    try {
+      // Cut when the worker dies: fetch's own failure, its cause the socket's end.
+      const task = fetch(`${model.url}/work/custom`).then(
+        (res) => res.status,
+        (error: Error) => error.message,
+      );
+      await model.waitFor('the task to run', (l) => l.msg === 'fixture: task running');
+      expect(threadNames(worker)).toContain(WATCHDOG_THREAD_NAME);
+      process.kill(model.pid, 'SIGKILL');
+      await model.exited;
+      const graceMs = workerStopBoundMs(shutdownTimeoutMs) + WATCHDOG_MARGIN_MS;
+      await until(() => !isAlive(worker), {
+        what: 'the stuck worker to end',
+        // A poll every 250 ms after the grace, and room for a loaded machine; far short of 60 s.
+        timeoutMs: graceMs + 5000,
+        detail: model.output,
+      });
+      expect(await task).toBe('fetch failed');
+    } finally {
+      model.kill();
+      if (worker && isAlive(worker)) process.kill(worker, 'SIGKILL');
+    }
+  }, 30_000);
 
   /** A failed send on the dead primary's channel, as the worker names it. */
   const CHANNEL_ERROR = expect.stringMatching(/^(EPIPE|ECONNRESET|ERR_IPC_CHANNEL_CLOSED)$/);

@@ -6,9 +6,12 @@ import { tracing } from './tracing'; // first: see tracing.ts
 import { runClusterWorker } from '@concurrency-lab/cluster-runtime';
 import { InlineRunner } from '@concurrency-lab/service-kit';
 
-runClusterWorker({ model: 'cluster', tracing, createRunner: () => new InlineRunner() }).catch(
-  (error: unknown) => {
-    process.stderr.write(`cluster worker failed to start: ${String(error)}\n`);
-    process.exit(1);
-  },
-);
+runClusterWorker({
+  model: 'cluster',
+  tracing,
+  createRunner: () => new InlineRunner(),
+  tasksOnMainThread: true,
+}).catch((error: unknown) => {
+  process.stderr.write(`cluster worker failed to start: ${String(error)}\n`);
+  process.exit(1);
+});

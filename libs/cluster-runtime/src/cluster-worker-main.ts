@@ -1,5 +1,8 @@
+import { modelInfo } from '@concurrency-lab/models';
+import { watchParent } from '@concurrency-lab/procfs';
 import {
   createLogger,
+  loadConfig,
   runService,
   type Logger,
   type ModelRuntime,
@@ -26,10 +29,45 @@ import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
 export interface ClusterWorkerMainOptions extends Pick<RunServiceOptions, 'model' | 'tracing'> {
   /** Where this process runs CPU work (inline for cluster, a thread pool for hybrid). */
   createRunner: RuntimeFactory<WorkRunner>;
+  /**
+   * Whether a task holds this process's main thread while it runs (cluster: CPU work inline).
+   * Such a worker reads its primary's death only between tasks; with the operator's workload
+   * (`LAB_WORKLOAD`), whose tasks have no bound, it gets a watchdog thread (`watchOrphanhood`).
+   * @default false
+   */
+  tasksOnMainThread?: boolean;
 }
 
 /** How long a worker waits for the primary's model-wide `/metrics`. */
 const AGGREGATE_TIMEOUT_MS = 5000;
+
+/**
+ * How much longer than its own orphan bound a worker's watchdog waits: a main thread that is
+ * free ends the worker first, its own way (the drain, or its bound's exit 1 with a line).
+ */
+export const WATCHDOG_MARGIN_MS = 1000;
+
+/**
+ * A worker whose tasks hold its main thread, running the operator's workload: once its primary
+ * is gone, a watchdog thread SIGKILLs it if it still runs `workerStopBoundMs` (+ a margin) later.
+ * Its own orphan bound is a timer on the main thread, which a stuck task never frees: without
+ * this, a worker in an endless task (or a module whose load never ends) outlived a primary
+ * killed outright (SIGKILL, the OOM killer) for as long as the task ran — for ever. A contract
+ * workload's task is bounded (fib(40), about a second): the main thread frees, and the drain's
+ * own bound holds, so those workers are spared the thread's cost (~15 MB of RSS; the lab
+ * measures each model's memory). Started before the workload's module loads. A configuration
+ * that does not parse starts nothing: the kit then refuses it (exit 2) as it always has.
+ */
+function watchOrphanhood(model: RunServiceOptions['model']): void {
+  let config: ServiceConfig;
+  try {
+    config = loadConfig(process.env, { port: modelInfo(model).port });
+  } catch {
+    return;
+  }
+  if (config.workload === undefined) return;
+  watchParent({ graceMs: workerStopBoundMs(config.shutdownTimeoutMs) + WATCHDOG_MARGIN_MS });
+}
 
 /**
  * What every cluster worker process runs besides its own runner: the counter is the primary's,
@@ -225,6 +263,7 @@ export async function runClusterWorker(options: ClusterWorkerMainOptions): Promi
     leaveOrphaned(error.code);
   });
   for (const signal of PRIMARY_SIGNALS) process.on(signal, ignoreSignal);
+  if (options.tasksOnMainThread) watchOrphanhood(options.model);
   const service = await listenOrRefuse(
     runService({
       model: options.model,
