@@ -1,4 +1,9 @@
-import { findMachineTool, whyMissing, type MachineTool } from '@concurrency-lab/launcher';
+import {
+  findMachineTool,
+  tiedCommand,
+  whyMissing,
+  type MachineTool,
+} from '@concurrency-lab/launcher';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -73,16 +78,15 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, options.configText);
   const url = `http://127.0.0.1:${options.port}`;
-  const child = spawn(
-    options.binary,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${options.port}`,
-      ...PROMETHEUS_FEATURE_FLAGS,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  // Tied to this process: killed outright (SIGKILL, the OOM killer), it runs no exit hook, and
+  // an untied Prometheus ran on, holding its port and its TSDB folder.
+  const { command, args } = tiedCommand(options.binary, [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${options.port}`,
+    ...PROMETHEUS_FEATURE_FLAGS,
+  ]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -8,3 +8,4 @@ export * from './port-overrides';
 export * from './service-env';
 export * from './metrics-text';
 export { findMachineTool, whyMissing, type MachineTool } from './machine-tool';
+export { tiedCommand, type TiedCommand } from './tied-command';

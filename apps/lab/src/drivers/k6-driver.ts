@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tiedCommand } from '@concurrency-lab/launcher';
 import {
   DriverUnavailableError,
   type DriverRun,
@@ -153,8 +154,13 @@ export class K6Driver implements LoadDriver {
     const dir = mkdtempSync(join(tmpdir(), 'lab-k6-'));
     try {
       const args = k6RunArgs(run, { scriptsDir: this.#scriptsDir, summaryDir: dir }, this.#testid);
+      // Tied to the lab: a lab killed outright leaves no k6 loading the services.
+      const tied = tiedCommand('k6', args);
       const code = await new Promise<number | null>((resolve) =>
-        spawn('k6', args, { stdio: ['ignore', 'ignore', 'inherit'] }).once('exit', resolve),
+        spawn(tied.command, tied.args, { stdio: ['ignore', 'ignore', 'inherit'] }).once(
+          'exit',
+          resolve,
+        ),
       );
       // 99: a threshold failed — a finding about the model, not a broken run.
       if (code !== 0 && code !== 99)
