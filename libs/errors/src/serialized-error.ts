@@ -9,6 +9,13 @@
  * an AggregateError) into plain Error, a custom `name` into 'Error', and loses an
  * AggregateError's `errors`. A worker therefore sends {@link serializeError}'s value, and the
  * caller's side makes an error of it with {@link rebuildError}.
+ *
+ * The class comes back from the name, which says it for a built-in, but not for two kinds: a
+ * subclass of one (`class ParseError extends TypeError`, named 'ParseError') and a DOMException
+ * (`AbortError`, `TimeoutError`, `DataCloneError` are names of one class). For those the data
+ * also carries `base`, the nearest built-in class on the error's prototype chain, and the
+ * caller's side builds that class: `instanceof TypeError` holds for the ParseError, and the
+ * web-platform idiom `err instanceof DOMException && err.name === 'AbortError'` for an abort.
  */
 import { inspect, types } from 'node:util';
 
@@ -22,9 +29,29 @@ export type CrossingPrimitive = string | number | boolean | bigint | null | unde
 export type SerializedReason =
   { readonly error: SerializedError } | { readonly value: CrossingPrimitive };
 
+/**
+ * The built-in classes an error may come back as by its `base`, besides the ones its name says.
+ * Error is none of them: its subclasses come back as an Error keeping their name.
+ */
+export type BuiltInErrorBase =
+  | 'DOMException'
+  | 'AggregateError'
+  | 'TypeError'
+  | 'RangeError'
+  | 'SyntaxError'
+  | 'ReferenceError'
+  | 'EvalError'
+  | 'URIError';
+
 export interface SerializedError {
   readonly name: string;
   readonly message: string;
+  /**
+   * The nearest built-in class on the error's prototype chain, when its `name` does not say it
+   * (a DOMException, a subclass of TypeError, …): what {@link rebuildError} builds. Absent from
+   * an older sender's data, and ignored when unknown (a newer one's): the name decides then.
+   */
+  readonly base?: BuiltInErrorBase;
   readonly stack?: string;
   readonly code?: string | number;
   /** Other own primitive properties (errno, syscall, path, ...). */
@@ -66,6 +93,7 @@ function serializeAt(thrown: unknown, walk: Walk, depth: number): SerializedErro
   walk.seen.add(thrown);
   try {
     const { name, message, stack } = thrown;
+    const base = baseOf(thrown);
     const code = (thrown as { code?: unknown }).code;
     let props: Record<string, string | number | boolean | null> | undefined;
     for (const [key, value] of Object.entries(thrown)) {
@@ -84,6 +112,7 @@ function serializeAt(thrown: unknown, walk: Walk, depth: number): SerializedErro
     return {
       name: String(name),
       message: String(message),
+      ...(base !== undefined && base !== String(name) ? { base } : {}),
       ...(typeof stack === 'string' ? { stack } : {}),
       ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
       ...(props ? { props } : {}),
@@ -97,6 +126,38 @@ function serializeAt(thrown: unknown, walk: Walk, depth: number): SerializedErro
 }
 
 const SPECIAL_KEYS = new Set(['code', 'name', 'message', 'stack', 'cause', 'errors']);
+
+/** The classes a `base` names. DOMException is built by its own constructor (see below). */
+const BASES: Readonly<Record<BuiltInErrorBase, { readonly prototype: Error }>> = {
+  DOMException,
+  AggregateError,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+const BASE_BY_PROTOTYPE: ReadonlyMap<object, BuiltInErrorBase> = new Map(
+  Object.entries(BASES).map(([base, { prototype }]) => [prototype, base as BuiltInErrorBase]),
+);
+
+/**
+ * The nearest built-in class of `error` below Error, if any. By identity of this realm's
+ * prototypes: an error of another realm (a vm context) finds none, and its name decides.
+ */
+function baseOf(error: Error): BuiltInErrorBase | undefined {
+  for (
+    let prototype: unknown = Object.getPrototypeOf(error);
+    prototype !== null && prototype !== Error.prototype;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    const base = BASE_BY_PROTOTYPE.get(prototype as object);
+    if (base !== undefined) return base;
+  }
+  return undefined;
+}
 
 function serializeErrors(errors: readonly unknown[], walk: Walk, depth: number) {
   const serialized: SerializedReason[] = [];
@@ -166,22 +227,28 @@ const BUILT_IN: Readonly<Record<string, ErrorConstructor>> = {
 };
 
 /**
- * The error a {@link SerializedError} describes: the class `own` gives it, or the built-in its
- * name says (`instanceof TypeError`, an AggregateError with its `errors`), or an Error keeping
- * the name; with its `code`, other properties, the stack of where it was thrown, and its
- * `cause` rebuilt the same way, non-enumerable as `new Error(message, { cause })` makes it.
+ * The error a {@link SerializedError} describes: the class `own` gives it, or its built-in
+ * `base` (a real DOMException, or the built-in a subclass extends), or the built-in its name
+ * says (`instanceof TypeError`, an AggregateError with its `errors`), or an Error; keeping the
+ * name, with its `code`, other properties, the stack of where it was thrown, and its `cause` and
+ * `errors` rebuilt the same way, non-enumerable as `new Error(message, { cause })` makes them.
  */
 export function rebuildError(serialized: SerializedError, own?: ErrorClassLookup): Error {
   const OwnClass = own?.(serialized);
-  const { name, message } = serialized;
+  const { name, message, base } = serialized;
+  // Only a base this side knows, and never an inherited key ('constructor'): data is untrusted.
+  const kind = base !== undefined && Object.hasOwn(BASES, base) ? base : name;
+  if (!OwnClass && kind === 'DOMException') {
+    return withNested(rebuildDomException(serialized), serialized, own);
+  }
   // An own class is given its prototype without running its constructor (some take fields,
   // not a message): the fields arrive with the other properties below.
   const error = (
     OwnClass
       ? Reflect.construct(Error, [message], OwnClass as unknown as new () => Error)
-      : name === 'AggregateError'
+      : kind === 'AggregateError'
         ? new AggregateError([], message)
-        : new (Object.hasOwn(BUILT_IN, name) ? (BUILT_IN[name] ?? Error) : Error)(message)
+        : new (Object.hasOwn(BUILT_IN, kind) ? (BUILT_IN[kind] ?? Error) : Error)(message)
   ) as Error & Record<string, unknown>;
   if (error.name !== name) {
     Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true });
@@ -189,6 +256,32 @@ export function rebuildError(serialized: SerializedError, own?: ErrorClassLookup
   if (serialized.stack !== undefined) error.stack = serialized.stack;
   if (serialized.props) Object.assign(error, serialized.props);
   if (serialized.code !== undefined) error['code'] = serialized.code;
+  return withNested(error, serialized, own);
+}
+
+/**
+ * A real DOMException: the class keeps its name and message in internal slots, so it is built by
+ * its constructor (an Error given its prototype would throw on `.name`). Its legacy numeric
+ * `code` follows from the name; only a code of its own (one that differs) is set on it.
+ */
+function rebuildDomException(serialized: SerializedError): DOMException {
+  const error = new DOMException(serialized.message, serialized.name);
+  if (serialized.stack !== undefined) error.stack = serialized.stack;
+  if (serialized.props) Object.assign(error, serialized.props);
+  if (serialized.code !== undefined && serialized.code !== error.code) {
+    // Defined, not assigned: the prototype's `code` is a getter without a setter.
+    Object.defineProperty(error, 'code', {
+      value: serialized.code,
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+  }
+  return error;
+}
+
+/** `error` with its `cause` and `errors` rebuilt from `serialized`'s. */
+function withNested(error: Error, serialized: SerializedError, own?: ErrorClassLookup): Error {
   if (serialized.cause) hide(error, 'cause', rebuildReason(serialized.cause, own));
   if (serialized.errors) {
     hide(

@@ -4,10 +4,11 @@
  *
  * Errors travel as values (`SerializedError`): structured clone (threads, and `serialization:
  * 'advanced'` for processes) keeps an Error's message, stack and cause, but drops `code` and
- * every other own property, turns a subclass, an AggregateError or a custom `name` into plain
- * Error, and loses an AggregateError's `errors` (see @concurrency-lab/errors). The worker
- * flattens the error; `rebuildError` makes a real Error of it again, as this library's own
- * class when it has one.
+ * every other own property, turns a subclass, an AggregateError, a DOMException or a custom
+ * `name` into plain Error, and loses an AggregateError's `errors` (see @concurrency-lab/errors).
+ * The worker flattens the error, noting its built-in class when its name does not say it;
+ * `rebuildError` makes a real error of it again (a DOMException, the built-in a subclass
+ * extends), as this library's own class when it has one.
  */
 import {
   rebuildError as rebuildSerializedError,
@@ -97,9 +98,10 @@ const OWN_BY_CODE: ReadonlyMap<string, ExecutorErrorClass> = new Map(
 
 /**
  * The task's error, as the caller sees it: one of this library's codes gets that class (so
- * `instanceof TaskNotFoundError`, `instanceof ExecutorError` hold on either pool), a built-in
- * name its own class (`instanceof TypeError`), any other keeps its `name`; `code`, other
- * properties, the worker's stack and the `cause` (rebuilt the same way) come along.
+ * `instanceof TaskNotFoundError`, `instanceof ExecutorError` hold on either pool), a DOMException
+ * is one again, a built-in or a subclass of one is that built-in (`instanceof TypeError`), any
+ * other is an Error; each keeps its `name`, and `code`, other properties, the worker's stack and
+ * the `cause` and `errors` (rebuilt the same way) come along.
  */
 export function rebuildError(serialized: SerializedError, partial?: readonly unknown[]): Error {
   const error = rebuildSerializedError(serialized, ownClass);

@@ -1,0 +1,3 @@
+import { describeErrorFidelity } from '../test/support/error-fidelity';
+
+describeErrorFidelity('process');

@@ -1,0 +1,3 @@
+import { describeErrorFidelity } from './support/error-fidelity';
+
+describeErrorFidelity('thread');
