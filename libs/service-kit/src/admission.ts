@@ -22,7 +22,9 @@ type ShedReason = 'shutting_down' | 'queue_full' | LoopShedReason;
  */
 export function admission(ctx: ServiceContext): RequestHandler {
   const { state, config } = ctx;
-  // One listener function for every admitted response, not a closure per request.
+  // One listener function for every admitted response, not a closure per request. On the
+  // response's `close`, once: right after its answer is sent (also one answered on its socket
+  // by `clientErrorHandler`, whose connection then lingers), or when its client leaves.
   function release(this: Response): void {
     state.inFlightWork--;
   }

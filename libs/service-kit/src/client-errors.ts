@@ -88,8 +88,9 @@ type HttpSocket = Duplex & { _httpMessage?: ServerResponse | null };
  * for socket errors (a reset, a broken pipe), it just destroys the socket. When the app already
  * holds the request and the error is its own (its body timed out or broke mid-way), that
  * response takes the status, so
- * `http_server_request_duration_seconds` records what the client was answered. (Refusals before
- * any request exists are not counted: no method, no route, no duration to record.)
+ * `http_server_request_duration_seconds` records what the client was answered, and it is closed
+ * for the app with the answer (`closeAnswered`). (Refusals before any request exists are not
+ * counted: no method, no route, no duration to record.)
  */
 export function clientErrorHandler(
   http: HttpConfig,
@@ -123,8 +124,41 @@ export function clientErrorHandler(
       closeLingering(socket);
     } catch {
       socket.destroy(); // a listener of the parser's must not throw: the process would end
+      return;
     }
+    if (pending) closeAnswered(pending, socket as Socket);
   };
+}
+
+/** The fields of a response that Node's own close (its `emitCloseNT`) sets. */
+type ClosableResponse = ServerResponse & { _closed: boolean; destroyed: boolean };
+
+/**
+ * A response the app holds, answered on its socket instead: closed for the app now, as Node
+ * closes a response once its answer is sent — not when the connection's linger ends (up to
+ * `LINGER_MS` later), which would keep its admission slot, its place among the active requests
+ * and its work (the deadline aborts it, as for a client that left) as long as the connection
+ * lasts. Its request is aborted for the app too, as Node aborts one whose connection is lost:
+ * a body being read (raw-body) lets go of what it holds, up to the body limit — freed of its
+ * slot, it must not keep that either. Detached first, so that the socket's close does not close
+ * the response a second time (Node's `onServerResponseClose`); on the next tick, like Node's,
+ * not inside the parser's callback.
+ */
+function closeAnswered(res: ServerResponse, socket: Socket): void {
+  res.detachSocket(socket);
+  process.nextTick(emitClose, res);
+}
+
+function emitClose(res: ServerResponse): void {
+  // As Node marks a closed response: a handler that settles later finds it destroyed.
+  const closing = res as ClosableResponse;
+  closing.destroyed = true;
+  closing._closed = true;
+  res.emit('close');
+  // The part of `IncomingMessage#destroy` that tells its readers; the rest would destroy the
+  // socket, and with it the linger. The socket's close still destroys the request.
+  const { req } = res;
+  if (!req.complete) req.emit('aborted');
 }
 
 /**
