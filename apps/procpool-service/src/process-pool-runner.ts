@@ -2,6 +2,7 @@ import {
   BrokenExecutorError,
   ProcessPoolExecutor,
   QueueFullError,
+  WorkerCrashedError,
   type Future,
 } from '@concurrency-lab/executors';
 import {
@@ -103,6 +104,11 @@ export class ProcessPoolRunner implements WorkRunner {
   readonly #closed = new AbortController();
   /** Tasks the executor counts as failed that ended in error once their request gave up on them. */
   #thrownAfterCancel = 0;
+  /**
+   * Of those, the tasks whose process died in their grace: the executor counts them crashed
+   * too, and no request was answered 500 `ERR_WORKER_CRASHED` for them.
+   */
+  #diedAfterCancel = 0;
   /** Warm-up tasks answered (see warmUp): the executor counts them completed; no request did. */
   #warmUps = 0;
 
@@ -187,7 +193,7 @@ export class ProcessPoolRunner implements WorkRunner {
       completed: s.completed - this.#warmUps,
       cancelled: s.cancelled + this.#thrownAfterCancel,
       failed: s.failed - this.#thrownAfterCancel,
-      crashed: s.crashed,
+      crashed: s.crashed - this.#diedAfterCancel,
       replaced: s.replaced,
     };
   }
@@ -259,10 +265,15 @@ export class ProcessPoolRunner implements WorkRunner {
   ): unknown {
     if (signal?.aborted) {
       // A task that threw in its process after its request gave up — a counter share whose
-      // connection was cut — is one more cancelled task, not a failed one, as on threads. The
-      // executor counted it failed: it settled with an error of its own, not the cancel's
-      // reason (a process that died in its grace stays counted as crashed too).
-      if (future !== undefined && error !== signal.reason) this.#thrownAfterCancel++;
+      // connection was cut, or a task whose process died in its grace — is one more cancelled
+      // task, not a failed or crashed one, as on threads: its request was answered with the
+      // cancel, and each task ends with one outcome. The executor counted it failed (and
+      // crashed, for a death): it settled with an error of its own, not the cancel's reason.
+      // The death itself is still a restart (`replaced`): a figure of workers, not of tasks.
+      if (future !== undefined && error !== signal.reason) {
+        this.#thrownAfterCancel++;
+        if (error instanceof WorkerCrashedError) this.#diedAfterCancel++;
+      }
       // Its wait until a process took it (the future's start), and its run from then.
       task.ended('cancelled', undefined, future?.startedAt);
       return signal.reason;

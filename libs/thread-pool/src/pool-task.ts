@@ -26,7 +26,11 @@ export type PoolWorkerKind = 'thread' | 'process';
 
 /** A pool runner's `stats()`: the kit's, and what its workers went through. */
 export interface PoolRunnerStats extends RunnerStats {
-  /** Tasks whose worker died under them (→ 500 `ERR_WORKER_CRASHED`). */
+  /**
+   * Tasks whose worker died under them (→ 500 `ERR_WORKER_CRASHED`; a subset of `failed`). A
+   * task whose worker died in its cancel grace was answered as cancelled already: it counts in
+   * `cancelled` alone (its worker's death in `replaced`).
+   */
   crashed: number;
   /** Workers replaced after dying, or after being stopped to cancel their task. */
   replaced: number;

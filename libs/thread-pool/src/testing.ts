@@ -4,7 +4,7 @@ import type { CpuTask } from '@concurrency-lab/workloads';
 import { startTracing } from '@concurrency-lab/telemetry';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolRunnerStats, PoolWorkerKind } from './pool-task';
 
@@ -34,6 +34,13 @@ export interface PoolRunnerSettings {
 /** The fib(n) whose task kills the worker running it, in a target's task module. */
 export const FIB_KILLS_ITS_WORKER = 39;
 
+/**
+ * The primes(limit) whose task, in a target's task module, leaves its mark in `marks` (as any
+ * primes does) and then waits — polling, at most 20 s, then it runs as any other — until a file
+ * named `<limit>.exit` appears there, and kills its worker: a worker that dies when a test says.
+ */
+export const PRIMES_DIES_ON_CUE = 4243;
+
 export interface PoolRunnerTarget {
   /** What runs the tasks. */
   readonly worker: PoolWorkerKind;
@@ -47,8 +54,8 @@ export interface PoolRunnerTarget {
   readonly marks: string;
   /**
    * A runner ready to take tasks, over workers that run the real tasks of a task module
-   * (fixture) that also kills its worker on fib({@link FIB_KILLS_ITS_WORKER}) and leaves
-   * `marks`.
+   * (fixture) that also kills its worker on fib({@link FIB_KILLS_ITS_WORKER}), leaves `marks`,
+   * and kills its worker on cue in primes({@link PRIMES_DIES_ON_CUE}).
    */
   start(settings: PoolRunnerSettings): Promise<PoolRunnerUnderTest>;
 }
@@ -270,6 +277,81 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
         ).resolves.toMatchObject({ result: 6765 });
         // The lost task counts too, its run until its worker died: three tasks, three runs.
         expect(timings.map(([, r]) => r !== undefined)).toEqual([true, true, true]);
+      });
+    });
+
+    // A task's one outcome is its request's answer. Cancelled, it was answered with the cancel
+    // (504, or nothing for a client gone) whatever its worker does next: a worker dying in the
+    // grace is one more restart (a worker's figure), not a crashed task — no request got a 500.
+    // With a grace of 30 s, only the cue can end the worker within the test.
+    const dieOnCue = async (
+      runner: PoolRunnerUnderTest,
+      signal: AbortSignal,
+      beforeCue: () => void,
+    ): Promise<unknown> => {
+      const limit = PRIMES_DIES_ON_CUE;
+      const running = runner.run({ kind: 'primes', limit }, { signal }).then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+      // The mark: the task is on its worker, waiting for its cue.
+      expect(await eventually(() => existsSync(join(target.marks, String(limit))))).toBe(true);
+      beforeCue();
+      writeFileSync(join(target.marks, `${limit}.exit`), '');
+      try {
+        expect(
+          await eventually(
+            () =>
+              runner.stats().running === 0 &&
+              runner.stats().replaced === 1 &&
+              runner.stats().size === 1,
+          ),
+        ).toBe(true);
+        return await running;
+      } finally {
+        rmSync(join(target.marks, `${limit}.exit`), { force: true });
+        rmSync(join(target.marks, String(limit)), { force: true });
+      }
+    };
+
+    it("a worker that dies in its cancelled task's grace: the task counts once, cancelled", async () => {
+      await withRunner({ workers: 1, cancelGraceMs: 30_000 }, async (runner, timings) => {
+        const controller = new AbortController();
+        const reason = new Error('client went away');
+        const answer = await dieOnCue(runner, controller.signal, () => {
+          controller.abort(reason);
+          // Answered at once; the task runs on in its grace.
+          expect(runner.stats()).toMatchObject({ running: 1, replaced: 0 });
+        });
+        expect(answer).toBe(reason);
+        expect(runner.stats()).toMatchObject({
+          completed: 0,
+          cancelled: 1,
+          failed: 0,
+          crashed: 0,
+          replaced: 1,
+        });
+        // One wait and run for the one task, its run until its worker died.
+        expect(timings).toHaveLength(1);
+        expect(timings[0]?.[1]).toBeGreaterThan(0);
+        await expect(
+          runner.run({ kind: 'fib', n: 20 }, { signal: never() }),
+        ).resolves.toMatchObject({ result: 6765 });
+      });
+    });
+
+    it('a worker that dies on cue under a task not cancelled: the task counts once, crashed (the control)', async () => {
+      await withRunner({ workers: 1, cancelGraceMs: 30_000 }, async (runner, timings) => {
+        const answer = await dieOnCue(runner, never(), () => undefined);
+        expect(answer).toMatchObject({ code: 'ERR_WORKER_CRASHED', status: 500 });
+        expect(runner.stats()).toMatchObject({
+          completed: 0,
+          cancelled: 0,
+          failed: 1,
+          crashed: 1,
+          replaced: 1,
+        });
+        expect(timings).toHaveLength(1);
       });
     });
 
