@@ -41,10 +41,11 @@ export const producerConsumer = defineDemo({
     const total = o.producers * o.itemsPerProducer;
     const ring = new SharedRingQueue({ capacity: o.capacity, slotBytes: 4 });
     const seen = new SharedArrayBuffer(4 * total);
-    const gate = new Int32Array(new SharedArrayBuffer(8));
-    const openGate = () => {
-      Atomics.store(gate, 0, 1);
-      Atomics.notify(gate, 0);
+    // [open, taken, filled]: see ring-worker.ts.
+    const gate = new Int32Array(new SharedArrayBuffer(12));
+    const openGate = (cell = 0) => {
+      Atomics.store(gate, cell, 1);
+      Atomics.notify(gate, cell);
     };
     const tallied = () => new Int32Array(seen).reduce((sum, n) => sum + n, 0);
     const base = {
@@ -157,7 +158,9 @@ export const producerConsumer = defineDemo({
         ),
       };
     } finally {
-      openGate(); // never leave a consumer at the gate
+      // Never leave a consumer at a gate (a producer failed before the queue was full).
+      openGate(2);
+      openGate();
       await Promise.all(peers.map((p) => p.close()));
     }
   },

@@ -5,6 +5,10 @@
  * item, tallies each id in shared memory (so loss and duplicates show) and marks it done.
  * The consumer that takes the last item holds it at a gate until the main thread has called
  * join(): so join() has an item to wait for, and the demo can show that it did wait.
+ * Consumers start taking once a producer has found the queue full: on two shared cores a
+ * consumer could otherwise keep pace with the producers at some knobs (1 producer, 8 consumers,
+ * capacity 1: 13 runs of 20 here), no put would wait, and the lesson would go unshown. The
+ * demo's rule (more items than slots) makes sure a put finds it full.
  */
 import { SharedRingQueue } from '@concurrency-lab/queues';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -21,7 +25,10 @@ export interface RingWorkerData {
   workPerItem: number;
   /** Items put by all producers: the consumer that takes the last one waits at the gate. */
   total: number;
-  /** Int32 [open, taken]: the main thread opens the gate; consumers count the items taken. */
+  /**
+   * Int32 [open, taken, filled]: the main thread opens the gate; consumers count the items
+   * taken; a producer marks the queue found full (consumers wait for it before their first get).
+   */
   gate: SharedArrayBuffer;
 }
 
@@ -39,6 +46,7 @@ const seen = new Int32Array(data.seen);
 const gate = new Int32Array(data.gate);
 const OPEN = 0;
 const TAKEN = 1;
+const FILLED = 2;
 const codeOf = (error: unknown) => (error as { code?: string }).code;
 
 function produce(): RingWorkerReport {
@@ -52,6 +60,8 @@ function produce(): RingWorkerReport {
     } catch (error) {
       if (codeOf(error) !== 'ERR_QUEUE_FULL') throw error;
       waitedForRoom++;
+      Atomics.store(gate, FILLED, 1);
+      Atomics.notify(gate, FILLED);
       ring.put(message); // Atomics.wait until a consumer makes room
     }
   }
@@ -61,6 +71,7 @@ function produce(): RingWorkerReport {
 function consume(): RingWorkerReport {
   let consumed = 0;
   let sink = 0;
+  Atomics.wait(gate, FILLED, 0);
   for (;;) {
     let message: Uint8Array;
     try {
