@@ -169,6 +169,43 @@ describe('a model that answered nothing', () => {
     expect(kneeOf('threads', answering).line).toMatch(/at WORKERS=4: 1\.03× the req\/s/);
   });
 
+  it('reads the p99 past the knee from the passes that answered, and says how many did', () => {
+    // A pass that answered nothing has the recorder's 0 for its p99: no reading, not a figure.
+    const silentPass: SweepPoint = {
+      model: 'threads',
+      workers: 4,
+      repeat: 0,
+      summary: result('threads', 0, 0, 300).summary,
+    };
+    const points = [
+      ...answering.slice(0, 3).flatMap((p) => [0, 1].map((repeat) => ({ ...p, repeat }))),
+      silentPass,
+      point('threads', 4, 392, 1),
+    ];
+    // Mean req/s at WORKERS=4 is 196 (the silent pass's 0 is a real throughput); its p99 is
+    // the answering pass's 400 ms alone, 2.00× the knee's 200 — not 1.00× from a mean with 0.
+    expect(meanCurve(points).at(-1)?.summary).toMatchObject({ rps: 196, p99Ms: 400 });
+    expect(kneeOf('threads', points).line).toBe(
+      'threads: 190 req/s at WORKERS=2 is 97% of its best (196 req/s at WORKERS=4); at WORKERS=4 (1 of 2 passes answered): 1.03× the req/s, p99 2.00×, RSS 200 → 300 MiB.',
+    );
+    // The control: both passes answering (196 req/s, p99 400 ms each), no count of passes.
+    const both = [...points.slice(0, 6), point('threads', 4, 196, 0), point('threads', 4, 196, 1)];
+    expect(kneeOf('threads', both).line).toMatch(/; at WORKERS=4: 1\.03× the req\/s, p99 2\.00×/);
+  });
+
+  it('never prints a ratio made of nothing: no 0.00×, NaN or Infinity', () => {
+    // 1 answer in a long pass: a real, tiny throughput, and a p99 of that one answer.
+    const trickle = point('threads', 4, 0.01);
+    const line = kneeOf('threads', [...answering.slice(0, 3), trickle]).line;
+    expect(line).toMatch(/at WORKERS=4: <0\.01× the req\/s, p99 2\.00×/);
+    expect(line).not.toMatch(/0\.00×|NaN|Infinity/);
+    // A knee with no p99 to divide by: no figure, where a 1e-9 guard printed 400000000000.00×.
+    const knee = point('threads', 2, 190);
+    const noP99 = { ...knee, summary: { ...knee.summary, p99Ms: 0 } };
+    const zero = kneeOf('threads', [point('threads', 1, 100), noP99, ...answering.slice(2)]).line;
+    expect(zero).toMatch(/at WORKERS=4: 1\.03× the req\/s, p99 n\/a \(nothing to compare with\),/);
+  });
+
   it('makes no verdict when no model answered', () => {
     const line = kneeLine([kneeOf('hybrid', silent)], 2, 'cpu', 4);
     expect(line).toMatch(/none for hybrid \(no answers\)/);

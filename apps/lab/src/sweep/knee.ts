@@ -7,6 +7,17 @@ export const KNEE_SHARE = 0.9;
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 
 /**
+ * `a` as a multiple of `b`, for the line: "n/a" when there is nothing to divide by (no figure
+ * is better than NaN, Infinity or a 1e-9 guard's billions), and "<0.01×" for a real but tiny
+ * ratio, which toFixed(2) would print as 0.00× — the look of a size that answered nothing.
+ */
+function ratio(a: number, b: number): string {
+  const r = a / b;
+  if (!(b > 0) || !Number.isFinite(r)) return 'n/a (nothing to compare with)';
+  return r > 0 && r < 0.005 ? '<0.01×' : `${r.toFixed(2)}×`;
+}
+
+/**
  * The knee of one model's sizing curve: the smallest pool reaching 90% of its best
  * throughput, and what the sizes past it add (throughput) and cost (p99, memory).
  */
@@ -28,11 +39,15 @@ export function kneeOf(model: string, points: SweepPoint[]): Sweep['knees'][numb
   const last = curve[curve.length - 1] ?? best;
   // The largest size may have answered nothing (a pool too big for the machine's memory): its
   // ratios would read 0.00× the req/s and a p99 of requests that never ended, as if measured.
+  // Answered in some passes only: its p99 is theirs alone (meanCurve), and the line says so.
+  const passes = points.filter((p) => p.model === model && p.workers === last.workers);
+  const answered = passes.filter((p) => hasAnswers(p.summary)).length;
+  const some = answered < passes.length ? ` (${answered} of ${passes.length} passes answered)` : '';
   const past = !(last.workers > knee.workers)
     ? ''
     : !hasAnswers(last.summary)
       ? `; at WORKERS=${last.workers} it answered nothing`
-      : `; at WORKERS=${last.workers}: ${(last.summary.rps / Math.max(knee.summary.rps, 1e-9)).toFixed(2)}× the req/s, p99 ${(last.summary.p99Ms / Math.max(knee.summary.p99Ms, 1e-9)).toFixed(2)}×, RSS ${mib(knee.summary.rssPeakBytes)} → ${mib(last.summary.rssPeakBytes)} MiB`;
+      : `; at WORKERS=${last.workers}${some}: ${ratio(last.summary.rps, knee.summary.rps)} the req/s, p99 ${ratio(last.summary.p99Ms, knee.summary.p99Ms)}, RSS ${mib(knee.summary.rssPeakBytes)} → ${mib(last.summary.rssPeakBytes)} MiB`;
   return {
     model: best.model,
     knee: knee.workers,
@@ -78,7 +93,7 @@ export function kneeLine(
   return `The knee on this machine (${cpus} CPUs, ${scenario}): ${where} — the guide's N_CPU + 1 would be ${guide}; ${verdict}.`;
 }
 
-/** One point per size: the mean of the passes' throughput, p99 and peak RSS. */
+/** One point per size: the mean of the passes' throughput, p99 (of those that answered) and RSS. */
 export function meanCurve(points: SweepPoint[]): SweepPoint[] {
   const bySize = new Map<number, SweepPoint[]>();
   for (const p of points) bySize.set(p.workers, [...(bySize.get(p.workers) ?? []), p]);
@@ -89,13 +104,16 @@ export function meanCurve(points: SweepPoint[]): SweepPoint[] {
     .flatMap(([, ps]) => {
       const [first] = ps;
       if (!first) return [];
+      const answered = ps.filter((p) => hasAnswers(p.summary));
       return [
         {
           ...first,
           summary: {
             ...first.summary,
             rps: mean(ps, (p) => p.summary.rps),
-            p99Ms: mean(ps, (p) => p.summary.p99Ms),
+            // A pass that answered nothing has no p99 (the recorder's 0): the mean of those
+            // that did, as the p99 chart draws it; 0 again when none did (hasAnswers: false).
+            p99Ms: answered.length ? mean(answered, (p) => p.summary.p99Ms) : 0,
             rssPeakBytes: mean(ps, (p) => p.summary.rssPeakBytes),
           },
         },
