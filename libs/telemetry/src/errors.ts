@@ -3,13 +3,19 @@ import { catalog, coded } from '@concurrency-lab/errors';
 /** Every error the telemetry lib throws, with its stable code (docs/errors.md). */
 export const ERROR_NAMESPACE = 'ERR_TELEMETRY_';
 
-/** An OTLP/HTTP body (protobuf or JSON) sent to the test receiver is truncated or malformed. */
+/**
+ * An OTLP trace export does not decode: protobuf cut short or malformed, or JSON that parses but
+ * is not OTLP/JSON. JSON that does not parse is JSON.parse's SyntaxError, not this.
+ */
 export class OtlpDecodeError extends coded(
   'ERR_TELEMETRY_OTLP_DECODE',
   'The OTLP body could not be decoded',
 ) {}
 
-/** `startOtlpReceiver` was given an option out of its domain (a `maxBodyBytes` below 1). */
+/**
+ * `startOtlpReceiver` was given an option out of its domain: a `maxBodyBytes` that is not a
+ * positive safe integer.
+ */
 export class OtlpReceiverOptionError extends coded(
   'ERR_TELEMETRY_RECEIVER_OPTION',
   'An option of the OTLP receiver is out of its domain',
@@ -28,11 +34,11 @@ export class TracingConfigError extends coded(
 export const ERROR_CATALOG = catalog(
   [
     OtlpDecodeError,
-    'An OTLP/HTTP body sent to the test receiver, protobuf or JSON, is truncated or malformed (answered 400).',
+    'An OTLP trace export does not decode: OTLP/protobuf cut short or malformed (a truncated field, an unknown wire type, an unclosed or mismatched group, a string not UTF-8, a span id of the wrong length), or OTLP/JSON that parses but is not OTLP (a field of the wrong type, an id not hex of the right length, a kind not an int32, an intValue past int64) or is not UTF-8. The test receiver answers it 400; JSON that does not parse at all is a 400 too, but as a SyntaxError, without this code.',
   ],
   [
     OtlpReceiverOptionError,
-    'startOtlpReceiver was given a maxBodyBytes that is not a positive integer.',
+    'startOtlpReceiver was given a maxBodyBytes that is not a positive safe integer (1 to 2^53 - 1).',
   ],
   [
     TracingConfigError,
