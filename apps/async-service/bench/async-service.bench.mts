@@ -9,6 +9,7 @@
  */
 import autocannon from 'autocannon';
 import { appEntry, launch } from '@concurrency-lab/launcher';
+import { recordTable } from '@concurrency-lab/report-kit';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 5);
 const connections = Number(process.env['BENCH_CONNECTIONS'] ?? 50);
@@ -47,17 +48,21 @@ try {
   console.log(
     `async-service, ${connections} connections, ${seconds} s per route, Node ${process.version}`,
   );
-  console.table(
-    figures.map((f) => ({
-      route: f.path,
-      'req/s': Math.round(f.rps),
-      'p50 ms': f.p50,
-      'p99 ms': f.p99,
-      'req/s vs /healthz': `${(f.rps / baseline.rps).toFixed(3)}×`,
-      'p99 vs /healthz': `${(f.p99 / Math.max(baseline.p99, 1)).toFixed(2)}×`,
-      'non-2xx': f.non2xx,
-      errors: f.errors,
-    })),
+  // Plain text, not console.table: that colours its cells whenever FORCE_COLOR is set, which Nx
+  // sets for every task, so `nx run async-service:bench > file` filled the file with escapes.
+  console.log(
+    recordTable(
+      figures.map((f) => ({
+        route: f.path,
+        'req/s': Math.round(f.rps),
+        'p50 ms': f.p50,
+        'p99 ms': f.p99,
+        'req/s vs /healthz': `${(f.rps / baseline.rps).toFixed(3)}×`,
+        'p99 vs /healthz': `${(f.p99 / Math.max(baseline.p99, 1)).toFixed(2)}×`,
+        'non-2xx': f.non2xx,
+        errors: f.errors,
+      })),
+    ),
   );
 } finally {
   await service.stop();

@@ -12,6 +12,7 @@
 import autocannon from 'autocannon';
 import { Fleet, type ServiceProcess } from '@concurrency-lab/launcher';
 import { MODEL_NAMES } from '@concurrency-lab/models';
+import { recordTable } from '@concurrency-lab/report-kit';
 
 const seconds = Number(process.env['BENCH_SECONDS'] ?? 8);
 const workers = process.env['BENCH_WORKERS'] ?? '2';
@@ -82,4 +83,6 @@ for (const [model, r] of results) {
 console.log(
   `models side by side: WORKERS=${workers}, ${seconds} s per load, Node ${process.version}`,
 );
-console.table(rows);
+// Plain text (report-kit's recordTable), not console.table: Nx sets FORCE_COLOR for every task,
+// and console.table then colours its cells even in a file.
+console.log(recordTable(rows));

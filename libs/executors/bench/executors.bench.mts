@@ -18,7 +18,7 @@
  *    after 1 or 16 tasks, against children that live as long as the pool, with bare tinypool's
  *    `isolateWorkers` (a fresh child per task, what maxTasksPerChild 1 is) as the anchor.
  */
-import { median, medianAndRange, range } from '@concurrency-lab/report-kit';
+import { median, medianAndRange, range, recordTable } from '@concurrency-lab/report-kit';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import Tinypool from 'tinypool';
@@ -135,12 +135,14 @@ async function microsTable(
     for (const [name, measure] of cases) results.get(name)?.push(await measure());
   }
   console.log(`\n${title}, ${WORKERS} workers, ${WINDOW} in flight, ${ROUNDS} rounds`);
-  console.table(
-    cases.map(([name]) => ({
-      case: name,
-      'µs/task (median)': median(results.get(name) ?? []).toFixed(digits),
-      'spread (µs)': range(results.get(name) ?? [], digits),
-    })),
+  console.log(
+    recordTable(
+      cases.map(([name]) => ({
+        case: name,
+        'µs/task (median)': median(results.get(name) ?? []).toFixed(digits),
+        'spread (µs)': range(results.get(name) ?? [], digits),
+      })),
+    ),
   );
   return (name) => median(results.get(name) ?? []);
 }
@@ -163,32 +165,34 @@ const us = await microsTable('Dispatch cost: no-op tasks', DISPATCH_CASES, {
   warmUp: true,
   digits: 1,
 });
-console.table([
-  {
-    ratio: 'ThreadPoolExecutor ÷ piscina (our overhead)',
-    value: (us('ThreadPoolExecutor.submit') / us('piscina (anchor)')).toFixed(2),
-  },
-  {
-    ratio: 'ProcessPoolExecutor ÷ tinypool (vs. the anchor)',
-    value: (us('ProcessPoolExecutor.submit') / us('tinypool child_process (anchor)')).toFixed(2),
-  },
-  {
-    ratio: 'processes ÷ threads (submit)',
-    value: (us('ProcessPoolExecutor.submit') / us('ThreadPoolExecutor.submit')).toFixed(2),
-  },
-  {
-    ratio: 'threads map: chunksize 1 ÷ 16',
-    value: (
-      us('ThreadPoolExecutor.map chunksize 1') / us('ThreadPoolExecutor.map chunksize 16')
-    ).toFixed(2),
-  },
-  {
-    ratio: 'processes map: chunksize 1 ÷ 16',
-    value: (
-      us('ProcessPoolExecutor.map chunksize 1') / us('ProcessPoolExecutor.map chunksize 16')
-    ).toFixed(2),
-  },
-]);
+console.log(
+  recordTable([
+    {
+      ratio: 'ThreadPoolExecutor ÷ piscina (our overhead)',
+      value: (us('ThreadPoolExecutor.submit') / us('piscina (anchor)')).toFixed(2),
+    },
+    {
+      ratio: 'ProcessPoolExecutor ÷ tinypool (vs. the anchor)',
+      value: (us('ProcessPoolExecutor.submit') / us('tinypool child_process (anchor)')).toFixed(2),
+    },
+    {
+      ratio: 'processes ÷ threads (submit)',
+      value: (us('ProcessPoolExecutor.submit') / us('ThreadPoolExecutor.submit')).toFixed(2),
+    },
+    {
+      ratio: 'threads map: chunksize 1 ÷ 16',
+      value: (
+        us('ThreadPoolExecutor.map chunksize 1') / us('ThreadPoolExecutor.map chunksize 16')
+      ).toFixed(2),
+    },
+    {
+      ratio: 'processes map: chunksize 1 ÷ 16',
+      value: (
+        us('ProcessPoolExecutor.map chunksize 1') / us('ProcessPoolExecutor.map chunksize 16')
+      ).toFixed(2),
+    },
+  ]),
+);
 
 // ---------------------------------------------------------------------------------------------
 // 2. Throughput by payload size.
@@ -232,7 +236,7 @@ for (const size of SIZES) {
 console.log(
   `\nRound-trip throughput of a Uint8Array (sequential, median of ${THROUGHPUT_ROUNDS} interleaved rounds, spread in brackets)`,
 );
-console.table(rows);
+console.log(recordTable(rows));
 
 // ---------------------------------------------------------------------------------------------
 // 3. Recycling children: the fork and module load that maxTasksPerChild adds per N tasks.
@@ -270,20 +274,22 @@ const recycleUs = await microsTable('Recycling children: no-op tasks', RECYCLE_C
   warmUp: true,
   digits: 0,
 });
-console.table([
-  {
-    ratio: 'maxTasksPerChild 1 ÷ tinypool isolateWorkers (vs. the anchor)',
-    value: (
-      recycleUs('maxTasksPerChild 1') / recycleUs('tinypool isolateWorkers (anchor)')
-    ).toFixed(2),
-  },
-  {
-    ratio: 'maxTasksPerChild 16 ÷ children for the pool’s life',
-    value: (recycleUs('maxTasksPerChild 16') / recycleUs('children for the pool’s life')).toFixed(
-      2,
-    ),
-  },
-]);
+console.log(
+  recordTable([
+    {
+      ratio: 'maxTasksPerChild 1 ÷ tinypool isolateWorkers (vs. the anchor)',
+      value: (
+        recycleUs('maxTasksPerChild 1') / recycleUs('tinypool isolateWorkers (anchor)')
+      ).toFixed(2),
+    },
+    {
+      ratio: 'maxTasksPerChild 16 ÷ children for the pool’s life',
+      value: (recycleUs('maxTasksPerChild 16') / recycleUs('children for the pool’s life')).toFixed(
+        2,
+      ),
+    },
+  ]),
+);
 
 await Promise.all([
   perTask.shutdown(),

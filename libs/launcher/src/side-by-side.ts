@@ -1,4 +1,4 @@
-import { median } from '@concurrency-lab/report-kit';
+import { median, recordTable } from '@concurrency-lab/report-kit';
 import autocannon from 'autocannon';
 import { join } from 'node:path';
 import { integerFromEnv } from './integer-from-env';
@@ -118,7 +118,7 @@ async function drive(url: string, connections: number, duration: number): Promis
  * Starts every server, and for each load: one warm-up second per server (JIT, connections), left
  * out; then `rounds` rounds, each driving every server in turn, starting one further along each
  * round (drift on a shared machine favours nobody). Stops every server it started, also on a
- * failure. Returns a row per load and server, ready for `console.table`.
+ * failure. Returns a row per load and server, ready for `printSideBySide`.
  */
 export async function sideBySide(options: SideBySideOptions): Promise<SideBySideRow[]> {
   const { servers, loads } = options;
@@ -162,5 +162,7 @@ export async function sideBySide(options: SideBySideOptions): Promise<SideBySide
 export function printSideBySide(title: string, rows: readonly SideBySideRow[]): void {
   const { rounds, seconds } = settings();
   console.log(`${title}, Node ${process.version}, ${rounds} rounds × ${seconds} s, medians`);
-  console.table(rows);
+  // Plain text, not console.table: that colours its cells whenever FORCE_COLOR is set, which Nx
+  // sets for every task, so a bench's output redirected to a file filled it with escapes.
+  console.log(recordTable(rows.map((row) => ({ ...row }))));
 }

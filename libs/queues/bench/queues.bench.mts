@@ -11,6 +11,7 @@
  *
  *   node bench/queues.bench.mts          (after `npm run build`)
  */
+import { recordTable } from '@concurrency-lab/report-kit';
 import PQueue from 'p-queue';
 import pLimit from 'p-limit';
 import { createRequire } from 'node:module';
@@ -179,7 +180,9 @@ for (const consumers of [1, 16]) {
 console.log(
   `\n1. ${jobs.toLocaleString('en-US')} trivial async jobs through a bounded queue (≤ ${WINDOW} outstanding)`,
 );
-console.table(jobRows);
+// Plain text (report-kit's recordTable), not console.table: Nx sets FORCE_COLOR for every
+// task, and console.table then colours its cells even in a file.
+console.log(recordTable(jobRows));
 
 const threads = await bestCrossThreadOfEach([
   ['post-one', 200_000],
@@ -189,25 +192,27 @@ const threads = await bestCrossThreadOfEach([
 ]);
 const post = threads['post-one'];
 console.log('\n2. 8-byte records from one worker thread to another');
-console.table([
-  {
-    case: 'postMessage, 1 record per message (baseline)',
-    'records/s': rate(post),
-    'vs postMessage': '1.00×',
-  },
-  {
-    case: 'postMessage, 256 records per message',
-    'records/s': rate(threads['post-batch']),
-    'vs postMessage': ratio(threads['post-batch'], post),
-  },
-  {
-    case: 'SharedRingQueue put/get, 1 record per call',
-    'records/s': rate(threads['ring-one']),
-    'vs postMessage': ratio(threads['ring-one'], post),
-  },
-  {
-    case: 'SharedRingQueue putMany/getMany, 256 per call',
-    'records/s': rate(threads['ring-batch']),
-    'vs postMessage': ratio(threads['ring-batch'], post),
-  },
-]);
+console.log(
+  recordTable([
+    {
+      case: 'postMessage, 1 record per message (baseline)',
+      'records/s': rate(post),
+      'vs postMessage': '1.00×',
+    },
+    {
+      case: 'postMessage, 256 records per message',
+      'records/s': rate(threads['post-batch']),
+      'vs postMessage': ratio(threads['post-batch'], post),
+    },
+    {
+      case: 'SharedRingQueue put/get, 1 record per call',
+      'records/s': rate(threads['ring-one']),
+      'vs postMessage': ratio(threads['ring-one'], post),
+    },
+    {
+      case: 'SharedRingQueue putMany/getMany, 256 per call',
+      'records/s': rate(threads['ring-batch']),
+      'vs postMessage': ratio(threads['ring-batch'], post),
+    },
+  ]),
+);

@@ -11,6 +11,7 @@ export {
   htmlTable,
   markdownTable,
   markdownText,
+  recordTable,
   textTable,
   wrap,
   type Align,

@@ -20,6 +20,22 @@ export function textTable(
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/**
+ * Rows as `console.table` takes them (one object a row, a column a key) as a {@link textTable}:
+ * the header is every key in the order first seen, a column of numbers only is right-aligned.
+ * For a bench's figures, which end up in files and pipes: always plain text. `console.table`
+ * colours its cells whenever FORCE_COLOR is set, and Nx sets it for every task (running it in a
+ * pseudo-terminal too), so no sign tells the bench its output goes to a file.
+ */
+export function recordTable(records: readonly Readonly<Record<string, string | number>>[]): string {
+  const header = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const align = header.map((key): Align =>
+    records.every((r) => r[key] === undefined || typeof r[key] === 'number') ? 'right' : 'left',
+  );
+  const rows = records.map((r) => header.map((key) => (r[key] === undefined ? '' : `${r[key]}`)));
+  return textTable(header, rows, { align });
+}
+
 /** Every way CommonMark (and a browser showing it) ends a line. */
 const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
 

@@ -1,4 +1,12 @@
-import { escapeHtml, htmlTable, markdownTable, markdownText, textTable, wrap } from '../src';
+import {
+  escapeHtml,
+  htmlTable,
+  markdownTable,
+  markdownText,
+  recordTable,
+  textTable,
+  wrap,
+} from '../src';
 
 describe('textTable', () => {
   it('pads columns to their widest cell, right-aligning the columns asked for', () => {
@@ -21,6 +29,33 @@ describe('textTable', () => {
   it('leaves no trailing blanks after a left-aligned last column', () => {
     const lines = textTable(['a', 'what'], [['1', 'x']]).split('\n');
     expect(lines.map((l) => l.endsWith(' '))).toEqual([false, false, false]);
+  });
+});
+
+describe('recordTable', () => {
+  it("lays out console.table's rows as plain text: every key a column, numbers right", () => {
+    const table = recordTable([
+      { route: '/healthz', 'req/s': 9108, ratio: '1.000×' },
+      { route: '/io/sleep?ms=20', 'req/s': 230, ratio: '0.025×', errors: 2 },
+    ]);
+    expect(table.split('\n')).toEqual([
+      'route            req/s  ratio   errors',
+      '---------------  -----  ------  ------',
+      '/healthz          9108  1.000×',
+      '/io/sleep?ms=20    230  0.025×       2',
+    ]);
+  });
+
+  it('prints no colour, whatever FORCE_COLOR says (Nx sets it for every task)', () => {
+    const before = process.env['FORCE_COLOR'];
+    process.env['FORCE_COLOR'] = 'true';
+    try {
+      // ESC: how every ANSI colour sequence starts.
+      expect(recordTable([{ n: 1, s: 'x' }])).not.toContain('\u001b');
+    } finally {
+      if (before === undefined) delete process.env['FORCE_COLOR'];
+      else process.env['FORCE_COLOR'] = before;
+    }
   });
 });
 

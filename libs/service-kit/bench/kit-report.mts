@@ -1,5 +1,5 @@
 /** The kit benchmark's tables: figures per server and load, and the issue's ratios. */
-import { median, medianAndRange } from '@concurrency-lab/report-kit';
+import { median, medianAndRange, recordTable } from '@concurrency-lab/report-kit';
 import type { Figure, Load } from './drive.mts';
 import type { Server, ServerName } from './kit-servers.mts';
 
@@ -12,23 +12,25 @@ const describeLoad = (load: Load) =>
   `${load.overallRate ? ` @${load.overallRate}/s` : ''}`;
 
 export function printFigures(figures: Figures, servers: Server[], loads: Load[]): void {
-  console.table(
-    servers.flatMap((server) =>
-      loads.map((load) => {
-        const fs = figures.get(`${server.name}/${load.key}`) ?? [];
-        const column = (pick: (f: Figure) => number, digits: number) =>
-          medianAndRange(fs.map(pick), digits);
-        return {
-          server: server.name,
-          load: describeLoad(load),
-          'req/s': column((f) => f.rps, 0),
-          'p99 ms': column((f) => f.p99, 0),
-          'CPU µs/req': column((f) => f.cpuUs, 1),
-          'main thread µs/req': column((f) => f.mainCpuUs, 1),
-          'peak RSS MiB': column((f) => f.rssMiB, 0),
-          'non-2xx+errors': fs.reduce((sum, f) => sum + f.bad, 0),
-        };
-      }),
+  console.log(
+    recordTable(
+      servers.flatMap((server) =>
+        loads.map((load) => {
+          const fs = figures.get(`${server.name}/${load.key}`) ?? [];
+          const column = (pick: (f: Figure) => number, digits: number) =>
+            medianAndRange(fs.map(pick), digits);
+          return {
+            server: server.name,
+            load: describeLoad(load),
+            'req/s': column((f) => f.rps, 0),
+            'p99 ms': column((f) => f.p99, 0),
+            'CPU µs/req': column((f) => f.cpuUs, 1),
+            'main thread µs/req': column((f) => f.mainCpuUs, 1),
+            'peak RSS MiB': column((f) => f.rssMiB, 0),
+            'non-2xx+errors': fs.reduce((sum, f) => sum + f.bad, 0),
+          };
+        }),
+      ),
     ),
   );
 }
@@ -103,5 +105,5 @@ export function printRatios(figures: Figures, loads: Load[]): void {
       },
     ];
   });
-  console.table(rows);
+  console.log(recordTable(rows));
 }

@@ -9,7 +9,7 @@
  *   node bench/pool.bench.mts          (after `npm run build`)
  */
 import { encodePng, generateTestImage, runCpuTask, type CpuTask } from '@concurrency-lab/workloads';
-import { median, medianAndRange } from '@concurrency-lab/report-kit';
+import { median, medianAndRange, recordTable } from '@concurrency-lab/report-kit';
 import { Piscina } from 'piscina';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -109,46 +109,52 @@ try {
   const oneThread = await opsPerSecond(() => one.run({ kind: 'fib', n: 30 }, { signal }), 40, 4);
   const twoThreads = await opsPerSecond(() => two.run({ kind: 'fib', n: 30 }, { signal }), 40, 4);
   console.log(`thread pool, Node ${process.version}`);
-  console.table([
-    { case: 'fib(5) inline (baseline)', 'ops/s': Math.round(inlineFib), ratio: '1.00×' },
-    {
-      case: 'fib(5) via 2-thread pool',
-      'ops/s': Math.round(pooledFib),
-      ratio: `${(pooledFib / inlineFib).toFixed(3)}×`,
-    },
-    { case: 'sharpen 256² inline (baseline)', 'ops/s': Math.round(inlineImg), ratio: '1.00×' },
-    {
-      case: 'sharpen 256² via 2-thread pool',
-      'ops/s': Math.round(pooledImg),
-      ratio: `${(pooledImg / inlineImg).toFixed(2)}×`,
-    },
-    {
-      case: 'fib(5) via bare piscina, 2 threads (anchor)',
-      'ops/s': Math.round(fibPairs.anchor),
-      ratio: '1.00×',
-    },
-    {
-      case: 'fib(5): our pool ÷ anchor, median of 5 pairs',
-      'ops/s': '',
-      ratio: `${medianAndRange(fibPairs.ratios, 2)}×`,
-    },
-    {
-      case: 'sharpen 256² via bare piscina (anchor)',
-      'ops/s': Math.round(imgPairs.anchor),
-      ratio: '1.00×',
-    },
-    {
-      case: 'sharpen 256²: our pool ÷ anchor, median of 5',
-      'ops/s': '',
-      ratio: `${medianAndRange(imgPairs.ratios, 2)}×`,
-    },
-    { case: 'fib(30) on 1-thread pool (baseline)', 'ops/s': oneThread.toFixed(1), ratio: '1.00×' },
-    {
-      case: 'fib(30) on 2-thread pool',
-      'ops/s': twoThreads.toFixed(1),
-      ratio: `${(twoThreads / oneThread).toFixed(2)}×`,
-    },
-  ]);
+  console.log(
+    recordTable([
+      { case: 'fib(5) inline (baseline)', 'ops/s': Math.round(inlineFib), ratio: '1.00×' },
+      {
+        case: 'fib(5) via 2-thread pool',
+        'ops/s': Math.round(pooledFib),
+        ratio: `${(pooledFib / inlineFib).toFixed(3)}×`,
+      },
+      { case: 'sharpen 256² inline (baseline)', 'ops/s': Math.round(inlineImg), ratio: '1.00×' },
+      {
+        case: 'sharpen 256² via 2-thread pool',
+        'ops/s': Math.round(pooledImg),
+        ratio: `${(pooledImg / inlineImg).toFixed(2)}×`,
+      },
+      {
+        case: 'fib(5) via bare piscina, 2 threads (anchor)',
+        'ops/s': Math.round(fibPairs.anchor),
+        ratio: '1.00×',
+      },
+      {
+        case: 'fib(5): our pool ÷ anchor, median of 5 pairs',
+        'ops/s': '',
+        ratio: `${medianAndRange(fibPairs.ratios, 2)}×`,
+      },
+      {
+        case: 'sharpen 256² via bare piscina (anchor)',
+        'ops/s': Math.round(imgPairs.anchor),
+        ratio: '1.00×',
+      },
+      {
+        case: 'sharpen 256²: our pool ÷ anchor, median of 5',
+        'ops/s': '',
+        ratio: `${medianAndRange(imgPairs.ratios, 2)}×`,
+      },
+      {
+        case: 'fib(30) on 1-thread pool (baseline)',
+        'ops/s': oneThread.toFixed(1),
+        ratio: '1.00×',
+      },
+      {
+        case: 'fib(30) on 2-thread pool',
+        'ops/s': twoThreads.toFixed(1),
+        ratio: `${(twoThreads / oneThread).toFixed(2)}×`,
+      },
+    ]),
+  );
 } finally {
   await Promise.all([one.close(), two.close(), bare.close()]);
 }
