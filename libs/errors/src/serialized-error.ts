@@ -127,16 +127,26 @@ function serializeAt(thrown: unknown, walk: Walk, depth: number): SerializedErro
 
 const SPECIAL_KEYS = new Set(['code', 'name', 'message', 'stack', 'cause', 'errors']);
 
-/** The classes a `base` names. DOMException is built by its own constructor (see below). */
-const BASES: Readonly<Record<BuiltInErrorBase, { readonly prototype: Error }>> = {
-  DOMException,
-  AggregateError,
+/** The built-in errors a name rebuilds by their constructor (AggregateError takes its errors). */
+const BUILT_IN = {
+  Error,
   TypeError,
   RangeError,
   SyntaxError,
   ReferenceError,
   EvalError,
   URIError,
+} as const satisfies Readonly<Record<string, ErrorConstructor>>;
+
+/**
+ * The classes a `base` names: those, Error aside (its subclasses stay Errors), and two more.
+ * DOMException is built by its own constructor (see below).
+ */
+const { Error: _error, ...BUILT_IN_BELOW_ERROR } = BUILT_IN;
+const BASES: Readonly<Record<BuiltInErrorBase, { readonly prototype: Error }>> = {
+  DOMException,
+  AggregateError,
+  ...BUILT_IN_BELOW_ERROR,
 };
 
 const BASE_BY_PROTOTYPE: ReadonlyMap<object, BuiltInErrorBase> = new Map(
@@ -216,16 +226,6 @@ export function describeValue(value: unknown): string {
   }
 }
 
-const BUILT_IN: Readonly<Record<string, ErrorConstructor>> = {
-  Error,
-  TypeError,
-  RangeError,
-  SyntaxError,
-  ReferenceError,
-  EvalError,
-  URIError,
-};
-
 /**
  * The error a {@link SerializedError} describes: the class `own` gives it, or its built-in
  * `base` (a real DOMException, or the built-in a subclass extends), or the built-in its name
@@ -248,7 +248,9 @@ export function rebuildError(serialized: SerializedError, own?: ErrorClassLookup
       ? Reflect.construct(Error, [message], OwnClass as unknown as new () => Error)
       : kind === 'AggregateError'
         ? new AggregateError([], message)
-        : new (Object.hasOwn(BUILT_IN, kind) ? (BUILT_IN[kind] ?? Error) : Error)(message)
+        : new (Object.hasOwn(BUILT_IN, kind) ? BUILT_IN[kind as keyof typeof BUILT_IN] : Error)(
+            message,
+          )
   ) as Error & Record<string, unknown>;
   if (error.name !== name) {
     Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true });

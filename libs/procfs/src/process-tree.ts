@@ -59,18 +59,23 @@ export interface TreeUsageOptions {
  */
 const READ_ATTEMPTS = 3;
 
+/** Process `pid`'s thread ids (its /proc task folder); undefined when it is gone or no /proc. */
+function tasksOf(pid: number): string[] | undefined {
+  try {
+    return readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The direct children of `pid`, from every one of its threads' `children` lists (a child is
  * listed under the thread that forked it), zombies included: the kernel lists a child until its
  * parent has waited for it. Undefined when the process is gone or there is no /proc.
  */
 export function childrenOf(pid: number): number[] | undefined {
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return undefined;
-  }
+  const tasks = tasksOf(pid);
+  if (tasks === undefined) return undefined;
   const found = new Set<number>();
   for (const task of tasks) {
     const list = readOrUndefined(`/proc/${pid}/task/${task}/children`) ?? ''; // the thread ended
@@ -85,13 +90,7 @@ export function childrenOf(pid: number): number[] | undefined {
  * when the process is gone or there is no /proc; a thread that ends while being read is left out.
  */
 export function threadNames(pid: number): string[] | undefined {
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return undefined;
-  }
-  return tasks.flatMap((task) => {
+  return tasksOf(pid)?.flatMap((task) => {
     const name = readOrUndefined(`/proc/${pid}/task/${task}/comm`);
     return name === undefined ? [] : [name.trimEnd()];
   });
