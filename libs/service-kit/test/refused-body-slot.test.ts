@@ -68,6 +68,20 @@ async function goodRequest(base: string): Promise<number> {
   return res.status;
 }
 
+/**
+ * An upload whose body never ends holds the only slot (`maxQueue: 1`): a good request is refused
+ * 503 until the upload is cut, which frees the slot.
+ */
+async function uploadHoldsTheSlot(started: Started): Promise<void> {
+  const { base, service } = started;
+  const holder = upload(started, chunkedUpload);
+  await until(async () => service.ctx.state.inFlightWork === 1, { what: 'the upload admitted' });
+  expect(await goodRequest(base)).toBe(503);
+  holder.socket.destroy();
+  await holder.closedByServer;
+  expect(service.ctx.state.inFlightWork).toBe(0);
+}
+
 describe('a request whose body is refused part-way', () => {
   const services = serviceFixture();
   const start = (): Promise<Started> => services.start({ config: { maxQueue: 1 } });
@@ -119,14 +133,8 @@ describe('a request whose body is refused part-way', () => {
 
   it('negative control: a body still arriving, not refused, holds the only slot → 503', async () => {
     const started = await start();
-    const { base, service } = started;
-    const uploading = upload(started, chunkedUpload);
-    await until(async () => service.ctx.state.inFlightWork === 1, { what: 'the upload admitted' });
-    expect(await goodRequest(base)).toBe(503);
-    uploading.socket.destroy();
-    await uploading.closedByServer;
-    expect(service.ctx.state.inFlightWork).toBe(0);
-    expect(await goodRequest(base)).toBe(200);
+    await uploadHoldsTheSlot(started);
+    expect(await goodRequest(started.base)).toBe(200);
   });
 
   it('releases its slot once: after the linger ends, the bound still holds at MAX_QUEUE', async () => {
@@ -140,12 +148,7 @@ describe('a request whose body is refused part-way', () => {
     expect(service.ctx.state.inFlightWork).toBe(0);
     expect(await activeRequests(base)).toBe(0);
     // Released twice, the count would be -1, and two requests would pass a bound of one.
-    const holder = upload(started, chunkedUpload);
-    await until(async () => service.ctx.state.inFlightWork === 1, { what: 'the upload admitted' });
-    expect(await goodRequest(base)).toBe(503);
-    holder.socket.destroy();
-    await holder.closedByServer;
-    expect(service.ctx.state.inFlightWork).toBe(0);
+    await uploadHoldsTheSlot(started);
     expect(await activeRequests(base)).toBe(0);
   });
 });
