@@ -2,8 +2,8 @@
  * A bench's figures are read from files and pipes (`… bench > figures.txt`, pasted into a commit
  * message): they must be plain text there. Nx runs every task with FORCE_COLOR=true (and in a
  * pseudo-terminal), so a bench cannot tell a file from a terminal by the usual signs; it prints
- * no colour at all. Here: async-service's bench, which the lab's services depend on, run as Nx
- * runs it (FORCE_COLOR=true) with its stdout a pipe.
+ * no colour at all. Here: this service's bench, run as Nx runs it (FORCE_COLOR=true) with its
+ * stdout a pipe. The other benches print through the same report-kit `recordTable`.
  */
 import { workspaceRoot } from '@concurrency-lab/launcher';
 import { spawn } from 'node:child_process';
