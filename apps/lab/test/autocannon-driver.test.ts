@@ -83,7 +83,10 @@ describe('the autocannon driver against a real server', () => {
     expect(paced.total).toBeGreaterThanOrEqual(70);
     expect(paced.total).toBeLessThanOrEqual(90);
     expect(paced.peak).toBeLessThanOrEqual(8);
-    expect(stream?.dropped).toBe(0);
+    // A local server keeps up with 40 req/s on 4 connections: nothing is skipped, unless this
+    // process's loop stalls past a connection's turn — a loaded CI machine once skipped 1 of 80.
+    // A pacer that skipped what it should send would skip tens (the total above would fall too).
+    expect(stream?.dropped).toBeLessThanOrEqual(2);
     // The negative control: autocannon's own rate on the same server sends each second's 40 at
     // its start (mcollina/autocannon#174), which this measure tells apart.
     arrivals = [];
