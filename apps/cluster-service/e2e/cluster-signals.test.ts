@@ -63,8 +63,15 @@ function spawnGroup(app: string, env: Record<string, string>) {
 /** `spawnGroup`, once the model listens. */
 async function startGroup(app = 'cluster-service', env: Record<string, string> = {}) {
   const group = spawnGroup(app, env);
-  const listening = await group.waitFor('the model to listen', (l) => l.msg === 'listening');
-  return { ...group, url: listening.url as string, workerPids: listening.workerPids ?? [] };
+  try {
+    const listening = await group.waitFor('the model to listen', (l) => l.msg === 'listening');
+    return { ...group, url: listening.url as string, workerPids: listening.workerPids ?? [] };
+  } catch (error) {
+    // Not listening in time (a loaded machine): the caller's `finally` never sees this group,
+    // which has no lifeline — left, it ran on after the test run (seen: a hybrid group for 2 h).
+    group.kill();
+    throw error;
+  }
 }
 
 /**
