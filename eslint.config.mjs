@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import stylistic from '@stylistic/eslint-plugin';
 import prettier from 'eslint-config-prettier';
 import jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
@@ -34,9 +35,10 @@ export default [
   },
   {
     // @types/jest (the jest globals most tests use) types the asymmetric matchers
-    // (`expect.objectContaining`, `expect.any`, `expect.stringMatching`…) as `any`, so every `toThrow(expect.objectContaining({ code }))`
-    // and every `toEqual({ port: expect.any(Number) })` would be "unsafe". The matcher is the
-    // assertion; member access, calls and returns of `any` stay checked in tests.
+    // (`expect.objectContaining`, `expect.any`, `expect.stringMatching`…) as `any`, so every
+    // `toThrow(expect.objectContaining({ code }))` and every
+    // `toEqual({ port: expect.any(Number) })` would be "unsafe". The matcher is the assertion;
+    // member access, calls and returns of `any` stay checked in tests.
     files: ['**/test/**', '**/e2e/**'],
     rules: {
       '@typescript-eslint/no-unsafe-argument': 'off',
@@ -59,6 +61,29 @@ export default [
   // JavaScript (jest configs, eslint config, scripts) has no type information to check against.
   { ...tseslint.configs.disableTypeChecked, files: JS_FILES },
   prettier,
+  {
+    // Prettier wraps code at printWidth 100 but never a comment, so this holds comments to the
+    // same 100 columns. It comes after eslint-config-prettier, which turns the rule off. A code
+    // line with a string, a template literal or a regex is prettier's call (hundreds run longer);
+    // other code lines prettier fits in 100, so what the code limit catches is a trailing comment
+    // that runs past. A comment line that is nothing but a URL cannot be wrapped.
+    files: [...TS_FILES, ...JS_FILES],
+    plugins: { '@stylistic': stylistic },
+    rules: {
+      '@stylistic/max-len': [
+        'error',
+        {
+          code: 100,
+          comments: 100,
+          tabWidth: 2,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+          ignorePattern: String.raw`^\s*(?:\/\/|\*)\s*<?https?:\/\/\S+$`,
+        },
+      ],
+    },
+  },
   { ignores: ['**/dist', '**/node_modules', 'reports', '.nx', 'coverage'] },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],
@@ -77,7 +102,8 @@ export default [
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
             // Shared libs know nothing of a particular model or of the tooling.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // A model builds on shared libs and on the libs models share (a thread pool, a cluster).
+            // A model builds on shared libs and on the libs models share (a thread pool, a
+            // cluster).
             { sourceTag: 'scope:model', onlyDependOnLibsWithTags: ['scope:shared', 'scope:model'] },
             // Tooling (the lab, the launcher, the contract suite) builds on shared libs and itself.
             {
@@ -132,7 +158,8 @@ export default [
     },
   },
   {
-    // Jest configs share the root preset by relative path; that is configuration, not a module import.
+    // Jest configs share the root preset by relative path; that is configuration, not a module
+    // import.
     files: ['**/jest.config.js', '**/jest.e2e.config.js'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },

@@ -9,7 +9,8 @@ const projectDirs = ['libs/*', 'apps/*', 'observability', 'load-tests', 'deploy'
 module.exports = {
   // A global option: the projects' own `testTimeout` is ignored in a multi-project run.
   testTimeout: 30000,
-  // Expanded here: jest refuses a `projects` glob that matches nothing (a layer no project has yet).
+  // Expanded here: jest refuses a `projects` glob that matches nothing (a layer no project has
+  // yet).
   projects: projectDirs
     .flatMap((dir) => layers.map((file) => `${dir}/${file}`))
     .flatMap((pattern) => globSync(pattern, { cwd: __dirname }))

@@ -3,7 +3,8 @@
 // Prometheus: `nx e2e`, configured by jest.e2e.preset.js). Tests run TypeScript through SWC (no
 // type-check: the `typecheck` target owns that), and workspace libs resolve to their sources, so
 // a test never runs against a stale `dist/`. Code that must run in *another* thread or process
-// (services spawned by the contract suite, pool workers) runs from `dist/`: `npm test` builds first.
+// (services spawned by the contract suite, pool workers) runs from `dist/`: `npm test` builds
+// first.
 const path = require('node:path');
 
 const libs = path.join(__dirname, 'libs');

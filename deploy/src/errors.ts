@@ -22,7 +22,9 @@ export interface ManifestProblem {
   readonly object: string;
   /** JSON pointer into the object, e.g. `/spec/template/spec/containers/0/image`. */
   readonly path: string;
-  /** The schema keyword (`type`, `required`, …) or our own check (`rfc1123`, `unknown-field`, …). */
+  /**
+   * The schema keyword (`type`, `required`, …) or our own check (`rfc1123`, `unknown-field`, …).
+   */
   readonly rule: string;
 }
 
@@ -41,7 +43,9 @@ export class ManifestError extends coded('ERR_DEPLOY_MANIFEST', 'A generated obj
   }
 }
 
-/** A source file the manifests are made from (scenarios.json, the collector config) is malformed. */
+/**
+ * A source file the manifests are made from (scenarios.json, the collector config) is malformed.
+ */
 export class DeploySourceError extends coded(
   'ERR_DEPLOY_SOURCE',
   'A source file of the manifests is malformed',

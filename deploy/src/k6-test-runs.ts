@@ -32,7 +32,10 @@ export const K6_REMOTE_WRITE_ENV = {
  * depends on the script and must be measured (docs/deploy.md says how).
  */
 export const RUNNER_MIB_PER_VU = 3;
-/** What a runner holds whatever its VUs: the k6 binary, the compiled script, the remote-write buffers. */
+/**
+ * What a runner holds whatever its VUs: the k6 binary, the compiled script, the remote-write
+ * buffers.
+ */
 export const RUNNER_BASE_MIB = 256;
 /** The runner memory every TestRun had before it was sized (a 1Gi limit): none gets less. */
 export const RUNNER_MIN_MIB = 1024;
@@ -167,7 +170,8 @@ export function k6TestRun(
       runner: {
         image: K6_IMAGE,
         env: Object.entries(env).map(([envName, value]) => ({ name: envName, value })),
-        // request = limit, cpu as well: the Guaranteed QoS class, the last evicted under memory pressure.
+        // request = limit, cpu as well: the Guaranteed QoS class, the last evicted under memory
+        // pressure.
         resources: {
           requests: { cpu: '1', memory },
           limits: { cpu: '1', memory },

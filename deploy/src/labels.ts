@@ -4,7 +4,9 @@ export const PART_OF = 'concurrency-lab';
 /** What an object is part of the lab as (`app.kubernetes.io/component`). */
 export type Component = 'model' | 'upstream' | 'collector' | 'tracing' | 'load' | 'dashboards';
 
-/** The recommended labels (kubernetes.io/docs/concepts/overview/working-with-objects/common-labels). */
+/**
+ * The recommended labels (kubernetes.io/docs/concepts/overview/working-with-objects/common-labels).
+ */
 export function labelsOf(name: string, component: Component): Record<string, string> {
   return {
     'app.kubernetes.io/name': name,

@@ -15,7 +15,9 @@ export interface ManifestFile {
   manifests: Manifest[];
 }
 
-/** The folder of TestRuns: not applied with the rest (`kubectl apply -f dist/` is not recursive). */
+/**
+ * The folder of TestRuns: not applied with the rest (`kubectl apply -f dist/` is not recursive).
+ */
 export const TEST_RUNS_DIR = 'testruns';
 
 function namespace(options: DeployOptions): INamespace {

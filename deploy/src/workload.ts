@@ -19,7 +19,9 @@ export interface WorkloadSpec {
   args?: string[];
   /** Seconds between SIGTERM and SIGKILL. */
   terminationGracePeriodSeconds?: number;
-  /** The process's uid: set for images whose USER is a name, which kubelet cannot check as non-root. */
+  /**
+   * The process's uid: set for images whose USER is a name, which kubelet cannot check as non-root.
+   */
   runAsUser?: number;
   /** A ConfigMap mounted read-only at a path. */
   configMap?: { name: string; mountPath: string };

@@ -71,7 +71,10 @@ interface Miss {
   expr: string;
 }
 
-/** The real Prometheus, or why this file is skipped (a machine without it: see machineToolOrSkip). */
+/**
+ * The real Prometheus, or why this file is skipped (a machine without it: see
+ * machineToolOrSkip).
+ */
 const PROMETHEUS = machineToolOrSkip(PROMETHEUS_TOOL);
 const describeWithPrometheus = 'path' in PROMETHEUS ? describe : describe.skip;
 

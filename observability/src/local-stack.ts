@@ -8,7 +8,10 @@ import { observabilityDir } from './repo-paths';
 
 export interface LocalStack {
   readonly upstream: ServiceProcess;
-  /** Every model of the registry (prometheus.yml has one job per model; a test holds them equal). */
+  /**
+   * Every model of the registry (prometheus.yml has one job per model; a test holds them
+   * equal).
+   */
   readonly models: readonly RunningModel[];
   /** Absent when no Prometheus binary was given. */
   readonly prometheus: PrometheusProcess | undefined;
@@ -19,7 +22,10 @@ export interface LocalStack {
 }
 
 export interface LocalStackOptions {
-  /** `contract`: the registry's ports, as Docker uses them; `free`: any free port. @default 'free' */
+  /**
+   * `contract`: the registry's ports, as Docker uses them; `free`: any free port.
+   * @default 'free'
+   */
   ports?: 'free' | 'contract';
   /** A port per app (`upstream`, `async-service`, …), over `ports`. */
   portOverrides?: Record<string, number>;

@@ -7,11 +7,12 @@ const run = promisify(execFile);
 
 /**
  * The workspace's lint (eslint.config.mjs, what every project's `lint` target and so `npm test`
- * run) refuses a floating promise and a promise where a callback's return is ignored — and
- * accepts the same code once the promise is awaited or handled. ESLint's own Node API, with the
- * real config and type information from the project's tsconfig. Each snippet is linted as the
- * text of this very file (`lintText` with its `filePath`): a path the `tools` tsconfig includes,
- * so it is type-checked as the lint target would; nothing is written.
+ * run) refuses a floating promise, a promise where a callback's return is ignored, and a comment
+ * line past the 100 columns prettier wraps code at (prettier never wraps a comment) — and
+ * accepts the same code once the promise is awaited or handled, or the comment fits. ESLint's
+ * own Node API, with the real config and type information from the project's tsconfig. Each
+ * snippet is linted as the text of this very file (`lintText` with its `filePath`): a path the
+ * `tools` tsconfig includes, so it is type-checked as the lint target would; nothing is written.
  *
  * ESLint loads eslint.config.mjs with a dynamic import(), which jest's module sandbox refuses
  * (it would need --experimental-vm-modules), so ESLint runs in plain Node: a child process of its
@@ -30,7 +31,9 @@ const WORK = `export function work(): Promise<number> {
 }
 `;
 
-/** Lints each snippet in one process (one ESLint, one type-checked program); rule ids per snippet. */
+/**
+ * Lints each snippet in one process (one ESLint, one type-checked program); rule ids per snippet.
+ */
 const LINT_IN_CHILD = `
 const { ESLint } = require(process.argv[1]);
 const { root, filePath, snippets } = JSON.parse(process.argv[2]);
@@ -94,17 +97,30 @@ export function poll(): NodeJS.Timeout {
 }
 `;
 
+// A comment line one column past prettier's printWidth (100): prettier leaves a comment as it is.
+const LONG_COMMENT = `${WORK}// ${'x'.repeat(98)}
+`;
+
+// A comment line of exactly 100 columns, and a code line prettier leaves long (a string it
+// cannot break): code is prettier's to wrap, so the width rule leaves it alone.
+const FITTING_COMMENT = `${WORK}// ${'x'.repeat(97)}
+export const LONG_STRING = '${'s'.repeat(120)}';
+`;
+
+let floating: (string | null)[];
+let misused: (string | null)[];
+let handled: (string | null)[];
+let longComment: (string | null)[];
+let fittingComment: (string | null)[];
+
+// Loading ESLint and building the type-checked program of `tools` takes seconds of CPU; the
+// limits guard against a hang, they do not time the linter.
+beforeAll(async () => {
+  [floating = [], misused = [], handled = [], longComment = [], fittingComment = []] =
+    await lintInChild([FLOATING, MISUSED, HANDLED, LONG_COMMENT, FITTING_COMMENT]);
+}, LINT_TIMEOUT_MS + 10_000);
+
 describe('the lint enforces the promise habits', () => {
-  let floating: (string | null)[];
-  let misused: (string | null)[];
-  let handled: (string | null)[];
-
-  // Loading ESLint and building the type-checked program of `tools` takes seconds of CPU; the
-  // limits guard against a hang, they do not time the linter.
-  beforeAll(async () => {
-    [floating = [], misused = [], handled = []] = await lintInChild([FLOATING, MISUSED, HANDLED]);
-  }, LINT_TIMEOUT_MS + 10_000);
-
   it('reports a floating promise with no-floating-promises', () => {
     expect(floating).toEqual(['@typescript-eslint/no-floating-promises']);
   });
@@ -118,5 +134,15 @@ describe('the lint enforces the promise habits', () => {
 
   it('accepts the same code once each promise is awaited or handled (negative control)', () => {
     expect(handled).toEqual([]);
+  });
+});
+
+describe('the lint holds comments to the 100 columns prettier holds code to', () => {
+  it('reports a comment line of 101 columns with max-len', () => {
+    expect(longComment).toEqual(['@stylistic/max-len']);
+  });
+
+  it('accepts a 100-column comment and a code line prettier leaves long (negative control)', () => {
+    expect(fittingComment).toEqual([]);
   });
 });

@@ -75,7 +75,9 @@ export const SOAK_SHED_EPISODE_MAX_MS = 2000;
  * capacity on purpose, allows a share: OVERLOAD_SKIPPED_SHARE_MAX).
  */
 export const SOAK_SKIPPED_MAX = 0;
-/** The statuses `/io/scrape` may answer while upstream misbehaves (503: a bound, with Retry-After). */
+/**
+ * The statuses `/io/scrape` may answer while upstream misbehaves (503: a bound, with Retry-After).
+ */
 export const SCRAPE_ALLOWED_STATUSES = [200, 502, 503, 504] as const;
 
 export interface OverloadFigures {

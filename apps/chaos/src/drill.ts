@@ -116,7 +116,9 @@ export interface DrillContext {
   seed: number | undefined;
   /** WORKERS for every model. */
   workers: number;
-  /** Starts the given models (with the chaos defaults) — stopped by the runner if the drill throws. */
+  /**
+   * Starts the given models (with the chaos defaults) — stopped by the runner if the drill throws.
+   */
   startFleet(models: readonly ModelName[], options?: DrillFleetOptions): Promise<Fleet>;
   /**
    * Requests per second `model` serves on the overload workload: measured once (on the running
@@ -136,7 +138,9 @@ export interface Drill<N extends DrillName = DrillName> {
   recovery: string;
   /** Models of the registry this drill applies to. */
   appliesTo(model: ModelInfo): boolean;
-  /** Runs against `models` (all applicable): one row each, or none where it turned out not to apply. */
+  /**
+   * Runs against `models` (all applicable): one row each, or none where it turned out not to apply.
+   */
   run(ctx: DrillContext, models: readonly RegistryModel[]): Promise<DrillRow[]>;
 }
 

@@ -33,7 +33,10 @@ export async function measureCapacity(base: string, durationMs: number): Promise
   return load.stats.accepted / ((performance.now() - started) / 1000);
 }
 
-/** Resolves when `check` holds (polled every `everyMs`), with the time it took; undefined past `withinMs`. */
+/**
+ * Resolves when `check` holds (polled every `everyMs`), with the time it took; undefined past
+ * `withinMs`.
+ */
 export async function timeUntil(
   check: () => boolean | Promise<boolean>,
   withinMs: number,

@@ -50,7 +50,9 @@ export function listJson(demos: readonly Demo[]) {
   }));
 }
 
-/** `<name> --help`: what the demo shows, how to run it, and each knob's default, meaning, bounds. */
+/**
+ * `<name> --help`: what the demo shows, how to run it, and each knob's default, meaning, bounds.
+ */
 export function demoHelp(demo: Demo): string {
   const knobs = knobEntries(demo.knobs);
   return [

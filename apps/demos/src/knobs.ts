@@ -142,7 +142,8 @@ export interface KnobRule<P> {
 /**
  * Checks `values` (every knob's, checked one by one) against `rules`.
  * @throws KnobError (`ERR_DEMO_INVALID_KNOB`) naming the first knob of the first rule broken:
- *   "Expected `--reads` above the smallest of `--pool-sizes` …, got `--reads 4`, `--pool-sizes 4,8`"
+ *   "Expected `--reads` above the smallest of `--pool-sizes` …,
+ *   got `--reads 4`, `--pool-sizes 4,8`"
  */
 export function checkRules<P>(
   demo: string,

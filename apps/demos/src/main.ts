@@ -19,7 +19,9 @@ import { checkOutFolder } from './out-folder';
 import { runDemo, type LessonRecord } from './run-demo';
 import { removeTempDirs } from './temp-dir';
 
-/** The exit statuses USAGE gives: done (the lesson holds), it does not hold, bad usage, an error. */
+/**
+ * The exit statuses USAGE gives: done (the lesson holds), it does not hold, bad usage, an error.
+ */
 const EXIT = { ok: 0, notHeld: 1, usage: 2, error: 3 } as const;
 
 /** `ERR_…: message`, wrapped: what the command prints of an error it expected, never a stack. */

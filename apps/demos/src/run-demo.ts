@@ -8,7 +8,9 @@ export interface LessonRecord {
   name: string;
   mirrors: string;
   describe: string;
-  /** Every knob's value it ran with (defaults and the ones turned): the sizes behind the figures. */
+  /**
+   * Every knob's value it ran with (defaults and the ones turned): the sizes behind the figures.
+   */
   options: object;
   startedAt: string;
   durationMs: number;

@@ -91,7 +91,8 @@ describe('pool-map: the verdict', () => {
       { threads: { ms: [90, 99, 108], cores: 1.1 }, processes: { ms: [90, 99, 108] } },
       /cores busy$/,
     ],
-    // Processes got their speedup in the same rounds: the cores were free, the threads were not parallel.
+    // Processes got their speedup in the same rounds: the cores were free, the threads were not
+    // parallel.
     [
       'threads short of CPU beside processes that were not',
       { threads: { ms: [90, 99, 108], cores: 1.1 } },

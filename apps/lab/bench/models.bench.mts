@@ -1,6 +1,6 @@
 /**
- * Every model of the registry side by side, one run, figures as ratios against async measured in the
- * same run (shared 2-core machines are noisy; a ratio survives that, an absolute does not):
+ * Every model of the registry side by side, one run, figures as ratios against async measured in
+ * the same run (shared 2-core machines are noisy; a ratio survives that, an absolute does not):
  *
  * - `/cpu/fib?n=30` throughput of every other model relative to async, WORKERS=2 — on 2 cores
  *   2× is the ceiling;

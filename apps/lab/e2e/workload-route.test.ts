@@ -63,7 +63,8 @@ describe('GET /work/custom on every model, LAB_WORKLOAD set by the operator', ()
         expect([model, (answer?.threadId ?? 0) > 0]).toEqual([model, true]); // a pool thread
       if (model === 'async') expect(answer).toMatchObject({ pid: service.pid, threadId: 0 });
       if (model === 'cluster' || model === 'hybrid')
-        expect([model, answer?.pid === service.pid]).toEqual([model, false]); // a worker, not the primary
+        // a worker, not the primary
+        expect([model, answer?.pid === service.pid]).toEqual([model, false]);
     }
     expect([...answers.keys()]).toEqual([...MODEL_NAMES]);
   });

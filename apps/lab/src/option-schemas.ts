@@ -123,7 +123,10 @@ export interface Timing {
  */
 export const MIN_DURATION_SECONDS = 1;
 
-/** The timing {@link TIMING_OPTIONS} ask for: `--quick`'s or the full one, `--duration` overriding its seconds. */
+/**
+ * The timing {@link TIMING_OPTIONS} ask for: `--quick`'s or the full one, `--duration` overriding
+ * its seconds.
+ */
 function timingOf(values: RawValues): Timing {
   const quick = values['quick'] === true;
   const timing = quick ? QUICK : FULL;

@@ -48,7 +48,9 @@ export class ServiceWatch {
   }
 }
 
-/** `threads-service (model threads) exited during the run (signal SIGKILL)`, with its last words. */
+/**
+ * `threads-service (model threads) exited during the run (signal SIGKILL)`, with its last words.
+ */
 export function serviceDied(service: ServiceProcess, status: ExitStatus): ServiceDiedError {
   const model = MODELS.find((m) => m.app === service.name)?.model;
   const how = status.signal ? `signal ${status.signal}` : `exit code ${String(status.code)}`;

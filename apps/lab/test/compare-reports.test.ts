@@ -1,7 +1,7 @@
 /**
  * `lab compare` on two real reports of this machine, committed as fixtures: the same quick run
- * (async and threads; cpu and io-saturation; 6 s each, made on a quiet machine) with WORKERS=1 and WORKERS=2. Every
- * figure is checked against the reports themselves, computed here independently.
+ * (async and threads; cpu and io-saturation; 6 s each, made on a quiet machine) with WORKERS=1 and
+ * WORKERS=2. Every figure is checked against the reports themselves, computed here independently.
  */
 import { join } from 'node:path';
 import { compareHtml, compareMarkdown } from '../src/compare/compare-page';

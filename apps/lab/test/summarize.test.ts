@@ -25,7 +25,9 @@ const stream: StreamResult = {
   latencyMs: { p50: 10, p90: 20, p95: 25, p99: 30, max: 40, mean: 12 },
 };
 
-/** Samples as the sampler takes them: sample 0 at the measurement's start, then one per interval. */
+/**
+ * Samples as the sampler takes them: sample 0 at the measurement's start, then one per interval.
+ */
 const samples = (rows: [cpuPercent: number, lagP99Ms: number | null, elu: number | null][]) =>
   rows.map(([cpuPercent, lagP99Ms, elu], i): Sample => ({
     t: i,

@@ -23,7 +23,10 @@ export class RpcCallError extends Error {
 export const IPC_TIMEOUT = 'ERR_CLUSTER_IPC_TIMEOUT';
 /** The other side has no handler for the method. */
 export const IPC_NO_METHOD = 'ERR_CLUSTER_IPC_NO_METHOD';
-/** The caller gave up on the call (its signal aborted or its timeout passed): the handler's abort reason. */
+/**
+ * The caller gave up on the call (its signal aborted or its timeout passed): the handler's abort
+ * reason.
+ */
 export const IPC_CANCELLED = 'ERR_CLUSTER_IPC_CANCELLED';
 
 export const ERROR_CATALOG = [

@@ -7,7 +7,9 @@ export interface RespawnOptions {
   budget: number;
   /** @default 60000 */
   windowMs: number;
-  /** A worker that lived this long resets the backoff: its crash is news, not a loop. @default 5000 */
+  /**
+   * A worker that lived this long resets the backoff: its crash is news, not a loop. @default 5000
+   */
   stableAfterMs: number;
 }
 

@@ -72,7 +72,9 @@ export function coded<const C extends string>(
   };
 }
 
-/** A project's catalog from `[class, meaning]` pairs: each row's code and class come from the class. */
+/**
+ * A project's catalog from `[class, meaning]` pairs: each row's code and class come from the class.
+ */
 export function catalog(
   ...rows: readonly (readonly [{ readonly code: string; readonly name: string }, string])[]
 ): readonly CatalogEntry[] {

@@ -64,7 +64,10 @@ interface ChildWorker {
   ready: boolean;
   /** When it said so (`performance.now()`): how long it lived up, at its exit (see #onExit). */
   upAt: number;
-  /** Killed (to interrupt its task), retired, or exited: it takes no more work; what it says is dropped. */
+  /**
+   * Killed (to interrupt its task), retired, or exited: it takes no more work; what it says is
+   * dropped.
+   */
   doomed: boolean;
   /** Tasks it answered (a value or an error), against `maxTasksPerChild`. */
   answered: number;

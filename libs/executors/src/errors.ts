@@ -17,7 +17,10 @@ export const ERROR_NAMESPACE = 'ERR_EXECUTOR_';
 /** Base class, so callers can tell "the executor refused or failed" from a task's own error. */
 export class ExecutorError extends Error {}
 
-/** A wait (`result`, `exception`, `asCompleted`, `map`) gave up after its `timeout`; the work goes on. */
+/**
+ * A wait (`result`, `exception`, `asCompleted`, `map`) gave up after its `timeout`; the work goes
+ * on.
+ */
 export class TimeoutError extends coded(
   'ERR_EXECUTOR_TIMEOUT',
   'a wait on the executor timed out',
@@ -31,14 +34,19 @@ export class TimeoutError extends coded(
   }
 }
 
-/** The future was cancelled (`cancel()`, `shutdown({ cancelFutures: true })`, an early-closed `map`). */
+/**
+ * The future was cancelled (`cancel()`, `shutdown({ cancelFutures: true })`, an early-closed
+ * `map`).
+ */
 export class CancelledError extends coded(
   'ERR_EXECUTOR_CANCELLED',
   'the future was cancelled',
   ExecutorError,
 ) {}
 
-/** `submit` after `shutdown()`, or a `submitWhenReady` still waiting when the executor shut down. */
+/**
+ * `submit` after `shutdown()`, or a `submitWhenReady` still waiting when the executor shut down.
+ */
 export class ShutdownError extends coded(
   'ERR_EXECUTOR_SHUTDOWN',
   'the executor is shut down: no new tasks',
@@ -161,7 +169,9 @@ export class InvalidArgumentError extends coded(
   ExecutorError,
 ) {}
 
-/** What a registry entry looks like: an error class of this library carrying its code statically. */
+/**
+ * What a registry entry looks like: an error class of this library carrying its code statically.
+ */
 export type ExecutorErrorClass = ErrorClassOf<ExecutorError>;
 
 /** Each class with what it means: the class list and the catalog below are read from here. */

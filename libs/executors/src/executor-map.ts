@@ -27,7 +27,10 @@ export interface MapOptions {
    * @default 2 * maxWorkers
    */
   buffersize?: number;
-  /** Aborting stops the iteration (it throws the reason) and cancels this map's tasks, interrupting running ones. */
+  /**
+   * Aborting stops the iteration (it throws the reason) and cancels this map's tasks, interrupting
+   * running ones.
+   */
   signal?: AbortSignal;
 }
 
@@ -56,7 +59,8 @@ export interface MapSource {
  * only reads. (An async iterable can only be read asynchronously: its items are submitted from
  * the first `next()`, still against the deadline set at the call.)
  *
- *   items ─▶ chunks ─▶ [ f0 f1 f2 ... ] (window, ≤ buffersize, in input order) ─▶ yield f0's results
+ *   items ─▶ chunks ─▶ [ f0 f1 f2 ... ] ─▶ yield f0's results
+ *                      (window, ≤ buffersize, in input order)
  */
 export function mapInOrder<R>(
   source: MapSource,

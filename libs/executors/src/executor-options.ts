@@ -43,7 +43,9 @@ export interface ExecutorOptions {
    * resolves; `onBroken` is called).
    */
   initializer?: string;
-  /** The initializer's one argument (copied to each worker; a thread shares a SharedArrayBuffer). */
+  /**
+   * The initializer's one argument (copied to each worker; a thread shares a SharedArrayBuffer).
+   */
   initargs?: unknown;
   /**
    * Called once, with the cause, when the executor breaks (see `initializer`): what a service

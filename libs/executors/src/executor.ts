@@ -181,7 +181,9 @@ export abstract class Executor implements AsyncDisposable {
     return this.#forceShutdown('SIGTERM');
   }
 
-  /** Python 3.14's `kill_workers()`: `terminateWorkers()` with `SIGKILL`, which no child can handle. */
+  /**
+   * Python 3.14's `kill_workers()`: `terminateWorkers()` with `SIGKILL`, which no child can handle.
+   */
   killWorkers(): Promise<void> {
     return this.#forceShutdown('SIGKILL');
   }
@@ -427,7 +429,9 @@ export abstract class Executor implements AsyncDisposable {
   }
 }
 
-/** `initializer` and `initargs`, checked: a name, and an argument that can be copied to a worker. */
+/**
+ * `initializer` and `initargs`, checked: a name, and an argument that can be copied to a worker.
+ */
 function setupOption(options: ExecutorOptions): WorkerSetup | undefined {
   const { initializer, initargs } = options;
   if (initializer === undefined) {

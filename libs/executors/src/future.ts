@@ -3,7 +3,10 @@ import { CancelledError, InvalidStateError, TimeoutError } from './errors';
 import { functionArgument, timeoutOption } from './option-validation';
 import { reportThrow } from './report-throw';
 
-/** Python's states: PENDING → RUNNING → FINISHED, or PENDING → CANCELLED (RUNNING → CANCELLED only when interrupted). */
+/**
+ * Python's states: PENDING → RUNNING → FINISHED, or PENDING → CANCELLED (RUNNING → CANCELLED only
+ * when interrupted).
+ */
 export type FutureState = 'PENDING' | 'RUNNING' | 'FINISHED' | 'CANCELLED';
 
 export interface WaitOptions {
@@ -96,7 +99,10 @@ export class Future<T = unknown> {
     return this.#state === 'CANCELLED';
   }
 
-  /** Finished with an error of the task's own (or a crash); false while pending, on success, on cancel. */
+  /**
+   * Finished with an error of the task's own (or a crash); false while pending, on success, on
+   * cancel.
+   */
   failed(): boolean {
     return this.#state === 'FINISHED' && this.#failed;
   }

@@ -73,6 +73,8 @@ export interface WorkerPoolSettings {
 export interface ChildProcessPoolSettings extends WorkerPoolSettings {
   /** Tasks a child answers before it is retired and a fresh one forked (Infinity: never). */
   readonly maxTasksPerChild: number;
-  /** Node's options for each child (`fork`'s `execArgv`); unset, the parent's `process.execArgv`. */
+  /**
+   * Node's options for each child (`fork`'s `execArgv`); unset, the parent's `process.execArgv`.
+   */
   readonly execArgv?: readonly string[];
 }

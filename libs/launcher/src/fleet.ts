@@ -157,7 +157,9 @@ export class Fleet {
     return found.service;
   }
 
-  /** SIGTERM to every service (models, then upstream), SIGKILL past the kill timeout. Idempotent. */
+  /**
+   * SIGTERM to every service (models, then upstream), SIGKILL past the kill timeout. Idempotent.
+   */
   stop(): Promise<void> {
     this.#stopping ??= stopAll(this.#started);
     return this.#stopping;

@@ -15,7 +15,9 @@ export const ERROR_NAMESPACE = 'ERR_LOCK_';
 /** One row of a library's error catalog (the workspace generates docs/errors.md from them). */
 export type ErrorCatalogEntry = CatalogEntry;
 
-/** Every code this library throws (or, for the observer, emits as a warning), its class and meaning. */
+/**
+ * Every code this library throws (or, for the observer, emits as a warning), its class and meaning.
+ */
 export const ERROR_CATALOG = [
   {
     code: 'ERR_LOCK_TIMEOUT',
@@ -169,7 +171,9 @@ export class InvalidArgumentError extends catalogued('ERR_LOCK_INVALID_ARGUMENT'
  */
 export class LockObserverError extends catalogued('ERR_LOCK_OBSERVER_FAILED') {}
 
-/** What a registry entry looks like: an error class of this library carrying its code statically. */
+/**
+ * What a registry entry looks like: an error class of this library carrying its code statically.
+ */
 export type LockErrorClass = ErrorClassOf<LockError, LockErrorCode>;
 
 /** Every error class above, e.g. to map codes to HTTP statuses exhaustively. */

@@ -38,7 +38,8 @@ export {
 } from './common/lock-observer';
 export type { LockOptions } from './common/lock-options';
 export type { LockView, SyncLockView } from './common/lock-view';
-// The inspection vocabulary (LockKind, LockStats, LockInspection, …): every type it declares is public.
+// The inspection vocabulary (LockKind, LockStats, LockInspection, …): every type it declares is
+// public.
 export type * from './common/lock-stats';
 export type { UnlockToken } from './common/unlock-token';
 export { LockWatchdog, type StallReport, type WatchdogOptions } from './lock-watchdog';

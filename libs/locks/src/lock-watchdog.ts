@@ -88,7 +88,9 @@ export class LockWatchdog implements Disposable {
     return reports;
   }
 
-  /** Checks every `intervalMs` until stopped. The timer is unref'd: it never keeps a process alive. */
+  /**
+   * Checks every `intervalMs` until stopped. The timer is unref'd: it never keeps a process alive.
+   */
   start(): this {
     if (this.#timer !== undefined) return this;
     this.#timer = setInterval(() => {

@@ -9,7 +9,8 @@ describe('SharedCondition across threads', () => {
   it('hands every produced item to exactly one consuming thread', async () => {
     const condition = new SharedCondition({ name: 'queue' });
     const items = 200;
-    const queue = new Int32Array(new SharedArrayBuffer(4 * (2 + items + 1))); // [head, tail, items...]
+    // [head, tail, items...]
+    const queue = new Int32Array(new SharedArrayBuffer(4 * (2 + items + 1)));
     const consumers = [1, 2, 3].map(() =>
       startWorker('consumer.js', { condition: condition.handle, queue: queue.buffer }),
     );

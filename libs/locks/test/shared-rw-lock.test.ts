@@ -5,7 +5,8 @@ import { nextMessage, runAll, startWorker, terminateAll } from './support/worker
 afterEach(terminateAll);
 
 async function violations(lock: SharedRWLock | undefined): Promise<number> {
-  const cells = new Int32Array(new SharedArrayBuffer(16)); // [readers, writers, violations, started]
+  // [readers, writers, violations, started]
+  const cells = new Int32Array(new SharedArrayBuffer(16));
   const lanes = [true, false, false, true].map((writer) => ({
     lock: lock?.handle,
     cells: cells.buffer,

@@ -12,7 +12,8 @@ interface Tally {
 }
 
 async function race(mutex: SharedMutex | undefined): Promise<{ cells: Int32Array; tally: Tally }> {
-  const cells = new Int32Array(new SharedArrayBuffer(20)); // [inside, overlaps, started, next, serving]
+  // [inside, overlaps, started, next, serving]
+  const cells = new Int32Array(new SharedArrayBuffer(20));
   const workers = Array.from({ length: THREADS }, () =>
     startWorker('timeout-race.js', {
       mutex: mutex?.handle,

@@ -28,7 +28,9 @@ export interface QueueOptions {
 }
 
 export interface ShutdownOptions {
-  /** Also drop the buffered items (each counts as done for `join`), as Python 3.13. @default false */
+  /**
+   * Also drop the buffered items (each counts as done for `join`), as Python 3.13. @default false
+   */
   immediate?: boolean;
 }
 
@@ -137,7 +139,9 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     };
   }
 
-  /** Puts `item`, waiting while the queue is full. Rejects `ERR_QUEUE_SHUTDOWN` after `shutdown()`. */
+  /**
+   * Puts `item`, waiting while the queue is full. Rejects `ERR_QUEUE_SHUTDOWN` after `shutdown()`.
+   */
   put(item: T, options?: WaitOptions): Promise<void> {
     const wait = validate.waitOptionsOrError(options);
     if (wait instanceof Error) return Promise.reject(wait);
@@ -158,7 +162,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (!this.#offer(item)) throw new QueueFullError();
   }
 
-  /** Takes the next item, waiting while the queue is empty; once shut down and drained, rejects `ERR_QUEUE_SHUTDOWN`. */
+  /**
+   * Takes the next item, waiting while the queue is empty; once shut down and drained, rejects
+   * `ERR_QUEUE_SHUTDOWN`.
+   */
   get(options?: WaitOptions): Promise<T> {
     const wait = validate.waitOptionsOrError(options);
     if (wait instanceof Error) return Promise.reject(wait);
@@ -181,7 +188,10 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     throw this.#isShutdown ? new QueueShutdownError() : new QueueEmptyError();
   }
 
-  /** Marks one item taken by `get` as processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count of puts. */
+  /**
+   * Marks one item taken by `get` as processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the
+   * count of puts.
+   */
   taskDone(): void {
     if (this.#unfinished <= 0) throw new TaskDoneOvercalledError();
     if (--this.#unfinished === 0) this.#joiners.serveAll(undefined);
@@ -226,7 +236,9 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     this.#putters.failAll(() => new QueueShutdownError());
   }
 
-  /** Backpressure: resolves once fewer than `limit` items are buffered (p-queue's `onSizeLessThan`). */
+  /**
+   * Backpressure: resolves once fewer than `limit` items are buffered (p-queue's `onSizeLessThan`).
+   */
   onSizeBelow(limit: number, options?: WaitOptions): Promise<void> {
     return this.#watchers.watch(this.#buffer.size, limit, options);
   }

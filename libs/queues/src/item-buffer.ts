@@ -14,6 +14,9 @@ export interface ItemBuffer<E> {
   push(entry: E): void;
   /** Removes and returns the next entry; only called when `size > 0`. */
   take(): E;
-  /** Removes and returns every entry, in any order, without comparing (a throwing `compare` cannot stop it). */
+  /**
+   * Removes and returns every entry, in any order, without comparing (a throwing `compare` cannot
+   * stop it).
+   */
   takeAll(): E[];
 }

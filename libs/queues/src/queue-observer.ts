@@ -10,7 +10,10 @@ export interface QueueEvent {
 
 /** An item left the buffer. */
 export interface QueueWaitEvent extends QueueEvent {
-  /** How long the item sat in the buffer, in milliseconds (0 when handed straight to a waiting consumer). */
+  /**
+   * How long the item sat in the buffer, in milliseconds (0 when handed straight to a waiting
+   * consumer).
+   */
   readonly waitMs: number;
 }
 
@@ -29,7 +32,9 @@ export interface QueueObserver {
   onEnqueue?(event: QueueEvent): void;
   /** An item was taken by a consumer, or a work queue started a job. */
   onDequeue?(event: QueueWaitEvent): void;
-  /** An item left unserved: cancelled while queued, or dropped by `shutdown({ immediate: true })`. */
+  /**
+   * An item left unserved: cancelled while queued, or dropped by `shutdown({ immediate: true })`.
+   */
   onDiscard?(event: QueueWaitEvent): void;
 }
 
@@ -41,7 +46,8 @@ export function notifyObserver<E>(
   member: 'onEnqueue' | 'onDequeue' | 'onDiscard',
   event: E,
 ): void {
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- called with `this` = observer below
+  /* eslint-disable-next-line @typescript-eslint/unbound-method --
+     called with `this` = observer below */
   const handler = observer?.[member] as ((event: E) => void) | undefined;
   if (handler === undefined) return;
   try {

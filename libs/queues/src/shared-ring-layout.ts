@@ -8,14 +8,14 @@
  *   │ header: 16 × int32 │ lengths: cap × int32 │ data: cap × slotBytes              │
  *   └────────────────────┴──────────────────────┴────────────────────────────────────┘
  *
- *   header                                     the ring (capacity 8, HEAD = 2, COUNT = 4)
- *    [0]  MAGIC       'QRB2', checked by attach       slot  0    1    2    3    4    5    6    7
- *    [1]  LOCK        0 free · 1 held ·                    ┌────┬────┬────┬────┬────┬────┬────┬────┐
- *                     2 held, someone sleeps on it         │    │    │ m0 │ m1 │ m2 │ m3 │    │    │
- *    [2]  HEAD        slot of the oldest message           └────┴────┴────┴────┴────┴────┴────┴────┘
- *    [3]  COUNT       messages in the ring                            ▲ get takes      ▲ put writes
- *    [4]  CAPACITY    slots (fixed)                                     HEAD             (HEAD + COUNT) % cap
- *    [5]  SLOT_BYTES  bytes per slot (fixed)
+ *   header                                 the ring (capacity 8, HEAD = 2, COUNT = 4)
+ *    [0]  MAGIC       'QRB2', checked by attach   slot  0    1    2    3    4    5    6    7
+ *    [1]  LOCK        0 free · 1 held ·                ┌────┬────┬────┬────┬────┬────┬────┬────┐
+ *                     2 held, someone sleeps on it     │    │    │ m0 │ m1 │ m2 │ m3 │    │    │
+ *    [2]  HEAD        slot of the oldest message       └────┴────┴────┴────┴────┴────┴────┴────┘
+ *    [3]  COUNT       messages in the ring                        ▲ get takes      ▲ put writes
+ *    [4]  CAPACITY    slots (fixed)                                 HEAD             (HEAD + COUNT)
+ *    [5]  SLOT_BYTES  bytes per slot (fixed)                                         % cap
  *    [6]              reserved                        lengths[i]  bytes of the message in slot i
  *    [7]  STATE       0 open · 1 shut down            data[i·slotBytes …]  its payload
  *    [8]  NOT_EMPTY   ┐ futex words: a sleeper waits
@@ -49,7 +49,9 @@ export const ALL_DONE = 10;
 export const GETTERS = 11;
 export const PUTTERS = 12;
 
-/** Byte offset of UNFINISHED, an int64 over cells 14–15 (8-byte aligned, as a BigInt64Array needs). */
+/**
+ * Byte offset of UNFINISHED, an int64 over cells 14–15 (8-byte aligned, as a BigInt64Array needs).
+ */
 export const UNFINISHED_BYTE = 56;
 
 export const HEADER_INTS = 16;

@@ -29,14 +29,18 @@ export interface SharedRingQueueOptions {
   slotBytes: number;
 }
 
-/** Blocking calls (worker threads) take a timeout only: a blocked thread cannot see a signal fire. */
+/**
+ * Blocking calls (worker threads) take a timeout only: a blocked thread cannot see a signal fire.
+ */
 export interface BlockingWaitOptions {
   /** Milliseconds; 0 = do not wait. @default Infinity */
   timeout?: number;
 }
 
 export interface GetManyOptions {
-  /** Receives each message's length (messages shorter than `slotBytes` are zero-padded in `target`). */
+  /**
+   * Receives each message's length (messages shorter than `slotBytes` are zero-padded in `target`).
+   */
   lengths?: Int32Array;
 }
 
@@ -168,7 +172,10 @@ export class SharedRingQueue {
     return waitBlocking(memory, () => memory.putMany(records), FOR_ROOM, timeout);
   }
 
-  /** Takes up to `target.length / slotBytes` messages into `target`, like read(2): sleeps until one is there. */
+  /**
+   * Takes up to `target.length / slotBytes` messages into `target`, like read(2): sleeps until one
+   * is there.
+   */
   getMany(target: Uint8Array, options?: BlockingWaitOptions & GetManyOptions): number {
     const record = validate.object(options);
     const lengths = this.#expectTarget(target, record['lengths']);
@@ -177,7 +184,10 @@ export class SharedRingQueue {
     return waitBlocking(memory, () => memory.getMany(target, lengths), FOR_MESSAGES, timeout);
   }
 
-  /** Sleeps until every message put so far has had its `taskDone()` (`ERR_QUEUE_TIMEOUT` after `timeout`). */
+  /**
+   * Sleeps until every message put so far has had its `taskDone()` (`ERR_QUEUE_TIMEOUT` after
+   * `timeout`).
+   */
   join(options?: BlockingWaitOptions): void {
     const memory = this.#memory;
     const timeout = validate.syncWaitOptions(options);
@@ -231,7 +241,9 @@ export class SharedRingQueue {
     return this.#nonBlocking(() => memory.shutdown(immediate), NO_WAIT, {});
   }
 
-  /** Marks `count` messages processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count put. */
+  /**
+   * Marks `count` messages processed; throws `ERR_QUEUE_TASK_DONE_OVERCALLED` past the count put.
+   */
   taskDone(count = 1): void {
     this.#memory.taskDone(validate.integer(count, 'count', 1));
   }

@@ -17,7 +17,10 @@ export interface WorkQueueOptions {
   maxQueue?: number;
   /** Names the queue in `stats` and observer events (the `queue` metric label). @default 'work' */
   name?: string;
-  /** Instrumentation hook: `onEnqueue`/`onDequeue(waitMs)` per job, `onDiscard` when cancelled while queued. */
+  /**
+   * Instrumentation hook: `onEnqueue`/`onDequeue(waitMs)` per job, `onDiscard` when cancelled while
+   * queued.
+   */
   observer?: QueueObserver;
 }
 

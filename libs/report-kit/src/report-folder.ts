@@ -3,7 +3,9 @@ import { lstatSync, mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSyn
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
-/** An ISO time as a folder name, sortable and valid on every filesystem: `2025-02-03T04-05-06-789Z`. */
+/**
+ * An ISO time as a folder name, sortable and valid on every filesystem: `2025-02-03T04-05-06-789Z`.
+ */
 export const folderStamp = (iso: string): string => iso.replace(/[:.]/g, '-');
 
 /** A file of a report folder: text as is, anything else as indented JSON. */

@@ -10,10 +10,15 @@
  * `Infinity–-Infinity` or a value picked by how a NaN happened to sort.
  */
 
-/** What a printed figure is when it cannot be computed: a dash, as the tables print a missing one. */
+/**
+ * What a printed figure is when it cannot be computed: a dash, as the tables print a missing one.
+ */
 export const NO_FIGURE = '—';
 
-/** The middle of the values once sorted, the mean of the two middle ones for an even count; NaN for none or any NaN. */
+/**
+ * The middle of the values once sorted, the mean of the two middle ones for an even count; NaN for
+ * none or any NaN.
+ */
 export function median(values: readonly number[]): number {
   const sorted = sortedOrUndefined(values);
   if (sorted === undefined) return Number.NaN;

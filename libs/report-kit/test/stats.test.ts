@@ -46,7 +46,9 @@ describe('median and percentile', () => {
   // has at least p % of n values at or below it when r · 100 · 10^decimals ≥ k · n.
   const hasShare = (r: number, n: number, k: number, decimals: number) =>
     r * 100 * 10 ** decimals >= k * n;
-  /** The nearest rank by that reference: the smallest rank with at least p %, the first for p = 0. */
+  /**
+   * The nearest rank by that reference: the smallest rank with at least p %, the first for p = 0.
+   */
   const referenceRank = (n: number, k: number, decimals: number) => {
     let r = 1;
     while (!hasShare(r, n, k, decimals)) r++;

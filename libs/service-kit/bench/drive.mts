@@ -6,7 +6,9 @@ import type { ServiceProcess } from '@concurrency-lab/launcher';
 export interface Load {
   key: string;
   path: string;
-  /** A request other than a bodiless GET: its method, headers and body, as autocannon takes them. */
+  /**
+   * A request other than a bodiless GET: its method, headers and body, as autocannon takes them.
+   */
   method?: 'POST';
   headers?: Record<string, string>;
   body?: Buffer;

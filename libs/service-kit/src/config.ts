@@ -15,7 +15,9 @@ export interface ServiceConfig {
   workers: number;
   /** Bound on pending work (requests admitted and not yet answered). @default 1000 */
   maxQueue: number;
-  /** Per-request deadline; past it the request answers 504 and its work is cancelled. @default 30000 */
+  /**
+   * Per-request deadline; past it the request answers 504 and its work is cancelled. @default 30000
+   */
   requestTimeoutMs: number;
   /** Graceful-shutdown budget after SIGTERM/SIGINT (and SIGHUP: `DRAIN_SIGNALS`). @default 10000 */
   shutdownTimeoutMs: number;

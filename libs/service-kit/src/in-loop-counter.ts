@@ -9,7 +9,8 @@ const YIELD_EVERY = 4096;
 /**
  * The async model's counter: one number on one event loop, incremented by `LANES` concurrent
  * async tasks. Unsafe: `read → await → write` — each `await` lets the other lanes read the same
- * stale value, so updates are lost *without any threads*. Safe: the same steps under the locks lib's FIFO `Mutex`.
+ * stale value, so updates are lost *without any threads*. Safe: the same steps under the locks
+ * lib's FIFO `Mutex`.
  */
 export class InLoopCounter implements CounterStore {
   #value = 0;

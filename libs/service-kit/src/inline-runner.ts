@@ -43,7 +43,8 @@ export class InlineRunner implements WorkRunner {
     this.#running++;
     try {
       // A custom workload answers a promise (its run may be async); the others a value.
-      // eslint-disable-next-line @typescript-eslint/await-thenable -- the rule cannot see the promise of `custom` through the generic CpuTaskResult<T>
+      /* eslint-disable-next-line @typescript-eslint/await-thenable -- the rule cannot see the
+         promise of `custom` through the generic CpuTaskResult<T> */
       const result = await runCpuTask(task);
       this.#completed++;
       const workMs = performance.now() - startedAt;

@@ -2,7 +2,9 @@ import { observeLocks, type ObserverRegistration } from '@concurrency-lab/locks'
 import { trace } from '@opentelemetry/api';
 import type { Histogram } from 'prom-client';
 
-/** A wait at least this long also becomes a span event, so a slow trace shows what it waited for. */
+/**
+ * A wait at least this long also becomes a span event, so a slow trace shows what it waited for.
+ */
 export const WAIT_EVENT_THRESHOLD_MS = 10;
 
 export interface LockMetrics {

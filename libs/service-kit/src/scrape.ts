@@ -32,7 +32,10 @@ export interface ScrapeOptions {
  */
 export const MAX_PAGE_BYTES = 256 * 1024;
 
-/** The first `max` bytes of a response's body (all of it when shorter), as UTF-8; the rest is not read. */
+/**
+ * The first `max` bytes of a response's body (all of it when shorter), as UTF-8; the rest is not
+ * read.
+ */
 async function readPrefix(response: Response, max: number): Promise<string> {
   if (response.body === null) return '';
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();

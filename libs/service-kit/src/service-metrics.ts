@@ -22,7 +22,9 @@ export interface ServiceMetrics {
   /** `lab_queue_size{queue}`, `lab_queue_wait_seconds{queue}`: fed by the queues lib's observer. */
   readonly queueSize: Gauge<'queue'>;
   readonly queueWaitSeconds: Histogram<'queue'>;
-  /** `lab_lock_wait_seconds{lock}`, `lab_lock_hold_seconds{lock}`: fed by the locks lib's observer. */
+  /**
+   * `lab_lock_wait_seconds{lock}`, `lab_lock_hold_seconds{lock}`: fed by the locks lib's observer.
+   */
   readonly lockWaitSeconds: Histogram<'lock'>;
   readonly lockHoldSeconds: Histogram<'lock'>;
 }

@@ -240,9 +240,9 @@ export interface RunServiceOptions {
   /** Flushed after the drain and before exit, so the last requests' spans survive SIGTERM. */
   tracing?: { shutdown(): Promise<void> };
   /**
-   * Whether SIGTERM, SIGINT and SIGHUP drain this process, and the end of its lifeline (`LAB_LIFELINE`:
-   * the process that started it is gone). A cluster worker says false: those are its primary's,
-   * which asks it to drain (`stop`), and it ignores them itself.
+   * Whether SIGTERM, SIGINT and SIGHUP drain this process, and the end of its lifeline
+   * (`LAB_LIFELINE`: the process that started it is gone). A cluster worker says false: those are
+   * its primary's, which asks it to drain (`stop`), and it ignores them itself.
    * @default true
    */
   handleSignals?: boolean;
@@ -274,8 +274,8 @@ export const DRAIN_SIGNALS = [
 
 /**
  * A model's `main`: read the config, build the runtime, listen, and shut down gracefully on
- * SIGTERM, SIGINT or SIGHUP, or when its lifeline ends (`LAB_LIFELINE`: the launcher that started it is
- * gone; one `warn` line says so first) — exit 0 when every in-flight request finished within
+ * SIGTERM, SIGINT or SIGHUP, or when its lifeline ends (`LAB_LIFELINE`: the launcher that started
+ * it is gone; one `warn` line says so first) — exit 0 when every in-flight request finished within
  * `SHUTDOWN_TIMEOUT_MS`, else 1. Logs one `listening` line with the bound port — tooling that
  * starts a service on `PORT=0` reads it.
  */

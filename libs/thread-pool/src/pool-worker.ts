@@ -17,7 +17,9 @@ import { threadId, workerData } from 'node:worker_threads';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
 import { awaitStartLine, incrementCell, startLineAbandoned } from './shared-counter';
 
-/** A pool without a counter of its own (hybrid keeps its counter in the cluster primary) has none. */
+/**
+ * A pool without a counter of its own (hybrid keeps its counter in the cluster primary) has none.
+ */
 const data = (workerData ?? {}) as { counter?: SharedArrayBuffer; counterLock?: SharedMutexHandle };
 const counter = data.counter;
 /** The counter's lock, rebuilt in this thread from the handle the main thread created. */

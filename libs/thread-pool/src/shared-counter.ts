@@ -54,10 +54,14 @@ export interface LockTimes {
   holdMs: number[];
 }
 
-/** Increments under one acquisition of the lock: short enough to stay fair, long enough to be cheap. */
+/**
+ * Increments under one acquisition of the lock: short enough to stay fair, long enough to be cheap.
+ */
 export const LOCKED_BATCH = 1000;
 
-/** What one share's `acquireSync` needs: the locks lib's SharedMutex (or anything shaped like it). */
+/**
+ * What one share's `acquireSync` needs: the locks lib's SharedMutex (or anything shaped like it).
+ */
 export interface SyncLock {
   acquireSync(): { unlock(): boolean };
 }

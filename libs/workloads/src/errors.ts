@@ -81,7 +81,9 @@ export class CustomWorkloadError extends coded(
   WorkloadError,
 ) {}
 
-/** What a registry entry looks like: an error class of this library carrying its code statically. */
+/**
+ * What a registry entry looks like: an error class of this library carrying its code statically.
+ */
 export type WorkloadErrorClass = ErrorClassOf<WorkloadError>;
 
 /** Each class with what it means: the class list and the catalog below are read from here. */

@@ -112,7 +112,8 @@ const statSuffix = (stat: string) => stat.replace(/^p\((.+)\)$/, 'p$1').replace(
 function k6Run(argv: readonly string[], env: Readonly<Record<string, string>>): K6Run {
   const script = argv.find((arg) => arg.endsWith('.ts'));
   if (!script) throw new Error(`no script in \`k6 ${argv.join(' ')}\``);
-  // Every entry script runs the scenario of its own name (load-tests/test/scenario-scripts.test.ts).
+  // Every entry script runs the scenario of its own name
+  // (load-tests/test/scenario-scripts.test.ts).
   const id = basename(script, '.ts');
   const scenario = catalog.scenarios.find((s) => s.id === id);
   if (!scenario) throw new Error(`scenarios.json has no scenario \`${id}\``);

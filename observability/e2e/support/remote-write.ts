@@ -8,8 +8,8 @@
  *   Label        { string name = 1; string value = 2; }
  *   Sample       { double value = 1; int64 timestamp = 2; }   // timestamp in ms
  *
- * Snappy: a block may consist of literals only (https://github.com/google/snappy/blob/main/format_description.txt),
- * which every decoder accepts; compression is not the point here.
+ * Snappy: a block may consist of literals only, which every decoder accepts; compression is not
+ * the point here. See https://github.com/google/snappy/blob/main/format_description.txt.
  */
 
 export interface Series {

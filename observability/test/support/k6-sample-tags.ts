@@ -164,7 +164,10 @@ export interface K6HttpRequest {
   method: string;
   /** The URL requested (already clean: no user info, no secrets). */
   url: string;
-  /** The answer's status; requests without an answer (status 0, a network error) are not modelled. */
+  /**
+   * The answer's status; requests without an answer (status 0, a network error) are not
+   * modelled.
+   */
   status: number;
   proto?: string;
   /** The script's `params.tags`. */

@@ -175,7 +175,9 @@ export interface HybridOptions {
   rounds: number;
 }
 
-/** The figures, table and verdict of the runs: exported for its unit test, which tries each branch. */
+/**
+ * The figures, table and verdict of the runs: exported for its unit test, which tries each branch.
+ */
 export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
   const expected = fib(o.n);
   const perWay = <T>(f: (way: Way) => T) => recordOf(WAYS, f);

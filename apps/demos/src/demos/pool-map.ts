@@ -104,7 +104,9 @@ export const poolMap = defineDemo({
   }),
 });
 
-/** The figures, table and verdict of the runs: exported for its unit test, which tries each branch. */
+/**
+ * The figures, table and verdict of the runs: exported for its unit test, which tries each branch.
+ */
 export function judge(o: PoolMapOptions, runs: Record<Way, WayRun[]>, trip: Trip) {
   const perWay = <T>(f: (way: Way) => T) => recordOf(WAYS, f);
   const msOf = perWay((w) => runs[w].map((r) => r.ms));

@@ -55,7 +55,9 @@ async function startSignal(workers: number) {
   return { before, after: started };
 }
 
-/** Condition: a producer and a consumer around a bounded buffer, waiting on "not full"/"not empty". */
+/**
+ * Condition: a producer and a consumer around a bounded buffer, waiting on "not full"/"not empty".
+ */
 async function boundedBuffer(items: number, size: number) {
   const cond = new Condition();
   const buffer: number[] = [];

@@ -24,7 +24,10 @@ interface Figure {
   judge?: string;
 }
 
-/** Intervals that hold a whole interval's worth: not the first (nothing measured yet) nor the last (cut short). */
+/**
+ * Intervals that hold a whole interval's worth: not the first (nothing measured yet) nor the last
+ * (cut short).
+ */
 const whole = (samples: Sample[]) => samples.slice(1, -1);
 const p99s = (samples: Sample[]) =>
   whole(samples).flatMap((s) => (s.p99Ms === null || s.p99Ms === undefined ? [] : [s.p99Ms]));

@@ -27,7 +27,9 @@ interface K6Metric {
 export const k6Seconds = (durationSeconds: number): number =>
   Math.max(1, Math.round(durationSeconds));
 
-/** What load-tests/k6 scripts write through handleSummary: `<SUMMARY_DIR>/<scenario>-<model>.json`. */
+/**
+ * What load-tests/k6 scripts write through handleSummary: `<SUMMARY_DIR>/<scenario>-<model>.json`.
+ */
 export interface K6RunSummary {
   scenario: string;
   model: string;

@@ -11,7 +11,9 @@ export interface PacedClient {
   once(event: 'done', listener: () => void): unknown;
 }
 
-/** How often due arrivals go out: 5 ms batches are evenly spread to the eye of any scenario here. */
+/**
+ * How often due arrivals go out: 5 ms batches are evenly spread to the eye of any scenario here.
+ */
 const TICK_MS = 5;
 
 /**

@@ -76,7 +76,10 @@ export function connectionRows(report: Report): string[][] {
     );
 }
 
-/** A table of the report with its heading and the note under it, as report.md and index.html show it. */
+/**
+ * A table of the report with its heading and the note under it, as report.md and index.html show
+ * it.
+ */
 export interface ReportTable {
   readonly heading: string;
   readonly header: readonly string[];

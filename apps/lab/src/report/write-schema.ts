@@ -1,4 +1,6 @@
-/** Regenerates apps/lab/report.schema.json from the zod schema: `node dist/report/write-schema.js`. */
+/**
+ * Regenerates apps/lab/report.schema.json from the zod schema: `node dist/report/write-schema.js`.
+ */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { reportJsonSchema } from './report-json-schema';

@@ -65,7 +65,9 @@ export function sweepCharts(sweep: Sweep): Chart[] {
   ];
 }
 
-/** One heading per cell of {@link sweepRows}: `pass` is which pass over the sizes (1 = the first). */
+/**
+ * One heading per cell of {@link sweepRows}: `pass` is which pass over the sizes (1 = the first).
+ */
 export const SWEEP_HEADER = [
   'model',
   'WORKERS',

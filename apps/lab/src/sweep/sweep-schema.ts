@@ -4,7 +4,9 @@ import { modelSummarySchema } from '../report/report-schema';
 
 const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);
 
-/** sweep.json: one scenario measured at every pool size, the knee per model, the line that says it. */
+/**
+ * sweep.json: one scenario measured at every pool size, the knee per model, the line that says it.
+ */
 export const sweepSchema = z.strictObject({
   kind: z.literal('sweep'),
   schemaVersion: z.literal(1),

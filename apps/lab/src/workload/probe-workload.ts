@@ -35,7 +35,9 @@ export interface ProbeData {
   path: string;
 }
 
-/** What the probe thread answers: a verdict, never a thrown value (structured clone drops codes). */
+/**
+ * What the probe thread answers: a verdict, never a thrown value (structured clone drops codes).
+ */
 export type ProbeAnswer =
   | { ok: true; describe: string; inputs: number; probeMs: number }
   | { ok: false; code: ProblemCode; detail: string };

@@ -19,7 +19,9 @@ export interface WaitOptions {
   readonly signal?: AbortSignal;
 }
 
-/** Accepted by every acquire and wait of this library; a timeout rejects with `ERR_LOCK_TIMEOUT`. */
+/**
+ * Accepted by every acquire and wait of this library; a timeout rejects with `ERR_LOCK_TIMEOUT`.
+ */
 export type AcquireOptions = WaitOptions;
 
 /** Blocking waits (worker threads only) cannot observe an AbortSignal: only a timeout applies. */

@@ -1,7 +1,9 @@
 import { LockObserverError } from '../errors';
 import type { LockKind } from './lock-stats';
 
-/** Which lock an observation is about: `name` is the metric label (`lab_lock_wait_seconds{lock}`). */
+/**
+ * Which lock an observation is about: `name` is the metric label (`lab_lock_wait_seconds{lock}`).
+ */
 export interface ObservedLock {
   readonly name: string;
   readonly kind: LockKind;

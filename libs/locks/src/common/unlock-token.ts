@@ -6,7 +6,9 @@
  *   token.unlock();                        // or by hand; a second call is a no-op returning false
  */
 export interface UnlockToken extends Disposable {
-  /** True until the token is unlocked (and while a Condition wait has lent the lock away: false). */
+  /**
+   * True until the token is unlocked (and while a Condition wait has lent the lock away: false).
+   */
   readonly locked: boolean;
   /** Releases what this token holds; true the first time, false when already released. */
   unlock(): boolean;

@@ -8,7 +8,10 @@ import { WaitList } from './wait-list';
 export interface BarrierOptions extends LockOptions {
   /** How many waits make one cycle. */
   readonly parties: number;
-  /** Runs once per cycle, by the last arrival, before anyone is released. If it throws, the barrier breaks. */
+  /**
+   * Runs once per cycle, by the last arrival, before anyone is released. If it throws, the barrier
+   * breaks.
+   */
   readonly action?: () => void;
   /**
    * Default timeout of each `wait`; when it elapses the barrier breaks.
@@ -99,7 +102,9 @@ export class Barrier implements Inspectable {
     }
   }
 
-  /** Breaks the barrier: every waiter, and every wait until `reset()`, gets ERR_LOCK_BARRIER_BROKEN. */
+  /**
+   * Breaks the barrier: every waiter, and every wait until `reset()`, gets ERR_LOCK_BARRIER_BROKEN.
+   */
   abort(): void {
     this.#break();
   }

@@ -133,7 +133,10 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     return saved;
   }
 
-  /** Takes the lock back for a Condition waiter: FIFO like anyone, without timeout or deadlock check. */
+  /**
+   * Takes the lock back for a Condition waiter: FIFO like anyone, without timeout or deadlock
+   * check.
+   */
   async [kResume](token: LockToken, saved: number): Promise<void> {
     const owner = token.owner as LockOwner | undefined;
     const fresh = this.tryTake(owner, token.mode)

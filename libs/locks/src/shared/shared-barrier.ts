@@ -117,7 +117,9 @@ export class SharedBarrier extends SharedPrimitive<'SharedBarrier'> {
     return driveSync(steps, this.cells, STATE, deadlineAfter(timeout));
   }
 
-  /** Breaks the barrier: waiting parties and later waits get ERR_LOCK_BARRIER_BROKEN until reset(). */
+  /**
+   * Breaks the barrier: waiting parties and later waits get ERR_LOCK_BARRIER_BROKEN until reset().
+   */
   abort(): void {
     this.#state.abort();
   }

@@ -57,7 +57,8 @@ function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
  * - FIFO (a ticket lock): threads get it in arrival order; nobody barges in.
  * - `acquire()` never blocks (Atomics.waitAsync): the one for the main thread and async code.
  *   `acquireSync()` blocks with Atomics.wait: workers only (the main thread gets
- *   `ERR_LOCK_MAIN_THREAD_WAIT`), and a thread that already holds the lock gets `ERR_LOCK_DEADLOCK`.
+ *   `ERR_LOCK_MAIN_THREAD_WAIT`), and a thread that already holds the lock gets
+ *   `ERR_LOCK_DEADLOCK`.
  * - The holder's thread is recorded: `release()` from another thread throws `ERR_LOCK_NOT_OWNER`.
  * - Ownership is per thread: two async tasks of one thread are told apart only by their tokens.
  * - Robust (POSIX EOWNERDEAD): a thread that died holding or waiting for it leaves it wedged

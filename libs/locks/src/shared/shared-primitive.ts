@@ -22,7 +22,9 @@ export interface AdoptOptions {
   readonly observer?: LockObserver;
 }
 
-/** Where a shared primitive's constructor starts: a fresh buffer, or the one of an adopted handle. */
+/**
+ * Where a shared primitive's constructor starts: a fresh buffer, or the one of an adopted handle.
+ */
 export interface OpenedShared<K extends SharedKind> {
   readonly kind: K;
   readonly name: string;

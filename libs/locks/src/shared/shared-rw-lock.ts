@@ -141,7 +141,10 @@ export class SharedRWLock extends SharedPrimitive<'SharedRWLock'> implements Tok
     return this.#token(mode, this.#queue.waitTurnSync(mode, take, timeout, refuse));
   }
 
-  /** Under the guard: blocking for write while this thread writes can never end (its own release cannot run). */
+  /**
+   * Under the guard: blocking for write while this thread writes can never end (its own release
+   * cannot run).
+   */
   #selfDeadlock(mode: number): DeadlockError | undefined {
     const writing = mode === WRITE && Atomics.load(this.cells, WRITER) === THREAD_TAG;
     return writing ? selfDeadlock(this.name) : undefined;

@@ -43,7 +43,8 @@ export interface SharedSemaphoreOptions extends SharedLockOptions {
   /** @default 1 */
   readonly permits?: number;
   /**
-   * Refuse (`ERR_LOCK_OVER_RELEASE`) to hold more permits than `permits`, like Python's BoundedSemaphore.
+   * Refuse (`ERR_LOCK_OVER_RELEASE`) to hold more permits than `permits`, like Python's
+   * BoundedSemaphore.
    * @default false
    */
   readonly bounded?: boolean;

@@ -7,7 +7,8 @@ import { driveAsync, driveSync, type SleepSteps } from './atomic-wait';
  *   bit 31  30 ............................. 2   1  0
  *   ┌──────┬───────────────────────────────────┬───────┐
  *   │  0   │ ticket & 0x1fffffff               │ state │   state: 0 idle, 1 granted, 2 abandoned,
- *   └──────┴───────────────────────────────────┴───────┘          3 sleeping (idle, and a waiter sleeps on it)
+ *   └──────┴───────────────────────────────────┴───────┘          3 sleeping (idle, and a waiter
+ *                                                                   sleeps on it)
  *
  * Slots are reused round-robin (ticket t uses slot t mod N), so the ticket number in the value
  * is what keeps the owner of ticket t from mistaking the state of ticket t + N for its own.
@@ -131,7 +132,10 @@ export class SlotTable {
     return 'granted';
   }
 
-  /** Records who waits on `ticket` since when: `since` first, as a set thread marks a complete entry. */
+  /**
+   * Records who waits on `ticket` since when: `since` first, as a set thread marks a complete
+   * entry.
+   */
   noteWaiter(ticket: number, thread: number, since: number): void {
     this.write(SINCE_COLUMN, ticket, since);
     this.write(THREAD_COLUMN, ticket, thread);

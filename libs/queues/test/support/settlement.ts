@@ -1,4 +1,6 @@
-/** Watches a promise without awaiting it, so a test can ask "settled yet, and how?" at any point. */
+/**
+ * Watches a promise without awaiting it, so a test can ask "settled yet, and how?" at any point.
+ */
 export interface Settlement<T> {
   status: 'pending' | 'resolved' | 'rejected';
   value?: T;
@@ -25,7 +27,10 @@ export function flush(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-/** A stable name for an error: its string `code` (ours, Node's), else its `name` (DOMException's AbortError). */
+/**
+ * A stable name for an error: its string `code` (ours, Node's), else its `name` (DOMException's
+ * AbortError).
+ */
 export function codeOf(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : String((error as Error | null)?.name);
