@@ -1,2 +1,3 @@
+export * from './errors';
 export * from './parent-watchdog';
 export * from './process-tree';

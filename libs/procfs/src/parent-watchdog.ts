@@ -18,9 +18,16 @@
  * user's.
  */
 import { Worker } from 'node:worker_threads';
+import { InvalidArgumentError } from './errors';
 
 /** How often the watchdog reads its parent's pid: how late it may see the parent go. */
 export const PARENT_POLL_MS = 250;
+
+/**
+ * The longest grace: a timer's longest delay (2^31 − 1 ms, ~24.8 days). Node fires a longer
+ * one after 1 ms (a TimeoutOverflowWarning), which would kill at once instead of after the grace.
+ */
+export const MAX_GRACE_MS = 2 ** 31 - 1;
 
 /** The watchdog thread's name, which Node gives the OS thread too (`threadNames` reads it). */
 export const WATCHDOG_THREAD_NAME = 'parent-watchdog';
@@ -38,10 +45,14 @@ export interface WatchParentOptions {
 /**
  * Starts the watchdog for the parent this process has now: the thread, or undefined when there
  * is none to watch (no parent left, or a PID namespace's init) or it could not start.
+ * @throws InvalidArgumentError (`ERR_PROCFS_INVALID_ARGUMENT`, a RangeError) for a `graceMs`
+ * that is not a whole number of milliseconds from 0 to MAX_GRACE_MS.
  */
 export function watchParent({ graceMs = 0 }: WatchParentOptions = {}): Worker | undefined {
-  if (!Number.isSafeInteger(graceMs) || graceMs < 0)
-    throw new RangeError(`graceMs must be a whole number of milliseconds ≥ 0, not ${graceMs}`);
+  if (!Number.isSafeInteger(graceMs) || graceMs < 0 || graceMs > MAX_GRACE_MS)
+    throw new InvalidArgumentError(
+      `graceMs must be a whole number of milliseconds from 0 to ${MAX_GRACE_MS}, not ${graceMs}`,
+    );
   const parent = process.ppid;
   // Orphaned already (the caller's own 'disconnect' handling ends an idle process), or the
   // parent is a PID namespace's init (a container's), whose death ends every process in it.

@@ -1,11 +1,28 @@
 import { once } from 'node:events';
-import { PARENT_POLL_MS, threadNames, watchParent, WATCHDOG_THREAD_NAME } from '../src';
+import { thrown } from '@concurrency-lab/errors/testing';
+import {
+  InvalidArgumentError,
+  isProcfsError,
+  MAX_GRACE_MS,
+  PARENT_POLL_MS,
+  threadNames,
+  watchParent,
+  WATCHDOG_THREAD_NAME,
+} from '../src';
 
 describe('watchParent', () => {
-  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])(
-    'refuses a grace of %s ms',
+  it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, Number.MAX_SAFE_INTEGER])(
+    'refuses a grace of %s ms with its code (still a RangeError, as it was)',
     (graceMs) => {
-      expect(() => watchParent({ graceMs })).toThrow(RangeError);
+      const error = thrown(() => watchParent({ graceMs }));
+      expect(error).toMatchObject({
+        code: 'ERR_PROCFS_INVALID_ARGUMENT',
+        name: 'InvalidArgumentError',
+        message: expect.stringContaining(`${graceMs}`),
+      });
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error).toBeInstanceOf(RangeError);
+      expect(isProcfsError(error, 'ERR_PROCFS_INVALID_ARGUMENT')).toBe(true);
     },
   );
 
@@ -26,6 +43,13 @@ describe('watchParent', () => {
     ];
     expect(code).toBe(1);
     expect(named()).toEqual([]);
+  });
+
+  // A timer's longest delay is the longest grace: a longer one fires after 1 ms and kills at once.
+  it('takes the longest grace a timer can wait', async () => {
+    const watchdog = watchParent({ graceMs: MAX_GRACE_MS });
+    if (!watchdog) throw new Error('no watchdog started');
+    await Promise.all([once(watchdog, 'exit'), watchdog.terminate()]);
   });
 });
 
