@@ -108,14 +108,20 @@ export function processTree(root: number): number[] | undefined {
 }
 
 /**
+ * The largest pid a pid_t (an int32) holds: process.kill refuses any larger one with a TypeError
+ * of its own (ERR_INVALID_ARG_TYPE), though no process can have it (Linux's pid_max is ≤ 2^22).
+ */
+const MAX_PID = 2 ** 31 - 1;
+
+/**
  * True while process `pid` runs: signal 0 checks it exists without sending anything (one that
  * is not ours to signal, EPERM, exists too), and a zombie — exited, not yet reaped by its
  * parent — is not running, though signal 0 still reaches it. False for a pid no process can have
- * (zero, negative, not an integer: `child.pid ?? -1`): signal 0 to 0 or -1 would reach a whole
- * process group, or every process we may signal, and say true.
+ * (zero, negative, not an integer: `child.pid ?? -1`; past 2^31 - 1): signal 0 to 0 or -1 would
+ * reach a whole process group, or every process we may signal, and say true.
  */
 export function isAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid > MAX_PID) return false;
   try {
     process.kill(pid, 0);
   } catch (error) {

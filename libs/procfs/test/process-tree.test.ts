@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { thrown } from '@concurrency-lab/errors/testing';
 import {
   childrenOf,
   isAlive,
@@ -64,6 +65,14 @@ describe('isAlive', () => {
     // succeed, yet name no process.
     for (const pid of [0, -1, -process.pid, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect([pid, isAlive(pid)]).toEqual([pid, false]);
+    }
+  });
+
+  it('is false, not a TypeError from Node, for a pid past what a pid_t holds', () => {
+    // process.kill takes only int32 pids; 2^31 - 1 still reaches the kernel (ESRCH), its
+    // neighbour above would throw ERR_INVALID_ARG_TYPE, an error no caller of isAlive expects.
+    for (const pid of [2 ** 31 - 1, 2 ** 31, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER]) {
+      expect([pid, thrown(() => isAlive(pid)) ?? isAlive(pid)]).toEqual([pid, false]);
     }
   });
 });
