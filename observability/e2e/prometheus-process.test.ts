@@ -1,7 +1,8 @@
 import { isAlive } from '@concurrency-lab/procfs';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '../src/free-port';
@@ -14,42 +15,94 @@ async function gone(pid: number, ms = 5000): Promise<boolean> {
   return !isAlive(pid);
 }
 
-/** A real caller that starts a real Prometheus and ends without stop() (fixtures/…). */
-async function callerEnding(how: 'exit' | 'kill'): Promise<{ pid: number; dir: string }> {
+/**
+ * A real caller that starts a real Prometheus (fixtures/…) in `tmp` (its TMPDIR), and ends
+ * without stop() ('exit', 'kill') or runs on ('stay': resolves once it is ready; kill it).
+ */
+async function caller(
+  how: 'exit' | 'kill' | 'stay',
+  tmp = tmpdir(),
+): Promise<{ pid: number; dir: string; caller: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [join(__dirname, 'fixtures', 'exit-without-stop.js'), String(await freePort()), how],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TMPDIR: tmp } },
   );
   let out = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  await once(child, 'exit');
-  return JSON.parse(out) as { pid: number; dir: string };
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const reported = new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (how === 'stay' && out.includes('\n')) resolve();
+    });
+    child.once('exit', () =>
+      how === 'stay' ? reject(new Error(`the caller exited:\n${out}${err}`)) : resolve(),
+    );
+  });
+  await reported;
+  return { ...(JSON.parse(out) as { pid: number; dir: string }), caller: child };
 }
+
+/** Kills a caller that runs on, and waits for it and its Prometheus (`pid`) to be gone. */
+async function kill({ pid, caller }: { pid: number; caller: ChildProcess }): Promise<void> {
+  if (caller.exitCode === null && caller.signalCode === null) {
+    const exited = once(caller, 'exit');
+    caller.kill('SIGKILL');
+    await exited;
+  }
+  await gone(pid);
+}
+
+const prometheusIn = (tmp: string) =>
+  readdirSync(tmp)
+    .filter((name) => name.startsWith('concurrency-lab-prometheus-'))
+    .map((name) => join(tmp, name));
 
 describe('a caller that exits without stop()', () => {
   it('leaves no Prometheus running and no TSDB folder behind', async () => {
-    const { pid, dir } = await callerEnding('exit');
+    const { pid, dir } = await caller('exit');
     expect(dir).toMatch(/concurrency-lab-prometheus-/);
     expect(await gone(pid)).toBe(true);
     expect(existsSync(dir)).toBe(false);
   }, 30_000);
+});
 
-  // No exit handler runs then: the folder it would remove stays (the control of the test above).
-  // Prometheus itself is tied to its caller (launcher's tiedCommand: the kernel SIGKILLs it);
-  // before, it ran on, holding its port.
-  it('killed with SIGKILL (no exit handler runs): Prometheus ends all the same, its folder stays', async () => {
-    const { pid, dir } = await callerEnding('kill');
+// Killed outright, a caller runs no exit handler: its folder (config and TSDB) stays. Prometheus
+// itself is tied to it (launcher's tiedCommand: the kernel SIGKILLs it). The next start removes
+// the folders of callers that are gone, and only those. Each test has a TMPDIR of its own, so
+// another test's Prometheus (a parallel worker) is never among the folders looked at.
+describe('a caller killed with SIGKILL', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'observability-e2e-abandoned-'));
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it("leaves its folder, which the next start removes; a live caller's folder is kept", async () => {
+    const callers: { pid: number; caller: ChildProcess }[] = [];
     try {
-      expect(await gone(pid)).toBe(true);
-      expect(existsSync(dir)).toBe(true);
+      // The live caller starts first: a start by the other would remove the killed one's folder.
+      const live = await caller('stay', tmp);
+      callers.push(live);
+      const killed = await caller('kill', tmp);
+      callers.push(killed);
+      // Not a folder startPrometheus made with an owner: never touched (say, an older one's).
+      const foreign = mkdtempSync(join(tmp, 'concurrency-lab-prometheus-'));
+      expect(await gone(killed.pid)).toBe(true);
+      // The control: no exit handler ran, so the folder is there until the next start.
+      expect(existsSync(killed.dir)).toBe(true);
+      // The next start: another caller, which stops its Prometheus as it exits.
+      const next = await caller('exit', tmp);
+      callers.push(next);
+      expect(existsSync(killed.dir)).toBe(false);
+      expect(existsSync(live.dir)).toBe(true);
+      expect(existsSync(foreign)).toBe(true);
+      expect(prometheusIn(tmp).sort()).toEqual([live.dir, foreign].sort());
     } finally {
-      process.kill(pid, 'SIGKILL');
-      await gone(pid);
-      rmSync(dir, { recursive: true, force: true });
+      for (const started of callers) await kill(started);
     }
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('a port another Prometheus already serves', () => {

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ownedPrefix, removeAbandonedFolders } from './abandoned-folders';
 
 /**
  * The feature flags the Docker stack starts Prometheus with (docker-compose.yml repeats them and
@@ -69,12 +70,17 @@ export interface StartPrometheusOptions {
 }
 
 /**
- * A real Prometheus on 127.0.0.1:`port`, with its config and TSDB in a fresh temporary folder.
+ * A real Prometheus on 127.0.0.1:`port`, with its config and TSDB in a fresh temporary folder,
+ * named after this process (see abandoned-folders.ts): stop() or the exit hook removes it, and
+ * if neither ran (the caller was killed outright) a later start removes it once we are gone.
  * Resolves once `/-/ready` answers 200 (the config is loaded and the TSDB open) from this very
  * Prometheus; rejects when it exits first (a port already taken) or is not ready in time.
  */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'concurrency-lab-prometheus-'));
+  // A caller killed outright left its folder (no exit hook ran): the folders whose owner is gone
+  // are removed here, and ours records us as its owner for the starts after us.
+  removeAbandonedFolders(tmpdir());
+  const dir = mkdtempSync(join(tmpdir(), ownedPrefix()));
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(configFile, options.configText);
   const url = `http://127.0.0.1:${options.port}`;

@@ -27,6 +27,11 @@ export interface ProcStat {
    * included, in ticks. The kernel adds a child's time here when the parent waits for it.
    */
   readonly reapedCpuTicks: number;
+  /**
+   * starttime: when it started, in ticks since boot. With the pid it names one process of one
+   * boot: a pid is reused, a (pid, start) pair is not.
+   */
+  readonly startTicks: number;
 }
 
 /** True for a process that still runs: not a zombie, not being reaped. */
@@ -41,14 +46,15 @@ export function readStat(pid: number): ProcStat | undefined {
   if (stat === undefined) return undefined;
   // The command name, field 2, may itself hold spaces and parentheses: the fields are read after
   // its last `)`. Index i here is field i + 3 of `man 5 proc` (1-based): state is field 3,
-  // utime 14, stime 15, cutime 16, cstime 17.
+  // utime 14, stime 15, cutime 16, cstime 17, starttime 22.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = (i: number) => Number(fields[i]); // NaN when the line is short
   const own = ticks(11) + ticks(12);
   const reaped = ticks(13) + ticks(14);
+  const startTicks = ticks(19);
   const state = fields[0];
-  if (state === undefined || !Number.isFinite(own) || !Number.isFinite(reaped)) return undefined;
-  return { state, ownCpuTicks: own, reapedCpuTicks: reaped };
+  if (state === undefined || ![own, reaped, startTicks].every(Number.isFinite)) return undefined;
+  return { state, ownCpuTicks: own, reapedCpuTicks: reaped, startTicks };
 }
 
 /** The file's text; undefined when it cannot be read (the process or thread ended meanwhile). */

@@ -1,0 +1,113 @@
+/**
+ * Which leftover Prometheus folders a start removes: only those whose owner is provably gone.
+ * Real folders in a temporary parent, real processes and their real /proc entries.
+ */
+import { tempFolder } from '@concurrency-lab/launcher/testing';
+import { readStat } from '@concurrency-lab/procfs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  FOLDER_PREFIX,
+  ownedPrefix,
+  ownerOf,
+  removeAbandonedFolders,
+  thisProcess,
+  type FolderOwner,
+} from '../src/abandoned-folders';
+
+/** This process's record: Linux with /proc is where this runs; say so if not. */
+const me: FolderOwner =
+  thisProcess() ??
+  (() => {
+    throw new Error('no /proc to record an owner from');
+  })();
+
+/** A folder as a start by `owner` makes it, in `parent`. */
+const folderOf = (parent: string, owner: FolderOwner) =>
+  mkdtempSync(join(parent, ownedPrefix(owner)));
+
+/** The owner record of a real process that ran and has ended (reaped: its pid is free). */
+async function goneOwner(): Promise<FolderOwner> {
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
+  try {
+    const stat = readStat(child.pid ?? -1);
+    if (stat === undefined) throw new Error(`no /proc/${child.pid}/stat for a live child`);
+    return { ...me, pid: child.pid ?? -1, startTicks: stat.startTicks };
+  } finally {
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+describe('removeAbandonedFolders', () => {
+  const root = tempFolder('abandoned-folders-');
+  let n = 0;
+  const parent = () => {
+    const path = join(root, String(n++));
+    mkdirSync(path);
+    return path;
+  };
+
+  it('records this process in the name, and reads it back', () => {
+    const name = `${ownedPrefix(me)}Ab12Z9`;
+    expect(name.startsWith(FOLDER_PREFIX)).toBe(true);
+    expect(ownerOf(name)).toEqual(me);
+    expect(ownerOf(`${FOLDER_PREFIX}Ab12Z9`)).toBeUndefined();
+  });
+
+  it("removes a gone owner's folder, keeps a live owner's (the control)", async () => {
+    const where = parent();
+    const gone = folderOf(where, await goneOwner());
+    writeFileSync(join(gone, 'prometheus.yml'), 'global: {}\n');
+    mkdirSync(join(gone, 'data', 'wal'), { recursive: true });
+    const live = folderOf(where, me);
+    expect(removeAbandonedFolders(where)).toEqual([gone]);
+    expect(existsSync(gone)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+
+  it('removes the folder of an owner whose pid now belongs to a later process', () => {
+    const where = parent();
+    // This very pid, started at another time: the process that made the folder is gone.
+    const recycled = folderOf(where, { ...me, startTicks: me.startTicks + 1 });
+    const live = folderOf(where, me);
+    expect(removeAbandonedFolders(where)).toEqual([recycled]);
+    expect(existsSync(live)).toBe(true);
+  });
+
+  it('removes the folder of an earlier boot, even where the pid and start time match', () => {
+    const where = parent();
+    const earlier = folderOf(where, { ...me, bootId: '0'.repeat(32) });
+    expect(removeAbandonedFolders(where)).toEqual([earlier]);
+  });
+
+  it('keeps the folder of another pid namespace, whose pids it cannot look up', async () => {
+    const where = parent();
+    const other = folderOf(where, { ...(await goneOwner()), pidNamespace: '1' });
+    expect(removeAbandonedFolders(where)).toEqual([]);
+    expect(existsSync(other)).toBe(true);
+  });
+
+  it('never touches what records no owner, nor what is not a folder', async () => {
+    const where = parent();
+    const noOwner = mkdtempSync(join(where, FOLDER_PREFIX));
+    const dead = await goneOwner();
+    const file = `${ownedPrefix(dead)}file01`;
+    writeFileSync(join(where, file), 'not a folder');
+    // A symlink with a gone owner's name: neither it nor what it points at is removed.
+    const target = mkdtempSync(join(root, 'target-'));
+    writeFileSync(join(target, 'keep'), 'kept');
+    symlinkSync(target, join(where, `${ownedPrefix(dead)}link01`));
+    expect(removeAbandonedFolders(where)).toEqual([]);
+    expect(existsSync(noOwner)).toBe(true);
+    expect(existsSync(join(where, file))).toBe(true);
+    expect(existsSync(join(target, 'keep'))).toBe(true);
+  });
+
+  it('is no error where the parent folder does not exist', () => {
+    expect(removeAbandonedFolders(join(root, 'missing'))).toEqual([]);
+  });
+});
