@@ -89,6 +89,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
   progress.done(ctx.run.mode === 'targets' ? 'load done' : 'load done; stopping services');
 
   const cpuList = cpus();
+  const loadAtEnd = loadavg();
   return {
     schemaVersion: 2,
     createdAt: new Date().toISOString(),
@@ -99,7 +100,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
       platform: process.platform,
       arch: process.arch,
       node: process.version,
-      loadAverage: { start: round2(loadAtStart), end: round2(loadavg()) },
+      loadAverage: { start: round2(loadAtStart), end: round2(loadAtEnd) },
     },
     run: ctx.run,
     options: {
@@ -117,7 +118,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
     choose: chooseLines(reports, {
       sharedCores: ctx.run.sharedCores,
       cpus: cpuList.length,
-      loadAverage: loadAtStart[0] ?? 0,
+      loadAverage: { start: loadAtStart[0] ?? 0, end: loadAtEnd[0] ?? 0 },
       workload: ctx.run.workload?.describe ?? null,
     }),
     scenarios: reports,

@@ -25,7 +25,11 @@ const scenarioSchema = z.strictObject({
   title: z.string(),
   lesson: z.string(),
   guide: z.strictObject({
-    prefers: z.array(z.enum(MODEL_NAMES as [string, ...string[]])).min(1),
+    /**
+     * The models the guide's row names, in this project's models; empty for a scenario the guide
+     * has no row for (fairness), which its verdict does not weigh against the guide.
+     */
+    prefers: z.array(z.enum(MODEL_NAMES as [string, ...string[]])),
     text: z.string(),
   }),
   /** @default 'throughput' */

@@ -35,6 +35,28 @@ describe('the over-time charts', () => {
     // The control: the moment's reading stays.
     expect(values('rss').map((v) => v['rssMiB'])).toEqual([197, 140]);
   });
+
+  it('label a missing reading `—`, as the tables do, never `null`', () => {
+    // The label a line and its points carry (aria-label in the SVG): vega-lite writes a field's
+    // value as it is, so a gap read "% of a core: null".
+    for (const [id, title] of [
+      ['cpu', '% of a core'],
+      ['lag', 'ms'],
+    ] as const) {
+      const chart = chartSpecs(report).find((c) => c.id === id);
+      const spec = chart?.spec as { spec: { encoding: Record<string, { field?: string }> } };
+      const field = spec.spec.encoding['description']?.field ?? '';
+      expect(values(id).map((v) => v[field])).toEqual([
+        `seconds into the measurement: 0; ${title}: —; model: threads`,
+        `seconds into the measurement: 1; ${title}: 40; model: threads`,
+      ]);
+    }
+    // The control: RSS has a reading at every sample.
+    expect(values('rss').map((v) => v['description'])).toEqual([
+      'seconds into the measurement: 0; MiB: 197; model: threads',
+      'seconds into the measurement: 1; MiB: 140; model: threads',
+    ]);
+  });
 });
 
 /** A report of `scenarios` (id → its results) with `models` run. */

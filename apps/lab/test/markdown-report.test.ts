@@ -43,7 +43,7 @@ function hostileReport(): Report {
   report.choose = chooseLines(report.scenarios, {
     sharedCores: false,
     cpus: 2,
-    loadAverage: 0,
+    loadAverage: { start: 0, end: 0 },
     workload: DESCRIBE,
   });
   return report;

@@ -1,3 +1,4 @@
+import { chooseLines } from '../src/report/choose';
 import { lessonsFor } from '../src/report/lessons';
 import type { Judge, ModelResult, Report } from '../src/report/report-schema';
 import { reportTables } from '../src/report/summary-rows';
@@ -73,6 +74,86 @@ describe('the verdict', () => {
   });
 });
 
+describe("the note's words for who leads", () => {
+  it('says one leader leads, and names several within the tie band with the band', () => {
+    const guide = { prefers: ['cluster'], text: 'CPU-bound → processes' };
+    const one = verdictFor('throughput', guide, [
+      result('async', 30, 1, 1),
+      result('cluster', 60, 1, 1),
+    ]);
+    expect(one.note).toContain('cluster leads on throughput (');
+    const three = verdictFor('throughput', guide, [
+      result('threads', 59, 1, 1),
+      result('cluster', 60, 1, 1),
+      result('procpool', 58, 1, 1),
+      result('async', 30, 1, 1),
+    ]);
+    expect(three.leaders).toEqual(['threads', 'cluster', 'procpool']);
+    expect(three.note).toContain(
+      'threads, cluster and procpool (within 5 % of the best) lead on throughput (',
+    );
+    expect(three.note).not.toContain('≈');
+  });
+});
+
+describe('a scenario the guide has no row for', () => {
+  // fairness: "not in the guide's table" — prefers nothing, so no yes or no against the guide.
+  const guide = { prefers: [], text: 'not in the guide’s table: the event-loop-blocking lesson' };
+  const results = [result('async', 100, 900, 80), result('threads', 100, 20, 100)];
+
+  it('is not judged against it: agreement n/a (null), and the note says why', () => {
+    const verdict = verdictFor('p99', guide, results);
+    expect(verdict).toMatchObject({ leaders: ['threads'], p99: 'threads', agreesWithGuide: null });
+    expect(verdict.note).toMatch(/^Nothing in the guide to weigh \(not in the guide’s table/);
+    expect(verdict.note).toContain('threads leads on p99 latency (async 900 ms, threads 20 ms)');
+    expect(verdict.note).not.toMatch(/agree/i);
+  });
+
+  it('reads as a dash in the verdict table, not as a "no"', () => {
+    const report = {
+      scenarios: [
+        {
+          id: 'fairness',
+          title: '',
+          lesson: '',
+          guide,
+          results,
+          verdict: verdictFor('p99', guide, results),
+        },
+      ],
+    } as unknown as Report;
+    const table = reportTables(report).find((t) => t.heading === 'Verdict beside the guide');
+    expect(table?.rows[0]?.[5]).toBe('—');
+  });
+});
+
+describe('the least-memory figure', () => {
+  const kib = (n: number) => n * 1024;
+  // threads: the smallest RSS peak, but its connections cost more each than async's.
+  const io = [
+    result('async', 2000, 760, 120, { memoryPerConnectionBytes: kib(10), sustained: 0.99 }),
+    result('threads', 2000, 770, 90, { memoryPerConnectionBytes: kib(20), sustained: 0.99 }),
+    result('cluster', 2000, 770, 200, { memoryPerConnectionBytes: kib(40), sustained: 0.99 }),
+  ];
+
+  it('is memory per connection where the scenario is judged on it, as leaders and choose', () => {
+    const verdict = verdictFor('memory-per-connection', { prefers: ['async'], text: 'g' }, io);
+    expect([verdict.leaders, verdict.memory]).toEqual([['async'], 'async']);
+    const line = chooseLines([scenario('io', io, 'memory-per-connection', ['async'])], {
+      sharedCores: false,
+      cpus: 2,
+      loadAverage: { start: 0, end: 0 },
+      workload: null,
+    })[0];
+    expect(line).toMatch(/^Many waiting connections: async — io 10.0 KiB\/connection/);
+  });
+
+  it('is the RSS peak elsewhere', () => {
+    const verdict = verdictFor('throughput', { prefers: ['async'], text: 'g' }, io);
+    expect(verdict.memory).toBe('threads');
+  });
+});
+
 describe('a model that answered nothing', () => {
   // A model whose every answer was a 503 (a --targets service that sheds) has no latency: its
   // summary reads p99 0 and must not make it the best on p99 or memory.
@@ -111,7 +192,7 @@ describe('a fixed rate no model kept up with', () => {
     for (const judge of ['memory-per-connection', 'p99'] as const) {
       const verdict = verdictFor(judge, { prefers: ['async'], text: 'g' }, results);
       expect([judge, verdict.leaders, verdict.agreesWithGuide]).toEqual([judge, [], null]);
-      expect(verdict.note).not.toMatch(/lead on|hold a connection for the least/);
+      expect(verdict.note).not.toMatch(/leads? on|holds? a connection for the least/);
       expect(verdict.note).toContain('async answered 50%, threads answered 55%');
     }
     // The negative control: one model keeping up leads.
@@ -196,7 +277,10 @@ describe('the best figures beside the guide', () => {
 });
 
 describe('the lessons', () => {
-  /** The cpu and fairness lessons from threads' cpu req/s (async: 100) and async's fairness p99 (threads: 20). */
+  /**
+   * The cpu and fairness lessons from threads' cpu req/s (async: 100) and async's fairness p99
+   * (threads: 20).
+   */
   const cpuAndFairness = (threadsRps: number, asyncP99: number) =>
     lessonsFor([
       scenario('cpu', [
@@ -315,7 +399,8 @@ describe('the lessons, from the models that ran and answered', () => {
   });
 
   it('never take a model with no answers as evidence', () => {
-    // threads-service killed mid-run: no answers, p99 0 — once "✔ … threads 0.0 ms (153924000000.0×)".
+    // threads-service killed mid-run: no answers, p99 0 — once
+    // "✔ … threads 0.0 ms (153924000000.0×)".
     const fairness = (threads: number, hybrid?: number) =>
       lessonsFor([
         scenario(

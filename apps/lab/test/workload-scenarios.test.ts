@@ -1,11 +1,17 @@
 import { join } from 'node:path';
 import { selectScenarios } from '../src/run-lab';
 import { loadScenarioCatalog } from '../src/scenario-catalog';
-import { workloadGuide, workloadScenarios } from '../src/workload/workload-scenarios';
+import {
+  guideRows,
+  workloadGuide as guideOf,
+  workloadScenarios,
+} from '../src/workload/workload-scenarios';
 import { result, scenario } from './support/results';
 
 const probe = { path: '/w.mjs', describe: 'a JSON transform', inputs: 4, probeMs: 3 };
 const catalog = loadScenarioCatalog(join(__dirname, '..', '..', '..'));
+const rows = guideRows(catalog.scenarios);
+const workloadGuide = (results: Parameters<typeof guideOf>[1]) => guideOf(rows, results);
 
 describe('the workload’s scenarios', () => {
   const [saturation, rate, fairness] = workloadScenarios(probe, catalog.scenarios);
@@ -53,6 +59,18 @@ describe('the workload’s scenarios', () => {
       result('cluster', 91, 10, 1),
     ]);
     expect(rate?.resolve?.([measured]).streams[0]?.rate).toBe(45);
+  });
+
+  it('take the guide’s rows from the catalog, its one definition', () => {
+    const row = (id: string) => catalog.scenarios.find((s) => s.id === id)?.guide;
+    expect(workloadGuide([result('async', 100, 1, 1, { eluMean: 0.95 })])).toEqual(row('cpu'));
+    expect(workloadGuide([result('async', 100, 1, 1, { eluMean: 0.2 })])).toEqual(row('scrape'));
+    expect([saturation?.guide, rate?.resolve?.([]).guide]).toEqual([row('cpu'), row('cpu')]);
+    for (const id of ['cpu', 'scrape']) {
+      expect(() => guideRows(catalog.scenarios.filter((s) => s.id !== id))).toThrow(
+        expect.objectContaining({ code: 'ERR_LAB_SCENARIO_CATALOG' }),
+      );
+    }
   });
 
   it('take the guide’s row from how busy the one event loop was at saturation', () => {

@@ -1,5 +1,5 @@
 import { MODEL_NAMES } from '@concurrency-lab/models';
-import type { Chart, ChartSpec } from '@concurrency-lab/report-kit';
+import { NO_FIGURE, type Chart, type ChartSpec } from '@concurrency-lab/report-kit';
 import type { Report } from './report-schema';
 import { hasAnswers } from './verdict';
 
@@ -27,7 +27,9 @@ type SampledField = (typeof SAMPLED_FIELDS)[number];
 
 const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', background: 'white' };
 
-/** The report's charts as data + vega-lite specs; rendering to SVG is report-kit's `renderCharts`. */
+/**
+ * The report's charts as data + vega-lite specs; rendering to SVG is report-kit's `renderCharts`.
+ */
 export function chartSpecs(report: Report): Chart[] {
   // Scenarios in the catalog's order and models in the contract's, not alphabetically.
   const scenarioOrder = report.scenarios.map((s) => s.id);
@@ -59,7 +61,9 @@ export function chartSpecs(report: Report): Chart[] {
       })),
     ),
   );
-  /** Per sampled figure, the scenarios with at least one reading of it (one pass over the series). */
+  /**
+   * Per sampled figure, the scenarios with at least one reading of it (one pass over the series).
+   */
   const readIn: Record<SampledField, Set<string>> = {
     rssMiB: new Set(),
     cpuPercent: new Set(),
@@ -74,7 +78,20 @@ export function chartSpecs(report: Report): Chart[] {
    */
   const overTime = (field: SampledField, title: string): ChartSpec => ({
     ...base,
-    data: { values: series.filter((x) => readIn[field].has(x.scenario)) },
+    // Each point's label (the SVG's aria-label), as vega-lite words it but for a gap: vega-lite
+    // writes the value as it is, `null`, where the tables and the README show a dash.
+    data: {
+      values: series
+        .filter((x) => readIn[field].has(x.scenario))
+        .map((x) => ({
+          ...x,
+          description: [
+            `seconds into the measurement: ${x.t}`,
+            `${title}: ${x[field] ?? NO_FIGURE}`,
+            `model: ${x.model}`,
+          ].join('; '),
+        })),
+    },
     facet: { field: 'scenario', type: 'nominal', title: null, sort: scenarioOrder },
     columns: 3,
     spec: {
@@ -85,6 +102,7 @@ export function chartSpecs(report: Report): Chart[] {
         x: { field: 't', type: 'quantitative', title: 'seconds into the measurement' },
         y: { field, type: 'quantitative', title },
         color,
+        description: { field: 'description', type: 'nominal' },
       },
     },
     resolve: { scale: { y: 'independent' } },

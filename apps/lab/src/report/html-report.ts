@@ -7,7 +7,7 @@ import {
 } from '@concurrency-lab/report-kit';
 import { mib } from './format';
 import type { Report } from './report-schema';
-import { runLine } from './run-line';
+import { loadLine, runLine } from './run-line';
 import { reportTables } from './summary-rows';
 
 /** index.html: one self-contained page — inline CSS and SVG, no script, no network. */
@@ -46,7 +46,7 @@ export function htmlReport(report: Report, charts: RenderedChart[]): string {
       '.note { color: #555; font-size: .9em; max-width: 60rem; }',
     ],
     body: `<h1>concurrency-lab report</h1>
-<p class="meta">${escape(report.createdAt)} · ${machine.cpus} × ${escape(machine.cpuModel)} · ${mib(machine.memoryBytes)} MiB · Node ${escape(machine.node)} · load average ${machine.loadAverage.start[0]?.toFixed(1)} at the start · ${escape(runLine(report))}</p>
+<p class="meta">${escape(report.createdAt)} · ${machine.cpus} × ${escape(machine.cpuModel)} · ${mib(machine.memoryBytes)} MiB · Node ${escape(machine.node)} · ${escape(loadLine(machine))} · ${escape(runLine(report))}</p>
 <section id="choose"><h2>What to choose on this machine</h2><ul>${report.choose
       .map((line) =>
         line.startsWith('Caveat:')

@@ -1,4 +1,5 @@
 import { MODELS, type ModelInfo } from '@concurrency-lab/models';
+import { ratioAgainst } from './format';
 import type { ModelResult, ModelSummary, Report, ScenarioReport } from './report-schema';
 import { answeredOnly, keptUp, leadersBy, overloaded } from './verdict';
 
@@ -10,6 +11,10 @@ const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
 /** `a`, `a and b`, `a, b and c`. */
 const inWords = (names: readonly string[]) =>
   names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+
+/** `hybrid answered 80%`: a model below a fixed rate, by the share of it it answered. */
+const shareOf = (r: ModelResult) =>
+  `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`;
 
 /** The models that hand CPU work to a pool, keeping the request loop free (registry: `pool`). */
 const POOLED: readonly string[] = MODELS.filter((m) => m.pool).map((m) => m.model);
@@ -23,6 +28,10 @@ const silentOf = (results: readonly ModelResult[]) => {
   const silent = results.filter((r) => r.summary.rps <= 0).map((r) => r.model);
   return silent.length ? `${inWords(silent)} answered nothing` : '';
 };
+
+/** What a lesson's ratio must reach: off-the-loop throughput over async's; async's p99 over. */
+const CPU_RATIO = 1.6;
+const FAIRNESS_RATIO = 3;
 
 /** A lesson's figures: its parts that say something, `; ` between them. */
 const figuresOf = (...parts: string[]) => parts.filter(Boolean).join('; ');
@@ -60,10 +69,10 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
     lessons.push({
       id: 'cpu-needs-cores',
       claim: `CPU-bound work: ${inWords(named)} ${named.length > 1 ? 'reach' : 'reaches'} at least 1.6× the throughput of one event loop`,
-      holds: ratios.length ? ratios.every(([, r]) => r >= 1.6) : null,
+      holds: ratios.length ? ratios.every(([, r]) => r >= CPU_RATIO) : null,
       figures: asyncCpu
         ? figuresOf(
-            ratios.map(([m, r]) => `${m} ${r.toFixed(2)}× async`).join(', '),
+            ratios.map(([m, r]) => `${m} ${ratioAgainst(r, CPU_RATIO, 2)} async`).join(', '),
             silentOf(offTheLoop),
           )
         : 'async answered nothing: no baseline',
@@ -72,22 +81,47 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
 
   const fairness = againstAsync('fairness', POOLED);
   if (fairness) {
-    const { ran: pooledRan, baseline: asyncProbe, counted: pooled } = fairness;
-    const ratios = pooled.map(
-      (r) =>
-        [r.model, (asyncProbe?.p99Ms ?? 0) / Math.max(r.summary.p99Ms, 1e-9), r.summary] as const,
-    );
+    const { baseline: asyncProbe, counted: pooled, ran: pooledRan } = fairness;
+    // A model below the fixed rate sent only what it could: its p99 is a floor — the waits it
+    // never sent would only raise it. So async's floor can still prove the gap (≥ 3× over a
+    // pooled model that kept up holds however high async's real p99 is), and a pooled model's
+    // floor can still disprove it (< 3× against an async that kept up fails however high the
+    // pooled one's real p99 is). Any other pairing proves nothing either way.
+    const asyncResult = byId('fairness')?.results.find((r) => r.model === 'async');
+    const asyncFloor = asyncResult !== undefined && overloaded(asyncResult);
+    const weighed = pooled.map((r) => {
+      const ratio = (asyncProbe?.p99Ms ?? 0) / Math.max(r.summary.p99Ms, 1e-9);
+      const floor = overloaded(r);
+      const holds = ratio >= FAIRNESS_RATIO ? (floor ? null : true) : asyncFloor ? null : false;
+      const p99 = `${r.summary.p99Ms.toFixed(1)} ms${floor ? ` (a floor: ${shareOf(r)})` : ''}`;
+      return {
+        model: r.model,
+        holds,
+        text: `${r.model} ${p99} (${ratioAgainst(ratio, FAIRNESS_RATIO)})`,
+      };
+    });
+    const open = weighed.filter((w) => w.holds === null).map((w) => w.model);
+    const holds = !weighed.length
+      ? null
+      : weighed.some((w) => w.holds === false)
+        ? false
+        : open.length
+          ? null
+          : true;
     lessons.push({
       id: 'cpu-blocks-the-loop',
       claim:
         "While CPU work runs, one event loop's I/O requests wait: async's I/O p99 is several (≥ 3) times that of every model with a pool",
-      holds: ratios.length ? ratios.every(([, ratio]) => ratio >= 3) : null,
+      holds,
       figures: asyncProbe
         ? figuresOf(
-            `I/O p99: async ${asyncProbe.p99Ms.toFixed(1)} ms`,
-            ratios
-              .map(([m, ratio, s]) => `${m} ${s.p99Ms.toFixed(1)} ms (${ratio.toFixed(1)}×)`)
-              .join(', '),
+            holds === null && open.length
+              ? `cannot be judged here for ${inWords(open)}: below the fixed rate, a p99 is ` +
+                  'only a floor, and these floors settle nothing'
+              : '',
+            `I/O p99: async ${asyncProbe.p99Ms.toFixed(1)} ms` +
+              (asyncFloor && asyncResult ? ` (a floor: ${shareOf(asyncResult)})` : ''),
+            weighed.map((w) => w.text).join(', '),
             silentOf(pooledRan),
           )
         : 'async answered nothing: no baseline',
@@ -103,9 +137,7 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
     const comparable = keptUp(io.results);
     const checkable =
       comparable.some((r) => r.model === 'async') && comparable.some((r) => r.model !== 'async');
-    const below = answered
-      .filter(overloaded)
-      .map((r) => `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`);
+    const below = answered.filter(overloaded).map(shareOf);
     lessons.push({
       id: 'waits-are-cheap',
       claim:

@@ -1,7 +1,7 @@
 import { markdownTable, markdownText } from '@concurrency-lab/report-kit';
 import { mib } from './format';
 import type { Report } from './report-schema';
-import { runLine } from './run-line';
+import { loadLine, runLine } from './run-line';
 import { reportTables } from './summary-rows';
 
 /**
@@ -16,7 +16,7 @@ export function markdownReport(report: Report): string {
   const parts = [
     `# concurrency-lab report`,
     ``,
-    `${report.createdAt} · ${machine.cpus} × ${markdownText(machine.cpuModel)} · ${mib(machine.memoryBytes)} MiB · Node ${machine.node} (${machine.platform}/${machine.arch}) · load average ${machine.loadAverage.start[0]?.toFixed(1)} at the start`,
+    `${report.createdAt} · ${machine.cpus} × ${markdownText(machine.cpuModel)} · ${mib(machine.memoryBytes)} MiB · Node ${machine.node} (${machine.platform}/${machine.arch}) · ${loadLine(machine)}`,
     ``,
     `## What to choose on this machine`,
     ``,

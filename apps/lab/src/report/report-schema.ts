@@ -112,11 +112,15 @@ const verdict = z.strictObject({
     ),
   memory: modelName
     .nullable()
-    .describe('The lowest RSS peak among the same models as p99; null as for p99.'),
+    .describe(
+      'The least memory among the same models as p99: memory per connection in a scenario judged on it (io), the RSS peak in the others; null as for p99.',
+    ),
   agreesWithGuide: z
     .boolean()
     .nullable()
-    .describe('A leader is one the guide prefers; null without a leader: nothing to weigh.'),
+    .describe(
+      'A leader is one the guide prefers; null without a leader, or when the guide has no row for the scenario (guide.prefers empty): nothing to weigh.',
+    ),
   note: z.string(),
 });
 
@@ -182,7 +186,14 @@ export const reportSchema = z.strictObject({
       id: z.string(),
       title: z.string(),
       lesson: z.string(),
-      guide: z.strictObject({ prefers: z.array(z.string()), text: z.string() }),
+      guide: z.strictObject({
+        prefers: z
+          .array(z.string())
+          .describe(
+            "The models the guide's row names; empty when the guide has no row for the scenario.",
+          ),
+        text: z.string(),
+      }),
       results: z.array(
         z.strictObject({
           model: modelName,

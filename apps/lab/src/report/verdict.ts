@@ -6,7 +6,10 @@ import type { Judge, ModelResult, ScenarioReport, Verdict } from './report-schem
  * per connection also gets an absolute half KiB, since RSS moves in pages.
  */
 const TIE = { throughput: 0.05, p99: 0.1, 'memory-per-connection': 0.1 } as const;
-/** Below this share of a fixed rate answered, a model was overloaded: its latency and memory are not comparable. */
+/**
+ * Below this share of a fixed rate answered, a model was overloaded: its latency and memory are not
+ * comparable.
+ */
 const SUSTAINED = 0.9;
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -28,7 +31,9 @@ const best = (
  */
 export const hasAnswers = (summary: { readonly rps: number }): boolean => summary.rps > 0;
 
-/** The models with at least one 2xx answer: the only ones a verdict, a lesson or `choose` weighs. */
+/**
+ * The models with at least one 2xx answer: the only ones a verdict, a lesson or `choose` weighs.
+ */
 export const answeredOnly = (results: ModelResult[]): ModelResult[] =>
   results.filter((r) => hasAnswers(r.summary));
 
@@ -77,6 +82,13 @@ export function leadersBy(judge: Judge, results: ModelResult[]): ModelResult['mo
     .map((r) => r.model);
 }
 
+/**
+ * The figure `Verdict.memory` is the least of: memory per connection in a scenario judged on it,
+ * the RSS peak in the others (where the connections held are few and not what is measured).
+ */
+export const memoryFigure = (judge: Judge, r: ModelResult): number =>
+  judge === 'memory-per-connection' ? r.summary.memoryPerConnectionBytes : r.summary.rssPeakBytes;
+
 /** The figures behind a verdict, every model's, in the run's model order. */
 function figures(judge: Judge, results: ModelResult[]): string {
   if (judge === 'throughput') {
@@ -93,11 +105,26 @@ function figures(judge: Judge, results: ModelResult[]): string {
   return `${memory}; p99 ${p99}`;
 }
 
-const WHAT: Record<Judge, string> = {
-  throughput: 'lead on throughput',
-  p99: 'lead on p99 latency',
-  'memory-per-connection': 'hold a connection for the least memory',
+/** What the leaders did, said of one leader and of several. */
+const WHAT: Record<Judge, { one: string; several: string }> = {
+  throughput: { one: 'leads on throughput', several: 'lead on throughput' },
+  p99: { one: 'leads on p99 latency', several: 'lead on p99 latency' },
+  'memory-per-connection': {
+    one: 'holds a connection for the least memory',
+    several: 'hold a connection for the least memory',
+  },
 };
+
+/**
+ * `procpool leads on throughput`, or with several within the tie band: `hybrid and procpool
+ * (within 5 % of the best) lead on throughput` — said in words: a sign such as "≈" read as
+ * "tied on the count of scenarios led" on the first screen.
+ */
+export function leadersPhrase(judge: Judge, leaders: readonly string[]): string {
+  if (leaders.length <= 1) return `${leaders.join('')} ${WHAT[judge].one}`;
+  const names = `${leaders.slice(0, -1).join(', ')} and ${leaders.at(-1)}`;
+  return `${names} (within ${Math.round(TIE[judge] * 100)} % of the best) ${WHAT[judge].several}`;
+}
 
 /**
  * Per scenario: who leads on the figure the scenario is judged on (throughput, p99, memory per
@@ -105,7 +132,8 @@ const WHAT: Record<Judge, string> = {
  * (among those that kept up with the rate), and whether a leader is one the Python guide's table
  * would pick. The data decides; the note says so plainly, including when the guide is not borne
  * out and when a model could not keep up with a fixed rate. Without a leader, no winner and no
- * agreement either way (null).
+ * agreement either way (null); nor for a scenario the guide has no row for (`prefers` empty:
+ * fairness), which is not judged against it.
  */
 export function verdictFor(
   judge: Judge,
@@ -113,7 +141,9 @@ export function verdictFor(
   results: ModelResult[],
 ): Verdict {
   const leaders = leadersBy(judge, results);
-  const agreesWithGuide = leaders.some((m) => guide.prefers.includes(m));
+  // A guide that prefers nothing has no row for the scenario: a "no" would read as refuted.
+  const weighed = guide.prefers.length > 0;
+  const agreesWithGuide = weighed ? leaders.some((m) => guide.prefers.includes(m)) : null;
   const below = answeredOnly(results)
     .filter(overloaded)
     .map((r) => `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`);
@@ -123,8 +153,10 @@ export function verdictFor(
     : `No leader: every model that answered fell below the fixed rate (${below.join(', ')}) — overloaded, so no latency or memory figure here is comparable; nothing to weigh against the guide (${guide.text}).`;
   const note = leaders.length
     ? [
-        `${agreesWithGuide ? 'Agrees' : 'Does not agree'} with the guide (${guide.text}):`,
-        `${leaders.join(' ≈ ')} ${WHAT[judge]} (${figures(judge, results)}).`,
+        weighed
+          ? `${agreesWithGuide ? 'Agrees' : 'Does not agree'} with the guide (${guide.text}):`
+          : `Nothing in the guide to weigh (${guide.text}):`,
+        `${leadersPhrase(judge, leaders)} (${figures(judge, results)}).`,
         ...(below.length
           ? [
               `Below the fixed rate: ${below.join(', ')} — overloaded, so not a leader on latency or memory.`,
@@ -148,13 +180,15 @@ export function verdictFor(
       note,
     };
   // Best p99 and least memory among the models that kept up, as leadersBy weighs them: an
-  // overloaded model's low p99 or small RSS is what it did not send.
+  // overloaded model's low p99 or small RSS is what it did not send. Least memory is the figure
+  // the scenario is judged on when that is memory (per connection: io), so the verdict table,
+  // the scenario's leaders and the first screen name the same model; the RSS peak elsewhere.
   return {
     judge,
     leaders,
     throughput: best(answeredOnly(results), (r) => r.summary.rps, false),
     p99: best(keptUp(results), (r) => r.summary.p99Ms, true),
-    memory: best(keptUp(results), (r) => r.summary.rssPeakBytes, true),
+    memory: best(keptUp(results), (r) => memoryFigure(judge, r), true),
     agreesWithGuide,
     note,
   };

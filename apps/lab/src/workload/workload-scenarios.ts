@@ -15,9 +15,30 @@ export interface LabScenario extends Scenario {
   guideFrom?(results: ModelResult[]): Scenario['guide'];
 }
 
-/** The guide's words, the same the catalog's scenarios use. */
-const CPU_BOUND = { prefers: ['cluster'], text: 'CPU-bound \u2192 processes (multiprocessing)' };
-const IO_BOUND = { prefers: ['threads', 'async'], text: 'I/O-bound \u2192 threads or asyncio' };
+/** The two rows of the guide's table a workload can fall in. */
+export interface GuideRows {
+  readonly cpuBound: Scenario['guide'];
+  readonly ioBound: Scenario['guide'];
+}
+
+/**
+ * The guide's CPU-bound and I/O-bound rows, read from the catalog's `cpu` and `scrape` scenarios:
+ * scenarios.json is their one definition (which models are "processes", which "threads or
+ * asyncio"), so a workload is judged by the same words and models as the catalog's scenarios.
+ */
+export function guideRows(catalog: readonly Scenario[]): GuideRows {
+  const row = (id: string, name: string): Scenario['guide'] => {
+    const guide = catalog.find((s) => s.id === id)?.guide;
+    if (!guide) {
+      throw new ScenarioCatalogError(
+        `Expected load-tests/scenarios.json to hold a \`${id}\` scenario ` +
+          `(the guide's ${name} row), got none`,
+      );
+    }
+    return guide;
+  };
+  return { cpuBound: row('cpu', 'CPU-bound'), ioBound: row('scrape', 'I/O-bound') };
+}
 
 /**
  * Which row of the guide's table the workload falls in, from the saturation run: work that keeps
@@ -26,7 +47,7 @@ const IO_BOUND = { prefers: ['threads', 'async'], text: 'I/O-bound \u2192 thread
  * from it, or no /metrics scrape answered (a loop too busy to answer is the CPU-bound case) —
  * the busiest model's CPU decides, among the models that answered (all when none did).
  */
-export function workloadGuide(results: ModelResult[]): Scenario['guide'] {
+export function workloadGuide(rows: GuideRows, results: ModelResult[]): Scenario['guide'] {
   const answered = answeredOnly(results);
   const elu = answered.find((r) => r.model === 'async')?.summary.eluMean ?? null;
   const busiest = Math.max(
@@ -34,7 +55,7 @@ export function workloadGuide(results: ModelResult[]): Scenario['guide'] {
     ...(answered.length ? answered : results).map((r) => r.summary.cpuPercentMean),
   );
   const cpuBound = elu === null ? busiest >= 70 : elu >= 0.7;
-  return cpuBound ? CPU_BOUND : IO_BOUND;
+  return cpuBound ? rows.cpuBound : rows.ioBound;
 }
 
 /** Saturation connections: enough to keep a pool of 16 busy, and short waits overlapping. */
@@ -51,6 +72,7 @@ export function workloadScenarios(
   catalog: readonly Scenario[],
 ): LabScenario[] {
   const name = probe.describe;
+  const rows = guideRows(catalog);
   const stream = {
     name: 'workload',
     method: 'GET',
@@ -62,8 +84,8 @@ export function workloadScenarios(
     id: 'workload',
     title: `Your workload at saturation: ${name}`,
     lesson: `${name}, as fast as each model can run it (${SATURATION_CONNECTIONS} connections, closed loop): its capacity on this machine.`,
-    guide: CPU_BOUND,
-    guideFrom: workloadGuide,
+    guide: rows.cpuBound,
+    guideFrom: (results) => workloadGuide(rows, results),
     streams: [stream],
   };
   const rate: LabScenario = {
@@ -81,7 +103,7 @@ export function workloadScenarios(
         ...rate,
         title: `Your workload at a fixed ${perSecond} req/s: ${name}`,
         lesson: `${name} at half the slowest answering model's capacity (${perSecond} req/s): latency and memory when no model is saturated.`,
-        guide: measured?.guide ?? CPU_BOUND,
+        guide: measured?.guide ?? rows.cpuBound,
         streams: [{ ...stream, rate: perSecond }],
       };
     },
