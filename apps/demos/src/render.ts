@@ -22,7 +22,7 @@ export function renderResult(demo: Demo, result: DemoResult): string {
     textTable(table.header, table.rows, { align: table.align }),
     '',
     ...notes.flatMap((note) => wrap(note, COLUMNS)),
-    ...(verdict.holds ? wrap(`Because ${verdict.why}.`, COLUMNS) : []),
+    ...(verdict.holds ? wrap(`The lesson holds because ${verdict.why}.`, COLUMNS) : []),
     verdictLine(demo.name, verdict),
   ].join('\n');
 }

@@ -18,7 +18,10 @@ describe('the verdict line', () => {
       notes: ['a note'],
       verdict: { holds: true, why: 'it did' },
     });
-    expect(text.split('\n').at(-1)).toBe(`${demo.name}: lesson holds`);
+    expect(text.split('\n').slice(-2)).toEqual([
+      'The lesson holds because it did.', // a sentence, not a "Because …" fragment
+      `${demo.name}: lesson holds`,
+    ]);
   });
 });
 
