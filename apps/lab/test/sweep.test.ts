@@ -1,5 +1,5 @@
 import { kneeLine, kneeOf, meanCurve } from '../src/sweep/knee';
-import { SWEEP_HEADER, sweepRows } from '../src/sweep/sweep-page';
+import { SWEEP_HEADER, sweepMarkdown, sweepRows } from '../src/sweep/sweep-page';
 import { parseSweepOptions, POOLED_MODELS } from '../src/sweep/sweep-options';
 import type { Sweep, SweepPoint } from '../src/sweep/sweep-schema';
 import { result } from './support/results';
@@ -106,6 +106,14 @@ describe('the sweep table', () => {
     points,
     knees: [],
     line: '',
+  });
+
+  it('says how busy the machine was at the start and at the end, as the lab report does', () => {
+    const busy = { ...sweep([]), machine: { ...sweep([]).machine } };
+    busy.machine.loadAverage = { start: [1.74, 0, 0], end: [8.97, 0, 0] };
+    expect(sweepMarkdown(busy)).toContain(
+      'load average 1.7 at the start, 9.0 at the end (1 min, 2 cores)',
+    );
   });
 
   it('puts every figure under its own heading, the pass included', () => {

@@ -20,7 +20,10 @@ export function runLine(report: Report): string {
 }
 
 /** `load average 1.7 at the start, 9.0 at the end (1 min, 2 cores)`. */
-export function loadLine(machine: Report['machine']): string {
+export function loadLine(machine: {
+  readonly cpus: number;
+  readonly loadAverage: { readonly start: readonly number[]; readonly end: readonly number[] };
+}): string {
   const { start, end } = machine.loadAverage;
   const [first, last] = [start[0]?.toFixed(1), end[0]?.toFixed(1)];
   return `load average ${first} at the start, ${last} at the end (1 min, ${machine.cpus} cores)`;

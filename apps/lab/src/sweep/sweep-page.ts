@@ -10,6 +10,7 @@ import {
 } from '@concurrency-lab/report-kit';
 import { modelColor } from '../report/chart-specs';
 import { fixed, latencyOrDash, mib } from '../report/format';
+import { loadLine } from '../report/run-line';
 import { hasAnswers } from '../report/verdict';
 import type { Sweep } from './sweep-schema';
 
@@ -97,7 +98,7 @@ export function sweepRows(sweep: Sweep): string[][] {
 }
 
 const meta = (s: Sweep) =>
-  `${s.createdAt} · ${s.machine.cpus} × ${s.machine.cpuModel} · Node ${s.machine.node} · load average ${s.machine.loadAverage.start[0]?.toFixed(1)} at the start · scenario ${s.scenario.id} · WORKERS ${s.options.sizes[0]}…${s.options.sizes.at(-1)}${s.options.repeats > 1 ? `, ${s.options.repeats} passes (mean)` : ''} · ${s.options.durationSeconds} s per size and model${s.options.quick ? ' (quick)' : ''}`;
+  `${s.createdAt} · ${s.machine.cpus} × ${s.machine.cpuModel} · Node ${s.machine.node} · ${loadLine(s.machine)} · scenario ${s.scenario.id} · WORKERS ${s.options.sizes[0]}…${s.options.sizes.at(-1)}${s.options.repeats > 1 ? `, ${s.options.repeats} passes (mean)` : ''} · ${s.options.durationSeconds} s per size and model${s.options.quick ? ' (quick)' : ''}`;
 
 /** sweep.md */
 export function sweepMarkdown(sweep: Sweep): string {
