@@ -5,6 +5,8 @@ import { reportTables } from '../src/report/summary-rows';
 import { verdictFor } from '../src/report/verdict';
 import { result, scenario } from './support/results';
 
+const kib = (n: number) => n * 1024;
+
 describe('the verdict', () => {
   it('names the winner on throughput, on p99 and on memory', () => {
     const verdict = verdictFor('throughput', { prefers: ['cluster'], text: 'CPU-bound' }, [
@@ -51,7 +53,6 @@ describe('the verdict', () => {
   });
 
   it('judges io on memory per connection, and an overloaded model cannot lead', () => {
-    const kib = (n: number) => n * 1024;
     const results = [
       result('async', 1950, 760, 80, { memoryPerConnectionBytes: kib(12), sustained: 0.98 }),
       result('threads', 1950, 770, 90, { memoryPerConnectionBytes: kib(12.5), sustained: 0.97 }),
@@ -128,7 +129,6 @@ describe('a scenario the guide has no row for', () => {
 });
 
 describe('the least-memory figure', () => {
-  const kib = (n: number) => n * 1024;
   // threads: the smallest RSS peak, but its connections cost more each than async's.
   const io = [
     result('async', 2000, 760, 120, { memoryPerConnectionBytes: kib(10), sustained: 0.99 }),
@@ -181,7 +181,6 @@ describe('a model that answered nothing', () => {
 });
 
 describe('a fixed rate no model kept up with', () => {
-  const kib = (n: number) => n * 1024;
   // --quick's first half second of io: every model below 90% of the rate.
   const results = [
     result('async', 1000, 760, 80, { memoryPerConnectionBytes: kib(12), sustained: 0.5 }),
