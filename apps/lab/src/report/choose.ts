@@ -1,10 +1,7 @@
 import { MODEL_NAMES } from '@concurrency-lab/models';
 import type { Judge, Report, ScenarioReport } from './report-schema';
 import { answeredOnly, comparableOn, judgedFigure } from './verdict';
-
-/** `a`, `a and b`, `a, b and c`. */
-const inWords = (names: readonly string[]): string =>
-  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+import { inWords } from './words';
 
 /** `async leads`, `hybrid and procpool lead`. */
 const led = (leaders: readonly string[]): string =>
@@ -48,9 +45,9 @@ const show = (judge: Judge, value: number) =>
 
 /**
  * `cpu 40.0 req/s vs the lowest, async 34.5 req/s`: the chosen model's figure beside the worst
- * model's — among
- * the models whose figure is comparable: one with no answers (a service that died), or on p99
- * and memory one below the fixed rate, is no figure to beat, and no evidence when chosen.
+ * model's — among the models whose figure is comparable: one with no answers (a service that
+ * died), or on p99 and memory one below the fixed rate, is no figure to beat, and no evidence
+ * when chosen.
  */
 function evidence(scenario: ScenarioReport, model: string): string {
   const { judge } = scenario.verdict;

@@ -2,6 +2,7 @@ import { MODELS, type ModelInfo } from '@concurrency-lab/models';
 import { ratioAgainst } from './format';
 import type { ModelResult, ModelSummary, Report, ScenarioReport } from './report-schema';
 import { answeredOnly, keptUp, leadersBy, overloaded } from './verdict';
+import { inWords } from './words';
 
 /** The models that run CPU work somewhere other than the one event loop: a pool, or processes. */
 const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
@@ -9,8 +10,6 @@ const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
   .map((m) => m.model);
 
 /** `a`, `a and b`, `a, b and c`. */
-const inWords = (names: readonly string[]) =>
-  names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 /** `hybrid answered 80%`: a model below a fixed rate, by the share of it it answered. */
 const shareOf = (r: ModelResult) =>

@@ -1,5 +1,6 @@
 import { NO_FIGURE } from '@concurrency-lab/report-kit';
 import type { Judge, ModelResult, ScenarioReport, Verdict } from './report-schema';
+import { inWords } from './words';
 
 /**
  * How close to the best figure still counts as a tie: one noisy run cannot split hairs. Memory
@@ -122,8 +123,7 @@ const WHAT: Record<Judge, { one: string; several: string }> = {
  */
 export function leadersPhrase(judge: Judge, leaders: readonly string[]): string {
   if (leaders.length <= 1) return `${leaders.join('')} ${WHAT[judge].one}`;
-  const names = `${leaders.slice(0, -1).join(', ')} and ${leaders.at(-1)}`;
-  return `${names} (within ${Math.round(TIE[judge] * 100)} % of the best) ${WHAT[judge].several}`;
+  return `${inWords(leaders)} (within ${Math.round(TIE[judge] * 100)} % of the best) ${WHAT[judge].several}`;
 }
 
 /**
