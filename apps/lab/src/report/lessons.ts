@@ -1,19 +1,13 @@
 import { MODELS, type ModelInfo } from '@concurrency-lab/models';
 import { ratioAgainst } from './format';
 import type { ModelResult, ModelSummary, Report, ScenarioReport } from './report-schema';
-import { answeredOnly, keptUp, leadersBy, overloaded } from './verdict';
+import { answeredOnly, answeredShare, keptUp, leadersBy, overloaded } from './verdict';
 import { inWords } from './words';
 
 /** The models that run CPU work somewhere other than the one event loop: a pool, or processes. */
 const OFF_THE_LOOP: readonly string[] = (MODELS as readonly ModelInfo[])
   .filter((m) => m.pool || m.restarts.includes('process'))
   .map((m) => m.model);
-
-/** `a`, `a and b`, `a, b and c`. */
-
-/** `hybrid answered 80%`: a model below a fixed rate, by the share of it it answered. */
-const shareOf = (r: ModelResult) =>
-  `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`;
 
 /** The models that hand CPU work to a pool, keeping the request loop free (registry: `pool`). */
 const POOLED: readonly string[] = MODELS.filter((m) => m.pool).map((m) => m.model);
@@ -92,7 +86,7 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
       const ratio = (asyncProbe?.p99Ms ?? 0) / Math.max(r.summary.p99Ms, 1e-9);
       const floor = overloaded(r);
       const holds = ratio >= FAIRNESS_RATIO ? (floor ? null : true) : asyncFloor ? null : false;
-      const p99 = `${r.summary.p99Ms.toFixed(1)} ms${floor ? ` (a floor: ${shareOf(r)})` : ''}`;
+      const p99 = `${r.summary.p99Ms.toFixed(1)} ms${floor ? ` (a floor: ${answeredShare(r)})` : ''}`;
       return {
         model: r.model,
         holds,
@@ -119,7 +113,7 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
                   'only a floor, and these floors settle nothing'
               : '',
             `I/O p99: async ${asyncProbe.p99Ms.toFixed(1)} ms` +
-              (asyncFloor && asyncResult ? ` (a floor: ${shareOf(asyncResult)})` : ''),
+              (asyncFloor && asyncResult ? ` (a floor: ${answeredShare(asyncResult)})` : ''),
             weighed.map((w) => w.text).join(', '),
             silentOf(pooledRan),
           )
@@ -136,7 +130,7 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
     const comparable = keptUp(io.results);
     const checkable =
       comparable.some((r) => r.model === 'async') && comparable.some((r) => r.model !== 'async');
-    const below = answered.filter(overloaded).map(shareOf);
+    const below = answered.filter(overloaded).map(answeredShare);
     lessons.push({
       id: 'waits-are-cheap',
       claim:

@@ -42,6 +42,10 @@ export const answeredOnly = (results: ModelResult[]): ModelResult[] =>
 export const overloaded = (r: ModelResult): boolean =>
   r.summary.sustained !== null && r.summary.sustained < SUSTAINED;
 
+/** `hybrid answered 80%`: a model below a fixed rate, by the share of it it answered. */
+export const answeredShare = (r: ModelResult): string =>
+  `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`;
+
 /**
  * The models whose latency and memory are comparable: they answered, and kept up with the fixed
  * rate if there was one. An overloaded model sent only what it could — a short queue, a low p99,
@@ -144,9 +148,7 @@ export function verdictFor(
   // A guide that prefers nothing has no row for the scenario: a "no" would read as refuted.
   const weighed = guide.prefers.length > 0;
   const agreesWithGuide = weighed ? leaders.some((m) => guide.prefers.includes(m)) : null;
-  const below = answeredOnly(results)
-    .filter(overloaded)
-    .map((r) => `${r.model} answered ${Math.round((r.summary.sustained ?? 0) * 100)}%`);
+  const below = answeredOnly(results).filter(overloaded).map(answeredShare);
   const silent = results.filter((r) => !hasAnswers(r.summary)).map((r) => r.model);
   const noLeader = !answeredOnly(results).length
     ? `No model answered (${figures(judge, results)}): no leader, nothing to weigh against the guide (${guide.text}).`
