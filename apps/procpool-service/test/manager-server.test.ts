@@ -83,7 +83,9 @@ describe('the counter manager served over a Unix socket', () => {
 
   it('cuts a connection that never says hello, and serves one that does', async () => {
     // Its own manager: managed() would also make a server (and a directory) never closed.
-    const server = new ManagerServer(new CounterManager(() => []), { helloTimeoutMs: 50 });
+    // The hello timer also bounds the second connection's hello, so it leaves room for a loaded
+    // machine, as a 50 ms page timeout did not in CI; the silent connection simply waits it out.
+    const server = new ManagerServer(new CounterManager(() => []), { helloTimeoutMs: 500 });
     await server.listen();
     try {
       const silent = connect(server.address);

@@ -141,10 +141,13 @@ describe('scrapePages', () => {
 
   it('reports a page that does not answer within pageTimeoutMs as ERR_UPSTREAM_TIMEOUT', async () => {
     upstream = await startUpstream({ hanging: [1] });
+    // The timeout is each page's own, so it bounds page 2's round trip too: 50 ms was not enough
+    // for a process's first fetch on a loaded CI machine (page 2 timed out as well). A second
+    // leaves page 2 room and still ends page 1 long before jest's own timeout.
     const pages = await scrapePages({
       upstreamUrl: upstream.url,
       pages: 2,
-      pageTimeoutMs: 50,
+      pageTimeoutMs: 1_000,
       signal: never(),
     });
     expect(pages).toEqual([
