@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childrenOf, isAlive, processTree, processTreeUsage } from '../src';
 import { readStat } from '../src/proc-stat';
@@ -50,8 +51,10 @@ describe('processTree and processTreeUsage, on a real tree three deep', () => {
 
 describe('processTreeUsage as processes end', () => {
   it('keeps the CPU of descendants that ended once waited for: the total never falls', async () => {
-    // root → middle → burner: the burner uses 0.4 s and ends, the middle process waits for it
-    // and ends, the root waits for the middle process and says `reaped`.
+    // root → middle → burner: the burner says `burning <pid>`, uses 0.4 s and ends once told
+    // (SIGUSR2), the middle process waits for it and ends, the root waits for the middle process
+    // and says `reaped`. Told only after a reading saw all three: on a loaded machine (load 8.6
+    // on 2 cores, in CI) the burner once came and went between two readings 20 ms apart.
     const root = spawn(process.execPath, [join(__dirname, 'fixtures', 'burn-tree.js')], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -59,14 +62,25 @@ describe('processTreeUsage as processes end', () => {
     const read = () => {
       const usage = processTreeUsage(root.pid ?? -1);
       if (usage) readings.push({ cpuSeconds: usage.cpuSeconds, processes: usage.processes });
+      return usage;
     };
     try {
+      const lines = createInterface({ input: root.stdout });
+      let burner = 0;
       let reaped = false;
-      root.stdout.once('data', () => (reaped = true));
+      lines.on('line', (line) => {
+        if (line.startsWith('burning ')) burner = Number(line.slice('burning '.length));
+        if (line === 'reaped') reaped = true;
+      });
       while (!reaped) {
-        read();
+        const usage = read();
+        if (burner > 0 && usage?.processes === 3) {
+          process.kill(burner, 'SIGUSR2');
+          burner = -1;
+        }
         await sleep(20);
       }
+      lines.close();
       for (let i = 0; i < 3; i++) {
         read();
         await sleep(20);
