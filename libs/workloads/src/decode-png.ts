@@ -24,7 +24,8 @@ import type { RgbaImage } from './rgba-image';
  *
  * @throws InvalidImageError when the bytes are not a valid PNG (bad signature, truncated,
  *   corrupt CRC or zlib stream, image data that inflates to more or fewer bytes than the header
- *   declares, ...); the underlying error, if any, is kept as `cause`
+ *   declares or holds bytes after its zlib stream, ...); the underlying error, if any, is kept
+ *   as `cause`
  */
 export function decodePng(png: Uint8Array): RgbaImage {
   if (!isUint8Array(png)) {
@@ -184,6 +185,7 @@ function inflateExactly(compressed: Buffer, metadata: PngMetadata): Buffer {
   }
 
   let inflated: Buffer;
+  let consumed: number;
   try {
     // One output chunk one byte longer than expected: a valid stream then inflates into a single
     // allocation with no final copy (zlib's default 16 KiB chunks are concatenated at the end,
@@ -193,10 +195,15 @@ function inflateExactly(compressed: Buffer, metadata: PngMetadata): Buffer {
     // the pages it wrote; one that runs on stops at maxOutputLength. Capped at 1 GiB: Node 24's
     // zlib passes the chunk size to C++ as a uint32, and a chunk of 4 GiB or more wraps round
     // (inflateSync then reports output it never wrote).
-    inflated = inflateSync(compressed, {
+    // `info: true` hands back the engine too: its bytesWritten is how much input zlib consumed,
+    // which stops at the end of the zlib stream (Node's inflate drops anything after it).
+    const { buffer, engine } = inflateSync(compressed, {
       chunkSize: Math.min(Math.max(expected + 1, zlibConstants.Z_MIN_CHUNK), MAX_INFLATE_CHUNK),
       maxOutputLength: expected,
-    });
+      info: true,
+    }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    inflated = buffer;
+    consumed = engine.bytesWritten;
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new InvalidImageError(
@@ -206,6 +213,13 @@ function inflateExactly(compressed: Buffer, metadata: PngMetadata): Buffer {
       );
     }
     throw new InvalidImageError('PNG image data is not a complete zlib stream', { cause: error });
+  }
+  // The IDAT data is one zlib stream (PNG spec 1.2, section 5) and that ends with its Adler-32
+  // (RFC 1950): bytes after it make the file invalid, however libpng's defaults treat them.
+  if (consumed !== compressed.length) {
+    throw new InvalidImageError(
+      `PNG image data has ${compressed.length - consumed} bytes after the end of its zlib stream`,
+    );
   }
   if (inflated.length !== expected) {
     throw new InvalidImageError(

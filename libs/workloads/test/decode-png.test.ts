@@ -343,6 +343,56 @@ describe('decodePng refuses image data whose inflated size differs from the head
   });
 });
 
+describe('decodePng refuses data after the end of the zlib stream', () => {
+  // The PNG spec (1.2, section 5): "the concatenation of the contents of all the IDAT chunks
+  // makes up a zlib datastream", and a zlib datastream (RFC 1950) ends with its Adler-32. zlib
+  // stops at the stream's end and Node's inflateSync drops what follows without a word.
+  const spec = { width: 9, height: 7, depth: 8, colorType: 6, interlace: false };
+  const stream = deflateSync(randomImageData(spec, 3));
+  /** `png` with `extra` inserted before its IEND chunk (the last 12 bytes). */
+  const beforeIend = (png: Buffer, ...extra: Buffer[]) =>
+    Buffer.concat([png.subarray(0, png.length - 12), ...extra, png.subarray(png.length - 12)]);
+
+  it.each([
+    [
+      'one zero byte in the same IDAT',
+      buildPng({ ...spec, idat: Buffer.concat([stream, Buffer.alloc(1)]) }),
+      1,
+    ],
+    [
+      'text in the same IDAT',
+      buildPng({ ...spec, idat: Buffer.concat([stream, Buffer.from('junk!')]) }),
+      5,
+    ],
+    [
+      'a second zlib stream, split over the IDATs',
+      buildPng({ ...spec, idat: Buffer.concat([stream, deflateSync('x')]), idatChunks: 3 }),
+      deflateSync('x').length,
+    ],
+    [
+      'an IDAT of its own after the stream',
+      beforeIend(buildPng({ ...spec, idat: stream }), chunk('IDAT', Buffer.from('tail'))),
+      4,
+    ],
+  ])('refuses %s', (_label, png, extra) => {
+    const error = thrownAs(InvalidImageError, () => decodePng(png));
+    expect(error.message).toBe(
+      `PNG image data has ${extra} bytes after the end of its zlib stream`,
+    );
+  });
+
+  it('negative control: the same image, whole or split, with an empty IDAT or text after it', () => {
+    const whole = decodePng(buildPng({ ...spec, idat: stream }));
+    const valid = [
+      buildPng({ ...spec, idat: stream, idatChunks: 4 }),
+      // An empty IDAT adds no byte to the stream; ancillary chunks may follow the IDATs.
+      beforeIend(buildPng({ ...spec, idat: stream }), chunk('IDAT', Buffer.alloc(0))),
+      beforeIend(buildPng({ ...spec, idat: stream }), chunk('tEXt', Buffer.from('Comment\0ok'))),
+    ];
+    for (const png of valid) expect(decodePng(png)).toEqual(whole);
+  });
+});
+
 describe('decodePng decodes valid PNGs exactly as PNG.sync.read does', () => {
   it('pngjs is the 7.0.0 whose internals decode-png.ts assembles, deep requires allowed', () => {
     const manifest = JSON.parse(readFileSync(require.resolve('pngjs/package.json'), 'utf8')) as {
