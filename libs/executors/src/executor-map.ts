@@ -86,6 +86,7 @@ export function mapInOrder<R>(
     timeout,
     deadline,
     signal,
+    stop: new AbortController(),
   };
   if (state.syncInput) {
     try {
@@ -103,10 +104,13 @@ export function mapInOrder<R>(
   }
   const generator = iterate<R>(state);
   // A generator closed before its first next() never runs its body, nor so its `finally`: the
-  // tasks submitted above are cancelled here then.
+  // tasks submitted above are cancelled here then. A return() made while the body waits for the
+  // input (or for queue room) would queue behind that wait, for ever if the input never yields:
+  // `stop` ends the wait, the body returns, and the pending next() and the return() end done.
   const closeGenerator = generator.return.bind(generator);
   generator.return = (value) => {
     if (!state.started) void close(state);
+    state.stop.abort(STOPPED);
     return closeGenerator(value);
   };
   return generator;
@@ -130,7 +134,12 @@ interface MapState {
   readonly timeout: number | undefined;
   readonly deadline: number | undefined;
   readonly signal: AbortSignal | undefined;
+  /** Aborted by the iterator's return(): ends a wait of `untilDeadline` with {@link STOPPED}. */
+  readonly stop: AbortController;
 }
+
+/** What a wait of `untilDeadline` rejects with when the consumer left: the body then returns. */
+const STOPPED = new Error('map() stopped: its consumer called return()');
 
 async function* iterate<R>(state: MapState): AsyncGenerator<R, void, undefined> {
   const { source, window, chunksize, buffersize, timeout, deadline, signal } = state;
@@ -184,6 +193,8 @@ async function* iterate<R>(state: MapState): AsyncGenerator<R, void, undefined> 
       if (chunksize === 1) yield value as R;
       else yield* value as R[];
     }
+  } catch (error) {
+    if (error !== STOPPED) throw error;
   } finally {
     // The head stays in the window until its result is in: a timeout cancels it too.
     await close(state);
@@ -192,9 +203,11 @@ async function* iterate<R>(state: MapState): AsyncGenerator<R, void, undefined> 
 
 /**
  * Cancels what is still in the window (running tasks go on) and closes the items' iterator.
- * With a read still pending (the map gave up on it: deadline, abort), the iterator is closed
- * once that read settles, and not awaited: an async generator queues return() behind its
- * pending next(), which an input that never yields never ends.
+ * With a read still pending (the map gave up on it: deadline, abort, the consumer's return()),
+ * the iterator is closed once that read settles, and not awaited; what the read answers is
+ * dropped, never submitted. Sooner is impossible: an async generator queues return() behind
+ * its pending next(), so an input suspended at an `await` runs its `finally` only once it
+ * moves on (yields, returns or throws), and one that never does is never closed.
  */
 function close(state: MapState): Promise<unknown> | undefined {
   for (const future of state.window.splice(0)) future.cancel();
@@ -212,21 +225,23 @@ function close(state: MapState): Promise<unknown> | undefined {
  * Awaits what `start` begins against the map's deadline and signal (only reads of an async
  * input and waits for queue room need this: a result wait has its own timeout): it rejects
  * with `ERR_EXECUTOR_TIMEOUT` at the deadline, or with the signal's reason, as the head's
- * result wait does. `giveUp` is aborted then, so what `start` began can withdraw; what it
- * settles with afterwards is dropped.
+ * result wait does, or with {@link STOPPED} once the consumer called return(). `giveUp` is
+ * aborted then, so what `start` began can withdraw; what it settles with afterwards is dropped.
  */
 async function untilDeadline<T>(
   state: MapState,
   start: (giveUp: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const { deadline, timeout, signal } = state;
-  if (deadline === undefined && signal === undefined) return start(new AbortController().signal);
+  const { deadline, timeout, signal, stop } = state;
+  if (stop.signal.aborted) throw STOPPED;
   signal?.throwIfAborted();
   const remaining = deadline === undefined ? undefined : deadline - performance.now();
   if (remaining !== undefined && remaining <= 0) throw new TimeoutError('map()', timeout ?? 0);
   const giveUp = new AbortController();
   const onAbort = () => giveUp.abort(signal?.reason);
+  const onStop = () => giveUp.abort(STOPPED);
   signal?.addEventListener('abort', onAbort, { once: true });
+  stop.signal.addEventListener('abort', onStop, { once: true });
   const timer =
     remaining === undefined
       ? undefined
@@ -245,6 +260,7 @@ async function untilDeadline<T>(
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
+    stop.signal.removeEventListener('abort', onStop);
   }
 }
 

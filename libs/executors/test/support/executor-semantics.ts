@@ -306,6 +306,102 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(input.state.passed).toBe(false);
     });
 
+    /** A gated input that counts what it yields and records that its `finally` ran. */
+    const closable = () => {
+      let open = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const state = { reached: false, yielded: 0, closed: false, open };
+      async function* items(): AsyncGenerator<number> {
+        try {
+          state.reached = true;
+          await gate;
+          for (const item of [21, 22]) {
+            state.yielded++;
+            yield item;
+          }
+        } finally {
+          state.closed = true;
+        }
+      }
+      return { state, items: items() };
+    };
+
+    it.each(['timeout', 'signal'])(
+      'when map gives up on a read (%s), it closes the input once the read settles',
+      async (how) => {
+        const executor = make({ maxWorkers: 1 });
+        const input = closable();
+        const controller = new AbortController();
+        const options =
+          how === 'timeout'
+            ? { name: 'double', timeout: 50 }
+            : { name: 'double', signal: controller.signal };
+        const mapping = drain(executor.map(input.items, options));
+        await until(() => input.state.reached, { what: 'the map to read its input' });
+        controller.abort(new Error('the caller left'));
+        await rejection(mapping);
+        // A generator suspended at an `await` cannot be returned until it moves on: its return()
+        // would queue behind the pending next(). Nothing can make it run `finally` before then.
+        expect(input.state.closed).toBe(false);
+        input.state.open();
+        await until(() => input.state.closed, { what: 'map to close its input' });
+        // Closed at its first yield (22 never read), and that item was dropped, never submitted.
+        expect(input.state.yielded).toBe(1);
+        await executor.shutdown();
+        expect(executor.stats).toMatchObject({ completed: 0, failed: 0, cancelled: 0 });
+      },
+    );
+
+    /** `promise`'s value, or 'still pending' if it has not settled within `ms` (generous). */
+    const within = <T>(promise: Promise<T>, ms: number) =>
+      Promise.race([promise, new Promise<string>((r) => setTimeout(r, ms, 'still pending'))]);
+
+    it('when the consumer leaves during a read, its next() ends and the input is closed later', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const input = closable();
+      const mapping = executor.map<number>(input.items, { name: 'double' });
+      const pending = mapping.next();
+      await until(() => input.state.reached, { what: 'the map to read its input' });
+      const leaving = mapping.return(undefined);
+      try {
+        // return() no longer queues behind a read that may never end: both settle, done.
+        expect(await within(pending, 5_000)).toEqual({ done: true, value: undefined });
+        expect(await within(leaving, 5_000)).toEqual({ done: true, value: undefined });
+        expect(input.state.closed).toBe(false); // suspended at its `await`: not closable yet
+      } finally {
+        input.state.open();
+      }
+      await until(() => input.state.closed, { what: 'map to close its input' });
+      expect(input.state.yielded).toBe(1); // the item read after leaving was dropped...
+      await executor.shutdown();
+      expect(executor.stats).toMatchObject({ completed: 0, failed: 0, cancelled: 0 }); // ...unsent
+    });
+
+    it('negative control: a next() pending on the input, with no return(), gets its item', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const input = closable();
+      const mapping = executor.map<number>(input.items, { name: 'double' });
+      const pending = mapping.next();
+      await until(() => input.state.reached, { what: 'the map to read its input' });
+      input.state.open();
+      expect(await pending).toEqual({ done: false, value: 42 });
+      expect(input.state.closed).toBe(false);
+      await mapping.return(undefined); // a consumer's break after a result: closed at once
+      expect(input.state.closed).toBe(true);
+    });
+
+    it('negative control: a read settling by itself does not close the input', async () => {
+      // What the test above tells apart: only a return() runs the generator's `finally`.
+      const input = closable();
+      const read = input.items.next();
+      input.state.open();
+      expect(await read).toEqual({ value: 21, done: false });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(input.state).toMatchObject({ yielded: 1, closed: false });
+      await input.items.return(undefined);
+      expect(input.state.closed).toBe(true);
+    });
+
     it('negative control: the same gated input, opened, is mapped', async () => {
       const executor = make({ maxWorkers: 1 });
       const input = gated();
