@@ -6,7 +6,9 @@ describe('libuv-pool', () => {
     const run = await runDemo(libuvPool, {
       reads: 6,
       poolSizes: [2, 6],
-      settleMs: 150,
+      // Time for the pool's threads to take the reads: 150 ms asked 6 threads to start and block
+      // at once, which a loaded machine need not manage; the default is 200.
+      settleMs: 1000,
     });
     expect(run.figures.runs.map((r) => [r.poolSize, r.inFlightIndexes, r.completed])).toEqual([
       ['2', [0, 1], 6],

@@ -25,9 +25,10 @@ describe('recordLoopLag', () => {
       percentile(late, 99),
       Math.max(...late),
     ]);
-    // A free loop's tick is not a whole period late: the time between ticks would never be
-    // under it (a timer never fires early), so this fails for a histogram of those.
-    expect(lag.p50Ms).toBeLessThan(PERIOD_MS);
+    // A tick is not always a whole period late: the time between ticks would never be under it
+    // (a timer never fires early), so this fails for a histogram of those. The least, not the
+    // median: on a loaded machine half the ticks may be late by more than a period.
+    expect(Math.min(...late)).toBeLessThan(PERIOD_MS);
     // The stall is there, less at most the period the timer was not yet due in.
     expect(lag.maxMs).toBeGreaterThanOrEqual(STALL_MS - PERIOD_MS - 1);
     expect(recording.stop()).toBe(lag); // stopped once: the same figures

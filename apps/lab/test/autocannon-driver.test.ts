@@ -29,7 +29,9 @@ describe('the autocannon driver against a real server', () => {
       scenarioId: 'test',
       model: 'async',
       baseUrl: url,
-      warmupSeconds: 0.5,
+      // 1.5 s: a loaded machine's warm-up of 0.5 s once got 9 requests out, no more than the
+      // ±8 below forgives, so a driver that counted the warm-up would have passed.
+      warmupSeconds: 1.5,
       durationSeconds: 1,
       window,
       onMeasure: () => (measuringFrom = performance.now()),
@@ -97,7 +99,9 @@ describe('the autocannon driver against a real server', () => {
         error ? reject(error) : resolve(),
       ),
     );
-    expect(peakPer100ms(burstFrom, performance.now()).peak).toBeGreaterThanOrEqual(30);
+    // Twice the paced bound tells a burst apart: 30 asked 4 connections for 8 round trips each
+    // in 100 ms, and a loaded machine once managed 29.
+    expect(peakPer100ms(burstFrom, performance.now()).peak).toBeGreaterThanOrEqual(16);
   });
 
   it('counts the requests a fixed rate called for and never sent, apart from failures', async () => {

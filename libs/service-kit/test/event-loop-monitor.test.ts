@@ -59,9 +59,10 @@ describe('EventLoopMonitor', () => {
     block(400); // loading, warming a pool: the loop does not turn
     monitor.rebase();
     expect(monitor.shedReason()).toBeUndefined();
-    await sleep(120); // the overdue timers run, then calm samples
-    expect(monitor.shedReason()).toBeUndefined();
-    expect(monitor.last.delayMs).toBeLessThan(100);
+    await sleep(120); // the overdue timers run, then fresh samples
+    // Not the 400 ms stall: its control below sees more than 300. (Not "below maxDelayMs": any
+    // stall of the machine's own in these 120 ms would count, and CI has seen one within 300.)
+    expect(monitor.last.delayMs).toBeLessThan(300);
   });
 
   it('negative control: without rebase(), the same stall is refused right after, and sampled', async () => {
