@@ -91,7 +91,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
   const cpuList = cpus();
   const loadAtEnd = loadavg();
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     createdAt: new Date().toISOString(),
     machine: {
       cpus: cpuList.length,

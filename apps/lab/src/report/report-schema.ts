@@ -125,7 +125,11 @@ const verdict = z.strictObject({
 });
 
 export const reportSchema = z.strictObject({
-  schemaVersion: z.literal(2),
+  schemaVersion: z
+    .literal(3)
+    .describe(
+      '3 since 2026-12-03: as 2, but a verdict may have no leader (throughput, p99, memory, agreesWithGuide, leaders empty) and a summary no lag or utilization (lagP99MaxMs, eluMean): null where a figure could not be had. lab compare reads every version.',
+    ),
   createdAt: z.iso.datetime(),
   machine: z.strictObject({
     cpus: z.number().int().positive(),
