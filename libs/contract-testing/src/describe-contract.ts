@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect } from '@jest/globals';
 import { appEntry, launch, type ServiceProcess, ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { UPSTREAM } from '@concurrency-lab/models';
-import type { ContractContext, ContractTarget } from './contract-target';
+import {
+  CONTRACT_REQUEST_TIMEOUT_MS,
+  type ContractContext,
+  type ContractTarget,
+} from './contract-target';
 import type { FuzzOptions } from './fuzz/run-fuzz';
 import { describeCounter } from './suites/counter';
 import { describeFuzzCases } from './suites/fuzz';
@@ -70,7 +74,7 @@ function useServices(target: ContractTarget): ContractContext {
     service = await target.start({
       WORKERS: String(target.workers ?? 2),
       UPSTREAM_URL: upstream.url,
-      REQUEST_TIMEOUT_MS: '20000',
+      REQUEST_TIMEOUT_MS: String(CONTRACT_REQUEST_TIMEOUT_MS),
       // The parts run slow work back to back (fib(40), a million increments): on a model whose
       // CPU work blocks the loop, admission would rightly refuse what comes next. It has its
       // own part (loop-admission), on a service with the defaults.

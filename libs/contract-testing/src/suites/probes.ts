@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ContractContext } from '../contract-target';
+import { CONTRACT_REQUEST_TIMEOUT_MS, type ContractContext } from '../contract-target';
 import { rawAnswer } from '../raw-answer';
 
 /** Liveness, readiness, `/info`, `/metrics` and the headers every answer carries. */
@@ -19,7 +19,7 @@ export function describeProbes(ctx: ContractContext): void {
       expect(info['cpus']).toEqual(expect.any(Number));
       expect(info['limits']).toMatchObject({
         maxQueue: expect.any(Number),
-        requestTimeoutMs: 20000,
+        requestTimeoutMs: CONTRACT_REQUEST_TIMEOUT_MS,
       });
     });
 
