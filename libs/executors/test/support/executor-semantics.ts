@@ -352,16 +352,22 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       },
     );
 
-    /** `promise`'s value, or 'still pending' if it has not settled within `ms` (generous). */
-    const within = <T>(promise: Promise<T>, ms: number) =>
-      Promise.race([promise, new Promise<string>((r) => setTimeout(r, ms, 'still pending'))]);
-
-    it('when the consumer leaves during a read, its next() ends and the input is closed later', async () => {
+    /** A map of a closable input, with a next() waiting on the input's first read. */
+    const readingInput = async () => {
       const executor = make({ maxWorkers: 1 });
       const input = closable();
       const mapping = executor.map<number>(input.items, { name: 'double' });
       const pending = mapping.next();
       await until(() => input.state.reached, { what: 'the map to read its input' });
+      return { executor, input, mapping, pending };
+    };
+
+    /** `promise`'s value, or 'still pending' if it has not settled within `ms` (generous). */
+    const within = <T>(promise: Promise<T>, ms: number) =>
+      Promise.race([promise, new Promise<string>((r) => setTimeout(r, ms, 'still pending'))]);
+
+    it('when the consumer leaves during a read, its next() ends and the input is closed later', async () => {
+      const { executor, input, mapping, pending } = await readingInput();
       const leaving = mapping.return(undefined);
       try {
         // return() no longer queues behind a read that may never end: both settle, done.
@@ -378,11 +384,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     });
 
     it('negative control: a next() pending on the input, with no return(), gets its item', async () => {
-      const executor = make({ maxWorkers: 1 });
-      const input = closable();
-      const mapping = executor.map<number>(input.items, { name: 'double' });
-      const pending = mapping.next();
-      await until(() => input.state.reached, { what: 'the map to read its input' });
+      const { input, mapping, pending } = await readingInput();
       input.state.open();
       expect(await pending).toEqual({ done: false, value: 42 });
       expect(input.state.closed).toBe(false);
