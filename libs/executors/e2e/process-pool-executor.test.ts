@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BOOT_DEATHS_TO_BREAK,
+  BOOT_RETRY_DELAY_MS,
   EARLY_DEATH_WINDOW_MS,
   EARLY_DEATHS_TO_BREAK,
 } from '../src/child-process-pool';
@@ -29,6 +30,23 @@ function forkedInEachTest(): ChildProcess[] {
   });
   afterEach(() => unsubscribe('child_process', seen));
   return children;
+}
+
+/**
+ * Calls `then` with each child forked from now on as its `up` reaches this process (before the
+ * pool's own listener sees it), until the returned function is called. Call it before the
+ * executor forks. A fixed sleep does not stand for "up": fork-to-up takes 0.1-0.5 s on a
+ * loaded machine, and a child killed before it is up is a different case.
+ */
+function onEachUp(then: (child: ChildProcess) => void): () => void {
+  const seen = (message: unknown) => {
+    const child = (message as { process: ChildProcess }).process;
+    child.on('message', (raw: unknown) => {
+      if (workerMessage(raw)?.[WORKER_MESSAGE] === 'up') then(child);
+    });
+  };
+  subscribe('child_process', seen);
+  return () => unsubscribe('child_process', seen);
 }
 
 describeExecutorSemantics('process');
@@ -262,11 +280,17 @@ describe('process executor: a child that dies idle, before its first task', () =
   const children = forkedInEachTest();
 
   it('once (an operator’s or the OOM killer’s SIGKILL) is replaced: the pool is not broken', async () => {
+    const up: ChildProcess[] = [];
+    const stop = onEachUp((child) => up.push(child));
     await using executor = createExecutor('process', { maxWorkers: 1 });
-    await until(() => children.length === 1 && children[0]?.pid !== undefined, {
-      what: 'the child to start',
-    });
-    await new Promise((resolve) => setTimeout(resolve, 200)); // up, and idle
+    try {
+      // Killed before it is up, it would break the pool (the pool is starting): not this case.
+      await until(() => up.length === 1, { what: 'the child to be up' });
+    } finally {
+      stop();
+    }
+    expect(children).toHaveLength(1);
+    expect(up[0]).toBe(children[0]); // the only child forked so far: up, and idle
     children[0]?.kill('SIGKILL');
     await until(() => children.length === 2, { what: 'a replacement' });
     expect(await executor.submit<number>(2, { name: 'double' }).result()).toBe(4);
@@ -276,21 +300,17 @@ describe('process executor: a child that dies idle, before its first task', () =
   it(`${EARLY_DEATHS_TO_BREAK} SIGKILLs in a row, each as its child says it is up (an operator, the OOM killer), are replaced: not a death of its own`, async () => {
     // Killed as its `up` reaches us, idle, never given a task: inside the early-death window,
     // the hardest case. Killed later, minutes apart even, each broke the pool too, before.
-    const killAsUp = (message: unknown) => {
-      const child = (message as { process: ChildProcess }).process;
-      if (children.length > EARLY_DEATHS_TO_BREAK) return; // the last replacement lives
-      child.on('message', (raw: unknown) => {
-        if (workerMessage(raw)?.[WORKER_MESSAGE] === 'up') child.kill('SIGKILL');
-      });
-    };
-    subscribe('child_process', killAsUp); // before the executor forks its first child
+    const stop = onEachUp((child) => {
+      // The last replacement lives.
+      if (children.indexOf(child) < EARLY_DEATHS_TO_BREAK) child.kill('SIGKILL');
+    });
     await using executor = createExecutor('process', { maxWorkers: 1 });
     try {
       await until(() => children.length === EARLY_DEATHS_TO_BREAK + 1, {
         what: `a replacement for each of ${EARLY_DEATHS_TO_BREAK} children killed`,
       });
     } finally {
-      unsubscribe('child_process', killAsUp);
+      stop();
     }
     expect(children.slice(0, -1).map((child) => child.signalCode)).toEqual(
       Array.from({ length: EARLY_DEATHS_TO_BREAK }, () => 'SIGKILL'),
@@ -352,21 +372,32 @@ describe('process executor: a child that dies idle, before its first task', () =
   });
 
   it(`${EARLY_DEATHS_TO_BREAK} times in a row (a timer its initializer left) breaks the pool: no fork loop`, async () => {
+    let brokenBy: Error | undefined;
     const executor = createExecutor('process', {
       maxWorkers: 1,
       initializer: 'crashLaterSetup',
       initargs: 100,
+      onBroken: (cause) => (brokenBy = cause),
     });
-    await until(() => children.length === EARLY_DEATHS_TO_BREAK, {
-      what: `${EARLY_DEATHS_TO_BREAK} children`,
-    });
-    await new Promise((resolve) => setTimeout(resolve, 600));
-    expect(children).toHaveLength(EARLY_DEATHS_TO_BREAK);
-    // A broken executor refuses at submit, as Python's raises BrokenProcessPool there.
-    expect(() => executor.submit<number>(2, { name: 'double' })).toThrow(
-      expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }) as Error,
-    );
-    await executor.shutdown();
+    try {
+      // Each child boots (up to ~0.5 s on a loaded machine), then its timer ends it: wait for
+      // the break itself, not for a guess at how long three boots take.
+      await until(() => brokenBy !== undefined, { what: 'the pool to break', timeoutMs: 20_000 });
+      expect(brokenBy).toMatchObject({ exitCode: 6 }); // the initializer's timer, not a kill
+      expect(children).toHaveLength(EARLY_DEATHS_TO_BREAK);
+      await until(() => executor.stats.workers === 0, { what: 'the pool to end' });
+      // No fourth fork after the break. An absence cannot be awaited: this wait only gives a
+      // late fork time to show (one that died before it was up is forked again after a pause).
+      await new Promise((resolve) => setTimeout(resolve, 3 * BOOT_RETRY_DELAY_MS));
+      expect(children).toHaveLength(EARLY_DEATHS_TO_BREAK);
+      // A broken executor refuses at submit, as Python's raises BrokenProcessPool there.
+      expect(() => executor.submit<number>(2, { name: 'double' })).toThrow(
+        expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }) as Error,
+      );
+    } finally {
+      // Also on a failure: a pool left forking would add its children to the next tests'.
+      await executor.shutdown();
+    }
   });
 });
 
@@ -414,6 +445,8 @@ describe('process executor: a replacement that dies before it is up, once the po
       exitCode: 9,
     });
     await until(() => executor.stats.workers === 0, { what: 'the pool to break and end' });
+    // A negative check: no fork after the break. An absence cannot be awaited; this wait only
+    // gives a fork loop time to show.
     await new Promise((resolve) => setTimeout(resolve, 600));
     // The first two, the crashed one's replacement, and its forks again before the break.
     expect(children).toHaveLength(2 + 1 + (BOOT_DEATHS_TO_BREAK - 1));
