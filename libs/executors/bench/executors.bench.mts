@@ -8,8 +8,9 @@
  *
  * 1. Dispatch cost: µs per no-op task, `WINDOW` tasks in flight on 2 workers — our
  *    ThreadPoolExecutor against bare piscina, our ProcessPoolExecutor against bare tinypool
- *    (`runtime: 'child_process'`, advanced serialization), processes against threads, and
- *    `map` with chunksize 1 vs 16 (the round trips a chunk saves, dear on processes).
+ *    (`runtime: 'child_process'`, advanced serialization), processes against threads,
+ *    `map` with chunksize 1 vs 16 (the round trips a chunk saves, dear on processes), and
+ *    threads `map` over an async generator against the same items in an array.
  * 2. Throughput: sequential round trips of a Uint8Array (task returns it), 1 KiB … 16 MiB:
  *    threads copying, threads transferring both ways, processes (always copied; the bytes go
  *    through the IPC pipe and v8's serializer both ways), and bare tinypool as an anchor.
@@ -85,13 +86,19 @@ async function dispatchMicros(run: Run, count: number): Promise<number> {
   return ((performance.now() - started) * 1000) / count;
 }
 
-/** µs per item for `map` over `count` items. */
+/** The numbers below `count`, one at a time, as an async input (a stream, a paged API) is. */
+async function* counting(count: number): AsyncGenerator<number> {
+  for (let i = 0; i < count; i++) yield i;
+}
+
+/** µs per item for `map` over `count` items, an array's or (`async`) an async generator's. */
 async function mapMicros(
   executor: Executors.Executor,
   count: number,
   chunksize: number,
+  input: 'array' | 'async' = 'array',
 ): Promise<number> {
-  const items = Array.from({ length: count }, (_, i) => i);
+  const items = input === 'async' ? counting(count) : Array.from({ length: count }, (_, i) => i);
   const started = performance.now();
   let seen = 0;
   for await (const item of executor.map(items, { name: 'identity', chunksize })) {
@@ -157,6 +164,7 @@ const DISPATCH_CASES: Cases = [
   ['ProcessPoolExecutor.submit', () => dispatchMicros(runners.processes('noop'), 1500)],
   ['ThreadPoolExecutor.map chunksize 1', () => mapMicros(threads, 4000, 1)],
   ['ThreadPoolExecutor.map chunksize 16', () => mapMicros(threads, 4000, 16)],
+  ['ThreadPoolExecutor.map async input', () => mapMicros(threads, 4000, 1, 'async')],
   ['ProcessPoolExecutor.map chunksize 1', () => mapMicros(processes, 1500, 1)],
   ['ProcessPoolExecutor.map chunksize 16', () => mapMicros(processes, 1500, 16)],
 ];
@@ -183,6 +191,13 @@ console.log(
       ratio: 'threads map: chunksize 1 ÷ 16',
       value: (
         us('ThreadPoolExecutor.map chunksize 1') / us('ThreadPoolExecutor.map chunksize 16')
+      ).toFixed(2),
+    },
+    {
+      // Each read of an async input waits against map's deadline, signal and return().
+      ratio: 'threads map: async input ÷ array (chunksize 1)',
+      value: (
+        us('ThreadPoolExecutor.map async input') / us('ThreadPoolExecutor.map chunksize 1')
       ).toFixed(2),
     },
     {
