@@ -261,55 +261,11 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
   });
 
   describe(`${kind} executor: map's deadline and signal beyond the results`, () => {
-    /** An async input that yields nothing until `open()` (or never). */
+    /**
+     * An async input that waits at a gate until `open()`, then yields 21 and 22; it records
+     * that it was reached, what it yielded, and that its `finally` ran.
+     */
     const gated = () => {
-      let open = (): void => undefined;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      const state = { reached: false, passed: false, open };
-      async function* items(): AsyncGenerator<number> {
-        state.reached = true;
-        await gate;
-        state.passed = true;
-        yield 21;
-      }
-      return { state, items: items() };
-    };
-    const drain = async (mapping: AsyncIterable<unknown>): Promise<unknown[]> => {
-      const out: unknown[] = [];
-      for await (const value of mapping) out.push(value);
-      return out;
-    };
-
-    it('a map timeout covers an async input slow to yield its next item', async () => {
-      const executor = make({ maxWorkers: 1 });
-      const input = gated();
-      // A second, not 50 ms: the deadline runs from map(), and at load 10 a process may be held
-      // 50 ms before its first read (this failed 1 of 5 runs there, likely so).
-      const error = await rejection(
-        drain(executor.map(input.items, { name: 'double', timeout: 1_000 })),
-      );
-      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
-      expect(error.message).toContain('map()');
-      expect(input.state).toMatchObject({ reached: true, passed: false }); // still waiting there
-      input.state.open();
-    });
-
-    it("aborting a map's signal ends a read of an input that never yields", async () => {
-      const executor = make({ maxWorkers: 1 });
-      const input = gated();
-      const controller = new AbortController();
-      const mapping = drain(
-        executor.map(input.items, { name: 'double', signal: controller.signal }),
-      );
-      await until(() => input.state.reached, { what: 'the map to read its input' });
-      const reason = new Error('the caller left');
-      controller.abort(reason);
-      expect(await rejection(mapping)).toBe(reason);
-      expect(input.state.passed).toBe(false);
-    });
-
-    /** A gated input that counts what it yields and records that its `finally` ran. */
-    const closable = () => {
       let open = (): void => undefined;
       const gate = new Promise<void>((resolve) => (open = resolve));
       const state = { reached: false, yielded: 0, closed: false, open };
@@ -328,11 +284,45 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       return { state, items: items() };
     };
 
+    const drain = async (mapping: AsyncIterable<unknown>): Promise<unknown[]> => {
+      const out: unknown[] = [];
+      for await (const value of mapping) out.push(value);
+      return out;
+    };
+
+    it('a map timeout covers an async input slow to yield its next item', async () => {
+      const executor = make({ maxWorkers: 1 });
+      const input = gated();
+      // A second, not 50 ms: the deadline runs from map(), and at load 10 a process may be held
+      // 50 ms before its first read (this failed 1 of 5 runs there, likely so).
+      const error = await rejection(
+        drain(executor.map(input.items, { name: 'double', timeout: 1_000 })),
+      );
+      expect(error.code).toBe('ERR_EXECUTOR_TIMEOUT');
+      expect(error.message).toContain('map()');
+      expect(input.state).toMatchObject({ reached: true, yielded: 0 }); // still waiting there
+      input.state.open();
+    });
+
+    it("aborting a map's signal ends a read of an input that never yields", async () => {
+      const executor = make({ maxWorkers: 1 });
+      const input = gated();
+      const controller = new AbortController();
+      const mapping = drain(
+        executor.map(input.items, { name: 'double', signal: controller.signal }),
+      );
+      await until(() => input.state.reached, { what: 'the map to read its input' });
+      const reason = new Error('the caller left');
+      controller.abort(reason);
+      expect(await rejection(mapping)).toBe(reason);
+      expect(input.state.yielded).toBe(0);
+    });
+
     it.each(['timeout', 'signal'])(
       'when map gives up on a read (%s), it closes the input once the read settles',
       async (how) => {
         const executor = make({ maxWorkers: 1 });
-        const input = closable();
+        const input = gated();
         const controller = new AbortController();
         const options =
           how === 'timeout'
@@ -354,10 +344,10 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       },
     );
 
-    /** A map of a closable input, with a next() waiting on the input's first read. */
+    /** A map of a gated input, with a next() waiting on the input's first read. */
     const readingInput = async () => {
       const executor = make({ maxWorkers: 1 });
-      const input = closable();
+      const input = gated();
       const mapping = executor.map<number>(input.items, { name: 'double' });
       const pending = mapping.next();
       await until(() => input.state.reached, { what: 'the map to read its input' });
@@ -396,7 +386,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
 
     it('negative control: a read settling by itself does not close the input', async () => {
       // What the test above tells apart: only a return() runs the generator's `finally`.
-      const input = closable();
+      const input = gated();
       const read = input.items.next();
       input.state.open();
       expect(await read).toEqual({ value: 21, done: false });
@@ -412,7 +402,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       const mapping = drain(executor.map(input.items, { name: 'double', timeout: 5_000 }));
       await until(() => input.state.reached, { what: 'the map to read its input' });
       input.state.open();
-      expect(await mapping).toEqual([42]);
+      expect(await mapping).toEqual([42, 44]);
     });
 
     // The worker is busy for 500 ms; the map's timeout is 50 ms. Its tasks either wait in the
