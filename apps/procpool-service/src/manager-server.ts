@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MANAGER_BUSY } from './pool-task-protocol';
+import { MANAGER_BUSY, MANAGER_GO } from './pool-task-protocol';
 import { socketPort } from './socket-port';
 
 export interface ManagerServerOptions {
@@ -61,6 +61,8 @@ export class ManagerServer {
    * loop reads after the task has already settled. Names are random: an old one never comes back.
    */
   readonly #cut = new Set<string>();
+  /** What each named share waits for once its hello is accepted, before it is served (`hold`). */
+  readonly #holds = new Map<string, () => Promise<void>>();
   #authenticated = 0;
 
   constructor(manager: CounterManager, options: ManagerServerOptions = {}) {
@@ -116,6 +118,23 @@ export class ManagerServer {
     this.#shares.get(token)?.destroy();
   }
 
+  /**
+   * Holds the share named `token`, once its hello is accepted, until `ready()` resolves: only then
+   * is it served and told `go` (MANAGER_GO). Rejected, it is cut (see `cut`). The counter's
+   * shares wait so for each other (CounterManager's `ready`): a refusal of one of them, which
+   * answers its request 503 and invites a retry, comes before any of them has changed the value.
+   * A share with no hold is served at once. `release(token)` forgets a hold whose share ended
+   * without a hello.
+   */
+  hold(token: string, ready: () => Promise<void>): void {
+    this.#holds.set(token, ready);
+  }
+
+  /** Forgets the hold of `token`, if its hello never came (see `hold`). */
+  release(token: string): void {
+    this.#holds.delete(token);
+  }
+
   /** Synchronous: it also runs as a process 'exit' listener, where nothing asynchronous does. */
   readonly #removeDir = (): void => rmSync(this.#dir, { recursive: true, force: true });
 
@@ -167,8 +186,21 @@ export class ManagerServer {
           if (this.#shares.get(token) === socket) this.#shares.delete(token);
         });
       }
-      rpc = new RpcEndpoint(port);
-      this.#manager.serve(rpc);
+      const serve = () => {
+        rpc = new RpcEndpoint(port);
+        this.#manager.serve(rpc);
+        port.send(MANAGER_GO);
+      };
+      const ready = token === undefined ? undefined : this.#holds.get(token);
+      if (token === undefined || !ready) {
+        serve();
+        return;
+      }
+      this.#holds.delete(token);
+      void ready().then(
+        () => !socket.destroyed && serve(),
+        () => socket.destroy(),
+      );
     };
     this.#pendingHellos.set(socket, () => {
       settle();

@@ -59,6 +59,13 @@ export interface TaskTimings {
 export const MANAGER_BUSY = { kind: 'busy' } as const;
 
 /**
+ * The manager's word that a share may start: its hello was accepted and every share of its
+ * request is connected (`ManagerServer#hold`). A share sends nothing else before it, so a
+ * request refused at one share's connection leaves the counter as it was.
+ */
+export const MANAGER_GO = { kind: 'go' } as const;
+
+/**
  * The code a share fails with when the manager refused its connection: the contract's 503 for a
  * bound, which `ProcessPoolRunner` answers with `Retry-After` (a crash would be 500).
  */

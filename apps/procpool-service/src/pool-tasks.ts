@@ -4,7 +4,7 @@
  * in the HTTP process. Both answer a `TaskAnswer` (value + timings). This module runs in a child
  * process only, and loads no tracing SDK and no service kit: just the work and the RPC it needs.
  */
-import { RpcEndpoint, runCounterShare } from '@concurrency-lab/cluster-runtime/rpc';
+import { channelClosed, RpcEndpoint, runCounterShare } from '@concurrency-lab/cluster-runtime/rpc';
 import {
   checkCrossable,
   crashIfSwitched,
@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   MANAGER_BUSY,
   MANAGER_BUSY_CODE,
+  MANAGER_GO,
   MANAGER_UNREACHABLE_CODE,
   type CpuTaskArgument,
   type ShareArgument,
@@ -81,8 +82,9 @@ export function cpu({ task, trace }: CpuTaskArgument): Promise<TaskAnswer<CpuTas
 
 /**
  * A proxy's work, as in Python's `multiprocessing.Manager`: connect to the manager, prove who we
- * are with the authkey, then increment its value over the connection — get then set, or add —
- * and hang up. The value never lives here; only the round trips do.
+ * are with the authkey, wait for its `go` (every share of the request connected), then increment
+ * its value over the connection — get then set, or add — and hang up. The value never lives
+ * here; only the round trips do.
  */
 export function counterShare({
   address,
@@ -96,16 +98,27 @@ export function counterShare({
     const socket = await connectToManager(address);
     const port = socketPort(socket);
     const rpc = new RpcEndpoint(port);
-    socket.once('close', () => rpc.close());
-    // A manager at one of its bounds says so before it hangs up: that is a 503, not a crash.
+    // The manager answers the hello `go` once every share of the request is connected, or `busy`
+    // at one of its bounds (a 503, not a crash), or hangs up (cut: its request was given up).
+    // Nothing is sent before `go`: a request refused at another share's connection adds nothing.
     let refused = false;
-    port.on('message', (message: unknown) => {
-      if ((message as { kind?: unknown } | null)?.kind !== MANAGER_BUSY.kind) return;
-      refused = true;
-      rpc.close();
+    const go = new Promise<void>((resolve, reject) => {
+      port.on('message', (message: unknown) => {
+        const kind = (message as { kind?: unknown } | null)?.kind;
+        if (kind === MANAGER_GO.kind) resolve();
+        if (kind !== MANAGER_BUSY.kind) return;
+        refused = true;
+        rpc.close();
+        reject(channelClosed());
+      });
+      socket.once('close', () => {
+        rpc.close();
+        reject(channelClosed());
+      });
     });
     try {
       port.send({ kind: 'hello', authkey, ...(token !== undefined ? { token } : {}) });
+      await go;
       return await runCounterShare(rpc, { times, safe });
     } catch (error) {
       if (!refused) throw error;

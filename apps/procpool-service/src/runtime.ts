@@ -50,15 +50,20 @@ export async function procpoolRuntime(
       }),
   );
   // Each share is a pool task: it runs in one of the pool's processes and calls back, named by a
-  // token so that a cancelled request's shares are stopped at the manager, not killed.
+  // token so that a cancelled request's shares are stopped at the manager, not killed. The
+  // manager holds each one, once connected, until all of them are (`ready`): a share refused at
+  // its connection (503) fails its request before any share has added.
   const manager: CounterManager = new CounterManager(() =>
-    Array.from({ length: runner.workers }, (): ShareRunner => (share, signal) => {
+    Array.from({ length: runner.workers }, (): ShareRunner => (share, signal, ready) => {
       const token = randomUUID();
-      return runner.counterShare(
-        { ...share, address: server.address, authkey: server.authkey, token },
-        signal,
-        () => server.cut(token),
-      );
+      if (ready) server.hold(token, ready);
+      return runner
+        .counterShare(
+          { ...share, address: server.address, authkey: server.authkey, token },
+          signal,
+          () => server.cut(token),
+        )
+        .finally(() => server.release(token));
     }),
   );
   const server: ManagerServer = new ManagerServer(manager);

@@ -4,12 +4,13 @@ import {
   RpcEndpoint,
   type ShareRunner,
 } from '@concurrency-lab/cluster-runtime';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
-import { ManagerServer, MAX_CUT_TOKENS } from '../src/manager-server';
+import { ManagerServer, MAX_CUT_TOKENS, type ManagerServerOptions } from '../src/manager-server';
 import { counterShare } from '../src/pool-tasks';
 import { socketPort } from '../src/socket-port';
 
@@ -18,24 +19,33 @@ import { socketPort } from '../src/socket-port';
  * processes run (`counterShare`), each over its own real Unix socket connection, so their
  * get/set round trips interleave as two processes' do.
  */
-function managed(parties: number) {
+function managed(parties: number, { held = false, ...options }: ManagedOptions = {}) {
   const manager: CounterManager = new CounterManager(() =>
-    Array.from(
-      { length: parties },
-      (): ShareRunner => (share) =>
-        counterShare({ ...share, address: server.address, authkey: server.authkey }),
-    ),
+    Array.from({ length: parties }, (): ShareRunner => (share, _signal, ready) => {
+      const where = { address: server.address, authkey: server.authkey };
+      if (!held || !ready) return counterShare({ ...share, ...where });
+      // As the service wires them (runtime.ts): named, and held until all are connected.
+      const token = randomUUID();
+      server.hold(token, ready);
+      return counterShare({ ...share, ...where, token }).finally(() => server.release(token));
+    }),
   );
-  const server: ManagerServer = new ManagerServer(manager);
+  const server: ManagerServer = new ManagerServer(manager, options);
   return { manager, server };
+}
+
+interface ManagedOptions extends ManagerServerOptions {
+  /** Named shares the server holds until every share of the request is connected. */
+  held?: boolean;
 }
 
 /** Runs `test` against a listening {@link managed} server, and closes it whatever happens. */
 async function withManaged(
   parties: number,
   test: (managed: { manager: CounterManager; server: ManagerServer }) => Promise<void>,
+  options?: ManagedOptions,
 ): Promise<void> {
-  const { manager, server } = managed(parties);
+  const { manager, server } = managed(parties, options);
   await server.listen();
   try {
     await test({ manager, server });
@@ -159,6 +169,39 @@ describe('the counter manager served over a Unix socket', () => {
       await server.close();
     }
   });
+
+  // Before, the share that got in first added its half while its sibling was refused: the
+  // request answered 503, which invites a retry, with 100,000 already counted.
+  it.each([true, false])(
+    'fails a request whose share is refused at the bound before any share adds (safe=%s)',
+    (safe) =>
+      withManaged(
+        2,
+        async ({ manager }) => {
+          await expect(manager.increment({ times: 200_000, safe })).rejects.toMatchObject({
+            code: 'ERR_OVERLOADED',
+          });
+          expect(manager.value).toBe(0);
+        },
+        { held: true, maxConnections: 1 },
+      ),
+  );
+
+  it('negative control: held shares within the bound start together, exact, and still race unsafe', () =>
+    withManaged(
+      2,
+      async ({ manager }) => {
+        await expect(manager.increment({ times: 200_000, safe: true })).resolves.toEqual({
+          expected: 200_000,
+          actual: 200_000,
+        });
+        const { expected, actual } = await manager.increment({ times: 200_000, safe: false });
+        expect(expected).toBe(400_000);
+        expect(actual).toBeGreaterThan(200_000);
+        expect(actual).toBeLessThan(expected);
+      },
+      { held: true, maxConnections: 2 },
+    ));
 
   it('cut(token) stops a running share where it stands: nothing more of it lands, its late hello is refused', () =>
     withManaged(1, async ({ manager, server }) => {

@@ -1,12 +1,24 @@
-import { Mutex } from '@concurrency-lab/locks';
+import { Barrier, Mutex } from '@concurrency-lab/locks';
 import { RPC, type IncrementParams } from './counter-protocol';
 import type { RpcEndpoint } from './rpc-endpoint';
 
 /**
  * Runs one share of an increment request in one of the model's other processes (which increments
  * the manager's value over its own channel), resolving once the share is done.
+ *
+ * `ready` is for a share that can still be refused once it runs (procpool's: the manager's socket
+ * may answer `busy`). Called once the share can no longer be refused, it resolves when every
+ * share of the request has called it, and rejects if the request is given up first (cancelled,
+ * or another share failed). A share that waits for it before its first change leaves the value
+ * as it was when its request fails before that point, so a 503 that invites a retry never
+ * counts twice. Either every share of a manager waits for it or none does: cluster's shares,
+ * which nothing refuses, never call it.
  */
-export type ShareRunner = (share: IncrementParams, signal?: AbortSignal) => Promise<unknown>;
+export type ShareRunner = (
+  share: IncrementParams,
+  signal?: AbortSignal,
+  ready?: () => Promise<void>,
+) => Promise<unknown>;
 
 /**
  * A shared counter held by one process — Python's `multiprocessing.Manager`: the value lives in
@@ -83,16 +95,24 @@ export class CounterManager {
     // The shares stop when the request is cancelled or one of them fails.
     const failed = new AbortController();
     const shares = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+    // Where the shares that ask (`ready`) meet before any of them adds: broken as the request is
+    // given up, so that none then waits on one that will never come.
+    const start = new Barrier({ parties: count, name: 'counter-shares' });
+    const ready = async () => {
+      await start.wait({ signal: shares });
+    };
     let failure: { reason: unknown } | undefined;
     await Promise.allSettled(
       parties.slice(0, count).map((run, i) =>
-        run({ times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe }, shares).catch(
-          (error: unknown) => {
-            // The first failure is the request's; the others are its consequence.
-            failure ??= { reason: error };
-            failed.abort(error);
-          },
-        ),
+        run(
+          { times: Math.floor(times / count) + (i < times % count ? 1 : 0), safe },
+          shares,
+          ready,
+        ).catch((error: unknown) => {
+          // The first failure is the request's; the others are its consequence.
+          failure ??= { reason: error };
+          failed.abort(error);
+        }),
       ),
     );
     if (signal?.aborted) throw signal.reason;

@@ -232,7 +232,8 @@ export class RpcEndpoint {
   }
 }
 
-function channelClosed(): RpcCallError {
+/** A call's failure when its channel closed: the other process is gone (`ERR_WORKER_CRASHED`). */
+export function channelClosed(): RpcCallError {
   return new RpcCallError({
     code: 'ERR_WORKER_CRASHED',
     message: 'the IPC channel closed (the other process is gone)',

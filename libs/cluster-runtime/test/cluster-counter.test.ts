@@ -13,7 +13,7 @@ import {
 import pino from 'pino';
 import { MessageChannel } from 'node:worker_threads';
 import { clusterWorkerRuntime } from '../src/cluster-worker-main';
-import { CounterManager } from '../src/counter-manager';
+import { CounterManager, type ShareRunner } from '../src/counter-manager';
 import { RPC, type IncrementParams } from '../src/counter-protocol';
 import { IpcCounter, serveCounterShare } from '../src/ipc-counter';
 import { MetricsRelay, type MetricsJson } from '../src/metrics-relay';
@@ -81,6 +81,50 @@ describe('the counter a manager holds for other processes', () => {
     await expect(manager.increment({ times: 10, safe: true })).rejects.toMatchObject({
       code: 'ERR_WORKER_CRASHED',
     });
+  });
+
+  // procpool's shares can be refused at their connection (503, which invites a retry): each
+  // says `ready` once it cannot be, and adds only when all have.
+  it('starts the shares that ask `ready` together, once the last of them has asked', async () => {
+    const events: string[] = [];
+    const manager = new CounterManager(() =>
+      [0, 1, 2].map((i): ShareRunner => async (_share, _signal, ready) => {
+        // The last one connects a few turns of the loop after the others.
+        if (i === 2) for (let turn = 0; turn < 5; turn++) await new Promise(setImmediate);
+        events.push(`ready ${i}`);
+        await ready?.();
+        events.push(`go ${i}`);
+      }),
+    );
+    await expect(manager.increment({ times: 3, safe: true })).resolves.toEqual({
+      expected: 3,
+      actual: 0,
+    });
+    expect(events.slice(0, 3).sort()).toEqual(['ready 0', 'ready 1', 'ready 2']);
+    expect(events.slice(3).sort()).toEqual(['go 0', 'go 1', 'go 2']);
+  });
+
+  it('lets no share that asked `ready` start when another fails before asking', async () => {
+    const events: string[] = [];
+    const refused = Object.assign(new Error('busy'), { code: 'ERR_OVERLOADED' });
+    const manager = new CounterManager(() => [
+      async (_share, _signal, ready) => {
+        events.push('ready 0');
+        try {
+          await ready?.();
+          events.push('go 0');
+        } catch (error) {
+          events.push(`stopped 0: ${(error as Error).message}`);
+          throw error;
+        }
+      },
+      async () => {
+        await new Promise(setImmediate); // after its sibling is waiting
+        throw refused;
+      },
+    ]);
+    await expect(manager.increment({ times: 2, safe: true })).rejects.toBe(refused);
+    expect(events).toEqual(['ready 0', 'stopped 0: busy']);
   });
 
   it('waits for its turn no longer than the signal allows', async () => {
