@@ -120,7 +120,7 @@ export class ManagerServer {
 
   /**
    * Holds the share named `token`, once its hello is accepted, until `ready()` resolves: only then
-   * is it served and told `go` (MANAGER_GO). Rejected, it is cut (see `cut`). The counter's
+   * is it served and told `go` (MANAGER_GO). Rejected, its connection is closed. The counter's
    * shares wait so for each other (CounterManager's `ready`): a refusal of one of them, which
    * answers its request 503 and invites a retry, comes before any of them has changed the value.
    * A share with no hold is served at once. `release(token)` forgets a hold whose share ended
@@ -197,10 +197,10 @@ export class ManagerServer {
         return;
       }
       this.#holds.delete(token);
-      void ready().then(
-        () => !socket.destroyed && serve(),
-        () => socket.destroy(),
-      );
+      // Given up (its request failed or was cancelled), or failed to serve: hung up.
+      void ready()
+        .then(() => !socket.destroyed && serve())
+        .catch(() => socket.destroy());
     };
     this.#pendingHellos.set(socket, () => {
       settle();

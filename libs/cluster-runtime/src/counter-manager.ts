@@ -92,6 +92,7 @@ export class CounterManager {
       });
     }
     const count = Math.min(parties.length, times);
+    if (count === 0) return { expected: before, actual: before }; // times 0: no share to run
     // The shares stop when the request is cancelled or one of them fails.
     const failed = new AbortController();
     const shares = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;

@@ -127,6 +127,14 @@ describe('the counter a manager holds for other processes', () => {
     expect(events).toEqual(['ready 0', 'stopped 0: busy']);
   });
 
+  it('answers an increment of 0 times at once, running no share', async () => {
+    const manager = new CounterManager(() => [() => Promise.reject(new Error('a share ran'))]);
+    await expect(manager.increment({ times: 0, safe: true })).resolves.toEqual({
+      expected: 0,
+      actual: 0,
+    });
+  });
+
   it('waits for its turn no longer than the signal allows', async () => {
     const { manager, workerSide, close } = connect(1);
     try {
