@@ -15,9 +15,12 @@ import { join } from 'node:path';
 import { CounterManager } from '@concurrency-lab/cluster-runtime';
 import { ManagerServer } from '../src/manager-server';
 import { ProcessPoolRunner, type ProcessPoolRunnerOptions } from '../src/process-pool-runner';
+import { poolShares } from '../src/runtime';
 
 /** The real tasks, plus what the pool-runner suite asks of a task module (see the fixture). */
 const FAULT_TASKS = join(__dirname, 'fixtures', 'fault-tasks.js');
+/** The real tasks alone, as built. */
+const BUILT_TASKS = join(__dirname, '..', 'dist', 'pool-tasks.js');
 
 /** Started and warmed up: every process has loaded the task module before the test's tasks. */
 async function startRunner(settings: ProcessPoolRunnerOptions): Promise<ProcessPoolRunner> {
@@ -83,6 +86,38 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
         }),
       ).rejects.toMatchObject({ code: 'ERR_OVERLOADED', status: 503, retryAfterSeconds: 1 });
       expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0 });
+    } finally {
+      await Promise.all([runner.close(), server.close()]);
+    }
+  });
+
+  // The service's own wiring (runtime.ts) on real processes. Before, the share that got in first
+  // added its half while its sibling was refused: 503, which invites a retry, with half counted.
+  it('fails an increment whose share the manager refuses at its bound 503, having counted nothing', async () => {
+    // The built task module (dist/pool-tasks.js, as the service loads it), and no fault of its.
+    const runner = await startRunner({ filename: BUILT_TASKS, workers: 2, maxQueue: 4 });
+    const manager: CounterManager = new CounterManager(poolShares(runner, () => server));
+    const server: ManagerServer = new ManagerServer(manager, { maxConnections: 1 });
+    await server.listen();
+    try {
+      await expect(manager.increment({ times: 200_000, safe: true })).rejects.toMatchObject({
+        code: 'ERR_OVERLOADED',
+        status: 503,
+      });
+      expect(manager.value).toBe(0);
+      expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0 });
+      // The control: within the bound, the same wiring counts every increment.
+      const within: CounterManager = new CounterManager(poolShares(runner, () => roomy));
+      const roomy: ManagerServer = new ManagerServer(within, { maxConnections: 2 });
+      await roomy.listen();
+      try {
+        await expect(within.increment({ times: 200_000, safe: true })).resolves.toEqual({
+          expected: 200_000,
+          actual: 200_000,
+        });
+      } finally {
+        await roomy.close();
+      }
     } finally {
       await Promise.all([runner.close(), server.close()]);
     }

@@ -22,6 +22,34 @@ export function tasksModule(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
+ * The counter's parties (CounterManager's): one share per pool process, each a pool task that
+ * runs in one of the pool's processes and calls back to the manager `server()` serves. Each is
+ * named by a token, so that a cancelled request's shares are stopped at the manager, not
+ * killed; and the manager holds each one, once connected, until all of them are (`ready`), so
+ * a share refused at its connection (503) fails its request before any share has added.
+ * (`server` is read when a request runs: the server is made from the manager these parties are
+ * given to.)
+ */
+export function poolShares(
+  runner: ProcessPoolRunner,
+  server: () => ManagerServer,
+): () => readonly ShareRunner[] {
+  return () =>
+    Array.from({ length: runner.workers }, (): ShareRunner => (share, signal, ready) => {
+      const manager = server();
+      const token = randomUUID();
+      if (ready) manager.hold(token, ready);
+      return runner
+        .counterShare(
+          { ...share, address: manager.address, authkey: manager.authkey, token },
+          signal,
+          () => manager.cut(token),
+        )
+        .finally(() => manager.release(token));
+    });
+}
+
+/**
  * The procpool model: one HTTP process; every CPU task goes to a `ProcessPoolExecutor` of
  * `WORKERS` child processes. The counter lives in the HTTP process as a manager (Python's
  * `multiprocessing.Manager`): an increment request is split over the pool's processes, and each
@@ -49,23 +77,7 @@ export async function procpoolRuntime(
         ...hooks,
       }),
   );
-  // Each share is a pool task: it runs in one of the pool's processes and calls back, named by a
-  // token so that a cancelled request's shares are stopped at the manager, not killed. The
-  // manager holds each one, once connected, until all of them are (`ready`): a share refused at
-  // its connection (503) fails its request before any share has added.
-  const manager: CounterManager = new CounterManager(() =>
-    Array.from({ length: runner.workers }, (): ShareRunner => (share, signal, ready) => {
-      const token = randomUUID();
-      if (ready) server.hold(token, ready);
-      return runner
-        .counterShare(
-          { ...share, address: server.address, authkey: server.authkey, token },
-          signal,
-          () => server.cut(token),
-        )
-        .finally(() => server.release(token));
-    }),
-  );
+  const manager: CounterManager = new CounterManager(poolShares(runner, () => server));
   const server: ManagerServer = new ManagerServer(manager);
   const started = await Promise.allSettled([server.listen(), runner.warmUp()]);
   const failed = started.find((outcome) => outcome.status === 'rejected');
