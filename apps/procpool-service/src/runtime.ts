@@ -31,7 +31,7 @@ export function tasksModule(env: NodeJS.ProcessEnv = process.env): string {
  * given to.)
  */
 export function poolShares(
-  runner: ProcessPoolRunner,
+  runner: Pick<ProcessPoolRunner, 'workers' | 'counterShare'>,
   server: () => ManagerServer,
 ): () => readonly ShareRunner[] {
   return () =>

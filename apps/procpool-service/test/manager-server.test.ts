@@ -4,7 +4,6 @@ import {
   RpcEndpoint,
   type ShareRunner,
 } from '@concurrency-lab/cluster-runtime';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { existsSync } from 'node:fs';
@@ -12,6 +11,7 @@ import { connect, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { ManagerServer, MAX_CUT_TOKENS, type ManagerServerOptions } from '../src/manager-server';
 import { counterShare } from '../src/pool-tasks';
+import { poolShares } from '../src/runtime';
 import { socketPort } from '../src/socket-port';
 
 /**
@@ -20,15 +20,23 @@ import { socketPort } from '../src/socket-port';
  * get/set round trips interleave as two processes' do.
  */
 function managed(parties: number, { held = false, ...options }: ManagedOptions = {}) {
-  const manager: CounterManager = new CounterManager(() =>
-    Array.from({ length: parties }, (): ShareRunner => (share, _signal, ready) => {
-      const where = { address: server.address, authkey: server.authkey };
-      if (!held || !ready) return counterShare({ ...share, ...where });
-      // As the service wires them (runtime.ts): named, and held until all are connected.
-      const token = randomUUID();
-      server.hold(token, ready);
-      return counterShare({ ...share, ...where, token }).finally(() => server.release(token));
-    }),
+  const manager: CounterManager = new CounterManager(
+    held
+      ? // The service's own wiring (runtime.ts): named shares, held until all are connected; each
+        // share the same task, run here instead of in a pool process.
+        poolShares(
+          {
+            workers: parties,
+            counterShare: async (share) => (await counterShare(share)).value,
+          },
+          () => server,
+        )
+      : () =>
+          Array.from(
+            { length: parties },
+            (): ShareRunner => (share) =>
+              counterShare({ ...share, address: server.address, authkey: server.authkey }),
+          ),
   );
   const server: ManagerServer = new ManagerServer(manager, options);
   return { manager, server };
