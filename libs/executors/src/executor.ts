@@ -336,10 +336,12 @@ export abstract class Executor implements AsyncDisposable {
     // The pool broke (it told us through onBroken already); the cause is the pool's.
     const broken = error instanceof BrokenExecutorError;
     if (broken) this.#break(error.cause instanceof Error ? error.cause : error);
-    // The freed worker takes the next queued task before this future's done-callbacks run: a
-    // task they submit queues behind it (FIFO, as Python's work queue), instead of taking the
-    // free worker and keeping older tasks waiting for as long as callbacks resubmit.
+    // The freed worker takes the next queued task, and a waiting submitWhenReady the room that
+    // leaves, before this future's done-callbacks run: a task they submit queues behind both
+    // (FIFO, as Python's work queue), instead of taking the free place and keeping older
+    // submitters waiting for as long as callbacks resubmit.
     this.#fillWorkers();
+    this.#admitWaiters();
     // An interrupted future is CANCELLED already; whatever its worker said last is dropped.
     if (!future.done()) {
       if (response?.ok) {
@@ -421,10 +423,15 @@ export abstract class Executor implements AsyncDisposable {
     }
   }
 
+  /** Lets waiting submitters in, oldest first, while there is room. */
+  #admitWaiters(): void {
+    while (this.#waiters.length > 0 && this.#hasRoom()) this.#waiters.shift()?.admit();
+  }
+
   /** Fills free workers from the queue, then lets waiting submitters in while there is room. */
   #dispatch(): void {
     this.#fillWorkers();
-    while (this.#waiters.length > 0 && this.#hasRoom()) this.#waiters.shift()?.admit();
+    this.#admitWaiters();
     if (this.#shutdown && this.#running === 0 && this.#queue.size === 0) this.#drained?.();
   }
 }

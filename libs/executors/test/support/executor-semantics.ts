@@ -128,6 +128,35 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(await Promise.all([first.result(), second.result(), third])).toEqual(['a', 'b', 'c']);
       expect(started()).toEqual(['start a', 'start b', 'start c']);
     });
+
+    it('a submitWhenReady waiting for room goes before what done-callbacks submit later', async () => {
+      const executor = await warm({ maxWorkers: 1, maxQueue: 1 });
+      // Every task that ends submits the next of a chain of five: a retry or crawl loop.
+      let chained = 0;
+      const chain = (future: Future<string>): void => {
+        future.addDoneCallback(() => {
+          if (chained === 5) return;
+          const request = { id: `cb${++chained}`, ms: 10, log: log.path };
+          void executor.submitWhenReady<string>(request, { name: 'block' }).then(chain);
+        });
+      };
+      chain(block(executor, 'a', 50)); // runs
+      chain(block(executor, 'b', 10)); // fills the queue
+      const waiting = executor.submitWhenReady<string>(
+        { id: 'w', ms: 10, log: log.path },
+        { name: 'block' },
+      );
+      expect(await (await waiting).result()).toBe('w');
+      await until(() => ended().length === 8, { what: 'the chain to end' });
+      // When `a` ends, b takes the worker and w the queue's place, before a's callback asks.
+      // (Before, the callback took the place, and w waited out the whole chain.)
+      expect(started()).toEqual([
+        'start a',
+        'start b',
+        'start w',
+        ...[1, 2, 3, 4, 5].map((i) => `start cb${i}`),
+      ]);
+    });
   });
 
   describe(`${kind} executor: map and asCompleted`, () => {
