@@ -107,11 +107,20 @@ export function mapInOrder<R>(
   // tasks submitted above are cancelled here then. A return() made while the body waits for the
   // input (or for queue room) would queue behind that wait, for ever if the input never yields:
   // `stop` ends the wait, the body returns, and the pending next() and the return() end done.
-  const closeGenerator = generator.return.bind(generator);
-  generator.return = (value) => {
+  // throw() (what `yield*` forwards) closes it the same way, then rejects with its error.
+  const leave = (): void => {
     if (!state.started) void close(state);
     state.stop.abort(STOPPED);
+  };
+  const closeGenerator = generator.return.bind(generator);
+  const throwInto = generator.throw.bind(generator);
+  generator.return = (value) => {
+    leave();
     return closeGenerator(value);
+  };
+  generator.throw = (error) => {
+    leave();
+    return throwInto(error);
   };
   return generator;
 }

@@ -270,6 +270,25 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(results).toEqual(['a', 'b']);
     });
 
+    it.each(['return()', 'throw()'])(
+      'a map closed by %s before its first next() cancels the tasks it queued at the call',
+      async (how) => {
+        const executor = make({ maxWorkers: 1 });
+        const items = ['a', 'b'].map((id) => ({ id, ms: 200, log: log.path }));
+        const mapping = executor.map<string>(items, { name: 'sleep' });
+        const error = new Error('the consumer failed');
+        if (how === 'return()') {
+          expect(await mapping.return(undefined)).toEqual({ done: true, value: undefined });
+        } else {
+          expect(await rejection(mapping.throw(error))).toBe(error);
+        }
+        await executor.shutdown();
+        // `a` had its worker at the call and runs out; `b`, queued, never starts.
+        expect(started()).toEqual(['start a']);
+        expect(executor.stats).toMatchObject({ cancelled: 1, completed: 1 });
+      },
+    );
+
     it('negative control: a head already running when map times out is not cancelled; it finishes', async () => {
       const executor = make({ maxWorkers: 1 });
       const items = [
@@ -387,22 +406,36 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     const within = <T>(promise: Promise<T>, ms: number) =>
       Promise.race([promise, new Promise<string>((r) => setTimeout(r, ms, 'still pending'))]);
 
-    it('when the consumer leaves during a read, its next() ends and the input is closed later', async () => {
-      const { executor, input, mapping, pending } = await readingInput();
-      const leaving = mapping.return(undefined);
-      try {
-        // return() no longer queues behind a read that may never end: both settle, done.
-        expect(await within(pending, 5_000)).toEqual({ done: true, value: undefined });
-        expect(await within(leaving, 5_000)).toEqual({ done: true, value: undefined });
-        expect(input.state.closed).toBe(false); // suspended at its `await`: not closable yet
-      } finally {
-        input.state.open();
-      }
-      await until(() => input.state.closed, { what: 'map to close its input' });
-      expect(input.state.yielded).toBe(1); // the item read after leaving was dropped...
-      await executor.shutdown();
-      expect(executor.stats).toMatchObject({ completed: 0, failed: 0, cancelled: 0 }); // ...unsent
-    });
+    /** How a consumer leaves: return(), or throw() (what `yield*` forwards), and what it gets. */
+    const thrown = new Error('the consumer failed');
+    const leaves = [
+      ['return()', (mapping: AsyncGenerator<number>) => mapping.return(undefined)],
+      [
+        'throw()',
+        (mapping: AsyncGenerator<number>) => mapping.throw(thrown).catch((e: unknown) => e),
+      ],
+    ] as const;
+    const left = { 'return()': { done: true, value: undefined }, 'throw()': thrown };
+
+    it.each(leaves)(
+      'when the consumer leaves (%s) during a read, its next() ends and the input is closed later',
+      async (how, leave) => {
+        const { executor, input, mapping, pending } = await readingInput();
+        const leaving = leave(mapping);
+        try {
+          // It no longer queues behind a read that may never end: both settle.
+          expect(await within(pending, 5_000)).toEqual({ done: true, value: undefined });
+          expect(await within(leaving, 5_000)).toEqual(left[how]);
+          expect(input.state.closed).toBe(false); // suspended at its `await`: not closable yet
+        } finally {
+          input.state.open();
+        }
+        await until(() => input.state.closed, { what: 'map to close its input' });
+        expect(input.state.yielded).toBe(1); // the item read after leaving was dropped,
+        await executor.shutdown();
+        expect(executor.stats).toMatchObject({ completed: 0, failed: 0, cancelled: 0 }); // unsent
+      },
+    );
 
     it('negative control: a next() pending on the input, with no return(), gets its item', async () => {
       const { input, mapping, pending } = await readingInput();
