@@ -14,7 +14,7 @@ import {
   EARLY_DEATHS_TO_BREAK,
 } from '../src/child-process-pool';
 import { WORKER_MESSAGE, workerMessage } from '../src/task-protocol';
-import { createExecutor, rejection, TaskLog } from '../test/support/executors';
+import { createExecutor, rejection, TASKS, TaskLog } from '../test/support/executors';
 import { describeExecutorSemantics } from '../test/support/executor-semantics';
 
 /**
@@ -268,11 +268,15 @@ describe('process executor: execArgv', () => {
   });
 
   it('refuses an execArgv that is not an array of strings, before forking', () => {
-    for (const execArgv of ['--max-old-space-size=64', [64]] as never[]) {
+    // A NUL byte was fork's own TypeError, thrown from inside the pool once it had registered.
+    for (const execArgv of ['--max-old-space-size=64', [64], ['--x\0']] as never[]) {
       expect(() => createExecutor('process', { execArgv })).toThrow(
         expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
       );
     }
+    expect(() => createExecutor('process', { filename: `${TASKS}\0` })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { TimeoutError } from './errors';
-import { removeDoneCallback, type Future } from './future';
-import { timeoutOption } from './option-validation';
+import { futuresArgument, removeDoneCallback, type Future } from './future';
+import { optionsObject, timeoutOption } from './option-validation';
 
 export interface AsCompletedOptions {
   /**
@@ -26,13 +26,13 @@ export interface AsCompletedOptions {
  */
 export function asCompleted<T>(
   futures: Iterable<Future<T>>,
-  options: AsCompletedOptions = {},
+  options?: AsCompletedOptions,
 ): AsyncGenerator<Future<T>, void, undefined> {
   // At the call, not at the first next(): the option is checked, the clock starts and the
   // futures are read now.
-  const timeout = timeoutOption('timeout', options.timeout);
+  const timeout = timeoutOption('timeout', optionsObject(options).timeout);
   const deadline = timeout === undefined ? undefined : performance.now() + timeout;
-  return iterate([...new Set(futures)], deadline, timeout);
+  return iterate(futuresArgument(futures), deadline, timeout);
 }
 
 async function* iterate<T>(

@@ -16,10 +16,13 @@ import type {
   SubmitOptions,
 } from './executor-options';
 import {
+  booleanOption,
   functionArgument,
   integerOption,
+  iterableArgument,
   moduleFilename,
   nameOption,
+  optionsObject,
   signalOption,
 } from './option-validation';
 import { reportThrow } from './report-throw';
@@ -103,22 +106,22 @@ export abstract class Executor implements AsyncDisposable {
    * Schedules `name(argument)` on a worker and returns its future at once. Throws
    * `ERR_EXECUTOR_SHUTDOWN` after shutdown and `ERR_EXECUTOR_QUEUE_FULL` when the queue is full.
    */
-  submit<R = unknown>(argument?: unknown, options: SubmitOptions = {}): Future<R> {
-    return this.#submit({ n: this.#taskName(options), a: argument }, options) as Future<R>;
+  submit<R = unknown>(argument?: unknown, options?: SubmitOptions): Future<R> {
+    const checked = optionsObject(options);
+    return this.#submit({ n: this.#taskName(checked), a: argument }, checked) as Future<R>;
   }
 
   /** Like `submit`, but waits for room in the queue instead of refusing (backpressure). */
-  submitWhenReady<R = unknown>(
-    argument?: unknown,
-    options: SubmitOptions = {},
-  ): Promise<Future<R>> {
+  submitWhenReady<R = unknown>(argument?: unknown, options?: SubmitOptions): Promise<Future<R>> {
+    let checked: SubmitOptions;
     let name: string;
     try {
-      name = this.#taskName(options);
+      checked = optionsObject(options);
+      name = this.#taskName(checked);
     } catch (error) {
       return Promise.reject(error); // a promise-returning method rejects, never throws
     }
-    return this.#submitWhenReady({ n: name, a: argument }, options) as Promise<Future<R>>;
+    return this.#submitWhenReady({ n: name, a: argument }, checked) as Promise<Future<R>>;
   }
 
   /**
@@ -128,25 +131,35 @@ export abstract class Executor implements AsyncDisposable {
    */
   map<R = unknown>(
     items: Iterable<unknown> | AsyncIterable<unknown>,
-    options: MapOptions = {},
+    options?: MapOptions,
   ): AsyncGenerator<R, void, undefined> {
+    const checked = optionsObject(options);
+    iterableArgument('items', items, true);
     const source: MapSource = {
-      name: this.#taskName(options),
+      name: this.#taskName(checked),
       maxWorkers: this.maxWorkers,
       hasRoom: () => this.#hasRoom(),
       submit: (request, signal) => this.#submit(request, signal ? { signal } : {}),
       submitWhenReady: (request, signal, giveUp) =>
         this.#submitWhenReady(request, signal ? { signal } : {}, giveUp),
     };
-    return mapInOrder<R>(source, items, options);
+    return mapInOrder<R>(source, items, checked);
   }
 
   /**
    * No new tasks from now on. Queued tasks still run unless `cancelFutures`; with `wait` the
    * promise resolves once all are done and the workers have exited. Calling it again is safe.
    */
-  shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const { wait = true, cancelFutures = false } = options;
+  shutdown(options?: ShutdownOptions): Promise<void> {
+    let wait: boolean;
+    let cancelFutures: boolean;
+    try {
+      const checked = optionsObject(options);
+      wait = booleanOption('wait', checked.wait, true);
+      cancelFutures = booleanOption('cancelFutures', checked.cancelFutures, false);
+    } catch (error) {
+      return Promise.reject(error); // a promise-returning method rejects, never throws
+    }
     const first = !this.#shutdown;
     if (first) {
       this.#shutdown = true;

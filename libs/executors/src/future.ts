@@ -1,6 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { CancelledError, InvalidStateError, TimeoutError } from './errors';
-import { functionArgument, timeoutOption } from './option-validation';
+import { CancelledError, InvalidArgumentError, InvalidStateError, TimeoutError } from './errors';
+import {
+  booleanOption,
+  describe,
+  functionArgument,
+  iterableArgument,
+  optionsObject,
+  timeoutOption,
+} from './option-validation';
 import { reportThrow } from './report-throw';
 
 /**
@@ -43,6 +50,24 @@ let countListeners: (future: Future<never>) => number;
  */
 export function removeDoneCallback<T>(future: Future<T>, callback: DoneCallback<T>): void {
   forgetCallback(future as Future<never>, callback);
+}
+
+/**
+ * The futures `wait` and `asCompleted` are given, read once (a repeat counts once), each checked
+ * to be a Future: Python's `wait` raises a TypeError for `None` where an empty answer would hide
+ * the mistake.
+ * @internal for wait() and asCompleted().
+ */
+export function futuresArgument<T>(value: Iterable<Future<T>>): Future<T>[] {
+  iterableArgument('futures', value, false);
+  const futures = [...new Set(value)];
+  const stranger = futures.findIndex((future) => !((future as unknown) instanceof Future));
+  if (stranger !== -1) {
+    throw new InvalidArgumentError(
+      `Expected every one of \`futures\` to be a Future, got ${describe(futures[stranger])}`,
+    );
+  }
+  return futures;
 }
 
 /**
@@ -116,11 +141,12 @@ export class Future<T = unknown> {
    * Cancels a pending task, which then never runs: true. A running or finished task: false (the
    * task goes on) — unless `interrupt` is set and it is running. Already cancelled: true.
    */
-  cancel(options: CancelOptions = {}): boolean {
+  cancel(options?: CancelOptions): boolean {
+    const interrupt = booleanOption('interrupt', optionsObject(options).interrupt, false);
     if (this.#state === 'CANCELLED') return true;
     if (this.#state === 'FINISHED') return false;
     const running = this.#state === 'RUNNING';
-    if (running && options.interrupt !== true) return false;
+    if (running && !interrupt) return false;
     if (!this.willCancel(running)) return false;
     this.#finish('CANCELLED', undefined, new CancelledError(), true);
     return true;
@@ -226,7 +252,7 @@ export class Future<T = unknown> {
   }
 
   #settled(options: WaitOptions, what: string): Promise<void> | void {
-    const timeout = timeoutOption('timeout', options.timeout);
+    const timeout = timeoutOption('timeout', optionsObject(options).timeout);
     if (this.done()) return;
     return new Promise<void>((resolve, reject) => {
       const listeners = (this.#listeners ??= []);

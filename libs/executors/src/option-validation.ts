@@ -3,9 +3,45 @@ import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError } from './errors';
 
 /** `0` (number), `'3'` (string): what was received, p-queue style. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   const shown = typeof value === 'string' ? `'${value}'` : String(value);
   return `\`${shown}\` (${value === null ? 'null' : typeof value})`;
+}
+
+/**
+ * A method's options: an object, or `undefined` for every default. `null` or a number is refused
+ * with the usual error, not a TypeError from reading a field of it.
+ */
+export function optionsObject<T extends object>(value: T | undefined, name = 'options'): T {
+  if (value === undefined) return {} as T;
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidArgumentError(`Expected \`${name}\` to be an object, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** `true` or `false`; `undefined` gives `fallback`. A truthy string is not taken for `true`. */
+export function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new InvalidArgumentError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** An iterable (an array, a Set, a generator), or with `async` also an async one (a stream). */
+export function iterableArgument(name: string, value: unknown, async: boolean): void {
+  const has = (key: symbol): boolean =>
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<symbol, unknown>)[key] === 'function';
+  const iterable =
+    typeof value === 'string' || has(Symbol.iterator) || (async && has(Symbol.asyncIterator));
+  if (!iterable) {
+    throw new InvalidArgumentError(
+      `Expected \`${name}\` to be an iterable${async ? ' or an async iterable' : ''}, got ${describe(value)}`,
+    );
+  }
 }
 
 /** An integer from `min` up; `undefined` gives `fallback`. */
@@ -67,12 +103,18 @@ export function nameOption(name: string, value: unknown, fallback: string): stri
   return value;
 }
 
-/** An array of strings (copied: a later change by the caller does not reach us), or nothing. */
+/**
+ * An array of strings (copied: a later change by the caller does not reach us), or nothing. No
+ * NUL byte: `fork` would throw it from inside the pool, past the options' checks.
+ */
 export function stringsOption(name: string, value: unknown): readonly string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((item): item is string => typeof item === 'string' && !item.includes('\0'))
+  ) {
     throw new InvalidArgumentError(
-      `Expected \`${name}\` to be an array of strings, got ${describe(value)}`,
+      `Expected \`${name}\` to be an array of strings without NUL bytes, got ${describe(value)}`,
     );
   }
   return [...value];
@@ -104,7 +146,7 @@ export function moduleFilename(filename: unknown): string {
       : typeof filename === 'string' && filename.startsWith('file:')
         ? fileURLToPath(filename)
         : filename;
-  if (typeof path !== 'string' || !isAbsolute(path)) {
+  if (typeof path !== 'string' || !isAbsolute(path) || path.includes('\0')) {
     throw new InvalidArgumentError(
       `Expected \`filename\` to be an absolute path or a file: URL of the task module, got \`${String(filename)}\` (${typeof filename})`,
     );

@@ -16,10 +16,17 @@ import { PiscinaWorkerPool } from './thread-pool';
 export class ThreadPoolExecutor extends Executor {
   constructor(options: ExecutorOptions) {
     // Python's ThreadPoolExecutor has no max_tasks_per_child either: say so rather than ignore
-    // it, so nobody believes a leak is bounded when it is not.
-    if ((options as { maxTasksPerChild?: unknown } | null)?.maxTasksPerChild !== undefined) {
+    // it, so nobody believes a leak is bounded when it is not. The same for `execArgv`: a
+    // thread takes no node flags, and a `--max-old-space-size` ignored is a heap cap believed.
+    const processOnly = options as { maxTasksPerChild?: unknown; execArgv?: unknown } | null;
+    if (processOnly?.maxTasksPerChild !== undefined) {
       throw new InvalidArgumentError(
         '`maxTasksPerChild` is a ProcessPoolExecutor option: a ThreadPoolExecutor does not retire its threads',
+      );
+    }
+    if (processOnly?.execArgv !== undefined) {
+      throw new InvalidArgumentError(
+        "`execArgv` is a ProcessPoolExecutor option: a ThreadPoolExecutor's threads take no node flags",
       );
     }
     super(options, (settings) => new PiscinaWorkerPool(settings));

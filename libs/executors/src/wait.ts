@@ -1,5 +1,5 @@
-import { removeDoneCallback, type Future } from './future';
-import { choiceOption, timeoutOption } from './option-validation';
+import { futuresArgument, removeDoneCallback, type Future } from './future';
+import { choiceOption, optionsObject, timeoutOption } from './option-validation';
 
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
 export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
@@ -33,11 +33,12 @@ export interface DoneAndNotDone<T> {
  */
 export function wait<T>(
   futures: Iterable<Future<T>>,
-  options: WaitForOptions = {},
+  options?: WaitForOptions,
 ): Promise<DoneAndNotDone<T>> {
-  const timeout = timeoutOption('timeout', options.timeout);
-  const returnWhen = choiceOption('returnWhen', options.returnWhen, RETURN_WHEN, ALL_COMPLETED);
-  const all = new Set(futures);
+  const { timeout: timeoutValue, returnWhen: returnWhenValue } = optionsObject(options);
+  const timeout = timeoutOption('timeout', timeoutValue);
+  const returnWhen = choiceOption('returnWhen', returnWhenValue, RETURN_WHEN, ALL_COMPLETED);
+  const all = new Set(futuresArgument(futures));
   const enough = (future: Future<T>): boolean =>
     returnWhen === FIRST_COMPLETED || (returnWhen === FIRST_EXCEPTION && future.failed());
   const split = (): DoneAndNotDone<T> => {

@@ -11,6 +11,10 @@ const refused: Array<[string, Partial<ExecutorOptions>]> = [
   ['an empty default name', { name: '' }],
   ['a hook that is not a function', { onWorkerReplaced: 'log' as never }],
   ['maxTasksPerChild (a process pool option)', { maxTasksPerChild: 2 } as never],
+  [
+    'execArgv (a process pool option: a heap cap ignored)',
+    { execArgv: ['--max-old-space-size=64'] } as never,
+  ],
   ['an initializer that is not a name', { initializer: 42 as never }],
   ['initargs that cannot be copied', { initializer: 'setup', initargs: () => 1 }],
   ['initargs without an initializer', { initargs: 1 }],
@@ -111,5 +115,100 @@ describe('option validation', () => {
     } finally {
       log.remove();
     }
+  });
+
+  // Each was a TypeError from reading a field of `null` (or an empty answer for `wait(null)`,
+  // where Python raises): the library's error says what it expected instead.
+  describe('refuses arguments of the wrong kind with ERR_EXECUTOR_INVALID_ARGUMENT', () => {
+    /** The refusal whose message says `message`: a matcher for toThrow and toEqual alike. */
+    const invalid = (message: string): Error =>
+      expect.objectContaining({
+        code: 'ERR_EXECUTOR_INVALID_ARGUMENT',
+        message: expect.stringContaining(message) as unknown,
+      }) as Error;
+
+    it('options that are not an object, on every method that takes them', async () => {
+      await using executor = new ThreadPoolExecutor({ filename: TASKS, maxWorkers: 1 });
+      const nullOptions = null as never;
+      const expected = invalid('Expected `options` to be an object, got `null` (null)');
+      expect(() => executor.submit(1, nullOptions)).toThrow(expected);
+      expect(await rejection(executor.submitWhenReady(1, nullOptions))).toEqual(expected);
+      expect(() => executor.map([1], nullOptions)).toThrow(expected);
+      expect(await rejection(executor.shutdown(nullOptions))).toEqual(expected);
+      const future = new Future<number>();
+      expect(await rejection(future.result(nullOptions))).toEqual(expected);
+      expect(await rejection(future.exception(nullOptions))).toEqual(expected);
+      expect(() => future.cancel(nullOptions)).toThrow(expected);
+      expect(() => wait([future], nullOptions)).toThrow(expected);
+      expect(() => asCompleted([future], 7 as never)).toThrow(
+        invalid('Expected `options` to be an object, got `7` (number)'),
+      );
+      // Nothing was refused for being left out: the defaults (the control).
+      expect(executor.submit(21, undefined)).toBeInstanceOf(Future);
+      expect(future.cancel(undefined)).toBe(true);
+      expect((await wait([future], undefined)).done.size).toBe(1);
+    });
+
+    it('map items that are not iterable', async () => {
+      await using executor = new ThreadPoolExecutor({ filename: TASKS, maxWorkers: 1 });
+      for (const items of [null, 5, {}]) {
+        expect(() => executor.map(items as never)).toThrow(
+          invalid('Expected `items` to be an iterable or an async iterable'),
+        );
+      }
+      expect(executor.stats.completed + executor.stats.failed).toBe(0);
+      // A Set, a string and an async generator are taken (the control).
+      const all = async (mapping: AsyncIterable<unknown>) => {
+        const out: unknown[] = [];
+        for await (const value of mapping) out.push(value);
+        return out;
+      };
+      expect(await all(executor.map(new Set([1, 2]), { name: 'double' }))).toEqual([2, 4]);
+      expect(await all(executor.map('ab'))).toEqual(['a', 'b']);
+      async function* two() {
+        yield 3;
+        yield 4;
+      }
+      expect(await all(executor.map(two(), { name: 'double' }))).toEqual([6, 8]);
+    });
+
+    it('futures that are not an iterable of Futures, for wait and asCompleted', () => {
+      const futures = [
+        null,
+        5,
+        [1],
+        [new Future(), undefined],
+        (async function* () {
+          yield await Promise.resolve(new Future());
+        })(),
+      ];
+      for (const value of futures) {
+        expect(() => wait(value as never)).toThrow(
+          expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+        );
+        expect(() => asCompleted(value as never)).toThrow(
+          expect.objectContaining({ code: 'ERR_EXECUTOR_INVALID_ARGUMENT' }),
+        );
+      }
+      expect(() => wait([1] as never)).toThrow(
+        invalid('Expected every one of `futures` to be a Future, got `1` (number)'),
+      );
+      expect(() => wait(null as never)).toThrow(invalid('Expected `futures` to be an iterable'));
+    });
+
+    it('flags that are not booleans: a string is not taken for true', async () => {
+      await using executor = new ThreadPoolExecutor({ filename: TASKS, maxWorkers: 1 });
+      expect(await rejection(executor.shutdown({ wait: 'no' as never }))).toEqual(
+        invalid("Expected `wait` to be a boolean, got `'no'` (string)"),
+      );
+      expect(await rejection(executor.shutdown({ cancelFutures: 1 as never }))).toEqual(
+        invalid('Expected `cancelFutures` to be a boolean'),
+      );
+      expect(() => new Future().cancel({ interrupt: 'yes' as never })).toThrow(
+        invalid('Expected `interrupt` to be a boolean'),
+      );
+      // Refused, the executor is not shut down: it still takes work (the control).
+      expect(await executor.submit(2, { name: 'double' }).result()).toBe(4);
+    });
   });
 });
