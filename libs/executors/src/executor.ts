@@ -24,6 +24,7 @@ import {
   nameOption,
   optionsObject,
   signalOption,
+  validate,
 } from './option-validation';
 import { reportThrow } from './report-throw';
 import { TaskFuture } from './task-future';
@@ -75,11 +76,7 @@ export abstract class Executor implements AsyncDisposable {
     options: ExecutorOptions,
     createPool: (settings: WorkerPoolSettings) => WorkerPool,
   ) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError(
-        `Expected \`options\` to be an object, got ${String(options)}`,
-      );
-    }
+    validate.requiredOptions(options, '{ filename }');
     const filename = moduleFilename(options.filename);
     this.maxWorkers = integerOption('maxWorkers', options.maxWorkers, 1, availableParallelism());
     this.maxQueue = integerOption('maxQueue', options.maxQueue, 0, DEFAULT_MAX_QUEUE);
@@ -244,9 +241,7 @@ export abstract class Executor implements AsyncDisposable {
   #checkedSignal(options: SubmitOptions): AbortSignal | undefined {
     const signal = signalOption(options.signal);
     if (options.transferList !== undefined && !Array.isArray(options.transferList)) {
-      throw new InvalidArgumentError(
-        `Expected \`transferList\` to be an array, got \`${String(options.transferList as unknown)}\` (${typeof options.transferList})`,
-      );
+      validate.fail('transferList', 'an array', options.transferList);
     }
     return signal;
   }

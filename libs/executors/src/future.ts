@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { CancelledError, InvalidArgumentError, InvalidStateError, TimeoutError } from './errors';
+import { CancelledError, InvalidStateError, TimeoutError } from './errors';
 import {
   booleanOption,
-  describe,
   functionArgument,
   iterableArgument,
   optionsObject,
   timeoutOption,
+  validate,
 } from './option-validation';
 import { reportThrow } from './report-throw';
 
@@ -62,11 +62,7 @@ export function futuresArgument<T>(value: Iterable<Future<T>>): Future<T>[] {
   iterableArgument('futures', value, false);
   const futures = [...new Set(value)];
   const stranger = futures.findIndex((future) => !((future as unknown) instanceof Future));
-  if (stranger !== -1) {
-    throw new InvalidArgumentError(
-      `Expected every one of \`futures\` to be a Future, got ${describe(futures[stranger])}`,
-    );
-  }
+  if (stranger !== -1) validate.fail(`futures[${stranger}]`, 'a Future', futures[stranger]);
   return futures;
 }
 

@@ -130,7 +130,7 @@ describe('option validation', () => {
     it('options that are not an object, on every method that takes them', async () => {
       await using executor = new ThreadPoolExecutor({ filename: TASKS, maxWorkers: 1 });
       const nullOptions = null as never;
-      const expected = invalid('Expected `options` to be an object, got `null` (null)');
+      const expected = invalid('Expected `options` to be an object, got `null`');
       expect(() => executor.submit(1, nullOptions)).toThrow(expected);
       expect(await rejection(executor.submitWhenReady(1, nullOptions))).toEqual(expected);
       expect(() => executor.map([1], nullOptions)).toThrow(expected);
@@ -191,7 +191,7 @@ describe('option validation', () => {
         );
       }
       expect(() => wait([1] as never)).toThrow(
-        invalid('Expected every one of `futures` to be a Future, got `1` (number)'),
+        invalid('Expected `futures[0]` to be a Future, got `1` (number)'),
       );
       expect(() => wait(null as never)).toThrow(invalid('Expected `futures` to be an iterable'));
     });
@@ -199,7 +199,7 @@ describe('option validation', () => {
     it('flags that are not booleans: a string is not taken for true', async () => {
       await using executor = new ThreadPoolExecutor({ filename: TASKS, maxWorkers: 1 });
       expect(await rejection(executor.shutdown({ wait: 'no' as never }))).toEqual(
-        invalid("Expected `wait` to be a boolean, got `'no'` (string)"),
+        invalid('Expected `wait` to be a boolean, got `"no"` (string)'),
       );
       expect(await rejection(executor.shutdown({ cancelFutures: 1 as never }))).toEqual(
         invalid('Expected `cancelFutures` to be a boolean'),

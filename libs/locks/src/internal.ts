@@ -1,7 +1,8 @@
 /**
  * @concurrency-lab/locks/internal: the building blocks this library shares with the workspace
- * libraries built on it (@concurrency-lab/queues). Internal: no stability promise outside this
- * repository; applications import `@concurrency-lab/locks`.
+ * libraries built on it (@concurrency-lab/queues; @concurrency-lab/executors takes its option
+ * checks). Internal: no stability promise outside this repository; applications import
+ * `@concurrency-lab/locks`.
  *
  * The values are exported as constants rather than with `export { x } from`: TypeScript's
  * CommonJS output turns a re-export into an accessor, which costs a call on every use, and the
