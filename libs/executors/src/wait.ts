@@ -38,7 +38,7 @@ export function wait<T>(
   const { timeout: timeoutValue, returnWhen: returnWhenValue } = optionsObject(options);
   const timeout = timeoutOption('timeout', timeoutValue);
   const returnWhen = choiceOption('returnWhen', returnWhenValue, RETURN_WHEN, ALL_COMPLETED);
-  const all = new Set(futuresArgument(futures));
+  const all = futuresArgument(futures); // read once, a repeat counted once
   const enough = (future: Future<T>): boolean =>
     returnWhen === FIRST_COMPLETED || (returnWhen === FIRST_EXCEPTION && future.failed());
   const split = (): DoneAndNotDone<T> => {

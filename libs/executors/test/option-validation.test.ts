@@ -1,5 +1,5 @@
 import { asCompleted, Future, ThreadPoolExecutor, wait, type ExecutorOptions } from '../src/index';
-import { rejection, TASKS, TaskLog } from './support/executors';
+import { drain, rejection, TASKS, TaskLog } from './support/executors';
 
 // Every case is refused in the constructor, before a thread starts.
 const refused: Array<[string, Partial<ExecutorOptions>]> = [
@@ -158,18 +158,13 @@ describe('option validation', () => {
       }
       expect(executor.stats.completed + executor.stats.failed).toBe(0);
       // A Set, a string and an async generator are taken (the control).
-      const all = async (mapping: AsyncIterable<unknown>) => {
-        const out: unknown[] = [];
-        for await (const value of mapping) out.push(value);
-        return out;
-      };
-      expect(await all(executor.map(new Set([1, 2]), { name: 'double' }))).toEqual([2, 4]);
-      expect(await all(executor.map('ab'))).toEqual(['a', 'b']);
+      expect(await drain(executor.map(new Set([1, 2]), { name: 'double' }))).toEqual([2, 4]);
+      expect(await drain(executor.map('ab'))).toEqual(['a', 'b']);
       async function* two() {
         yield 3;
         yield 4;
       }
-      expect(await all(executor.map(two(), { name: 'double' }))).toEqual([6, 8]);
+      expect(await drain(executor.map(two(), { name: 'double' }))).toEqual([6, 8]);
     });
 
     it('futures that are not an iterable of Futures, for wait and asCompleted', () => {

@@ -15,7 +15,7 @@ import {
   type Future,
 } from '../../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
-import { createExecutor, rejection, TaskLog, type ExecutorKind } from './executors';
+import { createExecutor, drain, rejection, TaskLog, type ExecutorKind } from './executors';
 
 export function describeExecutorSemantics(kind: ExecutorKind): void {
   let executors: Executor[] = [];
@@ -330,12 +330,6 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
         }
       }
       return { state, items: items() };
-    };
-
-    const drain = async (mapping: AsyncIterable<unknown>): Promise<unknown[]> => {
-      const out: unknown[] = [];
-      for await (const value of mapping) out.push(value);
-      return out;
     };
 
     it('a map timeout covers an async input slow to yield its next item', async () => {

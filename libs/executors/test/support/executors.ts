@@ -43,6 +43,13 @@ export class TaskLog {
   }
 }
 
+/** Every value of an async iterable (a map), in order; rejects with its error. */
+export async function drain(mapping: AsyncIterable<unknown>): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const value of mapping) out.push(value);
+  return out;
+}
+
 /** The error a promise rejects with (fails if it resolves). */
 export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: unknown }> {
   try {
