@@ -77,6 +77,44 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     });
   });
 
+  it('lets sibling withLock calls inside another withLock take turns: strangers, not a deadlock', async () => {
+    const outer = new Mutex({ name: 'outer' });
+    const db = new Mutex({ name: 'db' });
+    let inside = 0;
+    let mostInside = 0;
+    const write = (value: number) =>
+      db.withLock(async () => {
+        mostInside = Math.max(mostInside, ++inside);
+        await turn();
+        inside--;
+        return value;
+      });
+    await expect(outer.withLock(() => Promise.all([write(1), write(2)]))).resolves.toEqual([1, 2]);
+    expect(mostInside).toBe(1);
+    // Control: under one named owner the two calls are one task, and the second one's wait for
+    // what that task holds is its own deadlock.
+    await expect(
+      new LockOwner('t').run(() => outer.withLock(() => Promise.all([write(1), write(2)]))),
+    ).rejects.toMatchObject({
+      code: 'ERR_LOCK_DEADLOCK',
+      cycle: [{ owner: 't', lock: 'db', heldBy: 't' }],
+    });
+  });
+
+  it('refuses a nested withLock of a Mutex its caller holds, naming the call and its caller', async () => {
+    const mutex = new Mutex({ name: 'M' });
+    const error = (await mutex
+      .withLock(() => mutex.withLock(() => 'entered'))
+      .catch((e: unknown) => e)) as DeadlockError;
+    expect(error.code).toBe('ERR_LOCK_DEADLOCK');
+    expect(error.cycle).toHaveLength(1);
+    const [edge] = error.cycle;
+    expect(edge?.lock).toBe('M');
+    // The nested call is a task of its own, made inside the one that holds M.
+    expect(edge?.owner).not.toBe(edge?.heldBy);
+    expect(mutex.locked).toBe(false);
+  });
+
   it('does not report a chain without a cycle', async () => {
     const a = new Mutex({ name: 'A' });
     const b = new Mutex({ name: 'B' });

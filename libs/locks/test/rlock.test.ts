@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import { LockOwner, RLock } from '../src/index';
+import { LockOwner, Mutex, RLock } from '../src/index';
 
 describe('RLock', () => {
   it('lets its owner take it again, and frees it when every token is unlocked', async () => {
@@ -41,6 +41,33 @@ describe('RLock', () => {
     });
     expect(depths).toEqual([2, 1]);
     expect(rlock.locked).toBe(false);
+  });
+
+  it('re-enters from nested calls made together, and is free once they and their caller end', async () => {
+    const rlock = new RLock();
+    const depths = await rlock.withLock(() =>
+      Promise.all([rlock.withLock(() => rlock.depth), rlock.withLock(() => rlock.depth)]),
+    );
+    expect(depths).toEqual([3, 3]);
+    expect(rlock.locked).toBe(false);
+  });
+
+  it('makes sibling withLock calls inside another lock take turns: neither re-enters the other', async () => {
+    const outer = new Mutex();
+    const rlock = new RLock();
+    let inside = 0;
+    let mostInside = 0;
+    const critical = () =>
+      rlock.withLock(async () => {
+        mostInside = Math.max(mostInside, ++inside);
+        await turn();
+        inside--;
+      });
+    await outer.withLock(() => Promise.all([critical(), critical()]));
+    expect(mostInside).toBe(1);
+    // Control: under one named owner both calls are that owner's, and it re-enters.
+    await new LockOwner('t').run(() => Promise.all([critical(), critical()]));
+    expect(mostInside).toBe(2);
   });
 
   it('refuses acquire() outside any owner with ERR_LOCK_OWNER_REQUIRED', async () => {

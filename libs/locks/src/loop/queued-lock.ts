@@ -8,7 +8,7 @@ import {
 } from '../common/unlock-token';
 import { validate } from '../common/validate';
 import { DeadlockError, LockTimeoutError } from '../errors';
-import { LockOwner, validateOwner, type OwnedAcquireOptions } from './lock-owner';
+import { implicitOwner, LockOwner, validateOwner, type OwnedAcquireOptions } from './lock-owner';
 import { addWait, findCycle, removeWait, type GraphNode } from './wait-for-graph';
 import { WaitRoom } from './wait-room';
 import type { Waiter } from './waiter';
@@ -48,6 +48,14 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
   /** Holders as wait-for graph nodes. */
   protected abstract holderOwners(): Iterable<LockOwner | undefined>;
 
+  /**
+   * Whom a grant asked for by `owner` goes to: `owner`, except that an RLock grants a call nested
+   * in its holder's `withLock` to that holder, as one more level of its hold.
+   */
+  protected grantee(owner: LockOwner | undefined): LockOwner | undefined {
+    return owner;
+  }
+
   protected override holderInfos(): HolderInfo[] {
     return [...this.holderOwners()].map((owner) => ({ id: owner?.name ?? 'anonymous' }));
   }
@@ -76,12 +84,12 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
   ): Promise<UnlockToken> {
     try {
       if (options === undefined) {
-        const owner = LockOwner.current();
+        const owner = this.grantee(LockOwner.current());
         if (this.tryTake(owner, mode)) return this.grantResolved(owner, mode);
         return this.#enqueue(owner, mode, Infinity, undefined, true);
       }
       const { timeout, signal } = validate.waitOptions(options);
-      const owner = validateOwner(options.owner) ?? LockOwner.current();
+      const owner = this.grantee(validateOwner(options.owner) ?? LockOwner.current());
       if (signal?.aborted) {
         this.countGiveUp('abort');
         throw signal.reason;
@@ -99,7 +107,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
   }
 
   protected tryAcquireMode(mode: number): UnlockToken | null {
-    const owner = LockOwner.current();
+    const owner = this.grantee(LockOwner.current());
     return this.tryTake(owner, mode) ? this.#grantNow(owner, mode) : null;
   }
 
@@ -109,11 +117,25 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     options: OwnedAcquireOptions | undefined,
   ): Promise<Awaited<T>> {
     validate.function(fn, 'fn');
-    const owner = validateOwner(options?.owner) ?? LockOwner.current();
-    // Outside any owner, one is made up for the duration of `fn`: locks taken inside are then
-    // attributed to it, which is what lets an RLock re-enter and the wait-for graph see a cycle
-    // without the caller naming tasks.
-    if (owner === undefined) return new LockOwner().run(() => this.withLockMode(mode, fn, options));
+    const named = validateOwner(options?.owner);
+    const current = named ?? LockOwner.current();
+    // Outside any named owner, each call is a task of its own, made up for the duration of
+    // `fn`: locks taken inside are attributed to it, which is what lets an RLock re-enter and
+    // the wait-for graph see a cycle without the caller naming tasks. A call inside another
+    // call's `fn` is that call's child, not that call: siblings started together are strangers.
+    if (current === undefined || (named === undefined && current.implicit)) {
+      const owner = implicitOwner(current);
+      return owner.run(() => this.#withLockAs(owner, mode, fn, options));
+    }
+    return this.#withLockAs(current, mode, fn, options);
+  }
+
+  async #withLockAs<T>(
+    owner: LockOwner,
+    mode: number,
+    fn: () => T | PromiseLike<T>,
+    options: OwnedAcquireOptions | undefined,
+  ): Promise<Awaited<T>> {
     using _token = await this.acquireMode(mode, { ...options, owner });
     return await fn();
   }

@@ -28,6 +28,10 @@ export class RLock extends SingleModeLock {
     return this.#count;
   }
 
+  protected override grantee(owner: LockOwner | undefined): LockOwner | undefined {
+    return this.#count > 0 && owner?.within(this.#owner) === true ? this.#owner : owner;
+  }
+
   protected tryTake(owner: LockOwner | undefined): boolean {
     if (owner === undefined) {
       throw new OwnerRequiredError(

@@ -18,16 +18,24 @@ export interface GraphNode {
   blockersOf(waiter: Waiter | undefined): Iterable<LockOwner | undefined>;
 }
 
+/**
+ * What each owner waits for, its made-up children's waits included: a `withLock` that holds a
+ * lock is taken to await the calls its `fn` makes, so it cannot move on while one of them waits.
+ */
 const pendingWaits = new WeakMap<LockOwner, Map<Waiter, GraphNode>>();
 
 export function addWait(owner: LockOwner, waiter: Waiter, node: GraphNode): void {
-  let waits = pendingWaits.get(owner);
-  if (waits === undefined) pendingWaits.set(owner, (waits = new Map<Waiter, GraphNode>()));
-  waits.set(waiter, node);
+  for (let at: LockOwner | undefined = owner; at !== undefined; at = at.parent) {
+    let waits = pendingWaits.get(at);
+    if (waits === undefined) pendingWaits.set(at, (waits = new Map<Waiter, GraphNode>()));
+    waits.set(waiter, node);
+  }
 }
 
 export function removeWait(owner: LockOwner, waiter: Waiter): void {
-  pendingWaits.get(owner)?.delete(waiter);
+  for (let at: LockOwner | undefined = owner; at !== undefined; at = at.parent) {
+    pendingWaits.get(at)?.delete(waiter);
+  }
 }
 
 /**
@@ -43,11 +51,12 @@ export function findCycle(owner: LockOwner, node: GraphNode): DeadlockEdge[] | u
     for (const blocker of at.blockersOf(waiter)) {
       if (blocker === undefined) continue; // an anonymous holder cannot be waiting on anyone
       path.push({ owner: waiting.name, lock: at.name, heldBy: blocker.name });
-      if (blocker === owner) return true;
+      // Blocked by itself, or by the withLock whose fn awaits it.
+      if (owner.within(blocker)) return true;
       if (!visited.has(blocker)) {
         visited.add(blocker);
         for (const [next, nextNode] of pendingWaits.get(blocker) ?? []) {
-          if (visit(blocker, nextNode, next)) return true;
+          if (visit(next.owner ?? blocker, nextNode, next)) return true;
         }
       }
       path.pop();
