@@ -25,6 +25,19 @@ describe('option validation', () => {
     await expect(new Mutex().acquire(options as never)).rejects.toEqual(invalid);
   });
 
+  it.each([null, 5, 'abc', true])(
+    'rejects withLock(fn, %p) as acquire() does, without running fn; undefined means defaults',
+    async (options) => {
+      const ran: string[] = [];
+      await expect(new Mutex().withLock(() => ran.push('ran'), options as never)).rejects.toEqual(
+        invalid,
+      );
+      await expect(new Mutex().acquire(options as never)).rejects.toEqual(invalid);
+      expect(ran).toEqual([]);
+      await expect(new RLock().withLock(() => 'ran', undefined)).resolves.toBe('ran');
+    },
+  );
+
   it('says what was expected and what was received', async () => {
     await expect(new Mutex().acquire({ timeout: -1 })).rejects.toThrow(
       'Expected `timeout` to be a number of milliseconds from 0 to 2147483647, or Infinity, got `-1` (number)',

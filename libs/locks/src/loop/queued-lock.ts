@@ -117,6 +117,7 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
     options: OwnedAcquireOptions | undefined,
   ): Promise<Awaited<T>> {
     validate.function(fn, 'fn');
+    if (options !== undefined) validate.object(options);
     const named = validateOwner(options?.owner);
     const current = named ?? LockOwner.current();
     // Outside any named owner, each call is a task of its own, made up for the duration of
