@@ -1,5 +1,5 @@
 import { threadId, type Worker } from 'node:worker_threads';
-import { SharedEvent, SharedMutex } from '../src/index';
+import { SharedEvent, SharedMutex, type UnlockToken } from '../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
 import { nextMessage, startWorker, terminateAll } from './support/workers';
 
@@ -69,12 +69,14 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
 
       expect(mutex.recoverDeadThread(dead)).toEqual({ wasOwner: true, abandonedTickets: 0 });
       await expectGranted(waiter, { ownerDied: true, afterMark: false });
-      await until(() => !mutex.locked, { what: 'the heir to release' });
-      expect(mutex.stats).toMatchObject({ recoveries: 1, holders: 0, waiters: 0 });
-      const token = mutex.tryAcquire(); // the heir released normally: nobody inherits twice
-      expect(token).not.toBeNull();
+      // The heir released normally: nobody inherits twice. Waiting on `locked` alone would race
+      // the heir's unlock, which clears the owner before it hands the lock on.
+      let token: UnlockToken | null = null;
+      await until(() => (token = mutex.tryAcquire()) !== null, { what: 'the heir to release' });
+      expect(mutex.stats).toMatchObject({ recoveries: 1, holders: 1, waiters: 0 });
       expect(mutex.ownerDied).toBe(false);
-      token?.unlock();
+      (token as UnlockToken | null)?.unlock();
+      expect(mutex.locked).toBe(false);
     },
   );
 
