@@ -137,13 +137,15 @@ export class WorkQueue {
       signal.addEventListener('abort', ticket.onCallerAbort, { once: true });
     }
     if (free) {
+      // Started before the observer is told, as in #pump: told first, a re-entrant observer's
+      // run() found the slot still free and started a job beyond `concurrency`.
+      this.#start(ticket);
       notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#pending.size });
       notifyObserver(this.#observer, 'onDequeue', {
         queue: this.name,
         size: this.#pending.size,
         waitMs: 0,
       });
-      this.#start(ticket);
     } else {
       ticket.enqueuedAt = performance.now();
       ticket.node = this.#pending.push(ticket);

@@ -128,6 +128,41 @@ describe('the instrumentation hook', () => {
     expect(most).toBe(1);
   });
 
+  it.each(['onEnqueue', 'onDequeue'] as const)(
+    'tells a WorkQueue observer of a job that starts at once (%s) only once it runs: concurrency holds',
+    async (event) => {
+      let running = 0;
+      let most = 0;
+      const job = () => {
+        most = Math.max(most, ++running);
+        return new Promise<void>((resolve) =>
+          setTimeout(() => {
+            running--;
+            resolve();
+          }, 5),
+        );
+      };
+      let armed = true;
+      let reentered: Promise<void> | undefined;
+      const queue = new WorkQueue({
+        concurrency: 1,
+        maxQueue: 5,
+        observer: {
+          // Re-entrant, on the path where the slot was free: must queue, not start beside it.
+          [event]: () => {
+            if (!armed) return;
+            armed = false;
+            reentered = queue.run(job);
+          },
+        },
+      });
+      await queue.run(job);
+      await reentered;
+      expect(reentered).toBeDefined();
+      expect(most).toBe(1);
+    },
+  );
+
   it('carries on when an observer throws, and reports it once as a process warning with a stable code', () => {
     // jest's sandboxed `process` does not see warnings: watch a real process run the built lib.
     const script = `
