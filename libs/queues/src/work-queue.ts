@@ -119,6 +119,17 @@ export class WorkQueue {
         ? validate.waitOptionsOrError(options)
         : validate.error('job', 'a function', job);
     if (wait instanceof Error) return Promise.reject(wait);
+    if (wait.timeout !== Infinity) {
+      // The wait options' reader takes a timeout, which run() has nowhere to apply: refused
+      // rather than checked and then ignored.
+      return Promise.reject(
+        validate.error(
+          'timeout',
+          'absent (run() has none: pass `signal: AbortSignal.timeout(ms)`)',
+          wait.timeout,
+        ),
+      );
+    }
     const { signal } = wait;
     if (this.#isShutdown) return Promise.reject(new QueueShutdownError());
     if (signal?.aborted) return Promise.reject(signal.reason);

@@ -121,6 +121,30 @@ describe('option validation', () => {
     expect(await rejectionCode(queue.onIdle())).toBe('resolved');
   });
 
+  it('WorkQueue.run refuses a timeout, which it has nowhere to apply, and never starts the job', async () => {
+    const queue = new WorkQueue({ concurrency: 1 });
+    let started = 0;
+    const job = () => ++started;
+    await expectRejectsInvalid(
+      () => queue.run(job, { timeout: 10 } as never),
+      'Expected `timeout` to be absent (run() has none: pass `signal: AbortSignal.timeout(ms)`), got `10` (number)',
+    );
+    expect(await rejectionCode(queue.run(job, { timeout: -1 } as never))).toBe(
+      'ERR_QUEUE_INVALID_ARGUMENT',
+    );
+    expect(started).toBe(0);
+    // What it offers instead: a signal that aborts the job.
+    const slow = queue.run(
+      ({ signal }) =>
+        new Promise((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(new Error('stopped')), { once: true });
+        }),
+      { signal: AbortSignal.timeout(10) },
+    );
+    expect(await rejectionCode(slow)).toBe('TimeoutError');
+    expect(await queue.run(job, {})).toBe(1);
+  });
+
   it.each([
     ['no options', undefined],
     ['capacity 0', { capacity: 0, slotBytes: 8 }],
