@@ -95,12 +95,19 @@ function catalogued<C extends LockErrorCode>(code: C) {
 
 /** A wait (acquire, Event/Condition/Barrier wait) gave up after its `timeout`. */
 export class LockTimeoutError extends catalogued('ERR_LOCK_TIMEOUT') {
-  /** Name of the primitive that was waited on. */
-  readonly lock: string;
-  readonly timeoutMs: number;
+  /** Name of the primitive that was waited on (undefined only when built without one). */
+  readonly lock: string | undefined;
+  /** The caller's timeout (undefined only when built without one). */
+  readonly timeoutMs: number | undefined;
 
-  constructor(lock: string, timeoutMs: number, options?: ErrorOptions) {
-    super(`timed out after ${timeoutMs} ms waiting for ${lock}`, options);
+  /** Built with neither field, its message is the catalog meaning, as every class's is. */
+  constructor(lock?: string, timeoutMs?: number, options?: ErrorOptions) {
+    const after = timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`;
+    const message =
+      lock === undefined && timeoutMs === undefined
+        ? undefined
+        : `timed out${after} waiting for ${lock ?? 'a lock'}`;
+    super(message, options);
     this.lock = lock;
     this.timeoutMs = timeoutMs;
   }
@@ -121,11 +128,12 @@ export class DeadlockError extends catalogued('ERR_LOCK_DEADLOCK') {
   /** The cycle, starting with the refused wait; the last edge's `heldBy` is the first's `owner`. */
   readonly cycle: readonly DeadlockEdge[];
 
-  constructor(cycle: readonly DeadlockEdge[], options?: ErrorOptions) {
+  /** Built without a cycle (or with an empty one), its message is the catalog meaning. */
+  constructor(cycle: readonly DeadlockEdge[] = [], options?: ErrorOptions) {
     const steps = cycle.map(
       (edge) => `${edge.owner} waits for ${edge.lock} held by ${edge.heldBy}`,
     );
-    super(`deadlock: ${steps.join(', ')}`, options);
+    super(steps.length === 0 ? undefined : `deadlock: ${steps.join(', ')}`, options);
     this.cycle = cycle;
   }
 
@@ -140,11 +148,19 @@ export class NotOwnerError extends catalogued('ERR_LOCK_NOT_OWNER') {}
 
 /** A BoundedSemaphore was released more times than it was acquired. */
 export class OverReleaseError extends catalogued('ERR_LOCK_OVER_RELEASE') {
-  readonly lock: string;
-  readonly bound: number;
+  /** Name of the semaphore (undefined only when built without one). */
+  readonly lock: string | undefined;
+  /** Its bound (undefined only when built without one). */
+  readonly bound: number | undefined;
 
-  constructor(lock: string, bound: number, options?: ErrorOptions) {
-    super(`${lock} released beyond its bound of ${bound} permits`, options);
+  /** Built with neither field, its message is the catalog meaning, as every class's is. */
+  constructor(lock?: string, bound?: number, options?: ErrorOptions) {
+    const of = bound === undefined ? '' : ` of ${bound} permits`;
+    const message =
+      lock === undefined && bound === undefined
+        ? undefined
+        : `${lock ?? 'a bounded semaphore'} released beyond its bound${of}`;
+    super(message, options);
     this.lock = lock;
     this.bound = bound;
   }

@@ -76,6 +76,22 @@ describe('Condition', () => {
     expect(cond.lock.locked).toBe(false);
   });
 
+  it('reports the caller’s timeout when waitFor times out after a wake-up', async () => {
+    const cond = new Condition({ name: 'c' });
+    const token = await cond.acquire();
+    const waiting = cond.waitFor(token, () => false, { timeout: 50 });
+    await turn(); // the first round waits now
+    await cond.withLock(() => cond.notify());
+    const error = await waiting.catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'ERR_LOCK_TIMEOUT',
+      timeoutMs: 50,
+      message: 'timed out after 50 ms waiting for c',
+    });
+    expect(token.locked).toBe(true);
+    token.unlock();
+  });
+
   it('gives the lock up while waiting', async () => {
     const cond = new Condition();
     const token = await cond.acquire();

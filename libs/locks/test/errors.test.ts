@@ -50,3 +50,29 @@ describe('the lock errors', () => {
     expect(deadlock.locks).toEqual(['B', 'A']);
   });
 });
+
+// README: "every class has a default message (its meaning)". The classes with structured fields
+// above are built with fields in the catalog checks, so without any argument only here.
+describe.each(LOCK_ERRORS.map((errorClass) => [errorClass.name, errorClass] as const))(
+  '%s built with no arguments',
+  (_name, errorClass) => {
+    it('says its catalog meaning', () => {
+      const meaning = ERROR_CATALOG.find((entry) => entry.code === errorClass.code)?.meaning;
+      const error = new (errorClass as unknown as new () => LockError)();
+      expect(error.message).toBe(meaning);
+      expect(error.code).toBe(errorClass.code);
+    });
+  },
+);
+
+describe('the structured classes, given some of their fields', () => {
+  it('say what they were given, never "undefined"', () => {
+    expect(new locks.LockTimeoutError('A').message).toBe('timed out waiting for A');
+    expect(new locks.LockTimeoutError(undefined, 5).message).toBe(
+      'timed out after 5 ms waiting for a lock',
+    );
+    expect(new locks.OverReleaseError('S').message).toBe('S released beyond its bound');
+    expect(new locks.DeadlockError([]).cycle).toEqual([]);
+    expect(new locks.DeadlockError().locks).toEqual([]);
+  });
+});

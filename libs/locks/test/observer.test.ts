@@ -5,6 +5,7 @@ import {
   Mutex,
   observeLocks,
   Semaphore,
+  SharedCondition,
   SharedMutex,
   type LockObserver,
   type ObservedLock,
@@ -64,6 +65,46 @@ describe('instrumentation hook', () => {
     ]);
   });
 
+  it('reports the token-less SharedMutex.release() as a release, and its token reads unlocked', async () => {
+    const observer = recorder();
+    const mutex = new SharedMutex({ name: 'shared', observer });
+    (await mutex.acquire()).unlock();
+    const token = await mutex.acquire();
+    await sleep(2);
+    mutex.release();
+    expect(token.locked).toBe(false);
+    expect(token.unlock()).toBe(false);
+    const sync = mutex.tryAcquire();
+    mutex.release();
+    expect(sync?.locked).toBe(false);
+    expect(observer.events.map(([kind]) => kind)).toEqual([
+      'wait',
+      'hold',
+      'wait',
+      'hold',
+      'wait',
+      'hold',
+    ]);
+    expect(observer.events[3]?.[2]).toBeGreaterThan(1); // the hold time of that hold
+    expect(mutex.locked).toBe(false);
+  });
+
+  it('ends a SharedCondition waiter’s hold by release() too, after another task held the mutex', async () => {
+    const observer = recorder();
+    const mutex = new SharedMutex({ name: 'm', observer });
+    const condition = new SharedCondition({ mutex });
+    const token = await condition.acquire();
+    const waiting = condition.wait(token, { timeout: 1000 });
+    (await mutex.acquire()).unlock(); // another task of this thread, while the wait lends it
+    await mutex.withLock(() => condition.notify());
+    await waiting;
+    expect(token.locked).toBe(true);
+    mutex.release();
+    expect(token.locked).toBe(false);
+    expect(mutex.locked).toBe(false);
+    expect(observer.events.filter(([kind]) => kind === 'hold')).toHaveLength(3);
+  });
+
   it('keeps the lock working when an observer throws, and warns', async () => {
     const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
     try {
@@ -83,6 +124,51 @@ describe('instrumentation hook', () => {
         expect.objectContaining({ code: 'ERR_LOCK_OBSERVER_FAILED' }),
       );
     } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it('refuses to register what is not an observer (ERR_LOCK_INVALID_ARGUMENT), as the option does', async () => {
+    for (const [value, shown] of [
+      [null, '`null`'],
+      [5, '`5` (number)'],
+      [undefined, '`undefined` (undefined)'],
+    ] as const) {
+      expect(() => observeLocks(value as unknown as LockObserver)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_LOCK_INVALID_ARGUMENT',
+          message: `Expected \`observer\` to be an object with onAcquire/onRelease/onGiveUp, got ${shown}`,
+        }),
+      );
+    }
+    // Nothing was registered: a lock of this thread is not disturbed by the refused calls.
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    try {
+      const mutex = new Mutex();
+      (await mutex.acquire()).unlock();
+      expect(emitWarning).not.toHaveBeenCalled();
+    } finally {
+      emitWarning.mockRestore();
+    }
+  });
+
+  it('warns once per throwing observer, not once per throw', async () => {
+    const emitWarning = jest.spyOn(process, 'emitWarning').mockImplementation(() => undefined);
+    const broken = (): never => {
+      throw new Error('telemetry bug');
+    };
+    const registration = observeLocks({ onAcquire: broken, onRelease: broken });
+    try {
+      const mutex = new Mutex({ observer: { onRelease: broken } });
+      for (let i = 0; i < 100; i++) (await mutex.acquire()).unlock();
+      // One warning for the global observer, one for the lock's own: 300 throws in all.
+      expect(emitWarning).toHaveBeenCalledTimes(2);
+      expect(emitWarning).toHaveBeenCalledWith(
+        'a lock observer threw: Error: telemetry bug',
+        expect.objectContaining({ type: 'LockObserverError', code: 'ERR_LOCK_OBSERVER_FAILED' }),
+      );
+    } finally {
+      registration.unobserve();
       emitWarning.mockRestore();
     }
   });

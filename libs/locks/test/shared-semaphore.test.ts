@@ -82,6 +82,14 @@ describe('SharedSemaphore across threads', () => {
     expect(await mostSeen(new SharedSemaphore({ permits: 1 }))).toBeGreaterThan(1);
   });
 
+  it('unbounded and full, never counts past 2^31 - 1 while releases race (no wrap to negative)', async () => {
+    const max = 2 ** 31 - 1;
+    const semaphore = new SharedSemaphore({ permits: max });
+    expect(await mostSeen(semaphore)).toBe(max);
+    expect(semaphore.value).toBe(max);
+    expect(semaphore.stats.holders).toBe(0);
+  });
+
   it('ends the hold of a token whose permit a stray release() already gave back', async () => {
     const semaphore = new SharedSemaphore({ permits: 1, bounded: true, name: 'pool' });
     const token = semaphore.tryAcquire();
@@ -104,5 +112,41 @@ describe('SharedSemaphore across threads', () => {
     expect(await nextMessage(worker)).toBe('done');
     expect(semaphore.stats.holders).toBe(0);
     expect(semaphore.value).toBe(1);
+  });
+
+  // The permits live in an Int32 cell: past 2^31 - 1 the value wrapped negative and the
+  // semaphore granted nothing again, with no error (release(1) at the maximum did it).
+  it('refuses a release past 2^31 - 1 free permits (ERR_LOCK_INVALID_ARGUMENT) and keeps working', async () => {
+    const max = 2 ** 31 - 1;
+    const full = new SharedSemaphore({ permits: max, name: 'full' });
+    expect(() => full.release()).toThrow(
+      expect.objectContaining({
+        code: 'ERR_LOCK_INVALID_ARGUMENT',
+        message: expect.stringMatching(/^Expected `count` to be at most 0 \(full has 2147483647 /),
+      }),
+    );
+    expect(full.value).toBe(max);
+    expect(full.tryAcquire()).not.toBeNull();
+
+    const empty = new SharedSemaphore({ permits: 0 });
+    empty.release(max);
+    expect(() => empty.release(max)).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCK_INVALID_ARGUMENT' }),
+    );
+    expect(empty.value).toBe(max); // the refused release changed nothing
+    (await empty.acquire({ timeout: 1000 })).unlock();
+    expect(empty.value).toBe(max);
+
+    // A token whose permit a stray release() already counted: its hold ends, the permit is
+    // dropped (as a bounded semaphore drops it), and the value stays at the maximum.
+    const held = new SharedSemaphore({ permits: 1 });
+    const token = held.tryAcquire();
+    held.release(max);
+    expect(() => token?.unlock()).toThrow(
+      expect.objectContaining({ code: 'ERR_LOCK_INVALID_ARGUMENT' }),
+    );
+    expect(token?.locked).toBe(false);
+    expect(held.stats.holders).toBe(0);
+    expect(held.value).toBe(max);
   });
 });

@@ -1,5 +1,6 @@
 import { LockObserverError } from '../errors';
 import type { LockKind } from './lock-stats';
+import { validate } from './validate';
 
 /**
  * Which lock an observation is about: `name` is the metric label (`lab_lock_wait_seconds{lock}`).
@@ -13,7 +14,8 @@ export interface ObservedLock {
  * The instrumentation hook. Telemetry implements it (e.g. feeding prom-client histograms
  * `lab_lock_wait_seconds{lock}` / `lab_lock_hold_seconds{lock}`), so this library depends on no
  * metrics or tracing package. Every member is optional; calls are synchronous, in the thread
- * that acquired, and an observer that throws is reported as a process warning, never to the lock.
+ * that acquired, and an observer that throws is reported as a process warning (its first throw
+ * only), never to the lock.
  *
  * @example
  * observeLocks({
@@ -41,11 +43,19 @@ export interface ObserverRegistration extends Disposable {
 
 const globalObservers: LockObserver[] = [];
 
+/** What an observer must be, in the words of every refusal (the `observer` option's too). */
+export const OBSERVER_EXPECTED = 'an object with onAcquire/onRelease/onGiveUp';
+
 /**
  * Registers `observer` for every lock of this thread (each worker thread has its own registry:
  * a module instance per thread). Per-lock observers go in the lock's `observer` option.
  */
 export function observeLocks(observer: LockObserver): ObserverRegistration {
+  // Checked here, as the `observer` option is: registered, a non-object would make every lock
+  // event of the thread fail inside the hook, far from the call that caused it.
+  if (typeof observer !== 'object' || observer === null) {
+    validate.fail('observer', OBSERVER_EXPECTED, observer);
+  }
   globalObservers.push(observer);
   const unobserve = (): void => {
     const index = globalObservers.indexOf(observer);
@@ -53,6 +63,9 @@ export function observeLocks(observer: LockObserver): ObserverRegistration {
   };
   return { unobserve, [Symbol.dispose]: unobserve };
 }
+
+/** Observers that threw once already: a broken observer on a hot lock would flood the log. */
+const reported = new WeakSet<LockObserver>();
 
 function report(error: unknown): void {
   process.emitWarning(`a lock observer threw: ${String(error)}`, {
@@ -113,6 +126,8 @@ export class LockInstrument implements ObservedLock {
     try {
       call(observer);
     } catch (error) {
+      if (reported.has(observer)) return;
+      reported.add(observer);
       report(error);
     }
   }

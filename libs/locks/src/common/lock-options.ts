@@ -1,4 +1,4 @@
-import type { LockObserver } from './lock-observer';
+import { OBSERVER_EXPECTED, type LockObserver } from './lock-observer';
 import type { LockKind } from './lock-stats';
 import { validate } from './validate';
 
@@ -31,11 +31,7 @@ export interface ParsedLockOptions {
 
 export function parseLockOptions(options: unknown, kind: LockKind): ParsedLockOptions {
   const record = validate.object(options, 'options');
-  const observer = validate.optionalObject(
-    record['observer'],
-    'observer',
-    'an object with onAcquire/onRelease/onGiveUp',
-  );
+  const observer = validate.optionalObject(record['observer'], 'observer', OBSERVER_EXPECTED);
   return {
     name: record['name'] === undefined ? defaultName(kind) : validate.name(record['name'], kind),
     observer: observer,

@@ -128,7 +128,9 @@ export class Condition implements Inspectable {
     try {
       await waiter.promise;
     } catch (error) {
-      failure = { error };
+      // waitFor's later rounds wait out what is left of its budget; the error names the caller's.
+      const renamed = error instanceof LockTimeoutError && timeout !== reportedTimeout;
+      failure = { error: renamed ? new LockTimeoutError(this.name, reportedTimeout) : error };
     }
     await this.lock[kResume](token, saved);
     if (failure !== undefined) throw failure.error;

@@ -8,6 +8,7 @@ import { deadlineAfter } from './atomic-wait';
 import { createSharedBuffer, HEADER_WORDS } from './shared-clock';
 import type { SharedHandle } from './shared-handle';
 import {
+  kHeldAgain,
   kTicketLock,
   SharedMutex,
   type SharedLockOptions,
@@ -185,6 +186,7 @@ export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedCo
     const outcome = await this.#ring.waitAsync(ticket, deadline, signal);
     held.ticket = (await this.mutex[kTicketLock].lockAsync(Infinity, undefined)) as number;
     held.resume();
+    this.mutex[kHeldAgain](held);
     this.#finish(outcome, started, timeout, signal);
   }
 
@@ -194,6 +196,7 @@ export class SharedCondition extends SharedPrimitive<'SharedCondition', SharedCo
     const outcome = this.#ring.waitSync(ticket, deadline);
     held.ticket = this.mutex[kTicketLock].lockSync(Infinity) as number;
     held.resume();
+    this.mutex[kHeldAgain](held);
     this.#finish(outcome, started, timeout, undefined);
   }
 

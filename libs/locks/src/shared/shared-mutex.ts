@@ -42,6 +42,8 @@ export interface DeadThreadRecovery {
 
 /** Internal access for SharedCondition, which lends the mutex away while waiting. */
 export const kTicketLock: unique symbol = Symbol('locks.ticketLock');
+/** Internal: SharedCondition hands back a token that holds the mutex again after a wait. */
+export const kHeldAgain: unique symbol = Symbol('locks.heldAgain');
 
 function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
   const slots = slotCount(options['maxWaiters']);
@@ -68,6 +70,13 @@ function createBuffer(options: Record<string, unknown>): SharedArrayBuffer {
  */
 export class SharedMutex extends SharedLock<'SharedMutex'> {
   readonly #engine: TicketLock;
+  /**
+   * The token of the last grant this instance made, for the token-less `release()`: the holder
+   * is always this thread, so while this thread holds the lock through this instance, it is
+   * that hold's token (a Condition wait gives the same token a new ticket), and `release()`
+   * ends the hold through it — observed like `unlock()`, and the token reads unlocked after.
+   */
+  #lastGrant: LockToken | undefined = undefined;
 
   constructor(options?: SharedLockOptions) {
     super(openShared('SharedMutex', options, createBuffer));
@@ -133,7 +142,10 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
     return ticket === null ? null : this.#granted(ticket, NaN);
   }
 
-  /** Releases the lock this thread holds, without its token (Python's `release()`). */
+  /**
+   * Releases the lock this thread holds, without its token (Python's `release()`). The hold's
+   * token then reads unlocked, and the release is reported to observers as `unlock()` would be.
+   */
   release(): void {
     const owner = this.#engine.owner;
     if (owner !== THREAD_TAG) {
@@ -143,11 +155,20 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
           : `${this.name} is held by ${threadLabel(owner)}, not by ${threadLabel(THREAD_TAG)}`,
       );
     }
+    const held = this.#lastGrant;
+    if (held !== undefined && held.locked && held.ticket === this.#engine.serving) {
+      held.unlock();
+      return;
+    }
+    // Held through another instance of this thread (SharedMutex.from twice): its token is not
+    // known here, so the hold ends unobserved and that token reads locked until unlocked.
     this.#engine.unlock(this.#engine.serving);
   }
 
   [kReleaseToken](token: LockToken): boolean {
-    // Already released through release()? Then the lock (or its next holder) is not ours to free.
+    if (token === this.#lastGrant) this.#lastGrant = undefined; // keep no token alive
+    // Already released (by release() through another instance of this thread, or recovered)?
+    // Then the lock (or its next holder) is not ours to free.
     if (this.#engine.owner !== THREAD_TAG || this.#engine.serving !== token.ticket) return false;
     this.#engine.unlock(token.ticket);
     if (this.instrument.active && token.acquiredAt !== undefined) {
@@ -197,6 +218,11 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
     return this.#engine;
   }
 
+  /** For SharedCondition: `token` holds the lock again (another task may have held it since). */
+  [kHeldAgain](token: LockToken): void {
+    this.#lastGrant = token;
+  }
+
   get stats(): LockStats {
     const holders = this.#engine.owner === 0 ? 0 : 1;
     const stats = this.snapshot(holders, this.#engine.counters(), this.#engine.waiters());
@@ -220,7 +246,9 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
       now = performance.now();
       this.instrument.acquired(Number.isNaN(started) ? 0 : now - started);
     }
-    return new LockToken(this, undefined, 0, Number.isNaN(now) ? undefined : now, ticket);
+    const token = new LockToken(this, undefined, 0, Number.isNaN(now) ? undefined : now, ticket);
+    this.#lastGrant = token;
+    return token;
   }
 
   #timedOut(timeout: number, started: number): LockTimeoutError {

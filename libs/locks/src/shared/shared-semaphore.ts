@@ -21,13 +21,15 @@ import type { AdoptOptions } from './shared-primitive';
  *   queue and the lock-free take never overtakes a waiter: FIFO holds.
  * - pending: released permits not yet handed out (see guarded-section.ts).
  * - bound: 0, or the most permits it may hold (bounded semaphore).
- * - free: bounded only, value + pending as the bound check sees it, in one cell. The two cells
- *   cannot be read as one sum: applying pending permits empties `pending` before raising
- *   `value`, and a check between the two would let a release past the bound. So a release
- *   raises `free` with a CAS against the bound *before* recording its permits, and a take or a
- *   grant lowers it only *after* the permit is gone. `free` is therefore never below the real
- *   value + pending (the bound holds), and above it only by permits on their way out, each held
- *   by the thread taking it, so a release that matches a held permit is never refused.
+ * - free: value + pending as a release's check sees it, in one cell. The two cells cannot be read
+ *   as one sum: applying pending permits empties `pending` before raising `value`, and a check
+ *   between the two would let a release past the bound. So a release raises `free` with a CAS
+ *   against its cap *before* recording its permits, and a take or a grant lowers it only *after*
+ *   the permit is gone. `free` is therefore never below the real value + pending (the cap holds),
+ *   and above it only by permits on their way out, each held by the thread taking it, so a
+ *   release that matches a held permit is never refused. The cap is the bound, or for an
+ *   unbounded semaphore 2^31 - 1: past it `value` (an Int32 cell) would wrap negative and the
+ *   semaphore would grant nothing, silently, so that release is refused instead.
  */
 const VALUE = HEADER_WORDS;
 const HELD = VALUE + 1;
@@ -78,12 +80,15 @@ function initialize(cells: Int32Array, options: Record<string, unknown>): void {
 export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
   readonly #queue: GuardedWaitQueue;
   readonly #takeFree = (): boolean => this.#tryTakeFree();
-  /** The bound, fixed at creation (0: unbounded, and `free` is not kept). */
+  /** The bound, fixed at creation (0: unbounded). */
   readonly #bound: number;
+  /** The most permits `free` may count: the bound, or all an Int32 cell holds (see the layout). */
+  readonly #cap: number;
 
   constructor(options?: SharedSemaphoreOptions) {
     super(GuardedWaitQueue.open('SharedSemaphore', options, STATE_WORDS, initialize));
     this.#bound = Atomics.load(this.cells, BOUND);
+    this.#cap = this.#bound === 0 ? MAX_PERMITS : this.#bound;
     this.#queue = new GuardedWaitQueue(this.cells, STATE_WORDS, this.clock, this.instrument, {
       hasPending: () => Atomics.load(this.cells, PENDING) !== 0,
       applyPending: () => this.#applyPending(),
@@ -113,10 +118,14 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
     return this.#token(this.#queue.tally.granted(NaN, false));
   }
 
-  /** Adds `count` permits, oldest waiters first. Never waits, on any thread. */
+  /**
+   * Adds `count` permits, oldest waiters first. Never waits, on any thread. Refused, changing
+   * nothing, past the bound (`ERR_LOCK_OVER_RELEASE`) or, unbounded, past 2^31 - 1 free permits
+   * (`ERR_LOCK_INVALID_ARGUMENT`).
+   */
   release(count = 1): void {
     validate.integer(count, 'count', 1, MAX_PERMITS);
-    this.#addPending(count);
+    this.#addPending(count, true);
     this.#queue.section.settle();
   }
 
@@ -126,7 +135,7 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
     // permit) must not leave a holder counted that nobody can release any more. The permit
     // itself is not added back: the semaphore already holds all it may.
     Atomics.sub(this.cells, HELD, 1);
-    this.#addPending(1);
+    this.#addPending(1, false);
     this.#queue.tally.released(token.acquiredAt);
     this.#queue.section.settle();
   }
@@ -171,7 +180,7 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
     const cells = this.cells;
     for (let value = Atomics.load(cells, VALUE); value > 0; value = Atomics.load(cells, VALUE)) {
       if (Atomics.compareExchange(cells, VALUE, value, value - 1) === value) {
-        if (this.#bound !== 0) Atomics.sub(cells, FREE, 1); // after the take: see `free`
+        Atomics.sub(cells, FREE, 1); // after the take: see `free`
         return true;
       }
     }
@@ -179,23 +188,32 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
   }
 
   /**
-   * Records released permits. A bounded semaphore first checks them against its bound and
-   * counts them in `free` with one CAS (see the layout), so a refused release changes nothing,
-   * not even for a moment (which could make a concurrent, legitimate release look like an
-   * over-release).
+   * Records released permits. They are first checked against the cap and counted in `free` with
+   * one CAS (see the layout), so a refused release changes nothing, not even for a moment (which
+   * could make a concurrent, legitimate release look like an over-release).
    */
-  #addPending(count: number): void {
+  #addPending(count: number, byCount: boolean): void {
     const cells = this.cells;
-    const bound = this.#bound;
-    if (bound !== 0) {
-      for (let free = Atomics.load(cells, FREE); ;) {
-        if (free + count > bound) throw new OverReleaseError(this.name, bound);
-        const seen = Atomics.compareExchange(cells, FREE, free, free + count);
-        if (seen === free) break;
-        free = seen;
-      }
+    const cap = this.#cap;
+    for (let free = Atomics.load(cells, FREE); ;) {
+      if (free + count > cap) throw this.#refusal(count, free, byCount);
+      const seen = Atomics.compareExchange(cells, FREE, free, free + count);
+      if (seen === free) break;
+      free = seen;
     }
     Atomics.add(cells, PENDING, count);
+  }
+
+  /**
+   * Why a release past the cap is refused: an over-release when bounded; unbounded, the count
+   * is out of its domain (what the Int32 cell can still take), like a `permits` above 2^31 - 1.
+   * A token's permit refused there is dropped, as a bounded semaphore's is: its hold has ended.
+   */
+  #refusal(count: number, free: number, byCount: boolean): Error {
+    if (this.#bound !== 0) return new OverReleaseError(this.name, this.#bound);
+    const full = `${this.name} has ${free} of the 2^31 - 1 free permits it can count`;
+    if (byCount) return validate.error('count', `at most ${MAX_PERMITS - free} (${full})`, count);
+    return new InvalidArgumentError(`${full}: the token's permit is not added back`);
   }
 
   /** Under the guard: released permits go to waiters, oldest first; the rest become free. */
@@ -203,7 +221,7 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
     let permits = Atomics.exchange(this.cells, PENDING, 0);
     while (permits > 0 && this.#queue.ring.grantNext()) {
       permits--;
-      if (this.#bound !== 0) Atomics.sub(this.cells, FREE, 1); // after the grant: see `free`
+      Atomics.sub(this.cells, FREE, 1); // after the grant: see `free`
     }
     if (permits > 0) Atomics.add(this.cells, VALUE, permits);
   }
