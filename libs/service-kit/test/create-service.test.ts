@@ -429,6 +429,33 @@ describe('limits', () => {
     expect((await fetch(`${base}/cpu/fib?n=1`)).status).toBe(200);
   });
 
+  it.each([
+    ['GET', '/cpu/fib?n=abc'],
+    ['GET', '/cpu/primes?limit=1'],
+    ['GET', '/image/filter?filter=nope&size=16'],
+    ['POST', '/image/filter?filter=nope'],
+    ['GET', '/io/sleep?ms=1&x=1'],
+    ['GET', '/io/scrape?pages=0'],
+    ['GET', '/mixed?ms=1&n=1&n=2'],
+    ['POST', '/counter/increment?times=0'],
+  ])(
+    'answers %s %s 400 even at the bound: a 503 would invite a retry that cannot succeed',
+    async (method, url) => {
+      const started = await services.start({ config: { maxQueue: 1 } });
+      const held = await holdOneRequest(started);
+      await expectProblem(
+        await fetch(`${started.base}${url}`, { method }),
+        400,
+        'ERR_INVALID_PARAM',
+      );
+      const metrics = await (await fetch(`${started.base}/metrics`)).text();
+      expect(metrics).not.toMatch(/^lab_shed_total\{[^}]*\} [1-9]/m);
+      // Control: a valid request at the same bound is shed.
+      await expectProblem(await fetch(`${started.base}/cpu/fib?n=1`), 503, 'ERR_OVERLOADED');
+      await held.release();
+    },
+  );
+
   it('negative control: with room for two, the same second request is admitted', async () => {
     const started = await services.start({ config: { maxQueue: 2 } });
     const held = await holdOneRequest(started);

@@ -3,13 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { boolParam, intParam, NO_PARAMS, parseQuery } from '../params';
 import { getDeadline, underDeadline } from '../request-deadline';
 import { sendWork } from '../work-response';
-import type { RouteModule } from './route-module';
+import { parseThenAdmit, type RouteModule } from './route-module';
 
 export const INCREMENT_PARAMS = { times: intParam(1, 1_000_000), safe: boolParam() };
 
 export const defineCounterRoutes: RouteModule = (routes, ctx, admit) => {
-  routes.define('post', '/counter/increment', admit, async (req, res) => {
-    const { times, safe } = parseQuery(req.query, INCREMENT_PARAMS);
+  const increment = parseThenAdmit((req) => parseQuery(req.query, INCREMENT_PARAMS), admit);
+  routes.define('post', '/counter/increment', increment.admit, async (_req, res) => {
+    const { times, safe } = increment.params(res);
     const { signal } = getDeadline(res);
     const started = performance.now();
     const result = await underDeadline(res, ctx.counter.increment(times, safe, signal));

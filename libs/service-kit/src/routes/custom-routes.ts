@@ -5,6 +5,7 @@ import { getDeadline, underDeadline } from '../request-deadline';
 import type { RouteTable } from '../route-table';
 import type { ServiceContext } from '../service-context';
 import { sendWork } from '../work-response';
+import { parseThenAdmit } from './route-module';
 
 /** `?i=` picks an input by index (taken modulo the number of inputs). */
 export const CUSTOM_PARAMS = { i: intParam(0, 1_000_000_000) };
@@ -33,13 +34,16 @@ export function defineCustomRoutes(
   configured: NonNullable<ServiceContext['workload']>,
 ): void {
   const { inputs } = configured.workload;
-  routes.define('get', '/work/custom', admit, async (req, res) => {
+  // The input named by `i`, or undefined for the next in turn (taken only once admitted).
+  const custom = parseThenAdmit((req): number | undefined => {
     const query = req.query as Record<string, unknown>;
-    let index: number;
-    if ('i' in query) {
-      index = parseQuery(query, CUSTOM_PARAMS).i;
-    } else {
-      parseQuery(query, NO_PARAMS); // no other parameter either
+    if ('i' in query) return parseQuery(query, CUSTOM_PARAMS).i;
+    parseQuery(query, NO_PARAMS); // no other parameter either
+    return undefined;
+  }, admit);
+  routes.define('get', '/work/custom', custom.admit, async (_req, res) => {
+    let index = custom.params(res);
+    if (index === undefined) {
       index = configured.next;
       configured.next = (index + 1) % inputs.length;
     }

@@ -6,7 +6,7 @@ import { bodyTooLarge, declaredLength, hasBody, readBody } from '../request-body
 import { getDeadline, underDeadline } from '../request-deadline';
 import { LIMITS } from '../service-context';
 import { elapsedMs, sendWork, setServerTiming } from '../work-response';
-import type { RouteModule } from './route-module';
+import { parseThenAdmit, type RouteModule } from './route-module';
 
 export const FILTER_UPLOAD_PARAMS = { filter: enumParam(FILTER_NAMES) };
 export const FILTER_GENERATED_PARAMS = {
@@ -81,8 +81,9 @@ export const defineImageRoutes: RouteModule = (routes, ctx, admit) => {
     },
   );
 
-  routes.define('get', '/image/filter', admit, async (req, res) => {
-    const { filter, size } = parseQuery(req.query, FILTER_GENERATED_PARAMS);
+  const generated = parseThenAdmit((req) => parseQuery(req.query, FILTER_GENERATED_PARAMS), admit);
+  routes.define('get', '/image/filter', generated.admit, async (_req, res) => {
+    const { filter, size } = generated.params(res);
     const { signal } = getDeadline(res);
     const out = await underDeadline(
       res,

@@ -6,15 +6,16 @@ import { getDeadline, sleepUnderDeadline, underDeadline } from '../request-deadl
 import { scrapePages } from '../scrape';
 import { LIMITS } from '../service-context';
 import { sendWork } from '../work-response';
-import type { RouteModule } from './route-module';
+import { parseThenAdmit, type RouteModule } from './route-module';
 
 export const SLEEP_PARAMS = { ms: intParam(0, 10_000) };
 export const SCRAPE_PARAMS = { pages: intParam(1, 50) };
 export const MIXED_PARAMS = { ms: intParam(0, 10_000), n: intParam(0, 40) };
 
 export const defineIoRoutes: RouteModule = (routes, ctx, admit) => {
-  routes.define('get', '/io/sleep', admit, async (req, res) => {
-    const { ms } = parseQuery(req.query, SLEEP_PARAMS);
+  const sleep = parseThenAdmit((req) => parseQuery(req.query, SLEEP_PARAMS), admit);
+  routes.define('get', '/io/sleep', sleep.admit, async (_req, res) => {
+    const { ms } = sleep.params(res);
     const started = performance.now();
     await sleepUnderDeadline(res, ms);
     sendWork(
@@ -25,8 +26,9 @@ export const defineIoRoutes: RouteModule = (routes, ctx, admit) => {
     );
   });
 
-  routes.define('get', '/io/scrape', admit, async (req, res) => {
-    const { pages } = parseQuery(req.query, SCRAPE_PARAMS);
+  const scrape = parseThenAdmit((req) => parseQuery(req.query, SCRAPE_PARAMS), admit);
+  routes.define('get', '/io/scrape', scrape.admit, async (_req, res) => {
+    const { pages } = scrape.params(res);
     const { signal } = getDeadline(res);
     const started = performance.now();
     const results = await underDeadline(
@@ -51,8 +53,9 @@ export const defineIoRoutes: RouteModule = (routes, ctx, admit) => {
     sendWork(res, ctx, results, { queueMs: 0, workMs: performance.now() - started, threadId });
   });
 
-  routes.define('get', '/mixed', admit, async (req, res) => {
-    const { ms, n } = parseQuery(req.query, MIXED_PARAMS);
+  const mixed = parseThenAdmit((req) => parseQuery(req.query, MIXED_PARAMS), admit);
+  routes.define('get', '/mixed', mixed.admit, async (_req, res) => {
+    const { ms, n } = mixed.params(res);
     const started = performance.now();
     await sleepUnderDeadline(res, ms);
     const { signal } = getDeadline(res);
