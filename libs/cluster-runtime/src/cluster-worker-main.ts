@@ -3,6 +3,7 @@ import { watchParent } from '@concurrency-lab/procfs';
 import {
   createLogger,
   loadConfig,
+  ProblemError,
   runService,
   type Logger,
   type ModelRuntime,
@@ -22,6 +23,7 @@ import {
   type ClusterNotice,
   type MetricsAggregateParams,
 } from './counter-protocol';
+import { IPC_TIMEOUT } from './errors';
 import { IpcCounter, serveCounterShare } from './ipc-counter';
 import { RpcEndpoint, type IpcPort } from './rpc-endpoint';
 
@@ -117,12 +119,30 @@ export function clusterWorkerRuntime(
     // The scrape's Accept travels to the primary, which answers in that format (OpenMetrics
     // keeps the latency histogram's exemplars).
     metricsProvider: (accept) =>
-      rpc.call<{ contentType: string; body: string }>(
-        RPC.metricsAggregate,
-        { accept } satisfies MetricsAggregateParams,
-        { timeoutMs: AGGREGATE_TIMEOUT_MS },
-      ),
+      rpc
+        .call<{ contentType: string; body: string }>(
+          RPC.metricsAggregate,
+          { accept } satisfies MetricsAggregateParams,
+          { timeoutMs: AGGREGATE_TIMEOUT_MS },
+        )
+        .catch(busyPrimaryAsOverloaded),
   };
+}
+
+/**
+ * A primary too busy to answer the model-wide `/metrics` in time: the scrape is a 503 with
+ * `Retry-After`, as any bound reached is, not a 500 logged with its stack (the primary is not
+ * broken, and a scrape changes nothing, so trying again is safe).
+ */
+export function busyPrimaryAsOverloaded(error: unknown): never {
+  if ((error as { code?: unknown } | null)?.code === IPC_TIMEOUT) {
+    throw new ProblemError(
+      'ERR_OVERLOADED',
+      `The primary did not answer the model-wide /metrics within ${AGGREGATE_TIMEOUT_MS} ms`,
+      { retryAfterSeconds: 1, cause: error },
+    );
+  }
+  throw error;
 }
 
 /** How long a drained worker stays before it exits (see `lingerBeforeExitMs`). */

@@ -17,6 +17,7 @@ export * from './counter-store';
 export * from './in-loop-counter';
 export * from './request-deadline';
 export * from './map-bounded';
+export * from './fresh-runs';
 export * from './scrape';
 export * from './logger';
 export * from './service-metrics';

@@ -29,7 +29,13 @@ import {
   type ServiceContext,
   type ServiceState,
 } from './service-context';
-import { createServiceMetrics, metricsText, type ServiceMetrics } from './service-metrics';
+import { FreshRuns } from './fresh-runs';
+import {
+  createServiceMetrics,
+  metricsText,
+  wantsOpenMetrics,
+  type ServiceMetrics,
+} from './service-metrics';
 import type { WorkRunner } from './work-runner';
 
 /** What a model supplies: where work runs and where the counter lives. */
@@ -108,7 +114,9 @@ export function createService(options: ServiceOptions): Service {
     runner: runtime.runner,
     counter: runtime.counter,
     metrics,
-    metricsProvider: runtime.metricsProvider ?? ((accept) => metricsText(metrics.registry, accept)),
+    metricsProvider: sharedScrapes(
+      runtime.metricsProvider ?? ((accept) => metricsText(metrics.registry, accept)),
+    ),
     logger,
     state,
     workers: runtime.workers ?? runtime.runner.workers,
@@ -387,4 +395,16 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
     if (stopWhenUp) stop(stopWhenUp);
   }
   return { ...service, stop };
+}
+
+/**
+ * `/metrics` as scrapes share it: those that arrive while one is rendered (or, in a cluster,
+ * asked of the primary) share the next rendering of their format (see {@link FreshRuns}). A
+ * burst of scrapes then costs two renderings, not one each: each on its own, 300 at once held
+ * `/healthz` for seconds, and in a cluster their calls to the primary timed out one behind
+ * another (500s).
+ */
+function sharedScrapes(provider: MetricsProvider): MetricsProvider {
+  const runs = new FreshRuns<boolean, Awaited<ReturnType<MetricsProvider>>>();
+  return (accept) => runs.run(wantsOpenMetrics(accept), () => provider(accept));
 }

@@ -204,6 +204,45 @@ describe('metrics', () => {
     expect(text).not.toContain('thing-123');
     expect(text).not.toContain('n=3');
   });
+
+  it('renders a burst of scrapes a few times, not once each: those that wait share the next', async () => {
+    const asked: string[] = [];
+    const service = services.adopt(
+      createService({
+        model: 'test',
+        config: testConfig(),
+        runtime: {
+          runner: new InlineRunner(),
+          counter: new InLoopCounter(),
+          // A rendering that takes a while, as a cluster's call to its primary does.
+          metricsProvider: async (accept) => {
+            const rendering = asked.push(accept ?? 'none');
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            return { contentType: 'text/plain; version=0.0.4', body: `rendering ${rendering}` };
+          },
+        },
+        logger: pino({ level: 'silent' }),
+      }),
+    );
+    const { port } = await service.listen();
+    const scrape = (accept: string) =>
+      fetch(`http://127.0.0.1:${port}/metrics`, { headers: { accept } }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      }));
+    const answers = await Promise.all([
+      ...Array.from({ length: 60 }, () => scrape('text/plain')),
+      ...Array.from({ length: 60 }, () => scrape('application/openmetrics-text')),
+    ]);
+    expect(answers.every((a) => a.status === 200 && a.body.startsWith('rendering '))).toBe(true);
+    // Each rendering is shared by every scrape of its format that arrived while the one before
+    // it ran: a handful for 120 scrapes (one each, without sharing).
+    expect(asked.length).toBeLessThan(20);
+    expect(new Set(answers.map((a) => a.body)).size).toBe(asked.length);
+    // Control: a scrape after the burst is rendered anew.
+    const after = await scrape('text/plain');
+    expect(after.body).toBe(`rendering ${asked.length}`);
+  });
 });
 
 describe('readiness and graceful shutdown', () => {
