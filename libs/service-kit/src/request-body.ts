@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, zstdDecompress } from 'node:zlib';
 import getRawBody from 'raw-body';
 import { ProblemError } from './errors';
+import { LIMITS, type ServiceState } from './service-context';
 
 /**
  * Request bodies, read so that a client cannot make the service wait for, or read, more than
@@ -133,4 +134,34 @@ function asProblem(error: unknown, limit: number): unknown {
     default:
       return error; // `stream.encoding.set`, or a stream's own error: unexpected, answered 500
   }
+}
+
+/**
+ * Reserves the memory reading `req`'s body may take — its declared `Content-Length` (else the
+ * whole `limit`), and `limit` more for a decoded body — until its response closes. Refused,
+ * with nothing reserved, when the bodies already being read or held by this process would pass
+ * `LIMITS.maxBodyBytesInFlight`: 503 `ERR_OVERLOADED` + `Retry-After`, before a byte is read.
+ * Admission bounds uploads by count (`MAX_QUEUE`); bodies that trickle in each hold their bytes
+ * for up to `HTTP_REQUEST_TIMEOUT_MS`, so it is this bound that keeps them within memory.
+ */
+export function reserveBodyBytes(
+  state: ServiceState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  limit: number,
+): void {
+  const encoding = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  const bytes = (declaredLength(req) ?? limit) + (encoding === 'identity' ? 0 : limit);
+  const budget = LIMITS.maxBodyBytesInFlight;
+  if (state.bodyBytesInFlight + bytes > budget) {
+    throw new ProblemError(
+      'ERR_OVERLOADED',
+      `Request bodies being read would pass ${budget} bytes (this one may take ${bytes})`,
+      { retryAfterSeconds: 1, shedReason: 'body_bytes' },
+    );
+  }
+  state.bodyBytesInFlight += bytes;
+  res.once('close', () => {
+    state.bodyBytesInFlight -= bytes;
+  });
 }

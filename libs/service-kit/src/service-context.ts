@@ -20,6 +20,11 @@ export interface ServiceState {
   refuseNewWorkAt: number;
   /** Work requests admitted and not yet answered (bounded by `maxQueue`). */
   inFlightWork: number;
+  /**
+   * Bytes of request bodies being read or held, reserved before reading (bounded by
+   * `LIMITS.maxBodyBytesInFlight`): see `reserveBodyBytes`.
+   */
+  bodyBytesInFlight: number;
 }
 
 /** A custom `/metrics` (cluster relays every process's registry through the primary). */
@@ -56,6 +61,11 @@ export interface ServiceContext {
 /** Contract limits, reported by `/info`. */
 export const LIMITS = {
   maxBodyBytes: 8 * 1024 * 1024,
+  /**
+   * Bytes of upload bodies being read or held at once, per process: 16 bodies at their limit.
+   * `MAX_QUEUE` bounds uploads by count, not by size: 1,000 trickling 8 MiB uploads are 8 GiB.
+   */
+  maxBodyBytesInFlight: 128 * 1024 * 1024,
   maxImageSide: 4096,
   scrapeConcurrency: 8,
   /** Upstream fetches in flight per process (all scrape requests together). */

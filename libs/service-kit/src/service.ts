@@ -82,6 +82,7 @@ export function createService(options: ServiceOptions): Service {
     ready: false,
     draining: false,
     inFlightWork: 0,
+    bodyBytesInFlight: 0,
     refuseNewWorkAt: Number.POSITIVE_INFINITY,
   };
   const fetchQueue = new WorkQueue({

@@ -2,7 +2,7 @@ import { assertImageWithin, FILTER_NAMES } from '@concurrency-lab/workloads';
 import type { RequestHandler } from 'express';
 import { ProblemError } from '../errors';
 import { enumParam, intParam, parseQuery } from '../params';
-import { bodyTooLarge, declaredLength, hasBody, readBody } from '../request-body';
+import { bodyTooLarge, declaredLength, hasBody, readBody, reserveBodyBytes } from '../request-body';
 import { getDeadline, underDeadline } from '../request-deadline';
 import { LIMITS } from '../service-context';
 import { elapsedMs, sendWork, setServerTiming } from '../work-response';
@@ -59,6 +59,7 @@ export const defineImageRoutes: RouteModule = (routes, ctx, admit) => {
     admit,
     async (req, res) => {
       const { filter } = res.locals['params'] as { filter: (typeof FILTER_NAMES)[number] };
+      reserveBodyBytes(ctx.state, req, res, LIMITS.maxBodyBytes);
       // Cut off as soon as it passes the limit (a chunked body declares no length).
       const body = await readBody(req, res, LIMITS.maxBodyBytes);
       if (body.length === 0) throw new ProblemError('ERR_INVALID_IMAGE', EMPTY_BODY);

@@ -1,0 +1,67 @@
+/**
+ * The bytes of upload bodies a process reads or holds at once are bounded
+ * (`LIMITS.maxBodyBytesInFlight`), not just their number (`MAX_QUEUE`): uploads that trickle in
+ * each hold their bytes for up to `HTTP_REQUEST_TIMEOUT_MS`.
+ */
+import { connect, type Socket } from 'node:net';
+import { once } from 'node:events';
+import { expectProblem } from '@concurrency-lab/contract-testing';
+import { until } from '@concurrency-lab/launcher/testing';
+import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
+import { LIMITS } from '../src/index';
+import { serviceFixture } from './support/harness';
+
+const DECLARED = LIMITS.maxBodyBytes - 1;
+/** Uploads of DECLARED bytes that fit the budget together. */
+const FIT = Math.floor(LIMITS.maxBodyBytesInFlight / DECLARED);
+
+/** An upload that declares DECLARED bytes and sends 1 KiB of them, then nothing: held open. */
+async function trickle(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(
+    'POST /image/filter?filter=blur HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\n' +
+      `Content-Length: ${DECLARED}\r\n\r\n`,
+  );
+  socket.write(Buffer.alloc(1024));
+  socket.on('error', () => undefined); // closed by the test, or by the service after its answer
+  return socket;
+}
+
+describe('the bytes of request bodies in flight', () => {
+  const services = serviceFixture();
+  const png = encodePng(generateTestImage(8));
+  const upload = (base: string) =>
+    fetch(`${base}/image/filter?filter=blur`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/png' },
+      body: png,
+    });
+
+  it('refuses an upload past the budget with 503 + Retry-After, and takes it once bytes are freed', async () => {
+    const { base, port, service } = await services.start({ config: { maxQueue: 100 } });
+    const { state } = service.ctx;
+    expect(FIT).toBe(16);
+    const held: Socket[] = [];
+    for (let i = 0; i < FIT; i++) held.push(await trickle(port));
+    await until(() => state.bodyBytesInFlight === FIT * DECLARED, { what: 'every upload held' });
+
+    const refused = await upload(base);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    await expectProblem(refused, 503, 'ERR_OVERLOADED');
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="body_bytes"[^}]*\} 1$/m);
+    expect(state.bodyBytesInFlight).toBe(FIT * DECLARED); // the refusal reserved nothing
+
+    held.pop()?.destroy();
+    await until(() => state.bodyBytesInFlight === (FIT - 1) * DECLARED, { what: 'one freed' });
+    // Control: with room again, the same upload is served.
+    const served = await upload(base);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    await served.arrayBuffer();
+
+    for (const socket of held) socket.destroy();
+    await until(() => state.bodyBytesInFlight === 0, { what: 'every reservation released' });
+  });
+});
