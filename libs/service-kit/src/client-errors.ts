@@ -176,11 +176,37 @@ function laterRequestFailed(pending: ServerResponse, socket: Socket): void {
 }
 
 /**
- * RFC 9112 §3.2: an HTTP/1.1 request without `Host` is answered 400. Node does it itself
- * (`requireHostHeader`) with an empty body; the server turns that off and answers with this.
+ * `uri-host [ ":" port ]` (RFC 3986 §3.2.2): an IP literal in brackets, or a reg-name — letters,
+ * digits, `-._~`, sub-delims and %-escapes, which an IPv4 address is too; empty is allowed (a
+ * target without an authority). Not a space, `/`, `@` or a second colon outside brackets.
  */
-export function missingHost(req: IncomingMessage): boolean {
-  return req.httpVersionMajor === 1 && req.httpVersionMinor === 1 && req.headers.host === undefined;
+const HOST =
+  /^(?:\[[0-9A-Za-z:.%_~-]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?$/;
+
+/**
+ * RFC 9112 §3.2: a request is answered 400 when it is HTTP/1.1 without `Host`, or has more than
+ * one `Host` line, or a `Host` that is not `uri-host [ ":" port ]`. Node checks only the first
+ * (`requireHostHeader`, with an empty body; the server turns that off and answers with this),
+ * and keeps the first of several `Host` lines without a word — where a proxy in front may have
+ * read another: the two would disagree about which site the request is for.
+ * @returns why the request is refused, or undefined for a good one
+ */
+export function badHost(req: IncomingMessage): string | undefined {
+  const host = req.headers.host;
+  if (host === undefined) {
+    return req.httpVersionMajor === 1 && req.httpVersionMinor === 1
+      ? 'An HTTP/1.1 request must have a Host header'
+      : undefined;
+  }
+  if (!HOST.test(host))
+    return `Expected \`Host\` to be a host and an optional port, got \`${host}\``;
+  let lines = 0;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (name.length === 4 && name.toLowerCase() === 'host') lines++;
+  }
+  return lines > 1 ? `Expected one Host header, got ${lines}` : undefined;
 }
 
 /**
@@ -212,6 +238,6 @@ function answerProblem(res: ServerResponse, code: ProblemCode, detail: string): 
   res.end(body);
 }
 
-export function answerMissingHost(res: ServerResponse): void {
-  answerProblem(res, 'ERR_INVALID_REQUEST', 'An HTTP/1.1 request must have a Host header');
+export function answerBadHost(res: ServerResponse, why: string): void {
+  answerProblem(res, 'ERR_INVALID_REQUEST', why);
 }

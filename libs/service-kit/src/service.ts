@@ -4,12 +4,7 @@ import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
-import {
-  answerMissingHost,
-  answerUnroutable,
-  clientErrorHandler,
-  missingHost,
-} from './client-errors';
+import { answerBadHost, answerUnroutable, clientErrorHandler, badHost } from './client-errors';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
@@ -127,7 +122,8 @@ export function createService(options: ServiceOptions): Service {
   };
   const app = createApp(ctx);
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    if (missingHost(req)) answerMissingHost(res);
+    const hostRefused = badHost(req);
+    if (hostRefused !== undefined) answerBadHost(res, hostRefused);
     // With a `done` of ours: express's own (finalhandler) answers what no route could even be
     // looked up for with an HTML page. express types the three-argument call on its own
     // request and response, which these become inside it.

@@ -381,6 +381,30 @@ describe('requests Node refuses before the app sees them', () => {
     ],
     ['no Host header', 400, 'ERR_INVALID_REQUEST', 'GET /healthz HTTP/1.1\r\n\r\n'],
     [
+      'two Host lines (RFC 9112 §3.2)',
+      400,
+      'ERR_INVALID_REQUEST',
+      'GET /healthz HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\n\r\n',
+    ],
+    [
+      'a Host with a path and user',
+      400,
+      'ERR_INVALID_REQUEST',
+      'GET /healthz HTTP/1.1\r\nHost: a b/c@d\r\n\r\n',
+    ],
+    [
+      'a Host listing two',
+      400,
+      'ERR_INVALID_REQUEST',
+      'GET /healthz HTTP/1.0\r\nHost: a.example, b.example\r\n\r\n',
+    ],
+    [
+      'a Host with a port that is not one',
+      400,
+      'ERR_INVALID_REQUEST',
+      'GET /healthz HTTP/1.1\r\nHost: a:b:c\r\n\r\n',
+    ],
+    [
       'a chunk size that is not hexadecimal',
       400,
       'ERR_INVALID_BODY',
@@ -422,6 +446,21 @@ describe('requests Node refuses before the app sees them', () => {
       await expectRefusedAndClosed(started, bytes, status, code);
     },
   );
+
+  it.each([
+    ['a name and port', 'HTTP/1.1', 'Host: localhost:8080\r\n'],
+    ['an IPv4 address', 'HTTP/1.1', 'Host: 127.0.0.1\r\n'],
+    ['an IPv6 literal and port', 'HTTP/1.1', 'Host: [::1]:3000\r\n'],
+    ['a %-escape', 'HTTP/1.1', 'Host: a%41b.example\r\n'],
+    ['an empty Host (no authority)', 'HTTP/1.1', 'Host: \r\n'],
+    ['no Host, in HTTP/1.0', 'HTTP/1.0', ''],
+  ])('negative control: serves a request with %s', async (_label, version, host) => {
+    const answer = await send(
+      started.port,
+      `GET /healthz ${version}\r\n${host}Connection: close\r\n\r\n`,
+    );
+    expect(answer.response.status).toBe(200);
+  });
 
   it('a body still arriving at HTTP_REQUEST_TIMEOUT_MS: 408, recorded as the route’s 408', async () => {
     const answer = await send(started.port, `${UPLOAD}Content-Length: 10\r\n\r\n\x89PNG`);
