@@ -87,4 +87,18 @@ describe('SharedRWLock across threads', () => {
     reader?.unlock();
     expect(lock.stats).toMatchObject({ holders: 0, waiters: 0 });
   });
+
+  it.each(['write', 'read'] as const)(
+    'refuses a thread that writes to block for %s on the same lock (ERR_LOCK_DEADLOCK)',
+    async (mode) => {
+      const lock = new SharedRWLock();
+      const worker = startWorker('rw-self-block.js', { lock: lock.handle, mode });
+      expect(await nextMessage(worker)).toBe('ERR_LOCK_DEADLOCK');
+      // Control: a thread that does not write waits for the writer, as any reader does.
+      const held = lock.write.tryAcquire();
+      const other = startWorker('rw-write-timeout.js', { lock: lock.handle, timeout: 50 });
+      expect(await nextMessage(other)).toBe('ERR_LOCK_TIMEOUT');
+      held?.unlock();
+    },
+  );
 });

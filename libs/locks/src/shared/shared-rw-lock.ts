@@ -137,17 +137,16 @@ export class SharedRWLock extends SharedPrimitive<'SharedRWLock'> implements Tok
     const timeout = validate.syncWaitOptions(options);
     assertMayBlock(this.name, mode === WRITE ? 'write.acquireSync()' : 'read.acquireSync()');
     const take = (): boolean => this.#take(mode);
-    const refuse = (): DeadlockError | undefined => this.#selfDeadlock(mode);
+    const refuse = (): DeadlockError | undefined => this.#selfDeadlock();
     return this.#token(mode, this.#queue.waitTurnSync(mode, take, timeout, refuse));
   }
 
   /**
-   * Under the guard: blocking for write while this thread writes can never end (its own release
-   * cannot run).
+   * Under the guard: blocking, for read or write, while this thread writes can never end (its
+   * own release cannot run). A read held here is not seen: readers are counted, not named.
    */
-  #selfDeadlock(mode: number): DeadlockError | undefined {
-    const writing = mode === WRITE && Atomics.load(this.cells, WRITER) === THREAD_TAG;
-    return writing ? selfDeadlock(this.name) : undefined;
+  #selfDeadlock(): DeadlockError | undefined {
+    return Atomics.load(this.cells, WRITER) === THREAD_TAG ? selfDeadlock(this.name) : undefined;
   }
 
   /** Under the guard: takes the lock now if policy allows (nobody queued, compatible holders). */
