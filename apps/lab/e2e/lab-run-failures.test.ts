@@ -53,6 +53,28 @@ describe('lab --out where the file system cannot make it', () => {
     },
     60_000,
   );
+
+  // Folders root may write to by access(W_OK), where no folder can be made: /proc passed the
+  // check, measured, then spun for ever writing the report; /sys/kernel lost the run to EPERM.
+  const labRun = ['--quick', '--models', 'async', '--scenarios', 'cpu'];
+  const labSweep = ['sweep', '--quick', '--models', 'threads', '--max-workers', '1'];
+  it.each([
+    ['/proc', labRun],
+    ['/sys/kernel', labRun],
+    ['/proc', labSweep],
+  ])(
+    '%s (%j): refused before anything starts, exit 2, no hang',
+    async (dir, args) => {
+      const run = await runApp('lab', [...args, '--out', dir], { timeoutMs: 30_000 });
+      expect({ code: run.code, signal: run.signal, maxChildren: run.maxChildren }).toEqual({
+        code: 2,
+        signal: null,
+        maxChildren: 0,
+      });
+      expect(run.stderr).toMatch(/^ERR_LAB_OUT_UNUSABLE: .* — nothing was started\n$/);
+    },
+    60_000,
+  );
 });
 
 describe('a run refused for its options', () => {
@@ -68,6 +90,21 @@ describe('a run refused for its options', () => {
     },
     60_000,
   );
+});
+
+describe('a run refused after its --out was checked', () => {
+  const root = tempFolder('lab-refused-late-');
+
+  it('leaves no --out folder behind: the report’s writer makes it', async () => {
+    const out = join(root, 'never', 'made');
+    const run = await runApp('lab', [
+      ...['--targets', 'async=http://127.0.0.1:1', '--scenarios', 'cpu', '--quick'],
+      ...['--out', out],
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^ERR_LAB_TARGET_UNREACHABLE: /m);
+    expect(existsSync(join(root, 'never'))).toBe(false);
+  }, 60_000);
 });
 
 describe('lab sweep --scenario nope', () => {

@@ -1,5 +1,4 @@
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { checkFolderCanBeMade } from '@concurrency-lab/report-kit';
 import { OutFolderError } from './errors';
 
 /** What an fs error says, in words: `a part of it is a file (ENOTDIR)`. */
@@ -7,6 +6,7 @@ function why(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
   const words: Record<string, string> = {
     EEXIST: 'it is a file',
+    ENOENT: 'no folder can be made there',
     ENOTDIR: 'a part of it is a file',
     EACCES: 'no permission to write there',
     EPERM: 'no permission to write there',
@@ -16,40 +16,21 @@ function why(error: unknown): string {
 }
 
 /**
- * The folder a command's report goes under, made and checked before anything starts: a `--out`
- * that is a file, or a folder the lab may not write to, is refused now (`ERR_LAB_OUT_UNUSABLE`)
- * instead of after the whole run, which would then be lost.
+ * Checks, before anything starts, that a command's report can go under `dir`: a `--out` that is a
+ * file, or where no folder can be made (no permission; /proc or /sys, even as root), is refused
+ * now (`ERR_LAB_OUT_UNUSABLE`) instead of after the whole run, which would then be lost. A folder
+ * is really made there and removed (report-kit's `checkFolderCanBeMade`): nothing is left, so a
+ * run that stops before its report leaves no empty folder; the report's writer makes `dir`.
  */
-export function prepareOutFolder(dir: string): string {
+export function checkOutFolder(dir: string): string {
   try {
-    makeFolder(resolve(dir));
-    accessSync(dir, constants.W_OK);
+    checkFolderCanBeMade(dir);
   } catch (error) {
     throw new OutFolderError(
       `Expected \`--out\` to name a folder a report can be written to; ${dir}: ${why(error)} — nothing was started`,
     );
   }
   return dir;
-}
-
-/**
- * `mkdir -p`, each missing part tried once from the deepest one that exists. Not
- * `mkdirSync(…, { recursive: true })`: on Node 24 it retries forever where mkdir says ENOENT
- * but the parent says EEXIST (`/proc/nope`), which hung the lab before it started.
- */
-function makeFolder(dir: string): void {
-  const missing: string[] = [];
-  let at = dir;
-  // statSync follows links: a dangling link is "missing", and mkdir then says EEXIST on it.
-  while (statSync(at, { throwIfNoEntry: false }) === undefined && dirname(at) !== at) {
-    missing.unshift(at);
-    at = dirname(at);
-  }
-  for (const part of missing) mkdirSync(part);
-  // What was there already must be a folder: a file of that name is someone's data.
-  if (!missing.length && !statSync(dir).isDirectory()) {
-    throw Object.assign(new Error(`${dir} exists and is not a folder`), { code: 'EEXIST' });
-  }
 }
 
 /**

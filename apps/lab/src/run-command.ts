@@ -15,7 +15,7 @@ import { writeReport } from './report/write-report';
 import { runLab, selectScenarios } from './run-lab';
 import { fail, isPlainError, refuse } from './refuse';
 import { ServiceDiedError } from './errors';
-import { notWritten, prepareOutFolder } from './out-folder';
+import { checkOutFolder, notWritten } from './out-folder';
 import { ServiceWatch } from './service-watch';
 import { loadScenarioCatalog, measuredServiceEnv, upstreamEnv } from './scenario-catalog';
 import { connectTargets, readWorkers, type LabTarget } from './targets';
@@ -44,9 +44,10 @@ export async function runCommand(argv: string[]): Promise<number> {
       options.scenarios,
     );
     driver = options.driver === 'k6' ? new K6Driver(root) : new AutocannonDriver();
-    // A `--out` that cannot take the report is refused now, not after the whole run; made last,
-    // so a run refused for its other options leaves no empty folder behind.
-    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
+    // A `--out` that cannot take the report is refused now, not after the whole run. Checked,
+    // not made: the report's writer makes it, so a run that ends without a report (refused for
+    // its options or its targets, a service that died) leaves no empty folder behind.
+    outRoot = checkOutFolder(resolve(options.out ?? join(root, 'reports')));
   } catch (error) {
     return refuse(error);
   }

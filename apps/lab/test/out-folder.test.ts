@@ -1,16 +1,17 @@
 import { tempFolder } from '@concurrency-lab/launcher/testing';
-import { existsSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prepareOutFolder } from '../src/out-folder';
+import { checkOutFolder } from '../src/out-folder';
 
-describe('prepareOutFolder', () => {
+describe('checkOutFolder', () => {
   const root = tempFolder('lab-out-folder-');
 
-  it('makes a new nested folder, and takes one that exists (control)', () => {
+  it('takes a new nested folder and one that exists, making nothing (control)', () => {
     const dir = join(root, 'a', 'b', 'c');
-    expect(prepareOutFolder(dir)).toBe(dir);
-    expect(statSync(dir).isDirectory()).toBe(true);
-    expect(prepareOutFolder(dir)).toBe(dir);
+    expect(checkOutFolder(dir)).toBe(dir);
+    expect(checkOutFolder(root)).toBe(root);
+    // The report's writer makes it: a run that ends without a report leaves no empty folder.
+    expect(readdirSync(root)).toEqual([]);
   });
 
   it.each([
@@ -25,10 +26,14 @@ describe('prepareOutFolder', () => {
     // Where mkdir says ENOENT and its parent exists: Node 24's recursive mkdir looped forever.
     ['a folder /proc cannot hold', () => undefined, '/proc/nope', /ENOENT/],
     ['a folder under /proc/self', () => undefined, '/proc/self/nope/x', /ENOENT/],
+    // Folders root may write to by access(W_OK), yet where none can be made: /proc's made the
+    // report's writer spin for ever at the end of the run, /sys's lost the run with EPERM.
+    ['/proc, as root too', () => undefined, '/proc', /\((ENOENT|EACCES)\)/],
+    ['/sys/kernel, as root too', () => undefined, '/sys/kernel', /\((EPERM|EACCES)\)/],
   ])('refuses %s, coded', (_what, make, name, words) => {
     make();
     const dir = name.startsWith('/') ? name : join(root, name);
-    expect(() => prepareOutFolder(dir)).toThrow(
+    expect(() => checkOutFolder(dir)).toThrow(
       expect.objectContaining({
         code: 'ERR_LAB_OUT_UNUSABLE',
         message: expect.stringMatching(words),

@@ -18,6 +18,7 @@ export {
   type TextTableOptions,
 } from './tables';
 export {
+  checkFolderCanBeMade,
   folderStamp,
   writeReportFolder,
   type ReportFile,

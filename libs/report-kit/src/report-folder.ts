@@ -1,5 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { lstatSync, mkdirSync, renameSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
@@ -23,16 +34,17 @@ export interface ReportFolderOptions {
 }
 
 /**
- * Writes one report's files into `dir` (created with its parents): every report of the
- * repository is a folder of a JSON record, its markdown and its page. Returns `dir`. The files
- * are written before `latest` is looked at, so a name `latest` cannot take never costs a report.
+ * Writes one report's files into `dir` (created with its parents, see {@link makeFolder}): every
+ * report of the repository is a folder of a JSON record, its markdown and its page. Returns `dir`.
+ * The files are written before `latest` is looked at, so a name `latest` cannot take never costs
+ * a report.
  */
 export function writeReportFolder(
   dir: string,
   files: Readonly<Record<string, ReportFile>>,
   options: ReportFolderOptions = {},
 ): string {
-  mkdirSync(dir, { recursive: true });
+  makeFolder(dir);
   for (const [name, content] of Object.entries(files)) {
     writeFileSync(
       join(dir, name),
@@ -41,6 +53,83 @@ export function writeReportFolder(
   }
   if (options.latest !== undefined) pointLink(join(dirname(dir), options.latest), dir);
   return dir;
+}
+
+/** An error as the file system's are: `code` says what, the message names the path. */
+const fsError = (code: string, message: string): Error =>
+  Object.assign(new Error(message), { code });
+
+/**
+ * `mkdir -p`: each missing part of `dir` made once, from the deepest one that exists, and a folder
+ * already there taken. Never `mkdirSync(…, { recursive: true })`: on Node 24 it retries forever,
+ * at 100% CPU and deaf to signals, where mkdir says ENOENT but the parent is there (`/proc/x`),
+ * which hung a whole run at its end, its report never written.
+ * @throws the file system's error (its `code`): EEXIST when `dir`, or a part of it, is a file
+ */
+export function makeFolder(dir: string): void {
+  const missing: string[] = [];
+  // statSync follows links: a dangling link is "missing", and mkdir then says EEXIST on it.
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    if (statSync(at, { throwIfNoEntry: false }) !== undefined || dirname(at) === at) break;
+    missing.unshift(at);
+  }
+  for (const part of missing) {
+    try {
+      mkdirSync(part);
+    } catch (error) {
+      // Made meanwhile by another run writing beside this one (two reports under one new root).
+      const made = (error as NodeJS.ErrnoException).code === 'EEXIST' && isFolder(part);
+      if (!made) throw error;
+    }
+  }
+  // What was there already must be a folder: a file of that name is someone's data.
+  if (!isFolder(dir)) throw fsError('EEXIST', `EEXIST: ${dir} exists and is not a folder`);
+}
+
+const isFolder = (path: string): boolean =>
+  statSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+
+/**
+ * Checks, before a run that ends with a report, that {@link makeFolder} can make `dir` (or write
+ * in it, if it is there): a folder is really made and removed in the deepest part of it that
+ * exists. Not `access(W_OK)`: that passes for root on /proc and /sys, where no folder can be made
+ * (the run was measured, then lost). Nothing is left behind, so a run that stops before its
+ * report leaves no empty folder.
+ * @throws the file system's error (its `code`): EEXIST when `dir` is a file or a dangling link,
+ *   ENOTDIR when a part of it is a file, ENOENT/EACCES/EPERM/EROFS when no folder can be made there
+ */
+export function checkFolderCanBeMade(dir: string): void {
+  const target = resolve(dir);
+  for (let at = target; ; at = dirname(at)) {
+    const found = entryAt(at);
+    if (found === undefined && dirname(at) !== at) continue;
+    if (found === 'dangling') {
+      throw fsError(
+        'EEXIST',
+        `EEXIST: ${at} is a link to nothing, and no folder can be made there`,
+      );
+    }
+    if (found?.isDirectory() !== true) {
+      throw at === target
+        ? fsError('EEXIST', `EEXIST: ${at} exists and is not a folder`)
+        : fsError('ENOTDIR', `ENOTDIR: ${at}, a part of ${target}, is not a folder`);
+    }
+    rmdirSync(mkdtempSync(join(at, '.report-folder-check-')));
+    return;
+  }
+}
+
+/** What is at `path`, links followed: nothing (also under a file), a dangling link, or stats. */
+function entryAt(path: string): Stats | 'dangling' | undefined {
+  let link: Stats | undefined;
+  try {
+    link = lstatSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+  if (link === undefined || !link.isSymbolicLink()) return link;
+  return statSync(path, { throwIfNoEntry: false }) ?? 'dangling';
 }
 
 /**

@@ -8,9 +8,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { folderStamp, writeReportFolder } from '../src';
+import { checkFolderCanBeMade, folderStamp, writeReportFolder } from '../src';
 
 describe('folderStamp', () => {
   it('turns an ISO time into a folder name that sorts as the time does', () => {
@@ -85,6 +86,94 @@ describe('writeReportFolder', () => {
       }),
     );
     expect(readFileSync(join(here, 'latest', 'x.md'), 'utf8')).toBe('r');
+  });
+});
+
+describe('writeReportFolder, where the file system cannot make the folder', () => {
+  const root = mkdtempSync(join(tmpdir(), 'report-folder-made-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /**
+   * `writeReportFolder(dir, …)` in a child process, killed after 10 s: Node 24's recursive mkdir
+   * never returns under /proc, and a hang must fail this test, not stall the runner. The child
+   * runs the source (Node 24 strips its types).
+   */
+  const writeInChild = (dir: string) => {
+    const source = join(__dirname, '..', 'src', 'report-folder.ts');
+    const child = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `try { require(${JSON.stringify(source)}).writeReportFolder(${JSON.stringify(dir)}, { 'x.md': 'x' }); }
+         catch (error) { process.stderr.write(String(error.code)); process.exit(3); }`,
+      ],
+      { encoding: 'utf8', timeout: 10_000, killSignal: 'SIGKILL' },
+    );
+    return { status: child.status, signal: child.signal, code: child.stderr };
+  };
+
+  it.each(['/proc/nope', '/proc/self/nope/x'])(
+    'fails on %s with the file system’s error, never spinning',
+    (dir) => {
+      expect(writeInChild(dir)).toEqual({
+        status: 3,
+        signal: null,
+        code: expect.stringMatching(/^(ENOENT|EACCES)$/),
+      });
+    },
+    20_000,
+  );
+
+  it('makes a new nested folder, and writes into one that is there', () => {
+    expect(writeInChild(join(root, 'a', 'b'))).toEqual({ status: 0, signal: null, code: '' });
+    expect(writeReportFolder(join(root, 'a', 'b'), { 'y.md': 'y' })).toBe(join(root, 'a', 'b'));
+    expect(readdirSync(join(root, 'a', 'b')).sort()).toEqual(['x.md', 'y.md']);
+  });
+
+  it('refuses a file where the folder goes, or above it, leaving the file as it is', () => {
+    writeFileSync(join(root, 'file'), 'mine');
+    expect(() => writeReportFolder(join(root, 'file'), { 'x.md': 'x' })).toThrow(
+      expect.objectContaining({ code: 'EEXIST' }),
+    );
+    expect(() => writeReportFolder(join(root, 'file', 'r'), { 'x.md': 'x' })).toThrow(
+      expect.objectContaining({ code: 'ENOTDIR' }),
+    );
+    expect(readFileSync(join(root, 'file'), 'utf8')).toBe('mine');
+  });
+});
+
+describe('checkFolderCanBeMade', () => {
+  const root = mkdtempSync(join(tmpdir(), 'report-folder-check-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('takes a new nested folder and one that is there, and makes nothing (control)', () => {
+    checkFolderCanBeMade(join(root, 'a', 'b', 'c'));
+    checkFolderCanBeMade(root);
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it.each([
+    ['a file', () => writeFileSync(join(root, 'file'), 'x'), 'file', 'EEXIST'],
+    ['a folder under a file', () => writeFileSync(join(root, 'f2'), 'x'), 'f2/x/y', 'ENOTDIR'],
+    [
+      'a dangling link',
+      () => symlinkSync(join(root, 'nowhere', 'x'), join(root, 'dangling')),
+      'dangling',
+      'EEXIST',
+    ],
+    // Root may write there by access(W_OK), yet no folder can be made: the run would be lost.
+    ['/proc, as root too', () => undefined, '/proc', /^(ENOENT|EACCES)$/],
+    ['a folder under /proc', () => undefined, '/proc/self/nope/x', /^(ENOENT|EACCES)$/],
+    ['/sys/kernel, as root too', () => undefined, '/sys/kernel', /^(EPERM|EACCES)$/],
+  ])('refuses %s with the file system’s code', (_what, make, name, code) => {
+    make();
+    const dir = name.startsWith('/') ? name : join(root, name);
+    expect(() => checkFolderCanBeMade(dir)).toThrow(
+      expect.objectContaining({
+        code: typeof code === 'string' ? code : expect.stringMatching(code),
+      }),
+    );
+    expect(readdirSync(root).filter((n) => n.startsWith('.'))).toEqual([]);
   });
 });
 

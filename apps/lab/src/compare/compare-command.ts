@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { commandOptions } from '../command-options';
 import { UsageError } from '../errors';
 import { parseCommandArgs, REPORT_OPTIONS, reportOptionsOf } from '../option-schemas';
-import { notWritten, prepareOutFolder } from '../out-folder';
+import { checkOutFolder, notWritten } from '../out-folder';
 import { fail, refuse } from '../refuse';
 import { whereWritten } from '../report/where-written';
 import { COMPARE_HEADER, compareCells, compareHtml, compareMarkdown } from './compare-page';
@@ -51,7 +51,7 @@ export function compareCommand(argv: string[]): number {
   try {
     comparison = compareReports(readReport(options.a), readReport(options.b));
     // A `--out` that is a file (or under one) is refused, coded, instead of a raw EEXIST.
-    out = prepareOutFolder(
+    out = checkOutFolder(
       resolve(
         options.out ??
           join(

@@ -5,7 +5,7 @@ import { commandOptions } from '../command-options';
 import { AutocannonDriver } from '../drivers/autocannon-driver';
 import { ensureFileLimit } from '../file-limit';
 import { ServiceDiedError } from '../errors';
-import { notWritten, prepareOutFolder } from '../out-folder';
+import { checkOutFolder, notWritten } from '../out-folder';
 import { fail, isPlainError, refuse } from '../refuse';
 import { whereWritten } from '../report/where-written';
 import { selectScenarios } from '../run-lab';
@@ -26,9 +26,10 @@ export async function sweepCommand(argv: string[]): Promise<number> {
   try {
     catalog = loadScenarioCatalog(root);
     [scenario] = selectScenarios(catalog.scenarios, [options.scenario], 'scenario');
-    // A `--out` that cannot take the sweep is refused now, not after every size has run; made
-    // last, so a sweep refused for its other options leaves no empty folder behind.
-    outRoot = prepareOutFolder(resolve(options.out ?? join(root, 'reports')));
+    // A `--out` that cannot take the sweep is refused now, not after every size has run. Checked,
+    // not made: the sweep's writer makes it, so a sweep that ends without one leaves no empty
+    // folder behind.
+    outRoot = checkOutFolder(resolve(options.out ?? join(root, 'reports')));
   } catch (error) {
     return refuse(error, SWEEP_USAGE);
   }
