@@ -59,6 +59,11 @@ describe('parseChaosOptions', () => {
     [['--seed', 'x'], 'got `x`'],
     [['--fast'], "Unknown option '--fast'"],
     [['extra'], 'extra'],
+    // The last of a repeated option used to win, silently: the first was never checked.
+    [['--workers', '0', '--workers', '4'], 'Expected `--workers` once, got it twice'],
+    [['--models=nope', '--models', 'async'], 'Expected `--models` once, got it twice'],
+    [['--quick', '--fuzz', '--quick'], 'Expected `--quick` once, got it twice'],
+    [['-h', '--help'], 'Expected `--help` once, got it twice'],
   ])('refuses %j with ERR_CHAOS_USAGE, saying what it expected and got', (argv, message) => {
     const error = thrownAs(ChaosUsageError, () => parseChaosOptions(argv));
     expect(error).toMatchObject({ code: 'ERR_CHAOS_USAGE' });

@@ -89,7 +89,7 @@ describe('lab up, a port taken', () => {
     return { lab, exit, stderr: () => stderr };
   };
 
-  it('says which service could not listen and how to move it, exit 1, never its own stack', async () => {
+  it('says which service could not listen and how to move it, exit 1, no stack', async () => {
     const holder = createServer();
     holder.listen(0, '127.0.0.1');
     await once(holder, 'listening');
@@ -101,8 +101,9 @@ describe('lab up, a port taken', () => {
       expect(stderr()).toMatch(/^ERR_LAUNCH_START_FAILED: .*async-service/);
       expect(stderr()).toContain('EADDRINUSE');
       expect(stderr()).toContain(PORT_TAKEN);
-      // The lab's own frames (`at … (…/apps/lab/dist/…)`) are not printed.
-      expect(stderr()).not.toMatch(/^\s+at .*apps\/lab\/dist/m);
+      // Neither the lab's own frames nor the service's: its words about the port are enough.
+      expect(stderr()).not.toMatch(/^\s+at /m);
+      expect(stderr()).not.toContain("code: 'EADDRINUSE'");
     } finally {
       lab.kill('SIGKILL');
       holder.close();

@@ -6,6 +6,7 @@ import { UsageError } from './errors';
 import {
   check,
   listOf,
+  nonEmpty,
   parseCommandArgs,
   positiveInt,
   MEASURE_OPTIONS,
@@ -50,7 +51,8 @@ Runs every model service under the same load and writes a side-by-side report.
   --rate n            arrival rate (req/s) of every measured stream      default: per scenario
   --connections n     connections of every measured stream               default: per scenario
   --workers n         WORKERS for every model                            default: CPU count
-  --out dir           where reports/<timestamp>/ goes                    default: ./reports
+  --out dir           the folder <timestamp>/ goes in                    default: <repo>/reports
+                      (the repository's reports/, wherever lab is run from)
   --driver name       autocannon | k6 (k6 must be on PATH)               default: autocannon
   --quick             a ~1 minute run: short durations and warm-ups
   --json              print a machine-readable summary instead of the table
@@ -106,14 +108,19 @@ export function parseLabOptions(argv: string[]): LabOptions | 'help' {
     ...MEASURE_OPTIONS,
   });
   if (values['help']) return 'help';
-  const driver = check(z.enum(['autocannon', 'k6']), values['driver'], 'driver') ?? 'autocannon';
+  const driver =
+    check(
+      z.enum(['autocannon', 'k6'], { error: 'Expected `--driver` to be autocannon or k6' }),
+      values['driver'],
+      'driver',
+    ) ?? 'autocannon';
   const targets = check(targetsSchema, values['targets'], 'targets');
   if (targets && (values['models'] !== undefined || values['workers'] !== undefined)) {
     throw new UsageError(
       'Expected `--targets` alone: it names the models, and the lab starts nothing to give `--workers` to; got `--targets` with `--models`/`--workers`',
     );
   }
-  const workload = values['workload'] as string | undefined;
+  const workload = nonEmpty(values['workload'], 'workload', 'a module file');
   if (workload !== undefined && driver === 'k6') {
     throw new UsageError(
       'Expected `--workload` with the autocannon driver: the k6 scripts cover the catalog’s scenarios only; got `--driver k6`',

@@ -11,18 +11,45 @@ export type RawValues = Record<string, string | boolean | undefined>;
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
-/** `parseArgs`, strict, with its errors as `UsageError`s. */
+/**
+ * `parseArgs`, strict, with its errors as `UsageError`s, and each option once: `parseArgs` keeps
+ * the last of a repeated option, so `--models nope --models async` ran async and never said the
+ * first was dropped (`-h` and `--help` are one option).
+ */
 export function parseCommandArgs(
   argv: string[],
   options: OptionsConfig,
   positionals = false,
 ): { values: RawValues; positionals: string[] } {
+  let parsed;
   try {
-    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: positionals });
-    return { values: parsed.values as RawValues, positionals: parsed.positionals };
+    parsed = parseArgs({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: positionals,
+      tokens: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  const given = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option') continue;
+    if (given.has(token.name))
+      throw new UsageError(`Expected \`--${token.name}\` once, got it twice`);
+    given.add(token.name);
+  }
+  return { values: parsed.values as RawValues, positionals: parsed.positionals };
+}
+
+/**
+ * A value that names something (a folder, a file), never empty: `--out=` was the current folder,
+ * silently, and `--workload=` was refused naming a path the user never typed.
+ */
+export function nonEmpty(raw: unknown, name: string, what: string): string | undefined {
+  if (raw === '') throw new UsageError(`Expected \`--${name}\` to name ${what}, got nothing`);
+  return raw as string | undefined;
 }
 
 /** One option's value through its schema; `undefined` when the option was not given. */
@@ -91,7 +118,7 @@ export const REPORT_OPTIONS = {
 
 /** `--out` and `--json` as given ({@link REPORT_OPTIONS}). */
 export const reportOptionsOf = (values: RawValues): { out: string | undefined; json: boolean } => ({
-  out: values['out'] as string | undefined,
+  out: nonEmpty(values['out'], 'out', 'a folder'),
   json: values['json'] === true,
 });
 

@@ -1,8 +1,13 @@
-import { Fleet, portOverridesFromEnv, startInterruptibly } from '@concurrency-lab/launcher';
+import {
+  Fleet,
+  LaunchArgumentError,
+  portOverridesFromEnv,
+  startInterruptibly,
+} from '@concurrency-lab/launcher';
 import { MODELS, UPSTREAM } from '@concurrency-lab/models';
 import { commandOptions } from './command-options';
 import { parseCommandArgs } from './option-schemas';
-import { fail, isPlainError } from './refuse';
+import { fail, isPlainError, refuse } from './refuse';
 
 export const UP_USAGE = `Usage: lab up
 
@@ -12,6 +17,22 @@ or UPSTREAM_PORT; WORKERS and the other service variables pass through.`;
 
 /** The hint after a start that failed on a port in use. */
 export const PORT_TAKEN = `A port is taken: stop what holds it, or move the service with <MODEL>_PORT (e.g. ASYNC_PORT=3011, or 0 for any free port) or UPSTREAM_PORT.\n`;
+
+/**
+ * A start that failed on a port in use, said in two lines and the hint: the launcher's line (which
+ * service, how it exited) and the service's own words about the port. The service's output — its
+ * stack trace, the error's fields — is left out: the port is the whole story, and the hint says
+ * what to do about it. Any other failure is said with all the service printed (`undefined`).
+ */
+export function portTakenText(error: unknown): string | undefined {
+  const { code, message = '' } = error as { code?: string; message?: string };
+  const [first = '', ...printed] = message.split('\n');
+  // The service's message, not a stack frame nor a JSON log line around it: `listen
+  // EADDRINUSE: address already in use 127.0.0.1:3001`, as it printed it.
+  const words = /[^\n"]*EADDRINUSE[^\n"]*/.exec(printed.join('\n'))?.[0].trim();
+  if (words === undefined) return undefined;
+  return `${code ? `${code}: ` : ''}${first}\n${words}\n\n${PORT_TAKEN}`;
+}
 
 /** `lab up` takes no option but `--help`. */
 function parseUpOptions(argv: string[]): object | 'help' {
@@ -23,7 +44,14 @@ function parseUpOptions(argv: string[]): object | 'help' {
 export async function up(argv: string[]): Promise<number> {
   const options = commandOptions(argv, parseUpOptions, UP_USAGE);
   if (typeof options === 'number') return options;
-  const portOverrides = portOverridesFromEnv(process.env);
+  let portOverrides: Record<string, number>;
+  try {
+    // `ASYNC_PORT=abc` is the user's to fix, as an option is: its code, exit 2, no stack.
+    portOverrides = portOverridesFromEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof LaunchArgumentError)) throw error;
+    return refuse(error);
+  }
   // Ctrl-C (or SIGTERM) is handled from before the first service spawns: during the start it
   // aborts the start, which stops what already started; after it, it stops the fleet.
   const run = startInterruptibly(
@@ -49,10 +77,12 @@ export async function up(argv: string[]): Promise<number> {
     fleet = await run.started;
   } catch (error) {
     // A service that would not start (its port taken, a bad variable): said plainly, with what
-    // it printed, and how to move it when a port was the reason — never the lab's stack.
+    // it printed — only its words about the port, and how to move it, when a port was the
+    // reason — never the lab's stack.
     if (!isPlainError(error)) throw error;
-    fail(error);
-    if (/EADDRINUSE/.test((error as Error).message)) process.stderr.write(PORT_TAKEN);
+    const portTaken = portTakenText(error);
+    if (portTaken === undefined) return fail(error);
+    process.stderr.write(portTaken);
     return 1;
   }
   // Stopped before it was up (a signal): the signal's handler ends the process.

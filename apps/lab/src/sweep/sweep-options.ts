@@ -41,7 +41,8 @@ tested. Each size starts the services afresh.
   --repeats n         passes over the sizes, alternately up and down;      default: 1
                       the curve is their mean (drift cannot fake a knee)
   --duration s        measured seconds per size and model (≥ 1)           default: 10 (--quick: 1)
-  --out dir           where reports/sweep-<timestamp>/ goes               default: ./reports
+  --out dir           the folder sweep-<timestamp>/ goes in               default: <repo>/reports
+                      (the repository's reports/, wherever lab is run from)
   --quick             short durations and warm-ups
   --json              print a machine-readable summary
   -h, --help          this text`;
