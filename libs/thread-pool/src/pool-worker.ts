@@ -43,9 +43,17 @@ export default async function handle(
     if (request.op === 'increment') {
       if (!counter) throw new Error('this pool was started without a shared counter');
       awaitStartLine(request.start, request.parties);
-      // The request gave up on its shares (one was refused): this one adds nothing.
-      const times = startLineAbandoned(request.start) ? 0 : request.times;
-      const { retries, lockTimes } = incrementCell(counter, times, request.safe, counterLock);
+      // Once the request gives up on its shares (one was refused, its deadline passed, its
+      // client left), this one adds nothing more: none if it has not begun, else not another
+      // batch.
+      const { start } = request;
+      const { retries, lockTimes } = incrementCell(
+        counter,
+        request.times,
+        request.safe,
+        counterLock,
+        () => startLineAbandoned(start),
+      );
       return {
         ok: true,
         result: { retries, lockTimes },

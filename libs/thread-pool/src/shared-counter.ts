@@ -59,6 +59,10 @@ export interface LockTimes {
  */
 export const LOCKED_BATCH = 1000;
 
+/** How many lock-free increments run between two looks at `stopped` (one Atomics.load). */
+const STOP_CHECK_EVERY = LOCKED_BATCH;
+const never = (): boolean => false;
+
 /**
  * What one share's `acquireSync` needs: the locks lib's SharedMutex (or anything shaped like it).
  */
@@ -76,18 +80,22 @@ export interface SyncLock {
  *   read, else retries — optimistic and lock-free.
  * The reads and writes use `Atomics.load`/`Atomics.store` so the JIT cannot fold the loop into
  * one final store; the *sequence* is exactly as unsynchronized as `cell[0] = f(cell[0])`.
+ * Once `stopped()` says so (its request gave up: a 504, its client gone), it adds no more
+ * batch: it looks between batches of {@link LOCKED_BATCH}, so a share stops within one.
  */
 export function incrementCell(
   buffer: SharedArrayBuffer,
   times: number,
   safe: boolean,
   lock?: SyncLock,
+  stopped: () => boolean = never,
 ): { retries: number; lockTimes: LockTimes } {
   const cell = new BigInt64Array(buffer);
   const lockTimes: LockTimes = { waitMs: [], holdMs: [] };
   let retries = 0;
   if (safe && lock) {
-    for (let done = 0; done < times; done += LOCKED_BATCH) {
+    // `stopped` between batches, with the lock let go: a stop never leaves it held.
+    for (let done = 0; done < times && !stopped(); done += LOCKED_BATCH) {
       const asked = performance.now();
       const token = lock.acquireSync();
       const granted = performance.now();
@@ -104,6 +112,7 @@ export function incrementCell(
     return { retries, lockTimes };
   }
   for (let i = 0; i < times; i++) {
+    if (i % STOP_CHECK_EVERY === 0 && stopped()) break;
     if (safe) {
       for (;;) {
         const seen = Atomics.load(cell, 0);
