@@ -1,27 +1,15 @@
 import { ProblemError } from '@concurrency-lab/service-kit';
-import { MessageChannel } from 'node:worker_threads';
 import { busyPrimaryAsOverloaded } from '../src/cluster-worker-main';
-import { RpcEndpoint } from '../src/rpc-endpoint';
-import { ipcPort } from './support/ipc-port';
+import { endpointPair } from './support/ipc-port';
 
 describe("a worker's model-wide /metrics when its primary is slow to answer", () => {
-  let channel: MessageChannel;
-  let worker: RpcEndpoint;
-  let primary: RpcEndpoint;
-  beforeEach(() => {
-    channel = new MessageChannel();
-    worker = new RpcEndpoint(ipcPort(channel.port1));
-    primary = new RpcEndpoint(ipcPort(channel.port2));
-  });
-  afterEach(() => {
-    worker.close();
-    primary.close();
-    channel.port1.close();
-  });
+  let pair: ReturnType<typeof endpointPair>;
+  beforeEach(() => (pair = endpointPair()));
+  afterEach(() => pair.close());
 
   it('is a 503 ERR_OVERLOADED with Retry-After when the call times out, not a 500', async () => {
-    primary.handle('metrics.aggregate', () => new Promise<never>(() => undefined)); // too busy
-    const error = await worker
+    pair.b.handle('metrics.aggregate', () => new Promise<never>(() => undefined)); // too busy
+    const error = await pair.a
       .call('metrics.aggregate', undefined, { timeoutMs: 20 })
       .catch(busyPrimaryAsOverloaded)
       .catch((e: unknown) => e);
@@ -35,7 +23,7 @@ describe("a worker's model-wide /metrics when its primary is slow to answer", ()
   });
 
   it('negative control: any other failure of the call is passed on as it is', async () => {
-    const error = await worker
+    const error = await pair.a
       .call('metrics.aggregate', undefined, { timeoutMs: 20 }) // no handler on the other side
       .catch(busyPrimaryAsOverloaded)
       .catch((e: unknown) => e);

@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
-import { MessageChannel } from 'node:worker_threads';
 import { RpcEndpoint } from '../src/rpc-endpoint';
-import { ipcPort } from './support/ipc-port';
+import { endpointPair } from './support/ipc-port';
 
 /** Resolves once `signal` has aborted (at once if it has). */
 const whenAborted = async (signal: AbortSignal): Promise<void> => {
@@ -10,19 +9,11 @@ const whenAborted = async (signal: AbortSignal): Promise<void> => {
 };
 
 describe('RPC over an IPC channel', () => {
-  let channel: MessageChannel;
   let a: RpcEndpoint;
   let b: RpcEndpoint;
-  beforeEach(() => {
-    channel = new MessageChannel();
-    a = new RpcEndpoint(ipcPort(channel.port1));
-    b = new RpcEndpoint(ipcPort(channel.port2));
-  });
-  afterEach(() => {
-    a.close();
-    b.close();
-    channel.port1.close();
-  });
+  let close: () => void;
+  beforeEach(() => ({ a, b, close } = endpointPair()));
+  afterEach(() => close());
 
   it('answers a call with the handler value', async () => {
     b.handle('add', ({ x, y }: { x: number; y: number }) => x + y);

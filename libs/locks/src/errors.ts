@@ -93,6 +93,14 @@ function catalogued<C extends LockErrorCode>(code: C) {
   return coded(code, entry.meaning, LockError);
 }
 
+/**
+ * `message` when any of `fields` was given; else undefined, which `coded` turns into the
+ * catalog meaning (an error built with no arguments never says "undefined").
+ */
+function ifGiven(fields: readonly unknown[], message: string): string | undefined {
+  return fields.some((field) => field !== undefined) ? message : undefined;
+}
+
 /** A wait (acquire, Event/Condition/Barrier wait) gave up after its `timeout`. */
 export class LockTimeoutError extends catalogued('ERR_LOCK_TIMEOUT') {
   /** Name of the primitive that was waited on (undefined only when built without one). */
@@ -103,11 +111,7 @@ export class LockTimeoutError extends catalogued('ERR_LOCK_TIMEOUT') {
   /** Built with neither field, its message is the catalog meaning, as every class's is. */
   constructor(lock?: string, timeoutMs?: number, options?: ErrorOptions) {
     const after = timeoutMs === undefined ? '' : ` after ${timeoutMs} ms`;
-    const message =
-      lock === undefined && timeoutMs === undefined
-        ? undefined
-        : `timed out${after} waiting for ${lock ?? 'a lock'}`;
-    super(message, options);
+    super(ifGiven([lock, timeoutMs], `timed out${after} waiting for ${lock ?? 'a lock'}`), options);
     this.lock = lock;
     this.timeoutMs = timeoutMs;
   }
@@ -156,11 +160,10 @@ export class OverReleaseError extends catalogued('ERR_LOCK_OVER_RELEASE') {
   /** Built with neither field, its message is the catalog meaning, as every class's is. */
   constructor(lock?: string, bound?: number, options?: ErrorOptions) {
     const of = bound === undefined ? '' : ` of ${bound} permits`;
-    const message =
-      lock === undefined && bound === undefined
-        ? undefined
-        : `${lock ?? 'a bounded semaphore'} released beyond its bound${of}`;
-    super(message, options);
+    super(
+      ifGiven([lock, bound], `${lock ?? 'a bounded semaphore'} released beyond its bound${of}`),
+      options,
+    );
     this.lock = lock;
     this.bound = bound;
   }

@@ -24,6 +24,22 @@ function recorder(): { observer: QueueObserver; events: string[] } {
   return { observer, events };
 }
 
+/** A 5 ms job that counts how many of its runs overlap: `most()` is the most at once. */
+function countedJobs(): { job: () => Promise<void>; most: () => number } {
+  let running = 0;
+  let most = 0;
+  const job = () => {
+    most = Math.max(most, ++running);
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        running--;
+        resolve();
+      }, 5),
+    );
+  };
+  return { job, most: () => most };
+}
+
 describe('the instrumentation hook', () => {
   it('reports every size change of an AsyncQueue, one enqueue and one dequeue/discard per item', async () => {
     const { observer, events } = recorder();
@@ -99,17 +115,7 @@ describe('the instrumentation hook', () => {
   });
 
   it('tells a WorkQueue observer of a dequeue only once the job runs: concurrency holds', async () => {
-    let running = 0;
-    let most = 0;
-    const job = () => {
-      most = Math.max(most, ++running);
-      return new Promise<void>((resolve) =>
-        setTimeout(() => {
-          running--;
-          resolve();
-        }, 5),
-      );
-    };
+    const { job, most } = countedJobs();
     let armed = false;
     const observer: QueueObserver = {
       onDequeue: () => {
@@ -125,23 +131,13 @@ describe('the instrumentation hook', () => {
     await Promise.all([first, second]);
     await queue.onIdle();
     expect(armed).toBe(false);
-    expect(most).toBe(1);
+    expect(most()).toBe(1);
   });
 
   it.each(['onEnqueue', 'onDequeue'] as const)(
     'tells a WorkQueue observer of a job that starts at once (%s) only once it runs: concurrency holds',
     async (event) => {
-      let running = 0;
-      let most = 0;
-      const job = () => {
-        most = Math.max(most, ++running);
-        return new Promise<void>((resolve) =>
-          setTimeout(() => {
-            running--;
-            resolve();
-          }, 5),
-        );
-      };
+      const { job, most } = countedJobs();
       let armed = true;
       let reentered: Promise<void> | undefined;
       const queue = new WorkQueue({
@@ -159,7 +155,7 @@ describe('the instrumentation hook', () => {
       await queue.run(job);
       await reentered;
       expect(reentered).toBeDefined();
-      expect(most).toBe(1);
+      expect(most()).toBe(1);
     },
   );
 

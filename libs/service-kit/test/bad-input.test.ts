@@ -447,18 +447,17 @@ describe('requests Node refuses before the app sees them', () => {
     },
   );
 
+  // A name and port, an IPv4 address, an IPv6 literal and port, a %-escape, an empty Host (a
+  // target without an authority), and no Host in HTTP/1.0.
   it.each([
-    ['a name and port', 'HTTP/1.1', 'Host: localhost:8080\r\n'],
-    ['an IPv4 address', 'HTTP/1.1', 'Host: 127.0.0.1\r\n'],
-    ['an IPv6 literal and port', 'HTTP/1.1', 'Host: [::1]:3000\r\n'],
-    ['a %-escape', 'HTTP/1.1', 'Host: a%41b.example\r\n'],
-    ['an empty Host (no authority)', 'HTTP/1.1', 'Host: \r\n'],
-    ['no Host, in HTTP/1.0', 'HTTP/1.0', ''],
-  ])('negative control: serves a request with %s', async (_label, version, host) => {
-    const answer = await send(
-      started.port,
-      `GET /healthz ${version}\r\n${host}Connection: close\r\n\r\n`,
-    );
+    'HTTP/1.1\r\nHost: localhost:8080',
+    'HTTP/1.1\r\nHost: 127.0.0.1',
+    'HTTP/1.1\r\nHost: [::1]:3000',
+    'HTTP/1.1\r\nHost: a%41b.example',
+    'HTTP/1.1\r\nHost: ',
+    'HTTP/1.0',
+  ])('negative control: serves GET /healthz %j', async (head) => {
+    const answer = await send(started.port, `GET /healthz ${head}\r\nConnection: close\r\n\r\n`);
     expect(answer.response.status).toBe(200);
   });
 

@@ -1,4 +1,5 @@
-import { intParam, parseQuery } from '../params';
+import type { CpuTask } from '@concurrency-lab/workloads';
+import { intParam, parseQuery, type ParamSpecs, type ParsedParams } from '../params';
 import { underDeadline, getDeadline } from '../request-deadline';
 import { sendWork } from '../work-response';
 import { parseThenAdmit, type RouteModule } from './route-module';
@@ -7,19 +8,19 @@ export const FIB_PARAMS = { n: intParam(0, 40) };
 export const PRIMES_PARAMS = { limit: intParam(2, 20_000_000) };
 
 export const defineCpuRoutes: RouteModule = (routes, ctx, admit) => {
-  const fib = parseThenAdmit((req) => parseQuery(req.query, FIB_PARAMS), admit);
-  routes.define('get', '/cpu/fib', fib.admit, async (_req, res) => {
-    const { n } = fib.params(res);
-    const { signal } = getDeadline(res);
-    const out = await underDeadline(res, ctx.runner.run({ kind: 'fib', n }, { signal }));
-    sendWork(res, ctx, out.result, out);
-  });
-
-  const primes = parseThenAdmit((req) => parseQuery(req.query, PRIMES_PARAMS), admit);
-  routes.define('get', '/cpu/primes', primes.admit, async (_req, res) => {
-    const { limit } = primes.params(res);
-    const { signal } = getDeadline(res);
-    const out = await underDeadline(res, ctx.runner.run({ kind: 'primes', limit }, { signal }));
-    sendWork(res, ctx, out.result, out);
-  });
+  /** `GET path`: its parameters, as `task`, run by the model's runner under the deadline. */
+  const cpuRoute = <S extends ParamSpecs>(
+    path: string,
+    specs: S,
+    task: (params: ParsedParams<S>) => CpuTask,
+  ) => {
+    const parsed = parseThenAdmit((req) => parseQuery(req.query, specs), admit);
+    routes.define('get', path, parsed.admit, async (_req, res) => {
+      const { signal } = getDeadline(res);
+      const out = await underDeadline(res, ctx.runner.run(task(parsed.params(res)), { signal }));
+      sendWork(res, ctx, out.result, out);
+    });
+  };
+  cpuRoute('/cpu/fib', FIB_PARAMS, ({ n }) => ({ kind: 'fib', n }));
+  cpuRoute('/cpu/primes', PRIMES_PARAMS, ({ limit }) => ({ kind: 'primes', limit }));
 };
