@@ -1,7 +1,8 @@
 import {
   context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
   isSpanContextValid,
-  propagation,
   SpanKind,
   SpanStatusCode,
   trace,
@@ -9,6 +10,11 @@ import {
   type Context,
   type SpanContext,
 } from '@opentelemetry/api';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { performance } from 'node:perf_hooks';
 
 export const TRACER_NAME = 'concurrency-lab';
@@ -16,15 +22,26 @@ export const TRACER_NAME = 'concurrency-lab';
 /** W3C trace context as plain strings, for a message that crosses a thread or process boundary. */
 export type TraceCarrier = Record<string, string>;
 
+/**
+ * How a request's context crosses into its threads and processes: W3C trace context and
+ * baggage, always. Not the global propagator, which `OTEL_PROPAGATORS` sets for the service's
+ * edge (what it reads from and sends to other services): set to `none` or `baggage`, it cut
+ * every request's trace at each thread and process (one request, five traces); set to `b3`,
+ * it carried no `traceparent` for the pool threads to read.
+ */
+const INTERNAL = new CompositePropagator({
+  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+});
+
 /** The active context, serialized for a task envelope or an IPC message. */
 export function injectContext(ctx: Context = context.active()): TraceCarrier {
   const carrier: TraceCarrier = {};
-  propagation.inject(ctx, carrier);
+  INTERNAL.inject(ctx, carrier, defaultTextMapSetter);
   return carrier;
 }
 
 export function extractContext(carrier: TraceCarrier | undefined): Context {
-  return propagation.extract(context.active(), carrier ?? {});
+  return INTERNAL.extract(context.active(), carrier ?? {}, defaultTextMapGetter);
 }
 
 /** The trace id in a carrier (what a pool thread echoes back to prove the context arrived). */

@@ -1,4 +1,9 @@
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { performance } from 'node:perf_hooks';
 import {
@@ -89,6 +94,37 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     expect(run?.attributes['thread.id']).toBe(7);
     expect(run?.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'bad png' });
     expect(injectContext()).toEqual({});
+  });
+
+  it('carries the trace into threads and processes whatever OTEL_PROPAGATORS set for the edge', async () => {
+    // OTEL_PROPAGATORS=none: the global propagator (the service's edge) carries nothing.
+    propagation.disable();
+    propagation.setGlobalPropagator(new CompositePropagator({ propagators: [] }));
+    try {
+      const edge: Record<string, string> = {};
+      let carried: Record<string, string> = {};
+      await inRequest(async () => {
+        propagation.inject(context.active(), edge);
+        return tracedCall('counter.increment', async (carrier) => {
+          carried = carrier;
+          return tracedHandle('counter.increment', JSON.parse(JSON.stringify(carrier)), () => 42);
+        });
+      });
+      expect(edge).toEqual({}); // the control: the edge's propagator says nothing
+      expect(carried['traceparent']).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+      const spans = exporter.getFinishedSpans();
+      const request = spans.find((s) => s.name === 'request');
+      const server = spans.find((s) => s.kind === SpanKind.SERVER && s.name !== 'request');
+      expect(server?.spanContext().traceId).toBe(request?.spanContext().traceId);
+      expect(traceIdOf(carried)).toBe(request?.spanContext().traceId);
+    } finally {
+      propagation.disable();
+      propagation.setGlobalPropagator(
+        new CompositePropagator({
+          propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
+        }),
+      );
+    }
   });
 
   /** Epoch ms as a pool thread or process stamps them (its monotonic clock). */
