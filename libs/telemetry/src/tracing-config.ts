@@ -16,10 +16,15 @@ const SDK_EXPORTERS: readonly string[] = ['otlp', 'zipkin', 'console'];
  * any case; `getStringListFromEnv`: comma-separated, trimmed, case kept; sdk-node's rules for
  * `none`), so that this decision and the SDK's never part: read differently, `OTLP` loaded the
  * whole SDK here while the SDK, which knows only `otlp`, registered no provider and exported
- * nothing. A name the SDK does not know throws `TracingConfigError` (`startTracing` warns and
- * stays off).
+ * nothing. A name the SDK does not know is, as the SDK and the specification have it, warned
+ * about and ignored (`ignored`, given a `TracingConfigError`): `otlp,jaeger` exports to otlp.
+ * With no name it knows, it throws one (`startTracing` warns and stays off; the SDK would
+ * register no exporter either).
  */
-export function traceExportFromEnv(env: NodeJS.ProcessEnv): TraceExport {
+export function traceExportFromEnv(
+  env: NodeJS.ProcessEnv,
+  ignored: (warning: TracingConfigError) => void = warnOf,
+): TraceExport {
   if (env['OTEL_SDK_DISABLED']?.trim().toLowerCase() === 'true') return 'off';
   const listed = [
     ...new Set(
@@ -38,15 +43,21 @@ export function traceExportFromEnv(env: NodeJS.ProcessEnv): TraceExport {
   }
   // The SDK's rule: `none` among other names means its default exporter, otlp.
   if (listed.includes('none')) return 'otlp';
+  const known = listed.filter((name) => SDK_EXPORTERS.includes(name));
   const unknown = listed.filter((name) => !SDK_EXPORTERS.includes(name));
   if (unknown.length > 0) {
-    throw new TracingConfigError(
+    const problem =
       `OTEL_TRACES_EXPORTER=${env['OTEL_TRACES_EXPORTER']}: ${unknown.join(', ')} is not an ` +
-        `exporter OpenTelemetry knows (${SDK_EXPORTERS.join(', ')} or none; names are ` +
-        'case-sensitive); tracing is off',
-    );
+      `exporter OpenTelemetry knows (${SDK_EXPORTERS.join(', ')} or none; names are ` +
+      'case-sensitive)';
+    if (known.length === 0) throw new TracingConfigError(`${problem}; tracing is off`);
+    ignored(new TracingConfigError(`${problem}; ignored, exporting to ${known.join(', ')}`));
   }
-  return listed[0] as TraceExport;
+  return known[0] as TraceExport;
+}
+
+function warnOf(warning: TracingConfigError): void {
+  process.emitWarning(warning.message, { code: warning.code });
 }
 
 /**

@@ -22,12 +22,30 @@ describe('whether and where spans are exported', () => {
     expect(traceExportFromEnv(env)).toBe(expected);
   });
 
-  it.each(['OTLP', 'jaeger', 'otlp,Console'])(
-    'refuses %s, a name the SDK does not know (it reads them case-sensitively)',
+  it.each(['OTLP', 'jaeger', 'Console,foo'])(
+    'refuses %s, with no name the SDK knows (it reads them case-sensitively)',
     (exporter) => {
       expect(() => traceExportFromEnv({ OTEL_TRACES_EXPORTER: exporter })).toThrow(
         expect.objectContaining({ code: 'ERR_TELEMETRY_CONFIG' }) as Error,
       );
+    },
+  );
+
+  it.each([
+    ['otlp,jaeger', 'otlp', 'jaeger'],
+    ['jaeger, zipkin', 'zipkin', 'jaeger'],
+    ['otlp,Console', 'otlp', 'Console'],
+  ])(
+    'takes %s as the SDK does: the names it knows, a warning for the others',
+    (exporter, expected, unknown) => {
+      const warnings: Array<{ code: string; message: string }> = [];
+      expect(traceExportFromEnv({ OTEL_TRACES_EXPORTER: exporter }, (w) => warnings.push(w))).toBe(
+        expected,
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ code: 'ERR_TELEMETRY_CONFIG' });
+      expect(warnings[0]?.message).toContain(`${unknown} is not an exporter`);
+      expect(warnings[0]?.message).toContain(`ignored, exporting to ${expected}`);
     },
   );
 
