@@ -4,6 +4,10 @@ import { OutFolderError } from './errors';
 /** What an fs error says, in words: `a part of it is a file (ENOTDIR)`. */
 function why(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
+  // report-kit says EEXIST for a link to nothing too, and names it so in its message.
+  if (code === 'EEXIST' && message?.includes('a link to nothing')) {
+    return `it is a link to nothing (${code})`;
+  }
   const words: Record<string, string> = {
     EEXIST: 'it is a file',
     ENOENT: 'no folder can be made there',

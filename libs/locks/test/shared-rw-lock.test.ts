@@ -95,10 +95,11 @@ describe('SharedRWLock across threads', () => {
       const worker = startWorker('rw-self-block.js', { lock: lock.handle, mode });
       expect(await nextMessage(worker)).toBe('ERR_LOCK_DEADLOCK');
       // Control: a thread that does not write waits for the writer, as any reader does.
-      const held = lock.write.tryAcquire();
+      // Taken once the first worker let go of it (after it answered: a tryAcquire could race it).
+      const held = await lock.write.acquire({ timeout: 5000 });
       const other = startWorker('rw-write-timeout.js', { lock: lock.handle, timeout: 50 });
       expect(await nextMessage(other)).toBe('ERR_LOCK_TIMEOUT');
-      held?.unlock();
+      held.unlock();
     },
   );
 });

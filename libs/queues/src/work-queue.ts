@@ -119,9 +119,9 @@ export class WorkQueue {
         ? validate.waitOptionsOrError(options)
         : validate.error('job', 'a function', job);
     if (wait instanceof Error) return Promise.reject(wait);
-    if (wait.timeout !== Infinity) {
-      // The wait options' reader takes a timeout, which run() has nowhere to apply: refused
-      // rather than checked and then ignored.
+    // The wait options' reader takes a timeout, which run() has nowhere to apply: refused
+    // rather than checked and then ignored (Infinity too: "no timeout" is said by leaving it out).
+    if ((options as { timeout?: unknown } | undefined)?.timeout !== undefined) {
       return Promise.reject(
         validate.error(
           'timeout',
@@ -149,7 +149,8 @@ export class WorkQueue {
     }
     if (free) {
       // Started before the observer is told, as in #pump: told first, a re-entrant observer's
-      // run() found the slot still free and started a job beyond `concurrency`.
+      // run() found the slot still free and started a job beyond `concurrency`. The price: a
+      // job whose synchronous start calls run() has that run's events told before its own.
       this.#start(ticket);
       notifyObserver(this.#observer, 'onEnqueue', { queue: this.name, size: this.#pending.size });
       notifyObserver(this.#observer, 'onDequeue', {

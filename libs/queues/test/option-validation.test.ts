@@ -129,9 +129,11 @@ describe('option validation', () => {
       () => queue.run(job, { timeout: 10 } as never),
       'Expected `timeout` to be absent (run() has none: pass `signal: AbortSignal.timeout(ms)`), got `10` (number)',
     );
-    expect(await rejectionCode(queue.run(job, { timeout: -1 } as never))).toBe(
-      'ERR_QUEUE_INVALID_ARGUMENT',
-    );
+    for (const timeout of [-1, Infinity]) {
+      expect(await rejectionCode(queue.run(job, { timeout } as never))).toBe(
+        'ERR_QUEUE_INVALID_ARGUMENT',
+      );
+    }
     expect(started).toBe(0);
     // What it offers instead: a signal that aborts the job.
     const slow = queue.run(

@@ -181,7 +181,7 @@ function laterRequestFailed(pending: ServerResponse, socket: Socket): void {
  * target without an authority). Not a space, `/`, `@` or a second colon outside brackets.
  */
 const HOST =
-  /^(?:\[[0-9A-Za-z:.%_~-]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]*)?$/;
+  /^(?:\[[0-9A-Za-z:.%_~-]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)(?::[0-9]{0,5})?$/;
 
 /**
  * RFC 9112 §3.2: a request is answered 400 when it is HTTP/1.1 without `Host`, or has more than

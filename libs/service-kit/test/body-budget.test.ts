@@ -64,4 +64,26 @@ describe('the bytes of request bodies in flight', () => {
     for (const socket of held) socket.destroy();
     await until(() => state.bodyBytesInFlight === 0, { what: 'every reservation released' });
   });
+
+  it('gives back what an upload reserved when it is refused while read: a chunked body past 8 MiB', async () => {
+    const { port, service } = await services.start();
+    const { state } = service.ctx;
+    const socket = connect(port, '127.0.0.1');
+    await once(socket, 'connect');
+    const answer: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => answer.push(chunk));
+    socket.on('error', () => undefined); // the service closes it after its 413
+    const over = LIMITS.maxBodyBytes + 1024;
+    socket.write(
+      'POST /image/filter?filter=blur HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\n' +
+        `Transfer-Encoding: chunked\r\n\r\n${over.toString(16)}\r\n`,
+    );
+    // No length declared: the whole limit is reserved while it is read.
+    await until(() => state.bodyBytesInFlight === LIMITS.maxBodyBytes, { what: 'the reservation' });
+    socket.write(Buffer.alloc(over));
+    await until(() => Buffer.concat(answer).includes('ERR_BODY_TOO_LARGE'), { what: 'the 413' });
+    expect(Buffer.concat(answer).toString('latin1')).toMatch(/^HTTP\/1\.1 413 /);
+    await until(() => state.bodyBytesInFlight === 0, { what: 'the reservation given back' });
+    socket.destroy();
+  });
 });

@@ -59,7 +59,7 @@ export interface LockTimes {
  */
 export const LOCKED_BATCH = 1000;
 
-/** How many lock-free increments run between two looks at `stopped` (one Atomics.load). */
+/** Lock-free increments between two looks at `stopped` (in the pool: one Atomics.load). */
 const STOP_CHECK_EVERY = LOCKED_BATCH;
 const never = (): boolean => false;
 
@@ -129,7 +129,8 @@ export function incrementCell(
 
 /**
  * A start line's cells: [0] the parties arrived, [1] 1 once the request gave up on its shares
- * (one was refused, or failed) — a share that has not started its increments then adds none.
+ * (one was refused or failed, its deadline passed, its client left) — a share that has not
+ * started its increments then adds none, and one counting stops at the end of its batch.
  */
 export const START_LINE_BYTES = 2 * Int32Array.BYTES_PER_ELEMENT;
 

@@ -7,8 +7,10 @@ import { SingleModeLock } from './single-mode-lock';
 /**
  * Python's `threading.RLock`: the owner that holds it may take it again (each acquisition is one
  * token, and the lock is free when every token is unlocked). "The same owner" is a
- * {@link LockOwner}: `withLock` makes one when there is none, and `acquire`/`tryAcquire` outside
- * any owner throw `ERR_LOCK_OWNER_REQUIRED` instead of silently treating every call as a stranger.
+ * {@link LockOwner}: outside a named one, each `withLock` call makes one, a child of the call it
+ * is nested in, which re-enters what its ancestors hold ({@link LockOwner.within}). `acquire` and
+ * `tryAcquire` outside any owner throw `ERR_LOCK_OWNER_REQUIRED` instead of silently treating
+ * every call as a stranger.
  */
 export class RLock extends SingleModeLock {
   #owner: LockOwner | undefined = undefined;
