@@ -54,19 +54,18 @@ export function describePressure(ctx: ContractContext): void {
         MAX_QUEUE: '64',
       });
       try {
-        const statuses = await Promise.all(
+        const answers = await Promise.all(
           Array.from({ length: 30 }, () =>
             fetch(`${service.url}/counter/increment?times=${times}&safe=true`, {
               method: 'POST',
-            }).then(async (r) => {
-              await r.arrayBuffer();
-              return r.status;
-            }),
+            }).then(async (r) => ({ status: r.status, body: await r.text() })),
           ),
         );
+        const statuses = answers.map((a) => a.status);
         const ok = statuses.filter((s) => s === 200).length;
         const late = statuses.filter((s) => s === 504).length;
-        expect(ok + late).toBe(30);
+        // Every one 200 or 504: any other answer is shown whole.
+        expect(answers.filter((a) => a.status !== 200 && a.status !== 504)).toEqual([]);
         // Enough 504s that their work, left to run, would show: the test's premise.
         expect(late).toBeGreaterThanOrEqual(3);
         // Read until the value holds still (bounded): work nobody waits for would keep adding.
