@@ -1,5 +1,5 @@
+import { parseArgsOnce } from '@concurrency-lab/launcher';
 import { MODEL_NAMES, type ModelName } from '@concurrency-lab/models';
-import { parseArgs } from 'node:util';
 import { DRILL_NAMES, type DrillName } from './drill';
 import { ChaosUsageError } from './errors';
 
@@ -46,14 +46,11 @@ lost, p99, RSS peak, recovery). Exits 1 when a budget is broken, 2 on a usage er
 
 /** Parses `argv` (without node and script). @throws ChaosUsageError naming the bad option. */
 export function parseChaosOptions(argv: readonly string[]): ChaosOptions | 'help' {
-  let values;
-  let tokens;
-  try {
-    ({ values, tokens } = parseArgs({
+  // Each option once (the launcher's `parseArgsOnce`): `--workers 0 --workers 4` ran with 4.
+  const { values } = parseArgsOnce(
+    {
       args: [...argv],
-      strict: true,
       allowPositionals: false,
-      tokens: true,
       options: {
         quick: { type: 'boolean', default: false },
         fuzz: { type: 'boolean', default: false },
@@ -64,20 +61,9 @@ export function parseChaosOptions(argv: readonly string[]): ChaosOptions | 'help
         workers: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (error) {
-    throw new ChaosUsageError((error as Error).message);
-  }
-  // parseArgs keeps the last of a repeated option: `--workers 0 --workers 4` ran with 4 and
-  // never said the first was dropped (`-h` and `--help` are one option).
-  const given = new Set<string>();
-  for (const token of tokens) {
-    if (token.kind !== 'option') continue;
-    if (given.has(token.name)) {
-      throw new ChaosUsageError(`Expected \`--${token.name}\` once, got it twice`);
-    }
-    given.add(token.name);
-  }
+    },
+    ChaosUsageError,
+  );
   if (values.help) return 'help';
   const drills =
     values.drills === undefined

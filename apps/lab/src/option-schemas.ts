@@ -1,4 +1,5 @@
-import { inspect, parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgsOnce } from '@concurrency-lab/launcher';
+import { inspect, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { UsageError } from './errors';
 
@@ -12,34 +13,16 @@ export type RawValues = Record<string, string | boolean | undefined>;
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /**
- * `parseArgs`, strict, with its errors as `UsageError`s, and each option once: `parseArgs` keeps
- * the last of a repeated option, so `--models nope --models async` ran async and never said the
- * first was dropped (`-h` and `--help` are one option).
+ * `parseArgs`, strict, with its errors as `UsageError`s, and each option once (the launcher's
+ * `parseArgsOnce`, which chaos shares): `--models nope --models async` ran async and never said
+ * the first was dropped.
  */
 export function parseCommandArgs(
   argv: string[],
   options: OptionsConfig,
   positionals = false,
 ): { values: RawValues; positionals: string[] } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options,
-      strict: true,
-      allowPositionals: positionals,
-      tokens: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const given = new Set<string>();
-  for (const token of parsed.tokens) {
-    if (token.kind !== 'option') continue;
-    if (given.has(token.name))
-      throw new UsageError(`Expected \`--${token.name}\` once, got it twice`);
-    given.add(token.name);
-  }
+  const parsed = parseArgsOnce({ args: argv, options, allowPositionals: positionals }, UsageError);
   return { values: parsed.values as RawValues, positionals: parsed.positionals };
 }
 

@@ -9,3 +9,4 @@ export * from './service-env';
 export * from './metrics-text';
 export { findMachineTool, whyMissing, type MachineTool } from './machine-tool';
 export { tiedCommand, type TiedCommand } from './tied-command';
+export { parseArgsOnce, type OnceArgsConfig } from './command-args';
