@@ -1,44 +1,33 @@
-import { mkdtempSync, rmdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { checkFolderCanBeMade } from '@concurrency-lab/report-kit';
+import { resolve } from 'node:path';
 import { UsageError } from './errors';
 
 /**
  * Checks, before `--all` runs anything, that the lessons report can be written under `root`:
- * it is a folder this process can create a folder in, or it does not exist yet and the nearest
- * folder above it that does is one (the report's writer creates the rest). `given` is `--out`
- * as typed, for the message.
- * @throws UsageError (`ERR_DEMO_USAGE`) naming the path at fault: a file, or not writable
+ * report-kit's `checkFolderCanBeMade`, which really makes and removes a folder there (not
+ * access(W_OK): that passes for root on /proc and /sys, where the report's writer then fails),
+ * leaving nothing behind. `given` is `--out` as typed, for the message.
+ * @throws UsageError (`ERR_DEMO_USAGE`) naming the path at fault: a file, a link to nothing, or
+ *   a folder no folder can be made in
  */
 export function checkOutFolder(root: string, given: string): void {
-  for (let path = resolve(root); ; path = dirname(path)) {
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(path).isDirectory();
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      // Not there yet (or under a file, found as the loop goes up): the writer would create it.
-      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(path) !== path) continue;
-      throw new UsageError(
-        `Expected \`--out\` to be a folder, got \`${given}\` (${code ?? 'error'})`,
-      );
-    }
-    if (!isDirectory) {
-      throw new UsageError(
-        path === resolve(root)
-          ? `Expected \`--out\` to be a folder, got \`${given}\`: a file`
-          : `Expected \`--out\` to be a folder, got \`${given}\`: \`${path}\` is a file`,
-      );
-    }
-    // A folder really made (and removed) there, not access(W_OK): that passes for root on /proc
-    // and /sys, where the writer's recursive mkdir then fails (/sys) or never returns (/proc).
-    try {
-      rmdirSync(mkdtempSync(join(path, '.lessons-probe-')));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new UsageError(
-        `Expected \`--out\` to be a folder this user can write in, got \`${given}\` (\`${path}\` is not writable: ${code})`,
-      );
-    }
-    return;
+  try {
+    checkFolderCanBeMade(root);
+  } catch (error) {
+    const { code, path } = error as NodeJS.ErrnoException;
+    if (code === undefined || path === undefined) throw error;
+    const isOut = path === resolve(root);
+    throw new UsageError(refusal(error as Error, code, path, isOut, given), { cause: error });
   }
+}
+
+/** What `--out` is refused with, `path` being the one at fault (`--out` itself, or above it). */
+function refusal(error: Error, code: string, path: string, isOut: boolean, given: string): string {
+  if (code === 'EEXIST' || code === 'ENOTDIR') {
+    // report-kit says EEXIST for a link to nothing too, and names it so in its message.
+    const what = error.message.includes('a link to nothing') ? 'a link to nothing' : 'a file';
+    const expected = `Expected \`--out\` to be a folder, got \`${given}\``;
+    return isOut ? `${expected}: ${what}` : `${expected}: \`${path}\` is ${what}`;
+  }
+  return `Expected \`--out\` to be a folder this user can write in, got \`${given}\` (\`${path}\` is not writable: ${code})`;
 }

@@ -1,5 +1,5 @@
 import { tempFolder } from '@concurrency-lab/launcher/testing';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../src/errors';
 import { checkOutFolder } from '../src/out-folder';
@@ -41,6 +41,15 @@ describe('checkOutFolder', () => {
     expect([refusal(file), refusal(join(file, 'below'))]).toEqual([
       `Expected \`--out\` to be a folder, got \`${file}\`: a file`,
       `Expected \`--out\` to be a folder, got \`${join(file, 'below')}\`: \`${file}\` is a file`,
+    ]);
+  });
+
+  it('refuses a link to nothing, or a path below one, rather than fail when the report is written', () => {
+    const link = join(tmp, 'a-dangling-link');
+    symlinkSync(join(tmp, 'nowhere'), link);
+    expect([refusal(link), refusal(join(link, 'below'))]).toEqual([
+      `Expected \`--out\` to be a folder, got \`${link}\`: a link to nothing`,
+      `Expected \`--out\` to be a folder, got \`${join(link, 'below')}\`: \`${link}\` is a link to nothing`,
     ]);
   });
 });

@@ -55,9 +55,9 @@ export function writeReportFolder(
   return dir;
 }
 
-/** An error as the file system's are: `code` says what, the message names the path. */
-const fsError = (code: string, message: string): Error =>
-  Object.assign(new Error(message), { code });
+/** An error as the file system's are: `code` says what, `path` where, the message both. */
+const fsError = (code: string, message: string, path: string, cause?: unknown): Error =>
+  Object.assign(new Error(message, { cause }), { code, path });
 
 /**
  * `mkdir -p`: each missing part of `dir` made once, from the deepest one that exists, and a folder
@@ -83,7 +83,7 @@ export function makeFolder(dir: string): void {
     }
   }
   // What was there already must be a folder: a file of that name is someone's data.
-  if (!isFolder(dir)) throw fsError('EEXIST', `EEXIST: ${dir} exists and is not a folder`);
+  if (!isFolder(dir)) throw fsError('EEXIST', `EEXIST: ${dir} exists and is not a folder`, dir);
 }
 
 const isFolder = (path: string): boolean =>
@@ -95,8 +95,10 @@ const isFolder = (path: string): boolean =>
  * exists. Not `access(W_OK)`: that passes for root on /proc and /sys, where no folder can be made
  * (the run was measured, then lost). Nothing is left behind, so a run that stops before its
  * report leaves no empty folder.
- * @throws the file system's error (its `code`): EEXIST when `dir` is a file or a dangling link,
- *   ENOTDIR when a part of it is a file, ENOENT/EACCES/EPERM/EROFS when no folder can be made there
+ * @throws the file system's error, its `code` saying what and its `path` where (`dir`, the part of
+ *   it at fault, or the folder no folder could be made in): EEXIST when `dir` is a file or a
+ *   dangling link (a part of it too, for a link), ENOTDIR when a part of it is a file,
+ *   ENOENT/EACCES/EPERM/EROFS when no folder can be made there
  */
 export function checkFolderCanBeMade(dir: string): void {
   const target = resolve(dir);
@@ -107,14 +109,22 @@ export function checkFolderCanBeMade(dir: string): void {
       throw fsError(
         'EEXIST',
         `EEXIST: ${at} is a link to nothing, and no folder can be made there`,
+        at,
       );
     }
     if (found?.isDirectory() !== true) {
       throw at === target
-        ? fsError('EEXIST', `EEXIST: ${at} exists and is not a folder`)
-        : fsError('ENOTDIR', `ENOTDIR: ${at}, a part of ${target}, is not a folder`);
+        ? fsError('EEXIST', `EEXIST: ${at} exists and is not a folder`, at)
+        : fsError('ENOTDIR', `ENOTDIR: ${at}, a part of ${target}, is not a folder`, at);
     }
-    rmdirSync(mkdtempSync(join(at, '.report-folder-check-')));
+    try {
+      rmdirSync(mkdtempSync(join(at, '.report-folder-check-')));
+    } catch (error) {
+      // The probe's own name, which mkdtemp's error gives, means nothing to the caller: `at` does.
+      const { code } = error as NodeJS.ErrnoException;
+      if (code === undefined) throw error;
+      throw fsError(code, `${code}: no folder can be made in ${at}`, at, error);
+    }
     return;
   }
 }

@@ -153,28 +153,52 @@ describe('checkFolderCanBeMade', () => {
   });
 
   it.each([
-    ['a file', () => writeFileSync(join(root, 'file'), 'x'), 'file', 'EEXIST'],
-    ['a folder under a file', () => writeFileSync(join(root, 'f2'), 'x'), 'f2/x/y', 'ENOTDIR'],
+    ['a file', () => writeFileSync(join(root, 'file'), 'x'), 'file', 'EEXIST', 'file'],
+    [
+      'a folder under a file',
+      () => writeFileSync(join(root, 'f2'), 'x'),
+      'f2/x/y',
+      'ENOTDIR',
+      'f2',
+    ],
     [
       'a dangling link',
       () => symlinkSync(join(root, 'nowhere', 'x'), join(root, 'dangling')),
       'dangling',
       'EEXIST',
+      'dangling',
+    ],
+    [
+      'a folder under a dangling link',
+      () => symlinkSync(join(root, 'nowhere', 'y'), join(root, 'dangling2')),
+      'dangling2/x',
+      'EEXIST',
+      'dangling2',
     ],
     // Root may write there by access(W_OK), yet no folder can be made: the run would be lost.
-    ['/proc, as root too', () => undefined, '/proc', /^(ENOENT|EACCES)$/],
-    ['a folder under /proc', () => undefined, '/proc/self/nope/x', /^(ENOENT|EACCES)$/],
-    ['/sys/kernel, as root too', () => undefined, '/sys/kernel', /^(EPERM|EACCES)$/],
-  ])('refuses %s with the file system’s code', (_what, make, name, code) => {
-    make();
-    const dir = name.startsWith('/') ? name : join(root, name);
-    expect(() => checkFolderCanBeMade(dir)).toThrow(
-      expect.objectContaining({
-        code: typeof code === 'string' ? code : expect.stringMatching(code),
-      }),
-    );
-    expect(readdirSync(root).filter((n) => n.startsWith('.'))).toEqual([]);
-  });
+    ['/proc, as root too', () => undefined, '/proc', /^(ENOENT|EACCES)$/, '/proc'],
+    [
+      'a folder under /proc',
+      () => undefined,
+      '/proc/self/nope/x',
+      /^(ENOENT|EACCES)$/,
+      '/proc/self',
+    ],
+    ['/sys/kernel, as root too', () => undefined, '/sys/kernel', /^(EPERM|EACCES)$/, '/sys/kernel'],
+  ])(
+    'refuses %s with the file system’s code, naming the path at fault',
+    (_, make, name, code, at) => {
+      make();
+      const inRoot = (path: string) => (path.startsWith('/') ? path : join(root, path));
+      expect(() => checkFolderCanBeMade(inRoot(name))).toThrow(
+        expect.objectContaining({
+          code: typeof code === 'string' ? code : expect.stringMatching(code),
+          path: inRoot(at),
+        }),
+      );
+      expect(readdirSync(root).filter((n) => n.startsWith('.'))).toEqual([]);
+    },
+  );
 });
 
 /** A fresh folder `name` in `parent`, so each case has a `latest` of its own. */
