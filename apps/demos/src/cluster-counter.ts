@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { ClientCommand, CounterMode, CounterRequest } from './cluster-counter-protocol';
 import { entryPath } from './entry-path';
 import { StepTimeoutError, WorkerFailedError } from './errors';
+import { integer, type Knob } from './knobs';
 
 export interface ClusterCounterRun {
   expected: number;
@@ -90,3 +91,10 @@ export async function runClusterCounter(
     );
   }
 }
+
+/**
+ * The knob of a demo's `increments` per cluster worker, `doc` saying what they are in that demo.
+ * Each is a message or two to the primary, ~20 µs: 100,000 is a few seconds per mode.
+ */
+export const clusterIncrements = (doc: string): Knob<number> =>
+  integer(doc, { default: 2000, min: 1, max: 100_000 });

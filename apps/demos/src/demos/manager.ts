@@ -1,4 +1,4 @@
-import { runClusterCounter } from '../cluster-counter';
+import { clusterIncrements, runClusterCounter } from '../cluster-counter';
 import { defineDemo } from '../demo';
 import { fixed, int } from '../format';
 import { integer } from '../knobs';
@@ -11,8 +11,7 @@ export const manager = defineDemo({
   knobs: {
     // Each is a forked process: 8 already crowd 2 cores. From 2: one worker alone loses nothing.
     workers: integer('Cluster workers sharing the counter.', { default: 2, min: 2, max: 8 }),
-    // A message or two each, ~20 µs: 100,000 is a few seconds per mode.
-    increments: integer('Increments per worker.', { default: 2000, min: 1, max: 100_000 }),
+    increments: clusterIncrements('Increments per worker.'),
   },
   async run({ workers, increments }) {
     const getThenSet = await runClusterCounter('get-then-set', workers, increments);

@@ -3,7 +3,7 @@ import { defineDemo } from '../demo';
 import { integer } from '../knobs';
 import { int } from '../format';
 import { Peer, allSay } from '../peer';
-import { runClusterCounter } from '../cluster-counter';
+import { clusterIncrements, runClusterCounter } from '../cluster-counter';
 import type { RaceMode, RaceThreadData } from '../workers/race-thread';
 
 interface Row {
@@ -61,12 +61,7 @@ export const race = defineDemo({
       min: 1,
       max: 5_000_000,
     }),
-    // A message or two each, between processes: 100,000 is seconds.
-    processIncrements: integer('Increments per cluster worker (2 workers).', {
-      default: 2000,
-      min: 1,
-      max: 100_000,
-    }),
+    processIncrements: clusterIncrements('Increments per cluster worker (2 workers).'),
   },
   async run(o) {
     const loopExpected = o.loopTasks * o.loopIncrements;
