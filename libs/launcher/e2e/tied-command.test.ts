@@ -4,31 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive } from '@concurrency-lab/procfs';
+import { startParent } from '@concurrency-lab/procfs/testing';
 import { tiedCommand } from '../src';
 import { until } from '../src/testing';
 
-/** fixtures/tied-parent.js, its `sleep 60` started `tied` or not; resolves with both pids. */
-async function startParent(mode: 'tied' | 'untied') {
-  const parent = spawn(process.execPath, [join(__dirname, 'fixtures', 'tied-parent.js'), mode], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = once(parent, 'exit');
-  let out = '';
-  parent.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  await until(() => out.includes('\n'), { what: 'the parent to start its program' });
-  const { child } = JSON.parse(out) as { child: number };
-  return {
-    child,
-    killParent: async () => {
-      parent.kill('SIGKILL');
-      await exited;
-    },
-    cleanUp: () => {
-      parent.kill('SIGKILL');
-      if (isAlive(child)) process.kill(child, 'SIGKILL');
-    },
-  };
-}
+/** fixtures/tied-parent.js, its `sleep 60` started `tied` or not: that `sleep`'s parent. */
+const parentOf = (mode: 'tied' | 'untied') =>
+  startParent(join(__dirname, 'fixtures', 'tied-parent.js'), [mode]);
 
 // This machine has util-linux's setpriv (Debian's essential util-linux): the tie holds here.
 describe('tiedCommand: a program that dies with the process that started it', () => {
@@ -48,7 +30,7 @@ describe('tiedCommand: a program that dies with the process that started it', ()
   });
 
   it('ends when its parent is killed outright (SIGKILL: no exit hook runs)', async () => {
-    const run = await startParent('tied');
+    const run = await parentOf('tied');
     try {
       await run.killParent();
       await until(() => !isAlive(run.child), { what: 'the tied program to end', timeoutMs: 5000 });
@@ -58,7 +40,7 @@ describe('tiedCommand: a program that dies with the process that started it', ()
   });
 
   it('negative control: started untied, the program outlives its parent', async () => {
-    const run = await startParent('untied');
+    const run = await parentOf('untied');
     try {
       await run.killParent();
       await sleep(1000);

@@ -1,43 +1,14 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, threadNames, WATCHDOG_THREAD_NAME } from '../src';
+import { startParent } from '../src/testing';
 
 /**
  * A parent (fixtures/orphan-parent.js) whose one child is stuck in synchronous code, with the
  * watchdog (`grace`: its grace in ms) or without (`none`). Resolves once the child is blocked.
  */
-async function startParent(grace: number | 'none') {
-  const parent = spawn(
-    process.execPath,
-    [join(__dirname, 'fixtures', 'orphan-parent.js'), `${grace}`],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  const exited = once(parent, 'exit');
-  let out = '';
-  parent.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-  for (let waited = 0; !out.includes('\n'); waited += 20) {
-    if (waited > 10_000) throw new Error(`the child did not block: ${out}`);
-    await sleep(20);
-  }
-  const { child } = JSON.parse(out) as { child: number };
-  return {
-    child,
-    /** SIGKILLs the parent (no exit hook runs) and resolves once it is gone. */
-    killParent: async () => {
-      parent.kill('SIGKILL');
-      await exited;
-    },
-    /** Nothing outlives the test. */
-    cleanUp: () => {
-      parent.kill('SIGKILL');
-      if (isAlive(child)) process.kill(child, 'SIGKILL');
-    },
-  };
-}
+const parentOf = (grace: number | 'none') =>
+  startParent(join(__dirname, 'fixtures', 'orphan-parent.js'), [`${grace}`]);
 
 /** Resolves once `pid` is gone; rejects after `timeoutMs`. */
 async function gone(pid: number, timeoutMs: number): Promise<void> {
@@ -49,7 +20,7 @@ async function gone(pid: number, timeoutMs: number): Promise<void> {
 
 describe('watchParent: a process stuck in synchronous code when its parent is killed outright', () => {
   it('ends once the parent is gone (no grace)', async () => {
-    const run = await startParent(0);
+    const run = await parentOf(0);
     try {
       expect(threadNames(run.child)).toContain(WATCHDOG_THREAD_NAME);
       await run.killParent();
@@ -61,7 +32,7 @@ describe('watchParent: a process stuck in synchronous code when its parent is ki
   });
 
   it('lives out its grace first, then ends', async () => {
-    const run = await startParent(2_000);
+    const run = await parentOf(2_000);
     try {
       await run.killParent();
       // The grace starts when a poll sees the parent gone, never before its death: 1 s in, the
@@ -75,7 +46,7 @@ describe('watchParent: a process stuck in synchronous code when its parent is ki
   });
 
   it('negative control, the OS alone: without the watchdog the child runs on', async () => {
-    const run = await startParent('none');
+    const run = await parentOf('none');
     try {
       expect(threadNames(run.child)).not.toContain(WATCHDOG_THREAD_NAME);
       await run.killParent();
