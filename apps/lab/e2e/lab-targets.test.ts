@@ -23,18 +23,17 @@ describe('lab --targets against services started by hand', () => {
     await fleet?.stop();
   });
 
+  /** `lab --targets <to> --quick <args> --out <out>`: how every test here runs the lab. */
+  const labQuick = (to: string, args: string[]) =>
+    runApp('lab', ['--targets', to, '--quick', ...args, '--out', out]);
+
   it('writes a full report in targets mode, with RSS from /metrics, starting nothing', async () => {
-    const run = await runApp('lab', [
-      '--targets',
-      targets,
-      '--quick',
+    const run = await labQuick(targets, [
       '--duration',
       '2',
       '--scenarios',
       'io-saturation,cpu',
       '--json',
-      '--out',
-      out,
     ]);
     expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
       code: 0,
@@ -76,14 +75,9 @@ describe('lab --targets against services started by hand', () => {
   }, 120_000);
 
   it('refuses --workload on targets their operator started without LAB_WORKLOAD, before any load', async () => {
-    const run = await runApp('lab', [
-      '--targets',
-      targets,
-      '--quick',
+    const run = await labQuick(targets, [
       '--workload',
       join(__dirname, '..', 'workloads', 'hash.mjs'),
-      '--out',
-      out,
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^ERR_LAB_TARGET_NO_WORKLOAD: /m);
@@ -92,7 +86,7 @@ describe('lab --targets against services started by hand', () => {
 
   it('refuses a target that answers as another model, before any load', async () => {
     const asyncUrl = fleet.service('async').url;
-    const run = await runApp('lab', ['--targets', `threads=${asyncUrl}`, '--quick', '--out', out]);
+    const run = await labQuick(`threads=${asyncUrl}`, []);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^ERR_LAB_TARGET_UNREACHABLE/m);
   }, 60_000);

@@ -1,18 +1,21 @@
 import { afterAll } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
-import { processTree } from '@concurrency-lab/procfs';
+import { MODELS } from '@concurrency-lab/models';
+import { isAlive, processTree } from '@concurrency-lab/procfs';
 import type { ServiceProcess } from './service-process';
 import { appEntry } from './workspace';
 
 // Test-only (it needs jest): `@concurrency-lab/launcher/testing`, what the workspace's tests
 // share: the bounded wait their polls use (all but thread-pool's /testing suite, which lives in
 // a model lib's src and so may not import tooling: it keeps its own `eventually`), and for the
-// e2e tests that run the repository's commands as processes, a temp folder and runApp; and a
-// test's own server on loopback (listen, close) or a URL where nothing listens (closedUrl).
+// e2e tests that run the repository's commands as processes, a temp folder and runApp (and for
+// those that start every service, anyFreePorts and signalWhileStarting); and a test's own
+// server on loopback (listen, close) or a URL where nothing listens (closedUrl).
 
 /** How `until` waits. */
 export interface UntilOptions {
@@ -144,6 +147,99 @@ export function runApp(
       resolve({ code, signal, stdout, stderr, maxChildren, samples });
     });
   });
+}
+
+/**
+ * The environment that gives upstream and every model's service any free port (`0`): never a
+ * contract port, which a person's own run may hold.
+ */
+export function anyFreePorts(): NodeJS.ProcessEnv {
+  return {
+    UPSTREAM_PORT: '0',
+    ...Object.fromEntries(MODELS.map(({ model }) => [`${model.toUpperCase()}_PORT`, '0'])),
+  };
+}
+
+/** How a command `signalWhileStarting` signalled ended, and what it left running. */
+export interface SignalledStart {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** The processes seen below it while it ran that still run once it has exited. */
+  left: number[];
+}
+
+/**
+ * Runs `node <args>`, a command that starts every model's service (`lab up`, `observe`), on
+ * any free ports with WORKERS 1, and sends it SIGTERM (Ctrl-C's SIGINT is handled the same)
+ * while its services are still starting: upstream and async-service up, threads-service (the
+ * second model) held before it can listen by a module preloaded into every process of the run.
+ * The hold ends after the signal: were the abort lost, the start would go on, and the command
+ * would stay up and the services with it. Resolves once the command has exited; whatever
+ * happened, nothing it started outlives the call. `folder` holds the preloaded module.
+ */
+export async function signalWhileStarting(
+  args: readonly string[],
+  folder: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<SignalledStart> {
+  const go = join(folder, 'go');
+  const hold = join(folder, 'hold-threads.js');
+  writeFileSync(
+    hold,
+    `if (process.argv[1]?.endsWith(${JSON.stringify(join('threads-service', 'dist', 'main.js'))}))
+  while (!require('node:fs').existsSync(${JSON.stringify(go)}))
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);\n`,
+  );
+  const command = spawn(process.execPath, args, {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `--require ${hold}`,
+      WORKERS: '1',
+      ...anyFreePorts(),
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  command.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  command.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let exited = false;
+  const exit = once(command, 'exit').then((status) => {
+    exited = true;
+    return status as [number | null, NodeJS.Signals | null];
+  });
+  // Every process below it, as long as it runs: what must be gone once it has exited.
+  const seen = new Set<number>();
+  const below = () => {
+    const tree = processTree(command.pid ?? -1) ?? [];
+    for (const pid of tree.slice(1)) seen.add(pid);
+    return tree.length - 1;
+  };
+  try {
+    await until(() => below() === 3, {
+      what: 'upstream and async-service up, threads-service starting',
+      timeoutMs: 30_000,
+      detail: () => `it printed:\n${stderr}`,
+    });
+    command.kill('SIGTERM');
+    writeFileSync(go, '');
+    await until(
+      () => {
+        below();
+        return exited;
+      },
+      { what: 'the command to exit', timeoutMs: 50_000, everyMs: 20 },
+    );
+    const [code, signal] = await exit;
+    return { code, signal, stdout, stderr, left: [...seen].filter(isAlive) };
+  } finally {
+    // What a failed run left: the command, and services it orphaned.
+    command.kill('SIGKILL');
+    for (const pid of [...seen].filter(isAlive)) process.kill(pid, 'SIGKILL');
+  }
 }
 
 export { findMachineTool, machineToolOrSkip, whyMissing, type MachineTool } from './machine-tool';
