@@ -1,12 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WorkRunner } from '@concurrency-lab/service-kit';
-import type { CpuTask } from '@concurrency-lab/workloads';
+import {
+  applyFilter,
+  decodePng,
+  encodePng,
+  generateTestImage,
+  imageChecksum,
+  type CpuTask,
+  type FilterName,
+} from '@concurrency-lab/workloads';
 import { startTracing } from '@concurrency-lab/telemetry';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolRunnerStats, PoolWorkerKind } from './pool-task';
+import { FIB_KILLS_ITS_WORKER, PRIMES_DIES_ON_CUE } from './task-faults';
 
 /*
  * What every pool-backed `WorkRunner` promises, as one jest suite run against each of them —
@@ -31,15 +40,7 @@ export interface PoolRunnerSettings {
   cancelGraceMs?: number;
 }
 
-/** The fib(n) whose task kills the worker running it, in a target's task module. */
-export const FIB_KILLS_ITS_WORKER = 39;
-
-/**
- * The primes(limit) whose task, in a target's task module, leaves its mark in `marks` (as any
- * primes does) and then waits — polling, at most 20 s, then it runs as any other — until a file
- * named `<limit>.exit` appears there, and kills its worker: a worker that dies when a test says.
- */
-export const PRIMES_DIES_ON_CUE = 4243;
+export { FIB_KILLS_ITS_WORKER, PRIMES_DIES_ON_CUE } from './task-faults';
 
 export interface PoolRunnerTarget {
   /** What runs the tasks. */
@@ -132,7 +133,7 @@ export function countsSince(runner: { stats(): PoolRunnerStats }): () => {
 /** A PNG signature followed by garbage: the client's fault (400), not the worker's. */
 const CORRUPT_PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 
-/** The suite: cancellation, crashes, client errors, the queue bound and tracing. */
+/** The suite: cancellation, crashes, client errors, images across, the queue bound and tracing. */
 export function describePoolRunner(name: string, target: PoolRunnerTarget): void {
   const workers = target.worker === 'thread' ? 'threads' : 'processes';
   /** Each task's wait and run as the pool metrics' hook received them (seconds), in order. */
@@ -363,6 +364,37 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
         expect(runner.stats()).toMatchObject({ crashed: 0, replaced: 0 });
       });
     });
+
+    // An image crosses to a worker and back. A thread pool moves an upload that owns its memory
+    // (zero-copy: our side of it is detached), and copies a view into Node's shared Buffer pool
+    // slab rather than detach memory other Buffers use. A process pool copies every upload: each
+    // is left intact.
+    it.each([
+      { upload: 'a buffer of its own', side: 32, filter: 'sharpen', owned: true },
+      { upload: 'a view into a Buffer pool slab', side: 16, filter: 'blur', owned: false },
+      { upload: 'a view into a Buffer pool slab', side: 48, filter: 'sharpen', owned: false },
+    ] satisfies { upload: string; side: number; filter: FilterName; owned: boolean }[])(
+      'filters $upload ($side px, $filter) on a worker: the right result, the upload moved or intact',
+      async ({ side, filter, owned }) => {
+        await withRunner({}, async (runner) => {
+          const encoded = encodePng(generateTestImage(side));
+          // A view 32 bytes into a slab 64 bytes longer (allocUnsafe takes it from the pool).
+          const png = owned
+            ? new Uint8Array(encoded.length)
+            : Buffer.allocUnsafe(encoded.length + 64).subarray(32, 32 + encoded.length);
+          png.set(encoded);
+          const out = await runner.run({ kind: 'filter', filter, png }, { signal: never() });
+          expect(decodePng(out.result).width).toBe(side);
+          expect(imageChecksum(decodePng(out.result))).toBe(
+            imageChecksum(applyFilter(generateTestImage(side), filter)),
+          );
+          expect(out.threadId > 0).toBe(target.worker === 'thread');
+          const moved = owned && target.worker === 'thread';
+          expect(png.buffer.byteLength > 0).toBe(!moved);
+          if (!moved) expect(Buffer.from(png).equals(encoded)).toBe(true);
+        });
+      },
+    );
 
     it('refuses a task with 503 ERR_OVERLOADED once the queue bound is reached', async () => {
       await withRunner({ workers: 1, maxQueue: 1 }, async (runner) => {

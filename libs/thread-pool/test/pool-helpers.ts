@@ -30,3 +30,15 @@ export function fault(kind: 'throw' | 'oom' | 'die-holding-lock'): PoolRequest {
 }
 
 export const never = (): AbortSignal => new AbortController().signal;
+
+/** Runs `test` on a pool made for it (`createPool()`'s or another), closed however it ends. */
+export async function withPool<Made extends { pool: ThreadPoolRunner }>(
+  made: Made,
+  test: (made: Made) => Promise<void>,
+): Promise<void> {
+  try {
+    await test(made);
+  } finally {
+    await made.pool.close();
+  }
+}

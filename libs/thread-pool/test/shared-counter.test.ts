@@ -9,7 +9,7 @@ import {
 } from '../src/shared-counter';
 import { SharedMutex } from '@concurrency-lab/locks';
 import { ThreadPoolRunner } from '../src/thread-pool-runner';
-import { createPool, eventually, FAULT_WORKER, never } from './pool-helpers';
+import { createPool, eventually, FAULT_WORKER, never, withPool } from './pool-helpers';
 
 /** A 2-thread pool whose counter increments take the locks lib's SharedMutex, as the service's. */
 function lockedPool(onThreadExited?: (threadId: number) => void) {
@@ -27,22 +27,18 @@ function lockedPool(onThreadExited?: (threadId: number) => void) {
 
 describe('the threads model shared counter', () => {
   it('is exact with safe=true across two threads (compare-and-swap)', async () => {
-    const { pool, cell } = createPool();
-    try {
+    await withPool(createPool(), async ({ pool, cell }) => {
       const counter = new PoolCounter(cell, pool);
       await expect(counter.increment(1_000_000, true, never())).resolves.toEqual({
         expected: 1_000_000,
         actual: 1_000_000,
       });
       expect(await counter.read()).toBe(1_000_000);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it("is exact with safe=true under the SharedMutex, and reports the threads' lock waits", async () => {
-    const { lock, cell, pool } = lockedPool();
-    try {
+    await withPool(lockedPool(), async ({ lock, cell, pool }) => {
       const waits: number[] = [];
       const counter = new PoolCounter(cell, pool, ({ waitMs }) => waits.push(...waitMs));
       await expect(counter.increment(1_000_000, true, never())).resolves.toEqual({
@@ -53,14 +49,11 @@ describe('the threads model shared counter', () => {
       expect(waits).toHaveLength(1000);
       expect(waits.every((ms) => ms >= 0)).toBe(true);
       expect(lock.locked).toBe(false);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('loses updates with safe=false across two threads (the negative control)', async () => {
-    const { pool, cell } = createPool();
-    try {
+    await withPool(createPool(), async ({ pool, cell }) => {
       const counter = new PoolCounter(cell, pool);
       // Two threads collide only while both really run at once; a cold pool (threads still
       // booting, V8 compiling in the background) can let one run pass cleanly. Up to five runs.
@@ -74,9 +67,7 @@ describe('the threads model shared counter', () => {
         lost.push(expected - actual);
       }
       expect(lost.some((n) => n > 0)).toBe(true);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('is exact single-threaded even with safe=false (the race needs two threads)', () => {
@@ -115,8 +106,7 @@ describe('the threads model shared counter', () => {
 
   it('refuses a request the pool cannot take whole, and leaves no increment of it behind', async () => {
     // Both threads busy and one task queued, of two allowed: room for one share of two.
-    const { pool, cell } = createPool({ maxQueue: 2 });
-    try {
+    await withPool(createPool({ maxQueue: 2 }), async ({ pool, cell }) => {
       const counter = new PoolCounter(cell, pool);
       const busy = [35, 35, 35].map((n) => pool.run({ kind: 'fib', n }, { signal: never() }));
       expect(await eventually(() => pool.stats().queued === 1)).toBe(true);
@@ -134,14 +124,11 @@ describe('the threads model shared counter', () => {
         expected: 1000,
         actual: 1000,
       });
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('adds nothing for a share whose request was abandoned at the start line', async () => {
-    const { pool, cell } = createPool();
-    try {
+    await withPool(createPool(), async ({ pool, cell }) => {
       const share = (start: SharedArrayBuffer) =>
         pool.request(
           { op: 'increment', times: 1000, safe: true, start, parties: 2, submittedAt: 0 },
@@ -157,14 +144,11 @@ describe('the threads model shared counter', () => {
       // The control: not abandoned, a lone share gives up waiting after 1 s and adds its 1000.
       await share(new SharedArrayBuffer(START_LINE_BYTES));
       expect(cell.read()).toBe(1000);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('runs one request at a time: concurrent requests each see their own before and after', async () => {
-    const { pool, cell } = createPool();
-    try {
+    await withPool(createPool(), async ({ pool, cell }) => {
       const counter = new PoolCounter(cell, pool);
       const answers = await Promise.all(
         [300_000, 200_000, 100_000].map((times) => counter.increment(times, true, never())),
@@ -175,9 +159,7 @@ describe('the threads model shared counter', () => {
         { expected: 500_000, actual: 500_000 },
         { expected: 600_000, actual: 600_000 },
       ]);
-    } finally {
-      await pool.close();
-    }
+    });
   });
 
   it('gives up waiting at the start line when a party never arrives', () => {
@@ -187,8 +169,7 @@ describe('the threads model shared counter', () => {
   });
   describe('a request cancelled while its shares hold the SharedMutex', () => {
     it('stops its shares at the end of a batch: the lock is released, nothing is added after the answer', async () => {
-      const { lock, cell, pool } = lockedPool();
-      try {
+      await withPool(lockedPool(), async ({ lock, cell, pool }) => {
         const counter = new PoolCounter(cell, pool);
         const client = new AbortController();
         const increment = counter.increment(20_000_000, true, client.signal);
@@ -205,63 +186,61 @@ describe('the threads model shared counter', () => {
         await expect(counter.increment(1000, true, never())).resolves.toMatchObject({
           actual: added + 1000,
         });
-      } finally {
-        await pool.close();
-      }
+      });
     });
 
     it('negative control: a share cancelled by terminating its thread leaves the lock unobtainable', async () => {
       let exited = 0;
-      const { lock, cell, pool } = lockedPool(() => exited++);
-      try {
-        // A terminate lands where the thread's next interrupt check is: most often inside a
-        // batch of LOCKED_BATCH increments, the lock held and its owner recorded; now and then
-        // inside acquire or unlock, after the ticket moved and before the owner cell did (the
-        // window TicketLock#recoverDeadThread documents it cannot see) — `locked` then reads
-        // false, yet nobody can take the lock again; and now and then in the gap between two
-        // batches, the lock truly free (of 300 terminations here: 266, 6 and 28). So the
-        // hazard is read as what a next caller meets, `tryAcquire()` failing, and a free lock
-        // is handed back for another try: up to 5 shares, each on a fresh thread.
-        // A share is never run against a wedged lock: it would block for ever, and close()
-        // waits for a running task (the CI failure this replaced: 30 s in close, then the
-        // share's rejection, with no handler yet, surfaced in another suite).
-        // (`owner`, never asserted: which of the two wedges it was, in a failure's message)
-        const outcomes: { increments: number; owner: boolean; obtainable: boolean }[] = [];
-        while (outcomes.length < 5 && !outcomes.some((o) => !o.obtainable)) {
-          const client = new AbortController();
-          const start = new SharedArrayBuffer(START_LINE_BYTES);
-          const before = cell.read();
-          const share = pool.request(
-            { op: 'increment', times: 20_000_000, safe: true, start, parties: 1, submittedAt: 0 },
-            client.signal,
-          );
-          const settled = share.then(
-            () => 'finished',
-            (error: Error) => error.message,
-          );
-          // abort once the share really runs (its increments show), not while it is queued
-          expect(await eventually(() => cell.read() > before)).toBe(true);
-          client.abort(new Error('client gone'));
-          expect(await settled).toBe('client gone');
-          // Read the lock only once the thread has exited: piscina rejects the share while the
-          // thread may still run, and could let go a moment later.
-          expect(await eventually(() => exited === outcomes.length + 1)).toBe(true);
-          const token = lock.tryAcquire();
-          token?.unlock();
-          outcomes.push({
-            increments: cell.read() - before,
-            owner: lock.locked,
-            obtainable: token !== null,
-          });
-        }
-        // The thread was terminated between taking its ticket and handing the next one on.
-        const wedged = outcomes.at(-1);
-        expect(wedged).toMatchObject({ obtainable: false });
-        expect(wedged?.increments).toBeLessThan(20_000_000);
-        expect(lock.tryAcquire()).toBeNull();
-      } finally {
-        await pool.close();
-      }
+      await withPool(
+        lockedPool(() => exited++),
+        async ({ lock, cell, pool }) => {
+          // A terminate lands where the thread's next interrupt check is: most often inside a
+          // batch of LOCKED_BATCH increments, the lock held and its owner recorded; now and then
+          // inside acquire or unlock, after the ticket moved and before the owner cell did (the
+          // window TicketLock#recoverDeadThread documents it cannot see) — `locked` then reads
+          // false, yet nobody can take the lock again; and now and then in the gap between two
+          // batches, the lock truly free (of 300 terminations here: 266, 6 and 28). So the
+          // hazard is read as what a next caller meets, `tryAcquire()` failing, and a free lock
+          // is handed back for another try: up to 5 shares, each on a fresh thread.
+          // A share is never run against a wedged lock: it would block for ever, and close()
+          // waits for a running task (the CI failure this replaced: 30 s in close, then the
+          // share's rejection, with no handler yet, surfaced in another suite).
+          // (`owner`, never asserted: which of the two wedges it was, in a failure's message)
+          const outcomes: { increments: number; owner: boolean; obtainable: boolean }[] = [];
+          while (outcomes.length < 5 && !outcomes.some((o) => !o.obtainable)) {
+            const client = new AbortController();
+            const start = new SharedArrayBuffer(START_LINE_BYTES);
+            const before = cell.read();
+            const share = pool.request(
+              { op: 'increment', times: 20_000_000, safe: true, start, parties: 1, submittedAt: 0 },
+              client.signal,
+            );
+            const settled = share.then(
+              () => 'finished',
+              (error: Error) => error.message,
+            );
+            // abort once the share really runs (its increments show), not while it is queued
+            expect(await eventually(() => cell.read() > before)).toBe(true);
+            client.abort(new Error('client gone'));
+            expect(await settled).toBe('client gone');
+            // Read the lock only once the thread has exited: piscina rejects the share while the
+            // thread may still run, and could let go a moment later.
+            expect(await eventually(() => exited === outcomes.length + 1)).toBe(true);
+            const token = lock.tryAcquire();
+            token?.unlock();
+            outcomes.push({
+              increments: cell.read() - before,
+              owner: lock.locked,
+              obtainable: token !== null,
+            });
+          }
+          // The thread was terminated between taking its ticket and handing the next one on.
+          const wedged = outcomes.at(-1);
+          expect(wedged).toMatchObject({ obtainable: false });
+          expect(wedged?.increments).toBeLessThan(20_000_000);
+          expect(lock.tryAcquire()).toBeNull();
+        },
+      );
     });
   });
 });
