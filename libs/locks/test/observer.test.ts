@@ -12,10 +12,12 @@ import {
 } from '../src/index';
 
 /** What a telemetry adapter would do with the hook: one histogram per (kind of time, lock). */
-function recorder(): LockObserver & { events: [string, string, number][] } {
+function recorder(): LockObserver & { events: [string, string, number][]; seen(): string[] } {
   const events: [string, string, number][] = [];
   return {
     events,
+    /** The events as `kind:lock name`, in order: what most tests compare. */
+    seen: () => events.map(([kind, name]) => `${kind}:${name}`),
     onAcquire: (lock: ObservedLock, waitMs: number) => events.push(['wait', lock.name, waitMs]),
     onRelease: (lock: ObservedLock, holdMs: number) => events.push(['hold', lock.name, holdMs]),
     onGiveUp: (lock: ObservedLock, waitMs: number, reason: string) =>
@@ -32,8 +34,12 @@ describe('instrumentation hook', () => {
     await sleep(5);
     first.unlock();
     (await second).unlock();
-    const kinds = observer.events.map(([kind, name]) => `${kind}:${name}`);
-    expect(kinds).toEqual(['wait:counter', 'hold:counter', 'wait:counter', 'hold:counter']);
+    expect(observer.seen()).toEqual([
+      'wait:counter',
+      'hold:counter',
+      'wait:counter',
+      'hold:counter',
+    ]);
     const [, secondWait] = observer.events.filter(([kind]) => kind === 'wait');
     expect(secondWait?.[2]).toBeGreaterThan(0);
     const [firstHold] = observer.events.filter(([kind]) => kind === 'hold');
@@ -48,21 +54,14 @@ describe('instrumentation hook', () => {
     await new Event({ name: 'never' }).wait({ timeout: 1 }).catch(() => undefined);
     registration.unobserve();
     (await semaphore.acquire()).unlock();
-    expect(observer.events.map(([kind, name]) => `${kind}:${name}`)).toEqual([
-      'wait:pool',
-      'hold:pool',
-      'timeout:never',
-    ]);
+    expect(observer.seen()).toEqual(['wait:pool', 'hold:pool', 'timeout:never']);
   });
 
   it('reports shared locks too, in the acquiring thread', async () => {
     const observer = recorder();
     const mutex = new SharedMutex({ name: 'shared', observer });
     (await mutex.acquire()).unlock();
-    expect(observer.events.map(([kind, name]) => `${kind}:${name}`)).toEqual([
-      'wait:shared',
-      'hold:shared',
-    ]);
+    expect(observer.seen()).toEqual(['wait:shared', 'hold:shared']);
   });
 
   it('reports the token-less SharedMutex.release() as a release, and its token reads unlocked', async () => {

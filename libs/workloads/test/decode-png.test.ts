@@ -134,8 +134,10 @@ describe('decodePng refuses what would get past the size the first IHDR declares
   /** A grey `side`×`side` image of zeros, each row with filter byte 0. */
   const greyIdat = (side: number) => chunk('IDAT', deflateSync(Buffer.alloc((side + 1) * side)));
   const end = chunk('IEND', new Uint8Array(0));
-  /** A 1×1 palette image whose one pixel is entry `index` of a palette of `plte` bytes (each 7). */
-  const onePixelOf = (plte: number, index: number) =>
+  /** A PLTE chunk of `bytes` bytes, each `fill`. */
+  const plte = (bytes: number, fill = 7) => chunk('PLTE', Buffer.alloc(bytes, fill));
+  /** A 1×1 palette image whose one pixel is entry `index`, after the given PLTE chunks. */
+  const onePixelOf = (index: number, ...palettes: Buffer[]) =>
     buildPng({
       width: 1,
       height: 1,
@@ -143,7 +145,7 @@ describe('decodePng refuses what would get past the size the first IHDR declares
       colorType: 3,
       interlace: false,
       idat: deflateSync(Buffer.from([0, index])),
-      before: [chunk('PLTE', Buffer.alloc(plte, 7))],
+      before: palettes,
     });
 
   it('refuses a second IHDR, before the IDAT or after it (pngjs decoded the last one)', () => {
@@ -155,20 +157,12 @@ describe('decodePng refuses what would get past the size the first IHDR declares
   });
 
   it('refuses a palette of more than 256 entries before pngjs builds it', () => {
-    const png = onePixelOf(257 * 3, 0);
+    const png = onePixelOf(0, plte(257 * 3));
     expect(thrownAs(InvalidImageError, () => decodePng(png)).message).toMatch(/palette of 771/);
   });
 
   it('refuses a second PLTE, each within 256 entries (pngjs appended both to one palette)', () => {
-    const png = buildPng({
-      width: 1,
-      height: 1,
-      depth: 8,
-      colorType: 3,
-      interlace: false,
-      idat: deflateSync(Buffer.from([0, 0])),
-      before: [chunk('PLTE', Buffer.alloc(256 * 3, 7)), chunk('PLTE', Buffer.alloc(256 * 3, 9))],
-    });
+    const png = onePixelOf(0, plte(256 * 3), plte(256 * 3, 9));
     expect(thrownAs(InvalidImageError, () => decodePng(png)).message).toMatch(/second PLTE/);
   });
 
@@ -177,7 +171,7 @@ describe('decodePng refuses what would get past the size the first IHDR declares
       width: 3,
       height: 3,
     });
-    expect(Array.from(decodePng(onePixelOf(256 * 3, 255)).data)).toEqual([7, 7, 7, 255]);
+    expect(Array.from(decodePng(onePixelOf(255, plte(256 * 3))).data)).toEqual([7, 7, 7, 255]);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type Executor,
   type ExecutorOptions,
   type Future,
+  type ReturnWhen,
 } from '../../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
 import { createExecutor, drain, rejection, TaskLog, type ExecutorKind } from './executors';
@@ -500,24 +501,24 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
   });
 
   describe(`${kind} executor: wait`, () => {
-    it('FIRST_COMPLETED returns as soon as one is done', async () => {
+    it.each<[ReturnWhen, string, (executor: Executor) => Future]>([
+      [
+        FIRST_COMPLETED,
+        'as soon as one is done',
+        (executor: Executor) => sleep(executor, 'fast', 20),
+      ],
+      [
+        FIRST_EXCEPTION,
+        'at the first failure, with the slow one not done',
+        (executor: Executor) =>
+          executor.submit({ name: 'Error', message: 'x', code: 'E_X' }, { name: 'fail' }),
+      ],
+    ])('%s returns %s', async (returnWhen, _what, submitFirst) => {
       const executor = await warm();
-      const fast = sleep(executor, 'fast', 20);
+      const first = submitFirst(executor);
       const slow = sleep(executor, 'slow', 800);
-      const { done, notDone } = await wait([fast, slow], { returnWhen: FIRST_COMPLETED });
-      expect([...done]).toEqual([fast]);
-      expect([...notDone]).toEqual([slow]);
-    });
-
-    it('FIRST_EXCEPTION returns at the first failure, with the slow one not done', async () => {
-      const executor = await warm();
-      const failing = executor.submit(
-        { name: 'Error', message: 'x', code: 'E_X' },
-        { name: 'fail' },
-      );
-      const slow = sleep(executor, 'slow', 800);
-      const { done, notDone } = await wait([failing, slow], { returnWhen: FIRST_EXCEPTION });
-      expect([...done]).toEqual([failing]);
+      const { done, notDone } = await wait([first, slow], { returnWhen });
+      expect([...done]).toEqual([first]);
       expect([...notDone]).toEqual([slow]);
     });
 
