@@ -13,7 +13,8 @@ export function fib(n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) {
     throw new InvalidArgumentError(`fib expects a non-negative integer, got ${n}`);
   }
-  return fibRecursive(n);
+  // -0 passes the check above; fib(-0) is 0, not the -0 that `n < 2 ? n` would give back.
+  return fibRecursive(n === 0 ? 0 : n);
 }
 
 // Validation lives outside the recursion so the hot path is only the recursion itself.

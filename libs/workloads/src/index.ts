@@ -5,7 +5,7 @@
  */
 export { applyFilter, FILTER_NAMES, type FilterName } from './apply-filter';
 export { assertImageWithin } from './assert-image-within';
-export { countPrimes } from './count-primes';
+export { countPrimes, MAX_PRIMES_LIMIT } from './count-primes';
 export { decodePng } from './decode-png';
 export { encodePng } from './encode-png';
 export {

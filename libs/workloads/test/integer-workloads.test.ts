@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { countPrimes, fib, InvalidArgumentError } from '../src/index';
+import { countPrimes, fib, InvalidArgumentError, MAX_PRIMES_LIMIT } from '../src/index';
 
 // The two workloads of one non-negative integer: the same tests check their known values and
 // their domain; what each computes is checked against its own reference below.
@@ -28,6 +28,10 @@ describe.each([
 });
 
 describe('fib', () => {
+  it('returns fib(-0) as 0, not -0', () => {
+    expect(Object.is(fib(-0), 0)).toBe(true);
+  });
+
   it('satisfies the recurrence fib(n) = fib(n - 1) + fib(n - 2)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 22 }), (n) => fib(n) === fib(n - 1) + fib(n - 2)),
@@ -52,6 +56,18 @@ function countPrimesByTrialDivision(limit: number): number {
 }
 
 describe('countPrimes', () => {
+  // Past its bound the sieve's allocation failed with V8's RangeError, which has no code.
+  it('refuses a limit past MAX_PRIMES_LIMIT with its code, and names the bound', () => {
+    for (const limit of [MAX_PRIMES_LIMIT + 1, 1e12, Number.MAX_SAFE_INTEGER]) {
+      expect(() => countPrimes(limit)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_WORKLOAD_INVALID_ARGUMENT',
+          message: `countPrimes expects an integer from 0 to ${MAX_PRIMES_LIMIT}, got ${limit}`,
+        }),
+      );
+    }
+  });
+
   it('agrees with trial division for every limit up to 2000', () => {
     fc.assert(
       fc.property(

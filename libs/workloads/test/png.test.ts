@@ -50,6 +50,20 @@ describe('encodePng and decodePng', () => {
     expect(decoded.data).toEqual(image.data);
   });
 
+  // A PNG's sides are 1 or more (decodePng refuses a 0), so the encoder must not write one: it
+  // did, and its own decoder then refused the file. The 1-pixel sides are the control.
+  it.each([
+    [0, 5, false],
+    [5, 0, false],
+    [0, 0, false],
+    [1, 5, true],
+    [5, 1, true],
+  ])('encodes a %ix%i image only if it has pixels (%s)', (width, height, encodes) => {
+    const image = { width, height, data: new Uint8Array(width * height * 4) };
+    if (encodes) expect(decodePng(encodePng(image))).toEqual(image);
+    else expect(() => encodePng(image)).toThrow(InvalidImageError);
+  });
+
   it('encodes a PNG that starts with the PNG signature', () => {
     expect(encodePng(small).subarray(0, 8)).toEqual(PNG_SIGNATURE);
   });
