@@ -94,11 +94,37 @@ describe("every demo's knobs", () => {
       [producerConsumer, { itemsPerProducer: 4 }, '--items-per-producer'],
       [producerConsumer, { itemsPerProducer: 5 }, undefined],
       [producerConsumer, { producers: 1, itemsPerProducer: 8 }, '--items-per-producer'],
+      // Over the time budget, which a producer's 30 s to put its items sets: 100,000 items, and
+      // 2,000,000,000 busy-work iterations in all (2 producers of 20,000 items by default).
+      [producerConsumer, { producers: 8, itemsPerProducer: 12_501 }, '--items-per-producer'],
+      [producerConsumer, { itemsPerProducer: 50_001 }, '--items-per-producer'],
+      [producerConsumer, { producers: 8, itemsPerProducer: 12_500 }, undefined],
+      [producerConsumer, { producers: 1, itemsPerProducer: 100_000 }, undefined],
+      [producerConsumer, { workPerItem: 50_000, itemsPerProducer: 20_001 }, '--work-per-item'],
+      [producerConsumer, { workPerItem: 50_000 }, undefined],
+      [
+        producerConsumer,
+        { producers: 8, itemsPerProducer: 12_500, workPerItem: 20_001 },
+        '--work-per-item',
+      ],
+      [
+        producerConsumer,
+        { producers: 8, itemsPerProducer: 12_500, workPerItem: 20_000 },
+        undefined,
+      ],
       // 2 jobs: one by one is under 2× all at once; 1 worker computes one job at a time.
       [hybrid, { jobs: 2 }, '--jobs'],
       [hybrid, { jobs: 3 }, undefined],
       [hybrid, { workers: 1 }, '--workers'],
       [hybrid, { workers: 2 }, undefined],
+      // Over the time budget: one by one waits 60,000 ms at most in a run (16 jobs, 3 rounds).
+      [hybrid, { latencyMs: 2000 }, '--latency-ms'],
+      [hybrid, { latencyMs: 2000, jobs: 8, rounds: 4 }, '--latency-ms'],
+      [hybrid, { latencyMs: 2000, jobs: 10, rounds: 3 }, undefined],
+      [hybrid, { latencyMs: 105, jobs: 64, rounds: 9 }, '--latency-ms'],
+      [hybrid, { latencyMs: 104, jobs: 64, rounds: 9 }, undefined],
+      [hybrid, { n: 35 }, '--n'],
+      [hybrid, { n: 34, jobs: 64, rounds: 9 }, undefined],
       // setTimeout(…, 0) waits 1 ms; two jobs of one length have no order; a, first in input
       // order, must finish last, or input order and completion order could agree.
       [gather, { delaysMs: [1, 0, 2] }, '--delays-ms'],
@@ -119,6 +145,20 @@ describe("every demo's knobs", () => {
     expect(help).toContain('Together: `--max-tasks-per-child` below `--tasks`');
     expect(() => recycle.options({ tasks: 10, maxTasksPerChild: 10 })).toThrow(
       'Expected `--max-tasks-per-child` below `--tasks`: else no child is retired, and the recycled pool is the long-lived one, got `--max-tasks-per-child 10`, `--tasks 10`',
+    );
+  });
+
+  it('name every knob of a time budget broken, and the budget', () => {
+    expect(() => hybrid.options({ latencyMs: 2000, jobs: 8, rounds: 4 })).toThrow(
+      /^Expected `--latency-ms` × `--jobs` × `--rounds` at most 60,000: .*, got `--latency-ms 2000`, `--jobs 8`, `--rounds 4`$/,
+    );
+    expect(() => producerConsumer.options({ producers: 8, itemsPerProducer: 12_501 })).toThrow(
+      /^Expected `--items-per-producer` × `--producers` at most 100,000: .*, got `--items-per-producer 12501`, `--producers 8`$/,
+    );
+    expect(() =>
+      producerConsumer.options({ workPerItem: 50_000, itemsPerProducer: 20_001 }),
+    ).toThrow(
+      /^Expected `--work-per-item` × `--items-per-producer` × `--producers` at most 2,000,000,000: .*, got `--work-per-item 50000`, `--items-per-producer 20001`, `--producers 2`$/,
     );
   });
 

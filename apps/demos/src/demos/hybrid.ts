@@ -7,7 +7,7 @@ import { threadId } from 'node:worker_threads';
 import { defineDemo } from '../demo';
 import { entryPath } from '../entry-path';
 import { StepTimeoutError, WorkerFailedError } from '../errors';
-import { fixed, times } from '../format';
+import { fixed, int, times } from '../format';
 import { integer } from '../knobs';
 import { busyCores, cpuPerWall, loadNote, needingCores } from '../machine';
 import { lagPoints, recordLoopLag, type LagRecording } from '../measure/loop-lag';
@@ -37,6 +37,14 @@ const POOLS = ['threads', 'processes'] as const;
 
 /** The loop-lag sampling period (ms). */
 const LAG_PERIOD_MS = 10;
+
+/**
+ * The most the one-by-one way may wait on the server in a run (ms): `--latency-ms` × `--jobs` ×
+ * `--rounds`. The other ways wait about one latency a round each; with the CPU work, the longest
+ * runs allowed took 154 s here (64 jobs, fib(34), 104 ms, 9 rounds) and 117 s (3 jobs,
+ * fib(34), 2000 ms, 9 rounds).
+ */
+const MAX_SEQUENTIAL_WAIT_MS = 60_000;
 
 /** A bound on each download: a server that stops answering fails the demo, never hangs it. */
 const DOWNLOAD_TIMEOUT_MS = 30_000;
@@ -95,9 +103,11 @@ export const hybrid = defineDemo({
     // one takes jobs × (wait + work), all at once at least wait + jobs × work, a ratio under
     // jobs — so with 2 it never reaches IO_OVERLAP (2×), and 1 has nothing to overlap.
     jobs: integer('Jobs in the batch.', { default: 16, min: IO_OVERLAP + 1, max: 64 }),
-    // fib grows ×1.6 a step: ~16 ms at 32 on a free core, ~110 ms at 36.
-    n: integer('fib(n) each work order names.', { default: 32, min: 1, max: 36 }),
-    // The server's wait before each answer: the I/O the loop overlaps.
+    // fib grows ×1.6 a step: ~16 ms at 32 on a free core, ~42 ms at 34. Each job computes it in
+    // each of the four ways: 64 jobs at 34 took 13 s a round here with no wait, 35 s at 36.
+    n: integer('fib(n) each work order names.', { default: 32, min: 1, max: 34 }),
+    // The server's wait before each answer: the I/O the loop overlaps. A run's waits one by one
+    // are bounded together (MAX_SEQUENTIAL_WAIT_MS): 8 jobs of 2000 ms took 25 s a round here.
     latencyMs: integer("The server's wait before each answer (ms).", {
       default: 100,
       min: 0,
@@ -108,6 +118,13 @@ export const hybrid = defineDemo({
     // Rounds of the four ways in alternating order; the median ratio within a round counts.
     rounds: integer('Rounds of the four ways.', { default: 3, min: 1, max: 9 }),
   },
+  rules: [
+    {
+      knobs: ['latencyMs', 'jobs', 'rounds'],
+      doc: `\`--latency-ms\` × \`--jobs\` × \`--rounds\` at most ${int(MAX_SEQUENTIAL_WAIT_MS)}: else the one-by-one way alone waits over a minute (64 jobs × 2000 ms × 9 rounds would be 19 minutes)`,
+      holds: ({ latencyMs, jobs, rounds }) => latencyMs * jobs * rounds <= MAX_SEQUENTIAL_WAIT_MS,
+    },
+  ],
   run: needingCores(2, async (o) => {
     const serverData: SlowServerData = {
       body: JSON.stringify({ n: o.n } satisfies WorkOrder),

@@ -6,6 +6,16 @@ import { int } from '../format';
 import { Peer } from '../peer';
 import type { RingWorkerData, RingWorkerReport } from '../workers/ring-worker';
 
+/**
+ * The most items a run hands over, and the most busy-work iterations they carry in all: a
+ * producer is given 30 s to put its items (a peer's step timeout), and it puts the last ones only
+ * once the consumers have taken and worked through nearly all. Measured here, at the slowest
+ * knobs (8 producers to 1 consumer through 1 slot): 100,000 items took 5.5 s with no work, and
+ * 13.7 s with 20,000 iterations each; 50,000 iterations × the default 40,000 items took 11 s.
+ */
+const MAX_ITEMS = 100_000;
+const MAX_WORK = 2_000_000_000;
+
 export const producerConsumer = defineDemo({
   name: 'producer-consumer',
   mirrors: 'queue.Queue: producers and consumers across threads',
@@ -15,15 +25,15 @@ export const producerConsumer = defineDemo({
     // Each is a thread: 8 + 8 already crowd 2 cores.
     producers: integer('Producer threads.', { default: 2, min: 1, max: 8 }),
     consumers: integer('Consumer threads.', { default: 2, min: 1, max: 8 }),
-    // A 4-byte slot per item is kept to check it arrived once: 500,000 × 8 producers is 16 MB.
+    // One producer alone may hand over all MAX_ITEMS; more share them (the rule below).
     itemsPerProducer: integer('Items per producer.', {
       default: 20_000,
       min: 1,
-      max: 500_000,
+      max: MAX_ITEMS,
     }),
     // Small, so producers outrun it and must wait; the ring is one SharedArrayBuffer.
     capacity: integer('Slots of the ring.', { default: 8, min: 1, max: 1024 }),
-    // Busy loop iterations per item: 50,000 × the default 40,000 items took 11 s here.
+    // Busy loop iterations per item: 50,000 × the default 40,000 items took 11 s here (MAX_WORK).
     workPerItem: integer('Busy-work per consumed item (loop iterations).', {
       default: 2000,
       min: 0,
@@ -35,6 +45,17 @@ export const producerConsumer = defineDemo({
       knobs: ['itemsPerProducer', 'producers', 'capacity'],
       doc: '`--items-per-producer` × `--producers` above `--capacity`: else every item fits in the ring and no producer is ever held back',
       holds: ({ itemsPerProducer, producers, capacity }) => itemsPerProducer * producers > capacity,
+    },
+    {
+      knobs: ['itemsPerProducer', 'producers'],
+      doc: `\`--items-per-producer\` × \`--producers\` at most ${int(MAX_ITEMS)}: else handing them over can outlast the 30 s a producer is given to put its items`,
+      holds: ({ itemsPerProducer, producers }) => itemsPerProducer * producers <= MAX_ITEMS,
+    },
+    {
+      knobs: ['workPerItem', 'itemsPerProducer', 'producers'],
+      doc: `\`--work-per-item\` × \`--items-per-producer\` × \`--producers\` at most ${int(MAX_WORK)}: else the consumers' busy-work can outlast the 30 s a producer is given to put its items`,
+      holds: ({ workPerItem, itemsPerProducer, producers }) =>
+        workPerItem * itemsPerProducer * producers <= MAX_WORK,
     },
   ],
   async run(o) {
