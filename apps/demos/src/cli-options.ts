@@ -93,10 +93,18 @@ export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): Cl
     }
     return demo;
   };
-  // Help wins over the rest of the line, as in most commands: `race --help --loop-tasks abc`
-  // prints race's knobs (the bounds the bad value breaks) rather than an error about it.
+  /** The demo named, if any: a second word is a usage error, with `--help` or without. */
+  const oneName = (): string | undefined => {
+    if (positional.length > 1)
+      throw new UsageError(`Expected one demo name, got \`${positional.join(' ')}\``);
+    return positional[0];
+  };
+  // Help wins over the rest of the line's options, as in most commands: `race --help
+  // --loop-tasks abc` prints race's knobs (the bounds the bad value breaks) rather than an error
+  // about it. Not over stray words, refused without it too: `--help race x` would print race's
+  // knobs for a line that no run takes.
   if (switches.has('--help')) {
-    const [name] = positional;
+    const name = oneName();
     return name === undefined ? { kind: 'help' } : { kind: 'demo-help', name: named(name).name };
   }
   if (switches.has('--list') && switches.has('--all')) {
@@ -123,7 +131,7 @@ export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): Cl
     }
     return { kind: 'all', json, out };
   }
-  const [name, ...rest] = positional;
+  const name = oneName();
   if (name === undefined) {
     const [flag] = knobs[0] ?? [];
     throw new UsageError(
@@ -132,8 +140,6 @@ export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): Cl
         : `Unknown option \`${flag}\` (a knob goes with a demo: \`npm run demo -- <name> ${flag} <value>\`)`,
     );
   }
-  if (rest.length > 0)
-    throw new UsageError(`Expected one demo name, got \`${positional.join(' ')}\``);
   const demo = named(name);
   if (out !== undefined) throw new UsageError('Expected `--out` only with `--all`');
   return { kind: 'one', name, json, options: demo.options(knobsFromText(name, demo.knobs, knobs)) };

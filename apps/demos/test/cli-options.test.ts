@@ -1,4 +1,4 @@
-import { parseCli, USAGE } from '../src/cli-options';
+import { parseCli, USAGE, type CliCommand } from '../src/cli-options';
 import { defineDemo, type Figures } from '../src/demo';
 import { KnobError, UsageError } from '../src/errors';
 import { integer, integers, type Knobs } from '../src/knobs';
@@ -105,6 +105,30 @@ describe('parseCli', () => {
       name: 'race',
     });
     expect(refusal(['nope', '--help', '--loop-tasks', 'abc'])).toEqual({ code: 'ERR_DEMO_USAGE' });
+  });
+
+  it('refuses stray words with --help as without it, and reads one name or none', () => {
+    // A second word is a usage error with --help as it is without (`race x`).
+    for (const argv of [
+      ['--help', 'race', 'x'],
+      ['race', 'x', '--help'],
+      ['-h', 'gil', 'race'],
+      ['race', '--help', 'x', '--loop-tasks', 'abc'],
+      ['race', 'x'],
+    ]) {
+      expect([argv, refusal(argv)]).toEqual([argv, { code: 'ERR_DEMO_USAGE' }]);
+    }
+    // The controls: one name or none, before or after --help, with or without options.
+    const controls: [string[], CliCommand][] = [
+      [['--help'], { kind: 'help' }],
+      [['-h', '--json'], { kind: 'help' }],
+      [['--help', 'race'], { kind: 'demo-help', name: 'race' }],
+      [['gil', '-h'], { kind: 'demo-help', name: 'gil' }],
+      [['race', '--help', '--loop-tasks', 'abc'], { kind: 'demo-help', name: 'race' }],
+    ];
+    for (const [argv, command] of controls) {
+      expect([argv, parseCli(argv, DEMOS)]).toEqual([argv, command]);
+    }
   });
 
   it('refuses an unknown name, nothing to do, stray arguments, and knobs with --all or --list', () => {
