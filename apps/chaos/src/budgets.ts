@@ -32,6 +32,14 @@ export const OVERLOAD_ACCEPTED_P99_MAX_MS = 2000;
  */
 export const OVERLOAD_SKIPPED_SHARE_MAX = 0.1;
 /**
+ * Overload: each run (1× and 3×) must serve with 200 at least this share of what was sent at 1×
+ * — the capacity the drill just measured, over the same duration. A healthy service serves about
+ * all of its capacity in both (the 3× run's excess is shed, not its capacity): the floor is a
+ * quarter of that. Refusals are polite, so every other figure holds for a service that refuses
+ * almost everything: 1 request served of 10,000 held every budget.
+ */
+export const OVERLOAD_SERVED_SHARE_MIN = 0.25;
+/**
  * `/healthz` must answer within this, throughout, on every model: 1 s is Kubernetes' default
  * probe timeout (`timeoutSeconds: 1`) — slower, and an orchestrator kills a pod that is only busy.
  */
@@ -79,6 +87,21 @@ export const SOAK_SKIPPED_MAX = 0;
  * The statuses `/io/scrape` may answer while upstream misbehaves (503: a bound, with Retry-After).
  */
 export const SCRAPE_ALLOWED_STATUSES = [200, 502, 503, 504] as const;
+/**
+ * `/io/scrape`'s per-page timeout and fetches in flight per request (docs/design.md, "scrape
+ * fan-out"; `LIMITS` in libs/service-kit).
+ */
+export const SCRAPE_PAGE_TIMEOUT_MS = 5000;
+export const SCRAPE_CONCURRENCY = 8;
+/**
+ * Upstream faults: the slowest accepted (200) scrape. The drill asks at most 10 pages, from an
+ * upstream whose pages answer in milliseconds, fail at once (5xx, resets) or spike to 6 s, and a
+ * spiked page is cut at the page timeout. A scrape's pages run at once (8 in flight; the other 2
+ * start as soon as 2 fast ones are in), so it ends one page timeout after it starts: 5 s. Twice
+ * that for a loaded machine (a slow event loop, a page waiting for one of the process's 32
+ * upstream slots). A scraper that ignores its timeout waits out the 6 s spike, or longer.
+ */
+export const UPSTREAM_ACCEPTED_MAX_MS = 2 * SCRAPE_PAGE_TIMEOUT_MS;
 
 export interface OverloadFigures {
   rssPeak1xBytes: number;
@@ -96,6 +119,11 @@ export interface OverloadFigures {
   skipped: number;
   /** Shed in the 3× run: 503 `ERR_OVERLOADED` with `Retry-After`. */
   shed3x: number;
+  /** Requests sent in the 1× run: the capacity just measured, times the run's duration. */
+  sent1x: number;
+  /** 200s in each run ({@link OVERLOAD_SERVED_SHARE_MIN}). */
+  served1x: number;
+  served3x: number;
 }
 
 export function checkOverload(f: OverloadFigures): string[] {
@@ -129,6 +157,18 @@ export function checkOverload(f: OverloadFigures): string[] {
     broken.push(
       `${f.skipped} of ${f.arrivals} arrivals skipped with every connection busy (budget ${OVERLOAD_SKIPPED_SHARE_MAX * 100} %): the service held more than its bound`,
     );
+  }
+  const floor = OVERLOAD_SERVED_SHARE_MIN * f.sent1x;
+  const runs = [
+    ['1×', f.served1x],
+    [`${OVERLOAD_FACTOR}×`, f.served3x],
+  ] as const;
+  for (const [run, served] of runs) {
+    // `=== 0` too: with nothing sent at 1× (a capacity of 0) the floor is 0.
+    if (served === 0 || served < floor)
+      broken.push(
+        `${served} served at ${run} (200), below ${OVERLOAD_SERVED_SHARE_MIN * 100} % of the ${f.sent1x} sent at 1×: the bound refused the work, not only the excess`,
+      );
   }
   return broken;
 }
@@ -344,6 +384,8 @@ export interface UpstreamFaultFigures {
   refusalsWithoutRetryAfter: number;
   /** Pages reported as per-page errors inside 200 answers: proof the faults happened. */
   pageErrors: number;
+  /** The slowest 200; undefined when none ({@link UPSTREAM_ACCEPTED_MAX_MS}). */
+  acceptedMaxMs: number | undefined;
 }
 
 export function checkUpstreamFaults(f: UpstreamFaultFigures): string[] {
@@ -358,6 +400,10 @@ export function checkUpstreamFaults(f: UpstreamFaultFigures): string[] {
   if (f.refusalsWithoutRetryAfter > 0)
     broken.push(`${f.refusalsWithoutRetryAfter} 503s without Retry-After`);
   if (f.pageErrors === 0) broken.push('no per-page error seen: the upstream faults did not happen');
+  if (f.acceptedMaxMs !== undefined && f.acceptedMaxMs > UPSTREAM_ACCEPTED_MAX_MS)
+    broken.push(
+      `slowest 200 took ${ms(f.acceptedMaxMs)} > ${ms(UPSTREAM_ACCEPTED_MAX_MS)}: twice the ${ms(SCRAPE_PAGE_TIMEOUT_MS)} per-page timeout`,
+    );
   return broken;
 }
 
@@ -371,8 +417,10 @@ export interface SoakFigures {
   lost: number;
   /** Of those, shed: 503 `ERR_OVERLOADED` with `Retry-After`. @default 0 */
   shed?: number;
-  /** Requests sent. @default 0 */
-  sent?: number;
+  /** Requests sent. */
+  sent: number;
+  /** Of those, answered 200. */
+  served: number;
   /** The longest episode of sheds (`ShedEpisodes.longestMs`). @default 0 */
   longestShedMs?: number;
   /**
@@ -384,7 +432,7 @@ export interface SoakFigures {
 
 /** How many of a soak's failures are tolerated sheds (`Durations.soakShedShareMax`). */
 export function toleratedSheds(f: SoakFigures, shedShareMax: number): number {
-  return Math.min(f.shed ?? 0, Math.floor((f.sent ?? 0) * shedShareMax));
+  return Math.min(f.shed ?? 0, Math.floor(f.sent * shedShareMax));
 }
 
 /**
@@ -393,6 +441,10 @@ export function toleratedSheds(f: SoakFigures, shedShareMax: number): number {
  */
 export function checkSoak(f: SoakFigures, judgeSlopes = true, shedShareMax = 0): string[] {
   const broken: string[] = [];
+  // Its load is half the capacity measured before: a service that sheds every request measures
+  // 0 req/s and is sent nothing, and a soak of nothing held every budget below.
+  if (f.sent === 0) broken.push('nothing sent: half of the capacity measured was no load');
+  else broken.push(...checkServed(f.served));
   if (judgeSlopes && f.rssSlopeBytesPerMin > SOAK_SLOPE_MAX_BYTES_PER_MIN) {
     broken.push(
       `RSS slope ${mib(f.rssSlopeBytesPerMin)}/min > ${mib(SOAK_SLOPE_MAX_BYTES_PER_MIN)}/min`,
@@ -414,10 +466,10 @@ export function checkSoak(f: SoakFigures, judgeSlopes = true, shedShareMax = 0):
   }
   const failed = f.lost - toleratedSheds(f, shedShareMax);
   if (failed > 0) broken.push(`${failed} requests failed at half capacity`);
-  const { skipped = 0, sent = 0 } = f;
+  const { skipped = 0 } = f;
   if (skipped > SOAK_SKIPPED_MAX) {
     broken.push(
-      `${skipped} of ${sent + skipped} arrivals skipped with the load generator's cap of outstanding requests reached (budget ${SOAK_SKIPPED_MAX}): the service fell that far behind at half capacity`,
+      `${skipped} of ${f.sent + skipped} arrivals skipped with the load generator's cap of outstanding requests reached (budget ${SOAK_SKIPPED_MAX}): the service fell that far behind at half capacity`,
     );
   }
   const { longestShedMs = 0 } = f;

@@ -34,6 +34,21 @@ export async function measureCapacity(base: string, durationMs: number): Promise
 }
 
 /**
+ * Whether `url` answers 200 within `timeoutMs`, body included: a poll of {@link timeUntil},
+ * which checks its deadline only between polls — a bare `fetch` waits for headers up to
+ * undici's 300 s, and one poll of a service that never answers held a 30 s deadline that long.
+ */
+export async function servedWithin(url: string, timeoutMs = 2000): Promise<boolean> {
+  try {
+    const answer = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await answer.arrayBuffer();
+    return answer.status === 200;
+  } catch {
+    return false; // refused, reset, or too slow: not served this time
+  }
+}
+
+/**
  * Resolves when `check` holds (polled every `everyMs`), with the time it took; undefined past
  * `withinMs`.
  */

@@ -36,6 +36,9 @@ describe('checkOverload', () => {
     arrivals: 8000,
     skipped: 40,
     shed3x: 3900,
+    sent1x: 2000,
+    served1x: 1990,
+    served3x: 1950,
   };
 
   it('holds for bounded memory, a bounded p99, a fast /healthz and polite refusals', () => {
@@ -53,12 +56,29 @@ describe('checkOverload', () => {
     [{ refusalsWithoutRetryAfter: 1 }, '1 503s without Retry-After'],
     [{ shed3x: 0 }, 'nothing shed at 3× (503 ERR_OVERLOADED + Retry-After): no bound refused'],
     [{ skipped: 801 }, '801 of 8000 arrivals skipped with every connection busy (budget 10 %)'],
+    [{ served1x: 499 }, '499 served at 1× (200), below 25 % of the 2000 sent at 1×'],
+    [{ served3x: 499 }, '499 served at 3× (200), below 25 % of the 2000 sent at 1×'],
   ])('breaks on %j', (change, message) => {
     expect(checkOverload({ ...holding, ...change })).toEqual([expect.stringContaining(message)]);
   });
 
   it('allows skipped arrivals up to 10 % (a stall of the shared machine)', () => {
     expect(checkOverload({ ...holding, skipped: 800 })).toEqual([]);
+  });
+
+  it('requires each run to serve a quarter of what was sent at 1×, and something', () => {
+    expect(checkOverload({ ...holding, served1x: 500, served3x: 500 })).toEqual([]);
+    // Refusing almost everything, politely, held every other budget: 1 served of 10,000.
+    const refusing = { ...holding, arrivals: 10_000, sent1x: 2500, served1x: 1, served3x: 0 };
+    expect(checkOverload({ ...refusing, shed3x: 7499 })).toEqual([
+      '1 served at 1× (200), below 25 % of the 2500 sent at 1×: the bound refused the work, not only the excess',
+      '0 served at 3× (200), below 25 % of the 2500 sent at 1×: the bound refused the work, not only the excess',
+    ]);
+    // With nothing sent at 1× (a capacity of 0), the floor is 0: serving nothing still breaks.
+    expect(checkOverload({ ...holding, sent1x: 0, served1x: 0, served3x: 0 })).toEqual([
+      expect.stringContaining('0 served at 1× (200)'),
+      expect.stringContaining('0 served at 3× (200)'),
+    ]);
   });
 
   it('negative control: a service without a working bound breaks it, though every other figure holds', () => {
@@ -343,8 +363,20 @@ describe('checkUpstreamFaults', () => {
         unanswered: 0,
         refusalsWithoutRetryAfter: 0,
         pageErrors: 12,
+        acceptedMaxMs: 5200,
       }),
     ).toEqual([]);
+  });
+
+  it('breaks on a 200 slower than twice the per-page timeout: a scraper that ignores it', () => {
+    const figures = { statuses, unanswered: 0, refusalsWithoutRetryAfter: 0, pageErrors: 12 };
+    // Every scrape waited out a 6 s spike per page, in turn: 20 s.
+    expect(checkUpstreamFaults({ ...figures, acceptedMaxMs: 20_000 })).toEqual([
+      'slowest 200 took 20.0 s > 10.0 s: twice the 5000 ms per-page timeout',
+    ]);
+    // negative controls: up to the bound, or no 200 at all (judged by the per-page errors)
+    expect(checkUpstreamFaults({ ...figures, acceptedMaxMs: 10_000 })).toEqual([]);
+    expect(checkUpstreamFaults({ ...figures, acceptedMaxMs: undefined })).toEqual([]);
   });
 
   it('breaks on a 500, a hang, or faults that never happened', () => {
@@ -355,6 +387,7 @@ describe('checkUpstreamFaults', () => {
         unanswered: 1,
         refusalsWithoutRetryAfter: 0,
         pageErrors: 0,
+        acceptedMaxMs: 4000,
       }),
     ).toEqual([
       'answers outside 200/502/503/504: 500 × 2',
@@ -371,6 +404,8 @@ describe('checkSoak', () => {
     fdDrift: 3,
     threadDrift: 0,
     lost: 0,
+    sent: 4000,
+    served: 4000,
   };
   it('holds for slopes under 1 MiB/min and flat descriptors and threads', () => {
     expect(checkSoak(flat)).toEqual([]);
@@ -384,6 +419,8 @@ describe('checkSoak', () => {
         fdDrift: -9,
         threadDrift: 3,
         lost: 1,
+        sent: 4000,
+        served: 3999,
       }),
     ).toEqual([
       'RSS slope 1.5 MiB/min > 1.0 MiB/min',
@@ -412,7 +449,7 @@ describe('checkSoak', () => {
   });
 
   it('tolerates sheds up to the given share of requests, never another failure', () => {
-    const shedding = { ...flat, lost: 7, shed: 7, sent: 4232 };
+    const shedding = { ...flat, lost: 7, shed: 7, sent: 4232, served: 4225 };
     expect(checkSoak(shedding, false, 0.01)).toEqual([]);
     // negative controls: the full run tolerates none; past the share, the rest count
     expect(checkSoak(shedding)).toEqual(['7 requests failed at half capacity']);
@@ -426,7 +463,7 @@ describe('checkSoak', () => {
   });
 
   it('tolerates sheds only in episodes as short as a passing stall', () => {
-    const shedding = { ...flat, lost: 39, shed: 39, sent: 3709 };
+    const shedding = { ...flat, lost: 39, shed: 39, sent: 3709, served: 3670 };
     expect(checkSoak({ ...shedding, longestShedMs: 400 }, false, 0.05)).toEqual([]);
     expect(
       checkSoak({ ...shedding, longestShedMs: SOAK_SHED_EPISODE_MAX_MS }, false, 0.05),
@@ -440,9 +477,22 @@ describe('checkSoak', () => {
   it('breaks on arrivals skipped with the cap of outstanding requests reached', () => {
     // A service stalled at half capacity: 1,000 outstanding, all answered 200 in the end, and
     // 1,400 more arrivals never sent — failures nowhere else in the figures.
-    expect(checkSoak({ ...flat, sent: 1000, skipped: 1400 })).toEqual([
+    expect(checkSoak({ ...flat, sent: 1000, served: 1000, skipped: 1400 })).toEqual([
       "1400 of 2400 arrivals skipped with the load generator's cap of outstanding requests reached (budget 0): the service fell that far behind at half capacity",
     ]);
-    expect(checkSoak({ ...flat, sent: 2400, skipped: 0 })).toEqual([]);
+    expect(checkSoak({ ...flat, sent: 2400, served: 2400, skipped: 0 })).toEqual([]);
+  });
+
+  it('breaks where nothing was sent (a capacity of 0) or nothing served', () => {
+    // A service that sheds every request measures a capacity of 0: half of it sends nothing.
+    expect(checkSoak({ ...flat, sent: 0, served: 0 })).toEqual([
+      'nothing sent: half of the capacity measured was no load',
+    ]);
+    // Sheds tolerated (--quick's share) and short episodes: only the missing 200s break it.
+    expect(checkSoak({ ...flat, sent: 3, served: 0, lost: 3, shed: 3 }, false, 1)).toEqual([
+      'no 200: the service served nothing',
+    ]);
+    // negative control: one served is something served
+    expect(checkSoak({ ...flat, sent: 3, served: 1, lost: 2, shed: 2 }, false, 1)).toEqual([]);
   });
 });

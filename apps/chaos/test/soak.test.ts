@@ -9,22 +9,27 @@ import { registryRow, standInContext, standInService } from './support/stand-in-
  * A service answering every work request 200 after `delayMs` (its /metrics at once). Soaked at
  * 2,000 arrivals/s (half of a capacity of 4,000) for 0.6 s: 1,200 arrivals, of which 800 ms of
  * delay keeps every one sent outstanding — past the load generator's 1,000, the rest skipped.
+ * `shed`: it answers them 503 `ERR_OVERLOADED` with `Retry-After` instead.
  */
-async function soakOf(delayMs: number) {
+async function soakOf(delayMs: number, { capacity = 4000, shed = false } = {}) {
   const server = createServer((req, res) => {
     if (req.url === '/metrics') {
       res.end('nodejs_heap_size_used_bytes{model="async"} 1000000\n');
       return;
     }
     setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (shed) {
+        res
+          .writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' })
+          .end(JSON.stringify({ status: 503, code: 'ERR_OVERLOADED' }));
+      } else res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     }, delayMs);
   });
   try {
     const standIn = standInService(await listen(server));
     const { ctx } = standInContext(standIn.service, {
       durations: { ...QUICK_DURATIONS, soakMs: 600, soakWarmupMs: 0 },
-      capacity: () => Promise.resolve(4000),
+      capacity: () => Promise.resolve(capacity),
     });
     const [row] = await soak.run(ctx, [registryRow('async')]);
     return row;
@@ -33,6 +38,7 @@ async function soakOf(delayMs: number) {
   }
 }
 
+const SERVED_NOTHING = /^nothing sent|^no 200/;
 const SKIPPED = /^(\d+) of (\d+) arrivals skipped with the load generator's cap/;
 
 describe('soak', () => {
@@ -56,5 +62,18 @@ describe('soak', () => {
     expect(row?.requests).toBeGreaterThan(1000);
     expect(row?.violations.filter((v) => SKIPPED.test(v))).toEqual([]);
     expect(row?.notes.filter((n) => n.includes('skipped'))).toEqual([]);
+    expect(row?.violations.filter((v) => SERVED_NOTHING.test(v))).toEqual([]);
+  }, 10_000);
+
+  it('breaks on a service that sheds everything: it measures 0 req/s and is sent nothing', async () => {
+    const row = await soakOf(0, { capacity: 0, shed: true });
+    expect(row?.requests).toBe(0);
+    expect(row?.violations).toContain('nothing sent: half of the capacity measured was no load');
+  }, 10_000);
+
+  it('breaks on a service that sheds everything it is sent', async () => {
+    const row = await soakOf(0, { shed: true });
+    expect(row?.requests).toBeGreaterThan(1000);
+    expect(row?.violations).toContain('no 200: the service served nothing');
   }, 10_000);
 });

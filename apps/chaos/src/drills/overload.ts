@@ -5,7 +5,7 @@ import { Load } from '../load/load-generator';
 import { HealthzProber } from '../probes/healthz-prober';
 import { MemorySampler } from '../probes/memory-sampler';
 import { fetchMetrics, shedReasons } from '../probes/metrics-text';
-import { CLIENT_TIMEOUT_MS, CPU_PATH, sleep, timeUntil } from '../workload';
+import { CLIENT_TIMEOUT_MS, CPU_PATH, servedWithin, sleep, timeUntil } from '../workload';
 
 /**
  * Open-loop arrivals go over a pool of this many keep-alive connections, opened before the
@@ -82,11 +82,7 @@ export const overload = perModelDrill({
       const overPhase = await phase();
       await load.stop();
       const over = { ...overPhase, stats: load.stats };
-      row.recoveryMs = await timeUntil(async () => {
-        const answer = await fetch(`${service.url}${CPU_PATH}`).catch(() => undefined);
-        await answer?.arrayBuffer();
-        return answer?.status === 200;
-      }, 30_000);
+      row.recoveryMs = await timeUntil(() => servedWithin(`${service.url}${CPU_PATH}`), 30_000);
       const metrics = (await fetchMetrics(service.url)) ?? '';
       const { stats } = over;
       row.requests = base.stats.sent + stats.sent;
@@ -97,7 +93,7 @@ export const overload = perModelDrill({
       row.notes.push(
         `capacity ${capacity.toFixed(0)} req/s, MAX_QUEUE ${overloadMaxQueue(model, ctx.workers)}${modelInfo(model).http === 'worker processes' ? ' per process' : ''}`,
         `${OVERLOAD_FACTOR}×: ${stats.summary()} (${stats.shed} shed)${skipped ? `, ${skipped} arrivals skipped (all ${CONNECTIONS} connections busy; 1×: ${base.skipped})` : ''}`,
-        `1× p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mib(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mib(over.rssPeak)}`,
+        `1×: ${base.stats.summary()}, p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mib(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mib(over.rssPeak)}`,
         `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
         `shed by reason: ${shedReasons(metrics)}`,
       );
@@ -114,6 +110,9 @@ export const overload = perModelDrill({
         arrivals: base.stats.sent + stats.sent + skipped,
         skipped,
         shed3x: stats.shed,
+        sent1x: base.stats.sent,
+        served1x: base.stats.count(200),
+        served3x: stats.count(200),
       });
       if (row.recoveryMs === undefined) row.violations.push('not serving 30 s after the overload');
       return row;

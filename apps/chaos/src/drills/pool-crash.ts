@@ -5,7 +5,7 @@ import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
 import { checkPoolCrash, POOL_CRASH_ANSWER, UNDER_LOAD_SHED_SHARE_MAX } from '../budgets';
 import { perModelDrill } from '../drill';
 import { fetchMetrics, shedReasons } from '../probes/metrics-text';
-import { sleep, timeUntil } from '../workload';
+import { servedWithin, sleep, timeUntil } from '../workload';
 import { servedLoad, underLoad, type UnderLoad } from './under-load';
 
 /** An n the background load never asks for, so only the drill's own requests crash. */
@@ -53,10 +53,7 @@ export const poolCrash = perModelDrill({
           await timeUntil(
             async () =>
               (await restarts(service.url)) > restartsBefore &&
-              (await fetch(`${service.url}/cpu/fib?n=1`).then(
-                (r) => r.status === 200,
-                () => false,
-              )),
+              (await servedWithin(`${service.url}/cpu/fib?n=1`)),
             10_000,
           ),
         );

@@ -87,6 +87,7 @@ async function soakModels(
         lost: load.stats.lostExcept([200]),
         shed: load.stats.shed,
         sent: load.stats.sent,
+        served: load.stats.count(200),
         longestShedMs: episodes.longestMs,
         skipped: load.skipped,
       };

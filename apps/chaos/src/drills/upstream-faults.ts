@@ -1,4 +1,4 @@
-import { checkUpstreamFaults } from '../budgets';
+import { checkUpstreamFaults, ms } from '../budgets';
 import { perModelDrill } from '../drill';
 import { Load } from '../load/load-generator';
 import { MemorySampler } from '../probes/memory-sampler';
@@ -54,7 +54,7 @@ export const upstreamFaults = perModelDrill({
     row.p99Ms = stats.acceptedPercentileMs(99);
     row.rssPeakBytes = sampler.peakRssBytes;
     row.notes.push(
-      stats.summary(),
+      `${stats.summary()}, slowest 200 ${ms(stats.acceptedPercentileMs(100) ?? 0)}`,
       `per-page errors: ${[...pageErrors].map(([c, k]) => `${c} ${k}`).join(', ') || 'none'}`,
     );
     row.violations = checkUpstreamFaults({
@@ -62,6 +62,7 @@ export const upstreamFaults = perModelDrill({
       unanswered: stats.unanswered,
       refusalsWithoutRetryAfter: stats.refusalsWithoutRetryAfter,
       pageErrors: [...pageErrors.values()].reduce((a, b) => a + b, 0),
+      acceptedMaxMs: stats.acceptedPercentileMs(100),
     });
     return row;
   },
