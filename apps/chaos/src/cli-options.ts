@@ -31,7 +31,8 @@ export const DEFAULT_WORKERS = 2;
 export const USAGE = `Usage: chaos [options]
 
 Runs the reliability drills against every model and prints one table (drill × model: requests,
-lost, p99, RSS peak, recovery). Exits 1 when a budget is broken, 2 on a usage error.
+lost, p99, RSS peak, recovery). Exits 1 when a budget is broken, 2 on a usage error; on SIGINT
+(Ctrl-C) or SIGTERM it stops every service it started, then exits 130 or 143 (128 + the signal).
 
   --quick           CI durations: every drill on every model, about 4 minutes on 2 cores
   --fuzz            add the fuzz drill: ${FUZZ_RUNS.toLocaleString('en')} generated requests per model
@@ -70,21 +71,30 @@ export function parseChaosOptions(argv: readonly string[]): ChaosOptions | 'help
       ? DRILL_NAMES.filter((d) => d !== 'fuzz')
       : listOf(values.drills, 'drills', DRILL_NAMES);
   if (values.fuzz && !drills.includes('fuzz')) drills.push('fuzz');
+  const fuzzRuns =
+    values['fuzz-runs'] === undefined
+      ? values.quick
+        ? QUICK_FUZZ_RUNS
+        : FUZZ_RUNS
+      : integer(values['fuzz-runs'], 'fuzz-runs', 1, 1_000_000);
+  const seed =
+    values.seed === undefined
+      ? undefined
+      : integer(values.seed, 'seed', -2_147_483_648, 2_147_483_647);
+  // Only the fuzz drill reads them: without it, `--seed=-5` started a full run that ignored it.
+  for (const name of ['seed', 'fuzz-runs'] as const) {
+    if (values[name] !== undefined && !drills.includes('fuzz'))
+      throw new ChaosUsageError(
+        `Expected \`--${name}\` only with the fuzz drill (--fuzz, or fuzz in --drills), got it without`,
+      );
+  }
   return {
     quick: values.quick,
     drills: DRILL_NAMES.filter((d) => drills.includes(d)),
     models:
       values.models === undefined ? [...MODEL_NAMES] : listOf(values.models, 'models', MODEL_NAMES),
-    fuzzRuns:
-      values['fuzz-runs'] === undefined
-        ? values.quick
-          ? QUICK_FUZZ_RUNS
-          : FUZZ_RUNS
-        : integer(values['fuzz-runs'], 'fuzz-runs', 1, 1_000_000),
-    seed:
-      values.seed === undefined
-        ? undefined
-        : integer(values.seed, 'seed', -2_147_483_648, 2_147_483_647),
+    fuzzRuns,
+    seed,
     workers:
       values.workers === undefined ? DEFAULT_WORKERS : integer(values.workers, 'workers', 1, 64),
   };

@@ -5,7 +5,7 @@
  * figures, exiting 1 when a budget breaks. `npm run chaos -- --help` lists the options.
  */
 import { onInterrupt } from '@concurrency-lab/launcher';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, constants, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseChaosOptions, USAGE } from './cli-options';
 import { drillsHelp } from './drill-help';
@@ -32,9 +32,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const abort = new AbortController();
   // Also the fleet starting now: exiting before its start ends would leave its services up.
+  // 128 + the signal's number, as a shell reports a process it ended: 130 (SIGINT), 143 (SIGTERM).
   onInterrupt(
     () => stopEveryFleet(abort),
-    () => process.exit(130),
+    (signal) => process.exit(128 + constants.signals[signal]),
   );
   const started = performance.now();
   const load = loadavg()[0] ?? 0;

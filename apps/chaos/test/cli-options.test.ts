@@ -36,7 +36,7 @@ describe('parseChaosOptions', () => {
       drills: ['overload', 'soak'],
     });
     expect(
-      parseChaosOptions(['--models', 'cluster,async', '--seed=-7', '--workers', '4']),
+      parseChaosOptions(['--models', 'cluster,async', '--fuzz', '--seed=-7', '--workers', '4']),
     ).toMatchObject({
       models: ['cluster', 'async'],
       seed: -7,
@@ -57,6 +57,9 @@ describe('parseChaosOptions', () => {
     [['--fuzz-runs', '1e4'], 'got `1e4`'],
     [['--workers', '65'], 'Expected `--workers` to be an integer from 1 to 64, got `65`'],
     [['--seed', 'x'], 'got `x`'],
+    // Only the fuzz drill reads them: without it they were ignored, and a full run started.
+    [['--seed=-5'], 'Expected `--seed` only with the fuzz drill (--fuzz, or fuzz in --drills)'],
+    [['--drills', 'soak', '--fuzz-runs', '5'], 'Expected `--fuzz-runs` only with the fuzz drill'],
     [['--fast'], "Unknown option '--fast'"],
     [['extra'], 'extra'],
     // The last of a repeated option used to win, silently: the first was never checked.
