@@ -122,3 +122,51 @@ describe('metricSamples / metricSum over prom-client output', () => {
     expect(metricSum(text, 'up')).toBe(3);
   });
 });
+
+// What the text format allows beyond prom-client's own spelling, and what it refuses: a scrape
+// of another exporter, or of a proxy in between, is read as Prometheus would read it.
+describe('metricSamples as the text exposition format reads a line', () => {
+  it.each([
+    ['two blanks before the value', 'm  7', {}, 7],
+    ['a tab before the value', 'm\t7', {}, 7],
+    ['a tab after the labels', 'm{a="b"}\t7', { a: 'b' }, 7],
+    ['a tab before the timestamp', 'm 7\t1700000000000', {}, 7],
+    ['blanks around the line', ' \tm 7 ', {}, 7],
+    ['a blank between the name and {', 'm {a="b"} 7', { a: 'b' }, 7],
+    ['blanks inside the braces', 'm{ a = "b" , c="d" } 7', { a: 'b', c: 'd' }, 7],
+    ['a trailing comma', 'm{a="b",} 7', { a: 'b' }, 7],
+    ['no labels in braces', 'm{} 7', {}, 7],
+    ['a signed exponent', 'm 1.5e+3', {}, 1500],
+    ['a leading point', 'm -.5', {}, -0.5],
+    ['+Inf', 'm{le="+Inf"} +Inf', { le: '+Inf' }, Infinity],
+    ['-Inf', 'm -Inf', {}, -Infinity],
+    ['Infinity, as Go reads it', 'm Infinity', {}, Infinity],
+    ['NaN', 'm NaN', {}, NaN],
+    ['the three escapes', String.raw`m{a="x\"\\\ny"} 3`, { a: 'x"\\\ny' }, 3],
+    ['} and , inside a label value', 'm{path="/a}b,c"} 4', { path: '/a}b,c' }, 4],
+    ['an exemplar after the timestamp', 'm 4 1.5 # {t="a"} 1', {}, 4],
+  ])('reads %s', (_, line, labels, value) => {
+    expect(metricSamples(line, 'm')).toEqual([{ labels, value }]);
+  });
+
+  it.each([
+    ['a hexadecimal value', 'm 0x10'],
+    ['a binary value', 'm 0b11'],
+    ['a hexadecimal float', 'm 0x1p4'],
+    ['an underscore in the value', 'm 1_000'],
+    ['a value out of range', 'm 1e400'],
+    ['no value', 'm '],
+    ['an escape the format has not (\\t)', String.raw`m{a="x\ty"} 1`],
+    ['a missing comma between labels', 'm{a="x"b="y"} 1'],
+    ['a label without a name', 'm{="x"} 1'],
+    ['a timestamp that is no number', 'm 1 soon'],
+    ['a third token', 'm 1 2 3'],
+    ['a longer name', 'm_total 1'],
+  ])('skips a line with %s', (_, line) => {
+    expect(metricSamples(`${line}\nm 5`, 'm')).toEqual([{ labels: {}, value: 5 }]);
+  });
+
+  it('sums series however they are spaced', () => {
+    expect(metricSum('m  7\nm 5\n\tm{a="b"}\t1', 'm')).toBe(13);
+  });
+});
