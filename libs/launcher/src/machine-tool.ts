@@ -1,4 +1,4 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** A program of the machine's an end-to-end test drives for real, which npm cannot install. */
@@ -13,9 +13,14 @@ export interface MachineTool {
   usedFor: string;
 }
 
-/** `file` if it can be run. */
+/**
+ * `file` if it can be run: a regular file (a link followed) with execute permission. X_OK alone
+ * also holds for a directory (its search permission), which would hide the program further on
+ * PATH behind a folder of the same name.
+ */
 function executable(file: string): boolean {
   try {
+    if (!statSync(file).isFile()) return false;
     accessSync(file, constants.X_OK);
     return true;
   } catch {

@@ -1,6 +1,8 @@
 import { jest } from '@jest/globals';
-import { dirname } from 'node:path';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { findMachineTool, machineToolOrSkip, whyMissing } from '../src/machine-tool';
+import { tempFolder } from '../src/testing';
 
 const node = {
   name: 'node',
@@ -19,6 +21,34 @@ describe('a program of the machine that an end-to-end test needs', () => {
       findMachineTool(node, { NODE_BIN: '/nonexistent/node', PATH: dirname(process.execPath) }),
     ).toBeUndefined();
     expect(findMachineTool(absent, { PATH: dirname(process.execPath) })).toBeUndefined();
+  });
+
+  describe('is a file that runs, not a folder of its name', () => {
+    // A folder `node` early on PATH (search permission is X_OK too), one not executable, and a
+    // link to the real program, which is followed.
+    const root = tempFolder('launcher-machine-tool-');
+    const folder = join(root, 'folder');
+    const plain = join(root, 'plain');
+    const linked = join(root, 'linked');
+    mkdirSync(join(folder, 'node'), { recursive: true });
+    mkdirSync(plain);
+    writeFileSync(join(plain, 'node'), '', { mode: 0o644 });
+    mkdirSync(linked);
+    symlinkSync(process.execPath, join(linked, 'node'));
+    const onPath = (...dirs: string[]): NodeJS.ProcessEnv => ({ PATH: dirs.join(delimiter) });
+
+    it('passes over a folder or a file it cannot run on PATH, and takes a link', () => {
+      const real = dirname(process.execPath);
+      expect(findMachineTool(node, onPath(folder, plain, real))).toBe(process.execPath);
+      expect(findMachineTool(node, onPath(folder, plain))).toBeUndefined();
+      expect(findMachineTool(node, onPath(linked, real))).toBe(join(linked, 'node'));
+    });
+
+    it('refuses its variable pointing at a folder', () => {
+      const env = { NODE_BIN: join(folder, 'node'), PATH: dirname(process.execPath) };
+      expect(findMachineTool(node, env)).toBeUndefined();
+      expect(whyMissing(node, env)).toBe(`NODE_BIN=${env.NODE_BIN} is not a program that runs`);
+    });
   });
 
   it('says why it is missing: the variable that points at nothing that runs, else how to install', () => {
