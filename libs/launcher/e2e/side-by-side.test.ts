@@ -50,6 +50,27 @@ describe('sideBySide', () => {
     expect(childPids().filter((pid) => pids.includes(pid))).toEqual([]);
   });
 
+  // `{ ...settings(), ...options }` took `rounds: undefined` as is: no round ran, the rows NaN.
+  it('runs the rounds of BENCH_ROUNDS for `rounds: undefined`, as for a figure left out', async () => {
+    const saved = process.env['BENCH_ROUNDS'];
+    process.env['BENCH_ROUNDS'] = '1';
+    try {
+      const pids: number[] = [];
+      const rows = await sideBySide({
+        servers: [server('anchor', {}, pids)],
+        loads: [{ name: 'root', path: '/', connections: 1 }],
+        rounds: undefined,
+        seconds: 1,
+      });
+      expect(rows).toEqual([expect.objectContaining({ server: 'anchor', failed: 0 })]);
+      expect(rows[0]?.['req/s']).toBeGreaterThan(0);
+      expect(rows[0]?.['req/s ÷ anchor']).toBe('1.00×');
+    } finally {
+      if (saved === undefined) delete process.env['BENCH_ROUNDS'];
+      else process.env['BENCH_ROUNDS'] = saved;
+    }
+  });
+
   it('stops the servers it started when another fails to start', async () => {
     const pids: number[] = [];
     const failing: BenchServer = {

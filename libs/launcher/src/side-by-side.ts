@@ -1,6 +1,7 @@
 import { median, recordTable } from '@concurrency-lab/report-kit';
 import autocannon from 'autocannon';
 import { join } from 'node:path';
+import { LaunchArgumentError } from './errors';
 import { integerFromEnv } from './integer-from-env';
 import { ADMISSION_OFF } from './service-env';
 import { launch, type ServiceProcess } from './service-process';
@@ -36,11 +37,17 @@ export function settings(env: NodeJS.ProcessEnv = process.env): {
   workers: string;
 } {
   return {
-    seconds: integerFromEnv(env, 'BENCH_SECONDS', 1, 3600) ?? 5,
-    rounds: integerFromEnv(env, 'BENCH_ROUNDS', 1, 100) ?? 3,
+    seconds: secondsFromEnv(env),
+    rounds: roundsFromEnv(env),
     workers: env['WORKERS'] ?? '2',
   };
 }
+
+// Apart, so that a run reads only the variables its caller left to the environment.
+const secondsFromEnv = (env: NodeJS.ProcessEnv): number =>
+  integerFromEnv(env, 'BENCH_SECONDS', 1, 3600) ?? 5;
+const roundsFromEnv = (env: NodeJS.ProcessEnv): number =>
+  integerFromEnv(env, 'BENCH_ROUNDS', 1, 100) ?? 3;
 
 /** One server of a comparison; the first one given is the anchor. */
 export interface BenchServer {
@@ -85,9 +92,16 @@ export interface SideBySideOptions {
   /** The anchor first. */
   servers: readonly BenchServer[];
   loads: readonly BenchLoad[];
-  /** Rounds per load; the median of the rounds' figures counts. @default settings() */
+  /**
+   * Rounds per load, a positive integer; the median of the rounds' figures counts. Undefined
+   * (left out or not) reads `BENCH_ROUNDS`.
+   * @default settings()
+   */
   rounds?: number;
-  /** Seconds per server per round. @default settings() */
+  /**
+   * Seconds per server per round, more than 0; undefined reads `BENCH_SECONDS`.
+   * @default settings()
+   */
   seconds?: number;
 }
 
@@ -119,10 +133,20 @@ async function drive(url: string, connections: number, duration: number): Promis
  * out; then `rounds` rounds, each driving every server in turn, starting one further along each
  * round (drift on a shared machine favours nobody). Stops every server it started, also on a
  * failure. Returns a row per load and server, ready for `printSideBySide`.
+ * @throws LaunchArgumentError, before any server starts, for `rounds` not a positive integer or
+ * `seconds` not more than 0 (no round would run, every row NaN), or for a variable read instead
  */
 export async function sideBySide(options: SideBySideOptions): Promise<SideBySideRow[]> {
   const { servers, loads } = options;
-  const { rounds, seconds } = { ...settings(), ...options };
+  // `??`, not a spread: a caller forwarding its own optional passes `rounds: undefined`.
+  const rounds = options.rounds ?? roundsFromEnv(process.env);
+  const seconds = options.seconds ?? secondsFromEnv(process.env);
+  if (!Number.isInteger(rounds) || rounds < 1) {
+    throw new LaunchArgumentError(`Expected \`rounds\` to be an integer from 1, got ${rounds}`);
+  }
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new LaunchArgumentError(`Expected \`seconds\` to be more than 0, got ${seconds}`);
+  }
   const started: ServiceProcess[] = [];
   try {
     for (const server of servers) started.push(await server.start());
