@@ -4,7 +4,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { childrenOf, isAlive } from '@concurrency-lab/procfs';
-import { ADMISSION_OFF, Fleet, launch, StartFailedError, type ServiceProcess } from '../src';
+import {
+  ADMISSION_OFF,
+  Fleet,
+  launch,
+  LaunchArgumentError,
+  StartFailedError,
+  type ServiceProcess,
+} from '../src';
 import { tempFolder, until } from '../src/testing';
 
 /** This process's children still running: what a test must leave behind is none. */
@@ -162,6 +169,34 @@ describe('launch', () => {
     expect(await service.stop('SIGTERM', 200)).toEqual({ code: 0, signal: null });
   });
 
+  // A timer of 2^31 ms or more (Infinity too) fires after 1 ms: such a stop SIGKILLed at once.
+  it('never SIGKILLs past a kill timeout of Infinity', async () => {
+    const service = await launch(fixture('stubborn'));
+    const stopping = service.stop('SIGTERM', Infinity);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(isAlive(service.pid)).toBe(true);
+    expect(await service.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await stopping).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it.each([2 ** 31, -1, NaN, -Infinity])(
+    'refuses a kill timeout of %p before sending any signal',
+    async (killAfterMs) => {
+      const service = await launch(fixture('listens'));
+      await expect(service.stop('SIGTERM', killAfterMs)).rejects.toMatchObject({
+        code: LaunchArgumentError.code,
+        message: `Expected \`killAfterMs\` to be Infinity or from 0 to ${2 ** 31 - 1}, got ${killAfterMs}`,
+      });
+      expect(isAlive(service.pid)).toBe(true);
+      expect(await service.stop()).toEqual({ code: 0, signal: null });
+    },
+  );
+
+  it('negative control: the longest kill timeout a timer keeps is taken', async () => {
+    const service = await launch(fixture('listens'));
+    expect(await service.stop('SIGTERM', 2 ** 31 - 1)).toEqual({ code: 0, signal: null });
+  });
+
   it('stops a starting process when its signal aborts, and rejects with the reason once it is gone', async () => {
     const abort = new AbortController();
     const reason = new Error('interrupted');
@@ -229,18 +264,15 @@ describe('Fleet', () => {
     }
   });
 
-  // The control of the unit tests that refuse two apps given one port: distinct ports start,
-  // and so does a port shared with an app the fleet does not start (cluster-service here).
+  // The control of the unit tests that refuse two apps given one port, and bad overrides:
+  // distinct ports of the apps the fleet starts start on them. (An override of an app the fleet
+  // does not start is refused now: it was passed over in silence, a typo's too.)
   it('negative control: models given distinct ports start on them', async () => {
     const [asyncPort = 0, threadsPort = 0] = await freePorts(2);
     const fleet = await Fleet.start({
       models: ['async', 'threads'],
       upstream: false,
-      portOverrides: {
-        'async-service': asyncPort,
-        'threads-service': threadsPort,
-        'cluster-service': asyncPort,
-      },
+      portOverrides: { 'async-service': asyncPort, 'threads-service': threadsPort },
     });
     try {
       expect(fleet.models.map((m) => m.service.port)).toEqual([asyncPort, threadsPort]);

@@ -18,8 +18,9 @@ export interface FleetOptions {
    */
   ports?: 'free' | 'contract';
   /**
-   * A port per app (`upstream`, `async-service`, …), over `ports`. Two apps of the fleet on one
-   * port (but 0) are refused before anything starts (LaunchArgumentError).
+   * A port per app (`upstream`, `async-service`, …), over `ports`: an integer from 0 to 65535,
+   * for an app this fleet starts. Anything else, or two apps of the fleet on one port (but 0), is
+   * refused before anything starts (LaunchArgumentError).
    */
   portOverrides?: Readonly<Record<string, number>>;
   /** Added to every model service's environment (WORKERS, MAX_QUEUE, OTEL_*, …). */
@@ -77,12 +78,15 @@ export class Fleet {
     }
     const portOf = (app: string, contractPort: number) =>
       options.portOverrides?.[app] ?? (options.ports === 'contract' ? contractPort : 0);
-    refuseSharedPorts(
-      [
-        ...(options.upstream === false ? [] : [UPSTREAM]),
-        ...MODEL_NAMES.filter((m) => wanted.includes(m)).map(modelInfo),
-      ].map(({ app, port }) => ({ app, port: portOf(app, port) })),
+    const apps = [
+      ...(options.upstream === false ? [] : [UPSTREAM]),
+      ...MODEL_NAMES.filter((m) => wanted.includes(m)).map(modelInfo),
+    ];
+    refuseBadOverrides(
+      options.portOverrides ?? {},
+      apps.map(({ app }) => app),
     );
+    refuseSharedPorts(apps.map(({ app, port }) => ({ app, port: portOf(app, port) })));
     const started: ServiceProcess[] = [];
     let fleet: Fleet | undefined;
     // A service that exits while later ones start fails the start: it aborts the launch in
@@ -163,6 +167,28 @@ export class Fleet {
   stop(): Promise<void> {
     this.#stopping ??= stopAll(this.#started);
     return this.#stopping;
+  }
+}
+
+/**
+ * Refuses a port override the fleet would pass over (an app it does not start: a typo, or a
+ * model left out) or that would reach PORT only to fail once spawned (-1, 1.5, NaN, 70000).
+ */
+function refuseBadOverrides(
+  overrides: Readonly<Record<string, number>>,
+  apps: readonly string[],
+): void {
+  for (const [app, port] of Object.entries(overrides)) {
+    if (!apps.includes(app)) {
+      throw new LaunchArgumentError(
+        `\`portOverrides\` names \`${app}\`, which this fleet does not start (${apps.join(', ')})`,
+      );
+    }
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new LaunchArgumentError(
+        `Expected the port override of \`${app}\` to be an integer from 0 to 65535, got ${port}`,
+      );
+    }
   }
 }
 

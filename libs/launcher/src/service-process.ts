@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { StartFailedError } from './errors';
+import { LaunchArgumentError, StartFailedError } from './errors';
 
 export interface ExitStatus {
   code: number | null;
@@ -28,8 +28,10 @@ export interface ServiceProcess {
    */
   logs<T extends object = LogRecord>(): T[];
   /**
-   * Sends `signal` (default SIGTERM), SIGKILLs after `killAfterMs`, and resolves with the exit
-   * status. Safe to call twice and after the process has exited.
+   * Sends `signal` (default SIGTERM), SIGKILLs after `killAfterMs` (Infinity: never), and
+   * resolves with the exit status. Safe to call twice and after the process has exited.
+   * @throws LaunchArgumentError (a rejection), before any signal, for a `killAfterMs` that is
+   * not Infinity nor a number of ms from 0 to 2^31-1: a timer past that range fires at once
    */
   stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<ExitStatus>;
 }
@@ -89,6 +91,9 @@ export const KILL_AFTER_MS = 18_000;
 /** Output kept per process: enough for any start failure, bounded for hour-long runs. */
 export const OUTPUT_LIMIT = 64 * 1024;
 const DEFAULT_START_TIMEOUT_MS = 20_000;
+
+/** The longest delay setTimeout keeps; past it (2^31 ms and more) it fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 /**
  * How long past its exit a process's output may still be read before the exit counts anyway:
  * its stdout and stderr end once every process holding them has closed them, and a process it
@@ -162,8 +167,15 @@ export function launch(entry: string, options: LaunchOptions = {}): Promise<Serv
     });
   });
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', killAfterMs = KILL_AFTER_MS) => {
+    // Refused rather than clamped: every caller passes a constant, so a bad one is a mistake.
+    if (killAfterMs !== Infinity && !(killAfterMs >= 0 && killAfterMs <= MAX_TIMER_MS)) {
+      throw new LaunchArgumentError(
+        `Expected \`killAfterMs\` to be Infinity or from 0 to ${MAX_TIMER_MS}, got ${killAfterMs}`,
+      );
+    }
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const killer =
+      killAfterMs === Infinity ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     const status = await exited;
     clearTimeout(killer);
     return status;

@@ -129,6 +129,61 @@ describe('Fleet.start', () => {
     expect((error as Error).message).toBe(`\`${a}\` and \`${b}\` were both given port ${port}`);
   });
 
+  // An unknown name was passed over in silence; a bad port reached PORT and failed only once
+  // spawned. The control, overrides that start, is in the e2e tests.
+  const started = '(async-service)';
+  it.each<[string, Readonly<Record<string, number>>, string]>([
+    [
+      'a typo',
+      { 'async-servce': 4001 },
+      `names \`async-servce\`, which this fleet does not start ${started}`,
+    ],
+    ['a model', { async: 4001 }, `names \`async\`, which this fleet does not start ${started}`],
+    [
+      'an app left out',
+      { 'cluster-service': 4001 },
+      `names \`cluster-service\`, which this fleet does not start ${started}`,
+    ],
+    [
+      'upstream left out',
+      { upstream: 4100 },
+      `names \`upstream\`, which this fleet does not start ${started}`,
+    ],
+    ['-1', { 'async-service': -1 }, 'of `async-service` to be an integer from 0 to 65535, got -1'],
+    [
+      '1.5',
+      { 'async-service': 1.5 },
+      'of `async-service` to be an integer from 0 to 65535, got 1.5',
+    ],
+    [
+      'NaN',
+      { 'async-service': NaN },
+      'of `async-service` to be an integer from 0 to 65535, got NaN',
+    ],
+    [
+      '70000',
+      { 'async-service': 70000 },
+      'of `async-service` to be an integer from 0 to 65535, got 70000',
+    ],
+    ['Infinity', { 'async-service': Infinity }, 'got Infinity'],
+  ])(
+    'refuses a port override of %s before starting anything',
+    async (_what, portOverrides, says) => {
+      // A fleet that starts all the same is stopped, not left running past a failed test.
+      const error = await Fleet.start({
+        models: ['async'],
+        upstream: false,
+        portOverrides,
+        startTimeoutMs: 3000,
+      }).then(
+        (fleet) => fleet.stop(),
+        (rejected: unknown) => rejected,
+      );
+      expect(error).toMatchObject({ code: LaunchArgumentError.code });
+      expect((error as Error).message).toContain(says);
+    },
+  );
+
   it('refuses an already-aborted start before starting anything', async () => {
     const reason = new Error('interrupted');
     expect(await thrown(() => Fleet.start({ signal: AbortSignal.abort(reason) }))).toBe(reason);
