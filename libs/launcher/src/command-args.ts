@@ -11,8 +11,9 @@ type Fixed = { strict: true; tokens: true };
  * Node's `parseArgs`, strict (an unknown option or a stray positional is refused), with each
  * option given at most once: `parseArgs` keeps the last of a repeated option, so `--workers 0
  * --workers 4` ran with 4 and never said the first was dropped. `-h` and `--help` are one option
- * (its tokens carry the long name). The apps' commands share it, each refusing with its own
- * usage error class so the code a user sees names the command.
+ * (its tokens carry the long name). An option declared `multiple` is exempt: repeating it is
+ * how it takes several values (`--tag a --tag b`). The apps' commands share it, each refusing
+ * with its own usage error class so the code a user sees names the command.
  * @throws `usageError` with parseArgs's own message, or "Expected `--x` once, got it twice"
  */
 export function parseArgsOnce<const T extends OnceArgsConfig>(
@@ -28,7 +29,7 @@ export function parseArgsOnce<const T extends OnceArgsConfig>(
   }
   const given = new Set<string>();
   for (const token of parsed.tokens) {
-    if (token.kind !== 'option') continue;
+    if (token.kind !== 'option' || config.options[token.name]?.multiple === true) continue;
     if (given.has(token.name))
       throw new usageError(`Expected \`--${token.name}\` once, got it twice`);
     given.add(token.name);

@@ -7,6 +7,7 @@ const options = {
   workers: { type: 'string' },
   quick: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
+  tag: { type: 'string', multiple: true },
 } as const;
 
 const parse = (args: string[], allowPositionals = false) =>
@@ -39,5 +40,15 @@ describe('parseArgsOnce', () => {
     expect(parsed.values).toEqual({ workers: '4', quick: true, help: true });
     expect(parsed.positionals).toEqual(['target']);
     expect(parse([]).values).toEqual({ quick: false, help: false });
+  });
+
+  // Repeating is what `multiple` is for; the rows above refuse a repeat of any other option.
+  it('takes an option declared `multiple` as often as it is given, in order', () => {
+    expect(parse(['--tag', 'a', '--tag=b', '--workers', '1', '--tag', 'a']).values).toEqual({
+      tag: ['a', 'b', 'a'],
+      workers: '1',
+      quick: false,
+      help: false,
+    });
   });
 });
