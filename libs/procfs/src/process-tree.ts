@@ -92,7 +92,8 @@ export function childrenOf(pid: number): number[] | undefined {
 export function threadNames(pid: number): string[] | undefined {
   return tasksOf(pid)?.flatMap((task) => {
     const name = readOrUndefined(`/proc/${pid}/task/${task}/comm`);
-    return name === undefined ? [] : [name.trimEnd()];
+    // Only the newline /proc ends it with: a name may end in blanks of its own.
+    return name === undefined ? [] : [name.endsWith('\n') ? name.slice(0, -1) : name];
   });
 }
 

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
 import { thrown } from '@concurrency-lab/errors/testing';
 import {
   InvalidArgumentError,
@@ -60,5 +61,23 @@ describe('threadNames', () => {
 
   it('is undefined for a process that does not exist', () => {
     expect(threadNames(2 ** 31 - 1)).toBeUndefined();
+  });
+
+  // comm ends in a newline, which is not the name's; trimEnd() took the name's own trailing
+  // blanks with it. Node trims a Worker's `name` itself, so the thread names itself through /proc.
+  it('reads a name with its trailing blanks, only the newline taken off', async () => {
+    const name = 'trail \t ';
+    const code = `require('node:fs').writeFileSync('/proc/thread-self/comm', ${JSON.stringify(name)});
+      require('node:worker_threads').parentPort.postMessage('named');
+      setInterval(() => undefined, 1000);`;
+    const worker = new Worker(code, { eval: true });
+    try {
+      await once(worker, 'message');
+      const names = threadNames(process.pid);
+      expect(names).toContain(name);
+      expect(names?.filter((n) => n.endsWith('\n'))).toEqual([]);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
