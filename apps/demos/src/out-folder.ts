@@ -1,4 +1,4 @@
-import { checkFolderCanBeMade } from '@concurrency-lab/report-kit';
+import { checkFolderCanBeMade, type FolderError } from '@concurrency-lab/report-kit';
 import { resolve } from 'node:path';
 import { UsageError } from './errors';
 
@@ -14,18 +14,23 @@ export function checkOutFolder(root: string, given: string): void {
   try {
     checkFolderCanBeMade(root);
   } catch (error) {
-    const { code, path } = error as NodeJS.ErrnoException;
+    const { code, path, danglingLink = false } = error as Partial<FolderError>;
     if (code === undefined || path === undefined) throw error;
     const isOut = path === resolve(root);
-    throw new UsageError(refusal(error as Error, code, path, isOut, given), { cause: error });
+    throw new UsageError(refusal(code, path, danglingLink, isOut, given), { cause: error });
   }
 }
 
 /** What `--out` is refused with, `path` being the one at fault (`--out` itself, or above it). */
-function refusal(error: Error, code: string, path: string, isOut: boolean, given: string): string {
+function refusal(
+  code: string,
+  path: string,
+  danglingLink: boolean,
+  isOut: boolean,
+  given: string,
+): string {
   if (code === 'EEXIST' || code === 'ENOTDIR') {
-    // report-kit says EEXIST for a link to nothing too, and names it so in its message.
-    const what = error.message.includes('a link to nothing') ? 'a link to nothing' : 'a file';
+    const what = danglingLink ? 'a link to nothing' : 'a file';
     const expected = `Expected \`--out\` to be a folder, got \`${given}\``;
     return isOut ? `${expected}: ${what}` : `${expected}: \`${path}\` is ${what}`;
   }

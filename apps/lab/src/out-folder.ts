@@ -1,13 +1,11 @@
-import { checkFolderCanBeMade } from '@concurrency-lab/report-kit';
+import { checkFolderCanBeMade, type FolderError } from '@concurrency-lab/report-kit';
 import { OutFolderError } from './errors';
 
 /** What an fs error says, in words: `a part of it is a file (ENOTDIR)`. */
 function why(error: unknown): string {
-  const { code, message } = error as { code?: string; message?: string };
-  // report-kit says EEXIST for a link to nothing too, and names it so in its message.
-  if (code === 'EEXIST' && message?.includes('a link to nothing')) {
-    return `it is a link to nothing (${code})`;
-  }
+  const { code, message, danglingLink } = error as Partial<FolderError>;
+  // report-kit says EEXIST for a link to nothing too, and tells it from a file.
+  if (danglingLink === true) return `it is a link to nothing (${code})`;
   const words: Record<string, string> = {
     EEXIST: 'it is a file',
     ENOENT: 'no folder can be made there',

@@ -21,6 +21,7 @@ export {
   checkFolderCanBeMade,
   folderStamp,
   writeReportFolder,
+  type FolderError,
   type ReportFile,
   type ReportFolderOptions,
 } from './report-folder';

@@ -55,9 +55,23 @@ export function writeReportFolder(
   return dir;
 }
 
-/** An error as the file system's are: `code` says what, `path` where, the message both. */
-const fsError = (code: string, message: string, path: string, cause?: unknown): Error =>
-  Object.assign(new Error(message, { cause }), { code, path });
+/**
+ * What {@link checkFolderCanBeMade} and {@link makeFolder} throw of their own: an error as the
+ * file system's are (`code` says what, `path` where, the message both), and `danglingLink` for
+ * the one case a code cannot tell: EEXIST on a link to nothing, not on a file.
+ */
+export interface FolderError extends Error {
+  code: string;
+  path: string;
+  danglingLink: boolean;
+}
+
+const fsError = (
+  code: string,
+  message: string,
+  path: string,
+  { cause, danglingLink = false }: { cause?: unknown; danglingLink?: boolean } = {},
+): FolderError => Object.assign(new Error(message, { cause }), { code, path, danglingLink });
 
 /**
  * `mkdir -p`: each missing part of `dir` made once, from the deepest one that exists, and a folder
@@ -95,10 +109,10 @@ const isFolder = (path: string): boolean =>
  * exists. Not `access(W_OK)`: that passes for root on /proc and /sys, where no folder can be made
  * (the run was measured, then lost). Nothing is left behind, so a run that stops before its
  * report leaves no empty folder.
- * @throws the file system's error, its `code` saying what and its `path` where (`dir`, the part of
- *   it at fault, or the folder no folder could be made in): EEXIST when `dir` is a file or a
- *   dangling link (a part of it too, for a link), ENOTDIR when a part of it is a file,
- *   ENOENT/EACCES/EPERM/EROFS when no folder can be made there
+ * @throws FolderError, its `code` saying what and its `path` where (`dir`, the part of it at
+ *   fault, or the folder no folder could be made in): EEXIST when `dir` is a file or a dangling
+ *   link (a part of it too, for a link; `danglingLink` tells them apart), ENOTDIR when a part of
+ *   it is a file, ENOENT/EACCES/EPERM/EROFS when no folder can be made there
  */
 export function checkFolderCanBeMade(dir: string): void {
   const target = resolve(dir);
@@ -110,6 +124,7 @@ export function checkFolderCanBeMade(dir: string): void {
         'EEXIST',
         `EEXIST: ${at} is a link to nothing, and no folder can be made there`,
         at,
+        { danglingLink: true },
       );
     }
     if (found?.isDirectory() !== true) {
@@ -123,7 +138,7 @@ export function checkFolderCanBeMade(dir: string): void {
       // The probe's own name, which mkdtemp's error gives, means nothing to the caller: `at` does.
       const { code } = error as NodeJS.ErrnoException;
       if (code === undefined) throw error;
-      throw fsError(code, `${code}: no folder can be made in ${at}`, at, error);
+      throw fsError(code, `${code}: no folder can be made in ${at}`, at, { cause: error });
     }
     return;
   }
