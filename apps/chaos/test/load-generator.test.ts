@@ -98,6 +98,31 @@ describe('Load', () => {
     expect(load.stats.errors.get('CLIENT_TIMEOUT')).toBe(load.stats.sent);
   });
 
+  it('counts each request and each skipped arrival in the phase that sent or skipped it', async () => {
+    // Answers wait for `release` until `open`: the first phase's requests are all still in
+    // flight when it ends, and end in the second.
+    const held: ServerResponse[] = [];
+    let open = false;
+    const base = await serve((_req, res) => (open ? res.end('ok') : held.push(res)));
+    const release = () => held.splice(0).forEach((res) => res.end('ok'));
+    const load = new Load({ base, path: '/x', rate: 2000, maxInFlight: 4, timeoutMs: 5000 });
+    await until(() => load.stats.skipped > 0 && held.length === 4, { what: 'a full first phase' });
+    const first = load.phase(1000);
+    const skippedFirst = first.skipped;
+    release();
+    await until(() => held.length === 4 && load.stats.skipped > 0, { what: 'a full second phase' });
+    const second = load.stats;
+    open = true;
+    release();
+    await load.stop();
+    expect(first.sent).toBe(4);
+    expect(first.count(200)).toBe(4); // answered in the second phase, counted where sent
+    expect(first.skipped).toBe(skippedFirst);
+    expect(second.sent).toBeGreaterThanOrEqual(4);
+    expect(second.count(200)).toBe(second.sent);
+    expect(first.skipped + second.skipped).toBe(load.skipped);
+  });
+
   it('times a request out from its send, also while its answer trickles in a byte at a time', async () => {
     // A stuck stream: the head at once, then a byte of body every 30 ms for 0.6 s — each byte
     // well within the 200 ms timeout, the whole answer far past it.

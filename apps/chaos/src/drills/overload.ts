@@ -70,14 +70,13 @@ export const overload = perModelDrill({
       const phase = async () => {
         const sampler = new MemorySampler({ pid: service.pid, base: service.url });
         const prober = new HealthzProber(service.url);
-        const skippedBefore = load.skipped;
         await sleep(ctx.durations.overloadMs);
-        // Read before the next phase starts: its arrivals are skipped into the same counter.
-        const skipped = load.skipped - skippedBefore;
         const healthz = await prober.stop();
         await sampler.stop();
-        return { healthz, rssPeak: sampler.peakRssBytes, skipped };
+        return { healthz, rssPeak: sampler.peakRssBytes };
       };
+      // Each phase's figures count the requests it sent and the arrivals it skipped, however
+      // long its answers take: read after stop(), when every request has ended.
       const base = { ...(await phase()), stats: load.phase(capacity * OVERLOAD_FACTOR) };
       const overPhase = await phase();
       await load.stop();
@@ -89,10 +88,10 @@ export const overload = perModelDrill({
       row.lost = stats.lostExcept([200, 503]) + base.stats.lostExcept([200, 503]);
       row.p99Ms = stats.acceptedPercentileMs(99);
       row.rssPeakBytes = over.rssPeak;
-      const skipped = base.skipped + over.skipped;
+      const skipped = base.stats.skipped + stats.skipped;
       row.notes.push(
         `capacity ${capacity.toFixed(0)} req/s, MAX_QUEUE ${overloadMaxQueue(model, ctx.workers)}${modelInfo(model).http === 'worker processes' ? ' per process' : ''}`,
-        `${OVERLOAD_FACTOR}×: ${stats.summary()} (${stats.shed} shed)${skipped ? `, ${skipped} arrivals skipped (all ${CONNECTIONS} connections busy; 1×: ${base.skipped})` : ''}`,
+        `${OVERLOAD_FACTOR}×: ${stats.summary()} (${stats.shed} shed)${skipped ? `, ${skipped} arrivals skipped (all ${CONNECTIONS} connections busy; 1×: ${base.stats.skipped})` : ''}`,
         `1×: ${base.stats.summary()}, p99 ${ms(base.stats.acceptedPercentileMs(99) ?? 0)}, RSS peak 1× ${mib(base.rssPeak)} → ${OVERLOAD_FACTOR}× ${mib(over.rssPeak)}`,
         `/healthz max ${ms(over.healthz.maxMs)} over ${over.healthz.probes} probes (slowest at ${over.healthz.slowest.map(([t, d]) => `${t} s: ${d} ms`).join(', ')})`,
         `shed by reason: ${shedReasons(metrics)}`,

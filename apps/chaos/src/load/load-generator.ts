@@ -70,7 +70,7 @@ export type OutcomeListener = (outcome: Outcome, sentAt: number) => void;
  * exactly those requests. Here each request is a promise that ends in an answer or an error.
  */
 export class Load {
-  /** Open loop: arrivals dropped because `maxInFlight` were outstanding. */
+  /** Open loop: arrivals dropped because `maxInFlight` were outstanding, in every phase. */
   skipped = 0;
   readonly done: Promise<void>;
   /** Resolves when the load itself starts (after `warm`): the time its figures count from. */
@@ -132,7 +132,9 @@ export class Load {
 
   /**
    * Open loop: from now on `rate` arrivals per second, counted in fresh stats; returns the
-   * figures of the phase that ends. (Requests still in flight end in the new phase's figures.)
+   * figures of the phase that ends. Each request counts in the phase that sent it, so those
+   * still in flight add their outcomes to the returned figures as they end: read them whole
+   * after `stop()`. (Recorded where they ended, a phase's answers could outnumber its sends.)
    */
   phase(rate: number): LoadStats {
     const ended = this.#stats;
@@ -238,6 +240,7 @@ export class Load {
       for (; launched < due; launched++) {
         if (this.#pending.size >= maxInFlight) {
           this.skipped++;
+          this.#stats.skipped++;
           continue;
         }
         const one = this.#one();
@@ -263,7 +266,8 @@ export class Load {
     const options = this.#options;
     const entry: Pending = { socket: undefined };
     this.#pending.add(entry);
-    this.#stats.sent++;
+    const stats = this.#stats; // the phase that sends it counts its outcome
+    stats.sent++;
     const started = performance.now();
     let deadline: NodeJS.Timeout | undefined;
     return new Promise<Outcome>((resolve) => {
@@ -299,7 +303,7 @@ export class Load {
     }).then((outcome) => {
       clearTimeout(deadline);
       this.#pending.delete(entry);
-      this.#stats.record(outcome);
+      stats.record(outcome);
       for (const listener of this.#listeners) listener(outcome, started);
       return outcome;
     });

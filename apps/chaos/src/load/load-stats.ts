@@ -55,6 +55,11 @@ export class LoadStats {
    */
   shed = 0;
   sent = 0;
+  /**
+   * Open loop: arrivals due in this phase and dropped, unsent, because `maxInFlight` requests
+   * were outstanding.
+   */
+  skipped = 0;
 
   record(outcome: Outcome): void {
     if (outcome.kind === 'error') {
@@ -111,12 +116,12 @@ export class LoadStats {
     return this.#accepted.count === 0 ? undefined : this.#accepted.percentile(p) / 1000;
   }
 
-  /** `200: 1234, 503: 56, ECONNRESET: 2` — for a row's notes. */
   /** `ERR_SHUTTING_DOWN 3, ERR_OVERLOADED 2`: the 5xx answers by code; '' when none. */
   serverErrorSummary(): string {
     return [...this.serverErrorCodes].map(([code, n]) => `${code} ${n}`).join(', ');
   }
 
+  /** `200: 1234, 503: 56, ECONNRESET: 2` — for a row's notes. */
   summary(): string {
     const parts = [...this.statuses].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
     for (const [code, n] of [...this.errors].sort()) parts.push(`${code}: ${n}`);
