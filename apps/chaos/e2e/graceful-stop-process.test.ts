@@ -11,6 +11,14 @@ describe('graceful-stop on a real process', () => {
     expect({ violations: row.violations, notes: row.notes }).toMatchObject({ violations: [] });
     expect(row.notes).toContain('1 process in its tree at SIGTERM');
     expect(row.recoveryMs).toBeDefined();
+    // The clients' connects refused once it had exited are not its requests: the column counts
+    // the answered ones alone (the stand-in answers each, nothing times out).
+    const [answers, refused] = (
+      /^(.*?)(?: \((\d+) connections refused after SIGTERM.*)?$/.exec(row.notes[2] ?? '') ?? []
+    ).slice(1);
+    const answered = [...(answers ?? '').matchAll(/\b(\d{3}): (\d+)/g)].map((m) => Number(m[2]));
+    expect(Number(refused)).toBeGreaterThan(0);
+    expect(row.requests).toBe(answered.reduce((a, b) => a + b, 0));
   }, 30_000);
 
   it('SIGKILLs a process that ignores SIGTERM once the wait is over, and breaks', async () => {

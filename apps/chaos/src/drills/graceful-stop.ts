@@ -75,8 +75,12 @@ export const gracefulStop = perModelDrill({
       await run.finish(row, [200, 503]);
       const { stats } = run.load;
       // A connection refused after SIGTERM was never accepted: the listener had closed, as it
-      // should. One refused before it is lost like any other failure.
-      row.lost -= (stats.errors.get('ECONNREFUSED') ?? 0) - refusedBefore;
+      // should. One refused before it is lost like any other failure. The clients retry
+      // every 10 ms until the drill ends: those attempts never reached the service, and are not
+      // its requests either.
+      const refusedAfter = (stats.errors.get('ECONNREFUSED') ?? 0) - refusedBefore;
+      row.lost -= refusedAfter;
+      row.requests -= refusedAfter;
       const figures = {
         lost: row.lost,
         refusedSentBefore: sentBefore.count(503),
@@ -92,7 +96,7 @@ export const gracefulStop = perModelDrill({
       row.notes.push(
         `${inFlight} in flight at SIGTERM`,
         `exit ${JSON.stringify(exit.status)}${exit.inTime ? '' : ' (SIGKILLed)'}`,
-        stats.summary(),
+        `${stats.summary()}${refusedAfter ? ` (${refusedAfter} connections refused after SIGTERM: not counted as requests)` : ''}`,
         `${answered} answered 200 before SIGTERM`,
         // Which refusal a 503 was (the drain's ERR_SHUTTING_DOWN, or a bound's ERR_OVERLOADED,
         // shed before it): a loaded machine's run once broke this budget, and said neither.
