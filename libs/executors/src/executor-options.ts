@@ -14,7 +14,8 @@ export interface ExecutorOptions {
   maxWorkers?: number;
   /**
    * Tasks that may wait for a worker; `submit` past it throws `ERR_EXECUTOR_QUEUE_FULL`
-   * (`submitWhenReady` waits instead, in a line bounded by the same number).
+   * (`submitWhenReady` waits instead, in a line bounded by the same number, at least one long:
+   * at 0 it may still wait).
    * @default 1024
    */
   maxQueue?: number;

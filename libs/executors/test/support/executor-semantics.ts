@@ -900,6 +900,31 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(log.has('start refused')).toBe(false);
     });
 
+    it.each([
+      [1, 1],
+      [0, 1], // at 0 one may still wait: else submitWhenReady could never wait at all
+      [2, 2],
+    ])(
+      'bounds the line of submitWhenReady waiters by maxQueue %i: %i wait, the next is refused',
+      async (maxQueue, line) => {
+        const executor = make({ maxWorkers: 1, maxQueue });
+        const busy = block(executor, 'busy', 300);
+        for (let i = 0; i < maxQueue; i++) block(executor, `queued ${i}`, 1);
+        const waiting = Array.from({ length: line }, (_, i) =>
+          executor.submitWhenReady({ id: `waiting ${i}`, ms: 1, log: log.path }, { name: 'block' }),
+        );
+        await expect(
+          executor.submitWhenReady({ id: 'refused', ms: 1, log: log.path }, { name: 'block' }),
+        ).rejects.toMatchObject({ code: 'ERR_EXECUTOR_QUEUE_FULL' });
+        expect(busy.done()).toBe(false); // the line was full, not empty: nothing had ended yet
+        const futures = await Promise.all(waiting);
+        expect(await Promise.all(futures.map((future) => future.result()))).toEqual(
+          waiting.map((_, i) => `waiting ${i}`),
+        );
+        expect(log.has('start refused')).toBe(false);
+      },
+    );
+
     it('negative control: with one more place in the queue the same submit is accepted', async () => {
       const executor = make({ maxWorkers: 1, maxQueue: 2 });
       const futures = ['busy', 'queued', 'accepted'].map((id) => block(executor, id, 10));
