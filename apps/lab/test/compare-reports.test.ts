@@ -197,3 +197,95 @@ describe('lab compare on memory per connection', () => {
     expect(rowOf(c, 'memoryPerConnection')).toMatchObject({ noise: null, flag: 'unknown' });
   });
 });
+
+describe('lab compare on a model that stopped, or started, answering', () => {
+  // The fixture's threads service killed before the run: no 2xx answer, so every interval's
+  // req/s is 0 and it has no latency; a dead process uses no CPU. Its RSS readings stay.
+  const silenced = (): { file: string; report: ComparableReport } => {
+    const { file, report } = readReport(fixture('workers-1.json'));
+    for (const scenario of report.scenarios)
+      for (const r of scenario.results.filter((x) => x.model === 'threads')) {
+        r.summary = { ...r.summary, rps: 0, p50Ms: 0, p99Ms: 0, cpuPercentMean: 0 };
+        r.samples = r.samples.map((s) => ({ ...s, rps: 0, p99Ms: null, cpuPercent: 0 }));
+      }
+    return { file: `${file} (threads silenced)`, report };
+  };
+  const healthy = () => readReport(fixture('workers-1.json'));
+  const inner = (r: ReturnType<typeof resultOf>) => r.samples.slice(1, -1).map((s) => s.rps);
+  const differing = (c: ReturnType<typeof compareReports>) =>
+    c.rows.filter((r) => r.flag === 'differs').map((r) => `${r.scenario}/${r.model}/${r.figure}`);
+  /** In the report's order: io-saturation runs first. */
+  const THREADS_MOVED = [
+    'io-saturation/threads/rps',
+    'io-saturation/threads/cpu',
+    'cpu/threads/rps',
+    'cpu/threads/cpu',
+  ];
+
+  it('flags 0 → measured as differing, with no finite ratio, the noise B’s spread alone', () => {
+    const c = compareReports(silenced(), healthy());
+    const rb = resultOf(healthy().report, 'cpu', 'threads');
+    const row = c.rows.find(
+      (r) => r.scenario === 'cpu' && r.model === 'threads' && r.figure === 'rps',
+    );
+    // Silenced, every interval is 0: a spread of 0 over B's mean, so the noise is B's own.
+    expect(row).toMatchObject({ a: 0, b: rb.summary.rps, ratio: null, flag: 'differs' });
+    expect(row?.noise).toBeCloseTo(cv(inner(rb)) ?? NaN, 12);
+    expect(differing(c)).toEqual(THREADS_MOVED);
+    // No answers, no latency: nothing to compare, and the note says so.
+    expect(
+      c.rows
+        .filter((r) => r.model === 'threads' && (r.figure === 'p50' || r.figure === 'p99'))
+        .map((r) => [r.a, r.flag]),
+    ).toEqual([
+      [null, 'unknown'],
+      [null, 'unknown'],
+      [null, 'unknown'],
+      [null, 'unknown'],
+    ]);
+    const markdown = compareMarkdown(c);
+    expect(markdown).toContain(`## 4 of ${c.rows.length} figures differ`);
+    expect(markdown).toContain(
+      `| cpu | threads | req/s | 0.00 | ${rb.summary.rps.toFixed(1)} | — | ${Math.round((row?.noise ?? 0) * 100)}% | differs |`,
+    );
+    expect(markdown).toContain(
+      '0 in A and not in B (a model that started answering) has no finite ratio',
+    );
+    expect(markdown).toContain(
+      'a run without the figure (A or B "—": a model with no answers has no latency',
+    );
+    const html = compareHtml(c);
+    expect(html.slice(html.indexOf('id="figures"')).match(/<tr class="differs">/g)?.length).toBe(4);
+  });
+
+  it('flags measured → 0 as differing, its ratio 0', () => {
+    const c = compareReports(healthy(), silenced());
+    const ra = resultOf(healthy().report, 'io-saturation', 'threads');
+    const row = c.rows.find(
+      (r) => r.scenario === 'io-saturation' && r.model === 'threads' && r.figure === 'rps',
+    );
+    expect(row).toMatchObject({ a: ra.summary.rps, b: 0, ratio: 0, flag: 'differs' });
+    expect(row?.noise).toBeCloseTo(cv(inner(ra)) ?? NaN, 12);
+    expect(differing(c)).toEqual(THREADS_MOVED);
+    expect(compareMarkdown(c)).toContain(`## 4 of ${c.rows.length} figures differ`);
+  });
+
+  it('flags nothing between two equal healthy runs, nor between two silent ones (the controls)', () => {
+    const same = compareReports(healthy(), healthy());
+    expect(same.rows.length).toBe(comparison.rows.length);
+    expect(differing(same)).toEqual([]);
+    expect(same.rows.filter((r) => r.figure === 'rps').map((r) => r.flag)).toEqual(
+      Array(4).fill('within noise'),
+    );
+    const dead = compareReports(silenced(), silenced());
+    expect(differing(dead)).toEqual([]);
+    expect(
+      dead.rows
+        .filter((r) => r.model === 'threads' && r.figure === 'rps')
+        .map((r) => [r.a, r.b, r.ratio, r.flag]),
+    ).toEqual([
+      [0, 0, null, 'within noise'],
+      [0, 0, null, 'within noise'],
+    ]);
+  });
+});

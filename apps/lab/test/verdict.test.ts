@@ -1,9 +1,13 @@
+import { join } from 'node:path';
 import { chooseLines } from '../src/report/choose';
+import { htmlReport } from '../src/report/html-report';
 import { lessonsFor } from '../src/report/lessons';
+import { markdownReport } from '../src/report/markdown-report';
 import type { Judge, ModelResult, Report } from '../src/report/report-schema';
 import { reportTables } from '../src/report/summary-rows';
 import { verdictFor } from '../src/report/verdict';
-import { result, scenario } from './support/results';
+import { loadScenarioCatalog } from '../src/scenario-catalog';
+import { fixtureReport, result, scenario } from './support/results';
 
 const kib = (n: number) => n * 1024;
 
@@ -125,6 +129,79 @@ describe('a scenario the guide has no row for', () => {
     } as unknown as Report;
     const table = reportTables(report).find((t) => t.heading === 'Verdict beside the guide');
     expect(table?.rows[0]?.[5]).toBe('—');
+  });
+});
+
+describe('a guide none of whose models took part', () => {
+  // cpu's row says processes; `--models async,threads` runs none of them. Once "Does not agree
+  // with the guide": a guide refuted by a run that never tried what it says.
+  const guide = { prefers: ['cluster', 'hybrid', 'procpool'], text: 'CPU-bound → processes' };
+  const asyncAndThreads = [result('async', 100, 50, 80), result('threads', 170, 30, 120)];
+
+  it('is not weighed: agreement null, and the note says which of its models did not run', () => {
+    const verdict = verdictFor('throughput', guide, asyncAndThreads);
+    expect(verdict).toMatchObject({ leaders: ['threads'], agreesWithGuide: null });
+    expect(verdict.note).toBe(
+      'Nothing to weigh against the guide (CPU-bound → processes): none of the models it ' +
+        'prefers took part (cluster, hybrid and procpool did not run). threads leads on ' +
+        'throughput (async 0.59×, threads 1.00×).',
+    );
+    expect(verdict.note).not.toMatch(/agree/i);
+  });
+
+  it('is weighed as soon as one of its models took part and answered, whichever way it falls', () => {
+    // The controls: procpool in the run, beaten — a "no"; leading — a "yes".
+    const beaten = verdictFor('throughput', guide, [
+      ...asyncAndThreads,
+      result('procpool', 120, 30, 200),
+    ]);
+    expect([beaten.agreesWithGuide, beaten.note]).toEqual([
+      false,
+      expect.stringMatching(/^Does not agree with the guide \(CPU-bound → processes\): threads/),
+    ]);
+    const leading = verdictFor('throughput', guide, [
+      ...asyncAndThreads,
+      result('procpool', 175, 30, 200),
+    ]);
+    expect(leading.agreesWithGuide).toBe(true);
+  });
+
+  it('is not weighed when its only model in the run answered nothing: left out, as any silent model', () => {
+    const verdict = verdictFor('throughput', guide, [
+      ...asyncAndThreads,
+      result('procpool', 0, 0, 200),
+    ]);
+    expect(verdict.agreesWithGuide).toBeNull();
+    expect(verdict.note).toContain(
+      'none of the models it prefers took part (cluster and hybrid did not run; procpool answered nothing)',
+    );
+  });
+
+  it('reads as a dash and "nothing to weigh" in report.md and index.html, not as a "no"', () => {
+    // The real run of async and threads, its verdicts decided again as the lab decides them,
+    // beside today's guide rows (the fixture's cpu row predates hybrid and procpool).
+    const report = fixtureReport();
+    const catalog = loadScenarioCatalog(join(__dirname, '..', '..', '..'));
+    for (const s of report.scenarios) {
+      s.guide = catalog.scenarios.find((c) => c.id === s.id)?.guide ?? s.guide;
+      s.verdict = verdictFor(s.verdict.judge, s.guide, s.results);
+    }
+    const cpu = report.scenarios.find((s) => s.id === 'cpu');
+    expect(cpu?.guide.prefers).toEqual(['cluster', 'hybrid', 'procpool']);
+    const markdown = markdownReport(report);
+    const html = htmlReport(report, []);
+    expect(markdown).toMatch(/^\| cpu \| threads \| .* \| — \|$/m);
+    expect(markdown).not.toContain('**no**');
+    for (const page of [markdown, html]) {
+      expect(page).toContain(
+        'Nothing to weigh against the guide (CPU-bound → processes (multiprocessing)): none of the models it prefers took part (cluster, hybrid and procpool did not run).',
+      );
+      expect(page).not.toContain('Does not agree');
+    }
+    // io's guide prefers async, which ran: still weighed, the control.
+    expect(
+      report.scenarios.find((s) => s.id === 'io-saturation')?.verdict.agreesWithGuide,
+    ).not.toBeNull();
   });
 });
 
@@ -268,9 +345,9 @@ describe('the best figures beside the guide', () => {
       'guide text',
       '—',
     ]);
-    // The control: a leader the guide does not prefer is a stressed no.
+    // The control: a leader the guide does not prefer, beside the one it does, is a stressed no.
     expect(
-      row('cpu', 'throughput', [result('async', 90, 5, 60), result('cluster', 40, 5, 90)]),
+      row('cpu', 'throughput', [result('async', 90, 5, 60), result('threads', 40, 5, 90)]),
     ).toEqual(['cpu', 'async', 'async', 'async', 'guide text', '**no**']);
   });
 });

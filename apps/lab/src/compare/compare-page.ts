@@ -34,8 +34,12 @@ export function compareCells(row: ComparisonRow): string[] {
   ];
 }
 
+/**
+ * What the columns and flags mean — every reason a "?" or a "—" is shown: a reader took "?" on a
+ * model that stopped answering for "too few intervals", which it was not.
+ */
 export const NOISE_NOTE =
-  'noise ±: the two runs’ spread over their sampling intervals (standard deviation / mean, per interval; for memory per connection, RSS’s standard deviation / (RSS peak − RSS idle), the part of RSS it counts; combined as √(A² + B²)); a figure is flagged "differs" when B/A is further from 1 than that. The band is conservative: a run’s mean moves less than its intervals do. "?" = too few intervals to measure the noise (under 3), or a report without RSS idle.';
+  'noise ±: the two runs’ spread over their sampling intervals (standard deviation / mean, per interval; for memory per connection, RSS’s standard deviation / (RSS peak − RSS idle), the part of RSS it counts; a run whose intervals are all 0 — a model that answered nothing — over the other run’s mean (or RSS peak − RSS idle) instead; combined as √(A² + B²)); a figure is flagged "differs" when B/A is further from 1 than that. A figure that is 0 in A and not in B (a model that started answering) has no finite ratio: B/A shows "—", and it differs when the noise is under 100%, as one that went to 0 (B/A 0.00×) does; 0 in both runs is "≈". The band is conservative: a run’s mean moves less than its intervals do. "?" = no noise figure, or nothing to compare: too few intervals to measure the noise (under 3), a report without RSS idle, or a run without the figure (A or B "—": a model with no answers has no latency; its req/s row says whether it stopped or started answering).';
 
 const headline = (c: Comparison) => {
   const differ = c.rows.filter((r) => r.flag === 'differs').length;

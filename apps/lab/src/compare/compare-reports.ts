@@ -106,6 +106,45 @@ export function relativeSpread(values: number[], of?: number): number | undefine
   return Math.sqrt(variance) / base;
 }
 
+/** The mean of a series; undefined for none. */
+const meanOf = (values: number[]): number | undefined =>
+  values.length ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+
+/**
+ * What a run's spread on a figure is relative to: the figure's own base (`spreadOf`), else the
+ * mean of its series. undefined when the report cannot say (no RSS idle, no intervals).
+ */
+const baseOf = (figure: Figure, r: ComparableResult): number | undefined =>
+  figure.spreadOf ? figure.spreadOf(r.summary) : meanOf(figure.series(r.samples));
+
+/**
+ * Run `r`'s relative spread on `figure`, beside run `other`. A run whose base is 0 — every
+ * interval 0: a model that answered nothing — has no spread relative to itself, and once made
+ * the row `unknown`, so a model that stopped answering (1680 req/s → 0) was never flagged. Its
+ * spread is then taken over the other run's base, the figure the difference is measured on: 0
+ * when it is 0 throughout, so the other run's spread alone is the noise.
+ */
+function spread(figure: Figure, r: ComparableResult, other: ComparableResult): number | undefined {
+  const own = baseOf(figure, r);
+  // No base to be relative to (a report from before RSS idle was kept): no noise figure.
+  if (own === undefined) return undefined;
+  const of = own > 0 ? own : baseOf(figure, other);
+  return of === undefined ? undefined : relativeSpread(figure.series(r.samples), of);
+}
+
+/**
+ * The row's flag from A's and B's figures and the noise. The difference is |B/A − 1|; with A at
+ * 0 there is no finite ratio, and B — all of it new — is 1 (100%) of itself away from A, so it
+ * differs when the noise is under that. 0 in both runs is the same figure, whatever the noise.
+ */
+function flagOf(a: number | null, b: number | null, noise: number | null): ComparisonRow['flag'] {
+  if (a === null || b === null) return 'unknown';
+  if (a === 0 && b === 0) return 'within noise';
+  const difference = a > 0 ? Math.abs(b / a - 1) : a === 0 && b > 0 ? 1 : undefined;
+  if (noise === null || difference === undefined) return 'unknown';
+  return difference > Math.max(noise, MIN_DIFFERENCE) ? 'differs' : 'within noise';
+}
+
 export interface ComparisonRow {
   scenario: string;
   model: string;
@@ -114,17 +153,21 @@ export interface ComparisonRow {
   /** In the figure's display unit; null when that run measured none (no answers: no latency). */
   a: number | null;
   b: number | null;
-  /** b / a; null when a is 0 or either is null. */
+  /** b / a; null when a is 0 (no finite ratio) or either is null. */
   ratio: number | null;
   /**
    * The two runs' per-interval spreads, each relative to the figure (standard deviation / mean;
    * for memory per connection / (RSS peak − RSS idle)), combined √(a² + b²); null when not
-   * measurable.
+   * measurable. A run with nothing to be relative to (every interval 0: a model that answered
+   * nothing) has its spread taken over the other run's base (its mean, or RSS peak − RSS idle)
+   * instead — 0 when it is 0 throughout.
    */
   noise: number | null;
   /**
-   * `differs` when |ratio − 1| exceeds the noise (and {@link MIN_DIFFERENCE}); `within noise`
-   * otherwise; `unknown` without a noise figure.
+   * `differs` when the difference exceeds the noise (and {@link MIN_DIFFERENCE}): |ratio − 1|, or
+   * 1 — all of B — when A is 0 and B is not (a model that started answering; one that stopped has
+   * a ratio of 0); `within noise` otherwise, and when both are 0; `unknown` without a noise
+   * figure, or when either run has no figure.
    */
   flag: 'differs' | 'within noise' | 'unknown';
 }
@@ -166,15 +209,8 @@ export function compareReports(
         const vb = figure.value(rb.summary);
         if (va === undefined || vb === undefined) continue;
         const ratio = va !== null && vb !== null && va > 0 ? vb / va : null;
-        const spread = (r: ComparableResult) => {
-          const values = figure.series(r.samples);
-          if (!figure.spreadOf) return relativeSpread(values);
-          // No base to be relative to (a report from before RSS idle was kept): no noise figure.
-          const of = figure.spreadOf(r.summary);
-          return of === undefined ? undefined : relativeSpread(values, of);
-        };
-        const cvA = spread(ra);
-        const cvB = spread(rb);
+        const cvA = spread(figure, ra, rb);
+        const cvB = spread(figure, rb, ra);
         const noise = cvA === undefined || cvB === undefined ? null : Math.hypot(cvA, cvB);
         rows.push({
           scenario: scenario.id,
@@ -185,12 +221,7 @@ export function compareReports(
           b: vb === null ? null : vb * figure.scale,
           ratio,
           noise,
-          flag:
-            noise === null || ratio === null
-              ? 'unknown'
-              : Math.abs(ratio - 1) > Math.max(noise, MIN_DIFFERENCE)
-                ? 'differs'
-                : 'within noise',
+          flag: flagOf(va, vb, noise),
         });
       }
     }

@@ -119,7 +119,7 @@ const verdict = z.strictObject({
     .boolean()
     .nullable()
     .describe(
-      'A leader is one the guide prefers; null without a leader, or when the guide has no row for the scenario (guide.prefers empty): nothing to weigh.',
+      'A leader is one the guide prefers; null without a leader, when the guide has no row for the scenario (guide.prefers empty), or when none of the models it prefers took part (not run, or no answers): nothing to weigh.',
     ),
   note: z.string(),
 });

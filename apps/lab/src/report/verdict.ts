@@ -110,6 +110,22 @@ function figures(judge: Judge, results: ModelResult[]): string {
   return `${memory}; p99 ${p99}`;
 }
 
+/**
+ * Why none of the guide's models is in the verdict: `cluster and procpool did not run; hybrid
+ * answered nothing`.
+ */
+function untested(prefers: readonly string[], results: ModelResult[]): string {
+  const ran = (m: string) => results.some((r) => r.model === m);
+  const absent = prefers.filter((m) => !ran(m));
+  const silent = prefers.filter(ran);
+  return [
+    absent.length ? `${inWords(absent)} did not run` : '',
+    silent.length ? `${inWords(silent)} answered nothing` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** What the leaders did, said of one leader and of several. */
 const WHAT: Record<Judge, { one: string; several: string }> = {
   throughput: { one: 'leads on throughput', several: 'lead on throughput' },
@@ -137,7 +153,10 @@ export function leadersPhrase(judge: Judge, leaders: readonly string[]): string 
  * would pick. The data decides; the note says so plainly, including when the guide is not borne
  * out and when a model could not keep up with a fixed rate. Without a leader, no winner and no
  * agreement either way (null); nor for a scenario the guide has no row for (`prefers` empty:
- * fairness), which is not judged against it.
+ * fairness), which is not judged against it; nor when none of the models the guide prefers took
+ * part (not in `--models`, or no answer: left out like any silent model) — a run of async and
+ * threads on cpu, where the guide says processes, said "Does not agree" of a guide it never
+ * tested.
  */
 export function verdictFor(
   judge: Judge,
@@ -145,8 +164,10 @@ export function verdictFor(
   results: ModelResult[],
 ): Verdict {
   const leaders = leadersBy(judge, results);
-  // A guide that prefers nothing has no row for the scenario: a "no" would read as refuted.
-  const weighed = guide.prefers.length > 0;
+  // A guide that prefers nothing has no row for the scenario, and one whose models are all absent
+  // from the verdict was not put to the test: either way a "no" would read as refuted.
+  const weighed =
+    guide.prefers.length > 0 && answeredOnly(results).some((r) => guide.prefers.includes(r.model));
   const agreesWithGuide = weighed ? leaders.some((m) => guide.prefers.includes(m)) : null;
   const below = answeredOnly(results).filter(overloaded).map(answeredShare);
   const silent = results.filter((r) => !hasAnswers(r.summary)).map((r) => r.model);
@@ -157,7 +178,9 @@ export function verdictFor(
     ? [
         weighed
           ? `${agreesWithGuide ? 'Agrees' : 'Does not agree'} with the guide (${guide.text}):`
-          : `Nothing in the guide to weigh (${guide.text}):`,
+          : guide.prefers.length
+            ? `Nothing to weigh against the guide (${guide.text}): none of the models it prefers took part (${untested(guide.prefers, results)}).`
+            : `Nothing in the guide to weigh (${guide.text}):`,
         `${leadersPhrase(judge, leaders)} (${figures(judge, results)}).`,
         ...(below.length
           ? [
