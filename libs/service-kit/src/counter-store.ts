@@ -7,7 +7,9 @@ export interface IncrementResult {
 /**
  * The model's shared counter (the guide's race-condition demo). `safe=false` must do an
  * unsynchronized read-then-write so lost updates can happen; `safe=true` must be exact.
- * Results are exact only while one increment request runs at a time.
+ * A store takes one increment request at a time, in order of arrival, so a request's
+ * before/after counts its own increments only; a request waiting for its turn gives it up when
+ * its signal aborts.
  */
 export interface CounterStore {
   increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult>;

@@ -25,6 +25,41 @@ describe('InLoopCounter with safe=true', () => {
   });
 });
 
+describe('InLoopCounter with concurrent increment requests', () => {
+  it('takes them one at a time, in order: each safe request is exact on its own', async () => {
+    const counter = new InLoopCounter();
+    // Past the lanes' yield points, where a second request's lanes would otherwise join in.
+    const [a, b] = await Promise.all([
+      counter.increment(40_003, true, never()),
+      counter.increment(40_003, true, never()),
+    ]);
+    expect(a).toEqual({ expected: 40_003, actual: 40_003 });
+    expect(b).toEqual({ expected: 80_006, actual: 80_006 });
+  });
+
+  it('keeps an unsafe request from adding to a safe one’s count', async () => {
+    const counter = new InLoopCounter();
+    const [unsafe, safe] = await Promise.all([
+      counter.increment(8000, false, never()),
+      counter.increment(8000, true, never()),
+    ]);
+    expect(unsafe.actual).toBeLessThan(unsafe.expected); // its own race, still there
+    expect(safe).toEqual({ expected: unsafe.actual + 8000, actual: unsafe.actual + 8000 });
+  });
+
+  it('lets a request waiting for its turn give up when its signal aborts: it adds nothing', async () => {
+    const counter = new InLoopCounter();
+    const controller = new AbortController();
+    const reason = new Error('deadline passed');
+    const first = counter.increment(40_003, true, never());
+    const waiting = counter.increment(1000, true, controller.signal);
+    controller.abort(reason);
+    await expect(waiting).rejects.toBe(reason);
+    await expect(first).resolves.toEqual({ expected: 40_003, actual: 40_003 });
+    await expect(counter.read()).resolves.toBe(40_003);
+  });
+});
+
 describe('InLoopCounter with safe=false (negative control for the lock)', () => {
   it('loses updates: actual ends below expected', async () => {
     const counter = new InLoopCounter();
