@@ -150,9 +150,14 @@ export function createService(options: ServiceOptions): Service {
     res.shouldKeepAlive = false;
     res.assignSocket(socket);
     // What follows a CONNECT's head is tunnel data, never a request: not read, closed lingering.
+    // Detached, the socket's close no longer reaches the response, so its 'close' — where the
+    // request ends (gauge, duration, deadline) — is emitted here on the next tick, as Node's
+    // own server does once a response finishes. Without it every CONNECT stayed in
+    // `http_server_active_requests` for ever.
     res.once('finish', () => {
       res.detachSocket(socket);
       closeLingering(socket);
+      process.nextTick(() => res.emit('close'));
     });
     onRequest(req, res);
   });

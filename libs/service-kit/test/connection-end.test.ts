@@ -1,4 +1,5 @@
 import { expectProblem } from '@concurrency-lab/contract-testing';
+import { metricSum } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
 import { describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
@@ -131,6 +132,26 @@ describe('CONNECT', () => {
       405,
       'ERR_METHOD_NOT_ALLOWED',
     );
+  });
+
+  it('ends its request like any other: the active-requests gauge comes back, each 405 is recorded', async () => {
+    const { port, base } = await services.start();
+    const active = async () =>
+      // Less the scrape asking.
+      metricSum(await metricsOf(base), 'http_server_active_requests') - 1;
+    expect(await active()).toBe(0);
+    for (let i = 0; i < 3; i++) {
+      const result = await talk(port, 'CONNECT /cpu/fib HTTP/1.1\r\nHost: t\r\n\r\n');
+      expect(result.statuses).toEqual([405]);
+    }
+    const connects = { method: 'CONNECT', status_code: '405' };
+    const recorded = async () =>
+      metricSum(await metricsOf(base), 'http_server_request_duration_seconds_count', connects);
+    await until(async () => (await recorded()) === 3, {
+      what: 'three CONNECTs recorded',
+      timeoutMs: 3000,
+    });
+    expect(await active()).toBe(0);
   });
 
   it('to a target without a path (only CONNECT can send one): 404 problem, not express’s HTML', async () => {
