@@ -6,6 +6,7 @@ import {
   deadlineProblem,
   type RequestDeadline,
 } from './deadline-clock';
+import type { RunOptions } from './work-runner';
 
 export {
   ClientGoneError,
@@ -39,6 +40,16 @@ export function getDeadline(res: Response): RequestDeadline {
 }
 
 /**
+ * The request's work options for `WorkRunner.run`: its signal, and its deadline's instant for
+ * a runner that must check it itself (inline work, whose tasks run back to back while the
+ * deadline clock's timer cannot fire).
+ */
+export function runOptions(res: Response): RunOptions {
+  const deadline = getDeadline(res);
+  return { signal: deadline.signal, deadlineAt: deadline.at };
+}
+
+/**
  * Awaits work under the request's deadline: rejects as soon as the request dies (the work is
  * told through the same signal, if it asked for it), and turns a late result into a 504 as well
  * — CPU work on the event loop cannot be interrupted, but its answer can still be refused.
@@ -65,6 +76,9 @@ export async function sleepUnderDeadline(res: Response, ms: number): Promise<voi
   const deadline = res.locals['deadline'] as Deadline;
   try {
     await deadline.sleep(ms);
+    // The sleep's timer can fire after the deadline passed (the loop was held past both), and
+    // before the clock's own timer, due later, aborts the request: as `underDeadline` does.
+    deadline.check();
   } catch (error) {
     if (error instanceof DeadlineExceededError) throw deadlineProblem(deadline.timeoutMs);
     throw error;

@@ -25,6 +25,18 @@ export interface RunnerStats {
   failed: number;
 }
 
+/** How a request hands its work to a runner. */
+export interface RunOptions {
+  /** Aborts when the request dies (its deadline, its client gone): the work is cancelled. */
+  signal: AbortSignal;
+  /**
+   * The `performance.now()` instant of the request's deadline (`RequestDeadline.at`). A runner
+   * that cannot be interrupted once it starts (inline) refuses to start work past it: the
+   * deadline clock's timer, which aborts `signal`, cannot fire between tasks run back to back.
+   */
+  deadlineAt?: number;
+}
+
 /**
  * At most how long a runner's `close()` lets work still running go on before it stops it (a
  * thread pool terminates its threads, a process pool kills its processes). The service closes
@@ -42,10 +54,7 @@ export const RUNNER_CLOSE_TIMEOUT_MS = 1000;
 export interface WorkRunner {
   /** Threads or processes that run work (shown by `/info`). */
   readonly workers: number;
-  run<T extends CpuTask>(
-    task: T,
-    options: { signal: AbortSignal },
-  ): Promise<RunOutcome<CpuTaskResult<T>>>;
+  run<T extends CpuTask>(task: T, options: RunOptions): Promise<RunOutcome<CpuTaskResult<T>>>;
   stats(): RunnerStats;
   /**
    * Work already admitted that will run on the caller's own event loop before anything newly

@@ -1,8 +1,10 @@
 import { metricSum } from '@concurrency-lab/launcher';
-import { describe, expect, it } from '@jest/globals';
+import { loadCustomWorkload, WORKLOAD_ENV } from '@concurrency-lab/workloads';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serviceFixture } from './support/harness';
+import { sendInOneTurn, serviceFixture } from './support/harness';
 
 /** Keeps this thread — the service's event loop — busy for `ms`. */
 function block(ms: number): void {
@@ -105,5 +107,45 @@ describe('event-loop admission', () => {
     const [answer] = await sentBeforeStall(started.port, [get('/cpu/fib?n=5')]);
     expect(answer?.status).toBe(200);
     expect(JSON.parse(answer?.body ?? '')).toMatchObject({ result: 5 });
+  });
+});
+
+describe("event-loop admission after an operator's workload that waits on I/O", () => {
+  const services = serviceFixture();
+  const FIXTURE = join(__dirname, 'fixtures', 'loop-workload.cjs');
+  const saved = process.env[WORKLOAD_ENV];
+  beforeAll(() => {
+    // The runner loads the workload itself from the environment, as a service's runner does.
+    process.env[WORKLOAD_ENV] = FIXTURE;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env[WORKLOAD_ENV];
+    else process.env[WORKLOAD_ENV] = saved;
+  });
+
+  const fib = get('/cpu/fib?n=1');
+
+  /** A burst of ten fib(1) read in one turn of an idle loop, after `customRuns` runs of `i`. */
+  async function burstAfter(customRuns: number): Promise<number[]> {
+    const workload = await loadCustomWorkload(FIXTURE);
+    const { service, base } = await services.start({
+      workload,
+      config: { workload: FIXTURE, admission: admission(100) },
+    });
+    // Input 0 waits 60 ms on a timer: no CPU to speak of.
+    for (let i = 0; i < customRuns; i++) {
+      const response = await fetch(`${base}/work/custom?i=0`);
+      expect(response.status).toBe(200);
+      await response.text();
+    }
+    return sendInOneTurn(service.server, Array<string>(10).fill(fib));
+  }
+
+  it('admits a burst of light CPU work on an idle loop', async () => {
+    expect(await burstAfter(5)).toEqual(Array(10).fill(200));
+  });
+
+  it('negative control: the same burst with no workload run before is admitted too', async () => {
+    expect(await burstAfter(0)).toEqual(Array(10).fill(200));
   });
 });

@@ -1,4 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
+import { WORKLOAD_ENV } from '@concurrency-lab/workloads';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { InlineRunner, runCpuTask } from '../src/index';
 
@@ -77,6 +79,35 @@ describe('InlineRunner', () => {
     expect(runner.pendingLoopWorkMs()).toBe(0);
   });
 
+  it('does not start a task whose deadline passed while it waited behind another task of its turn', async () => {
+    const runner = new InlineRunner();
+    // fib(32) takes well over a millisecond anywhere; no timer can fire between the tasks of
+    // one turn, so the signals of the later two never abort: only their deadline says so.
+    const deadlineAt = performance.now() + 1;
+    const first = runner.run({ kind: 'fib', n: 32 }, { signal: never() });
+    const late = [1, 2].map(() =>
+      runner.run({ kind: 'fib', n: 32 }, { signal: never(), deadlineAt }),
+    );
+    await expect(first).resolves.toMatchObject({ result: 2_178_309 });
+    for (const task of late) {
+      await expect(task).rejects.toMatchObject({
+        name: 'DeadlineExceededError',
+        code: 'ERR_KIT_DEADLINE',
+      });
+    }
+    expect(runner.stats()).toMatchObject({ completed: 1, cancelled: 2, failed: 0, queued: 0 });
+  });
+
+  it('negative control: the same tasks with a deadline still ahead all run', async () => {
+    const runner = new InlineRunner();
+    const deadlineAt = performance.now() + 60_000;
+    const runs = [1, 2, 3].map(() =>
+      runner.run({ kind: 'fib', n: 32 }, { signal: never(), deadlineAt }),
+    );
+    for (const run of runs) await expect(run).resolves.toMatchObject({ result: 2_178_309 });
+    expect(runner.stats()).toMatchObject({ completed: 3, cancelled: 0 });
+  });
+
   it('refuses work once closed', async () => {
     const runner = new InlineRunner();
     await runner.close();
@@ -84,5 +115,38 @@ describe('InlineRunner', () => {
       Error,
     );
     expect(runner.stats().completed).toBe(0);
+  });
+});
+
+describe("InlineRunner: the work queued on its loop, with an operator's async workload", () => {
+  const saved = process.env[WORKLOAD_ENV];
+  beforeAll(() => {
+    // The runner loads the workload itself from the environment, as a service's runner does.
+    process.env[WORKLOAD_ENV] = join(__dirname, 'fixtures', 'loop-workload.cjs');
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env[WORKLOAD_ENV];
+    else process.env[WORKLOAD_ENV] = saved;
+  });
+
+  /** After eight runs of `input`, the estimate for three tasks queued in one turn (ms). */
+  async function estimateAfter(input: { waitMs?: number; spinMs?: number }): Promise<number> {
+    const runner = new InlineRunner();
+    for (let i = 0; i < 8; i++) await runner.run({ kind: 'custom', input }, { signal: never() });
+    const queued = [1, 2, 3].map(() => runner.run({ kind: 'custom', input }, { signal: never() }));
+    const estimate = runner.pendingLoopWorkMs();
+    await Promise.all(queued);
+    return estimate;
+  }
+
+  it('does not count the time a task waits on I/O: the loop is free meanwhile', async () => {
+    // Each run waits 60 ms on a timer; timed across that wait, three queued tasks were ~150 ms.
+    expect(await estimateAfter({ waitMs: 60 })).toBeLessThan(10);
+  });
+
+  it('negative control: counts a task of the same workload that holds the loop', async () => {
+    // 20 ms of spinning each, all of it after `runCpuTask` has returned its promise: ~47 ms for
+    // three (the moving average starts at 0, and the first run waits for the module to load).
+    expect(await estimateAfter({ spinMs: 20 })).toBeGreaterThanOrEqual(30);
   });
 });

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { createHook } from 'node:async_hooks';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DeadlineClock, ProblemError } from '../src/index';
+import { DeadlineClock, InlineRunner, ProblemError } from '../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
-import { serviceFixture } from './support/harness';
+import { sendInOneTurn, serviceFixture } from './support/harness';
 import { thrown } from '@concurrency-lab/errors/testing';
 
 /** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
@@ -197,5 +197,56 @@ describe('a service under its deadlines (real server)', () => {
     } finally {
       sleeps.stop();
     }
+  });
+
+  /** Keeps this thread — the service's event loop — busy for `ms`. */
+  function block(ms: number): void {
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      // spinning is the point
+    }
+  }
+
+  it('answers a sleep that ends past its deadline 504, not 200 (the loop was held meanwhile)', async () => {
+    const { base } = await services.start({ config: { requestTimeoutMs: 100 } });
+    const sleeps = liveTimersOf(60);
+    try {
+      const answer = fetch(`${base}/io/sleep?ms=60`);
+      await until(() => sleeps.count === 1, { what: 'the sleep timer' });
+      // Both the 60 ms sleep and the 100 ms deadline are due when the loop turns again; the
+      // sleep's timer, due first, fires first and would answer before the clock's.
+      block(150);
+      const response = await answer;
+      expect(response.status).toBe(504);
+      expect(await response.json()).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
+    } finally {
+      sleeps.stop();
+    }
+  });
+
+  it('negative control: the same sleep on a free loop answers 200', async () => {
+    const { base } = await services.start({ config: { requestTimeoutMs: 100 } });
+    const response = await fetch(`${base}/io/sleep?ms=60`);
+    expect(response.status).toBe(200);
+    await response.text();
+  });
+
+  const fib34 = 'GET /cpu/fib?n=34 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n';
+
+  it('never starts CPU work of a burst whose deadline passed while earlier work held the loop', async () => {
+    // fib(34) holds the loop for well over 30 ms: once the first ends, every deadline is past.
+    const runner = new InlineRunner();
+    const { service } = await services.start({ runner, config: { requestTimeoutMs: 30 } });
+    const statuses = await sendInOneTurn(service.server, [fib34, fib34, fib34, fib34]);
+    expect(statuses).toEqual([504, 504, 504, 504]);
+    expect(runner.stats()).toMatchObject({ completed: 1, cancelled: 3 });
+  });
+
+  it('negative control: with a deadline to spare the same burst all runs', async () => {
+    const runner = new InlineRunner();
+    const { service } = await services.start({ runner, config: { requestTimeoutMs: 30_000 } });
+    const statuses = await sendInOneTurn(service.server, [fib34, fib34, fib34, fib34]);
+    expect(statuses).toEqual([200, 200, 200, 200]);
+    expect(runner.stats()).toMatchObject({ completed: 4, cancelled: 0 });
   });
 });

@@ -1,6 +1,6 @@
 import type { CpuTask } from '@concurrency-lab/workloads';
 import { intParam, parseQuery, type ParamSpecs, type ParsedParams } from '../params';
-import { underDeadline, getDeadline } from '../request-deadline';
+import { runOptions, underDeadline } from '../request-deadline';
 import { sendWork } from '../work-response';
 import { parseThenAdmit, type RouteModule } from './route-module';
 
@@ -16,8 +16,10 @@ export const defineCpuRoutes: RouteModule = (routes, ctx, admit) => {
   ) => {
     const parsed = parseThenAdmit((req) => parseQuery(req.query, specs), admit);
     routes.define('get', path, parsed.admit, async (_req, res) => {
-      const { signal } = getDeadline(res);
-      const out = await underDeadline(res, ctx.runner.run(task(parsed.params(res)), { signal }));
+      const out = await underDeadline(
+        res,
+        ctx.runner.run(task(parsed.params(res)), runOptions(res)),
+      );
       sendWork(res, ctx, out.result, out);
     });
   };

@@ -1,7 +1,7 @@
 import { customResultJson } from '@concurrency-lab/workloads';
 import type { RequestHandler } from 'express';
 import { intParam, NO_PARAMS, parseQuery } from '../params';
-import { getDeadline, underDeadline } from '../request-deadline';
+import { runOptions, underDeadline } from '../request-deadline';
 import type { RouteTable } from '../route-table';
 import type { ServiceContext } from '../service-context';
 import { sendWork } from '../work-response';
@@ -48,8 +48,10 @@ export function defineCustomRoutes(
       configured.next = (index + 1) % inputs.length;
     }
     const input = inputs[index % inputs.length];
-    const { signal } = getDeadline(res);
-    const out = await underDeadline(res, ctx.runner.run({ kind: 'custom', input }, { signal }));
+    const out = await underDeadline(
+      res,
+      ctx.runner.run({ kind: 'custom', input }, runOptions(res)),
+    );
     sendWork(res, ctx, jsonSafe(out.result), out);
   });
 }

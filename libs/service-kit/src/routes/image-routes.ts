@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { ProblemError } from '../errors';
 import { enumParam, intParam, parseQuery } from '../params';
 import { bodyTooLarge, declaredLength, hasBody, readBody, reserveBodyBytes } from '../request-body';
-import { getDeadline, underDeadline } from '../request-deadline';
+import { runOptions, underDeadline } from '../request-deadline';
 import { LIMITS } from '../service-context';
 import { elapsedMs, sendWork, setServerTiming } from '../work-response';
 import { parseThenAdmit, type RouteModule } from './route-module';
@@ -66,10 +66,9 @@ export const defineImageRoutes: RouteModule = (routes, ctx, admit) => {
       // Refuse decompression bombs from the header alone, before decoding a single pixel.
       assertImageWithin(body, LIMITS.maxImageSide);
       const png = new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
-      const { signal } = getDeadline(res);
       const out = await underDeadline(
         res,
-        ctx.runner.run({ kind: 'filter', filter, png }, { signal }),
+        ctx.runner.run({ kind: 'filter', filter, png }, runOptions(res)),
       );
       setServerTiming(res, out);
       res.setHeader('X-Model', ctx.model);
@@ -85,10 +84,9 @@ export const defineImageRoutes: RouteModule = (routes, ctx, admit) => {
   const generated = parseThenAdmit((req) => parseQuery(req.query, FILTER_GENERATED_PARAMS), admit);
   routes.define('get', '/image/filter', generated.admit, async (_req, res) => {
     const { filter, size } = generated.params(res);
-    const { signal } = getDeadline(res);
     const out = await underDeadline(
       res,
-      ctx.runner.run({ kind: 'filter-generated', filter, size }, { signal }),
+      ctx.runner.run({ kind: 'filter-generated', filter, size }, runOptions(res)),
     );
     sendWork(res, ctx, out.result, out);
   });

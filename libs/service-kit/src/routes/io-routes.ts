@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { threadId } from 'node:worker_threads';
 import { ProblemError } from '../errors';
 import { intParam, parseQuery } from '../params';
-import { getDeadline, sleepUnderDeadline, underDeadline } from '../request-deadline';
+import { getDeadline, runOptions, sleepUnderDeadline, underDeadline } from '../request-deadline';
 import { scrapePages } from '../scrape';
 import { LIMITS } from '../service-context';
 import { sendWork } from '../work-response';
@@ -58,8 +58,7 @@ export const defineIoRoutes: RouteModule = (routes, ctx, admit) => {
     const { ms, n } = mixed.params(res);
     const started = performance.now();
     await sleepUnderDeadline(res, ms);
-    const { signal } = getDeadline(res);
-    const out = await underDeadline(res, ctx.runner.run({ kind: 'fib', n }, { signal }));
+    const out = await underDeadline(res, ctx.runner.run({ kind: 'fib', n }, runOptions(res)));
     sendWork(
       res,
       ctx,

@@ -1,8 +1,8 @@
 import { metricSum } from '@concurrency-lab/launcher';
-import { close, listen } from '@concurrency-lab/launcher/testing';
+import { close, listen, until } from '@concurrency-lab/launcher/testing';
 import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import pino from 'pino';
 import {
   createService,
@@ -232,6 +232,47 @@ export function rawConnection(port: number): {
     send: (path) => socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`),
     responses,
   };
+}
+
+/**
+ * Sends each request on its own connection — all of them accepted by `server` first, then
+ * written together — and holds this thread, the service's event loop, for `stallMs`: the
+ * service reads them all in one turn of its loop, as it reads a burst. (Written as soon as the
+ * client connects, they would not be: the server accepts one connection per turn.) The
+ * statuses, once the service closed each connection (send `Connection: close`).
+ */
+export async function sendInOneTurn(
+  server: Server,
+  requests: readonly string[],
+  stallMs = 0,
+): Promise<number[]> {
+  const connections = () =>
+    new Promise<number>((resolve, reject) =>
+      server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+    );
+  const before = await connections();
+  const { port } = server.address() as AddressInfo;
+  const sockets = requests.map(() => connect(port, '127.0.0.1'));
+  await until(async () => (await connections()) >= before + sockets.length, {
+    what: `the server to accept ${sockets.length} connections`,
+  });
+  const statuses = sockets.map(
+    (socket) =>
+      new Promise<number>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.once('error', reject);
+        socket.once('close', () =>
+          resolve(Number(Buffer.concat(chunks).toString('latin1').split(' ')[1])),
+        );
+      }),
+  );
+  sockets.forEach((socket, i) => socket.write(requests[i] ?? ''));
+  const end = performance.now() + stallMs;
+  while (performance.now() < end) {
+    // the requests wait in their sockets, unread, while the loop is held
+  }
+  return Promise.all(statuses);
 }
 
 export interface Upstream {
