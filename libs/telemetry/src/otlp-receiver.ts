@@ -74,6 +74,10 @@ function anyValue(value: unknown): OtlpAttributeValue {
     check(typeof boolValue === 'boolean', 'a boolValue is not a boolean');
     return boolValue as boolean;
   }
+  // OpenTelemetry JS's JSON exporter writes NaN, Infinity and -Infinity as JSON.stringify does:
+  // `null`. The key still says a double was sent, one JSON could not carry; NaN, as the same
+  // span's NaN decodes over protobuf, is the one double that claims no value it may not have had.
+  if (doubleValue === null) return Number.NaN;
   if (doubleValue !== undefined) {
     const numeric =
       typeof doubleValue === 'number' ||
@@ -246,7 +250,8 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
     let decoded: DecodedResourceSpans[] = [];
     let spanCount = 0;
     try {
-      // A sink that keeps nothing counts protobuf spans without decoding them.
+      // A sink that keeps nothing counts protobuf spans without building them (checked all the
+      // same: it refuses what the decoder refuses).
       if (protocol === 'http/protobuf' && !keep) spanCount = countOtlpProtobufSpans(body);
       else {
         decoded =

@@ -28,9 +28,14 @@ const ATTRIBUTES = {
 };
 
 /** Two spans exported by the real exporter of `protocol` (see fixtures/export-spans.js). */
-async function exportSpans(url: string, protocol: string, compression = 'none'): Promise<Exported> {
+async function exportSpans(
+  url: string,
+  protocol: string,
+  compression = 'none',
+  attributes: Record<string, unknown> = ATTRIBUTES,
+): Promise<Exported> {
   const worker = new Worker(join(__dirname, 'fixtures', 'export-spans.js'), {
-    workerData: { url: `${url}/v1/traces`, protocol, compression, attributes: ATTRIBUTES },
+    workerData: { url: `${url}/v1/traces`, protocol, compression, attributes },
   });
   let exported: Exported | undefined;
   worker.once('message', (message: Exported) => (exported = message));
@@ -155,6 +160,25 @@ describe('the OTLP/HTTP receiver', () => {
           },
         ].sort(bySpanId),
       );
+      expect(receiver.counts).toMatchObject({ requests: 2, spans: 2 });
+    },
+  );
+
+  it.each([
+    // JSON has no NaN or Infinity: the JSON exporter writes each as `{"doubleValue": null}`.
+    ['http/json', { 'lab.nan': NaN, 'lab.inf': NaN, 'lab.ninf': NaN }],
+    ['http/protobuf', { 'lab.nan': NaN, 'lab.inf': Infinity, 'lab.ninf': -Infinity }],
+  ])(
+    'keeps a span whose doubles are NaN or infinite, as the real %s exporter sends it',
+    async (protocol, expected) => {
+      const attributes = { 'lab.nan': NaN, 'lab.inf': Infinity, 'lab.ninf': -Infinity };
+      const exported = await exportSpans(receiver.url, protocol, 'none', {
+        ...attributes,
+        'lab.ratio': 1.5,
+      });
+      expect(exported.result).toBe(0);
+      const child = receiver.spans.find((s) => s.spanId === exported.childId);
+      expect(child?.attributes).toEqual({ ...expected, 'lab.ratio': 1.5 });
       expect(receiver.counts).toMatchObject({ requests: 2, spans: 2 });
     },
   );
@@ -311,7 +335,7 @@ describe('the OTLP/HTTP receiver', () => {
     expect(receiver.spans.map((s) => s.name)).toEqual(['a\u00ff']);
   });
 
-  it('reads OTLP/JSON as protobuf: defaults left out, hex in any case, int64 whole, any key', async () => {
+  it('reads OTLP/JSON as protobuf: defaults left out, hex in any case, int64 whole, NaN and infinities, any key', async () => {
     const body = jsonExport(
       { traceId: TRACE_ID.toUpperCase(), spanId: SPAN_ID.toUpperCase(), parentSpanId: '' },
       {
@@ -323,6 +347,9 @@ describe('the OTLP/HTTP receiver', () => {
           { key: 'neg', value: { intValue: '-5' } },
           { key: 'num', value: { intValue: 7 } },
           { key: 'nan', value: { doubleValue: 'NaN' } },
+          { key: 'inf', value: { doubleValue: 'Infinity' } },
+          { key: 'ninf', value: { doubleValue: '-Infinity' } },
+          { key: 'null', value: { doubleValue: null } },
           { key: 'double', value: { doubleValue: '1.5' } },
           { key: '__proto__', value: { stringValue: 'kept' } },
         ],
@@ -338,6 +365,9 @@ describe('the OTLP/HTTP receiver', () => {
       ['neg', -5],
       ['num', 7],
       ['nan', NaN],
+      ['inf', Infinity],
+      ['ninf', -Infinity],
+      ['null', NaN],
       ['double', 1.5],
       ['__proto__', 'kept'],
     ]);
@@ -357,6 +387,27 @@ describe('the OTLP/HTTP receiver', () => {
       expect(sink.counts).toMatchObject({ requests: 2, spans: 2 });
       expect(sink.counts.bytes).toBeGreaterThan(0);
       expect(sink.spans).toEqual([]);
+    } finally {
+      await sink.close();
+    }
+  });
+
+  it('refuses as a counting sink what it refuses when keeping spans (400), a name not UTF-8', async () => {
+    const sink = await startOtlpReceiver({ keepSpans: false });
+    try {
+      const send = (body: Uint8Array) =>
+        fetch(`${sink.url}/v1/traces`, { method: 'POST', headers: PROTOBUF, body });
+      const bad = protobufExport(protobufSpan([field(5, [0xff, 0xfe])]));
+      expect(await statusOf(await send(bad))).toEqual({
+        status: 400,
+        type: 'application/x-protobuf',
+        message: 'ERR_TELEMETRY_OTLP_DECODE: A string field is not valid UTF-8',
+      });
+      expect(sink.counts).toEqual({ requests: 0, spans: 0, bytes: 0 });
+      // The control: the same span with a name that is UTF-8.
+      expect((await send(protobufExport(protobufSpan([field(5, utf8('\u00ff'))])))).status).toBe(
+        200,
+      );
     } finally {
       await sink.close();
     }
@@ -487,9 +538,65 @@ describe('the OTLP protobuf decoder', () => {
     });
   });
 
+  it('reads a tag and a length written in more bytes than they need, as protobufjs does', () => {
+    // name 5 ('s'): its tag in six bytes, its length in seven.
+    const name = Uint8Array.of(
+      0xaa,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x00,
+      0x81,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x80,
+      0x00,
+      0x73,
+    );
+    const body = protobufExport(protobufSpan([name], 'x'));
+    expect(decodeOtlpProtobufTraces(body)[0]?.spans[0]?.name).toBe('s');
+    expect(countOtlpProtobufSpans(body)).toBe(1);
+  });
+
   it('reads a kind as the int32 it is, whatever the width of its varint', () => {
     const body = protobufExport(protobufSpan([varintField(6, 2n ** 64n - 1n)]));
     expect(decodeOtlpProtobufTraces(body)[0]?.spans[0]?.kind).toBe(-1);
+  });
+
+  /** A `KeyValue`: key 1, value 2 (an `AnyValue`). */
+  const keyValue = (key: Uint8Array | number[], value: Uint8Array) =>
+    concat([field(1, key), field(2, value)]);
+  it.each([
+    ['a span name that is not UTF-8', protobufExport(protobufSpan([field(5, [0xff, 0xfe])]))],
+    [
+      'an attribute key that is not UTF-8',
+      protobufExport(protobufSpan([field(9, keyValue([0xc3], field(1, utf8('v'))))])),
+    ],
+    [
+      'an attribute string that is not UTF-8 (a lone surrogate)',
+      protobufExport(protobufSpan([field(9, keyValue(utf8('k'), field(1, [0xed, 0xa0, 0x80])))])),
+    ],
+    [
+      "a resource's attribute that is not UTF-8",
+      field(
+        1,
+        concat([
+          field(1, field(1, keyValue(utf8('k'), field(1, [0xff])))),
+          field(2, field(2, protobufSpan())),
+        ]),
+      ),
+    ],
+    ['an attribute cut short', protobufExport(protobufSpan([field(9, [0x0a, 0x05, 0x61])]))],
+    [
+      'an attribute value of an unknown wire type',
+      protobufExport(protobufSpan([field(9, keyValue(utf8('k'), Uint8Array.of(0x0f)))])),
+    ],
+  ])('refuses %s when counting, as when decoding', (_label, body) => {
+    for (const read of [decodeOtlpProtobufTraces, countOtlpProtobufSpans])
+      expect(thrown(() => read(body))).toMatchObject({ code: 'ERR_TELEMETRY_OTLP_DECODE' });
   });
 
   it('refuses a span without ids when counting, as when decoding', () => {
