@@ -1,5 +1,6 @@
 import {
   context,
+  logs,
   propagation,
   ROOT_CONTEXT,
   trace,
@@ -44,6 +45,9 @@ export function startNodeSdk(options: TracingOptions): Tracing {
     ),
     instrumentations: [],
     metricReaders: [],
+    // Set, even empty: unset, NodeSDK would build an OTLP logs exporter (OTEL_LOGS_EXPORTER's
+    // default). Set or not, it registers a global LoggerProvider, which its own shutdown leaves
+    // registered (a second start's was refused as a duplicate): `shutdown` below removes it.
     logRecordProcessors: [],
     ...(options.exporter
       ? {
@@ -54,7 +58,11 @@ export function startNodeSdk(options: TracingOptions): Tracing {
         }
       : {}),
   });
+  const logsBefore = logs.getLoggerProvider();
   sdk.start();
+  // Ours to remove at shutdown only if the SDK registered it: a provider the host registered
+  // first stays (the SDK's registration then fails, and the host's is the one found).
+  const ownsLogs = logs.getLoggerProvider() !== logsBefore;
   enableServerSpans(options.instrument ?? true, suppressTracing(ROOT_CONTEXT));
   const provider = () =>
     (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as Partial<TracerProvider>;
@@ -62,11 +70,18 @@ export function startNodeSdk(options: TracingOptions): Tracing {
     enabled: true,
     shutdown: async () => {
       enableServerSpans(false);
-      await sdk.shutdown();
-      // Leave the globals as we found them (tests start and stop tracing more than once).
-      trace.disable();
-      propagation.disable();
-      context.disable();
+      try {
+        await sdk.shutdown();
+      } finally {
+        // Leave the globals as we found them (tests start and stop tracing more than once), even
+        // when the last export failed (no collector listening) and the shutdown rejects: left
+        // registered, they made the process's next startTracing record nothing, its own
+        // registrations refused as duplicates.
+        trace.disable();
+        propagation.disable();
+        context.disable();
+        if (ownsLogs) logs.disable();
+      }
     },
     forceFlush: async () => {
       await provider().forceFlush?.();

@@ -3,18 +3,16 @@ import {
   defaultTextMapGetter,
   defaultTextMapSetter,
   isSpanContextValid,
+  propagation,
   SpanKind,
   SpanStatusCode,
   trace,
   TraceFlags,
   type Context,
+  type HrTime,
   type SpanContext,
+  type TextMapPropagator,
 } from '@opentelemetry/api';
-import {
-  CompositePropagator,
-  W3CBaggagePropagator,
-  W3CTraceContextPropagator,
-} from '@opentelemetry/core';
 import { performance } from 'node:perf_hooks';
 
 export const TRACER_NAME = 'concurrency-lab';
@@ -22,26 +20,49 @@ export const TRACER_NAME = 'concurrency-lab';
 /** W3C trace context as plain strings, for a message that crosses a thread or process boundary. */
 export type TraceCarrier = Record<string, string>;
 
+let internal: TextMapPropagator | undefined;
+
 /**
  * How a request's context crosses into its threads and processes: W3C trace context and
  * baggage, always. Not the global propagator, which `OTEL_PROPAGATORS` sets for the service's
  * edge (what it reads from and sends to other services): set to `none` or `baggage`, it cut
  * every request's trace at each thread and process (one request, five traces); set to `b3`,
  * it carried no `traceparent` for the pool threads to read.
+ *
+ * Built at its first use, not when this module loads: the propagators are the SDK's core (which
+ * loads semantic-conventions), and an untraced process, which has no context to carry, must not
+ * load them (see `startTracing`).
  */
-const INTERNAL = new CompositePropagator({
-  propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()],
-});
+function internalPropagator(): TextMapPropagator {
+  if (!internal) {
+    const core = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+    internal = new core.CompositePropagator({
+      propagators: [new core.W3CTraceContextPropagator(), new core.W3CBaggagePropagator()],
+    });
+  }
+  return internal;
+}
 
-/** The active context, serialized for a task envelope or an IPC message. */
+/**
+ * The active context, serialized for a task envelope or an IPC message. A context with neither
+ * a span nor baggage — every context of an untraced process — carries nothing, as the
+ * propagators would find: no need to load them.
+ */
 export function injectContext(ctx: Context = context.active()): TraceCarrier {
   const carrier: TraceCarrier = {};
-  INTERNAL.inject(ctx, carrier, defaultTextMapSetter);
+  if (trace.getSpanContext(ctx) === undefined && propagation.getBaggage(ctx) === undefined)
+    return carrier;
+  internalPropagator().inject(ctx, carrier, defaultTextMapSetter);
   return carrier;
 }
 
+/** The headers the internal propagators read; a carrier with neither changes no context. */
+const CARRIED = ['traceparent', 'baggage'] as const;
+
 export function extractContext(carrier: TraceCarrier | undefined): Context {
-  return INTERNAL.extract(context.active(), carrier ?? {}, defaultTextMapGetter);
+  const active = context.active();
+  if (!carrier || CARRIED.every((key) => carrier[key] === undefined)) return active;
+  return internalPropagator().extract(active, carrier, defaultTextMapGetter);
 }
 
 /** The trace id in a carrier (what a pool thread echoes back to prove the context arrived). */
@@ -74,16 +95,67 @@ function tracesUnder(parent: Context): boolean {
   return spanContext !== undefined && isSampled(spanContext);
 }
 
+/** A span's clock: `epoch` is the time it reads at this thread's performance time `perf` (ms). */
+interface SpanClock {
+  epoch: HrTime;
+  perf: number;
+}
+
+/** What SDK 3.x's span keeps of its clock (Span.cjs; no public accessor). */
+interface SdkSpanClock {
+  startTime?: unknown;
+  _performanceStartTime?: unknown;
+  _startTimeProvided?: unknown;
+}
+
+const isHrTime = (value: unknown): value is HrTime =>
+  Array.isArray(value) && value.length === 2 && value.every((n) => typeof n === 'number');
+
+/**
+ * The clock of the span in `parent`, for the pool spans under it. SDK 3.x (Span.cjs) gives a
+ * span started without a `startTime` a clock of its own: `Date.now()` once (its `startTime`,
+ * whole ms), `performance.now()` right after (`_performanceStartTime`), and every later time of
+ * it (its end, a performance-time input) is that start plus the performance time elapsed.
+ * Handed performance times, as they once were, the pool spans were each converted on a clock of
+ * their own, `Date.now()` read again as each was created, so off each other and off their parent
+ * by up to the millisecond `Date.now()` truncates: of 20,000 tasks submitted as their request
+ * started, no wait ended where its run began, and 19,902 waits began before their request.
+ * Given an HrTime the SDK takes it as it is: the pool spans' times are computed here, on their
+ * parent's clock, and one instant is one timestamp under that parent. The SDK has no public
+ * accessor for that clock; a span without these fields (another SDK's, a later version's) gets
+ * the clock below, and this package's tests say so.
+ *
+ * When the parent is not such a span (another process's, one given its own start time), the
+ * clock is read now, as the SDK would read it: one for all of a task's spans, so they still
+ * meet exactly, within the millisecond of `Date.now()` of their parent.
+ */
+function clockOf(parent: Context): SpanClock {
+  const span = trace.getSpan(parent) as SdkSpanClock | undefined;
+  if (
+    span?._startTimeProvided === false &&
+    typeof span._performanceStartTime === 'number' &&
+    isHrTime(span.startTime)
+  )
+    return { epoch: span.startTime, perf: span._performanceStartTime };
+  const now = Date.now();
+  return { epoch: [Math.trunc(now / 1e3), (now % 1e3) * 1e6], perf: performance.now() };
+}
+
 /**
  * An epoch-ms time a thread or process measured (`performance.timeOrigin + performance.now()`
- * there) as this thread's performance time, which the SDK puts on the same clock as the
- * request's span (anchored on `Date.now()` when it started). Handed over as epoch ms, the SDK
+ * there: the monotonic clock), on `clock`: its performance time here, from the clock's own, in
+ * the arithmetic the SDK computes its spans' ends with (core's `millisToHrTime`, then
+ * `addHrTimes`), negative times included. Handed over as epoch ms, the SDK
  * would take it as is, and the pool spans would sit off their parent by the gap between the
  * monotonic clock and the wall clock (a millisecond or more, growing as the wall clock is slewed).
- * Never later than now: the SDK reads a performance time past now as epoch ms.
  */
-function spanTime(epochMs: number): number {
-  return Math.min(epochMs - performance.timeOrigin, performance.now());
+function spanTime(clock: SpanClock, epochMs: number): HrTime {
+  const elapsed = epochMs - performance.timeOrigin - clock.perf;
+  const seconds = clock.epoch[0] + Math.trunc(elapsed / 1e3);
+  const nanos = clock.epoch[1] + Math.round((elapsed % 1e3) * 1e6);
+  // A time before the clock's own start (elapsed < 0) leaves nanos below 0.
+  if (nanos < 0) return [seconds - 1, nanos + 1e9];
+  return nanos >= 1e9 ? [seconds + 1, nanos - 1e9] : [seconds, nanos];
 }
 
 export interface RelayedWork {
@@ -111,22 +183,23 @@ export interface RelayedWork {
 export function recordPoolTask(work: RelayedWork, parent: Context = context.active()): void {
   // Work outside any request (warm-ups, benchmarks) would start traces of its own: skip it.
   if (!tracesUnder(parent)) return;
+  const clock = clockOf(parent);
   const tracer = trace.getTracer(TRACER_NAME);
   const wait = tracer.startSpan(
     'pool.queue_wait',
     {
       kind: SpanKind.INTERNAL,
-      startTime: spanTime(work.submittedAt),
+      startTime: spanTime(clock, work.submittedAt),
       attributes: { 'lab.task': work.kind },
     },
     parent,
   );
-  wait.end(spanTime(Math.max(work.submittedAt, work.startedAt)));
+  wait.end(spanTime(clock, Math.max(work.submittedAt, work.startedAt)));
   const run = tracer.startSpan(
     `pool.run ${work.kind}`,
     {
       kind: SpanKind.INTERNAL,
-      startTime: spanTime(work.startedAt),
+      startTime: spanTime(clock, work.startedAt),
       attributes: {
         'thread.id': work.threadId,
         'lab.task': work.kind,
@@ -140,7 +213,7 @@ export function recordPoolTask(work: RelayedWork, parent: Context = context.acti
     run.recordException({ name: work.error.code ?? 'Error', message: work.error.message });
     run.setStatus({ code: SpanStatusCode.ERROR, message: work.error.message });
   }
-  run.end(spanTime(work.startedAt + work.workMs));
+  run.end(spanTime(clock, work.startedAt + work.workMs));
 }
 
 /** A pool task that ended without its worker's report of how it ran. */
@@ -168,11 +241,12 @@ export function recordUnfinishedPoolTask(
   parent: Context = context.active(),
 ): void {
   if (!tracesUnder(parent)) return;
+  const clock = clockOf(parent);
   const span = trace.getTracer(TRACER_NAME).startSpan(
     `pool.task ${work.kind}`,
     {
       kind: SpanKind.INTERNAL,
-      startTime: spanTime(work.submittedAt),
+      startTime: spanTime(clock, work.submittedAt),
       attributes: {
         'lab.task': work.kind,
         ...(work.outcome === 'cancelled' ? { 'lab.cancelled': true } : {}),
@@ -185,5 +259,5 @@ export function recordUnfinishedPoolTask(
     span.recordException({ name: work.error?.code ?? 'Error', message });
     span.setStatus({ code: SpanStatusCode.ERROR, message });
   }
-  span.end(spanTime(Math.max(work.submittedAt, work.endedAt)));
+  span.end(spanTime(clock, Math.max(work.submittedAt, work.endedAt)));
 }

@@ -26,8 +26,14 @@ async function inIpcSpan<T>(
   try {
     return await context.with(trace.setSpan(parent, span), async () => fn());
   } catch (error) {
-    span.recordException(error as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+    // Whatever was thrown goes on to the caller as it was, `undefined` and `null` included: only
+    // an object has a message to read, anything else is recorded as its text.
+    const thrown = typeof error === 'object' && error !== null ? (error as Error) : String(error);
+    span.recordException(thrown);
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: typeof thrown === 'string' ? thrown : thrown.message,
+    });
     throw error;
   } finally {
     span.end();

@@ -1,4 +1,11 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type HrTime,
+} from '@opentelemetry/api';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -9,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import {
   recordPoolTask,
   recordUnfinishedPoolTask,
+  extractContext,
   injectContext,
   traceIdOf,
   activeTraceId,
@@ -63,6 +71,32 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     const client = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT);
     expect(client?.status.code).toBe(SpanStatusCode.ERROR);
     expect(client?.events.some((e) => e.name === 'exception')).toBe(true);
+  });
+
+  it.each<unknown>([undefined, null])(
+    'passes a thrown %p on as it was, from a call and from a handler, each span marked',
+    async (value) => {
+      const fail = async (): Promise<never> => {
+        throw value;
+      };
+      await expect(inRequest(() => tracedCall('counter.share', fail))).rejects.toBe(value);
+      await expect(tracedHandle('counter.share', {}, fail)).rejects.toBe(value);
+      const ipc = exporter.getFinishedSpans().filter((s) => s.name === 'ipc counter.share');
+      expect(ipc.map((s) => [s.kind, s.status])).toEqual([
+        [SpanKind.CLIENT, { code: SpanStatusCode.ERROR, message: String(value) }],
+        [SpanKind.SERVER, { code: SpanStatusCode.ERROR, message: String(value) }],
+      ]);
+    },
+  );
+
+  it('carries baggage without a span, and nothing from a context with neither', () => {
+    const bag = propagation.createBaggage({ tenant: { value: 'a' } });
+    const carrier = injectContext(propagation.setBaggage(context.active(), bag));
+    expect(carrier).toEqual({ baggage: 'tenant=a' });
+    const read = extractContext(JSON.parse(JSON.stringify(carrier)) as Record<string, string>);
+    expect(propagation.getBaggage(read)?.getEntry('tenant')?.value).toBe('a');
+    expect(injectContext(context.active())).toEqual({});
+    expect(extractContext({})).toBe(context.active());
   });
 
   it('records quiet methods without spans but keeps their context', async () => {
@@ -129,7 +163,11 @@ describe('trace context across boundaries (in-memory exporter)', () => {
 
   /** Epoch ms as a pool thread or process stamps them (its monotonic clock). */
   const threadNow = () => performance.timeOrigin + performance.now();
-  const ms = (t: [number, number]) => t[0] * 1000 + t[1] / 1e6;
+  /** An HrTime in nanoseconds, exactly (a span that is missing fails the test). */
+  const ns = (t: HrTime | undefined): bigint => {
+    if (!t) throw new Error('no such span');
+    return BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
+  };
 
   it.each([
     ['a sampled request, answered before its task ended (a 504, a client that left)', 1, 2],
@@ -189,10 +227,50 @@ describe('trace context across boundaries (in-memory exporter)', () => {
       'pool.run fib',
       'pool.task fib',
     ]);
-    // Within 1 ms: each span anchors on Date.now(), whole milliseconds.
+    // On the request's own clock, to the nanosecond: one instant is one timestamp (the wait
+    // ends where the run begins), and no pool span starts before the request or ends after it.
+    const [wait, run] = ['pool.queue_wait', 'pool.run fib'].map((name) =>
+      pool.find((s) => s.name === name),
+    );
+    expect(ns(wait?.endTime)).toBe(ns(run?.startTime));
     for (const span of pool) {
-      expect(ms(span.startTime)).toBeGreaterThanOrEqual(ms(request?.startTime ?? [0, 0]) - 1);
-      expect(ms(span.endTime)).toBeLessThanOrEqual(ms(request?.endTime ?? [0, 0]) + 1);
+      expect(ns(span.startTime)).toBeGreaterThanOrEqual(ns(request?.startTime));
+      expect(ns(span.endTime)).toBeLessThanOrEqual(ns(request?.endTime));
     }
   });
+
+  it.each([
+    ['a span of this process', true],
+    ["a span context alone (another process's span)", false],
+  ])(
+    "ends a task's wait at its run's start exactly, and starts it within its parent, under %s",
+    (_label, local) => {
+      // A task submitted as its request starts: where the millisecond of Date.now() that each
+      // span read for itself put a pool span before its parent (the SDK's own clock, per span).
+      for (let i = 0; i < 200; i++) {
+        const request = trace.getTracer('test').startSpan('request', { kind: SpanKind.SERVER });
+        const parent = local
+          ? trace.setSpan(context.active(), request)
+          : trace.setSpanContext(context.active(), request.spanContext());
+        const submittedAt = threadNow();
+        recordPoolTask(
+          { submittedAt, startedAt: submittedAt + 0.05, workMs: 0.01, threadId: 1, kind: 'fib' },
+          parent,
+        );
+        request.end();
+        const spans = exporter.getFinishedSpans();
+        const [wait, run, started] = ['pool.queue_wait', 'pool.run fib', 'request'].map((name) =>
+          spans.find((s) => s.name === name),
+        );
+        expect({ i, gap: ns(run?.startTime) - ns(wait?.endTime) }).toEqual({ i, gap: 0n });
+        // Another process's span has no clock here to share: the wait starts by its own.
+        if (local)
+          expect({ i, before: ns(wait?.startTime) < ns(started?.startTime) }).toEqual({
+            i,
+            before: false,
+          });
+        exporter.reset();
+      }
+    },
+  );
 });
