@@ -170,6 +170,38 @@ describe('runClusterPrimary', () => {
     }
   });
 
+  it('keeps serving on the port it announced for PORT=0 after every worker died at once', async () => {
+    // WORKERS=1 and a crash: node:cluster closes the shared socket with its last worker, and a
+    // respawn listening on port 0 again bound a new port — the announced one refused
+    // connections for good while the primary looked healthy.
+    const { main, records, workerPids } = await listeningWithRealWorkers(
+      { WORKERS: '1', CLUSTER_RESPAWN_BASE_MS: '50' },
+      1,
+    );
+    try {
+      const url = records().find((l) => l.msg === 'listening')?.['url'] as string;
+      const pidAt = async () => {
+        const answer = await fetch(`${url}/info`, { signal: AbortSignal.timeout(2000) });
+        const info = (await answer.json()) as { pid: number };
+        return info.pid;
+      };
+      expect(await pidAt()).toBe(workerPids[0]);
+      process.kill(workerPids[0] as number, 'SIGKILL');
+      let respawned: number | undefined;
+      await until(
+        async () => {
+          respawned = await pidAt().catch(() => undefined);
+          return respawned !== undefined && respawned !== workerPids[0];
+        },
+        { what: `a respawned worker answering on ${url}`, timeoutMs: 15_000 },
+      );
+      expect(isAlive(respawned as number)).toBe(true);
+    } finally {
+      main.kill('SIGKILL');
+      await until(() => !isAlive(main.pid as number), { what: 'the primary to be gone' });
+    }
+  });
+
   it('has an orphaned worker whose drain hangs end itself past its stop bound', async () => {
     const ORPHAN_BOUND_LINE = 'primary gone and the drain overran its bound: exiting';
     // Nobody is left to SIGKILL it: its own bound is all that ends it (exit 1, said at error).

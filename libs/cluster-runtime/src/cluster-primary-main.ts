@@ -71,6 +71,7 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     requestTimeoutMs: config.requestTimeoutMs,
     respawn,
+    listen: { host: config.host, port: config.port },
     onFatal: (reason) => {
       logger.fatal({ reason }, 'cannot serve');
       process.exit(1);

@@ -1,5 +1,6 @@
 import { type Logger } from '@concurrency-lab/service-kit';
 import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import {
@@ -34,6 +35,12 @@ export interface ClusterPrimaryOptions {
   replacementTimeoutMs?: number;
   /** Every worker is gone and the crash budget is spent: the model cannot serve. */
   onFatal(reason: string): void;
+  /**
+   * Where the workers listen (the service's `HOST` and `PORT`). With port 0, `start()` picks the
+   * port once, before the first fork, and every worker is forked with it: see `start()`.
+   * Without it the workers read `PORT` from the environment as it is.
+   */
+  listen?: { host: string; port: number };
 }
 
 /**
@@ -110,6 +117,11 @@ export class ClusterPrimary {
   #stopping = false;
   /** Crashed workers waiting out their backoff: forked soon, so their slots are not empty. */
   #pendingRespawns = 0;
+  /**
+   * Their timers, cleared by shutdown: one left armed held the process up to the backoff's
+   * longest (10 s) after shutdown() had resolved, to fork nothing.
+   */
+  readonly #respawnTimers = new Set<NodeJS.Timeout>();
   /** Set while slots are empty because the crash budget gave up: refills them once it recovers. */
   #refillTimer: NodeJS.Timeout | undefined;
   /** The rolling restart under way: shutdown waits for it to end. */
@@ -117,6 +129,8 @@ export class ClusterPrimary {
   #step: RestartStep | undefined;
   #everReady = false;
   #port = 0;
+  /** What every worker is forked with beyond its role: the port `start()` picked for port 0. */
+  #workerEnv: NodeJS.ProcessEnv = {};
   #started: { resolve(port: number): void; reject(error: Error): void } | undefined;
 
   constructor(options: ClusterPrimaryOptions) {
@@ -161,8 +175,23 @@ export class ClusterPrimary {
    * them can then never be ready, and a start that never settles leaves the model serving with
    * the rest, its `listening` line never logged.
    */
-  start(): Promise<number> {
-    if (this.#stopping) return Promise.reject(new Error('shutting down: no worker is forked'));
+  async start(): Promise<number> {
+    const refused = () => new Error('shutting down: no worker is forked');
+    if (this.#stopping) throw refused();
+    const { listen } = this.#options;
+    // Port 0 is one port, chosen once. Left to the workers, it was chosen again whenever they
+    // were all gone at once (WORKERS=1 and a crash, or a fault in every worker): node:cluster
+    // closes the shared listening socket with its last worker (round_robin_handle.js
+    // `remove()`), and the respawn's listen on port 0 bound a new one — the model then served
+    // on a port nobody knew, refusing connections on the one it had announced. Nor can a
+    // respawn be forked with the announced port while workers of port 0 live: node:cluster
+    // keys the shared socket by the port asked for, so it would bind that port a second time
+    // (EADDRINUSE). Another process may take the port between this probe and the workers'
+    // listen: the start then fails as with a configured port in use.
+    if (listen?.port === 0) {
+      this.#workerEnv = { PORT: String(await freePort(listen.host)) };
+      if (this.#stopping) throw refused();
+    }
     return new Promise<number>((resolve, reject) => {
       this.#started = { resolve, reject };
       for (let i = 0; i < this.#options.workers; i++) this.#fork();
@@ -264,6 +293,9 @@ export class ClusterPrimary {
   async shutdown(): Promise<boolean> {
     this.#stopping = true;
     clearTimeout(this.#refillTimer);
+    for (const timer of this.#respawnTimers) clearTimeout(timer);
+    this.#pendingRespawns -= this.#respawnTimers.size;
+    this.#respawnTimers.clear();
     if (!this.#everReady)
       this.#started?.reject(new Error('shut down before every worker was ready'));
     const codes = await Promise.all([...this.#members.values()].map((m) => this.#stopMember(m)));
@@ -292,7 +324,7 @@ export class ClusterPrimary {
 
   #fork(): Member {
     const { logger } = this.#options;
-    const worker = cluster.fork({ LAB_CLUSTER_ROLE: 'worker' });
+    const worker = cluster.fork({ ...this.#workerEnv, LAB_CLUSTER_ROLE: 'worker' });
     const rpc = new RpcEndpoint(worker);
     this.#counter.serve(rpc);
     this.#metrics.add(worker.id);
@@ -475,12 +507,14 @@ export class ClusterPrimary {
       'worker crashed; respawning',
     );
     this.#pendingRespawns++;
-    setTimeout(() => {
+    const timer = setTimeout(() => {
+      this.#respawnTimers.delete(timer);
       this.#pendingRespawns--;
       if (this.#stopping) return;
       this.#options.restarts.inc({ kind: 'process' });
       this.#fork();
     }, decision.delayMs);
+    this.#respawnTimers.add(timer);
   }
 
   /**
@@ -539,4 +573,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
       timer = setTimeout(() => reject(new Error(message)), ms);
     }),
   ]).finally(() => clearTimeout(timer));
+}
+
+/** A port free on `host` now: the kernel's pick for port 0, released at once. */
+function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ port: 0, host, exclusive: true }, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
