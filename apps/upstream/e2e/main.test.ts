@@ -35,18 +35,21 @@ describe('dist/main.js', () => {
     },
   );
 
-  it('exits 1 with the reason on stderr when the environment is invalid', async () => {
+  it('exits 2 with the reason on stderr when the environment is invalid, naming every bad variable', async () => {
     const main = assertBuilt('main.js');
-    const run = runNode([main], { PORT: '0', UPSTREAM_PAGES: 'abc' });
+    // One of the listening address, one of the site: both named (they were read apart, and the
+    // first group's error hid the second's). Exit 2, as a model service's bad configuration.
+    const run = runNode([main], { PORT: 'x', UPSTREAM_PAGES: 'abc' });
     child = run.child;
     const exit = await run.exited;
-    expect(exit.code).toBe(1);
+    expect(exit.code).toBe(2);
     const line = JSON.parse(exit.stderr.trim()) as Record<string, unknown>;
     expect(line).toMatchObject({
       level: 'error',
       code: 'ERR_KIT_INVALID_CONFIG',
       service: 'upstream',
     });
-    expect(line['msg']).toContain('UPSTREAM_PAGES'); // names the variable, whatever the wording
+    // Names the variables, whatever the wording.
+    expect(line['msg']).toEqual(expect.stringMatching(/PORT.*UPSTREAM_PAGES|UPSTREAM_PAGES.*PORT/));
   });
 });

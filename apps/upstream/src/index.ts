@@ -4,6 +4,6 @@ export {
   upstreamOptionsFromEnv,
   type UpstreamOptions,
 } from './upstream-server';
-export { resolveUpstreamOptions } from './upstream-options';
+export { readUpstreamEnv, resolveUpstreamOptions } from './upstream-options';
 export { mulberry32 } from './mulberry32';
 export { drainable } from './drain';

@@ -2,16 +2,16 @@
 // signal handlers on load. Import `createUpstreamServer` from the package index instead.
 import {
   claimLifeline,
+  ConfigError,
   envInt,
   LIFELINE_ENV,
   LIFELINE_LOST_MESSAGE,
   LIFELINE_REASON,
-  readEnv,
   watchLifeline,
 } from '@concurrency-lab/service-kit/env';
 import { z } from 'zod';
 import { drainable } from './drain';
-import { createUpstreamServer, upstreamOptionsFromEnv } from './index';
+import { createUpstreamServer, readUpstreamEnv } from './index';
 
 /** Past this, in-flight requests (e.g. a 60 s latency) are cut so shutdown cannot hang. */
 const FORCE_CLOSE_AFTER_MS = 10_000;
@@ -32,11 +32,12 @@ function log(
 const LISTEN_ENV = { PORT: envInt(0, 65535), HOST: z.string().min(1), ...LIFELINE_ENV };
 
 function main(): void {
-  const listenAt = readEnv(process.env, LISTEN_ENV);
+  // One reading of every variable: an error names all the bad ones, not those of a first group.
+  const { options, values: listenAt } = readUpstreamEnv(process.env, LISTEN_ENV);
   claimLifeline(listenAt.LAB_LIFELINE);
   const host = listenAt.HOST ?? '127.0.0.1';
   const port = listenAt.PORT ?? 3100;
-  const server = createUpstreamServer(upstreamOptionsFromEnv(process.env));
+  const server = createUpstreamServer(options);
   const drain = drainable(server);
 
   server.on('error', (error) => {
@@ -82,5 +83,6 @@ try {
     error instanceof Error ? error.message : String(error),
     typeof code === 'string' ? { code } : {},
   );
-  process.exit(1);
+  // A bad variable exits 2, as the model services' configuration does; anything else 1.
+  process.exit(error instanceof ConfigError ? 2 : 1);
 }

@@ -2,7 +2,7 @@
 export interface PageQuery {
   /** Replaces the configured latency and jitter for this request only, when set. */
   latencyMs: number | undefined;
-  /** Forces a 503 for this request. */
+  /** Forces a failure for this request: `failureStatus` (503 unless configured). */
   fail: boolean;
 }
 

@@ -4,6 +4,8 @@ import {
   envNumber,
   readEnv,
   type EnvSchema,
+  type EnvShape,
+  type EnvValues,
 } from '@concurrency-lab/service-kit/env';
 
 /** How the upstream site behaves. Every field is validated by {@link resolveUpstreamOptions}. */
@@ -146,8 +148,20 @@ export function resolveUpstreamOptions(options: Partial<UpstreamOptions> = {}): 
  * @throws ConfigError `ERR_KIT_INVALID_CONFIG` naming every bad variable and the value it had
  */
 export function upstreamOptionsFromEnv(env: NodeJS.ProcessEnv): UpstreamOptions {
-  const values = readEnv(env, UPSTREAM_ENV);
-  const resolved: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
-  for (const key of KEYS) resolved[key] = values[ENV_NAMES[key]] ?? resolved[key];
-  return resolved;
+  return readUpstreamEnv(env, {}).options;
+}
+
+/**
+ * {@link upstreamOptionsFromEnv} and the caller's own variables (`shape`: the listening address)
+ * in one reading, so that an error names every bad variable of both, as the env reader promises.
+ * @throws ConfigError `ERR_KIT_INVALID_CONFIG` naming every bad variable and the value it had
+ */
+export function readUpstreamEnv<S extends EnvShape>(
+  env: NodeJS.ProcessEnv,
+  shape: S,
+): { options: UpstreamOptions; values: EnvValues<S> } {
+  const values = readEnv(env, { ...UPSTREAM_ENV, ...shape });
+  const options: UpstreamOptions = { ...DEFAULT_UPSTREAM_OPTIONS };
+  for (const key of KEYS) options[key] = values[ENV_NAMES[key]] ?? options[key];
+  return { options, values };
 }
