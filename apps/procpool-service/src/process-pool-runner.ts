@@ -45,7 +45,13 @@ export interface ProcessPoolRunnerOptions {
   filename: string;
   /** Child processes, all started at once and replaced when one dies. */
   workers: number;
-  /** Tasks that may wait for a process; one more is refused with 503 `ERR_OVERLOADED`. */
+  /**
+   * Tasks that may wait for a process; one more is refused with 503 `ERR_OVERLOADED`. Not to the
+   * task while a process boots: the executor counts the tasks held for a booting process as
+   * running (its room), so up to `workers` more may wait then — 5 against a bound of 3 with both
+   * processes just replaced. The service's admission (`MAX_QUEUE` requests in flight) bounds
+   * them all the same.
+   */
   maxQueue: number;
   /**
    * Called with each task's wait and run time (seconds), for metrics — also a task cancelled or
@@ -167,12 +173,13 @@ export class ProcessPoolRunner implements WorkRunner {
   }
 
   /**
-   * Resolves once the pool answers: one task per process, each run after its process's
-   * initializer has loaded the task module — so the service listens with its processes ready.
-   * The tasks need not land one per process (a quick one may take two while a sibling is still
-   * starting): the module is loaded by the initializer, in every process. Resolves with the
-   * pids that answered. They are no work of the service's: not in `stats().completed` (they
-   * never reach `onTaskTiming` either: only `#submit` reports timings).
+   * Resolves once the pool answers: as many tasks as processes, each run after its process's
+   * initializer has loaded the task module. They need not land one per process: a quick process
+   * may take two while a sibling is still starting, and the service then listens with that
+   * sibling still booting — its first requests wait for it (57 ms once, here); the others are
+   * served at once. Resolves with the pids that answered. They are no work of the service's:
+   * not in `stats().completed` (they never reach `onTaskTiming` either: only `#submit` reports
+   * timings).
    */
   async warmUp(): Promise<number[]> {
     return Promise.all(
