@@ -1,4 +1,4 @@
-import { afterAll } from '@jest/globals';
+import { afterAll, beforeAll } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -240,6 +240,25 @@ export async function signalWhileStarting(
     command.kill('SIGKILL');
     for (const pid of [...seen].filter(isAlive)) process.kill(pid, 'SIGKILL');
   }
+}
+
+/**
+ * In the describe block that calls it: the environment variable `name` is `value` for its tests
+ * (set in a `beforeAll` registered here, so before the hooks registered after this call) and as
+ * it was after them — unset again when it was unset. For what a module reads from the
+ * environment when it runs, not when it loads (the operator's `LAB_WORKLOAD`, read by each
+ * runner and pool thread).
+ */
+export function useEnv(name: string, value: string): void {
+  let saved: string | undefined;
+  beforeAll(() => {
+    saved = process.env[name];
+    process.env[name] = value;
+  });
+  afterAll(() => {
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  });
 }
 
 export { findMachineTool, machineToolOrSkip, whyMissing, type MachineTool } from './machine-tool';

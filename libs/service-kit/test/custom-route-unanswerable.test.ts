@@ -1,3 +1,4 @@
+import { useEnv } from '@concurrency-lab/launcher/testing';
 import { loadCustomWorkload, WORKLOAD_ENV } from '@concurrency-lab/workloads';
 import { expectProblem, faultyWorkload } from '@concurrency-lab/contract-testing';
 import { serviceFixture } from './support/harness';
@@ -7,18 +8,12 @@ import { serviceFixture } from './support/harness';
 describe('GET /work/custom, with a workload whose answer JSON cannot carry', () => {
   const services = serviceFixture({ per: 'describe' });
   const fixture = faultyWorkload('unanswerable');
-  const saved = process.env[WORKLOAD_ENV];
   let base: string;
+  useEnv(WORKLOAD_ENV, fixture);
 
   beforeAll(async () => {
-    process.env[WORKLOAD_ENV] = fixture;
     const workload = await loadCustomWorkload(fixture);
     ({ base } = await services.start({ workload, config: { workload: fixture } }));
-  });
-
-  afterAll(() => {
-    if (saved === undefined) delete process.env[WORKLOAD_ENV];
-    else process.env[WORKLOAD_ENV] = saved;
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { useEnv } from '@concurrency-lab/launcher/testing';
 import { join } from 'node:path';
 import { loadCustomWorkload, WORKLOAD_ENV, type CustomWorkload } from '@concurrency-lab/workloads';
 import { expectProblem } from '@concurrency-lab/contract-testing';
@@ -14,19 +15,13 @@ describe('GET /work/custom, with a workload configured by the operator', () => {
   const services = serviceFixture({ per: 'describe' });
   let started: Started;
   let workload: CustomWorkload;
-  const saved = process.env[WORKLOAD_ENV];
+  // The runner loads the workload itself (in whatever thread runs CPU work) from the
+  // environment, as a pool thread or process would.
+  useEnv(WORKLOAD_ENV, FIXTURE);
 
   beforeAll(async () => {
-    // The runner loads the workload itself (in whatever thread runs CPU work) from the
-    // environment, as a pool thread or process would.
-    process.env[WORKLOAD_ENV] = FIXTURE;
     workload = await loadCustomWorkload(FIXTURE);
     started = await services.start({ workload, config: { workload: FIXTURE } });
-  });
-
-  afterAll(() => {
-    if (saved === undefined) delete process.env[WORKLOAD_ENV];
-    else process.env[WORKLOAD_ENV] = saved;
   });
 
   const get = async (query = '') => {

@@ -1,6 +1,7 @@
+import { useEnv } from '@concurrency-lab/launcher/testing';
 import { metricSum } from '@concurrency-lab/launcher';
 import { loadCustomWorkload, WORKLOAD_ENV } from '@concurrency-lab/workloads';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -113,15 +114,8 @@ describe('event-loop admission', () => {
 describe("event-loop admission after an operator's workload that waits on I/O", () => {
   const services = serviceFixture();
   const FIXTURE = join(__dirname, 'fixtures', 'loop-workload.cjs');
-  const saved = process.env[WORKLOAD_ENV];
-  beforeAll(() => {
-    // The runner loads the workload itself from the environment, as a service's runner does.
-    process.env[WORKLOAD_ENV] = FIXTURE;
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env[WORKLOAD_ENV];
-    else process.env[WORKLOAD_ENV] = saved;
-  });
+  // The runner loads the workload itself from the environment, as a service's runner does.
+  useEnv(WORKLOAD_ENV, FIXTURE);
 
   const fib = get('/cpu/fib?n=1');
 

@@ -1,5 +1,6 @@
+import { useEnv } from '@concurrency-lab/launcher/testing';
 import { WORKLOAD_ENV } from '@concurrency-lab/workloads';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { InlineRunner, runCpuTask } from '../src/index';
@@ -119,15 +120,8 @@ describe('InlineRunner', () => {
 });
 
 describe("InlineRunner: the work queued on its loop, with an operator's async workload", () => {
-  const saved = process.env[WORKLOAD_ENV];
-  beforeAll(() => {
-    // The runner loads the workload itself from the environment, as a service's runner does.
-    process.env[WORKLOAD_ENV] = join(__dirname, 'fixtures', 'loop-workload.cjs');
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env[WORKLOAD_ENV];
-    else process.env[WORKLOAD_ENV] = saved;
-  });
+  // The runner loads the workload itself from the environment, as a service's runner does.
+  useEnv(WORKLOAD_ENV, join(__dirname, 'fixtures', 'loop-workload.cjs'));
 
   /** After eight runs of `input`, the estimate for three tasks queued in one turn (ms). */
   async function estimateAfter(input: { waitMs?: number; spinMs?: number }): Promise<number> {

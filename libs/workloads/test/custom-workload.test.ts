@@ -1,3 +1,4 @@
+import { useEnv } from '@concurrency-lab/launcher/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,12 +79,7 @@ describe('a custom workload module', () => {
 });
 
 describe("runCpuTask({ kind: 'custom' })", () => {
-  const saved = process.env[WORKLOAD_ENV];
-  beforeAll(() => (process.env[WORKLOAD_ENV] = fixture('sum-workload.cjs')));
-  afterAll(() => {
-    if (saved === undefined) delete process.env[WORKLOAD_ENV];
-    else process.env[WORKLOAD_ENV] = saved;
-  });
+  useEnv(WORKLOAD_ENV, fixture('sum-workload.cjs'));
 
   it('runs the configured workload on the input and answers a promise', async () => {
     const answer = runCpuTask({ kind: 'custom', input: [1, 2, 3] });
