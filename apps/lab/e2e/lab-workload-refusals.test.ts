@@ -26,4 +26,21 @@ describe('lab --workload with a broken module', () => {
     },
     60_000,
   );
+
+  it('refuses --scenarios workload-rate without workload: exit 2, naming --scenarios, nothing started', async () => {
+    const run = await runApp('lab', [
+      '--quick',
+      '--workload',
+      join(__dirname, '..', 'workloads', 'hash.mjs'),
+      '--scenarios',
+      'workload-rate',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /^ERR_LAB_USAGE: Expected `--scenarios` to hold `workload` with `workload-rate`/m,
+    );
+    expect(run.stderr).not.toContain('[lab ');
+    expect(run.samples).toBeGreaterThan(0); // it was counted, and started nothing
+    expect(run.maxChildren).toBe(0);
+  }, 60_000);
 });

@@ -59,7 +59,9 @@ export async function measureScenario(
   const what = { scenarioId: scenario.id, model: target.model, baseUrl: target.url };
   const rssIdleBytes = await readRssBytes(target.url, target.pid);
   progress.step(`${scenario.id} · ${target.model} · warm-up`);
-  const window = new IntervalWindow();
+  // Only a driver that records each answer as it comes fills a window; without one the samples'
+  // req/s and p99 are null (unknown), never a 0 read from an empty window.
+  const window = driver.recordsIntervals ? new IntervalWindow() : undefined;
   const sampler = new Sampler({
     baseUrl: target.url,
     pid: target.pid,

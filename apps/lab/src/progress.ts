@@ -1,3 +1,5 @@
+import { NO_FIGURE } from '@concurrency-lab/report-kit';
+
 /**
  * Where the run is. On a terminal: one line rewritten in place (model, scenario, elapsed and
  * remaining time, current req/s). Elsewhere (CI, a pipe): a plain line per step, no escape codes.
@@ -21,7 +23,8 @@ export class Progress {
     else this.#stream.write(`[lab ${this.#clock()}] ${label}\n`);
   }
 
-  tick(rps: number): void {
+  /** @param rps the last interval's req/s; null when the driver gives none (k6) */
+  tick(rps: number | null): void {
     if (this.#tty) this.#render(rps);
   }
 
@@ -30,11 +33,11 @@ export class Progress {
     this.#stream.write(`[lab ${this.#clock()}] ${message}\n`);
   }
 
-  #render(rps: number): void {
+  #render(rps: number | null): void {
     const elapsed = (Date.now() - this.#startedAt) / 1000;
     const remaining = Math.max(0, this.#totalSeconds - elapsed);
     this.#stream.write(
-      `\r\x1b[2K${this.#label} · ${Math.round(rps)} req/s · elapsed ${format(elapsed)} · ~${format(remaining)} left`,
+      `\r\x1b[2K${this.#label} · ${rps === null ? NO_FIGURE : Math.round(rps)} req/s · elapsed ${format(elapsed)} · ~${format(remaining)} left`,
     );
   }
 

@@ -109,6 +109,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   };
 
   try {
+    // Awaited before the run: whether a target is this machine takes resolving its name (the
+    // machine's own hostname is no address to compare).
+    const sharedCores = options.targets
+      ? (await Promise.all(Object.values(options.targets).map((url) => isLoopback(url)))).every(
+          Boolean,
+        )
+      : true;
     // Progress goes to stderr so `--json` keeps stdout machine-readable.
     const running = runLab({
       options,
@@ -119,9 +126,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       run: {
         mode: options.targets ? 'targets' : 'local',
         targets: options.targets ?? null,
-        sharedCores: options.targets
-          ? Object.values(options.targets).every((url) => isLoopback(url))
-          : true,
+        sharedCores,
         fileLimit,
         workload: probe
           ? {

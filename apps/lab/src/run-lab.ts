@@ -29,9 +29,11 @@ export interface LabRunContext {
 
 /**
  * The scenarios the options select, in the given order; an unknown id is a usage error naming
- * the option the user gave (`--scenarios` for `lab`, `--scenario` for `lab sweep`).
+ * the option the user gave (`--scenarios` for `lab`, `--scenario` for `lab sweep`), and so is a
+ * scenario without the one it `needs` (built from its figures, so run before it: `all` is in
+ * run order).
  */
-export function selectScenarios<S extends Scenario>(
+export function selectScenarios<S extends Scenario & { needs?: string }>(
   all: readonly S[],
   ids: string[] | undefined,
   option = 'scenarios',
@@ -43,7 +45,14 @@ export function selectScenarios<S extends Scenario>(
       `Expected \`--${option}\` from ${all.map((s) => s.id).join(', ')}; got ${unknown.map((u) => `\`${u}\``).join(', ')}`,
     );
   }
-  return all.filter((s) => ids.includes(s.id));
+  const selected = all.filter((s) => ids.includes(s.id));
+  const orphan = selected.find((s) => s.needs !== undefined && !ids.includes(s.needs));
+  if (orphan) {
+    throw new UsageError(
+      `Expected \`--${option}\` to hold \`${orphan.needs}\` with \`${orphan.id}\`: ${orphan.id} is built from what ${orphan.needs} measures in the same run; got \`--${option} ${ids.join(',')}\``,
+    );
+  }
+  return selected;
 }
 
 /**
@@ -91,7 +100,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
   const cpuList = cpus();
   const loadAtEnd = loadavg();
   return {
-    schemaVersion: 3,
+    schemaVersion: 4,
     createdAt: new Date().toISOString(),
     machine: {
       cpus: cpuList.length,

@@ -15,7 +15,10 @@ export interface SamplerOptions {
    */
   pid: number | undefined;
   intervalMs: number;
-  /** The measured stream's answers, taken once per interval. */
+  /**
+   * The measured stream's answers, taken once per interval. Without one (a driver that records
+   * no intervals: k6) each sample's `rps` and `p99Ms` are null: not measured, not 0.
+   */
   window?: IntervalWindow;
   /** Each sample as it is taken (progress display). */
   onSample?(sample: Sample): void;
@@ -94,7 +97,7 @@ export class Sampler {
     this.#lastTake = now;
     const base = {
       t: Math.round((now - this.#started) / 100) / 10,
-      rps: figures && elapsed > 0 ? Math.round((figures.answers / elapsed) * 10) / 10 : 0,
+      rps: figures ? (elapsed > 0 ? Math.round((figures.answers / elapsed) * 10) / 10 : 0) : null,
       p99Ms: figures?.p99Ms ?? null,
     };
     const usage = this.#options.pid === undefined ? undefined : processTreeUsage(this.#options.pid);

@@ -3,6 +3,8 @@
  * (async and threads; cpu and io-saturation; 6 s each, made on a quiet machine) with WORKERS=1 and
  * WORKERS=2. Every figure is checked against the reports themselves, computed here independently.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareHtml, compareMarkdown } from '../src/compare/compare-page';
 import { compareReports, MIN_DIFFERENCE, MIN_INTERVALS } from '../src/compare/compare-reports';
@@ -61,7 +63,7 @@ describe('lab compare on two real reports (WORKERS=1 vs WORKERS=2)', () => {
       const row = comparison.rows.find(
         (r) => r.scenario === scenario && r.model === model && r.figure === 'rps',
       );
-      const inner = (r: typeof ra) => r.samples.slice(1, -1).map((s) => s.rps);
+      const inner = (r: typeof ra) => r.samples.slice(1, -1).map((s) => s.rps ?? NaN);
       const noise = Math.hypot(cv(inner(ra)) ?? NaN, cv(inner(rb)) ?? NaN);
       const ratio = rb.summary.rps / ra.summary.rps;
       expect(row).toEqual({
@@ -211,7 +213,7 @@ describe('lab compare on a model that stopped, or started, answering', () => {
     return { file: `${file} (threads silenced)`, report };
   };
   const healthy = () => readReport(fixture('workers-1.json'));
-  const inner = (r: ReturnType<typeof resultOf>) => r.samples.slice(1, -1).map((s) => s.rps);
+  const inner = (r: ReturnType<typeof resultOf>) => r.samples.slice(1, -1).map((s) => s.rps ?? NaN);
   const differing = (c: ReturnType<typeof compareReports>) =>
     c.rows.filter((r) => r.flag === 'differs').map((r) => `${r.scenario}/${r.model}/${r.figure}`);
   /** In the report's order: io-saturation runs first. */
@@ -287,5 +289,44 @@ describe('lab compare on a model that stopped, or started, answering', () => {
       [0, 0, null, 'within noise'],
       [0, 0, null, 'within noise'],
     ]);
+  });
+});
+
+describe('lab compare on a run whose driver reports nothing per interval (k6)', () => {
+  /** The fixture's threads as `--driver k6` reports it: its totals, every interval's `rps`. */
+  const k6Run = (rps: 0 | null): { file: string; report: ComparableReport } => {
+    const { file, report } = readReport(fixture('workers-1.json'));
+    for (const scenario of report.scenarios)
+      for (const r of scenario.results.filter((x) => x.model === 'threads'))
+        r.samples = r.samples.map((s) => ({ ...s, rps, p99Ms: null }));
+    return { file: `${file} (k6)`, report };
+  };
+  const rpsRows = (c: ReturnType<typeof compareReports>) =>
+    c.rows.filter((r) => r.model === 'threads' && r.figure === 'rps');
+
+  it('has no noise figure for its req/s: the row is unknown, whichever side it is on', () => {
+    const healthy = readReport(fixture('workers-1.json'));
+    // As written to disk and read back: a sample's null req/s is a report `lab compare` reads.
+    const dir = mkdtempSync(join(tmpdir(), 'lab-compare-k6-'));
+    let k6: ReturnType<typeof readReport>;
+    try {
+      writeFileSync(join(dir, 'report.json'), JSON.stringify(k6Run(null).report));
+      k6 = readReport(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(resultOf(k6.report, 'cpu', 'threads').samples.map((s) => s.rps)).toContain(null);
+    for (const c of [compareReports(k6, healthy), compareReports(healthy, k6)]) {
+      expect(rpsRows(c).map((r) => [r.noise, r.flag])).toEqual([
+        [null, 'unknown'],
+        [null, 'unknown'],
+      ]);
+      // Its totals are the driver's own and still compare side by side.
+      expect(rpsRows(c).map((r) => r.ratio)).toEqual([1, 1]);
+    }
+    // The control: the same run with 0 in every interval (how k6's samples read before) took a
+    // spread of 0 and passed the other run's for the noise — a verdict from no measurement.
+    const zeros = rpsRows(compareReports(k6Run(0), healthy));
+    expect(zeros.every((r) => r.noise !== null && r.flag !== 'unknown')).toBe(true);
   });
 });

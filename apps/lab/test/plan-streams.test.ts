@@ -64,6 +64,7 @@ describe('the warm-up before a measurement', () => {
     const asked: number[] = [];
     const driver: LoadDriver = {
       name: 'stand-in',
+      recordsIntervals: false,
       run: (run) => {
         asked.push(run.warmupSeconds);
         return Promise.resolve(

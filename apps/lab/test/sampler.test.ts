@@ -125,6 +125,34 @@ describe('the sampler', () => {
     }
   });
 
+  it('has no req/s or p99 without a window (a driver that records no intervals): null, not 0', async () => {
+    const { server, url } = await serve((response) => response.end(metrics));
+    /** Three samples of a local tree (this process), with `window` or without one. */
+    const sampled = async (window: IntervalWindow | undefined) => {
+      const three = firstSamples(3);
+      const sampler = new Sampler({
+        baseUrl: url,
+        pid: process.pid,
+        intervalMs: 100,
+        window,
+        onSample: three.onSample,
+      });
+      sampler.start();
+      await three.arrived;
+      return sampler.stop();
+    };
+    try {
+      const without = await sampled(undefined);
+      expect(without.length).toBeGreaterThanOrEqual(3);
+      expect(without.map((s) => [s.rps, s.p99Ms])).toEqual(without.map(() => [null, null]));
+      // The control: an empty window is a measured 0 answers, each interval's req/s 0.
+      const empty = await sampled(new IntervalWindow());
+      expect(empty.map((s) => s.rps)).toEqual(empty.map(() => 0));
+    } finally {
+      await close(server);
+    }
+  });
+
   it('leaves a target’s interval out when its scrape fails: no figure is made up', async () => {
     const { server, url } = await serve((response) => response.destroy());
     const sampler = new Sampler({ baseUrl: url, pid: undefined, intervalMs: 100 });

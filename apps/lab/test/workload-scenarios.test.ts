@@ -107,4 +107,29 @@ describe('the workload’s scenarios', () => {
       expect.objectContaining({ code: 'ERR_LAB_USAGE' }),
     );
   });
+
+  it('refuse workload-rate without workload in the same --scenarios: its rate is half what that measured', () => {
+    const all = [...catalog.scenarios, ...workloadScenarios(probe, catalog.scenarios)];
+    for (const ids of [['workload-rate'], ['cpu', 'workload-rate', 'workload-fairness']]) {
+      expect(() => selectScenarios(all, ids)).toThrow(
+        expect.objectContaining({
+          code: 'ERR_LAB_USAGE',
+          message: expect.stringMatching(
+            /^Expected `--scenarios` to hold `workload` with `workload-rate`: .* same run; got `--scenarios /,
+          ),
+        }),
+      );
+    }
+    // The controls: with workload, in either order given, it runs after it; the others need none.
+    for (const ids of [
+      ['workload', 'workload-rate'],
+      ['workload-rate', 'workload'],
+    ]) {
+      expect(selectScenarios(all, ids).map((s) => s.id)).toEqual(['workload', 'workload-rate']);
+    }
+    expect(selectScenarios(all, ['workload-fairness', 'cpu']).map((s) => s.id)).toEqual([
+      'cpu',
+      'workload-fairness',
+    ]);
+  });
 });

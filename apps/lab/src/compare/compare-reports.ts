@@ -31,6 +31,12 @@ interface Figure {
 const whole = (samples: Sample[]) => samples.slice(1, -1);
 const p99s = (samples: Sample[]) =>
   whole(samples).flatMap((s) => (s.p99Ms === null || s.p99Ms === undefined ? [] : [s.p99Ms]));
+/**
+ * The intervals' req/s that were measured. A driver that reports none per interval (k6) leaves
+ * every one null: no series, so no noise figure and the row `unknown` — read as 0s, its spread
+ * was 0 and the other run's alone passed for the noise.
+ */
+const rpss = (samples: Sample[]) => whole(samples).flatMap((s) => (s.rps === null ? [] : [s.rps]));
 
 export const FIGURES: readonly Figure[] = [
   {
@@ -38,7 +44,7 @@ export const FIGURES: readonly Figure[] = [
     label: 'req/s',
     scale: 1,
     value: (s) => s.rps,
-    series: (x) => whole(x).map((s) => s.rps),
+    series: rpss,
   },
   // The run's latency percentiles have no per-interval series of their own but p99's. A model
   // that answered nothing has none: its 0 is "no answer came" (hasAnswers), not a fast one.

@@ -12,7 +12,8 @@ const sample = z.looseObject({
   t: z.number(),
   rssBytes: z.number(),
   cpuPercent: z.number(),
-  rps: z.number(),
+  /** null since schema 4: a driver with no per-interval figures (k6). */
+  rps: z.number().nullable(),
   p99Ms: z.number().nullable().optional(),
 });
 

@@ -128,6 +128,13 @@ function utcStamp(date: Date): string {
  */
 export class K6Driver implements LoadDriver {
   readonly name = 'k6';
+  /**
+   * k6 reports through the summary its `handleSummary` writes when the run ends: nothing per
+   * interval reaches the lab, so the samples' req/s and p99 are unknown (null), not 0 — 0 said
+   * "no answers" beside a summary of a model that answered, and `lab compare` took a series of
+   * 0s for a run without noise.
+   */
+  readonly recordsIntervals = false;
   readonly #scriptsDir: string;
   readonly #testid: string;
 

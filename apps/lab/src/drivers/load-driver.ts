@@ -56,7 +56,11 @@ export interface DriverRun {
   scenarioId: string;
   model: string;
   baseUrl: string;
-  /** Where the driver records each measured 2xx latency of the measured stream, as it comes. */
+  /**
+   * Where a driver that {@link LoadDriver.recordsIntervals records intervals} records each 2xx
+   * answer of the measured stream in the window, as it comes (with its latency when its request
+   * was written in the window). Undefined for one that does not.
+   */
   window?: IntervalWindow;
   /** Called once when the measurement starts (the sampler starts then). */
   onMeasure?(): void;
@@ -69,6 +73,12 @@ export interface DriverRun {
  */
 export interface LoadDriver {
   readonly name: string;
+  /**
+   * Whether it records each answer into `run.window` as it comes, so each sample has its
+   * interval's req/s and p99. One that does not (k6 hands over one summary when it ends) leaves
+   * them null in every sample — unknown, not 0 — and the summary's figures are its own.
+   */
+  readonly recordsIntervals: boolean;
   run(run: DriverRun): Promise<StreamResult[]>;
 }
 

@@ -44,12 +44,20 @@ const sample = z.strictObject({
     .nullable()
     .describe('Event-loop delay p99 from /metrics; null when the scrape did not answer in time.'),
   elu: z.number().nonnegative().nullable(),
-  rps: z.number().nonnegative().describe('2xx answers per second in this interval.'),
+  rps: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      '2xx answers per second in this interval; null when the load driver reports nothing per interval (k6: one summary at the end).',
+    ),
   p99Ms: z
     .number()
     .nonnegative()
     .nullable()
-    .describe('p99 of the answers in this interval; null when none came.'),
+    .describe(
+      'p99 of the answers in this interval to requests written in the measurement; null when none came, or as for rps.',
+    ),
 });
 
 const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);
@@ -126,9 +134,9 @@ const verdict = z.strictObject({
 
 export const reportSchema = z.strictObject({
   schemaVersion: z
-    .literal(3)
+    .literal(4)
     .describe(
-      '3 since 2026-12-03: as 2, but a verdict may have no leader (throughput, p99, memory, agreesWithGuide, leaders empty) and a summary no lag or utilization (lagP99MaxMs, eluMean): null where a figure could not be had. lab compare reads every version.',
+      '4 since 2026-12-05: as 3, but a sample may have no req/s (rps null: a load driver that reports nothing per interval, k6). 3 since 2026-12-03: as 2, but a verdict may have no leader (throughput, p99, memory, agreesWithGuide, leaders empty) and a summary no lag or utilization (lagP99MaxMs, eluMean): null where a figure could not be had. lab compare reads every version.',
     ),
   createdAt: z.iso.datetime(),
   machine: z.strictObject({

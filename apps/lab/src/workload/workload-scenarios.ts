@@ -11,6 +11,11 @@ export const WORKLOAD_PATH = '/work/custom';
 export interface LabScenario extends Scenario {
   /** Built when its turn comes, from the scenarios already measured. */
   resolve?(done: readonly ScenarioReport[]): Scenario;
+  /**
+   * The scenario `resolve` builds this one from: `--scenarios` without it is refused
+   * (selectScenarios), since nothing measured would leave this one a made-up plan.
+   */
+  needs?: string;
   /** The guide's prediction, decided from this scenario's own figures. */
   guideFrom?(results: ModelResult[]): Scenario['guide'];
 }
@@ -93,6 +98,9 @@ export function workloadScenarios(
     id: 'workload-rate',
     judge: 'p99',
     guideFrom: undefined,
+    // Its rate is half of what `workload` measured: without it, the rate fell back to 1 req/s
+    // while the report said "half the slowest model's capacity".
+    needs: 'workload',
     resolve(done) {
       const measured = done.find((s) => s.id === 'workload');
       // Over the models that answered: one with none is no capacity (a service that died) and
