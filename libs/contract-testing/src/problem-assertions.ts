@@ -31,13 +31,44 @@ export async function expectProblem(
   return body;
 }
 
-/** Accepted = not a 400: answered 2xx, or still working when the client gave up. */
-export async function expectAccepted(url: string, method: string, slow: boolean): Promise<void> {
+/** What a request got within its bound: its status and body, or no answer (a hang). */
+export type BoundedAnswer =
+  { status: number; body: string } | { noAnswerWithinMs: number } | { failed: string };
+
+/**
+ * How long an answer the suite expects may take before it counts as a hang: what jest gave
+ * each test before (30 s; a million increments took async 30 s at load 11). A test that waits
+ * this long gives jest a few seconds more, so that a hang fails with its own message.
+ */
+export const ANSWER_BOUND_MS = 30_000;
+
+/** Sends `method url` and waits at most `boundMs` for the whole answer. Never rejects. */
+export async function answerWithin(
+  url: string,
+  method: string,
+  boundMs = ANSWER_BOUND_MS,
+): Promise<BoundedAnswer> {
   try {
-    const response = await fetch(url, { method, signal: slow ? AbortSignal.timeout(400) : null });
-    const text = await response.text();
-    expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status: 200 });
+    const response = await fetch(url, { method, signal: AbortSignal.timeout(boundMs) });
+    return { status: response.status, body: await response.text() };
   } catch (error) {
-    if (!slow || (error as Error).name !== 'TimeoutError') throw error;
+    return (error as Error).name === 'TimeoutError'
+      ? { noAnswerWithinMs: boundMs }
+      : { failed: String(error) };
   }
+}
+
+/**
+ * Accepted = answered 200 within its bound: not a 400, and not a 500 or a hang either, which
+ * would say the service took the value in and could not serve it.
+ */
+export async function expectAccepted(
+  answer: BoundedAnswer | Promise<BoundedAnswer>,
+): Promise<void> {
+  const got = await answer;
+  expect(
+    'status' in got ? { status: got.status, body: got.body.slice(0, 300) } : got,
+  ).toMatchObject({
+    status: 200,
+  });
 }

@@ -210,11 +210,49 @@ describe('fuzzViolation of a case the contract refuses', () => {
     ).toMatch(/with 405 ERR_METHOD_NOT_ALLOWED, got 404/);
   });
 
-  it("accepts a shed (503 + Retry-After) and a 431 for any case: neither is the route's", () => {
-    const r = tagged(request('GET', '/cpu/fib?n=-1'));
+  it('refuses a shed (503 + Retry-After) for any case the contract refuses: none is work to shed', () => {
     const shed = problem(503, 'ERR_OVERLOADED', { 'retry-after': '1' });
-    expect(fuzzViolation(r, shed)).toBeUndefined();
-    expect(fuzzViolation(r, problem(431, 'ERR_HEADERS_TOO_LARGE'))).toBeUndefined();
+    expect(fuzzViolation(tagged(request('GET', '/cpu/fib?n=41')), shed)).toMatch(
+      /^a 503 where the contract sheds nothing: a refused parameter .* before admission, at any load/,
+    );
+    for (const r of [request('GET', '/nope'), request('PUT', '/cpu/fib'), request('GET', '/a b')])
+      expect(fuzzViolation(tagged(r), shed)).toMatch(
+        /sheds nothing: the contract refuses this case/,
+      );
+  });
+
+  it('allows a shed only where a bound may apply: work, the counter, /readyz, a cluster’s /metrics', () => {
+    const shed = problem(503, 'ERR_OVERLOADED', { 'retry-after': '1' });
+    for (const r of [
+      request('GET', '/cpu/fib?n=3'),
+      request('HEAD', '/mixed?ms=1&n=1'),
+      request('POST', '/counter/increment?times=1&safe=true'),
+      request('DELETE', '/counter'),
+      request('GET', '/readyz'),
+      // Not certain which route: `..` is normalised away.
+      request('GET', '/x/../healthz'),
+    ])
+      expect([r.target, fuzzViolation(tagged(r), shed)]).toEqual([r.target, undefined]);
+    for (const target of ['/healthz', '/healthz/', '/info?x=1'])
+      expect(fuzzViolation(tagged(request('GET', target)), shed)).toMatch(/is never shed$/);
+    const metrics = tagged(request('GET', '/metrics'));
+    expect(fuzzViolation(metrics, shed, { metricsMayShed: true })).toBeUndefined();
+    expect(fuzzViolation(metrics, shed, { metricsMayShed: false })).toMatch(
+      /\/metrics is never shed where no primary gathers it/,
+    );
+  });
+
+  it('accepts a 431 for any case only when its head is past the header limit', () => {
+    const tooLarge = problem(431, 'ERR_HEADERS_TOO_LARGE');
+    const small = tagged(request('GET', '/nope'));
+    expect(fuzzViolation(small, tooLarge)).toMatch(
+      /^a 431 for a head of \d+ bytes, within HTTP_MAX_HEADER_SIZE \(16384\)/,
+    );
+    const big = tagged(request('GET', `/cpu/fib${'/x'.repeat(8200)}`));
+    expect(big.refusal?.answers).toEqual([{ status: 404, code: 'ERR_NOT_FOUND' }]);
+    expect(fuzzViolation(big, tooLarge)).toBeUndefined();
+    // The limit is the service's: past a smaller one, the small case's 431 is right.
+    expect(fuzzViolation(small, tooLarge, { maxHeaderSize: 20 })).toBeUndefined();
   });
 
   it('still accepts any 2xx or 4xx for an untagged case', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { fuzzViolation, type FuzzRequest, type RawOutcome } from '../src/fuzz/index';
+import {
+  fuzzViolation,
+  type FuzzRequest,
+  type RawOutcome,
+  type VerdictOptions,
+} from '../src/fuzz/index';
 
 const get: FuzzRequest = { method: 'GET', target: '/cpu/fib', headers: [] };
 const answer = (status: number, headers: Record<string, string> = {}, body = ''): RawOutcome => ({
@@ -27,10 +32,10 @@ describe('fuzzViolation', () => {
     ['a 200', answer(200)],
     ['a 204', answer(204)],
     ['a well-formed 400 problem', problem(400)],
-    ['a 431 problem', problem(431)],
+    ['a 431 problem past the header limit', problem(431), { maxHeaderSize: 20 }],
     ['a 503 problem with Retry-After', problem(503, {}, { 'retry-after': '1' })],
-  ])('accepts %s', (_label, outcome) => {
-    expect(fuzzViolation(get, outcome)).toBeUndefined();
+  ])('accepts %s', (_label, outcome, options: VerdictOptions = {}) => {
+    expect(fuzzViolation(get, outcome, options)).toBeUndefined();
   });
 
   it.each([
@@ -38,6 +43,7 @@ describe('fuzzViolation', () => {
     ['a 502', answer(502), /^status 502/],
     ['a 504', problem(504), /^status 504/],
     ['a 301', answer(301), /^status 301/],
+    ['a 431 for a head within the header limit', problem(431), /^a 431 for a head of 61 bytes/],
     ['a 503 without Retry-After', problem(503), /Retry-After/],
     [
       'a 503 whose Retry-After is not seconds',

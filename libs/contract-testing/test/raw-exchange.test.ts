@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { rawExchange } from '../src/fuzz/index';
-import { rawAnswer } from '../src/raw-answer';
+import { parseAnswers, rawExchange } from '../src/fuzz/index';
+import { holdRequest, rawAnswer, rawAnswerThenClose } from '../src/raw-answer';
 
 /** A TCP server that answers every connection with `reply` (raw bytes), then acts per `then`. */
 async function rawServer(
@@ -27,8 +27,10 @@ const options = { deadlineMs: 2000, halfClose: false, head: false };
 describe('rawExchange', () => {
   let running: Awaited<ReturnType<typeof rawServer>> | undefined;
   afterEach(async () => {
-    for (const socket of running?.sockets ?? []) socket.destroy();
-    await new Promise((resolve) => running?.server.close(resolve));
+    if (!running) return;
+    const { server, sockets } = running;
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
     running = undefined;
   });
 
@@ -88,5 +90,62 @@ describe('rawExchange', () => {
       status: 200,
       body: '',
     });
+  });
+
+  it('says whether the server closed after its answer, when asked to wait for it', async () => {
+    const reply = 'HTTP/1.1 413 Too Large\r\nContent-Length: 2\r\n\r\nno';
+    running = await rawServer(reply, 'close');
+    const base = `http://127.0.0.1:${running.port}`;
+    const closing = await rawAnswerThenClose(base, GET, 1000);
+    expect([closing.response.status, closing.closed]).toEqual([413, true]);
+    const first = running;
+    await new Promise((resolve) => first.server.close(resolve));
+    running = await rawServer(reply, 'hold');
+    const held = await rawAnswerThenClose(`http://127.0.0.1:${running.port}`, GET, 200);
+    expect([held.response.status, held.closed]).toEqual([413, false]);
+  });
+
+  it('parses answers sent one behind the other, by length and chunked', () => {
+    const data = Buffer.from(
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' +
+        'HTTP/1.1 503 No\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nno\r\n0\r\n\r\n' +
+        'HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nincomplete',
+    );
+    expect(parseAnswers(data).map((a) => a.kind === 'answer' && [a.status, a.body])).toEqual([
+      [200, 'ok'],
+      [503, 'no'],
+      [200, 'incomplete'.slice(0, 9)],
+    ]);
+    expect(parseAnswers(data.subarray(0, data.length - 2))).toHaveLength(2);
+  });
+});
+
+describe('holdRequest', () => {
+  it('keeps what follows unread until the body ends, then reads both in order', async () => {
+    // A real HTTP server: the second request must not be read while the body is incomplete.
+    const { createServer: createHttpServer } = await import('node:http');
+    const seen: string[] = [];
+    const server = createHttpServer((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      req.on('end', () => res.end(req.url));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const held = await holdRequest(
+        base,
+        'POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n',
+        Buffer.from('abc'),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(seen).toEqual(['/first']);
+      const answers = await held.release('GET /second HTTP/1.1\r\nHost: x\r\n\r\n');
+      expect(answers.map((a) => a.kind === 'answer' && a.body)).toEqual(['/first', '/second']);
+      expect(seen).toEqual(['/first', '/second']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -130,16 +130,29 @@ function requestTarget(target: string): string {
   return target.replace(/ +$/, '');
 }
 
-function routeRefusal({ method, target: sent }: FuzzRequest): ExpectedRefusal | undefined {
-  const target = requestTarget(sent);
+/**
+ * The route `request` asks for, when certain: an origin-form target without dot segments, its
+ * one trailing slash dropped (`*` stays `*`); undefined when the route is not certain.
+ */
+function routeOf(target: string): { route: string; queryAt: number } | undefined {
   const queryAt = target.search(/[?#]/);
   const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
   if (!pathname.startsWith('/') && pathname !== '*') return undefined;
   if (DOT_SEGMENT.test(pathname)) return undefined;
-  const route = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
+  return { route: pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname, queryAt };
+}
+
+function routeRefusal({ method, target: sent }: FuzzRequest): ExpectedRefusal | undefined {
+  const target = requestTarget(sent);
+  const routed = routeOf(target);
+  if (!routed) return undefined;
+  const { route, queryAt } = routed;
   if (route === OPTIONAL_ROUTE) return undefined;
   const methods = METHODS_OF.get(route);
-  if (!methods) return refused(404, 'ERR_NOT_FOUND', `no route ${pathname}`);
+  if (!methods) {
+    const pathname = queryAt < 0 ? target : target.slice(0, queryAt);
+    return refused(404, 'ERR_NOT_FOUND', `no route ${pathname}`);
+  }
   if (!methods.has(method))
     return refused(405, 'ERR_METHOD_NOT_ALLOWED', `${route} has no ${method}`);
   if (NO_INPUT_READ.has(route) || target.includes('#')) return undefined;
@@ -148,6 +161,38 @@ function routeRefusal({ method, target: sent }: FuzzRequest): ExpectedRefusal | 
   return problem === undefined
     ? undefined
     : refused(400, 'ERR_INVALID_PARAM', `${method} ${route}: ${problem}`);
+}
+
+/**
+ * Routes no bound of the contract sheds: `/healthz` ("never shed") and `/info`, which is no
+ * work and none of the 503 row's bounds (queue, event loop, upload bytes, procpool's counter
+ * manager, draining work, a primary gathering `/metrics`) names.
+ */
+const NEVER_SHED = new Set(['/healthz', '/info']);
+
+/**
+ * Why a 503 (shed, with `Retry-After`) breaks the contract for `request`, or undefined where
+ * one may be right. Never for a case the contract refuses: a request whose parameters are
+ * refused is refused "before admission, at any load", and one that is not HTTP/1.1, asks what
+ * cannot be met (417), or names no route or method (404, 405) is no work for a bound to shed.
+ * Never on `/healthz` and `/info`; on `/metrics` only where a primary gathers it
+ * (`metricsMayShed`: cluster, hybrid). Elsewhere (work, the counter, `/readyz` while starting or
+ * draining, a route not certain) a bound may be reached.
+ */
+export function shedViolation(request: FuzzRequest, metricsMayShed: boolean): string | undefined {
+  const { refusal } = request;
+  if (refusal) {
+    return refusal.answers.some((a) => a.code === 'ERR_INVALID_PARAM')
+      ? `a refused parameter (${refusal.why}) is refused before admission, at any load`
+      : `the contract refuses this case (${refusal.why}) before any bound applies`;
+  }
+  if (request.method === 'CONNECT' || !METHODS.includes(request.method)) return undefined;
+  const route = routeOf(requestTarget(request.target))?.route;
+  if (route === undefined) return undefined;
+  if (NEVER_SHED.has(route)) return `${route} is never shed`;
+  if (route === '/metrics' && !metricsMayShed)
+    return '/metrics is never shed where no primary gathers it';
+  return undefined;
 }
 
 /** The parameters a route takes (the upload takes `filter` only; `size` is the GET's). */

@@ -1,10 +1,31 @@
 import { problemBodyViolation, STACK_TRACE } from '../problem-shape';
-import type { ExpectedRefusal, FuzzRequest } from './fuzz-request';
+import { shedViolation } from './contract-refusal';
+import { encodeRequest, type ExpectedRefusal, type FuzzRequest } from './fuzz-request';
 import type { RawOutcome } from './raw-exchange';
+
+/** What the verdict must know of the service under test. */
+export interface VerdictOptions {
+  /**
+   * The service's `HTTP_MAX_HEADER_SIZE`: a 431 is right only for a head past it.
+   * @default 16384 (the contract's default)
+   */
+  maxHeaderSize?: number;
+  /**
+   * Whether `/metrics` may be a 503: on cluster and hybrid, whose primary gathers it, when the
+   * primary does not answer in time; on the other models it is never shed.
+   * @default true (the model is not known: allowed)
+   */
+  metricsMayShed?: boolean;
+}
+
+/** The contract's default `HTTP_MAX_HEADER_SIZE`. */
+export const DEFAULT_MAX_HEADER_SIZE = 16_384;
 
 /**
  * The fuzz properties for one case: why its outcome breaks the contract, or undefined when it
- * holds. Allowed: a 2xx, a 4xx, or a 503 with a well-formed `Retry-After` (delta-seconds); never
+ * holds. Allowed: a 2xx, a 4xx, or a 503 with a well-formed `Retry-After` (delta-seconds) where
+ * a bound may shed the case (see `shedViolation`), and a 431 only for a head (request line and
+ * headers) past `maxHeaderSize`; never
  * a 500 (or any other 5xx), never a hang, never a connection closed without an answer (`CONNECT`
  * included: the services answer it), never a stack trace in a body, and every error answered as
  * problem+json (the contract: "Every error is application/problem+json … also what the HTTP
@@ -14,7 +35,11 @@ import type { RawOutcome } from './raw-exchange';
  * `asksIfNoneExists`). A case the generator tagged as one the contract refuses
  * (`request.refusal`) must get one of that refusal's answers (see `refusalViolation`).
  */
-export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string | undefined {
+export function fuzzViolation(
+  request: FuzzRequest,
+  outcome: RawOutcome,
+  options: VerdictOptions = {},
+): string | undefined {
   if (outcome.kind === 'timeout') {
     return `no answer and no close within the deadline (received ${JSON.stringify(outcome.received)})`;
   }
@@ -30,6 +55,13 @@ export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string
   if (!allowed) return `status ${status}: ${body.slice(0, 300)}`;
   if (status === 503 && !/^\d+$/.test(headers['retry-after'] ?? ''))
     return `503 without a Retry-After in seconds (${String(headers['retry-after'])})`;
+  if (status === 503) {
+    const why = shedViolation(request, options.metricsMayShed ?? true);
+    if (why !== undefined) return `a 503 where the contract sheds nothing: ${why}`;
+  }
+  const maxHeaderSize = options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
+  if (status === 431 && headBytes(request) <= maxHeaderSize)
+    return `a 431 for a head of ${headBytes(request)} bytes, within HTTP_MAX_HEADER_SIZE (${maxHeaderSize})`;
   if (STACK_TRACE.test(body)) return `a stack trace in the body: ${body.slice(0, 300)}`;
   const problem = headers['content-type']?.startsWith('application/problem+json') === true;
   if (status >= 400 && !problem)
@@ -43,9 +75,9 @@ export function fuzzViolation(request: FuzzRequest, outcome: RawOutcome): string
 
 /**
  * Why an answer (already checked to be allowed and well-formed) is not the refusal the contract
- * gives this case. A 503 (shed: admission comes before a route reads its query) and a 431 (the
- * head limit is the service's `HTTP_MAX_HEADER_SIZE`, which the fuzz does not know) are right
- * for any case. A HEAD answer has no body, so only its status is checked.
+ * gives this case. A 431 (already checked to be for a head past the limit) is right for any
+ * case: the head is read before anything else. A 503 is not (`shedViolation` said why first).
+ * A HEAD answer has no body, so only its status is checked.
  */
 function refusalViolation(
   refusal: ExpectedRefusal,
@@ -53,7 +85,7 @@ function refusalViolation(
   status: number,
   body: string,
 ): string | undefined {
-  if (status === 503 || status === 431) return undefined;
+  if (status === 431) return undefined;
   const expected = refusal.answers.map((a) => `${a.status} ${a.code}`).join(' or ');
   const wrong = (got: string) =>
     `the contract refuses this case (${refusal.why}) with ${expected}, got ${got}`;
@@ -78,4 +110,13 @@ function asksIfNoneExists(request: FuzzRequest): boolean {
     .filter(([name]) => name.toLowerCase() === 'if-none-match')
     .map(([, value]) => value.trim());
   return values.join(', ') === '*';
+}
+
+/**
+ * The bytes of the request line and headers as sent, their final blank line included. Node
+ * counts a few bytes fewer against its limit (measured: the first 431 came at 16,409 to 16,413
+ * bytes for a 16,384 limit), so a head this counts within the limit is within Node's too.
+ */
+function headBytes(request: FuzzRequest): number {
+  return encodeRequest(request).indexOf('\r\n\r\n') + 4;
 }

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { fuzzRequest } from './fuzz-arbitraries';
 import { describeRequest, encodeRequest, halfCloses, type FuzzRequest } from './fuzz-request';
-import { fuzzViolation } from './fuzz-verdict';
+import { fuzzViolation, type VerdictOptions } from './fuzz-verdict';
 import { rawExchange, type RawOutcome } from './raw-exchange';
 
-export interface FuzzOptions {
+export interface FuzzOptions extends VerdictOptions {
   /** Generated cases. @default 1000 */
   runs?: number;
   /** fast-check seed, to replay a run. @default random (printed in the report) */
@@ -59,7 +59,7 @@ export async function runFuzz(baseUrl: string, options: FuzzOptions = {}): Promi
     const key = outcome.kind === 'answer' ? String(outcome.status) : outcome.kind;
     statuses[key] = (statuses[key] ?? 0) + 1;
     if (request.refusal) refusals += 1;
-    const reason = fuzzViolation(request, outcome);
+    const reason = fuzzViolation(request, outcome, options);
     if (reason !== undefined) reasons.set(keyOf(request), reason);
     return reason === undefined;
   });

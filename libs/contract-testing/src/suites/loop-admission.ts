@@ -52,10 +52,11 @@ export function describeLoopAdmission(ctx: ContractContext): void {
   const { target, workers } = ctx;
   if (!target.cpuOnLoop) return;
   describe(`event-loop admission: ${target.model}`, () => {
-    it('refuses work that arrives while CPU work stalls the loop, never /healthz, and counts why', async () => {
+    it('refuses work that arrives while CPU work stalls the loop, never /healthz or a bad parameter (400), and counts why', async () => {
       const service = await target.start({ WORKERS: workers });
       const first = await connections(service.url, WAVE * Number(workers));
       const second = await connections(service.url, WAVE * Number(workers));
+      const third = await connections(service.url, 1);
       try {
         // ~60 ms of fib(33) each, WAVE per process, admitted together or nearly: the loop is
         // stuck with them. The second wave goes once the first answer shows it is.
@@ -63,8 +64,16 @@ export function describeLoopAdmission(ctx: ContractContext): void {
         await Promise.race(stalling);
         const arriving = second.wave('/cpu/fib?n=33');
         const health = second.get('/healthz');
+        // A refused parameter arriving with them is refused, not shed: "before admission, at
+        // any load". On a connection of its own, opened already, so that it is read with them.
+        const badParameter = third.get('/cpu/fib?n=41');
         const answers = await Promise.all([...stalling, ...arriving]);
         expect((await health).status).toBe(200);
+        const refusedParameter = await badParameter;
+        expect({
+          ...refusedParameter,
+          body: (JSON.parse(refusedParameter.body) as { code?: unknown }).code,
+        }).toEqual({ status: 400, retryAfter: undefined, body: 'ERR_INVALID_PARAM' });
         const refused = answers.filter((a) => a.status === 503);
         expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true);
         expect(refused.length).toBeGreaterThan(0);
@@ -79,6 +88,7 @@ export function describeLoopAdmission(ctx: ContractContext): void {
       } finally {
         first.close();
         second.close();
+        third.close();
         await service.stop();
       }
     }, 60_000);

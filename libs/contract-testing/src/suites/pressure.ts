@@ -1,7 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { metricSum, requestOnNewConnection, ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { until } from '@concurrency-lab/launcher/testing';
+import { metricsViolations } from '../contract-metrics';
 import { COMMON_METRICS, type ContractContext } from '../contract-target';
+import { PARAM_CASES, queryString } from '../param-cases';
+import { holdRequest } from '../raw-answer';
+import { tinyPng } from '../test-images';
 import { expectProblem } from '../problem-assertions';
 
 /**
@@ -17,6 +21,17 @@ function untilActiveRequests(
     const { body } = await requestOnNewConnection(`${url}/metrics`);
     return metricSum(body, 'http_server_active_requests') >= count;
   }, options);
+}
+
+/**
+ * One request per parameter of the contract, each with its parameter out of range (an int's
+ * max+1, an enum's unknown value) and the route's other parameters valid.
+ */
+function refusedParameterRequests(): Array<[method: string, path: string]> {
+  return PARAM_CASES.map((c) => [
+    c.method,
+    `${c.path}${queryString({ ...c.base, [c.param]: c.kind === 'int' ? String(c.max + 1) : 'bogus' })}`,
+  ]);
 }
 
 /**
@@ -89,17 +104,57 @@ export function describePressure(ctx: ContractContext): void {
       }
     }, 60_000);
 
-    it('answers 503 with Retry-After beyond the pending-work bound, and serves the rest', async () => {
+    it('answers 503 with Retry-After beyond the pending-work bound, serves the rest, and still refuses bad parameters 400', async () => {
       // MAX_QUEUE bounds each process's pending work; with round-robin across processes, 2
       // slow requests per process plus 2 more exceed every process's bound of 1.
       const service = await target.start({ ...ADMISSION_OFF, WORKERS: workers, MAX_QUEUE: '1' });
       try {
-        const count = 2 * Number(workers) + 2;
-        const answers = await Promise.all(
-          Array.from({ length: count }, () =>
-            requestOnNewConnection(`${service.url}/io/sleep?ms=1000`),
-          ),
+        const processes = Number(workers);
+        const count = 2 * processes + 2;
+        let answered = 0;
+        const sleeps = Array.from({ length: count }, () =>
+          requestOnNewConnection(`${service.url}/io/sleep?ms=2000`).finally(() => answered++),
         );
+        // What each process sheds it answers at once; what it admitted (one each, at most)
+        // sleeps on: the service is at its bound.
+        await until(() => answered >= count - processes, {
+          what: 'the requests past the bound to be shed',
+          everyMs: 10,
+        });
+        // "A request whose parameters are refused (400) is refused before admission, at any
+        // load": each route's bad parameter, sent beside a valid request that is shed.
+        const atBound = await Promise.all([
+          ...refusedParameterRequests().map(([method, path]) =>
+            requestOnNewConnection(`${service.url}${path}`, method).then((a) => ({
+              path,
+              status: a.status,
+              retryAfter: a.headers['retry-after'],
+              code: (JSON.parse(a.body) as { code?: unknown }).code,
+            })),
+          ),
+          ...Array.from({ length: processes }, () =>
+            requestOnNewConnection(`${service.url}/cpu/fib?n=1`).then((a) => ({
+              path: '/cpu/fib?n=1',
+              status: a.status,
+              retryAfter: a.headers['retry-after'],
+              code: (JSON.parse(a.body) as { code?: unknown }).code,
+            })),
+          ),
+        ]);
+        const valid = atBound.filter((a) => a.path === '/cpu/fib?n=1');
+        // The control: the bound holds while the bad parameters arrive (a process that got no
+        // sleep may serve one of these).
+        expect(valid.some((a) => a.status === 503)).toBe(true);
+        expect(atBound.filter((a) => a.path !== '/cpu/fib?n=1')).toEqual(
+          refusedParameterRequests().map(([, path]) => ({
+            path,
+            status: 400,
+            retryAfter: undefined,
+            code: 'ERR_INVALID_PARAM',
+          })),
+        );
+
+        const answers = await Promise.all(sleeps);
         const shed = answers.filter((a) => a.status === 503);
         expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true);
         expect(shed.length).toBeGreaterThan(0);
@@ -111,7 +166,18 @@ export function describePressure(ctx: ContractContext): void {
         }
         expect((await fetch(`${service.url}/io/sleep?ms=1`)).status).toBe(200);
         const text = await (await fetch(`${service.url}/metrics`)).text();
-        expect(metricSum(text, 'lab_shed_total', { reason: 'queue_full' })).toBe(shed.length);
+        const validShed = valid.filter((a) => a.status === 503).length;
+        expect(metricSum(text, 'lab_shed_total', { reason: 'queue_full' })).toBe(
+          shed.length + validShed,
+        );
+        // Its series now exist: each with `model` and `reason`.
+        expect(
+          metricsViolations(text, {
+            model: target.model,
+            families: ['lab_shed_total'],
+            withSeries: ['lab_shed_total'],
+          }),
+        ).toEqual([]);
       } finally {
         await service.stop();
       }
@@ -136,9 +202,12 @@ export function describePressure(ctx: ContractContext): void {
         expect(count('/cpu/fib', '200')).toBe(sent.fib);
         expect(count('/io/sleep', '200')).toBe(sent.sleep);
         expect(count('unmatched', '404')).toBe(sent.notFound);
-        for (const name of [...COMMON_METRICS, ...(target.metrics ?? [])]) {
-          expect([name, new RegExp(`^# TYPE ${name} `, 'm').test(text)]).toEqual([name, true]);
-        }
+        expect(
+          metricsViolations(text, {
+            model: target.model,
+            families: [...COMMON_METRICS, ...(target.metrics ?? [])],
+          }),
+        ).toEqual([]);
         expect(text).toMatch(
           new RegExp(
             `^process_resident_memory_bytes\\{[^}]*model="${target.model}"[^}]*\\} [1-9]`,
@@ -150,7 +219,7 @@ export function describePressure(ctx: ContractContext): void {
       }
     });
 
-    it('on SIGTERM finishes all 20 in-flight requests, refuses new connections and exits 0', async () => {
+    it('on SIGTERM finishes all 20 in-flight requests, refuses new connections, says it is not ready and exits 0', async () => {
       const service = await target.start({
         ...ADMISSION_OFF,
         WORKERS: workers,
@@ -162,26 +231,42 @@ export function describePressure(ctx: ContractContext): void {
           body: await r.text(),
         })),
       );
-      // Wait until the service reports the 20 requests in flight (and the scrape itself).
-      await untilActiveRequests(service.url, 21, {
-        what: 'the 20 requests to be in flight',
-        everyMs: 50,
-      });
-      service.child.kill('SIGTERM');
-      // New connections are refused while the 2 s requests still drain. Polled, not after a
-      // fixed pause: cluster's primary closes its listener only once every worker has had
-      // `shutdown` over IPC and closed its server, which a loaded machine can stretch.
-      await until(
-        () =>
-          requestOnNewConnection(`${service.url}/healthz`).then(
-            () => false,
-            () => true,
-          ),
-        { what: 'new connections to be refused', timeoutMs: 1500, everyMs: 25 },
+      // An upload held in flight by its last byte, on a connection the draining service keeps
+      // (it is busy) and where nothing behind the body is read before the body ends: the way
+      // to ask /readyz once new connections are refused.
+      const png = tinyPng();
+      const upload = await holdRequest(
+        service.url,
+        `POST /image/filter?filter=blur HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\nContent-Length: ${png.length}\r\n\r\n`,
+        png,
       );
-      await expect(requestOnNewConnection(`${service.url}/healthz`)).rejects.toMatchObject({
-        code: 'ECONNREFUSED',
-      });
+      try {
+        // Wait until the service reports the 21 requests in flight (and the scrape itself).
+        await untilActiveRequests(service.url, 22, {
+          what: 'the 21 requests to be in flight',
+          everyMs: 50,
+        });
+        service.child.kill('SIGTERM');
+        // New connections are refused while the 2 s requests still drain. Polled, not after a
+        // fixed pause: cluster's primary closes its listener only once every worker has had
+        // `shutdown` over IPC and closed its server, which a loaded machine can stretch.
+        await until(
+          () =>
+            requestOnNewConnection(`${service.url}/healthz`).then(
+              () => false,
+              () => true,
+            ),
+          { what: 'new connections to be refused', timeoutMs: 1500, everyMs: 25 },
+        );
+        await expect(requestOnNewConnection(`${service.url}/healthz`)).rejects.toMatchObject({
+          code: 'ECONNREFUSED',
+        });
+        // Readiness is 503 while draining (docs/contract.md, /readyz): asked behind the upload.
+        const answers = await upload.release('GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n');
+        expect(answers.map((a) => (a.kind === 'answer' ? a.status : a))).toEqual([200, 503]);
+      } finally {
+        upload.abandon();
+      }
       const answers = await Promise.all(inFlight);
       expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
       expect(await service.exited).toEqual({ code: 0, signal: null });

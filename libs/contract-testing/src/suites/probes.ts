@@ -1,6 +1,24 @@
 import { describe, expect, it } from '@jest/globals';
-import { CONTRACT_REQUEST_TIMEOUT_MS, type ContractContext } from '../contract-target';
+import { metricsViolations } from '../contract-metrics';
+import {
+  COMMON_METRICS,
+  CONTRACT_REQUEST_TIMEOUT_MS,
+  type ContractContext,
+} from '../contract-target';
 import { rawAnswer } from '../raw-answer';
+
+/**
+ * Families whose labels the metrics check must see on at least one series: the parts before
+ * this one give every model some (a scrape queues upstream fetches, safe increments take the
+ * counter's lock); without them the label check would look at nothing.
+ */
+const OBSERVED_BY_NOW = [
+  'http_server_request_duration_seconds',
+  'lab_lock_wait_seconds',
+  'lab_lock_hold_seconds',
+  'lab_queue_size',
+  'lab_queue_wait_seconds',
+] as const;
 
 /** Liveness, readiness, `/info`, `/metrics` and the headers every answer carries. */
 export function describeProbes(ctx: ContractContext): void {
@@ -15,11 +33,25 @@ export function describeProbes(ctx: ContractContext): void {
       const info = (await (await fetch(`${ctx.base()}/info`)).json()) as Record<string, unknown>;
       expect(info).toMatchObject({ model, node: expect.stringMatching(/^v24\./) });
       expect(info['pid']).toEqual(expect.any(Number));
-      expect(info['workers']).toEqual(expect.any(Number));
+      // WORKERS: "threads or processes" — the number the suite started it with.
+      expect(info['workers']).toBe(Number(ctx.workers));
       expect(info['cpus']).toEqual(expect.any(Number));
+      // The contract does not list `limits`' members: these two are the suite's own reading,
+      // their values the configuration it started the service with (MAX_QUEUE's default).
       expect(info['limits']).toMatchObject({
-        maxQueue: expect.any(Number),
+        maxQueue: 1000,
         requestTimeoutMs: CONTRACT_REQUEST_TIMEOUT_MS,
+      });
+      // "`runner`: the model's work runner's counts — queued, running, completed, …"
+      const runner = info['runner'] as Record<string, unknown> | undefined;
+      expect({
+        queued: runner?.['queued'],
+        running: runner?.['running'],
+        completed: runner?.['completed'],
+      }).toEqual({
+        queued: expect.any(Number),
+        running: expect.any(Number),
+        completed: expect.any(Number),
       });
     });
 
@@ -32,13 +64,14 @@ export function describeProbes(ctx: ContractContext): void {
         ),
       );
       expect(text).not.toMatch(/route="\/cpu\/fib\?/);
-      for (const name of [
-        'http_server_active_requests',
-        'lab_eventloop_utilization',
-        'process_resident_memory_bytes',
-      ]) {
-        expect(text).toContain(`${name}{`);
-      }
+      // Every series `model`, every contract metric its type and labels (docs/contract.md).
+      expect(
+        metricsViolations(text, {
+          model,
+          families: [...COMMON_METRICS, ...(ctx.target.metrics ?? [])],
+          withSeries: OBSERVED_BY_NOW,
+        }),
+      ).toEqual([]);
     });
 
     it('answers a GET sent If-None-Match: * 304 (the resource exists); an entity tag matches nothing', async () => {

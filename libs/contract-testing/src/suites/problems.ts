@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ContractContext } from '../contract-target';
 import { expectProblem } from '../problem-assertions';
-import { rawAnswer as raw } from '../raw-answer';
+import { rawAnswer as raw, rawAnswerThenClose } from '../raw-answer';
 import { pngClaiming, tinyPng } from '../test-images';
 
 function upload(base: string, query: string, contentType: string, body: string | Buffer) {
@@ -14,11 +14,37 @@ function upload(base: string, query: string, contentType: string, body: string |
 
 const UPLOAD = 'POST /image/filter?filter=blur HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\n';
 
+/**
+ * How long a refusal's connection may stay open after the answer before it counts as kept (the
+ * service reading the rest of the body, or waiting for more): what it waits otherwise is
+ * seconds (HTTP_REQUEST_TIMEOUT_MS, 30 s by default).
+ */
+const CLOSE_WITHIN_MS = 2000;
+
+/** 8 MiB and one 64 KiB chunk more, chunked, its last chunk never sent: no Content-Length. */
+function chunkedPastTheLimit(): Buffer {
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  const framed = Buffer.concat([
+    Buffer.from(`${chunk.length.toString(16)}\r\n`),
+    chunk,
+    Buffer.from('\r\n'),
+  ]);
+  const chunks = (8 * 1024 * 1024) / chunk.length + 1;
+  return Buffer.concat([
+    Buffer.from(`${UPLOAD}Transfer-Encoding: chunked\r\n\r\n`),
+    ...Array.from({ length: chunks }, () => framed),
+  ]);
+}
+
 /** Unknown routes, wrong methods and bad uploads: problem+json with the contract's codes. */
 export function describeProblems(ctx: ContractContext): void {
   describe('errors are problem+json with stable codes', () => {
     it('404s an unknown route', async () => {
       await expectProblem(await fetch(`${ctx.base()}/nope`), 404, 'ERR_NOT_FOUND');
+    });
+
+    it('404s /work/custom when the operator set no LAB_WORKLOAD', async () => {
+      await expectProblem(await fetch(`${ctx.base()}/work/custom`), 404, 'ERR_NOT_FOUND');
     });
 
     it('405s a known route with the wrong method and says what is allowed', async () => {
@@ -38,9 +64,28 @@ export function describeProblems(ctx: ContractContext): void {
       await expectProblem(response, 413, 'ERR_BODY_TOO_LARGE');
     });
 
-    it('413s a body declared over 8 MiB on its headers alone, before a byte of it is sent', async () => {
-      const response = await raw(ctx.base(), `${UPLOAD}Content-Length: 9437184\r\n\r\n`);
+    it('413s a body declared over 8 MiB on its headers alone, before a byte of it is sent, and closes', async () => {
+      const { response, closed } = await rawAnswerThenClose(
+        ctx.base(),
+        `${UPLOAD}Content-Length: 9437184\r\n\r\n`,
+        CLOSE_WITHIN_MS,
+      );
       await expectProblem(response, 413, 'ERR_BODY_TOO_LARGE');
+      // "A refusal given while a body is still arriving closes the connection without reading
+      // the rest of it": the 9 MiB never come, and the service does not wait for them.
+      expect(closed).toBe(true);
+    });
+
+    it('413s a chunked body as soon as it passes 8 MiB, its end never sent, and closes', async () => {
+      // No Content-Length to refuse it by: the contract's "as soon as a chunked body passes
+      // the limit". A service that waits for the body's end answers nothing here.
+      const { response, closed } = await rawAnswerThenClose(
+        ctx.base(),
+        chunkedPastTheLimit(),
+        CLOSE_WITHIN_MS,
+      );
+      await expectProblem(response, 413, 'ERR_BODY_TOO_LARGE');
+      expect(closed).toBe(true);
     });
 
     it('400s an upload with no body at all as an empty image, not as the wrong type', async () => {
@@ -48,8 +93,10 @@ export function describeProblems(ctx: ContractContext): void {
       await expectProblem(response, 400, 'ERR_INVALID_IMAGE');
     });
 
-    it('400s a request that is not HTTP/1.1 with a problem, not a bare status line', async () => {
+    it('400s a request that is not HTTP/1.1 with a problem, not a bare status line, Connection: close', async () => {
+      // The request does not ask to close: the header is the service's own.
       const response = await raw(ctx.base(), 'FOO / HTTP/1.1\r\nHost: t\r\n\r\n');
+      expect(response.headers.get('connection')).toBe('close');
       await expectProblem(response, 400, 'ERR_INVALID_REQUEST');
     });
 
@@ -61,12 +108,14 @@ export function describeProblems(ctx: ContractContext): void {
       await expectProblem(response, 417, 'ERR_EXPECTATION_FAILED');
     });
 
-    it('431s request headers over HTTP_MAX_HEADER_SIZE (16 KiB by default), with a problem', async () => {
+    it('431s request headers over HTTP_MAX_HEADER_SIZE (16 KiB by default), with a problem, Connection: close', async () => {
       const big = 'a'.repeat(20 * 1024);
+      // The request does not ask to close: the header is the service's own.
       const response = await raw(
         ctx.base(),
-        `GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: ${big}\r\nConnection: close\r\n\r\n`,
+        `GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: ${big}\r\n\r\n`,
       );
+      expect(response.headers.get('connection')).toBe('close');
       await expectProblem(response, 431, 'ERR_HEADERS_TOO_LARGE');
     });
 
@@ -109,6 +158,17 @@ export function describeProblems(ctx: ContractContext): void {
       const response = await upload(ctx.base(), 'filter=sepia', 'image/png', tinyPng());
       const problem = await expectProblem(response, 400, 'ERR_INVALID_PARAM');
       expect(problem.detail).toContain('`filter`');
+    });
+
+    it('400s an unknown filter on upload while its body is still arriving, and closes', async () => {
+      const { response, closed } = await rawAnswerThenClose(
+        ctx.base(),
+        'POST /image/filter?filter=sepia HTTP/1.1\r\nHost: t\r\nContent-Type: image/png\r\n' +
+          'Content-Length: 100\r\n\r\nabc',
+        CLOSE_WITHIN_MS,
+      );
+      await expectProblem(response, 400, 'ERR_INVALID_PARAM');
+      expect(closed).toBe(true);
     });
   });
 }

@@ -9,19 +9,52 @@ import {
 import type { ContractContext } from '../contract-target';
 import { tinyPng } from '../test-images';
 
+/** `Server-Timing` splitting the time into `queue` and `work` (docs/contract.md, Routes). */
+const SERVER_TIMING = /queue;dur=[\d.]+, work;dur=[\d.]+/;
+
+/**
+ * A work route's answer: 200, `Server-Timing` with `queue` and `work`, and JSON
+ * `{ model, pid, threadId, result, durationMs }` — `pid` a process id, `threadId` 0 or a
+ * thread's id. Gives the body for the route's own checks of `result`.
+ */
+async function expectWorkAnswer(
+  response: Response,
+  model: string,
+): Promise<Record<string, unknown> & { result: unknown }> {
+  const text = await response.text();
+  expect({ status: response.status, body: text.slice(0, 300) }).toMatchObject({ status: 200 });
+  expect(response.headers.get('server-timing')).toMatch(SERVER_TIMING);
+  const body = JSON.parse(text) as Record<string, unknown> & { result: unknown };
+  expect(body).toEqual(
+    expect.objectContaining({
+      model,
+      pid: expect.any(Number),
+      threadId: expect.any(Number),
+      durationMs: expect.any(Number),
+    }),
+  );
+  const pid = body['pid'] as number;
+  const threadId = body['threadId'] as number;
+  expect({ result: 'result' in body, pid: Number.isInteger(pid) && pid > 0 }).toEqual({
+    result: true,
+    pid: true,
+  });
+  expect({ threadId, integer: Number.isInteger(threadId) && threadId >= 0 }).toEqual({
+    threadId,
+    integer: true,
+  });
+  return body;
+}
+
 /** Every work route answers the contract's shape with the workloads lib's result. */
 export function describeWorkRoutes(ctx: ContractContext): void {
   const { model } = ctx.target;
+  // Each route below is checked for the contract's answer shape (`expectWorkAnswer`), not only
+  // /cpu/fib: each has its own handler, and a shape kept on one says nothing of the others.
   describe('work routes', () => {
     it('computes fib(30) and reports where and how long', async () => {
-      const response = await fetch(`${ctx.base()}/cpu/fib?n=30`);
-      expect(response.status).toBe(200);
-      expect(response.headers.get('server-timing')).toMatch(/queue;dur=[\d.]+, work;dur=[\d.]+/);
-      const body = (await response.json()) as Record<string, unknown>;
-      expect(body).toMatchObject({ model, result: 832040 });
-      expect(body['pid']).toEqual(expect.any(Number));
-      expect(body['threadId']).toEqual(expect.any(Number));
-      expect(body['durationMs']).toEqual(expect.any(Number));
+      const body = await expectWorkAnswer(await fetch(`${ctx.base()}/cpu/fib?n=30`), model);
+      expect(body.result).toBe(832040);
     });
 
     it('runs CPU work where the model says: on the loop, a pool thread, or another process', async () => {
@@ -44,7 +77,7 @@ export function describeWorkRoutes(ctx: ContractContext): void {
 
     it('counts the primes below one million', async () => {
       const response = await fetch(`${ctx.base()}/cpu/primes?limit=1000000`);
-      expect(await response.json()).toMatchObject({ model, result: 78498 });
+      expect((await expectWorkAnswer(response, model)).result).toBe(78498);
     });
 
     it.each(FILTER_NAMES)(
@@ -52,9 +85,10 @@ export function describeWorkRoutes(ctx: ContractContext): void {
       async (filter) => {
         const response = await fetch(`${ctx.base()}/image/filter?filter=${filter}&size=64`);
         const expected = applyFilter(generateTestImage(64), filter);
-        expect(await response.json()).toMatchObject({
-          model,
-          result: { width: 64, height: 64, checksum: imageChecksum(expected) },
+        expect((await expectWorkAnswer(response, model)).result).toMatchObject({
+          width: 64,
+          height: 64,
+          checksum: imageChecksum(expected),
         });
       },
     );
@@ -68,22 +102,22 @@ export function describeWorkRoutes(ctx: ContractContext): void {
       });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('image/png');
-      expect(response.headers.get('server-timing')).toMatch(/queue;dur=/);
+      // The answer is the PNG itself (docs/contract.md): the header is what says the timing.
+      expect(response.headers.get('server-timing')).toMatch(SERVER_TIMING);
       const out = decodePng(new Uint8Array(await response.arrayBuffer()));
       expect(imageChecksum(out)).toBe(imageChecksum(applyFilter(decodePng(png), 'emboss')));
     });
 
     it('sleeps without blocking and answers the time slept', async () => {
       const response = await fetch(`${ctx.base()}/io/sleep?ms=30`);
-      const body = (await response.json()) as { result: unknown; durationMs: number };
+      const body = await expectWorkAnswer(response, model);
       expect(body.result).toEqual({ sleptMs: 30 });
-      expect(body.durationMs).toBeGreaterThanOrEqual(29);
+      expect(body['durationMs']).toBeGreaterThanOrEqual(29);
     });
 
     it('scrapes upstream pages concurrently and extracts every title', async () => {
       const response = await fetch(`${ctx.base()}/io/scrape?pages=12`);
-      expect(response.status).toBe(200);
-      const { result } = (await response.json()) as {
+      const { result } = (await expectWorkAnswer(response, model)) as {
         result: Array<{ url: string; title: string }>;
       };
       expect(result).toHaveLength(12);
@@ -95,7 +129,20 @@ export function describeWorkRoutes(ctx: ContractContext): void {
 
     it('waits then computes on /mixed', async () => {
       const response = await fetch(`${ctx.base()}/mixed?ms=5&n=20`);
-      expect(await response.json()).toMatchObject({ result: { sleptMs: 5, fib: 6765 } });
+      expect((await expectWorkAnswer(response, model)).result).toMatchObject({
+        sleptMs: 5,
+        fib: 6765,
+      });
+    });
+
+    it('increments the shared counter and answers as a work route', async () => {
+      const response = await fetch(`${ctx.base()}/counter/increment?times=3&safe=true`, {
+        method: 'POST',
+      });
+      expect((await expectWorkAnswer(response, model)).result).toMatchObject({
+        expected: 3,
+        actual: 3,
+      });
     });
   });
 }
