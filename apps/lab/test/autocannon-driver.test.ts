@@ -5,6 +5,31 @@ import { AutocannonDriver } from '../src/drivers/autocannon-driver';
 import { IntervalWindow } from '../src/drivers/interval-window';
 import { close, listen } from '@concurrency-lab/launcher/testing';
 
+/**
+ * One measured stream of `GET url` through the driver, as the lab runs one (`stream`: its
+ * connections and rate), with a window for its answers; `measuringFrom` is when the
+ * measurement started (after the warm-up), on this process's clock.
+ */
+async function measureOnce(
+  url: string,
+  { warmupSeconds, durationSeconds }: { warmupSeconds: number; durationSeconds: number },
+  stream: { connections: number; rate: number | undefined },
+) {
+  const window = new IntervalWindow();
+  let measuringFrom = Number.POSITIVE_INFINITY;
+  const [result] = await new AutocannonDriver().run({
+    scenarioId: 'test',
+    model: 'async',
+    baseUrl: url,
+    warmupSeconds,
+    durationSeconds,
+    window,
+    onMeasure: () => (measuringFrom = performance.now()),
+    streams: [{ name: 's', url, method: 'GET', ...stream, measure: true }],
+  });
+  return { stream: result, window, measuringFrom };
+}
+
 describe('the autocannon driver against a real server', () => {
   let server: Server;
   /** When each request reached the server (performance.now(), this process's clock). */
@@ -23,20 +48,13 @@ describe('the autocannon driver against a real server', () => {
 
   it('measures only the window after the warm-up, on connections the warm-up opened', async () => {
     arrivals = [];
-    const window = new IntervalWindow();
-    let measuringFrom = Number.POSITIVE_INFINITY;
-    const [stream] = await new AutocannonDriver().run({
-      scenarioId: 'test',
-      model: 'async',
-      baseUrl: url,
-      // 1.5 s: a loaded machine's warm-up of 0.5 s once got 9 requests out, no more than the
-      // ±8 below forgives, so a driver that counted the warm-up would have passed.
-      warmupSeconds: 1.5,
-      durationSeconds: 1,
-      window,
-      onMeasure: () => (measuringFrom = performance.now()),
-      streams: [{ name: 's', url, method: 'GET', connections: 4, rate: 100, measure: true }],
-    });
+    // 1.5 s: a loaded machine's warm-up of 0.5 s once got 9 requests out, no more than the
+    // ±8 below forgives, so a driver that counted the warm-up would have passed.
+    const { stream, window, measuringFrom } = await measureOnce(
+      url,
+      { warmupSeconds: 1.5, durationSeconds: 1 },
+      { connections: 4, rate: 100 },
+    );
     const inWindow = arrivals.filter((t) => t >= measuringFrom).length;
     // The warm-up sent requests (the negative control) and none of them is in the figures.
     expect(arrivals.length - inWindow).toBeGreaterThan(10);
@@ -72,14 +90,11 @@ describe('the autocannon driver against a real server', () => {
   it('spaces a fixed rate evenly: 40 req/s is about 4 in every 100 ms, not a burst a second', async () => {
     arrivals = [];
     const from = performance.now();
-    const [stream] = await new AutocannonDriver().run({
-      scenarioId: 'test',
-      model: 'async',
-      baseUrl: url,
-      warmupSeconds: 0,
-      durationSeconds: 2,
-      streams: [{ name: 's', url, method: 'GET', connections: 4, rate: 40, measure: true }],
-    });
+    const { stream } = await measureOnce(
+      url,
+      { warmupSeconds: 0, durationSeconds: 2 },
+      { connections: 4, rate: 40 },
+    );
     const paced = peakPer100ms(from, performance.now());
     // The rate calls for 80 arrivals over 2 s: each reached the server, or was counted as not
     // sent — a connection still busy when its turn came, which a loop stalled by a loaded
@@ -109,16 +124,11 @@ describe('the autocannon driver against a real server', () => {
     const slow = createServer((_req, res) => setTimeout(() => res.end('ok'), 300));
     const slowUrl = `${await listen(slow)}/`;
     try {
-      const [stream] = await new AutocannonDriver().run({
-        scenarioId: 'test',
-        model: 'async',
-        baseUrl: slowUrl,
-        warmupSeconds: 0,
-        durationSeconds: 1,
-        streams: [
-          { name: 's', url: slowUrl, method: 'GET', connections: 1, rate: 50, measure: true },
-        ],
-      });
+      const { stream } = await measureOnce(
+        slowUrl,
+        { warmupSeconds: 0, durationSeconds: 1 },
+        { connections: 1, rate: 50 },
+      );
       // The request in the air at the end is merely in flight (younger than the answers), not
       // unanswered: the control of the stalled model below.
       expect(stream?.failed).toBe(0);
@@ -157,20 +167,13 @@ describe('the autocannon driver against a model whose first answer on each conne
   afterAll(() => close(server));
 
   it('leaves out the latency of a request written in the warm-up, answered in the window', async () => {
-    const window = new IntervalWindow();
-    let measuringFrom = Number.POSITIVE_INFINITY;
-    const [stream] = await new AutocannonDriver().run({
-      scenarioId: 'test',
-      model: 'async',
-      baseUrl: url,
-      warmupSeconds: 0.25,
-      durationSeconds: 1,
-      window,
-      onMeasure: () => (measuringFrom = performance.now()),
-      // A closed loop: autocannon asks for each connection's first request right after
-      // net.connect, so that request's clock starts in the warm-up.
-      streams: [{ name: 's', url, method: 'GET', connections: 4, rate: undefined, measure: true }],
-    });
+    // A closed loop: autocannon asks for each connection's first request right after
+    // net.connect, so that request's clock starts in the warm-up.
+    const { stream, window, measuringFrom } = await measureOnce(
+      url,
+      { warmupSeconds: 0.25, durationSeconds: 1 },
+      { connections: 4, rate: undefined },
+    );
     const inWindow = answers.filter((a) => a.at >= measuringFrom);
     // The negative control: the 4 slow first answers (written in the warm-up) came in the
     // window, and a driver that kept every answer arriving there had their 600 ms in p99.
