@@ -233,20 +233,21 @@ describe('a service under its deadlines (real server)', () => {
 
   const fib34 = 'GET /cpu/fib?n=34 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n';
 
-  it('never starts CPU work of a burst whose deadline passed while earlier work held the loop', async () => {
-    // fib(34) holds the loop for well over 30 ms: once the first ends, every deadline is past.
+  // fib(34) holds the loop for well over 30 ms: once the first ends, every deadline is past.
+  // With a deadline to spare (the negative control) the same burst all runs.
+  it.each([
+    [
+      'never starts CPU work of a burst whose deadline passed while earlier work held the loop',
+      30,
+      504,
+      1,
+    ],
+    ['negative control: with a deadline to spare the same burst all runs', 30_000, 200, 4],
+  ])('%s', async (_name, requestTimeoutMs, status, completed) => {
     const runner = new InlineRunner();
-    const { service } = await services.start({ runner, config: { requestTimeoutMs: 30 } });
+    const { service } = await services.start({ runner, config: { requestTimeoutMs } });
     const statuses = await sendInOneTurn(service.server, [fib34, fib34, fib34, fib34]);
-    expect(statuses).toEqual([504, 504, 504, 504]);
-    expect(runner.stats()).toMatchObject({ completed: 1, cancelled: 3 });
-  });
-
-  it('negative control: with a deadline to spare the same burst all runs', async () => {
-    const runner = new InlineRunner();
-    const { service } = await services.start({ runner, config: { requestTimeoutMs: 30_000 } });
-    const statuses = await sendInOneTurn(service.server, [fib34, fib34, fib34, fib34]);
-    expect(statuses).toEqual([200, 200, 200, 200]);
-    expect(runner.stats()).toMatchObject({ completed: 4, cancelled: 0 });
+    expect(statuses).toEqual([status, status, status, status]);
+    expect(runner.stats()).toMatchObject({ completed, cancelled: 4 - completed });
   });
 });
