@@ -76,8 +76,6 @@ export interface ThreadPoolStats extends PoolRunnerStats {
 
 type PoolSuccess = Extract<PoolResponse, { ok: true }>;
 
-const QUEUE_AT_LIMIT = 'Task queue is at limit';
-
 /**
  * How long past `closeTimeoutMs` close() waits for piscina's close before it stops the threads
  * itself: piscina's close never settles once a thread it waits for was terminated under it (a
@@ -87,25 +85,50 @@ const CLOSE_MARGIN_MS = 250;
 
 /**
  * One task's mark, which piscina's load balancer sees (`queueOptionsSymbol`, a symbol key:
- * never cloned to the thread): when piscina handed the task to a thread. piscina's `queueSize`
- * cannot say — it subtracts the threads still starting (a replacement), so a task waiting for
- * one reads as running — hence the runner counts its queue itself.
+ * never cloned to the thread): when piscina handed the task to a thread, and which. piscina's
+ * `queueSize` cannot say — it subtracts the threads still starting (a replacement), so a task
+ * waiting for one reads as running — hence the runner counts its queue itself.
  */
 interface HandOver {
   /** Epoch ms when piscina gave the task to a thread; undefined while it waits. */
   at: number | undefined;
+  /** The thread piscina gave it to (`threadId`): busy with it until the task settles. */
+  thread: number | undefined;
   /** The task's promise settled: a balancer call after that must not count it. */
   settled: boolean;
 }
+
+/** A task in the runner's own queue, not yet handed to piscina. */
+interface Waiting {
+  readonly handOver: HandOver;
+  /** Hands it to piscina now (synchronously: piscina's balancer runs before this returns). */
+  send(): void;
+  /** Fails it without running it (close() began). */
+  drop(error: Error): void;
+}
+
+/** Why a task still in the runner's queue when close() began never ran. */
+const DROPPED_BY_CLOSE = 'the pool closed before a thread took this task';
 
 const now = () => performance.timeOrigin + performance.now();
 
 /**
  * The `WorkRunner` of the threads model and of each hybrid process: piscina does the pooling;
- * this class adds what the contract needs on top — bounded queue as a 503, cancellation by the
- * request's signal (queued tasks leave the queue, a running task's thread is terminated and
- * replaced unless the task ends within its grace, `cancelGraceMs`), crashes confined to their
- * own request, coded errors carried across the thread boundary, and zero-copy image buffers.
+ * this class adds what the contract needs on top — a bounded FIFO queue of its own (a 503 when
+ * full; tasks start in the order they came), cancellation by the request's signal (queued tasks
+ * leave the queue, a running task's thread is terminated and replaced unless the task ends
+ * within its grace, `cancelGraceMs`), crashes confined to their own request, coded errors
+ * carried across the thread boundary, and zero-copy image buffers.
+ *
+ * The queue is the runner's, not piscina's: piscina is handed a task only when a ready thread is
+ * idle, and never holds one waiting. Every task the runner sends carries an AbortSignal, and
+ * piscina 5.3.2 keeps such a task, when no thread takes it, in its `skipQueue`; when a thread
+ * freed, it gave that thread the head, tried the next, could not place it and pushed it to the
+ * tail — one rotation per freed thread. One thread busy and tasks 0..9 waiting ran
+ * 0,2,4,6,8,1,5,9,7,3, and a steady queue of 20 fib(24) on one thread waited 238–398 ms at p99
+ * where procpool's FIFO executor waited 29–49 under the same load; with the runner's own queue,
+ * 41–43 ms (2026-12-05). `stricterFIFO: true` is no cure: piscina then puts each new arrival at
+ * the head of that queue (9,8,…,0).
  */
 export class ThreadPoolRunner implements WorkRunner {
   readonly workers: number;
@@ -117,8 +140,22 @@ export class ThreadPoolRunner implements WorkRunner {
   #failed = 0;
   #crashed = 0;
   #replaced = 0;
-  /** Tasks submitted and not yet handed to a thread (see `HandOver`). */
+  /**
+   * Tasks submitted and not yet handed to a thread (see `HandOver`): those in `#waiting`, and
+   * one piscina could not place at once (see `#dispatch`), until a thread takes it.
+   */
   #queued = 0;
+  /**
+   * The runner's queue, oldest first (a Set keeps insertion order, and a task that leaves it —
+   * cancelled — is deleted in O(1), as in procpool's executor).
+   */
+  readonly #waiting = new Set<Waiting>();
+  /**
+   * The `threadId`s of the threads running one of the runner's tasks: from the moment the
+   * balancer picks one until that task's promise settles. piscina frees a thread before it
+   * settles the task's promise, so this set never calls a thread idle that piscina calls busy.
+   */
+  readonly #busy = new Set<number>();
   /**
    * Aborted as close() begins (the runner's one closing flag): tasks in their cancel grace are
    * stopped then, not waited for.
@@ -127,12 +164,12 @@ export class ThreadPoolRunner implements WorkRunner {
   readonly #watched = new WeakSet<Worker>();
   /**
    * The `threadId`s of the threads piscina has said are ready ('workerCreate' comes with a
-   * thread's ready message). When a thread becomes ready or free, piscina offers its queued
-   * tasks to every thread, those still starting too: a task handed to a replacement still
-   * loading its module waited for it — 60 ms, or however long a slow boot takes — while a ready
-   * thread could sit idle, counted as running all the while, and cancelling it terminated the
-   * starting thread. Left out of the choice, the task stays in the queue until a thread is
-   * ready for it.
+   * thread's ready message): a task is handed to piscina only when one of them is idle, and the
+   * balancer picks only among them. Until 2026-12-03 a task could go to a replacement still
+   * loading its module (piscina offered its queue to every thread, those starting too, when one
+   * became ready or free): it waited for the boot — 60 ms, or however long a slow boot takes —
+   * while a ready thread could sit idle, counted as running all the while, and cancelling it
+   * terminated the starting thread. Until a thread is ready for it, a task stays in the queue.
    */
   readonly #ready = new Set<number>();
 
@@ -153,18 +190,24 @@ export class ThreadPoolRunner implements WorkRunner {
       // sets them where it runs.
       env: { ...process.env },
       // piscina's own choice for one task per thread (its LeastBusyBalancer: the first idle
-      // thread), among the threads that are ready, and the moment a task leaves the queue.
+      // thread), among the threads that are ready and not the runner's busy ones (see
+      // `#isIdle`), and the moment a task leaves the queue.
       loadBalancer: (task, threads) => {
-        const idle =
-          threads.find((thread) => thread.currentUsage === 0 && this.#ready.has(thread.id)) ?? null;
-        if (idle) this.#handedOver(task[queueOptionsSymbol]);
+        const idle = threads.find((thread) => thread.currentUsage === 0 && this.#isIdle(thread.id));
+        if (!idle) return null;
+        this.#handedOver(task[queueOptionsSymbol], idle.id);
         return idle;
       },
     });
     // piscina counts the pool's first threads as ready from the start, and says so only a
     // microtask later: a task submitted before that goes to one of them, as piscina would send it.
     for (const worker of this.#pool.threads) this.#ready.add(worker.threadId);
-    this.#pool.on('workerCreate', (thread: { id: number }) => this.#readied(thread.id));
+    this.#pool.on('workerCreate', (thread: { id: number }) => {
+      this.#readied(thread.id);
+      // A microtask later: piscina says a new thread is ready before it moves it to the ready
+      // threads it offers a task to (its own ready listener comes after its 'workerCreate').
+      queueMicrotask(() => this.#dispatch());
+    });
     this.#pool.on('workerDestroy', () => {
       if (this.#closed.signal.aborted) return;
       this.#replaced++;
@@ -182,13 +225,13 @@ export class ThreadPoolRunner implements WorkRunner {
     signal: AbortSignal,
     transferList?: ArrayBuffer[],
   ): Promise<PoolSuccess> {
-    // Our own bound, checked before piscina's: piscina adds its idle capacity (and the threads
-    // still starting) to `maxQueue`, which makes its limit depend on how many threads happen to
-    // be free.
+    // The bound of the runner's own queue. (piscina's `maxQueue` never applies now that piscina
+    // holds no waiting task; it added its idle capacity and the threads still starting to the
+    // limit, which then depended on how many threads happened to be free.)
     if (this.#queued >= this.#options.maxQueue) throw this.#queueFull();
     this.#inFlight++;
     this.#queued++;
-    const handOver: HandOver = { at: undefined, settled: false };
+    const handOver: HandOver = { at: undefined, thread: undefined, settled: false };
     // The thread answered, with an error: it lives on, so the failure is the task's, not a crash.
     let answered = false;
     const onTaskTiming = this.#options.onTaskTiming;
@@ -212,10 +255,7 @@ export class ThreadPoolRunner implements WorkRunner {
     // ended within its grace as what it was: completed (or failed), its thread kept.
     return withCancelGrace(signal, grace, async (poolSignal) => {
       try {
-        const response = await this.#pool.run(sent, {
-          signal: poolSignal,
-          transferList: transferList ?? [],
-        });
+        const response = await this.#enqueue(sent, handOver, poolSignal, transferList ?? []);
         if (!response.ok) {
           const failure = rebuildError(response.error);
           const { code } = response.error;
@@ -236,12 +276,12 @@ export class ThreadPoolRunner implements WorkRunner {
           throw signal.reason;
         }
         this.#failed++;
-        if ((error as Error).message === QUEUE_AT_LIMIT) throw this.#queueFull();
         const problem = poolTaskProblem(error, 'thread');
         // The task's own error: coded (kept), or uncoded and answered by a thread that lives on
         // (500 ERR_WORKER_CRASHED for this request, as procpool answers it, but no crash counted).
         if (problem === error || answered) throw problem;
-        // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
+        // Its thread died under it, close() terminated it once closeTimeoutMs had passed, or
+        // close() dropped it from the queue (no thread: a wait and no run).
         task.ended('crashed', problem, handOver.at);
         if (this.#closed.signal.aborted) throw poolClosing('thread');
         this.#crashed++;
@@ -250,8 +290,74 @@ export class ThreadPoolRunner implements WorkRunner {
         this.#inFlight--;
         if (handOver.at === undefined) this.#queued--;
         handOver.settled = true;
+        // Its thread is free (piscina freed it before it settled the task), or gone: the next
+        // waiting task may have it.
+        if (handOver.thread !== undefined) this.#busy.delete(handOver.thread);
+        this.#dispatch();
       }
     });
+  }
+
+  /**
+   * Puts a task at the tail of the runner's queue; it goes to piscina when it reaches the head
+   * and a ready thread is idle (`#dispatch`). Its signal aborting while it waits takes it out
+   * (it never runs); once with piscina, the signal is piscina's to act on.
+   */
+  #enqueue(
+    sent: PoolRequest,
+    handOver: HandOver,
+    signal: AbortSignal,
+    transferList: ArrayBuffer[],
+  ): Promise<PoolResponse> {
+    return new Promise<PoolResponse>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason as Error);
+      if (this.#closed.signal.aborted) return reject(new Error(DROPPED_BY_CLOSE));
+      const leave = () => {
+        this.#waiting.delete(waiting);
+        reject(signal.reason as Error);
+      };
+      const waiting: Waiting = {
+        handOver,
+        send: () => {
+          signal.removeEventListener('abort', leave);
+          resolve(this.#pool.run(sent, { signal, transferList }));
+        },
+        drop: (error) => {
+          signal.removeEventListener('abort', leave);
+          reject(error);
+        },
+      };
+      signal.addEventListener('abort', leave, { once: true });
+      this.#waiting.add(waiting);
+      this.#dispatch();
+    });
+  }
+
+  /**
+   * Hands waiting tasks to piscina, oldest first, while a ready thread is idle: called as a task
+   * arrives, as one settles (its thread is free, or replaced) and as a thread becomes ready.
+   * Should piscina not place a task it was handed (the runner's view of the threads wrong), it
+   * keeps it and gives it to the next thread it frees; the runner stops there rather than pile
+   * more into piscina's rotating queue.
+   */
+  #dispatch(): void {
+    if (this.#closed.signal.aborted) return;
+    while (this.#waiting.size > 0 && this.#hasIdleThread()) {
+      const next = this.#waiting.values().next().value as Waiting;
+      this.#waiting.delete(next);
+      next.send();
+      if (next.handOver.at === undefined && !next.handOver.settled) return;
+    }
+  }
+
+  /** A thread of the pool (not one piscina let go) is ready and runs none of the runner's tasks. */
+  #hasIdleThread(): boolean {
+    for (const worker of this.#pool.threads) if (this.#isIdle(worker.threadId)) return true;
+    return false;
+  }
+
+  #isIdle(threadId: number): boolean {
+    return this.#ready.has(threadId) && !this.#busy.has(threadId);
   }
 
   /** A thread is ready; the ids of threads no longer in the pool are let go (never reused). */
@@ -261,11 +367,13 @@ export class ThreadPoolRunner implements WorkRunner {
     this.#ready.add(threadId);
   }
 
-  /** piscina gives a task to a thread: it leaves the queue. */
-  #handedOver(mark: object | null): void {
+  /** piscina gives a task to a thread: it leaves the queue, and the thread is busy with it. */
+  #handedOver(mark: object | null, threadId: number): void {
     const handOver = mark as HandOver | null;
     if (!handOver || handOver.at !== undefined || handOver.settled) return;
     handOver.at = now();
+    handOver.thread = threadId;
+    this.#busy.add(threadId);
     this.#queued--;
   }
 
@@ -349,6 +457,10 @@ export class ThreadPoolRunner implements WorkRunner {
     // Before piscina's close counts the busy threads: a thread terminated after it did is one
     // its close waits for in vain (see above).
     this.#closed.abort();
+    // The queue is the runner's: its tasks never reach a thread now (503 ERR_SHUTTING_DOWN).
+    const dropped = [...this.#waiting];
+    this.#waiting.clear();
+    for (const waiting of dropped) waiting.drop(new Error(DROPPED_BY_CLOSE));
     const limitMs = (this.#options.closeTimeoutMs ?? RUNNER_CLOSE_TIMEOUT_MS) + CLOSE_MARGIN_MS;
     let timer: NodeJS.Timeout | undefined;
     const overdue = new Promise<'overdue'>((resolve) => {
