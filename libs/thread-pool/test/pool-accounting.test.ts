@@ -69,11 +69,7 @@ describe("a thread pool's queue while a replacement thread starts", () => {
 
 describe("a thread pool's task timings (lab_pool_task_wait_seconds, _run_seconds)", () => {
   it('include the tasks that failed, were cancelled in the queue or on a thread: wait always, run once on a thread', async () => {
-    const timings: [number, number | undefined][] = [];
-    const { pool } = createPool({
-      workers: 1,
-      onTaskTiming: (wait, run) => timings.push([wait, run]),
-    });
+    const { pool, timings } = createPool({ workers: 1 });
     try {
       // Failed where it ran (a corrupt PNG): the thread measured its wait and run.
       await expect(

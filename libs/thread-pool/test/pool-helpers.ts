@@ -14,14 +14,17 @@ export const MARKS = join(tmpdir(), `thread-pool-marks-${process.pid}`);
 /** `extraWorkerData` joins what the fixture worker reads (e.g. `slowBoot`). */
 export function createPool(options: Partial<ThreadPoolOptions> = {}, extraWorkerData = {}) {
   const cell = new SharedCounterCell();
+  /** Each task's wait and run (seconds) as the pool reports them, unless `options` takes them. */
+  const timings: [wait: number, run: number | undefined][] = [];
   const pool = new ThreadPoolRunner({
     filename: FAULT_WORKER,
     workers: 2,
     maxQueue: 16,
     workerData: { counter: cell.buffer, marks: MARKS, ...extraWorkerData },
+    onTaskTiming: (wait, run) => timings.push([wait, run]),
     ...options,
   });
-  return { pool, cell };
+  return { pool, cell, timings };
 }
 
 /** A fault request for the fixture worker (not part of the real protocol). */

@@ -124,13 +124,7 @@ describe("a thread pool's waiting tasks", () => {
 
 describe("a task still in the runner's queue when close() begins", () => {
   it('is answered 503 ERR_SHUTTING_DOWN and never runs, counted failed with a wait and no run', async () => {
-    const timings: [number, number | undefined][] = [];
-    const { pool } = createPool({
-      workers: 1,
-      maxQueue: 4,
-      closeTimeoutMs: 30_000,
-      onTaskTiming: (wait, run) => timings.push([wait, run]),
-    });
+    const { pool, timings } = createPool({ workers: 1, maxQueue: 4, closeTimeoutMs: 30_000 });
     const running = pool.run({ kind: 'fib', n: 30 }, { signal: never() });
     expect(await eventually(() => pool.stats().running === 1)).toBe(true);
     const queued = pool.run({ kind: 'primes', limit: 1006 }, { signal: never() }).then(

@@ -1,6 +1,7 @@
 import { WORKLOAD_ENV } from '@concurrency-lab/workloads';
 import { join } from 'node:path';
 import { faultyWorkload } from '@concurrency-lab/contract-testing';
+import { useEnv } from '@concurrency-lab/launcher/testing';
 import { describePoolRunner } from '../src/testing';
 import { createPool, MARKS, never } from './pool-helpers';
 
@@ -14,15 +15,8 @@ describePoolRunner('ThreadPoolRunner', {
 });
 
 describe('ThreadPoolRunner and an operator workload', () => {
-  const saved = process.env[WORKLOAD_ENV];
   // Threads read LAB_WORKLOAD from the environment they start with (this test file's).
-  beforeAll(() => {
-    process.env[WORKLOAD_ENV] = faultyWorkload('unanswerable');
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env[WORKLOAD_ENV];
-    else process.env[WORKLOAD_ENV] = saved;
-  });
+  useEnv(WORKLOAD_ENV, faultyWorkload('unanswerable'));
 
   it('refuses an answer that cannot cross back as the workload’s failure, the thread kept', async () => {
     const { pool } = createPool({ workers: 2, maxQueue: 16 });
@@ -45,15 +39,8 @@ describe('ThreadPoolRunner and an operator workload', () => {
 });
 
 describe('ThreadPoolRunner and a task whose error has a cause', () => {
-  const saved = process.env[WORKLOAD_ENV];
   // Threads read LAB_WORKLOAD from the environment they start with (this test file's).
-  beforeAll(() => {
-    process.env[WORKLOAD_ENV] = join(__dirname, 'fixtures', 'caused-workload.cjs');
-  });
-  afterAll(() => {
-    if (saved === undefined) delete process.env[WORKLOAD_ENV];
-    else process.env[WORKLOAD_ENV] = saved;
-  });
+  useEnv(WORKLOAD_ENV, join(__dirname, 'fixtures', 'caused-workload.cjs'));
 
   /** The workload's own error: the cause of the ERR_WORKLOAD_RUN_FAILED its run ends with. */
   async function thrownBy(input: string): Promise<Error & { cause?: unknown; code?: unknown }> {
