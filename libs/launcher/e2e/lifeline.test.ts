@@ -208,7 +208,8 @@ export function run() { return {}; }
   /**
    * What each app must refuse at start, naming the variable: a bad value, and `stdin` where
    * stdin is no pipe (`lifeline: false` spawns with stdin 'ignore', /dev/null: it would stop at
-   * once, with exit 0). Upstream exits 1, its own code for a bad variable.
+   * once, with exit 0). Every app exits 2 on a bad variable, upstream too (it exited 1 until
+   * 2026-12-05).
    */
   const refusals = [
     ['a bad value', { [LIFELINE_VARIABLE]: 'ipc' }, 'expected one of stdin, got `ipc`'],
@@ -220,9 +221,7 @@ export function run() { return {}; }
   ] as const;
   it.each(
     (['async-service', 'cluster-service', 'upstream'] as const).flatMap((app) =>
-      refusals.map(
-        ([what, env, says]) => [app, what, app === 'upstream' ? 1 : 2, env, says] as const,
-      ),
+      refusals.map(([what, env, says]) => [app, what, 2, env, says] as const),
     ),
   )(
     '%s refuses %s at start, naming the variable (exit %i)',
