@@ -43,7 +43,10 @@ export function sendWork(
     durationMs: Number(elapsedMs(res).toFixed(3)),
   });
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  // node counts the length of what `end` sends; a HEAD answer sends nothing but must say it.
-  if (res.req.method === 'HEAD') res.setHeader('Content-Length', Buffer.byteLength(body));
+  // Said, not left to `end`: Node adds the length of what `end` sends only where it could have
+  // chunked, so an HTTP/1.0 keep-alive client (`ab -k`) got no length and a closed connection
+  // after every answer (as bare express's `res.send` does not). A HEAD answer sends nothing but
+  // must say it too.
+  res.setHeader('Content-Length', Buffer.byteLength(body));
   res.end(body);
 }

@@ -114,6 +114,32 @@ describe('a body sent to a route that reads none', () => {
   });
 });
 
+describe('an HTTP/1.0 client asking for keep-alive (`ab -k`)', () => {
+  const services = serviceFixture();
+  const ask = (path: string, connection: string) =>
+    `GET ${path} HTTP/1.0\r\nHost: t\r\nConnection: ${connection}\r\n\r\n`;
+
+  // Work answers are written by the kit itself (sendWork); the others by express.
+  it.each(['/cpu/fib?n=5', '/io/sleep?ms=1', '/healthz', '/cpu/fib?n=x'])(
+    'keeps its connection after %s, the body sized by Content-Length',
+    async (path) => {
+      const { port } = await services.start();
+      const result = await talk(port, ask(path, 'keep-alive'), 500);
+      expect(result.headers['connection']).toBe('keep-alive');
+      const body = result.raw.slice(result.raw.indexOf('\r\n\r\n') + 4);
+      expect(Number(result.headers['content-length'])).toBe(Buffer.byteLength(body, 'latin1'));
+      expect(result.closedByServer).toBe(false);
+    },
+  );
+
+  it('negative control: without keep-alive, HTTP/1.0 closes after the answer', async () => {
+    const { port } = await services.start();
+    const result = await talk(port, ask('/cpu/fib?n=5', 'close'), 500);
+    expect(result.headers['connection']).toBe('close');
+    expect(result.closedByServer).toBe(true);
+  });
+});
+
 describe('CONNECT', () => {
   const services = serviceFixture();
 
