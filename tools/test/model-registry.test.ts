@@ -17,14 +17,23 @@ const json = <T>(path: string) => JSON.parse(read(path)) as T;
 const apps = MODELS.map((m) => m.app);
 const registryRows = MODELS.map((m) => [m.app, m.model, String(m.port)]);
 
-/** `[app, model, port]` of each Markdown table row of the form | `x-service` | `x` | port | … */
-function modelRows(markdown: string): string[][] {
+/**
+ * `[app, model, port]` of each Markdown table row of the form | `x-service` | `x` | port | …,
+ * and with `withSummary` the fourth cell as written (backticks kept).
+ */
+function modelRows(markdown: string, { withSummary = false } = {}): string[][] {
   return markdown
     .split('\n')
     .filter((line) => line.startsWith('|'))
-    .map((line) => tableCells(line).map((cell) => cell.replace(/`/g, '')))
+    .map((line) => tableCells(line))
+    .map(([app = '', model = '', port = '', summary = '']) => [
+      app.replace(/`/g, ''),
+      model.replace(/`/g, ''),
+      port,
+      summary,
+    ])
     .filter(([app, , port]) => /^[a-z]+-service$/.test(app ?? '') && /^\d+$/.test(port ?? ''))
-    .map((cells) => cells.slice(0, 3));
+    .map((cells) => cells.slice(0, withSummary ? 4 : 3));
 }
 
 describe('the model registry and every file that lists models', () => {
@@ -126,6 +135,12 @@ describe('the model registry and every file that lists models', () => {
       expect(modelRows(read(file))).toEqual(registryRows);
     },
   );
+
+  it('README.md: each model row says where the work runs in the registry’s words', () => {
+    expect(modelRows(read('README.md'), { withSummary: true })).toEqual(
+      MODELS.map((m) => [m.app, m.model, String(m.port), m.summary]),
+    );
+  });
 
   it('negative control: a table row for a model the registry lacks would be caught', () => {
     const doctored = `${read('README.md')}\n| \`fibers-service\` | \`fibers\` | 3009 | green threads |\n`;

@@ -14,7 +14,10 @@ export interface ModelInfo {
   readonly app: string;
   /** The contract's default port (`PORT` overrides it). */
   readonly port: number;
-  /** Where the work runs, in one line (README, `/info` consumers, the report). */
+  /**
+   * Where the work runs, in one line: the README's model table says it word for word (checked
+   * by tools/test/model-registry.test.ts); docs/contract.md's table may say more.
+   */
   readonly summary: string;
   /** CPU work runs in a pool of threads or processes: the model exports `lab_pool_*`. */
   readonly pool: boolean;
@@ -62,7 +65,7 @@ export const MODELS = [
     app: 'hybrid-service',
     port: 3004,
     summary:
-      '`node:cluster` worker processes sharing the port, each with its own `worker_threads` pool',
+      "`node:cluster` worker processes sharing the port, each with its own `worker_threads` pool (the guide's hybrid)",
     pool: true,
     restarts: ['process', 'thread'],
     http: 'worker processes',
