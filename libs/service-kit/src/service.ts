@@ -146,6 +146,10 @@ export function createService(options: ServiceOptions): Service {
   // `CONNECT`: without a listener Node destroys the socket unanswered. The app answers it like
   // any method a route does not have (405 with `Allow`, or 404), then the connection closes.
   server.on('connect', (req: IncomingMessage, socket: Socket) => {
+    // Node takes its own error listener (socketOnError) off a socket it hands over here: a
+    // client's reset would be an uncaught exception, the end of the service. Destroyed instead,
+    // the socket's close ends the request (499 when unanswered) as on any other connection.
+    socket.on('error', () => socket.destroy());
     const res = new ServerResponse(req);
     res.shouldKeepAlive = false;
     res.assignSocket(socket);

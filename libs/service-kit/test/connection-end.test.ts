@@ -180,6 +180,33 @@ describe('CONNECT', () => {
     expect(await active()).toBe(0);
   });
 
+  // Node takes its own error listener off a socket it hands to 'connect': without ours, a
+  // client's reset was an uncaught exception that ended the service (a cluster worker too).
+  it.each([
+    ['once it has its answer', true],
+    ['before its answer is written', false],
+  ])('whose client resets the connection %s leaves the service up', async (_, readFirst) => {
+    const { port, base } = await services.start();
+    const ended = new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.once('close', () => resolve());
+      socket.once('connect', () => {
+        socket.write('CONNECT /cpu/fib HTTP/1.1\r\nHost: t\r\n\r\n');
+        if (readFirst) socket.once('data', () => socket.resetAndDestroy());
+        else socket.resetAndDestroy();
+      });
+    });
+    await ended;
+    await sleep(100); // the service reads the reset on a later turn
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    await until(
+      async () => metricSum(await metricsOf(base), 'http_server_active_requests') - 1 === 0,
+      { what: 'the reset CONNECT to end its request', timeoutMs: 3000 },
+    );
+  });
+
   it('to a target without a path (only CONNECT can send one): 404 problem, not express’s HTML', async () => {
     const { port } = await services.start();
     const result = await talk(port, 'CONNECT ?n=0 HTTP/1.1\r\nHost: t\r\n\r\n');
