@@ -1,6 +1,6 @@
 import type { Express, Request, Response } from 'express';
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
-import { Server as NetServer, type AddressInfo, type Socket } from 'node:net';
+import { isIPv6, Server as NetServer, type AddressInfo, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
@@ -366,7 +366,7 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
       host: address.address,
       workers: service.ctx.workers,
       ...(workload ? { workload: workload.path } : {}),
-      url: `http://${address.address}:${address.port}`,
+      url: httpUrl(address.address, address.port),
     },
     options.listeningMessage ?? 'listening',
   );
@@ -413,4 +413,12 @@ export async function runService(options: RunServiceOptions): Promise<RunningSer
 function sharedScrapes(provider: MetricsProvider): MetricsProvider {
   const runs = new FreshRuns<boolean, Awaited<ReturnType<MetricsProvider>>>();
   return (accept) => runs.run(wantsOpenMetrics(accept), () => provider(accept));
+}
+
+/**
+ * The URL of a service listening on `host`: an IPv6 address in brackets (`HOST=::` announced
+ * `http://:::40173`, which no client parses).
+ */
+export function httpUrl(host: string, port: number): string {
+  return `http://${isIPv6(host) ? `[${host}]` : host}:${port}`;
 }
