@@ -202,6 +202,42 @@ describe('runClusterPrimary', () => {
     }
   });
 
+  // 192.0.2.1 (TEST-NET-1) is no address of this machine's. PORT=0 is probed by the primary
+  // itself, a configured port by the workers: the same refusal either way (exit 2, nothing
+  // respawned), where the probe's error was an unhandled start failure (exit 1).
+  it.each(['0', '38517'])(
+    'exits 2 when HOST is not this machine’s address (PORT=%s)',
+    async (port) => {
+      const { main, output, exited } = runPrimaryMain({
+        FIXTURE_WORKER_ENTRY: 'real-worker.js',
+        HOST: '192.0.2.1',
+        PORT: port,
+        WORKERS: '1',
+      });
+      try {
+        const [code] = await exited;
+        expect(code).toBe(2);
+        expect(`${output.stdout}${output.stderr}`).toContain('EADDRNOTAVAIL');
+        expect(output.stdout).not.toContain('"msg":"listening"');
+      } finally {
+        main.kill('SIGKILL');
+      }
+    },
+  );
+
+  it('announces an IPv6 host in brackets, a URL that answers', async () => {
+    const { main, records } = await listeningWithRealWorkers({ HOST: '::1', WORKERS: '1' }, 1);
+    try {
+      const url = records().find((l) => l.msg === 'listening')?.['url'] as string;
+      expect(url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+      const answer = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+      expect(answer.status).toBe(200);
+    } finally {
+      main.kill('SIGKILL');
+      await until(() => !isAlive(main.pid as number), { what: 'the primary to be gone' });
+    }
+  });
+
   it('has an orphaned worker whose drain hangs end itself past its stop bound', async () => {
     const ORPHAN_BOUND_LINE = 'primary gone and the drain overran its bound: exiting';
     // Nobody is left to SIGKILL it: its own bound is all that ends it (exit 1, said at error).

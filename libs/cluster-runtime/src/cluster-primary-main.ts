@@ -6,6 +6,7 @@ import {
   exitOnFatalErrors,
   flushSpans,
   claimLifeline,
+  httpUrl,
   LIFELINE_LOST_MESSAGE,
   LIFELINE_REASON,
   loadConfig,
@@ -14,7 +15,7 @@ import {
   type ServiceConfig,
 } from '@concurrency-lab/service-kit';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
-import { ClusterPrimary, WorkerRefusedConfigError } from './cluster-primary';
+import { AddressRefusedError, ClusterPrimary, WorkerRefusedConfigError } from './cluster-primary';
 import { respawnFromEnv } from './primary-config';
 import type { RespawnOptions } from './respawn-policy';
 
@@ -123,7 +124,7 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
           host: config.host,
           workers: config.workers,
           workerPids: primary.workerPids,
-          url: `http://${config.host}:${port}`,
+          url: httpUrl(config.host, port),
         },
         'listening',
       );
@@ -136,7 +137,10 @@ export function runClusterPrimary(options: ClusterPrimaryMainOptions): ClusterPr
       logger.fatal({ err: error }, 'cluster failed to start');
       // The workers still there are stopped before the primary goes (a signal meanwhile changes
       // nothing); a refused configuration exits with the workers' own code (2), else 1.
-      const code = error instanceof WorkerRefusedConfigError ? error.exitCode : 1;
+      const code =
+        error instanceof WorkerRefusedConfigError || error instanceof AddressRefusedError
+          ? error.exitCode
+          : 1;
       const exit = () => process.exit(code);
       primary.shutdown().then(exit, exit);
     },

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { Counter, Registry, RegistryContentType } from 'prom-client';
 import { CounterManager } from './counter-manager';
 import {
+  ADDRESS_REFUSALS,
   CONFIG_REFUSED_EXIT_CODE,
   INCREMENT_TIMEOUT_MARGIN_MS,
   RPC,
@@ -58,6 +59,21 @@ export class WorkerRefusedConfigError extends Error {
       `worker ${pid} refused its configuration (exit ${exitCode}) before it was ready: see its error on stderr`,
     );
     this.exitCode = exitCode;
+  }
+}
+
+/**
+ * `start()` failed because the address cannot be listened on (`HOST` not this machine's, a
+ * privileged or taken port), found by the primary itself for `PORT=0` before any fork. The
+ * same refusal as a worker's for a configured port (its `ADDRESS_REFUSALS` exit): the model
+ * exits with the configuration code, whichever way the port was given.
+ */
+export class AddressRefusedError extends Error {
+  override readonly name = 'AddressRefusedError';
+  /** The configuration exit code, for the primary to exit with. */
+  readonly exitCode = CONFIG_REFUSED_EXIT_CODE;
+  constructor(host: string, cause: Error & { code: string }) {
+    super(`cannot listen on ${host} (${cause.code}): ${cause.message}`, { cause });
   }
 }
 
@@ -575,11 +591,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promi
   ]).finally(() => clearTimeout(timer));
 }
 
-/** A port free on `host` now: the kernel's pick for port 0, released at once. */
+/**
+ * A port free on `host` now: the kernel's pick for port 0, released at once. An address every
+ * worker would be refused (see ADDRESS_REFUSALS) rejects with an AddressRefusedError.
+ */
 function freePort(host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', reject);
+    probe.once('error', (error: Error & { code?: unknown }) => {
+      const { code } = error;
+      reject(
+        typeof code === 'string' && ADDRESS_REFUSALS.has(code)
+          ? new AddressRefusedError(host, Object.assign(error, { code }))
+          : error,
+      );
+    });
     probe.listen({ port: 0, host, exclusive: true }, () => {
       const { port } = probe.address() as { port: number };
       probe.close(() => resolve(port));

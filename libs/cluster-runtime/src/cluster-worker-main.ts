@@ -16,6 +16,7 @@ import {
 } from '@concurrency-lab/service-kit';
 import cluster from 'node:cluster';
 import {
+  ADDRESS_REFUSALS,
   CONFIG_REFUSED_EXIT_CODE,
   FINAL_METRICS_TIMEOUT_MS,
   RPC,
@@ -156,9 +157,6 @@ export const WORKER_EXIT_LINGER_MS = 250;
  * default action), and died on a SIGHUP meant for a rolling restart.
  */
 export const PRIMARY_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/** Listen errors every worker of the model would meet again: the address, not the worker. */
-const ADDRESS_REFUSALS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
 
 /**
  * `started`, or — when the shared port cannot be bound (taken, privileged, not this host's) —

@@ -84,3 +84,10 @@ export function workerStopBoundMs(shutdownTimeoutMs: number): number {
  * a signal. The primary does not respawn a worker that exits with it before any was ready.
  */
 export const CONFIG_REFUSED_EXIT_CODE = 2;
+
+/** Listen errors every worker of the model would meet again: the address, not the worker. */
+export const ADDRESS_REFUSALS: ReadonlySet<string> = new Set([
+  'EADDRINUSE',
+  'EACCES',
+  'EADDRNOTAVAIL',
+]);
