@@ -39,14 +39,56 @@ export function recordTable(records: readonly Readonly<Record<string, string | n
 /** Every way CommonMark (and a browser showing it) ends a line. */
 const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
 
+/** Spaces and tabs at either end of a line: CommonMark's indentation, and its hard line break. */
+const EDGE_BLANKS = /^[ \t]+|[ \t]+$/g;
+
+/**
+ * What makes a line, from its first character on, a block of its own rather than text of the
+ * paragraph it is in (CommonMark 0.31 and GFM; the line's leading blanks are gone). What only
+ * looks like one (`*fast*`, `-5`, `#1`, `~~old~~`) starts no block, and is left as it is.
+ */
+const BLOCK_STARTS: readonly RegExp[] = [
+  /^#{1,6}(?:[ \t]|$)/, // a heading
+  /^>/, // a block quote
+  /^[-+*](?:[ \t]|$)/, // a bullet list's item
+  /^\d{1,9}[.)](?:[ \t]|$)/, // an ordered list's item (`2024. A year` is one too)
+  /^\*(?:[ \t]*\*){2,}[ \t]*$/, // a thematic break (`***`, `* * *`)
+  /^_(?:[ \t]*_){2,}[ \t]*$/, // a thematic break (`___`)
+  /^=+[ \t]*$/, // a setext heading's underline, below a line of text
+  // A thematic break or setext underline (`---`, `- - -`, `--`), a table's delimiter row (`|:-|`).
+  /^[-|:][ \t|:]*-[ \t|:-]*$/,
+  /^~~~/, // a code fence (a backtick is escaped everywhere)
+  /^\[[^\]]*\]:/, // a link reference definition, or a footnote's (`[^1]: …`)
+  /^\$\$/, // a math block: GitHub renders one, prettier's parser reads one
+];
+
+/** A heading's closing sequence: `### a #` shows as `a`, `### #######` as nothing. */
+const CLOSING_HASHES = /(^|[ \t])(#+)$/;
+
 /**
  * Text from outside (a workload's description, a CPU's name, a target's URL) as one line of
- * Markdown that cannot change the page around it: line breaks folded to spaces (a `\r` starts a
- * new block just as `\n` does), and a backslash, a backtick and `<` (raw HTML, autolinks) escaped
- * with a backslash. Emphasis and the like are left, so the file still reads well as plain text.
+ * Markdown that cannot change the page around it, wherever it is put: on a line of its own, after
+ * a list item's `- ` or a heading's `### `, or within a line of text. Its line breaks are folded
+ * to spaces (a `\r` starts a new block just as `\n` does), and the spaces and tabs at its ends
+ * dropped (four make indented code, two before a line break a hard break). A backslash, a backtick
+ * and `<` (raw HTML, autolinks) are escaped with a backslash everywhere; so is what would start a
+ * block at the line's start (a heading, list item, quote, thematic break, setext underline, fence,
+ * table delimiter row or link reference definition: `# x`, `- x`, `1. x`, `> x`, `---`,
+ * `[a]: http://x`), and a heading's closing `#`s at its end (`### a #` would lose the `#`).
+ * Emphasis and the like are left, so the file still reads well as plain text.
  */
-export const markdownText = (text: string): string =>
-  text.replace(LINE_BREAK, ' ').replace(/[\\`<]/g, '\\$&');
+export function markdownText(text: string): string {
+  const line = text
+    .replace(LINE_BREAK, ' ')
+    .replace(EDGE_BLANKS, '')
+    .replace(/[\\`<]/g, '\\$&');
+  // The backslash goes before the marker: for an ordered item, after its number (`1\. x`).
+  const at = BLOCK_STARTS.some((start) => start.test(line))
+    ? (/^\d*/.exec(line)?.[0].length ?? 0)
+    : -1;
+  const unblocked = at < 0 ? line : `${line.slice(0, at)}\\${line.slice(at)}`;
+  return unblocked.replace(CLOSING_HASHES, '$1\\$2');
+}
 
 /**
  * A GitHub-flavoured markdown table. A cell stays one cell: a line break in it is folded to a
