@@ -77,12 +77,18 @@ export type ErrorClassLookup = (
 
 /** The errors structured clone would not keep whole: their data, never a throw. */
 export function serializeError(thrown: unknown): SerializedError {
-  return serializeAt(thrown, { seen: new Set(), left: MAX_NESTED_ERRORS }, 0);
+  return serializeAt(thrown, { path: new Set(), left: MAX_NESTED_ERRORS }, 0);
 }
 
-/** What one serialization has walked: the errors seen (a cycle ends there), how many may follow. */
+/**
+ * Where one serialization is: the errors from the thrown one down to the current one (one met
+ * again among them is a cycle, which ends there), and how many more may follow. An error met
+ * again elsewhere — twice in an AggregateError's `errors`, as `Promise.any([p, p])` rejects, or
+ * one item's cause and another item — is no cycle, and travels each time; the depth and the
+ * count keep such an answer small.
+ */
 interface Walk {
-  readonly seen: Set<object>;
+  readonly path: Set<object>;
   left: number;
 }
 
@@ -90,7 +96,7 @@ function serializeAt(thrown: unknown, walk: Walk, depth: number): SerializedErro
   if (!isError(thrown)) {
     return { name: 'Error', message: `non-Error thrown: ${describeValue(thrown)}` };
   }
-  walk.seen.add(thrown);
+  walk.path.add(thrown);
   try {
     const { name, message, stack } = thrown;
     const base = baseOf(thrown);
@@ -122,6 +128,8 @@ function serializeAt(thrown: unknown, walk: Walk, depth: number): SerializedErro
   } catch {
     // A getter that throws, a name whose toString throws: what is left is its string form.
     return { name: 'Error', message: `unreadable error: ${describeValue(thrown)}` };
+  } finally {
+    walk.path.delete(thrown);
   }
 }
 
@@ -179,14 +187,14 @@ function serializeErrors(errors: readonly unknown[], walk: Walk, depth: number) 
   return serialized;
 }
 
-/** Undefined past the depth or the count, and for an error already on its way (a cycle). */
+/** Undefined past the depth or the count, and for an error the walk is inside of (a cycle). */
 function serializeReason(value: unknown, walk: Walk, depth: number): SerializedReason | undefined {
   if (depth > MAX_CAUSE_DEPTH || walk.left <= 0) return undefined;
   if (!isError(value)) {
     walk.left--;
     return { value: isPrimitive(value) ? value : describeValue(value) };
   }
-  if (walk.seen.has(value)) return undefined;
+  if (walk.path.has(value)) return undefined;
   walk.left--;
   return { error: serializeAt(value, walk, depth) };
 }
@@ -256,7 +264,7 @@ export function rebuildError(serialized: SerializedError, own?: ErrorClassLookup
     Object.defineProperty(error, 'name', { value: name, configurable: true, writable: true });
   }
   if (serialized.stack !== undefined) error.stack = serialized.stack;
-  if (serialized.props) Object.assign(error, serialized.props);
+  if (serialized.props) defineProps(error, serialized.props);
   if (serialized.code !== undefined) error['code'] = serialized.code;
   return withNested(error, serialized, own);
 }
@@ -269,7 +277,7 @@ export function rebuildError(serialized: SerializedError, own?: ErrorClassLookup
 function rebuildDomException(serialized: SerializedError): DOMException {
   const error = new DOMException(serialized.message, serialized.name);
   if (serialized.stack !== undefined) error.stack = serialized.stack;
-  if (serialized.props) Object.assign(error, serialized.props);
+  if (serialized.props) defineProps(error, serialized.props);
   if (serialized.code !== undefined && serialized.code !== error.code) {
     // Defined, not assigned: the prototype's `code` is a getter without a setter.
     Object.defineProperty(error, 'code', {
@@ -280,6 +288,41 @@ function rebuildDomException(serialized: SerializedError): DOMException {
     });
   }
   return error;
+}
+
+/**
+ * The data's other properties, each made an own property of `error` (enumerable, writable), as
+ * the sender's were. Defined, not assigned: data is untrusted, and an assignment runs a setter —
+ * `__proto__`'s would replace the error's prototype (no `instanceof Error` then, and `${error}`
+ * throws), a getter-only accessor's (DOMException's `name`) would throw. Skipped, as no
+ * serialized error carries them: `__proto__` itself (an own key of that name would do the same
+ * harm to whoever copies the error with Object.assign), the keys the data holds in fields of their
+ * own (`code`, `name`, `message`, `stack`, `cause`, `errors`: set from those), and a key that
+ * would hide a method the error inherits (a `toString` of 1 makes `${error}` throw).
+ */
+function defineProps(error: Error, props: NonNullable<SerializedError['props']>): void {
+  for (const [key, value] of Object.entries(props)) {
+    if (key === '__proto__' || SPECIAL_KEYS.has(key) || inheritsMethod(error, key)) continue;
+    Object.defineProperty(error, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+}
+
+/** Whether `object` inherits a function as `key`: read by descriptor, running no getter. */
+function inheritsMethod(object: object, key: string): boolean {
+  for (
+    let prototype: object | null = Object.getPrototypeOf(object) as object | null;
+    prototype !== null;
+    prototype = Object.getPrototypeOf(prototype) as object | null
+  ) {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, key);
+    if (descriptor) return typeof descriptor.value === 'function';
+  }
+  return false;
 }
 
 /** `error` with its `cause` and `errors` rebuilt from `serialized`'s. */

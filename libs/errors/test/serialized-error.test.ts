@@ -65,3 +65,94 @@ describe('an error as data', () => {
     expect(rebuilt.cause).toBeInstanceOf(Jammed);
   });
 });
+
+/** Every error of a rebuilt tree: the error, its causes and its `errors`, each time it is met. */
+function errorsIn(error: unknown): Error[] {
+  if (!(error instanceof Error)) return [];
+  const nested = error instanceof AggregateError ? (error.errors as unknown[]) : [];
+  return [error, ...errorsIn(error.cause), ...nested.flatMap(errorsIn)];
+}
+
+describe('an error met twice', () => {
+  it("travels each time it is met when it is no cycle (Promise.any's [e, e])", async () => {
+    const same = new Error('same');
+    const rejected = Promise.reject(same);
+    const any = await Promise.any([rejected, rejected]).catch((error: unknown) => error);
+    expect(crossed(any)).toBeInstanceOf(AggregateError);
+    expect((crossed(any) as AggregateError).errors.map((e: Error) => e.message)).toEqual([
+      'same',
+      'same',
+    ]);
+    // An item's cause that is also an item: each keeps its place, the second its cause.
+    const a = new Error('a');
+    const b = new Error('b', { cause: a });
+    const [first, second] = (crossed(new AggregateError([a, b, 'x'], 'm')) as AggregateError)
+      .errors as [Error, Error, string];
+    expect([first.message, second.message, (second.cause as Error).message]).toEqual([
+      'a',
+      'b',
+      'a',
+    ]);
+    expect((crossed(new AggregateError([a, b, 'x'], 'm')) as AggregateError).errors[2]).toBe('x');
+  });
+
+  it('still ends a cycle, and a wide repeat still stops at the count', () => {
+    const x1 = new Error('x1');
+    const x2 = new Error('x2', { cause: x1 });
+    x1.cause = x2;
+    const back = crossed(x1);
+    expect(errorsIn(back).map((e) => e.message)).toEqual(['x1', 'x2']);
+    expect(Object.hasOwn(back.cause as Error, 'cause')).toBe(false);
+    // An AggregateError among its own errors: the cycle is left out, its sibling kept.
+    const self = new AggregateError([new Error('sibling')], 'self');
+    self.errors.unshift(self);
+    expect((crossed(self) as AggregateError).errors.map((e: Error) => e.message)).toEqual([
+      'sibling',
+    ]);
+    // The same wide error in every place, four deep: 1 + 8 + 64 + … without the count.
+    let wide: Error = new Error('leaf');
+    for (let level = 0; level < MAX_CAUSE_DEPTH; level++) {
+      wide = new AggregateError(
+        Array.from({ length: 8 }, () => wide),
+        `level ${level}`,
+      );
+    }
+    expect(errorsIn(crossed(wide))).toHaveLength(1 + MAX_NESTED_ERRORS);
+  });
+});
+
+describe('untrusted data rebuilt', () => {
+  /** Data as a peer may send it: JSON-parsed, so `__proto__` is a key of its own, then cloned. */
+  const untrusted = (json: string): SerializedError =>
+    structuredClone(JSON.parse(json) as SerializedError);
+  const PROPS =
+    '"props":{"__proto__":null,"toString":1,"message":"forged","name":"Forged","INDEX_SIZE_ERR":9,"errno":-2}';
+
+  it.each([
+    ['Error', '', Error],
+    ['TypeError', '', TypeError],
+    ['AggregateError', '', AggregateError],
+    ['AbortError', ',"base":"DOMException"', DOMException],
+  ] as const)('makes %s of its class whatever keys its props hold', (name, base, Class) => {
+    const data = untrusted(`{"name":"${name}","message":"m"${base},${PROPS}}`);
+    expect(Object.hasOwn(data.props ?? {}, '__proto__')).toBe(true);
+    const rebuilt = rebuildError(data);
+    expect(Object.getPrototypeOf(rebuilt)).toBe(Class.prototype);
+    expect(rebuilt).toBeInstanceOf(Class);
+    expect(`${rebuilt}`).toBe(`${name}: m`);
+    expect(Object.hasOwn(rebuilt, '__proto__')).toBe(false);
+    // The control: a property that hides nothing arrives as the sender's did.
+    expect(Object.getOwnPropertyDescriptor(rebuilt, 'errno')).toMatchObject({
+      value: -2,
+      enumerable: true,
+    });
+  });
+
+  it('keeps the class a lookup gives, and a prototype sent as an object is no prototype', () => {
+    class Jammed extends Error {}
+    const data = untrusted('{"name":"Jammed","message":"m","props":{"__proto__":{"x":1}}}');
+    const rebuilt = rebuildError(data, () => Jammed);
+    expect(Object.getPrototypeOf(rebuilt)).toBe(Jammed.prototype);
+    expect(rebuilt).not.toHaveProperty('x');
+  });
+});
