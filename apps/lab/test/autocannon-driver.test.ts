@@ -1,8 +1,15 @@
 import autocannon from 'autocannon';
+import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { AutocannonDriver } from '../src/drivers/autocannon-driver';
 import { IntervalWindow } from '../src/drivers/interval-window';
+import type { StreamPlan, StreamResult } from '../src/drivers/load-driver';
+import type { ModelResult, ModelSummary, Sample } from '../src/report/report-schema';
+import { summarize } from '../src/report/summarize';
+import { verdictFor } from '../src/report/verdict';
 import { close, listen } from '@concurrency-lab/launcher/testing';
 
 /**
@@ -140,55 +147,250 @@ describe('the autocannon driver against a real server', () => {
   });
 });
 
-describe('the autocannon driver against a model whose first answer on each connection is slow', () => {
-  /** What the server answered, when (performance.now()), and whether first on its connection. */
-  const answers: { at: number; first: boolean }[] = [];
-  let server: Server;
-  let url = '';
+/**
+ * A server in a thread of its own, so its event loop can be held while this one runs the
+ * driver: it listens with a backlog of 1 and, until `release()`, accepts nothing. Two idle
+ * connections fill its accept queue; the kernel then drops each further SYN, and the client sends
+ * it again 1 s later (Linux's initial retransmission timeout) — the connect a full accept queue
+ * delays. It answers every request in 10 ms, and says when it accepted each connection and when
+ * it answered, and whether that was the first request on its connection (on the wall clock
+ * performance.timeOrigin + performance.now(), the same in both threads).
+ */
+const LATE_CONNECT_SERVER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createServer } = require('node:http');
+const now = () => performance.timeOrigin + performance.now();
+const accepted = [];
+const answers = [];
+const seen = new WeakSet();
+const server = createServer((req, res) => {
+  const first = !seen.has(req.socket);
+  seen.add(req.socket);
+  setTimeout(() => {
+    answers.push({ at: now(), first });
+    res.end('ok');
+  }, 10);
+});
+server.on('connection', () => accepted.push(now()));
+parentPort.on('message', () => parentPort.postMessage({ accepted, answers }));
+server.listen({ port: 0, host: '127.0.0.1', backlog: 1 }, () => {
+  parentPort.postMessage({ port: server.address().port });
+  Atomics.wait(workerData, 0, 0);
+});
+`;
+
+describe('the autocannon driver against a model whose connections are made late (a SYN sent again)', () => {
+  it('times a request asked for before its connection was made from when the connection was made', async () => {
+    const gate = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(LATE_CONNECT_SERVER, { eval: true, workerData: gate });
+    const dummies: Socket[] = [];
+    try {
+      const { port } = await new Promise<{ port: number }>((resolve) =>
+        worker.once('message', resolve),
+      );
+      // The two connections the accept queue holds, made before the driver's.
+      for (let i = 0; i < 2; i++) {
+        const dummy = connect(port, '127.0.0.1');
+        dummies.push(dummy);
+        await once(dummy, 'connect');
+      }
+      const url = `http://127.0.0.1:${port}/`;
+      const startedAt = performance.timeOrigin + performance.now();
+      // A closed loop: autocannon asks for each connection's first request right after
+      // net.connect, and its own clock for that request starts there.
+      const measuring = measureOnce(
+        url,
+        { warmupSeconds: 0.5, durationSeconds: 1 },
+        { connections: 4, rate: undefined },
+      );
+      // The driver's SYNs are out (and dropped); the server accepts again, the queue empties.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      const { stream, window, measuringFrom } = await measuring;
+      worker.postMessage('report');
+      const seen = await new Promise<{
+        accepted: number[];
+        answers: { at: number; first: boolean }[];
+      }>((resolve) => worker.once('message', resolve));
+      const from = performance.timeOrigin + measuringFrom;
+      const inWindow = seen.answers.filter((a) => a.at >= from);
+      // The negative control: the driver's 4 connections were made about 1 s after it asked,
+      // in the window (from 0.5 s on), and their first answers came in it: by autocannon's
+      // clock each took that second, 1 of the ~50 answers of its connection — over 1%, so a
+      // p99 and a max of ~1000 ms.
+      const late = seen.accepted.slice(2).map((t) => t - startedAt);
+      expect(late).toHaveLength(4);
+      expect(Math.min(...late)).toBeGreaterThan(800);
+      expect(inWindow.filter((a) => a.first)).toHaveLength(4);
+      expect(inWindow.length).toBeLessThan(400);
+      // Every request took 10 ms at the server once it reached it; 300 ms leaves a loaded
+      // machine room and is well under the connect's second.
+      expect(stream?.latencyMs.max).toBeLessThan(300);
+      expect(stream?.latencyMs.p99).toBeLessThan(300);
+      // Those first requests went out in the window: they count as sent there, and every
+      // answer arriving in the window counts (give or take one per connection at the close).
+      expect(Math.abs((stream?.ok ?? 0) - inWindow.length)).toBeLessThanOrEqual(4);
+      expect(Math.abs((stream?.sent ?? 0) - (stream?.ok ?? 0))).toBeLessThanOrEqual(4);
+      const figures = window.take();
+      expect(figures.answers).toBe(stream?.ok);
+      expect(figures.p99Ms).toBeLessThan(300);
+    } finally {
+      dummies.forEach((d) => d.destroy());
+      Atomics.store(gate, 0, 1);
+      Atomics.notify(gate, 0);
+      await worker.terminate();
+    }
+  }, 20_000);
+});
+
+/** A server whose every answer takes `delayMs`; its URL. */
+async function slowServer(delayMs: number): Promise<{ server: Server; url: string }> {
+  const server = createServer((_req, res) => {
+    setTimeout(() => res.end('ok'), delayMs);
+  });
+  return { server, url: `${await listen(server)}/` };
+}
+
+/** One model's summary of a single measured stream, as the lab makes it (samples aside). */
+function summaryOf(plan: StreamPlan, result: StreamResult | undefined): ModelSummary {
+  const sample: Sample = {
+    t: 0,
+    rssBytes: 1,
+    cpuPercent: 0,
+    lagP99Ms: null,
+    elu: null,
+    rps: 0,
+    p99Ms: null,
+  };
+  return summarize([plan], result ? [result] : [], [sample, { ...sample, t: 1 }], {
+    rssIdleBytes: 1,
+    rssAfterBytes: 1,
+  });
+}
+
+/** A model's result as a verdict weighs it. */
+const resultOf = (model: ModelResult['model'], summary: ModelSummary): ModelResult => ({
+  model,
+  workers: 1,
+  streams: [],
+  samples: [],
+  summary,
+});
+
+describe('the autocannon driver against a model slower than the window (the lab’s short timing)', () => {
+  /** The model answering each request in 40 ms at 1 req/s, beside the slow one's verdict. */
+  let fast: ModelSummary;
+  const plan = (url: string): StreamPlan => ({
+    name: 's',
+    url,
+    method: 'GET',
+    connections: 1,
+    rate: 1,
+    measure: true,
+  });
 
   beforeAll(async () => {
-    // The first request on each connection takes 600 ms (a cold start, as a connect delayed by
-    // a SYN retry would); every later one 5 ms.
-    const seen = new WeakSet<object>();
-    server = createServer((req, res) => {
-      const first = !seen.has(req.socket);
-      seen.add(req.socket);
-      setTimeout(
-        () => {
-          answers.push({ at: performance.now(), first });
-          res.end('ok');
-        },
-        first ? 600 : 5,
+    const { server, url } = await slowServer(40);
+    try {
+      const { stream } = await measureOnce(
+        url,
+        { warmupSeconds: 1.5, durationSeconds: 1 },
+        { connections: 1, rate: 1 },
       );
-    });
-    url = `${await listen(server)}/`;
-  });
+      fast = summaryOf(plan(url), stream);
+    } finally {
+      await close(server);
+    }
+  }, 20_000);
 
-  afterAll(() => close(server));
+  it.each([
+    // The arrival at 1 s goes out in the warm-up and is answered in the window; the one at 2 s
+    // finds the connection busy (dropped); the one at 3 s, if any, is still in the air.
+    [1500, 2],
+    // The same with the answer to the warm-up's request the only one the window holds.
+    [1200, 1.5],
+  ])(
+    'at 1 req/s, every answer taking %i ms (warm-up %f s): p99 is that, and it is not kept up',
+    async (delayMs, warmupSeconds) => {
+      const { server, url } = await slowServer(delayMs);
+      try {
+        const { stream, window } = await measureOnce(
+          url,
+          { warmupSeconds, durationSeconds: 1 },
+          { connections: 1, rate: 1 },
+        );
+        // The answer in the window went out in the warm-up: its whole wait is its latency.
+        expect(stream?.ok).toBe(1);
+        expect(stream?.latencyMs.p99).toBeGreaterThanOrEqual(delayMs - 5);
+        expect(stream?.latencyMs.p99).toBeLessThan(delayMs + 300);
+        expect(stream?.latencyMs.max).toBe(stream?.latencyMs.p99);
+        const figures = window.take();
+        expect(figures.answers).toBe(1);
+        expect(figures.p99Ms).toBe(stream?.latencyMs.p99);
+        // That answer stands in for none of the window's arrivals: one was due while the
+        // connection waited (dropped), so the rate was not kept, whatever req/s says (~1).
+        expect(stream?.dropped).toBeGreaterThanOrEqual(1);
+        expect(stream?.rps).toBeGreaterThan(0.9);
+        const slow = summaryOf(plan(url), stream);
+        expect(slow.sustained).toBeLessThan(0.9);
+        // The control: the fast model kept up, and it alone leads on p99.
+        expect(fast.sustained).toBeGreaterThanOrEqual(0.9);
+        expect(fast.p99Ms).toBeLessThan(300);
+        const verdict = verdictFor('p99', { prefers: ['threads'], text: 'guide' }, [
+          resultOf('async', slow),
+          resultOf('threads', fast),
+        ]);
+        expect(verdict.leaders).toEqual(['threads']);
+        expect(verdict.p99).toBe('threads');
+        expect(verdict.note).toMatch(/async answered \d+% — overloaded/);
+      } finally {
+        await close(server);
+      }
+    },
+    20_000,
+  );
 
-  it('leaves out the latency of a request written in the warm-up, answered in the window', async () => {
-    // A closed loop: autocannon asks for each connection's first request right after
-    // net.connect, so that request's clock starts in the warm-up.
-    const { stream, window, measuringFrom } = await measureOnce(
-      url,
-      { warmupSeconds: 0.25, durationSeconds: 1 },
-      { connections: 4, rate: undefined },
-    );
-    const inWindow = answers.filter((a) => a.at >= measuringFrom);
-    // The negative control: the 4 slow first answers (written in the warm-up) came in the
-    // window, and a driver that kept every answer arriving there had their 600 ms in p99.
-    expect(inWindow.filter((a) => a.first)).toHaveLength(4);
-    // Every request written in the window took 5 ms at the server; 300 ms leaves a loaded
-    // machine room and is half the warm-up's.
-    expect(stream?.latencyMs.max).toBeLessThan(300);
-    expect(stream?.latencyMs.p99).toBeLessThan(300);
-    // req/s still counts every answer arriving in the window, the slow four among them (give or
-    // take those at the edges, one per connection each), and the window counts the same ones.
-    expect(Math.abs((stream?.ok ?? 0) - inWindow.length)).toBeLessThanOrEqual(8);
-    const figures = window.take();
-    expect(figures.answers).toBe(stream?.ok);
-    expect(figures.p99Ms).toBeLessThan(300);
-  });
+  it('in a closed loop, every answer taking 1200 ms: p99 is that, not the waits cut short at the close', async () => {
+    const { server, url } = await slowServer(1200);
+    try {
+      const { stream } = await measureOnce(
+        url,
+        { warmupSeconds: 1, durationSeconds: 1 },
+        { connections: 4, rate: undefined },
+      );
+      // Each connection's first request went out at the start and was answered in the window;
+      // its second was still waiting at the close, for less than 1200 ms.
+      expect(stream?.ok).toBe(4);
+      expect(stream?.latencyMs.p50).toBeGreaterThanOrEqual(1195);
+      expect(stream?.latencyMs.p99).toBeGreaterThanOrEqual(1195);
+      expect(stream?.latencyMs.p99).toBeLessThan(1500);
+    } finally {
+      await close(server);
+    }
+  }, 20_000);
+
+  it('with no answer in the window: no req/s, no p99 (null, "—"), and no leader', async () => {
+    const { server, url } = await slowServer(3000);
+    try {
+      const { stream, window } = await measureOnce(
+        url,
+        { warmupSeconds: 0.5, durationSeconds: 1 },
+        { connections: 2, rate: undefined },
+      );
+      expect(stream?.ok).toBe(0);
+      expect(window.take()).toEqual({ answers: 0, p99Ms: null });
+      const none = summaryOf({ ...plan(url), connections: 2, rate: undefined }, stream);
+      const verdict = verdictFor('p99', { prefers: ['threads'], text: 'guide' }, [
+        resultOf('async', none),
+        resultOf('threads', fast),
+      ]);
+      expect(verdict.leaders).toEqual(['threads']);
+      expect(verdict.note).toContain('async —');
+    } finally {
+      await close(server);
+    }
+  }, 20_000);
 });
 
 describe('the autocannon driver against a model that stops answering mid-window', () => {
@@ -238,5 +440,52 @@ describe('the autocannon driver against a model that stops answering mid-window'
     expect(stall).toBeGreaterThan(100);
     expect(stream?.latencyMs.max).toBeGreaterThanOrEqual(stall - 5);
     expect(stream?.latencyMs.p99).toBeGreaterThanOrEqual(stall - 5);
+  });
+});
+
+describe('the autocannon driver against a model that never answers one request of the warm-up', () => {
+  it('counts that request’s wait at the close, from when it went out, beside the answers', async () => {
+    const warmupSeconds = 0.6;
+    const durationSeconds = 1;
+    let before = Number.POSITIVE_INFINITY;
+    /** When the one request the server holds (never answers) reached it. */
+    let heldAt: number | undefined;
+    // Holds the first request arriving in the warm-up's last 150 ms; answers every other at once.
+    const { server, url } = await (async () => {
+      const s = createServer((_req, res) => {
+        const now = performance.now();
+        const measureFrom = before + warmupSeconds * 1000;
+        if (heldAt === undefined && now >= measureFrom - 200 && now < measureFrom - 50) {
+          heldAt = now;
+          return;
+        }
+        res.end('ok');
+      });
+      return { server: s, url: `${await listen(s)}/` };
+    })();
+    try {
+      before = performance.now();
+      const [stream] = await new AutocannonDriver().run({
+        scenarioId: 'test',
+        model: 'async',
+        baseUrl: url,
+        warmupSeconds,
+        durationSeconds,
+        // 20 req/s on 2 connections: the free one takes every arrival while the other waits.
+        streams: [{ name: 's', url, method: 'GET', connections: 2, rate: 20, measure: true }],
+      });
+      expect(heldAt).toBeDefined();
+      // The other connection answered the window's arrivals, each in a few ms.
+      expect(stream?.ok).toBeGreaterThanOrEqual(15);
+      expect(stream?.dropped).toBe(0);
+      expect(stream?.failed).toBe(0);
+      // The held request waited from before the window to its close, longer than any answer:
+      // the tail, shown as its wait so far (5 ms: timers fire on the millisecond clock).
+      const stall = before + (warmupSeconds + durationSeconds) * 1000 - (heldAt ?? 0);
+      expect(stall).toBeGreaterThan(1000);
+      expect(stream?.latencyMs.max).toBeGreaterThanOrEqual(stall - 5);
+    } finally {
+      await close(server);
+    }
   });
 });

@@ -293,40 +293,59 @@ describe('lab compare on a model that stopped, or started, answering', () => {
 });
 
 describe('lab compare on a run whose driver reports nothing per interval (k6)', () => {
-  /** The fixture's threads as `--driver k6` reports it: its totals, every interval's `rps`. */
-  const k6Run = (rps: 0 | null): { file: string; report: ComparableReport } => {
-    const { file, report } = readReport(fixture('workers-1.json'));
+  /**
+   * The fixture's threads as `--driver k6` reports it: its totals, every interval's `rps` (null
+   * since schema 4; 0 before), written to disk and read back as `lab compare` reads it.
+   */
+  const k6Run = (
+    rps: 0 | null,
+    { schemaVersion, driver }: { schemaVersion: number | undefined; driver: string },
+  ): { file: string; report: ComparableReport } => {
+    const { report } = readReport(fixture('workers-1.json'));
+    if (schemaVersion === undefined) delete report.schemaVersion;
+    else report.schemaVersion = schemaVersion;
+    report.options.driver = driver;
     for (const scenario of report.scenarios)
       for (const r of scenario.results.filter((x) => x.model === 'threads'))
         r.samples = r.samples.map((s) => ({ ...s, rps, p99Ms: null }));
-    return { file: `${file} (k6)`, report };
-  };
-  const rpsRows = (c: ReturnType<typeof compareReports>) =>
-    c.rows.filter((r) => r.model === 'threads' && r.figure === 'rps');
-
-  it('has no noise figure for its req/s: the row is unknown, whichever side it is on', () => {
-    const healthy = readReport(fixture('workers-1.json'));
-    // As written to disk and read back: a sample's null req/s is a report `lab compare` reads.
     const dir = mkdtempSync(join(tmpdir(), 'lab-compare-k6-'));
-    let k6: ReturnType<typeof readReport>;
     try {
-      writeFileSync(join(dir, 'report.json'), JSON.stringify(k6Run(null).report));
-      k6 = readReport(dir);
+      writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
+      return readReport(dir);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-    expect(resultOf(k6.report, 'cpu', 'threads').samples.map((s) => s.rps)).toContain(null);
-    for (const c of [compareReports(k6, healthy), compareReports(healthy, k6)]) {
-      expect(rpsRows(c).map((r) => [r.noise, r.flag])).toEqual([
-        [null, 'unknown'],
-        [null, 'unknown'],
-      ]);
-      // Its totals are the driver's own and still compare side by side.
-      expect(rpsRows(c).map((r) => r.ratio)).toEqual([1, 1]);
-    }
-    // The control: the same run with 0 in every interval (how k6's samples read before) took a
-    // spread of 0 and passed the other run's for the noise — a verdict from no measurement.
-    const zeros = rpsRows(compareReports(k6Run(0), healthy));
-    expect(zeros.every((r) => r.noise !== null && r.flag !== 'unknown')).toBe(true);
+  };
+  const rpsRows = (c: ReturnType<typeof compareReports>) =>
+    c.rows.filter((r) => r.model === 'threads' && r.figure === 'rps');
+  const healthy = readReport(fixture('workers-1.json'));
+
+  it.each([
+    ['null in every sample (schema 4)', null, 4],
+    ['0 in every sample (schema 3 and before)', 0, 3],
+    ['0 in every sample (a report without a schema version)', 0, undefined],
+  ] as const)(
+    'has no noise figure for its req/s: %s, the row is unknown, whichever side it is on',
+    (_what, rps, schemaVersion) => {
+      const read = k6Run(rps, { schemaVersion, driver: 'k6' });
+      for (const c of [compareReports(read, healthy), compareReports(healthy, read)]) {
+        expect(rpsRows(c).map((r) => [r.noise, r.flag])).toEqual([
+          [null, 'unknown'],
+          [null, 'unknown'],
+        ]);
+        // Its totals are the driver's own and still compare side by side.
+        expect(rpsRows(c).map((r) => r.ratio)).toEqual([1, 1]);
+      }
+      expect(resultOf(read.report, 'cpu', 'threads').samples.map((s) => s.rps)).toContain(null);
+    },
+  );
+
+  it('reads an old report’s 0s as measured when its driver measured each interval (the control)', () => {
+    // The same 0s from autocannon are a model that answered nothing in every interval: its spread
+    // is taken over the other run's mean (0 here), so the other run's noise is the row's.
+    const silent = k6Run(0, { schemaVersion: 3, driver: 'autocannon' });
+    expect(resultOf(silent.report, 'cpu', 'threads').samples.map((s) => s.rps)).not.toContain(null);
+    const rows = rpsRows(compareReports(silent, healthy));
+    expect(rows.every((r) => r.noise !== null && r.flag !== 'unknown')).toBe(true);
   });
 });

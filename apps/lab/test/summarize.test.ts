@@ -84,4 +84,26 @@ describe('a model’s summary', () => {
     } as unknown as Report);
     expect(readRow?.at(-1)).toBe('12.3');
   });
+
+  it('credits a fixed rate no more than the share of the window’s arrivals that went out', () => {
+    /** The summary of a stream at `rate` req/s over a 1 s window (`--quick`). */
+    const at = (rate: number, figures: Pick<StreamResult, 'sent' | 'ok' | 'dropped'>) =>
+      summarize(
+        [{ ...plan, rate, connections: Math.min(rate, 2000) }],
+        [{ ...stream, ...figures, durationSeconds: 1, rps: figures.ok }],
+        samples([[0, 1, 0.5]]),
+        { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 },
+      ).sustained;
+    // A model answering each request in 1500 ms at 1 req/s: the window's one answer is to the
+    // warm-up's request, and the window's arrival found the connection busy. req/s over the rate
+    // says 1 (kept up); it took none of the window's arrivals.
+    expect(at(1, { sent: 0, ok: 1, dropped: 1 })).toBe(0);
+    expect(at(1, { sent: 1, ok: 1, dropped: 1 })).toBe(0.5);
+    // io at --quick (750 ms waits, 2,000 req/s): one arrival dropped on a loaded machine. Most
+    // answers of the window are to the warm-up's requests, and they still count: kept up.
+    expect(at(2000, { sent: 1999, ok: 1990, dropped: 1 })).toBe(0.995);
+    // The control: nothing dropped, req/s over the rate alone.
+    expect(at(2000, { sent: 2000, ok: 1990, dropped: 0 })).toBe(0.995);
+    expect(at(1, { sent: 1, ok: 1, dropped: 0 })).toBe(1);
+  });
 });

@@ -33,8 +33,10 @@ const p99s = (samples: Sample[]) =>
   whole(samples).flatMap((s) => (s.p99Ms === null || s.p99Ms === undefined ? [] : [s.p99Ms]));
 /**
  * The intervals' req/s that were measured. A driver that reports none per interval (k6) leaves
- * every one null: no series, so no noise figure and the row `unknown` — read as 0s, its spread
- * was 0 and the other run's alone passed for the noise.
+ * every one null (schema 4 on; `readReport` reads the 0s of its older reports as null too): no
+ * series, so no noise figure and the row `unknown`. Read as 0s they were a model that answered
+ * nothing, whose spread `spread` takes over the other run's base, so the other run's noise alone
+ * decided the flag.
  */
 const rpss = (samples: Sample[]) => whole(samples).flatMap((s) => (s.rps === null ? [] : [s.rps]));
 

@@ -12,7 +12,10 @@ const sample = z.looseObject({
   t: z.number(),
   rssBytes: z.number(),
   cpuPercent: z.number(),
-  /** null since schema 4: a driver with no per-interval figures (k6). */
+  /**
+   * null since schema 4: a driver with no per-interval figures (k6). Before, such a driver's
+   * samples said 0: `readReport` reads those as null too (`unmeasuredRps`).
+   */
   rps: z.number().nullable(),
   p99Ms: z.number().nullable().optional(),
 });
@@ -28,6 +31,7 @@ const summary = z.looseObject({
 });
 
 const comparableReport = z.looseObject({
+  schemaVersion: z.number().optional(),
   createdAt: z.string(),
   machine: z.looseObject({ cpus: z.number(), cpuModel: z.string(), node: z.string() }),
   run: z.looseObject({ mode: z.string() }).optional(),
@@ -52,6 +56,21 @@ export type ComparableReport = z.infer<typeof comparableReport>;
 export type ComparableResult = ComparableReport['scenarios'][number]['results'][number];
 
 /**
+ * `--driver k6` reports nothing per interval, yet reports before schema 4 stored 0 req/s in its
+ * every sample (beside a summary of thousands): read as measured, a series of 0s is a model that
+ * answered nothing, whose spread `lab compare` takes over the other run's mean — the other run's
+ * noise alone then flagged the row "differs" (1.03× against a noise of 0.09%). They are read as
+ * a schema-4 k6 report says them: null, unknown.
+ */
+function unmeasuredRps(report: ComparableReport): ComparableReport {
+  if ((report.schemaVersion ?? 0) >= 4 || report.options.driver !== 'k6') return report;
+  for (const scenario of report.scenarios)
+    for (const result of scenario.results)
+      result.samples = result.samples.map((s) => ({ ...s, rps: null }));
+  return report;
+}
+
+/**
  * A report from a report folder (reports/<timestamp>, reports/latest) or its report.json.
  * @throws ReportFileError when there is no such file or it is not a lab report
  */
@@ -74,5 +93,5 @@ export function readReport(path: string): { file: string; report: ComparableRepo
       `Expected \`${file}\` to be a lab report: ${z.prettifyError(parsed.error)}`,
     );
   }
-  return { file, report: parsed.data };
+  return { file, report: unmeasuredRps(parsed.data) };
 }

@@ -5,20 +5,35 @@ import { Pacer, type PacedClient } from './pacer';
 import type { DriverRun, LoadDriver, StreamPlan, StreamResult } from './load-driver';
 
 /**
+ * What the driver touches of an autocannon 8 client beyond its events (lib/httpClient.js; not in
+ * autocannon's typings): `_connect()` makes each connection — the first, after an error, after
+ * the server closed one, after a timeout — as `conn`, over TLS when `secure`.
+ */
+interface ConnectingClient {
+  conn: NodeJS.EventEmitter;
+  secure: boolean;
+  _connect(): void;
+}
+
+/**
  * autocannon as the lab's driver. Warm-up and measurement are one autocannon run per stream:
  * the connections are opened once, in the warm-up, and the measurement is the window after it
  * — steady state on connections already held, so opening thousands of them (and the SYN
  * retries a full accept queue causes) is not in the figures. Only what happens in the window
  * counts: requests written (each connection's `request` event, via `setupClient`), answers,
- * errors and timeouts, by the time they happen. A latency counts only when its request was
- * written in the window: autocannon 8 starts a request's clock when it asks to write it, and a
- * connection asks for its first request right after `net.connect` (lib/httpClient.js
- * `_connect`), so the first answer on each connection carries the connect; against a server
- * whose first answer on a connection took 900 ms, counting by arrival put 916 ms into a p99
- * whose requests written in the window all took 5–7 ms.
- * req/s still counts every 2xx answer that arrives in the window, whenever it was sent: it is a
- * rate of answers over the window's seconds, and an answer that arrives in it is one the model
- * gave in it (the requests left in the air at the window's close balance those of its opening).
+ * errors and timeouts, by the time they happen. Every answer that arrives in the window counts,
+ * in req/s and in the latencies, with its wait from when its request really went out — in the
+ * window or in the warm-up: a model slower than the window answers in it only requests written
+ * before it, and leaving their latencies out left a p99 of the cut-short waits at the close
+ * (0.9 ms for a model whose every answer took 1500 ms), or none at all (0).
+ * "Really went out" is not autocannon's clock: autocannon 8 starts a request's clock when it
+ * asks to write it, and a connection asks for its first request right after `net.connect`
+ * (lib/httpClient.js `_connect`), before the connection is made; the bytes wait in the socket
+ * until it is. So the first answer on each connection carried the connect — a p99 of 916 ms
+ * where every request took 5–7 ms at the server; over 1 s when a full accept queue drops the SYN
+ * and the client sends it again a second later (the driver's test). A request asked for on a
+ * connection not yet made starts its clock when the connection is made (`connect`, or
+ * `secureConnect` over TLS): the driver's own clock, `waitingSince`, for every request.
  *
  * A stream with a `rate` is paced by a `Pacer`: the k-th request goes at k / rate seconds on a
  * connection that is free, as k6's constant-arrival-rate sends them (autocannon's own
@@ -41,9 +56,7 @@ export class AutocannonDriver implements LoadDriver {
       return await Promise.all(
         run.streams.map((stream) =>
           this.#runStream(stream, run, measureFrom, (ms) => {
-            if (stream !== measured) return;
-            if (ms === undefined) run.window?.recordUntimed();
-            else run.window?.record(ms);
+            if (stream === measured) run.window?.record(ms);
           }),
         ),
       );
@@ -56,8 +69,8 @@ export class AutocannonDriver implements LoadDriver {
     stream: StreamPlan,
     run: DriverRun,
     measureFrom: number,
-    /** Each 2xx answer of the window, with its latency when its request was written in it. */
-    onAnswer: (latencyMs: number | undefined) => void,
+    /** Each 2xx answer of the window, with its latency. */
+    onAnswer: (latencyMs: number) => void,
   ): Promise<StreamResult> {
     const recorder = new LatencyRecorder();
     const failures: Record<string, number> = {};
@@ -66,7 +79,7 @@ export class AutocannonDriver implements LoadDriver {
     };
     let ok = 0;
     let sent = 0;
-    /** The longest any answer to a request of the window took (2xx or not). */
+    /** The longest any answer of the window took (2xx or not). */
     let slowest = 0;
     let dropped = 0;
     const pacer = stream.rate
@@ -88,32 +101,56 @@ export class AutocannonDriver implements LoadDriver {
           // overrun is small, and the figures use the window it really measured.
           sampleInt: 100,
           timeout: 30,
-          // Each connection says when it writes a request (autocannon's typings omit the event),
-          // and waits for the pacer's arrivals when the stream has a rate.
+          // Each connection says when it asks to write a request (autocannon's typings omit the
+          // event) and when it is made, and waits for the pacer's arrivals when the stream has a
+          // rate.
           setupClient: (client) => {
             const events = client as unknown as NodeJS.EventEmitter;
-            // When this connection's request in the air was written (undefined: none). The lab
-            // never pipelines, so a connection has at most one; a reconnect's request replaces it.
+            const connecting = client as unknown as ConnectingClient;
+            // When this connection's request in the air went out (undefined: none, or not yet).
+            // The lab never pipelines, so a connection has at most one; a reconnect's replaces it.
             let waitingSince: number | undefined;
-            events.on('request', () => {
+            /** Whether the connection is made, so a request asked for goes out at once. */
+            let made = false;
+            /** A request was asked for before the connection was made: it goes out when it is. */
+            let asked = false;
+            const wentOut = () => {
               waitingSince = performance.now();
               if (waitingSince >= measureFrom) sent++;
+            };
+            // Called at the end of autocannon's constructor, after setupClient: the first
+            // connection comes through here too.
+            const connect = connecting._connect.bind(connecting);
+            connecting._connect = () => {
+              made = false;
+              asked = false;
+              waitingSince = undefined; // a request in the air on the old connection is lost
+              connect(); // makes `conn` and, in a closed loop, asks for the first request on it
+              const { conn } = connecting;
+              conn.once(connecting.secure ? 'secureConnect' : 'connect', () => {
+                if (conn !== connecting.conn) return; // replaced before it was made
+                made = true;
+                if (asked) wentOut();
+                asked = false;
+              });
+            };
+            events.on('request', () => {
+              if (made) wentOut();
+              else asked = true;
             });
             // The client's own 'response' event, not the instance's: the client emits it before
-            // it writes its next request (lib/httpClient.js, kOnMessageComplete), so here
-            // `waitingSince` is still when the request this answers was written.
+            // it asks for its next request (lib/httpClient.js, kOnMessageComplete), so here
+            // `waitingSince` is still when the request this answers went out.
             events.on('response', (statusCode: number, _bytes: number, responseTime: number) => {
-              const writtenAt = waitingSince;
+              const now = performance.now();
+              const latency = waitingSince === undefined ? responseTime : now - waitingSince;
               waitingSince = undefined;
-              if (performance.now() < measureFrom) return; // the warm-up's
-              // Written in the warm-up: its latency holds warm-up time (a connect, a cold
-              // start), so it stays out of the latencies; the answer still counts for req/s.
-              const timed = writtenAt !== undefined && writtenAt >= measureFrom;
-              if (timed) slowest = Math.max(slowest, responseTime);
+              if (now < measureFrom) return; // the warm-up's
+              slowest = Math.max(slowest, latency);
               if (statusCode >= 200 && statusCode < 300) {
                 ok++;
-                if (timed) recorder.record(responseTime);
-                onAnswer(timed ? responseTime : undefined);
+                recorder.record(latency);
+                onAnswer(latency);
               } else {
                 fail(String(statusCode));
               }
@@ -121,13 +158,14 @@ export class AutocannonDriver implements LoadDriver {
             events.on('connError', () => (waitingSince = undefined)); // counted as `error`
             // autocannon destroys every client when the run ends ('done'), dropping what is still
             // in the air: with `timeout` longer than the run, a model that froze showed a calm
-            // p99. A request of the window still waiting then, and already for longer than any
-            // answer of the window took, is the tail, not one merely in flight at the edge: its
-            // wait so far goes into the latency as a lower bound, so p99 and max show the stall.
-            // Not a failure: it may yet be answered (a request queued behind CPU work in
-            // `fairness` is late, not lost), and `sent` − `ok` − `failed` says how many were left.
+            // p99. A request still waiting then, and already for longer than any answer of the
+            // window took, is the tail, not one merely in flight at the edge: its wait so far
+            // goes into the latency as a lower bound, so p99 and max show the stall — whether it
+            // went out in the window or in the warm-up, as the answers count. Not a failure: it
+            // may yet be answered (a request queued behind CPU work in `fairness` is late, not
+            // lost), and `sent` − `ok` − `failed` says how many of the window's were left.
             events.once('done', () => {
-              if (waitingSince === undefined || waitingSince < measureFrom) return;
+              if (waitingSince === undefined) return;
               const waited = performance.now() - waitingSince;
               if (waited > slowest) recorder.record(waited);
             });

@@ -130,9 +130,10 @@ export class K6Driver implements LoadDriver {
   readonly name = 'k6';
   /**
    * k6 reports through the summary its `handleSummary` writes when the run ends: nothing per
-   * interval reaches the lab, so the samples' req/s and p99 are unknown (null), not 0 — 0 said
-   * "no answers" beside a summary of a model that answered, and `lab compare` took a series of
-   * 0s for a run without noise.
+   * interval reaches the lab, so the samples' req/s and p99 are unknown (null), not 0. Before
+   * schema 4 they said 0 — "no answers" beside a summary of a model that answered — and `lab
+   * compare` would take such a series for a model that answered nothing, flagged by the other
+   * run's noise alone; it reads those reports' 0s as null (read-report.ts, `unmeasuredRps`).
    */
   readonly recordsIntervals = false;
   readonly #scriptsDir: string;

@@ -58,8 +58,8 @@ export interface DriverRun {
   baseUrl: string;
   /**
    * Where a driver that {@link LoadDriver.recordsIntervals records intervals} records each 2xx
-   * answer of the measured stream in the window, as it comes (with its latency when its request
-   * was written in the window). Undefined for one that does not.
+   * answer of the measured stream in the window, as it comes, with its latency. Undefined for
+   * one that does not.
    */
   window?: IntervalWindow;
   /** Called once when the measurement starts (the sampler starts then). */

@@ -55,9 +55,7 @@ const sample = z.strictObject({
     .number()
     .nonnegative()
     .nullable()
-    .describe(
-      'p99 of the answers in this interval to requests written in the measurement; null when none came, or as for rps.',
-    ),
+    .describe('p99 of the answers in this interval; null when none came, or as for rps.'),
 });
 
 const modelName = z.enum(MODEL_NAMES as [string, ...string[]]);

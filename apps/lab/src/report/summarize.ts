@@ -5,6 +5,25 @@ const mean = (values: number[]) =>
   values.length ? values.reduce((a, b) => a + b, 0) / values.length : 0;
 
 /**
+ * The share of a fixed rate the measured stream answered: its req/s over the rate, but never more
+ * than the share of the window's arrivals it took, sent / (sent + dropped). Its req/s counts
+ * every answer arriving in the window, those to requests written in the warm-up among them: they
+ * stand in for the window's own requests still in the air at its close — the model keeps as many
+ * in the air at either edge — but never for an arrival it had no free connection for. A model
+ * answering each request in 1500 ms at 1 req/s answered in a 1 s window the request of the
+ * warm-up (1 req/s: "kept up") and dropped the window's arrival: it took none of them.
+ * Not "none credited once one is dropped": the warm-up's answers are the window's edge, not
+ * extra, so leaving them all out would cut a model with 750 ms waits by 75% of a 1 s window
+ * (`--quick`) for a single arrival dropped on a loaded machine.
+ */
+function sustainedOf(rate: number | undefined, measured: StreamResult | undefined): number | null {
+  if (!rate || !measured) return null;
+  const called = measured.sent + measured.dropped;
+  const taken = measured.dropped > 0 && called > 0 ? measured.sent / called : 1;
+  return Math.round(Math.min(measured.rps / rate, taken) * 1000) / 1000;
+}
+
+/**
  * One model's figures in one scenario, from what the driver measured (the measured stream) and
  * what the sampler saw (the model's cost). `failed` counts every stream's errors; `dropped` —
  * "not sent: over the target rate" — only the measured stream's, which is the one with a rate.
@@ -35,7 +54,7 @@ export function summarize(
     p99Ms: measured?.latencyMs.p99 ?? 0,
     failed: streams.reduce((n, s) => n + s.failed, 0),
     dropped: measured?.dropped ?? 0,
-    sustained: plan?.rate && measured ? Math.round((measured.rps / plan.rate) * 1000) / 1000 : null,
+    sustained: sustainedOf(plan?.rate, measured),
     connections,
     rssIdleBytes,
     rssPeakBytes,
