@@ -4,7 +4,7 @@ import { isAlive, threadNames, WATCHDOG_THREAD_NAME } from '@concurrency-lab/pro
 import { spawn, type ChildProcess } from 'node:child_process';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -113,6 +113,54 @@ describe('a script that never shuts its pool down', () => {
       } finally {
         log.remove();
       }
+    },
+  );
+});
+
+describe('ready(): every worker up, where answered warm-up tasks are no proof', () => {
+  /** Where `secondSlowSetup` numbers the workers and marks each one up. */
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'executors-ready-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const up = () => readdirSync(dir).filter((name) => name.startsWith('up-')).length;
+
+  it('negative control: one warm-up task per worker can all be answered by one child while its sibling is in its initializer; ready() waits for it', async () => {
+    await using executor = createExecutor('process', {
+      maxWorkers: 2,
+      initializer: 'secondSlowSetup',
+      initargs: { dir, ms: 1500 },
+    });
+    // What procpool-service's warm-up did: as many tasks as children, awaited together. The
+    // first child up takes the first, answers, then takes the second (no task waits for a
+    // particular child).
+    const answered = await Promise.all(
+      [1, 2].map(() => executor.submit<{ pid: number }>(null, { name: 'whoami' }).result()),
+    );
+    expect(new Set(answered.map(({ pid }) => pid)).size).toBe(1);
+    expect(up()).toBe(1);
+    await executor.ready();
+    expect(up()).toBe(2);
+  });
+
+  const READY_PARENT = join(__dirname, '..', 'test', 'fixtures', 'ready-parent.js');
+
+  // ready() holds the process while it waits (without, the script ends with the pool still
+  // booting and prints nothing), and lets go once settled (else it never ends).
+  it.each(['thread', 'process'])(
+    'a script that awaits ready() on its %s pool and never shuts it down gets it, then ends on its own',
+    async (kind) => {
+      const parent = spawn(process.execPath, [READY_PARENT, kind, dir], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let out = '';
+      parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      // A parent held open forever fails the test here, and is not left running.
+      const guard = setTimeout(() => parent.kill('SIGKILL'), 15_000);
+      const [code, signal] = (await once(parent, 'exit')) as [number | null, string | null];
+      clearTimeout(guard);
+      expect({ code, signal, out }).toEqual({ code: 0, signal: null, out: '{"up":2}\n' });
     },
   );
 });

@@ -146,8 +146,8 @@ export class ChildProcessPool implements WorkerPool {
   #earlyDeaths = 0;
   /**
    * First children (`ChildWorker.first`) that came up: the pool has started once all
-   * `workers` have (see #onExit). Not every `up`: a replacement for a child retired after
-   * `maxTasksPerChild` could come up while a first child still boots.
+   * `workers` have (`onStarted`; see #onExit). Not every `up`: a replacement for a child retired
+   * after `maxTasksPerChild` could come up while a first child still boots.
    */
   #firstUps = 0;
   /** Children forked so far: the first `workers` are the pool's first children. */
@@ -326,7 +326,11 @@ export class ChildProcessPool implements WorkerPool {
       if (kind === 'up') {
         worker.ready = true;
         worker.upAt = performance.now();
-        if (worker.first) this.#firstUps++;
+        // Counted once per first child: one that comes up, dies and is replaced is not waited
+        // for again (its replacement is no first child).
+        if (worker.first && ++this.#firstUps === this.#settings.workers) {
+          this.#settings.onStarted();
+        }
         this.#bootDeaths = 0; // a child came up: the next one's boot is worth trying again
         this.#free(worker);
       } else if (kind === 'init-failed' && 'e' in message) {

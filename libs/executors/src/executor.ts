@@ -38,6 +38,15 @@ import type { TerminateSignal, WorkerPool, WorkerPoolSettings } from './worker-p
 
 const DEFAULT_MAX_QUEUE = 1024;
 
+/** The longest delay a Node timer keeps (2^31 − 1 ms): `ready()`'s hold on the event loop. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Where the pool's start stands (`ready()`): until each first worker is up, `starting`; then
+ * `started` for good, or, if the pool broke or the executor was shut down first, that outcome.
+ */
+type StartState = 'starting' | 'started' | 'broken' | 'shutdown';
+
 interface SubmitWaiter {
   readonly admit: () => void;
   readonly refuse: (error: unknown) => void;
@@ -71,6 +80,9 @@ export abstract class Executor implements AsyncDisposable {
   /** The initializer's error, once one worker's threw: the executor is broken. */
   #brokenBy: Error | undefined;
   readonly #onBroken: ((cause: Error) => void) | undefined;
+  #startState: StartState = 'starting';
+  /** What `ready()` hands out while the pool starts: made at its first call, one for all. */
+  #readiness: { promise: Promise<void>; settle: (error?: Error) => void } | undefined;
 
   protected constructor(
     options: ExecutorOptions,
@@ -96,7 +108,42 @@ export abstract class Executor implements AsyncDisposable {
       },
       onRetired: () => this.#retired++,
       onBroken: (cause) => this.#break(cause),
+      onStarted: () => this.#settleStart('started'),
     });
+  }
+
+  /**
+   * Resolves once each of the pool's first `maxWorkers` workers is up — started, and its
+   * `initializer` (if any) finished — as poolifier's `ready` event says a pool's workers are:
+   * what a service awaits before it takes requests, so none of them waits for a worker still
+   * booting. (Tasks submitted earlier are not lost: they wait for a worker.) Rejects with
+   * `ERR_EXECUTOR_BROKEN` if the pool breaks first (the initializer failed, or a worker died
+   * in it: see `initializer`), and with `ERR_EXECUTOR_SHUTDOWN` if the executor is shut down
+   * first. It settles once, for the start: once started it resolves at once, even after a later
+   * break or shutdown (`submit` says those). While somebody waits, the executor holds the event
+   * loop (idle workers do not, see the README), so `await executor.ready()` in a script does
+   * not end it; nothing is left once it settles.
+   */
+  ready(): Promise<void> {
+    if (this.#startState === 'started') return Promise.resolve();
+    if (this.#startState !== 'starting') return Promise.reject(this.#startError(this.#startState));
+    if (!this.#readiness) {
+      let settle!: (error?: Error) => void;
+      const promise = new Promise<void>((resolve, reject) => {
+        // A pool's child processes hold the loop only while a task needs them: with nothing
+        // else, a script awaiting this promise ended before its pool was up, having printed
+        // nothing (a test's script, on processes). A timer that never fires holds the loop
+        // instead, cleared as the start settles, so nothing outlives it.
+        const hold = setInterval(() => undefined, MAX_TIMER_MS);
+        settle = (error) => {
+          clearInterval(hold);
+          if (error) reject(error);
+          else resolve();
+        };
+      });
+      this.#readiness = { promise, settle };
+    }
+    return this.#readiness.promise;
   }
 
   /**
@@ -160,6 +207,8 @@ export abstract class Executor implements AsyncDisposable {
     const first = !this.#shutdown;
     if (first) {
       this.#shutdown = true;
+      // #break shuts down once it has set #brokenBy: a broken pool's start ended broken.
+      this.#settleStart(this.#brokenBy ? 'broken' : 'shutdown');
       // Refused before any cancel below frees room: a waiter admitted then would queue a task
       // that no cancel reaches, and that a terminated pool could never run.
       for (const waiter of this.#waiters.splice(0)) waiter.refuse(new ShutdownError());
@@ -380,6 +429,7 @@ export abstract class Executor implements AsyncDisposable {
   #break(cause: Error): void {
     if (this.#brokenBy) return;
     this.#brokenBy = cause;
+    this.#settleStart('broken');
     // The state first, the futures last: their done-callbacks run inside setException and may
     // cancel or submit, which must meet a broken, shut-down executor with an empty queue.
     const queued = [...this.#queue];
@@ -394,6 +444,21 @@ export abstract class Executor implements AsyncDisposable {
     }
     const onBroken = this.#onBroken;
     if (onBroken) reportThrow(() => onBroken(cause), 'an onBroken hook threw');
+  }
+
+  /** The pool's start ended (`ready()`): the first outcome holds, later ones are dropped. */
+  #settleStart(outcome: Exclude<StartState, 'starting'>): void {
+    if (this.#startState !== 'starting') return;
+    this.#startState = outcome;
+    const readiness = this.#readiness;
+    this.#readiness = undefined;
+    readiness?.settle(outcome === 'started' ? undefined : this.#startError(outcome));
+  }
+
+  #startError(outcome: 'broken' | 'shutdown'): Error {
+    return outcome === 'broken'
+      ? this.#brokenError()
+      : new ShutdownError('the executor was shut down before its workers were up');
   }
 
   #brokenError(): BrokenExecutorError {

@@ -23,6 +23,8 @@ interface ThreadState {
   up: boolean;
   /** piscina terminated it (an aborted task, the pool's end): not a death of its own. */
   terminated: boolean;
+  /** One of the pool's first `workers` threads: the pool has started once each is up. */
+  first: boolean;
 }
 
 /**
@@ -55,12 +57,20 @@ export class PiscinaWorkerPool implements WorkerPool {
   #closing = false;
   #terminated = false;
   #brokenBy: Error | undefined;
+  /**
+   * Places among the pool's first threads not yet given to a thread (see #track): `workers` at
+   * first, and one back for a first thread piscina terminated before it was up.
+   */
+  #firstPlaces: number;
+  /** First threads that said `up`: the pool has started once all `workers` have. */
+  #firstUps = 0;
   /** Shared with every thread: set to 1 when the pool breaks (see the class comment). */
   readonly #broken = new Int32Array(new SharedArrayBuffer(4));
   #destroyed: Promise<void> | undefined;
 
   constructor(settings: WorkerPoolSettings) {
     this.#settings = settings;
+    this.#firstPlaces = settings.workers;
     this.#pool = new Piscina({
       filename: THREAD_ENTRY,
       minThreads: settings.workers,
@@ -73,7 +83,15 @@ export class PiscinaWorkerPool implements WorkerPool {
     this.#pool.on('workerDestroy', (thread: { id: number }) => {
       // Still running (id known): piscina is terminating it, to abort a task or at the end.
       const state = this.#threads.get(thread.id);
-      if (state) state.terminated = true;
+      if (state) {
+        state.terminated = true;
+        // A first thread not up yet (piscina hands its first threads tasks before they are up,
+        // and terminates one to abort its task): the start waits for its replacement instead.
+        if (state.first && !state.up) {
+          state.first = false;
+          this.#firstPlaces++;
+        }
+      }
       // piscina starts the replacement right after this event: meet it.
       queueMicrotask(() => this.#track());
     });
@@ -131,16 +149,25 @@ export class PiscinaWorkerPool implements WorkerPool {
     for (const thread of this.#pool.threads) {
       const id = thread.threadId;
       if (id === -1 || this.#threads.has(id)) continue;
-      const state: ThreadState = { up: false, terminated: false };
+      // piscina starts its first threads in its constructor, where the first call meets them.
+      const first = this.#firstPlaces > 0;
+      if (first) this.#firstPlaces--;
+      const state: ThreadState = { up: false, terminated: false, first };
       this.#threads.set(id, state);
       thread.on('message', (raw: unknown) => {
         const message = workerMessage(raw);
-        if (message?.[WORKER_MESSAGE] === 'up') state.up = true;
+        if (message?.[WORKER_MESSAGE] === 'up') this.#onUp(state);
         else if (message && 'e' in message) this.#break(rebuildError(message.e));
       });
       // Node delivers what the thread posted before this event: `up` is known by now.
       thread.once('exit', (code: number) => this.#onExit(id, state, code));
     }
+  }
+
+  #onUp(state: ThreadState): void {
+    state.up = true;
+    if (!state.first || this.#closing || this.#brokenBy) return;
+    if (++this.#firstUps === this.#settings.workers) this.#settings.onStarted();
   }
 
   #onExit(id: number, state: ThreadState, code: number): void {

@@ -60,6 +60,14 @@ export interface WorkerPoolSettings {
    * worker, and every request not on a live worker rejects with `BrokenExecutorError`.
    */
   readonly onBroken: (cause: Error) => void;
+  /**
+   * Called once, when each of the pool's first `workers` workers has come up (said `up`: its
+   * initializer, if any, has finished): the pool has started (`Executor.ready()`). Never once
+   * the pool broke or is closing; a first worker that died before it was up either broke the
+   * pool or (a thread piscina terminated to abort a task) hands its place among the first to
+   * its replacement.
+   */
+  readonly onStarted: () => void;
   /** What each worker runs before its first task, when the executor has an initializer. */
   readonly setup?: WorkerSetup;
   /**

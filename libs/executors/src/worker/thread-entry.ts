@@ -25,10 +25,9 @@ const { filename, setup, broken } = workerData as {
 
 // Tells the pool this thread is up (its initializer done) or that the initializer failed: a
 // thread that exits before either broke the pool. Registered before any task can wait for the
-// initializer, so `up` is posted before a task runs. (piscina blocks an idle thread in
-// Atomics.wait: an initializer still awaiting I/O or a timer goes on once a task arrives.)
+// initializer, so `up` is posted before a task runs.
 const tell = (status: WorkerStatus): void => parentPort?.postMessage(status);
-initializeWorker(filename, setup).then(
+const initialized = initializeWorker(filename, setup).then(
   () => tell({ [WORKER_MESSAGE]: 'up' }),
   (error: unknown) => tell({ [WORKER_MESSAGE]: 'init-failed', e: serializeError(error) }),
 );
@@ -43,9 +42,7 @@ process.on('uncaughtException', (error: unknown) => {
   throw error;
 });
 
-export default async function handle(
-  request: TaskRequest,
-): Promise<TaskResponse | ReturnType<typeof move>> {
+async function handle(request: TaskRequest): Promise<TaskResponse | ReturnType<typeof move>> {
   if (Atomics.load(broken, 0) !== 0) {
     const e = serializeError(new BrokenExecutorError());
     return { ok: false, e, i: true } satisfies TaskResponse;
@@ -63,3 +60,16 @@ export default async function handle(
     },
   });
 }
+
+/**
+ * The handler, once the initializer has settled (never a rejection: a failed initializer is
+ * told above, and its tasks answer `i`). piscina awaits an export that is a promise before it
+ * says the thread is ready and parks it in `Atomics.wait`, which blocks the thread's event
+ * loop: before, an initializer awaiting a timer or I/O stalled there until a task arrived —
+ * its `up` (the executor's `ready()`) and its failure (the pool's break) waited for a task —
+ * and a replacement thread took tasks while its initializer still ran.
+ */
+export default initialized.then(
+  () => handle,
+  () => handle,
+);

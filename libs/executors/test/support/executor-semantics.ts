@@ -9,6 +9,7 @@ import {
   BrokenExecutorError,
   FIRST_COMPLETED,
   FIRST_EXCEPTION,
+  ShutdownError,
   wait,
   type Executor,
   type ExecutorOptions,
@@ -16,6 +17,9 @@ import {
   type ReturnWhen,
 } from '../../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createExecutor, drain, rejection, TaskLog, type ExecutorKind } from './executors';
 
 export function describeExecutorSemantics(kind: ExecutorKind): void {
@@ -858,6 +862,90 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       );
       await executor.shutdown();
       expect(executor.stats).toMatchObject({ workers: 0, failed: 3, completed: 0 });
+    });
+  });
+
+  describe(`${kind} executor: ready()`, () => {
+    /** Where `secondSlowSetup` numbers the workers and marks each one up. */
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'executors-ready-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    /** Workers whose initializer has returned (`secondSlowSetup` marks each as it returns). */
+    const up = () => readdirSync(dir).filter((name) => name.startsWith('up-')).length;
+    /** Two workers; the second to start is 1.5 s in its initializer (a timer), the first not. */
+    const slowSecond = () =>
+      make({ maxWorkers: 2, initializer: 'secondSlowSetup', initargs: { dir, ms: 1500 } });
+    /** Whether `promise` has resolved within a turn of the microtask queue (it is settled). */
+    const resolvedAtOnce = async (promise: Promise<unknown>) => {
+      let resolved = false;
+      void promise.then(() => (resolved = true));
+      await Promise.resolve(); // one turn: the callback of a settled promise has run by then
+      return resolved;
+    };
+
+    it('resolves only once every worker is up: each has run its initializer', async () => {
+      const executor = slowSecond();
+      let upWhenReady: number | undefined;
+      const ready = executor.ready().then(() => (upWhenReady = up()));
+      // The negative control: the pool has both workers alive while one is still in its
+      // initializer (what `stats.workers` says is not "up"), and ready() has not resolved.
+      await until(() => executor.stats.workers === 2 && up() === 1, {
+        what: 'one worker up while the other is in its initializer',
+      });
+      expect(upWhenReady).toBeUndefined();
+      await ready;
+      expect(upWhenReady).toBe(2);
+    });
+
+    it('rejects with ERR_EXECUTOR_BROKEN if the pool breaks first, with no task: an async initializer that fails', async () => {
+      const executor = make({
+        maxWorkers: 2,
+        initializer: 'failLaterSetup',
+        initargs: { ms: 100, code: 'E_LATER' },
+      });
+      const error = await rejection(executor.ready());
+      expect(error).toBeInstanceOf(BrokenExecutorError);
+      expect(error.code).toBe('ERR_EXECUTOR_BROKEN');
+      expect(error.cause).toMatchObject({ code: 'E_LATER' });
+      // The start settled for good: a later call says the same.
+      expect(await rejection(executor.ready())).toMatchObject({ code: 'ERR_EXECUTOR_BROKEN' });
+    });
+
+    it('rejects with ERR_EXECUTOR_SHUTDOWN if the executor is shut down first', async () => {
+      const executor = slowSecond();
+      const refused = rejection(executor.ready());
+      await until(() => up() === 1, { what: 'the first worker up' });
+      await executor.shutdown();
+      const error = await refused;
+      expect(error).toBeInstanceOf(ShutdownError);
+      expect(error.code).toBe('ERR_EXECUTOR_SHUTDOWN');
+      expect(up()).toBe(1); // the second worker never came up: it did not wait for it
+      expect(await rejection(executor.ready())).toMatchObject({ code: 'ERR_EXECUTOR_SHUTDOWN' });
+    });
+
+    it('once started resolves at once, after a shutdown too; while starting, callers share one promise', async () => {
+      const executor = make({ maxWorkers: 2 });
+      const starting = executor.ready();
+      expect(executor.ready()).toBe(starting); // nothing made per call
+      // The negative control: before the workers are up, it has not resolved.
+      expect(await resolvedAtOnce(executor.ready())).toBe(false);
+      await starting;
+      expect(await resolvedAtOnce(executor.ready())).toBe(true);
+      await executor.shutdown();
+      expect(await resolvedAtOnce(executor.ready())).toBe(true);
+    });
+
+    it('a task interrupted while the workers start does not stall the start', async () => {
+      // On threads, piscina hands a task to a thread still in its initializer and terminates
+      // that thread to interrupt it: the start then waits for the replacement instead.
+      const executor = make({ maxWorkers: 1, initializer: 'pauseSetup', initargs: 300 });
+      const future = executor.submit(1, { name: 'double' });
+      expect(future.cancel({ interrupt: true })).toBe(true);
+      await executor.ready();
+      expect(await executor.submit<number>(2, { name: 'double' }).result()).toBe(4);
     });
   });
 
