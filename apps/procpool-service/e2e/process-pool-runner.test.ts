@@ -52,10 +52,10 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
     }
   });
 
-  it('counts only the tasks it was given as completed: the warm-up, one task per process, is not one', async () => {
+  it('counts only the tasks it was given as completed: the warm-up runs none', async () => {
     const runner = await startRunner({ filename: FAULT_TASKS, workers: 2, maxQueue: 4 });
     try {
-      // Before, a fresh runner said it had completed `workers` tasks.
+      // Before 2026-12-03 a fresh runner said it had completed `workers` tasks (its warm-up's).
       expect(runner.stats()).toMatchObject({ completed: 0, failed: 0, size: 2 });
       // The control: a task given is counted.
       await runner.run({ kind: 'fib', n: 10 }, { signal: new AbortController().signal });

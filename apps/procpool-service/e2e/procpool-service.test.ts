@@ -7,6 +7,7 @@ import {
   appEntry,
   launch,
   metricSum,
+  StartFailedError,
   type ServiceProcess,
 } from '@concurrency-lab/launcher';
 import { POOL_CRASH_SWITCH } from '@concurrency-lab/workloads';
@@ -18,7 +19,7 @@ import {
 import { processTree } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { POOL_PROCESS_MAX_OLD_SPACE_MB } from '../src/process-pool-runner';
@@ -194,6 +195,55 @@ describe('procpool-service and its pool processes', () => {
       rmSync(broken, { recursive: true, force: true });
     }
   }, 30_000);
+
+  it('listens only once every pool process is up: one slow in its initializer holds the start', async () => {
+    // The second pool process to start spends 1.5 s in its initializer; each marks itself up as
+    // its initializer returns (e2e/fixtures). Before, the service listened once one warm-up task
+    // per process was answered, and the quick process answered both while the slow one slept:
+    // one mark here. (libs/executors' e2e has that way's negative control on a bare executor.)
+    const marks = mkdtempSync(join(tmpdir(), 'procpool-up-'));
+    const upPids = () =>
+      readdirSync(marks)
+        .filter((name) => name.startsWith('up-'))
+        .map((name) => Number(name.slice('up-'.length)))
+        .sort();
+    try {
+      const env = {
+        WORKERS: '2',
+        PROCPOOL_TASKS_MODULE: FAULT_TASKS,
+        PROCPOOL_FAULT_SLOW_START: `${marks}:1500`,
+        ...ADMISSION_OFF,
+      };
+      await withProcpool(env, async (service) => {
+        // Read as soon as it says it listens: both are up, and they are its pool's processes.
+        expect(upPids()).toEqual(poolProcesses(service).sort());
+        expect(upPids()).toHaveLength(2);
+        expect((await fetch(`${service.url}/readyz`)).status).toBe(200);
+      });
+    } finally {
+      rmSync(marks, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it('fails its start when the pool breaks as it starts (every initializer exits): exit 1, never listening', async () => {
+    const env = {
+      WORKERS: '2',
+      PROCPOOL_TASKS_MODULE: FAULT_TASKS,
+      PROCPOOL_FAULT_INIT_EXIT: '5',
+      ...ADMISSION_OFF,
+    };
+    const failure = await launch(appEntry('procpool-service'), { env }).then(
+      async (service) => {
+        await service.stop();
+        throw new Error('the service listened with a broken pool');
+      },
+      (error: unknown) => error as StartFailedError,
+    );
+    expect(failure).toBeInstanceOf(StartFailedError);
+    expect(failure.message).toContain('exited ({"code":1,"signal":null}) before listening');
+    expect(failure.output).toContain('procpool-service failed to start');
+    expect(failure.output).toContain('ERR_EXECUTOR_BROKEN');
+  });
 
   it.each(['SIGINT', 'SIGTERM', 'SIGHUP'] as const)(
     'a %s to its whole process group (a Ctrl-C, a stop of every process, its terminal closing) drains: the CPU request in flight answers 200',

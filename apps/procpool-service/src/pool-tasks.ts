@@ -63,7 +63,8 @@ async function timed<R>(
 
 /**
  * Nothing: the executor's initializer, run as each process starts so that it loads this module
- * then, and the warm-up task (see `ProcessPoolRunner.warmUp`). Answers the process's pid.
+ * then (a process is up, for `ProcessPoolRunner.warmUp`, once it has returned). Answers the
+ * process's pid.
  */
 export function warmUp(): number {
   return process.pid;

@@ -115,8 +115,6 @@ export class ProcessPoolRunner implements WorkRunner {
    * too, and no request was answered 500 `ERR_WORKER_CRASHED` for them.
    */
   #diedAfterCancel = 0;
-  /** Warm-up tasks answered (see warmUp): the executor counts them completed; no request did. */
-  #warmUps = 0;
 
   constructor(options: ProcessPoolRunnerOptions) {
     this.#options = options;
@@ -173,22 +171,17 @@ export class ProcessPoolRunner implements WorkRunner {
   }
 
   /**
-   * Resolves once the pool answers: as many tasks as processes, each run after its process's
-   * initializer has loaded the task module. They need not land one per process: a quick process
-   * may take two while a sibling is still starting, and the service then listens with that
-   * sibling still booting — its first requests wait for it (57 ms once, here); the others are
-   * served at once. Resolves with the pids that answered. They are no work of the service's:
-   * not in `stats().completed` (they never reach `onTaskTiming` either: only `#submit` reports
-   * timings).
+   * Resolves once every pool process is up — forked, and its initializer has loaded the task
+   * module (the executor's `ready()`) — so the service listens with no process still booting.
+   * Rejects if the pool breaks first (an initializer that fails or kills its process: the
+   * executor's `ERR_EXECUTOR_BROKEN`), which fails the start (runtime.ts), or if the runner is
+   * closed first. Before, it awaited one answered task per process, but a quick process could
+   * take two while a sibling was still starting: the service then listened with that sibling
+   * booting, and its first requests waited for it (57 ms once, here). It runs no task, so
+   * nothing in `stats()` or `onTaskTiming` counts it.
    */
-  async warmUp(): Promise<number[]> {
-    return Promise.all(
-      Array.from({ length: this.workers }, async () => {
-        const pid = await this.#executor.submit<number>(undefined, { name: 'warmUp' }).result();
-        this.#warmUps++;
-        return pid;
-      }),
-    );
+  warmUp(): Promise<void> {
+    return this.#executor.ready();
   }
 
   stats(): PoolRunnerStats {
@@ -197,7 +190,7 @@ export class ProcessPoolRunner implements WorkRunner {
       queued: s.queued,
       running: s.running,
       size: s.workers,
-      completed: s.completed - this.#warmUps,
+      completed: s.completed,
       cancelled: s.cancelled + this.#thrownAfterCancel,
       failed: s.failed - this.#thrownAfterCancel,
       crashed: s.crashed - this.#diedAfterCancel,
