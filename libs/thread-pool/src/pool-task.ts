@@ -116,14 +116,18 @@ export class PoolTask {
   }
 
   /**
-   * The task ended without its worker's report: cancelled by the request's signal, or its
-   * worker died under it (or was stopped by a close). One span from submission to now. Its
-   * metrics: when the runner knows the task reached a worker (`reachedWorkerAt`, epoch ms), its
-   * wait until then and its run from then to now; otherwise its wait until now and no run (it
-   * waited its whole life, or the runner cannot tell: then `onTaskWait`).
+   * The task ended without its worker's report: cancelled by the request's signal, its worker
+   * died under it (or was stopped by a close), or it was refused before it reached a worker (the
+   * pool closed: dropped from its queue, or submitted after). One span from submission to now:
+   * an error for a crash alone; a refused task's span is marked `lab.cancelled` like a
+   * cancelled one (the telemetry lib's only outcome for a task that ended without a fault of
+   * its worker), the request's own span carrying its 503. Its metrics: when the runner knows
+   * the task reached a worker (`reachedWorkerAt`, epoch ms), its wait until then and its run
+   * from then to now; otherwise its wait until now and no run (it waited its whole life, or the
+   * runner cannot tell: then `onTaskWait`).
    */
   ended(
-    outcome: 'cancelled' | 'crashed',
+    outcome: 'cancelled' | 'crashed' | 'refused',
     error?: { message: string; code?: string | undefined },
     reachedWorkerAt?: number,
   ): void {
@@ -141,7 +145,7 @@ export class PoolTask {
         submittedAt: this.submittedAt,
         endedAt,
         kind: this.#kind,
-        outcome,
+        outcome: outcome === 'crashed' ? 'crashed' : 'cancelled',
         ...(error
           ? { error: { message: error.message, ...(error.code ? { code: error.code } : {}) } }
           : {}),
@@ -190,6 +194,18 @@ export function poolClosing(worker: PoolWorkerKind): ProblemError {
   return new ProblemError('ERR_SHUTTING_DOWN', `The ${worker} pool closed while this task ran`, {
     retryAfterSeconds: 1,
   });
+}
+
+/**
+ * 503 `ERR_SHUTTING_DOWN`: the pool refused a task before any worker took it — it was in the
+ * pool's queue when close() began, or came after. It never ran; nothing failed under it.
+ */
+export function poolClosedBeforeRun(worker: PoolWorkerKind): ProblemError {
+  return new ProblemError(
+    'ERR_SHUTTING_DOWN',
+    `The ${worker} pool closed before this task reached a ${worker}: it never ran`,
+    { retryAfterSeconds: 1 },
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 import { rebuildError } from '@concurrency-lab/errors';
 import {
+  ProblemError,
   RUNNER_CLOSE_TIMEOUT_MS,
-  type ProblemError,
   type RunOutcome,
   type WorkRunner,
 } from '@concurrency-lab/service-kit';
@@ -13,6 +13,7 @@ import { CANCEL_GRACE_MS, withCancelGrace } from './cancel-grace';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
 import {
   PoolTask,
+  poolClosedBeforeRun,
   poolClosing,
   poolQueueFull,
   poolTaskProblem,
@@ -39,14 +40,18 @@ export interface ThreadPoolOptions {
    * a thread (cancelled in the queue, dropped by close()) has a wait and no run (`undefined`).
    */
   onTaskTiming?: (waitSeconds: number, runSeconds?: number) => void;
-  /** Called when a thread died (crash, OOM, or terminated to cancel its task) and was replaced. */
+  /**
+   * Called when a thread that died (crash, OOM, or terminated to cancel its task) has been
+   * replaced: when its replacement is ready. A replacement that fails its boot replaced nothing
+   * and is not counted; the thread started after it, once ready, is.
+   */
   onThreadReplaced?(): void;
   /**
    * Called with a pool thread's `threadId` once that thread has stopped for good (its Worker
    * emitted 'exit'; not while the pool closes): the moment to recover what it may have held in
-   * shared memory, e.g. `SharedMutex#recoverDeadThread(threadId)`. Unlike `onThreadReplaced`,
-   * which piscina fires as soon as it *asks* a thread to terminate (a cancelled task's thread may
-   * still be running then), this one comes only when the thread can run no more.
+   * shared memory, e.g. `SharedMutex#recoverDeadThread(threadId)`. A cancelled task's thread may
+   * still be running when piscina asks it to terminate (and starts its replacement); this comes
+   * only when the thread can run no more.
    */
   onThreadExited?(threadId: number): void;
   /**
@@ -107,8 +112,45 @@ interface Waiting {
   drop(error: Error): void;
 }
 
-/** Why a task still in the runner's queue when close() began never ran. */
-const DROPPED_BY_CLOSE = 'the pool closed before a thread took this task';
+/**
+ * Why a task never ran: it was still in the runner's queue when close() began, or came after.
+ * (A class of its own, so that the task's end tells it from a thread lost under a task.)
+ */
+class DroppedByClose extends Error {
+  constructor() {
+    super('the pool closed before a thread took this task');
+  }
+}
+
+/**
+ * Why a task never ran: it waited while the pool's threads failed their boot, and no thread was
+ * left alive or starting to take it (see `ThreadPoolRunner#bootFailed`).
+ */
+class NoThreadStarted extends Error {
+  constructor(cause: unknown) {
+    super(
+      `no worker thread could start for this task` +
+        (cause instanceof Error ? `: ${cause.message}` : ''),
+      { cause },
+    );
+  }
+}
+
+/**
+ * The message piscina 5.3.2's own worker script posts on the thread's port once it has loaded
+ * the task module (`READY` in piscina's common.js, not exported): for a replacement, the message
+ * on which piscina marks it ready and emits 'workerCreate'.
+ */
+const PISCINA_READY = '_WORKER_READY';
+
+const isReadyMessage = (message: unknown): boolean =>
+  typeof message === 'object' && message !== null && PISCINA_READY in message;
+
+/**
+ * What the runner hands piscina to make it start a thread (see `#grow`): it carries no hand-over
+ * mark, so the balancer never places it, and its signal aborts at once, so it never waits there.
+ */
+const GROW_PROBE = {} as PoolRequest;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -128,7 +170,9 @@ const now = () => performance.timeOrigin + performance.now();
  * 0,2,4,6,8,1,5,9,7,3, and a steady queue of 20 fib(24) on one thread waited 238–398 ms at p99
  * where procpool's FIFO executor waited 29–49 under the same load; with the runner's own queue,
  * 41–43 ms (2026-12-05). `stricterFIFO: true` is no cure: piscina then puts each new arrival at
- * the head of that queue (9,8,…,0).
+ * the head of that queue (9,8,…,0). A pool short of threads, with tasks waiting, is made to grow
+ * without a task (`#grow`), and a thread is ready only once it has loaded its module, the
+ * pool's first ones too: `ready()` says when all are.
  */
 export class ThreadPoolRunner implements WorkRunner {
   readonly workers: number;
@@ -170,8 +214,26 @@ export class ThreadPoolRunner implements WorkRunner {
    * became ready or free): it waited for the boot — 60 ms, or however long a slow boot takes —
    * while a ready thread could sit idle, counted as running all the while, and cancelling it
    * terminated the starting thread. Until a thread is ready for it, a task stays in the queue.
+   * The pool's first threads, which piscina counts as ready from the start, only since
+   * 2026-12-05 (see `#firstThreads`).
    */
   readonly #ready = new Set<number>();
+  /**
+   * The `threadId`s of the threads the pool started with. piscina counts them ready from the
+   * start and emits their 'workerCreate' a microtask after it made them, before they have loaded
+   * anything: for them, the runner waits for the ready message they post themselves.
+   */
+  readonly #firstThreads = new Set<number>();
+  /** The pool threads the runner follows from their start (see `#track`). */
+  readonly #followed = new WeakSet<Worker>();
+  /** The `threadId`s of the followed threads that have not said they are ready yet. */
+  readonly #unready = new Set<number>();
+  /** `ready()`'s promise, settled once: the pool is up, or cannot start. */
+  readonly #started: Promise<void>;
+  #startSettled = false;
+  #settleStart!: (error?: Error) => void;
+  /** The last failure piscina reported (a thread that failed its boot), for `#bootFailed`. */
+  #lastError: unknown;
 
   constructor(options: ThreadPoolOptions) {
     this.#options = options;
@@ -192,17 +254,54 @@ export class ThreadPoolRunner implements WorkRunner {
       // piscina's own choice for one task per thread (its LeastBusyBalancer: the first idle
       // thread), among the threads that are ready and not the runner's busy ones (see
       // `#isIdle`), and the moment a task leaves the queue.
+      // A task without the runner's mark (`GROW_PROBE`) is never placed.
       loadBalancer: (task, threads) => {
+        const mark = task[queueOptionsSymbol];
+        if (!mark) return null;
         const idle = threads.find((thread) => thread.currentUsage === 0 && this.#isIdle(thread.id));
         if (!idle) return null;
-        this.#handedOver(task[queueOptionsSymbol], idle.id);
+        this.#handedOver(mark, idle.id);
         return idle;
       },
     });
-    // piscina counts the pool's first threads as ready from the start, and says so only a
-    // microtask later: a task submitted before that goes to one of them, as piscina would send it.
-    for (const worker of this.#pool.threads) this.#ready.add(worker.threadId);
+    this.#started = new Promise<void>((resolve, reject) => {
+      this.#settleStart = (error) => {
+        if (this.#startSettled) return;
+        this.#startSettled = true;
+        if (error) reject(error);
+        else resolve();
+      };
+    });
+    // Nobody need ask: a pool that cannot start also fails the tasks it is given.
+    this.#started.catch(() => undefined);
+    // piscina counts the pool's first threads as ready from the start: a task handed to one then
+    // waited for its boot (66 ms for the real worker), counted as running, and cancelling it
+    // terminated the thread still loading. They are ready for the runner once they say so,
+    // with the message on which piscina marks a replacement ready. Listened to before this
+    // constructor returns: the message cannot have come yet.
+    for (const worker of this.#pool.threads) {
+      const { threadId } = worker;
+      this.#firstThreads.add(threadId);
+      const onMessage = (message: unknown) => {
+        if (!isReadyMessage(message)) return;
+        worker.off('message', onMessage);
+        // piscina's own listener came first: it has nothing left to do for a first thread.
+        this.#readied(threadId);
+        this.#dispatch();
+      };
+      worker.on('message', onMessage);
+    }
+    this.#track();
     this.#pool.on('workerCreate', (thread: { id: number }) => {
+      // A first thread's 'workerCreate' says nothing yet (see above).
+      if (this.#firstThreads.has(thread.id)) return;
+      this.#track();
+      // Any later thread replaces one that died: the pool's size is fixed. Counted only now,
+      // when it is ready — a replacement that fails its boot replaced nothing.
+      if (!this.#closed.signal.aborted) {
+        this.#replaced++;
+        this.#options.onThreadReplaced?.();
+      }
       this.#readied(thread.id);
       // A microtask later: piscina says a new thread is ready before it moves it to the ready
       // threads it offers a task to (its own ready listener comes after its 'workerCreate').
@@ -210,13 +309,72 @@ export class ThreadPoolRunner implements WorkRunner {
     });
     this.#pool.on('workerDestroy', () => {
       if (this.#closed.signal.aborted) return;
-      this.#replaced++;
-      this.#options.onThreadReplaced?.();
+      // A microtask later, piscina has started the thread's replacement, if it starts one.
+      queueMicrotask(() => this.#track());
     });
     if (options.onThreadExited) this.#pool.on('workerCreate', () => this.#watchThreads());
-    // piscina reports failures it cannot attribute to a task here; without a listener the
-    // 'error' event would throw and take the whole process down.
-    this.#pool.on('error', () => undefined);
+    // piscina reports failures it cannot attribute to a task here (a thread that failed its
+    // boot); without a listener the 'error' event would throw and take the whole process down.
+    this.#pool.on('error', (error: unknown) => {
+      this.#lastError = error;
+    });
+  }
+
+  /**
+   * Resolves once all `workers` threads have loaded their module and can take a task at once;
+   * rejects if the pool cannot start: a thread failed its boot and piscina started no other in
+   * its place (it stops replacing threads after a failed boot), or close() came first. A
+   * service awaits it before it listens, so its readiness never says 200 before a task can run.
+   */
+  ready(): Promise<void> {
+    return this.#started;
+  }
+
+  /**
+   * Follows each pool thread from its start: one that ends before it said it was ready failed
+   * its boot (`#bootFailed`). Called wherever a thread may have been started (the constructor,
+   * `#grow`, a microtask after piscina let one go and maybe replaced it, 'workerCreate'), always
+   * within the turn that started it: its end cannot have come yet.
+   */
+  #track(): void {
+    for (const worker of this.#pool.threads) {
+      if (this.#followed.has(worker)) continue;
+      this.#followed.add(worker);
+      const { threadId } = worker;
+      if (!this.#ready.has(threadId)) this.#unready.add(threadId);
+      worker.once('exit', () => {
+        if (this.#unready.delete(threadId) && !this.#closed.signal.aborted) this.#bootFailed();
+      });
+    }
+  }
+
+  /**
+   * A thread ended before it was ready: it failed its boot, and from then on piscina replaces
+   * no thread (it replaced a first thread, which it counted ready, once). While the pool
+   * starts, a thread so lost and not replaced is a pool that cannot start: `ready()` rejects.
+   * And tasks waiting with no thread left alive or starting would wait for their deadline (the
+   * runner hands piscina no task before a thread is ready): they fail now with 500
+   * `ERR_WORKER_CRASHED`, as a task given to a thread that failed its boot did before
+   * (2026-12-05); the next task to come makes the pool grow again (`#grow`), as bare piscina
+   * grows on its next `run()`. Seen when a lib's `dist` the worker loads was being rebuilt.
+   */
+  #bootFailed(): void {
+    this.#track(); // the thread piscina started in its place, if it did
+    const cause = this.#lastError;
+    this.#lastError = undefined;
+    if (this.#pool.threads.length < this.workers) {
+      this.#settleStart(
+        new Error(
+          `The thread pool could not start: a thread failed to start and was not replaced` +
+            (cause instanceof Error ? ` (${cause.message})` : ''),
+          { cause },
+        ),
+      );
+    }
+    if (this.#pool.threads.length > 0 || this.#waiting.size === 0) return;
+    const stranded = [...this.#waiting];
+    this.#waiting.clear();
+    for (const waiting of stranded) waiting.drop(new NoThreadStarted(cause));
   }
 
   /** Sends one request to a pool thread; coded errors come back as errors with that code. */
@@ -276,12 +434,31 @@ export class ThreadPoolRunner implements WorkRunner {
           throw signal.reason;
         }
         this.#failed++;
+        // Refused before it reached a thread: dropped from the queue by close(), or come after
+        // it (or, should piscina have held it, dropped by piscina's own close). No thread
+        // failed under it: no crash, and a detail that says it never ran.
+        if (
+          error instanceof DroppedByClose ||
+          (this.#closed.signal.aborted && handOver.at === undefined)
+        ) {
+          task.ended('refused');
+          throw poolClosedBeforeRun('thread');
+        }
+        // No thread could start for it (see `#bootFailed`): none failed under it either.
+        if (error instanceof NoThreadStarted) {
+          const problem = new ProblemError(
+            'ERR_WORKER_CRASHED',
+            `No worker thread could start to run this task: ${error.message}`,
+            { cause: error.cause },
+          );
+          task.ended('crashed', problem);
+          throw problem;
+        }
         const problem = poolTaskProblem(error, 'thread');
         // The task's own error: coded (kept), or uncoded and answered by a thread that lives on
         // (500 ERR_WORKER_CRASHED for this request, as procpool answers it, but no crash counted).
         if (problem === error || answered) throw problem;
-        // Its thread died under it, close() terminated it once closeTimeoutMs had passed, or
-        // close() dropped it from the queue (no thread: a wait and no run).
+        // Its thread died under it, or close() terminated it once closeTimeoutMs had passed.
         task.ended('crashed', problem, handOver.at);
         if (this.#closed.signal.aborted) throw poolClosing('thread');
         this.#crashed++;
@@ -311,7 +488,7 @@ export class ThreadPoolRunner implements WorkRunner {
   ): Promise<PoolResponse> {
     return new Promise<PoolResponse>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason as Error);
-      if (this.#closed.signal.aborted) return reject(new Error(DROPPED_BY_CLOSE));
+      if (this.#closed.signal.aborted) return reject(new DroppedByClose());
       const leave = () => {
         this.#waiting.delete(waiting);
         reject(signal.reason as Error);
@@ -338,7 +515,8 @@ export class ThreadPoolRunner implements WorkRunner {
    * arrives, as one settles (its thread is free, or replaced) and as a thread becomes ready.
    * Should piscina not place a task it was handed (the runner's view of the threads wrong), it
    * keeps it and gives it to the next thread it frees; the runner stops there rather than pile
-   * more into piscina's rotating queue.
+   * more into piscina's rotating queue. Tasks still waiting then, in a pool short of threads,
+   * make it grow (`#grow`).
    */
   #dispatch(): void {
     if (this.#closed.signal.aborted) return;
@@ -348,6 +526,30 @@ export class ThreadPoolRunner implements WorkRunner {
       next.send();
       if (next.handOver.at === undefined && !next.handOver.settled) return;
     }
+    if (this.#waiting.size > 0) this.#grow();
+  }
+
+  /**
+   * Starts threads up to `workers` while tasks wait. piscina replaces a thread that dies only
+   * until one of its threads fails its boot (`workerFailsDuringBootstrap`: never again after);
+   * from then on it grows only in `run()`, when it cannot place the task and has fewer threads
+   * than its maximum. The runner hands piscina a task only when a ready thread is idle, so
+   * after such a boot failure its pool stayed short for good: 1 thread of 2, or none of 1 and
+   * every task waiting until its deadline (504) while /readyz said 200. So, as bare piscina
+   * does for a task it cannot place, a pool with tasks waiting and fewer threads alive or
+   * starting than `workers` is handed `GROW_PROBE`: not placed, piscina starts a thread, and
+   * the probe's signal, aborted at once, takes it out of piscina's queue. The tasks stay in the
+   * runner's queue, in their order and under its bound, and the first goes to the new thread
+   * when it is ready ('workerCreate'). A thread that fails its boot again is retried on the next
+   * call, as bare piscina retries on its next `run()`, not in a loop.
+   */
+  #grow(): void {
+    for (let missing = this.workers - this.#pool.threads.length; missing > 0; missing--) {
+      const probe = new AbortController();
+      this.#pool.run(GROW_PROBE, { signal: probe.signal }).catch(() => undefined);
+      probe.abort();
+    }
+    this.#track();
   }
 
   /** A thread of the pool (not one piscina let go) is ready and runs none of the runner's tasks. */
@@ -360,11 +562,16 @@ export class ThreadPoolRunner implements WorkRunner {
     return this.#ready.has(threadId) && !this.#busy.has(threadId);
   }
 
-  /** A thread is ready; the ids of threads no longer in the pool are let go (never reused). */
+  /**
+   * A thread is ready; the ids of threads no longer in the pool are let go (never reused). The
+   * pool is up once `workers` of its threads are.
+   */
   #readied(threadId: number): void {
     const live = new Set(this.#pool.threads.map((worker) => worker.threadId));
     for (const id of this.#ready) if (!live.has(id)) this.#ready.delete(id);
-    this.#ready.add(threadId);
+    this.#unready.delete(threadId);
+    if (live.has(threadId)) this.#ready.add(threadId);
+    if (this.#ready.size >= this.workers) this.#settleStart();
   }
 
   /** piscina gives a task to a thread: it leaves the queue, and the thread is busy with it. */
@@ -460,7 +667,8 @@ export class ThreadPoolRunner implements WorkRunner {
     // The queue is the runner's: its tasks never reach a thread now (503 ERR_SHUTTING_DOWN).
     const dropped = [...this.#waiting];
     this.#waiting.clear();
-    for (const waiting of dropped) waiting.drop(new Error(DROPPED_BY_CLOSE));
+    for (const waiting of dropped) waiting.drop(new DroppedByClose());
+    this.#settleStart(new Error('The thread pool closed before its threads were ready'));
     const limitMs = (this.#options.closeTimeoutMs ?? RUNNER_CLOSE_TIMEOUT_MS) + CLOSE_MARGIN_MS;
     let timer: NodeJS.Timeout | undefined;
     const overdue = new Promise<'overdue'>((resolve) => {

@@ -22,7 +22,9 @@ describe('PoolCounter and a request that is cancelled', () => {
       // It settles once its shares have ended (they ran, and added nothing).
       await expect(increment).rejects.toBe(reason);
       expect(cell.read()).toBe(0);
-      // Only the two blockers' threads were replaced, and the next request counts exactly.
+      // Only the two blockers' threads were replaced (counted as their replacements are
+      // ready), and the next request counts exactly.
+      expect(await eventually(() => pool.stats().replaced === 2)).toBe(true);
       expect(pool.stats()).toMatchObject({ replaced: 2, crashed: 0 });
       expect(await counter.increment(1000, true, never())).toEqual({
         expected: 1000,

@@ -27,6 +27,8 @@ describe("a thread pool's waiting tasks", () => {
   it('start in the order they came (first come, first served), one thread busy and ten waiting', async () => {
     const { pool } = createPool({ workers: 1, maxQueue: 16 });
     try {
+      // Up first: fib(30) runs for ~10 ms once its thread has loaded, too short to be seen.
+      await pool.ready();
       const busy = pool.run({ kind: 'fib', n: 30 }, { signal: never() });
       expect(await eventually(() => pool.stats().running === 1)).toBe(true);
       const ended = endOrder(() => pool.run({ kind: 'fib', n: 10 }, { signal: never() }));
@@ -44,6 +46,8 @@ describe("a thread pool's waiting tasks", () => {
   it('keep their order when one in the middle is cancelled, which never runs', async () => {
     const { pool } = createPool({ workers: 1, maxQueue: 16 });
     try {
+      // Up first: fib(30) runs for ~10 ms once its thread has loaded, too short to be seen.
+      await pool.ready();
       const busy = pool.run({ kind: 'fib', n: 30 }, { signal: never() });
       expect(await eventually(() => pool.stats().running === 1)).toBe(true);
       const leaving = new AbortController();
@@ -125,6 +129,7 @@ describe("a thread pool's waiting tasks", () => {
 describe("a task still in the runner's queue when close() begins", () => {
   it('is answered 503 ERR_SHUTTING_DOWN and never runs, counted failed with a wait and no run', async () => {
     const { pool, timings } = createPool({ workers: 1, maxQueue: 4, closeTimeoutMs: 30_000 });
+    await pool.ready();
     const running = pool.run({ kind: 'fib', n: 30 }, { signal: never() });
     expect(await eventually(() => pool.stats().running === 1)).toBe(true);
     const queued = pool.run({ kind: 'primes', limit: 1006 }, { signal: never() }).then(

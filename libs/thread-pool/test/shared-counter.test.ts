@@ -108,6 +108,8 @@ describe('the threads model shared counter', () => {
     // Both threads busy and one task queued, of two allowed: room for one share of two.
     await withPool(createPool({ maxQueue: 2 }), async ({ pool, cell }) => {
       const counter = new PoolCounter(cell, pool);
+      // Both threads up: the first two tasks run at once (while they load, all three wait).
+      await pool.ready();
       const busy = [35, 35, 35].map((n) => pool.run({ kind: 'fib', n }, { signal: never() }));
       expect(await eventually(() => pool.stats().queued === 1)).toBe(true);
       await expect(counter.increment(1000, true, never())).rejects.toMatchObject({

@@ -11,7 +11,12 @@ describePoolRunner('ThreadPoolRunner', {
   worker: 'thread',
   model: 'threads',
   marks: MARKS,
-  start: (settings) => Promise.resolve(createPool(settings).pool),
+  // Ready to take tasks: every thread has loaded its module (a service awaits it too).
+  start: async (settings) => {
+    const { pool } = createPool(settings);
+    await pool.ready();
+    return pool;
+  },
 });
 
 describe('ThreadPoolRunner and an operator workload', () => {
