@@ -48,7 +48,7 @@ describe("a hybrid worker process's runner", () => {
   it('runs CPU work on a pool thread and exports the pool metrics on the process registry', async () => {
     const metrics = createServiceMetrics('hybrid');
     const config = { ...loadConfig({}, { port: 0 }), workers: 2 };
-    const runner = hybridRunner(config, pino({ level: 'silent' }), metrics, {
+    const runner = await hybridRunner(config, pino({ level: 'silent' }), metrics, {
       HYBRID_THREADS: '2',
     });
     try {

@@ -20,11 +20,11 @@ import {
  * (crash, OOM, terminated) inside or in line for that lock would wedge every later safe
  * increment; once its thread has stopped, the lock is recovered for it (robust mutex).
  */
-export function threadsRuntime(
+export async function threadsRuntime(
   config: ServiceConfig,
   logger: Logger,
   metrics: ServiceMetrics,
-): ModelRuntime {
+): Promise<ModelRuntime> {
   const cell = new SharedCounterCell();
   // Pool threads take it with acquireSync (Atomics.wait); the main thread never blocks on it.
   const counterLock = new SharedMutex({ name: 'counter' });
@@ -51,5 +51,15 @@ export function threadsRuntime(
     for (const ms of waitMs) metrics.lockWaitSeconds.observe({ lock: counterLock.name }, ms / 1000);
     for (const ms of holdMs) metrics.lockHoldSeconds.observe({ lock: counterLock.name }, ms / 1000);
   });
+  // The service listens (and /readyz answers 200) once this resolves: every pool thread has
+  // loaded its module. Before, the first request waited for the threads' boot (a fib(1) queued
+  // 66 ms) while the service already said it was ready. A pool that cannot start stops the
+  // service here (main.ts exits 1).
+  try {
+    await pool.ready();
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
   return { runner: pool, counter, workers: config.workers };
 }

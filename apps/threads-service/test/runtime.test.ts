@@ -26,7 +26,7 @@ async function start(): Promise<{ service: Service; base: string }> {
   const service = createService({
     model: 'threads',
     config,
-    runtime: threadsRuntime(config, logger, metrics),
+    runtime: await threadsRuntime(config, logger, metrics),
     logger,
     metrics,
   });
