@@ -14,6 +14,7 @@ import {
 import {
   CANCEL_GRACE_MS,
   PoolTask,
+  poolClosedBeforeRun,
   poolClosing,
   poolQueueFull,
   poolTaskProblem,
@@ -301,10 +302,16 @@ export class ProcessPoolRunner implements WorkRunner {
     if (timings.code === MANAGER_BUSY_CODE) return managerBusy(error);
     // Nothing listens at the manager's address: the service's fault, not the process's crash.
     if (timings.code === MANAGER_UNREACHABLE_CODE) return managerUnreachable(error);
+    // Refused before a process took it: still queued when close() began (the shutdown cancels
+    // it), or given after (the executor refuses it). Nothing failed under it: no crash.
+    if (this.#closed.signal.aborted && future?.startedAt === undefined) {
+      task.ended('refused');
+      return poolClosedBeforeRun('process');
+    }
     // A corrupt PNG stays a 400: the executor rebuilt the task's error with its code.
     const problem = poolTaskProblem(error, 'process');
     if (problem === error) return problem; // the task's own error
-    // Its process died under it, or close() cancelled it or killed its process.
+    // Its process died under it, or close() killed its process.
     if (timings.startedAt === undefined) task.ended('crashed', problem, future?.startedAt);
     if (this.#closed.signal.aborted) return poolClosing('process');
     return problem;

@@ -455,6 +455,33 @@ export function describePoolRunner(name: string, target: PoolRunnerTarget): void
       expect(runner.stats()).toMatchObject({ running: 0, crashed: 0, replaced: 0, size: 0 });
     });
 
+    it('close() refuses a task still queued and one given after it: 503, never ran, no crash', async () => {
+      const runner = await target.start({ workers: 1, maxQueue: 16, closeTimeoutMs: 30_000 });
+      const settled = (work: Promise<unknown>) =>
+        work.then(
+          (value) => value,
+          (error: unknown) => error,
+        );
+      const running = settled(runner.run({ kind: 'fib', n: 30 }, { signal: never() }));
+      expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+      const queued = settled(runner.run({ kind: 'fib', n: 5 }, { signal: never() }));
+      expect(runner.stats().queued).toBe(1);
+      const closed = runner.close();
+      const late = settled(runner.run({ kind: 'fib', n: 6 }, { signal: never() }));
+      // The control: the task already on its worker finishes within closeTimeoutMs.
+      expect(await running).toMatchObject({ result: 832040 });
+      for (const outcome of [await queued, await late]) {
+        expect(outcome).toMatchObject({
+          code: 'ERR_SHUTTING_DOWN',
+          status: 503,
+          retryAfterSeconds: 1,
+          detail: `The ${target.worker} pool closed before this task reached a ${target.worker}: it never ran`,
+        });
+      }
+      await closed;
+      expect(runner.stats()).toMatchObject({ crashed: 0, completed: 1 });
+    });
+
     describe('a task in the request trace (in-memory exporter)', () => {
       const exporter = new InMemorySpanExporter();
       const tracing = startTracing({ model: target.model, exporter, instrument: false });
