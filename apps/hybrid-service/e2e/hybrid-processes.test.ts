@@ -8,6 +8,10 @@ import {
   ADMISSION_OFF,
 } from '@concurrency-lab/launcher';
 import { untilLog } from '@concurrency-lab/launcher/testing';
+import { join } from 'node:path';
+
+/** Preloaded into the primary and so into its processes: their pool threads boot slowly. */
+const THREAD_BOOT = join(__dirname, 'fixtures', 'thread-boot.cjs');
 
 interface LogLine {
   msg: string;
@@ -42,6 +46,23 @@ describe('hybrid-service: processes, each with its threads', () => {
     expect(kinds).toEqual(expect.arrayContaining(['thread', 'process']));
     expect(metricSum(text, 'lab_worker_restarts_total')).toBe(0);
   });
+
+  it('listens only once every pool thread of its process has booted: the first tasks wait for no boot', async () => {
+    await service.stop();
+    service = await launch(appEntry('hybrid-service'), {
+      env: { ...ADMISSION_OFF, WORKERS: '1', HYBRID_THREADS: '2', LAB_TEST_THREAD_BOOT: 'slow' },
+      nodeArgs: ['--require', THREAD_BOOT],
+    });
+    // One per thread. Before, the process listened (and told the primary it was ready) while
+    // its threads still booted, and these waited for them: 1.5 s here.
+    const { url } = service;
+    const responses = await Promise.all([1, 2].map(() => fetch(`${url}/cpu/fib?n=1`)));
+    expect(responses.map((r) => r.status)).toEqual([200, 200]);
+    for (const response of responses) {
+      const timing = response.headers.get('server-timing') ?? '';
+      expect(Number(/queue;dur=([\d.]+)/.exec(timing)?.[1])).toBeLessThan(500);
+    }
+  }, 30_000);
 
   it("averages the processes' pool utilization: every thread busy reads 1, not one per process", async () => {
     await service.stop();

@@ -15,11 +15,16 @@ import { close, listen } from '@concurrency-lab/launcher/testing';
 /**
  * One measured stream of `GET url` through the driver, as the lab runs one (`stream`: its
  * connections and rate), with a window for its answers; `measuringFrom` is when the
- * measurement started (after the warm-up), on this process's clock.
+ * measurement started (after the warm-up), on this process's clock (`onMeasure` is told then,
+ * for a server that must know).
  */
 async function measureOnce(
   url: string,
-  { warmupSeconds, durationSeconds }: { warmupSeconds: number; durationSeconds: number },
+  {
+    warmupSeconds,
+    durationSeconds,
+    onMeasure,
+  }: { warmupSeconds: number; durationSeconds: number; onMeasure?: () => void },
   stream: { connections: number; rate: number | undefined },
 ) {
   const window = new IntervalWindow();
@@ -31,7 +36,10 @@ async function measureOnce(
     warmupSeconds,
     durationSeconds,
     window,
-    onMeasure: () => (measuringFrom = performance.now()),
+    onMeasure: () => {
+      measuringFrom = performance.now();
+      onMeasure?.();
+    },
     streams: [{ name: 's', url, method: 'GET', ...stream, measure: true }],
   });
   return { stream: result, window, measuringFrom };
@@ -417,15 +425,11 @@ describe('the autocannon driver against a model that stops answering mid-window'
     const warmupSeconds = 0.3;
     const durationSeconds = 1.2;
     const before = performance.now();
-    const [stream] = await new AutocannonDriver().run({
-      scenarioId: 'test',
-      model: 'async',
-      baseUrl: url,
-      warmupSeconds,
-      durationSeconds,
-      onMeasure: () => (measuringFrom = performance.now()),
-      streams: [{ name: 's', url, method: 'GET', connections: 4, rate: 50, measure: true }],
-    });
+    const { stream } = await measureOnce(
+      url,
+      { warmupSeconds, durationSeconds, onMeasure: () => (measuringFrom = performance.now()) },
+      { connections: 4, rate: 50 },
+    );
     // Each connection ends the run waiting on one request the server holds (timeout is 30 s).
     expect(held).toHaveLength(4);
     // 20 answered; the 4 held were sent in the window and are neither answered nor failed.
@@ -465,15 +469,12 @@ describe('the autocannon driver against a model that never answers one request o
     })();
     try {
       before = performance.now();
-      const [stream] = await new AutocannonDriver().run({
-        scenarioId: 'test',
-        model: 'async',
-        baseUrl: url,
-        warmupSeconds,
-        durationSeconds,
-        // 20 req/s on 2 connections: the free one takes every arrival while the other waits.
-        streams: [{ name: 's', url, method: 'GET', connections: 2, rate: 20, measure: true }],
-      });
+      // 20 req/s on 2 connections: the free one takes every arrival while the other waits.
+      const { stream } = await measureOnce(
+        url,
+        { warmupSeconds, durationSeconds },
+        { connections: 2, rate: 20 },
+      );
       expect(heldAt).toBeDefined();
       // The other connection answered the window's arrivals, each in a few ms.
       expect(stream?.ok).toBeGreaterThanOrEqual(15);

@@ -33,6 +33,23 @@ function forkedInEachTest(): ChildProcess[] {
 }
 
 /**
+ * Runs a fixture script with `args` until it exits on its own: its exit and what it printed. A
+ * script held open forever is killed after 15 s (and the test fails on its signal), not left
+ * running.
+ */
+async function runScript(script: string, ...args: string[]) {
+  const parent = spawn(process.execPath, [script, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const guard = setTimeout(() => parent.kill('SIGKILL'), 15_000);
+  const [code, signal] = (await once(parent, 'exit')) as [number | null, string | null];
+  clearTimeout(guard);
+  return { parent, code, signal, out };
+}
+
+/**
  * Calls `then` with each child forked from now on as its `up` reaches this process (before the
  * pool's own listener sees it), until the returned function is called. Call it before the
  * executor forks. A fixed sleep does not stand for "up": fork-to-up takes 0.1-0.5 s on a
@@ -85,15 +102,7 @@ describe('a script that never shuts its pool down', () => {
     async (kind) => {
       const log = new TaskLog();
       try {
-        const parent = spawn(process.execPath, [FORGETFUL_PARENT, kind, log.path], {
-          stdio: ['ignore', 'pipe', 'inherit'],
-        });
-        let out = '';
-        parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        // A parent held open forever fails the test here, and is not left running.
-        const guard = setTimeout(() => parent.kill('SIGKILL'), 15_000);
-        const [code, signal] = (await once(parent, 'exit')) as [number | null, string | null];
-        clearTimeout(guard);
+        const { parent, code, signal, out } = await runScript(FORGETFUL_PARENT, kind, log.path);
         expect({ code, signal }).toEqual({ code: 0, signal: null });
         // The task submitted and never awaited ran to its end first: work holds the process.
         const results = out
@@ -151,15 +160,7 @@ describe('ready(): every worker up, where answered warm-up tasks are no proof', 
   it.each(['thread', 'process'])(
     'a script that awaits ready() on its %s pool and never shuts it down gets it, then ends on its own',
     async (kind) => {
-      const parent = spawn(process.execPath, [READY_PARENT, kind, dir], {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      let out = '';
-      parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      // A parent held open forever fails the test here, and is not left running.
-      const guard = setTimeout(() => parent.kill('SIGKILL'), 15_000);
-      const [code, signal] = (await once(parent, 'exit')) as [number | null, string | null];
-      clearTimeout(guard);
+      const { code, signal, out } = await runScript(READY_PARENT, kind, dir);
       expect({ code, signal, out }).toEqual({ code: 0, signal: null, out: '{"up":2}\n' });
     },
   );

@@ -1,6 +1,7 @@
 import { Piscina } from 'piscina';
 import type { PoolRequest, PoolResponse } from '../src/pool-protocol';
 import { FIB_KILLS_ITS_WORKER } from '../src/task-faults';
+import type { ThreadPoolRunner } from '../src/thread-pool-runner';
 import { createPool, eventually, FAULT_WORKER, never } from './pool-helpers';
 
 /*
@@ -29,6 +30,18 @@ const within = <T>(task: Promise<T>, ms: number) =>
     task,
     new Promise<'no thread'>((resolve) => setTimeout(() => resolve('no thread'), ms).unref()),
   ]);
+
+/**
+ * Once `pool` is up, a task kills its thread (500 ERR_WORKER_CRASHED); then waits until `settled`
+ * holds: the replacement's boot has failed, and the pool has shrunk.
+ */
+async function crashUntil(pool: ThreadPoolRunner, settled: () => boolean): Promise<void> {
+  await pool.ready();
+  await expect(
+    pool.run({ kind: 'fib', n: FIB_KILLS_ITS_WORKER }, { signal: never() }),
+  ).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+  expect(await eventually(settled)).toBe(true);
+}
 
 describe('a thread pool whose replacement thread fails its boot', () => {
   it('control: bare piscina grows back on the next run() though it replaces no thread', async () => {
@@ -61,13 +74,7 @@ describe('a thread pool whose replacement thread fails its boot', () => {
     const { loads, failBoot } = failingBoots(2);
     const { pool } = createPool({ workers: 1, maxQueue: 4 }, { failBoot });
     try {
-      await pool.ready();
-      await expect(
-        pool.run({ kind: 'fib', n: FIB_KILLS_ITS_WORKER }, { signal: never() }),
-      ).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
-      expect(await eventually(() => Atomics.load(loads, 0) === 2 && pool.stats().size === 0)).toBe(
-        true,
-      );
+      await crashUntil(pool, () => Atomics.load(loads, 0) === 2 && pool.stats().size === 0);
       // The thread that failed its boot replaced nothing (counted before: 2 restarts here).
       expect(pool.stats()).toMatchObject({ size: 0, crashed: 1, replaced: 0 });
       const next = pool.run({ kind: 'fib', n: 20 }, { signal: never() });
@@ -85,13 +92,7 @@ describe('a thread pool whose replacement thread fails its boot', () => {
     const { loads, failBoot } = failingBoots(3);
     const { pool } = createPool({ workers: 2, maxQueue: 4, cancelGraceMs: 0 }, { failBoot });
     try {
-      await pool.ready();
-      await expect(
-        pool.run({ kind: 'fib', n: FIB_KILLS_ITS_WORKER }, { signal: never() }),
-      ).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
-      expect(await eventually(() => Atomics.load(loads, 0) === 3 && pool.stats().size === 1)).toBe(
-        true,
-      );
+      await crashUntil(pool, () => Atomics.load(loads, 0) === 3 && pool.stats().size === 1);
       // Idle, the pool stays at 1 (as bare piscina: it grows when a task cannot be placed).
       const blocker = new AbortController();
       const busy = pool.run({ kind: 'fib', n: 40 }, { signal: blocker.signal });
