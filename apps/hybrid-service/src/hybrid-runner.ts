@@ -1,9 +1,5 @@
 import type { Logger, ServiceConfig, ServiceMetrics } from '@concurrency-lab/service-kit';
-import {
-  POOL_WORKER_ENTRY,
-  registerPoolMetrics,
-  ThreadPoolRunner,
-} from '@concurrency-lab/thread-pool';
+import { startThreadPool, type ThreadPoolRunner } from '@concurrency-lab/thread-pool';
 import { hybridThreads } from './hybrid-threads';
 
 /**
@@ -13,29 +9,14 @@ import { hybridThreads } from './hybrid-threads';
  * thread of the pool has loaded its module: the process listens, and tells the primary it is
  * ready, only then (a pool that cannot start rejects, and the process exits 1).
  */
-export async function hybridRunner(
+export function hybridRunner(
   config: ServiceConfig,
   _logger: Logger,
   metrics: ServiceMetrics,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ThreadPoolRunner> {
-  const pool = registerPoolMetrics(
-    metrics.registry,
-    'thread',
-    (hooks) =>
-      new ThreadPoolRunner({
-        filename: POOL_WORKER_ENTRY,
-        workers: hybridThreads(env, config.workers),
-        maxQueue: config.maxQueue,
-        onTaskTiming: hooks.onTaskTiming,
-        onThreadReplaced: hooks.onWorkerReplaced,
-      }),
-  );
-  try {
-    await pool.ready();
-  } catch (error) {
-    await pool.close();
-    throw error;
-  }
-  return pool;
+  return startThreadPool(metrics.registry, {
+    workers: hybridThreads(env, config.workers),
+    maxQueue: config.maxQueue,
+  });
 }

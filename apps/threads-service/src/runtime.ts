@@ -5,13 +5,7 @@ import type {
   ServiceMetrics,
 } from '@concurrency-lab/service-kit';
 import { SharedMutex } from '@concurrency-lab/locks';
-import {
-  PoolCounter,
-  POOL_WORKER_ENTRY,
-  registerPoolMetrics,
-  SharedCounterCell,
-  ThreadPoolRunner,
-} from '@concurrency-lab/thread-pool';
+import { PoolCounter, SharedCounterCell, startThreadPool } from '@concurrency-lab/thread-pool';
 
 /**
  * The threads model: every CPU task on a pool of `WORKERS` threads (piscina), the shared counter
@@ -28,38 +22,24 @@ export async function threadsRuntime(
   const cell = new SharedCounterCell();
   // Pool threads take it with acquireSync (Atomics.wait); the main thread never blocks on it.
   const counterLock = new SharedMutex({ name: 'counter' });
-  const pool = registerPoolMetrics(
-    metrics.registry,
-    'thread',
-    (hooks) =>
-      new ThreadPoolRunner({
-        filename: POOL_WORKER_ENTRY,
-        workers: config.workers,
-        maxQueue: config.maxQueue,
-        workerData: { counter: cell.buffer, counterLock: counterLock.handle },
-        onTaskTiming: hooks.onTaskTiming,
-        onThreadReplaced: hooks.onWorkerReplaced,
-        onThreadExited: (threadId) => {
-          const recovery = counterLock.recoverDeadThread(threadId);
-          if (recovery.wasOwner || recovery.abandonedTickets > 0) {
-            logger.warn({ threadId, ...recovery }, 'recovered the counter lock from a dead thread');
-          }
-        },
-      }),
-  );
-  const counter = new PoolCounter(cell, pool, ({ waitMs, holdMs }) => {
-    for (const ms of waitMs) metrics.lockWaitSeconds.observe({ lock: counterLock.name }, ms / 1000);
-    for (const ms of holdMs) metrics.lockHoldSeconds.observe({ lock: counterLock.name }, ms / 1000);
-  });
   // The service listens (and /readyz answers 200) once this resolves: every pool thread has
   // loaded its module. Before, the first request waited for the threads' boot (a fib(1) queued
   // 66 ms) while the service already said it was ready. A pool that cannot start stops the
   // service here (main.ts exits 1).
-  try {
-    await pool.ready();
-  } catch (error) {
-    await pool.close();
-    throw error;
-  }
+  const pool = await startThreadPool(metrics.registry, {
+    workers: config.workers,
+    maxQueue: config.maxQueue,
+    workerData: { counter: cell.buffer, counterLock: counterLock.handle },
+    onThreadExited: (threadId) => {
+      const recovery = counterLock.recoverDeadThread(threadId);
+      if (recovery.wasOwner || recovery.abandonedTickets > 0) {
+        logger.warn({ threadId, ...recovery }, 'recovered the counter lock from a dead thread');
+      }
+    },
+  });
+  const counter = new PoolCounter(cell, pool, ({ waitMs, holdMs }) => {
+    for (const ms of waitMs) metrics.lockWaitSeconds.observe({ lock: counterLock.name }, ms / 1000);
+    for (const ms of holdMs) metrics.lockHoldSeconds.observe({ lock: counterLock.name }, ms / 1000);
+  });
   return { runner: pool, counter, workers: config.workers };
 }

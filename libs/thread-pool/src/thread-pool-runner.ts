@@ -331,6 +331,19 @@ export class ThreadPoolRunner implements WorkRunner {
   }
 
   /**
+   * `ready()`, and if the pool cannot start, the pool closed before the error is rethrown: what
+   * a service awaits before it listens, so a start that fails leaves no thread behind.
+   */
+  async readyOrClose(): Promise<void> {
+    try {
+      await this.#started;
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  /**
    * Follows each pool thread from its start: one that ends before it said it was ready failed
    * its boot (`#bootFailed`). Called wherever a thread may have been started (the constructor,
    * `#grow`, a microtask after piscina let one go and maybe replaced it, 'workerCreate'), always

@@ -2,6 +2,7 @@ import { Piscina } from 'piscina';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PoolRequest, PoolResponse } from '../src/pool-protocol';
+import type { ThreadPoolRunner } from '../src/thread-pool-runner';
 import { createPool, eventually, FAULT_WORKER, MARKS, never } from './pool-helpers';
 
 /*
@@ -20,6 +21,17 @@ async function endOrder(run: (i: number) => Promise<unknown>): Promise<number[]>
   return ended;
 }
 
+/**
+ * Once `pool` is up, its one thread busy with fib(30) (~10 ms once loaded, too short to be seen
+ * before the thread is up): that task, running.
+ */
+async function busyWith(pool: ThreadPoolRunner): Promise<{ busy: Promise<unknown> }> {
+  await pool.ready();
+  const busy = pool.run({ kind: 'fib', n: 30 }, { signal: never() });
+  expect(await eventually(() => pool.stats().running === 1)).toBe(true);
+  return { busy }; // wrapped: an async function would wait for the task it returned
+}
+
 beforeAll(() => mkdirSync(MARKS, { recursive: true }));
 afterAll(() => rmSync(MARKS, { recursive: true, force: true }));
 
@@ -27,10 +39,7 @@ describe("a thread pool's waiting tasks", () => {
   it('start in the order they came (first come, first served), one thread busy and ten waiting', async () => {
     const { pool } = createPool({ workers: 1, maxQueue: 16 });
     try {
-      // Up first: fib(30) runs for ~10 ms once its thread has loaded, too short to be seen.
-      await pool.ready();
-      const busy = pool.run({ kind: 'fib', n: 30 }, { signal: never() });
-      expect(await eventually(() => pool.stats().running === 1)).toBe(true);
+      const { busy } = await busyWith(pool);
       const ended = endOrder(() => pool.run({ kind: 'fib', n: 10 }, { signal: never() }));
       expect(pool.stats()).toMatchObject({ queued: TASKS, running: 1 });
       // Each task carries an AbortSignal, and piscina 5.3.2 rotates its queue of those once per
@@ -46,10 +55,7 @@ describe("a thread pool's waiting tasks", () => {
   it('keep their order when one in the middle is cancelled, which never runs', async () => {
     const { pool } = createPool({ workers: 1, maxQueue: 16 });
     try {
-      // Up first: fib(30) runs for ~10 ms once its thread has loaded, too short to be seen.
-      await pool.ready();
-      const busy = pool.run({ kind: 'fib', n: 30 }, { signal: never() });
-      expect(await eventually(() => pool.stats().running === 1)).toBe(true);
+      const { busy } = await busyWith(pool);
       const leaving = new AbortController();
       const reason = new Error('client went away');
       // primes leaves a mark as it starts (fixtures/fault-worker.js): task 4 must leave none,

@@ -97,6 +97,11 @@ describe("a thread pool's first threads", () => {
       });
       expect(pool.stats()).toMatchObject({ queued: 0, failed: 1, crashed: 0 });
       expect(Atomics.load(loads, 0)).toBe(2);
+      // What a service awaits: the same rejection, and the pool closed (a later task refused).
+      await expect(pool.readyOrClose()).rejects.toBe(failure);
+      await expect(pool.run({ kind: 'fib', n: 5 }, { signal: never() })).rejects.toMatchObject({
+        code: 'ERR_SHUTTING_DOWN',
+      });
     } finally {
       await pool.close();
     }
