@@ -104,7 +104,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
       const roomy: ManagerServer = new ManagerServer(within, { maxConnections: 2 });
       await roomy.listen();
       try {
-        await expect(within.increment({ times: 200_000, safe: true })).resolves.toEqual({
+        await expect(within.increment({ times: 200_000, safe: true })).resolves.toMatchObject({
           expected: 200_000,
           actual: 200_000,
         });

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Barrier, Mutex } from '@concurrency-lab/locks';
 import { RPC, type IncrementParams } from './counter-protocol';
 import type { RpcEndpoint } from './rpc-endpoint';
@@ -67,9 +68,14 @@ export class CounterManager {
   increment(
     params: IncrementParams,
     signal?: AbortSignal,
-  ): Promise<{ expected: number; actual: number }> {
+  ): Promise<{ expected: number; actual: number; waitedMs: number }> {
+    const asked = performance.now();
     return this.#requests.withLock(
-      () => this.#increment(params, signal),
+      async () => {
+        // How long the request waited for its turn: its answer's Server-Timing `queue`.
+        const waitedMs = performance.now() - asked;
+        return { ...(await this.#increment(params, signal)), waitedMs };
+      },
       signal ? { signal } : undefined,
     );
   }

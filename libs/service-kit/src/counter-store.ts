@@ -2,6 +2,11 @@
 export interface IncrementResult {
   expected: number;
   actual: number;
+  /**
+   * How long the request waited for its turn (ms), for `Server-Timing`'s `queue`: not part of
+   * the answer's body. A store that takes no turn leaves it out (0).
+   */
+  waitedMs?: number;
 }
 
 /**

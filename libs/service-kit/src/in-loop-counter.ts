@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { CounterStore, IncrementResult } from './counter-store';
 import { Mutex } from '@concurrency-lab/locks';
 
@@ -30,7 +31,9 @@ export class InLoopCounter implements CounterStore {
     // `acquire`, not `withLock`: inside `withLock` the eight lanes would all be one owner of
     // the locks they take, and the lock lib's deadlock check would refuse a lane waiting for
     // the lane mutex that another lane of the same owner holds.
+    const asked = performance.now();
     const turn = await this.#turns.acquire({ signal });
+    const waitedMs = performance.now() - asked;
     try {
       const before = this.#value;
       const per = Math.floor(times / LANES);
@@ -42,7 +45,7 @@ export class InLoopCounter implements CounterStore {
       const settled = await Promise.allSettled(lanes);
       const failed = settled.find((lane) => lane.status === 'rejected');
       if (failed) throw failed.reason;
-      return { expected: before + times, actual: this.#value };
+      return { expected: before + times, actual: this.#value, waitedMs };
     } finally {
       turn.unlock();
     }

@@ -15,6 +15,7 @@ import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testi
 import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
 import { createService, InlineRunner, InLoopCounter } from '../src/index';
 import {
+  answersInOneTurn,
   rawConnection,
   requestCount,
   routeLabels,
@@ -54,14 +55,39 @@ describe('a listening service', () => {
   const services = serviceFixture({ per: 'describe' });
   let upstream: Upstream;
   let base: string;
+  let service: Started['service'];
 
   beforeAll(async () => {
     upstream = await startUpstream();
-    ({ base } = await services.start({ config: { upstreamUrl: upstream.url } }));
+    ({ base, service } = await services.start({ config: { upstreamUrl: upstream.url } }));
   });
 
   afterAll(async () => {
     await upstream.close();
+  });
+
+  it('times an increment request’s wait for its turn as Server-Timing queue, not work', async () => {
+    // Read in one turn, as from clients elsewhere (here the client shares the service's loop).
+    // 40,000: 5,000 steps a lane, past the 4,096 after which a lane yields a macrotask turn;
+    // fewer, a whole request ran in the microtasks after its socket's read, before the next
+    // socket's request was even parsed.
+    const increment = 'POST /counter/increment?times=40000&safe=true HTTP/1.1\r\n';
+    const answers = await answersInOneTurn(
+      service.server,
+      Array<string>(3).fill(`${increment}Host: t\r\nConnection: close\r\n\r\n`),
+    );
+    const timings = answers.map((raw) => {
+      const [, queue = NaN, work = NaN] = (
+        /\r\nServer-Timing: queue;dur=([\d.]+), work;dur=([\d.]+)\r\n/.exec(raw) ?? []
+      ).map(Number);
+      return { queue, work };
+    });
+    const [first, , last] = [...timings].sort((a, b) => a.queue - b.queue);
+    // The first served barely waited; the last waited for the rest of the first's turn and the
+    // whole second one: here 0.9–1.9× a turn, and never under a quarter of one however the
+    // turns' lengths vary (it read queue 0 before, every wait counted as work).
+    expect(first?.queue).toBeLessThan(first?.work ?? 0);
+    expect(last?.queue).toBeGreaterThan((first?.work ?? Infinity) / 4);
   });
 
   describe('unknown routes and methods', () => {

@@ -8,7 +8,7 @@ describe('InLoopCounter with safe=true', () => {
   // 1..7: fewer steps than lanes; 13, 1001: not divisible by 8; 40_003: lanes pass the yield point.
   it.each([1, 7, 8, 13, 64, 1001, 40_003])('is exact for times=%d', async (times) => {
     const counter = new InLoopCounter();
-    await expect(counter.increment(times, true, never())).resolves.toEqual({
+    await expect(counter.increment(times, true, never())).resolves.toMatchObject({
       expected: times,
       actual: times,
     });
@@ -18,7 +18,7 @@ describe('InLoopCounter with safe=true', () => {
   it('counts on from the current value across calls', async () => {
     const counter = new InLoopCounter();
     await counter.increment(10, true, never());
-    await expect(counter.increment(5, true, never())).resolves.toEqual({
+    await expect(counter.increment(5, true, never())).resolves.toMatchObject({
       expected: 15,
       actual: 15,
     });
@@ -33,8 +33,8 @@ describe('InLoopCounter with concurrent increment requests', () => {
       counter.increment(40_003, true, never()),
       counter.increment(40_003, true, never()),
     ]);
-    expect(a).toEqual({ expected: 40_003, actual: 40_003 });
-    expect(b).toEqual({ expected: 80_006, actual: 80_006 });
+    expect(a).toMatchObject({ expected: 40_003, actual: 40_003 });
+    expect(b).toMatchObject({ expected: 80_006, actual: 80_006 });
   });
 
   it('keeps an unsafe request from adding to a safe one’s count', async () => {
@@ -44,7 +44,7 @@ describe('InLoopCounter with concurrent increment requests', () => {
       counter.increment(8000, true, never()),
     ]);
     expect(unsafe.actual).toBeLessThan(unsafe.expected); // its own race, still there
-    expect(safe).toEqual({ expected: unsafe.actual + 8000, actual: unsafe.actual + 8000 });
+    expect(safe).toMatchObject({ expected: unsafe.actual + 8000, actual: unsafe.actual + 8000 });
   });
 
   it('lets a request waiting for its turn give up when its signal aborts: it adds nothing', async () => {
@@ -55,7 +55,7 @@ describe('InLoopCounter with concurrent increment requests', () => {
     const waiting = counter.increment(1000, true, controller.signal);
     controller.abort(reason);
     await expect(waiting).rejects.toBe(reason);
-    await expect(first).resolves.toEqual({ expected: 40_003, actual: 40_003 });
+    await expect(first).resolves.toMatchObject({ expected: 40_003, actual: 40_003 });
     await expect(counter.read()).resolves.toBe(40_003);
   });
 });
@@ -86,7 +86,10 @@ describe('InLoopCounter with safe=false (negative control for the lock)', () => 
 
   it('cannot lose anything with a single step (nothing to race against)', async () => {
     const counter = new InLoopCounter();
-    await expect(counter.increment(1, false, never())).resolves.toEqual({ expected: 1, actual: 1 });
+    await expect(counter.increment(1, false, never())).resolves.toMatchObject({
+      expected: 1,
+      actual: 1,
+    });
   });
 });
 
@@ -121,7 +124,10 @@ describe('InLoopCounter read and reset', () => {
     await counter.increment(20, true, never());
     await counter.reset();
     await expect(counter.read()).resolves.toBe(0);
-    await expect(counter.increment(3, true, never())).resolves.toEqual({ expected: 3, actual: 3 });
+    await expect(counter.increment(3, true, never())).resolves.toMatchObject({
+      expected: 3,
+      actual: 3,
+    });
   });
 
   it('keeps separate instances separate', async () => {

@@ -56,7 +56,14 @@ export class PoolCounter implements CounterStore {
     // A request waits for its turn (and gives it up when its client leaves): each request's
     // before/after then describes its own threads' increments, not a neighbour's, and its
     // shares find the pool as the room check left it.
-    return this.#turns.withLock(() => this.#increment(times, safe, signal), { signal });
+    const asked = performance.now();
+    return this.#turns.withLock(
+      async () => {
+        const waitedMs = performance.now() - asked;
+        return { ...(await this.#increment(times, safe, signal)), waitedMs };
+      },
+      { signal },
+    );
   }
 
   async #increment(times: number, safe: boolean, signal: AbortSignal): Promise<IncrementResult> {

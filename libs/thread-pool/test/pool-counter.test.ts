@@ -26,7 +26,7 @@ describe('PoolCounter and a request that is cancelled', () => {
       // ready), and the next request counts exactly.
       expect(await eventually(() => pool.stats().replaced === 2)).toBe(true);
       expect(pool.stats()).toMatchObject({ replaced: 2, crashed: 0 });
-      expect(await counter.increment(1000, true, never())).toEqual({
+      expect(await counter.increment(1000, true, never())).toMatchObject({
         expected: 1000,
         actual: 1000,
       });

@@ -34,7 +34,7 @@ describe('a pool thread that dies holding the counter lock', () => {
       lock.markConsistent();
       token.unlock();
       // ... and the pool threads count exactly again.
-      expect(await counter.increment(4_000, true, never())).toEqual({
+      expect(await counter.increment(4_000, true, never())).toMatchObject({
         expected: 4_000,
         actual: 4_000,
       });

@@ -29,7 +29,7 @@ describe('the threads model shared counter', () => {
   it('is exact with safe=true across two threads (compare-and-swap)', async () => {
     await withPool(createPool(), async ({ pool, cell }) => {
       const counter = new PoolCounter(cell, pool);
-      await expect(counter.increment(1_000_000, true, never())).resolves.toEqual({
+      await expect(counter.increment(1_000_000, true, never())).resolves.toMatchObject({
         expected: 1_000_000,
         actual: 1_000_000,
       });
@@ -41,7 +41,7 @@ describe('the threads model shared counter', () => {
     await withPool(lockedPool(), async ({ lock, cell, pool }) => {
       const waits: number[] = [];
       const counter = new PoolCounter(cell, pool, ({ waitMs }) => waits.push(...waitMs));
-      await expect(counter.increment(1_000_000, true, never())).resolves.toEqual({
+      await expect(counter.increment(1_000_000, true, never())).resolves.toMatchObject({
         expected: 1_000_000,
         actual: 1_000_000,
       });
@@ -122,7 +122,7 @@ describe('the threads model shared counter', () => {
       expect(await eventually(() => pool.stats().running === 0)).toBe(true);
       expect(cell.read()).toBe(0);
       // The pool is free again: the same request goes through whole.
-      await expect(counter.increment(1000, true, never())).resolves.toEqual({
+      await expect(counter.increment(1000, true, never())).resolves.toMatchObject({
         expected: 1000,
         actual: 1000,
       });
@@ -156,11 +156,15 @@ describe('the threads model shared counter', () => {
         [300_000, 200_000, 100_000].map((times) => counter.increment(times, true, never())),
       );
       // In turn: each one's `expected` is the last one's `actual` plus its own times.
-      expect(answers).toEqual([
+      expect(answers.map(({ expected, actual }) => ({ expected, actual }))).toEqual([
         { expected: 300_000, actual: 300_000 },
         { expected: 500_000, actual: 500_000 },
         { expected: 600_000, actual: 600_000 },
       ]);
+      // Each waited for the turns before its own (Server-Timing's queue).
+      const [first = NaN, second = NaN, third = NaN] = answers.map((a) => a.waitedMs ?? NaN);
+      expect(second).toBeGreaterThan(first);
+      expect(third).toBeGreaterThan(second);
     });
   });
 

@@ -246,6 +246,16 @@ export async function sendInOneTurn(
   requests: readonly string[],
   stallMs = 0,
 ): Promise<number[]> {
+  const answers = await answersInOneTurn(server, requests, stallMs);
+  return answers.map((raw) => Number(raw.split(' ')[1]));
+}
+
+/** `sendInOneTurn`, answering what came back on each connection, whole (latin1). */
+export async function answersInOneTurn(
+  server: Server,
+  requests: readonly string[],
+  stallMs = 0,
+): Promise<string[]> {
   const connections = () =>
     new Promise<number>((resolve, reject) =>
       server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
@@ -256,15 +266,13 @@ export async function sendInOneTurn(
   await until(async () => (await connections()) >= before + sockets.length, {
     what: `the server to accept ${sockets.length} connections`,
   });
-  const statuses = sockets.map(
+  const answers = sockets.map(
     (socket) =>
-      new Promise<number>((resolve, reject) => {
+      new Promise<string>((resolve, reject) => {
         const chunks: Buffer[] = [];
         socket.on('data', (chunk: Buffer) => chunks.push(chunk));
         socket.once('error', reject);
-        socket.once('close', () =>
-          resolve(Number(Buffer.concat(chunks).toString('latin1').split(' ')[1])),
-        );
+        socket.once('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
       }),
   );
   sockets.forEach((socket, i) => socket.write(requests[i] ?? ''));
@@ -272,7 +280,7 @@ export async function sendInOneTurn(
   while (performance.now() < end) {
     // the requests wait in their sockets, unread, while the loop is held
   }
-  return Promise.all(statuses);
+  return Promise.all(answers);
 }
 
 export interface Upstream {
