@@ -39,10 +39,25 @@ interface Words {
   /** Each `--flag value` or `--flag=value` that is no switch: the named demo's to judge. */
   knobs: [flag: string, text: string | undefined][];
   positional: string[];
+  /**
+   * The first option given wrong (a switch with a value or twice, `--out` without a folder or
+   * twice, an unknown `-x`): thrown unless `--help`, which wins over the line's options, is there.
+   */
+  misuse: UsageError | undefined;
 }
 
 function words(argv: readonly string[]): Words {
-  const found: Words = { switches: new Set(), out: undefined, knobs: [], positional: [] };
+  const found: Words = {
+    switches: new Set(),
+    out: undefined,
+    knobs: [],
+    positional: [],
+    misuse: undefined,
+  };
+  const misused = (message: string) => {
+    found.misuse ??= new UsageError(message);
+  };
+  let outs = 0;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -53,23 +68,25 @@ function words(argv: readonly string[]): Words {
     const value = () => inline ?? (argv[i + 1]?.startsWith('--') === false ? argv[++i] : undefined);
     if (arg === '-h' || SWITCHES.has(flag)) {
       if (inline !== undefined) {
-        throw new UsageError(`Expected no value for \`${flag}\`, got \`${arg}\``);
+        misused(`Expected no value for \`${flag}\`, got \`${arg}\``);
+        continue;
       }
       const name = arg === '-h' ? '--help' : flag;
-      if (found.switches.has(name)) throw new UsageError(`Expected \`${name}\` once, got it twice`);
+      if (found.switches.has(name)) misused(`Expected \`${name}\` once, got it twice`);
       found.switches.add(name);
     } else if (flag === '--out') {
-      if (found.out !== undefined) throw new UsageError('Expected `--out` once, got it twice');
-      found.out = value();
-      if (found.out === undefined || found.out === '') {
-        throw new UsageError(
-          `Expected \`--out\` to be followed by a directory, got ${found.out === '' ? '`--out=`' : 'nothing'}`,
+      if (++outs > 1) misused('Expected `--out` once, got it twice');
+      const dir = value();
+      if (dir === undefined || dir === '') {
+        misused(
+          `Expected \`--out\` to be followed by a directory, got ${dir === '' ? '`--out=`' : 'nothing'}`,
         );
       }
+      found.out ??= dir;
     } else if (flag.startsWith('--')) {
       found.knobs.push([flag, value()]);
     } else if (arg.startsWith('-')) {
-      throw new UsageError(`Unknown option \`${arg}\``);
+      misused(`Unknown option \`${arg}\``);
     } else {
       found.positional.push(arg);
     }
@@ -84,7 +101,7 @@ function words(argv: readonly string[]): Words {
  * @throws KnobError (a UsageError) for a knob the demo has not, or a value out of its bounds
  */
 export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): CliCommand {
-  const { switches, out, knobs, positional } = words(argv);
+  const { switches, out, knobs, positional, misuse } = words(argv);
   const names = demos.map((d) => d.name);
   const named = (name: string): CliDemo => {
     const demo = demos.find((d) => d.name === name);
@@ -101,12 +118,14 @@ export function parseCli(argv: readonly string[], demos: readonly CliDemo[]): Cl
   };
   // Help wins over the rest of the line's options, as in most commands: `race --help
   // --loop-tasks abc` prints race's knobs (the bounds the bad value breaks) rather than an error
-  // about it. Not over stray words, refused without it too: `--help race x` would print race's
-  // knobs for a line that no run takes.
+  // about it, and `race --help --out` prints them rather than ask for a folder. Not over stray
+  // words, refused without it too: `--help race x` would print race's knobs for a line that no
+  // run takes.
   if (switches.has('--help')) {
     const name = oneName();
     return name === undefined ? { kind: 'help' } : { kind: 'demo-help', name: named(name).name };
   }
+  if (misuse !== undefined) throw misuse;
   if (switches.has('--list') && switches.has('--all')) {
     throw new UsageError('Expected one of `--list` and `--all`, got both');
   }

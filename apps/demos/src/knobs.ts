@@ -118,7 +118,9 @@ export function knobValues<P>(demo: string, knobs: Knobs<P>, given: Partial<P> =
   }
   const values: Record<string, unknown> = {};
   for (const [key, knob] of knobEntries(knobs)) {
-    const value = (given as Record<string, unknown>)[key] ?? knob.default;
+    // Only undefined is "not given": null is a value, refused as `"3"` is, not the default.
+    const set = (given as Record<string, unknown>)[key];
+    const value = set === undefined ? knob.default : set;
     const parsed = knob.schema.safeParse(value);
     if (!parsed.success) throw outOfBounds(demo, knobs, key, asGiven(value));
     values[key] = parsed.data;

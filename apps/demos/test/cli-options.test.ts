@@ -105,6 +105,23 @@ describe('parseCli', () => {
       name: 'race',
     });
     expect(refusal(['nope', '--help', '--loop-tasks', 'abc'])).toEqual({ code: 'ERR_DEMO_USAGE' });
+    // Over the command's own options too, however wrong (each refused without --help below).
+    for (const argv of [
+      ['race', '--help', '--out'],
+      ['race', '--out=', '--help'],
+      ['--help', '--out', 'a', '--out', 'b'],
+      ['race', '-h', '--json', '--json'],
+      ['race', '--help', '--json=yes'],
+      ['race', '--help', '-x'],
+    ]) {
+      const name = argv.includes('race') ? 'race' : undefined;
+      expect([argv, parseCli(argv, DEMOS)]).toEqual([
+        argv,
+        name === undefined ? { kind: 'help' } : { kind: 'demo-help', name },
+      ]);
+      const without = argv.filter((a) => a !== '--help' && a !== '-h');
+      expect([without, refusal(without)]).toEqual([without, { code: 'ERR_DEMO_USAGE' }]);
+    }
   });
 
   it('refuses stray words with --help as without it, and reads one name or none', () => {

@@ -3,6 +3,7 @@ import type { Demo } from '../src/demo';
 import { gather } from '../src/demos/gather';
 import { gil } from '../src/demos/gil';
 import { hybrid } from '../src/demos/hybrid';
+import { blocking } from '../src/demos/blocking';
 import { libuvPool } from '../src/demos/libuv-pool';
 import { manager } from '../src/demos/manager';
 import { poolMap } from '../src/demos/pool-map';
@@ -60,23 +61,45 @@ describe("every demo's knobs", () => {
       [race, { loopTasks: 2 }, undefined],
       [gil, { tasks: 1 }, '--tasks'],
       [gil, { tasks: 2 }, undefined],
+      // A task of fib(24) or less is as short as the messages to the pool: a run times those.
+      [gil, { n: 24 }, '--n'],
+      [gil, { n: 25, tasks: 2, rounds: 1 }, undefined],
       [poolMap, { workers: 1 }, '--workers'],
       [poolMap, { images: 1 }, '--images'],
       [poolMap, { workers: 2, images: 2 }, undefined],
       // No child retired: the recycled pool is the long-lived one (tasks default to 40).
       [recycle, { maxTasksPerChild: 40 }, '--max-tasks-per-child'],
       [recycle, { tasks: 4, maxTasksPerChild: 100 }, '--max-tasks-per-child'],
-      [recycle, { maxTasksPerChild: 39 }, undefined],
+      [recycle, { maxTasksPerChild: 39 }, '--tasks'],
+      [recycle, { maxTasksPerChild: 8 }, undefined],
+      // A leak too small to tell from the RSS's own noise (a child keeping nothing grew by up
+      // to 13 MiB): the tasks past what a recycled child may hold must leak 64 MiB or more.
+      [recycle, { tasks: 4, leakKib: 64, maxTasksPerChild: 1 }, '--tasks'],
+      [recycle, { tasks: 16, leakKib: 4096, maxTasksPerChild: 1 }, '--tasks'],
+      [recycle, { tasks: 17, leakKib: 4096, maxTasksPerChild: 1 }, undefined],
+      [recycle, { tasks: 400, leakKib: 218, maxTasksPerChild: 100 }, '--tasks'],
+      [recycle, { tasks: 400, leakKib: 219, maxTasksPerChild: 100 }, undefined],
+      [recycle, { tasks: 40, leakKib: 1872, maxTasksPerChild: 5 }, '--tasks'],
+      [recycle, { tasks: 40, leakKib: 1873, maxTasksPerChild: 5 }, undefined],
       // No read waits for a thread: not more reads than the smallest pool (sizes 4 and 8).
       [libuvPool, { reads: 4 }, '--reads'],
       [libuvPool, { reads: 6, poolSizes: [8, 6] }, '--reads'],
       [libuvPool, { reads: 5 }, undefined],
       [libuvPool, { reads: 3, poolSizes: [8, 2] }, undefined],
-      // No pool takes every read: more reads than the largest pool, or all pools one size.
+      // No pool takes every read: more reads than the largest pool.
       [libuvPool, { reads: 9 }, '--reads'],
-      [libuvPool, { reads: 4, poolSizes: [4, 4] }, '--reads'],
-      [libuvPool, { reads: 5, poolSizes: [4, 4] }, '--reads'],
       [libuvPool, { reads: 8 }, undefined],
+      // One size, or one size twice: no read waits in one pool and runs at once in another.
+      // Refused by `--pool-sizes`'s own bounds (so its --help says it), whatever `--reads` is.
+      [libuvPool, { poolSizes: [4] }, '--pool-sizes'],
+      [libuvPool, { reads: 4, poolSizes: [4, 4] }, '--pool-sizes'],
+      [libuvPool, { reads: 5, poolSizes: [4, 4] }, '--pool-sizes'],
+      [libuvPool, { reads: 5, poolSizes: [4, 8, 4] }, '--pool-sizes'],
+      [libuvPool, { reads: 5, poolSizes: [4, 8, 2] }, undefined],
+      // A form lasts 200 ms and more (100 ms calm either side of the work): a longer period
+      // sends one ping a form, under the 2 the verdict needs.
+      [blocking, { pingEveryMs: 101 }, '--ping-every-ms'],
+      [blocking, { pingEveryMs: 100 }, undefined],
       // Aged, the priority-5 job is served at tick 5 × aging ticks + 1 (20 by default).
       [starvation, { ticks: 100 }, '--ticks'],
       [starvation, { ticks: 101 }, undefined],
@@ -137,6 +160,12 @@ describe("every demo's knobs", () => {
       `${demo.name} ${JSON.stringify(given)}: ${flag ?? 'taken'}`;
     expect(cases.map((c) => row(c, refusedFlag(c[0], c[1])))).toEqual(
       cases.map((c) => row(c, c[2])),
+    );
+  });
+
+  it('say in --help what a list takes: libuv-pool compares 2 to 4 pool sizes, none twice', () => {
+    expect(demoHelp(libuvPool).replace(/\s+/g, ' ')).toContain(
+      '--pool-sizes 4,8 — UV_THREADPOOL_SIZE values compared, one child each. A comma list of 2 to 4 distinct integers, each from 1 to 64.',
     );
   });
 

@@ -85,4 +85,35 @@ describe('hybrid: the verdict', () => {
     expect(verdict.holds).toBe(false);
     expect(verdict.why).toMatch(why);
   });
+
+  it('fails when a way lacks a round, rather than judge by the ways it has', () => {
+    // Two rounds, the thread way's second missing and its first 3× slower than the async way's:
+    // its gain is NaN, and a judge that compares it (NaN <= x is false) picks the process pool
+    // as the slower and holds.
+    const two = { ...o, rounds: 2 };
+    const runs = Object.fromEntries(
+      (Object.keys(good) as Way[]).map((w) => [
+        w,
+        w === 'threads'
+          ? [wayRun({ ...good.threads, ms: 900 })]
+          : [wayRun(good[w]), wayRun(good[w])],
+      ]),
+    ) as Record<Way, WayRun[]>;
+    const { verdict, figures } = judge(two, runs);
+    expect(figures.threadGain).toBeNaN();
+    expect(verdict).toEqual({ holds: false, why: 'the threads way ran 1 of 2 rounds' });
+  });
+
+  it.each<
+    [string, Partial<{ [W in Way]: Partial<Shape> }>, keyof ReturnType<typeof judge>['figures']]
+  >([
+    ['thread', { threads: { ms: NaN } }, 'threadGain'],
+    ['process', { processes: { ms: NaN } }, 'processGain'],
+    ['overlap', { sequential: { ms: NaN } }, 'overlap'],
+    ['lag ratio', { threads: { lagP99Ms: NaN } }, 'lagRatio'],
+  ])('fails when the %s figure is NaN, whatever the others say', (_, change, figure) => {
+    const { verdict, figures } = verdictOf(change);
+    expect(figures[figure]).toBeNaN();
+    expect(verdict.holds).toBe(false);
+  });
 });

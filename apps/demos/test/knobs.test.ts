@@ -61,6 +61,11 @@ describe('knobs', () => {
     // A caller outside TypeScript's reach (JSON, a cast): a string is not a number.
     const stringly = { threadIncrements: '3' } as unknown as { threadIncrements: number };
     expect(refusal(() => knobValues('test', KNOBS, stringly)).flag).toBe('--thread-increments');
+    // Null is no number either: refused as "3" is, not read as "not given".
+    const nulled = { threadIncrements: null } as unknown as { threadIncrements: number };
+    expect(refusal(() => knobValues('test', KNOBS, nulled)).flag).toBe('--thread-increments');
+    // The control: undefined is a knob not given, which takes its default.
+    expect(knobValues('test', KNOBS, { threadIncrements: undefined }).threadIncrements).toBe(500);
   });
 
   it('take a list within its length and bounds, and refuse one outside', () => {

@@ -88,11 +88,13 @@ export const blocking = defineDemo({
       min: 1,
       max: 1_000_000,
     }),
-    // Under 1 ms a timer cannot keep its period; over a second it samples nothing.
+    // Under 1 ms a timer cannot keep its period. A form lasts 200 ms and more (100 ms calm
+    // either side of the work), and pings from its start: up to 100 ms a period sends a second
+    // ping inside it; longer, one ping a form (1000 ms sent 1 and 1), under MIN_PINGS always.
     pingEveryMs: integer("The observer thread's ping period (ms).", {
       default: 10,
       min: 1,
-      max: 1000,
+      max: 100,
     }),
   },
   async run(o) {

@@ -222,9 +222,18 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
   // Cores' worth of CPU the thread way got while it computed: its run less the download wait,
   // when nothing computes. Near 2 with 2 free cores; near 1 when other jobs hold one.
   const threadCores = median(runs.threads.map((r) => r.cpuMs / Math.max(r.ms - o.latencyMs, 1)));
-  const slowerPool = gain.threads <= gain.processes ? 'threads' : 'processes';
+  // The pool with the smaller gain, or with none (NaN): the one the verdict names.
+  const slowerPool: (typeof POOLS)[number] =
+    Number.isNaN(gain.processes) || gain.processes < gain.threads ? 'processes' : 'threads';
 
   const verdict = (): { holds: boolean; why: string } => {
+    // A way short of rounds has no ratio for the rounds it lacks (NaN): judge nothing by it.
+    const short = WAYS.find((w) => runs[w].length !== o.rounds);
+    if (short !== undefined)
+      return {
+        holds: false,
+        why: `the ${short} way ran ${runs[short].length} of ${o.rounds} rounds`,
+      };
     const badWays = WAYS.filter((w) => wrong[w] > 0);
     if (badWays.length > 0)
       return { holds: false, why: `wrong results from ${badWays.join(', ')}` };
@@ -236,17 +245,19 @@ export function judge(o: HybridOptions, runs: Record<Way, WayRun[]>) {
         holds: false,
         why: `the server held at most ${peak.sequential} download(s) at once one by one, ${Math.min(...overlapped.map((w) => peak[w]))} in some way that starts them all`,
       };
-    if (lagRatio < LAG_RATIO)
+    // Each check is written to fail on NaN (a comparison with NaN is false either way round).
+    if (!(lagRatio >= LAG_RATIO))
       return {
         holds: false,
         why: `loop lag p99 ${fixed(lagP99.async)} ms with the CPU work on it, up to ${fixed(Math.max(lagP99.threads, lagP99.processes))} ms with a pool (${times(lagRatio)}; needs ${LAG_RATIO}×; ${loadNote()})`,
       };
-    if (overlap < IO_OVERLAP)
+    if (!(overlap >= IO_OVERLAP))
       return {
         holds: false,
         why: `overlapping the downloads was only ${times(overlap)} faster (needs ${IO_OVERLAP}×; ${loadNote()})`,
       };
-    if (gain[slowerPool] < POOL_GAIN)
+    // Math.min keeps a NaN gain, and it fails.
+    if (!(Math.min(gain.threads, gain.processes) >= POOL_GAIN))
       return {
         holds: false,
         why:

@@ -29,12 +29,15 @@ export const libuvPool = defineDemo({
   knobs: {
     // Each read is a named pipe held open until counted: 32 is plenty past any pool size.
     reads: integer('Concurrent slow reads.', { default: 8, min: 1, max: 32 }),
-    // One child process per size, each starting that many libuv threads: 64 at most.
+    // One child process per size, each starting that many libuv threads: 64 at most. At least
+    // two sizes, no size twice: the rules ask for a pool the reads outnumber and one that takes
+    // them all, which one size (or one size twice) never is; so `--help` says so here.
     poolSizes: integers('UV_THREADPOOL_SIZE values compared, one child each.', {
       default: [4, 8],
       min: 1,
       max: 64,
-      length: [1, 4],
+      length: [2, 4],
+      distinct: true,
     }),
     settleMs: integer('How long the pool gets to take the reads (ms).', {
       default: 200,

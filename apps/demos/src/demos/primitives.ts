@@ -178,7 +178,9 @@ export const primitives = defineDemo({
       ],
       [
         'Condition',
-        `${o.items} items through ${o.bufferSize} slots: at most ${buffer.largest} held, ${buffer.inOrder ? 'all in order' : 'NOT in order'}`,
+        // Fits the table in 80 columns at the widest knobs (10000 items, 100 slots), and with
+        // as many held as items: "through" and "all" there made the table 81 wide.
+        `${o.items} items, ${o.bufferSize} slots: at most ${buffer.largest} held, ${buffer.inOrder ? 'in order' : 'NOT in order'}`,
         buffer.largest === o.bufferSize && buffer.inOrder,
       ],
       [

@@ -8,30 +8,80 @@ import type { LeakyAnswer } from '../workers/leaky-tasks';
 
 /**
  * What a fresh child's RSS may differ by from another's, on top of what its tasks hoarded:
- * V8's heap and Node's start-up vary by a few MiB between runs.
+ * V8's heap and Node's start-up vary by a few MiB between runs (recycled children peaked at
+ * most 10.3 MiB above the bound without it, in 22 runs of 4–400 tasks of 64 KiB–4 MiB here).
  */
 export const RSS_SLACK_BYTES = 24 * 1024 * 1024;
 
-/** Every task, one after the other, on a pool of one child; what each answered. */
-async function runOn(
+/**
+ * The least leak the tasks past what a recycled child may hold must add up to, in KiB. A child
+ * running a task that keeps nothing (`tidyTask`) grew by 3.5–15.1 MiB from its first task to
+ * its last (RSS after a full collection; 22 runs of 4–400 tasks of 64 KiB–4 MiB, load 3–4 on 2
+ * cores). The long-lived child must grow by half its hoard past the first task: 32 MiB and more
+ * here, twice that noise. A child never retired would overshoot the recycled bound by 64 MiB
+ * less one task's leak and RSS_SLACK_BYTES: 36 MiB and more. The old floor, 4 tasks of 64 KiB,
+ * asked 96 KiB of growth, which noise alone gave.
+ */
+export const MIN_LEAK_BEYOND_CHILD_KIB = 64 * 1024;
+
+/** The task the children run: the leak, or the negative control that keeps nothing. */
+export type RecycleTask = 'leakyTask' | 'tidyTask';
+
+/**
+ * Every task, one after the other, on a pool of one child; what each answered. Exported for
+ * the e2e test's negative controls, which run `tidyTask`, or no retirement, through it.
+ */
+export async function runOn(
   tasks: number,
   kib: number,
   maxTasksPerChild: number | undefined,
+  task: RecycleTask = 'leakyTask',
 ): Promise<{ answers: LeakyAnswer[]; retired: number }> {
   await using pool = new ProcessPoolExecutor({
     filename: entryPath('leaky-tasks'),
     maxWorkers: 1,
+    // The task collects garbage before it reads its RSS, so RSS shows what the child retains.
+    execArgv: [...process.execArgv, '--expose-gc'],
     ...(maxTasksPerChild === undefined ? {} : { maxTasksPerChild }),
   });
   const answers: LeakyAnswer[] = [];
   for (let i = 0; i < tasks; i++) {
-    answers.push(await pool.submit<LeakyAnswer>(kib, { name: 'leakyTask' }).result());
+    answers.push(await pool.submit<LeakyAnswer>(kib, { name: task }).result());
   }
   return { answers, retired: pool.stats.retired };
 }
 
 const peak = (answers: readonly LeakyAnswer[], key: 'heldBytes' | 'rssBytes') =>
   Math.max(...answers.map((a) => a[key]));
+
+/** The knobs `rssChecks` reads. */
+export interface RecycleOptions {
+  tasks: number;
+  leakKib: number;
+  maxTasksPerChild: number;
+}
+
+/**
+ * What the children's RSS says: the long-lived child's growth, and the verdict's two RSS checks.
+ * Exported for the e2e test, which feeds it runs where the lesson must not show.
+ */
+export function rssChecks(
+  o: RecycleOptions,
+  longLived: readonly LeakyAnswer[],
+  recycled: readonly LeakyAnswer[],
+) {
+  const leak = o.leakKib * 1024;
+  const firstRssBytes = longLived[0]?.rssBytes ?? 0;
+  const grewBy = (longLived.at(-1)?.rssBytes ?? 0) - firstRssBytes;
+  return {
+    firstRssBytes,
+    grewBy,
+    // Measured: at least half of what was hoarded after the first task shows in its RSS.
+    longLivedGrew: grewBy >= ((o.tasks - 1) * leak) / 2,
+    recycledStayedSmall:
+      peak(recycled, 'rssBytes') <= firstRssBytes + o.maxTasksPerChild * leak + RSS_SLACK_BYTES,
+  };
+}
 
 export const recycle = defineDemo({
   name: 'recycle',
@@ -64,15 +114,24 @@ export const recycle = defineDemo({
       doc: '`--max-tasks-per-child` below `--tasks`: else no child is retired, and the recycled pool is the long-lived one',
       holds: ({ maxTasksPerChild, tasks }) => maxTasksPerChild < tasks,
     },
+    {
+      knobs: ['tasks', 'leakKib', 'maxTasksPerChild'],
+      doc: '(`--tasks` − `--max-tasks-per-child`) × `--leak-kib` at least 65,536 (64 MiB): else RSS noise alone could pass the RSS checks',
+      holds: ({ tasks, leakKib, maxTasksPerChild }) =>
+        (tasks - maxTasksPerChild) * leakKib >= MIN_LEAK_BEYOND_CHILD_KIB,
+    },
   ],
   async run({ tasks, leakKib, maxTasksPerChild }) {
     const leak = leakKib * 1024;
     const longLived = await runOn(tasks, leakKib, undefined);
     const recycled = await runOn(tasks, leakKib, maxTasksPerChild);
     const pids = (answers: readonly LeakyAnswer[]) => new Set(answers.map((a) => a.pid)).size;
-    const first = longLived.answers[0];
-    const last = longLived.answers.at(-1);
-    const grewBy = (last?.rssBytes ?? 0) - (first?.rssBytes ?? 0);
+    const rss = rssChecks(
+      { tasks, leakKib, maxTasksPerChild },
+      longLived.answers,
+      recycled.answers,
+    );
+    const grewBy = rss.grewBy;
     const figures = {
       tasks,
       leakKib,
@@ -80,7 +139,7 @@ export const recycle = defineDemo({
       longLived: {
         children: pids(longLived.answers),
         peakHeldBytes: peak(longLived.answers, 'heldBytes'),
-        firstRssBytes: first?.rssBytes ?? 0,
+        firstRssBytes: rss.firstRssBytes,
         peakRssBytes: peak(longLived.answers, 'rssBytes'),
         rssGrowthBytes: grewBy,
         retired: longLived.retired,
@@ -95,12 +154,9 @@ export const recycle = defineDemo({
     const checks = {
       // The hoard's own count: every task's buffer is still held by the one child.
       longLivedHoarded: figures.longLived.peakHeldBytes === tasks * leak,
-      // Measured: at least half of what was hoarded after the first task shows in its RSS.
-      longLivedGrew: grewBy >= ((tasks - 1) * leak) / 2,
+      longLivedGrew: rss.longLivedGrew,
       recycledBounded: figures.recycled.peakHeldBytes <= maxTasksPerChild * leak,
-      recycledStayedSmall:
-        figures.recycled.peakRssBytes <=
-        figures.longLived.firstRssBytes + maxTasksPerChild * leak + RSS_SLACK_BYTES,
+      recycledStayedSmall: rss.recycledStayedSmall,
       freshChildren: figures.recycled.children === Math.ceil(tasks / maxTasksPerChild),
     };
     return {
