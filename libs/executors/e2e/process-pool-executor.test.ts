@@ -164,6 +164,20 @@ describe('ready(): every worker up, where answered warm-up tasks are no proof', 
       expect({ code, signal, out }).toEqual({ code: 0, signal: null, out: '{"up":2}\n' });
     },
   );
+
+  // Asked nothing, the script ends on its own either way. A thread still in its initializer
+  // holds it until the initializer returns (piscina lets go of a thread's channel once the
+  // thread says it is ready: after its initializer); a booting child process holds nothing, and
+  // the script ends before the slow one is up (the README says both).
+  it.each(['thread', 'process'])(
+    'a script that asks nothing of its %s pool ends on its own',
+    async (kind) => {
+      const { code, signal, out } = await runScript(READY_PARENT, kind, dir, 'no-wait');
+      expect({ code, signal, out }).toEqual({ code: 0, signal: null, out: '' });
+      if (kind === 'thread') expect(up()).toBe(2);
+      else expect(up()).toBeLessThan(2);
+    },
+  );
 });
 
 describe('process executor: terminateWorkers sends SIGTERM, killWorkers SIGKILL', () => {
