@@ -1,5 +1,7 @@
 import { threadId } from 'node:worker_threads';
-import { SharedEvent, SharedMutex } from '../src/index';
+import { LockWatchdog, SharedEvent, SharedMutex, type WaiterInfo } from '../src/index';
+import { HEADER_WORDS } from '../src/shared/shared-clock';
+import { GRANTED, IDLE, slotValue } from '../src/shared/ticket-slot';
 import { until } from '@concurrency-lab/launcher/testing';
 import { nextMessage, startWorker, terminateAll } from './support/workers';
 
@@ -144,30 +146,118 @@ describe('SharedMutex across threads', () => {
   });
 });
 
-describe('SharedMutex with every ticket slot taken (window wait)', () => {
-  // N slots (maxWaiters rounded up to a power of two, at least 2): the holder's ticket and
-  // N - 1 waiters' fill them, and the next arrival waits for a free slot. Here tickets ahead of
-  // it time out, and the release skips them.
+describe('SharedMutex with every waiting ticket taken (window wait)', () => {
+  // N = maxWaiters rounded up to a power of two, at least 2: N tickets wait in line behind the
+  // holder's, and the next arrival waits in the "window" for a ticket, outside ticket order.
   const outcome = (wait: Promise<{ unlock(): boolean }>): Promise<string> =>
     wait.then(
       (token) => (token.unlock(), 'granted'),
       (error: { code?: string }) => error.code ?? 'an error without a code',
     );
+  const timedOut = (count: number): string[] => Array<string>(count).fill('ERR_LOCK_TIMEOUT');
 
-  it('wakes a window waiter when the release skips the abandoned tickets ahead of it', async () => {
+  it.each([
+    [1, 2],
+    [4, 4],
+    [300, 512],
+  ])(
+    'maxWaiters %i: exactly %i waiters queue in FIFO order behind the holder, the next waits for a ticket',
+    async (maxWaiters, admitted) => {
+      const mutex = new SharedMutex({ name: 'window', maxWaiters });
+      const held = mutex.tryAcquire();
+      const order: number[] = [];
+      const waits = Array.from({ length: admitted + 1 }, (_, i) =>
+        mutex.acquire({ timeout: 10_000 }).then((token) => {
+          order.push(i);
+          token.unlock();
+        }),
+      );
+      const waiters = mutex.inspect().waiters;
+      expect(waiters.filter((w) => w.id === 'main thread')).toHaveLength(admitted);
+      expect(waiters).toHaveLength(admitted + 1);
+      expect(waiters[admitted]).toMatchObject({ id: '1 thread waiting for a ticket', threads: 1 });
+      expect(mutex.stats.waiters).toBe(admitted + 1);
+      held?.unlock();
+      await Promise.all(waits);
+      expect(order).toEqual([...Array(admitted + 1).keys()]); // the window waiter behind them
+      expect(mutex.stats).toMatchObject({ acquisitions: admitted + 2, waiters: 0 });
+    },
+  );
+
+  it('counts the arrivals waiting for a ticket, reports them to the watchdog, aged by the oldest still there', async () => {
+    const mutex = new SharedMutex({ name: 'window', maxWaiters: 1 });
+    const held = mutex.tryAcquire();
+    const inLine = [1, 2].map(() => outcome(mutex.acquire({ timeout: 10_000 })));
+    const first = outcome(mutex.acquire({ timeout: 100 })); // the oldest in the window, leaves
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const beforeSecond = performance.now();
+    const second = outcome(mutex.acquire({ timeout: 10_000 }));
+    const afterSecond = performance.now();
+    expect(mutex.stats.waiters).toBe(4);
+    expect(mutex.inspect().waiters.map((w) => w.id)).toEqual([
+      'main thread',
+      'main thread',
+      '2 threads waiting for a ticket',
+    ]);
+    // Every wait here began 50 ms ago but `second`'s, and the window is aged by `first`.
+    const watchdog = new LockWatchdog({ thresholdMs: 30 }).watch(mutex);
+    const stalled = watchdog.check()[0]?.waiters ?? [];
+    expect(stalled.map((w) => w.id).sort()).toEqual([
+      '2 threads waiting for a ticket',
+      'main thread',
+      'main thread',
+    ]);
+    expect(stalled.find((w) => w.threads === 2)?.waitedMs).toBeGreaterThanOrEqual(30);
+    expect(await first).toBe('ERR_LOCK_TIMEOUT');
+    const window = (): WaiterInfo | undefined => mutex.inspect().waiters[2];
+    expect(window()).toMatchObject({ id: '1 thread waiting for a ticket', threads: 1 });
+    // Aged by `second` once it has written its stamp again (the one left was `first`'s): never
+    // older than `second`'s wait, and then exactly as old (stamps are rounded to the ms).
+    expect(window()?.waitedMs).toBeLessThanOrEqual(performance.now() - beforeSecond + 1);
+    await until(() => (window()?.waitedMs ?? -1) >= performance.now() - afterSecond - 1, {
+      what: "the window's age to be the remaining waiter's",
+    });
+    expect(window()?.waitedMs).toBeLessThanOrEqual(performance.now() - beforeSecond + 1);
+    expect(mutex.stats.waiters).toBe(3);
+    held?.unlock();
+    expect(await Promise.all([...inLine, second])).toEqual(['granted', 'granted', 'granted']);
+    expect(mutex.stats).toMatchObject({ waiters: 0, oldestWaiterMs: 0 });
+    expect(mutex.inspect().waiters).toEqual([]);
+  });
+
+  it('wakes a window waiter when the release skips the abandoned tickets ahead of it, and counts it contended', async () => {
     const mutex = new SharedMutex({ name: 'window', maxWaiters: 4 });
     const held = mutex.tryAcquire();
-    const doomed = [1, 2, 3].map(() => outcome(mutex.acquire({ timeout: 20 })));
-    const patient = outcome(mutex.acquire({ timeout: 10_000 })); // the 5th ticket: no slot left
-    expect(mutex.stats.waiters).toBe(3); // the window waiter has no ticket, so is not listed
-    expect(await Promise.all(doomed)).toEqual([
-      'ERR_LOCK_TIMEOUT',
-      'ERR_LOCK_TIMEOUT',
-      'ERR_LOCK_TIMEOUT',
-    ]);
-    held?.unlock();
+    const doomed = [1, 2, 3, 4].map(() => outcome(mutex.acquire({ timeout: 20 })));
+    const patient = outcome(mutex.acquire({ timeout: 10_000 })); // the 6th ticket: no slot left
+    expect(mutex.stats.waiters).toBe(5);
+    expect(await Promise.all(doomed)).toEqual(timedOut(4));
+    // Negative control: the holder's grant was uncontended and counts 0.
+    expect(mutex.stats).toMatchObject({ acquisitions: 1, contended: 0, waiters: 1 });
+    held?.unlock(); // skips the four, grants a ticket nobody has: the patient one's, at once
     expect(await patient).toBe('granted');
     expect(mutex.locked).toBe(false);
+    expect(mutex.stats).toMatchObject({ acquisitions: 2, contended: 1, timeouts: 4, waiters: 0 });
+  });
+
+  it('counts a blocking window waiter (a worker) granted at once as contended too', async () => {
+    const mutex = new SharedMutex({ name: 'window', maxWaiters: 1 });
+    const held = mutex.tryAcquire();
+    const doomed = [1, 2].map(() => outcome(mutex.acquire({ timeout: 20 })));
+    expect(await Promise.all(doomed)).toEqual(timedOut(2)); // their tickets fill the line
+    const worker = startWorker('mutex-misuse.js', {
+      mutex: mutex.handle,
+      misuse: 'acquire-with-timeout',
+      timeout: 10_000,
+    });
+    await until(() => mutex.stats.waiters === 1, { what: 'the worker to wait for a ticket' });
+    expect(mutex.inspect().waiters).toEqual([
+      expect.objectContaining({ id: '1 thread waiting for a ticket', threads: 1 }),
+    ]);
+    expect(mutex.stats.contended).toBe(0);
+    held?.unlock();
+    expect(await nextMessage(worker)).toBe('none');
+    expect(mutex.stats).toMatchObject({ acquisitions: 2, contended: 1, waiters: 0 });
   });
 
   it('lets an arrival after that release take the free lock (async and blocking)', async () => {
@@ -196,11 +286,75 @@ describe('SharedMutex with every ticket slot taken (window wait)', () => {
         }),
       );
     const doomed = waitFor('doomed', 20);
-    const waits = [waitFor('a', 10_000), waitFor('b', 10_000)];
-    const late = waitFor('late', 10_000); // window wait: four tickets are out
+    const waits = [waitFor('a', 10_000), waitFor('b', 10_000), waitFor('c', 10_000)];
+    const late = waitFor('late', 10_000); // window wait: four tickets wait behind the holder's
+    expect(mutex.inspect().waiters.at(-1)?.id).toBe('1 thread waiting for a ticket');
     expect(await doomed).toBe('ERR_LOCK_TIMEOUT');
     held?.unlock();
-    expect(await Promise.all([...waits, late])).toEqual(['granted', 'granted', 'granted']);
-    expect(order).toEqual(['a', 'b', 'late']);
+    expect(await Promise.all([...waits, late])).toEqual([
+      'granted',
+      'granted',
+      'granted',
+      'granted',
+    ]);
+    expect(order).toEqual(['a', 'b', 'c', 'late']);
+  });
+
+  /*
+   * White-box, as wrap.js-style checks: the state `k` uncontended acquisitions leave (offsets
+   * from the layout drawn in ticket-lock.ts), so that the N waiters' tickets and the holder's
+   * shared slot cross the 29-bit slot tag, the Int32 sign and 2^32.
+   */
+  const NEXT = HEADER_WORDS;
+  const SERVING = HEADER_WORDS + 1;
+  const SLOTS = HEADER_WORDS + 15;
+  function planted(k: number, n: number): SharedMutex {
+    const mutex = new SharedMutex({ name: 'planted', maxWaiters: n });
+    const cells = new Int32Array(mutex.handle.buffer);
+    cells[NEXT] = k | 0;
+    cells[SERVING] = (k - 1) | 0;
+    for (let j = 1; j < n; j++) cells[SLOTS + ((k + j) & (n - 1))] = slotValue((k + j) | 0, IDLE);
+    cells[SLOTS + (k & (n - 1))] = slotValue(k | 0, GRANTED);
+    return mutex;
+  }
+
+  it('plants the state real acquisitions leave', () => {
+    const real = new SharedMutex({ maxWaiters: 4 });
+    for (let i = 0; i < 37; i++) real.tryAcquire()?.unlock();
+    // next, serving, owner, ownerSince and the slot states (the counters differ, of course).
+    const state = (mutex: SharedMutex): number[] => {
+      const cells = new Int32Array(mutex.handle.buffer);
+      return [...cells.slice(NEXT, NEXT + 4), ...cells.slice(SLOTS, SLOTS + 4)];
+    };
+    expect(state(planted(37, 4))).toEqual(state(real));
+  });
+
+  it.each([
+    ['the 29-bit slot tag', 2 ** 29 - 2],
+    ['the Int32 sign', 2 ** 31 - 2],
+    ['2^32', -2],
+  ])('admits N waiters in order across %s', async (_, k) => {
+    const mutex = planted(k, 2);
+    const held = mutex.tryAcquire();
+    const order: number[] = [];
+    const waits = [0, 1, 2].map((i) =>
+      outcome(
+        mutex.acquire({ timeout: 10_000 }).then((token) => {
+          order.push(i);
+          return token;
+        }),
+      ),
+    );
+    expect(mutex.inspect().waiters.map((w) => w.id)).toEqual([
+      'main thread',
+      'main thread',
+      '1 thread waiting for a ticket',
+    ]);
+    held?.unlock();
+    expect(await Promise.all(waits)).toEqual(['granted', 'granted', 'granted']);
+    expect(order).toEqual([0, 1, 2]);
+    const cells = new Int32Array(mutex.handle.buffer);
+    expect([cells[NEXT], cells[SERVING]]).toEqual([(k + 4) | 0, (k + 3) | 0]);
+    expect(mutex.tryAcquire()).not.toBeNull(); // free, ticket k + 4 granted
   });
 });

@@ -10,7 +10,7 @@ import { IDLE, slotValue } from '../src/shared/ticket-slot';
  */
 const NEXT = HEADER_WORDS;
 const OWNER = HEADER_WORDS + 2;
-const SLOTS = HEADER_WORDS + 13;
+const SLOTS = HEADER_WORDS + 15;
 const N = 4;
 const DEAD = 999; // the tag of a thread that no longer runs
 

@@ -52,6 +52,12 @@ export interface WaiterInfo {
   readonly waitedMs: number;
   /** 'read' or 'write' for RW locks. */
   readonly mode?: string;
+  /**
+   * Set when the entry stands for a group of threads the primitive counts but cannot name
+   * (SharedMutex's arrivals waiting for a ticket, see `maxWaiters`): how many; `waitedMs` is
+   * then the oldest one's wait.
+   */
+  readonly threads?: number;
 }
 
 /** Who holds and who waits, for the watchdog and for humans reading a stuck program. */

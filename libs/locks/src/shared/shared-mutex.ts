@@ -6,7 +6,7 @@ import { validate } from '../common/validate';
 import { createSharedBuffer, HEADER_WORDS } from './shared-clock';
 import type { SharedHandle } from './shared-handle';
 import { SharedLock } from './shared-lock';
-import { adoptShared, openShared, type AdoptOptions } from './shared-primitive';
+import { adoptShared, openShared, type AdoptOptions, type SharedWaiter } from './shared-primitive';
 import { selfDeadlock, THREAD_TAG, threadLabel } from './thread-identity';
 import { TicketLock } from './ticket-lock';
 import { slotCount } from './ticket-slot';
@@ -225,7 +225,7 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
 
   get stats(): LockStats {
     const holders = this.#engine.owner === 0 ? 0 : 1;
-    const stats = this.snapshot(holders, this.#engine.counters(), this.#engine.waiters());
+    const stats = this.snapshot(holders, this.#engine.counters(), this.#waiters());
     return Object.freeze({ ...stats, recoveries: this.#engine.recoveries });
   }
 
@@ -237,7 +237,18 @@ export class SharedMutex extends SharedLock<'SharedMutex'> {
       since === 0
         ? { id: threadLabel(owner) }
         : { id: threadLabel(owner), heldMs: this.clock.ageMs(since, now) };
-    return this.inspection(owner === 0 ? [] : [holder], this.#engine.waiters(), undefined, now);
+    return this.inspection(owner === 0 ? [] : [holder], this.#waiters(), undefined, now);
+  }
+
+  /**
+   * The ticket holders waiting in line, oldest first, then the arrivals waiting for a ticket
+   * (all N waiting tickets taken) as one counted group: they are behind every ticket in line.
+   */
+  #waiters(): SharedWaiter[] {
+    const waiters: SharedWaiter[] = this.#engine.waiters();
+    const window = this.#engine.windowWaiters();
+    if (window !== null) waiters.push({ thread: 0, since: window.since, threads: window.threads });
+    return waiters;
   }
 
   #granted(ticket: number, started: number): LockToken {

@@ -88,9 +88,18 @@ export function adoptShared<K extends SharedKind, T>(
 
 /** A waiting thread as a shared primitive records it. */
 export interface SharedWaiter {
+  /** THREAD_TAG of the waiter; 0 for a group (`threads`). */
   readonly thread: number;
+  /** Stamp of its arrival; of the oldest one's for a group. */
   readonly since: number;
   readonly mode?: number;
+  /** Set for a group of threads counted but not named (see WaiterInfo.threads): how many. */
+  readonly threads?: number;
+}
+
+/** How a report names a group of counted waiters (only SharedMutex's window has them). */
+function groupLabel(threads: number): string {
+  return `${threads} ${threads === 1 ? 'thread' : 'threads'} waiting for a ticket`;
 }
 
 /**
@@ -135,7 +144,7 @@ export abstract class SharedPrimitive<
       name: this.name,
       kind: this.kind,
       holders,
-      waiters: waiters.length,
+      waiters: waiters.reduce((sum, w) => sum + (w.threads ?? 1), 0),
       ...counts,
       oldestWaiterMs: waiters.reduce((age, w) => Math.max(age, this.clock.ageMs(w.since, now)), 0),
     });
@@ -153,10 +162,11 @@ export abstract class SharedPrimitive<
       kind: this.kind,
       holders,
       waiters: waiters.map((waiter): WaiterInfo => {
-        const info = {
-          id: threadLabel(waiter.thread),
-          waitedMs: this.clock.ageMs(waiter.since, now),
-        };
+        const waitedMs = this.clock.ageMs(waiter.since, now);
+        if (waiter.threads !== undefined) {
+          return { id: groupLabel(waiter.threads), waitedMs, threads: waiter.threads };
+        }
+        const info = { id: threadLabel(waiter.thread), waitedMs };
         return modeName === undefined ? info : { ...info, mode: modeName(waiter.mode ?? 0) };
       }),
     };

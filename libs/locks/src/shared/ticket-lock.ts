@@ -23,11 +23,13 @@ import {
  *   +2  owner         THREAD_TAG of the holder, 0 when free
  *   +3  ownerSince    stamp of the grant when it was contended or became so, 0 = not measured
  *   +4  acquisitions  +5 contended  +6 timeouts  +7 aborts
- *   +8  windowWaiters arrivals waiting for a free slot (all N in use)
+ *   +8  windowWaiters arrivals waiting for a ticket (N already wait behind the holder)
  *   +9  slotCount     N, a power of two
  *   +10 recoveries    dead threads' holds released by recoverDeadThread (a counter)
  *   +11 heir          the ticket the last recovery handed the lock to  +12 heirSet 1 while valid
- *   +13 slot table    N rows of ticket state, waiter thread and since (SlotTable, ticket-slot.ts)
+ *   +13 windowSince   stamp of the oldest windowWaiter's arrival, 0 = none or being rebuilt
+ *   +14 windowTurn    bumped to wake the window waiters, who sleep on it (see #windowWait)
+ *   +15 slot table    N rows of ticket state, waiter thread and since (SlotTable, ticket-slot.ts)
  *
  * Tickets are served in order: an arrival takes ticket t and owns the lock once slot t says
  * granted. Release grants t + 1 — or skips it when its waiter abandoned it (timeout/abort) —
@@ -43,10 +45,19 @@ import {
  *              held  wait  gone  wait  not taken yet
  *   (gone: its waiter timed out or was aborted; the release that reaches it skips it)
  *
- * A ticket is only handed out while fewer than N are outstanding (next - serving < N): slot t
- * is then already re-armed (idle, tagged t) by whoever resolved ticket t - N. An abandoned
- * ticket stays outstanding until a release skips it; the skip moves `serving` onto it, so a
- * free lock always leaves room for the next arrival.
+ * Ticket t is only handed out once ticket t - N is resolved (t - serving <= N): slot t is then
+ * already re-armed (idle, tagged t) by whoever resolved ticket t - N, as every resolution
+ * re-arms its slot (and clears its waiter row) before it moves `serving` onto its ticket. So N
+ * tickets can wait behind the holder's, the last of them in the holder's own slot: the holder
+ * re-armed it for that ticket when it was granted, and touches it no more while it holds
+ * (only tickets after `serving` are ever granted, skipped or abandoned). An abandoned ticket
+ * stays outstanding until a release skips it; the skip moves `serving` onto it, so a free lock
+ * always leaves room for the next arrival.
+ *
+ * Arrivals past those N wait in the "window" for a ticket, outside ticket order. They have no
+ * row to be named in (their number is not bounded by anything the layout could be sized by), so
+ * they are counted (windowWaiters) and the oldest one's arrival is kept (windowSince): reports
+ * show them as one entry, "3 threads waiting for a ticket", aged by the oldest.
  */
 const NEXT = 0;
 const SERVING = 1;
@@ -61,7 +72,9 @@ const SLOT_COUNT = 9;
 const RECOVERIES = 10;
 const HEIR = 11;
 const HEIR_SET = 12;
-const SLOTS = 13;
+const WINDOW_SINCE = 13;
+const WINDOW_TURN = 14;
+const SLOTS = 15;
 
 /**
  * Polls of a slot (a few µs) before sleeping on it. A strict FIFO handoff to a thread that went
@@ -73,6 +86,12 @@ const SPINS = 2000;
 
 export interface TicketWaiter {
   readonly thread: number;
+  readonly since: number;
+}
+
+/** The arrivals waiting for a ticket: how many, and the oldest one's arrival stamp. */
+export interface WindowWaiters {
+  readonly threads: number;
   readonly since: number;
 }
 
@@ -140,10 +159,12 @@ export class TicketLock {
   lockSync(timeout: number): number | null {
     const deadline = deadlineAfter(timeout);
     const cells = this.#cells;
+    const first = this.#takeTicket();
     const ticket =
-      this.#takeTicket() ?? driveSync(this.#windowWait(), cells, this.#base + SERVING, deadline);
+      first ?? driveSync(this.#windowWait(), cells, this.#base + WINDOW_TURN, deadline);
     if (typeof ticket !== 'number') return null;
-    if (this.#isGranted(ticket)) return this.#acquired(ticket, false);
+    // A ticket from the window counts as contended even when granted at once: its thread waited.
+    if (this.#isGranted(ticket)) return this.#acquired(ticket, first === null);
     this.#noteWaiter(ticket);
     for (let spins = 0; spins < SPINS; spins++) {
       if (this.#isGranted(ticket)) return this.#acquired(ticket, true);
@@ -160,11 +181,13 @@ export class TicketLock {
   ): Promise<number | 'timeout' | 'aborted'> {
     const deadline = deadlineAfter(timeout);
     const cells = this.#cells;
+    const first = this.#takeTicket();
     const ticket =
-      this.#takeTicket() ??
-      (await driveAsync(this.#windowWait(), cells, this.#base + SERVING, deadline, signal));
+      first ??
+      (await driveAsync(this.#windowWait(), cells, this.#base + WINDOW_TURN, deadline, signal));
     if (typeof ticket !== 'number') return ticket;
-    if (this.#isGranted(ticket)) return this.#acquired(ticket, false);
+    // A ticket from the window counts as contended even when granted at once: its thread waited.
+    if (this.#isGranted(ticket)) return this.#acquired(ticket, first === null);
     this.#noteWaiter(ticket);
     if (!this.#markSleeping(ticket)) return this.#acquired(ticket, true);
     const turn = await this.#table.waitAsync(ticket, SLEEPING, deadline, signal);
@@ -214,15 +237,18 @@ export class TicketLock {
 
   /**
    * After a release skipped tickets (see #grant): wakes the window waiters, once, for the moved
-   * `serving`. They announce themselves in windowWaiters before reading `serving`, and the
-   * release reads windowWaiters after moving it, so a waiter that read the old value is counted
-   * here, and its Atomics.wait on that value returns at once or is notified.
+   * `serving`. They announce themselves in windowWaiters before reading windowTurn and then
+   * `serving`, and whoever moves `serving` reads windowWaiters after moving it and then bumps
+   * windowTurn, so a waiter that read the old `serving` is counted here, and its Atomics.wait
+   * on the turn it read returns at once or is notified.
    */
   #servingMoved(): void {
-    const cells = this.#cells;
-    if (Atomics.load(cells, this.#base + WINDOW_WAITERS) !== 0) {
-      Atomics.notify(cells, this.#base + SERVING);
-    }
+    if (Atomics.load(this.#cells, this.#base + WINDOW_WAITERS) !== 0) this.#wakeWindow();
+  }
+
+  #wakeWindow(): void {
+    Atomics.add(this.#cells, this.#base + WINDOW_TURN, 1);
+    Atomics.notify(this.#cells, this.#base + WINDOW_TURN);
   }
 
   counters(): TallyCounts {
@@ -320,9 +346,7 @@ export class TicketLock {
     const cells = this.#cells;
     this.#clearWaiter(ticket);
     Atomics.store(cells, this.#base + SERVING, ticket);
-    if (Atomics.load(cells, this.#base + WINDOW_WAITERS) !== 0) {
-      Atomics.notify(cells, this.#base + SERVING);
-    }
+    this.#servingMoved();
   }
 
   /** A grant that reached a dead waiter: completes its acquire (one CAS) and releases it. */
@@ -401,6 +425,18 @@ export class TicketLock {
     return waiting;
   }
 
+  /**
+   * The arrivals waiting for a ticket (see #windowWait), or null when there are none. While the
+   * oldest one's stamp is being rebuilt (a few µs after the oldest left) the age reads 0.
+   */
+  windowWaiters(): WindowWaiters | null {
+    const cells = this.#cells;
+    const threads = Atomics.load(cells, this.#base + WINDOW_WAITERS);
+    if (threads <= 0) return null;
+    const since = Atomics.load(cells, this.#base + WINDOW_SINCE);
+    return { threads, since: since === 0 ? this.#clock.stamp() : since };
+  }
+
   /** The state cell of `ticket` (SlotTable.cell, computed here: it is on every acquire's path). */
   #slot(ticket: number): number {
     return this.#base + SLOTS + (ticket & this.#mask);
@@ -426,27 +462,69 @@ export class TicketLock {
     }
   }
 
-  #windowFull(serving: number, next = Atomics.load(this.#cells, this.#base + NEXT)): boolean {
-    return ((next - serving) | 0) >= this.#slots;
+  /** Ticket `next` may not be handed out yet: ticket next - N is unresolved (see the header). */
+  #windowFull(serving: number, next: number): boolean {
+    return ((next - serving) | 0) > this.#slots;
   }
 
   /**
-   * All N slots in use (rare): sleeps on `serving` until a ticket can be taken, announcing each
-   * sleep in windowWaiters so that owners notify `serving`. For both forms (see SleepSteps).
+   * N tickets already wait behind the holder's (rare): sleeps on windowTurn until a ticket can
+   * be taken. Counted in windowWaiters from arrival to departure, so that whoever moves
+   * `serving` wakes it (see #servingMoved); its arrival stamp is kept in windowSince while it is
+   * the oldest. For both forms (see SleepSteps).
    */
   *#windowWait(): SleepSteps<number | 'timeout' | 'aborted'> {
     const cells = this.#cells;
+    // 0 in windowSince means "no stamp", so a stamp of 0 (the buffer's first ms) is taken as 1.
+    const since = Math.max(1, this.#clock.stamp());
+    Atomics.add(cells, this.#base + WINDOW_WAITERS, 1);
     for (;;) {
-      Atomics.add(cells, this.#base + WINDOW_WAITERS, 1);
-      const serving = Atomics.load(cells, this.#base + SERVING);
-      const outcome = this.#windowFull(serving) ? yield serving : 'changed';
-      Atomics.sub(cells, this.#base + WINDOW_WAITERS, 1);
+      const turn = Atomics.load(cells, this.#base + WINDOW_TURN);
+      this.#noteWindowSince(since);
+      const ticket = this.#takeTicket();
+      if (ticket !== null) {
+        this.#leaveWindow(since);
+        return ticket;
+      }
+      const outcome = yield turn;
       if (outcome !== 'changed') {
+        this.#leaveWindow(since);
         this.#gaveUp(outcome === 'timeout' ? TIMEOUTS : ABORTS);
         return outcome;
       }
-      const ticket = this.#takeTicket();
-      if (ticket !== null) return ticket;
+    }
+  }
+
+  /**
+   * windowSince = min(windowSince, since): one CAS, retried only when another waiter changed it.
+   * Done on every wake-up, so that after a reset (see #leaveWindow) the stamp is rebuilt.
+   */
+  #noteWindowSince(since: number): void {
+    const cell = this.#base + WINDOW_SINCE;
+    for (;;) {
+      const seen = Atomics.load(this.#cells, cell);
+      if (seen !== 0 && seen <= since) return;
+      if (Atomics.compareExchange(this.#cells, cell, seen, since) === seen) return;
+    }
+  }
+
+  /**
+   * A window waiter leaves (with a ticket, or giving up). If its stamp is the one kept, nobody
+   * knows the next oldest: it clears the stamp and wakes the others, who write theirs again.
+   * Why that cannot lose a stamp: a waiter writes its stamp after reading windowTurn, and the
+   * clear comes before the bump, so a stamp written before the clear belongs to a waiter whose
+   * sleep on the turn it read returns at once or is notified; it then writes its stamp again.
+   * The count is read after the clear: a waiter whose stamp the clear lost has counted itself
+   * by then, so the wake-up is skipped only when nobody is left to rebuild.
+   */
+  #leaveWindow(since: number): void {
+    const cells = this.#cells;
+    Atomics.sub(cells, this.#base + WINDOW_WAITERS, 1);
+    if (
+      Atomics.compareExchange(cells, this.#base + WINDOW_SINCE, since, 0) === since &&
+      Atomics.load(cells, this.#base + WINDOW_WAITERS) !== 0
+    ) {
+      this.#wakeWindow();
     }
   }
 
@@ -484,7 +562,7 @@ export class TicketLock {
     Atomics.store(cells, base + SERVING, ticket);
     Atomics.add(cells, base + ACQUISITIONS, 1);
     if (contended) Atomics.add(cells, base + CONTENDED, 1);
-    if (Atomics.load(cells, base + WINDOW_WAITERS) !== 0) Atomics.notify(cells, base + SERVING);
+    this.#servingMoved();
     return ticket;
   }
 }
