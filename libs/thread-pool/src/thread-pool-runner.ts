@@ -557,7 +557,10 @@ export class ThreadPoolRunner implements WorkRunner {
    * call, as bare piscina retries on its next `run()`, not in a loop.
    */
   #grow(): void {
-    for (let missing = this.workers - this.#pool.threads.length; missing > 0; missing--) {
+    // Checked on every dispatch that leaves tasks waiting: nothing more when the pool is whole.
+    let missing = this.workers - this.#pool.threads.length;
+    if (missing <= 0) return;
+    for (; missing > 0; missing--) {
       const probe = new AbortController();
       this.#pool.run(GROW_PROBE, { signal: probe.signal }).catch(() => undefined);
       probe.abort();
