@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { mulberry32 } from './mulberry32';
 import { parsePageQuery } from './parse-page-query';
 import { renderError, renderIndex, renderPage } from './render-pages';
+import { splitRequestTarget } from './request-target';
 import { resolveUpstreamOptions, type UpstreamOptions } from './upstream-options';
 
 export { DEFAULT_UPSTREAM_OPTIONS, upstreamOptionsFromEnv } from './upstream-options';
@@ -70,15 +71,22 @@ const FAULT_STREAM = 0x5bd1e995;
  * client has already accepted the answer when it breaks, so it must handle an error while
  * reading a body, not only a refused or failed request.
  */
-function resetMidBody(res: http.ServerResponse, page: Buffer): void {
+function resetMidBody(res: http.ServerResponse, page: Buffer, head: boolean): void {
   res.writeHead(200, { 'content-type': HTML, 'content-length': page.length });
-  res.write(page.subarray(0, page.length >> 1), () => res.socket?.resetAndDestroy());
+  const socket = res.socket;
+  // A HEAD's answer has no body to cut, and node:http ignores its write() without sending the
+  // headers: end it, so the client gets the GET's status and headers, then the reset.
+  if (head) res.end(() => socket?.resetAndDestroy());
+  else res.write(page.subarray(0, page.length >> 1), () => socket?.resetAndDestroy());
 }
 
 /**
  * A small local website for the scraper example, tests and the load lab:
  * `GET /` (index), `GET /page/:i` (1..pages, with latency, jitter and failures),
- * `GET /healthz`. Page requests accept `?latency=ms` (0..10000, replaces latency and jitter)
+ * `GET /healthz`; each also as HEAD (the GET's status and headers, no body: a HEAD to a page is
+ * a page request, so it draws its numbers and waits its latency), and each also by an
+ * absolute-form target (`GET http://host/page/1`). Other methods get a 405 with
+ * `Allow: GET, HEAD`. Page requests accept `?latency=ms` (0..10000, replaces latency and jitter)
  * and `?fail=1` (forces a failure). The fault switches (`spikeRate`, `resetRate`, off by default)
  * add latency spikes and connection resets on top.
  *
@@ -101,15 +109,13 @@ export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.S
   const pageCache = new Map<number, Buffer>();
 
   return http.createServer((req, res) => {
-    if (req.method !== 'GET') {
-      sendError(res, 405, `Method ${req.method ?? ''} not allowed`, { allow: 'GET' });
+    // HEAD takes the GET path whole (RFC 9110 §9.1: a general-purpose server MUST support it):
+    // same status and headers, Content-Length included; node:http drops the body itself.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendError(res, 405, `Method ${req.method ?? ''} not allowed`, { allow: 'GET, HEAD' });
       return;
     }
-    // Split by hand rather than `new URL(req.url, base)`: that would read `//page/1` as a host.
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const search = q === -1 ? '' : url.slice(q + 1);
+    const { path, search } = splitRequestTarget(req.url ?? '/');
 
     if (path === '/') {
       send(res, 200, HTML, index);
@@ -156,7 +162,7 @@ export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.S
         page = Buffer.from(renderPage(i, config.pages));
         pageCache.set(i, page);
       }
-      if (reset) resetMidBody(res, page);
+      if (reset) resetMidBody(res, page, req.method === 'HEAD');
       else send(res, 200, HTML, page);
     });
   });

@@ -1,8 +1,48 @@
 import type http from 'node:http';
+import net from 'node:net';
 import { createUpstreamServer, type UpstreamOptions } from '../src';
 import { thrownAs } from '@concurrency-lab/errors/testing';
 import { ConfigError } from '@concurrency-lab/service-kit/env';
 import { close, listen } from '@concurrency-lab/launcher/testing';
+
+/** What came back on one raw connection: every byte until close, and the socket's error code. */
+interface RawExchange {
+  text: string;
+  error: string | undefined;
+}
+
+/**
+ * Writes `request` as is on a new connection to `base` and reads until the server closes it:
+ * fetch can send neither an absolute-form target nor show whether a HEAD's answer had a body.
+ */
+function rawExchange(base: string, request: string): Promise<RawExchange> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    let error: string | undefined;
+    socket.setTimeout(3000, () => socket.destroy(new Error(`No close within 3 s: ${request}`)));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+    socket.on('close', () =>
+      error?.startsWith('No close')
+        ? reject(new Error(error))
+        : resolve({ text: Buffer.concat(chunks).toString('utf8'), error }),
+    );
+    socket.write(request);
+  });
+}
+
+/** The status line and the named header of a raw answer (lower-case name), and what follows. */
+function parseRaw(text: string, header: string): { status: string; value?: string; body: string } {
+  const end = text.indexOf('\r\n\r\n');
+  const lines = text.slice(0, end).split('\r\n');
+  const found = lines.find((line) => line.toLowerCase().startsWith(`${header}:`));
+  return {
+    status: lines[0] ?? '',
+    value: found?.slice(header.length + 1).trim(),
+    body: end === -1 ? text : text.slice(end + 4),
+  };
+}
 
 describe('createUpstreamServer', () => {
   let server: http.Server | undefined;
@@ -64,13 +104,88 @@ describe('createUpstreamServer', () => {
       expect(await res.text()).toBe('ok');
     });
 
-    it('answers 405 with Allow: GET to any other method', async () => {
+    it('answers 405 with Allow: GET, HEAD to any other method', async () => {
       const base = await start();
-      for (const method of ['POST', 'PUT', 'DELETE', 'HEAD']) {
+      for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
         const res = await fetch(`${base}/page/1`, { method });
         await res.text();
-        expect(res.status).toBe(405);
-        expect(res.headers.get('allow')).toBe('GET');
+        expect({ method, status: res.status }).toEqual({ method, status: 405 });
+        expect(res.headers.get('allow')).toBe('GET, HEAD');
+      }
+    });
+
+    it('answers HEAD on every GET route with the GET answer’s status and headers and no body', async () => {
+      const base = await start({ pages: 5 });
+      const targets = ['/', '/healthz', '/page/1', '/page/5', '/page/6', '/page/1?x=1'];
+      targets.push('/page/2?fail=1');
+      for (const target of targets) {
+        const get = await fetch(`${base}${target}`);
+        const getBody = Buffer.from(await get.arrayBuffer());
+        // Raw, with Connection: close, so every byte the server sent for the HEAD is seen.
+        const head = await rawExchange(
+          base,
+          `HEAD ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`,
+        );
+        const length = parseRaw(head.text, 'content-length');
+        expect({ target, status: length.status, body: length.body, error: head.error }).toEqual({
+          target,
+          status: `HTTP/1.1 ${get.status} ${get.statusText}`,
+          body: '',
+          error: undefined,
+        });
+        expect({ target, length: length.value }).toEqual({ target, length: `${getBody.length}` });
+        expect(parseRaw(head.text, 'content-type').value).toBe(get.headers.get('content-type'));
+      }
+    });
+
+    it('treats a HEAD to a page as a page request: same fates as GETs for a seed, latency too', async () => {
+      const fatesOf = async (method: string): Promise<number[]> => {
+        const base = await start({ failureRate: 0.5, seed: 42 });
+        const statuses: number[] = [];
+        for (let n = 0; n < 30; n++) {
+          const res = await fetch(`${base}/page/${1 + (n % 5)}`, { method });
+          await res.arrayBuffer();
+          statuses.push(res.status);
+        }
+        if (server) await close(server);
+        return statuses;
+      };
+      const heads = await fatesOf('HEAD');
+      expect(new Set(heads)).toEqual(new Set([200, 503]));
+      expect(heads).toEqual(await fatesOf('GET'));
+
+      const base = await start({ latencyMs: 0, spikeRate: 1, spikeMs: 0 });
+      const started = performance.now();
+      const res = await fetch(`${base}/page/1?latency=120`, { method: 'HEAD' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-upstream-fault')).toBe('spike');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(120);
+    });
+
+    it('routes an absolute-form target (RFC 9112 §3.2.2) by its path and query', async () => {
+      const base = await start({ pages: 5 });
+      const origin = base.replace('http://', '');
+      const cases: [string, string, string][] = [
+        [`http://${origin}/page/1`, 'HTTP/1.1 200 OK', '<title>Page 1 · Upstream</title>'],
+        [`HTTP://elsewhere.example/page/5`, 'HTTP/1.1 200 OK', '<title>Page 5 · Upstream</title>'],
+        [`http://${origin}/healthz`, 'HTTP/1.1 200 OK', 'ok'],
+        [`http://${origin}`, 'HTTP/1.1 200 OK', 'href="/page/5"'],
+        [`http://${origin}?`, 'HTTP/1.1 200 OK', 'href="/page/5"'],
+        [`http://${origin}/page/2?fail=1`, 'HTTP/1.1 503 Service Unavailable', '503'],
+        // The query is still validated, and a page that is not there is still a 404.
+        [`http://${origin}/page/1?x=1`, 'HTTP/1.1 400 Bad Request', 'x'],
+        [`http://${origin}/page/6`, 'HTTP/1.1 404 Not Found', '/page/6'],
+        // Control: an origin-form path that starts with `//` is a path, not an authority.
+        ['//page/1', 'HTTP/1.1 404 Not Found', '//page/1'],
+      ];
+      for (const [target, status, content] of cases) {
+        const answer = await rawExchange(
+          base,
+          `GET ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`,
+        );
+        const { status: seen, body } = parseRaw(answer.text, 'content-length');
+        expect({ target, status: seen }).toEqual({ target, status });
+        expect({ target, has: body.includes(content) }).toEqual({ target, has: true });
       }
     });
 
@@ -222,6 +337,18 @@ describe('createUpstreamServer', () => {
     it('reset the connection mid-body: a 200 whose body fails with ECONNRESET', async () => {
       const base = await start({ resetRate: 1 });
       expect(await fates(base, 5)).toEqual(Array(5).fill('200 ECONNRESET'));
+    });
+
+    it('reset a HEAD to a page after its headers: the GET’s 200 and Content-Length, no body', async () => {
+      const base = await start({ resetRate: 1, pages: 5 });
+      const get = await fetch(`${base}/page/3`);
+      const length = Number(get.headers.get('content-length'));
+      await expect(get.text()).rejects.toThrow();
+      const head = await rawExchange(base, 'HEAD /page/3 HTTP/1.1\r\nHost: a\r\n\r\n');
+      const answer = parseRaw(head.text, 'content-length');
+      expect(head.error).toBe('ECONNRESET');
+      expect(answer).toEqual({ status: 'HTTP/1.1 200 OK', value: `${length}`, body: '' });
+      expect(length).toBeGreaterThan(2000);
     });
 
     it('fail with failureStatus instead of 503 when one is configured', async () => {
