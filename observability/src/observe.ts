@@ -7,7 +7,7 @@
  * Ports: the registry's (3001…, upstream 3100), PROMETHEUS_PORT (9090); `<MODEL>_PORT` (e.g.
  * ASYNC_PORT) or UPSTREAM_PORT overrides one. PROMETHEUS_BIN picks the binary.
  */
-import { portOverridesFromEnv, startInterruptibly } from '@concurrency-lab/launcher';
+import { portFromEnv, portOverridesFromEnv, startInterruptibly } from '@concurrency-lab/launcher';
 import { startLocalStack, type LocalStack } from './local-stack';
 import { findPrometheus, noPrometheusLines } from './prometheus-process';
 
@@ -52,6 +52,9 @@ function banner(stack: LocalStack): string {
 async function main(): Promise<void> {
   const binary = findPrometheus();
   const portOverrides = portOverridesFromEnv(process.env);
+  // Checked as the services' ports are: `Number('abc')` is NaN, which the stack took for "no
+  // port asked" and so ran Prometheus on a random one.
+  const prometheusPort = portFromEnv(process.env, 'PROMETHEUS_PORT') ?? 9090;
   // Ctrl-C (or SIGTERM) is handled from before the first service spawns: during the start it
   // aborts the start, which stops what already started; after it, it stops the stack.
   const run = startInterruptibly(
@@ -60,9 +63,7 @@ async function main(): Promise<void> {
         signal,
         ports: 'contract',
         portOverrides,
-        ...(binary
-          ? { prometheus: { binary, port: Number(process.env['PROMETHEUS_PORT'] ?? 9090) } }
-          : {}),
+        ...(binary ? { prometheus: { binary, port: prometheusPort } } : {}),
         onUnexpectedExit: (service) => {
           console.error(`${service.name} exited unexpectedly:\n${service.output().slice(-2000)}`);
           void stopAndExit(1);

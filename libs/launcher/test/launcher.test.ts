@@ -8,6 +8,7 @@ import {
   listeningPort,
   logRecords,
   NotBuiltError,
+  portFromEnv,
   portOverridesFromEnv,
   StartFailedError,
   workspaceRoot,
@@ -93,6 +94,21 @@ describe('portOverridesFromEnv', () => {
     const error = await thrown(() => portOverridesFromEnv({ ASYNC_PORT: value }));
     expect(error).toMatchObject({ code: LaunchArgumentError.code });
     expect((error as Error).message).toContain('`ASYNC_PORT`');
+  });
+});
+
+describe('portFromEnv', () => {
+  it('reads a port, 0 included, and leaves an unset or empty variable undefined', () => {
+    expect(portFromEnv({ P: '9091' }, 'P')).toBe(9091);
+    expect(portFromEnv({ P: '0' }, 'P')).toBe(0);
+    expect(portFromEnv({ P: '' }, 'P')).toBeUndefined();
+    expect(portFromEnv({}, 'P')).toBeUndefined();
+  });
+
+  it.each(['abc', '65536', '-1', '0x10'])('refuses %s, naming the variable', async (value) => {
+    const error = await thrown(() => portFromEnv({ PROMETHEUS_PORT: value }, 'PROMETHEUS_PORT'));
+    expect(error).toMatchObject({ code: LaunchArgumentError.code });
+    expect((error as Error).message).toContain('`PROMETHEUS_PORT`');
   });
 });
 
