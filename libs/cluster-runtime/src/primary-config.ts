@@ -14,7 +14,9 @@ export function respawnFromEnv(env: NodeJS.ProcessEnv): Partial<RespawnOptions> 
     CLUSTER_RESPAWN_BASE_MS: MS,
     CLUSTER_RESPAWN_MAX_MS: MS,
     CLUSTER_CRASH_BUDGET: envInt(0, 1_000_000),
-    CLUSTER_CRASH_WINDOW_MS: MS,
+    // From 1: a window of 0 ms holds no crash, so the budget was never spent and a worker that
+    // dies at boot was respawned for ever, however small the budget.
+    CLUSTER_CRASH_WINDOW_MS: envInt(1, 3_600_000),
     CLUSTER_STABLE_AFTER_MS: MS,
   });
   const out: Partial<RespawnOptions> = {};

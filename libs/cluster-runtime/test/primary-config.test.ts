@@ -1,0 +1,36 @@
+import { RespawnPolicy } from '../src/respawn-policy';
+import { respawnFromEnv } from '../src/primary-config';
+
+describe('respawnFromEnv', () => {
+  it('reads each variable it is given and leaves the rest to the defaults', () => {
+    expect(
+      respawnFromEnv({
+        CLUSTER_RESPAWN_BASE_MS: '40',
+        CLUSTER_CRASH_BUDGET: '0',
+        CLUSTER_CRASH_WINDOW_MS: '1',
+        CLUSTER_STABLE_AFTER_MS: '',
+      }),
+    ).toEqual({ baseDelayMs: 40, budget: 0, windowMs: 1 });
+  });
+
+  it('refuses a crash window of 0 ms, naming it: no crash would ever count', () => {
+    expect(() => respawnFromEnv({ CLUSTER_CRASH_WINDOW_MS: '0' })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_KIT_INVALID_CONFIG',
+        message: expect.stringContaining('CLUSTER_CRASH_WINDOW_MS'),
+      }),
+    );
+  });
+
+  it('gives up after the budget with the smallest window it accepts, for crashes at once', () => {
+    // What the refusal protects: with windowMs 1, crashes in the same millisecond count.
+    const policy = new RespawnPolicy({
+      ...respawnFromEnv({ CLUSTER_CRASH_WINDOW_MS: '1' }),
+      budget: 1,
+    });
+    expect([policy.onCrash(5, 0).action, policy.onCrash(5, 0).action]).toEqual([
+      'respawn',
+      'give-up',
+    ]);
+  });
+});
