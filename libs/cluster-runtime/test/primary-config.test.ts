@@ -3,14 +3,13 @@ import { respawnFromEnv } from '../src/primary-config';
 
 describe('respawnFromEnv', () => {
   it('reads each variable it is given and leaves the rest to the defaults', () => {
-    expect(
-      respawnFromEnv({
-        CLUSTER_RESPAWN_BASE_MS: '40',
-        CLUSTER_CRASH_BUDGET: '0',
-        CLUSTER_CRASH_WINDOW_MS: '1',
-        CLUSTER_STABLE_AFTER_MS: '',
-      }),
-    ).toEqual({ baseDelayMs: 40, budget: 0, windowMs: 1 });
+    const env = {
+      CLUSTER_RESPAWN_BASE_MS: '40',
+      CLUSTER_CRASH_BUDGET: '0',
+      CLUSTER_CRASH_WINDOW_MS: '1',
+      CLUSTER_STABLE_AFTER_MS: '',
+    };
+    expect(respawnFromEnv(env)).toEqual({ baseDelayMs: 40, budget: 0, windowMs: 1 });
   });
 
   it('refuses a crash window of 0 ms, naming it: no crash would ever count', () => {
