@@ -23,7 +23,9 @@ export class OtlpReceiverOptionError extends coded(
 
 /**
  * The OTEL_* variables name an exporter OpenTelemetry does not know (it reads the names as
- * given: `OTLP` is not `otlp`): tracing stays off, with this as a process warning.
+ * given: `OTLP` is not `otlp`), and this is a process warning. With no name it knows
+ * (`OTEL_TRACES_EXPORTER=OTLP`), tracing stays off; beside one it knows (`otlp,jaeger`), the
+ * unknown name is ignored and tracing exports to the known one, as the SDK does.
  */
 export class TracingConfigError extends coded(
   'ERR_TELEMETRY_CONFIG',
@@ -42,6 +44,6 @@ export const ERROR_CATALOG = catalog(
   ],
   [
     TracingConfigError,
-    'OTEL_TRACES_EXPORTER names an exporter OpenTelemetry does not know (names are case-sensitive); tracing stays off and the process warns.',
+    'OTEL_TRACES_EXPORTER names an exporter OpenTelemetry does not know (names are case-sensitive), and the process warns. With no name it knows (OTLP, jaeger), tracing stays off; beside one it knows (otlp,jaeger), the unknown name is ignored and tracing exports to the known one, as the SDK does.',
   ],
 );

@@ -1,12 +1,13 @@
 import {
   context,
+  createContextKey,
   logs,
   propagation,
   ROOT_CONTEXT,
   trace,
   type ProxyTracerProvider,
 } from '@opentelemetry/api';
-import { suppressTracing } from '@opentelemetry/core';
+import { getBooleanFromEnv, suppressTracing } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { SimpleSpanProcessor, type TracerProvider } from '@opentelemetry/sdk-trace';
@@ -15,6 +16,31 @@ import { randomUUID } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { enableServerSpans } from './server-span';
 import type { Tracing, TracingOptions } from './start-tracing';
+
+/** What `OTEL_SDK_DISABLED=true` leaves: no SDK started, nothing to export. */
+const DISABLED_BY_ENV: Tracing = {
+  enabled: false,
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
+};
+
+/** A context value no one else sets: what `registered` runs a probe under. */
+const PROBE = createContextKey('@concurrency-lab/telemetry registration probe');
+
+/**
+ * Which of the API's globals are registered, through its public calls (it hands out the context
+ * manager and the propagator it holds through none): the tracer provider behind the API's proxy;
+ * whether a context manager keeps a context (the API's no-op one keeps none); whether a
+ * propagator carries fields (the no-op one has none, every one the SDK registers has some).
+ */
+function registered() {
+  const probe = ROOT_CONTEXT.setValue(PROBE, true);
+  return {
+    tracerProvider: (trace.getTracerProvider() as ProxyTracerProvider).getDelegate(),
+    contextManager: context.with(probe, () => context.active() === probe),
+    propagator: propagation.fields().length > 0,
+  };
+}
 
 /**
  * The SDK, as OpenTelemetry's `NodeSDK` sets it up from the standard variables: the exporter
@@ -33,6 +59,10 @@ import type { Tracing, TracingOptions } from './start-tracing';
  * - the AsyncLocalStorage context manager and W3C propagators are NodeSDK's own defaults.
  */
 export function startNodeSdk(options: TracingOptions): Tracing {
+  // NodeSDK reads OTEL_SDK_DISABLED itself, from process.env, and then registers nothing: with
+  // an `exporter` given (startTracing then asks the environment nothing) or an `env` that said
+  // otherwise, tracing would have been reported on while nothing was recorded.
+  if (getBooleanFromEnv('OTEL_SDK_DISABLED')) return DISABLED_BY_ENV;
   const sdk = new NodeSDK({
     resource: defaultResource().merge(
       resourceFromAttributes({
@@ -59,10 +89,17 @@ export function startNodeSdk(options: TracingOptions): Tracing {
       : {}),
   });
   const logsBefore = logs.getLoggerProvider();
+  const before = registered();
   sdk.start();
-  // Ours to remove at shutdown only if the SDK registered it: a provider the host registered
-  // first stays (the SDK's registration then fails, and the host's is the one found).
-  const ownsLogs = logs.getLoggerProvider() !== logsBefore;
+  // Each global is ours to remove at shutdown only if the SDK registered it: one the host
+  // registered first stays (the SDK's registration then fails, and the host's is the one found).
+  const after = registered();
+  const owns = {
+    logs: logs.getLoggerProvider() !== logsBefore,
+    trace: after.tracerProvider !== before.tracerProvider,
+    context: after.contextManager && !before.contextManager,
+    propagation: after.propagator && !before.propagator,
+  };
   enableServerSpans(options.instrument ?? true, suppressTracing(ROOT_CONTEXT));
   const provider = () =>
     (trace.getTracerProvider() as ProxyTracerProvider).getDelegate() as Partial<TracerProvider>;
@@ -76,11 +113,12 @@ export function startNodeSdk(options: TracingOptions): Tracing {
         // Leave the globals as we found them (tests start and stop tracing more than once), even
         // when the last export failed (no collector listening) and the shutdown rejects: left
         // registered, they made the process's next startTracing record nothing, its own
-        // registrations refused as duplicates.
-        trace.disable();
-        propagation.disable();
-        context.disable();
-        if (ownsLogs) logs.disable();
+        // registrations refused as duplicates. The host's own stay: disabled, its tracing
+        // recorded nothing more, its context was lost and its propagation stopped.
+        if (owns.trace) trace.disable();
+        if (owns.propagation) propagation.disable();
+        if (owns.context) context.disable();
+        if (owns.logs) logs.disable();
       }
     },
     forceFlush: async () => {

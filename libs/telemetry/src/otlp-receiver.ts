@@ -37,10 +37,13 @@ function check(ok: boolean, what: string): void {
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** An optional list: absent is empty (proto3 JSON omits empty fields), anything else refused. */
+/**
+ * An optional list: absent or `null` is empty (proto3 JSON omits empty fields, and its parsers
+ * take null as a field's default), anything else refused.
+ */
 function listAt(owner: Record<string, unknown>, field: string): unknown[] {
   const value = owner[field];
-  if (value === undefined) return [];
+  if (value === undefined || value === null) return [];
   check(Array.isArray(value), `${field} is not a list`);
   return value as unknown[];
 }
@@ -61,11 +64,14 @@ function int64At(value: unknown): number | bigint {
   return int64Value(big);
 }
 
-/** `AnyValue`, read as the protobuf decoder reads it: arrays, maps and bytes as ''. */
+/**
+ * `AnyValue`, read as the protobuf decoder reads it: arrays, maps and bytes as ''. A `null`
+ * stringValue is proto3 JSON's default, the field not set: the value is read from the others.
+ */
 function anyValue(value: unknown): OtlpAttributeValue {
   if (!isObject(value)) return '';
   const { stringValue, intValue, boolValue, doubleValue } = value;
-  if (stringValue !== undefined) {
+  if (stringValue !== undefined && stringValue !== null) {
     check(typeof stringValue === 'string', 'a stringValue is not a string');
     return stringValue as string;
   }

@@ -61,6 +61,29 @@ const KNOWN_METHODS = new Set([
 ]);
 
 /**
+ * The path of a request target, without its query (semconv's `url.path`): the target as sent
+ * in origin-form (`/metrics?x`), or the part after the authority in absolute-form
+ * (`http://host/metrics?x`), which a server must accept (RFC 9112 §3.2.2) and express routes by
+ * its path alone — read whole, `GET http://host/metrics` was traced although `/metrics` never is,
+ * and its `url.path` carried the scheme and host. Other forms (`*`, CONNECT's `host:port`) are
+ * kept as sent. Scanned, not parsed with `URL`: that costs per request, and normalizes the path.
+ */
+function requestPath(target: string): string {
+  let start = 0;
+  if (target[0] !== '/') {
+    const scheme = target.indexOf('://');
+    if (scheme > 0 && /^[a-z][a-z0-9+.-]*$/i.test(target.slice(0, scheme))) {
+      // The authority ends at the first `/`, `?` or `#`; the path starts at that `/`, if any.
+      const end = target.slice(scheme + 3).search(/[/?#]/);
+      if (end < 0 || target[scheme + 3 + end] !== '/') return '/';
+      start = scheme + 3 + end;
+    }
+  }
+  const query = target.indexOf('?', start);
+  return query < 0 ? target.slice(start) : target.slice(start, query);
+}
+
+/**
  * Opens the HTTP server span of an incoming request — what instrumentation-http would, at a
  * fraction of the cost: a continuation of the caller's trace if its headers carry one (W3C
  * trace context unless `OTEL_PROPAGATORS` says otherwise), with the stable semantic-convention
@@ -69,8 +92,8 @@ const KNOWN_METHODS = new Set([
  */
 export function startServerSpan(req: IncomingMessage): TracedRequest | undefined {
   if (!active) return undefined;
-  const url = req.url ?? '/';
-  if (UNTRACED_PATHS.test(url)) return { context: active.suppressed, span: undefined };
+  const path = requestPath(req.url ?? '/');
+  if (UNTRACED_PATHS.test(path)) return { context: active.suppressed, span: undefined };
   const raw = req.method ?? 'GET';
   // Semconv: a method outside the known set is `_OTHER` (its own name in
   // `http.request.method_original`) and the span is named `HTTP`: a client's made-up methods
@@ -82,7 +105,6 @@ export function startServerSpan(req: IncomingMessage): TracedRequest | undefined
   const parent = active.fields.some((field) => headers[field] !== undefined)
     ? propagation.extract(ROOT_CONTEXT, headers)
     : ROOT_CONTEXT;
-  const query = url.indexOf('?');
   const span = active.tracer.startSpan(
     known ? method : 'HTTP',
     {
@@ -90,7 +112,7 @@ export function startServerSpan(req: IncomingMessage): TracedRequest | undefined
       attributes: {
         'http.request.method': method,
         ...(known ? {} : { 'http.request.method_original': raw }),
-        'url.path': query < 0 ? url : url.slice(0, query),
+        'url.path': path,
         'url.scheme': 'http',
       },
     },

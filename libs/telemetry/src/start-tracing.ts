@@ -9,8 +9,10 @@ export interface TracingOptions {
   role?: string;
   /**
    * Export here, through a SimpleSpanProcessor, instead of what the environment says (tests: an
-   * InMemorySpanExporter). Tracing then starts whatever the environment says, and the resource
-   * is ours alone (no process/host detection), so each span is exported as it ends.
+   * InMemorySpanExporter). Tracing then starts whatever the environment says, but for
+   * `OTEL_SDK_DISABLED=true` in `process.env` (which the SDK obeys: `enabled` is then false),
+   * and the resource is ours alone (no process/host detection), so each span is exported as it
+   * ends.
    */
   exporter?: SpanExporter;
   /** Open a server span per incoming HTTP request (see `startServerSpan`). @default true */
@@ -24,6 +26,7 @@ export interface TracingOptions {
 }
 
 export interface Tracing {
+  /** Whether spans are recorded: false when the environment asks for none or the SDK is off. */
   readonly enabled: boolean;
   /** Exports what is buffered and stops; call before the process exits (SIGTERM path). */
   shutdown(): Promise<void>;

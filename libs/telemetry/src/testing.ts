@@ -26,15 +26,19 @@ export function requestTrace(spans: readonly ReceivedSpan[], route: string): Req
 
 /**
  * True when `ancestor` is `span`'s parent, grandparent, … within `trace`: a span may sit under
- * spans between (express's handler span between the HTTP span and a pool task's).
+ * spans between (express's handler span between the HTTP span and a pool task's). False, not a
+ * loop without end, when the parents go round in a cycle (a span its own parent, or two each
+ * other's: what a broken exporter or a test's hand-made spans can send) without meeting it.
  */
 export function descends(
   span: ReceivedSpan | undefined,
   ancestor: ReceivedSpan | undefined,
   trace: readonly ReceivedSpan[],
 ): boolean {
-  for (let at = span; at?.parentSpanId !== undefined;) {
+  const visited = new Set<ReceivedSpan>();
+  for (let at = span; at?.parentSpanId !== undefined && !visited.has(at);) {
     if (at.parentSpanId === ancestor?.spanId) return true;
+    visited.add(at);
     at = trace.find((s) => s.spanId === at?.parentSpanId);
   }
   return false;

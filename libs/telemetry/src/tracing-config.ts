@@ -62,6 +62,8 @@ function warnOf(warning: TracingConfigError): void {
 
 /**
  * Requests that are never traced: scrapes and probes would drown the traces that matter. One
- * trailing slash too, as the router (not strict) answers `/metrics/` as `/metrics`.
+ * trailing slash too, as the router (not strict) answers `/metrics/` as `/metrics`. Tested
+ * against the request's path (`startServerSpan` takes it out of an absolute-form target too), and
+ * a query after it is allowed.
  */
 export const UNTRACED_PATHS = /^\/(metrics|healthz|readyz)\/?(\?|$)/;

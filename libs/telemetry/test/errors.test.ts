@@ -95,4 +95,19 @@ describe('ERR_TELEMETRY_CONFIG', () => {
     expect(traceExportFromEnv({ OTEL_TRACES_EXPORTER: 'otlp' })).toBe('otlp');
     expect(meaningOf(TracingConfigError.code)).toMatch(/^OTEL_TRACES_EXPORTER names an exporter/);
   });
+
+  it('leaves tracing off only with no name it knows: beside one, a warning, and its meaning says so', () => {
+    const warnings: unknown[] = [];
+    expect(
+      traceExportFromEnv({ OTEL_TRACES_EXPORTER: 'otlp,jaeger' }, (w) => warnings.push(w)),
+    ).toBe('otlp');
+    expect(warnings).toEqual([expect.any(TracingConfigError)]);
+    // The control: with no name it knows, it throws, and startTracing stays off.
+    expect(thrown(() => traceExportFromEnv({ OTEL_TRACES_EXPORTER: 'jaeger' }))).toBeInstanceOf(
+      TracingConfigError,
+    );
+    const meaning = meaningOf(TracingConfigError.code);
+    expect(meaning).toMatch(/With no name it knows[^;.]*, tracing stays off/);
+    expect(meaning).toMatch(/beside one it knows \(otlp,jaeger\)[^.]*exports to the known/);
+  });
 });

@@ -374,6 +374,37 @@ describe('the OTLP/HTTP receiver', () => {
     expect(Object.getPrototypeOf(full?.attributes)).toBe(Object.prototype);
   });
 
+  it('takes null as the default of a list and of a stringValue, as proto3 JSON does', async () => {
+    for (const empty of [
+      { resourceSpans: null },
+      { resourceSpans: [{ resource: { attributes: null }, scopeSpans: null }] },
+      { resourceSpans: [{ scopeSpans: [{ spans: null }] }] },
+    ])
+      expect({ empty, status: (await post(JSON.stringify(empty), JSON_TYPE)).status }).toEqual({
+        empty,
+        status: 200,
+      });
+    expect(receiver.counts).toMatchObject({ requests: 3, spans: 0 });
+    const body = jsonExport(
+      { ...okSpan, name: null, attributes: null },
+      {
+        ...okSpan,
+        attributes: [
+          { key: 'none', value: { stringValue: null } },
+          // Null is the field not set: the value is the one that is.
+          { key: 'int', value: { stringValue: null, intValue: '3' } },
+        ],
+      },
+    );
+    expect((await post(body, JSON_TYPE)).status).toBe(200);
+    expect(receiver.spans.map((s) => [s.name, s.attributes])).toEqual([
+      ['', {}],
+      ['s', { none: '', int: 3 }],
+    ]);
+    // The control: a stringValue that is there and not a string is still refused.
+    expect((await post(jsonExport(withAttribute({ stringValue: 7 })), JSON_TYPE)).status).toBe(400);
+  });
+
   it('keeps an attribute named __proto__ in protobuf too', async () => {
     const kv = field(9, concat([field(1, utf8('__proto__')), field(2, field(1, utf8('kept')))]));
     expect((await post(protobufExport(protobufSpan([kv])), PROTOBUF)).status).toBe(200);

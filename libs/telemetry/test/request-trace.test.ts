@@ -36,6 +36,22 @@ const other = span('t2', 'other-server', undefined, {
 const stray = span('t2', 'stray', 'other-server');
 const received = [task, other, handler, stray, server];
 
+/**
+ * `spans`, whose lookups (`find`) throw past 100: a walk that goes round without end fails the
+ * test instead of hanging the run (a loop of synchronous code no test timeout interrupts).
+ */
+function lookupsBounded(spans: ReceivedSpan[]): ReceivedSpan[] {
+  let lookups = 0;
+  const list = [...spans];
+  Object.defineProperty(list, 'find', {
+    value: (predicate: (s: ReceivedSpan) => boolean) => {
+      if (++lookups > 100) throw new Error('descends went round the cycle 100 times');
+      return spans.find(predicate);
+    },
+  });
+  return list;
+}
+
 describe('following one request through the spans a receiver got', () => {
   it('requestTrace: the server span of the route and exactly the spans of its trace', () => {
     const trace = requestTrace(received, '/cpu/fib');
@@ -54,5 +70,16 @@ describe('following one request through the spans a receiver got', () => {
     expect(descends(undefined, server, spans)).toBe(false);
     // The chain breaks where a parent did not arrive: the grandparent is then out of reach.
     expect(descends(task, server, [task, server])).toBe(false);
+  });
+
+  it('descends: false, not a loop without end, when the parents go round in a cycle', () => {
+    const a = span('t1', 'a', 'b');
+    const b = span('t1', 'b', 'a');
+    const self = span('t1', 'self', 'self');
+    expect(descends(a, server, lookupsBounded([a, b, server]))).toBe(false);
+    expect(descends(self, server, lookupsBounded([self, server]))).toBe(false);
+    // The control: within the cycle, a parent and a grandparent are still found.
+    expect(descends(a, b, [a, b])).toBe(true);
+    expect(descends(self, self, [self])).toBe(true);
   });
 });

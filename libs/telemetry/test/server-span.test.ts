@@ -87,6 +87,19 @@ describe('HTTP server spans (in-memory exporter)', () => {
     expect(span?.attributes['http.response.status_code']).toBe(404);
   });
 
+  it.each([
+    ['http://127.0.0.1:3000/cpu/fib?n=3', '/cpu/fib'],
+    ['http://127.0.0.1/io/sleep', '/io/sleep'],
+    // No path after the authority: the root, as express reads it; a query is never the path.
+    ['http://127.0.0.1?next=/metrics', '/'],
+    ['http://127.0.0.1', '/'],
+  ])('records %s, an absolute-form target, by its path alone: %s', (target, path) => {
+    const traced = startServerSpan(request(target));
+    if (!traced?.span) throw new Error('expected a span');
+    endServerSpan(traced.span, 'GET', 200, undefined);
+    expect(exporter.getFinishedSpans().map((s) => s.attributes['url.path'])).toEqual([path]);
+  });
+
   it("continues the caller's W3C trace, and runs the request in the span's context", () => {
     const traced = startServerSpan(
       request('/mixed', { traceparent: `00-${PARENT_TRACE}-${PARENT_SPAN}-01` }),
@@ -114,20 +127,25 @@ describe('HTTP server spans (in-memory exporter)', () => {
     expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
-  it.each(['/metrics', '/healthz', '/readyz?x=1'])(
-    'never traces %s, nor anything that runs under it',
-    (path) => {
-      const traced = startServerSpan(request(path));
-      expect(traced?.span).toBeUndefined();
-      if (!traced) throw new Error('expected a context');
-      runInRequestContext(traced, () => {
-        const nested = trace.getTracer('test').startSpan('ipc metrics.aggregate');
-        expect(nested.isRecording()).toBe(false);
-        nested.end();
-      });
-      expect(exporter.getFinishedSpans()).toEqual([]);
-    },
-  );
+  it.each([
+    '/metrics',
+    '/healthz',
+    '/readyz?x=1',
+    // Absolute-form targets (RFC 9112 §3.2.2), which express routes by their path.
+    'http://127.0.0.1/metrics',
+    'http://127.0.0.1:8080/healthz?x=1',
+    'HTTP://lab.example/readyz/',
+  ])('never traces %s, nor anything that runs under it', (path) => {
+    const traced = startServerSpan(request(path));
+    expect(traced?.span).toBeUndefined();
+    if (!traced) throw new Error('expected a context');
+    runInRequestContext(traced, () => {
+      const nested = trace.getTracer('test').startSpan('ipc metrics.aggregate');
+      expect(nested.isRecording()).toBe(false);
+      nested.end();
+    });
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
 
   it('negative control: the same nested span outside an untraced path is recorded', () => {
     const nested = trace.getTracer('test').startSpan('ipc metrics.aggregate', {}, context.active());
