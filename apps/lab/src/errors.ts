@@ -120,7 +120,7 @@ export const ERROR_CATALOG = catalog(
   [WorkloadNoRunError, 'The workload module exports no function `run(input)`.'],
   [
     WorkloadInputsError,
-    'The workload exports `inputs`, but it is not a function answering a non-empty array of structured-clonable values.',
+    'The workload exports `inputs`, but it is not a function answering a non-empty array of values v8.serialize takes (what crosses to a pool process: no SharedArrayBuffer).',
   ],
   [
     WorkloadThrewError,

@@ -20,7 +20,7 @@ export interface CustomWorkload {
   /** `inputs()`, or one `undefined` when the module exports none. */
   readonly inputs: readonly unknown[];
   /**
-   * The module's `run`: sync or async, answering a structured-clonable value that JSON can
+   * The module's `run`: sync or async, answering a value v8.serialize takes that JSON can
    * carry (see {@link checkCustomResult}): checked where it crosses and where it becomes JSON.
    */
   run(input: unknown): unknown;
@@ -58,10 +58,21 @@ async function inTime<T>(step: Promise<T>, timeoutMs: number, onTimeout: () => n
   }
 }
 
+/** Whether v8.serialize takes `value` (only asked once the whole array was refused). */
+const crosses = (value: unknown): boolean => {
+  try {
+    serialize(value);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 /**
  * Imports a workload module and checks its shape: `run` a function; `inputs`, if exported, a
- * function answering 1 … 10,000 structured-clonable values (they cross to threads and
- * processes); `describe`, if exported, a line. Works for ES modules and CommonJS alike.
+ * function answering 1 … 10,000 values that v8.serialize takes (structured-clonable, no
+ * SharedArrayBuffer: they cross to threads and processes); `describe`, if exported, a line.
+ * Works for ES modules and CommonJS alike.
  *
  * @throws WorkloadModuleError (`ERR_WORKLOAD_MODULE`) naming the problem
  */
@@ -112,12 +123,17 @@ export async function loadCustomWorkload(
         'inputs',
         `expected \`inputs()\` to answer an array of 1 to ${MAX_WORKLOAD_INPUTS} inputs, got \`${kindOf(inputs)}\`${Array.isArray(inputs) ? ` of length ${inputs.length}` : ''}`,
       );
+    // v8.serialize, as a pool process's channel sends them: it refuses what structuredClone (a
+    // thread's copy) takes, a SharedArrayBuffer, which passed this check and then failed every
+    // procpool request with 500 ERR_WORKER_CRASHED.
     try {
-      structuredClone(inputs);
+      serialize(inputs);
     } catch (error) {
+      const index = (inputs as unknown[]).findIndex((input) => !crosses(input));
+      const which = index === -1 ? 'an input' : `input ${index} (\`${kindOf(inputs[index])}\`)`;
       return fail(
         'inputs',
-        `expected every input to be structured-clonable (inputs cross to threads and processes): ${reason(error)}`,
+        `expected every input to cross to threads and processes (structured-clonable, and no SharedArrayBuffer): ${which} cannot: ${reason(error)}`,
         error,
       );
     }

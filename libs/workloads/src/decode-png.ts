@@ -12,7 +12,8 @@ import { readPngSize } from './read-png-size';
 import type { RgbaImage } from './rgba-image';
 
 /**
- * Decodes a PNG (any colour type, bit depth or interlacing pngjs supports) to 8-bit RGBA.
+ * Decodes a PNG (any colour type at a bit depth the PNG spec allows for it, interlaced or not) to
+ * 8-bit RGBA. A grey or RGB image's tRNS colour decodes as that colour at alpha 0.
  *
  * Decoding allocates width * height * 4 bytes whatever the file size, so run
  * {@link assertImageWithin} on untrusted input first. The compressed image data is never inflated
@@ -23,8 +24,9 @@ import type { RgbaImage } from './rgba-image';
  * put `data.buffer` in a postMessage transfer list safely.
  *
  * @throws InvalidImageError when the bytes are not a valid PNG (bad signature, truncated,
- *   corrupt CRC or zlib stream, image data that inflates to more or fewer bytes than the header
- *   declares or holds bytes after its zlib stream, ...); the underlying error, if any, is kept
+ *   corrupt CRC or zlib stream, a colour type at a bit depth the spec forbids, image data that
+ *   inflates to more or fewer bytes than the header declares or holds bytes after its zlib
+ *   stream, ...); the underlying error, if any, is kept
  *   as `cause`
  */
 export function decodePng(png: Uint8Array): RgbaImage {
@@ -40,18 +42,28 @@ export function decodePng(png: Uint8Array): RgbaImage {
     Buffer.from(png.buffer, png.byteOffset, png.byteLength),
     idatBytes,
   );
+  checkDepth(metadata);
   const inflated = inflateExactly(compressed, metadata);
 
   let data: Buffer | Uint16Array;
   try {
-    data = formatNormaliser(dataToBitMap(unfilter(inflated, metadata), metadata), metadata);
+    const bitmap = dataToBitMap(unfilter(inflated, metadata), metadata);
+    let normalised = metadata;
+    if (metadata.transColor !== undefined) {
+      // Only an image with a tRNS colour pays for this pass; it takes the place of pngjs's own,
+      // which is not run: format-normaliser is not told the colour.
+      keepTransparentColour(bitmap, metadata.transColor);
+      const { transColor: _applied, ...rest } = metadata;
+      normalised = rest;
+    }
+    data = formatNormaliser(bitmap, normalised);
   } catch (error) {
     // pngjs throws plain Errors (and TypeErrors on some inputs); callers want one type.
     throw new InvalidImageError('not a valid PNG', { cause: error });
   }
 
   const { width, height } = metadata;
-  // A 16-bit palette image (a combination the PNG spec forbids) comes back as 16-bit samples.
+  // A guard: pngjs hands back 16-bit samples for a 16-bit palette image, which checkDepth refuses.
   if (!(data instanceof Uint8Array) || data.length !== width * height * 4) {
     throw new InvalidImageError('PNG decoded to an unexpected pixel layout');
   }
@@ -230,10 +242,56 @@ function inflateExactly(compressed: Buffer, metadata: PngMetadata): Buffer {
   return inflated;
 }
 
+/** The bit depths the PNG spec allows for each colour type (Table 11.1). */
+const DEPTHS_OF: Readonly<Record<number, readonly number[]>> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
+
+/**
+ * Refuses a colour type and bit depth the spec forbids together. pngjs checks each alone and
+ * decoded RGB at 1 bit or RGBA at 4 bits as if they were allowed (a 16-bit palette image it
+ * handed back as 16-bit samples).
+ */
+function checkDepth(metadata: PngMetadata): void {
+  const allowed = DEPTHS_OF[metadata.colorType] ?? [];
+  if (!allowed.includes(metadata.depth)) {
+    throw new InvalidImageError(
+      `PNG colour type ${metadata.colorType} (${typeName(metadata)}) at bit depth ${metadata.depth}, which ` +
+        `the PNG spec forbids (allowed: ${allowed.join(', ')})`,
+    );
+  }
+}
+
+/**
+ * A grey or RGB image's tRNS colour made transparent: alpha 0, the colour kept (PNG spec,
+ * 11.3.2.1). pngjs's format-normaliser set all four samples to 0 instead, and a blur then smeared
+ * black onto the opaque pixels next to them. Runs on the bitmap before its samples are scaled to
+ * 8 bits, so the colour is matched at the image's own depth (a 16-bit one exactly, a 2-bit grey's
+ * tRNS value in 0-3); a grey's R, G and B are one sample, so R alone is compared.
+ */
+function keepTransparentColour(bitmap: Buffer | Uint16Array, transColor: number[]): void {
+  const [red, green = red, blue = red] = transColor;
+  const grey = transColor.length === 1;
+  for (let at = 0; at < bitmap.length; at += 4) {
+    if (bitmap[at] === red && (grey || (bitmap[at + 1] === green && bitmap[at + 2] === blue))) {
+      bitmap[at + 3] = 0;
+    }
+  }
+}
+
 /** `16x16 RGBA 8-bit interlaced`: what the size was computed from, for error messages. */
-function describe({ width, height, colorType, depth, interlace }: PngMetadata): string {
-  const type = ['grey', '', 'RGB', 'palette', 'grey+alpha', '', 'RGBA'][colorType] ?? 'unknown';
-  return `${width}x${height} ${type} ${depth}-bit${interlace ? ' interlaced' : ''}`;
+function describe(metadata: PngMetadata): string {
+  const { width, height, depth, interlace } = metadata;
+  return `${width}x${height} ${typeName(metadata)} ${depth}-bit${interlace ? ' interlaced' : ''}`;
+}
+
+/** `RGBA` for colour type 6, and so on. */
+function typeName({ colorType }: PngMetadata): string {
+  return ['grey', '', 'RGB', 'palette', 'grey+alpha', '', 'RGBA'][colorType] ?? 'unknown';
 }
 
 /**

@@ -11,6 +11,29 @@ const EDGE_ASCII_WHITESPACE = /^[\t\n\f\r ]+|[\t\n\f\r ]+$/g;
 const FOREIGN_ROOTS = new Set(['svg', 'math']);
 
 /**
+ * Elements whose content a browser reads as text up to their end tag (HTML's raw text elements
+ * beyond <script> and <style>, which htmlparser2 reads so already), each with that end tag as the
+ * char codes htmlparser2's tokenizer matches (lower case). <noscript> is left out: it is raw text
+ * only where scripts run, and a scraper runs none.
+ */
+const RAW_TEXT_ENDS: ReadonlyMap<string, Uint8Array> = new Map(
+  ['xmp', 'iframe', 'noembed', 'noframes'].map((name) => [
+    name,
+    Uint8Array.from(`</${name}`, (char) => char.charCodeAt(0)),
+  ]),
+);
+
+/**
+ * The two fields of htmlparser2 9.1.0's tokenizer (private in its types; a test pins the version)
+ * that make it read what follows an open tag as text up to `currentSequence`, the end tag, as it
+ * does for <script>: set while it reads the open tag's name, they take effect at its `>`.
+ */
+interface RawTextSwitch {
+  isSpecial: boolean;
+  currentSequence: Uint8Array;
+}
+
+/**
  * How deep elements may nest before extractTitle gives up (answers null). htmlparser2 keeps its
  * open elements in an array it unshifts on every open and searches on every close, so each tag
  * costs time in the depth: a 256 KiB page of nested tags (the scraper's per-page cap) blocked
@@ -24,10 +47,16 @@ export const MAX_TITLE_NESTING = 512;
  * The document title, as a browser's `document.title` would report it: the text of the first
  * HTML <title> element, entities decoded, ASCII whitespace trimmed and collapsed to one space.
  *
- * Uses htmlparser2's tokenizer, so a "<title>" inside a comment, a <script> or <style> body, or
- * an attribute value does not count; tag names are case-insensitive. Parsing stops as soon as
- * the title closes, so a large page costs only its head; it also stops, with no title, once
- * more than {@link MAX_TITLE_NESTING} elements are open (unlike a browser, which would go on).
+ * Uses htmlparser2's tokenizer, so a "<title>" inside a comment, the text of a <script>, <style>,
+ * <textarea>, <xmp>, <iframe>, <noembed> or <noframes>, or an attribute value does not count, nor
+ * one after a <plaintext> (the rest of the page is its text) or inside a <template> (its content
+ * is no part of the document) or inline SVG/MathML; tag names are case-insensitive. Elements
+ * nest as htmlparser2 reads them, not as the HTML spec's tree builder does, which differs on
+ * broken markup: an end tag in a <template> of an element opened outside it ends the template
+ * there, and a self-closing <xmp/> (or <iframe/>, <script/>) holds no text. Parsing stops as
+ * soon as the title closes, so a large page costs only its head; it also stops, with no title,
+ * once more than {@link MAX_TITLE_NESTING} elements are open (unlike a browser, which would go
+ * on).
  *
  * @returns the title ('' for an empty <title></title>), or null when the document has none
  *   before nesting deeper than {@link MAX_TITLE_NESTING}
@@ -41,6 +70,7 @@ export function extractTitle(html: string): string | null {
   let title: string | null = null;
   let inTitle = false;
   let foreignDepth = 0;
+  let templateDepth = 0;
   // Open elements as htmlparser2 counts them: every element it pushes (open) it also pops
   // (onclosetag, implied closes included), and a void element is reported open, then closed.
   let depth = 0;
@@ -56,9 +86,21 @@ export function extractTitle(html: string): string | null {
           return;
         }
         if (FOREIGN_ROOTS.has(name)) foreignDepth++;
-        else if (name === 'title' && foreignDepth === 0 && title === null) {
+        else if (name === 'template') templateDepth++;
+        // In SVG or MathML these names are that vocabulary's elements, read as markup.
+        else if (foreignDepth > 0) return;
+        else if (name === 'title' && templateDepth === 0 && title === null) {
           inTitle = true;
           title = '';
+        } else if (name === 'plaintext') {
+          // Everything after is its text: no title can follow (none is open: it holds no tags).
+          parser.pause();
+        } else {
+          const end = RAW_TEXT_ENDS.get(name);
+          if (end === undefined) return;
+          const tokenizer = (parser as unknown as { tokenizer: RawTextSwitch }).tokenizer;
+          tokenizer.isSpecial = true;
+          tokenizer.currentSequence = end;
         }
       },
       ontext(text) {
@@ -68,6 +110,8 @@ export function extractTitle(html: string): string | null {
         depth--;
         if (FOREIGN_ROOTS.has(name)) {
           foreignDepth = Math.max(0, foreignDepth - 1);
+        } else if (name === 'template') {
+          templateDepth = Math.max(0, templateDepth - 1);
         } else if (name === 'title' && inTitle) {
           inTitle = false;
           // Nothing after the first title matters; stop tokenizing the rest of the document.

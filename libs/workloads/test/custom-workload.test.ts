@@ -60,6 +60,37 @@ describe('a custom workload module', () => {
     });
   });
 
+  it('refuses inputs a pool process cannot be sent (a SharedArrayBuffer), naming the input', async () => {
+    // structuredClone takes it (the old check) and a pool thread would; procpool's channel
+    // (v8.serialize) refused it on every request, a 500 ERR_WORKER_CRASHED each.
+    expect(() => structuredClone(new SharedArrayBuffer(8))).not.toThrow();
+    await expect(
+      loadCustomWorkload(fixture('shared-memory-inputs-workload.cjs')),
+    ).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_MODULE',
+      problem: 'inputs',
+      message: expect.stringMatching(
+        /input 1 \(`object`\) cannot: .*SharedArrayBuffer.* could not be cloned/,
+      ) as string,
+    });
+  });
+
+  it('negative control: inputs of typed arrays, Maps, Sets, Dates and bigints load', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'inputs-'));
+    try {
+      const file = join(dir, 'w.cjs');
+      writeFileSync(
+        file,
+        'module.exports = { run: () => 1, inputs: () => [new Float64Array(2), new Map([[1, 2]]), new Set([3]), new Date(0), 10n, { a: [null] }] };',
+      );
+      const workload = await loadCustomWorkload(file);
+      expect(workload.inputs).toHaveLength(6);
+      expect(workload.inputs[4]).toBe(10n);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('gives up on an inputs() that never settles (ERR_WORKLOAD_MODULE), instead of waiting forever', async () => {
     await expect(
       loadCustomWorkload(fixture('inputs-never-workload.cjs'), { timeoutMs: 50 }),

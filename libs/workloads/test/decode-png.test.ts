@@ -333,7 +333,119 @@ describe('decodePng refuses image data whose inflated size differs from the head
       before: [chunk('PLTE', Buffer.alloc(768))],
     });
     expect(PNG.sync.read(png).data).toBeInstanceOf(Uint16Array); // what the old decodePng passed on
-    expect(() => decodePng(png)).toThrow(/unexpected pixel layout/);
+    expect(() => decodePng(png)).toThrow(/colour type 3 \(palette\) at bit depth 16/);
+  });
+});
+
+describe('decodePng keeps the colour of a tRNS-transparent pixel, at alpha 0 (PNG spec 11.3.2.1)', () => {
+  /** A one-row image of the given depth and colour type, its row `bytes` with filter byte 0. */
+  const row = (depth: number, colorType: number, bytes: number[], trns: number[], width: number) =>
+    buildPng({
+      width,
+      height: 1,
+      depth,
+      colorType,
+      interlace: false,
+      idat: deflateSync(Buffer.from([0, ...bytes])),
+      before: [chunk('tRNS', Buffer.from(trns))],
+    });
+  const rgba = (png: Buffer) => [...decodePng(png).data];
+
+  it('8-bit grey: the transparent grey stays grey (pngjs made it 0,0,0,0)', () => {
+    expect(rgba(row(8, 0, [200, 100, 200], [0, 100], 3))).toEqual([
+      200, 200, 200, 255, 100, 100, 100, 0, 200, 200, 200, 255,
+    ]);
+  });
+
+  it('16-bit grey: matched on all 16 bits, scaled to 8 after', () => {
+    // 0x8080 and 0x8081 both scale to 128: only the first is the tRNS value.
+    expect(rgba(row(16, 0, [0x80, 0x80, 0x80, 0x81], [0x80, 0x80], 2))).toEqual([
+      128, 128, 128, 0, 128, 128, 128, 255,
+    ]);
+  });
+
+  it.each([
+    [1, [0b0100_0000], [0, 1], [0, 0, 0, 255, 255, 255, 255, 0]],
+    [
+      2,
+      [0b0001_1011],
+      [0, 1],
+      [0, 0, 0, 255, 85, 85, 85, 0, 170, 170, 170, 255, 255, 255, 255, 255],
+    ],
+    [4, [0x0f, 0x70], [0, 7], [0, 0, 0, 255, 255, 255, 255, 255, 119, 119, 119, 0, 0, 0, 0, 255]],
+  ])(
+    '%i-bit grey: the tRNS value is a sample at that depth, its grey scaled to 8 bits',
+    (depth, bytes, trns, expected) => {
+      expect(rgba(row(depth, 0, bytes, trns, expected.length / 4))).toEqual(expected);
+    },
+  );
+
+  it('8-bit RGB: only the exact colour turns transparent', () => {
+    const pixels = [10, 20, 30, 10, 20, 31, 10, 20, 30];
+    expect(rgba(row(8, 2, pixels, [0, 10, 0, 20, 0, 30], 3))).toEqual([
+      10, 20, 30, 0, 10, 20, 31, 255, 10, 20, 30, 0,
+    ]);
+  });
+
+  it('16-bit RGB: matched on all 16 bits of each sample', () => {
+    const pixels = [0xff, 0xff, 0, 0, 0x80, 0x80, 0xff, 0xff, 0, 0, 0x80, 0x81];
+    expect(rgba(row(16, 2, pixels, [0xff, 0xff, 0, 0, 0x80, 0x81], 2))).toEqual([
+      255, 0, 128, 255, 255, 0, 128, 0,
+    ]);
+  });
+
+  it('negative control: without the tRNS chunk every pixel is opaque, the colours the same', () => {
+    const png = buildPng({
+      width: 3,
+      height: 1,
+      depth: 8,
+      colorType: 0,
+      interlace: false,
+      idat: deflateSync(Buffer.from([0, 200, 100, 200])),
+    });
+    expect(rgba(png)).toEqual([200, 200, 200, 255, 100, 100, 100, 255, 200, 200, 200, 255]);
+  });
+});
+
+describe('decodePng refuses a colour type at a bit depth the PNG spec forbids (Table 11.1)', () => {
+  /** A 2×1 image of zeros whose data is the right size for its type and depth. */
+  const blank = (colorType: number, depth: number) =>
+    buildPng({
+      width: 2,
+      height: 1,
+      depth,
+      colorType,
+      interlace: false,
+      idat: deflateSync(Buffer.alloc(1 + Math.ceil((2 * (CHANNELS[colorType] ?? 0) * depth) / 8))),
+      before: colorType === 3 ? [chunk('PLTE', Buffer.alloc(3))] : [],
+    });
+
+  it.each([
+    [2, 1, 'RGB', '8, 16'],
+    [2, 4, 'RGB', '8, 16'],
+    [4, 2, 'grey+alpha', '8, 16'],
+    [6, 4, 'RGBA', '8, 16'],
+    [6, 1, 'RGBA', '8, 16'],
+    [3, 16, 'palette', '1, 2, 4, 8'],
+  ])('refuses colour type %i at %i bits', (colorType, depth, name, allowed) => {
+    const error = thrownAs(InvalidImageError, () => decodePng(blank(colorType, depth)));
+    expect(error.message).toBe(
+      `PNG colour type ${colorType} (${name}) at bit depth ${depth}, which the PNG spec ` +
+        `forbids (allowed: ${allowed})`,
+    );
+  });
+
+  it('negative control: every pair the spec allows decodes', () => {
+    const allowed: [number, number[]][] = [
+      [0, [1, 2, 4, 8, 16]],
+      [2, [8, 16]],
+      [3, [1, 2, 4, 8]],
+      [4, [8, 16]],
+      [6, [8, 16]],
+    ];
+    for (const [colorType, depths] of allowed) {
+      for (const depth of depths) expect(decodePng(blank(colorType, depth)).width).toBe(2);
+    }
   });
 });
 
@@ -459,7 +571,14 @@ describe('decodePng decodes valid PNGs exactly as PNG.sync.read does', () => {
             before.push(chunk('tRNS', trns));
           }
           const idat = deflateSync(randomImageData(spec, seed));
-          expectSameAsPngjs(buildPng({ ...spec, idat, idatChunks, before }));
+          const png = buildPng({ ...spec, idat, idatChunks, before });
+          if (colorType === 3 || before.length === 0) return expectSameAsPngjs(png);
+          // A tRNS colour: pngjs finds the right pixels (its alpha) but zeroes their colour; the
+          // colour is the same image's without the tRNS chunk.
+          const alpha = PNG.sync.read(png).data;
+          const expected = PNG.sync.read(buildPng({ ...spec, idat, idatChunks })).data;
+          for (let at = 3; at < expected.length; at += 4) expected[at] = alpha[at] ?? -1;
+          expect(Buffer.from(decodePng(png).data)).toEqual(expected);
         },
       ),
       { numRuns: 300 },

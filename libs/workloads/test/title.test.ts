@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { extractTitle, MAX_TITLE_NESTING } from '../src/index';
 
 describe('extractTitle', () => {
@@ -57,6 +59,53 @@ describe('extractTitle', () => {
       '<!-- <title>Old</title> --><script>document.write("<title>JS</title>")</script>' +
       '<svg><title>Icon</title></svg><title>Real</title>';
     expect(extractTitle(html)).toBe('Real');
+  });
+
+  describe('skips what a browser does not read as a title element', () => {
+    it.each([
+      ['an <iframe>', '<iframe><title>if</title></iframe><title>real</title>'],
+      ['an <xmp>', '<body><xmp><title>xmp</title></xmp><title>real</title>'],
+      ['a <noembed>', '<noembed><title>ne</title></noembed><title>real</title>'],
+      ['a <noframes>', '<head><noframes><title>nf</title></noframes><title>real</title>'],
+      ['an upper-case <IFRAME>', '<IFRAME><title>if</title></IFRAME><title>real</title>'],
+      [
+        'an <iframe> with attributes holding ">" and "<title>"',
+        '<iframe src="a>b" title=\'<title>\'><title>if</title></iframe><title>real</title>',
+      ],
+      // Raw text: a "<script>" or "<title>" in it opens nothing that could swallow the end tag.
+      ['an <xmp> holding "<script>"', '<xmp><script></xmp><title>real</title>'],
+      ['an <iframe> holding "<title>"', '<iframe><title></iframe><title>real</title>'],
+      ['a <noembed> holding "<textarea>"', '<noembed><textarea></noembed><title>real</title>'],
+      ['a <template>', '<head><template><title>tpl</title></template><title>real</title>'],
+      [
+        'nested <template>s',
+        '<template><template></template><p><title>tpl</title></template><title>real</title>',
+      ],
+    ])('finds the real title past %s', (_label, html) => {
+      expect(extractTitle(html)).toBe('real');
+    });
+
+    it.each([
+      ['a title after <plaintext> (the rest is its text)', '<plaintext><title>no</title>'],
+      ['an <iframe> never closed', '<iframe><title>if</title><title>if2</title>'],
+      ['a title only in a <template>', '<template><title>tpl</title></template>'],
+    ])('returns null for %s', (_label, html) => {
+      expect(extractTitle(html)).toBeNull();
+    });
+
+    it('negative control: in SVG those names are SVG elements, read as markup', () => {
+      expect(extractTitle('<svg><xmp></xmp><iframe></iframe></svg><title>real</title>')).toBe(
+        'real',
+      );
+      expect(extractTitle('<math><plaintext></plaintext></math><title>real</title>')).toBe('real');
+    });
+
+    it('htmlparser2 is the 9.1.0 whose tokenizer fields extract-title.ts sets', () => {
+      const manifest = join(dirname(require.resolve('htmlparser2')), '..', 'package.json');
+      expect((JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version).toBe(
+        '9.1.0',
+      );
+    });
   });
 
   describe(`stops past ${MAX_TITLE_NESTING} open elements (a tag costs time in the depth)`, () => {
