@@ -1,12 +1,4 @@
-import {
-  context,
-  createContextKey,
-  logs,
-  propagation,
-  ROOT_CONTEXT,
-  trace,
-  type ProxyTracerProvider,
-} from '@opentelemetry/api';
+import * as api from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { LoggerProvider } from '@opentelemetry/sdk-logs';
@@ -16,6 +8,9 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { startTracing } from '../src/start-tracing';
+
+const { context, createContextKey, logs, propagation, ROOT_CONTEXT, trace } = api;
+type ProxyTracerProvider = api.ProxyTracerProvider;
 
 /** The API's own stand-in, what `logs.getLoggerProvider()` gives while none is registered. */
 const unregistered = () => logs.getLoggerProvider().constructor.name === 'ProxyLoggerProvider';

@@ -395,14 +395,8 @@ describe('decodePng keeps the colour of a tRNS-transparent pixel, at alpha 0 (PN
   });
 
   it('negative control: without the tRNS chunk every pixel is opaque, the colours the same', () => {
-    const png = buildPng({
-      width: 3,
-      height: 1,
-      depth: 8,
-      colorType: 0,
-      interlace: false,
-      idat: deflateSync(Buffer.from([0, 200, 100, 200])),
-    });
+    const idat = deflateSync(Buffer.from([0, 200, 100, 200]));
+    const png = buildPng({ width: 3, height: 1, depth: 8, colorType: 0, interlace: false, idat });
     expect(rgba(png)).toEqual([200, 200, 200, 255, 100, 100, 100, 255, 200, 200, 200, 255]);
   });
 });
