@@ -55,5 +55,6 @@ describe('threads-service and its pool threads at start', () => {
     // Before, it listened and answered every CPU task 504, its /readyz 200.
     expect(failure?.message).toMatch(/threads-service failed to start/);
     expect(failure?.message).toMatch(/The thread pool could not start/);
+    expect(failure?.message).toMatch(/code: 'ERR_THREADPOOL_START_FAILED'/);
   }, 30_000);
 });

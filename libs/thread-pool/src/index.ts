@@ -4,6 +4,7 @@ import { registerPoolMetrics } from './pool-metrics';
 import { ThreadPoolRunner, type ThreadPoolOptions } from './thread-pool-runner';
 
 export * from './thread-pool-runner';
+export * from './errors';
 export * from './pool-task';
 export * from './cancel-grace';
 export * from './pool-protocol';

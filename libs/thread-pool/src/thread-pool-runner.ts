@@ -10,6 +10,7 @@ import { Piscina, queueOptionsSymbol } from 'piscina';
 import { performance } from 'node:perf_hooks';
 import type { ResourceLimits, Worker } from 'node:worker_threads';
 import { CANCEL_GRACE_MS, withCancelGrace } from './cancel-grace';
+import { PoolClosedBeforeReadyError, PoolStartError } from './errors';
 import type { PoolRequest, PoolResponse } from './pool-protocol';
 import {
   PoolTask,
@@ -377,7 +378,7 @@ export class ThreadPoolRunner implements WorkRunner {
     this.#lastError = undefined;
     if (this.#pool.threads.length < this.workers) {
       this.#settleStart(
-        new Error(
+        new PoolStartError(
           `The thread pool could not start: a thread failed to start and was not replaced` +
             (cause instanceof Error ? ` (${cause.message})` : ''),
           { cause },
@@ -684,7 +685,7 @@ export class ThreadPoolRunner implements WorkRunner {
     const dropped = [...this.#waiting];
     this.#waiting.clear();
     for (const waiting of dropped) waiting.drop(new DroppedByClose());
-    this.#settleStart(new Error('The thread pool closed before its threads were ready'));
+    this.#settleStart(new PoolClosedBeforeReadyError());
     const limitMs = (this.#options.closeTimeoutMs ?? RUNNER_CLOSE_TIMEOUT_MS) + CLOSE_MARGIN_MS;
     let timer: NodeJS.Timeout | undefined;
     const overdue = new Promise<'overdue'>((resolve) => {

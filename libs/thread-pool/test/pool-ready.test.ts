@@ -1,4 +1,5 @@
 import { createPool, eventually, never } from './pool-helpers';
+import { PoolClosedBeforeReadyError, PoolStartError } from '../src/errors';
 
 /*
  * piscina counts the pool's first threads as ready from the start, before they have loaded
@@ -87,6 +88,8 @@ describe("a thread pool's first threads", () => {
         () => undefined,
         (error: unknown) => error,
       )) as (Error & { cause?: Error }) | undefined;
+      expect(failure).toBeInstanceOf(PoolStartError);
+      expect(failure).toMatchObject({ code: 'ERR_THREADPOOL_START_FAILED' });
       expect(failure?.message).toMatch(/^The thread pool could not start/);
       expect(failure?.cause?.message).toMatch(/boot failure: load \d of the fixture worker/);
       expect(pool.stats().size).toBe(0);
@@ -112,9 +115,14 @@ describe("a thread pool's first threads", () => {
     const { pool } = createPool({ workers: 1, maxQueue: 4 }, { slowBoot: slow });
     const ready = pool.ready().then(
       () => 'ready',
-      (error: Error) => error.message,
+      (error: unknown) => error,
     );
     await pool.close();
-    expect(await ready).toBe('The thread pool closed before its threads were ready');
+    const error = await ready;
+    expect(error).toBeInstanceOf(PoolClosedBeforeReadyError);
+    expect(error).toMatchObject({
+      code: 'ERR_THREADPOOL_CLOSED',
+      message: 'The thread pool closed before its threads were ready',
+    });
   });
 });
