@@ -9,6 +9,18 @@ describe('put and get', () => {
     expect([await queue.get(), await queue.get(), await queue.get()]).toEqual([3, 1, 2]);
   });
 
+  it('stays first in, first out when its buffer grows after wrapping around', () => {
+    // The buffer is a ring of 16 slots: after one get, 17 lands in slot 0, in front of the
+    // head, and 18 finds the ring full and doubles it, copying from the head on.
+    const queue = new AsyncQueue<number>({ maxSize: Infinity });
+    for (let n = 1; n <= 16; n++) queue.tryPut(n);
+    const taken = [queue.tryGet()];
+    queue.tryPut(17);
+    queue.tryPut(18);
+    while (!queue.empty) taken.push(queue.tryGet());
+    expect(taken).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+  });
+
   it('reports size, empty and full', async () => {
     const queue = new AsyncQueue<string>({ maxSize: 2 });
     expect([queue.size, queue.empty, queue.full]).toEqual([0, true, false]);
