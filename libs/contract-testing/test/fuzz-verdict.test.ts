@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  encodeRequest,
   fuzzViolation,
   type FuzzRequest,
   type RawOutcome,
@@ -105,6 +106,63 @@ describe('fuzzViolation', () => {
         answer(304),
       ),
     ).toMatch(/^status 304/);
+  });
+
+  it('allows a 431 for a head past either limit, its bytes or its 1,000 header lines, and no other', () => {
+    const tooLarge = problem(431);
+    // `Host` and `Connection` are lines of the head too: 998 more make 1,000, 999 make 1,001.
+    const withLines = (lines: number): FuzzRequest => ({
+      ...get,
+      headers: Array.from({ length: lines - 2 }, (): [string, string] => ['a', '']),
+    });
+    expect(fuzzViolation(withLines(1001), tooLarge)).toBeUndefined();
+    expect(fuzzViolation(withLines(1000), tooLarge)).toMatch(
+      /^a 431 for a head of \d+ bytes and 1000 header lines, within HTTP_MAX_HEADER_SIZE \(16384\) and 1000 lines/,
+    );
+    // 1,001 lines in about 5 KB: the lines alone make it right, far under the bytes.
+    expect(encodeRequest(withLines(1001)).length).toBeLessThan(6000);
+    expect(fuzzViolation(withLines(3), tooLarge)).toMatch(/^a 431 for a head of \d+ bytes/);
+    expect(fuzzViolation(withLines(3), tooLarge, { maxHeaderSize: 20 })).toBeUndefined();
+  });
+
+  it('allows a 501 only for a Transfer-Encoding naming a coding besides its last chunked', () => {
+    const notImplemented = problem(501, { code: 'ERR_NOT_IMPLEMENTED' });
+    const coded = (value: string, framing?: 'chunked' | 'length'): FuzzRequest => ({
+      ...get,
+      headers: [['Transfer-Encoding', value]],
+      ...(framing ? { body: { bytes: new Uint8Array(4), framing, chunkSize: 2 } } : {}),
+    });
+    // The framing's own `chunked` comes after the request's line: `gzip, chunked`.
+    for (const request of [
+      coded('gzip', 'chunked'),
+      coded('bogus, chunked'),
+      coded('GZIP, Chunked'),
+      {
+        ...get,
+        headers: [
+          ['transfer-encoding', 'br'],
+          ['transfer-encoding', 'chunked'],
+        ],
+      },
+    ] as FuzzRequest[])
+      expect([request.headers, fuzzViolation(request, notImplemented)]).toEqual([
+        request.headers,
+        undefined,
+      ]);
+    for (const request of [
+      get,
+      coded('chunked'),
+      coded('CHUNKED'),
+      coded(', chunked'),
+      // Not framed at all: a 400, not a 501.
+      coded('gzip'),
+      coded('chunked, gzip'),
+      coded('gzip', 'length'),
+    ])
+      expect([request.headers, fuzzViolation(request, notImplemented)]).toEqual([
+        request.headers,
+        expect.stringMatching(/^status 501/),
+      ]);
   });
 
   it("refuses CONNECT's close (the services answer it) and allows a HEAD's empty problem", () => {

@@ -13,6 +13,18 @@ import { closeLingering, lingerAfterAnswer } from './lingering-close';
  * status line; the statuses are kept.
  */
 
+/**
+ * The most header lines a request may carry, set on the server as `maxHeadersCount` (the value
+ * Node defaults to, kept explicit so that the 431's detail says what is enforced). Node's parser
+ * binding reads it as `maxHeaderPairs` (names and values: 2 × the lines; lib/_http_common.js's
+ * `MAX_HEADER_PAIRS`, 2,000, when the server sets none) and refuses a head past it with the same
+ * `HPE_HEADER_OVERFLOW` as one over `HTTP_MAX_HEADER_SIZE`. Measured on Node 24.21: 1,000
+ * lines, `Host` counted, are served, 1,001 get the 431 whatever their bytes (4,042 of them for
+ * 1,001 lines), under any `maxHeaderSize`; with `maxHeadersCount` at 5,000 the 5,001st line is
+ * the first refused.
+ */
+export const MAX_HEADER_LINES = 1000;
+
 interface ProtocolProblem {
   status: number;
   body: string;
@@ -41,9 +53,10 @@ function problemForClientError(
   const reason = error.reason ?? error.message;
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
+      // The parser does not say which of its two limits the head passed.
       return protocolProblem(
         'ERR_HEADERS_TOO_LARGE',
-        `The request line and headers are over ${http.maxHeaderSize} bytes (HTTP_MAX_HEADER_SIZE)`,
+        `The request's head is over a limit: ${http.maxHeaderSize} bytes of request line and headers (HTTP_MAX_HEADER_SIZE), or ${MAX_HEADER_LINES} header lines`,
       );
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
       return protocolProblem(

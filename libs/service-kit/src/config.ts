@@ -115,9 +115,11 @@ const SERVICE_ENV = {
   SHUTDOWN_TIMEOUT_MS: envInt(1, 3_600_000),
   UPSTREAM_URL: z
     .url({ protocol: /^https?$/ })
-    // zod runs refinements even after the URL check failed, hence canParse first.
-    .refine((u) => !URL.canParse(u) || (!new URL(u).search && !new URL(u).hash), {
-      error: 'expected an http(s) URL without a query or fragment',
+    // Any `?` or `#`, not only a non-empty query or fragment: WHATWG's URL reads `http://h:1?`
+    // and `http://h:1#` as an empty `search` and `hash`, yet the scrape's page URLs are built
+    // from the text, and `http://h:1?/page/1` fetches `/` with a query.
+    .refine((u) => !u.includes('?') && !u.includes('#'), {
+      error: 'expected an http(s) URL without a query or fragment (no `?` or `#`)',
     }),
   LOG_LEVEL: envEnum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   LISTEN_BACKLOG: envInt(1, 65535),

@@ -1,5 +1,6 @@
 import express, { type Express, type RequestHandler, type Response } from 'express';
 import { ServerResponse } from 'node:http';
+import { parse as parseQueryString } from 'node:querystring';
 import { performance } from 'node:perf_hooks';
 import {
   endServerSpan,
@@ -12,6 +13,7 @@ import { admission } from './admission';
 import { answeredByClientError } from './client-errors';
 import { lingerAfterAnswer } from './lingering-close';
 import { problemHandler } from './problem-handler';
+import { protocolRefusal } from './protocol-refusal';
 import { DeadlineClock, type RequestDeadline } from './request-deadline';
 import { RouteTable } from './route-table';
 import { bodyStillToCome } from './request-body';
@@ -42,8 +44,10 @@ const SECURITY_HEADERS: ReadonlyArray<readonly [string, string]> = [
 /**
  * The request lifecycle, as the first middleware and one `close` listener (shared, not a
  * closure per request): security headers, start time, the deadline (see `DeadlineClock`), the
- * server span when tracing is on (the rest of the chain runs in its context), and a request whose
- * `Expect` no service meets sent on to its 417 (see unmet-expectation.ts); at the end the
+ * server span when tracing is on (the rest of the chain runs in its context), a request of an
+ * HTTP version or a transfer coding the service does not serve sent on to its 400 or 501 (see
+ * protocol-refusal.ts), and one whose `Expect` no service meets to its 417 (see
+ * unmet-expectation.ts); at the end the
  * deadline is released (or the work aborted, if the client left), the span ended, and
  * `http_server_request_duration_seconds` recorded with the trace as its exemplar — with the
  * status {@link CLIENT_CLOSED} for a request whose client left before its answer was complete.
@@ -92,7 +96,9 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
     // draining: an answer already in flight keeps its connection for the requests its client
     // has pipelined behind it (see KeepAliveDrain), which a close would lose.
     if (state.draining) res.setHeader('Connection', 'close');
-    const proceed = refusingUnmetExpectation(req, next);
+    const refused = protocolRefusal(req);
+    const proceed =
+      refused === undefined ? refusingUnmetExpectation(req, next) : () => next(refused);
     const traced = startServerSpan(req);
     if (!traced) {
       proceed();
@@ -104,13 +110,31 @@ function requestLifecycle(ctx: ServiceContext): RequestHandler {
 }
 
 /**
+ * node:querystring's own options but for its cap on pairs: by default it keeps the first 1,000
+ * `&`-separated pairs and silently drops the rest, so an unknown or repeated parameter sent after
+ * 1,000 empty pairs (`?n=5&&&…&bogus=1`) was never seen and the request was served. Without a cap
+ * every pair is read; the input is bounded anyway, by `HTTP_MAX_HEADER_SIZE` (the request line is
+ * part of the head).
+ */
+const EVERY_PAIR = { maxKeys: 0 } as const;
+
+/**
+ * The app's query parser: node:querystring (what express's `'simple'` setting uses), so a
+ * repeated key becomes an array (refused: 400), with no cap on the pairs it reads.
+ */
+function readQuery(query: string | null): Record<string, unknown> {
+  // express hands over null for a target without `?`.
+  return parseQueryString(query ?? '', '&', '=', EVERY_PAIR);
+}
+
+/**
  * The contract's HTTP API as one express 5 app. Models differ only in `ctx.runner` (where CPU
  * work runs), `ctx.counter` (where the shared counter lives) and `ctx.metricsProvider`.
  */
 export function createApp(ctx: ServiceContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('query parser', 'simple'); // node:querystring: a repeated key becomes an array → 400
+  app.set('query parser', readQuery);
   app.set('etag', false);
   // Read when the app's router is first built, just below: routes are matched case-sensitively
   // and with or without a trailing slash.

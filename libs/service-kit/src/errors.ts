@@ -31,6 +31,7 @@ export const PROBLEM_TYPES = {
   ERR_INTERNAL: { status: 500, title: 'Internal error' },
   ERR_WORKER_CRASHED: { status: 500, title: 'Worker crashed' },
   ERR_WORK_FAILED: { status: 500, title: 'Work failed' },
+  ERR_NOT_IMPLEMENTED: { status: 501, title: 'Not implemented' },
   ERR_UPSTREAM: { status: 502, title: 'Upstream failed' },
   ERR_OVERLOADED: { status: 503, title: 'Overloaded' },
   ERR_SHUTTING_DOWN: { status: 503, title: 'Shutting down' },
@@ -147,7 +148,7 @@ const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
   ERR_INVALID_BODY:
     'The body could not be read: cut short, framed against HTTP/1.1, or not valid in its `Content-Encoding`.',
   ERR_INVALID_REQUEST:
-    'Not valid HTTP/1.1 (a request line or header that does not parse, no `Host`); answered before any route.',
+    'Not valid HTTP/1.1 (a request line or header that does not parse, no `Host`, a version other than HTTP/1.x); answered before any route.',
   ERR_NOT_FOUND: 'No route for this path.',
   ERR_METHOD_NOT_ALLOWED: 'The path exists, the method does not; `Allow` lists the methods.',
   ERR_REQUEST_TIMEOUT:
@@ -159,16 +160,20 @@ const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
     'The body is not of the content type, or in a `Content-Encoding`, the route takes.',
   ERR_EXPECTATION_FAILED:
     'The request’s `Expect` asks for something other than `100-continue`, the only expectation a service meets.',
-  ERR_HEADERS_TOO_LARGE: 'The request line and headers are over `HTTP_MAX_HEADER_SIZE` bytes.',
+  ERR_HEADERS_TOO_LARGE:
+    'The request line and headers are over `HTTP_MAX_HEADER_SIZE` bytes, or the headers over 1,000 lines.',
   ERR_INTERNAL: 'An unexpected failure; logged with its stack, which never reaches the client.',
   ERR_WORKER_CRASHED:
     'The thread or process running this request’s work died; only this request fails, the worker is replaced.',
   ERR_WORK_FAILED:
     'The operator’s workload (`LAB_WORKLOAD`, `/work/custom`) threw; its stack is logged, never answered.',
+  ERR_NOT_IMPLEMENTED:
+    'The request’s `Transfer-Encoding` names a coding besides its final `chunked`, the only one a service implements (RFC 9112 §6.1); answered before any route, the body unread, the connection closed.',
   ERR_UPSTREAM: 'Every page of a scrape failed.',
   ERR_OVERLOADED:
     'A bound was reached (pending work, a pool queue, the event loop); `Retry-After` says when to retry.',
-  ERR_SHUTTING_DOWN: 'The service is draining for shutdown; `Retry-After` says when to retry.',
+  ERR_SHUTTING_DOWN:
+    'The service is draining for shutdown (`/readyz`: or still starting); `Retry-After` says when to retry.',
   ERR_DEADLINE_EXCEEDED:
     'The request passed its deadline; its queued or running work was cancelled.',
 };

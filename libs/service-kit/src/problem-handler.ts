@@ -31,8 +31,9 @@ export function problemHandler(logger: Logger, metrics: ServiceMetrics): ErrorRe
     // What is broken is logged (500, 502); a refusal (503) or a passed deadline (504) is what
     // load does, counted by http_server_request_duration_seconds_count{status_code} and
     // lab_shed_total — a line with a stack for each would cost most when the service can least
-    // afford it.
-    if (problem.status >= 500 && problem.status !== 503 && problem.status !== 504)
+    // afford it. A 501 is what a client asked for (a transfer coding no service implements):
+    // nothing is broken, and a line each would let any client fill the log.
+    if (problem.status === 500 || problem.status === 502)
       logger.error({ err: error, route: res.locals['route'], url: req.originalUrl }, problem.code);
     if (res.headersSent) {
       res.destroy();

@@ -4,7 +4,13 @@ import { isIPv6, Server as NetServer, type AddressInfo, type Socket } from 'node
 import { performance } from 'node:perf_hooks';
 import { modelInfo, type ModelName } from '@concurrency-lab/models';
 import { loadCustomWorkload, type CustomWorkload } from '@concurrency-lab/workloads';
-import { answerBadHost, answerUnroutable, clientErrorHandler, badHost } from './client-errors';
+import {
+  answerBadHost,
+  answerUnroutable,
+  badHost,
+  clientErrorHandler,
+  MAX_HEADER_LINES,
+} from './client-errors';
 import { loadConfig, type ServiceConfig } from './config';
 import type { CounterStore } from './counter-store';
 import { createApp } from './create-app';
@@ -141,6 +147,9 @@ export function createService(options: ServiceOptions): Service {
     },
     onRequest,
   );
+  // The second limit of the head, beside its bytes (see MAX_HEADER_LINES): Node's default, set
+  // here so that the 431 says what the server enforces.
+  server.maxHeadersCount = MAX_HEADER_LINES;
   // What Node refuses before the app sees a request: problem+json instead of a bare status line.
   server.on('clientError', clientErrorHandler(config.http));
   // `CONNECT`: without a listener Node destroys the socket unanswered. The app answers it like

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { LIMITS } from '../src/index';
 import { readBody } from '../src/request-body';
 import {
+  memoryLogger,
   requestCount,
   serviceFixture,
   startedPerDescribe,
@@ -461,6 +462,36 @@ describe('requests Node refuses before the app sees them', () => {
     expect(answer.response.status).toBe(200);
   });
 
+  /** A GET /healthz whose head has `lines` header lines (`Host` and `Connection` among them). */
+  const headOfLines = (lines: number) =>
+    `GET /healthz HTTP/1.1\r\nHost: t\r\n${'a:\r\n'.repeat(lines - 2)}Connection: close\r\n\r\n`;
+
+  it('more than 1,000 header lines, in a head far under HTTP_MAX_HEADER_SIZE: 431, its detail naming both limits', async () => {
+    const head = headOfLines(1001);
+    expect(head.length).toBeLessThan(4100); // a quarter of the 16 KiB limit
+    const answer = await send(started.port, head);
+    const problem = await expectProblem(answer.response, 431, 'ERR_HEADERS_TOO_LARGE');
+    expect(answer.headers['connection']).toBe('close');
+    expect(problem.detail).toContain('1000 header lines');
+    expect(problem.detail).toContain('16384 bytes of request line and headers');
+    await expectHealthy(started.base);
+  });
+
+  it('headers over HTTP_MAX_HEADER_SIZE: the 431 names both limits too (the parser does not say which)', async () => {
+    const answer = await send(
+      started.port,
+      `GET /healthz HTTP/1.1\r\nHost: t\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    const problem = await expectProblem(answer.response, 431, 'ERR_HEADERS_TOO_LARGE');
+    expect(problem.detail).toContain('16384 bytes');
+    expect(problem.detail).toContain('1000 header lines');
+  });
+
+  it('negative control: 1,000 header lines are served', async () => {
+    const answer = await send(started.port, headOfLines(1000));
+    expect(answer.response.status).toBe(200);
+  });
+
   it('a body still arriving at HTTP_REQUEST_TIMEOUT_MS: 408, recorded as the route’s 408', async () => {
     const answer = await send(started.port, `${UPLOAD}Content-Length: 10\r\n\r\n\x89PNG`);
     await expectProblem(answer.response, 408, 'ERR_REQUEST_TIMEOUT');
@@ -474,6 +505,135 @@ describe('requests Node refuses before the app sees them', () => {
       });
     await until(async () => (await count408()) > 0, { what: 'the 408 in the metrics' });
     expect(await count408()).toBe(1);
+  });
+});
+
+describe('a request Node hands on that the service does not serve as HTTP/1.1', () => {
+  const { logger, records } = memoryLogger();
+  const started = startedPerDescribe({ logger });
+  const counted = async (method: string, status: string) =>
+    requestCount(await (await fetch(`${started.base}/metrics`)).text(), {
+      method,
+      route: 'unmatched',
+      status_code: status,
+    });
+
+  it.each(['HTTP/2.0', 'HTTP/0.9'])(
+    'a request line of %s (llhttp takes it): 400 ERR_INVALID_REQUEST problem+json, and the connection closed',
+    async (version) => {
+      // No `Connection: close` asked for: the header is the service's own.
+      const answer = await send(started.port, `GET /healthz ${version}\r\nHost: t\r\n\r\n`);
+      const problem = await expectProblem(answer.response, 400, 'ERR_INVALID_REQUEST');
+      expect(problem.detail).toContain(version);
+      expect(answer.headers['connection']).toBe('close');
+      await expectHealthy(started.base);
+    },
+  );
+
+  /** `body` as one chunk and the last, chunked. */
+  const oneChunk = (body: Buffer) =>
+    Buffer.concat([
+      Buffer.from(`${body.length.toString(16)}\r\n`),
+      body,
+      Buffer.from('\r\n0\r\n\r\n'),
+    ]);
+
+  it.each([
+    ['GET /healthz', 'bogus, chunked'],
+    ['GET /cpu/fib?n=1', 'gzip, chunked'],
+    ['POST /counter/increment?times=1&safe=true', 'identity, chunked'],
+    ['DELETE /counter', 'GZIP, Chunked'],
+    ['GET /nope', 'x, chunked'],
+    ['PUT /cpu/fib', 'br, chunked'],
+  ])(
+    '%s with Transfer-Encoding: %s: 501 ERR_NOT_IMPLEMENTED before any route, the connection closed',
+    async (line, codings) => {
+      const answer = await send(
+        started.port,
+        `${line} HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: ${codings}\r\n\r\n0\r\n\r\n`,
+      );
+      const problem = await expectProblem(answer.response, 501, 'ERR_NOT_IMPLEMENTED');
+      expect(problem.detail).toContain(codings);
+      expect(answer.headers['connection']).toBe('close');
+      await expectHealthy(started.base);
+    },
+  );
+
+  it('an upload in gzip, chunked: 501 from its head, its body never read (it never ends), the connection closed', async () => {
+    // A gzipped PNG that Node would hand on still gzip-coded: before, a 400 ERR_INVALID_IMAGE.
+    const gzipped = gzipSync(Buffer.from(tinyPng()));
+    const start = Buffer.from(`${gzipped.length.toString(16)}\r\n`);
+    await expectRefusedAndClosed(
+      started,
+      Buffer.concat([
+        Buffer.from(`${UPLOAD}Transfer-Encoding: gzip, chunked\r\n\r\n`),
+        start,
+        gzipped,
+      ]),
+      501,
+      'ERR_NOT_IMPLEMENTED',
+    );
+  });
+
+  it('two Transfer-Encoding lines, gzip then chunked (Node joins them): 501', async () => {
+    await expectRefusedAndClosed(
+      started,
+      `${UPLOAD}Transfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      501,
+      'ERR_NOT_IMPLEMENTED',
+    );
+  });
+
+  it('is counted as a 501 of no route, and logs nothing (a client’s request, nothing broken)', async () => {
+    const before = await counted('GET', '501');
+    records.length = 0;
+    const answer = await send(
+      started.port,
+      'GET /healthz HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: bogus, chunked\r\n\r\n0\r\n\r\n',
+    );
+    expect(answer.response.status).toBe(501);
+    await until(async () => (await counted('GET', '501')) > before, { what: 'the 501 counted' });
+    expect((await counted('GET', '501')) - before).toBe(1);
+    expect(records.filter((r) => Number(r['level']) >= 50)).toEqual([]);
+  });
+
+  // The body's length cannot be known (RFC 9112 §6.3: 400 and close), and llhttp refuses both;
+  // the first only after handing the request on, where a route answering at once went first.
+  it.each([
+    ['an upload', 'gzip', UPLOAD],
+    ['GET /healthz', 'gzip', 'GET /healthz HTTP/1.1\r\nHost: t\r\n'],
+    ['an upload', 'chunked, gzip', UPLOAD],
+    ['an upload', 'chunked, chunked', UPLOAD],
+  ])(
+    '%s with Transfer-Encoding: %s (no last chunked): 400 ERR_INVALID_BODY, as Node’s own refusal',
+    async (_label, codings, head) => {
+      await expectRefusedAndClosed(
+        started,
+        `${head}Transfer-Encoding: ${codings}\r\n\r\n0\r\n\r\n`,
+        400,
+        'ERR_INVALID_BODY',
+      );
+    },
+  );
+
+  it.each(['chunked', 'CHUNKED', ', chunked'])(
+    'negative control: a PNG upload with Transfer-Encoding: %s is filtered',
+    async (codings) => {
+      const answer = await send(
+        started.port,
+        Buffer.concat([
+          Buffer.from(`${UPLOAD}Transfer-Encoding: ${codings}\r\nConnection: close\r\n\r\n`),
+          oneChunk(Buffer.from(tinyPng())),
+        ]),
+      );
+      expect(answer.response.status).toBe(200);
+      expect(answer.headers['content-type']).toBe('image/png');
+    },
+  );
+
+  it('negative control: HTTP/1.0 is served', async () => {
+    const answer = await send(started.port, 'GET /healthz HTTP/1.0\r\n\r\n');
+    expect(answer.response.status).toBe(200);
   });
 });
 

@@ -180,6 +180,11 @@ describe('loadConfig refusals', () => {
     ['UPSTREAM_URL', 'localhost:3100'],
     ['UPSTREAM_URL', 'ftp://127.0.0.1/'],
     ['UPSTREAM_URL', 'http://'],
+    // An empty query or fragment too: WHATWG's URL reads them as no search and no hash.
+    ['UPSTREAM_URL', 'http://127.0.0.1:3100?'],
+    ['UPSTREAM_URL', 'http://127.0.0.1:3100#'],
+    ['UPSTREAM_URL', 'http://127.0.0.1:3100/?'],
+    ['UPSTREAM_URL', 'http://127.0.0.1:3100?x=1'],
     ['LOG_LEVEL', 'verbose'],
     ['LOG_LEVEL', 'INFO'],
     ['MAX_EVENT_LOOP_DELAY_MS', '-1'],

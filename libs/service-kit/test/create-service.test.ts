@@ -117,6 +117,33 @@ describe('a listening service', () => {
     });
   });
 
+  describe('a query of more than 1,000 pairs (node:querystring keeps 1,000 by default)', () => {
+    /** 1,000 empty pairs: each `&` ends one, as node:querystring counts them. */
+    const PAD = '&'.repeat(1000);
+
+    it.each([
+      ['an unknown key on /cpu/fib', 'GET', `/cpu/fib?n=5${PAD}bogus=1`, '`bogus`'],
+      ['a repeated key on /cpu/fib', 'GET', `/cpu/fib?n=5${PAD}n=5`, 'Expected `n` once'],
+      [
+        'a repeated key on /counter/increment',
+        'POST',
+        `/counter/increment?times=5&safe=true${PAD}times=1000000`,
+        'Expected `times` once',
+      ],
+      ['a key on /counter', 'GET', `/counter?${PAD}x=1`, '`x`'],
+    ])('%s past them is seen and refused', async (_label, method, target, named) => {
+      const response = await fetch(`${base}${target}`, { method });
+      const problem = await expectProblem(response, 400, 'ERR_INVALID_PARAM');
+      expect(problem.detail).toContain(named);
+    });
+
+    it('negative control: the same 1,000 empty pairs after a valid query are served', async () => {
+      const response = await fetch(`${base}/cpu/fib?n=5${PAD}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ result: 5 });
+    });
+  });
+
   describe('random query strings', () => {
     /** A small real PNG: an upload whose query is valid is filtered and answered 200. */
     const png = encodePng(generateTestImage(8));
@@ -274,7 +301,7 @@ describe('metrics', () => {
 describe('readiness and graceful shutdown', () => {
   const services = serviceFixture();
 
-  it('answers /readyz 503 "starting" until listen() completes, then 200', async () => {
+  it('answers /readyz 503 ERR_SHUTTING_DOWN "starting" until listen() completes, then 200', async () => {
     const service = services.adopt(
       createService({
         model: 'test',
@@ -288,9 +315,9 @@ describe('readiness and graceful shutdown', () => {
     const probeUrl = await listen(probe);
     try {
       const early = await fetch(`${probeUrl}/readyz`);
-      expect(early.status).toBe(503);
       expect(early.headers.get('retry-after')).toBe('1');
-      expect(await early.json()).toEqual({ status: 'starting' });
+      const problem = await expectProblem(early, 503, 'ERR_SHUTTING_DOWN');
+      expect(problem.detail).toMatch(/starting/);
     } finally {
       await close(probe);
     }
@@ -333,7 +360,13 @@ describe('readiness and graceful shutdown', () => {
     const [onFirst, onSecond] = await Promise.all([first.responses, second.responses]);
     expect(onFirst?.map((r) => r.status)).toEqual([200, 503]);
     expect(JSON.parse(onFirst?.[0]?.body ?? '')).toMatchObject({ result: { sleptMs: 300 } });
-    expect(JSON.parse(onFirst?.[1]?.body ?? '')).toEqual({ status: 'draining' });
+    // Not ready is an error like every other: problem+json (docs/contract.md, Errors).
+    expect(onFirst?.[1]?.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(JSON.parse(onFirst?.[1]?.body ?? '')).toMatchObject({
+      status: 503,
+      code: 'ERR_SHUTTING_DOWN',
+      detail: expect.stringMatching(/draining/),
+    });
     expect(onFirst?.[1]?.headers['retry-after']).toBe('1');
 
     // Early in the drain, work that still arrives is served, and its connection closed.
@@ -436,10 +469,14 @@ describe('limits', () => {
 
   it('answers 504 ERR_DEADLINE_EXCEEDED past the request deadline and keeps serving', async () => {
     const started = await services.start({ config: { requestTimeoutMs: 100 } });
-    await expectProblem(
+    const problem = await expectProblem(
       await fetch(`${started.base}/io/sleep?ms=5000`),
       504,
       'ERR_DEADLINE_EXCEEDED',
+    );
+    // The detail the contract's problem carries, not the kit's internal error's message.
+    expect(problem.detail).toBe(
+      'The request did not complete within its deadline of 100 ms; its work was cancelled',
     );
     expect((await fetch(`${started.base}/io/sleep?ms=1`)).status).toBe(200);
     expect(started.service.ctx.state.inFlightWork).toBe(0);

@@ -71,7 +71,8 @@ const BODY_NOT_AS_SAID = new Set([
  *   is the route itself; `*` and `//cpu/fib` are no route);
  * - a route with a method it lacks (HEAD is a GET route's): 405 `ERR_METHOD_NOT_ALLOWED`;
  * - a work or counter route whose query is missing, repeating, malformed, out of range or has
- *   an unknown key, as Express reads it (node:querystring): 400 `ERR_INVALID_PARAM`.
+ *   an unknown key, as the services read it (node:querystring, every pair): 400
+ *   `ERR_INVALID_PARAM`.
  *
  * Not tagged: a method Node's parser does not know, and CONNECT (Node answers them before any
  * route); a request-target not in origin form (`http://host/...`), with a dot segment, or with
@@ -205,9 +206,16 @@ function paramsOf(method: string, route: string): ParamCase[] {
   );
 }
 
+/**
+ * What makes node:querystring read every pair: by default it keeps the first 1,000 and drops
+ * the rest, where the services read them all (service-kit's create-app.ts says why) and refuse
+ * an unknown or repeated key past them.
+ */
+const EVERY_PAIR = { maxKeys: 0 } as const;
+
 /** Why the contract refuses this query for these parameters, or undefined if it is valid. */
 function queryProblem(query: string, params: ParamCase[]): string | undefined {
-  const raw = parseQueryString(query);
+  const raw = parseQueryString(query, '&', '=', EVERY_PAIR);
   const unknown = Object.keys(raw).find((key) => !params.some((p) => p.param === key));
   if (unknown !== undefined) return `unknown parameter ${JSON.stringify(unknown)}`;
   for (const p of params) {

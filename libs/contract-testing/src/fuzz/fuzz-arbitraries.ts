@@ -347,7 +347,8 @@ const anything: fc.Arbitrary<FuzzRequest> = fc
   })
   .map((r): FuzzRequest => {
     const headers = [...r.headers];
-    // Sometimes a great many headers (well under Node's 2000): the parser and helmet must cope.
+    // Sometimes a great many headers (well under the 1,000 header lines past which the head is a
+    // 431, MAX_HEADER_LINES): the parser and the response headers must cope.
     if (r.manyHeaders > 140)
       for (let i = 0; i < r.manyHeaders; i++) headers.push([`X-Fuzz-${i}`, String(i)]);
     return {

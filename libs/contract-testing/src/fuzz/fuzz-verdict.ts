@@ -22,10 +22,27 @@ export interface VerdictOptions {
 export const DEFAULT_MAX_HEADER_SIZE = 16_384;
 
 /**
+ * The contract's other limit of a head (docs/contract.md, the 431 row): at most 1,000 header
+ * lines, however few their bytes — Node's `maxHeadersCount`, past which its parser refuses the
+ * request with the same error as a head over its bytes (service-kit's client-errors.ts says
+ * where it comes from).
+ */
+export const MAX_HEADER_LINES = 1000;
+
+/**
+ * A `Transfer-Encoding` of `chunked` alone (any case; empty list members ignored), and one whose
+ * last coding is `chunked` — the service-kit's own tests (protocol-refusal.ts).
+ */
+const CHUNKED_ONLY = /^[\t ,]*chunked[\t ,]*$/i;
+const CHUNKED_LAST = /(?:^|,)[\t ]*chunked[\t ,]*$/i;
+
+/**
  * The fuzz properties for one case: why its outcome breaks the contract, or undefined when it
  * holds. Allowed: a 2xx, a 4xx, or a 503 with a well-formed `Retry-After` (delta-seconds) where
- * a bound may shed the case (see `shedViolation`), and a 431 only for a head (request line and
- * headers) past `maxHeaderSize`; never
+ * a bound may shed the case (see `shedViolation`), a 431 only for a head (request line and
+ * headers) past `maxHeaderSize` or of more than {@link MAX_HEADER_LINES} header lines, and a 501
+ * only for a request whose `Transfer-Encoding` names a coding besides its last `chunked` (see
+ * `unimplementedCoding`); never
  * a 500 (or any other 5xx), never a hang, never a connection closed without an answer (`CONNECT`
  * included: the services answer it), never a stack trace in a body, and every error answered as
  * problem+json (the contract: "Every error is application/problem+json … also what the HTTP
@@ -51,6 +68,7 @@ export function fuzzViolation(
     (status >= 200 && status < 300) ||
     (status >= 400 && status < 500) ||
     status === 503 ||
+    (status === 501 && unimplementedCoding(request)) ||
     (status === 304 && asksIfNoneExists(request));
   if (!allowed) return `status ${status}: ${body.slice(0, 300)}`;
   if (status === 503 && !/^\d+$/.test(headers['retry-after'] ?? ''))
@@ -60,8 +78,11 @@ export function fuzzViolation(
     if (why !== undefined) return `a 503 where the contract sheds nothing: ${why}`;
   }
   const maxHeaderSize = options.maxHeaderSize ?? DEFAULT_MAX_HEADER_SIZE;
-  if (status === 431 && headBytes(request) <= maxHeaderSize)
-    return `a 431 for a head of ${headBytes(request)} bytes, within HTTP_MAX_HEADER_SIZE (${maxHeaderSize})`;
+  if (status === 431) {
+    const { bytes, lines } = headSize(request);
+    if (bytes <= maxHeaderSize && lines <= MAX_HEADER_LINES)
+      return `a 431 for a head of ${bytes} bytes and ${lines} header lines, within HTTP_MAX_HEADER_SIZE (${maxHeaderSize}) and ${MAX_HEADER_LINES} lines`;
+  }
   if (STACK_TRACE.test(body)) return `a stack trace in the body: ${body.slice(0, 300)}`;
   const problem = headers['content-type']?.startsWith('application/problem+json') === true;
   if (status >= 400 && !problem)
@@ -75,7 +96,7 @@ export function fuzzViolation(
 
 /**
  * Why an answer (already checked to be allowed and well-formed) is not the refusal the contract
- * gives this case. A 431 (already checked to be for a head past the limit) is right for any
+ * gives this case. A 431 (already checked to be for a head past a limit) is right for any
  * case: the head is read before anything else. A 503 is not (`shedViolation` said why first).
  * A HEAD answer has no body, so only its status is checked.
  */
@@ -113,10 +134,34 @@ function asksIfNoneExists(request: FuzzRequest): boolean {
 }
 
 /**
- * The bytes of the request line and headers as sent, their final blank line included. Node
+ * The `Transfer-Encoding` the service reads names a coding it does not implement besides the
+ * chunked framing it ends in (`gzip, chunked`): RFC 9112 §6.1's 501, which the services answer
+ * before any route. The request's own lines and the framing's `chunked` (written after them),
+ * joined as Node joins repeated lines. A list not ending in `chunked` is a 400 (its body cannot
+ * be framed), and `chunked` alone is read.
+ */
+function unimplementedCoding(request: FuzzRequest): boolean {
+  const codings = request.headers
+    .filter(([name]) => name.toLowerCase() === 'transfer-encoding')
+    .map(([, value]) => value.trim());
+  const framing = request.body?.framing;
+  if (framing === 'chunked' || framing === 'truncated-chunk' || framing === 'bad-chunk-size')
+    codings.push('chunked');
+  const joined = codings.join(', ');
+  return codings.length > 0 && !CHUNKED_ONLY.test(joined) && CHUNKED_LAST.test(joined);
+}
+
+/**
+ * The bytes of the request line and headers as sent, their final blank line included, and the
+ * header lines among them (`Host` and the framing's own counted, as Node counts them). Node
  * counts a few bytes fewer against its limit (measured: the first 431 came at 16,409 to 16,413
  * bytes for a 16,384 limit), so a head this counts within the limit is within Node's too.
  */
-function headBytes(request: FuzzRequest): number {
-  return encodeRequest(request).indexOf('\r\n\r\n') + 4;
+function headSize(request: FuzzRequest): { bytes: number; lines: number } {
+  const encoded = encodeRequest(request);
+  const end = encoded.indexOf('\r\n\r\n');
+  let lines = 0;
+  for (let at = encoded.indexOf('\r\n'); at >= 0 && at < end; at = encoded.indexOf('\r\n', at + 2))
+    lines++;
+  return { bytes: end + 4, lines };
 }

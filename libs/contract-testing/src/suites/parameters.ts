@@ -23,7 +23,8 @@ const ANSWER_TIMEOUT_MS = ANSWER_BOUND_MS + JEST_MARGIN_MS;
 
 /**
  * Every parameter of every route through the same edges: min, max, max+1, below min, float,
- * empty, `1e3`, `0x10`, `+1`, a word, a repeated key, an unknown key and a missing value. A
+ * empty, `1e3`, `0x10`, `+1`, a word, a repeated key, an unknown key and a missing value; and on
+ * every route an unknown and a repeated key after 1,000 empty pairs. A
  * value is accepted when it is answered 200 within its bound (the maximum included): a 500 or a
  * hang says the service took it in and could not serve it.
  */
@@ -103,5 +104,35 @@ export function describeParameters(ctx: ContractContext): void {
           'bogus',
         ));
     });
+
+    // node:querystring keeps the first 1,000 pairs and drops the rest unless told otherwise: an
+    // unknown or repeated key past them must still be seen and refused.
+    describe.each(routesOnce())('a query of more than 1,000 pairs on %s', (_label, c) => {
+      const valid = c.kind === 'int' ? String(c.min) : (c.values[0] ?? '');
+      const query = queryString({ ...c.base, [c.param]: valid });
+      const past = async (pair: string, names: string) => {
+        const response = await fetch(`${ctx.base()}${c.path}${query}${PAD}${pair}`, {
+          method: c.method,
+        });
+        const problem = await expectProblem(response, 400, 'ERR_INVALID_PARAM');
+        expect(problem.detail).toContain(`\`${names}\``);
+      };
+      it('refuses an unknown key after them, naming it', () => past('bogus=1', 'bogus'));
+      it('refuses a repeated key after them, naming it', () =>
+        past(`${c.param}=${valid}`, c.param));
+    });
   });
+}
+
+/** 1,000 empty pairs: node:querystring counts each `&` as one. */
+const PAD = '&'.repeat(1000);
+
+/** One parameter case per route (method and path), labelled with the route. */
+function routesOnce(): Array<[string, ParamCase]> {
+  const byRoute = new Map<string, ParamCase>();
+  for (const c of PARAM_CASES) {
+    const route = `${c.method} ${c.path}`;
+    if (!byRoute.has(route)) byRoute.set(route, c);
+  }
+  return [...byRoute];
 }

@@ -7,6 +7,7 @@ import { PARAM_CASES, queryString } from '../param-cases';
 import { holdRequest } from '../raw-answer';
 import { tinyPng } from '../test-images';
 import { expectProblem } from '../problem-assertions';
+import { problemBodyViolation } from '../problem-shape';
 
 /**
  * Waits until the service at `url` reports at least `count` requests in flight, the scrape that
@@ -262,8 +263,21 @@ export function describePressure(ctx: ContractContext): void {
           code: 'ECONNREFUSED',
         });
         // Readiness is 503 while draining (docs/contract.md, /readyz): asked behind the upload.
+        // An error like every other: problem+json, `ERR_SHUTTING_DOWN`, with its Retry-After.
         const answers = await upload.release('GET /readyz HTTP/1.1\r\nHost: t\r\n\r\n');
         expect(answers.map((a) => (a.kind === 'answer' ? a.status : a))).toEqual([200, 503]);
+        const readiness = answers[1];
+        if (readiness?.kind !== 'answer') throw new Error('no /readyz answer');
+        expect(problemBodyViolation(readiness.body, 503)).toBeUndefined();
+        expect({
+          type: readiness.headers['content-type'],
+          code: (JSON.parse(readiness.body) as { code?: unknown }).code,
+          retryAfter: readiness.headers['retry-after'],
+        }).toEqual({
+          type: expect.stringMatching(/^application\/problem\+json/),
+          code: 'ERR_SHUTTING_DOWN',
+          retryAfter: expect.stringMatching(/^\d+$/),
+        });
       } finally {
         upload.abandon();
       }

@@ -100,6 +100,25 @@ export function describeProblems(ctx: ContractContext): void {
       await expectProblem(response, 400, 'ERR_INVALID_REQUEST');
     });
 
+    it('400s a request line of HTTP/2.0 (which Node’s parser takes) with a problem, Connection: close', async () => {
+      const response = await raw(ctx.base(), 'GET /healthz HTTP/2.0\r\nHost: t\r\n\r\n');
+      expect(response.headers.get('connection')).toBe('close');
+      await expectProblem(response, 400, 'ERR_INVALID_REQUEST');
+    });
+
+    it('501s a transfer coding besides chunked, before any route and without reading the body, and closes', async () => {
+      // Node's parser takes `gzip, chunked` and decodes the chunks only: read on, the body would
+      // reach the route still gzip-coded. Its last chunk is never sent: the answer cannot wait.
+      const { response, closed } = await rawAnswerThenClose(
+        ctx.base(),
+        `${UPLOAD}Transfer-Encoding: gzip, chunked\r\n\r\n5\r\nabcde\r\n`,
+        CLOSE_WITHIN_MS,
+      );
+      expect(response.headers.get('connection')).toBe('close');
+      await expectProblem(response, 501, 'ERR_NOT_IMPLEMENTED');
+      expect(closed).toBe(true);
+    });
+
     it('417s an Expect other than 100-continue with a problem, not a bare status line', async () => {
       const response = await raw(
         ctx.base(),

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { ProblemError } from '../errors';
 import type { RouteTable } from '../route-table';
 import { LIMITS, type ServiceContext } from '../service-context';
 
@@ -7,11 +8,19 @@ export function defineProbeRoutes(routes: RouteTable, ctx: ServiceContext): void
     res.json({ status: 'ok' });
   });
 
-  routes.define('get', '/readyz', (_req, res) => {
+  // Not ready is an error answer like any other (docs/contract.md: every error is
+  // problem+json): 503 `ERR_SHUTTING_DOWN`, whose detail says why. A probe reads the status;
+  // `lab_shed_total` does not count it (no request was shed).
+  routes.define('get', '/readyz', (_req, res, next) => {
     const { ready, draining } = ctx.state;
     if (!ready || draining) {
-      res.setHeader('Retry-After', '1');
-      res.status(503).json({ status: draining ? 'draining' : 'starting' });
+      next(
+        new ProblemError(
+          'ERR_SHUTTING_DOWN',
+          draining ? 'The service is draining for shutdown' : 'The service is starting',
+          { retryAfterSeconds: 1 },
+        ),
+      );
       return;
     }
     res.json({ status: 'ready' });
