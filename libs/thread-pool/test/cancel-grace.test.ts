@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withCancelGrace } from '../src/cancel-grace';
 
@@ -49,6 +50,32 @@ describe('withCancelGrace', () => {
     const error = new Error('the task threw');
     failing.task.fail(error);
     await expect(failing.answer).rejects.toBe(error);
+  });
+
+  it("leaves no listener on the request's signal once the task has ended, well or not", async () => {
+    const request = new AbortController();
+    const listeners = () => getEventListeners(request.signal, 'abort').length;
+    const ends = [
+      (task: ReturnType<typeof handTask>) => task.end('done'),
+      (task: ReturnType<typeof handTask>) => task.fail(new Error('the task threw')),
+    ];
+    // One signal for many tasks (a batch under one switch): each ended task must take its
+    // listeners with it, the answer's included, or they pile up on the signal.
+    for (const answerAtOnce of [true, false]) {
+      for (const end of ends) {
+        const task = handTask();
+        const answer = withCancelGrace(
+          request.signal,
+          { graceMs: 5_000, running: () => true, answerAtOnce },
+          task.start,
+        ).catch(() => undefined);
+        expect(listeners()).toBe(answerAtOnce ? 2 : 1); // the control: the probe sees them
+        end(task);
+        await answer;
+        await sleep(0); // the clean-up is promise callbacks: every one has run by then
+        expect(listeners()).toBe(0);
+      }
+    }
   });
 
   it('stops a task still waiting at once: nothing is lost by dropping it', async () => {

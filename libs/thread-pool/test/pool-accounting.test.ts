@@ -1,4 +1,5 @@
-import { createPool, never } from './pool-helpers';
+import { getEventListeners } from 'node:events';
+import { createPool, never, withPool } from './pool-helpers';
 import { eventually } from '../src/testing';
 
 const CORRUPT_PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
@@ -68,6 +69,26 @@ describe("a thread pool's queue while a replacement thread starts", () => {
     } finally {
       await pool.close();
     }
+  });
+});
+
+describe("a thread pool and its callers' signals", () => {
+  it('leaves no listener on a signal shared by many tasks once they are done (no grace: the signal goes as it is)', async () => {
+    // With cancelGraceMs 0, withCancelGrace hands the caller's signal itself to the queue, which
+    // listens on it while each task waits: every task sent on must take its listener off.
+    await withPool(createPool({ workers: 1, cancelGraceMs: 0 }), async ({ pool }) => {
+      const batch = new AbortController();
+      const listeners = () => getEventListeners(batch.signal, 'abort').length;
+      const runs = Array.from({ length: 15 }, () =>
+        pool.run({ kind: 'fib', n: 10 }, { signal: batch.signal }),
+      );
+      await Promise.resolve(); // each run() reaches the queue
+      // The control: the tasks wait (the thread is still loading its module), each listening.
+      expect(listeners()).toBe(15);
+      const done = await Promise.all(runs);
+      expect(done.map((outcome) => outcome.result)).toEqual(Array(15).fill(55));
+      expect(listeners()).toBe(0);
+    });
   });
 });
 

@@ -17,6 +17,8 @@ import {
   type ReturnWhen,
 } from '../../src/index';
 import { until } from '@concurrency-lab/launcher/testing';
+import { createHook } from 'node:async_hooks';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,6 +220,19 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       // e1 was running when the loop left (it finishes); e2 was queued (cancelled); e3 never sent.
       expect(started()).toEqual(['start e0', 'start e1']);
       expect(executor.stats.cancelled).toBe(1);
+    });
+
+    it('map with a full queue yields the result it has before it submits its next item (maxQueue 0)', async () => {
+      const executor = make({ maxWorkers: 1, maxQueue: 0 });
+      const items = ['f0', 'f1', 'f2', 'f3'].map((id) => ({ id, ms: 50, log: log.path }));
+      const mapping = executor.map<string>(items, { name: 'block', buffersize: 4 });
+      expect(await mapping.next()).toEqual({ done: false, value: 'f0' });
+      // Only f0 had begun when its result came out: with no room, map awaits the head it has
+      // rather than wait for room for f1 (made only as f0 ends, then f2's as f1 ends, …), which
+      // would hold that result back until the window is full, f1–f3 started one by one.
+      expect(started()).toEqual(['start f0']);
+      expect(await drain(mapping)).toEqual(['f1', 'f2', 'f3']);
+      expect(started()).toEqual(['start f0', 'start f1', 'start f2', 'start f3']); // the control
     });
 
     /**
@@ -605,6 +620,43 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(await executor.submit(1, { name: 'double' }).result()).toBe(2);
       expect(log.has('start wait')).toBe(false);
     });
+
+    it('cancelling a queued task lets a waiting submitWhenReady in at once, the worker still busy', async () => {
+      const executor = make({ maxWorkers: 1, maxQueue: 1 });
+      const busy = block(executor, 'busy', 1000);
+      const queued = block(executor, 'queued', 10);
+      const waiting = executor.submitWhenReady<string>(
+        { id: 'w', ms: 10, log: log.path },
+        { name: 'block' },
+      );
+      expect(queued.cancel()).toBe(true);
+      const admitted = await waiting;
+      // The cancel made the room: busy has not ended. (Without a cancel, the waiter gets in only
+      // as busy ends: the control is 'refuses a submit past maxQueue …' below.)
+      expect(busy.done()).toBe(false);
+      expect(await Promise.all([busy.result(), admitted.result()])).toEqual(['busy', 'w']);
+      expect(started()).toEqual(['start busy', 'start w']);
+    });
+
+    it("leaves no abort listener on the caller's signal once its tasks are done", async () => {
+      const executor = make({ maxWorkers: 2 });
+      const { signal } = new AbortController();
+      const listeners = () => getEventListeners(signal, 'abort').length;
+      const items = Array.from({ length: 20 }, (_, i) => i);
+      expect(await drain(executor.map(items, { name: 'double', signal }))).toEqual(
+        items.map((n) => n * 2),
+      );
+      const running = [block(executor, 'a', 300), block(executor, 'b', 300)];
+      const submitted = executor.submit<number>(21, { name: 'double', signal });
+      const cancelled = executor.submit(22, { name: 'double', signal });
+      // The control: the probe sees the pending tasks' listeners (and no more: the map's are gone).
+      expect(listeners()).toBe(2);
+      expect(cancelled.cancel()).toBe(true);
+      expect(await submitted.result()).toBe(42);
+      await Promise.all(running.map((future) => future.result()));
+      // Each task's listener went with it: a batch under one signal leaks none per task.
+      expect(listeners()).toBe(0);
+    });
   });
 
   describe(`${kind} executor: shutdown`, () => {
@@ -640,6 +692,25 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(future.done()).toBe(false);
       await executor.shutdown();
       expect(future.state).toBe('FINISHED');
+    });
+
+    it('shutdown({ wait: false }) refuses a waiting submitWhenReady at once, the worker still busy', async () => {
+      const executor = make({ maxWorkers: 1, maxQueue: 1 });
+      const busy = block(executor, 'busy', 1000);
+      const queued = block(executor, 'queued', 10);
+      let busyDoneAtRefusal: boolean | undefined;
+      const refused = rejection(
+        executor.submitWhenReady({ id: 'w', ms: 10, log: log.path }, { name: 'block' }),
+      ).finally(() => (busyDoneAtRefusal = busy.done()));
+      await executor.shutdown({ wait: false });
+      const error = await refused;
+      expect(error).toBeInstanceOf(ShutdownError);
+      expect(error.code).toBe('ERR_EXECUTOR_SHUTDOWN');
+      // Refused by the shutdown itself, not when busy's end made room (nothing had ended).
+      expect(busyDoneAtRefusal).toBe(false);
+      await executor.shutdown();
+      expect([busy.state, queued.state]).toEqual(['FINISHED', 'FINISHED']); // queued still ran
+      expect(started()).toEqual(['start busy', 'start queued']);
     });
 
     // The control of these two is the cancelFutures test above: the same running task, and a
@@ -936,6 +1007,29 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       expect(await resolvedAtOnce(executor.ready())).toBe(true);
       await executor.shutdown();
       expect(await resolvedAtOnce(executor.ready())).toBe(true);
+    });
+
+    it('holds the event loop by one timer while it waits, and lets it go once it resolved', async () => {
+      // The hold is the one timer ready() makes: async_hooks sees it made, and destroyed once
+      // cleared. (A count of the process's timers would also see other tests' strays end.)
+      const holds = new Set<number>();
+      let watching = false;
+      const hook = createHook({
+        init: (id, type) => void (watching && type === 'Timeout' && holds.add(id)),
+        destroy: (id) => void holds.delete(id),
+      }).enable();
+      try {
+        const executor = make({ maxWorkers: 2, initializer: 'pauseSetup', initargs: 200 });
+        watching = true;
+        const ready = executor.ready();
+        watching = false;
+        expect(holds.size).toBe(1); // the control: the probe sees the hold while it waits
+        await ready;
+        // Left behind, it would keep the process alive for good (jest never exited).
+        await until(() => holds.size === 0, { what: 'the hold to be cleared', timeoutMs: 2_000 });
+      } finally {
+        hook.disable();
+      }
     });
 
     it('a task interrupted while the workers start does not stall the start', async () => {
