@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { childrenOf, isAlive } from '@concurrency-lab/procfs';
 import {
   ADMISSION_OFF,
@@ -35,6 +36,16 @@ function state(pid: number): string {
     return stat[stat.lastIndexOf(')') + 2] ?? '';
   } catch {
     return '';
+  }
+}
+
+/** When process `pid` started, in clock ticks since boot (field 22 of its stat); 0 once gone. */
+function startTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? 0);
+  } catch {
+    return 0;
   }
 }
 
@@ -164,6 +175,25 @@ describe('launch', () => {
     expect(await service.stop('SIGTERM', 200)).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
+  it('holds nothing once stop resolved: the tool that stopped its service exits by itself', async () => {
+    const tool = spawn(process.execPath, [fixture('stop-and-leave')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    tool.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exit = once(tool, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    // It exits well within a second; a kill timer left armed would hold it the full minute.
+    const outcome = await Promise.race([
+      exit,
+      sleep(10_000, 'still running after 10 s', { ref: false }),
+    ]);
+    if (typeof outcome === 'string') tool.kill('SIGKILL');
+    expect({ outcome, stdout }).toEqual({
+      outcome: [0, null],
+      stdout: `${JSON.stringify({ code: 0, signal: null })}\n`,
+    });
+  }, 20_000);
+
   it('negative control: a process that honours SIGTERM is never SIGKILLed', async () => {
     const service = await launch(fixture('listens'));
     expect(await service.stop('SIGTERM', 200)).toEqual({ code: 0, signal: null });
@@ -259,6 +289,26 @@ describe('Fleet', () => {
     try {
       expect(fleet.models.map((m) => m.model)).toEqual(['async', 'threads']);
       expect(childPids()).toHaveLength(2);
+    } finally {
+      await fleet.stop();
+    }
+  });
+
+  it('starts the models in registry order, whatever order they are asked in', async () => {
+    const fleet = await Fleet.start({
+      models: ['threads', 'async'],
+      upstream: false,
+      modelEnv: { WORKERS: '1', ...ADMISSION_OFF },
+    });
+    try {
+      expect(fleet.models.map((m) => m.model)).toEqual(['async', 'threads']);
+      // Each launch resolves once its service listens, a Node start-up later (tens of ms, many
+      // 10 ms ticks): the one started first started strictly earlier.
+      const started = fleet.models.map((m) => ({ model: m.model, at: startTicks(m.service.pid) }));
+      const byStart = [...started].sort((a, b) => a.at - b.at).map((s) => s.model);
+      expect(started.every((s) => s.at > 0)).toBe(true);
+      expect(started[0]?.at).not.toBe(started[1]?.at);
+      expect(byStart).toEqual(['async', 'threads']);
     } finally {
       await fleet.stop();
     }
@@ -367,4 +417,26 @@ describe('Fleet', () => {
     expect({ code, signal, stdout }).toEqual({ code: 0, signal: null, stdout: '' });
     expect(left).toEqual([]);
   }, 30_000);
+});
+
+describe('onInterrupt', () => {
+  it('ignores a second Ctrl-C while stopping: stop and after run once', async () => {
+    const tool = spawn(process.execPath, [fixture('interrupt-twice')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    tool.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    tool.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const [code] = (await once(tool, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    // Both signals came, the second 100 ms into a 300 ms stop.
+    expect(JSON.parse(stdout)).toEqual({
+      signals: 2,
+      stops: 1,
+      afters: 1,
+      stoppedBySecond: false,
+    });
+    expect(stderr).toBe('\nSIGINT: stopping every service…\n');
+  });
 });

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, threadNames, WATCHDOG_THREAD_NAME } from '../src';
@@ -57,4 +59,21 @@ describe('watchParent: a process stuck in synchronous code when its parent is ki
       run.cleanUp();
     }
   });
+});
+
+describe('watchParent: a process with nothing else to do', () => {
+  it('still exits by itself: the watchdog thread does not hold it', async () => {
+    // Built procfs, as the fixtures load it; prints whether a watchdog thread started at all.
+    const script = `const worker = require(${JSON.stringify(join(__dirname, '..', 'dist'))})
+      .watchParent(); console.log(worker === undefined ? 'no watchdog' : 'watching');`;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exit = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    // It exits in about 70 ms; a referenced watchdog would keep it polling for ever.
+    const timeout = sleep(10_000, 'still running after 10 s', { ref: false });
+    const outcome = await Promise.race([exit, timeout]);
+    if (typeof outcome === 'string') child.kill('SIGKILL');
+    expect({ outcome, stdout }).toEqual({ outcome: [0, null], stdout: 'watching\n' });
+  }, 15_000);
 });

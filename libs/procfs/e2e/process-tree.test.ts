@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childrenOf, isAlive, processTree, processTreeUsage } from '../src';
+import { childrenOf, isAlive, processTree, processTreeUsage, processUsage } from '../src';
 import { readStat } from '../src/proc-stat';
 
 /** Uses 0.4 s of CPU time (not wall time: a busy machine does not shorten it), then exits. */
@@ -12,16 +12,31 @@ const BURN = 'while (process.cpuUsage().user + process.cpuUsage().system < 400_0
 /** What /proc says BURN used at least: its 10 ms ticks may trail getrusage by a few. */
 const BURNT = 0.35;
 
+/**
+ * Runs `body` on the pids of tree.js's three processes (root, child, grandchild), then kills
+ * whichever are left and waits for the root's exit; answers the pids, for checks once gone.
+ */
+async function onTree(body: (pids: number[]) => Promise<void> | void): Promise<number[]> {
+  const root = spawn(process.execPath, [join(__dirname, 'fixtures', 'tree.js')], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const pids: number[] = [root.pid ?? -1];
+  try {
+    const [line] = (await once(root.stdout, 'data')) as [Buffer];
+    const { child, grandchild } = JSON.parse(line.toString()) as Record<string, number>;
+    pids.push(child ?? -1, grandchild ?? -1);
+    await body(pids);
+  } finally {
+    for (const pid of pids) if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+    if (root.exitCode === null && root.signalCode === null) await once(root, 'exit');
+  }
+  return pids;
+}
+
 describe('processTree and processTreeUsage, on a real tree three deep', () => {
   it('find every process below the root, parents first, and sum what the OS says they use', async () => {
-    const root = spawn(process.execPath, [join(__dirname, 'fixtures', 'tree.js')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const pids: number[] = [root.pid ?? -1];
-    try {
-      const [line] = (await once(root.stdout, 'data')) as [Buffer];
-      const { child, grandchild } = JSON.parse(line.toString()) as Record<string, number>;
-      pids.push(child ?? -1, grandchild ?? -1);
+    const pids = await onTree((pids) => {
+      const [, child, grandchild] = pids;
 
       expect(processTree(pids[0] ?? -1)).toEqual(pids);
       expect(childrenOf(pids[0] ?? -1)).toEqual([child]);
@@ -39,13 +54,43 @@ describe('processTree and processTreeUsage, on a real tree three deep', () => {
       // The subtree below the child is the child and its child only.
       expect(processTree(child ?? -1)).toEqual([child, grandchild]);
       expect(processTreeUsage(child ?? -1)).toMatchObject({ processes: 2, fds: undefined });
-    } finally {
-      for (const pid of pids) if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
-      if (root.exitCode === null && root.signalCode === null) await once(root, 'exit');
-    }
+    });
     // Gone: nothing to read, which is not the same as an empty tree.
     expect(processTree(pids[0] ?? -1)).toBeUndefined();
     expect(processTreeUsage(pids[0] ?? -1)).toBeUndefined();
+  });
+  it("reports the sum of its processes' RSS and descriptors, not the largest one's", async () => {
+    await onTree(async (pids) => {
+      const sumOf = () => {
+        const each = pids.map((pid) => processUsage(pid, { fds: true }));
+        return {
+          rss: each.reduce((sum, usage) => sum + (usage?.rssBytes ?? 0), 0),
+          fds: each.reduce((sum, usage) => sum + (usage?.fds ?? 0), 0),
+          largestRss: Math.max(...each.map((usage) => usage?.rssBytes ?? 0)),
+          fewestFds: Math.min(...each.map((usage) => usage?.fds ?? 0)),
+        };
+      };
+      // The grandchild is announced as soon as it is spawned, while Node still starts in it
+      // (opening descriptors, growing): the tree is read between two per-process readings that
+      // agree, so what it saw is what the processes held then.
+      const reading = await eventually(() => {
+        const before = sumOf();
+        const tree = processTreeUsage(pids[0] ?? -1, { fds: true });
+        const after = sumOf();
+        const steady =
+          before.fds === after.fds && Math.abs(before.rss - after.rss) <= before.rss * 0.02;
+        return steady ? { tree, each: after } : undefined;
+      });
+      const { tree, each } = reading;
+      expect(tree?.processes).toBe(3);
+      // Three Node processes of tens of MiB and several descriptors each: the largest alone is
+      // far from the sum, so a tree reporting its largest process fails both checks below.
+      expect(each.largestRss).toBeLessThan(each.rss * 0.6);
+      expect(each.fewestFds).toBeGreaterThan(2);
+      // RSS may still move a little between readings taken at different instants.
+      expect(Math.abs((tree?.rssBytes ?? 0) - each.rss)).toBeLessThanOrEqual(each.rss * 0.1);
+      expect(tree?.fds).toBe(each.fds);
+    });
   });
 });
 
