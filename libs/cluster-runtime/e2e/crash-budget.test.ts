@@ -92,3 +92,26 @@ describe('ClusterPrimary after the crash budget gave up, with real forked worker
     await expect(p.state()).resolves.toEqual({ pids: [], restarts: 2 });
   });
 });
+
+describe('ClusterPrimary respawning a crashed worker, with real forked workers', () => {
+  const launch = launchPerTest();
+
+  it('forks the respawn only once its backoff has passed since the crash', async () => {
+    // A crash at boot-time uptime waits baseDelayMs (respawn-policy.ts). Measured on the
+    // primary's clock from the worker's exit to the next fork: the original waited ~1004 ms, a
+    // respawn that ignored its delay ~3 ms. Only a lower bound: a loaded machine forks later.
+    const baseDelayMs = 1000;
+    const p = launch({ workers: 1, respawn: { baseDelayMs } });
+    await p.start();
+    const [a] = p.forked as [number];
+    process.kill(a, 'SIGKILL');
+    await p.untilForked(2);
+    const respawned = p.forked[1] as number;
+    expect(p.exits.get(a)).toEqual({ code: null, signal: 'SIGKILL' });
+    const waitedMs = (p.forkedAt.get(respawned) ?? 0) - (p.exitedAt.get(a) ?? Infinity);
+    expect(waitedMs).toBeGreaterThanOrEqual(baseDelayMs - 100);
+    await until(async () => (await p.state()).pids.length === 1, { what: 'the respawn' });
+    await expect(p.state()).resolves.toEqual({ pids: [respawned], restarts: 1 });
+    await shutdownCleanly(p);
+  }, 20_000);
+});

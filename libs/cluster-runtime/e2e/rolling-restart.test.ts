@@ -166,6 +166,23 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
     await shutdownCleanly(p);
   });
 
+  it('gives an old worker that said it is leaving no counter share while it lingers', async () => {
+    // Drained for the restart, a real worker says 'leaving', then hands over its final metrics
+    // (here: a second) before it exits. A share sent to it then is never answered: the
+    // increment failed (ERR_WORKER_CRASHED at its exit, or a timeout).
+    const p = launch({ workers: 2 });
+    await p.drainMode('leave');
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    const restart = p.rollingRestart();
+    await until(() => p.draining.includes(a), { what: 'A to say it is leaving' });
+    await expect(p.increment(b)).resolves.toEqual({ pid: b, ok: true });
+    expect(p.exits.has(a)).toBe(false); // A was still there, lingering, all along
+    await expect(restart).resolves.toBe(true);
+    expect(p.exits.get(a)).toEqual({ code: 0, signal: null });
+    await shutdownCleanly(p);
+  });
+
   it('stops a replacement that is not ready in time, so it never joins the pool', async () => {
     const p = launch({ workers: 1, replacementTimeoutMs: 300 });
     // Stopped (asked, it left with 0) before rollingRestart answered.

@@ -2,6 +2,7 @@ import { until } from '@concurrency-lab/launcher/testing';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { launchPerTest } from './support/primary-tests';
 
 /**
  * A shut-down primary holds nothing of its own (fixtures/shutdown-exit.js): once shutdown()
@@ -36,5 +37,27 @@ describe('ClusterPrimary.shutdown with a respawn waiting out its backoff', () =>
     } finally {
       child.kill('SIGKILL');
     }
+  }, 30_000);
+});
+
+describe('ClusterPrimary.shutdown with a worker whose drain never ends', () => {
+  const launch = launchPerTest();
+
+  it('SIGKILLs it once its stop bound has passed, and resolves false', async () => {
+    // shutdownTimeoutMs 200: the stop bound (workerStopBoundMs) is ~4.7 s. Without the kill,
+    // shutdown() waited for ever on a worker that never exits.
+    const p = launch({ workers: 1, shutdownTimeoutMs: 200 });
+    await p.drainMode('report'); // asked to stop, it says draining and waits to be told to exit
+    await p.start();
+    const [a] = p.forked as [number];
+    // A bound well past the stop bound, so a shutdown that never ends fails by name here.
+    const late = new Promise<string>((resolve) =>
+      setTimeout(() => resolve('still waiting after 15 s'), 15_000).unref(),
+    );
+    await expect(Promise.race([p.shutdown(), late])).resolves.toBe(false);
+    expect(p.draining).toEqual([a]); // it was asked, and was draining: killed, not crashed
+    expect(p.exits.get(a)).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(p.alive()).toEqual([]);
+    await expect(p.state()).resolves.toMatchObject({ pids: [] });
   }, 30_000);
 });

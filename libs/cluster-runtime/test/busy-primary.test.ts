@@ -1,5 +1,14 @@
-import { ProblemError } from '@concurrency-lab/service-kit';
-import { busyPrimaryAsOverloaded } from '../src/cluster-worker-main';
+import { ADMISSION_OFF } from '@concurrency-lab/launcher';
+import {
+  createService,
+  createServiceMetrics,
+  InlineRunner,
+  loadConfig,
+  ProblemError,
+} from '@concurrency-lab/service-kit';
+import pino from 'pino';
+import { busyPrimaryAsOverloaded, clusterWorkerRuntime } from '../src/cluster-worker-main';
+import { RPC } from '../src/counter-protocol';
 import { endpointPair } from './support/ipc-port';
 
 describe("a worker's model-wide /metrics when its primary is slow to answer", () => {
@@ -30,4 +39,31 @@ describe("a worker's model-wide /metrics when its primary is slow to answer", ()
     expect(error).not.toBeInstanceOf(ProblemError);
     expect(error).toMatchObject({ code: 'ERR_CLUSTER_IPC_NO_METHOD' });
   });
+
+  it("answers a real worker's /metrics 503 ERR_OVERLOADED with Retry-After: 1, not a 500", async () => {
+    // Through the worker's own runtime and HTTP service: the helper above is only what the
+    // runtime's metricsProvider must use. The call waits the worker's aggregate bound (5 s).
+    pair.b.handle(RPC.metricsAggregate, () => new Promise<never>(() => undefined)); // too busy
+    const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
+    const metrics = createServiceMetrics('cluster');
+    const service = createService({
+      model: 'cluster',
+      config,
+      runtime: clusterWorkerRuntime(pair.a, new InlineRunner(), config, metrics),
+      logger: pino({ level: 'silent' }),
+      metrics,
+    });
+    const base = `http://127.0.0.1:${(await service.listen()).port}`;
+    try {
+      const response = await fetch(`${base}/metrics`);
+      const body = (await response.json()) as { code?: string };
+      expect([response.status, response.headers.get('retry-after'), body.code]).toEqual([
+        503,
+        '1',
+        'ERR_OVERLOADED',
+      ]);
+    } finally {
+      await service.shutdown();
+    }
+  }, 15_000);
 });

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter, getEventListeners, once } from 'node:events';
+import { MessageChannel } from 'node:worker_threads';
 import { RpcEndpoint } from '../src/rpc-endpoint';
-import { endpointPair } from './support/ipc-port';
+import { endpointPair, ipcPort } from './support/ipc-port';
 
 /** Resolves once `signal` has aborted (at once if it has). */
 const whenAborted = async (signal: AbortSignal): Promise<void> => {
@@ -95,6 +96,44 @@ describe('RPC over an IPC channel', () => {
         awaitCancelled ? ['handler stopped', 'call settled'] : ['call settled', 'handler stopped'],
       ]);
     }
+  });
+
+  it('leaves no abort listener on a shared signal once its calls settle: a later abort cancels nothing', async () => {
+    // A caller may pass one signal (a request's) to many calls. Each call's listener must go
+    // when the call settles: left behind, they pile up on the signal, and its abort sends an
+    // rpc-cancel for every call long finished.
+    const channel = new MessageChannel();
+    const seen: { kind?: string }[] = [];
+    channel.port2.on('message', (message: { kind?: string }) => seen.push(message));
+    const b2 = new RpcEndpoint(ipcPort(channel.port2));
+    b2.handle('echo', (x: number) => x);
+    const a2 = new RpcEndpoint(ipcPort(channel.port1));
+    try {
+      const controller = new AbortController();
+      for (let i = 0; i < 3; i++)
+        await expect(a2.call('echo', i, { signal: controller.signal })).resolves.toBe(i);
+      expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+      controller.abort(new Error('late'));
+      // A probe after the abort: whatever the abort sent is ahead of it on the ordered channel.
+      await expect(a2.call('echo', 9)).resolves.toBe(9);
+      expect(seen.map((m) => m.kind)).toEqual(['rpc', 'rpc', 'rpc', 'rpc']);
+    } finally {
+      a2.close();
+      b2.close();
+      channel.port1.close();
+    }
+  });
+
+  it('runs no handler for a call that arrives after close(), one before it (the control)', async () => {
+    let ran = 0;
+    b.handle('work', () => ++ran);
+    await expect(a.call('work')).resolves.toBe(1); // open: the handler runs
+    b.close();
+    // Closed: it must not listen any more; the call goes unanswered until its timeout.
+    await expect(a.call('work', undefined, { timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'ERR_CLUSTER_IPC_TIMEOUT',
+    });
+    expect(ran).toBe(1);
   });
 
   it('aborts the handlers it is running when its channel closes', async () => {

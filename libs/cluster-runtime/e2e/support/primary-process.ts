@@ -10,6 +10,8 @@ export interface FixtureOptions {
   workers: number;
   respawn?: Partial<RespawnOptions>;
   replacementTimeoutMs?: number;
+  /** The drain's bound (the fixture's default: 1000); a stop past workerStopBoundMs is killed. */
+  shutdownTimeoutMs?: number;
 }
 
 export interface LogLine {
@@ -22,8 +24,14 @@ export interface LogLine {
 export type Exit = ExitStatus;
 
 type Event =
-  | { event: 'forked'; pid: number }
-  | { event: 'exit'; pid: number; code: number | null; signal: NodeJS.Signals | null }
+  | { event: 'forked'; pid: number; at: number }
+  | {
+      event: 'exit';
+      pid: number;
+      code: number | null;
+      signal: NodeJS.Signals | null;
+      at: number;
+    }
   | { event: 'draining'; pid: number }
   | { event: 'increment'; pid: number; ok: boolean; error?: string }
   | ({ event: 'log' } & LogLine)
@@ -40,6 +48,9 @@ export class PrimaryProcess {
   /** Every worker pid, in the order forked. */
   readonly forked: number[] = [];
   readonly exits = new Map<number, Exit>();
+  /** When the primary saw each worker forked, and exit (its clock, Date.now()), by pid. */
+  readonly forkedAt = new Map<number, number>();
+  readonly exitedAt = new Map<number, number>();
   readonly draining: number[] = [];
   /** The answers to the counter increments workers were told to ask for (`increment`). */
   readonly increments: { pid: number; ok: boolean; error?: string }[] = [];
@@ -69,9 +80,14 @@ export class PrimaryProcess {
         else pending?.resolve(message.value);
         return;
       }
-      if (message.event === 'forked') this.forked.push(message.pid);
-      if (message.event === 'exit')
+      if (message.event === 'forked') {
+        this.forked.push(message.pid);
+        this.forkedAt.set(message.pid, message.at);
+      }
+      if (message.event === 'exit') {
         this.exits.set(message.pid, { code: message.code, signal: message.signal });
+        this.exitedAt.set(message.pid, message.at);
+      }
       if (message.event === 'draining') this.draining.push(message.pid);
       if (message.event === 'increment') {
         const { pid, ok, error } = message;
@@ -124,9 +140,12 @@ export class PrimaryProcess {
   workerMode(mode: 'ok' | 'fail' | 'hang' | 'hold'): Promise<void> {
     return this.call('env', { name: 'FIXTURE_WORKER', value: mode });
   }
-  /** The workers forked from now on drain this way: `report` waits to be told to exit. */
-  drainMode(mode: 'report' | 'exit'): Promise<void> {
-    return this.call('env', { name: 'FIXTURE_DRAIN', value: mode === 'report' ? 'report' : '' });
+  /**
+   * The workers forked from now on drain this way: `report` waits to be told to exit, `leave`
+   * says it is leaving and exits a second later (fixtures/worker.js).
+   */
+  drainMode(mode: 'report' | 'leave' | 'exit'): Promise<void> {
+    return this.call('env', { name: 'FIXTURE_DRAIN', value: mode === 'exit' ? '' : mode });
   }
   /** Has the worker `pid` ask the primary for a counter increment; resolves with the answer. */
   async increment(pid: number): Promise<{ pid: number; ok: boolean; error?: string }> {
