@@ -66,7 +66,8 @@ function int64At(value: unknown): number | bigint {
 
 /**
  * `AnyValue`, read as the protobuf decoder reads it: arrays, maps and bytes as ''. A `null`
- * stringValue is proto3 JSON's default, the field not set: the value is read from the others.
+ * stringValue, intValue or boolValue is proto3 JSON's default, the field not set: the value is
+ * read from the others.
  */
 function anyValue(value: unknown): OtlpAttributeValue {
   if (!isObject(value)) return '';
@@ -75,8 +76,8 @@ function anyValue(value: unknown): OtlpAttributeValue {
     check(typeof stringValue === 'string', 'a stringValue is not a string');
     return stringValue as string;
   }
-  if (intValue !== undefined) return int64At(intValue);
-  if (boolValue !== undefined) {
+  if (intValue !== undefined && intValue !== null) return int64At(intValue);
+  if (boolValue !== undefined && boolValue !== null) {
     check(typeof boolValue === 'boolean', 'a boolValue is not a boolean');
     return boolValue as boolean;
   }
@@ -97,9 +98,13 @@ function anyValue(value: unknown): OtlpAttributeValue {
 function flatten(attributes: unknown[]): Record<string, OtlpAttributeValue> {
   const out: Record<string, OtlpAttributeValue> = {};
   for (const entry of attributes) {
-    check(isObject(entry) && typeof entry['key'] === 'string', 'an attribute without a key');
-    const { key, value } = entry as { key: string; value?: unknown };
-    setAttribute(out, key, anyValue(value));
+    // A null key is proto3 JSON's default, '' (an attribute the protobuf decoder reads as '').
+    check(
+      isObject(entry) && (typeof entry['key'] === 'string' || entry['key'] === null),
+      'an attribute without a key',
+    );
+    const { key, value } = entry as { key: string | null; value?: unknown };
+    setAttribute(out, key ?? '', anyValue(value));
   }
   return out;
 }

@@ -393,13 +393,16 @@ describe('the OTLP/HTTP receiver', () => {
           { key: 'none', value: { stringValue: null } },
           // Null is the field not set: the value is the one that is.
           { key: 'int', value: { stringValue: null, intValue: '3' } },
+          { key: 'bool', value: { intValue: null, boolValue: true } },
+          { key: 'double', value: { boolValue: null, doubleValue: 1.5 } },
+          { key: null, value: { stringValue: 'no key' } },
         ],
       },
     );
     expect((await post(body, JSON_TYPE)).status).toBe(200);
     expect(receiver.spans.map((s) => [s.name, s.attributes])).toEqual([
       ['', {}],
-      ['s', { none: '', int: 3 }],
+      ['s', { none: '', int: 3, bool: true, double: 1.5, '': 'no key' }],
     ]);
     // The control: a stringValue that is there and not a string is still refused.
     expect((await post(jsonExport(withAttribute({ stringValue: 7 })), JSON_TYPE)).status).toBe(400);
