@@ -5,6 +5,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { gzipSync } from 'node:zlib';
 import { expectProblem } from '@concurrency-lab/contract-testing';
 import { until } from '@concurrency-lab/launcher/testing';
 import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
@@ -15,15 +16,25 @@ const DECLARED = LIMITS.maxBodyBytes - 1;
 /** Uploads of DECLARED bytes that fit the budget together. */
 const FIT = Math.floor(LIMITS.maxBodyBytesInFlight / DECLARED);
 
-/** An upload that declares DECLARED bytes and sends 1 KiB of them, then nothing: held open. */
-async function trickle(port: number): Promise<Socket> {
+/** What a compressed upload declaring 1 KiB reserves: that, and a whole decoded body more. */
+const GZIP_RESERVED = 1024 + LIMITS.maxBodyBytes;
+/** Compressed uploads of 1 KiB that fit the budget together. */
+const GZIP_FIT = Math.floor(LIMITS.maxBodyBytesInFlight / GZIP_RESERVED);
+
+/**
+ * An upload that declares DECLARED bytes and sends 1 KiB of them, then nothing: held open. With
+ * an `encoding`, it declares 1 KiB in that `Content-Encoding` and sends 100 bytes of it.
+ */
+async function trickle(port: number, encoding?: string): Promise<Socket> {
   const socket = connect(port, '127.0.0.1');
   await once(socket, 'connect');
   socket.write(
     'POST /image/filter?filter=blur HTTP/1.1\r\nHost: test\r\nContent-Type: image/png\r\n' +
-      `Content-Length: ${DECLARED}\r\n\r\n`,
+      (encoding === undefined
+        ? `Content-Length: ${DECLARED}\r\n\r\n`
+        : `Content-Encoding: ${encoding}\r\nContent-Length: 1024\r\n\r\n`),
   );
-  socket.write(Buffer.alloc(1024));
+  socket.write(Buffer.alloc(encoding === undefined ? 1024 : 100));
   socket.on('error', () => undefined); // closed by the test, or by the service after its answer
   return socket;
 }
@@ -57,6 +68,44 @@ describe('the bytes of request bodies in flight', () => {
     await until(() => state.bodyBytesInFlight === (FIT - 1) * DECLARED, { what: 'one freed' });
     // Control: with room again, the same upload is served.
     const served = await upload(base);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('image/png');
+    await served.arrayBuffer();
+
+    for (const socket of held) socket.destroy();
+    await until(() => state.bodyBytesInFlight === 0, { what: 'every reservation released' });
+  });
+
+  // A compressed body decodes to up to the limit whatever its size on the wire: 1 KiB of gzip
+  // may become 8 MiB. Reserving only the declared length, the budget would count 16 such
+  // uploads as 16 KiB while their decoding may take 128 MiB.
+  it('counts a compressed upload as its length and a whole decoded body: 503 past the budget', async () => {
+    const { base, port, service } = await services.start({ config: { maxQueue: 100 } });
+    const { state } = service.ctx;
+    expect(GZIP_FIT).toBe(15);
+    const held: Socket[] = [];
+    for (let i = 0; i < GZIP_FIT; i++) held.push(await trickle(port, 'gzip'));
+    await until(() => state.bodyBytesInFlight === GZIP_FIT * GZIP_RESERVED, {
+      what: 'every compressed upload held',
+    });
+
+    const gzipUpload = () =>
+      fetch(`${base}/image/filter?filter=blur`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png', 'content-encoding': 'gzip' },
+        body: gzipSync(png),
+      });
+    const refused = await gzipUpload();
+    expect(refused.headers.get('retry-after')).toBe('1');
+    await expectProblem(refused, 503, 'ERR_OVERLOADED');
+    expect(state.bodyBytesInFlight).toBe(GZIP_FIT * GZIP_RESERVED);
+
+    held.pop()?.destroy();
+    await until(() => state.bodyBytesInFlight === (GZIP_FIT - 1) * GZIP_RESERVED, {
+      what: 'one freed',
+    });
+    // Control: with room again, the same compressed upload is decoded and served.
+    const served = await gzipUpload();
     expect(served.status).toBe(200);
     expect(served.headers.get('content-type')).toBe('image/png');
     await served.arrayBuffer();

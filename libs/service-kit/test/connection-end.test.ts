@@ -114,6 +114,32 @@ describe('a body sent to a route that reads none', () => {
   });
 });
 
+describe('a request declaring an empty body (`Content-Length: 0`)', () => {
+  const services = serviceFixture();
+
+  // Every fetch POST without a body sends `Content-Length: 0`: it has no body still to come, so
+  // a refusal answered at once keeps the connection, as for a GET (counted as a body, it would
+  // close it, and such a client would lose keep-alive on every refused request).
+  it.each([
+    ['405 for a method the route does not have', 'POST /cpu/fib?n=5', 405],
+    ['400 for a bad parameter', 'POST /counter/increment?times=x&safe=true', 400],
+  ])(
+    'refused at once (%s) keeps its connection: the next request on it is answered',
+    async (_, line, status) => {
+      const { port } = await services.start();
+      const result = await talk(
+        port,
+        `${line} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n` +
+          'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n',
+        500,
+      );
+      expect(result.statuses).toEqual([status, 200]);
+      expect(result.headers['connection']).toBe('keep-alive');
+      expect(result.closedByServer).toBe(false);
+    },
+  );
+});
+
 describe('an HTTP/1.0 client asking for keep-alive (`ab -k`)', () => {
   const services = serviceFixture();
   const ask = (path: string, connection: string) =>

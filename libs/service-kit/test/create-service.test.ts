@@ -260,24 +260,14 @@ describe('metrics', () => {
 
   it('renders a burst of scrapes a few times, not once each: those that wait share the next', async () => {
     const asked: string[] = [];
-    const service = services.adopt(
-      createService({
-        model: 'test',
-        config: testConfig(),
-        runtime: {
-          runner: new InlineRunner(),
-          counter: new InLoopCounter(),
-          // A rendering that takes a while, as a cluster's call to its primary does.
-          metricsProvider: async (accept) => {
-            const rendering = asked.push(accept ?? 'none');
-            await new Promise((resolve) => setTimeout(resolve, 50));
-            return { contentType: 'text/plain; version=0.0.4', body: `rendering ${rendering}` };
-          },
-        },
-        logger: pino({ level: 'silent' }),
-      }),
-    );
-    const { port } = await service.listen();
+    const { port } = await services.start({
+      // A rendering that takes a while, as a cluster's call to its primary does.
+      metricsProvider: async (accept) => {
+        const rendering = asked.push(accept ?? 'none');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return { contentType: 'text/plain; version=0.0.4', body: `rendering ${rendering}` };
+      },
+    });
     const scrape = (accept: string) =>
       fetch(`http://127.0.0.1:${port}/metrics`, { headers: { accept } }).then(async (r) => ({
         status: r.status,

@@ -1,4 +1,5 @@
 import { FreshRuns } from '../src/index';
+import { answersInOneTurn, serviceFixture } from './support/harness';
 
 /** A task whose runs are counted and finish only when told to. */
 function gatedTask() {
@@ -86,5 +87,53 @@ describe('FreshRuns', () => {
     };
     await expect(runs.run('k', throwing)).rejects.toThrow('at once');
     await expect(runs.run('k', () => Promise.resolve(1))).resolves.toBe(1);
+  });
+});
+
+describe('/metrics scrapes of different formats, at once', () => {
+  const services = serviceFixture();
+
+  // Scrapes share a rendering only with scrapes of their own format: one shared across formats
+  // would answer an OpenMetrics scraper in the classic format (or the reverse), which it cannot
+  // parse. The rendering is slow, as a cluster's relay to its primary is, so they overlap.
+  it('each get their own format, sharing renderings only within it', async () => {
+    const formats: string[] = [];
+    const { service } = await services.start({
+      metricsProvider: async (accept) => {
+        const openMetrics = accept?.includes('openmetrics') === true;
+        formats.push(openMetrics ? 'openmetrics' : 'text');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return openMetrics
+          ? {
+              contentType: 'application/openmetrics-text; version=1.0.0; charset=utf-8',
+              body: 'x_total 1\n# EOF\n',
+            }
+          : { contentType: 'text/plain; version=0.0.4; charset=utf-8', body: 'x_total 1\n' };
+      },
+    });
+    const openMetrics = 'application/openmetrics-text; version=1.0.0';
+    const accepts = Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? openMetrics : 'text/plain'));
+    const answers = await answersInOneTurn(
+      service.server,
+      accepts.map(
+        (accept) =>
+          `GET /metrics HTTP/1.1\r\nHost: t\r\nAccept: ${accept}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    const got = answers.map((raw) => ({
+      status: Number(raw.split(' ')[1]),
+      type: /\r\ncontent-type: ([^;\r]*)/i.exec(raw)?.[1],
+      eof: raw.trimEnd().endsWith('# EOF'),
+    }));
+    expect(got).toEqual(
+      accepts.map((accept) =>
+        accept === openMetrics
+          ? { status: 200, type: 'application/openmetrics-text', eof: true }
+          : { status: 200, type: 'text/plain', eof: false },
+      ),
+    );
+    // Control: the scrapes did overlap and share: 8 scrapes, two renderings of each format (the
+    // first of each, then one for those that arrived while it ran).
+    expect(formats.sort()).toEqual(['openmetrics', 'openmetrics', 'text', 'text']);
   });
 });

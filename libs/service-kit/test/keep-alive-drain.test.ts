@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { IDLE_GRACE_MS, KeepAliveDrain } from '../src/keep-alive-drain';
+import { until } from '@concurrency-lab/launcher/testing';
 import { serviceFixture } from './support/harness';
 
 /**
@@ -59,6 +60,33 @@ describe('draining keep-alive connections', () => {
     await clients.stop();
     expect(clients.counts.failed).toEqual([]);
     expect(before).toBeGreaterThan(16);
+  });
+
+  // A keep-alive client that thinks between requests: its connection is idle when the drain
+  // starts, and its next request comes well within the grace. Without the grace it would be cut
+  // at the drain's first sweep and the request lost (the busy clients above never go idle).
+  it('answers a keep-alive client pausing 20 ms between requests: 200 with Connection: close', async () => {
+    const pauseMs = 20;
+    expect(pauseMs).toBeLessThan(IDLE_GRACE_MS / 2);
+    const { port, service } = await services.start();
+    const socket = connect(port, '127.0.0.1');
+    socket.setEncoding('latin1');
+    let received = '';
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', () => undefined); // closed by the service after its last answer
+    const closed = once(socket, 'close');
+    const ask = 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n';
+    socket.write(ask);
+    await until(() => /\r\n\r\n[^]*\}$/.test(received), { what: 'the first answer' });
+    expect(received).toMatch(/^HTTP\/1\.1 200 [^]*\r\nConnection: keep-alive\r\n/i);
+    received = '';
+    const down = service.shutdown();
+    await sleep(pauseMs);
+    socket.write(ask);
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 /);
+    expect(received).toMatch(/\r\nConnection: close\r\n/i);
+    await expect(down).resolves.toBe('clean');
   });
 
   it('negative control: http.Server#close (Node ≥ 19 cuts every idle connection) loses requests already sent', async () => {

@@ -14,6 +14,7 @@ import {
   type CpuTaskResult,
   type CustomWorkload,
   type Logger,
+  type ModelRuntime,
   type RunOutcome,
   type RunnerStats,
   type Service,
@@ -81,6 +82,8 @@ export interface StartOptions {
   workload?: CustomWorkload;
   runner?: WorkRunner;
   counter?: CounterStore;
+  /** What `/metrics` answers with (a slow one, as a cluster's relay to its primary is). */
+  metricsProvider?: ModelRuntime['metricsProvider'];
   logger?: Logger;
   close?: () => Promise<void>;
 }
@@ -99,6 +102,7 @@ async function startService(options: StartOptions = {}): Promise<Started> {
     runtime: {
       runner: options.runner ?? new InlineRunner(),
       counter: options.counter ?? new InLoopCounter(),
+      ...(options.metricsProvider ? { metricsProvider: options.metricsProvider } : {}),
       ...(options.close ? { close: options.close } : {}),
     },
     logger: options.logger ?? pino({ level: 'silent' }),
