@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './tracing-config';
 export * from './start-tracing';
+export * from './flush-spans';
 export * from './server-span';
 export * from './relay-spans';
 export * from './rpc-tracing';

@@ -1,14 +1,13 @@
+import { flushSpans, SPAN_FLUSH_TIMEOUT_MS } from './flush-spans';
 import type { Tracing } from './start-tracing';
+
+/** A flush that did not go out, as a process warning: the preload has no logger of its own. */
+const WARNING = {
+  warn: ({ spans }: { spans: string }) => process.emitWarning(`spans were not exported: ${spans}`),
+};
 
 /** The signals a terminal (Ctrl-C) or a supervisor (docker stop, kill) sends to end a program. */
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
-/**
- * How long a process that a signal ends waits for its spans, as service-kit's
- * SPAN_FLUSH_TIMEOUT_MS: the OTLP exporter retries a collector that is down for up to its own
- * 10 s, and a supervisor that sent SIGTERM kills what is still there after its grace period.
- */
-export const SIGNAL_FLUSH_TIMEOUT_MS = 2000;
 
 /**
  * The signal listeners npm's signal-exit holds (v3 on `process`, v4 on a global symbol): each
@@ -26,23 +25,6 @@ function signalExitListeners(): number {
   return count(v3) + count(v4);
 }
 
-/** Settles when `work` does or after `timeoutMs`, whichever is first; a failure is a warning. */
-async function bounded(work: Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timed out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed out'), timeoutMs);
-  });
-  const outcome = await Promise.race([
-    work.then(
-      () => 'flushed' as const,
-      (error: unknown) => `failed: ${String(error)}`,
-    ),
-    timeout,
-  ]);
-  clearTimeout(timer);
-  if (outcome !== 'flushed') process.emitWarning(`spans were not exported: ${outcome}`);
-}
-
 /**
  * Exports the buffered spans when SIGTERM or SIGINT arrives, without changing what the signal
  * does to the program (the pattern of npm's signal-exit):
@@ -57,7 +39,7 @@ async function bounded(work: Promise<void>, timeoutMs: number): Promise<void> {
  */
 export function flushOnSignals(
   tracing: Pick<Tracing, 'shutdown' | 'forceFlush'>,
-  timeoutMs = SIGNAL_FLUSH_TIMEOUT_MS,
+  timeoutMs = SPAN_FLUSH_TIMEOUT_MS,
 ): () => void {
   const listeners = new Map<NodeJS.Signals, () => void>();
   const remove = () => {
@@ -84,7 +66,9 @@ export function flushOnSignals(
       dying = true;
       // Raised from a later turn, not from the promise's: a warning of the flush's is written
       // on the next tick, which a kill from this microtask would come before.
-      void bounded(tracing.shutdown(), timeoutMs).then(() => setImmediate(die, signal));
+      void flushSpans(tracing, { logger: WARNING, timeoutMs }).then(() =>
+        setImmediate(die, signal),
+      );
     };
     listeners.set(signal, listener);
     process.prependListener(signal, listener);
