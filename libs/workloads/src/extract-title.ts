@@ -53,7 +53,8 @@ export const MAX_TITLE_NESTING = 512;
  * is no part of the document) or inline SVG/MathML; tag names are case-insensitive. Elements
  * nest as htmlparser2 reads them, not as the HTML spec's tree builder does, which differs on
  * broken markup: an end tag in a <template> of an element opened outside it ends the template
- * there, and a self-closing <xmp/> (or <iframe/>, <script/>) holds no text. Parsing stops as
+ * there, and a self-closing <xmp/> (or <iframe/>, <script/>) holds no text (a self-closing
+ * <title/> does, as in a browser: the text after it up to </title>). Parsing stops as
  * soon as the title closes, so a large page costs only its head; it also stops, with no title,
  * once more than {@link MAX_TITLE_NESTING} elements are open (unlike a browser, which would go
  * on).
@@ -69,6 +70,8 @@ export function extractTitle(html: string): string | null {
 
   let title: string | null = null;
   let inTitle = false;
+  // The index of the ">" ending a self-closing first <title/> (see onselfclosingtag below).
+  let selfClosedTitleEnd: number | undefined;
   let foreignDepth = 0;
   let templateDepth = 0;
   // Open elements as htmlparser2 counts them: every element it pushes (open) it also pops
@@ -89,7 +92,9 @@ export function extractTitle(html: string): string | null {
         else if (name === 'template') templateDepth++;
         // In SVG or MathML these names are that vocabulary's elements, read as markup.
         else if (foreignDepth > 0) return;
-        else if (name === 'title' && templateDepth === 0 && title === null) {
+        // The first title is the only one: its text is read as text (no tag opens in it) up to
+        // its end tag, where parsing stops, and a self-closing one stops it at once (below).
+        else if (name === 'title' && templateDepth === 0) {
           inTitle = true;
           title = '';
         } else if (name === 'plaintext') {
@@ -121,8 +126,27 @@ export function extractTitle(html: string): string | null {
     },
     { decodeEntities: true, lowerCaseTags: true },
   );
+  // A browser ignores the "/" of a self-closing <title/> (an HTML element that is not void) and
+  // reads what follows as the title's text up to </title>, so '<title/>a<title>b</title>' is
+  // titled "a<title>b" (Chromium's DOM says so). htmlparser2 reads that text as markup instead:
+  // its tokenizer drops the title's text mode at "/>" after this callback returns, so nothing a
+  // callback sets survives, and a second <title> opened inside the first gave "ab". Stop there
+  // and read the rest as the text of a plain <title>, which is what a browser sees. The tokenizer
+  // reports "/>" to the parser's own (internal) onselfclosingtag, in the pinned 9.1.0 as well.
+  const selfClosing = parser.onselfclosingtag.bind(parser);
+  parser.onselfclosingtag = (endIndex) => {
+    selfClosing(endIndex);
+    // The open title is this tag: while a title's text is read no tag is reported.
+    if (inTitle) {
+      selfClosedTitleEnd = endIndex;
+      parser.pause();
+    }
+  };
   // An unclosed <title> runs to end of input, as in browsers; end() flushes that text.
   parser.end(html);
+  if (selfClosedTitleEnd !== undefined) {
+    return extractTitle(`<title>${html.slice(selfClosedTitleEnd + 1)}`);
+  }
 
   if (title === null) return null;
   // The cast: TS does not see the callbacks' assignments and narrows `title` to null (never here).

@@ -8,11 +8,32 @@ import {
   checkCustomResult,
   configuredWorkload,
   loadCustomWorkload,
+  MAX_WORKLOAD_INPUTS,
   runCpuTask,
   WORKLOAD_ENV,
 } from '../src/index';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
+
+/** Number of live timers in this process (Node reports each as a 'Timeout' resource). */
+const activeTimers = () =>
+  process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+
+/** Runs `body` with a module file of `source` in a fresh directory, removed afterwards. */
+async function withModule(source: string, body: (file: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'workload-'));
+  try {
+    const file = join(dir, 'w.cjs');
+    writeFileSync(file, source);
+    await body(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A module whose inputs() answers `count` numbers. */
+const inputsOfLength = (count: number) =>
+  `module.exports = { run: (x) => x, inputs: () => Array.from({ length: ${count} }, (_, i) => i) };`;
 
 describe('a custom workload module', () => {
   it('loads run, inputs and the first line of describe', async () => {
@@ -60,6 +81,44 @@ describe('a custom workload module', () => {
     });
   });
 
+  it(`loads an inputs() of exactly MAX_WORKLOAD_INPUTS (${MAX_WORKLOAD_INPUTS}) values`, async () => {
+    await withModule(inputsOfLength(MAX_WORKLOAD_INPUTS), async (file) => {
+      const workload = await loadCustomWorkload(file);
+      expect(workload.inputs).toHaveLength(MAX_WORKLOAD_INPUTS);
+      expect(workload.inputs[MAX_WORKLOAD_INPUTS - 1]).toBe(MAX_WORKLOAD_INPUTS - 1);
+    });
+  });
+
+  it.each([
+    ['one more than MAX_WORKLOAD_INPUTS', MAX_WORKLOAD_INPUTS + 1],
+    ['none (an empty array: nothing to cycle through)', 0],
+  ])('refuses an inputs() answering %s (ERR_WORKLOAD_MODULE, inputs)', async (_what, count) => {
+    await withModule(inputsOfLength(count), async (file) => {
+      await expect(loadCustomWorkload(file)).rejects.toMatchObject({
+        code: 'ERR_WORKLOAD_MODULE',
+        problem: 'inputs',
+        message: expect.stringContaining(
+          `1 to ${MAX_WORKLOAD_INPUTS} inputs, got \`array\` of length ${count}`,
+        ) as string,
+      });
+    });
+  });
+
+  it('leaves no timer behind once loaded: a probe or a CLI that loads one exits at once', async () => {
+    // inputs() settles on the next turn through an Immediate, which is no 'Timeout'.
+    const source =
+      'module.exports = { run: (x) => x, inputs: () => new Promise((resolve) => setImmediate(() => resolve([1]))) };';
+    await withModule(source, async (file) => {
+      const before = activeTimers();
+      // A minute: a load timer left behind would still be alive below (and hold the process).
+      const loading = loadCustomWorkload(file, { timeoutMs: 60_000 });
+      // Negative control: the count sees the load's timer while the module loads.
+      expect(activeTimers()).toBe(before + 1);
+      await expect(loading).resolves.toMatchObject({ inputs: [1] });
+      expect(activeTimers()).toBe(before);
+    });
+  });
+
   it('refuses inputs a pool process cannot be sent (a SharedArrayBuffer), naming the input', async () => {
     // structuredClone takes it (the old check) and a pool thread would; procpool's channel
     // (v8.serialize) refused it on every request, a 500 ERR_WORKER_CRASHED each.
@@ -98,6 +157,27 @@ describe('a custom workload module', () => {
       code: 'ERR_WORKLOAD_MODULE',
       problem: 'inputs',
       message: expect.stringMatching(/did not settle within 0.05 s/) as string,
+    });
+  });
+
+  it('is loaded once per thread or process: configuredWorkload() answers the same promise', async () => {
+    // A fresh module registry (requireActual uses it too): this file's other tests configure the
+    // sum workload in theirs.
+    await jest.isolateModulesAsync(async () => {
+      const configured = jest.requireActual<{ configuredWorkload: typeof configuredWorkload }>(
+        '../src/custom-workload',
+      ).configuredWorkload;
+      // Not the module this file imported: its cache may hold another workload.
+      expect(configured).not.toBe(configuredWorkload);
+      const env = { [WORKLOAD_ENV]: fixture('counting-inputs-workload.cjs') };
+      const first = configured(env);
+      const second = configured(env);
+      expect(second).toBe(first);
+      const workload = await first;
+      // run() answers how many times inputs() was called.
+      expect(workload.run(undefined)).toBe(1);
+      await expect(configured(env)).resolves.toBe(workload);
+      expect(workload.run(undefined)).toBe(1);
     });
   });
 

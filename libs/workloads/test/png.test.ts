@@ -155,8 +155,20 @@ describe('readPngSize', () => {
     expect(() => readPngSize(header)).toThrow(invalidImage);
   });
 
-  it('rejects a zero dimension', () => {
-    expect(() => readPngSize(pngHeader(0, 10))).toThrow(invalidImage);
+  it('rejects a zero dimension, on either side', () => {
+    // Each side alone: a check of only the width let a 4x0 header through as {width 4, height 0}.
+    for (const [width, height] of [
+      [0, 10],
+      [10, 0],
+      [4, 0],
+    ] as const) {
+      expect(() => readPngSize(pngHeader(width, height))).toThrow(
+        expect.objectContaining({
+          code: 'ERR_WORKLOAD_INVALID_IMAGE',
+          message: `invalid PNG dimensions ${width}x${height}`,
+        }),
+      );
+    }
   });
 });
 

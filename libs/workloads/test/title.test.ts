@@ -38,6 +38,22 @@ describe('extractTitle', () => {
     expect(extractTitle(html)).toBe(expected);
   });
 
+  // Each answer is what headless Chromium's --dump-dom put in its <title>: a browser ignores the
+  // "/" of <title/> and reads what follows as the title's text up to </title>, markup included.
+  it.each([
+    ['a second <title> inside it as text', '<title/>a<title>b</title>', 'a<title>b'],
+    ['a self-closing second one as text', '<title/>a<title/>b</title>', 'a<title/>b'],
+    [
+      'markup and entities after "<title/ >"',
+      '<title/ >a<b>c</b> &amp; d</title>x',
+      'a<b>c</b> & d',
+    ],
+    ['an upper-case <TITLE/>', '<TITLE/>Up</TITLE>', 'Up'],
+    ['nothing after it', '<title/>', ''],
+  ])('reads a self-closing <title/> as a browser does: %s', (_label, html, expected) => {
+    expect(extractTitle(html)).toBe(expected);
+  });
+
   it('returns an empty string for an empty title element', () => {
     expect(extractTitle('<head><title>  </title></head>')).toBe('');
   });
