@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { mulberry32 } from './mulberry32';
+import { pageFates } from './page-fate';
 import { parsePageQuery } from './parse-page-query';
 import { renderError, renderIndex, renderPage } from './render-pages';
 import { splitRequestTarget } from './request-target';
@@ -63,9 +63,6 @@ function respondAfter(res: http.ServerResponse, delayMs: number, respond: () => 
   timer = setTimeout(fire, delayMs);
 }
 
-/** XORed into the seed for the fault stream: any constant that is not 0 does. */
-const FAULT_STREAM = 0x5bd1e995;
-
 /**
  * The reset fault: a 200 with its full Content-Length, half the body, then a TCP RST. The
  * client has already accepted the answer when it breaks, so it must handle an error while
@@ -90,19 +87,15 @@ function resetMidBody(res: http.ServerResponse, page: Buffer, head: boolean): vo
  * and `?fail=1` (forces a failure). The fault switches (`spikeRate`, `resetRate`, off by default)
  * add latency spikes and connection resets on top.
  *
- * Each page request draws exactly two numbers from a PRNG seeded with `seed` (failure, jitter)
- * and two from a second stream derived from it (spike, reset), in arrival order, so the n-th
- * page request has the same fate on every run with the same options — and switching a fault on
- * does not change which requests fail or how much jitter they get.
+ * Each page request's fate is drawn from `seed` in arrival order ({@link pageFates}), so the
+ * n-th page request has the same fate on every run with the same options — and switching a fault
+ * on does not change which requests fail or how much jitter they get.
  *
  * @throws when an option is out of range.
  */
 export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.Server {
   const config = resolveUpstreamOptions(options);
-  const random = mulberry32(config.seed);
-  // A separate stream for the fault switches, so turning one on leaves the failure and jitter
-  // sequence of a seed exactly as it was (a lab comparison keeps its baseline).
-  const faultRandom = mulberry32(config.seed ^ FAULT_STREAM);
+  const fateOf = pageFates(config);
   const index = Buffer.from(renderIndex(config.pages));
   // Rendered lazily and kept: rendering on every request would add CPU work to the
   // upstream that the load lab would then wrongly attribute to the model under test.
@@ -137,18 +130,7 @@ export function createUpstreamServer(options?: Partial<UpstreamOptions>): http.S
       return;
     }
 
-    // Always draw both numbers (even when forced to fail or the latency is overridden) so
-    // one request's query never shifts the fate of the requests after it.
-    const failDraw = random();
-    const jitterDraw = random();
-    const spikeDraw = faultRandom();
-    const resetDraw = faultRandom();
-    const failed = query.fail || failDraw < config.failureRate;
-    const spiked = spikeDraw < config.spikeRate;
-    const reset = resetDraw < config.resetRate;
-    const delayMs =
-      (spiked ? config.spikeMs : 0) +
-      (query.latencyMs ?? config.latencyMs + Math.floor(jitterDraw * (config.jitterMs + 1)));
+    const { failed, spiked, reset, delayMs } = fateOf(query);
 
     // Said on the answer, so a client (and a test) can tell a spike from a slow machine.
     if (spiked) res.setHeader('x-upstream-fault', 'spike');

@@ -274,6 +274,26 @@ describe('createUpstreamServer', () => {
       }
     });
 
+    it('draws a forced failure’s number too: ?fail=1 on request 1 leaves requests 2–12 as they were', async () => {
+      const statuses = async (first: string): Promise<number[]> => {
+        const base = await start({ failureRate: 0.5, seed: 3 });
+        const seen: number[] = [];
+        for (const target of [first, ...Array<string>(11).fill('/page/1')]) {
+          const res = await fetch(`${base}${target}`);
+          await res.text();
+          seen.push(res.status);
+        }
+        if (server) await close(server);
+        return seen;
+      };
+      const plain = await statuses('/page/1');
+      const forced = await statuses('/page/1?fail=1');
+      expect(forced[0]).toBe(503);
+      // Both fates follow, so a sequence shifted by one draw would show.
+      expect(new Set(plain.slice(1))).toEqual(new Set([200, 503]));
+      expect(forced.slice(1)).toEqual(plain.slice(1));
+    });
+
     it('fails with a small HTML 503 when ?fail=1 is given', async () => {
       const base = await start({ failureRate: 0 });
       const res = await fetch(`${base}/page/3?fail=1`);
@@ -354,6 +374,24 @@ describe('createUpstreamServer', () => {
     it('fail with failureStatus instead of 503 when one is configured', async () => {
       const base = await start({ failureRate: 1, failureStatus: 500 });
       expect(await fates(base, 3)).toEqual(['500', '500', '500']);
+    });
+
+    it('draw from a stream of their own: at failureRate = spikeRate = 0.5 the failed and spiked requests differ', async () => {
+      const base = await start({ failureRate: 0.5, spikeRate: 0.5, spikeMs: 0, seed: 5 });
+      const failed: number[] = [];
+      const spiked: number[] = [];
+      for (let n = 0; n < 40; n++) {
+        const res = await fetch(`${base}/page/1`);
+        await res.text();
+        if (res.status !== 200) failed.push(n);
+        if (res.headers.get('x-upstream-fault') === 'spike') spiked.push(n);
+      }
+      // Each about half: were the two drawn from one stream, the two sets would be the same.
+      for (const set of [failed, spiked]) {
+        expect(set.length).toBeGreaterThanOrEqual(10);
+        expect(set.length).toBeLessThanOrEqual(30);
+      }
+      expect(spiked).not.toEqual(failed);
     });
 
     it('leave the failure sequence of a seed unchanged when a fault is switched on', async () => {

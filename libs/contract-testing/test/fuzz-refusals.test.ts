@@ -3,11 +3,14 @@ import { createServer, type Server } from 'node:http';
 import { close, listen } from '@concurrency-lab/launcher/testing';
 import {
   contractRefusal,
+  encodeRequest,
   fuzzViolation,
+  rawExchange,
   runFuzz,
   type FuzzRequest,
   type RawOutcome,
 } from '../src/fuzz/index';
+import { PARAM_CASES, queryString } from '../src/param-cases';
 
 const request = (
   method: string,
@@ -125,6 +128,12 @@ describe('contractRefusal', () => {
       417,
       'ERR_EXPECTATION_FAILED',
     ],
+    [
+      'Expect with 100-continue inside a longer token',
+      request('GET', '/healthz', [['Expect', 'x100-continuey']]),
+      417,
+      'ERR_EXPECTATION_FAILED',
+    ],
   ] as const)('tags %s', (_label, r, status, code) => {
     expect(contractRefusal(r)?.answers[0]).toEqual({ status, code });
   });
@@ -152,6 +161,11 @@ describe('contractRefusal', () => {
         ['Expect', '100-continue'],
       ]),
     ],
+    // A member is 100-continue, so Node goes on (RFC 9110 §10.1.1: a 417 for `foo` only "MAY").
+    [
+      'Expect: 100-continue, foo in one field',
+      request('GET', '/healthz', [['Expect', '100-continue, foo']]),
+    ],
     ['a fragment in the query (Express drops it)', request('GET', '/cpu/fib?n=5#x')],
     ['a dot segment (normalised away by RFC 3986)', request('GET', '/cpu/fib/.?n=5')],
     ['absolute form', request('GET', 'http://evil.example/cpu/fib?n=5')],
@@ -162,6 +176,73 @@ describe('contractRefusal', () => {
     ['a valid upload query, whatever its body', request('POST', '/image/filter?filter=blur')],
   ])('leaves untagged %s', (_label, r) => {
     expect(contractRefusal(r)).toBeUndefined();
+  });
+
+  // A correct service answers 200 at a parameter's bounds: tagged, it would be failed for it.
+  it.each(PARAM_CASES.map((c) => [`${c.method} ${c.path} ${c.param}`, c] as const))(
+    'leaves %s untagged at its bounds (min and max; an enum: each value), tags it past them',
+    (_label, c) => {
+      const target = (value: string) => `${c.path}${queryString({ ...c.base, [c.param]: value })}`;
+      const accepted = c.kind === 'int' ? [String(c.min), String(c.max)] : [...c.values];
+      const refused =
+        c.kind === 'int' ? [String(c.min - 1), String(c.max + 1)] : [`${c.values[0]}x`];
+      for (const value of accepted) {
+        const t = target(value);
+        expect([t, contractRefusal(request(c.method, t))]).toEqual([t, undefined]);
+      }
+      for (const value of refused) {
+        const t = target(value);
+        expect([t, contractRefusal(request(c.method, t))?.answers]).toEqual([
+          t,
+          [{ status: 400, code: 'ERR_INVALID_PARAM' }],
+        ]);
+      }
+    },
+  );
+
+  // The services leave `Expect` to Node (service-kit's service.ts: 'checkContinue' goes on,
+  // 'checkExpectation' is the 417), so the tag must split the values exactly as Node does.
+  it('tags an Expect value 417 exactly when a real Node server answers it 417', async () => {
+    const server = createServer((req, res) => {
+      req.resume();
+      res.end('ok');
+    });
+    const port = Number(new URL(await listen(server)).port);
+    try {
+      const values = [
+        '100-continue',
+        '100-CONTINUE',
+        '100-continue, foo',
+        'foo, 100-continue',
+        'x-100-continue',
+        'x100-continuey',
+        '100-continuey',
+        'bogus',
+      ];
+      const seen: Array<[string, number | string, number | undefined]> = [];
+      for (const value of values) {
+        const r = request('GET', '/healthz', [['Expect', value]]);
+        const outcome = await rawExchange(port, encodeRequest(r), {
+          deadlineMs: 2000,
+          halfClose: false,
+          head: false,
+        });
+        const status = outcome.kind === 'answer' ? outcome.status : outcome.kind;
+        seen.push([value, status, contractRefusal(r)?.answers[0]?.status]);
+      }
+      expect(seen).toEqual([
+        ['100-continue', 200, undefined],
+        ['100-CONTINUE', 200, undefined],
+        ['100-continue, foo', 200, undefined],
+        ['foo, 100-continue', 200, undefined],
+        ['x-100-continue', 200, undefined],
+        ['x100-continuey', 417, 417],
+        ['100-continuey', 417, 417],
+        ['bogus', 417, 417],
+      ]);
+    } finally {
+      await close(server);
+    }
   });
 
   it('lets a body cut short or misframed be refused as such first', () => {

@@ -1,0 +1,16 @@
+import { MAX_LATENCY_OVERRIDE_MS, parsePageQuery } from '../src/parse-page-query';
+
+describe('parsePageQuery', () => {
+  it('accepts ?latency= from 0 up to and including the documented maximum, 10000', () => {
+    expect(MAX_LATENCY_OVERRIDE_MS).toBe(10_000);
+    for (const ms of [0, 1, 9_999, 10_000]) {
+      expect(parsePageQuery(`latency=${ms}`)).toEqual({ latencyMs: ms, fail: false });
+    }
+  });
+
+  it('refuses ?latency= one past the maximum, naming the range', () => {
+    expect(parsePageQuery('latency=10001')).toEqual({
+      error: 'Expected `latency` to be an integer from 0 to 10000, got `10001`',
+    });
+  });
+});
