@@ -1,4 +1,8 @@
-import { leak } from '../src/demos/leak';
+import { until } from '@concurrency-lab/launcher/testing';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { judge, leak, ownChildHandles } from '../src/demos/leak';
+import { fixedChild, leakyChild } from '../test/support/leak-outcomes';
 import { overlong, runDemo } from '../test/support/run-demo';
 
 describe('leak', () => {
@@ -19,5 +23,29 @@ describe('leak', () => {
     expect(overlong(run, 'leak')).toEqual([]);
     // And the demo itself leaves nothing behind in this process.
     expect(process.getActiveResourcesInfo().length).toBeLessThanOrEqual(before);
+  });
+
+  it('is not clean while a child process of this process is still running, and is once it has closed', async () => {
+    // A real stray child with piped stdio, as a demo that forgot its Peer would leave one.
+    const before = ownChildHandles();
+    const stray = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 1e4)'], { stdio: 'pipe' });
+    const closed = once(stray, 'close');
+    try {
+      const during = ownChildHandles();
+      expect(during).toBeGreaterThan(before);
+      const judged = judge(leakyChild, fixedChild, { before, after: during });
+      expect(judged.verdict).toEqual({ holds: false, why: 'not shown: demoProcessClean' });
+    } finally {
+      stray.kill();
+      await closed;
+    }
+    // The control: the child gone, the reading goes back to where it began. Not at 'close' itself:
+    // libuv frees a closed handle in the next loop turn's close phase, and the reading lists it
+    // until then (a ProcessWrap and a PipeWrap here).
+    await until(() => ownChildHandles() === before, {
+      what: 'the stray child’s handles to be freed',
+      timeoutMs: 2000,
+      detail: () => `${ownChildHandles()} open, ${before} before`,
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { primitives } from '../src/demos/primitives';
+import { judge, primitives, type PrimitiveFigures } from '../src/demos/primitives';
 import { overlong, runDemo } from './support/run-demo';
 
 /** Small knobs: every part runs in a moment. */
@@ -30,5 +30,42 @@ describe('primitives', () => {
     const run = await runDemo(primitives, WIDEST);
     expect(run.figures.condition).toEqual({ largest: 100, inOrder: true });
     expect(overlong(run, 'primitives')).toEqual([]);
+  });
+});
+
+describe('the primitives verdict', () => {
+  /** Figures where each primitive did its job, at SMALL's knobs. */
+  const good: PrimitiveFigures = {
+    semaphore: { mostInFlightWithout: 6, mostInFlightWith: 2 },
+    event: { before: 0, after: 4 },
+    condition: { largest: 2, inOrder: true },
+    barrier: { overlapped: false, cycles: 3 },
+    rwLock: { mostReaders: 3, readersWhileWriting: 0 },
+  };
+  const withRwLock = (rwLock: PrimitiveFigures['rwLock']) => judge(SMALL, { ...good, rwLock });
+
+  it('holds when each primitive did its job', () => {
+    expect(judge(SMALL, good).verdict).toEqual({ holds: true, why: 'each primitive did its job' });
+  });
+
+  it('does not hold when readers never shared the RWLock (at most 1 at once)', () => {
+    // An exclusive lock passed off as a readers-writer lock: readers one at a time, no writer
+    // overlap. Its row reads NO and the verdict names it.
+    const exclusive = withRwLock({ mostReaders: 1, readersWhileWriting: 0 });
+    expect(exclusive.verdict).toEqual({ holds: false, why: 'not shown: RWLock' });
+    expect(exclusive.rows.find(([name]) => name === 'RWLock')).toEqual([
+      'RWLock',
+      'up to 1 readers at once; 0 while the writer wrote',
+      false,
+    ]);
+    // The control: two readers at once is sharing.
+    expect(withRwLock({ mostReaders: 2, readersWhileWriting: 0 }).verdict.holds).toBe(true);
+  });
+
+  it('does not hold when a reader held the RWLock while the writer wrote', () => {
+    expect(withRwLock({ mostReaders: 3, readersWhileWriting: 1 }).verdict).toEqual({
+      holds: false,
+      why: 'not shown: RWLock',
+    });
   });
 });

@@ -1,9 +1,11 @@
 import {
   byAgedPriority,
   byPriority,
+  judge,
   priorityRow,
   serveWithPriorities,
   starvation,
+  type Job,
 } from '../src/demos/starvation';
 import { overlong, runDemo } from './support/run-demo';
 
@@ -48,5 +50,39 @@ describe('starvation', () => {
       'never (120 ticks)',
       '120 ticks',
     ]);
+  });
+
+  describe('its verdict on aging', () => {
+    // 5 levels × 4 ticks: the background job sorts as if it arrived at tick 20, and is served at
+    // tick 21, after the urgent job queued with it at tick 0.
+    const o = { greedyRounds: 8, agingTicks: 4 };
+    const locks = {
+      barging: { acquisitionsBeforePolite: 8 },
+      fifo: { acquisitionsBeforePolite: 1 },
+    };
+    const plain = serveWithPriorities(60, byPriority);
+    const agedWith = (compare: Parameters<typeof serveWithPriorities>[1]) =>
+      judge(o, { ...locks, plain, aged: serveWithPriorities(60, compare) });
+
+    it('holds for the aging queue, which serves the background job at exactly 5 × 4 + 1 ticks', () => {
+      expect(serveWithPriorities(60, byAgedPriority(4)).oldestServedAge).toBe(21);
+      expect(agedWith(byAgedPriority(4)).verdict).toEqual({
+        holds: true,
+        why: 'the unfair ones starved their waiter, FIFO and aging did not',
+      });
+    });
+
+    it('fails for a queue aging one tick too slowly: its oldest served at 22 ticks', () => {
+      // 4.2 ticks a level: the background job waits a tick longer than aging promises.
+      const slow = (a: Job, b: Job) =>
+        a.priority * 4.2 + a.enqueuedAt - (b.priority * 4.2 + b.enqueuedAt);
+      expect(serveWithPriorities(60, slow)).toMatchObject({
+        backgroundServedAt: 22,
+        oldestServedAge: 22,
+      });
+      const judged = agedWith(slow);
+      expect(judged.checks.agingServed).toBe(false);
+      expect(judged.verdict).toEqual({ holds: false, why: 'not shown: agingServed' });
+    });
   });
 });

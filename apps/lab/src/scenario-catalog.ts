@@ -60,14 +60,23 @@ export type ScenarioCatalog = z.infer<typeof catalogSchema>;
 /** `load-tests/scenarios.json`: the one definition the lab and the k6 scripts share. */
 export function loadScenarioCatalog(root: string): ScenarioCatalog {
   const file = join(root, 'load-tests', 'scenarios.json');
-  const parsed = catalogSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parseScenarioCatalog(JSON.parse(readFileSync(file, 'utf8')), file);
+}
+
+/**
+ * A catalog already read (`value`, from `source`, which its errors name) checked as the loader
+ * checks it: the schema, and each scenario id once. The loader's rules, without its fixed path, so
+ * that a test can hand it a broken catalog without writing one into the repo's own file.
+ */
+export function parseScenarioCatalog(value: unknown, source: string): ScenarioCatalog {
+  const parsed = catalogSchema.safeParse(value);
   if (!parsed.success) {
-    throw new ScenarioCatalogError(`${file} is invalid: ${z.prettifyError(parsed.error)}`);
+    throw new ScenarioCatalogError(`${source} is invalid: ${z.prettifyError(parsed.error)}`);
   }
   const ids = parsed.data.scenarios.map((s) => s.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) {
-    throw new ScenarioCatalogError(`${file}: scenario id \`${duplicate}\` appears twice`);
+    throw new ScenarioCatalogError(`${source}: scenario id \`${duplicate}\` appears twice`);
   }
   return parsed.data;
 }

@@ -49,21 +49,25 @@ function firstSamples(n: number): { onSample: (sample: Sample) => void; arrived:
   return { onSample: () => void (++seen >= n && arrive()), arrived };
 }
 
+/**
+ * A sampler of this process's tree and of `url` every `intervalMs` (with `window`, if given), and
+ * its first `n` samples.
+ */
+function localSampler(url: string, intervalMs: number, n: number, window?: IntervalWindow) {
+  const { onSample, arrived } = firstSamples(n);
+  const sampler = new Sampler({ baseUrl: url, pid: process.pid, intervalMs, window, onSample });
+  return { sampler, arrived };
+}
+
 describe('the sampler', () => {
   it('reads the RSS and CPU of a local process tree every interval even when /metrics never answers', async () => {
     // A model too busy to answer: every scrape hangs past the sampler's timeout.
     const hung: ServerResponse[] = [];
     const { server, url } = await serve((response) => void hung.push(response));
-    const three = firstSamples(3);
-    const sampler = new Sampler({
-      baseUrl: url,
-      pid: process.pid,
-      intervalMs: 100,
-      onSample: three.onSample,
-    });
+    const { sampler, arrived } = localSampler(url, 100, 3);
     try {
       sampler.start();
-      await three.arrived;
+      await arrived;
       const samples = await sampler.stop();
       expect(samples.length).toBeGreaterThanOrEqual(3);
       for (const s of samples) {
@@ -129,16 +133,9 @@ describe('the sampler', () => {
     const { server, url } = await serve((response) => response.end(metrics));
     /** Three samples of a local tree (this process), with `window` or without one. */
     const sampled = async (window: IntervalWindow | undefined) => {
-      const three = firstSamples(3);
-      const sampler = new Sampler({
-        baseUrl: url,
-        pid: process.pid,
-        intervalMs: 100,
-        window,
-        onSample: three.onSample,
-      });
+      const { sampler, arrived } = localSampler(url, 100, 3, window);
       sampler.start();
-      await three.arrived;
+      await arrived;
       return sampler.stop();
     };
     try {
@@ -151,6 +148,51 @@ describe('the sampler', () => {
     } finally {
       await close(server);
     }
+  });
+
+  it('takes one last local reading as it stops, however long the interval', async () => {
+    // A measurement shorter than one interval still has its end: the reading at t = 0 and the
+    // one stop() takes, so the peak RSS covers the whole window.
+    const { server, url } = await serve((response) => response.end(metrics));
+    const { sampler, arrived } = localSampler(url, 60_000, 1);
+    try {
+      sampler.start();
+      await arrived;
+      await sleep(300);
+      const samples = await sampler.stop();
+      expect(samples).toHaveLength(2);
+      expect(samples[0]?.t).toBe(0);
+      expect(samples[1]?.t).toBeGreaterThanOrEqual(0.3);
+      expect(samples[1]?.t).toBeLessThan(60);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('gives a target’s CPU as 0 %, never negative, when its summed CPU counter goes down', async () => {
+    // A --targets cluster sums process_cpu_seconds_total over its workers: a worker replaced takes
+    // its seconds with it, and the sum drops. That is no negative work done.
+    const cpuAt = async (step: number) => {
+      let cpu = 10;
+      const { server, url } = await serve((response) => {
+        response.end(`process_resident_memory_bytes 1000000\nprocess_cpu_seconds_total ${cpu}\n`);
+        cpu += step;
+      });
+      const { sampler, arrived } = targetSampler(url, 3);
+      try {
+        sampler.start();
+        await arrived;
+        return (await sampler.stop()).map((s) => s.cpuPercent);
+      } finally {
+        await close(server);
+      }
+    };
+    const falling = await cpuAt(-1);
+    expect(falling.length).toBeGreaterThanOrEqual(3);
+    expect(falling).toEqual(falling.map(() => 0));
+    // The control: a rising counter is read as CPU used, after the first (baseline) sample.
+    const rising = await cpuAt(0.05);
+    expect(rising.slice(1).every((percent) => percent > 0)).toBe(true);
   });
 
   it('leaves a target’s interval out when its scrape fails: no figure is made up', async () => {

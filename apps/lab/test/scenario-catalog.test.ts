@@ -2,7 +2,8 @@ import { MODELS } from '@concurrency-lab/models';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verdictFor } from '../src/report/verdict';
-import { catalogSchema, loadScenarioCatalog } from '../src/scenario-catalog';
+import { ScenarioCatalogError } from '../src/errors';
+import { catalogSchema, loadScenarioCatalog, parseScenarioCatalog } from '../src/scenario-catalog';
 import { result } from './support/results';
 
 const root = join(__dirname, '..', '..', '..');
@@ -59,6 +60,54 @@ describe('the guide’s rows, in this project’s models', () => {
     // The control: a model the registry lacks is still refused.
     for (const s of raw.scenarios) if (s.id === 'fairness') s.guide.prefers = ['fibers'];
     expect(catalogSchema.safeParse(raw).success).toBe(false);
+  });
+});
+
+describe('a catalog the loader refuses', () => {
+  /** The repo's catalog, read afresh to break in memory (its file is never written). */
+  const raw = () =>
+    JSON.parse(readFileSync(join(root, 'load-tests', 'scenarios.json'), 'utf8')) as {
+      scenarios: { id: string; streams: { name: string; measure: boolean }[] }[];
+    };
+  /** What parsing `value` threw, or null when it was accepted. */
+  const refusal = (value: unknown): unknown => {
+    try {
+      parseScenarioCatalog(value, 'scenarios.json');
+      return null;
+    } catch (error) {
+      return error;
+    }
+  };
+
+  it('accepts the repo’s catalog as it is (the control)', () => {
+    expect(refusal(raw())).toBeNull();
+  });
+
+  it('refuses a scenario id that appears twice: a report would hold two rows of one id', () => {
+    const twice = raw();
+    const first = twice.scenarios[0];
+    if (!first) throw new Error('the catalog has no scenario');
+    twice.scenarios.push(structuredClone(first));
+    const error = refusal(twice);
+    expect(error).toBeInstanceOf(ScenarioCatalogError);
+    expect(error).toMatchObject({
+      code: 'ERR_LAB_SCENARIO_CATALOG',
+      message: expect.stringContaining(`scenario id \`${first.id}\` appears twice`),
+    });
+  });
+
+  it('refuses a scenario with two measured streams: its figures come from exactly one', () => {
+    const two = raw();
+    const streams = two.scenarios[0]?.streams ?? [];
+    const measured = streams.find((s) => s.measure);
+    if (!measured) throw new Error('the first scenario has no measured stream');
+    streams.push({ ...measured, name: 'second' });
+    const error = refusal(two);
+    expect(error).toBeInstanceOf(ScenarioCatalogError);
+    expect(error).toMatchObject({
+      code: 'ERR_LAB_SCENARIO_CATALOG',
+      message: expect.stringContaining('exactly one stream must have measure: true'),
+    });
   });
 });
 

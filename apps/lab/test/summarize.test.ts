@@ -85,6 +85,21 @@ describe('a model’s summary', () => {
     expect(readRow?.at(-1)).toBe('12.3');
   });
 
+  it('has memory per connection 0, never negative, when RSS never rose above the idle reading', () => {
+    // GC can hand pages back during the run: every reading below idle. A negative figure would make
+    // the model the best on memory for having returned memory, not for holding connections cheaply.
+    const at = (peakMiB: number) =>
+      summarize(
+        [plan],
+        [stream],
+        samples([[0, 1, 0.5]]).map((s) => ({ ...s, rssBytes: peakMiB * 2 ** 20 })),
+        { rssIdleBytes: 100 * 2 ** 20, rssAfterBytes: 95 * 2 ** 20 },
+      ).memoryPerConnectionBytes;
+    expect(at(90)).toBe(0);
+    // The control: a peak 8 MiB over idle on 8 connections is 1 MiB each.
+    expect(at(108)).toBe(2 ** 20);
+  });
+
   it('credits a fixed rate no more than the share of the window’s arrivals that went out', () => {
     /** The summary of a stream at `rate` req/s over a 1 s window (`--quick`). */
     const at = (rate: number, figures: Pick<StreamResult, 'sent' | 'ok' | 'dropped'>) =>

@@ -79,6 +79,34 @@ describe('the verdict', () => {
   });
 });
 
+describe('the edges of the tie band and of the fixed rate', () => {
+  it('ties memory per connection within 10% plus half a KiB: 2000 B and 2600 B both lead', () => {
+    // Figures this small are a page or two of RSS over a few connections: 10% alone would split a
+    // single page's difference. 2000 × 1.1 + 512 = 2712 B is the band's edge.
+    const io = (threadsBytes: number) =>
+      verdictFor('memory-per-connection', { prefers: ['async'], text: 'g' }, [
+        result('async', 100, 10, 80, { memoryPerConnectionBytes: 2000 }),
+        result('threads', 100, 10, 80, { memoryPerConnectionBytes: threadsBytes }),
+      ]).leaders;
+    expect(io(2600)).toEqual(['async', 'threads']);
+    expect(io(2700)).toEqual(['async', 'threads']);
+    // The control: past the band's edge, async leads alone.
+    expect(io(2800)).toEqual(['async']);
+  });
+
+  it('counts a model at exactly 90% of the fixed rate as keeping up, and one at 89% as not', () => {
+    // async answered 90% with the best p99: comparable, so it leads; at 89% it is left out and
+    // threads leads.
+    const fairness = (asyncSustained: number) =>
+      verdictFor('p99', { prefers: ['async'], text: 'g' }, [
+        result('async', 90, 15, 80, { sustained: asyncSustained }),
+        result('threads', 100, 20, 80, { sustained: 1 }),
+      ]).leaders;
+    expect(fairness(0.9)).toEqual(['async']);
+    expect(fairness(0.89)).toEqual(['threads']);
+  });
+});
+
 describe("the note's words for who leads", () => {
   it('says one leader leads, and names several within the tie band with the band', () => {
     const guide = { prefers: ['cluster'], text: 'CPU-bound → processes' };

@@ -1,4 +1,4 @@
-import { runFuzz } from '@concurrency-lab/contract-testing/fuzz';
+import { runFuzz, type FuzzReport } from '@concurrency-lab/contract-testing/fuzz';
 import { perModelDrill } from '../drill';
 import { MemorySampler } from '../probes/memory-sampler';
 
@@ -25,12 +25,27 @@ export const fuzz = perModelDrill({
         .map(([s, n]) => `${s}: ${n}`)
         .join(', '),
     );
-    if (report.failure) {
-      row.lost = 1;
-      row.violations.push(`${report.failure.reason} — for ${report.failure.described}`);
-    } else if (report.runs < ctx.fuzzRuns) {
-      row.violations.push(`only ${report.runs} of ${ctx.fuzzRuns} cases ran`);
-    }
+    const judged = fuzzJudgement(report, ctx.fuzzRuns);
+    row.lost += judged.lost;
+    row.violations.push(...judged.violations);
     return row;
   },
 });
+
+/**
+ * What a fuzz run of `asked` cases broke: its smallest failing case (one request answered wrong),
+ * or, with no failure, a run cut short — fewer cases than asked is not a pass, since the cases that
+ * never ran were never checked.
+ */
+export function fuzzJudgement(
+  report: Pick<FuzzReport, 'runs' | 'failure'>,
+  asked: number,
+): { lost: number; violations: string[] } {
+  if (report.failure) {
+    return { lost: 1, violations: [`${report.failure.reason} — for ${report.failure.described}`] };
+  }
+  if (report.runs < asked) {
+    return { lost: 0, violations: [`only ${report.runs} of ${asked} cases ran`] };
+  }
+  return { lost: 0, violations: [] };
+}

@@ -13,6 +13,13 @@ const countsOf = (s: LeakSnapshot | undefined) =>
     .map(([type, n]) => `${n} ${type}`)
     .join(', ') || 'nothing open';
 
+/**
+ * This process's handles of the kinds the demo opens (its children and their pipes): the demo
+ * must end with no more than it started with, whatever else the process runs.
+ */
+export const ownChildHandles = (): number =>
+  process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap' || r === 'PipeWrap').length;
+
 async function child(mode: 'leaky' | 'fixed', rounds: number, graceMs: number) {
   await using peer = Peer.process('leak-child', [mode, String(rounds)]);
   const snapshots: LeakSnapshot[] = [];
@@ -55,28 +62,11 @@ export const leak = defineDemo({
     }),
   },
   async run({ rounds, graceMs }) {
-    // This process's handles of the kinds the demo opens (its children and their pipes): the
-    // demo must end with no more than it started with, whatever else the process runs.
-    const own = () =>
-      process.getActiveResourcesInfo().filter((r) => r === 'ProcessWrap' || r === 'PipeWrap')
-        .length;
-    const before = own();
+    const before = ownChildHandles();
     const leaky = await child('leaky', rounds, graceMs);
     const fixed = await child('fixed', rounds, graceMs);
-    const after = own();
-    const grew = (c: typeof leaky) =>
-      c.resourcesAfter > c.resourcesBefore ||
-      (c.threadsAfter !== null && c.threadsBefore !== null && c.threadsAfter > c.threadsBefore);
-    const backToBaseline = (c: typeof fixed) =>
-      c.resourcesAfter === c.resourcesBefore &&
-      (c.threadsAfter === null || c.threadsBefore === null || c.threadsAfter <= c.threadsBefore);
-    const checks = {
-      leakyGrew: grew(leaky),
-      leakyStayedAlive: !leaky.exitedOnItsOwn,
-      fixedBackToBaseline: backToBaseline(fixed),
-      fixedExited: fixed.exitedOnItsOwn && fixed.exitCode === 0,
-      demoProcessClean: after <= before,
-    };
+    const after = ownChildHandles();
+    const { checks, verdict } = judge(leaky, fixed, { before, after });
     const row = (label: string, c: typeof leaky) => [
       label,
       `${c.resourcesBefore} → ${c.resourcesAfter}`,
@@ -94,7 +84,48 @@ export const leak = defineDemo({
         `After ${rounds} rounds the leaky child had ${countsOf(leaky.snapshots.at(-1))}; the fixed one ${countsOf(fixed.snapshots.at(-1))}.`,
         'A Worker and a pool do not show in getActiveResourcesInfo(), but their threads do in the OS count, and they keep the process alive all the same. Close them: clearInterval, worker.terminate(), pool.shutdown() — or `using` / `await using`.',
       ],
-      verdict: verdictOf(checks, 'the leaks piled up and pinned the child; closing undid them'),
+      verdict,
     };
   },
 });
+
+/** What the verdict reads of one child's run. */
+export type ChildOutcome = Pick<
+  Awaited<ReturnType<typeof child>>,
+  | 'resourcesBefore'
+  | 'resourcesAfter'
+  | 'threadsBefore'
+  | 'threadsAfter'
+  | 'exitedOnItsOwn'
+  | 'exitCode'
+>;
+
+/**
+ * The leak lesson's checks and verdict from the two children's runs and this process's own child
+ * handles before and after them ({@link ownChildHandles}): exported for its unit test, which hands
+ * it made-up runs, wrong ones included.
+ */
+export function judge(
+  leaky: ChildOutcome,
+  fixed: ChildOutcome,
+  demoProcess: { before: number; after: number },
+) {
+  const grew = (c: ChildOutcome) =>
+    c.resourcesAfter > c.resourcesBefore ||
+    (c.threadsAfter !== null && c.threadsBefore !== null && c.threadsAfter > c.threadsBefore);
+  const backToBaseline = (c: ChildOutcome) =>
+    c.resourcesAfter === c.resourcesBefore &&
+    (c.threadsAfter === null || c.threadsBefore === null || c.threadsAfter <= c.threadsBefore);
+  const checks = {
+    leakyGrew: grew(leaky),
+    leakyStayedAlive: !leaky.exitedOnItsOwn,
+    fixedBackToBaseline: backToBaseline(fixed),
+    fixedExited: fixed.exitedOnItsOwn && fixed.exitCode === 0,
+    // A child process or pipe of the demo's own still open: the demo leaked what it teaches.
+    demoProcessClean: demoProcess.after <= demoProcess.before,
+  };
+  return {
+    checks,
+    verdict: verdictOf(checks, 'the leaks piled up and pinned the child; closing undid them'),
+  };
+}

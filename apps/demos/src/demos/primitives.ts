@@ -165,44 +165,16 @@ export const primitives = defineDemo({
     const buffer = await boundedBuffer(o.items, o.bufferSize);
     const barrier = await phases(o.parties);
     const rw = await readersWriter();
-    const rows = [
-      [
-        'Semaphore',
-        `${o.pages} fetches: ${unlimited} at once without, ${limited} with Semaphore(${o.permits})`,
-        limited === o.permits && unlimited > o.permits,
-      ],
-      [
-        'Event',
-        `4 workers: ${signal.before} started before set(), ${signal.after} after`,
-        signal.before === 0 && signal.after === 4,
-      ],
-      [
-        'Condition',
-        // Fits the table in 80 columns at the widest knobs (10000 items, 100 slots), and with
-        // as many held as items: "through" and "all" there made the table 81 wide.
-        `${o.items} items, ${o.bufferSize} slots: at most ${buffer.largest} held, ${buffer.inOrder ? 'in order' : 'NOT in order'}`,
-        buffer.largest === o.bufferSize && buffer.inOrder,
-      ],
-      [
-        'Barrier',
-        `${o.parties} parties × ${o.parties} phases: phases ${barrier.overlapped ? 'overlapped' : 'never overlapped'}`,
-        !barrier.overlapped && barrier.cycles === o.parties,
-      ],
-      [
-        'RWLock',
-        `up to ${rw.mostReaders} readers at once; ${rw.readersWhileWriting} while the writer wrote`,
-        rw.mostReaders > 1 && rw.readersWhileWriting === 0,
-      ],
-    ] as const;
+    const measured: PrimitiveFigures = {
+      semaphore: { mostInFlightWithout: unlimited, mostInFlightWith: limited },
+      event: signal,
+      condition: buffer,
+      barrier,
+      rwLock: rw,
+    };
+    const { rows, verdict } = judge(o, measured);
     return {
-      figures: {
-        ...o,
-        semaphore: { mostInFlightWithout: unlimited, mostInFlightWith: limited },
-        event: signal,
-        condition: buffer,
-        barrier,
-        rwLock: rw,
-      },
+      figures: { ...o, ...measured },
       table: {
         header: ['primitive', 'what it did', 'checked'],
         align: ['left', 'left', 'left'],
@@ -211,10 +183,70 @@ export const primitives = defineDemo({
       notes: [
         'These are the in-loop family (async tasks of one event loop); the Shared* family does the same across worker threads (see deadlock, producer-consumer).',
       ],
-      verdict: verdictOf(
-        Object.fromEntries(rows.map(([name, , ok]) => [name, ok])),
-        'each primitive did its job',
-      ),
+      verdict,
     };
   },
 });
+
+/** The knobs each check reads. */
+export interface PrimitivesOptions {
+  pages: number;
+  permits: number;
+  items: number;
+  bufferSize: number;
+  parties: number;
+}
+
+/** What each primitive's part of the run measured (the demo's figures, less its knobs). */
+export interface PrimitiveFigures {
+  semaphore: { mostInFlightWithout: number; mostInFlightWith: number };
+  event: { before: number; after: number };
+  condition: { largest: number; inOrder: boolean };
+  barrier: { overlapped: boolean; cycles: number };
+  rwLock: { mostReaders: number; readersWhileWriting: number };
+}
+
+/**
+ * Each primitive's row (its name, what it did, whether that was its job) and the verdict over
+ * them: exported for its unit test, which hands it made-up figures, wrong ones included.
+ */
+export function judge(o: PrimitivesOptions, f: PrimitiveFigures) {
+  const { semaphore, event, condition, barrier, rwLock } = f;
+  const rows = [
+    [
+      'Semaphore',
+      `${o.pages} fetches: ${semaphore.mostInFlightWithout} at once without, ${semaphore.mostInFlightWith} with Semaphore(${o.permits})`,
+      semaphore.mostInFlightWith === o.permits && semaphore.mostInFlightWithout > o.permits,
+    ],
+    [
+      'Event',
+      `4 workers: ${event.before} started before set(), ${event.after} after`,
+      event.before === 0 && event.after === 4,
+    ],
+    [
+      'Condition',
+      // Fits the table in 80 columns at the widest knobs (10000 items, 100 slots), and with
+      // as many held as items: "through" and "all" there made the table 81 wide.
+      `${o.items} items, ${o.bufferSize} slots: at most ${condition.largest} held, ${condition.inOrder ? 'in order' : 'NOT in order'}`,
+      condition.largest === o.bufferSize && condition.inOrder,
+    ],
+    [
+      'Barrier',
+      `${o.parties} parties × ${o.parties} phases: phases ${barrier.overlapped ? 'overlapped' : 'never overlapped'}`,
+      !barrier.overlapped && barrier.cycles === o.parties,
+    ],
+    [
+      'RWLock',
+      `up to ${rwLock.mostReaders} readers at once; ${rwLock.readersWhileWriting} while the writer wrote`,
+      // Readers that never overlapped (one at a time) show an exclusive lock, not a shared one.
+      rwLock.mostReaders > 1 && rwLock.readersWhileWriting === 0,
+    ],
+  ] as const;
+  return {
+    rows,
+    verdict: verdictOf(
+      Object.fromEntries(rows.map(([name, , ok]) => [name, ok])),
+      'each primitive did its job',
+    ),
+  };
+}

@@ -1,12 +1,13 @@
 import { Mutex, SharedMutex } from '@concurrency-lab/locks';
-import { defineDemo } from '../demo';
+import { defineDemo, type Verdict } from '../demo';
 import { integer } from '../knobs';
 import { int } from '../format';
 import { Peer, allSay } from '../peer';
 import { clusterIncrements, runClusterCounter } from '../cluster-counter';
 import type { RaceMode, RaceThreadData } from '../workers/race-thread';
 
-interface Row {
+/** One counter's run: how many increments it was given and how many it counted. */
+export interface Row {
   model: string;
   guard: string;
   expected: number;
@@ -106,15 +107,6 @@ export const race = defineDemo({
       rows.push({ model: '2 cluster workers', guard, expected: run.expected, actual: run.actual });
     }
     const lost = rows.map((r) => r.expected - r.actual);
-    const unsafe = rows
-      .map((r, i) => ({ ...r, lost: lost[i] as number }))
-      .filter((r) => r.guard === 'none');
-    const guarded = rows
-      .map((r, i) => ({ ...r, lost: lost[i] as number }))
-      .filter((r) => r.guard !== 'none');
-    const raceless = unsafe.filter((r) => r.lost <= 0).map((r) => r.model);
-    const broken = guarded.filter((r) => r.lost !== 0).map((r) => `${r.model} with ${r.guard}`);
-    const holds = raceless.length === 0 && broken.length === 0;
     return {
       figures: {
         ...o,
@@ -135,11 +127,26 @@ export const race = defineDemo({
         'One event loop runs one task at a time, yet an await between the read and the write lets the other tasks in: the race is not only for threads.',
         'Processes share no memory, so their race is on state kept elsewhere (here the cluster primary; a database, a file): two requests where one step was needed (see manager).',
       ],
-      verdict: holds
-        ? { holds, why: 'every unguarded counter lost updates and no guarded one did' }
-        : raceless.length > 0
-          ? { holds, why: `no update was lost by ${raceless.join(', ')} in this run` }
-          : { holds, why: `updates were lost by ${broken.join(', ')}` },
+      verdict: judge(rows),
     };
   },
 });
+
+/**
+ * The race lesson's verdict from the counted rows: exported for its unit test, which hands it
+ * made-up counts. It holds when every unguarded counter lost at least one update and no guarded
+ * one lost or gained any: an unguarded counter that lost none showed no race in this run.
+ */
+export function judge(rows: readonly Row[]): Verdict {
+  const lost = (r: Row) => r.expected - r.actual;
+  const unsafe = rows.filter((r) => r.guard === 'none');
+  const guarded = rows.filter((r) => r.guard !== 'none');
+  const raceless = unsafe.filter((r) => lost(r) <= 0).map((r) => r.model);
+  const broken = guarded.filter((r) => lost(r) !== 0).map((r) => `${r.model} with ${r.guard}`);
+  const holds = raceless.length === 0 && broken.length === 0;
+  return holds
+    ? { holds, why: 'every unguarded counter lost updates and no guarded one did' }
+    : raceless.length > 0
+      ? { holds, why: `no update was lost by ${raceless.join(', ')} in this run` }
+      : { holds, why: `updates were lost by ${broken.join(', ')}` };
+}

@@ -119,14 +119,7 @@ export const starvation = defineDemo({
     const fifo = await greedyAndPolite(new Mutex({ name: 'fifo' }), o.greedyRounds, o.holdMs);
     const plain = serveWithPriorities(o.ticks, byPriority);
     const aged = serveWithPriorities(o.ticks, byAgedPriority(o.agingTicks));
-    const checks = {
-      bargingStarved: barging.acquisitionsBeforePolite === o.greedyRounds,
-      fifoTurn: fifo.acquisitionsBeforePolite === 1,
-      plainStarved: plain.backgroundServedAt === null,
-      agingServed:
-        aged.backgroundServedAt !== null &&
-        aged.oldestServedAge <= BACKGROUND_PRIORITY * o.agingTicks + 1,
-    };
+    const { checks, verdict } = judge(o, { barging, fifo, plain, aged });
     return {
       figures: {
         ...o,
@@ -158,10 +151,40 @@ export const starvation = defineDemo({
         `The greedy task held the lock ${o.holdMs} ms at a time, ${o.greedyRounds} times, asking again as soon as it let go.`,
         `Aging: a priority level is worth ${o.agingTicks} ticks of waiting, so the priority-${BACKGROUND_PRIORITY} job overtakes urgent jobs younger than ${BACKGROUND_PRIORITY * o.agingTicks} ticks.`,
       ],
-      verdict: verdictOf(checks, 'the unfair ones starved their waiter, FIFO and aging did not'),
+      verdict,
     };
   },
 });
+
+/** The two ways a lock was taken and the two ways a priority queue served, as the demo ran them. */
+export interface StarvationRuns {
+  barging: { acquisitionsBeforePolite: number };
+  fifo: { acquisitionsBeforePolite: number };
+  plain: ReturnType<typeof serveWithPriorities>;
+  aged: ReturnType<typeof serveWithPriorities>;
+}
+
+/**
+ * The starvation lesson's checks and verdict: exported for its unit test, which hands it runs made
+ * up or served by a queue aging a shade too slowly. Aged, the background job sorts as if it
+ * arrived at tick 5 × aging ticks, and is served at the tick after that — the urgent job queued
+ * with it at tick 0 goes first — so no served job may be older than 5 × aging ticks + 1.
+ */
+export function judge(o: { greedyRounds: number; agingTicks: number }, runs: StarvationRuns) {
+  const { barging, fifo, plain, aged } = runs;
+  const checks = {
+    bargingStarved: barging.acquisitionsBeforePolite === o.greedyRounds,
+    fifoTurn: fifo.acquisitionsBeforePolite === 1,
+    plainStarved: plain.backgroundServedAt === null,
+    agingServed:
+      aged.backgroundServedAt !== null &&
+      aged.oldestServedAge <= BACKGROUND_PRIORITY * o.agingTicks + 1,
+  };
+  return {
+    checks,
+    verdict: verdictOf(checks, 'the unfair ones starved their waiter, FIFO and aging did not'),
+  };
+}
 
 /**
  * A priority queue's row of the table: when the background job was served, and the oldest
