@@ -1,4 +1,4 @@
-import { setImmediate as turn } from 'node:timers/promises';
+import { setTimeout as sleep, setImmediate as turn } from 'node:timers/promises';
 import { Condition, LockOwner, Mutex, RLock } from '../src/index';
 
 describe('Condition', () => {
@@ -76,12 +76,23 @@ describe('Condition', () => {
     expect(cond.lock.locked).toBe(false);
   });
 
-  it('reports the caller’s timeout when waitFor times out after a wake-up', async () => {
+  it.each([
+    ['after a wake-up', (cond: Condition) => cond.withLock(() => cond.notify())],
+    [
+      // Woken, but the notifier keeps the lock past the deadline: the next round has 0 ms left.
+      'when the lock comes back only after the deadline',
+      (cond: Condition) =>
+        cond.withLock(async () => {
+          cond.notify();
+          await sleep(60);
+        }),
+    ],
+  ])('reports the caller’s timeout when waitFor times out %s', async (_when, wake) => {
     const cond = new Condition({ name: 'c' });
     const token = await cond.acquire();
     const waiting = cond.waitFor(token, () => false, { timeout: 50 });
     await turn(); // the first round waits now
-    await cond.withLock(() => cond.notify());
+    await wake(cond);
     const error = await waiting.catch((e: unknown) => e);
     expect(error).toMatchObject({
       code: 'ERR_LOCK_TIMEOUT',
@@ -90,6 +101,35 @@ describe('Condition', () => {
     });
     expect(token.locked).toBe(true);
     token.unlock();
+  });
+
+  it('waitFor times out on its whole budget while notifications keep waking it', async () => {
+    const cond = new Condition();
+    const token = await cond.acquire();
+    const order: string[] = [];
+    // Wakes the waiter every 30 ms, 15 times (450 ms at least): far past the 100 ms budget.
+    let notifications = 0;
+    const notifier = new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        void cond.withLock(() => cond.notifyAll());
+        if (++notifications === 15) {
+          clearInterval(timer);
+          order.push('notifier stopped');
+          resolve();
+        }
+      }, 30);
+    });
+    await cond
+      .waitFor(token, () => false, { timeout: 100 })
+      .catch((error: unknown) => {
+        order.push((error as { code: string }).code);
+      });
+    token.unlock();
+    await notifier;
+    // A wait that took a fresh 100 ms each round would be woken before every deadline and time
+    // out only after the notifier stopped.
+    expect(order).toEqual(['ERR_LOCK_TIMEOUT', 'notifier stopped']);
+    expect(notifications).toBe(15);
   });
 
   it('gives the lock up while waiting', async () => {

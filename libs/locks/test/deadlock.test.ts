@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import { DeadlockError, LockOwner, Mutex, RLock } from '../src/index';
+import { DeadlockError, LockOwner, Mutex, RLock, type UnlockToken } from '../src/index';
 
 describe('deadlock detection (in-loop wait-for graph)', () => {
   it('refuses the wait that closes an A→B / B→A cycle, naming both locks, instead of hanging', async () => {
@@ -130,6 +130,42 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
       }),
     ]);
     expect(order).toEqual(['t2 done with B', 't1 has A and B']);
+  });
+
+  it.each([
+    [
+      'timed out',
+      { timeout: 20 },
+      async (aWaitsForX: Promise<UnlockToken>) => {
+        await expect(aWaitsForX).rejects.toMatchObject({ code: 'ERR_LOCK_TIMEOUT' });
+      },
+    ],
+    [
+      'was granted',
+      {},
+      async (aWaitsForX: Promise<UnlockToken>, bHeldX: UnlockToken) => {
+        bHeldX.unlock(); // granted to a: its wait is over
+        (await aWaitsForX).unlock();
+      },
+    ],
+  ])('forgets a wait that %s: a later wait the other way is no cycle', async (_how, asked, end) => {
+    const x = new Mutex({ name: 'X' });
+    const y = new Mutex({ name: 'Y' });
+    const [a, b] = [new LockOwner('a'), new LockOwner('b')];
+    const bHeldX = await x.acquire({ owner: b });
+    const aHoldsY = await y.acquire({ owner: a });
+    const aWaitsForX = x.acquire({ owner: a, ...asked });
+    // The control: while a's wait is live, b asking for Y does close a cycle.
+    await expect(y.acquire({ owner: b })).rejects.toMatchObject({ code: 'ERR_LOCK_DEADLOCK' });
+    await end(aWaitsForX, bHeldX);
+    // b holds X again: still (a timed out) or anew (a had it and let go).
+    const bHoldsX = x.locked ? bHeldX : await x.acquire({ owner: b });
+    // a waits for nothing now: b merely waits for Y (and times out), it is not refused.
+    await expect(y.acquire({ owner: b, timeout: 20 })).rejects.toMatchObject({
+      code: 'ERR_LOCK_TIMEOUT',
+    });
+    aHoldsY.unlock();
+    bHoldsX.unlock();
   });
 
   it('negative control: with anonymous acquisitions the same cycle is invisible and both waits hang (until their timeouts)', async () => {

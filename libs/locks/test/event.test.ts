@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { setImmediate as turn } from 'node:timers/promises';
 import { Condition, Event } from '../src/index';
 
@@ -48,5 +49,25 @@ describe('Event', () => {
     await expect(aborted).rejects.toBe(reason);
     event.set();
     await expect(kept).resolves.toBeUndefined();
+  });
+
+  it('refuses a wait whose signal is already aborted even when the event is set, counting an abort', async () => {
+    const event = new Event();
+    event.set();
+    const reason = new Error('deadline passed');
+    await expect(event.wait({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    // The control: the same set event lets a live signal's wait through.
+    await expect(event.wait({ signal: new AbortController().signal })).resolves.toBeUndefined();
+    expect(event.stats).toMatchObject({ aborts: 1, acquisitions: 1, waiters: 0 });
+  });
+
+  it('leaves no abort listener on a long-lived signal once its wait is over', async () => {
+    const event = new Event();
+    const { signal } = new AbortController();
+    const waiting = event.wait({ signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1); // the control: it listens
+    event.set();
+    await waiting;
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 });

@@ -1,4 +1,5 @@
-import { setImmediate as turn } from 'node:timers/promises';
+import { getEventListeners } from 'node:events';
+import { setTimeout as sleep, setImmediate as turn } from 'node:timers/promises';
 import { LockOwner, Mutex, type UnlockToken } from '../src/index';
 
 describe('Mutex', () => {
@@ -128,6 +129,22 @@ describe('Mutex', () => {
     token.unlock();
   });
 
+  it('with timeout 0 on a held mutex refuses at once, counted as a timeout, even if the holder releases in the same tick', async () => {
+    const mutex = new Mutex({ name: 'busy' });
+    const holder = await mutex.acquire();
+    const tried = mutex.acquire({ timeout: 0 });
+    // Never queued: a try that waited for a 0 ms timer would be granted by the release below.
+    const waitersAfterTheCall = mutex.stats.waiters;
+    holder.unlock();
+    await expect(tried).rejects.toMatchObject({
+      code: 'ERR_LOCK_TIMEOUT',
+      lock: 'busy',
+      timeoutMs: 0,
+    });
+    expect(waitersAfterTheCall).toBe(0);
+    expect(mutex.stats).toMatchObject({ timeouts: 1, aborts: 0, acquisitions: 1, holders: 0 });
+  });
+
   it('rejects with the signal reason when aborted while waiting, and the next waiter still gets it', async () => {
     const mutex = new Mutex();
     const token = await mutex.acquire();
@@ -148,6 +165,7 @@ describe('Mutex', () => {
     const reason = new Error('too late');
     await expect(mutex.acquire({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(mutex.locked).toBe(false);
+    expect(mutex.stats).toMatchObject({ aborts: 1, timeouts: 0, acquisitions: 0, waiters: 0 });
   });
 
   it('counts acquisitions, contention and the oldest waiter in its stats', async () => {
@@ -168,6 +186,36 @@ describe('Mutex', () => {
       contended: 1,
       oldestWaiterMs: 0,
     });
+  });
+
+  it('ages oldestWaiterMs by the waiter queued first, not the newest', async () => {
+    const mutex = new Mutex();
+    const holder = await mutex.acquire();
+    const first = mutex.acquire();
+    const firstQueuedBy = performance.now(); // its stamp is this or earlier
+    await sleep(60);
+    const second = mutex.acquire();
+    // Read before the snapshot: the first waiter's age is at least this.
+    const firstAgeAtLeast = performance.now() - firstQueuedBy;
+    const { oldestWaiterMs, waiters } = mutex.stats;
+    expect(waiters).toBe(2);
+    expect(firstAgeAtLeast).toBeGreaterThan(50); // the control: the two waiters are far apart
+    expect(oldestWaiterMs).toBeGreaterThanOrEqual(firstAgeAtLeast);
+    holder.unlock();
+    (await first).unlock();
+    (await second).unlock();
+  });
+
+  it('leaves no abort listener on a long-lived signal once its waits are granted', async () => {
+    const mutex = new Mutex();
+    const { signal } = new AbortController(); // a server's shutdown signal, say: never aborts
+    const holder = await mutex.acquire();
+    const waits = Array.from({ length: 20 }, () => mutex.acquire({ signal }));
+    // The control: every queued wait listens while it waits.
+    expect(getEventListeners(signal, 'abort')).toHaveLength(20);
+    holder.unlock();
+    for (const wait of waits) (await wait).unlock();
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
   it('names holders and waiters by owner in inspect()', async () => {

@@ -1,9 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
   Event,
   Mutex,
   observeLocks,
+  RLock,
+  RWLock,
   Semaphore,
   SharedCondition,
   SharedMutex,
@@ -55,6 +60,75 @@ describe('instrumentation hook', () => {
     registration.unobserve();
     (await semaphore.acquire()).unlock();
     expect(observer.seen()).toEqual(['wait:pool', 'hold:pool', 'timeout:never']);
+  });
+
+  it('reports a timed-out wait with the time it waited', async () => {
+    const observer = recorder();
+    const mutex = new Mutex({ name: 'm', observer });
+    const holder = await mutex.acquire();
+    await expect(mutex.acquire({ timeout: 40 })).rejects.toMatchObject({
+      code: 'ERR_LOCK_TIMEOUT',
+    });
+    holder.unlock();
+    const [gaveUp] = observer.events.filter(([kind]) => kind === 'timeout');
+    // Node's timers may fire up to 1 ms early by performance.now() (they count whole
+    // milliseconds: nodejs/node#26578), hence 39 and not 40.
+    expect(gaveUp?.[2]).toBeGreaterThanOrEqual(39);
+  });
+
+  it('reports a wait refused for an already aborted signal as an abort of 0 ms, on every in-loop primitive', async () => {
+    const observer = recorder();
+    const reason = new Error('cancelled before asking');
+    const signal = AbortSignal.abort(reason);
+    const rw = new RWLock({ name: 'RWLock', observer });
+    const condition = new Condition({ name: 'Condition', observer });
+    const token = await condition.acquire();
+    const waits: Array<() => Promise<unknown>> = [
+      () => new Mutex({ name: 'Mutex', observer }).acquire({ signal }),
+      () => new RLock({ name: 'RLock', observer }).acquire({ signal }),
+      () => new Semaphore({ name: 'Semaphore', observer }).acquire({ signal }),
+      () => new BoundedSemaphore({ name: 'BoundedSemaphore', observer }).acquire({ signal }),
+      () => rw.read.acquire({ signal }),
+      () => rw.write.acquire({ signal }),
+      () => new Event({ name: 'Event', observer }).wait({ signal }),
+      () => condition.wait(token, { signal }),
+      () => new Barrier({ parties: 2, name: 'Barrier', observer }).wait({ signal }),
+    ];
+    for (const wait of waits) await expect(wait()).rejects.toBe(reason);
+    token.unlock();
+    expect(observer.events).toEqual(
+      [
+        'Mutex',
+        'RLock',
+        'Semaphore',
+        'BoundedSemaphore',
+        'RWLock',
+        'RWLock',
+        'Event',
+        'Condition',
+        'Barrier',
+      ].map((name) => ['abort', name, 0]),
+    );
+  });
+
+  it('tells every global observer of an event even when one unobserves itself in its callback', async () => {
+    const seen: string[] = [];
+    const first = observeLocks({
+      onAcquire: () => {
+        seen.push('first');
+        first.unobserve();
+      },
+    });
+    const second = observeLocks({ onAcquire: () => seen.push('second') });
+    try {
+      (await new Mutex().acquire()).unlock();
+      (await new Mutex().acquire()).unlock();
+    } finally {
+      first.unobserve();
+      second.unobserve();
+    }
+    // The second acquisition is the control: the first observer really is gone.
+    expect(seen).toEqual(['first', 'second', 'second']);
   });
 
   it('reports shared locks too, in the acquiring thread', async () => {

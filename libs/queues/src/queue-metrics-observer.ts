@@ -16,7 +16,10 @@ export interface QueueMetrics {
   size: GaugeLike;
   /** The contract's `lab_queue_wait_seconds{queue}` histogram (observed in seconds). */
   waitSeconds: HistogramLike;
-  /** Labels added to every observation besides `queue`, e.g. `{ model: 'async' }`. @default {} */
+  /**
+   * Labels added to every observation besides `queue`, e.g. `{ model: 'async' }`; a `queue` key
+   * is refused (`ERR_QUEUE_INVALID_ARGUMENT`): that label is the queue's name. @default {}
+   */
   labels?: Record<string, string>;
 }
 
@@ -40,6 +43,15 @@ export function queueMetricsObserver(metrics: QueueMetrics): QueueObserver {
     validate.fail('waitSeconds', 'a Histogram (an object with observe())', metrics.waitSeconds);
   }
   const extra = validate.object(metrics.labels, 'labels') as Record<string, string>;
+  // `queue` is the queue's own name, set from each event. Taken from `labels` it would put every
+  // queue under one series (or be silently dropped): refused, so the mistake shows at setup.
+  if (Object.hasOwn(extra, 'queue')) {
+    validate.fail(
+      'labels.queue',
+      "absent (each event's queue name is the `queue` label)",
+      extra['queue'],
+    );
+  }
   const labelsByQueue = new Map<string, Record<string, string>>();
   const labelsOf = (queue: string): Record<string, string> => {
     let labels = labelsByQueue.get(queue);

@@ -280,5 +280,13 @@ describe('method options (every public method validates its options argument)', 
       thrown(() => queueMetricsObserver({ size, waitSeconds, labels: null } as never)),
       'Expected `labels` to be an object, got `null`',
     );
+    // The queue's name is the `queue` label: another value for it is refused, not merged.
+    expectInvalid(
+      thrown(() => queueMetricsObserver({ size, waitSeconds, labels: { queue: 'other' } })),
+      'Expected `labels.queue` to be absent (each event\'s queue name is the `queue` label), got `"other"` (string)',
+    );
+    expect(() =>
+      queueMetricsObserver({ size, waitSeconds, labels: { model: 'async' } }),
+    ).not.toThrow();
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Gauge, Histogram, Registry } from 'prom-client';
+import { deferred } from './support/deferred';
 import {
   AsyncQueue,
   queueMetricsObserver,
@@ -38,6 +40,13 @@ function countedJobs(): { job: () => Promise<void>; most: () => number } {
     );
   };
   return { job, most: () => most };
+}
+
+/** A one-slot WorkQueue, and the `waitMs` its observer is told with each `event`. */
+function timedWorkQueue(event: 'onDequeue' | 'onDiscard'): { queue: WorkQueue; waits: number[] } {
+  const waits: number[] = [];
+  const observer: QueueObserver = { [event]: ({ waitMs }: QueueWaitEvent) => waits.push(waitMs) };
+  return { queue: new WorkQueue({ concurrency: 1, observer }), waits };
 }
 
 describe('the instrumentation hook', () => {
@@ -87,6 +96,59 @@ describe('the instrumentation hook', () => {
       'discard scrape size=1',
       'dequeue scrape size=0',
     ]);
+  });
+
+  // Each wait is checked against a bound read from the clock around it: an item's stamp is taken
+  // inside the call that queued it, so it is at most the time read just after that call.
+  it('reports how long an AsyncQueue item sat in the buffer', async () => {
+    const waits: number[] = [];
+    const queue = new AsyncQueue<number>({
+      maxSize: 5,
+      observer: { onDequeue: ({ waitMs }) => waits.push(waitMs) },
+    });
+    queue.tryPut(1);
+    const putBy = performance.now();
+    await sleep(50);
+    const satAtLeast = performance.now() - putBy;
+    queue.tryGet();
+    expect(satAtLeast).toBeGreaterThan(40); // the control: it did sit there
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(satAtLeast);
+  });
+
+  it('reports how long a WorkQueue job waited for its slot', async () => {
+    const { queue, waits } = timedWorkQueue('onDequeue');
+    let firstEnded = 0;
+    const first = queue.run(async () => {
+      await sleep(50);
+      firstEnded = performance.now(); // the queued job starts after this
+    });
+    const second = queue.run(() => 'second');
+    const queuedBy = performance.now();
+    await Promise.all([first, second]);
+    const waitedAtLeast = firstEnded - queuedBy;
+    expect(waitedAtLeast).toBeGreaterThan(40); // the control: it did wait
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBe(0); // the first started at once
+    expect(waits[1]).toBeGreaterThanOrEqual(waitedAtLeast);
+  });
+
+  it('reports how long a WorkQueue job had waited when it was cancelled while queued', async () => {
+    const { queue, waits: discards } = timedWorkQueue('onDiscard');
+    const gate = deferred();
+    const running = queue.run(() => gate.promise);
+    const controller = new AbortController();
+    const cancelled = queue.run(() => 'never', { signal: controller.signal });
+    const queuedBy = performance.now();
+    await sleep(40);
+    const waitedAtLeast = performance.now() - queuedBy;
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    expect(waitedAtLeast).toBeGreaterThan(30); // the control: it did wait
+    expect(discards).toHaveLength(1);
+    expect(discards[0]).toBeGreaterThanOrEqual(waitedAtLeast);
+    gate.resolve();
+    await running;
   });
 
   it('tells an AsyncQueue observer of a take only after the waiting producer has moved in', async () => {
@@ -188,22 +250,32 @@ describe('the instrumentation hook', () => {
   });
 });
 
-describe('queueMetricsObserver', () => {
-  it("feeds prom-client's lab_queue_size gauge and lab_queue_wait_seconds histogram", async () => {
-    const registry = new Registry();
-    const size = new Gauge({
+/** The contract's two queue metrics, labelled by `labelNames`, in a registry of their own. */
+function labQueueMetrics(labelNames: string[] = ['queue']): {
+  size: Gauge;
+  waitSeconds: Histogram;
+} {
+  const registers = [new Registry()];
+  return {
+    size: new Gauge({
       name: 'lab_queue_size',
       help: 'Items waiting in a queue',
-      labelNames: ['queue', 'model'],
-      registers: [registry],
-    });
-    const waitSeconds = new Histogram({
+      labelNames,
+      registers,
+    }),
+    waitSeconds: new Histogram({
       name: 'lab_queue_wait_seconds',
       help: 'Time an item waited in a queue',
-      labelNames: ['queue', 'model'],
+      labelNames,
       buckets: [0.001, 0.1, 1],
-      registers: [registry],
-    });
+      registers,
+    }),
+  };
+}
+
+describe('queueMetricsObserver', () => {
+  it("feeds prom-client's lab_queue_size gauge and lab_queue_wait_seconds histogram", async () => {
+    const { size, waitSeconds } = labQueueMetrics(['queue', 'model']);
     const observer = queueMetricsObserver({ size, waitSeconds, labels: { model: 'async' } });
     const queue = new AsyncQueue<string>({ maxSize: 10, name: 'scrape', observer });
     queue.tryPut('a');
@@ -217,5 +289,46 @@ describe('queueMetricsObserver', () => {
     const histogram = await waitSeconds.get();
     const count = histogram.values.find((v) => v.metricName === 'lab_queue_wait_seconds_count');
     expect(count).toMatchObject({ labels, value: 1 });
+  });
+
+  it('observes lab_queue_wait_seconds in seconds', async () => {
+    const { size, waitSeconds } = labQueueMetrics();
+    const queue = new AsyncQueue<string>({
+      maxSize: 5,
+      name: 'q',
+      observer: queueMetricsObserver({ size, waitSeconds }),
+    });
+    const putFrom = performance.now();
+    queue.tryPut('a');
+    const putBy = performance.now();
+    await sleep(50);
+    const satAtLeast = performance.now() - putBy;
+    queue.tryGet();
+    const satAtMost = performance.now() - putFrom;
+    const histogram = await waitSeconds.get();
+    const sum = histogram.values.find((v) => v.metricName === 'lab_queue_wait_seconds_sum');
+    expect(sum?.value).toBeGreaterThanOrEqual(satAtLeast / 1000);
+    expect(sum?.value).toBeLessThanOrEqual(satAtMost / 1000);
+  });
+
+  it('sets lab_queue_size back to 0 when a queued WorkQueue job is cancelled', async () => {
+    const { size, waitSeconds } = labQueueMetrics();
+    const queue = new WorkQueue({
+      concurrency: 1,
+      name: 'w',
+      observer: queueMetricsObserver({ size, waitSeconds }),
+    });
+    const gauge = async (): Promise<number | undefined> => (await size.get()).values[0]?.value;
+    const gate = deferred();
+    const running = queue.run(() => gate.promise);
+    const controller = new AbortController();
+    const cancelled = queue.run(() => 'never', { signal: controller.signal });
+    expect(await gauge()).toBe(1); // the control: the gauge sees the queued job
+    controller.abort();
+    await expect(cancelled).rejects.toMatchObject({ name: 'AbortError' });
+    expect(queue.stats.queued).toBe(0);
+    expect(await gauge()).toBe(0);
+    gate.resolve();
+    await running;
   });
 });

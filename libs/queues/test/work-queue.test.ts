@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { getEventListeners } from 'node:events';
 import { isQueueError, WorkQueue, type JobContext } from '../src/index';
 import { deferred } from './support/deferred';
 import { codeOf, flush, rejectionCode, track } from './support/settlement';
@@ -62,6 +63,26 @@ describe('WorkQueue: bounds', () => {
     }
     expect(await Promise.all(results)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(queue.stats.rejected).toBe(0);
+  });
+
+  it('onSizeBelow resolves when a queued job is cancelled, not only when a running one ends', async () => {
+    const queue = new WorkQueue({ concurrency: 1 });
+    const gate = deferred();
+    const running = queue.run(() => gate.promise);
+    const controller = new AbortController();
+    const cancelled = track(queue.run(() => 'never', { signal: controller.signal }));
+    const kept = queue.run(() => 'kept');
+    const below = track(queue.onSizeBelow(2));
+    await flush();
+    expect(below.status).toBe('pending'); // the control: 2 queued
+    controller.abort();
+    await flush();
+    expect(cancelled.status).toBe('rejected');
+    expect(below.status).toBe('resolved');
+    expect(queue.stats).toMatchObject({ queued: 1, running: 1 }); // the running job has not ended
+    gate.resolve();
+    await running;
+    expect(await kept).toBe('kept');
   });
 });
 
@@ -134,6 +155,19 @@ describe('WorkQueue: cancellation', () => {
     expect(await seen.promise).toBe(true);
   });
 
+  it('leaves no abort listener on a long-lived signal once its jobs are done', async () => {
+    const queue = new WorkQueue({ concurrency: 1 });
+    const { signal } = new AbortController(); // a server's shutdown signal, say: never aborts
+    const gate = deferred();
+    const running = queue.run(() => gate.promise, { signal });
+    // The control: a job's caller listens while the job runs.
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    gate.resolve();
+    await running;
+    for (let i = 0; i < 20; i++) await queue.run(() => i, { signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
   it('never starts a job whose signal is already aborted', async () => {
     const queue = new WorkQueue({ concurrency: 1 });
     let started = false;
@@ -182,5 +216,21 @@ describe('WorkQueue: shutdown', () => {
     expect([queued.status, codeOf(queued.reason)]).toEqual(['rejected', 'ERR_QUEUE_SHUTDOWN']);
     expect(queuedStarted).toBe(false);
     expect(queue.stats).toMatchObject({ running: 0, queued: 0, cancelled: 2, isShutdown: true });
+  });
+
+  it('with immediate, does not count again a running job its caller cancelled already', async () => {
+    const queue = new WorkQueue({ concurrency: 1 });
+    const controller = new AbortController();
+    const gate = deferred();
+    // A job that ignores its signal: it keeps its slot until it returns.
+    const running = track(queue.run(() => gate.promise, { signal: controller.signal }));
+    controller.abort();
+    await flush();
+    expect(running.status).toBe('rejected');
+    expect(queue.stats).toMatchObject({ running: 1, cancelled: 1 });
+    const closed = queue.shutdown({ immediate: true });
+    gate.resolve();
+    await closed;
+    expect(queue.stats).toMatchObject({ running: 0, cancelled: 1, completed: 0 });
   });
 });

@@ -32,7 +32,10 @@ export interface LockObserver {
   onAcquire?(lock: ObservedLock, waitMs: number): void;
   /** Released after holding `holdMs` (only for grants made while an observer was registered). */
   onRelease?(lock: ObservedLock, holdMs: number): void;
-  /** A wait gave up: `reason` says why. */
+  /**
+   * A wait gave up: `reason` says why. A wait refused before it began (an already-aborted signal,
+   * a zero timeout on a busy lock, a deadlock) is reported too, with `waitMs` 0.
+   */
   onGiveUp?(lock: ObservedLock, waitMs: number, reason: 'timeout' | 'abort' | 'deadlock'): void;
 }
 

@@ -92,6 +92,10 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
       const owner = this.grantee(validateOwner(options.owner) ?? LockOwner.current());
       if (signal?.aborted) {
         this.countGiveUp('abort');
+        // Reported like the zero-timeout refusal below and like Event/Condition/Barrier's: an
+        // observer counting give-ups would otherwise miss exactly the requests that arrived
+        // already cancelled (a deadline spent before the lock was asked for).
+        this.instrument.gaveUp(0, 'abort');
         throw signal.reason;
       }
       if (this.tryTake(owner, mode)) return this.grantResolved(owner, mode);
