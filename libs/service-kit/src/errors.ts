@@ -159,7 +159,7 @@ const PROBLEM_MEANINGS: Record<ProblemCode, string> = {
   ERR_UNSUPPORTED_MEDIA_TYPE:
     'The body is not of the content type, or in a `Content-Encoding`, the route takes.',
   ERR_EXPECTATION_FAILED:
-    'The request’s `Expect` asks for something other than `100-continue`, the only expectation a service meets.',
+    'The request’s `Expect` names no `100-continue`, the only expectation a service meets (others beside it are ignored, as Node does).',
   ERR_HEADERS_TOO_LARGE:
     'The request line and headers are over `HTTP_MAX_HEADER_SIZE` bytes, or the headers over 1,000 lines.',
   ERR_INTERNAL: 'An unexpected failure; logged with its stack, which never reaches the client.',
