@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SPAN_FLUSH_TIMEOUT_MS } from '../src/flush-spans';
 import { otlpReceiverFixture } from '../src/testing';
 
 /** The built preload, as `node --require @concurrency-lab/telemetry/preload` loads it. */
@@ -17,17 +18,18 @@ interface Program {
 }
 
 /**
- * Runs `fixtures/preload-signal.js` under the preload, exporting to `endpoint`, and resolves once
- * it has recorded its span. The batch processor's delay is a minute, so a span only leaves the
- * process when something flushes it.
+ * Starts `fixtures/preload-signal.js` under the preload, after the modules `before` (each
+ * `--require`d ahead of it, as a host's own would be), exporting to `endpoint`. The batch
+ * processor's delay is a minute, so a span only leaves the process when something flushes it.
  */
-async function program(endpoint: string, mode?: string): Promise<Program> {
+function spawnProgram(endpoint: string, mode?: string, before: string[] = []): Program {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_')),
   );
   const child = spawn(
     process.execPath,
     [
+      ...before.flatMap((module) => ['--require', join(__dirname, 'fixtures', module)]),
       '--require',
       PRELOAD,
       join(__dirname, 'fixtures', 'preload-signal.js'),
@@ -48,8 +50,14 @@ async function program(endpoint: string, mode?: string): Promise<Program> {
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  await until(() => lines.includes('ready'), child);
   return { child, lines, stderr: () => stderr };
+}
+
+/** `spawnProgram`, resolved once the program has recorded its span. */
+async function program(endpoint: string, mode?: string, before?: string[]): Promise<Program> {
+  const started = spawnProgram(endpoint, mode, before);
+  await until(() => started.lines.includes('ready'), started.child);
+  return started;
 }
 
 /** Waits for `condition`, 10 s at most; fails sooner if the child exits first. */
@@ -90,6 +98,30 @@ describe('the preload exports the buffered spans when a signal ends the program'
     },
   );
 
+  /**
+   * Starts the program against a collector that takes each connection and never answers (the
+   * exporter would wait its own 10 s), sends it SIGTERM, and runs `body` with the program, the
+   * sockets the collector took and when the signal was sent; closes the sockets after.
+   */
+  async function sigtermWithSilentCollector(
+    body: (run: Program & { sockets: Socket[]; sent: number }) => Promise<void>,
+  ): Promise<void> {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
+    await once(silent, 'listening');
+    try {
+      const { port } = silent.address() as { port: number };
+      const started = await program(`http://127.0.0.1:${port}`);
+      running = started.child;
+      const sent = Date.now();
+      started.child.kill('SIGTERM');
+      await body({ ...started, sockets, sent });
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  }
+
   it('negative control: the same program killed without a flush (SIGKILL) loses its spans', async () => {
     const { child } = await program(receiver.url);
     running = child;
@@ -98,51 +130,80 @@ describe('the preload exports the buffered spans when a signal ends the program'
     expect(names()).toEqual([]);
   });
 
-  it('leaves the end to a program with its own SIGTERM listener, and flushes alongside', async () => {
-    const { child, lines } = await program(receiver.url, 'own-listener');
-    running = child;
-    child.kill('SIGTERM');
-    await until(() => lines.includes('handled') && names().length > 0, child);
-    expect(names()).toEqual(['before-signal']);
-    // Still running, its listener called once: the signal was not raised again behind it.
-    expect({ code: child.exitCode, signal: child.signalCode }).toEqual({
-      code: null,
-      signal: null,
-    });
-    child.stdin.end();
-    expect(await exitOf(child)).toEqual({ code: 7, signal: null });
-    expect(lines).toEqual(['ready', 'handled']);
-  });
+  it.each([
+    ['a program with its own SIGTERM listener', 'own-listener', [], 'handled', 7],
+    // `once`: Node takes such a listener off before calling it; ours, put first, still sees it.
+    [
+      "a host's once-listener registered before the preload",
+      undefined,
+      ['host-sigterm-first.js'],
+      'host shutting down',
+      3,
+    ],
+  ] as const)(
+    'leaves the end to %s, and flushes alongside',
+    async (_who, mode, before, handled, code) => {
+      const { child, lines } = await program(receiver.url, mode, [...before]);
+      running = child;
+      child.kill('SIGTERM');
+      await until(() => lines.includes(handled) && names().length > 0, child);
+      expect(names()).toEqual(['before-signal']);
+      // Still running, its listener called once: the signal was not raised again behind it.
+      expect({ code: child.exitCode, signal: child.signalCode }).toEqual({
+        code: null,
+        signal: null,
+      });
+      child.stdin.end();
+      expect(await exitOf(child)).toEqual({ code, signal: null });
+      expect(lines).toEqual(['ready', handled]);
+    },
+  );
 
-  it("does not take signal-exit's listener for the program's: the program dies by SIGTERM", async () => {
-    const { child, lines } = await program(receiver.url, 'signal-exit');
+  it.each(['signal-exit', 'signal-exit-v4'])(
+    "does not take %s's listener for the program's: the program dies by SIGTERM",
+    async (mode) => {
+      const { child, lines } = await program(receiver.url, mode);
+      running = child;
+      child.kill('SIGTERM');
+      expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGTERM' });
+      expect(names()).toEqual(['before-signal']);
+      expect(lines).toEqual(['ready', 'exit hook']);
+    },
+  );
+
+  it('exports the spans of a program that ends by itself', async () => {
+    const { child, lines } = spawnProgram(receiver.url, 'ends');
     running = child;
-    child.kill('SIGTERM');
-    expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGTERM' });
+    // 'close', not 'exit': only then has all it wrote been read from the pipe.
+    const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal, lines }).toEqual({ code: 0, signal: null, lines: ['ready'] });
+    // The receiver kept the span before it answered the export the program waited for.
     expect(names()).toEqual(['before-signal']);
-    expect(lines).toEqual(['ready', 'exit hook']);
   });
 
   it('waits 2 s at most for a collector that does not answer, then dies by the signal', async () => {
-    // A collector that takes the connection and never answers: the exporter would wait 10 s.
-    const sockets: Socket[] = [];
-    const silent = createServer((socket) => sockets.push(socket)).listen(0, '127.0.0.1');
-    await once(silent, 'listening');
-    try {
-      const { port } = silent.address() as { port: number };
-      const { child, stderr } = await program(`http://127.0.0.1:${port}`);
-      running = child;
-      const sent = Date.now();
-      child.kill('SIGTERM');
+    await sigtermWithSilentCollector(async ({ child, stderr, sockets, sent }) => {
       expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGTERM' });
       // The control of the bound: the flush was waited for (and the request did arrive).
       expect(Date.now() - sent).toBeGreaterThanOrEqual(1900);
       expect(Date.now() - sent).toBeLessThan(6000);
       expect(sockets.length).toBeGreaterThan(0);
       expect(stderr()).toContain('spans were not exported: timed out');
-    } finally {
-      for (const socket of sockets) socket.destroy();
-      silent.close();
-    }
+    });
+  });
+
+  it('dies at once by a second signal that comes while the spans go out', async () => {
+    // The collector that never answers: the flush would take its whole 2 s.
+    await sigtermWithSilentCollector(async ({ child, stderr, sockets, sent }) => {
+      // The flush is under way once its export reached the collector: then the second Ctrl-C.
+      await until(() => sockets.length > 0, child);
+      child.kill('SIGTERM');
+      expect(await exitOf(child)).toEqual({ code: null, signal: 'SIGTERM' });
+      // Not kept waiting for the flush: it never timed out. Waited for (as one signal is, the
+      // test above), the exit could come no sooner than the bound after the first signal, and
+      // its warning before it.
+      expect(stderr()).not.toContain('spans were not exported');
+      expect(Date.now() - sent).toBeLessThan(SPAN_FLUSH_TIMEOUT_MS);
+    });
   });
 });

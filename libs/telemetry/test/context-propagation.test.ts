@@ -58,6 +58,9 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     expect(client?.parentSpanContext?.spanId).toBe(request?.spanContext().spanId);
     expect(server?.parentSpanContext?.spanId).toBe(client?.spanContext().spanId);
     expect(server?.spanContext().traceId).toBe(request?.spanContext().traceId);
+    // The callee's span says which process handled the call; the caller's is this one's anyway.
+    expect(server?.attributes['process.pid']).toBe(process.pid);
+    expect(client?.attributes).not.toHaveProperty('process.pid');
   });
 
   it('marks a failed call as an error with the exception recorded, and rethrows', async () => {
@@ -168,6 +171,60 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     if (!t) throw new Error('no such span');
     return BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
   };
+
+  it('records the process that ran a pool task when a child process did, and none for a thread', async () => {
+    await inRequest(async () => {
+      const at = threadNow();
+      const task = { submittedAt: at, startedAt: at, workMs: 1, threadId: 1 };
+      recordPoolTask({ ...task, kind: 'in-child', pid: 4242 });
+      recordPoolTask({ ...task, kind: 'in-thread' });
+    });
+    const spans = exporter.getFinishedSpans();
+    const run = (kind: string) => spans.find((s) => s.name === `pool.run ${kind}`)?.attributes;
+    expect(run('in-child')?.['process.pid']).toBe(4242);
+    expect(run('in-thread')).not.toHaveProperty('process.pid');
+  });
+
+  it('records a pool task its worker never reported on: a crash as an error, a cancellation as such', async () => {
+    await inRequest(async () => {
+      const at = threadNow();
+      recordUnfinishedPoolTask({
+        submittedAt: at,
+        endedAt: at + 1,
+        kind: 'fib',
+        outcome: 'crashed',
+        error: { code: 'ERR_WORKER_CRASHED', message: 'the worker exited with code 1' },
+      });
+      recordUnfinishedPoolTask({
+        submittedAt: at,
+        endedAt: at + 1,
+        kind: 'sleep',
+        outcome: 'cancelled',
+      });
+    });
+    const spans = exporter.getFinishedSpans();
+    const [crashed, cancelled] = ['pool.task fib', 'pool.task sleep'].map((name) =>
+      spans.find((s) => s.name === name),
+    );
+    expect(crashed?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'the worker exited with code 1',
+    });
+    expect(crashed?.events.map((e) => [e.name, e.attributes])).toEqual([
+      [
+        'exception',
+        {
+          'exception.type': 'ERR_WORKER_CRASHED',
+          'exception.message': 'the worker exited with code 1',
+        },
+      ],
+    ]);
+    expect(crashed?.attributes).toEqual({ 'lab.task': 'fib' });
+    // A cancellation is the request's doing, not an error of the task: its status stays unset.
+    expect(cancelled?.attributes).toEqual({ 'lab.task': 'sleep', 'lab.cancelled': true });
+    expect(cancelled?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(cancelled?.events).toEqual([]);
+  });
 
   it.each([
     ['a sampled request, answered before its task ended (a 504, a client that left)', 1, 2],

@@ -33,7 +33,7 @@ describe('otlpReceiverFixture()', () => {
   const seen: string[] = [];
   afterAll(async () => {
     // Every receiver the fixtures started is closed once their tests are over.
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(5);
     for (const url of new Set(seen)) expect(await connectionFailure(url)).toBe('ECONNREFUSED');
   });
 
@@ -61,6 +61,33 @@ describe('otlpReceiverFixture()', () => {
       expect(readOutside).toMatchObject({
         message: 'otlpReceiverFixture() is read outside the tests of its describe',
       });
+    });
+  });
+
+  describe('read after its hooks closed it', () => {
+    let perTest: ReturnType<typeof otlpReceiverFixture>;
+    let perDescribe: ReturnType<typeof otlpReceiverFixture>;
+    const OUTSIDE = 'otlpReceiverFixture() is read outside the tests of its describe';
+    describe('per test', () => {
+      perTest = otlpReceiverFixture();
+      it('is read in its test', () => {
+        seen.push(perTest.url);
+      });
+    });
+    describe('per describe', () => {
+      perDescribe = otlpReceiverFixture({ per: 'describe' });
+      it('is read in its test', () => {
+        seen.push(perDescribe.url);
+      });
+    });
+    // An outer describe's hooks run after the inner ones': by then each receiver is closed, and
+    // reading it must say so, not hand out the URL of a receiver that is gone.
+    afterEach(() => {
+      expect(thrown(() => perTest.url)).toMatchObject({ message: OUTSIDE });
+    });
+    afterAll(() => {
+      expect(thrown(() => perDescribe.url)).toMatchObject({ message: OUTSIDE });
+      expect(thrown(() => perDescribe.spans)).toMatchObject({ message: OUTSIDE });
     });
   });
 

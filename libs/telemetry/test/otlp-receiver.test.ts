@@ -1,6 +1,8 @@
+import { createHook } from 'node:async_hooks';
 import { once } from 'node:events';
 import { request, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import { thrown } from '@concurrency-lab/errors/testing';
@@ -217,6 +219,52 @@ describe('the OTLP/HTTP receiver', () => {
     expect((await post(span, JSON_TYPE)).status).toBe(200);
   });
 
+  it('writes a Status of 128 bytes or more with its length in as many varint bytes as it takes', async () => {
+    // A long path, which the 404's message repeats: 247 bytes, whose length takes two bytes.
+    const path = `/v1/${'x'.repeat(200)}`;
+    const message = `no such path ${path}: OTLP traces go to /v1/traces`;
+    expect(message.length).toBeGreaterThanOrEqual(128);
+    const response = await post(protobufExport(protobufSpan()), PROTOBUF, path);
+    // statusOf reads the length and checks it against the bytes that follow it.
+    expect(await statusOf(response)).toEqual({
+      status: 404,
+      type: 'application/x-protobuf',
+      message,
+    });
+  });
+
+  it('takes /v1/traces with a query string as /v1/traces', async () => {
+    const span = jsonExport({ traceId: TRACE_ID, spanId: SPAN_ID, name: 'q' });
+    expect((await post(span, JSON_TYPE, '/v1/traces?tenant=a')).status).toBe(200);
+    // The control: the query is not what is matched, the path is.
+    expect((await post(span, JSON_TYPE, '/v1/tracesx?tenant=a')).status).toBe(404);
+    expect(receiver.spans.map((s) => s.name)).toEqual(['q']);
+  });
+
+  it('closes at once with a client stalled mid-upload', async () => {
+    const stalled = await startOtlpReceiver();
+    // Expect: 100-continue: the server's "continue" says it read the headers and handed the
+    // request to the receiver, which then waits for a body that never comes.
+    const req = request(`${stalled.url}/v1/traces`, {
+      method: 'POST',
+      headers: { ...PROTOBUF, 'content-length': 1000, expect: '100-continue' },
+    });
+    req.on('error', () => undefined); // the reset close() gives it
+    req.on('continue', () => req.write(new Uint8Array(10)));
+    await once(req, 'continue');
+    try {
+      // Waited for, close() would last as long as the client (here: until the test ends it).
+      const closed = await Promise.race([
+        stalled.close().then(() => 'closed'),
+        sleep(5000).then(() => 'still open after 5 s'),
+      ]);
+      expect(closed).toBe('closed');
+    } finally {
+      req.destroy();
+      await stalled.close();
+    }
+  });
+
   it('reads a media type case-insensitively, parameters aside', async () => {
     const span = { traceId: TRACE_ID, spanId: SPAN_ID };
     const type = { 'content-type': 'Application/JSON; charset=utf-8' };
@@ -262,6 +310,8 @@ describe('the OTLP/HTTP receiver', () => {
       [],
       { resourceSpans: 'x' },
       { resourceSpans: [null] },
+      { resourceSpans: [{ scopeSpans: [null] }] },
+      { resourceSpans: [{ scopeSpans: [{ spans: [null] }] }] },
       { resourceSpans: [{ scopeSpans: [{ spans: [{ ...span, attributes: [{ value: {} }] }] }] }] },
     ]) {
       expect({ notOtlp, status: (await post(JSON.stringify(notOtlp), JSON_TYPE)).status }).toEqual({
@@ -492,6 +542,35 @@ describe('the OTLP/HTTP receiver', () => {
       // Control: a gzipped body that inflates to the limit is accepted.
       expect((await postSmall(gzipSync(exportOf(LIMIT)), gzip)).status).toBe(200);
     });
+
+    it('stops inflating a gzip bomb at the 413', async () => {
+      // 64 MiB of zeros in 64 KiB of gzip. zlib inflates in 16 KiB chunks, one callback of its
+      // handle each: counted by async_hooks, they are what the receiver inflates.
+      const bomb = gzipSync(new Uint8Array(64 * 2 ** 20));
+      const zlibHandles = new Set<number>();
+      let phase: 'before' | 'after' = 'before';
+      const chunks = { before: 0, after: 0 };
+      const hook = createHook({
+        init: (id, type) => void (type === 'ZLIB' && zlibHandles.add(id)),
+        before: (id) => void (zlibHandles.has(id) && chunks[phase]++),
+      }).enable();
+      try {
+        const gzip = { ...PROTOBUF, 'content-encoding': 'gzip' };
+        const response = await postSmall(bomb, gzip);
+        phase = 'after';
+        expect(response.status).toBe(413);
+        await response.arrayBuffer();
+        // Time enough to inflate thousands of chunks, would the receiver go on.
+        await sleep(500);
+      } finally {
+        hook.disable();
+      }
+      // The control: the hook sees the receiver's gunzip at work before the 413.
+      expect(zlibHandles.size).toBe(1);
+      expect(chunks.before).toBeGreaterThan(0);
+      // Measured: none after it (a gunzip that went on inflated all 4096 chunks by then).
+      expect(chunks.after).toBeLessThan(8);
+    });
   });
 
   it.each([0, -1, 1.5, Number.NaN])(
@@ -595,6 +674,26 @@ describe('the OTLP protobuf decoder', () => {
     expect(countOtlpProtobufSpans(body)).toBe(1);
   });
 
+  it('reads a bool as protobuf does: any varint but 0 is true', () => {
+    const bool = (key: string, value: number) =>
+      field(9, concat([field(1, utf8(key)), field(2, varintField(2, value))]));
+    const body = protobufExport(protobufSpan([bool('two', 2), bool('one', 1), bool('zero', 0)]));
+    expect(decodeOtlpProtobufTraces(body)[0]?.spans[0]?.attributes).toEqual({
+      two: true,
+      one: true,
+      zero: false,
+    });
+  });
+
+  it('reads a varint of 10 bytes, the longest there is', () => {
+    // The control of the 11-byte refusal: -1 as an int64 takes all ten.
+    const body = protobufExport(
+      protobufSpan([field(9, concat([field(1, utf8('k')), field(2, varintField(3, -1))]))]),
+    );
+    expect(varintField(3, -1)).toHaveLength(11); // its tag, then ten bytes
+    expect(decodeOtlpProtobufTraces(body)[0]?.spans[0]?.attributes).toEqual({ k: -1 });
+  });
+
   it('reads a kind as the int32 it is, whatever the width of its varint', () => {
     const body = protobufExport(protobufSpan([varintField(6, 2n ** 64n - 1n)]));
     expect(decodeOtlpProtobufTraces(body)[0]?.spans[0]?.kind).toBe(-1);
@@ -624,6 +723,15 @@ describe('the OTLP protobuf decoder', () => {
       ),
     ],
     ['an attribute cut short', protobufExport(protobufSpan([field(9, [0x0a, 0x05, 0x61])]))],
+    [
+      'a varint of 11 bytes (an unknown field 15 of the span)',
+      protobufExport(protobufSpan([Uint8Array.of(15 << 3, ...Array(10).fill(0x80), 0x00)])),
+    ],
+    [
+      // 2^32 + 3 in five bytes, then 3 bytes: read as 32 bits, the length was 3, and accepted.
+      'a length past 2^32 (an unknown field 15 of the request)',
+      Uint8Array.of((15 << 3) | 2, 0x83, 0x80, 0x80, 0x80, 0x10, 1, 2, 3),
+    ],
     [
       'an attribute value of an unknown wire type',
       protobufExport(protobufSpan([field(9, keyValue(utf8('k'), Uint8Array.of(0x0f)))])),

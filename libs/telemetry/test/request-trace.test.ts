@@ -60,6 +60,17 @@ describe('following one request through the spans a receiver got', () => {
     expect(requestTrace(received, '/nope')).toEqual({ server: undefined, spans: [] });
   });
 
+  it("requestTrace: the SERVER span, even when another kind's span carrying the route came first", () => {
+    // A CLIENT span (kind 3) of a request a test sent itself, instrumented with its route.
+    const client = span('t0', 'client', undefined, {
+      kind: 3,
+      attributes: { 'http.route': '/cpu/fib' },
+    });
+    const trace = requestTrace([client, ...received], '/cpu/fib');
+    expect(trace.server).toBe(server);
+    expect(trace.spans.map((s) => s.spanId).sort()).toEqual(['handler', 'server', 'task']);
+  });
+
   it('descends: a parent, a grandparent; never a span of another branch, itself or nothing', () => {
     const { spans } = requestTrace(received, '/cpu/fib');
     expect(descends(handler, server, spans)).toBe(true);

@@ -49,6 +49,19 @@ describe('whether and where spans are exported', () => {
     },
   );
 
+  it.each([
+    // `null` is a name the SDK drops before reading the list: left, the SDK's default (otlp,
+    // which an endpoint turns on here), and no warning about a name it does not know.
+    [{ OTEL_TRACES_EXPORTER: 'null', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318' }, 'otlp'],
+    [{ OTEL_TRACES_EXPORTER: 'null' }, 'off'],
+    [{ OTEL_TRACES_EXPORTER: 'null,console' }, 'console'],
+    [{ OTEL_TRACES_EXPORTER: 'null , null' }, 'off'],
+  ])('drops `null` from %j as the SDK does: %s, with no warning', (env, expected) => {
+    const warnings: unknown[] = [];
+    expect(traceExportFromEnv(env, (w) => warnings.push(w))).toBe(expected);
+    expect(warnings).toEqual([]);
+  });
+
   it('never traces scrapes and probes, and traces everything else', () => {
     for (const path of [
       '/metrics',
