@@ -2,8 +2,8 @@
  * Which leftover Prometheus folders a start removes: only those whose owner is provably gone.
  * Real folders in a temporary parent, real processes and their real /proc entries.
  */
-import { tempFolder } from '@concurrency-lab/launcher/testing';
-import { readStat } from '@concurrency-lab/procfs';
+import { tempFolder, until } from '@concurrency-lab/launcher/testing';
+import { childrenOf, readStat } from '@concurrency-lab/procfs';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -76,6 +76,39 @@ describe('removeAbandonedFolders', () => {
     const live = folderOf(where, me);
     expect(removeAbandonedFolders(where)).toEqual([recycled]);
     expect(existsSync(live)).toBe(true);
+  });
+
+  it("removes the folder of an owner that has exited but is not reaped yet (a zombie), keeps its running parent's", async () => {
+    const where = parent();
+    // `sh` starts `sleep 0` in the background, then execs `sleep 30`, which never waits for a
+    // child: the short sleep exits and stays a zombie, its pid and start time still taken, until
+    // its parent ends. Its (pid, start) pair still matches; only its state says it is gone.
+    const holder = spawn('sh', ['-c', 'sleep 0 & exec sleep 30'], { stdio: 'ignore' });
+    const exited = once(holder, 'exit');
+    try {
+      const holderPid = holder.pid ?? -1;
+      let zombie: FolderOwner | undefined;
+      await until(
+        () => {
+          const pid = childrenOf(holderPid)?.[0];
+          const stat = pid === undefined ? undefined : readStat(pid);
+          if (pid !== undefined && stat?.state === 'Z')
+            zombie = { ...me, pid, startTicks: stat.startTicks };
+          return zombie !== undefined;
+        },
+        { what: `a zombie child of ${holderPid}` },
+      );
+      const holderStat = readStat(holderPid);
+      if (zombie === undefined || holderStat === undefined) throw new Error('no /proc entries');
+      const abandoned = folderOf(where, zombie);
+      const running = folderOf(where, { ...me, pid: holderPid, startTicks: holderStat.startTicks });
+      expect(removeAbandonedFolders(where)).toEqual([abandoned]);
+      expect(existsSync(abandoned)).toBe(false);
+      expect(existsSync(running)).toBe(true);
+    } finally {
+      holder.kill('SIGKILL');
+      await exited;
+    }
   });
 
   it('removes the folder of an earlier boot, even where the pid and start time match', () => {

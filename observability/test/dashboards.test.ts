@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildDashboards, dashboardsDir } from '../dashboards/generate-dashboards';
 import { observabilityDir } from '../src/repo-paths';
-import { allPanels, panelQueries, readDashboards } from './support/dashboard-queries';
+import { allPanels, panelQueries, readDashboards, substitute } from './support/dashboard-queries';
 
 interface ProvisionedDatasource {
   uid: string;
@@ -127,5 +127,39 @@ describe('dashboards as code (Grafana cannot run here: the JSON is checked again
     expect(families.filter((f) => !exprs.includes(f))).toEqual([]);
     for (const q of ['0.5', '0.95', '0.99'])
       expect(exprs).toContain(`histogram_quantile(${q}, sum by (model, le)`);
+  });
+});
+
+// The e2e layer runs every panel's query through `substitute` against a real Prometheus; a query
+// with a misspelt variable must fail there by name, never reach Prometheus with the typo in it.
+describe('substitute, the interpolation the e2e dashboard queries go through', () => {
+  const variables = { model: '.*' };
+  const rate = 'rate(http_server_request_duration_seconds_count{model=~"VAR"}[$__rate_interval])';
+
+  it.each([
+    [
+      'a bare variable',
+      rate.replace('VAR', '$model'),
+      'rate(http_server_request_duration_seconds_count{model=~".*"}[1m])',
+    ],
+    [
+      'a braced variable',
+      rate.replace('VAR', '${model}'),
+      'rate(http_server_request_duration_seconds_count{model=~".*"}[1m])',
+    ],
+    ['the range', 'increase(lab_shed_total[$__range])', 'increase(lab_shed_total[10m])'],
+  ])('fills in %s', (_, expr, expected) => {
+    expect(substitute(expr, variables, '1m')).toBe(expected);
+  });
+
+  it.each([
+    ['a bare variable', '$modle'],
+    ['a braced variable', '${modle}'],
+    ['a built-in Grafana has and these dashboards do not use', '$__interval'],
+  ])('refuses an unknown one, naming it: %s', (_, name) => {
+    const expr = rate.replace('VAR', name);
+    expect(() => substitute(expr, variables, '1m')).toThrow(
+      `\`${name}\` in \`${expr}\` is not a dashboard variable`,
+    );
   });
 });

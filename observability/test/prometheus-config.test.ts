@@ -45,6 +45,45 @@ describe('localizePrometheusConfig', () => {
     });
   });
 
+  it("overrides a job's own interval and timeout too, dropping them for the global ones", () => {
+    // A job's own scrape_interval wins over the global one in Prometheus: left in place, the
+    // job would still be scraped every 5 s, and a 4 s timeout would outlast a 1 s interval.
+    const text = [
+      'scrape_configs:',
+      '  - job_name: async-service',
+      '    scrape_interval: 5s',
+      '    scrape_timeout: 4s',
+      '    metrics_path: /metrics',
+      "    static_configs: [{ targets: ['async-service:3000'] }]",
+      '',
+    ].join('\n');
+    const local = parse(
+      localizePrometheusConfig(text, {
+        targets: { 'async-service': '127.0.0.1:1' },
+        scrapeInterval: '1s',
+      }),
+    ) as { global: unknown; scrape_configs: unknown[] };
+    expect(local.scrape_configs).toEqual([
+      {
+        job_name: 'async-service',
+        metrics_path: '/metrics',
+        static_configs: [{ targets: ['127.0.0.1:1'] }],
+      },
+    ]);
+    expect(local.global).toEqual({
+      scrape_interval: '1s',
+      scrape_timeout: '1s',
+      evaluation_interval: '1s',
+    });
+    // The control: without an override, the job keeps the intervals the file gives it.
+    const kept = parse(
+      localizePrometheusConfig(text, { targets: { 'async-service': '127.0.0.1:1' } }),
+    ) as { scrape_configs: Record<string, unknown>[] };
+    expect(kept.scrape_configs.map((j) => [j['scrape_interval'], j['scrape_timeout']])).toEqual([
+      ['5s', '4s'],
+    ]);
+  });
+
   it('refuses a job without a target, and a target for an unknown job', () => {
     const last = MODELS.at(-1)?.app ?? '';
     const { [last]: _dropped, ...allButLast } = LOCAL;
@@ -61,9 +100,14 @@ describe('localizePrometheusConfig', () => {
     );
   });
 
-  it('refuses a file without scrape jobs', () => {
-    expect(() => localizePrometheusConfig('global: {}\n', { targets: {} })).toThrow(
-      expect.objectContaining({ code: 'ERR_OBSERVE_PROMETHEUS_CONFIG' }),
-    );
+  // An empty list is no config to localize either: Prometheus would start and scrape nothing,
+  // and every dashboard query would come back empty rather than fail.
+  it.each([
+    ['no scrape_configs key', 'global: {}\n'],
+    ['an empty scrape_configs list', 'scrape_configs: []\n'],
+  ])('refuses a file without scrape jobs: %s', (_, text) => {
+    const refusal = expect.objectContaining({ code: 'ERR_OBSERVE_PROMETHEUS_CONFIG' });
+    expect(() => scrapeJobs(text)).toThrow(refusal);
+    expect(() => localizePrometheusConfig(text, { targets: {} })).toThrow(refusal);
   });
 });

@@ -7,6 +7,7 @@ import {
   errorModules,
   loadCatalogs,
   outOfNamespace,
+  renderErrorsDoc,
   type ProjectCatalog,
 } from '../src/error-catalog';
 import { CatalogShapeError } from '../src/errors';
@@ -193,9 +194,73 @@ describe('the checks themselves (negative controls)', () => {
     });
   });
 
-  it('refuse an error module without a namespace', () => {
-    expect(thrown(() => loadCatalogs(root, () => ({ ERROR_CATALOG: [] })))).toMatchObject({
-      code: CatalogShapeError.code,
+  describe('refuse an error module of the wrong shape', () => {
+    // Every project's module is loaded as this one: the first, whichever it is, is refused.
+    const entry = { code: 'ERR_X_JAM', className: 'Jam', meaning: 'jammed' };
+    const wellFormed = { ERROR_NAMESPACE: 'ERR_X_', ERROR_CATALOG: [entry] };
+    const refusal = (module: unknown) => thrown(() => loadCatalogs(root, () => module));
+
+    it('(the control: the well-formed module loads, for every project)', () => {
+      const loaded = loadCatalogs(root, () => wellFormed);
+      expect(loaded.length).toBe(catalogs.length);
+      expect(loaded.map((c) => [c.namespace, c.entries])).toEqual(
+        catalogs.map(() => ['ERR_X_', [entry]]),
+      );
     });
+
+    it.each([
+      [
+        'no namespace',
+        { ERROR_CATALOG: [] },
+        /to export ERROR_NAMESPACE like `ERR_LOCK_`, got `undefined`$/,
+      ],
+      ['a namespace in lower case', { ...wellFormed, ERROR_NAMESPACE: 'ERR_x' }, /got `ERR_x`$/],
+      [
+        'a namespace without its closing `_`',
+        { ...wellFormed, ERROR_NAMESPACE: 'ERR_X' },
+        /got `ERR_X`$/,
+      ],
+      [
+        'an empty meaning',
+        { ...wellFormed, ERROR_CATALOG: [{ ...entry, meaning: '' }] },
+        /to export ERROR_CATALOG: /,
+      ],
+      [
+        'a code not like ERR_…',
+        { ...wellFormed, ERROR_CATALOG: [{ ...entry, code: 'x-jam' }] },
+        /to export ERROR_CATALOG: /,
+      ],
+      [
+        'an entry with a code alone',
+        { ...wellFormed, ERROR_CATALOG: [entry, { code: 'ERR_X_JAM' }] },
+        /to export ERROR_CATALOG: /,
+      ],
+      [
+        'a catalog that is no list',
+        { ...wellFormed, ERROR_CATALOG: entry },
+        /to export ERROR_CATALOG: /,
+      ],
+    ])('%s', (_, module, message) => {
+      const error = refusal(module);
+      expect(error).toMatchObject({ code: CatalogShapeError.code });
+      expect((error as Error).message).toMatch(message);
+    });
+  });
+
+  it.each([
+    ['a pipe, escaped so the row keeps its cells', 'a | b', 'a \\| b'],
+    ['a line break, folded to a space', 'one\ntwo', 'one two'],
+  ])('render a meaning holding %s', (_, meaning, cell) => {
+    const doc = renderErrorsDoc([
+      {
+        project: 'libs/x',
+        file: 'libs/x/src/errors.ts',
+        namespace: 'ERR_X_',
+        entries: [{ code: 'ERR_X_JAM', className: 'Jam', meaning }],
+      },
+    ]);
+    const row = doc.split('\n').find((line) => line.startsWith('| `ERR_X_JAM`'));
+    // Blanks squeezed: the table pads each cell to its column's width, as prettier would.
+    expect(row?.replace(/ +/g, ' ')).toBe(`| \`ERR_X_JAM\` | \`Jam\` | ${cell} |`);
   });
 });

@@ -48,6 +48,22 @@ describe('recordTable', () => {
     ]);
   });
 
+  it('left-aligns a column of numbers that holds a word too (`n/a`), as text', () => {
+    // Only a column of numbers alone is right-aligned: one word among them makes it text.
+    const table = recordTable([
+      { model: 'async', p99: 12 },
+      { model: 'threads', p99: 'n/a' },
+      { model: 'cluster', p99: 7 },
+    ]);
+    expect(table.split('\n')).toEqual([
+      'model    p99',
+      '-------  ---',
+      'async    12',
+      'threads  n/a',
+      'cluster  7',
+    ]);
+  });
+
   it('prints no colour, whatever FORCE_COLOR says (Nx sets it for every task)', () => {
     const before = process.env['FORCE_COLOR'];
     process.env['FORCE_COLOR'] = 'true';
