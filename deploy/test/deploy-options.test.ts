@@ -16,10 +16,12 @@ describe('synth options', () => {
     [['--parallelism=0']],
     [['--parallelism=']],
     [['--cpus=1.5']],
+    [['--cpus=65']],
     [['--testid=has space']],
     [['--namespace=Lab']],
     [['--memory=1g']],
     [['--imageRegistry=registry.example.com']],
+    [['--remoteWriteUrl=prometheus:9090']],
   ])('refuses %j with ERR_DEPLOY_OPTION', (argv) => {
     expect(() => deployOptions(parseSynthArgs(argv))).toThrow(
       expect.objectContaining({ code: 'ERR_DEPLOY_OPTION' }),

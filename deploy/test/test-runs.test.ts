@@ -13,6 +13,7 @@ import {
   configMapKey,
   K6_SCRIPTS,
   K6_SCRIPTS_MOUNT,
+  k6ScriptsConfigMap,
   RUNNER_MIB_PER_VU,
   runnerVus,
   streamVus,
@@ -116,6 +117,21 @@ describe('k6-operator TestRuns', () => {
     expect(committed?.data).toEqual(expected);
   });
 
+  it('refuses two files that flatten to one ConfigMap key, naming the key (one would be lost)', () => {
+    // k6/a.ts and k6__a.ts both become `k6__a.ts`: the second would overwrite the first.
+    expect(
+      Object.keys(
+        k6ScriptsConfigMap(deployOptions(), { 'k6/a.ts': '1', 'k6/b.ts': '2' }).data ?? {},
+      ),
+    ).toEqual(['k6__a.ts', 'k6__b.ts']);
+    expect(() => k6ScriptsConfigMap(deployOptions(), { 'k6/a.ts': '1', 'k6__a.ts': '2' })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_DEPLOY_SOURCE',
+        message: 'Expected unique ConfigMap keys, got `k6__a.ts` twice',
+      }),
+    );
+  });
+
   it('the runner’s volume maps every key back to its path, so imports and open() resolve', () => {
     const testRun = testRuns.get(`k6-fairness-${MODELS[0].model}`);
     const items = testRun?.spec.runner.volumes[0]?.configMap?.items ?? [];
@@ -158,6 +174,25 @@ describe('parallelism (configurable at synth time)', () => {
     ).rejects.toMatchObject({
       code: 'ERR_DEPLOY_PARALLELISM',
     });
+  });
+
+  it('compares with the narrowest stream whatever the others: 8 and 2 connections refuse 4', () => {
+    // Synthetic, since no scenario of scenarios.json mixes widths: fairness' streams are 4 and 4.
+    const mixed = {
+      id: 'mixed-width',
+      streams: [
+        { name: 'wide', connections: 8 },
+        { name: 'narrow', connections: 2 },
+      ],
+    };
+    expect(() => checkParallelism(mixed, 2)).not.toThrow();
+    expect(() => checkParallelism(mixed, 4)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_DEPLOY_PARALLELISM',
+        message:
+          'Expected `parallelism` to be at most 2 (stream `narrow` of scenario `mixed-width` has 2 connections), got `4`',
+      }),
+    );
   });
 
   it('goes into every TestRun', async () => {

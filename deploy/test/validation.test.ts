@@ -119,6 +119,99 @@ describe('negative controls: a broken object is refused', () => {
     ]);
   });
 
+  const VOLUME = ['spec', 'runner', 'volumes', 0];
+  // One field of a generated object broken, and exactly the problems it must raise: the rules of
+  // object-checks.ts (what validate() lets through), of our TestRun schema, and of the
+  // Kubernetes types test-run-schema.ts checks inside a runner. Each row fails if its rule is
+  // dropped: the rest of the object is the generated one, which has no problem at all.
+  it.each<
+    [string, string, string | undefined, [Path, unknown][], { path: string; rule: string }[]]
+  >([
+    [
+      'a namespace that is no RFC 1123 label',
+      'Deployment',
+      undefined,
+      [[['metadata', 'namespace'], 'Bad_NS']],
+      [{ path: '/metadata/namespace', rule: 'rfc1123-label' }],
+    ],
+    [
+      'a name longer than a subdomain’s 253 characters',
+      'Deployment',
+      undefined,
+      [[['metadata', 'name'], 'a'.repeat(254)]],
+      [{ path: '/metadata/name', rule: 'rfc1123-subdomain' }],
+    ],
+    [
+      'a label key whose prefix is no DNS subdomain',
+      'Deployment',
+      undefined,
+      [[['metadata', 'labels', 'Bad_Prefix/name'], 'x']],
+      [{ path: '/metadata/labels/Bad_Prefix/name', rule: 'label-key' }],
+    ],
+    [
+      'a Service selector value longer than 63 characters',
+      'Service',
+      undefined,
+      [[['spec', 'selector', 'app.kubernetes.io/name'], 'x'.repeat(64)]],
+      [{ path: '/spec/selector/app.kubernetes.io/name', rule: 'label-value' }],
+    ],
+    [
+      'a container name that is no RFC 1123 label',
+      'Deployment',
+      undefined,
+      [[[...CONTAINER, 'name'], 'Web_1']],
+      [{ path: '/spec/template/spec/containers/0/name', rule: 'rfc1123-label' }],
+    ],
+    [
+      'a runner volume name that is no RFC 1123 label',
+      'TestRun',
+      undefined,
+      [[[...VOLUME, 'name'], 'K6_Scripts']],
+      [{ path: '/spec/runner/volumes/0/name', rule: 'rfc1123-label' }],
+    ],
+    [
+      'an absolute volume item path',
+      'TestRun',
+      undefined,
+      [[[...VOLUME, 'configMap', 'items', 0, 'path'], '/etc/passwd']],
+      [{ path: '/spec/runner/volumes/0/configMap/items/0/path', rule: 'relative-path' }],
+    ],
+    [
+      'a ConfigMap over the 1 MiB the API server stores',
+      'ConfigMap',
+      'k6-scripts',
+      [[['data', 'big.ts'], 'x'.repeat(1_100_000)]],
+      [{ path: '/data', rule: 'configmap-size' }],
+    ],
+    [
+      'a TestRun cleanup other than `post`',
+      'TestRun',
+      undefined,
+      [[['spec', 'cleanup'], 'never']],
+      [{ path: '/spec/cleanup', rule: 'enum' }],
+    ],
+    [
+      'a TestRun script path that is not absolute',
+      'TestRun',
+      undefined,
+      [[['spec', 'script', 'localFile'], 'scripts/k6/cpu.ts']],
+      [{ path: '/spec/script/localFile', rule: 'pattern' }],
+    ],
+    [
+      'a runner memory limit that is no quantity (ResourceRequirements inside a TestRun)',
+      'TestRun',
+      undefined,
+      [[['spec', 'runner', 'resources', 'limits', 'memory'], 'lots']],
+      // A Quantity is oneOf a number or a string of format `quantity`: 'lots' is neither.
+      ['type', 'format', 'oneOf'].map((rule) => ({
+        path: '/spec/runner/resources/limits/memory',
+        rule,
+      })),
+    ],
+  ])('one field broken, its exact problems: %s', async (_, kind, name, changes, problems) => {
+    expect(await problemsOf(broken(kind, changes, name))).toEqual(problems);
+  });
+
   it('by our expected fields: a misspelt field that every schema lets through', async () => {
     const deployment = broken('Deployment', [
       [[...CONTAINER, 'imag'], 'typo'],

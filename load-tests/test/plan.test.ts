@@ -53,21 +53,55 @@ describe('the k6 scripts read scenarios.json', () => {
     ]);
   });
 
-  it('refuses a scenario without exactly one measured stream, naming where and what', () => {
-    const broken = structuredClone(raw);
-    firstStream(broken.scenarios[0])['measure'] = false;
-    expect(() => parseCatalog(broken)).toThrow(CatalogError);
-    expect(() => parseCatalog(broken)).toThrow(
+  // One field of a stream of scenarios.json broken (the first stream of scenario `at`), and the
+  // message that must name where and what: k6 cannot load the lab's zod schema, so parseCatalog
+  // is the scripts' only check of these fields.
+  const fairnessAt = raw.scenarios.findIndex((s) => s['id'] === 'fairness');
+  it.each<[string, number, Record<string, unknown>, string]>([
+    [
+      'no measured stream',
+      0,
+      { measure: false },
       'Expected scenarios[0].streams to be exactly one stream with measure: true, got `0`',
-    );
+    ],
+    [
+      'two measured streams (fairness measures only its io-probe)',
+      fairnessAt,
+      { measure: true },
+      `Expected scenarios[${fairnessAt}].streams to be exactly one stream with measure: true, got \`2\``,
+    ],
+    [
+      'an unknown method',
+      1,
+      { method: 'PUT' },
+      'Expected scenarios[1].streams[0].method to be GET or POST, got `"PUT"`',
+    ],
+    [
+      'a path without its leading /',
+      2,
+      { path: 'cpu/fib' },
+      'Expected scenarios[2].streams[0].path to be a path starting with /, got `"cpu/fib"`',
+    ],
+    [
+      'no connections',
+      0,
+      { connections: 0 },
+      'Expected scenarios[0].streams[0].connections to be an integer from 1, got `0`',
+    ],
+    [
+      'a negative rate',
+      0,
+      { rate: -5 },
+      'Expected scenarios[0].streams[0].rate to be an integer from 1, got `-5`',
+    ],
+  ])('refuses %s, naming where and what', (_, at, change, message) => {
+    const broken = structuredClone(raw);
+    Object.assign(firstStream(broken.scenarios[at]), change);
+    expect(() => parseCatalog(broken)).toThrow(CatalogError);
+    expect(() => parseCatalog(broken)).toThrow(message);
   });
 
-  it('refuses an unknown method and a duplicate id', () => {
-    const badMethod = structuredClone(raw);
-    firstStream(badMethod.scenarios[1])['method'] = 'PUT';
-    expect(() => parseCatalog(badMethod)).toThrow(
-      'Expected scenarios[1].streams[0].method to be GET or POST, got `"PUT"`',
-    );
+  it('refuses a duplicate id', () => {
     const duplicate = { scenarios: [raw.scenarios[0], raw.scenarios[0]] };
     expect(() => parseCatalog(duplicate)).toThrow(
       `Expected scenario ids to be unique, got \`${JSON.stringify(raw.scenarios[0]?.id)}\``,
@@ -91,6 +125,10 @@ describe('run parameters (k6 run -e …)', () => {
 
   it.each([
     [{ MODEL: 'async' }, 'Expected `BASE_URL` to be an http(s) origin without a path, got ``'],
+    [
+      { BASE_URL: 'ftp://x:1', MODEL: 'async' },
+      'Expected `BASE_URL` to be an http(s) origin without a path, got `ftp://x:1`',
+    ],
     [
       { BASE_URL: 'http://x:1/cpu', MODEL: 'async' },
       'Expected `BASE_URL` to be an http(s) origin without a path, got `http://x:1/cpu`',
