@@ -535,11 +535,19 @@ describe('process executor: a replacement that dies before it is up, once the po
       initargs: { dir, ms: 4000 },
     });
     try {
+      // Both first children have taken their start numbers before a task retires one. Else, on
+      // a loaded machine, the first child's replacement (forked once it retires) could start
+      // before the second first child and be "the second": it would die instead, and a
+      // replacement dying is retried, not a broken pool (seen: 6 starts, the pool up).
+      await until(() => readdirSync(dir).length >= 2, { what: 'both first children to start' });
       for (let i = 0; i < 3; i++) {
         expect(await executor.submit<number>(i, { name: 'double' }).result()).toBe(2 * i);
       }
       expect(executor.stats.completed).toBe(3); // replacements came up before the death
-      await until(() => executor.stats.workers === 0, { what: 'the pool to break and end' });
+      await until(() => executor.stats.workers === 0, {
+        what: 'the pool to break and end',
+        detail: () => `stats ${JSON.stringify(executor.stats)}, starts ${readdirSync(dir).join()}`,
+      });
       expect(() => executor.submit(1, { name: 'double' })).toThrow(
         expect.objectContaining({ code: 'ERR_EXECUTOR_BROKEN' }) as Error,
       );
