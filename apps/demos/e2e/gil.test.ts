@@ -1,4 +1,5 @@
 import { gil, PARALLEL_SPEEDUP } from '../src/demos/gil';
+import { medianRatio } from '../src/measure/stats';
 import { onEnoughCores, overlong, runDemo } from '../test/support/run-demo';
 
 describe('gil', () => {
@@ -12,6 +13,12 @@ describe('gil', () => {
     expect(f.runners).toEqual([1, 2, 2]);
     expect([f.ms.oneThread.length, f.ms.twoThreads.length, f.ms.twoProcesses.length]).toEqual([
       3, 3, 3,
+    ]);
+    // Each speedup is the median within-round ratio of the 1-thread runs to its own runs, by the
+    // demo's own helper: a thread speedup taken from the process runs passes every other check.
+    expect([f.threadSpeedup, f.processSpeedup]).toEqual([
+      medianRatio(f.ms.oneThread, f.ms.twoThreads),
+      medianRatio(f.ms.oneThread, f.ms.twoProcesses),
     ]);
     // The verdict is the figure compared with its margin — no wall-clock bound here: how fast
     // the shared machine is today is the benchmark's business.

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { defineDemo } from '../demo';
+import { defineDemo, type Verdict } from '../demo';
 import { integer } from '../knobs';
 import { removeTempDir, tempDir } from '../temp-dir';
 import { bytes, fixed, times } from '../format';
@@ -31,6 +31,9 @@ export const MIN_PINGS = 2;
 const LAG_PERIOD_MS = 10;
 
 const hashAsync = promisify(pbkdf2);
+
+/** A form's pings' round-trip p99 (ms). */
+const pingP99 = (r: FormOutcome) => percentile(r.pings, 99);
 
 interface FormRun {
   form: 'sync' | 'async';
@@ -124,25 +127,7 @@ export const blocking = defineDemo({
       const parseMs = performance.now() - parseStart;
 
       const runs = [sync, async_];
-      // 1 ms floor: a free loop's lag is a fraction of a ms, and a ratio to that means nothing.
-      const lagRatio = sync.lag.p99Ms / Math.max(async_.lag.p99Ms, 1);
-      const pingP99 = (r: FormRun) => percentile(r.pings, 99);
-      // What failed, each in its own words; none when the lesson holds.
-      const misses = [
-        lagRatio < LAG_RATIO &&
-          `sync lag p99 ${fixed(sync.lag.p99Ms)} ms was ${times(lagRatio)} async's ${fixed(async_.lag.p99Ms)} ms (needs ${LAG_RATIO}×)`,
-        sync.lag.p99Ms < MIN_SYNC_LAG_MS &&
-          `sync lag p99 ${fixed(sync.lag.p99Ms)} ms, under ${MIN_SYNC_LAG_MS} ms`,
-        pingP99(sync) <= pingP99(async_) &&
-          `sync ping p99 ${fixed(pingP99(sync))} ms, not above async's ${fixed(pingP99(async_))} ms`,
-        Math.min(sync.pings.length, async_.pings.length) < MIN_PINGS &&
-          `${sync.pings.length} sync and ${async_.pings.length} async pings (needs ${MIN_PINGS} each)`,
-        // A ping sent during the stall waits for the rest of it: else the sync pings were only
-        // slower by chance (the sync form runs first, on a colder machine), not held up.
-        Math.max(...sync.pings) < MIN_SYNC_LAG_MS &&
-          `slowest sync ping ${fixed(Math.max(...sync.pings))} ms, under ${MIN_SYNC_LAG_MS} ms: none caught in the stall`,
-      ].filter((miss) => miss !== false);
-      const holds = misses.length === 0;
+      const { lagRatio, verdict } = judge(sync, async_);
       return {
         figures: {
           ...o,
@@ -179,9 +164,7 @@ export const blocking = defineDemo({
           `${o.hashes} PBKDF2 hashes of ${o.iterations.toLocaleString('en-US')} iterations and a ${bytes(doc.length)} file; loop lag is how late a ${LAG_PERIOD_MS} ms timer fired, a ping the observer's round trip, both in ms. The async form ran the hashes on libuv's thread pool (see libuv-pool), so the loop stayed free.`,
           `JSON.parse of that file took ${fixed(parseMs, 0)} ms and has no async form: it blocks either way. Parse in a worker thread, or stream it.`,
         ],
-        verdict: holds
-          ? { holds, why: `the sync form's loop lag p99 was ${times(lagRatio)} the async form's` }
-          : { holds, why: misses.join('; ') },
+        verdict,
       };
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -189,3 +172,43 @@ export const blocking = defineDemo({
     }
   },
 });
+
+/** What the verdict reads of a form's run: its loop lag p99 and its pings' round trips (ms). */
+export interface FormOutcome {
+  readonly lag: Pick<LagRecording, 'p99Ms'>;
+  readonly pings: readonly number[];
+}
+
+/**
+ * The blocking lesson's verdict from the two forms' runs, and the lag ratio it read: exported
+ * for its unit test, which hands it made-up runs, each with one figure short of its margin.
+ */
+export function judge(
+  sync: FormOutcome,
+  async_: FormOutcome,
+): { lagRatio: number; verdict: Verdict } {
+  // 1 ms floor: a free loop's lag is a fraction of a ms, and a ratio to that means nothing.
+  const lagRatio = sync.lag.p99Ms / Math.max(async_.lag.p99Ms, 1);
+  // What failed, each in its own words; none when the lesson holds.
+  const misses = [
+    lagRatio < LAG_RATIO &&
+      `sync lag p99 ${fixed(sync.lag.p99Ms)} ms was ${times(lagRatio)} async's ${fixed(async_.lag.p99Ms)} ms (needs ${LAG_RATIO}×)`,
+    sync.lag.p99Ms < MIN_SYNC_LAG_MS &&
+      `sync lag p99 ${fixed(sync.lag.p99Ms)} ms, under ${MIN_SYNC_LAG_MS} ms`,
+    pingP99(sync) <= pingP99(async_) &&
+      `sync ping p99 ${fixed(pingP99(sync))} ms, not above async's ${fixed(pingP99(async_))} ms`,
+    Math.min(sync.pings.length, async_.pings.length) < MIN_PINGS &&
+      `${sync.pings.length} sync and ${async_.pings.length} async pings (needs ${MIN_PINGS} each)`,
+    // A ping sent during the stall waits for the rest of it: else the sync pings were only
+    // slower by chance (the sync form runs first, on a colder machine), not held up.
+    Math.max(...sync.pings) < MIN_SYNC_LAG_MS &&
+      `slowest sync ping ${fixed(Math.max(...sync.pings))} ms, under ${MIN_SYNC_LAG_MS} ms: none caught in the stall`,
+  ].filter((miss) => miss !== false);
+  const holds = misses.length === 0;
+  return {
+    lagRatio,
+    verdict: holds
+      ? { holds, why: `the sync form's loop lag p99 was ${times(lagRatio)} the async form's` }
+      : { holds, why: misses.join('; ') },
+  };
+}

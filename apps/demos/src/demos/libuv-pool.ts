@@ -1,4 +1,4 @@
-import { defineDemo } from '../demo';
+import { defineDemo, type Verdict } from '../demo';
 import { integer, integers } from '../knobs';
 import { fixed } from '../format';
 import { Peer } from '../peer';
@@ -61,15 +61,6 @@ export const libuvPool = defineDemo({
   async run({ reads, poolSizes, settleMs }) {
     const runs: PoolChildReport[] = [];
     for (const size of poolSizes) runs.push(await measure(size, reads, settleMs));
-    const expected = (size: number) => Math.min(size, reads);
-    // The first ones started hold the threads; the later ones (from the fifth, with 4) wait.
-    const firstN = (n: number) => Array.from({ length: n }, (_, i) => i).join();
-    const wrong = runs.filter(
-      (r, i) =>
-        r.inFlightIndexes.join() !== firstN(expected(poolSizes[i] as number)) ||
-        r.completed !== reads,
-    );
-    const holds = wrong.length === 0;
     return {
       figures: { reads, poolSizes, settleMs, runs },
       table: {
@@ -88,17 +79,40 @@ export const libuvPool = defineDemo({
         'Each read is of a named pipe nobody writes to yet (a slow disk or NFS file, in effect): it holds its pool thread until released. "In flight" counts the pipes whose reader was waiting.',
         'Every async fs call, dns.lookup (so http.get to a host name), crypto.pbkdf2/scrypt and zlib share these threads: a few slow files delay them all. Raise UV_THREADPOOL_SIZE before the first such call (the environment, not later code), or keep slow I/O off the pool.',
       ],
-      verdict: holds
-        ? {
-            holds,
-            why: `${runs.map((r, i) => `${r.inFlight} of ${reads} ran with ${poolSizes[i]} threads`).join(', ')}`,
-          }
-        : {
-            holds,
-            why: wrong
-              .map((r) => `pool ${r.poolSize}: ${r.inFlight} in flight, ${r.completed} completed`)
-              .join('; '),
-          },
+      verdict: judge({ reads, poolSizes }, runs),
     };
   },
 });
+
+/**
+ * The libuv-pool lesson's verdict from the children's reports, one per pool size in order:
+ * exported for its unit test, which hands it made-up reports. It holds when each pool had
+ * exactly its first `min(size, reads)` reads in flight — which ones, not only how many — and
+ * every read completed once released.
+ */
+export function judge(
+  o: { readonly reads: number; readonly poolSizes: readonly number[] },
+  runs: readonly PoolChildReport[],
+): Verdict {
+  const { reads, poolSizes } = o;
+  const expected = (size: number) => Math.min(size, reads);
+  // The first ones started hold the threads; the later ones (from the fifth, with 4) wait.
+  const firstN = (n: number) => Array.from({ length: n }, (_, i) => i).join();
+  const wrong = runs.filter(
+    (r, i) =>
+      r.inFlightIndexes.join() !== firstN(expected(poolSizes[i] as number)) ||
+      r.completed !== reads,
+  );
+  const holds = wrong.length === 0;
+  return holds
+    ? {
+        holds,
+        why: `${runs.map((r, i) => `${r.inFlight} of ${reads} ran with ${poolSizes[i]} threads`).join(', ')}`,
+      }
+    : {
+        holds,
+        why: wrong
+          .map((r) => `pool ${r.poolSize}: ${r.inFlight} in flight, ${r.completed} completed`)
+          .join('; '),
+      };
+}

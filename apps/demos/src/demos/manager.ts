@@ -1,5 +1,5 @@
-import { clusterIncrements, runClusterCounter } from '../cluster-counter';
-import { defineDemo } from '../demo';
+import { clusterIncrements, runClusterCounter, type ClusterCounterRun } from '../cluster-counter';
+import { defineDemo, type Verdict } from '../demo';
 import { fixed, int } from '../format';
 import { integer } from '../knobs';
 
@@ -20,7 +20,6 @@ export const manager = defineDemo({
       ['get, then set value + 1', getThenSet],
       ['increment (one message)', atomic],
     ] as const;
-    const holds = getThenSet.lost > 0 && atomic.lost === 0;
     return {
       figures: { workers, increments, getThenSet: { ...getThenSet }, increment: { ...atomic } },
       table: {
@@ -39,14 +38,24 @@ export const manager = defineDemo({
         `${workers} cluster workers, ${int(increments)} increments each. The primary is single-threaded: whatever one message does is atomic, and nothing spanning two messages is.`,
         'Python\'s Manager proxies behave the same: `d["n"] += 1` on a proxy is a get and a set. The fix is the same too: one call that does the whole update (or a lock around both).',
       ],
-      verdict: holds
-        ? {
-            holds,
-            why: `get-then-set lost ${int(getThenSet.lost)} updates, one atomic message none`,
-          }
-        : getThenSet.lost <= 0
-          ? { holds, why: 'get-then-set lost no update in this run' }
-          : { holds, why: `the atomic message lost ${int(atomic.lost)} updates` },
+      verdict: judge(getThenSet, atomic),
     };
   },
 });
+
+/**
+ * The manager lesson's verdict from the two counters' runs: exported for its unit test, which
+ * hands it made-up counts. It holds when get-then-set lost at least one update and the atomic
+ * message none: a get-then-set run that lost nothing showed no race.
+ */
+export function judge(
+  getThenSet: Pick<ClusterCounterRun, 'lost'>,
+  atomic: Pick<ClusterCounterRun, 'lost'>,
+): Verdict {
+  const holds = getThenSet.lost > 0 && atomic.lost === 0;
+  return holds
+    ? { holds, why: `get-then-set lost ${int(getThenSet.lost)} updates, one atomic message none` }
+    : getThenSet.lost <= 0
+      ? { holds, why: 'get-then-set lost no update in this run' }
+      : { holds, why: `the atomic message lost ${int(atomic.lost)} updates` };
+}

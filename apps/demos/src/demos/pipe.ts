@@ -1,5 +1,5 @@
 import { MessageChannel } from 'node:worker_threads';
-import { defineDemo } from '../demo';
+import { defineDemo, type Verdict } from '../demo';
 import { integer } from '../knobs';
 import { fixed, int } from '../format';
 import { percentile } from '@concurrency-lab/report-kit';
@@ -57,14 +57,6 @@ export const pipe = defineDemo({
       { channel: '2 processes, TCP socket', report: await betweenProcesses(pings, stream) },
     ];
     const rate = (r: PipeReport) => (r.received / r.streamMs) * 1000;
-    const intact = (r: PipeReport) =>
-      r.rttUs.length === pings &&
-      r.pongsInOrder &&
-      r.received === stream &&
-      r.inOrder &&
-      r.receivedBack === stream &&
-      r.inOrderBack;
-    const broken = runs.filter((r) => !intact(r.report)).map((r) => r.channel);
     const [threads, processes] = runs.map((r) => r.report) as [PipeReport, PipeReport];
     return {
       figures: {
@@ -98,10 +90,29 @@ export const pipe = defineDemo({
         `${int(pings)} round trips one at a time, then ${int(stream)} messages back to back, and as many streamed back.`,
         "Python's Pipe is one object with two ends; in Node a MessageChannel is that between threads (structured clone, in memory), and between processes it is a socket or the IPC channel fork() opens (serialized bytes through the kernel).",
       ],
-      verdict:
-        broken.length === 0
-          ? { holds: true, why: 'both channels carried every message once, in order, both ways' }
-          : { holds: false, why: `messages lost or reordered on ${broken.join(', ')}` },
+      verdict: judge({ pings, stream }, runs),
     };
   },
 });
+
+/**
+ * The pipe lesson's verdict from each channel's report: exported for its unit test, which hands
+ * it made-up reports. It holds when every channel carried every round trip and both streams
+ * whole and in order; it names the channels that did not.
+ */
+export function judge(
+  o: { readonly pings: number; readonly stream: number },
+  runs: readonly { readonly channel: string; readonly report: PipeReport }[],
+): Verdict {
+  const intact = (r: PipeReport) =>
+    r.rttUs.length === o.pings &&
+    r.pongsInOrder &&
+    r.received === o.stream &&
+    r.inOrder &&
+    r.receivedBack === o.stream &&
+    r.inOrderBack;
+  const broken = runs.filter((r) => !intact(r.report)).map((r) => r.channel);
+  return broken.length === 0
+    ? { holds: true, why: 'both channels carried every message once, in order, both ways' }
+    : { holds: false, why: `messages lost or reordered on ${broken.join(', ')}` };
+}

@@ -53,6 +53,8 @@ export async function runOn(
 
 const peak = (answers: readonly LeakyAnswer[], key: 'heldBytes' | 'rssBytes') =>
   Math.max(...answers.map((a) => a[key]));
+/** How many children ran the answered tasks. */
+const pids = (answers: readonly LeakyAnswer[]) => new Set(answers.map((a) => a.pid)).size;
 
 /** The knobs `rssChecks` reads. */
 export interface RecycleOptions {
@@ -125,8 +127,7 @@ export const recycle = defineDemo({
     const leak = leakKib * 1024;
     const longLived = await runOn(tasks, leakKib, undefined);
     const recycled = await runOn(tasks, leakKib, maxTasksPerChild);
-    const pids = (answers: readonly LeakyAnswer[]) => new Set(answers.map((a) => a.pid)).size;
-    const rss = rssChecks(
+    const { rss, verdict } = judge(
       { tasks, leakKib, maxTasksPerChild },
       longLived.answers,
       recycled.answers,
@@ -150,14 +151,6 @@ export const recycle = defineDemo({
         peakRssBytes: peak(recycled.answers, 'rssBytes'),
         retired: recycled.retired,
       },
-    };
-    const checks = {
-      // The hoard's own count: every task's buffer is still held by the one child.
-      longLivedHoarded: figures.longLived.peakHeldBytes === tasks * leak,
-      longLivedGrew: rss.longLivedGrew,
-      recycledBounded: figures.recycled.peakHeldBytes <= maxTasksPerChild * leak,
-      recycledStayedSmall: rss.recycledStayedSmall,
-      freshChildren: figures.recycled.children === Math.ceil(tasks / maxTasksPerChild),
     };
     return {
       figures,
@@ -183,10 +176,38 @@ export const recycle = defineDemo({
         `${tasks} tasks on each pool, each leaving ${bytes(leak)} behind in its child. The long-lived child's RSS grew by ${bytes(grewBy)} from its first task to its last.`,
         `Recycling bounds a leak you cannot fix; it does not fix it. It costs a fork and a module load per ${maxTasksPerChild} tasks (${int(figures.recycled.retired)} retirements here), so pick N large beside that. Python's ThreadPoolExecutor has no such option, and neither has ours.`,
       ],
-      verdict: verdictOf(
-        checks,
-        `the long-lived child grew by ${bytes(grewBy)}; recycled children peaked at ${bytes(figures.recycled.peakRssBytes)}`,
-      ),
+      verdict,
     };
   },
 });
+
+/**
+ * The recycle lesson's checks and verdict from what each pool's tasks answered, with the RSS
+ * figures they read ({@link rssChecks}): exported for its unit test, which hands it made-up
+ * answers, wrong ones included.
+ */
+export function judge(
+  o: RecycleOptions,
+  longLived: readonly LeakyAnswer[],
+  recycled: readonly LeakyAnswer[],
+) {
+  const leak = o.leakKib * 1024;
+  const rss = rssChecks(o, longLived, recycled);
+  const checks = {
+    // The hoard's own count: every task's buffer is still held by the one child.
+    longLivedHoarded: peak(longLived, 'heldBytes') === o.tasks * leak,
+    longLivedGrew: rss.longLivedGrew,
+    recycledBounded: peak(recycled, 'heldBytes') <= o.maxTasksPerChild * leak,
+    recycledStayedSmall: rss.recycledStayedSmall,
+    // A child per maxTasksPerChild tasks, the last one with what is left over.
+    freshChildren: pids(recycled) === Math.ceil(o.tasks / o.maxTasksPerChild),
+  };
+  return {
+    rss,
+    checks,
+    verdict: verdictOf(
+      checks,
+      `the long-lived child grew by ${bytes(rss.grewBy)}; recycled children peaked at ${bytes(peak(recycled, 'rssBytes'))}`,
+    ),
+  };
+}

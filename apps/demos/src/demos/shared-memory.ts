@@ -93,21 +93,11 @@ export const sharedMemory = defineDemo({
       }
     }
     const processOutcome = await sharedToProcess();
-    // The largest size, wherever the list puts it: where a copy's cost by the byte shows most.
-    const largest = bySize.reduce((a, b) => (b.bytes > a.bytes ? b : a), {
-      bytes: 0,
-      copy: NaN,
-      transfer: NaN,
-      shared: NaN,
-    });
-    const copyOverTransfer = largest.copy / largest.transfer;
-    const copyOverShared = largest.copy / largest.shared;
-    const checks = {
-      copyCostsAtLargest: copyOverTransfer >= COPY_PENALTY && copyOverShared >= COPY_PENALTY,
+    const { largest, copyOverTransfer, copyOverShared, checks, verdict } = judge(bySize, {
       transferDetached,
       sharedVisible,
-      processRefusedShared: processOutcome === 'ERR_EXECUTOR_DATA_CLONE',
-    };
+      processOutcome,
+    });
     return {
       figures: {
         sizes,
@@ -137,10 +127,47 @@ export const sharedMemory = defineDemo({
         `Medians of ${reps} round trips per size (to the thread and back). A copy costs by the byte; a transfer detaches the sender's buffer${transferDetached ? ' (it did: byteLength 0)' : ''}; shared memory sends nothing but a handle, and the thread's writes were ${sharedVisible ? '' : 'NOT '}visible here at once.`,
         `A SharedArrayBuffer sent to a process pool: ${processOutcome}. Processes have separate memory and the IPC channel carries bytes; Node has no cross-process shared memory. Instead: copy (see pipe), or keep the state in one process and ask it (see manager), or share a file.`,
       ],
-      verdict: verdictOf(
-        checks,
-        `at ${bytes(largest.bytes)} a copy cost ${times(copyOverTransfer)} a transfer`,
-      ),
+      verdict,
     };
   },
 });
+
+/** One size's median round trip (ms) each way. */
+export type SizeMedians = { readonly bytes: number } & Readonly<Record<Way, number>>;
+
+/**
+ * The shared-memory lesson's checks and verdict from each size's medians and what the thread
+ * and the process pool showed, with the ratios it read at the largest size: exported for its
+ * unit test, which hands it made-up medians.
+ */
+export function judge(
+  bySize: readonly SizeMedians[],
+  seen: { transferDetached: boolean; sharedVisible: boolean; processOutcome: string },
+) {
+  // The largest size, wherever the list puts it: where a copy's cost by the byte shows most.
+  const largest = bySize.reduce<SizeMedians>((a, b) => (b.bytes > a.bytes ? b : a), {
+    bytes: 0,
+    copy: NaN,
+    transfer: NaN,
+    shared: NaN,
+  });
+  const copyOverTransfer = largest.copy / largest.transfer;
+  const copyOverShared = largest.copy / largest.shared;
+  const checks = {
+    // Both: a copy must cost more than each way that does not copy.
+    copyCostsAtLargest: copyOverTransfer >= COPY_PENALTY && copyOverShared >= COPY_PENALTY,
+    transferDetached: seen.transferDetached,
+    sharedVisible: seen.sharedVisible,
+    processRefusedShared: seen.processOutcome === 'ERR_EXECUTOR_DATA_CLONE',
+  };
+  return {
+    largest,
+    copyOverTransfer,
+    copyOverShared,
+    checks,
+    verdict: verdictOf(
+      checks,
+      `at ${bytes(largest.bytes)} a copy cost ${times(copyOverTransfer)} a transfer`,
+    ),
+  };
+}
