@@ -65,6 +65,33 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
     }
   });
 
+  it('counts a task whose request was already gone once, as cancelled, and one refused by a closed runner not at all', async () => {
+    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const gone = () => {
+      const controller = new AbortController();
+      controller.abort(new Error('client gone'));
+      return controller.signal;
+    };
+    try {
+      // The executor takes it and cancels it at once: its own count, one outcome, no failure.
+      await expect(runner.run({ kind: 'fib', n: 5 }, { signal: gone() })).rejects.toThrow(
+        'client gone',
+      );
+      expect(runner.stats()).toMatchObject({ cancelled: 1, failed: 0, completed: 0 });
+      // The control: a task that ran is counted.
+      await runner.run({ kind: 'fib', n: 5 }, { signal: new AbortController().signal });
+      expect(runner.stats()).toMatchObject({ cancelled: 1, failed: 0, completed: 1 });
+    } finally {
+      await runner.close();
+    }
+    // Refused at submit: the executor counted nothing, so nothing of its "failed" may move to
+    // "cancelled" (moved anyway, cancelled read 2 and failed -1).
+    await expect(runner.run({ kind: 'fib', n: 5 }, { signal: gone() })).rejects.toThrow();
+    const after = runner.stats();
+    expect(after).toMatchObject({ cancelled: 1, completed: 1 });
+    expect(after.failed).toBeGreaterThanOrEqual(0);
+  });
+
   it("answers a share the counter's manager refuses at its bound 503 ERR_OVERLOADED, not a crash", async () => {
     const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
     const server = new ManagerServer(new CounterManager(() => []), { maxConnections: 0 });

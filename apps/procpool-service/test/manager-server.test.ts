@@ -74,6 +74,17 @@ async function firstAdd(manager: CounterManager): Promise<void> {
   }
 }
 
+/** A safe share of `times` adds over `server`'s socket, under the name `token`. */
+function namedShare(server: ManagerServer, token: string, times: number) {
+  return counterShare({
+    address: server.address,
+    authkey: server.authkey,
+    times,
+    safe: true,
+    token,
+  });
+}
+
 describe('the counter manager served over a Unix socket', () => {
   it('is exact with atomic adds from two proxies', () =>
     withManaged(2, async ({ manager }) => {
@@ -213,14 +224,7 @@ describe('the counter manager served over a Unix socket', () => {
 
   it('cut(token) stops a running share where it stands: nothing more of it lands, its late hello is refused', () =>
     withManaged(1, async ({ manager, server }) => {
-      const share = (token: string, times: number) =>
-        counterShare({
-          address: server.address,
-          authkey: server.authkey,
-          times,
-          safe: true,
-          token,
-        });
+      const share = (token: string, times: number) => namedShare(server, token, times);
       // 1,000,000 in batches of 1,000: a thousand round trips, long enough to be cut mid-way.
       const running = share('a', 1_000_000);
       await firstAdd(manager);
@@ -241,14 +245,7 @@ describe('the counter manager served over a Unix socket', () => {
 
   it('refuses a second connection under the name of a running share, which stays cuttable', () =>
     withManaged(1, async ({ manager, server }) => {
-      const share = (times: number) =>
-        counterShare({
-          address: server.address,
-          authkey: server.authkey,
-          times,
-          safe: true,
-          token: 'a',
-        });
+      const share = (times: number) => namedShare(server, 'a', times);
       const running = share(1_000_000);
       await firstAdd(manager);
       await expect(share(10)).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
@@ -257,15 +254,24 @@ describe('the counter manager served over a Unix socket', () => {
       expect(manager.value).toBeLessThan(1_000_000);
     }));
 
+  it('takes a token past 64 characters for no name: such a share is anonymous, never cut (control: 64 are a name)', () =>
+    withManaged(1, async ({ manager, server }) => {
+      const share = (token: string) => namedShare(server, token, 10);
+      const name = 'x'.repeat(64);
+      const tooLong = 'x'.repeat(65);
+      server.cut(name);
+      server.cut(tooLong);
+      // The control: 64 characters are a share's name, so its cut refuses the hello.
+      await expect(share(name)).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
+      expect(manager.value).toBe(0);
+      // 65 are no name at all: served as a share without one, whatever was cut.
+      await expect(share(tooLong)).resolves.toMatchObject({ value: 10 });
+      expect(manager.value).toBe(10);
+    }));
+
   it('negative control: cutting another share leaves a running one to finish', () =>
     withManaged(1, async ({ manager, server }) => {
-      const running = counterShare({
-        address: server.address,
-        authkey: server.authkey,
-        times: 1_000_000,
-        safe: true,
-        token: 'a',
-      });
+      const running = namedShare(server, 'a', 1_000_000);
       await firstAdd(manager);
       server.cut('b');
       await expect(running).resolves.toMatchObject({ value: 1_000_000 });

@@ -13,6 +13,7 @@ import {
   EARLY_DEATH_WINDOW_MS,
   EARLY_DEATHS_TO_BREAK,
 } from '../src/child-process-pool';
+import type { ProcessPoolExecutorOptions } from '../src/index';
 import { WORKER_MESSAGE, workerMessage } from '../src/task-protocol';
 import { createExecutor, rejection, TASKS, TaskLog } from '../test/support/executors';
 import { describeExecutorSemantics } from '../test/support/executor-semantics';
@@ -475,7 +476,9 @@ describe('process executor: a replacement that dies before it is up, once the po
   afterEach(() => log.remove());
 
   /** Two children, both up: each has taken one of two tasks that wait for each other. */
-  const started = async (options: { initializer: string; initargs: unknown }) => {
+  const started = async (
+    options: { initializer: string; initargs: unknown } & Partial<ProcessPoolExecutorOptions>,
+  ) => {
     const executor = createExecutor('process', { maxWorkers: 2, ...options });
     await Promise.all(
       ['a', 'b'].map((id) =>
@@ -557,6 +560,48 @@ describe('process executor: a replacement that dies before it is up, once the po
     }
   });
 
+  it(`boot deaths apart, each followed by a child coming up, never add up to ${BOOT_DEATHS_TO_BREAK}: the pool is not broken`, async () => {
+    // Each round: a child dies mid-task and sets the flag, its replacement dies in its
+    // initializer (exit 5), the flag goes, and the one forked again comes up healthy.
+    const flag = `${log.path}.flag`;
+    const unflag = (message: unknown) => {
+      const child = (message as { process: ChildProcess }).process;
+      child.on('exit', (code) => code === 5 && rmSync(flag, { force: true }));
+    };
+    subscribe('child_process', unflag);
+    let ups = 0;
+    const stop = onEachUp(() => ups++);
+    let brokenBy: Error | undefined;
+    const executor = await started({
+      initializer: 'exitSetupIfFlagged',
+      initargs: flag,
+      onBroken: (cause: Error) => (brokenBy = cause),
+    });
+    try {
+      const doubled: number[] = [];
+      for (let round = 1; round <= BOOT_DEATHS_TO_BREAK; round++) {
+        const upBefore = ups;
+        expect(
+          await rejection(executor.submit(flag, { name: 'flagAndExit' }).result()),
+        ).toMatchObject({ exitCode: 9 });
+        // A child up again (the count is reset), or the pool broken (it was not).
+        await until(() => ups > upBefore || brokenBy !== undefined, {
+          what: `round ${round}: a healthy child up after the boot death`,
+        });
+        expect(brokenBy).toBeUndefined();
+        doubled.push(await executor.submit<number>(21, { name: 'double' }).result());
+      }
+      expect(doubled).toEqual(Array.from({ length: BOOT_DEATHS_TO_BREAK }, () => 42));
+      // Each round forked two: the replacement that died booting and the one forked again.
+      expect(children.filter((child) => child.exitCode === 5)).toHaveLength(BOOT_DEATHS_TO_BREAK);
+      expect(executor.stats).toMatchObject({ workers: 2 });
+    } finally {
+      stop();
+      unsubscribe('child_process', unflag);
+      await executor.shutdown();
+    }
+  });
+
   it('a task waiting for the booting replacement is queued, not running', async () => {
     await using executor = createExecutor('process', { maxWorkers: 1 });
     expect(await executor.submit<number>(1, { name: 'double' }).result()).toBe(2);
@@ -566,6 +611,43 @@ describe('process executor: a replacement that dies before it is up, once the po
     expect(executor.stats).toMatchObject({ workers: 1, running: 0, queued: 1, idle: 1 });
     expect(await future.result()).toBe(4);
     expect(executor.stats).toMatchObject({ running: 0, queued: 0 });
+  });
+});
+
+describe('process executor: the only child stays in service after a task that never reached it', () => {
+  let log: TaskLog;
+  beforeEach(() => (log = new TaskLog()));
+  afterEach(() => log.remove());
+
+  it('an argument that cannot be copied fails its task at submit; the next task runs on the same child', async () => {
+    await using executor = createExecutor('process', { maxWorkers: 1 });
+    // v8.serialize refuses a function before anything is written to the channel: the child
+    // never sees that task and must be handed the next one, or the pool has no child to give.
+    const bad = await rejection(executor.submit(() => 1, { name: 'double' }).result());
+    expect(bad).toMatchObject({ code: 'ERR_EXECUTOR_DATA_CLONE' });
+    // A timeout, so that a child left out of service fails here instead of hanging the test.
+    expect(await executor.submit<number>(4, { name: 'double' }).result({ timeout: 5_000 })).toBe(8);
+    expect(executor.stats).toMatchObject({ workers: 1, running: 0, queued: 0 });
+  });
+
+  it('a task aborted while it waits for the booting replacement never runs on it', async () => {
+    await using executor = createExecutor('process', { maxWorkers: 1 });
+    await executor.ready();
+    await rejection(executor.submit(7, { name: 'exit' }).result());
+    // The replacement was forked as the crash was seen: both tasks wait in the pool for it.
+    const controller = new AbortController();
+    const aborted = executor.submit(
+      { id: 'aborted', ms: 10, log: log.path },
+      { name: 'sleep', signal: controller.signal },
+    );
+    // The negative control: the same task, not aborted, does run and write the log.
+    const kept = executor.submit({ id: 'kept', ms: 10, log: log.path }, { name: 'sleep' });
+    controller.abort(new Error('gave up'));
+    expect(await rejection(aborted.result())).toMatchObject({ message: 'gave up' });
+    // First in, first out: had the aborted task stayed in the line, the replacement would have
+    // run it before this one.
+    expect(await kept.result()).toBe('kept');
+    expect(log.lines()).toEqual(['start kept', 'end kept']);
   });
 });
 
