@@ -10,11 +10,13 @@ import { asyncRuntime } from '../src/runtime';
  * back, to show what the model does — with admission on, a request right after a stall may be
  * refused 503 instead (admission has its own tests, and the contract's on every model).
  */
-async function start(): Promise<{ service: Service; base: string }> {
+async function start(
+  env: Record<string, string> = {},
+): Promise<{ service: Service; base: string }> {
   const service = createService({
     model: 'async',
     config: {
-      ...loadConfig(ADMISSION_OFF, { port: 0 }),
+      ...loadConfig({ ...ADMISSION_OFF, ...env }, { port: 0 }),
       port: 0,
       logLevel: 'silent',
     },
@@ -72,5 +74,17 @@ describe('the async model: one event loop for everything', () => {
       times: 100000,
       safe: true,
     });
+  });
+});
+
+describe('the async model’s /info', () => {
+  it('reports 1 worker with WORKERS=1, as the launcher and the contract start it', async () => {
+    const { service, base } = await start({ WORKERS: '1' });
+    try {
+      const info = (await (await fetch(`${base}/info`)).json()) as { workers: number };
+      expect(info.workers).toBe(1);
+    } finally {
+      await service.shutdown();
+    }
   });
 });

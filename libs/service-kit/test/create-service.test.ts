@@ -13,7 +13,7 @@ import { expectProblem } from '@concurrency-lab/contract-testing';
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
 import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testing';
 import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
-import { createService, InlineRunner, InLoopCounter } from '../src/index';
+import { createService, InlineRunner, InLoopCounter, LIMITS } from '../src/index';
 import {
   answersInOneTurn,
   rawConnection,
@@ -560,5 +560,62 @@ describe('limits', () => {
       config: { upstreamUrl: await closedUrl() },
     });
     await expectProblem(await fetch(`${started.base}/io/scrape?pages=2`), 502, 'ERR_UPSTREAM');
+  });
+
+  it('answers 502 ERR_UPSTREAM when the only page asked for fails (pages=1)', async () => {
+    const started = await services.start({
+      config: { upstreamUrl: await closedUrl() },
+    });
+    await expectProblem(await fetch(`${started.base}/io/scrape?pages=1`), 502, 'ERR_UPSTREAM');
+  });
+
+  it('answers 200 with the failed page’s error when only some pages fail', async () => {
+    const upstream = await startUpstream({ failing: [2] });
+    try {
+      const started = await services.start({ config: { upstreamUrl: upstream.url } });
+      const res = await fetch(`${started.base}/io/scrape?pages=2`);
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { result: unknown };
+      expect(body.result).toEqual([
+        { url: `${upstream.url}/page/1`, title: 'Page 1' },
+        {
+          url: `${upstream.url}/page/2`,
+          error: { code: 'ERR_UPSTREAM_STATUS', detail: 'upstream answered 500' },
+        },
+      ]);
+    } finally {
+      await upstream.close();
+    }
+  });
+});
+
+describe('probes', () => {
+  const services = serviceFixture();
+
+  it('answers /healthz 200 {"status":"ok"}', async () => {
+    const { base } = await services.start();
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('reports the runtime’s workers in /info, not config.workers, when the two differ', async () => {
+    // WORKERS is what was asked for; the runtime says what runs (the async model runs 1 whatever
+    // WORKERS says). The inline runner runs 1; the config asks for 4.
+    const { base } = await services.start({ config: { workers: 4 }, runner: new InlineRunner() });
+    const info = (await (await fetch(`${base}/info`)).json()) as { workers: number };
+    expect(info.workers).toBe(1);
+  });
+
+  it('reports every contract limit in /info.limits, beside the configured ones', async () => {
+    const { base } = await services.start({ config: { maxQueue: 7, requestTimeoutMs: 1234 } });
+    const info = (await (await fetch(`${base}/info`)).json()) as { limits: object };
+    expect(info.limits).toEqual({
+      maxQueue: 7,
+      requestTimeoutMs: 1234,
+      shutdownTimeoutMs: expect.any(Number),
+      admission: expect.any(Object),
+      ...LIMITS,
+    });
   });
 });

@@ -81,7 +81,10 @@ describe('InLoopCounter with safe=false (negative control for the lock)', () => 
     const counter = new InLoopCounter();
     const result = await counter.increment(100_000, false, never());
     expect(result.expected).toBe(100_000);
-    expect(result.actual).toBeLessThan(100_000);
+    // The eight lanes stay in lockstep through every yield, so each of their rounds adds 1, not
+    // 8: measured, exactly 100,000 / 8. Lanes that fell out of step after a yield (each resuming
+    // on its own turn) would race only near the yields and lose ~30%: half is the bound between.
+    expect(result.actual).toBeLessThanOrEqual(result.expected / 2);
   });
 
   it('cannot lose anything with a single step (nothing to race against)', async () => {

@@ -5,7 +5,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
-import { IDLE_GRACE_MS, KeepAliveDrain } from '../src/keep-alive-drain';
+import { IDLE_GRACE_MS, IDLE_SWEEP_MS, KeepAliveDrain } from '../src/keep-alive-drain';
 import { until } from '@concurrency-lab/launcher/testing';
 import { serviceFixture } from './support/harness';
 
@@ -169,5 +169,27 @@ describe('KeepAliveDrain', () => {
       socket.destroy();
       await served.close();
     }
+  });
+});
+
+describe('KeepAliveDrain#stop', () => {
+  // Counted against the moment before: jest keeps timers of its own, and they come and go.
+  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('leaves no sweep timer behind (control: one is pending while it runs)', async () => {
+    const drain = new KeepAliveDrain(createServer());
+    const beforeStart = timeouts();
+    drain.start();
+    let running: number;
+    try {
+      // Control: the sweep holds a timer pending, and keeps one across sweeps.
+      expect(timeouts()).toBe(beforeStart + 1);
+      await sleep(IDLE_SWEEP_MS * 3);
+      running = timeouts();
+    } finally {
+      drain.stop();
+    }
+    // A timer left would keep sweeping, and keep the process alive after shutdown.
+    expect(timeouts()).toBe(running - 1);
   });
 });

@@ -207,15 +207,17 @@ describe('a service under its deadlines (real server)', () => {
     }
   }
 
+  // A 60 ms sleep under a 600 ms deadline: the 540 ms between is what the negative control has
+  // to spare on a loaded machine (with 40 ms, at load ~6, it was answered 504).
   it('answers a sleep that ends past its deadline 504, not 200 (the loop was held meanwhile)', async () => {
-    const { base } = await services.start({ config: { requestTimeoutMs: 100 } });
+    const { base } = await services.start({ config: { requestTimeoutMs: 600 } });
     const sleeps = liveTimersOf(60);
     try {
       const answer = fetch(`${base}/io/sleep?ms=60`);
       await until(() => sleeps.count === 1, { what: 'the sleep timer' });
-      // Both the 60 ms sleep and the 100 ms deadline are due when the loop turns again; the
+      // Both the 60 ms sleep and the 600 ms deadline are due when the loop turns again; the
       // sleep's timer, due first, fires first and would answer before the clock's.
-      block(150);
+      block(700);
       const response = await answer;
       expect(response.status).toBe(504);
       expect(await response.json()).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
@@ -225,7 +227,7 @@ describe('a service under its deadlines (real server)', () => {
   });
 
   it('negative control: the same sleep on a free loop answers 200', async () => {
-    const { base } = await services.start({ config: { requestTimeoutMs: 100 } });
+    const { base } = await services.start({ config: { requestTimeoutMs: 600 } });
     const response = await fetch(`${base}/io/sleep?ms=60`);
     expect(response.status).toBe(200);
     await response.text();

@@ -90,6 +90,8 @@ describe('/io/scrape refused by a full fetch queue', () => {
   it('leaves none of its pages queued or running after the 503, and the upstream sees none of them later', async () => {
     const { up, base, queue, filling } = await nearlyFull();
     const refused = await fetch(`${base}/io/scrape?pages=8`);
+    // A shed the client may retry: it says when, as the admission bound's 503 does.
+    expect(refused.headers.get('retry-after')).toBe('1');
     await expectProblem(refused, 503, 'ERR_OVERLOADED');
     // Right after the 503: its 5 queued pages are gone, and so are the 2 it had running.
     expect(queue.stats.queued).toBe(0);

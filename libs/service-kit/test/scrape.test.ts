@@ -18,6 +18,8 @@ interface Upstream {
 interface UpstreamOptions {
   /** Page numbers that answer 500. */
   failing?: number[];
+  /** Page numbers that answer 404 with a page that has a `<title>` (as real 404 pages do). */
+  notFound?: number[];
   /** Page numbers that never answer (until the server closes). */
   hanging?: number[];
   /** Hold every request until the test calls `releaseAll()`. */
@@ -38,6 +40,8 @@ async function startUpstream(options: UpstreamOptions = {}): Promise<Upstream> {
     const page = Number(/^\/page\/(\d+)$/.exec(req.url ?? '')?.[1]);
     if (options.failing?.includes(page)) {
       res.writeHead(500, { 'content-type': 'text/html' }).end('<title>Server error</title>');
+    } else if (options.notFound?.includes(page)) {
+      res.writeHead(404, { 'content-type': 'text/html' }).end('<title>Not Found</title>');
     } else if (Number.isInteger(page)) {
       res
         .writeHead(200, { 'content-type': 'text/html' })
@@ -111,18 +115,22 @@ describe('scrapePages', () => {
     ]);
   });
 
-  it('reports a failing page as { url, error: { code: ERR_UPSTREAM_STATUS } } and keeps the others', async () => {
-    upstream = await startUpstream({ failing: [2] });
-    const pages = await scrapePages({ upstreamUrl: upstream.url, pages: 3, signal: never() });
-    expect(pages).toEqual([
-      { url: `${upstream.url}/page/1`, title: 'Page 1' },
-      {
-        url: `${upstream.url}/page/2`,
-        error: { code: 'ERR_UPSTREAM_STATUS', detail: expect.any(String) },
-      },
-      { url: `${upstream.url}/page/3`, title: 'Page 3' },
-    ]);
-  });
+  it.each([
+    ['that answered 500', { failing: [2] }, 'upstream answered 500'],
+    // A page of its own (a <title>Not Found</title>), not a title: any non-2xx fails the page.
+    ['that is a 404 page', { notFound: [2] }, 'upstream answered 404'],
+  ])(
+    'reports a page %s as { url, error: { code: ERR_UPSTREAM_STATUS } } and keeps the others',
+    async (_what, pagesThatFail, detail) => {
+      upstream = await startUpstream(pagesThatFail);
+      const pages = await scrapePages({ upstreamUrl: upstream.url, pages: 3, signal: never() });
+      expect(pages).toEqual([
+        { url: `${upstream.url}/page/1`, title: 'Page 1' },
+        { url: `${upstream.url}/page/2`, error: { code: 'ERR_UPSTREAM_STATUS', detail } },
+        { url: `${upstream.url}/page/3`, title: 'Page 3' },
+      ]);
+    },
+  );
 
   it('reports an unreachable upstream per page as ERR_UPSTREAM_UNREACHABLE', async () => {
     const base = await closedUrl();

@@ -293,11 +293,15 @@ export interface Upstream {
   close(): Promise<void>;
 }
 
-/** A small real upstream site: /page/N answers `<title>Page N</title>`. */
-export async function startUpstream(): Promise<Upstream> {
+/**
+ * A small real upstream site: /page/N answers `<title>Page N</title>`, or 500 for the page numbers
+ * in `failing`.
+ */
+export async function startUpstream(options: { failing?: number[] } = {}): Promise<Upstream> {
   const server = createServer((req, res) => {
     const page = /^\/page\/(\d+)$/.exec(req.url ?? '')?.[1];
     if (page === undefined) res.writeHead(404).end();
+    else if (options.failing?.includes(Number(page))) res.writeHead(500).end();
     else res.writeHead(200, { 'content-type': 'text/html' }).end(`<title>Page ${page}</title>`);
   });
   return { url: await listen(server), server, close: () => close(server) };
