@@ -91,17 +91,12 @@ export abstract class QueuedLock extends WaitRoom implements TokenIssuer, GraphN
       const { timeout, signal } = validate.waitOptions(options);
       const owner = this.grantee(validateOwner(options.owner) ?? LockOwner.current());
       if (signal?.aborted) {
-        this.countGiveUp('abort');
-        // Reported like the zero-timeout refusal below and like Event/Condition/Barrier's: an
-        // observer counting give-ups would otherwise miss exactly the requests that arrived
-        // already cancelled (a deadline spent before the lock was asked for).
-        this.instrument.gaveUp(0, 'abort');
+        this.giveUp('abort', 0);
         throw signal.reason;
       }
       if (this.tryTake(owner, mode)) return this.grantResolved(owner, mode);
       if (timeout === 0) {
-        this.countGiveUp('timeout');
-        this.instrument.gaveUp(0, 'timeout');
+        this.giveUp('timeout', 0);
         throw new LockTimeoutError(this.name, 0);
       }
       return this.#enqueue(owner, mode, timeout, signal, true);

@@ -29,13 +29,11 @@ export class WaitList extends WaitRoom {
   /** Fails fast for an aborted signal or a zero timeout; counts them like any give-up. */
   refuse(timeout: number, signal: AbortSignal | undefined): unknown {
     if (signal?.aborted) {
-      this.countGiveUp('abort');
-      this.instrument.gaveUp(0, 'abort');
+      this.giveUp('abort', 0);
       return signal.reason;
     }
     if (timeout === 0) {
-      this.countGiveUp('timeout');
-      this.instrument.gaveUp(0, 'timeout');
+      this.giveUp('timeout', 0);
       return new LockTimeoutError(this.name, 0);
     }
     return undefined;

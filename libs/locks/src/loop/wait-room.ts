@@ -59,10 +59,14 @@ export abstract class WaitRoom implements Inspectable {
     if (waited) this.#contended++;
   }
 
-  /** Counts a wait refused or ended without being served. */
-  protected countGiveUp(reason: CancelReason): void {
+  /**
+   * A wait refused (`waitMs` 0) or ended without being served: counted in the stats and told to
+   * the observers, always both (a refusal once counted but not told went unseen by observers).
+   */
+  protected giveUp(reason: CancelReason, waitMs: number): void {
     if (reason === 'timeout') this.#timeouts++;
     else this.#aborts++;
+    this.instrument.gaveUp(waitMs, reason);
   }
 
   /** Queues a new waiter and arms its timeout and signal (only when it has either). */
@@ -116,8 +120,7 @@ export abstract class WaitRoom implements Inspectable {
   #cancelWait(waiter: Waiter, reason: CancelReason): void {
     if (!waiter.queued) return; // served first: the serve wins the race
     this.queue.remove(waiter);
-    this.countGiveUp(reason);
-    this.instrument.gaveUp(performance.now() - waiter.since, reason);
+    this.giveUp(reason, performance.now() - waiter.since);
     waiter.fail(
       reason === 'timeout' ? new LockTimeoutError(this.name, waiter.timeoutMs) : waiter.abortReason,
     );
