@@ -13,6 +13,16 @@ const NODE_UID = 1000;
 /** Where the models send traces: the collector's Service, OTLP over HTTP. */
 export const OTEL_COLLECTOR = { name: 'otel-collector', otlpHttpPort: 4318 } as const;
 
+/**
+ * What a model needs said outright beyond the shared settings, as docker-compose.yml says it:
+ * hybrid runs WORKERS processes × 1 pool thread each, the same CPUs of work as every model.
+ * Left unset, its threads would be the CPUs the runtime reads shared out over the processes —
+ * 1 too under a 2-CPU limit on Node 24, but only as long as the runtime reads the limit so.
+ */
+const MODEL_ENV: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  hybrid: { HYBRID_THREADS: '1' },
+};
+
 /** The image docker-compose.yml builds for `app` (the repository's Dockerfile). */
 export function appImage(options: DeployOptions, app: string, version: string): string {
   return imageRef(options.imageRegistry, `concurrency-lab/${app}:${version}`);
@@ -74,6 +84,7 @@ export function modelService(
 ): [IDeployment, IService] {
   const env = {
     WORKERS: String(options.cpus),
+    ...MODEL_ENV[model.model],
     // As the lab runs them (scenarios.json's `serviceEnv`): the TestRuns' load is not shed.
     ...measuredEnv,
     UPSTREAM_URL: serviceUrl(UPSTREAM.app, UPSTREAM.port),

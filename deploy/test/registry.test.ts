@@ -179,6 +179,20 @@ describe('the manifests and docker-compose.yml run the same images and settings'
     expect(compose.services[UPSTREAM.app]?.environment).toMatchObject(environments.upstream);
   });
 
+  it('each model: every setting compose gives it, the manifests give it too (but the addresses)', () => {
+    // Compose and the cluster name the upstream and the collector by their own hostnames, and a
+    // pod listens on every interface without being told; every other setting is the model's.
+    const addresses = new Set(['HOST', 'UPSTREAM_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+    for (const { app } of MODELS) {
+      const composed = Object.entries(compose.services[app]?.environment ?? {}).filter(
+        ([name]) => !addresses.has(name),
+      );
+      expect(composed.length).toBeGreaterThan(0);
+      const env = envOf(deployments.get(app));
+      expect([app, composed.filter(([name, value]) => env[name] !== value)]).toEqual([app, []]);
+    }
+  });
+
   it('k6, Jaeger and the collector’s base image; k6 pushes with compose’s settings', () => {
     expect(K6_IMAGE).toBe(compose.services['k6']?.image);
     expect(JAEGER_IMAGE).toBe(compose.services['jaeger']?.image);
