@@ -1,4 +1,5 @@
 import { SharedSemaphore } from '../src/index';
+import { WaiterRing } from '../src/shared/waiter-ring';
 import { until } from '@concurrency-lab/launcher/testing';
 import { nextMessage, runAll, startWorker, terminateAll } from './support/workers';
 
@@ -148,5 +149,42 @@ describe('SharedSemaphore across threads', () => {
     expect(token?.locked).toBe(false);
     expect(held.stats.holders).toBe(0);
     expect(held.value).toBe(max);
+  });
+
+  // The thread that granted a queued waiter its permit took it out of `free` only after the
+  // grant, so the waiter could run and release first: a matched release refused as an
+  // over-release, and the permit lost (value 0, every later acquire timing out). Seen as a rare
+  // failure of the "matched releases of several threads" test on a loaded machine; here the
+  // granter is held up right after its grant, deterministically.
+  it("as a bounded semaphore takes back a waiter's release made before its granter moves on", async () => {
+    const semaphore = new SharedSemaphore({ permits: 1, bounded: true });
+    const held = semaphore.tryAcquire();
+    const cells = new Int32Array(new SharedArrayBuffer(8)); // [done, refused]
+    const worker = startWorker('semaphore-grantee.js', {
+      semaphore: semaphore.handle,
+      cells: cells.buffer,
+    });
+    await until(() => semaphore.stats.waiters === 1, { what: 'the worker to queue' });
+    const grantNext = Object.getOwnPropertyDescriptor(WaiterRing.prototype, 'grantNext')?.value as (
+      this: WaiterRing,
+    ) => boolean;
+    const stalled = jest.spyOn(WaiterRing.prototype, 'grantNext').mockImplementation(function (
+      this: WaiterRing,
+    ) {
+      const granted = grantNext.call(this);
+      // The granter is descheduled here until the grantee has used its permit and given it back.
+      if (granted) Atomics.wait(cells, 0, 0, 5000);
+      return granted;
+    });
+    try {
+      held?.unlock();
+    } finally {
+      stalled.mockRestore();
+    }
+    expect(await nextMessage(worker)).toBe('done'); // or the worker's error, if it failed
+    expect(Atomics.load(cells, 1)).toBe(0); // its release was not refused
+    expect(semaphore.value).toBe(1);
+    expect(semaphore.stats).toMatchObject({ holders: 0, waiters: 0 });
+    (await semaphore.acquire({ timeout: 1000 })).unlock();
   });
 });

@@ -32,8 +32,12 @@ export interface QueuePolicy {
   hasPending(): boolean;
   /** Under the guard: applies the releases and grants from the ring's head while policy allows. */
   applyPending(): void;
-  /** Records a grant in the primitive's own cells (before observers hear of it). */
-  granting?: () => void;
+  /**
+   * Records a grant in the primitive's own cells (before observers hear of it), in the thread
+   * granted; `queued` when it waited in the ring (another thread granted it), false when it
+   * took its turn at once under the guard.
+   */
+  granting?: (queued: boolean) => void;
 }
 
 /** A wait whose caller could proceed at once, under the guard, without queueing. */
@@ -44,7 +48,7 @@ export class GuardedWaitQueue {
   readonly ring: WaiterRing;
   readonly section: GuardedSection;
   readonly #name: string;
-  readonly #granting: (() => void) | undefined;
+  readonly #granting: ((queued: boolean) => void) | undefined;
 
   /**
    * The constructor's first step (see openShared) for a primitive with `stateWords` of its own
@@ -157,7 +161,7 @@ export class GuardedWaitQueue {
 
   /** Counts a grant (the primitive's record first); the token's `acquiredAt`. */
   #granted(started: number, contended: boolean): number | undefined {
-    this.#granting?.();
+    this.#granting?.(contended);
     return this.tally.granted(started, contended);
   }
 

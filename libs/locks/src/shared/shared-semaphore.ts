@@ -24,12 +24,15 @@ import type { AdoptOptions } from './shared-primitive';
  * - free: value + pending as a release's check sees it, in one cell. The two cells cannot be read
  *   as one sum: applying pending permits empties `pending` before raising `value`, and a check
  *   between the two would let a release past the bound. So a release raises `free` with a CAS
- *   against its cap *before* recording its permits, and a take or a grant lowers it only *after*
- *   the permit is gone. `free` is therefore never below the real value + pending (the cap holds),
- *   and above it only by permits on their way out, each held by the thread taking it, so a
- *   release that matches a held permit is never refused. The cap is the bound, or for an
- *   unbounded semaphore 2^31 - 1: past it `value` (an Int32 cell) would wrap negative and the
- *   semaphore would grant nothing, silently, so that release is refused instead.
+ *   against its cap *before* recording its permits, and the thread taking a permit lowers it only
+ *   *after* the permit is gone: a take right after its CAS, a queued waiter once it sees its grant
+ *   (not the granter: the waiter could run and release before the granter moved on, and `free`
+ *   would count its permit twice). `free` is therefore never below the real value + pending (the
+ *   cap holds), and above it only by permits on their way out, each held by the thread taking it,
+ *   which cannot release it yet, so a release that matches a held permit is never refused. The
+ *   cap is the bound, or for an unbounded semaphore 2^31 - 1: past it `value` (an Int32 cell)
+ *   would wrap negative and the semaphore would grant nothing, silently, so that release is
+ *   refused instead.
  */
 const VALUE = HEADER_WORDS;
 const HELD = VALUE + 1;
@@ -92,7 +95,10 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
     this.#queue = new GuardedWaitQueue(this.cells, STATE_WORDS, this.clock, this.instrument, {
       hasPending: () => Atomics.load(this.cells, PENDING) !== 0,
       applyPending: () => this.#applyPending(),
-      granting: () => Atomics.add(this.cells, HELD, 1),
+      granting: (queued) => {
+        Atomics.add(this.cells, HELD, 1);
+        if (queued) Atomics.sub(this.cells, FREE, 1); // granted from the ring: see `free`
+      },
     });
   }
 
@@ -219,10 +225,8 @@ export class SharedSemaphore extends SharedLock<'SharedSemaphore'> {
   /** Under the guard: released permits go to waiters, oldest first; the rest become free. */
   #applyPending(): void {
     let permits = Atomics.exchange(this.cells, PENDING, 0);
-    while (permits > 0 && this.#queue.ring.grantNext()) {
-      permits--;
-      Atomics.sub(this.cells, FREE, 1); // after the grant: see `free`
-    }
+    // Each waiter granted here takes its permit out of `free` itself (see `granting`).
+    while (permits > 0 && this.#queue.ring.grantNext()) permits--;
     if (permits > 0) Atomics.add(this.cells, VALUE, permits);
   }
 
