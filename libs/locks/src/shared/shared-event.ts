@@ -11,19 +11,24 @@ import { assertMayBlock } from './thread-identity';
 /*
  * SharedEvent buffer (Int32 cells after the 8-byte epoch header):
  *
- *   ┌──────┬────────────┬────────────────────────────────────────────────┐
- *   │ flag │ pendingSet │ tally, guard, waiter ring (guarded-wait-queue) │
- *   └──────┴────────────┴────────────────────────────────────────────────┘
+ *   ┌───────┬────────────────────────────────────────────────┐
+ *   │ state │ tally, guard, waiter ring (guarded-wait-queue) │
+ *   └───────┴────────────────────────────────────────────────┘
+ *   state: bit 0 the flag, bit 1 a set() not yet applied (pendingSet).
  *   tally: waits that passed, how many had to wait, timeouts, aborts.
  *
  * Waiters queue in the ring (so reports can name them and say how long they waited); `set()`
- * raises the flag and a pendingSet mark that whoever holds the guard turns into "wake everyone
- * queued". A waiter re-checks the flag under the guard, after pending sets are applied, so it
- * can neither miss a set nor be woken by a set that happened before a `clear()` it saw.
+ * raises the flag and the pendingSet mark, which whoever holds the guard turns into "wake
+ * everyone queued". A waiter re-checks the flag under the guard, after pending sets are applied,
+ * so it can neither miss a set nor be woken by a set that happened before a `clear()` it saw.
+ * The flag and the mark share one cell, raised by one `Atomics.or`: with two cells, a waiter
+ * could pass on the flag, clear it and queue again before the setter marked its set pending,
+ * and that set then woke it (a wait returning with the event clear).
  */
-const FLAG = HEADER_WORDS;
-const PENDING_SET = FLAG + 1;
-const STATE_WORDS = 2;
+const STATE = HEADER_WORDS;
+const STATE_WORDS = 1;
+const FLAG = 1;
+const PENDING_SET = 2;
 
 export type SharedEventHandle = SharedHandle<'SharedEvent'>;
 
@@ -35,9 +40,9 @@ export class SharedEvent extends SharedPrimitive<'SharedEvent'> {
   constructor(options?: SharedLockOptions) {
     super(GuardedWaitQueue.open('SharedEvent', options, STATE_WORDS));
     this.#queue = new GuardedWaitQueue(this.cells, STATE_WORDS, this.clock, this.instrument, {
-      hasPending: () => Atomics.load(this.cells, PENDING_SET) !== 0,
+      hasPending: () => (Atomics.load(this.cells, STATE) & PENDING_SET) !== 0,
       applyPending: () => {
-        if (Atomics.exchange(this.cells, PENDING_SET, 0) === 0) return;
+        if ((Atomics.and(this.cells, STATE, ~PENDING_SET) & PENDING_SET) === 0) return;
         while (this.#queue.ring.grantNext()) {
           // every thread queued when set() ran is woken
         }
@@ -51,18 +56,17 @@ export class SharedEvent extends SharedPrimitive<'SharedEvent'> {
   }
 
   isSet(): boolean {
-    return Atomics.load(this.cells, FLAG) === 1;
+    return (Atomics.load(this.cells, STATE) & FLAG) !== 0;
   }
 
   /** Raises the flag and wakes every waiting thread. Never waits. */
   set(): void {
-    Atomics.store(this.cells, FLAG, 1);
-    Atomics.store(this.cells, PENDING_SET, 1);
+    Atomics.or(this.cells, STATE, FLAG | PENDING_SET); // one write: see the layout
     this.#queue.section.settle();
   }
 
   clear(): void {
-    Atomics.store(this.cells, FLAG, 0);
+    Atomics.and(this.cells, STATE, ~FLAG);
   }
 
   async wait(options?: AcquireOptions): Promise<void> {
