@@ -138,6 +138,20 @@ describe('instrumentation hook', () => {
     expect(observer.seen()).toEqual(['wait:shared', 'hold:shared']);
   });
 
+  it('reports a SharedMutex wait aborted while queued as an abort, not a timeout', async () => {
+    const observer = recorder();
+    const mutex = new SharedMutex({ name: 'shared', observer });
+    const holder = mutex.tryAcquire();
+    const controller = new AbortController();
+    const waiting = mutex.acquire({ signal: controller.signal });
+    await sleep(5);
+    controller.abort();
+    await expect(waiting).rejects.toBe(controller.signal.reason);
+    holder?.unlock();
+    expect(observer.seen()).toEqual(['wait:shared', 'abort:shared', 'hold:shared']);
+    expect(mutex.stats).toMatchObject({ aborts: 1, timeouts: 0 });
+  });
+
   it('reports the token-less SharedMutex.release() as a release, and its token reads unlocked', async () => {
     const observer = recorder();
     const mutex = new SharedMutex({ name: 'shared', observer });

@@ -54,6 +54,10 @@ describe('option validation', () => {
     ['Condition lock', () => new Condition({ lock: {} as never })],
     ['observer', () => new RLock({ observer: 'log' as never })],
     ['SharedMutex maxWaiters', () => new SharedMutex({ maxWaiters: 0 })],
+    ['SharedMutex maxWaiters past 65,536', () => new SharedMutex({ maxWaiters: 65_537 })],
+    // 2^31 permits would wrap the Int32 cell to -2^31: a semaphore that never grants.
+    ['SharedSemaphore permits past 2^31 - 1', () => new SharedSemaphore({ permits: 2 ** 31 })],
+    ['SharedSemaphore release count', () => new SharedSemaphore().release(0)],
     ['SharedSemaphore bounded', () => new SharedSemaphore({ bounded: 'yes' as never })],
     ['SharedBarrier parties', () => new SharedBarrier({ parties: 70_000 })],
     ['watchdog threshold', () => new LockWatchdog({ thresholdMs: -5 })],

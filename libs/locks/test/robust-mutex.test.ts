@@ -124,6 +124,25 @@ describe('SharedMutex robust recovery (recoverDeadThread)', () => {
     expect(mutex.stats.recoveries).toBe(0);
   });
 
+  // The recovery looks at the N tickets that may wait behind the holder's; the last of them sits
+  // in the holder's own slot (see ticket-lock.ts), and a dead waiter there was overlooked by a
+  // scan one short: the lock then went to the dead thread, wedged for good.
+  it('finds a dead waiter on the last waiting ticket of a full table', async () => {
+    const mutex = new SharedMutex({ maxWaiters: 1 }); // 2 waiting tickets
+    const held = mutex.tryAcquire();
+    const first = mutex.acquire({ timeout: 10_000 });
+    const doomed = queueWaiter(mutex, 10_000);
+    const dead = doomed.threadId;
+    await until(() => mutex.stats.waiters === 2, { what: 'the doomed thread to queue last' });
+    await doomed.terminate();
+
+    expect(mutex.recoverDeadThread(dead)).toEqual({ wasOwner: false, abandonedTickets: 1 });
+    held?.unlock();
+    (await first).unlock();
+    (await mutex.acquire({ timeout: 1000 })).unlock();
+    expect(mutex.stats).toMatchObject({ holders: 0, waiters: 0, recoveries: 0 });
+  });
+
   it('negative control: without recovery the dead waiter is granted the lock and the live one times out', async () => {
     const { mutex, held, live } = await deadWaiterAhead(300);
     held?.unlock();

@@ -120,4 +120,26 @@ describe('SharedBarrier across threads', () => {
     });
     expect(barrier.stats).toMatchObject({ aborts: 1 });
   });
+
+  // Between the last arrival and the opening of the cycle (while `action` runs, a slow one in
+  // real use) the cycle is full but still filling: a party arriving then belongs to the next
+  // cycle. Admitted as party `parties + 1` it got an index past the arrival table and threw.
+  it('keeps a party that arrives while the action runs for the next cycle', async () => {
+    let late: Promise<number> | undefined;
+    const barrier = new SharedBarrier({
+      parties: 2,
+      action: () => {
+        late ??= barrier.wait({ timeout: 5000 });
+      },
+    });
+    await expect(Promise.all([barrier.wait(), barrier.wait()])).resolves.toEqual([0, 1]);
+    expect({ cycles: barrier.cycles, waiting: barrier.waiting, broken: barrier.broken }).toEqual({
+      cycles: 1,
+      waiting: 1,
+      broken: false,
+    });
+    await expect(barrier.wait()).resolves.toBe(1); // completes the next cycle with it
+    await expect(late).resolves.toBe(0);
+    expect(barrier.cycles).toBe(2);
+  });
 });

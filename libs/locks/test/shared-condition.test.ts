@@ -57,6 +57,19 @@ describe('SharedCondition across threads', () => {
     expect(Atomics.load(woken, 0)).toBe(3);
   });
 
+  it('counts a notified wait as a contended acquisition of the condition', async () => {
+    const condition = new SharedCondition();
+    const token = await condition.acquire();
+    const waited = condition.wait(token, { timeout: 10_000 });
+    {
+      using _notifier = await condition.acquire();
+      expect(condition.notify()).toBe(1);
+    }
+    await waited;
+    token.unlock();
+    expect(condition.stats).toMatchObject({ acquisitions: 1, contended: 1, waiters: 0 });
+  });
+
   it('negative control: a notify before the thread waits wakes nobody (why waitFor re-checks)', async () => {
     const condition = new SharedCondition();
     {

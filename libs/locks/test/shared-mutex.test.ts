@@ -1,6 +1,7 @@
+import { getEventListeners } from 'node:events';
 import { threadId } from 'node:worker_threads';
 import { LockWatchdog, SharedEvent, SharedMutex, type WaiterInfo } from '../src/index';
-import { HEADER_WORDS } from '../src/shared/shared-clock';
+import { createSharedBuffer, HEADER_WORDS, SharedClock } from '../src/shared/shared-clock';
 import { GRANTED, IDLE, slotValue } from '../src/shared/ticket-slot';
 import { until } from '@concurrency-lab/launcher/testing';
 import { nextMessage, startWorker, terminateAll } from './support/workers';
@@ -131,6 +132,45 @@ describe('SharedMutex across threads', () => {
     // The abandoned tickets were skipped: the lock is free, not stuck.
     const token = await mutex.acquire({ timeout: 10_000 });
     token.unlock();
+  });
+
+  it('counts a blocking acquire with a zero timeout on a busy mutex as a timeout', async () => {
+    const mutex = new SharedMutex();
+    const token = mutex.tryAcquire();
+    expect(await acquireInWorker(mutex, 0)).toBe('ERR_LOCK_TIMEOUT');
+    expect(mutex.stats).toMatchObject({ timeouts: 1, holders: 1, waiters: 0 });
+    token?.unlock();
+  });
+
+  it('leaves no abort listener and no timer behind once a queued async wait is granted', async () => {
+    const mutex = new SharedMutex();
+    const signal = new AbortController().signal; // a long-lived signal, shared by many waits
+    const timers = (): number =>
+      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
+    const before = timers();
+    for (let round = 0; round < 3; round++) {
+      const holder = mutex.tryAcquire();
+      const waiting = mutex.acquire({ timeout: 60_000, signal });
+      expect(mutex.stats.waiters).toBe(1);
+      holder?.unlock();
+      (await waiting).unlock();
+    }
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    // A timer left running would hold the thread (a worker, a script) for its whole minute.
+    expect(timers()).toBe(before);
+  });
+
+  it("release() ends this thread's hold through whichever instance took it, past a stale token", () => {
+    const mutex = new SharedMutex();
+    const other = SharedMutex.from(mutex.handle);
+    const stale = mutex.tryAcquire();
+    other.release(); // ends that hold unobserved: `stale` still reads locked (documented)
+    const current = other.tryAcquire();
+    mutex.release(); // this thread holds it (through `other`): released all the same
+    expect(mutex.locked).toBe(false);
+    expect(stale?.locked).toBe(true);
+    expect(current?.unlock()).toBe(false);
+    expect(mutex.tryAcquire()).not.toBeNull();
   });
 
   it('reports the holding thread and the waiting threads in inspect()', async () => {
@@ -356,5 +396,16 @@ describe('SharedMutex with every waiting ticket taken (window wait)', () => {
     const cells = new Int32Array(mutex.handle.buffer);
     expect([cells[NEXT], cells[SERVING]]).toEqual([(k + 4) | 0, (k + 3) | 0]);
     expect(mutex.tryAcquire()).not.toBeNull(); // free, ticket k + 4 granted
+  });
+});
+
+describe('SharedClock', () => {
+  // Stamps are rounded to the ms and ages are not: a stamp taken a moment ago may be up to
+  // 0.5 ms ahead of the unrounded now, and a report must not show a negative wait.
+  it('reads the age of a stamp ahead of now as 0, never negative', () => {
+    const clock = new SharedClock(createSharedBuffer(0));
+    const now = clock.now();
+    expect(clock.ageMs(now + 0.4, now)).toBe(0);
+    expect(clock.ageMs(now - 2, now)).toBe(2);
   });
 });
