@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childrenOf, isAlive, processTree, processTreeUsage, processUsage } from '../src';
 import { readStat } from '../src/proc-stat';
@@ -160,9 +161,65 @@ describe('processTreeUsage as processes end', () => {
       // `sleep` alone runs: one process, one thread; the zombie's 0.4 s is not lost.
       expect(usage).toMatchObject({ processes: 1, threads: 1 });
       expect(usage?.cpuSeconds).toBeGreaterThanOrEqual(BURNT);
+      // A zombie is no tree's root: nothing runs there (not an empty tree, not one with 0).
+      expect(processTree(zombie)).toBeUndefined();
+      expect(processTreeUsage(zombie)).toBeUndefined();
     } finally {
       await killed(root);
     }
+  });
+});
+
+describe('childrenOf: a child is listed under the thread that forked it', () => {
+  it('finds a child a worker thread spawned, not only the main thread’s', async () => {
+    // libuv forks from the thread that calls spawn: this child is in the worker's task folder.
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads');
+      const child = require('node:child_process').spawn('sleep', ['60'], { stdio: 'ignore' });
+      parentPort.postMessage(child.pid);
+      parentPort.once('message', () => { child.kill('SIGKILL'); child.once('exit', () => process.exit(0)); });`,
+      { eval: true },
+    );
+    const [pid] = (await once(worker, 'message')) as [number];
+    try {
+      expect(childrenOf(process.pid)).toContain(pid);
+      expect(processTree(process.pid)).toContain(pid);
+    } finally {
+      worker.postMessage('kill');
+      await once(worker, 'exit');
+    }
+  });
+});
+
+describe('processUsage', () => {
+  it('counts the process’s own CPU only, not that of the children it has waited for', () => {
+    // spawnSync returns once it has waited for the child: the child's 0.4 s are now this
+    // process's cutime, which processTreeUsage adds and processUsage must not.
+    expect(spawnSync(process.execPath, ['-e', BURN]).status).toBe(0);
+    const usage = processUsage(process.pid);
+    const own = (process.cpuUsage().user + process.cpuUsage().system) / 1e6;
+    // /proc's ticks may trail getrusage by a few; the reaped 0.4 s would be far above it.
+    expect(usage?.cpuSeconds).toBeLessThanOrEqual(own + 0.05);
+    expect(usage?.cpuSeconds).toBeGreaterThan(own - 0.1);
+  });
+});
+
+describe('isAlive for a process that is not ours to signal', () => {
+  it('is true for pid 1 seen by another user (signal 0 says EPERM: it exists)', () => {
+    // As root every signal 0 succeeds: the check runs as `nobody`, which may not signal pid 1.
+    const root = process.getuid?.() === 0;
+    const script = `const { isAlive } = require(${JSON.stringify(join(__dirname, '..', 'dist'))});
+      let code = 'none'; try { process.kill(1, 0); } catch (error) { code = error.code; }
+      console.log(JSON.stringify({ code, alive: isAlive(1) }));`;
+    const run = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      ...(root ? { uid: 65534, gid: 65534 } : {}),
+    });
+    expect(run.stderr).toBe('');
+    const answer = JSON.parse(run.stdout) as { code: string; alive: boolean };
+    expect(answer.alive).toBe(true);
+    // Not root, pid 1 may be ours (a container's user): then this is the plain case.
+    if (root) expect(answer.code).toBe('EPERM');
   });
 });
 
