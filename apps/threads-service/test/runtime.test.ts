@@ -1,5 +1,6 @@
 import { ADMISSION_OFF } from '@concurrency-lab/launcher';
 import { incrementCounter } from '@concurrency-lab/contract-testing';
+import { eventually } from '@concurrency-lab/thread-pool/testing';
 import {
   createService,
   createServiceMetrics,
@@ -8,6 +9,7 @@ import {
 } from '@concurrency-lab/service-kit';
 import pino from 'pino';
 import { threadId } from 'node:worker_threads';
+import { START_LINE_BYTES, type ThreadPoolRunner } from '@concurrency-lab/thread-pool';
 import { threadsRuntime } from '../src/runtime';
 
 /** The threads model in-process: the kit with this model's runtime, 2 pool threads, a free port. */
@@ -64,6 +66,15 @@ describe('the threads model wired into the kit', () => {
     // 20 000 increments in batches of 1000: 20 acquisitions, each a wait and a hold.
     expect(text).toMatch(/^lab_lock_wait_seconds_count\{[^}]*lock="counter"[^}]*\} 20$/m);
     expect(text).toMatch(/^lab_lock_hold_seconds_count\{[^}]*lock="counter"[^}]*\} 20$/m);
+    // In seconds, as the pool's run times: every wait and hold happened within a share's run.
+    const sum = (name: string, labels = '') =>
+      Number(new RegExp(`^${name}_sum\\{[^}]*${labels}[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    const lockSeconds =
+      sum('lab_lock_wait_seconds', 'lock="counter"') +
+      sum('lab_lock_hold_seconds', 'lock="counter"');
+    expect(sum('lab_lock_wait_seconds', 'lock="counter"')).toBeGreaterThan(0);
+    expect(sum('lab_lock_hold_seconds', 'lock="counter"')).toBeGreaterThan(0);
+    expect(lockSeconds).toBeLessThanOrEqual(sum('lab_pool_task_run_seconds'));
   });
 
   it('exports the pool metrics, thread restarts at 0 from the start', async () => {
@@ -74,5 +85,81 @@ describe('the threads model wired into the kit', () => {
     // fib(20) above and the counter's two shares: at least three timed tasks.
     const runs = Number(/^lab_pool_task_run_seconds_count\{[^}]*\} (\d+)$/m.exec(text)?.[1]);
     expect(runs).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("the threads model's runtime on its own", () => {
+  /** The runtime of `env`'s configuration; the warnings its logger wrote. */
+  async function runtimeOf(env: Record<string, string>) {
+    const warnings: { msg: string; wasOwner?: boolean }[] = [];
+    const logger = pino(
+      { level: 'warn' },
+      { write: (line: string) => warnings.push(JSON.parse(line) as { msg: string }) },
+    );
+    const config = loadConfig({ ...ADMISSION_OFF, ...env }, { port: 0 });
+    const runtime = await threadsRuntime(config, logger, createServiceMetrics('threads'));
+    return { runtime, pool: runtime.runner as ThreadPoolRunner, warnings };
+  }
+
+  it("bounds its pool's queue by MAX_QUEUE: one task running, one waiting, the next 503", async () => {
+    const { pool } = await runtimeOf({ WORKERS: '1', MAX_QUEUE: '1' });
+    try {
+      const signal = new AbortController().signal;
+      const tasks = [1, 2, 3].map(() =>
+        pool.run({ kind: 'fib', n: 25 }, { signal }).then(
+          () => 'ran',
+          (error: { code?: string }) => error.code,
+        ),
+      );
+      expect(await Promise.all(tasks)).toEqual(['ran', 'ran', 'ERR_OVERLOADED']);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('recovers the counter lock of a pool thread stopped inside it: the next safe increment still counts', async () => {
+    const { runtime, pool, warnings } = await runtimeOf({ WORKERS: '1' });
+    try {
+      // A safe share given a signal of its own (the counter never does that), cancelled: its
+      // thread is terminated once its grace has passed — inside the lock, nearly every time.
+      for (let round = 1; round <= 3; round++) {
+        const cancel = new AbortController();
+        const share = pool
+          .request(
+            {
+              op: 'increment',
+              times: 2e9,
+              safe: true,
+              start: new SharedArrayBuffer(START_LINE_BYTES),
+              parties: 1,
+              submittedAt: Date.now(),
+            },
+            cancel.signal,
+          )
+          // The share's promise rejects with the signal's own reason; anything else fails.
+          .catch((error: unknown) => (error === cancel.signal.reason ? 'cancelled' : error));
+        setTimeout(() => cancel.abort(), 50);
+        expect(await share).toBe('cancelled');
+        expect(await eventually(() => pool.stats().replaced === round)).toBe(true);
+      }
+      expect(warnings).toContainEqual(
+        expect.objectContaining({
+          msg: 'recovered the counter lock from a dead thread',
+          wasOwner: true,
+        }),
+      );
+      // Without the recovery, the lock stays with a dead thread and this waits for ever.
+      const before = await runtime.counter.read();
+      let wedged: NodeJS.Timeout | undefined;
+      const next = await Promise.race([
+        runtime.counter.increment(4_000, true, new AbortController().signal),
+        new Promise((resolve) => {
+          wedged = setTimeout(() => resolve('the counter lock is wedged'), 5_000);
+        }),
+      ]).finally(() => clearTimeout(wedged));
+      expect(next).toMatchObject({ expected: before + 4_000, actual: before + 4_000 });
+    } finally {
+      await pool.close();
+    }
   });
 });

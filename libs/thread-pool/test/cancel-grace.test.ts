@@ -97,6 +97,18 @@ describe('withCancelGrace', () => {
     expect(task.signal.reason).toBe(reason);
   });
 
+  it('never stops a running task before its whole grace has passed (timed from the cancel)', async () => {
+    const { task, answer, reason, cancel } = underGrace(100, true);
+    const cancelledAt = performance.now();
+    cancel();
+    await expect(answer).rejects.toBe(reason);
+    const stopped = await new Promise<number>((resolve) =>
+      task.signal.addEventListener('abort', () => resolve(performance.now() - cancelledAt)),
+    );
+    // A timer never fires early (1 ms for its rounding); a loaded machine may only make it late.
+    expect(stopped).toBeGreaterThanOrEqual(99);
+  });
+
   it('leaves a running task that ends within its grace alone (its worker is kept)', async () => {
     const { task, answer, reason, cancel } = underGrace(40, true);
     cancel();

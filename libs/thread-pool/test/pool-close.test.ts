@@ -1,6 +1,10 @@
+import { RUNNER_CLOSE_TIMEOUT_MS } from '@concurrency-lab/service-kit';
+import { WORKLOAD_ENV } from '@concurrency-lab/workloads';
+import { useEnv } from '@concurrency-lab/launcher/testing';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { createPool, never } from './pool-helpers';
 
 /** Runs a script of fixtures/ as its own process: its exit code and its JSON lines. */
 async function runScript(script: string): Promise<{ code: number | null; lines: unknown[] }> {
@@ -28,5 +32,32 @@ describe('ThreadPoolRunner#close() in a process of its own (nothing else keeps t
     const { code, lines } = await runScript('close-then-abort.js');
     expect(lines).toEqual([{ task: 'cancelled' }, { close: 'closed', threads: 0 }]);
     expect(code).toBe(0);
+  });
+});
+
+describe('ThreadPoolRunner#close() and its closeTimeoutMs', () => {
+  // Threads read LAB_WORKLOAD from the environment they start with (this test file's).
+  useEnv(WORKLOAD_ENV, join(__dirname, 'fixtures', 'sleeping-workload.cjs'));
+
+  it('lets a task already on its thread run on for closeTimeoutMs, past the default', async () => {
+    const { pool } = createPool({ workers: 1, closeTimeoutMs: 10_000 });
+    await pool.ready();
+    const ms = RUNNER_CLOSE_TIMEOUT_MS + 500;
+    const task = pool.run({ kind: 'custom', input: ms }, { signal: never() });
+    expect(pool.stats().running).toBe(1);
+    const closed = pool.close();
+    // Not stopped once the default timeout (1 s) passed: 503 ERR_SHUTTING_DOWN then.
+    await expect(task).resolves.toMatchObject({ result: ms });
+    await closed;
+    expect(pool.stats()).toMatchObject({ completed: 1, failed: 0, size: 0 });
+  });
+
+  it('leaves no timer behind once it has settled: nothing holds the process for closeTimeoutMs', async () => {
+    const { pool } = createPool({ workers: 1, closeTimeoutMs: 60_000 });
+    await pool.ready();
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    await pool.close();
+    expect(timers()).toBe(before);
   });
 });

@@ -43,6 +43,17 @@ describe('a pool thread that dies holding the counter lock', () => {
     }
   }, 30_000);
 
+  it('is not called for the threads close() stops: they held nothing, and no thread died', async () => {
+    const exited: number[] = [];
+    const { pool } = createPool({ onThreadExited: (threadId) => exited.push(threadId) });
+    await pool.ready();
+    await pool.close();
+    // The threads' 'exit' events come once they have stopped: give them the time.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pool.stats().size).toBe(0);
+    expect(exited).toEqual([]);
+  });
+
   it('negative control: without the recovery the lock stays held by the dead thread', async () => {
     const { pool, lock, exited } = poolWithCounterLock(false);
     try {

@@ -59,4 +59,16 @@ describe('a task the thread pool refuses because it closed', () => {
       expect(pool[0]?.events).toEqual([]);
     }
   });
+
+  it('is not a task already on its thread when close() begins: its own failure stays itself (a corrupt PNG, 400)', async () => {
+    const { pool } = createPool({ workers: 1 });
+    await pool.ready();
+    const corrupt = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+    const failing = pool.run({ kind: 'filter', filter: 'blur', png: corrupt }, { signal: never() });
+    expect(pool.stats().running).toBe(1); // handed to its thread as it came
+    const closed = pool.close();
+    await expect(failing).rejects.toMatchObject({ code: 'ERR_WORKLOAD_INVALID_IMAGE' });
+    await closed;
+    expect(pool.stats()).toMatchObject({ failed: 1, crashed: 0 });
+  });
 });
