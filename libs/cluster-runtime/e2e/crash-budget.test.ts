@@ -80,6 +80,19 @@ describe('ClusterPrimary after the crash budget gave up, with real forked worker
     expect(p.forked).toEqual([a, b, bNew, filler]);
   });
 
+  it('schedules no refill with a budget of 0: no timer that fires at once, again and again', async () => {
+    // recoveredAt is Infinity then; a timer set for it fires after 1 ms (Node's overflow), and
+    // the refill, finding the budget still spent, set it again: a loop logging every millisecond.
+    const { p } = await budgetSpentOnA();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const refills = p.logs.filter(
+      (l) => l.msg === 'empty worker slots are refilled once the crash budget recovers',
+    );
+    expect(refills).toEqual([]);
+    expect(p.forked).toHaveLength(2);
+    await shutdownCleanly(p);
+  });
+
   it('is still fatal when every worker dies at boot and the budget is spent', async () => {
     const p = launch({ workers: 2, respawn: { baseDelayMs: 0, budget: 2 } });
     await p.workerMode('fail');
@@ -114,4 +127,44 @@ describe('ClusterPrimary respawning a crashed worker, with real forked workers',
     await expect(p.state()).resolves.toEqual({ pids: [respawned], restarts: 1 });
     await shutdownCleanly(p);
   }, 20_000);
+
+  it('respawns a worker that exits with the configuration code once the model was ready', async () => {
+    // Exit 2 stops the model only at its start (a configuration every worker would refuse);
+    // afterwards it is a crash like any other. Treated as a refusal, the slot stayed empty.
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 0 } });
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode('hold');
+    process.kill(a, 'SIGKILL');
+    await p.untilForked(3);
+    const respawn = p.forked[2] as number;
+    await p.workerMode('ok');
+    await p.tell(respawn, { kind: 'exit', code: 2 });
+    await p.untilExited(respawn);
+    await p.untilForked(4);
+    await until(async () => (await p.state()).pids.length === 2, { what: 'two workers again' });
+    expect(p.logs.map((l) => l.msg)).not.toContain(
+      'worker refused its configuration; not respawning',
+    );
+    await expect(p.state()).resolves.toMatchObject({ restarts: 2 });
+    await shutdownCleanly(p);
+  });
+
+  it('forks no extra worker on a rolling restart while a respawn waits out its backoff', async () => {
+    // The waiting respawn fills its slot: the restart replaces the live worker and forks nothing
+    // for the crashed one's slot. Counted as empty, the model ran 3 workers of 2 once it came.
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 5000 } });
+    await p.start();
+    const [a] = p.forked as [number];
+    process.kill(a, 'SIGKILL');
+    await p.untilExited(a);
+    await expect(p.rollingRestart()).resolves.toBe(true);
+    expect(p.forked).toHaveLength(3); // a, b and b's replacement
+    await p.untilForked(4); // the respawn, once its backoff has passed
+    await until(async () => (await p.state()).pids.length === 2, { what: 'the respawn' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(p.forked).toHaveLength(4);
+    await expect(p.state()).resolves.toMatchObject({ pids: [p.forked[2], p.forked[3]] });
+    await shutdownCleanly(p);
+  }, 30_000);
 });

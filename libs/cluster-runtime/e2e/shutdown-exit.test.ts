@@ -6,38 +6,48 @@ import { launchPerTest } from './support/primary-tests';
 
 /**
  * A shut-down primary holds nothing of its own (fixtures/shutdown-exit.js): once shutdown()
- * resolved, its process ends by itself, also with a crashed worker's respawn still waiting out
- * its backoff. That timer, left armed, held the process for the whole backoff to fork nothing.
+ * resolved, its process ends by itself — also with a crashed worker's respawn still waiting out
+ * its backoff, with the kill timer of a worker it stopped, with an empty slot's refill due once
+ * the crash budget recovers. Each timer, left armed, held the process to fork or kill nothing:
+ * the respawn's for its whole backoff, the kill timer for the stop bound (5.5 s here), the
+ * refill's for the crash window (a minute).
  */
-describe('ClusterPrimary.shutdown with a respawn waiting out its backoff', () => {
-  it('leaves no timer behind: the process exits on its own long before the backoff ends', async () => {
-    const backoffMs = 60_000;
-    const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'shutdown-exit.js')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, FIXTURE_BACKOFF_MS: String(backoffMs) },
-    });
-    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    try {
-      await until(() => stdout.includes('shutdown resolved'), {
-        what: 'shutdown() to resolve',
-        detail: () => stdout,
+describe('ClusterPrimary.shutdown leaves no timer of its own behind', () => {
+  it.each([
+    // A bound for "on its own", well under the timer: a loaded machine's exit takes well under
+    // a second.
+    { scenario: 'respawn', what: 'a respawn waiting out its backoff', boundMs: 10_000 },
+    { scenario: 'live', what: 'the kill timer of a worker it stopped', boundMs: 3000 },
+    { scenario: 'refill', what: "a given-up slot's refill", boundMs: 10_000 },
+  ])(
+    'with $what: the process exits on its own',
+    async ({ scenario, boundMs }) => {
+      const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'shutdown-exit.js')], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, FIXTURE_SCENARIO: scenario, FIXTURE_BACKOFF_MS: '60000' },
       });
-      expect(stdout).toContain('shutdown resolved {"clean":true,"workers":[]}');
-      // A bound for "on its own", a sixth of the backoff: a loaded machine's exit takes well
-      // under a second; the timer, armed, held it the whole minute.
-      const [code, signal] = await Promise.race([
-        exited,
-        new Promise<[string, null]>((resolve) =>
-          setTimeout(() => resolve(['still running', null]), backoffMs / 6).unref(),
-        ),
-      ]);
-      expect({ code, signal }).toEqual({ code: 0, signal: null });
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }, 30_000);
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      let stdout = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      try {
+        await until(() => stdout.includes('shutdown resolved'), {
+          what: 'shutdown() to resolve',
+          detail: () => stdout,
+        });
+        expect(stdout).toContain('shutdown resolved {"clean":true,"workers":[]}');
+        const [code, signal] = await Promise.race([
+          exited,
+          new Promise<[string, null]>((resolve) =>
+            setTimeout(() => resolve(['still running', null]), boundMs).unref(),
+          ),
+        ]);
+        expect({ code, signal }).toEqual({ code: 0, signal: null });
+      } finally {
+        child.kill('SIGKILL');
+      }
+    },
+    30_000,
+  );
 });
 
 describe('ClusterPrimary.shutdown with a worker whose drain never ends', () => {

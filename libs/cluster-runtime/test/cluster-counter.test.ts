@@ -18,7 +18,7 @@ import { RPC, type IncrementParams } from '../src/counter-protocol';
 import { IpcCounter, serveCounterShare } from '../src/ipc-counter';
 import { MetricsRelay, type MetricsJson } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
-import { ipcPort } from './support/ipc-port';
+import { endpointPair, ipcPort } from './support/ipc-port';
 
 /**
  * The cluster's protocol in one process: a "primary" endpoint holding a CounterManager and the
@@ -210,6 +210,26 @@ describe('the counter a manager holds for other processes', () => {
       expect(next.actual - next.expected).toBe(0);
       expect(next.actual).toBeLessThan(times / 2);
       expect(manager.value).toBe(next.actual);
+    } finally {
+      close();
+    }
+  });
+
+  it("lets the request's deadline, not the call's own timer, end a worker's slow increment", async () => {
+    // The primary does not answer: the worker's request past its deadline must be the deadline's
+    // failure (504), not ERR_CLUSTER_IPC_TIMEOUT (500). The call's timer is the deadline plus
+    // INCREMENT_TIMEOUT_MARGIN_MS; equal to it, the two raced.
+    const { a, b, close } = endpointPair();
+    try {
+      b.handle(RPC.counterIncrement, () => new Promise(() => undefined));
+      const requestTimeoutMs = 100;
+      const deadline = new AbortController();
+      const reason = new Error('deadline');
+      // Late, as a loaded event loop fires it: still well inside the margin (1 s).
+      const timer = setTimeout(() => deadline.abort(reason), requestTimeoutMs + 500);
+      const counter = new IpcCounter(a, requestTimeoutMs);
+      await expect(counter.increment(1, true, deadline.signal)).rejects.toBe(reason);
+      clearTimeout(timer);
     } finally {
       close();
     }

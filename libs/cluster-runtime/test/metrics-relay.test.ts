@@ -8,7 +8,7 @@ import {
   Registry,
   type RegistryContentType,
 } from 'prom-client';
-import { MetricsRelay, type MetricsJson } from '../src/metrics-relay';
+import { COLLECT_TIMEOUT_MS, MetricsRelay, type MetricsJson } from '../src/metrics-relay';
 import { RpcEndpoint } from '../src/rpc-endpoint';
 import { ipcPort } from './support/ipc-port';
 
@@ -232,8 +232,11 @@ describe('model-wide metrics while workers come and go', () => {
     const held: (() => void)[] = [];
     const control = { hold: false, release: () => held.splice(0).forEach((go) => go()) };
     workerSide.handle('metrics.collect', async () => {
-      // Read when asked: an answer held back is what the worker had counted then.
-      const answer = await registry.getMetricsAsJSON();
+      // Read when asked: an answer held back is what the worker had counted then. Copied, as a
+      // real worker's answer is when it crosses the channel: prom-client's JSON holds its live
+      // values, so an answer held uncopied showed the later count, and a relay that let an
+      // older scrape's answer replace a newer one passed.
+      const answer = structuredClone(await registry.getMetricsAsJSON());
       if (control.hold) await new Promise<void>((resolve) => held.push(resolve));
       return answer;
     });
@@ -313,6 +316,18 @@ describe('model-wide metrics while workers come and go', () => {
     expect(value(body, 'demo_total')).toBe(6);
     expect(value(body, 'demo_seconds_count')).toBe(3);
     expect(value(body, 'demo_in_flight')).toBe(5);
+  });
+
+  it("costs a scrape one collect timeout for a silent worker, well inside a worker's 5 s wait for the sum", async () => {
+    const { wb, relay, sources } = relayOfTwo([2, 5, 1], [3, 7, 2], () => undefined);
+    wb.control.hold = true;
+    const started = performance.now();
+    await relay.collect(sources);
+    const elapsedMs = performance.now() - started;
+    expect(elapsedMs).toBeGreaterThanOrEqual(COLLECT_TIMEOUT_MS - 50);
+    // The worker that asked gives up on the primary after 5 s (a 503): a collect timeout near
+    // it turned one busy worker into a model-wide /metrics outage.
+    expect(elapsedMs).toBeLessThan(2500);
   });
 
   it('never counts a worker twice when its answer arrives after it was retired', async () => {

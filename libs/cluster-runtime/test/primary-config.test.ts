@@ -12,6 +12,29 @@ describe('respawnFromEnv', () => {
     expect(respawnFromEnv(env)).toEqual({ baseDelayMs: 40, budget: 0, windowMs: 1 });
   });
 
+  it('reads the backoff ceiling and the stable uptime too', () => {
+    expect(
+      respawnFromEnv({ CLUSTER_RESPAWN_MAX_MS: '900', CLUSTER_STABLE_AFTER_MS: '7000' }),
+    ).toEqual({ maxDelayMs: 900, stableAfterMs: 7000 });
+  });
+
+  it('takes an hour at most for each duration, refusing a millisecond more by name', () => {
+    for (const name of [
+      'CLUSTER_RESPAWN_BASE_MS',
+      'CLUSTER_RESPAWN_MAX_MS',
+      'CLUSTER_STABLE_AFTER_MS',
+      'CLUSTER_CRASH_WINDOW_MS',
+    ]) {
+      expect(() => respawnFromEnv({ [name]: '3600001' })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_KIT_INVALID_CONFIG',
+          message: expect.stringContaining(name),
+        }),
+      );
+      expect(Object.values(respawnFromEnv({ [name]: '3600000' }))).toEqual([3_600_000]);
+    }
+  });
+
   it('refuses a crash window of 0 ms, naming it: no crash would ever count', () => {
     expect(() => respawnFromEnv({ CLUSTER_CRASH_WINDOW_MS: '0' })).toThrow(
       expect.objectContaining({

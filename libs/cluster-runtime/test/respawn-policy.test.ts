@@ -34,6 +34,14 @@ describe('the respawn policy', () => {
     expect(policy.onCrash(2, 60_000)).toEqual({ action: 'respawn', delayMs: 100 });
   });
 
+  it('counts a worker that lived exactly stableAfterMs as stable, one a millisecond short not', () => {
+    const policy = new RespawnPolicy({ baseDelayMs: 100, stableAfterMs: 5000, budget: 100 });
+    policy.onCrash(0, 0);
+    policy.onCrash(1, 0);
+    expect(policy.onCrash(2, 5000)).toEqual({ action: 'respawn', delayMs: 100 });
+    expect(policy.onCrash(3, 4999)).toEqual({ action: 'respawn', delayMs: 200 });
+  });
+
   it('says when a spent budget is back: once fewer than `budget` crashes lie within the window', () => {
     const policy = new RespawnPolicy({ budget: 2, windowMs: 1000 });
     expect(policy.recoveredAt(0)).toBe(0);

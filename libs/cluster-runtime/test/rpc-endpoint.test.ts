@@ -159,6 +159,17 @@ describe('RPC over an IPC channel', () => {
     await expect(pending).rejects.toMatchObject({ code: 'ERR_WORKER_CRASHED' });
   });
 
+  it('fails a call made after close() at once, not at its timeout (an orphaned worker)', async () => {
+    b.handle('answer', () => 42);
+    a.close();
+    const started = performance.now();
+    await expect(a.call('answer', undefined, { timeoutMs: 10_000 })).rejects.toMatchObject({
+      code: 'ERR_WORKER_CRASHED',
+    });
+    // Sent nothing, waited for nothing: the mutant without the check timed out at 10 s.
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it('turns a send on a closed channel into no error event (a real child process)', async () => {
     // Node's ChildProcess#send, like a cluster Worker's: on a closed channel, without a
     // callback, it emits 'error' on the next tick — an uncaught exception if nobody listens.

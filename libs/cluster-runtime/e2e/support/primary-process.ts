@@ -12,6 +12,8 @@ export interface FixtureOptions {
   replacementTimeoutMs?: number;
   /** The drain's bound (the fixture's default: 1000); a stop past workerStopBoundMs is killed. */
   shutdownTimeoutMs?: number;
+  /** The requests' deadline (the fixture's default: 1000): a counter share's is past it. */
+  requestTimeoutMs?: number;
 }
 
 export interface LogLine {
