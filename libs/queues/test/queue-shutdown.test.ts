@@ -191,6 +191,19 @@ describe('backpressure: onSizeBelow', () => {
     expect(highWater).toBeLessThanOrEqual(8);
   });
 
+  it('resolves when an immediate shutdown drops the buffered items', async () => {
+    const queue = new AsyncQueue<number>({ maxSize: 10 });
+    for (let i = 0; i < 3; i++) queue.tryPut(i);
+    const belowOne = track(queue.onSizeBelow(1));
+    queue.shutdown();
+    await flush();
+    expect(belowOne.status).toBe('pending'); // the control: a plain shutdown keeps the items
+    queue.shutdown({ immediate: true });
+    await flush();
+    expect(queue.size).toBe(0);
+    expect(belowOne.status).toBe('resolved');
+  });
+
   it('rejects with ERR_QUEUE_TIMEOUT or the signal reason', async () => {
     const queue = new AsyncQueue<number>({ maxSize: 3 });
     queue.tryPut(1);

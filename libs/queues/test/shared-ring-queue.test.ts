@@ -162,6 +162,28 @@ describe('SharedRingQueue fixed-size records', () => {
     expect([...target]).toEqual([9, 9, 9, 9, 7, 0, 0, 0]);
   });
 
+  it('zero-pads a short message even where its slot held a longer one before', async () => {
+    const queue = new SharedRingQueue({ capacity: 1, slotBytes: 4 });
+    await queue.putAsync(Uint8Array.of(1, 2, 3, 4));
+    await queue.getAsync(); // the one slot keeps the bytes 1 2 3 4
+    await queue.putAsync(Uint8Array.of(9));
+    const target = new Uint8Array(4);
+    const lengths = new Int32Array(1);
+    expect(await queue.getManyAsync(target, { lengths })).toBe(1);
+    expect([...lengths]).toEqual([1]);
+    expect([...target]).toEqual([9, 0, 0, 0]);
+  });
+
+  it('fills only whole slots of a target that is not a multiple of slotBytes', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 2 });
+    await queue.putManyAsync(Uint8Array.of(1, 1, 2, 2, 3, 3));
+    const target = new Uint8Array(5); // room for 2 records and a spare byte
+    expect(await queue.getManyAsync(target)).toBe(2);
+    expect([...target]).toEqual([1, 1, 2, 2, 0]);
+    expect(queue.size).toBe(1);
+    expect([...(await queue.getAsync())]).toEqual([3, 3]);
+  });
+
   it('refuses records that are not whole slots, and a target smaller than one slot', async () => {
     const queue = new SharedRingQueue({ capacity: 4, slotBytes: 4 });
     expect(await rejectionCode(queue.putManyAsync(new Uint8Array(6)))).toBe(
@@ -322,5 +344,20 @@ describe('SharedRingQueue on the main thread', () => {
     expect([other.capacity, other.slotBytes]).toEqual([3, 5]);
     await queue.putAsync(bytes('hello'));
     expect(text(await other.getAsync())).toBe('hello');
+  });
+
+  it('attach refuses a buffer that is not a ring: no magic, or a length the header does not give', () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 2 });
+    const copyOf = (extraBytes: number) => {
+      const copy = new SharedArrayBuffer(queue.buffer.byteLength + extraBytes);
+      new Uint8Array(copy).set(new Uint8Array(queue.buffer));
+      return copy;
+    };
+    // The control: an exact copy is a ring.
+    expect(SharedRingQueue.attach(copyOf(0)).capacity).toBe(4);
+    const noMagic = copyOf(0);
+    new Int32Array(noMagic)[0] = 0; // the header's 'QRB2'
+    expect(thrownCode(() => SharedRingQueue.attach(noMagic))).toBe('ERR_QUEUE_INVALID_ARGUMENT');
+    expect(thrownCode(() => SharedRingQueue.attach(copyOf(8)))).toBe('ERR_QUEUE_INVALID_ARGUMENT');
   });
 });

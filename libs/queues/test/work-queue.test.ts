@@ -45,6 +45,17 @@ describe('WorkQueue: bounds', () => {
     expect(admitted.map((a) => a.status)).toEqual(Array(5).fill('resolved'));
   });
 
+  it("defaults maxQueue to 1000 (the contract's MAX_QUEUE): the 1001st waiting job is refused", async () => {
+    const queue = new WorkQueue({ concurrency: 1 });
+    expect(queue.maxQueue).toBe(1000);
+    const gate = deferred();
+    const admitted = Array.from({ length: 1001 }, () => queue.run(() => gate.promise));
+    expect(await rejectionCode(queue.run(() => gate.promise))).toBe('ERR_QUEUE_FULL');
+    expect(queue.stats).toMatchObject({ running: 1, queued: 1000, rejected: 1 });
+    gate.resolve();
+    await Promise.all(admitted);
+  });
+
   it('with maxQueue 0 admits only what can start now', async () => {
     const queue = new WorkQueue({ concurrency: 1, maxQueue: 0 });
     const gate = deferred();
