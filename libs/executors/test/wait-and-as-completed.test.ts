@@ -61,6 +61,24 @@ describe('wait', () => {
     expect((await waiting).done.size).toBe(2);
   });
 
+  it.each([FIRST_COMPLETED, FIRST_EXCEPTION] as const)(
+    '%s returns at once when a future given is already done so (the others still pending)',
+    async (returnWhen) => {
+      const [a, b] = futures(2);
+      if (returnWhen === FIRST_COMPLETED) a.setResult(1);
+      else a.setException(new Error('boom'));
+      let settled = false;
+      const waiting = wait([b, a], { returnWhen }).then((split) => {
+        settled = true;
+        return split;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(settled).toBe(true);
+      const { done, notDone } = await waiting;
+      expect([[...done], [...notDone]]).toEqual([[a], [b]]);
+    },
+  );
+
   it('returns at the timeout without an error', async () => {
     const [a] = futures(1);
     const { done, notDone } = await wait([a], { timeout: 10 });
