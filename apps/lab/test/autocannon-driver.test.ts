@@ -155,6 +155,36 @@ describe('the autocannon driver against a real server', () => {
   });
 });
 
+describe('the autocannon driver against a model that answers, but not with a 2xx', () => {
+  it.each([302, 404, 503])(
+    'counts each %i answer of the window as a failure under its status, none as answered',
+    async (status) => {
+      const server = createServer((_req, res) => {
+        res.statusCode = status;
+        res.setHeader('location', '/');
+        res.end('no');
+      });
+      const url = `${await listen(server)}/`;
+      try {
+        const { stream, window } = await measureOnce(
+          url,
+          { warmupSeconds: 0.25, durationSeconds: 1 },
+          { connections: 1, rate: 20 },
+        );
+        expect(stream?.ok).toBe(0);
+        expect(stream?.rps).toBe(0);
+        expect(window.take().answers).toBe(0);
+        expect(Object.keys(stream?.failures ?? {})).toEqual([String(status)]);
+        expect(stream?.failed).toBe(stream?.failures[String(status)]);
+        // The control: the window held answers (about 20), every one of them a failure.
+        expect(stream?.failed).toBeGreaterThan(5);
+      } finally {
+        await close(server);
+      }
+    },
+  );
+});
+
 /**
  * A server in a thread of its own, so its event loop can be held while this one runs the
  * driver: it listens with a backlog of 1 and, until `release()`, accepts nothing. Two idle

@@ -118,6 +118,19 @@ describe('lab options, each value once and a window long enough', () => {
     expect(parseLabOptions(['--duration', '1'])).toMatchObject({ durationSeconds: 1 });
   });
 
+  it.each([
+    ['--workers', 256],
+    ['--duration', 3600],
+    ['--connections', 10_000],
+    ['--rate', 1_000_000],
+  ] as const)('refuses %s past its bound of %i, and takes the bound itself', (option, bound) => {
+    expect(usage([option, String(bound + 1)])).toMatchObject({
+      code: 'ERR_LAB_USAGE',
+      message: `Expected \`${option}\` to be at most ${bound}, got \`${bound + 1}\``,
+    });
+    expect(() => parseLabOptions([option, String(bound)])).not.toThrow();
+  });
+
   it('names the option the user gave when a scenario is unknown', () => {
     const all = [{ id: 'cpu' }, { id: 'io' }] as never[];
     expect(thrown(() => selectScenarios(all, ['nope'], 'scenario'))).toMatchObject({

@@ -7,7 +7,9 @@ import {
 } from '../src/measure-scenario';
 import { FULL, QUICK } from '../src/option-schemas';
 import { Progress } from '../src/progress';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { close, listen } from '@concurrency-lab/launcher/testing';
 import { loadScenarioCatalog, type Scenario } from '../src/scenario-catalog';
 
 // The catalog's own io and fairness: a stream with a rate, and one without beside one with.
@@ -100,5 +102,56 @@ describe('the warm-up before a measurement', () => {
     expect(await warmupOf(io, FULL.warmupSeconds)).toBe(FULL.warmupSeconds);
     expect(longestWaitSeconds(scenario('mixed'))).toBe(0.02);
     expect(longestWaitSeconds(scenario('cpu'))).toBe(0);
+  });
+});
+
+describe('a --targets model’s memory', () => {
+  it('is read from its /metrics once more after the load, so a loop too busy to answer the sampler still has a peak', async () => {
+    // 50 MiB idle; 90 MiB once the load ran. The stand-in driver never starts the sampler: every
+    // scrape of the measurement went unanswered, as a saturated loop's do.
+    let rssBytes = 50 * 2 ** 20;
+    const server = createServer((_req, res) => {
+      res.end(`process_resident_memory_bytes ${rssBytes}\nprocess_cpu_seconds_total 1\n`);
+    });
+    const url = await listen(server);
+    try {
+      const driver: LoadDriver = {
+        name: 'stand-in',
+        recordsIntervals: false,
+        run: (run) => {
+          rssBytes = 90 * 2 ** 20;
+          return Promise.resolve(
+            run.streams.map((p) => ({
+              name: p.name,
+              measure: p.measure,
+              durationSeconds: run.durationSeconds,
+              sent: 10,
+              ok: 10,
+              failed: 0,
+              dropped: 0,
+              failures: {},
+              rps: 10,
+              latencyMs: { p50: 1, p90: 1, p95: 1, p99: 1, max: 1, mean: 1 },
+            })),
+          );
+        },
+      };
+      const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+      const cpu = scenario('cpu');
+      const { summary } = await measureScenario(
+        { driver, options: { warmupSeconds: 0, durationSeconds: 1, sampleIntervalMs: 250 } },
+        cpu,
+        { model: 'async', url, pid: undefined, workers: null },
+        new Progress(quiet, 1),
+      );
+      const connections = cpu.streams.reduce((n, s) => n + s.connections, 0);
+      expect(summary).toMatchObject({
+        rssIdleBytes: 50 * 2 ** 20,
+        rssPeakBytes: 90 * 2 ** 20,
+        memoryPerConnectionBytes: Math.round((40 * 2 ** 20) / connections),
+      });
+    } finally {
+      await close(server);
+    }
   });
 });

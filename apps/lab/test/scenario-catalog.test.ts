@@ -3,7 +3,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verdictFor } from '../src/report/verdict';
 import { ScenarioCatalogError } from '../src/errors';
-import { catalogSchema, loadScenarioCatalog, parseScenarioCatalog } from '../src/scenario-catalog';
+import {
+  catalogSchema,
+  loadScenarioCatalog,
+  measuredServiceEnv,
+  parseScenarioCatalog,
+} from '../src/scenario-catalog';
 import { result } from './support/results';
 
 const root = join(__dirname, '..', '..', '..');
@@ -122,5 +127,17 @@ describe('the catalog’s static text', () => {
     expect(lesson).toMatch(/chosen below/);
     expect(lesson).toMatch(/otherwise idle/);
     expect(lesson).toMatch(/rate kept/);
+  });
+});
+
+describe('the environment every measured model runs with', () => {
+  it('is the catalog’s serviceEnv without its $comment, which is no variable', () => {
+    expect(
+      measuredServiceEnv({ serviceEnv: { $comment: 'why these', MAX_PENDING: '0', A_B: 'x' } }),
+    ).toEqual({ MAX_PENDING: '0', A_B: 'x' });
+    // The repo's catalog: every name a variable name.
+    for (const name of Object.keys(measuredServiceEnv(catalog))) {
+      expect(name).toMatch(/^[A-Z][A-Z0-9_]*$/);
+    }
   });
 });

@@ -100,6 +100,22 @@ describe('a model’s summary', () => {
     expect(at(108)).toBe(2 ** 20);
   });
 
+  it('counts every stream’s failures, and only the measured stream’s dropped arrivals', () => {
+    // fairness: a hog stream beside the measured one; the hog's 503s are the model's failures.
+    const hog: StreamPlan = { ...plan, name: 'hog', measure: false };
+    const ping: StreamPlan = { ...plan, name: 'ping', rate: 100, measure: true };
+    const summary = summarize(
+      [hog, ping],
+      [
+        { ...stream, name: 'hog', measure: false, failed: 7, failures: { '503': 7 }, dropped: 5 },
+        { ...stream, name: 'ping', measure: true, failed: 2, failures: { '503': 2 }, dropped: 1 },
+      ],
+      samples([[0, 1, 0.5]]),
+      { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 },
+    );
+    expect(summary).toMatchObject({ failed: 9, dropped: 1, connections: 16 });
+  });
+
   it('credits a fixed rate no more than the share of the window’s arrivals that went out', () => {
     /** The summary of a stream at `rate` req/s over a 1 s window (`--quick`). */
     const at = (rate: number, figures: Pick<StreamResult, 'sent' | 'ok' | 'dropped'>) =>

@@ -43,9 +43,23 @@ interface ConnectingClient {
  * silently sag (a closed loop would hide the overload). A stream holds at most `rate`
  * connections (planStreams), so each connection is used about once a second or more.
  */
+export interface AutocannonDriverOptions {
+  /**
+   * How long a request may wait for its answer before autocannon fails it as `timeout` (whole
+   * seconds, autocannon's `timeout`). Longer than any run, so a slow model's answers count as
+   * late, not lost. @default 30
+   */
+  readonly requestTimeoutSeconds?: number;
+}
+
 export class AutocannonDriver implements LoadDriver {
   readonly name = 'autocannon';
   readonly recordsIntervals = true;
+  readonly #requestTimeoutSeconds: number;
+
+  constructor(options: AutocannonDriverOptions = {}) {
+    this.#requestTimeoutSeconds = options.requestTimeoutSeconds ?? 30;
+  }
 
   async run(run: DriverRun): Promise<StreamResult[]> {
     const measured = run.streams.find((s) => s.measure);
@@ -100,7 +114,7 @@ export class AutocannonDriver implements LoadDriver {
           // 1000 ms a 0.25 s run lasts a second and a 10 s one may last 11. At 100 ms the
           // overrun is small, and the figures use the window it really measured.
           sampleInt: 100,
-          timeout: 30,
+          timeout: this.#requestTimeoutSeconds,
           // Each connection says when it asks to write a request (autocannon's typings omit the
           // event) and when it is made, and waits for the pacer's arrivals when the stream has a
           // rate.
