@@ -35,6 +35,9 @@ describe('parseChaosOptions', () => {
     expect(parseChaosOptions(['--drills', 'soak, overload,soak'])).toMatchObject({
       drills: ['overload', 'soak'],
     });
+    expect(parseChaosOptions(['--models', 'async, threads,async'])).toMatchObject({
+      models: ['async', 'threads'],
+    });
     expect(
       parseChaosOptions(['--models', 'cluster,async', '--fuzz', '--seed=-7', '--workers', '4']),
     ).toMatchObject({

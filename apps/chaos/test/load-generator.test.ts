@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { close, listen, until } from '@concurrency-lab/launcher/testing';
+import { performance } from 'node:perf_hooks';
+import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testing';
 import autocannon from 'autocannon';
 import { Load } from '../src/load/load-generator';
 
@@ -262,6 +263,114 @@ describe('Load', () => {
     });
     server?.closeAllConnections();
     await load.stop();
+  });
+
+  it('destroys the connection of a request it timed out, so the next request reaches the server', async () => {
+    let received = 0;
+    const base = await serve(() => void received++); // never answers
+    // One connection, 100 ms deadlines, 450 ms: four requests. Were a timed-out request's
+    // connection kept, the next would wait behind it in the pool and never be sent.
+    const load = new Load({ base, path: '/x', connections: 1, durationMs: 450, timeoutMs: 100 });
+    await load.done;
+    expect(load.stats.sent).toBeGreaterThanOrEqual(3);
+    expect(load.stats.errors.get('CLIENT_TIMEOUT')).toBe(load.stats.sent);
+    expect(received).toBe(load.stats.sent);
+    server?.closeAllConnections();
+  });
+
+  it('leaves no deadline timer behind once its requests are answered', async () => {
+    const base = await serve((_req, res) => res.end('{}'));
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    // Deadlines of a minute: each left armed would hold the process up to a minute.
+    const load = new Load({ base, path: '/x', connections: 2, durationMs: 300, timeoutMs: 60_000 });
+    await load.done;
+    // One timer per request were they left; a few come and go with the server's own sockets.
+    expect(load.stats.count(200)).toBeGreaterThan(30);
+    expect(timers() - before).toBeLessThan(10);
+  });
+
+  it('sends a new phase its own rate from the phase change on', async () => {
+    const base = await serve((_req, res) => res.end('{}'));
+    const load = new Load({ base, path: '/x', rate: 200, timeoutMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const first = load.phase(200);
+    const changed = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const elapsedS = (performance.now() - changed) / 1000;
+    await load.stop();
+    expect(first.sent).toBeGreaterThanOrEqual(50); // ~100 in 0.5 s
+    // ~60 in 0.3 s, shorter than the first phase: its arrivals count again from the phase
+    // change, not on from the first phase's ~100 (which would send none before 0.5 s).
+    expect(load.stats.sent).toBeGreaterThanOrEqual(30);
+    expect(load.stats.sent).toBeLessThanOrEqual(Math.floor(200 * elapsedS) + 1);
+  });
+
+  it('sends an open loop’s first arrival a whole interval after its start, not at once', async () => {
+    const base = await serve((_req, res) => res.end('{}'));
+    // 2 arrivals per second for 700 ms: one at 500 ms, not a second at the start. The end sits
+    // 300 ms before the next arrival, so a loaded machine's late timers cannot add one.
+    const load = new Load({ base, path: '/x', rate: 2, durationMs: 700, timeoutMs: 5000 });
+    await load.done;
+    expect(load.stats.sent).toBe(1);
+  });
+
+  it('leaves the warm-up requests out of the figures', async () => {
+    const paths: string[] = [];
+    const base = await serve((req, res) => {
+      paths.push(req.url ?? '');
+      res.end('{}');
+    });
+    const load = new Load({
+      base,
+      path: '/x',
+      connections: 1,
+      durationMs: 100,
+      timeoutMs: 5000,
+      warm: { connections: 3, path: '/healthz' },
+    });
+    await load.done;
+    expect(paths.filter((p) => p === '/healthz')).toHaveLength(3);
+    const work = paths.filter((p) => p === '/x').length;
+    expect(work).toBeGreaterThan(0);
+    expect(load.stats.sent).toBe(work);
+    expect(load.stats.completed).toBe(work);
+  });
+
+  it('counts requests on connections no process has answered yet as in flight on any pid', async () => {
+    let received = 0;
+    const base = await serve(() => void received++); // never answers
+    const load = new Load({ base, path: '/x', connections: 2, timeoutMs: 5000 });
+    await until(() => received === 2, { what: '2 requests received' });
+    // They may be any process's: a kill of 4242 can lose them.
+    expect(load.inFlightOn(4242)).toBe(2);
+    const stopped = load.stop();
+    server?.closeAllConnections();
+    await stopped;
+  });
+
+  it('backs off after a refused connection rather than spin (a closed loop)', async () => {
+    const base = await closedUrl();
+    // 10 ms between tries on one connection for 200 ms: some 20 refusals, not hundreds.
+    const load = new Load({ base, path: '/x', connections: 1, durationMs: 200, timeoutMs: 5000 });
+    await load.done;
+    expect(load.stats.sent).toBeGreaterThan(0);
+    expect(load.stats.errors.get('ECONNREFUSED')).toBe(load.stats.sent);
+    expect(load.stats.sent).toBeLessThanOrEqual(25);
+  });
+
+  it('takes the answering process from X-Pid before a pid in the body', async () => {
+    const base = await serve((_req, res) =>
+      res.writeHead(200, { 'x-pid': '111' }).end('{"pid":222}'),
+    );
+    const pids: Array<number | undefined> = [];
+    const load = new Load({ base, path: '/x', connections: 1, durationMs: 50, timeoutMs: 5000 });
+    load.onOutcome((outcome) => {
+      if (outcome.kind === 'answer') pids.push(outcome.pid);
+    });
+    await load.done;
+    expect(pids.length).toBeGreaterThan(0);
+    expect(new Set(pids)).toEqual(new Set([111]));
   });
 
   it('refuses to be both a closed and an open loop', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { shedReasons } from '../src/probes/metrics-text';
+import { createServer } from 'node:http';
+import { close, listen } from '@concurrency-lab/launcher/testing';
+import { fetchMetrics, shedReasons } from '../src/probes/metrics-text';
 
 describe('shedReasons', () => {
   it("sums each reason over every process's series and leaves out the reasons that shed none", () => {
@@ -17,5 +19,22 @@ describe('shedReasons', () => {
   it('says none when nothing was shed', () => {
     expect(shedReasons('lab_shed_total{reason="queue_full"} 0\n')).toBe('none');
     expect(shedReasons('')).toBe('none');
+  });
+});
+
+describe('fetchMetrics', () => {
+  it('takes the text of a 200 only: a failing /metrics is a gap, not figures', async () => {
+    let status = 500;
+    const server = createServer((_req, res) =>
+      res.writeHead(status).end('nodejs_heap_size_used_bytes 5\n'),
+    );
+    const base = await listen(server);
+    try {
+      expect(await fetchMetrics(base)).toBeUndefined();
+      status = 200; // control
+      expect(await fetchMetrics(base)).toBe('nodejs_heap_size_used_bytes 5\n');
+    } finally {
+      await close(server);
+    }
   });
 });

@@ -1,5 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { planDrills } from '../src/run-chaos';
+import { createServer } from 'node:http';
+import { close, listen } from '@concurrency-lab/launcher/testing';
+import { parseChaosOptions, type ChaosOptions } from '../src/cli-options';
+import type { DrillContext } from '../src/drill';
+import { DRILLS } from '../src/drills/index';
+import { planDrills, runChaos } from '../src/run-chaos';
+
+/** `--quick --drills soak --models async`: the soak runs every model at once, on one fleet. */
+const quickSoak = parseChaosOptions([
+  '--quick',
+  '--drills',
+  'soak',
+  '--models',
+  'async',
+]) as ChaosOptions;
 
 describe('planDrills', () => {
   it('pairs each selected drill with the selected models it applies to, leaving out the others', () => {
@@ -25,5 +39,52 @@ describe('planDrills', () => {
           'rolling-restart (applies to cluster, hybrid)',
       }),
     );
+  });
+});
+
+describe('runChaos', () => {
+  it('rejects once interrupted rather than file the aborted drill as a broken budget', async () => {
+    // The soak's run starts its fleet itself: aborted, that start throws out of the drill.
+    const abort = new AbortController();
+    abort.abort();
+    await expect(
+      runChaos({ options: quickSoak, signal: abort.signal, progress: () => undefined }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('measures a model’s capacity once and hands the other drills the same figure', async () => {
+    let requests = 0;
+    const server = createServer((_req, res) => {
+      requests++;
+      res.end('{}');
+    });
+    const base = await listen(server);
+    // The soak's place in DRILLS taken by a drill that asks for the capacity twice.
+    const soak = DRILLS.soak;
+    const original = { ...soak };
+    const seen: Array<{ first: number; second: number; requests: number }> = [];
+    Object.assign(soak, {
+      run: async (ctx: DrillContext) => {
+        const first = await ctx.capacity('async', base);
+        const before = requests;
+        const second = await ctx.capacity('async', base);
+        seen.push({ first, second, requests: requests - before });
+        return [];
+      },
+    });
+    try {
+      await runChaos({
+        options: quickSoak,
+        signal: new AbortController().signal,
+        progress: () => undefined,
+      });
+    } finally {
+      Object.assign(soak, original);
+      await close(server);
+    }
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.first).toBeGreaterThan(0);
+    expect(seen[0]?.second).toBe(seen[0]?.first);
+    expect(seen[0]?.requests).toBe(0);
   });
 });

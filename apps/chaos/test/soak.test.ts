@@ -7,8 +7,8 @@ import { registryRow, standInContext, standInService } from './support/stand-in-
 
 /**
  * A service answering every work request 200 after `delayMs` (its /metrics at once). Soaked at
- * 2,000 arrivals/s (half of a capacity of 4,000) for 0.6 s: 1,200 arrivals, of which 800 ms of
- * delay keeps every one sent outstanding — past the load generator's 1,000, the rest skipped.
+ * half of `capacity` for 0.6 s: at 4,000, 1,200 arrivals, of which 800 ms of delay keeps every
+ * one sent outstanding — past the load generator's 1,000, the rest skipped.
  * `shed`: it answers them 503 `ERR_OVERLOADED` with `Retry-After` instead.
  */
 async function soakOf(delayMs: number, { capacity = 4000, shed = false } = {}) {
@@ -57,9 +57,12 @@ describe('soak', () => {
     expect(row?.lost).toBe(0);
   }, 10_000);
 
+  // At a quarter of the rate: 300 arrivals, fewer than the 1,000 the cap allows outstanding, so
+  // not even a loaded machine's stall, which launches the arrivals it held back at once, can
+  // make them skip (at 1,200 arrivals it did, now and then).
   it('negative control: a service that keeps up skips nothing', async () => {
-    const row = await soakOf(0);
-    expect(row?.requests).toBeGreaterThan(1000);
+    const row = await soakOf(0, { capacity: 1000 });
+    expect(row?.requests).toBeGreaterThan(200);
     expect(row?.violations.filter((v) => SKIPPED.test(v))).toEqual([]);
     expect(row?.notes.filter((n) => n.includes('skipped'))).toEqual([]);
     expect(row?.violations.filter((v) => SERVED_NOTHING.test(v))).toEqual([]);
@@ -72,8 +75,8 @@ describe('soak', () => {
   }, 10_000);
 
   it('breaks on a service that sheds everything it is sent', async () => {
-    const row = await soakOf(0, { shed: true });
-    expect(row?.requests).toBeGreaterThan(1000);
+    const row = await soakOf(0, { capacity: 1000, shed: true });
+    expect(row?.requests).toBeGreaterThan(200);
     expect(row?.violations).toContain('no 200: the service served nothing');
   }, 10_000);
 });

@@ -65,4 +65,9 @@ describe('the chaos table', () => {
       'Every budget held (1 drill × model runs).',
     );
   });
+
+  it('shows no RSS peak where none was measured (0: no process tree was sampled)', () => {
+    expect(rowCells({ ...held, rssPeakBytes: 0 })[5]).toBe('—');
+    expect(rowCells({ ...held, rssPeakBytes: undefined })[5]).toBe('—');
+  });
 });
