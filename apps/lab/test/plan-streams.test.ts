@@ -1,4 +1,4 @@
-import type { LoadDriver } from '../src/drivers/load-driver';
+import type { DriverRun, LoadDriver } from '../src/drivers/load-driver';
 import {
   longestWaitSeconds,
   measureScenario,
@@ -60,32 +60,43 @@ describe('the streams a scenario plans', () => {
   });
 });
 
+/**
+ * A driver that sends nothing: every stream of a run comes back with `answered` requests sent,
+ * all answered in 1 ms (0: none, no latency); `onRun` sees the run first.
+ */
+function standInDriver(answered: number, onRun: (run: DriverRun) => void): LoadDriver {
+  const ms = answered > 0 ? 1 : 0;
+  return {
+    name: 'stand-in',
+    recordsIntervals: false,
+    run: (run) => {
+      onRun(run);
+      return Promise.resolve(
+        run.streams.map((p) => ({
+          name: p.name,
+          measure: p.measure,
+          durationSeconds: run.durationSeconds,
+          sent: answered,
+          ok: answered,
+          failed: 0,
+          dropped: 0,
+          failures: {},
+          rps: answered,
+          latencyMs: { p50: ms, p90: ms, p95: ms, p99: ms, max: ms, mean: ms },
+        })),
+      );
+    },
+  };
+}
+
+/** Where the progress line goes: nowhere. */
+const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+
 describe('the warm-up before a measurement', () => {
   /** The warm-up `measureScenario` asks the driver for, on a stand-in driver that sends nothing. */
   const warmupOf = async (s: Scenario, warmupSeconds: number) => {
     const asked: number[] = [];
-    const driver: LoadDriver = {
-      name: 'stand-in',
-      recordsIntervals: false,
-      run: (run) => {
-        asked.push(run.warmupSeconds);
-        return Promise.resolve(
-          run.streams.map((p) => ({
-            name: p.name,
-            measure: p.measure,
-            durationSeconds: run.durationSeconds,
-            sent: 0,
-            ok: 0,
-            failed: 0,
-            dropped: 0,
-            failures: {},
-            rps: 0,
-            latencyMs: { p50: 0, p90: 0, p95: 0, p99: 0, max: 0, mean: 0 },
-          })),
-        );
-      },
-    };
-    const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+    const driver = standInDriver(0, (run) => asked.push(run.warmupSeconds));
     await measureScenario(
       { driver, options: { warmupSeconds, durationSeconds: 1, sampleIntervalMs: 250 } },
       s,
@@ -115,28 +126,7 @@ describe('a --targets model’s memory', () => {
     });
     const url = await listen(server);
     try {
-      const driver: LoadDriver = {
-        name: 'stand-in',
-        recordsIntervals: false,
-        run: (run) => {
-          rssBytes = 90 * 2 ** 20;
-          return Promise.resolve(
-            run.streams.map((p) => ({
-              name: p.name,
-              measure: p.measure,
-              durationSeconds: run.durationSeconds,
-              sent: 10,
-              ok: 10,
-              failed: 0,
-              dropped: 0,
-              failures: {},
-              rps: 10,
-              latencyMs: { p50: 1, p90: 1, p95: 1, p99: 1, max: 1, mean: 1 },
-            })),
-          );
-        },
-      };
-      const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+      const driver = standInDriver(10, () => (rssBytes = 90 * 2 ** 20));
       const cpu = scenario('cpu');
       const { summary } = await measureScenario(
         { driver, options: { warmupSeconds: 0, durationSeconds: 1, sampleIntervalMs: 250 } },
