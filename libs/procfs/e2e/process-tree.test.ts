@@ -73,13 +73,17 @@ describe('processTree and processTreeUsage, on a real tree three deep', () => {
       };
       // The grandchild is announced as soon as it is spawned, while Node still starts in it
       // (opening descriptors, growing): the tree is read between two per-process readings that
-      // agree, so what it saw is what the processes held then.
+      // agree, so what it saw is what the processes held then. A descriptor can still open and
+      // close between them unseen by both (CI once read the tree at 50 and both sums at 49):
+      // such a reading is taken again, so a tree never equal to the sum waits out the 10 s.
       const reading = await eventually(() => {
         const before = sumOf();
         const tree = processTreeUsage(pids[0] ?? -1, { fds: true });
         const after = sumOf();
         const steady =
-          before.fds === after.fds && Math.abs(before.rss - after.rss) <= before.rss * 0.02;
+          before.fds === after.fds &&
+          tree?.fds === after.fds &&
+          Math.abs(before.rss - after.rss) <= before.rss * 0.02;
         return steady ? { tree, each: after } : undefined;
       });
       const { tree, each } = reading;
