@@ -15,6 +15,15 @@ interface ConnectingClient {
   _connect(): void;
 }
 
+export interface AutocannonDriverOptions {
+  /**
+   * How long a request may wait for its answer before autocannon fails it as `timeout` (whole
+   * seconds, autocannon's `timeout`). Longer than any run, so a slow model's answers count as
+   * late, not lost. @default 30
+   */
+  readonly requestTimeoutSeconds?: number;
+}
+
 /**
  * autocannon as the lab's driver. Warm-up and measurement are one autocannon run per stream:
  * the connections are opened once, in the warm-up, and the measurement is the window after it
@@ -43,15 +52,6 @@ interface ConnectingClient {
  * silently sag (a closed loop would hide the overload). A stream holds at most `rate`
  * connections (planStreams), so each connection is used about once a second or more.
  */
-export interface AutocannonDriverOptions {
-  /**
-   * How long a request may wait for its answer before autocannon fails it as `timeout` (whole
-   * seconds, autocannon's `timeout`). Longer than any run, so a slow model's answers count as
-   * late, not lost. @default 30
-   */
-  readonly requestTimeoutSeconds?: number;
-}
-
 export class AutocannonDriver implements LoadDriver {
   readonly name = 'autocannon';
   readonly recordsIntervals = true;
