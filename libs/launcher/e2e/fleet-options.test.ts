@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { childrenOf, isAlive } from '@concurrency-lab/procfs';
+import { isAlive } from '@concurrency-lab/procfs';
+import { liveChildren } from '@concurrency-lab/procfs/testing';
 import {
   ADMISSION_OFF,
   Fleet,
@@ -15,7 +16,6 @@ import { until } from '../src/testing';
 // an exit (onUnexpectedExit), and the order it stops in.
 
 /** This process's children still running: what a test must leave behind is none. */
-const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
 
 /** Preloaded into a service, holds its start a minute: it cannot listen in time. */
 const HELD = { NODE_OPTIONS: `--require ${join(__dirname, 'fixtures', 'slow-start.js')}` };
@@ -41,7 +41,7 @@ describe('Fleet options', () => {
     expect((error as Error).message).toMatch(
       new RegExp(`^${app} did not log "listening" within 1000 ms`),
     );
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it("gives envFor's variables over modelEnv's", async () => {
@@ -53,7 +53,7 @@ describe('Fleet options', () => {
     });
     expect(error).toBeInstanceOf(StartFailedError);
     expect((error as StartFailedError).output).toContain('WORKERS');
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it("keeps upstream's PORT its own, whatever its env says", async () => {
@@ -89,7 +89,7 @@ describe('Fleet, once up', () => {
     }
     await new Promise((resolve) => setImmediate(resolve));
     expect(exits).toEqual([['async-service', { code: null, signal: 'SIGKILL' }]]);
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it('stops upstream only once every model has exited: a draining model may still fetch from it', async () => {
@@ -102,6 +102,6 @@ describe('Fleet, once up', () => {
     await fleet.stop();
     expect(upstreamAliveAtExit).toEqual([true, true]);
     expect(isAlive(upstream.pid)).toBe(false);
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 });

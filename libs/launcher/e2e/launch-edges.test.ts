@@ -1,7 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { childrenOf, isAlive } from '@concurrency-lab/procfs';
+import { isAlive } from '@concurrency-lab/procfs';
+import { liveChildren } from '@concurrency-lab/procfs/testing';
 import { launch, OUTPUT_GRACE_MS, OUTPUT_LIMIT, StartFailedError } from '../src';
 import { tempFolder } from '../src/testing';
 
@@ -9,7 +10,6 @@ import { tempFolder } from '../src/testing';
 // kept, and what a start leaves registered.
 
 /** This process's children still running: what a test must leave behind is none. */
-const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
 
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
 
@@ -46,7 +46,7 @@ describe('launch, at its edges', () => {
     expect((outcome as { rejected: Error }).rejected.message).toBe(
       'mute did not log "listening" within 300 ms',
     );
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it('starts a process slower than a few seconds within its default start timeout', async () => {

@@ -5,6 +5,7 @@ import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { childrenOf, isAlive } from '@concurrency-lab/procfs';
+import { liveChildren } from '@concurrency-lab/procfs/testing';
 import {
   ADMISSION_OFF,
   Fleet,
@@ -16,7 +17,6 @@ import {
 import { tempFolder, until } from '../src/testing';
 
 /** This process's children still running: what a test must leave behind is none. */
-const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
 
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
 
@@ -135,7 +135,7 @@ describe('launch', () => {
     expect(error).toBeInstanceOf(StartFailedError);
     expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
     expect((error as StartFailedError).output).toContain('WORKERS');
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it('keeps the last line a process printed before it exited, even when its exit is seen first', async () => {
@@ -145,7 +145,7 @@ describe('launch', () => {
       outputs.push(await lastWordsAfterAnExit(join(folder, `go-${round}`)));
     }
     expect(outputs).toEqual(Array(5).fill('FATAL: the real reason\n'));
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it('keeps a character split across pipe reads whole, in the logs and a failed start', async () => {
@@ -162,12 +162,12 @@ describe('launch', () => {
 
   it('kills a process that stays silent past its start timeout, and rejects once it is gone', async () => {
     const starting = rejection(launch(fixture('silent'), { startTimeoutMs: 300 }));
-    const [pid] = childPids() as [number]; // spawned in the call
+    const [pid] = liveChildren() as [number]; // spawned in the call
     const error = await starting;
     expect(error).toMatchObject({ code: 'ERR_LAUNCH_START_FAILED' });
     // Gone and reaped, not merely sent a SIGKILL: no /proc entry, not even a zombie's.
     expect(existsSync(`/proc/${pid}`)).toBe(false);
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it('SIGKILLs a process that ignores SIGTERM once the kill timeout passes', async () => {
@@ -234,10 +234,10 @@ describe('launch', () => {
     const starting = rejection(
       launch(fixture('silent'), { signal: abort.signal, startTimeoutMs: 60_000 }),
     );
-    await until(() => childPids().length === 1, { what: 'the process to be spawned' });
+    await until(() => liveChildren().length === 1, { what: 'the process to be spawned' });
     abort.abort(reason);
     expect(await starting).toBe(reason);
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 });
 
@@ -265,7 +265,7 @@ describe('Fleet', () => {
       await fleet.stop();
     }
     expect(pids.map(isAlive)).toEqual([false, false]);
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it('stops everything it started when a model fails to start, and rethrows', async () => {
@@ -281,14 +281,14 @@ describe('Fleet', () => {
     expect((error as StartFailedError).output).toContain(
       'ERR_KIT_INVALID_CONFIG: Invalid configuration: WORKERS:',
     );
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   });
 
   it('negative control: with a valid WORKERS the same fleet starts', async () => {
     const fleet = await Fleet.start({ models: ['async', 'threads'], upstream: false });
     try {
       expect(fleet.models.map((m) => m.model)).toEqual(['async', 'threads']);
-      expect(childPids()).toHaveLength(2);
+      expect(liveChildren()).toHaveLength(2);
     } finally {
       await fleet.stop();
     }
@@ -345,12 +345,12 @@ describe('Fleet', () => {
         signal: abort.signal,
       }),
     );
-    await until(() => childPids().length === 1, { what: 'the service to be spawned' });
-    const [pid] = childPids() as [number];
+    await until(() => liveChildren().length === 1, { what: 'the service to be spawned' });
+    const [pid] = liveChildren() as [number];
     abort.abort(reason);
     expect(await starting).toBe(reason);
     expect(isAlive(pid)).toBe(false);
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   }, 30_000);
 
   it('fails the start when a service already up exits while a later one starts, and stops the rest', async () => {
@@ -364,8 +364,10 @@ describe('Fleet', () => {
         startTimeoutMs: 15_000,
       }),
     );
-    await until(() => childPids().length === 2, { what: 'upstream up and async-service spawned' });
-    const pids = childPids();
+    await until(() => liveChildren().length === 2, {
+      what: 'upstream up and async-service spawned',
+    });
+    const pids = liveChildren();
     const upstream = pids.find((pid) => commandLine(pid).includes('upstream'));
     expect(upstream).toBeDefined();
     process.kill(upstream ?? -1, 'SIGKILL');
@@ -378,7 +380,7 @@ describe('Fleet', () => {
     );
     expect((error as StartFailedError).output).toContain('listening'); // upstream's own output
     expect(left).toEqual([]);
-    expect(childPids()).toEqual([]);
+    expect(liveChildren()).toEqual([]);
   }, 30_000);
 
   it('leaves nothing behind when the tool that started it gets SIGTERM (Ctrl-C does the same)', async () => {

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { childrenOf, isAlive } from '@concurrency-lab/procfs';
+import { liveChildren } from '@concurrency-lab/procfs/testing';
 import { launch, StartFailedError, type ServiceProcess } from '../src';
 import { sideBySide, type BenchServer } from '../src/side-by-side';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
-const childPids = () => (childrenOf(process.pid) ?? []).filter(isAlive);
 
 /** A server of the listens fixture, its pid kept so that the test can look for it after. */
 function server(name: string, env: Record<string, string>, pids: number[]): BenchServer {
@@ -47,7 +46,7 @@ describe('sideBySide', () => {
     // Every answer of the failing server counts (2 rounds of 1 s), none of the others'.
     expect(failing?.failed).toBeGreaterThan(100);
     expect(pids).toHaveLength(3);
-    expect(childPids().filter((pid) => pids.includes(pid))).toEqual([]);
+    expect(liveChildren().filter((pid) => pids.includes(pid))).toEqual([]);
   });
 
   // `{ ...settings(), ...options }` took `rounds: undefined` as is: no round ran, the rows NaN.
@@ -86,6 +85,6 @@ describe('sideBySide', () => {
       }),
     ).rejects.toBeInstanceOf(StartFailedError);
     expect(pids).toHaveLength(1);
-    expect(childPids()).not.toContain(pids[0]);
+    expect(liveChildren()).not.toContain(pids[0]);
   });
 });

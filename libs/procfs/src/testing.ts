@@ -1,10 +1,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { isAlive } from './process-tree';
+import { childrenOf, isAlive } from './process-tree';
 
 // Test-only: `@concurrency-lab/procfs/testing`, what the e2e tests of a child outliving (or not)
 // its parent share: procfs's own (the parent watchdog) and the launcher's (tiedCommand), which
 // may import procfs but not the other way round. No jest in it: the runtime index never loads it.
+
+/**
+ * The pids of this process's children that still run (a zombie not yet reaped counts as gone),
+ * for a test to assert that nothing it started outlived it.
+ */
+export const liveChildren = (): number[] => (childrenOf(process.pid) ?? []).filter(isAlive);
 
 /** A parent started by `startParent`, and the one child it reported. */
 export interface StartedParent {
