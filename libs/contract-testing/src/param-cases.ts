@@ -40,19 +40,18 @@ export type ParamCase = IntParamCase | EnumParamCase;
 const FIB_40_BOUND_MS = 30_000;
 const SLEEP_10_S_BOUND_MS = 10_000 + FIB_40_BOUND_MS;
 
+type IntRange = Pick<IntParamCase, 'min' | 'max' | 'slowMax'>;
+
+/** `n` of fib(n), on `/cpu/fib` and `/mixed` alike (docs/contract.md): 0–40, fib(40) slow. */
+const FIB_N: IntRange = { min: 0, max: 40, slowMax: { boundMs: FIB_40_BOUND_MS } };
+
+/** `ms` of a sleep, on `/io/sleep` and `/mixed` alike: 0–10,000, the 10 s sleep slow. */
+const SLEEP_MS: IntRange = { min: 0, max: 10_000, slowMax: { boundMs: SLEEP_10_S_BOUND_MS } };
+
 const FILTERS = ['blur', 'sharpen', 'contour', 'emboss', 'grayscale'] as const;
 
 export const PARAM_CASES: readonly ParamCase[] = [
-  {
-    kind: 'int',
-    method: 'GET',
-    path: '/cpu/fib',
-    param: 'n',
-    min: 0,
-    max: 40,
-    base: {},
-    slowMax: { boundMs: FIB_40_BOUND_MS },
-  },
+  { kind: 'int', method: 'GET', path: '/cpu/fib', param: 'n', ...FIB_N, base: {} },
   {
     kind: 'int',
     method: 'GET',
@@ -79,37 +78,10 @@ export const PARAM_CASES: readonly ParamCase[] = [
     max: 1024,
     base: { filter: 'blur' },
   },
-  {
-    kind: 'int',
-    method: 'GET',
-    path: '/io/sleep',
-    param: 'ms',
-    min: 0,
-    max: 10_000,
-    base: {},
-    slowMax: { boundMs: SLEEP_10_S_BOUND_MS },
-  },
+  { kind: 'int', method: 'GET', path: '/io/sleep', param: 'ms', ...SLEEP_MS, base: {} },
   { kind: 'int', method: 'GET', path: '/io/scrape', param: 'pages', min: 1, max: 50, base: {} },
-  {
-    kind: 'int',
-    method: 'GET',
-    path: '/mixed',
-    param: 'ms',
-    min: 0,
-    max: 10_000,
-    base: { n: '1' },
-    slowMax: { boundMs: SLEEP_10_S_BOUND_MS },
-  },
-  {
-    kind: 'int',
-    method: 'GET',
-    path: '/mixed',
-    param: 'n',
-    min: 0,
-    max: 40,
-    base: { ms: '0' },
-    slowMax: { boundMs: FIB_40_BOUND_MS },
-  },
+  { kind: 'int', method: 'GET', path: '/mixed', param: 'ms', ...SLEEP_MS, base: { n: '1' } },
+  { kind: 'int', method: 'GET', path: '/mixed', param: 'n', ...FIB_N, base: { ms: '0' } },
   {
     kind: 'int',
     method: 'POST',
