@@ -33,6 +33,12 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     executors.push(executor);
     return executor;
   };
+  /** `make`, counting the replaced workers its `onWorkerReplaced` hook has reported so far. */
+  const makeCounting = (options: Partial<ExecutorOptions>) => {
+    let replaced = 0;
+    const executor = make({ ...options, onWorkerReplaced: () => replaced++ });
+    return { executor, replacements: () => replaced };
+  };
   /**
    * An executor whose workers have all booted: one task per worker that blocks until all of
    * them have started, so each worker holds one at the same time. (Tasks that merely block a
@@ -841,12 +847,10 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     });
 
     it('one that kills its worker breaks the executor: every pending future fails, shutdown resolves', async () => {
-      let replacements = 0;
-      const executor = make({
+      const { executor, replacements } = makeCounting({
         maxWorkers: 2,
         initializer: 'exitSetup',
         initargs: 3,
-        onWorkerReplaced: () => replacements++,
       });
       const futures = [1, 2, 3, 4].map((n) => executor.submit(n, { name: 'double' }));
       for (const future of futures) {
@@ -860,7 +864,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
       );
       // A worker that never came up is not "replaced", whatever the engine started after it.
       expect(executor.stats).toMatchObject({ workers: 0, running: 0, failed: 4, replaced: 0 });
-      expect(replacements).toBe(0);
+      expect(replacements()).toBe(0);
     });
 
     it('idle, it breaks as soon as a worker dies in it, and starts no more workers', async () => {
@@ -903,17 +907,12 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     });
 
     it('negative control: a worker that dies in its first task, after its initializer, is replaced', async () => {
-      let replacements = 0;
-      const executor = make({
-        maxWorkers: 1,
-        initializer: 'setup',
-        onWorkerReplaced: () => replacements++,
-      });
+      const { executor, replacements } = makeCounting({ maxWorkers: 1, initializer: 'setup' });
       const crash = await rejection(executor.submit(7, { name: 'exit' }).result());
       expect(crash).toMatchObject({ code: 'ERR_EXECUTOR_WORKER_CRASHED', exitCode: 7 });
       expect(await executor.submit(2, { name: 'double' }).result()).toBe(4);
       await until(() => executor.stats.replaced === 1, { what: 'a replacement' });
-      expect(replacements).toBe(1);
+      expect(replacements()).toBe(1);
     });
 
     it('one that throws breaks the executor: its task, the queued ones and later submits fail', async () => {
@@ -1045,8 +1044,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
 
   describe(`${kind} executor: crashes and the bounded queue`, () => {
     it('a worker that dies fails its task with ERR_EXECUTOR_WORKER_CRASHED and is replaced', async () => {
-      let replacements = 0;
-      const executor = make({ maxWorkers: 2, onWorkerReplaced: () => replacements++ });
+      const { executor, replacements } = makeCounting({ maxWorkers: 2 });
       const bystander = sleep(executor, 'bystander', 300);
       const crash = await rejection(executor.submit(7, { name: 'exit' }).result());
       expect(crash).toMatchObject({ code: 'ERR_EXECUTOR_WORKER_CRASHED', exitCode: 7 });
@@ -1059,7 +1057,7 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
         what: 'a replacement',
       });
       expect(executor.stats).toMatchObject({ crashed: 1, failed: 1, completed: 5 });
-      expect(replacements).toBe(1); // the hook saw the replacement stats counted
+      expect(replacements()).toBe(1); // the hook saw the replacement stats counted
     });
 
     it('refuses a submit past maxQueue with ERR_EXECUTOR_QUEUE_FULL; submitWhenReady waits', async () => {
