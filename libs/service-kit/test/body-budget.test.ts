@@ -13,13 +13,8 @@ import { LIMITS } from '../src/index';
 import { serviceFixture } from './support/harness';
 
 const DECLARED = LIMITS.maxBodyBytes - 1;
-/** Uploads of DECLARED bytes that fit the budget together. */
-const FIT = Math.floor(LIMITS.maxBodyBytesInFlight / DECLARED);
-
 /** What a compressed upload declaring 1 KiB reserves: that, and a whole decoded body more. */
 const GZIP_RESERVED = 1024 + LIMITS.maxBodyBytes;
-/** Compressed uploads of 1 KiB that fit the budget together. */
-const GZIP_FIT = Math.floor(LIMITS.maxBodyBytesInFlight / GZIP_RESERVED);
 
 /**
  * An upload that declares DECLARED bytes and sends 1 KiB of them, then nothing: held open. With
@@ -42,77 +37,58 @@ async function trickle(port: number, encoding?: string): Promise<Socket> {
 describe('the bytes of request bodies in flight', () => {
   const services = serviceFixture();
   const png = encodePng(generateTestImage(8));
-  const upload = (base: string) =>
-    fetch(`${base}/image/filter?filter=blur`, {
-      method: 'POST',
-      headers: { 'content-type': 'image/png' },
-      body: png,
-    });
-
-  it('refuses an upload past the budget with 503 + Retry-After, and takes it once bytes are freed', async () => {
-    const { base, port, service } = await services.start({ config: { maxQueue: 100 } });
-    const { state } = service.ctx;
-    expect(FIT).toBe(16);
-    const held: Socket[] = [];
-    for (let i = 0; i < FIT; i++) held.push(await trickle(port));
-    await until(() => state.bodyBytesInFlight === FIT * DECLARED, { what: 'every upload held' });
-
-    const refused = await upload(base);
-    expect(refused.headers.get('retry-after')).toBe('1');
-    await expectProblem(refused, 503, 'ERR_OVERLOADED');
-    const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="body_bytes"[^}]*\} 1$/m);
-    expect(state.bodyBytesInFlight).toBe(FIT * DECLARED); // the refusal reserved nothing
-
-    held.pop()?.destroy();
-    await until(() => state.bodyBytesInFlight === (FIT - 1) * DECLARED, { what: 'one freed' });
-    // Control: with room again, the same upload is served.
-    const served = await upload(base);
-    expect(served.status).toBe(200);
-    expect(served.headers.get('content-type')).toBe('image/png');
-    await served.arrayBuffer();
-
-    for (const socket of held) socket.destroy();
-    await until(() => state.bodyBytesInFlight === 0, { what: 'every reservation released' });
-  });
 
   // A compressed body decodes to up to the limit whatever its size on the wire: 1 KiB of gzip
   // may become 8 MiB. Reserving only the declared length, the budget would count 16 such
   // uploads as 16 KiB while their decoding may take 128 MiB.
-  it('counts a compressed upload as its length and a whole decoded body: 503 past the budget', async () => {
-    const { base, port, service } = await services.start({ config: { maxQueue: 100 } });
-    const { state } = service.ctx;
-    expect(GZIP_FIT).toBe(15);
-    const held: Socket[] = [];
-    for (let i = 0; i < GZIP_FIT; i++) held.push(await trickle(port, 'gzip'));
-    await until(() => state.bodyBytesInFlight === GZIP_FIT * GZIP_RESERVED, {
-      what: 'every compressed upload held',
-    });
+  it.each([
+    { upload: 'an upload', encoding: undefined, body: png, reserves: DECLARED, fit: 16 },
+    {
+      upload: 'a compressed upload, counted as its length and a whole decoded body,',
+      encoding: 'gzip',
+      body: gzipSync(png),
+      reserves: GZIP_RESERVED,
+      fit: 15,
+    },
+  ])(
+    'refuses $upload past the budget with 503 + Retry-After, and takes it once bytes are freed',
+    async ({ encoding, body, reserves, fit }) => {
+      const { base, port, service } = await services.start({ config: { maxQueue: 100 } });
+      const { state } = service.ctx;
+      // The uploads of this size that fit the budget together.
+      expect(Math.floor(LIMITS.maxBodyBytesInFlight / reserves)).toBe(fit);
+      const held: Socket[] = [];
+      for (let i = 0; i < fit; i++) held.push(await trickle(port, encoding));
+      await until(() => state.bodyBytesInFlight === fit * reserves, { what: 'every upload held' });
 
-    const gzipUpload = () =>
-      fetch(`${base}/image/filter?filter=blur`, {
-        method: 'POST',
-        headers: { 'content-type': 'image/png', 'content-encoding': 'gzip' },
-        body: gzipSync(png),
-      });
-    const refused = await gzipUpload();
-    expect(refused.headers.get('retry-after')).toBe('1');
-    await expectProblem(refused, 503, 'ERR_OVERLOADED');
-    expect(state.bodyBytesInFlight).toBe(GZIP_FIT * GZIP_RESERVED);
+      const upload = () =>
+        fetch(`${base}/image/filter?filter=blur`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'image/png',
+            ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
+          },
+          body,
+        });
+      const refused = await upload();
+      expect(refused.headers.get('retry-after')).toBe('1');
+      await expectProblem(refused, 503, 'ERR_OVERLOADED');
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/^lab_shed_total\{[^}]*reason="body_bytes"[^}]*\} 1$/m);
+      expect(state.bodyBytesInFlight).toBe(fit * reserves); // the refusal reserved nothing
 
-    held.pop()?.destroy();
-    await until(() => state.bodyBytesInFlight === (GZIP_FIT - 1) * GZIP_RESERVED, {
-      what: 'one freed',
-    });
-    // Control: with room again, the same compressed upload is decoded and served.
-    const served = await gzipUpload();
-    expect(served.status).toBe(200);
-    expect(served.headers.get('content-type')).toBe('image/png');
-    await served.arrayBuffer();
+      held.pop()?.destroy();
+      await until(() => state.bodyBytesInFlight === (fit - 1) * reserves, { what: 'one freed' });
+      // Control: with room again, the same upload is decoded if compressed, and served.
+      const served = await upload();
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('image/png');
+      await served.arrayBuffer();
 
-    for (const socket of held) socket.destroy();
-    await until(() => state.bodyBytesInFlight === 0, { what: 'every reservation released' });
-  });
+      for (const socket of held) socket.destroy();
+      await until(() => state.bodyBytesInFlight === 0, { what: 'every reservation released' });
+    },
+  );
 
   it('gives back what an upload reserved when it is refused while read: a chunked body past 8 MiB', async () => {
     const { port, service } = await services.start();

@@ -29,38 +29,56 @@ function expectRefused(fn: () => unknown, name: string): void {
 
 const one = <T>(spec: ParamSpec<T>) => ({ v: spec });
 
+/**
+ * The tables of a spec given as the parameter `name`: a test per `[raw, value]` it accepts, and
+ * per `[label, raw]` it refuses with a 400 naming `name`.
+ */
+function itParses<T>(
+  name: string,
+  spec: ParamSpec<T>,
+  cases: {
+    accepts: readonly (readonly [raw: string, value: T])[];
+    refuses: readonly (readonly [label: string, raw: string])[];
+  },
+): void {
+  const specs = { [name]: spec };
+  it.each(cases.accepts)('accepts %j as %j', (raw, value) => {
+    expect(parseQuery({ [name]: raw }, specs)).toEqual({ [name]: value });
+  });
+  it.each(cases.refuses)('refuses %s (%j) naming the parameter', (_label, raw) => {
+    expectRefused(() => parseQuery({ [name]: raw }, specs), name);
+  });
+}
+
 describe('intParam', () => {
   const specs = { n: intParam(0, 40) };
 
-  it.each([
-    ['0', 0],
-    ['1', 1],
-    ['39', 39],
-    ['40', 40],
-  ])('accepts %s as the number %d', (raw, value) => {
-    expect(parseQuery({ n: raw }, specs)).toEqual({ n: value });
-  });
-
-  it.each([
-    ['an exponent', '1e3'],
-    ['hex', '0x10'],
-    ['a fraction', '1.5'],
-    ['a trailing decimal point', '1.'],
-    ['a negative number', '-1'],
-    ['negative zero', '-0'],
-    ['the empty string', ''],
-    ['a leading plus', '+1'],
-    ['a leading zero', '01'],
-    ['max+1', '41'],
-    ['a leading space', ' 1'],
-    ['a trailing newline', '1\n'],
-    ['a word', 'ten'],
-    ['Arabic-Indic digits', '١'],
-    ['full-width digits', '１'],
-    ['Infinity', 'Infinity'],
-    ['NaN', 'NaN'],
-  ])('refuses %s (%j) naming the parameter', (_label, raw) => {
-    expectRefused(() => parseQuery({ n: raw }, specs), 'n');
+  itParses('n', specs.n, {
+    accepts: [
+      ['0', 0],
+      ['1', 1],
+      ['39', 39],
+      ['40', 40],
+    ],
+    refuses: [
+      ['an exponent', '1e3'],
+      ['hex', '0x10'],
+      ['a fraction', '1.5'],
+      ['a trailing decimal point', '1.'],
+      ['a negative number', '-1'],
+      ['negative zero', '-0'],
+      ['the empty string', ''],
+      ['a leading plus', '+1'],
+      ['a leading zero', '01'],
+      ['max+1', '41'],
+      ['a leading space', ' 1'],
+      ['a trailing newline', '1\n'],
+      ['a word', 'ten'],
+      ['Arabic-Indic digits', '١'],
+      ['full-width digits', '１'],
+      ['Infinity', 'Infinity'],
+      ['NaN', 'NaN'],
+    ],
   });
 
   it('refuses a value below a non-zero minimum', () => {
@@ -78,22 +96,21 @@ describe('intParam', () => {
 });
 
 describe('enumParam', () => {
-  const specs = { filter: enumParam(['blur', 'sharpen', 'grayscale'] as const) };
-
-  it.each(['blur', 'sharpen', 'grayscale'])('accepts %s as itself', (value) => {
-    expect(parseQuery({ filter: value }, specs)).toEqual({ filter: value });
-  });
-
-  it.each([
-    ['an unknown value', 'sepia'],
-    ['the wrong case', 'BLUR'],
-    ['the empty string', ''],
-    ['a padded value', ' blur'],
-    ['an Object.prototype member', 'toString'],
-    ['another Object.prototype member', 'constructor'],
-    ['the prototype key', '__proto__'],
-  ])('refuses %s (%j) naming the parameter', (_label, raw) => {
-    expectRefused(() => parseQuery({ filter: raw }, specs), 'filter');
+  itParses('filter', enumParam(['blur', 'sharpen', 'grayscale'] as const), {
+    accepts: [
+      ['blur', 'blur'],
+      ['sharpen', 'sharpen'],
+      ['grayscale', 'grayscale'],
+    ],
+    refuses: [
+      ['an unknown value', 'sepia'],
+      ['the wrong case', 'BLUR'],
+      ['the empty string', ''],
+      ['a padded value', ' blur'],
+      ['an Object.prototype member', 'toString'],
+      ['another Object.prototype member', 'constructor'],
+      ['the prototype key', '__proto__'],
+    ],
   });
 });
 
