@@ -35,34 +35,40 @@ describe('textTable', () => {
 });
 
 describe('recordTable', () => {
-  it("lays out console.table's rows as plain text: every key a column, numbers right", () => {
-    const table = recordTable([
-      { route: '/healthz', 'req/s': 9108, ratio: '1.000×' },
-      { route: '/io/sleep?ms=20', 'req/s': 230, ratio: '0.025×', errors: 2 },
-    ]);
-    expect(table.split('\n')).toEqual([
-      'route            req/s  ratio   errors',
-      '---------------  -----  ------  ------',
-      '/healthz          9108  1.000×',
-      '/io/sleep?ms=20    230  0.025×       2',
-    ]);
-  });
-
-  it('left-aligns a column of numbers that holds a word too (`n/a`), as text', () => {
-    // Only a column of numbers alone is right-aligned: one word among them makes it text.
-    const table = recordTable([
-      { model: 'async', p99: 12 },
-      { model: 'threads', p99: 'n/a' },
-      { model: 'cluster', p99: 7 },
-    ]);
-    expect(table.split('\n')).toEqual([
-      'model    p99',
-      '-------  ---',
-      'async    12',
-      'threads  n/a',
-      'cluster  7',
-    ]);
-  });
+  const layouts: {
+    what: string;
+    records: Readonly<Record<string, string | number>>[];
+    lines: string[];
+  }[] = [
+    {
+      what: "lays out console.table's rows as plain text: every key a column, numbers right",
+      records: [
+        { route: '/healthz', 'req/s': 9108, ratio: '1.000×' },
+        { route: '/io/sleep?ms=20', 'req/s': 230, ratio: '0.025×', errors: 2 },
+      ],
+      lines: [
+        'route            req/s  ratio   errors',
+        '---------------  -----  ------  ------',
+        '/healthz          9108  1.000×',
+        '/io/sleep?ms=20    230  0.025×       2',
+      ],
+    },
+    {
+      // Only a column of numbers alone is right-aligned: one word among them makes it text.
+      what: 'left-aligns a column of numbers that holds a word too (`n/a`), as text',
+      records: [
+        { model: 'async', p99: 12 },
+        { model: 'threads', p99: 'n/a' },
+        { model: 'cluster', p99: 7 },
+      ],
+      lines: ['model    p99', '-------  ---', 'async    12', 'threads  n/a', 'cluster  7'],
+    },
+  ];
+  for (const { what, records, lines } of layouts) {
+    it(what, () => {
+      expect(recordTable(records).split('\n')).toEqual(lines);
+    });
+  }
 
   it('prints no colour, whatever FORCE_COLOR says (Nx sets it for every task)', () => {
     const before = process.env['FORCE_COLOR'];

@@ -304,22 +304,20 @@ describe('decodePng refuses image data whose inflated size differs from the head
     expect(error.cause).toEqual(expect.objectContaining({ code: 'Z_BUF_ERROR' }));
   });
 
-  it('refuses an empty IDAT (no zlib stream at all)', () => {
-    const idat = Buffer.alloc(0);
-    const png = buildPng({ width: 4, height: 4, depth: 8, colorType: 6, interlace: false, idat });
-    expect(() => decodePng(png)).toThrow('PNG image data is not a complete zlib stream');
-  });
-
-  it('refuses a zero width, which the PNG spec forbids (pngjs returned an empty image)', () => {
-    const png = buildPng({
-      width: 0,
-      height: 4,
-      depth: 8,
-      colorType: 6,
-      interlace: false,
-      idat: deflateSync(Buffer.alloc(4)),
-    });
-    expect(() => decodePng(png)).toThrow(/invalid PNG dimensions 0x4/);
+  it.each([
+    [
+      'an empty IDAT (no zlib stream at all)',
+      { width: 4, height: 4, idat: Buffer.alloc(0) },
+      'PNG image data is not a complete zlib stream',
+    ],
+    [
+      'a zero width, which the PNG spec forbids (pngjs returned an empty image)',
+      { width: 0, height: 4, idat: deflateSync(Buffer.alloc(4)) },
+      /invalid PNG dimensions 0x4/,
+    ],
+  ])('refuses %s', (_label, image, error) => {
+    const png = buildPng({ ...image, depth: 8, colorType: 6, interlace: false });
+    expect(() => decodePng(png)).toThrow(error);
   });
 
   it('refuses a 16-bit palette image rather than return 16-bit samples as RGBA bytes', () => {
