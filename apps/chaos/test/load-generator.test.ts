@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { performance } from 'node:perf_hooks';
 import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testing';
 import autocannon from 'autocannon';
-import { Load } from '../src/load/load-generator';
+import { Load, type LoadOptions } from '../src/load/load-generator';
 
 let server: Server | undefined;
 
@@ -33,6 +33,18 @@ async function droppingServer(): Promise<{
     res.end('ok');
   });
   return { base, counts };
+}
+
+/**
+ * A load on `/x` of a server that never answers, as a stuck service; `counts.received` is how
+ * many of its requests reached the server.
+ */
+async function loadOnSilentServer(
+  options: Omit<LoadOptions, 'base' | 'path'>,
+): Promise<{ load: Load; counts: { received: number } }> {
+  const counts = { received: 0 };
+  const base = await serve(() => void counts.received++);
+  return { load: new Load({ base, path: '/x', ...options }), counts };
 }
 
 afterEach(async () => {
@@ -83,10 +95,7 @@ describe('Load', () => {
   });
 
   it('keeps open-loop arrivals going past a stuck server, capped at maxInFlight, then times them out', async () => {
-    const base = await serve(() => undefined); // never answers
-    const load = new Load({
-      base,
-      path: '/x',
+    const { load } = await loadOnSilentServer({
       rate: 2000,
       maxInFlight: 5,
       durationMs: 300,
@@ -250,10 +259,7 @@ describe('Load', () => {
   });
 
   it('counts a fresh connection per request while its request is outstanding', async () => {
-    const base = await serve(() => undefined); // never answers
-    const load = new Load({
-      base,
-      path: '/x',
+    const { load } = await loadOnSilentServer({
       connections: 3,
       freshConnections: true,
       timeoutMs: 5000,
@@ -266,15 +272,17 @@ describe('Load', () => {
   });
 
   it('destroys the connection of a request it timed out, so the next request reaches the server', async () => {
-    let received = 0;
-    const base = await serve(() => void received++); // never answers
     // One connection, 100 ms deadlines, 450 ms: four requests. Were a timed-out request's
     // connection kept, the next would wait behind it in the pool and never be sent.
-    const load = new Load({ base, path: '/x', connections: 1, durationMs: 450, timeoutMs: 100 });
+    const { load, counts } = await loadOnSilentServer({
+      connections: 1,
+      durationMs: 450,
+      timeoutMs: 100,
+    });
     await load.done;
     expect(load.stats.sent).toBeGreaterThanOrEqual(3);
     expect(load.stats.errors.get('CLIENT_TIMEOUT')).toBe(load.stats.sent);
-    expect(received).toBe(load.stats.sent);
+    expect(counts.received).toBe(load.stats.sent);
     server?.closeAllConnections();
   });
 
@@ -338,10 +346,8 @@ describe('Load', () => {
   });
 
   it('counts requests on connections no process has answered yet as in flight on any pid', async () => {
-    let received = 0;
-    const base = await serve(() => void received++); // never answers
-    const load = new Load({ base, path: '/x', connections: 2, timeoutMs: 5000 });
-    await until(() => received === 2, { what: '2 requests received' });
+    const { load, counts } = await loadOnSilentServer({ connections: 2, timeoutMs: 5000 });
+    await until(() => counts.received === 2, { what: '2 requests received' });
     // They may be any process's: a kill of 4242 can lose them.
     expect(load.inFlightOn(4242)).toBe(2);
     const stopped = load.stop();
