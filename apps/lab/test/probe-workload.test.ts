@@ -11,39 +11,61 @@ import { probeWorkload } from '../src/workload/probe-workload';
 const fixture = (name: string) => join(__dirname, 'fixtures', 'workloads', name);
 
 describe('probeWorkload: checked before anything starts', () => {
-  it('accepts a module with run, inputs and describe, and reports what it found', async () => {
-    const probe = await probeWorkload(fixture('good.mjs'));
-    expect(probe).toMatchObject({
-      path: fixture('good.mjs'),
-      describe: 'sum of squares of a small array',
+  it.each([
+    {
+      what: 'a module with run, inputs and describe',
+      file: 'good.mjs',
+      described: 'sum of squares of a small array',
       inputs: 2,
-    });
+    },
+    {
+      what: 'a CommonJS module with an async run and no inputs (one input: undefined)',
+      file: 'good-commonjs.cjs',
+      described: 'good-commonjs.cjs',
+      inputs: 1,
+    },
+  ])('accepts $what, and reports what it found', async ({ file, described, inputs }) => {
+    const probe = await probeWorkload(fixture(file));
+    expect(probe).toMatchObject({ path: fixture(file), describe: described, inputs });
     expect(probe.probeMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('accepts a CommonJS module with an async run and no inputs (one input: undefined)', async () => {
-    await expect(probeWorkload(fixture('good-commonjs.cjs'))).resolves.toMatchObject({
-      describe: 'good-commonjs.cjs',
-      inputs: 1,
-    });
-  });
-
   it.each([
-    ['a file that does not exist', 'missing.mjs', 'ERR_LAB_WORKLOAD_NOT_FOUND'],
-    ['a module that throws while loading', 'fails-to-load.mjs', 'ERR_LAB_WORKLOAD_LOAD_FAILED'],
-    ['a missing `run` export', 'no-run.mjs', 'ERR_LAB_WORKLOAD_NO_RUN'],
-    ['an empty inputs()', 'bad-inputs.mjs', 'ERR_LAB_WORKLOAD_BAD_INPUTS'],
-    ['an inputs() rejecting with no Error', 'inputs-reject.mjs', 'ERR_LAB_WORKLOAD_BAD_INPUTS'],
-    ['a run that throws', 'throws.mjs', 'ERR_LAB_WORKLOAD_THREW'],
-    ['a run that returns a function', 'returns-function.mjs', 'ERR_LAB_WORKLOAD_NOT_CLONABLE'],
-    [
-      'a run that returns a circular object',
-      'returns-circular.mjs',
-      'ERR_LAB_WORKLOAD_NOT_CLONABLE',
-    ],
-    ['a run that never returns (a sync loop)', 'never-returns.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],
-    ['a run whose promise never settles', 'never-settles.mjs', 'ERR_LAB_WORKLOAD_TIMEOUT'],
-  ])('refuses %s with %s', async (_what, file, code) => {
+    { what: 'a file that does not exist', file: 'missing.mjs', code: 'ERR_LAB_WORKLOAD_NOT_FOUND' },
+    {
+      what: 'a module that throws while loading',
+      file: 'fails-to-load.mjs',
+      code: 'ERR_LAB_WORKLOAD_LOAD_FAILED',
+    },
+    { what: 'a missing `run` export', file: 'no-run.mjs', code: 'ERR_LAB_WORKLOAD_NO_RUN' },
+    { what: 'an empty inputs()', file: 'bad-inputs.mjs', code: 'ERR_LAB_WORKLOAD_BAD_INPUTS' },
+    {
+      what: 'an inputs() rejecting with no Error',
+      file: 'inputs-reject.mjs',
+      code: 'ERR_LAB_WORKLOAD_BAD_INPUTS',
+    },
+    { what: 'a run that throws', file: 'throws.mjs', code: 'ERR_LAB_WORKLOAD_THREW' },
+    {
+      what: 'a run that returns a function',
+      file: 'returns-function.mjs',
+      code: 'ERR_LAB_WORKLOAD_NOT_CLONABLE',
+    },
+    {
+      what: 'a run that returns a circular object',
+      file: 'returns-circular.mjs',
+      code: 'ERR_LAB_WORKLOAD_NOT_CLONABLE',
+    },
+    {
+      what: 'a run that never returns (a sync loop)',
+      file: 'never-returns.mjs',
+      code: 'ERR_LAB_WORKLOAD_TIMEOUT',
+    },
+    {
+      what: 'a run whose promise never settles',
+      file: 'never-settles.mjs',
+      code: 'ERR_LAB_WORKLOAD_TIMEOUT',
+    },
+  ])('refuses $what ($file) with $code', async ({ file, code }) => {
     await expect(probeWorkload(fixture(file), { timeoutMs: 1500 })).rejects.toMatchObject({ code });
   });
 });

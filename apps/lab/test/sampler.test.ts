@@ -24,7 +24,10 @@ async function serve(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A `--targets` sampler of `url` (100 ms intervals), its window, and its first `n` samples. */
+/**
+ * A `--targets` sampler of `url` (100 ms intervals), started, its window, and its first `n`
+ * samples.
+ */
 function targetSampler(url: string, n: number) {
   const window = new IntervalWindow();
   const { onSample, arrived } = firstSamples(n);
@@ -35,6 +38,7 @@ function targetSampler(url: string, n: number) {
     window,
     onSample,
   });
+  sampler.start();
   return { sampler, window, arrived };
 }
 
@@ -50,12 +54,13 @@ function firstSamples(n: number): { onSample: (sample: Sample) => void; arrived:
 }
 
 /**
- * A sampler of this process's tree and of `url` every `intervalMs` (with `window`, if given), and
- * its first `n` samples.
+ * A sampler of this process's tree and of `url` every `intervalMs` (with `window`, if given),
+ * started, and its first `n` samples.
  */
 function localSampler(url: string, intervalMs: number, n: number, window?: IntervalWindow) {
   const { onSample, arrived } = firstSamples(n);
   const sampler = new Sampler({ baseUrl: url, pid: process.pid, intervalMs, window, onSample });
+  sampler.start();
   return { sampler, arrived };
 }
 
@@ -66,7 +71,6 @@ describe('the sampler', () => {
     const { server, url } = await serve((response) => void hung.push(response));
     const { sampler, arrived } = localSampler(url, 100, 3);
     try {
-      sampler.start();
       await arrived;
       const samples = await sampler.stop();
       expect(samples.length).toBeGreaterThanOrEqual(3);
@@ -85,7 +89,6 @@ describe('the sampler', () => {
     // The scrape at start (no answers yet), the one of the interval with both, one after it.
     const { sampler, window, arrived } = targetSampler(url, 3);
     try {
-      sampler.start();
       window.record(5);
       window.record(7);
       await arrived;
@@ -111,7 +114,6 @@ describe('the sampler', () => {
     });
     const { sampler, window, arrived } = targetSampler(url, 2);
     try {
-      sampler.start();
       window.record(5);
       window.record(9);
       await firstScrape;
@@ -134,7 +136,6 @@ describe('the sampler', () => {
     /** Three samples of a local tree (this process), with `window` or without one. */
     const sampled = async (window: IntervalWindow | undefined) => {
       const { sampler, arrived } = localSampler(url, 100, 3, window);
-      sampler.start();
       await arrived;
       return sampler.stop();
     };
@@ -156,7 +157,6 @@ describe('the sampler', () => {
     const { server, url } = await serve((response) => response.end(metrics));
     const { sampler, arrived } = localSampler(url, 60_000, 1);
     try {
-      sampler.start();
       await arrived;
       await sleep(300);
       const samples = await sampler.stop();
@@ -180,7 +180,6 @@ describe('the sampler', () => {
       });
       const { sampler, arrived } = targetSampler(url, 3);
       try {
-        sampler.start();
         await arrived;
         return (await sampler.stop()).map((s) => s.cpuPercent);
       } finally {
