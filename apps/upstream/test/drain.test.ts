@@ -1,4 +1,6 @@
 import http from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createUpstreamServer, drainable } from '../src';
 import { close, listen } from '@concurrency-lab/launcher/testing';
 
@@ -34,6 +36,23 @@ describe('drainable', () => {
   });
   afterAll(() => agent.destroy());
 
+  it('lets an answered response go: its set of answers in flight does not keep it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    let answered: WeakRef<http.ServerResponse> | undefined;
+    server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+      answered = new WeakRef(res);
+    });
+    const res = await fetch(`${base}/healthz`, { headers: { connection: 'close' } });
+    await res.text();
+    for (let n = 0; n < 50 && answered?.deref() !== undefined; n++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      gc();
+    }
+    expect(answered).toBeDefined();
+    expect(answered?.deref()).toBeUndefined();
+  });
+
   it('answers a request in flight at the drain with Connection: close, ending its connection', async () => {
     server.once('request', () => drain());
     const { connection, socketClosed } = await keepAliveGet(`${base}/page/1`, agent);
@@ -41,8 +60,12 @@ describe('drainable', () => {
     await socketClosed;
   });
 
-  it('keeps the connection of an answer given before the drain (the control)', async () => {
-    const { connection } = await keepAliveGet(`${base}/page/1`, agent);
+  it('keeps the connection of an answer given before the drain (the control), until the drain closes it as idle', async () => {
+    const { connection, socketClosed } = await keepAliveGet(`${base}/page/1`, agent);
     expect(connection).toBe('keep-alive');
+    drain();
+    // Well short of keepAliveTimeout (5 s), after which the server would close it anyway.
+    const late = new Promise<string>((resolve) => setTimeout(resolve, 1000, 'still open').unref());
+    expect(await Promise.race([socketClosed.then(() => 'closed'), late])).toBe('closed');
   });
 });

@@ -25,3 +25,34 @@ describe('pageFates', () => {
     expect(delays({ jitterMs: 1000, seed: 8 }, 20)).not.toEqual(first);
   });
 });
+
+describe('pageFates, whatever one request asks for', () => {
+  const plain = { latencyMs: undefined, fail: false };
+
+  it('adds a spike on top of a ?latency= override: the override replaces latency and jitter only', () => {
+    const fateOf = pageFates(resolveUpstreamOptions({ spikeRate: 1, spikeMs: 50, latencyMs: 7 }));
+    expect(fateOf({ latencyMs: 10, fail: false })).toMatchObject({ spiked: true, delayMs: 60 });
+  });
+
+  // Each row: options, a first request's query or options that differ, and which fate to read.
+  // The fates after it must be those of the control: all four numbers are drawn every time.
+  it.each<[string, Partial<UpstreamOptions>, Partial<UpstreamOptions>, 'delayMs' | 'reset']>([
+    ['a ?latency= override leaves the jitter after it', { jitterMs: 1000, seed: 7 }, {}, 'delayMs'],
+    [
+      'switching spikes on leaves which requests reset',
+      { resetRate: 0.5, spikeMs: 0, seed: 3 },
+      { spikeRate: 0.5 },
+      'reset',
+    ],
+  ])('%s as it was', (_what, options, switched, read) => {
+    const control = pageFates(resolveUpstreamOptions(options));
+    const changed = pageFates(resolveUpstreamOptions({ ...options, ...switched }));
+    control(plain);
+    changed(Object.keys(switched).length === 0 ? { latencyMs: 5, fail: false } : plain);
+    const next = (fateOf: typeof control): unknown[] =>
+      Array.from({ length: 12 }, () => fateOf(plain)[read]);
+    const expected = next(control);
+    expect(new Set(expected).size).toBeGreaterThan(1);
+    expect(next(changed)).toEqual(expected);
+  });
+});

@@ -14,3 +14,12 @@ describe('parsePageQuery', () => {
     });
   });
 });
+
+describe('parsePageQuery, given an empty value', () => {
+  it.each([
+    ['latency=', 'Expected `latency` to be an integer from 0 to 10000, got ``'],
+    ['fail=', 'Expected `fail` to be 0 or 1, got ``'],
+  ])('refuses ?%s rather than reading it as 0', (search, error) => {
+    expect(parsePageQuery(search)).toEqual({ error });
+  });
+});

@@ -1,4 +1,9 @@
-import { DEFAULT_UPSTREAM_OPTIONS, upstreamOptionsFromEnv } from '../src';
+import {
+  DEFAULT_UPSTREAM_OPTIONS,
+  resolveUpstreamOptions,
+  upstreamOptionsFromEnv,
+  type UpstreamOptions,
+} from '../src';
 import { thrownAs } from '@concurrency-lab/errors/testing';
 import { ConfigError } from '@concurrency-lab/service-kit/env';
 import { join } from 'node:path';
@@ -88,4 +93,27 @@ describe('upstreamOptionsFromEnv', () => {
     expect(error.message).toContain('UPSTREAM_SEED');
     expect(error.message).not.toContain('UPSTREAM_SPIKE_MS');
   });
+});
+
+describe('the documented range of each option', () => {
+  // Option, variable, and the inclusive range documented on UpstreamOptions and docs/contract.md.
+  it.each<[keyof UpstreamOptions, string, number, number]>([
+    ['pages', 'UPSTREAM_PAGES', 1, 10_000],
+    ['latencyMs', 'UPSTREAM_LATENCY_MS', 0, 60_000],
+    ['jitterMs', 'UPSTREAM_JITTER_MS', 0, 60_000],
+    ['failureRate', 'UPSTREAM_FAILURE_RATE', 0, 1],
+    ['failureStatus', 'UPSTREAM_FAILURE_STATUS', 500, 599],
+    ['spikeRate', 'UPSTREAM_SPIKE_RATE', 0, 1],
+    ['spikeMs', 'UPSTREAM_SPIKE_MS', 0, 60_000],
+    ['resetRate', 'UPSTREAM_RESET_RATE', 0, 1],
+    ['seed', 'UPSTREAM_SEED', 0, 4_294_967_295],
+  ])(
+    '%s (%s) accepts both ends, %d and %d, in code and from the environment',
+    (key, name, min, max) => {
+      for (const value of [min, max]) {
+        expect(resolveUpstreamOptions({ [key]: value })[key]).toBe(value);
+        expect(upstreamOptionsFromEnv({ [name]: String(value) })[key]).toBe(value);
+      }
+    },
+  );
 });

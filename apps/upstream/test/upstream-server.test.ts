@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { createUpstreamServer, type UpstreamOptions } from '../src';
 import { thrownAs } from '@concurrency-lab/errors/testing';
 import { ConfigError } from '@concurrency-lab/service-kit/env';
@@ -101,6 +102,7 @@ describe('createUpstreamServer', () => {
       const base = await start();
       const res = await fetch(`${base}/healthz`);
       expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
       expect(await res.text()).toBe('ok');
     });
 
@@ -213,6 +215,30 @@ describe('createUpstreamServer', () => {
   });
 
   describe('latency', () => {
+    // A timer can fire before performance.now() reaches its due time (libuv's cached clock):
+    // here the clock lags 25 ms once the page's timer is armed, so the first firing is early.
+    it('re-arms a latency timer that fires early: the answer waits for the clock', async () => {
+      const base = await start({ latencyMs: 30 });
+      const site = server as http.Server;
+      const clock = performance.now.bind(performance);
+      let lag = 0;
+      const now = jest.spyOn(performance, 'now').mockImplementation(() => clock() - lag);
+      try {
+        let armedAt = 0;
+        let answeredAfter = 0;
+        site.prependListener('request', () => (armedAt = performance.now()));
+        site.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+          lag = 25;
+          res.once('finish', () => (answeredAfter = performance.now() - armedAt));
+        });
+        const res = await fetch(`${base}/page/1`);
+        await res.text();
+        expect(answeredAfter).toBeGreaterThanOrEqual(30);
+      } finally {
+        now.mockRestore();
+      }
+    });
+
     it('waits at least latencyMs before answering', async () => {
       const base = await start({ latencyMs: 150 });
       const started = performance.now();
@@ -412,6 +438,9 @@ describe('createUpstreamServer', () => {
     ['latencyMs', { latencyMs: Number.NaN }],
     ['failureStatus', { failureStatus: 499 }],
     ['resetRate', { resetRate: 2 }],
+    // Options given in code are held to whole numbers as the variables are.
+    ['pages', { pages: 2.5 }],
+    ['seed', { seed: 1.5 }],
   ])('refuses %s out of range with ERR_KIT_INVALID_CONFIG naming it', (name, options) => {
     const error = thrownAs(ConfigError, () => createUpstreamServer(options));
     expect(error).toMatchObject({ name: 'ConfigError', code: 'ERR_KIT_INVALID_CONFIG' });
