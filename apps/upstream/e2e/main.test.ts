@@ -16,6 +16,27 @@ async function exitWithin(exited: Promise<Exit>, ms: number): Promise<Exit | 'st
   }
 }
 
+/**
+ * Sends `GET target` on a keep-alive connection of its own and returns once the server has read
+ * it: its bytes were in the server's kernel buffer before this /healthz connection was opened, so
+ * by the time /healthz is answered the request is in flight. `received()`: every byte so far.
+ */
+async function requestInFlight(
+  port: number,
+  target: string,
+): Promise<{ received: () => string; closed: Promise<unknown> }> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => undefined); // a cut may come as a reset
+  let received = '';
+  socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+  const closed = once(socket, 'close');
+  await once(socket, 'connect');
+  socket.write(`GET ${target} HTTP/1.1\r\nHost: a\r\n\r\n`);
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  expect(await health.text()).toBe('ok');
+  return { received: () => received, closed };
+}
+
 describe('dist/main.js', () => {
   let child: ChildProcess | undefined;
 
@@ -24,11 +45,15 @@ describe('dist/main.js', () => {
     child = undefined;
   });
 
-  it.each(['SIGTERM', 'SIGINT'] as const)(
-    'logs the port it listens on, serves pages and exits 0 on %s',
-    async (signal) => {
+  // HOST empty is HOST unset: the default, 127.0.0.1, not every interface.
+  it.each([
+    ['SIGTERM', '127.0.0.1'],
+    ['SIGINT', ''],
+  ] as const)(
+    'logs the port it listens on, serves pages and exits 0 on %s (HOST=%j)',
+    async (signal, host) => {
       const main = assertBuilt('main.js');
-      const run = runNode([main], { PORT: '0', HOST: '127.0.0.1', UPSTREAM_PAGES: '3' });
+      const run = runNode([main], { PORT: '0', HOST: host, UPSTREAM_PAGES: '3' });
       child = run.child;
 
       const listening = JSON.parse(await run.firstLine) as Record<string, unknown>;
@@ -58,17 +83,7 @@ describe('dist/main.js', () => {
     child = run.child;
     const { port } = JSON.parse(await run.firstLine) as { port: number };
 
-    const page = net.connect(port, '127.0.0.1');
-    page.on('error', () => undefined); // the cut may come as a reset
-    let received = '';
-    page.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
-    const pageClosed = once(page, 'close');
-    await once(page, 'connect');
-    page.write('GET /page/1 HTTP/1.1\r\nHost: a\r\n\r\n');
-    // The page's bytes were in the server's kernel buffer before this connection was opened, so
-    // by the time /healthz is answered the server has read the page request too: it is in flight.
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    expect(await health.text()).toBe('ok');
+    const page = await requestInFlight(port, '/page/1');
 
     const signalled = performance.now();
     run.child.kill('SIGTERM');
@@ -79,9 +94,48 @@ describe('dist/main.js', () => {
     // short of the page's 60 s.
     expect(elapsed).toBeGreaterThanOrEqual(9_000);
     expect(elapsed).toBeLessThan(15_000);
-    await pageClosed;
-    expect(received).toBe('');
+    await page.closed;
+    expect(page.received()).toBe('');
   }, 30_000);
+
+  // Without the drain, the answer would keep its connection alive and hold close() open until
+  // keepAliveTimeout (5 s) ended it.
+  it('on SIGTERM answers a keep-alive request in flight with Connection: close and exits once it is answered', async () => {
+    const main = assertBuilt('main.js');
+    const run = runNode([main], { PORT: '0', HOST: '127.0.0.1' });
+    child = run.child;
+    const { port } = JSON.parse(await run.firstLine) as { port: number };
+    // 2 s: long enough to be still in flight at the signal on a loaded machine.
+    const page = await requestInFlight(port, '/page/1?latency=2000');
+
+    const signalled = performance.now();
+    run.child.kill('SIGTERM');
+    expect(await exitWithin(run.exited, 5_000)).toMatchObject({ code: 0, signal: null });
+    expect(performance.now() - signalled).toBeLessThan(5_000);
+    await page.closed;
+    const head = page.received().split('\r\n\r\n')[0]?.split('\r\n') ?? [];
+    expect(head[0]).toBe('HTTP/1.1 200 OK');
+    expect(head).toContain('Connection: close');
+  });
+
+  it('exits 1 with the error on stderr when its port is taken', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = taken.address() as net.AddressInfo;
+      const run = runNode([assertBuilt('main.js')], { PORT: String(port), HOST: '127.0.0.1' });
+      child = run.child;
+      const exit = await run.exited;
+      expect(exit.code).toBe(1);
+      expect(JSON.parse(exit.stderr.trim())).toMatchObject({
+        level: 'error',
+        service: 'upstream',
+        msg: expect.stringContaining('EADDRINUSE'),
+      });
+    } finally {
+      taken.close();
+    }
+  });
 
   it('exits 2 with the reason on stderr when the environment is invalid, naming every bad variable', async () => {
     const main = assertBuilt('main.js');
