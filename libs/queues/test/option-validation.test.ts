@@ -9,7 +9,18 @@ import {
   WorkQueue,
   type QueueOptions,
 } from '../src/index';
+import { CAPACITY, HEADER_BYTES, MAGIC, MAGIC_CELL, SLOT_BYTES } from '../src/shared-ring-layout';
 import { rejectionCode, thrownCode } from './support/settlement';
+
+/** A ring's header alone, with the magic and a capacity of 0: its length matches what it claims. */
+function headerOnlyRing(): SharedArrayBuffer {
+  const buffer = new SharedArrayBuffer(HEADER_BYTES);
+  const header = new Int32Array(buffer);
+  header[MAGIC_CELL] = MAGIC;
+  header[CAPACITY] = 0;
+  header[SLOT_BYTES] = 1;
+  return buffer;
+}
 
 /** What `fn` throws; fails the test if it returns. */
 function thrown(fn: () => unknown): unknown {
@@ -152,7 +163,9 @@ describe('option validation', () => {
     ['capacity 0', { capacity: 0, slotBytes: 8 }],
     ['slotBytes 0', { capacity: 8, slotBytes: 0 }],
     ['more than 1 GiB', { capacity: 1 << 20, slotBytes: 2048 }],
+    ['2^30 + 64 bytes, just over 1 GiB', { capacity: 1 << 16, slotBytes: 16380 }],
     ['a buffer that is not a ring', { buffer: new SharedArrayBuffer(128) }],
+    ['a ring header that claims no slots', { buffer: headerOnlyRing() }],
     ['an ArrayBuffer', { buffer: new ArrayBuffer(128) }],
   ])('SharedRingQueue refuses %s', (_case, options) => {
     expect(thrownCode(() => new SharedRingQueue(options as never))).toBe(

@@ -151,6 +151,19 @@ describe('SharedRingQueue fixed-size records', () => {
     expect([...rest.subarray(0, 6)]).toEqual([3, 3, 4, 4, 5, 5]);
   });
 
+  it('a batch that wraps past the last slot gives each wrapped record its length for get', async () => {
+    const queue = new SharedRingQueue({ capacity: 3, slotBytes: 2 });
+    await queue.putAsync(Uint8Array.of(1)); // slot 0 holds a 1-byte message
+    await queue.getAsync();
+    expect(await queue.putManyAsync(Uint8Array.of(2, 2, 3, 3, 4, 4))).toBe(3); // slots 1, 2, 0
+    const got = [await queue.getAsync(), await queue.getAsync(), await queue.getAsync()];
+    expect(got.map((message) => [...message])).toEqual([
+      [2, 2],
+      [3, 3],
+      [4, 4],
+    ]);
+  });
+
   it('reports lengths and zero-pads shorter messages in a batch', async () => {
     const queue = new SharedRingQueue({ capacity: 4, slotBytes: 4 });
     await queue.putManyAsync(Uint8Array.of(9, 9, 9, 9));
@@ -286,6 +299,20 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     expect(thrownCode(() => queue.taskDone())).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
   });
 
+  it('joinAsync returns once the count reached 0, even if a put came before it woke', async () => {
+    // asyncio's Event semantics (README): the join began while work was unfinished; the count
+    // reached 0, and a new message arrived before the join's wake-up ran.
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    await queue.putAsync(Uint8Array.of(1));
+    const joined = track(queue.joinAsync());
+    await queue.getAsync();
+    queue.taskDone();
+    await queue.putAsync(Uint8Array.of(2));
+    expect(queue.stats.unfinishedTasks).toBe(1);
+    await until(() => joined.status !== 'pending', { what: 'join() to settle' });
+    expect(joined.status).toBe('resolved');
+  });
+
   it('joinAsync rejects ERR_QUEUE_TIMEOUT when the work is not done in time', async () => {
     const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
     await queue.putAsync(Uint8Array.of(1));
@@ -298,6 +325,8 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     await queue.shutdownAsync();
     expect(queue.isShutdown).toBe(true);
     expect(await rejectionCode(queue.putAsync(Uint8Array.of(2)))).toBe('ERR_QUEUE_SHUTDOWN');
+    expect(await rejectionCode(queue.putManyAsync(Uint8Array.of(2, 3)))).toBe('ERR_QUEUE_SHUTDOWN');
+    expect(queue.size).toBe(1);
     expect([...(await queue.getAsync())]).toEqual([1]);
     expect(await rejectionCode(queue.getAsync())).toBe('ERR_QUEUE_SHUTDOWN');
   });
@@ -340,6 +369,8 @@ describe('SharedRingQueue on the main thread', () => {
 
   it('attaches to the same memory through attach(buffer)', async () => {
     const queue = new SharedRingQueue({ capacity: 3, slotBytes: 5 });
+    // The documented layout: a 64-byte header, an int32 length per slot, then the slots.
+    expect(queue.buffer.byteLength).toBe(64 + 3 * 4 + 3 * 5);
     const other = SharedRingQueue.attach(queue.buffer);
     expect([other.capacity, other.slotBytes]).toEqual([3, 5]);
     await queue.putAsync(bytes('hello'));
