@@ -11,7 +11,11 @@ const WIDEST = { pages: 200, permits: 50, items: 10_000, bufferSize: 100, partie
 
 describe('primitives', () => {
   it('shows each primitive doing its job, against its absence where that is the point', async () => {
+    const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap');
+    const before = servers().length;
     const run = await runDemo(primitives, SMALL);
+    // The crawler's two servers are closed before run resolves: none is left listening.
+    expect(servers()).toHaveLength(before);
     expect(run.figures).toMatchObject({
       // Without the semaphore all 6 fetches reach the server at once; with it, 2.
       semaphore: { mostInFlightWithout: 6, mostInFlightWith: 2 },
@@ -60,6 +64,31 @@ describe('the primitives verdict', () => {
     ]);
     // The control: two readers at once is sharing.
     expect(withRwLock({ mostReaders: 2, readersWhileWriting: 0 }).verdict.holds).toBe(true);
+  });
+
+  it.each<[string, string, Partial<PrimitiveFigures>]>([
+    // One fetch at a time under Semaphore(2): a limit, but not the one it was given.
+    [
+      'a Semaphore(2) that let 1 fetch in at once',
+      'Semaphore',
+      { semaphore: { mostInFlightWithout: 6, mostInFlightWith: 1 } },
+    ],
+    ['an Event that let 2 workers start before set()', 'Event', { event: { before: 2, after: 4 } }],
+    // At most 1 item held in 2 slots: the producer never had to wait for "not full".
+    [
+      'a bounded buffer that never filled',
+      'Condition',
+      { condition: { largest: 1, inOrder: true } },
+    ],
+    [
+      'a Barrier that cycled 2 times for 3 phases',
+      'Barrier',
+      { barrier: { overlapped: false, cycles: 2 } },
+    ],
+  ])('does not hold for %s, and names the %s', (_, name, wrong) => {
+    const judged = judge(SMALL, { ...good, ...wrong });
+    expect(judged.verdict).toEqual({ holds: false, why: `not shown: ${name}` });
+    expect(judged.rows.find(([row]) => row === name)?.[2]).toBe(false);
   });
 
   it('does not hold when a reader held the RWLock while the writer wrote', () => {

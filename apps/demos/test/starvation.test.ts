@@ -6,6 +6,7 @@ import {
   serveWithPriorities,
   starvation,
   type Job,
+  type StarvationRuns,
 } from '../src/demos/starvation';
 import { overlong, runDemo } from './support/run-demo';
 
@@ -83,6 +84,49 @@ describe('starvation', () => {
       const judged = agedWith(slow);
       expect(judged.checks.agingServed).toBe(false);
       expect(judged.verdict).toEqual({ holds: false, why: 'not shown: agingServed' });
+    });
+  });
+});
+
+describe('the starvation verdict on each wrong run', () => {
+  // At greedyRounds 8 and 4 ticks an aging level: each run as the demo makes it, but one.
+  const o = { greedyRounds: 8, agingTicks: 4 };
+  const right: StarvationRuns = {
+    barging: { acquisitionsBeforePolite: 8 },
+    fifo: { acquisitionsBeforePolite: 1 },
+    plain: serveWithPriorities(60, byPriority),
+    aged: serveWithPriorities(60, byAgedPriority(4)),
+  };
+
+  it.each<[string, keyof ReturnType<typeof judge>['checks'], Partial<StarvationRuns>]>([
+    // The waiter got in after 2 of the 8 greedy turns: the lock barged, but did not starve it.
+    [
+      'a barging lock that let the waiter in early',
+      'bargingStarved',
+      { barging: { acquisitionsBeforePolite: 2 } },
+    ],
+    [
+      'a FIFO lock that served the waiter a turn late',
+      'fifoTurn',
+      { fifo: { acquisitionsBeforePolite: 2 } },
+    ],
+    // Plain priorities that served the background job: an aging queue passed off as plain.
+    [
+      'plain priorities that served the background job',
+      'plainStarved',
+      { plain: serveWithPriorities(60, byAgedPriority(4)) },
+    ],
+    // 20 ticks: aged, it would be served at tick 21, so it never was; each urgent job waited 1.
+    [
+      'an aging queue that never served it',
+      'agingServed',
+      { aged: serveWithPriorities(20, byAgedPriority(4)) },
+    ],
+  ])('does not hold for %s, and names %s', (_, check, wrong) => {
+    expect(judge(o, right).verdict.holds).toBe(true);
+    expect(judge(o, { ...right, ...wrong }).verdict).toEqual({
+      holds: false,
+      why: `not shown: ${check}`,
     });
   });
 });
