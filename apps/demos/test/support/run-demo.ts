@@ -56,3 +56,12 @@ export function onEnoughCores<F extends Figures>(
   expect(run.figures).toEqual({ cores: cores(), coresNeeded: needed });
   return undefined;
 }
+
+/** A wrong run's verdict: `check` failed (others may have too) and the verdict names it. */
+export function expectNotShown(
+  run: DemoRun<{ checks: Readonly<Record<string, boolean>> }>,
+  check: string,
+): void {
+  expect(run.figures.checks).toMatchObject({ [check]: false });
+  expect(run.result.verdict).toMatchObject({ holds: false, why: expect.stringContaining(check) });
+}
