@@ -1,9 +1,15 @@
 import { deadlock } from '../src/demos/deadlock';
+import { trackPeers } from '../test/support/peers';
 import { overlong, runDemo } from '../test/support/run-demo';
+
+afterEach(() => jest.restoreAllMocks());
 
 describe('deadlock', () => {
   it('hangs anonymous locks until the timeout, names the cycle of owned ones, and the watchdog the threads', async () => {
+    const peers = trackPeers();
     const run = await runDemo(deadlock, { timeoutMs: 600, watchdogMs: 100 });
+    // Both threads ended before run resolved, not just after their last message.
+    expect([peers.started(), peers.running()]).toEqual([2, 0]);
     const f = run.figures;
     expect([...f.anonymous.outcomes].sort()).toEqual(['ERR_LOCK_TIMEOUT', 'done']);
     expect([...f.owned.outcomes].sort()).toEqual(['ERR_LOCK_DEADLOCK', 'done']);

@@ -150,30 +150,15 @@ export const deadlock = defineDemo({
       waitedOnBy: s.waiters.map((w) => w.id),
       longestWaitMs: Math.round(s.longestWaitMs),
     }));
-    const holderOf = (lock: string) => stalls.find((s) => s.lock === lock)?.heldBy[0];
-    const waitersOf = (lock: string) => stalls.find((s) => s.lock === lock)?.waitedOnBy ?? [];
-    const [holderA, holderB] = [holderOf('A'), holderOf('B')];
-    const threadCycle =
-      holderA !== undefined &&
-      holderB !== undefined &&
-      holderA !== holderB &&
-      waitersOf('A').includes(holderB) &&
-      waitersOf('B').includes(holderA);
-
-    const checks = {
-      anonymousTimedOut:
-        anon.outcomes.includes(LockTimeoutError.code) && anon.ms >= timeoutMs * 0.9,
-      ownedDetected:
-        own.outcomes.filter((o) => o === DeadlockError.code).length === 1 &&
-        own.outcomes.includes('done') &&
-        cycle.includes('A') &&
-        cycle.includes('B') &&
-        own.ms < timeoutMs,
-      orderedCompleted: ordered.outcomes.every((o) => o === 'done'),
-      watchdogNamedCycle: threadCycle,
-      threadsTimedOut: threads.outcomes.includes('ERR_LOCK_TIMEOUT'),
-      reportFoundThreadsInSecondAcquire: threads.stacks.every((s) => s.at === secondAcquire()),
-    };
+    const second = secondAcquire();
+    const { checks, verdict } = judge({
+      timeoutMs,
+      anonymous: anon,
+      owned: { ...own, cycle },
+      ordered,
+      crossThread: { outcomes: threads.outcomes, stalls, stacks: threads.stacks },
+      secondAcquire: second,
+    });
     return {
       figures: {
         timeoutMs,
@@ -201,10 +186,71 @@ export const deadlock = defineDemo({
           (s) =>
             `Watchdog (waits over ${watchdogMs} ms): ${s.lock} held by ${s.heldBy.join(', ')}, waited on by ${s.waitedOnBy.join(', ')}.`,
         ),
-        `process.report (Python's faulthandler) found ${threads.stacks.map((s) => `thread ${s.thread} at ${s.at}`).join(', ')} (the second acquire is ${secondAcquire()}).`,
+        `process.report (Python's faulthandler) found ${threads.stacks.map((s) => `thread ${s.thread} at ${s.at}`).join(', ')} (the second acquire is ${second}).`,
         'The fix is a lock order everyone follows (or a timeout and a retry); detection only turns a hang into an error.',
       ],
-      verdict: verdictOf(checks, 'the crossed orders deadlocked, detection and ordering worked'),
+      verdict,
     };
   },
 });
+
+/** The watchdog's view of one lock: who holds it and who has waited on it too long. */
+export interface Stall {
+  lock: string;
+  heldBy: readonly string[];
+  waitedOnBy: readonly string[];
+  longestWaitMs: number;
+}
+
+/** What a deadlock run saw: each case's outcomes and time, the watchdog's stalls, the stacks. */
+export interface DeadlockSeen {
+  timeoutMs: number;
+  /** The two tasks crossing anonymous locks: `done` or an error code each. */
+  anonymous: { outcomes: readonly string[]; ms: number };
+  /** The two tasks crossing owned locks, and the cycle the refused one was told of. */
+  owned: { outcomes: readonly string[]; ms: number; cycle: readonly string[] };
+  /** The two tasks taking the owned locks in one order. */
+  ordered: { outcomes: readonly string[] };
+  /** The two threads crossing shared locks, and where process.report found each stuck. */
+  crossThread: {
+    outcomes: readonly string[];
+    stalls: readonly Stall[];
+    stacks: readonly { thread: number; at: string }[];
+  };
+  /** `deadlock-thread.js:<line>` of the thread entry's second acquire. */
+  secondAcquire: string;
+}
+
+/**
+ * The deadlock lesson's checks and verdict from what the run saw: exported for its unit test,
+ * which hands it made-up outcomes, times, stalls and stacks, wrong ones included.
+ */
+export function judge(seen: DeadlockSeen) {
+  const { timeoutMs, anonymous: anon, owned: own, ordered, crossThread: threads } = seen;
+  const holderOf = (lock: string) => threads.stalls.find((s) => s.lock === lock)?.heldBy[0];
+  const waitersOf = (lock: string) => threads.stalls.find((s) => s.lock === lock)?.waitedOnBy ?? [];
+  const [holderA, holderB] = [holderOf('A'), holderOf('B')];
+  const threadCycle =
+    holderA !== undefined &&
+    holderB !== undefined &&
+    holderA !== holderB &&
+    waitersOf('A').includes(holderB) &&
+    waitersOf('B').includes(holderA);
+  const checks = {
+    anonymousTimedOut: anon.outcomes.includes(LockTimeoutError.code) && anon.ms >= timeoutMs * 0.9,
+    ownedDetected:
+      own.outcomes.filter((o) => o === DeadlockError.code).length === 1 &&
+      own.outcomes.includes('done') &&
+      own.cycle.includes('A') &&
+      own.cycle.includes('B') &&
+      own.ms < timeoutMs,
+    orderedCompleted: ordered.outcomes.every((o) => o === 'done'),
+    watchdogNamedCycle: threadCycle,
+    threadsTimedOut: threads.outcomes.includes('ERR_LOCK_TIMEOUT'),
+    reportFoundThreadsInSecondAcquire: threads.stacks.every((s) => s.at === seen.secondAcquire),
+  };
+  return {
+    checks,
+    verdict: verdictOf(checks, 'the crossed orders deadlocked, detection and ordering worked'),
+  };
+}

@@ -190,25 +190,22 @@ export const gather = defineDemo({
     const cancelled = outcomes.filter((o) => o.status === 'rejected').length;
     const timersLeft = firedAfterAbort - firedBefore;
 
-    const checks = {
-      allInInputOrder: all.value.join() === NAMES.join(),
-      allRejectsWithFailure:
-        allFailing.value.code === JobFailedError.code && stillRunningAfterReject === 2,
-      allSettledKeepsAll:
-        settled.value.filter((s) => s.status === 'fulfilled').length === 2 &&
-        settled.value.filter((s) => s.status === 'rejected').length === 1,
-      raceFirst: race.value === fastest[0],
-      anySkipsFailure: any.value === fastest[1],
-      asCompletedInCompletionOrder: completedOrder.join() === fastest.join(),
-      waitFirstCompleted: doneNames.join() === fastest[0] && firstDone.value.notDone.size === 2,
-      eagerStartsAtOnce:
-        startedWhenFirstFinished.eager === NAMES.length && startedWhenFirstFinished.lazy === 1,
-      taskGroupCancelsTheRest:
-        taskGroup.value.code === JobFailedError.code &&
-        taskGroup.value.aborted === 2 &&
-        timersLeft === 0,
-      abortCancelsTheRest: winner === fastest[0] && cancelled === 2 && timersLeft === 0,
-    };
+    const { checks, verdict } = judge({
+      completionOrder: fastest,
+      all: all.value,
+      allFailing: allFailing.value.code,
+      stillRunningAfterReject,
+      settled: settled.value.map((s) => s.status),
+      race: race.value,
+      any: any.value,
+      asCompleted: completedOrder,
+      waitFirstCompleted: { done: doneNames, notDone: firstDone.value.notDone.size },
+      startedWhenFirstFinished,
+      taskGroup: taskGroup.value,
+      winner,
+      cancelled,
+      timersLeft,
+    });
     const ms = (x: { ms: number }) => fixed(x.ms, 0);
     return {
       figures: {
@@ -281,7 +278,68 @@ export const gather = defineDemo({
         `Like gather, Promise.all does not stop the others when one fails (${stillRunningAfterReject} were still running). TaskGroup does; in Node, give the jobs one AbortSignal and abort it on the first failure (${taskGroup.value.aborted} aborted; the first error comes back, not an ExceptionGroup). After the aborts, ${timersLeft} of their timers still fired.`,
         'asCompleted and wait take the futures of the executors (ThreadPoolExecutor/ProcessPoolExecutor); here timers complete them, so the order is certain.',
       ],
-      verdict: verdictOf(checks, 'each way of waiting gave what its Python counterpart gives'),
+      verdict,
     };
   },
 });
+
+/** What a gather run saw: each way of waiting's answer, the starts and the aborts. */
+export interface GatherSeen {
+  /** The jobs, fastest first: the order they finish in. */
+  completionOrder: readonly string[];
+  /** Promise.all's results. */
+  all: readonly string[];
+  /** The code Promise.all rejected with when the fastest job failed. */
+  allFailing: string;
+  /** Jobs that had not finished when that Promise.all rejected. */
+  stillRunningAfterReject: number;
+  /** Promise.allSettled's statuses when the slowest job failed. */
+  settled: readonly PromiseSettledResult<unknown>['status'][];
+  race: string;
+  /** Promise.any's answer when the fastest job failed. */
+  any: string;
+  /** The results in the order asCompleted gave their futures. */
+  asCompleted: readonly string[];
+  waitFirstCompleted: { done: readonly string[]; notDone: number };
+  /** Jobs started by the time the first one finished, called at once and awaited in turn. */
+  startedWhenFirstFinished: { eager: number; lazy: number };
+  /** The task group's error code and how many of its jobs the first failure aborted. */
+  taskGroup: { code: string; aborted: number };
+  /** The race that aborts the rest: who won, how many were aborted. */
+  winner: string;
+  cancelled: number;
+  /** Timers of aborted jobs that fired after their abort. */
+  timersLeft: number;
+}
+
+/**
+ * The gather lesson's checks and verdict from what the run saw: exported for its unit test,
+ * which hands it made-up answers, wrong ones included.
+ */
+export function judge(seen: GatherSeen) {
+  const [first, second] = seen.completionOrder;
+  const statuses = (status: string) => seen.settled.filter((s) => s === status).length;
+  const checks = {
+    allInInputOrder: seen.all.join() === NAMES.join(),
+    allRejectsWithFailure:
+      seen.allFailing === JobFailedError.code && seen.stillRunningAfterReject === 2,
+    allSettledKeepsAll: statuses('fulfilled') === 2 && statuses('rejected') === 1,
+    raceFirst: seen.race === first,
+    anySkipsFailure: seen.any === second,
+    asCompletedInCompletionOrder: seen.asCompleted.join() === seen.completionOrder.join(),
+    waitFirstCompleted:
+      seen.waitFirstCompleted.done.join() === first && seen.waitFirstCompleted.notDone === 2,
+    eagerStartsAtOnce:
+      seen.startedWhenFirstFinished.eager === NAMES.length &&
+      seen.startedWhenFirstFinished.lazy === 1,
+    taskGroupCancelsTheRest:
+      seen.taskGroup.code === JobFailedError.code &&
+      seen.taskGroup.aborted === 2 &&
+      seen.timersLeft === 0,
+    abortCancelsTheRest: seen.winner === first && seen.cancelled === 2 && seen.timersLeft === 0,
+  };
+  return {
+    checks,
+    verdict: verdictOf(checks, 'each way of waiting gave what its Python counterpart gives'),
+  };
+}
