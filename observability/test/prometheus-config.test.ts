@@ -45,6 +45,20 @@ describe('localizePrometheusConfig', () => {
     });
   });
 
+  it('keeps the global settings it does not override (external_labels)', () => {
+    const text = 'global: { scrape_interval: 5s, external_labels: { lab: local } }\n';
+    const local = parse(
+      localizePrometheusConfig(`${text}scrape_configs: [{ job_name: async-service }]\n`, {
+        targets: { 'async-service': '127.0.0.1:1' },
+        scrapeInterval: '1s',
+      }),
+    ) as { global: Record<string, unknown> };
+    expect([local.global['external_labels'], local.global['scrape_interval']]).toEqual([
+      { lab: 'local' },
+      '1s',
+    ]);
+  });
+
   it("overrides a job's own interval and timeout too, dropping them for the global ones", () => {
     // A job's own scrape_interval wins over the global one in Prometheus: left in place, the
     // job would still be scraped every 5 s, and a 4 s timeout would outlast a 1 s interval.
