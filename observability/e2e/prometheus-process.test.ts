@@ -1,12 +1,17 @@
 import { isAlive } from '@concurrency-lab/procfs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { freePort } from '../src/free-port';
 import { findPrometheus, startPrometheus } from '../src/prometheus-process';
+import { fakePrometheus } from './support/fake-prometheus';
+import { tempFolder } from '@concurrency-lab/launcher/testing';
+
+const PROMETHEUS = findPrometheus() ?? 'prometheus';
+const CONFIG = 'global:\n  scrape_interval: 15s\n';
 
 /** Waits (bounded) for a process to be gone; true if it went. */
 async function gone(pid: number, ms = 5000): Promise<boolean> {
@@ -17,12 +22,13 @@ async function gone(pid: number, ms = 5000): Promise<boolean> {
 
 /**
  * A real caller that starts a real Prometheus (fixtures/…) in `tmp` (its TMPDIR), and ends
- * without stop() ('exit', 'kill') or runs on ('stay': resolves once it is ready; kill it).
+ * without stop() ('exit', 'kill'), runs on ('stay': resolves once it is ready; kill it), or stops
+ * it and ends by itself ('stop': `stoppedAt` says when stop() resolved).
  */
 async function caller(
-  how: 'exit' | 'kill' | 'stay',
+  how: 'exit' | 'kill' | 'stay' | 'stop',
   tmp = tmpdir(),
-): Promise<{ pid: number; dir: string; caller: ChildProcess }> {
+): Promise<{ pid: number; dir: string; stoppedAt?: number; caller: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [join(__dirname, 'fixtures', 'exit-without-stop.js'), String(await freePort()), how],
@@ -41,7 +47,10 @@ async function caller(
     );
   });
   await reported;
-  return { ...(JSON.parse(out) as { pid: number; dir: string }), caller: child };
+  return {
+    ...(JSON.parse(out) as { pid: number; dir: string; stoppedAt?: number }),
+    caller: child,
+  };
 }
 
 /** Kills a caller that runs on, and waits for it and its Prometheus (`pid`) to be gone. */
@@ -106,24 +115,88 @@ describe('a caller killed with SIGKILL', () => {
 });
 
 describe('a port another Prometheus already serves', () => {
+  // A deadline far beyond the 10 s allowed below: ours exiting is the answer, not the deadline.
   const start = async (port: number) =>
-    startPrometheus({
-      binary: findPrometheus() ?? 'prometheus',
-      port,
-      configText: 'global:\n  scrape_interval: 15s\n',
-    });
+    startPrometheus({ binary: PROMETHEUS, port, configText: CONFIG, readyTimeoutMs: 30_000 });
 
   it('is not taken for ours being ready: ours fails to bind, and the start says so', async () => {
     const port = await freePort();
     // The control: on a free port, the same start is ready.
     const occupant = await start(port);
     try {
+      const asked = Date.now();
       await expect(start(port)).rejects.toThrow(
         /did not become ready[\s\S]*address already in use/,
       );
+      expect(Date.now() - asked).toBeLessThan(10_000);
       expect(isAlive(occupant.pid)).toBe(true);
     } finally {
       await occupant.stop();
     }
   }, 60_000);
+});
+
+describe('stop()', () => {
+  // Its SIGKILL timer is cleared once Prometheus is gone: left pending, it held the caller up.
+  it('leaves nothing pending: the caller ends at once', async () => {
+    const { stoppedAt = 0 } = await caller('stop');
+    expect(Date.now() - stoppedAt).toBeLessThan(2500);
+  }, 30_000);
+
+  const folder = tempFolder('observability-e2e-stop-');
+
+  it('leaves no exit hook and no folder behind', async () => {
+    const before = { hooks: process.listenerCount('exit'), folder: false };
+    const prometheus = await startPrometheus({
+      binary: PROMETHEUS,
+      port: await freePort(),
+      configText: CONFIG,
+    });
+    const args = readFileSync(`/proc/${prometheus.pid}/cmdline`, 'utf8').split('\0');
+    const tsdb = args.find((a) => a.startsWith('--storage.tsdb.path=')) ?? '=';
+    const dir = dirname(tsdb.slice(tsdb.indexOf('=') + 1));
+    // The control: while it runs, its hook and folder are there.
+    expect([process.listenerCount('exit'), existsSync(dir)]).toEqual([before.hooks + 1, true]);
+    await prometheus.stop();
+    expect({
+      hooks: process.listenerCount('exit'),
+      folder: existsSync(dir),
+    }).toEqual(before);
+  }, 30_000);
+
+  it('SIGKILLs a Prometheus that ignores SIGTERM, 5 s on', async () => {
+    const prometheus = await startPrometheus({
+      binary: fakePrometheus(folder, 'ignores-sigterm'),
+      port: await freePort(),
+      configText: CONFIG,
+    });
+    const stopped = await Promise.race([
+      prometheus.stop().then(() => 'stopped'),
+      delay(10_000, 'still running'),
+    ]);
+    if (isAlive(prometheus.pid)) process.kill(prometheus.pid, 'SIGKILL');
+    expect(stopped).toBe('stopped');
+  }, 20_000);
+});
+
+describe('a Prometheus still loading', () => {
+  const folder = tempFolder('observability-e2e-loading-');
+
+  // Ours (its flags name our config file) but `/-/ready` says 503: not ready, whatever the flags
+  // say. The control is the SIGTERM-ignoring stand-in above, which is ready.
+  it('is not taken for ready: the start waits, then says so', async () => {
+    const outcome = await startPrometheus({
+      binary: fakePrometheus(folder, 'never-ready'),
+      port: await freePort(),
+      configText: CONFIG,
+      readyTimeoutMs: 1500,
+    }).then(
+      async (taken) => {
+        await taken.stop();
+        return 'ready';
+      },
+      (error: Error) => error.message,
+    );
+    expect(outcome).toMatch(/^prometheus did not become ready/);
+  }, 20_000);
 });
