@@ -9,7 +9,10 @@
  *   acquire/release per second against async-mutex and async-sema, as "x faster baseline"
  *   (our ops/s over the better of the two; the target is >= 1.0);
  * - SharedMutex across 2 worker threads against `Atomics.add` on the same kind of counter
- *   (what a lock costs over the cheapest correct shared increment), and uncontended in 1 thread.
+ *   (what a lock costs over the cheapest correct shared increment), and uncontended in 1 thread;
+ * - SharedSemaphore with 1 permit, unbounded and bounded, across the same 2 threads, against
+ *   the same `Atomics.add` and against SharedMutex (a semaphore keeps its state under an inner
+ *   guard and queues in a waiter ring, so it pays more than the mutex per hand-off).
  *
  * This file is also the worker entry: the threads run `threadLoop` below.
  */
@@ -153,7 +156,7 @@ const comparisons: Comparison[] = [
 // ---------------------------------------------------------------------------------------------
 // Cross-thread cases, run by worker threads that meet at a spinning start line.
 
-type ThreadMode = 'atomics-add' | 'shared-mutex';
+type ThreadMode = 'atomics-add' | 'shared-mutex' | 'semaphore' | 'bounded-semaphore';
 
 interface ThreadJob {
   readonly mode: ThreadMode;
@@ -162,12 +165,16 @@ interface ThreadJob {
   readonly start: SharedArrayBuffer;
   readonly counter: SharedArrayBuffer;
   readonly mutex: Locks.SharedMutexHandle;
+  readonly semaphore: Locks.SharedSemaphoreHandle;
 }
 
 function threadLoop(job: ThreadJob): number {
   const counter = new Int32Array(job.counter);
   const line = new Int32Array(job.start);
   const mutex = locks.SharedMutex.from(job.mutex);
+  const semaphore = locks.SharedSemaphore.from(job.semaphore);
+  // Either lock hands out a token whose unlock() releases it: the loop below is the same.
+  const lock = job.mode === 'shared-mutex' ? mutex : semaphore;
   Atomics.add(line, 0, 1);
   while (Atomics.load(line, 0) < job.parties); // spin: all threads start together
   const start = performance.now();
@@ -175,7 +182,7 @@ function threadLoop(job: ThreadJob): number {
     for (let i = 0; i < job.iterations; i++) Atomics.add(counter, 0, 1);
   } else {
     for (let i = 0; i < job.iterations; i++) {
-      const token = mutex.acquireSync();
+      const token = lock.acquireSync();
       counter[0] = (counter[0] as number) + 1; // plain read-modify-write: the lock makes it safe
       token.unlock();
     }
@@ -199,6 +206,8 @@ async function threadOpsPerSecond(
     start: new SharedArrayBuffer(4),
     counter: new SharedArrayBuffer(4),
     mutex: new locks.SharedMutex().handle,
+    semaphore: new locks.SharedSemaphore({ permits: 1, bounded: mode === 'bounded-semaphore' })
+      .handle,
   };
   const times = await Promise.all(
     workers.map(
@@ -276,6 +285,8 @@ async function main(): Promise<void> {
     twoAdd: [] as number[],
     one: [] as number[],
     oneAdd: [] as number[],
+    semaphore: [] as number[],
+    bounded: [] as number[],
   };
   let exact = true;
   const spawn = (count: number): Worker[] =>
@@ -285,12 +296,23 @@ async function main(): Promise<void> {
   try {
     await threadOpsPerSecond(pairs, 'shared-mutex', 50_000); // warm-up
     await threadOpsPerSecond(single, 'shared-mutex', 50_000);
+    await threadOpsPerSecond(pairs, 'semaphore', 50_000);
+    await threadOpsPerSecond(pairs, 'bounded-semaphore', 50_000);
     for (let round = 0; round < ROUNDS; round++) {
       const add2 = await threadOpsPerSecond(pairs, 'atomics-add', 2_000_000);
       const lock2 = await threadOpsPerSecond(pairs, 'shared-mutex', 200_000);
       const add1 = await threadOpsPerSecond(single, 'atomics-add', 2_000_000);
       const lock1 = await threadOpsPerSecond(single, 'shared-mutex', 500_000);
-      exact &&= add2.exact && lock2.exact && add1.exact && lock1.exact;
+      // The two semaphores differ only in their cap: alternate which runs first, so neither
+      // always runs in the other's wake.
+      const semaphores = ['semaphore', 'bounded-semaphore'] as const;
+      const [first, second] = round % 2 === 0 ? semaphores : [...semaphores].reverse();
+      const firstRun = await threadOpsPerSecond(pairs, first, 100_000);
+      const secondRun = await threadOpsPerSecond(pairs, second, 100_000);
+      const [sem2, bounded2] = round % 2 === 0 ? [firstRun, secondRun] : [secondRun, firstRun];
+      exact &&= [add2, lock2, add1, lock1, sem2, bounded2].every((run) => run.exact);
+      threadRuns.semaphore.push(sem2.opsPerSec);
+      threadRuns.bounded.push(bounded2.opsPerSec);
       threadRuns.twoAdd.push(add2.opsPerSec);
       threadRuns.two.push(lock2.opsPerSec);
       threadRuns.oneAdd.push(add1.opsPerSec);
@@ -314,6 +336,13 @@ async function main(): Promise<void> {
   threadRow('  SharedMutex, 2 threads (contended)', threadRuns.two, threadRuns.twoAdd);
   threadRow('  Atomics.add, 1 thread', threadRuns.oneAdd, threadRuns.oneAdd);
   threadRow('  SharedMutex, 1 thread (uncontended)', threadRuns.one, threadRuns.oneAdd);
+  threadRow('  SharedSemaphore(1), 2 threads', threadRuns.semaphore, threadRuns.twoAdd);
+  threadRow('  SharedSemaphore(1, bounded), 2 threads', threadRuns.bounded, threadRuns.twoAdd);
+  console.log(
+    `  SharedSemaphore(1) / SharedMutex, 2 threads: ` +
+      `${fmt(median(threadRuns.semaphore) / median(threadRuns.two), 2)}x unbounded, ` +
+      `${fmt(median(threadRuns.bounded) / median(threadRuns.two), 2)}x bounded`,
+  );
   console.log(`  every counter ended exact: ${exact}`);
 
   console.log('\nSummary (target: >= 1.00x the faster of async-mutex / async-sema)');
