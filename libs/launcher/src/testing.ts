@@ -5,6 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { MODELS } from '@concurrency-lab/models';
 import { isAlive, processTree } from '@concurrency-lab/procfs';
 import type { ServiceProcess } from './service-process';
@@ -15,7 +17,8 @@ import { appEntry } from './workspace';
 // a model lib's src and so may not import tooling: it keeps its own `eventually`), and for the
 // e2e tests that run the repository's commands as processes, a temp folder and runApp (and for
 // those that start every service, anyFreePorts and signalWhileStarting); and a test's own
-// server on loopback (listen, close) or a URL where nothing listens (closedUrl).
+// server on loopback (listen, close) or a URL where nothing listens (closedUrl); and whether an
+// object was garbage-collected once let go (collected).
 
 /** How `until` waits. */
 export interface UntilOptions {
@@ -259,6 +262,22 @@ export function useEnv(name: string, value: string): void {
     if (saved === undefined) delete process.env[name];
     else process.env[name] = saved;
   });
+}
+
+/**
+ * Whether the object `ref` points at is garbage-collected once nothing holds it, for a test that
+ * something let go of it: a full collection every `pauseMs` (the events that release it, such
+ * as a socket's close, run in between), up to `rounds`; true at the first round it is gone.
+ * Turns V8's `gc` on in this process (`--expose-gc`), where it stays for the later tests.
+ */
+export async function collected(ref: WeakRef<object>, rounds = 50, pauseMs = 10): Promise<boolean> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let n = 0; n < rounds && ref.deref() !== undefined; n++) {
+    await sleep(pauseMs);
+    gc();
+  }
+  return ref.deref() === undefined;
 }
 
 export { findMachineTool, machineToolOrSkip, whyMissing, type MachineTool } from './machine-tool';
