@@ -11,8 +11,8 @@
  * - SharedMutex across 2 worker threads against `Atomics.add` on the same kind of counter
  *   (what a lock costs over the cheapest correct shared increment), and uncontended in 1 thread;
  * - SharedSemaphore with 1 permit, unbounded and bounded, across the same 2 threads, against
- *   the same `Atomics.add` and against SharedMutex (a semaphore keeps its state under an inner
- *   guard and queues in a waiter ring, so it pays more than the mutex per hand-off).
+ *   the same `Atomics.add` and against SharedMutex (a semaphore's waiters queue under an inner
+ *   guard and sleep at once, where the mutex's poll first: it pays more per hand-off).
  *
  * This file is also the worker entry: the threads run `threadLoop` below.
  */
