@@ -170,10 +170,12 @@ describe('stop()', () => {
       port: await freePort(),
       configText: CONFIG,
     });
+    const late = new AbortController(); // so that the 10 s timer does not outlive the test
     const stopped = await Promise.race([
       prometheus.stop().then(() => 'stopped'),
-      delay(10_000, 'still running'),
+      delay(10_000, 'still running', { signal: late.signal }),
     ]);
+    late.abort();
     if (isAlive(prometheus.pid)) process.kill(prometheus.pid, 'SIGKILL');
     expect(stopped).toBe('stopped');
   }, 20_000);

@@ -36,7 +36,7 @@ describe('drainable', () => {
 
   it('lets an answered response go: its set of answers in flight does not keep it', async () => {
     let answered: WeakRef<http.ServerResponse> | undefined;
-    server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    server.once('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
       answered = new WeakRef(res);
     });
     const res = await fetch(`${base}/healthz`, { headers: { connection: 'close' } });
