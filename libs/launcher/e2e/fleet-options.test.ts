@@ -15,8 +15,6 @@ import { until } from '../src/testing';
 // What the fleet's options reach (the start timeout, envFor, upstream's env), what it tells of
 // an exit (onUnexpectedExit), and the order it stops in.
 
-/** This process's children still running: what a test must leave behind is none. */
-
 /** Preloaded into a service, holds its start a minute: it cannot listen in time. */
 const HELD = { NODE_OPTIONS: `--require ${join(__dirname, 'fixtures', 'slow-start.js')}` };
 

@@ -9,8 +9,6 @@ import { tempFolder } from '../src/testing';
 // The launch's edges: the kill timeout's bounds and escalation, a start that fails, the output
 // kept, and what a start leaves registered.
 
-/** This process's children still running: what a test must leave behind is none. */
-
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
 
 /** How `promise` settled, or `pending` past `ms` (a timer that holds nothing open). */

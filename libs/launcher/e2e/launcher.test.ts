@@ -16,8 +16,6 @@ import {
 } from '../src';
 import { tempFolder, until } from '../src/testing';
 
-/** This process's children still running: what a test must leave behind is none. */
-
 const fixture = (name: string) => join(__dirname, 'fixtures', `${name}.js`);
 
 /** The command line of process `pid` ('' once it is gone). */
