@@ -184,8 +184,8 @@ describe('stop()', () => {
 describe('a Prometheus still loading', () => {
   const folder = tempFolder('observability-e2e-loading-');
 
-  // Ours (its flags name our config file) but `/-/ready` says 503: not ready, whatever the flags
-  // say. The control is the SIGTERM-ignoring stand-in above, which is ready.
+  // Started, listening, but answering 503 as a Prometheus still loading does: not ready. The
+  // control is the SIGTERM-ignoring stand-in above, which is ready.
   it('is not taken for ready: the start waits, then says so', async () => {
     const outcome = await startPrometheus({
       binary: fakePrometheus(folder, 'never-ready'),

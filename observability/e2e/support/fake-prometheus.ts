@@ -3,8 +3,9 @@ import { join } from 'node:path';
 
 /**
  * How a stand-in misbehaves: `ignores-sigterm` is ready but only SIGKILL ends it; `never-ready`
- * names our config file in its flags but answers `/-/ready` 503 forever (a Prometheus still
- * loading its TSDB).
+ * is a Prometheus still loading its TSDB, for ever: like a real one before it is ready, it answers
+ * 503 "Service Unavailable" on `/-/ready` and on every `/api/v1` endpoint (Prometheus's web.go
+ * wraps both in its readiness check: `testReady`, and `api.ready` around the whole API).
  */
 export type FakeMode = 'ignores-sigterm' | 'never-ready';
 
@@ -23,11 +24,15 @@ const [host, port] = flag('web.listen-address').split(':');
 if (${JSON.stringify(mode)} === 'ignores-sigterm') process.on('SIGTERM', () => {});
 require('node:http')
   .createServer((req, res) => {
+    if (${JSON.stringify(mode)} === 'never-ready') {
+      res.statusCode = 503;
+      return res.end('Service Unavailable');
+    }
     if (req.url === '/api/v1/status/flags') {
       res.setHeader('content-type', 'application/json');
       return res.end(JSON.stringify({ status: 'success', data: { 'config.file': flag('config.file') } }));
     }
-    res.statusCode = req.url === '/-/ready' && ${JSON.stringify(mode)} !== 'never-ready' ? 200 : 503;
+    res.statusCode = req.url === '/-/ready' ? 200 : 404;
     res.end();
   })
   .listen(Number(port), host);
