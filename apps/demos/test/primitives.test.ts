@@ -14,8 +14,9 @@ describe('primitives', () => {
     const servers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap');
     const before = servers().length;
     const run = await runDemo(primitives, SMALL);
-    // The crawler's two servers are closed before run resolves: none is left listening.
-    expect(servers()).toHaveLength(before);
+    // The crawler's two servers are closed before run resolves: none is left listening. (At
+    // most as many as before: a server of an earlier file in this worker may close meanwhile.)
+    expect(servers().length).toBeLessThanOrEqual(before);
     // Without the semaphore the fetches reach the server together: all 6 on a quiet machine,
     // but each is held 20 ms, so on a loaded one the last may come after the first is answered
     // (4 and 5 were seen). More than the permits is the lesson; with it, exactly 2.
