@@ -66,6 +66,50 @@ describe('an error as data', () => {
   });
 });
 
+describe('what an error carries across', () => {
+  it('keeps a numeric code, and a null property as null', () => {
+    const thrown = Object.assign(new Error('x'), { code: 42, detail: null });
+    expect(serializeError(thrown)).toMatchObject({ code: 42, props: { detail: null } });
+    const back = crossed(thrown);
+    expect(back).toHaveProperty('code', 42);
+    expect(Object.getOwnPropertyDescriptor(back, 'detail')).toMatchObject({
+      value: null,
+      enumerable: true,
+    });
+  });
+
+  it('sends a code and a name in their own fields, never again among the props', () => {
+    class Jammed extends Error {
+      readonly code = 'ERR_JAM';
+      constructor() {
+        super('jammed');
+        this.name = 'Jammed';
+      }
+    }
+    // Both are own enumerable properties of the error: only the fields carry them.
+    expect(Object.keys(new Jammed())).toEqual(['code', 'name']);
+    const data = serializeError(Object.assign(new Jammed(), { retries: 3 }));
+    expect(data).toMatchObject({ name: 'Jammed', code: 'ERR_JAM', props: { retries: 3 } });
+    expect(Object.keys(data.props ?? {})).toEqual(['retries']);
+  });
+
+  it('cuts a chain below its 4th cause, and nested errors and values at 32 in all', () => {
+    // The bounds themselves, not only as the constants say: they keep a failure's answer small.
+    expect([MAX_CAUSE_DEPTH, MAX_NESTED_ERRORS]).toEqual([4, 32]);
+    let chain = new Error('0');
+    for (let i = 1; i <= 7; i++) chain = new Error(String(i), { cause: chain });
+    expect(causesBelow(crossed(chain))).toBe(4);
+    // Values that are no errors count as much as errors do.
+    const values = new AggregateError(
+      Array.from({ length: 64 }, (_, i) => `reason ${i}`),
+      'wide',
+    );
+    const back = crossed(values) as AggregateError;
+    expect(back.errors).toHaveLength(32);
+    expect(back.errors.at(-1)).toBe('reason 31');
+  });
+});
+
 /** Every error of a rebuilt tree: the error, its causes and its `errors`, each time it is met. */
 function errorsIn(error: unknown): Error[] {
   if (!(error instanceof Error)) return [];
@@ -144,6 +188,28 @@ describe('untrusted data rebuilt', () => {
     // The control: a property that hides nothing arrives as the sender's did.
     expect(Object.getOwnPropertyDescriptor(rebuilt, 'errno')).toMatchObject({
       value: -2,
+      enumerable: true,
+    });
+  });
+
+  it('makes an Error of a name that is an inherited key, never throwing', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      const rebuilt = rebuildError(untrusted(`{"name":"${name}","message":"m"}`));
+      expect(Object.getPrototypeOf(rebuilt)).toBe(Error.prototype);
+      expect(rebuilt).toMatchObject({ name, message: 'm' });
+    }
+  });
+
+  it("gives a DOMException a property named like one of its constants, as the sender's was", () => {
+    const data = untrusted(
+      '{"name":"AbortError","message":"m","base":"DOMException","props":{"INDEX_SIZE_ERR":9}}',
+    );
+    const rebuilt = rebuildError(data);
+    expect(rebuilt).toBeInstanceOf(DOMException);
+    // The prototype's constant is a number, not a method: shadowing it hides nothing.
+    expect(DOMException.prototype.INDEX_SIZE_ERR).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(rebuilt, 'INDEX_SIZE_ERR')).toMatchObject({
+      value: 9,
       enumerable: true,
     });
   });

@@ -81,6 +81,80 @@ describe('errorCatalogProblems', () => {
       'Error is listed but not catalogued',
     ]);
   });
+
+  it("exempts a contract's code from the namespace, and asks no class of a value row", () => {
+    // As service-kit lists a scraped page's codes: fixed by the contract, carried in an
+    // answer's body by no class of their own.
+    const contractRow = {
+      code: 'ERR_UPSTREAM_TIMEOUT',
+      className: 'ScrapedPage',
+      meaning: 'In a 200 answer: this page did not arrive in time.',
+      contract: true,
+      carrier: 'value',
+    } as const;
+    expect(errorCatalogProblems({ ...sound, catalog: [...sound.catalog, contractRow] })).toEqual(
+      [],
+    );
+    // The control: the same code, not the contract's, is outside the namespace.
+    expect(
+      errorCatalogProblems({
+        ...sound,
+        catalog: [...sound.catalog, { ...contractRow, contract: false }],
+      }),
+    ).toEqual(['ERR_UPSTREAM_TIMEOUT is outside ERR_WIDGET_']);
+  });
+
+  it('negative control: an empty catalog, a code with more than its namespace', () => {
+    expect(errorCatalogProblems({ ...sound, catalog: [], classes: [], examples: {} })).toEqual([
+      'the catalog is empty',
+    ]);
+    const rows = [
+      { code: 'ERR_WIDGET_Jammed', className: 'WidgetJammedError', meaning: 'm' },
+      { code: 'ERR_WIDGET_JAM-MED', className: 'WidgetTooLargeError', meaning: 'm' },
+    ];
+    expect(
+      errorCatalogProblems({ ...sound, catalog: rows }).filter((p) => p.includes('outside')),
+    ).toEqual([
+      'ERR_WIDGET_Jammed is outside ERR_WIDGET_',
+      'ERR_WIDGET_JAM-MED is outside ERR_WIDGET_',
+    ]);
+  });
+
+  it('negative control: a class that drops only the cause, one whose default message is no meaning', () => {
+    class CauseDroppingError extends coded('ERR_WIDGET_DROPPED', 'Dropped', WidgetError) {
+      constructor(message?: string, _options?: ErrorOptions) {
+        super(message); // keeps the message, loses the cause
+      }
+    }
+    expect(
+      errorCatalogProblems({
+        ...sound,
+        catalog: catalog([CauseDroppingError, 'Dropped.']),
+        exports: { CauseDroppingError },
+        classes: [CauseDroppingError],
+        examples: {},
+      }),
+    ).toEqual(['a CauseDroppingError drops the message or the cause it is given']);
+    // WidgetJammedError's default message is not its meaning ('The widget stopped.').
+    const onlyJammed = {
+      ...sound,
+      catalog: catalog([WidgetJammedError, 'The widget stopped.']),
+      exports: { WidgetJammedError },
+      classes: [WidgetJammedError],
+      examples: {},
+    };
+    expect(errorCatalogProblems(onlyJammed)).toEqual([]);
+    expect(errorCatalogProblems({ ...onlyJammed, meaningIsDefaultMessage: true })).toEqual([
+      'a WidgetJammedError built without a message does not say its meaning',
+    ]);
+    expect(
+      errorCatalogProblems({
+        ...onlyJammed,
+        catalog: catalog([WidgetJammedError, 'The widget is jammed']),
+        meaningIsDefaultMessage: true,
+      }),
+    ).toEqual([]);
+  });
 });
 
 describe('guardProblems', () => {

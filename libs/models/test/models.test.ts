@@ -32,6 +32,19 @@ describe('the model registry', () => {
     ]);
   });
 
+  it('restarts what runs the work: pool threads, node:cluster processes, child processes', () => {
+    // What a crash replaces (lab_worker_restarts_total{kind}): a pool's threads, a cluster's
+    // worker processes, a pool's child processes. The contract suite reads them for where CPU
+    // work runs.
+    expect(MODELS.map((m) => [m.model, m.restarts])).toEqual([
+      ['async', []],
+      ['threads', ['thread']],
+      ['cluster', ['process']],
+      ['hybrid', ['process', 'thread']],
+      ['procpool', ['process']],
+    ]);
+  });
+
   it('tells a model label from anything else', () => {
     expect(MODEL_NAMES.every(isModelName)).toBe(true);
     expect(isModelName('upstream')).toBe(false);
