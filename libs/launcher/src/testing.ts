@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from '@jest/globals';
+import { AsyncResource, createHook, executionAsyncId, type AsyncHook } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,8 +18,9 @@ import { appEntry } from './workspace';
 // a model lib's src and so may not import tooling: it keeps its own `eventually`), and for the
 // e2e tests that run the repository's commands as processes, a temp folder and runApp (and for
 // those that start every service, anyFreePorts and signalWhileStarting); and a test's own
-// server on loopback (listen, close) or a URL where nothing listens (closedUrl); and whether an
-// object was garbage-collected once let go (collected).
+// server on loopback (listen, close) or a URL where nothing listens (closedUrl); whether an
+// object was garbage-collected once let go (collected); and the timers a call set, or the timers
+// of a delay, as they start and end (timersSetBy, liveTimersOf).
 
 /** How `until` waits. */
 export interface UntilOptions {
@@ -54,6 +56,106 @@ export async function until(
       );
     await (everyMs === 0 ? nextTurn() : sleep(everyMs));
   }
+}
+
+/**
+ * Timers followed from their start to their end (cleared, or fired and not re-armed) through
+ * async_hooks. Dispose of it (`using`) once read: the hook sees every async resource the process
+ * makes while it is on.
+ */
+export interface LiveTimers extends Disposable {
+  /**
+   * How many of them are live, read after one event-loop turn: Node tells async_hooks of a
+   * timer's end on the turn after it (its destroy events are queued to an immediate), so a timer
+   * cleared just now would still count without it.
+   */
+  pending(): Promise<number>;
+}
+
+/** What `timersSetBy` gives: what the call returned, and the timers it set. */
+export interface CallTimers<T> extends LiveTimers {
+  /** What the call returned (a promise is handed on, not awaited). */
+  readonly result: T;
+}
+
+/** Which of a call's timers `timersSetBy` counts. */
+export interface TimersSetByOptions {
+  /** Only timers of this delay, in ms (a page's timeout among fetch's own timers). */
+  readonly ms?: number;
+}
+
+/** A timer's delay as Node keeps it (`setTimeout(f, 0)`'s is 1). */
+const delayOf = (timer: unknown): number | undefined =>
+  (timer as { _idleTimeout?: number })._idleTimeout;
+
+function followed(live: ReadonlySet<number>, hook: AsyncHook): LiveTimers {
+  return {
+    pending: async () => {
+      await nextTurn();
+      return live.size;
+    },
+    [Symbol.dispose]: () => void hook.disable(),
+  };
+}
+
+/**
+ * Runs `call` and follows the timers it set, for a test that it leaves none behind: the ones it
+ * set as it ran, and the ones set later by what it set going (a timer's callback, an awaited
+ * promise's continuation, a socket's event), however deep. No other timer counts: not one set
+ * before the call, nor one set meanwhile by the test, jest, undici or a timer an earlier test
+ * file left pending in the same jest worker, whose end moves a count of the process's timers
+ * (`process.getActiveResourcesInfo()`). Unref'd timers count too: they are the call's all the
+ * same.
+ *
+ * How: `call` runs in an async resource of its own, and a resource made while one of the call's
+ * runs (async_hooks' `executionAsyncId`) is the call's too. The test's own code after it awaited
+ * the result runs in its own context, not the call's.
+ *
+ * @example
+ * using flush = timersSetBy(() => flushSpans(hung, { timeoutMs: 20 }));
+ * expect(await flush.pending()).toBe(1); // the control: its bound, while it waits
+ * await flush.result;
+ * expect(await flush.pending()).toBe(0);
+ */
+export function timersSetBy<T>(call: () => T, { ms }: TimersSetByOptions = {}): CallTimers<T> {
+  const scope = new AsyncResource('TimersSetBy', { requireManualDestroy: true });
+  const ours = new Set([scope.asyncId()]);
+  const live = new Set<number>();
+  const hook = createHook({
+    init: (id, type, _trigger, resource) => {
+      if (!ours.has(executionAsyncId())) return;
+      ours.add(id);
+      if (type === 'Timeout' && (ms === undefined || delayOf(resource) === ms)) live.add(id);
+    },
+    destroy: (id) => {
+      ours.delete(id);
+      live.delete(id);
+    },
+  }).enable();
+  try {
+    return { result: scope.runInAsyncScope(call), ...followed(live, hook) };
+  } catch (error) {
+    hook.disable();
+    throw error;
+  }
+}
+
+/**
+ * Follows every timer of one of these delays set in this process from now on, wherever it is
+ * set: for a timer no call of the test leads to, such as one a server sets answering a client's
+ * request. Timers set before it, and timers of other delays, never count; pick a delay nothing
+ * else in the process uses.
+ */
+export function liveTimersOf(ms: number, ...moreMs: number[]): LiveTimers {
+  const delays = new Set([ms, ...moreMs]);
+  const live = new Set<number>();
+  const hook = createHook({
+    init: (id, type, _trigger, resource) => {
+      if (type === 'Timeout' && delays.has(delayOf(resource) ?? Number.NaN)) live.add(id);
+    },
+    destroy: (id) => void live.delete(id),
+  }).enable();
+  return followed(live, hook);
 }
 
 /**

@@ -1,9 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { setImmediate } from 'node:timers/promises';
-import { until } from '../src/testing';
-
-/** The timers this process has now (each setTimeout/setInterval counts once). */
-const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+import { timersSetBy, until } from '../src/testing';
 
 describe('until', () => {
   it('resolves at once when the condition already holds, without checking again', async () => {
@@ -41,19 +38,19 @@ describe('until', () => {
   });
 
   it('waits between checks on no timer with everyMs 0, on one by default', async () => {
-    /** The timers there are while `until` waits, with this pause between checks. */
+    /** The timers `until` has while it waits, with this pause between checks. */
     const timersWhileWaiting = async (everyMs?: number) => {
       let done = false;
-      const waiting = until(() => done, { everyMs });
+      using waiting = timersSetBy(() => until(() => done, { everyMs }));
       await setImmediate(); // its first check is past: it now waits for the next
-      const count = timers();
+      const count = await waiting.pending();
       done = true;
-      await waiting;
+      await waiting.result;
+      expect(await waiting.pending()).toBe(0);
       return count;
     };
-    const before = timers();
-    expect(await timersWhileWaiting(0)).toBe(before);
+    expect(await timersWhileWaiting(0)).toBe(0);
     // Negative control: the default pause is a timer, one a test counting timers would see.
-    expect(await timersWhileWaiting()).toBe(before + 1);
+    expect(await timersWhileWaiting()).toBe(1);
   });
 });

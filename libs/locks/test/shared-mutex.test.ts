@@ -3,7 +3,7 @@ import { threadId } from 'node:worker_threads';
 import { LockWatchdog, SharedEvent, SharedMutex, type WaiterInfo } from '../src/index';
 import { createSharedBuffer, HEADER_WORDS, SharedClock } from '../src/shared/shared-clock';
 import { GRANTED, IDLE, slotValue } from '../src/shared/ticket-slot';
-import { until } from '@concurrency-lab/launcher/testing';
+import { timersSetBy, until } from '@concurrency-lab/launcher/testing';
 import { nextMessage, startWorker, terminateAll } from './support/workers';
 
 afterEach(terminateAll);
@@ -145,19 +145,21 @@ describe('SharedMutex across threads', () => {
   it('leaves no abort listener and no timer behind once a queued async wait is granted', async () => {
     const mutex = new SharedMutex();
     const signal = new AbortController().signal; // a long-lived signal, shared by many waits
-    const timers = (): number =>
-      process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-    const before = timers();
-    for (let round = 0; round < 3; round++) {
-      const holder = mutex.tryAcquire();
-      const waiting = mutex.acquire({ timeout: 60_000, signal });
-      expect(mutex.stats.waiters).toBe(1);
-      holder?.unlock();
-      (await waiting).unlock();
-    }
+    // The waits' own timers, not the process's: another file's timer ending meanwhile moved
+    // that count.
+    using waits = timersSetBy(async () => {
+      for (let round = 0; round < 3; round++) {
+        const holder = mutex.tryAcquire();
+        const waiting = mutex.acquire({ timeout: 60_000, signal });
+        expect(mutex.stats.waiters).toBe(1);
+        holder?.unlock();
+        (await waiting).unlock();
+      }
+    });
+    await waits.result;
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
     // A timer left running would hold the thread (a worker, a script) for its whole minute.
-    expect(timers()).toBe(before);
+    expect(await waits.pending()).toBe(0);
   });
 
   it("release() ends this thread's hold through whichever instance took it, past a stale token", () => {

@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { IDLE_GRACE_MS, IDLE_SWEEP_MS, KeepAliveDrain } from '../src/keep-alive-drain';
-import { until } from '@concurrency-lab/launcher/testing';
+import { timersSetBy, until } from '@concurrency-lab/launcher/testing';
 import { serviceFixture } from './support/harness';
 
 /**
@@ -173,23 +173,19 @@ describe('KeepAliveDrain', () => {
 });
 
 describe('KeepAliveDrain#stop', () => {
-  // Counted against the moment before: jest keeps timers of its own, and they come and go.
-  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-
   it('leaves no sweep timer behind (control: one is pending while it runs)', async () => {
     const drain = new KeepAliveDrain(createServer());
-    const beforeStart = timeouts();
-    drain.start();
-    let running: number;
+    // The drain's own timers: each sweep's is set by the one before.
+    using sweeping = timersSetBy(() => drain.start());
     try {
       // Control: the sweep holds a timer pending, and keeps one across sweeps.
-      expect(timeouts()).toBe(beforeStart + 1);
+      expect(await sweeping.pending()).toBe(1);
       await sleep(IDLE_SWEEP_MS * 3);
-      running = timeouts();
+      expect(await sweeping.pending()).toBe(1);
     } finally {
       drain.stop();
     }
     // A timer left would keep sweeping, and keep the process alive after shutdown.
-    expect(timeouts()).toBe(running - 1);
+    expect(await sweeping.pending()).toBe(0);
   });
 });

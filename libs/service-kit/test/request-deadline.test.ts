@@ -1,38 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { createHook } from 'node:async_hooks';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { DeadlineClock, InlineRunner, ProblemError } from '../src/index';
-import { until } from '@concurrency-lab/launcher/testing';
+import {
+  liveTimersOf,
+  timersSetBy,
+  until,
+  type LiveTimers,
+} from '@concurrency-lab/launcher/testing';
 import { sendInOneTurn, serviceFixture } from './support/harness';
 import { thrown } from '@concurrency-lab/errors/testing';
-
-/** Timers keeping this process alive, as node reports them (the clock's own timer is unref'd). */
-const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-
-/**
- * The live timers of exactly `ms` in this process, followed through async_hooks from their
- * creation to their end (cleared or fired). Unlike the count of every active timer, no other
- * timer - jest's, a keep-alive socket's - can move it, so a test can wait for it to rise or fall.
- */
-function liveTimersOf(ms: number): { readonly count: number; stop(): void } {
-  const live = new Set<number>();
-  const hook = createHook({
-    init(id, type, _trigger, resource) {
-      if (type === 'Timeout' && (resource as { _idleTimeout?: number })._idleTimeout === ms)
-        live.add(id);
-    },
-    destroy(id) {
-      live.delete(id);
-    },
-  }).enable();
-  return {
-    get count() {
-      return live.size;
-    },
-    stop: () => hook.disable(),
-  };
-}
 
 describe('DeadlineClock: one timer for every request in flight', () => {
   it('aborts a request past its deadline with ERR_KIT_DEADLINE; check() then throws the 504 problem', async () => {
@@ -107,14 +84,13 @@ describe('DeadlineClock: one timer for every request in flight', () => {
     await expect(inTime.sleep(5)).resolves.toBeUndefined();
     clock.finish(inTime, false);
 
-    const before = timers();
-    const late = clock.start();
+    using late = timersSetBy(() => clock.start().sleep(10_000));
+    // The control: the clock's timer and the sleep's, while it sleeps.
+    expect(await late.pending()).toBe(2);
     // A 10 s sleep that rejects was cancelled: uncancelled, it would resolve.
-    await expect(late.sleep(10_000)).rejects.toMatchObject({ code: 'ERR_KIT_DEADLINE' });
-    // Both the sleep's timer and the clock's are gone. (At most `before`: a timer of someone
-    // else's - jest's, a keep-alive socket's - may end meanwhile; a leaked 10 s sleep stays.)
-    await until(() => timers() <= before, { what: 'its timers to be cleared', everyMs: 0 });
-    expect(timers()).toBeLessThanOrEqual(before);
+    await expect(late.result).rejects.toMatchObject({ code: 'ERR_KIT_DEADLINE' });
+    // Both the sleep's timer and the clock's are gone (a leaked 10 s sleep would stay).
+    expect(await late.pending()).toBe(0);
     expect(clock.armed).toBe(false);
   });
 
@@ -140,63 +116,71 @@ describe('a service under its deadlines (real server)', () => {
   const services = serviceFixture();
 
   it('leaves no timer behind once its answers are sent', async () => {
-    const { base } = await services.start();
-    const before = timers();
-    const answers = await Promise.all(
+    // A deadline no other timer of this process has: the clock's timer is followed by its delay
+    // (the server sets it answering a request, where no call of this test leads), and the
+    // sleeps' by theirs (0 ms is Node's 1).
+    const requestTimeoutMs = 29_001;
+    const { base } = await services.start({ config: { requestTimeoutMs } });
+    using timers = liveTimersOf(requestTimeoutMs, 1, 2, 3, 4);
+    const answering = Promise.all(
       Array.from({ length: 20 }, (_, i) => fetch(`${base}/io/sleep?ms=${i % 5}`)),
     );
+    // The control: while requests are in flight, the clock (and the sleeps) hold timers.
+    await until(async () => (await timers.pending()) > 0, {
+      what: 'a timer while the requests are in flight',
+      everyMs: 0,
+    });
+    const answers = await answering;
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
     await Promise.all(answers.map((r) => r.text()));
-    await until(() => timers() <= before, { what: 'its timers to be cleared', everyMs: 0 });
-    expect(timers()).toBeLessThanOrEqual(before);
+    await until(async () => (await timers.pending()) === 0, {
+      what: 'its timers to be cleared',
+      everyMs: 0,
+    });
   });
 
-  /** A client waiting on a 10 s sleep, once the service holds its request (its timer is set). */
-  async function sleepingClient(base: string) {
-    const sleeps = liveTimersOf(10_000);
+  /**
+   * A client waiting on a 10 s sleep, once the service holds its request (its timer is set, as
+   * `sleeps`, following the 10 s timers, sees); `leave` aborts it.
+   */
+  async function sleepingClient(base: string, sleeps: LiveTimers) {
     const client = new AbortController();
     const request = fetch(`${base}/io/sleep?ms=10000`, { signal: client.signal }).catch(
       (error: unknown) => error,
     );
-    await until(() => sleeps.count === 1, { what: 'one sleep timer' });
-    return {
-      sleeps,
-      leave: async () => {
-        client.abort();
-        return request;
-      },
+    await until(async () => (await sleeps.pending()) === 1, { what: 'one sleep timer' });
+    return async () => {
+      client.abort();
+      return request;
     };
   }
 
   it('stops the sleep of a client that disconnects: its timer is cleared at once', async () => {
     const started = await services.start();
-    const { sleeps, leave } = await sleepingClient(started.base);
-    try {
-      expect(await leave()).toMatchObject({ name: 'AbortError' });
-      await until(() => started.service.ctx.state.inFlightWork === 0, {
-        what: 'nothing in flight',
-      });
-      await until(() => sleeps.count === 0, { what: 'no sleep timer' });
-      expect(sleeps.count).toBe(0);
-    } finally {
-      sleeps.stop();
-    }
+    using sleeps = liveTimersOf(10_000);
+    const leave = await sleepingClient(started.base, sleeps);
+    expect(await leave()).toMatchObject({ name: 'AbortError' });
+    await until(() => started.service.ctx.state.inFlightWork === 0, {
+      what: 'nothing in flight',
+    });
+    // Well before the 10 s sleep would end by itself: a timer left would end the wait too.
+    await until(async () => (await sleeps.pending()) === 0, {
+      what: 'no sleep timer',
+      timeoutMs: 5_000,
+    });
   });
 
   it('negative control: a sleep whose client stays is still waiting, its timer alive', async () => {
     const started = await services.start();
-    const { sleeps, leave } = await sleepingClient(started.base);
-    try {
-      await delay(100);
-      expect(started.service.ctx.state.inFlightWork).toBe(1);
-      expect(sleeps.count).toBe(1);
-      await leave();
-      await until(() => started.service.ctx.state.inFlightWork === 0, {
-        what: 'nothing in flight',
-      });
-    } finally {
-      sleeps.stop();
-    }
+    using sleeps = liveTimersOf(10_000);
+    const leave = await sleepingClient(started.base, sleeps);
+    await delay(100);
+    expect(started.service.ctx.state.inFlightWork).toBe(1);
+    expect(await sleeps.pending()).toBe(1);
+    await leave();
+    await until(() => started.service.ctx.state.inFlightWork === 0, {
+      what: 'nothing in flight',
+    });
   });
 
   /** Keeps this thread — the service's event loop — busy for `ms`. */
@@ -211,19 +195,15 @@ describe('a service under its deadlines (real server)', () => {
   // to spare on a loaded machine (with 40 ms, at load ~6, it was answered 504).
   it('answers a sleep that ends past its deadline 504, not 200 (the loop was held meanwhile)', async () => {
     const { base } = await services.start({ config: { requestTimeoutMs: 600 } });
-    const sleeps = liveTimersOf(60);
-    try {
-      const answer = fetch(`${base}/io/sleep?ms=60`);
-      await until(() => sleeps.count === 1, { what: 'the sleep timer' });
-      // Both the 60 ms sleep and the 600 ms deadline are due when the loop turns again; the
-      // sleep's timer, due first, fires first and would answer before the clock's.
-      block(700);
-      const response = await answer;
-      expect(response.status).toBe(504);
-      expect(await response.json()).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
-    } finally {
-      sleeps.stop();
-    }
+    using sleeps = liveTimersOf(60);
+    const answer = fetch(`${base}/io/sleep?ms=60`);
+    await until(async () => (await sleeps.pending()) === 1, { what: 'the sleep timer' });
+    // Both the 60 ms sleep and the 600 ms deadline are due when the loop turns again; the
+    // sleep's timer, due first, fires first and would answer before the clock's.
+    block(700);
+    const response = await answer;
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
   });
 
   it('negative control: the same sleep on a free loop answers 200', async () => {

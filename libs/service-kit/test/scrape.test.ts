@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testing';
+import { close, closedUrl, listen, timersSetBy, until } from '@concurrency-lab/launcher/testing';
 import { QueueShutdownError, WorkQueue } from '@concurrency-lab/queues';
 import { ProblemError, scrapePages } from '../src/index';
 
@@ -169,32 +169,17 @@ describe('scrapePages', () => {
 
   it('leaves no page timer behind once its pages are in (pageTimeoutMs of a minute)', async () => {
     upstream = await startUpstream();
-    // Each page's own timer, by its delay, and whether it was cleared: a count of every active
-    // timer alone also sees timers jest or Node's fetch start and end meanwhile (alone, this
-    // test saw one that was there before the scrape end during it).
-    const set = jest.spyOn(globalThis, 'setTimeout');
-    const cleared = jest.spyOn(globalThis, 'clearTimeout');
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    try {
-      const pending = scrapePages({
-        upstreamUrl: upstream.url,
-        pages: 5,
-        pageTimeoutMs: 60_000,
-        signal: never(),
-      });
-      // the control: while the pages are on their way, each has its timer
-      expect(timers()).toBeGreaterThanOrEqual(before + 5);
-      expect(await pending).toHaveLength(5);
-      const pageTimers = set.mock.results.filter((_, i) => set.mock.calls[i]?.[1] === 60_000);
-      expect(pageTimers).toHaveLength(5);
-      const clearedTimers = new Set<unknown>(cleared.mock.calls.map(([timer]) => timer));
-      expect(pageTimers.filter(({ value }) => !clearedTimers.has(value))).toEqual([]);
-      expect(timers()).toBeLessThanOrEqual(before);
-    } finally {
-      set.mockRestore();
-      cleared.mockRestore();
-    }
+    const { url } = upstream;
+    // The scrape's own timers of a minute: its pages' (fetch's own timers have other delays, and
+    // no timer of another test's, ended meanwhile, moves the count).
+    using scrape = timersSetBy(
+      () => scrapePages({ upstreamUrl: url, pages: 5, pageTimeoutMs: 60_000, signal: never() }),
+      { ms: 60_000 },
+    );
+    // the control: while the pages are on their way, each has its timer
+    expect(await scrape.pending()).toBe(5);
+    expect(await scrape.result).toHaveLength(5);
+    expect(await scrape.pending()).toBe(0);
   });
 
   it('answers title null for a page without a <title>', async () => {

@@ -1,6 +1,5 @@
+import { timersSetBy } from '@concurrency-lab/launcher/testing';
 import { trace } from '@opentelemetry/api';
-import { createHook } from 'node:async_hooks';
-import { setImmediate as tick } from 'node:timers/promises';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { flushSpans, SPAN_FLUSH_TIMEOUT_MS } from '../src/flush-spans';
 import { startTracing } from '../src/start-tracing';
@@ -19,35 +18,6 @@ function recordingLogger() {
  * connection and never answers (it waits out its own 10 s timeout, retrying).
  */
 const hung = { shutdown: () => new Promise<void>(() => undefined) };
-
-/**
- * The timers `start` sets while it runs (its synchronous part, where flushSpans sets its bound),
- * and how many of them are still pending. Only these count: a count of the process's timers
- * failed in CI when another test file's timer, still pending in the same worker, ended during
- * this test. async_hooks tells of a timer's end a turn late, hence the tick before reading.
- */
-function timersSetBy<T>(start: () => Promise<T>) {
-  const live = new Set<number>();
-  let starting = true;
-  const hook = createHook({
-    init: (id, type) => {
-      if (starting && type === 'Timeout') live.add(id);
-    },
-    destroy: (id) => void live.delete(id),
-  }).enable();
-  try {
-    return {
-      result: start(),
-      pending: async () => {
-        await tick();
-        return live.size;
-      },
-      [Symbol.dispose]: () => hook.disable(),
-    };
-  } finally {
-    starting = false;
-  }
-}
 
 describe('flushSpans before an exit', () => {
   it('says flushed once the real SDK exported and shut down, or when there is no tracing', async () => {
@@ -99,7 +69,8 @@ describe('flushSpans before an exit', () => {
     'leaves no timer behind after a flush that finished first: %s',
     async (outcome, shutdown) => {
       // A timer left pending would hold the process up to the bound after its last work (an exit
-      // by an empty event loop, 2 s late).
+      // by an empty event loop, 2 s late). Only the call's timers count: a count of the
+      // process's failed in CI when another file's timer, pending in the same worker, ended.
       using flush = timersSetBy(() => flushSpans({ shutdown }));
       await expect(flush.result).resolves.toBe(outcome);
       expect(await flush.pending()).toBe(0);

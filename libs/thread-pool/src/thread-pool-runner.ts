@@ -87,7 +87,7 @@ type PoolSuccess = Extract<PoolResponse, { ok: true }>;
  * itself: piscina's close never settles once a thread it waits for was terminated under it (a
  * task cancelled after close() began), and its own timeout timer does not hold the process.
  */
-const CLOSE_MARGIN_MS = 250;
+export const CLOSE_MARGIN_MS = 250;
 
 /**
  * One task's mark, which piscina's load balancer sees (`queueOptionsSymbol`, a symbol key:

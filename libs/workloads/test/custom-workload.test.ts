@@ -1,4 +1,4 @@
-import { useEnv } from '@concurrency-lab/launcher/testing';
+import { timersSetBy, useEnv } from '@concurrency-lab/launcher/testing';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,10 +14,6 @@ import {
 } from '../src/index';
 
 const fixture = (name: string) => join(__dirname, 'fixtures', name);
-
-/** Number of live timers in this process (Node reports each as a 'Timeout' resource). */
-const activeTimers = () =>
-  process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
 
 /** Runs `body` with a module file of `source` in a fresh directory, removed afterwards. */
 async function withModule(source: string, body: (file: string) => Promise<void>): Promise<void> {
@@ -109,13 +105,12 @@ describe('a custom workload module', () => {
     const source =
       'module.exports = { run: (x) => x, inputs: () => new Promise((resolve) => setImmediate(() => resolve([1]))) };';
     await withModule(source, async (file) => {
-      const before = activeTimers();
       // A minute: a load timer left behind would still be alive below (and hold the process).
-      const loading = loadCustomWorkload(file, { timeoutMs: 60_000 });
+      using loading = timersSetBy(() => loadCustomWorkload(file, { timeoutMs: 60_000 }));
       // Negative control: the count sees the load's timer while the module loads.
-      expect(activeTimers()).toBe(before + 1);
-      await expect(loading).resolves.toMatchObject({ inputs: [1] });
-      expect(activeTimers()).toBe(before);
+      expect(await loading.pending()).toBe(1);
+      await expect(loading.result).resolves.toMatchObject({ inputs: [1] });
+      expect(await loading.pending()).toBe(0);
     });
   });
 

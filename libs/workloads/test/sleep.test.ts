@@ -1,10 +1,6 @@
+import { timersSetBy } from '@concurrency-lab/launcher/testing';
 import { performance } from 'node:perf_hooks';
 import { sleep } from '../src/index';
-
-/** Number of live timers in this process (Node reports each as a 'Timeout' resource). */
-function activeTimers(): number {
-  return process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length;
-}
 
 /** Tracks whether a promise has settled, without awaiting it. */
 function track(promise: Promise<unknown>): { settled: boolean; result: Promise<unknown> } {
@@ -33,10 +29,10 @@ describe('sleep', () => {
   });
 
   it('rejects with an AbortError when aborted mid-wait, settles promptly and clears its timer', async () => {
-    const timersBefore = activeTimers();
     const controller = new AbortController();
-    const pending = track(sleep(60_000, controller.signal));
-    expect(activeTimers()).toBe(timersBefore + 1);
+    using sleeping = timersSetBy(() => track(sleep(60_000, controller.signal)));
+    const pending = sleeping.result;
+    expect(await sleeping.pending()).toBe(1); // the control: its timer, while it waits
 
     controller.abort();
     await nextTurn();
@@ -44,7 +40,7 @@ describe('sleep', () => {
     expect(pending.settled).toBe(true);
     await expect(pending.result).rejects.toMatchObject({ name: 'AbortError' });
     await expect(pending.result).rejects.toBe(controller.signal.reason);
-    expect(activeTimers()).toBe(timersBefore);
+    expect(await sleeping.pending()).toBe(0);
   });
 
   it('rejects with the exact reason the aborter gave', async () => {
@@ -56,10 +52,9 @@ describe('sleep', () => {
   });
 
   it('rejects at once for an already-aborted signal without starting a timer', async () => {
-    const timersBefore = activeTimers();
-    const pending = track(sleep(60_000, AbortSignal.abort()));
-    expect(activeTimers()).toBe(timersBefore);
-    await nextTurn();
+    using sleeping = timersSetBy(() => track(sleep(60_000, AbortSignal.abort())));
+    const pending = sleeping.result;
+    expect(await sleeping.pending()).toBe(0);
     expect(pending.settled).toBe(true);
     await expect(pending.result).rejects.toMatchObject({ name: 'AbortError' });
   });

@@ -16,8 +16,7 @@ import {
   type Future,
   type ReturnWhen,
 } from '../../src/index';
-import { until } from '@concurrency-lab/launcher/testing';
-import { createHook } from 'node:async_hooks';
+import { timersSetBy, until } from '@concurrency-lab/launcher/testing';
 import { getEventListeners } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -1011,24 +1010,15 @@ export function describeExecutorSemantics(kind: ExecutorKind): void {
     it('holds the event loop by one timer while it waits, and lets it go once it resolved', async () => {
       // The hold is the one timer ready() makes: async_hooks sees it made, and destroyed once
       // cleared. (A count of the process's timers would also see other tests' strays end.)
-      const holds = new Set<number>();
-      let watching = false;
-      const hook = createHook({
-        init: (id, type) => void (watching && type === 'Timeout' && holds.add(id)),
-        destroy: (id) => void holds.delete(id),
-      }).enable();
-      try {
-        const executor = make({ maxWorkers: 2, initializer: 'pauseSetup', initargs: 200 });
-        watching = true;
-        const ready = executor.ready();
-        watching = false;
-        expect(holds.size).toBe(1); // the control: the probe sees the hold while it waits
-        await ready;
-        // Left behind, it would keep the process alive for good (jest never exited).
-        await until(() => holds.size === 0, { what: 'the hold to be cleared', timeoutMs: 2_000 });
-      } finally {
-        hook.disable();
-      }
+      const executor = make({ maxWorkers: 2, initializer: 'pauseSetup', initargs: 200 });
+      using ready = timersSetBy(() => executor.ready());
+      expect(await ready.pending()).toBe(1); // the control: the probe sees the hold while it waits
+      await ready.result;
+      // Left behind, it would keep the process alive for good (jest never exited).
+      await until(async () => (await ready.pending()) === 0, {
+        what: 'the hold to be cleared',
+        timeoutMs: 2_000,
+      });
     });
 
     it('a task interrupted while the workers start does not stall the start', async () => {
