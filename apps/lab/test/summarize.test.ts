@@ -137,4 +137,33 @@ describe('a model’s summary', () => {
     expect(at(2000, { sent: 2000, ok: 1990, dropped: 0 })).toBe(0.995);
     expect(at(1, { sent: 1, ok: 1, dropped: 0 })).toBe(1);
   });
+
+  it('weighs the answers against the whole arrivals a window had room for, however late it closed', () => {
+    /** The summary of a stream at `rate` req/s whose 1 s window closed after `seconds`. */
+    const closedAfter = (seconds: number, rate: number, ok: number) =>
+      summarize(
+        [{ ...plan, rate, connections: Math.min(rate, 2000) }],
+        [
+          {
+            ...stream,
+            sent: ok,
+            ok,
+            dropped: 0,
+            durationSeconds: seconds,
+            rps: Math.round((ok / seconds) * 100) / 100,
+          },
+        ],
+        samples([[0, 1, 0.5]]),
+        { rssIdleBytes: 50 * 2 ** 20, rssAfterBytes: 0 },
+      ).sustained;
+    // A run that ended on a late tick of a loaded machine: at 1 req/s, 1.13 s holds one arrival,
+    // and its one answer kept up (req/s over the rate, 0.88, read "overloaded").
+    expect(closedAfter(1.13, 1, 1)).toBe(1);
+    expect(closedAfter(1, 1, 1)).toBe(1);
+    // The controls: no answer is none kept; at 2 req/s, 1.6 s has room for 3, and 1 is a third.
+    expect(closedAfter(1.13, 1, 0)).toBe(0);
+    expect(closedAfter(1.6, 2, 1)).toBe(0.333);
+    // At a high rate the figure is req/s over the rate, as before: 1,990 of 2,000.
+    expect(closedAfter(1.04, 2000, 1990)).toBe(0.957);
+  });
 });

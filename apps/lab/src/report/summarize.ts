@@ -15,12 +15,18 @@ const mean = (values: number[]) =>
  * Not "none credited once one is dropped": the warm-up's answers are the window's edge, not
  * extra, so leaving them all out would cut a model with 750 ms waits by 75% of a 1 s window
  * (`--quick`) for a single arrival dropped on a loaded machine.
+ * Answers are weighed against the whole arrivals the window had room for, not its length times
+ * the rate: a run ends on autocannon's next 100 ms tick, late on a loaded machine, and at 1 req/s
+ * a window that closed at 1.13 s holds one arrival, not 1.13 — its one answer is all of them, where
+ * req/s over the rate read 0.88, "overloaded". At higher rates the two agree to a fraction of one.
  */
 function sustainedOf(rate: number | undefined, measured: StreamResult | undefined): number | null {
   if (!rate || !measured) return null;
   const called = measured.sent + measured.dropped;
   const taken = measured.dropped > 0 && called > 0 ? measured.sent / called : 1;
-  return Math.round(Math.min(measured.rps / rate, taken) * 1000) / 1000;
+  // The epsilon: 1 req/s × 1.000 s must give 1 arrival, whatever the float says.
+  const arrivals = Math.max(1, Math.floor(rate * measured.durationSeconds + 1e-9));
+  return Math.round(Math.min(measured.ok / arrivals, taken) * 1000) / 1000;
 }
 
 /**
