@@ -45,7 +45,8 @@ async function runScript(script: string, ...args: string[]) {
   let out = '';
   parent.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const guard = setTimeout(() => parent.kill('SIGKILL'), 15_000);
-  const [code, signal] = (await once(parent, 'exit')) as [number | null, string | null];
+  // 'close', not 'exit': it comes once stdout is read to its end, so no result line is missed.
+  const [code, signal] = (await once(parent, 'close')) as [number | null, string | null];
   clearTimeout(guard);
   return { parent, code, signal, out };
 }

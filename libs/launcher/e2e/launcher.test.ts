@@ -428,7 +428,8 @@ describe('onInterrupt', () => {
     let stderr = '';
     tool.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     tool.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const [code] = (await once(tool, 'exit')) as [number | null];
+    // 'close', not 'exit': it comes once the pipes are read to their end, so no line is missed.
+    const [code] = (await once(tool, 'close')) as [number | null];
     expect(code).toBe(0);
     // Both signals came, the second 100 ms into a 300 ms stop.
     expect(JSON.parse(stdout)).toEqual({
