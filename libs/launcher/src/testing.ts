@@ -141,17 +141,16 @@ export function timersSetBy<T>(call: () => T, { ms }: TimersSetByOptions = {}): 
 }
 
 /**
- * Follows every timer of one of these delays set in this process from now on, wherever it is
- * set: for a timer no call of the test leads to, such as one a server sets answering a client's
- * request. Timers set before it, and timers of other delays, never count; pick a delay nothing
- * else in the process uses.
+ * Follows every timer of this delay set in this process from now on, wherever it is set: for a
+ * timer no call of the test leads to, such as one a server sets answering a client's request.
+ * Timers set before it, and timers of other delays, never count; pick a delay nothing else in
+ * the process uses.
  */
-export function liveTimersOf(ms: number, ...moreMs: number[]): LiveTimers {
-  const delays = new Set([ms, ...moreMs]);
+export function liveTimersOf(ms: number): LiveTimers {
   const live = new Set<number>();
   const hook = createHook({
     init: (id, type, _trigger, resource) => {
-      if (type === 'Timeout' && delays.has(delayOf(resource) ?? Number.NaN)) live.add(id);
+      if (type === 'Timeout' && delayOf(resource) === ms) live.add(id);
     },
     destroy: (id) => void live.delete(id),
   }).enable();
