@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createServer } from 'node:http';
 import { close, listen } from '@concurrency-lab/launcher/testing';
 import { parseChaosOptions, type ChaosOptions } from '../src/cli-options';
-import type { DrillContext } from '../src/drill';
+import { QUICK_DURATIONS, type DrillContext } from '../src/drill';
 import { DRILLS } from '../src/drills/index';
 import { planDrills, runChaos } from '../src/run-chaos';
 
@@ -62,6 +62,9 @@ describe('runChaos', () => {
     // The soak's place in DRILLS taken by a drill that asks for the capacity twice.
     const soak = DRILLS.soak;
     const original = { ...soak };
+    // What is counted is how often it measures, not what: a 200 ms window, not the quick 2 s.
+    const durations = { ...QUICK_DURATIONS };
+    Object.assign(QUICK_DURATIONS, { capacityMs: 200 });
     const seen: Array<{ first: number; second: number; requests: number }> = [];
     Object.assign(soak, {
       run: async (ctx: DrillContext) => {
@@ -80,6 +83,7 @@ describe('runChaos', () => {
       });
     } finally {
       Object.assign(soak, original);
+      Object.assign(QUICK_DURATIONS, durations);
       await close(server);
     }
     expect(seen).toHaveLength(1);

@@ -17,26 +17,51 @@ interface Talk {
   closedByServer: boolean;
 }
 
+/** For a connection the test expects kept: how many answers to wait for, then how long. */
+interface KeptOpen {
+  answers: number;
+  /**
+   * Quiet after the last byte of those answers: a server that closes after its answer ends the
+   * socket as the answer finishes (a close planted 50 ms after it is seen: the window from the
+   * connect was 500 ms, most of it spent before the answer had even come).
+   * @default 150
+   */
+  graceMs?: number;
+}
+
+const statusesOf = (raw: string) =>
+  [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+
 /**
  * Writes `bytes` on a new connection and waits up to `waitMs` for the server to close it; a
  * connection still open then is closed here (`closedByServer: false`), so a server that keeps it
- * fails the test's assertion instead of jest's timeout.
+ * fails the test's assertion instead of jest's timeout. With `keptOpen`, the wait ends sooner:
+ * `graceMs` after the server last wrote, once `answers` answers have come.
  */
-function talk(port: number, bytes: string, waitMs = 4000): Promise<Talk> {
+function talk(port: number, bytes: string, waitMs = 4000, keptOpen?: KeptOpen): Promise<Talk> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const chunks: Buffer[] = [];
     let closedByServer = true;
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('error', () => undefined); // a reset after the answer: the close still comes
-    const giveUp = setTimeout(() => {
+    const leave = () => {
       closedByServer = false;
       socket.destroy();
-    }, waitMs);
+    };
+    let quiet: NodeJS.Timeout | undefined;
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      if (keptOpen === undefined) return;
+      clearTimeout(quiet);
+      if (statusesOf(Buffer.concat(chunks).toString('latin1')).length >= keptOpen.answers)
+        quiet = setTimeout(leave, keptOpen.graceMs ?? 150);
+    });
+    socket.on('error', () => undefined); // a reset after the answer: the close still comes
+    const giveUp = setTimeout(leave, waitMs);
     socket.once('close', () => {
       clearTimeout(giveUp);
+      clearTimeout(quiet);
       const raw = Buffer.concat(chunks).toString('latin1');
-      const statuses = [...raw.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+      const statuses = statusesOf(raw);
       const head = raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n').slice(1);
       const headers = Object.fromEntries(
         head.map((line) => {
@@ -108,7 +133,9 @@ describe('a body sent to a route that reads none', () => {
 
   it('negative control: a request without a body keeps its connection', async () => {
     const { port } = await services.start();
-    const result = await talk(port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n', 500);
+    const result = await talk(port, 'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n', 4000, {
+      answers: 1,
+    });
     expect(result.statuses).toEqual([200]);
     expect(result.headers['connection']).toBe('keep-alive');
     expect(result.closedByServer).toBe(false);
@@ -132,7 +159,8 @@ describe('a request declaring an empty body (`Content-Length: 0`)', () => {
         port,
         `${line} HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n` +
           'GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n',
-        500,
+        4000,
+        { answers: 2 },
       );
       expect(result.statuses).toEqual([status, 200]);
       expect(result.headers['connection']).toBe('keep-alive');
@@ -151,7 +179,7 @@ describe('an HTTP/1.0 client asking for keep-alive (`ab -k`)', () => {
     'keeps its connection after %s, the body sized by Content-Length',
     async (path) => {
       const { port } = await services.start();
-      const result = await talk(port, ask(path, 'keep-alive'), 500);
+      const result = await talk(port, ask(path, 'keep-alive'), 4000, { answers: 1 });
       expect(result.headers['connection']).toBe('keep-alive');
       const body = result.raw.slice(result.raw.indexOf('\r\n\r\n') + 4);
       expect(Number(result.headers['content-length'])).toBe(Buffer.byteLength(body, 'latin1'));
@@ -256,7 +284,9 @@ describe('CONNECT', () => {
 
 describe('a bad request pipelined behind a good one', () => {
   const services = serviceFixture();
-  const sleeps = 'GET /io/sleep?ms=1500 HTTP/1.1\r\nHost: t\r\n\r\n';
+  // The bad one's error comes while this one is in flight: a headers timeout of 200 ms, seen
+  // by a check every 100 ms, within 300 ms.
+  const sleeps = 'GET /io/sleep?ms=700 HTTP/1.1\r\nHost: t\r\n\r\n';
   const sleepRoute = { method: 'GET', route: '/io/sleep' };
 
   // The good request is whole when the error comes; the error is the later one's.
@@ -265,7 +295,14 @@ describe('a bad request pipelined behind a good one', () => {
     ['a request whose headers never finish', `${sleeps}GET /heal`],
   ])('(%s) leaves the good one its own answer, then closes', async (_, bytes) => {
     const { port, base } = await services.start({
-      config: { http: { ...testConfig().http, headersTimeoutMs: 500, requestTimeoutMs: 1000 } },
+      config: {
+        http: {
+          ...testConfig().http,
+          headersTimeoutMs: 200,
+          requestTimeoutMs: 400,
+          connectionsCheckIntervalMs: 100,
+        },
+      },
     });
     const result = await talk(port, bytes, 6000);
     expect(result.statuses).toEqual([200]);

@@ -371,7 +371,8 @@ describe('readiness and graceful shutdown', () => {
   it('refuses new work with 503 ERR_SHUTTING_DOWN in the second half of the shutdown budget', async () => {
     const { service, port } = await services.start({ config: { shutdownTimeoutMs: 2000 } });
     const connection = rawConnection(port);
-    connection.send('/io/sleep?ms=1500');
+    // In flight until the pipelined request below has come: a few turns; 400 ms is ample.
+    connection.send('/io/sleep?ms=400');
     await until(() => service.ctx.state.inFlightWork === 1, { what: '1 in flight' });
     const outcome = service.shutdown();
     // Past half the budget (1000 ms), pipelined work on the open connection is refused.
