@@ -54,7 +54,7 @@ Runs every model service under the same load and writes a side-by-side report.
   --out dir           the folder <timestamp>/ goes in                    default: <repo>/reports
                       (the repository's reports/, wherever lab is run from)
   --driver name       autocannon | k6 (k6 must be on PATH)               default: autocannon
-  --quick             a ~1 minute run: short durations and warm-ups
+  --quick             a ~1½ minute run: short durations and warm-ups
   --json              print a machine-readable summary instead of the table
   -h, --help          this text`;
 

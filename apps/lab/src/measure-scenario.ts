@@ -3,7 +3,8 @@ import type { LoadDriver, StreamPlan } from './drivers/load-driver';
 import type { Progress } from './progress';
 import type { ModelResult } from './report/report-schema';
 import { summarize } from './report/summarize';
-import { readRssBytes, Sampler } from './sampler';
+import { holdForCollection } from './live-heap';
+import { readOldSpaceBytes, readRssBytes, Sampler } from './sampler';
 import type { Scenario } from './scenario-catalog';
 import type { LabTarget } from './targets';
 
@@ -47,7 +48,11 @@ export function warmupFor(scenario: Pick<Scenario, 'streams'>, warmupSeconds: nu
   return wait > 0 ? Math.max(warmupSeconds, wait + WARMUP_MARGIN_SECONDS) : warmupSeconds;
 }
 
-/** One model in one scenario: idle memory, warm-up (thrown away), then the measurement. */
+/**
+ * One model in one scenario: idle memory, warm-up (thrown away), then the measurement; in a
+ * scenario judged on memory per connection, then the live heap of its connections held
+ * (live-heap.ts).
+ */
 export async function measureScenario(
   ctx: MeasureContext,
   scenario: Scenario,
@@ -57,7 +62,10 @@ export async function measureScenario(
   const { options, driver } = ctx;
   const streams = planStreams(scenario, target.url, options);
   const what = { scenarioId: scenario.id, model: target.model, baseUrl: target.url };
+  const perConnection = scenario.judge === 'memory-per-connection';
   const rssIdleBytes = await readRssBytes(target.url, target.pid);
+  // The heap's baseline only where the live heap is read: a scrape a busy loop may not answer.
+  const oldSpaceIdleBytes = perConnection ? await readOldSpaceBytes(target.url) : null;
   progress.step(`${scenario.id} · ${target.model} · warm-up`);
   // Only a driver that records each answer as it comes fills a window; without one the samples'
   // req/s and p99 are null (unknown), never a 0 read from an empty window.
@@ -91,12 +99,28 @@ export async function measureScenario(
   // A target whose every scrape timed out (a saturated loop) still gets its memory figure:
   // one reading after the load, when it answers again. A local tree was read every interval.
   const rssAfterBytes = target.pid === undefined ? await readRssBytes(target.url, undefined) : 0;
+  let oldSpaceHeldBytes: number | null = null;
+  if (perConnection) {
+    progress.step(
+      `${scenario.id} · ${target.model} · holding the connections for a full collection`,
+    );
+    oldSpaceHeldBytes = await holdForCollection({
+      baseUrl: target.url,
+      connections: streams.reduce((n, s) => n + s.connections, 0),
+      read: () => readOldSpaceBytes(target.url),
+    });
+  }
   return {
     model: target.model,
     workers: target.workers,
     streams: streamResults,
     samples,
-    summary: summarize(streams, streamResults, samples, { rssIdleBytes, rssAfterBytes }),
+    summary: summarize(streams, streamResults, samples, {
+      rssIdleBytes,
+      rssAfterBytes,
+      oldSpaceIdleBytes,
+      oldSpaceHeldBytes,
+    }),
   };
 }
 

@@ -100,7 +100,7 @@ export async function runLab(ctx: LabRunContext): Promise<Report> {
   const cpuList = cpus();
   const loadAtEnd = loadavg();
   return {
-    schemaVersion: 4,
+    schemaVersion: 5,
     createdAt: new Date().toISOString(),
     machine: {
       cpus: cpuList.length,

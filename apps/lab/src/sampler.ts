@@ -29,13 +29,22 @@ interface Scrape {
   cpuSeconds: number;
   lagP99Ms: number | null;
   elu: number | null;
+  oldSpaceUsedBytes: number | null;
 }
+
+/** The series the services export for V8's old space in use (prom-client's default metrics). */
+const OLD_SPACE = { name: 'nodejs_heap_space_size_used_bytes', where: { space: 'old' } } as const;
 
 /** One reading of a model's memory: the OS's for a local tree, its /metrics' for a target. */
 export async function readRssBytes(baseUrl: string, pid: number | undefined): Promise<number> {
   const local = pid === undefined ? undefined : processTreeUsage(pid);
   if (local) return local.rssBytes;
   return (await scrape(`${baseUrl}/metrics`, 2000))?.rssBytes ?? 0;
+}
+
+/** V8's old space in use, from the model's /metrics; null when it did not answer within 1 s. */
+export async function readOldSpaceBytes(baseUrl: string): Promise<number | null> {
+  return (await scrape(`${baseUrl}/metrics`, 1000))?.oldSpaceUsedBytes ?? null;
 }
 
 /**
@@ -105,7 +114,8 @@ export class Sampler {
     const local = usage ? this.#cost(usage, now) : undefined;
     if (this.#scraping || !scrapeToo) {
       // The last scrape is still out (a busy loop): the OS figures alone, no queue of scrapes.
-      if (local) this.#push({ ...base, ...local, lagP99Ms: null, elu: null });
+      if (local)
+        this.#push({ ...base, ...local, lagP99Ms: null, elu: null, oldSpaceUsedBytes: null });
       return;
     }
     // A target's memory and CPU come only from here: give a busy loop longer to answer.
@@ -118,6 +128,7 @@ export class Sampler {
             ...local,
             lagP99Ms: remote?.lagP99Ms ?? null,
             elu: remote?.elu ?? null,
+            oldSpaceUsedBytes: remote?.oldSpaceUsedBytes ?? null,
           });
         } else if (remote) {
           this.#push({
@@ -125,6 +136,7 @@ export class Sampler {
             ...this.#cost(remote, performance.now()),
             lagP99Ms: remote.lagP99Ms,
             elu: remote.elu,
+            oldSpaceUsedBytes: remote.oldSpaceUsedBytes,
           });
         }
       })
@@ -162,12 +174,17 @@ async function scrape(
     const text = await response.text();
     const lag = values(text, 'nodejs_eventloop_lag_p99_seconds');
     const elu = values(text, 'lab_eventloop_utilization');
+    const oldSpace = metricSamples(text, OLD_SPACE.name).filter(
+      (s) => s.labels['space'] === OLD_SPACE.where.space && Number.isFinite(s.value),
+    );
     return {
       rssBytes: metricSum(text, 'process_resident_memory_bytes'),
       cpuSeconds: metricSum(text, 'process_cpu_seconds_total'),
       // A cluster reports one series per process: the mean is the typical loop's.
       lagP99Ms: lag.length ? Math.round((sum(lag) / lag.length) * 1e5) / 100 : null,
       elu: elu.length ? Math.round((sum(elu) / elu.length) * 1000) / 1000 : null,
+      // A cluster's processes each report theirs: the sum is the model's. None: not exported.
+      oldSpaceUsedBytes: oldSpace.length ? metricSum(text, OLD_SPACE.name, OLD_SPACE.where) : null,
     };
   } catch {
     return undefined; // too slow or refused: a gap, not a failure of the run

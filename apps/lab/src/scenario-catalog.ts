@@ -16,7 +16,8 @@ const streamSchema = z.strictObject({
 
 /**
  * The figure a scenario is decided on: `throughput` (most 2xx/s), `p99` (lowest latency of the
- * measured stream — fairness) or `memory-per-connection` (least RSS per held connection — io).
+ * measured stream — fairness) or `memory-per-connection` (least live heap per held connection —
+ * io).
  */
 export const JUDGES = ['throughput', 'p99', 'memory-per-connection'] as const;
 

@@ -305,6 +305,7 @@ function summaryOf(plan: StreamPlan, result: StreamResult | undefined): ModelSum
     cpuPercent: 0,
     lagP99Ms: null,
     elu: null,
+    oldSpaceUsedBytes: null,
     rps: 0,
     p99Ms: null,
   };

@@ -10,6 +10,7 @@ const sample = (t: number, value: number): Sample => ({
   cpuPercent: value,
   lagP99Ms: value,
   elu: value / 100,
+  oldSpaceUsedBytes: null,
   rps: 10,
   p99Ms: null,
 });

@@ -14,8 +14,8 @@ describe('what to choose: the first screen', () => {
     scenario(
       'io',
       [
-        result('async', 2000, 760, 80, { memoryPerConnectionBytes: 10 * 1024 }),
-        result('cluster', 2000, 770, 300, { memoryPerConnectionBytes: 30 * 1024 }),
+        result('async', 2000, 760, 80, { liveHeapPerConnectionBytes: 10 * 1024 }),
+        result('cluster', 2000, 770, 300, { liveHeapPerConnectionBytes: 30 * 1024 }),
       ],
       'memory-per-connection',
       ['async'],
@@ -130,8 +130,8 @@ describe('what to choose: the first screen', () => {
             'io',
             models.map((m) =>
               m === 'async'
-                ? result(m, 1000, 700, 80, { memoryPerConnectionBytes: kib(5), sustained: 0.5 })
-                : result(m, 2000, 760, 90, { memoryPerConnectionBytes: kib(12), sustained: 1 }),
+                ? result(m, 1000, 700, 80, { liveHeapPerConnectionBytes: kib(5), sustained: 0.5 })
+                : result(m, 2000, 760, 90, { liveHeapPerConnectionBytes: kib(12), sustained: 1 }),
             ),
             'memory-per-connection',
             ['async'],
@@ -190,8 +190,14 @@ describe('what to choose: the first screen', () => {
         scenario(
           'io',
           [
-            result('async', 1000, 700, 80, { memoryPerConnectionBytes: 5 * 1024, sustained: 0.5 }),
-            result('threads', 2000, 760, 90, { memoryPerConnectionBytes: 12 * 1024, sustained: 1 }),
+            result('async', 1000, 700, 80, {
+              liveHeapPerConnectionBytes: 5 * 1024,
+              sustained: 0.5,
+            }),
+            result('threads', 2000, 760, 90, {
+              liveHeapPerConnectionBytes: 12 * 1024,
+              sustained: 1,
+            }),
           ],
           'memory-per-connection',
         ),

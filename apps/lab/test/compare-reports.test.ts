@@ -200,6 +200,60 @@ describe('lab compare on memory per connection', () => {
   });
 });
 
+describe('lab compare on live heap per connection', () => {
+  /** io with one async result: its live heap per connection, or a report from before schema 5. */
+  const io = (live: number | null | 'absent'): ComparableReport => ({
+    createdAt: '2026-12-06T00:00:00Z',
+    machine: { cpus: 2, cpuModel: 'x', node: '24' },
+    options: { models: ['async'], durationSeconds: 10, workers: 2, driver: 'pacer', quick: false },
+    scenarios: [
+      {
+        id: 'io',
+        title: 'io',
+        verdict: { judge: 'memory-per-connection' },
+        results: [
+          {
+            model: 'async',
+            summary: {
+              rps: 2000,
+              p50Ms: 751,
+              p99Ms: 770,
+              rssPeakBytes: 300 * 2 ** 20,
+              cpuPercentMean: 40,
+              ...(live === 'absent' ? {} : { liveHeapPerConnectionBytes: live }),
+            },
+            samples: [1, 2, 3, 4].map((t) => ({ t, rssBytes: 3e8, cpuPercent: 40, rps: 2000 })),
+          },
+        ],
+      },
+    ],
+  });
+  const rowOf = (a: ComparableReport, b: ComparableReport) =>
+    compareReports({ file: 'A', report: a }, { file: 'B', report: b }).rows.find(
+      (r) => r.figure === 'liveHeapPerConnection',
+    );
+
+  it('shows the two figures in KiB and their ratio; one reading each, so its noise is unknown', () => {
+    expect(rowOf(io(8192), io(9216))).toMatchObject({
+      label: 'live heap KiB per connection',
+      a: 8,
+      b: 9,
+      ratio: 1.125,
+      noise: null,
+      flag: 'unknown',
+    });
+  });
+
+  it('has a row with no figure for a run that read none, and no row beside a report from before it was read', () => {
+    expect(rowOf(io(8192), io(null))).toMatchObject({ a: 8, b: null, ratio: null });
+    expect(rowOf(io('absent'), io(8192))).toBeUndefined();
+    // Only where the scenario is judged on it: elsewhere no row, whatever the summary holds.
+    const cpu = io(8192);
+    for (const s of cpu.scenarios) s.verdict = { judge: 'throughput' };
+    expect(rowOf(cpu, cpu)).toBeUndefined();
+  });
+});
+
 describe('lab compare on a model that stopped, or started, answering', () => {
   // The fixture's threads service killed before the run: no 2xx answer, so every interval's
   // req/s is 0 and it has no latency; a dead process uses no CPU. Its RSS readings stay.

@@ -145,3 +145,70 @@ describe('a --targets model’s memory', () => {
     }
   });
 });
+
+describe('a scenario judged on memory per connection', () => {
+  /**
+   * A model on loopback: its /metrics says the old space in use, scripted — `idle` at the first
+   * scrape, then each of `held` in turn (the last again) — and it holds every `/io/sleep` open.
+   */
+  async function heapServer(idleMiB: number, heldMiB: number[]) {
+    let scrapes = 0;
+    let waits = 0;
+    const hung: import('node:http').ServerResponse[] = [];
+    const server = createServer((request, response) => {
+      if (request.url?.startsWith('/io/sleep')) {
+        waits += 1;
+        hung.push(response);
+        return;
+      }
+      const mib =
+        scrapes === 0 ? idleMiB : (heldMiB[Math.min(scrapes - 1, heldMiB.length - 1)] ?? 0);
+      scrapes += 1;
+      response.end(`nodejs_heap_space_size_used_bytes{space="old"} ${mib * 2 ** 20}\n`);
+    });
+    const url = await listen(server);
+    return {
+      url,
+      waits: () => waits,
+      stop: async () => {
+        for (const response of hung) response.destroy();
+        await close(server);
+      },
+    };
+  }
+
+  const measure = async (s: Scenario, url: string) =>
+    (
+      await measureScenario(
+        {
+          driver: standInDriver(10, () => undefined),
+          options: { warmupSeconds: 0, durationSeconds: 1, sampleIntervalMs: 250, rate: 40 },
+        },
+        s,
+        { model: 'async', url, pid: process.pid, workers: null },
+        new Progress(quiet, 1),
+      )
+    ).summary;
+
+  it('holds its connections after the load and reads the live heap over the idle one', async () => {
+    // --rate 40 holds 40 connections: idle 20 MiB, after the collection 20 MiB + 40 × 8 KiB.
+    const model = await heapServer(20, [30, 31, 20 + (40 * 8) / 1024]);
+    try {
+      const summary = await measure(io, model.url);
+      expect([summary.connections, summary.liveHeapPerConnectionBytes]).toEqual([40, 8192]);
+      expect(model.waits()).toBe(40);
+    } finally {
+      await model.stop();
+    }
+  });
+
+  it('reads none in a scenario judged on anything else', async () => {
+    const model = await heapServer(20, [30, 20]);
+    try {
+      expect((await measure(scenario('cpu'), model.url)).liveHeapPerConnectionBytes).toBeNull();
+      expect(model.waits()).toBe(0);
+    } finally {
+      await model.stop();
+    }
+  });
+});

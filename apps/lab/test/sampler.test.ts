@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { IntervalWindow } from '../src/drivers/interval-window';
-import { Sampler, type Sample } from '../src/sampler';
+import { readOldSpaceBytes, Sampler, type Sample } from '../src/sampler';
 import { close, listen } from '@concurrency-lab/launcher/testing';
 
 const metrics = [
@@ -11,6 +11,11 @@ const metrics = [
   'nodejs_eventloop_lag_p99_seconds{model="cluster",pid="1"} 0.010',
   'nodejs_eventloop_lag_p99_seconds{model="cluster",pid="2"} 0.030',
   'lab_eventloop_utilization{model="cluster"} 0.25',
+  // V8's spaces, one series each per process: only "old" is the live heap's home.
+  'nodejs_heap_space_size_used_bytes{space="old",pid="1"} 40000000',
+  'nodejs_heap_space_size_used_bytes{space="new",pid="1"} 9000000',
+  'nodejs_heap_space_size_used_bytes{space="old",pid="2"} 2000000',
+  'nodejs_heap_space_size_used_bytes{space="large_object",pid="2"} 5000000',
   '',
 ].join('\n');
 
@@ -94,7 +99,12 @@ describe('the sampler', () => {
       await arrived;
       const samples = await sampler.stop();
       expect(samples.length).toBeGreaterThanOrEqual(2);
-      expect(samples[0]).toMatchObject({ rssBytes: 3_000_000, lagP99Ms: 20, elu: 0.25 });
+      expect(samples[0]).toMatchObject({
+        rssBytes: 3_000_000,
+        lagP99Ms: 20,
+        elu: 0.25,
+        oldSpaceUsedBytes: 42_000_000, // the old spaces of both processes, no other space
+      });
       // The two answers fell in one interval, its p99 the slower one; later intervals had none.
       expect(samples.filter((s) => s.p99Ms !== null).map((s) => s.p99Ms)).toEqual([7]);
     } finally {
@@ -192,6 +202,27 @@ describe('the sampler', () => {
     // The control: a rising counter is read as CPU used, after the first (baseline) sample.
     const rising = await cpuAt(0.05);
     expect(rising.slice(1).every((percent) => percent > 0)).toBe(true);
+  });
+
+  it('has no old space where /metrics exports none, or does not answer: null, not 0', async () => {
+    const bare = metrics
+      .split('\n')
+      .filter((line) => !line.includes('{space="old"'))
+      .join('\n');
+    const { server, url } = await serve((response) => response.end(bare));
+    try {
+      expect(await readOldSpaceBytes(url)).toBeNull();
+    } finally {
+      await close(server);
+    }
+    expect(await readOldSpaceBytes('http://127.0.0.1:1')).toBeNull(); // nothing listens
+    // The control: the same target with its old spaces is read, both processes', no other space.
+    const full = await serve((response) => response.end(metrics));
+    try {
+      expect(await readOldSpaceBytes(full.url)).toBe(42_000_000);
+    } finally {
+      await close(full.server);
+    }
   });
 
   it('leaves a target’s interval out when its scrape fails: no figure is made up', async () => {

@@ -37,6 +37,7 @@ const samples = (rows: [cpuPercent: number, lagP99Ms: number | null, elu: number
     cpuPercent,
     lagP99Ms,
     elu,
+    oldSpaceUsedBytes: null,
   }));
 
 /** The summary of the one fib stream measured over `rows` of samples (50 MiB idle). */
@@ -98,6 +99,24 @@ describe('a model’s summary', () => {
     expect(at(90)).toBe(0);
     // The control: a peak 8 MiB over idle on 8 connections is 1 MiB each.
     expect(at(108)).toBe(2 ** 20);
+  });
+
+  it('has live heap per connection from the old space after the collection over the idle one, or none', () => {
+    const at = (memory: Partial<Parameters<typeof summarize>[3]>) =>
+      summarize([plan], [stream], samples([[0, 1, 0.5]]), {
+        rssIdleBytes: 50 * 2 ** 20,
+        rssAfterBytes: 0,
+        ...memory,
+      }).liveHeapPerConnectionBytes;
+    // 8 connections: 20 MiB idle, 20 MiB + 8 × 8 KiB after the collection.
+    const held = 20 * 2 ** 20 + 8 * 8192;
+    expect(at({ oldSpaceIdleBytes: 20 * 2 ** 20, oldSpaceHeldBytes: held })).toBe(8192);
+    // Below the idle reading: 0, never a negative figure that would win on memory.
+    expect(at({ oldSpaceIdleBytes: 30 * 2 ** 20, oldSpaceHeldBytes: held })).toBe(0);
+    // No collection seen, or no idle reading (the process's own heap would count): no figure.
+    expect(at({ oldSpaceIdleBytes: 20 * 2 ** 20, oldSpaceHeldBytes: null })).toBeNull();
+    expect(at({ oldSpaceIdleBytes: null, oldSpaceHeldBytes: held })).toBeNull();
+    expect(at({})).toBeNull();
   });
 
   it('counts every stream’s failures, and only the measured stream’s dropped arrivals', () => {

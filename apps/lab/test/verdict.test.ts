@@ -58,10 +58,10 @@ describe('the verdict', () => {
 
   it('judges io on memory per connection, and an overloaded model cannot lead', () => {
     const results = [
-      result('async', 1950, 760, 80, { memoryPerConnectionBytes: kib(12), sustained: 0.98 }),
-      result('threads', 1950, 770, 90, { memoryPerConnectionBytes: kib(12.5), sustained: 0.97 }),
+      result('async', 1950, 760, 80, { liveHeapPerConnectionBytes: kib(12), sustained: 0.98 }),
+      result('threads', 1950, 770, 90, { liveHeapPerConnectionBytes: kib(12.5), sustained: 0.97 }),
       // the least memory, but it answered only half the rate: not comparable
-      result('cluster', 1000, 2000, 300, { memoryPerConnectionBytes: kib(5), sustained: 0.5 }),
+      result('cluster', 1000, 2000, 300, { liveHeapPerConnectionBytes: kib(5), sustained: 0.5 }),
     ];
     const verdict = verdictFor(
       'memory-per-connection',
@@ -85,8 +85,8 @@ describe('the edges of the tie band and of the fixed rate', () => {
     // single page's difference. 2000 × 1.1 + 512 = 2712 B is the band's edge.
     const io = (threadsBytes: number) =>
       verdictFor('memory-per-connection', { prefers: ['async'], text: 'g' }, [
-        result('async', 100, 10, 80, { memoryPerConnectionBytes: 2000 }),
-        result('threads', 100, 10, 80, { memoryPerConnectionBytes: threadsBytes }),
+        result('async', 100, 10, 80, { liveHeapPerConnectionBytes: 2000 }),
+        result('threads', 100, 10, 80, { liveHeapPerConnectionBytes: threadsBytes }),
       ]).leaders;
     expect(io(2600)).toEqual(['async', 'threads']);
     expect(io(2700)).toEqual(['async', 'threads']);
@@ -236,9 +236,9 @@ describe('a guide none of whose models took part', () => {
 describe('the least-memory figure', () => {
   // threads: the smallest RSS peak, but its connections cost more each than async's.
   const io = [
-    result('async', 2000, 760, 120, { memoryPerConnectionBytes: kib(10), sustained: 0.99 }),
-    result('threads', 2000, 770, 90, { memoryPerConnectionBytes: kib(20), sustained: 0.99 }),
-    result('cluster', 2000, 770, 200, { memoryPerConnectionBytes: kib(40), sustained: 0.99 }),
+    result('async', 2000, 760, 120, { liveHeapPerConnectionBytes: kib(10), sustained: 0.99 }),
+    result('threads', 2000, 770, 90, { liveHeapPerConnectionBytes: kib(20), sustained: 0.99 }),
+    result('cluster', 2000, 770, 200, { liveHeapPerConnectionBytes: kib(40), sustained: 0.99 }),
   ];
 
   it('is memory per connection where the scenario is judged on it, as leaders and choose', () => {
@@ -263,9 +263,9 @@ describe('a model that answered nothing', () => {
   // A model whose every answer was a 503 (a --targets service that sheds) has no latency: its
   // summary reads p99 0 and must not make it the best on p99 or memory.
   const figures = (silentRps: number) => [
-    result('async', 0, 0, 10, { memoryPerConnectionBytes: 100, sustained: null }),
-    result('threads', 50, 20, 120, { memoryPerConnectionBytes: 4096, sustained: null }),
-    result('cluster', silentRps, 25, 300, { memoryPerConnectionBytes: 8192, sustained: null }),
+    result('async', 0, 0, 10, { liveHeapPerConnectionBytes: 100, sustained: null }),
+    result('threads', 50, 20, 120, { liveHeapPerConnectionBytes: 4096, sustained: null }),
+    result('cluster', silentRps, 25, 300, { liveHeapPerConnectionBytes: 8192, sustained: null }),
   ];
 
   it('leads on neither p99 nor memory, and is not the best p99', () => {
@@ -288,8 +288,8 @@ describe('a model that answered nothing', () => {
 describe('a fixed rate no model kept up with', () => {
   // --quick's first half second of io: every model below 90% of the rate.
   const results = [
-    result('async', 1000, 760, 80, { memoryPerConnectionBytes: kib(12), sustained: 0.5 }),
-    result('threads', 1100, 770, 90, { memoryPerConnectionBytes: kib(14), sustained: 0.55 }),
+    result('async', 1000, 760, 80, { liveHeapPerConnectionBytes: kib(12), sustained: 0.5 }),
+    result('threads', 1100, 770, 90, { liveHeapPerConnectionBytes: kib(14), sustained: 0.55 }),
   ];
 
   it('names no leader on memory or latency, and says why without naming one', () => {
@@ -434,8 +434,8 @@ describe('the lessons', () => {
       scenario(
         'io',
         [
-          result('async', 2000, 760, 80, { memoryPerConnectionBytes: asyncKiB * 1024 }),
-          result('cluster', 2000, 760, 300, { memoryPerConnectionBytes: 20 * 1024 }),
+          result('async', 2000, 760, 80, { liveHeapPerConnectionBytes: asyncKiB * 1024 }),
+          result('cluster', 2000, 760, 300, { liveHeapPerConnectionBytes: 20 * 1024 }),
         ],
         'memory-per-connection',
         ['async'],
@@ -454,11 +454,11 @@ describe('the lessons', () => {
           'io',
           [
             result('async', 2000, 760, 80, {
-              memoryPerConnectionBytes: async[0] * 1024,
+              liveHeapPerConnectionBytes: async[0] * 1024,
               sustained: async[1],
             }),
             result('threads', 2000, 760, 90, {
-              memoryPerConnectionBytes: threads[0] * 1024,
+              liveHeapPerConnectionBytes: threads[0] * 1024,
               sustained: threads[1],
             }),
           ],
@@ -545,13 +545,95 @@ describe('the lessons, from the models that ran and answered', () => {
       scenario(
         'io',
         [
-          result('async', 0, 0, 80, { memoryPerConnectionBytes: 1024 }),
-          result('threads', 2000, 760, 90, { memoryPerConnectionBytes: 20 * 1024 }),
+          result('async', 0, 0, 80, { liveHeapPerConnectionBytes: 1024 }),
+          result('threads', 2000, 760, 90, { liveHeapPerConnectionBytes: 20 * 1024 }),
         ],
         'memory-per-connection',
         ['async'],
       ),
     ]);
     expect(io).toMatchObject({ id: 'waits-are-cheap', holds: null });
+  });
+});
+
+describe('memory per connection judged on the live heap', () => {
+  const guide = { prefers: ['async'], text: 'thousands of connections' };
+  /** A model that kept up, its live heap per connection (null: not measured) and RSS growth. */
+  const held = (model: ModelResult['model'], liveKiB: number | null, rssKiB: number) =>
+    result(model, 2000, 760, 100, {
+      sustained: 1,
+      liveHeapPerConnectionBytes: liveKiB === null ? null : kib(liveKiB),
+      memoryPerConnectionBytes: kib(rssKiB),
+    });
+  const at = (results: ModelResult[]) => ({
+    verdict: verdictFor('memory-per-connection', guide, results),
+    lesson: lessonsFor([scenario('io', results, 'memory-per-connection', ['async'])])[0],
+    choose: chooseLines([scenario('io', results, 'memory-per-connection', ['async'])], {
+      sharedCores: false,
+      cpus: 2,
+      loadAverage: { start: 0, end: 0 },
+      workload: null,
+    })[0],
+  });
+
+  it('weighs what a connection keeps alive, not how far RSS grew', () => {
+    // threads' RSS grew least (its heap sized itself later), async keeps the least alive.
+    const { verdict, lesson } = at([held('async', 8, 100), held('threads', 12, 70)]);
+    expect([verdict.leaders, verdict.memory, lesson?.holds]).toEqual([['async'], 'async', true]);
+    expect(verdict.note).toContain('live heap per connection async 8.0 KiB, threads 12.0 KiB');
+    expect(lesson?.figures).toContain('async 8.0 KiB/connection (RSS +100 KiB)');
+    // The control: the live heaps the other way round, the RSS growth unchanged.
+    const swapped = at([held('async', 12, 100), held('threads', 8, 70)]);
+    expect([swapped.verdict.leaders, swapped.lesson?.holds]).toEqual([['threads'], false]);
+  });
+
+  it('leaves a model whose live heap was not read out of the verdict, the lesson and the first screen, and says why', () => {
+    const { verdict, lesson, choose } = at([
+      held('async', 8, 100),
+      held('threads', null, 20),
+      held('cluster', 8.5, 120),
+    ]);
+    expect([verdict.leaders, verdict.memory]).toEqual([['async', 'cluster'], 'async']);
+    expect(verdict.note).toContain('threads not measured');
+    expect(verdict.note).toContain(
+      'Not measured: threads, as no full collection of the heap was seen while the connections were held',
+    );
+    expect(lesson?.holds).toBe(true);
+    expect(lesson?.figures).toContain('threads not measured (RSS +20 KiB)');
+    expect(lesson?.figures).toContain('not measured: threads, as no full collection');
+    // The heaviest that kept up is cluster, never threads with no figure (Infinity).
+    expect(choose).toMatch(/io 8\.0 KiB\/connection vs the heaviest that kept up, cluster 8\.5/);
+    // The control: read, threads' figure counts like any other and makes it the leader.
+    expect(at([held('async', 8, 100), held('threads', 6, 20)]).verdict.leaders).toEqual([
+      'threads',
+    ]);
+  });
+
+  it('names no leader, and checks no lesson, when no live heap was read', () => {
+    const { verdict, lesson } = at([held('async', null, 100), held('threads', null, 20)]);
+    expect([verdict.leaders, verdict.memory, verdict.agreesWithGuide]).toEqual([[], null, null]);
+    expect(verdict.note).toMatch(/^No leader: no model that answered has a figure to weigh/);
+    expect(verdict.note).toContain('not measured: async and threads');
+    expect(verdict.note).not.toContain('every model that answered fell below');
+    expect(lesson?.holds).toBeNull();
+    // Async alone read: nothing to weigh it against, so the lesson stays unchecked too.
+    expect(at([held('async', 8, 100), held('threads', null, 20)]).lesson?.holds).toBeNull();
+    // The control: both read, the lesson is checked.
+    expect(at([held('async', 8, 100), held('threads', 9, 20)]).lesson?.holds).toBe(true);
+  });
+
+  it('shows each figure, and a dash where none was read, in the connections table', () => {
+    const results = [held('async', 8, 100), held('threads', 9, 70), held('cluster', null, 120)];
+    const report = {
+      ...fixtureReport(),
+      scenarios: [scenario('io', results, 'memory-per-connection', ['async'])],
+    };
+    const table = reportTables(report).find((t) => t.heading.startsWith('Holding connections'));
+    const column = (name: string) => {
+      const i = table?.header.indexOf(name) ?? -1;
+      return table?.rows.map((row) => row[i]);
+    };
+    expect(column('live heap KiB per connection')).toEqual(['8.0', '9.0', '—']);
+    expect(column('RSS growth KiB per connection')).toEqual(['100.0', '70.0', '120.0']);
   });
 });

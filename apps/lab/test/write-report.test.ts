@@ -11,7 +11,7 @@ import type { Report } from '../src/report/report-schema';
 const noCharts = () => Promise.resolve([]);
 
 /** The fixture, as this version of the lab writes it. */
-const current = (): Report => ({ ...fixtureReport(), schemaVersion: 4 });
+const current = (): Report => ({ ...fixtureReport(), schemaVersion: 5 });
 
 describe('writeReport', () => {
   const root = tempFolder('lab-write-report-');

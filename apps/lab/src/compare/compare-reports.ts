@@ -79,8 +79,19 @@ export const FIGURES: readonly Figure[] = [
     series: (x) => x.slice(1).map((s) => s.cpuPercent),
   },
   {
+    id: 'liveHeapPerConnection',
+    label: 'live heap KiB per connection',
+    scale: 1 / 1024,
+    // undefined in a report before schema 5 (no row); null when that run read none.
+    value: (s) => s.liveHeapPerConnectionBytes,
+    // One reading after a collection, not a series: a run measures no noise on it, so the row
+    // shows the ratio and stays `unknown`.
+    series: () => [],
+    judge: 'memory-per-connection',
+  },
+  {
     id: 'memoryPerConnection',
-    label: 'KiB per connection',
+    label: 'RSS growth KiB per connection',
     scale: 1 / 1024,
     value: (s) => s.memoryPerConnectionBytes,
     // (RSS peak − RSS idle) / connections: RSS's spread moves the peak, and so this figure, by

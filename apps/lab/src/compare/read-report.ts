@@ -27,6 +27,8 @@ const summary = z.looseObject({
   rssPeakBytes: z.number(),
   cpuPercentMean: z.number(),
   memoryPerConnectionBytes: z.number().optional(),
+  /** Since schema 5; null when not measured. */
+  liveHeapPerConnectionBytes: z.number().nullable().optional(),
   rssIdleBytes: z.number().optional(),
 });
 

@@ -1,7 +1,16 @@
 import { MODELS, type ModelInfo } from '@concurrency-lab/models';
 import { ratioAgainst } from './format';
 import type { ModelResult, ModelSummary, Report, ScenarioReport } from './report-schema';
-import { answeredOnly, answeredShare, keptUp, leadersBy, overloaded } from './verdict';
+import {
+  answeredOnly,
+  answeredShare,
+  comparableOn,
+  keptUp,
+  leadersBy,
+  liveHeapMeasured,
+  NOT_MEASURED,
+  overloaded,
+} from './verdict';
 import { inWords } from './words';
 
 /** The models that run CPU work somewhere other than the one event loop: a pool, or processes. */
@@ -124,26 +133,35 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
   const io = byId('io');
   if (io && io.results.some((r) => r.model === 'async') && io.results.length > 1) {
     const answered = answeredOnly(io.results);
-    // Memory is weighed only among the models that kept up with the rate (verdict.ts): an
-    // overloaded one held fewer requests for its connections. So async overloaded, or no other
-    // model that kept up, leaves nothing comparable to check the claim on, either way.
-    const comparable = keptUp(io.results);
+    // Memory is weighed only among the models that kept up with the rate and whose live heap was
+    // read (verdict.ts): an overloaded one held fewer requests for its connections, and one with
+    // no reading has no figure. So async out, or no other model in, leaves nothing to check the
+    // claim on, either way.
+    const comparable = comparableOn('memory-per-connection', io.results);
     const checkable =
       comparable.some((r) => r.model === 'async') && comparable.some((r) => r.model !== 'async');
     const below = answered.filter(overloaded).map(answeredShare);
+    const unmeasured = keptUp(io.results)
+      .filter((r) => !liveHeapMeasured(r))
+      .map((r) => r.model);
     lessons.push({
       id: 'waits-are-cheap',
       claim:
-        'Holding thousands of waiting connections: one event loop needs no more memory per connection than threads or processes (within 10% and half a KiB: RSS moves in pages)',
+        'Holding thousands of waiting connections: one event loop keeps no more alive per connection than threads or processes (live heap after a full collection, within 10% and half a KiB)',
       holds: checkable ? leadersBy('memory-per-connection', io.results).includes('async') : null,
       figures: figuresOf(
         answered
           .map(
             (r) =>
-              `${r.model} ${(r.summary.memoryPerConnectionBytes / 1024).toFixed(1)} KiB/connection, p99 ${Math.round(r.summary.p99Ms)} ms`,
+              `${r.model} ${
+                r.summary.liveHeapPerConnectionBytes === null
+                  ? 'not measured'
+                  : `${(r.summary.liveHeapPerConnectionBytes / 1024).toFixed(1)} KiB/connection`
+              } (RSS +${(r.summary.memoryPerConnectionBytes / 1024).toFixed(0)} KiB), p99 ${Math.round(r.summary.p99Ms)} ms`,
           )
           .join(', '),
         below.length ? `below the fixed rate, not comparable: ${inWords(below)}` : '',
+        unmeasured.length ? `not measured: ${inWords(unmeasured)}, as ${NOT_MEASURED}` : '',
         silentOf(io.results),
       ),
     });

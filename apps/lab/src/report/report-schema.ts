@@ -44,6 +44,13 @@ const sample = z.strictObject({
     .nullable()
     .describe('Event-loop delay p99 from /metrics; null when the scrape did not answer in time.'),
   elu: z.number().nonnegative().nullable(),
+  oldSpaceUsedBytes: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      'V8\'s old space in use, from /metrics (`nodejs_heap_space_size_used_bytes{space="old"}`, summed over a cluster\'s processes); null when the scrape did not answer in time.',
+    ),
   rps: z
     .number()
     .nonnegative()
@@ -80,7 +87,16 @@ export const modelSummarySchema = z.strictObject({
   memoryPerConnectionBytes: z
     .number()
     .nonnegative()
-    .describe('(RSS peak − RSS idle) / connections.'),
+    .describe(
+      "(RSS peak − RSS idle) / connections: mostly the growth of V8's heap while loaded (its young generation, garbage not yet collected), not what a connection holds; see liveHeapPerConnectionBytes.",
+    ),
+  liveHeapPerConnectionBytes: z
+    .number()
+    .nonnegative()
+    .nullable()
+    .describe(
+      "What a held connection keeps alive on V8's heap: (old space in use at the first reading after a full collection − old space in use at idle) / connections, read after the load while the lab holds the connections, each waiting on one /io/sleep and nothing else arriving. A full collection leaves only live objects there. Measured in scenarios judged on memory per connection; null elsewhere, or when no full collection came while the connections were held (up to 20 s).",
+    ),
   cpuPercentMean: z
     .number()
     .nonnegative()
@@ -119,7 +135,7 @@ const verdict = z.strictObject({
   memory: modelName
     .nullable()
     .describe(
-      'The least memory among the same models as p99: memory per connection in a scenario judged on it (io), the RSS peak in the others; null as for p99.',
+      'The least memory among the same models as p99: live heap per connection in a scenario judged on it (io: among those whose live heap was measured), the RSS peak in the others; null as for p99.',
     ),
   agreesWithGuide: z
     .boolean()
@@ -132,9 +148,10 @@ const verdict = z.strictObject({
 
 export const reportSchema = z.strictObject({
   schemaVersion: z
-    .literal(4)
+    .literal(5)
     .describe(
-      '4 since 2026-12-05: as 3, but a sample may have no req/s (rps null: a load driver that reports nothing per interval, k6). 3 since 2026-12-03: as 2, but a verdict may have no leader (throughput, p99, memory, agreesWithGuide, leaders empty) and a summary no lag or utilization (lagP99MaxMs, eluMean): null where a figure could not be had. lab compare reads every version.',
+      "5 since 2026-12-06: as 4, plus each sample's oldSpaceUsedBytes and each summary's liveHeapPerConnectionBytes; a scenario judged on memory per connection is judged on the live heap. " +
+        '4 since 2026-12-05: as 3, but a sample may have no req/s (rps null: a load driver that reports nothing per interval, k6). 3 since 2026-12-03: as 2, but a verdict may have no leader (throughput, p99, memory, agreesWithGuide, leaders empty) and a summary no lag or utilization (lagP99MaxMs, eluMean): null where a figure could not be had. lab compare reads every version.',
     ),
   createdAt: z.iso.datetime(),
   machine: z.strictObject({

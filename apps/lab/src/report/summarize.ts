@@ -38,12 +38,24 @@ export function summarize(
   plans: StreamPlan[],
   streams: StreamResult[],
   samples: Sample[],
-  memory: { rssIdleBytes: number; rssAfterBytes: number },
+  memory: {
+    rssIdleBytes: number;
+    rssAfterBytes: number;
+    /** V8's old space in use before the warm-up; null: /metrics did not answer. @default null */
+    oldSpaceIdleBytes?: number | null;
+    /**
+     * The same right after a full collection while the connections were held (live-heap.ts): read
+     * only in a scenario judged on memory per connection, null when no collection came.
+     * @default null
+     */
+    oldSpaceHeldBytes?: number | null;
+  },
 ): ModelSummary {
   const { rssIdleBytes } = memory;
   const measured = streams.find((s) => s.measure) ?? streams[0];
   const plan = plans.find((p) => p.measure) ?? plans[0];
   const connections = plans.reduce((n, p) => n + p.connections, 0);
+  const { oldSpaceHeldBytes = null, oldSpaceIdleBytes = null } = memory;
   const rssPeakBytes = Math.max(memory.rssAfterBytes, ...samples.map((s) => s.rssBytes));
   // One rule for the three figures read "since the previous reading": the first sample, taken as
   // the measurement starts, is left out. Its CPU has no earlier reading; its event-loop lag and
@@ -65,6 +77,11 @@ export function summarize(
     rssIdleBytes,
     rssPeakBytes,
     memoryPerConnectionBytes: Math.round(Math.max(0, rssPeakBytes - rssIdleBytes) / connections),
+    // Both readings or no figure: without the idle one the process's own heap would be counted.
+    liveHeapPerConnectionBytes:
+      oldSpaceHeldBytes !== null && oldSpaceIdleBytes !== null
+        ? Math.round(Math.max(0, oldSpaceHeldBytes - oldSpaceIdleBytes) / connections)
+        : null,
     cpuPercentMean: Math.round(mean(cpuSamples) * 10) / 10,
     // No sample with a lag or ELU (every scrape unanswered: a loop blocked by CPU work) is no
     // reading, not a zero: a 0 would say the loop was idle when it was too busy to answer.

@@ -49,15 +49,17 @@ export const CONNECTIONS_HEADER = [
   'model',
   'connections',
   'rate kept',
+  'live heap KiB per connection',
   'RSS idle MiB',
   'RSS peak MiB',
-  'KiB per connection',
+  'RSS growth KiB per connection',
   'p99 ms',
 ];
 
 /**
- * The scenarios judged on memory per connection (io): what holding the connections cost each
- * model — (RSS peak − RSS idle before the warm-up) / connections — beside its p99.
+ * The scenarios judged on memory per connection (io): what holding the connections kept alive on
+ * each model's heap (read after a full collection) and what the process tree's RSS did
+ * meanwhile, beside its p99.
  */
 export function connectionRows(report: Report): string[][] {
   return report.scenarios
@@ -68,6 +70,9 @@ export function connectionRows(report: Report): string[][] {
         r.model,
         String(r.summary.connections),
         r.summary.sustained === null ? NO_FIGURE : `${Math.round(r.summary.sustained * 100)}%`,
+        r.summary.liveHeapPerConnectionBytes === null
+          ? NO_FIGURE
+          : fixed(r.summary.liveHeapPerConnectionBytes / 1024),
         mib(r.summary.rssIdleBytes),
         mib(r.summary.rssPeakBytes),
         fixed(r.summary.memoryPerConnectionBytes / 1024),
@@ -106,7 +111,7 @@ export function reportTables(
             heading: 'Holding connections: memory per connection',
             header: CONNECTIONS_HEADER,
             rows: connections,
-            note: 'Memory per connection = (RSS peak while holding the connections − RSS just before the warm-up) / connections, for the whole process tree; an upper bound, as it includes what the first requests allocate.',
+            note: "Live heap per connection = (V8's old space in use at the first reading after a full collection − the same before the warm-up) / connections, read after the load while the lab holds the connections, one long wait on each and nothing else arriving: what each held connection keeps alive on the JavaScript heap, the figure the verdict weighs; a dash when no collection came within 20 s (not measured). It leaves out native memory (sockets, parsers), which only RSS sees, and sums a cluster's processes (the others' garbage counted: an upper bound). RSS growth per connection = (RSS peak − RSS just before the warm-up) / connections for the whole process tree: mostly V8's heap sizing itself to the load and garbage not yet collected, so it swings between runs.",
           },
         ]
       : []),

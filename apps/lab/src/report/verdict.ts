@@ -4,7 +4,8 @@ import { inWords } from './words';
 
 /**
  * How close to the best figure still counts as a tie: one noisy run cannot split hairs. Memory
- * per connection also gets an absolute half KiB, since RSS moves in pages.
+ * per connection also gets an absolute half KiB: its reading, up to a quarter second after the
+ * collection, holds what was promoted since (a few hundred bytes per connection in the study).
  */
 const TIE = { throughput: 0.05, p99: 0.1, 'memory-per-connection': 0.1 } as const;
 /**
@@ -55,19 +56,34 @@ export const keptUp = (results: ModelResult[]): ModelResult[] =>
   answeredOnly(results).filter((r) => !overloaded(r));
 
 /**
+ * Whether a model's live heap per connection was measured: a full collection was seen while its
+ * connections were held (live-heap.ts). Without one there is no figure, not a small one.
+ */
+export const liveHeapMeasured = (r: ModelResult): boolean =>
+  r.summary.liveHeapPerConnectionBytes !== null;
+
+/**
  * The models a scenario's figure is weighed among: on throughput every model that answered (what
- * it answered is the figure, overloaded or not); on p99 and memory those that kept up.
+ * it answered is the figure, overloaded or not); on p99 those that kept up; on memory per
+ * connection those that kept up and whose live heap was measured.
  */
 export const comparableOn = (judge: Judge, results: ModelResult[]): ModelResult[] =>
-  judge === 'throughput' ? answeredOnly(results) : keptUp(results);
+  judge === 'throughput'
+    ? answeredOnly(results)
+    : judge === 'p99'
+      ? keptUp(results)
+      : keptUp(results).filter(liveHeapMeasured);
 
-/** The figure a scenario is judged on, for one model. */
+/**
+ * The figure a scenario is judged on, for one model: for a model {@link comparableOn} leaves out
+ * on memory (not measured) Infinity, the worst, never 0, the best.
+ */
 export const judgedFigure = (judge: Judge, r: ModelResult): number =>
   judge === 'throughput'
     ? r.summary.rps
     : judge === 'p99'
       ? r.summary.p99Ms
-      : r.summary.memoryPerConnectionBytes;
+      : (r.summary.liveHeapPerConnectionBytes ?? Infinity);
 
 /**
  * The models within the tie band of the best figure the scenario is judged on, among those that
@@ -88,11 +104,24 @@ export function leadersBy(judge: Judge, results: ModelResult[]): ModelResult['mo
 }
 
 /**
- * The figure `Verdict.memory` is the least of: memory per connection in a scenario judged on it,
- * the RSS peak in the others (where the connections held are few and not what is measured).
+ * The figure `Verdict.memory` is the least of: live heap per connection in a scenario judged on
+ * it, the RSS peak in the others (where the connections held are few and not what is measured).
  */
-export const memoryFigure = (judge: Judge, r: ModelResult): number =>
-  judge === 'memory-per-connection' ? r.summary.memoryPerConnectionBytes : r.summary.rssPeakBytes;
+const memoryFigure = (judge: Judge, r: ModelResult): number =>
+  judge === 'memory-per-connection' ? judgedFigure(judge, r) : r.summary.rssPeakBytes;
+
+/** `threads not measured`: a model's live heap per connection, or why there is none. */
+const liveHeapText = (r: ModelResult): string =>
+  r.summary.liveHeapPerConnectionBytes === null
+    ? `${r.model} not measured`
+    : `${r.model} ${kib(r.summary.liveHeapPerConnectionBytes)}`;
+
+/**
+ * Why a model that kept up has no live heap figure, said once in a note: the words a reader
+ * needs to know it is no failure of the model.
+ */
+export const NOT_MEASURED =
+  'no full collection of the heap was seen while the connections were held, so what they keep alive could not be read';
 
 /** The figures behind a verdict, every model's, in the run's model order. */
 function figures(judge: Judge, results: ModelResult[]): string {
@@ -104,10 +133,7 @@ function figures(judge: Judge, results: ModelResult[]): string {
     .map((r) => `${r.model} ${hasAnswers(r.summary) ? ms(r.summary.p99Ms) : NO_FIGURE}`)
     .join(', ');
   if (judge === 'p99') return p99;
-  const memory = results
-    .map((r) => `${r.model} ${kib(r.summary.memoryPerConnectionBytes)}`)
-    .join(', ');
-  return `${memory}; p99 ${p99}`;
+  return `live heap per connection ${results.map(liveHeapText).join(', ')}; p99 ${p99}`;
 }
 
 /**
@@ -171,9 +197,23 @@ export function verdictFor(
   const agreesWithGuide = weighed ? leaders.some((m) => guide.prefers.includes(m)) : null;
   const below = answeredOnly(results).filter(overloaded).map(answeredShare);
   const silent = results.filter((r) => !hasAnswers(r.summary)).map((r) => r.model);
+  // Kept up, but no live heap read: on memory per connection, no figure to weigh.
+  const unmeasured =
+    judge === 'memory-per-connection'
+      ? keptUp(results)
+          .filter((r) => !liveHeapMeasured(r))
+          .map((r) => r.model)
+      : [];
   const noLeader = !answeredOnly(results).length
     ? `No model answered (${figures(judge, results)}): no leader, nothing to weigh against the guide (${guide.text}).`
-    : `No leader: every model that answered fell below the fixed rate (${below.join(', ')}) — overloaded, so no latency or memory figure here is comparable; nothing to weigh against the guide (${guide.text}).`;
+    : !unmeasured.length
+      ? `No leader: every model that answered fell below the fixed rate (${below.join(', ')}) — overloaded, so no latency or memory figure here is comparable; nothing to weigh against the guide (${guide.text}).`
+      : `No leader: no model that answered has a figure to weigh (${figures(judge, results)}) — ${[
+          below.length ? `below the fixed rate: ${below.join(', ')}` : '',
+          `not measured: ${inWords(unmeasured)}, as ${NOT_MEASURED}`,
+        ]
+          .filter(Boolean)
+          .join('; ')}; nothing to weigh against the guide (${guide.text}).`;
   const note = leaders.length
     ? [
         weighed
@@ -186,6 +226,9 @@ export function verdictFor(
           ? [
               `Below the fixed rate: ${below.join(', ')} — overloaded, so not a leader on latency or memory.`,
             ]
+          : []),
+        ...(unmeasured.length
+          ? [`Not measured: ${inWords(unmeasured)}, as ${NOT_MEASURED}: left out of the verdict.`]
           : []),
         ...(silent.length
           ? [`No answers from ${silent.join(', ')}: left out of the verdict.`]
@@ -213,7 +256,11 @@ export function verdictFor(
     leaders,
     throughput: best(answeredOnly(results), (r) => r.summary.rps, false),
     p99: best(keptUp(results), (r) => r.summary.p99Ms, true),
-    memory: best(keptUp(results), (r) => memoryFigure(judge, r), true),
+    memory: best(
+      judge === 'memory-per-connection' ? comparableOn(judge, results) : keptUp(results),
+      (r) => memoryFigure(judge, r),
+      true,
+    ),
     agreesWithGuide,
     note,
   };

@@ -4,11 +4,22 @@ import type { ModelResult, Report, ScenarioReport } from '../../src/report/repor
 import type { Judge } from '../../src/report/report-schema';
 import { verdictFor } from '../../src/report/verdict';
 
-/** A real run's report (async and threads on cpu and io-saturation), read afresh to change. */
-export const fixtureReport = (): Report =>
-  JSON.parse(
+/**
+ * A real run's report (async and threads on cpu and io-saturation), read afresh to change. Made
+ * before the live heap was read (schema 2): its samples and summaries get the figures a current
+ * report has, as not measured.
+ */
+export const fixtureReport = (): Report => {
+  const report = JSON.parse(
     readFileSync(join(__dirname, '..', 'fixtures', 'reports', 'workers-1.json'), 'utf8'),
   ) as Report;
+  for (const s of report.scenarios)
+    for (const r of s.results) {
+      r.samples = r.samples.map((sample) => ({ ...sample, oldSpaceUsedBytes: null }));
+      r.summary = { ...r.summary, liveHeapPerConnectionBytes: null };
+    }
+  return report;
+};
 
 /** A model's result with the figures a verdict reads; everything else plausible. */
 export function result(
@@ -35,6 +46,7 @@ export function result(
       rssIdleBytes: rssMiB * 2 ** 20 * 0.8,
       rssPeakBytes: rssMiB * 2 ** 20,
       memoryPerConnectionBytes: (rssMiB * 2 ** 20 * 0.2) / 8,
+      liveHeapPerConnectionBytes: 8 * 1024,
       cpuPercentMean: 100,
       lagP99MaxMs: 1,
       eluMean: 0.5,

@@ -1,0 +1,141 @@
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+/**
+ * What a held connection keeps alive on the heap, read from the outside: the services export V8's
+ * old space in use (`nodejs_heap_space_size_used_bytes{space="old"}`) and nothing about their
+ * collections, so the lab watches that series and takes the reading right after it falls. V8's
+ * full collection (mark-compact) promotes every live young object and frees the old space's
+ * garbage: just after it the old space is the live heap. Between full collections it only grows
+ * (promotions), so any other reading holds garbage too, how much depending on when V8 last
+ * collected — the noise that made RSS growth per connection swing by ±30 % between runs.
+ *
+ * Every model is read the same way: after the load, the lab holds the scenario's connections,
+ * each waiting on one `/io/sleep`, nothing else arriving, until a collection shows. Not in the
+ * measurement window: there a collection comes when the old generation hits its limit, in some
+ * runs and models and not others, and with fewer requests in flight than connections (2,000 req/s
+ * × 750 ms is 1,500 on 2,000 connections), so figures from the window and from a hold would be
+ * weighed against each other on different counts. docs/design.md, "Memory per connection".
+ */
+
+/**
+ * A fall of the old space in use between two readings at least this large is a full collection.
+ * Promotions only add to it; a fall this size (2,000 connections' garbage is tens of MiB) comes
+ * from nothing else. Smaller falls (a large object freed, a collection of almost nothing) are no
+ * sign that the garbage is gone.
+ */
+export const COLLECTION_DROP_BYTES = 2 ** 20;
+
+/**
+ * Between the hold's readings. A collection's fall is seen at the next reading; a quarter second
+ * later the old space holds what a quarter second promoted since, a few hundred bytes per
+ * connection at most.
+ */
+export const READ_EVERY_MS = 250;
+
+/** Each held request's wait: the contract's longest `/io/sleep`. */
+export const WAIT_MS = 10_000;
+
+/**
+ * The longest the hold lasts: two waits, each connection asking again as its first is answered.
+ * With nothing arriving, V8 collects when its memory reducer finds the allocation rate low — its
+ * timer runs 8 s from the last full collection and starts over while the load goes on — so in
+ * most runs within 8 s of the load's end, and 16 s covers a timer that had just started over.
+ */
+export const HOLD_MS = 2 * WAIT_MS;
+
+/**
+ * The old space in use at the first reading after a full collection (a fall of at least
+ * {@link COLLECTION_DROP_BYTES} from the reading before), or null when `readings` show none. A
+ * missing reading (a scrape that did not answer: null) is skipped: the fall shows between the
+ * readings on either side of it.
+ */
+export function afterFirstCollection(readings: readonly (number | null)[]): number | null {
+  let before: number | undefined;
+  for (const reading of readings) {
+    if (reading === null) continue;
+    if (before !== undefined && before - reading >= COLLECTION_DROP_BYTES) return reading;
+    before = reading;
+  }
+  return null;
+}
+
+export interface HoldOptions {
+  /** The model's base URL. */
+  baseUrl: string;
+  /** Connections to hold: the scenario's. */
+  connections: number;
+  /** One reading of the old space in use (null: none this time). */
+  read(): Promise<number | null>;
+  /** Between readings. @default READ_EVERY_MS */
+  everyMs?: number;
+  /** Each request's wait. @default WAIT_MS */
+  waitMs?: number;
+  /**
+   * The longest the hold lasts; a connection asks again each time its wait is answered.
+   * @default HOLD_MS
+   */
+  holdMs?: number;
+}
+
+/** Sockets are opened this many at a time: 2,000 at once overflow a listen backlog of 511. */
+const OPEN_BATCH = 200;
+
+/**
+ * Holds `connections` connections open on the model, each waiting on one `/io/sleep` of `waitMs`
+ * and asking again when it is answered, and reads the old space until a full collection shows or
+ * `holdMs` ends: the reading after it, or null. The connections hold what a waiting request holds
+ * and nothing else arrives, so a collection while they wait leaves their live heap alone. A
+ * reading counts only while every connection is held (one refused or closed by the model: null,
+ * since the figure is per connection). Every socket is destroyed before it answers, whatever
+ * happened.
+ */
+export async function holdForCollection(options: HoldOptions): Promise<number | null> {
+  const { baseUrl, connections } = options;
+  const everyMs = options.everyMs ?? READ_EVERY_MS;
+  const waitMs = options.waitMs ?? WAIT_MS;
+  const holdMs = options.holdMs ?? HOLD_MS;
+  const { hostname, port } = new URL(baseUrl);
+  const sockets: net.Socket[] = [];
+  const request = `GET /io/sleep?ms=${waitMs} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`;
+  let held = 0;
+  let lost = false;
+  /** Resolves once the request is written, or the socket failed (then `lost`). */
+  const open = () =>
+    new Promise<void>((resolve) => {
+      const socket = net.connect({ host: hostname, port: Number(port) }, () =>
+        socket.write(request, () => {
+          held += 1;
+          resolve();
+        }),
+      );
+      // An answer (its status line; a wait's answer is a few hundred bytes, one chunk): ask again.
+      socket.on('data', (chunk: Buffer) => {
+        for (
+          let at = chunk.indexOf('HTTP/1.1 ');
+          at !== -1;
+          at = chunk.indexOf('HTTP/1.1 ', at + 1)
+        )
+          socket.write(request);
+      });
+      socket.on('error', () => resolve());
+      socket.on('close', () => (lost = true));
+      sockets.push(socket);
+    });
+  try {
+    for (let i = 0; i < connections; i += OPEN_BATCH)
+      await Promise.all(Array.from({ length: Math.min(OPEN_BATCH, connections - i) }, open));
+    const readings: (number | null)[] = [];
+    const until = performance.now() + holdMs;
+    // Written is not yet read by the model: the first reading comes an interval later.
+    const pause = () => new Promise((resolve) => setTimeout(resolve, everyMs));
+    for (await pause(); !lost && held === connections && performance.now() < until; await pause()) {
+      readings.push(await options.read());
+      const after = afterFirstCollection(readings);
+      if (after !== null) return lost ? null : after;
+    }
+    return null;
+  } finally {
+    for (const socket of sockets) socket.destroy();
+  }
+}
