@@ -86,9 +86,9 @@ const OPEN_BATCH = 200;
  * and asking again when it is answered, and reads the old space until a full collection shows or
  * `holdMs` ends: the reading after it, or null. The connections hold what a waiting request holds
  * and nothing else arrives, so a collection while they wait leaves their live heap alone. A
- * reading counts only while every connection is held (one refused or closed by the model: null,
- * since the figure is per connection). Every socket is destroyed before it answers, whatever
- * happened.
+ * reading counts only while every connection is held (one refused, closed or answered with other
+ * than 200 by the model: null, since the figure is per connection). Every socket is destroyed
+ * before it answers, whatever happened.
  */
 export async function holdForCollection(options: HoldOptions): Promise<number | null> {
   const { baseUrl, connections } = options;
@@ -109,14 +109,15 @@ export async function holdForCollection(options: HoldOptions): Promise<number | 
           resolve();
         }),
       );
-      // An answer (its status line; a wait's answer is a few hundred bytes, one chunk): ask again.
+      // An answer (its status line; a wait's answer is a few hundred bytes, one chunk): its wait
+      // is over, so it asks again. Any other answer (a 503: the model shed it) leaves it holding
+      // nothing — and asking again at once would hammer a model that sheds — so the hold is void.
       socket.on('data', (chunk: Buffer) => {
-        for (
-          let at = chunk.indexOf('HTTP/1.1 ');
-          at !== -1;
-          at = chunk.indexOf('HTTP/1.1 ', at + 1)
-        )
-          socket.write(request);
+        const statuses = chunk.toString('latin1').matchAll(/HTTP\/1\.1 (\d{3}) /g);
+        for (const [, status] of statuses) {
+          if (status === '200') socket.write(request);
+          else lost = true;
+        }
       });
       socket.on('error', () => resolve());
       socket.on('close', () => (lost = true));

@@ -29,17 +29,18 @@ describe('the reading after the first full collection', () => {
  * A real HTTP server that holds every `/io/sleep` request unanswered, as a model's does for its
  * wait, and counts them and the sockets still open.
  */
-async function holdingServer(answerFirst = false) {
+async function holdingServer(answerFirst?: number) {
   const held: ServerResponse[] = [];
   const paths: string[] = [];
   const sockets = new Set<Socket>();
   const asked = new WeakSet<Socket>();
   const server: Server = createServer((request, response) => {
     paths.push(request.url ?? '');
-    // `answerFirst`: each connection's first wait is answered at once (its wait over), as a
-    // model answers a wait when it ends; the next is held.
-    if (answerFirst && !asked.has(request.socket)) {
+    // `answerFirst`: each connection's first wait is answered at once with that status (200:
+    // its wait over, as a model answers a wait when it ends); the next is held.
+    if (answerFirst !== undefined && !asked.has(request.socket)) {
       asked.add(request.socket);
+      response.statusCode = answerFirst;
       response.end('{}');
       return;
     }
@@ -125,7 +126,7 @@ describe('holding the connections for a full collection', () => {
   });
 
   it('asks again on a connection whose wait was answered, so it stays held through the hold', async () => {
-    const server = await holdingServer(true);
+    const server = await holdingServer(200);
     try {
       const asked: number[] = [];
       const reads = scripted([100, 100, 60], () => asked.push(server.paths.length));
@@ -138,6 +139,24 @@ describe('holding the connections for a full collection', () => {
       });
       // Every connection answered once and waiting again; no connection lost, so it counts.
       expect([after, asked.at(-1), server.held.length]).toEqual([60 * MiB, 60, 30]);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('is void once the model sheds a wait, and asks no more on that connection', async () => {
+    const server = await holdingServer(503);
+    try {
+      const reads = scripted([100, 100, 60]);
+      const after = await holdForCollection({
+        baseUrl: server.url,
+        connections: 30,
+        read: reads.read,
+        everyMs: 100,
+        waitMs: 50,
+      });
+      // The 503s are not waits: no figure, and each connection asked once, never again.
+      expect([after, server.paths.length, server.held.length]).toEqual([null, 30, 0]);
     } finally {
       await server.stop();
     }
