@@ -65,9 +65,10 @@ export async function until(
  */
 export interface LiveTimers extends Disposable {
   /**
-   * How many of them are live, read after one event-loop turn: Node tells async_hooks of a
-   * timer's end on the turn after it (its destroy events are queued to an immediate), so a timer
-   * cleared just now would still count without it.
+   * How many of them are live, after one event-loop turn: a timer counts until it is cleared, or
+   * has fired and was not re-armed. Read from each timer itself (Node marks it `_destroyed` as
+   * it ends), not from async_hooks' destroy event alone: that event is queued to an immediate and
+   * came late once in a CI run (a timer cleared before the read still counted).
    */
   pending(): Promise<number>;
 }
@@ -88,11 +89,17 @@ export interface TimersSetByOptions {
 const delayOf = (timer: unknown): number | undefined =>
   (timer as { _idleTimeout?: number })._idleTimeout;
 
-function followed(live: ReadonlySet<number>, hook: AsyncHook): LiveTimers {
+/** Whether a timer has ended: Node sets `_destroyed` as it clears it or as it fires for good. */
+const ended = (timer: object): boolean => (timer as { _destroyed?: boolean })._destroyed === true;
+
+/** Timers followed, by async id; the destroy event drops one, if it comes before the read. */
+type Followed = Map<number, object>;
+
+function followed(live: Followed, hook: AsyncHook): LiveTimers {
   return {
     pending: async () => {
       await nextTurn();
-      return live.size;
+      return [...live.values()].filter((timer) => !ended(timer)).length;
     },
     [Symbol.dispose]: () => void hook.disable(),
   };
@@ -120,12 +127,13 @@ function followed(live: ReadonlySet<number>, hook: AsyncHook): LiveTimers {
 export function timersSetBy<T>(call: () => T, { ms }: TimersSetByOptions = {}): CallTimers<T> {
   const scope = new AsyncResource('TimersSetBy', { requireManualDestroy: true });
   const ours = new Set([scope.asyncId()]);
-  const live = new Set<number>();
+  const live: Followed = new Map();
   const hook = createHook({
     init: (id, type, _trigger, resource) => {
       if (!ours.has(executionAsyncId())) return;
       ours.add(id);
-      if (type === 'Timeout' && (ms === undefined || delayOf(resource) === ms)) live.add(id);
+      if (type === 'Timeout' && (ms === undefined || delayOf(resource) === ms))
+        live.set(id, resource);
     },
     destroy: (id) => {
       ours.delete(id);
@@ -147,10 +155,10 @@ export function timersSetBy<T>(call: () => T, { ms }: TimersSetByOptions = {}): 
  * the process uses.
  */
 export function liveTimersOf(ms: number): LiveTimers {
-  const live = new Set<number>();
+  const live: Followed = new Map();
   const hook = createHook({
     init: (id, type, _trigger, resource) => {
-      if (type === 'Timeout' && delayOf(resource) === ms) live.add(id);
+      if (type === 'Timeout' && delayOf(resource) === ms) live.set(id, resource);
     },
     destroy: (id) => void live.delete(id),
   }).enable();
