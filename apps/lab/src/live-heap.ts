@@ -31,10 +31,10 @@ export const COLLECTION_DROP_BYTES = 2 ** 20;
  * later the old space holds what a quarter second promoted since, a few hundred bytes per
  * connection at most.
  */
-export const READ_EVERY_MS = 250;
+const READ_EVERY_MS = 250;
 
 /** Each held request's wait: the contract's longest `/io/sleep`. */
-export const WAIT_MS = 10_000;
+const WAIT_MS = 10_000;
 
 /**
  * The longest the hold lasts: two waits, each connection asking again as its first is answered.
@@ -42,7 +42,7 @@ export const WAIT_MS = 10_000;
  * timer runs 8 s from the last full collection and starts over while the load goes on — so in
  * most runs within 8 s of the load's end, and 16 s covers a timer that had just started over.
  */
-export const HOLD_MS = 2 * WAIT_MS;
+const HOLD_MS = 2 * WAIT_MS;
 
 /**
  * The old space in use at the first reading after a full collection (a fall of at least

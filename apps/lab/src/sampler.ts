@@ -32,8 +32,8 @@ interface Scrape {
   oldSpaceUsedBytes: number | null;
 }
 
-/** The series the services export for V8's old space in use (prom-client's default metrics). */
-const OLD_SPACE = { name: 'nodejs_heap_space_size_used_bytes', where: { space: 'old' } } as const;
+/** The series the services export for V8's spaces in use (prom-client's default metrics). */
+const SPACE_USED = 'nodejs_heap_space_size_used_bytes';
 
 /** One reading of a model's memory: the OS's for a local tree, its /metrics' for a target. */
 export async function readRssBytes(baseUrl: string, pid: number | undefined): Promise<number> {
@@ -174,9 +174,10 @@ async function scrape(
     const text = await response.text();
     const lag = values(text, 'nodejs_eventloop_lag_p99_seconds');
     const elu = values(text, 'lab_eventloop_utilization');
-    const oldSpace = metricSamples(text, OLD_SPACE.name).filter(
-      (s) => s.labels['space'] === OLD_SPACE.where.space && Number.isFinite(s.value),
-    );
+    const oldSpace = metricSamples(text, SPACE_USED)
+      .filter((s) => s.labels['space'] === 'old')
+      .map((s) => s.value)
+      .filter(Number.isFinite);
     return {
       rssBytes: metricSum(text, 'process_resident_memory_bytes'),
       cpuSeconds: metricSum(text, 'process_cpu_seconds_total'),
@@ -184,7 +185,7 @@ async function scrape(
       lagP99Ms: lag.length ? Math.round((sum(lag) / lag.length) * 1e5) / 100 : null,
       elu: elu.length ? Math.round((sum(elu) / elu.length) * 1000) / 1000 : null,
       // A cluster's processes each report theirs: the sum is the model's. None: not exported.
-      oldSpaceUsedBytes: oldSpace.length ? metricSum(text, OLD_SPACE.name, OLD_SPACE.where) : null,
+      oldSpaceUsedBytes: oldSpace.length ? sum(oldSpace) : null,
     };
   } catch {
     return undefined; // too slow or refused: a gap, not a failure of the run

@@ -67,8 +67,9 @@ export interface LiveTimers extends Disposable {
   /**
    * How many of them are live, after one event-loop turn: a timer counts until it is cleared, or
    * has fired and was not re-armed. Read from each timer itself (Node marks it `_destroyed` as
-   * it ends), not from async_hooks' destroy event alone: that event is queued to an immediate and
-   * came late once in a CI run (a timer cleared before the read still counted).
+   * it ends), not from async_hooks' destroy event alone, which Node queues to an immediate: a CI
+   * run once counted a timer its code had cleared before the read (the likely cause, not
+   * reproduced).
    */
   pending(): Promise<number>;
 }
