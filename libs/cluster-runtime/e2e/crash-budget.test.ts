@@ -128,6 +128,47 @@ describe('ClusterPrimary respawning a crashed worker, with real forked workers',
     await shutdownCleanly(p);
   }, 20_000);
 
+  it('respawns a worker that had lived past stableAfterMs after the base delay again', async () => {
+    // Its crash is news, not a loop (respawn-policy.ts): a second crash of a worker that had
+    // run a while waits baseDelayMs, not twice that. The delay is the one the primary logged.
+    const p = launch({ workers: 1, respawn: { baseDelayMs: 100, stableAfterMs: 300 } });
+    await p.start();
+    const [a] = p.forked as [number];
+    process.kill(a, 'SIGKILL');
+    await p.untilForked(2);
+    const respawned = p.forked[1] as number;
+    await until(async () => (await p.state()).pids.includes(respawned), { what: 'the respawn' });
+    // Past stableAfterMs since its fork, as a lower bound: a loaded machine waits longer.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    process.kill(respawned, 'SIGKILL');
+    await p.untilForked(3);
+    const crashes = p.logs
+      .filter((l) => l.msg === 'worker crashed; respawning')
+      .map((l) => ({ pid: l.fields['workerPid'], delayMs: l.fields['delayMs'] }));
+    expect(crashes).toEqual([
+      { pid: a, delayMs: 100 },
+      { pid: respawned, delayMs: 100 },
+    ]);
+    await shutdownCleanly(p);
+  });
+
+  it('is not fatal when the last live worker is given up on while a respawn waits', async () => {
+    // A's respawn waits out its backoff: its slot is not empty, so B's give-up leaves a worker
+    // to come. Fatal, the model exited though a worker was a moment from serving again.
+    const p = launch({ workers: 2, respawn: { baseDelayMs: 60_000, budget: 1 } });
+    await p.start();
+    const [a, b] = p.forked as [number, number];
+    process.kill(a, 'SIGKILL');
+    await p.untilLogged('worker crashed; respawning');
+    process.kill(b, 'SIGKILL');
+    await p.untilLogged('crash budget spent; not respawning');
+    await expect(p.state()).resolves.toEqual({ pids: [], restarts: 0 });
+    expect(p.fatal).toEqual([]);
+    // Shutdown clears the waiting respawn: nothing more is forked.
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, b]);
+  });
+
   it('respawns a worker that exits with the configuration code once the model was ready', async () => {
     // Exit 2 stops the model only at its start (a configuration every worker would refuse);
     // afterwards it is a crash like any other. Treated as a refusal, the slot stayed empty.

@@ -94,6 +94,43 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
     expect(p.forked).toEqual([a, aNew, respawned]);
   });
 
+  it('answers a second restart asked while one is under way false, forking nothing for it', async () => {
+    // A second SIGHUP mid-restart: two restarts at once forked a replacement each for A.
+    // The bound only ends the second one's wait in the broken case: the test never reaches it.
+    const p = launch({ workers: 1, replacementTimeoutMs: 15_000 });
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode('hold');
+    const restart = p.rollingRestart();
+    await p.untilForked(2);
+    const aNew = p.forked[1] as number;
+    await expect(p.rollingRestart()).resolves.toBe(false);
+    expect(p.forked).toEqual([a, aNew]);
+    await p.tell(aNew, { kind: 'say-ready' });
+    await expect(restart).resolves.toBe(true);
+    await expect(p.state()).resolves.toEqual({ pids: [aNew], restarts: 0 });
+    await shutdownCleanly(p);
+    expect(p.forked).toEqual([a, aNew]);
+  });
+
+  it('asks no replacement still starting for its metrics: a scrape mid-restart waits for none', async () => {
+    // One not ready yet has counted nothing and does not answer: asked, it cost every scrape
+    // of the restart the collect timeout, logged as a worker that missed it.
+    const p = launch({ workers: 1 });
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode('hold');
+    const restart = p.rollingRestart();
+    await p.untilForked(2);
+    const aNew = p.forked[1] as number;
+    await expect(p.scrape(a)).resolves.toEqual({ pid: a, ok: true });
+    expect(p.logs.map((l) => l.msg)).not.toContain('a worker missed the metrics scrape');
+    await p.tell(aNew, { kind: 'say-ready' });
+    await expect(restart).resolves.toBe(true);
+    await expect(p.scrape(aNew)).resolves.toEqual({ pid: aNew, ok: true });
+    await shutdownCleanly(p);
+  });
+
   it('stops when shutdown starts: forks nothing more, and shutdown waits for what it forked', async () => {
     const p = launch({ workers: 2 });
     await p.call('env', { name: 'FIXTURE_DRAIN', value: 'report' });

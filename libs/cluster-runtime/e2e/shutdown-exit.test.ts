@@ -2,6 +2,7 @@ import { until } from '@concurrency-lab/launcher/testing';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { workerStopBoundMs } from '../src/counter-protocol';
 import { launchPerTest } from './support/primary-tests';
 
 /**
@@ -64,9 +65,15 @@ describe('ClusterPrimary.shutdown with a worker whose drain never ends', () => {
     const late = new Promise<string>((resolve) =>
       setTimeout(() => resolve('still waiting after 15 s'), 15_000).unref(),
     );
+    const askedAt = Date.now();
     await expect(Promise.race([p.shutdown(), late])).resolves.toBe(false);
     expect(p.draining).toEqual([a]); // it was asked, and was draining: killed, not crashed
     expect(p.exits.get(a)).toEqual({ code: null, signal: 'SIGKILL' });
+    // Not before the whole bound (the drain, the runner's close, the span flush, the handover):
+    // killed at the drain's own bound, a worker still flushing lost its spans and final metrics.
+    // A lower bound only (the primary's clock, same machine): a loaded machine kills later.
+    const killedAfterMs = (p.exitedAt.get(a) ?? 0) - askedAt;
+    expect(killedAfterMs).toBeGreaterThanOrEqual(workerStopBoundMs(200) - 100);
     expect(p.alive()).toEqual([]);
     await expect(p.state()).resolves.toMatchObject({ pids: [] });
   }, 30_000);

@@ -225,6 +225,21 @@ describe('runClusterPrimary', () => {
     },
   );
 
+  it('refuses a bad respawn variable before any fork: exit 2, naming it', async () => {
+    // The primary's own settings are configuration as the contract's are: a line naming the
+    // variable and the configuration code, not an uncaught error's stack and exit 1.
+    const { main, output, exited } = runPrimaryMain({ CLUSTER_CRASH_WINDOW_MS: '0' });
+    try {
+      const [code] = await exited;
+      expect(code).toBe(2);
+      expect(output.stderr).toMatch(/CLUSTER_CRASH_WINDOW_MS/);
+      expect(output.stderr).not.toMatch(/^\s+at /m);
+      expect(output.stdout).not.toContain('"msg":"forked"');
+    } finally {
+      main.kill('SIGKILL');
+    }
+  });
+
   it('announces an IPv6 host in brackets, a URL that answers', async () => {
     const { main, records } = await listeningWithRealWorkers({ HOST: '::1', WORKERS: '1' }, 1);
     try {

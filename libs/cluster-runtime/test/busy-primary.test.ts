@@ -7,8 +7,10 @@ import {
   ProblemError,
 } from '@concurrency-lab/service-kit';
 import pino from 'pino';
+import { Counter, Registry, type RegistryContentType } from 'prom-client';
 import { busyPrimaryAsOverloaded, clusterWorkerRuntime } from '../src/cluster-worker-main';
 import { RPC } from '../src/counter-protocol';
+import { MetricsRelay } from '../src/metrics-relay';
 import { endpointPair } from './support/ipc-port';
 
 describe("a worker's model-wide /metrics when its primary is slow to answer", () => {
@@ -64,6 +66,40 @@ describe("a worker's model-wide /metrics when its primary is slow to answer", ()
       ]);
     } finally {
       await service.shutdown();
+    }
+  }, 15_000);
+
+  it("waits out the primary's collect timeout for a silent worker: the scrape is a 200", async () => {
+    // The worker's bound must outlast the relay's wait for a silent worker (COLLECT_TIMEOUT_MS),
+    // else every scrape with one busy worker would be a 503 for the whole model.
+    const silent = endpointPair();
+    silent.b.handle(RPC.metricsCollect, () => new Promise<never>(() => undefined));
+    const own = new Registry<RegistryContentType>();
+    new Counter({ name: 'primary_seen', help: 'seen', registers: [own] }).inc(3);
+    const missed: unknown[] = [];
+    const relay = new MetricsRelay(own, (error) => missed.push(error));
+    relay.add(1);
+    pair.b.handle(RPC.metricsAggregate, () => relay.collect([{ id: 1, rpc: silent.a }]));
+    const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
+    const metrics = createServiceMetrics('cluster');
+    const service = createService({
+      model: 'cluster',
+      config,
+      runtime: clusterWorkerRuntime(pair.a, new InlineRunner(), config, metrics),
+      logger: pino({ level: 'silent' }),
+      metrics,
+    });
+    const base = `http://127.0.0.1:${(await service.listen()).port}`;
+    try {
+      const response = await fetch(`${base}/metrics`);
+      const body = await response.text();
+      expect(response.status).toBe(200);
+      expect(body).toMatch(/^primary_seen 3$/m);
+      // The relay did wait for the silent worker until its own timeout.
+      expect(missed).toEqual([expect.objectContaining({ code: 'ERR_CLUSTER_IPC_TIMEOUT' })]);
+    } finally {
+      await service.shutdown();
+      silent.close();
     }
   }, 15_000);
 });

@@ -35,6 +35,33 @@ describe('respawnFromEnv', () => {
     }
   });
 
+  it('takes 0 for each duration but the window, refusing a negative one by name', () => {
+    // 0 is a respawn at once, a ceiling of 0, every worker stable: all meant, all accepted.
+    for (const name of [
+      'CLUSTER_RESPAWN_BASE_MS',
+      'CLUSTER_RESPAWN_MAX_MS',
+      'CLUSTER_STABLE_AFTER_MS',
+    ]) {
+      expect(Object.values(respawnFromEnv({ [name]: '0' }))).toEqual([0]);
+      expect(() => respawnFromEnv({ [name]: '-1' })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_KIT_INVALID_CONFIG',
+          message: expect.stringContaining(name),
+        }),
+      );
+    }
+  });
+
+  it('takes a crash budget of a million at most, refusing one more by name', () => {
+    expect(respawnFromEnv({ CLUSTER_CRASH_BUDGET: '1000000' })).toEqual({ budget: 1_000_000 });
+    expect(() => respawnFromEnv({ CLUSTER_CRASH_BUDGET: '1000001' })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_KIT_INVALID_CONFIG',
+        message: expect.stringContaining('CLUSTER_CRASH_BUDGET'),
+      }),
+    );
+  });
+
   it('refuses a crash window of 0 ms, naming it: no crash would ever count', () => {
     expect(() => respawnFromEnv({ CLUSTER_CRASH_WINDOW_MS: '0' })).toThrow(
       expect.objectContaining({

@@ -35,7 +35,7 @@ type Event =
       at: number;
     }
   | { event: 'draining'; pid: number }
-  | { event: 'increment'; pid: number; ok: boolean; error?: string }
+  | { event: 'increment' | 'scrape'; pid: number; ok: boolean; error?: string }
   | ({ event: 'log' } & LogLine)
   | { event: 'fatal'; reason: string };
 type Reply = { id: number; value?: unknown; error?: string };
@@ -56,6 +56,8 @@ export class PrimaryProcess {
   readonly draining: number[] = [];
   /** The answers to the counter increments workers were told to ask for (`increment`). */
   readonly increments: { pid: number; ok: boolean; error?: string }[] = [];
+  /** The answers to the model-wide metrics calls workers were told to make (`scrape`). */
+  readonly scrapes: { pid: number; ok: boolean; error?: string }[] = [];
   readonly logs: LogLine[] = [];
   /** The reasons of every `onFatal` it reported. */
   readonly fatal: string[] = [];
@@ -94,6 +96,10 @@ export class PrimaryProcess {
       if (message.event === 'increment') {
         const { pid, ok, error } = message;
         this.increments.push(error === undefined ? { pid, ok } : { pid, ok, error });
+      }
+      if (message.event === 'scrape') {
+        const { pid, ok, error } = message;
+        this.scrapes.push(error === undefined ? { pid, ok } : { pid, ok, error });
       }
       if (message.event === 'fatal') this.fatal.push(message.reason);
       if (message.event === 'log') {
@@ -155,6 +161,13 @@ export class PrimaryProcess {
     await this.tell(pid, { kind: 'increment' });
     await until(() => this.increments.length > before, { what: `worker ${pid}'s increment` });
     return this.increments[before] as { pid: number; ok: boolean; error?: string };
+  }
+  /** Has the worker `pid` ask the primary for the model-wide metrics; resolves with the answer. */
+  async scrape(pid: number): Promise<{ pid: number; ok: boolean; error?: string }> {
+    const before = this.scrapes.length;
+    await this.tell(pid, { kind: 'scrape' });
+    await until(() => this.scrapes.length > before, { what: `worker ${pid}'s scrape` });
+    return this.scrapes[before] as { pid: number; ok: boolean; error?: string };
   }
   tell(pid: number, message: { kind: string; code?: number }): Promise<void> {
     return this.call('tell', { pid, message });
