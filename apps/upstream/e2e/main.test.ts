@@ -1,7 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import net from 'node:net';
-import { assertBuilt, killIfRunning, runNode, type Exit } from './run-dist';
+import { until } from '@concurrency-lab/launcher/testing';
+import { assertBuilt, killIfRunning, requestInFlight, runNode, type Exit } from './run-dist';
+
+/** upstream's port in docs/contract.md (the model registry's UPSTREAM). */
+const CONTRACT_PORT = 3100;
 
 /** `exited`, or 'still running' when the process has not exited within `ms`. */
 async function exitWithin(exited: Promise<Exit>, ms: number): Promise<Exit | 'still running'> {
@@ -14,27 +17,6 @@ async function exitWithin(exited: Promise<Exit>, ms: number): Promise<Exit | 'st
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * Sends `GET target` on a keep-alive connection of its own and returns once the server has read
- * it: its bytes were in the server's kernel buffer before this /healthz connection was opened, so
- * by the time /healthz is answered the request is in flight. `received()`: every byte so far.
- */
-async function requestInFlight(
-  port: number,
-  target: string,
-): Promise<{ received: () => string; closed: Promise<unknown> }> {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => undefined); // a cut may come as a reset
-  let received = '';
-  socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
-  const closed = once(socket, 'close');
-  await once(socket, 'connect');
-  socket.write(`GET ${target} HTTP/1.1\r\nHost: a\r\n\r\n`);
-  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-  expect(await health.text()).toBe('ok');
-  return { received: () => received, closed };
 }
 
 describe('dist/main.js', () => {
@@ -116,6 +98,48 @@ describe('dist/main.js', () => {
     const head = page.received().split('\r\n\r\n')[0]?.split('\r\n') ?? [];
     expect(head[0]).toBe('HTTP/1.1 200 OK');
     expect(head).toContain('Connection: close');
+  });
+
+  // A second signal during the drain (Ctrl-C pressed twice, SIGTERM then SIGINT) starts no
+  // second stop: that one's close() fails at once (the server no longer listens), and its
+  // callback's exit would cut the answer still in flight.
+  it('on a second signal while draining, still answers the request in flight, then exits 0', async () => {
+    const run = runNode([assertBuilt('main.js')], { PORT: '0', HOST: '127.0.0.1' });
+    child = run.child;
+    const { port } = JSON.parse(await run.firstLine) as { port: number };
+    const page = await requestInFlight(port, '/page/1?latency=2000');
+
+    run.child.kill('SIGTERM');
+    await until(() => run.stdout().includes('"msg":"stopping"'), { what: 'the first stop' });
+    run.child.kill('SIGINT');
+    expect(await exitWithin(run.exited, 5_000)).toMatchObject({ code: 0, signal: null });
+    await page.closed;
+    expect(page.received().split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(run.stdout().match(/"msg":"stopping"/g)).toHaveLength(1);
+  });
+
+  it(`listens on the contract's port, ${CONTRACT_PORT}, when PORT is unset or empty`, async () => {
+    // Held here while the test runs (or by someone else already): either way upstream cannot
+    // bind it, and its error names the port it tried. It never serves on the contract's port.
+    const holder = net.createServer();
+    const held = await new Promise<boolean>((resolve) => {
+      holder.once('error', () => resolve(false));
+      holder.listen(CONTRACT_PORT, '127.0.0.1', () => resolve(true));
+    });
+    try {
+      const run = runNode([assertBuilt('main.js')], { PORT: '', HOST: '127.0.0.1' });
+      child = run.child;
+      const exit = await exitWithin(run.exited, 10_000);
+      expect(exit).toMatchObject({ code: 1, stdout: '' });
+      expect(JSON.parse((exit as Exit).stderr.trim())).toMatchObject({
+        level: 'error',
+        msg: expect.stringContaining(
+          `EADDRINUSE: address already in use 127.0.0.1:${CONTRACT_PORT}`,
+        ),
+      });
+    } finally {
+      if (held) holder.close();
+    }
   });
 
   it('exits 1 with the error on stderr when its port is taken', async () => {
