@@ -1,5 +1,5 @@
 import { isRunningState, readStat } from '@concurrency-lab/procfs';
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -107,8 +107,22 @@ function isGone(owner: FolderOwner, here: Here): boolean {
   if (owner.pidNamespace !== here.pidNamespace) return false;
   const stat = readStat(owner.pid);
   // No stat: the pid is free — or its /proc entry is there but unreadable, which proves nothing.
-  if (stat === undefined) return !existsSync(`/proc/${owner.pid}`);
+  if (stat === undefined) return !procEntryThere(owner.pid);
   return stat.startTicks !== owner.startTicks || !isRunningState(stat.state);
+}
+
+/**
+ * Whether `/proc/<pid>` is there, by stat(): under `hidepid=noaccess` another user's entry is
+ * listed but access() to it is refused, which `existsSync` reads as "no such entry" — a live
+ * owner taken for gone, and its folder removed. Only ENOENT says the pid is free.
+ */
+function procEntryThere(pid: number): boolean {
+  try {
+    statSync(`/proc/${pid}`);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
 }
 
 /** This boot and pid namespace; undefined without a /proc (and a boot_id) to say so. */
