@@ -6,6 +6,8 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CounterManager } from '@concurrency-lab/cluster-runtime';
+import { timersSetBy } from '@concurrency-lab/launcher/testing';
+import { RUNNER_CLOSE_TIMEOUT_MS } from '@concurrency-lab/service-kit';
 import { ManagerServer } from '../src/manager-server';
 import { ProcessPoolRunner, type ProcessPoolRunnerOptions } from '../src/process-pool-runner';
 import { poolShares } from '../src/runtime';
@@ -248,4 +250,77 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
       await Promise.all([runner.close(), server.close()]);
     }
   });
+
+  // CounterManager ends a request's turn when its shares' promises settle: one settled while its
+  // share still ran would let that share add to the next request's before/after.
+  it('settles a cancelled counter share only once it has really ended, not when asked to stop', async () => {
+    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const manager = new CounterManager(() => []);
+    const server = new ManagerServer(manager);
+    await server.listen();
+    try {
+      const controller = new AbortController();
+      const reason = new Error('deadline');
+      let asked = 0;
+      // A stop that stops nothing: the share runs on to its end (or its stop grace's kill).
+      const share = runner
+        .counterShare(
+          { address: server.address, authkey: server.authkey, times: 100_000, safe: true },
+          controller.signal,
+          () => asked++,
+        )
+        .then(
+          (value) => value,
+          (error: unknown) => error,
+        );
+      for (let turns = 0; manager.value === 0; turns++) {
+        if (turns > 1_000_000) throw new Error('no add of the share reached the manager');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      controller.abort(reason);
+      // All of it (it ended within its grace), or the cancel (killed once the grace ran out).
+      expect([100_000, reason]).toContain(await share);
+      const at = manager.value;
+      expect(asked).toBe(1);
+      // The one process runs this only once the share has left it: nothing of it lands later.
+      await expect(
+        runner.run({ kind: 'fib', n: 10 }, { signal: new AbortController().signal }),
+      ).resolves.toMatchObject({ result: 55 });
+      expect(manager.value).toBe(at);
+    } finally {
+      await Promise.all([runner.close(), server.close()]);
+    }
+  });
+
+  it('close() leaves no timer behind once it has settled: nothing holds the process for closeTimeoutMs', async () => {
+    const runner = await startRunner({
+      filename: FAULT_TASKS,
+      workers: 1,
+      maxQueue: 4,
+      closeTimeoutMs: 60_000,
+    });
+    // The close's kill bound, followed from the call (other timers of the file do not count).
+    using closing = timersSetBy(() => runner.close(), { ms: 60_000 });
+    await closing.result;
+    expect(await closing.pending()).toBe(0);
+  });
+
+  // The shared suite's control closes a 30 s runner on fib(36), which ends within the default
+  // (RUNNER_CLOSE_TIMEOUT_MS, 1 s) too: a close bounded by the default passed it.
+  it('close() lets a running task go on for closeTimeoutMs, past the default, before it kills', async () => {
+    const runner = await startRunner({
+      filename: FAULT_TASKS,
+      workers: 1,
+      maxQueue: 4,
+      closeTimeoutMs: 60_000,
+    });
+    // fib(43): seconds of CPU, well past the default bound.
+    const running = runner.run({ kind: 'fib', n: 43 }, { signal: new AbortController().signal });
+    expect(await eventually(() => runner.stats().running === 1)).toBe(true);
+    await runner.close();
+    const outcome = await running;
+    expect(outcome.result).toBe(433494437);
+    expect(outcome.workMs).toBeGreaterThan(RUNNER_CLOSE_TIMEOUT_MS); // the premise held
+    expect(runner.stats()).toMatchObject({ completed: 1, failed: 0, size: 0 });
+  }, 60_000);
 });

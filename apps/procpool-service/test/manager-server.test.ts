@@ -278,6 +278,52 @@ describe('the counter manager served over a Unix socket', () => {
       expect(manager.value).toBe(1_000_000);
     }));
 
+  // The service makes its manager with the defaults (runtime.ts): one share per pool process
+  // holds a connection, and WORKERS may be 256.
+  it('admits 256 shares at once by default, and refuses the 257th as a 503 bound', async () => {
+    await withManaged(
+      256,
+      async ({ manager }) => {
+        await expect(manager.increment({ times: 2560, safe: true })).resolves.toMatchObject({
+          expected: 2560,
+          actual: 2560,
+        });
+      },
+      { held: true },
+    );
+    // The control: one more share than the default bound is refused before any share adds.
+    await withManaged(
+      257,
+      async ({ manager }) => {
+        await expect(manager.increment({ times: 2570, safe: true })).rejects.toMatchObject({
+          code: 'ERR_OVERLOADED',
+        });
+        expect(manager.value).toBe(0);
+      },
+      { held: true },
+    );
+  });
+
+  it('cuts a connection that never says hello within its default hello timeout (500 ms)', async () => {
+    const server = new ManagerServer(new CounterManager(() => []));
+    await server.listen();
+    let bound: NodeJS.Timeout | undefined;
+    try {
+      const silent = connect(server.address);
+      silent.on('error', () => undefined);
+      // Far past 500 ms, far short of a default that would let idle connections hold the slots.
+      const outcome = await Promise.race([
+        once(silent, 'close').then(() => 'cut'),
+        new Promise((resolve) => (bound = setTimeout(resolve, 15_000, 'still open'))),
+      ]);
+      expect(outcome).toBe('cut');
+      silent.destroy();
+    } finally {
+      clearTimeout(bound);
+      await server.close();
+    }
+  });
+
   it('removes its socket and folder when closed', async () => {
     const { server } = managed(1);
     await server.listen();

@@ -72,6 +72,26 @@ describe('a socket as a message port (one JSON message per line)', () => {
     }
   });
 
+  // The manager destroys a connection from its hello listener (a wrong authkey, a cut name):
+  // what the peer sent after that hello, in the same chunk, must not reach anyone.
+  it('delivers nothing more once a listener destroyed the socket (control: the line before it)', async () => {
+    const pair = await socketPair();
+    try {
+      const port = socketPort(pair.server);
+      const messages: unknown[] = [];
+      port.on('message', (m) => {
+        messages.push(m);
+        pair.server.destroy();
+      });
+      const closed = once(pair.server, 'close');
+      pair.client.write('{"id":1}\n{"id":2}\n{"id":3}\n');
+      await closed;
+      expect(messages).toEqual([{ id: 1 }]);
+    } finally {
+      await pair.close();
+    }
+  });
+
   it('cuts a peer that sends something other than JSON (negative control: JSON before it arrived)', async () => {
     const pair = await socketPair();
     try {

@@ -178,6 +178,26 @@ describe('withCancelGrace', () => {
     expect(late.signal.aborted).toBe(true);
   });
 
+  // cutShort is the runner's own closing signal, shared by every task it runs for its lifetime.
+  it('leaves no listener on cutShort once a task has ended within its grace', async () => {
+    const closing = new AbortController();
+    const listeners = () => getEventListeners(closing.signal, 'abort').length;
+    const request = new AbortController();
+    const task = handTask();
+    const answer = withCancelGrace(
+      request.signal,
+      { graceMs: 5_000, running: () => true, cutShort: closing.signal },
+      task.start,
+    );
+    request.abort(new Error('deadline'));
+    await expect(answer).rejects.toThrow('deadline');
+    expect(listeners()).toBe(1); // the control: the grace listens while it runs
+    task.end('ended within its grace');
+    await sleep(0); // the clean-up is promise callbacks: every one has run by then
+    expect(listeners()).toBe(0);
+    expect(task.signal.aborted).toBe(false);
+  });
+
   it('hands the pool the request signal itself with no grace (0), or one already aborted', async () => {
     const { task, answer, request, reason, cancel } = underGrace(0, true);
     expect(task.signal).toBe(request.signal);

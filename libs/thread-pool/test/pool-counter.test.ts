@@ -35,3 +35,25 @@ describe('PoolCounter and a request that is cancelled', () => {
     }
   });
 });
+
+describe('PoolCounter and a count its threads cannot share evenly', () => {
+  it('adds the remainder too: every increment asked for lands, whatever the split', async () => {
+    const { pool, cell } = createPool({ workers: 3 });
+    const counter = new PoolCounter(cell, pool);
+    try {
+      // 1,001 over 3 threads (334 + 334 + 333), 2 (fewer than the threads), then an even 999.
+      for (const [times, total] of [
+        [1001, 1001],
+        [2, 1003],
+        [999, 2002],
+      ] as const) {
+        await expect(counter.increment(times, true, never())).resolves.toMatchObject({
+          expected: total,
+          actual: total,
+        });
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
