@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AsyncQueue, LifoQueue, PriorityQueue } from '../src/index';
-import { flush, rejectionCode, thrownCode, track } from './support/settlement';
+import { codeOf, flush, rejectionCode, thrownCode, track } from './support/settlement';
 
 describe('put and get', () => {
   it('takes items first in, first out', async () => {
@@ -134,6 +134,22 @@ describe('timeouts', () => {
     expect(await rejectionCode(queue.get({ timeout: 0 }))).toBe('ERR_QUEUE_EMPTY');
     await queue.put(1, { timeout: 0 });
     expect(await rejectionCode(queue.put(2, { timeout: 0 }))).toBe('ERR_QUEUE_FULL');
+  });
+
+  it('timeout 0 never joins the line: room or an item arriving in the same tick is not taken', async () => {
+    const queue = new AsyncQueue<number>({ maxSize: 1 });
+    queue.tryPut(1);
+    const put = track(queue.put(2, { timeout: 0 }));
+    expect(queue.stats.waitingPutters).toBe(0);
+    expect(queue.tryGet()).toBe(1); // frees the slot before the put's promise settles
+    const got = track(queue.get({ timeout: 0 }));
+    expect(queue.stats.waitingGetters).toBe(0);
+    queue.tryPut(3); // an item arrives before the get's promise settles
+    await flush();
+    expect([put.status, codeOf(put.reason)]).toEqual(['rejected', 'ERR_QUEUE_FULL']);
+    expect([got.status, codeOf(got.reason)]).toEqual(['rejected', 'ERR_QUEUE_EMPTY']);
+    expect(queue.tryGet()).toBe(3); // 2 never entered, 3 was not handed to the failed get
+    expect(queue.size).toBe(0);
   });
 });
 

@@ -56,6 +56,35 @@ describe('shutdown() (Python 3.13)', () => {
     expect(joined.status).toBe('resolved');
   });
 
+  it('with immediate, releases join() at once when every unfinished item was buffered', async () => {
+    const queue = new AsyncQueue<number>({ maxSize: 5 });
+    for (const n of [1, 2, 3]) queue.tryPut(n);
+    const joined = track(queue.join());
+    queue.shutdown();
+    await flush();
+    expect(joined.status).toBe('pending'); // the control: a plain shutdown keeps the items
+    queue.shutdown({ immediate: true });
+    await flush();
+    // No taskDone() will ever come for a dropped item: the shutdown itself must release join.
+    expect(queue.unfinishedTasks).toBe(0);
+    expect(joined.status).toBe('resolved');
+  });
+
+  it('with immediate, counts no lower than 0 after taskDone() came before get()', async () => {
+    // Python allows taskDone for a put item not yet taken; its shutdown stops at 0 too.
+    const queue = new AsyncQueue<number>({ maxSize: 5 });
+    queue.tryPut(1);
+    queue.tryPut(2);
+    queue.taskDone();
+    queue.taskDone();
+    queue.shutdown({ immediate: true });
+    expect(queue.stats).toMatchObject({ discarded: 2, unfinishedTasks: 0 });
+    const joined = track(queue.join());
+    await flush();
+    expect(joined.status).toBe('resolved');
+    expect(thrownCode(() => queue.taskDone())).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
+  });
+
   it('works the same for LifoQueue and PriorityQueue', async () => {
     for (const queue of [
       new LifoQueue<number>({ maxSize: 3 }),

@@ -349,6 +349,16 @@ describe('SharedRingQueue taskDone, join and shutdown', () => {
     expect(joined.status).toBe('resolved');
     expect(queue.stats).toMatchObject({ size: 0, unfinishedTasks: 0, isShutdown: true });
   });
+
+  it('immediate shutdown counts no lower than 0 after taskDone() came before get()', async () => {
+    const queue = new SharedRingQueue({ capacity: 4, slotBytes: 1 });
+    await queue.putManyAsync(Uint8Array.of(1, 2));
+    queue.taskDone(2); // allowed: two messages were put
+    await queue.shutdownAsync({ immediate: true });
+    expect(queue.stats).toMatchObject({ size: 0, unfinishedTasks: 0 });
+    await queue.joinAsync({ timeout: 0 }); // done at once: nothing is unfinished
+    expect(thrownCode(() => queue.taskDone())).toBe('ERR_QUEUE_TASK_DONE_OVERCALLED');
+  });
 });
 
 describe('SharedRingQueue on the main thread', () => {

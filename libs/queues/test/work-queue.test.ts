@@ -179,6 +179,22 @@ describe('WorkQueue: cancellation', () => {
     expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 
+  it('leaves no abort listener on a long-lived signal once an immediate shutdown drops its job', async () => {
+    const queue = new WorkQueue({ concurrency: 1 });
+    const { signal } = new AbortController(); // never aborts
+    const gate = deferred();
+    const running = track(queue.run(() => gate.promise));
+    const queued = track(queue.run(() => 'never', { signal }));
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1); // the control
+    const closed = queue.shutdown({ immediate: true });
+    gate.resolve();
+    await closed;
+    expect([queued.status, codeOf(queued.reason)]).toEqual(['rejected', 'ERR_QUEUE_SHUTDOWN']);
+    expect(running.status).toBe('rejected');
+    // A dropped job never finishes, so nothing later would take its listener off.
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
   it('never starts a job whose signal is already aborted', async () => {
     const queue = new WorkQueue({ concurrency: 1 });
     let started = false;
