@@ -4,14 +4,13 @@
  * An unreadable entry proves nothing about its process, so its folder stays. Run for real: a
  * mount namespace of its own with such a /proc, and a caller of another user (nobody) in it.
  */
-import { spawn, execFile } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readStat } from '@concurrency-lab/procfs';
 import { tempFolder } from '@concurrency-lab/launcher/testing';
-import { ownedPrefix, thisProcess, type FolderOwner } from '../src/abandoned-folders';
+import { ownedPrefix, thisProcess } from '../src/abandoned-folders';
+import { goneOwner } from '../test/support/gone-owner';
 
 const DIST = join(__dirname, '..', 'dist', 'src', 'abandoned-folders.js');
 const NOBODY = 65534;
@@ -38,20 +37,6 @@ async function canRun(): Promise<string | undefined> {
     () => undefined,
     (error: Error) => `no mount namespace with hidepid here: ${error.message}`,
   );
-}
-
-/** The record of a real process that ran and has ended (reaped: its pid is free). */
-async function goneOwner(me: FolderOwner): Promise<FolderOwner> {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
-  try {
-    const stat = readStat(child.pid ?? -1);
-    if (stat === undefined) throw new Error(`no /proc/${child.pid}/stat for a live child`);
-    return { ...me, pid: child.pid ?? -1, startTicks: stat.startTicks };
-  } finally {
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
 }
 
 // What the caller reports: what it sees of the live owner's /proc entry, and what it removed.

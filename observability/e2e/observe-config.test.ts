@@ -3,35 +3,7 @@
  * variable, as it refuses a bad `<MODEL>_PORT`. (`Number('abc')` once read as "no port asked":
  * Prometheus came up on a random port and the banner was the only clue.)
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-
-const OBSERVE = join(__dirname, '..', 'dist', 'src', 'observe.js');
-
-interface Ended {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs observe.js to its end. A start that is not refused would run until stopped: the timeout
- * then sends SIGTERM, on which observe stops what it started and exits 0 — so the test fails
- * without leaving a service behind.
- */
-function runObserve(env: NodeJS.ProcessEnv): Promise<Ended> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [OBSERVE],
-      { env: { ...process.env, ...env }, timeout: 30_000, killSignal: 'SIGTERM' },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
+import { runObserve } from './support/run-observe';
 
 describe('observe, configured wrongly', () => {
   it.each([['abc'], ['65536']])(

@@ -6,33 +6,10 @@
  */
 import { anyFreePorts, tempFolder } from '@concurrency-lab/launcher/testing';
 import { UPSTREAM } from '@concurrency-lab/models';
-import { execFile } from 'node:child_process';
 import { chmodSync, writeFileSync } from 'node:fs';
+import { runObserve } from './support/run-observe';
 import net from 'node:net';
 import { join } from 'node:path';
-
-const OBSERVE = join(__dirname, '..', 'dist', 'src', 'observe.js');
-
-interface Ended {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs observe.js to its end; a start that is not refused is stopped by SIGTERM (exit 0). */
-function runObserve(env: NodeJS.ProcessEnv): Promise<Ended> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [OBSERVE],
-      { env: { ...process.env, ...env }, timeout: 60_000, killSignal: 'SIGTERM' },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe('observe, on its default ports', () => {
   const folder = tempFolder('observe-default-ports-');
@@ -41,6 +18,19 @@ describe('observe, on its default ports', () => {
   writeFileSync(exitsAtOnce, '#!/bin/sh\necho "flags: $*"\nexit 3\n');
   chmodSync(exitsAtOnce, 0o755);
 
+  /** observe with `env` on free ports but those it names, and that Prometheus: never up, exit 1. */
+  async function refusedWith(env: NodeJS.ProcessEnv) {
+    const run = await runObserve(
+      { ...anyFreePorts(), WORKERS: '1', PROMETHEUS_BIN: exitsAtOnce, ...env },
+      60_000,
+    );
+    expect({ code: run.code, up: run.stdout.includes('observed without Docker') }).toEqual({
+      code: 1,
+      up: false,
+    });
+    return run;
+  }
+
   it(`starts upstream on the registry's port, ${UPSTREAM.port}, without UPSTREAM_PORT`, async () => {
     const holder = net.createServer();
     const held = await new Promise<boolean>((resolve) => {
@@ -48,16 +38,7 @@ describe('observe, on its default ports', () => {
       holder.listen(UPSTREAM.port, '127.0.0.1', () => resolve(true));
     });
     try {
-      const run = await runObserve({
-        ...anyFreePorts(),
-        UPSTREAM_PORT: '',
-        WORKERS: '1',
-        PROMETHEUS_BIN: exitsAtOnce,
-      });
-      expect({ code: run.code, up: run.stdout.includes('observed without Docker') }).toEqual({
-        code: 1,
-        up: false,
-      });
+      const run = await refusedWith({ UPSTREAM_PORT: '' });
       expect(run.stderr).toContain(`upstream exited`);
       expect(run.stderr).toContain(`EADDRINUSE: address already in use 127.0.0.1:${UPSTREAM.port}`);
     } finally {
@@ -66,16 +47,7 @@ describe('observe, on its default ports', () => {
   }, 90_000);
 
   it('runs Prometheus on 9090 without PROMETHEUS_PORT', async () => {
-    const run = await runObserve({
-      ...anyFreePorts(),
-      WORKERS: '1',
-      PROMETHEUS_PORT: '',
-      PROMETHEUS_BIN: exitsAtOnce,
-    });
-    expect({ code: run.code, up: run.stdout.includes('observed without Docker') }).toEqual({
-      code: 1,
-      up: false,
-    });
+    const run = await refusedWith({ PROMETHEUS_PORT: '' });
     expect(run.stderr).toContain('prometheus did not become ready at http://127.0.0.1:9090:');
     expect(run.stderr).toContain('--web.listen-address=127.0.0.1:9090');
   }, 90_000);

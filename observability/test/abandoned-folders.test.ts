@@ -16,6 +16,7 @@ import {
   thisProcess,
   type FolderOwner,
 } from '../src/abandoned-folders';
+import { goneOwner } from './support/gone-owner';
 
 /** This process's record: Linux with /proc is where this runs; say so if not. */
 const me: FolderOwner =
@@ -27,20 +28,6 @@ const me: FolderOwner =
 /** A folder as a start by `owner` makes it, in `parent`. */
 const folderOf = (parent: string, owner: FolderOwner) =>
   mkdtempSync(join(parent, ownedPrefix(owner)));
-
-/** The owner record of a real process that ran and has ended (reaped: its pid is free). */
-async function goneOwner(): Promise<FolderOwner> {
-  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)']);
-  try {
-    const stat = readStat(child.pid ?? -1);
-    if (stat === undefined) throw new Error(`no /proc/${child.pid}/stat for a live child`);
-    return { ...me, pid: child.pid ?? -1, startTicks: stat.startTicks };
-  } finally {
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-}
 
 describe('removeAbandonedFolders', () => {
   const root = tempFolder('abandoned-folders-');
@@ -60,7 +47,7 @@ describe('removeAbandonedFolders', () => {
 
   it("removes a gone owner's folder, keeps a live owner's (the control)", async () => {
     const where = parent();
-    const gone = folderOf(where, await goneOwner());
+    const gone = folderOf(where, await goneOwner(me));
     writeFileSync(join(gone, 'prometheus.yml'), 'global: {}\n');
     mkdirSync(join(gone, 'data', 'wal'), { recursive: true });
     const live = folderOf(where, me);
@@ -131,7 +118,7 @@ describe('removeAbandonedFolders', () => {
 
   it('keeps the folder of another pid namespace, whose pids it cannot look up', async () => {
     const where = parent();
-    const other = folderOf(where, { ...(await goneOwner()), pidNamespace: '1' });
+    const other = folderOf(where, { ...(await goneOwner(me)), pidNamespace: '1' });
     expect(removeAbandonedFolders(where)).toEqual([]);
     expect(existsSync(other)).toBe(true);
   });
@@ -139,7 +126,7 @@ describe('removeAbandonedFolders', () => {
   it('never touches what records no owner, nor what is not a folder', async () => {
     const where = parent();
     const noOwner = mkdtempSync(join(where, FOLDER_PREFIX));
-    const dead = await goneOwner();
+    const dead = await goneOwner(me);
     const file = `${ownedPrefix(dead)}file01`;
     writeFileSync(join(where, file), 'not a folder');
     // A symlink with a gone owner's name: neither it nor what it points at is removed.

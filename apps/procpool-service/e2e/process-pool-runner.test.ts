@@ -14,6 +14,8 @@ import { poolShares } from '../src/runtime';
 
 /** The real tasks, plus what the pool-runner suite asks of a task module (see the fixture). */
 const FAULT_TASKS = join(__dirname, 'fixtures', 'fault-tasks.js');
+/** One process on the fault tasks, a queue of four. */
+const ONE_PROCESS = { filename: FAULT_TASKS, workers: 1, maxQueue: 4 };
 /** The real tasks alone, as built. */
 const BUILT_TASKS = join(__dirname, '..', 'dist', 'pool-tasks.js');
 
@@ -33,6 +35,28 @@ describePoolRunner('ProcessPoolRunner', {
   marks: join(tmpdir(), `procpool-marks-${process.pid}`),
   start: (settings) => startRunner({ filename: FAULT_TASKS, ...settings }),
 });
+
+/**
+ * A one-process runner beside a counter manager served on its Unix socket, for `test`; both
+ * closed after it, whatever it did.
+ */
+async function withManagedRunner(
+  test: (wiring: {
+    runner: ProcessPoolRunner;
+    manager: CounterManager;
+    server: ManagerServer;
+  }) => Promise<void>,
+): Promise<void> {
+  const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+  const manager = new CounterManager(() => []);
+  const server = new ManagerServer(manager);
+  await server.listen();
+  try {
+    await test({ runner, manager, server });
+  } finally {
+    await Promise.all([runner.close(), server.close()]);
+  }
+}
 
 describe('ProcessPoolRunner: what only a process pool does', () => {
   it('has every process load the task module as it starts, a replacement too', async () => {
@@ -209,11 +233,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
   });
 
   it('stops a running counter share at the manager when its request is cancelled: its process is kept (control: killed without)', async () => {
-    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
-    const manager = new CounterManager(() => []);
-    const server = new ManagerServer(manager);
-    await server.listen();
-    try {
+    await withManagedRunner(async ({ runner, manager, server }) => {
       for (const stopAtManager of [true, false]) {
         const since = countsSince(runner);
         const from = manager.value;
@@ -246,19 +266,13 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
           expect(await eventually(() => since().replaced === 1)).toBe(true);
         }
       }
-    } finally {
-      await Promise.all([runner.close(), server.close()]);
-    }
+    });
   });
 
   // CounterManager ends a request's turn when its shares' promises settle: one settled while its
   // share still ran would let that share add to the next request's before/after.
   it('settles a cancelled counter share only once it has really ended, not when asked to stop', async () => {
-    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
-    const manager = new CounterManager(() => []);
-    const server = new ManagerServer(manager);
-    await server.listen();
-    try {
+    await withManagedRunner(async ({ runner, manager, server }) => {
       const controller = new AbortController();
       const reason = new Error('deadline');
       let asked = 0;
@@ -287,18 +301,11 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
         runner.run({ kind: 'fib', n: 10 }, { signal: new AbortController().signal }),
       ).resolves.toMatchObject({ result: 55 });
       expect(manager.value).toBe(at);
-    } finally {
-      await Promise.all([runner.close(), server.close()]);
-    }
+    });
   });
 
   it('close() leaves no timer behind once it has settled: nothing holds the process for closeTimeoutMs', async () => {
-    const runner = await startRunner({
-      filename: FAULT_TASKS,
-      workers: 1,
-      maxQueue: 4,
-      closeTimeoutMs: 60_000,
-    });
+    const runner = await startRunner({ ...ONE_PROCESS, closeTimeoutMs: 60_000 });
     // The close's kill bound, followed from the call (other timers of the file do not count).
     using closing = timersSetBy(() => runner.close(), { ms: 60_000 });
     await closing.result;
@@ -308,12 +315,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
   // The shared suite's control closes a 30 s runner on fib(36), which ends within the default
   // (RUNNER_CLOSE_TIMEOUT_MS, 1 s) too: a close bounded by the default passed it.
   it('close() lets a running task go on for closeTimeoutMs, past the default, before it kills', async () => {
-    const runner = await startRunner({
-      filename: FAULT_TASKS,
-      workers: 1,
-      maxQueue: 4,
-      closeTimeoutMs: 60_000,
-    });
+    const runner = await startRunner({ ...ONE_PROCESS, closeTimeoutMs: 60_000 });
     // fib(43): seconds of CPU, well past the default bound.
     const running = runner.run({ kind: 'fib', n: 43 }, { signal: new AbortController().signal });
     expect(await eventually(() => runner.stats().running === 1)).toBe(true);

@@ -36,6 +36,31 @@ const received = (port: ReturnType<typeof socketPort>, count: number) =>
     });
   });
 
+/**
+ * What a port over the server's side delivers of `written` — sent by the client in one chunk —
+ * until that side closes: cut by the port, or by `onMessage`, which sees it after each message.
+ */
+async function deliveredUntilClosed(
+  written: string,
+  options: { maxLineBytes?: number; onMessage?: (server: Socket) => void } = {},
+) {
+  const pair = await socketPair();
+  try {
+    const port = socketPort(pair.server, options.maxLineBytes);
+    const messages: unknown[] = [];
+    port.on('message', (message) => {
+      messages.push(message);
+      options.onMessage?.(pair.server);
+    });
+    const closed = once(pair.server, 'close');
+    pair.client.write(written);
+    await closed;
+    return { messages, port, destroyed: pair.server.destroyed };
+  } finally {
+    await pair.close();
+  }
+}
+
 describe('a socket as a message port (one JSON message per line)', () => {
   it('carries messages both ways, in order, however the bytes are split', async () => {
     const pair = await socketPair();
@@ -56,54 +81,28 @@ describe('a socket as a message port (one JSON message per line)', () => {
   });
 
   it('cuts a peer whose line grows past the bound, buffering nothing more', async () => {
-    const pair = await socketPair();
-    try {
-      const port = socketPort(pair.server, 1024);
-      const messages: unknown[] = [];
-      port.on('message', (m) => messages.push(m));
-      const closed = once(pair.server, 'close');
-      pair.client.write(`{"big":"${'x'.repeat(4096)}`);
-      await closed;
-      expect(pair.server.destroyed).toBe(true);
-      expect(messages).toEqual([]);
-      expect(port.send({ late: true })).toBe(false);
-    } finally {
-      await pair.close();
-    }
+    const { messages, port, destroyed } = await deliveredUntilClosed(
+      `{"big":"${'x'.repeat(4096)}`,
+      { maxLineBytes: 1024 },
+    );
+    expect(destroyed).toBe(true);
+    expect(messages).toEqual([]);
+    expect(port.send({ late: true })).toBe(false);
   });
 
   // The manager destroys a connection from its hello listener (a wrong authkey, a cut name):
   // what the peer sent after that hello, in the same chunk, must not reach anyone.
   it('delivers nothing more once a listener destroyed the socket (control: the line before it)', async () => {
-    const pair = await socketPair();
-    try {
-      const port = socketPort(pair.server);
-      const messages: unknown[] = [];
-      port.on('message', (m) => {
-        messages.push(m);
-        pair.server.destroy();
-      });
-      const closed = once(pair.server, 'close');
-      pair.client.write('{"id":1}\n{"id":2}\n{"id":3}\n');
-      await closed;
-      expect(messages).toEqual([{ id: 1 }]);
-    } finally {
-      await pair.close();
-    }
+    const { messages } = await deliveredUntilClosed('{"id":1}\n{"id":2}\n{"id":3}\n', {
+      onMessage: (server) => server.destroy(),
+    });
+    expect(messages).toEqual([{ id: 1 }]);
   });
 
   it('cuts a peer that sends something other than JSON (negative control: JSON before it arrived)', async () => {
-    const pair = await socketPair();
-    try {
-      const port = socketPort(pair.server);
-      const messages: unknown[] = [];
-      port.on('message', (m) => messages.push(m));
-      const closed = once(pair.server, 'close');
-      pair.client.write('{"fine":true}\nGET / HTTP/1.1\n{"after":true}\n');
-      await closed;
-      expect(messages).toEqual([{ fine: true }]);
-    } finally {
-      await pair.close();
-    }
+    const { messages } = await deliveredUntilClosed(
+      '{"fine":true}\nGET / HTTP/1.1\n{"after":true}\n',
+    );
+    expect(messages).toEqual([{ fine: true }]);
   });
 });

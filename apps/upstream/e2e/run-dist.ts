@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type { AppExit } from '@concurrency-lab/launcher/testing';
 
 export const DIST = path.join(__dirname, '..', 'dist');
 
@@ -17,12 +18,8 @@ export function assertBuilt(file: string): string {
   return full;
 }
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+/** How it ended and what it printed: the launcher's `runApp` answer, without its process counts. */
+export type Exit = Pick<AppExit, 'code' | 'signal' | 'stdout' | 'stderr'>;
 
 export interface RunningNode {
   child: ChildProcess;

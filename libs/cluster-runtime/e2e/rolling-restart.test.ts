@@ -12,6 +12,20 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
   const launch = launchPerTest();
 
   /**
+   * One worker, A, restarting: its replacement forked and held short of ready (`say-ready`
+   * readies it), the restart's promise still waiting on it.
+   */
+  async function midRestart(options: { replacementTimeoutMs?: number }) {
+    const p = launch({ workers: 1, ...options });
+    await p.start();
+    const [a] = p.forked as [number];
+    await p.workerMode('hold');
+    const restart = p.rollingRestart();
+    await p.untilForked(2);
+    return { p, a, aNew: p.forked[1] as number, restart };
+  }
+
+  /**
    * `workers` workers, A first; a rolling restart forks A's replacement, held before it says
    * ready; the old worker at index `victim` (0: A itself) is killed meanwhile. The test then
    * decides how the replacement ends.
@@ -97,13 +111,7 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
   it('answers a second restart asked while one is under way false, forking nothing for it', async () => {
     // A second SIGHUP mid-restart: two restarts at once forked a replacement each for A.
     // The bound only ends the second one's wait in the broken case: the test never reaches it.
-    const p = launch({ workers: 1, replacementTimeoutMs: 15_000 });
-    await p.start();
-    const [a] = p.forked as [number];
-    await p.workerMode('hold');
-    const restart = p.rollingRestart();
-    await p.untilForked(2);
-    const aNew = p.forked[1] as number;
+    const { p, a, aNew, restart } = await midRestart({ replacementTimeoutMs: 15_000 });
     await expect(p.rollingRestart()).resolves.toBe(false);
     expect(p.forked).toEqual([a, aNew]);
     await p.tell(aNew, { kind: 'say-ready' });
@@ -116,13 +124,7 @@ describe('ClusterPrimary rolling restart, with real forked workers', () => {
   it('asks no replacement still starting for its metrics: a scrape mid-restart waits for none', async () => {
     // One not ready yet has counted nothing and does not answer: asked, it cost every scrape
     // of the restart the collect timeout, logged as a worker that missed it.
-    const p = launch({ workers: 1 });
-    await p.start();
-    const [a] = p.forked as [number];
-    await p.workerMode('hold');
-    const restart = p.rollingRestart();
-    await p.untilForked(2);
-    const aNew = p.forked[1] as number;
+    const { p, a, aNew, restart } = await midRestart({});
     await expect(p.scrape(a)).resolves.toEqual({ pid: a, ok: true });
     expect(p.logs.map((l) => l.msg)).not.toContain('a worker missed the metrics scrape');
     await p.tell(aNew, { kind: 'say-ready' });

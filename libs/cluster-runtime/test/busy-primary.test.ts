@@ -18,6 +18,20 @@ describe("a worker's model-wide /metrics when its primary is slow to answer", ()
   beforeEach(() => (pair = endpointPair()));
   afterEach(() => pair.close());
 
+  /** A real worker's HTTP service on its runtime, talking to the primary at `pair.b`. */
+  async function workerService() {
+    const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
+    const metrics = createServiceMetrics('cluster');
+    const service = createService({
+      model: 'cluster',
+      config,
+      runtime: clusterWorkerRuntime(pair.a, new InlineRunner(), config, metrics),
+      logger: pino({ level: 'silent' }),
+      metrics,
+    });
+    return { service, base: `http://127.0.0.1:${(await service.listen()).port}` };
+  }
+
   it('is a 503 ERR_OVERLOADED with Retry-After when the call times out, not a 500', async () => {
     pair.b.handle('metrics.aggregate', () => new Promise<never>(() => undefined)); // too busy
     const error = await pair.a
@@ -46,16 +60,7 @@ describe("a worker's model-wide /metrics when its primary is slow to answer", ()
     // Through the worker's own runtime and HTTP service: the helper above is only what the
     // runtime's metricsProvider must use. The call waits the worker's aggregate bound (5 s).
     pair.b.handle(RPC.metricsAggregate, () => new Promise<never>(() => undefined)); // too busy
-    const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
-    const metrics = createServiceMetrics('cluster');
-    const service = createService({
-      model: 'cluster',
-      config,
-      runtime: clusterWorkerRuntime(pair.a, new InlineRunner(), config, metrics),
-      logger: pino({ level: 'silent' }),
-      metrics,
-    });
-    const base = `http://127.0.0.1:${(await service.listen()).port}`;
+    const { service, base } = await workerService();
     try {
       const response = await fetch(`${base}/metrics`);
       const body = (await response.json()) as { code?: string };
@@ -80,16 +85,7 @@ describe("a worker's model-wide /metrics when its primary is slow to answer", ()
     const relay = new MetricsRelay(own, (error) => missed.push(error));
     relay.add(1);
     pair.b.handle(RPC.metricsAggregate, () => relay.collect([{ id: 1, rpc: silent.a }]));
-    const config = { ...loadConfig(ADMISSION_OFF, { port: 0 }), port: 0 };
-    const metrics = createServiceMetrics('cluster');
-    const service = createService({
-      model: 'cluster',
-      config,
-      runtime: clusterWorkerRuntime(pair.a, new InlineRunner(), config, metrics),
-      logger: pino({ level: 'silent' }),
-      metrics,
-    });
-    const base = `http://127.0.0.1:${(await service.listen()).port}`;
+    const { service, base } = await workerService();
     try {
       const response = await fetch(`${base}/metrics`);
       const body = await response.text();

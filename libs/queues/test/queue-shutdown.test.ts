@@ -2,6 +2,22 @@ import { describe, expect, it } from '@jest/globals';
 import { AsyncQueue, LifoQueue, PriorityQueue } from '../src/index';
 import { flush, rejectionCode, thrownCode, track } from './support/settlement';
 
+/**
+ * `wait` on a queue of three buffered items, through a plain shutdown — which keeps the items,
+ * so the wait stays pending (the control) — then an immediate one, which drops them.
+ */
+async function throughBothShutdowns(wait: (queue: AsyncQueue<number>) => Promise<unknown>) {
+  const queue = new AsyncQueue<number>({ maxSize: 5 });
+  for (const n of [1, 2, 3]) queue.tryPut(n);
+  const waiting = track(wait(queue));
+  queue.shutdown();
+  await flush();
+  expect(waiting.status).toBe('pending');
+  queue.shutdown({ immediate: true });
+  await flush();
+  return { queue, waiting };
+}
+
 describe('shutdown() (Python 3.13)', () => {
   it('refuses later puts with ERR_QUEUE_SHUTDOWN', async () => {
     const queue = new AsyncQueue<number>({ maxSize: 2 });
@@ -57,14 +73,7 @@ describe('shutdown() (Python 3.13)', () => {
   });
 
   it('with immediate, releases join() at once when every unfinished item was buffered', async () => {
-    const queue = new AsyncQueue<number>({ maxSize: 5 });
-    for (const n of [1, 2, 3]) queue.tryPut(n);
-    const joined = track(queue.join());
-    queue.shutdown();
-    await flush();
-    expect(joined.status).toBe('pending'); // the control: a plain shutdown keeps the items
-    queue.shutdown({ immediate: true });
-    await flush();
+    const { queue, waiting: joined } = await throughBothShutdowns((q) => q.join());
     // No taskDone() will ever come for a dropped item: the shutdown itself must release join.
     expect(queue.unfinishedTasks).toBe(0);
     expect(joined.status).toBe('resolved');
@@ -221,14 +230,7 @@ describe('backpressure: onSizeBelow', () => {
   });
 
   it('resolves when an immediate shutdown drops the buffered items', async () => {
-    const queue = new AsyncQueue<number>({ maxSize: 10 });
-    for (let i = 0; i < 3; i++) queue.tryPut(i);
-    const belowOne = track(queue.onSizeBelow(1));
-    queue.shutdown();
-    await flush();
-    expect(belowOne.status).toBe('pending'); // the control: a plain shutdown keeps the items
-    queue.shutdown({ immediate: true });
-    await flush();
+    const { queue, waiting: belowOne } = await throughBothShutdowns((q) => q.onSizeBelow(1));
     expect(queue.size).toBe(0);
     expect(belowOne.status).toBe('resolved');
   });

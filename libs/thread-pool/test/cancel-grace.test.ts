@@ -152,7 +152,11 @@ describe('withCancelGrace', () => {
     expect(task.signal.aborted).toBe(false); // ended by itself: never stopped
   });
 
-  it('ends a grace at once when cutShort aborts (the pool is closing), or skips it if it had', async () => {
+  /**
+   * A task whose request was cancelled (its answer rejected at once) running on in a 5 s grace
+   * that `closing` — the runner's own closing signal, `cutShort` — may end early.
+   */
+  async function inGraceBeforeClosing() {
     const closing = new AbortController();
     const request = new AbortController();
     const task = handTask();
@@ -163,6 +167,11 @@ describe('withCancelGrace', () => {
     );
     request.abort(new Error('deadline'));
     await expect(answer).rejects.toThrow('deadline');
+    return { closing, task };
+  }
+
+  it('ends a grace at once when cutShort aborts (the pool is closing), or skips it if it had', async () => {
+    const { closing, task } = await inGraceBeforeClosing();
     expect(task.signal.aborted).toBe(false);
     closing.abort();
     expect(task.signal.aborted).toBe(true);
@@ -180,17 +189,8 @@ describe('withCancelGrace', () => {
 
   // cutShort is the runner's own closing signal, shared by every task it runs for its lifetime.
   it('leaves no listener on cutShort once a task has ended within its grace', async () => {
-    const closing = new AbortController();
+    const { closing, task } = await inGraceBeforeClosing();
     const listeners = () => getEventListeners(closing.signal, 'abort').length;
-    const request = new AbortController();
-    const task = handTask();
-    const answer = withCancelGrace(
-      request.signal,
-      { graceMs: 5_000, running: () => true, cutShort: closing.signal },
-      task.start,
-    );
-    request.abort(new Error('deadline'));
-    await expect(answer).rejects.toThrow('deadline');
     expect(listeners()).toBe(1); // the control: the grace listens while it runs
     task.end('ended within its grace');
     await sleep(0); // the clean-up is promise callbacks: every one has run by then
