@@ -47,7 +47,7 @@ async function withManagedRunner(
     server: ManagerServer;
   }) => Promise<void>,
 ): Promise<void> {
-  const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+  const runner = await startRunner(ONE_PROCESS);
   const manager = new CounterManager(() => []);
   const server = new ManagerServer(manager);
   await server.listen();
@@ -92,7 +92,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
   });
 
   it('counts a task whose request was already gone once, as cancelled, and one refused by a closed runner not at all', async () => {
-    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const runner = await startRunner(ONE_PROCESS);
     const gone = () => {
       const controller = new AbortController();
       controller.abort(new Error('client gone'));
@@ -119,7 +119,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
   });
 
   it("answers a share the counter's manager refuses at its bound 503 ERR_OVERLOADED, not a crash", async () => {
-    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const runner = await startRunner(ONE_PROCESS);
     const server = new ManagerServer(new CounterManager(() => []), { maxConnections: 0 });
     await server.listen();
     try {
@@ -170,7 +170,7 @@ describe('ProcessPoolRunner: what only a process pool does', () => {
   });
 
   it("answers a share whose connect finds the manager's listen queue full 503 ERR_OVERLOADED, and one that finds nothing listening 500 ERR_INTERNAL: neither is a crash", async () => {
-    const runner = await startRunner({ filename: FAULT_TASKS, workers: 1, maxQueue: 4 });
+    const runner = await startRunner(ONE_PROCESS);
     const dir = mkdtempSync(join(tmpdir(), 'procpool-backlog-'));
     const address = join(dir, 'manager.sock');
     // A listener that never accepts: its process blocks for good once listening, so the kernel's
