@@ -4,11 +4,10 @@
  * are seen without serving on them: a port held here (or by someone else already) makes the
  * start fail naming it, and a stand-in Prometheus that exits at once names the one it was given.
  */
-import { anyFreePorts, tempFolder } from '@concurrency-lab/launcher/testing';
+import { anyFreePorts, holdPort, tempFolder } from '@concurrency-lab/launcher/testing';
 import { UPSTREAM } from '@concurrency-lab/models';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { runObserve } from './support/run-observe';
-import net from 'node:net';
 import { join } from 'node:path';
 
 describe('observe, on its default ports', () => {
@@ -32,18 +31,10 @@ describe('observe, on its default ports', () => {
   }
 
   it(`starts upstream on the registry's port, ${UPSTREAM.port}, without UPSTREAM_PORT`, async () => {
-    const holder = net.createServer();
-    const held = await new Promise<boolean>((resolve) => {
-      holder.once('error', () => resolve(false));
-      holder.listen(UPSTREAM.port, '127.0.0.1', () => resolve(true));
-    });
-    try {
-      const run = await refusedWith({ UPSTREAM_PORT: '' });
-      expect(run.stderr).toContain(`upstream exited`);
-      expect(run.stderr).toContain(`EADDRINUSE: address already in use 127.0.0.1:${UPSTREAM.port}`);
-    } finally {
-      if (held) holder.close();
-    }
+    await using _port = await holdPort(UPSTREAM.port);
+    const run = await refusedWith({ UPSTREAM_PORT: '' });
+    expect(run.stderr).toContain(`upstream exited`);
+    expect(run.stderr).toContain(`EADDRINUSE: address already in use 127.0.0.1:${UPSTREAM.port}`);
   }, 90_000);
 
   it('runs Prometheus on 9090 without PROMETHEUS_PORT', async () => {

@@ -1,10 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { until } from '@concurrency-lab/launcher/testing';
+import { holdPort, until } from '@concurrency-lab/launcher/testing';
+import { UPSTREAM } from '@concurrency-lab/models';
 import { assertBuilt, killIfRunning, requestInFlight, runNode, type Exit } from './run-dist';
-
-/** upstream's port in docs/contract.md (the model registry's UPSTREAM). */
-const CONTRACT_PORT = 3100;
 
 /** `exited`, or 'still running' when the process has not exited within `ms`. */
 async function exitWithin(exited: Promise<Exit>, ms: number): Promise<Exit | 'still running'> {
@@ -118,28 +116,18 @@ describe('dist/main.js', () => {
     expect(run.stdout().match(/"msg":"stopping"/g)).toHaveLength(1);
   });
 
-  it(`listens on the contract's port, ${CONTRACT_PORT}, when PORT is unset or empty`, async () => {
+  it(`listens on the contract's port, ${UPSTREAM.port}, when PORT is unset or empty`, async () => {
     // Held here while the test runs (or by someone else already): either way upstream cannot
     // bind it, and its error names the port it tried. It never serves on the contract's port.
-    const holder = net.createServer();
-    const held = await new Promise<boolean>((resolve) => {
-      holder.once('error', () => resolve(false));
-      holder.listen(CONTRACT_PORT, '127.0.0.1', () => resolve(true));
+    await using _port = await holdPort(UPSTREAM.port);
+    const run = runNode([assertBuilt('main.js')], { PORT: '', HOST: '127.0.0.1' });
+    child = run.child;
+    const exit = await exitWithin(run.exited, 10_000);
+    expect(exit).toMatchObject({ code: 1, stdout: '' });
+    expect(JSON.parse((exit as Exit).stderr.trim())).toMatchObject({
+      level: 'error',
+      msg: expect.stringContaining(`EADDRINUSE: address already in use 127.0.0.1:${UPSTREAM.port}`),
     });
-    try {
-      const run = runNode([assertBuilt('main.js')], { PORT: '', HOST: '127.0.0.1' });
-      child = run.child;
-      const exit = await exitWithin(run.exited, 10_000);
-      expect(exit).toMatchObject({ code: 1, stdout: '' });
-      expect(JSON.parse((exit as Exit).stderr.trim())).toMatchObject({
-        level: 'error',
-        msg: expect.stringContaining(
-          `EADDRINUSE: address already in use 127.0.0.1:${CONTRACT_PORT}`,
-        ),
-      });
-    } finally {
-      if (held) holder.close();
-    }
   });
 
   it('exits 1 with the error on stderr when its port is taken', async () => {

@@ -9,6 +9,7 @@ import {
   LIFELINE_REASON,
   watchLifeline,
 } from '@concurrency-lab/service-kit/env';
+import { UPSTREAM } from '@concurrency-lab/models';
 import { z } from 'zod';
 import { drainable } from './drain';
 import { createUpstreamServer, readUpstreamEnv } from './index';
@@ -36,7 +37,7 @@ function main(): void {
   const { options, values: listenAt } = readUpstreamEnv(process.env, LISTEN_ENV);
   claimLifeline(listenAt.LAB_LIFELINE);
   const host = listenAt.HOST ?? '127.0.0.1';
-  const port = listenAt.PORT ?? 3100;
+  const port = listenAt.PORT ?? UPSTREAM.port;
   const server = createUpstreamServer(options);
   const drain = drainable(server);
 

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo, Server } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 
 // Test-only, exported by `@concurrency-lab/launcher/testing`: a test's own server on loopback
 // (a stand-in service, an upstream, a /metrics target) and a URL where nothing answers.
@@ -41,4 +41,35 @@ export async function closedUrl(): Promise<string> {
   server.close();
   await once(server, 'close');
   return url;
+}
+
+/** A port {@link holdPort} holds, let go when disposed. */
+export interface HeldPort extends AsyncDisposable {
+  /** true: this test holds it; false: someone else did already (taken either way). */
+  readonly held: boolean;
+}
+
+/**
+ * Takes `port` on 127.0.0.1 so that what a test starts cannot bind it, and the error that start
+ * fails with names the port it tried: how a test sees a default port without serving on it
+ * (upstream's 3100, Prometheus's 9090, which a developer's own stack may hold). A port held by
+ * someone else already is taken just the same, so that is no error; any other failure is.
+ * `await using port = await holdPort(n)` lets it go when the test ends.
+ */
+export async function holdPort(port: number): Promise<HeldPort> {
+  const holder = createNetServer();
+  const held = await new Promise<boolean>((resolve, reject) => {
+    holder.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(false) : reject(error),
+    );
+    holder.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  return {
+    held,
+    async [Symbol.asyncDispose]() {
+      if (!held) return;
+      holder.close();
+      await once(holder, 'close');
+    },
+  };
 }

@@ -391,4 +391,4 @@ export async function collected(ref: WeakRef<object>, rounds = 50, pauseMs = 10)
 }
 
 export { findMachineTool, machineToolOrSkip, whyMissing, type MachineTool } from './machine-tool';
-export { close, closedUrl, listen } from './loopback';
+export { close, closedUrl, holdPort, listen, type HeldPort } from './loopback';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { request, createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
-import { close, closedUrl, listen } from '../src/testing';
+import { close, closedUrl, holdPort, listen } from '../src/testing';
 
 /** What a GET of `url` met: its status and body, or the code of the error it failed with. */
 async function get(url: string): Promise<string> {
@@ -95,5 +95,47 @@ describe('closedUrl', () => {
     const url = await closedUrl();
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await get(url)).toBe('ECONNREFUSED');
+  });
+});
+
+describe('holdPort', () => {
+  /** Whether a listen on `port` of 127.0.0.1 succeeds now ('free') or why it fails. */
+  async function tryListen(port: number): Promise<string> {
+    const server = createNetServer();
+    return new Promise<string>((resolve) => {
+      server.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'no code'));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve('free')));
+    });
+  }
+
+  it('holds a free port until disposed, then lets it go', async () => {
+    const port = Number(new URL(await closedUrl()).port);
+    expect(await tryListen(port)).toBe('free'); // the control: nothing holds it yet
+    {
+      await using hold = await holdPort(port);
+      expect(hold.held).toBe(true);
+      expect(await tryListen(port)).toBe('EADDRINUSE');
+    }
+    expect(await tryListen(port)).toBe('free');
+  });
+
+  it('counts a port someone else holds as taken, and leaves it to them', async () => {
+    const owner = createNetServer();
+    const port = Number(new URL(await listen(owner)).port);
+    try {
+      {
+        await using hold = await holdPort(port);
+        expect(hold.held).toBe(false);
+      }
+      // Still the owner's: disposing a hold that held nothing closed nothing of theirs.
+      expect(owner.listening).toBe(true);
+      expect(await tryListen(port)).toBe('EADDRINUSE');
+    } finally {
+      owner.close();
+    }
+  });
+
+  it('rejects what is no port at all, rather than counting it as taken', async () => {
+    await expect(holdPort(65_536)).rejects.toMatchObject({ code: 'ERR_SOCKET_BAD_PORT' });
   });
 });
