@@ -399,7 +399,7 @@ describe('the lessons', () => {
       ),
     ]);
 
-  it('hold when every parallel model reaches 1.6× on cpu and async I/O p99 is ≥ 3× every pooled model’s', () => {
+  it('hold when every parallel model reaches 1.5× on cpu and async I/O p99 is ≥ 3× every pooled model’s', () => {
     const lessons = cpuAndFairness(170, 300);
     expect(lessons.map((l) => [l.id, l.holds])).toEqual([
       ['cpu-needs-cores', true],
@@ -487,7 +487,7 @@ describe('the lessons, from the models that ran and answered', () => {
     ]);
     expect(lesson).toMatchObject({
       id: 'cpu-needs-cores',
-      claim: 'CPU-bound work: threads reaches at least 1.6× the throughput of one event loop',
+      claim: 'CPU-bound work: threads reaches at least 1.5× the throughput of one event loop',
       holds: true,
     });
     const [both] = lessonsFor([
@@ -498,7 +498,7 @@ describe('the lessons, from the models that ran and answered', () => {
       ]),
     ]);
     expect(both?.claim).toBe(
-      'CPU-bound work: threads and procpool reach at least 1.6× the throughput of one event loop',
+      'CPU-bound work: threads and procpool reach at least 1.5× the throughput of one event loop',
     );
   });
 
