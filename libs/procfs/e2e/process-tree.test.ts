@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { childrenOf, isAlive, processTree, processTreeUsage, processUsage } from '../src';
+import {
+  catchesSignal,
+  childrenOf,
+  isAlive,
+  processTree,
+  processTreeUsage,
+  processUsage,
+} from '../src';
 import { readStat } from '../src/proc-stat';
 
 /** Uses 0.4 s of CPU time (not wall time: a busy machine does not shorten it), then exits. */
@@ -264,3 +271,41 @@ async function eventually<T>(probe: () => T | undefined): Promise<T> {
   }
   throw new Error('Expected the probe to answer within 10 s');
 }
+
+describe('catchesSignal, on real processes', () => {
+  /** A Node process that prints `ready` once `setup` ran; `printed(line)` waits for a line. */
+  async function running(setup: string) {
+    const child = spawn(
+      process.execPath,
+      ['-e', `${setup}; console.log('ready'); setInterval(() => {}, 1000);`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const lines = createInterface({ input: child.stdout });
+    const printed = (wanted: string) =>
+      new Promise<void>((resolve) => lines.on('line', (line) => line === wanted && resolve()));
+    await printed('ready');
+    return Object.assign(child, { printed });
+  }
+
+  it('tells a process with a handler for SIGUSR2 from one without, bit by bit', async () => {
+    const catching = await running("process.on('SIGUSR2', (s) => console.log(s))");
+    const plain = await running('');
+    try {
+      expect(catchesSignal(catching.pid ?? -1, 'SIGUSR2')).toBe(true);
+      // The control: Node catches SIGUSR2 only for a listener; and the next bit, SIGPIPE's (13),
+      // is not SIGUSR2's (12) — Node ignores SIGPIPE, which is not catching it.
+      expect(catchesSignal(plain.pid ?? -1, 'SIGUSR2')).toBe(false);
+      expect(catchesSignal(catching.pid ?? -1, 'SIGPIPE')).toBe(false);
+      // What the answer is for: the catching one runs its handler and lives on.
+      const heard = catching.printed('SIGUSR2');
+      catching.kill('SIGUSR2');
+      await heard;
+      expect(isAlive(catching.pid ?? -1)).toBe(true);
+    } finally {
+      for (const child of [catching, plain]) {
+        child.kill('SIGKILL');
+        if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+      }
+    }
+  });
+});

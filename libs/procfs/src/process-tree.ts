@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { constants } from 'node:os';
 import {
   isRunningState,
   readOrUndefined,
@@ -254,4 +255,16 @@ function countOrZero(dir: string): number {
   } catch {
     return 0;
   }
+}
+
+/**
+ * Whether process `pid` catches `signal` — has a handler of its own for it (bit `signal − 1` of
+ * the `SigCgt` mask in /proc's `status`) — so that sending it runs that handler rather than the
+ * signal's default action (for SIGUSR2: the process ends). Undefined when the process is gone or
+ * there is no /proc.
+ */
+export function catchesSignal(pid: number, signal: NodeJS.Signals): boolean | undefined {
+  const mask = readOrUndefined(`/proc/${pid}/status`)?.match(/^SigCgt:\s*([0-9a-f]+)$/m)?.[1];
+  if (mask === undefined) return undefined;
+  return ((BigInt(`0x${mask}`) >> BigInt(constants.signals[signal] - 1)) & 1n) === 1n;
 }
