@@ -3,15 +3,19 @@ import { performance } from 'node:perf_hooks';
 
 /**
  * What a held connection keeps alive on the heap, read from the outside: the services export V8's
- * old space in use (`nodejs_heap_space_size_used_bytes{space="old"}`) and nothing about their
- * collections, so the lab watches that series and takes the reading right after it falls. V8's
- * full collection (mark-compact) promotes every live young object and frees the old space's
- * garbage: just after it the old space is the live heap. Between full collections it only grows
- * (promotions), so any other reading holds garbage too, how much depending on when V8 last
- * collected — the noise that made RSS growth per connection swing by ±30 % between runs.
+ * old space in use (`nodejs_heap_space_size_used_bytes{space="old"}`), and the lab takes the
+ * reading right after a full collection. V8's full collection (mark-compact) promotes every live
+ * young object and frees the old space's garbage: just after it the old space is the live heap.
+ * Between full collections it only grows (promotions), so any other reading holds garbage too,
+ * how much depending on when V8 last collected — the noise that made RSS growth per connection
+ * swing by ±30 % between runs.
  *
  * Every model is read the same way: after the load, the lab holds the scenario's connections,
- * each waiting on one `/io/sleep`, nothing else arriving, until a collection shows. Not in the
+ * each waiting on one `/io/sleep`, nothing else arriving, and asks each of the model's processes
+ * for a full collection (`collect`: the services it starts catch a signal for one). Waiting for
+ * V8's own — its memory reducer's, once the allocation rate is low — is what is left for a
+ * service the lab did not start, and often never came: the hold's own requests (2,000 waits
+ * asked again every 10 s, ~20 KiB allocated each) keep the rate above V8's bar. Not in the
  * measurement window: there a collection comes when the old generation hits its limit, in some
  * runs and models and not others, and with fewer requests in flight than connections (2,000 req/s
  * × 750 ms is 1,500 on 2,000 connections), so figures from the window and from a hold would be
@@ -67,6 +71,22 @@ export interface HoldOptions {
   connections: number;
   /** One reading of the old space in use (null: none this time). */
   read(): Promise<number | null>;
+  /**
+   * Asks the model for a full collection (the lab's own services: askForCollection) once the
+   * connections are held, the old space read once and every request arrived (`allArrived`);
+   * true when it asked any process. Then the
+   * next reading that answers is the figure: the collection ran (in every process asked, each
+   * in its signal handler, ~0.1 s) before the interval's end, fall or no fall — a load whose
+   * garbage V8 had already collected leaves less than COLLECTION_DROP_BYTES to fall. Without it,
+   * or where it asked no one, V8's memory reducer decides when, if at all.
+   */
+  collect?(): boolean;
+  /**
+   * Whether the model has every held request in hand (received, not yet answered): a collection
+   * asked for before would miss what the requests still on their way will hold. Asked at each
+   * reading until true, before `collect`. @default every request counts as arrived
+   */
+  allArrived?(): Promise<boolean>;
   /** Between readings. @default READ_EVERY_MS */
   everyMs?: number;
   /** Each request's wait. @default WAIT_MS */
@@ -100,6 +120,8 @@ export async function holdForCollection(options: HoldOptions): Promise<number | 
   const request = `GET /io/sleep?ms=${waitMs} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`;
   let held = 0;
   let lost = false;
+  /** A full collection was asked for (`tried`) and some process asked: the next reading is it. */
+  let [tried, asked] = [false, false];
   /** Resolves once the request is written, or the socket failed (then `lost`). */
   const open = () =>
     new Promise<void>((resolve) => {
@@ -131,7 +153,13 @@ export async function holdForCollection(options: HoldOptions): Promise<number | 
     // Written is not yet read by the model: the first reading comes an interval later.
     const pause = () => new Promise((resolve) => setTimeout(resolve, everyMs));
     for (await pause(); !lost && held === connections && performance.now() < until; await pause()) {
-      readings.push(await options.read());
+      const reading = await options.read();
+      readings.push(reading);
+      if (asked && reading !== null) return lost ? null : reading;
+      if (!tried && options.collect && (await (options.allArrived?.() ?? true))) {
+        tried = true;
+        asked = options.collect();
+      }
       const after = afterFirstCollection(readings);
       if (after !== null) return lost ? null : after;
     }

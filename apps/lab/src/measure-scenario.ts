@@ -3,8 +3,9 @@ import type { LoadDriver, StreamPlan } from './drivers/load-driver';
 import type { Progress } from './progress';
 import type { ModelResult } from './report/report-schema';
 import { summarize } from './report/summarize';
+import { askForCollection } from './full-collection';
 import { holdForCollection } from './live-heap';
-import { readOldSpaceBytes, readRssBytes, Sampler } from './sampler';
+import { readActiveRequests, readOldSpaceBytes, readRssBytes, Sampler } from './sampler';
 import type { Scenario } from './scenario-catalog';
 import type { LabTarget } from './targets';
 
@@ -104,10 +105,16 @@ export async function measureScenario(
     progress.step(
       `${scenario.id} · ${target.model} · holding the connections for a full collection`,
     );
+    const connections = streams.reduce((n, s) => n + s.connections, 0);
     oldSpaceHeldBytes = await holdForCollection({
       baseUrl: target.url,
-      connections: streams.reduce((n, s) => n + s.connections, 0),
+      connections,
       read: () => readOldSpaceBytes(target.url),
+      // A model the lab started catches the signal that asks for one (full-collection.ts); a
+      // --targets URL is left to V8's own timing.
+      collect: () => target.pid !== undefined && askForCollection(target.pid) > 0,
+      // The scrape that asks is itself one active request: at least `connections` more is all.
+      allArrived: async () => ((await readActiveRequests(target.url)) ?? 0) > connections,
     });
   }
   return {

@@ -23,6 +23,7 @@ import { isLoopback } from './loopback';
 import { probeWorkload, type WorkloadProbe } from './workload/probe-workload';
 import { checkWorkloadRoute } from './workload/check-workload-route';
 import { workloadScenarios, type LabScenario } from './workload/workload-scenarios';
+import { collectionNodeOptions } from './full-collection';
 
 /** `lab [options]`: the comparison run. Answers the process's exit code. */
 export async function runCommand(argv: string[]): Promise<number> {
@@ -89,6 +90,8 @@ export async function runCommand(argv: string[]): Promise<number> {
           ...measuredServiceEnv(catalog),
           LOG_LEVEL: 'info',
           ...(probe ? { LAB_WORKLOAD: probe.path } : {}),
+          // The live heap is read after a full collection the lab asks each process for.
+          NODE_OPTIONS: collectionNodeOptions(process.env['NODE_OPTIONS']),
         },
         signal: abort.signal,
         onUnexpectedExit: watch.onUnexpectedExit,

@@ -30,6 +30,8 @@ interface Scrape {
   lagP99Ms: number | null;
   elu: number | null;
   oldSpaceUsedBytes: number | null;
+  /** `http_server_active_requests`, summed over a cluster's processes (0 when not exported). */
+  activeRequests: number;
 }
 
 /** The series the services export for V8's spaces in use (prom-client's default metrics). */
@@ -45,6 +47,11 @@ export async function readRssBytes(baseUrl: string, pid: number | undefined): Pr
 /** V8's old space in use, from the model's /metrics; null when it did not answer within 1 s. */
 export async function readOldSpaceBytes(baseUrl: string): Promise<number | null> {
   return (await scrape(`${baseUrl}/metrics`, 1000))?.oldSpaceUsedBytes ?? null;
+}
+
+/** Requests the model has in hand (received, not yet answered); null when it did not answer. */
+export async function readActiveRequests(baseUrl: string): Promise<number | null> {
+  return (await scrape(`${baseUrl}/metrics`, 1000))?.activeRequests ?? null;
 }
 
 /**
@@ -186,6 +193,7 @@ async function scrape(
       elu: elu.length ? Math.round((sum(elu) / elu.length) * 1000) / 1000 : null,
       // A cluster's processes each report theirs: the sum is the model's. None: not exported.
       oldSpaceUsedBytes: oldSpace.length ? sum(oldSpace) : null,
+      activeRequests: metricSum(text, 'http_server_active_requests'),
     };
   } catch {
     return undefined; // too slow or refused: a gap, not a failure of the run

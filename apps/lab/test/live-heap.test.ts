@@ -224,3 +224,61 @@ describe('holding the connections for a full collection', () => {
     expect([after, reads.calls()]).toEqual([null, 0]);
   });
 });
+
+describe('asking the model for a full collection while holding', () => {
+  /**
+   * A hold of 10 connections on a model whose old space reads `mib` in turn; `arrivedFrom`: the
+   * reading from which every request has arrived (1: at once); `asks`: whether collect reaches a
+   * process. Answers the figure and when collect was called (the readings taken by then).
+   */
+  async function hold(mib: number[], arrivedFrom: number, asks: boolean) {
+    const server = await holdingServer();
+    try {
+      const reads = scripted(mib);
+      const collectedAt: number[] = [];
+      const after = await holdForCollection({
+        baseUrl: server.url,
+        connections: 10,
+        read: reads.read,
+        everyMs: 10,
+        holdMs: 2_000,
+        collect: () => {
+          collectedAt.push(reads.calls());
+          return asks;
+        },
+        allArrived: () => Promise.resolve(reads.calls() >= arrivedFrom),
+      });
+      return { after, collectedAt, reads: reads.calls() };
+    } finally {
+      await server.stop();
+    }
+  }
+
+  it('takes the next reading after it asked: the collection ran, fall or no fall', async () => {
+    // Old space barely moves (the load's garbage was collected already): no fall of 1 MiB, and
+    // still the reading after the asked collection is the live heap.
+    expect(await hold([40, 40.5, 41], 1, true)).toEqual({
+      after: 40.5 * MiB,
+      collectedAt: [1],
+      reads: 2,
+    });
+  });
+
+  it('asks only once every request has arrived, and only once', async () => {
+    // Arrived from the third reading: asked then, once; the fourth is the figure.
+    expect(await hold([40, 41, 42, 43, 44], 3, true)).toEqual({
+      after: 43 * MiB,
+      collectedAt: [3],
+      reads: 4,
+    });
+  });
+
+  it('falls back on V8’s own collection when no process was asked', async () => {
+    // collect reached no process: the readings go on until a fall, as without it.
+    expect(await hold([40, 41, 42, 30, 31], 1, false)).toEqual({
+      after: 30 * MiB,
+      collectedAt: [1],
+      reads: 4,
+    });
+  });
+});

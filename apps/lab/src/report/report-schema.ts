@@ -95,7 +95,7 @@ export const modelSummarySchema = z.strictObject({
     .nonnegative()
     .nullable()
     .describe(
-      "What a held connection keeps alive on V8's heap: (old space in use at the first reading after a full collection − old space in use at idle) / connections, read after the load while the lab holds the connections, each waiting on one /io/sleep and nothing else arriving. A full collection leaves only live objects there. Measured in scenarios judged on memory per connection; null elsewhere, or when no full collection came while the connections were held (up to 20 s).",
+      "What a held connection keeps alive on V8's heap: (old space in use at the first reading after a full collection − old space in use at idle) / connections, read after the load while the lab holds the connections, each waiting on one /io/sleep and nothing else arriving. A full collection leaves only live objects there: the lab asks each process of a model it started for one (a signal); a service it did not start (--targets) is waited on, up to 20 s. Measured in scenarios judged on memory per connection; null elsewhere, or when no full collection came while the connections were held.",
     ),
   cpuPercentMean: z
     .number()
