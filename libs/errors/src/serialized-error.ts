@@ -222,7 +222,10 @@ export function describeValue(value: unknown): string {
       depth: 2,
       maxArrayLength: 10,
       maxStringLength: 200,
+      // One line, whatever the value: `breakLength` alone still groups an array of more than six
+      // items over several lines (inspect's default `compact: 3`).
       breakLength: Infinity,
+      compact: true,
     });
   } catch {
     // A custom inspect, or a proxy, that throws.

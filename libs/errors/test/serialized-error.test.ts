@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import {
   describeValue,
   MAX_CAUSE_DEPTH,
@@ -42,6 +43,45 @@ describe('an error as data', () => {
     expect((crossed(wide) as AggregateError).errors).toHaveLength(MAX_NESTED_ERRORS);
   });
 
+  it('says what cannot even be inspected by its tag, and what has no tag as unprintable', () => {
+    const uninspectable = {
+      [inspect.custom]() {
+        throw new Error('no inspect');
+      },
+    };
+    // Its tag cannot be read either: Object.prototype.toString throws too.
+    const untagged = new Proxy(uninspectable, {
+      get: (target, key) => {
+        if (key === Symbol.toStringTag) throw new Error('no tag');
+        return Reflect.get(target, key) as unknown;
+      },
+    });
+    expect(describeValue(uninspectable)).toBe('[object Object]');
+    expect(describeValue(untagged)).toBe('[unprintable value]');
+    expect(crossed(uninspectable).message).toBe('non-Error thrown: [object Object]');
+    expect(crossed(new Error('x', { cause: untagged })).cause).toBe('[unprintable value]');
+  });
+
+  it('says a value on one line, an array of more than six items too', () => {
+    const seven = [1, 2, 3, 4, 5, 6, 7];
+    expect(describeValue(seven)).toBe('[ 1, 2, 3, 4, 5, 6, 7 ]');
+    expect(crossed(seven).message).toBe('non-Error thrown: [ 1, 2, 3, 4, 5, 6, 7 ]');
+    // Nested, and with more keys than a line of 80 holds: still one line.
+    const wide = { a: seven, b: 'x'.repeat(100), c: { d: [seven, seven] } };
+    expect(describeValue(wide)).not.toContain('\n');
+  });
+
+  it('keeps the words of a large value short: long strings, long arrays, deep objects cut', () => {
+    expect(describeValue({ s: 'x'.repeat(1000) })).toBe(
+      `{ s: '${'x'.repeat(200)}'... 800 more characters }`,
+    );
+    const items = describeValue(Array.from({ length: 100 }, (_, i) => `item ${i}`));
+    expect(items).toContain("'item 9'");
+    expect(items).not.toContain("'item 10'");
+    expect(items).toContain('... 90 more items');
+    expect(describeValue({ a: { b: { c: { d: 1 } } } })).toBe('{ a: { b: { c: [Object] } } }');
+  });
+
   it('never throws for what has no string form, thrown or as a cause', () => {
     const nullProto = Object.create(null) as object;
     for (const value of [nullProto, unprintable, Symbol('s')]) {
@@ -67,9 +107,12 @@ describe('an error as data', () => {
 });
 
 describe('what an error carries across', () => {
-  it('keeps a numeric code, and a null property as null', () => {
+  it('keeps a numeric code, a null property as null and a boolean as itself', () => {
     const thrown = Object.assign(new Error('x'), { code: 42, detail: null });
     expect(serializeError(thrown)).toMatchObject({ code: 42, props: { detail: null } });
+    // Every primitive JSON takes is a property that travels, a boolean too.
+    const flags = Object.assign(new Error('x'), { retryable: false, fatal: true });
+    expect(crossed(flags)).toMatchObject({ retryable: false, fatal: true });
     const back = crossed(thrown);
     expect(back).toHaveProperty('code', 42);
     expect(Object.getOwnPropertyDescriptor(back, 'detail')).toMatchObject({
@@ -107,6 +150,15 @@ describe('what an error carries across', () => {
     const back = crossed(values) as AggregateError;
     expect(back.errors).toHaveLength(32);
     expect(back.errors.at(-1)).toBe('reason 31');
+  });
+
+  it("counts an AggregateError's errors a level down, as a cause is: cut below the 4th", () => {
+    let nested: Error = new Error('leaf');
+    for (let i = 1; i <= 7; i++) nested = new AggregateError([nested], `level ${i}`);
+    let levels = 0;
+    for (let e = crossed(nested); e instanceof AggregateError; levels++) e = e.errors[0] as Error;
+    // The thrown one and 4 below it; the 5th below is left out (an empty `errors`).
+    expect(levels).toBe(1 + MAX_CAUSE_DEPTH);
   });
 });
 
@@ -212,6 +264,21 @@ describe('untrusted data rebuilt', () => {
       value: 9,
       enumerable: true,
     });
+  });
+
+  it("gives a lookup's class the data's message and fields, never running its constructor", () => {
+    // As a library's error with structured fields: its constructor takes those, not a message.
+    class TooLarge extends Error {
+      readonly width: number;
+      constructor(size: { width: number }) {
+        super(`a width of ${size.width} is too large`);
+        this.width = size.width;
+      }
+    }
+    const data = structuredClone(serializeError(new TooLarge({ width: 9 })));
+    const rebuilt = rebuildError(data, () => TooLarge);
+    expect(rebuilt).toBeInstanceOf(TooLarge);
+    expect(rebuilt).toMatchObject({ message: 'a width of 9 is too large', width: 9 });
   });
 
   it('keeps the class a lookup gives, and a prototype sent as an object is no prototype', () => {
