@@ -82,6 +82,17 @@ describe('errorCatalogProblems', () => {
     ]);
   });
 
+  it('negative control: an example that builds another class, even with the right code and name', () => {
+    const lookalike = () =>
+      Object.assign(new WidgetError('x'), {
+        code: 'ERR_WIDGET_TOO_LARGE',
+        name: 'WidgetTooLargeError',
+      });
+    expect(
+      errorCatalogProblems({ ...sound, examples: { WidgetTooLargeError: lookalike } }),
+    ).toEqual(['a WidgetTooLargeError is not an instance of its class and of WidgetError']);
+  });
+
   it("exempts a contract's code from the namespace, and asks no class of a value row", () => {
     // As service-kit lists a scraped page's codes: fixed by the contract, carried in an
     // answer's body by no class of their own.

@@ -35,4 +35,9 @@ describe('chartFigure', () => {
       '<figure id="chart-cpu" class="chart"><figcaption>req/s &lt;all&gt;</figcaption><svg></svg></figure>',
     );
   });
+
+  it('escapes the id too: it is an attribute value', () => {
+    const figure = chartFigure({ id: 'a" onclick="x', title: 't', spec: {}, svg: '' });
+    expect(figure).toContain('<figure id="chart-a&quot; onclick=&quot;x" class="chart">');
+  });
 });

@@ -7,6 +7,7 @@ import {
   checkCrossable,
   checkCustomResult,
   configuredWorkload,
+  customResultJson,
   loadCustomWorkload,
   MAX_WORKLOAD_INPUTS,
   runCpuTask,
@@ -61,6 +62,35 @@ describe('a custom workload module', () => {
       await expect(loadCustomWorkload(file)).resolves.toMatchObject({ describe: 'first' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("finds run and inputs on a CommonJS module's default export, where no named export shows them", async () => {
+    // Not enumerable: neither Node's import (its static scan of exports) nor jest's CommonJS
+    // interop makes named exports of them, so only `default` holds them.
+    const source =
+      'module.exports = Object.defineProperties({}, { run: { value: (x) => x * 2 }, inputs: { value: () => [21] } });';
+    await withModule(source, async (file) => {
+      const workload = await loadCustomWorkload(file);
+      expect(workload.inputs).toEqual([21]);
+      expect(workload.run(21)).toBe(42);
+    });
+  });
+
+  it('cuts describe to 200 characters, and names the file when it gives no line', async () => {
+    await withModule(
+      `module.exports = { run: () => 1, describe: '${'d'.repeat(300)}' };`,
+      async (file) => {
+        await expect(loadCustomWorkload(file)).resolves.toMatchObject({
+          describe: 'd'.repeat(200),
+        });
+      },
+    );
+    // No describe, or one answering no string: the file's name, not its whole path.
+    for (const describe of ['', ', describe: () => 42']) {
+      await withModule(`module.exports = { run: () => 1${describe} };`, async (file) => {
+        await expect(loadCustomWorkload(file)).resolves.toMatchObject({ describe: 'w.cjs' });
+      });
     }
   });
 
@@ -181,6 +211,11 @@ describe('a custom workload module', () => {
       code: 'ERR_WORKLOAD_MODULE',
       problem: 'unset',
     });
+    // Set to nothing (`LAB_WORKLOAD=` in a compose file) is unset too, not a bad path.
+    await expect(configuredWorkload({ [WORKLOAD_ENV]: '' })).rejects.toMatchObject({
+      code: 'ERR_WORKLOAD_MODULE',
+      problem: 'unset',
+    });
   });
 });
 
@@ -281,5 +316,22 @@ describe('checkCustomResult', () => {
 
   it('answers null for undefined (the service answers `result: null`)', () => {
     expect(checkCustomResult(undefined)).toBeNull();
+  });
+});
+
+describe('customResultJson', () => {
+  it('writes a bigint as text, bytes as their length, a Map as an object and a Set as an array', () => {
+    const result = {
+      big: 10n,
+      bytes: new Uint8Array(3),
+      buffer: new ArrayBuffer(5),
+      map: new Map([['a', 1]]),
+      set: new Set([1, 2]),
+    };
+    expect(customResultJson(result)).toBe(
+      '{"big":"10","bytes":{"byteLength":3},"buffer":{"byteLength":5},"map":{"a":1},"set":[1,2]}',
+    );
+    // The control: plain JSON values are written as JSON.stringify writes them.
+    expect(customResultJson({ a: [1, 'x', null, true] })).toBe('{"a":[1,"x",null,true]}');
   });
 });

@@ -1,5 +1,11 @@
 import { runInNewContext } from 'node:vm';
-import { applyFilter, FILTER_NAMES, type FilterName, type RgbaImage } from '../src/index';
+import {
+  applyFilter,
+  assertRgbaImage,
+  FILTER_NAMES,
+  type FilterName,
+  type RgbaImage,
+} from '../src/index';
 
 /** Builds an image from [r, g, b, a] pixels given row by row. */
 function imageOf(width: number, height: number, pixels: number[][]): RgbaImage {
@@ -120,6 +126,8 @@ describe('applyFilter', () => {
       [[0, 0, 0], 0],
       // (100*299 + 150*587 + 200*114) / 1000 = 140.75 -> 141.
       [[100, 150, 200], 141],
+      // 250*114 / 1000 = 28.5 -> 29: a half rounds up.
+      [[0, 0, 250], 29],
     ])('maps %p to luma %i on all three channels', (rgb, luma) => {
       const out = applyFilter(imageOf(1, 1, [[...rgb, 9]]), 'grayscale');
       expect(pixelsOf(out)).toEqual([[luma, luma, luma, 9]]);
@@ -156,6 +164,22 @@ describe('applyFilter', () => {
     const broken = { width: 2, height: 2, data: new Uint8Array(15) };
     expect(() => applyFilter(broken, 'blur')).toThrow(
       expect.objectContaining({ code: 'ERR_WORKLOAD_INVALID_IMAGE' }),
+    );
+  });
+
+  // Each with as many bytes as width * height * 4 says: only the dimensions themselves are wrong.
+  it.each([
+    ['a negative width', -1, 0, 0],
+    ['a negative height', 0, -1, 0],
+    ['a fractional width', 0.5, 8, 16],
+    ['a fractional height', 8, 0.5, 16],
+  ])('rejects %s with ERR_WORKLOAD_INVALID_IMAGE', (_what, width, height, bytes) => {
+    const image = { width, height, data: new Uint8Array(bytes) };
+    expect(() => assertRgbaImage(image)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WORKLOAD_INVALID_IMAGE',
+        message: `image dimensions must be non-negative integers, got ${width}x${height}`,
+      }),
     );
   });
 

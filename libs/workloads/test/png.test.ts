@@ -149,6 +149,41 @@ describe('readPngSize', () => {
     expect(() => readPngSize(bytes)).toThrow(invalidImage);
   });
 
+  it('rejects a signature wrong in its last byte only', () => {
+    const header = pngHeader(10, 10);
+    header[7] = 0x0b;
+    expect(() => readPngSize(header)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WORKLOAD_INVALID_IMAGE',
+        message: 'missing PNG signature',
+      }),
+    );
+  });
+
+  it('rejects an IHDR whose length is not 13', () => {
+    const header = pngHeader(10, 10);
+    header.writeUInt32BE(14, 8);
+    expect(() => readPngSize(header)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_WORKLOAD_INVALID_IMAGE',
+        message: 'first PNG chunk is not IHDR',
+      }),
+    );
+  });
+
+  it('rejects a side over 2^31 - 1, the most the PNG spec allows, on either side', () => {
+    for (const [width, height] of [
+      [2 ** 31, 1],
+      [1, 2 ** 31],
+    ] as const) {
+      expect(() => readPngSize(pngHeader(width, height))).toThrow(
+        expect.objectContaining({ message: `invalid PNG dimensions ${width}x${height}` }),
+      );
+    }
+    // The control: the largest side allowed is read.
+    expect(readPngSize(pngHeader(2 ** 31 - 1, 1))).toEqual({ width: 2 ** 31 - 1, height: 1 });
+  });
+
   it('rejects a PNG whose first chunk is not IHDR', () => {
     const header = pngHeader(10, 10);
     header.write('IDAT', 12, 'latin1');

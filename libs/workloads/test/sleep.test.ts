@@ -63,6 +63,23 @@ describe('sleep', () => {
     await expect(sleep(1, new AbortController().signal)).resolves.toBeUndefined();
   });
 
+  it('takes the longest delay a timer takes, 2^31 - 1 ms (its abort is what answers)', async () => {
+    // Already aborted, so no timer starts: the AbortError shows the delay passed the check.
+    await expect(sleep(2 ** 31 - 1, AbortSignal.abort())).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+
+  it.each(['5', null, true])(
+    'rejects %p, which is no number, with ERR_INVALID_ARGUMENT',
+    async (ms) => {
+      // `>=` and `<=` would coerce it to a number and sleep for that long.
+      await expect(sleep(ms as unknown as number)).rejects.toMatchObject({
+        code: 'ERR_WORKLOAD_INVALID_ARGUMENT',
+      });
+    },
+  );
+
   it.each([-1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])(
     'rejects the delay %p with ERR_INVALID_ARGUMENT instead of firing immediately',
     async (ms) => {

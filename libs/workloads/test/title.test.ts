@@ -142,6 +142,7 @@ describe('extractTitle', () => {
       const flat = [
         '<div><span>x</span></div>',
         '<br><img src=a><input>',
+        '<br/><img src=b /><hr/>', // self-closing void elements close too
         '<p>para',
         '<li>item',
         '</p>', // a stray close: htmlparser2 opens and closes an empty <p>
