@@ -135,6 +135,14 @@ describe('loadConfig parsing', () => {
     expect(error.message).toContain('HTTP_HEADERS_TIMEOUT_MS');
   });
 
+  it('accepts a headers timeout equal to the request timeout, as Node does', () => {
+    const { http } = loadConfig(
+      { HTTP_HEADERS_TIMEOUT_MS: '10000', HTTP_REQUEST_TIMEOUT_MS: '10000' },
+      { port: 1 },
+    );
+    expect(http).toMatchObject({ headersTimeoutMs: 10_000, requestTimeoutMs: 10_000 });
+  });
+
   it('accepts PORT=0 (any free port) and the top of the range', () => {
     expect(loadConfig({ PORT: '0' }, { port: 3001 }).port).toBe(0);
     expect(loadConfig({ PORT: '65535' }, { port: 3001 }).port).toBe(65535);

@@ -13,7 +13,7 @@ import { expectProblem } from '@concurrency-lab/contract-testing';
 import { requestOnNewConnection } from '@concurrency-lab/launcher';
 import { close, closedUrl, listen, until } from '@concurrency-lab/launcher/testing';
 import { encodePng, generateTestImage } from '@concurrency-lab/workloads';
-import { createService, InlineRunner, InLoopCounter, LIMITS } from '../src/index';
+import { createService, InlineRunner, InLoopCounter, LIMITS, type WorkRunner } from '../src/index';
 import {
   answersInOneTurn,
   rawConnection,
@@ -88,6 +88,22 @@ describe('a listening service', () => {
     // turns' lengths vary (it read queue 0 before, every wait counted as work).
     expect(first?.queue).toBeLessThan(first?.work ?? 0);
     expect(last?.queue).toBeGreaterThan((first?.work ?? Infinity) / 4);
+  });
+
+  it('sends its security headers on every answer: work, a refusal, no route', async () => {
+    const seen: unknown[][] = [];
+    for (const path of ['/healthz', '/cpu/fib?n=1', '/cpu/fib?n=x', '/no/such/route']) {
+      const res = await fetch(`${base}${path}`);
+      await res.arrayBuffer();
+      seen.push([
+        res.status,
+        res.headers.get('x-content-type-options'),
+        res.headers.get('content-security-policy'),
+        res.headers.get('cross-origin-resource-policy'),
+      ]);
+    }
+    const headers = ['nosniff', "default-src 'none'; frame-ancestors 'none'", 'same-origin'];
+    expect(seen).toEqual([200, 200, 400, 404].map((status) => [status, ...headers]));
   });
 
   describe('unknown routes and methods', () => {
@@ -229,6 +245,39 @@ describe('a listening service', () => {
         );
       },
     );
+  });
+});
+
+describe('the work answer', () => {
+  const services = serviceFixture();
+
+  /** A runner that reports its work ran on thread 3 of process `pid` (undefined: this one). */
+  const ranOn = (pid: number | undefined): WorkRunner => ({
+    workers: 1,
+    run: async () =>
+      ({ result: 5, queueMs: 0.5, workMs: 1.25, threadId: 3, ...(pid ? { pid } : {}) }) as never,
+    stats: () => ({ queued: 0, running: 0, size: 1, completed: 0, cancelled: 0, failed: 0 }),
+    close: async () => undefined,
+  });
+
+  it.each([
+    ['a pool child, the pid it reports', 4242, 4242],
+    ['this process when it reports none', undefined, process.pid],
+  ])('says where the work ran: %s', async (_label, reported, pid) => {
+    const { base } = await services.start({ runner: ranOn(reported) });
+    const res = await fetch(`${base}/cpu/fib?n=5`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('server-timing')).toBe('queue;dur=0.500, work;dur=1.250');
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      model: expect.any(String),
+      pid,
+      threadId: 3,
+      result: 5,
+      durationMs: expect.any(Number),
+    });
+    // Measured, from the request's start to its answer: above 0.
+    expect(body['durationMs']).toBeGreaterThan(0);
   });
 });
 
@@ -374,8 +423,13 @@ describe('readiness and graceful shutdown', () => {
     // In flight until the pipelined request below has come: a few turns; 400 ms is ample.
     connection.send('/io/sleep?ms=400');
     await until(() => service.ctx.state.inFlightWork === 1, { what: '1 in flight' });
+    const before = performance.now();
     const outcome = service.shutdown();
-    // Past half the budget (1000 ms), pipelined work on the open connection is refused.
+    const after = performance.now();
+    // The second half of the 2000 ms budget begins 1000 ms into the drain.
+    expect(service.ctx.state.refuseNewWorkAt).toBeGreaterThanOrEqual(before + 1000);
+    expect(service.ctx.state.refuseNewWorkAt).toBeLessThanOrEqual(after + 1000);
+    // Past half the budget, pipelined work on the open connection is refused.
     service.ctx.state.refuseNewWorkAt = 0;
     connection.send('/io/sleep?ms=1');
     const responses = await connection.responses;

@@ -40,6 +40,16 @@ describe('LoopGate', () => {
     ]);
   });
 
+  it('leaves on utilization only below EXIT_RATIO of the limit, not at it', () => {
+    const gate = new LoopGate({ maxDelayMs: 0, maxUtilization: 0.5 });
+    const exit = EXIT_RATIO * 0.5;
+    expect(run(gate, [d(0, 0.6), d(0, exit), d(0, exit - 0.01)])).toEqual([
+      'event_loop_utilization',
+      'event_loop_utilization', // at EXIT_RATIO × the limit is not below it
+      undefined,
+    ]);
+  });
+
   it('checks nothing that is set to 0', () => {
     const off = new LoopGate({ maxDelayMs: 0, maxUtilization: 0 });
     expect(run(off, [d(5000, 1), d(0, 0)])).toEqual([undefined, undefined]);

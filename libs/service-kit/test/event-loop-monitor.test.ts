@@ -65,6 +65,25 @@ describe('EventLoopMonitor', () => {
     expect(monitor.last.delayMs).toBeLessThan(300);
   });
 
+  it('opens after rebase() a gate that samples had closed', async () => {
+    monitor = new EventLoopMonitor({ maxDelayMs: 0, maxUtilization: 0.5, sampleIntervalMs: 50 });
+    let busy = true;
+    const churn = () => {
+      block(2);
+      if (busy) setImmediate(churn);
+    };
+    churn();
+    try {
+      // Closed by a sample (only samples shed on utilization), and kept so while the loop churns.
+      for (let i = 0; i < 40 && monitor.shedReason() === undefined; i++) await sleep(20);
+      expect(monitor.shedReason()).toBe('event_loop_utilization');
+      monitor.rebase();
+      expect(monitor.shedReason()).toBeUndefined();
+    } finally {
+      busy = false;
+    }
+  });
+
   it('negative control: without rebase(), the same stall is refused right after, and sampled', async () => {
     monitor = new EventLoopMonitor({ maxDelayMs: 100, maxUtilization: 0, sampleIntervalMs: 50 });
     block(400);

@@ -1,5 +1,7 @@
 import { LIFELINE_STDIN, LIFELINE_VARIABLE as LAUNCHER_VARIABLE } from '@concurrency-lab/launcher';
+import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -108,6 +110,24 @@ describe('claimLifeline', () => {
       closeSync(file);
       closeSync(devNull);
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('claims a socket as stdin, and takes the variable out of the environment', async () => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    try {
+      await once(client, 'connect');
+      // The socket's own descriptor: what fd 0 is when a launcher hands over a socket pair.
+      const { fd } = (client as unknown as { _handle: { fd: number } })._handle;
+      process.env[LIFELINE_VARIABLE] = 'stdin';
+      expect(() => claimLifeline('stdin', fd)).not.toThrow();
+      expect(process.env[LIFELINE_VARIABLE]).toBeUndefined();
+    } finally {
+      client.destroy();
+      server.close();
     }
   });
 });

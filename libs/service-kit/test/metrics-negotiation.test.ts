@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { createServiceMetrics, metricsText, wantsOpenMetrics } from '../src/index';
+import {
+  createProcessRegistry,
+  createRestartsCounter,
+  createServiceMetrics,
+  metricsText,
+  wantsOpenMetrics,
+} from '../src/index';
 
 describe('which format a scrape gets (Accept, with q-values)', () => {
   it.each([
@@ -14,6 +20,9 @@ describe('which format a scrape gets (Accept, with q-values)', () => {
     ['application/openmetrics-text;q=0', false],
     ['application/openmetrics-text;q=0, text/plain', false],
     ['text/plain;q=0.9, application/openmetrics-text;q=0.5', false],
+    // Ranked as high as the classic format: at least its weight is enough.
+    ['application/openmetrics-text;q=0.5, text/plain;q=0.5', true],
+    ['text/*, application/openmetrics-text', true],
     // Not named at all (a browser, curl, Prometheus asked for the classic format).
     ['*/*', false],
     ['text/plain;version=0.0.4', false],
@@ -21,6 +30,8 @@ describe('which format a scrape gets (Accept, with q-values)', () => {
     [undefined, false],
     // A malformed q ignores its range, as if it were absent.
     ['application/openmetrics-text;q=abc', false],
+    ['application/openmetrics-text;q=2', false],
+    ['application/openmetrics-text;q=2, text/plain;q=0.1', false],
   ])('%j → OpenMetrics: %s', (accept, expected) => {
     expect(wantsOpenMetrics(accept)).toBe(expected);
   });
@@ -45,5 +56,14 @@ describe('one registry scraped in both formats', () => {
     const types = (body: string) => body.split('\n').filter((line) => line.startsWith('# TYPE'));
     expect(types(after.body)).toEqual(types(before.body));
     expect(after.body).toMatch(/^# TYPE lab_shed_total counter$/m);
+  });
+});
+
+describe('lab_worker_restarts_total', () => {
+  it('is 0 for its kind from the start: a model that never restarted shows 0, not no data', async () => {
+    const registry = createProcessRegistry('unit');
+    createRestartsCounter(registry, 'thread');
+    const { body } = await metricsText(registry, 'text/plain');
+    expect(body).toMatch(/^lab_worker_restarts_total\{[^}]*kind="thread"[^}]*\} 0$/m);
   });
 });

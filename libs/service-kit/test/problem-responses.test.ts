@@ -118,6 +118,14 @@ describe('errors thrown by the work, as HTTP answers', () => {
     await expectProblem(await fib(), 400, 'ERR_INVALID_PARAM');
   });
 
+  it.each([399, 500, 503])(
+    'treats an error of status %p, not a 4xx, as internal',
+    async (status) => {
+      failure = Object.assign(new Error(SECRET), { status });
+      await expectInternalWithoutSecret(await fib());
+    },
+  );
+
   it('keeps answering after failures', async () => {
     failure = new Error(SECRET);
     for (let i = 0; i < 3; i++) expect((await fib()).status).toBe(500);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { close, closedUrl, listen, timersSetBy, until } from '@concurrency-lab/launcher/testing';
 import { QueueShutdownError, WorkQueue } from '@concurrency-lab/queues';
-import { ProblemError, scrapePages } from '../src/index';
+import { MAX_PAGE_BYTES, ProblemError, scrapePages } from '../src/index';
 
 interface Upstream {
   url: string;
@@ -203,6 +203,21 @@ describe('scrapePages', () => {
     expect(pages.map((page) => ({ ...page, url: undefined }))).toEqual([{ title: 'Endless' }]);
     // What the server got out before the client stopped reading: socket buffers, not the page.
     expect(sent).toBeLessThan(16 * 1024 * 1024);
+  });
+
+  it('parses the first MAX_PAGE_BYTES alone: a title that ends past them is not read', async () => {
+    // Sent in one piece: the chunk that crosses the limit holds the rest of the title too.
+    const page = (titleAt: number) =>
+      Buffer.concat([Buffer.alloc(titleAt, ' '), Buffer.from('<title>Late</title>')]);
+    const titles: (string | null)[] = [];
+    for (const titleAt of [MAX_PAGE_BYTES - 19, MAX_PAGE_BYTES - 6]) {
+      const [scraped] = await scrapeOnePage((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html' }).end(page(titleAt));
+      });
+      titles.push(scraped && 'title' in scraped ? scraped.title : 'no title read');
+    }
+    // Within the limit to its last byte, the title is read: the control.
+    expect(titles).toEqual(['Late', null]);
   });
 
   it('rejects with the signal reason when the request is cancelled, rather than reporting page errors', async () => {

@@ -1,5 +1,6 @@
 import {
   context,
+  INVALID_SPAN_CONTEXT,
   propagation,
   SpanKind,
   SpanStatusCode,
@@ -60,7 +61,7 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     expect(server?.spanContext().traceId).toBe(request?.spanContext().traceId);
     // The callee's span says which process handled the call; the caller's is this one's anyway.
     expect(server?.attributes['process.pid']).toBe(process.pid);
-    expect(client?.attributes).not.toHaveProperty('process.pid');
+    expect(client?.attributes).not.toHaveProperty(['process.pid']);
   });
 
   it('marks a failed call as an error with the exception recorded, and rethrows', async () => {
@@ -133,6 +134,24 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     expect(injectContext()).toEqual({});
   });
 
+  it('records a failed pool task without an error code as an error too', async () => {
+    await inRequest(async () =>
+      recordPoolTask({
+        submittedAt: 1000,
+        startedAt: 1005,
+        workMs: 2,
+        threadId: 7,
+        kind: 'filter',
+        error: { message: 'out of memory' },
+      }),
+    );
+    const run = exporter.getFinishedSpans().find((s) => s.name === 'pool.run filter');
+    expect(run?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'out of memory' });
+    expect(run?.events.map((e) => [e.name, e.attributes])).toEqual([
+      ['exception', { 'exception.type': 'Error', 'exception.message': 'out of memory' }],
+    ]);
+  });
+
   it('carries the trace into threads and processes whatever OTEL_PROPAGATORS set for the edge', async () => {
     // OTEL_PROPAGATORS=none: the global propagator (the service's edge) carries nothing.
     propagation.disable();
@@ -172,6 +191,30 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     return BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
   };
 
+  it('writes the times of a task submitted before its clock started as canonical HrTimes', () => {
+    // Nanoseconds in [0, 1e9): a time before the clock's whole second borrows one. The SDK takes
+    // an HrTime as it is, and computes durations assuming that form.
+    for (let i = 0; i < 5; i++) {
+      const perfBefore = performance.now();
+      const request = trace.getTracer('test').startSpan('request', { kind: SpanKind.SERVER });
+      const [second, nanos] = (request as unknown as { startTime: HrTime }).startTime;
+      // Its clock reads performance time `perfBefore` or later: this is at least 0.5 ms before
+      // the whole second its epoch time is in.
+      const submittedAt = performance.timeOrigin + perfBefore - nanos / 1e6 - 0.5;
+      recordPoolTask(
+        { submittedAt, startedAt: submittedAt + 0.1, workMs: 0.1, threadId: 1, kind: 'fib' },
+        trace.setSpan(context.active(), request),
+      );
+      request.end();
+      const pool = exporter.getFinishedSpans().filter((s) => s.name.startsWith('pool.'));
+      expect(pool).toHaveLength(2);
+      for (const span of pool) expect(ns(span.startTime)).toBeLessThan(BigInt(second) * 10n ** 9n);
+      const times = pool.flatMap((s) => [s.startTime, s.endTime, s.duration]);
+      expect(times.filter(([, n]) => n < 0 || n >= 1e9)).toEqual([]);
+      exporter.reset();
+    }
+  });
+
   it('records the process that ran a pool task when a child process did, and none for a thread', async () => {
     await inRequest(async () => {
       const at = threadNow();
@@ -182,7 +225,7 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     const spans = exporter.getFinishedSpans();
     const run = (kind: string) => spans.find((s) => s.name === `pool.run ${kind}`)?.attributes;
     expect(run('in-child')?.['process.pid']).toBe(4242);
-    expect(run('in-thread')).not.toHaveProperty('process.pid');
+    expect(run('in-thread')).not.toHaveProperty(['process.pid']);
   });
 
   it('records a pool task its worker never reported on: a crash as an error, a cancellation as such', async () => {
@@ -246,6 +289,18 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     const pool = exporter.getFinishedSpans().filter((s) => s.name.startsWith('pool.'));
     expect(pool.filter((s) => s.name !== 'pool.queue_wait')).toHaveLength(recorded);
     for (const span of pool) expect(span.parentSpanContext?.spanId).toBe(spanId);
+  });
+
+  it('records no pool span under an invalid span context: it would start a trace of its own', () => {
+    // What a tracer gives where tracing is suppressed: a span whose context is invalid.
+    const parent = trace.setSpanContext(context.active(), INVALID_SPAN_CONTEXT);
+    const at = threadNow();
+    recordPoolTask({ submittedAt: at, startedAt: at, workMs: 1, threadId: 1, kind: 'fib' }, parent);
+    recordUnfinishedPoolTask(
+      { submittedAt: at, endedAt: at + 1, kind: 'fib', outcome: 'crashed' },
+      parent,
+    );
+    expect(exporter.getFinishedSpans()).toEqual([]);
   });
 
   it('puts pool spans on the clock of their request span, even when the wall clock was slewed', async () => {

@@ -40,6 +40,23 @@ describe('NodeSDK started and shut down by startTracing', () => {
     expect(unregistered()).toBe(true);
   });
 
+  it("names the process's resource after the model, in the lab's namespace, as a server by default", async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing({ model: 'test', exporter });
+    try {
+      trace.getTracer('test').startSpan('one').end();
+      const [span] = exporter.getFinishedSpans();
+      expect(span?.resource.attributes).toMatchObject({
+        'service.name': 'concurrency-lab-test',
+        'service.namespace': 'concurrency-lab',
+        'lab.model': 'test',
+        'lab.role': 'server',
+      });
+    } finally {
+      await tracing.shutdown();
+    }
+  });
+
   it('leaves a LoggerProvider the host registered before it', async () => {
     const host = new LoggerProvider();
     expect(logs.setGlobalLoggerProvider(host)).toBe(true);
