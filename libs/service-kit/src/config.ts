@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
+import { UPSTREAM } from '@concurrency-lab/models';
 import { z } from 'zod';
 import { envEnum, envInt, envNumber, LIFELINE_ENV, readEnv } from './env';
 import type { LifelineKind } from './lifeline';
@@ -21,7 +22,7 @@ export interface ServiceConfig {
   requestTimeoutMs: number;
   /** Graceful-shutdown budget after SIGTERM/SIGINT (and SIGHUP: `DRAIN_SIGNALS`). @default 10000 */
   shutdownTimeoutMs: number;
-  /** Where `/io/scrape` fetches pages. @default 'http://127.0.0.1:3100' */
+  /** Where `/io/scrape` fetches pages. @default upstream on its registry port: :3100 */
   upstreamUrl: string;
   /** pino level. @default 'info' */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -176,7 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, defaults: { port: number }): 
     maxQueue: c.MAX_QUEUE ?? 1000,
     requestTimeoutMs: c.REQUEST_TIMEOUT_MS ?? 30_000,
     shutdownTimeoutMs: c.SHUTDOWN_TIMEOUT_MS ?? 10_000,
-    upstreamUrl: (c.UPSTREAM_URL ?? 'http://127.0.0.1:3100').replace(/\/+$/, ''),
+    upstreamUrl: (c.UPSTREAM_URL ?? `http://127.0.0.1:${UPSTREAM.port}`).replace(/\/+$/, ''),
     logLevel: c.LOG_LEVEL ?? 'info',
     admission: {
       maxEventLoopDelayMs: c.MAX_EVENT_LOOP_DELAY_MS ?? 100,
