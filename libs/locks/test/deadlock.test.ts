@@ -1,5 +1,5 @@
 import { setImmediate as turn } from 'node:timers/promises';
-import { DeadlockError, LockOwner, Mutex, RLock, type UnlockToken } from '../src/index';
+import { DeadlockError, LockOwner, Mutex, RLock, RWLock, type UnlockToken } from '../src/index';
 
 describe('deadlock detection (in-loop wait-for graph)', () => {
   it('refuses the wait that closes an A→B / B→A cycle, naming both locks, instead of hanging', async () => {
@@ -113,6 +113,46 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     // The nested call is a task of its own, made inside the one that holds M.
     expect(edge?.owner).not.toBe(edge?.heldBy);
     expect(mutex.locked).toBe(false);
+  });
+
+  it('names only the edges of the cycle, not a dead end the search tried first', async () => {
+    const rw = new RWLock({ name: 'RW' });
+    const b = new Mutex({ name: 'B' });
+    const [idle, t1, t2] = ['idle', 't1', 't2'].map((name) => new LockOwner(name));
+    // Two readers: `idle` (first, so searched first) waits for nothing, t1 waits for B.
+    const reads = [await rw.read.acquire({ owner: idle }), await rw.read.acquire({ owner: t1 })];
+    const heldB = await b.acquire({ owner: t2 });
+    const t1WaitsForB = b.acquire({ owner: t1 });
+    await expect(rw.write.acquire({ owner: t2 })).rejects.toMatchObject({
+      code: 'ERR_LOCK_DEADLOCK',
+      cycle: [
+        { owner: 't2', lock: 'RW', heldBy: 't1' },
+        { owner: 't1', lock: 'B', heldBy: 't2' },
+      ],
+    });
+    heldB.unlock();
+    (await t1WaitsForB).unlock();
+    for (const read of reads) read.unlock();
+  });
+
+  it('forgets a nested call’s granted wait for its caller too: no cycle through it later', async () => {
+    const a = new Mutex({ name: 'A' });
+    const b = new Mutex({ name: 'B' });
+    const q = new LockOwner('q');
+    const stranger = await b.acquire(); // anonymous: the nested call below has to queue
+    let qHoldsB: UnlockToken | undefined;
+    let qWaitsForA: Promise<UnlockToken> | undefined;
+    await a.withLock(async () => {
+      const nested = b.withLock(() => 'nested done');
+      stranger.unlock();
+      expect(await nested).toBe('nested done');
+      // This call now waits for nothing: q holding B and waiting for A closes no cycle.
+      qHoldsB = await b.acquire({ owner: q });
+      qWaitsForA = a.acquire({ owner: q });
+    });
+    (await qWaitsForA)?.unlock();
+    qHoldsB?.unlock();
+    expect(a.stats).toMatchObject({ acquisitions: 2, contended: 1 });
   });
 
   it('does not report a chain without a cycle', async () => {

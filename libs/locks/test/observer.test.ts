@@ -131,6 +131,45 @@ describe('instrumentation hook', () => {
     expect(seen).toEqual(['first', 'second', 'second']);
   });
 
+  it('keeps the other observers when one registration is unobserved twice', async () => {
+    const seen: string[] = [];
+    const first = observeLocks({ onAcquire: () => seen.push('first') });
+    const second = observeLocks({ onAcquire: () => seen.push('second') });
+    try {
+      first.unobserve();
+      first[Symbol.dispose](); // `using` after an explicit unobserve(): must be a no-op
+      (await new Mutex().acquire()).unlock();
+    } finally {
+      second.unobserve();
+    }
+    expect(seen).toEqual(['second']);
+  });
+
+  it('refuses an aborted signal with its reason even with a zero timeout, counted as an abort', async () => {
+    const observer = recorder();
+    const reason = new Error('cancelled before asking');
+    const options = { timeout: 0, signal: AbortSignal.abort(reason) };
+    const mutex = new Mutex({ name: 'Mutex', observer });
+    const condition = new Condition({ name: 'Condition', observer });
+    const held = await mutex.acquire();
+    const token = await condition.acquire();
+    const primitives = [
+      [mutex, () => mutex.acquire(options)],
+      [new Event({ name: 'Event', observer }), (event: Event) => event.wait(options)],
+      [condition, () => condition.wait(token, options)],
+      [new Barrier({ parties: 2, name: 'Barrier', observer }), (b: Barrier) => b.wait(options)],
+    ] as const;
+    for (const [primitive, wait] of primitives) {
+      await expect((wait as (p: unknown) => Promise<unknown>)(primitive)).rejects.toBe(reason);
+      expect(primitive.stats).toMatchObject({ aborts: 1, timeouts: 0 });
+    }
+    held.unlock();
+    token.unlock();
+    expect(observer.events.filter(([kind]) => kind !== 'wait' && kind !== 'hold')).toEqual(
+      ['Mutex', 'Event', 'Condition', 'Barrier'].map((name) => ['abort', name, 0]),
+    );
+  });
+
   it('reports shared locks too, in the acquiring thread', async () => {
     const observer = recorder();
     const mutex = new SharedMutex({ name: 'shared', observer });

@@ -52,6 +52,9 @@ describe('option validation', () => {
     ['Barrier parties', () => new Barrier({ parties: 0 })],
     ['Barrier action', () => new Barrier({ parties: 1, action: 'go' as never })],
     ['Condition lock', () => new Condition({ lock: {} as never })],
+    // Checked before the lock is: a negative count would wake nobody and say nothing.
+    ['notify count', () => new Condition().notify(-1)],
+    ['notify count', () => new Condition().notify(1.5)],
     ['observer', () => new RLock({ observer: 'log' as never })],
     ['SharedMutex maxWaiters', () => new SharedMutex({ maxWaiters: 0 })],
     ['SharedMutex maxWaiters past 65,536', () => new SharedMutex({ maxWaiters: 65_537 })],
@@ -63,6 +66,18 @@ describe('option validation', () => {
     ['watchdog threshold', () => new LockWatchdog({ thresholdMs: -5 })],
   ])('rejects a bad %s', (_label, build) => {
     expect(build).toThrow(invalid);
+  });
+
+  it('accepts the largest timeout, 2^31 - 1 ms, and Infinity', async () => {
+    const mutex = new Mutex();
+    (await mutex.acquire({ timeout: 2 ** 31 - 1 })).unlock();
+    (await mutex.acquire({ timeout: Infinity })).unlock();
+    expect(mutex.stats).toMatchObject({ acquisitions: 2, timeouts: 0 });
+  });
+
+  it('takes a name of up to 200 characters, and refuses one of 201', () => {
+    expect(new Mutex({ name: 'n'.repeat(200) }).name).toBe('n'.repeat(200));
+    expect(() => new Mutex({ name: 'n'.repeat(201) })).toThrow(invalid);
   });
 
   it('refuses a handle of another kind, or a foreign or truncated buffer', () => {

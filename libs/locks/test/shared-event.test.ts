@@ -39,6 +39,15 @@ describe('SharedEvent across threads', () => {
     expect(event.stats).toMatchObject({ timeouts: 1, aborts: 1, acquisitions: 1, waiters: 0 });
   });
 
+  it('refuses an already aborted signal even when the event is set, counting an abort', async () => {
+    const event = new SharedEvent();
+    event.set();
+    const reason = new Error('stop');
+    await expect(event.wait({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(event.wait()).resolves.toBeUndefined(); // control: the set flag lets waits pass
+    expect(event.stats).toMatchObject({ aborts: 1, acquisitions: 1, waiters: 0 });
+  });
+
   // set() raised the flag, then (a separate store) marked the wake-up pending. A waiter could
   // pass on the flag, clear it and queue again in between, and the pending wake-up of that old
   // set() then woke it: a wait that returned with the event clear and no set() since its

@@ -1,6 +1,12 @@
 import { getEventListeners } from 'node:events';
 import { threadId } from 'node:worker_threads';
-import { LockWatchdog, SharedEvent, SharedMutex, type WaiterInfo } from '../src/index';
+import {
+  LockWatchdog,
+  SharedEvent,
+  SharedMutex,
+  SharedSemaphore,
+  type WaiterInfo,
+} from '../src/index';
 import { createSharedBuffer, HEADER_WORDS, SharedClock } from '../src/shared/shared-clock';
 import { GRANTED, IDLE, slotValue } from '../src/shared/ticket-slot';
 import { timersSetBy, until } from '@concurrency-lab/launcher/testing';
@@ -173,6 +179,51 @@ describe('SharedMutex across threads', () => {
     expect(stale?.locked).toBe(true);
     expect(current?.unlock()).toBe(false);
     expect(mutex.tryAcquire()).not.toBeNull();
+  });
+
+  it('a stale token cannot end a later hold of this thread', () => {
+    const mutex = new SharedMutex();
+    const other = SharedMutex.from(mutex.handle);
+    const stale = mutex.tryAcquire();
+    other.release(); // ends that hold unobserved: `stale` still reads locked (documented)
+    const current = other.tryAcquire();
+    expect(stale?.unlock()).toBe(false); // its ticket is not the one being served
+    expect(mutex.locked).toBe(true);
+    expect(current?.unlock()).toBe(true);
+    expect(mutex.locked).toBe(false);
+  });
+
+  it('refuses an already aborted signal before trying, even when the lock is free', async () => {
+    const reason = new Error('cancelled before asking');
+    const signal = AbortSignal.abort(reason);
+    const mutex = new SharedMutex();
+    const semaphore = new SharedSemaphore();
+    await expect(mutex.acquire({ signal })).rejects.toBe(reason);
+    await expect(semaphore.acquire({ signal })).rejects.toBe(reason);
+    expect(mutex.locked).toBe(false);
+    expect(mutex.stats).toMatchObject({ aborts: 1, acquisitions: 0, holders: 0 });
+    expect(semaphore.value).toBe(1);
+    expect(semaphore.stats).toMatchObject({ aborts: 1, acquisitions: 0, holders: 0 });
+  });
+
+  it('with a zero timeout on a busy mutex refuses at once, even if the holder releases in the same tick', async () => {
+    const mutex = new SharedMutex();
+    const held = mutex.tryAcquire();
+    const refused = mutex.acquire({ timeout: 0 });
+    held?.unlock();
+    await expect(refused).rejects.toMatchObject({ code: 'ERR_LOCK_TIMEOUT', timeoutMs: 0 });
+    expect(mutex.locked).toBe(false);
+    expect(mutex.stats).toMatchObject({ timeouts: 1, acquisitions: 1, waiters: 0 });
+  });
+
+  it('ages its oldest waiter in stats, and reads 0 once nobody waits', async () => {
+    const mutex = new SharedMutex();
+    const held = mutex.tryAcquire();
+    const waiting = mutex.acquire();
+    await until(() => mutex.stats.oldestWaiterMs > 0, { what: 'the waiter to age' });
+    held?.unlock();
+    (await waiting).unlock();
+    expect(mutex.stats).toMatchObject({ oldestWaiterMs: 0, waiters: 0 });
   });
 
   it('reports the holding thread and the waiting threads in inspect()', async () => {

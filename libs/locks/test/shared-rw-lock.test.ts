@@ -74,6 +74,17 @@ describe('SharedRWLock across threads', () => {
     expect(lock.stats).toMatchObject({ holders: 0, waiters: 0, aborts: 1 });
   });
 
+  it('refuses an already aborted signal before trying, even when the lock is free', async () => {
+    const lock = new SharedRWLock();
+    const reason = new Error('cancelled before asking');
+    const signal = AbortSignal.abort(reason);
+    await expect(lock.read.acquire({ signal })).rejects.toBe(reason);
+    await expect(lock.write.acquire({ signal })).rejects.toBe(reason);
+    expect(lock.readers).toBe(0);
+    expect(lock.stats).toMatchObject({ aborts: 2, acquisitions: 0, holders: 0 });
+    (await lock.write.acquire()).unlock(); // control: the same lock grants a live request
+  });
+
   it('unblocks the readers behind a blocking writer (in a worker) that times out', async () => {
     const lock = new SharedRWLock();
     const reader = lock.read.tryAcquire();

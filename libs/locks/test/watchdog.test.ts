@@ -4,6 +4,8 @@ import {
   Mutex,
   SharedEvent,
   SharedMutex,
+  type Inspectable,
+  type LockInspection,
   type StallReport,
   type WatchdogOptions,
 } from '../src/index';
@@ -27,6 +29,34 @@ describe('LockWatchdog', () => {
     held.unlock();
     (await waiting).unlock();
     expect(watchdog.check()).toEqual([]);
+  });
+
+  it('checks every thresholdMs / 2 by default, at most every 10 ms', () => {
+    expect(new LockWatchdog({ thresholdMs: 1000 }).intervalMs).toBe(500);
+    expect(new LockWatchdog({ thresholdMs: 5 }).intervalMs).toBe(10);
+    expect(new LockWatchdog({ thresholdMs: 1000, intervalMs: 7 }).intervalMs).toBe(7);
+  });
+
+  it('reports a wait of exactly thresholdMs, not one just under it', () => {
+    // A fixed report, so the boundary is exact: any Inspectable may be watched.
+    const inspection: LockInspection = {
+      name: 'fixed',
+      kind: 'Mutex',
+      holders: [],
+      waiters: [
+        { id: 'under', waitedMs: 99.9 },
+        { id: 'at', waitedMs: 100 },
+      ],
+    };
+    const lock: Inspectable = {
+      name: 'fixed',
+      stats: new Mutex({ name: 'fixed' }).stats,
+      inspect: () => inspection,
+    };
+    const [report, ...rest] = new LockWatchdog({ thresholdMs: 100 }).watch(lock).check();
+    expect(rest).toEqual([]);
+    expect(report).toMatchObject({ longestWaitMs: 100, waiters: [{ id: 'at', waitedMs: 100 }] });
+    expect(report?.waiters).toHaveLength(1);
   });
 
   it('negative control: a wait shorter than the threshold is not reported', async () => {
