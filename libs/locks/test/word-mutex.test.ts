@@ -23,7 +23,13 @@ describe('WordMutex (the one-word futex mutex the queues embed in their shared r
   });
 
   it('negative control: the same increments without it lose updates', async () => {
-    expect(await incrementFromThreads(false)).toBeLessThan(THREADS * TIMES);
+    // Threads overlap only when the machine gives them cores at once: on a loaded one a thread
+    // can finish its ~1 ms of increments inside one time slice, racing no one (seen once in a
+    // full-suite run). Some round of a few loses updates; the locked run above loses none ever.
+    const totals: number[] = [];
+    while (totals.length < 8 && !totals.some((total) => total < THREADS * TIMES))
+      totals.push(await incrementFromThreads(false));
+    expect(Math.min(...totals)).toBeLessThan(THREADS * TIMES);
   });
 
   it('lets the main thread wait without blocking: lockAsync resolves once the holder unlocks', async () => {
