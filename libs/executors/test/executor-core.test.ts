@@ -1,7 +1,8 @@
 // The executor core on threads, where the shared semantics suite does not look: the stats'
 // idle count, the defaults (maxWorkers, maxQueue), a second shutdown's cancelFutures, a signal
 // aborted before submit, and the onBroken hook. Thread-only: no fork needed to show them.
-import { until } from '@concurrency-lab/launcher/testing';
+import { timersSetBy, until } from '@concurrency-lab/launcher/testing';
+import { getEventListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { type Executor, type ExecutorOptions, ThreadPoolExecutor } from '../src/index';
 import { createExecutor, rejection, TASKS } from './support/executors';
@@ -68,6 +69,57 @@ describe('thread executor: the core beyond the semantics suite', () => {
     expect(future.state).toBe('CANCELLED');
     expect(await rejection(future.result())).toBe(reason);
     expect(executor.stats).toMatchObject({ running: 0, queued: 0, completed: 0 });
+  });
+
+  it('a signal aborted before submit cancels even when the queue is full: no ERR_EXECUTOR_QUEUE_FULL', async () => {
+    const executor = make({ maxWorkers: 1, maxQueue: 0 });
+    block(executor, 200); // the one place: a plain submit is refused now
+    expect(() => executor.submit(1, { name: 'double' })).toThrow(
+      expect.objectContaining({ code: 'ERR_EXECUTOR_QUEUE_FULL' }),
+    );
+    const reason = new Error('the caller gave up first');
+    const signal = AbortSignal.abort(reason);
+    const future = executor.submit(21, { name: 'double', signal });
+    expect(future.state).toBe('CANCELLED');
+    // submitWhenReady neither waits for room nor is refused: it hands back the cancelled future.
+    const waited = executor.submitWhenReady(21, { name: 'double', signal });
+    const outcome = await Promise.race([
+      waited,
+      new Promise((resolve) => setImmediate(() => resolve('still waiting'))),
+    ]);
+    expect(outcome).toMatchObject({ state: 'CANCELLED' });
+    expect(await rejection((outcome as typeof future).result())).toBe(reason);
+    expect(executor.stats).toMatchObject({ running: 1, queued: 0, completed: 0 });
+  });
+
+  it("a submitWhenReady let in after a wait leaves no abort listener on the caller's signal", async () => {
+    const executor = make({ maxWorkers: 1, maxQueue: 0 });
+    const busy = block(executor, 100);
+    const { signal } = new AbortController(); // a long-lived signal, shared by many calls
+    const admitted = executor.submitWhenReady<number>(21, { name: 'double', signal });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1); // the control: the wait's own
+    const future = await admitted;
+    expect(busy.done()).toBe(true); // it did wait for room
+    expect(await future.result()).toBe(42);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it("map's timeout clears the timers of its waits on an async input once they are answered", async () => {
+    const executor = make({ maxWorkers: 1 });
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    async function* input() {
+      await gate;
+      yield 21;
+    }
+    const mapping = executor.map<number>(input(), { name: 'double', timeout: 60_000 });
+    using first = timersSetBy(() => mapping.next());
+    expect(await first.pending()).toBe(1); // the control: the read's deadline, while it waits
+    open();
+    expect(await first.result).toEqual({ value: 42, done: false });
+    // Left behind, each would keep the process alive for a minute.
+    expect(await first.pending()).toBe(0);
+    expect(await mapping.next()).toEqual({ value: undefined, done: true });
   });
 
   it("onBroken is called once, with the failed initializer's error, when the pool breaks", async () => {

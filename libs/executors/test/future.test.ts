@@ -1,3 +1,4 @@
+import { timersSetBy } from '@concurrency-lab/launcher/testing';
 import { listenerCountForTests } from '../src/future';
 import { Future } from '../src/index';
 import { rejection } from './support/executors';
@@ -160,5 +161,17 @@ describe('Future', () => {
     future.setResult(7);
     expect(await waiting).toBe(7);
     expect(listenerCountForTests(future)).toBe(0);
+  });
+
+  it('clears the timer of a result()/exception() wait answered in time: it would hold the process', async () => {
+    const future = new Future<number>();
+    using waits = timersSetBy(() => [
+      future.result({ timeout: 60_000 }),
+      future.exception({ timeout: 60_000 }),
+    ]);
+    expect(await waits.pending()).toBe(2); // the control: the probe sees both while they wait
+    future.setResult(7);
+    expect(await Promise.all(waits.result)).toEqual([7, undefined]);
+    expect(await waits.pending()).toBe(0);
   });
 });

@@ -8,6 +8,7 @@ import {
   Future,
   wait,
 } from '../src/index';
+import { timersSetBy } from '@concurrency-lab/launcher/testing';
 import { listenerCountForTests } from '../src/future';
 import { rejection } from './support/executors';
 
@@ -106,6 +107,17 @@ describe('wait leaves nothing behind', () => {
     expect([...(await waiting).notDone]).toEqual([b, c]);
     expect([b, c].map(listenerCountForTests)).toEqual([0, 0]);
   });
+
+  it('clears its timeout timer when it returns before it: a long timeout would hold the process', async () => {
+    const [a, b] = futures(2);
+    using waiting = timersSetBy(() =>
+      wait([a, b], { timeout: 60_000, returnWhen: FIRST_COMPLETED }),
+    );
+    expect(await waiting.pending()).toBe(1); // the control: the probe sees the timer while it waits
+    a.setResult(1);
+    expect([...(await waiting.result).done]).toEqual([a]);
+    expect(await waiting.pending()).toBe(0);
+  });
 });
 
 describe('asCompleted', () => {
@@ -180,5 +192,16 @@ describe('asCompleted', () => {
       break;
     }
     expect([a, b].map(listenerCountForTests)).toEqual([0, 0]);
+  });
+
+  it('clears its timeout timer once a completion comes: a long timeout would hold the process', async () => {
+    const [a, b] = futures(2);
+    const iterator = asCompleted([a, b], { timeout: 60_000 });
+    using next = timersSetBy(() => iterator.next());
+    expect(await next.pending()).toBe(1); // the control: the probe sees the timer while it waits
+    a.setResult(1);
+    expect(await next.result).toEqual({ value: a, done: false });
+    expect(await next.pending()).toBe(0);
+    await iterator.return();
   });
 });
