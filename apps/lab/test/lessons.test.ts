@@ -107,15 +107,21 @@ describe('the cpu lesson, weighed at the run’s speed (docs/design.md, "The cpu
         ),
       ),
     ])[0];
+  /** A run of all five: each model's [req/s, mean CPU %], in the registry's order. */
+  const allFive = (...figures: [number, number][]): Run =>
+    Object.fromEntries(
+      (['async', 'threads', 'cluster', 'hybrid', 'procpool'] as const).map((m, i) => [
+        m,
+        figures[i],
+      ]),
+    );
   // A fresh `npm start` on 2026-12-06: hybrid and procpool kept ~1.85 times async's cores busy,
   // each request costing them 8.6 and 9.7 ms of CPU against cluster's 6.0 for the same fib(30).
-  const freshStart: Run = {
-    async: [152, 99],
-    threads: [268, 179],
-    cluster: [294, 177],
-    hybrid: [214, 184],
-    procpool: [188, 183],
-  };
+  const freshStart = allFive([152, 99], [268, 179], [294, 177], [214, 184], [188, 183]);
+  // A --quick run: hybrid slowed (9.7 ms a request, 1.45× async's 6.7), the others at full speed.
+  const hybridSlowed = allFive([156, 104], [253, 178], [279, 187], [191, 185], [242, 171]);
+  // A --quick run with no process slowed: 6.1–7.1 ms a request, hybrid's the dearest (1.16×).
+  const fullSpeed = allFive([163, 99], [269, 181], [287, 185], [257, 184], [277, 184]);
 
   it('cannot be judged for models whose processes ran slow while they kept the cores busy', () => {
     const lesson = cpuLesson(freshStart);
@@ -142,34 +148,18 @@ describe('the cpu lesson, weighed at the run’s speed (docs/design.md, "The cpu
   });
 
   it('fails on a shortfall at the run’s speed even while another model is open', () => {
-    // hybrid as a --quick run read it, slowed (9.7 ms a request, 1.45× async's 6.7); procpool
-    // made short at the run's speed: 7.1 ms a request, 1.54 times async's cores, 1.44× its req/s.
-    const lesson = cpuLesson({
-      async: [156, 104],
-      threads: [253, 178],
-      cluster: [279, 187],
-      hybrid: [191, 185],
-      procpool: [225, 160],
-    });
+    // procpool made short at the run's speed: 7.1 ms a request, 1.54 times async's cores, 1.44×
+    // its req/s; hybrid open as that run read it.
+    const lesson = cpuLesson({ ...hybridSlowed, procpool: [225, 160] });
     expect(lesson?.holds).toBe(false);
     expect(lesson?.figures).toContain('cannot be judged here for hybrid:');
     expect(lesson?.figures).toMatch(/procpool 1.44× async$/);
     // The control: procpool as that run read it (242 req/s, 1.55×) leaves only hybrid open.
-    expect(
-      cpuLesson({ ...{ async: [156, 104], hybrid: [191, 185] }, procpool: [242, 171] })?.holds,
-    ).toBeNull();
+    expect(cpuLesson(hybridSlowed)?.holds).toBeNull();
   });
 
   it('holds where every model clears 1.5× at the run’s speed, within 1.2× of the cheapest', () => {
-    // A --quick run with no process slowed: 6.1–7.1 ms a request, hybrid's the dearest (1.16×).
-    const lesson = cpuLesson({
-      async: [163, 99],
-      threads: [269, 181],
-      cluster: [287, 185],
-      hybrid: [257, 184],
-      procpool: [277, 184],
-    });
-    expect(lesson).toMatchObject({
+    expect(cpuLesson(fullSpeed)).toMatchObject({
       holds: true,
       figures: 'threads 1.65× async, cluster 1.76× async, hybrid 1.58× async, procpool 1.70× async',
     });

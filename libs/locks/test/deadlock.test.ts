@@ -1,6 +1,12 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { DeadlockError, LockOwner, Mutex, RLock, RWLock, type UnlockToken } from '../src/index';
 
+/** What a refused wait rejects with: ERR_LOCK_DEADLOCK, its cycle's edges [owner, lock, heldBy]. */
+const deadlock = (...edges: [owner: string, lock: string, heldBy: string][]) => ({
+  code: 'ERR_LOCK_DEADLOCK',
+  cycle: edges.map(([owner, lock, heldBy]) => ({ owner, lock, heldBy })),
+});
+
 describe('deadlock detection (in-loop wait-for graph)', () => {
   it('refuses the wait that closes an A→B / B→A cycle, naming both locks, instead of hanging', async () => {
     const a = new Mutex({ name: 'A' });
@@ -34,13 +40,9 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     const heldA = await a.acquire({ owner: t1 });
     const heldB = await b.acquire({ owner: t2 });
     const t1WaitsForB = b.acquire({ owner: t1 });
-    await expect(a.acquire({ owner: t2 })).rejects.toMatchObject({
-      code: 'ERR_LOCK_DEADLOCK',
-      cycle: [
-        { owner: 't2', lock: 'A', heldBy: 't1' },
-        { owner: 't1', lock: 'B', heldBy: 't2' },
-      ],
-    });
+    await expect(a.acquire({ owner: t2 })).rejects.toMatchObject(
+      deadlock(['t2', 'A', 't1'], ['t1', 'B', 't2']),
+    );
     heldB.unlock();
     (await t1WaitsForB).unlock();
     heldA.unlock();
@@ -67,10 +69,7 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     const rlock = new RLock({ name: 'R' });
     await new LockOwner('t').run(async () => {
       using _held = await mutex.acquire();
-      await expect(mutex.acquire()).rejects.toMatchObject({
-        code: 'ERR_LOCK_DEADLOCK',
-        cycle: [{ owner: 't', lock: 'M', heldBy: 't' }],
-      });
+      await expect(mutex.acquire()).rejects.toMatchObject(deadlock(['t', 'M', 't']));
       using _outer = await rlock.acquire();
       using _inner = await rlock.acquire();
       expect(rlock.depth).toBe(2);
@@ -95,10 +94,7 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     // what that task holds is its own deadlock.
     await expect(
       new LockOwner('t').run(() => outer.withLock(() => Promise.all([write(1), write(2)]))),
-    ).rejects.toMatchObject({
-      code: 'ERR_LOCK_DEADLOCK',
-      cycle: [{ owner: 't', lock: 'db', heldBy: 't' }],
-    });
+    ).rejects.toMatchObject(deadlock(['t', 'db', 't']));
   });
 
   it('refuses a nested withLock of a Mutex its caller holds, naming the call and its caller', async () => {
@@ -123,13 +119,9 @@ describe('deadlock detection (in-loop wait-for graph)', () => {
     const reads = [await rw.read.acquire({ owner: idle }), await rw.read.acquire({ owner: t1 })];
     const heldB = await b.acquire({ owner: t2 });
     const t1WaitsForB = b.acquire({ owner: t1 });
-    await expect(rw.write.acquire({ owner: t2 })).rejects.toMatchObject({
-      code: 'ERR_LOCK_DEADLOCK',
-      cycle: [
-        { owner: 't2', lock: 'RW', heldBy: 't1' },
-        { owner: 't1', lock: 'B', heldBy: 't2' },
-      ],
-    });
+    await expect(rw.write.acquire({ owner: t2 })).rejects.toMatchObject(
+      deadlock(['t2', 'RW', 't1'], ['t1', 'B', 't2']),
+    );
     heldB.unlock();
     (await t1WaitsForB).unlock();
     for (const read of reads) read.unlock();

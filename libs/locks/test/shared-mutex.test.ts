@@ -168,12 +168,21 @@ describe('SharedMutex across threads', () => {
     expect(await waits.pending()).toBe(0);
   });
 
-  it("release() ends this thread's hold through whichever instance took it, past a stale token", () => {
+  /**
+   * A mutex held again through a second instance after that instance's release() ended the
+   * first hold unobserved: the first hold's token (`stale`, still reading locked, as
+   * documented) and the second's (`current`).
+   */
+  function staleAndCurrent() {
     const mutex = new SharedMutex();
     const other = SharedMutex.from(mutex.handle);
     const stale = mutex.tryAcquire();
-    other.release(); // ends that hold unobserved: `stale` still reads locked (documented)
-    const current = other.tryAcquire();
+    other.release();
+    return { mutex, stale, current: other.tryAcquire() };
+  }
+
+  it("release() ends this thread's hold through whichever instance took it, past a stale token", () => {
+    const { mutex, stale, current } = staleAndCurrent();
     mutex.release(); // this thread holds it (through `other`): released all the same
     expect(mutex.locked).toBe(false);
     expect(stale?.locked).toBe(true);
@@ -182,11 +191,7 @@ describe('SharedMutex across threads', () => {
   });
 
   it('a stale token cannot end a later hold of this thread', () => {
-    const mutex = new SharedMutex();
-    const other = SharedMutex.from(mutex.handle);
-    const stale = mutex.tryAcquire();
-    other.release(); // ends that hold unobserved: `stale` still reads locked (documented)
-    const current = other.tryAcquire();
+    const { mutex, stale, current } = staleAndCurrent();
     expect(stale?.unlock()).toBe(false); // its ticket is not the one being served
     expect(mutex.locked).toBe(true);
     expect(current?.unlock()).toBe(true);

@@ -307,5 +307,7 @@ describe('catchesSignal, on real processes', () => {
         if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
       }
     }
+    // Gone (exited and reaped): no /proc entry to read.
+    expect(catchesSignal(catching.pid ?? -1, 'SIGUSR2')).toBeUndefined();
   });
 });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { thrown } from '@concurrency-lab/errors/testing';
 import {
-  catchesSignal,
   childrenOf,
   isAlive,
   processTree,
@@ -75,13 +74,5 @@ describe('isAlive', () => {
     for (const pid of [2 ** 31 - 1, 2 ** 31, 2 ** 32 + 1, Number.MAX_SAFE_INTEGER]) {
       expect([pid, thrown(() => isAlive(pid)) ?? isAlive(pid)]).toEqual([pid, false]);
     }
-  });
-});
-
-describe('catchesSignal', () => {
-  // Whether a real process catches a signal: e2e/process-tree.test.ts (jest's sandboxed `process`
-  // installs no handler of its own).
-  it('is undefined for a process that is not there', () => {
-    expect(catchesSignal(NO_SUCH_PID, 'SIGUSR2')).toBeUndefined();
   });
 });

@@ -37,16 +37,30 @@ describe('EventLoopMonitor', () => {
     expect(monitor.last.delayMs).toBeLessThan(70);
   });
 
-  it('sheds on utilization while the loop is busy with short tasks, and stops once it is not', async () => {
-    monitor = new EventLoopMonitor({ maxDelayMs: 0, maxUtilization: 0.5, sampleIntervalMs: 50 });
+  /**
+   * A monitor shedding at utilization 0.5 while the loop churns through 2 ms tasks: answers once
+   * a sample closed its gate (or 800 ms passed), the churn still going until `stop()`.
+   */
+  async function churning() {
+    const churned = new EventLoopMonitor({
+      maxDelayMs: 0,
+      maxUtilization: 0.5,
+      sampleIntervalMs: 50,
+    });
+    monitor = churned; // closed after the test
     let busy = true;
     const churn = () => {
       block(2);
       if (busy) setImmediate(churn);
     };
     churn();
-    for (let i = 0; i < 40 && monitor.shedReason() === undefined; i++) await sleep(20);
-    busy = false;
+    for (let i = 0; i < 40 && churned.shedReason() === undefined; i++) await sleep(20);
+    return { monitor: churned, stop: () => (busy = false) };
+  }
+
+  it('sheds on utilization while the loop is busy with short tasks, and stops once it is not', async () => {
+    const { monitor, stop } = await churning();
+    stop();
     expect(monitor.shedReason()).toBe('event_loop_utilization');
     expect(monitor.last.utilization).toBeGreaterThan(0.5);
     for (let i = 0; i < 40 && monitor.shedReason() !== undefined; i++) await sleep(50);
@@ -66,21 +80,14 @@ describe('EventLoopMonitor', () => {
   });
 
   it('opens after rebase() a gate that samples had closed', async () => {
-    monitor = new EventLoopMonitor({ maxDelayMs: 0, maxUtilization: 0.5, sampleIntervalMs: 50 });
-    let busy = true;
-    const churn = () => {
-      block(2);
-      if (busy) setImmediate(churn);
-    };
-    churn();
+    const { monitor, stop } = await churning();
     try {
       // Closed by a sample (only samples shed on utilization), and kept so while the loop churns.
-      for (let i = 0; i < 40 && monitor.shedReason() === undefined; i++) await sleep(20);
       expect(monitor.shedReason()).toBe('event_loop_utilization');
       monitor.rebase();
       expect(monitor.shedReason()).toBeUndefined();
     } finally {
-      busy = false;
+      stop();
     }
   });
 

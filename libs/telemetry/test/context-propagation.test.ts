@@ -117,7 +117,8 @@ describe('trace context across boundaries (in-memory exporter)', () => {
     expect(seen).toBe(exporter.getFinishedSpans()[0]?.spanContext().traceId);
   });
 
-  it('records a failed pool task as an error span with the thread id', async () => {
+  /** A filter task on thread 7 that failed with `error`, recorded in a request: its run span. */
+  async function failedFilterRun(error: { code?: string; message: string }) {
     await inRequest(async () =>
       recordPoolTask({
         submittedAt: 1000,
@@ -125,27 +126,21 @@ describe('trace context across boundaries (in-memory exporter)', () => {
         workMs: 2,
         threadId: 7,
         kind: 'filter',
-        error: { code: 'ERR_INVALID_IMAGE', message: 'bad png' },
+        error,
       }),
     );
-    const run = exporter.getFinishedSpans().find((s) => s.name === 'pool.run filter');
+    return exporter.getFinishedSpans().find((s) => s.name === 'pool.run filter');
+  }
+
+  it('records a failed pool task as an error span with the thread id', async () => {
+    const run = await failedFilterRun({ code: 'ERR_INVALID_IMAGE', message: 'bad png' });
     expect(run?.attributes['thread.id']).toBe(7);
     expect(run?.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'bad png' });
     expect(injectContext()).toEqual({});
   });
 
   it('records a failed pool task without an error code as an error too', async () => {
-    await inRequest(async () =>
-      recordPoolTask({
-        submittedAt: 1000,
-        startedAt: 1005,
-        workMs: 2,
-        threadId: 7,
-        kind: 'filter',
-        error: { message: 'out of memory' },
-      }),
-    );
-    const run = exporter.getFinishedSpans().find((s) => s.name === 'pool.run filter');
+    const run = await failedFilterRun({ message: 'out of memory' });
     expect(run?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'out of memory' });
     expect(run?.events.map((e) => [e.name, e.attributes])).toEqual([
       ['exception', { 'exception.type': 'Error', 'exception.message': 'out of memory' }],
