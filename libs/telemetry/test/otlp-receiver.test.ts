@@ -252,14 +252,18 @@ describe('the OTLP/HTTP receiver', () => {
     req.on('error', () => undefined); // the reset close() gives it
     req.on('continue', () => req.write(new Uint8Array(10)));
     await once(req, 'continue');
+    // The bound's timer is cancelled once close() wins: left pending, it held the test run
+    // open for its 5 s after the last test ("did not exit one second after the test run").
+    const bound = new AbortController();
     try {
       // Waited for, close() would last as long as the client (here: until the test ends it).
       const closed = await Promise.race([
         stalled.close().then(() => 'closed'),
-        sleep(5000).then(() => 'still open after 5 s'),
+        sleep(5000, 'still open after 5 s', { signal: bound.signal }),
       ]);
       expect(closed).toBe('closed');
     } finally {
+      bound.abort();
       req.destroy();
       await stalled.close();
     }
