@@ -74,11 +74,11 @@ export interface HoldOptions {
   /**
    * Asks the model for a full collection (the lab's own services: askForCollection) once the
    * connections are held, the old space read once and every request arrived (`allArrived`);
-   * true when it asked any process. Then the
-   * next reading that answers is the figure: the collection ran (in every process asked, each
-   * in its signal handler, ~0.1 s) before the interval's end, fall or no fall — a load whose
-   * garbage V8 had already collected leaves less than COLLECTION_DROP_BYTES to fall. Without it,
-   * or where it asked no one, V8's memory reducer decides when, if at all.
+   * true when it asked any process. Then the next reading that answers is the figure: the
+   * collection ran (in every process asked, each in its signal handler, ~0.1 s) before the
+   * interval's end, fall or no fall — a load whose garbage V8 had already collected leaves less
+   * than COLLECTION_DROP_BYTES to fall. Without it, or where it asked no one, V8's memory
+   * reducer decides when, if at all.
    */
   collect?(): boolean;
   /**
