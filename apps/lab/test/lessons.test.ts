@@ -178,11 +178,14 @@ describe('the cpu lesson, weighed at the run’s speed (docs/design.md, "The cpu
     expect(cpuLesson({ async: [150, 100], threads: [270, 180] })?.holds).toBe(true);
   });
 
-  it('takes a model without a CPU reading as neither slow nor the cheapest', () => {
+  it('takes a model without a CPU reading as neither slow nor the cheapest, nor as a baseline', () => {
     // No samples (0 %): its cost reads 0 ms, which would make every other model "slow".
     const noReading = cpuLesson({ ...freshStart, cluster: [294, 0] });
     expect(noReading?.figures).toContain("cheapest model's (async at 6.5 ms)");
     // Nor is a model with no reading excused: procpool at 0 % is a plain shortfall.
     expect(cpuLesson({ ...freshStart, procpool: [188, 0] })?.holds).toBe(false);
+    // Nor a slow model when async has no reading: the cores it kept busy against async's are
+    // unknown, so its shortfall stands.
+    expect(cpuLesson({ ...freshStart, async: [152, 0] })?.holds).toBe(false);
   });
 });

@@ -115,7 +115,9 @@ export function lessonsFor(scenarios: ScenarioReport[]): Report['lessons'] {
     const asyncSlow = asyncCpu !== undefined && slow(asyncCpu);
     const weighed = counted.map((r) => {
       const ratio = r.summary.rps / Math.max(asyncCpu?.rps ?? 0, 1e-9);
-      const cores = r.summary.cpuPercentMean / Math.max(asyncCpu?.cpuPercentMean ?? 0, 1e-9);
+      // Without a CPU reading of async's (0 %: no samples) the cores kept busy are unknown: 0.
+      const asyncCores = asyncCpu?.cpuPercentMean ?? 0;
+      const cores = asyncCores > 0 ? r.summary.cpuPercentMean / asyncCores : 0;
       const slowed = ratio < CPU_RATIO && cores >= CPU_RATIO && slow(r.summary);
       const open =
         ratio >= CPU_RATIO ? (asyncSlow ? 'baseline' : undefined) : slowed ? 'slowed' : undefined;
