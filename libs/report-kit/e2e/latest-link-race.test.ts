@@ -41,18 +41,23 @@ describe('the `latest` link under two runs finishing together', () => {
   let rounds = 0;
 
   it('failed runs replaced by unlinking, then linking (the control: this race is seen here)', async () => {
-    let failed: number;
-    ({ rounds, failed } = await roundsUntilFailure(
+    let failures: Record<string, number>;
+    ({ rounds, failures } = await roundsUntilFailure(
       async (n) => (await round(root, true, n)).failed,
       MAX_ROUNDS,
     ));
-    expect(failed).toBeGreaterThan(0);
+    // The race's own errors, and only they: the link made (EEXIST) or removed (ENOENT) by the
+    // other thread between this one's look and its act.
+    expect(Object.keys(failures).length).toBeGreaterThan(0);
+    expect(Object.keys(failures).filter((code) => !['EEXIST', 'ENOENT'].includes(code))).toEqual(
+      [],
+    );
   }, 120_000);
 
   it('is replaced without an error for either in as many rounds, pointing at a report of the last', async () => {
     for (let n = 0; n < rounds; n++) {
       const { failed, latest } = await round(root, false, MAX_ROUNDS + n);
-      expect([n, failed]).toEqual([n, 0]);
+      expect([n, failed]).toEqual([n, {}]);
       expect(latest).toMatch(new RegExp(`^[ab]-${MAX_ROUNDS + n}-${RUNS - 1}$`));
     }
   }, 120_000);
