@@ -5,7 +5,7 @@ import type { ModelResult } from './report/report-schema';
 import { summarize } from './report/summarize';
 import { askForCollection } from './full-collection';
 import { holdForCollection } from './live-heap';
-import { readActiveRequests, readOldSpaceBytes, readRssBytes, Sampler } from './sampler';
+import { readHeldState, readOldSpaceBytes, readRssBytes, Sampler } from './sampler';
 import type { Scenario } from './scenario-catalog';
 import type { LabTarget } from './targets';
 
@@ -106,15 +106,21 @@ export async function measureScenario(
       `${scenario.id} · ${target.model} · holding the connections for a full collection`,
     );
     const connections = streams.reduce((n, s) => n + s.connections, 0);
+    // One scrape a reading: the hold asks whether every request arrived right after reading.
+    let active: number | null = null;
     oldSpaceHeldBytes = await holdForCollection({
       baseUrl: target.url,
       connections,
-      read: () => readOldSpaceBytes(target.url),
+      read: async () => {
+        const held = await readHeldState(target.url);
+        active = held.activeRequests;
+        return held.oldSpaceBytes;
+      },
       // A model the lab started catches the signal that asks for one (full-collection.ts); a
       // --targets URL is left to V8's own timing.
       collect: () => target.pid !== undefined && askForCollection(target.pid) > 0,
-      // The scrape that asks is itself one active request: at least `connections` more is all.
-      allArrived: async () => ((await readActiveRequests(target.url)) ?? 0) > connections,
+      // The scrape that read it is itself one active request: `connections` more is all.
+      allArrived: () => Promise.resolve((active ?? 0) > connections),
     });
   }
   return {

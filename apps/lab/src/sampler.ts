@@ -49,9 +49,18 @@ export async function readOldSpaceBytes(baseUrl: string): Promise<number | null>
   return (await scrape(`${baseUrl}/metrics`, 1000))?.oldSpaceUsedBytes ?? null;
 }
 
-/** Requests the model has in hand (received, not yet answered); null when it did not answer. */
-export async function readActiveRequests(baseUrl: string): Promise<number | null> {
-  return (await scrape(`${baseUrl}/metrics`, 1000))?.activeRequests ?? null;
+/**
+ * One scrape's old space in use and the requests the model has in hand (received, not yet
+ * answered, this scrape among them); both null when it did not answer.
+ */
+export async function readHeldState(
+  baseUrl: string,
+): Promise<{ oldSpaceBytes: number | null; activeRequests: number | null }> {
+  const read = await scrape(`${baseUrl}/metrics`, 1000);
+  return {
+    oldSpaceBytes: read?.oldSpaceUsedBytes ?? null,
+    activeRequests: read?.activeRequests ?? null,
+  };
 }
 
 /**
